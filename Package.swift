@@ -1,0 +1,92 @@
+// swift-tools-version:6.2
+// qlp: the QuantumLayer Platform operations console.
+//
+// Layers point one way: system libraries and pure core at the bottom, I/O
+// adapters above them, the dashboard above those, the `qlp` executable on top.
+
+import PackageDescription
+
+/// Every target builds in Swift 6 language mode with strict concurrency.
+let strictSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "qlp",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "qlp", targets: ["qlp"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        // C libraries from Debian, reached through small shim headers.
+        // No pkgConfig: its -D flags are dropped by SwiftPM anyway (shim.h defines them).
+        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw",
+                       providers: [.apt(["libncursesw5-dev"])]),
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        // Pure domain: money, calendar days, budget math, cost categories, config model.
+        .target(name: "QLPCore", swiftSettings: strictSettings),
+        // YAML config files: lookup, ${ENV} substitution, validation with file:line:key errors.
+        .target(name: "QLPConfig", dependencies: ["QLPCore", "Yams"], swiftSettings: strictSettings),
+        // Outbound HTTP on libcurl's multi interface.
+        .target(name: "QLPHTTP", dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")],
+                swiftSettings: strictSettings),
+        // Azure wire formats and clients (Entra ID tokens, Cost Management).
+        .target(name: "QLPAzure", dependencies: ["QLPCore", "QLPHTTP", .product(name: "Logging", package: "swift-log")],
+                swiftSettings: strictSettings),
+        // The loopback emulator of Azure's APIs used by demo, tests and benchmarks.
+        .target(name: "QLPEmulator", dependencies: [
+            "QLPCore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strictSettings),
+        // Local persistence (SQLite through GRDB, WAL).
+        .target(name: "QLPStore", dependencies: ["QLPCore", .product(name: "GRDB", package: "GRDB.swift")],
+                swiftSettings: strictSettings),
+        // The cell grid that views draw into, and the widgets; no terminal here.
+        .target(name: "QLPCanvas", swiftSettings: strictSettings),
+        // The one place that talks to ncurses.
+        .target(name: "QLPTerminal", dependencies: ["CNcursesw", "QLPCanvas"], swiftSettings: strictSettings),
+        // App state, pollers, views and the run loop.
+        .target(name: "QLPDashboard", dependencies: [
+            "QLPCore", "QLPCanvas", "QLPTerminal", "QLPAzure", "QLPStore",
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strictSettings),
+        .executableTarget(name: "qlp", dependencies: [
+            "QLPCore", "QLPConfig", "QLPHTTP", "QLPAzure", "QLPEmulator", "QLPStore", "QLPDashboard", "QLPTerminal",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ],
+        // The example config, compiled in (Resources/qlp.yaml links to config/qlp.yaml).
+        resources: [.embedInCode("Resources/qlp.yaml")],
+        swiftSettings: strictSettings),
+
+        .testTarget(name: "QLPCoreTests", dependencies: ["QLPCore"], swiftSettings: strictSettings),
+        .testTarget(name: "QLPConfigTests", dependencies: ["QLPConfig", "QLPCore"], swiftSettings: strictSettings),
+        .testTarget(name: "QLPCanvasTests", dependencies: ["QLPCanvas"], swiftSettings: strictSettings),
+        .testTarget(name: "QLPTerminalTests", dependencies: ["QLPTerminal", "QLPCanvas", "CNcursesw"], swiftSettings: strictSettings),
+        .testTarget(name: "QLPAzureTests", dependencies: ["QLPAzure", "QLPCore"], exclude: ["Fixtures"],
+                    swiftSettings: strictSettings),
+        .testTarget(name: "QLPDashboardTests", dependencies: ["QLPDashboard", "QLPCanvas", "QLPCore", "QLPStore"],
+                    swiftSettings: strictSettings),
+        .testTarget(name: "QLPIntegrationTests", dependencies: [
+            "QLPHTTP", "QLPAzure", "QLPEmulator", "QLPCore", "QLPConfig", "QLPDashboard", "QLPCanvas",
+        ], swiftSettings: strictSettings),
+        .testTarget(name: "QLPEndToEndTests", dependencies: ["QLPEmulator"], swiftSettings: strictSettings),
+    ]
+)

@@ -1,0 +1,33 @@
+// Typed wrappers over libcurl's variadic calls, which Swift cannot import.
+#ifndef QLP_CCURL_SHIM_H
+#define QLP_CCURL_SHIM_H
+
+#include <curl/curl.h>
+
+static inline CURLcode qlp_curl_global_init(void) { return curl_global_init(CURL_GLOBAL_ALL); }
+static inline curl_version_info_data *qlp_curl_version_info(void) { return curl_version_info(CURLVERSION_NOW); }
+
+static inline CURLcode qlp_easy_setopt_long(CURL *h, CURLoption o, long v) { return curl_easy_setopt(h, o, v); }
+static inline CURLcode qlp_easy_setopt_off_t(CURL *h, CURLoption o, curl_off_t v) { return curl_easy_setopt(h, o, v); }
+static inline CURLcode qlp_easy_setopt_string(CURL *h, CURLoption o, const char *v) { return curl_easy_setopt(h, o, v); }
+static inline CURLcode qlp_easy_setopt_pointer(CURL *h, CURLoption o, void *v) { return curl_easy_setopt(h, o, v); }
+static inline CURLcode qlp_easy_setopt_slist(CURL *h, CURLoption o, struct curl_slist *v) { return curl_easy_setopt(h, o, v); }
+static inline CURLcode qlp_easy_setopt_write_function(CURL *h, curl_write_callback f) {
+    return curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, f);
+}
+static inline CURLcode qlp_easy_setopt_header_function(CURL *h, curl_write_callback f) {
+    return curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, f);
+}
+
+static inline CURLcode qlp_easy_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
+static inline CURLcode qlp_easy_getinfo_off_t(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }
+static inline CURLcode qlp_easy_getinfo_pointer(CURL *h, CURLINFO i, void **v) { return curl_easy_getinfo(h, i, v); }
+
+static inline CURLMcode qlp_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
+
+/// CURLMsg carries a union; reading it from Swift is awkward, so expose the parts.
+static inline CURLMSG qlp_msg_kind(const CURLMsg *m) { return m->msg; }
+static inline CURL *qlp_msg_easy(const CURLMsg *m) { return m->easy_handle; }
+static inline CURLcode qlp_msg_result(const CURLMsg *m) { return m->data.result; }
+
+#endif

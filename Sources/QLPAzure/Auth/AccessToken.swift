@@ -1,0 +1,19 @@
+import Foundation
+import QLPCore
+
+/// A bearer token and when it stops working.
+public struct AccessToken: Sendable, Equatable {
+    public var token: Secret
+    public var expiresOn: Date
+
+    public init(token: Secret, expiresOn: Date) {
+        self.token = token
+        self.expiresOn = expiresOn
+    }
+}
+
+/// Something that can get a token for a scope (client secret, managed
+/// identity, Azure CLI...). One method, so new sources slot in.
+public protocol TokenSource: Sendable {
+    func fetchToken(scope: String) async throws(AzureError) -> AccessToken
+}

@@ -1,0 +1,98 @@
+import Foundation
+import QLPHTTP
+
+/// Everything that can go wrong talking to Azure, each case carrying what a
+/// person needs to act: which endpoint, what status, what Azure said (an
+/// excerpt of the body, never a token or secret).
+public enum AzureError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The request never got an HTTP answer (timeout, refused, TLS...).
+    case transport(service: String, HTTPTransportError)
+    /// Azure answered with an error status.
+    case http(service: String, endpoint: String, status: Int, code: String?, message: String?)
+    /// 429: wait at least `retryAfter` before asking again.
+    case throttled(service: String, endpoint: String, retryAfter: Duration)
+    /// The body was not what the API documents (truncated, not JSON, missing fields).
+    case malformedResponse(service: String, endpoint: String, status: Int, detail: String, excerpt: String)
+    /// Entra ID refused to issue a token.
+    case authentication(AuthenticationFailure)
+    /// No credential is configured or the environment lacks it.
+    case credentialUnavailable(detail: String)
+    /// A nextLink pointed somewhere a token must not be sent, or paging never ended.
+    case paging(service: String, detail: String)
+
+    public var description: String {
+        switch self {
+        case .transport(let service, let error):
+            "\(service): \(error)"
+        case .http(let service, let endpoint, let status, let code, let message):
+            "\(service) (\(endpoint)) answered HTTP \(status)" + (code.map { " \($0)" } ?? "") + (message.map { ": \($0)" } ?? "")
+        case .throttled(let service, let endpoint, let retryAfter):
+            "\(service) (\(endpoint)) is throttling requests; retry after \(retryAfter.components.seconds) s"
+        case .malformedResponse(let service, let endpoint, let status, let detail, let excerpt):
+            "\(service) (\(endpoint)) sent a malformed response (HTTP \(status)): \(detail)" + (excerpt.isEmpty ? "" : "; body starts: \(excerpt)")
+        case .authentication(let failure):
+            failure.description
+        case .credentialUnavailable(let detail):
+            "no Azure credential: \(detail)"
+        case .paging(let service, let detail):
+            "\(service): \(detail)"
+        }
+    }
+
+    /// A few words for a panel's status line: "HTTP 500", "timed out after 30 s".
+    public var summary: String {
+        switch self {
+        case .transport(_, let error):
+            switch error {
+            case .timedOut(_, let after): "timed out after \(after.components.seconds) s"
+            case .connectionFailed: "cannot connect"
+            default: "network error"
+            }
+        case .http(_, _, let status, let code, _): "HTTP \(status)" + (code.map { " \($0)" } ?? "")
+        case .throttled(_, _, let retryAfter): "throttled for \(retryAfter.components.seconds) s"
+        case .malformedResponse: "malformed response"
+        case .authentication(let failure): "sign-in failed" + (failure.code.map { " (AADSTS\($0))" } ?? "")
+        case .credentialUnavailable: "no credential"
+        case .paging: "paging error"
+        }
+    }
+
+    /// A short, safe excerpt of a response body for messages: at most 160
+    /// characters, control characters removed.
+    static func excerpt(_ body: [UInt8]) -> String {
+        let text = String(decoding: body.prefix(400), as: UTF8.self)
+        let clean = String(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : Character($0) })
+        let squeezed = clean.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+        return squeezed.count > 160 ? String(squeezed.prefix(160)) + "…" : squeezed
+    }
+}
+
+/// Entra ID's refusal, with its AADSTS code and what to do about it.
+public struct AuthenticationFailure: Sendable, Equatable, CustomStringConvertible {
+    public var endpoint: String
+    public var status: Int
+    /// The AADSTS number, e.g. 7000215.
+    public var code: Int?
+    /// Entra's `error`, e.g. invalid_client.
+    public var error: String?
+    /// The first line of Entra's description (no trace ids).
+    public var message: String?
+
+    public var remedy: String {
+        switch code {
+        case 7000215: "the client secret is wrong: set AZURE_CLIENT_SECRET to the secret's value (not its ID)"
+        case 7000222: "the client secret has expired: create a new one for the app registration"
+        case 700016: "the application was not found in this tenant: check AZURE_CLIENT_ID and AZURE_TENANT_ID"
+        case 90002: "the tenant was not found: check AZURE_TENANT_ID"
+        case 70011: "the token scope is not valid: check the endpoints in the azure section of the config"
+        case 50196: "Entra ID is temporarily unavailable: qlp will retry"
+        default: "check the service principal's tenant, client ID and secret"
+        }
+    }
+
+    public var description: String {
+        "Entra ID refused a token (\(endpoint), HTTP \(status)"
+            + (code.map { ", AADSTS\($0)" } ?? "") + ")"
+            + (message.map { ": \($0)" } ?? "") + "; \(remedy)"
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import Logging
+import QLPCore
+import QLPHTTP
+
+/// Reads cost from Azure Cost Management's query API, following nextLink
+/// pages (POST with the same body, as the API requires).
+public struct CostManagementClient: Sendable {
+    public var transport: any HTTPTransport
+    public var tokens: TokenCache
+    /// Resource Manager base URL, e.g. https://management.azure.com.
+    public var management: String
+    public var tokenScope: String
+    public var apiVersion: String
+    public var timeout: Duration
+    /// Paging stops with an error beyond this many pages, so a server that
+    /// keeps answering with nextLinks cannot loop us forever.
+    public var maxPages: Int
+    public var logger: Logger
+
+    static let service = "Cost Management"
+
+    public init(transport: any HTTPTransport, tokens: TokenCache, management: String, tokenScope: String,
+                apiVersion: String = "2023-03-01", timeout: Duration = .seconds(30), maxPages: Int = 500,
+                logger: Logger = Logger(label: "qlp.azure.cost")) {
+        self.transport = transport
+        self.tokens = tokens
+        var base = management
+        while base.hasSuffix("/") { base.removeLast() }
+        self.management = base
+        self.tokenScope = tokenScope
+        self.apiVersion = apiVersion
+        self.timeout = timeout
+        self.maxPages = maxPages
+        self.logger = logger
+    }
+
+    /// Runs a query at `scope` ("subscriptions/{id}") and joins every page.
+    public func query(scope: String, _ definition: CostQueryDefinition) async throws(AzureError) -> CostQueryResult {
+        let trimmedScope = scope.hasPrefix("/") ? String(scope.dropFirst()) : scope
+        var url = "\(management)/\(trimmedScope)/providers/Microsoft.CostManagement/query?api-version=\(apiVersion)"
+        let body = definition.jsonBody
+        var columns: [CostQueryColumn]?
+        var rows: [[CostQueryCell]] = []
+        var pages = 0
+        while true {
+            pages += 1
+            guard pages <= maxPages else {
+                throw .paging(service: Self.service, detail: "more than \(maxPages) pages of results; narrow the query")
+            }
+            let page = try await fetchPage(url: url, body: body)
+            if let columns, columns != page.properties.columns {
+                throw .malformedResponse(service: Self.service, endpoint: RedactedURL.endpoint(url), status: 200,
+                                         detail: "page \(pages) has different columns from page 1", excerpt: "")
+            }
+            columns = page.properties.columns
+            rows += page.properties.rows
+            guard let next = page.properties.nextLink, !next.isEmpty else { break }
+            // The bearer token must only go back to Resource Manager itself.
+            guard next.lowercased().hasPrefix(management.lowercased() + "/") else {
+                throw .paging(service: Self.service, detail: "nextLink points outside \(management); not following it")
+            }
+            url = next
+        }
+        logger.debug("cost query", metadata: ["scope": "\(trimmedScope)", "pages": "\(pages)", "rows": "\(rows.count)"])
+        return CostQueryResult(columns: columns ?? [], rows: rows, pages: pages)
+    }
+
+    /// Actual cost per day per service, first...last inclusive.
+    public func dailyCostsByService(scope: String, from first: CivilDate, to last: CivilDate) async throws(AzureError) -> (costs: [DailyCost], pages: Int) {
+        let result = try await query(scope: scope, .dailyCostByService(from: first, to: last))
+        do {
+            return (try result.dailyCosts(), result.pages)
+        } catch {
+            throw .malformedResponse(service: Self.service, endpoint: "\(management)/\(scope)/providers/Microsoft.CostManagement/query",
+                                     status: 200, detail: error.description, excerpt: "")
+        }
+    }
+
+    private func fetchPage(url: String, body: [UInt8]) async throws(AzureError) -> CostQueryResponse {
+        let token = try await tokens.token(for: tokenScope)
+        let request = HTTPRequest(method: .post, url: url,
+                                  headers: ["Authorization": "Bearer \(token.token.reveal())",
+                                            "Content-Type": "application/json", "Accept": "application/json"],
+                                  body: body, timeout: timeout)
+        let response: HTTPResponse
+        do {
+            response = try await transport.send(request)
+        } catch let error as HTTPTransportError {
+            throw .transport(service: Self.service, error)
+        } catch {
+            throw .transport(service: Self.service, .transferFailed(endpoint: request.endpoint, curlCode: -1, detail: "\(error)"))
+        }
+        let endpoint = request.endpoint
+        switch response.status {
+        case 200:
+            do {
+                return try JSONDecoder().decode(CostQueryResponse.self, from: response.body)
+            } catch {
+                throw .malformedResponse(service: Self.service, endpoint: endpoint, status: 200,
+                                         detail: DecodingProblem.describe(error), excerpt: AzureError.excerpt(response.body))
+            }
+        case 204:
+            // "No content": the query matched nothing.
+            return CostQueryResponse(properties: .init(nextLink: nil, columns: [], rows: []))
+        case 429:
+            throw .throttled(service: Self.service, endpoint: endpoint, retryAfter: RetryAfter.wait(from: response.headers) ?? .seconds(60))
+        case 401:
+            await tokens.invalidate(scope: tokenScope)
+            fallthrough
+        default:
+            let detail = ARMErrorBody.decode(response.body)
+            throw .http(service: Self.service, endpoint: endpoint, status: response.status,
+                        code: detail?.code, message: detail?.message ?? (response.body.isEmpty ? nil : AzureError.excerpt(response.body)))
+        }
+    }
+}
+
+/// Endpoints for messages: no query string (it may carry skip tokens or keys).
+enum RedactedURL {
+    static func endpoint(_ url: String) -> String {
+        String(url.prefix { $0 != "?" })
+    }
+}
+
+/// Turns DecodingError into one readable sentence.
+enum DecodingProblem {
+    static func describe(_ error: any Error) -> String {
+        guard let error = error as? DecodingError else { return "not valid JSON" }
+        func path(_ context: DecodingError.Context) -> String {
+            let p = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return p.isEmpty ? "the body" : String(p.drop { $0 == "." })
+        }
+        switch error {
+        case .dataCorrupted(let c): return c.codingPath.isEmpty ? "not valid JSON (truncated or corrupted)" : "\(path(c)): \(c.debugDescription)"
+        case .keyNotFound(let key, let c): return "\(path(c)) has no '\(key.stringValue)'"
+        case .typeMismatch(_, let c): return "\(path(c)): \(c.debugDescription)"
+        case .valueNotFound(_, let c): return "\(path(c)) is null"
+        @unknown default: return "not the documented shape"
+        }
+    }
+}

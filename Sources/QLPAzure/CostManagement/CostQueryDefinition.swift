@@ -1,0 +1,57 @@
+import Foundation
+import QLPCore
+
+/// The body of a Cost Management query (QueryDefinition), as Microsoft's
+/// examples write it.
+public struct CostQueryDefinition: Sendable, Equatable, Encodable {
+    public enum CostType: String, Sendable, Encodable { case actualCost = "ActualCost", amortizedCost = "AmortizedCost", usage = "Usage" }
+    public enum Timeframe: String, Sendable, Encodable { case monthToDate = "MonthToDate", theLastMonth = "TheLastMonth", custom = "Custom" }
+    public enum Granularity: String, Sendable, Encodable { case daily = "Daily", monthly = "Monthly", none = "None" }
+
+    public struct TimePeriod: Sendable, Equatable, Encodable {
+        public var from: String
+        public var to: String
+    }
+
+    public struct Aggregation: Sendable, Equatable, Encodable {
+        public var name: String
+        public var function: String
+    }
+
+    public struct Grouping: Sendable, Equatable, Encodable {
+        public var type: String
+        public var name: String
+    }
+
+    public struct Dataset: Sendable, Equatable, Encodable {
+        public var granularity: Granularity
+        public var aggregation: [String: Aggregation]
+        public var grouping: [Grouping]
+    }
+
+    public var type: CostType
+    public var timeframe: Timeframe
+    public var timePeriod: TimePeriod?
+    public var dataset: Dataset
+
+    /// Actual cost per day per service between two days (inclusive, UTC).
+    public static func dailyCostByService(from: CivilDate, to: CivilDate) -> CostQueryDefinition {
+        CostQueryDefinition(
+            type: .actualCost, timeframe: .custom,
+            timePeriod: TimePeriod(from: "\(from.iso8601)T00:00:00+00:00", to: "\(to.iso8601)T23:59:59+00:00"),
+            dataset: Dataset(granularity: .daily, aggregation: ["totalCost": Aggregation(name: "Cost", function: "Sum")],
+                             grouping: [Grouping(type: "Dimension", name: "ServiceName")]))
+    }
+
+    /// Month to date, per day per service.
+    public static let monthToDateByService = CostQueryDefinition(
+        type: .actualCost, timeframe: .monthToDate, timePeriod: nil,
+        dataset: Dataset(granularity: .daily, aggregation: ["totalCost": Aggregation(name: "Cost", function: "Sum")],
+                         grouping: [Grouping(type: "Dimension", name: "ServiceName")]))
+
+    var jsonBody: [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Array((try? encoder.encode(self)) ?? Data())
+    }
+}

@@ -1,0 +1,79 @@
+/// How many terminal cells text occupies.
+///
+/// Layout must count cells, not characters: "£" is one cell, "日" two, a
+/// combining accent none. This is a self-contained table (East Asian Wide and
+/// Fullwidth ranges, emoji presentation, zero-width marks) so that layout is
+/// pure and does not depend on the process locale the way wcwidth(3) does.
+public enum DisplayWidth {
+    /// Cells taken by one grapheme: 0, 1 or 2.
+    public static func of(_ character: Character) -> Int {
+        var width = 0
+        for scalar in character.unicodeScalars {
+            if scalar.value == 0xFE0F { return 2 }  // emoji presentation selector
+            let w = of(scalar)
+            if width == 0 { width = w }
+        }
+        return width
+    }
+
+    /// Cells taken by a string.
+    public static func of(_ text: some StringProtocol) -> Int {
+        var total = 0
+        for c in text { total += of(c) }
+        return total
+    }
+
+    static func of(_ scalar: Unicode.Scalar) -> Int {
+        let v = scalar.value
+        if v < 0x20 || (v >= 0x7F && v < 0xA0) { return 0 }
+        if v < 0x300 { return 1 }
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .enclosingMark, .format: return 0
+        default: break
+        }
+        if v == 0x200B { return 0 }
+        if isWide(v) { return 2 }
+        if scalar.properties.isEmojiPresentation { return 2 }
+        return 1
+    }
+
+    private static let wideRanges: [ClosedRange<UInt32>] = [
+        0x1100...0x115F, 0x231A...0x231B, 0x2329...0x232A, 0x2E80...0x303E, 0x3041...0x33FF,
+        0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF, 0xA960...0xA97F, 0xAC00...0xD7A3,
+        0xF900...0xFAFF, 0xFE10...0xFE19, 0xFE30...0xFE6F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
+        0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x2FFFD, 0x30000...0x3FFFD,
+    ]
+
+    private static func isWide(_ v: UInt32) -> Bool {
+        if v < 0x1100 { return false }
+        for range in wideRanges where range.contains(v) { return true }
+        return false
+    }
+
+    /// The longest prefix of `text` that fits in `width` cells; when text had
+    /// to be cut, the last cell is `ellipsis` so a reader knows it was cut.
+    public static func truncate(_ text: String, to width: Int, ellipsis: Character = "…") -> String {
+        guard width > 0 else { return "" }
+        if of(text) <= width { return text }
+        let budget = width - of(ellipsis)
+        var out = ""
+        var used = 0
+        for c in text {
+            let w = of(c)
+            if used + w > budget { break }
+            out.append(c)
+            used += w
+        }
+        out.append(ellipsis)
+        return out
+    }
+
+    /// `text` padded with spaces (left or right) to exactly `width` cells,
+    /// truncated with an ellipsis when longer.
+    public static func pad(_ text: String, to width: Int, alignRight: Bool = false, ellipsis: Character = "…") -> String {
+        let cut = truncate(text, to: width, ellipsis: ellipsis)
+        let gap = max(0, width - of(cut))
+        let fill = String(repeating: " ", count: gap)
+        return alignRight ? fill + cut : cut + fill
+    }
+}

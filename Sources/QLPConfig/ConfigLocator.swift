@@ -1,0 +1,61 @@
+import Foundation
+import QLPCore
+
+/// Where the config came from, for messages and `qlp doctor`.
+public struct ConfigLocation: Sendable, Equatable {
+    public enum Origin: Sendable, Equatable {
+        case flag
+        case environment
+        case xdgConfigHome
+        case workingDirectory
+    }
+
+    public var path: String
+    public var origin: Origin
+}
+
+/// Finds and loads the config file: --config, then $QLP_CONFIG, then
+/// $XDG_CONFIG_HOME/qlp/qlp.yaml (default ~/.config), then ./config/qlp.yaml.
+public enum ConfigLoader {
+    public static func locate(flag: String?, environment: [String: String],
+                              workingDirectory: String = FileManager.default.currentDirectoryPath) throws(ConfigError) -> ConfigLocation {
+        let files = FileManager.default
+        if let flag {
+            guard files.fileExists(atPath: flag) else { throw ConfigError(file: flag, message: "no such file (given with --config)") }
+            return ConfigLocation(path: flag, origin: .flag)
+        }
+        if let path = environment["QLP_CONFIG"], !path.isEmpty {
+            guard files.fileExists(atPath: path) else { throw ConfigError(file: path, message: "no such file (named by $QLP_CONFIG)") }
+            return ConfigLocation(path: path, origin: .environment)
+        }
+        let xdgBase = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? environment["HOME"].map { $0 + "/.config" }
+        var searched: [String] = []
+        if let xdgBase {
+            let path = xdgBase + "/qlp/qlp.yaml"
+            if files.fileExists(atPath: path) { return ConfigLocation(path: path, origin: .xdgConfigHome) }
+            searched.append(path)
+        }
+        let local = workingDirectory + "/config/qlp.yaml"
+        if files.fileExists(atPath: local) { return ConfigLocation(path: "config/qlp.yaml", origin: .workingDirectory) }
+        searched.append(local)
+        throw ConfigError(file: "qlp", message: "no config file found (looked at --config, $QLP_CONFIG, "
+            + searched.joined(separator: ", ") + "); copy config/qlp.yaml from the qlp repository, or run `qlp demo`")
+    }
+
+    public static func load(_ location: ConfigLocation, environment: [String: String],
+                            requireAzure: Bool = true) throws(ConfigErrors) -> QLPConfiguration {
+        let text: String
+        do {
+            text = try String(contentsOfFile: location.path, encoding: .utf8)
+        } catch {
+            throw ConfigErrors([ConfigError(file: location.path, message: "cannot read the file (\(Self.reason(error)))")])
+        }
+        return try ConfigParser(environment: environment, requireAzure: requireAzure).parse(yaml: text, file: location.path)
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        let ns = error as NSError
+        return ns.localizedFailureReason ?? ns.localizedDescription
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import QLPCore
+import Yams
+
+/// Turns the text of a config file into a `QLPConfiguration`, or every
+/// problem in it, each with file, line and key.
+public struct ConfigParser: Sendable {
+    /// Whether the `azure` section must be present and complete. The demo
+    /// replaces it with the emulator's, so there it is only checked if present.
+    public var requireAzure: Bool
+    public var environment: [String: String]
+
+    public init(environment: [String: String], requireAzure: Bool = true) {
+        self.environment = environment
+        self.requireAzure = requireAzure
+    }
+
+    static let sections = ["azure", "budget", "azure_openai", "ollama", "mongodb_atlas", "routing", "dashboard"]
+
+    public func parse(yaml: String, file: String) throws(ConfigErrors) -> QLPConfiguration {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: yaml) else {
+                throw ConfigErrors([ConfigError(file: file, message: "the file is empty; start from config/qlp.yaml in the qlp repository")])
+            }
+            root = node
+        } catch let error as ConfigErrors {
+            throw error
+        } catch let error as YamlError {
+            throw ConfigErrors([Self.syntaxError(error, file: file)])
+        } catch {
+            throw ConfigErrors([ConfigError(file: file, message: "cannot read YAML: \(error)")])
+        }
+
+        let reader = ConfigReader(file: file, environment: environment)
+        let top = reader.mapping(ConfigValue(node: root, path: []), allowed: Self.sections)
+        var azure: AzureSettings?
+        var budget: BudgetPlan?
+        var dashboard: DashboardSettings?
+        var azureOpenAI: AzureOpenAISettings?
+        var ollama: OllamaSettings?
+        var atlas: MongoDBAtlasSettings?
+        var routing: RoutingSettings?
+        if let top {
+            if requireAzure {
+                if let section = reader.required(top, "azure") { azure = AzureSectionParser.parse(section, reader) }
+            } else if let section = reader.optional(top, "azure"), reader.mapping(section) != nil {
+                // Present in a demo run: its values are replaced, so it is not read.
+                azure = nil
+            }
+            if let section = reader.required(top, "budget") { budget = BudgetSectionParser.parse(section, reader) }
+            if let section = reader.optional(top, "azure_openai") { azureOpenAI = ModelSectionsParser.azureOpenAI(section, reader) }
+            if let section = reader.optional(top, "ollama") { ollama = ModelSectionsParser.ollama(section, reader) }
+            if let section = reader.optional(top, "mongodb_atlas") { atlas = ModelSectionsParser.atlas(section, reader) }
+            if let section = reader.optional(top, "routing") {
+                routing = RoutingSectionParser.parse(section, reader, azureOpenAI: azureOpenAI, ollama: ollama)
+            }
+            dashboard = DashboardSectionParser.parse(reader.optional(top, "dashboard"), reader, environment: environment)
+        }
+        guard reader.errors.isEmpty, let budget, let dashboard, azure != nil || !requireAzure else {
+            throw ConfigErrors(reader.errors.isEmpty
+                ? [ConfigError(file: file, message: "the configuration is incomplete")] : reader.errors)
+        }
+        return QLPConfiguration(azure: azure, budget: budget, azureOpenAI: azureOpenAI, ollama: ollama,
+                                mongodbAtlas: atlas, routing: routing, dashboard: dashboard)
+    }
+
+    static func syntaxError(_ error: YamlError, file: String) -> ConfigError {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            return ConfigError(file: file, line: mark.line, column: mark.column, message: "YAML syntax error: \(problem)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return ConfigError(file: file, line: context.mark.line, column: context.mark.column,
+                               message: "duplicate key \(duplicates.joined(separator: ", ")) in one section")
+        case .reader(let problem, _, _, _):
+            return ConfigError(file: file, message: "cannot read the file as text: \(problem)")
+        default:
+            return ConfigError(file: file, message: "YAML error: \(error)")
+        }
+    }
+}

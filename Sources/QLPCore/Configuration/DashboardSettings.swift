@@ -1,0 +1,28 @@
+/// The `dashboard` section: how the console behaves.
+public struct DashboardSettings: Sendable, Equatable {
+    /// How often Cost Management is polled. Its data lands every few hours and
+    /// its quota is per tenant, so the default is conservative.
+    public var costRefresh: Duration
+    /// Longest wait for one HTTP request before the panel is marked stale.
+    public var requestTimeout: Duration
+    /// Who the audit log names for changes made from this console.
+    public var operatorName: String
+    /// Colour unless NO_COLOR or `color: never`.
+    public var colorEnabled: Bool
+    /// Log file; the dashboard never logs to the screen.
+    public var logFile: String
+    /// Where history and caches live (SQLite).
+    public var stateDirectory: String
+    public var readOnly: Bool
+
+    public init(costRefresh: Duration, requestTimeout: Duration, operatorName: String, colorEnabled: Bool,
+                logFile: String, stateDirectory: String, readOnly: Bool) {
+        self.costRefresh = costRefresh
+        self.requestTimeout = requestTimeout
+        self.operatorName = operatorName
+        self.colorEnabled = colorEnabled
+        self.logFile = logFile
+        self.stateDirectory = stateDirectory
+        self.readOnly = readOnly
+    }
+}

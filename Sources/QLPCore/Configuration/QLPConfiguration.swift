@@ -1,0 +1,22 @@
+/// The whole configuration file as one value.
+public struct QLPConfiguration: Sendable, Equatable {
+    /// Absent only when loading for the demo, which brings its own.
+    public var azure: AzureSettings?
+    public var budget: BudgetPlan
+    public var azureOpenAI: AzureOpenAISettings?
+    public var ollama: OllamaSettings?
+    public var mongodbAtlas: MongoDBAtlasSettings?
+    public var routing: RoutingSettings?
+    public var dashboard: DashboardSettings
+
+    public init(azure: AzureSettings?, budget: BudgetPlan, azureOpenAI: AzureOpenAISettings?, ollama: OllamaSettings?,
+                mongodbAtlas: MongoDBAtlasSettings?, routing: RoutingSettings?, dashboard: DashboardSettings) {
+        self.azure = azure
+        self.budget = budget
+        self.azureOpenAI = azureOpenAI
+        self.ollama = ollama
+        self.mongodbAtlas = mongodbAtlas
+        self.routing = routing
+        self.dashboard = dashboard
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import QLPCanvas
+import QLPTerminal
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How the dashboard ended.
+public enum DashboardExit: Sendable, Equatable {
+    case quit
+    case signal(Int32)
+
+    /// Shell convention: 0 for q, 128 + signal number otherwise.
+    public var status: Int32 {
+        switch self {
+        case .quit: 0
+        case .signal(let n): 128 + n
+        }
+    }
+}
+
+/// The dashboard's input and drawing loop. It runs on its own thread, which is
+/// the only thread that touches ncurses; everything else reaches it through
+/// the state store (data in) and `onAction` (commands out).
+final class TerminalLoop: @unchecked Sendable {
+    // @unchecked: every property below is used only on the loop's own thread
+    // after `start()`, except the immutable lets.
+    let store: DashboardStateStore
+    let options: TerminalOptions
+    let format: DisplayFormat
+    let signals: SignalWatcher
+    let onAction: @Sendable (DashboardAction) -> Void
+
+    private var showHelp = false
+
+    init(store: DashboardStateStore, options: TerminalOptions, format: DisplayFormat, signals: SignalWatcher,
+         onAction: @escaping @Sendable (DashboardAction) -> Void) {
+        self.store = store
+        self.options = options
+        self.format = format
+        self.signals = signals
+        self.onAction = onAction
+    }
+
+    /// Runs the loop on a new thread and returns when it ends.
+    func run() async throws -> DashboardExit {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<DashboardExit, any Error>) in
+            let thread = Thread { [self] in
+                do {
+                    continuation.resume(returning: try loop())
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+            thread.name = "qlp-terminal"
+            thread.start()
+        }
+    }
+
+    private func loop() throws -> DashboardExit {
+        let terminal = try CursesTerminal(options: options)
+        defer { terminal.stop() }
+        var lastVersion: UInt64?
+        var lastSecond = -1
+        var lastSize = terminal.size
+        var dirty = true
+        while true {
+            if let number = signals.signalReceived { return .signal(number) }
+            if let key = terminal.nextKey(timeout: .milliseconds(100)) {
+                switch key {
+                case .resize:
+                    dirty = true
+                default:
+                    if let action = KeyBindings.action(for: key) {
+                        switch action {
+                        case .quit: return .quit
+                        case .toggleHelp: showHelp.toggle()
+                        case .closeOverlay: showHelp = false
+                        case .redraw: terminal.invalidate()
+                        case .refresh: break
+                        }
+                        onAction(action)
+                        dirty = true
+                    }
+                }
+            }
+            let now = Date()
+            let second = Int(now.timeIntervalSince1970)
+            let (state, version) = store.snapshot()
+            // The clock and data ages change once a second; nothing else
+            // changes without a new state version, so idle frames cost nothing.
+            if dirty || version != lastVersion || second != lastSecond || terminal.size != lastSize {
+                let context = RenderContext(glyphs: terminal.glyphs, format: format, now: now)
+                terminal.present(DashboardScreen(state: state, showHelp: showHelp).render(size: terminal.size, context: context))
+                lastVersion = version
+                lastSecond = second
+                lastSize = terminal.size
+                dirty = false
+            }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import Logging
+import QLPAzure
+import QLPCore
+import QLPStore
+
+/// Keeps the cost panel current: asks Cost Management for daily cost per
+/// service over the credit period (and the whole current month), turns it
+/// into the budget picture, saves it, and on failure keeps the last good data
+/// marked stale with the reason, retrying with backoff.
+public struct CostPoller: Sendable {
+    public var client: CostManagementClient
+    public var scope: String
+    public var store: DashboardStateStore
+    public var history: (any CostHistory)?
+    public var interval: Duration
+    public var wake: WakeSignal
+    public var clock: @Sendable () -> Date
+    public var logger: Logger
+
+    public init(client: CostManagementClient, scope: String, store: DashboardStateStore, history: (any CostHistory)?,
+                interval: Duration, wake: WakeSignal, clock: @escaping @Sendable () -> Date = { Date() },
+                logger: Logger = Logger(label: "qlp.poller.cost")) {
+        self.client = client
+        self.scope = scope
+        self.store = store
+        self.history = history
+        self.interval = interval
+        self.wake = wake
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Runs until the task is cancelled.
+    public func run() async {
+        loadCache()
+        var failures = 0
+        while !Task.isCancelled {
+            let delay = await refreshRecordingFailure(failures: &failures)
+            await wake.wait(for: delay)
+        }
+    }
+
+    /// One refresh; a failure is recorded on the panel (last good data kept,
+    /// marked stale with the reason).
+    /// - Returns: how long to wait before the next attempt.
+    public func refreshRecordingFailure(failures: inout Int) async -> Duration {
+        do {
+            try await refresh()
+            failures = 0
+            return interval
+        } catch {
+            failures += 1
+            let delay = retryDelay(after: error, failures: failures)
+            let now = clock()
+            let problem = PanelData<CostPanel>.Problem(summary: error.summary, detail: error.description, at: now,
+                                                       nextAttempt: now.addingTimeInterval(Self.seconds(delay)))
+            store.update { $0.cost.fail(problem) }
+            logger.warning("cost refresh failed", metadata: ["error": "\(error)", "retry_in_s": "\(delay.components.seconds)"])
+            return delay
+        }
+    }
+
+    /// One fetch; updates the state on success and throws on failure.
+    public func refresh() async throws(AzureError) {
+        store.update { $0.cost.refreshing = true }
+        let plan = store.state.plan
+        let today = Self.today(plan: plan, at: clock())
+        let range = Self.queryRange(plan: plan, today: today)
+        var costs: [DailyCost] = []
+        var pages = 0
+        // Cost Management refuses custom periods longer than a year.
+        for chunk in Self.chunks(range, maxDays: 365) {
+            let result = try await client.dailyCostsByService(scope: scope, from: chunk.first, to: chunk.last)
+            costs += result.costs
+            pages += result.pages
+        }
+        if let foreign = costs.first(where: { $0.currency != plan.currency }) {
+            throw AzureError.malformedResponse(
+                service: "Cost Management", endpoint: scope, status: 200,
+                detail: "costs are in \(foreign.currency.code) but the budget is in \(plan.currency.code); set budget.currency to match the billing currency",
+                excerpt: "")
+        }
+        let fetchedAt = clock()
+        let panel = CostPanel(overview: BudgetOverview(plan: plan, costs: costs, today: today), costs: costs, pages: pages)
+        store.update { state in
+            state.cost.succeed(panel, at: fetchedAt)
+            state.cost.refreshing = false
+        }
+        do {
+            try history?.save(CostSnapshot(scope: scope, range: range, costs: costs, fetchedAt: fetchedAt))
+        } catch {
+            logger.error("cannot save cost history", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Shows the last saved costs at once, marked as cached.
+    public func loadCache() {
+        guard let history else { return }
+        do {
+            guard let snapshot = try history.latest(scope: scope) else { return }
+            let plan = store.state.plan
+            let today = Self.today(plan: plan, at: clock())
+            let panel = CostPanel(overview: BudgetOverview(plan: plan, costs: snapshot.costs, today: today),
+                                  costs: snapshot.costs, pages: 0)
+            store.update { $0.cost.succeed(panel, at: snapshot.fetchedAt, source: .cache) }
+        } catch {
+            logger.error("cannot read cost history", metadata: ["error": "\(error)"])
+        }
+    }
+
+    func retryDelay(after error: AzureError, failures: Int) -> Duration {
+        if case .throttled(_, _, let retryAfter) = error { return max(retryAfter, .seconds(5)) }
+        // 15 s, 30 s, 60 s ... but never longer than the normal interval.
+        let backoff = Duration.seconds(15 * (1 << min(failures - 1, 6)))
+        return min(backoff, max(interval, .seconds(15)))
+    }
+
+    /// Today in the billing time zone.
+    static func today(plan: BudgetPlan, at instant: Date) -> CivilDate {
+        CivilDate(instant, in: TimeZone(identifier: plan.billingTimeZone) ?? TimeZone(identifier: "UTC")!)
+    }
+
+    /// The credit period so far, widened to the start of the month so the
+    /// monthly budget always sees the whole month.
+    static func queryRange(plan: BudgetPlan, today: CivilDate) -> DayRange {
+        let first = min(plan.creditPeriod.first, today.firstOfMonth)
+        return DayRange(first, max(first, today))!
+    }
+
+    static func chunks(_ range: DayRange, maxDays: Int) -> [DayRange] {
+        var out: [DayRange] = []
+        var start = range.first
+        while start <= range.last {
+            let end = min(range.last, start.adding(days: maxDays - 1))
+            out.append(DayRange(start, end)!)
+            start = end.adding(days: 1)
+        }
+        return out
+    }
+
+    static func seconds(_ d: Duration) -> TimeInterval {
+        TimeInterval(d.components.seconds) + TimeInterval(d.components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import QLPCore
+
+/// What the dashboard is looking at, for the header.
+public struct DashboardIdentity: Sendable, Equatable {
+    public var subscriptionID: String
+    public var resourceGroup: String
+    /// Running against the embedded emulator: the screen must say DEMO.
+    public var isDemo: Bool
+    public var configPath: String?
+    public var logFile: String
+
+    public init(subscriptionID: String, resourceGroup: String, isDemo: Bool, configPath: String?, logFile: String) {
+        self.subscriptionID = subscriptionID
+        self.resourceGroup = resourceGroup
+        self.isDemo = isDemo
+        self.configPath = configPath
+        self.logFile = logFile
+    }
+}
+
+/// The cost panel's value: the budget picture and where it came from.
+public struct CostPanel: Sendable {
+    public var overview: BudgetOverview
+    public var costs: [DailyCost]
+    /// HTTP pages the last fetch took (0 when from cache).
+    public var pages: Int
+
+    public init(overview: BudgetOverview, costs: [DailyCost], pages: Int) {
+        self.overview = overview
+        self.costs = costs
+        self.pages = pages
+    }
+}
+
+/// Everything the views draw: one immutable snapshot per frame.
+public struct DashboardState: Sendable {
+    public var identity: DashboardIdentity
+    public var plan: BudgetPlan
+    public var cost: PanelData<CostPanel>
+
+    public init(identity: DashboardIdentity, plan: BudgetPlan, costRefresh: Duration) {
+        self.identity = identity
+        self.plan = plan
+        // Two missed refreshes make data stale.
+        self.cost = PanelData(staleAfter: costRefresh * 2 + .seconds(60))
+    }
+}

@@ -1,0 +1,53 @@
+import QLPCanvas
+
+/// The whole screen for one frame: header, the current view, the help bar
+/// and any overlay. Pure: state in, canvas out, so tests read it as text.
+public struct DashboardScreen {
+    /// Below this the layout cannot keep its promises, so it says so instead.
+    public static let minimumSize = Size(width: 80, height: 24)
+
+    public var state: DashboardState
+    public var showHelp: Bool
+
+    public init(state: DashboardState, showHelp: Bool = false) {
+        self.state = state
+        self.showHelp = showHelp
+    }
+
+    public func render(size: Size, context: RenderContext) -> Canvas {
+        var canvas = Canvas(size: size)
+        guard size.width >= Self.minimumSize.width, size.height >= Self.minimumSize.height else {
+            renderTooSmall(into: &canvas, context: context)
+            return canvas
+        }
+        HeaderBar(identity: state.identity, viewName: "Overview").render(into: &canvas, row: 0, context: context)
+        let top = HeaderBar.height + 1
+        let body = Rect(x: 0, y: top, width: size.width, height: size.height - top - 1)
+        OverviewView(state: state).render(into: &canvas, area: body, context: context)
+        helpBar.render(into: &canvas, row: size.height - 1)
+        if showHelp {
+            HelpOverlay(bindings: KeyBindings.all, logFile: state.identity.logFile, configPath: state.identity.configPath)
+                .render(into: &canvas, area: canvas.bounds, context: context)
+        }
+        return canvas
+    }
+
+    var helpBar: HelpBar {
+        HelpBar(items: KeyBindings.all.filter(\.inHelpBar).map { HelpBar.Item(key: $0.label, label: $0.summary) },
+                trailing: state.identity.isDemo ? "demo data from the embedded emulator" : "")
+    }
+
+    private func renderTooSmall(into canvas: inout Canvas, context: RenderContext) {
+        let size = canvas.size
+        let lines = [
+            "Terminal too small: \(size.width)x\(size.height)",
+            "qlp needs at least \(Self.minimumSize.width)x\(Self.minimumSize.height).",
+            "Enlarge the window, or press q to quit.",
+        ]
+        let top = max(0, (size.height - lines.count) / 2)
+        for (i, line) in lines.enumerated() {
+            let text = DisplayWidth.truncate(line, to: size.width, ellipsis: context.glyphs.ellipsis)
+            canvas.put(text, x: max(0, (size.width - DisplayWidth.of(text)) / 2), y: top + i, role: i == 0 ? .warning : .normal)
+        }
+    }
+}

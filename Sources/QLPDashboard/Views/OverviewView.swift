@@ -1,0 +1,250 @@
+import Foundation
+import QLPCanvas
+import QLPCore
+
+/// The first screen: is money burning? The credit total against £5,000, the
+/// five buckets, unmapped spend, and the month against its budget with the
+/// 80% and 95% marks, burn rate, projection and exhaustion date.
+public struct OverviewView {
+    public var state: DashboardState
+
+    public init(state: DashboardState) { self.state = state }
+
+    public func render(into canvas: inout Canvas, area: Rect, context: RenderContext) {
+        var y = area.y
+        let panel = state.cost
+        guard let value = panel.value else {
+            renderWaiting(into: &canvas, area: area, context: context)
+            return
+        }
+        let overview = value.overview
+        let f = context.format
+        let currency = overview.currency
+        let stale = panel.staleness(now: context.now)
+        let x0 = area.x + 1
+        let width = area.width - 2
+
+        // Credits: total, gauge, burn and exhaustion.
+        let period = "\(f.date(overview.creditPeriod.first)) \(arrow(context)) \(f.date(overview.creditPeriod.last))"
+        sectionTitle(&canvas, "AZURE CREDITS", detail: period, y: y, x: x0, width: width, stale: stale != nil)
+        y += 1
+        let credit = overview.credit
+        let used = "\(f.money(credit.spent, currency)) of \(f.money(credit.allocation, currency))"
+        let pct = PercentFormat.string(credit.fractionUsed)
+        let left = credit.remaining >= 0 ? "\(f.money(credit.remaining, currency)) left" : "\(f.money(-credit.remaining, currency)) over"
+        var x = x0
+        x += canvas.put(used, x: x, y: y, role: .normal) + 2
+        x += canvas.put(DisplayWidth.pad(pct, to: 6, alignRight: true), x: x, y: y, role: role(for: credit.fractionUsed)) + 1
+        let leftWidth = DisplayWidth.of(left)
+        let gaugeWidth = max(4, x0 + width - x - leftWidth - 2)
+        Gauge(fraction: credit.fractionUsed.doubleForDisplay, fillRole: role(for: credit.fractionUsed))
+            .render(into: &canvas, x: x, y: y, width: gaugeWidth, glyphs: context.glyphs)
+        canvas.put(left, x: x + gaugeWidth + 2, y: y, role: credit.remaining >= 0 ? .normal : .critical)
+        y += 1
+        x = x0
+        x += canvas.put("Burn ", x: x, y: y, role: .muted)
+        x += canvas.put(rateText(credit.burnRate, currency, f), x: x, y: y)
+        x += canvas.put("  \(context.glyphs.separator)  ", x: x, y: y, role: .muted)
+        let (exhaustText, exhaustRole) = exhaustionText(credit.exhaustion, expiry: overview.creditPeriod.last, format: f, long: true)
+        canvas.put(DisplayWidth.truncate(exhaustText, to: x0 + width - x, ellipsis: context.glyphs.ellipsis), x: x, y: y, role: exhaustRole)
+        y += 2
+
+        // The buckets as a table; the gauge takes what width is left.
+        y = renderBuckets(into: &canvas, overview: overview, x: x0, y: y, width: width, context: context)
+        y += 1
+
+        // The month against its budget.
+        let monthly = overview.monthly
+        sectionTitle(&canvas, "MONTHLY BUDGET", detail: "\(f.month(monthly.month)) \(context.glyphs.separator) \(state.plan.billingTimeZone)",
+                     y: y, x: x0, width: width, stale: stale != nil)
+        y += 1
+        let monthRole = role(for: monthly.state)
+        x = x0
+        x += canvas.put("\(f.money(monthly.spentToDate, currency)) of \(f.money(monthly.amount, currency))", x: x, y: y) + 2
+        x += canvas.put(DisplayWidth.pad(PercentFormat.string(monthly.fractionUsed), to: 6, alignRight: true), x: x, y: y, role: monthRole) + 1
+        let stateText = thresholdText(monthly.state)
+        let monthGauge = max(10, x0 + width - x - DisplayWidth.of(stateText) - 2)
+        let markers = monthly.thresholds.filter { $0 < 100 }.map { ($0 / 100).doubleForDisplay }
+        Gauge(fraction: monthly.fractionUsed.doubleForDisplay, markers: markers, fillRole: monthRole)
+            .render(into: &canvas, x: x, y: y, width: monthGauge, glyphs: context.glyphs)
+        canvas.put(stateText, x: x + monthGauge + 2, y: y, role: monthRole)
+        y += 1
+        // Marker labels sit under the marks: "▲80%".
+        for (marker, threshold) in zip(markers, monthly.thresholds.filter({ $0 < 100 })) {
+            let column = x + Gauge.markerColumn(marker, width: monthGauge)
+            canvas.put("\(context.glyphs.upArrow)\(NSDecimalNumber(decimal: threshold).stringValue)%", x: column, y: y, role: .muted)
+        }
+        y += 1
+        x = x0
+        x += canvas.put("Month-end ", x: x, y: y, role: .muted)
+        if let projection = monthly.projection {
+            let projected = projection.amount / max(monthly.amount, 0.01)
+            x += canvas.put("\(f.money(projection.amount, currency)) (linear, \(PercentFormat.string(projected)))", x: x, y: y,
+                            role: role(for: monthly.projectedState ?? .clear))
+        } else {
+            x += canvas.put("projected after \(MonthEndProjection.minimumBasisDays) complete days", x: x, y: y, role: .muted)
+        }
+        x += canvas.put("  \(context.glyphs.separator)  ", x: x, y: y, role: .muted)
+        let days = monthly.month.daysInMonth - (overview.today.day - 1)
+        canvas.put(DisplayWidth.truncate("\(days) day\(days == 1 ? "" : "s") left in the month", to: x0 + width - x,
+                                         ellipsis: context.glyphs.ellipsis), x: x, y: y, role: .muted)
+        y += 2
+
+        renderDataLine(into: &canvas, value: value, y: min(y, area.maxY - 1), x: x0, width: width, context: context)
+    }
+
+    // MARK: - Pieces
+
+    private func renderBuckets(into canvas: inout Canvas, overview: BudgetOverview, x: Int, y start: Int, width: Int,
+                               context: RenderContext) -> Int {
+        let f = context.format
+        let currency = overview.currency
+        struct Line {
+            var label: String, spent: String, allocation: String, pct: String, rate: String, out: String
+            var fraction: Decimal, outRole: StyleRole
+        }
+        var lines: [Line] = overview.categories.map { entry in
+            let p = entry.position
+            let (out, outRole) = exhaustionText(p.exhaustion, expiry: overview.creditPeriod.last, format: f, long: false)
+            return Line(label: p.label, spent: f.money(p.spent, currency), allocation: f.money(p.allocation, currency),
+                        pct: PercentFormat.string(p.fractionUsed), rate: p.burnRate.map { f.money($0.perDay, currency) } ?? "-",
+                        out: out, fraction: p.fractionUsed, outRole: outRole)
+        }
+        let unmapped = overview.unmapped
+        let header = Line(label: "BUCKET", spent: "SPENT", allocation: "ALLOCATED", pct: "USED", rate: "PER DAY", out: "RUNS OUT",
+                          fraction: 0, outRole: .muted)
+        let all = [header] + lines
+        func w(_ key: KeyPath<Line, String>) -> Int { all.map { DisplayWidth.of($0[keyPath: key]) }.max() ?? 0 }
+        let labelW = max(w(\.label), DisplayWidth.of("Unmapped"))
+        let spentW = max(w(\.spent), DisplayWidth.of(f.money(unmapped.spent, currency)))
+        let allocW = w(\.allocation), pctW = max(w(\.pct), 6), rateW = w(\.rate), outW = w(\.out)
+        let fixed = labelW + spentW + allocW + pctW + rateW + outW + 7
+        let gaugeW = max(4, width - fixed)
+
+        var y = start
+        func row(_ line: Line, isHeader: Bool) {
+            var x = x
+            let textRole: StyleRole = isHeader ? .title : .normal
+            canvas.put(line.label, x: x, y: y, width: labelW, role: textRole, ellipsis: context.glyphs.ellipsis); x += labelW + 1
+            canvas.put(line.spent, x: x, y: y, width: spentW, role: textRole, alignRight: true); x += spentW + 1
+            canvas.put(line.allocation, x: x, y: y, width: allocW, role: isHeader ? .title : .muted, alignRight: true); x += allocW + 1
+            canvas.put(line.pct, x: x, y: y, width: pctW, role: isHeader ? .title : role(for: line.fraction), alignRight: true); x += pctW + 1
+            if !isHeader {
+                Gauge(fraction: line.fraction.doubleForDisplay, fillRole: role(for: line.fraction))
+                    .render(into: &canvas, x: x, y: y, width: gaugeW, glyphs: context.glyphs)
+            }
+            x += gaugeW + 1
+            canvas.put(line.rate, x: x, y: y, width: rateW, role: textRole, alignRight: true); x += rateW + 1
+            canvas.put(line.out, x: x, y: y, width: outW, role: isHeader ? .title : line.outRole)
+            y += 1
+        }
+        row(header, isHeader: true)
+        for line in lines { row(line, isHeader: false) }
+        lines.removeAll()
+        // Spend no bucket claims: shown, never dropped.
+        var ux = x
+        canvas.put("Unmapped", x: ux, y: y, width: labelW, role: unmapped.spent == 0 ? .muted : .warning); ux += labelW + 1
+        canvas.put(f.money(unmapped.spent, currency), x: ux, y: y, width: spentW, role: unmapped.spent == 0 ? .muted : .normal,
+                   alignRight: true)
+        ux += spentW + 2
+        let names = unmapped.services.map { $0.name.isEmpty ? "(no service name)" : $0.name }
+        let note = names.isEmpty ? "no spend outside the buckets" : "not in any bucket: " + names.joined(separator: ", ")
+        canvas.put(DisplayWidth.truncate(note, to: x + width - ux, ellipsis: context.glyphs.ellipsis), x: ux, y: y, role: .muted)
+        return y + 1
+    }
+
+    private func renderDataLine(into canvas: inout Canvas, value: CostPanel, y: Int, x: Int, width: Int, context: RenderContext) {
+        let f = context.format
+        let panel = state.cost
+        var parts: [String] = []
+        if let updatedAt = panel.updatedAt {
+            parts.append("cost data \(f.age(context.now.timeIntervalSince(updatedAt))) old (fetched \(f.time(updatedAt)))")
+        }
+        if let latest = value.overview.latestDataDay { parts.append("through \(f.shortDate(latest))") }
+        if panel.source == .live, value.pages > 0 { parts.append("\(value.pages) page\(value.pages == 1 ? "" : "s")") }
+        var x = x
+        if let stale = panel.staleness(now: context.now) {
+            x += canvas.put(" STALE ", x: x, y: y, role: .stale) + 1
+            var reason = stale
+            if let next = panel.problem?.nextAttempt { reason += ", retry \(f.time(next))" }
+            x += canvas.put(reason, x: x, y: y, role: .stale) + 2
+        } else if panel.refreshing {
+            x += canvas.put("refreshing", x: x, y: y, role: .accent) + 2
+        }
+        let text = parts.joined(separator: " \(context.glyphs.separator) ")
+        canvas.put(DisplayWidth.truncate(text, to: max(0, width - (x - 1)), ellipsis: context.glyphs.ellipsis), x: x, y: y, role: .muted)
+    }
+
+    private func renderWaiting(into canvas: inout Canvas, area: Rect, context: RenderContext) {
+        let f = context.format
+        let x = area.x + 1
+        var y = area.y
+        canvas.put("AZURE CREDITS", x: x, y: y, role: .title)
+        y += 2
+        if let problem = state.cost.problem {
+            canvas.put("Cost data unavailable: \(problem.summary)", x: x, y: y, role: .critical, maxWidth: area.width - 2)
+            y += 1
+            canvas.put(DisplayWidth.truncate(problem.detail, to: area.width - 2, ellipsis: context.glyphs.ellipsis), x: x, y: y, role: .muted)
+            y += 1
+            if let next = problem.nextAttempt {
+                canvas.put("Retrying at \(f.time(next)) (press r to retry now)", x: x, y: y, role: .muted)
+            }
+        } else {
+            canvas.put("Fetching cost data from Cost Management\(context.glyphs.ellipsis)", x: x, y: y, role: .muted)
+        }
+    }
+
+    private func sectionTitle(_ canvas: inout Canvas, _ title: String, detail: String, y: Int, x: Int, width: Int, stale: Bool) {
+        var cx = x
+        cx += canvas.put(title, x: cx, y: y, role: stale ? .stale : .title) + 2
+        canvas.put(DisplayWidth.truncate(detail, to: x + width - cx), x: cx, y: y, role: .muted)
+    }
+
+    private func arrow(_ context: RenderContext) -> String { context.glyphs.isUnicode ? "→" : "to" }
+
+    private func rateText(_ rate: BurnRate?, _ currency: Currency, _ f: DisplayFormat) -> String {
+        guard let rate else { return "no complete day yet" }
+        return "\(f.money(rate.perDay, currency))/day (\(rate.days)-day avg)"
+    }
+
+    /// Text and emphasis for an exhaustion date.
+    private func exhaustionText(_ exhaustion: CreditExhaustion, expiry: CivilDate, format f: DisplayFormat,
+                                long: Bool) -> (String, StyleRole) {
+        switch exhaustion {
+        case .exhausted(let day):
+            return (long ? "credits used up on \(f.date(day))" : "used \(f.shortDate(day))", .critical)
+        case .projected(let day, let beforeExpiry):
+            if beforeExpiry {
+                let gap = day.days(to: expiry)
+                return (long ? "runs out \(f.date(day)), \(gap) days before expiry" : f.date(day), gap > 60 ? .critical : .warning)
+            }
+            return (long ? "lasts past expiry (\(f.date(expiry))); at this rate out \(f.date(day))" : "after expiry", .ok)
+        case .notAtCurrentRate:
+            return (long ? "no spend: lasts until expiry" : "no spend", .ok)
+        case .unknown:
+            return (long ? "runs out: not enough data yet" : "-", .muted)
+        }
+    }
+
+    private func role(for fraction: Decimal) -> StyleRole {
+        if fraction >= 1 { return .critical }
+        if fraction >= Decimal(string: "0.8")! { return .warning }
+        return .ok
+    }
+
+    private func role(for state: ThresholdState) -> StyleRole {
+        switch state {
+        case .clear: .ok
+        case .crossed(let t): t >= 95 ? .critical : .warning
+        case .exceeded: .critical
+        }
+    }
+
+    private func thresholdText(_ state: ThresholdState) -> String {
+        switch state {
+        case .clear: "below alerts"
+        case .crossed(let t): "\(NSDecimalNumber(decimal: t).stringValue)% alert"
+        case .exceeded: "OVER BUDGET"
+        }
+    }
+}

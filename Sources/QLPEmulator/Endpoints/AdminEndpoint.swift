@@ -1,0 +1,55 @@
+import Foundation
+import Hummingbird
+
+/// /_emulator/...: the knobs, over HTTP, for a demo or a test in another process.
+///
+///     GET    /_emulator/health
+///     GET    /_emulator/faults                     all faults as JSON
+///     PUT    /_emulator/faults/{endpoint}          body: {"status":500,"latency_ms":0,"retry_after":30,
+///                                                         "malformed":false,"hang":false,"remaining":null}
+///     DELETE /_emulator/faults/{endpoint}          clear one
+///     DELETE /_emulator/faults                     clear all
+struct AdminEndpoint: Sendable {
+    let faults: FaultBoard
+
+    func respond(method: HTTPRequest.Method, segments: [String], body: [UInt8]) -> EmulatedResponse {
+        switch (method, segments.first, segments.count) {
+        case (.get, "health", 1):
+            return EmulatorReply.json(.object([("status", .string("ok"))]))
+        case (.get, "faults", 1):
+            return EmulatorReply.text(Self.describe(faults.all), status: 200, contentType: "application/json")
+        case (.delete, "faults", 1):
+            faults.clearAll()
+            return EmulatorReply.empty(status: 204)
+        case (_, "faults", 2):
+            guard let endpoint = EmulatedEndpoint(rawValue: segments[1]) else {
+                return EmulatorReply.armError(status: 404, code: "NotFound",
+                                              message: "No emulated endpoint '\(segments[1])'; use one of \(EmulatedEndpoint.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
+            switch method {
+            case .delete:
+                faults.clear(endpoint)
+                return EmulatorReply.empty(status: 204)
+            case .put, .post:
+                do {
+                    let fault = try JSONDecoder().decode(EndpointFault.self, from: Data(body))
+                    faults.set(fault, for: endpoint)
+                    return EmulatorReply.text(Self.describe(faults.all), status: 200, contentType: "application/json")
+                } catch {
+                    return EmulatorReply.armError(status: 400, code: "BadRequest", message: "Fault body is not valid: \(error)")
+                }
+            default:
+                return EmulatorReply.armError(status: 405, code: "MethodNotAllowed", message: "Use PUT or DELETE.")
+            }
+        default:
+            return EmulatorReply.armError(status: 404, code: "NotFound", message: "Unknown emulator admin path.")
+        }
+    }
+
+    static func describe(_ table: [EmulatedEndpoint: EndpointFault]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let named = Dictionary(uniqueKeysWithValues: table.map { ($0.key.rawValue, $0.value) })
+        return (try? String(decoding: encoder.encode(named), as: UTF8.self)) ?? "{}"
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// A reply before it becomes a Hummingbird response; faults can still cut
+/// its body or add headers.
+struct EmulatedResponse: Sendable {
+    var status: Int
+    var headers: [(String, String)]
+    var body: [UInt8]
+
+    var response: Response {
+        var fields = HTTPFields()
+        for (name, value) in headers {
+            if let n = HTTPField.Name(name) { fields.append(HTTPField(name: n, value: value)) }
+        }
+        return Response(status: HTTPResponse.Status(code: status), headers: fields,
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+/// Replies in Azure's shapes.
+enum EmulatorReply {
+    static func json(_ body: JSONText, status: Int = 200, headers: [(String, String)] = []) -> EmulatedResponse {
+        text(body.rendered, status: status, contentType: "application/json; charset=utf-8", headers: headers)
+    }
+
+    static func text(_ body: String, status: Int, contentType: String, headers: [(String, String)] = []) -> EmulatedResponse {
+        EmulatedResponse(status: status, headers: [("Content-Type", contentType)] + headers, body: Array(body.utf8))
+    }
+
+    static func empty(status: Int) -> EmulatedResponse { EmulatedResponse(status: status, headers: [], body: []) }
+
+    /// ARM's error body: {"error": {"code", "message"}}.
+    static func armError(status: Int, code: String, message: String, headers: [(String, String)] = []) -> EmulatedResponse {
+        json(.object([("error", .object([("code", .string(code)), ("message", .string(message))]))]),
+             status: status, headers: [("x-ms-error-code", code)] + headers)
+    }
+
+    /// Entra ID's token error body (AADSTS codes in the description).
+    static func entraError(error: String, code: Int, description: String, status: Int = 400) -> EmulatedResponse {
+        let trace = UUID().uuidString.lowercased()
+        let correlation = UUID().uuidString.lowercased()
+        let now = ISO8601DateFormatter().string(from: Date())
+        return json(.object([
+            ("error", .string(error)),
+            ("error_description", .string("AADSTS\(code): \(description)\r\nTrace ID: \(trace)\r\nCorrelation ID: \(correlation)\r\nTimestamp: \(now)")),
+            ("error_codes", .array([.number(code)])),
+            ("timestamp", .string(now)),
+            ("trace_id", .string(trace)),
+            ("correlation_id", .string(correlation)),
+        ]), status: status)
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import Hummingbird
+import Logging
+import Synchronization
+
+/// Routes every request to its emulated endpoint, applying that endpoint's
+/// faults first. Paths are matched case-insensitively, as Azure does.
+struct EmulatorResponder: HTTPResponder {
+    typealias Context = BasicRequestContext
+
+    let configuration: EmulatorConfiguration
+    let faults: FaultBoard
+    let tokens: IssuedTokens
+    let state: EmulatorState
+    let logger: Logger
+
+    func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
+        try await reply(to: request).response
+    }
+
+    private func reply(to request: Request) async throws -> EmulatedResponse {
+        let path = request.uri.path
+        let segments = path.split(separator: "/").map(String.init)
+        let lower = segments.map { $0.lowercased() }
+        let body = try await request.body.collect(upTo: 4 << 20)
+        let bytes = Array(buffer: body)
+
+        if lower.first == "_emulator" {
+            return AdminEndpoint(faults: faults).respond(method: request.method, segments: Array(lower.dropFirst()), body: bytes)
+        }
+        if request.method == .post, lower.count == 4, lower[1] == "oauth2", lower[2] == "v2.0", lower[3] == "token" {
+            return try await withFault(.token) {
+                TokenEndpoint(configuration: configuration, tokens: tokens)
+                    .respond(tenant: segments[0], form: TokenEndpoint.parseForm(String(decoding: bytes, as: UTF8.self)))
+            }
+        }
+        if request.method == .post, let providers = lower.firstIndex(of: "providers"), providers + 2 < lower.count,
+           lower[providers + 1] == "microsoft.costmanagement", lower[providers + 2] == "query", providers + 3 == lower.count,
+           lower.first == "subscriptions" {
+            let scope = segments[0..<providers].joined(separator: "/")
+            return try await withFault(.costQuery) {
+                if let denied = authorize(request) { return denied }
+                guard let apiVersion = request.uri.queryParameters["api-version"].map(String.init) else {
+                    return EmulatorReply.armError(status: 400, code: "MissingApiVersionParameter",
+                                                  message: "The api-version query parameter (?api-version=) is required for all requests.")
+                }
+                guard segments.count > 1, segments[1] == configuration.subscriptionID else {
+                    return EmulatorReply.armError(status: 404, code: "SubscriptionNotFound",
+                                                  message: "The subscription '\(segments.count > 1 ? segments[1] : "")' could not be found.")
+                }
+                return CostQueryEndpoint(configuration: configuration).respond(
+                    scope: scope, body: bytes,
+                    skipToken: request.uri.queryParameters["$skiptoken"].map(String.init),
+                    top: request.uri.queryParameters["$top"].flatMap { Int($0) },
+                    apiVersion: apiVersion, baseURL: state.baseURL)
+            }
+        }
+        return EmulatorReply.armError(status: 404, code: "NotFound",
+                                      message: "The emulator has no endpoint for \(request.method) \(path).")
+    }
+
+    /// Checks the bearer token the way ARM does.
+    private func authorize(_ request: Request) -> EmulatedResponse? {
+        let header = request.headers[.authorization] ?? ""
+        guard header.hasPrefix("Bearer ") else {
+            return EmulatorReply.armError(status: 401, code: "AuthenticationFailed",
+                                          message: "Authentication failed. The 'Authorization' header is missing.")
+        }
+        switch tokens.check(String(header.dropFirst("Bearer ".count)), now: configuration.clock()) {
+        case .valid: return nil
+        case .expired:
+            return EmulatorReply.armError(status: 401, code: "ExpiredAuthenticationToken",
+                                          message: "The access token expiry UTC time is earlier than current UTC time.")
+        case .unknown:
+            return EmulatorReply.armError(status: 401, code: "InvalidAuthenticationToken",
+                                          message: "The access token is invalid.")
+        }
+    }
+
+    /// Applies the endpoint's fault around the real handler.
+    private func withFault(_ endpoint: EmulatedEndpoint, _ handler: () async throws -> EmulatedResponse) async throws -> EmulatedResponse {
+        let fault = faults.take(endpoint)
+        if fault.latencyMilliseconds > 0 { try await Task.sleep(for: .milliseconds(fault.latencyMilliseconds)) }
+        if fault.hang {
+            // Hold the request while the fault stays set (bounded, and released at shutdown).
+            let deadline = ContinuousClock.now + .seconds(600)
+            while faults.current(endpoint).hang, !state.isStopping, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        var headers: [(String, String)] = []
+        if let retry = fault.retryAfterSeconds {
+            headers.append(("Retry-After", String(retry)))
+            if endpoint == .costQuery {
+                headers.append(("x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after", String(retry)))
+            }
+        }
+        if let status = fault.status {
+            logger.debug("emulator fault", metadata: ["endpoint": "\(endpoint.rawValue)", "status": "\(status)"])
+            switch (endpoint, status) {
+            case (.costQuery, 429):
+                // The body Cost Management really sends (cloudquery/cloudquery#9860).
+                return EmulatorReply.json(.object([("error", .object([("code", .string("429")),
+                                                                      ("message", .string("Too many requests. Please retry."))]))]),
+                                          status: 429, headers: headers)
+            case (.token, _):
+                var response = EmulatorReply.entraError(error: "temporarily_unavailable", code: 50196,
+                                                        description: "The server is temporarily unavailable (emulated fault).",
+                                                        status: status)
+                response.headers += headers
+                return response
+            default:
+                let code = status >= 500 ? "InternalServerError" : "BadRequest"
+                return EmulatorReply.armError(status: status, code: code,
+                                              message: "Emulated fault: the endpoint answered \(status).", headers: headers)
+            }
+        }
+        var response = try await handler()
+        response.headers += headers
+        if fault.malformedBody {
+            // A body cut off mid-JSON, as a dropped connection or proxy leaves it.
+            response.body = Array(response.body.prefix(max(1, response.body.count * 3 / 5)))
+        }
+        return response
+    }
+}
+
+/// Mutable facts about a running emulator that its handlers read.
+final class EmulatorState: Sendable {
+    private let values = Mutex<(baseURL: String, stopping: Bool)>(("", false))
+    var baseURL: String {
+        get { values.withLock { $0.baseURL } }
+        set { values.withLock { $0.baseURL = newValue } }
+    }
+    var isStopping: Bool {
+        get { values.withLock { $0.stopping } }
+        set { values.withLock { $0.stopping = newValue } }
+    }
+}

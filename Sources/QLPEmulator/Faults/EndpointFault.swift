@@ -1,0 +1,53 @@
+/// A fault to inject into one emulated endpoint, so that demo, tests and
+/// benchmarks exercise the real client code's failure paths.
+public struct EndpointFault: Sendable, Equatable, Codable {
+    /// Added before the response (or before the error).
+    public var latencyMilliseconds: Int
+    /// Answer with this HTTP status and an Azure-shaped error body.
+    public var status: Int?
+    /// Seconds for Retry-After (and Cost Management's own retry-after headers).
+    public var retryAfterSeconds: Int?
+    /// Answer 200 with a body cut off mid-JSON.
+    public var malformedBody: Bool
+    /// Never answer while the fault is set.
+    public var hang: Bool
+    /// Apply to this many more requests, then clear itself (nil: until cleared).
+    public var remaining: Int?
+
+    public init(latencyMilliseconds: Int = 0, status: Int? = nil, retryAfterSeconds: Int? = nil,
+                malformedBody: Bool = false, hang: Bool = false, remaining: Int? = nil) {
+        self.latencyMilliseconds = latencyMilliseconds
+        self.status = status
+        self.retryAfterSeconds = retryAfterSeconds
+        self.malformedBody = malformedBody
+        self.hang = hang
+        self.remaining = remaining
+    }
+
+    public static let none = EndpointFault()
+
+    public var isNone: Bool { self == .none }
+
+    enum CodingKeys: String, CodingKey {
+        case latencyMilliseconds = "latency_ms", status, retryAfterSeconds = "retry_after", malformedBody = "malformed"
+        case hang, remaining
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        latencyMilliseconds = try c.decodeIfPresent(Int.self, forKey: .latencyMilliseconds) ?? 0
+        status = try c.decodeIfPresent(Int.self, forKey: .status)
+        retryAfterSeconds = try c.decodeIfPresent(Int.self, forKey: .retryAfterSeconds)
+        malformedBody = try c.decodeIfPresent(Bool.self, forKey: .malformedBody) ?? false
+        hang = try c.decodeIfPresent(Bool.self, forKey: .hang) ?? false
+        remaining = try c.decodeIfPresent(Int.self, forKey: .remaining)
+    }
+}
+
+/// The emulated endpoints that take faults.
+public enum EmulatedEndpoint: String, Sendable, CaseIterable, Codable {
+    /// Entra ID client-credentials token endpoint.
+    case token
+    /// Cost Management query.
+    case costQuery = "cost.query"
+}

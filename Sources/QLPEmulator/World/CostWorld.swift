@@ -1,0 +1,71 @@
+import Foundation
+import QLPCore
+
+/// One row of emulated cost: a service's cost on one day.
+public struct EmulatedCostRow: Sendable, Equatable {
+    public var day: CivilDate
+    public var service: String
+    public var resourceGroup: String
+    public var cost: Decimal
+}
+
+/// The emulated subscription's spending history: deterministic for a seed,
+/// plausible (weekday/weekend rhythm, noise, growth, the odd incident), and
+/// the same answer for a day whatever window the query asks for.
+public struct CostWorld: Sendable {
+    public var seed: UInt64
+    public var currency: Currency
+    public var services: [EmulatedService]
+    /// The first day with any cost (the credit start in the demo).
+    public var firstDay: CivilDate
+
+    public init(seed: UInt64, currency: Currency = .gbp, services: [EmulatedService] = EmulatedService.quantumLayerPlatform,
+                firstDay: CivilDate) {
+        self.seed = seed
+        self.currency = currency
+        self.services = services
+        self.firstDay = firstDay
+    }
+
+    /// Azure bills in UTC days; today's row is partial, as it is in Azure
+    /// while the day is still running.
+    public func today(at instant: Date) -> CivilDate { CivilDate(instant, in: TimeZone(identifier: "UTC")!) }
+
+    /// The cost of service number `index` on `day`, as of `instant`.
+    public func cost(serviceIndex index: Int, on day: CivilDate, at instant: Date) -> Decimal {
+        let today = today(at: instant)
+        guard day >= firstDay, day <= today else { return 0 }
+        let service = services[index]
+        let noise = SeededNoise(seed: seed)
+        var cost = service.weekdayCost
+        if day.isoWeekday >= 6 { cost *= service.weekendFactor }
+        cost *= 1 + service.dailyGrowth * Decimal(firstDay.days(to: day))
+        // Millionths keep the arithmetic exact while giving Azure-like long decimals.
+        cost *= 1 + service.noise * Decimal(noise.signedMillionths(stream: index, day: day.dayNumber)) / 1_000_000
+        if service.incidentChancePerMillion > 0,
+           noise.chance(service.incidentChancePerMillion, stream: index, day: day.dayNumber, salt: 0xA11CE) {
+            cost *= service.incidentFactor
+        }
+        if day == today {
+            let start = day.startInstant(in: TimeZone(identifier: "UTC")!)
+            let elapsed = max(0, min(86_400, Int(instant.timeIntervalSince(start))))
+            cost = cost * Decimal(elapsed) / 86_400
+        }
+        return cost.rounded(scale: 10)
+    }
+
+    /// Every row from `from` to `to` inclusive (clamped to the data that exists).
+    public func rows(from: CivilDate, to: CivilDate, at instant: Date) -> [EmulatedCostRow] {
+        let last = min(to, today(at: instant))
+        guard let range = DayRange(max(from, firstDay), last) else { return [] }
+        var rows: [EmulatedCostRow] = []
+        rows.reserveCapacity(range.count * services.count)
+        for day in range {
+            for (index, service) in services.enumerated() {
+                let cost = cost(serviceIndex: index, on: day, at: instant)
+                rows.append(EmulatedCostRow(day: day, service: service.name, resourceGroup: service.resourceGroup, cost: cost))
+            }
+        }
+        return rows
+    }
+}

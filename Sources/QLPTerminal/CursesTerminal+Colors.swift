@@ -1,0 +1,56 @@
+import CNcursesw
+import QLPCanvas
+
+extension CursesTerminal {
+    /// Switches to another theme; the next `present` repaints everything.
+    public func setTheme(_ theme: Theme) {
+        guard !isStopped else { return }
+        applyTheme(theme)
+        invalidate()
+    }
+
+    /// Computes each role's attributes and, with colours, sets up one colour
+    /// pair per role (pair number = raw value + 1; pair 0 is the terminal's).
+    func applyTheme(_ theme: Theme) {
+        let count = Self.roleCount
+        var attributes = [attr_t](repeating: qlp_attr_normal(), count: count)
+        var pairs = [Int32](repeating: 0, count: count)
+        for role in StyleRole.allCases {
+            let index = Int(role.rawValue)
+            let style = theme.style(for: role, mode: colorMode)
+            attributes[index] = Self.cursesAttributes(of: style)
+            if colorMode != .none {
+                let pair = Int32(index + 1)
+                let foreground = cursesColor(style.foreground, isForeground: true)
+                let background = cursesColor(style.background, isForeground: false)
+                if init_extended_pair(pair, foreground, background) == OK {
+                    pairs[index] = pair
+                }
+            }
+        }
+        roleAttributes = attributes
+        rolePairs = pairs
+    }
+
+    static func cursesAttributes(of style: TerminalStyle) -> attr_t {
+        var attributes = qlp_attr_normal()
+        if style.bold { attributes |= qlp_attr_bold() }
+        if style.dim { attributes |= qlp_attr_dim() }
+        if style.reverse { attributes |= qlp_attr_reverse() }
+        if style.underline { attributes |= qlp_attr_underline() }
+        return attributes
+    }
+
+    /// The curses colour number; -1 is the terminal's default colour.
+    func cursesColor(_ color: TerminalColor, isForeground: Bool) -> Int32 {
+        switch color {
+        case .default:
+            if hasDefaultColors { return -1 }
+            return isForeground ? Int32(COLOR_WHITE) : Int32(COLOR_BLACK)
+        case .ansi(let n):
+            return Int32(colorMode == .ansi256 ? n & 15 : n & 7)
+        case .indexed(let n):
+            return Int32(n)
+        }
+    }
+}

@@ -1,0 +1,17 @@
+/// How `CursesTerminal` sets the terminal up.
+public struct TerminalOptions: Sendable {
+    /// False for NO_COLOR or `--no-color`: the caller reads those, the terminal
+    /// only honours the result.
+    public var colorsAllowed: Bool
+    public var theme: Theme
+    /// How long ncurses waits after Esc for the rest of an escape sequence.
+    /// Short, so Esc closes a popup at once; 25 ms is ample even over SSH,
+    /// because a terminal sends a whole sequence in one write.
+    public var escapeDelayMilliseconds: Int
+
+    public init(colorsAllowed: Bool = true, theme: Theme = .defaultDark, escapeDelayMilliseconds: Int = 25) {
+        self.colorsAllowed = colorsAllowed
+        self.theme = theme
+        self.escapeDelayMilliseconds = escapeDelayMilliseconds
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import QLPAzure
+import QLPConfig
+import QLPCore
+import QLPDashboard
+import QLPHTTP
+import QLPTerminal
+
+/// `qlp` / `qlp dash`: the dashboard against real Azure.
+struct DashCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dash", abstract: "Run the dashboard against Azure (the default command).")
+
+    @OptionGroup var options: DashboardOptions
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let location: ConfigLocation
+        let config: QLPConfiguration
+        do {
+            location = try ConfigLoader.locate(flag: options.config, environment: environment)
+            config = try ConfigLoader.load(location, environment: environment)
+        } catch let error as ConfigError {
+            throw CommandFailure.exit(error.description)
+        } catch let error as ConfigErrors {
+            throw CommandFailure.exit(error.description)
+        }
+        guard let azure = config.azure else { throw CommandFailure.exit("\(location.path): the azure section is required") }
+        do {
+            _ = try LoggingSetup.toFile(config.dashboard.logFile, level: LoggingSetup.levelFromEnvironment)
+        } catch {
+            throw CommandFailure.exit("cannot open the log file \(config.dashboard.logFile): \(error.localizedDescription)")
+        }
+        let transport = CurlTransport()
+        defer { transport.shutdown() }
+        let credential: any TokenSource
+        do {
+            switch azure.credential {
+            case .environment:
+                credential = try EnvironmentCredential.make(environment: environment, defaultAuthority: azure.endpoints.authority,
+                                                            configuredTenant: azure.tenantID, transport: transport,
+                                                            timeout: config.dashboard.requestTimeout)
+            case .clientSecret(let clientID, let secret):
+                credential = ClientSecretCredential(authority: azure.endpoints.authority, tenantID: azure.tenantID,
+                                                    clientID: clientID, clientSecret: secret, transport: transport,
+                                                    timeout: config.dashboard.requestTimeout)
+            }
+        } catch {
+            throw CommandFailure.exit(error.description)
+        }
+        let launcher = DashboardLauncher(
+            plan: config.budget, azure: azure, dashboard: config.dashboard, isDemo: false, configPath: location.path,
+            historyPath: config.dashboard.stateDirectory + "/qlp.sqlite",
+            colorsAllowed: DashboardLauncher.colorsAllowed(flag: options.noColor, settings: config.dashboard, environment: environment))
+        let exit: DashboardExit
+        do {
+            exit = try await launcher.run(credential: credential, transport: transport)
+        } catch let error as TerminalError {
+            throw CommandFailure.exit(error.description)
+        }
+        if exit.status != 0 { throw ExitCode(exit.status) }
+    }
+}

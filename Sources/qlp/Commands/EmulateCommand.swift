@@ -1,0 +1,114 @@
+import ArgumentParser
+import Foundation
+import QLPCore
+import QLPDashboard
+import QLPEmulator
+
+/// `qlp emulate`: the emulator on its own, for tests and for trying things.
+struct EmulateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "emulate", abstract: "Run the Azure emulator on loopback until interrupted.",
+        discussion: """
+            Endpoints: POST /{tenant}/oauth2/v2.0/token (Entra ID client credentials) and \
+            POST /subscriptions/{id}/providers/Microsoft.CostManagement/query (with nextLink paging).
+
+            Faults, at start with --fault ENDPOINT=SPEC (endpoints: token, cost.query; SPEC is a \
+            comma list of latency:MS, status:CODE, retry-after:S, count:N, malformed, hang), or at \
+            run time over HTTP:
+              curl -X PUT -d '{"status":500}' http://127.0.0.1:PORT/_emulator/faults/cost.query
+              curl -X PUT -d '{"malformed":true}' http://127.0.0.1:PORT/_emulator/faults/cost.query
+              curl -X PUT -d '{"hang":true}' http://127.0.0.1:PORT/_emulator/faults/cost.query
+              curl -X DELETE http://127.0.0.1:PORT/_emulator/faults
+            """)
+
+    @Option(name: .long, help: "Port to listen on (0: a free port).")
+    var port: Int = 0
+
+    @Option(name: .long, help: "Address to listen on.")
+    var host: String = "127.0.0.1"
+
+    @Option(name: .long, help: "Seed for the emulated spending history.")
+    var seed: UInt64 = 42
+
+    @Option(name: .long, parsing: .singleValue, help: ArgumentHelp("Inject a fault (repeatable).", valueName: "endpoint=spec"))
+    var fault: [String] = []
+
+    @Option(name: .long, help: "Rows per Cost Management page.")
+    var pageSize: Int = 1000
+
+    @Option(name: .long, help: "Lifetime of issued tokens, in seconds.")
+    var tokenLifetime: Int = 3599
+
+    @Option(name: .long, help: ArgumentHelp("First day of cost history, YYYY-MM-DD (default: the first of last month).", valueName: "date"))
+    var historyStart: String?
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
+        guard pageSize > 0 else { throw ValidationError("--page-size must be positive") }
+        guard tokenLifetime > 0 else { throw ValidationError("--token-lifetime must be positive") }
+    }
+
+    func run() async throws {
+        LoggingSetup.toStandardError(level: LoggingSetup.levelFromEnvironment)
+        var faults: [EmulatedEndpoint: EndpointFault] = [:]
+        for spec in fault {
+            do {
+                let (endpoint, parsed) = try FaultSpec.parse(spec)
+                faults[endpoint] = parsed
+            } catch {
+                throw CommandFailure.exit(error.description)
+            }
+        }
+        let today = CivilDate(Date(), in: TimeZone(identifier: "UTC")!)
+        var firstDay = today.firstOfMonth.adding(months: -1)
+        if let historyStart {
+            guard let day = CivilDate(iso8601: historyStart) else {
+                throw CommandFailure.exit("--history-start '\(historyStart)': expected YYYY-MM-DD")
+            }
+            firstDay = day
+        }
+        let configuration = EmulatorConfiguration(world: CostWorld(seed: seed, firstDay: firstDay), costPageSize: pageSize,
+                                                  tokenLifetime: .seconds(tokenLifetime))
+        let emulator = AzureEmulator(configuration: configuration, faults: FaultBoard(faults))
+        let base: String
+        do {
+            base = try await emulator.start(host: host, port: port)
+        } catch {
+            throw CommandFailure.exit("\(error)")
+        }
+        let banner = """
+            qlp emulator listening on \(base)
+              tenant:        \(configuration.tenantID)
+              client id:     \(configuration.clientID)
+              client secret: \(configuration.clientSecret)   (the emulator's demo credential; valid only here)
+              subscription:  \(configuration.subscriptionID)
+              cost history:  from \(firstDay) (seed \(seed))
+            Stop with Ctrl-C.
+
+            """
+        // Unbuffered, so a script reading our stdout sees the URL at once.
+        FileHandle.standardOutput.write(Data(banner.utf8))
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            let resumed = ResumeOnce(done)
+            let signals = SignalWatcher { _ in resumed.resume() }
+            signals.start()
+        }
+        await emulator.stop()
+    }
+}
+
+/// Resumes a continuation once, however many signals arrive.
+final class ResumeOnce: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<Void, Never>?
+
+    init(_ continuation: CheckedContinuation<Void, Never>) { self.continuation = continuation }
+
+    func resume() {
+        lock.lock()
+        let c = continuation
+        continuation = nil
+        lock.unlock()
+        c?.resume()
+    }
+}

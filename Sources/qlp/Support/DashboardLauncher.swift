@@ -1,0 +1,50 @@
+import Foundation
+import Logging
+import QLPAzure
+import QLPCore
+import QLPDashboard
+import QLPHTTP
+import QLPStore
+import QLPTerminal
+
+/// Builds the live dashboard from settings (shared by `qlp dash` and
+/// `qlp demo`, which differ only in where Azure is and what config says).
+struct DashboardLauncher {
+    var plan: BudgetPlan
+    var azure: AzureSettings
+    var dashboard: DashboardSettings
+    var isDemo: Bool
+    var configPath: String?
+    var historyPath: String?
+    var colorsAllowed: Bool
+
+    func run(credential: any TokenSource, transport: any HTTPTransport) async throws -> DashboardExit {
+        let logger = Logger(label: "qlp.dashboard")
+        let tokens = TokenCache(source: credential)
+        let client = CostManagementClient(transport: transport, tokens: tokens, management: azure.endpoints.management,
+                                          tokenScope: azure.endpoints.managementScope,
+                                          apiVersion: azure.costManagementAPIVersion, timeout: dashboard.requestTimeout)
+        var history: (any CostHistory)?
+        if let historyPath {
+            do {
+                history = try SQLiteCostHistory(path: historyPath)
+            } catch {
+                // The dashboard still works without history; it just starts empty.
+                logger.error("cost history unavailable", metadata: ["error": "\(error)"])
+            }
+        }
+        let identity = DashboardIdentity(subscriptionID: azure.subscriptionID, resourceGroup: azure.resourceGroup,
+                                         isDemo: isDemo, configPath: configPath, logFile: dashboard.logFile)
+        let store = DashboardStateStore(DashboardState(identity: identity, plan: plan, costRefresh: dashboard.costRefresh))
+        let poller = CostPoller(client: client, scope: azure.costScope, store: store, history: history,
+                                interval: dashboard.costRefresh, wake: WakeSignal())
+        let options = TerminalOptions(colorsAllowed: colorsAllowed, theme: .defaultDark)
+        logger.info("dashboard starting", metadata: ["demo": "\(isDemo)", "subscription": "\(azure.subscriptionID)"])
+        return try await DashboardSession(store: store, costPoller: poller, terminalOptions: options).run()
+    }
+
+    /// NO_COLOR (no-color.org: set and not empty), --no-color and `color: never` all turn colour off.
+    static func colorsAllowed(flag noColor: Bool, settings: DashboardSettings, environment: [String: String]) -> Bool {
+        !noColor && settings.colorEnabled && (environment["NO_COLOR"] ?? "").isEmpty
+    }
+}
