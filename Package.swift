@@ -87,6 +87,7 @@ let package = Package(
         .testTarget(name: "QLPIntegrationTests", dependencies: [
             "QLPHTTP", "QLPAzure", "QLPEmulator", "QLPCore", "QLPConfig", "QLPDashboard", "QLPCanvas",
         ], swiftSettings: strictSettings),
-        .testTarget(name: "QLPEndToEndTests", dependencies: ["QLPEmulator"], swiftSettings: strictSettings),
+        // Depends on the executable so that `swift test` builds the binary it runs.
+        .testTarget(name: "QLPEndToEndTests", dependencies: ["qlp", "QLPHTTP"], swiftSettings: strictSettings),
     ]
 )

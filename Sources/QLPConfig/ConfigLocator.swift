@@ -37,7 +37,7 @@ public enum ConfigLoader {
             searched.append(path)
         }
         let local = workingDirectory + "/config/qlp.yaml"
-        if files.fileExists(atPath: local) { return ConfigLocation(path: "config/qlp.yaml", origin: .workingDirectory) }
+        if files.fileExists(atPath: local) { return ConfigLocation(path: local, origin: .workingDirectory) }
         searched.append(local)
         throw ConfigError(file: "qlp", message: "no config file found (looked at --config, $QLP_CONFIG, "
             + searched.joined(separator: ", ") + "); copy config/qlp.yaml from the qlp repository, or run `qlp demo`")

@@ -39,12 +39,13 @@ final class ConfigReader {
     }
 
     func fail(_ value: ConfigValue, _ message: String) {
-        errors.append(ConfigError(file: file, line: value.line, column: value.column, key: value.keyPath, message: message))
+        fail(at: value.node, path: value.path, message)
     }
 
     func fail(at node: Node, path: [String], _ message: String) {
+        // The document itself has no key: "file:1:1: message", not "file:1:1: : message".
         errors.append(ConfigError(file: file, line: node.mark?.line, column: node.mark?.column,
-                                  key: path.joined(separator: "."), message: message))
+                                  key: path.isEmpty ? nil : path.joined(separator: "."), message: message))
     }
 
     // MARK: - Structure

@@ -5,7 +5,9 @@ public enum DurationText {
     public static func parse(_ text: String) -> Duration? {
         let s = text.trimmingCharacters(in: .whitespaces).lowercased()
         guard !s.isEmpty else { return nil }
-        var total = Duration.zero
+        // Counted in whole milliseconds, with overflow checked: a huge number is
+        // rejected, not a crash (and `format` can always multiply back).
+        var totalMilliseconds = 0
         var digits = ""
         var index = s.startIndex
         var sawUnit = false
@@ -18,23 +20,28 @@ public enum DurationText {
             }
             guard let value = Int(digits) else { return nil }
             let rest = s[index...]
+            let unit: Int
             if rest.hasPrefix("ms") {
-                total += .milliseconds(value)
+                unit = 1
                 index = s.index(index, offsetBy: 2)
             } else {
                 switch c {
-                case "s": total += .seconds(value)
-                case "m": total += .seconds(value * 60)
-                case "h": total += .seconds(value * 3600)
+                case "s": unit = 1000
+                case "m": unit = 60_000
+                case "h": unit = 3_600_000
                 default: return nil
                 }
                 index = s.index(after: index)
             }
+            let (part, overflow) = value.multipliedReportingOverflow(by: unit)
+            let (sum, sumOverflow) = totalMilliseconds.addingReportingOverflow(part)
+            guard !overflow, !sumOverflow else { return nil }
+            totalMilliseconds = sum
             digits = ""
             sawUnit = true
         }
         guard digits.isEmpty, sawUnit else { return nil }
-        return total
+        return .milliseconds(totalMilliseconds)
     }
 
     /// "30s", "5m", "1h30m", "250ms".

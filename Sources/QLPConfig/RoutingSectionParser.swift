@@ -8,14 +8,17 @@ enum RoutingSectionParser {
                       ollama: OllamaSettings?) -> RoutingSettings? {
         guard let map = r.mapping(section, allowed: ["targets", "routes"]) else { return nil }
         var targets: [RouteTargetSettings] = []
+        // Every target named in the file, valid or not, so that one bad target is
+        // reported once, not again as "no target named" by each route using it.
+        var names: Set<String> = []
         if let value = r.required(map, "targets"), let entries = r.mapping(value) {
             for entry in entries.entries {
+                names.insert(entry.key)
                 if let target = target(entry.key, entry.value, r, azureOpenAI: azureOpenAI, ollama: ollama) {
                     targets.append(target)
                 }
             }
         }
-        let names = Set(targets.map(\.name))
         var routes: [RouteSettings] = []
         if let value = r.required(map, "routes"), let entries = r.mapping(value) {
             for entry in entries.entries {

@@ -11,6 +11,8 @@ import Synchronization
 public final class AzureEmulator: Sendable {
     public let configuration: EmulatorConfiguration
     public let faults: FaultBoard
+    /// What the emulator has served, for tests and benchmarks.
+    public let statistics = EmulatorStatistics()
     private let state = EmulatorState()
     private let tokens = IssuedTokens()
     private let logger: Logger
@@ -43,7 +45,8 @@ public final class AzureEmulator: Sendable {
     public func start(host: String = "127.0.0.1", port: Int = 0) async throws -> String {
         guard running.withLock({ $0.group == nil }) else { throw StartError.alreadyRunning }
         let bound = AsyncStream<Int>.makeStream()
-        let responder = EmulatorResponder(configuration: configuration, faults: faults, tokens: tokens, state: state, logger: logger)
+        let responder = EmulatorResponder(configuration: configuration, faults: faults, tokens: tokens, state: state,
+                                          statistics: statistics, logger: logger)
         let app = Application(
             responder: responder,
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "qlp-emulator", backlog: 1024),

@@ -10,9 +10,11 @@ public struct ClientSecretCredential: TokenSource {
     public var clientSecret: Secret
     public var transport: any HTTPTransport
     public var timeout: Duration
+    /// When "now" is, for the expiry time (tests pin it).
+    public var clock: @Sendable () -> Date
 
     public init(authority: String, tenantID: String, clientID: String, clientSecret: Secret,
-                transport: any HTTPTransport, timeout: Duration = .seconds(30)) {
+                transport: any HTTPTransport, timeout: Duration = .seconds(30), clock: @escaping @Sendable () -> Date = { Date() }) {
         var base = authority
         while base.hasSuffix("/") { base.removeLast() }
         if !base.contains("://") { base = "https://" + base }   // AZURE_AUTHORITY_HOST may be a bare host
@@ -22,6 +24,7 @@ public struct ClientSecretCredential: TokenSource {
         self.clientSecret = clientSecret
         self.transport = transport
         self.timeout = timeout
+        self.clock = clock
     }
 
     static let service = "Entra ID"
@@ -35,7 +38,7 @@ public struct ClientSecretCredential: TokenSource {
         let request = HTTPRequest(method: .post, url: url,
                                   headers: ["Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"],
                                   body: Array(form.utf8), timeout: timeout)
-        let requestedAt = Date()
+        let requestedAt = clock()
         let response: HTTPResponse
         do {
             response = try await transport.send(request)
@@ -83,7 +86,7 @@ struct EntraErrorBody: Decodable {
 
     /// The description's first line; later lines are trace and correlation ids.
     var firstLine: String? {
-        errorDescription?.split(whereSeparator: { $0 == "\r" || $0 == "\n" }).first.map(String.init)
+        errorDescription?.split(whereSeparator: \.isNewline).first.map(String.init)
     }
 
     var aadstsFromDescription: Int? {

@@ -21,6 +21,11 @@ public enum CostQueryCell: Sendable, Equatable, Decodable {
 public struct CostQueryColumn: Sendable, Equatable, Decodable {
     public var name: String
     public var type: String
+
+    public init(name: String, type: String) {
+        self.name = name
+        self.type = type
+    }
 }
 
 /// The wire body of a query or forecast answer.

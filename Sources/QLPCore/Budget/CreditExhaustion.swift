@@ -33,7 +33,11 @@ public enum CreditExhaustion: Sendable, Equatable {
         let lastComplete = today.adding(days: -1)
         let spentSoFar = DayRange(period.first, lastComplete).map { spend.total(in: $0) } ?? 0
         let remaining = allocation - spentSoFar
-        let days = (remaining / rate.perDay).ceilingInteger.intValueIfWhole ?? Int.max / 2
+        // A rate such as 100/7 a day is not exact in Decimal; the quotient can land
+        // a hair above a whole number (14.000...01) and ceil to a day too late.
+        // Rounding at 25 places removes that error (about 1e-30 here) and no real
+        // quotient of money amounts is that close to a whole number.
+        let days = (remaining / rate.perDay).rounded(scale: 25).ceilingInteger.intValueIfWhole ?? Int.max / 2
         let day = lastComplete.adding(days: max(1, min(days, 3_650_000)))
         return .projected(on: day, beforeExpiry: day <= period.last)
     }

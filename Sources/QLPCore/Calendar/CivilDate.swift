@@ -96,6 +96,7 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     public init?(iso8601 text: some StringProtocol) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),   // Int() would take "+1"
               let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
         self.init(year: y, month: m, day: d)
     }
@@ -117,9 +118,13 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     public func startInstant(in timeZone: TimeZone) -> Date {
         let naive = Date(timeIntervalSince1970: TimeInterval(dayNumber) * 86_400)
         // The offset can differ between the naive guess and the real instant on
-        // a daylight-saving change day; one correction step settles it.
+        // a daylight-saving change day; one correction step settles it, except
+        // where midnight itself is skipped (Chile, Cuba, Egypt change clocks at
+        // 00:00): then the day starts at the change, which is one of the two
+        // guesses, and the other falls on the day before.
         let first = naive.addingTimeInterval(-TimeInterval(timeZone.secondsFromGMT(for: naive)))
-        return naive.addingTimeInterval(-TimeInterval(timeZone.secondsFromGMT(for: first)))
+        let second = naive.addingTimeInterval(-TimeInterval(timeZone.secondsFromGMT(for: first)))
+        return [first, second].filter { CivilDate($0, in: timeZone) == self }.min() ?? second
     }
 
     private init(unchecked year: Int, _ month: Int, _ day: Int) {

@@ -14,9 +14,12 @@ public struct Money: Hashable, Sendable, CustomStringConvertible {
     /// Parses a plain decimal literal ("1234.56", "-0.5"); nil if it is not one.
     public static func parseAmount(_ text: String) -> Decimal? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty,
-              trimmed.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-" || $0 == "+") }),
-              trimmed.filter({ $0 == "." }).count <= 1,
+        // An optional leading sign, then digits with at most one point. Decimal(string:)
+        // alone reads a prefix ("5-3" as 5) and takes "-" or "." for zero.
+        let unsigned = trimmed.first == "-" || trimmed.first == "+" ? trimmed.dropFirst() : Substring(trimmed)
+        guard unsigned.contains(where: { $0.isASCII && $0.isNumber }),
+              unsigned.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
+              unsigned.filter({ $0 == "." }).count <= 1,
               let value = Decimal(string: trimmed, locale: Locale(identifier: "en_US_POSIX"))
         else { return nil }
         return value

@@ -111,9 +111,10 @@ public struct CostPoller: Sendable {
 
     func retryDelay(after error: AzureError, failures: Int) -> Duration {
         if case .throttled(_, _, let retryAfter) = error { return max(retryAfter, .seconds(5)) }
-        // 15 s, 30 s, 60 s ... but never longer than the normal interval.
-        let backoff = Duration.seconds(15 * (1 << min(failures - 1, 6)))
-        return min(backoff, max(interval, .seconds(15)))
+        // Sooner than the normal interval at first (15 s, 30 s, 60 s ...),
+        // backing off to it; a short interval (the demo) retries at its pace.
+        let base = min(Duration.seconds(15), interval)
+        return min(base * (1 << min(failures - 1, 10)), max(interval, base))
     }
 
     /// Today in the billing time zone.

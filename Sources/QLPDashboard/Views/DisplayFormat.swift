@@ -34,7 +34,9 @@ public struct DisplayFormat: Sendable {
 
     /// The zone's abbreviation at that instant ("GMT", "BST", "UTC").
     public func zone(_ instant: Date) -> String {
-        timeZone.abbreviation(for: instant) ?? timeZone.identifier
+        // Foundation calls the UTC zone "GMT"; operators on UTC servers expect "UTC".
+        if ["UTC", "Etc/UTC", "Etc/UCT", "UCT", "Zulu", "Etc/Zulu", "GMT", "Etc/GMT"].contains(timeZone.identifier) { return "UTC" }
+        return timeZone.abbreviation(for: instant) ?? timeZone.identifier
     }
 
     /// "12s", "4m", "3h", "2d".

@@ -88,9 +88,6 @@ struct CostQueryEndpoint: Sendable {
             ("id", .string("\(scope)/providers/Microsoft.CostManagement/query/\(queryID)")),
             ("name", .string(queryID)),
             ("type", .string("Microsoft.CostManagement/query")),
-            ("location", .null),
-            ("sku", .null),
-            ("eTag", .null),
             ("properties", .object([
                 ("nextLink", nextLink),
                 ("columns", .array(table.columns.map { .object([("name", .string($0.name)), ("type", .string($0.type))]) })),

@@ -12,10 +12,13 @@ struct EmulatorResponder: HTTPResponder {
     let faults: FaultBoard
     let tokens: IssuedTokens
     let state: EmulatorState
+    let statistics: EmulatorStatistics
     let logger: Logger
 
     func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
-        try await reply(to: request).response
+        statistics.begin()
+        defer { statistics.end() }
+        return try await reply(to: request).response
     }
 
     private func reply(to request: Request) async throws -> EmulatedResponse {
@@ -29,6 +32,7 @@ struct EmulatorResponder: HTTPResponder {
             return AdminEndpoint(faults: faults).respond(method: request.method, segments: Array(lower.dropFirst()), body: bytes)
         }
         if request.method == .post, lower.count == 4, lower[1] == "oauth2", lower[2] == "v2.0", lower[3] == "token" {
+            statistics.count(.token)
             return try await withFault(.token) {
                 TokenEndpoint(configuration: configuration, tokens: tokens)
                     .respond(tenant: segments[0], form: TokenEndpoint.parseForm(String(decoding: bytes, as: UTF8.self)))
@@ -38,6 +42,7 @@ struct EmulatorResponder: HTTPResponder {
            lower[providers + 1] == "microsoft.costmanagement", lower[providers + 2] == "query", providers + 3 == lower.count,
            lower.first == "subscriptions" {
             let scope = segments[0..<providers].joined(separator: "/")
+            statistics.count(.costQuery)
             return try await withFault(.costQuery) {
                 if let denied = authorize(request) { return denied }
                 guard let apiVersion = request.uri.queryParameters["api-version"].map(String.init) else {

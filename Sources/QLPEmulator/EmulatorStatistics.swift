@@ -1,0 +1,32 @@
+import Synchronization
+
+/// Counts what the emulator served: requests per endpoint and how many were
+/// in flight at once (the most ever), so tests can check a client's
+/// concurrency limits from the far side of the wire.
+public final class EmulatorStatistics: Sendable {
+    private struct Counts {
+        var perEndpoint: [EmulatedEndpoint: Int] = [:]
+        var inFlight = 0
+        var maxInFlight = 0
+    }
+
+    private let counts = Mutex(Counts())
+
+    public init() {}
+
+    func begin() {
+        counts.withLock {
+            $0.inFlight += 1
+            $0.maxInFlight = max($0.maxInFlight, $0.inFlight)
+        }
+    }
+
+    func end() { counts.withLock { $0.inFlight -= 1 } }
+
+    func count(_ endpoint: EmulatedEndpoint) { counts.withLock { $0.perEndpoint[endpoint, default: 0] += 1 } }
+
+    public func requests(to endpoint: EmulatedEndpoint) -> Int { counts.withLock { $0.perEndpoint[endpoint] ?? 0 } }
+    public var maxConcurrentRequests: Int { counts.withLock { $0.maxInFlight } }
+
+    public func reset() { counts.withLock { $0 = Counts() } }
+}

@@ -1,0 +1,89 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A private tmux server running one command, read the way a person sees it
+/// (capture-pane). Each session has its own socket, so tests never touch the
+/// user's tmux, and `kill()` ends the server and everything in it.
+final class TmuxSession: @unchecked Sendable {
+    let socket: String
+
+    init(command: String, width: Int, height: Int, environment: [String: String]) throws {
+        socket = "qlp-e2e-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let exports = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.quote($0.value))" }.joined(separator: " ")
+        // The server this starts inherits the client's output: it must not be
+        // a pipe we read to the end, or the read would last as long as the server.
+        try run(["new-session", "-d", "-s", "t", "-x", String(width), "-y", String(height), "env \(exports) \(command)"],
+                captureOutput: false)
+    }
+
+    @discardableResult
+    func run(_ arguments: [String], captureOutput: Bool = true) throws -> String {
+        try Subprocess.run(["tmux", "-L", socket] + arguments, capture: captureOutput).output
+    }
+
+    func screen() -> String { (try? run(["capture-pane", "-p", "-t", "t"])) ?? "" }
+
+    func send(_ keys: String...) throws { try run(["send-keys", "-t", "t"] + keys) }
+
+    /// Polls the screen until `condition` holds; returns the last screen.
+    @discardableResult
+    func waitFor(_ what: String, timeout: Duration = .seconds(30), _ condition: (String) -> Bool) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        var last = ""
+        while ContinuousClock.now < deadline {
+            last = screen()
+            if condition(last) { return last }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw WaitFailure(description: "timed out waiting for \(what); the screen was:\n\(last)")
+    }
+
+    func kill() { _ = try? run(["kill-server"], captureOutput: false) }
+
+    static func quote(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+}
+
+struct WaitFailure: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// The built `qlp` binary: $QLP_BINARY, or next to this test bundle.
+enum QLPBinary {
+    static var path: String {
+        if let path = ProcessInfo.processInfo.environment["QLP_BINARY"], !path.isEmpty { return path }
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("qlp").path
+        if FileManager.default.isExecutableFile(atPath: beside) { return beside }
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../.build/debug/qlp")
+        return repo.standardized.path
+    }
+}
+
+/// A loopback port nothing listens on right now.
+func freeLoopbackPort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw WaitFailure(description: "socket() failed") }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+    guard bound == 0 else { throw WaitFailure(description: "bind() failed") }
+    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// A scratch directory removed at the end.
+struct ScratchDirectory {
+    let path: String
+
+    init() throws {
+        path = NSTemporaryDirectory() + "qlp-e2e-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: path) }
+}
