@@ -5,6 +5,8 @@ public struct GlyphSet: Sendable, Equatable {
     public var isUnicode: Bool
     /// Gauge fill from one eighth to a full cell; ASCII has only the full cell.
     public var eighths: [Character]
+    /// Bar chart columns from one eighth of a cell high to a full cell.
+    public var verticalEighths: [Character]
     public var gaugeEmpty: Character
     public var gaugeMarker: Character
     public var gaugeOverflow: Character
@@ -22,6 +24,7 @@ public struct GlyphSet: Sendable, Equatable {
     public static let unicode = GlyphSet(
         isUnicode: true,
         eighths: ["▏", "▎", "▍", "▌", "▋", "▊", "▉", "█"],
+        verticalEighths: ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"],
         gaugeEmpty: "░", gaugeMarker: "┃", gaugeOverflow: "▶",
         horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐", bottomLeft: "└", bottomRight: "┘",
         ellipsis: "…", separator: "·", pound: "£", upArrow: "▲")
@@ -29,6 +32,7 @@ public struct GlyphSet: Sendable, Equatable {
     public static let ascii = GlyphSet(
         isUnicode: false,
         eighths: ["#"],
+        verticalEighths: ["#"],
         gaugeEmpty: ".", gaugeMarker: "|", gaugeOverflow: ">",
         horizontal: "-", vertical: "|", topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+",
         ellipsis: "~", separator: "|", pound: "GBP ", upArrow: "^")

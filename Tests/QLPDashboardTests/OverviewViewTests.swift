@@ -65,7 +65,7 @@ import Testing
         let text = canvas.text
         #expect(text.contains("STALE"))
         #expect(text.contains("HTTP 500"))
-        #expect(text.contains("retry 17:42:25"))
+        #expect(text.contains("retry at 17:42:25"))
         #expect(text.contains("5m old"))
         // The last good numbers stay on screen.
         #expect(text.contains("£1,688.91 of £5,000.00"))
@@ -134,5 +134,21 @@ import Testing
         let text = DashboardScreen(state: state).render(size: Size(width: 120, height: 40), context: F.context()).text
         #expect(text.contains("OVER BUDGET"))
         #expect(text.contains("used 24 Nov"))
+    }
+
+    @Test func tallTerminalsGetTheDailySpendChart() throws {
+        let tall = DashboardScreen(state: F.state()).render(size: Size(width: 100, height: 34), context: F.context())
+        let title = try #require(tall.lines.firstIndex { $0.contains("DAILY SPEND") })
+        #expect(tall.lines[title].contains("last 57 days"))
+        #expect(tall.lines[title].contains("budget pace £33.33/day"))
+        #expect(tall.text.contains("1 Oct"))
+        #expect(tall.text.contains("today (partial)"))
+        // Every complete day spent the same here, so every complete day's bar is full height.
+        let barRows = (title + 1)..<(tall.lines.firstIndex { $0.contains("today (partial)") }!)
+        #expect(barRows.count >= 3)
+        let bottom = tall.lines[barRows.upperBound - 1]
+        #expect(bottom.filter { $0 == "█" }.count >= 56)
+        let short = DashboardScreen(state: F.state()).render(size: Size(width: 80, height: 24), context: F.context())
+        #expect(!short.text.contains("DAILY SPEND"))
     }
 }

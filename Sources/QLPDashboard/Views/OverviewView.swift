@@ -90,7 +90,15 @@ public struct OverviewView {
                                          ellipsis: context.glyphs.ellipsis), x: x, y: y, role: .muted)
         y += 2
 
-        renderDataLine(into: &canvas, value: value, y: min(y, area.maxY - 1), x: x0, width: width, context: context)
+        // Where the data came from sits at the bottom; a taller terminal gets
+        // the daily spend chart in between.
+        let statusTop = max(y, area.maxY - 2)
+        let chartRows = statusTop - 1 - y
+        if chartRows >= DailySpendChart.minimumHeight {
+            DailySpendChart(costs: value.costs, overview: overview)
+                .render(into: &canvas, rect: Rect(x: x0, y: y, width: width, height: min(chartRows, 12)), context: context)
+        }
+        renderStatus(into: &canvas, value: value, y: statusTop, x: x0, width: width, context: context)
     }
 
     // MARK: - Pieces
@@ -153,26 +161,27 @@ public struct OverviewView {
         return y + 1
     }
 
-    private func renderDataLine(into canvas: inout Canvas, value: CostPanel, y: Int, x: Int, width: Int, context: RenderContext) {
+    /// Two lines: why the data is stale (if it is), then its age and extent.
+    private func renderStatus(into canvas: inout Canvas, value: CostPanel, y: Int, x: Int, width: Int, context: RenderContext) {
         let f = context.format
         let panel = state.cost
+        if let stale = panel.staleness(now: context.now) {
+            var cx = x
+            cx += canvas.put(" STALE ", x: cx, y: y, role: .stale) + 1
+            var reason = stale
+            if let next = panel.problem?.nextAttempt { reason += " \(context.glyphs.separator) retry at \(f.time(next))" }
+            canvas.put(DisplayWidth.truncate(reason, to: x + width - cx, ellipsis: context.glyphs.ellipsis), x: cx, y: y, role: .stale)
+        } else if panel.refreshing {
+            canvas.put("refreshing\(context.glyphs.ellipsis)", x: x, y: y, role: .accent)
+        }
         var parts: [String] = []
         if let updatedAt = panel.updatedAt {
             parts.append("cost data \(f.age(context.now.timeIntervalSince(updatedAt))) old (fetched \(f.time(updatedAt)))")
         }
         if let latest = value.overview.latestDataDay { parts.append("through \(f.shortDate(latest))") }
         if panel.source == .live, value.pages > 0 { parts.append("\(value.pages) page\(value.pages == 1 ? "" : "s")") }
-        var x = x
-        if let stale = panel.staleness(now: context.now) {
-            x += canvas.put(" STALE ", x: x, y: y, role: .stale) + 1
-            var reason = stale
-            if let next = panel.problem?.nextAttempt { reason += ", retry \(f.time(next))" }
-            x += canvas.put(reason, x: x, y: y, role: .stale) + 2
-        } else if panel.refreshing {
-            x += canvas.put("refreshing", x: x, y: y, role: .accent) + 2
-        }
         let text = parts.joined(separator: " \(context.glyphs.separator) ")
-        canvas.put(DisplayWidth.truncate(text, to: max(0, width - (x - 1)), ellipsis: context.glyphs.ellipsis), x: x, y: y, role: .muted)
+        canvas.put(DisplayWidth.truncate(text, to: width, ellipsis: context.glyphs.ellipsis), x: x, y: y + 1, role: .muted)
     }
 
     private func renderWaiting(into canvas: inout Canvas, area: Rect, context: RenderContext) {
