@@ -154,7 +154,7 @@ final class CurlMultiDriver {
     /// One line per transfer; never header values or bodies, which carry tokens.
     private func logCompletion(_ transfer: CurlTransfer, _ result: Result<HTTPResponse, HTTPTransportError>,
                                total: Duration) {
-        logger.debug("\(transfer.request.method.rawValue) \(transfer.endpoint) \(outcome(result)) in \(DurationText.fixed(DurationText.milliseconds(total), decimals: 2)) ms")
+        logger.debug("\(transfer.request.method.rawValue) \(transfer.endpoint) \(outcome(result)) in \(ElapsedTimeText.fixed(ElapsedTimeText.milliseconds(total), decimals: 2)) ms")
     }
 
     private func outcome(_ result: Result<HTTPResponse, HTTPTransportError>) -> String {

@@ -27,6 +27,6 @@ public struct HTTPResponse: Sendable {
 extension HTTPResponse: CustomStringConvertible {
     /// Leaves out header values and the body, which may carry secrets.
     public var description: String {
-        "HTTP \(status) (\(headers.count) headers, \(body.count) body bytes, \(DurationText.of(timings.total)))"
+        "HTTP \(status) (\(headers.count) headers, \(body.count) body bytes, \(ElapsedTimeText.of(timings.total)))"
     }
 }

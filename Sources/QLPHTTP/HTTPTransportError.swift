@@ -23,7 +23,7 @@ public enum HTTPTransportError: Error, Sendable, Equatable, CustomStringConverti
     public var description: String {
         switch self {
         case .timedOut(let endpoint, let after):
-            "request to \(endpoint) timed out after \(DurationText.of(after))"
+            "request to \(endpoint) timed out after \(ElapsedTimeText.of(after))"
         case .connectionFailed(let endpoint, let detail):
             "could not connect to \(endpoint): \(detail)"
         case .responseTooLarge(let endpoint, let limit):

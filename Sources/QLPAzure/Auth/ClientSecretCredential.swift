@@ -39,14 +39,7 @@ public struct ClientSecretCredential: TokenSource {
                                   headers: ["Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"],
                                   body: Array(form.utf8), timeout: timeout)
         let requestedAt = clock()
-        let response: HTTPResponse
-        do {
-            response = try await transport.send(request)
-        } catch let error as HTTPTransportError {
-            throw .transport(service: Self.service, error)
-        } catch {
-            throw .transport(service: Self.service, .transferFailed(endpoint: request.endpoint, curlCode: -1, detail: "\(error)"))
-        }
+        let response = try await transport.send(request, for: Self.service)
         guard response.status == 200 else {
             let body = try? JSONDecoder().decode(EntraErrorBody.self, from: response.body)
             throw .authentication(AuthenticationFailure(

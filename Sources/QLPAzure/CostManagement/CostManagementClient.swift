@@ -83,14 +83,7 @@ public struct CostManagementClient: Sendable {
                                   headers: ["Authorization": "Bearer \(token.token.reveal())",
                                             "Content-Type": "application/json", "Accept": "application/json"],
                                   body: body, timeout: timeout)
-        let response: HTTPResponse
-        do {
-            response = try await transport.send(request)
-        } catch let error as HTTPTransportError {
-            throw .transport(service: Self.service, error)
-        } catch {
-            throw .transport(service: Self.service, .transferFailed(endpoint: request.endpoint, curlCode: -1, detail: "\(error)"))
-        }
+        let response = try await transport.send(request, for: Self.service)
         let endpoint = request.endpoint
         switch response.status {
         case 200:

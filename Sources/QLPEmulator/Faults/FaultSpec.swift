@@ -5,6 +5,16 @@ public enum FaultSpec {
         public var description: String
     }
 
+    /// Several specs, one per endpoint (a later one for the same endpoint wins).
+    public static func parseAll(_ texts: [String]) throws(ParseError) -> [EmulatedEndpoint: EndpointFault] {
+        var faults: [EmulatedEndpoint: EndpointFault] = [:]
+        for text in texts {
+            let (endpoint, fault) = try parse(text)
+            faults[endpoint] = fault
+        }
+        return faults
+    }
+
     public static func parse(_ text: String) throws(ParseError) -> (EmulatedEndpoint, EndpointFault) {
         let parts = text.split(separator: "=", maxSplits: 1)
         let endpoints = EmulatedEndpoint.allCases.map(\.rawValue).joined(separator: ", ")

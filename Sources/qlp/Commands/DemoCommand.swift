@@ -49,14 +49,11 @@ struct DemoCommand: AsyncParsableCommand {
         guard let timeout = DurationText.parse(requestTimeout), timeout >= .milliseconds(100) else {
             throw CommandFailure.exit("--request-timeout '\(requestTimeout)': expected a duration such as 5s")
         }
-        var faults: [EmulatedEndpoint: EndpointFault] = [:]
-        for spec in fault {
-            do {
-                let (endpoint, parsed) = try FaultSpec.parse(spec)
-                faults[endpoint] = parsed
-            } catch {
-                throw CommandFailure.exit(error.description)
-            }
+        let faults: [EmulatedEndpoint: EndpointFault]
+        do {
+            faults = try FaultSpec.parseAll(fault)
+        } catch {
+            throw CommandFailure.exit(error.description)
         }
         let (config, configPath) = try loadConfig(environment: environment)
         do {

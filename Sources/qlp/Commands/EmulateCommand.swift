@@ -50,14 +50,11 @@ struct EmulateCommand: AsyncParsableCommand {
 
     func run() async throws {
         LoggingSetup.toStandardError(level: LoggingSetup.levelFromEnvironment)
-        var faults: [EmulatedEndpoint: EndpointFault] = [:]
-        for spec in fault {
-            do {
-                let (endpoint, parsed) = try FaultSpec.parse(spec)
-                faults[endpoint] = parsed
-            } catch {
-                throw CommandFailure.exit(error.description)
-            }
+        let faults: [EmulatedEndpoint: EndpointFault]
+        do {
+            faults = try FaultSpec.parseAll(fault)
+        } catch {
+            throw CommandFailure.exit(error.description)
         }
         let today = CivilDate(Date(), in: TimeZone(identifier: "UTC")!)
         var firstDay = today.firstOfMonth.adding(months: -1)

@@ -1,5 +1,5 @@
 /// Short human text for durations in error messages and log lines.
-enum DurationText {
+enum ElapsedTimeText {
     /// "2.0 s" from one second up, "250 ms" / "0.35 ms" below.
     static func of(_ duration: Duration) -> String {
         let milliseconds = self.milliseconds(duration)

@@ -1,0 +1,15 @@
+import QLPHTTP
+
+extension HTTPTransport {
+    /// Sends a request on behalf of an Azure service, turning a transport
+    /// failure into an `AzureError` that names the service.
+    func send(_ request: HTTPRequest, for service: String) async throws(AzureError) -> HTTPResponse {
+        do {
+            return try await send(request)
+        } catch let error as HTTPTransportError {
+            throw .transport(service: service, error)
+        } catch {
+            throw .transport(service: service, .transferFailed(endpoint: request.endpoint, curlCode: -1, detail: "\(error)"))
+        }
+    }
+}
