@@ -76,4 +76,42 @@ public enum DisplayWidth {
         let fill = String(repeating: " ", count: gap)
         return alignRight ? fill + cut : cut + fill
     }
+
+    /// Splits text into lines of at most `width` cells, breaking at spaces
+    /// where it can and inside a word only when one word is wider than a line.
+    public static func wrap(_ text: String, to width: Int) -> [String] {
+        guard width > 0 else { return [] }
+        var lines: [String] = []
+        var line = ""
+        var used = 0
+        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+            var rest = Substring(word)
+            let w = of(rest)
+            if used > 0, used + 1 + w <= width {
+                line += " " + rest
+                used += 1 + w
+                continue
+            }
+            if used > 0 {
+                lines.append(line)
+                line = ""
+                used = 0
+            }
+            while of(rest) > width {
+                var piece = ""
+                var pieceWidth = 0
+                while let c = rest.first, pieceWidth + of(c) <= width {
+                    piece.append(c)
+                    pieceWidth += of(c)
+                    rest = rest.dropFirst()
+                }
+                if piece.isEmpty { break }
+                lines.append(piece)
+            }
+            line = String(rest)
+            used = of(rest)
+        }
+        if used > 0 { lines.append(line) }
+        return lines
+    }
 }

@@ -68,3 +68,13 @@ struct DisplayWidthTests {
         #expect(DisplayWidth.of(padded) == 4)
     }
 }
+
+@Suite struct WrapTests {
+    @Test func breaksAtSpacesAndSplitsOnlyOverlongWords() {
+        #expect(DisplayWidth.wrap("the quick brown fox", to: 9) == ["the quick", "brown fox"])
+        #expect(DisplayWidth.wrap("http://127.0.0.1:4010/subscriptions/x", to: 10) == ["http://127", ".0.0.1:401", "0/subscrip", "tions/x"])
+        #expect(DisplayWidth.wrap("a  b", to: 10) == ["a b"])
+        #expect(DisplayWidth.wrap("", to: 10) == [])
+        #expect(DisplayWidth.wrap("日本語テキスト", to: 4) == ["日本", "語テ", "キス", "ト"])
+    }
+}

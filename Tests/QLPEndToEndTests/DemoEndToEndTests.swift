@@ -19,7 +19,7 @@ import Testing
         let tmux = try TmuxSession(command: "sh -c '\(QLPBinary.path) demo; echo $? > \(status)'", width: 80, height: 24,
                                    environment: environment(scratch))
         defer { tmux.kill() }
-        let screen = try await tmux.waitFor("the Overview with cost data") { $0.contains("cost data") && $0.contains("MONTHLY BUDGET") }
+        let screen = try await tmux.waitFor("the Overview with cost data") { $0.contains("old (fetched") && $0.contains("MONTHLY BUDGET") }
         for text in ["DEMO", "AZURE CREDITS", "of £5,000.00", "Compute (AKS)", "£2,000.00", "Azure OpenAI", "£1,500.00",
                      "Databases & Storage", "£800.00", "Networking & Security", "£400.00", "Monitoring & DevOps", "£300.00",
                      "Unmapped", "of £1,000.00", "▲80%", "▲95%", "/day", "runs out", "Month-end", "q quit"] {
@@ -45,7 +45,7 @@ import Testing
             command: "\(QLPBinary.path) demo --emulator-port \(port) --cost-refresh 1s --request-timeout 1s", width: 100, height: 30,
             environment: environment(scratch))
         defer { tmux.kill() }
-        try await tmux.waitFor("fresh cost data") { $0.contains("cost data") && !$0.contains("STALE") }
+        try await tmux.waitFor("fresh cost data") { $0.contains("of £5,000.00") && $0.contains("cost data 0s old") && !$0.contains("STALE") }
         let transport = CurlTransport()
         defer { transport.shutdown() }
         func setFault(_ json: String) async throws {

@@ -60,6 +60,9 @@ final class TerminalLoop: @unchecked Sendable {
     private func loop() throws -> DashboardExit {
         let terminal = try CursesTerminal(options: options)
         defer { terminal.stop() }
+        // A terminal that cannot show "£" gets "GBP 1,234.56".
+        var format = self.format
+        if !terminal.glyphs.isUnicode { format.money.symbolOverride = terminal.glyphs.pound }
         var lastVersion: UInt64?
         var lastSecond = -1
         var lastSize = terminal.size

@@ -45,8 +45,12 @@ public struct OverviewView {
         x += canvas.put("Burn ", x: x, y: y, role: .muted)
         x += canvas.put(rateText(credit.burnRate, currency, f), x: x, y: y)
         x += canvas.put("  \(context.glyphs.separator)  ", x: x, y: y, role: .muted)
-        let (exhaustText, exhaustRole) = exhaustionText(credit.exhaustion, expiry: overview.creditPeriod.last, format: f, long: true)
-        canvas.put(DisplayWidth.truncate(exhaustText, to: x0 + width - x, ellipsis: context.glyphs.ellipsis), x: x, y: y, role: exhaustRole)
+        // The fullest wording that fits the line.
+        let (long, exhaustRole) = exhaustionText(credit.exhaustion, expiry: overview.creditPeriod.last, format: f, wording: .long)
+        let (medium, _) = exhaustionText(credit.exhaustion, expiry: overview.creditPeriod.last, format: f, wording: .medium)
+        let room = x0 + width - x
+        let exhaustText = DisplayWidth.of(long) <= room ? long : medium
+        canvas.put(DisplayWidth.truncate(exhaustText, to: room, ellipsis: context.glyphs.ellipsis), x: x, y: y, role: exhaustRole)
         y += 2
 
         // The buckets as a table; the gauge takes what width is left.
@@ -113,7 +117,7 @@ public struct OverviewView {
         }
         var lines: [Line] = overview.categories.map { entry in
             let p = entry.position
-            let (out, outRole) = exhaustionText(p.exhaustion, expiry: overview.creditPeriod.last, format: f, long: false)
+            let (out, outRole) = exhaustionText(p.exhaustion, expiry: overview.creditPeriod.last, format: f, wording: .short)
             return Line(label: p.label, spent: f.money(p.spent, currency), allocation: f.money(p.allocation, currency),
                         pct: PercentFormat.string(p.fractionUsed), rate: p.burnRate.map { f.money($0.perDay, currency) } ?? "-",
                         out: out, fraction: p.fractionUsed, outRole: outRole)
@@ -193,8 +197,11 @@ public struct OverviewView {
         if let problem = state.cost.problem {
             canvas.put("Cost data unavailable: \(problem.summary)", x: x, y: y, role: .critical, maxWidth: area.width - 2)
             y += 1
-            canvas.put(DisplayWidth.truncate(problem.detail, to: area.width - 2, ellipsis: context.glyphs.ellipsis), x: x, y: y, role: .muted)
-            y += 1
+            // The whole message, wrapped: it names the endpoint and what Azure said.
+            for line in DisplayWidth.wrap(problem.detail, to: area.width - 2).prefix(4) {
+                canvas.put(line, x: x, y: y, role: .muted)
+                y += 1
+            }
             if let next = problem.nextAttempt {
                 canvas.put("Retrying at \(f.time(next)) (press r to retry now)", x: x, y: y, role: .muted)
             }
@@ -216,22 +223,39 @@ public struct OverviewView {
         return "\(f.money(rate.perDay, currency))/day (\(rate.days)-day avg)"
     }
 
-    /// Text and emphasis for an exhaustion date.
+    enum Wording { case long, medium, short }
+
+    /// Text and emphasis for an exhaustion date, in three lengths.
     private func exhaustionText(_ exhaustion: CreditExhaustion, expiry: CivilDate, format f: DisplayFormat,
-                                long: Bool) -> (String, StyleRole) {
+                                wording: Wording) -> (String, StyleRole) {
         switch exhaustion {
         case .exhausted(let day):
-            return (long ? "credits used up on \(f.date(day))" : "used \(f.shortDate(day))", .critical)
+            let text = switch wording {
+            case .long: "credits used up on \(f.date(day))"
+            case .medium: "used up on \(f.date(day))"
+            case .short: "used \(f.shortDate(day))"
+            }
+            return (text, .critical)
         case .projected(let day, let beforeExpiry):
             if beforeExpiry {
                 let gap = day.days(to: expiry)
-                return (long ? "runs out \(f.date(day)), \(gap) days before expiry" : f.date(day), gap > 60 ? .critical : .warning)
+                let text = switch wording {
+                case .long: "runs out \(f.date(day)), \(gap) days before expiry"
+                case .medium: "runs out \(f.date(day)) (\(gap)d early)"
+                case .short: f.date(day)
+                }
+                return (text, gap > 60 ? .critical : .warning)
             }
-            return (long ? "lasts past expiry (\(f.date(expiry))); at this rate out \(f.date(day))" : "after expiry", .ok)
+            let text = switch wording {
+            case .long: "lasts past expiry (\(f.date(expiry))); at this rate out \(f.date(day))"
+            case .medium: "lasts past expiry (\(f.date(expiry)))"
+            case .short: "after expiry"
+            }
+            return (text, .ok)
         case .notAtCurrentRate:
-            return (long ? "no spend: lasts until expiry" : "no spend", .ok)
+            return (wording == .short ? "no spend" : "no spend: lasts until expiry", .ok)
         case .unknown:
-            return (long ? "runs out: not enough data yet" : "-", .muted)
+            return (wording == .short ? "-" : "runs out: not enough data yet", .muted)
         }
     }
 
