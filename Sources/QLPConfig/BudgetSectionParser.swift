@@ -106,7 +106,7 @@ enum BudgetSectionParser {
         }
         let present = Set(map.keys)
         for category in CreditCategory.allCases where !present.contains(category.key) {
-            r.fail(value, "missing category '\(category.key)' (\(category.defaultLabel)); every bucket needs an amount")
+            r.failSection(value, "missing category '\(category.key)' (\(category.defaultLabel)); every bucket needs an amount")
         }
         // Finance reads the buckets in the plan's order, whatever the file's order.
         return result.sorted { $0.category < $1.category }

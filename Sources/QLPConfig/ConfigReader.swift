@@ -6,12 +6,17 @@ import Yams
 struct ConfigValue {
     let node: Node
     let path: [String]
+    /// The key this value sits under, whose line names a section better than
+    /// the section's first entry does.
+    var keyNode: Node? = nil
 
     var keyPath: String { path.joined(separator: ".") }
     var line: Int? { node.mark?.line }
     var column: Int? { node.mark?.column }
 
-    func child(_ key: String, _ node: Node) -> ConfigValue { ConfigValue(node: node, path: path + [key]) }
+    func child(_ key: String, _ node: Node, keyNode: Node? = nil) -> ConfigValue {
+        ConfigValue(node: node, path: path + [key], keyNode: keyNode)
+    }
 }
 
 /// A mapping's entries in file order, with the line of each key.
@@ -42,6 +47,11 @@ final class ConfigReader {
         fail(at: value.node, path: value.path, message)
     }
 
+    /// A problem with a whole section: located at the section's key.
+    func failSection(_ value: ConfigValue, _ message: String) {
+        fail(at: value.keyNode ?? value.node, path: value.path, message)
+    }
+
     func fail(at node: Node, path: [String], _ message: String) {
         // The document itself has no key: "file:1:1: message", not "file:1:1: : message".
         errors.append(ConfigError(file: file, line: node.mark?.line, column: node.mark?.column,
@@ -70,7 +80,7 @@ final class ConfigReader {
                 continue
             }
             // The value's own line is more useful, but an empty value has none.
-            entries.append((key, keyNode, value.child(key, child)))
+            entries.append((key, keyNode, value.child(key, child, keyNode: keyNode)))
         }
         return ConfigMapping(value: value, entries: entries)
     }
@@ -79,8 +89,9 @@ final class ConfigReader {
     func required(_ mapping: ConfigMapping, _ key: String) -> ConfigValue? {
         guard let value = mapping[key], !isNull(value.node) else {
             let what = mapping[key] == nil ? "is missing" : "has no value"
-            errors.append(ConfigError(file: file, line: mapping[key]?.line ?? mapping.value.line,
-                                      column: mapping[key]?.column ?? mapping.value.column,
+            let section = mapping.value.keyNode?.mark
+            errors.append(ConfigError(file: file, line: mapping[key]?.line ?? section?.line ?? mapping.value.line,
+                                      column: mapping[key]?.column ?? section?.column ?? mapping.value.column,
                                       key: (mapping.value.path + [key]).joined(separator: "."),
                                       message: "required key \(what)"))
             return nil

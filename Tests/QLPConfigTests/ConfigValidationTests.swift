@@ -128,10 +128,11 @@ struct ConfigValidationTests {
         // The allocation
         InvalidCase(name: "unknown category", changes: [9: ["    compte:"]],
                     line: 9, key: "budget.allocation.compte", words: ["unknown category", "compute"], count: 2),
+        // Missing keys are reported at the line of the section that lacks them.
         InvalidCase(name: "missing category", changes: [21: [], 22: [], 23: []],
-                    line: 9, key: "budget.allocation", words: ["missing", "monitoring_devops"]),
+                    line: 8, key: "budget.allocation", words: ["missing", "monitoring_devops"]),
         InvalidCase(name: "missing amount", changes: [13: []],
-                    line: 13, key: "budget.allocation.azure_openai.amount", words: ["missing"]),
+                    line: 12, key: "budget.allocation.azure_openai.amount", words: ["missing"]),
         InvalidCase(name: "allocations do not sum to the total", changes: [22: ["      amount: 250.00"]],
                     line: 2, key: "budget.total", words: ["£4,950.00", "£5,000.00"]),
         InvalidCase(name: "a service in two buckets", changes: [17: ["      services: [Storage, Virtual Machine Scale Sets]"]],
@@ -255,7 +256,7 @@ struct ConfigValidationTests {
             24: ["dashboard:", "  cost_refresh: soon"],
         ]))
         let located = Set(found.map { "\($0.line ?? 0) \($0.key ?? "")" })
-        #expect(located == ["2 budget.total", "9 budget.allocation.compte", "9 budget.allocation", "25 dashboard.cost_refresh"])
+        #expect(located == ["2 budget.total", "9 budget.allocation.compte", "8 budget.allocation", "25 dashboard.cost_refresh"])
         let description = ConfigErrors(found).description
         let lines = description.split(separator: "\n")
         #expect(lines.count == 4)
