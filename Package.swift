@@ -40,6 +40,8 @@ let package = Package(
         .target(name: "QLPCore", swiftSettings: strictSettings),
         // YAML config files: lookup, ${ENV} substitution, validation with file:line:key errors.
         .target(name: "QLPConfig", dependencies: ["QLPCore", "Yams"], swiftSettings: strictSettings),
+        // The finance report: periods, cost export import, the report model and its renderers.
+        .target(name: "QLPReport", dependencies: ["QLPCore", "QLPCanvas"], swiftSettings: strictSettings),
         // Outbound HTTP on libcurl's multi interface.
         .target(name: "QLPHTTP", dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")],
                 swiftSettings: strictSettings),
@@ -64,11 +66,11 @@ let package = Package(
         .target(name: "QLPTerminal", dependencies: ["CNcursesw", "QLPCanvas"], swiftSettings: strictSettings),
         // App state, pollers, views and the run loop.
         .target(name: "QLPDashboard", dependencies: [
-            "QLPCore", "QLPCanvas", "QLPTerminal", "QLPAzure", "QLPStore",
+            "QLPCore", "QLPCanvas", "QLPTerminal", "QLPAzure", "QLPStore", "QLPReport",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strictSettings),
         .executableTarget(name: "qlp", dependencies: [
-            "QLPCore", "QLPConfig", "QLPHTTP", "QLPAzure", "QLPEmulator", "QLPStore", "QLPDashboard", "QLPTerminal",
+            "QLPCore", "QLPConfig", "QLPHTTP", "QLPAzure", "QLPEmulator", "QLPStore", "QLPDashboard", "QLPTerminal", "QLPReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ],
@@ -77,6 +79,8 @@ let package = Package(
         swiftSettings: strictSettings),
 
         .testTarget(name: "QLPCoreTests", dependencies: ["QLPCore"], swiftSettings: strictSettings),
+        .testTarget(name: "QLPReportTests", dependencies: ["QLPReport", "QLPCore"], exclude: ["Fixtures"],
+                    swiftSettings: strictSettings),
         .testTarget(name: "QLPConfigTests", dependencies: ["QLPConfig", "QLPCore"], swiftSettings: strictSettings),
         .testTarget(name: "QLPCanvasTests", dependencies: ["QLPCanvas"], swiftSettings: strictSettings),
         .testTarget(name: "QLPTerminalTests", dependencies: ["QLPTerminal", "QLPCanvas", "CNcursesw"], swiftSettings: strictSettings),
@@ -85,7 +89,7 @@ let package = Package(
         .testTarget(name: "QLPDashboardTests", dependencies: ["QLPDashboard", "QLPCanvas", "QLPCore", "QLPStore"],
                     swiftSettings: strictSettings),
         .testTarget(name: "QLPIntegrationTests", dependencies: [
-            "QLPHTTP", "QLPAzure", "QLPEmulator", "QLPCore", "QLPConfig", "QLPDashboard", "QLPCanvas",
+            "QLPHTTP", "QLPAzure", "QLPEmulator", "QLPCore", "QLPConfig", "QLPDashboard", "QLPCanvas", "QLPReport",
         ], swiftSettings: strictSettings),
         // Depends on the executable so that `swift test` builds the binary it runs.
         .testTarget(name: "QLPEndToEndTests", dependencies: ["qlp", "QLPHTTP"], swiftSettings: strictSettings),

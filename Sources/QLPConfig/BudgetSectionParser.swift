@@ -7,7 +7,8 @@ import QLPCore
 enum BudgetSectionParser {
     static func parse(_ section: ConfigValue, _ r: ConfigReader) -> BudgetPlan? {
         guard let map = r.mapping(section, allowed: ["currency", "total", "credit_start", "credit_expiry",
-                                                     "billing_time_zone", "monthly", "allocation", "atlas_credits"])
+                                                     "billing_time_zone", "monthly", "allocation", "atlas_credits",
+                                                     "exchange_rates", "report_tag"])
         else { return nil }
         var currency = Currency.gbp
         if let value = r.optional(map, "currency"), let code = r.string(value) {
@@ -37,6 +38,19 @@ enum BudgetSectionParser {
         let allocations = r.required(map, "allocation").flatMap { allocation($0, r) }
         var atlas: CreditGrant?
         if let value = r.optional(map, "atlas_credits") { atlas = credits(value, r) }
+        var rates: [String: Decimal] = [:]
+        if let value = r.optional(map, "exchange_rates"), let entries = r.mapping(value) {
+            for entry in entries.entries {
+                guard entry.key.count == 3, entry.key.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
+                    r.fail(at: entry.keyNode, path: entry.value.path, "expected a three-letter currency code such as USD")
+                    continue
+                }
+                guard let rate = r.decimal(entry.value, example: "0.79") else { continue }
+                guard rate > 0 else { r.fail(entry.value, "a rate must be positive"); continue }
+                rates[entry.key] = rate
+            }
+        }
+        let reportTag = r.optional(map, "report_tag").flatMap(r.nonEmptyString) ?? "CostCenter"
 
         if let allocations, let total, let totalValue, allocations.count == CreditCategory.allCases.count {
             let sum = allocations.reduce(Decimal(0)) { $0 + $1.amount }
@@ -48,7 +62,8 @@ enum BudgetSectionParser {
         }
         guard let total, let period, let monthly, let allocations else { return nil }
         return BudgetPlan(currency: currency, total: total, creditPeriod: period, billingTimeZone: zone,
-                          monthly: monthly, allocations: allocations, atlasCredits: atlas)
+                          monthly: monthly, allocations: allocations, atlasCredits: atlas, exchangeRates: rates,
+                          reportTag: reportTag)
     }
 
     static func monthlyBudget(_ value: ConfigValue, _ r: ConfigReader) -> MonthlyBudget? {

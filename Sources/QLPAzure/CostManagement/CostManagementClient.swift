@@ -77,6 +77,27 @@ public struct CostManagementClient: Sendable {
         }
     }
 
+    /// Actual cost per day per service and resource group, for the finance report.
+    public func dailyCostRecords(scope: String, from first: CivilDate, to last: CivilDate) async throws(AzureError) -> [CostRecord] {
+        let result = try await query(scope: scope, .dailyCostByServiceAndResourceGroup(from: first, to: last))
+        do {
+            return try result.dailyRecords()
+        } catch {
+            throw .malformedResponse(service: Self.service, endpoint: scope, status: 200, detail: error.description, excerpt: "")
+        }
+    }
+
+    /// Actual cost per day per value of one tag ("" for untagged).
+    public func dailyTagSpend(scope: String, tag: String, from first: CivilDate, to last: CivilDate) async throws(AzureError)
+        -> (currency: Currency?, spend: [String: DailySpend]) {
+        let result = try await query(scope: scope, .dailyCostByTag(tag, from: first, to: last))
+        do {
+            return try result.dailyTagSpend()
+        } catch {
+            throw .malformedResponse(service: Self.service, endpoint: scope, status: 200, detail: error.description, excerpt: "")
+        }
+    }
+
     private func fetchPage(url: String, body: [UInt8]) async throws(AzureError) -> CostQueryResponse {
         let token = try await tokens.token(for: tokenScope)
         let request = HTTPRequest(method: .post, url: url,

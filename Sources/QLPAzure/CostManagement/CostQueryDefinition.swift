@@ -36,11 +36,26 @@ public struct CostQueryDefinition: Sendable, Equatable, Encodable {
 
     /// Actual cost per day per service between two days (inclusive, UTC).
     public static func dailyCostByService(from: CivilDate, to: CivilDate) -> CostQueryDefinition {
+        daily(from: from, to: to, grouping: [Grouping(type: "Dimension", name: "ServiceName")])
+    }
+
+    /// Actual cost per day per service and resource group (the API allows two groupings).
+    public static func dailyCostByServiceAndResourceGroup(from: CivilDate, to: CivilDate) -> CostQueryDefinition {
+        daily(from: from, to: to, grouping: [Grouping(type: "Dimension", name: "ServiceName"),
+                                            Grouping(type: "Dimension", name: "ResourceGroup")])
+    }
+
+    /// Actual cost per day per value of one tag (rows without it come back with empty TagKey/TagValue).
+    public static func dailyCostByTag(_ key: String, from: CivilDate, to: CivilDate) -> CostQueryDefinition {
+        daily(from: from, to: to, grouping: [Grouping(type: "TagKey", name: key)])
+    }
+
+    static func daily(from: CivilDate, to: CivilDate, grouping: [Grouping]) -> CostQueryDefinition {
         CostQueryDefinition(
             type: .actualCost, timeframe: .custom,
             timePeriod: TimePeriod(from: "\(from.iso8601)T00:00:00+00:00", to: "\(to.iso8601)T23:59:59+00:00"),
             dataset: Dataset(granularity: .daily, aggregation: ["totalCost": Aggregation(name: "Cost", function: "Sum")],
-                             grouping: [Grouping(type: "Dimension", name: "ServiceName")]))
+                             grouping: grouping))
     }
 
     /// Month to date, per day per service.

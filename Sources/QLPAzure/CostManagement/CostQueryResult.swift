@@ -95,6 +95,39 @@ public struct CostQueryResult: Sendable, Equatable {
         return out
     }
 
+    /// Rows of a daily query grouped by ServiceName and ResourceGroup, as
+    /// records the finance report reads.
+    public func dailyRecords() throws(ShapeError) -> [CostRecord] {
+        let costs = try dailyCosts()
+        let group = columnIndex("ResourceGroup", "ResourceGroupName")
+        return zip(costs, rows).map { cost, row in
+            var rg: String?
+            if let group, case .string(let name) = row[group], !name.isEmpty { rg = name }
+            return CostRecord(day: cost.day, amount: cost.amount, currency: cost.currency, service: cost.service, resourceGroup: rg)
+        }
+    }
+
+    /// Rows of a daily query grouped by a TagKey: spend per tag value per day,
+    /// "" for rows without the tag.
+    public func dailyTagSpend() throws(ShapeError) -> (currency: Currency?, spend: [String: DailySpend]) {
+        guard let cost = columnIndex("Cost", "PreTaxCost", "CostInBillingCurrency") else { throw ShapeError(description: "no cost column") }
+        guard let date = columnIndex("UsageDate") else { throw ShapeError(description: "no UsageDate column") }
+        guard let value = columnIndex("TagValue") else { throw ShapeError(description: "no TagValue column; was it grouped by a TagKey?") }
+        let currencyColumn = columnIndex("Currency", "BillingCurrency")
+        var spend: [String: DailySpend] = [:]
+        var currency: Currency?
+        for (i, row) in rows.enumerated() {
+            guard row.count == columns.count, case .number(let amount) = row[cost], let day = Self.day(row[date]) else {
+                throw ShapeError(description: "row \(i + 1) is not a cost, a UsageDate and a tag value")
+            }
+            var tag = ""
+            if case .string(let text) = row[value] { tag = text }
+            spend[tag, default: DailySpend()].add(amount, on: day)
+            if let currencyColumn, case .string(let code) = row[currencyColumn] { currency = Currency(code: code) }
+        }
+        return (currency, spend)
+    }
+
     /// UsageDate is a number (20261125) in every published example; some API
     /// versions send a string ("2026-11-25T00:00:00"), so both are read.
     static func day(_ cell: CostQueryCell) -> CivilDate? {

@@ -39,9 +39,15 @@ public struct BudgetPlan: Sendable, Equatable {
     /// The buckets, in the order finance reads them.
     public var allocations: [CategoryAllocation]
     public var atlasCredits: CreditGrant?
+    /// Units of `currency` per one unit of another currency (USD: 0.79),
+    /// for sources billed in another currency. Shown wherever used.
+    public var exchangeRates: [String: Decimal]
+    /// The tag the finance report breaks spend down by (with an Untagged line).
+    public var reportTag: String
 
     public init(currency: Currency, total: Decimal, creditPeriod: DayRange, billingTimeZone: String,
-                monthly: MonthlyBudget, allocations: [CategoryAllocation], atlasCredits: CreditGrant?) {
+                monthly: MonthlyBudget, allocations: [CategoryAllocation], atlasCredits: CreditGrant?,
+                exchangeRates: [String: Decimal] = [:], reportTag: String = "CostCenter") {
         self.currency = currency
         self.total = total
         self.creditPeriod = creditPeriod
@@ -49,6 +55,8 @@ public struct BudgetPlan: Sendable, Equatable {
         self.monthly = monthly
         self.allocations = allocations
         self.atlasCredits = atlasCredits
+        self.exchangeRates = exchangeRates
+        self.reportTag = reportTag
     }
 
     public func allocation(for category: CreditCategory) -> CategoryAllocation? {

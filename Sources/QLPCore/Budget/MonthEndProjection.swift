@@ -14,11 +14,17 @@ public struct MonthEndProjection: Sendable, Equatable {
 
     /// nil until `minimumBasisDays` complete days of the month exist.
     public static func linear(_ spend: DailySpend, today: CivilDate) -> MonthEndProjection? {
-        let completeDays = today.day - 1
-        guard completeDays >= minimumBasisDays,
-              let basis = DayRange(today.firstOfMonth, today.adding(days: -1)) else { return nil }
+        linear(spend, month: today, completeThrough: today.adding(days: -1))
+    }
+
+    /// The projection for the month containing `month`, from the days up to
+    /// `completeThrough` (a month that has ended projects to its actual total).
+    public static func linear(_ spend: DailySpend, month: CivilDate, completeThrough: CivilDate) -> MonthEndProjection? {
+        let first = month.firstOfMonth
+        let last = min(completeThrough, month.lastOfMonth)
+        guard let basis = DayRange(first, last), basis.count >= minimumBasisDays else { return nil }
         let soFar = spend.total(in: basis)
-        return MonthEndProjection(amount: soFar * Decimal(today.daysInMonth) / Decimal(completeDays),
-                                  basisDays: completeDays, daysInMonth: today.daysInMonth)
+        return MonthEndProjection(amount: soFar * Decimal(month.daysInMonth) / Decimal(basis.count),
+                                  basisDays: basis.count, daysInMonth: month.daysInMonth)
     }
 }

@@ -170,4 +170,17 @@ public struct DayRange: Hashable, Sendable, CustomStringConvertible, Sequence {
     }
 
     public var description: String { "\(first)..\(last)" }
+
+    /// Consecutive pieces of at most `maxDays` days (Cost Management refuses
+    /// custom periods longer than a year).
+    public func chunks(maxDays: Int) -> [DayRange] {
+        var out: [DayRange] = []
+        var start = first
+        while start <= last {
+            let end = Swift.min(last, start.adding(days: Swift.max(1, maxDays) - 1))
+            out.append(DayRange(start, end)!)
+            start = end.adding(days: 1)
+        }
+        return out
+    }
 }

@@ -70,7 +70,7 @@ public struct CostPoller: Sendable {
         var costs: [DailyCost] = []
         var pages = 0
         // Cost Management refuses custom periods longer than a year.
-        for chunk in Self.chunks(range, maxDays: 365) {
+        for chunk in range.chunks(maxDays: 365) {
             let result = try await client.dailyCostsByService(scope: scope, from: chunk.first, to: chunk.last)
             costs += result.costs
             pages += result.pages
@@ -127,17 +127,6 @@ public struct CostPoller: Sendable {
     static func queryRange(plan: BudgetPlan, today: CivilDate) -> DayRange {
         let first = min(plan.creditPeriod.first, today.firstOfMonth)
         return DayRange(first, max(first, today))!
-    }
-
-    static func chunks(_ range: DayRange, maxDays: Int) -> [DayRange] {
-        var out: [DayRange] = []
-        var start = range.first
-        while start <= range.last {
-            let end = min(range.last, start.adding(days: maxDays - 1))
-            out.append(DayRange(start, end)!)
-            start = end.adding(days: 1)
-        }
-        return out
     }
 
     static func seconds(_ d: Duration) -> TimeInterval {

@@ -20,8 +20,31 @@ struct CostQueryEndpoint: Sendable {
         var last: CivilDate
         var granularity: Granularity
         var costColumns: [String]
-        var grouping: [Dimension]
+        var grouping: [Grouping]
         var filter: Filter?
+    }
+
+    /// A grouping: a dimension (one column) or a tag key (TagKey and TagValue
+    /// columns; both empty for rows without the tag).
+    enum Grouping {
+        case dimension(Dimension)
+        case tag(String)
+
+        var columns: [String] {
+            switch self {
+            case .dimension(let d): [d.rawValue]
+            case .tag: ["TagKey", "TagValue"]
+            }
+        }
+
+        func values(of row: EmulatedCostRow) -> [String] {
+            switch self {
+            case .dimension(let d): return [d.value(of: row)]
+            case .tag(let key):
+                guard let match = row.tags.first(where: { $0.key.caseInsensitiveCompare(key) == .orderedSame }) else { return ["", ""] }
+                return [match.key, match.value]
+            }
+        }
     }
 
     enum Granularity { case daily, monthly, none }
@@ -111,10 +134,10 @@ struct CostQueryEndpoint: Sendable {
             case .monthly: period = row.day.firstOfMonth.yyyymmdd
             case .none: period = 0
             }
-            sums[Key(period: period, groups: query.grouping.map { $0.value(of: row) }), default: 0] += row.cost
+            sums[Key(period: period, groups: query.grouping.flatMap { $0.values(of: row) }), default: 0] += row.cost
         }
         var columns = query.costColumns.map { (name: $0, type: "Number") }
-        columns += query.grouping.map { (name: $0.rawValue, type: "String") }
+        columns += query.grouping.flatMap(\.columns).map { (name: $0, type: "String") }
         switch query.granularity {
         case .daily: columns.append((name: "UsageDate", type: "Number"))
         case .monthly: columns.append((name: "BillingMonth", type: "Datetime"))
@@ -172,13 +195,17 @@ struct CostQueryEndpoint: Sendable {
             }
         }
         if costColumns.isEmpty { costColumns = [type.lowercased() == "usage" ? "PreTaxCost" : "Cost"] }
-        var grouping: [Dimension] = []
+        var grouping: [Grouping] = []
         for item in dataset["grouping"] as? [[String: Any]] ?? [] {
-            guard (item["type"] as? String)?.lowercased() == "dimension", let name = item["name"] as? String,
-                  let dimension = Dimension(azureName: name) else {
-                throw BadRequest(message: "Invalid query definition: grouping by '\(item["name"] ?? "?")' is not supported by the emulator (ServiceName, ResourceGroup).")
+            let type = (item["type"] as? String)?.lowercased()
+            if type == "tagkey", let key = item["name"] as? String, !key.isEmpty {
+                grouping.append(.tag(key))
+                continue
             }
-            grouping.append(dimension)
+            guard type == "dimension", let name = item["name"] as? String, let dimension = Dimension(azureName: name) else {
+                throw BadRequest(message: "Invalid query definition: grouping by '\(item["name"] ?? "?")' is not supported by the emulator (ServiceName, ResourceGroup, or a TagKey).")
+            }
+            grouping.append(.dimension(dimension))
         }
         guard grouping.count <= 2 else { throw BadRequest(message: "Invalid query definition: at most 2 groupings are allowed.") }
         let filter = try (dataset["filter"] as? [String: Any]).map(parseFilter)

@@ -6,6 +6,7 @@ public struct EmulatedCostRow: Sendable, Equatable {
     public var day: CivilDate
     public var service: String
     public var resourceGroup: String
+    public var tags: [String: String]
     public var cost: Decimal
 }
 
@@ -63,7 +64,8 @@ public struct CostWorld: Sendable {
         for day in range {
             for (index, service) in services.enumerated() {
                 let cost = cost(serviceIndex: index, on: day, at: instant)
-                rows.append(EmulatedCostRow(day: day, service: service.name, resourceGroup: service.resourceGroup, cost: cost))
+                rows.append(EmulatedCostRow(day: day, service: service.name, resourceGroup: service.resourceGroup,
+                                            tags: service.tags, cost: cost))
             }
         }
         return rows

@@ -16,9 +16,12 @@ public struct EmulatedService: Sendable, Equatable {
     /// Chance per day of an incident that multiplies the day's cost by `incidentFactor`.
     public var incidentChancePerMillion: Int
     public var incidentFactor: Decimal
+    /// Resource tags (the seed tags resources with Environment, Project and CostCenter).
+    public var tags: [String: String]
 
     public init(name: String, resourceGroup: String, weekdayCost: Decimal, weekendFactor: Decimal = 1,
-                noise: Decimal = 0, dailyGrowth: Decimal = 0, incidentChancePerMillion: Int = 0, incidentFactor: Decimal = 1) {
+                noise: Decimal = 0, dailyGrowth: Decimal = 0, incidentChancePerMillion: Int = 0, incidentFactor: Decimal = 1,
+                tags: [String: String]? = nil) {
         self.name = name
         self.resourceGroup = resourceGroup
         self.weekdayCost = weekdayCost
@@ -27,6 +30,10 @@ public struct EmulatedService: Sendable, Equatable {
         self.dailyGrowth = dailyGrowth
         self.incidentChancePerMillion = incidentChancePerMillion
         self.incidentFactor = incidentFactor
+        // The seed's Terraform tags its own resource group; AKS's node resource
+        // group (MC_...) is created by Azure and carries no tags.
+        self.tags = tags ?? (resourceGroup.hasPrefix("MC_") ? [:]
+            : ["Environment": "production", "Project": "QuantumLayer-UOS", "CostCenter": "engineering"])
     }
 
     /// The QuantumLayer platform of the seed document: AKS (nodes bill as
@@ -46,7 +53,8 @@ public struct EmulatedService: Sendable, Equatable {
             EmulatedService(name: "Container Instances", resourceGroup: rg, weekdayCost: 0.45, weekendFactor: 0.3, noise: 0.3),
             EmulatedService(name: "Functions", resourceGroup: rg, weekdayCost: 0.22, weekendFactor: 0.5, noise: 0.4),
             EmulatedService(name: "Azure AI Services", resourceGroup: rg, weekdayCost: 9.40, weekendFactor: 0.35, noise: 0.25,
-                            dailyGrowth: 0.006, incidentChancePerMillion: 50_000, incidentFactor: 2.6),
+                            dailyGrowth: 0.006, incidentChancePerMillion: 50_000, incidentFactor: 2.6,
+                            tags: ["Environment": "production", "Project": "QuantumLayer-UOS", "CostCenter": "ai-platform"]),
             EmulatedService(name: "SQL Database", resourceGroup: rg, weekdayCost: 0.98),
             EmulatedService(name: "Redis Cache", resourceGroup: rg, weekdayCost: 1.32),
             EmulatedService(name: "Storage", resourceGroup: rg, weekdayCost: 0.62, noise: 0.05, dailyGrowth: 0.004),
@@ -58,7 +66,7 @@ public struct EmulatedService: Sendable, Equatable {
             EmulatedService(name: "Log Analytics", resourceGroup: rg, weekdayCost: 1.05, weekendFactor: 0.7, noise: 0.2),
             EmulatedService(name: "Application Insights", resourceGroup: rg, weekdayCost: 0.38, weekendFactor: 0.6, noise: 0.2),
             EmulatedService(name: "Azure Monitor", resourceGroup: rg, weekdayCost: 0.12),
-            EmulatedService(name: "Event Grid", resourceGroup: rg, weekdayCost: 0.03, noise: 0.5),
+            EmulatedService(name: "Event Grid", resourceGroup: rg, weekdayCost: 0.03, noise: 0.5, tags: [:]),
         ]
     }()
 }

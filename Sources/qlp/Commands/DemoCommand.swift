@@ -62,51 +62,22 @@ struct DemoCommand: AsyncParsableCommand {
             throw CommandFailure.exit("cannot open the log file \(config.dashboard.logFile): \(error.localizedDescription)")
         }
 
-        // A credit period that started on the first of last month: always a
-        // month or more of history, whatever today is.
-        let today = CivilDate(Date(), in: TimeZone(identifier: "UTC")!)
-        let firstDay = today.firstOfMonth.adding(months: -1)
-        var plan = config.budget
-        let creditLength = plan.creditPeriod.first.days(to: plan.creditPeriod.last)
-        plan.creditPeriod = DayRange(firstDay, firstDay.adding(days: creditLength))!
-        if let atlas = plan.atlasCredits {
-            plan.atlasCredits = CreditGrant(amount: atlas.amount,
-                                            period: DayRange(firstDay, firstDay.adding(days: atlas.period.count - 1))!)
-        }
-        let emulatorConfiguration = EmulatorConfiguration(world: CostWorld(seed: seed, currency: plan.currency, firstDay: firstDay),
-                                                          costPageSize: pageSize)
-        let emulator = AzureEmulator(configuration: emulatorConfiguration, faults: FaultBoard(faults))
-        let base: String
-        do {
-            base = try await emulator.start(port: emulatorPort)
-        } catch {
-            throw CommandFailure.exit("\(error)")
-        }
-        let azure = AzureSettings(tenantID: emulatorConfiguration.tenantID, subscriptionID: emulatorConfiguration.subscriptionID,
-                                  resourceGroup: "quantumlayer-prod",
-                                  credential: .clientSecret(clientID: emulatorConfiguration.clientID,
-                                                            secret: Secret(emulatorConfiguration.clientSecret)),
-                                  endpoints: AzureEndpoints(authority: base, management: base))
+        let world = try await DemoWorld.start(plan: config.budget, now: Date(), seed: seed, port: emulatorPort, faults: faults,
+                                              pageSize: pageSize, timeout: timeout)
         var dashboard = config.dashboard
         dashboard.costRefresh = refresh
         dashboard.requestTimeout = timeout
-        let transport = CurlTransport()
-        let credential = ClientSecretCredential(authority: base, tenantID: azure.tenantID,
-                                                clientID: emulatorConfiguration.clientID,
-                                                clientSecret: Secret(emulatorConfiguration.clientSecret),
-                                                transport: transport, timeout: timeout)
         let launcher = DashboardLauncher(
-            plan: plan, azure: azure, dashboard: dashboard, isDemo: true, configPath: configPath,
+            plan: world.plan, azure: world.azure, dashboard: dashboard, isDemo: true, configPath: configPath,
             historyPath: dashboard.stateDirectory + "/demo.sqlite",
             colorsAllowed: DashboardLauncher.colorsAllowed(flag: options.noColor, settings: dashboard, environment: environment))
         let result: Result<DashboardExit, any Error>
         do {
-            result = .success(try await launcher.run(credential: credential, transport: transport))
+            result = .success(try await launcher.run(credential: world.credential, transport: world.transport))
         } catch {
             result = .failure(error)
         }
-        await emulator.stop()
-        transport.shutdown()
+        await world.stop()
         switch result {
         case .success(let exit):
             if exit.status != 0 { throw ExitCode(exit.status) }

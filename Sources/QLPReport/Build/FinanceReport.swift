@@ -1,0 +1,148 @@
+import Foundation
+import QLPCore
+
+/// The weekly (or monthly) finance review as data. Every renderer (table,
+/// Markdown, CSV, JSON) reads this one value, and its figures come from the
+/// same core as the dashboard's. Money is in the budget's currency, unrounded;
+/// renderers round to pennies.
+public struct FinanceReport: Sendable, Equatable {
+    /// Bumped when a field changes meaning or is removed (docs/report-schema.json).
+    public static let schemaVersion = 1
+
+    public var period: ReportPeriod
+    public var previousPeriod: ReportPeriod
+    public var generatedAt: Date
+    /// The day after the period (or today, if sooner): positions are "as of" its start.
+    public var asOf: CivilDate
+    public var currency: Currency
+    public var source: String
+    public var basis: CostBasis
+
+    /// Credit start to expiry, inclusive.
+    public var creditPeriod: DayRange
+    public var credits: [CreditLine]
+    public var creditTotal: CreditLine
+    public var unmapped: Decimal
+    public var unmappedServices: [String]
+    public var atlas: AtlasStatus
+    public var monthly: MonthlyStatus
+    public var services: Comparison
+    public var resourceGroups: Comparison?
+    public var tags: Comparison?
+    public var tagKey: String
+    public var anomalies: [Anomaly]
+    public var alertsFired: [AlertFired]
+    public var modelSpend: ModelSpend
+    public var quality: DataQuality
+}
+
+/// One credit bucket (or the whole credit) as of the report date.
+public struct CreditLine: Sendable, Equatable {
+    public var key: String
+    public var label: String
+    public var allocation: Decimal
+    public var used: Decimal
+    public var remaining: Decimal
+    /// Spend per day over the last complete days (nil without any).
+    public var burnRate: Decimal?
+    public var burnDays: Int
+    /// What could be spent per day from here to expiry and still last.
+    public var requiredRate: Decimal?
+    public var exhaustion: CreditExhaustion
+}
+
+/// MongoDB Atlas credits: not read yet, and the report says so.
+public struct AtlasStatus: Sendable, Equatable {
+    public var allocation: Decimal?
+    public var note: String
+}
+
+/// Month-to-date against the monthly budget, as of the report date.
+public struct MonthlyStatus: Sendable, Equatable {
+    public var month: CivilDate
+    public var amount: Decimal
+    public var spentToDate: Decimal
+    public var state: ThresholdState
+    public var crossings: [ThresholdCrossing]
+    public var linearProjection: MonthEndProjection?
+    /// Azure's own forecast, when it was fetched; `forecastNote` says why not otherwise.
+    public var azureForecast: Decimal?
+    public var forecastNote: String
+}
+
+/// This period against the previous one, by some dimension: the top nine
+/// lines and "Others", as the Azure portal shows it.
+public struct Comparison: Sendable, Equatable {
+    public struct Line: Sendable, Equatable {
+        public var name: String
+        public var current: Decimal
+        public var previous: Decimal
+        public var change: Decimal { current - previous }
+        /// nil when the previous period had nothing (a new cost).
+        public var changePercent: Decimal? { previous != 0 ? (current - previous) * 100 / previous : nil }
+    }
+
+    public var lines: [Line]
+    /// Lines with the largest increases and decreases (up to three each).
+    public var risers: [Line]
+    public var fallers: [Line]
+    public var currentTotal: Decimal
+    public var previousTotal: Decimal
+}
+
+/// A cost pattern worth a look, by azure-cost-cli's rules.
+public struct Anomaly: Sendable, Equatable {
+    public enum Kind: String, Sendable, Equatable, CaseIterable {
+        case newCost = "new cost"
+        case removedCost = "removed cost"
+        case jump = "daily jump"
+        case steadyGrowth = "steady growth"
+    }
+
+    public var kind: Kind
+    /// "service" or "resource group".
+    public var dimension: String
+    public var name: String
+    public var day: CivilDate
+    public var amount: Decimal
+    public var detail: String
+}
+
+/// A budget notification that would have fired during the period.
+public struct AlertFired: Sendable, Equatable {
+    public var day: CivilDate
+    /// "actual" or "forecast".
+    public var kind: String
+    public var threshold: Decimal
+    public var detail: String
+}
+
+/// What Azure OpenAI cost by model, where the source has meter detail.
+public struct ModelSpend: Sendable, Equatable {
+    public struct Line: Sendable, Equatable {
+        public var model: String
+        public var amount: Decimal
+    }
+
+    public var lines: [Line]
+    public var note: String
+}
+
+/// How far the figures can be trusted.
+public struct DataQuality: Sendable, Equatable {
+    public var latestDataDay: CivilDate?
+    public var latestCompleteDay: CivilDate
+    public var rowsRead: Int
+    public var skipped: [String]
+    public var otherProviders: [(provider: String, rows: Int, amount: Decimal)]
+    public var creditsApplied: Decimal
+    public var exchangeRates: [(currency: String, rate: Decimal)]
+    public var notes: [String]
+
+    public static func == (a: DataQuality, b: DataQuality) -> Bool {
+        a.latestDataDay == b.latestDataDay && a.latestCompleteDay == b.latestCompleteDay && a.rowsRead == b.rowsRead
+            && a.skipped == b.skipped && a.otherProviders.map(\.provider) == b.otherProviders.map(\.provider)
+            && a.otherProviders.map(\.amount) == b.otherProviders.map(\.amount) && a.creditsApplied == b.creditsApplied
+            && a.notes == b.notes && a.exchangeRates.map(\.rate) == b.exchangeRates.map(\.rate)
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import QLPCore
+
+/// The cost data a report is built from, whatever its source.
+public struct ReportInput: Sendable {
+    public var records: [CostRecord]
+    /// "Cost Management, subscriptions/…" or the file's path.
+    public var source: String
+    public var basis: CostBasis
+    public var rowsRead: Int
+    /// Rows left out by --skip-bad-rows: "file:line: column: problem".
+    public var skipped: [String]
+    /// Spend by value of the report tag ("" for untagged), when the source
+    /// reports tags apart from the records (Cost Management); nil to read the
+    /// records' own tags (cost files).
+    public var tagSpend: [String: DailySpend]?
+    /// Azure's forecast for the month, if it was fetched.
+    public var azureForecast: Decimal?
+
+    public init(records: [CostRecord], source: String, basis: CostBasis, rowsRead: Int, skipped: [String] = [],
+                tagSpend: [String: DailySpend]? = nil, azureForecast: Decimal? = nil) {
+        self.records = records
+        self.source = source
+        self.basis = basis
+        self.rowsRead = rowsRead
+        self.skipped = skipped
+        self.tagSpend = tagSpend
+        self.azureForecast = azureForecast
+    }
+}
+
+/// Why a report cannot be built.
+public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The source's currency is not the budget's and no rate is configured.
+    case currencyMismatch(source: String, found: [String], budget: String)
+
+    public var description: String {
+        switch self {
+        case .currencyMismatch(let source, let found, let budget):
+            "\(source): costs are in \(found.joined(separator: ", ")) but the budget is in \(budget); "
+                + "set budget.exchange_rates.\(found.first ?? "USD") in the config (\(budget) per unit) to convert them"
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import QLPCore
+
+/// A problem in an input file, located: "costs.csv:14: BilledCost: 'abc' is not a number".
+public struct ImportProblem: Error, Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    /// 1-based physical line where the row starts; nil for whole-file problems.
+    public var line: Int?
+    /// The CSV column name (as the file's header spells it).
+    public var column: String?
+    public var message: String
+
+    public init(file: String, line: Int? = nil, column: String? = nil, message: String) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    public var description: String {
+        var text = file
+        if let line { text += ":\(line)" }
+        text += ": "
+        if let column { text += "\(column): " }
+        return text + message
+    }
+}
+
+/// Which file layout an import read.
+public enum CostFileFormat: Sendable, Equatable, CustomStringConvertible {
+    /// FOCUS "1.0", "1.2" or "1.3", judged by the columns present.
+    case focus(version: String)
+    /// Azure Cost Management actual or amortized cost export (EA or MCA column names).
+    case azureCostExport
+
+    public var description: String {
+        switch self {
+        case .focus(let version): "FOCUS \(version)"
+        case .azureCostExport: "Azure cost export"
+        }
+    }
+}
+
+/// The rows of one cost file, as records.
+public struct CostFileImport: Sendable {
+    public var file: String
+    public var format: CostFileFormat
+    public var records: [CostRecord]
+    /// Data rows read (including skipped ones).
+    public var rowCount: Int
+    /// Rows skipped because of --skip-bad-rows, each with its problem.
+    public var skipped: [ImportProblem]
+
+    public init(file: String, format: CostFileFormat, records: [CostRecord], rowCount: Int, skipped: [ImportProblem]) {
+        self.file = file
+        self.format = format
+        self.records = records
+        self.rowCount = rowCount
+        self.skipped = skipped
+    }
+
+    /// Every currency a record is in (a report must not sum across them).
+    public var currencies: Set<Currency> { Set(records.map(\.currency)) }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import QLPCore
+
+/// The report as one RFC 4180 table a spreadsheet opens: a row per figure,
+/// `section,item,metric,value,unit`, so every section fits one header and a
+/// pivot table can rebuild any view.
+enum ReportCSV {
+    static func render(_ r: FinanceReport) -> String {
+        var rows: [[String]] = [["section", "item", "metric", "value", "unit"]]
+        let code = r.currency.code
+        func money(_ section: String, _ item: String, _ metric: String, _ value: Decimal?) {
+            rows.append([section, item, metric, value.map { plain($0) } ?? "", value == nil ? "" : code])
+        }
+        func text(_ section: String, _ item: String, _ metric: String, _ value: String, _ unit: String = "") {
+            rows.append([section, item, metric, value, unit])
+        }
+        text("report", "period", r.period.kind, r.period.identifier)
+        text("report", "period", "first_day", r.period.days.first.iso8601, "date")
+        text("report", "period", "last_day", r.period.days.last.iso8601, "date")
+        text("report", "as_of", "day", r.asOf.iso8601, "date")
+        text("report", "basis", "basis", r.basis.rawValue)
+        text("report", "source", "source", r.source)
+        for c in r.credits + [r.creditTotal] {
+            let item = c.key == "total" ? "Total" : c.label
+            money("credits", item, "allocation", c.allocation)
+            money("credits", item, "used", c.used)
+            money("credits", item, "remaining", c.remaining)
+            money("credits", item, "burn_per_day", c.burnRate)
+            money("credits", item, "needed_per_day", c.requiredRate)
+            switch c.exhaustion {
+            case .exhausted(let d): text("credits", item, "used_up_on", d.iso8601, "date")
+            case .projected(let d, _): text("credits", item, "runs_out_on", d.iso8601, "date")
+            case .notAtCurrentRate: text("credits", item, "runs_out_on", "no spend")
+            case .unknown: text("credits", item, "runs_out_on", "not enough data")
+            }
+        }
+        money("credits", "Unmapped", "used", r.unmapped)
+        money("monthly", r.monthly.month.iso8601.prefix(7).description, "amount", r.monthly.amount)
+        money("monthly", r.monthly.month.iso8601.prefix(7).description, "spent_to_date", r.monthly.spentToDate)
+        for c in r.monthly.crossings {
+            text("monthly", "alert \(NSDecimalNumber(decimal: c.threshold).stringValue)%", "reached_on", c.day?.iso8601 ?? "not reached",
+                 c.day == nil ? "" : "date")
+        }
+        money("monthly", "projection", "linear", r.monthly.linearProjection?.amount)
+        money("monthly", "projection", "azure_forecast", r.monthly.azureForecast)
+        func comparison(_ section: String, _ c: Comparison) {
+            for l in c.lines {
+                money(section, l.name, "current", l.current)
+                money(section, l.name, "previous", l.previous)
+            }
+            money(section, "Total", "current", c.currentTotal)
+            money(section, "Total", "previous", c.previousTotal)
+        }
+        comparison("service", r.services)
+        if let g = r.resourceGroups { comparison("resource_group", g) }
+        if let t = r.tags { comparison("tag:\(r.tagKey)", t) }
+        for a in r.anomalies { money("anomaly", "\(a.dimension): \(a.name)", "\(a.kind.rawValue) \(a.day.iso8601)", a.amount) }
+        for a in r.alertsFired { text("alert", "\(a.kind) \(NSDecimalNumber(decimal: a.threshold).stringValue)%", "fired_on", a.day.iso8601, "date") }
+        for m in r.modelSpend.lines { money("model", m.model, "spend", m.amount) }
+        text("quality", "rows", "read", String(r.quality.rowsRead), "rows")
+        text("quality", "rows", "skipped", String(r.quality.skipped.count), "rows")
+        for s in r.quality.skipped { text("quality", "skipped row", "problem", s) }
+        for o in r.quality.otherProviders { money("quality", "other provider \(o.provider)", "left_out", o.amount) }
+        money("quality", "credit rows", "amount", r.quality.creditsApplied)
+        return rows.map { $0.map(field).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// "1234.56": no symbol or separators, so spreadsheets read a number.
+    static func plain(_ d: Decimal) -> String {
+        let text = NSDecimalNumber(decimal: d.rounded(scale: 2)).stringValue
+        guard let dot = text.firstIndex(of: ".") else { return text + ".00" }
+        let decimals = text.distance(from: dot, to: text.endIndex) - 1
+        return text + String(repeating: "0", count: max(0, 2 - decimals))
+    }
+
+    /// RFC 4180: quote fields with commas, quotes or line breaks; double quotes.
+    static func field(_ value: String) -> String {
+        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import QLPCore
+
+/// Wording shared by every renderer, so the table, Markdown and CSV say the
+/// same thing the same way.
+struct ReportText {
+    var report: FinanceReport
+    var money: MoneyFormat
+
+    init(_ report: FinanceReport, money: MoneyFormat = .standard) {
+        self.report = report
+        self.money = money
+    }
+
+    static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    static let longMonths = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+                             "October", "November", "December"]
+
+    func date(_ d: CivilDate) -> String { "\(d.day) \(Self.months[d.month - 1]) \(d.year)" }
+    func monthName(_ d: CivilDate) -> String { "\(Self.longMonths[d.month - 1]) \(d.year)" }
+    func amount(_ value: Decimal) -> String { money.string(value, currency: report.currency) }
+    func signed(_ value: Decimal) -> String {
+        let pennies = value.rounded(scale: 2)
+        return pennies > 0 ? "+" + amount(pennies) : amount(pennies)
+    }
+    func percent(_ fraction: Decimal) -> String { PercentFormat.string(fraction) }
+
+    /// "+45%", "-12%", "new".
+    func change(_ line: Comparison.Line) -> String {
+        guard let p = line.changePercent else { return line.current == 0 ? "-" : "new" }
+        let rounded = p.rounded(scale: 0)
+        return (rounded > 0 ? "+" : "") + NSDecimalNumber(decimal: rounded).stringValue + "%"
+    }
+
+    var periodTitle: String {
+        let days = report.period.days
+        switch report.period {
+        case .week(let w): return "week \(w) (\(date(days.first)) to \(date(days.last)))"
+        case .month: return monthName(days.first)
+        case .custom: return "\(date(days.first)) to \(date(days.last))"
+        }
+    }
+
+    var comparisonNames: (current: String, previous: String) {
+        switch report.period {
+        case .week: ("This week", "Last week")
+        case .month: ("This month", "Last month")
+        case .custom: ("This period", "Previous period")
+        }
+    }
+
+    func exhaustion(_ line: CreditLine) -> String {
+        switch line.exhaustion {
+        case .exhausted(let day): "used up on \(date(day))"
+        case .projected(let day, let beforeExpiry):
+            beforeExpiry ? "\(date(day)), \(day.days(to: report.creditPeriod.last)) days before expiry" : "lasts past expiry"
+        case .notAtCurrentRate: "no spend: lasts"
+        case .unknown: "not enough data"
+        }
+    }
+
+    func threshold(_ t: Decimal) -> String { NSDecimalNumber(decimal: t).stringValue + "%" }
+
+    func state(_ s: ThresholdState) -> String {
+        switch s {
+        case .clear: "below the alert thresholds"
+        case .crossed(let t): "past the \(threshold(t)) alert"
+        case .exceeded: "over budget"
+        }
+    }
+}

@@ -1,0 +1,189 @@
+import ArgumentParser
+import Foundation
+import QLPAzure
+import QLPConfig
+import QLPCore
+import QLPDashboard
+import QLPEmulator
+import QLPHTTP
+import QLPReport
+
+extension ReportFormat: ExpressibleByArgument {}
+extension CostBasis: ExpressibleByArgument {}
+
+/// `qlp report`: the finance review for a week, a month or any days, from
+/// Cost Management or from a cost export file.
+struct ReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report", abstract: "Write the finance report for a week or month (table, Markdown, CSV or JSON).",
+        discussion: """
+            With no period, the last complete ISO week (Monday to Sunday). Days are the billing \
+            time zone's calendar days; Azure's charge periods are UTC days, start-inclusive, \
+            end-exclusive. Reads Cost Management (the config's azure section and credentials), \
+            or a FOCUS 1.0/1.2 or Azure actual/amortized cost export with --from-file, or the \
+            embedded emulator with --demo. JSON follows docs/report-schema.json.
+            """)
+
+    @Option(help: ArgumentHelp("ISO week, e.g. 2026-W47 (default: the last complete week).", valueName: "YYYY-Www"))
+    var week: String?
+
+    @Option(help: ArgumentHelp("Calendar month, e.g. 2026-11.", valueName: "YYYY-MM"))
+    var month: String?
+
+    @Option(help: ArgumentHelp("First day of a custom period.", valueName: "YYYY-MM-DD"))
+    var from: String?
+
+    @Option(help: ArgumentHelp("Last day of a custom period (inclusive).", valueName: "YYYY-MM-DD"))
+    var to: String?
+
+    @Option(help: "table, markdown, csv or json.")
+    var format: ReportFormat = .table
+
+    @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+    var output: String?
+
+    @Option(name: .customLong("from-file"), help: ArgumentHelp("Read a FOCUS or Azure cost export instead of Cost Management.", valueName: "file"))
+    var fromFile: String?
+
+    @Option(help: "actual or amortized: which cost a --from-file export holds (FOCUS: BilledCost or EffectiveCost).")
+    var basis: CostBasis = .actual
+
+    @Flag(help: "Skip rows that cannot be read (they are counted and listed in the footnote) instead of stopping.")
+    var skipBadRows = false
+
+    @Option(help: ArgumentHelp("Break spend down by this tag (default: budget.report_tag).", valueName: "key"))
+    var tag: String?
+
+    @Option(help: ArgumentHelp("Config file (default lookup as for the dashboard).", valueName: "file"))
+    var config: String?
+
+    @Flag(help: "Report over the embedded emulator (no Azure account needed).")
+    var demo = false
+
+    func validate() throws {
+        let chosen = [week != nil, month != nil, from != nil || to != nil].filter { $0 }.count
+        guard chosen <= 1 else { throw ValidationError("give one of --week, --month or --from/--to") }
+        guard (from == nil) == (to == nil) else { throw ValidationError("--from and --to go together") }
+        guard !(demo && fromFile != nil) else { throw ValidationError("--demo and --from-file exclude each other") }
+    }
+
+    func run() async throws {
+        LoggingSetup.toStandardError(level: .warning)
+        let environment = ProcessInfo.processInfo.environment
+        let (configuration, _) = try loadConfig(environment: environment)
+        var plan = configuration.budget
+        if let tag { plan.reportTag = tag }
+        let now = Date()
+        var today = CivilDate(now, in: TimeZone(identifier: plan.billingTimeZone) ?? TimeZone(identifier: "UTC")!)
+
+        let report: FinanceReport
+        do {
+            if let fromFile {
+                let period = try period(today: today)
+                let imported = try CostFileImporter.load(path: fromFile, basis: basis, skipBadRows: skipBadRows)
+                let input = ReportInput(records: imported.records, source: fromFile, basis: basis, rowsRead: imported.rowCount,
+                                        skipped: imported.skipped.map(\.description))
+                report = try FinanceReportBuilder(plan: plan, period: period, today: today, generatedAt: now).build(input)
+            } else if demo {
+                let emulated = try await DemoWorld.start(plan: plan, now: now)
+                plan = emulated.plan
+                today = CivilDate(now, in: TimeZone(identifier: plan.billingTimeZone) ?? TimeZone(identifier: "UTC")!)
+                let builder = FinanceReportBuilder(plan: plan, period: try period(today: today), today: today, generatedAt: now)
+                let result: Result<ReportInput, AzureError>
+                do {
+                    result = .success(try await emulated.source.input(plan: plan, builder: builder))
+                } catch {
+                    result = .failure(error)
+                }
+                await emulated.stop()
+                var input = try result.get()
+                input.source = "the embedded emulator (DEMO data)"
+                report = try builder.build(input)
+            } else {
+                report = try await fromCostManagement(configuration, plan: plan, today: today, now: now, environment: environment)
+            }
+        } catch let error as ImportProblem {
+            throw CommandFailure.exit(error.description)
+        } catch let error as ReportError {
+            throw CommandFailure.exit(error.description)
+        } catch let error as AzureError {
+            throw CommandFailure.exit(error.description)
+        }
+
+        // A terminal without UTF-8 gets "GBP" rather than a broken "£".
+        let utf8 = ["LC_ALL", "LC_CTYPE", "LANG"].compactMap { environment[$0] }.first { !$0.isEmpty }?.uppercased()
+            .replacingOccurrences(of: "-", with: "").contains("UTF8") ?? false
+        let money = format == .table && output == nil && !utf8 ? MoneyFormat(symbolOverride: "\(plan.currency.code) ") : .standard
+        let text = ReportRenderer.render(report, as: format, money: money)
+        if let output {
+            do {
+                try text.write(toFile: output, atomically: true, encoding: .utf8)
+            } catch {
+                throw CommandFailure.exit("cannot write \(output): \(error.localizedDescription)")
+            }
+            FileHandle.standardError.write(Data("qlp: wrote the \(report.period) report to \(output)\n".utf8))
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+    }
+
+    private func period(today: CivilDate) throws -> ReportPeriod {
+        if let week {
+            guard let parsed = ISOWeek(week) else { throw CommandFailure.exit("--week '\(week)': expected an ISO week such as 2026-W47") }
+            return .week(parsed)
+        }
+        if let month {
+            guard let parsed = ReportPeriod.month(month) else { throw CommandFailure.exit("--month '\(month)': expected YYYY-MM") }
+            return parsed
+        }
+        if let from, let to {
+            guard let first = CivilDate(iso8601: from) else { throw CommandFailure.exit("--from '\(from)': expected YYYY-MM-DD") }
+            guard let last = CivilDate(iso8601: to) else { throw CommandFailure.exit("--to '\(to)': expected YYYY-MM-DD") }
+            guard let range = DayRange(first, last) else { throw CommandFailure.exit("--from \(from) is after --to \(to)") }
+            return .custom(range)
+        }
+        return .lastCompleteWeek(today: today)
+    }
+
+    private func fromCostManagement(_ configuration: QLPConfiguration, plan: BudgetPlan, today: CivilDate, now: Date,
+                                    environment: [String: String]) async throws -> FinanceReport {
+        guard let azure = configuration.azure else {
+            throw CommandFailure.exit("the config has no azure section; add one, or use --from-file or --demo")
+        }
+        let transport = CurlTransport()
+        defer { transport.shutdown() }
+        let credential: any TokenSource
+        switch azure.credential {
+        case .environment:
+            credential = try EnvironmentCredential.make(environment: environment, defaultAuthority: azure.endpoints.authority,
+                                                        configuredTenant: azure.tenantID, transport: transport,
+                                                        timeout: configuration.dashboard.requestTimeout)
+        case .clientSecret(let clientID, let secret):
+            credential = ClientSecretCredential(authority: azure.endpoints.authority, tenantID: azure.tenantID, clientID: clientID,
+                                                clientSecret: secret, transport: transport, timeout: configuration.dashboard.requestTimeout)
+        }
+        let client = CostManagementClient(transport: transport, tokens: TokenCache(source: credential),
+                                          management: azure.endpoints.management, tokenScope: azure.endpoints.managementScope,
+                                          apiVersion: azure.costManagementAPIVersion, timeout: configuration.dashboard.requestTimeout)
+        let builder = FinanceReportBuilder(plan: plan, period: try period(today: today), today: today, generatedAt: now)
+        let input = try await CostManagementReportSource(client: client, scope: azure.costScope).input(plan: plan, builder: builder)
+        return try builder.build(input)
+    }
+
+    private func loadConfig(environment: [String: String]) throws -> (QLPConfiguration, String) {
+        do {
+            let location = try ConfigLoader.locate(flag: config, environment: environment)
+            let needsAzure = fromFile == nil && !demo
+            return (try ConfigLoader.load(location, environment: environment, requireAzure: needsAzure), location.path)
+        } catch let error as ConfigError {
+            if demo, config == nil {
+                let parsed = try? ConfigParser(environment: environment, requireAzure: false)
+                    .parse(yaml: ExampleConfiguration.yaml, file: ExampleConfiguration.name)
+                if let parsed { return (parsed, ExampleConfiguration.name) }
+            }
+            throw CommandFailure.exit(error.description)
+        } catch let error as ConfigErrors {
+            throw CommandFailure.exit(error.description)
+        }
+    }
+}

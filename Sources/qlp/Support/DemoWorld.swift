@@ -1,0 +1,62 @@
+import Foundation
+import QLPAzure
+import QLPCore
+import QLPDashboard
+import QLPEmulator
+import QLPHTTP
+
+/// The embedded emulator with the real client stack pointed at it: what
+/// `qlp demo` and `qlp report --demo` run on.
+struct DemoWorld {
+    let emulator: AzureEmulator
+    let plan: BudgetPlan
+    let azure: AzureSettings
+    let transport: CurlTransport
+    let credential: ClientSecretCredential
+    let timeout: Duration
+
+    /// Starts the emulator. The credit period is moved to start on the first
+    /// of last month, so there is always a month or more of history.
+    static func start(plan configured: BudgetPlan, now: Date, seed: UInt64 = 42, port: Int = 0,
+                      faults: [EmulatedEndpoint: EndpointFault] = [:], pageSize: Int = 1000,
+                      timeout: Duration = .seconds(10)) async throws -> DemoWorld {
+        let today = CivilDate(now, in: TimeZone(identifier: "UTC")!)
+        let firstDay = today.firstOfMonth.adding(months: -1)
+        var plan = configured
+        let creditLength = plan.creditPeriod.first.days(to: plan.creditPeriod.last)
+        plan.creditPeriod = DayRange(firstDay, firstDay.adding(days: creditLength))!
+        if let atlas = plan.atlasCredits {
+            plan.atlasCredits = CreditGrant(amount: atlas.amount, period: DayRange(firstDay, firstDay.adding(days: atlas.period.count - 1))!)
+        }
+        let configuration = EmulatorConfiguration(world: CostWorld(seed: seed, currency: plan.currency, firstDay: firstDay),
+                                                  costPageSize: pageSize)
+        let emulator = AzureEmulator(configuration: configuration, faults: FaultBoard(faults))
+        let base: String
+        do {
+            base = try await emulator.start(port: port)
+        } catch {
+            throw CommandFailure.exit("\(error)")
+        }
+        let azure = AzureSettings(tenantID: configuration.tenantID, subscriptionID: configuration.subscriptionID,
+                                  resourceGroup: "quantumlayer-prod",
+                                  credential: .clientSecret(clientID: configuration.clientID, secret: Secret(configuration.clientSecret)),
+                                  endpoints: AzureEndpoints(authority: base, management: base))
+        let transport = CurlTransport()
+        let credential = ClientSecretCredential(authority: base, tenantID: configuration.tenantID, clientID: configuration.clientID,
+                                                clientSecret: Secret(configuration.clientSecret), transport: transport, timeout: timeout)
+        return DemoWorld(emulator: emulator, plan: plan, azure: azure, transport: transport, credential: credential, timeout: timeout)
+    }
+
+    /// The report source over the emulator.
+    var source: CostManagementReportSource {
+        let client = CostManagementClient(transport: transport, tokens: TokenCache(source: credential),
+                                          management: azure.endpoints.management, tokenScope: azure.endpoints.managementScope,
+                                          apiVersion: azure.costManagementAPIVersion, timeout: timeout)
+        return CostManagementReportSource(client: client, scope: azure.costScope)
+    }
+
+    func stop() async {
+        await emulator.stop()
+        transport.shutdown()
+    }
+}
