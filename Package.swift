@@ -78,6 +78,10 @@ let package = Package(
         resources: [.embedInCode("Resources/qlp.yaml")],
         swiftSettings: strictSettings),
 
+        // `swift run -c release report-benchmark`: the report at a year x 500 resources.
+        .executableTarget(name: "report-benchmark", dependencies: ["QLPReport", "QLPCore"], path: "Benchmarks/ReportBenchmark",
+                          swiftSettings: strictSettings),
+
         .testTarget(name: "QLPCoreTests", dependencies: ["QLPCore"], swiftSettings: strictSettings),
         .testTarget(name: "QLPReportTests", dependencies: ["QLPReport", "QLPCore"], exclude: ["Fixtures"],
                     swiftSettings: strictSettings),

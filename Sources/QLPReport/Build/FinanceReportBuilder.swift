@@ -23,41 +23,36 @@ public struct FinanceReportBuilder: Sendable {
     public var asOf: CivilDate { min(period.days.last.adding(days: 1), today) }
 
     public func build(_ input: ReportInput) throws(ReportError) -> FinanceReport {
-        let records = try converted(input)
-        let azure = records.filter { Self.isAzure($0.provider) }
-        let others = Dictionary(grouping: records.filter { !Self.isAzure($0.provider) }, by: \.provider)
-            .map { (provider: $0.key, rows: $0.value.count, amount: $0.value.reduce(Decimal(0)) { $0 + $1.amount }) }
-            .sorted { $0.provider < $1.provider }
-        // Credits reduce the bill but must not hide burn: kept apart.
-        let creditsApplied = azure.filter { $0.chargeCategory == .credit }.reduce(Decimal(0)) { $0 + $1.amount }
-        let spend = azure.filter { $0.chargeCategory != .credit }
+        try checkCurrencies(input)
         let asOf = self.asOf
         let lastDay = asOf.adding(days: -1)
-        let known = spend.filter { $0.day <= lastDay }
+        let completeDays = DayRange(period.days.first, min(period.days.last, lastDay))
+        let data = ReportAggregates(records: input.records, budget: plan.currency, rates: plan.exchangeRates, plan: plan,
+                                    tagKey: plan.reportTag, modelDays: completeDays)
 
-        let overview = BudgetOverview(plan: plan, costs: known.map(\.dailyCost), today: asOf)
+        let overview = BudgetOverview(plan: plan, costs: data.dailyCosts(through: lastDay, currency: plan.currency), today: asOf)
         let credits = overview.categories.map { creditLine(key: $0.category.key, position: $0.position, asOf: asOf) }
         let total = creditLine(key: "total", position: overview.credit, asOf: asOf)
+        let daily = data.total
+        let monthly = monthlyStatus(daily, asOf: asOf, forecast: input.azureForecast)
 
-        let monthly = monthlyStatus(known, asOf: asOf, forecast: input.azureForecast)
         let previous = period.previous
-        let services = Comparison.build(current: totals(spend, in: period.days) { $0.service },
-                                        previous: totals(spend, in: previous.days) { $0.service })
-        let hasGroups = spend.contains { $0.resourceGroup != nil }
-        let groups = hasGroups ? Comparison.build(current: totals(spend, in: period.days) { $0.resourceGroup ?? "(no resource group)" },
-                                                  previous: totals(spend, in: previous.days) { $0.resourceGroup ?? "(no resource group)" }) : nil
-        let tags = tagComparison(spend, input: input, previous: previous)
+        func compare(_ series: [String: DailySpend], keepLast: String? = nil) -> Comparison {
+            Comparison.build(current: ReportAggregates.sums(series, in: period.days),
+                             previous: ReportAggregates.sums(series, in: previous.days), keepLast: keepLast)
+        }
+        let services = compare(data.services)
+        let groups = data.hasGroups ? compare(data.groups) : nil
+        let tags = compare(tagSeries(input, data: data).reduce(into: [:]) { $0[$1.key.isEmpty ? "Untagged" : $1.key] = $1.value },
+                           keepLast: "Untagged")
 
-        let completeDays = DayRange(period.days.first, min(period.days.last, lastDay))
         var anomalies: [Anomaly] = []
         if let completeDays {
             let history = DayRange(completeDays.first.adding(days: -14), completeDays.last)!
             let rules = AnomalyRules()
-            anomalies += rules.find(dimension: "service", series: series(spend, in: history) { $0.service },
-                                    days: completeDays, history: history)
-            if hasGroups {
-                anomalies += rules.find(dimension: "resource group", series: series(spend, in: history) { $0.resourceGroup ?? "(no resource group)" },
-                                        days: completeDays, history: history)
+            anomalies += rules.find(dimension: "service", series: data.services, days: completeDays, history: history)
+            if data.hasGroups {
+                anomalies += rules.find(dimension: "resource group", series: data.groups, days: completeDays, history: history)
             }
         }
 
@@ -68,32 +63,28 @@ public struct FinanceReportBuilder: Sendable {
             atlas: AtlasStatus(allocation: plan.atlasCredits?.amount,
                                note: "not read yet: qlp does not fetch MongoDB Atlas invoices (issue 3), so no usage is shown"),
             monthly: monthly, services: services, resourceGroups: groups, tags: tags, tagKey: plan.reportTag,
-            anomalies: anomalies, alertsFired: alertsFired(monthly, known: known),
-            modelSpend: modelSpend(spend.filter { $0.day <= lastDay && period.days.contains($0.day) }),
+            anomalies: anomalies, alertsFired: alertsFired(monthly, daily: daily),
+            modelSpend: modelSpend(data),
             quality: DataQuality(
-                latestDataDay: azure.map(\.day).max(), latestCompleteDay: min(lastDay, period.days.last),
-                rowsRead: input.rowsRead, skipped: input.skipped, otherProviders: others, creditsApplied: creditsApplied,
+                latestDataDay: data.latestAzureDay, latestCompleteDay: min(lastDay, period.days.last),
+                rowsRead: input.rowsRead, skipped: input.skipped,
+                otherProviders: data.others.map { (provider: $0.key, rows: $0.value.rows, amount: $0.value.amount) }
+                    .sorted { $0.provider < $1.provider },
+                creditsApplied: data.creditsApplied,
                 exchangeRates: Set(input.records.map(\.currency.code)).subtracting([plan.currency.code]).sorted()
                     .compactMap { code in plan.exchangeRates[code].map { (code, $0) } },
-                notes: notes(input)))
+                notes: notes(input, latest: data.latestDay)))
     }
 
     // MARK: - Pieces
 
-    /// Every record in the budget's currency; a currency with no rate is refused.
-    private func converted(_ input: ReportInput) throws(ReportError) -> [CostRecord] {
-        let foreign = Set(input.records.map(\.currency.code)).subtracting([plan.currency.code])
-        let missing = foreign.filter { plan.exchangeRates[$0] == nil }.sorted()
+    /// A source in a currency with no configured rate is refused, never mixed in.
+    private func checkCurrencies(_ input: ReportInput) throws(ReportError) {
+        var seen: Set<String> = []
+        for record in input.records where record.currency != plan.currency { seen.insert(record.currency.code) }
+        let missing = seen.filter { plan.exchangeRates[$0] == nil }.sorted()
         guard missing.isEmpty else {
             throw .currencyMismatch(source: input.source, found: missing, budget: plan.currency.code)
-        }
-        guard !foreign.isEmpty else { return input.records }
-        return input.records.map { record in
-            guard let rate = plan.exchangeRates[record.currency.code], record.currency != plan.currency else { return record }
-            var converted = record
-            converted.amount = record.amount * rate
-            converted.currency = plan.currency
-            return converted
         }
     }
 
@@ -106,11 +97,10 @@ public struct FinanceReportBuilder: Sendable {
                           requiredRate: required, exhaustion: position.exhaustion)
     }
 
-    private func monthlyStatus(_ known: [CostRecord], asOf: CivilDate, forecast: Decimal?) -> MonthlyStatus {
+    private func monthlyStatus(_ daily: DailySpend, asOf: CivilDate, forecast: Decimal?) -> MonthlyStatus {
         let lastDay = asOf.adding(days: -1)
         let month = lastDay.firstOfMonth
-        var spend = DailySpend()
-        for r in known where r.day >= month && r.day <= lastDay { spend.add(r.amount, on: r.day) }
+        let spend = Self.within(daily, month, lastDay)
         let thresholds = plan.monthly.alertThresholds + (plan.monthly.alertThresholds.contains(100) ? [] : [100])
         let spent = spend.total
         return MonthlyStatus(
@@ -123,17 +113,23 @@ public struct FinanceReportBuilder: Sendable {
             forecastNote: forecast == nil ? "not fetched: qlp does not read Cost Management's forecast API yet (issue 3)" : "Cost Management forecast")
     }
 
+    /// The part of a series between two days.
+    static func within(_ series: DailySpend, _ first: CivilDate, _ last: CivilDate) -> DailySpend {
+        var out = DailySpend()
+        for day in series.days where day >= first && day <= last { out.add(series.amount(on: day), on: day) }
+        return out
+    }
+
     /// Actual-threshold crossings and the first day the linear projection
     /// passed 100%, when they fall inside the period.
-    private func alertsFired(_ monthly: MonthlyStatus, known: [CostRecord]) -> [AlertFired] {
+    private func alertsFired(_ monthly: MonthlyStatus, daily: DailySpend) -> [AlertFired] {
         var fired: [AlertFired] = []
         for crossing in monthly.crossings {
             guard let day = crossing.day, period.days.contains(day) else { continue }
             fired.append(AlertFired(day: day, kind: "actual", threshold: crossing.threshold,
                                     detail: "month-to-date spend reached \(crossing.threshold)% of the monthly budget"))
         }
-        var spend = DailySpend()
-        for r in known where r.day >= monthly.month && r.day <= monthly.month.lastOfMonth { spend.add(r.amount, on: r.day) }
+        let spend = Self.within(daily, monthly.month, monthly.month.lastOfMonth)
         if let days = DayRange(monthly.month, min(monthly.month.lastOfMonth, asOf.adding(days: -1))) {
             for day in days {
                 guard let projection = MonthEndProjection.linear(spend, month: monthly.month, completeThrough: day),
@@ -148,46 +144,33 @@ public struct FinanceReportBuilder: Sendable {
         return fired.sorted { ($0.day, $0.threshold) < ($1.day, $1.threshold) }
     }
 
-    private func tagComparison(_ spend: [CostRecord], input: ReportInput, previous: ReportPeriod) -> Comparison? {
-        let untagged = "Untagged"
-        if let tagSpend = input.tagSpend {
-            // Reported in the source's currency, like its records.
-            let code = input.records.first?.currency.code ?? plan.currency.code
-            let rate = code == plan.currency.code ? 1 : (plan.exchangeRates[code] ?? 1)
-            func sums(_ days: DayRange) -> [String: Decimal] {
-                var out: [String: Decimal] = [:]
-                for (value, daily) in tagSpend { out[value.isEmpty ? untagged : value, default: 0] += daily.total(in: days) * rate }
-                return out
-            }
-            return Comparison.build(current: sums(period.days), previous: sums(previous.days), keepLast: untagged)
+    /// Spend per tag value per day: from Cost Management's own tag query when
+    /// the source has one (converted like the records), else from the rows' tags.
+    private func tagSeries(_ input: ReportInput, data: ReportAggregates) -> [String: DailySpend] {
+        guard let reported = input.tagSpend else { return data.tags }
+        let code = input.records.first?.currency.code ?? plan.currency.code
+        let rate = code == plan.currency.code ? 1 : (plan.exchangeRates[code] ?? 1)
+        guard rate != 1 else { return reported }
+        return reported.mapValues { series in
+            var scaled = DailySpend()
+            for day in series.days { scaled.add(series.amount(on: day) * rate, on: day) }
+            return scaled
         }
-        let key = plan.reportTag.lowercased()
-        func value(_ r: CostRecord) -> String {
-            r.tags.first { $0.key.lowercased() == key }?.value ?? untagged
-        }
-        return Comparison.build(current: totals(spend, in: period.days, by: value), previous: totals(spend, in: previous.days, by: value),
-                                keepLast: untagged)
     }
 
     /// Azure OpenAI spend by model, from meter names (exports carry them;
     /// Cost Management queried by service does not).
-    private func modelSpend(_ records: [CostRecord]) -> ModelSpend {
-        let map = plan.serviceMap
-        let openAI = records.filter { map.category(for: $0.service) == .azureOpenAI }
-        let withMeters = openAI.filter { $0.meterName != nil || $0.meterSubcategory != nil }
+    private func modelSpend(_ data: ReportAggregates) -> ModelSpend {
         let ollama = ModelSpend.Line(model: "Ollama (local models)", amount: 0)
-        guard !withMeters.isEmpty else {
-            return ModelSpend(lines: [ollama], note: openAI.isEmpty
+        let baseline = "the saving from routing against an all-GPT-4 baseline needs the gateway's token counts, which qlp does not record yet"
+        guard data.openAIRowsWithMeters > 0 else {
+            return ModelSpend(lines: [ollama], note: data.openAIRows == 0
                 ? "no Azure OpenAI spend in the period"
-                : "the source has no meter detail, so Azure OpenAI spend cannot be split by model; "
-                    + "the saving from routing against an all-GPT-4 baseline needs the gateway's token counts, which qlp does not record yet")
+                : "the source has no meter detail, so Azure OpenAI spend cannot be split by model; " + baseline)
         }
-        var byModel: [String: Decimal] = [:]
-        for r in openAI { byModel[Self.model(of: r), default: 0] += r.amount }
         let order = ["GPT-4", "GPT-3.5", "Embeddings", "Other Azure OpenAI"]
-        let lines = order.compactMap { name in byModel[name].map { ModelSpend.Line(model: name, amount: $0) } } + [ollama]
-        return ModelSpend(lines: lines, note: "Ollama runs on the team's own server: no marginal cost. The saving from routing "
-            + "against an all-GPT-4 baseline needs the gateway's token counts, which qlp does not record yet")
+        let lines = order.compactMap { name in data.models[name].map { ModelSpend.Line(model: name, amount: $0) } } + [ollama]
+        return ModelSpend(lines: lines, note: "Ollama runs on the team's own server: no marginal cost. The " + baseline.dropFirst(4))
     }
 
     static func model(of record: CostRecord) -> String {
@@ -198,14 +181,13 @@ public struct FinanceReportBuilder: Sendable {
         return "Other Azure OpenAI"
     }
 
-    private func notes(_ input: ReportInput) -> [String] {
+    private func notes(_ input: ReportInput, latest: CivilDate?) -> [String] {
         var notes = [
             "Costs are estimates until invoiced; Azure can revise a day's figures for up to 72 hours and closes the month after that.",
             "Basis: \(input.basis == .actual ? "actual (billed) cost" : "amortized cost (reservation purchases spread over their term)").",
             "Credit use is computed from usage: Cost Management's figures exclude credits.",
             "Today (\(today)) is never counted as complete.",
         ]
-        let latest = input.records.map(\.day).max()
         if let latest, latest < min(asOf.adding(days: -1), period.days.last) {
             notes.append("The source has no rows after \(latest): later days of the period count as zero.")
         }
@@ -216,17 +198,8 @@ public struct FinanceReportBuilder: Sendable {
         return notes
     }
 
-    private func totals(_ records: [CostRecord], in days: DayRange, by key: (CostRecord) -> String) -> [String: Decimal] {
-        var out: [String: Decimal] = [:]
-        for r in records where days.contains(r.day) { out[key(r), default: 0] += r.amount }
-        return out
-    }
 
-    private func series(_ records: [CostRecord], in days: DayRange, by key: (CostRecord) -> String) -> [String: DailySpend] {
-        var out: [String: DailySpend] = [:]
-        for r in records where days.contains(r.day) { out[key(r), default: DailySpend()].add(r.amount, on: r.day) }
-        return out
-    }
+
 
     static func isAzure(_ provider: String) -> Bool {
         let p = provider.lowercased()

@@ -260,13 +260,13 @@ private struct ImportSession {
                 if let match = find(column.names) {
                     found[column.field] = match
                 } else if column.isRequired {
-                    missing.append(column.names.joined(separator: " or "))
+                    let names = column.names.joined(separator: " or ")
+                    missing.append(column.basis.map { "\(names) (needed for \($0) cost)" } ?? names)
                 }
             }
             guard missing.isEmpty else {
                 throw ImportProblem(file: file, message: "this looks like \(format) but lacks the column"
-                    + (missing.count == 1 ? " " : "s ") + missing.joined(separator: ", ")
-                    + " (\(basis) cost basis)")
+                    + (missing.count == 1 ? " " : "s ") + missing.joined(separator: ", "))
             }
             return found
         }
