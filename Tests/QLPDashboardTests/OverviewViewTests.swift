@@ -151,4 +151,14 @@ import Testing
         let short = DashboardScreen(state: F.state()).render(size: Size(width: 80, height: 24), context: F.context())
         #expect(!short.text.contains("DAILY SPEND"))
     }
+
+    @Test func aNoticeShowsOnTheStatusLineForAWhile() {
+        var state = F.state()
+        state.notice = Notice(text: "report: /tmp/r/qlp-report-2026-W48.md", at: F.now.addingTimeInterval(-2))
+        let shown = DashboardScreen(state: state).render(size: Size(width: 80, height: 24), context: F.context())
+        #expect(shown.text.contains("report: /tmp/r/qlp-report-2026-W48.md"))
+        state.notice?.at = F.now.addingTimeInterval(-Notice.lifetime - 1)
+        let gone = DashboardScreen(state: state).render(size: Size(width: 80, height: 24), context: F.context())
+        #expect(!gone.text.contains("qlp-report"))
+    }
 }

@@ -80,7 +80,7 @@ final class TerminalLoop: @unchecked Sendable {
                         case .toggleHelp: showHelp.toggle()
                         case .closeOverlay: showHelp = false
                         case .redraw: terminal.invalidate()
-                        case .refresh: break
+                        case .refresh, .writeWeeklyReport: break
                         }
                         onAction(action)
                         dirty = true

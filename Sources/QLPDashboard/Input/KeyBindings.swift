@@ -7,6 +7,7 @@ public enum DashboardAction: Sendable, Equatable {
     case closeOverlay
     case refresh
     case redraw
+    case writeWeeklyReport
 }
 
 /// Keys are data: one table drives the key handling, the help bar and the `?`
@@ -26,6 +27,8 @@ public enum KeyBindings {
         KeyBinding(keys: [.character("q")], label: "q", summary: "quit", action: .quit, inHelpBar: true),
         KeyBinding(keys: [.character("?")], label: "?", summary: "help", action: .toggleHelp, inHelpBar: true),
         KeyBinding(keys: [.character("r")], label: "r", summary: "refresh now", action: .refresh, inHelpBar: true),
+        KeyBinding(keys: [.character("w")], label: "w", summary: "weekly report", action: .writeWeeklyReport,
+                   inHelpBar: true),
         KeyBinding(keys: [.control("l")], label: "Ctrl-L", summary: "redraw the screen", action: .redraw, inHelpBar: false),
         KeyBinding(keys: [.escape], label: "Esc", summary: "close this help", action: .closeOverlay, inHelpBar: false),
     ]

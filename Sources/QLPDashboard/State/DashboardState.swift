@@ -33,11 +33,28 @@ public struct CostPanel: Sendable {
     }
 }
 
+/// A short message for the operator, such as where a report was written.
+public struct Notice: Sendable, Equatable {
+    public var text: String
+    public var isError: Bool
+    public var at: Date
+
+    public init(text: String, isError: Bool = false, at: Date) {
+        self.text = text
+        self.isError = isError
+        self.at = at
+    }
+
+    /// How long a notice stays on screen.
+    public static let lifetime: TimeInterval = 15
+}
+
 /// Everything the views draw: one immutable snapshot per frame.
 public struct DashboardState: Sendable {
     public var identity: DashboardIdentity
     public var plan: BudgetPlan
     public var cost: PanelData<CostPanel>
+    public var notice: Notice?
 
     public init(identity: DashboardIdentity, plan: BudgetPlan, costRefresh: Duration) {
         self.identity = identity

@@ -1,3 +1,4 @@
+import Foundation
 import QLPCanvas
 
 /// The whole screen for one frame: header, the current view, the help bar
@@ -24,7 +25,7 @@ public struct DashboardScreen {
         let top = HeaderBar.height + 1
         let body = Rect(x: 0, y: top, width: size.width, height: size.height - top - 1)
         OverviewView(state: state).render(into: &canvas, area: body, context: context)
-        helpBar.render(into: &canvas, row: size.height - 1)
+        helpBar(now: context.now).render(into: &canvas, row: size.height - 1)
         if showHelp {
             HelpOverlay(bindings: KeyBindings.all, logFile: state.identity.logFile, configPath: state.identity.configPath)
                 .render(into: &canvas, area: canvas.bounds, context: context)
@@ -32,9 +33,10 @@ public struct DashboardScreen {
         return canvas
     }
 
-    var helpBar: HelpBar {
+    /// The key hints, and a reminder when the data is the emulator's.
+    func helpBar(now: Date) -> HelpBar {
         HelpBar(items: KeyBindings.all.filter(\.inHelpBar).map { HelpBar.Item(key: $0.label, label: $0.summary) },
-                trailing: state.identity.isDemo ? "demo data from the embedded emulator" : "")
+                trailing: state.identity.isDemo ? "demo data" : "")
     }
 
     private func renderTooSmall(into canvas: inout Canvas, context: RenderContext) {

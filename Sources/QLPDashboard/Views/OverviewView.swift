@@ -175,6 +175,9 @@ public struct OverviewView {
             var reason = stale
             if let next = panel.problem?.nextAttempt { reason += " \(context.glyphs.separator) retry at \(f.time(next))" }
             canvas.put(DisplayWidth.truncate(reason, to: x + width - cx, ellipsis: context.glyphs.ellipsis), x: cx, y: y, role: .stale)
+        } else if let notice = state.notice, context.now.timeIntervalSince(notice.at) < Notice.lifetime {
+            canvas.put(DisplayWidth.truncate(notice.text, to: width, ellipsis: context.glyphs.ellipsis), x: x, y: y,
+                       role: notice.isError ? .critical : .accent)
         } else if panel.refreshing {
             canvas.put("refreshing\(context.glyphs.ellipsis)", x: x, y: y, role: .accent)
         }

@@ -39,8 +39,10 @@ struct DashboardLauncher {
         let poller = CostPoller(client: client, scope: azure.costScope, store: store, history: history,
                                 interval: dashboard.costRefresh, wake: WakeSignal())
         let options = TerminalOptions(colorsAllowed: colorsAllowed, theme: .defaultDark)
+        let writer = WeeklyReportWriter(source: CostManagementReportSource(client: client, scope: azure.costScope),
+                                        directory: dashboard.stateDirectory + "/reports")
         logger.info("dashboard starting", metadata: ["demo": "\(isDemo)", "subscription": "\(azure.subscriptionID)"])
-        return try await DashboardSession(store: store, costPoller: poller, terminalOptions: options).run()
+        return try await DashboardSession(store: store, costPoller: poller, reportWriter: writer, terminalOptions: options).run()
     }
 
     /// NO_COLOR (no-color.org: set and not empty), --no-color and `color: never` all turn colour off.

@@ -1,0 +1,30 @@
+import Foundation
+import QLPCore
+import QLPReport
+
+/// Writes this week's finance report (Markdown) from the dashboard, through
+/// the same source and builder as `qlp report`.
+public struct WeeklyReportWriter: Sendable {
+    public var source: CostManagementReportSource
+    public var directory: String
+    public var clock: @Sendable () -> Date
+
+    public init(source: CostManagementReportSource, directory: String, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.source = source
+        self.directory = directory
+        self.clock = clock
+    }
+
+    /// - Returns: the file written.
+    public func write(plan: BudgetPlan) async throws -> String {
+        let now = clock()
+        let today = CivilDate(now, in: TimeZone(identifier: plan.billingTimeZone) ?? TimeZone(identifier: "UTC")!)
+        let week = ReportPeriod.week(ISOWeek(containing: today))
+        let builder = FinanceReportBuilder(plan: plan, period: week, today: today, generatedAt: now)
+        let report = try builder.build(try await source.input(plan: plan, builder: builder))
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = "\(directory)/qlp-report-\(week.identifier).md"
+        try ReportRenderer.render(report, as: .markdown).write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+}
