@@ -82,10 +82,18 @@ final class ScriptedTransport: HTTPTransport {
     @Test func tokensAreRenewedBeforeTheyExpire() async throws {
         let body = try FixtureFiles.bytes("entra/client-credentials-token-response.json")
         let transport = ScriptedTransport([HTTPResponse(status: 200, body: body), HTTPResponse(status: 200, body: body)])
-        let now = Mutex(Date())
-        let cache = TokenCache(source: credential(transport), refreshMargin: .seconds(300), clock: { now.withLock { $0 } })
+        // One clock for the credential (expiry) and the cache (now), so the
+        // test does not depend on how long the machine takes.
+        let now = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
+        let clock: @Sendable () -> Date = { now.withLock { $0 } }
+        let source = ClientSecretCredential(authority: "https://login.example.test/", tenantID: "tenant-1", clientID: "client-1",
+                                            clientSecret: Secret("s"), transport: transport, clock: clock)
+        let cache = TokenCache(source: source, refreshMargin: .seconds(300), clock: clock)
         _ = try await cache.token(for: "scope/.default")
-        now.withLock { $0 = $0.addingTimeInterval(3599 - 299) }   // inside the 5-minute margin
+        now.withLock { $0 = $0.addingTimeInterval(3599 - 301) }   // 301 s left: still outside the margin
+        _ = try await cache.token(for: "scope/.default")
+        #expect(transport.requests.withLock { $0.count } == 1)
+        now.withLock { $0 = $0.addingTimeInterval(2) }   // 299 s left: inside the 5-minute margin
         _ = try await cache.token(for: "scope/.default")
         #expect(transport.requests.withLock { $0.count } == 2)
     }

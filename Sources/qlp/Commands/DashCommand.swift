@@ -36,16 +36,8 @@ struct DashCommand: AsyncParsableCommand {
         defer { transport.shutdown() }
         let credential: any TokenSource
         do {
-            switch azure.credential {
-            case .environment:
-                credential = try EnvironmentCredential.make(environment: environment, defaultAuthority: azure.endpoints.authority,
-                                                            configuredTenant: azure.tenantID, transport: transport,
-                                                            timeout: config.dashboard.requestTimeout)
-            case .clientSecret(let clientID, let secret):
-                credential = ClientSecretCredential(authority: azure.endpoints.authority, tenantID: azure.tenantID,
-                                                    clientID: clientID, clientSecret: secret, transport: transport,
-                                                    timeout: config.dashboard.requestTimeout)
-            }
+            credential = try AzureCredentials.source(for: azure, environment: environment, transport: transport,
+                                                     timeout: config.dashboard.requestTimeout)
         } catch {
             throw CommandFailure.exit(error.description)
         }

@@ -152,16 +152,8 @@ struct ReportCommand: AsyncParsableCommand {
         }
         let transport = CurlTransport()
         defer { transport.shutdown() }
-        let credential: any TokenSource
-        switch azure.credential {
-        case .environment:
-            credential = try EnvironmentCredential.make(environment: environment, defaultAuthority: azure.endpoints.authority,
-                                                        configuredTenant: azure.tenantID, transport: transport,
-                                                        timeout: configuration.dashboard.requestTimeout)
-        case .clientSecret(let clientID, let secret):
-            credential = ClientSecretCredential(authority: azure.endpoints.authority, tenantID: azure.tenantID, clientID: clientID,
-                                                clientSecret: secret, transport: transport, timeout: configuration.dashboard.requestTimeout)
-        }
+        let credential = try AzureCredentials.source(for: azure, environment: environment, transport: transport,
+                                                     timeout: configuration.dashboard.requestTimeout)
         let client = CostManagementClient(transport: transport, tokens: TokenCache(source: credential),
                                           management: azure.endpoints.management, tokenScope: azure.endpoints.managementScope,
                                           apiVersion: azure.costManagementAPIVersion, timeout: configuration.dashboard.requestTimeout)
