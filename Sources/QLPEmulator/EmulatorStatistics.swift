@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// Counts what the emulator served: requests per endpoint and how many were
@@ -8,7 +9,12 @@ public final class EmulatorStatistics: Sendable {
         var perEndpoint: [EmulatedEndpoint: Int] = [:]
         var inFlight = 0
         var maxInFlight = 0
+        var log: [(endpoint: EmulatedEndpoint, at: Date)] = []
     }
+
+    /// The request log keeps the most recent requests, enough for tests that
+    /// ask "did anything reach the endpoint in this window?".
+    public static let logLimit = 10_000
 
     private let counts = Mutex(Counts())
 
@@ -23,7 +29,18 @@ public final class EmulatorStatistics: Sendable {
 
     func end() { counts.withLock { $0.inFlight -= 1 } }
 
-    func count(_ endpoint: EmulatedEndpoint) { counts.withLock { $0.perEndpoint[endpoint, default: 0] += 1 } }
+    func count(_ endpoint: EmulatedEndpoint, at time: Date) {
+        counts.withLock {
+            $0.perEndpoint[endpoint, default: 0] += 1
+            $0.log.append((endpoint, time))
+            if $0.log.count > Self.logLimit { $0.log.removeFirst($0.log.count - Self.logLimit) }
+        }
+    }
+
+    /// When each request to `endpoint` arrived (emulator clock), oldest first.
+    public func arrivals(at endpoint: EmulatedEndpoint) -> [Date] {
+        counts.withLock { $0.log.filter { $0.endpoint == endpoint }.map(\.at) }
+    }
 
     public func requests(to endpoint: EmulatedEndpoint) -> Int { counts.withLock { $0.perEndpoint[endpoint] ?? 0 } }
     public var maxConcurrentRequests: Int { counts.withLock { $0.maxInFlight } }

@@ -1,9 +1,11 @@
 import Foundation
 import Hummingbird
+import QLPCore
 
 /// /_emulator/...: the knobs, over HTTP, for a demo or a test in another process.
 ///
 ///     GET    /_emulator/health
+///     GET    /_emulator/requests                   requests served per endpoint
 ///     GET    /_emulator/faults                     all faults as JSON
 ///     PUT    /_emulator/faults/{endpoint}          body: {"status":500,"latency_ms":0,"retry_after":30,
 ///                                                         "malformed":false,"hang":false,"remaining":null}
@@ -11,11 +13,16 @@ import Hummingbird
 ///     DELETE /_emulator/faults                     clear all
 struct AdminEndpoint: Sendable {
     let faults: FaultBoard
+    let statistics: EmulatorStatistics
 
     func respond(method: HTTPRequest.Method, segments: [String], body: [UInt8]) -> EmulatedResponse {
         switch (method, segments.first, segments.count) {
         case (.get, "health", 1):
             return EmulatorReply.json(.object([("status", .string("ok"))]))
+        case (.get, "requests", 1):
+            // Requests served per endpoint, for a demo or another process's test.
+            let counts = EmulatedEndpoint.allCases.map { ($0.rawValue, JSONText.number(statistics.requests(to: $0))) }
+            return EmulatorReply.json(.object(counts + [("max_concurrent", .number(statistics.maxConcurrentRequests))]))
         case (.get, "faults", 1):
             return EmulatorReply.text(Self.describe(faults.all), status: 200, contentType: "application/json")
         case (.delete, "faults", 1):

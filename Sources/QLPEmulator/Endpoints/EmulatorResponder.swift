@@ -24,49 +24,33 @@ struct EmulatorResponder: HTTPResponder {
     private func reply(to request: Request) async throws -> EmulatedResponse {
         let path = request.uri.path
         let segments = path.split(separator: "/").map(String.init)
-        let lower = segments.map { $0.lowercased() }
-        let body = try await request.body.collect(upTo: 4 << 20)
-        let bytes = Array(buffer: body)
+        let body = try await request.body.collect(upTo: 16 << 20)
+        var query: [String: String] = [:]
+        for (name, value) in request.uri.queryParameters { query[String(name)] = String(value) }
+        var headers: [String: String] = [:]
+        for field in request.headers { headers[field.name.canonicalName] = field.value }
+        let emulated = EmulatedRequest(method: request.method, segments: segments, lower: segments.map { $0.lowercased() },
+                                       query: query, headers: headers, body: Array(buffer: body))
 
-        if lower.first == "_emulator" {
-            return AdminEndpoint(faults: faults).respond(method: request.method, segments: Array(lower.dropFirst()), body: bytes)
+        if emulated.lower.first == "_emulator" {
+            return AdminEndpoint(faults: faults, statistics: statistics)
+                .respond(method: request.method, segments: Array(emulated.lower.dropFirst()), body: emulated.body)
         }
-        if request.method == .post, lower.count == 4, lower[1] == "oauth2", lower[2] == "v2.0", lower[3] == "token" {
-            statistics.count(.token)
-            return try await withFault(.token) {
-                TokenEndpoint(configuration: configuration, tokens: tokens)
-                    .respond(tenant: segments[0], form: TokenEndpoint.parseForm(String(decoding: bytes, as: UTF8.self)))
-            }
+        let context = RouteContext(configuration: configuration, tokens: tokens, state: state)
+        guard let route = EmulatorRoutes.all.first(where: { $0.matches(emulated) }) else {
+            return EmulatorReply.armError(status: 404, code: "NotFound",
+                                          message: "The emulator has no endpoint for \(request.method) \(path).")
         }
-        if request.method == .post, let providers = lower.firstIndex(of: "providers"), providers + 2 < lower.count,
-           lower[providers + 1] == "microsoft.costmanagement", lower[providers + 2] == "query", providers + 3 == lower.count,
-           lower.first == "subscriptions" {
-            let scope = segments[0..<providers].joined(separator: "/")
-            statistics.count(.costQuery)
-            return try await withFault(.costQuery) {
-                if let denied = authorize(request) { return denied }
-                guard let apiVersion = request.uri.queryParameters["api-version"].map(String.init) else {
-                    return EmulatorReply.armError(status: 400, code: "MissingApiVersionParameter",
-                                                  message: "The api-version query parameter (?api-version=) is required for all requests.")
-                }
-                guard segments.count > 1, segments[1] == configuration.subscriptionID else {
-                    return EmulatorReply.armError(status: 404, code: "SubscriptionNotFound",
-                                                  message: "The subscription '\(segments.count > 1 ? segments[1] : "")' could not be found.")
-                }
-                return CostQueryEndpoint(configuration: configuration).respond(
-                    scope: scope, body: bytes,
-                    skipToken: request.uri.queryParameters["$skiptoken"].map(String.init),
-                    top: request.uri.queryParameters["$top"].flatMap { Int($0) },
-                    apiVersion: apiVersion, baseURL: state.baseURL)
-            }
+        statistics.count(route.endpoint, at: configuration.clock())
+        return try await withFault(route.endpoint) {
+            if route.authentication == .bearer, let denied = authorize(emulated.headers["authorization"]) { return denied }
+            return await route.respond(to: emulated, context: context)
         }
-        return EmulatorReply.armError(status: 404, code: "NotFound",
-                                      message: "The emulator has no endpoint for \(request.method) \(path).")
     }
 
     /// Checks the bearer token the way ARM does.
-    private func authorize(_ request: Request) -> EmulatedResponse? {
-        let header = request.headers[.authorization] ?? ""
+    private func authorize(_ authorization: String?) -> EmulatedResponse? {
+        let header = authorization ?? ""
         guard header.hasPrefix("Bearer ") else {
             return EmulatorReply.armError(status: 401, code: "AuthenticationFailed",
                                           message: "Authentication failed. The 'Authorization' header is missing.")

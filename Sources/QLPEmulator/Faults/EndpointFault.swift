@@ -44,10 +44,32 @@ public struct EndpointFault: Sendable, Equatable, Codable {
     }
 }
 
-/// The emulated endpoints that take faults.
+/// The emulated endpoints; each takes its own faults and is counted apart.
 public enum EmulatedEndpoint: String, Sendable, CaseIterable, Codable {
     /// Entra ID client-credentials token endpoint.
     case token
+    /// Managed identity tokens (IMDS).
+    case managedIdentity = "imds"
     /// Cost Management query.
     case costQuery = "cost.query"
+    /// Cost Management forecast.
+    case costForecast = "cost.forecast"
+    /// Microsoft.CostManagement budgets.
+    case costBudgets = "cost.budgets"
+    /// Microsoft.Consumption budgets.
+    case consumptionBudgets = "consumption.budgets"
+    /// Azure Monitor metrics at resource scope.
+    case metrics
+    /// Azure Monitor metrics batch (data plane).
+    case metricsBatch = "metrics.batch"
+    /// Azure Monitor metric definitions.
+    case metricDefinitions = "metrics.definitions"
+    /// Key Vault secrets.
+    case keyVault = "keyvault"
+    /// Application Insights data plane (metrics and query).
+    case appInsights = "appinsights"
+    /// Log Analytics query.
+    case logAnalytics = "loganalytics"
+    /// MongoDB Atlas Admin API invoices.
+    case atlasInvoices = "atlas.invoices"
 }
