@@ -10,6 +10,7 @@ public final class EmulatorStatistics: Sendable {
         var inFlight = 0
         var maxInFlight = 0
         var log: [(endpoint: EmulatedEndpoint, at: Date)] = []
+        var statuses: [EmulatedEndpoint: [Int: Int]] = [:]
     }
 
     /// The request log keeps the most recent requests, enough for tests that
@@ -35,6 +36,15 @@ public final class EmulatorStatistics: Sendable {
             $0.log.append((endpoint, time))
             if $0.log.count > Self.logLimit { $0.log.removeFirst($0.log.count - Self.logLimit) }
         }
+    }
+
+    func answered(_ endpoint: EmulatedEndpoint, status: Int) {
+        counts.withLock { $0.statuses[endpoint, default: [:]][status, default: 0] += 1 }
+    }
+
+    /// How many answers to `endpoint` had this status.
+    public func responses(from endpoint: EmulatedEndpoint, status: Int) -> Int {
+        counts.withLock { $0.statuses[endpoint]?[status] ?? 0 }
     }
 
     /// When each request to `endpoint` arrived (emulator clock), oldest first.

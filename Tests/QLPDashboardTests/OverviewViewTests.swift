@@ -161,4 +161,13 @@ import Testing
         let gone = DashboardScreen(state: state).render(size: Size(width: 80, height: 24), context: F.context())
         #expect(!gone.text.contains("qlp-report"))
     }
+
+    @Test func throttlingReadsAsAWaitNotAnError() {
+        var state = F.state()
+        state.cost.fail(.init(summary: "throttled for 60 s", detail: "Cost Management is throttling requests", at: F.now,
+                              nextAttempt: F.now.addingTimeInterval(60), throttledUntil: F.now.addingTimeInterval(60)))
+        let text = DashboardScreen(state: state).render(size: Size(width: 80, height: 24), context: F.context()).text
+        #expect(text.contains("throttled until 17:43:05 UTC"))
+        #expect(!text.contains("STALE"))
+    }
 }

@@ -42,8 +42,9 @@ import Testing
             #expect(store.state.cost.problem?.summary == "timed out after 1 s")
 
             h.emulator.faults.set(EndpointFault(status: 429, retryAfterSeconds: 42), for: .costQuery)
-            #expect(await poller.refreshRecordingFailure(failures: &failures) == .seconds(42))
+            #expect(await poller.refreshRecordingFailure(failures: &failures) == .seconds(42) + .milliseconds(500))
             #expect(store.state.cost.problem?.summary == "throttled for 42 s")
+            #expect(store.state.cost.problem?.throttledUntil == EmulatorHarness.clock.addingTimeInterval(42))
 
             h.emulator.faults.clearAll()
             #expect(await poller.refreshRecordingFailure(failures: &failures) == .seconds(30))

@@ -7,7 +7,7 @@ public actor TokenCache {
     private let source: any TokenSource
     private let refreshMargin: TimeInterval
     private let clock: @Sendable () -> Date
-    private var tokens: [String: AccessToken] = [:]
+    private var tokens: [String: (token: AccessToken, fetchedAt: Date)] = [:]
     private var pending: [String: Task<AccessToken, any Error>] = [:]
 
     /// - Parameter refreshMargin: renew this long before expiry, so a token
@@ -20,8 +20,8 @@ public actor TokenCache {
     }
 
     public func token(for scope: String) async throws(AzureError) -> AccessToken {
-        if let cached = tokens[scope], cached.expiresOn.timeIntervalSince(clock()) > refreshMargin {
-            return cached
+        if let cached = tokens[scope], cached.token.expiresOn.timeIntervalSince(clock()) > margin(for: cached) {
+            return cached.token
         }
         let task: Task<AccessToken, any Error>
         if let running = pending[scope] {
@@ -31,15 +31,23 @@ public actor TokenCache {
             task = Task { try await source.fetchToken(scope: scope) }
             pending[scope] = task
         }
+        let started = clock()
         do {
             let token = try await task.value
-            tokens[scope] = token
+            tokens[scope] = (token, started)
             pending[scope] = nil
             return token
         } catch {
             pending[scope] = nil
             throw (error as? AzureError) ?? .credentialUnavailable(detail: "\(error)")
         }
+    }
+
+    /// Renew `refreshMargin` before expiry, or at half the token's life when
+    /// it lives shorter than twice that (a 60-second token is renewed at 30 s,
+    /// not on every call).
+    private func margin(for cached: (token: AccessToken, fetchedAt: Date)) -> TimeInterval {
+        min(refreshMargin, cached.token.expiresOn.timeIntervalSince(cached.fetchedAt) / 2)
     }
 
     /// Forgets a token Azure rejected (401), so the next call fetches a new one.

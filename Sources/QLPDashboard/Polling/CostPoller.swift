@@ -53,8 +53,11 @@ public struct CostPoller: Sendable {
             failures += 1
             let delay = retryDelay(after: error, failures: failures)
             let now = clock()
+            var throttledUntil: Date?
+            if case .throttled(_, _, let retryAfter) = error { throttledUntil = now.addingTimeInterval(Self.seconds(retryAfter)) }
             let problem = PanelData<CostPanel>.Problem(summary: error.summary, detail: error.description, at: now,
-                                                       nextAttempt: now.addingTimeInterval(Self.seconds(delay)))
+                                                       nextAttempt: now.addingTimeInterval(Self.seconds(delay)),
+                                                       throttledUntil: throttledUntil)
             store.update { $0.cost.fail(problem) }
             logger.warning("cost refresh failed", metadata: ["error": "\(error)", "retry_in_s": "\(delay.components.seconds)"])
             return delay
@@ -110,7 +113,8 @@ public struct CostPoller: Sendable {
     }
 
     func retryDelay(after error: AzureError, failures: Int) -> Duration {
-        if case .throttled(_, _, let retryAfter) = error { return max(retryAfter, .seconds(5)) }
+        // Just after the wait Azure asked for, never sooner.
+        if case .throttled(_, _, let retryAfter) = error { return max(retryAfter + .milliseconds(500), .seconds(5)) }
         // Sooner than the normal interval at first (15 s, 30 s, 60 s ...),
         // backing off to it; a short interval (the demo) retries at its pace.
         let base = min(Duration.seconds(15), interval)

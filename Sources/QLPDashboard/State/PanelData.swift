@@ -17,12 +17,16 @@ public struct PanelData<Value: Sendable>: Sendable {
         public var detail: String
         public var at: Date
         public var nextAttempt: Date?
+        /// Set when the service asked us to wait: the panel says "throttled
+        /// until 15:42:10" rather than showing an error.
+        public var throttledUntil: Date?
 
-        public init(summary: String, detail: String, at: Date, nextAttempt: Date?) {
+        public init(summary: String, detail: String, at: Date, nextAttempt: Date?, throttledUntil: Date? = nil) {
             self.summary = summary
             self.detail = detail
             self.at = at
             self.nextAttempt = nextAttempt
+            self.throttledUntil = throttledUntil
         }
     }
 

@@ -169,7 +169,11 @@ public struct OverviewView {
     private func renderStatus(into canvas: inout Canvas, value: CostPanel, y: Int, x: Int, width: Int, context: RenderContext) {
         let f = context.format
         let panel = state.cost
-        if let stale = panel.staleness(now: context.now) {
+        if let until = panel.problem?.throttledUntil, until > context.now {
+            // Being throttled is Azure asking us to wait, not a failure.
+            canvas.put("throttled until \(f.time(until)) \(f.zone(until)) (Cost Management asked qlp to wait)", x: x, y: y,
+                       role: .warning, maxWidth: width)
+        } else if let stale = panel.staleness(now: context.now) {
             var cx = x
             cx += canvas.put(" STALE ", x: cx, y: y, role: .stale) + 1
             var reason = stale
@@ -197,7 +201,10 @@ public struct OverviewView {
         var y = area.y
         canvas.put("AZURE CREDITS", x: x, y: y, role: .title)
         y += 2
-        if let problem = state.cost.problem {
+        if let problem = state.cost.problem, let until = problem.throttledUntil, until > context.now {
+            canvas.put("Cost Management asked qlp to wait: throttled until \(f.time(until)) \(f.zone(until))", x: x, y: y,
+                       role: .warning, maxWidth: area.width - 2)
+        } else if let problem = state.cost.problem {
             canvas.put("Cost data unavailable: \(problem.summary)", x: x, y: y, role: .critical, maxWidth: area.width - 2)
             y += 1
             // The whole message, wrapped: it names the endpoint and what Azure said.

@@ -42,10 +42,12 @@ struct EmulatorResponder: HTTPResponder {
                                           message: "The emulator has no endpoint for \(request.method) \(path).")
         }
         statistics.count(route.endpoint, at: configuration.clock())
-        return try await withFault(route.endpoint) {
+        let response = try await withFault(route.endpoint) {
             if route.authentication == .bearer, let denied = authorize(emulated.headers["authorization"]) { return denied }
             return await route.respond(to: emulated, context: context)
         }
+        statistics.answered(route.endpoint, status: response.status)
+        return response
     }
 
     /// Checks the bearer token the way ARM does.

@@ -154,7 +154,7 @@ struct ReportCommand: AsyncParsableCommand {
         defer { transport.shutdown() }
         let credential = try AzureCredentials.source(for: azure, environment: environment, transport: transport,
                                                      timeout: configuration.dashboard.requestTimeout)
-        let client = CostManagementClient(transport: transport, tokens: TokenCache(source: credential),
+        let client = CostManagementClient(transport: ThrottlingTransport(wrapping: transport), tokens: TokenCache(source: credential),
                                           management: azure.endpoints.management, tokenScope: azure.endpoints.managementScope,
                                           apiVersion: azure.costManagementAPIVersion, timeout: configuration.dashboard.requestTimeout)
         let builder = FinanceReportBuilder(plan: plan, period: try period(today: today), today: today, generatedAt: now)

@@ -21,7 +21,9 @@ struct DashboardLauncher {
     func run(credential: any TokenSource, transport: any HTTPTransport) async throws -> DashboardExit {
         let logger = Logger(label: "qlp.dashboard")
         let tokens = TokenCache(source: credential)
-        let client = CostManagementClient(transport: transport, tokens: tokens, management: azure.endpoints.management,
+        // Every Azure call shares one set of per-host limits.
+        let azureTransport = ThrottlingTransport(wrapping: transport)
+        let client = CostManagementClient(transport: azureTransport, tokens: tokens, management: azure.endpoints.management,
                                           tokenScope: azure.endpoints.managementScope,
                                           apiVersion: azure.costManagementAPIVersion, timeout: dashboard.requestTimeout)
         var history: (any CostHistory)?

@@ -49,7 +49,7 @@ struct DemoWorld {
 
     /// The report source over the emulator.
     var source: CostManagementReportSource {
-        let client = CostManagementClient(transport: transport, tokens: TokenCache(source: credential),
+        let client = CostManagementClient(transport: ThrottlingTransport(wrapping: transport), tokens: TokenCache(source: credential),
                                           management: azure.endpoints.management, tokenScope: azure.endpoints.managementScope,
                                           apiVersion: azure.costManagementAPIVersion, timeout: timeout)
         return CostManagementReportSource(client: client, scope: azure.costScope)
