@@ -77,9 +77,22 @@ public struct AuthenticationFailure: Sendable, Equatable, CustomStringConvertibl
     public var error: String?
     /// The first line of Entra's description (no trace ids).
     public var message: String?
+    /// Set by sources whose failures the service-principal remedies do not
+    /// fit (managed identity, the Azure CLI).
+    public var specificRemedy: String?
+
+    public init(endpoint: String, status: Int, code: Int?, error: String?, message: String?, specificRemedy: String? = nil) {
+        self.endpoint = endpoint
+        self.status = status
+        self.code = code
+        self.error = error
+        self.message = message
+        self.specificRemedy = specificRemedy
+    }
 
     public var remedy: String {
-        switch code {
+        if let specificRemedy { return specificRemedy }
+        return switch code {
         case 7000215: "the client secret is wrong: set AZURE_CLIENT_SECRET to the secret's value (not its ID)"
         case 7000222: "the client secret has expired: create a new one for the app registration"
         case 700016: "the application was not found in this tenant: check AZURE_CLIENT_ID and AZURE_TENANT_ID"
@@ -91,7 +104,9 @@ public struct AuthenticationFailure: Sendable, Equatable, CustomStringConvertibl
     }
 
     public var description: String {
-        "Entra ID refused a token (\(endpoint), HTTP \(status)"
+        (error == "managed_identity" ? "the managed identity endpoint refused a token (\(endpoint), HTTP \(status)"
+            : error == "azure_cli" ? "the Azure CLI could not get a token (\(endpoint)"
+            : "Entra ID refused a token (\(endpoint), HTTP \(status)")
             + (code.map { ", AADSTS\($0)" } ?? "") + ")"
             + (message.map { ": \($0)" } ?? "") + "; \(remedy)"
     }

@@ -12,6 +12,11 @@ public struct ConfigLocation: Sendable, Equatable {
 
     public var path: String
     public var origin: Origin
+
+    public init(path: String, origin: Origin) {
+        self.path = path
+        self.origin = origin
+    }
 }
 
 /// Finds and loads the config file: --config, then $QLP_CONFIG, then

@@ -15,6 +15,17 @@ public struct EmulatorConfiguration: Sendable {
     public var tokenLifetime: Duration
     /// The emulator's clock; tests pin it.
     public var clock: @Sendable () -> Date
+    /// Resources whose Azure Monitor metrics (and definitions) the emulator serves.
+    public var resources: [EmulatedResource] = EmulatedResource.quantumLayerPlatform
+    /// Key Vault secrets (name: value) served at /secrets/{name}: the emulator stands in for the vault.
+    public var secrets: [String: String] = EmulatorConfiguration.demoSecrets
+    /// The Application Insights application ID of the data plane (/v1/apps/{appId}).
+    public var appInsightsAppID: String = EmulatorConfiguration.demoAppInsightsAppID
+    /// The Log Analytics workspace ID (/v1/workspaces/{workspaceId}).
+    public var logAnalyticsWorkspaceID: String = EmulatorConfiguration.demoLogAnalyticsWorkspaceID
+    /// The client ID of the machine's user-assigned managed identity; IMDS
+    /// requests naming another client_id are refused.
+    public var managedIdentityClientID: String = EmulatorConfiguration.demoManagedIdentityClientID
 
     public init(tenantID: String = EmulatorConfiguration.demoTenantID,
                 clientID: String = EmulatorConfiguration.demoClientID,
@@ -37,4 +48,9 @@ public struct EmulatorConfiguration: Sendable {
     /// Not a secret: the emulator's own demo credential, valid only against it.
     public static let demoClientSecret = "qlp-emulator-demo-credential"
     public static let demoSubscriptionID = "00000000-0000-4000-8000-0000000000de"
+    /// Not secrets: values only the emulator's vault hands out.
+    public static let demoSecrets = ["azure-openai-api-key": "emu-aoai-key-4c1f9e0b7d2a46e8", "mongodb-atlas-private-key": "emu-atlas-key-93b2d1c7"]
+    public static let demoAppInsightsAppID = "5b6c7d8e-0000-4000-8000-00000000a11a"
+    public static let demoLogAnalyticsWorkspaceID = "6c7d8e9f-0000-4000-8000-00000000109a"
+    public static let demoManagedIdentityClientID = "7d8e9fa0-0000-4000-8000-0000000000f1"
 }

@@ -37,8 +37,24 @@ public struct CostManagementClient: Sendable {
 
     /// Runs a query at `scope` ("subscriptions/{id}") and joins every page.
     public func query(scope: String, _ definition: CostQueryDefinition) async throws(AzureError) -> CostQueryResult {
+        try await run(operation: "query", scope: scope, definition)
+    }
+
+    /// Azure's forecast for the days given: actual to yesterday, its model after.
+    public func forecast(scope: String, from first: CivilDate, to last: CivilDate) async throws(AzureError) -> CostForecast {
+        let days = DayRange(first, last) ?? DayRange(first, first)!
+        let result = try await run(operation: "forecast", scope: scope, .forecast(from: days.first, to: days.last))
+        do {
+            return try result.forecastTotals(days: days)
+        } catch {
+            throw .malformedResponse(service: Self.service, endpoint: "\(management)/\(scope)/providers/Microsoft.CostManagement/forecast",
+                                     status: 200, detail: error.description, excerpt: "")
+        }
+    }
+
+    private func run(operation: String, scope: String, _ definition: CostQueryDefinition) async throws(AzureError) -> CostQueryResult {
         let trimmedScope = scope.hasPrefix("/") ? String(scope.dropFirst()) : scope
-        var url = "\(management)/\(trimmedScope)/providers/Microsoft.CostManagement/query?api-version=\(apiVersion)"
+        var url = "\(management)/\(trimmedScope)/providers/Microsoft.CostManagement/\(operation)?api-version=\(apiVersion)"
         let body = definition.jsonBody
         var columns: [CostQueryColumn]?
         var rows: [[CostQueryCell]] = []

@@ -33,6 +33,9 @@ public struct CostQueryDefinition: Sendable, Equatable, Encodable {
     public var timeframe: Timeframe
     public var timePeriod: TimePeriod?
     public var dataset: Dataset
+    /// Forecast only: include actual cost for the days that have passed.
+    public var includeActualCost: Bool?
+    public var includeFreshPartialCost: Bool?
 
     /// Actual cost per day per service between two days (inclusive, UTC).
     public static func dailyCostByService(from: CivilDate, to: CivilDate) -> CostQueryDefinition {
@@ -55,14 +58,14 @@ public struct CostQueryDefinition: Sendable, Equatable, Encodable {
             type: .actualCost, timeframe: .custom,
             timePeriod: TimePeriod(from: "\(from.iso8601)T00:00:00+00:00", to: "\(to.iso8601)T23:59:59+00:00"),
             dataset: Dataset(granularity: .daily, aggregation: ["totalCost": Aggregation(name: "Cost", function: "Sum")],
-                             grouping: grouping))
+                             grouping: grouping), includeActualCost: nil, includeFreshPartialCost: nil)
     }
 
     /// Month to date, per day per service.
     public static let monthToDateByService = CostQueryDefinition(
         type: .actualCost, timeframe: .monthToDate, timePeriod: nil,
         dataset: Dataset(granularity: .daily, aggregation: ["totalCost": Aggregation(name: "Cost", function: "Sum")],
-                         grouping: [Grouping(type: "Dimension", name: "ServiceName")]))
+                         grouping: [Grouping(type: "Dimension", name: "ServiceName")]), includeActualCost: nil, includeFreshPartialCost: nil)
 
     var jsonBody: [UInt8] {
         let encoder = JSONEncoder()

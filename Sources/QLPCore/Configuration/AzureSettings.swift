@@ -7,15 +7,19 @@ public struct AzureSettings: Sendable, Equatable {
     public var endpoints: AzureEndpoints
     /// Cost Management `api-version` for query calls.
     public var costManagementAPIVersion: String
+    /// The Azure Monitor metrics the Monitor view polls.
+    public var monitor: MonitorSettings
 
     public init(tenantID: String, subscriptionID: String, resourceGroup: String, credential: AzureCredentialSource,
-                endpoints: AzureEndpoints = .publicCloud, costManagementAPIVersion: String = "2023-03-01") {
+                endpoints: AzureEndpoints = .publicCloud, costManagementAPIVersion: String = "2023-03-01",
+                monitor: MonitorSettings = MonitorSettings()) {
         self.tenantID = tenantID
         self.subscriptionID = subscriptionID
         self.resourceGroup = resourceGroup
         self.credential = credential
         self.endpoints = endpoints
         self.costManagementAPIVersion = costManagementAPIVersion
+        self.monitor = monitor
     }
 
     /// The Cost Management scope qlp queries: the subscription.
@@ -24,11 +28,29 @@ public struct AzureSettings: Sendable, Equatable {
 
 /// Where Azure credentials come from.
 public enum AzureCredentialSource: Sendable, Equatable {
+    /// Environment, then managed identity, then the Azure CLI: the first that
+    /// is available here (DefaultAzureCredential's order).
+    case auto
     /// AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET (and
     /// AZURE_AUTHORITY_HOST), read when a token is first needed, as the Azure SDKs do.
     case environment
     /// A service principal given in config (secret usually through ${ENV}).
     case clientSecret(clientID: String, secret: Secret)
+    /// The machine's managed identity (IMDS); a client ID picks a user-assigned one.
+    case managedIdentity(clientID: String?)
+    /// The token of a logged-in `az`.
+    case azureCLI
+
+    /// The config word for it.
+    public var name: String {
+        switch self {
+        case .auto: "auto"
+        case .environment: "environment"
+        case .clientSecret: "client_secret"
+        case .managedIdentity: "managed_identity"
+        case .azureCLI: "azure_cli"
+        }
+    }
 }
 
 /// Base URLs of the Azure services qlp calls. Overridable so the emulator (or
@@ -38,10 +60,13 @@ public struct AzureEndpoints: Sendable, Equatable {
     public var authority: String
     /// Azure Resource Manager, e.g. https://management.azure.com.
     public var management: String
+    /// The managed identity endpoint (IMDS).
+    public var managedIdentity: String
 
-    public init(authority: String, management: String) {
+    public init(authority: String, management: String, managedIdentity: String = "http://169.254.169.254") {
         self.authority = Self.trimmed(authority)
         self.management = Self.trimmed(management)
+        self.managedIdentity = Self.trimmed(managedIdentity)
     }
 
     public static let publicCloud = AzureEndpoints(authority: "https://login.microsoftonline.com",
@@ -54,5 +79,34 @@ public struct AzureEndpoints: Sendable, Equatable {
         var url = url
         while url.hasSuffix("/") { url.removeLast() }
         return url
+    }
+}
+
+/// Which Azure Monitor metrics to watch, and how often.
+public struct MonitorSettings: Sendable, Equatable {
+    public struct Resource: Sendable, Equatable {
+        /// A display name ("AKS").
+        public var name: String
+        /// The full resource ID (/subscriptions/.../providers/...).
+        public var id: String
+        /// Metric names as Azure Monitor names them (node_cpu_usage_percentage).
+        public var metrics: [String]
+        /// A metric namespace for custom metrics (Application Insights: azure.applicationinsights).
+        public var namespace: String?
+
+        public init(name: String, id: String, metrics: [String], namespace: String? = nil) {
+            self.name = name
+            self.id = id
+            self.metrics = metrics
+            self.namespace = namespace
+        }
+    }
+
+    public var interval: Duration
+    public var resources: [Resource]
+
+    public init(interval: Duration = .seconds(60), resources: [Resource] = []) {
+        self.interval = interval
+        self.resources = resources
     }
 }

@@ -9,16 +9,20 @@ import QLPTerminal
 public struct DashboardSession: Sendable {
     public var store: DashboardStateStore
     public var costPoller: CostPoller
+    /// Further pollers (Azure budgets, metrics); the r key wakes them all.
+    public var pollers: [any DashboardPoller]
     public var reportWriter: WeeklyReportWriter?
     public var terminalOptions: TerminalOptions
     public var format: DisplayFormat
     public var logger: Logger
 
-    public init(store: DashboardStateStore, costPoller: CostPoller, reportWriter: WeeklyReportWriter? = nil,
+    public init(store: DashboardStateStore, costPoller: CostPoller, pollers: [any DashboardPoller] = [],
+                reportWriter: WeeklyReportWriter? = nil,
                 terminalOptions: TerminalOptions, format: DisplayFormat = DisplayFormat(),
                 logger: Logger = Logger(label: "qlp.dashboard")) {
         self.store = store
         self.costPoller = costPoller
+        self.pollers = pollers
         self.reportWriter = reportWriter
         self.terminalOptions = terminalOptions
         self.format = format
@@ -29,15 +33,16 @@ public struct DashboardSession: Sendable {
         let signals = SignalWatcher()
         signals.start()
         defer { signals.stop() }
-        let poller = Task { await costPoller.run() }
-        defer { poller.cancel() }
-        let wake = costPoller.wake
+        let all: [any DashboardPoller] = [costPoller] + pollers
+        let tasks = all.map { poller in Task { await poller.run() } }
+        defer { tasks.forEach { $0.cancel() } }
+        let wakes = all.map(\.wake)
         let store = self.store
         let writer = reportWriter
         let logger = self.logger
         let loop = TerminalLoop(store: store, options: terminalOptions, format: format, signals: signals) { action in
             switch action {
-            case .refresh: wake.wake()
+            case .refresh: wakes.forEach { $0.wake() }
             case .writeWeeklyReport: Self.writeReport(writer, store: store, logger: logger)
             default: break
             }

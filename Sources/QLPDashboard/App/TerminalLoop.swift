@@ -32,6 +32,7 @@ final class TerminalLoop: @unchecked Sendable {
     let onAction: @Sendable (DashboardAction) -> Void
 
     private var showHelp = false
+    private var view = DashboardView.overview
 
     init(store: DashboardStateStore, options: TerminalOptions, format: DisplayFormat, signals: SignalWatcher,
          onAction: @escaping @Sendable (DashboardAction) -> Void) {
@@ -81,6 +82,8 @@ final class TerminalLoop: @unchecked Sendable {
                         case .closeOverlay: showHelp = false
                         case .redraw: terminal.invalidate()
                         case .refresh, .writeWeeklyReport: break
+                        case .show(let chosen): view = chosen
+                        case .nextView: view = view.next
                         }
                         onAction(action)
                         dirty = true
@@ -94,7 +97,7 @@ final class TerminalLoop: @unchecked Sendable {
             // changes without a new state version, so idle frames cost nothing.
             if dirty || version != lastVersion || second != lastSecond || terminal.size != lastSize {
                 let context = RenderContext(glyphs: terminal.glyphs, format: format, now: now)
-                terminal.present(DashboardScreen(state: state, showHelp: showHelp).render(size: terminal.size, context: context))
+                terminal.present(DashboardScreen(state: state, view: view, showHelp: showHelp).render(size: terminal.size, context: context))
                 lastVersion = version
                 lastSecond = second
                 lastSize = terminal.size

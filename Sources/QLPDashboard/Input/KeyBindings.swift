@@ -8,6 +8,8 @@ public enum DashboardAction: Sendable, Equatable {
     case refresh
     case redraw
     case writeWeeklyReport
+    case show(DashboardView)
+    case nextView
 }
 
 /// Keys are data: one table drives the key handling, the help bar and the `?`
@@ -23,7 +25,11 @@ public struct KeyBinding: Sendable {
 }
 
 public enum KeyBindings {
-    public static let all: [KeyBinding] = [
+    public static let all: [KeyBinding] = DashboardView.allCases.map { view in
+        KeyBinding(keys: [.character(Character(String(view.rawValue)))], label: String(view.rawValue), summary: view.title.lowercased(),
+                   action: .show(view), inHelpBar: false)
+    } + [
+        KeyBinding(keys: [.tab], label: "Tab", summary: "next view", action: .nextView, inHelpBar: false),
         KeyBinding(keys: [.character("q")], label: "q", summary: "quit", action: .quit, inHelpBar: true),
         KeyBinding(keys: [.character("?")], label: "?", summary: "help", action: .toggleHelp, inHelpBar: true),
         KeyBinding(keys: [.character("r")], label: "r", summary: "refresh now", action: .refresh, inHelpBar: true),

@@ -35,7 +35,20 @@ public struct CostManagementReportSource: Sendable {
                 }
             }
         }
+        // Azure's forecast means something only for a month still running.
+        let month = builder.asOf.adding(days: -1).firstOfMonth
+        var forecast: Decimal?
+        var note: String?
+        if month == builder.today.firstOfMonth {
+            do {
+                forecast = try await client.forecast(scope: scope, from: month, to: month.lastOfMonth).total
+            } catch {
+                note = "Cost Management's forecast was unavailable (\(error.summary))"
+            }
+        } else {
+            note = "the month has ended: its actual total is the figure"
+        }
         return ReportInput(records: records, source: "Cost Management (\(scope))", basis: .actual, rowsRead: records.count,
-                           tagSpend: tags)
+                           tagSpend: tags, azureForecast: forecast, forecastNote: note)
     }
 }

@@ -54,6 +54,8 @@ public struct DashboardState: Sendable {
     public var identity: DashboardIdentity
     public var plan: BudgetPlan
     public var cost: PanelData<CostPanel>
+    /// Azure's own budgets and forecast.
+    public var azureBudgets: PanelData<AzureBudgetPanel>
     public var notice: Notice?
 
     public init(identity: DashboardIdentity, plan: BudgetPlan, costRefresh: Duration) {
@@ -61,5 +63,6 @@ public struct DashboardState: Sendable {
         self.plan = plan
         // Two missed refreshes make data stale.
         self.cost = PanelData(staleAfter: costRefresh * 2 + .seconds(60))
+        self.azureBudgets = PanelData(staleAfter: costRefresh * 2 + .seconds(60))
     }
 }

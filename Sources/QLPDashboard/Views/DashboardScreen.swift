@@ -8,10 +8,12 @@ public struct DashboardScreen {
     public static let minimumSize = Size(width: 80, height: 24)
 
     public var state: DashboardState
+    public var view: DashboardView
     public var showHelp: Bool
 
-    public init(state: DashboardState, showHelp: Bool = false) {
+    public init(state: DashboardState, view: DashboardView = .overview, showHelp: Bool = false) {
         self.state = state
+        self.view = view
         self.showHelp = showHelp
     }
 
@@ -21,10 +23,13 @@ public struct DashboardScreen {
             renderTooSmall(into: &canvas, context: context)
             return canvas
         }
-        HeaderBar(identity: state.identity, viewName: "Overview").render(into: &canvas, row: 0, context: context)
+        HeaderBar(identity: state.identity, viewName: view.title).render(into: &canvas, row: 0, context: context)
         let top = HeaderBar.height + 1
         let body = Rect(x: 0, y: top, width: size.width, height: size.height - top - 1)
-        OverviewView(state: state).render(into: &canvas, area: body, context: context)
+        switch view {
+        case .overview: OverviewView(state: state).render(into: &canvas, area: body, context: context)
+        case .budget: BudgetView(state: state).render(into: &canvas, area: body, context: context)
+        }
         helpBar(now: context.now).render(into: &canvas, row: size.height - 1)
         if showHelp {
             HelpOverlay(bindings: KeyBindings.all, logFile: state.identity.logFile, configPath: state.identity.configPath)

@@ -19,13 +19,16 @@ public struct CostWorld: Sendable {
     public var services: [EmulatedService]
     /// The first day with any cost (the credit start in the demo).
     public var firstDay: CivilDate
+    /// Budgets set on the subscription; their current spend is the sum of this world's rows.
+    public var budgets: [EmulatedBudget]
 
     public init(seed: UInt64, currency: Currency = .gbp, services: [EmulatedService] = EmulatedService.quantumLayerPlatform,
-                firstDay: CivilDate) {
+                firstDay: CivilDate, budgets: [EmulatedBudget] = [.quantumLayerMonthly()]) {
         self.seed = seed
         self.currency = currency
         self.services = services
         self.firstDay = firstDay
+        self.budgets = budgets
     }
 
     /// Azure bills in UTC days; today's row is partial, as it is in Azure
@@ -43,8 +46,8 @@ public struct CostWorld: Sendable {
         cost *= 1 + service.dailyGrowth * Decimal(firstDay.days(to: day))
         // Millionths keep the arithmetic exact while giving Azure-like long decimals.
         cost *= 1 + service.noise * Decimal(noise.signedMillionths(stream: index, day: day.dayNumber)) / 1_000_000
-        if service.incidentChancePerMillion > 0,
-           noise.chance(service.incidentChancePerMillion, stream: index, day: day.dayNumber, salt: 0xA11CE) {
+        // The same incidents show in the metrics (MetricWorld reads hasIncident too).
+        if hasIncident(service: service.name, on: day) {
             cost *= service.incidentFactor
         }
         if day == today {
@@ -53,6 +56,22 @@ public struct CostWorld: Sendable {
             cost = cost * Decimal(elapsed) / 86_400
         }
         return cost.rounded(scale: 10)
+    }
+
+    /// What the forecast model expects a service to cost on a day: the
+    /// rhythm and growth without the noise or incidents (which no model sees
+    /// coming). A stand-in for Azure's own model, whose formula is not published.
+    public func expectedCost(serviceIndex index: Int, on day: CivilDate) -> Decimal {
+        let service = services[index]
+        var cost = service.weekdayCost
+        if day.isoWeekday >= 6 { cost *= service.weekendFactor }
+        cost *= 1 + service.dailyGrowth * Decimal(max(0, firstDay.days(to: day)))
+        return cost.rounded(scale: 10)
+    }
+
+    /// Total cost from `first` to `last` (clamped to what exists), as of `instant`.
+    public func total(from first: CivilDate, to last: CivilDate, at instant: Date) -> Decimal {
+        rows(from: first, to: last, at: instant).reduce(0) { $0 + $1.cost }
     }
 
     /// Every row from `from` to `to` inclusive (clamped to the data that exists).

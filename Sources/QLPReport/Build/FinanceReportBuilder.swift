@@ -34,7 +34,8 @@ public struct FinanceReportBuilder: Sendable {
         let credits = overview.categories.map { creditLine(key: $0.category.key, position: $0.position, asOf: asOf) }
         let total = creditLine(key: "total", position: overview.credit, asOf: asOf)
         let daily = data.total
-        let monthly = monthlyStatus(daily, asOf: asOf, forecast: input.azureForecast)
+        let monthly = monthlyStatus(daily, asOf: asOf, forecast: input.azureForecast,
+                                    note: input.forecastNote ?? "not available from \(input.source)")
 
         let previous = period.previous
         func compare(_ series: [String: DailySpend], keepLast: String? = nil) -> Comparison {
@@ -97,7 +98,7 @@ public struct FinanceReportBuilder: Sendable {
                           requiredRate: required, exhaustion: position.exhaustion)
     }
 
-    private func monthlyStatus(_ daily: DailySpend, asOf: CivilDate, forecast: Decimal?) -> MonthlyStatus {
+    private func monthlyStatus(_ daily: DailySpend, asOf: CivilDate, forecast: Decimal?, note: String) -> MonthlyStatus {
         let lastDay = asOf.adding(days: -1)
         let month = lastDay.firstOfMonth
         let spend = Self.within(daily, month, lastDay)
@@ -110,7 +111,7 @@ public struct FinanceReportBuilder: Sendable {
                                               thresholds: thresholds),
             linearProjection: MonthEndProjection.linear(spend, month: month, completeThrough: lastDay),
             azureForecast: forecast,
-            forecastNote: forecast == nil ? "not fetched: qlp does not read Cost Management's forecast API yet (issue 3)" : "Cost Management forecast")
+            forecastNote: forecast == nil ? note : "Cost Management forecast")
     }
 
     /// The part of a series between two days.

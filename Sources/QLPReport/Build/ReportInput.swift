@@ -16,9 +16,11 @@ public struct ReportInput: Sendable {
     public var tagSpend: [String: DailySpend]?
     /// Azure's forecast for the month, if it was fetched.
     public var azureForecast: Decimal?
+    /// Why there is no Azure forecast, when there is none.
+    public var forecastNote: String?
 
     public init(records: [CostRecord], source: String, basis: CostBasis, rowsRead: Int, skipped: [String] = [],
-                tagSpend: [String: DailySpend]? = nil, azureForecast: Decimal? = nil) {
+                tagSpend: [String: DailySpend]? = nil, azureForecast: Decimal? = nil, forecastNote: String? = nil) {
         self.records = records
         self.source = source
         self.basis = basis
@@ -26,6 +28,7 @@ public struct ReportInput: Sendable {
         self.skipped = skipped
         self.tagSpend = tagSpend
         self.azureForecast = azureForecast
+        self.forecastNote = forecastNote
     }
 }
 

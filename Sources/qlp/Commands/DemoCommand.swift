@@ -70,7 +70,8 @@ struct DemoCommand: AsyncParsableCommand {
         let launcher = DashboardLauncher(
             plan: world.plan, azure: world.azure, dashboard: dashboard, isDemo: true, configPath: configPath,
             historyPath: dashboard.stateDirectory + "/demo.sqlite",
-            colorsAllowed: DashboardLauncher.colorsAllowed(flag: options.noColor, settings: dashboard, environment: environment))
+            colorsAllowed: DashboardLauncher.colorsAllowed(flag: options.noColor, settings: dashboard, environment: environment),
+            throttling: DemoWorld.throttling)
         let result: Result<DashboardExit, any Error>
         do {
             result = .success(try await launcher.run(credential: world.credential, transport: world.transport))

@@ -17,12 +17,14 @@ struct DashboardLauncher {
     var configPath: String?
     var historyPath: String?
     var colorsAllowed: Bool
+    /// Azure's limits; the demo's emulator has no quota, so it lifts Cost Management's.
+    var throttling: ThrottlingPolicy = .standard
 
     func run(credential: any TokenSource, transport: any HTTPTransport) async throws -> DashboardExit {
         let logger = Logger(label: "qlp.dashboard")
         let tokens = TokenCache(source: credential)
         // Every Azure call shares one set of per-host limits.
-        let azureTransport = ThrottlingTransport(wrapping: transport)
+        let azureTransport = ThrottlingTransport(wrapping: transport, policy: throttling)
         let client = CostManagementClient(transport: azureTransport, tokens: tokens, management: azure.endpoints.management,
                                           tokenScope: azure.endpoints.managementScope,
                                           apiVersion: azure.costManagementAPIVersion, timeout: dashboard.requestTimeout)
@@ -40,11 +42,16 @@ struct DashboardLauncher {
         let store = DashboardStateStore(DashboardState(identity: identity, plan: plan, costRefresh: dashboard.costRefresh))
         let poller = CostPoller(client: client, scope: azure.costScope, store: store, history: history,
                                 interval: dashboard.costRefresh, wake: WakeSignal())
+        let budgets = BudgetsClient(transport: azureTransport, tokens: tokens, management: azure.endpoints.management,
+                                    tokenScope: azure.endpoints.managementScope, timeout: dashboard.requestTimeout)
+        let budgetPoller = AzureBudgetPoller(budgets: budgets, costs: client, scope: azure.costScope, store: store,
+                                             interval: dashboard.costRefresh, wake: WakeSignal())
         let options = TerminalOptions(colorsAllowed: colorsAllowed, theme: .defaultDark)
         let writer = WeeklyReportWriter(source: CostManagementReportSource(client: client, scope: azure.costScope),
                                         directory: dashboard.stateDirectory + "/reports")
         logger.info("dashboard starting", metadata: ["demo": "\(isDemo)", "subscription": "\(azure.subscriptionID)"])
-        return try await DashboardSession(store: store, costPoller: poller, reportWriter: writer, terminalOptions: options).run()
+        return try await DashboardSession(store: store, costPoller: poller, pollers: [budgetPoller], reportWriter: writer,
+                                          terminalOptions: options).run()
     }
 
     /// NO_COLOR (no-color.org: set and not empty), --no-color and `color: never` all turn colour off.

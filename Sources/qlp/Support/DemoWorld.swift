@@ -15,6 +15,10 @@ struct DemoWorld {
     let credential: ClientSecretCredential
     let timeout: Duration
 
+    /// The emulator has no Cost Management quota to protect; polling every few
+    /// seconds must not run into the real one's budget.
+    static let throttling = ThrottlingPolicy(costManagementBudgetPerMinute: 600)
+
     /// Starts the emulator. The credit period is moved to start on the first
     /// of last month, so there is always a month or more of history.
     static func start(plan configured: BudgetPlan, now: Date, seed: UInt64 = 42, port: Int = 0,
@@ -28,8 +32,10 @@ struct DemoWorld {
         if let atlas = plan.atlasCredits {
             plan.atlasCredits = CreditGrant(amount: atlas.amount, period: DayRange(firstDay, firstDay.adding(days: atlas.period.count - 1))!)
         }
-        let configuration = EmulatorConfiguration(world: CostWorld(seed: seed, currency: plan.currency, firstDay: firstDay),
-                                                  costPageSize: pageSize)
+        // The demo's Azure budget is the config's monthly budget, as it would be set in Azure.
+        let world = CostWorld(seed: seed, currency: plan.currency, firstDay: firstDay,
+                              budgets: [.quantumLayerMonthly(amount: plan.monthly.amount, thresholds: plan.monthly.alertThresholds)])
+        let configuration = EmulatorConfiguration(world: world, costPageSize: pageSize)
         let emulator = AzureEmulator(configuration: configuration, faults: FaultBoard(faults))
         let base: String
         do {
@@ -47,9 +53,19 @@ struct DemoWorld {
         return DemoWorld(emulator: emulator, plan: plan, azure: azure, transport: transport, credential: credential, timeout: timeout)
     }
 
+    /// Azure Monitor metrics to watch in the demo: the first few metrics of
+    /// each emulated resource (in its default namespace).
+    var monitorSettings: MonitorSettings {
+        let subscription = emulator.configuration.subscriptionID
+        return MonitorSettings(interval: .seconds(15), resources: emulator.configuration.resources.map { resource in
+            let names = resource.metrics.filter { $0.namespace == nil }.prefix(3).map(\.name)
+            return MonitorSettings.Resource(name: resource.name, id: resource.id(subscriptionID: subscription), metrics: Array(names))
+        })
+    }
+
     /// The report source over the emulator.
     var source: CostManagementReportSource {
-        let client = CostManagementClient(transport: ThrottlingTransport(wrapping: transport), tokens: TokenCache(source: credential),
+        let client = CostManagementClient(transport: ThrottlingTransport(wrapping: transport, policy: Self.throttling), tokens: TokenCache(source: credential),
                                           management: azure.endpoints.management, tokenScope: azure.endpoints.managementScope,
                                           apiVersion: azure.costManagementAPIVersion, timeout: timeout)
         return CostManagementReportSource(client: client, scope: azure.costScope)

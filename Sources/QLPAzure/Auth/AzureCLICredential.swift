@@ -1,0 +1,134 @@
+import Foundation
+import QLPCore
+
+/// The token of a logged-in Azure CLI (`az account get-access-token`), as the
+/// Azure SDKs' AzureCliCredential reads it. The token goes from az's stdout
+/// to memory only; az's own messages are reduced to a remedy, never echoed.
+public struct AzureCLICredential: TokenSource {
+    /// The `az` executable (found on PATH by default).
+    public var executable: String
+    public var timeout: Duration
+    public var environment: [String: String]
+
+    public init(executable: String = "az", timeout: Duration = .seconds(30),
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.executable = executable
+        self.timeout = timeout
+        self.environment = environment
+    }
+
+    public func fetchToken(scope: String) async throws(AzureError) -> AccessToken {
+        // az takes a resource, not a scope: https://management.azure.com/.default -> https://management.azure.com/
+        let resource = scope.hasSuffix("/.default") ? String(scope.dropLast(".default".count)) : scope
+        guard let path = locate() else {
+            throw .credentialUnavailable(detail: "the Azure CLI (az) is not installed or not on PATH")
+        }
+        let result: (status: Int32, output: [UInt8], error: String)
+        do {
+            result = try await run(path, ["account", "get-access-token", "--output", "json", "--resource", resource])
+        } catch {
+            throw .credentialUnavailable(detail: "could not run the Azure CLI: \(error)")
+        }
+        guard result.status == 0 else {
+            let text = result.error.lowercased()
+            if text.contains("az login") || text.contains("not logged in") || text.contains("no subscription") {
+                throw .credentialUnavailable(detail: "the Azure CLI is not logged in: run `az login`")
+            }
+            if text.contains("aadsts") {
+                let code = text.range(of: "aadsts").flatMap { Int(text[$0.upperBound...].prefix { $0.isNumber }) }
+                throw .authentication(AuthenticationFailure(endpoint: "az account get-access-token", status: Int(result.status),
+                                                            code: code, error: "azure_cli", message: "the Azure CLI could not get a token"))
+            }
+            throw .credentialUnavailable(detail: "`az account get-access-token` failed (exit \(result.status))")
+        }
+        struct Output: Decodable {
+            var accessToken: String
+            var expires_on: FlexibleInt?
+            var expiresOn: String?
+        }
+        guard let output = try? JSONDecoder().decode(Output.self, from: Data(result.output)) else {
+            throw .malformedResponse(service: "Azure CLI", endpoint: "az account get-access-token", status: 0,
+                                     detail: "expected JSON with accessToken and expires_on", excerpt: "")
+        }
+        // expires_on (POSIX seconds, az 2.54+) is unambiguous; expiresOn is local time without a zone.
+        if let seconds = output.expires_on?.seconds {
+            return AccessToken(token: Secret(output.accessToken), expiresOn: Date(timeIntervalSince1970: TimeInterval(seconds)))
+        }
+        if let local = output.expiresOn, let date = Self.parseLocal(local) {
+            return AccessToken(token: Secret(output.accessToken), expiresOn: date)
+        }
+        throw .malformedResponse(service: "Azure CLI", endpoint: "az account get-access-token", status: 0,
+                                 detail: "no expiry (expires_on or expiresOn)", excerpt: "")
+    }
+
+    private func locate() -> String? {
+        if executable.contains("/") { return FileManager.default.isExecutableFile(atPath: executable) ? executable : nil }
+        for directory in (environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":") {
+            let candidate = "\(directory)/\(executable)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+
+    private func run(_ path: String, _ arguments: [String]) async throws -> (status: Int32, output: [UInt8], error: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.environment = environment
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let deadline = ContinuousClock.now + timeout
+        // Read both pipes fully (az's output is small) while it runs.
+        async let output = Task.detached { out.fileHandleForReading.readDataToEndOfFile() }.value
+        async let error = Task.detached { err.fileHandleForReading.readDataToEndOfFile() }.value
+        while process.isRunning {
+            if ContinuousClock.now > deadline {
+                process.terminate()
+                throw AzureError.credentialUnavailable(detail: "the Azure CLI did not answer within \(timeout.components.seconds) s")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return (process.terminationStatus, Array(await output), String(decoding: await error, as: UTF8.self))
+    }
+
+    /// "2026-11-26 18:42:05.000000" in the local zone.
+    static func parseLocal(_ text: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = .current
+        for format in ["yyyy-MM-dd HH:mm:ss.SSSSSS", "yyyy-MM-dd HH:mm:ss"] {
+            formatter.dateFormat = format
+            if let date = formatter.date(from: text) { return date }
+        }
+        return nil
+    }
+}
+
+/// Tries token sources in order, as DefaultAzureCredential does: a source that
+/// is not available here (no variables, no managed identity, no az) passes to
+/// the next; one that is available but refuses (wrong secret) stops the chain
+/// with its error, so a misconfiguration is never hidden by a fallback.
+public struct ChainedCredential: TokenSource {
+    public var sources: [(name: String, source: any TokenSource)]
+
+    public init(_ sources: [(name: String, source: any TokenSource)]) {
+        self.sources = sources
+    }
+
+    public func fetchToken(scope: String) async throws(AzureError) -> AccessToken {
+        var tried: [String] = []
+        for (name, source) in sources {
+            do {
+                return try await source.fetchToken(scope: scope)
+            } catch {
+                guard case .credentialUnavailable(let detail) = error else { throw error }
+                tried.append("\(name): \(detail)")
+            }
+        }
+        throw .credentialUnavailable(detail: "no credential worked: " + tried.joined(separator: "; "))
+    }
+}

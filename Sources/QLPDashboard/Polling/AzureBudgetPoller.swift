@@ -1,0 +1,96 @@
+import Foundation
+import Logging
+import QLPAzure
+import QLPCore
+
+/// Keeps Azure's own view of the money beside qlp's: the budgets set in
+/// Azure (with their current and forecast spend) and Cost Management's
+/// forecast for the month.
+public struct AzureBudgetPoller: DashboardPoller {
+    public var budgets: BudgetsClient
+    public var costs: CostManagementClient
+    public var scope: String
+    public var store: DashboardStateStore
+    public var interval: Duration
+    public var wake: WakeSignal
+    public var clock: @Sendable () -> Date
+    public var logger: Logger
+
+    public init(budgets: BudgetsClient, costs: CostManagementClient, scope: String, store: DashboardStateStore, interval: Duration,
+                wake: WakeSignal, clock: @escaping @Sendable () -> Date = { Date() },
+                logger: Logger = Logger(label: "qlp.poller.budgets")) {
+        self.budgets = budgets
+        self.costs = costs
+        self.scope = scope
+        self.store = store
+        self.interval = interval
+        self.wake = wake
+        self.clock = clock
+        self.logger = logger
+    }
+
+    public func run() async {
+        var failures = 0
+        while !Task.isCancelled {
+            let delay = await refreshRecordingFailure(failures: &failures)
+            await wake.wait(for: delay)
+        }
+    }
+
+    /// One refresh of both; a failure keeps the last good data, marked stale.
+    public func refreshRecordingFailure(failures: inout Int) async -> Duration {
+        store.update { $0.azureBudgets.refreshing = true }
+        do {
+            let list = try await budgets.list(scope: scope)
+            let plan = store.state.plan
+            let today = CostPoller.today(plan: plan, at: clock())
+            // The forecast is a nice-to-have: a subscription type without it
+            // (sponsorships, multi-currency scopes) still shows the budgets.
+            var forecast: CostForecast?
+            var forecastNote: String?
+            do {
+                forecast = try await costs.forecast(scope: scope, from: today.firstOfMonth, to: today.lastOfMonth)
+            } catch {
+                forecastNote = error.summary
+                logger.warning("forecast unavailable", metadata: ["error": "\(error)"])
+            }
+            let panel = AzureBudgetPanel(budgets: list, forecast: forecast, forecastNote: forecastNote)
+            let now = clock()
+            store.update { state in
+                state.azureBudgets.succeed(panel, at: now)
+                state.azureBudgets.refreshing = false
+            }
+            failures = 0
+            return interval
+        } catch {
+            failures += 1
+            let now = clock()
+            var throttledUntil: Date?
+            var delay = min(Duration.seconds(15) * (1 << min(failures - 1, 10)), max(interval, .seconds(15)))
+            if case .throttled(_, _, let retryAfter) = error {
+                throttledUntil = now.addingTimeInterval(CostPoller.seconds(retryAfter))
+                delay = max(retryAfter + .milliseconds(500), .seconds(5))
+            }
+            store.update {
+                $0.azureBudgets.fail(.init(summary: error.summary, detail: error.description, at: now,
+                                           nextAttempt: now.addingTimeInterval(CostPoller.seconds(delay)), throttledUntil: throttledUntil))
+            }
+            logger.warning("budget refresh failed", metadata: ["error": "\(error)"])
+            return delay
+        }
+    }
+}
+
+/// Azure's budgets and forecast, as last read.
+public struct AzureBudgetPanel: Sendable {
+    public var budgets: [AzureBudget]
+    public var forecast: CostForecast?
+    /// Why the forecast is missing, when it is.
+    public var forecastNote: String?
+
+    public init(budgets: [AzureBudget], forecast: CostForecast?, forecastNote: String?) {
+        self.budgets = budgets
+        self.forecast = forecast
+        self.forecastNote = forecastNote
+    }
+}

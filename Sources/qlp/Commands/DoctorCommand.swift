@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import QLPAzure
+import QLPConfig
+import QLPCore
+import QLPHTTP
+
+/// `qlp doctor`: what is wrong, and what to do about it.
+struct DoctorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doctor", abstract: "Check the config, credentials and every Azure endpoint qlp uses; exit 0 only if all pass.")
+
+    @Option(help: ArgumentHelp("Config file (default lookup as for the dashboard).", valueName: "file"))
+    var config: String?
+
+    @Flag(help: "Check against the embedded emulator.")
+    var demo = false
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let location: ConfigLocation
+        let configuration: QLPConfiguration
+        do {
+            if demo, config == nil, (try? ConfigLoader.locate(flag: nil, environment: environment)) == nil {
+                location = ConfigLocation(path: ExampleConfiguration.name, origin: .workingDirectory)
+                configuration = try ConfigParser(environment: environment, requireAzure: false).parse(yaml: ExampleConfiguration.yaml,
+                                                                                                   file: ExampleConfiguration.name)
+            } else {
+                location = try ConfigLoader.locate(flag: config, environment: environment)
+                configuration = try ConfigLoader.load(location, environment: environment, requireAzure: !demo)
+            }
+        } catch let error as ConfigError {
+            print(DoctorTable.render([DoctorCheck(name: "config", outcome: .fail(error.description, remedy: "fix the file at that line"))]))
+            throw ExitCode(1)
+        } catch let error as ConfigErrors {
+            print(DoctorTable.render(error.errors.map { DoctorCheck(name: "config", outcome: .fail($0.description, remedy: "fix the file at that line")) }))
+            throw ExitCode(1)
+        }
+        do {
+            _ = try LoggingSetup.toFile(configuration.dashboard.logFile, level: LoggingSetup.levelFromEnvironment)
+        } catch {
+            throw CommandFailure.exit("cannot open the log file \(configuration.dashboard.logFile): \(error.localizedDescription)")
+        }
+
+        let checks: [DoctorCheck]
+        if demo {
+            let world = try await DemoWorld.start(plan: configuration.budget, now: Date())
+            var settings = world.azure
+            settings.monitor = world.monitorSettings
+            checks = await Doctor(configuration: configuration, configPath: location.path, azure: settings, environment: environment,
+                                  transport: ThrottlingTransport(wrapping: world.transport, policy: DemoWorld.throttling),
+                                  credentialOverride: world.credential).run()
+            await world.stop()
+        } else {
+            guard let azure = configuration.azure else { throw CommandFailure.exit("the config has no azure section") }
+            let transport = CurlTransport()
+            defer { transport.shutdown() }
+            checks = await Doctor(configuration: configuration, configPath: location.path, azure: azure, environment: environment,
+                                  transport: ThrottlingTransport(wrapping: transport), credentialOverride: nil).run()
+        }
+        print(DoctorTable.render(checks), terminator: "")
+        if checks.contains(where: { !$0.passed }) { throw ExitCode(1) }
+    }
+}

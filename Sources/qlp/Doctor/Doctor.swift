@@ -1,0 +1,179 @@
+import Foundation
+import QLPAzure
+import QLPConfig
+import QLPCore
+import QLPHTTP
+import QLPStore
+
+/// What `qlp doctor` checks, in order: the config, each credential source,
+/// a token per scope, each endpoint, and every configured metric name.
+/// Errors are AzureError descriptions, which never carry a secret or token.
+struct Doctor {
+    var configuration: QLPConfiguration
+    var configPath: String
+    var azure: AzureSettings
+    var environment: [String: String]
+    var transport: any HTTPTransport
+    /// For --demo: the sources to try are exactly the emulator's.
+    var credentialOverride: (any TokenSource)?
+
+    func run() async -> [DoctorCheck] {
+        var checks = [DoctorCheck(name: "config", outcome: .ok("\(configPath): valid"))]
+        checks.append(writable(configuration.dashboard.logFile, name: "log file"))
+        checks.append(stateDirectory())
+
+        let timeout = configuration.dashboard.requestTimeout
+        var source: (any TokenSource)? = credentialOverride
+        if source == nil {
+            let (credentialChecks, working) = await credentials(timeout: timeout)
+            checks += credentialChecks
+            source = working
+        }
+        guard let source else {
+            checks.append(DoctorCheck(name: "Azure endpoints", outcome: .skipped("no working credential, so nothing else can be checked")))
+            return checks
+        }
+        let tokens = TokenCache(source: source)
+        let management = azure.endpoints.managementScope
+        checks.append(await token(tokens, scope: management, name: "token: Resource Manager"))
+        if !azure.monitor.resources.isEmpty {
+            checks.append(await token(tokens, scope: "https://metrics.monitor.azure.com/.default", name: "token: Monitor metrics"))
+        }
+
+        let cost = CostManagementClient(transport: transport, tokens: tokens, management: azure.endpoints.management,
+                                        tokenScope: management, apiVersion: azure.costManagementAPIVersion, timeout: timeout)
+        let today = CivilDate(Date(), in: TimeZone(identifier: configuration.budget.billingTimeZone) ?? TimeZone(identifier: "UTC")!)
+        checks.append(await check("Cost Management query") {
+            let result = try await cost.dailyCostsByService(scope: azure.costScope, from: today.firstOfMonth, to: today)
+            let currencies = Set(result.costs.map(\.currency.code))
+            if let foreign = currencies.first(where: { $0 != configuration.budget.currency.code }) {
+                return .fail("costs are in \(foreign), the budget in \(configuration.budget.currency.code)",
+                             remedy: "set budget.currency to the billing currency")
+            }
+            return .ok("\(result.costs.count) rows this month in \(result.pages) page\(result.pages == 1 ? "" : "s")")
+        })
+        checks.append(await check("Cost Management forecast") {
+            let forecast = try await cost.forecast(scope: azure.costScope, from: today.firstOfMonth, to: today.lastOfMonth)
+            return .ok("month total \(MoneyFormat.standard.string(forecast.total, currency: forecast.currency ?? configuration.budget.currency))")
+        })
+        let budgets = BudgetsClient(transport: transport, tokens: tokens, management: azure.endpoints.management,
+                                    tokenScope: management, timeout: timeout)
+        checks.append(await check("Azure budgets") {
+            let list = try await budgets.list(scope: azure.costScope)
+            let skipped = list.flatMap(\.properties.skippedNotificationKeys)
+            return .ok("\(list.count) budget\(list.count == 1 ? "" : "s")" + (list.isEmpty ? " (none set: qlp's own thresholds still apply)" : "")
+                + (skipped.isEmpty ? "" : "; ignored malformed notification entries: \(skipped.joined(separator: ", "))"))
+        })
+
+        let monitor = MonitorMetricsClient(transport: transport, tokens: tokens, management: azure.endpoints.management, timeout: timeout)
+        for resource in azure.monitor.resources {
+            checks.append(await check("metrics: \(resource.name)") {
+                let definitions = try await monitor.definitions(resourceID: resource.id, namespace: resource.namespace)
+                let known = Set(definitions.map { $0.name.value.lowercased() })
+                let unknown = resource.metrics.filter { !known.contains($0.lowercased()) }
+                guard unknown.isEmpty else {
+                    let available = definitions.map(\.name.value).sorted().prefix(12).joined(separator: ", ")
+                    return .fail("no metric named \(unknown.joined(separator: ", ")) on \(resource.name)",
+                                 remedy: "fix azure.monitor.resources in \(configPath); this resource has: \(available)")
+                }
+                return .ok("\(resource.metrics.count) metric\(resource.metrics.count == 1 ? "" : "s") found")
+            })
+        }
+        return checks
+    }
+
+    /// Each credential source on its own, then the one qlp will use.
+    private func credentials(timeout: Duration) async -> ([DoctorCheck], (any TokenSource)?) {
+        let scope = azure.endpoints.managementScope
+        let sources: [(name: String, source: any TokenSource)]
+        switch azure.credential {
+        case .auto:
+            sources = AzureCredentials.chain(for: azure, environment: environment, transport: transport, timeout: timeout)
+        default:
+            do {
+                sources = [(azure.credential.name, try AzureCredentials.source(for: azure, environment: environment, transport: transport,
+                                                                               timeout: timeout))]
+            } catch {
+                return ([DoctorCheck(name: "credential: \(azure.credential.name)", outcome: .fail(error.description, remedy: remedy(error)))], nil)
+            }
+        }
+        var checks: [DoctorCheck] = []
+        var working: (any TokenSource)?
+        for (name, source) in sources {
+            do {
+                _ = try await source.fetchToken(scope: scope)
+                checks.append(DoctorCheck(name: "credential: \(name)", outcome: .ok(working == nil ? "works; qlp uses this one" : "works")))
+                if working == nil { working = source }
+            } catch {
+                if case .credentialUnavailable(let detail) = error, azure.credential == .auto {
+                    checks.append(DoctorCheck(name: "credential: \(name)", outcome: .skipped("not available here: \(detail)")))
+                } else {
+                    checks.append(DoctorCheck(name: "credential: \(name)", outcome: .fail(error.description, remedy: remedy(error))))
+                    // A source that exists but refuses stops the chain, as it does at run time.
+                    if azure.credential == .auto, working == nil { break }
+                }
+            }
+        }
+        if working == nil, azure.credential == .auto {
+            checks.append(DoctorCheck(name: "credential", outcome: .fail(
+                "no credential source works", remedy: "set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET, run on a machine with a managed identity, or run `az login`")))
+        }
+        return (checks, working)
+    }
+
+    private func token(_ tokens: TokenCache, scope: String, name: String) async -> DoctorCheck {
+        await check(name) {
+            let token = try await tokens.token(for: scope)
+            let minutes = Int(token.expiresOn.timeIntervalSinceNow / 60)
+            return .ok("issued, valid for \(minutes) more minute\(minutes == 1 ? "" : "s")")
+        }
+    }
+
+    private func check(_ name: String, _ body: () async throws -> DoctorCheck.Outcome) async -> DoctorCheck {
+        do {
+            return DoctorCheck(name: name, outcome: try await body())
+        } catch let error as AzureError {
+            return DoctorCheck(name: name, outcome: .fail(error.description, remedy: remedy(error)))
+        } catch {
+            return DoctorCheck(name: name, outcome: .fail("\(error)", remedy: "see the log file for details"))
+        }
+    }
+
+    private func remedy(_ error: AzureError) -> String {
+        switch error {
+        case .authentication(let failure): failure.remedy
+        case .credentialUnavailable: "configure a credential: see the azure section of config/qlp.yaml"
+        case .throttled: "wait and run doctor again; Cost Management's quota is per tenant"
+        case .http(_, _, let status, _, _) where status == 403:
+            "grant the service principal Cost Management Reader and Monitoring Reader on the subscription"
+        case .http(_, _, let status, _, _) where status == 404: "check azure.subscription_id and the resource IDs in the config"
+        case .transport: "check the network path to the endpoint and azure.endpoints in the config"
+        default: "see the log file for details"
+        }
+    }
+
+    private func writable(_ path: String, name: String) -> DoctorCheck {
+        let directory = (path as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            return DoctorCheck(name: name, outcome: .fail("cannot create \(directory): \(error.localizedDescription)",
+                                                          remedy: "set dashboard.log_file to a writable path"))
+        }
+        if FileManager.default.fileExists(atPath: path) ? FileManager.default.isWritableFile(atPath: path)
+            : FileManager.default.isWritableFile(atPath: directory) {
+            return DoctorCheck(name: name, outcome: .ok(path))
+        }
+        return DoctorCheck(name: name, outcome: .fail("\(path) is not writable", remedy: "set dashboard.log_file to a writable path"))
+    }
+
+    private func stateDirectory() -> DoctorCheck {
+        let path = configuration.dashboard.stateDirectory + "/qlp.sqlite"
+        do {
+            _ = try SQLiteCostHistory(path: path)
+            return DoctorCheck(name: "history database", outcome: .ok(path))
+        } catch {
+            return DoctorCheck(name: "history database", outcome: .fail(error.description, remedy: "set dashboard.state_dir to a writable directory"))
+        }
+    }
+}
