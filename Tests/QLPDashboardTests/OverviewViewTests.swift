@@ -171,3 +171,16 @@ import Testing
         #expect(!text.contains("STALE"))
     }
 }
+
+@Suite struct MetricUnitFormatTests {
+    @Test func unitsReadAsPeopleWriteThem() {
+        #expect(MetricUnitFormat.string(38.24, unit: "Percent") == "38.2%")
+        #expect(MetricUnitFormat.string(9_600_000_000, unit: "Bytes") == "9.6 GB")
+        #expect(MetricUnitFormat.string(312.4, unit: "MilliSeconds") == "312 ms")
+        #expect(MetricUnitFormat.string(0.314, unit: "Seconds") == "0.31 s")
+        #expect(MetricUnitFormat.string(2300, unit: "MilliCores") == "2,300 mc")
+        #expect(MetricUnitFormat.string(52_000, unit: "BytesPerSecond") == "52.0 kB/s")
+        #expect(MetricUnitFormat.string(1_234_567, unit: "Count") == "1,234,567")
+        #expect(MetricUnitFormat.string(2.5, unit: "Count") == "2.5")
+    }
+}

@@ -35,6 +35,11 @@ import Testing
             #expect(store.state.cost.problem?.summary == "malformed response")
             #expect(store.state.cost.problem?.detail.contains("truncated") == true)
 
+            h.emulator.faults.set(EndpointFault(wrongContentType: true), for: .costQuery)
+            _ = await poller.refreshRecordingFailure(failures: &failures)
+            #expect(store.state.cost.problem?.summary == "malformed response")
+            #expect(store.state.cost.problem?.detail.contains("expected JSON, got text/html") == true)
+
             h.emulator.faults.set(EndpointFault(hang: true), for: .costQuery)
             let started = ContinuousClock.now
             _ = await poller.refreshRecordingFailure(failures: &failures)

@@ -124,6 +124,10 @@ public struct CostManagementClient: Sendable {
         let endpoint = request.endpoint
         switch response.status {
         case 200:
+            if let problem = ContentTypeCheck.problem(response.headers) {
+                throw .malformedResponse(service: Self.service, endpoint: endpoint, status: 200, detail: problem,
+                                         excerpt: AzureError.excerpt(response.body))
+            }
             do {
                 return try JSONDecoder().decode(CostQueryResponse.self, from: response.body)
             } catch {

@@ -36,6 +36,10 @@ struct BearerJSONCall: Sendable {
         let endpoint = request.endpoint
         switch response.status {
         case 200:
+            if let problem = ContentTypeCheck.problem(response.headers) {
+                throw .malformedResponse(service: service, endpoint: endpoint, status: 200, detail: problem,
+                                         excerpt: quoteSuccessBodies ? AzureError.excerpt(response.body) : "")
+            }
             do {
                 return try JSONDecoder().decode(T.self, from: response.body)
             } catch {

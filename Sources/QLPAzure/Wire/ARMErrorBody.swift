@@ -14,6 +14,7 @@ struct ARMErrorBody: Decodable {
 }
 
 import Foundation
+import QLPHTTP
 
 enum JSONDecoderFactory {
     /// Decimal fields decode exactly from the JSON number's digits.
@@ -23,5 +24,14 @@ enum JSONDecoderFactory {
 extension JSONDecoder {
     func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
         try decode(type, from: Data(bytes))
+    }
+}
+
+/// A 200 that is not JSON (a proxy's or captive portal's HTML page) is named
+/// as such, not as "invalid JSON".
+enum ContentTypeCheck {
+    static func problem(_ headers: QLPHTTP.HTTPHeaders) -> String? {
+        guard let type = headers["Content-Type"]?.lowercased(), !type.contains("json") else { return nil }
+        return "expected JSON, got \(type.split(separator: ";").first.map(String.init) ?? type)"
     }
 }

@@ -33,6 +33,7 @@ final class TerminalLoop: @unchecked Sendable {
 
     private var showHelp = false
     private var view = DashboardView.overview
+    private var scroll = 0
 
     init(store: DashboardStateStore, options: TerminalOptions, format: DisplayFormat, signals: SignalWatcher,
          onAction: @escaping @Sendable (DashboardAction) -> Void) {
@@ -82,8 +83,9 @@ final class TerminalLoop: @unchecked Sendable {
                         case .closeOverlay: showHelp = false
                         case .redraw: terminal.invalidate()
                         case .refresh, .writeWeeklyReport: break
-                        case .show(let chosen): view = chosen
-                        case .nextView: view = view.next
+                        case .show(let chosen): view = chosen; scroll = 0
+                        case .nextView: view = view.next; scroll = 0
+                        case .scroll(let by): scroll = max(0, scroll + by)
                         }
                         onAction(action)
                         dirty = true
@@ -97,7 +99,7 @@ final class TerminalLoop: @unchecked Sendable {
             // changes without a new state version, so idle frames cost nothing.
             if dirty || version != lastVersion || second != lastSecond || terminal.size != lastSize {
                 let context = RenderContext(glyphs: terminal.glyphs, format: format, now: now)
-                terminal.present(DashboardScreen(state: state, view: view, showHelp: showHelp).render(size: terminal.size, context: context))
+                terminal.present(DashboardScreen(state: state, view: view, showHelp: showHelp, scroll: scroll).render(size: terminal.size, context: context))
                 lastVersion = version
                 lastSecond = second
                 lastSize = terminal.size

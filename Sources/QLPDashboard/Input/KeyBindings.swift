@@ -10,6 +10,7 @@ public enum DashboardAction: Sendable, Equatable {
     case writeWeeklyReport
     case show(DashboardView)
     case nextView
+    case scroll(Int)
 }
 
 /// Keys are data: one table drives the key handling, the help bar and the `?`
@@ -30,6 +31,10 @@ public enum KeyBindings {
                    action: .show(view), inHelpBar: false)
     } + [
         KeyBinding(keys: [.tab], label: "Tab", summary: "next view", action: .nextView, inHelpBar: false),
+        KeyBinding(keys: [.down, .character("j")], label: "j/↓", summary: "scroll down", action: .scroll(1), inHelpBar: false),
+        KeyBinding(keys: [.up, .character("k")], label: "k/↑", summary: "scroll up", action: .scroll(-1), inHelpBar: false),
+        KeyBinding(keys: [.pageDown], label: "PgDn", summary: "scroll a page down", action: .scroll(10), inHelpBar: false),
+        KeyBinding(keys: [.pageUp], label: "PgUp", summary: "scroll a page up", action: .scroll(-10), inHelpBar: false),
         KeyBinding(keys: [.character("q")], label: "q", summary: "quit", action: .quit, inHelpBar: true),
         KeyBinding(keys: [.character("?")], label: "?", summary: "help", action: .toggleHelp, inHelpBar: true),
         KeyBinding(keys: [.character("r")], label: "r", summary: "refresh now", action: .refresh, inHelpBar: true),

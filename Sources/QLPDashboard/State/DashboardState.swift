@@ -56,6 +56,8 @@ public struct DashboardState: Sendable {
     public var cost: PanelData<CostPanel>
     /// Azure's own budgets and forecast.
     public var azureBudgets: PanelData<AzureBudgetPanel>
+    /// Azure Monitor metrics.
+    public var monitor: PanelData<MonitorPanel>
     public var notice: Notice?
 
     public init(identity: DashboardIdentity, plan: BudgetPlan, costRefresh: Duration) {
@@ -64,5 +66,6 @@ public struct DashboardState: Sendable {
         // Two missed refreshes make data stale.
         self.cost = PanelData(staleAfter: costRefresh * 2 + .seconds(60))
         self.azureBudgets = PanelData(staleAfter: costRefresh * 2 + .seconds(60))
+        self.monitor = PanelData(staleAfter: .seconds(300))
     }
 }

@@ -10,11 +10,14 @@ public struct DashboardScreen {
     public var state: DashboardState
     public var view: DashboardView
     public var showHelp: Bool
+    /// Rows scrolled in views that scroll.
+    public var scroll: Int
 
-    public init(state: DashboardState, view: DashboardView = .overview, showHelp: Bool = false) {
+    public init(state: DashboardState, view: DashboardView = .overview, showHelp: Bool = false, scroll: Int = 0) {
         self.state = state
         self.view = view
         self.showHelp = showHelp
+        self.scroll = scroll
     }
 
     public func render(size: Size, context: RenderContext) -> Canvas {
@@ -29,6 +32,7 @@ public struct DashboardScreen {
         switch view {
         case .overview: OverviewView(state: state).render(into: &canvas, area: body, context: context)
         case .budget: BudgetView(state: state).render(into: &canvas, area: body, context: context)
+        case .monitor: MonitorView(state: state, scroll: scroll).render(into: &canvas, area: body, context: context)
         }
         helpBar(now: context.now).render(into: &canvas, row: size.height - 1)
         if showHelp {

@@ -2,11 +2,13 @@
 public enum DashboardView: Int, Sendable, CaseIterable {
     case overview = 1
     case budget = 2
+    case monitor = 3
 
     public var title: String {
         switch self {
         case .overview: "Overview"
         case .budget: "Budget"
+        case .monitor: "Monitor"
         }
     }
 

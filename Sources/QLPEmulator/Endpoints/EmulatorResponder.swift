@@ -108,6 +108,10 @@ struct EmulatorResponder: HTTPResponder {
         }
         var response = try await handler()
         response.headers += headers
+        if fault.wrongContentType {
+            return EmulatorReply.text("<!DOCTYPE html><html><head><title>Sign in</title></head><body>Sign in to continue</body></html>",
+                                      status: 200, contentType: "text/html; charset=utf-8", headers: headers)
+        }
         if fault.malformedBody {
             // A body cut off mid-JSON, as a dropped connection or proxy leaves it.
             response.body = Array(response.body.prefix(max(1, response.body.count * 3 / 5)))

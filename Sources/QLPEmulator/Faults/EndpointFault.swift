@@ -9,17 +9,20 @@ public struct EndpointFault: Sendable, Equatable, Codable {
     public var retryAfterSeconds: Int?
     /// Answer 200 with a body cut off mid-JSON.
     public var malformedBody: Bool
+    /// Answer 200 with an HTML page, as a captive portal or a proxy's login page does.
+    public var wrongContentType: Bool
     /// Never answer while the fault is set.
     public var hang: Bool
     /// Apply to this many more requests, then clear itself (nil: until cleared).
     public var remaining: Int?
 
     public init(latencyMilliseconds: Int = 0, status: Int? = nil, retryAfterSeconds: Int? = nil,
-                malformedBody: Bool = false, hang: Bool = false, remaining: Int? = nil) {
+                malformedBody: Bool = false, hang: Bool = false, remaining: Int? = nil, wrongContentType: Bool = false) {
         self.latencyMilliseconds = latencyMilliseconds
         self.status = status
         self.retryAfterSeconds = retryAfterSeconds
         self.malformedBody = malformedBody
+        self.wrongContentType = wrongContentType
         self.hang = hang
         self.remaining = remaining
     }
@@ -30,7 +33,7 @@ public struct EndpointFault: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case latencyMilliseconds = "latency_ms", status, retryAfterSeconds = "retry_after", malformedBody = "malformed"
-        case hang, remaining
+        case hang, remaining, wrongContentType = "wrong_content_type"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -39,6 +42,7 @@ public struct EndpointFault: Sendable, Equatable, Codable {
         status = try c.decodeIfPresent(Int.self, forKey: .status)
         retryAfterSeconds = try c.decodeIfPresent(Int.self, forKey: .retryAfterSeconds)
         malformedBody = try c.decodeIfPresent(Bool.self, forKey: .malformedBody) ?? false
+        wrongContentType = try c.decodeIfPresent(Bool.self, forKey: .wrongContentType) ?? false
         hang = try c.decodeIfPresent(Bool.self, forKey: .hang) ?? false
         remaining = try c.decodeIfPresent(Int.self, forKey: .remaining)
     }

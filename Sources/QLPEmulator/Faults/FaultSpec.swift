@@ -1,5 +1,5 @@
 /// Faults written on a command line: `cost.query=status:500,retry-after:30`,
-/// `token=latency:2000`, `cost.query=malformed`, `cost.query=hang,count:2`.
+/// `token=latency:2000`, `cost.query=malformed`, `cost.query=html`, `cost.query=hang,count:2`.
 public enum FaultSpec {
     public struct ParseError: Error, CustomStringConvertible, Sendable {
         public var description: String
@@ -36,10 +36,11 @@ public enum FaultSpec {
             case "retry-after": fault.retryAfterSeconds = try number()
             case "count": fault.remaining = try number()
             case "malformed": fault.malformedBody = true
+            case "html": fault.wrongContentType = true
             case "hang": fault.hang = true
             default:
                 throw ParseError(description: "fault '\(text)': unknown '\(kv[0])'; use latency:MS, status:CODE, "
-                    + "retry-after:S, count:N, malformed or hang")
+                    + "retry-after:S, count:N, malformed, html or hang")
             }
         }
         return (endpoint, fault)

@@ -64,11 +64,13 @@ struct DemoCommand: AsyncParsableCommand {
 
         let world = try await DemoWorld.start(plan: config.budget, now: Date(), seed: seed, port: emulatorPort, faults: faults,
                                               pageSize: pageSize, timeout: timeout)
+        var azure = world.azure
+        azure.monitor = world.monitorSettings
         var dashboard = config.dashboard
         dashboard.costRefresh = refresh
         dashboard.requestTimeout = timeout
         let launcher = DashboardLauncher(
-            plan: world.plan, azure: world.azure, dashboard: dashboard, isDemo: true, configPath: configPath,
+            plan: world.plan, azure: azure, dashboard: dashboard, isDemo: true, configPath: configPath,
             historyPath: dashboard.stateDirectory + "/demo.sqlite",
             colorsAllowed: DashboardLauncher.colorsAllowed(flag: options.noColor, settings: dashboard, environment: environment),
             throttling: DemoWorld.throttling)

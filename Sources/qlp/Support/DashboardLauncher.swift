@@ -46,11 +46,15 @@ struct DashboardLauncher {
                                     tokenScope: azure.endpoints.managementScope, timeout: dashboard.requestTimeout)
         let budgetPoller = AzureBudgetPoller(budgets: budgets, costs: client, scope: azure.costScope, store: store,
                                              interval: dashboard.costRefresh, wake: WakeSignal())
+        let monitor = MonitorMetricsClient(transport: azureTransport, tokens: tokens, management: azure.endpoints.management,
+                                           timeout: dashboard.requestTimeout)
+        let metricsPoller = MetricsPoller(client: monitor, resources: azure.monitor.resources, store: store,
+                                          interval: azure.monitor.interval, wake: WakeSignal())
         let options = TerminalOptions(colorsAllowed: colorsAllowed, theme: .defaultDark)
         let writer = WeeklyReportWriter(source: CostManagementReportSource(client: client, scope: azure.costScope),
                                         directory: dashboard.stateDirectory + "/reports")
         logger.info("dashboard starting", metadata: ["demo": "\(isDemo)", "subscription": "\(azure.subscriptionID)"])
-        return try await DashboardSession(store: store, costPoller: poller, pollers: [budgetPoller], reportWriter: writer,
+        return try await DashboardSession(store: store, costPoller: poller, pollers: [budgetPoller, metricsPoller], reportWriter: writer,
                                           terminalOptions: options).run()
     }
 

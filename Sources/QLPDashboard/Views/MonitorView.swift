@@ -1,0 +1,123 @@
+import Foundation
+import QLPCanvas
+
+/// Azure Monitor at a glance: each configured resource's metrics with the
+/// latest value and the last three hours as a sparkline.
+public struct MonitorView {
+    public var state: DashboardState
+    /// Rows scrolled past (↑/↓ or j/k).
+    public var scroll: Int
+
+    public init(state: DashboardState, scroll: Int = 0) {
+        self.state = state
+        self.scroll = scroll
+    }
+
+    public func render(into canvas: inout Canvas, area: Rect, context: RenderContext) {
+        let f = context.format
+        let x = area.x + 1
+        let width = area.width - 2
+        var y = area.y
+        let panel = state.monitor
+        canvas.put("AZURE MONITOR", x: x, y: y, role: panel.staleness(now: context.now) == nil ? .title : .stale)
+        var status: String
+        if let problem = panel.problem, panel.value == nil {
+            status = "unavailable: \(problem.summary)"
+        } else if let stale = panel.staleness(now: context.now) {
+            status = "STALE: \(stale)"
+        } else if let at = panel.updatedAt {
+            status = "fetched \(f.age(context.now.timeIntervalSince(at))) ago, last 3 hours in 5-minute points"
+        } else {
+            status = "fetching\(context.glyphs.ellipsis)"
+        }
+        if panel.value == nil, panel.problem == nil, state.identity.isDemo == false, panel.updatedAt == nil, !panel.refreshing {
+            status = "no metrics configured (azure.monitor.resources in the config)"
+        }
+        canvas.put(DisplayWidth.truncate(status, to: width - 15, ellipsis: context.glyphs.ellipsis), x: x + 15, y: y, role: .muted)
+        y += 2
+        guard let value = panel.value else { return }
+
+        let rows = value.rows
+        let resourceW = min(24, max(8, rows.map { DisplayWidth.of($0.resource) }.max() ?? 8))
+        let metricW = min(34, max(6, rows.map { DisplayWidth.of($0.metric) }.max() ?? 6))
+        let latestW = 12
+        let sparkW = max(8, width - resourceW - metricW - latestW - 6)
+        canvas.put("RESOURCE", x: x, y: y, width: resourceW, role: .title)
+        canvas.put("METRIC", x: x + resourceW + 2, y: y, width: metricW, role: .title)
+        canvas.put("LATEST", x: x + resourceW + metricW + 4, y: y, width: latestW, role: .title, alignRight: true)
+        canvas.put("LAST 3 HOURS", x: x + resourceW + metricW + latestW + 6, y: y, role: .title, maxWidth: sparkW)
+        y += 1
+        let failures = value.failedResources
+        let room = area.maxY - y - (failures.isEmpty ? 0 : 1) - 1
+        let first = min(max(0, scroll), max(0, rows.count - room))
+        var previous = ""
+        for row in rows.dropFirst(first).prefix(room) {
+            // The resource name once per group, as a table a person scans.
+            if row.resource != previous {
+                canvas.put(row.resource, x: x, y: y, width: resourceW, ellipsis: context.glyphs.ellipsis)
+                previous = row.resource
+            }
+            canvas.put(row.metric, x: x + resourceW + 2, y: y, width: metricW, role: .muted, ellipsis: context.glyphs.ellipsis)
+            let latestX = x + resourceW + metricW + 4
+            if let failure = row.failure {
+                canvas.put(DisplayWidth.truncate(failure, to: latestW + 2 + sparkW, ellipsis: context.glyphs.ellipsis), x: latestX, y: y,
+                           role: .warning)
+            } else {
+                canvas.put(row.latest.map { MetricUnitFormat.string($0, unit: row.unit) } ?? "no data", x: latestX, y: y, width: latestW,
+                           role: row.latest == nil ? .muted : .normal, alignRight: true)
+                Sparkline(values: row.series).render(into: &canvas, x: latestX + latestW + 2, y: y, width: sparkW, glyphs: context.glyphs)
+            }
+            y += 1
+        }
+        if rows.count > room {
+            let shown = "rows \(first + 1)-\(min(rows.count, first + room)) of \(rows.count) \(context.glyphs.separator) \(context.glyphs.isUnicode ? "↑↓" : "up/down") to scroll"
+            canvas.put(shown, x: x, y: area.maxY - 1 - (failures.isEmpty ? 0 : 1), role: .muted)
+        }
+        if !failures.isEmpty {
+            let text = "failed: " + failures.map { "\($0.name) (\($0.reason))" }.joined(separator: ", ")
+            canvas.put(DisplayWidth.truncate(text, to: width, ellipsis: context.glyphs.ellipsis), x: x, y: area.maxY - 1, role: .critical)
+        }
+    }
+}
+
+/// Metric values in their unit, compactly: "38.2%", "9.6 GB", "312 ms".
+public enum MetricUnitFormat {
+    public static func string(_ value: Double, unit: String) -> String {
+        switch unit.lowercased() {
+        case "percent": return number(value, decimals: 1) + "%"
+        case "bytes": return bytes(value)
+        case "bytespersecond": return bytes(value) + "/s"
+        case "milliseconds": return number(value, decimals: value < 10 ? 1 : 0) + " ms"
+        case "seconds": return value < 10 ? number(value, decimals: 2) + " s" : number(value, decimals: 0) + " s"
+        case "countpersecond": return number(value, decimals: value < 10 ? 1 : 0) + "/s"
+        case "millicores": return number(value, decimals: 0) + " mc"
+        default: return number(value, decimals: value.rounded() == value || abs(value) >= 100 ? 0 : 1)
+        }
+    }
+
+    static func bytes(_ value: Double) -> String {
+        let units = ["B", "kB", "MB", "GB", "TB"]
+        var v = value
+        var i = 0
+        while abs(v) >= 1000, i < units.count - 1 {
+            v /= 1000
+            i += 1
+        }
+        return number(v, decimals: i == 0 || v >= 100 ? 0 : 1) + " " + units[i]
+    }
+
+    /// Fixed decimals with thousands separators, without the locale.
+    static func number(_ value: Double, decimals: Int) -> String {
+        let text = String(format: "%.\(decimals)f", value)
+        let parts = text.split(separator: ".", maxSplits: 1)
+        var whole = String(parts[0])
+        let negative = whole.hasPrefix("-")
+        if negative { whole.removeFirst() }
+        var grouped = ""
+        for (i, digit) in whole.enumerated() {
+            if i > 0, (whole.count - i) % 3 == 0 { grouped.append(",") }
+            grouped.append(digit)
+        }
+        return (negative ? "-" : "") + grouped + (parts.count > 1 ? "." + parts[1] : "")
+    }
+}
