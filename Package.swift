@@ -82,6 +82,10 @@ let package = Package(
         .executableTarget(name: "report-benchmark", dependencies: ["QLPReport", "QLPCore"], path: "Benchmarks/ReportBenchmark",
                           swiftSettings: strictSettings),
 
+        // `swift run -c release azure-poll-benchmark`: a poll cycle of 1,000 metric series and a 10-page cost query.
+        .executableTarget(name: "azure-poll-benchmark", dependencies: ["QLPEmulator", "QLPAzure", "QLPHTTP", "QLPCore"],
+                          path: "Benchmarks/AzurePollBenchmark", swiftSettings: strictSettings),
+
         .testTarget(name: "QLPCoreTests", dependencies: ["QLPCore"], swiftSettings: strictSettings),
         .testTarget(name: "QLPReportTests", dependencies: ["QLPReport", "QLPCore"], exclude: ["Fixtures"],
                     swiftSettings: strictSettings),

@@ -19,6 +19,9 @@ static inline CURLcode qlp_easy_setopt_header_function(CURL *h, curl_write_callb
     return curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, f);
 }
 
+/// CURLAUTH_DIGEST is a cast-and-shift macro, which Swift does not import.
+static inline long qlp_curlauth_digest(void) { return (long)CURLAUTH_DIGEST; }
+
 static inline CURLcode qlp_easy_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode qlp_easy_getinfo_off_t(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode qlp_easy_getinfo_pointer(CURL *h, CURLINFO i, void **v) { return curl_easy_getinfo(h, i, v); }

@@ -1,3 +1,4 @@
+import Foundation
 import QLPCore
 
 /// The seed's `azure_openai`, `ollama` and `mongodb_atlas` sections, in their
@@ -28,10 +29,35 @@ enum ModelSectionsParser {
     }
 
     static func atlas(_ section: ConfigValue, _ r: ConfigReader) -> MongoDBAtlasSettings? {
-        guard let map = r.mapping(section, allowed: ["connection_string", "databases", "collections"]) else { return nil }
+        guard let map = r.mapping(section, allowed: ["connection_string", "databases", "collections", "admin_api"]) else { return nil }
         let connection = r.optional(map, "connection_string").flatMap(r.secret).flatMap { $0.isEmpty ? nil : $0 }
         let databases = r.optional(map, "databases").flatMap(r.stringMap) ?? [:]
         let collections = r.optional(map, "collections").flatMap(r.stringMap) ?? [:]
-        return MongoDBAtlasSettings(connectionString: connection, databases: databases, collections: collections)
+        let adminAPI = r.optional(map, "admin_api").flatMap { atlasAdminAPI($0, r) }
+        return MongoDBAtlasSettings(connectionString: connection, databases: databases, collections: collections,
+                                    adminAPI: adminAPI)
+    }
+
+    /// `admin_api`: org_id, public_key and private_key are all required once
+    /// the mapping is present. If all three come out empty (`${VAR:-}` with
+    /// nothing set) the key is simply not configured; if only some do, the
+    /// empty ones are errors.
+    static func atlasAdminAPI(_ section: ConfigValue, _ r: ConfigReader) -> AtlasAdminAPISettings? {
+        guard let map = r.mapping(section, allowed: ["org_id", "public_key", "private_key", "base_url"]) else { return nil }
+        let orgValue = r.required(map, "org_id")
+        let publicValue = r.required(map, "public_key")
+        let privateValue = r.required(map, "private_key")
+        let org = orgValue.flatMap { r.string($0) }.map { $0.trimmingCharacters(in: .whitespaces) }
+        let publicKey = publicValue.flatMap { r.string($0) }.map { $0.trimmingCharacters(in: .whitespaces) }
+        let privateKey = privateValue.flatMap(r.secret)
+        let base = r.optional(map, "base_url").flatMap { AzureSectionParser.url($0, r) } ?? AtlasAdminAPISettings.defaultBaseURL
+        guard let orgValue, let publicValue, let privateValue, let org, let publicKey, let privateKey else { return nil }
+        let empty = [(orgValue, org.isEmpty), (publicValue, publicKey.isEmpty), (privateValue, privateKey.isEmpty)]
+        if empty.allSatisfy(\.1) { return nil }
+        for (value, isEmpty) in empty where isEmpty {
+            r.fail(value, "must not be empty when the other admin_api keys are set")
+        }
+        guard empty.allSatisfy({ !$0.1 }) else { return nil }
+        return AtlasAdminAPISettings(orgID: org, publicKey: publicKey, privateKey: privateKey, baseURL: base)
     }
 }

@@ -75,6 +75,8 @@ public final class AzureEmulator: Sendable {
         }
         let base = host.contains(":") ? "http://[\(host)]:\(port)" : "http://\(host):\(port)"
         state.baseURL = base
+        state.port = port
+        ConnectionRegistry.register(port: port, statistics: statistics)
         logger.info("emulator listening", metadata: ["url": "\(base)"])
         return base
     }
@@ -91,5 +93,6 @@ public final class AzureEmulator: Sendable {
         }
         await group?.triggerGracefulShutdown()
         await task?.value
+        ConnectionRegistry.unregister(port: state.port)
     }
 }

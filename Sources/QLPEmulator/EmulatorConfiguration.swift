@@ -26,6 +26,14 @@ public struct EmulatorConfiguration: Sendable {
     /// The client ID of the machine's user-assigned managed identity; IMDS
     /// requests naming another client_id are refused.
     public var managedIdentityClientID: String = EmulatorConfiguration.demoManagedIdentityClientID
+    /// The MongoDB Atlas organisation whose invoices the emulated Admin API serves.
+    public var atlasOrgID: String = EmulatorConfiguration.demoAtlasOrgID
+    /// The Atlas API key the emulator accepts (HTTP Digest: public key as user, private key as password).
+    public var atlasPublicKey: String = EmulatorConfiguration.demoAtlasPublicKey
+    public var atlasPrivateKey: String = EmulatorConfiguration.demoAtlasPrivateKey
+    /// The USD credit Atlas applies to closed invoices until it is used up, in
+    /// cents: $633.00, about £500 at 0.79 GBP per USD.
+    public var atlasCreditCents: Int = 63_300
 
     public init(tenantID: String = EmulatorConfiguration.demoTenantID,
                 clientID: String = EmulatorConfiguration.demoClientID,
@@ -53,4 +61,10 @@ public struct EmulatorConfiguration: Sendable {
     public static let demoAppInsightsAppID = "5b6c7d8e-0000-4000-8000-00000000a11a"
     public static let demoLogAnalyticsWorkspaceID = "6c7d8e9f-0000-4000-8000-00000000109a"
     public static let demoManagedIdentityClientID = "7d8e9fa0-0000-4000-8000-0000000000f1"
+    /// Demo only, not secrets: an Atlas organisation and API key that exist only in
+    /// the emulator. The private key is the one the emulated vault hands out as
+    /// mongodb-atlas-private-key.
+    public static let demoAtlasOrgID = "6530f0a1e0b2c3d4e5f60718"
+    public static let demoAtlasPublicKey = "qlpdemok"
+    public static let demoAtlasPrivateKey = "emu-atlas-key-93b2d1c7"
 }

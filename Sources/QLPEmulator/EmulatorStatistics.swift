@@ -11,6 +11,9 @@ public final class EmulatorStatistics: Sendable {
         var maxInFlight = 0
         var log: [(endpoint: EmulatedEndpoint, at: Date)] = []
         var statuses: [EmulatedEndpoint: [Int: Int]] = [:]
+        var openConnections: Set<ObjectIdentifier> = []
+        var maxConnections = 0
+        var connectionsOpened = 0
     }
 
     /// The request log keeps the most recent requests, enough for tests that
@@ -52,8 +55,34 @@ public final class EmulatorStatistics: Sendable {
         counts.withLock { $0.log.filter { $0.endpoint == endpoint }.map(\.at) }
     }
 
+    /// Records a connection the first time a request arrives on it.
+    /// - Returns: true when it is new.
+    func connectionSeen(_ id: ObjectIdentifier) -> Bool {
+        counts.withLock {
+            guard $0.openConnections.insert(id).inserted else { return false }
+            $0.connectionsOpened += 1
+            $0.maxConnections = max($0.maxConnections, $0.openConnections.count)
+            return true
+        }
+    }
+
+    func connectionClosed(_ id: ObjectIdentifier) { _ = counts.withLock { $0.openConnections.remove(id) } }
+
+    /// The most client connections open at once.
+    public var maxConcurrentConnections: Int { counts.withLock { $0.maxConnections } }
+    /// Connections clients opened in all.
+    public var connectionsOpened: Int { counts.withLock { $0.connectionsOpened } }
+
     public func requests(to endpoint: EmulatedEndpoint) -> Int { counts.withLock { $0.perEndpoint[endpoint] ?? 0 } }
     public var maxConcurrentRequests: Int { counts.withLock { $0.maxInFlight } }
 
-    public func reset() { counts.withLock { $0 = Counts() } }
+    /// Clears the counts; connections still open stay counted as open.
+    public func reset() {
+        counts.withLock { current in
+            let open = current.openConnections
+            current = Counts()
+            current.openConnections = open
+            current.maxConnections = open.count
+        }
+    }
 }

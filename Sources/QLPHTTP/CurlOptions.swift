@@ -28,6 +28,7 @@ enum CurlOptions {
         options.pointer(CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(easy.errorBuffer))
         setCallbacks(&options, context: context)
         setMethodAndBody(&options, request)
+        if let authentication = request.authentication { setAuthentication(&options, authentication) }
 
         transfer.headerList = headerList(for: request)
         if transfer.headerList == nil { return CURLE_OUT_OF_MEMORY }
@@ -69,6 +70,24 @@ enum CurlOptions {
             // POSTFIELDS makes libcurl send a body; CUSTOMREQUEST renames the method.
             options.string(CURLOPT_CUSTOMREQUEST, request.method.rawValue)
             setBody(&options, request.body)
+        }
+    }
+
+    /// User and password go in separately (not CURLOPT_USERPWD's "user:password",
+    /// which would split at the first colon). libcurl copies both strings, and
+    /// `curl_easy_reset` forgets them before the handle is reused. A NUL would
+    /// silently cut a C string short, so it fails the request instead; the
+    /// error says nothing about the values.
+    private static func setAuthentication(_ options: inout OptionWriter, _ authentication: HTTPAuthentication) {
+        switch authentication {
+        case .digest(let user, let password):
+            guard !user.utf8.contains(0), !password.utf8.contains(0) else {
+                options.record(CURLE_BAD_FUNCTION_ARGUMENT)
+                return
+            }
+            options.long(CURLOPT_HTTPAUTH, qlp_curlauth_digest())
+            options.string(CURLOPT_USERNAME, user)
+            options.string(CURLOPT_PASSWORD, password)
         }
     }
 

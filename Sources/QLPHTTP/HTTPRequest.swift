@@ -17,6 +17,9 @@ public struct HTTPRequest: Sendable {
     public var maxResponseBytes: Int
     /// Whether 3xx redirects are followed (at most 10, http and https only). Off by default.
     public var followRedirects: Bool = false
+    /// Credentials libcurl answers the server's authentication challenge with;
+    /// nil sends none. Never printed (see ``HTTPAuthentication``).
+    public var authentication: HTTPAuthentication? = nil
 
     /// A request; every limit has a default suited to a control-plane API call.
     public init(
@@ -43,8 +46,41 @@ public struct HTTPRequest: Sendable {
 }
 
 extension HTTPRequest: CustomStringConvertible {
-    /// Leaves out the query, header values and body, which may carry secrets.
+    /// Leaves out the query, header values, body and credentials, which may carry secrets.
     public var description: String {
-        "\(method.rawValue) \(endpoint) (\(headers.count) headers, \(body.count) body bytes)"
+        "\(method.rawValue) \(endpoint) (\(headers.count) headers, \(body.count) body bytes"
+            + (authentication.map { ", \($0.scheme) auth" } ?? "") + ")"
     }
+}
+
+/// How libcurl authenticates a request when the server challenges it.
+///
+/// HTTP Digest (RFC 7616) is what the MongoDB Atlas Admin API uses: the
+/// first request goes out without credentials, the server answers 401 with
+/// a nonce, and libcurl repeats the request with a hash of the password, so
+/// the password itself never crosses the wire. User and password are passed
+/// to libcurl separately (CURLOPT_USERNAME / CURLOPT_PASSWORD), so either
+/// may contain a colon.
+///
+/// Every textual form (description, debugDescription, interpolation, `dump`)
+/// leaves the password out.
+public enum HTTPAuthentication: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// HTTP Digest, as libcurl's CURLAUTH_DIGEST (MD5 or SHA-256, qop=auth).
+    case digest(user: String, password: String)
+
+    /// The scheme's name, for descriptions: "digest".
+    public var scheme: String {
+        switch self {
+        case .digest: "digest"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .digest(let user, _): "digest(user: \(user), password: <redacted>)"
+        }
+    }
+
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: []) }
 }

@@ -93,11 +93,10 @@ public struct MonitorMetricsClient: Sendable {
     public func batch(endpoint: String, subscriptionID: String, resourceIDs: [String], namespace: String, names: [String],
                       aggregation: [String] = [], interval: String = "PT1H", start: Date, end: Date, filter: String? = nil,
                       top: Int? = nil, apiVersion: String = "2024-02-01") async throws(AzureError) -> MetricBatchResponse {
-        let call = BearerJSONCall(transport: transport, tokens: tokens, scope: Self.batchScope, service: Self.batchService,
-                                  timeout: timeout)
         let url = "\(BearerJSONCall.trimmed(endpoint))/subscriptions/\(FormEncoding.escape(subscriptionID))/metrics:getBatch"
-        var order: [String] = []
-        var byResource: [String: MetricBatchResult] = [:]
+        // Every (resources x names) chunk is its own call; they run together,
+        // and the transport keeps them within the per-host limit.
+        var calls: [(resources: [String], body: [UInt8], url: String)] = []
         for resources in Self.chunks(resourceIDs, of: Self.maxResourcesPerBatch) {
             for chunk in Self.chunks(names, of: Self.maxNamesPerCall) {
                 let query = BearerJSONCall.query([
@@ -109,16 +108,41 @@ public struct MonitorMetricsClient: Sendable {
                 ])
                 let body = Array(#"{"resourceids":["#.utf8) + Array(resources.map { Self.jsonString($0) }.joined(separator: ",").utf8)
                     + Array("]}".utf8)
-                let part = try await call.post(MetricBatchResponse.self, url: "\(url)?\(query)", json: body)
-                for (i, entry) in part.values.enumerated() {
-                    let key = (entry.resourceid ?? (i < resources.count ? resources[i] : "#\(order.count)")).lowercased()
-                    if var existing = byResource[key] {
-                        existing.value += entry.value
-                        byResource[key] = existing
-                    } else {
-                        byResource[key] = entry
-                        order.append(key)
+                calls.append((resources, body, "\(url)?\(query)"))
+            }
+        }
+        let parts: [(Int, Result<MetricBatchResponse, AzureError>)] = await withTaskGroup(
+            of: (Int, Result<MetricBatchResponse, AzureError>).self) { group in
+            for (index, call) in calls.enumerated() {
+                group.addTask { [call] in
+                    do {
+                        return (index, .success(try await BearerJSONCall(transport: transport, tokens: tokens, scope: Self.batchScope,
+                                                                         service: Self.batchService, timeout: timeout)
+                            .post(MetricBatchResponse.self, url: call.url, json: call.body)))
+                    } catch let error as AzureError {
+                        return (index, .failure(error))
+                    } catch {
+                        return (index, .failure(.paging(service: Self.batchService, detail: "\(error)")))
                     }
+                }
+            }
+            var all: [(Int, Result<MetricBatchResponse, AzureError>)] = []
+            for await part in group { all.append(part) }
+            return all.sorted { $0.0 < $1.0 }
+        }
+        var order: [String] = []
+        var byResource: [String: MetricBatchResult] = [:]
+        for (index, result) in parts {
+            let part = try result.get()
+            let resources = calls[index].resources
+            for (i, entry) in part.values.enumerated() {
+                let key = (entry.resourceid ?? (i < resources.count ? resources[i] : "#\(order.count)")).lowercased()
+                if var existing = byResource[key] {
+                    existing.value += entry.value
+                    byResource[key] = existing
+                } else {
+                    byResource[key] = entry
+                    order.append(key)
                 }
             }
         }

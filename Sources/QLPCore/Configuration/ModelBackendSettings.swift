@@ -32,16 +32,47 @@ public struct OllamaSettings: Sendable, Equatable {
     }
 }
 
-/// The seed's `mongodb_atlas` section.
+/// The seed's `mongodb_atlas` section, plus the Admin API key qlp reads
+/// Atlas billing with.
 public struct MongoDBAtlasSettings: Sendable, Equatable {
     /// Optional: qlp reads Atlas billing, not the database.
     public var connectionString: Secret?
     public var databases: [String: String]
     public var collections: [String: String]
+    /// `admin_api`: nil when absent, or when its values are all empty (the
+    /// example's `${ATLAS_PUBLIC_KEY:-}` with nothing set), meaning Atlas
+    /// billing is not read.
+    public var adminAPI: AtlasAdminAPISettings?
 
-    public init(connectionString: Secret?, databases: [String: String], collections: [String: String]) {
+    public init(connectionString: Secret?, databases: [String: String], collections: [String: String],
+                adminAPI: AtlasAdminAPISettings? = nil) {
         self.connectionString = connectionString
         self.databases = databases
         self.collections = collections
+        self.adminAPI = adminAPI
+    }
+}
+
+/// `mongodb_atlas.admin_api`: an Atlas organisation API key (HTTP Digest)
+/// with the Organization Billing Viewer role, for the invoices endpoints.
+public struct AtlasAdminAPISettings: Sendable, Equatable {
+    /// The organisation's 24-hex-digit ID.
+    public var orgID: String
+    /// The key's public part (the digest user name).
+    public var publicKey: String
+    /// The key's private part (the digest password), normally "${ATLAS_PRIVATE_KEY}".
+    public var privateKey: Secret
+    /// Without a trailing slash; https://cloud.mongodb.com unless set.
+    public var baseURL: String
+
+    public static let defaultBaseURL = "https://cloud.mongodb.com"
+
+    public init(orgID: String, publicKey: String, privateKey: Secret, baseURL: String = AtlasAdminAPISettings.defaultBaseURL) {
+        self.orgID = orgID
+        self.publicKey = publicKey
+        self.privateKey = privateKey
+        var base = baseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        self.baseURL = base
     }
 }

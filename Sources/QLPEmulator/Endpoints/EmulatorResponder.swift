@@ -6,7 +6,7 @@ import Synchronization
 /// Routes every request to its emulated endpoint, applying that endpoint's
 /// faults first. Paths are matched case-insensitively, as Azure does.
 struct EmulatorResponder: HTTPResponder {
-    typealias Context = BasicRequestContext
+    typealias Context = EmulatorRequestContext
 
     let configuration: EmulatorConfiguration
     let faults: FaultBoard
@@ -15,7 +15,7 @@ struct EmulatorResponder: HTTPResponder {
     let statistics: EmulatorStatistics
     let logger: Logger
 
-    func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
+    func respond(to request: Request, context: EmulatorRequestContext) async throws -> Response {
         statistics.begin()
         defer { statistics.end() }
         return try await reply(to: request).response
@@ -122,10 +122,14 @@ struct EmulatorResponder: HTTPResponder {
 
 /// Mutable facts about a running emulator that its handlers read.
 final class EmulatorState: Sendable {
-    private let values = Mutex<(baseURL: String, stopping: Bool)>(("", false))
+    private let values = Mutex<(baseURL: String, stopping: Bool, port: Int)>(("", false, 0))
     var baseURL: String {
         get { values.withLock { $0.baseURL } }
         set { values.withLock { $0.baseURL = newValue } }
+    }
+    var port: Int {
+        get { values.withLock { $0.port } }
+        set { values.withLock { $0.port = newValue } }
     }
     var isStopping: Bool {
         get { values.withLock { $0.stopping } }

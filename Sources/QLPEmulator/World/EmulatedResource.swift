@@ -353,7 +353,7 @@ extension EmulatedResource {
 
     /// Container Instances groups: the platform's workers, the sandboxes that
     /// run generated projects, and the builder (one namespace, for batch calls).
-    static func containerGroup(_ name: String, scale: Double) -> EmulatedResource {
+    public static func containerGroup(_ name: String, scale: Double) -> EmulatedResource {
         EmulatedResource(
             type: "Microsoft.ContainerInstance/containerGroups", name: name, costService: "Container Instances",
             metrics: [

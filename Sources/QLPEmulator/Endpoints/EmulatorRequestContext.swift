@@ -1,0 +1,32 @@
+import Hummingbird
+import NIOCore
+import Synchronization
+
+/// The request context: Hummingbird's basics plus the connection it came on,
+/// so the emulator can count connections (not just requests) per emulator.
+struct EmulatorRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        ConnectionRegistry.observe(source.channel)
+    }
+}
+
+/// Maps each running emulator's port to its statistics, so a request context
+/// (created by Hummingbird, with no reference to the emulator) can report the
+/// connection it belongs to.
+enum ConnectionRegistry {
+    private static let byPort = Mutex<[Int: EmulatorStatistics]>([:])
+
+    static func register(port: Int, statistics: EmulatorStatistics) { byPort.withLock { $0[port] = statistics } }
+    static func unregister(port: Int) { _ = byPort.withLock { $0.removeValue(forKey: port) } }
+
+    static func observe(_ channel: any Channel) {
+        guard let port = channel.localAddress?.port, let statistics = byPort.withLock({ $0[port] }) else { return }
+        let id = ObjectIdentifier(channel)
+        if statistics.connectionSeen(id) {
+            channel.closeFuture.whenComplete { _ in statistics.connectionClosed(id) }
+        }
+    }
+}
