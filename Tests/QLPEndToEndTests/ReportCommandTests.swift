@@ -79,4 +79,19 @@ import Testing
             }
         }
     }
+
+    @Test func theDemoReportReadsAtlasAndFollowsTheSchema() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let result = try run(["report", "--demo", "--config", try config(in: scratch), "--format", "json"], in: scratch)
+        #expect(result.status == 0, "\(result.error)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+        let atlas = try #require(object["atlas"] as? [String: Any])
+        #expect(atlas["status"] as? String == "read")
+        #expect(((atlas["used"] as? NSNumber)?.doubleValue ?? 0) > 0)
+        #expect((atlas["usd_rate"] as? NSNumber)?.decimalValue == Decimal(string: "0.79"))
+        let monthly = try #require(object["monthly"] as? [String: Any])
+        // The demo's week has ended, its month has not: Azure's forecast is read.
+        #expect(monthly["projection_azure"] is NSNumber || (monthly["projection_azure_note"] as? String)?.contains("ended") == true)
+    }
 }

@@ -61,7 +61,8 @@ public struct DashboardSession: Sendable {
         store.update { $0.notice = Notice(text: "writing this week's report…", at: Date()) }
         Task {
             do {
-                let path = try await writer.write(plan: store.state.plan)
+                let state = store.state
+                let path = try await writer.write(plan: state.plan, atlas: state.atlas.value)
                 logger.info("weekly report written", metadata: ["path": "\(path)"])
                 store.update { $0.notice = Notice(text: "report: \(path)", at: Date()) }
             } catch {

@@ -16,12 +16,15 @@ public struct WeeklyReportWriter: Sendable {
     }
 
     /// - Returns: the file written.
-    public func write(plan: BudgetPlan) async throws -> String {
+    /// - Parameter atlas: the dashboard's Atlas position, when it has one.
+    public func write(plan: BudgetPlan, atlas: AtlasCreditUse? = nil) async throws -> String {
         let now = clock()
         let today = CivilDate(now, in: TimeZone(identifier: plan.billingTimeZone) ?? TimeZone(identifier: "UTC")!)
         let week = ReportPeriod.week(ISOWeek(containing: today))
         let builder = FinanceReportBuilder(plan: plan, period: week, today: today, generatedAt: now)
-        let report = try builder.build(try await source.input(plan: plan, builder: builder))
+        var input = try await source.input(plan: plan, builder: builder)
+        input.atlas = atlas
+        let report = try builder.build(input)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let path = "\(directory)/qlp-report-\(week.identifier).md"
         try ReportRenderer.render(report, as: .markdown).write(toFile: path, atomically: true, encoding: .utf8)

@@ -58,6 +58,9 @@ public struct DashboardState: Sendable {
     public var azureBudgets: PanelData<AzureBudgetPanel>
     /// Azure Monitor metrics.
     public var monitor: PanelData<MonitorPanel>
+    /// MongoDB Atlas credits (only when the Atlas Admin API is configured).
+    public var atlas: PanelData<AtlasCreditUse>
+    public var atlasConfigured: Bool
     public var notice: Notice?
 
     public init(identity: DashboardIdentity, plan: BudgetPlan, costRefresh: Duration) {
@@ -67,5 +70,7 @@ public struct DashboardState: Sendable {
         self.cost = PanelData(staleAfter: costRefresh * 2 + .seconds(60))
         self.azureBudgets = PanelData(staleAfter: costRefresh * 2 + .seconds(60))
         self.monitor = PanelData(staleAfter: .seconds(300))
+        self.atlas = PanelData(staleAfter: costRefresh * 2 + .seconds(60))
+        self.atlasConfigured = false
     }
 }

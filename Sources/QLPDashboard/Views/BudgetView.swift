@@ -84,6 +84,8 @@ public struct BudgetView {
         }
         y += 2
 
+        y = renderAtlas(into: &canvas, x: x, y: y, width: width, context: context)
+
         // Every budget set in Azure, with its alerts.
         canvas.put("AZURE BUDGETS", x: x, y: y, role: .title)
         canvas.put(DisplayWidth.truncate(azureStatus(context), to: width - 15), x: x + 15, y: y, role: .muted)
@@ -120,6 +122,37 @@ public struct BudgetView {
         }
         canvas.put("F: forecasted alert. Azure evaluates budgets daily, so it can lag qlp.",
                    x: x, y: min(y + 1, area.maxY - 1), role: .muted, maxWidth: width)
+    }
+
+    /// One line for the MongoDB Atlas credits, with the rate they were converted at.
+    private func renderAtlas(into canvas: inout Canvas, x: Int, y: Int, width: Int, context: RenderContext) -> Int {
+        guard state.atlasConfigured || state.plan.atlasCredits != nil else { return y }
+        let f = context.format
+        canvas.put("ATLAS CREDITS", x: x, y: y, role: .title)
+        let detailX = x + 15
+        let room = width - 15
+        if !state.atlasConfigured {
+            canvas.put(DisplayWidth.truncate("not read: set mongodb_atlas.admin_api in the config", to: room), x: detailX, y: y, role: .muted)
+            return y + 2
+        }
+        guard let use = state.atlas.value else {
+            let text = state.atlas.problem.map { "unavailable: \($0.summary)" } ?? "fetching\(context.glyphs.ellipsis)"
+            canvas.put(DisplayWidth.truncate(text, to: room, ellipsis: context.glyphs.ellipsis), x: detailX, y: y,
+                       role: state.atlas.problem == nil ? .muted : .critical)
+            return y + 2
+        }
+        var text = "\(f.money(use.used, use.currency)) of \(f.money(use.grant.amount, use.currency)) (\(PercentFormat.string(use.fractionUsed)))"
+        switch use.exhaustion {
+        case .exhausted(let day): text += " \(context.glyphs.separator) used up \(f.shortDate(day))"
+        case .projected(let day, let before): text += " \(context.glyphs.separator) " + (before ? "runs out \(f.date(day))" : "lasts")
+        default: break
+        }
+        let role: StyleRole = use.fractionUsed >= 1 ? .critical : (use.fractionUsed >= Decimal(string: "0.8")! ? .warning : .normal)
+        canvas.put(DisplayWidth.truncate(text, to: room, ellipsis: context.glyphs.ellipsis), x: detailX, y: y, role: role)
+        let stale = state.atlas.staleness(now: context.now).map { "STALE: \($0) \(context.glyphs.separator) " } ?? ""
+        canvas.put(DisplayWidth.truncate("\(stale)US$\(use.usedUSD.rounded(scale: 2)) at \(use.rate)", to: room, ellipsis: context.glyphs.ellipsis),
+                   x: detailX, y: y + 1, role: stale.isEmpty ? .muted : .stale)
+        return y + 3
     }
 
     /// Where Azure's side stands: age, or why it is missing.

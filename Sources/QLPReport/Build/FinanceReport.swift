@@ -51,9 +51,12 @@ public struct CreditLine: Sendable, Equatable {
     public var exhaustion: CreditExhaustion
 }
 
-/// MongoDB Atlas credits: not read yet, and the report says so.
+/// MongoDB Atlas credits: read from the Atlas Admin API when it is
+/// configured; otherwise the report says why there is no figure.
 public struct AtlasStatus: Sendable, Equatable {
     public var allocation: Decimal?
+    /// The position, when Atlas's invoices were read.
+    public var use: AtlasCreditUse?
     public var note: String
 }
 

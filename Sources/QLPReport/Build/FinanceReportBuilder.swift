@@ -61,8 +61,9 @@ public struct FinanceReportBuilder: Sendable {
             period: period, previousPeriod: previous, generatedAt: generatedAt, asOf: asOf, currency: plan.currency,
             source: input.source, basis: input.basis, creditPeriod: plan.creditPeriod, credits: credits, creditTotal: total,
             unmapped: overview.unmapped.spent, unmappedServices: overview.unmapped.services.map(\.name),
-            atlas: AtlasStatus(allocation: plan.atlasCredits?.amount,
-                               note: "not read yet: qlp does not fetch MongoDB Atlas invoices (issue 3), so no usage is shown"),
+            atlas: AtlasStatus(allocation: plan.atlasCredits?.amount, use: input.atlas,
+                               note: input.atlas.map { "from the Atlas Admin API; converted at \($0.rate)" }
+                                   ?? input.atlasNote ?? "not read: set mongodb_atlas.admin_api in the config"),
             monthly: monthly, services: services, resourceGroups: groups, tags: tags, tagKey: plan.reportTag,
             anomalies: anomalies, alertsFired: alertsFired(monthly, daily: daily),
             modelSpend: modelSpend(data),

@@ -18,6 +18,10 @@ public struct ReportInput: Sendable {
     public var azureForecast: Decimal?
     /// Why there is no Azure forecast, when there is none.
     public var forecastNote: String?
+    /// MongoDB Atlas credit use, when the Atlas Admin API was read.
+    public var atlas: AtlasCreditUse?
+    /// Why there is no Atlas figure, when there is none.
+    public var atlasNote: String?
 
     public init(records: [CostRecord], source: String, basis: CostBasis, rowsRead: Int, skipped: [String] = [],
                 tagSpend: [String: DailySpend]? = nil, azureForecast: Decimal? = nil, forecastNote: String? = nil) {

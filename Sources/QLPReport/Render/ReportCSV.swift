@@ -35,6 +35,13 @@ enum ReportCSV {
             }
         }
         money("credits", "Unmapped", "used", r.unmapped)
+        if let use = r.atlas.use {
+            money("credits", "MongoDB Atlas", "allocation", use.grant.amount)
+            money("credits", "MongoDB Atlas", "used", use.used)
+            money("credits", "MongoDB Atlas", "remaining", use.remaining)
+            text("credits", "MongoDB Atlas", "used_usd", plain(use.usedUSD), "USD")
+            text("credits", "MongoDB Atlas", "usd_rate", NSDecimalNumber(decimal: use.rate.perUSD).stringValue, "\(r.currency.code) per USD")
+        }
         money("monthly", r.monthly.month.iso8601.prefix(7).description, "amount", r.monthly.amount)
         money("monthly", r.monthly.month.iso8601.prefix(7).description, "spent_to_date", r.monthly.spentToDate)
         for c in r.monthly.crossings {

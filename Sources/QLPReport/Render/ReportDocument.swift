@@ -47,7 +47,18 @@ struct ReportDocument {
         let burnDays = r.creditTotal.burnDays
         after.append("Burn/day is the average of the last \(burnDays) complete day\(burnDays == 1 ? "" : "s"); "
             + "Needed/day is what could be spent each day to \(t.date(r.creditPeriod.last)) and still last.")
-        after.append("MongoDB Atlas" + (r.atlas.allocation.map { " (\(t.amount($0)))" } ?? "") + ": \(r.atlas.note).")
+        if let use = r.atlas.use {
+            var line = "MongoDB Atlas (\(t.amount(use.grant.amount))), as of \(t.date(use.asOf)): used \(t.amount(use.used)) (\(t.percent(use.fractionUsed)), "
+                + "US$\(use.usedUSD.rounded(scale: 2)) at \(use.rate)), remaining \(t.amount(use.remaining))"
+            switch use.exhaustion {
+            case .exhausted(let day): line += ", used up on \(t.date(day))"
+            case .projected(let day, let before): line += before ? ", runs out \(t.date(day))" : ", lasts past its expiry"
+            default: break
+            }
+            after.append(line + ".")
+        } else {
+            after.append("MongoDB Atlas" + (r.atlas.allocation.map { " (\(t.amount($0)))" } ?? "") + ": \(r.atlas.note).")
+        }
         return Section(title: "Credits: \(t.amount(r.creditTotal.allocation)), \(t.date(r.creditPeriod.first)) to \(t.date(r.creditPeriod.last))",
                        table: table, after: after)
     }

@@ -27,7 +27,7 @@ enum ReportJSON {
                 ("buckets", .array(r.credits.map(credit))),
                 ("unmapped", .object([("amount", money(r.unmapped)), ("services", .array(r.unmappedServices.map { .string($0) }))])),
             ])),
-            ("atlas", .object([("allocation", money(r.atlas.allocation)), ("status", .string("not_read")), ("note", .string(r.atlas.note))])),
+            ("atlas", atlas(r.atlas)),
             ("monthly", monthly(r.monthly)),
             ("by_service", comparison(r.services)),
             ("by_resource_group", r.resourceGroups.map(comparison) ?? .null),
@@ -46,6 +46,23 @@ enum ReportJSON {
             ])),
             ("data_quality", quality(r.quality)),
         ])
+    }
+
+    static func atlas(_ a: AtlasStatus) -> JSONText {
+        guard let use = a.use else {
+            return .object([("allocation", money(a.allocation)), ("status", .string("not_read")), ("note", .string(a.note)),
+                            ("used", .null), ("used_usd", .null), ("remaining", .null), ("usd_rate", .null), ("runs_out", .null)])
+        }
+        var runsOut: JSONText = .null
+        switch use.exhaustion {
+        case .exhausted(let d): runsOut = .object([("status", .string("exhausted")), ("day", day(d))])
+        case .projected(let d, let before): runsOut = .object([("status", .string(before ? "before_expiry" : "after_expiry")), ("day", day(d))])
+        case .notAtCurrentRate: runsOut = .object([("status", .string("no_spend")), ("day", .null)])
+        case .unknown: runsOut = .object([("status", .string("unknown")), ("day", .null)])
+        }
+        return .object([("allocation", money(a.allocation)), ("status", .string("read")), ("note", .string(a.note)),
+                        ("used", money(use.used)), ("used_usd", money(use.usedUSD)), ("remaining", money(use.remaining)),
+                        ("usd_rate", .number(use.rate.perUSD)), ("runs_out", runsOut)])
     }
 
     static func period(_ p: ReportPeriod) -> JSONText {

@@ -44,7 +44,8 @@ struct DashCommand: AsyncParsableCommand {
         let launcher = DashboardLauncher(
             plan: config.budget, azure: azure, dashboard: config.dashboard, isDemo: false, configPath: location.path,
             historyPath: config.dashboard.stateDirectory + "/qlp.sqlite",
-            colorsAllowed: DashboardLauncher.colorsAllowed(flag: options.noColor, settings: config.dashboard, environment: environment))
+            colorsAllowed: DashboardLauncher.colorsAllowed(flag: options.noColor, settings: config.dashboard, environment: environment),
+            atlas: config.mongodbAtlas?.adminAPI)
         let exit: DashboardExit
         do {
             exit = try await launcher.run(credential: credential, transport: transport)

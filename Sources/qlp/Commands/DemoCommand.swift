@@ -73,7 +73,7 @@ struct DemoCommand: AsyncParsableCommand {
             plan: world.plan, azure: azure, dashboard: dashboard, isDemo: true, configPath: configPath,
             historyPath: dashboard.stateDirectory + "/demo.sqlite",
             colorsAllowed: DashboardLauncher.colorsAllowed(flag: options.noColor, settings: dashboard, environment: environment),
-            throttling: DemoWorld.throttling)
+            throttling: DemoWorld.throttling, atlas: world.atlasSettings)
         let result: Result<DashboardExit, any Error>
         do {
             result = .success(try await launcher.run(credential: world.credential, transport: world.transport))

@@ -47,9 +47,11 @@ struct DoctorCommand: AsyncParsableCommand {
             let world = try await DemoWorld.start(plan: configuration.budget, now: Date())
             var settings = world.azure
             settings.monitor = world.monitorSettings
-            checks = await Doctor(configuration: configuration, configPath: location.path, azure: settings, environment: environment,
+            var demoConfiguration = configuration
+            demoConfiguration.budget = world.plan
+            checks = await Doctor(configuration: demoConfiguration, configPath: location.path, azure: settings, environment: environment,
                                   transport: ThrottlingTransport(wrapping: world.transport, policy: DemoWorld.throttling),
-                                  credentialOverride: world.credential).run()
+                                  credentialOverride: world.credential, atlasSettings: world.atlasSettings).run()
             await world.stop()
         } else {
             guard let azure = configuration.azure else { throw CommandFailure.exit("the config has no azure section") }

@@ -95,8 +95,10 @@ struct ReportCommand: AsyncParsableCommand {
                 } catch {
                     result = .failure(error)
                 }
-                await emulated.stop()
                 var input = try result.get()
+                (input.atlas, input.atlasNote) = await AtlasReportSource.read(emulated.atlasSettings, plan: plan, today: today,
+                                                                              transport: emulated.transport, timeout: emulated.timeout)
+                await emulated.stop()
                 input.source = "the embedded emulator (DEMO data)"
                 report = try builder.build(input)
             } else {
@@ -158,7 +160,9 @@ struct ReportCommand: AsyncParsableCommand {
                                           management: azure.endpoints.management, tokenScope: azure.endpoints.managementScope,
                                           apiVersion: azure.costManagementAPIVersion, timeout: configuration.dashboard.requestTimeout)
         let builder = FinanceReportBuilder(plan: plan, period: try period(today: today), today: today, generatedAt: now)
-        let input = try await CostManagementReportSource(client: client, scope: azure.costScope).input(plan: plan, builder: builder)
+        var input = try await CostManagementReportSource(client: client, scope: azure.costScope).input(plan: plan, builder: builder)
+        (input.atlas, input.atlasNote) = await AtlasReportSource.read(configuration.mongodbAtlas?.adminAPI, plan: plan, today: today,
+                                                                      transport: transport, timeout: configuration.dashboard.requestTimeout)
         return try builder.build(input)
     }
 

@@ -16,6 +16,8 @@ struct Doctor {
     var transport: any HTTPTransport
     /// For --demo: the sources to try are exactly the emulator's.
     var credentialOverride: (any TokenSource)?
+    /// For --demo: the emulator's Atlas organisation.
+    var atlasSettings: AtlasAdminAPISettings? = nil
 
     func run() async -> [DoctorCheck] {
         var checks = [DoctorCheck(name: "config", outcome: .ok("\(configPath): valid"))]
@@ -78,6 +80,23 @@ struct Doctor {
                 }
                 return .ok("\(resource.metrics.count) metric\(resource.metrics.count == 1 ? "" : "s") found")
             })
+        }
+        if let atlas = atlasSettings ?? configuration.mongodbAtlas?.adminAPI {
+            checks.append(await check("MongoDB Atlas billing") {
+                let client = AtlasBillingClient(transport: transport, baseURL: atlas.baseURL, orgID: atlas.orgID, publicKey: atlas.publicKey,
+                                                privateKey: atlas.privateKey, timeout: timeout)
+                let pending = try await client.pendingInvoice()
+                do {
+                    let use = try AtlasCreditUse.compute(closed: try await client.invoices().map(\.creditTotals), pending: pending.creditTotals,
+                                                         plan: configuration.budget, today: today)
+                    return .ok("credit used \(MoneyFormat.standard.string(use.used, currency: use.currency)) of "
+                        + "\(MoneyFormat.standard.string(use.grant.amount, currency: use.currency)) at \(use.rate)")
+                } catch let error as AtlasCreditError {
+                    return .fail(error.description, remedy: "set budget.exchange_rates.USD and budget.atlas_credits in \(configPath)")
+                }
+            })
+        } else {
+            checks.append(DoctorCheck(name: "MongoDB Atlas billing", outcome: .skipped("mongodb_atlas.admin_api is not configured")))
         }
         return checks
     }

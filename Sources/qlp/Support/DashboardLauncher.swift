@@ -19,6 +19,8 @@ struct DashboardLauncher {
     var colorsAllowed: Bool
     /// Azure's limits; the demo's emulator has no quota, so it lifts Cost Management's.
     var throttling: ThrottlingPolicy = .standard
+    /// The Atlas Admin API, when configured.
+    var atlas: AtlasAdminAPISettings?
 
     func run(credential: any TokenSource, transport: any HTTPTransport) async throws -> DashboardExit {
         let logger = Logger(label: "qlp.dashboard")
@@ -50,11 +52,19 @@ struct DashboardLauncher {
                                            timeout: dashboard.requestTimeout)
         let metricsPoller = MetricsPoller(client: monitor, resources: azure.monitor.resources, store: store,
                                           interval: azure.monitor.interval, wake: WakeSignal())
+        var pollers: [any DashboardPoller] = [budgetPoller, metricsPoller]
+        if let atlas {
+            // Atlas is its own host, with its own limits (100 requests a minute): the same transport keeps them apart.
+            let client = AtlasBillingClient(transport: azureTransport, baseURL: atlas.baseURL, orgID: atlas.orgID,
+                                            publicKey: atlas.publicKey, privateKey: atlas.privateKey, timeout: dashboard.requestTimeout)
+            pollers.append(AtlasPoller(client: client, store: store, interval: dashboard.costRefresh, wake: WakeSignal()))
+            store.update { $0.atlasConfigured = true }
+        }
         let options = TerminalOptions(colorsAllowed: colorsAllowed, theme: .defaultDark)
         let writer = WeeklyReportWriter(source: CostManagementReportSource(client: client, scope: azure.costScope),
                                         directory: dashboard.stateDirectory + "/reports")
         logger.info("dashboard starting", metadata: ["demo": "\(isDemo)", "subscription": "\(azure.subscriptionID)"])
-        return try await DashboardSession(store: store, costPoller: poller, pollers: [budgetPoller, metricsPoller], reportWriter: writer,
+        return try await DashboardSession(store: store, costPoller: poller, pollers: pollers, reportWriter: writer,
                                           terminalOptions: options).run()
     }
 

@@ -15,6 +15,16 @@ struct DemoWorld {
     let credential: ClientSecretCredential
     let timeout: Duration
 
+    /// GBP per USD when the config sets none (demo only).
+    static let demoUSDRate = Decimal(string: "0.79")!
+
+    /// The emulator's MongoDB Atlas organisation and key.
+    var atlasSettings: AtlasAdminAPISettings {
+        let c = emulator.configuration
+        return AtlasAdminAPISettings(orgID: c.atlasOrgID, publicKey: c.atlasPublicKey, privateKey: Secret(c.atlasPrivateKey),
+                                     baseURL: azure.endpoints.management)
+    }
+
     /// The emulator has no Cost Management quota to protect; polling every few
     /// seconds must not run into the real one's budget.
     static let throttling = ThrottlingPolicy(costManagementBudgetPerMinute: 600)
@@ -29,6 +39,9 @@ struct DemoWorld {
         var plan = configured
         let creditLength = plan.creditPeriod.first.days(to: plan.creditPeriod.last)
         plan.creditPeriod = DayRange(firstDay, firstDay.adding(days: creditLength))!
+        // Atlas bills in US dollars; without a configured rate the demo uses
+        // one of its own, and the screen prints it next to every Atlas figure.
+        if plan.exchangeRates["USD"] == nil, plan.currency != .usd { plan.exchangeRates["USD"] = Self.demoUSDRate }
         if let atlas = plan.atlasCredits {
             plan.atlasCredits = CreditGrant(amount: atlas.amount, period: DayRange(firstDay, firstDay.adding(days: atlas.period.count - 1))!)
         }
