@@ -31,10 +31,11 @@ enum AzureSectionParser {
         }
         var endpoints = AzureEndpoints.publicCloud
         if let value = r.optional(map, "endpoints"),
-           let eps = r.mapping(value, allowed: ["authority", "management"]) {
+           let eps = r.mapping(value, allowed: ["authority", "management", "key_vault"]) {
             let authority = r.optional(eps, "authority").flatMap { url($0, r) } ?? endpoints.authority
             let management = r.optional(eps, "management").flatMap { url($0, r) } ?? endpoints.management
-            endpoints = AzureEndpoints(authority: authority, management: management)
+            let keyVault = r.optional(eps, "key_vault").flatMap { keyVaultTemplate($0, r) } ?? endpoints.keyVault
+            endpoints = AzureEndpoints(authority: authority, management: management, keyVault: keyVault)
         }
         let apiVersion = r.optional(map, "cost_management_api_version").flatMap(r.nonEmptyString) ?? "2023-03-01"
         let monitor = r.optional(map, "monitor").flatMap { monitorSettings($0, r) } ?? MonitorSettings()
@@ -76,6 +77,17 @@ enum AzureSectionParser {
         guard let text = r.nonEmptyString(value) else { return nil }
         guard text.hasPrefix("https://") || text.hasPrefix("http://") else {
             r.fail(value, "expected an http:// or https:// URL, found '\(text)'")
+            return nil
+        }
+        return text
+    }
+
+    /// A vault URL template: an http(s) URL where `{vault}`, if present, stands for the vault's name.
+    static func keyVaultTemplate(_ value: ConfigValue, _ r: ConfigReader) -> String? {
+        guard let text = url(value, r) else { return nil }
+        let withoutPlaceholder = text.replacingOccurrences(of: "{vault}", with: "")
+        guard !withoutPlaceholder.contains("{"), !withoutPlaceholder.contains("}") else {
+            r.fail(value, "the only placeholder allowed is {vault}, as in https://{vault}.vault.azure.net; found '\(text)'")
             return nil
         }
         return text

@@ -143,8 +143,31 @@ final class ConfigReader {
         return text
     }
 
+    /// A secret written in the file or in ${ENV}; never a keyvault:// reference,
+    /// for the fields (the Azure client secret) that Key Vault cannot supply.
     func secret(_ value: ConfigValue) -> Secret? {
-        string(value, secret: true).map(Secret.init)
+        guard let text = string(value, secret: true) else { return nil }
+        if KeyVaultReference.isReference(text) {
+            fail(value, "cannot come from Key Vault (qlp needs it to reach Key Vault): use ${ENV}, "
+                 + "or credential: managed_identity or azure_cli")
+            return nil
+        }
+        return Secret(text)
+    }
+
+    /// A secret, or a keyvault://vault/secret[/version] reference that qlp
+    /// resolves at start-up; a malformed reference is refused here, with its line.
+    func secretOrVaultReference(_ value: ConfigValue) -> Secret? {
+        guard let text = string(value, secret: true) else { return nil }
+        if KeyVaultReference.isReference(text) {
+            do {
+                _ = try KeyVaultReference.parse(text)
+            } catch {
+                fail(value, error.description)
+                return nil
+            }
+        }
+        return Secret(text)
     }
 
     func decimal(_ value: ConfigValue, example: String = "2000.00") -> Decimal? {

@@ -9,7 +9,7 @@ enum ModelSectionsParser {
         else { return nil }
         let endpoint = r.required(map, "endpoint").flatMap { AzureSectionParser.url($0, r) }
         let version = r.required(map, "api_version").flatMap(r.nonEmptyString)
-        let key = r.optional(map, "api_key").flatMap(r.secret).flatMap { $0.isEmpty ? nil : $0 }
+        let key = r.optional(map, "api_key").flatMap(r.secretOrVaultReference).flatMap { $0.isEmpty ? nil : $0 }
         let models = r.optional(map, "models").flatMap(r.stringMap) ?? [:]
         let deployments = r.optional(map, "deployment_names").flatMap(r.stringMap) ?? [:]
         guard let endpoint, let version else { return nil }
@@ -30,7 +30,7 @@ enum ModelSectionsParser {
 
     static func atlas(_ section: ConfigValue, _ r: ConfigReader) -> MongoDBAtlasSettings? {
         guard let map = r.mapping(section, allowed: ["connection_string", "databases", "collections", "admin_api"]) else { return nil }
-        let connection = r.optional(map, "connection_string").flatMap(r.secret).flatMap { $0.isEmpty ? nil : $0 }
+        let connection = r.optional(map, "connection_string").flatMap(r.secretOrVaultReference).flatMap { $0.isEmpty ? nil : $0 }
         let databases = r.optional(map, "databases").flatMap(r.stringMap) ?? [:]
         let collections = r.optional(map, "collections").flatMap(r.stringMap) ?? [:]
         let adminAPI = r.optional(map, "admin_api").flatMap { atlasAdminAPI($0, r) }
@@ -49,7 +49,7 @@ enum ModelSectionsParser {
         let privateValue = r.required(map, "private_key")
         let org = orgValue.flatMap { r.string($0) }.map { $0.trimmingCharacters(in: .whitespaces) }
         let publicKey = publicValue.flatMap { r.string($0) }.map { $0.trimmingCharacters(in: .whitespaces) }
-        let privateKey = privateValue.flatMap(r.secret)
+        let privateKey = privateValue.flatMap(r.secretOrVaultReference)
         let base = r.optional(map, "base_url").flatMap { AzureSectionParser.url($0, r) } ?? AtlasAdminAPISettings.defaultBaseURL
         guard let orgValue, let publicValue, let privateValue, let org, let publicKey, let privateKey else { return nil }
         let empty = [(orgValue, org.isEmpty), (publicValue, publicKey.isEmpty), (privateValue, privateKey.isEmpty)]

@@ -143,11 +143,16 @@ final class UnreachableTransport: HTTPTransport {
 
     @Test func keyVaultReferencesParse() throws {
         let plain = try KeyVaultReference.parse("keyvault://qlp-vault/azure-openai-api-key")
-        #expect(plain.vaultURL == "https://qlp-vault.vault.azure.net")
+        #expect(plain.vaultURL() == "https://qlp-vault.vault.azure.net")
+        let china = AzureEndpoints(authority: "https://login.chinacloudapi.cn", management: "https://management.chinacloudapi.cn",
+                                   keyVault: "https://{vault}.vault.azure.cn/")
+        #expect(plain.vaultURL(in: china) == "https://qlp-vault.vault.azure.cn")
+        let emulator = AzureEndpoints(authority: "http://127.0.0.1:8080", management: "http://127.0.0.1:8080", keyVault: "http://127.0.0.1:8080")
+        #expect(plain.vaultURL(in: emulator) == "http://127.0.0.1:8080")
         #expect(plain.name == "azure-openai-api-key")
         #expect(plain.version == nil)
         let versioned = try KeyVaultReference.parse("keyvault://QLP-Vault/key/4387e9f3d6e14c459867679a90fd0f79")
-        #expect(versioned.vaultURL == "https://qlp-vault.vault.azure.net")
+        #expect(versioned.vaultURL() == "https://qlp-vault.vault.azure.net")
         #expect(versioned.version == "4387e9f3d6e14c459867679a90fd0f79")
         #expect(versioned.description == "keyvault://QLP-Vault/key/4387e9f3d6e14c459867679a90fd0f79")
         let bad: [(String, String)] = [

@@ -7,10 +7,11 @@ import Testing
     static let demoClient = "535fb089-9ff3-47b6-9bfb-4f1264799865"
     static let demoSubscription = "00000000-0000-4000-8000-0000000000de"
 
-    func config(port: Int, secret: String, scratch: ScratchDirectory) throws -> String {
+    func config(port: Int, secret: String, scratch: ScratchDirectory, extra: String = "") throws -> String {
         let repo = try String(contentsOfFile: ReportCommandTests.repoConfig, encoding: .utf8)
         // The repository's config with its azure and dashboard sections pointed at the emulator.
         let budget = repo[repo.range(of: "budget:")!.lowerBound..<repo.range(of: "# --- The seed's service configuration")!.lowerBound]
+            .replacingOccurrences(of: "  # exchange_rates:\n  #   USD: 0.79", with: "  exchange_rates:\n    USD: 0.79")
         let text = """
             azure:
               tenant_id: \(Self.demoTenant)
@@ -22,6 +23,7 @@ import Testing
               endpoints:
                 authority: http://127.0.0.1:\(port)
                 management: http://127.0.0.1:\(port)
+                key_vault: http://127.0.0.1:\(port)
               monitor:
                 resources:
                   - name: AKS
@@ -31,6 +33,7 @@ import Testing
             dashboard:
               log_file: \(scratch.path)/qlp.log
               state_dir: \(scratch.path)/state
+            \(extra)
             """
         let path = scratch.path + "/qlp.yaml"
         try text.write(toFile: path, atomically: true, encoding: .utf8)
@@ -66,5 +69,50 @@ import Testing
         let log = (try? String(contentsOfFile: scratch.path + "/qlp.log", encoding: .utf8)) ?? ""
         #expect(!log.contains(wrong), "the secret is in the log")
         #expect(!log.contains("qlp-emulator-demo-credential"))
+    }
+
+    /// Secrets named as keyvault:// references come out of the (emulated)
+    /// vault: the Atlas check can only pass with the private key the vault
+    /// holds, and a missing secret is named with its field, never its value.
+    @Test func resolvesKeyVaultReferencesAndNamesAMissingSecret() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let port = try freeLoopbackPort()
+        let emulator = try BackgroundProcess([QLPBinary.path, "emulate", "--port", String(port)], outputPath: scratch.path + "/emulator.log")
+        defer { emulator.stop() }
+        try await emulator.waitForOutput("listening on")
+        func sections(openAIKey: String) -> String {
+            """
+            azure_openai:
+              endpoint: http://127.0.0.1:\(port)
+              api_version: 2024-02-01
+              api_key: \(openAIKey)
+            mongodb_atlas:
+              admin_api:
+                org_id: 6530f0a1e0b2c3d4e5f60718
+                public_key: qlpdemok
+                private_key: keyvault://qlp-vault/mongodb-atlas-private-key
+                base_url: http://127.0.0.1:\(port)
+            """
+        }
+        let good = try doctor(config: try config(port: port, secret: "", scratch: scratch,
+                                                 extra: sections(openAIKey: "keyvault://qlp-vault/azure-openai-api-key")),
+                              secret: "qlp-emulator-demo-credential", scratch: scratch)
+        #expect(good.status == 0, "\(good.output)\(good.error)")
+        #expect(good.output.contains("keyvault://qlp-vault/mongodb-atlas-private-key resolved"), "\(good.output)")
+        #expect(good.output.contains("keyvault://qlp-vault/azure-openai-api-key resolved"), "\(good.output)")
+        #expect(good.output.contains("credit used"), "the Atlas check needs the vault's private key: \(good.output)")
+
+        let missing = try doctor(config: try config(port: port, secret: "", scratch: scratch,
+                                                    extra: sections(openAIKey: "keyvault://qlp-vault/no-such-secret")),
+                                 secret: "qlp-emulator-demo-credential", scratch: scratch)
+        #expect(missing.status == 1)
+        #expect(missing.output.contains("keyvault://qlp-vault/no-such-secret"), "\(missing.output)")
+        #expect(missing.output.contains("404"), "\(missing.output)")
+        #expect(missing.output.contains("fix: no such secret or version in that vault"), "\(missing.output)")
+        let log = (try? String(contentsOfFile: scratch.path + "/qlp.log", encoding: .utf8)) ?? ""
+        for value in ["emu-aoai-key-4c1f9e0b7d2a46e8", "emu-atlas-key-93b2d1c7"] {
+            #expect(!good.output.contains(value) && !missing.output.contains(value) && !log.contains(value))
+        }
     }
 }

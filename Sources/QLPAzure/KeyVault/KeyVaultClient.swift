@@ -72,9 +72,9 @@ public struct KeyVaultClient: Sendable {
         self.timeout = timeout
     }
 
-    /// The secret a `keyvault://` reference names.
-    public func secret(_ reference: KeyVaultReference) async throws(AzureError) -> KeyVaultSecret {
-        try await secret(name: reference.name, version: reference.version, vaultURL: reference.vaultURL)
+    /// The secret a `keyvault://` reference names, in the cloud `endpoints` describe.
+    public func secret(_ reference: KeyVaultReference, endpoints: AzureEndpoints = .publicCloud) async throws(AzureError) -> KeyVaultSecret {
+        try await secret(name: reference.name, version: reference.version, vaultURL: reference.vaultURL(in: endpoints))
     }
 
     /// The current (or a given) version of secret `name` in the vault at `vaultURL`.

@@ -62,11 +62,25 @@ public struct AzureEndpoints: Sendable, Equatable {
     public var management: String
     /// The managed identity endpoint (IMDS).
     public var managedIdentity: String
+    /// Where a vault named in a `keyvault://` reference lives; `{vault}` is
+    /// replaced by its name. Other clouds use their suffix
+    /// (https://{vault}.vault.azure.cn); a template without `{vault}` sends
+    /// every vault to one address, which is how the emulator stands in.
+    public var keyVault: String
 
-    public init(authority: String, management: String, managedIdentity: String = "http://169.254.169.254") {
+    public static let publicKeyVault = "https://{vault}.vault.azure.net"
+
+    public init(authority: String, management: String, managedIdentity: String = "http://169.254.169.254",
+                keyVault: String = AzureEndpoints.publicKeyVault) {
         self.authority = Self.trimmed(authority)
         self.management = Self.trimmed(management)
         self.managedIdentity = Self.trimmed(managedIdentity)
+        self.keyVault = Self.trimmed(keyVault)
+    }
+
+    /// The base URL of the vault `name`.
+    public func keyVaultURL(vault name: String) -> String {
+        keyVault.replacingOccurrences(of: "{vault}", with: name.lowercased())
     }
 
     public static let publicCloud = AzureEndpoints(authority: "https://login.microsoftonline.com",

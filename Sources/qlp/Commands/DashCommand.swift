@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import QLPAzure
 import QLPConfig
 import QLPCore
@@ -41,11 +42,24 @@ struct DashCommand: AsyncParsableCommand {
         } catch {
             throw CommandFailure.exit(error.description)
         }
+        // keyvault:// values in the config become the secrets they name.
+        let vault = KeyVaultClient(transport: transport, tokens: TokenCache(source: credential), timeout: config.dashboard.requestTimeout)
+        let (resolved, outcomes) = await SecretReferences(client: vault, endpoints: azure.endpoints).resolve(config)
+        // A vault failure costs only what needs that secret: the dashboard still starts, and says why.
+        var atlasUnavailable: PanelData<AtlasCreditUse>.Problem?
+        for outcome in outcomes {
+            guard let failure = outcome.failure else { continue }
+            Logger(label: "qlp.dash").error("cannot resolve \(outcome.field) (\(outcome.reference)): \(failure.description)")
+            if outcome.field.hasPrefix("mongodb_atlas.admin_api") {
+                atlasUnavailable = .init(summary: "Key Vault: \(outcome.reference) \(Self.briefly(failure))",
+                                         detail: failure.description, at: Date(), nextAttempt: nil)
+            }
+        }
         let launcher = DashboardLauncher(
             plan: config.budget, azure: azure, dashboard: config.dashboard, isDemo: false, configPath: location.path,
             historyPath: config.dashboard.stateDirectory + "/qlp.sqlite",
             colorsAllowed: DashboardLauncher.colorsAllowed(flag: options.noColor, settings: config.dashboard, environment: environment),
-            atlas: config.mongodbAtlas?.adminAPI)
+            atlas: atlasUnavailable == nil ? resolved.mongodbAtlas?.adminAPI : nil, atlasUnavailable: atlasUnavailable)
         let exit: DashboardExit
         do {
             exit = try await launcher.run(credential: credential, transport: transport)
@@ -53,5 +67,12 @@ struct DashCommand: AsyncParsableCommand {
             throw CommandFailure.exit(error.description)
         }
         if exit.status != 0 { throw ExitCode(exit.status) }
+    }
+
+    private static func briefly(_ failure: SecretReferences.Failure) -> String {
+        switch failure {
+        case .invalidReference: "is not a valid reference"
+        case .vault(let error): error.summary
+        }
     }
 }

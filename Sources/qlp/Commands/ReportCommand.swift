@@ -161,8 +161,16 @@ struct ReportCommand: AsyncParsableCommand {
                                           apiVersion: azure.costManagementAPIVersion, timeout: configuration.dashboard.requestTimeout)
         let builder = FinanceReportBuilder(plan: plan, period: try period(today: today), today: today, generatedAt: now)
         var input = try await CostManagementReportSource(client: client, scope: azure.costScope).input(plan: plan, builder: builder)
-        (input.atlas, input.atlasNote) = await AtlasReportSource.read(configuration.mongodbAtlas?.adminAPI, plan: plan, today: today,
-                                                                      transport: transport, timeout: configuration.dashboard.requestTimeout)
+        // The Atlas private key may be a keyvault:// reference; a vault failure costs the Atlas line, not the report.
+        let vault = KeyVaultClient(transport: transport, tokens: TokenCache(source: credential), timeout: configuration.dashboard.requestTimeout)
+        let (resolved, outcomes) = await SecretReferences(client: vault, endpoints: azure.endpoints).resolve(configuration)
+        if let failed = outcomes.first(where: { $0.failure != nil && $0.field.hasPrefix("mongodb_atlas.admin_api") }),
+           let failure = failed.failure {
+            input.atlasNote = "not read: \(failed.field) (\(failed.reference)): \(failure.description)"
+        } else {
+            (input.atlas, input.atlasNote) = await AtlasReportSource.read(resolved.mongodbAtlas?.adminAPI, plan: plan, today: today,
+                                                                          transport: transport, timeout: configuration.dashboard.requestTimeout)
+        }
         return try builder.build(input)
     }
 

@@ -81,7 +81,27 @@ struct Doctor {
                 return .ok("\(resource.metrics.count) metric\(resource.metrics.count == 1 ? "" : "s") found")
             })
         }
-        if let atlas = atlasSettings ?? configuration.mongodbAtlas?.adminAPI {
+        // Atlas keys may themselves be Key Vault references.
+        var resolvedConfiguration = configuration
+        let references = SecretReferences.references(in: configuration)
+        if !references.isEmpty {
+            let (resolved, outcomes) = await SecretReferences(client: KeyVaultClient(transport: transport, tokens: tokens, timeout: timeout),
+                                                                 endpoints: azure.endpoints).resolve(configuration)
+            for outcome in outcomes {
+                switch outcome.failure {
+                case .vault(let error):
+                    checks.append(DoctorCheck(name: "Key Vault: \(outcome.field)", outcome: .fail("\(outcome.reference): \(error.description)",
+                                                                                              remedy: vaultRemedy(error, field: outcome.field))))
+                case .invalidReference(let error):
+                    checks.append(DoctorCheck(name: "Key Vault: \(outcome.field)", outcome: .fail(error.description,
+                                                                                              remedy: "fix \(outcome.field) in \(configPath)")))
+                case nil:
+                    checks.append(DoctorCheck(name: "Key Vault: \(outcome.field)", outcome: .ok("\(outcome.reference) resolved")))
+                }
+            }
+            resolvedConfiguration = resolved
+        }
+        if let atlas = atlasSettings ?? resolvedConfiguration.mongodbAtlas?.adminAPI {
             checks.append(await check("MongoDB Atlas billing") {
                 let client = AtlasBillingClient(transport: transport, baseURL: atlas.baseURL, orgID: atlas.orgID, publicKey: atlas.publicKey,
                                                 privateKey: atlas.privateKey, timeout: timeout)
@@ -155,6 +175,16 @@ struct Doctor {
             return DoctorCheck(name: name, outcome: .fail(error.description, remedy: remedy(error)))
         } catch {
             return DoctorCheck(name: name, outcome: .fail("\(error)", remedy: "see the log file for details"))
+        }
+    }
+
+    private func vaultRemedy(_ error: AzureError, field: String) -> String {
+        switch error {
+        case .http(_, _, 403, _, _):
+            "give the identity qlp uses the Key Vault Secrets User role on the vault (or an access policy allowing get on secrets)"
+        case .http(_, _, 404, _, _): "no such secret or version in that vault: check \(field) in \(configPath)"
+        case .transport: "check the vault name in \(field) and azure.endpoints.key_vault in \(configPath)"
+        default: remedy(error)
         }
     }
 

@@ -21,6 +21,9 @@ struct DashboardLauncher {
     var throttling: ThrottlingPolicy = .standard
     /// The Atlas Admin API, when configured.
     var atlas: AtlasAdminAPISettings?
+    /// Why the configured Atlas key could not be had (its Key Vault reference
+    /// failed): the panel says so instead of "not configured".
+    var atlasUnavailable: PanelData<AtlasCreditUse>.Problem? = nil
 
     func run(credential: any TokenSource, transport: any HTTPTransport) async throws -> DashboardExit {
         let logger = Logger(label: "qlp.dashboard")
@@ -59,6 +62,11 @@ struct DashboardLauncher {
                                             publicKey: atlas.publicKey, privateKey: atlas.privateKey, timeout: dashboard.requestTimeout)
             pollers.append(AtlasPoller(client: client, store: store, interval: dashboard.costRefresh, wake: WakeSignal()))
             store.update { $0.atlasConfigured = true }
+        } else if let atlasUnavailable {
+            store.update {
+                $0.atlasConfigured = true
+                $0.atlas.problem = atlasUnavailable
+            }
         }
         let options = TerminalOptions(colorsAllowed: colorsAllowed, theme: .defaultDark)
         let writer = WeeklyReportWriter(source: CostManagementReportSource(client: client, scope: azure.costScope),

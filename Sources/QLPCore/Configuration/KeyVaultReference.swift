@@ -1,10 +1,8 @@
 /// Where a secret lives, written `keyvault://vault-name/secret-name[/version]`
-/// in config: the vault https://vault-name.vault.azure.net, the secret's
-/// name, and optionally one version (else the current one).
+/// in config: the vault (https://vault-name.vault.azure.net in the public
+/// cloud), the secret's name, and optionally one version (else the current one).
 public struct KeyVaultReference: Sendable, Equatable, CustomStringConvertible {
     public var vaultName: String
-    /// https://vault-name.vault.azure.net
-    public var vaultURL: String
     public var name: String
     public var version: String?
 
@@ -12,9 +10,13 @@ public struct KeyVaultReference: Sendable, Equatable, CustomStringConvertible {
 
     public init(vaultName: String, name: String, version: String? = nil) {
         self.vaultName = vaultName
-        self.vaultURL = "https://\(vaultName.lowercased()).vault.azure.net"
         self.name = name
         self.version = version
+    }
+
+    /// The vault's base URL under `endpoints.key_vault`.
+    public func vaultURL(in endpoints: AzureEndpoints = .publicCloud) -> String {
+        endpoints.keyVaultURL(vault: vaultName)
     }
 
     public var description: String {
