@@ -37,7 +37,7 @@ struct ExampleConfigTests {
         #expect(azure.tenantID == "tenant-0001")
         #expect(azure.subscriptionID == "sub-0002")
         #expect(azure.resourceGroup == "quantumlayer-prod")
-        #expect(azure.credential == .environment)
+        #expect(azure.credential == .auto)
         #expect(azure.endpoints == .publicCloud)
         #expect(azure.costManagementAPIVersion == "2023-03-01")
         #expect(azure.costScope == "subscriptions/sub-0002")

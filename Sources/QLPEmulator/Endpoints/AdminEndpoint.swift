@@ -5,7 +5,7 @@ import QLPCore
 /// /_emulator/...: the knobs, over HTTP, for a demo or a test in another process.
 ///
 ///     GET    /_emulator/health
-///     GET    /_emulator/requests                   requests served per endpoint
+///     GET    /_emulator/requests                   requests served per endpoint, peak requests and connections
 ///     GET    /_emulator/faults                     all faults as JSON
 ///     PUT    /_emulator/faults/{endpoint}          body: {"status":500,"latency_ms":0,"retry_after":30,
 ///                                                         "malformed":false,"hang":false,"remaining":null}
@@ -22,7 +22,9 @@ struct AdminEndpoint: Sendable {
         case (.get, "requests", 1):
             // Requests served per endpoint, for a demo or another process's test.
             let counts = EmulatedEndpoint.allCases.map { ($0.rawValue, JSONText.number(statistics.requests(to: $0))) }
-            return EmulatorReply.json(.object(counts + [("max_concurrent", .number(statistics.maxConcurrentRequests))]))
+            return EmulatorReply.json(.object(counts + [("max_concurrent", .number(statistics.maxConcurrentRequests)),
+                                                        ("max_connections", .number(statistics.maxConcurrentConnections)),
+                                                        ("connections_opened", .number(statistics.connectionsOpened))]))
         case (.get, "faults", 1):
             return EmulatorReply.text(Self.describe(faults.all), status: 200, contentType: "application/json")
         case (.delete, "faults", 1):

@@ -9,16 +9,20 @@ struct EmulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "emulate", abstract: "Run the Azure emulator on loopback until interrupted.",
         discussion: """
-            Endpoints: POST /{tenant}/oauth2/v2.0/token (Entra ID client credentials) and \
-            POST /subscriptions/{id}/providers/Microsoft.CostManagement/query (with nextLink paging).
+            Serves on loopback what qlp reads: Entra ID tokens (client credentials, managed \
+            identity), Cost Management query (with nextLink paging), forecast and budgets, Azure \
+            Monitor metrics (per resource, batch, definitions), Application Insights, Log \
+            Analytics, Key Vault secrets and the MongoDB Atlas invoices, with the demo credentials \
+            and a seeded spending history.
 
-            Faults, at start with --fault ENDPOINT=SPEC (endpoints: token, cost.query; SPEC is a \
-            comma list of latency:MS, status:CODE, retry-after:S, count:N, malformed, hang), or at \
-            run time over HTTP:
+            Faults, at start with --fault ENDPOINT=SPEC (endpoints: \(EmulatedEndpoint.allCases.map(\.rawValue).joined(separator: ", ")); \
+            SPEC is a comma list of latency:MS, status:CODE, retry-after:S, count:N, malformed, html, hang), \
+            or at run time over HTTP:
               curl -X PUT -d '{"status":500}' http://127.0.0.1:PORT/_emulator/faults/cost.query
-              curl -X PUT -d '{"malformed":true}' http://127.0.0.1:PORT/_emulator/faults/cost.query
+              curl -X PUT -d '{"status":429,"retry_after":30}' http://127.0.0.1:PORT/_emulator/faults/metrics.batch
               curl -X PUT -d '{"hang":true}' http://127.0.0.1:PORT/_emulator/faults/cost.query
               curl -X DELETE http://127.0.0.1:PORT/_emulator/faults
+              curl http://127.0.0.1:PORT/_emulator/requests   (what was asked, and the peak connections)
             """)
 
     @Option(name: .long, help: "Port to listen on (0: a free port).")
