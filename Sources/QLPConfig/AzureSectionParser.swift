@@ -31,11 +31,18 @@ enum AzureSectionParser {
         }
         var endpoints = AzureEndpoints.publicCloud
         if let value = r.optional(map, "endpoints"),
-           let eps = r.mapping(value, allowed: ["authority", "management", "key_vault"]) {
+           let eps = r.mapping(value, allowed: ["authority", "management", "key_vault", "app_insights", "log_analytics",
+                                                "metrics_batch"]) {
             let authority = r.optional(eps, "authority").flatMap { url($0, r) } ?? endpoints.authority
             let management = r.optional(eps, "management").flatMap { url($0, r) } ?? endpoints.management
-            let keyVault = r.optional(eps, "key_vault").flatMap { keyVaultTemplate($0, r) } ?? endpoints.keyVault
-            endpoints = AzureEndpoints(authority: authority, management: management, keyVault: keyVault)
+            let keyVault = r.optional(eps, "key_vault").flatMap { template($0, r, placeholder: "{vault}", example: AzureEndpoints.publicKeyVault) }
+                ?? endpoints.keyVault
+            let metricsBatch = r.optional(eps, "metrics_batch")
+                .flatMap { template($0, r, placeholder: "{region}", example: AzureEndpoints.publicMetricsBatch) } ?? endpoints.metricsBatch
+            let appInsights = r.optional(eps, "app_insights").flatMap { url($0, r) } ?? endpoints.appInsights
+            let logAnalytics = r.optional(eps, "log_analytics").flatMap { url($0, r) } ?? endpoints.logAnalytics
+            endpoints = AzureEndpoints(authority: authority, management: management, keyVault: keyVault,
+                                       appInsights: appInsights, logAnalytics: logAnalytics, metricsBatch: metricsBatch)
         }
         let apiVersion = r.optional(map, "cost_management_api_version").flatMap(r.nonEmptyString) ?? "2023-03-01"
         let monitor = r.optional(map, "monitor").flatMap { monitorSettings($0, r) } ?? MonitorSettings()
@@ -46,31 +53,75 @@ enum AzureSectionParser {
 
     /// azure.monitor: { interval: 1m, resources: [{name, id, metrics: [...], namespace?}] }
     static func monitorSettings(_ value: ConfigValue, _ r: ConfigReader) -> MonitorSettings? {
-        guard let map = r.mapping(value, allowed: ["interval", "resources"]) else { return nil }
+        guard let map = r.mapping(value, allowed: ["interval", "resources", "log_metrics", "region"]) else { return nil }
         var settings = MonitorSettings()
         if let v = r.optional(map, "interval"), let d = r.duration(v) {
             if d < .seconds(10) { r.fail(v, "must be at least 10s (Azure Monitor's finest grain is a minute)") }
             settings.interval = d
         }
+        settings.region = r.optional(map, "region").flatMap { regionName($0, r) }
         if let list = r.optional(map, "resources"), let items = r.sequence(list) {
             for item in items {
-                guard let fields = r.mapping(item, allowed: ["name", "id", "metrics", "namespace"]) else { continue }
+                guard let fields = r.mapping(item, allowed: ["name", "id", "metrics", "namespace", "region"]) else { continue }
                 let name = r.required(fields, "name").flatMap(r.nonEmptyString)
                 let idValue = r.required(fields, "id")
                 let id = idValue.flatMap(r.nonEmptyString)
                 let metrics = r.required(fields, "metrics").flatMap(r.stringList)
                 let namespace = r.optional(fields, "namespace").flatMap(r.nonEmptyString)
+                let region = r.optional(fields, "region").flatMap { regionName($0, r) }
                 if let id, let idValue, !(id.lowercased().hasPrefix("/subscriptions/") && id.lowercased().contains("/providers/")) {
                     r.fail(idValue, "expected a resource ID such as /subscriptions/{id}/resourceGroups/{group}/providers/{type}/{name}")
                     continue
                 }
                 if let metrics, metrics.isEmpty, let list = r.optional(fields, "metrics") { r.fail(list, "list at least one metric") }
                 if let name, let id, let metrics {
-                    settings.resources.append(.init(name: name, id: id, metrics: metrics, namespace: namespace))
+                    settings.resources.append(.init(name: name, id: id, metrics: metrics, namespace: namespace, region: region))
                 }
             }
         }
+        if let list = r.optional(map, "log_metrics"), let items = r.sequence(list) {
+            settings.logMetrics = items.compactMap { logMetric($0, r) }
+        }
         return settings
+    }
+
+    /// One of azure.monitor.log_metrics: {name, app_insights_app_id | log_analytics_workspace_id, query, unit?, aggregation?, grain?}
+    static func logMetric(_ item: ConfigValue, _ r: ConfigReader) -> MonitorSettings.LogMetric? {
+        guard let fields = r.mapping(item, allowed: ["name", "app_insights_app_id", "log_analytics_workspace_id", "query", "unit",
+                                                     "aggregation", "grain"]) else { return nil }
+        let name = r.required(fields, "name").flatMap(r.nonEmptyString)
+        let query = r.required(fields, "query").flatMap(r.nonEmptyString)
+        let unit = r.optional(fields, "unit").flatMap { r.string($0) } ?? ""
+        let app = r.optional(fields, "app_insights_app_id").flatMap(r.nonEmptyString)
+        let workspace = r.optional(fields, "log_analytics_workspace_id").flatMap(r.nonEmptyString)
+        var source: MonitorSettings.LogMetric.Source?
+        switch (app, workspace) {
+        case (let app?, nil): source = .appInsights(appID: app)
+        case (nil, let workspace?): source = .logAnalytics(workspaceID: workspace)
+        case (.some, .some): r.fail(item, "give app_insights_app_id or log_analytics_workspace_id, not both")
+        case (nil, nil):
+            if fields["app_insights_app_id"] == nil, fields["log_analytics_workspace_id"] == nil {
+                r.fail(item, "missing key 'app_insights_app_id' or 'log_analytics_workspace_id' (where the query runs)")
+            }
+        }
+        var aggregation = MonitorSettings.LogMetric.Aggregation.average
+        if let value = r.optional(fields, "aggregation"), let text = r.string(value) {
+            if let parsed = MonitorSettings.LogMetric.Aggregation(rawValue: text) {
+                aggregation = parsed
+            } else {
+                r.fail(value, "expected one of \(MonitorSettings.LogMetric.Aggregation.allCases.map(\.rawValue).joined(separator: ", ")), found '\(text)'")
+            }
+        }
+        var grain = Duration.seconds(300)
+        if let value = r.optional(fields, "grain"), let d = r.duration(value) {
+            if d < .seconds(300) || d > .seconds(3600) || d.components.seconds % 300 != 0 || d.components.attoseconds != 0 {
+                r.fail(value, "must be a multiple of 5m from 5m to 1h (the Monitor view draws the last three hours in 5-minute columns)")
+            } else {
+                grain = d
+            }
+        }
+        guard let name, let query, let source else { return nil }
+        return MonitorSettings.LogMetric(name: name, source: source, query: query, unit: unit, aggregation: aggregation, grain: grain)
     }
 
     static func url(_ value: ConfigValue, _ r: ConfigReader) -> String? {
@@ -82,14 +133,26 @@ enum AzureSectionParser {
         return text
     }
 
-    /// A vault URL template: an http(s) URL where `{vault}`, if present, stands for the vault's name.
-    static func keyVaultTemplate(_ value: ConfigValue, _ r: ConfigReader) -> String? {
+    /// A URL template: an http(s) URL where `placeholder` ({vault}, {region}),
+    /// if present, stands for a name; a template without it sends every name
+    /// to one address (the emulator).
+    static func template(_ value: ConfigValue, _ r: ConfigReader, placeholder: String, example: String) -> String? {
         guard let text = url(value, r) else { return nil }
-        let withoutPlaceholder = text.replacingOccurrences(of: "{vault}", with: "")
+        let withoutPlaceholder = text.replacingOccurrences(of: placeholder, with: "")
         guard !withoutPlaceholder.contains("{"), !withoutPlaceholder.contains("}") else {
-            r.fail(value, "the only placeholder allowed is {vault}, as in https://{vault}.vault.azure.net; found '\(text)'")
+            r.fail(value, "the only placeholder allowed is \(placeholder), as in \(example); found '\(text)'")
             return nil
         }
         return text
+    }
+
+    /// An Azure region's name as ARM writes it: uksouth, westeurope.
+    static func regionName(_ value: ConfigValue, _ r: ConfigReader) -> String? {
+        guard let text = r.nonEmptyString(value) else { return nil }
+        guard text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+            r.fail(value, "expected a region name such as uksouth or westeurope (no spaces or dashes), found '\(text)'")
+            return nil
+        }
+        return text.lowercased()
     }
 }

@@ -24,11 +24,17 @@ import Testing
                 authority: http://127.0.0.1:\(port)
                 management: http://127.0.0.1:\(port)
                 key_vault: http://127.0.0.1:\(port)
+                app_insights: http://127.0.0.1:\(port)
               monitor:
                 resources:
                   - name: AKS
                     id: /subscriptions/\(Self.demoSubscription)/resourceGroups/quantumlayer-prod/providers/Microsoft.ContainerService/managedClusters/qlp-aks
                     metrics: [node_cpu_usage_percentage]
+                log_metrics:
+                  - name: ai_model_response_time
+                    app_insights_app_id: 5b6c7d8e-0000-4000-8000-00000000a11a
+                    query: customMetrics | where name == 'ai_model_response_time' | project timestamp, value
+                    grain: 15m
             \(budget)
             dashboard:
               log_file: \(scratch.path)/qlp.log
@@ -59,6 +65,8 @@ import Testing
         #expect(good.status == 0, "\(good.output)\(good.error)")
         #expect(good.output.contains("All "))
         #expect(good.output.contains("metrics: AKS"))
+        #expect(good.output.contains("token: Application Insights"))
+        #expect(good.output.contains("(timestamp, value)"), "the logged metric's query was read: \(good.output)")
 
         let wrong = "wrong-secret-7c1f9e2a"
         let bad = try doctor(config: path, secret: wrong, scratch: scratch)

@@ -68,14 +68,33 @@ public struct AzureEndpoints: Sendable, Equatable {
     /// every vault to one address, which is how the emulator stands in.
     public var keyVault: String
 
+    /// The Application Insights and Log Analytics query APIs.
+    public var appInsights: String
+    public var logAnalytics: String
+    /// The regional metrics data plane that answers batch metric calls;
+    /// `{region}` is replaced by the resources' region.
+    public var metricsBatch: String
+
     public static let publicKeyVault = "https://{vault}.vault.azure.net"
+    public static let publicAppInsights = "https://api.applicationinsights.io"
+    public static let publicLogAnalytics = "https://api.loganalytics.io"
+    public static let publicMetricsBatch = "https://{region}.metrics.monitor.azure.com"
 
     public init(authority: String, management: String, managedIdentity: String = "http://169.254.169.254",
-                keyVault: String = AzureEndpoints.publicKeyVault) {
+                keyVault: String = AzureEndpoints.publicKeyVault, appInsights: String = AzureEndpoints.publicAppInsights,
+                logAnalytics: String = AzureEndpoints.publicLogAnalytics, metricsBatch: String = AzureEndpoints.publicMetricsBatch) {
         self.authority = Self.trimmed(authority)
         self.management = Self.trimmed(management)
         self.managedIdentity = Self.trimmed(managedIdentity)
         self.keyVault = Self.trimmed(keyVault)
+        self.appInsights = Self.trimmed(appInsights)
+        self.logAnalytics = Self.trimmed(logAnalytics)
+        self.metricsBatch = Self.trimmed(metricsBatch)
+    }
+
+    /// The batch metrics endpoint for resources in `region` (uksouth).
+    public func metricsBatchURL(region: String) -> String {
+        metricsBatch.replacingOccurrences(of: "{region}", with: region.lowercased())
     }
 
     /// The base URL of the vault `name`.
@@ -107,20 +126,73 @@ public struct MonitorSettings: Sendable, Equatable {
         public var metrics: [String]
         /// A metric namespace for custom metrics (Application Insights: azure.applicationinsights).
         public var namespace: String?
+        /// The Azure region the resource is in (uksouth), if not `MonitorSettings.region`.
+        public var region: String?
 
-        public init(name: String, id: String, metrics: [String], namespace: String? = nil) {
+        public init(name: String, id: String, metrics: [String], namespace: String? = nil, region: String? = nil) {
             self.name = name
             self.id = id
             self.metrics = metrics
             self.namespace = namespace
+            self.region = region
+        }
+    }
+
+    /// A metric that is logged rather than emitted: a Kusto query against
+    /// Application Insights or Log Analytics whose result has a datetime
+    /// column and a numeric one, bucketed into a series on qlp's side.
+    public struct LogMetric: Sendable, Equatable {
+        public enum Source: Sendable, Equatable {
+            case appInsights(appID: String)
+            case logAnalytics(workspaceID: String)
+
+            /// How the Monitor view labels the row's resource.
+            public var label: String {
+                switch self {
+                case .appInsights: "App Insights logs"
+                case .logAnalytics: "Log Analytics"
+                }
+            }
+        }
+
+        /// How points that fall in one bucket are combined.
+        public enum Aggregation: String, Sendable, Equatable, CaseIterable {
+            case average = "avg", sum, minimum = "min", maximum = "max", count
+        }
+
+        public var name: String
+        public var source: Source
+        public var query: String
+        public var unit: String
+        public var aggregation: Aggregation
+        /// The bucket width; the query's own grain (customMetrics are sent per 15 minutes) avoids gaps.
+        public var grain: Duration
+
+        public init(name: String, source: Source, query: String, unit: String = "", aggregation: Aggregation = .average,
+                    grain: Duration = .seconds(300)) {
+            self.name = name
+            self.source = source
+            self.query = query
+            self.unit = unit
+            self.aggregation = aggregation
+            self.grain = grain
         }
     }
 
     public var interval: Duration
     public var resources: [Resource]
+    public var logMetrics: [LogMetric]
+    /// The region most resources are in. Resources with a known region that
+    /// share a type and metric list are read through the batch API, up to 50
+    /// a call, instead of one call each.
+    public var region: String?
 
-    public init(interval: Duration = .seconds(60), resources: [Resource] = []) {
+    public init(interval: Duration = .seconds(60), resources: [Resource] = [], logMetrics: [LogMetric] = [], region: String? = nil) {
         self.interval = interval
         self.resources = resources
+        self.logMetrics = logMetrics
+        self.region = region
     }
+
+    public var isEmpty: Bool { resources.isEmpty && logMetrics.isEmpty }
 }

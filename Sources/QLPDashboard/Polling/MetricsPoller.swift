@@ -39,11 +39,19 @@ public struct MonitorPanel: Sendable {
 }
 
 /// Polls the configured Azure Monitor metrics: the last three hours in
-/// five-minute points, each metric's primary aggregation. One resource's
-/// failure marks that resource, not the whole panel.
+/// five-minute points, each metric's primary aggregation, through the batch
+/// API where resources share a region, type and metric list; and the logged
+/// metrics, through their queries. One resource's failure marks that
+/// resource, not the whole panel.
 public struct MetricsPoller: DashboardPoller {
     public var client: MonitorMetricsClient
     public var resources: [MonitorSettings.Resource]
+    /// Where resources without their own region are; nil: no batch calls for them.
+    public var region: String?
+    /// azure.endpoints.metrics_batch.
+    public var endpoints: AzureEndpoints
+    public var logMetrics: [MonitorSettings.LogMetric]
+    public var logReader: LogMetricReader?
     public var store: DashboardStateStore
     public var interval: Duration
     public var wake: WakeSignal
@@ -53,11 +61,18 @@ public struct MetricsPoller: DashboardPoller {
     /// The window and grain the view draws.
     public static let window: TimeInterval = 3 * 3600
     public static let grain = "PT5M"
+    static let grainSeconds: TimeInterval = 300
 
-    public init(client: MonitorMetricsClient, resources: [MonitorSettings.Resource], store: DashboardStateStore, interval: Duration,
+    public init(client: MonitorMetricsClient, resources: [MonitorSettings.Resource], region: String? = nil,
+                endpoints: AzureEndpoints = .publicCloud, logMetrics: [MonitorSettings.LogMetric] = [],
+                logReader: LogMetricReader? = nil, store: DashboardStateStore, interval: Duration,
                 wake: WakeSignal, clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "qlp.poller.metrics")) {
         self.client = client
         self.resources = resources
+        self.region = region
+        self.endpoints = endpoints
+        self.logMetrics = logReader == nil ? [] : logMetrics
+        self.logReader = logReader
         self.store = store
         self.interval = interval
         self.wake = wake
@@ -66,7 +81,7 @@ public struct MetricsPoller: DashboardPoller {
     }
 
     public func run() async {
-        guard !resources.isEmpty else { return }
+        guard !resources.isEmpty || !logMetrics.isEmpty else { return }
         while !Task.isCancelled {
             await refresh()
             await wake.wait(for: interval)
@@ -77,33 +92,15 @@ public struct MetricsPoller: DashboardPoller {
         store.update { $0.monitor.refreshing = true }
         let end = clock()
         let start = end.addingTimeInterval(-Self.window)
-        // Resources are polled together (the transport keeps per-host limits).
-        let results = await withTaskGroup(of: (Int, Result<MetricsResponse, AzureError>).self) { group in
-            for (index, resource) in resources.enumerated() {
-                group.addTask {
-                    do {
-                        return (index, .success(try await client.metrics(resourceID: resource.id, names: resource.metrics, interval: Self.grain,
-                                                                         timespan: (start, end), namespace: resource.namespace)))
-                    } catch let error as AzureError {
-                        return (index, .failure(error))
-                    } catch {
-                        return (index, .failure(.paging(service: "Azure Monitor", detail: "\(error)")))
-                    }
-                }
-            }
-            var all: [(Int, Result<MetricsResponse, AzureError>)] = []
-            for await result in group { all.append(result) }
-            return all.sorted { $0.0 < $1.0 }
-        }
+        let results = await metrics(start: start, end: end)
         var rows: [MetricRow] = []
         var failed: [(name: String, reason: String)] = []
         var firstError: AzureError?
-        for (index, result) in results {
-            let resource = resources[index]
+        for (resource, result) in zip(resources, results) {
             switch result {
-            case .success(let response):
+            case .success(let metrics):
                 for name in resource.metrics {
-                    guard let metric = response.metric(name) else {
+                    guard let metric = metrics.first(where: { $0.name.value.caseInsensitiveCompare(name) == .orderedSame }) else {
                         rows.append(MetricRow(resource: resource.name, metric: name, unit: "", latest: nil, latestAt: nil, series: [],
                                               failure: "not in Azure's answer"))
                         continue
@@ -116,6 +113,7 @@ public struct MetricsPoller: DashboardPoller {
                 logger.warning("metrics failed", metadata: ["resource": "\(resource.name)", "error": "\(error)"])
             }
         }
+        rows += await logRows(end: end)
         let now = clock()
         let panel = MonitorPanel(rows: rows, failedResources: failed)
         store.update { state in
@@ -126,6 +124,70 @@ public struct MetricsPoller: DashboardPoller {
                 state.monitor.succeed(panel, at: now)
             }
             state.monitor.refreshing = false
+        }
+    }
+
+    /// Every resource's metrics, in config order. The calls run together (the
+    /// transport keeps per-host limits); a batch call's failure is each of its
+    /// resources' failure.
+    private func metrics(start: Date, end: Date) async -> [Result<[Metric], AzureError>] {
+        let calls = MetricsCallPlan.calls(for: resources, defaultRegion: region)
+        let answers = await withTaskGroup(of: [(Int, Result<[Metric], AzureError>)].self) { group in
+            for call in calls {
+                group.addTask { await self.answer(call, start: start, end: end) }
+            }
+            var all: [(Int, Result<[Metric], AzureError>)] = []
+            for await part in group { all += part }
+            return all
+        }
+        var results = [Result<[Metric], AzureError>](repeating: .success([]), count: resources.count)
+        for (index, result) in answers { results[index] = result }
+        return results
+    }
+
+    private func answer(_ call: MetricsCall, start: Date, end: Date) async -> [(Int, Result<[Metric], AzureError>)] {
+        switch call {
+        case .single(let index):
+            let resource = resources[index]
+            do {
+                let response = try await client.metrics(resourceID: resource.id, names: resource.metrics, interval: Self.grain,
+                                                        timespan: (start, end), namespace: resource.namespace)
+                return [(index, .success(response.value))]
+            } catch {
+                return [(index, .failure(error))]
+            }
+        case .batch(let region, let subscription, let namespace, let metrics, let members):
+            do {
+                let response = try await client.batch(endpoint: endpoints.metricsBatchURL(region: region), subscriptionID: subscription,
+                                                      resourceIDs: members.map { resources[$0].id }, namespace: namespace,
+                                                      names: metrics, interval: Self.grain, start: start, end: end)
+                return members.map { index in
+                    guard let entry = response.result(for: resources[index].id) else {
+                        return (index, .failure(.malformedResponse(service: "Azure Monitor batch", endpoint: endpoints.metricsBatchURL(region: region),
+                                                                   status: 200, detail: "no entry for \(resources[index].name)", excerpt: "")))
+                    }
+                    return (index, .success(entry.value))
+                }
+            } catch {
+                return members.map { ($0, .failure(error)) }
+            }
+        }
+    }
+
+    /// The logged metrics' rows, in config order, read together.
+    private func logRows(end: Date) async -> [MetricRow] {
+        guard let logReader, !logMetrics.isEmpty else { return [] }
+        let window = Self.window
+        return await withTaskGroup(of: (Int, MetricRow).self) { group in
+            for (index, metric) in logMetrics.enumerated() {
+                group.addTask { (index, await logReader.row(metric, end: end, window: window, viewGrain: Self.grainSeconds)) }
+            }
+            var all: [(Int, MetricRow)] = []
+            for await row in group {
+                all.append(row)
+                if let failure = row.1.failure { logger.warning("log metric failed", metadata: ["metric": "\(row.1.metric)", "error": "\(failure)"]) }
+            }
+            return all.sorted { $0.0 < $1.0 }.map(\.1)
         }
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import QLPAzure
 import QLPConfig
 import QLPCore
+import QLPDashboard
 import QLPHTTP
 import QLPStore
 
@@ -40,6 +41,13 @@ struct Doctor {
         checks.append(await token(tokens, scope: management, name: "token: Resource Manager"))
         if !azure.monitor.resources.isEmpty {
             checks.append(await token(tokens, scope: "https://metrics.monitor.azure.com/.default", name: "token: Monitor metrics"))
+        }
+        let logSources = azure.monitor.logMetrics.map(\.source)
+        if logSources.contains(where: { if case .appInsights = $0 { true } else { false } }) {
+            checks.append(await token(tokens, scope: AppInsightsClient.scope, name: "token: Application Insights"))
+        }
+        if logSources.contains(where: { if case .logAnalytics = $0 { true } else { false } }) {
+            checks.append(await token(tokens, scope: LogAnalyticsClient.scope, name: "token: Log Analytics"))
         }
 
         let cost = CostManagementClient(transport: transport, tokens: tokens, management: azure.endpoints.management,
@@ -81,6 +89,8 @@ struct Doctor {
                 return .ok("\(resource.metrics.count) metric\(resource.metrics.count == 1 ? "" : "s") found")
             })
         }
+        checks += await batches(monitor)
+        checks += await logMetrics(tokens, timeout: timeout)
         // Atlas keys may themselves be Key Vault references.
         var resolvedConfiguration = configuration
         let references = SecretReferences.references(in: configuration)
@@ -158,6 +168,66 @@ struct Doctor {
                 "no credential source works", remedy: "set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET, run on a machine with a managed identity, or run `az login`")))
         }
         return (checks, working)
+    }
+
+    /// Each group of resources the dashboard reads through the batch API: the
+    /// regional endpoint must answer for every one of them.
+    private func batches(_ monitor: MonitorMetricsClient) async -> [DoctorCheck] {
+        let end = Date()
+        var checks: [DoctorCheck] = []
+        for call in MetricsCallPlan.calls(for: azure.monitor.resources, defaultRegion: azure.monitor.region) {
+            guard case .batch(let region, let subscription, let namespace, let metrics, let members) = call else { continue }
+            let names = members.map { azure.monitor.resources[$0].name }
+            // The type's last part keeps the name inside doctor's first column (containerGroups, uksouth).
+            let type = namespace.split(separator: "/").last.map(String.init) ?? namespace
+            checks.append(await check("batch: \(type), \(region)") {
+                let answer = try await monitor.batch(endpoint: azure.endpoints.metricsBatchURL(region: region), subscriptionID: subscription,
+                                                     resourceIDs: members.map { azure.monitor.resources[$0].id }, namespace: namespace,
+                                                     names: metrics, interval: MetricsPoller.grain,
+                                                     start: end.addingTimeInterval(-MetricsPoller.window), end: end)
+                let missing = members.filter { answer.result(for: azure.monitor.resources[$0].id) == nil }
+                    .map { azure.monitor.resources[$0].name }
+                guard missing.isEmpty else {
+                    return .fail("no answer for \(missing.joined(separator: ", "))",
+                                 remedy: "set region: on those resources in azure.monitor.resources in \(configPath)")
+                }
+                return .ok("\(names.count) \(namespace) in one call: \(names.joined(separator: ", "))")
+            })
+        }
+        return checks
+    }
+
+    /// Each logged metric's query, run over the Monitor view's window: it must
+    /// answer, and with a table qlp can read as a series.
+    private func logMetrics(_ tokens: TokenCache, timeout: Duration) async -> [DoctorCheck] {
+        guard !azure.monitor.logMetrics.isEmpty else { return [] }
+        let reader = LogMetricReader(
+            appInsights: AppInsightsClient(transport: transport, tokens: tokens, endpoint: azure.endpoints.appInsights, timeout: timeout),
+            logAnalytics: LogAnalyticsClient(transport: transport, tokens: tokens, endpoint: azure.endpoints.logAnalytics, timeout: timeout))
+        let end = Date()
+        var checks: [DoctorCheck] = []
+        for metric in azure.monitor.logMetrics {
+            let name = "logs: \(metric.name)"
+            switch await reader.read(metric, from: end.addingTimeInterval(-MetricsPoller.window), to: end) {
+            case .series(let series):
+                let skipped = series.skippedRows == 0 ? "" : "; \(series.skippedRows) rows without a time or number left out"
+                checks.append(DoctorCheck(name: name, outcome: .ok(
+                    "\(series.points.count) points in 3 h (\(series.timeColumn), \(series.valueColumn))\(skipped)")))
+            case .shape(let error):
+                checks.append(DoctorCheck(name: name, outcome: .fail(error.description,
+                                                                     remedy: "change its query in azure.monitor.log_metrics in \(configPath)")))
+            case .service(let error):
+                let remedy: String = switch error {
+                case .http(_, _, 403, _, _):
+                    "give the identity Reader on the Application Insights resource, or Log Analytics Reader on the workspace"
+                case .http(_, _, 400, _, _): "fix the query (or the app or workspace ID) in azure.monitor.log_metrics in \(configPath)"
+                case .http(_, _, 404, _, _): "check the app ID or workspace ID in azure.monitor.log_metrics in \(configPath)"
+                default: self.remedy(error)
+                }
+                checks.append(DoctorCheck(name: name, outcome: .fail(error.description, remedy: remedy)))
+            }
+        }
+        return checks
     }
 
     private func token(_ tokens: TokenCache, scope: String, name: String) async -> DoctorCheck {

@@ -53,8 +53,14 @@ struct DashboardLauncher {
                                              interval: dashboard.costRefresh, wake: WakeSignal())
         let monitor = MonitorMetricsClient(transport: azureTransport, tokens: tokens, management: azure.endpoints.management,
                                            timeout: dashboard.requestTimeout)
-        let metricsPoller = MetricsPoller(client: monitor, resources: azure.monitor.resources, store: store,
-                                          interval: azure.monitor.interval, wake: WakeSignal())
+        let logReader = LogMetricReader(
+            appInsights: AppInsightsClient(transport: azureTransport, tokens: tokens, endpoint: azure.endpoints.appInsights,
+                                           timeout: dashboard.requestTimeout),
+            logAnalytics: LogAnalyticsClient(transport: azureTransport, tokens: tokens, endpoint: azure.endpoints.logAnalytics,
+                                             timeout: dashboard.requestTimeout))
+        let metricsPoller = MetricsPoller(client: monitor, resources: azure.monitor.resources, region: azure.monitor.region,
+                                          endpoints: azure.endpoints, logMetrics: azure.monitor.logMetrics,
+                                          logReader: logReader, store: store, interval: azure.monitor.interval, wake: WakeSignal())
         var pollers: [any DashboardPoller] = [budgetPoller, metricsPoller]
         if let atlas {
             // Atlas is its own host, with its own limits (100 requests a minute): the same transport keeps them apart.

@@ -59,7 +59,8 @@ struct DemoWorld {
         let azure = AzureSettings(tenantID: configuration.tenantID, subscriptionID: configuration.subscriptionID,
                                   resourceGroup: "quantumlayer-prod",
                                   credential: .clientSecret(clientID: configuration.clientID, secret: Secret(configuration.clientSecret)),
-                                  endpoints: AzureEndpoints(authority: base, management: base))
+                                  endpoints: AzureEndpoints(authority: base, management: base, keyVault: base, appInsights: base,
+                                                            logAnalytics: base, metricsBatch: base))
         let transport = CurlTransport()
         let credential = ClientSecretCredential(authority: base, tenantID: configuration.tenantID, clientID: configuration.clientID,
                                                 clientSecret: Secret(configuration.clientSecret), transport: transport, timeout: timeout)
@@ -67,13 +68,34 @@ struct DemoWorld {
     }
 
     /// Azure Monitor metrics to watch in the demo: the first few metrics of
-    /// each emulated resource (in its default namespace).
+    /// each emulated resource (in its default namespace), and the platform's
+    /// custom metrics as they are logged, through log queries.
     var monitorSettings: MonitorSettings {
         let subscription = emulator.configuration.subscriptionID
         return MonitorSettings(interval: .seconds(15), resources: emulator.configuration.resources.map { resource in
             let names = resource.metrics.filter { $0.namespace == nil }.prefix(3).map(\.name)
-            return MonitorSettings.Resource(name: resource.name, id: resource.id(subscriptionID: subscription), metrics: Array(names))
-        })
+            return MonitorSettings.Resource(name: resource.name, id: resource.id(subscriptionID: subscription), metrics: Array(names),
+                                            region: resource.region)
+        }, logMetrics: Self.logMetrics(appID: emulator.configuration.appInsightsAppID,
+                                       workspaceID: emulator.configuration.logAnalyticsWorkspaceID))
+    }
+
+    /// The seed's custom metrics, as an operator would write them in azure.monitor.log_metrics.
+    static func logMetrics(appID: String, workspaceID: String) -> [MonitorSettings.LogMetric] {
+        func custom(_ name: String, unit: String, _ aggregation: MonitorSettings.LogMetric.Aggregation) -> MonitorSettings.LogMetric {
+            // The SDKs send custom metrics pre-aggregated per 15 minutes.
+            MonitorSettings.LogMetric(name: name, source: .appInsights(appID: appID),
+                                      query: "customMetrics | where name == '\(name)' | project timestamp, value", unit: unit,
+                                      aggregation: aggregation, grain: .seconds(900))
+        }
+        return [
+            custom("ai_model_response_time", unit: "MilliSeconds", .average),
+            custom("deployment_success_rate", unit: "Percent", .average),
+            custom("projects_created_total", unit: "Count", .sum),
+            MonitorSettings.LogMetric(name: "request duration", source: .logAnalytics(workspaceID: workspaceID),
+                                      query: "AppRequests | project TimeGenerated, DurationMs", unit: "MilliSeconds",
+                                      aggregation: .average, grain: .seconds(600)),
+        ]
     }
 
     /// The report source over the emulator.
