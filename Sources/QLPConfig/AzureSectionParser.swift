@@ -62,20 +62,31 @@ enum AzureSectionParser {
         settings.region = r.optional(map, "region").flatMap { regionName($0, r) }
         if let list = r.optional(map, "resources"), let items = r.sequence(list) {
             for item in items {
-                guard let fields = r.mapping(item, allowed: ["name", "id", "metrics", "namespace", "region"]) else { continue }
+                guard let fields = r.mapping(item, allowed: ["name", "id", "metrics", "namespace", "region", "aggregation", "filter"])
+                else { continue }
                 let name = r.required(fields, "name").flatMap(r.nonEmptyString)
                 let idValue = r.required(fields, "id")
                 let id = idValue.flatMap(r.nonEmptyString)
                 let metrics = r.required(fields, "metrics").flatMap(r.stringList)
                 let namespace = r.optional(fields, "namespace").flatMap(r.nonEmptyString)
                 let region = r.optional(fields, "region").flatMap { regionName($0, r) }
+                let filter = r.optional(fields, "filter").flatMap(r.nonEmptyString)
+                var aggregation: String?
+                if let value = r.optional(fields, "aggregation"), let text = r.nonEmptyString(value) {
+                    // Azure's names, matched without case so `average` works too.
+                    aggregation = MonitorSettings.Resource.aggregations.first { $0.caseInsensitiveCompare(text) == .orderedSame }
+                    if aggregation == nil {
+                        r.fail(value, "expected one of \(MonitorSettings.Resource.aggregations.joined(separator: ", ")), found '\(text)'")
+                    }
+                }
                 if let id, let idValue, !(id.lowercased().hasPrefix("/subscriptions/") && id.lowercased().contains("/providers/")) {
                     r.fail(idValue, "expected a resource ID such as /subscriptions/{id}/resourceGroups/{group}/providers/{type}/{name}")
                     continue
                 }
                 if let metrics, metrics.isEmpty, let list = r.optional(fields, "metrics") { r.fail(list, "list at least one metric") }
                 if let name, let id, let metrics {
-                    settings.resources.append(.init(name: name, id: id, metrics: metrics, namespace: namespace, region: region))
+                    settings.resources.append(.init(name: name, id: id, metrics: metrics, namespace: namespace, region: region,
+                                                    aggregation: aggregation, filter: filter))
                 }
             }
         }

@@ -31,6 +31,25 @@ private func lineNumber(of prefix: String, in text: String) -> Int? {
 
 @Suite("The example config/qlp.yaml")
 struct ExampleConfigTests {
+    /// The commented azure.monitor example, uncommented, is a valid config.
+    @Test func theMonitorExampleParsesWhenUncommented() throws {
+        var lines = try exampleText().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let start = try #require(lines.firstIndex(of: "  # monitor:"))
+        var end = start
+        while end < lines.count, lines[end].hasPrefix("  # ") { end += 1 }
+        for i in start..<end { lines[i] = "  " + lines[i].dropFirst(4) }
+        let yaml = lines.joined(separator: "\n")
+        let config = try ConfigParser(environment: fullEnvironment.merging(["APPINSIGHTS_APP_ID": "app-1"]) { a, _ in a },
+                                      requireAzure: true).parse(yaml: yaml, file: "config/qlp.yaml")
+        let monitor = try #require(config.azure?.monitor)
+        #expect(monitor.region == "uksouth")
+        #expect(monitor.resources.map(\.name) == ["AKS", "Azure OpenAI"])
+        #expect(monitor.resources[1].aggregation == "Total")
+        #expect(monitor.resources[0].id.hasPrefix("/subscriptions/sub-0002/"))
+        #expect(monitor.logMetrics.map(\.name) == ["ai_model_response_time", "projects_created_total"])
+        #expect(monitor.logMetrics.allSatisfy { $0.source == .appInsights(appID: "app-1") && $0.grain == .seconds(900) })
+    }
+
     @Test func azureSection() throws {
         let config = try parseExample(fullEnvironment)
         let azure = try #require(config.azure)

@@ -80,4 +80,17 @@ struct MonitorConfigTests {
         let template = AzureConfigFixture.errors(["  endpoints:", "    metrics_batch: https://{vault}.metrics.monitor.azure.com"])
         #expect(template.first?.message.contains("{region}") == true)
     }
+
+    @Test func aResourceTakesAnAggregationAndAFilter() throws {
+        let config = try AzureConfigFixture.outcome([
+            "  monitor:", "    resources:",
+            "      - {name: AOAI, id: \(Self.aks), metrics: [ProcessedPromptTokens], aggregation: total, filter: \"ModelDeploymentName eq 'gpt4'\"}",
+        ]).get()
+        let resource = try #require(config.azure?.monitor.resources.first)
+        #expect(resource.aggregation == "Total")
+        #expect(resource.filter == "ModelDeploymentName eq 'gpt4'")
+        let bad = AzureConfigFixture.errors(["  monitor:", "    resources:",
+                                             "      - {name: A, id: \(Self.aks), metrics: [x], aggregation: p95}"])
+        #expect(bad.first?.message.contains("Average, Minimum, Maximum, Total, Count") == true)
+    }
 }

@@ -123,4 +123,33 @@ import Testing
             #expect(batched == oneByOne)
         }
     }
+
+    /// A resource's aggregation and dimension filter reach Azure Monitor and
+    /// pick the values the view draws.
+    @Test func aggregationAndDimensionFilterAreApplied() async throws {
+        try await withHarness { h in
+            let subscription = h.emulator.configuration.subscriptionID
+            let insights = try #require(h.emulator.configuration.resources.first { $0.metrics.contains { $0.name == "ai_model_response_time" } })
+            func resource(_ name: String, aggregation: String? = nil, filter: String? = nil) -> MonitorSettings.Resource {
+                MonitorSettings.Resource(name: name, id: insights.id(subscriptionID: subscription), metrics: ["ai_model_response_time"],
+                                         namespace: "azure.applicationinsights", aggregation: aggregation, filter: filter)
+            }
+            let resources = [resource("all"), resource("all max", aggregation: "Maximum"),
+                             resource("gpt-4", filter: "model eq 'gpt-4-turbo'"), resource("gpt-35", filter: "model eq 'gpt-35-turbo'"),
+                             resource("bad filter", filter: "model = gpt-4")]
+            let identity = DashboardIdentity(subscriptionID: subscription, resourceGroup: "rg", isDemo: true, configPath: nil, logFile: "/dev/null")
+            let store = DashboardStateStore(DashboardState(identity: identity, plan: try EmulatorHarness.examplePlan(), costRefresh: .seconds(60)))
+            let client = MonitorMetricsClient(transport: h.transport, tokens: h.tokens, management: h.base)
+            await MetricsPoller(client: client, resources: resources, store: store, interval: .seconds(60), wake: WakeSignal(),
+                                clock: { EmulatorHarness.clock }).refresh()
+            let panel = try #require(store.state.monitor.value)
+            let latest = Dictionary(uniqueKeysWithValues: panel.rows.compactMap { row in row.latest.map { (row.resource, $0) } })
+            let all = try #require(latest["all"]), max = try #require(latest["all max"])
+            let gpt4 = try #require(latest["gpt-4"]), gpt35 = try #require(latest["gpt-35"])
+            #expect(max > all)
+            #expect(gpt4 > all && all > gpt35, "GPT-4 Turbo answers slower than the average, GPT-3.5 faster")
+            #expect(panel.failedResources.map(\.name) == ["bad filter"])
+            #expect(panel.failedResources.first?.reason.contains("400") == true)
+        }
+    }
 }

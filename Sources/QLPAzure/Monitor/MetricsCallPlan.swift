@@ -32,7 +32,8 @@ public enum MetricsCall: Sendable, Equatable {
 }
 
 /// Which resources can share a batch call: the batch API takes resources of
-/// one subscription, region and metric namespace, asked for the same metrics.
+/// one subscription, region and metric namespace, asked for the same metrics
+/// (with the same aggregation and filter).
 /// A resource without a known region, or alone in its group, is asked alone.
 public enum MetricsCallPlan {
     public static func calls(for resources: [MonitorSettings.Resource], defaultRegion: String?) -> [MetricsCall] {
@@ -41,6 +42,8 @@ public enum MetricsCallPlan {
             var subscription: String
             var namespace: String
             var metrics: [String]
+            var aggregation: String?
+            var filter: String?
         }
         var groups: [Key: [Int]] = [:]
         var order: [Key] = []
@@ -53,7 +56,8 @@ public enum MetricsCallPlan {
                 continue
             }
             let key = Key(region: region, subscription: subscription.lowercased(), namespace: namespace.lowercased(),
-                          metrics: resource.metrics.map { $0.lowercased() })
+                          metrics: resource.metrics.map { $0.lowercased() }, aggregation: resource.aggregation?.lowercased(),
+                          filter: resource.filter)
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(index)
         }

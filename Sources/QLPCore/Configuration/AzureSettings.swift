@@ -128,13 +128,23 @@ public struct MonitorSettings: Sendable, Equatable {
         public var namespace: String?
         /// The Azure region the resource is in (uksouth), if not `MonitorSettings.region`.
         public var region: String?
+        /// Average, Minimum, Maximum, Total or Count; nil: each metric's primary aggregation.
+        public var aggregation: String?
+        /// A dimension filter in Azure Monitor's syntax (`ApiName eq 'GetBlob'`):
+        /// it selects one series; the view draws the first series Azure returns.
+        public var filter: String?
 
-        public init(name: String, id: String, metrics: [String], namespace: String? = nil, region: String? = nil) {
+        public static let aggregations = ["Average", "Minimum", "Maximum", "Total", "Count"]
+
+        public init(name: String, id: String, metrics: [String], namespace: String? = nil, region: String? = nil,
+                    aggregation: String? = nil, filter: String? = nil) {
             self.name = name
             self.id = id
             self.metrics = metrics
             self.namespace = namespace
             self.region = region
+            self.aggregation = aggregation
+            self.filter = filter
         }
     }
 

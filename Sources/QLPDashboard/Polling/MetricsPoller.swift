@@ -105,7 +105,7 @@ public struct MetricsPoller: DashboardPoller {
                                               failure: "not in Azure's answer"))
                         continue
                     }
-                    rows.append(Self.row(resource: resource.name, metric: metric))
+                    rows.append(Self.row(resource: resource.name, metric: metric, aggregation: resource.aggregation))
                 }
             case .failure(let error):
                 failed.append((resource.name, error.summary))
@@ -150,17 +150,21 @@ public struct MetricsPoller: DashboardPoller {
         case .single(let index):
             let resource = resources[index]
             do {
-                let response = try await client.metrics(resourceID: resource.id, names: resource.metrics, interval: Self.grain,
-                                                        timespan: (start, end), namespace: resource.namespace)
+                let response = try await client.metrics(resourceID: resource.id, names: resource.metrics,
+                                                        aggregation: resource.aggregation.map { [$0] } ?? [], interval: Self.grain,
+                                                        timespan: (start, end), filter: resource.filter, namespace: resource.namespace)
                 return [(index, .success(response.value))]
             } catch {
                 return [(index, .failure(error))]
             }
         case .batch(let region, let subscription, let namespace, let metrics, let members):
+            // Members share aggregation and filter (the plan groups by them).
+            let first = resources[members[0]]
             do {
                 let response = try await client.batch(endpoint: endpoints.metricsBatchURL(region: region), subscriptionID: subscription,
                                                       resourceIDs: members.map { resources[$0].id }, namespace: namespace,
-                                                      names: metrics, interval: Self.grain, start: start, end: end)
+                                                      names: metrics, aggregation: first.aggregation.map { [$0] } ?? [],
+                                                      interval: Self.grain, start: start, end: end, filter: first.filter)
                 return members.map { index in
                     guard let entry = response.result(for: resources[index].id) else {
                         return (index, .failure(.malformedResponse(service: "Azure Monitor batch", endpoint: endpoints.metricsBatchURL(region: region),
@@ -191,16 +195,23 @@ public struct MetricsPoller: DashboardPoller {
         }
     }
 
-    static func row(resource: String, metric: Metric) -> MetricRow {
+    static func row(resource: String, metric: Metric, aggregation: String? = nil) -> MetricRow {
         let points = metric.timeseries.first?.data ?? []
-        let values = points.map(Self.value)
+        let values = points.map { Self.value($0, aggregation: aggregation) }
         let latest = Array(zip(points, values)).last { $0.1 != nil }
         return MetricRow(resource: resource, metric: metric.name.value, unit: metric.unit, latest: latest?.1, latestAt: latest?.0.timeStamp,
                          series: values, failure: metric.failure)
     }
 
-    /// The primary aggregation's value: whichever one Azure filled in.
-    static func value(_ point: MetricPoint) -> Double? {
-        point.average ?? point.total ?? point.maximum ?? point.count ?? point.minimum
+    /// The configured aggregation's value, or the primary one: whichever Azure filled in.
+    static func value(_ point: MetricPoint, aggregation: String? = nil) -> Double? {
+        switch aggregation?.lowercased() {
+        case "average": point.average
+        case "minimum": point.minimum
+        case "maximum": point.maximum
+        case "total": point.total
+        case "count": point.count
+        default: point.average ?? point.total ?? point.maximum ?? point.count ?? point.minimum
+        }
     }
 }
