@@ -43,4 +43,30 @@ import Testing
             #expect(secret.value == Secret("emu-aoai-key-4c1f9e0b7d2a46e8"))
         }
     }
+
+    @Test func faultSpecsParseAndBadOnesSayWhatIsAllowed() throws {
+        let (endpoint, fault) = try FaultSpec.parse("cost.query=status:429,retry-after:30,retry-header:tenant,count:2")
+        #expect(endpoint == .costQuery)
+        #expect(fault == EndpointFault(status: 429, retryAfterSeconds: 30, remaining: 2, retryHeader: "tenant"))
+        #expect(fault.waitHeaders(for: .costQuery).map(\.0) == ["x-ms-ratelimit-microsoft.costmanagement-tenant-retry-after"])
+        #expect(EndpointFault(retryAfterSeconds: 5).waitHeaders(for: .costQuery).map(\.0)
+            == ["Retry-After", "x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after"])
+        #expect(EndpointFault(retryAfterSeconds: 5).waitHeaders(for: .metrics).map(\.0) == ["Retry-After"])
+        let (_, html) = try FaultSpec.parse("metrics.batch=html,latency:200")
+        #expect(html == EndpointFault(latencyMilliseconds: 200, wrongContentType: true))
+        for (text, words) in [("nowhere=status:500", "ENDPOINT one of token, imds"), ("token=status:abc", "whole number"),
+                              ("token=explode", "unknown 'explode'"), ("cost.query=retry-header:weekly", "qpu, entity, tenant")] {
+            #expect { _ = try FaultSpec.parse(text) } throws: { "\($0)".contains(words) }
+        }
+    }
+
+    @Test func aBadFaultBodyIsRefusedNamingTheField() async throws {
+        try await withHarness { h in
+            let answer = try await h.transport.send(HTTPRequest(method: .put, url: "\(h.base)/_emulator/faults/cost.query",
+                                                                headers: ["Content-Type": "application/json"],
+                                                                body: Array(#"{"retry_after":5,"retry_header":"weekly"}"#.utf8)))
+            #expect(answer.status == 400)
+            #expect(String(decoding: answer.body, as: UTF8.self).contains("retry_header"))
+        }
+    }
 }

@@ -89,6 +89,29 @@ import Testing
         }
     }
 
+    /// Cost Management sometimes says how long to wait only in its own
+    /// headers (entity, tenant...): those hold the host just the same.
+    @Test(arguments: ["tenant", "entity"])
+    func costManagementsOwnRetryHeaderAloneHoldsTheHost(header: String) async throws {
+        try await Rig.start().run { rig in
+            let day = CivilDate(Date(), in: TimeZone(identifier: "UTC")!)
+            _ = try await rig.client.dailyCostsByService(scope: rig.scope, from: day, to: day)
+            rig.emulator.faults.set(EndpointFault(status: 429, retryAfterSeconds: 2, remaining: 1, retryHeader: header), for: .costQuery)
+            await #expect(throws: AzureError.self) { _ = try await rig.client.dailyCostsByService(scope: rig.scope, from: day, to: day) }
+            do {
+                _ = try await rig.client.dailyCostsByService(scope: rig.scope, from: day, to: day)
+                Issue.record("a request inside the window must be held")
+            } catch {
+                guard case .throttled(_, _, let wait)? = error as? AzureError else { Issue.record("expected throttled, got \(error)"); return }
+                #expect(wait > .zero && wait <= .seconds(2))
+            }
+            #expect(rig.emulator.statistics.arrivals(at: .costQuery).count == 2)
+            try await Task.sleep(for: .milliseconds(2100))
+            _ = try await rig.client.dailyCostsByService(scope: rig.scope, from: day, to: day)
+            #expect(rig.emulator.statistics.arrivals(at: .costQuery).count == 3)
+        }
+    }
+
     @Test func shortLivedTokensOverThreeMinutesOfPollingMeanOneSignInPerRenewalAndNo401() async throws {
         // Three minutes of polling on a clock the test moves, so the run takes seconds.
         let now = Mutex(Date())

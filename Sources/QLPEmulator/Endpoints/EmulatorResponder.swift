@@ -79,13 +79,7 @@ struct EmulatorResponder: HTTPResponder {
                 try await Task.sleep(for: .milliseconds(50))
             }
         }
-        var headers: [(String, String)] = []
-        if let retry = fault.retryAfterSeconds {
-            headers.append(("Retry-After", String(retry)))
-            if endpoint == .costQuery {
-                headers.append(("x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after", String(retry)))
-            }
-        }
+        let headers = fault.waitHeaders(for: endpoint)
         if let status = fault.status {
             logger.debug("emulator fault", metadata: ["endpoint": "\(endpoint.rawValue)", "status": "\(status)"])
             switch (endpoint, status) {

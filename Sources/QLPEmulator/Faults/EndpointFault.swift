@@ -7,6 +7,14 @@ public struct EndpointFault: Sendable, Equatable, Codable {
     public var status: Int?
     /// Seconds for Retry-After (and Cost Management's own retry-after headers).
     public var retryAfterSeconds: Int?
+    /// Which header carries `retryAfterSeconds`: nil sends Retry-After (and, on
+    /// the cost endpoints, Cost Management's qpu header too); "standard" only
+    /// Retry-After; qpu, entity, tenant, client or clienttype only
+    /// x-ms-ratelimit-microsoft.costmanagement-{that}-retry-after, as Cost
+    /// Management sometimes answers.
+    public var retryHeader: String?
+
+    public static let retryHeaderNames = ["standard", "qpu", "entity", "tenant", "client", "clienttype"]
     /// Answer 200 with a body cut off mid-JSON.
     public var malformedBody: Bool
     /// Answer 200 with an HTML page, as a captive portal or a proxy's login page does.
@@ -17,10 +25,12 @@ public struct EndpointFault: Sendable, Equatable, Codable {
     public var remaining: Int?
 
     public init(latencyMilliseconds: Int = 0, status: Int? = nil, retryAfterSeconds: Int? = nil,
-                malformedBody: Bool = false, hang: Bool = false, remaining: Int? = nil, wrongContentType: Bool = false) {
+                malformedBody: Bool = false, hang: Bool = false, remaining: Int? = nil, wrongContentType: Bool = false,
+                retryHeader: String? = nil) {
         self.latencyMilliseconds = latencyMilliseconds
         self.status = status
         self.retryAfterSeconds = retryAfterSeconds
+        self.retryHeader = retryHeader
         self.malformedBody = malformedBody
         self.wrongContentType = wrongContentType
         self.hang = hang
@@ -33,7 +43,7 @@ public struct EndpointFault: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case latencyMilliseconds = "latency_ms", status, retryAfterSeconds = "retry_after", malformedBody = "malformed"
-        case hang, remaining, wrongContentType = "wrong_content_type"
+        case hang, remaining, wrongContentType = "wrong_content_type", retryHeader = "retry_header"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -45,6 +55,24 @@ public struct EndpointFault: Sendable, Equatable, Codable {
         wrongContentType = try c.decodeIfPresent(Bool.self, forKey: .wrongContentType) ?? false
         hang = try c.decodeIfPresent(Bool.self, forKey: .hang) ?? false
         remaining = try c.decodeIfPresent(Int.self, forKey: .remaining)
+        retryHeader = try c.decodeIfPresent(String.self, forKey: .retryHeader)
+        if let retryHeader, !Self.retryHeaderNames.contains(retryHeader) {
+            throw DecodingError.dataCorruptedError(forKey: .retryHeader, in: c,
+                                                   debugDescription: "expected one of \(Self.retryHeaderNames.joined(separator: ", "))")
+        }
+    }
+
+    /// The headers that say how long to wait.
+    public func waitHeaders(for endpoint: EmulatedEndpoint) -> [(String, String)] {
+        guard let seconds = retryAfterSeconds.map(String.init) else { return [] }
+        func costManagement(_ scope: String) -> (String, String) { ("x-ms-ratelimit-microsoft.costmanagement-\(scope)-retry-after", seconds) }
+        switch retryHeader {
+        case nil:
+            let costEndpoints: Set<EmulatedEndpoint> = [.costQuery, .costForecast]
+            return [("Retry-After", seconds)] + (costEndpoints.contains(endpoint) ? [costManagement("qpu")] : [])
+        case "standard"?: return [("Retry-After", seconds)]
+        case let scope?: return [costManagement(scope)]
+        }
     }
 }
 

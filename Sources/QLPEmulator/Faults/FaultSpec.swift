@@ -37,10 +37,15 @@ public enum FaultSpec {
             case "count": fault.remaining = try number()
             case "malformed": fault.malformedBody = true
             case "html": fault.wrongContentType = true
+            case "retry-header":
+                guard kv.count == 2, EndpointFault.retryHeaderNames.contains(kv[1]) else {
+                    throw ParseError(description: "fault '\(text)': retry-header takes one of \(EndpointFault.retryHeaderNames.joined(separator: ", "))")
+                }
+                fault.retryHeader = kv[1]
             case "hang": fault.hang = true
             default:
                 throw ParseError(description: "fault '\(text)': unknown '\(kv[0])'; use latency:MS, status:CODE, "
-                    + "retry-after:S, count:N, malformed, html or hang")
+                    + "retry-after:S, retry-header:NAME, count:N, malformed, html or hang")
             }
         }
         return (endpoint, fault)
