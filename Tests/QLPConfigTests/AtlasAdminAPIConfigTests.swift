@@ -4,32 +4,7 @@ import Testing
 import QLPConfig
 
 /// A minimal budget (lines 1-23) and a mongodb_atlas section from line 24.
-private let budget = """
-budget:
-  total: 5000.00
-  credit_start: 2026-10-01
-  credit_expiry: 2027-09-30
-  monthly:
-    amount: 1000.00
-    alerts: [80, 95]
-  allocation:
-    compute:
-      amount: 2000.00
-      services: [Virtual Machine Scale Sets]
-    azure_openai:
-      amount: 1500.00
-      services: [Azure AI Services]
-    databases_storage:
-      amount: 800.00
-      services: [Storage]
-    networking_security:
-      amount: 400.00
-      services: [Bandwidth]
-    monitoring_devops:
-      amount: 300.00
-      services: [Log Analytics]
-
-"""
+private let budget = ConfigFixture.budget
 
 private func atlasConfig(_ adminAPI: [String]) -> String {
     budget + (["mongodb_atlas:", "  databases:", "    vectors: qlp-vectors"] + adminAPI).joined(separator: "\n") + "\n"

@@ -8,7 +8,7 @@ struct MonitorConfigTests {
     static let aks = "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/qlp-aks"
 
     @Test func resourcesAndLoggedMetrics() throws {
-        let config = try AzureConfigFixture.outcome([
+        let config = try ConfigFixture.outcome([
             "  endpoints:",
             "    app_insights: https://api.applicationinsights.azure.cn/",
             "    metrics_batch: https://{region}.metrics.monitor.azure.cn",
@@ -47,16 +47,16 @@ struct MonitorConfigTests {
     }
 
     @Test func aLoggedMetricNeedsExactlyOneSource() {
-        let neither = AzureConfigFixture.errors(["  monitor:", "    log_metrics:", "      - name: x", "        query: T | project t, v"])
+        let neither = ConfigFixture.errors(["  monitor:", "    log_metrics:", "      - name: x", "        query: T | project t, v"])
         #expect(neither.count == 1)
         #expect(neither.first?.message.contains("app_insights_app_id' or 'log_analytics_workspace_id") == true)
-        let both = AzureConfigFixture.errors(["  monitor:", "    log_metrics:", "      - name: x", "        query: T",
+        let both = ConfigFixture.errors(["  monitor:", "    log_metrics:", "      - name: x", "        query: T",
                                               "        app_insights_app_id: a", "        log_analytics_workspace_id: w"])
         #expect(both.first?.message.contains("not both") == true)
     }
 
     @Test func badAggregationGrainAndResourceIDAreNamedWithTheirLines() {
-        let found = AzureConfigFixture.errors([
+        let found = ConfigFixture.errors([
             "  monitor:",                                          // 0
             "    resources:",                                      // 1
             "      - {name: AKS, id: qlp-aks, metrics: [cpu]}",    // 2
@@ -67,29 +67,29 @@ struct MonitorConfigTests {
             "        aggregation: mean",                           // 7
             "        grain: 7m",                                   // 8
         ])
-        #expect(found.map(\.line) == [AzureConfigFixture.line(2), AzureConfigFixture.line(7), AzureConfigFixture.line(8)])
+        #expect(found.map(\.line) == [ConfigFixture.line(2), ConfigFixture.line(7), ConfigFixture.line(8)])
         #expect(found[0].message.contains("expected a resource ID"))
         #expect(found[1].message.contains("avg, sum, min, max, count") && found[1].message.contains("'mean'"))
         #expect(found[2].message.contains("multiple of 5m"))
     }
 
     @Test func aRegionIsANameNotADisplayName() {
-        let found = AzureConfigFixture.errors(["  monitor:", "    region: UK South"])
+        let found = ConfigFixture.errors(["  monitor:", "    region: UK South"])
         #expect(found.map(\.key) == ["azure.monitor.region"])
         #expect(found.first?.message.contains("such as uksouth") == true)
-        let template = AzureConfigFixture.errors(["  endpoints:", "    metrics_batch: https://{vault}.metrics.monitor.azure.com"])
+        let template = ConfigFixture.errors(["  endpoints:", "    metrics_batch: https://{vault}.metrics.monitor.azure.com"])
         #expect(template.first?.message.contains("{region}") == true)
     }
 
     @Test func aResourceTakesAnAggregationAndAFilter() throws {
-        let config = try AzureConfigFixture.outcome([
+        let config = try ConfigFixture.outcome([
             "  monitor:", "    resources:",
             "      - {name: AOAI, id: \(Self.aks), metrics: [ProcessedPromptTokens], aggregation: total, filter: \"ModelDeploymentName eq 'gpt4'\"}",
         ]).get()
         let resource = try #require(config.azure?.monitor.resources.first)
         #expect(resource.aggregation == "Total")
         #expect(resource.filter == "ModelDeploymentName eq 'gpt4'")
-        let bad = AzureConfigFixture.errors(["  monitor:", "    resources:",
+        let bad = ConfigFixture.errors(["  monitor:", "    resources:",
                                              "      - {name: A, id: \(Self.aks), metrics: [x], aggregation: p95}"])
         #expect(bad.first?.message.contains("Average, Minimum, Maximum, Total, Count") == true)
     }

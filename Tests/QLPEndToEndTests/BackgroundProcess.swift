@@ -51,3 +51,24 @@ final class BackgroundProcess: @unchecked Sendable {
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
     }
 }
+
+/// `qlp emulate` on a free loopback port, ready to answer; `stop()` it.
+struct RunningEmulator {
+    let process: BackgroundProcess
+    let port: Int
+
+    static func start(in scratch: ScratchDirectory) async throws -> RunningEmulator {
+        let port = try freeLoopbackPort()
+        let process = try BackgroundProcess([QLPBinary.path, "emulate", "--port", String(port)], outputPath: scratch.path + "/emulator.log")
+        do {
+            try await process.waitForOutput("listening on")
+        } catch {
+            process.stop()
+            throw error
+        }
+        return RunningEmulator(process: process, port: port)
+    }
+
+    func stop() { process.stop() }
+}
+

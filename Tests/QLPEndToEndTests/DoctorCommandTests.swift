@@ -55,10 +55,9 @@ import Testing
     @Test func passesAgainstTheEmulatorAndNamesAWrongSecretWithoutShowingIt() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let port = try freeLoopbackPort()
-        let emulator = try BackgroundProcess([QLPBinary.path, "emulate", "--port", String(port)], outputPath: scratch.path + "/emulator.log")
+        let emulator = try await RunningEmulator.start(in: scratch)
         defer { emulator.stop() }
-        try await emulator.waitForOutput("listening on")
+        let port = emulator.port
         let path = try config(port: port, secret: "", scratch: scratch)
 
         let good = try doctor(config: path, secret: "qlp-emulator-demo-credential", scratch: scratch)
@@ -85,10 +84,9 @@ import Testing
     @Test func resolvesKeyVaultReferencesAndNamesAMissingSecret() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let port = try freeLoopbackPort()
-        let emulator = try BackgroundProcess([QLPBinary.path, "emulate", "--port", String(port)], outputPath: scratch.path + "/emulator.log")
+        let emulator = try await RunningEmulator.start(in: scratch)
         defer { emulator.stop() }
-        try await emulator.waitForOutput("listening on")
+        let port = emulator.port
         func sections(openAIKey: String) -> String {
             """
             azure_openai:

@@ -19,10 +19,9 @@ import Testing
     func budgetScreen(secretName: String, until ready: (String) -> Bool) async throws -> String {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let port = try freeLoopbackPort()
-        let emulator = try BackgroundProcess([QLPBinary.path, "emulate", "--port", String(port)], outputPath: scratch.path + "/emulator.log")
+        let emulator = try await RunningEmulator.start(in: scratch)
         defer { emulator.stop() }
-        try await emulator.waitForOutput("listening on")
+        let port = emulator.port
         let config = try DoctorCommandTests().config(port: port, secret: "", scratch: scratch,
                                                      extra: atlasSection(port: port, secretName: secretName))
         let tmux = try TmuxSession(command: "\(QLPBinary.path) dash --config \(config)", width: 100, height: 40,

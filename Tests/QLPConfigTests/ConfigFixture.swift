@@ -2,16 +2,18 @@ import Foundation
 import QLPConfig
 import QLPCore
 
-/// A valid budget and a minimal azure section, to which a test appends the
-/// lines under test; line numbers of appended lines come from `line(_:)`.
-enum AzureConfigFixture {
-    static let base = """
+/// Config text for tests: a valid budget, and with a minimal azure section to
+/// which a test appends the lines under test (their lines from `line(_:)`).
+enum ConfigFixture {
+    /// A valid budget section, ending in a newline.
+    static let budget = """
     budget:
       total: 5000.00
       credit_start: 2026-10-01
       credit_expiry: 2027-09-30
       monthly:
         amount: 1000.00
+        alerts: [80, 95]
       allocation:
         compute:
           amount: 2000.00
@@ -28,6 +30,11 @@ enum AzureConfigFixture {
         monitoring_devops:
           amount: 300.00
           services: [Log Analytics]
+
+    """
+
+    /// The budget and a minimal azure section, open for more azure keys.
+    static let base = budget + """
     azure:
       tenant_id: t1
       subscription_id: s1
