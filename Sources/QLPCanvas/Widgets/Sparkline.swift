@@ -9,10 +9,12 @@ public struct Sparkline: Sendable {
         self.role = role
     }
 
-    /// Draws the last `width` values, right-aligned.
+    /// Draws the whole series in `width` cells, right-aligned: when there are
+    /// more values than cells, neighbours are averaged (the newest group
+    /// ending on the newest value), so the span stays the one the header names.
     public func render(into canvas: inout Canvas, x: Int, y: Int, width: Int, glyphs: GlyphSet) {
         guard width > 0 else { return }
-        let shown = Array(values.suffix(width))
+        let shown = Self.fitted(values, to: width)
         let present = shown.compactMap { $0 }.filter(\.isFinite)
         guard let low = present.min(), let high = present.max() else { return }
         let steps = glyphs.verticalEighths
@@ -24,5 +26,22 @@ public struct Sparkline: Sendable {
             let index = min(steps.count - 1, max(0, Int((level * Double(steps.count - 1)).rounded())))
             canvas[x + offset + i, y] = Cell(steps[index], role: role)
         }
+    }
+
+    /// `values` in at most `width` points: groups of ceil(count / width)
+    /// consecutive values, counted back from the newest, averaged over the
+    /// ones present (nil where none is).
+    public static func fitted(_ values: [Double?], to width: Int) -> [Double?] {
+        guard width > 0 else { return [] }
+        guard values.count > width else { return values }
+        let size = (values.count + width - 1) / width
+        var groups: [Double?] = []
+        var end = values.count
+        while end > 0 {
+            let present = values[max(0, end - size)..<end].compactMap { $0 }.filter(\.isFinite)
+            groups.append(present.isEmpty ? nil : present.reduce(0, +) / Double(present.count))
+            end -= size
+        }
+        return groups.reversed()
     }
 }

@@ -199,8 +199,10 @@ public struct MetricsPoller: DashboardPoller {
         let points = metric.timeseries.first?.data ?? []
         let values = points.map { Self.value($0, aggregation: aggregation) }
         let latest = Array(zip(points, values)).last { $0.1 != nil }
+        // Azure answers the window's edges inclusively (37 points for three hours); the
+        // view's grid is 36 columns, shared with the logged metrics.
         return MetricRow(resource: resource, metric: metric.name.value, unit: metric.unit, latest: latest?.1, latestAt: latest?.0.timeStamp,
-                         series: values, failure: metric.failure)
+                         series: Array(values.suffix(Int(window / grainSeconds))), failure: metric.failure)
     }
 
     /// The configured aggregation's value, or the primary one: whichever Azure filled in.

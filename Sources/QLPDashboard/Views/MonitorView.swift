@@ -39,8 +39,9 @@ public struct MonitorView {
 
         let rows = value.rows
         let resourceW = min(24, max(8, rows.map { DisplayWidth.of($0.resource) }.max() ?? 8))
-        let metricW = min(34, max(6, rows.map { DisplayWidth.of($0.metric) }.max() ?? 6))
         let latestW = 12
+        // The sparkline keeps at least 12 cells (15 minutes each) before metric names give way.
+        let metricW = max(6, min(34, rows.map { DisplayWidth.of($0.metric) }.max() ?? 6, width - resourceW - latestW - 6 - 12))
         let sparkW = max(8, width - resourceW - metricW - latestW - 6)
         canvas.put("RESOURCE", x: x, y: y, width: resourceW, role: .title)
         canvas.put("METRIC", x: x + resourceW + 2, y: y, width: metricW, role: .title)
