@@ -23,12 +23,7 @@ public struct AzureCLICredential: TokenSource {
         guard let path = locate() else {
             throw .credentialUnavailable(detail: "the Azure CLI (az) is not installed or not on PATH")
         }
-        let result: (status: Int32, output: [UInt8], error: String)
-        do {
-            result = try await run(path, ["account", "get-access-token", "--output", "json", "--resource", resource])
-        } catch {
-            throw .credentialUnavailable(detail: "could not run the Azure CLI: \(error)")
-        }
+        let result = try await run(path, ["account", "get-access-token", "--output", "json", "--resource", resource])
         guard result.status == 0 else {
             let text = result.error.lowercased()
             if text.contains("az login") || text.contains("not logged in") || text.contains("no subscription") {
@@ -70,29 +65,18 @@ public struct AzureCLICredential: TokenSource {
         return nil
     }
 
-    private func run(_ path: String, _ arguments: [String]) async throws -> (status: Int32, output: [UInt8], error: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let deadline = ContinuousClock.now + timeout
-        // Read both pipes fully (az's output is small) while it runs.
-        async let output = Task.detached { out.fileHandleForReading.readDataToEndOfFile() }.value
-        async let error = Task.detached { err.fileHandleForReading.readDataToEndOfFile() }.value
-        while process.isRunning {
-            if ContinuousClock.now > deadline {
-                process.terminate()
-                throw AzureError.credentialUnavailable(detail: "the Azure CLI did not answer within \(timeout.components.seconds) s")
+    private func run(_ path: String, _ arguments: [String]) async throws(AzureError) -> (status: Int32, output: [UInt8], error: String) {
+        do {
+            let result = try await BoundedSubprocess(path: path, arguments: arguments, environment: environment, timeout: timeout).run()
+            return (result.status, result.output, String(decoding: result.error, as: UTF8.self))
+        } catch {
+            switch error {
+            case .timedOut:
+                throw .credentialUnavailable(detail: "the Azure CLI did not answer within \(timeout.components.seconds) s")
+            case .cannotStart(let reason):
+                throw .credentialUnavailable(detail: "could not run the Azure CLI: \(reason)")
             }
-            try await Task.sleep(for: .milliseconds(20))
         }
-        return (process.terminationStatus, Array(await output), String(decoding: await error, as: UTF8.self))
     }
 
     /// "2026-11-26 18:42:05.000000" in the local zone.
