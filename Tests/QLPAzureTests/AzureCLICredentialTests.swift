@@ -1,5 +1,6 @@
 import Foundation
 import QLPAzure
+import Synchronization
 import QLPCore
 import Testing
 
@@ -112,5 +113,27 @@ import Testing
             _ = try await credential.fetchToken(scope: "https://management.azure.com/.default")
         }
         #expect(ContinuousClock.now - started < .seconds(10))
+    }
+
+    /// A source that is not available here, counting how often it was asked.
+    final class Unavailable: TokenSource {
+        let asked = Mutex(0)
+        func fetchToken(scope: String) async throws(AzureError) -> AccessToken {
+            asked.withLock { $0 += 1 }
+            throw .credentialUnavailable(detail: "no IMDS here")
+        }
+    }
+
+    @Test func theChainRemembersTheSourceThatWorked() async throws {
+        let cli = try FakeCLI(#"echo '{"accessToken":"from-cli","expires_on":1795718525}'"#)
+        defer { cli.remove() }
+        let probe = Unavailable()
+        let chain = ChainedCredential([("managed identity", probe), ("Azure CLI", cli.credential)])
+        #expect(chain.workingSource == nil)
+        for scope in ["https://management.azure.com/.default", "https://metrics.monitor.azure.com/.default", "https://vault.azure.net/.default"] {
+            #expect(try await chain.fetchToken(scope: scope).token.reveal() == "from-cli")
+        }
+        #expect(probe.asked.withLock { $0 } == 1, "the probe that failed is not retried for every scope")
+        #expect(chain.workingSource == "Azure CLI")
     }
 }

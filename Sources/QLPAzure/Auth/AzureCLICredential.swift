@@ -91,28 +91,3 @@ public struct AzureCLICredential: TokenSource {
         return nil
     }
 }
-
-/// Tries token sources in order, as DefaultAzureCredential does: a source that
-/// is not available here (no variables, no managed identity, no az) passes to
-/// the next; one that is available but refuses (wrong secret) stops the chain
-/// with its error, so a misconfiguration is never hidden by a fallback.
-public struct ChainedCredential: TokenSource {
-    public var sources: [(name: String, source: any TokenSource)]
-
-    public init(_ sources: [(name: String, source: any TokenSource)]) {
-        self.sources = sources
-    }
-
-    public func fetchToken(scope: String) async throws(AzureError) -> AccessToken {
-        var tried: [String] = []
-        for (name, source) in sources {
-            do {
-                return try await source.fetchToken(scope: scope)
-            } catch {
-                guard case .credentialUnavailable(let detail) = error else { throw error }
-                tried.append("\(name): \(detail)")
-            }
-        }
-        throw .credentialUnavailable(detail: "no credential worked: " + tried.joined(separator: "; "))
-    }
-}
