@@ -27,6 +27,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
     ],
     targets: [
         // C libraries from Debian, reached through small shim headers.
@@ -57,20 +61,37 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strictSettings),
-        // Local persistence (SQLite through GRDB, WAL).
-        .target(name: "QLPStore", dependencies: ["QLPCore", .product(name: "GRDB", package: "GRDB.swift")],
+        // The routing engine: route tables, policies, breakers, budget rules. Pure and deterministic.
+        .target(name: "QLPRouting", dependencies: ["QLPCore"], swiftSettings: strictSettings),
+        // Local persistence (SQLite through GRDB, WAL): cost history, route tables and their audit log.
+        .target(name: "QLPStore", dependencies: ["QLPCore", "QLPRouting", .product(name: "GRDB", package: "GRDB.swift")],
                 swiftSettings: strictSettings),
+        // The OpenAI-compatible gateway and its admin API (Hummingbird in, async-http-client out).
+        .target(name: "QLPGateway", dependencies: [
+            "QLPCore", "QLPRouting", "QLPStore", "QLPHTTP",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Atomics", package: "swift-atomics"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strictSettings),
         // The cell grid that views draw into, and the widgets; no terminal here.
         .target(name: "QLPCanvas", swiftSettings: strictSettings),
         // The one place that talks to ncurses.
         .target(name: "QLPTerminal", dependencies: ["CNcursesw", "QLPCanvas"], swiftSettings: strictSettings),
         // App state, pollers, views and the run loop.
         .target(name: "QLPDashboard", dependencies: [
-            "QLPCore", "QLPCanvas", "QLPTerminal", "QLPAzure", "QLPStore", "QLPReport",
+            "QLPCore", "QLPCanvas", "QLPTerminal", "QLPAzure", "QLPStore", "QLPReport", "QLPRouting", "QLPGateway",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strictSettings),
         .executableTarget(name: "qlp", dependencies: [
             "QLPCore", "QLPConfig", "QLPHTTP", "QLPAzure", "QLPEmulator", "QLPStore", "QLPDashboard", "QLPTerminal", "QLPReport",
+            "QLPRouting", "QLPGateway",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ],
@@ -87,6 +108,10 @@ let package = Package(
                           path: "Benchmarks/AzurePollBenchmark", swiftSettings: strictSettings),
 
         .testTarget(name: "QLPCoreTests", dependencies: ["QLPCore"], swiftSettings: strictSettings),
+        .testTarget(name: "QLPRoutingTests", dependencies: ["QLPRouting", "QLPCore"], swiftSettings: strictSettings),
+        .testTarget(name: "QLPGatewayTests", dependencies: [
+            "QLPGateway", "QLPRouting", "QLPStore", "QLPEmulator", "QLPHTTP", "QLPCore", "QLPConfig",
+        ], swiftSettings: strictSettings),
         .testTarget(name: "QLPReportTests", dependencies: ["QLPReport", "QLPCore"], exclude: ["Fixtures"],
                     swiftSettings: strictSettings),
         .testTarget(name: "QLPConfigTests", dependencies: ["QLPConfig", "QLPCore"], swiftSettings: strictSettings),

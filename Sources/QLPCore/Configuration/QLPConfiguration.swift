@@ -8,9 +8,12 @@ public struct QLPConfiguration: Sendable, Equatable {
     public var mongodbAtlas: MongoDBAtlasSettings?
     public var routing: RoutingSettings?
     public var dashboard: DashboardSettings
+    /// Defaults when the file has no `gateway` section.
+    public var gateway: GatewaySettings
 
     public init(azure: AzureSettings?, budget: BudgetPlan, azureOpenAI: AzureOpenAISettings?, ollama: OllamaSettings?,
-                mongodbAtlas: MongoDBAtlasSettings?, routing: RoutingSettings?, dashboard: DashboardSettings) {
+                mongodbAtlas: MongoDBAtlasSettings?, routing: RoutingSettings?, dashboard: DashboardSettings,
+                gateway: GatewaySettings = GatewaySettings()) {
         self.azure = azure
         self.budget = budget
         self.azureOpenAI = azureOpenAI
@@ -18,5 +21,6 @@ public struct QLPConfiguration: Sendable, Equatable {
         self.mongodbAtlas = mongodbAtlas
         self.routing = routing
         self.dashboard = dashboard
+        self.gateway = gateway
     }
 }

@@ -1,0 +1,53 @@
+/// The `gateway` section: where the OpenAI-compatible endpoint and its admin
+/// API listen, who may call them, and the limits every request runs under.
+public struct GatewaySettings: Sendable, Equatable {
+    /// The client-facing listener; loopback unless set.
+    public var host: String
+    public var port: Int
+    /// The admin API's own listener (route changes); loopback unless set.
+    public var adminHost: String
+    public var adminPort: Int
+    /// Bearer token the admin API requires. Without one the admin API refuses every change.
+    public var adminToken: Secret?
+    /// SHA-256 (hex) of each client API key; empty means no key is required.
+    public var clientKeyHashes: [String]
+    /// Largest request body accepted, in bytes.
+    public var maxRequestBytes: Int
+    /// Whole-request deadline, retries and waits included.
+    public var requestTimeout: Duration
+    /// Upstream attempts per request, the first one included.
+    public var maxAttempts: Int
+    /// The longest a request waits for an upstream's Retry-After before trying elsewhere or giving up.
+    public var maxRetryAfterWait: Duration
+    /// Circuit breaker: failures over this window...
+    public var breakerWindow: Duration
+    /// ...of at least this many requests...
+    public var breakerMinimumRequests: Int
+    /// ...at this failure ratio (0...1) open the breaker for `breakerOpenFor`.
+    public var breakerFailureRatio: Double
+    public var breakerOpenFor: Duration
+    /// How often model latency probes run; zero turns them off.
+    public var probeInterval: Duration
+
+    public init(host: String = "127.0.0.1", port: Int = 8088, adminHost: String = "127.0.0.1", adminPort: Int = 8089,
+                adminToken: Secret? = nil, clientKeyHashes: [String] = [], maxRequestBytes: Int = 4 << 20,
+                requestTimeout: Duration = .seconds(120), maxAttempts: Int = 3, maxRetryAfterWait: Duration = .seconds(2),
+                breakerWindow: Duration = .seconds(10), breakerMinimumRequests: Int = 5, breakerFailureRatio: Double = 0.5,
+                breakerOpenFor: Duration = .seconds(5), probeInterval: Duration = .seconds(30)) {
+        self.host = host
+        self.port = port
+        self.adminHost = adminHost
+        self.adminPort = adminPort
+        self.adminToken = adminToken
+        self.clientKeyHashes = clientKeyHashes
+        self.maxRequestBytes = maxRequestBytes
+        self.requestTimeout = requestTimeout
+        self.maxAttempts = maxAttempts
+        self.maxRetryAfterWait = maxRetryAfterWait
+        self.breakerWindow = breakerWindow
+        self.breakerMinimumRequests = breakerMinimumRequests
+        self.breakerFailureRatio = breakerFailureRatio
+        self.breakerOpenFor = breakerOpenFor
+        self.probeInterval = probeInterval
+    }
+}
