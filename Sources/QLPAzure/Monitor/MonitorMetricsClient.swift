@@ -146,8 +146,12 @@ public struct MonitorMetricsClient: Sendable {
                 }
             }
         }
-        let wanted = resourceIDs.map { $0.lowercased() }
-        let sorted = order.sorted { (wanted.firstIndex(of: $0) ?? .max) < (wanted.firstIndex(of: $1) ?? .max) }
+        // Back in the order asked for; an index table keeps this linear at 1,000 resources.
+        var position: [String: Int] = [:]
+        for (index, id) in resourceIDs.enumerated() { position[id.lowercased()] = position[id.lowercased()] ?? index }
+        let sorted = order.enumerated()
+            .sorted { (position[$0.element] ?? .max, $0.offset) < (position[$1.element] ?? .max, $1.offset) }
+            .map(\.element)
         return MetricBatchResponse(values: sorted.compactMap { byResource[$0] })
     }
 
