@@ -15,7 +15,7 @@ public struct ConfigParser: Sendable {
         self.requireAzure = requireAzure
     }
 
-    static let sections = ["azure", "budget", "azure_openai", "ollama", "mongodb_atlas", "routing", "dashboard"]
+    static let sections = ["azure", "budget", "azure_openai", "ollama", "mongodb_atlas", "routing", "dashboard", "gateway"]
 
     public func parse(yaml: String, file: String) throws(ConfigErrors) -> QLPConfiguration {
         let root: Node
@@ -41,6 +41,7 @@ public struct ConfigParser: Sendable {
         var ollama: OllamaSettings?
         var atlas: MongoDBAtlasSettings?
         var routing: RoutingSettings?
+        var gateway: GatewaySettings?
         if let top {
             if requireAzure {
                 if let section = reader.required(top, "azure") { azure = AzureSectionParser.parse(section, reader) }
@@ -56,13 +57,14 @@ public struct ConfigParser: Sendable {
                 routing = RoutingSectionParser.parse(section, reader, azureOpenAI: azureOpenAI, ollama: ollama)
             }
             dashboard = DashboardSectionParser.parse(reader.optional(top, "dashboard"), reader, environment: environment)
+            gateway = GatewaySectionParser.parse(reader.optional(top, "gateway"), reader)
         }
-        guard reader.errors.isEmpty, let budget, let dashboard, azure != nil || !requireAzure else {
+        guard reader.errors.isEmpty, let budget, let dashboard, let gateway, azure != nil || !requireAzure else {
             throw ConfigErrors(reader.errors.isEmpty
                 ? [ConfigError(file: file, message: "the configuration is incomplete")] : reader.errors)
         }
         return QLPConfiguration(azure: azure, budget: budget, azureOpenAI: azureOpenAI, ollama: ollama,
-                                mongodbAtlas: atlas, routing: routing, dashboard: dashboard)
+                                mongodbAtlas: atlas, routing: routing, dashboard: dashboard, gateway: gateway)
     }
 
     static func syntaxError(_ error: YamlError, file: String) -> ConfigError {

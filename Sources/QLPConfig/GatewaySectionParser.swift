@@ -1,0 +1,117 @@
+import Foundation
+import QLPCore
+
+/// The `gateway` section: listeners, the admin token, client keys and the
+/// limits every request runs under. Every key has a default (GatewaySettings'),
+/// so the section may be left out entirely.
+enum GatewaySectionParser {
+    static let keys = ["listen", "admin_listen", "admin_token", "client_key_sha256", "max_request_bytes",
+                       "request_timeout", "max_attempts", "max_retry_after_wait", "breaker", "probe_interval"]
+
+    static func parse(_ section: ConfigValue?, _ r: ConfigReader) -> GatewaySettings? {
+        var settings = GatewaySettings()
+        guard let section else { return settings }
+        guard let map = r.mapping(section, allowed: keys) else { return nil }
+        if let value = r.optional(map, "listen"), let (host, port) = listenAddress(value, r) {
+            settings.host = host
+            settings.port = port
+        }
+        if let value = r.optional(map, "admin_listen"), let (host, port) = listenAddress(value, r) {
+            settings.adminHost = host
+            settings.adminPort = port
+        }
+        if let value = r.optional(map, "admin_token"), let token = r.secret(value) {
+            // Empty (an unset ${QLP_ADMIN_TOKEN:-}) means no token: the admin API then refuses everything.
+            settings.adminToken = token.isEmpty ? nil : token
+        }
+        if let value = r.optional(map, "client_key_sha256"), let items = r.sequence(value) {
+            settings.clientKeyHashes = items.compactMap { keyHash($0, r) }
+        }
+        if let value = r.optional(map, "max_request_bytes"), let bytes = r.int(value) {
+            if bytes < 1024 || bytes > 256 << 20 {
+                r.fail(value, "must be between 1024 and \(256 << 20) bytes (256 MiB), found \(bytes)")
+            } else {
+                settings.maxRequestBytes = bytes
+            }
+        }
+        if let value = r.optional(map, "request_timeout"), let d = r.duration(value) {
+            if d < .seconds(1) || d > .seconds(3600) { r.fail(value, "must be between 1s and 1h") } else { settings.requestTimeout = d }
+        }
+        if let value = r.optional(map, "max_attempts"), let n = r.int(value) {
+            if !(1...10).contains(n) { r.fail(value, "must be between 1 and 10, found \(n)") } else { settings.maxAttempts = n }
+        }
+        if let value = r.optional(map, "max_retry_after_wait"), let d = r.duration(value) {
+            if d > .seconds(60) { r.fail(value, "must be at most 1m") } else { settings.maxRetryAfterWait = d }
+        }
+        if let value = r.optional(map, "breaker") { breaker(value, r, into: &settings) }
+        if let value = r.optional(map, "probe_interval"), let d = r.duration(value) {
+            // Zero turns probes off; anything faster than a second would itself be load.
+            if d != .zero && d < .seconds(1) { r.fail(value, "must be 0s (off) or at least 1s") } else { settings.probeInterval = d }
+        }
+        return settings
+    }
+
+    static func breaker(_ value: ConfigValue, _ r: ConfigReader, into settings: inout GatewaySettings) {
+        guard let map = r.mapping(value, allowed: ["window", "minimum_requests", "failure_ratio", "open_for"]) else { return }
+        if let value = r.optional(map, "window"), let d = r.duration(value) {
+            if d < .milliseconds(100) || d > .seconds(3600) { r.fail(value, "must be between 100ms and 1h") } else { settings.breakerWindow = d }
+        }
+        if let value = r.optional(map, "minimum_requests"), let n = r.int(value) {
+            if n < 1 { r.fail(value, "must be at least 1, found \(n)") } else { settings.breakerMinimumRequests = n }
+        }
+        if let value = r.optional(map, "failure_ratio"), let ratio = r.decimal(value, example: "0.5") {
+            if ratio <= 0 || ratio > 1 {
+                r.fail(value, "is a fraction of requests, above 0 and at most 1 (0.5 = half), found \(ratio)")
+            } else {
+                settings.breakerFailureRatio = NSDecimalNumber(decimal: ratio).doubleValue
+            }
+        }
+        if let value = r.optional(map, "open_for"), let d = r.duration(value) {
+            if d < .milliseconds(100) || d > .seconds(3600) { r.fail(value, "must be between 100ms and 1h") } else { settings.breakerOpenFor = d }
+        }
+    }
+
+    /// "127.0.0.1:8088", "localhost:8088", "[::1]:8088", or ":8088" (loopback).
+    static func listenAddress(_ value: ConfigValue, _ r: ConfigReader) -> (String, Int)? {
+        guard let text = r.nonEmptyString(value)?.trimmingCharacters(in: .whitespaces) else { return nil }
+        let host: String
+        let portText: Substring
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]"), text[text.index(after: close)...].hasPrefix(":") else {
+                r.fail(value, "expected [address]:port such as [::1]:8088, found '\(text)'")
+                return nil
+            }
+            host = String(text[text.index(after: text.startIndex)..<close])
+            portText = text[text.index(close, offsetBy: 2)...]
+        } else {
+            guard let colon = text.lastIndex(of: ":"), !text[..<colon].contains(":") else {
+                r.fail(value, "expected host:port such as 127.0.0.1:8088, found '\(text)'")
+                return nil
+            }
+            let named = String(text[..<colon])
+            host = named.isEmpty ? "127.0.0.1" : named
+            portText = text[text.index(after: colon)...]
+        }
+        guard let port = Int(portText), (0...65535).contains(port) else {
+            r.fail(value, "the port must be a number from 0 to 65535, found '\(portText)'")
+            return nil
+        }
+        guard !host.isEmpty, !host.contains(where: \.isWhitespace) else {
+            r.fail(value, "expected host:port such as 127.0.0.1:8088, found '\(text)'")
+            return nil
+        }
+        return (host, port)
+    }
+
+    /// A client key's SHA-256 as 64 hex digits, lower-cased for comparison.
+    static func keyHash(_ value: ConfigValue, _ r: ConfigReader) -> String? {
+        // A key hash is not a secret, but a pasted key would be: never echo the value.
+        guard let text = r.string(value, secret: true)?.trimmingCharacters(in: .whitespaces) else { return nil }
+        guard text.count == 64, text.allSatisfy(\.isHexDigit) else {
+            r.fail(value, "expected the SHA-256 of a client key as 64 hex digits (printf %s KEY | sha256sum), "
+                 + "found \(text.count) characters" + (text.allSatisfy(\.isHexDigit) ? "" : " that are not all hex digits"))
+            return nil
+        }
+        return text.lowercased()
+    }
+}
