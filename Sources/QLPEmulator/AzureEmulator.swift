@@ -5,8 +5,8 @@ import NIOCore
 import ServiceLifecycle
 import Synchronization
 
-/// Azure's APIs on loopback, for `qlp demo`, `qlp emulate`, tests and
-/// benchmarks. It speaks the real wire formats so that the real client code
+/// Azure's APIs (and the local Ollama server's) on loopback, for `qlp demo`,
+/// `qlp emulate`, tests and benchmarks. It speaks the real wire formats so that the real client code
 /// runs against it, and every endpoint takes faults (`faults`).
 public final class AzureEmulator: Sendable {
     public let configuration: EmulatorConfiguration
@@ -15,6 +15,7 @@ public final class AzureEmulator: Sendable {
     public let statistics = EmulatorStatistics()
     private let state = EmulatorState()
     private let tokens = IssuedTokens()
+    private let models: ModelActivity
     private let logger: Logger
     private let running = Mutex<(group: ServiceGroup?, task: Task<Void, Never>?)>((nil, nil))
 
@@ -23,6 +24,7 @@ public final class AzureEmulator: Sendable {
         self.configuration = configuration
         self.faults = faults
         self.logger = logger
+        self.models = ModelActivity(loaded: configuration.ollamaLoadedModels, now: configuration.clock())
     }
 
     public enum StartError: Error, CustomStringConvertible {
@@ -46,7 +48,7 @@ public final class AzureEmulator: Sendable {
         guard running.withLock({ $0.group == nil }) else { throw StartError.alreadyRunning }
         let bound = AsyncStream<Int>.makeStream()
         let responder = EmulatorResponder(configuration: configuration, faults: faults, tokens: tokens, state: state,
-                                          statistics: statistics, logger: logger)
+                                          statistics: statistics, models: models, logger: logger)
         let app = Application(
             responder: responder,
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "qlp-emulator", backlog: 1024),

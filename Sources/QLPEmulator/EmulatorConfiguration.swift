@@ -34,6 +34,30 @@ public struct EmulatorConfiguration: Sendable {
     /// The USD credit Atlas applies to closed invoices until it is used up, in
     /// cents: $633.00, about £500 at 0.79 GBP per USD.
     public var atlasCreditCents: Int = 63_300
+    /// The key Azure OpenAI requests must carry in `api-key` (the same value
+    /// the emulated vault hands out as azure-openai-api-key).
+    public var openAIKey: String = EmulatorConfiguration.demoOpenAIKey
+    /// Azure OpenAI deployments served at /openai/deployments/{name}/...
+    public var openAIDeployments: [EmulatedDeployment] = EmulatedDeployment.quantumLayerPlatform
+    /// The models the emulated Ollama server has pulled (/api/tags, /api/chat, /v1/...).
+    public var ollamaModels: [EmulatedModel] = EmulatedModel.quantumLayerPlatformOllama
+    /// Ollama models loaded in memory at start; others pay a cold start on first use.
+    public var ollamaLoadedModels: [String] = ["llama3:8b"]
+    /// Whether model requests take their realistic time, a fraction of it, or none.
+    public var modelLatency: ModelLatency = .realistic
+    /// Seed for the models' timings (the same requests in the same order time the same).
+    public var modelSeed: UInt64 = 4
+
+    /// A deployment by its name in the URL (Azure matches it case-insensitively).
+    public func deployment(named name: String) -> EmulatedDeployment? {
+        openAIDeployments.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }
+    }
+
+    /// An Ollama model by name; a name without a tag means ":latest", as Ollama reads it.
+    public func ollamaModel(named name: String) -> EmulatedModel? {
+        let full = name.contains(":") ? name : name + ":latest"
+        return ollamaModels.first { $0.name == full }
+    }
 
     public init(tenantID: String = EmulatorConfiguration.demoTenantID,
                 clientID: String = EmulatorConfiguration.demoClientID,
@@ -57,7 +81,7 @@ public struct EmulatorConfiguration: Sendable {
     public static let demoClientSecret = "qlp-emulator-demo-credential"
     public static let demoSubscriptionID = "00000000-0000-4000-8000-0000000000de"
     /// Not secrets: values only the emulator's vault hands out.
-    public static let demoSecrets = ["azure-openai-api-key": "emu-aoai-key-4c1f9e0b7d2a46e8", "mongodb-atlas-private-key": "emu-atlas-key-93b2d1c7"]
+    public static let demoSecrets = ["azure-openai-api-key": demoOpenAIKey, "mongodb-atlas-private-key": "emu-atlas-key-93b2d1c7"]
     public static let demoAppInsightsAppID = "5b6c7d8e-0000-4000-8000-00000000a11a"
     public static let demoLogAnalyticsWorkspaceID = "6c7d8e9f-0000-4000-8000-00000000109a"
     public static let demoManagedIdentityClientID = "7d8e9fa0-0000-4000-8000-0000000000f1"
@@ -67,4 +91,6 @@ public struct EmulatorConfiguration: Sendable {
     public static let demoAtlasOrgID = "6530f0a1e0b2c3d4e5f60718"
     public static let demoAtlasPublicKey = "qlpdemok"
     public static let demoAtlasPrivateKey = "emu-atlas-key-93b2d1c7"
+    /// Demo only, not a secret: the Azure OpenAI key of the emulated resource.
+    public static let demoOpenAIKey = "emu-aoai-key-4c1f9e0b7d2a46e8"
 }

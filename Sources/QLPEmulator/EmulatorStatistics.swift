@@ -7,6 +7,7 @@ import Synchronization
 public final class EmulatorStatistics: Sendable {
     private struct Counts {
         var perEndpoint: [EmulatedEndpoint: Int] = [:]
+        var perModel: [String: Int] = [:]
         var inFlight = 0
         var maxInFlight = 0
         var log: [(endpoint: EmulatedEndpoint, at: Date)] = []
@@ -40,6 +41,14 @@ public final class EmulatorStatistics: Sendable {
             if $0.log.count > Self.logLimit { $0.log.removeFirst($0.log.count - Self.logLimit) }
         }
     }
+
+    func count(model: String) { counts.withLock { $0.perModel[model, default: 0] += 1 } }
+
+    /// Requests for one Azure OpenAI deployment or Ollama model (faulted ones included).
+    public func requests(toModel model: String) -> Int { counts.withLock { $0.perModel[model] ?? 0 } }
+
+    /// Requests per deployment or model, for every one asked for so far.
+    public var requestsPerModel: [String: Int] { counts.withLock { $0.perModel } }
 
     func answered(_ endpoint: EmulatedEndpoint, status: Int) {
         counts.withLock { $0.statuses[endpoint, default: [:]][status, default: 0] += 1 }

@@ -5,12 +5,15 @@ import QLPCore
 /// /_emulator/...: the knobs, over HTTP, for a demo or a test in another process.
 ///
 ///     GET    /_emulator/health
-///     GET    /_emulator/requests                   requests served per endpoint, peak requests and connections
+///     GET    /_emulator/requests                   requests served per endpoint, peak requests and connections,
+///                                                  and per model ("models": {"gpt4-deployment": 3, "llama3:8b": 1})
 ///     GET    /_emulator/faults                     all faults as JSON
 ///     PUT    /_emulator/faults/{endpoint}          body: {"status":500,"latency_ms":0,"retry_after":30,
 ///                                                         "malformed":false,"hang":false,"remaining":null}
 ///     DELETE /_emulator/faults/{endpoint}          clear one
 ///     DELETE /_emulator/faults                     clear all
+///     PUT    /_emulator/faults/model/{name}        a fault for one deployment or Ollama model only
+///     DELETE /_emulator/faults/model/{name}
 struct AdminEndpoint: Sendable {
     let faults: FaultBoard
     let statistics: EmulatorStatistics
@@ -24,9 +27,13 @@ struct AdminEndpoint: Sendable {
             let counts = EmulatedEndpoint.allCases.map { ($0.rawValue, JSONText.number(statistics.requests(to: $0))) }
             return EmulatorReply.json(.object(counts + [("max_concurrent", .number(statistics.maxConcurrentRequests)),
                                                         ("max_connections", .number(statistics.maxConcurrentConnections)),
-                                                        ("connections_opened", .number(statistics.connectionsOpened))]))
+                                                        ("connections_opened", .number(statistics.connectionsOpened)),
+                                                        ("models", .object(statistics.requestsPerModel.sorted { $0.key < $1.key }
+                                                            .map { ($0.key, .number($0.value)) }))]))
         case (.get, "faults", 1):
-            return EmulatorReply.text(Self.describe(faults.all), status: 200, contentType: "application/json")
+            return EmulatorReply.text(describe(), status: 200, contentType: "application/json")
+        case (_, "faults", 3) where segments[1] == "model":
+            return modelFault(method: method, model: segments[2], body: body)
         case (.delete, "faults", 1):
             faults.clearAll()
             return EmulatorReply.empty(status: 204)
@@ -43,7 +50,7 @@ struct AdminEndpoint: Sendable {
                 do {
                     let fault = try JSONDecoder().decode(EndpointFault.self, from: Data(body))
                     faults.set(fault, for: endpoint)
-                    return EmulatorReply.text(Self.describe(faults.all), status: 200, contentType: "application/json")
+                    return EmulatorReply.text(describe(), status: 200, contentType: "application/json")
                 } catch {
                     return EmulatorReply.armError(status: 400, code: "BadRequest", message: "Fault body is not valid: \(error)")
                 }
@@ -55,10 +62,31 @@ struct AdminEndpoint: Sendable {
         }
     }
 
-    static func describe(_ table: [EmulatedEndpoint: EndpointFault]) -> String {
+    private func modelFault(method: HTTPRequest.Method, model: String, body: [UInt8]) -> EmulatedResponse {
+        switch method {
+        case .delete:
+            faults.clear(model: model)
+            return EmulatorReply.empty(status: 204)
+        case .put, .post:
+            do {
+                faults.set(try JSONDecoder().decode(EndpointFault.self, from: Data(body)), forModel: model)
+                return EmulatorReply.text(describe(), status: 200, contentType: "application/json")
+            } catch {
+                return EmulatorReply.armError(status: 400, code: "BadRequest", message: "Fault body is not valid: \(error)")
+            }
+        default:
+            return EmulatorReply.armError(status: 405, code: "MethodNotAllowed", message: "Use PUT or DELETE.")
+        }
+    }
+
+    /// Endpoint faults by endpoint name, model faults as "model:{name}".
+    private func describe() -> String { Self.describe(faults.all, models: faults.allModels) }
+
+    static func describe(_ table: [EmulatedEndpoint: EndpointFault], models: [String: EndpointFault] = [:]) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let named = Dictionary(uniqueKeysWithValues: table.map { ($0.key.rawValue, $0.value) })
+        var named = Dictionary(uniqueKeysWithValues: table.map { ($0.key.rawValue, $0.value) })
+        for (model, fault) in models { named["model:" + model] = fault }
         return (try? String(decoding: encoder.encode(named), as: UTF8.self)) ?? "{}"
     }
 }

@@ -10,14 +10,52 @@ struct EmulatedResponse: Sendable {
     var status: Int
     var headers: [(String, String)]
     var body: [UInt8]
+    /// When set, the body goes out as these parts, each written after its
+    /// delay (a model streaming tokens), instead of `body` all at once.
+    var parts: [TimedPart]? = nil
 
-    var response: Response {
+    /// One piece of a streamed body.
+    struct TimedPart: Sendable {
+        var delay: Duration
+        var bytes: [UInt8]
+    }
+
+    /// The response; a streamed one stops early (and ends cleanly) once `stopping` says the emulator is shutting down.
+    func response(stopping: @escaping @Sendable () -> Bool = { false }) -> Response {
         var fields = HTTPFields()
         for (name, value) in headers {
             if let n = HTTPField.Name(name) { fields.append(HTTPField(name: n, value: value)) }
         }
-        return Response(status: HTTPResponse.Status(code: status), headers: fields,
-                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+        guard let parts else {
+            return Response(status: HTTPResponse.Status(code: status), headers: fields,
+                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+        }
+        return Response(status: HTTPResponse.Status(code: status), headers: fields, body: ResponseBody { writer in
+            for part in parts {
+                if stopping() { break }
+                if part.delay > .zero { try await Task.sleep(for: part.delay) }
+                try await writer.write(ByteBuffer(bytes: part.bytes))
+            }
+            try await writer.finish(nil)
+        })
+    }
+
+    /// Cuts the body off at about three fifths, as a dropped connection or a proxy leaves it.
+    mutating func truncate() {
+        if let streamed = parts {
+            let bytes = streamed.flatMap(\.bytes)
+            let keep = max(1, bytes.count * 3 / 5)
+            var total = 0
+            var kept: [TimedPart] = []
+            for var part in streamed where total < keep {
+                part.bytes = Array(part.bytes.prefix(keep - total))
+                total += part.bytes.count
+                kept.append(part)
+            }
+            parts = kept
+        } else {
+            body = Array(body.prefix(max(1, body.count * 3 / 5)))
+        }
     }
 }
 

@@ -13,12 +13,14 @@ struct EmulatorResponder: HTTPResponder {
     let tokens: IssuedTokens
     let state: EmulatorState
     let statistics: EmulatorStatistics
+    let models: ModelActivity
     let logger: Logger
 
     func respond(to request: Request, context: EmulatorRequestContext) async throws -> Response {
         statistics.begin()
         defer { statistics.end() }
-        return try await reply(to: request).response
+        let state = state
+        return try await reply(to: request).response(stopping: { state.isStopping })
     }
 
     private func reply(to request: Request) async throws -> EmulatedResponse {
@@ -36,13 +38,15 @@ struct EmulatorResponder: HTTPResponder {
             return AdminEndpoint(faults: faults, statistics: statistics)
                 .respond(method: request.method, segments: Array(emulated.lower.dropFirst()), body: emulated.body)
         }
-        let context = RouteContext(configuration: configuration, tokens: tokens, state: state)
+        let context = RouteContext(configuration: configuration, tokens: tokens, state: state, models: models)
         guard let route = EmulatorRoutes.all.first(where: { $0.matches(emulated) }) else {
             return EmulatorReply.armError(status: 404, code: "NotFound",
                                           message: "The emulator has no endpoint for \(request.method) \(path).")
         }
         statistics.count(route.endpoint, at: configuration.clock())
-        let response = try await withFault(route.endpoint) {
+        let model = route.model(of: emulated, configuration: configuration)
+        if let model { statistics.count(model: model) }
+        let response = try await withFault(route, model: model, request: emulated) {
             if route.authentication == .bearer, let denied = authorize(emulated.headers["authorization"]) { return denied }
             return await route.respond(to: emulated, context: context)
         }
@@ -69,19 +73,22 @@ struct EmulatorResponder: HTTPResponder {
     }
 
     /// Applies the endpoint's fault around the real handler.
-    private func withFault(_ endpoint: EmulatedEndpoint, _ handler: () async throws -> EmulatedResponse) async throws -> EmulatedResponse {
-        let fault = faults.take(endpoint)
+    private func withFault(_ route: any EmulatorRoute, model: String?, request: EmulatedRequest,
+                           _ handler: () async throws -> EmulatedResponse) async throws -> EmulatedResponse {
+        let endpoint = route.endpoint
+        let fault = faults.take(endpoint, model: model)
         if fault.latencyMilliseconds > 0 { try await Task.sleep(for: .milliseconds(fault.latencyMilliseconds)) }
         if fault.hang {
             // Hold the request while the fault stays set (bounded, and released at shutdown).
             let deadline = ContinuousClock.now + .seconds(600)
-            while faults.current(endpoint).hang, !state.isStopping, ContinuousClock.now < deadline {
+            while faults.current(endpoint, model: model).hang, !state.isStopping, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(50))
             }
         }
         let headers = fault.waitHeaders(for: endpoint)
         if let status = fault.status {
             logger.debug("emulator fault", metadata: ["endpoint": "\(endpoint.rawValue)", "status": "\(status)"])
+            if let own = route.faultReply(status: status, headers: headers, request: request) { return own }
             switch (endpoint, status) {
             case (.costQuery, 429):
                 // The body Cost Management really sends (cloudquery/cloudquery#9860).
@@ -108,7 +115,7 @@ struct EmulatorResponder: HTTPResponder {
         }
         if fault.malformedBody {
             // A body cut off mid-JSON, as a dropped connection or proxy leaves it.
-            response.body = Array(response.body.prefix(max(1, response.body.count * 3 / 5)))
+            response.truncate()
         }
         return response
     }

@@ -27,8 +27,19 @@ struct RouteContext: Sendable {
     let configuration: EmulatorConfiguration
     let tokens: IssuedTokens
     let state: EmulatorState
+    let models: ModelActivity
 
     var now: Date { configuration.clock() }
+
+    /// Waits as a model would, in short steps so that stopping the emulator is not held up.
+    func pause(_ duration: Duration) async {
+        let end = ContinuousClock.now + duration
+        while !state.isStopping {
+            let left = end - ContinuousClock.now
+            guard left > .zero else { return }
+            try? await Task.sleep(for: min(left, .milliseconds(100)))
+        }
+    }
 }
 
 /// How a route checks the caller.
@@ -45,6 +56,16 @@ protocol EmulatorRoute: Sendable {
     var authentication: RouteAuthentication { get }
     func matches(_ request: EmulatedRequest) -> Bool
     func respond(to request: EmulatedRequest, context: RouteContext) async -> EmulatedResponse
+    /// The deployment or model a request is for, when it names one the
+    /// emulator serves: counted per model, and faults can be set per model.
+    func model(of request: EmulatedRequest, configuration: EmulatorConfiguration) -> String?
+    /// The error an injected fault answers with, in this API's own shape; nil for ARM's.
+    func faultReply(status: Int, headers: [(String, String)], request: EmulatedRequest) -> EmulatedResponse?
+}
+
+extension EmulatorRoute {
+    func model(of request: EmulatedRequest, configuration: EmulatorConfiguration) -> String? { nil }
+    func faultReply(status: Int, headers: [(String, String)], request: EmulatedRequest) -> EmulatedResponse? { nil }
 }
 
 /// Checks shared by the Resource Manager routes: api-version present and the

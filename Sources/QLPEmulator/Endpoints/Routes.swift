@@ -35,5 +35,5 @@ struct CostQueryRoute: EmulatorRoute {
 
 /// Every route the emulator serves, in match order.
 enum EmulatorRoutes {
-    static let all: [any EmulatorRoute] = [TokenRoute(), CostQueryRoute()] + observability + budgetsAndForecast + atlas
+    static let all: [any EmulatorRoute] = [TokenRoute(), CostQueryRoute()] + observability + budgetsAndForecast + atlas + models
 }

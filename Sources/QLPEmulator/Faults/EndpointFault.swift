@@ -69,7 +69,10 @@ public struct EndpointFault: Sendable, Equatable, Codable {
         switch retryHeader {
         case nil:
             let costEndpoints: Set<EmulatedEndpoint> = [.costQuery, .costForecast]
-            return [("Retry-After", seconds)] + (costEndpoints.contains(endpoint) ? [costManagement("qpu")] : [])
+            let openAIEndpoints: Set<EmulatedEndpoint> = [.openAIChat, .openAIEmbeddings]
+            // Azure OpenAI sends the wait in milliseconds too.
+            let milliseconds = openAIEndpoints.contains(endpoint) ? [("retry-after-ms", String((retryAfterSeconds ?? 0) * 1000))] : []
+            return [("Retry-After", seconds)] + (costEndpoints.contains(endpoint) ? [costManagement("qpu")] : []) + milliseconds
         case "standard"?: return [("Retry-After", seconds)]
         case let scope?: return [costManagement(scope)]
         }
@@ -104,4 +107,10 @@ public enum EmulatedEndpoint: String, Sendable, CaseIterable, Codable {
     case logAnalytics = "loganalytics"
     /// MongoDB Atlas Admin API invoices.
     case atlasInvoices = "atlas.invoices"
+    /// Azure OpenAI chat completions.
+    case openAIChat = "openai.chat"
+    /// Azure OpenAI embeddings.
+    case openAIEmbeddings = "openai.embeddings"
+    /// The local Ollama server, /api and /v1 alike.
+    case ollama
 }

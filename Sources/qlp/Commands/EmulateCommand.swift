@@ -13,7 +13,10 @@ struct EmulateCommand: AsyncParsableCommand {
             identity), Cost Management query (with nextLink paging), forecast and budgets, Azure \
             Monitor metrics (per resource, batch, definitions), Application Insights, Log \
             Analytics, Key Vault secrets and the MongoDB Atlas invoices, with the demo credentials \
-            and a seeded spending history.
+            and a seeded spending history; and the model APIs: Azure OpenAI chat and embeddings \
+            (deployments gpt4-deployment, gpt35-deployment, embeddings-deployment; api-key header) \
+            and a local Ollama server (/api and /v1; llama3:8b, codellama:13b, mistral:7b), with \
+            each model's typical latency (--model-latency off|realistic|FACTOR).
 
             Faults, at start with --fault ENDPOINT=SPEC (endpoints: \(EmulatedEndpoint.allCases.map(\.rawValue).joined(separator: ", ")); \
             SPEC is a comma list of latency:MS, status:CODE, retry-after:S, retry-header:standard|qpu|entity|tenant|client|clienttype, \
@@ -22,6 +25,7 @@ struct EmulateCommand: AsyncParsableCommand {
               curl -X PUT -d '{"status":500}' http://127.0.0.1:PORT/_emulator/faults/cost.query
               curl -X PUT -d '{"status":429,"retry_after":30}' http://127.0.0.1:PORT/_emulator/faults/metrics.batch
               curl -X PUT -d '{"hang":true}' http://127.0.0.1:PORT/_emulator/faults/cost.query
+              curl -X PUT -d '{"status":503}' http://127.0.0.1:PORT/_emulator/faults/model/gpt4-deployment   (one deployment or model)
               curl -X DELETE http://127.0.0.1:PORT/_emulator/faults
               curl http://127.0.0.1:PORT/_emulator/requests   (what was asked, and the peak connections)
             """)
@@ -38,6 +42,10 @@ struct EmulateCommand: AsyncParsableCommand {
     @Option(name: .long, parsing: .singleValue, help: ArgumentHelp("Inject a fault (repeatable).", valueName: "endpoint=spec"))
     var fault: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp("Model response times: off, realistic, or a factor of realistic such as 0.1.",
+                                            valueName: "off|realistic|factor"))
+    var modelLatency: String = "realistic"
+
     @Option(name: .long, help: "Rows per Cost Management page.")
     var pageSize: Int = 1000
 
@@ -51,6 +59,9 @@ struct EmulateCommand: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
         guard pageSize > 0 else { throw ValidationError("--page-size must be positive") }
         guard tokenLifetime > 0 else { throw ValidationError("--token-lifetime must be positive") }
+        guard ModelLatency(text: modelLatency) != nil else {
+            throw ValidationError("--model-latency '\(modelLatency)': expected off, realistic or a factor of at least 0 such as 0.1")
+        }
     }
 
     func run() async throws {
@@ -69,8 +80,9 @@ struct EmulateCommand: AsyncParsableCommand {
             }
             firstDay = day
         }
-        let configuration = EmulatorConfiguration(world: CostWorld(seed: seed, firstDay: firstDay), costPageSize: pageSize,
+        var configuration = EmulatorConfiguration(world: CostWorld(seed: seed, firstDay: firstDay), costPageSize: pageSize,
                                                   tokenLifetime: .seconds(tokenLifetime))
+        configuration.modelLatency = ModelLatency(text: modelLatency) ?? .realistic
         let emulator = AzureEmulator(configuration: configuration, faults: FaultBoard(faults))
         let base: String
         do {
@@ -85,6 +97,9 @@ struct EmulateCommand: AsyncParsableCommand {
               client secret: \(configuration.clientSecret)   (the emulator's demo credential; valid only here)
               subscription:  \(configuration.subscriptionID)
               cost history:  from \(firstDay) (seed \(seed))
+              azure openai:  \(base)/openai/deployments/{\(configuration.openAIDeployments.map(\.name).joined(separator: ","))}, api-key \(configuration.openAIKey)   (demo key; valid only here)
+              ollama:        \(base)/api and \(base)/v1 (\(configuration.ollamaModels.map(\.name).joined(separator: ", ")))
+              model latency: \(configuration.modelLatency)
             Stop with Ctrl-C.
 
             """
