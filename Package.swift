@@ -86,7 +86,7 @@ let package = Package(
         .target(name: "QLPTerminal", dependencies: ["CNcursesw", "QLPCanvas"], swiftSettings: strictSettings),
         // App state, pollers, views and the run loop.
         .target(name: "QLPDashboard", dependencies: [
-            "QLPCore", "QLPCanvas", "QLPTerminal", "QLPAzure", "QLPStore", "QLPReport", "QLPRouting", "QLPGateway",
+            "QLPCore", "QLPCanvas", "QLPTerminal", "QLPAzure", "QLPStore", "QLPReport", "QLPRouting",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strictSettings),
         .executableTarget(name: "qlp", dependencies: [
