@@ -1,0 +1,166 @@
+import Atomics
+import Foundation
+import QLPCore
+import QLPRouting
+import Synchronization
+
+/// Per target: its circuit breaker, its latency estimate and its counters,
+/// fed by real traffic and by the probes, read by the planner on every
+/// request. Each target's record sits under its own tiny lock held for a few
+/// arithmetic operations; finding a target's record is one atomic load.
+/// Records outlive route-table swaps, so a table change keeps what is known.
+public final class TargetHealthBoard: Sendable {
+    public let breakerSettings: CircuitBreaker.Settings
+    private let clock: @Sendable () -> Double
+    private let registry = ManagedAtomic(Registry(cells: [:]))
+    private let growing = Mutex(())
+
+    /// `clock` gives monotonic seconds; tests inject their own.
+    public init(breaker: CircuitBreaker.Settings, clock: @escaping @Sendable () -> Double = { MonotonicClock.now }) {
+        breakerSettings = breaker
+        self.clock = clock
+    }
+
+    public convenience init(settings: GatewaySettings) {
+        self.init(breaker: CircuitBreaker.Settings(window: settings.breakerWindow.seconds,
+                                                   minimumRequests: settings.breakerMinimumRequests,
+                                                   failureRatio: settings.breakerFailureRatio,
+                                                   openFor: settings.breakerOpenFor.seconds))
+    }
+
+    public var now: Double { clock() }
+
+    /// What the planner needs: whether the breaker admits traffic, and the latency estimate.
+    public func health(for target: String) -> TargetHealth {
+        let now = clock()
+        return cell(target).record.withLock { record in
+            TargetHealth(available: record.breaker.state(now: now) != .open, latencyMilliseconds: record.latency.milliseconds)
+        }
+    }
+
+    /// Asks the breaker to let one request through (a half-open breaker lets one trial at a time).
+    public func admit(_ target: String) -> Bool {
+        let now = clock()
+        return cell(target).record.withLock { $0.breaker.admit(now: now) }
+    }
+
+    /// A client request the target answered with a 2xx, or with a client error
+    /// (4xx other than 429), which says nothing against the target's health.
+    public func recordAnswer(_ target: String, milliseconds: Double, usage: TokenUsage?, cost: Decimal) {
+        let now = clock()
+        cell(target).record.withLock { record in
+            record.breaker.record(success: true, now: now)
+            record.latency.record(milliseconds: milliseconds)
+            record.latencies.append(milliseconds)
+            record.outcomes.append(true)
+            record.requests += 1
+            record.lastServedAt = now
+            if let usage {
+                record.inputTokens += usage.inputTokens
+                record.outputTokens += usage.outputTokens
+                if cost != 0 { record.cost += cost }
+            }
+        }
+    }
+
+    /// A client request the target failed (connect error, timeout, 5xx, 429).
+    /// A Retry-After holds the breaker open that long.
+    public func recordFailure(_ target: String, retryAfterSeconds: Double? = nil) {
+        let now = clock()
+        cell(target).record.withLock { record in
+            record.breaker.record(success: false, now: now)
+            if let retryAfterSeconds, retryAfterSeconds > 0 { record.breaker.holdOpen(until: now + retryAfterSeconds) }
+            record.outcomes.append(false)
+            record.requests += 1
+            record.errors += 1
+        }
+    }
+
+    /// A probe's result: it moves the breaker and the latency estimate like
+    /// traffic does, but is not counted as served traffic.
+    public func recordProbe(_ target: String, success: Bool, milliseconds: Double?) {
+        let now = clock()
+        cell(target).record.withLock { record in
+            record.breaker.record(success: success, now: now)
+            record.outcomes.append(success)
+            if success, let milliseconds {
+                record.latency.record(milliseconds: milliseconds)
+                record.latencies.append(milliseconds)
+            }
+        }
+    }
+
+    /// Whether real traffic reached the target within the last `seconds`
+    /// (then the prober measures it from that traffic instead of probing).
+    public func servedRecently(_ target: String, within seconds: Double) -> Bool {
+        let now = clock()
+        return cell(target).record.withLock { record in
+            record.lastServedAt.map { now - $0 <= seconds } ?? false
+        }
+    }
+
+    public func state(of target: String) -> TargetHealthState {
+        let now = clock()
+        let record = cell(target).record.withLock { $0 }
+        let ranks = record.latencies.percentiles([50, 95, 99])
+        let failures = record.outcomes.all.filter { !$0 }.count
+        return TargetHealthState(target: target, breaker: record.breaker.state(now: now),
+                                 latencyMilliseconds: record.latency.milliseconds,
+                                 p50Milliseconds: ranks[0], p95Milliseconds: ranks[1], p99Milliseconds: ranks[2],
+                                 errorRate: record.outcomes.count == 0 ? 0 : Double(failures) / Double(record.outcomes.count),
+                                 requests: record.requests, errors: record.errors, inputTokens: record.inputTokens,
+                                 outputTokens: record.outputTokens, estimatedCost: record.cost, lastServedAt: record.lastServedAt)
+    }
+
+    /// Every target seen so far, by name.
+    public func states() -> [TargetHealthState] {
+        registry.load(ordering: .acquiring).cells.keys.sorted().map(state(of:))
+    }
+
+    // MARK: records
+
+    private struct Record: Sendable {
+        var breaker: CircuitBreaker
+        var latency = LatencyEstimate()
+        var latencies = RecentSamples<Double>(capacity: 512)
+        var outcomes = RecentSamples<Bool>(capacity: 512)
+        var requests = 0
+        var errors = 0
+        var inputTokens = 0
+        var outputTokens = 0
+        var cost: Decimal = 0
+        var lastServedAt: Double?
+    }
+
+    private final class Cell: Sendable {
+        let record: Mutex<Record>
+        init(_ record: Record) { self.record = Mutex(record) }
+    }
+
+    private final class Registry: AtomicReference, Sendable {
+        let cells: [String: Cell]
+        init(cells: [String: Cell]) { self.cells = cells }
+    }
+
+    private func cell(_ target: String) -> Cell {
+        if let cell = registry.load(ordering: .acquiring).cells[target] { return cell }
+        // A target not seen before: copy the registry with it added (rare; once per target).
+        return growing.withLock { _ in
+            let current = registry.load(ordering: .acquiring)
+            if let cell = current.cells[target] { return cell }
+            let cell = Cell(Record(breaker: CircuitBreaker(settings: breakerSettings)))
+            var cells = current.cells
+            cells[target] = cell
+            registry.store(Registry(cells: cells), ordering: .releasing)
+            return cell
+        }
+    }
+}
+
+extension Duration {
+    /// As Double seconds.
+    var seconds: Double {
+        let (s, attoseconds) = components
+        return Double(s) + Double(attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,135 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import QLPRouting
+
+/// One shared AsyncHTTPClient for every upstream: a pool of keep-alive
+/// connections per host on NIO's singleton event loops, no decompression (the
+/// body is passed on as it came), and no connection-establishment retries, so
+/// a dead upstream fails at once and the request moves to another target.
+public final class UpstreamClient: Sendable {
+    public let settings: UpstreamSettings
+    let http: HTTPClient
+
+    public init(settings: UpstreamSettings) {
+        self.settings = settings
+        var pool = HTTPClient.Configuration.ConnectionPool(idleTimeout: .seconds(60),
+                                                           concurrentHTTP1ConnectionsPerHostSoftLimit: settings.connectionsPerHost)
+        pool.retryConnectionEstablishment = false
+        let configuration = HTTPClient.Configuration(timeout: .init(connect: .seconds(2)), connectionPool: pool,
+                                                     decompression: .disabled)
+        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    public func shutdown() async throws { try await http.shutdown() }
+
+    /// Sends one attempt and waits for what decides it: the response head, plus
+    /// the whole body when not streaming or when the upstream refused, plus the
+    /// first chunk when streaming. Until then nothing has reached the client,
+    /// so any failure can still go to another target.
+    func send(_ client: ClientRequest, to target: RouteTarget, deadline: NIODeadline) async -> UpstreamOutcome {
+        let request = UpstreamCall.request(for: client, to: target, settings: settings)
+        let started = MonotonicClock.now
+        do {
+            let response = try await http.execute(request, deadline: deadline)
+            let status = Int(response.status.code)
+            if !(200..<300).contains(status) {
+                let body = try await response.body.collect(upTo: settings.maxResponseBytes)
+                return .refused(UpstreamRefusal(status: status, headers: response.headers, body: Array(buffer: body),
+                                                seconds: MonotonicClock.now - started))
+            }
+            if client.stream {
+                var iterator = response.body.makeAsyncIterator()
+                let first = try await iterator.next()
+                return .answered(UpstreamAnswer(status: status, headers: response.headers,
+                                                body: .stream(first: first, rest: StreamRemainder(iterator)),
+                                                seconds: MonotonicClock.now - started))
+            }
+            let body = try await response.body.collect(upTo: settings.maxResponseBytes)
+            return .answered(UpstreamAnswer(status: status, headers: response.headers, body: .complete(body),
+                                            seconds: MonotonicClock.now - started))
+        } catch {
+            return .unreachable(Self.failure(for: error), reason: Self.describe(error))
+        }
+    }
+
+    static func failure(for error: any Error) -> UpstreamFailure {
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .connectTimeout, .deadlineExceeded, .readTimeout, .writeTimeout, .getConnectionFromPoolTimeout:
+                return .timeout
+            default: return .connect
+            }
+        }
+        return .connect
+    }
+
+    /// A short reason for the error body and the logs (no URL, no headers).
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .connectTimeout: return "connect timed out"
+            case .deadlineExceeded, .readTimeout, .writeTimeout: return "timed out"
+            case .getConnectionFromPoolTimeout: return "no connection free in time"
+            case .remoteConnectionClosed: return "closed the connection before answering"
+            case .cancelled: return "cancelled"
+            default: return "\(error)"
+            }
+        }
+        if error is CancellationError { return "cancelled" }
+        let text = "\(error)"
+        if text.localizedCaseInsensitiveContains("refused") { return "connection refused" }
+        return text
+    }
+}
+
+/// What one attempt at one target came to.
+enum UpstreamOutcome: Sendable {
+    /// A 2xx: the answer to pass on.
+    case answered(UpstreamAnswer)
+    /// A non-2xx the upstream sent, with its body.
+    case refused(UpstreamRefusal)
+    /// No answer at all: refused connection, timeout, reset before the first byte.
+    case unreachable(UpstreamFailure, reason: String)
+}
+
+struct UpstreamAnswer: Sendable {
+    enum Body: Sendable {
+        case complete(ByteBuffer)
+        /// The first chunk (nil when the stream ended at once) and the rest, still arriving.
+        case stream(first: ByteBuffer?, rest: StreamRemainder)
+    }
+
+    var status: Int
+    var headers: HTTPHeaders
+    var body: Body
+    /// From sending until the head and the whole body (or, streaming, the first chunk) were in.
+    var seconds: Double
+}
+
+struct UpstreamRefusal: Sendable {
+    var status: Int
+    var headers: HTTPHeaders
+    var body: [UInt8]
+    var seconds: Double
+
+    /// How the retry policy sees this answer; nil for one that is not retried (a 400, say).
+    func failure(now: Date = Date()) -> UpstreamFailure? {
+        if status == 429 {
+            return .throttled(retryAfterSeconds: RetryAfter.seconds(header: { headers.first(name: $0) }, now: now))
+        }
+        return status >= 500 ? .status(status) : nil
+    }
+}
+
+/// The rest of an upstream stream after its first chunk. The iterator is used
+/// by one task at a time: first the attempt, then the response writer.
+final class StreamRemainder: @unchecked Sendable {
+    private var iterator: HTTPClientResponse.Body.AsyncIterator
+
+    init(_ iterator: HTTPClientResponse.Body.AsyncIterator) { self.iterator = iterator }
+
+    func next() async throws -> ByteBuffer? { try await iterator.next() }
+}
