@@ -1,0 +1,104 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Synchronization
+
+/// The gateway's HTTP listener as a ServiceLifecycle service: it serves until
+/// the service group shuts down gracefully (requests in flight finish), then
+/// closes the upstream connections.
+public struct GatewayService: Service {
+    public let gateway: Gateway
+    public let host: String
+    public let port: Int
+    private let onListening: @Sendable (Int) -> Void
+
+    /// `port` 0 picks a free port; `onListening` is told the port once bound.
+    public init(gateway: Gateway, host: String? = nil, port: Int? = nil, onListening: @escaping @Sendable (Int) -> Void = { _ in }) {
+        self.gateway = gateway
+        self.host = host ?? gateway.settings.host
+        self.port = port ?? gateway.settings.port
+        self.onListening = onListening
+    }
+
+    public func run() async throws {
+        let onListening = self.onListening
+        let app = Application(
+            responder: GatewayResponder(gateway: gateway),
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "qlp-gateway", backlog: 1024),
+            onServerRunning: { channel in onListening(channel.localAddress?.port ?? 0) },
+            logger: gateway.logger)
+        do {
+            try await app.runService()
+        } catch {
+            await gateway.shutdown()
+            throw error
+        }
+        await gateway.shutdown()
+    }
+}
+
+/// A gateway started and stopped from code (`qlp gateway`, tests,
+/// benchmarks): a service group of the GatewayService and the services that
+/// run alongside it (the admin API, the probes).
+public final class GatewayServer: Sendable {
+    public let gateway: Gateway
+    private let alongside: [any Service]
+    private let running = Mutex<(group: ServiceGroup?, task: Task<Void, Never>?)>((nil, nil))
+
+    public init(gateway: Gateway, alongside: [any Service] = []) {
+        self.gateway = gateway
+        self.alongside = alongside
+    }
+
+    public enum StartError: Error, CustomStringConvertible {
+        case cannotListen(host: String, port: Int, reason: String)
+
+        public var description: String {
+            switch self {
+            case .cannotListen(let host, let port, let reason):
+                "the gateway cannot listen on \(host):\(port == 0 ? "a free port" : String(port)): \(reason)"
+            }
+        }
+    }
+
+    /// Starts listening and returns the base URL (http://127.0.0.1:PORT) once bound.
+    public func start(host: String = "127.0.0.1", port: Int = 0) async throws(StartError) -> String {
+        let bound = AsyncStream<Int>.makeStream()
+        let service = GatewayService(gateway: gateway, host: host, port: port) { port in
+            bound.continuation.yield(port)
+            bound.continuation.finish()
+        }
+        let logger = gateway.logger
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [service] + alongside, logger: logger))
+        let failure = Mutex<(any Error)?>(nil)
+        let task = Task {
+            do {
+                try await group.run()
+            } catch {
+                failure.withLock { $0 = error }
+            }
+            bound.continuation.finish()
+        }
+        running.withLock { $0 = (group, task) }
+        var boundPort: Int?
+        for await p in bound.stream { boundPort = p }
+        guard let boundPort, boundPort > 0 else {
+            running.withLock { $0 = (nil, nil) }
+            let reason = failure.withLock { $0 }.map { "\($0)" } ?? "the server stopped before listening"
+            throw .cannotListen(host: host, port: port, reason: reason)
+        }
+        return "http://\(host):\(boundPort)"
+    }
+
+    /// Stops accepting, lets requests in flight finish, closes upstream connections.
+    public func stop() async {
+        let (group, task) = running.withLock { current in
+            defer { current = (nil, nil) }
+            return current
+        }
+        await group?.triggerGracefulShutdown()
+        await task?.value
+    }
+}

@@ -1,0 +1,246 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import Logging
+import NIOCore
+import NIOHTTP1
+import QLPRouting
+
+/// One client request's way through the gateway: resolve the model to a
+/// route, plan the targets, try them in order until one answers, and pass the
+/// answer on. Retries happen only before the first byte reaches the client;
+/// a target is never tried twice unless the retry policy waits out its
+/// Retry-After for it; attempts and time stay within the settings.
+struct RequestForwarder {
+    let gateway: Gateway
+    /// Monotonic seconds when the request arrived.
+    let started: Double
+
+    /// One target tried and what came of it, for the error body.
+    private struct Tried {
+        var target: String
+        var why: String
+    }
+
+    func forward(_ client: ClientRequest) async -> Response {
+        let snapshot = gateway.routes.snapshot
+        guard let resolution = snapshot.compiled.resolve(model: client.model) else {
+            let names = snapshot.compiled.routeNames
+            return GatewayResponder.error(.invalidRequest(
+                "The model '\(client.model)' does not exist on this gateway. Routes: \(names.joined(separator: ", ")); "
+                    + "a target's name or model name pins that target (GET /v1/models lists them all).",
+                param: "model", code: "model_not_found", status: .notFound))
+        }
+        let settings = gateway.settings
+        let deadline = started + settings.requestTimeout.seconds
+        let nioDeadline = NIODeadline.now() + .nanoseconds(Int64(settings.requestTimeout.seconds * 1e9))
+        let tick = gateway.routes.ticks.next(resolution.route)
+        let health = gateway.health
+        let plan = snapshot.compiled.plan(resolution, tick: tick, maxAttempts: settings.maxAttempts,
+                                          health: { health.health(for: $0) })
+        var tried: [Tried] = []
+        var attempts = 0
+        var upstreamSeconds = 0.0
+        var lastRefusal: (target: RouteTarget, refusal: UpstreamRefusal)?
+        var allTimeouts = true
+        var index = 0
+        var retryingSame = false
+        attempting: while index < plan.count {
+            let target = plan[index]
+            if !retryingSame, !health.admit(target.name) {
+                tried.append(Tried(target: target.name, why: "circuit breaker open"))
+                index += 1
+                continue
+            }
+            retryingSame = false
+            attempts += 1
+            let outcome = await gateway.upstream.send(client, to: target, deadline: nioDeadline)
+            let failure: UpstreamFailure
+            switch outcome {
+            case .answered(let answer):
+                upstreamSeconds += answer.seconds
+                return deliver(answer, from: target, route: resolution.route, attempts: attempts, upstreamSeconds: upstreamSeconds,
+                               afterFallback: attempts > 1, stream: client.stream)
+            case .refused(let refusal):
+                upstreamSeconds += refusal.seconds
+                gateway.metrics.recordAnswered(target.name, status: refusal.status, seconds: refusal.seconds, firstTokenSeconds: nil,
+                                               usage: nil, cost: 0, afterFallback: false)
+                guard let retryable = refusal.failure() else {
+                    // A client error (400, 401, 404, ...): the target is fine and another would say the same.
+                    health.recordAnswer(target.name, milliseconds: refusal.seconds * 1000, usage: nil, cost: 0)
+                    return passOn(refusal, from: target, route: resolution.route, attempts: attempts, upstreamSeconds: upstreamSeconds)
+                }
+                failure = retryable
+                if case .throttled(let seconds) = retryable {
+                    health.recordFailure(target.name, retryAfterSeconds: seconds)
+                } else {
+                    health.recordFailure(target.name)
+                }
+                lastRefusal = (target, refusal)
+                allTimeouts = false
+                tried.append(Tried(target: target.name, why: "answered \(refusal.status)"
+                                   + (OpenAIErrorBody.message(in: refusal.body).map { ": \($0)" } ?? "")))
+            case .unreachable(let unreachable, let reason):
+                failure = unreachable
+                health.recordFailure(target.name)
+                gateway.metrics.recordUnanswered(target.name)
+                if unreachable != .timeout { allTimeouts = false }
+                tried.append(Tried(target: target.name, why: reason))
+                gateway.logger.debug("upstream unreachable", metadata: ["target": "\(target.name)", "reason": "\(reason)"])
+            }
+            if Task.isCancelled { break attempting }
+            let decision = gateway.retryPolicy.decide(after: failure, attemptsMade: attempts, targetsLeft: plan.count - index - 1,
+                                                      secondsLeft: deadline - MonotonicClock.now)
+            switch decision {
+            case .tryNext:
+                index += 1
+            case .waitThenRetrySame(let seconds):
+                // The upstream said when to come back, within our wait limit and the deadline.
+                do {
+                    try await Task.sleep(for: .nanoseconds(Int64(seconds * 1e9)))
+                } catch {
+                    break attempting
+                }
+                retryingSame = true
+            case .giveUp:
+                break attempting
+            }
+        }
+        if let lastRefusal {
+            return passOn(lastRefusal.refusal, from: lastRefusal.target, route: resolution.route, attempts: attempts,
+                          upstreamSeconds: upstreamSeconds)
+        }
+        return noUpstream(route: resolution.route, tried: tried, attempts: attempts, allTimeouts: allTimeouts && attempts > 0)
+    }
+
+    // MARK: answers
+
+    private func headers(route: String, target: String, attempts: Int, upstreamSeconds: Double) -> HTTPFields {
+        var headers = HTTPFields()
+        headers[GatewayHeaders.route] = route
+        headers[GatewayHeaders.target] = target
+        headers[GatewayHeaders.attempts] = String(attempts)
+        let overhead = max(0, MonotonicClock.now - started - upstreamSeconds)
+        gateway.metrics.recordOverhead(seconds: overhead)
+        headers[GatewayHeaders.overhead] = String(format: "%.3f", overhead * 1000)
+        return headers
+    }
+
+    private func deliver(_ answer: UpstreamAnswer, from target: RouteTarget, route: String, attempts: Int, upstreamSeconds: Double,
+                         afterFallback: Bool, stream: Bool) -> Response {
+        var headers = headers(route: route, target: target.name, attempts: attempts, upstreamSeconds: upstreamSeconds)
+        headers[.contentType] = answer.headers.first(name: "content-type")
+            ?? (stream ? "text/event-stream" : "application/json")
+        let status = HTTPResponse.Status(code: answer.status)
+        let health = gateway.health
+        let metrics = gateway.metrics
+        switch answer.body {
+        case .complete(let body):
+            let usage = TokenUsage.find(in: Self.tail(of: body))
+            let cost = usage?.cost(inputPer1K: target.inputCostPer1K, outputPer1K: target.outputCostPer1K) ?? 0
+            health.recordAnswer(target.name, milliseconds: answer.seconds * 1000, usage: usage, cost: cost)
+            metrics.recordAnswered(target.name, status: answer.status, seconds: answer.seconds, firstTokenSeconds: nil,
+                                   usage: usage, cost: cost, afterFallback: afterFallback)
+            return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: body))
+        case .stream(let first, let rest):
+            headers[.cacheControl] = "no-cache"
+            let firstTokenSeconds = answer.seconds
+            let sentAt = MonotonicClock.now - answer.seconds
+            let logger = gateway.logger
+            return Response(status: status, headers: headers, body: ResponseBody { writer in
+                // Chunk by chunk as the upstream sends them; only a small tail is kept, for the usage chunk.
+                var tail = StreamTail()
+                do {
+                    if let first {
+                        tail.append(first)
+                        try await writer.write(first)
+                    }
+                    while let chunk = try await rest.next() {
+                        tail.append(chunk)
+                        try await writer.write(chunk)
+                    }
+                } catch {
+                    health.recordFailure(target.name)
+                    metrics.recordUnanswered(target.name)
+                    logger.info("stream broke off", metadata: ["target": "\(target.name)", "reason": "\(UpstreamClient.describe(error))"])
+                    throw error
+                }
+                try await writer.finish(nil)
+                let usage = TokenUsage.find(in: tail.bytes)
+                let cost = usage?.cost(inputPer1K: target.inputCostPer1K, outputPer1K: target.outputCostPer1K) ?? 0
+                health.recordAnswer(target.name, milliseconds: firstTokenSeconds * 1000, usage: usage, cost: cost)
+                metrics.recordAnswered(target.name, status: answer.status, seconds: MonotonicClock.now - sentAt,
+                                       firstTokenSeconds: firstTokenSeconds, usage: usage, cost: cost, afterFallback: afterFallback)
+            })
+        }
+    }
+
+    /// An upstream's error answer, passed on with its status; its body as it
+    /// came when it is OpenAI-shaped, wrapped in that shape when not.
+    private func passOn(_ refusal: UpstreamRefusal, from target: RouteTarget, route: String, attempts: Int,
+                        upstreamSeconds: Double) -> Response {
+        var headers = headers(route: route, target: target.name, attempts: attempts, upstreamSeconds: upstreamSeconds)
+        headers[.contentType] = "application/json"
+        for name in ["retry-after", "retry-after-ms", "x-ms-retry-after-ms"] {
+            if let value = refusal.headers.first(name: name), let field = HTTPField.Name(name) { headers[field] = value }
+        }
+        let body: ByteBuffer
+        if OpenAIErrorBody.isOpenAIShaped(refusal.body) {
+            body = ByteBuffer(bytes: refusal.body)
+        } else {
+            let text = String(decoding: refusal.body.prefix(500), as: UTF8.self)
+            let error = OpenAIErrorBody(status: .init(code: refusal.status),
+                                        message: "The upstream \(target.name) answered \(refusal.status)"
+                                            + (text.isEmpty ? "." : ": \(text)"),
+                                        type: refusal.status >= 500 ? "upstream_error" : "invalid_request_error",
+                                        code: "upstream_\(refusal.status)")
+            body = ByteBuffer(string: error.json)
+        }
+        return Response(status: .init(code: refusal.status), headers: headers, body: ResponseBody(byteBuffer: body))
+    }
+
+    /// No upstream answered: 503 when none could be tried, 504 when all timed
+    /// out, 502 otherwise; the body names each target tried and why.
+    private func noUpstream(route: String, tried: [Tried], attempts: Int, allTimeouts: Bool) -> Response {
+        let status: HTTPResponse.Status = attempts == 0 ? .serviceUnavailable : allTimeouts ? .gatewayTimeout : .badGateway
+        let why = tried.isEmpty ? "no target is available (all drained or none configured)"
+            : tried.map { "\($0.target): \($0.why)" }.joined(separator: "; ")
+        var error = OpenAIErrorBody(status: status, message: "No upstream answered for route '\(route)': \(why).",
+                                    type: "upstream_error",
+                                    code: attempts == 0 ? "no_target_available" : allTimeouts ? "upstream_timeout" : "upstream_unreachable")
+        error.headers[GatewayHeaders.route] = route
+        error.headers[GatewayHeaders.attempts] = String(attempts)
+        return GatewayResponder.error(error)
+    }
+
+    /// The last bytes of a body, where `usage` sits in every answer seen.
+    private static func tail(of buffer: ByteBuffer) -> [UInt8] {
+        let count = min(buffer.readableBytes, StreamTail.capacity)
+        return buffer.getBytes(at: buffer.readerIndex + buffer.readableBytes - count, length: count) ?? []
+    }
+}
+
+/// The last few KiB of a stream, where the final usage chunk arrives.
+struct StreamTail {
+    static let capacity = 4096
+    private(set) var bytes: [UInt8] = []
+
+    mutating func append(_ chunk: ByteBuffer) {
+        let view = chunk.readableBytesView
+        if view.count >= Self.capacity {
+            bytes = Array(view.suffix(Self.capacity))
+        } else {
+            bytes.append(contentsOf: view)
+            if bytes.count > Self.capacity { bytes.removeFirst(bytes.count - Self.capacity) }
+        }
+    }
+}
+
+/// The headers the gateway adds to every proxied answer.
+public enum GatewayHeaders {
+    public static let route = HTTPField.Name("x-qlp-route")!
+    public static let target = HTTPField.Name("x-qlp-target")!
+    public static let attempts = HTTPField.Name("x-qlp-attempts")!
+    /// The gateway's own time in milliseconds: total minus the time spent waiting on upstreams.
+    public static let overhead = HTTPField.Name("x-qlp-overhead-ms")!
+}
