@@ -154,7 +154,7 @@ struct OllamaRoute: EmulatorRoute {
                                         (field, content(token)), ("done", .bool(false))]).rendered + "\n"
             parts.append(.init(delay: i == 0 ? .zero : timing.perToken, bytes: Array(line.utf8)))
         }
-        parts.append(.init(delay: .zero, bytes: Array((final("", at: firstNanos + evalNanos).rendered + "\n").utf8)))
+        parts.append(.init(delay: timing.perToken, bytes: Array((final("", at: firstNanos + evalNanos).rendered + "\n").utf8)))
         return EmulatedResponse(status: 200, headers: [("Content-Type", "application/x-ndjson")], body: [], parts: parts)
     }
 

@@ -38,8 +38,8 @@ enum OpenAIWire {
 
     /// A streamed chat completion as server-sent events: the first part goes
     /// out at once (the caller has already waited the time to first token),
-    /// each later token after `timing.perToken`, then the finish, the usage
-    /// when asked for, and `[DONE]`.
+    /// each later token after `timing.perToken`, then, a token's time later,
+    /// the finish, the usage when asked for, and `[DONE]`.
     static func stream(id: String, created: Int, flavour: Flavour, answer: CompletionText, includeUsage: Bool,
                        timing: ModelTiming) -> [EmulatedResponse.TimedPart] {
         func event(_ json: JSONText) -> String { "data: " + json.rendered + "\n\n" }
@@ -77,7 +77,8 @@ enum OpenAIWire {
                                    ("choices", .array([])), ("usage", usage(answer))]))
         }
         last += "data: [DONE]\n\n"
-        parts.append(.init(delay: .zero, bytes: Array(last.utf8)))
+        // The model spends a token's time on the stop token too.
+        parts.append(.init(delay: timing.perToken, bytes: Array(last.utf8)))
         return parts
     }
 
