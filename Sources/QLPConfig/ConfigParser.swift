@@ -54,7 +54,7 @@ public struct ConfigParser: Sendable {
             if let section = reader.optional(top, "ollama") { ollama = ModelSectionsParser.ollama(section, reader) }
             if let section = reader.optional(top, "mongodb_atlas") { atlas = ModelSectionsParser.atlas(section, reader) }
             if let section = reader.optional(top, "routing") {
-                routing = RoutingSectionParser.parse(section, reader, azureOpenAI: azureOpenAI, ollama: ollama)
+                routing = RoutingSectionParser.parse(section, reader, azureOpenAI: azureOpenAI, ollama: ollama, budget: budget)
             }
             dashboard = DashboardSectionParser.parse(reader.optional(top, "dashboard"), reader, environment: environment)
             gateway = GatewaySectionParser.parse(reader.optional(top, "gateway"), reader)
