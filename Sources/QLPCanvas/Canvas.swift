@@ -27,16 +27,16 @@ public struct Canvas: Equatable, Sendable {
     }
 
     /// Writes `text` starting at (x, y), clipped to `maxWidth` cells and to the
-    /// canvas. Control characters are shown as `?`: text from outside (resource
-    /// names, error bodies) must never reach the terminal as escape sequences.
+    /// canvas. Text goes through `TerminalSafeText.sanitize` first: text from
+    /// outside (resource names, error bodies) must never reach the terminal as
+    /// escape sequences, and this is the one place every string passes.
     /// - Returns: the number of cells written.
     @discardableResult
     public mutating func put(_ text: some StringProtocol, x: Int, y: Int, role: StyleRole = .normal, maxWidth: Int? = nil) -> Int {
         guard y >= 0, y < size.height else { return 0 }
         let limit = min(maxWidth ?? Int.max, size.width - x)
         var used = 0
-        for raw in text {
-            let character = Self.printable(raw)
+        for character in TerminalSafeText.sanitize(text) {
             let w = DisplayWidth.of(character)
             if w == 0 { continue }
             if used + w > limit {
@@ -128,13 +128,7 @@ public struct Canvas: Equatable, Sendable {
         }
         if cell.isContinuation, x == 0 { return }
         cells[i] = cell
-    }
-
-    static func printable(_ c: Character) -> Character {
-        for scalar in c.unicodeScalars {
-            let v = scalar.value
-            if v < 0x20 || (v >= 0x7F && v < 0xA0) { return "?" }
-        }
-        return c
+        // Cells written directly (the subscript, fill) pass the same guard as put.
+        cells[i].grapheme = TerminalSafeText.printable(cell.grapheme)
     }
 }

@@ -47,10 +47,24 @@ extension CursesTerminal {
         case .default:
             if hasDefaultColors { return -1 }
             return isForeground ? Int32(COLOR_WHITE) : Int32(COLOR_BLACK)
+        case .ansi(let n) where colorMode == .direct:
+            // Direct-colour terminals take 0-7 as the basic colours, anything else as RGB.
+            return n < 8 ? Int32(n) : Self.directValue(TerminalColor.rgbValue(ofIndexed: n & 15))
         case .ansi(let n):
             return Int32(colorMode == .ansi256 ? n & 15 : n & 7)
+        case .indexed(let n) where colorMode == .direct:
+            return n < 8 ? Int32(n) : Self.directValue(TerminalColor.rgbValue(ofIndexed: n))
         case .indexed(let n):
             return Int32(n)
+        case .rgb(let r, let g, let b) where colorMode == .direct:
+            return Self.directValue((r, g, b))
+        case .rgb(let r, let g, let b):
+            // Theme.style has reduced it already; this is only a safe fallback.
+            return Int32(TerminalColor.nearestIndexed(r, g, b))
         }
+    }
+
+    static func directValue(_ c: (UInt8, UInt8, UInt8)) -> Int32 {
+        Int32(c.0) << 16 | Int32(c.1) << 8 | Int32(c.2)
     }
 }

@@ -29,7 +29,8 @@ public final class CursesTerminal {
     /// locale, `.ascii` otherwise.
     public let glyphs: GlyphSet
     /// What colour the terminal gets: `.none` if colours are not allowed or
-    /// the terminal has none, `.ansi256` with 256 colours or more, else `.ansi8`.
+    /// the terminal has none, `.direct` for a 24-bit terminal description,
+    /// `.ansi256` with 256 colours or more, else `.ansi8`.
     public let colorMode: ColorMode
 
     /// The ncurses screen, freed by `stop()`.
@@ -74,7 +75,7 @@ public final class CursesTerminal {
         var defaultColors = false
         if options.colorsAllowed, has_colors(), start_color() == OK,
            Int(qlp_color_pairs()) > Self.roleCount {
-            mode = qlp_colors() >= 256 ? .ansi256 : .ansi8
+            mode = ColorMode.forTerminal(colors: Int(qlp_colors()))
             defaultColors = use_default_colors() == OK
         }
         self.colorMode = mode

@@ -25,6 +25,15 @@ public struct TerminalStyle: Sendable, Equatable {
         TerminalStyle(bold: bold, dim: dim, reverse: reverse, underline: underline)
     }
 
+    /// The same style on a 256-colour terminal: 24-bit colours become their
+    /// nearest palette entry.
+    public var reducedToPalette: TerminalStyle {
+        var style = self
+        if case .rgb(let r, let g, let b) = foreground { style.foreground = .indexed(TerminalColor.nearestIndexed(r, g, b)) }
+        if case .rgb(let r, let g, let b) = background { style.background = .indexed(TerminalColor.nearestIndexed(r, g, b)) }
+        return style
+    }
+
     /// The same style on a terminal with only the 8 basic colours.
     public var reducedToAnsi8: TerminalStyle {
         let fg = foreground.reducedToAnsi8(asForeground: true)

@@ -136,12 +136,29 @@ struct CanvasTests {
         #expect(canvas.role(x: 0, y: 0) == .selection)
     }
 
-    @Test func controlCharactersAreShownAsQuestionMarks() {
+    @Test func controlCharactersAndEscapeSequencesAreMadeInert() {
         var canvas = Canvas(width: 20, height: 1)
-        // Tab, an escape sequence, a C1 control and CR LF (one grapheme).
-        canvas.put("a\tb\u{1B}[31mc\u{9B}d\r\n", x: 0, y: 0)
-        #expect(canvas.lines == ["a?b?[31mc?d?"])
-        #expect(!canvas.text.contains("\u{1B}"))
+        // Tab, an escape sequence, a C1 CSI sequence, a lone C1 control and CR LF (one grapheme).
+        canvas.put("a\tb\u{1B}[31mc\u{9B}2Jd\u{85}e\r\n", x: 0, y: 0)
+        #expect(canvas.lines == ["a b c d?e?"])
+        #expect(!canvas.text.unicodeScalars.contains { $0.value < 0x20 || (0x7F..<0xA0).contains($0.value) })
+    }
+
+    @Test func aHostileResourceNameCannotReachTheTerminal() {
+        var canvas = Canvas(width: 40, height: 1)
+        // Retitle the window (OSC 0 ended by BEL), clear the screen, move the
+        // cursor home, a DCS string ended by ST, and a right-to-left override.
+        let name = "\u{1B}]0;pwned\u{07}vm-\u{1B}[2J\u{1B}[Hprod\u{1B}Pq#0\u{1B}\\-\u{202E}01"
+        canvas.put(name, x: 0, y: 0)
+        #expect(canvas.lines == ["vm-prod-01"])
+    }
+
+    @Test func cellsWrittenDirectlyAreGuardedToo() {
+        var canvas = Canvas(width: 4, height: 1)
+        canvas[0, 0] = Cell("\u{1B}")
+        canvas.fill(Rect(x: 1, y: 0, width: 2, height: 1), with: "\u{9B}")
+        canvas[3, 0] = Cell("\u{7F}")
+        #expect(canvas.lines == ["????"])
     }
 
     @Test func zeroWidthCharactersTakeNoCell() {

@@ -27,6 +27,8 @@ public struct Theme: Sendable {
         case .ansi8:
             return (colored[role] ?? .plain).reducedToAnsi8
         case .ansi256:
+            return (colored[role] ?? .plain).reducedToPalette
+        case .direct:
             return colored[role] ?? .plain
         }
     }
