@@ -88,16 +88,19 @@ struct ReportCommand: AsyncParsableCommand {
                 let emulated = try await DemoWorld.start(plan: plan, now: now)
                 plan = emulated.plan
                 today = CivilDate(now, in: TimeZone(identifier: plan.billingTimeZone) ?? TimeZone(identifier: "UTC")!)
-                let builder = FinanceReportBuilder(plan: plan, period: try period(today: today), today: today, generatedAt: now)
-                let result: Result<ReportInput, AzureError>
+                // The emulator is stopped on every path out, an error's included:
+                // a listener left running would keep the process from exiting.
+                let builder: FinanceReportBuilder
+                var input: ReportInput
                 do {
-                    result = .success(try await emulated.source.input(plan: plan, builder: builder))
+                    builder = FinanceReportBuilder(plan: plan, period: try period(today: today), today: today, generatedAt: now)
+                    input = try await emulated.source.input(plan: plan, builder: builder)
+                    (input.atlas, input.atlasNote) = await AtlasReportSource.read(emulated.atlasSettings, plan: plan, today: today,
+                                                                                  transport: emulated.transport, timeout: emulated.timeout)
                 } catch {
-                    result = .failure(error)
+                    await emulated.stop()
+                    throw error
                 }
-                var input = try result.get()
-                (input.atlas, input.atlasNote) = await AtlasReportSource.read(emulated.atlasSettings, plan: plan, today: today,
-                                                                              transport: emulated.transport, timeout: emulated.timeout)
                 await emulated.stop()
                 input.source = "the embedded emulator (DEMO data)"
                 report = try builder.build(input)
