@@ -1,0 +1,114 @@
+import Foundation
+import QLPRouting
+
+/// The admin API's request bodies. `version` is the table version the caller
+/// last read (optimistic concurrency); `reason` goes into the audit log.
+struct WeightsBody: Decodable {
+    var version: Int
+    var weights: [String: Int]
+    var reason: String?
+}
+
+struct VersionedBody: Decodable {
+    var version: Int
+    var reason: String?
+}
+
+struct FallbackBody: Decodable {
+    var version: Int
+    var order: [String]
+    var reason: String?
+}
+
+struct PolicyBody: Decodable {
+    var version: Int
+    var policy: String
+    var reason: String?
+}
+
+struct UndoBody: Decodable {
+    var version: Int?
+    var reason: String?
+}
+
+/// A body that cannot be used, with what is wrong and where, for a 400.
+struct BadRequestBody: Error {
+    var message: String
+}
+
+enum AdminRequestDecoding {
+    /// The longest reason kept in the audit log.
+    static let maxReasonLength = 500
+
+    static func decode<Body: Decodable>(_ type: Body.Type, from bytes: [UInt8], emptyAs empty: String? = nil) throws(BadRequestBody) -> Body {
+        let data = bytes.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 } ? Data((empty ?? "").utf8) : Data(bytes)
+        guard !data.isEmpty else { throw BadRequestBody(message: "the request needs a JSON body") }
+        do {
+            return try JSONDecoder().decode(Body.self, from: data)
+        } catch let error as DecodingError {
+            throw BadRequestBody(message: describe(error))
+        } catch {
+            throw BadRequestBody(message: "the body is not valid JSON")
+        }
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        func field(_ path: [any CodingKey], _ last: (any CodingKey)? = nil) -> String {
+            (path + (last.map { [$0] } ?? [])).map(\.stringValue).joined(separator: ".")
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "missing field '\(field(context.codingPath, key))'"
+        case .typeMismatch(let type, let context):
+            return context.codingPath.isEmpty ? "the body must be a JSON object"
+                : "field '\(field(context.codingPath))' must be \(kind(type))"
+        case .valueNotFound(let type, let context):
+            return "field '\(field(context.codingPath))' must be \(kind(type)), not null"
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "the body is not valid JSON" : "field '\(field(context.codingPath))' is invalid"
+        @unknown default:
+            return "the body does not have the expected fields"
+        }
+    }
+
+    private static func kind(_ type: Any.Type) -> String {
+        switch type {
+        case is Int.Type: "a whole number"
+        case is String.Type: "a string"
+        case is [String].Type: "a list of strings"
+        case is [String: Int].Type: "an object of target: weight"
+        default: "of type \(type)"
+        }
+    }
+
+    static func reason(_ text: String?) throws(BadRequestBody) -> String? {
+        guard let text = text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+        guard text.count <= maxReasonLength else {
+            throw BadRequestBody(message: "field 'reason' is longer than \(maxReasonLength) characters")
+        }
+        return text
+    }
+
+    static func policy(_ text: String) throws(BadRequestBody) -> Route.Policy {
+        guard let policy = Route.Policy(rawValue: text) else {
+            throw BadRequestBody(message: "field 'policy' must be one of "
+                + Route.Policy.allCases.map(\.rawValue).joined(separator: ", ") + ", not '\(text.prefix(40))'")
+        }
+        return policy
+    }
+
+    /// The X-QLP-Actor header, cleaned for the audit log; "admin-api" without one.
+    static func actor(_ header: String?) -> String {
+        let cleaned = String((header ?? "").unicodeScalars.filter { !CharacterSet.controlCharacters.contains($0) })
+            .trimmingCharacters(in: .whitespaces)
+        return cleaned.isEmpty ? "admin-api" : String(cleaned.prefix(64))
+    }
+
+    /// New weights in the route's own target order (its priority order), targets new to it after, by name.
+    static func shares(_ weights: [String: Int], existing: Route?) -> [Route.Share] {
+        let order = existing?.shares.map(\.target) ?? []
+        let known = order.filter { weights[$0] != nil }
+        let added = weights.keys.filter { !order.contains($0) }.sorted()
+        return (known + added).map { Route.Share(target: $0, weight: weights[$0] ?? 0) }
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import QLPCore
+import QLPRouting
+import QLPStore
+
+/// The admin API's endpoints, all behind ``AdminAuthorization``:
+///
+/// | request | does |
+/// | --- | --- |
+/// | GET /admin/routes | {version, table, activeRules, drained} |
+/// | PUT /admin/routes/{route}/weights | {"version":N,"weights":{"gpt4":20,...},"reason":"..."} |
+/// | PUT /admin/routes/{route}/fallback | {"version":N,"order":["gpt35","llama3"]} |
+/// | PUT /admin/routes/{route}/policy | {"version":N,"policy":"priority"} |
+/// | POST /admin/targets/{target}/drain, /undrain | {"version":N} |
+/// | POST /admin/rules/{name}/suspend, /resume | {"version":N} |
+/// | POST /admin/undo | {"version":N} or nothing |
+/// | GET /admin/audit?limit=N | {entries: [...]} newest first |
+/// | GET /admin/alerts | {alerts: [...]} oldest first |
+///
+/// A change answers 200 {version, entry}; 409 {error, current_version} when
+/// made against an old version; 400 naming the field for a bad body; 404 for
+/// an unknown route, target or rule; 422 for a change that does not fit the
+/// table; 401 without the token. The actor comes from X-QLP-Actor.
+enum AdminRouter {
+    static let maxBodyBytes = 64 * 1024
+
+    static func make(authority: RouteAuthority, token: Secret?, logger: Logger) -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: AdminRequestLog(logger: logger))
+        router.add(middleware: AdminAuthorization(token: token))
+        let admin = router.group("admin")
+
+        admin.get("routes") { _, _ in
+            let current = await authority.current
+            return AdminReply.json(.ok, AdminRoutesView(version: current.table.version, table: current.table,
+                                                   activeRules: current.activeRules, drained: current.table.drained))
+        }
+        admin.put("routes/:route/weights") { request, context in
+            await change(request, context, authority) { (body: WeightsBody, table, name) throws(BadRequestBody) in
+                (.setWeights(route: name, weights: AdminRequestDecoding.shares(body.weights, existing: table.route(named: name))),
+                 body.version, body.reason)
+            }
+        }
+        admin.put("routes/:route/fallback") { request, context in
+            await change(request, context, authority) { (body: FallbackBody, _, name) throws(BadRequestBody) in
+                (.setFallback(route: name, order: body.order), body.version, body.reason)
+            }
+        }
+        admin.put("routes/:route/policy") { request, context in
+            await change(request, context, authority) { (body: PolicyBody, _, name) throws(BadRequestBody) in
+                (.setPolicy(route: name, policy: try AdminRequestDecoding.policy(body.policy)), body.version, body.reason)
+            }
+        }
+        admin.post("targets/:target/drain") { request, context in
+            await change(request, context, authority) { (body: VersionedBody, _, name) throws(BadRequestBody) in
+                (.drain(target: name), body.version, body.reason)
+            }
+        }
+        admin.post("targets/:target/undrain") { request, context in
+            await change(request, context, authority) { (body: VersionedBody, _, name) throws(BadRequestBody) in
+                (.undrain(target: name), body.version, body.reason)
+            }
+        }
+        admin.post("rules/:rule/suspend") { request, context in
+            await change(request, context, authority) { (body: VersionedBody, _, name) throws(BadRequestBody) in
+                (.suspendRule(name: name, suspended: true), body.version, body.reason)
+            }
+        }
+        admin.post("rules/:rule/resume") { request, context in
+            await change(request, context, authority) { (body: VersionedBody, _, name) throws(BadRequestBody) in
+                (.suspendRule(name: name, suspended: false), body.version, body.reason)
+            }
+        }
+        admin.post("undo") { request, context in
+            let actor = AdminRequestDecoding.actor(request.headers[.qlpActor])
+            do {
+                let bytes = try await body(of: request)
+                let body = try AdminRequestDecoding.decode(UndoBody.self, from: bytes, emptyAs: "{}")
+                let entry = try await authority.undo(actor: actor, reason: try AdminRequestDecoding.reason(body.reason),
+                                                     expectedVersion: body.version)
+                return AdminReply.json(.ok, AdminChangeView(version: entry.toVersion ?? entry.fromVersion, entry: entry))
+            } catch {
+                return reply(to: error)
+            }
+        }
+        admin.get("audit") { request, _ in
+            let limitText = request.uri.queryParameters.get("limit")
+            let limit = limitText.map { Int($0) } ?? 50
+            guard let limit, (1...10_000).contains(limit) else {
+                return AdminReply.problem(.badRequest, "limit must be a whole number from 1 to 10000")
+            }
+            do {
+                return AdminReply.json(.ok, AdminAuditView(entries: try authority.store.audit(limit: limit)))
+            } catch {
+                return AdminReply.problem(.serviceUnavailable, "cannot read the audit log: \(error)")
+            }
+        }
+        admin.get("alerts") { _, _ in
+            AdminReply.json(.ok, AdminAlertsView(alerts: await authority.alerts))
+        }
+        return router
+    }
+
+    /// One change endpoint: reads the body and the path's name, builds the change, applies it.
+    private static func change<Body: Decodable>(
+        _ request: Request, _ context: BasicRequestContext, _ authority: RouteAuthority,
+        _ make: (Body, RouteTable, String) throws(BadRequestBody) -> (RouteChange, Int, String?)
+    ) async -> Response {
+        let actor = AdminRequestDecoding.actor(request.headers[.qlpActor])
+        // Each change route has exactly one path parameter: the route, target or rule it acts on.
+        guard let name = ["route", "target", "rule"].lazy.compactMap({ context.parameters.get($0) }).first else {
+            return AdminReply.problem(.notFound, "no such endpoint")
+        }
+        do {
+            let bytes = try await body(of: request)
+            let body = try AdminRequestDecoding.decode(Body.self, from: bytes)
+            let (change, version, reason) = try make(body, await authority.current.table, name)
+            let entry = try await authority.apply(change, expectedVersion: version, actor: actor,
+                                                  reason: try AdminRequestDecoding.reason(reason))
+            return AdminReply.json(.ok, AdminChangeView(version: entry.toVersion ?? entry.fromVersion, entry: entry))
+        } catch {
+            return reply(to: error)
+        }
+    }
+
+    private static func body(of request: Request) async throws(BadRequestBody) -> [UInt8] {
+        do {
+            let buffer = try await request.body.collect(upTo: maxBodyBytes)
+            return Array(buffer.readableBytesView)
+        } catch {
+            throw BadRequestBody(message: "the body is larger than \(maxBodyBytes) bytes or was cut off")
+        }
+    }
+
+    private static func reply(to error: any Error) -> Response {
+        switch error {
+        case let bad as BadRequestBody:
+            return AdminReply.problem(.badRequest, bad.message)
+        case let rejection as RouteChangeRejection:
+            switch rejection {
+            case .stale(let current):
+                return AdminReply.problem(.conflict, rejection.description, currentVersion: current)
+            case .invalid(let invalid):
+                return AdminReply.problem(invalid.kind == .notFound ? .notFound : .unprocessableContent, invalid.description)
+            case .nothingToUndo:
+                return AdminReply.problem(.unprocessableContent, rejection.description)
+            case .storage:
+                return AdminReply.problem(.serviceUnavailable, rejection.description)
+            }
+        default:
+            return AdminReply.problem(.internalServerError, "\(error)")
+        }
+    }
+}
+
+extension HTTPField.Name {
+    /// Who is making an admin change, for the audit log.
+    static let qlpActor = HTTPField.Name("X-QLP-Actor")!
+}
+
+/// One debug line per admin request: method, path, status, actor. Never a
+/// header value or a body, so a token cannot reach the log this way.
+struct AdminRequestLog<Context: RequestContext>: RouterMiddleware {
+    let logger: Logger
+
+    func handle(_ request: Request, context: Context,
+                next: (Request, Context) async throws -> Response) async throws -> Response {
+        let response = try await next(request, context)
+        logger.debug("admin request", metadata: ["method": "\(request.method)", "path": "\(request.uri.path)",
+                                                 "status": "\(response.status.code)",
+                                                 "actor": "\(AdminRequestDecoding.actor(request.headers[.qlpActor]))"])
+        return response
+    }
+}

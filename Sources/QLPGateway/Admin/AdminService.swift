@@ -1,0 +1,39 @@
+import Hummingbird
+import Logging
+import QLPCore
+import ServiceLifecycle
+
+/// The admin API's own listener (gateway.admin_listen, 127.0.0.1:8089 by
+/// default) as a ServiceLifecycle service, to run alongside the gateway.
+public struct AdminService: Service {
+    public let authority: RouteAuthority
+    public let host: String
+    public let port: Int
+    private let token: Secret?
+    private let logger: Logger
+    private let onListening: @Sendable (Int) -> Void
+
+    /// `port` 0 picks a free port; `onListening` is told the port once bound.
+    public init(authority: RouteAuthority, settings: GatewaySettings, host: String? = nil, port: Int? = nil,
+                logger: Logger = Logger(label: "qlp.admin"), onListening: @escaping @Sendable (Int) -> Void = { _ in }) {
+        self.authority = authority
+        self.host = host ?? settings.adminHost
+        self.port = port ?? settings.adminPort
+        token = settings.adminToken
+        self.logger = logger
+        self.onListening = onListening
+    }
+
+    public func run() async throws {
+        let onListening = self.onListening
+        if token == nil {
+            logger.warning("no gateway.admin_token configured: the admin API refuses every request")
+        }
+        let app = Application(
+            router: AdminRouter.make(authority: authority, token: token, logger: logger),
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "qlp-admin"),
+            onServerRunning: { channel in onListening(channel.localAddress?.port ?? 0) },
+            logger: logger)
+        try await app.runService()
+    }
+}
