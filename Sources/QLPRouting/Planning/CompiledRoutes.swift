@@ -81,19 +81,39 @@ public final class CompiledRoutes: Sendable {
                      health: (String) -> TargetHealth) -> [RouteTarget] {
         guard maxAttempts > 0, let routeIndex = routeIndex[resolution.route] else { return [] }
         let route = routes[routeIndex]
-        var known = [TargetHealth?](repeating: nil, count: table.targets.count)
-        func healthOf(_ index: Int) -> TargetHealth {
-            if let cached = known[index] { return cached }
-            let fresh = health(table.targets[index].name)
-            known[index] = fresh
-            return fresh
+        return withUnsafeTemporaryAllocation(of: TargetHealth?.self, capacity: table.targets.count) { known in
+            known.initialize(repeating: nil)
+            return plan(route, resolution, tick: tick, maxAttempts: maxAttempts) { index in
+                if let cached = known[index] { return cached }
+                let fresh = health(table.targets[index].name)
+                known[index] = fresh
+                return fresh
+            }
         }
-        var order: [Int] = []
-        order.reserveCapacity(route.candidates.count + route.fallback.count + 2)
-        func add(_ index: Int) {
-            if !order.contains(index) { order.append(index) }
-        }
+    }
 
+    /// The plan, with `healthOf` asking each target's health at most once.
+    private func plan(_ route: CompiledRoute, _ resolution: RouteResolution, tick: Int, maxAttempts: Int,
+                      healthOf: (Int) -> TargetHealth) -> [RouteTarget] {
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: route.candidates.count + route.fallback.count + 2) { buffer in
+            var order = OrderedTargets(buffer: buffer)
+            collect(route, resolution, tick: tick, into: &order, healthOf: healthOf)
+            var chosen: [RouteTarget] = []
+            chosen.reserveCapacity(min(maxAttempts, order.count))
+            for index in order.items where chosen.count < maxAttempts && healthOf(index).available {
+                chosen.append(table.targets[index])
+            }
+            if chosen.isEmpty {
+                for index in order.items.prefix(maxAttempts) { chosen.append(table.targets[index]) }
+            }
+            return chosen
+        }
+    }
+
+    /// Every candidate in plan order, each once, drained ones already left out.
+    private func collect(_ route: CompiledRoute, _ resolution: RouteResolution, tick: Int, into order: inout OrderedTargets,
+                         healthOf: (Int) -> TargetHealth) {
+        func add(_ index: Int) { order.add(index) }
         let pinned = resolution.pinnedTarget.flatMap { targetIndex[$0] }.flatMap { route.drained.contains($0) ? nil : $0 }
         if let rule = route.rule, let sendTo = rule.sendTo,
            !(resolution.pinnedTarget.map { rule.exceptTargets.contains($0) } ?? false) {
@@ -142,39 +162,47 @@ public final class CompiledRoutes: Sendable {
             ranked.forEach { add($0.element) }
         }
         route.fallback.forEach(add)
+    }
+}
 
-        var chosen: [RouteTarget] = []
-        chosen.reserveCapacity(min(maxAttempts, order.count))
-        for index in order where chosen.count < maxAttempts && healthOf(index).available {
-            chosen.append(table.targets[index])
-        }
-        if chosen.isEmpty {
-            for index in order.prefix(maxAttempts) { chosen.append(table.targets[index]) }
-        }
-        return chosen
+/// A distinct list of target indices in a caller's (stack) buffer, sized for
+/// every candidate a route can add.
+private struct OrderedTargets {
+    let buffer: UnsafeMutableBufferPointer<Int>
+    private(set) var count = 0
+
+    init(buffer: UnsafeMutableBufferPointer<Int>) { self.buffer = buffer }
+
+    var items: Slice<UnsafeMutableBufferPointer<Int>> { buffer[0..<count] }
+
+    mutating func add(_ index: Int) {
+        guard !buffer[0..<count].contains(index), count < buffer.count else { return }
+        buffer[count] = index
+        count += 1
     }
 }
 
 /// One route, with target names turned into indices and drained targets
-/// already removed.
-private struct CompiledRoute: Sendable {
+/// already removed. A class, so that a plan reads it without copying (and
+/// retaining) each of its arrays.
+private final class CompiledRoute: Sendable {
     struct Rule: Sendable {
         /// Nil when the rule's target is drained: the route then routes as usual.
         var sendTo: Int?
         var exceptTargets: Set<String>
     }
 
-    var policy: Route.Policy
-    var latencySLO: Double?
+    let policy: Route.Policy
+    let latencySLO: Double?
     /// Shares with a positive weight, not drained, in the route's order.
-    var candidates: [Int]
+    let candidates: [Int]
     /// Input plus output price of each candidate, by candidate position.
-    var costs: [Decimal]
+    let costs: [Decimal]
     /// One cycle of the smooth weighted round robin over the candidates.
-    var schedule: [Int]
-    var fallback: [Int]
-    var drained: Set<Int>
-    var rule: Rule?
+    let schedule: [Int]
+    let fallback: [Int]
+    let drained: Set<Int>
+    let rule: Rule?
 
     init(_ route: Route, targets: [RouteTarget], targetIndex: [String: Int], drained: Set<String>, rule: BudgetRoutingRule?) {
         policy = route.policy
