@@ -45,9 +45,20 @@ struct RequestForwarder {
         var allTimeouts = true
         var index = 0
         var retryingSame = false
-        attempting: while index < plan.count {
+        var skipped: [Int] = []
+        var forced = false
+        attempting: while true {
+            if index >= plan.count {
+                // Every target's breaker refused: try the first anyway, since a
+                // breaker's verdict is a guess and an error the client sees is certain.
+                guard attempts == 0, !forced, let first = skipped.first else { break attempting }
+                forced = true
+                retryingSame = true
+                index = first
+            }
             let target = plan[index]
             if !retryingSame, !health.admit(target.name) {
+                skipped.append(index)
                 tried.append(Tried(target: target.name, why: "circuit breaker open"))
                 index += 1
                 continue

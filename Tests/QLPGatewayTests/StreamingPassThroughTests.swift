@@ -1,0 +1,74 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import QLPRouting
+import Synchronization
+import Testing
+@testable import QLPGateway
+
+/// Streams go through chunk by chunk: the stub sends each SSE event only after
+/// the client has received the one before, which can only happen if the
+/// gateway forwards without buffering. (A buffering gateway makes every wait
+/// run out, and the test reports it.)
+@Suite(.timeLimit(.minutes(2))) struct StreamingPassThroughTests {
+    /// Events the client has seen, and whether every release waited for one.
+    final class Progress: Sendable {
+        private let state = Mutex<(seen: Int, waitsTimedOut: Int)>((0, 0))
+        var seen: Int { state.withLock { $0.seen } }
+        var waitsTimedOut: Int { state.withLock { $0.waitsTimedOut } }
+        func saw(_ total: Int) { state.withLock { $0.seen = total } }
+
+        /// Waits (bounded) until the client has seen `count` events.
+        func waitUntilSeen(_ count: Int) async {
+            let deadline = ContinuousClock.now + .seconds(5)
+            while ContinuousClock.now < deadline {
+                if seen >= count { return }
+                try? await Task.sleep(for: .milliseconds(2))
+            }
+            state.withLock { $0.waitsTimedOut += 1 }
+        }
+    }
+
+    static let events = [
+        "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n",
+        "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hel\"}}]}\n\n",
+        "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"lo.\"}}]}\n\n",
+        "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n",
+        "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[],\"usage\":{\"prompt_tokens\":11,\"completion_tokens\":2,\"total_tokens\":13}}\n\n",
+        "data: [DONE]\n\n",
+    ]
+
+    @Test func eventsReachTheClientOneByOne() async throws {
+        let progress = Progress()
+        let upstream = StubUpstream { _, _ in
+            .stream(chunks: Self.events, between: { index in await progress.waitUntilSeen(index) })
+        }
+        let harness = try await GatewayHarness.start(
+            targets: [ollamaTarget("llama3", try await upstream.start())],
+            routes: [Route(name: "chat", policy: .weighted, shares: [.init(target: "llama3", weight: 100)], fallback: [])])
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        defer { Task { try? await client.shutdown(); await harness.stop(); await upstream.stop() } }
+
+        var request = HTTPClientRequest(url: harness.base + "/v1/chat/completions")
+        request.method = .POST
+        request.headers.add(name: "content-type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: GatewayHarness.chatBody(stream: true)))
+        let response = try await client.execute(request, timeout: .seconds(60))
+        #expect(response.status == .ok)
+        #expect(response.headers.first(name: "content-type")?.hasPrefix("text/event-stream") == true)
+        #expect(response.headers.first(name: "x-qlp-target") == "llama3")
+        var text = ""
+        var chunks = 0
+        for try await chunk in response.body {
+            chunks += 1
+            text += String(buffer: chunk)
+            progress.saw(text.components(separatedBy: "data: ").count - 1)
+        }
+        #expect(text == Self.events.joined())
+        #expect(chunks >= Self.events.count)
+        #expect(progress.waitsTimedOut == 0)
+        // The final usage chunk was counted.
+        let state = harness.gateway.health.state(of: "llama3")
+        #expect(state.inputTokens == 11 && state.outputTokens == 2)
+    }
+}
