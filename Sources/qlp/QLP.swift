@@ -10,6 +10,6 @@ struct QLP: AsyncParsableCommand {
             budget, with an emulator of Azure's APIs for trying it without an account.
             """,
         version: "0.1.0",
-        subcommands: [DashCommand.self, DemoCommand.self, ReportCommand.self, DoctorCommand.self, EmulateCommand.self],
+        subcommands: [DashCommand.self, DemoCommand.self, ReportCommand.self, DoctorCommand.self, EmulateCommand.self, GatewayCommand.self, RoutesCommand.self],
         defaultSubcommand: DashCommand.self)
 }

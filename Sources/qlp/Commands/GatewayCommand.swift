@@ -1,0 +1,117 @@
+import ArgumentParser
+import Foundation
+import Logging
+import QLPConfig
+import QLPCore
+import QLPDashboard
+import QLPGateway
+import QLPRouting
+
+/// `qlp gateway`: the routing engine headless, an OpenAI-compatible endpoint
+/// for applications, with its admin API and the model probes.
+struct GatewayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gateway", abstract: "Run the OpenAI-compatible AI gateway until interrupted.",
+        subcommands: [Serve.self, HashKey.self], defaultSubcommand: Serve.self)
+
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "serve", abstract: "Serve the gateway (the default).",
+            discussion: """
+                Listens on gateway.listen (127.0.0.1:8088 by default) for POST /v1/chat/completions \
+                (streaming too), POST /v1/embeddings and GET /v1/models, and serves GET /metrics \
+                (Prometheus) and GET /healthz. Routes come from the config's routing section, or the \
+                last change made through the admin API (gateway.admin_listen). Logs go to \
+                dashboard.log_file. Stops cleanly on SIGINT or SIGTERM, letting requests in flight finish.
+                """)
+
+        @Option(help: ArgumentHelp("Config file (default lookup as for the dashboard).", valueName: "file"))
+        var config: String?
+
+        func run() async throws {
+            let environment = ProcessInfo.processInfo.environment
+            let location: ConfigLocation
+            let settings: QLPConfiguration
+            do {
+                location = try ConfigLoader.locate(flag: config, environment: environment)
+                settings = try ConfigLoader.load(location, environment: environment, requireAzure: false)
+            } catch let error as ConfigError {
+                throw CommandFailure.exit(error.description)
+            } catch let error as ConfigErrors {
+                throw CommandFailure.exit(error.description)
+            }
+            guard let routing = settings.routing else {
+                throw CommandFailure.exit("\(location.path): the routing section is required to run the gateway")
+            }
+            do {
+                _ = try LoggingSetup.toFile(settings.dashboard.logFile, level: LoggingSetup.levelFromEnvironment)
+            } catch {
+                throw CommandFailure.exit("cannot open the log file \(settings.dashboard.logFile): \(error.localizedDescription)")
+            }
+            let logger = Logger(label: "qlp.gateway")
+            let configTable = RouteTable(settings: routing, azureOpenAI: settings.azureOpenAI, ollama: settings.ollama)
+            // The table in force is the last committed change, reconciled with the config file's routing.
+            let databasePath = settings.dashboard.stateDirectory + "/routes.sqlite"
+            let authority: RouteAuthority
+            do {
+                authority = try RouteAuthority.open(databasePath: databasePath, configTable: configTable)
+            } catch {
+                throw CommandFailure.exit("cannot open the route database \(databasePath): \(error)")
+            }
+            let gateway: Gateway
+            do throws(ClientKeys.ParseError) {
+                gateway = try Gateway(settings: settings.gateway, routes: authority.live,
+                                      upstream: UpstreamSettings(azureOpenAI: settings.azureOpenAI), logger: logger)
+            } catch {
+                throw CommandFailure.exit("\(location.path): \(error.description)")
+            }
+            let admin = AdminService(authority: authority, settings: settings.gateway)
+            let server = GatewayServer(gateway: gateway, alongside: [admin])
+            let table = authority.live.snapshot.table
+            let base: String
+            do throws(GatewayServer.StartError) {
+                base = try await server.start(host: settings.gateway.host, port: settings.gateway.port)
+            } catch {
+                throw CommandFailure.exit(error.description)
+            }
+            logger.info("gateway listening", metadata: ["url": "\(base)", "routes": "\(table.routes.map { $0.name })",
+                                                        "version": "\(table.version)"])
+            let banner = """
+                qlp gateway listening on \(base)
+                  routes: \(table.routes.map { $0.name }.joined(separator: ", ")) (version \(table.version))
+                  admin:  http://\(settings.gateway.adminHost):\(settings.gateway.adminPort)\(settings.gateway.adminToken == nil ? " (no admin_token: changes refused)" : "")
+                  logs:   \(settings.dashboard.logFile)
+                Stop with Ctrl-C.
+
+                """
+            // Unbuffered, so a script reading our stdout sees the URL at once.
+            FileHandle.standardOutput.write(Data(banner.utf8))
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                let resumed = ResumeOnce(done)
+                let signals = SignalWatcher { _ in resumed.resume() }
+                signals.start()
+            }
+            logger.info("gateway stopping")
+            await server.stop()
+            logger.info("gateway stopped")
+        }
+    }
+
+    /// `qlp gateway hash-key`: a client key's SHA-256, for gateway.client_key_sha256.
+    struct HashKey: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "hash-key", abstract: "Read a client API key on stdin and print its SHA-256 (hex) for the config.",
+            discussion: """
+                The gateway stores only this hash (gateway.client_key_sha256); the key itself never \
+                goes into the config, the logs or the command line. Trailing newlines are dropped:
+                  printf %s "$KEY" | qlp gateway hash-key
+                """)
+
+        func run() throws {
+            var key = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            while key.hasSuffix("\n") || key.hasSuffix("\r") { key.removeLast() }
+            guard !key.isEmpty else { throw CommandFailure.exit("no key on standard input") }
+            print(ClientKeys.hexDigest(of: key))
+        }
+    }
+}
