@@ -120,7 +120,7 @@ import Testing
 
     @Test func helpListsEveryKeyAndTheLogFile() {
         let text = DashboardScreen(state: F.state(), showHelp: true).render(size: Size(width: 80, height: 24), context: F.context()).text
-        for binding in KeyBindings.all {
+        for binding in KeyBindings.bindings(for: .overview) {
             #expect(text.contains(binding.label) && text.contains(binding.summary))
         }
         #expect(text.contains("/tmp/qlp.log"))

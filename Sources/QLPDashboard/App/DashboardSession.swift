@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import QLPAzure
+import QLPRouting
 import QLPTerminal
 
 /// One run of the dashboard: the pollers in the background, the terminal loop
@@ -15,11 +16,26 @@ public struct DashboardSession: Sendable {
     public var terminalOptions: TerminalOptions
     public var format: DisplayFormat
     public var logger: Logger
+    /// The live route table, when the gateway is wired in.
+    public var routeControl: (any RouteControl)?
+    /// Per-target gateway figures, when the gateway is wired in.
+    public var gatewayStats: (any GatewayStatsSource)?
+    /// How often routes and model figures are fetched; `:refresh` changes it.
+    public var liveRefresh: RefreshInterval
+    /// The operator's side of the screen at start: read-only, bell, themes.
+    public var interaction: DashboardInteraction
 
     public init(store: DashboardStateStore, costPoller: CostPoller, pollers: [any DashboardPoller] = [],
                 reportWriter: WeeklyReportWriter? = nil,
                 terminalOptions: TerminalOptions, format: DisplayFormat = DisplayFormat(),
-                logger: Logger = Logger(label: "qlp.dashboard")) {
+                logger: Logger = Logger(label: "qlp.dashboard"),
+                routeControl: (any RouteControl)? = nil, gatewayStats: (any GatewayStatsSource)? = nil,
+                liveRefresh: RefreshInterval = RefreshInterval(.seconds(1)),
+                interaction: DashboardInteraction = DashboardInteraction()) {
+        self.routeControl = routeControl
+        self.gatewayStats = gatewayStats
+        self.liveRefresh = liveRefresh
+        self.interaction = interaction
         self.store = store
         self.costPoller = costPoller
         self.pollers = pollers
@@ -33,23 +49,85 @@ public struct DashboardSession: Sendable {
         let signals = SignalWatcher()
         signals.start()
         defer { signals.stop() }
-        let all: [any DashboardPoller] = [costPoller] + pollers
+        var all: [any DashboardPoller] = [costPoller] + pollers
+        var routeWakeSignal: WakeSignal?
+        if let routeControl {
+            let poller = RoutePoller(control: routeControl, store: store, interval: liveRefresh, wake: WakeSignal())
+            routeWakeSignal = poller.wake
+            all.append(poller)
+        }
+        if let gatewayStats {
+            all.append(ModelStatsPoller(source: gatewayStats, store: store, interval: liveRefresh, wake: WakeSignal()))
+        }
         let tasks = all.map { poller in Task { await poller.run() } }
         defer { tasks.forEach { $0.cancel() } }
         let wakes = all.map(\.wake)
         let store = self.store
         let writer = reportWriter
         let logger = self.logger
-        let loop = TerminalLoop(store: store, options: terminalOptions, format: format, signals: signals) { action in
-            switch action {
+        let control = routeControl
+        let routeWake = routeWakeSignal
+        let liveRefresh = self.liveRefresh
+        let loop = TerminalLoop(store: store, options: terminalOptions, format: format, signals: signals,
+                                interaction: interaction) { effect in
+            switch effect {
             case .refresh: wakes.forEach { $0.wake() }
             case .writeWeeklyReport: Self.writeReport(writer, store: store, logger: logger)
-            default: break
+            case .applyRoute(let changes, let version):
+                Self.applyRoute(changes, expectedVersion: version, control: control, store: store, wake: routeWake, logger: logger)
+            case .undoRoute(let version):
+                Self.undoRoute(expectedVersion: version, control: control, store: store, wake: routeWake, logger: logger)
+            case .setRefreshInterval(let interval):
+                liveRefresh.current = interval
+                routeWake?.wake()
+            case .quit, .redraw, .setTheme: break
             }
         }
         let exit = try await loop.run()
         logger.info("dashboard stopped", metadata: ["exit": "\(exit)"])
         return exit
+    }
+
+    /// Applies a confirmed draft change by change; the outcome shows as a notice.
+    static func applyRoute(_ changes: [RouteChange], expectedVersion: Int, control: (any RouteControl)?, store: DashboardStateStore,
+                           wake: WakeSignal?, logger: Logger) {
+        guard let control else { return }
+        Task {
+            var version = expectedVersion
+            var applied: [String] = []
+            for change in changes {
+                switch await control.apply(change, expectedVersion: version, reason: "dashboard") {
+                case .applied(let next, let summary):
+                    version = next
+                    applied.append(summary)
+                    logger.info("route change applied", metadata: ["version": "\(next)", "summary": "\(summary)"])
+                case .rejected(let message):
+                    logger.warning("route change rejected", metadata: ["message": "\(message)"])
+                    let done = applied.isEmpty ? "" : " (applied before it: \(applied.joined(separator: "; ")))"
+                    store.update { $0.notice = Notice(text: "route change rejected: \(message)\(done)", isError: true, at: Date()) }
+                    wake?.wake()
+                    return
+                }
+            }
+            store.update { $0.notice = Notice(text: "applied v\(version): \(applied.joined(separator: "; "))", at: Date()) }
+            wake?.wake()
+        }
+    }
+
+    static func undoRoute(expectedVersion: Int, control: (any RouteControl)?, store: DashboardStateStore, wake: WakeSignal?,
+                          logger: Logger) {
+        guard let control else { return }
+        Task {
+            let outcome = await control.undo(expectedVersion: expectedVersion)
+            switch outcome {
+            case .applied(let version, let summary):
+                logger.info("route change undone", metadata: ["version": "\(version)", "summary": "\(summary)"])
+                store.update { $0.notice = Notice(text: "undone, now v\(version): \(summary)", at: Date()) }
+            case .rejected(let message):
+                store.update { $0.notice = Notice(text: "undo rejected: \(message)", isError: true, at: Date()) }
+            }
+            wake?.wake()
+        }
     }
 
     /// Writes the report in the background; the outcome shows as a notice.

@@ -62,10 +62,34 @@ public struct DashboardState: Sendable {
     public var atlas: PanelData<AtlasCreditUse>
     public var atlasConfigured: Bool
     public var notice: Notice?
+    /// How often cost data is fetched: data older than twice this raises an alert.
+    public var costRefresh: Duration
+    /// The live route table, its audit log and observed shares; nil value
+    /// until the first fetch, and `routeControlConnected` false when this run
+    /// has no route control (the gateway is not wired in).
+    public var routing: PanelData<RoutingPanel>
+    public var routeControlConnected: Bool
+    /// Per-target gateway figures for the Models view.
+    public var models: PanelData<[ModelTargetStats]>
+    public var gatewayStatsConnected: Bool
+    /// Alerts raised by the gateway (latency SLO, breakers, fallbacks, throttling, budget rules).
+    public var externalAlerts: [ExternalAlert]
+    /// Route changes are off (--read-only / dashboard.read_only).
+    public var readOnly: Bool
+    /// Who the audit log names for changes made here.
+    public var operatorName: String
 
     public init(identity: DashboardIdentity, plan: BudgetPlan, costRefresh: Duration) {
         self.identity = identity
         self.plan = plan
+        self.costRefresh = costRefresh
+        self.routing = PanelData(staleAfter: .seconds(30))
+        self.routeControlConnected = false
+        self.models = PanelData(staleAfter: .seconds(30))
+        self.gatewayStatsConnected = false
+        self.externalAlerts = []
+        self.readOnly = false
+        self.operatorName = "operator"
         // Two missed refreshes make data stale.
         self.cost = PanelData(staleAfter: costRefresh * 2 + .seconds(60))
         self.azureBudgets = PanelData(staleAfter: costRefresh * 2 + .seconds(60))

@@ -1,24 +1,30 @@
 import Foundation
 import QLPCanvas
 
-/// The whole screen for one frame: header, the current view, the help bar
-/// and any overlay. Pure: state in, canvas out, so tests read it as text.
+/// The whole screen for one frame: header, the alert strip, the current view,
+/// the help bar (or the command line) and any overlay. Pure: state and
+/// interaction in, canvas out, so tests read it as text.
 public struct DashboardScreen {
     /// Below this the layout cannot keep its promises, so it says so instead.
     public static let minimumSize = Size(width: 80, height: 24)
 
     public var state: DashboardState
-    public var view: DashboardView
-    public var showHelp: Bool
-    /// Rows scrolled in views that scroll.
-    public var scroll: Int
+    public var interaction: DashboardInteraction
+
+    public init(state: DashboardState, interaction: DashboardInteraction) {
+        self.state = state
+        self.interaction = interaction
+    }
 
     public init(state: DashboardState, view: DashboardView = .overview, showHelp: Bool = false, scroll: Int = 0) {
-        self.state = state
-        self.view = view
-        self.showHelp = showHelp
-        self.scroll = scroll
+        var interaction = DashboardInteraction(readOnly: state.readOnly)
+        interaction.view = view
+        interaction.showHelp = showHelp
+        interaction.scroll = scroll
+        self.init(state: state, interaction: interaction)
     }
+
+    public var view: DashboardView { interaction.view }
 
     public func render(size: Size, context: RenderContext) -> Canvas {
         var canvas = Canvas(size: size)
@@ -26,26 +32,84 @@ public struct DashboardScreen {
             renderTooSmall(into: &canvas, context: context)
             return canvas
         }
-        HeaderBar(identity: state.identity, viewName: view.title).render(into: &canvas, row: 0, context: context)
+        let i = interaction
+        HeaderBar(identity: state.identity, viewName: "\(view.rawValue) \(view.title)").render(into: &canvas, row: 0, context: context)
+        AlertStrip(alerts: i.alerts.unacknowledged).render(into: &canvas, row: HeaderBar.height, context: context)
         let top = HeaderBar.height + 1
         let body = Rect(x: 0, y: top, width: size.width, height: size.height - top - 1)
         switch view {
         case .overview: OverviewView(state: state).render(into: &canvas, area: body, context: context)
         case .budget: BudgetView(state: state).render(into: &canvas, area: body, context: context)
-        case .monitor: MonitorView(state: state, scroll: scroll).render(into: &canvas, area: body, context: context)
+        case .models:
+            ModelsView(state: state, sort: i.modelSort, filter: i.modelFilter, selected: i.selected(in: .models))
+                .render(into: &canvas, area: body, context: context)
+        case .routing:
+            RoutingView(state: state, draft: i.draft, selected: i.selected(in: .routing)).render(into: &canvas, area: body, context: context)
+        case .monitor: MonitorView(state: state, scroll: i.scroll).render(into: &canvas, area: body, context: context)
+        case .alerts:
+            AlertsView(book: i.alerts, selected: i.selected(in: .alerts), bellEnabled: i.bellEnabled)
+                .render(into: &canvas, area: body, context: context)
+        case .audit: AuditView(state: state, filter: i.auditFilter, scroll: i.scroll).render(into: &canvas, area: body, context: context)
         }
-        helpBar(now: context.now).render(into: &canvas, row: size.height - 1)
-        if showHelp {
-            HelpOverlay(bindings: KeyBindings.all, logFile: state.identity.logFile, configPath: state.identity.configPath)
+        bottomRow(into: &canvas, context: context)
+        if let popup = i.popup {
+            self.popup(popup).render(into: &canvas, area: body, glyphs: context.glyphs)
+        }
+        if i.showHelp {
+            HelpOverlay(title: "Keys: \(view.title)", bindings: KeyBindings.bindings(for: view, readOnly: i.readOnly),
+                        readOnly: i.readOnly, logFile: state.identity.logFile, configPath: state.identity.configPath)
                 .render(into: &canvas, area: canvas.bounds, context: context)
         }
         return canvas
     }
 
+    /// The command line or filter while typed, then any message, else the key hints.
+    func bottomRow(into canvas: inout Canvas, context: RenderContext) {
+        let row = canvas.size.height - 1
+        let i = interaction
+        if let line = i.commandLine {
+            CommandLineBar(prompt: ":", text: line.text, hint: line.hint, hintRole: line.hintIsError ? .critical : .muted)
+                .render(into: &canvas, row: row, glyphs: context.glyphs)
+        } else if let line = i.filterLine {
+            CommandLineBar(prompt: "/", text: line.text, hint: "Enter keep \(context.glyphs.separator) Esc clear")
+                .render(into: &canvas, row: row, glyphs: context.glyphs)
+        } else if let message = i.message {
+            canvas.fill(Rect(x: 0, y: row, width: canvas.size.width, height: 1), role: .normal)
+            canvas.put(DisplayWidth.truncate(message.text, to: canvas.size.width - 2, ellipsis: context.glyphs.ellipsis),
+                       x: 1, y: row, role: message.isError ? .critical : .accent)
+        } else {
+            helpBar(now: context.now).render(into: &canvas, row: row)
+        }
+    }
+
     /// The key hints, and a reminder when the data is the emulator's.
     func helpBar(now: Date) -> HelpBar {
-        HelpBar(items: KeyBindings.all.filter(\.inHelpBar).map { HelpBar.Item(key: $0.label, label: $0.summary) },
-                trailing: state.identity.isDemo ? "demo data" : "")
+        var trailing = state.identity.isDemo ? "demo data" : ""
+        if interaction.readOnly { trailing = trailing.isEmpty ? "read-only" : "read-only \(trailing)" }
+        return HelpBar(items: KeyBindings.helpBar(for: view, readOnly: interaction.readOnly).map {
+            HelpBar.Item(key: $0.barLabel ?? $0.label, label: $0.barSummary ?? $0.summary)
+        },
+                       trailing: trailing)
+    }
+
+    func popup(_ popup: DashboardInteraction.Popup) -> Popup {
+        switch popup {
+        case .confirmDraft:
+            guard let draft = interaction.draft else { return Popup(title: "Apply", lines: [], question: "nothing staged: n") }
+            let arrow = "->"
+            var lines = draft.diff.map { line -> Popup.Line in
+                let from = line.beforeDrained ? "drained" : line.beforeWeight.map { "\($0)" } ?? "-"
+                let to = line.afterDrained ? "drained" : line.afterWeight.map { "\($0)" } ?? "-"
+                return Popup.Line("\(line.route)  \(line.target)  \(from) \(arrow) \(to)", role: .accent)
+            }
+            lines.append(Popup.Line(""))
+            lines += draft.summaries.map { Popup.Line($0, role: .muted) }
+            lines.append(Popup.Line("as \(state.operatorName), on table v\(draft.base.version)", role: .muted))
+            return Popup(title: "Apply route change", lines: lines, question: "Apply? y yes / n no")
+        case .confirmUndo(let version, let summary):
+            return Popup(title: "Undo", lines: [Popup.Line("undo: \(summary)"), Popup.Line("as \(state.operatorName), on table v\(version)", role: .muted)],
+                         question: "Undo it? y yes / n no")
+        }
     }
 
     private func renderTooSmall(into canvas: inout Canvas, context: RenderContext) {

@@ -1,0 +1,77 @@
+import Foundation
+import QLPCore
+
+/// The alerts a dashboard state implies, computed afresh each frame: pure, so
+/// a test states the data and reads the alerts.
+public enum AlertRules {
+    /// Budget fractions at which alerts start: 80% warns, 95% is critical.
+    public static let warningPercent: Decimal = 80
+    public static let criticalPercent: Decimal = 95
+
+    public static func evaluate(_ state: DashboardState, now: Date) -> [Alert] {
+        var alerts: [Alert] = []
+        if let overview = state.cost.value?.overview {
+            alerts += budget(overview, format: MoneyFormat.standard)
+        }
+        if let stale = staleCost(state, now: now) { alerts.append(stale) }
+        alerts += state.externalAlerts.map(\.alert)
+        return alerts
+    }
+
+    static func budget(_ overview: BudgetOverview, format: MoneyFormat) -> [Alert] {
+        var alerts: [Alert] = []
+        let monthly = overview.monthly
+        if monthly.amount > 0 {
+            let percent = monthly.spentToDate * 100 / monthly.amount
+            if let alert = threshold(key: "budget.monthly", what: "monthly budget", percent: percent) { alerts.append(alert) }
+            if let projection = monthly.projection, projection.amount > monthly.amount {
+                let projected = projection.amount * 100 / monthly.amount
+                alerts.append(Alert(key: "budget.forecast", severity: .warning, source: "budget",
+                                    text: "month-end forecast \(whole(projected))% of the monthly budget"))
+            }
+        }
+        for (category, position) in overview.categories where position.allocation > 0 {
+            let percent = position.spent * 100 / position.allocation
+            if let alert = threshold(key: "budget.category.\(category.rawValue)", what: "\(category.defaultLabel) allocation", percent: percent) {
+                alerts.append(alert)
+            }
+        }
+        return alerts
+    }
+
+    static func threshold(key: String, what: String, percent: Decimal) -> Alert? {
+        let level: Decimal
+        let severity: AlertSeverity
+        if percent >= 100 {
+            level = 100
+            severity = .critical
+        } else if percent >= criticalPercent {
+            level = criticalPercent
+            severity = .critical
+        } else if percent >= warningPercent {
+            level = warningPercent
+            severity = .warning
+        } else {
+            return nil
+        }
+        let text = level >= 100 ? "\(what) exceeded: \(whole(percent))% used" : "\(what) past \(whole(level))%: \(whole(percent))% used"
+        return Alert(key: "\(key).\(whole(level))", severity: severity, source: "budget", text: text)
+    }
+
+    /// Cost data older than two refresh intervals: the figures on screen may be wrong.
+    static func staleCost(_ state: DashboardState, now: Date) -> Alert? {
+        guard let updated = state.cost.updatedAt else { return nil }
+        let limit = TimeInterval(state.costRefresh.components.seconds) * 2
+        let age = now.timeIntervalSince(updated)
+        guard age > limit else { return nil }
+        return Alert(key: "cost.stale", severity: .warning, source: "cost data",
+                     text: "cost data \(Int(age / 60))m old (refresh every \(Int(limit / 120))m)", at: updated)
+    }
+
+    static func whole(_ value: Decimal) -> String {
+        var rounded = Decimal()
+        var v = value
+        NSDecimalRound(&rounded, &v, 0, .down)
+        return "\(rounded)"
+    }
+}

@@ -1,0 +1,328 @@
+import Foundation
+import QLPRouting
+import QLPTerminal
+
+/// What the dashboard must do outside its own screen state after a key.
+public enum DashboardEffect: Sendable, Equatable {
+    case quit
+    case redraw
+    case refresh
+    case writeWeeklyReport
+    /// Apply a confirmed draft, change by change, starting at `expectedVersion`.
+    case applyRoute(changes: [RouteChange], expectedVersion: Int)
+    case undoRoute(expectedVersion: Int)
+    case setRefreshInterval(Duration)
+    case setTheme(String)
+}
+
+/// Everything on screen that is the operator's doing rather than data: the
+/// view, selections, the command line, filters, the route draft, popups and
+/// the alert book. Pure and synchronous (the terminal thread owns one): keys
+/// in, effects out, so tests drive it exactly as a person would.
+public struct DashboardInteraction: Sendable {
+    public enum Popup: Sendable, Equatable {
+        case confirmDraft
+        case confirmUndo(version: Int, summary: String)
+    }
+
+    /// A line being typed: a `:` command or a `/` filter.
+    public struct LineInput: Sendable, Equatable {
+        public var text = ""
+        /// Completions or an error, shown to the right.
+        public var hint = ""
+        public var hintIsError = false
+
+        public init(text: String = "", hint: String = "", hintIsError: Bool = false) {
+            self.text = text
+            self.hint = hint
+            self.hintIsError = hintIsError
+        }
+    }
+
+    /// A one-line answer to the last key (an error, "read-only mode: …").
+    public struct Message: Sendable, Equatable {
+        public var text: String
+        public var isError: Bool
+    }
+
+    public var view: DashboardView = .overview
+    public var showHelp = false
+    /// Rows scrolled in views that scroll (Monitor, Audit).
+    public var scroll = 0
+    /// The highlighted row of views that select (Routing, Models, Alerts).
+    public var selection: [DashboardView: Int] = [:]
+    public var modelSort = ModelsView.SortColumn.target
+    public var modelFilter = ""
+    public var auditFilter = ""
+    public var commandLine: LineInput?
+    public var filterLine: LineInput?
+    public var message: Message?
+    public var draft: RouteDraft?
+    public var popup: Popup?
+    public var alerts = AlertBook()
+    public var readOnly: Bool
+    public var bellEnabled: Bool
+    /// The themes `:theme` offers; empty when the terminal cannot switch them.
+    public var themeNames: [String]
+
+    public init(readOnly: Bool = false, bellEnabled: Bool = true, themeNames: [String] = []) {
+        self.readOnly = readOnly
+        self.bellEnabled = bellEnabled
+        self.themeNames = themeNames
+    }
+
+    public func selected(in view: DashboardView) -> Int { selection[view] ?? 0 }
+
+    /// Feeds this frame's alerts into the book. True when the bell should ring:
+    /// a critical alert is new and the bell is on.
+    public mutating func observe(_ state: DashboardState, now: Date) -> Bool {
+        let fresh = alerts.update(with: AlertRules.evaluate(state, now: now), now: now)
+        return bellEnabled && fresh.contains { $0.severity == .critical }
+    }
+
+    // MARK: keys
+
+    public mutating func handle(_ key: Key, state: DashboardState) -> [DashboardEffect] {
+        if key == .resize { return [] }
+        message = nil
+        if let popup { return answer(popup, key: key) }
+        if commandLine != nil { return editCommand(key, state: state) }
+        if filterLine != nil {
+            editFilter(key)
+            return []
+        }
+        if showHelp, key == .escape || key == .character("?") {
+            showHelp = false
+            return []
+        }
+        guard let binding = KeyBindings.binding(for: key, in: view) else { return [] }
+        if readOnly, binding.changesRoutes {
+            message = Message(text: KeyBindings.readOnlyExplanation, isError: true)
+            return []
+        }
+        return perform(binding.action, state: state)
+    }
+
+    mutating func perform(_ action: DashboardAction, state: DashboardState) -> [DashboardEffect] {
+        switch action {
+        case .quit: return [.quit]
+        case .toggleHelp: showHelp.toggle()
+        case .closeOverlay: showHelp = false
+        case .refresh: return [.refresh]
+        case .redraw: return [.redraw]
+        case .writeWeeklyReport: return [.writeWeeklyReport]
+        case .show(let chosen): switchTo(chosen)
+        case .nextView: switchTo(view.next)
+        case .previousView: switchTo(view.previous)
+        case .openCommandLine: commandLine = LineInput()
+        case .openFilter:
+            filterLine = LineInput(text: view == .models ? modelFilter : auditFilter)
+        case .scroll(let by): scroll = max(0, scroll + by)
+        case .select(let by): moveSelection(by, state: state)
+        case .cycleSort:
+            let all = ModelsView.SortColumn.allCases
+            modelSort = all[((all.firstIndex(of: modelSort) ?? 0) + 1) % all.count]
+        case .acknowledge:
+            alerts.acknowledge(at: selected(in: .alerts))
+        case .acknowledgeAll:
+            alerts.acknowledgeAll()
+        case .shiftWeight, .toggleDrain, .moveFallbackEarlier, .cyclePolicy:
+            editDraft(action, state: state)
+        case .reviewDraft:
+            if let draft, !draft.isEmpty {
+                popup = .confirmDraft
+            } else {
+                message = Message(text: "nothing staged: change a weight (+/-), drain (d), fallback (f) or policy (p) first",
+                                  isError: false)
+            }
+        case .discardDraft:
+            if draft != nil {
+                draft = nil
+                message = Message(text: "draft discarded", isError: false)
+            }
+        case .undoLastChange:
+            guard let panel = state.routing.value else {
+                message = Message(text: routesUnavailable(state), isError: true)
+                return []
+            }
+            let last = panel.audit.first { $0.outcome.hasPrefix("applied") }?.summary ?? "the last applied change"
+            popup = .confirmUndo(version: panel.table.version, summary: last)
+        }
+        return []
+    }
+
+    mutating func switchTo(_ chosen: DashboardView) {
+        if chosen != view { scroll = 0 }
+        view = chosen
+    }
+
+    func routesUnavailable(_ state: DashboardState) -> String {
+        if !state.routeControlConnected { return "routes are not connected to this dashboard (no gateway route control)" }
+        if let problem = state.routing.problem { return "route table unavailable: \(problem.summary)" }
+        return "the route table has not arrived yet"
+    }
+
+    mutating func moveSelection(_ by: Int, state: DashboardState) {
+        let count: Int
+        switch view {
+        case .routing: count = RoutingView.rows(draft?.table ?? state.routing.value?.table).count
+        case .models: count = ModelsView.rows(state.models.value ?? [], sort: modelSort, filter: modelFilter).count
+        case .alerts: count = alerts.entries.count
+        default: count = 0
+        }
+        selection[view] = max(0, min(count - 1, selected(in: view) + by))
+    }
+
+    mutating func editDraft(_ action: DashboardAction, state: DashboardState) {
+        guard let live = state.routing.value?.table else {
+            message = Message(text: routesUnavailable(state), isError: true)
+            return
+        }
+        var working = draft ?? RouteDraft(base: live)
+        let rows = RoutingView.rows(working.table)
+        guard rows.indices.contains(selected(in: .routing)) else { return }
+        let row = rows[selected(in: .routing)]
+        switch action {
+        case .shiftWeight(let points): working.shift(route: row.route, target: row.target, by: points)
+        case .toggleDrain: working.toggleDrain(target: row.target)
+        case .moveFallbackEarlier: working.moveEarlierInFallback(route: row.route, target: row.target)
+        case .cyclePolicy: working.cyclePolicy(route: row.route)
+        default: return
+        }
+        if let problem = working.problem { message = Message(text: problem, isError: true) }
+        draft = working.isEmpty ? nil : working
+    }
+
+    mutating func answer(_ popup: Popup, key: Key) -> [DashboardEffect] {
+        switch key {
+        case .character("y"), .character("Y"):
+            self.popup = nil
+            switch popup {
+            case .confirmDraft:
+                guard let draft else { return [] }
+                self.draft = nil
+                message = Message(text: "applying \(draft.changes.count == 1 ? "the change" : "\(draft.changes.count) changes")…",
+                                  isError: false)
+                return [.applyRoute(changes: draft.changes, expectedVersion: draft.base.version)]
+            case .confirmUndo(let version, _):
+                message = Message(text: "undoing…", isError: false)
+                return [.undoRoute(expectedVersion: version)]
+            }
+        case .character("n"), .character("N"), .escape:
+            self.popup = nil
+            message = Message(text: popup == .confirmDraft ? "not applied: the draft is kept (Esc discards it)" : "not undone",
+                              isError: false)
+        default:
+            break
+        }
+        return []
+    }
+
+    // MARK: command line and filter
+
+    mutating func editCommand(_ key: Key, state: DashboardState) -> [DashboardEffect] {
+        guard var line = commandLine else { return [] }
+        switch key {
+        case .escape:
+            commandLine = nil
+            return []
+        case .enter:
+            commandLine = nil
+            return execute(line.text, state: state)
+        case .tab:
+            let completion = CommandCompletion(themeNames: themeNames, table: state.routing.value?.table)
+            let (text, candidates) = completion.complete(line.text)
+            line.text = text
+            line.hint = candidates.count > 1 ? candidates.joined(separator: " ") : (candidates.isEmpty ? "no completion" : "")
+            line.hintIsError = false
+        case .backspace:
+            if line.text.isEmpty {
+                commandLine = nil
+                return []
+            }
+            line.text.removeLast()
+            line.hint = ""
+        case .character(let c):
+            line.text.append(c)
+            line.hint = ""
+        default:
+            break
+        }
+        commandLine = line
+        return []
+    }
+
+    mutating func execute(_ text: String, state: DashboardState) -> [DashboardEffect] {
+        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { return [] }
+        let command: DashboardCommand
+        do {
+            command = try DashboardCommand.parse(text)
+        } catch {
+            message = Message(text: error.message, isError: true)
+            return []
+        }
+        switch command {
+        case .show(let chosen):
+            switchTo(chosen)
+        case .quit:
+            return [.quit]
+        case .theme(let name):
+            if themeNames.isEmpty {
+                message = Message(text: "themes cannot be switched in this terminal", isError: true)
+            } else if !themeNames.contains(name) {
+                message = Message(text: "unknown theme '\(name)' (one of: \(themeNames.joined(separator: ", ")))", isError: true)
+            } else {
+                message = Message(text: "theme \(name)", isError: false)
+                return [.setTheme(name)]
+            }
+        case .refresh(let interval):
+            message = Message(text: "refreshing every \(interval.components.seconds)s", isError: false)
+            return [.setRefreshInterval(interval)]
+        case .route(let name, let weights):
+            if readOnly {
+                message = Message(text: KeyBindings.readOnlyExplanation, isError: true)
+                return []
+            }
+            guard let live = state.routing.value?.table else {
+                message = Message(text: routesUnavailable(state), isError: true)
+                return []
+            }
+            var working = draft ?? RouteDraft(base: live)
+            working.setWeights(route: name, weights: weights)
+            if let problem = working.problem {
+                message = Message(text: problem, isError: true)
+                return []
+            }
+            draft = working.isEmpty ? nil : working
+            switchTo(.routing)
+            if draft != nil { popup = .confirmDraft } else { message = Message(text: "route \(name) already has those weights", isError: false) }
+        }
+        return []
+    }
+
+    mutating func editFilter(_ key: Key) {
+        guard var line = filterLine else { return }
+        switch key {
+        case .escape:
+            line.text = ""
+            filterLine = nil
+        case .enter:
+            filterLine = nil
+        case .backspace:
+            if !line.text.isEmpty { line.text.removeLast() }
+            filterLine = line
+        case .character(let c):
+            line.text.append(c)
+            filterLine = line
+        default:
+            return
+        }
+        if view == .models {
+            modelFilter = line.text
+            selection[.models] = 0
+        } else {
+            auditFilter = line.text
+            scroll = 0
+        }
+    }
+}

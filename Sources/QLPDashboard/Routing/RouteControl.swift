@@ -1,0 +1,62 @@
+import Foundation
+import QLPRouting
+
+/// What a route change came to.
+public enum RouteControlOutcome: Sendable, Equatable {
+    /// The table's new version and what changed ("chat weights: gpt4 40→20").
+    case applied(version: Int, summary: String)
+    /// Why it was refused (validation, a stale version, no change to undo).
+    case rejected(message: String)
+}
+
+/// One line of the route audit log as the dashboard shows it.
+public struct RouteAuditLine: Sendable, Equatable {
+    public var at: Date
+    /// Who made the change: an operator's name, or a budget rule's.
+    public var actor: String
+    public var summary: String
+    /// "applied", "rejected: …", "undo".
+    public var outcome: String
+    public var fromVersion: Int
+    public var toVersion: Int
+
+    public init(at: Date, actor: String, summary: String, outcome: String, fromVersion: Int, toVersion: Int) {
+        self.at = at
+        self.actor = actor
+        self.summary = summary
+        self.outcome = outcome
+        self.fromVersion = fromVersion
+        self.toVersion = toVersion
+    }
+}
+
+/// The dashboard's way into the live route table. The `qlp` executable adapts
+/// the gateway's route authority to it (the dashboard never depends on the
+/// gateway), and passes the operator's name to the adapter, so every change
+/// made from here goes through the same engine path as the admin API.
+public protocol RouteControl: Sendable {
+    func table() async -> RouteTable
+    /// Applies `change` if the table is still at `expectedVersion`.
+    func apply(_ change: RouteChange, expectedVersion: Int, reason: String?) async -> RouteControlOutcome
+    /// Puts back the table as it was before the last applied change.
+    func undo(expectedVersion: Int) async -> RouteControlOutcome
+    /// Newest first.
+    func audit(limit: Int) async -> [RouteAuditLine]
+    /// Share of the route's recent requests each target served (0...1).
+    func observedShares(route: String) async -> [String: Double]
+}
+
+/// What the Routing and Audit views draw, fetched from a `RouteControl`.
+public struct RoutingPanel: Sendable, Equatable {
+    public var table: RouteTable
+    /// Route name -> target name -> observed share (0...1).
+    public var observed: [String: [String: Double]]
+    /// Newest first.
+    public var audit: [RouteAuditLine]
+
+    public init(table: RouteTable, observed: [String: [String: Double]] = [:], audit: [RouteAuditLine] = []) {
+        self.table = table
+        self.observed = observed
+        self.audit = audit
+    }
+}

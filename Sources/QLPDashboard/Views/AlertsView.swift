@@ -1,0 +1,77 @@
+import Foundation
+import QLPCanvas
+
+/// Every alert of this run, newest first: time, severity, source, text and
+/// whether it was acknowledged or has cleared.
+public struct AlertsView {
+    public var book: AlertBook
+    public var selected: Int
+    public var bellEnabled: Bool
+
+    public init(book: AlertBook, selected: Int = 0, bellEnabled: Bool = true) {
+        self.book = book
+        self.selected = selected
+        self.bellEnabled = bellEnabled
+    }
+
+    static let columns: [DataTable.Column] = [
+        .init("TIME", width: 8, priority: 90),
+        .init("SEVERITY", width: 8, priority: 80),
+        .init("SOURCE", width: 9, priority: 40),
+        .init("ALERT", width: 30, priority: 100),
+        .init("STATUS", width: 8, priority: 70),
+    ]
+
+    public func render(into canvas: inout Canvas, area: Rect, context: RenderContext) {
+        let x = area.x + 1
+        let width = area.width - 2
+        var y = area.y
+        canvas.put("ALERTS", x: x, y: y, role: .title)
+        let open = book.unacknowledged.count
+        let status = "\(book.entries.filter(\.active).count) active \(context.glyphs.separator) \(open) unacknowledged "
+            + "\(context.glyphs.separator) bell \(bellEnabled ? "on" : "off") for new critical alerts"
+        canvas.put(DisplayWidth.truncate(status, to: width - 8, ellipsis: context.glyphs.ellipsis), x: x + 8, y: y, role: .muted)
+        y += 2
+        if book.entries.isEmpty {
+            canvas.put("no alerts", x: x, y: y, role: .ok)
+            return
+        }
+        let rows: [[DataTable.Content]] = book.entries.map { entry in
+            let role: StyleRole = switch entry.alert.severity {
+            case .info: .muted
+            case .warning: .warning
+            case .critical: .critical
+            }
+            let status = !entry.active ? "cleared" : (entry.acknowledged ? "acked" : "OPEN")
+            return [
+                .text(context.format.time(entry.firstSeen), .muted),
+                .text(entry.alert.severity.label, entry.active ? role : .muted),
+                .text(entry.alert.source, .normal),
+                .text(entry.alert.text, entry.active ? .normal : .muted),
+                .text(status, status == "OPEN" ? role : .muted),
+            ]
+        }
+        let room = area.maxY - y
+        let chosen = min(selected, rows.count - 1)
+        let offset = DataTable.offset(keeping: chosen, visible: room - 1, previous: 0, count: rows.count)
+        DataTable(columns: Self.columns, rows: rows, selected: chosen, offset: offset)
+            .render(into: &canvas, rect: Rect(x: x, y: y, width: width, height: room), glyphs: context.glyphs)
+    }
+}
+
+/// One line under the header on every view: the most pressing unacknowledged
+/// alert, and how many more there are.
+struct AlertStrip {
+    var alerts: [Alert]
+
+    func render(into canvas: inout Canvas, row y: Int, context: RenderContext) {
+        let width = canvas.size.width
+        guard let first = alerts.first else { return }
+        let role: StyleRole = first.severity == .critical ? .critical : (first.severity == .warning ? .warning : .muted)
+        let more = alerts.count > 1 ? "  +\(alerts.count - 1) more, 6 to see" : "  6 to see"
+        let head = DisplayWidth.truncate("\(first.severity.label): \(first.text)", to: max(0, width - 2 - DisplayWidth.of(more)),
+                                         ellipsis: context.glyphs.ellipsis)
+        let used = canvas.put(head, x: 1, y: y, role: role)
+        canvas.put(more, x: 1 + used, y: y, role: .muted)
+    }
+}

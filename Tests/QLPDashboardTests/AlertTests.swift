@@ -1,0 +1,139 @@
+import Foundation
+import QLPCanvas
+import QLPCore
+import QLPDashboard
+import Testing
+
+@Suite struct AlertRulesTests {
+    typealias F = DashboardFixtures
+
+    /// The fixture's November at a given daily spend (the plan's month is £1,000).
+    static func state(daily: String, categories: Bool = true) -> DashboardState {
+        var state = DashboardState(identity: F.identity, plan: F.plan, costRefresh: .seconds(60))
+        var rows: [DailyCost] = []
+        for day in DayRange(CivilDate(year: 2026, month: 11, day: 1)!, F.today)! {
+            rows.append(DailyCost(day: day, service: "Bandwidth", amount: F.d(daily), currency: .gbp))
+        }
+        state.cost.succeed(CostPanel(overview: BudgetOverview(plan: F.plan, costs: rows, today: F.today), costs: rows, pages: 1),
+                           at: F.now.addingTimeInterval(-10))
+        return state
+    }
+
+    @Test func belowEightyPercentNothingFires() {
+        // 26 × £10 = £260 of £1,000; Bandwidth £260 of £400 = 65%.
+        #expect(AlertRules.evaluate(Self.state(daily: "10"), now: F.now).isEmpty)
+    }
+
+    @Test func monthlyThresholdsWarnAtEightyAndAreCriticalAtNinetyFive() {
+        // 26 × £32 = £832: 83%; the projection (30 × £32 = £960) stays under 100%.
+        let eighty = AlertRules.evaluate(Self.state(daily: "32"), now: F.now)
+        let monthly = eighty.first { $0.key.hasPrefix("budget.monthly") }
+        #expect(monthly?.key == "budget.monthly.80")
+        #expect(monthly?.severity == .warning)
+        #expect(monthly?.text == "monthly budget past 80%: 83% used")
+        #expect(!eighty.contains { $0.key == "budget.forecast" })
+        // 26 × £37 = £962: 96%, and the month is forecast past 100%.
+        let ninetyFive = AlertRules.evaluate(Self.state(daily: "37"), now: F.now)
+        #expect(ninetyFive.contains { $0.key == "budget.monthly.95" && $0.severity == .critical })
+        #expect(ninetyFive.contains { $0.key == "budget.forecast" && $0.text.contains("% of the monthly budget") })
+    }
+
+    @Test func categoryAllocationsHaveTheirOwnThresholds() {
+        // Bandwidth: 26 × £16 = £416 of its £400 allocation.
+        let alerts = AlertRules.evaluate(Self.state(daily: "16"), now: F.now)
+        let category = alerts.first { $0.key.hasPrefix("budget.category.networking_security") }
+        #expect(category?.severity == .critical)
+        #expect(category?.text == "Networking & Security allocation exceeded: 104% used")
+    }
+
+    @Test func costDataOlderThanTwoRefreshesIsStale() {
+        let state = Self.state(daily: "10")
+        #expect(!AlertRules.evaluate(state, now: F.now.addingTimeInterval(100)).contains { $0.key == "cost.stale" })
+        let stale = AlertRules.evaluate(state, now: F.now.addingTimeInterval(200)).first { $0.key == "cost.stale" }
+        #expect(stale?.severity == .warning)
+        #expect(stale?.source == "cost data")
+    }
+
+    @Test func externalAlertsPassThroughWithTheirSeverity() {
+        var state = Self.state(daily: "10")
+        state.externalAlerts = [
+            ExternalAlert(kind: .breakerOpen, subject: "gpt4", severity: .critical, text: "gpt4 breaker open", at: F.now),
+            ExternalAlert(kind: .latencySLOBreach, subject: "chat", severity: .warning, text: "chat p95 2,400 ms > SLO 2,000 ms", at: F.now),
+            ExternalAlert(kind: .budgetRuleFired, subject: "openai_over_95", severity: .warning, text: "chat sent to llama3", at: F.now),
+        ]
+        let alerts = AlertRules.evaluate(state, now: F.now)
+        #expect(alerts.map(\.source) == ["gateway", "gateway", "routing"])
+        #expect(alerts.first?.severity == .critical)
+        #expect(Set(alerts.map(\.key)).count == 3)
+    }
+}
+
+@Suite struct AlertBookTests {
+    typealias F = DashboardFixtures
+    static let critical = Alert(key: "budget.monthly.95", severity: .critical, source: "budget", text: "monthly budget past 95%")
+    static let warning = Alert(key: "cost.stale", severity: .warning, source: "cost data", text: "cost data 5m old")
+
+    @Test func theBellRingsOncePerNewCriticalAlert() {
+        var i = DashboardInteraction()
+        var state = AlertRulesTests.state(daily: "37")
+        var rang = i.observe(state, now: F.now)
+        #expect(rang)
+        rang = i.observe(state, now: F.now.addingTimeInterval(1))
+        #expect(!rang)
+        // A new critical alert rings again; a warning does not.
+        state.externalAlerts = [ExternalAlert(kind: .throttling, subject: "gpt4", severity: .warning, text: "429s", at: F.now)]
+        rang = i.observe(state, now: F.now.addingTimeInterval(2))
+        #expect(!rang)
+        state.externalAlerts = [ExternalAlert(kind: .breakerOpen, subject: "gpt4", severity: .critical, text: "open", at: F.now)]
+        rang = i.observe(state, now: F.now.addingTimeInterval(3))
+        #expect(rang)
+        var quiet = DashboardInteraction(bellEnabled: false)
+        rang = quiet.observe(AlertRulesTests.state(daily: "37"), now: F.now)
+        #expect(!rang)
+    }
+
+    @Test func acknowledgedAlertsLeaveTheStripAndClearedOnesComeBackAsNew() {
+        var book = AlertBook()
+        #expect(book.update(with: [Self.critical, Self.warning], now: F.now).count == 2)
+        #expect(book.unacknowledged.first == Self.critical)
+        book.acknowledge(at: book.entries.firstIndex { $0.alert.key == Self.critical.key }!)
+        #expect(book.unacknowledged == [Self.warning])
+        #expect(book.update(with: [Self.critical, Self.warning], now: F.now).isEmpty)
+        #expect(book.update(with: [Self.warning], now: F.now).isEmpty)
+        #expect(book.entries.first { $0.alert.key == Self.critical.key }?.active == false)
+        #expect(book.update(with: [Self.critical, Self.warning], now: F.now.addingTimeInterval(60)) == [Self.critical])
+        #expect(book.unacknowledged.first == Self.critical)
+        book.acknowledgeAll()
+        #expect(book.unacknowledged.isEmpty)
+    }
+
+    @Test func clearedAlertsAreForgottenBeyondCapacity() {
+        var book = AlertBook(capacity: 3)
+        for n in 0..<10 {
+            book.update(with: [Alert(key: "k\(n)", severity: .info, source: "t", text: "\(n)")], now: F.now.addingTimeInterval(Double(n)))
+        }
+        #expect(book.entries.count == 3)
+        #expect(book.entries.first?.alert.key == "k9")
+    }
+
+    @Test func theStripShowsOnEveryViewAndTheAlertsViewListsThem() {
+        var i = DashboardInteraction()
+        let state = AlertRulesTests.state(daily: "37")
+        _ = i.observe(state, now: F.now)
+        for view in DashboardView.allCases {
+            i.view = view
+            let canvas = DashboardScreen(state: state, interaction: i).render(size: Size(width: 80, height: 24), context: F.context())
+            #expect(canvas.lines[2].contains("CRITICAL: "), "\(view): \(canvas.lines[2])")
+            #expect(canvas.lines[2].contains("more, 6 to see"))
+        }
+        i.view = .alerts
+        let text = DashboardScreen(state: state, interaction: i).render(size: Size(width: 120, height: 40), context: F.context()).text
+        #expect(text.contains("SEVERITY"))
+        #expect(text.contains("monthly budget past 95%: 96% used"))
+        #expect(text.contains("OPEN"))
+        _ = i.handle(.character("A"), state: state)
+        let acked = DashboardScreen(state: state, interaction: i).render(size: Size(width: 120, height: 40), context: F.context())
+        #expect(acked.text.contains("acked"))
+        #expect(!acked.lines[2].contains("CRITICAL"))
+    }
+}
