@@ -39,7 +39,8 @@ struct ProbeReading: Sendable, Equatable {
                 }
             }
         }
-        if !reading.complete, reading.problem == nil { reading.problem = "the stream ended without [DONE]" }
+        // A stream cut off says so first: its last event is cut too, but that is the symptom.
+        if !reading.complete { reading.problem = "the stream ended without [DONE]" }
         return reading
     }
 
