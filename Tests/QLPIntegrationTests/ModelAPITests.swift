@@ -337,6 +337,17 @@ import Testing
         }
     }
 
+    @Test func modelFaultSpecsParseAndBadOnesSayTheForm() throws {
+        #expect(FaultSpec.isModelFault("model:llama3:8b=status:500"))
+        #expect(!FaultSpec.isModelFault("openai.chat=status:500"))
+        let (model, fault) = try FaultSpec.parseModel("model:llama3:8b=status:429,retry-after:3")
+        #expect(model == "llama3:8b")
+        #expect(fault == EndpointFault(status: 429, retryAfterSeconds: 3))
+        #expect { _ = try FaultSpec.parseModel("model:=status:500") } throws: { "\($0)".contains("model:NAME=SPEC") }
+        #expect { _ = try FaultSpec.parseModel("model:gpt4-deployment=boom") } throws: { "\($0)".contains("unknown 'boom'") }
+        #expect(try FaultSpec.parse("openai.embeddings=status:503").0 == .openAIEmbeddings)
+    }
+
     @Test func requestsPerDeploymentAndModelAreCounted() async throws {
         try await withModels { m in
             for _ in 0..<3 { _ = try await m.azure("gpt4-deployment", Self.chatBody) }

@@ -1,5 +1,6 @@
 /// Faults written on a command line: `cost.query=status:500,retry-after:30`,
-/// `token=latency:2000`, `cost.query=malformed`, `cost.query=html`, `cost.query=hang,count:2`.
+/// `token=latency:2000`, `cost.query=malformed`, `cost.query=html`, `cost.query=hang,count:2`;
+/// for one Azure OpenAI deployment or Ollama model: `model:gpt4-deployment=status:503`.
 public enum FaultSpec {
     public struct ParseError: Error, CustomStringConvertible, Sendable {
         public var description: String
@@ -21,8 +22,24 @@ public enum FaultSpec {
         guard parts.count == 2, let endpoint = EmulatedEndpoint(rawValue: String(parts[0])) else {
             throw ParseError(description: "fault '\(text)': expected ENDPOINT=SPEC with ENDPOINT one of \(endpoints)")
         }
+        return (endpoint, try fault(String(parts[1]), in: text))
+    }
+
+    /// Whether a spec names a model (`model:NAME=SPEC`) rather than an endpoint.
+    public static func isModelFault(_ text: String) -> Bool { text.hasPrefix("model:") }
+
+    /// `model:NAME=SPEC`: a fault for one deployment or model.
+    public static func parseModel(_ text: String) throws(ParseError) -> (model: String, fault: EndpointFault) {
+        let parts = text.dropFirst("model:".count).split(separator: "=", maxSplits: 1)
+        guard isModelFault(text), parts.count == 2, !parts[0].isEmpty else {
+            throw ParseError(description: "fault '\(text)': expected model:NAME=SPEC, e.g. model:gpt4-deployment=status:503")
+        }
+        return (String(parts[0]), try fault(String(parts[1]), in: text))
+    }
+
+    private static func fault(_ spec: String, in text: String) throws(ParseError) -> EndpointFault {
         var fault = EndpointFault()
-        for item in parts[1].split(separator: ",") {
+        for item in spec.split(separator: ",") {
             let kv = item.split(separator: ":", maxSplits: 1).map(String.init)
             func number() throws(ParseError) -> Int {
                 guard kv.count == 2, let n = Int(kv[1]), n >= 0 else {
@@ -48,6 +65,6 @@ public enum FaultSpec {
                     + "retry-after:S, retry-header:NAME, count:N, malformed, html or hang")
             }
         }
-        return (endpoint, fault)
+        return fault
     }
 }

@@ -19,6 +19,7 @@ struct EmulateCommand: AsyncParsableCommand {
             each model's typical latency (--model-latency off|realistic|FACTOR).
 
             Faults, at start with --fault ENDPOINT=SPEC (endpoints: \(EmulatedEndpoint.allCases.map(\.rawValue).joined(separator: ", ")); \
+            or model:NAME=SPEC for one deployment or Ollama model; \
             SPEC is a comma list of latency:MS, status:CODE, retry-after:S, retry-header:standard|qpu|entity|tenant|client|clienttype, \
             count:N, malformed, html, hang), \
             or at run time over HTTP:
@@ -67,8 +68,10 @@ struct EmulateCommand: AsyncParsableCommand {
     func run() async throws {
         LoggingSetup.toStandardError(level: LoggingSetup.levelFromEnvironment)
         let faults: [EmulatedEndpoint: EndpointFault]
+        var modelFaults: [(String, EndpointFault)] = []
         do {
-            faults = try FaultSpec.parseAll(fault)
+            faults = try FaultSpec.parseAll(fault.filter { !FaultSpec.isModelFault($0) })
+            for text in fault where FaultSpec.isModelFault(text) { modelFaults.append(try FaultSpec.parseModel(text)) }
         } catch {
             throw CommandFailure.exit(error.description)
         }
@@ -83,7 +86,9 @@ struct EmulateCommand: AsyncParsableCommand {
         var configuration = EmulatorConfiguration(world: CostWorld(seed: seed, firstDay: firstDay), costPageSize: pageSize,
                                                   tokenLifetime: .seconds(tokenLifetime))
         configuration.modelLatency = ModelLatency(text: modelLatency) ?? .realistic
-        let emulator = AzureEmulator(configuration: configuration, faults: FaultBoard(faults))
+        let board = FaultBoard(faults)
+        for (model, fault) in modelFaults { board.set(fault, forModel: model) }
+        let emulator = AzureEmulator(configuration: configuration, faults: board)
         let base: String
         do {
             base = try await emulator.start(host: host, port: port)
