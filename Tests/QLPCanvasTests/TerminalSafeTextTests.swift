@@ -43,6 +43,6 @@ struct TerminalSafeTextTests {
         #expect(TerminalSafeText.printable("£") == "£")
         #expect(TerminalSafeText.printable("\r\n") == "?")
         #expect(TerminalSafeText.printable("\u{9B}") == "?")
-        #expect(TerminalSafeText.printable("e\u{202E}") == "?")
+        #expect(TerminalSafeText.printable(Character("\u{202E}")) == "?")
     }
 }
