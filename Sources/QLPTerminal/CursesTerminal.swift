@@ -145,8 +145,10 @@ public final class CursesTerminal {
         guard !isStopped, isSuspended else { return }
         isSuspended = false
         let window = qlp_stdscr()
-        // The first refresh after endwin restores program mode; clearok makes
-        // it repaint everything, since the shell has drawn over the screen.
+        // The first refresh after endwin restores program mode; doing it here
+        // as well makes sure keys are unbuffered again before that refresh.
+        // clearok makes it repaint everything: the shell has drawn over the screen.
+        reset_prog_mode()
         clearok(window, true)
         wrefresh(window)
     }

@@ -4,14 +4,18 @@ public struct TerminalOptions: Sendable {
     /// only honours the result.
     public var colorsAllowed: Bool
     public var theme: Theme
+    /// The themes the dashboard may switch to while running (`:theme NAME`).
+    public var themes: ThemeCatalog
     /// How long ncurses waits after Esc for the rest of an escape sequence.
     /// Short, so Esc closes a popup at once; 25 ms is ample even over SSH,
     /// because a terminal sends a whole sequence in one write.
     public var escapeDelayMilliseconds: Int
 
-    public init(colorsAllowed: Bool = true, theme: Theme = .defaultDark, escapeDelayMilliseconds: Int = 25) {
+    public init(colorsAllowed: Bool = true, theme: Theme = .defaultDark, themes: ThemeCatalog = .builtin,
+                escapeDelayMilliseconds: Int = 25) {
         self.colorsAllowed = colorsAllowed
         self.theme = theme
+        self.themes = themes
         self.escapeDelayMilliseconds = escapeDelayMilliseconds
     }
 }
