@@ -6,12 +6,15 @@ import Glibc
 
 /// Turns SIGINT, SIGTERM and SIGHUP into a flag the terminal loop checks, so
 /// the loop (the only code that touches the terminal) restores it before the
-/// process exits. Ignoring the signals' default action first also stops
-/// ncurses installing its own exit-on-signal handlers.
+/// process exits; and SIGTSTP (Ctrl-Z) into a request the loop answers by
+/// restoring the terminal, stopping, and repainting on `fg`. Ignoring the
+/// signals' default action first also stops ncurses installing its own
+/// handlers, which would run on whatever thread the signal lands on.
 public final class SignalWatcher: Sendable {
-    public static let watched: [Int32] = [SIGINT, SIGTERM, SIGHUP]
+    public static let watched: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGTSTP]
 
     private let received = Mutex<Int32?>(nil)
+    private let suspendRequested = Mutex(false)
     // Written by start() and read by stop(), which one caller runs in order;
     // dispatch sources are not Sendable, so a Mutex cannot hold them.
     private nonisolated(unsafe) var sources: [any DispatchSourceSignal] = []
@@ -27,6 +30,10 @@ public final class SignalWatcher: Sendable {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [self] in
+                if number == SIGTSTP {
+                    suspendRequested.withLock { $0 = true }
+                    return
+                }
                 received.withLock { if $0 == nil { $0 = number } }
                 onSignal(number)
             }
@@ -38,6 +45,14 @@ public final class SignalWatcher: Sendable {
 
     /// The first signal received, if any.
     public var signalReceived: Int32? { received.withLock { $0 } }
+
+    /// True once after Ctrl-Z (SIGTSTP) arrived; the request is then cleared.
+    public func takeSuspendRequest() -> Bool {
+        suspendRequested.withLock { requested in
+            defer { requested = false }
+            return requested
+        }
+    }
 
     public func stop() {
         for source in sources { source.cancel() }

@@ -29,14 +29,17 @@ final class TerminalLoop: @unchecked Sendable {
     let options: TerminalOptions
     let format: DisplayFormat
     let signals: SignalWatcher
-    let onAction: @Sendable (DashboardAction) -> Void
+    let onAction: @Sendable (DashboardEffect) -> Void
 
-    private var showHelp = false
-    private var view = DashboardView.overview
-    private var scroll = 0
+    /// View, selections, command line, draft and alerts: the operator's side of the screen.
+    private var interaction: DashboardInteraction
 
     init(store: DashboardStateStore, options: TerminalOptions, format: DisplayFormat, signals: SignalWatcher,
-         onAction: @escaping @Sendable (DashboardAction) -> Void) {
+         interaction: DashboardInteraction = DashboardInteraction(),
+         onAction: @escaping @Sendable (DashboardEffect) -> Void) {
+        self.interaction = interaction
+        // `:theme` offers what the terminal can switch to.
+        if self.interaction.themeNames.isEmpty { self.interaction.themeNames = options.themes.names }
         self.store = store
         self.options = options
         self.format = format
@@ -71,25 +74,30 @@ final class TerminalLoop: @unchecked Sendable {
         var dirty = true
         while true {
             if let number = signals.signalReceived { return .signal(number) }
+            if signals.takeSuspendRequest() {
+                // Ctrl-Z: give the terminal back, stop until `fg`, then take it
+                // back and repaint everything (the shell drew over the screen).
+                terminal.suspend()
+                kill(getpid(), SIGSTOP)
+                terminal.resume()
+                terminal.invalidate()
+                dirty = true
+            }
             if let key = terminal.nextKey(timeout: .milliseconds(100)) {
                 switch key {
                 case .resize:
                     dirty = true
                 default:
-                    if let action = KeyBindings.action(for: key) {
-                        switch action {
+                    for effect in interaction.handle(key, state: store.state) {
+                        switch effect {
                         case .quit: return .quit
-                        case .toggleHelp: showHelp.toggle()
-                        case .closeOverlay: showHelp = false
                         case .redraw: terminal.invalidate()
-                        case .refresh, .writeWeeklyReport: break
-                        case .show(let chosen): view = chosen; scroll = 0
-                        case .nextView: view = view.next; scroll = 0
-                        case .scroll(let by): scroll = max(0, scroll + by)
+                        case .setTheme(let name):
+                            if let theme = options.themes.named(name) { terminal.setTheme(theme) }
+                        default: onAction(effect)
                         }
-                        onAction(action)
-                        dirty = true
                     }
+                    dirty = true
                 }
             }
             let now = Date()
@@ -99,7 +107,8 @@ final class TerminalLoop: @unchecked Sendable {
             // changes without a new state version, so idle frames cost nothing.
             if dirty || version != lastVersion || second != lastSecond || terminal.size != lastSize {
                 let context = RenderContext(glyphs: terminal.glyphs, format: format, now: now)
-                terminal.present(DashboardScreen(state: state, view: view, showHelp: showHelp, scroll: scroll).render(size: terminal.size, context: context))
+                if interaction.observe(state, now: now) { terminal.bell() }
+                terminal.present(DashboardScreen(state: state, interaction: interaction).render(size: terminal.size, context: context))
                 lastVersion = version
                 lastSecond = second
                 lastSize = terminal.size
