@@ -95,8 +95,16 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ],
-        // The example config, compiled in (Resources/qlp.yaml links to config/qlp.yaml).
-        resources: [.embedInCode("Resources/qlp.yaml")],
+        // The example config and the dashboard themes, compiled in (Resources/qlp.yaml links to
+        // config/qlp.yaml, Resources/themes/* to themes/*), so the binary needs neither at run time.
+        resources: [
+            .embedInCode("Resources/qlp.yaml"),
+            .embedInCode("Resources/themes/default-dark.theme"),
+            .embedInCode("Resources/themes/light.theme"),
+            .embedInCode("Resources/themes/high-contrast.theme"),
+            .embedInCode("Resources/themes/solarized.theme"),
+            .embedInCode("Resources/themes/mono.theme"),
+        ],
         swiftSettings: strictSettings),
 
         // `swift run -c release report-benchmark`: the report at a year x 500 resources.

@@ -14,9 +14,17 @@ public struct DashboardSettings: Sendable, Equatable {
     /// Where history and caches live (SQLite).
     public var stateDirectory: String
     public var readOnly: Bool
+    /// Ring the terminal bell once per new critical alert.
+    public var bell: Bool
+    /// A theme shipped in the binary (`default-dark`, `light`, `high-contrast`,
+    /// `solarized`, `mono`) or the path of a theme file (it holds a `/` or
+    /// ends in `.theme`). `--theme` overrides it.
+    public var theme: String
 
     public init(costRefresh: Duration, requestTimeout: Duration, operatorName: String, colorEnabled: Bool,
-                logFile: String, stateDirectory: String, readOnly: Bool) {
+                logFile: String, stateDirectory: String, readOnly: Bool, theme: String = "default-dark", bell: Bool = true) {
+        self.bell = bell
+        self.theme = theme
         self.costRefresh = costRefresh
         self.requestTimeout = requestTimeout
         self.operatorName = operatorName

@@ -59,7 +59,8 @@ struct DashCommand: AsyncParsableCommand {
             plan: config.budget, azure: azure, dashboard: config.dashboard, isDemo: false, configPath: location.path,
             historyPath: config.dashboard.stateDirectory + "/qlp.sqlite",
             colorsAllowed: DashboardLauncher.colorsAllowed(flag: options.noColor, settings: config.dashboard, environment: environment),
-            atlas: atlasUnavailable == nil ? resolved.mongodbAtlas?.adminAPI : nil, atlasUnavailable: atlasUnavailable)
+            atlas: atlasUnavailable == nil ? resolved.mongodbAtlas?.adminAPI : nil, atlasUnavailable: atlasUnavailable,
+            readOnlyFlag: options.readOnly, themeChoice: options.theme)
         let exit: DashboardExit
         do {
             exit = try await launcher.run(credential: credential, transport: transport)

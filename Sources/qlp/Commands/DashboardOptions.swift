@@ -7,4 +7,12 @@ struct DashboardOptions: ParsableArguments {
 
     @Flag(name: .customLong("no-color"), help: "No colour (NO_COLOR is honoured too).")
     var noColor = false
+
+    @Flag(name: .customLong("read-only"), help: "No route changes from the dashboard (also dashboard.read_only).")
+    var readOnly = false
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Theme: default-dark, light, high-contrast, solarized, mono, or a theme file's path (default: dashboard.theme).",
+        valueName: "name"))
+    var theme: String?
 }

@@ -73,7 +73,8 @@ struct DemoCommand: AsyncParsableCommand {
             plan: world.plan, azure: azure, dashboard: dashboard, isDemo: true, configPath: configPath,
             historyPath: dashboard.stateDirectory + "/demo.sqlite",
             colorsAllowed: DashboardLauncher.colorsAllowed(flag: options.noColor, settings: dashboard, environment: environment),
-            throttling: DemoWorld.throttling, atlas: world.atlasSettings)
+            throttling: DemoWorld.throttling, atlas: world.atlasSettings, readOnlyFlag: options.readOnly,
+            themeChoice: options.theme)
         let result: Result<DashboardExit, any Error>
         do {
             result = .success(try await launcher.run(credential: world.credential, transport: world.transport))

@@ -24,9 +24,14 @@ struct DashboardLauncher {
     /// Why the configured Atlas key could not be had (its Key Vault reference
     /// failed): the panel says so instead of "not configured".
     var atlasUnavailable: PanelData<AtlasCreditUse>.Problem? = nil
+    /// `--read-only`; `dashboard.read_only` turns it on too.
+    var readOnlyFlag = false
+    /// `--theme`, which overrides `dashboard.theme`.
+    var themeChoice: String? = nil
 
     func run(credential: any TokenSource, transport: any HTTPTransport) async throws -> DashboardExit {
         let logger = Logger(label: "qlp.dashboard")
+        let themes = try ShippedThemes.resolve(themeChoice ?? dashboard.theme)
         let tokens = TokenCache(source: credential)
         // Every Azure call shares one set of per-host limits.
         let azureTransport = ThrottlingTransport(wrapping: transport, policy: throttling)
@@ -44,7 +49,10 @@ struct DashboardLauncher {
         }
         let identity = DashboardIdentity(subscriptionID: azure.subscriptionID, resourceGroup: azure.resourceGroup,
                                          isDemo: isDemo, configPath: configPath, logFile: dashboard.logFile)
-        let store = DashboardStateStore(DashboardState(identity: identity, plan: plan, costRefresh: dashboard.costRefresh))
+        var initial = DashboardState(identity: identity, plan: plan, costRefresh: dashboard.costRefresh)
+        initial.readOnly = readOnlyFlag || dashboard.readOnly
+        initial.operatorName = dashboard.operatorName
+        let store = DashboardStateStore(initial)
         let poller = CostPoller(client: client, scope: azure.costScope, store: store, history: history,
                                 interval: dashboard.costRefresh, wake: WakeSignal())
         let budgets = BudgetsClient(transport: azureTransport, tokens: tokens, management: azure.endpoints.management,
@@ -74,12 +82,13 @@ struct DashboardLauncher {
                 $0.atlas.problem = atlasUnavailable
             }
         }
-        let options = TerminalOptions(colorsAllowed: colorsAllowed, theme: .defaultDark)
+        let options = TerminalOptions(colorsAllowed: colorsAllowed, theme: themes.initial, themes: themes.catalog)
         let writer = WeeklyReportWriter(source: CostManagementReportSource(client: client, scope: azure.costScope),
                                         directory: dashboard.stateDirectory + "/reports")
         logger.info("dashboard starting", metadata: ["demo": "\(isDemo)", "subscription": "\(azure.subscriptionID)"])
+        let interaction = DashboardInteraction(readOnly: initial.readOnly, bellEnabled: dashboard.bell)
         return try await DashboardSession(store: store, costPoller: poller, pollers: pollers, reportWriter: writer,
-                                          terminalOptions: options).run()
+                                          terminalOptions: options, interaction: interaction).run()
     }
 
     /// NO_COLOR (no-color.org: set and not empty), --no-color and `color: never` all turn colour off.
