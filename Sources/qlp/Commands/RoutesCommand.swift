@@ -1,0 +1,290 @@
+import ArgumentParser
+import Foundation
+import QLPConfig
+import QLPCore
+import QLPGateway
+import QLPHTTP
+import QLPRouting
+import QLPStore
+
+/// `qlp routes`: read and change the routes of a running gateway through its
+/// admin API. Every change is versioned (a change made against a table someone
+/// else has changed since is refused) and audited with who made it and why.
+struct RoutesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "routes", abstract: "Show and change a running gateway's routes.",
+        discussion: """
+            Talks to the admin API of `qlp gateway` (gateway.admin_listen, 127.0.0.1:8089 by default) \
+            with the token from $QLP_ADMIN_TOKEN, else gateway.admin_token; changes are recorded under \
+            your $USER.
+            """,
+        subcommands: [Show.self, SetWeights.self, Drain.self, Undrain.self, Undo.self, Audit.self, SuspendRule.self, ResumeRule.self],
+        defaultSubcommand: Show.self)
+
+    /// Where the admin API is and how to authenticate to it.
+    struct Connection: ParsableArguments {
+        @Option(help: ArgumentHelp("Config file (default lookup as for the dashboard).", valueName: "file"))
+        var config: String?
+
+        @Option(help: ArgumentHelp("The admin API's base URL (default: the config's gateway.admin_listen).", valueName: "url"))
+        var admin: String?
+
+        func client() throws -> AdminAPIClient {
+            let environment = ProcessInfo.processInfo.environment
+            var settings: GatewaySettings?
+            do {
+                let location = try ConfigLoader.locate(flag: config, environment: environment)
+                settings = try ConfigLoader.load(location, environment: environment, requireAzure: false).gateway
+            } catch {
+                // With --admin and $QLP_ADMIN_TOKEN the config is not needed; without them, say why it is.
+                if admin == nil || config != nil { throw CommandFailure.exit("\(error)") }
+            }
+            let envToken = environment["QLP_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : Secret($0) }
+            let base = admin ?? settings.map(AdminAPIClient.baseURL(for:)) ?? AdminAPIClient.baseURL(for: GatewaySettings())
+            let actor = environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "qlp-cli"
+            return AdminAPIClient(baseURL: base, token: envToken ?? settings?.adminToken, actor: actor,
+                                  transport: CurlTransport(maxConcurrentTransfers: 1))
+        }
+    }
+
+    /// Options every change takes.
+    struct ChangeOptions: ParsableArguments {
+        @Option(help: "Why, for the audit log.")
+        var reason: String?
+
+        @Option(help: ArgumentHelp("The table version this change is made against (default: the current one, read first).",
+                                   valueName: "n"))
+        var version: Int?
+
+        func version(from client: AdminAPIClient) async throws -> Int {
+            if let version { return version }
+            return try await run { () async throws(AdminAPIError) in try await client.routes().version }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the route table in force (the default).")
+        @OptionGroup var connection: Connection
+        @Flag(help: "Print the admin API's JSON instead.") var json = false
+
+        func run() async throws {
+            let client = try connection.client()
+            let view = try await RoutesCommand.run { () async throws(AdminAPIError) in try await client.routes() }
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(String(decoding: try encoder.encode(view), as: UTF8.self))
+            } else {
+                print(RouteTableText.render(view, source: client.baseURL), terminator: "")
+            }
+        }
+    }
+
+    struct SetWeights: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set", abstract: "Set a route's weights.",
+            discussion: "Example: qlp routes set chat gpt4=20 gpt35=60 llama3=20 --reason \"gpt4 over budget\"")
+        @OptionGroup var connection: Connection
+        @OptionGroup var change: ChangeOptions
+        @Argument(help: "The route, e.g. chat.") var route: String
+        @Argument(help: ArgumentHelp("Target weights in percentage points, summing to 100 for a weighted route.",
+                                     valueName: "target=weight")) var weights: [String]
+
+        func validate() throws {
+            _ = try parsedWeights()
+        }
+
+        func parsedWeights() throws -> [String: Int] {
+            guard !weights.isEmpty else { throw ValidationError("give at least one target=weight, e.g. gpt4=20") }
+            var out: [String: Int] = [:]
+            for item in weights {
+                let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2, !parts[0].isEmpty, let weight = Int(parts[1]) else {
+                    throw ValidationError("'\(item)' is not target=weight (a whole number of percentage points), e.g. gpt4=20")
+                }
+                guard out[parts[0]] == nil else { throw ValidationError("target '\(parts[0])' is given twice") }
+                out[parts[0]] = weight
+            }
+            return out
+        }
+
+        func run() async throws {
+            let client = try connection.client()
+            let weights = try parsedWeights()
+            let version = try await change.version(from: client)
+            let reply = try await RoutesCommand.run { () async throws(AdminAPIError) in
+                try await client.setWeights(route: route, weights: weights, version: version, reason: change.reason)
+            }
+            RoutesCommand.report(reply)
+        }
+    }
+
+    struct Drain: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Take a target out of every route.")
+        @OptionGroup var connection: Connection
+        @OptionGroup var change: ChangeOptions
+        @Argument(help: "The target, e.g. gpt4.") var target: String
+
+        func run() async throws {
+            let client = try connection.client()
+            let version = try await change.version(from: client)
+            RoutesCommand.report(try await RoutesCommand.run { () async throws(AdminAPIError) in
+                try await client.drain(target: target, version: version, reason: change.reason)
+            })
+        }
+    }
+
+    struct Undrain: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Put a drained target back into its routes.")
+        @OptionGroup var connection: Connection
+        @OptionGroup var change: ChangeOptions
+        @Argument(help: "The target, e.g. gpt4.") var target: String
+
+        func run() async throws {
+            let client = try connection.client()
+            let version = try await change.version(from: client)
+            RoutesCommand.report(try await RoutesCommand.run { () async throws(AdminAPIError) in
+                try await client.undrain(target: target, version: version, reason: change.reason)
+            })
+        }
+    }
+
+    struct Undo: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Put back the table as it was before the last change (as a new version).")
+        @OptionGroup var connection: Connection
+        @OptionGroup var change: ChangeOptions
+
+        func run() async throws {
+            let client = try connection.client()
+            // Without --version the undo applies to whatever the last change is; with it, only if that is still so.
+            RoutesCommand.report(try await RoutesCommand.run { () async throws(AdminAPIError) in
+                try await client.undo(version: change.version, reason: change.reason)
+            })
+        }
+    }
+
+    struct SuspendRule: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "suspend-rule", abstract: "Override a budget routing rule: it stops moving traffic until resumed.")
+        @OptionGroup var connection: Connection
+        @OptionGroup var change: ChangeOptions
+        @Argument(help: "The rule, e.g. openai_over_95.") var rule: String
+
+        func run() async throws {
+            let client = try connection.client()
+            let version = try await change.version(from: client)
+            RoutesCommand.report(try await RoutesCommand.run { () async throws(AdminAPIError) in
+                try await client.suspendRule(rule, suspended: true, version: version, reason: change.reason)
+            })
+        }
+    }
+
+    struct ResumeRule: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "resume-rule", abstract: "Lift the override of a budget routing rule.")
+        @OptionGroup var connection: Connection
+        @OptionGroup var change: ChangeOptions
+        @Argument(help: "The rule, e.g. openai_over_95.") var rule: String
+
+        func run() async throws {
+            let client = try connection.client()
+            let version = try await change.version(from: client)
+            RoutesCommand.report(try await RoutesCommand.run { () async throws(AdminAPIError) in
+                try await client.suspendRule(rule, suspended: false, version: version, reason: change.reason)
+            })
+        }
+    }
+
+    struct Audit: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the audit log of route changes, newest first.")
+        @OptionGroup var connection: Connection
+        @Option(help: "How many entries.") var limit = 20
+
+        func validate() throws {
+            guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be from 1 to 10000") }
+        }
+
+        func run() async throws {
+            let client = try connection.client()
+            let view = try await RoutesCommand.run { () async throws(AdminAPIError) in try await client.audit(limit: limit) }
+            print(RouteTableText.audit(view.entries), terminator: "")
+        }
+    }
+
+    /// Runs an admin call, turning its error into one clear line on stderr.
+    static func run<T>(_ call: () async throws(AdminAPIError) -> T) async throws -> T {
+        do {
+            return try await call()
+        } catch {
+            throw CommandFailure.exit(error.description, code: error.exitCode)
+        }
+    }
+
+    static func report(_ reply: AdminChangeView) {
+        let entry = reply.entry
+        print("\(entry.summary) (version \(entry.fromVersion) → \(reply.version), audit #\(entry.id))")
+    }
+}
+
+extension AdminAPIError {
+    /// 3 for a conflict (retry), 4 for a refusal (fix the request), 2 otherwise, so scripts can tell them apart.
+    var exitCode: Int32 {
+        switch self {
+        case .conflict: 3
+        case .badRequest, .notFound, .invalid: 4
+        default: 2
+        }
+    }
+}
+
+/// The route table and the audit log as text for a terminal.
+enum RouteTableText {
+    static func render(_ view: AdminRoutesView, source: String) -> String {
+        let table = view.table
+        var out = "Route table version \(view.version) (\(source))\n"
+        let rules = view.activeRules.map { "\($0.name) (\($0.route) -> \($0.sendTo)"
+            + ($0.exceptTargets.isEmpty ? "" : " except \($0.exceptTargets.joined(separator: ", "))") + ")" }
+        out += "Budget rules in force: \(rules.isEmpty ? "none" : rules.joined(separator: "; "))\n"
+        if !table.suspendedRules.isEmpty { out += "Suspended by an operator: \(table.suspendedRules.joined(separator: ", "))\n" }
+        out += "Drained: \(view.drained.isEmpty ? "none" : view.drained.joined(separator: ", "))\n"
+        let width = max(6, table.targets.map(\.name.count).max() ?? 6)
+        for route in table.routes {
+            out += "\n\(route.name)  \(route.policy.rawValue)"
+            if let slo = route.latencySLOMilliseconds { out += "  (latency SLO \(slo) ms)" }
+            out += "\n"
+            for share in route.shares {
+                let name = share.target.padding(toLength: width, withPad: " ", startingAt: 0)
+                let weight = String(share.weight).leftPadded(to: 3)
+                out += "  \(name) \(weight)%" + (table.isDrained(share.target) ? "  drained" : "") + "\n"
+            }
+            out += "  fallback: " + (route.fallback.isEmpty ? "none" : route.fallback.map {
+                table.isDrained($0) ? "\($0) (drained)" : $0
+            }.joined(separator: " → ")) + "\n"
+        }
+        return out
+    }
+
+    static func audit(_ entries: [RouteAuditEntry]) -> String {
+        let time = DateFormatter()
+        time.locale = Locale(identifier: "en_US_POSIX")
+        time.dateFormat = "yyyy-MM-dd HH:mm:ss zzz"
+        var out = ""
+        for entry in entries {
+            let versions: String
+            switch entry.outcome {
+            case .applied: versions = "v\(entry.fromVersion)→v\(entry.toVersion ?? entry.fromVersion)"
+            case .rejected: versions = "rejected at v\(entry.fromVersion)"
+            case .automatic: versions = "automatic at v\(entry.fromVersion)"
+            }
+            out += "#\(entry.id)  \(time.string(from: entry.at))  \(entry.actor)  \(versions)\n    \(entry.summary)\n"
+            if let reason = entry.reason { out += "    reason: \(reason)\n" }
+            if let rejection = entry.rejection { out += "    refused: \(rejection)\n" }
+        }
+        return out.isEmpty ? "No route changes recorded.\n" : out
+    }
+}
+
+private extension String {
+    func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+}
