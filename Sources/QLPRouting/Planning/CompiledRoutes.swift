@@ -185,6 +185,13 @@ private struct OrderedTargets {
 /// One route, with target names turned into indices and drained targets
 /// already removed. A class, so that a plan reads it without copying (and
 /// retaining) each of its arrays.
+///
+/// Drained targets are left out of the schedule itself, not skipped at their
+/// turn: draining is part of the table, so the schedule can be rebuilt, and
+/// the targets left keep their proportions to each other, smoothly (50/30/20
+/// with the 30 drained becomes exactly 5:2). A target whose breaker is open is
+/// skipped at its turn instead (its turn passes to the next in the schedule),
+/// because that changes from one request to the next.
 private final class CompiledRoute: Sendable {
     struct Rule: Sendable {
         /// Nil when the rule's target is drained: the route then routes as usual.
