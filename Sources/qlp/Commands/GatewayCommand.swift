@@ -29,6 +29,12 @@ struct GatewayCommand: AsyncParsableCommand {
         var config: String?
 
         func run() async throws {
+            // Watch SIGINT/SIGTERM before any thread starts (event loops, SQLite),
+            // and keep the watcher until the end: its dispatch sources go with it.
+            let stopRequests = AsyncStream<Int32>.makeStream()
+            let signals = SignalWatcher { number in stopRequests.continuation.yield(number) }
+            signals.start()
+            defer { signals.stop() }
             let environment = ProcessInfo.processInfo.environment
             let location: ConfigLocation
             let settings: QLPConfiguration
@@ -86,11 +92,7 @@ struct GatewayCommand: AsyncParsableCommand {
                 """
             // Unbuffered, so a script reading our stdout sees the URL at once.
             FileHandle.standardOutput.write(Data(banner.utf8))
-            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-                let resumed = ResumeOnce(done)
-                let signals = SignalWatcher { _ in resumed.resume() }
-                signals.start()
-            }
+            for await _ in stopRequests.stream { break }
             logger.info("gateway stopping")
             await server.stop()
             logger.info("gateway stopped")
