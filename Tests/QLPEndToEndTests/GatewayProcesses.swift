@@ -1,0 +1,123 @@
+import Foundation
+import QLPHTTP
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `qlp emulate --model-latency off` on a chosen loopback port, which can be
+/// killed with SIGKILL and started again on the same port.
+final class EmulatorProcess: @unchecked Sendable {
+    let port: Int
+    let scratch: ScratchDirectory
+    private(set) var process: BackgroundProcess
+    private var generation = 0
+
+    init(port: Int, scratch: ScratchDirectory) async throws {
+        self.port = port
+        self.scratch = scratch
+        process = try await Self.launch(port: port, scratch: scratch, generation: 0)
+    }
+
+    var base: String { "http://127.0.0.1:\(port)" }
+
+    private static func launch(port: Int, scratch: ScratchDirectory, generation: Int) async throws -> BackgroundProcess {
+        let process = try BackgroundProcess([QLPBinary.path, "emulate", "--port", String(port), "--model-latency", "off"],
+                                            outputPath: scratch.path + "/emulator-\(port)-\(generation).log")
+        do {
+            try await process.waitForOutput("listening on")
+        } catch {
+            process.stop()
+            throw error
+        }
+        return process
+    }
+
+    /// kill -9: no goodbye, connections reset.
+    func kill9() {
+        kill(process.pid, SIGKILL)
+        var status: Int32 = 0
+        while waitpid(process.pid, &status, 0) == -1 && errno == EINTR {}
+    }
+
+    func restart() async throws {
+        generation += 1
+        process = try await Self.launch(port: port, scratch: scratch, generation: generation)
+    }
+
+    func stop() { process.stop() }
+}
+
+/// The real `qlp gateway` with a config that routes chat over an Azure OpenAI
+/// emulator (gpt4, gpt35) and an Ollama emulator (llama3).
+struct GatewayProcess {
+    let process: BackgroundProcess
+    let port: Int
+    let adminPort: Int
+    let configPath: String
+    let logPath: String
+
+    var base: String { "http://127.0.0.1:\(port)" }
+
+    static func config(azure: Int, ollama: Int, port: Int, adminPort: Int, scratch: ScratchDirectory,
+                       clientKeyHash: String? = nil, weights: String = "{gpt4: 40, gpt35: 40, llama3: 20}",
+                       breaker: String = "") throws -> String {
+        let repo = try String(contentsOfFile: ReportCommandTests.repoConfig, encoding: .utf8)
+        let budget = repo[repo.range(of: "budget:")!.lowerBound..<repo.range(of: "# --- The seed's service configuration")!.lowerBound]
+        let text = """
+            \(budget)
+            azure_openai:
+              endpoint: "http://127.0.0.1:\(azure)/"
+              api_version: "2024-10-21"
+              api_key: "emu-aoai-key-4c1f9e0b7d2a46e8"
+              models:
+                gpt4_turbo: "gpt-4-turbo-preview"
+                gpt35_turbo: "gpt-35-turbo"
+                embeddings: "text-embedding-ada-002"
+              deployment_names:
+                gpt4: "gpt4-deployment"
+                gpt35: "gpt35-deployment"
+                embeddings: "embeddings-deployment"
+            ollama:
+              endpoint: "http://127.0.0.1:\(ollama)"
+              models: ["llama3:8b"]
+              vpn_connection: ""
+              fallback_to_azure: true
+            routing:
+              targets:
+                gpt4: {backend: azure_openai, model: gpt4, cost_per_1k_input: 0.0079, cost_per_1k_output: 0.0237}
+                gpt35: {backend: azure_openai, model: gpt35, cost_per_1k_input: 0.0004, cost_per_1k_output: 0.0012}
+                embeddings: {backend: azure_openai, model: embeddings, cost_per_1k_input: 0.00008, cost_per_1k_output: 0}
+                llama3: {backend: ollama, model: "llama3:8b", cost_per_1k_input: 0, cost_per_1k_output: 0}
+              routes:
+                chat: {policy: weighted, weights: \(weights), fallback: [gpt35, llama3, gpt4]}
+                embeddings: {policy: priority, weights: {embeddings: 100}, fallback: []}
+            gateway:
+              listen: "127.0.0.1:\(port)"
+              admin_listen: "127.0.0.1:\(adminPort)"
+              client_key_sha256: [\(clientKeyHash.map { "\"\($0)\"" } ?? "")]
+              probe_interval: 0s
+            \(breaker)
+            dashboard:
+              log_file: \(scratch.path)/gateway.log
+              state_dir: \(scratch.path)/state
+            """
+        let path = scratch.path + "/gateway.yaml"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    static func start(config: String, port: Int, adminPort: Int, scratch: ScratchDirectory) async throws -> GatewayProcess {
+        let process = try BackgroundProcess([QLPBinary.path, "gateway", "--config", config], outputPath: scratch.path + "/gateway.out")
+        do {
+            try await process.waitForOutput("listening on")
+        } catch {
+            let output = (try? String(contentsOfFile: scratch.path + "/gateway.out", encoding: .utf8)) ?? ""
+            process.stop()
+            throw WaitFailure(description: "qlp gateway did not start: \(output)")
+        }
+        return GatewayProcess(process: process, port: port, adminPort: adminPort, configPath: config,
+                              logPath: scratch.path + "/gateway.log")
+    }
+
+    func stop() { process.stop() }
+}
