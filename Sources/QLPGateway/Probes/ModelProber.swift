@@ -27,6 +27,13 @@ public final class ModelProber: Sendable {
             self.azureAPIKey = azureAPIKey
             self.timeout = timeout
         }
+
+        /// The gateway's probe interval, its Azure OpenAI api-version and key;
+        /// each probe bounded by the request timeout, at most 20 s.
+        public init(gateway: GatewaySettings, upstream: UpstreamSettings) {
+            self.init(interval: gateway.probeInterval, azureAPIVersion: upstream.azureAPIVersion, azureAPIKey: upstream.azureAPIKey,
+                      timeout: min(gateway.requestTimeout, .seconds(20)))
+        }
     }
 
     public let settings: Settings

@@ -19,3 +19,16 @@ public struct ProbeTarget: Sendable, Equatable {
         self.kind = kind
     }
 }
+
+extension ProbeTarget {
+    /// Every target of a table, probed as the routes it serves are used: a
+    /// target serving only embeddings routes gets an embeddings probe, any
+    /// other a chat probe.
+    public static func all(in table: RouteTable, embeddingsRoutes: Set<String> = ["embeddings"]) -> [ProbeTarget] {
+        table.targets.map { target in
+            let serves = table.routes.filter { $0.targetNames.contains(target.name) }.map(\.name)
+            let embeddingsOnly = !serves.isEmpty && serves.allSatisfy { embeddingsRoutes.contains($0) }
+            return ProbeTarget(target, kind: embeddingsOnly ? .embeddings : .chat)
+        }
+    }
+}
