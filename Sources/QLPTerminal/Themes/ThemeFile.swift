@@ -40,6 +40,7 @@ public enum ThemeFile {
                 throw fail("unknown role '\(roleName)' (roles: \(StyleRole.allCases.map { "\($0)" }.joined(separator: ", ")))")
             }
             let words = line[line.index(after: equals)...].split(separator: " ").map(String.init)
+            if words.isEmpty { throw fail("nothing after '=': give a colour, attributes or both") }
             let style = try parseStyle(words, colorsAllowed: monochrome == nil, fail: fail)
             if monochrome != nil {
                 guard monochrome?[role] == nil else { throw fail("role '\(roleName)' is set twice in [no-color]") }
@@ -55,21 +56,17 @@ public enum ThemeFile {
         return Theme(name: name, colored: colored, monochrome: monochrome ?? Theme.attributeStyles)
     }
 
-    /// Text before a comment: `#` at the start or after whitespace (so `#rrggbb` stays).
+    /// Text before a comment: `#` at the start or after whitespace, not
+    /// followed by a hex digit (so `#rrggbb` stays).
     static func stripComment(_ line: String) -> String {
         var previous: Character = " "
         var out = ""
         for c in line {
             if c == "#", previous == " " || previous == "\t" {
+                // "#" before a hex digit is a colour (or a mistyped one, which
+                // the colour parser then names); otherwise a comment starts.
                 let rest = line[line.index(line.startIndex, offsetBy: out.count + 1)...]
-                // A colour: "#" then six hex digits then a space or the end.
-                let hex = rest.prefix(while: \.isHexDigit)
-                if hex.count == 6, rest.dropFirst(6).first.map({ $0 == " " || $0 == "\t" }) ?? true {
-                    out.append(c)
-                    previous = c
-                    continue
-                }
-                break
+                if rest.first?.isHexDigit != true { break }
             }
             out.append(c == "\t" ? " " : c)
             previous = c
