@@ -5,6 +5,7 @@ import QLPConfig
 import QLPCore
 import QLPDashboard
 import QLPGateway
+import QLPHTTP
 import QLPRouting
 
 /// `qlp gateway`: the routing engine headless, an OpenAI-compatible endpoint
@@ -64,15 +65,33 @@ struct GatewayCommand: AsyncParsableCommand {
             } catch {
                 throw CommandFailure.exit("cannot open the route database \(databasePath): \(error)")
             }
+            let upstream = UpstreamSettings(azureOpenAI: settings.azureOpenAI)
             let gateway: Gateway
             do throws(ClientKeys.ParseError) {
-                gateway = try Gateway(settings: settings.gateway, routes: authority.live,
-                                      upstream: UpstreamSettings(azureOpenAI: settings.azureOpenAI), logger: logger)
+                gateway = try Gateway(settings: settings.gateway, routes: authority.live, upstream: upstream, logger: logger)
             } catch {
                 throw CommandFailure.exit("\(location.path): \(error.description)")
             }
             let admin = AdminService(authority: authority, settings: settings.gateway)
             let server = GatewayServer(gateway: gateway, alongside: [admin])
+            // Probes measure targets real traffic has not measured lately; their
+            // results move the same breakers and latency estimates as traffic.
+            let probeTransport = CurlTransport()
+            defer { probeTransport.shutdown() }
+            let live = authority.live
+            let health = gateway.health
+            let interval = settings.gateway.probeInterval
+            let prober = ModelProber(
+                targets: { ProbeTarget.all(in: live.snapshot.table) },
+                settings: ModelProber.Settings(gateway: settings.gateway, upstream: upstream),
+                transport: probeTransport,
+                servedRecently: { health.servedRecently($0, within: interval.seconds) },
+                onResult: { result in
+                    health.record(result)
+                    if let failure = result.failure {
+                        logger.info("probe failed", metadata: ["target": "\(result.target)", "reason": "\(failure.reason)"])
+                    }
+                })
             let table = authority.live.snapshot.table
             let base: String
             do throws(GatewayServer.StartError) {
@@ -86,13 +105,16 @@ struct GatewayCommand: AsyncParsableCommand {
                 qlp gateway listening on \(base)
                   routes: \(table.routes.map { $0.name }.joined(separator: ", ")) (version \(table.version))
                   admin:  http://\(settings.gateway.adminHost):\(settings.gateway.adminPort)\(settings.gateway.adminToken == nil ? " (no admin_token: changes refused)" : "")
+                  probes: \(interval == .zero ? "off" : "every \(interval)")
                   logs:   \(settings.dashboard.logFile)
                 Stop with Ctrl-C.
 
                 """
             // Unbuffered, so a script reading our stdout sees the URL at once.
             FileHandle.standardOutput.write(Data(banner.utf8))
+            let probing = Task { await prober.run() }
             for await _ in stopRequests.stream { break }
+            probing.cancel()
             logger.info("gateway stopping")
             await server.stop()
             logger.info("gateway stopped")
@@ -115,5 +137,13 @@ struct GatewayCommand: AsyncParsableCommand {
             guard !key.isEmpty else { throw CommandFailure.exit("no key on standard input") }
             print(ClientKeys.hexDigest(of: key))
         }
+    }
+}
+
+extension Duration {
+    /// As Double seconds.
+    fileprivate var seconds: Double {
+        let (s, attoseconds) = components
+        return Double(s) + Double(attoseconds) / 1e18
     }
 }
