@@ -10,8 +10,11 @@ public struct DataTable: Sendable {
         public var alignRight: Bool
         /// Higher stays longer when the width runs out (the first column should be highest).
         public var priority: Int
+        /// Takes the width left over (free text such as a summary); else the last column does.
+        public var flexible: Bool
 
-        public init(_ title: String, width: Int, alignRight: Bool = false, priority: Int = 0) {
+        public init(_ title: String, width: Int, alignRight: Bool = false, priority: Int = 0, flexible: Bool = false) {
+            self.flexible = flexible
             self.title = title
             self.width = width
             self.alignRight = alignRight
@@ -59,7 +62,7 @@ public struct DataTable: Sendable {
         }
         var widths = chosen.map { columns[$0].width }
         let spare = width - needed(chosen)
-        if spare > 0, let last = widths.indices.last { widths[last] += spare }
+        if spare > 0, let grow = chosen.firstIndex(where: { columns[$0].flexible }) ?? widths.indices.last { widths[grow] += spare }
         if spare < 0, !widths.isEmpty { widths[0] = max(1, widths[0] + spare) }
         return zip(chosen, widths).map { ($0, $1) }
     }

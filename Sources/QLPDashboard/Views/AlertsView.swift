@@ -18,7 +18,7 @@ public struct AlertsView {
         .init("TIME", width: 8, priority: 90),
         .init("SEVERITY", width: 8, priority: 80),
         .init("SOURCE", width: 9, priority: 40),
-        .init("ALERT", width: 30, priority: 100),
+        .init("ALERT", width: 30, priority: 100, flexible: true),
         .init("STATUS", width: 8, priority: 70),
     ]
 

@@ -22,7 +22,7 @@ public struct AuditView {
     static let columns: [DataTable.Column] = [
         .init("TIME", width: 8, priority: 90),
         .init("WHO", width: 10, priority: 80),
-        .init("CHANGE", width: 30, priority: 100),
+        .init("CHANGE", width: 30, priority: 100, flexible: true),
         .init("OUTCOME", width: 9, priority: 70),
         .init("VERSION", width: 7, alignRight: true, priority: 40),
     ]

@@ -59,7 +59,7 @@ public struct ModelsView {
         .init("TOK/S", width: 6, alignRight: true, priority: 35),
         .init("ERR%", width: 5, alignRight: true, priority: 80),
         .init("BREAKER", width: 9, priority: 85),
-        .init("/1K", width: 8, alignRight: true, priority: 50),
+        .init("/1M TOK", width: 8, alignRight: true, priority: 50),
         .init("SHARE", width: 5, alignRight: true, priority: 70),
         .init("PROBE", width: 5, alignRight: true, priority: 15),
     ]
@@ -91,9 +91,10 @@ public struct ModelsView {
         } else {
             status = "fetching\(context.glyphs.ellipsis)"
         }
-        var settings = "sort: \(sort.rawValue)"
-        if !filter.isEmpty { settings += " \(context.glyphs.separator) filter: \(filter)" }
-        status += " \(context.glyphs.separator) \(settings)"
+        if panel.value != nil {
+            status += " \(context.glyphs.separator) sort: \(sort.rawValue)"
+            if !filter.isEmpty { status += " \(context.glyphs.separator) filter: \(filter)" }
+        }
         canvas.put(DisplayWidth.truncate(status, to: width - 8, ellipsis: context.glyphs.ellipsis), x: x + 8, y: y, role: .muted)
         y += 2
         guard let stats = panel.value else { return }
@@ -122,7 +123,8 @@ public struct ModelsView {
                 .text(s.tokensPerSecond.map { String(format: "%.0f", $0) } ?? "-", .normal),
                 .text(s.errorRate.map { String(format: "%.1f", $0 * 100) } ?? "-", errorRole),
                 .text(s.breaker.rawValue, breakerRole),
-                .text(s.costPer1K.map { f.money($0, state.plan.currency) } ?? "-", .normal),
+                // Per million tokens: per-thousand prices round to nothing at two decimals.
+                .text(s.costPer1K.map { f.money($0 * 1000, state.plan.currency) } ?? "-", .normal),
                 .text(s.observedShare.map { "\(Int(($0 * 100).rounded()))%" } ?? "-", .normal),
                 .text(s.lastProbe.map { f.age(context.now.timeIntervalSince($0)) } ?? "-", .muted),
             ]

@@ -57,10 +57,10 @@ public struct RoutingView {
         let observed = panel.value?.observed ?? [:]
         // Title row: version and freshness; the draft, loudly, when there is one.
         canvas.put("ROUTES", x: x, y: y, role: panel.staleness(now: context.now) == nil ? .title : .stale)
-        var status = "table v\(live.version)"
-        if let at = panel.updatedAt { status += " \(context.glyphs.separator) fetched \(context.format.age(context.now.timeIntervalSince(at))) ago" }
-        if let stale = panel.staleness(now: context.now) { status += " \(context.glyphs.separator) STALE: \(stale)" }
-        if state.readOnly { status += " \(context.glyphs.separator) read-only" }
+        var parts = ["table v\(live.version)"]
+        if let stale = panel.staleness(now: context.now) { parts.append("STALE: \(stale)") }
+        if state.readOnly { parts.append("read-only") }
+        if let at = panel.updatedAt { parts.append("fetched \(context.format.age(context.now.timeIntervalSince(at))) ago") }
         var right = ""
         if let draft {
             right = "DRAFT: \(draft.changes.count) change\(draft.changes.count == 1 ? "" : "s") \(context.glyphs.separator) Enter review \(context.glyphs.separator) Esc discard"
@@ -68,12 +68,18 @@ public struct RoutingView {
         }
         let rightW = DisplayWidth.of(right)
         let statusW = max(0, width - 8 - (right.isEmpty ? 0 : rightW + 2))
+        // The least needed parts (the age last) give way before anything is cut.
+        var status = parts.joined(separator: " \(context.glyphs.separator) ")
+        while DisplayWidth.of(status) > statusW, parts.count > 1 {
+            parts.removeLast()
+            status = parts.joined(separator: " \(context.glyphs.separator) ")
+        }
         canvas.put(DisplayWidth.truncate(status, to: statusW, ellipsis: context.glyphs.ellipsis), x: x + 8, y: y, role: .muted)
         if !right.isEmpty {
             canvas.put(DisplayWidth.truncate(right, to: width - 8, ellipsis: context.glyphs.ellipsis),
                        x: x + max(8, width - rightW), y: y, role: .warning)
         }
-        y += 2
+        y += 1
 
         var lines: [Line] = []
         var index = 0
@@ -89,7 +95,7 @@ public struct RoutingView {
             lines.append(.rulesTitle)
             lines += table.budgetRules.map { Line.rule($0) }
         }
-        let room = area.maxY - y
+        let room = area.maxY - y - 1
         let selectedLine = lines.firstIndex { if case .target(_, _, let i) = $0 { i == selected } else { false } } ?? 0
         let first = DataTable.offset(keeping: selectedLine, visible: room, previous: 0, count: lines.count)
 
@@ -97,6 +103,10 @@ public struct RoutingView {
         let stateW = 9
         let barsW = max(10, width - 2 - nameW - 1 - stateW - 2)
         let barW = max(3, (barsW - 2 * 5 - 2) / 2)
+        canvas.put("target", x: x + 2, y: y, role: .muted)
+        canvas.put("weight", x: x + 2 + nameW + 1 + 5, y: y, role: .muted)
+        canvas.put("observed share", x: x + 2 + nameW + 1 + 5 + barW + 2 + 5, y: y, role: .muted)
+        y += 1
         let active = activeRules(table)
         for line in lines.dropFirst(first).prefix(room) {
             switch line {
