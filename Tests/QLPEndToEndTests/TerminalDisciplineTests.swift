@@ -138,4 +138,35 @@ import Glibc
         #expect(!text.contains("\u{1B}[6n"))
         #expect(!text.unicodeScalars.contains { (0x80..<0xA0).contains($0.value) }, "a C1 control reached the terminal")
     }
+
+    @Test func themeFromFlagAndSwitchedWhileRunning() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        // default-dark's header is 255 on 25; light's is 255 on 24; high-contrast's black on bright white.
+        let outcome = try Self.demo(scratch, environment: Self.environment(scratch), arguments: ["--theme", "light"], ending: [
+            .send(":theme high-contrast\r"), .wait(seconds: 1.5), .send("q"),
+        ])
+        #expect(outcome.status == 0 && !outcome.killed)
+        let text = String(decoding: outcome.output, as: UTF8.self)
+        // High-contrast's header background (bright white, colour 15) appears only after the switch.
+        guard let switched = text.range(of: "\u{1B}[107m") else {
+            Issue.record("high-contrast never drawn after :theme")
+            return
+        }
+        let before = text[..<switched.lowerBound]
+        #expect(before.contains("\u{1B}[48;5;24m") && !before.contains("\u{1B}[48;5;25m"), "light at start")
+    }
+
+    @Test func aBadThemeFileIsNamedWithItsLine() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let file = scratch.path + "/mine.theme"
+        try "normal = default\nheader = purpel on blue\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let bad = try Subprocess.run([QLPBinary.path, "demo", "--theme", file], environment: Self.environment(scratch))
+        #expect(bad.status != 0)
+        #expect(bad.error.contains("\(file):2: unknown colour 'purpel'"), "\(bad.error)")
+        let unknown = try Subprocess.run([QLPBinary.path, "demo", "--theme", "neon"], environment: Self.environment(scratch))
+        #expect(unknown.status != 0)
+        #expect(unknown.error.contains("unknown theme 'neon'") && unknown.error.contains("solarized"), "\(unknown.error)")
+    }
 }
