@@ -42,6 +42,8 @@ struct AdminAPITests {
             #expect(entries.map { $0["actor"] as? String } == ["bob", "alice", "config"])
             #expect(entries.map { $0["outcome"] as? String } == ["rejected", "applied", "applied"])
             #expect(entries[0]["rejection"] as? String == "stale: made against version 1, the table is at version 2")
+            // Described against the version Bob saw, which is what he meant to change.
+            #expect(entries[0]["summary"] as? String == "chat weights: gpt4 40→0, gpt35 40→100, llama3 20→0")
             #expect(entries[1]["reason"] as? String == "cheaper")
             #expect(entries[1]["toVersion"] as? Int == 2 && entries[1]["fromVersion"] as? Int == 1)
         }

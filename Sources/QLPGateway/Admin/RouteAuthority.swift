@@ -89,6 +89,10 @@ public actor RouteAuthority {
                         expectedVersion: Int?) throws(RouteChangeRejection) -> RouteAuditEntry {
         var draft = draft
         if let expectedVersion, expectedVersion != table.version {
+            // Described against the table the caller saw, which is what they meant to change.
+            if case .restore = change {} else if let seen = try? store.table(version: expectedVersion) {
+                draft.summary = change.summary(before: seen)
+            }
             draft.rejection = "stale: made against version \(expectedVersion), the table is at version \(table.version)"
             recordRejection(draft)
             throw .stale(current: table.version)
