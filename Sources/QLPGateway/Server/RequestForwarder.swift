@@ -161,20 +161,25 @@ struct RequestForwarder {
             return Response(status: status, headers: headers, body: ResponseBody { writer in
                 // Chunk by chunk as the upstream sends them; only a small tail is kept, for the usage chunk.
                 var tail = StreamTail()
-                do {
-                    if let first {
-                        tail.append(first)
-                        try await writer.write(first)
+                if let first {
+                    tail.append(first)
+                    try await writer.write(first)
+                }
+                while true {
+                    let chunk: ByteBuffer?
+                    do {
+                        chunk = try await rest.next()
+                    } catch {
+                        // The upstream broke off mid-stream; a client that went away is not the target's fault.
+                        health.recordFailure(target.name)
+                        metrics.recordUnanswered(target.name)
+                        logger.info("upstream stream broke off",
+                                    metadata: ["target": "\(target.name)", "reason": "\(UpstreamClient.describe(error))"])
+                        throw error
                     }
-                    while let chunk = try await rest.next() {
-                        tail.append(chunk)
-                        try await writer.write(chunk)
-                    }
-                } catch {
-                    health.recordFailure(target.name)
-                    metrics.recordUnanswered(target.name)
-                    logger.info("stream broke off", metadata: ["target": "\(target.name)", "reason": "\(UpstreamClient.describe(error))"])
-                    throw error
+                    guard let chunk else { break }
+                    tail.append(chunk)
+                    try await writer.write(chunk)
                 }
                 try await writer.finish(nil)
                 let usage = TokenUsage.find(in: tail.bytes)
