@@ -65,6 +65,11 @@ final class TerminalLoop: @unchecked Sendable {
     private func loop() throws -> DashboardExit {
         let terminal = try CursesTerminal(options: options)
         defer { terminal.stop() }
+        // Log to the file, never the screen: stray stderr output too. Declared
+        // after the terminal, so it is undone first and a fatal message after
+        // the terminal is restored still reaches the user.
+        let stderrToLog = StandardErrorRedirect(appendingTo: store.state.identity.logFile)
+        defer { stderrToLog?.restore() }
         // A terminal that cannot show "£" gets "GBP 1,234.56".
         var format = self.format
         if !terminal.glyphs.isUnicode { format.money.symbolOverride = terminal.glyphs.pound }
