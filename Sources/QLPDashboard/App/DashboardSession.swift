@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import QLPAzure
 import QLPRouting
+import QLPStore
 import QLPTerminal
 
 /// One run of the dashboard: the pollers in the background, the terminal loop
@@ -20,6 +21,8 @@ public struct DashboardSession: Sendable {
     public var routeControl: (any RouteControl)?
     /// Per-target gateway figures, when the gateway is wired in.
     public var gatewayStats: (any GatewayStatsSource)?
+    /// Where model latency series are kept across restarts.
+    public var seriesHistory: SQLiteSeriesHistory?
     /// How often routes and model figures are fetched; `:refresh` changes it.
     public var liveRefresh: RefreshInterval
     /// The operator's side of the screen at start: read-only, bell, themes.
@@ -30,11 +33,12 @@ public struct DashboardSession: Sendable {
                 terminalOptions: TerminalOptions, format: DisplayFormat = DisplayFormat(),
                 logger: Logger = Logger(label: "qlp.dashboard"),
                 routeControl: (any RouteControl)? = nil, gatewayStats: (any GatewayStatsSource)? = nil,
-                liveRefresh: RefreshInterval = RefreshInterval(.seconds(1)),
+                liveRefresh: RefreshInterval = RefreshInterval(.seconds(1)), seriesHistory: SQLiteSeriesHistory? = nil,
                 interaction: DashboardInteraction = DashboardInteraction()) {
         self.routeControl = routeControl
         self.gatewayStats = gatewayStats
         self.liveRefresh = liveRefresh
+        self.seriesHistory = seriesHistory
         self.interaction = interaction
         self.store = store
         self.costPoller = costPoller
@@ -57,7 +61,8 @@ public struct DashboardSession: Sendable {
             all.append(poller)
         }
         if let gatewayStats {
-            all.append(ModelStatsPoller(source: gatewayStats, store: store, interval: liveRefresh, wake: WakeSignal()))
+            all.append(ModelStatsPoller(source: gatewayStats, store: store, interval: liveRefresh, wake: WakeSignal(),
+                                        history: seriesHistory))
         }
         let tasks = all.map { poller in Task { await poller.run() } }
         defer { tasks.forEach { $0.cancel() } }

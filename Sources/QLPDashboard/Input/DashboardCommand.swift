@@ -53,7 +53,7 @@ public enum DashboardCommand: Sendable, Equatable {
             }
             return .route(name: arguments[0], weights: weights)
         default:
-            throw ParseError("unknown command ':\(verb)' (try \(names.map { ":" + $0 }.joined(separator: " ")))")
+            throw ParseError("unknown command ':\(verb)' (Tab after : lists the commands)")
         }
     }
 

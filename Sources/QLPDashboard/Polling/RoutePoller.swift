@@ -1,4 +1,5 @@
 import Foundation
+import QLPStore
 
 /// Keeps the Routing and Audit views' data: the live table, the audit log and
 /// each route's observed shares, read through the `RouteControl`.
@@ -44,14 +45,42 @@ public struct RoutePoller: DashboardPoller {
     }
 }
 
+extension ModelStatsPoller {
+    /// Records each target's p50 and, for a source that keeps no series of
+    /// its own, draws the sparkline from the stored one.
+    public func withHistory(_ stats: [ModelTargetStats], now: Date) -> [ModelTargetStats] {
+        guard let history else { return stats }
+        var points: [String: SeriesPoint] = [:]
+        for target in stats {
+            if let p50 = target.p50Milliseconds { points["latency.p50.\(target.target)"] = SeriesPoint(at: now, value: p50) }
+        }
+        // A history that fails costs the chart its past, never the view.
+        try? history.record(points, now: now)
+        return stats.map { target in
+            guard target.recentLatency.isEmpty,
+                  let stored = try? history.points("latency.p50.\(target.target)", since: now.addingTimeInterval(-window)) else { return target }
+            var filled = target
+            filled.recentLatency = stored.map(\.value)
+            return filled
+        }
+    }
+}
+
 /// Keeps the Models view's per-target figures.
 public struct ModelStatsPoller: DashboardPoller {
     public var source: any GatewayStatsSource
     public var store: DashboardStateStore
     public var interval: RefreshInterval
     public var wake: WakeSignal
+    /// Each target's p50 latency over time, so the sparkline survives a restart.
+    public var history: SQLiteSeriesHistory?
+    /// How far back the sparkline reaches.
+    public var window: TimeInterval
 
-    public init(source: any GatewayStatsSource, store: DashboardStateStore, interval: RefreshInterval, wake: WakeSignal) {
+    public init(source: any GatewayStatsSource, store: DashboardStateStore, interval: RefreshInterval, wake: WakeSignal,
+                history: SQLiteSeriesHistory? = nil, window: TimeInterval = 3600) {
+        self.history = history
+        self.window = window
         self.source = source
         self.store = store
         self.interval = interval
@@ -61,8 +90,8 @@ public struct ModelStatsPoller: DashboardPoller {
     public func run() async {
         store.update { $0.gatewayStatsConnected = true }
         while !Task.isCancelled {
-            let stats = await source.targetStats()
             let now = Date()
+            let stats = withHistory(await source.targetStats(), now: now)
             let staleAfter = interval.current * 3 + .seconds(5)
             store.update {
                 $0.models.staleAfter = staleAfter
