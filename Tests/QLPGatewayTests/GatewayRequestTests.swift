@@ -229,4 +229,30 @@ import Testing
         #expect(message.contains("east") && message.contains("west"))
         #expect(response.error["type"] as? String == "upstream_error")
     }
+
+    @Test func aSlowUpstreamGetsA504AndADrainedRouteA503() async throws {
+        let slow = StubUpstream { _, _ in
+            try? await Task.sleep(for: .seconds(3))
+            return .json(status: 200, body: StubUpstream.chat())
+        }
+        let base = try await slow.start()
+        let table = RouteTable(version: 1, targets: [ollamaTarget("slow", base), ollamaTarget("drained", base)],
+                               routes: [Route(name: "chat", policy: .priority, shares: [.init(target: "slow", weight: 100)], fallback: []),
+                                        Route(name: "code", policy: .priority, shares: [.init(target: "drained", weight: 100)], fallback: [])],
+                               drained: ["drained"])
+        let gateway = try Gateway(settings: GatewaySettings(requestTimeout: .seconds(1)), routes: LiveRouteTable(table),
+                                  upstream: UpstreamSettings())
+        let server = GatewayServer(gateway: gateway)
+        let harness = GatewayHarness(server: server, base: try await server.start(), transport: CurlTransport())
+        defer { Task { await harness.stop(); await slow.stop() } }
+
+        let timedOut = try await harness.post("/v1/chat/completions", GatewayHarness.chatBody())
+        #expect(timedOut.status == 504)
+        #expect(timedOut.error["code"] as? String == "upstream_timeout")
+        #expect((timedOut.error["message"] as? String)?.contains("slow") == true)
+
+        let none = try await harness.post("/v1/chat/completions", GatewayHarness.chatBody(model: "code"))
+        #expect(none.status == 503)
+        #expect(none.error["code"] as? String == "no_target_available")
+    }
 }
