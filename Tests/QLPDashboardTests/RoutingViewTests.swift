@@ -187,3 +187,44 @@ import Testing
         #expect(i.message?.text.hasPrefix("read-only mode") == true)
     }
 }
+
+@Suite struct RoutingOutcomeTests {
+    typealias F = DashboardFixtures
+
+    @Test func theOutcomeOfAnApplyShowsOnTheRoutingView() {
+        var state = RoutingViewTests.state()
+        state.notice = Notice(text: "route change rejected: table is at v4, not v3", isError: true, at: F.now)
+        var i = DashboardInteraction()
+        i.view = .routing
+        let canvas = DashboardScreen(state: state, interaction: i).render(size: Size(width: 80, height: 24), context: F.context())
+        #expect(canvas.lines[22].contains("route change rejected: table is at v4, not v3"))
+        state.notice?.at = F.now.addingTimeInterval(-60)
+        let later = DashboardScreen(state: state, interaction: i).render(size: Size(width: 80, height: 24), context: F.context())
+        #expect(!later.text.contains("rejected"))
+    }
+
+    @Test func theSessionAppliesADraftThroughTheRouteControlAndReportsIt() async throws {
+        let control = FakeRouteControl(table: RoutingFixtures.table)
+        let store = DashboardStateStore(RoutingViewTests.state())
+        let poller = RoutePoller(control: control, store: store, interval: RefreshInterval(.seconds(1)), wake: WakeSignal())
+        var i = DashboardInteraction()
+        i.view = .routing
+        _ = i.handle(.character("-"), state: store.state)
+        _ = i.handle(.enter, state: store.state)
+        let effects = i.handle(.character("y"), state: store.state)
+        guard case .applyRoute(let changes, let version)? = effects.first else {
+            Issue.record("no apply in \(effects)")
+            return
+        }
+        var at = version
+        for change in changes {
+            if case .applied(let next, _) = await control.apply(change, expectedVersion: at, reason: "dashboard") { at = next }
+        }
+        await poller.refresh()
+        #expect(store.state.routing.value?.table.route(named: "chat")?.shares.map(\.weight) == [35, 43, 22])
+        #expect(store.state.routing.value?.audit.first?.actor == "alice")
+        // A second apply of the same draft is refused: the table moved on.
+        let stale = await control.apply(changes[0], expectedVersion: version, reason: nil)
+        #expect(stale == .rejected(message: "table is at v4, not v3"))
+    }
+}

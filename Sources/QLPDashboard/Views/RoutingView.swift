@@ -108,6 +108,11 @@ public struct RoutingView {
         canvas.put("observed share", x: x + 2 + nameW + 1 + 5 + barW + 2 + 5, y: y, role: .muted)
         y += 1
         let active = activeRules(table)
+        // The last row says how the last apply or undo went (kept free for it).
+        if let notice = state.notice, context.now.timeIntervalSince(notice.at) < Notice.lifetime {
+            canvas.put(DisplayWidth.truncate(notice.text, to: width, ellipsis: context.glyphs.ellipsis), x: x, y: area.maxY - 1,
+                       role: notice.isError ? .critical : .accent)
+        }
         for line in lines.dropFirst(first).prefix(room) {
             switch line {
             case .route(let route):
