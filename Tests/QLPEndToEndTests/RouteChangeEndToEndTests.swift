@@ -144,6 +144,7 @@ import Glibc
 
         // The remaining changes go on against the restarted gateway.
         var current = version
+        let started = ContinuousClock.now
         for i in (current - 1)..<total {
             let body = try JSONSerialization.data(withJSONObject: ["version": current, "weights": Self.weights(i)])
             let reply = try await Self.send(client, .put, admin + "/routes/chat/weights", String(decoding: body, as: UTF8.self))
@@ -151,6 +152,9 @@ import Glibc
             current = Self.object(reply)["version"] as? Int ?? current
         }
         #expect(current == 1 + total)
+        let elapsed = ContinuousClock.now - started, count = total - version + 1
+        print("\(count) route changes after the restart, one at a time, in \(elapsed) "
+              + "(\(count > 0 ? elapsed / count : .zero) each: commit with fsync, publish, reply)")
 
         let audit = Self.object(try await Self.send(client, .get, admin + "/audit?limit=1000"))
         let entries = try #require(audit["entries"] as? [[String: Any]])

@@ -1,6 +1,6 @@
 import Foundation
 import QLPRouting
-import QLPStore
+@testable import QLPStore
 import Testing
 
 private func weights(_ table: RouteTable?, _ route: String) -> [String: Int] {
@@ -35,6 +35,16 @@ struct RouteStoreTests {
         #expect(log.map(\.action) == [.setWeights, .seed])
         #expect(log[0].reason == "cheaper" && log[0].id > log[1].id)
         #expect(try store.lastApplied() == entry)
+    }
+
+    /// A change is acknowledged only once it would survive a power cut: WAL with synchronous=FULL.
+    @Test func writesAreDurableBeforeTheyReturn() throws {
+        let dir = RouteTableFixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try SQLiteRouteStore(path: dir + "/routes.sqlite")
+        let settings = try store.durabilitySettings()
+        #expect(settings.journalMode == "wal")
+        #expect(settings.synchronous == 2)
     }
 
     @Test func aVersionThatDoesNotFollowTheStoredOneIsRefusedAndLeavesNoTrace() throws {

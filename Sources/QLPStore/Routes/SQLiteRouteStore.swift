@@ -27,10 +27,11 @@ public final class SQLiteRouteStore: Sendable {
             var configuration = Configuration()
             configuration.label = "qlp.routes"
             configuration.busyMode = .timeout(5)
-            // WAL's default (NORMAL) may lose the last commits on power loss; a
-            // route change is acknowledged to an operator only once it is durable.
-            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             pool = try DatabasePool(path: path, configuration: configuration)
+            // GRDB sets WAL with synchronous=NORMAL, which may lose the last commits
+            // on power loss; a route change is acknowledged to an operator only once
+            // it is durable. The pool has one writer connection, so this holds for every write.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             try Self.migrator.migrate(pool)
         } catch {
             throw StoreError(path: path, detail: "cannot open the route database: \(error)")
@@ -210,6 +211,13 @@ public final class SQLiteRouteStore: Sendable {
             throw error
         } catch {
             throw StoreError(path: path, detail: "cannot read the route audit log: \(error)")
+        }
+    }
+
+    /// The journal mode and synchronous level a writer connection runs with ("wal", 2 = FULL), for tests.
+    func durabilitySettings() throws -> (journalMode: String, synchronous: Int) {
+        try pool.write { db in
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "", try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1)
         }
     }
 
