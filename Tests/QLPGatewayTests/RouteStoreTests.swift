@@ -135,6 +135,24 @@ struct RouteStoreTests {
         #expect(try store.audit(limit: 1).first?.summary == "config file edited: chat weights gpt4 10→0, gpt35 70→50, llama3 20→50")
     }
 
+    /// The file makes a priority route weighted while its live weights (fine for priority) do not sum to 100.
+    @Test func aMergeThatWouldBreakARouteTakesTheFilesRoute() throws {
+        let dir = RouteTableFixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try SQLiteRouteStore(path: dir + "/routes.sqlite")
+        var config = RouteTableFixture.table()
+        config.routes[1].policy = .priority
+        var live = try store.seedIfEmpty(from: config, configDigest: "d1")
+        live.version += 1
+        live.routes[1].shares = [.init(target: "codellama", weight: 100), .init(target: "gpt4", weight: 100)]
+        try store.commit(table: live, audit: RouteAuditDraft(actor: "alice", action: .setWeights, summary: "s"))
+        var edited = config
+        edited.routes[1].policy = .weighted
+        let merged = try store.seedIfEmpty(from: edited, configDigest: "d2")
+        #expect(merged.route(named: "code") == edited.routes[1])
+        #expect(merged.route(named: "chat") == live.routes[0])
+    }
+
     /// Acceptance 5 at store level: commits from several writers, then a reopen.
     /// The versions in the log are contiguous and each applied entry moves one version on.
     @Test func concurrentCommitsLeaveAContiguousLog() async throws {

@@ -37,6 +37,8 @@ enum ConfigEditMerge {
             }
             // A live weight on a target the file has since removed cannot stay: the file's route wins whole.
             if !merged.targetNames.allSatisfy(targetNames.contains) { merged = route }
+            // Live weights under a policy the file just made weighted must still sum to 100; else the file's route wins whole.
+            if merged.policy == .weighted, merged.shares.reduce(0, { $0 + $1.weight }) != 100 { merged = route }
             routes.append(merged)
         }
         let ruleNames = Set(edited.budgetRules.map(\.name))
