@@ -12,6 +12,8 @@ public final class Gateway: Sendable {
     public let health: TargetHealthBoard
     public let metrics: GatewayMetrics
     public let upstream: UpstreamClient
+    /// Which targets served each route lately (the dashboard's observed shares).
+    public let traffic = RouteTrafficWindow()
     let keys: ClientKeys
     let retryPolicy: RetryPolicy
     let logger: Logger

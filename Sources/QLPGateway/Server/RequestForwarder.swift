@@ -70,6 +70,7 @@ struct RequestForwarder {
             switch outcome {
             case .answered(let answer):
                 upstreamSeconds += answer.seconds
+                gateway.traffic.record(route: resolution.route, target: target.name)
                 return deliver(answer, from: target, route: resolution.route, attempts: attempts, upstreamSeconds: upstreamSeconds,
                                afterFallback: attempts > 1, stream: client.stream)
             case .refused(let refusal):

@@ -1,0 +1,92 @@
+import Foundation
+import Logging
+import QLPCore
+import QLPHTTP
+import QLPRouting
+import Synchronization
+
+/// The whole gateway as one thing to start and stop: the route authority on
+/// its database, the data plane, the admin API and the model probes. `qlp
+/// gateway` runs it headless; `qlp dash` and `qlp demo` run the same stack
+/// inside the dashboard's process, so an operator's change there takes the
+/// path a `qlp routes` change takes.
+public final class GatewayStack: Sendable {
+    public enum OpenError: Error, CustomStringConvertible {
+        case database(path: String, reason: String)
+        case clientKeys(ClientKeys.ParseError)
+
+        public var description: String {
+            switch self {
+            case .database(let path, let reason): "cannot open the route database \(path): \(reason)"
+            case .clientKeys(let error): error.description
+            }
+        }
+    }
+
+    public let authority: RouteAuthority
+    public let gateway: Gateway
+    /// Requests per route and target over the last seconds, for observed shares.
+    public var traffic: RouteTrafficWindow { gateway.traffic }
+    public let settings: GatewaySettings
+    private let server: GatewayServer
+    private let prober: ModelProber
+    private let probeTransport: CurlTransport
+    private let probing = Mutex<Task<Void, Never>?>(nil)
+
+    /// Opens the route database (seeding it from `configTable` the first time)
+    /// and builds the stack; nothing listens until `start`.
+    public init(configTable: RouteTable, databasePath: String, settings: GatewaySettings, upstream: UpstreamSettings,
+                logger: Logger = Logger(label: "qlp.gateway")) throws(OpenError) {
+        do {
+            authority = try RouteAuthority.open(databasePath: databasePath, configTable: configTable)
+        } catch {
+            throw .database(path: databasePath, reason: "\(error)")
+        }
+        do {
+            gateway = try Gateway(settings: settings, routes: authority.live, upstream: upstream, logger: logger)
+        } catch {
+            throw .clientKeys(error)
+        }
+        self.settings = settings
+        server = GatewayServer(gateway: gateway, alongside: [AdminService(authority: authority, settings: settings)])
+        // Probes measure targets real traffic has not measured lately; their
+        // results move the same breakers and latency estimates as traffic.
+        probeTransport = CurlTransport()
+        let live = authority.live
+        let health = gateway.health
+        let interval = settings.probeInterval
+        prober = ModelProber(
+            targets: { ProbeTarget.all(in: live.snapshot.table) },
+            settings: ModelProber.Settings(gateway: settings, upstream: upstream),
+            transport: probeTransport,
+            servedRecently: { health.servedRecently($0, within: interval.seconds) },
+            onResult: { result in
+                health.record(result)
+                if let failure = result.failure {
+                    logger.info("probe failed", metadata: ["target": "\(result.target)", "reason": "\(failure.reason)"])
+                }
+            })
+    }
+
+    /// What the probes have cost so far (they spend real tokens on Azure).
+    public var probeTotals: ProbeTotals { prober.totals }
+
+    /// Starts the data plane on `host:port` (the admin API on its own
+    /// configured listener) and the probes; returns the data plane's base URL.
+    public func start(host: String, port: Int) async throws(GatewayServer.StartError) -> String {
+        let base = try await server.start(host: host, port: port)
+        let prober = self.prober
+        probing.withLock { $0 = Task { await prober.run() } }
+        return base
+    }
+
+    /// Stops the probes, lets requests in flight finish, closes every connection.
+    public func stop() async {
+        probing.withLock { task in
+            task?.cancel()
+            task = nil
+        }
+        await server.stop()
+        probeTransport.shutdown()
+    }
+}
