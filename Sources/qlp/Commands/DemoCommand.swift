@@ -41,6 +41,12 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Rows per Cost Management page (small values exercise paging).")
     var pageSize: Int = 250
 
+    @Option(name: .long, help: "Port for the embedded gateway's OpenAI-compatible endpoint (default: a free port).")
+    var gatewayPort: Int = 0
+
+    @Option(name: .long, help: "Port for the embedded gateway's admin API, for `qlp routes` (default: a free port).")
+    var adminPort: Int = 0
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         guard let refresh = DurationText.parse(costRefresh), refresh >= .seconds(1) else {
@@ -74,7 +80,7 @@ struct DemoCommand: AsyncParsableCommand {
             historyPath: dashboard.stateDirectory + "/demo.sqlite",
             colorsAllowed: DashboardLauncher.colorsAllowed(flag: options.noColor, settings: dashboard, environment: environment),
             throttling: DemoWorld.throttling, atlas: world.atlasSettings, readOnlyFlag: options.readOnly,
-            themeChoice: options.theme)
+            themeChoice: options.theme, gateway: world.gateway(for: config, port: gatewayPort, adminPort: adminPort))
         let result: Result<DashboardExit, any Error>
         do {
             result = .success(try await launcher.run(credential: world.credential, transport: world.transport))

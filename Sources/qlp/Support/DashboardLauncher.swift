@@ -28,6 +28,8 @@ struct DashboardLauncher {
     var readOnlyFlag = false
     /// `--theme`, which overrides `dashboard.theme`.
     var themeChoice: String? = nil
+    /// The gateway to run inside the dashboard, when the config has routes.
+    var gateway: EmbeddedGateway? = nil
 
     func run(credential: any TokenSource, transport: any HTTPTransport) async throws -> DashboardExit {
         let logger = Logger(label: "qlp.dashboard")
@@ -87,8 +89,19 @@ struct DashboardLauncher {
                                         directory: dashboard.stateDirectory + "/reports")
         logger.info("dashboard starting", metadata: ["demo": "\(isDemo)", "subscription": "\(azure.subscriptionID)"])
         let interaction = DashboardInteraction(readOnly: initial.readOnly, bellEnabled: dashboard.bell)
-        return try await DashboardSession(store: store, costPoller: poller, pollers: pollers, reportWriter: writer,
-                                          terminalOptions: options, interaction: interaction).run()
+        let running = await gateway?.start(store: store, operatorName: dashboard.operatorName, logger: logger)
+        if let running { pollers += running.pollers }
+        let result: Result<DashboardExit, any Error>
+        do {
+            result = .success(try await DashboardSession(store: store, costPoller: poller, pollers: pollers, reportWriter: writer,
+                                                         terminalOptions: options, logger: logger,
+                                                         routeControl: running?.routeControl, gatewayStats: running?.stats,
+                                                         interaction: interaction).run())
+        } catch {
+            result = .failure(error)
+        }
+        await running?.stack.stop()
+        return try result.get()
     }
 
     /// NO_COLOR (no-color.org: set and not empty), --no-color and `color: never` all turn colour off.

@@ -3,6 +3,8 @@ import QLPAzure
 import QLPCore
 import QLPDashboard
 import QLPEmulator
+import QLPGateway
+import QLPRouting
 import QLPHTTP
 
 /// The embedded emulator with the real client stack pointed at it: what
@@ -96,6 +98,24 @@ struct DemoWorld {
                                       query: "AppRequests | project TimeGenerated, DurationMs", unit: "MilliSeconds",
                                       aggregation: .average, grain: .seconds(600)),
         ]
+    }
+
+    /// The config's routes on the emulator's Azure OpenAI deployments and
+    /// Ollama models, with demo traffic of its own; nil without a routing section.
+    func gateway(for config: QLPConfiguration, port: Int, adminPort: Int) -> EmbeddedGateway? {
+        guard let routing = config.routing else { return nil }
+        let base = azure.endpoints.management
+        var azureOpenAI = config.azureOpenAI
+        azureOpenAI?.endpoint = base
+        azureOpenAI?.apiKey = Secret(emulator.configuration.openAIKey)
+        var ollama = config.ollama
+        ollama?.endpoint = base
+        var settings = config.gateway
+        settings.port = port
+        settings.adminPort = adminPort
+        return EmbeddedGateway(configTable: RouteTable(settings: routing, azureOpenAI: azureOpenAI, ollama: ollama),
+                               databasePath: config.dashboard.stateDirectory + "/demo-routes.sqlite", settings: settings,
+                               upstream: UpstreamSettings(azureOpenAI: azureOpenAI), demoTraffic: true)
     }
 
     /// The report source over the emulator.

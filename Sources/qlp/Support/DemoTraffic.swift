@@ -1,0 +1,65 @@
+import Foundation
+import QLPDashboard
+import QLPHTTP
+import Synchronization
+
+/// The demo's own clients: a few requests a second through the embedded
+/// gateway, spread over the routes, so the Routing view's observed shares and
+/// the Models view's latencies have something to show. Only `qlp demo` runs
+/// it, against the emulator; the screen is marked DEMO.
+struct DemoTraffic: DashboardPoller {
+    let gatewayBase: String
+    let routes: [String]
+    let wake = WakeSignal()
+    /// Requests started per second, and the most that may wait on an answer at once.
+    var perSecond = 4
+    var maxInFlight = 24
+
+    func run() async {
+        let transport = CurlTransport(maxConcurrentTransfers: maxInFlight)
+        defer { transport.shutdown() }
+        let inFlight = InFlightCount()
+        var sent = 0
+        // Discarding: a demo left running for hours must not keep every finished request.
+        await withDiscardingTaskGroup { group in
+            while !Task.isCancelled {
+                if inFlight.value < maxInFlight, !routes.isEmpty {
+                    let route = routes[Self.routeIndex(sent, count: routes.count)]
+                    sent += 1
+                    inFlight.add(1)
+                    let request = Self.request(route: route, base: gatewayBase, n: sent)
+                    group.addTask {
+                        _ = try? await transport.send(request)
+                        inFlight.add(-1)
+                    }
+                }
+                _ = await wake.wait(for: .milliseconds(1000 / perSecond))
+            }
+            group.cancelAll()
+        }
+    }
+
+    /// Mostly the first route (chat), as a platform's traffic would be.
+    static func routeIndex(_ n: Int, count: Int) -> Int {
+        let slot = n % 10
+        return slot < 6 ? 0 : min(count - 1, slot < 9 ? 1 : 2)
+    }
+
+    static func request(route: String, base: String, n: Int) -> HTTPRequest {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "application/json")
+        let embeddings = route.contains("embed")
+        let body = embeddings
+            ? #"{"model":"\#(route)","input":"demo request \#(n)"}"#
+            : #"{"model":"\#(route)","max_tokens":24,"messages":[{"role":"user","content":"Demo request \#(n): summarise today's deployments."}]}"#
+        return HTTPRequest(method: .post, url: base + (embeddings ? "/v1/embeddings" : "/v1/chat/completions"), headers: headers,
+                           body: Array(body.utf8), timeout: .seconds(30))
+    }
+}
+
+/// Requests of the demo traffic still waiting on an answer.
+private final class InFlightCount: Sendable {
+    private let count = Mutex(0)
+    var value: Int { count.withLock { $0 } }
+    func add(_ delta: Int) { count.withLock { $0 += delta } }
+}

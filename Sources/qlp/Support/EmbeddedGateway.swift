@@ -1,0 +1,66 @@
+import Foundation
+import Logging
+import QLPCore
+import QLPDashboard
+import QLPGateway
+import QLPRouting
+
+/// The gateway `qlp dash` and `qlp demo` run in their own process, so that
+/// the Routing view changes the routes applications are using right now.
+struct EmbeddedGateway {
+    var configTable: RouteTable
+    var databasePath: String
+    var settings: GatewaySettings
+    var upstream: UpstreamSettings
+    /// The demo sends a little traffic of its own so that shares and latencies move.
+    var demoTraffic: Bool = false
+
+    /// What the dashboard gets from a started gateway.
+    struct Running {
+        let stack: GatewayStack
+        let routeControl: GatewayRouteControl
+        let stats: GatewayTargetStats
+        let pollers: [any DashboardPoller]
+    }
+
+    /// From the config's routing section; nil when it has none.
+    static func fromConfig(_ configuration: QLPConfiguration) -> EmbeddedGateway? {
+        guard let routing = configuration.routing else { return nil }
+        return EmbeddedGateway(configTable: RouteTable(settings: routing, azureOpenAI: configuration.azureOpenAI,
+                                                       ollama: configuration.ollama),
+                               databasePath: configuration.dashboard.stateDirectory + "/routes.sqlite",
+                               settings: configuration.gateway, upstream: UpstreamSettings(azureOpenAI: configuration.azureOpenAI))
+    }
+
+    /// Opens and starts the stack. A gateway that cannot start (its port is
+    /// taken by a `qlp gateway`, its database cannot be opened) does not stop
+    /// the dashboard: the screen says why and the rest works.
+    func start(store: DashboardStateStore, operatorName: String, logger: Logger) async -> Running? {
+        let stack: GatewayStack
+        do {
+            stack = try GatewayStack(configTable: configTable, databasePath: databasePath, settings: settings, upstream: upstream,
+                                     logger: Logger(label: "qlp.gateway"))
+        } catch {
+            report("gateway not started: \(error.description)", store: store, logger: logger)
+            return nil
+        }
+        let base: String
+        do {
+            base = try await stack.start(host: settings.host, port: settings.port)
+        } catch {
+            report("gateway not started: \(error.description)", store: store, logger: logger)
+            return nil
+        }
+        logger.info("embedded gateway listening", metadata: ["url": "\(base)", "admin": "\(settings.adminHost):\(settings.adminPort)"])
+        var pollers: [any DashboardPoller] = [GatewayDashboardFeed(authority: stack.authority, gateway: stack.gateway, store: store)]
+        if demoTraffic { pollers.append(DemoTraffic(gatewayBase: base, routes: configTable.routes.map(\.name))) }
+        return Running(stack: stack,
+                       routeControl: GatewayRouteControl(authority: stack.authority, traffic: stack.traffic, actor: operatorName),
+                       stats: GatewayTargetStats(gateway: stack.gateway), pollers: pollers)
+    }
+
+    private func report(_ text: String, store: DashboardStateStore, logger: Logger) {
+        logger.error("\(text)")
+        store.update { $0.notice = Notice(text: text, isError: true, at: Date()) }
+    }
+}

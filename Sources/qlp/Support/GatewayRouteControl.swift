@@ -1,0 +1,53 @@
+import Foundation
+import QLPDashboard
+import QLPGateway
+import QLPRouting
+import QLPStore
+
+/// The dashboard's Routing and Audit views on the embedded gateway: every
+/// change goes through the route authority, as an admin API call would, with
+/// the operator's name in the audit log.
+struct GatewayRouteControl: RouteControl {
+    let authority: RouteAuthority
+    let traffic: RouteTrafficWindow
+    /// The operator, from dashboard.operator or $USER.
+    let actor: String
+
+    func table() async -> RouteTable {
+        await authority.current.table
+    }
+
+    func apply(_ change: RouteChange, expectedVersion: Int, reason: String?) async -> RouteControlOutcome {
+        do {
+            let entry = try await authority.apply(change, expectedVersion: expectedVersion, actor: actor,
+                                                  reason: reason ?? "from the dashboard")
+            return .applied(version: entry.toVersion ?? expectedVersion, summary: entry.summary)
+        } catch {
+            return .rejected(message: error.description)
+        }
+    }
+
+    func undo(expectedVersion: Int) async -> RouteControlOutcome {
+        do {
+            let entry = try await authority.undo(actor: actor, reason: "undo from the dashboard", expectedVersion: expectedVersion)
+            return .applied(version: entry.toVersion ?? expectedVersion, summary: entry.summary)
+        } catch {
+            return .rejected(message: error.description)
+        }
+    }
+
+    func audit(limit: Int) async -> [RouteAuditLine] {
+        let entries = (try? authority.store.audit(limit: limit)) ?? []
+        return entries.map { entry in
+            let outcome = entry.outcome == .applied
+                ? (entry.action == .undo ? "undo" : "applied")
+                : "rejected: " + (entry.rejection ?? "refused")
+            return RouteAuditLine(at: entry.at, actor: entry.actor, summary: entry.summary, outcome: outcome,
+                                  fromVersion: entry.fromVersion, toVersion: entry.toVersion ?? entry.fromVersion)
+        }
+    }
+
+    func observedShares(route: String) async -> [String: Double] {
+        traffic.shares(route: route)
+    }
+}

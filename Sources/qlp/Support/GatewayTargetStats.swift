@@ -1,0 +1,33 @@
+import Foundation
+import QLPDashboard
+import QLPGateway
+import QLPRouting
+
+/// The Models view's figures from the embedded gateway's health board: what
+/// real traffic and the probes measured, per target.
+struct GatewayTargetStats: GatewayStatsSource {
+    let gateway: Gateway
+
+    func targetStats() async -> [ModelTargetStats] {
+        let table = gateway.routes.snapshot.table
+        let states = Dictionary(gateway.health.states().map { ($0.target, $0) }, uniquingKeysWith: { a, _ in a })
+        // A target's observed share of the route it mostly serves: the first route listing it.
+        return table.targets.map { target in
+            let state = states[target.name]
+            let route = table.routes.first { $0.targetNames.contains(target.name) }
+            let share = route.map { gateway.traffic.shares(route: $0.name)[target.name] ?? 0 }
+            let breaker: ModelTargetStats.Breaker = switch state?.breaker ?? .closed {
+            case .closed: .closed
+            case .halfOpen: .halfOpen
+            case .open: .open
+            }
+            let condition = table.isDrained(target.name) ? "drained" : breaker == .open ? "down" : state?.p50Milliseconds == nil ? "idle" : "ok"
+            return ModelTargetStats(
+                target: target.name, backend: target.backend == .azureOpenAI ? "azure-openai" : "ollama", state: condition,
+                p50Milliseconds: state?.p50Milliseconds, p95Milliseconds: state?.p95Milliseconds,
+                p99Milliseconds: state?.p99Milliseconds, ttftMilliseconds: state?.latencyMilliseconds,
+                errorRate: state.map(\.errorRate), breaker: breaker,
+                costPer1K: (target.inputCostPer1K + target.outputCostPer1K) / 2, observedShare: share)
+        }
+    }
+}
