@@ -125,7 +125,8 @@ struct ExampleConfigTests {
         #expect(routing.targets.map(\.name) == ["gpt4", "gpt35", "embeddings", "llama3", "codellama", "mistral"])
         let gpt4 = try #require(routing.targets.first)
         #expect(gpt4 == RouteTargetSettings(name: "gpt4", backend: .azureOpenAI, model: "gpt4",
-                                            inputCostPer1K: d("0.0079"), outputCostPer1K: d("0.0237")))
+                                            inputCostPer1K: d("0.0079"), outputCostPer1K: d("0.0237"),
+                                            aliases: ["gpt-4", "gpt-4-turbo"]))
         #expect(routing.targets[3].backend == .ollama)
         #expect(routing.targets[3].model == "llama3:8b")
         #expect(routing.routes.map(\.name) == ["chat", "code", "embeddings"])
