@@ -65,9 +65,9 @@ import Testing
         _ = i.handle(.enter, state: state)
         #expect(i.popup == .confirmDraft)
         text = render(state, i).text
-        #expect(text.contains("chat  gpt4  40 -> 30"))
-        #expect(text.contains("chat  gpt35  40 -> 46"))
-        #expect(text.contains("chat  llama3  20 -> 24"))
+        #expect(text.contains("chat  gpt4         40 -> 30"))
+        #expect(text.contains("chat  gpt35        40 -> 46"))
+        #expect(text.contains("chat  llama3       20 -> 24"))
         #expect(text.contains("as alice, on table v3"))
         #expect(text.contains("Apply? y yes / n no"))
         let effects = i.handle(.character("y"), state: state)

@@ -200,12 +200,10 @@ public struct DashboardInteraction: Sendable {
             switch popup {
             case .confirmDraft:
                 guard let draft else { return [] }
+                // The outcome arrives as the state's notice (the Routing view's last row).
                 self.draft = nil
-                message = Message(text: "applying \(draft.changes.count == 1 ? "the change" : "\(draft.changes.count) changes")…",
-                                  isError: false)
                 return [.applyRoute(changes: draft.changes, expectedVersion: draft.base.version)]
             case .confirmUndo(let version, _):
-                message = Message(text: "undoing…", isError: false)
                 return [.undoRoute(expectedVersion: version)]
             }
         case .character("n"), .character("N"), .escape:

@@ -97,10 +97,15 @@ public struct DashboardScreen {
         case .confirmDraft:
             guard let draft = interaction.draft else { return Popup(title: "Apply", lines: [], question: "nothing staged: n") }
             let arrow = "->"
-            var lines = draft.diff.map { line -> Popup.Line in
+            let diff = draft.diff
+            let routeW = diff.map { DisplayWidth.of($0.route) }.max() ?? 0
+            let targetW = diff.map { DisplayWidth.of($0.target) }.max() ?? 0
+            var lines = diff.map { line -> Popup.Line in
                 let from = line.beforeDrained ? "drained" : line.beforeWeight.map { "\($0)" } ?? "-"
                 let to = line.afterDrained ? "drained" : line.afterWeight.map { "\($0)" } ?? "-"
-                return Popup.Line("\(line.route)  \(line.target)  \(from) \(arrow) \(to)", role: .accent)
+                let text = DisplayWidth.pad(line.route, to: routeW) + "  " + DisplayWidth.pad(line.target, to: targetW) + "  "
+                    + DisplayWidth.pad(from, to: 7, alignRight: true) + " \(arrow) " + to
+                return Popup.Line(text, role: .accent)
             }
             lines.append(Popup.Line(""))
             lines += draft.summaries.map { Popup.Line($0, role: .muted) }
