@@ -58,44 +58,19 @@ struct GatewayCommand: AsyncParsableCommand {
             let logger = Logger(label: "qlp.gateway")
             let configTable = RouteTable(settings: routing, azureOpenAI: settings.azureOpenAI, ollama: settings.ollama)
             // The table in force is the last committed change, reconciled with the config file's routing.
-            let databasePath = settings.dashboard.stateDirectory + "/routes.sqlite"
-            let authority: RouteAuthority
-            do {
-                authority = try RouteAuthority.open(databasePath: databasePath, configTable: configTable)
-            } catch {
-                throw CommandFailure.exit("cannot open the route database \(databasePath): \(error)")
-            }
-            let upstream = UpstreamSettings(azureOpenAI: settings.azureOpenAI)
-            let gateway: Gateway
-            do throws(ClientKeys.ParseError) {
-                gateway = try Gateway(settings: settings.gateway, routes: authority.live, upstream: upstream, logger: logger)
+            let stack: GatewayStack
+            do throws(GatewayStack.OpenError) {
+                stack = try GatewayStack(configTable: configTable, databasePath: settings.dashboard.stateDirectory + "/routes.sqlite",
+                                         settings: settings.gateway, upstream: UpstreamSettings(azureOpenAI: settings.azureOpenAI),
+                                         logger: logger)
             } catch {
                 throw CommandFailure.exit("\(location.path): \(error.description)")
             }
-            let admin = AdminService(authority: authority, settings: settings.gateway)
-            let server = GatewayServer(gateway: gateway, alongside: [admin])
-            // Probes measure targets real traffic has not measured lately; their
-            // results move the same breakers and latency estimates as traffic.
-            let probeTransport = CurlTransport()
-            defer { probeTransport.shutdown() }
-            let live = authority.live
-            let health = gateway.health
             let interval = settings.gateway.probeInterval
-            let prober = ModelProber(
-                targets: { ProbeTarget.all(in: live.snapshot.table) },
-                settings: ModelProber.Settings(gateway: settings.gateway, upstream: upstream),
-                transport: probeTransport,
-                servedRecently: { health.servedRecently($0, within: interval.seconds) },
-                onResult: { result in
-                    health.record(result)
-                    if let failure = result.failure {
-                        logger.info("probe failed", metadata: ["target": "\(result.target)", "reason": "\(failure.reason)"])
-                    }
-                })
-            let table = authority.live.snapshot.table
+            let table = stack.authority.live.snapshot.table
             let base: String
             do throws(GatewayServer.StartError) {
-                base = try await server.start(host: settings.gateway.host, port: settings.gateway.port)
+                base = try await stack.start(host: settings.gateway.host, port: settings.gateway.port)
             } catch {
                 throw CommandFailure.exit(error.description)
             }
@@ -112,11 +87,9 @@ struct GatewayCommand: AsyncParsableCommand {
                 """
             // Unbuffered, so a script reading our stdout sees the URL at once.
             FileHandle.standardOutput.write(Data(banner.utf8))
-            let probing = Task { await prober.run() }
             for await _ in stopRequests.stream { break }
-            probing.cancel()
             logger.info("gateway stopping")
-            await server.stop()
+            await stack.stop()
             logger.info("gateway stopped")
         }
     }
