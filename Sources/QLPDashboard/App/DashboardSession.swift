@@ -27,6 +27,10 @@ public struct DashboardSession: Sendable {
     public var liveRefresh: RefreshInterval
     /// The operator's side of the screen at start: read-only, bell, themes.
     public var interaction: DashboardInteraction
+    /// Signals watched since before the session began. Signals must be watched
+    /// before other threads (an embedded gateway's event loops) start, or a
+    /// thread that does not block them takes and drops them.
+    public var startedSignals: SignalWatcher?
 
     public init(store: DashboardStateStore, costPoller: CostPoller, pollers: [any DashboardPoller] = [],
                 reportWriter: WeeklyReportWriter? = nil,
@@ -50,8 +54,15 @@ public struct DashboardSession: Sendable {
     }
 
     public func run() async throws -> DashboardExit {
-        let signals = SignalWatcher()
-        signals.start()
+        // A watcher the caller started early (before the threads of an embedded
+        // gateway) is used as it is; otherwise the session starts its own.
+        let signals: SignalWatcher
+        if let started = startedSignals {
+            signals = started
+        } else {
+            signals = SignalWatcher()
+            signals.start()
+        }
         defer { signals.stop() }
         var all: [any DashboardPoller] = [costPoller] + pollers
         var routeWakeSignal: WakeSignal?

@@ -89,14 +89,19 @@ struct DashboardLauncher {
                                         directory: dashboard.stateDirectory + "/reports")
         logger.info("dashboard starting", metadata: ["demo": "\(isDemo)", "subscription": "\(azure.subscriptionID)"])
         let interaction = DashboardInteraction(readOnly: initial.readOnly, bellEnabled: dashboard.bell)
+        // Watch SIGINT/SIGTERM/SIGHUP before the gateway's threads exist (see DashboardSession.startedSignals).
+        let signals = SignalWatcher()
+        signals.start()
         let running = await gateway?.start(store: store, operatorName: dashboard.operatorName, logger: logger)
         if let running { pollers += running.pollers }
         let result: Result<DashboardExit, any Error>
         do {
-            result = .success(try await DashboardSession(store: store, costPoller: poller, pollers: pollers, reportWriter: writer,
-                                                         terminalOptions: options, logger: logger,
-                                                         routeControl: running?.routeControl, gatewayStats: running?.stats,
-                                                         interaction: interaction).run())
+            var session = DashboardSession(store: store, costPoller: poller, pollers: pollers, reportWriter: writer,
+                                           terminalOptions: options, logger: logger,
+                                           routeControl: running?.routeControl, gatewayStats: running?.stats,
+                                           interaction: interaction)
+            session.startedSignals = signals
+            result = .success(try await session.run())
         } catch {
             result = .failure(error)
         }
