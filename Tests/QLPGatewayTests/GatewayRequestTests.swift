@@ -211,13 +211,12 @@ import Testing
     }
 
     @Test func noUpstreamAnsweringGetsA502NamingTheTargetsTried() async throws {
-        // Two ports nothing listens on: a stub started and stopped leaves its port closed.
-        let gone1 = StubUpstream { _, _ in .json(status: 200, body: "{}") }
-        let gone2 = StubUpstream { _, _ in .json(status: 200, body: "{}") }
-        let base1 = try await gone1.start()
-        let base2 = try await gone2.start()
-        await gone1.stop()
-        await gone2.stop()
+        // Two ports nothing listens on, held so that no parallel test's server takes them.
+        let gone1 = try ReservedClosedPort()
+        let gone2 = try ReservedClosedPort()
+        let base1 = gone1.base
+        let base2 = gone2.base
+        defer { withExtendedLifetime((gone1, gone2)) {} }
         let harness = try await GatewayHarness.start(
             targets: [ollamaTarget("east", base1), ollamaTarget("west", base2)],
             routes: [Route(name: "chat", policy: .priority, shares: [.init(target: "east", weight: 100)], fallback: ["west"])])
