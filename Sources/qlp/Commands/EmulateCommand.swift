@@ -66,6 +66,13 @@ struct EmulateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Watch SIGINT/SIGTERM before the emulator's event loops start (threads
+        // that do not block a signal take it and drop it), and keep the watcher
+        // alive to the end: its dispatch sources go with it.
+        let stopRequests = AsyncStream<Int32>.makeStream()
+        let signals = SignalWatcher { number in stopRequests.continuation.yield(number) }
+        signals.start()
+        defer { signals.stop() }
         LoggingSetup.toStandardError(level: LoggingSetup.levelFromEnvironment)
         let faults: [EmulatedEndpoint: EndpointFault]
         var modelFaults: [(String, EndpointFault)] = []
@@ -110,27 +117,7 @@ struct EmulateCommand: AsyncParsableCommand {
             """
         // Unbuffered, so a script reading our stdout sees the URL at once.
         FileHandle.standardOutput.write(Data(banner.utf8))
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            let resumed = ResumeOnce(done)
-            let signals = SignalWatcher { _ in resumed.resume() }
-            signals.start()
-        }
+        for await _ in stopRequests.stream { break }
         await emulator.stop()
-    }
-}
-
-/// Resumes a continuation once, however many signals arrive.
-final class ResumeOnce: @unchecked Sendable {
-    private let lock = NSLock()
-    private var continuation: CheckedContinuation<Void, Never>?
-
-    init(_ continuation: CheckedContinuation<Void, Never>) { self.continuation = continuation }
-
-    func resume() {
-        lock.lock()
-        let c = continuation
-        continuation = nil
-        lock.unlock()
-        c?.resume()
     }
 }
