@@ -1,0 +1,188 @@
+import Foundation
+import Testing
+
+/// Issue 5, acceptance 1: an operator moves the chat route from GPT-4 toward
+/// GPT-3.5 in `qlp demo`'s Routing view by keys, confirms, sees the observed
+/// share follow, finds the change under their name in the Audit view and in
+/// `qlp routes show` from another process, then undoes it the same way.
+@Suite(.serialized, .timeLimit(.minutes(2))) struct RoutingDemoEndToEndTests {
+    /// A test token, made per run; never printed.
+    static let token = "adm-e2e-" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+    /// Short enough for the Audit view's WHO column (10 columns) to show whole.
+    static let operatorName = "e2e-carol"
+
+    static func environment(_ scratch: ScratchDirectory) -> [String: String] {
+        ["XDG_STATE_HOME": scratch.path + "/state", "XDG_CONFIG_HOME": scratch.path + "/config", "HOME": scratch.path,
+         "LANG": "C.UTF-8", "TZ": "UTC", "QLP_ADMIN_TOKEN": token, "USER": operatorName]
+    }
+
+    /// The chat route's row for `target` (the first such row after "chat  weighted"; gpt4 is in the code route too).
+    static func chatRow(_ screen: String, _ target: String) -> String? {
+        let lines = screen.components(separatedBy: "\n")
+        guard let start = lines.firstIndex(where: { $0.contains("chat  weighted") }) else { return nil }
+        for line in lines[(start + 1)...] {
+            if line.trimmingCharacters(in: .whitespaces).isEmpty { return nil }
+            let words = line.replacingOccurrences(of: "▶", with: " ").split(separator: " ")
+            if words.first.map(String.init) == target { return line }
+        }
+        return nil
+    }
+
+    /// Percentages in a row: the weight, then the observed share ("-" when there is none yet).
+    static func percentages(_ row: String) -> [Int] {
+        row.split(separator: " ").compactMap { $0.hasSuffix("%") ? Int($0.dropLast()) : nil }
+    }
+
+    static func weight(_ screen: String, _ target: String) -> Int? {
+        chatRow(screen, target).flatMap { percentages($0).first }
+    }
+
+    static func observed(_ screen: String, _ target: String) -> Int? {
+        chatRow(screen, target).flatMap { row in
+            let found = percentages(row)
+            return found.count >= 2 ? found[1] : nil
+        }
+    }
+
+    static func showsWeights(_ screen: String, _ expected: [String: Int]) -> Bool {
+        expected.allSatisfy { weight(screen, $0.key) == $0.value }
+    }
+
+    /// `qlp routes show` against the demo's admin port, in a process of its own.
+    static func routesShow(adminPort: Int, scratch: ScratchDirectory) throws -> Subprocess.Result {
+        try Subprocess.run([QLPBinary.path, "routes", "show", "--admin", "http://127.0.0.1:\(adminPort)"],
+                           environment: environment(scratch))
+    }
+
+    /// The weight `routes show` prints for a chat target ("  gpt4        30%" under "chat  weighted").
+    static func printedChatWeights(_ output: String) -> [String: Int] {
+        let lines = output.components(separatedBy: "\n")
+        guard let start = lines.firstIndex(where: { $0.hasPrefix("chat ") }) else { return [:] }
+        var out: [String: Int] = [:]
+        for line in lines[(start + 1)...] {
+            let words = line.split(separator: " ")
+            guard words.count == 2, words[1].hasSuffix("%"), let value = Int(words[1].dropLast()) else { break }
+            out[String(words[0])] = value
+        }
+        return out
+    }
+
+    static func seconds(_ duration: Duration) -> String {
+        let (whole, attoseconds) = duration.components
+        return String(format: "%.1f s", Double(whole) + Double(attoseconds) / 1e18)
+    }
+
+    @Test func anOperatorShiftsChatByKeysSeesItTakeHoldInAuditAndCLIAndUndoesIt() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let adminPort = try freeLoopbackPort(), gatewayPort = try freeLoopbackPort()
+        let status = scratch.path + "/exit-status"
+        let started = ContinuousClock.now
+        let tmux = try TmuxSession(
+            command: "sh -c '\(QLPBinary.path) demo --admin-port \(adminPort) --gateway-port \(gatewayPort); echo $? > \(status)'",
+            width: 100, height: 30, environment: Self.environment(scratch))
+        // kill-server hangs up on qlp (it exits on SIGHUP), whatever failed before.
+        defer { tmux.kill() }
+        let before = ["gpt4": 40, "gpt35": 40, "llama3": 20]
+        let after = ["gpt4": 30, "gpt35": 46, "llama3": 24]
+
+        // 1. Routing: the chat route as configured, with observed shares from the demo's own traffic; gpt4 selected.
+        try await tmux.waitFor("the Overview") { $0.contains("DEMO") && $0.contains("MONTHLY BUDGET") }
+        try tmux.send("4")
+        let routing = try await tmux.waitFor("the chat route's rows with observed shares") {
+            $0.contains("table v1") && Self.showsWeights($0, before) && Self.observed($0, "gpt4") != nil
+        }
+        #expect(Self.chatRow(routing, "gpt4")?.contains("▶") == true, "gpt4 is not selected:\n\(routing)")
+        let shown = ContinuousClock.now - started
+
+        // 2. Two steps of -5 on gpt4, staged as a draft; the others rebalance in proportion.
+        try tmux.send("-")
+        try tmux.send("-")
+        let draft = try await tmux.waitFor("the draft 30/46/24") { Self.showsWeights($0, after) && $0.contains("DRAFT: 1 change") }
+        #expect(draft.contains("table v1"), "nothing is applied before confirming:\n\(draft)")
+        try tmux.send("Enter")
+        let popup = try await tmux.waitFor("the diff popup") { $0.contains("Apply route change") && $0.contains("Apply? y yes / n no") }
+        let popupWords = popup.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "│" }).joined(separator: " ")
+        for line in ["chat gpt4 40 -> 30", "chat gpt35 40 -> 46", "chat llama3 20 -> 24", "as \(Self.operatorName), on table v1"] {
+            #expect(popupWords.contains(line), "missing '\(line)' in the popup:\n\(popup)")
+        }
+        // The share before the change is read once the 10 s window has filled with the demo's traffic (early on it
+        // counts a handful of requests and can read anything).
+        while ContinuousClock.now - started < .seconds(12) { try await Task.sleep(for: .milliseconds(200)) }
+        let beforeShare = try #require(Self.observed(tmux.screen(), "gpt4"), "no observed share for gpt4 before the change")
+        try tmux.send("y")
+        let pressed = ContinuousClock.now
+        let applied = try await tmux.waitFor("table v2", timeout: .seconds(10)) { $0.contains("table v2") }
+        let appliedAfter = ContinuousClock.now - pressed
+        #expect(Self.showsWeights(applied, after), "the live table is not 30/46/24:\n\(applied)")
+        #expect(applied.contains("applied v2: chat weights: gpt4 40→30, gpt35 40→46, llama3 20→24"), "\(applied)")
+
+        // 3. The observed share follows: the demo sends ~2.4 chat requests/s, shares are over a 10 s window, and the
+        // weighted policy is a smooth round robin, so gpt4's share falls from ~40% toward 30% as the window turns over.
+        // At 40/40/20 the round robin gives gpt4 2 of every 5 chat requests, so a full window (about 20 of them) reads
+        // 35-45% whatever its edges; at 30% it reads about 25-35%. So the share must go below 35% (and below its reading
+        // before the change): noise at the old weights cannot do that.
+        let threshold = min(beforeShare, 35)
+        var readings: [(Duration, Int)] = []
+        var fellAfter: Duration?
+        while ContinuousClock.now - pressed < .seconds(15) {
+            if let share = Self.observed(tmux.screen(), "gpt4") {
+                let at = ContinuousClock.now - pressed
+                if readings.last?.1 != share { readings.append((at, share)) }
+                if share < threshold {
+                    fellAfter = at
+                    break
+                }
+            }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        let trace = readings.map { "\($0.1)% at \(Self.seconds($0.0))" }.joined(separator: ", ")
+        print("Routing: rows shown \(Self.seconds(shown)) after start; table v2 \(Self.seconds(appliedAfter)) after y; "
+              + "gpt4 observed share before \(beforeShare)%, after y: \(trace); "
+              + "below \(threshold)% after \(fellAfter.map(Self.seconds) ?? "never (15 s)")")
+        #expect(fellAfter != nil, "gpt4's observed share never fell below \(threshold)% in 15 s: \(trace)")
+
+        // 4. The Audit view has the change, under the operator's name.
+        try tmux.send("7")
+        let audit = try await tmux.waitFor("the change in the Audit view") { $0.contains("ROUTE AUDIT") && $0.contains("gpt4 40→30") }
+        let changeLine = audit.components(separatedBy: "\n").first { $0.contains("chat weights: gpt4 40→30") } ?? ""
+        #expect(changeLine.contains(Self.operatorName) && changeLine.contains("applied") && changeLine.contains("1→2"),
+                "the audit line is '\(changeLine)' in:\n\(audit)")
+
+        // 5. Another process sees the new table through the admin API.
+        let shownAfterChange = try Self.routesShow(adminPort: adminPort, scratch: scratch)
+        #expect(shownAfterChange.status == 0, "\(shownAfterChange.error)")
+        #expect(shownAfterChange.output.contains("Route table version 2"), "\(shownAfterChange.output)")
+        #expect(Self.printedChatWeights(shownAfterChange.output) == after, "\(shownAfterChange.output)")
+
+        // 6. Undo from the Routing view: it asks first, then the table is 40/40/20 again as v3.
+        try tmux.send("4")
+        try await tmux.waitFor("the Routing view") { $0.contains("table v2") }
+        try tmux.send("u")
+        let undoPopup = try await tmux.waitFor("the undo popup") { $0.contains("Undo it? y yes / n no") }
+        #expect(undoPopup.contains("undo: chat weights: gpt4 40→30"), "\(undoPopup)")
+        try tmux.send("y")
+        let undone = try await tmux.waitFor("table v3", timeout: .seconds(10)) { $0.contains("table v3") }
+        #expect(Self.showsWeights(undone, before), "the live table is not 40/40/20 again:\n\(undone)")
+        #expect(undone.contains("undone, now v3"), "\(undone)")
+        let shownAfterUndo = try Self.routesShow(adminPort: adminPort, scratch: scratch)
+        #expect(shownAfterUndo.status == 0, "\(shownAfterUndo.error)")
+        #expect(shownAfterUndo.output.contains("Route table version 3"), "\(shownAfterUndo.output)")
+        #expect(Self.printedChatWeights(shownAfterUndo.output) == before, "\(shownAfterUndo.output)")
+        try tmux.send("7")
+        let undoAudit = try await tmux.waitFor("the undo in the Audit view") { $0.contains("ROUTE AUDIT") && $0.contains("undo of #2") }
+        let undoLine = undoAudit.components(separatedBy: "\n").first { $0.contains("undo of #2") } ?? ""
+        #expect(undoLine.contains(Self.operatorName) && undoLine.contains("2→3"), "the undo line is '\(undoLine)' in:\n\(undoAudit)")
+        #expect(!(shownAfterChange.output + shownAfterChange.error + shownAfterUndo.output + shownAfterUndo.error).contains(Self.token))
+
+        // 7. q quits with status 0.
+        try tmux.send("q")
+        let deadline = ContinuousClock.now + .seconds(15)
+        while !FileManager.default.fileExists(atPath: status), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let code = (try? String(contentsOfFile: status, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(code == "0", "qlp demo's exit status: \(code ?? "none within 15 s")")
+        print("Routing demo end to end: \(Self.seconds(ContinuousClock.now - started)) in all")
+    }
+}
