@@ -87,8 +87,15 @@ struct GatewayCommand: AsyncParsableCommand {
                 """
             // Unbuffered, so a script reading our stdout sees the URL at once.
             FileHandle.standardOutput.write(Data(banner.utf8))
+            // The azure section is optional for the gateway; it is read (and checked) only to feed budget rules.
+            let azure: Result<AzureSettings?, any Error> = Result {
+                try ConfigLoader.load(location, environment: environment, requireAzure: true).azure
+            }
+            let budgetFeed = await GatewayBudgetFeed.start(settings, azure: azure, stack: stack, environment: environment,
+                                                           logger: logger)
             for await _ in stopRequests.stream { break }
             logger.info("gateway stopping")
+            await budgetFeed?.stop()
             await stack.stop()
             logger.info("gateway stopped")
         }
