@@ -1,12 +1,13 @@
 import Synchronization
 
 /// How a route's recent requests were spread over its targets: counts in
-/// time buckets over a short sliding window, so that an operator who moves
+/// time buckets over a short sliding window (6 s), so that an operator who moves
 /// weights sees the observed share follow within seconds, not minutes.
 public final class RouteTrafficWindow: Sendable {
-    /// Seconds per bucket and buckets kept: a 10 s window moving every 2 s.
-    public static let bucketSeconds = 2.0
-    public static let bucketCount = 5
+    /// Seconds per bucket and buckets kept: a 6 s window moving every second,
+    /// so a weight change shows in the observed share within about 5 s.
+    public static let bucketSeconds = 1.0
+    public static let bucketCount = 6
 
     private struct Bucket {
         var index: Int

@@ -12,7 +12,7 @@ struct DemoTraffic: DashboardPoller {
     let routes: [String]
     let wake = WakeSignal()
     /// Requests started per second, and the most that may wait on an answer at once.
-    var perSecond = 4
+    var perSecond = 6
     var maxInFlight = 24
 
     func run() async {
