@@ -101,6 +101,14 @@ struct DashboardLauncher {
                                            routeControl: running?.routeControl, gatewayStats: running?.stats,
                                            interaction: interaction)
             session.startedSignals = signals
+            if running != nil {
+                // Model latency over time, so the Models view's sparklines survive a restart.
+                do {
+                    session.seriesHistory = try SQLiteSeriesHistory(path: dashboard.stateDirectory + (isDemo ? "/demo-series.sqlite" : "/series.sqlite"))
+                } catch {
+                    logger.error("model latency history unavailable", metadata: ["error": "\(error)"])
+                }
+            }
             result = .success(try await session.run())
         } catch {
             result = .failure(error)
