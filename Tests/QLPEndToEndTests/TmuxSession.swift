@@ -40,7 +40,13 @@ final class TmuxSession: @unchecked Sendable {
         throw WaitFailure(description: "timed out waiting for \(what); the screen was:\n\(last)")
     }
 
-    func kill() { _ = try? run(["kill-server"], captureOutput: false) }
+    /// Ends the server and removes its socket file, which kill-server leaves behind.
+    func kill() {
+        _ = try? run(["kill-server"], captureOutput: false)
+        let directory = (ProcessInfo.processInfo.environment["TMUX_TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp")
+            + "/tmux-\(getuid())"
+        unlink(directory + "/" + socket)
+    }
 
     static func quote(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 }
