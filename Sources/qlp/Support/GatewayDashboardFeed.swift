@@ -16,6 +16,8 @@ struct GatewayDashboardFeed: DashboardPoller {
 
     func run() async {
         var lastSpend: [String: Decimal] = [:]
+        var lastAlerts: [ExternalAlert] = []
+        var openSince: [String: Date] = [:]
         while !Task.isCancelled {
             let (state, _) = store.snapshot()
             if let overview = state.cost.value?.overview {
@@ -25,8 +27,14 @@ struct GatewayDashboardFeed: DashboardPoller {
                     await authority.updateBudget(percentSpent: spend)
                 }
             }
-            let alerts = await Self.alerts(from: authority.alerts, health: gateway.health.states(), now: Date())
-            store.update { $0.externalAlerts = alerts }
+            let open = gateway.health.states().filter { $0.breaker == .open }.map(\.target)
+            openSince = Self.openSince(open, previous: openSince, now: Date())
+            let alerts = await Self.alerts(from: authority.alerts, openSince: openSince)
+            // An update redraws the screen: only when something changed.
+            if alerts != lastAlerts {
+                lastAlerts = alerts
+                store.update { $0.externalAlerts = alerts }
+            }
             await wake.wait(for: interval)
         }
     }
@@ -40,8 +48,14 @@ struct GatewayDashboardFeed: DashboardPoller {
         return spend
     }
 
-    /// Rule firings (newest state per rule) and targets whose breaker is open now.
-    static func alerts(from routing: [RoutingAlert], health: [TargetHealthState], now: Date) -> [ExternalAlert] {
+    /// When each target whose breaker is open now was first seen open, so an
+    /// alert keeps its time while the breaker stays open.
+    static func openSince(_ open: [String], previous: [String: Date], now: Date) -> [String: Date] {
+        Dictionary(uniqueKeysWithValues: open.map { ($0, previous[$0] ?? now) })
+    }
+
+    /// Rule firings (the last 20) and targets whose breaker is open now.
+    static func alerts(from routing: [RoutingAlert], openSince: [String: Date]) -> [ExternalAlert] {
         var alerts: [ExternalAlert] = routing.suffix(20).map { alert in
             let severity: AlertSeverity = switch alert.severity {
             case .info: .info
@@ -50,9 +64,9 @@ struct GatewayDashboardFeed: DashboardPoller {
             }
             return ExternalAlert(kind: .budgetRuleFired, subject: "routing", severity: severity, text: alert.text, at: alert.at)
         }
-        for state in health where state.breaker == .open {
-            alerts.append(ExternalAlert(kind: .breakerOpen, subject: state.target, severity: .warning,
-                                        text: "\(state.target): circuit breaker open, traffic goes to other targets", at: now))
+        for (target, since) in openSince.sorted(by: { $0.key < $1.key }) {
+            alerts.append(ExternalAlert(kind: .breakerOpen, subject: target, severity: .warning,
+                                        text: "\(target): circuit breaker open, traffic goes to other targets", at: since))
         }
         return alerts
     }
