@@ -54,7 +54,8 @@ public struct ModelsView {
         .init("P50", width: 6, alignRight: true, priority: 20),
         .init("P95", width: 6, alignRight: true, priority: 90),
         .init("P99", width: 6, alignRight: true, priority: 30),
-        .init("LATENCY", width: 10, priority: 40),
+        // The spare width of a wide terminal goes to the latency sparkline (more points), not to a gap before PROBE.
+        .init("LATENCY", width: 10, priority: 40, flexible: true),
         .init("TTFT", width: 6, alignRight: true, priority: 25),
         .init("TOK/S", width: 6, alignRight: true, priority: 35),
         .init("ERR%", width: 5, alignRight: true, priority: 80),
