@@ -11,6 +11,8 @@ import Synchronization
 public final class AzureEmulator: Sendable {
     public let configuration: EmulatorConfiguration
     public let faults: FaultBoard
+    /// The names reported for services and budgets, renamable at run time (tests, the admin API).
+    public let names: ReportedNames
     /// What the emulator has served, for tests and benchmarks.
     public let statistics = EmulatorStatistics()
     private let state = EmulatorState()
@@ -23,6 +25,7 @@ public final class AzureEmulator: Sendable {
                 logger: Logger = Logger(label: "qlp.emulator", factory: { _ in SwiftLogNoOpLogHandler() })) {
         self.configuration = configuration
         self.faults = faults
+        self.names = ReportedNames(configuration.resourceRenames)
         self.logger = logger
         self.models = ModelActivity(loaded: configuration.ollamaLoadedModels, now: configuration.clock())
     }
@@ -47,7 +50,7 @@ public final class AzureEmulator: Sendable {
     public func start(host: String = "127.0.0.1", port: Int = 0) async throws -> String {
         guard running.withLock({ $0.group == nil }) else { throw StartError.alreadyRunning }
         let bound = AsyncStream<Int>.makeStream()
-        let responder = EmulatorResponder(configuration: configuration, faults: faults, tokens: tokens, state: state,
+        let responder = EmulatorResponder(configuration: configuration, faults: faults, names: names, tokens: tokens, state: state,
                                           statistics: statistics, models: models, logger: logger)
         let app = Application(
             responder: responder,

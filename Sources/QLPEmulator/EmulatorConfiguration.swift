@@ -47,6 +47,9 @@ public struct EmulatorConfiguration: Sendable {
     public var modelLatency: ModelLatency = .realistic
     /// Seed for the models' timings (the same requests in the same order time the same).
     public var modelSeed: UInt64 = 4
+    /// Names reported in place of the emulator's own from the start (own name → reported
+    /// name); `AzureEmulator.names` changes them at run time. See `ReportedNames`.
+    public var resourceRenames: [String: String] = [:]
 
     /// A deployment by its name in the URL (Azure matches it case-insensitively).
     public func deployment(named name: String) -> EmulatedDeployment? {

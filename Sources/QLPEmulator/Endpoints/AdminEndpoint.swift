@@ -14,8 +14,13 @@ import QLPCore
 ///     DELETE /_emulator/faults                     clear all
 ///     PUT    /_emulator/faults/model/{name}        a fault for one deployment or Ollama model only
 ///     DELETE /_emulator/faults/model/{name}
+///     GET    /_emulator/names                      names reported in place of the emulator's own, as JSON
+///     PUT    /_emulator/names                      body: {"Event Grid": "Event\u001b[2JGrid"}: report each key's
+///                                                  service or budget under its value (JSON escapes carry controls)
+///     DELETE /_emulator/names                      report every name as the emulator's own again
 struct AdminEndpoint: Sendable {
     let faults: FaultBoard
+    var names = ReportedNames()
     let statistics: EmulatorStatistics
 
     func respond(method: HTTPRequest.Method, segments: [String], body: [UInt8]) -> EmulatedResponse {
@@ -30,6 +35,8 @@ struct AdminEndpoint: Sendable {
                                                         ("connections_opened", .number(statistics.connectionsOpened)),
                                                         ("models", .object(statistics.requestsPerModel.sorted { $0.key < $1.key }
                                                             .map { ($0.key, .number($0.value)) }))]))
+        case (_, "names", 1):
+            return renames(method: method, body: body)
         case (.get, "faults", 1):
             return EmulatorReply.text(describe(), status: 200, contentType: "application/json")
         case (_, "faults", 3) where segments[1] == "model":
@@ -77,6 +84,32 @@ struct AdminEndpoint: Sendable {
         default:
             return EmulatorReply.armError(status: 405, code: "MethodNotAllowed", message: "Use PUT or DELETE.")
         }
+    }
+
+    private func renames(method: HTTPRequest.Method, body: [UInt8]) -> EmulatedResponse {
+        switch method {
+        case .get:
+            return EmulatorReply.text(describeNames(), status: 200, contentType: "application/json")
+        case .put, .post:
+            guard let renames = try? JSONDecoder().decode([String: String].self, from: Data(body)), !renames.isEmpty,
+                  renames.allSatisfy({ !$0.key.isEmpty && !$0.value.isEmpty }) else {
+                return EmulatorReply.armError(status: 400, code: "BadRequest",
+                                              message: "Names body is not valid: expected a JSON object of own name to reported name, both non-empty, e.g. {\"Event Grid\": \"Grid\"}.")
+            }
+            for (old, new) in renames { names.rename(old, to: new) }
+            return EmulatorReply.text(describeNames(), status: 200, contentType: "application/json")
+        case .delete:
+            names.restoreAll()
+            return EmulatorReply.empty(status: 204)
+        default:
+            return EmulatorReply.armError(status: 405, code: "MethodNotAllowed", message: "Use GET, PUT or DELETE.")
+        }
+    }
+
+    private func describeNames() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? String(decoding: encoder.encode(names.all), as: UTF8.self)) ?? "{}"
     }
 
     /// Endpoint faults by endpoint name, model faults as "model:{name}".

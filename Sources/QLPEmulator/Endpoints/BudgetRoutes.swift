@@ -47,9 +47,10 @@ struct BudgetsRoute: EmulatorRoute {
                                   ("contactEmails", .array([.string("finance@quantumlayer.example")])),
                                   ("contactRoles", .array([.string("Owner")])), ("thresholdType", .string(n.thresholdType))]))
             })))
+            let name = context.names.reported(budget.name)
             return .object([
-                ("id", .string("\(scope)/providers/\(providerName)/budgets/\(budget.name)")),
-                ("name", .string(budget.name)),
+                ("id", .string("\(scope)/providers/\(providerName)/budgets/\(name)")),
+                ("name", .string(name)),
                 ("type", .string(typeName)),
                 ("eTag", .string("\"\(Self.stableTag(budget))\"")),
                 ("properties", .object(properties)),
@@ -58,7 +59,7 @@ struct BudgetsRoute: EmulatorRoute {
         let p = r.providersIndex!
         if r.lower.count == p + 4 {
             let name = r.segments[p + 3]
-            guard let budget = world.budgets.first(where: { $0.name.caseInsensitiveCompare(name) == .orderedSame }) else {
+            guard let budget = world.budgets.first(where: { context.names.reported($0.name).caseInsensitiveCompare(name) == .orderedSame }) else {
                 return EmulatorReply.armError(status: 404, code: "NotFound", message: "Budget '\(name)' was not found.")
             }
             return EmulatorReply.json(body(budget))

@@ -8,6 +8,7 @@ import QLPCore
 /// followed with POST and the same body.
 struct CostQueryEndpoint: Sendable {
     let configuration: EmulatorConfiguration
+    var names = ReportedNames()
 
     struct BadRequest: Error {
         var message: String
@@ -93,7 +94,15 @@ struct CostQueryEndpoint: Sendable {
             return EmulatorReply.armError(status: 400, code: "BadRequest", message: error.message)
         }
         let now = configuration.clock()
+        // Renamed services are renamed before filtering: a filter names what Azure reports.
+        let renames = names.all
         let rows = configuration.world.rows(from: query.first, to: query.last, at: now)
+            .map { row in
+                guard let reported = renames[row.service] else { return row }
+                var renamed = row
+                renamed.service = reported
+                return renamed
+            }
             .filter { query.filter?.matches($0) ?? true }
         let table = aggregate(rows, query)
         let pageSize = min(top ?? configuration.costPageSize, configuration.costPageSize)

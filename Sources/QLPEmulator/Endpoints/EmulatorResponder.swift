@@ -10,6 +10,7 @@ struct EmulatorResponder: HTTPResponder {
 
     let configuration: EmulatorConfiguration
     let faults: FaultBoard
+    let names: ReportedNames
     let tokens: IssuedTokens
     let state: EmulatorState
     let statistics: EmulatorStatistics
@@ -35,10 +36,10 @@ struct EmulatorResponder: HTTPResponder {
                                        query: query, headers: headers, body: Array(buffer: body))
 
         if emulated.lower.first == "_emulator" {
-            return AdminEndpoint(faults: faults, statistics: statistics)
+            return AdminEndpoint(faults: faults, names: names, statistics: statistics)
                 .respond(method: request.method, segments: Array(emulated.lower.dropFirst()), body: emulated.body)
         }
-        let context = RouteContext(configuration: configuration, tokens: tokens, state: state, models: models)
+        let context = RouteContext(configuration: configuration, names: names, tokens: tokens, state: state, models: models)
         guard let route = EmulatorRoutes.all.first(where: { $0.matches(emulated) }) else {
             return EmulatorReply.armError(status: 404, code: "NotFound",
                                           message: "The emulator has no endpoint for \(request.method) \(path).")

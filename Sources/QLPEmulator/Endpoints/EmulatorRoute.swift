@@ -22,9 +22,10 @@ struct EmulatedRequest: Sendable {
     var scope: String? { providersIndex.map { segments[0..<$0].joined(separator: "/") } }
 }
 
-/// What routes share: who the emulator is, its tokens, its base URL.
+/// What routes share: who the emulator is, the names it reports, its tokens, its base URL.
 struct RouteContext: Sendable {
     let configuration: EmulatorConfiguration
+    let names: ReportedNames
     let tokens: IssuedTokens
     let state: EmulatorState
     let models: ModelActivity

@@ -27,7 +27,7 @@ struct CostQueryRoute: EmulatorRoute {
 
     func respond(to r: EmulatedRequest, context: RouteContext) async -> EmulatedResponse {
         if let refused = ARMChecks.validate(r, context: context) { return refused }
-        return CostQueryEndpoint(configuration: context.configuration).respond(
+        return CostQueryEndpoint(configuration: context.configuration, names: context.names).respond(
             scope: r.scope ?? "", body: r.body, skipToken: r.query["$skiptoken"], top: r.query["$top"].flatMap { Int($0) },
             apiVersion: r.apiVersion ?? "", baseURL: context.state.baseURL)
     }

@@ -29,6 +29,15 @@ struct EmulateCommand: AsyncParsableCommand {
               curl -X PUT -d '{"status":503}' http://127.0.0.1:PORT/_emulator/faults/model/gpt4-deployment   (one deployment or model)
               curl -X DELETE http://127.0.0.1:PORT/_emulator/faults
               curl http://127.0.0.1:PORT/_emulator/requests   (what was asked, and the peak connections)
+
+            Names, to see what a client makes of a strange one: --resource-name OLD=NEW reports the \
+            Cost Management service (ServiceName) or budget OLD as NEW, e.g. \
+            --resource-name 'Event Grid=Event\\e[2JGrid'. NEW may hold escapes, so a shell can pass \
+            control characters: \\e (ESC), \\a (BEL), \\b, \\f, \\n, \\r, \\t, \\v, \\\\, \\xHH (U+00HH: \\x9b is \
+            the C1 CSI, \\x9d the C1 OSC) and \\u{HEX}. Azure Monitor resources keep their names: \
+            there the name is part of the ID the client asks for. At run time:
+              curl -X PUT -d '{"Event Grid":"Event\\u001b]0;PWNED\\u0007Grid"}' http://127.0.0.1:PORT/_emulator/names
+              curl -X DELETE http://127.0.0.1:PORT/_emulator/names
             """)
 
     @Option(name: .long, help: "Port to listen on (0: a free port).")
@@ -42,6 +51,11 @@ struct EmulateCommand: AsyncParsableCommand {
 
     @Option(name: .long, parsing: .singleValue, help: ArgumentHelp("Inject a fault (repeatable).", valueName: "endpoint=spec"))
     var fault: [String] = []
+
+    @Option(name: .long, parsing: .singleValue,
+            help: ArgumentHelp("Report a service or budget under another name; NEW may hold \\e \\a \\xHH \\u{HEX} escapes (repeatable).",
+                               valueName: "old=new"))
+    var resourceName: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("Model response times: off, realistic, or a factor of realistic such as 0.1.",
                                             valueName: "off|realistic|factor"))
@@ -62,6 +76,11 @@ struct EmulateCommand: AsyncParsableCommand {
         guard tokenLifetime > 0 else { throw ValidationError("--token-lifetime must be positive") }
         guard ModelLatency(text: modelLatency) != nil else {
             throw ValidationError("--model-latency '\(modelLatency)': expected off, realistic or a factor of at least 0 such as 0.1")
+        }
+        do {
+            _ = try ResourceRenameSpec.parseAll(resourceName)
+        } catch {
+            throw ValidationError("--\(error.description)")
         }
     }
 
@@ -93,6 +112,11 @@ struct EmulateCommand: AsyncParsableCommand {
         var configuration = EmulatorConfiguration(world: CostWorld(seed: seed, firstDay: firstDay), costPageSize: pageSize,
                                                   tokenLifetime: .seconds(tokenLifetime))
         configuration.modelLatency = ModelLatency(text: modelLatency) ?? .realistic
+        do {
+            configuration.resourceRenames = try ResourceRenameSpec.parseAll(resourceName)
+        } catch {
+            throw CommandFailure.exit("--\(error.description)")
+        }
         let board = FaultBoard(faults)
         for (model, fault) in modelFaults { board.set(fault, forModel: model) }
         let emulator = AzureEmulator(configuration: configuration, faults: board)
@@ -102,6 +126,9 @@ struct EmulateCommand: AsyncParsableCommand {
         } catch {
             throw CommandFailure.exit("\(error)")
         }
+        // The old names only (the new ones may hold controls, which have no place on a console).
+        let renamed = configuration.resourceRenames.isEmpty ? ""
+            : "\n  renamed:       \(configuration.resourceRenames.keys.sorted().map(ResourceRenameSpec.visible).joined(separator: ", ")) (reported under the names given)"
         let banner = """
             qlp emulator listening on \(base)
               tenant:        \(configuration.tenantID)
@@ -111,7 +138,7 @@ struct EmulateCommand: AsyncParsableCommand {
               cost history:  from \(firstDay) (seed \(seed))
               azure openai:  \(base)/openai/deployments/{\(configuration.openAIDeployments.map(\.name).joined(separator: ","))}, api-key \(configuration.openAIKey)   (demo key; valid only here)
               ollama:        \(base)/api and \(base)/v1 (\(configuration.ollamaModels.map(\.name).joined(separator: ", ")))
-              model latency: \(configuration.modelLatency)
+              model latency: \(configuration.modelLatency)\(renamed)
             Stop with Ctrl-C.
 
             """
