@@ -26,3 +26,39 @@ import Testing
         #expect(window.shares(route: "chat") == ["gpt35": 1])
     }
 }
+
+@Suite struct RouteTrafficFiguresTests {
+    @Test func figuresCountFallbacksLatencyAndThrottlesOverTheWindow() {
+        let clock = RouteTrafficWindowTests.SteppedClock()
+        let window = RouteTrafficWindow(clock: { clock.now })
+        // 20 chat requests: 5 by a fallback; latencies 10, 20, ... 200 ms.
+        for n in 1...20 {
+            window.record(route: "chat", target: n <= 5 ? "gpt35" : "gpt4", byFallback: n <= 5, latencyMilliseconds: Double(n * 10))
+        }
+        window.record(route: "code", target: "codellama")
+        for _ in 0..<3 { window.recordThrottled(target: "gpt4") }
+        let figures = window.figures()
+        #expect(figures.windowSeconds == 6)
+        #expect(figures.routes["chat"] == TrafficFigures.Route(requests: 20, byFallback: 5, p95Milliseconds: 190, latencySamples: 20))
+        #expect(figures.routes["code"] == TrafficFigures.Route(requests: 1, byFallback: 0, p95Milliseconds: nil, latencySamples: 0))
+        #expect(figures.throttled == ["gpt4": 3])
+
+        // Half the window later the same figures hold; a full window later they are gone.
+        clock.advance(3)
+        window.recordThrottled(target: "gpt35")
+        #expect(window.figures().throttled == ["gpt4": 3, "gpt35": 1])
+        clock.advance(4)
+        #expect(window.figures().throttled == ["gpt35": 1])
+        #expect(window.figures().routes.isEmpty)
+    }
+
+    @Test func latencySamplesPerSecondAreBounded() {
+        let clock = RouteTrafficWindowTests.SteppedClock()
+        let window = RouteTrafficWindow(clock: { clock.now })
+        let many = RouteTrafficWindow.latencySamplesPerBucket + 100
+        for _ in 0..<many { window.record(route: "chat", target: "gpt4", latencyMilliseconds: 5) }
+        let chat = window.figures().routes["chat"]
+        #expect(chat?.requests == many)
+        #expect(chat?.latencySamples == RouteTrafficWindow.latencySamplesPerBucket)
+    }
+}

@@ -70,11 +70,15 @@ struct RequestForwarder {
             switch outcome {
             case .answered(let answer):
                 upstreamSeconds += answer.seconds
-                gateway.traffic.record(route: resolution.route, target: target.name)
+                // A fallback: not the plan's first target (it failed, or its breaker refused).
+                // The latency is the one the route's SLO and the policies use: first byte for streams.
+                gateway.traffic.record(route: resolution.route, target: target.name, byFallback: index > 0,
+                                       latencyMilliseconds: answer.seconds * 1000)
                 return deliver(answer, from: target, route: resolution.route, attempts: attempts, upstreamSeconds: upstreamSeconds,
                                afterFallback: attempts > 1, stream: client.stream)
             case .refused(let refusal):
                 upstreamSeconds += refusal.seconds
+                if refusal.status == 429 { gateway.traffic.recordThrottled(target: target.name) }
                 gateway.metrics.recordAnswered(target.name, status: refusal.status, seconds: refusal.seconds, firstTokenSeconds: nil,
                                                usage: nil, cost: 0, afterFallback: false)
                 guard let retryable = refusal.failure() else {

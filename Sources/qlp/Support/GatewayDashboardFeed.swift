@@ -6,7 +6,8 @@ import QLPRouting
 
 /// Couples the embedded gateway and the dashboard's state both ways: the
 /// budget state drives the budget routing rules, and what the gateway raises
-/// (a rule that fired, a breaker that opened) shows in the dashboard's alerts.
+/// (a rule that fired, a breaker that opened, a route over its latency SLO or
+/// leaning on its fallbacks, a throttling target) shows in the dashboard's alerts.
 struct GatewayDashboardFeed: DashboardPoller {
     let authority: RouteAuthority
     let gateway: Gateway
@@ -18,6 +19,7 @@ struct GatewayDashboardFeed: DashboardPoller {
         var lastSpend: [String: Decimal] = [:]
         var lastAlerts: [ExternalAlert] = []
         var openSince: [String: Date] = [:]
+        var traffic: [GatewayAlert] = []
         while !Task.isCancelled {
             let (state, _) = store.snapshot()
             if let overview = state.cost.value?.overview {
@@ -29,7 +31,9 @@ struct GatewayDashboardFeed: DashboardPoller {
             }
             let open = gateway.health.states().filter { $0.breaker == .open }.map(\.target)
             openSince = Self.openSince(open, previous: openSince, now: Date())
-            let alerts = await Self.alerts(from: authority.alerts, openSince: openSince)
+            traffic = GatewayAlertRules.evaluate(gateway.traffic.figures(), latencySLOs: Self.latencySLOs(gateway.routes.snapshot.table),
+                                                 previous: traffic, now: Date())
+            let alerts = await Self.alerts(from: authority.alerts, openSince: openSince, traffic: traffic)
             // An update redraws the screen: only when something changed.
             if alerts != lastAlerts {
                 lastAlerts = alerts
@@ -54,8 +58,18 @@ struct GatewayDashboardFeed: DashboardPoller {
         Dictionary(uniqueKeysWithValues: open.map { ($0, previous[$0] ?? now) })
     }
 
-    /// Rule firings (the last 20) and targets whose breaker is open now.
-    static func alerts(from routing: [RoutingAlert], openSince: [String: Date]) -> [ExternalAlert] {
+    /// Each route's latency SLO in milliseconds, for the routes that have one.
+    static func latencySLOs(_ table: RouteTable) -> [String: Int] {
+        var slos: [String: Int] = [:]
+        for route in table.routes {
+            if let slo = route.latencySLOMilliseconds { slos[route.name] = slo }
+        }
+        return slos
+    }
+
+    /// Rule firings (the last 20), targets whose breaker is open now, and what
+    /// the traffic rules raised (`GatewayAlertRules`).
+    static func alerts(from routing: [RoutingAlert], openSince: [String: Date], traffic: [GatewayAlert] = []) -> [ExternalAlert] {
         var alerts: [ExternalAlert] = routing.suffix(20).map { alert in
             let severity: AlertSeverity = switch alert.severity {
             case .info: .info
@@ -68,6 +82,20 @@ struct GatewayDashboardFeed: DashboardPoller {
             alerts.append(ExternalAlert(kind: .breakerOpen, subject: target, severity: .warning,
                                         text: "\(target): circuit breaker open, traffic goes to other targets", at: since))
         }
+        alerts += traffic.map(external)
         return alerts
+    }
+
+    static func external(_ alert: GatewayAlert) -> ExternalAlert {
+        let kind: ExternalAlert.Kind = switch alert.kind {
+        case .latencySLOBreach: .latencySLOBreach
+        case .fallbackStorm: .fallbackStorm
+        case .throttling: .throttling
+        }
+        let severity: AlertSeverity = switch alert.severity {
+        case .warning: .warning
+        case .critical: .critical
+        }
+        return ExternalAlert(kind: kind, subject: alert.subject, severity: severity, text: alert.text, at: alert.since)
     }
 }

@@ -1,0 +1,39 @@
+import Foundation
+
+/// Something in the gateway's recent traffic an operator should see: a route
+/// over its latency SLO, a route leaning on its fallbacks, a throttling target.
+/// Raised by `GatewayAlertRules`; the `qlp` executable shows it in the dashboard.
+public struct GatewayAlert: Sendable, Equatable {
+    public enum Kind: String, Sendable, Equatable, CaseIterable {
+        case latencySLOBreach = "latency SLO"
+        case fallbackStorm = "fallback storm"
+        case throttling
+    }
+
+    public enum Severity: Int, Sendable, Equatable, Comparable {
+        case warning = 1
+        case critical = 2
+
+        public static func < (a: Severity, b: Severity) -> Bool { a.rawValue < b.rawValue }
+    }
+
+    public var kind: Kind
+    /// The route (SLO, fallback storm) or target (throttling) it is about.
+    public var subject: String
+    public var severity: Severity
+    public var text: String
+    /// When the condition was first seen at this severity; kept while it holds.
+    public var since: Date
+    /// The figure the text states (p95 in ms, percent, count), so the next
+    /// evaluation can tell whether it moved enough to be restated.
+    public var figure: Double
+
+    public init(kind: Kind, subject: String, severity: Severity, text: String, since: Date, figure: Double) {
+        self.kind = kind
+        self.subject = subject
+        self.severity = severity
+        self.text = text
+        self.since = since
+        self.figure = figure
+    }
+}

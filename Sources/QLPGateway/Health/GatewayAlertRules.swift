@@ -1,0 +1,167 @@
+import Foundation
+
+/// Turns a traffic window's figures into alerts: latency SLO breaches, fallback
+/// storms and throttling. Pure: the previous evaluation's alerts go in, so that
+/// an alert keeps its time while its condition holds, does not flap around a
+/// threshold (each level clears a little below where it was raised), and keeps
+/// its text while its figure moves little (a changed text redraws the alert
+/// strip on every operator's terminal).
+public enum GatewayAlertRules {
+    // MARK: latency SLO (p95 of the answered requests in the window)
+
+    /// Fewer answered requests than this in the window say too little for a p95.
+    public static let latencySLOMinimumSamples = 10
+    /// p95 at this multiple of the SLO (or more) is critical; over 1× warns.
+    public static let latencySLOCriticalFactor = 2.0
+    /// A raised breach holds until p95 falls below this multiple of the SLO...
+    public static let latencySLOClearFactor = 0.9
+    /// ...and a critical one turns back to a warning below this multiple.
+    public static let latencySLOCriticalClearFactor = 1.8
+
+    // MARK: fallback storm (share of a route's answers a fallback gave)
+
+    /// Fewer requests than this in the window are not a storm, whatever the share.
+    public static let fallbackStormMinimumRequests = 10
+    public static let fallbackStormWarningPercent = 25.0
+    public static let fallbackStormCriticalPercent = 50.0
+    public static let fallbackStormClearPercent = 15.0
+    public static let fallbackStormCriticalClearPercent = 40.0
+
+    // MARK: throttling (429 answers per target)
+
+    /// Any 429 in the window warns; this many is critical.
+    public static let throttlingCriticalCount = 10
+    public static let throttlingCriticalClearCount = 5
+
+    /// A figure that moved by less than this fraction since its alert's text
+    /// was written keeps that text.
+    public static let restateFraction = 0.1
+
+    /// The alerts `figures` call for. `latencySLOs`: each route's SLO in
+    /// milliseconds (routes without one are left out); `previous`: what the
+    /// last evaluation returned. Ordered by kind, then subject.
+    public static func evaluate(_ figures: TrafficFigures, latencySLOs: [String: Int], previous: [GatewayAlert],
+                                now: Date) -> [GatewayAlert] {
+        let book = PreviousAlerts(previous)
+        var alerts: [GatewayAlert] = []
+        for (route, slo) in latencySLOs.sorted(by: { $0.key < $1.key }) where slo > 0 {
+            if let alert = latencySLO(route: route, slo: slo, figures: figures.routes[route], previous: book, now: now) {
+                alerts.append(alert)
+            }
+        }
+        for (route, counts) in figures.routes.sorted(by: { $0.key < $1.key }) {
+            if let alert = fallbackStorm(route: route, counts: counts, windowSeconds: figures.windowSeconds,
+                                         previous: book, now: now) {
+                alerts.append(alert)
+            }
+        }
+        for (target, count) in figures.throttled.sorted(by: { $0.key < $1.key }) {
+            if let alert = throttling(target: target, count: count, windowSeconds: figures.windowSeconds,
+                                      previous: book, now: now) {
+                alerts.append(alert)
+            }
+        }
+        return alerts
+    }
+
+    static func latencySLO(route: String, slo: Int, figures: TrafficFigures.Route?, previous: PreviousAlerts,
+                           now: Date) -> GatewayAlert? {
+        guard let figures, let p95 = figures.p95Milliseconds, figures.latencySamples >= latencySLOMinimumSamples else {
+            return nil
+        }
+        let was = previous.severity(.latencySLOBreach, route)
+        let ratio = p95 / Double(slo)
+        guard ratio > 1 || was != nil else { return nil }
+        let levels = Levels(warning: 1, critical: latencySLOCriticalFactor,
+                            warningClear: latencySLOClearFactor, criticalClear: latencySLOCriticalClearFactor)
+        guard let severity = levels.severity(of: ratio, was: was) else { return nil }
+        return previous.restated(.latencySLOBreach, route, severity: severity, figure: p95, crossing: Double(slo), now: now) { p95 in
+            let milliseconds = Int(p95.rounded())
+            // Held by the hysteresis just under the SLO: say so rather than "over".
+            let relation = milliseconds > slo ? "over" : "back near"
+            return "\(route): p95 \(grouped(milliseconds)) ms \(relation) its \(grouped(slo)) ms SLO"
+        }
+    }
+
+    static func fallbackStorm(route: String, counts: TrafficFigures.Route, windowSeconds: Int, previous: PreviousAlerts,
+                              now: Date) -> GatewayAlert? {
+        guard counts.requests >= fallbackStormMinimumRequests else { return nil }
+        let percent = Double(counts.byFallback) * 100 / Double(counts.requests)
+        let levels = Levels(warning: fallbackStormWarningPercent, critical: fallbackStormCriticalPercent,
+                            warningClear: fallbackStormClearPercent, criticalClear: fallbackStormCriticalClearPercent)
+        guard let severity = levels.severity(of: percent, was: previous.severity(.fallbackStorm, route)) else { return nil }
+        return previous.restated(.fallbackStorm, route, severity: severity, figure: percent, now: now) { percent in
+            "\(route): \(Int(percent.rounded()))% of requests served by fallbacks in the last \(windowSeconds) s"
+        }
+    }
+
+    static func throttling(target: String, count: Int, windowSeconds: Int, previous: PreviousAlerts,
+                           now: Date) -> GatewayAlert? {
+        guard count > 0 else { return nil }
+        let levels = Levels(warning: 1, critical: Double(throttlingCriticalCount),
+                            warningClear: 1, criticalClear: Double(throttlingCriticalClearCount))
+        guard let severity = levels.severity(of: Double(count), was: previous.severity(.throttling, target)) else { return nil }
+        return previous.restated(.throttling, target, severity: severity, figure: Double(count), now: now) { count in
+            let times = Int(count) == 1 ? "once" : "\(Int(count)) times"
+            return "\(target): throttled \(times) in the last \(windowSeconds) s (429)"
+        }
+    }
+
+    /// Raise and clear points of a warning and a critical level: a level is
+    /// reached at its raise point and, once reached, held down to its clear point.
+    struct Levels {
+        var warning: Double
+        var critical: Double
+        var warningClear: Double
+        var criticalClear: Double
+
+        func severity(of value: Double, was: GatewayAlert.Severity?) -> GatewayAlert.Severity? {
+            if value >= critical || (was == .critical && value >= criticalClear) { return .critical }
+            if value >= warning || (was != nil && value >= warningClear) { return .warning }
+            return nil
+        }
+    }
+
+    /// The last evaluation's alerts, by kind and subject.
+    struct PreviousAlerts {
+        private let byKey: [String: GatewayAlert]
+
+        init(_ alerts: [GatewayAlert]) {
+            byKey = Dictionary(alerts.map { (Self.key($0.kind, $0.subject), $0) }, uniquingKeysWith: { a, _ in a })
+        }
+
+        private static func key(_ kind: GatewayAlert.Kind, _ subject: String) -> String { "\(kind.rawValue)\u{0}\(subject)" }
+
+        func severity(_ kind: GatewayAlert.Kind, _ subject: String) -> GatewayAlert.Severity? {
+            byKey[Self.key(kind, subject)]?.severity
+        }
+
+        /// The previous alert as it was when its severity is unchanged and its
+        /// figure moved little; with a fresh text (and, if new at this severity,
+        /// a fresh time) otherwise. A figure that went across `crossing` is
+        /// always restated (the text says which side it is on).
+        func restated(_ kind: GatewayAlert.Kind, _ subject: String, severity: GatewayAlert.Severity, figure: Double,
+                      crossing: Double? = nil, now: Date, text: (Double) -> String) -> GatewayAlert {
+            guard let last = byKey[Self.key(kind, subject)], last.severity == severity else {
+                return GatewayAlert(kind: kind, subject: subject, severity: severity, text: text(figure), since: now, figure: figure)
+            }
+            let crossed = crossing.map { (figure > $0) != (last.figure > $0) } ?? false
+            if !crossed, abs(figure - last.figure) <= GatewayAlertRules.restateFraction * abs(last.figure) { return last }
+            var alert = last
+            alert.figure = figure
+            alert.text = text(figure)
+            return alert
+        }
+    }
+
+    /// 2340 -> "2,340".
+    static func grouped(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var out = ""
+        for (offset, digit) in digits.enumerated() {
+            if offset > 0, (digits.count - offset) % 3 == 0 { out.append(",") }
+            out.append(digit)
+        }
+        return value < 0 ? "-" + out : out
+    }
+}
