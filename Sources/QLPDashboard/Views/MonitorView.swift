@@ -42,7 +42,13 @@ public struct MonitorView {
         let latestW = 12
         // The sparkline keeps at least 12 cells (15 minutes each) before metric names give way.
         let metricW = max(6, min(34, rows.map { DisplayWidth.of($0.metric) }.max() ?? 6, width - resourceW - latestW - 6 - 12))
-        let sparkW = max(8, width - resourceW - metricW - latestW - 6)
+        // As many cells as the longest series has points (one cell per 5 minutes), no more: the
+        // sparklines start where their heading does instead of sitting right-aligned in a wide column.
+        // When the points outnumber the cells they are averaged in groups, and the width is the
+        // number of groups: a narrower sparkline rather than a blank run before its first point.
+        let points = max(12, rows.map(\.series.count).max() ?? 12)
+        let sparkRoom = max(8, width - resourceW - metricW - latestW - 6)
+        let sparkW = Sparkline.fitted(Array(repeating: 0, count: points), to: sparkRoom).count
         canvas.put("RESOURCE", x: x, y: y, width: resourceW, role: .title)
         canvas.put("METRIC", x: x + resourceW + 2, y: y, width: metricW, role: .title)
         canvas.put("LATEST", x: x + resourceW + metricW + 4, y: y, width: latestW, role: .title, alignRight: true)
@@ -61,7 +67,7 @@ public struct MonitorView {
             canvas.put(row.metric, x: x + resourceW + 2, y: y, width: metricW, role: .muted, ellipsis: context.glyphs.ellipsis)
             let latestX = x + resourceW + metricW + 4
             if let failure = row.failure {
-                canvas.put(DisplayWidth.truncate(failure, to: latestW + 2 + sparkW, ellipsis: context.glyphs.ellipsis), x: latestX, y: y,
+                canvas.put(DisplayWidth.truncate(failure, to: latestW + 2 + sparkRoom, ellipsis: context.glyphs.ellipsis), x: latestX, y: y,
                            role: .warning)
             } else {
                 canvas.put(row.latest.map { MetricUnitFormat.string($0, unit: row.unit) } ?? "no data", x: latestX, y: y, width: latestW,

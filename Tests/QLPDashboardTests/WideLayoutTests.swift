@@ -1,0 +1,64 @@
+import Foundation
+import QLPCanvas
+import QLPDashboard
+import Testing
+
+/// A 200-column terminal spends its width on data: headings stand over their
+/// columns and no column opens a wide empty gap.
+@Suite struct WideLayoutTests {
+    typealias F = DashboardFixtures
+    static let wide = Size(width: 200, height: 50)
+
+    static func render(_ view: DashboardView, _ state: DashboardState, size: Size = wide) -> Canvas {
+        var interaction = DashboardInteraction()
+        interaction.view = view
+        return DashboardScreen(state: state, interaction: interaction).render(size: size, context: F.context())
+    }
+
+    /// The display column where `needle` starts in `line`, counted in characters (the lines are one cell a character).
+    static func column(of needle: String, in line: String) -> Int? {
+        line.range(of: needle).map { line.distance(from: line.startIndex, to: $0.lowerBound) }
+    }
+
+    static func firstBlock(in line: String, from start: Int) -> Int? {
+        let blocks = Set("▁▂▃▄▅▆▇█")
+        return Array(line).enumerated().first { $0.offset >= start && blocks.contains($0.element) }?.offset
+    }
+
+    @Test func monitorSparklinesStartUnderTheirHeading() throws {
+        var state = F.state()
+        let series: [Double?] = (0..<36).map { Double($0 % 7) }
+        state.monitor.succeed(MonitorPanel(rows: [
+            MetricRow(resource: "qlp-aks", metric: "node_cpu_usage_percentage", unit: "Percent", latest: 31.8, latestAt: F.now,
+                      series: series, failure: nil),
+            MetricRow(resource: "qlp-redis", metric: "serverLoad", unit: "Percent", latest: 9.3, latestAt: F.now,
+                      series: Array(series.suffix(20)), failure: nil),
+        ], failedResources: []), at: F.now)
+        for size in [Self.wide, Size(width: 80, height: 24)] {
+            let lines = Self.render(.monitor, state, size: size).lines
+            let header = try #require(lines.firstIndex { $0.contains("LAST 3 HOURS") })
+            let headingX = try #require(Self.column(of: "LAST 3 HOURS", in: lines[header]))
+            let full = try #require(Self.firstBlock(in: lines[header + 1], from: headingX - 2))
+            #expect(full == headingX, "at \(size) the 36-point sparkline starts at \(full), its heading at \(headingX):\n\(lines.joined(separator: "\n"))")
+            // A shorter series ends where the others end: the newest point is always at the right.
+            let fullEnd = lines[header + 1].count
+            #expect(lines[header + 2].count == fullEnd)
+        }
+    }
+
+    @Test func modelsGiveTheSpareWidthToTheLatencySparkline() throws {
+        var state = ScreenLayoutTests.state()
+        var stats = ScreenLayoutTests.stats()
+        stats[0].recentLatency = (0..<600).map { Double(800 + ($0 % 50) * 10) }
+        state.models.succeed(stats, at: F.now)
+        let lines = Self.render(.models, state).lines
+        let header = try #require(lines.firstIndex { $0.contains("PROBE") })
+        #expect(lines[header].contains("SHARE  PROBE"), "a gap between SHARE and PROBE:\n\(lines[header])")
+        let latencyX = try #require(Self.column(of: "LATENCY", in: lines[header]))
+        let ttftX = try #require(Self.column(of: "TTFT", in: lines[header]))
+        #expect(ttftX - latencyX > 40, "the latency column stays narrow:\n\(lines[header])")
+        let gpt4 = try #require(lines.first { $0.contains("gpt4") })
+        let blocks = Array(gpt4)[latencyX..<ttftX].filter { "▁▂▃▄▅▆▇█".contains($0) }.count
+        #expect(blocks > 40, "600 points drawn in \(blocks) cells:\n\(gpt4)")
+    }
+}
