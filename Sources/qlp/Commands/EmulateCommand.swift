@@ -80,7 +80,7 @@ struct EmulateCommand: AsyncParsableCommand {
         do {
             _ = try ResourceRenameSpec.parseAll(resourceName)
         } catch {
-            throw ValidationError("--\(error.description)")
+            throw ValidationError(error.description)
         }
     }
 
@@ -115,7 +115,7 @@ struct EmulateCommand: AsyncParsableCommand {
         do {
             configuration.resourceRenames = try ResourceRenameSpec.parseAll(resourceName)
         } catch {
-            throw CommandFailure.exit("--\(error.description)")
+            throw CommandFailure.exit(error.description)
         }
         let board = FaultBoard(faults)
         for (model, fault) in modelFaults { board.set(fault, forModel: model) }
