@@ -61,4 +61,27 @@ import Testing
         let blocks = Array(gpt4)[latencyX..<ttftX].filter { "▁▂▃▄▅▆▇█".contains($0) }.count
         #expect(blocks > 40, "600 points drawn in \(blocks) cells:\n\(gpt4)")
     }
+
+    @Test func auditSizesWhoFromTheNames() throws {
+        func state(_ actors: [String]) -> DashboardState {
+            RoutingViewTests.state(audit: actors.map {
+                RouteAuditLine(at: F.now, actor: $0, summary: "chat weights: gpt4 40→30, gpt35 40→46, llama3 20→24", outcome: "applied",
+                               fromVersion: 2, toVersion: 3)
+            })
+        }
+        // Names the old 10-cell column cut: an automatic rule's and an operator's full login.
+        let names = ["budget-rule", "margaret.hamilton"]
+        let wide = Self.render(.audit, state(names)).text
+        for name in names { #expect(wide.contains(name + "  "), "\(name) cut at 200 columns:\n\(wide)") }
+        let narrow = Self.render(.audit, state(names), size: Size(width: 80, height: 24))
+        #expect(narrow.text.contains("budget-rule  "), "budget-rule cut at 80 columns:\n\(narrow.text)")
+        // At 80 columns the longest name gives way (with the ellipsis) before CHANGE does.
+        #expect(narrow.text.contains("margaret.hamilt…"), "\(narrow.text)")
+        let header = try #require(narrow.lines.first { $0.contains("OUTCOME") })
+        #expect(header.contains("VERSION"), "\(header)")
+        // Short names leave CHANGE the width.
+        let short = Self.render(.audit, state(["bob"])).lines
+        let shortHeader = try #require(short.first { $0.contains("OUTCOME") })
+        #expect(shortHeader.contains("WHO  CHANGE"), "\(shortHeader)")
+    }
 }

@@ -19,13 +19,27 @@ public struct AuditView {
         return all.filter { "\($0.actor) \($0.summary) \($0.outcome)".lowercased().contains(needle) }
     }
 
-    static let columns: [DataTable.Column] = [
-        .init("TIME", width: 8, priority: 90),
-        .init("WHO", width: 10, priority: 80),
-        .init("CHANGE", width: 30, priority: 100, flexible: true),
-        .init("OUTCOME", width: 9, priority: 70),
-        .init("VERSION", width: 7, alignRight: true, priority: 40),
-    ]
+    /// The WHO column never grows beyond this: a name is told apart well before it.
+    static let widestActor = 24
+
+    /// The columns for `lines` in `width` cells: WHO as wide as the longest
+    /// name shown (between its title and `widestActor`), narrowing only where
+    /// the other columns would not fit beside it, down to the 10 cells it
+    /// always had; a name longer than that ends in an ellipsis.
+    static func columns(for lines: [RouteAuditLine], width: Int) -> [DataTable.Column] {
+        var columns: [DataTable.Column] = [
+            .init("TIME", width: 8, priority: 90),
+            .init("WHO", width: 10, priority: 80),
+            .init("CHANGE", width: 30, priority: 100, flexible: true),
+            .init("OUTCOME", width: 9, priority: 70),
+            .init("VERSION", width: 7, alignRight: true, priority: 40),
+        ]
+        let others = columns.indices.filter { $0 != 1 }.map { columns[$0].width + 2 }.reduce(0, +)
+        let longest = lines.map { DisplayWidth.of($0.actor) }.max() ?? 0
+        let fitting = max(10, width - others)
+        columns[1].width = max(DisplayWidth.of("WHO"), min(longest, widestActor, fitting))
+        return columns
+    }
 
     public func render(into canvas: inout Canvas, area: Rect, context: RenderContext) {
         let x = area.x + 1
@@ -64,7 +78,7 @@ public struct AuditView {
         }
         let room = area.maxY - y
         let offset = max(0, min(scroll, rows.count - (room - 1)))
-        DataTable(columns: Self.columns, rows: rows, offset: offset)
+        DataTable(columns: Self.columns(for: lines, width: width), rows: rows, offset: offset)
             .render(into: &canvas, rect: Rect(x: x, y: y, width: width, height: room), glyphs: context.glyphs)
     }
 }
