@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import QLPAzure
 import QLPCore
+import QLPStore
 
 /// One metric of one resource, as the Monitor view shows it.
 public struct MetricRow: Sendable, Equatable {
@@ -57,6 +58,9 @@ public struct MetricsPoller: DashboardPoller {
     public var wake: WakeSignal
     public var clock: @Sendable () -> Date
     public var logger: Logger
+    /// Where fetched points are kept, so a restart shows them before the
+    /// first fetch returns and the view can reach back past Azure's window.
+    public var history: SQLiteSeriesHistory?
 
     /// The window and grain the view draws.
     public static let window: TimeInterval = 3 * 3600
@@ -66,7 +70,9 @@ public struct MetricsPoller: DashboardPoller {
     public init(client: MonitorMetricsClient, resources: [MonitorSettings.Resource], region: String? = nil,
                 endpoints: AzureEndpoints = .publicCloud, logMetrics: [MonitorSettings.LogMetric] = [],
                 logReader: LogMetricReader? = nil, store: DashboardStateStore, interval: Duration,
-                wake: WakeSignal, clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "qlp.poller.metrics")) {
+                wake: WakeSignal, clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "qlp.poller.metrics"),
+                history: SQLiteSeriesHistory? = nil) {
+        self.history = history
         self.client = client
         self.resources = resources
         self.region = region
@@ -82,6 +88,7 @@ public struct MetricsPoller: DashboardPoller {
 
     public func run() async {
         guard !resources.isEmpty || !logMetrics.isEmpty else { return }
+        loadHistory()
         while !Task.isCancelled {
             await refresh()
             await wake.wait(for: interval)
@@ -94,6 +101,7 @@ public struct MetricsPoller: DashboardPoller {
         let start = end.addingTimeInterval(-Self.window)
         let results = await metrics(start: start, end: end)
         var rows: [MetricRow] = []
+        var slotted: [SlottedRow] = []
         var failed: [(name: String, reason: String)] = []
         var firstError: AzureError?
         for (resource, result) in zip(resources, results) {
@@ -105,7 +113,19 @@ public struct MetricsPoller: DashboardPoller {
                                               failure: "not in Azure's answer"))
                         continue
                     }
-                    rows.append(Self.row(resource: resource.name, metric: metric, aggregation: resource.aggregation))
+                    let row = Self.row(resource: resource.name, metric: metric, aggregation: resource.aggregation)
+                    rows.append(row)
+                    let stamps = (metric.timeseries.first?.data ?? []).map(\.timeStamp)
+                    if let last = stamps.last {
+                        let values = (metric.timeseries.first?.data ?? []).map { Self.value($0, aggregation: resource.aggregation) }
+                        // Only the points the row shows: Azure's inclusive edge (a 37th point) is not kept.
+                        let from = Self.slot(last).addingTimeInterval(-Double(row.series.count - 1) * Self.grainSeconds)
+                        slotted.append(SlottedRow(index: rows.count - 1, series: Self.seriesName(resource: resource.name, metric: name),
+                                                  points: zip(stamps, values).compactMap { at, value in
+                                                      guard let value, Self.slot(at) >= from else { return nil }
+                                                      return SeriesPoint(at: Self.slot(at), value: value)
+                                                  }, end: Self.slot(last)))
+                    }
                 }
             case .failure(let error):
                 failed.append((resource.name, error.summary))
@@ -113,8 +133,19 @@ public struct MetricsPoller: DashboardPoller {
                 logger.warning("metrics failed", metadata: ["resource": "\(resource.name)", "error": "\(error)"])
             }
         }
-        rows += await logRows(end: end)
+        for row in await logRows(end: end) {
+            rows.append(row)
+            guard row.failure == nil, !row.series.isEmpty else { continue }
+            // The log rows' last column holds `end`, one column per grain before it.
+            let last = Self.slot(end)
+            let first = last.addingTimeInterval(-Double(row.series.count - 1) * Self.grainSeconds)
+            slotted.append(SlottedRow(index: rows.count - 1, series: Self.seriesName(resource: row.resource, metric: row.metric),
+                                      points: row.series.enumerated().compactMap { i, value in
+                                          value.map { SeriesPoint(at: first.addingTimeInterval(Double(i) * Self.grainSeconds), value: $0) }
+                                      }, end: last))
+        }
         let now = clock()
+        rows = withHistory(rows, slotted: slotted, now: now)
         let panel = MonitorPanel(rows: rows, failedResources: failed)
         store.update { state in
             if rows.isEmpty, let firstError {
@@ -215,5 +246,106 @@ public struct MetricsPoller: DashboardPoller {
         case "count": point.count
         default: point.average ?? point.total ?? point.maximum ?? point.count ?? point.minimum
         }
+    }
+}
+
+/// A fetched row's points on the five-minute grid, on their way to the history.
+struct SlottedRow {
+    /// The row's place in the panel.
+    var index: Int
+    var series: String
+    var points: [SeriesPoint]
+    /// The row's newest column.
+    var end: Date
+}
+
+extension MetricsPoller {
+    /// Points in memory per series (beyond the view's reach they are only on disk).
+    static var windowColumns: Int { Int(HistoryRetention.monitorWindow / grainSeconds) }
+
+    /// The history's name for a metric: the resource and metric as configured.
+    static func seriesName(resource: String, metric: String) -> String {
+        "monitor/\(resource)/\(metric.lowercased())"
+    }
+
+    /// The start of the five-minute column `date` falls in.
+    static func slot(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 / grainSeconds).rounded(.down) * grainSeconds)
+    }
+
+    /// Keeps the fetched points, then lengthens each row's series with the
+    /// kept ones before Azure's window (up to `HistoryRetention.monitorWindow`),
+    /// on the five-minute grid ending at the row's newest column. A failed
+    /// write costs the chart its past, never the panel.
+    func withHistory(_ rows: [MetricRow], slotted: [SlottedRow], now: Date) -> [MetricRow] {
+        guard let history, !slotted.isEmpty else { return rows }
+        var units: [String: String] = [:]
+        for entry in slotted where !rows[entry.index].unit.isEmpty { units[entry.series] = rows[entry.index].unit }
+        do {
+            try history.recordSlots(Dictionary(slotted.map { ($0.series, $0.points) }, uniquingKeysWith: +), units: units, now: now)
+        } catch {
+            logger.error("cannot keep metric points", metadata: ["error": "\(error)"])
+        }
+        var rows = rows
+        for entry in slotted {
+            do {
+                let kept = try history.points(entry.series, since: entry.end.addingTimeInterval(-Double(Self.windowColumns - 1) * Self.grainSeconds))
+                rows[entry.index].series = Self.grid(kept, endingAt: entry.end, minimumCount: rows[entry.index].series.count)
+            } catch {
+                logger.error("cannot read kept metric points", metadata: ["error": "\(error)"])
+            }
+        }
+        return rows
+    }
+
+    /// Before the first fetch returns: every configured metric's kept points,
+    /// shown as cached (the view marks them), ending at the current column so
+    /// the time the dashboard was off shows as a gap.
+    public func loadHistory() {
+        guard let history else { return }
+        let now = clock()
+        let end = Self.slot(now)
+        let names = resources.flatMap { resource in resource.metrics.map { (resource: resource.name, metric: $0) } }
+            + logMetrics.map { (resource: $0.source.label, metric: $0.name) }
+        let series = names.map { Self.seriesName(resource: $0.resource, metric: $0.metric) }
+        var rows: [MetricRow] = []
+        var newest: Date?
+        do {
+            let units = try history.units(series)
+            for (name, key) in zip(names, series) {
+                let kept = try history.points(key, since: end.addingTimeInterval(-Double(Self.windowColumns - 1) * Self.grainSeconds))
+                guard let last = kept.last else { continue }
+                rows.append(MetricRow(resource: name.resource, metric: name.metric, unit: units[key] ?? "", latest: last.value,
+                                      latestAt: last.at, series: Self.grid(kept, endingAt: end, minimumCount: Int(Self.window / Self.grainSeconds)),
+                                      failure: nil))
+                newest = max(newest ?? last.at, last.at)
+            }
+        } catch {
+            logger.error("cannot read kept metric points", metadata: ["error": "\(error)"])
+            return
+        }
+        guard let newest else { return }
+        let panel = MonitorPanel(rows: rows, failedResources: [])
+        store.update { state in
+            guard state.monitor.value == nil else { return }
+            state.monitor.succeed(panel, at: newest, source: .cache)
+        }
+    }
+
+    /// `points` on the five-minute grid ending at `end`: from the oldest
+    /// point (at least `minimumCount` columns, at most the window), nil
+    /// where nothing is known.
+    static func grid(_ points: [SeriesPoint], endingAt end: Date, minimumCount: Int) -> [Double?] {
+        func column(_ date: Date) -> Int { Int((date.timeIntervalSince1970 / grainSeconds).rounded(.down)) }
+        let last = column(end)
+        let oldest = points.first.map { column($0.at) } ?? last
+        let count = max(1, min(windowColumns, max(minimumCount, last - oldest + 1)))
+        let first = last - count + 1
+        var values = [Double?](repeating: nil, count: count)
+        for point in points {
+            let index = column(point.at) - first
+            if values.indices.contains(index) { values[index] = point.value }
+        }
+        return values
     }
 }

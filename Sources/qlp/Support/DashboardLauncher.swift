@@ -41,19 +41,31 @@ struct DashboardLauncher {
                                           tokenScope: azure.endpoints.managementScope,
                                           apiVersion: azure.costManagementAPIVersion, timeout: dashboard.requestTimeout)
         var history: (any CostHistory)?
+        var historyProblem: StoreError?
         if let historyPath {
             do {
                 history = try SQLiteCostHistory(path: historyPath)
             } catch {
                 // The dashboard still works without history; it just starts empty.
                 logger.error("cost history unavailable", metadata: ["error": "\(error)"])
+                historyProblem = error
             }
+        }
+        // Metrics, model latency and budget figures over time: one file, so the charts survive a restart.
+        let seriesHistory = SQLiteSeriesHistory.openOrKeepInMemory(
+            path: dashboard.stateDirectory + (isDemo ? "/demo-series.sqlite" : "/series.sqlite"))
+        if let problem = seriesHistory.problem {
+            logger.error("series history kept in memory only", metadata: ["error": "\(problem)"])
         }
         let identity = DashboardIdentity(subscriptionID: azure.subscriptionID, resourceGroup: azure.resourceGroup,
                                          isDemo: isDemo, configPath: configPath, logFile: dashboard.logFile)
         var initial = DashboardState(identity: identity, plan: plan, costRefresh: dashboard.costRefresh)
         initial.readOnly = readOnlyFlag || dashboard.readOnly
         initial.operatorName = dashboard.operatorName
+        if let problem = seriesHistory.problem ?? historyProblem {
+            // Said on screen once, naming the file; the charts work, they just start empty and are not kept.
+            initial.notice = Notice(text: "history not kept: \(problem.path) (\(problem.detail)); see the log", isError: true, at: Date())
+        }
         let store = DashboardStateStore(initial)
         let poller = CostPoller(client: client, scope: azure.costScope, store: store, history: history,
                                 interval: dashboard.costRefresh, wake: WakeSignal())
@@ -70,8 +82,10 @@ struct DashboardLauncher {
                                              timeout: dashboard.requestTimeout))
         let metricsPoller = MetricsPoller(client: monitor, resources: azure.monitor.resources, region: azure.monitor.region,
                                           endpoints: azure.endpoints, logMetrics: azure.monitor.logMetrics,
-                                          logReader: logReader, store: store, interval: azure.monitor.interval, wake: WakeSignal())
-        var pollers: [any DashboardPoller] = [budgetPoller, metricsPoller]
+                                          logReader: logReader, store: store, interval: azure.monitor.interval, wake: WakeSignal(),
+                                          history: seriesHistory)
+        var pollers: [any DashboardPoller] = [budgetPoller, metricsPoller,
+                                              CostFiguresRecorder(store: store, history: seriesHistory, scope: azure.costScope)]
         if let atlas {
             // Atlas is its own host, with its own limits (100 requests a minute): the same transport keeps them apart.
             let client = AtlasBillingClient(transport: azureTransport, baseURL: atlas.baseURL, orgID: atlas.orgID,
@@ -101,14 +115,8 @@ struct DashboardLauncher {
                                            routeControl: running?.routeControl, gatewayStats: running?.stats,
                                            interaction: interaction)
             session.startedSignals = signals
-            if running != nil {
-                // Model latency over time, so the Models view's sparklines survive a restart.
-                do {
-                    session.seriesHistory = try SQLiteSeriesHistory(path: dashboard.stateDirectory + (isDemo ? "/demo-series.sqlite" : "/series.sqlite"))
-                } catch {
-                    logger.error("model latency history unavailable", metadata: ["error": "\(error)"])
-                }
-            }
+            // Model latency over time, so the Models view's sparklines survive a restart.
+            session.seriesHistory = seriesHistory
             result = .success(try await session.run())
         } catch {
             result = .failure(error)
