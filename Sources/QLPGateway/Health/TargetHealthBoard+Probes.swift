@@ -8,7 +8,12 @@ extension TargetHealthBoard {
     /// the target's health, so it is left out.
     public func record(_ result: ProbeResult) {
         guard let failure = result.failure else {
-            recordProbe(result.target, success: true, milliseconds: result.latencyMilliseconds)
+            // A chat probe streams: its first token and its rate count like a streamed answer's.
+            let timing = result.timeToFirstTokenMilliseconds.map {
+                AnswerTiming(totalMilliseconds: result.totalMilliseconds, firstTokenMilliseconds: $0)
+            }
+            recordProbe(result.target, success: true, milliseconds: result.latencyMilliseconds, timing: timing,
+                        outputTokens: result.usageEstimated ? 0 : result.completionTokens)
             return
         }
         switch failure.upstreamFailure {

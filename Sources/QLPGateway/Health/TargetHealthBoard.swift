@@ -46,8 +46,11 @@ public final class TargetHealthBoard: Sendable {
 
     /// A client request the target answered with a 2xx, or with a client error
     /// (4xx other than 429), which says nothing against the target's health.
-    public func recordAnswer(_ target: String, milliseconds: Double, usage: TokenUsage?, cost: Decimal) {
+    /// `timing`, for a 2xx, feeds time to first token and tokens per second.
+    public func recordAnswer(_ target: String, milliseconds: Double, usage: TokenUsage?, cost: Decimal,
+                             timing: AnswerTiming? = nil) {
         let now = clock()
+        let rate = timing.flatMap { $0.outputTokensPerSecond(usage?.outputTokens ?? 0) }
         cell(target).record.withLock { record in
             record.breaker.record(success: true, now: now)
             record.latency.record(milliseconds: milliseconds)
@@ -60,6 +63,8 @@ public final class TargetHealthBoard: Sendable {
                 record.outputTokens += usage.outputTokens
                 if cost != 0 { record.cost += cost }
             }
+            if let firstToken = timing?.firstTokenMilliseconds { record.firstTokens.append(firstToken) }
+            if let rate { record.recordRate(rate, streamed: timing?.firstTokenMilliseconds != nil) }
         }
     }
 
@@ -78,8 +83,12 @@ public final class TargetHealthBoard: Sendable {
 
     /// A probe's result: it moves the breaker and the latency estimate like
     /// traffic does, but is not counted as served traffic.
-    public func recordProbe(_ target: String, success: Bool, milliseconds: Double?) {
+    /// `timing` and `outputTokens`, for a chat probe that succeeded, feed
+    /// time to first token and tokens per second as a streamed answer does.
+    public func recordProbe(_ target: String, success: Bool, milliseconds: Double?, timing: AnswerTiming? = nil,
+                            outputTokens: Int = 0) {
         let now = clock()
+        let rate = success ? timing.flatMap { $0.outputTokensPerSecond(outputTokens) } : nil
         cell(target).record.withLock { record in
             record.breaker.record(success: success, now: now)
             record.outcomes.append(success)
@@ -87,6 +96,8 @@ public final class TargetHealthBoard: Sendable {
                 record.latency.record(milliseconds: milliseconds)
                 record.latencies.append(milliseconds)
             }
+            if success, let firstToken = timing?.firstTokenMilliseconds { record.firstTokens.append(firstToken) }
+            if let rate { record.recordRate(rate, streamed: timing?.firstTokenMilliseconds != nil) }
         }
     }
 
@@ -104,12 +115,16 @@ public final class TargetHealthBoard: Sendable {
         let record = cell(target).record.withLock { $0 }
         let ranks = record.latencies.percentiles([50, 95, 99])
         let failures = record.outcomes.all.filter { !$0 }.count
+        // Streamed rates measure generation alone; whole bodies only when no stream was seen.
+        let rates = record.streamedRates.count > 0 ? record.streamedRates : record.wholeRates
         return TargetHealthState(target: target, breaker: record.breaker.state(now: now),
                                  latencyMilliseconds: record.latency.milliseconds,
                                  p50Milliseconds: ranks[0], p95Milliseconds: ranks[1], p99Milliseconds: ranks[2],
                                  errorRate: record.outcomes.count == 0 ? 0 : Double(failures) / Double(record.outcomes.count),
                                  requests: record.requests, errors: record.errors, inputTokens: record.inputTokens,
-                                 outputTokens: record.outputTokens, estimatedCost: record.cost, lastServedAt: record.lastServedAt)
+                                 outputTokens: record.outputTokens, estimatedCost: record.cost, lastServedAt: record.lastServedAt,
+                                 timeToFirstTokenMilliseconds: record.firstTokens.percentiles([50])[0],
+                                 outputTokensPerSecond: rates.percentiles([50])[0])
     }
 
     /// Every target seen so far, by name.
@@ -130,6 +145,16 @@ public final class TargetHealthBoard: Sendable {
         var outputTokens = 0
         var cost: Decimal = 0
         var lastServedAt: Double?
+        /// Streamed answers' and chat probes' time to first token.
+        var firstTokens = RecentSamples<Double>(capacity: 64)
+        /// Output tokens per second after the first token, of streamed answers and chat probes...
+        var streamedRates = RecentSamples<Double>(capacity: 64)
+        /// ...and over the whole request, of answers that came in one body.
+        var wholeRates = RecentSamples<Double>(capacity: 64)
+
+        mutating func recordRate(_ rate: Double, streamed: Bool) {
+            if streamed { streamedRates.append(rate) } else { wholeRates.append(rate) }
+        }
     }
 
     private final class Cell: Sendable {

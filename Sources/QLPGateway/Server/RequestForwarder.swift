@@ -154,7 +154,8 @@ struct RequestForwarder {
         case .complete(let body):
             let usage = TokenUsage.find(in: Self.tail(of: body))
             let cost = usage?.cost(inputPer1K: target.inputCostPer1K, outputPer1K: target.outputCostPer1K) ?? 0
-            health.recordAnswer(target.name, milliseconds: answer.seconds * 1000, usage: usage, cost: cost)
+            health.recordAnswer(target.name, milliseconds: answer.seconds * 1000, usage: usage, cost: cost,
+                                timing: AnswerTiming(totalMilliseconds: answer.seconds * 1000, firstTokenMilliseconds: nil))
             metrics.recordAnswered(target.name, status: answer.status, seconds: answer.seconds, firstTokenSeconds: nil,
                                    usage: usage, cost: cost, afterFallback: afterFallback)
             return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: body))
@@ -189,8 +190,11 @@ struct RequestForwarder {
                 try await writer.finish(nil)
                 let usage = TokenUsage.find(in: tail.bytes)
                 let cost = usage?.cost(inputPer1K: target.inputCostPer1K, outputPer1K: target.outputCostPer1K) ?? 0
-                health.recordAnswer(target.name, milliseconds: firstTokenSeconds * 1000, usage: usage, cost: cost)
-                metrics.recordAnswered(target.name, status: answer.status, seconds: MonotonicClock.now - sentAt,
+                let totalSeconds = MonotonicClock.now - sentAt
+                health.recordAnswer(target.name, milliseconds: firstTokenSeconds * 1000, usage: usage, cost: cost,
+                                    timing: AnswerTiming(totalMilliseconds: totalSeconds * 1000,
+                                                         firstTokenMilliseconds: firstTokenSeconds * 1000))
+                metrics.recordAnswered(target.name, status: answer.status, seconds: totalSeconds,
                                        firstTokenSeconds: firstTokenSeconds, usage: usage, cost: cost, afterFallback: afterFallback)
             })
         }

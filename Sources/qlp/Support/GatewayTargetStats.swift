@@ -25,7 +25,9 @@ struct GatewayTargetStats: GatewayStatsSource {
             return ModelTargetStats(
                 target: target.name, backend: target.backend == .azureOpenAI ? "azure-openai" : "ollama", state: condition,
                 p50Milliseconds: state?.p50Milliseconds, p95Milliseconds: state?.p95Milliseconds,
-                p99Milliseconds: state?.p99Milliseconds, ttftMilliseconds: state?.latencyMilliseconds,
+                p99Milliseconds: state?.p99Milliseconds,
+                // Measured first tokens only (streamed answers, chat probes): a whole-body latency is not a TTFT.
+                ttftMilliseconds: state?.timeToFirstTokenMilliseconds, tokensPerSecond: state?.outputTokensPerSecond,
                 errorRate: state.map(\.errorRate), breaker: breaker,
                 costPer1K: (target.inputCostPer1K + target.outputCostPer1K) / 2, observedShare: share)
         }
