@@ -38,16 +38,17 @@ import Testing
         window.record(route: "code", target: "codellama")
         for _ in 0..<3 { window.recordThrottled(target: "gpt4") }
         let figures = window.figures()
-        #expect(figures.windowSeconds == 6)
+        let seconds = Double(RouteTrafficWindow.bucketCount) * RouteTrafficWindow.bucketSeconds
+        #expect(figures.windowSeconds == Int(seconds))
         #expect(figures.routes["chat"] == TrafficFigures.Route(requests: 20, byFallback: 5, p95Milliseconds: 190, latencySamples: 20))
         #expect(figures.routes["code"] == TrafficFigures.Route(requests: 1, byFallback: 0, p95Milliseconds: nil, latencySamples: 0))
         #expect(figures.throttled == ["gpt4": 3])
 
         // Half the window later the same figures hold; a full window later they are gone.
-        clock.advance(3)
+        clock.advance(seconds / 2)
         window.recordThrottled(target: "gpt35")
         #expect(window.figures().throttled == ["gpt4": 3, "gpt35": 1])
-        clock.advance(4)
+        clock.advance(seconds / 2)
         #expect(window.figures().throttled == ["gpt35": 1])
         #expect(window.figures().routes.isEmpty)
     }
