@@ -2,7 +2,7 @@ import Synchronization
 
 /// How a route's recent requests went: which targets served them, how many
 /// a fallback served, how long they took, and which targets throttled. Counts
-/// in time buckets over a short sliding window (6 s), so that an operator who
+/// in time buckets over a short sliding window (4 s), so that an operator who
 /// moves weights sees the observed share follow within seconds, not minutes,
 /// and an alert clears within seconds of its cause going away.
 ///
@@ -10,10 +10,14 @@ import Synchronization
 /// updates and one array append (no sorting, no scanning): percentiles are
 /// computed by the reader, outside the request path.
 public final class RouteTrafficWindow: Sendable {
-    /// Seconds per bucket and buckets kept: a 6 s window moving every second,
-    /// so a weight change shows in the observed share within about 5 s.
+    /// Seconds per bucket and buckets kept: a 4 s window moving every second.
+    /// A weight change is half through the window (the share half way to the
+    /// new weight) about 2 s after the slowest in-flight answers under the old
+    /// weights have come back, so the Routing view, polling each second, shows
+    /// it moving well within 5 s. Shorter would make a quiet route's share
+    /// jump with each request; the latency SLO needs its minimum samples in it.
     public static let bucketSeconds = 1.0
-    public static let bucketCount = 6
+    public static let bucketCount = 4
     /// Latencies kept per route per bucket: beyond this many requests a
     /// second, the percentile is taken over each second's first ones (memory
     /// and the lock's hold time stay bounded under any load).
