@@ -11,15 +11,25 @@ struct DemoTraffic: DashboardPoller {
     let gatewayBase: String
     let routes: [String]
     let wake = WakeSignal()
-    /// Requests started per second, and the most that may wait on an answer at once.
-    var perSecond = 6
-    var maxInFlight = 24
+    /// Requests started per second, and the most that may wait on an answer at
+    /// once. Ten a second puts about 24 chat requests in the gateway's 4 s
+    /// traffic window: enough that the smooth round robin's split reads within
+    /// a few points of the weights, so a 5-point shift shows as a shift and not
+    /// as noise. Cheap: the emulator answers in process, on loopback. The
+    /// in-flight bound covers ten seconds' worth at the slowest model's
+    /// emulated latency (codellama, ~4 s at p95).
+    var perSecond = 10
+    var maxInFlight = 48
 
     func run() async {
         let transport = CurlTransport(maxConcurrentTransfers: maxInFlight)
         defer { transport.shutdown() }
         let inFlight = InFlightCount()
         var sent = 0
+        // Paced by the clock, not by a sleep after each send, so the rate is the one named above.
+        let clock = ContinuousClock()
+        let interval = Duration.seconds(1) / perSecond
+        var next = clock.now
         // Discarding: a demo left running for hours must not keep every finished request.
         await withDiscardingTaskGroup { group in
             while !Task.isCancelled {
@@ -33,7 +43,11 @@ struct DemoTraffic: DashboardPoller {
                         inFlight.add(-1)
                     }
                 }
-                _ = await wake.wait(for: .milliseconds(1000 / perSecond))
+                next += interval
+                let now = clock.now
+                // After a stall (a suspended laptop, a busy machine) start afresh rather than send a burst.
+                if next < now - interval { next = now }
+                if next > now { _ = await wake.wait(for: next - now) }
             }
             group.cancelAll()
         }
