@@ -16,8 +16,12 @@ public enum DisplayWidth {
         return width
     }
 
-    /// Cells taken by a string.
+    /// Cells taken by a string, as the canvas shows it: text from outside is
+    /// measured after `TerminalSafeText.sanitize`, since its escape sequences
+    /// take no cells and its controls one each (`?`). Measured raw, a hostile
+    /// name would be laid out and cut by the width of what is never shown.
     public static func of(_ text: some StringProtocol) -> Int {
+        if text.unicodeScalars.contains(where: TerminalSafeText.isUnsafe) { return of(TerminalSafeText.sanitize(text)) }
         var total = 0
         for c in text { total += of(c) }
         return total
@@ -52,8 +56,11 @@ public enum DisplayWidth {
 
     /// The longest prefix of `text` that fits in `width` cells; when text had
     /// to be cut, the last cell is `ellipsis` so a reader knows it was cut.
+    /// Text from outside is made inert first: cut raw, an escape sequence
+    /// could lose its end and take the rest of the text (and the ellipsis) with it.
     public static func truncate(_ text: String, to width: Int, ellipsis: Character = "…") -> String {
         guard width > 0 else { return "" }
+        let text = TerminalSafeText.sanitize(text)
         if of(text) <= width { return text }
         let budget = width - of(ellipsis)
         var out = ""
@@ -81,6 +88,8 @@ public enum DisplayWidth {
     /// where it can and inside a word only when one word is wider than a line.
     public static func wrap(_ text: String, to width: Int) -> [String] {
         guard width > 0 else { return [] }
+        // Inert first, so that no sequence is split across lines.
+        let text = TerminalSafeText.sanitize(text)
         var lines: [String] = []
         var line = ""
         var used = 0
