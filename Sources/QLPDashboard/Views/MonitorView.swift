@@ -23,6 +23,9 @@ public struct MonitorView {
         var status: String
         if let problem = panel.problem, panel.value == nil {
             status = "unavailable: \(problem.summary)"
+        } else if panel.source == .cache, panel.problem == nil, let at = panel.updatedAt {
+            // Points kept by an earlier run, shown until the first fetch returns.
+            status = "STALE: kept from an earlier run, newest point \(f.age(context.now.timeIntervalSince(at))) old; fetching\(context.glyphs.ellipsis)"
         } else if let stale = panel.staleness(now: context.now) {
             status = "STALE: \(stale)"
         } else if let at = panel.updatedAt {
@@ -33,11 +36,13 @@ public struct MonitorView {
         if panel.value == nil, panel.problem == nil, state.identity.isDemo == false, panel.updatedAt == nil, !panel.refreshing {
             status = "no metrics configured (azure.monitor.resources in the config)"
         }
+        let statusY = y
         canvas.put(DisplayWidth.truncate(status, to: width - 15, ellipsis: context.glyphs.ellipsis), x: x + 15, y: y, role: .muted)
         y += 2
         guard let value = panel.value else { return }
 
         let rows = value.rows
+        let fetchedColumns = Int(MetricsPoller.window / MetricsPoller.grainSeconds)
         let resourceW = min(24, max(8, rows.map { DisplayWidth.of($0.resource) }.max() ?? 8))
         let latestW = 12
         // The sparkline keeps at least 12 cells (15 minutes each) before metric names give way.
@@ -46,13 +51,24 @@ public struct MonitorView {
         // sparklines start where their heading does instead of sitting right-aligned in a wide column.
         // When the points outnumber the cells they are averaged in groups, and the width is the
         // number of groups: a narrower sparkline rather than a blank run before its first point.
-        let points = max(12, rows.map(\.series.count).max() ?? 12)
         let sparkRoom = max(8, width - resourceW - metricW - latestW - 6)
+        // Kept history reaches past Azure's three hours: a wide terminal shows as much as fits at
+        // three points (15 minutes) a cell, a narrow one Azure's three hours. Every row is drawn over
+        // the same span, padded where it knows less, so one heading names one time axis.
+        let known = rows.filter { $0.failure == nil }.map(\.series.count).max() ?? 12
+        let points = max(12, min(known, max(fetchedColumns, sparkRoom * 3)))
         let sparkW = Sparkline.fitted(Array(repeating: 0, count: points), to: sparkRoom).count
+        if points > fetchedColumns, panel.source == .live, panel.staleness(now: context.now) == nil, let at = panel.updatedAt {
+            // Say where the columns before Azure's window come from.
+            status = "fetched \(f.age(context.now.timeIntervalSince(at))) ago, 5-minute points; before the last 3 hours, kept from earlier fetches"
+            canvas.fill(Rect(x: x + 15, y: statusY, width: width - 15, height: 1))
+            canvas.put(DisplayWidth.truncate(status, to: width - 15, ellipsis: context.glyphs.ellipsis), x: x + 15, y: statusY, role: .muted)
+        }
         canvas.put("RESOURCE", x: x, y: y, width: resourceW, role: .title)
         canvas.put("METRIC", x: x + resourceW + 2, y: y, width: metricW, role: .title)
         canvas.put("LATEST", x: x + resourceW + metricW + 4, y: y, width: latestW, role: .title, alignRight: true)
-        canvas.put("LAST 3 HOURS", x: x + resourceW + metricW + latestW + 6, y: y, role: .title, maxWidth: sparkW)
+        canvas.put(Self.spanHeading(columns: points, grain: MetricsPoller.grainSeconds), x: x + resourceW + metricW + latestW + 6, y: y,
+                   role: .title, maxWidth: sparkW)
         y += 1
         let failures = value.failedResources
         let room = area.maxY - y - (failures.isEmpty ? 0 : 1) - 1
@@ -72,7 +88,8 @@ public struct MonitorView {
             } else {
                 canvas.put(row.latest.map { MetricUnitFormat.string($0, unit: row.unit) } ?? "no data", x: latestX, y: y, width: latestW,
                            role: row.latest == nil ? .muted : .normal, alignRight: true)
-                Sparkline(values: row.series).render(into: &canvas, x: latestX + latestW + 2, y: y, width: sparkW, glyphs: context.glyphs)
+                let shown = Array(repeating: nil, count: max(0, points - row.series.count)) + row.series.suffix(points)
+                Sparkline(values: shown).render(into: &canvas, x: latestX + latestW + 2, y: y, width: sparkW, glyphs: context.glyphs)
             }
             y += 1
         }
@@ -84,6 +101,16 @@ public struct MonitorView {
             let text = "failed: " + failures.map { "\($0.name) (\($0.reason))" }.joined(separator: ", ")
             canvas.put(DisplayWidth.truncate(text, to: width, ellipsis: context.glyphs.ellipsis), x: x, y: area.maxY - 1, role: .critical)
         }
+    }
+}
+
+extension MonitorView {
+    /// The span a sparkline column covers: "LAST 3 HOURS", "LAST 7H 25M", "LAST 45 MIN".
+    static func spanHeading(columns: Int, grain: TimeInterval) -> String {
+        let minutes = Int((Double(columns) * grain / 60).rounded())
+        if minutes < 60 { return "LAST \(minutes) MIN" }
+        if minutes % 60 == 0 { return minutes == 60 ? "LAST HOUR" : "LAST \(minutes / 60) HOURS" }
+        return "LAST \(minutes / 60)H \(minutes % 60)M"
     }
 }
 
