@@ -15,6 +15,11 @@ extension CursesTerminal {
         let count = Self.roleCount
         var attributes = [attr_t](repeating: qlp_attr_normal(), count: count)
         var pairs = [Int32](repeating: 0, count: count)
+        var solids = [SolidCell](repeating: .glyph, count: count)
+        var plainBlanks = [Bool](repeating: true, count: count)
+        // Pairs for solid cells follow the role pairs; without room for them
+        // solid cells fall back to reverse video.
+        let solidPairsFit = Int(qlp_color_pairs()) > 2 * count
         for role in StyleRole.allCases {
             let index = Int(role.rawValue)
             let style = theme.style(for: role, mode: colorMode)
@@ -27,9 +32,34 @@ extension CursesTerminal {
                     pairs[index] = pair
                 }
             }
+            plainBlanks[index] = style.background == .default && !style.reverse && !style.underline
+            solids[index] = solidCell(for: style, role: index, attributes: attributes[index], pair: pairs[index],
+                                      pairsFit: solidPairsFit)
         }
-        roleAttributes = attributes
-        rolePairs = pairs
+        roleLooks = (0..<count).map { index in
+            RoleLook(attributes: attributes[index], pair: pairs[index], solid: solids[index],
+                     hasPlainBlank: plainBlanks[index])
+        }
+    }
+
+    /// A blank painted in the role's foreground colour (both colours of its
+    /// pair the same), or a reverse-video blank where the colour cannot be a
+    /// background: the terminal's default foreground, no colours at all, or no
+    /// pairs left.
+    private func solidCell(for style: TerminalStyle, role index: Int, attributes: attr_t, pair: Int32,
+                           pairsFit: Bool) -> SolidCell {
+        // Reverse video of a reversed style would undo it: keep the glyph.
+        if style.reverse { return .glyph }
+        // Underline would show on a blank, and blocks the terminal's erase.
+        let blankAttributes = attributes & ~qlp_attr_underline()
+        if colorMode != .none, pairsFit, style.foreground != .default {
+            let solidPair = Int32(Self.roleCount + index + 1)
+            let color = cursesColor(style.foreground, isForeground: true)
+            if init_extended_pair(solidPair, color, color) == OK {
+                return .blank(attributes: blankAttributes, pair: solidPair)
+            }
+        }
+        return .blank(attributes: blankAttributes | qlp_attr_reverse(), pair: pair)
     }
 
     static func cursesAttributes(of style: TerminalStyle) -> attr_t {

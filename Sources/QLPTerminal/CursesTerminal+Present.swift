@@ -19,8 +19,9 @@ extension CursesTerminal {
         if needsFullRepaint || lastPresented?.size != canvas.size {
             werase(window)
             for y in 0..<max(0, rows) {
+                let plan = rowPlan(canvas, row: y)
                 for x in 0..<max(0, columns) {
-                    draw(canvas.cells[y * width + x], x: x, y: y, columns: columns)
+                    draw(canvas.cells[y * width + x], as: plan[x], x: x, y: y, columns: columns)
                 }
             }
             // Clear the physical screen too, not just ncurses's idea of it:
@@ -30,8 +31,10 @@ extension CursesTerminal {
             var changed = false
             for y in 0..<max(0, rows) {
                 let rowStart = y * width
+                var plan: [PlannedCell]?
                 for x in 0..<max(0, columns) where canvas.cells[rowStart + x] != last.cells[rowStart + x] {
-                    draw(canvas.cells[rowStart + x], x: x, y: y, columns: columns)
+                    if plan == nil { plan = rowPlan(canvas, row: y) }
+                    if let plan { draw(canvas.cells[rowStart + x], as: plan[x], x: x, y: y, columns: columns) }
                     changed = true
                 }
             }
@@ -43,16 +46,21 @@ extension CursesTerminal {
         needsFullRepaint = false
     }
 
+    private func rowPlan(_ canvas: Canvas, row y: Int) -> [PlannedCell] {
+        let width = canvas.size.width
+        return RowPlan.plan(canvas.cells[y * width..<(y + 1) * width], looks: roleLooks, solidGlyphs: solidGlyphs)
+    }
+
     /// Writes one cell into ncurses's window (not yet to the terminal).
-    private func draw(_ cell: Cell, x: Int, y: Int, columns: Int) {
+    private func draw(_ cell: Cell, as planned: PlannedCell, x: Int, y: Int, columns: Int) {
         // The right half of a wide grapheme: ncurses fills it with the left half.
         if cell.isContinuation { return }
-        let index = Int(cell.role.rawValue)
-        let attributes = roleAttributes[index]
-        let pair = rolePairs[index]
-        let isWide = DisplayWidth.of(cell.grapheme) == 2
+        let attributes = planned.attributes
+        let pair = planned.pair
+        var grapheme = planned.grapheme
+        let isWide = DisplayWidth.of(grapheme) == 2
         // A wide grapheme in the last column would wrap onto the next row.
-        let grapheme: Character = isWide && x + 1 >= columns ? " " : cell.grapheme
+        if isWide && x + 1 >= columns { grapheme = " " }
         CellEncoding.encode(grapheme, unicode: glyphs.isUnicode, into: &cellBuffer)
         _ = qlp_put_grapheme(Int32(y), Int32(x), cellBuffer, attributes, pair)
         // Where the C library thinks the grapheme is narrow (emoji with a

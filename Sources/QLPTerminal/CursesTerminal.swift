@@ -37,9 +37,10 @@ public final class CursesTerminal {
     private let screen: OpaquePointer
     /// False when `use_default_colors` failed: `.default` then means white on black.
     let hasDefaultColors: Bool
-    /// curses attributes and colour pair for each role, indexed by raw value.
-    var roleAttributes: [attr_t] = []
-    var rolePairs: [Int32] = []
+    /// How each role's cells are written, indexed by raw value.
+    var roleLooks: [RoleLook] = []
+    /// Glyphs whose long runs are drawn as coloured blanks (none with `--block-glyphs`).
+    let solidGlyphs: Set<Character>
     /// What the screen shows now, as far as `present` knows.
     var lastPresented: Canvas?
     var needsFullRepaint = true
@@ -80,6 +81,7 @@ public final class CursesTerminal {
         }
         self.colorMode = mode
         self.hasDefaultColors = defaultColors
+        self.solidGlyphs = options.blockGlyphs ? [] : SolidRuns.glyphs
 
         cbreak()
         noecho()

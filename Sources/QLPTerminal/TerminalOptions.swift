@@ -10,12 +10,16 @@ public struct TerminalOptions: Sendable {
     /// Short, so Esc closes a popup at once; 25 ms is ample even over SSH,
     /// because a terminal sends a whole sequence in one write.
     public var escapeDelayMilliseconds: Int
+    /// Draw bars with their block glyphs rather than as coloured blanks
+    /// (`SolidCell`): more bytes, but copied screen text keeps the bars.
+    public var blockGlyphs: Bool
 
     public init(colorsAllowed: Bool = true, theme: Theme = .defaultDark, themes: ThemeCatalog = .builtin,
-                escapeDelayMilliseconds: Int = 25) {
+                escapeDelayMilliseconds: Int = 25, blockGlyphs: Bool = false) {
         self.colorsAllowed = colorsAllowed
         self.theme = theme
         self.themes = themes
         self.escapeDelayMilliseconds = escapeDelayMilliseconds
+        self.blockGlyphs = blockGlyphs
     }
 }
