@@ -11,7 +11,7 @@ enum DashboardSectionParser {
             colorEnabled: true, logFile: stateHome + "/qlp/qlp.log", stateDirectory: stateHome + "/qlp", readOnly: false)
         guard let section else { return settings }
         guard let map = r.mapping(section, allowed: ["cost_refresh", "request_timeout", "operator", "color",
-                                                     "log_file", "state_dir", "read_only", "theme", "bell"]) else { return nil }
+                                                     "log_file", "state_dir", "read_only", "theme", "bell", "block_glyphs"]) else { return nil }
         if let value = r.optional(map, "cost_refresh"), let d = r.duration(value) {
             // Cost Management allows a handful of queries per scope per minute
             // for the whole tenant; faster polling starves other tools.
@@ -33,6 +33,7 @@ enum DashboardSectionParser {
         if let value = r.optional(map, "log_file"), let path = r.path(value) { settings.logFile = path }
         if let value = r.optional(map, "state_dir"), let path = r.path(value) { settings.stateDirectory = path }
         if let value = r.optional(map, "read_only"), let flag = r.bool(value) { settings.readOnly = flag }
+        if let value = r.optional(map, "block_glyphs"), let flag = r.bool(value) { settings.blockGlyphs = flag }
         if let value = r.optional(map, "bell"), let flag = r.bool(value) { settings.bell = flag }
         // The name is checked against the themes the binary carries when the
         // dashboard starts (this layer does not know them); a path is expanded.

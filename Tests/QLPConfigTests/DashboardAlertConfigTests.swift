@@ -16,10 +16,12 @@ struct DashboardAlertConfigTests {
         #expect(settings.bell)
         #expect(!settings.readOnly)
         #expect(settings.operatorName == "carol")
+        #expect(!settings.blockGlyphs)
     }
 
     @Test func everyKeyIsRead() throws {
-        let settings = try parse(["  bell: false", "  read_only: true", "  operator: dave"])
+        let settings = try parse(["  bell: false", "  read_only: true", "  operator: dave", "  block_glyphs: true"])
+        #expect(settings.blockGlyphs)
         #expect(!settings.bell)
         #expect(settings.readOnly)
         #expect(settings.operatorName == "dave")

@@ -20,10 +20,15 @@ public struct DashboardSettings: Sendable, Equatable {
     /// `solarized`, `mono`) or the path of a theme file (it holds a `/` or
     /// ends in `.theme`). `--theme` overrides it.
     public var theme: String
+    /// Draw bars with block characters instead of coloured blanks: more bytes
+    /// on the wire, but text copied from the screen keeps the bars.
+    public var blockGlyphs: Bool
 
     public init(costRefresh: Duration, requestTimeout: Duration, operatorName: String, colorEnabled: Bool,
-                logFile: String, stateDirectory: String, readOnly: Bool, theme: String = "default-dark", bell: Bool = true) {
+                logFile: String, stateDirectory: String, readOnly: Bool, theme: String = "default-dark", bell: Bool = true,
+                blockGlyphs: Bool = false) {
         self.bell = bell
+        self.blockGlyphs = blockGlyphs
         self.theme = theme
         self.costRefresh = costRefresh
         self.requestTimeout = requestTimeout

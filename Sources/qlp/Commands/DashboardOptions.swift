@@ -11,6 +11,10 @@ struct DashboardOptions: ParsableArguments {
     @Flag(name: .customLong("read-only"), help: "No route changes from the dashboard (also dashboard.read_only).")
     var readOnly = false
 
+    @Flag(name: .customLong("block-glyphs"), help: ArgumentHelp(
+        "Draw bars with block characters, not coloured blanks: more bytes, but copied text keeps them (also dashboard.block_glyphs)."))
+    var blockGlyphs = false
+
     @Option(name: .long, help: ArgumentHelp(
         "Theme: default-dark, light, high-contrast, solarized, mono, or a theme file's path (default: dashboard.theme).",
         valueName: "name"))

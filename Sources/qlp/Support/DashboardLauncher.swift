@@ -28,6 +28,8 @@ struct DashboardLauncher {
     var readOnlyFlag = false
     /// `--theme`, which overrides `dashboard.theme`.
     var themeChoice: String? = nil
+    /// `--block-glyphs`; `dashboard.block_glyphs` turns it on too.
+    var blockGlyphsFlag = false
     /// The gateway to run inside the dashboard, when the config has routes.
     var gateway: EmbeddedGateway? = nil
 
@@ -98,7 +100,8 @@ struct DashboardLauncher {
                 $0.atlas.problem = atlasUnavailable
             }
         }
-        let options = TerminalOptions(colorsAllowed: colorsAllowed, theme: themes.initial, themes: themes.catalog)
+        let options = TerminalOptions(colorsAllowed: colorsAllowed, theme: themes.initial, themes: themes.catalog,
+                                      blockGlyphs: blockGlyphsFlag || dashboard.blockGlyphs)
         let writer = WeeklyReportWriter(source: CostManagementReportSource(client: client, scope: azure.costScope),
                                         directory: dashboard.stateDirectory + "/reports")
         logger.info("dashboard starting", metadata: ["demo": "\(isDemo)", "subscription": "\(azure.subscriptionID)"])
