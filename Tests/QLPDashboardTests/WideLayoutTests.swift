@@ -84,4 +84,27 @@ import Testing
         let shortHeader = try #require(short.first { $0.contains("OUTCOME") })
         #expect(shortHeader.contains("WHO  CHANGE"), "\(shortHeader)")
     }
+
+    @Test func routingHelpLeavesTheWeightsAndSharesInSight() throws {
+        let state = RoutingViewTests.state()
+        var interaction = DashboardInteraction()
+        interaction.view = .routing
+        let plain = DashboardScreen(state: state, interaction: interaction).render(size: Self.wide, context: F.context())
+        interaction.showHelp = true
+        let helped = DashboardScreen(state: state, interaction: interaction).render(size: Self.wide, context: F.context())
+        if ProcessInfo.processInfo.environment["QLP_DUMP_SCREENS"] != nil { print(helped.text) }
+        #expect(helped.text.contains("Keys: Routing"), "\(helped.text)")
+        // Every percentage and every target and route name the view shows is still in sight.
+        func words(_ line: String) -> [Substring] {
+            line.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "%" })
+        }
+        for (n, line) in plain.lines.enumerated() where n > 0 && n < Self.wide.height - 1 {
+            for word in words(line) where word.hasSuffix("%") || ["chat", "code", "embeddings", "gpt4", "gpt35", "llama3"].contains(word) {
+                #expect(words(helped.lines[n]).contains(word), "row \(n) lost '\(word)' under the help:\n\(helped.text)")
+            }
+        }
+        // The title and help bars stay clear.
+        #expect(helped.lines[0] == plain.lines[0])
+        #expect(helped.lines[Self.wide.height - 1] == plain.lines[Self.wide.height - 1])
+    }
 }

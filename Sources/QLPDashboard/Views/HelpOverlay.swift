@@ -1,6 +1,14 @@
 import QLPCanvas
 
 /// The `?` screen: every key of the current view, and where the log is.
+///
+/// k9s and htop take the whole screen for help because theirs is modal: any
+/// key closes it. Here the view's keys keep working under the help (an
+/// operator can read "+ weight +5" and press it), so the box must not hide
+/// what those keys change: it goes to whichever of nine places (corners, edge
+/// middles, centre) covers the least text, bars and blank counting less.
+/// Nine fixed places rather than any cell keep it from wandering as values
+/// change, which would repaint the screen and distract.
 struct HelpOverlay {
     var title: String = "Keys"
     var bindings: [KeyBinding]
@@ -22,7 +30,7 @@ struct HelpOverlay {
         let perColumn = (keys.count + columns - 1) / columns
         let width = min(area.width - 2, max(44, keysW * columns, footerW))
         let height = min(rows, perColumn + 1 + footer.count) + 2
-        let rect = area.centered(width: width, height: height)
+        let rect = Self.leastCovering(width: width, height: height, in: area, over: canvas)
         let inner = Frame(title: title).render(into: &canvas, rect: rect, glyphs: context.glyphs)
         let columnW = inner.width / columns
         for (n, line) in keys.enumerated() {
@@ -39,5 +47,44 @@ struct HelpOverlay {
             canvas.put(DisplayWidth.truncate(line.1, to: inner.width - keyW - 4, ellipsis: context.glyphs.ellipsis),
                        x: inner.x + keyW + 3, y: y, role: .muted)
         }
+    }
+
+    /// Where a `width` x `height` box hides the least of what `canvas` shows in
+    /// `area`: the first row (the title bar) and the last (the help bar) stay
+    /// clear whenever the box leaves room; ties go to the place nearest the centre.
+    static func leastCovering(width: Int, height: Int, in area: Rect, over canvas: Canvas) -> Rect {
+        let centred = area.centered(width: width, height: height)
+        let box = Size(width: centred.width, height: centred.height)
+        let clear = box.height <= area.height - 2 ? 1 : 0
+        let xs = [area.x + min(1, area.width - box.width), centred.x, area.maxX - box.width - min(1, area.width - box.width)]
+        let ys = [area.y + clear, centred.y, area.maxY - box.height - clear]
+        var best = centred
+        var bestCost = Int.max
+        var bestDistance = Int.max
+        for y in Set(ys).sorted() {
+            for x in Set(xs).sorted() {
+                let candidate = Rect(x: x, y: y, width: box.width, height: box.height)
+                let cost = hidden(by: candidate, in: canvas)
+                let distance = abs(x - centred.x) + abs(y - centred.y)
+                if cost < bestCost || (cost == bestCost && distance < bestDistance) {
+                    (best, bestCost, bestDistance) = (candidate, cost, distance)
+                }
+            }
+        }
+        return best
+    }
+
+    /// How much `rect` would hide: a letter, digit or sign (a name, a figure) four, any other mark (a bar, a
+    /// rule) one, a blank nothing.
+    static func hidden(by rect: Rect, in canvas: Canvas) -> Int {
+        var cost = 0
+        for y in rect.y..<rect.maxY {
+            for x in rect.x..<rect.maxX {
+                let grapheme = canvas[x, y].grapheme
+                if grapheme == " " { continue }
+                cost += grapheme.isLetter || grapheme.isNumber || grapheme.isCurrencySymbol || grapheme == "%" ? 4 : 1
+            }
+        }
+        return cost
     }
 }
