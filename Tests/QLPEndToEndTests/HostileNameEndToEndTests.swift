@@ -64,6 +64,17 @@ import Testing
         }
     }
 
+    /// The byte checks find what they look for (a bypassed sanitiser leaves
+    /// the canvas's own zero-width skip and ncurses between a name and the pty,
+    /// so the run above cannot show this on its own).
+    @Test func theByteChecksCatchWhatTheyLookFor() {
+        let leaked = Array("ok \u{1B}]0;PWNED\u{07} \u{9B}6n \u{9D}x".utf8) + [0x41, 0x9B, 0x36, 0x6E]
+        #expect(Self.c1Bytes(leaked).count == 3, "UTF-8 encoded CSI and OSC, and a raw CSI")
+        #expect(Self.count("\u{1B}]", in: leaked) == 1)
+        // Box drawing and blocks hold 0x9B and 0x9D as continuation bytes: text, not controls.
+        #expect(Self.c1Bytes(Array("┛╝▛▝".utf8)).isEmpty)
+    }
+
     @Test func aHostileNameFromTheEmulatorIsShownInert() async throws {
         let hostile = try await Self.dashboard(renames: [Self.hostileService, Self.hostileBudget], budgetName: Self.inertBudget)
         let control = try await Self.dashboard(renames: Self.harmless, budgetName: "qlp-monthly-ok")
