@@ -109,60 +109,8 @@ public struct OverviewView {
 
     private func renderBuckets(into canvas: inout Canvas, overview: BudgetOverview, x: Int, y start: Int, width: Int,
                                context: RenderContext) -> Int {
-        let f = context.format
-        let currency = overview.currency
-        struct Line {
-            var label: String, spent: String, allocation: String, pct: String, rate: String, out: String
-            var fraction: Decimal, outRole: StyleRole
-        }
-        var lines: [Line] = overview.categories.map { entry in
-            let p = entry.position
-            let (out, outRole) = exhaustionText(p.exhaustion, expiry: overview.creditPeriod.last, format: f, wording: .short)
-            return Line(label: p.label, spent: f.money(p.spent, currency), allocation: f.money(p.allocation, currency),
-                        pct: PercentFormat.string(p.fractionUsed), rate: p.burnRate.map { f.money($0.perDay, currency) } ?? "-",
-                        out: out, fraction: p.fractionUsed, outRole: outRole)
-        }
-        let unmapped = overview.unmapped
-        let header = Line(label: "BUCKET", spent: "SPENT", allocation: "ALLOCATED", pct: "USED", rate: "PER DAY", out: "RUNS OUT",
-                          fraction: 0, outRole: .muted)
-        let all = [header] + lines
-        func w(_ key: KeyPath<Line, String>) -> Int { all.map { DisplayWidth.of($0[keyPath: key]) }.max() ?? 0 }
-        let labelW = max(w(\.label), DisplayWidth.of("Unmapped"))
-        let spentW = max(w(\.spent), DisplayWidth.of(f.money(unmapped.spent, currency)))
-        let allocW = w(\.allocation), pctW = max(w(\.pct), 6), rateW = w(\.rate), outW = w(\.out)
-        let fixed = labelW + spentW + allocW + pctW + rateW + outW + 7
-        let gaugeW = max(4, width - fixed)
-
-        var y = start
-        func row(_ line: Line, isHeader: Bool) {
-            var x = x
-            let textRole: StyleRole = isHeader ? .title : .normal
-            canvas.put(line.label, x: x, y: y, width: labelW, role: textRole, ellipsis: context.glyphs.ellipsis); x += labelW + 1
-            canvas.put(line.spent, x: x, y: y, width: spentW, role: textRole, alignRight: true); x += spentW + 1
-            canvas.put(line.allocation, x: x, y: y, width: allocW, role: isHeader ? .title : .muted, alignRight: true); x += allocW + 1
-            canvas.put(line.pct, x: x, y: y, width: pctW, role: isHeader ? .title : role(for: line.fraction), alignRight: true); x += pctW + 1
-            if !isHeader {
-                Gauge(fraction: line.fraction.doubleForDisplay, fillRole: role(for: line.fraction))
-                    .render(into: &canvas, x: x, y: y, width: gaugeW, glyphs: context.glyphs)
-            }
-            x += gaugeW + 1
-            canvas.put(line.rate, x: x, y: y, width: rateW, role: textRole, alignRight: true); x += rateW + 1
-            canvas.put(line.out, x: x, y: y, width: outW, role: isHeader ? .title : line.outRole)
-            y += 1
-        }
-        row(header, isHeader: true)
-        for line in lines { row(line, isHeader: false) }
-        lines.removeAll()
-        // Spend no bucket claims: shown, never dropped.
-        var ux = x
-        canvas.put("Unmapped", x: ux, y: y, width: labelW, role: unmapped.spent == 0 ? .muted : .warning); ux += labelW + 1
-        canvas.put(f.money(unmapped.spent, currency), x: ux, y: y, width: spentW, role: unmapped.spent == 0 ? .muted : .normal,
-                   alignRight: true)
-        ux += spentW + 2
-        let names = unmapped.services.map { $0.name.isEmpty ? "(no service name)" : $0.name }
-        let note = names.isEmpty ? "no spend outside the buckets" : "not in any bucket: " + names.joined(separator: ", ")
-        canvas.put(DisplayWidth.truncate(note, to: x + width - ux, ellipsis: context.glyphs.ellipsis), x: ux, y: y, role: .muted)
-        return y + 1
+        CategoryTable(overview: overview, title: "BUCKET", columns: [.spent, .allocated, .used, .burnRate, .runsOut])
+            .render(into: &canvas, x: x, y: start, width: width, context: context)
     }
 
     /// Two lines: why the data is stale (if it is), then its age and extent.
@@ -233,40 +181,10 @@ public struct OverviewView {
         return "\(f.money(rate.perDay, currency))/day (\(rate.days)-day avg)"
     }
 
-    enum Wording { case long, medium, short }
-
     /// Text and emphasis for an exhaustion date, in three lengths.
     private func exhaustionText(_ exhaustion: CreditExhaustion, expiry: CivilDate, format f: DisplayFormat,
-                                wording: Wording) -> (String, StyleRole) {
-        switch exhaustion {
-        case .exhausted(let day):
-            let text = switch wording {
-            case .long: "credits used up on \(f.date(day))"
-            case .medium: "used up on \(f.date(day))"
-            case .short: "used \(f.shortDate(day))"
-            }
-            return (text, .critical)
-        case .projected(let day, let beforeExpiry):
-            if beforeExpiry {
-                let gap = day.days(to: expiry)
-                let text = switch wording {
-                case .long: "runs out \(f.date(day)), \(gap) days before expiry"
-                case .medium: "runs out \(f.date(day)) (\(gap)d early)"
-                case .short: f.date(day)
-                }
-                return (text, gap > 60 ? .critical : .warning)
-            }
-            let text = switch wording {
-            case .long: "lasts past expiry (\(f.date(expiry))); at this rate out \(f.date(day))"
-            case .medium: "lasts past expiry (\(f.date(expiry)))"
-            case .short: "after expiry"
-            }
-            return (text, .ok)
-        case .notAtCurrentRate:
-            return (wording == .short ? "no spend" : "no spend: lasts until expiry", .ok)
-        case .unknown:
-            return (wording == .short ? "-" : "runs out: not enough data yet", .muted)
-        }
+                                wording: ExhaustionWording) -> (String, StyleRole) {
+        wording.text(exhaustion, expiry: expiry, format: f)
     }
 
     private func role(for fraction: Decimal) -> StyleRole {
