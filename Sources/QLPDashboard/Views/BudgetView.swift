@@ -3,34 +3,80 @@ import QLPAzure
 import QLPCanvas
 import QLPCore
 
-/// The month against its budget, from both sides: qlp's figures (summed from
-/// Cost Management's rows) beside Azure's own (the budgets set in Azure, and
-/// Cost Management's forecast), each labelled with its source.
+/// The money in depth. The month against its budget from both sides: qlp's
+/// figures (summed from Cost Management's rows) beside Azure's own (the
+/// budgets set in Azure, and Cost Management's forecast), each labelled with
+/// its source; every category of the credit allocation with its burn,
+/// projections and exhaustion date; the last 30 days of spend against the
+/// monthly budget's pace; Atlas credits; and Azure's budgets. What gives way
+/// on a short terminal, and in what order, is ``BudgetLayout``'s.
 public struct BudgetView {
     public var state: DashboardState
 
     public init(state: DashboardState) { self.state = state }
 
+    /// Days the chart covers.
+    static let chartDays = 30
+
     public func render(into canvas: inout Canvas, area: Rect, context: RenderContext) {
-        let f = context.format
         let x = area.x + 1
         let width = area.width - 2
-        var y = area.y
-        let currency = state.plan.currency
         guard let cost = state.cost.value else {
-            canvas.put("MONTHLY BUDGET", x: x, y: y, role: .title)
+            canvas.put("MONTHLY BUDGET", x: x, y: area.y, role: .title)
             canvas.put(state.cost.problem.map { "Cost data unavailable: \($0.summary)" } ?? "Fetching cost data from Cost Management\(context.glyphs.ellipsis)",
-                       x: x, y: y + 2, role: state.cost.problem == nil ? .muted : .critical, maxWidth: width)
+                       x: x, y: area.y + 2, role: state.cost.problem == nil ? .muted : .critical, maxWidth: width)
             return
         }
-        let monthly = cost.overview.monthly
+        let overview = cost.overview
+        let table = CategoryTable(overview: overview, outlook: BudgetOutlook(overview: overview, plan: state.plan, costs: cost.costs),
+                                  title: "CATEGORY",
+                                  columns: [.allocated, .spent, .remaining, .used, .burnRate, .atExpiry, .monthEnd, .runsOut],
+                                  giveWay: [.monthEnd, .used], unmapped: .figures, showsTotal: true, minimumGauge: 8,
+                                  maximumGauge: 30)
+        let budgets = state.azureBudgets.value?.budgets
+        let parts = BudgetLayout.Parts(tableRows: table.height, atlasLines: atlasLines,
+                                       azureRows: budgets.map { $0.isEmpty ? 1 : 1 + $0.count } ?? 0,
+                                       azureHasNote: budgets?.isEmpty == false)
+        let layout = BudgetLayout.fit(height: area.height, parts: parts)
+        let gap = layout.gaps ? 1 : 0
+
+        var y = renderMonthly(into: &canvas, overview: overview, x: x, y: area.y, width: width, spaced: layout.monthlySpacing,
+                              context: context)
+        y += gap
+        if y + table.height <= area.maxY {
+            y = table.render(into: &canvas, x: x, y: y, width: width, context: context) + gap
+        }
+        if layout.chartRows > 0, y + layout.chartRows <= area.maxY {
+            // The chart shows the days it has rows for; these are the last 30.
+            let first = overview.today.adding(days: -(Self.chartDays - 1))
+            // Bars are at most three cells wide; a wider rect would only add blank space to their left.
+            let chartWidth = min(width, max(Self.chartDays * 3, 80))
+            DailySpendChart(costs: cost.costs.filter { $0.day >= first }, overview: overview)
+                .render(into: &canvas, rect: Rect(x: x, y: y, width: chartWidth, height: layout.chartRows), context: context)
+            y += layout.chartRows + gap
+        }
+        if showsAtlas, y + layout.atlasRows(parts) <= area.maxY {
+            y = renderAtlas(into: &canvas, x: x, y: y, width: width, twoLines: layout.atlasTwoLines, context: context) + gap
+        }
+        if y < area.maxY {
+            renderAzureBudgets(into: &canvas, x: x, y: y, width: width, maxY: area.maxY, layout: layout, context: context)
+        }
+    }
+
+    /// qlp's figures beside Azure's, then the gauge with its alert marks; returns the row after the marks.
+    private func renderMonthly(into canvas: inout Canvas, overview: BudgetOverview, x: Int, y start: Int, width: Int, spaced: Bool,
+                               context: RenderContext) -> Int {
+        let f = context.format
+        var y = start
+        let currency = state.plan.currency
+        let monthly = overview.monthly
         let azure = state.azureBudgets.value
         let budget = azure?.budgets.first { $0.properties.timeGrain.lowercased() == "monthly" } ?? azure?.budgets.first
 
         canvas.put("MONTHLY BUDGET", x: x, y: y, role: .title)
         canvas.put(DisplayWidth.truncate("\(f.month(monthly.month)) \(context.glyphs.separator) \(state.plan.billingTimeZone)",
                                          to: width - 16), x: x + 16, y: y, role: .muted)
-        y += 2
+        y += spaced ? 2 : 1
         // Two columns of figures: qlp's, and Azure's.
         let labelW = 16
         let columnW = max(20, (width - labelW) / 2)
@@ -67,7 +113,7 @@ public struct BudgetView {
         } else if let note = azure?.forecastNote {
             canvas.put(DisplayWidth.truncate("forecast: \(note)", to: width - labelW - columnW), x: azureX, y: y, role: .muted)
         }
-        y += 2
+        y += spaced ? 2 : 1
 
         // The gauge with its alert marks, as on the Overview.
         let fraction = monthly.fractionUsed
@@ -82,12 +128,22 @@ public struct BudgetView {
             canvas.put("\(context.glyphs.upArrow)\(NSDecimalNumber(decimal: threshold).stringValue)%",
                        x: x + 8 + Gauge.markerColumn(marker, width: gaugeW), y: y, role: .muted)
         }
-        y += 2
+        return y + 1
+    }
 
-        y = renderAtlas(into: &canvas, x: x, y: y, width: width, context: context)
-
-        // Every budget set in Azure, with its alerts.
+    /// Every budget set in Azure, with its alerts: a table, or one line when rows are short.
+    private func renderAzureBudgets(into canvas: inout Canvas, x: Int, y start: Int, width: Int, maxY: Int, layout: BudgetLayout,
+                                    context: RenderContext) {
+        let f = context.format
+        var y = start
+        let currency = state.plan.currency
+        let azure = state.azureBudgets.value
         canvas.put("AZURE BUDGETS", x: x, y: y, role: .title)
+        guard layout.azureTable else {
+            canvas.put(DisplayWidth.truncate(azureSummary(context), to: width - 15, ellipsis: context.glyphs.ellipsis), x: x + 15, y: y,
+                       role: .muted)
+            return
+        }
         canvas.put(DisplayWidth.truncate(azureStatus(context), to: width - 15), x: x + 15, y: y, role: .muted)
         y += 1
         guard let budgets = azure?.budgets, !budgets.isEmpty else {
@@ -100,17 +156,14 @@ public struct BudgetView {
         var rows: [[String]] = budgets.map { b in
             let p = b.properties
             let unit = Currency(code: p.currentSpend?.unit ?? currency.code)
-            let alerts = p.notifications.sorted { $0.value.threshold < $1.value.threshold }.map { _, n in
-                let op = n.operator == "GreaterThanOrEqualTo" ? "≥" : (n.operator == "GreaterThan" ? ">" : "=")
-                return (context.glyphs.isUnicode ? op : (op == "≥" ? ">=" : op)) + NSDecimalNumber(decimal: n.threshold).stringValue
-                    + ((n.thresholdType ?? "Actual") == "Forecasted" ? "F" : "")
-            }.joined(separator: " ")
             return [b.name, f.money(p.amount, unit)] + (showGrain ? [p.timeGrain] : []) + [p.currentSpend.map { f.money($0.amount, unit) } ?? "-",
-                    b.fractionUsed.map { PercentFormat.string($0) } ?? "-", p.forecastSpend.map { f.money($0.amount, unit) } ?? "-", alerts]
+                    b.fractionUsed.map { PercentFormat.string($0) } ?? "-", p.forecastSpend.map { f.money($0.amount, unit) } ?? "-",
+                    alerts(b, context)]
         }
         rows.insert(header, at: 0)
         let widths = header.indices.map { c in rows.map { DisplayWidth.of($0[c]) }.max() ?? 0 }
-        for (i, row) in rows.prefix(area.maxY - y - 2).enumerated() {
+        let noteRows = layout.azureNote ? 2 : 0
+        for (i, row) in rows.prefix(max(0, maxY - y - noteRows)).enumerated() {
             var cx = x
             for (c, cell) in row.enumerated() {
                 let w = c == row.count - 1 ? max(0, x + width - cx) : widths[c]
@@ -120,50 +173,98 @@ public struct BudgetView {
             }
             y += 1
         }
-        canvas.put("F: forecasted alert. Azure evaluates budgets daily, so it can lag qlp.",
-                   x: x, y: min(y + 1, area.maxY - 1), role: .muted, maxWidth: width)
+        if layout.azureNote, y + 1 < maxY {
+            canvas.put("F: forecasted alert. Azure evaluates budgets daily, so it can lag qlp.", x: x, y: y + 1, role: .muted,
+                       maxWidth: width)
+        }
     }
 
-    /// One line for the MongoDB Atlas credits, with the rate they were converted at.
-    private func renderAtlas(into canvas: inout Canvas, x: Int, y: Int, width: Int, context: RenderContext) -> Int {
-        guard state.atlasConfigured || state.plan.atlasCredits != nil else { return y }
+    /// A budget's alert thresholds as Azure sets them: "≥80 ≥95 >100F" (F: on the forecast).
+    private func alerts(_ budget: AzureBudget, _ context: RenderContext) -> String {
+        budget.properties.notifications.sorted { $0.value.threshold < $1.value.threshold }.map { _, n in
+            let op = n.operator == "GreaterThanOrEqualTo" ? "≥" : (n.operator == "GreaterThan" ? ">" : "=")
+            return (context.glyphs.isUnicode ? op : (op == "≥" ? ">=" : op)) + NSDecimalNumber(decimal: n.threshold).stringValue
+                + ((n.thresholdType ?? "Actual") == "Forecasted" ? "F" : "")
+        }.joined(separator: " ")
+    }
+
+    /// Azure's budgets in one line: each budget's use and alerts, then where the data stands.
+    private func azureSummary(_ context: RenderContext) -> String {
+        let status = azureStatus(context, short: true)
+        guard let budgets = state.azureBudgets.value?.budgets else { return status }
+        let sep = " \(context.glyphs.separator) "
+        guard !budgets.isEmpty else { return "none set on this subscription" + sep + status }
+        let each = budgets.map { b in
+            ([b.name] + [b.fractionUsed.map { PercentFormat.string($0) }, alerts(b, context)].compactMap { $0 }.filter { !$0.isEmpty })
+                .joined(separator: " ")
+        }
+        return each.joined(separator: ", ") + sep + status
+    }
+
+    private var showsAtlas: Bool { state.atlasConfigured || state.plan.atlasCredits != nil }
+
+    /// Lines the Atlas part has to show: figures and their rate, or one line saying why there are none.
+    private var atlasLines: Int {
+        guard showsAtlas else { return 0 }
+        return state.atlasConfigured && state.atlas.value != nil ? 2 : 1
+    }
+
+    /// The MongoDB Atlas credits, with the rate they were converted at (on a
+    /// second line, or at the end of the first when rows are short); returns the row after.
+    private func renderAtlas(into canvas: inout Canvas, x: Int, y: Int, width: Int, twoLines: Bool, context: RenderContext) -> Int {
         let f = context.format
+        let sep = context.glyphs.separator
         canvas.put("ATLAS CREDITS", x: x, y: y, role: .title)
         let detailX = x + 15
         let room = width - 15
         if !state.atlasConfigured {
             canvas.put(DisplayWidth.truncate("not read: set mongodb_atlas.admin_api in the config", to: room), x: detailX, y: y, role: .muted)
-            return y + 2
+            return y + 1
         }
         guard let use = state.atlas.value else {
             let text = state.atlas.problem.map { "unavailable: \($0.summary)" } ?? "fetching\(context.glyphs.ellipsis)"
             canvas.put(DisplayWidth.truncate(text, to: room, ellipsis: context.glyphs.ellipsis), x: detailX, y: y,
                        role: state.atlas.problem == nil ? .muted : .critical)
-            return y + 2
+            return y + 1
         }
-        var text = "\(f.money(use.used, use.currency)) of \(f.money(use.grant.amount, use.currency)) (\(PercentFormat.string(use.fractionUsed)))"
+        let amounts = "\(f.money(use.used, use.currency)) of \(f.money(use.grant.amount, use.currency))"
+        var outcome = ""
         switch use.exhaustion {
-        case .exhausted(let day): text += " \(context.glyphs.separator) used up \(f.shortDate(day))"
-        case .projected(let day, let before): text += " \(context.glyphs.separator) " + (before ? "runs out \(f.date(day))" : "lasts")
+        case .exhausted(let day): outcome = " \(sep) used up \(f.shortDate(day))"
+        case .projected(let day, let before): outcome = " \(sep) " + (before ? "runs out \(f.date(day))" : "lasts")
         default: break
         }
+        let text = amounts + " (\(PercentFormat.string(use.fractionUsed)))" + outcome
+        let short = amounts + outcome
         let role: StyleRole = use.fractionUsed >= 1 ? .critical : (use.fractionUsed >= Decimal(string: "0.8")! ? .warning : .normal)
+        let stale = state.atlas.staleness(now: context.now).map { "STALE: \($0) \(sep) " } ?? ""
+        guard twoLines else {
+            // The converted figures keep their rate beside them, in short; the
+            // percentage (the figures give it) goes first when the line is short.
+            let rate = use.rate.converts ? " \(sep) at \(NSDecimalNumber(decimal: use.rate.perUSD).stringValue) \(use.currency.code)/USD" : ""
+            var line = stale + text + rate
+            if DisplayWidth.of(line) > room { line = stale + short + rate }
+            canvas.put(DisplayWidth.truncate(line, to: room, ellipsis: context.glyphs.ellipsis), x: detailX, y: y,
+                       role: stale.isEmpty ? role : .stale)
+            return y + 1
+        }
         canvas.put(DisplayWidth.truncate(text, to: room, ellipsis: context.glyphs.ellipsis), x: detailX, y: y, role: role)
-        let stale = state.atlas.staleness(now: context.now).map { "STALE: \($0) \(context.glyphs.separator) " } ?? ""
         canvas.put(DisplayWidth.truncate("\(stale)US$\(use.usedUSD.rounded(scale: 2)) at \(use.rate)", to: room, ellipsis: context.glyphs.ellipsis),
                    x: detailX, y: y + 1, role: stale.isEmpty ? .muted : .stale)
-        return y + 3
+        return y + 2
     }
 
     /// Where Azure's side stands: age, or why it is missing.
-    private func azureStatus(_ context: RenderContext) -> String {
+    private func azureStatus(_ context: RenderContext, short: Bool = false) -> String {
         let panel = state.azureBudgets
         if let until = panel.problem?.throttledUntil, until > context.now {
             return "throttled until \(context.format.time(until))"
         }
         if let stale = panel.staleness(now: context.now) { return "STALE: \(stale)" }
         if let problem = panel.problem { return "unavailable: \(problem.summary)" }
-        if let at = panel.updatedAt { return "from Azure, fetched \(context.format.age(context.now.timeIntervalSince(at))) ago" }
+        if let at = panel.updatedAt {
+            return "\(short ? "" : "from Azure, ")fetched \(context.format.age(context.now.timeIntervalSince(at))) ago"
+        }
         return "fetching\(context.glyphs.ellipsis)"
     }
 }
