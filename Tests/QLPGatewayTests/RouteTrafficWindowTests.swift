@@ -63,3 +63,32 @@ import Testing
         #expect(chat?.latencySamples == RouteTrafficWindow.latencySamplesPerBucket)
     }
 }
+
+/// What recording costs a request: prints the figure (no timed assertion on
+/// a shared machine), and checks nothing was lost under contention.
+@Suite struct RouteTrafficWindowCostTests {
+    @Test func recordingFromTwoTasksAtOnce() async {
+        let window = RouteTrafficWindow()
+        let perTask = 200_000
+        let started = ContinuousClock.now
+        await withTaskGroup(of: Void.self) { group in
+            for task in 0..<2 {
+                group.addTask {
+                    for n in 0..<perTask {
+                        window.record(route: "chat", target: task == 0 ? "gpt4" : "gpt35", byFallback: n % 4 == 0,
+                                      latencyMilliseconds: Double(n % 1000))
+                    }
+                }
+            }
+        }
+        let elapsed = ContinuousClock.now - started
+        let nanoseconds = Double(elapsed.components.attoseconds) / 1e9 + Double(elapsed.components.seconds) * 1e9
+        print("RouteTrafficWindow.record: \(Int(nanoseconds / Double(2 * perTask))) ns a call, two tasks contending (debug build)")
+        // Unless the run spanned more than a window, every request is still in it.
+        let chat = window.figures().routes["chat"]
+        if elapsed < .seconds(RouteTrafficWindow.bucketCount - 1) {
+            #expect(chat?.requests == 2 * perTask)
+            #expect(chat?.byFallback == 2 * perTask / 4)
+        }
+    }
+}

@@ -60,21 +60,25 @@ public final class RouteTrafficWindow: Sendable {
     /// streams, the whole answer otherwise).
     public func record(route: String, target: String, byFallback: Bool = false, latencyMilliseconds: Double? = nil) {
         let index = Int(clock() / Self.bucketSeconds)
-        buckets.withLock { buckets in
-            let slot = Self.slot(index, in: &buckets)
+        let expired = buckets.withLock { buckets in
+            let (slot, expired) = Self.slot(index, in: &buckets)
             // One lookup of the route's counts, changed in place.
             buckets[slot].routes[route, default: RouteCounts()].add(target, byFallback: byFallback,
                                                                     latencyMilliseconds: latencyMilliseconds)
+            return expired
         }
+        _ = consume expired
     }
 
     /// Counts one 429 (throttled) answer from `target`.
     public func recordThrottled(target: String) {
         let index = Int(clock() / Self.bucketSeconds)
-        buckets.withLock { buckets in
-            let slot = Self.slot(index, in: &buckets)
+        let expired = buckets.withLock { buckets in
+            let (slot, expired) = Self.slot(index, in: &buckets)
             buckets[slot].throttled[target, default: 0] += 1
+            return expired
         }
+        _ = consume expired
     }
 
     /// Each target's share (0...1) of the route's requests in the window; empty when none.
@@ -112,11 +116,15 @@ public final class RouteTrafficWindow: Sendable {
                               throttled: throttled)
     }
 
-    /// The bucket for `index`, emptied first if it still holds an older second.
-    private static func slot(_ index: Int, in buckets: inout [Bucket]) -> Int {
+    /// The bucket for `index`, emptied first if it still holds an older
+    /// second; that older bucket is handed back so that its memory is freed
+    /// after the lock is released, not while a request holds it.
+    private static func slot(_ index: Int, in buckets: inout [Bucket]) -> (Int, Bucket?) {
         let slot = index % bucketCount
-        if buckets[slot].index != index { buckets[slot] = Bucket(index: index) }
-        return slot
+        guard buckets[slot].index != index else { return (slot, nil) }
+        let expired = buckets[slot]
+        buckets[slot] = Bucket(index: index)
+        return (slot, expired)
     }
 
     private func forEachLiveBucket(_ body: (Bucket) -> Void) {
