@@ -17,7 +17,7 @@ public struct CostFiguresRecorder: DashboardPoller {
     public var wake: WakeSignal
     public var logger: Logger
 
-    public init(store: DashboardStateStore, history: SQLiteSeriesHistory, scope: String, interval: Duration = .seconds(30),
+    public init(store: DashboardStateStore, history: SQLiteSeriesHistory, scope: String, interval: Duration = .seconds(10),
                 wake: WakeSignal = WakeSignal(), logger: Logger = Logger(label: "qlp.history.cost")) {
         self.store = store
         self.history = history

@@ -66,7 +66,7 @@ struct DashboardLauncher {
         initial.operatorName = dashboard.operatorName
         if let problem = seriesHistory.problem ?? historyProblem {
             // Said on screen once, naming the file; the charts work, they just start empty and are not kept.
-            initial.notice = Notice(text: "history not kept: \(problem.path) (\(problem.detail)); see the log", isError: true, at: Date())
+            initial.notice = Notice(text: "\(problem.path) unusable: history kept in memory only (the log says why)", isError: true, at: Date())
         }
         let store = DashboardStateStore(initial)
         let poller = CostPoller(client: client, scope: azure.costScope, store: store, history: history,
