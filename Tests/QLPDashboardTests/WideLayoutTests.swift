@@ -46,20 +46,23 @@ import Testing
         }
     }
 
-    @Test func modelsGiveTheSpareWidthToTheLatencySparkline() throws {
+    @Test func modelsSpendTheSpareWidthOnTheLatencySparklineAndEvenSpacing() throws {
         var state = ScreenLayoutTests.state()
         var stats = ScreenLayoutTests.stats()
         stats[0].recentLatency = (0..<600).map { Double(800 + ($0 % 50) * 10) }
         state.models.succeed(stats, at: F.now)
         let lines = Self.render(.models, state).lines
         let header = try #require(lines.firstIndex { $0.contains("PROBE") })
-        #expect(lines[header].contains("SHARE  PROBE"), "a gap between SHARE and PROBE:\n\(lines[header])")
         let latencyX = try #require(Self.column(of: "LATENCY", in: lines[header]))
         let ttftX = try #require(Self.column(of: "TTFT", in: lines[header]))
-        #expect(ttftX - latencyX > 40, "the latency column stays narrow:\n\(lines[header])")
         let gpt4 = try #require(lines.first { $0.contains("gpt4") })
         let blocks = Array(gpt4)[latencyX..<ttftX].filter { "▁▂▃▄▅▆▇█".contains($0) }.count
-        #expect(blocks > 40, "600 points drawn in \(blocks) cells:\n\(gpt4)")
+        #expect(blocks >= 40, "600 points drawn in \(blocks) cells:\n\(gpt4)")
+        // The rest of the width is spacing between every column, not one gap (as there was before PROBE).
+        let shareEnd = try #require(Self.column(of: "SHARE", in: lines[header])) + 5
+        let probeX = try #require(Self.column(of: "PROBE", in: lines[header]))
+        #expect(probeX - shareEnd <= 8, "a gap of \(probeX - shareEnd) before PROBE:\n\(lines[header])")
+        #expect(lines[header].hasSuffix("PROBE") && lines[header].count >= Self.wide.width - 3, "\(lines[header])")
     }
 
     @Test func auditSizesWhoFromTheNames() throws {

@@ -54,8 +54,7 @@ public struct ModelsView {
         .init("P50", width: 6, alignRight: true, priority: 20),
         .init("P95", width: 6, alignRight: true, priority: 90),
         .init("P99", width: 6, alignRight: true, priority: 30),
-        // The spare width of a wide terminal goes to the latency sparkline (more points), not to a gap before PROBE.
-        .init("LATENCY", width: 10, priority: 40, flexible: true),
+        .init("LATENCY", width: 10, priority: 40),
         .init("TTFT", width: 6, alignRight: true, priority: 25),
         .init("TOK/S", width: 6, alignRight: true, priority: 35),
         .init("ERR%", width: 5, alignRight: true, priority: 80),
@@ -64,6 +63,25 @@ public struct ModelsView {
         .init("SHARE", width: 5, alignRight: true, priority: 70),
         .init("PROBE", width: 5, alignRight: true, priority: 15),
     ]
+
+    /// The latency sparkline grows to this many cells on a wide terminal (an hour of history at 90 s a cell).
+    static let widestLatency = 40
+
+    /// `columns` for `width` cells: a wide terminal's spare width goes first to the latency sparkline (more
+    /// points), then evenly to every column, so that it reads as wider spacing rather than one empty gap.
+    static func columns(width: Int) -> [DataTable.Column] {
+        var columns = Self.columns
+        let latency = 6
+        var spare = width - (columns.map(\.width).reduce(0, +) + 2 * (columns.count - 1))
+        guard spare > 0 else { return columns }
+        let grow = min(spare, widestLatency - columns[latency].width)
+        columns[latency].width += grow
+        spare -= grow
+        for i in columns.indices {
+            columns[i].width += spare / columns.count + (i < spare % columns.count ? 1 : 0)
+        }
+        return columns
+    }
 
     static func column(of sort: SortColumn) -> Int {
         switch sort {
@@ -133,7 +151,7 @@ public struct ModelsView {
         let room = area.maxY - y
         let chosen = min(selected, rows.count - 1)
         let offset = DataTable.offset(keeping: chosen, visible: room - 1, previous: 0, count: rows.count)
-        DataTable(columns: Self.columns, rows: cells, sortColumn: Self.column(of: sort), selected: chosen, offset: offset)
+        DataTable(columns: Self.columns(width: width), rows: cells, sortColumn: Self.column(of: sort), selected: chosen, offset: offset)
             .render(into: &canvas, rect: Rect(x: x, y: y, width: width, height: room), glyphs: context.glyphs)
     }
 
