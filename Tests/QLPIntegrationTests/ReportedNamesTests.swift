@@ -44,6 +44,29 @@ import Testing
         }
     }
 
+    @Test func aServiceNameFilterMatchesTheReportedName() async throws {
+        try await withHarness { h in
+            h.emulator.names.rename("Event Grid", to: "Grid of Events")
+            let token = try await h.tokens.token(for: AzureEndpoints.publicCloud.managementScope).token.reveal()
+            func services(filteredOn name: String) async throws -> Set<String> {
+                let body = """
+                    {"type":"ActualCost","timeframe":"Custom","timePeriod":{"from":"2026-11-01","to":"2026-11-25"},
+                     "dataset":{"granularity":"None","grouping":[{"type":"Dimension","name":"ServiceName"}],
+                                "filter":{"dimensions":{"name":"ServiceName","operator":"In","values":["\(name)"]}}}}
+                    """
+                let response = try await h.transport.send(HTTPRequest(
+                    method: .post, url: "\(h.base)/\(h.scope)/providers/Microsoft.CostManagement/query?api-version=2023-11-01",
+                    headers: ["Content-Type": "application/json", "Authorization": "Bearer \(token)"], body: Array(body.utf8)))
+                #expect(response.status == 200)
+                let object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+                let rows = (object?["properties"] as? [String: Any])?["rows"] as? [[Any]] ?? []
+                return Set(rows.compactMap { $0.count > 1 ? $0[1] as? String : nil })
+            }
+            #expect(try await services(filteredOn: "Grid of Events") == ["Grid of Events"])
+            #expect(try await services(filteredOn: "Event Grid").isEmpty, "Azure knows only the current name")
+        }
+    }
+
     @Test func budgetsAreRenamedOverTheAdminAPIAndRestored() async throws {
         try await withHarness { h in
             func put(_ body: String) async throws -> HTTPResponse {
