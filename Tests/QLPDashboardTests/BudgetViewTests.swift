@@ -95,7 +95,7 @@ import Testing
         // The chart gives way first; the Atlas rate stays beside its figures.
         #expect(!text.contains("DAILY SPEND"))
         // One line: the percentage gives way to the rate.
-        #expect(text.contains("ATLAS CREDITS  £322.11 of £500.00 · runs out 26 Dec 2026 · at 0.79 GBP/USD"))
+        #expect(text.contains("ATLAS CREDITS  £322.11 of £500.00 · runs out 26 Dec 2026 · 0.79 GBP/USD"))
         Self.expectFits(canvas, size)
     }
 
@@ -135,6 +135,11 @@ import Testing
         let ascii = canvas.text.unicodeScalars.allSatisfy { $0.isASCII }
         #expect(ascii, "\(canvas.text)")
         #expect(canvas.text.contains("GBP 2,000"))
+        // "GBP " is wide: after the pence, the labels give way, cut with the ASCII ellipsis.
+        let header = canvas.lines.first { $0.contains("CATEGORY") } ?? ""
+        for title in ["ALLOCATED", "SPENT", "LEFT", "PER DAY", "AT EXPIRY", "RUNS OUT"] { #expect(header.contains(title)) }
+        #expect(canvas.text.contains("Databases & S~"))
+        Self.expectRow(canvas, "Compute (AKS)", ["GBP 2,000", "GBP 755", "GBP 1,245", "GBP 13.25", "GBP 4,836", "28 Feb 2027"], at: size)
         for (n, line) in canvas.lines.enumerated() where n > 0 && n < size.height - 1 {
             #expect(line.count < size.width, "row \(n) runs to the edge: \(line)")
         }

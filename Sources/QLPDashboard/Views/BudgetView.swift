@@ -23,8 +23,10 @@ public struct BudgetView {
         let width = area.width - 2
         guard let cost = state.cost.value else {
             canvas.put("MONTHLY BUDGET", x: x, y: area.y, role: .title)
-            canvas.put(state.cost.problem.map { "Cost data unavailable: \($0.summary)" } ?? "Fetching cost data from Cost Management\(context.glyphs.ellipsis)",
-                       x: x, y: area.y + 2, role: state.cost.problem == nil ? .muted : .critical, maxWidth: width)
+            let text = state.cost.problem.map { "Cost data unavailable: \($0.summary)" }
+                ?? "Fetching cost data from Cost Management\(context.glyphs.ellipsis)"
+            canvas.put(DisplayWidth.truncate(text, to: width, ellipsis: context.glyphs.ellipsis), x: x, y: area.y + 2,
+                       role: state.cost.problem == nil ? .muted : .critical)
             return
         }
         let overview = cost.overview
@@ -75,7 +77,7 @@ public struct BudgetView {
 
         canvas.put("MONTHLY BUDGET", x: x, y: y, role: .title)
         canvas.put(DisplayWidth.truncate("\(f.month(monthly.month)) \(context.glyphs.separator) \(state.plan.billingTimeZone)",
-                                         to: width - 16), x: x + 16, y: y, role: .muted)
+                                         to: width - 16, ellipsis: context.glyphs.ellipsis), x: x + 16, y: y, role: .muted)
         y += spaced ? 2 : 1
         // Two columns of figures: qlp's, and Azure's.
         let labelW = 16
@@ -90,10 +92,14 @@ public struct BudgetView {
         if let spend = budget?.properties.currentSpend {
             let agree = spend.amount.rounded(scale: 2) == monthly.spentToDate.rounded(scale: 2)
             var text = "\(f.money(spend.amount, Currency(code: spend.unit ?? currency.code))) current spend"
-            if agree { text += " \(context.glyphs.separator) agrees" }
-            canvas.put(DisplayWidth.truncate(text, to: width - labelW - columnW), x: azureX, y: y, role: agree ? .normal : .warning)
+            let room = width - labelW - columnW
+            // "agrees" is what the colour says already; it goes when the column is short.
+            if agree, DisplayWidth.of(text) + 3 + DisplayWidth.of("agrees") <= room { text += " \(context.glyphs.separator) agrees" }
+            canvas.put(DisplayWidth.truncate(text, to: room, ellipsis: context.glyphs.ellipsis), x: azureX, y: y,
+                       role: agree ? .normal : .warning)
         } else {
-            canvas.put(azureStatus(context), x: azureX, y: y, role: .muted, maxWidth: width - labelW - columnW)
+            canvas.put(DisplayWidth.truncate(azureStatus(context), to: width - labelW - columnW, ellipsis: context.glyphs.ellipsis),
+                       x: azureX, y: y, role: .muted)
         }
         y += 1
         canvas.put("Budget", x: x, y: y, role: .muted)
@@ -111,7 +117,7 @@ public struct BudgetView {
         if let forecast = azure?.forecast {
             canvas.put("\(f.money(forecast.total, forecast.currency ?? currency)) forecast", x: azureX, y: y)
         } else if let note = azure?.forecastNote {
-            canvas.put(DisplayWidth.truncate("forecast: \(note)", to: width - labelW - columnW), x: azureX, y: y, role: .muted)
+            canvas.put(DisplayWidth.truncate("forecast: \(note)", to: width - labelW - columnW, ellipsis: context.glyphs.ellipsis), x: azureX, y: y, role: .muted)
         }
         y += spaced ? 2 : 1
 
@@ -144,7 +150,7 @@ public struct BudgetView {
                        role: .muted)
             return
         }
-        canvas.put(DisplayWidth.truncate(azureStatus(context), to: width - 15), x: x + 15, y: y, role: .muted)
+        canvas.put(DisplayWidth.truncate(azureStatus(context), to: width - 15, ellipsis: context.glyphs.ellipsis), x: x + 15, y: y, role: .muted)
         y += 1
         guard let budgets = azure?.budgets, !budgets.isEmpty else {
             canvas.put(azure == nil ? "" : "No budgets are set on this subscription.", x: x, y: y, role: .muted)
@@ -218,7 +224,8 @@ public struct BudgetView {
         let detailX = x + 15
         let room = width - 15
         if !state.atlasConfigured {
-            canvas.put(DisplayWidth.truncate("not read: set mongodb_atlas.admin_api in the config", to: room), x: detailX, y: y, role: .muted)
+            canvas.put(DisplayWidth.truncate("not read: set mongodb_atlas.admin_api in the config", to: room,
+                                             ellipsis: context.glyphs.ellipsis), x: detailX, y: y, role: .muted)
             return y + 1
         }
         guard let use = state.atlas.value else {
@@ -241,7 +248,7 @@ public struct BudgetView {
         guard twoLines else {
             // The converted figures keep their rate beside them, in short; the
             // percentage (the figures give it) goes first when the line is short.
-            let rate = use.rate.converts ? " \(sep) at \(NSDecimalNumber(decimal: use.rate.perUSD).stringValue) \(use.currency.code)/USD" : ""
+            let rate = use.rate.converts ? " \(sep) \(NSDecimalNumber(decimal: use.rate.perUSD).stringValue) \(use.currency.code)/USD" : ""
             var line = stale + text + rate
             if DisplayWidth.of(line) > room { line = stale + short + rate }
             canvas.put(DisplayWidth.truncate(line, to: room, ellipsis: context.glyphs.ellipsis), x: detailX, y: y,
