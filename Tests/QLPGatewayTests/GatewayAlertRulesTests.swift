@@ -51,7 +51,12 @@ import Testing
         let alert = try #require(held.first)
         #expect(alert.since == start, "the alert keeps the time it was first seen")
         #expect(alert.text == "chat: p95 1,900 ms back near its 2,000 ms SLO")
-        let cleared = GatewayAlertRules.evaluate(figures(["chat": route(p95: 1700)]), latencySLOs: ["chat": 2000], previous: held, now: later)
+        // Well under: no longer seen, so it clears once clearAfterSeconds have passed since it last held.
+        let under = figures(["chat": route(p95: 1700)])
+        let stays = GatewayAlertRules.evaluate(under, latencySLOs: ["chat": 2000], previous: held, now: later.addingTimeInterval(2))
+        #expect(stays == held)
+        let cleared = GatewayAlertRules.evaluate(under, latencySLOs: ["chat": 2000], previous: stays,
+                                                 now: later.addingTimeInterval(GatewayAlertRules.clearAfterSeconds))
         #expect(cleared.isEmpty)
     }
 
@@ -85,9 +90,27 @@ import Testing
             #expect(previous.allSatisfy { $0.since == start })
         }
         #expect(seen == [1, 1, 1, 1, 1])
-        previous = GatewayAlertRules.evaluate(figures(["chat": route(requests: 50, byFallback: 7)]), latencySLOs: [:],
-                                              previous: previous, now: start.addingTimeInterval(12))
+        // 14%: under the clear line, gone once it has not held for clearAfterSeconds.
+        let calm = figures(["chat": route(requests: 50, byFallback: 7)])
+        previous = GatewayAlertRules.evaluate(calm, latencySLOs: [:], previous: previous, now: start.addingTimeInterval(10))
+        #expect(previous.count == 1)
+        previous = GatewayAlertRules.evaluate(calm, latencySLOs: [:], previous: previous,
+                                              now: start.addingTimeInterval(8 + GatewayAlertRules.clearAfterSeconds))
         #expect(previous.isEmpty)
+    }
+
+    @Test func aConditionThatComesAndGoesIsOneAlert() {
+        // A throttled target's breaker lets one trial through every 5 s: one 429, then a quiet window.
+        var previous: [GatewayAlert] = []
+        var texts: [String] = []
+        for second in stride(from: 0, to: 30, by: 2) {
+            let throttled = second % 6 == 0 ? ["gpt4": 1] : [:]
+            previous = GatewayAlertRules.evaluate(figures(throttled: throttled), latencySLOs: [:], previous: previous,
+                                                  now: start.addingTimeInterval(Double(second)))
+            texts += previous.map(\.text)
+            #expect(previous.map(\.since) == [start], "at \(second) s")
+        }
+        #expect(Set(texts) == ["gpt4: throttled once in the last 6 s (429)"])
     }
 
     @Test func throttlingWarnsAtOneAndIsCriticalWhenMany() throws {
@@ -115,7 +138,8 @@ import Testing
         let first = GatewayAlertRules.evaluate(figures(["chat": route(p95: 2340)]), latencySLOs: ["chat": 2000], previous: [], now: start)
         let close = GatewayAlertRules.evaluate(figures(["chat": route(p95: 2400)]), latencySLOs: ["chat": 2000], previous: first,
                                                now: start.addingTimeInterval(2))
-        #expect(close == first)
+        #expect(close.map(\.text) == first.map(\.text))
+        #expect(close.map(\.since) == first.map(\.since))
         let moved = GatewayAlertRules.evaluate(figures(["chat": route(p95: 2900)]), latencySLOs: ["chat": 2000], previous: close,
                                                now: start.addingTimeInterval(4))
         #expect(moved.first?.text == "chat: p95 2,900 ms over its 2,000 ms SLO")

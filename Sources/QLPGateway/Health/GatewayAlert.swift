@@ -24,16 +24,19 @@ public struct GatewayAlert: Sendable, Equatable {
     public var text: String
     /// When the condition was first seen at this severity; kept while it holds.
     public var since: Date
+    /// When the condition was last seen to hold.
+    public var lastSeen: Date
     /// The figure the text states (p95 in ms, percent, count), so the next
     /// evaluation can tell whether it moved enough to be restated.
     public var figure: Double
 
-    public init(kind: Kind, subject: String, severity: Severity, text: String, since: Date, figure: Double) {
+    public init(kind: Kind, subject: String, severity: Severity, text: String, since: Date, lastSeen: Date? = nil, figure: Double) {
         self.kind = kind
         self.subject = subject
         self.severity = severity
         self.text = text
         self.since = since
+        self.lastSeen = lastSeen ?? since
         self.figure = figure
     }
 }

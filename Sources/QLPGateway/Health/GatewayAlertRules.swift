@@ -3,7 +3,8 @@ import Foundation
 /// Turns a traffic window's figures into alerts: latency SLO breaches, fallback
 /// storms and throttling. Pure: the previous evaluation's alerts go in, so that
 /// an alert keeps its time while its condition holds, does not flap around a
-/// threshold (each level clears a little below where it was raised), and keeps
+/// threshold (each level clears a little below where it was raised) nor when
+/// its condition comes and goes (it stays a while after last seen), and keeps
 /// its text while its figure moves little (a changed text redraws the alert
 /// strip on every operator's terminal).
 public enum GatewayAlertRules {
@@ -37,6 +38,12 @@ public enum GatewayAlertRules {
     /// was written keeps that text.
     public static let restateFraction = 0.1
 
+    /// A raised alert stays this long after its condition was last seen, so
+    /// that a condition that comes and goes is one alert, not many: a throttled
+    /// target whose breaker lets one trial through every few seconds meets a
+    /// 429 each time, and the window forgets each one within seconds.
+    public static let clearAfterSeconds = 10.0
+
     /// The alerts `figures` call for. `latencySLOs`: each route's SLO in
     /// milliseconds (routes without one are left out); `previous`: what the
     /// last evaluation returned. Ordered by kind, then subject.
@@ -61,7 +68,17 @@ public enum GatewayAlertRules {
                 alerts.append(alert)
             }
         }
-        return alerts
+        // Conditions not seen this time stay raised, as they were, until clearAfterSeconds have passed.
+        let raised = Set(alerts.map { PreviousAlerts.key($0.kind, $0.subject) })
+        let held = previous.filter { alert in
+            !raised.contains(PreviousAlerts.key(alert.kind, alert.subject)) && now.timeIntervalSince(alert.lastSeen) < clearAfterSeconds
+                && (alert.kind != .latencySLOBreach || latencySLOs[alert.subject] != nil)
+        }
+        guard !held.isEmpty else { return alerts }
+        let order = Dictionary(uniqueKeysWithValues: GatewayAlert.Kind.allCases.enumerated().map { ($1, $0) })
+        return (alerts + held).sorted { a, b in
+            a.kind != b.kind ? order[a.kind, default: 0] < order[b.kind, default: 0] : a.subject < b.subject
+        }
     }
 
     static func latencySLO(route: String, slo: Int, figures: TrafficFigures.Route?, previous: PreviousAlerts,
@@ -130,7 +147,7 @@ public enum GatewayAlertRules {
             byKey = Dictionary(alerts.map { (Self.key($0.kind, $0.subject), $0) }, uniquingKeysWith: { a, _ in a })
         }
 
-        private static func key(_ kind: GatewayAlert.Kind, _ subject: String) -> String { "\(kind.rawValue)\u{0}\(subject)" }
+        static func key(_ kind: GatewayAlert.Kind, _ subject: String) -> String { "\(kind.rawValue)\u{0}\(subject)" }
 
         func severity(_ kind: GatewayAlert.Kind, _ subject: String) -> GatewayAlert.Severity? {
             byKey[Self.key(kind, subject)]?.severity
@@ -142,12 +159,12 @@ public enum GatewayAlertRules {
         /// always restated (the text says which side it is on).
         func restated(_ kind: GatewayAlert.Kind, _ subject: String, severity: GatewayAlert.Severity, figure: Double,
                       crossing: Double? = nil, now: Date, text: (Double) -> String) -> GatewayAlert {
-            guard let last = byKey[Self.key(kind, subject)], last.severity == severity else {
+            guard var alert = byKey[Self.key(kind, subject)], alert.severity == severity else {
                 return GatewayAlert(kind: kind, subject: subject, severity: severity, text: text(figure), since: now, figure: figure)
             }
-            let crossed = crossing.map { (figure > $0) != (last.figure > $0) } ?? false
-            if !crossed, abs(figure - last.figure) <= GatewayAlertRules.restateFraction * abs(last.figure) { return last }
-            var alert = last
+            alert.lastSeen = now
+            let crossed = crossing.map { (figure > $0) != (alert.figure > $0) } ?? false
+            if !crossed, abs(figure - alert.figure) <= GatewayAlertRules.restateFraction * abs(alert.figure) { return alert }
             alert.figure = figure
             alert.text = text(figure)
             return alert
