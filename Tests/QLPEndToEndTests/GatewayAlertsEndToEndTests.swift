@@ -57,7 +57,7 @@ import Testing
 
         let cleared = try await transport.send(HTTPRequest(method: .delete, url: fault))
         #expect(cleared.status == 204)
-        // Within the traffic window of the fault's end both clear; the SLO breach stays.
+        // Once the window has forgotten the last 429 and clearAfterSeconds have passed, both clear; the SLO breach stays.
         try await tmux.waitFor("throttling and the storm cleared") { screen in
             let lines = screen.split(separator: "\n")
             let throttled = lines.filter { $0.contains("gpt4: throttled ") }
