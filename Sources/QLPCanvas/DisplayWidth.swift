@@ -21,7 +21,11 @@ public enum DisplayWidth {
     /// take no cells and its controls one each (`?`). Measured raw, a hostile
     /// name would be laid out and cut by the width of what is never shown.
     public static func of(_ text: some StringProtocol) -> Int {
-        if text.unicodeScalars.contains(where: TerminalSafeText.isUnsafe) { return of(TerminalSafeText.sanitize(text)) }
+        if text.unicodeScalars.contains(where: TerminalSafeText.isUnsafe) { return cells(TerminalSafeText.sanitize(text)) }
+        return cells(text)
+    }
+
+    private static func cells(_ text: some StringProtocol) -> Int {
         var total = 0
         for c in text { total += of(c) }
         return total
