@@ -35,6 +35,21 @@ import Testing
         #expect(state.outputTokensPerSecond == 50, "once a stream was seen, whole-body rates are left out")
     }
 
+    @Test func streamedFiguresOlderThanFiveMinutesAreNotShown() {
+        let clock = TargetHealthBoardTests.Clock()
+        let board = TargetHealthBoard(breaker: Self.settings, clock: { clock.now })
+        board.recordAnswer("llama3", milliseconds: 4000, usage: TokenUsage(inputTokens: 10, outputTokens: 50), cost: 0,
+                           timing: AnswerTiming(totalMilliseconds: 5000, firstTokenMilliseconds: 4000))
+        board.recordAnswer("llama3", milliseconds: 1000, usage: TokenUsage(inputTokens: 10, outputTokens: 20), cost: 0,
+                           timing: AnswerTiming(totalMilliseconds: 1000, firstTokenMilliseconds: nil))
+        clock.advance(TargetHealthBoard.streamedFreshSeconds)
+        #expect(board.state(of: "llama3").timeToFirstTokenMilliseconds == 4000)
+        #expect(board.state(of: "llama3").outputTokensPerSecond == 50)
+        clock.advance(1)
+        #expect(board.state(of: "llama3").timeToFirstTokenMilliseconds == nil, "a cold start long ago is not today's TTFT")
+        #expect(board.state(of: "llama3").outputTokensPerSecond == 20)
+    }
+
     @Test func answersWithoutUsageOrTimeGiveNoRate() {
         let board = TargetHealthBoard(breaker: Self.settings)
         board.recordAnswer("gpt4", milliseconds: 100, usage: nil, cost: 0,

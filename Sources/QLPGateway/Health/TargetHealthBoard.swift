@@ -30,6 +30,11 @@ public final class TargetHealthBoard: Sendable {
 
     public var now: Double { clock() }
 
+    /// First-token times and streamed rates older than this are not shown: a
+    /// busy target is not probed, and its traffic may not stream, so the last
+    /// measurement could be hours old (a cold model's first probe, say).
+    public static let streamedFreshSeconds = 300.0
+
     /// What the planner needs: whether the breaker admits traffic, and the latency estimate.
     public func health(for target: String) -> TargetHealth {
         let now = clock()
@@ -63,8 +68,7 @@ public final class TargetHealthBoard: Sendable {
                 record.outputTokens += usage.outputTokens
                 if cost != 0 { record.cost += cost }
             }
-            if let firstToken = timing?.firstTokenMilliseconds { record.firstTokens.append(firstToken) }
-            if let rate { record.recordRate(rate, streamed: timing?.firstTokenMilliseconds != nil) }
+            record.recordTiming(timing, rate: rate, now: now)
         }
     }
 
@@ -96,8 +100,7 @@ public final class TargetHealthBoard: Sendable {
                 record.latency.record(milliseconds: milliseconds)
                 record.latencies.append(milliseconds)
             }
-            if success, let firstToken = timing?.firstTokenMilliseconds { record.firstTokens.append(firstToken) }
-            if let rate { record.recordRate(rate, streamed: timing?.firstTokenMilliseconds != nil) }
+            if success { record.recordTiming(timing, rate: rate, now: now) }
         }
     }
 
@@ -115,15 +118,16 @@ public final class TargetHealthBoard: Sendable {
         let record = cell(target).record.withLock { $0 }
         let ranks = record.latencies.percentiles([50, 95, 99])
         let failures = record.outcomes.all.filter { !$0 }.count
-        // Streamed rates measure generation alone; whole bodies only when no stream was seen.
-        let rates = record.streamedRates.count > 0 ? record.streamedRates : record.wholeRates
+        // Streamed rates measure generation alone; whole bodies only when no recent stream was seen.
+        let streamedFresh = record.lastStreamedAt.map { now - $0 <= Self.streamedFreshSeconds } ?? false
+        let rates = streamedFresh && record.streamedRates.count > 0 ? record.streamedRates : record.wholeRates
         return TargetHealthState(target: target, breaker: record.breaker.state(now: now),
                                  latencyMilliseconds: record.latency.milliseconds,
                                  p50Milliseconds: ranks[0], p95Milliseconds: ranks[1], p99Milliseconds: ranks[2],
                                  errorRate: record.outcomes.count == 0 ? 0 : Double(failures) / Double(record.outcomes.count),
                                  requests: record.requests, errors: record.errors, inputTokens: record.inputTokens,
                                  outputTokens: record.outputTokens, estimatedCost: record.cost, lastServedAt: record.lastServedAt,
-                                 timeToFirstTokenMilliseconds: record.firstTokens.percentiles([50])[0],
+                                 timeToFirstTokenMilliseconds: streamedFresh ? record.firstTokens.percentiles([50])[0] : nil,
                                  outputTokensPerSecond: rates.percentiles([50])[0])
     }
 
@@ -152,8 +156,18 @@ public final class TargetHealthBoard: Sendable {
         /// ...and over the whole request, of answers that came in one body.
         var wholeRates = RecentSamples<Double>(capacity: 64)
 
-        mutating func recordRate(_ rate: Double, streamed: Bool) {
-            if streamed { streamedRates.append(rate) } else { wholeRates.append(rate) }
+        /// Monotonic seconds of the last streamed answer or chat probe measured.
+        var lastStreamedAt: Double?
+
+        mutating func recordTiming(_ timing: AnswerTiming?, rate: Double?, now: Double) {
+            guard let timing else { return }
+            if let firstToken = timing.firstTokenMilliseconds {
+                firstTokens.append(firstToken)
+                lastStreamedAt = now
+                if let rate { streamedRates.append(rate) }
+            } else if let rate {
+                wholeRates.append(rate)
+            }
         }
     }
 

@@ -22,11 +22,12 @@ public struct TargetHealthState: Sendable, Equatable {
     public var estimatedCost: Decimal
     /// Monotonic seconds (MonotonicClock) of the last request it served; nil if none.
     public var lastServedAt: Double?
-    /// Median time to first token of recent streamed answers and chat probes; nil until one.
+    /// Median time to first token of recent streamed answers and chat probes;
+    /// nil until one, and when none came in the last few minutes.
     public var timeToFirstTokenMilliseconds: Double?
     /// Median output tokens per second of recent answers: after the first
     /// token for streamed answers and probes; over the whole request for
-    /// answers in one body, used only while no stream has been seen.
+    /// answers in one body, used only when no stream came in the last few minutes.
     public var outputTokensPerSecond: Double?
 }
 
