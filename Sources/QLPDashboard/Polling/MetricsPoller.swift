@@ -260,7 +260,7 @@ struct SlottedRow {
 }
 
 extension MetricsPoller {
-    /// Points in memory per series (beyond the view's reach they are only on disk).
+    /// Five-minute columns the Monitor view can reach back over kept history.
     static var windowColumns: Int { Int(HistoryRetention.monitorWindow / grainSeconds) }
 
     /// The history's name for a metric: the resource and metric as configured.
