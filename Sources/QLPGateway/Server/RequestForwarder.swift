@@ -75,7 +75,7 @@ struct RequestForwarder {
                 gateway.traffic.record(route: resolution.route, target: target.name, byFallback: index > 0,
                                        latencyMilliseconds: answer.seconds * 1000)
                 return deliver(answer, from: target, route: resolution.route, attempts: attempts, upstreamSeconds: upstreamSeconds,
-                               afterFallback: attempts > 1, stream: client.stream)
+                               afterFallback: index > 0, stream: client.stream)
             case .refused(let refusal):
                 upstreamSeconds += refusal.seconds
                 if refusal.status == 429 { gateway.traffic.recordThrottled(target: target.name) }
