@@ -187,6 +187,12 @@ import Testing
         #expect(upstream.count == 2)
         // Not a speed assertion: the wait the upstream asked for is a lower bound.
         #expect(ContinuousClock.now - started >= .milliseconds(300))
+        // Waited out on the same target: throttled once, but no fallback served it.
+        let figures = harness.gateway.traffic.figures()
+        #expect(figures.throttled == ["only": 1])
+        #expect(figures.routes["chat"]?.requests == 1 && figures.routes["chat"]?.byFallback == 0)
+        let metrics = try await harness.get("/metrics")
+        #expect(!metrics.bodyText.contains("qlp_gateway_fallbacks_total{target=\"only\"} 1"))
     }
 
     @Test func anUpstreamErrorBodyIsPassedOnWithItsStatus() async throws {
