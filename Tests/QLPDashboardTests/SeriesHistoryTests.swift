@@ -101,8 +101,8 @@ import Testing
             #expect(try history.storedPoints("m", since: .distantPast).count == 2)
             #expect(try history.costFigures(scope: "sub", since: .distantPast).count == 2)
         }
-        #expect(HistoryRetention.metricsMaxAge == 30 * day && HistoryRetention.costFiguresMaxAge == 400 * day)
-        let reopened = try SQLiteSeriesHistory(path: path, maxAge: HistoryRetention.metricsMaxAge, now: now)
+        #expect(HistoryRetention.seriesMaxAge == 30 * day && HistoryRetention.costFiguresMaxAge == 400 * day)
+        let reopened = try SQLiteSeriesHistory(path: path, maxAge: HistoryRetention.seriesMaxAge, now: now)
         #expect(try reopened.storedPoints("m", since: .distantPast).map(\.value) == [2])
         #expect(try reopened.costFigures(scope: "sub", since: .distantPast).map(\.monthToDate) == [Decimal(string: "2.00")!])
     }

@@ -4,10 +4,10 @@ import Foundation
 /// in memory. Named here so the file's size and the process's memory have
 /// one place that bounds them.
 public enum HistoryRetention {
-    /// Azure Monitor points (one per metric per five minutes).
-    public static let metricsMaxAge: TimeInterval = 30 * 86_400
-    /// Model latency samples (one per target per `latencySampleSpacing`).
-    public static let latencyMaxAge: TimeInterval = 30 * 86_400
+    /// Series points: Azure Monitor metrics (one per metric per five minutes)
+    /// and model latency samples (one per target per `latencySampleSpacing`).
+    /// One age for both, as they share one table and one pruning pass.
+    public static let seriesMaxAge: TimeInterval = 30 * 86_400
     /// Budget figures over time (one row per `costFigureSpacing` at most).
     public static let costFiguresMaxAge: TimeInterval = 400 * 86_400
     /// A stored latency sample per target per minute: 43,200 rows a month,

@@ -48,7 +48,7 @@ public final class SQLiteSeriesHistory: Sendable {
     }
 
     /// Opens (creating) the file; throws when it cannot be used.
-    public init(path: String, maxAge: TimeInterval = HistoryRetention.latencyMaxAge,
+    public init(path: String, maxAge: TimeInterval = HistoryRetention.seriesMaxAge,
                 maxPointsPerSeries: Int = HistoryRetention.maxPointsPerSeries, sampleSpacing: TimeInterval = 0,
                 memoryPointsPerSeries: Int = HistoryRetention.memoryPointsPerSeries,
                 pruneInterval: TimeInterval = HistoryRetention.pruneInterval, now: Date = Date()) throws(StoreError) {
@@ -92,7 +92,7 @@ public final class SQLiteSeriesHistory: Sendable {
     /// The file's history, or (when the file cannot be used) one in memory
     /// whose `problem` names the file and the reason. Never fails: charts
     /// lose their past, never the dashboard.
-    public static func openOrKeepInMemory(path: String, maxAge: TimeInterval = HistoryRetention.latencyMaxAge,
+    public static func openOrKeepInMemory(path: String, maxAge: TimeInterval = HistoryRetention.seriesMaxAge,
                                           maxPointsPerSeries: Int = HistoryRetention.maxPointsPerSeries,
                                           sampleSpacing: TimeInterval = HistoryRetention.latencySampleSpacing,
                                           memoryPointsPerSeries: Int = HistoryRetention.memoryPointsPerSeries,
