@@ -3,6 +3,7 @@ import QLPAzure
 import QLPCanvas
 import QLPCore
 import QLPDashboard
+import QLPEmulator
 import QLPStore
 import Testing
 
@@ -78,6 +79,22 @@ import Testing
             }
             let after = render(store.state).joined(separator: "\n")
             #expect(after.contains("LAST 5 HOURS") && after.contains("kept from earlier fetches"), "\(after)")
+            #expect(rows.allSatisfy { !$0.fromHistory })
+
+            // Azure Monitor fails: the kept points stay, marked, under the failure.
+            h.emulator.faults.set(EndpointFault(status: 503), for: .metrics)
+            defer { h.emulator.faults.clearAll() }
+            let third = try newStore()
+            let restarted = MetricsPoller(client: client, resources: Array(resources), store: third, interval: .seconds(60), wake: WakeSignal(),
+                                          clock: { EmulatorHarness.clock }, history: try SQLiteSeriesHistory(path: path, now: EmulatorHarness.clock))
+            await restarted.refresh()
+            #expect(third.state.monitor.problem?.summary.contains("503") == true)
+            let kept = try #require(third.state.monitor.value).rows
+            #expect(kept.count == 4 && kept.allSatisfy { $0.fromHistory && $0.failure == nil && $0.series.count == 60 })
+            #expect(zip(kept, rows).allSatisfy { $0.series == $1.series })
+            let failing = render(third.state)
+            #expect(failing.joined(separator: "\n").contains("STALE: HTTP 503"), "\(failing.joined(separator: "\n"))")
+            #expect(sparkRows(failing) == 4)
         }
     }
 }

@@ -16,8 +16,13 @@ public struct MetricRow: Sendable, Equatable {
     public var series: [Double?]
     /// Why Azure could not answer for this metric, if it could not.
     public var failure: String?
+    /// Drawn from kept history alone (before the first fetch, or while its
+    /// resource's fetch fails): the view marks the values as not current.
+    public var fromHistory: Bool
 
-    public init(resource: String, metric: String, unit: String, latest: Double?, latestAt: Date?, series: [Double?], failure: String?) {
+    public init(resource: String, metric: String, unit: String, latest: Double?, latestAt: Date?, series: [Double?], failure: String?,
+                fromHistory: Bool = false) {
+        self.fromHistory = fromHistory
         self.resource = resource
         self.metric = metric
         self.unit = unit
@@ -129,6 +134,8 @@ public struct MetricsPoller: DashboardPoller {
                 }
             case .failure(let error):
                 failed.append((resource.name, error.summary))
+                // Its kept points stay on screen, marked, rather than the rows vanishing.
+                rows += keptRows(resource.metrics.map { (resource: resource.name, metric: $0) }, end: Self.slot(end))
                 firstError = firstError ?? error
                 logger.warning("metrics failed", metadata: ["resource": "\(resource.name)", "error": "\(error)"])
             }
@@ -148,7 +155,11 @@ public struct MetricsPoller: DashboardPoller {
         rows = withHistory(rows, slotted: slotted, now: now)
         let panel = MonitorPanel(rows: rows, failedResources: failed)
         store.update { state in
-            if rows.isEmpty, let firstError {
+            if rows.allSatisfy({ $0.failure != nil || $0.fromHistory }), let firstError {
+                // Nothing fresh: kept points (if any) stay on screen as cached, under the failure.
+                if rows.contains(where: \.fromHistory) {
+                    state.monitor.succeed(panel, at: rows.compactMap { $0.fromHistory ? $0.latestAt : nil }.max() ?? now, source: .cache)
+                }
                 state.monitor.fail(.init(summary: firstError.summary, detail: firstError.description, at: now,
                                          nextAttempt: now.addingTimeInterval(CostPoller.seconds(interval))))
             } else {
@@ -302,14 +313,24 @@ extension MetricsPoller {
     /// shown as cached (the view marks them), ending at the current column so
     /// the time the dashboard was off shows as a gap.
     public func loadHistory() {
-        guard let history else { return }
-        let now = clock()
-        let end = Self.slot(now)
+        guard history != nil else { return }
         let names = resources.flatMap { resource in resource.metrics.map { (resource: resource.name, metric: $0) } }
             + logMetrics.map { (resource: $0.source.label, metric: $0.name) }
+        let rows = keptRows(names, end: Self.slot(clock()))
+        guard let newest = rows.compactMap(\.latestAt).max() else { return }
+        let panel = MonitorPanel(rows: rows, failedResources: [])
+        store.update { state in
+            guard state.monitor.value == nil else { return }
+            state.monitor.succeed(panel, at: newest, source: .cache)
+        }
+    }
+
+    /// Rows drawn from kept points alone, for the metrics that have any,
+    /// ending at the column `end` so the time since the last point shows as a gap.
+    func keptRows(_ names: [(resource: String, metric: String)], end: Date) -> [MetricRow] {
+        guard let history else { return [] }
         let series = names.map { Self.seriesName(resource: $0.resource, metric: $0.metric) }
         var rows: [MetricRow] = []
-        var newest: Date?
         do {
             let units = try history.units(series)
             for (name, key) in zip(names, series) {
@@ -317,19 +338,12 @@ extension MetricsPoller {
                 guard let last = kept.last else { continue }
                 rows.append(MetricRow(resource: name.resource, metric: name.metric, unit: units[key] ?? "", latest: last.value,
                                       latestAt: last.at, series: Self.grid(kept, endingAt: end, minimumCount: Int(Self.window / Self.grainSeconds)),
-                                      failure: nil))
-                newest = max(newest ?? last.at, last.at)
+                                      failure: nil, fromHistory: true))
             }
         } catch {
             logger.error("cannot read kept metric points", metadata: ["error": "\(error)"])
-            return
         }
-        guard let newest else { return }
-        let panel = MonitorPanel(rows: rows, failedResources: [])
-        store.update { state in
-            guard state.monitor.value == nil else { return }
-            state.monitor.succeed(panel, at: newest, source: .cache)
-        }
+        return rows
     }
 
     /// `points` on the five-minute grid ending at `end`: from the oldest

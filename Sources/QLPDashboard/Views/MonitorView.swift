@@ -55,7 +55,7 @@ public struct MonitorView {
         // Kept history reaches past Azure's three hours: a wide terminal shows as much as fits at
         // three points (15 minutes) a cell, a narrow one Azure's three hours. Every row is drawn over
         // the same span, padded where it knows less, so one heading names one time axis.
-        let known = rows.filter { $0.failure == nil }.map(\.series.count).max() ?? 12
+        let known = rows.filter { $0.failure == nil }.map(\.series.count).max() ?? fetchedColumns
         let points = max(12, min(known, max(fetchedColumns, sparkRoom * 3)))
         let sparkW = Sparkline.fitted(Array(repeating: 0, count: points), to: sparkRoom).count
         if points > fetchedColumns, panel.source == .live, panel.staleness(now: context.now) == nil, let at = panel.updatedAt {
@@ -86,8 +86,9 @@ public struct MonitorView {
                 canvas.put(DisplayWidth.truncate(failure, to: latestW + 2 + sparkRoom, ellipsis: context.glyphs.ellipsis), x: latestX, y: y,
                            role: .warning)
             } else {
+                // Kept values are not current: drawn as stale, the failure or cache note saying why.
                 canvas.put(row.latest.map { MetricUnitFormat.string($0, unit: row.unit) } ?? "no data", x: latestX, y: y, width: latestW,
-                           role: row.latest == nil ? .muted : .normal, alignRight: true)
+                           role: row.latest == nil ? .muted : row.fromHistory ? .stale : .normal, alignRight: true)
                 let shown = Array(repeating: nil, count: max(0, points - row.series.count)) + row.series.suffix(points)
                 Sparkline(values: shown).render(into: &canvas, x: latestX + latestW + 2, y: y, width: sparkW, glyphs: context.glyphs)
             }
