@@ -86,15 +86,22 @@ public struct BudgetOutlook: Sendable, Equatable {
         let today = overview.today
         let period = overview.creditPeriod
         let map = plan.serviceMap
-        let month = DayRange(today.firstOfMonth, today)!
         var monthSpend: [CreditCategory: DailySpend] = [:]
         var unmappedMonth = DailySpend()
-        var totalMonth = DailySpend()
         var todayByCategory: [CreditCategory: Decimal] = [:]
         var todayUnmapped: Decimal = 0
-        for row in costs where month.contains(row.day) {
-            totalMonth.add(row.amount, on: row.day)
-            if let category = map.category(for: row.service) {
+        // A service's bucket is looked up once: a month holds many rows per service.
+        var bucketOf: [String: CreditCategory?] = [:]
+        // Field by field rather than through Comparable: this runs over every row each frame the view is drawn.
+        for row in costs where row.day.year == today.year && row.day.month == today.month && row.day.day <= today.day {
+            let bucket: CreditCategory?
+            if let known = bucketOf[row.service] {
+                bucket = known
+            } else {
+                bucket = map.category(for: row.service)
+                bucketOf[row.service] = bucket
+            }
+            if let category = bucket {
                 monthSpend[category, default: DailySpend()].add(row.amount, on: row.day)
                 if row.day == today { todayByCategory[category, default: 0] += row.amount }
             } else {
@@ -103,13 +110,17 @@ public struct BudgetOutlook: Sendable, Equatable {
             }
         }
 
-        func outlook(_ position: CreditPosition, today spentToday: Decimal, month spend: DailySpend) -> SpendOutlook {
+        func outlook(_ position: CreditPosition, today spentToday: Decimal, monthToDate: Decimal,
+                     monthEnd: MonthEndProjection?) -> SpendOutlook {
             let through = position.spent - (period.contains(today) ? spentToday : 0)
             return SpendOutlook(
                 allocation: position.allocation, spentThroughLastCompleteDay: through,
                 atExpiry: SpendOutlook.projectAtExpiry(spentInPeriod: position.spent, spentToday: spentToday,
                                                        rate: position.burnRate, today: today, period: period),
-                monthToDate: spend.total, monthEnd: MonthEndProjection.linear(spend, today: today))
+                monthToDate: monthToDate, monthEnd: monthEnd)
+        }
+        func outlook(_ position: CreditPosition, today spentToday: Decimal, month spend: DailySpend) -> SpendOutlook {
+            outlook(position, today: spentToday, monthToDate: spend.total, monthEnd: MonthEndProjection.linear(spend, today: today))
         }
 
         self.today = today
@@ -119,7 +130,9 @@ public struct BudgetOutlook: Sendable, Equatable {
                                       month: monthSpend[entry.category] ?? DailySpend()))
         }
         let todayTotal = todayUnmapped + todayByCategory.values.reduce(0, +)
-        self.credit = outlook(overview.credit, today: todayTotal, month: totalMonth)
+        // The whole month is the monthly budget's, already summed.
+        self.credit = outlook(overview.credit, today: todayTotal, monthToDate: overview.monthly.spentToDate,
+                              monthEnd: overview.monthly.projection)
         // Unmapped burn is what the credit burns beyond the buckets: the rates are sums over the same days.
         let bucketRate = overview.categories.compactMap(\.position.burnRate).map(\.perDay).reduce(0, +)
         let unmappedRate = overview.credit.burnRate.map { BurnRate(perDay: $0.perDay - bucketRate, days: $0.days) }

@@ -90,8 +90,7 @@ struct CategoryTable {
     /// Draws the table from `y`; returns the row after it.
     @discardableResult
     func render(into canvas: inout Canvas, x: Int, y start: Int, width: Int, context: RenderContext) -> Int {
-        let layout = layout(width: width, format: context.format)
-        let rows = rows(wholeUnits: layout.wholeUnits, format: context.format)
+        let (layout, rows) = fitted(width: width, format: context.format)
         let ellipsis = context.glyphs.ellipsis
         var y = start
         // The header.
@@ -135,12 +134,18 @@ struct CategoryTable {
     }
 
     /// The widest layout that fits `width` (leaving its last cell free).
-    func layout(width: Int, format: DisplayFormat) -> Layout {
+    func layout(width: Int, format: DisplayFormat) -> Layout { fitted(width: width, format: format).0 }
+
+    /// The layout and the rows' text in its units.
+    private func fitted(width: Int, format: DisplayFormat) -> (Layout, [Row]) {
         var kept = columns
         var wholeUnits = false
         var giving = giveWay[...]
+        // Formatting money is the costly part: each unit's rows are made once.
+        var made: [Bool: [Row]] = [:]
         while true {
-            let rows = rows(wholeUnits: wholeUnits, format: format)
+            let rows = made[wholeUnits] ?? rows(wholeUnits: wholeUnits, format: format)
+            made[wholeUnits] = rows
             let labelWidth = max(DisplayWidth.of(title), rows.map { DisplayWidth.of($0.label) }.max() ?? 0)
             let widths = kept.map { column in
                 max(column == .used ? 6 : 0, DisplayWidth.of(column.title),
@@ -153,7 +158,7 @@ struct CategoryTable {
             if needed <= room {
                 let gauge = hasGauge ? min(room - needed + minimumGauge, maximumGauge ?? .max) : 0
                 let gap = !hasGauge && needed + kept.count <= room ? 2 : 1
-                return Layout(columns: kept, widths: widths, labelWidth: labelWidth, wholeUnits: wholeUnits, gauge: gauge, gap: gap)
+                return (Layout(columns: kept, widths: widths, labelWidth: labelWidth, wholeUnits: wholeUnits, gauge: gauge, gap: gap), rows)
             }
             if let next = giving.popFirst() {
                 kept.removeAll { $0 == next }
@@ -165,8 +170,8 @@ struct CategoryTable {
             }
             // Last resort: the labels give up what is missing (never below a few cells).
             let label = max(6, labelWidth - (needed - room))
-            return Layout(columns: kept, widths: widths, labelWidth: label, wholeUnits: wholeUnits,
-                          gauge: hasGauge ? minimumGauge : 0)
+            return (Layout(columns: kept, widths: widths, labelWidth: label, wholeUnits: wholeUnits,
+                           gauge: hasGauge ? minimumGauge : 0), rows)
         }
     }
 
