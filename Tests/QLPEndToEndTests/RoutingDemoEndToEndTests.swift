@@ -44,6 +44,11 @@ import Testing
         }
     }
 
+    /// The Audit view's row whose summary holds `summary`: one that also names the operator.
+    static func auditLine(_ screen: String, _ summary: String) -> String? {
+        screen.components(separatedBy: "\n").first { $0.contains(summary) && $0.contains(operatorName) }
+    }
+
     static func showsWeights(_ screen: String, _ expected: [String: Int]) -> Bool {
         expected.allSatisfy { weight(screen, $0.key) == $0.value }
     }
@@ -128,8 +133,9 @@ import Testing
         // gateway's last 4 s, the view polls each second, and the weighted policy is a smooth round robin: gpt4's share
         // falls from ~40% toward 30% as the window turns over, half way (35%) once half the window holds answers sent
         // at the new weights. At 40/40/20 the round robin gives gpt4 2 of every 5 chat requests, so a window of about
-        // 24 of them reads within a few points of 40%. "Moved" is at least 5 points toward 30% (35% or less), and
-        // below anything it read at the old weights: noise cannot do both.
+        // 20-24 of them reads within about 5 points of 40% (a request more or less in the window moves it ~4 points).
+        // "Moved" is at least 5 points toward 30% (35% or less) and below anything it read at the old weights just
+        // before: should noise have touched 35%, the bar is lower still, so a dip like those seen before does not count.
         let threshold = min(35, lowestBefore - 1)
         var readings: [(Duration, Int)] = []
         var movedAfter: Duration?
@@ -148,14 +154,17 @@ import Testing
         print("Routing: rows shown \(Self.seconds(shown)) after start; table v2 \(Self.seconds(appliedAfter)) after y; "
               + "gpt4 observed share at 40% weight read \(sharesBefore.min()!)-\(sharesBefore.max()!)% over 3 s; after y: \(trace); "
               + "moved to \(threshold)% or less after \(movedAfter.map(Self.seconds) ?? "never (15 s)")")
-        #expect(lowestBefore > 35, "at the old weights gpt4's share already read \(lowestBefore)%: \(sharesBefore)")
         let moved = try #require(movedAfter, "gpt4's observed share never reached \(threshold)% in 15 s: \(trace)")
         #expect(moved <= .seconds(5), "gpt4's observed share reached \(threshold)% only \(Self.seconds(moved)) after y: \(trace)")
 
         // 4. The Audit view has the change, under the operator's name.
         try tmux.send("7")
-        let audit = try await tmux.waitFor("the change in the Audit view") { $0.contains("ROUTE AUDIT") && $0.contains("gpt4 40→30") }
-        let changeLine = audit.components(separatedBy: "\n").first { $0.contains("chat weights: gpt4 40→30") } ?? ""
+        // Waits for the table row itself (it names the operator): the bottom row's notice "applied v2: chat weights: …"
+        // holds the same words, and a capture taken while the view is half drawn can show it before the table.
+        let audit = try await tmux.waitFor("the change in the Audit view") { screen in
+            screen.contains("ROUTE AUDIT") && Self.auditLine(screen, "chat weights: gpt4 40→30") != nil
+        }
+        let changeLine = Self.auditLine(audit, "chat weights: gpt4 40→30") ?? ""
         #expect(changeLine.contains(Self.operatorName) && changeLine.contains("applied") && changeLine.contains("1→2"),
                 "the audit line is '\(changeLine)' in:\n\(audit)")
 
@@ -180,8 +189,10 @@ import Testing
         #expect(shownAfterUndo.output.contains("Route table version 3"), "\(shownAfterUndo.output)")
         #expect(Self.printedChatWeights(shownAfterUndo.output) == before, "\(shownAfterUndo.output)")
         try tmux.send("7")
-        let undoAudit = try await tmux.waitFor("the undo in the Audit view") { $0.contains("ROUTE AUDIT") && $0.contains("undo of #2") }
-        let undoLine = undoAudit.components(separatedBy: "\n").first { $0.contains("undo of #2") } ?? ""
+        let undoAudit = try await tmux.waitFor("the undo in the Audit view") { screen in
+            screen.contains("ROUTE AUDIT") && Self.auditLine(screen, "undo of #2") != nil
+        }
+        let undoLine = Self.auditLine(undoAudit, "undo of #2") ?? ""
         #expect(undoLine.contains(Self.operatorName) && undoLine.contains("2→3"), "the undo line is '\(undoLine)' in:\n\(undoAudit)")
         #expect(!(shownAfterChange.output + shownAfterChange.error + shownAfterUndo.output + shownAfterUndo.error).contains(Self.token))
 
