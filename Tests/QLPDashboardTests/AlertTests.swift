@@ -136,4 +136,25 @@ import Testing
         #expect(acked.text.contains("acked"))
         #expect(!acked.lines[2].contains("CRITICAL"))
     }
+
+    @Test func aLongAlertCutInTheTableIsShownWholeUnderIt() {
+        let long = Alert(key: "gateway.latency SLO.chat.2", severity: .critical, source: "gateway",
+                         text: "chat: p95 2,340 ms over its 2,000 ms SLO in the last 4 s, 38 requests, gpt4 slowest")
+        var book = AlertBook()
+        book.update(with: [long, Self.warning], now: F.now)
+        let narrow = AlertsView(book: book, selected: 0)
+        var canvas = Canvas(size: Size(width: 80, height: 20))
+        narrow.render(into: &canvas, area: Rect(x: 0, y: 0, width: 80, height: 20), context: F.context())
+        let lines = canvas.lines
+        #expect(lines.contains { $0.contains("…") }, "the table cuts the text")
+        let bottom = lines.suffix(3).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        #expect(bottom.contains("chat: p95 2,340 ms over its 2,000 ms SLO"))
+        #expect(bottom.contains("gpt4 slowest"))
+        #expect(lines.allSatisfy { DisplayWidth.of($0) <= 80 })
+
+        // Wide enough for the whole text: no detail lines.
+        var wide = Canvas(size: Size(width: 200, height: 20))
+        narrow.render(into: &wide, area: Rect(x: 0, y: 0, width: 200, height: 20), context: F.context())
+        #expect(wide.lines.filter { $0.contains("gpt4 slowest") }.count == 1)
+    }
 }

@@ -51,11 +51,36 @@ public struct AlertsView {
                 .text(status, status == "OPEN" ? role : .muted),
             ]
         }
-        let room = area.maxY - y
         let chosen = min(selected, rows.count - 1)
-        let offset = DataTable.offset(keeping: chosen, visible: room - 1, previous: 0, count: rows.count)
-        DataTable(columns: Self.columns, rows: rows, selected: chosen, offset: offset)
-            .render(into: &canvas, rect: Rect(x: x, y: y, width: width, height: room), glyphs: context.glyphs)
+        let table = DataTable(columns: Self.columns, rows: rows, selected: chosen)
+        // On a narrow terminal the ALERT column cuts long texts: the selected
+        // one is then shown whole under the table.
+        let detail = Self.detailLines(book.entries[chosen].alert.text, table: table, width: width, context: context)
+        let room = area.maxY - y - (detail.isEmpty ? 0 : detail.count + 1)
+        var shown = table
+        shown.offset = DataTable.offset(keeping: chosen, visible: room - 1, previous: 0, count: rows.count)
+        shown.render(into: &canvas, rect: Rect(x: x, y: y, width: width, height: room), glyphs: context.glyphs)
+        for (line, text) in detail.enumerated() {
+            canvas.put(text, x: x, y: area.maxY - detail.count + line, role: .normal, maxWidth: width)
+        }
+    }
+
+    /// Most lines the selected alert's whole text may take under the table.
+    static let detailLineLimit = 3
+
+    /// The selected alert's text wrapped to the view's width, when the table's
+    /// ALERT column is too narrow for it; empty when it fits.
+    static func detailLines(_ text: String, table: DataTable, width: Int, context: RenderContext) -> [String] {
+        let alertColumn = columns.firstIndex { $0.title == "ALERT" }
+        let shownWidth = table.layout(width: width).first { $0.index == alertColumn }?.width ?? 0
+        guard DisplayWidth.of(text) > shownWidth else { return [] }
+        var lines = DisplayWidth.wrap(text, to: width)
+        if lines.count > detailLineLimit {
+            // Joined with the next line, the last kept one is too wide: cut with an ellipsis.
+            let last = lines[detailLineLimit - 1] + " " + lines[detailLineLimit]
+            lines = Array(lines.prefix(detailLineLimit - 1)) + [DisplayWidth.truncate(last, to: width, ellipsis: context.glyphs.ellipsis)]
+        }
+        return lines
     }
 }
 
