@@ -14,9 +14,10 @@ struct GatewayHarness {
     var gateway: Gateway { server.gateway }
 
     static func start(targets: [RouteTarget], routes: [Route], settings: GatewaySettings = GatewaySettings(),
-                      upstream: UpstreamSettings = UpstreamSettings()) async throws -> GatewayHarness {
+                      upstream: UpstreamSettings = UpstreamSettings(),
+                      traffic: RouteTrafficWindow = RouteTrafficWindow()) async throws -> GatewayHarness {
         let table = RouteTable(version: 1, targets: targets, routes: routes)
-        let gateway = try Gateway(settings: settings, routes: LiveRouteTable(table), upstream: upstream)
+        let gateway = try Gateway(settings: settings, routes: LiveRouteTable(table), upstream: upstream, traffic: traffic)
         let server = GatewayServer(gateway: gateway)
         let base = try await server.start()
         return GatewayHarness(server: server, base: base, transport: CurlTransport())

@@ -28,10 +28,13 @@ import Testing
                   latencySLOMilliseconds: 50),
         ]
         // A breaker that never opens, so every request the weights send to gpt4 meets its 429 and falls back.
+        // The window's clock stands still: on a loaded machine the requests may take longer than the
+        // window, and the test is about what is counted, not about the window's length.
         let harness = try await GatewayHarness.start(
             targets: [azure("gpt4", "gpt4-deployment"), azure("gpt35", "gpt35-deployment"), ollamaTarget("llama3", base)],
             routes: routes, settings: GatewaySettings(breakerMinimumRequests: 1_000_000),
-            upstream: UpstreamSettings(azureAPIVersion: "2024-10-21", azureAPIKey: Secret(EmulatorConfiguration.demoOpenAIKey)))
+            upstream: UpstreamSettings(azureAPIVersion: "2024-10-21", azureAPIKey: Secret(EmulatorConfiguration.demoOpenAIKey)),
+            traffic: RouteTrafficWindow(clock: { 1_000 }))
         defer { Task { await harness.stop(); await emulator.stop() } }
 
         // Quiet before: nothing to say.

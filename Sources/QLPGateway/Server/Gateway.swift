@@ -13,15 +13,17 @@ public final class Gateway: Sendable {
     public let metrics: GatewayMetrics
     public let upstream: UpstreamClient
     /// Which targets served each route lately (the dashboard's observed shares).
-    public let traffic = RouteTrafficWindow()
+    public let traffic: RouteTrafficWindow
     let keys: ClientKeys
     let retryPolicy: RetryPolicy
     let logger: Logger
 
     public init(settings: GatewaySettings, routes: LiveRouteTable, upstream: UpstreamSettings,
                 health: TargetHealthBoard? = nil, metrics: GatewayMetrics = GatewayMetrics(),
+                traffic: RouteTrafficWindow = RouteTrafficWindow(),
                 logger: Logger = Logger(label: "qlp.gateway")) throws(ClientKeys.ParseError) {
         self.settings = settings
+        self.traffic = traffic
         self.routes = routes
         self.health = health ?? TargetHealthBoard(settings: settings)
         self.metrics = metrics
