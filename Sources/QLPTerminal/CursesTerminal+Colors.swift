@@ -56,10 +56,10 @@ extension CursesTerminal {
             let solidPair = Int32(Self.roleCount + index + 1)
             let color = cursesColor(style.foreground, isForeground: true)
             if init_extended_pair(solidPair, color, color) == OK {
-                return .blank(attributes: blankAttributes, pair: solidPair)
+                return .coloured(attributes: blankAttributes, pair: solidPair)
             }
         }
-        return .blank(attributes: blankAttributes | qlp_attr_reverse(), pair: pair)
+        return .reversed(attributes: blankAttributes | qlp_attr_reverse(), pair: pair)
     }
 
     static func cursesAttributes(of style: TerminalStyle) -> attr_t {

@@ -39,8 +39,8 @@ enum RowPlan {
         var previousIsPlain = false
         for (x, cell) in row.enumerated() {
             let look = looks[Int(cell.role.rawValue)]
-            if solid[x], case .blank(let attributes, let pair) = look.solid {
-                planned.append(PlannedCell(grapheme: " ", attributes: attributes, pair: pair))
+            if solid[x], let blank = look.solid.blank(for: cell.grapheme) {
+                planned.append(PlannedCell(grapheme: " ", attributes: blank.attributes, pair: blank.pair))
                 previousIsPlain = false
             } else if cell.grapheme == " ", !cell.isContinuation, look.hasPlainBlank, previousIsPlain,
                       let previous = planned.last {

@@ -8,7 +8,7 @@ import Testing
     private let looks: [RoleLook] = {
         var looks = [RoleLook](repeating: RoleLook(attributes: 0, pair: 1, solid: .glyph, hasPlainBlank: true),
                                count: CursesTerminal.roleCount)
-        looks[Int(StyleRole.ok.rawValue)] = RoleLook(attributes: 0, pair: 7, solid: .blank(attributes: 0, pair: 40),
+        looks[Int(StyleRole.ok.rawValue)] = RoleLook(attributes: 0, pair: 7, solid: .coloured(attributes: 0, pair: 40),
                                                      hasPlainBlank: true)
         looks[Int(StyleRole.header.rawValue)] = RoleLook(attributes: 0, pair: 9, solid: .glyph, hasPlainBlank: false)
         return looks
@@ -44,5 +44,16 @@ import Testing
         let run = String(repeating: "█", count: SolidRuns.minimumRun + 2)
         let plan = RowPlan.plan(cells(run, .normal)[...], looks: looks)
         #expect(plan.allSatisfy { $0.grapheme == "█" })
+    }
+
+    @Test func aTrackIsSolidOnlyInColour() {
+        var looks = looks
+        let track = cells("░░", .ok)
+        #expect(RowPlan.plan(track[...], looks: looks).allSatisfy { $0.grapheme == " " && $0.pair == 40 })
+        // Reverse video would make a track look full: it keeps its glyph.
+        looks[Int(StyleRole.ok.rawValue)].solid = .reversed(attributes: 0, pair: 7)
+        #expect(RowPlan.plan(track[...], looks: looks).allSatisfy { $0.grapheme == "░" })
+        let blocks = cells(String(repeating: "█", count: SolidRuns.minimumRun), .ok)
+        #expect(RowPlan.plan(blocks[...], looks: looks).allSatisfy { $0.grapheme == " " })
     }
 }

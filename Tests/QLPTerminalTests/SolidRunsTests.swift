@@ -24,12 +24,13 @@ import Testing
         #expect(!SolidRuns.solidColumns(cells[...]).contains(true))
     }
 
-    @Test func gaugeTracksAreSolidButNotMixedWithBlocks() {
+    @Test func blocksNeedALongRunTracksDoNot() {
         let half = SolidRuns.minimumRun / 2 + 1
         let mixed = row(String(repeating: "█", count: half) + String(repeating: "░", count: half))
-        #expect(!SolidRuns.solidColumns(mixed[...]).contains(true))
-        let track = row(String(repeating: "░", count: SolidRuns.minimumRun))
-        #expect(SolidRuns.solidColumns(track[...]).allSatisfy { $0 })
+        // Too few blocks for a solid run; every track cell is solid.
+        #expect(SolidRuns.solidColumns(mixed[...]) == Array(repeating: false, count: half) + Array(repeating: true, count: half))
+        let track = row("░")
+        #expect(SolidRuns.solidColumns(track[...]) == [true], "a track is solid whatever its length")
     }
 
     @Test func worksOnASliceOfALargerGrid() {
