@@ -50,7 +50,9 @@ actor FakeRouteControl: RouteControl {
 
     func audit(limit: Int) async -> [RouteAuditLine] { Array(log.prefix(limit)) }
 
-    func observedShares(route: String) async -> [String: Double] { shares[route] ?? [:] }
+    func observedTraffic(route: String) async -> ObservedTraffic {
+        ObservedTraffic(shares: shares[route] ?? [:], requests: shares[route] == nil ? 0 : 20, windowSeconds: 4)
+    }
 
     func setShares(_ route: String, _ value: [String: Double]) { shares[route] = value }
 

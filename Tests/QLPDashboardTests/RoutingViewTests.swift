@@ -14,7 +14,8 @@ import Testing
         var state = F.state()
         state.routeControlConnected = true
         state.operatorName = "alice"
-        state.routing.succeed(RoutingPanel(table: table, observed: observed, audit: audit), at: F.now)
+        let traffic = observed.mapValues { ObservedTraffic(shares: $0, requests: 23, windowSeconds: 4) }
+        state.routing.succeed(RoutingPanel(table: table, traffic: traffic, audit: audit), at: F.now)
         return state
     }
 
@@ -32,7 +33,7 @@ import Testing
         for size in [Self.size, Size(width: 120, height: 40)] {
             let canvas = render(Self.state(), routing(), size: size)
             let text = canvas.text
-            #expect(text.contains("chat  weighted  fallback: gpt35 → llama3"))
+            #expect(text.contains("chat  weighted  fallback: gpt35 → llama3  · observed: 23 req in 4 s"))
             #expect(text.contains("embeddings  priority  fallback: none"))
             let gpt4 = canvas.lines.first { $0.contains("gpt4") }
             #expect(gpt4?.contains("40%") == true && gpt4?.contains("41%") == true, "\(gpt4 ?? "")")

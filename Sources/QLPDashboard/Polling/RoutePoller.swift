@@ -31,11 +31,11 @@ public struct RoutePoller: DashboardPoller {
     public func refresh() async {
         let table = await control.table()
         let audit = await control.audit(limit: auditLimit)
-        var observed: [String: [String: Double]] = [:]
+        var traffic: [String: ObservedTraffic] = [:]
         for route in table.routes {
-            observed[route.name] = await control.observedShares(route: route.name)
+            traffic[route.name] = await control.observedTraffic(route: route.name)
         }
-        let panel = RoutingPanel(table: table, observed: observed, audit: audit)
+        let panel = RoutingPanel(table: table, traffic: traffic, audit: audit)
         let now = Date()
         let staleAfter = interval.current * 3 + .seconds(5)
         store.update {

@@ -42,21 +42,39 @@ public protocol RouteControl: Sendable {
     func undo(expectedVersion: Int) async -> RouteControlOutcome
     /// Newest first.
     func audit(limit: Int) async -> [RouteAuditLine]
-    /// Share of the route's recent requests each target served (0...1).
-    func observedShares(route: String) async -> [String: Double]
+    /// Which targets served the route's recent requests.
+    func observedTraffic(route: String) async -> ObservedTraffic
+}
+
+/// A route's recent requests: each target's share (0...1), and how many
+/// requests over how many seconds they rest on, so a reader can tell a real
+/// shift from noise.
+public struct ObservedTraffic: Sendable, Equatable {
+    public var shares: [String: Double]
+    public var requests: Int
+    public var windowSeconds: Int
+
+    public init(shares: [String: Double], requests: Int, windowSeconds: Int) {
+        self.shares = shares
+        self.requests = requests
+        self.windowSeconds = windowSeconds
+    }
 }
 
 /// What the Routing and Audit views draw, fetched from a `RouteControl`.
 public struct RoutingPanel: Sendable, Equatable {
     public var table: RouteTable
-    /// Route name -> target name -> observed share (0...1).
-    public var observed: [String: [String: Double]]
+    /// Route name -> its recent traffic.
+    public var traffic: [String: ObservedTraffic]
     /// Newest first.
     public var audit: [RouteAuditLine]
 
-    public init(table: RouteTable, observed: [String: [String: Double]] = [:], audit: [RouteAuditLine] = []) {
+    public init(table: RouteTable, traffic: [String: ObservedTraffic] = [:], audit: [RouteAuditLine] = []) {
         self.table = table
-        self.observed = observed
+        self.traffic = traffic
         self.audit = audit
     }
+
+    /// Route name -> target name -> observed share (0...1).
+    public var observed: [String: [String: Double]] { traffic.mapValues(\.shares) }
 }

@@ -125,6 +125,9 @@ public struct RoutingView {
                 let fallbackChanged = route.fallback != live.route(named: route.name)?.fallback
                 var rest = "  fallback: \(fallback)"
                 if let slo = route.latencySLOMilliseconds { rest += "  SLO \(slo) ms" }
+                if let traffic = panel.value?.traffic[route.name] {
+                    rest += "  \(context.glyphs.separator) observed: \(traffic.requests) req in \(traffic.windowSeconds) s"
+                }
                 canvas.put(DisplayWidth.truncate(rest, to: max(0, x + width - x0), ellipsis: context.glyphs.ellipsis),
                            x: x0, y: y, role: fallbackChanged ? .warning : .muted)
             case .target(let route, let target, let i):

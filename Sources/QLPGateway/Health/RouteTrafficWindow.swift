@@ -83,14 +83,23 @@ public final class RouteTrafficWindow: Sendable {
 
     /// Each target's share (0...1) of the route's requests in the window; empty when none.
     public func shares(route: String) -> [String: Double] {
+        observed(route: route).shares
+    }
+
+    /// Each target's share of the route's requests in the window, and how
+    /// many requests those shares rest on (few requests, noisy shares).
+    public func observed(route: String) -> (shares: [String: Double], requests: Int) {
         var totals: [String: Int] = [:]
         forEachLiveBucket { bucket in
             for (target, count) in bucket.routes[route]?.served ?? [:] { totals[target, default: 0] += count }
         }
         let sum = totals.values.reduce(0, +)
-        guard sum > 0 else { return [:] }
-        return totals.mapValues { Double($0) / Double(sum) }
+        guard sum > 0 else { return ([:], 0) }
+        return (totals.mapValues { Double($0) / Double(sum) }, sum)
     }
+
+    /// The window's length in whole seconds.
+    public static var windowSeconds: Int { Int(Double(bucketCount) * bucketSeconds) }
 
     /// Everything in the window, as figures the alert rules read.
     public func figures() -> TrafficFigures {
@@ -112,7 +121,7 @@ public final class RouteTrafficWindow: Sendable {
             routes[route] = TrafficFigures.Route(requests: count, byFallback: fallbacks[route] ?? 0,
                                                  p95Milliseconds: Self.percentile(95, of: samples), latencySamples: samples.count)
         }
-        return TrafficFigures(windowSeconds: Int(Double(Self.bucketCount) * Self.bucketSeconds), routes: routes,
+        return TrafficFigures(windowSeconds: Self.windowSeconds, routes: routes,
                               throttled: throttled)
     }
 

@@ -47,7 +47,8 @@ struct GatewayRouteControl: RouteControl {
         }
     }
 
-    func observedShares(route: String) async -> [String: Double] {
-        traffic.shares(route: route)
+    func observedTraffic(route: String) async -> ObservedTraffic {
+        let (shares, requests) = traffic.observed(route: route)
+        return ObservedTraffic(shares: shares, requests: requests, windowSeconds: RouteTrafficWindow.windowSeconds)
     }
 }
