@@ -150,7 +150,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: (blocker as NSString).deletingLastPathComponent) }
         try FileManager.default.createDirectory(atPath: (blocker as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         // A regular file where the state directory should be.
-        FileManager.default.createFile(atPath: blocker, contents: Data("x".utf8))
+        #expect(FileManager.default.createFile(atPath: blocker, contents: Data("x".utf8)))
         let path = blocker + "/series.sqlite"
         let history = SQLiteSeriesHistory.openOrKeepInMemory(path: path)
         #expect(history.problem?.path == path)
