@@ -64,14 +64,14 @@ actor FakeRouteControl: RouteControl {
 }
 
 enum RoutingFixtures {
-    static func target(_ name: String, _ backend: RouteTarget.Backend = .azureOpenAI) -> RouteTarget {
-        RouteTarget(name: name, backend: backend, endpoint: "http://127.0.0.1:1", upstreamModel: name,
+    static func target(_ name: String, _ backend: RouteTarget.Backend = .azureOpenAI, aliases: [String] = []) -> RouteTarget {
+        RouteTarget(name: name, backend: backend, endpoint: "http://127.0.0.1:1", upstreamModel: name, modelNames: aliases,
                     inputCostPer1K: 0, outputCostPer1K: 0, contextWindow: 8192)
     }
 
     static let table = RouteTable(
         version: 3,
-        targets: [target("gpt4"), target("gpt35"), target("llama3", .ollama), target("embed")],
+        targets: [target("gpt4", aliases: ["gpt-4"]), target("gpt35", aliases: ["gpt-35-turbo"]), target("llama3", .ollama), target("embed")],
         routes: [
             Route(name: "chat", policy: .weighted,
                   shares: [.init(target: "gpt4", weight: 40), .init(target: "gpt35", weight: 40), .init(target: "llama3", weight: 20)],

@@ -160,6 +160,16 @@ import Testing
         #expect(i.popup == .confirmDraft)
         #expect(i.draft?.changes == [.setWeights(route: "chat", weights: [.init(target: "gpt4", weight: 20), .init(target: "gpt35", weight: 60),
                                                                           .init(target: "llama3", weight: 20)])])
+        // Model names the targets answer to (config aliases) name them too.
+        var byModel = DashboardInteraction()
+        byModel.commandLine = .init(text: "route chat gpt-4=20 gpt-35-turbo=60 llama3=20")
+        _ = byModel.handle(.enter, state: state)
+        #expect(byModel.draft?.changes == i.draft?.changes)
+        var unknown = DashboardInteraction()
+        unknown.commandLine = .init(text: "route chat gpt-5=20 gpt35=60 llama3=20")
+        _ = unknown.handle(.enter, state: state)
+        #expect(unknown.draft == nil)
+        #expect(unknown.message?.text.contains("gpt-5") == true, "\(unknown.message?.text ?? "")")
         var bad = DashboardInteraction()
         bad.commandLine = .init(text: "route chat gpt4=20 gpt35=20")
         _ = bad.handle(.enter, state: state)

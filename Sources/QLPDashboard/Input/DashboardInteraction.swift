@@ -286,7 +286,7 @@ public struct DashboardInteraction: Sendable {
                 return []
             }
             var working = draft ?? RouteDraft(base: live)
-            working.setWeights(route: name, weights: weights)
+            working.setWeights(route: name, weights: weights.map { Self.resolvingModelName($0, in: live) })
             if let problem = working.problem {
                 message = Message(text: problem, isError: true)
                 return []
@@ -296,6 +296,15 @@ public struct DashboardInteraction: Sendable {
             if draft != nil { popup = .confirmDraft } else { message = Message(text: "route \(name) already has those weights", isError: false) }
         }
         return []
+    }
+
+    /// `:route chat gpt-4=40` names a target by a model name it answers to
+    /// (an alias from the config), as clients do; a name nothing answers to is
+    /// kept, so the draft's error names it.
+    static func resolvingModelName(_ share: Route.Share, in table: RouteTable) -> Route.Share {
+        guard table.target(named: share.target) == nil,
+              let target = table.targets.first(where: { $0.answers(to: share.target) }) else { return share }
+        return Route.Share(target: target.name, weight: share.weight)
     }
 
     mutating func editFilter(_ key: Key) {
