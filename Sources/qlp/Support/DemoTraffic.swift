@@ -12,14 +12,15 @@ struct DemoTraffic: DashboardPoller {
     let routes: [String]
     let wake = WakeSignal()
     /// Requests started per second, and the most that may wait on an answer at
-    /// once. Ten a second puts about 24 chat requests in the gateway's 4 s
-    /// traffic window: enough that the smooth round robin's split reads within
-    /// a few points of the weights, so a 5-point shift shows as a shift and not
-    /// as noise. Cheap: the emulator answers in process, on loopback. The
-    /// in-flight bound covers ten seconds' worth at the slowest model's
-    /// emulated latency (codellama, ~4 s at p95).
-    var perSecond = 10
-    var maxInFlight = 48
+    /// once. Fifteen a second puts about 36 chat requests in the gateway's 4 s
+    /// traffic window. Answers land out of step (GPT-4 is emulated three times
+    /// slower than GPT-3.5), so at ten a second a 40 % share read 35-47 % and a
+    /// 5-point shift took up to 4.1 s to stand out; more requests narrow that.
+    /// Cheap: the emulator answers in process, on loopback. The in-flight
+    /// bound covers four seconds' worth, the slowest model's emulated p95
+    /// (codellama).
+    var perSecond = 15
+    var maxInFlight = 64
 
     func run() async {
         let transport = CurlTransport(maxConcurrentTransfers: maxInFlight)
