@@ -104,7 +104,7 @@ import Testing
         #expect(bottom?.isEmpty == false)
     }
 
-    @Test func tabCompletesCommandsViewsRoutesAndTargets() {
+    @Test func tabCompletesCommandsViewsRoutesAndTargets() throws {
         let completion = CommandCompletion(themeNames: ["dark", "light", "mono"], table: RoutingFixtures.table)
         #expect(completion.complete("rou").line == "rout")
         #expect(completion.complete("routi").line == "routing ")
@@ -112,6 +112,9 @@ import Testing
         #expect(completion.complete("au").line == "audit ")
         #expect(completion.complete("theme l").line == "theme light ")
         #expect(completion.complete("route c").line == "route chat ")
+        #expect(completion.complete("rule s").line == "rule suspend ")
+        #expect(completion.complete("rule suspend o").line == "rule suspend openai_over_95 ")
+        #expect(try DashboardCommand.parse("rule resume openai_over_95") == .rule(name: "openai_over_95", suspended: false))
         #expect(completion.complete("route chat gpt4=40 g").line == "route chat gpt4=40 gpt35=")
         #expect(completion.complete("route chat gpt4=40 gpt35=40 l").line == "route chat gpt4=40 gpt35=40 llama3=")
         #expect(completion.candidates(for: "zz").isEmpty)

@@ -177,6 +177,35 @@ import Testing
         #expect(bad.message?.isError == true)
     }
 
+    @Test func ruleCommandStagesASuspensionAndNamesMistakes() {
+        let state = Self.state()
+        var i = DashboardInteraction()
+        i.commandLine = .init(text: "rule suspend openai_over_95")
+        _ = i.handle(.enter, state: state)
+        #expect(i.view == .routing)
+        #expect(i.popup == .confirmDraft)
+        #expect(i.draft?.changes == [.suspendRule(name: "openai_over_95", suspended: true)])
+
+        var again = DashboardInteraction()
+        again.commandLine = .init(text: "rule resume openai_over_95")
+        _ = again.handle(.enter, state: state)
+        #expect(again.draft == nil)
+        #expect(again.message?.text == "budget rule openai_over_95 is already in force")
+
+        var unknown = DashboardInteraction()
+        unknown.commandLine = .init(text: "rule suspend nope")
+        _ = unknown.handle(.enter, state: state)
+        #expect(unknown.draft == nil)
+        #expect(unknown.message?.isError == true)
+        #expect(unknown.message?.text.contains("nope") == true, "\(unknown.message?.text ?? "")")
+
+        var readOnly = DashboardInteraction(readOnly: true)
+        readOnly.commandLine = .init(text: "rule suspend openai_over_95")
+        _ = readOnly.handle(.enter, state: state)
+        #expect(readOnly.draft == nil)
+        #expect(readOnly.message?.text == KeyBindings.readOnlyExplanation)
+    }
+
     @Test func readOnlyHidesAndRefusesEveryChange() {
         let state = Self.state()
         var i = routing(readOnly: true)

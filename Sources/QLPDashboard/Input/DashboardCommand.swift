@@ -7,6 +7,8 @@ public enum DashboardCommand: Sendable, Equatable {
     case theme(String)
     case refresh(Duration)
     case route(name: String, weights: [Route.Share])
+    /// `:rule suspend NAME` / `:rule resume NAME`: a budget routing rule.
+    case rule(name: String, suspended: Bool)
     case quit
 
     public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -16,7 +18,7 @@ public enum DashboardCommand: Sendable, Equatable {
     }
 
     /// Command words other than the view names, for completion and help.
-    public static let verbs = ["theme", "refresh", "route", "q", "quit"]
+    public static let verbs = ["theme", "refresh", "route", "rule", "q", "quit"]
 
     public static var names: [String] { DashboardView.allCases.map(\.commandName) + verbs }
 
@@ -52,6 +54,11 @@ public enum DashboardCommand: Sendable, Equatable {
                 weights.append(Route.Share(target: String(parts[0]), weight: weight))
             }
             return .route(name: arguments[0], weights: weights)
+        case "rule":
+            guard arguments.count == 2, ["suspend", "resume"].contains(arguments[0].lowercased()) else {
+                throw ParseError("usage: :rule suspend|resume RULE")
+            }
+            return .rule(name: arguments[1], suspended: arguments[0].lowercased() == "suspend")
         default:
             throw ParseError("unknown command ':\(verb)' (Tab after : lists the commands)")
         }
@@ -103,6 +110,8 @@ public struct CommandCompletion: Sendable {
             case "theme" where before.count == 1: options = themeNames
             case "refresh" where before.count == 1: options = ["1s", "2s", "5s", "10s", "30s", "1m"]
             case "route" where before.count == 1: options = table?.routes.map(\.name) ?? []
+            case "rule" where before.count == 1: options = ["suspend", "resume"]
+            case "rule" where before.count == 2: options = table?.budgetRules.map(\.name) ?? []
             case "route":
                 let used = Set(before.dropFirst(2).compactMap { $0.split(separator: "=").first.map(String.init) })
                 let route = table?.route(named: before[1])

@@ -277,25 +277,38 @@ public struct DashboardInteraction: Sendable {
             message = Message(text: "refreshing every \(interval.components.seconds)s", isError: false)
             return [.setRefreshInterval(interval)]
         case .route(let name, let weights):
-            if readOnly {
-                message = Message(text: KeyBindings.readOnlyExplanation, isError: true)
-                return []
+            stageFromCommand(state: state, unchanged: "route \(name) already has those weights") { draft, live in
+                draft.setWeights(route: name, weights: weights.map { Self.resolvingModelName($0, in: live) })
             }
-            guard let live = state.routing.value?.table else {
-                message = Message(text: routesUnavailable(state), isError: true)
-                return []
+        case .rule(let name, let suspended):
+            stageFromCommand(state: state, unchanged: "budget rule \(name) is already \(suspended ? "suspended" : "in force")") { draft, _ in
+                draft.setRule(name, suspended: suspended)
             }
-            var working = draft ?? RouteDraft(base: live)
-            working.setWeights(route: name, weights: weights.map { Self.resolvingModelName($0, in: live) })
-            if let problem = working.problem {
-                message = Message(text: problem, isError: true)
-                return []
-            }
-            draft = working.isEmpty ? nil : working
-            switchTo(.routing)
-            if draft != nil { popup = .confirmDraft } else { message = Message(text: "route \(name) already has those weights", isError: false) }
         }
         return []
+    }
+
+    /// A route change typed on the command line: staged on the draft and shown
+    /// for confirmation, as the Routing view's keys do.
+    private mutating func stageFromCommand(state: DashboardState, unchanged: String,
+                                           _ change: (inout RouteDraft, RouteTable) -> Void) {
+        if readOnly {
+            message = Message(text: KeyBindings.readOnlyExplanation, isError: true)
+            return
+        }
+        guard let live = state.routing.value?.table else {
+            message = Message(text: routesUnavailable(state), isError: true)
+            return
+        }
+        var working = draft ?? RouteDraft(base: live)
+        change(&working, live)
+        if let problem = working.problem {
+            message = Message(text: problem, isError: true)
+            return
+        }
+        draft = working.isEmpty ? nil : working
+        switchTo(.routing)
+        if draft != nil { popup = .confirmDraft } else { message = Message(text: unchanged, isError: false) }
     }
 
     /// `:route chat gpt-4=40` names a target by a model name it answers to

@@ -72,7 +72,8 @@ public enum KeyBindings {
     public static let global: [KeyBinding] = [
         KeyBinding(keys: [.character("q")], label: "q", summary: "quit", action: .quit, inHelpBar: true),
         KeyBinding(keys: [.character("?")], label: "?", summary: "help", action: .toggleHelp, inHelpBar: true),
-        KeyBinding(keys: [.character(":")], label: ":", summary: "command", action: .openCommandLine, inHelpBar: true),
+        KeyBinding(keys: [.character(":")], label: ":", summary: "commands (Tab completes)",
+                   action: .openCommandLine, inHelpBar: true, barSummary: "command"),
     ] + DashboardView.allCases.map { view in
         KeyBinding(keys: [.character(Character(String(view.rawValue)))], label: String(view.rawValue),
                    summary: view.title.lowercased(), action: .show(view))

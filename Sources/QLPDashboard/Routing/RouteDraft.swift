@@ -63,6 +63,12 @@ public struct RouteDraft: Sendable, Equatable {
         stage(.setWeights(route: name, weights: weights), isNoChange: weights == base.route(named: name)?.shares)
     }
 
+    /// Suspends or resumes a budget routing rule (the `:rule` command).
+    public mutating func setRule(_ name: String, suspended: Bool) {
+        stage(.suspendRule(name: name, suspended: suspended), isNoChange: base.suspendedRules.contains(name) == suspended
+              && base.budgetRules.contains { $0.name == name })
+    }
+
     /// Per-target weight and drain lines, base -> draft, for the confirm popup.
     public var diff: [RouteDiffLine] {
         RouteChange.restore(to: table).diff(before: base)
