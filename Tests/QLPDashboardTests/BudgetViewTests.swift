@@ -16,7 +16,7 @@ import Testing
         let grant = CreditGrant(amount: 500, period: DayRange(CivilDate(year: 2026, month: 10, day: 1)!, CivilDate(year: 2027, month: 9, day: 30)!)!)
         plan.atlasCredits = grant
         var state = DashboardState(identity: F.identity, plan: plan, costRefresh: .seconds(60))
-        state.cost.succeed(CostPanel(overview: BudgetOverview(plan: plan, costs: F.costs, today: F.today), costs: F.costs, pages: 3),
+        state.cost.succeed(CostPanel(overview: BudgetOverview(plan: plan, costs: F.costs, today: F.today), costs: F.costs, pages: 3, plan: plan),
                            at: F.now.addingTimeInterval(-12))
         state.atlasConfigured = true
         let pending = AtlasInvoiceTotals(id: "inv-nov", status: "PENDING",

@@ -85,7 +85,7 @@ public struct CostPoller: Sendable {
                 excerpt: "")
         }
         let fetchedAt = clock()
-        let panel = CostPanel(overview: BudgetOverview(plan: plan, costs: costs, today: today), costs: costs, pages: pages)
+        let panel = CostPanel(overview: BudgetOverview(plan: plan, costs: costs, today: today), costs: costs, pages: pages, plan: plan)
         store.update { state in
             state.cost.succeed(panel, at: fetchedAt)
             state.cost.refreshing = false
@@ -105,7 +105,7 @@ public struct CostPoller: Sendable {
             let plan = store.state.plan
             let today = Self.today(plan: plan, at: clock())
             let panel = CostPanel(overview: BudgetOverview(plan: plan, costs: snapshot.costs, today: today),
-                                  costs: snapshot.costs, pages: 0)
+                                  costs: snapshot.costs, pages: 0, plan: plan)
             store.update { $0.cost.succeed(panel, at: snapshot.fetchedAt, source: .cache) }
         } catch {
             logger.error("cannot read cost history", metadata: ["error": "\(error)"])

@@ -30,7 +30,8 @@ public struct BudgetView {
             return
         }
         let overview = cost.overview
-        let table = CategoryTable(overview: overview, outlook: BudgetOutlook(overview: overview, plan: state.plan, costs: cost.costs),
+        let outlook = cost.outlook ?? BudgetOutlook(overview: overview, plan: state.plan, costs: cost.costs)
+        let table = CategoryTable(overview: overview, outlook: outlook,
                                   title: "CATEGORY",
                                   columns: [.allocated, .spent, .remaining, .used, .burnRate, .atExpiry, .monthEnd, .runsOut],
                                   giveWay: [.monthEnd, .used], unmapped: .figures, showsTotal: true, minimumGauge: 8,
