@@ -13,33 +13,26 @@ extension CursesTerminal {
     /// pair per role (pair number = raw value + 1; pair 0 is the terminal's).
     func applyTheme(_ theme: Theme) {
         let count = Self.roleCount
-        var attributes = [attr_t](repeating: qlp_attr_normal(), count: count)
-        var pairs = [Int32](repeating: 0, count: count)
-        var solids = [SolidCell](repeating: .glyph, count: count)
-        var plainBlanks = [Bool](repeating: true, count: count)
+        var looks = [RoleLook](repeating: RoleLook(attributes: qlp_attr_normal(), pair: 0, solid: .glyph, hasPlainBlank: true),
+                               count: count)
         // Pairs for solid cells follow the role pairs; without room for them
         // solid cells fall back to reverse video.
         let solidPairsFit = Int(qlp_color_pairs()) > 2 * count
         for role in StyleRole.allCases {
             let index = Int(role.rawValue)
             let style = theme.style(for: role, mode: colorMode)
-            attributes[index] = Self.cursesAttributes(of: style)
+            let attributes = Self.cursesAttributes(of: style)
+            var pair: Int32 = 0
             if colorMode != .none {
-                let pair = Int32(index + 1)
                 let foreground = cursesColor(style.foreground, isForeground: true)
                 let background = cursesColor(style.background, isForeground: false)
-                if init_extended_pair(pair, foreground, background) == OK {
-                    pairs[index] = pair
-                }
+                if init_extended_pair(Int32(index + 1), foreground, background) == OK { pair = Int32(index + 1) }
             }
-            plainBlanks[index] = style.background == .default && !style.reverse && !style.underline
-            solids[index] = solidCell(for: style, role: index, attributes: attributes[index], pair: pairs[index],
-                                      pairsFit: solidPairsFit)
+            looks[index] = RoleLook(attributes: attributes, pair: pair,
+                                    solid: solidCell(for: style, role: index, attributes: attributes, pair: pair, pairsFit: solidPairsFit),
+                                    hasPlainBlank: style.background == .default && !style.reverse && !style.underline)
         }
-        roleLooks = (0..<count).map { index in
-            RoleLook(attributes: attributes[index], pair: pairs[index], solid: solids[index],
-                     hasPlainBlank: plainBlanks[index])
-        }
+        roleLooks = looks
     }
 
     /// A blank painted in the role's foreground colour (both colours of its

@@ -56,19 +56,19 @@ enum SolidRuns {
     /// one of `glyphs` sharing one role.
     static func solidColumns(_ row: ArraySlice<Cell>, glyphs: Set<Character> = glyphs) -> [Bool] {
         var solid = [Bool](repeating: false, count: row.count)
-        var start = 0
-        let cells = Array(row)
-        while start < cells.count {
-            guard glyphs.contains(cells[start].grapheme) else {
+        var start = row.startIndex
+        while start < row.endIndex {
+            let first = row[start]
+            guard glyphs.contains(first.grapheme) else {
                 start += 1
                 continue
             }
             var end = start + 1
-            while end < cells.count, cells[end].grapheme == cells[start].grapheme, cells[end].role == cells[start].role {
+            while end < row.endIndex, row[end].grapheme == first.grapheme, row[end].role == first.role {
                 end += 1
             }
-            if end - start >= minimumRun(of: cells[start].grapheme) {
-                for x in start..<end { solid[x] = true }
+            if end - start >= minimumRun(of: first.grapheme) {
+                for x in start..<end { solid[x - row.startIndex] = true }
             }
             start = end
         }
