@@ -19,9 +19,13 @@ public struct MetricRow: Sendable, Equatable {
     /// Drawn from kept history alone (before the first fetch, or while its
     /// resource's fetch fails): the view marks the values as not current.
     public var fromHistory: Bool
+    /// What the numbers are: `unit` refined by the metric's definition, the
+    /// aggregation read and the interval each value covers.
+    public var measure: MetricMeasure
 
     public init(resource: String, metric: String, unit: String, latest: Double?, latestAt: Date?, series: [Double?], failure: String?,
-                fromHistory: Bool = false) {
+                fromHistory: Bool = false, measure: MetricMeasure? = nil) {
+        self.measure = measure ?? MetricMeasure(azureUnit: unit, aggregation: nil, interval: MetricsPoller.grainSeconds, name: metric)
         self.fromHistory = fromHistory
         self.resource = resource
         self.metric = metric
@@ -66,11 +70,13 @@ public struct MetricsPoller: DashboardPoller {
     /// Where fetched points are kept, so a restart shows them before the
     /// first fetch returns and the view can reach back past Azure's window.
     public var history: SQLiteSeriesHistory?
+    /// Each resource's metric definitions, read once: what the numbers are.
+    let definitionBook = MetricDefinitionBook()
 
     /// The window and grain the view draws.
     public static let window: TimeInterval = 3 * 3600
     public static let grain = "PT5M"
-    static let grainSeconds: TimeInterval = 300
+    public static let grainSeconds: TimeInterval = 300
 
     public init(client: MonitorMetricsClient, resources: [MonitorSettings.Resource], region: String? = nil,
                 endpoints: AzureEndpoints = .publicCloud, logMetrics: [MonitorSettings.LogMetric] = [],
@@ -104,6 +110,7 @@ public struct MetricsPoller: DashboardPoller {
         store.update { $0.monitor.refreshing = true }
         let end = clock()
         let start = end.addingTimeInterval(-Self.window)
+        await readDefinitions()
         let results = await metrics(start: start, end: end)
         var rows: [MetricRow] = []
         var slotted: [SlottedRow] = []
@@ -118,11 +125,14 @@ public struct MetricsPoller: DashboardPoller {
                                               failure: "not in Azure's answer"))
                         continue
                     }
-                    let row = Self.row(resource: resource.name, metric: metric, aggregation: resource.aggregation)
+                    let row = Self.row(resource: resource.name, metric: metric, aggregation: resource.aggregation, end: end,
+                                       definition: definitionBook.definition(of: name, for: resource.id))
                     rows.append(row)
-                    let stamps = (metric.timeseries.first?.data ?? []).map(\.timeStamp)
+                    // Only complete intervals are kept: a partial one would be stored as if final.
+                    let complete = Self.completePoints(metric.timeseries.first?.data ?? [], end: end)
+                    let stamps = complete.map(\.timeStamp)
                     if let last = stamps.last {
-                        let values = (metric.timeseries.first?.data ?? []).map { Self.value($0, aggregation: resource.aggregation) }
+                        let values = complete.map { Self.value($0, aggregation: resource.aggregation) }
                         // Only the points the row shows: Azure's inclusive edge (a 37th point) is not kept.
                         let from = Self.slot(last).addingTimeInterval(-Double(row.series.count - 1) * Self.grainSeconds)
                         slotted.append(SlottedRow(index: rows.count - 1, series: Self.seriesName(resource: resource.name, metric: name),
@@ -135,7 +145,7 @@ public struct MetricsPoller: DashboardPoller {
             case .failure(let error):
                 failed.append((resource.name, error.summary))
                 // Its kept points stay on screen, marked, rather than the rows vanishing.
-                rows += keptRows(resource.metrics.map { (resource: resource.name, metric: $0) }, end: Self.slot(end))
+                rows += keptRows(resource.metrics.map { (resource: resource.name, metric: $0) }, end: Self.lastCompleteSlot(end))
                 firstError = firstError ?? error
                 logger.warning("metrics failed", metadata: ["resource": "\(resource.name)", "error": "\(error)"])
             }
@@ -143,8 +153,8 @@ public struct MetricsPoller: DashboardPoller {
         for row in await logRows(end: end) {
             rows.append(row)
             guard row.failure == nil, !row.series.isEmpty else { continue }
-            // The log rows' last column holds `end`, one column per grain before it.
-            let last = Self.slot(end)
+            // The log rows' last column is the last complete one before `end`, one column per grain before it.
+            let last = Self.lastCompleteSlot(end)
             let first = last.addingTimeInterval(-Double(row.series.count - 1) * Self.grainSeconds)
             slotted.append(SlottedRow(index: rows.count - 1, series: Self.seriesName(resource: row.resource, metric: row.metric),
                                       points: row.series.enumerated().compactMap { i, value in
@@ -237,14 +247,54 @@ public struct MetricsPoller: DashboardPoller {
         }
     }
 
-    static func row(resource: String, metric: Metric, aggregation: String? = nil) -> MetricRow {
-        let points = metric.timeseries.first?.data ?? []
+    /// A metric's row from Azure's answer for a window ending at `end`: only
+    /// the intervals that have ended count, so the latest value is the last
+    /// complete five minutes (the interval still running holds part of its
+    /// traffic, and would read as a fall).
+    static func row(resource: String, metric: Metric, aggregation: String? = nil, end: Date, definition: MetricDefinition? = nil) -> MetricRow {
+        let points = completePoints(metric.timeseries.first?.data ?? [], end: end)
         let values = points.map { Self.value($0, aggregation: aggregation) }
         let latest = Array(zip(points, values)).last { $0.1 != nil }
-        // Azure answers the window's edges inclusively (37 points for three hours); the
-        // view's grid is 36 columns, shared with the logged metrics.
+        let read = aggregation.flatMap(MetricMeasure.Aggregation.init(azureName:))
+            ?? points.lazy.compactMap(\.filledAggregation).first
+            ?? definition?.primaryAggregationType.flatMap(MetricMeasure.Aggregation.init(azureName:))
+        let measure = MetricMeasure(azureUnit: definition?.unit ?? metric.unit, aggregation: read, interval: grainSeconds,
+                                    name: metric.name.value + " " + (definition?.name.localizedValue ?? metric.name.localizedValue ?? ""),
+                                    description: definition?.displayDescription ?? metric.displayDescription)
+        // The view's grid is 36 columns, shared with the logged metrics.
         return MetricRow(resource: resource, metric: metric.name.value, unit: metric.unit, latest: latest?.1, latestAt: latest?.0.timeStamp,
-                         series: Array(values.suffix(Int(window / grainSeconds))), failure: metric.failure)
+                         series: Array(values.suffix(Int(window / grainSeconds))), failure: metric.failure, measure: measure)
+    }
+
+    /// The points whose interval (a point stands for `grain` from its time
+    /// stamp) has ended by `end`.
+    static func completePoints(_ points: [MetricPoint], end: Date) -> [MetricPoint] {
+        points.filter { $0.timeStamp.addingTimeInterval(grainSeconds) <= end }
+    }
+
+    /// The start of the last five-minute column that has ended by `date`.
+    static func lastCompleteSlot(_ date: Date) -> Date {
+        slot(date).addingTimeInterval(-grainSeconds)
+    }
+
+    /// Reads the definitions of every resource not read yet, together. A
+    /// failure is logged and asked again next time; the rows fall back to
+    /// the unit in the metrics answer meanwhile.
+    func readDefinitions() async {
+        let missing = resources.filter { definitionBook.definitions(for: $0.id) == nil }
+        guard !missing.isEmpty else { return }
+        await withTaskGroup(of: Void.self) { group in
+            for resource in missing {
+                group.addTask {
+                    do {
+                        let definitions = try await client.definitions(resourceID: resource.id, namespace: resource.namespace)
+                        definitionBook.record(definitions, for: resource.id)
+                    } catch {
+                        logger.warning("metric definitions unavailable", metadata: ["resource": "\(resource.name)", "error": "\(error)"])
+                    }
+                }
+            }
+        }
     }
 
     /// The configured aggregation's value, or the primary one: whichever Azure filled in.
@@ -316,7 +366,7 @@ extension MetricsPoller {
         guard history != nil else { return }
         let names = resources.flatMap { resource in resource.metrics.map { (resource: resource.name, metric: $0) } }
             + logMetrics.map { (resource: $0.source.label, metric: $0.name) }
-        let rows = keptRows(names, end: Self.slot(clock()))
+        let rows = keptRows(names, end: Self.lastCompleteSlot(clock()))
         guard let newest = rows.compactMap(\.latestAt).max() else { return }
         let panel = MonitorPanel(rows: rows, failedResources: [])
         store.update { state in

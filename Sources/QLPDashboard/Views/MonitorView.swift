@@ -2,7 +2,9 @@ import Foundation
 import QLPCanvas
 
 /// Azure Monitor at a glance: each configured resource's metrics with the
-/// latest value and the last three hours as a sparkline.
+/// latest complete interval's value, its unit, and the last three hours as
+/// a sparkline of complete intervals (the one still running is never shown:
+/// a count summed over part of five minutes reads as traffic falling off).
 public struct MonitorView {
     public var state: DashboardState
     /// Rows scrolled past (↑/↓ or j/k).
@@ -29,7 +31,7 @@ public struct MonitorView {
         } else if let stale = panel.staleness(now: context.now) {
             status = "STALE: \(stale)"
         } else if let at = panel.updatedAt {
-            status = "fetched \(f.age(context.now.timeIntervalSince(at))) ago, last 3 hours in 5-minute points"
+            status = "fetched \(f.age(context.now.timeIntervalSince(at))) ago, last 3 hours in complete 5-minute points"
         } else {
             status = "fetching\(context.glyphs.ellipsis)"
         }
@@ -42,9 +44,23 @@ public struct MonitorView {
         guard let value = panel.value else { return }
 
         let rows = value.rows
+        if panel.source == .live, panel.staleness(now: context.now) == nil, let at = panel.updatedAt,
+           let latest = rows.filter({ !$0.fromHistory && $0.failure == nil && $0.measure.interval == MetricsPoller.grainSeconds })
+               .compactMap(\.latestAt).max() {
+            // Which five minutes LATEST is: the last that has ended, never the one still running.
+            let minute = { (d: Date) in String(f.time(d).prefix(5)) }
+            status = "fetched \(f.age(context.now.timeIntervalSince(at))) ago \(context.glyphs.separator) LATEST: \(minute(latest))-"
+                + "\(minute(latest.addingTimeInterval(MetricsPoller.grainSeconds))) \(f.zone(latest)), the last complete 5 minutes"
+            canvas.fill(Rect(x: x + 15, y: statusY, width: width - 15, height: 1))
+            canvas.put(DisplayWidth.truncate(status, to: width - 15, ellipsis: context.glyphs.ellipsis), x: x + 15, y: statusY, role: .muted)
+        }
+        let values = rows.map { row in row.latest.map { MetricValueText($0, row.measure) } }
         let fetchedColumns = Int(MetricsPoller.window / MetricsPoller.grainSeconds)
         let resourceW = min(24, max(8, rows.map { DisplayWidth.of($0.resource) }.max() ?? 8))
-        let latestW = 12
+        let numberW = max(7, values.map { $0.map { DisplayWidth.of($0.number) } ?? 0 }.max() ?? 0)
+        let unitW = min(8, max(4, values.map { $0.map { DisplayWidth.of($0.unit) } ?? 0 }.max() ?? 0))
+        // The number and its unit, one space apart.
+        let latestW = numberW + 1 + unitW
         // The sparkline keeps at least 12 cells (15 minutes each) before metric names give way.
         let metricW = max(6, min(34, rows.map { DisplayWidth.of($0.metric) }.max() ?? 6, width - resourceW - latestW - 6 - 12))
         // As many cells as the longest series has points (one cell per 5 minutes), no more: the
@@ -66,7 +82,8 @@ public struct MonitorView {
         }
         canvas.put("RESOURCE", x: x, y: y, width: resourceW, role: .title)
         canvas.put("METRIC", x: x + resourceW + 2, y: y, width: metricW, role: .title)
-        canvas.put("LATEST", x: x + resourceW + metricW + 4, y: y, width: latestW, role: .title, alignRight: true)
+        canvas.put("LATEST", x: x + resourceW + metricW + 4, y: y, width: numberW, role: .title, alignRight: true)
+        canvas.put("UNIT", x: x + resourceW + metricW + 4 + numberW + 1, y: y, width: unitW, role: .title)
         canvas.put(Self.spanHeading(columns: points, grain: MetricsPoller.grainSeconds), x: x + resourceW + metricW + latestW + 6, y: y,
                    role: .title, maxWidth: sparkW)
         y += 1
@@ -74,7 +91,7 @@ public struct MonitorView {
         let room = area.maxY - y - (failures.isEmpty ? 0 : 1) - 1
         let first = min(max(0, scroll), max(0, rows.count - room))
         var previous = ""
-        for row in rows.dropFirst(first).prefix(room) {
+        for (row, value) in zip(rows, values).dropFirst(first).prefix(room) {
             // The resource name once per group, as a table a person scans.
             if row.resource != previous {
                 canvas.put(row.resource, x: x, y: y, width: resourceW, ellipsis: context.glyphs.ellipsis)
@@ -87,8 +104,12 @@ public struct MonitorView {
                            role: .warning)
             } else {
                 // Kept values are not current: drawn as stale, the failure or cache note saying why.
-                canvas.put(row.latest.map { MetricUnitFormat.string($0, unit: row.unit) } ?? "no data", x: latestX, y: y, width: latestW,
-                           role: row.latest == nil ? .muted : row.fromHistory ? .stale : .normal, alignRight: true)
+                let role: StyleRole = value == nil ? .muted : row.fromHistory ? .stale : .normal
+                canvas.put(value?.number ?? "no data", x: latestX, y: y, width: numberW, role: role, alignRight: true)
+                if let value {
+                    canvas.put(value.unit, x: latestX + numberW + 1, y: y, width: unitW, role: row.fromHistory ? .stale : .muted,
+                               ellipsis: context.glyphs.ellipsis)
+                }
                 let shown = Array(repeating: nil, count: max(0, points - row.series.count)) + row.series.suffix(points)
                 Sparkline(values: shown).render(into: &canvas, x: latestX + latestW + 2, y: y, width: sparkW, glyphs: context.glyphs)
             }
