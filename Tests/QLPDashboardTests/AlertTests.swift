@@ -31,11 +31,11 @@ import Testing
         #expect(monthly?.key == "budget.monthly.80")
         #expect(monthly?.severity == .warning)
         #expect(monthly?.text == "monthly budget past 80%: 83% used")
-        #expect(!eighty.contains { $0.key == "budget.forecast" })
+        #expect(!eighty.contains { $0.key == "budget.linear-projection" })
         // 26 × £37 = £962: 96%, and the month is forecast past 100%.
         let ninetyFive = AlertRules.evaluate(Self.state(daily: "37"), now: F.now)
         #expect(ninetyFive.contains { $0.key == "budget.monthly.95" && $0.severity == .critical })
-        #expect(ninetyFive.contains { $0.key == "budget.forecast" && $0.text.contains("% of the monthly budget") })
+        #expect(ninetyFive.contains { $0.key == "budget.linear-projection" && $0.text.contains("% of the monthly budget") })
     }
 
     @Test func categoryAllocationsHaveTheirOwnThresholds() {

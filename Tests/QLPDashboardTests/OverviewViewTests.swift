@@ -27,7 +27,7 @@ import Testing
         #expect(text.contains("▲80%"))
         #expect(text.contains("▲95%"))
         #expect(text.contains("£29.63/day (7-day avg)"))
-        #expect(text.contains("Month-end £888.90 (linear, 88.9%)"))
+        #expect(text.contains("Month-end £888.90 linear projection (88.9%)"))
         #expect(text.contains("runs out"))
         #expect(text.contains("cost data 12s old"))
         #expect(text.contains("DEMO"))

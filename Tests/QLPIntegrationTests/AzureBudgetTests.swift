@@ -49,8 +49,8 @@ import Testing
             #expect(line.components(separatedBy: money).count == 3, "both sources show \(money): \(line)")
             #expect(line.contains("agrees"))
             #expect(canvas.text.contains("qlp (query rows)"))
-            #expect(canvas.text.contains("Azure (budget, forecast)"))
-            #expect(canvas.text.contains(MoneyFormat.standard.string(forecast.total, currency: .gbp) + " forecast"))
+            #expect(canvas.text.contains("Azure (budget, Azure forecast)"))
+            #expect(canvas.text.contains(MoneyFormat.standard.string(forecast.total, currency: .gbp) + " Azure forecast"))
             #expect(canvas.text.contains("quantumlayer-monthly"))
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import QLPCore
+import QLPAzure
 
 /// The alerts a dashboard state implies, computed afresh each frame: pure, so
 /// a test states the data and reads the alerts.
@@ -12,6 +13,10 @@ public enum AlertRules {
         var alerts: [Alert] = []
         if let overview = state.cost.value?.overview {
             alerts += budget(overview, format: MoneyFormat.standard)
+            if let forecast = state.azureBudgets.value?.forecast,
+               let alert = azureForecast(forecast.total, currency: forecast.currency, overview: overview, format: MoneyFormat.standard) {
+                alerts.append(alert)
+            }
         }
         if let stale = staleCost(state, now: now) { alerts.append(stale) }
         alerts += state.externalAlerts.map(\.alert)
@@ -25,9 +30,10 @@ public enum AlertRules {
             let percent = monthly.spentToDate * 100 / monthly.amount
             if let alert = threshold(key: "budget.monthly", what: "monthly budget", percent: percent) { alerts.append(alert) }
             if let projection = monthly.projection, projection.amount > monthly.amount {
-                let projected = projection.amount * 100 / monthly.amount
-                alerts.append(Alert(key: "budget.forecast", severity: .warning, source: "budget",
-                                    text: "month-end forecast \(whole(projected))% of the monthly budget"))
+                let estimate = MonthEndEstimate.linearProjection
+                alerts.append(Alert(key: "budget.linear-projection", severity: .warning, source: "budget",
+                                    text: pastBudget(estimate, projection.amount, monthly: monthly.amount, currency: overview.currency, format: format)
+                                        + " (from \(projection.basisDays) complete days)"))
             }
         }
         for (category, position) in overview.categories where position.allocation > 0 {
@@ -37,6 +43,22 @@ public enum AlertRules {
             }
         }
         return alerts
+    }
+
+    /// Cost Management's month-end forecast past the monthly budget: Azure's
+    /// own "Forecasted" alert, named as Azure's so it is never taken for qlp's line.
+    static func azureForecast(_ total: Decimal, currency: Currency?, overview: BudgetOverview, format: MoneyFormat) -> Alert? {
+        let monthly = overview.monthly
+        // A forecast in another currency cannot be compared with the budget.
+        guard monthly.amount > 0, total > monthly.amount, currency == nil || currency == overview.currency else { return nil }
+        return Alert(key: "budget.azure-forecast", severity: .warning, source: "budget",
+                     text: pastBudget(.azureForecast, total, monthly: monthly.amount, currency: overview.currency, format: format))
+    }
+
+    /// "linear projection: month-end £1,030.00, 103% of the £1,000.00 monthly budget".
+    static func pastBudget(_ estimate: MonthEndEstimate, _ amount: Decimal, monthly: Decimal, currency: Currency, format: MoneyFormat) -> String {
+        "\(estimate.name): month-end \(format.string(amount, currency: currency)), \(whole(amount * 100 / monthly))% of the "
+            + "\(format.string(monthly, currency: currency)) monthly budget"
     }
 
     static func threshold(key: String, what: String, percent: Decimal) -> Alert? {

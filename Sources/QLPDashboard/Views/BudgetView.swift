@@ -86,7 +86,7 @@ public struct BudgetView {
         let qlpX = x + labelW
         let azureX = qlpX + columnW
         canvas.put("qlp (query rows)", x: qlpX, y: y, role: .title)
-        canvas.put("Azure (budget, forecast)", x: azureX, y: y, role: .title, maxWidth: width - labelW - columnW)
+        canvas.put("Azure (budget, \(MonthEndEstimate.azureForecast.name))", x: azureX, y: y, role: .title, maxWidth: width - labelW - columnW)
         y += 1
         canvas.put("Month to date", x: x, y: y, role: .muted)
         canvas.put(f.money(monthly.spentToDate, currency), x: qlpX, y: y)
@@ -111,14 +111,14 @@ public struct BudgetView {
         y += 1
         canvas.put("Month-end", x: x, y: y, role: .muted)
         if let p = monthly.projection {
-            canvas.put("\(f.money(p.amount, currency)) linear", x: qlpX, y: y)
+            canvas.put("\(f.money(p.amount, currency)) \(MonthEndEstimate.linearProjection.name)", x: qlpX, y: y)
         } else {
-            canvas.put("after 3 days", x: qlpX, y: y, role: .muted)
+            canvas.put("\(MonthEndEstimate.linearProjection.name) after \(MonthEndProjection.minimumBasisDays) days", x: qlpX, y: y, role: .muted)
         }
         if let forecast = azure?.forecast {
-            canvas.put("\(f.money(forecast.total, forecast.currency ?? currency)) forecast", x: azureX, y: y)
+            canvas.put("\(f.money(forecast.total, forecast.currency ?? currency)) \(MonthEndEstimate.azureForecast.name)", x: azureX, y: y)
         } else if let note = azure?.forecastNote {
-            canvas.put(DisplayWidth.truncate("forecast: \(note)", to: width - labelW - columnW, ellipsis: context.glyphs.ellipsis), x: azureX, y: y, role: .muted)
+            canvas.put(DisplayWidth.truncate("\(MonthEndEstimate.azureForecast.name): \(note)", to: width - labelW - columnW, ellipsis: context.glyphs.ellipsis), x: azureX, y: y, role: .muted)
         }
         y += spaced ? 2 : 1
 
@@ -159,7 +159,7 @@ public struct BudgetView {
         }
         // The grain is in the figures above; narrow terminals drop its column.
         let showGrain = width >= 96
-        let header = ["NAME", "AMOUNT"] + (showGrain ? ["GRAIN"] : []) + ["CURRENT", "USED", "FORECAST", "ALERTS"]
+        let header = ["NAME", "AMOUNT"] + (showGrain ? ["GRAIN"] : []) + ["CURRENT", "USED", MonthEndEstimate.azureForecast.name.uppercased(), "ALERTS"]
         var rows: [[String]] = budgets.map { b in
             let p = b.properties
             let unit = Currency(code: p.currentSpend?.unit ?? currency.code)
@@ -181,12 +181,12 @@ public struct BudgetView {
             y += 1
         }
         if layout.azureNote, y + 1 < maxY {
-            canvas.put("F: forecasted alert. Azure evaluates budgets daily, so it can lag qlp.", x: x, y: y + 1, role: .muted,
+            canvas.put("F: alert on the \(MonthEndEstimate.azureForecast.name), else on actual spend. Azure evaluates budgets daily, so it can lag qlp.", x: x, y: y + 1, role: .muted,
                        maxWidth: width)
         }
     }
 
-    /// A budget's alert thresholds as Azure sets them: "≥80 ≥95 >100F" (F: on the forecast).
+    /// A budget's alert thresholds as Azure sets them: "≥80 ≥95 >100F" (F: on the Azure forecast).
     private func alerts(_ budget: AzureBudget, _ context: RenderContext) -> String {
         budget.properties.notifications.sorted { $0.value.threshold < $1.value.threshold }.map { _, n in
             let op = n.operator == "GreaterThanOrEqualTo" ? "≥" : (n.operator == "GreaterThan" ? ">" : "=")

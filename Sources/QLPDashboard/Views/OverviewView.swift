@@ -83,10 +83,10 @@ public struct OverviewView {
         x += canvas.put("Month-end ", x: x, y: y, role: .muted)
         if let projection = monthly.projection {
             let projected = projection.amount / max(monthly.amount, 0.01)
-            x += canvas.put("\(f.money(projection.amount, currency)) (linear, \(PercentFormat.string(projected)))", x: x, y: y,
+            x += canvas.put("\(f.money(projection.amount, currency)) \(MonthEndEstimate.linearProjection.name) (\(PercentFormat.string(projected)))", x: x, y: y,
                             role: role(for: monthly.projectedState ?? .clear))
         } else {
-            x += canvas.put("projected after \(MonthEndProjection.minimumBasisDays) complete days", x: x, y: y, role: .muted)
+            x += canvas.put("\(MonthEndEstimate.linearProjection.name) after \(MonthEndProjection.minimumBasisDays) complete days", x: x, y: y, role: .muted)
         }
         x += canvas.put("  \(context.glyphs.separator)  ", x: x, y: y, role: .muted)
         let days = monthly.month.daysInMonth - (overview.today.day - 1)

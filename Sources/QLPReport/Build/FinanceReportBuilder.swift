@@ -112,7 +112,7 @@ public struct FinanceReportBuilder: Sendable {
                                               thresholds: thresholds),
             linearProjection: MonthEndProjection.linear(spend, month: month, completeThrough: lastDay),
             azureForecast: forecast,
-            forecastNote: forecast == nil ? note : "Cost Management forecast")
+            forecastNote: forecast == nil ? note : MonthEndEstimate.azureForecast.name)
     }
 
     /// The part of a series between two days.
@@ -137,8 +137,8 @@ public struct FinanceReportBuilder: Sendable {
                 guard let projection = MonthEndProjection.linear(spend, month: monthly.month, completeThrough: day),
                       projection.amount > plan.monthly.amount else { continue }
                 if period.days.contains(day) {
-                    fired.append(AlertFired(day: day, kind: "forecast", threshold: 100,
-                                            detail: "the linear month-end projection passed 100% of the monthly budget"))
+                    fired.append(AlertFired(day: day, kind: MonthEndEstimate.linearProjection.name, threshold: 100,
+                                            detail: "the \(MonthEndEstimate.linearProjection.name) of the month-end total passed 100% of the monthly budget"))
                 }
                 break
             }

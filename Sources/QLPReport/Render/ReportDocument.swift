@@ -70,12 +70,12 @@ struct ReportDocument {
         for c in m.crossings { table.add([t.threshold(c.threshold), c.day.map(t.date) ?? "not reached"]) }
         var after: [String] = []
         if let p = m.linearProjection {
-            after.append("Month-end projection (linear, from \(p.basisDays) complete day\(p.basisDays == 1 ? "" : "s")): "
+            after.append("\(MonthEndEstimate.linearProjection.title) of the month-end total (from \(p.basisDays) complete day\(p.basisDays == 1 ? "" : "s")): "
                 + "\(t.amount(p.amount)) (\(t.percent(m.amount > 0 ? p.amount / m.amount : 0)) of the budget).")
         } else {
-            after.append("Month-end projection (linear): not shown until \(MonthEndProjection.minimumBasisDays) complete days of the month.")
+            after.append("\(MonthEndEstimate.linearProjection.title) of the month-end total: not shown until \(MonthEndProjection.minimumBasisDays) complete days of the month.")
         }
-        after.append("Month-end projection (Azure): " + (m.azureForecast.map(t.amount) ?? m.forecastNote) + ".")
+        after.append("\(MonthEndEstimate.azureForecast.title) of the month-end total: " + (m.azureForecast.map(t.amount) ?? m.forecastNote) + ".")
         return Section(title: "Monthly budget: \(t.monthName(m.month))",
                        before: ["Month to date \(t.amount(m.spentToDate)) of \(t.amount(m.amount)) (\(t.percent(fraction))): \(t.state(m.state))."],
                        table: table, after: after)
