@@ -4,6 +4,9 @@
 public struct Canvas: Equatable, Sendable {
     public let size: Size
     public private(set) var cells: [Cell]
+    /// The terminal shows ASCII only: text goes in with `AsciiFallback`'s
+    /// stand-ins ("->" for "→"), never as a `?` the terminal would print.
+    public var asciiOnly = false
 
     public init(size: Size) {
         self.size = Size(width: max(0, size.width), height: max(0, size.height))
@@ -36,7 +39,7 @@ public struct Canvas: Equatable, Sendable {
         guard y >= 0, y < size.height else { return 0 }
         let limit = min(maxWidth ?? Int.max, size.width - x)
         var used = 0
-        for character in TerminalSafeText.sanitize(text) {
+        for character in TerminalSafeText.sanitize(asciiOnly ? AsciiFallback.text(text) : String(text)) {
             let w = DisplayWidth.of(character)
             if w == 0 { continue }
             if used + w > limit {

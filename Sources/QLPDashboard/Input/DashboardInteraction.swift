@@ -23,6 +23,8 @@ public struct DashboardInteraction: Sendable {
     public enum Popup: Sendable, Equatable {
         case confirmDraft
         case confirmUndo(version: Int, summary: String)
+        /// `q` or `:quit` with route changes staged and not applied.
+        case confirmQuit
     }
 
     /// A line being typed: a `:` command or a `/` filter.
@@ -46,7 +48,11 @@ public struct DashboardInteraction: Sendable {
     }
 
     public var view: DashboardView = .overview
-    public var showHelp = false
+    public var showHelp = false {
+        didSet { if !showHelp { helpPage = .keys } }
+    }
+    /// Which page of `?` help is open: keys, then (on `?` again) the columns.
+    var helpPage = HelpOverlay.Page.keys
     /// Rows scrolled in views that scroll (Monitor, Audit).
     public var scroll = 0
     /// The highlighted row of views that select (Routing, Models, Alerts).
@@ -92,10 +98,17 @@ public struct DashboardInteraction: Sendable {
             return []
         }
         if showHelp, key == .escape || key == .character("?") {
-            showHelp = false
+            if key == .character("?"), helpPage == .keys {
+                helpPage = .columns
+            } else {
+                showHelp = false
+            }
             return []
         }
-        guard let binding = KeyBindings.binding(for: key, in: view) else { return [] }
+        guard let binding = KeyBindings.binding(for: key, in: view) else {
+            message = KeyBindings.elsewhere(key, notIn: view).map { Message(text: $0, isError: false) }
+            return []
+        }
         if readOnly, binding.changesRoutes {
             message = Message(text: KeyBindings.readOnlyExplanation, isError: true)
             return []
@@ -105,7 +118,7 @@ public struct DashboardInteraction: Sendable {
 
     mutating func perform(_ action: DashboardAction, state: DashboardState) -> [DashboardEffect] {
         switch action {
-        case .quit: return [.quit]
+        case .quit: return quit()
         case .toggleHelp: showHelp.toggle()
         case .closeOverlay: showHelp = false
         case .refresh: return [.refresh]
@@ -151,6 +164,14 @@ public struct DashboardInteraction: Sendable {
         return []
     }
 
+    /// Quits, unless route changes are staged: leaving would lose them
+    /// without a word, so the dashboard asks first.
+    mutating func quit() -> [DashboardEffect] {
+        guard let draft, !draft.isEmpty else { return [.quit] }
+        popup = .confirmQuit
+        return []
+    }
+
     mutating func switchTo(_ chosen: DashboardView) {
         if chosen != view { scroll = 0 }
         view = chosen
@@ -185,7 +206,15 @@ public struct DashboardInteraction: Sendable {
         switch action {
         case .shiftWeight(let points): working.shift(route: row.route, target: row.target, by: points)
         case .toggleDrain: working.toggleDrain(target: row.target)
-        case .moveFallbackEarlier: working.moveEarlierInFallback(route: row.route, target: row.target)
+        case .moveFallbackEarlier:
+            let chain = working.table.route(named: row.route)?.fallback ?? []
+            working.moveEarlierInFallback(route: row.route, target: row.target)
+            if !chain.contains(row.target), working.problem == nil {
+                // Not a reorder: the target joins the chain. Said, so it is never a surprise in the review.
+                let after = working.table.route(named: row.route)?.fallback ?? []
+                message = Message(text: "\(row.target) was not in \(row.route)'s fallback chain: staged it last (\(after.joined(separator: ", "))); "
+                                  + "Enter reviews, Esc discards", isError: false)
+            }
         case .cyclePolicy: working.cyclePolicy(route: row.route)
         default: return
         }
@@ -205,11 +234,17 @@ public struct DashboardInteraction: Sendable {
                 return [.applyRoute(changes: draft.changes, expectedVersion: draft.base.version)]
             case .confirmUndo(let version, _):
                 return [.undoRoute(expectedVersion: version)]
+            case .confirmQuit:
+                return [.quit]
             }
         case .character("n"), .character("N"), .escape:
             self.popup = nil
-            message = Message(text: popup == .confirmDraft ? "not applied: the draft is kept (Esc discards it)" : "not undone",
-                              isError: false)
+            let text = switch popup {
+            case .confirmDraft: "not applied: the draft is kept (Esc discards it)"
+            case .confirmUndo: "not undone"
+            case .confirmQuit: "still here: the draft is kept (Enter reviews it, Esc discards it)"
+            }
+            message = Message(text: text, isError: false)
         default:
             break
         }
@@ -263,7 +298,7 @@ public struct DashboardInteraction: Sendable {
         case .show(let chosen):
             switchTo(chosen)
         case .quit:
-            return [.quit]
+            return quit()
         case .theme(let name):
             if themeNames.isEmpty {
                 message = Message(text: "themes cannot be switched in this terminal", isError: true)

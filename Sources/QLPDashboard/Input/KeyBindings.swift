@@ -124,8 +124,9 @@ public enum KeyBindings {
                            action: .shiftWeight(-5), changesRoutes: true),
                 KeyBinding(keys: [.character("d")], label: "d", summary: "drain / undrain target", action: .toggleDrain,
                            inHelpBar: true, changesRoutes: true, barSummary: "drain"),
-                KeyBinding(keys: [.character("f")], label: "f", summary: "earlier in fallback chain", action: .moveFallbackEarlier,
-                           changesRoutes: true),
+                // A target outside the chain joins it last (and the message says so): the only way to add one from here.
+                KeyBinding(keys: [.character("f")], label: "f", summary: "fallback: one place earlier; not in it: adds it last",
+                           action: .moveFallbackEarlier, changesRoutes: true),
                 KeyBinding(keys: [.character("p")], label: "p", summary: "next policy", action: .cyclePolicy, changesRoutes: true),
                 KeyBinding(keys: [.enter], label: "Enter", summary: "review draft and apply", action: .reviewDraft,
                            inHelpBar: true, changesRoutes: true, barSummary: "apply"),
@@ -154,6 +155,26 @@ public enum KeyBindings {
     /// key still matches (so the dashboard can say why it does nothing).
     public static func binding(for key: Key, in view: DashboardView) -> KeyBinding? {
         (own(view) + global).first { $0.keys.contains(key) }
+    }
+
+    /// What to say when `key` does nothing in `view`: the views where it
+    /// works, or, for a letter bound nowhere, where the keys are listed.
+    public static func elsewhere(_ key: Key, notIn view: DashboardView) -> String? {
+        let name: String
+        switch key {
+        case .character(let c): name = String(c)
+        case .enter: name = "Enter"
+        default: return nil
+        }
+        let places = DashboardView.allCases.filter { $0 != view }.compactMap { other in
+            own(other).first { $0.keys.contains(key) }.map { (view: other, binding: $0) }
+        }
+        guard let first = places.first else {
+            guard case .character = key else { return nil }
+            return "\(name) does nothing in \(view.title): ? lists its keys"
+        }
+        let views = places.map { "\($0.view.title) (\($0.view.rawValue))" }.joined(separator: ", ")
+        return "\(name) works in \(views), not in \(view.title): \(first.binding.summary)"
     }
 
     /// The help bar: the global keys first, then the view's main keys.

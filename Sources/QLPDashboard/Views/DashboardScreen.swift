@@ -28,6 +28,7 @@ public struct DashboardScreen {
 
     public func render(size: Size, context: RenderContext) -> Canvas {
         var canvas = Canvas(size: size)
+        canvas.asciiOnly = !context.glyphs.isUnicode
         guard size.width >= Self.minimumSize.width, size.height >= Self.minimumSize.height else {
             renderTooSmall(into: &canvas, context: context)
             return canvas
@@ -56,8 +57,9 @@ public struct DashboardScreen {
             self.popup(popup).render(into: &canvas, area: body, glyphs: context.glyphs)
         }
         if i.showHelp {
-            HelpOverlay(title: "Keys: \(view.title)", bindings: KeyBindings.bindings(for: view, readOnly: i.readOnly),
-                        readOnly: i.readOnly, logFile: state.identity.logFile, configPath: state.identity.configPath)
+            HelpOverlay(title: i.helpPage == .keys ? "Keys: \(view.title)" : "Columns: \(view.title)",
+                        bindings: KeyBindings.bindings(for: view, readOnly: i.readOnly),
+                        readOnly: i.readOnly, logFile: state.identity.logFile, configPath: state.identity.configPath, page: i.helpPage, view: view)
                 .render(into: &canvas, area: canvas.bounds, context: context)
         }
         return canvas
@@ -111,6 +113,12 @@ public struct DashboardScreen {
             lines += draft.summaries.map { Popup.Line($0, role: .muted) }
             lines.append(Popup.Line("as \(state.operatorName), on table v\(draft.base.version)", role: .muted))
             return Popup(title: "Apply route change", lines: lines, question: "Apply? y yes / n no")
+        case .confirmQuit:
+            let summaries = interaction.draft?.summaries ?? []
+            let count = summaries.count
+            return Popup(title: "Quit", lines: [Popup.Line("\(count) route change\(count == 1 ? "" : "s") staged and not applied:", role: .warning)]
+                + summaries.map { Popup.Line($0, role: .muted) },
+                         question: "Quit and lose \(count == 1 ? "it" : "them")? y yes / n no")
         case .confirmUndo(let version, let summary):
             return Popup(title: "Undo", lines: [Popup.Line("undo: \(summary)"), Popup.Line("as \(state.operatorName), on table v\(version)", role: .muted)],
                          question: "Undo it? y yes / n no")

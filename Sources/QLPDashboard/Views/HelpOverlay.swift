@@ -1,6 +1,7 @@
 import QLPCanvas
 
-/// The `?` screen: every key of the current view, and where the log is.
+/// The `?` screen, two pages: every key of the current view (and where the
+/// log is), then, on `?` again, what the view's columns and abbreviations mean.
 ///
 /// k9s and htop take the whole screen for help because theirs is modal: any
 /// key closes it. Here the view's keys keep working under the help (an
@@ -10,25 +11,65 @@ import QLPCanvas
 /// Nine fixed places rather than any cell keep it from wandering as values
 /// change, which would repaint the screen and distract.
 struct HelpOverlay {
+    enum Page: Sendable, Equatable {
+        case keys
+        case columns
+    }
+
     var title: String = "Keys"
     var bindings: [KeyBinding]
     var readOnly: Bool = false
     var logFile: String
     var configPath: String?
+    var page: Page = .keys
+    /// The view whose columns the second page explains.
+    var view: DashboardView = .overview
+
+    /// The keys, with the seven view keys folded into one line.
+    var keyLines: [(String, String)] {
+        var lines: [(String, String)] = []
+        var foldedViews = false
+        for binding in bindings {
+            if case .show = binding.action {
+                guard !foldedViews else { continue }
+                foldedViews = true
+                lines.append(("1-\(DashboardView.allCases.count)", "views: " + DashboardView.allCases.map { $0.title.lowercased() }.joined(separator: " ")))
+            } else {
+                lines.append((binding.label, binding.summary))
+            }
+        }
+        return lines
+    }
 
     func render(into canvas: inout Canvas, area: Rect, context: RenderContext) {
-        let keys: [(String, String)] = bindings.map { ($0.label, $0.summary) }
-        // Paths span the whole box: they must show whole more than keys need a second column.
-        var footer: [(String, String)] = [("log", logFile), ("config", configPath ?? "built-in example (no config file found)")]
-        if readOnly { footer.insert(("", "read-only: route changes are off"), at: 0) }
+        var keys: [(String, String)]
+        var footer: [(String, String)]
+        switch page {
+        case .keys:
+            keys = keyLines
+            // Paths span the whole box: they must show whole more than keys need a second column.
+            footer = [("?", "again: what this view's columns mean"), ("log", logFile),
+                      ("config", configPath ?? "built-in example (no config file found)")]
+            if readOnly { footer.insert(("", "read-only: route changes are off"), at: 0) }
+        case .columns:
+            keys = ViewLegend.terms(for: view).map { ($0.term, $0.meaning) }
+            footer = [("?", "again or Esc: close help")]
+        }
         let keyW = (keys + footer).map { DisplayWidth.of($0.0) }.max() ?? 0
         let keysW = (keys.map { keyW + 2 + DisplayWidth.of($0.1) }.max() ?? 0) + 4
         let footerW = (footer.map { keyW + 2 + DisplayWidth.of($0.1) }.max() ?? 0) + 4
         let rows = area.height - 2
-        // Two columns when the keys do not fit one.
-        let columns = keys.count + footer.count + 1 > rows ? 2 : 1
-        let perColumn = (keys.count + columns - 1) / columns
+        // Two columns when the keys do not fit one; the legend is one column, its meanings cut with "…" at worst.
+        let columns = page == .keys && keys.count + footer.count + 1 > rows ? 2 : 1
         let width = min(area.width - 2, max(44, keysW * columns, footerW))
+        if page == .columns {
+            // A meaning longer than the box continues on the next lines, under itself.
+            let room = max(10, width - 2 - keyW - 4)
+            keys = keys.flatMap { term, meaning in
+                DisplayWidth.wrap(meaning, to: room).enumerated().map { ($0.offset == 0 ? term : "", $0.element) }
+            }
+        }
+        let perColumn = (keys.count + columns - 1) / columns
         let height = min(rows, perColumn + 1 + footer.count) + 2
         let rect = Self.leastCovering(width: width, height: height, in: area, over: canvas)
         let inner = Frame(title: title).render(into: &canvas, rect: rect, glyphs: context.glyphs)
