@@ -90,7 +90,9 @@ public enum DisplayWidth {
 
     /// Splits text into lines of at most `width` cells, breaking at spaces
     /// where it can and inside a word only when one word is wider than a line.
-    public static func wrap(_ text: String, to width: Int) -> [String] {
+    /// `splittingLongWords: false` keeps a word longer than `width` (a URL, a
+    /// path, a command to copy) whole on a line of its own, past the width.
+    public static func wrap(_ text: String, to width: Int, splittingLongWords: Bool = true) -> [String] {
         guard width > 0 else { return [] }
         // Inert first, so that no sequence is split across lines.
         let text = TerminalSafeText.sanitize(text)
@@ -110,7 +112,7 @@ public enum DisplayWidth {
                 line = ""
                 used = 0
             }
-            while of(rest) > width {
+            while splittingLongWords, of(rest) > width {
                 var piece = ""
                 var pieceWidth = 0
                 while let c = rest.first, pieceWidth + of(c) <= width {

@@ -7,8 +7,17 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Dotted path of the key, e.g. `budget.allocation.compute.amount`.
     public var key: String?
     public var message: String
+    /// What fixes it, where that is more than editing the value at `line`.
+    public var fix: Fix?
 
-    public init(file: String, line: Int? = nil, column: Int? = nil, key: String? = nil, message: String) {
+    /// A fix outside the file.
+    public enum Fix: Sendable, Equatable {
+        /// The value is `${NAME}` and NAME is not set in qlp's environment.
+        case setEnvironmentVariable(String)
+    }
+
+    public init(file: String, line: Int? = nil, column: Int? = nil, key: String? = nil, message: String, fix: Fix? = nil) {
+        self.fix = fix
         self.file = file
         self.line = line
         self.column = column

@@ -43,8 +43,8 @@ final class ConfigReader {
         self.home = environment["HOME"]
     }
 
-    func fail(_ value: ConfigValue, _ message: String) {
-        fail(at: value.node, path: value.path, message)
+    func fail(_ value: ConfigValue, _ message: String, fix: ConfigError.Fix? = nil) {
+        fail(at: value.node, path: value.path, message, fix: fix)
     }
 
     /// A problem with a whole section: located at the section's key.
@@ -52,10 +52,10 @@ final class ConfigReader {
         fail(at: value.keyNode ?? value.node, path: value.path, message)
     }
 
-    func fail(at node: Node, path: [String], _ message: String) {
+    func fail(at node: Node, path: [String], _ message: String, fix: ConfigError.Fix? = nil) {
         // The document itself has no key: "file:1:1: message", not "file:1:1: : message".
         errors.append(ConfigError(file: file, line: node.mark?.line, column: node.mark?.column,
-                                  key: path.isEmpty ? nil : path.joined(separator: "."), message: message))
+                                  key: path.isEmpty ? nil : path.joined(separator: "."), message: message, fix: fix))
     }
 
     // MARK: - Structure
@@ -126,7 +126,8 @@ final class ConfigReader {
         } catch {
             switch error {
             case .unset(let name):
-                fail(value, "environment variable \(name) is not set (write ${\(name):-fallback} to allow a fallback)")
+                fail(value, "environment variable \(name) is not set (write ${\(name):-fallback} to allow a fallback)",
+                     fix: .setEnvironmentVariable(name))
             case .malformed(let detail):
                 fail(value, secret ? "malformed ${...} reference" : detail)
             }

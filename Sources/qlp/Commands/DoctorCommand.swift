@@ -30,10 +30,10 @@ struct DoctorCommand: AsyncParsableCommand {
                 configuration = try ConfigLoader.load(location, environment: environment, requireAzure: !demo)
             }
         } catch let error as ConfigError {
-            print(DoctorTable.render([DoctorCheck(name: "config", outcome: .fail(error.description, remedy: "fix the file at that line"))]))
+            print(DoctorTable.render([DoctorCheck.config(error)]))
             throw ExitCode(1)
         } catch let error as ConfigErrors {
-            print(DoctorTable.render(error.errors.map { DoctorCheck(name: "config", outcome: .fail($0.description, remedy: "fix the file at that line")) }))
+            print(DoctorTable.render(error.errors.map(DoctorCheck.config)))
             throw ExitCode(1)
         }
         do {

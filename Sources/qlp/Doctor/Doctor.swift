@@ -165,7 +165,8 @@ struct Doctor {
         }
         if working == nil, azure.credential == .auto {
             checks.append(DoctorCheck(name: "credential", outcome: .fail(
-                "no credential source works", remedy: "set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET, run on a machine with a managed identity, or run `az login`")))
+                "no credential source works",
+                remedy: "export AZURE_TENANT_ID=… AZURE_CLIENT_ID=… AZURE_CLIENT_SECRET=… (a service principal), run on a machine with a managed identity, or run `az login`")))
         }
         return (checks, working)
     }

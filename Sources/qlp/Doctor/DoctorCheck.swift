@@ -31,11 +31,12 @@ enum DoctorTable {
             }
             let indent = String(repeating: " ", count: nameW + 10)
             let textWidth = max(30, width - nameW - 10)
-            let wrapped = DisplayWidth.wrap(detail, to: textWidth)
+            // URLs, paths and commands stay whole (past the width if need be): they are copied, not read.
+            let wrapped = DisplayWidth.wrap(detail, to: textWidth, splittingLongWords: false)
             lines.append(DisplayWidth.pad(check.name, to: nameW) + "  " + DisplayWidth.pad(word, to: 6) + "  " + (wrapped.first ?? ""))
             lines += wrapped.dropFirst().map { indent + $0 }
             if let remedy {
-                lines += DisplayWidth.wrap("fix: " + remedy, to: textWidth).map { indent + $0 }
+                lines += DisplayWidth.wrap("fix: " + remedy, to: textWidth, splittingLongWords: false).map { indent + $0 }
             }
         }
         let failed = checks.filter { !$0.passed }.count
