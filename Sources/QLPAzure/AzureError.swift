@@ -9,8 +9,10 @@ public enum AzureError: Error, Sendable, Equatable, CustomStringConvertible {
     case transport(service: String, HTTPTransportError)
     /// Azure answered with an error status.
     case http(service: String, endpoint: String, status: Int, code: String?, message: String?)
-    /// 429: wait at least `retryAfter` before asking again.
-    case throttled(service: String, endpoint: String, retryAfter: Duration)
+    /// 429, or a request qlp held back: wait at least `retryAfter` (at most an
+    /// hour) before asking again; `reason` says whether the service asked or
+    /// qlp's own per-minute budget is spent.
+    case throttled(service: String, endpoint: String, retryAfter: Duration, reason: HoldReason = .serviceAsked(header: nil))
     /// The body was not what the API documents (truncated, not JSON, missing fields).
     case malformedResponse(service: String, endpoint: String, status: Int, detail: String, excerpt: String)
     /// Entra ID refused to issue a token.
@@ -26,8 +28,10 @@ public enum AzureError: Error, Sendable, Equatable, CustomStringConvertible {
             "\(service): \(error)"
         case .http(let service, let endpoint, let status, let code, let message):
             "\(service) (\(endpoint)) answered HTTP \(status)" + (code.map { " \($0)" } ?? "") + (message.map { ": \($0)" } ?? "")
-        case .throttled(let service, let endpoint, let retryAfter):
-            "\(service) (\(endpoint)) is throttling requests; retry after \(retryAfter.components.seconds) s"
+        case .throttled(let service, let endpoint, let retryAfter, .serviceAsked(let header)):
+            "\(service) (\(endpoint)) is throttling requests; retry after \(Self.seconds(retryAfter)) s" + (header.map { " (\($0))" } ?? "")
+        case .throttled(let service, let endpoint, let retryAfter, let reason):
+            "\(service) (\(endpoint)) not asked: \(reason.words(service: service)); next request in \(Self.seconds(retryAfter)) s"
         case .malformedResponse(let service, let endpoint, let status, let detail, let excerpt):
             "\(service) (\(endpoint)) sent a malformed response (HTTP \(status)): \(detail)" + (excerpt.isEmpty ? "" : "; body starts: \(excerpt)")
         case .authentication(let failure):
@@ -49,12 +53,18 @@ public enum AzureError: Error, Sendable, Equatable, CustomStringConvertible {
             default: "network error"
             }
         case .http(_, _, let status, let code, _): "HTTP \(status)" + (code.map { " \($0)" } ?? "")
-        case .throttled(_, _, let retryAfter): "throttled for \(retryAfter.components.seconds) s"
+        case .throttled(_, _, let retryAfter, .serviceAsked): "throttled for \(Self.seconds(retryAfter)) s"
+        case .throttled(_, _, let retryAfter, .ownBudget): "qlp's budget spent, next in \(Self.seconds(retryAfter)) s"
         case .malformedResponse: "malformed response"
         case .authentication(let failure): "sign-in failed" + (failure.code.map { " (AADSTS\($0))" } ?? "")
         case .credentialUnavailable: "no credential"
         case .paging: "paging error"
         }
+    }
+
+    /// Whole seconds of a wait, rounded up: a wait of 0.4 s is not "0 s".
+    static func seconds(_ wait: Duration) -> Int64 {
+        wait.components.seconds + (wait.components.attoseconds > 0 ? 1 : 0)
     }
 
     /// A short, safe excerpt of a response body for messages: at most 160

@@ -65,7 +65,7 @@ import Testing
                     _ = try await rig.client.dailyCostsByService(scope: rig.scope, from: day, to: day)
                     Issue.record("a held request must not succeed")
                 } catch {
-                    guard case .throttled(_, _, let retryAfter)? = error as? AzureError else {
+                    guard case .throttled(_, _, let retryAfter, _)? = error as? AzureError else {
                         Issue.record("expected throttled, got \(error)")
                         return
                     }
@@ -102,7 +102,7 @@ import Testing
                 _ = try await rig.client.dailyCostsByService(scope: rig.scope, from: day, to: day)
                 Issue.record("a request inside the window must be held")
             } catch {
-                guard case .throttled(_, _, let wait)? = error as? AzureError else { Issue.record("expected throttled, got \(error)"); return }
+                guard case .throttled(_, _, let wait, _)? = error as? AzureError else { Issue.record("expected throttled, got \(error)"); return }
                 #expect(wait > .zero && wait <= .seconds(2))
             }
             #expect(rig.emulator.statistics.arrivals(at: .costQuery).count == 2)

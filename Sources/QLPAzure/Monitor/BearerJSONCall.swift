@@ -1,4 +1,5 @@
 import Foundation
+import QLPCore
 import QLPHTTP
 
 /// One authenticated JSON call to an Azure API, with the status handling of

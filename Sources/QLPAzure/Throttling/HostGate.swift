@@ -16,40 +16,52 @@ actor HostGate {
 
     private let policy: ThrottlingPolicy
     private let clock: @Sendable () -> Date
+    private let sleep: @Sendable (Duration) async throws -> Void
     private var hosts: [String: Host] = [:]
     private var sent: [LaneKey: [Date]] = [:]
-    private var heldUntil: [LaneKey: Date] = [:]
+    private var held: [LaneKey: ThrottleHold] = [:]
 
-    init(policy: ThrottlingPolicy, clock: @escaping @Sendable () -> Date) {
+    init(policy: ThrottlingPolicy, clock: @escaping @Sendable () -> Date, sleep: @escaping @Sendable (Duration) async throws -> Void) {
         self.policy = policy
         self.clock = clock
+        self.sleep = sleep
     }
 
     enum Admission {
         case admitted
-        /// The host asked us to wait (or the budget is spent) until then.
-        case held(until: Date)
+        /// The host asked us to wait, or the budget is spent, until the hold's end.
+        case held(ThrottleHold)
     }
 
     /// Waits for a slot and the budget; returns `.held` without waiting when
     /// the host is holding requests, or the budget frees too late.
-    func admit(host: String, lane: String) async -> Admission {
+    /// - Throws: `CancellationError` when the caller is cancelled while it
+    ///   waits for the budget (the wait ends at once; it is not retried).
+    func admit(host: String, lane: String) async throws -> Admission {
         let key = LaneKey(host: host, lane: lane)
-        if let until = heldUntil[key], until > clock() { return .held(until: until) }
+        if let hold = held[key] {
+            let now = clock()
+            if hold.until > now {
+                return .held(ThrottleHold(until: hold.until, wait: Self.duration(hold.until.timeIntervalSince(now)), reason: hold.reason))
+            }
+        }
         // The per-minute budget: wait for the oldest request in the window to age out.
         while true {
             let now = clock()
             var window = (sent[key] ?? []).filter { now.timeIntervalSince($0) < 60 }
             sent[key] = window
-            guard window.count >= policy.budget(for: lane) else {
+            let budget = policy.budget(for: lane)
+            guard window.count >= budget else {
                 window.append(now)
                 sent[key] = window
                 break
             }
             let frees = window[0].addingTimeInterval(60)
-            let wait = frees.timeIntervalSince(now)
-            guard wait <= Double(policy.maxBudgetWait.components.seconds) else { return .held(until: frees) }
-            try? await Task.sleep(for: .milliseconds(Int(wait * 1000) + 1))
+            let wait = Self.duration(frees.timeIntervalSince(now))
+            guard wait <= policy.maxBudgetWait else {
+                return .held(ThrottleHold(until: frees, wait: wait, reason: .ownBudget(requestsPerMinute: budget)))
+            }
+            try await sleep(wait + .milliseconds(1))
         }
         if hosts[host, default: Host()].inFlight >= policy.maxConcurrentPerHost {
             await withCheckedContinuation { hosts[host, default: Host()].waiters.append($0) }
@@ -70,9 +82,15 @@ actor HostGate {
         hosts[host] = state
     }
 
-    /// Holds every request to this host and lane until `until`.
-    func hold(host: String, lane: String, until: Date) {
+    /// Holds every request to this host and lane until the hold ends (a later end wins).
+    func hold(host: String, lane: String, _ hold: ThrottleHold) {
         let key = LaneKey(host: host, lane: lane)
-        if (heldUntil[key] ?? .distantPast) < until { heldUntil[key] = until }
+        if (held[key]?.until ?? .distantPast) < hold.until { held[key] = hold }
+    }
+
+    /// Seconds between two clock readings as a Duration; at most a minute
+    /// here (the budget window) or an hour (a clamped Retry-After), never negative.
+    static func duration(_ seconds: TimeInterval) -> Duration {
+        .milliseconds(Int64((min(max(seconds, 0), 86_400) * 1000).rounded(.up)))
     }
 }

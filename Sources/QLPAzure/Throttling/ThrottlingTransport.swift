@@ -1,4 +1,5 @@
 import Foundation
+import QLPCore
 import QLPHTTP
 
 /// An HTTP transport that keeps qlp within Azure's limits, whatever client
@@ -7,21 +8,28 @@ import QLPHTTP
 /// x-ms-ratelimit-*-retry-after honoured for the whole host, and retries with
 /// exponential backoff and jitter on 5xx, timeouts and dropped connections.
 ///
-/// While a host holds us off, requests to it are not sent at all: they get a
-/// 429 of qlp's own (header `x-qlp-held: true`) carrying the time left, so
-/// callers treat it like Azure's.
+/// While a host holds us off (it asked us to wait, or its budget is spent),
+/// requests to it are not sent at all: `send` throws a ``ThrottleHold`` that
+/// says until when and why, which the Azure clients report as
+/// ``AzureError/throttled(service:endpoint:retryAfter:reason:)``. A caller
+/// cancelled while it waits for the budget gets `CancellationError`.
 public final class ThrottlingTransport: HTTPTransport {
     private let base: any HTTPTransport
     private let gate: HostGate
     public let policy: ThrottlingPolicy
     private let clock: @Sendable () -> Date
+    private let sleep: @Sendable (Duration) async throws -> Void
 
+    /// `clock` and `sleep` are the wall clock and Task.sleep; tests pass a
+    /// clock they move and a sleep that moves it, so waits take no real time.
     public init(wrapping base: any HTTPTransport, policy: ThrottlingPolicy = .standard,
-                clock: @escaping @Sendable () -> Date = { Date() }) {
+                clock: @escaping @Sendable () -> Date = { Date() },
+                sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }) {
         self.base = base
         self.policy = policy
         self.clock = clock
-        self.gate = HostGate(policy: policy, clock: clock)
+        self.sleep = sleep
+        self.gate = HostGate(policy: policy, clock: clock, sleep: sleep)
     }
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
@@ -29,9 +37,9 @@ public final class ThrottlingTransport: HTTPTransport {
         let lane = ThrottlingPolicy.lane(of: request.url)
         var attempt = 1
         while true {
-            switch await gate.admit(host: host, lane: lane) {
-            case .held(let until):
-                return Self.held(until: until, now: clock())
+            switch try await gate.admit(host: host, lane: lane) {
+            case .held(let hold):
+                throw hold
             case .admitted:
                 break
             }
@@ -46,15 +54,18 @@ public final class ThrottlingTransport: HTTPTransport {
             switch outcome {
             case .success(let response):
                 if response.status == 429 {
-                    let wait = RetryAfter.wait(from: response.headers) ?? .seconds(60)
-                    await gate.hold(host: host, lane: lane, until: clock().addingTimeInterval(Self.seconds(wait)))
+                    let now = clock()
+                    let asked = RetryAfter.read(response.headers, now: now)
+                    let wait = asked?.wait ?? .seconds(60)
+                    await gate.hold(host: host, lane: lane, ThrottleHold(until: now.addingTimeInterval(Self.seconds(wait)), wait: wait,
+                                                                         reason: .serviceAsked(header: asked?.header)))
                     return response
                 }
                 guard Self.isRetryable(status: response.status), attempt < policy.maxAttempts else { return response }
             case .failure(let error):
                 guard Self.isRetryable(error), attempt < policy.maxAttempts else { throw error }
             }
-            try await Task.sleep(for: backoff(attempt: attempt))
+            try await sleep(backoff(attempt: attempt))
             attempt += 1
         }
     }
@@ -74,14 +85,6 @@ public final class ThrottlingTransport: HTTPTransport {
         case .transferFailed(_, let code, _): code == 52 || code == 55 || code == 56   // empty reply, send/recv failures
         default: false
         }
-    }
-
-    static func held(until: Date, now: Date) -> HTTPResponse {
-        let seconds = max(1, Int(until.timeIntervalSince(now).rounded(.up)))
-        let body = #"{"error":{"code":"ClientThrottled","message":"qlp is holding requests to this host for \#(seconds) s, as it asked."}}"#
-        return HTTPResponse(status: 429, headers: ["Retry-After": String(seconds), "x-qlp-held": "true",
-                                                   "Content-Type": "application/json"],
-                            body: Array(body.utf8))
     }
 
     static func host(of url: String) -> String {

@@ -2,12 +2,17 @@ import QLPHTTP
 
 extension HTTPTransport {
     /// Sends a request on behalf of an Azure service, turning a transport
-    /// failure into an `AzureError` that names the service.
+    /// failure into an `AzureError` that names the service (a request
+    /// ``ThrottlingTransport`` held back into `.throttled`, with its reason).
     func send(_ request: HTTPRequest, for service: String) async throws(AzureError) -> HTTPResponse {
         do {
             return try await send(request)
         } catch let error as HTTPTransportError {
             throw .transport(service: service, error)
+        } catch let hold as ThrottleHold {
+            throw .throttled(service: service, endpoint: request.endpoint, retryAfter: hold.wait, reason: hold.reason)
+        } catch is CancellationError {
+            throw .transport(service: service, .cancelled(endpoint: request.endpoint))
         } catch {
             throw .transport(service: service, .transferFailed(endpoint: request.endpoint, curlCode: -1, detail: "\(error)"))
         }

@@ -49,7 +49,7 @@ public struct AtlasPoller: DashboardPoller {
         } catch let error as AzureError {
             var until: Date?
             var delay = min(interval, .seconds(60))
-            if case .throttled(_, _, let retryAfter) = error {
+            if case .throttled(_, _, let retryAfter, _) = error {
                 until = now.addingTimeInterval(CostPoller.seconds(retryAfter))
                 delay = max(retryAfter + .milliseconds(500), .seconds(5))
             }

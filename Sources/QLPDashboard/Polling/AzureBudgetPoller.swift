@@ -67,7 +67,7 @@ public struct AzureBudgetPoller: DashboardPoller {
             let now = clock()
             var throttledUntil: Date?
             var delay = min(Duration.seconds(15) * (1 << min(failures - 1, 10)), max(interval, .seconds(15)))
-            if case .throttled(_, _, let retryAfter) = error {
+            if case .throttled(_, _, let retryAfter, _) = error {
                 throttledUntil = now.addingTimeInterval(CostPoller.seconds(retryAfter))
                 delay = max(retryAfter + .milliseconds(500), .seconds(5))
             }

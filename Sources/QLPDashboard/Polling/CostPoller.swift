@@ -54,7 +54,7 @@ public struct CostPoller: Sendable {
             let delay = retryDelay(after: error, failures: failures)
             let now = clock()
             var throttledUntil: Date?
-            if case .throttled(_, _, let retryAfter) = error { throttledUntil = now.addingTimeInterval(Self.seconds(retryAfter)) }
+            if case .throttled(_, _, let retryAfter, _) = error { throttledUntil = now.addingTimeInterval(Self.seconds(retryAfter)) }
             let problem = PanelData<CostPanel>.Problem(summary: error.summary, detail: error.description, at: now,
                                                        nextAttempt: now.addingTimeInterval(Self.seconds(delay)),
                                                        throttledUntil: throttledUntil)
@@ -114,7 +114,7 @@ public struct CostPoller: Sendable {
 
     func retryDelay(after error: AzureError, failures: Int) -> Duration {
         // Just after the wait Azure asked for, never sooner.
-        if case .throttled(_, _, let retryAfter) = error { return max(retryAfter + .milliseconds(500), .seconds(5)) }
+        if case .throttled(_, _, let retryAfter, _) = error { return max(retryAfter + .milliseconds(500), .seconds(5)) }
         // Sooner than the normal interval at first (15 s, 30 s, 60 s ...),
         // backing off to it; a short interval (the demo) retries at its pace.
         let base = min(Duration.seconds(15), interval)

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import QLPCore
 import QLPRouting
 
 /// One shared AsyncHTTPClient for every upstream: a pool of keep-alive

@@ -1,30 +1,5 @@
 import Foundation
 
-/// Reads how long an upstream asked us to wait. Azure OpenAI sends
-/// `retry-after-ms` and `x-ms-retry-after-ms` (milliseconds, more precise)
-/// alongside `retry-after`; the standard header is delta seconds or an HTTP date.
-public enum RetryAfter {
-    /// Seconds to wait, or nil when no header says (or none is readable).
-    /// `header` looks a header up by name; it is asked for the lowercase name
-    /// first, then the usual capitalisation, so either kind of lookup works.
-    public static func seconds(header: (String) -> String?, now: Date) -> Double? {
-        func value(_ name: String, _ canonical: String) -> String? {
-            (header(name) ?? header(canonical))?.trimmingCharacters(in: .whitespaces)
-        }
-        for (name, canonical) in [("retry-after-ms", "Retry-After-Ms"), ("x-ms-retry-after-ms", "X-Ms-Retry-After-Ms")] {
-            if let text = value(name, canonical), let milliseconds = Double(text), milliseconds.isFinite, milliseconds >= 0 {
-                return milliseconds / 1000
-            }
-        }
-        guard let text = value("retry-after", "Retry-After"), !text.isEmpty else { return nil }
-        if let seconds = Double(text) {
-            return seconds.isFinite && seconds >= 0 ? seconds : nil
-        }
-        guard let date = HTTPDate.parse(text) else { return nil }
-        return max(0, date.timeIntervalSince(now))
-    }
-}
-
 /// The three date forms HTTP allows (RFC 9110 5.6.7): IMF-fixdate
 /// "Sun, 06 Nov 1994 08:49:37 GMT", the obsolete RFC 850 form
 /// "Sunday, 06-Nov-94 08:49:37 GMT" and asctime "Sun Nov  6 08:49:37 1994".

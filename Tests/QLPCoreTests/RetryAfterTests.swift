@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import QLPRouting
+@testable import QLPCore
 
 @Suite struct RetryAfterTests {
     /// 1994-11-06 08:49:30 UTC.
