@@ -78,7 +78,7 @@ public final class TargetHealthBoard: Sendable {
         let now = clock()
         cell(target).record.withLock { record in
             record.breaker.record(success: false, now: now)
-            if let retryAfterSeconds, retryAfterSeconds > 0 { record.breaker.holdOpen(until: now + retryAfterSeconds) }
+            if let retryAfterSeconds { record.breaker.holdOpen(forSeconds: retryAfterSeconds, now: now) }
             record.outcomes.append(false)
             record.requests += 1
             record.errors += 1

@@ -104,8 +104,17 @@ public struct CircuitBreaker: Sendable, Equatable {
         }
     }
 
-    /// Keeps the breaker open until `until` (an upstream's Retry-After); never shortens an open period.
-    public mutating func holdOpen(until: Double) {
+    /// The longest an upstream's Retry-After holds the breaker open: open_for's
+    /// maximum (the config refuses a longer open_for). A number from outside
+    /// must not park a target for ever.
+    public static let longestHold = 3600.0
+
+    /// Keeps the breaker open for an upstream's Retry-After from `now`, at most
+    /// `longestHold`; never shortens an open period. A wait that is not a
+    /// positive number (NaN, negative, zero) is ignored.
+    public mutating func holdOpen(forSeconds seconds: Double, now: Double) {
+        guard seconds > 0 else { return }
+        let until = now + min(seconds, Self.longestHold)
         switch phase {
         case .open(let current) where current >= until:
             return

@@ -86,13 +86,26 @@ import Testing
 
     @Test func holdOpenKeepsItOpenUntilRetryAfterAndNeverShortens() {
         var breaker = CircuitBreaker(settings: settings)
-        breaker.holdOpen(until: 30)
+        breaker.holdOpen(forSeconds: 30, now: 0)
         #expect(!admits(&breaker, now: 29.9))
-        breaker.holdOpen(until: 10)
+        breaker.holdOpen(forSeconds: 10, now: 0)
         #expect(breaker.state(now: 20) == .open)
         #expect(admits(&breaker, now: 30))
         breaker.record(success: true, now: 30.5)
         #expect(breaker.state(now: 30.5) == .closed)
+    }
+
+    @Test func finding12_aRetryAfterHoldIsCappedAtOpenForsMaximum() {
+        for asked in [1e308, Double.infinity, 3601] {
+            var breaker = CircuitBreaker(settings: settings)
+            breaker.holdOpen(forSeconds: asked, now: 100)
+            #expect(breaker.state(now: 100 + 3599.9) == .open, "asked \(asked)")
+            #expect(breaker.state(now: 100 + 3600) == .halfOpen, "asked \(asked)")
+        }
+        var breaker = CircuitBreaker(settings: settings)
+        breaker.holdOpen(forSeconds: .nan, now: 0)
+        breaker.holdOpen(forSeconds: -5, now: 0)
+        #expect(breaker.state(now: 0) == .closed)
     }
 
     @Test func aLongSteadyRunBelowTheRatioNeverOpensIt() {
