@@ -27,7 +27,12 @@ public struct DisplayFormat: Sendable {
 
     /// "17:42:05".
     public func time(_ instant: Date) -> String {
-        let seconds = Int(instant.timeIntervalSince1970.rounded(.down)) + timeZone.secondsFromGMT(for: instant)
+        let since1970 = instant.timeIntervalSince1970
+        guard !since1970.isNaN else { return "--:--:--" }
+        // An instant may come from outside (now plus a server's wait): one past
+        // what Int or the calendar holds is drawn at the calendar's edge, not trapped on.
+        let clamped = min(max(since1970, Self.earliest), Self.latest)
+        let seconds = Int(clamped.rounded(.down)) + timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: clamped))
         let s = ((seconds % 86_400) + 86_400) % 86_400
         return String(format: "%02d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60)
     }
@@ -39,9 +44,15 @@ public struct DisplayFormat: Sendable {
         return timeZone.abbreviation(for: instant) ?? timeZone.identifier
     }
 
-    /// "12s", "4m", "3h", "2d".
+    /// Seconds since 1970 that `time` draws as they are (Date.distantPast/Future's span); beyond, the edge.
+    static let earliest = -62_135_596_800.0
+    static let latest = 64_092_211_200.0
+
+    /// "12s", "4m", "3h", "2d"; ">9999d" beyond that, "?" for no number at all.
     public func age(_ interval: TimeInterval) -> String {
-        let s = max(0, Int(interval))
+        guard !interval.isNaN else { return "?" }
+        guard interval < 10_000 * 86_400 else { return ">9999d" }
+        let s = interval > 0 ? Int(interval) : 0
         if s < 60 { return "\(s)s" }
         if s < 3600 { return "\(s / 60)m" }
         if s < 86_400 { return "\(s / 3600)h" }
