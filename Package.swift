@@ -69,6 +69,8 @@ let package = Package(
         // The OpenAI-compatible gateway and its admin API (Hummingbird in, async-http-client out).
         .target(name: "QLPGateway", dependencies: [
             "QLPCore", "QLPRouting", "QLPStore", "QLPHTTP",
+            // TerminalSafeText: the admin API refuses what the printed-line sanitiser would change.
+            "QLPCanvas",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -91,6 +93,7 @@ let package = Package(
         ], swiftSettings: strictSettings),
         .executableTarget(name: "qlp", dependencies: [
             "QLPCore", "QLPConfig", "QLPHTTP", "QLPAzure", "QLPEmulator", "QLPStore", "QLPDashboard", "QLPTerminal", "QLPReport",
+            "QLPCanvas",
             "QLPRouting", "QLPGateway",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),

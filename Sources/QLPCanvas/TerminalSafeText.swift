@@ -17,6 +17,30 @@
 public enum TerminalSafeText {
     /// `text` without escape sequences and control characters.
     public static func sanitize(_ text: some StringProtocol) -> String {
+        sanitize(text, marked: false)
+    }
+
+    /// One line as qlp prints it to standard output or error, a report file
+    /// or the log: what `sanitize` makes of it, except that each escape
+    /// sequence and each bidirectional control leaves a `?` where it was. A
+    /// screen redraws every second and drops the noise; a printed line is
+    /// read later (an audit entry, a log), so whatever was smuggled in stays
+    /// visible there. A line break is a control like any other: one line in,
+    /// one line out, so nothing outside can forge a line of its own.
+    public static func printedLine(_ text: some StringProtocol) -> String {
+        sanitize(text, marked: true)
+    }
+
+    /// Text of several lines, each made safe as `printedLine`: only the line
+    /// feeds between them are kept.
+    public static func printedLines(_ text: some StringProtocol) -> String {
+        guard text.unicodeScalars.contains(where: { $0 != "\n" && isUnsafe($0) }) else { return String(text) }
+        // Split by scalar: as Characters, CR LF is one and would not split.
+        return String(text).unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { printedLine(String(String.UnicodeScalarView($0))) }.joined(separator: "\n")
+    }
+
+    private static func sanitize(_ text: some StringProtocol, marked: Bool) -> String {
         guard text.unicodeScalars.contains(where: isUnsafe) else { return String(text) }
         let scalars = String(text).unicodeScalars
         var out = String.UnicodeScalarView()
@@ -28,14 +52,17 @@ public enum TerminalSafeText {
             switch v {
             case 0x1B:
                 index = skipEscape(in: scalars, from: index)
+                if marked { out.append("?") }
             case 0x9B:
                 index = skipCSI(in: scalars, from: index)
+                if marked { out.append("?") }
             case 0x9D, 0x90, 0x98, 0x9E, 0x9F:
                 index = skipString(in: scalars, from: index, bellEnds: v == 0x9D)
+                if marked { out.append("?") }
             case 0x09:
                 out.append(" ")
             case _ where isBidiControl(v):
-                continue
+                if marked { out.append("?") }
             case _ where isControl(v):
                 out.append("?")
             default:
@@ -55,7 +82,10 @@ public enum TerminalSafeText {
         return c
     }
 
-    static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
+    /// Whether `sanitize` would change this scalar: a control (tab included)
+    /// or a bidirectional control. Input that must not carry one (an audit
+    /// reason) is refused by this same test.
+    public static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
         isControl(scalar.value) || isBidiControl(scalar.value)
     }
 

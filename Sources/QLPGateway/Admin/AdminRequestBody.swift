@@ -1,4 +1,5 @@
 import Foundation
+import QLPCanvas
 import QLPRouting
 
 /// The admin API's request bodies. `version` is the table version the caller
@@ -86,7 +87,22 @@ enum AdminRequestDecoding {
         guard text.count <= maxReasonLength else {
             throw BadRequestBody(message: "field 'reason' is longer than \(maxReasonLength) characters")
         }
+        try refuseControls(text, in: "field 'reason'")
         return text
+    }
+
+    /// The audit log is printed (`qlp routes audit`, the Audit view, the
+    /// log): a line break in a reason or an actor would forge an entry there,
+    /// an escape sequence would act on the reader's terminal. Refused here,
+    /// by the same test the printed-line sanitiser applies, rather than
+    /// stored and cleaned on every read.
+    static func refuseControls(_ text: String, in place: String) throws(BadRequestBody) {
+        guard let offset = text.unicodeScalars.firstIndex(where: TerminalSafeText.isUnsafe) else { return }
+        let scalar = text.unicodeScalars[offset]
+        let position = text.unicodeScalars.distance(from: text.unicodeScalars.startIndex, to: offset) + 1
+        let code = String(scalar.value, radix: 16, uppercase: true)
+        throw BadRequestBody(message: "\(place) holds a control character (U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code) "
+            + "at character \(position)); give it as one line of plain text")
     }
 
     static func policy(_ text: String) throws(BadRequestBody) -> Route.Policy {
@@ -97,11 +113,12 @@ enum AdminRequestDecoding {
         return policy
     }
 
-    /// The X-QLP-Actor header, cleaned for the audit log; "admin-api" without one.
-    static func actor(_ header: String?) -> String {
-        let cleaned = String((header ?? "").unicodeScalars.filter { !CharacterSet.controlCharacters.contains($0) })
-            .trimmingCharacters(in: .whitespaces)
-        return cleaned.isEmpty ? "admin-api" : String(cleaned.prefix(64))
+    /// The X-QLP-Actor header for the audit log; "admin-api" without one. A
+    /// header holding a control character is refused, as a reason is.
+    static func actor(_ header: String?) throws(BadRequestBody) -> String {
+        let trimmed = (header ?? "").trimmingCharacters(in: .whitespaces)
+        try refuseControls(trimmed, in: "header X-QLP-Actor")
+        return trimmed.isEmpty ? "admin-api" : String(trimmed.prefix(64))
     }
 
     /// New weights in the route's own target order (its priority order), targets new to it after, by name.

@@ -75,12 +75,12 @@ enum AdminRouter {
             }
         }
         admin.post("undo") { request, context in
-            let actor = AdminRequestDecoding.actor(request.headers[.qlpActor])
             do {
                 let bytes = try await body(of: request)
                 let body = try AdminRequestDecoding.decode(UndoBody.self, from: bytes, emptyAs: "{}")
                 let entry = try await authority.undo(actor: actor, reason: try AdminRequestDecoding.reason(body.reason),
                                                      expectedVersion: body.version)
+                let actor = try AdminRequestDecoding.actor(request.headers[.qlpActor])
                 return AdminReply.json(.ok, AdminChangeView(version: entry.toVersion ?? entry.fromVersion, entry: entry))
             } catch {
                 return reply(to: error)
@@ -109,7 +109,6 @@ enum AdminRouter {
         _ request: Request, _ context: BasicRequestContext, _ authority: RouteAuthority,
         _ make: (Body, RouteTable, String) throws(BadRequestBody) -> (RouteChange, Int, String?)
     ) async -> Response {
-        let actor = AdminRequestDecoding.actor(request.headers[.qlpActor])
         // Each change route has exactly one path parameter: the route, target or rule it acts on.
         guard let name = ["route", "target", "rule"].lazy.compactMap({ context.parameters.get($0) }).first else {
             return AdminReply.problem(.notFound, "no such endpoint")
@@ -119,6 +118,7 @@ enum AdminRouter {
             let body = try AdminRequestDecoding.decode(Body.self, from: bytes)
             let (change, version, reason) = try make(body, await authority.current.table, name)
             let entry = try await authority.apply(change, expectedVersion: version, actor: actor,
+            let actor = try AdminRequestDecoding.actor(request.headers[.qlpActor])
                                                   reason: try AdminRequestDecoding.reason(reason))
             return AdminReply.json(.ok, AdminChangeView(version: entry.toVersion ?? entry.fromVersion, entry: entry))
         } catch {
@@ -171,7 +171,7 @@ struct AdminRequestLog<Context: RequestContext>: RouterMiddleware {
         let response = try await next(request, context)
         logger.debug("admin request", metadata: ["method": "\(request.method)", "path": "\(request.uri.path)",
                                                  "status": "\(response.status.code)",
-                                                 "actor": "\(AdminRequestDecoding.actor(request.headers[.qlpActor]))"])
+                                                 "actor": "\((try? AdminRequestDecoding.actor(request.headers[.qlpActor])) ?? "(refused header)")"])
         return response
     }
 }

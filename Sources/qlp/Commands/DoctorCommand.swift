@@ -30,10 +30,10 @@ struct DoctorCommand: AsyncParsableCommand {
                 configuration = try ConfigLoader.load(location, environment: environment, requireAzure: !demo)
             }
         } catch let error as ConfigError {
-            print(DoctorTable.render([DoctorCheck.config(error)]))
+            Console.out(DoctorTable.render([DoctorCheck.config(error)]))
             throw ExitCode(1)
         } catch let error as ConfigErrors {
-            print(DoctorTable.render(error.errors.map(DoctorCheck.config)))
+            Console.out(DoctorTable.render(error.errors.map(DoctorCheck.config)))
             throw ExitCode(1)
         }
         do {
@@ -60,7 +60,7 @@ struct DoctorCommand: AsyncParsableCommand {
             checks = await Doctor(configuration: configuration, configPath: location.path, azure: azure, environment: environment,
                                   transport: ThrottlingTransport(wrapping: transport), credentialOverride: nil).run()
         }
-        print(DoctorTable.render(checks), terminator: "")
+        Console.out(DoctorTable.render(checks), terminator: "")
         if checks.contains(where: { !$0.passed }) { throw ExitCode(1) }
     }
 }

@@ -143,7 +143,7 @@ struct EmulateCommand: AsyncParsableCommand {
 
             """
         // Unbuffered, so a script reading our stdout sees the URL at once.
-        FileHandle.standardOutput.write(Data(banner.utf8))
+        Console.out(banner, terminator: "")
         for await _ in stopRequests.stream { break }
         await emulator.stop()
     }

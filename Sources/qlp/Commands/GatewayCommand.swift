@@ -86,7 +86,7 @@ struct GatewayCommand: AsyncParsableCommand {
 
                 """
             // Unbuffered, so a script reading our stdout sees the URL at once.
-            FileHandle.standardOutput.write(Data(banner.utf8))
+            Console.out(banner, terminator: "")
             // The azure section is optional for the gateway; it is read (and checked) only to feed budget rules.
             let azure: Result<AzureSettings?, any Error> = Result {
                 try ConfigLoader.load(location, environment: environment, requireAzure: true).azure
@@ -115,7 +115,7 @@ struct GatewayCommand: AsyncParsableCommand {
             var key = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
             while key.hasSuffix("\n") || key.hasSuffix("\r") { key.removeLast() }
             guard !key.isEmpty else { throw CommandFailure.exit("no key on standard input") }
-            print(ClientKeys.hexDigest(of: key))
+            Console.out(ClientKeys.hexDigest(of: key))
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import QLPCanvas
 import QLPConfig
 import QLPCore
 import QLPGateway
@@ -73,9 +74,10 @@ struct RoutesCommand: AsyncParsableCommand {
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                // The encoder escapes every control character; printed as it is, so the JSON stays exact.
                 print(String(decoding: try encoder.encode(view), as: UTF8.self))
             } else {
-                print(RouteTableText.render(view, source: client.baseURL), terminator: "")
+                Console.out(RouteTableText.render(view, source: client.baseURL), terminator: "")
             }
         }
     }
@@ -208,7 +210,7 @@ struct RoutesCommand: AsyncParsableCommand {
         func run() async throws {
             let client = try connection.client()
             let view = try await RoutesCommand.run { () async throws(AdminAPIError) in try await client.audit(limit: limit) }
-            print(RouteTableText.audit(view.entries), terminator: "")
+            Console.out(RouteTableText.audit(view.entries), terminator: "")
         }
     }
 
@@ -223,7 +225,7 @@ struct RoutesCommand: AsyncParsableCommand {
 
     static func report(_ reply: AdminChangeView) {
         let entry = reply.entry
-        print("\(entry.summary) (version \(entry.fromVersion) → \(reply.version), audit #\(entry.id))")
+        Console.out(TerminalSafeText.printedLine(entry.summary) + " (version \(entry.fromVersion) → \(reply.version), audit #\(entry.id))")
     }
 }
 
@@ -236,55 +238,4 @@ extension AdminAPIError {
         default: 2
         }
     }
-}
-
-/// The route table and the audit log as text for a terminal.
-enum RouteTableText {
-    static func render(_ view: AdminRoutesView, source: String) -> String {
-        let table = view.table
-        var out = "Route table version \(view.version) (\(source))\n"
-        let rules = view.activeRules.map { "\($0.name) (\($0.route) -> \($0.sendTo)"
-            + ($0.exceptTargets.isEmpty ? "" : " except \($0.exceptTargets.joined(separator: ", "))") + ")" }
-        out += "Budget rules in force: \(rules.isEmpty ? "none" : rules.joined(separator: "; "))\n"
-        if !table.suspendedRules.isEmpty { out += "Suspended by an operator: \(table.suspendedRules.joined(separator: ", "))\n" }
-        out += "Drained: \(view.drained.isEmpty ? "none" : view.drained.joined(separator: ", "))\n"
-        let width = max(6, table.targets.map(\.name.count).max() ?? 6)
-        for route in table.routes {
-            out += "\n\(route.name)  \(route.policy.rawValue)"
-            if let slo = route.latencySLOMilliseconds { out += "  (latency SLO \(slo) ms)" }
-            out += "\n"
-            for share in route.shares {
-                let name = share.target.padding(toLength: width, withPad: " ", startingAt: 0)
-                let weight = String(share.weight).leftPadded(to: 3)
-                out += "  \(name) \(weight)%" + (table.isDrained(share.target) ? "  drained" : "") + "\n"
-            }
-            out += "  fallback: " + (route.fallback.isEmpty ? "none" : route.fallback.map {
-                table.isDrained($0) ? "\($0) (drained)" : $0
-            }.joined(separator: " → ")) + "\n"
-        }
-        return out
-    }
-
-    static func audit(_ entries: [RouteAuditEntry]) -> String {
-        let time = DateFormatter()
-        time.locale = Locale(identifier: "en_US_POSIX")
-        time.dateFormat = "yyyy-MM-dd HH:mm:ss zzz"
-        var out = ""
-        for entry in entries {
-            let versions: String
-            switch entry.outcome {
-            case .applied: versions = "v\(entry.fromVersion)→v\(entry.toVersion ?? entry.fromVersion)"
-            case .rejected: versions = "rejected at v\(entry.fromVersion)"
-            case .automatic: versions = "automatic at v\(entry.fromVersion)"
-            }
-            out += "#\(entry.id)  \(time.string(from: entry.at))  \(entry.actor)  \(versions)\n    \(entry.summary)\n"
-            if let reason = entry.reason { out += "    reason: \(reason)\n" }
-            if let rejection = entry.rejection { out += "    refused: \(rejection)\n" }
-        }
-        return out.isEmpty ? "No route changes recorded.\n" : out
-    }
-}
-
-private extension String {
-    func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
 }

@@ -11,11 +11,9 @@ enum LoggingSetup {
     }
 
     static func toStandardError(level: Logger.Level) {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        // Not swift-log's StreamLogHandler: it writes messages raw, and a log
+        // line on stderr reaches the terminal like any other printed line.
+        LoggingSystem.bootstrap { label in FileLogHandler(label: label, sink: .standardError, level: level) }
     }
 
     static var levelFromEnvironment: Logger.Level {
