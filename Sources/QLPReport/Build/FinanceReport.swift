@@ -143,8 +143,10 @@ public struct DataQuality: Sendable, Equatable {
     public var notes: [String]
 
     public static func == (a: DataQuality, b: DataQuality) -> Bool {
+    /// The first rows skipped, described; `skippedCount` counts them all.
         a.latestDataDay == b.latestDataDay && a.latestCompleteDay == b.latestCompleteDay && a.rowsRead == b.rowsRead
-            && a.skipped == b.skipped && a.otherProviders.map(\.provider) == b.otherProviders.map(\.provider)
+    public var skippedCount: Int
+            && a.skipped == b.skipped && a.skippedCount == b.skippedCount && a.otherProviders.map(\.provider) == b.otherProviders.map(\.provider)
             && a.otherProviders.map(\.amount) == b.otherProviders.map(\.amount) && a.creditsApplied == b.creditsApplied
             && a.notes == b.notes && a.exchangeRates.map(\.rate) == b.exchangeRates.map(\.rate)
     }

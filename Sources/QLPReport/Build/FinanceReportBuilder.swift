@@ -23,12 +23,19 @@ public struct FinanceReportBuilder: Sendable {
     public var asOf: CivilDate { min(period.days.last.adding(days: 1), today) }
 
     public func build(_ input: ReportInput) throws(ReportError) -> FinanceReport {
-        try checkCurrencies(input)
+        var rows = self.rows()
+        for record in input.records { rows.add(record) }
+        return try build(input, rows: rows)
+    }
+
+    /// The report from rows already summed (streamed from a file): `input`
+    /// says where they came from; its `records` are not read.
+    public func build(_ input: ReportInput, rows: ReportRows) throws(ReportError) -> FinanceReport {
+        try checkCurrencies(rows.currencies, source: input.source)
         let asOf = self.asOf
         let lastDay = asOf.adding(days: -1)
-        let completeDays = DayRange(period.days.first, min(period.days.last, lastDay))
-        let data = ReportAggregates(records: input.records, budget: plan.currency, rates: plan.exchangeRates, plan: plan,
-                                    tagKey: plan.reportTag, modelDays: completeDays)
+        let completeDays = self.completeDays
+        let data = rows.aggregates
 
         let overview = BudgetOverview(plan: plan, costs: data.dailyCosts(through: lastDay, currency: plan.currency), today: asOf)
         let credits = overview.categories.map { creditLine(key: $0.category.key, position: $0.position, asOf: asOf) }
@@ -44,7 +51,7 @@ public struct FinanceReportBuilder: Sendable {
         }
         let services = compare(data.services)
         let groups = data.hasGroups ? compare(data.groups) : nil
-        let tags = compare(tagSeries(input, data: data).reduce(into: [:]) { $0[$1.key.isEmpty ? "Untagged" : $1.key] = $1.value },
+        let tags = compare(tagSeries(input, currency: rows.currencies.first, data: data).reduce(into: [:]) { $0[$1.key.isEmpty ? "Untagged" : $1.key] = $1.value },
                            keepLast: "Untagged")
 
         var anomalies: [Anomaly] = []
@@ -69,24 +76,22 @@ public struct FinanceReportBuilder: Sendable {
             modelSpend: modelSpend(data),
             quality: DataQuality(
                 latestDataDay: data.latestAzureDay, latestCompleteDay: min(lastDay, period.days.last),
-                rowsRead: input.rowsRead, skipped: input.skipped,
+                rowsRead: input.rowsRead, skipped: input.skipped, skippedCount: input.skippedCount,
                 otherProviders: data.others.map { (provider: $0.key, rows: $0.value.rows, amount: $0.value.amount) }
                     .sorted { $0.provider < $1.provider },
                 creditsApplied: data.creditsApplied,
-                exchangeRates: Set(input.records.map(\.currency.code)).subtracting([plan.currency.code]).sorted()
+                exchangeRates: Set(rows.currencies).subtracting([plan.currency.code]).sorted()
                     .compactMap { code in plan.exchangeRates[code].map { (code, $0) } },
-                notes: notes(input, latest: data.latestDay)))
+                notes: notes(input, currencies: rows.currencies, latest: data.latestDay)))
     }
 
     // MARK: - Pieces
 
     /// A source in a currency with no configured rate is refused, never mixed in.
-    private func checkCurrencies(_ input: ReportInput) throws(ReportError) {
-        var seen: Set<String> = []
-        for record in input.records where record.currency != plan.currency { seen.insert(record.currency.code) }
-        let missing = seen.filter { plan.exchangeRates[$0] == nil }.sorted()
+    private func checkCurrencies(_ currencies: [String], source: String) throws(ReportError) {
+        let missing = currencies.filter { $0 != plan.currency.code && plan.exchangeRates[$0] == nil }.sorted()
         guard missing.isEmpty else {
-            throw .currencyMismatch(source: input.source, found: missing, budget: plan.currency.code)
+            throw .currencyMismatch(source: source, found: missing, budget: plan.currency.code)
         }
     }
 
@@ -148,9 +153,9 @@ public struct FinanceReportBuilder: Sendable {
 
     /// Spend per tag value per day: from Cost Management's own tag query when
     /// the source has one (converted like the records), else from the rows' tags.
-    private func tagSeries(_ input: ReportInput, data: ReportAggregates) -> [String: DailySpend] {
+    private func tagSeries(_ input: ReportInput, currency: String?, data: ReportAggregates) -> [String: DailySpend] {
         guard let reported = input.tagSpend else { return data.tags }
-        let code = input.records.first?.currency.code ?? plan.currency.code
+        let code = currency ?? plan.currency.code
         let rate = code == plan.currency.code ? 1 : (plan.exchangeRates[code] ?? 1)
         guard rate != 1 else { return reported }
         return reported.mapValues { series in
@@ -183,7 +188,7 @@ public struct FinanceReportBuilder: Sendable {
         return "Other Azure OpenAI"
     }
 
-    private func notes(_ input: ReportInput, latest: CivilDate?) -> [String] {
+    private func notes(_ input: ReportInput, currencies: [String], latest: CivilDate?) -> [String] {
         var notes = [
             "Costs are estimates until invoiced; Azure can revise a day's figures for up to 72 hours and closes the month after that.",
             "Basis: \(input.basis == .actual ? "actual (billed) cost" : "amortized cost (reservation purchases spread over their term)").",
@@ -194,7 +199,7 @@ public struct FinanceReportBuilder: Sendable {
             notes.append("The source has no rows after \(latest): later days of the period count as zero.")
         }
         for (code, rate) in plan.exchangeRates.sorted(by: { $0.key < $1.key })
-        where input.records.contains(where: { $0.currency.code == code }) {
+        where currencies.contains(code) {
             notes.append("\(code) amounts converted at \(rate) \(plan.currency.code) per \(code) (budget.exchange_rates).")
         }
         return notes

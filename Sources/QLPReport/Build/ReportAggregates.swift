@@ -5,7 +5,7 @@ import QLPCore
 /// spend per service, resource group and tag value, and the rows kept apart
 /// (other clouds, credit rows). The rest of the report works on these
 /// series, not on the rows, so a year of rows is read once.
-struct ReportAggregates {
+struct ReportAggregates: Sendable {
     /// Azure spend (credit rows excluded) by service, per day.
     var services: [String: DailySpend] = [:]
     /// The same by resource group, one line per group whatever its case.
@@ -21,55 +21,71 @@ struct ReportAggregates {
     var others: [String: (rows: Int, amount: Decimal)] = [:]
     var latestAzureDay: CivilDate?
     var latestDay: CivilDate?
+    private let budget: Currency
+    private let rates: [String: Decimal]
+    private let map: ServiceCategoryMap
+    private let tagKey: String
+    private let modelDays: DayRange?
+    /// Each resource group's spelling as first seen, by its lowercase name.
+    private var spelling: [String: String] = [:]
+    private var openAIByService: [String: Bool] = [:]
 
     /// - Parameters:
     ///   - rates: budget-currency units per unit of each foreign currency
-    ///     (already checked to cover every currency in the rows).
+    ///     (checked to cover every currency in the rows before the report
+    ///     uses the sums).
     ///   - modelDays: the days whose Azure OpenAI rows are split by model.
-    init(records: [CostRecord], budget: Currency, rates: [String: Decimal], plan: BudgetPlan, tagKey: String, modelDays: DayRange?) {
-        let map = plan.serviceMap
-        let key = tagKey.lowercased()
-        var spelling: [String: String] = [:]
-        var openAIByService: [String: Bool] = [:]
-        for record in records {
-            var amount = record.amount
-            if record.currency != budget, let rate = rates[record.currency.code] { amount *= rate }
-            if latestDay.map({ record.day > $0 }) ?? true { latestDay = record.day }
-            guard FinanceReportBuilder.isAzure(record.provider) else {
-                others[record.provider, default: (0, 0)].rows += 1
-                others[record.provider, default: (0, 0)].amount += amount
-                continue
-            }
-            if latestAzureDay.map({ record.day > $0 }) ?? true { latestAzureDay = record.day }
-            // Credits reduce the bill but must not hide burn: kept apart.
-            guard record.chargeCategory != .credit else {
-                creditsApplied += amount
-                continue
-            }
-            services[record.service, default: DailySpend()].add(amount, on: record.day)
-            if let group = record.resourceGroup {
-                hasGroups = true
-                let lower = group.lowercased()
-                let name = spelling[lower] ?? group
-                spelling[lower] = name
-                groups[name, default: DailySpend()].add(amount, on: record.day)
-            } else {
-                groups["(no resource group)", default: DailySpend()].add(amount, on: record.day)
-            }
-            let tag = record.tags.isEmpty ? "" : (record.tags.first { $0.key.lowercased() == key }?.value ?? "")
-            tags[tag, default: DailySpend()].add(amount, on: record.day)
+    init(budget: Currency, rates: [String: Decimal], plan: BudgetPlan, tagKey: String, modelDays: DayRange?) {
+        self.budget = budget
+        self.rates = rates
+        map = plan.serviceMap
+        self.tagKey = tagKey.lowercased()
+        self.modelDays = modelDays
+    }
 
-            if let modelDays, modelDays.contains(record.day) {
-                let isOpenAI = openAIByService[record.service] ?? (map.category(for: record.service) == .azureOpenAI)
-                openAIByService[record.service] = isOpenAI
-                if isOpenAI {
-                    openAIRows += 1
-                    if record.meterName != nil || record.meterSubcategory != nil { openAIRowsWithMeters += 1 }
-                    models[FinanceReportBuilder.model(of: record), default: 0] += amount
-                }
+    init(records: [CostRecord], budget: Currency, rates: [String: Decimal], plan: BudgetPlan, tagKey: String, modelDays: DayRange?) {
+        self.init(budget: budget, rates: rates, plan: plan, tagKey: tagKey, modelDays: modelDays)
+        for record in records { add(record) }
+    }
+
+    /// One row into the sums; the row itself is not kept.
+    mutating func add(_ record: CostRecord) {
+        var amount = record.amount
+        if record.currency != budget, let rate = rates[record.currency.code] { amount *= rate }
+        if latestDay.map({ record.day > $0 }) ?? true { latestDay = record.day }
+        guard FinanceReportBuilder.isAzure(record.provider) else {
+            others[record.provider, default: (0, 0)].rows += 1
+            others[record.provider, default: (0, 0)].amount += amount
+            return
+        }
+        if latestAzureDay.map({ record.day > $0 }) ?? true { latestAzureDay = record.day }
+        // Credits reduce the bill but must not hide burn: kept apart.
+        guard record.chargeCategory != .credit else {
+            creditsApplied += amount
+            return
+        }
+        services[record.service, default: DailySpend()].add(amount, on: record.day)
+        if let group = record.resourceGroup {
+            hasGroups = true
+            let lower = group.lowercased()
+            let name = spelling[lower] ?? group
+            spelling[lower] = name
+            groups[name, default: DailySpend()].add(amount, on: record.day)
+        } else {
+            groups["(no resource group)", default: DailySpend()].add(amount, on: record.day)
+        }
+        let tag = record.tags.isEmpty ? "" : (record.tags.first { $0.key.lowercased() == tagKey }?.value ?? "")
+        tags[tag, default: DailySpend()].add(amount, on: record.day)
+
+        if let modelDays, modelDays.contains(record.day) {
+            let isOpenAI = openAIByService[record.service] ?? (map.category(for: record.service) == .azureOpenAI)
+            openAIByService[record.service] = isOpenAI
+            if isOpenAI {
+                openAIRows += 1
+                if record.meterName != nil || record.meterSubcategory != nil { openAIRowsWithMeters += 1 }
+                models[FinanceReportBuilder.model(of: record), default: 0] += amount
             }
         }
-        if !hasGroups { groups = [:] }
     }
 
     /// Every service's spend summed per day.

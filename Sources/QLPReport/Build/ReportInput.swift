@@ -8,8 +8,11 @@ public struct ReportInput: Sendable {
     public var source: String
     public var basis: CostBasis
     public var rowsRead: Int
-    /// Rows left out by --skip-bad-rows: "file:line: column: problem".
+    /// Rows left out by --skip-bad-rows: "file:line: column: problem" (the
+    /// first of them, for a source with very many).
     public var skipped: [String]
+    /// Every row left out, listed in `skipped` or not.
+    public var skippedCount: Int
     /// Spend by value of the report tag ("" for untagged), when the source
     /// reports tags apart from the records (Cost Management); nil to read the
     /// records' own tags (cost files).
@@ -24,12 +27,14 @@ public struct ReportInput: Sendable {
     public var atlasNote: String?
 
     public init(records: [CostRecord], source: String, basis: CostBasis, rowsRead: Int, skipped: [String] = [],
-                tagSpend: [String: DailySpend]? = nil, azureForecast: Decimal? = nil, forecastNote: String? = nil) {
+                skippedCount: Int? = nil, tagSpend: [String: DailySpend]? = nil, azureForecast: Decimal? = nil,
+                forecastNote: String? = nil) {
         self.records = records
         self.source = source
         self.basis = basis
         self.rowsRead = rowsRead
         self.skipped = skipped
+        self.skippedCount = max(skippedCount ?? skipped.count, skipped.count)
         self.tagSpend = tagSpend
         self.azureForecast = azureForecast
         self.forecastNote = forecastNote

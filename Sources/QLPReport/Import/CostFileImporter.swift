@@ -9,20 +9,43 @@ import QLPCore
 /// Every data row becomes a `CostRecord` or, with `skipBadRows`, an
 /// `ImportProblem` in `skipped`; without it the first bad row is thrown. No
 /// row is dropped silently.
+///
+/// The file is read as a stream (`ByteWindow`): each record is handed to the
+/// caller as it is read and nothing of it is kept here, so a report over a
+/// file of any size holds only what it aggregates. Memory: the window (a
+/// 1 MiB chunk, up to 16 MiB for one long record), the tag cache (16,384
+/// tag texts of at most 1 KiB) and the first `keptProblems` skipped rows.
 public enum CostFileImporter {
-    public static func load(path: String, basis: CostBasis, skipBadRows: Bool) throws(ImportProblem) -> CostFileImport {
-        let bytes = try FileBytes.read(path)
-        return try parse(bytes, file: path, basis: basis, skipBadRows: skipBadRows)
+    /// Skipped rows described in full; the rest are counted.
+    public static let keptProblems = 1_000
+
+    /// Reads the file at `path`, handing each record to `each` as it is read.
+    public static func read(path: String, basis: CostBasis, skipBadRows: Bool,
+                            each: (CostRecord) -> Void) throws(ImportProblem) -> CostFileSummary {
+        try read(ByteWindow(path: path), basis: basis, skipBadRows: skipBadRows, each: each)
     }
 
-    /// Imports the bytes of a file; `file` names it in problems and record sources.
+    /// Every record of the file at `path`, kept (for tests and tools over small files).
+    public static func load(path: String, basis: CostBasis, skipBadRows: Bool) throws(ImportProblem) -> CostFileImport {
+        try collect(ByteWindow(path: path), basis: basis, skipBadRows: skipBadRows)
+    }
+
+    /// Imports bytes already in memory; `file` names them in problems and record sources.
     public static func parse(_ bytes: [UInt8], file: String, basis: CostBasis,
                              skipBadRows: Bool) throws(ImportProblem) -> CostFileImport {
-        let start = CSVScanner.bomLength(bytes)
-        return try bytes.withUnsafeBufferPointer { (buffer) throws(ImportProblem) -> CostFileImport in
-            var session = ImportSession(buffer: buffer, position: start, file: file, basis: basis, skipBadRows: skipBadRows)
-            return try session.run()
-        }
+        try collect(ByteWindow(bytes: bytes, file: file), basis: basis, skipBadRows: skipBadRows)
+    }
+
+    private static func collect(_ window: ByteWindow, basis: CostBasis, skipBadRows: Bool) throws(ImportProblem) -> CostFileImport {
+        var records: [CostRecord] = []
+        let summary = try read(window, basis: basis, skipBadRows: skipBadRows) { records.append($0) }
+        return CostFileImport(summary: summary, records: records)
+    }
+
+    private static func read(_ window: ByteWindow, basis: CostBasis, skipBadRows: Bool,
+                             each: (CostRecord) -> Void) throws(ImportProblem) -> CostFileSummary {
+        var session = ImportSession(window: window, basis: basis, skipBadRows: skipBadRows)
+        return try session.run(each)
     }
 
     /// The FOCUS columns the importer reads, with the 1.3 alias and 1.2
@@ -156,7 +179,9 @@ private enum Layout {
 }
 
 private struct ImportSession {
-    let buffer: UnsafeBufferPointer<UInt8>
+    let window: ByteWindow
+    /// The window's bytes, taken again after each refill; `fields` index into them.
+    var buffer: UnsafeBufferPointer<UInt8>
     var position: Int
     var line = 1
     let file: String
@@ -168,16 +193,41 @@ private struct ImportSession {
     var lastCurrency: (bytes: (UInt8, UInt8, UInt8), currency: Currency)?
     var tagCache = TagCache()
 
-    init(buffer: UnsafeBufferPointer<UInt8>, position: Int, file: String, basis: CostBasis, skipBadRows: Bool) {
-        self.buffer = buffer
-        self.position = position
-        self.file = file
+    init(window: ByteWindow, basis: CostBasis, skipBadRows: Bool) {
+        self.window = window
+        buffer = window.bytes
+        let bom = buffer.count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF
+        position = bom ? 3 : 0
+        file = window.file
         self.basis = basis
         self.skipBadRows = skipBadRows
     }
 
-    mutating func run() throws(ImportProblem) -> CostFileImport {
-        switch CSVScanner.scanRecord(buffer, &position, &line, &fields) {
+    /// Scans the next record, reading more of the file first when the
+    /// window ends inside it. A record cut off by the window's end, a quote
+    /// still open there or a CR that may be half of a CR LF are all scanned
+    /// again once the rest is in.
+    mutating func nextRecord() throws(ImportProblem) -> CSVScanner.Result {
+        while true {
+            let start = position
+            let startLine = line
+            let result = CSVScanner.scanRecord(buffer, &position, &line, &fields)
+            let complete: Bool
+            switch result {
+            case .record: complete = position < buffer.count
+            case .end, .malformed: complete = false
+            }
+            if complete || window.atEnd { return result }
+            position = start
+            line = startLine
+            try window.advance(keepingFrom: start, line: startLine)
+            buffer = window.bytes
+            position = 0
+        }
+    }
+
+    mutating func run(_ each: (CostRecord) -> Void) throws(ImportProblem) -> CostFileSummary {
+        switch try nextRecord() {
         case .end:
             throw ImportProblem(file: file, message: "the file is empty; \(CostFileImporter.expectedColumnsText)")
         case .malformed(let problemLine, let fieldIndex, let message):
@@ -196,15 +246,14 @@ private struct ImportSession {
             format = .azureCostExport
         }
 
-        let dataStart = position
-        var records: [CostRecord] = []
         var skipped: [ImportProblem] = []
+        var skippedCount = 0
         var rowCount = 0
         while true {
             let rowLine: Int
-            switch CSVScanner.scanRecord(buffer, &position, &line, &fields) {
+            switch try nextRecord() {
             case .end:
-                return CostFileImport(file: file, format: format, records: records, rowCount: rowCount, skipped: skipped)
+                return CostFileSummary(file: file, format: format, rowCount: rowCount, skipped: skipped, skippedCount: skippedCount)
             case .malformed(let problemLine, let fieldIndex, let message):
                 // The rest of the file cannot be split reliably after a broken quote.
                 throw ImportProblem(file: file, line: problemLine, column: fieldIndex < header.count ? header[fieldIndex] : nil,
@@ -213,12 +262,6 @@ private struct ImportSession {
                 rowLine = startLine
             }
             rowCount += 1
-            if rowCount == 64 {
-                // Size the array from the first rows rather than regrow it a
-                // dozen times over a large file.
-                let perRow = max(1, (position - dataStart) / 64)
-                records.reserveCapacity(64 + (buffer.count - position) / perRow * 11 / 10)
-            }
             do throws(RowProblem) {
                 guard fields.count == header.count else {
                     throw RowProblem(column: nil, message: "the row has \(fields.count) fields but the header has \(header.count)"
@@ -230,11 +273,12 @@ private struct ImportSession {
                 case .azure(let azure): record = try azureRecord(azure)
                 }
                 record.source = RecordSource(file: file, line: rowLine)
-                records.append(record)
+                each(record)
             } catch {
                 let problem = ImportProblem(file: file, line: rowLine, column: error.column, message: error.message)
                 guard skipBadRows else { throw problem }
-                skipped.append(problem)
+                skippedCount += 1
+                if skipped.count < CostFileImporter.keptProblems { skipped.append(problem) }
             }
         }
     }
@@ -497,6 +541,9 @@ private struct ImportSession {
 private struct TagCache {
     private var entries: [UInt64: (text: [UInt8], tags: [String: String])] = [:]
     private static let capacity = 16_384
+    /// Longer tag texts are parsed each time rather than kept: 16,384 of
+    /// them would otherwise hold as much as the records they came from.
+    private static let longestText = 1_024
 
     func tags(for text: UnsafeBufferPointer<UInt8>) -> [String: String]? {
         guard let entry = entries[Self.hash(text)], entry.text.count == text.count else { return nil }
@@ -507,7 +554,7 @@ private struct TagCache {
     }
 
     mutating func insert(_ tags: [String: String], for text: UnsafeBufferPointer<UInt8>) {
-        guard entries.count < Self.capacity else { return }
+        guard entries.count < Self.capacity, text.count <= Self.longestText else { return }
         let key = Self.hash(text)
         if entries[key] == nil { entries[key] = (Array(text), tags) }
     }

@@ -123,10 +123,10 @@ struct ReportDocument {
         let q = r.quality
         var lines = [
             "Latest data: \(q.latestDataDay.map(t.date) ?? "none"); latest complete day: \(t.date(q.latestCompleteDay)).",
-            "Rows read: \(q.rowsRead); rows skipped: \(q.skipped.count).",
+            "Rows read: \(q.rowsRead); rows skipped: \(q.skippedCount).",
         ]
         lines += q.skipped.prefix(20).map { "Skipped: \($0)" }
-        if q.skipped.count > 20 { lines.append("... and \(q.skipped.count - 20) more skipped rows.") }
+        if q.skippedCount > 20 { lines.append("... and \(q.skippedCount - 20) more skipped rows.") }
         for other in q.otherProviders {
             lines.append("Not Azure, left out of every figure: \(other.provider), \(other.rows) rows, \(t.amount(other.amount)).")
         }

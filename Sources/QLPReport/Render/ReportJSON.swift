@@ -123,6 +123,7 @@ enum ReportJSON {
             ("latest_complete_day", day(q.latestCompleteDay)),
             ("rows_read", .number(q.rowsRead)),
             ("rows_skipped", .array(q.skipped.map { .string($0) })),
+            ("rows_skipped_count", .number(q.skippedCount)),
             ("other_providers", .array(q.otherProviders.map {
                 .object([("provider", .string($0.provider)), ("rows", .number($0.rows)), ("amount", money($0.amount))])
             })),

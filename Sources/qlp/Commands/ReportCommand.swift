@@ -79,11 +79,13 @@ struct ReportCommand: AsyncParsableCommand {
         let report: FinanceReport
         do {
             if let fromFile {
-                let period = try period(today: today)
-                let imported = try CostFileImporter.load(path: fromFile, basis: basis, skipBadRows: skipBadRows)
-                let input = ReportInput(records: imported.records, source: fromFile, basis: basis, rowsRead: imported.rowCount,
-                                        skipped: imported.skipped.map(\.description))
-                report = try FinanceReportBuilder(plan: plan, period: period, today: today, generatedAt: now).build(input)
+                let builder = FinanceReportBuilder(plan: plan, period: try period(today: today), today: today, generatedAt: now)
+                // Streamed: each row is summed as it is read and not kept, so a file of any size fits in memory.
+                var rows = builder.rows()
+                let imported = try CostFileImporter.read(path: fromFile, basis: basis, skipBadRows: skipBadRows) { rows.add($0) }
+                let input = ReportInput(records: [], source: fromFile, basis: basis, rowsRead: imported.rowCount,
+                                        skipped: imported.skipped.map(\.description), skippedCount: imported.skippedCount)
+                report = try builder.build(input, rows: rows)
             } else if demo {
                 let emulated = try await DemoWorld.start(plan: plan, now: now)
                 plan = emulated.plan
@@ -126,8 +128,9 @@ struct ReportCommand: AsyncParsableCommand {
             } catch {
                 throw CommandFailure.exit("cannot write \(output): \(error.localizedDescription)")
             }
-            FileHandle.standardError.write(Data("qlp: wrote the \(report.period) report to \(output)\n".utf8))
+            Console.error("qlp: wrote the \(report.period) report to \(output)")
         } else {
+            // Not through Console: the renderers made their text printable themselves (the CSV keeps its CR LF).
             FileHandle.standardOutput.write(Data(text.utf8))
         }
     }
