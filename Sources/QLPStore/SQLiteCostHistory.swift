@@ -11,8 +11,8 @@ public final class SQLiteCostHistory: CostHistory {
     public init(path: String) throws(StoreError) {
         self.path = path
         do {
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                    withIntermediateDirectories: true)
+            // 0600 before SQLite opens it, so its -wal and -shm are 0600 too.
+            try OwnerOnlyFiles.prepareDatabase(path)
             var configuration = Configuration()
             configuration.label = "qlp.store"
             configuration.busyMode = .timeout(5)

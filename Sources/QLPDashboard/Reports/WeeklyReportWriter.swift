@@ -1,6 +1,7 @@
 import Foundation
 import QLPCore
 import QLPReport
+import QLPStore
 
 /// Writes this week's finance report (Markdown) from the dashboard, through
 /// the same source and builder as `qlp report`.
@@ -25,9 +26,10 @@ public struct WeeklyReportWriter: Sendable {
         var input = try await source.input(plan: plan, builder: builder)
         input.atlas = atlas
         let report = try builder.build(input)
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        // The week's spend is finance's business: 0700 directory, 0600 file.
+        try OwnerOnlyFiles.makeDirectory(directory)
         let path = "\(directory)/qlp-report-\(week.identifier).md"
-        try ReportRenderer.render(report, as: .markdown).write(toFile: path, atomically: true, encoding: .utf8)
+        try OwnerOnlyFiles.write(Array(ReportRenderer.render(report, as: .markdown).utf8), to: path)
         return path
     }
 }

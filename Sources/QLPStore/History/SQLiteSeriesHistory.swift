@@ -61,8 +61,8 @@ public final class SQLiteSeriesHistory: Sendable {
         self.problem = nil
         self.memory = Mutex(Memory())
         do {
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                    withIntermediateDirectories: true)
+            // 0600 before SQLite opens it, so its -wal and -shm are 0600 too.
+            try OwnerOnlyFiles.prepareDatabase(path)
             var configuration = Configuration()
             configuration.label = "qlp.series"
             configuration.busyMode = .timeout(5)

@@ -275,9 +275,9 @@ struct Doctor {
     private func writable(_ path: String, name: String) -> DoctorCheck {
         let directory = (path as NSString).deletingLastPathComponent
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try OwnerOnlyFiles.makeDirectory(directory)
         } catch {
-            return DoctorCheck(name: name, outcome: .fail("cannot create \(directory): \(error.localizedDescription)",
+            return DoctorCheck(name: name, outcome: .fail("cannot create \(directory): \(error.reason)",
                                                           remedy: "set dashboard.log_file to a writable path"))
         }
         if FileManager.default.fileExists(atPath: path) ? FileManager.default.isWritableFile(atPath: path)

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import QLPStore
 import QLPCanvas
 import Synchronization
 
@@ -23,13 +24,10 @@ struct FileLogHandler: LogHandler {
             self.path = path
             let directory = (path as NSString).deletingLastPathComponent
             if !directory.isEmpty {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                try OwnerOnlyFiles.makeDirectory(directory)
             }
-            if !FileManager.default.fileExists(atPath: path) {
-                guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-                    throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
-                }
-            }
+            // 0600, and an older log left 0644 is tightened: it names endpoints, targets and failures.
+            try OwnerOnlyFiles.prepareFile(path)
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
             try handle.seekToEnd()
             self.handle = Mutex(handle)
