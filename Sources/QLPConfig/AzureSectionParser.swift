@@ -33,14 +33,15 @@ enum AzureSectionParser {
         if let value = r.optional(map, "endpoints"),
            let eps = r.mapping(value, allowed: ["authority", "management", "key_vault", "app_insights", "log_analytics",
                                                 "metrics_batch"]) {
-            let authority = r.optional(eps, "authority").flatMap { url($0, r) } ?? endpoints.authority
-            let management = r.optional(eps, "management").flatMap { url($0, r) } ?? endpoints.management
-            let keyVault = r.optional(eps, "key_vault").flatMap { template($0, r, placeholder: "{vault}", example: AzureEndpoints.publicKeyVault) }
-                ?? endpoints.keyVault
+            let authority = r.optional(eps, "authority").flatMap { r.endpoint($0, .entraAuthority) } ?? endpoints.authority
+            let management = r.optional(eps, "management").flatMap { r.endpoint($0, .resourceManager) } ?? endpoints.management
+            let keyVault = r.optional(eps, "key_vault")
+                .flatMap { r.endpoint($0, .keyVault, placeholder: "{vault}", example: AzureEndpoints.publicKeyVault) } ?? endpoints.keyVault
             let metricsBatch = r.optional(eps, "metrics_batch")
-                .flatMap { template($0, r, placeholder: "{region}", example: AzureEndpoints.publicMetricsBatch) } ?? endpoints.metricsBatch
-            let appInsights = r.optional(eps, "app_insights").flatMap { url($0, r) } ?? endpoints.appInsights
-            let logAnalytics = r.optional(eps, "log_analytics").flatMap { url($0, r) } ?? endpoints.logAnalytics
+                .flatMap { r.endpoint($0, .metricsBatch, placeholder: "{region}", example: AzureEndpoints.publicMetricsBatch) }
+                ?? endpoints.metricsBatch
+            let appInsights = r.optional(eps, "app_insights").flatMap { r.endpoint($0, .appInsights) } ?? endpoints.appInsights
+            let logAnalytics = r.optional(eps, "log_analytics").flatMap { r.endpoint($0, .logAnalytics) } ?? endpoints.logAnalytics
             endpoints = AzureEndpoints(authority: authority, management: management, keyVault: keyVault,
                                        appInsights: appInsights, logAnalytics: logAnalytics, metricsBatch: metricsBatch)
         }
@@ -133,28 +134,6 @@ enum AzureSectionParser {
         }
         guard let name, let query, let source else { return nil }
         return MonitorSettings.LogMetric(name: name, source: source, query: query, unit: unit, aggregation: aggregation, grain: grain)
-    }
-
-    static func url(_ value: ConfigValue, _ r: ConfigReader) -> String? {
-        guard let text = r.nonEmptyString(value) else { return nil }
-        guard text.hasPrefix("https://") || text.hasPrefix("http://") else {
-            r.fail(value, "expected an http:// or https:// URL, found '\(text)'")
-            return nil
-        }
-        return text
-    }
-
-    /// A URL template: an http(s) URL where `placeholder` ({vault}, {region}),
-    /// if present, stands for a name; a template without it sends every name
-    /// to one address (the emulator).
-    static func template(_ value: ConfigValue, _ r: ConfigReader, placeholder: String, example: String) -> String? {
-        guard let text = url(value, r) else { return nil }
-        let withoutPlaceholder = text.replacingOccurrences(of: placeholder, with: "")
-        guard !withoutPlaceholder.contains("{"), !withoutPlaceholder.contains("}") else {
-            r.fail(value, "the only placeholder allowed is \(placeholder), as in \(example); found '\(text)'")
-            return nil
-        }
-        return text
     }
 
     /// An Azure region's name as ARM writes it: uksouth, westeurope.

@@ -48,15 +48,28 @@ public enum ConfigLoader {
             + searched.joined(separator: ", ") + "); copy config/qlp.yaml from the qlp repository, or run `qlp demo`")
     }
 
-    public static func load(_ location: ConfigLocation, environment: [String: String],
-                            requireAzure: Bool = true) throws(ConfigErrors) -> QLPConfiguration {
+    /// Loads and checks the file. `notify` is told (standard error by default)
+    /// when the file came from the working directory, which nobody chose
+    /// explicitly (a cloned repository can carry one), and of every warning.
+    public static func load(_ location: ConfigLocation, environment: [String: String], requireAzure: Bool = true,
+                            notify: (String) -> Void = ConfigLoader.toStandardError) throws(ConfigErrors) -> QLPConfiguration {
+        if location.origin == .workingDirectory {
+            notify("qlp: using \(location.path), found in the working directory; pass --config or set $QLP_CONFIG "
+                   + "to choose a config yourself")
+        }
         let text: String
         do {
             text = try String(contentsOfFile: location.path, encoding: .utf8)
         } catch {
             throw ConfigErrors([ConfigError(file: location.path, message: "cannot read the file (\(Self.reason(error)))")])
         }
-        return try ConfigParser(environment: environment, requireAzure: requireAzure).parse(yaml: text, file: location.path)
+        let configuration = try ConfigParser(environment: environment, requireAzure: requireAzure).parse(yaml: text, file: location.path)
+        for warning in configuration.warnings { notify(warning) }
+        return configuration
+    }
+
+    public static func toStandardError(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
     private static func reason(_ error: any Error) -> String {

@@ -63,8 +63,10 @@ public struct ConfigParser: Sendable {
             throw ConfigErrors(reader.errors.isEmpty
                 ? [ConfigError(file: file, message: "the configuration is incomplete")] : reader.errors)
         }
-        return QLPConfiguration(azure: azure, budget: budget, azureOpenAI: azureOpenAI, ollama: ollama,
-                                mongodbAtlas: atlas, routing: routing, dashboard: dashboard, gateway: gateway)
+        var configuration = QLPConfiguration(azure: azure, budget: budget, azureOpenAI: azureOpenAI, ollama: ollama,
+                                             mongodbAtlas: atlas, routing: routing, dashboard: dashboard, gateway: gateway)
+        configuration.warnings = reader.warnings.map { "warning: \($0.description)" }
+        return configuration
     }
 
     static func syntaxError(_ error: YamlError, file: String) -> ConfigError {

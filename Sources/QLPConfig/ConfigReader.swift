@@ -35,12 +35,23 @@ final class ConfigReader {
     let file: String
     let substitution: EnvironmentSubstitution
     let home: String?
+    /// QLP_ALLOW_CUSTOM_ENDPOINTS is set: endpoints beyond Azure's clouds are
+    /// accepted, each with a warning (see ``EndpointKind``).
+    let customEndpointsAllowed: Bool
     private(set) var errors: [ConfigError] = []
+    /// What is allowed but should be said out loud (an endpoint outside Azure's clouds).
+    private(set) var warnings: [ConfigError] = []
 
     init(file: String, environment: [String: String]) {
         self.file = file
         self.substitution = EnvironmentSubstitution(environment: environment)
         self.home = environment["HOME"]
+        let allow = environment[EndpointKind.allowCustomVariable]?.lowercased()
+        customEndpointsAllowed = ["1", "true", "yes"].contains(allow ?? "")
+    }
+
+    func warn(_ value: ConfigValue, _ message: String) {
+        warnings.append(ConfigError(file: file, line: value.line, column: value.column, key: value.keyPath, message: message))
     }
 
     func fail(_ value: ConfigValue, _ message: String, fix: ConfigError.Fix? = nil) {

@@ -7,7 +7,7 @@ enum ModelSectionsParser {
     static func azureOpenAI(_ section: ConfigValue, _ r: ConfigReader) -> AzureOpenAISettings? {
         guard let map = r.mapping(section, allowed: ["endpoint", "api_version", "api_key", "models", "deployment_names"])
         else { return nil }
-        let endpoint = r.required(map, "endpoint").flatMap { AzureSectionParser.url($0, r) }
+        let endpoint = r.required(map, "endpoint").flatMap { r.endpoint($0, .azureOpenAI) }
         let version = r.required(map, "api_version").flatMap(r.nonEmptyString)
         let key = r.optional(map, "api_key").flatMap(r.secretOrVaultReference).flatMap { $0.isEmpty ? nil : $0 }
         let models = r.optional(map, "models").flatMap(r.stringMap) ?? [:]
@@ -20,7 +20,7 @@ enum ModelSectionsParser {
     static func ollama(_ section: ConfigValue, _ r: ConfigReader) -> OllamaSettings? {
         guard let map = r.mapping(section, allowed: ["endpoint", "models", "vpn_connection", "fallback_to_azure"])
         else { return nil }
-        let endpoint = r.required(map, "endpoint").flatMap { AzureSectionParser.url($0, r) }
+        let endpoint = r.required(map, "endpoint").flatMap { r.endpoint($0, .ollama) }
         let models = r.optional(map, "models").flatMap(r.stringList) ?? []
         let vpn = r.optional(map, "vpn_connection").flatMap { r.string($0) }
         let fallback = r.optional(map, "fallback_to_azure").flatMap(r.bool) ?? false
@@ -50,7 +50,7 @@ enum ModelSectionsParser {
         let org = orgValue.flatMap { r.string($0) }.map { $0.trimmingCharacters(in: .whitespaces) }
         let publicKey = publicValue.flatMap { r.string($0) }.map { $0.trimmingCharacters(in: .whitespaces) }
         let privateKey = privateValue.flatMap(r.secretOrVaultReference)
-        let base = r.optional(map, "base_url").flatMap { AzureSectionParser.url($0, r) } ?? AtlasAdminAPISettings.defaultBaseURL
+        let base = r.optional(map, "base_url").flatMap { r.endpoint($0, .atlasAdminAPI) } ?? AtlasAdminAPISettings.defaultBaseURL
         guard let orgValue, let publicValue, let privateValue, let org, let publicKey, let privateKey else { return nil }
         let empty = [(orgValue, org.isEmpty), (publicValue, publicKey.isEmpty), (privateValue, privateKey.isEmpty)]
         if empty.allSatisfy(\.1) { return nil }

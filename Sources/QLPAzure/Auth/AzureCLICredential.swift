@@ -56,9 +56,23 @@ public struct AzureCLICredential: TokenSource {
                                  detail: "no expiry (expires_on or expiresOn)", excerpt: "")
     }
 
+    /// What `az` is given of qlp's environment: where to find programs, its
+    /// login (HOME, AZURE_CONFIG_DIR), its extensions, the locale and temporary
+    /// directory Python needs, and the proxy and CA settings it needs to reach
+    /// Azure from behind a corporate proxy. Nothing else: qlp's environment
+    /// holds client secrets, the admin token and API keys that az has no use for.
+    static let passedVariables: Set<String> = [
+        "PATH", "HOME", "AZURE_CONFIG_DIR", "AZURE_EXTENSION_DIR", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR",
+        "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy",
+        "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR",
+    ]
+
+    var subprocessEnvironment: [String: String] { environment.filter { Self.passedVariables.contains($0.key) } }
+
     private func locate() -> String? {
         if executable.contains("/") { return FileManager.default.isExecutableFile(atPath: executable) ? executable : nil }
-        for directory in (environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":") {
+        // Only absolute directories: an empty or relative PATH entry would run an `az` from the working directory.
+        for directory in (environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":") where directory.hasPrefix("/") {
             let candidate = "\(directory)/\(executable)"
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
@@ -67,7 +81,8 @@ public struct AzureCLICredential: TokenSource {
 
     private func run(_ path: String, _ arguments: [String]) async throws(AzureError) -> (status: Int32, output: [UInt8], error: String) {
         do {
-            let result = try await BoundedSubprocess(path: path, arguments: arguments, environment: environment, timeout: timeout).run()
+            let result = try await BoundedSubprocess(path: path, arguments: arguments, environment: subprocessEnvironment,
+                                                timeout: timeout).run()
             return (result.status, result.output, String(decoding: result.error, as: UTF8.self))
         } catch {
             switch error {

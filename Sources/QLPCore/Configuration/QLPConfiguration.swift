@@ -10,6 +10,9 @@ public struct QLPConfiguration: Sendable, Equatable {
     public var dashboard: DashboardSettings
     /// Defaults when the file has no `gateway` section.
     public var gateway: GatewaySettings
+    /// Things allowed but said out loud, located like errors
+    /// ("file:line:col: key: message"); whoever loads the file shows them.
+    public var warnings: [String] = []
 
     public init(azure: AzureSettings?, budget: BudgetPlan, azureOpenAI: AzureOpenAISettings?, ollama: OllamaSettings?,
                 mongodbAtlas: MongoDBAtlasSettings?, routing: RoutingSettings?, dashboard: DashboardSettings,

@@ -89,7 +89,8 @@ struct GatewayCommand: AsyncParsableCommand {
             Console.out(banner, terminator: "")
             // The azure section is optional for the gateway; it is read (and checked) only to feed budget rules.
             let azure: Result<AzureSettings?, any Error> = Result {
-                try ConfigLoader.load(location, environment: environment, requireAzure: true).azure
+                // Its notices were given by the first load.
+                try ConfigLoader.load(location, environment: environment, requireAzure: true, notify: { _ in }).azure
             }
             let budgetFeed = await GatewayBudgetFeed.start(settings, azure: azure, stack: stack, environment: environment,
                                                            logger: logger)
