@@ -11,7 +11,8 @@ enum GatewaySectionParser {
     static func parse(_ section: ConfigValue?, _ r: ConfigReader) -> GatewaySettings? {
         var settings = GatewaySettings()
         guard let section else { return settings }
-        guard let map = r.mapping(section, allowed: keys) else { return nil }
+        guard let map = r.mapping(section, allowed: keys + exposureKeys) else { return nil }
+        exposure(map, r, into: &settings)
         if let value = r.optional(map, "listen"), let (host, port) = listenAddress(value, r) {
             settings.host = host
             settings.port = port
@@ -49,6 +50,50 @@ enum GatewaySectionParser {
             if d != .zero && d < .seconds(1) { r.fail(value, "must be 0s (off) or at least 1s") } else { settings.probeInterval = d }
         }
         return settings
+    }
+
+    /// Who may reach the listeners and how much one request may spend.
+    static let exposureKeys = ["allowed_hosts", "allowed_origins", "max_output_tokens", "max_choices"]
+
+    static func exposure(_ map: ConfigMapping, _ r: ConfigReader, into settings: inout GatewaySettings) {
+        if let value = r.optional(map, "allowed_hosts"), let items = r.sequence(value) {
+            settings.allowedHosts = items.compactMap { item in
+                guard let text = r.nonEmptyString(item)?.trimmingCharacters(in: .whitespaces).lowercased() else { return nil }
+                guard !text.contains("/"), !text.contains("*"), !text.contains(where: \.isWhitespace) else {
+                    r.fail(item, "expected a host name or address such as gateway.internal.example, found '\(text)'")
+                    return nil
+                }
+                return text
+            }
+        }
+        if let value = r.optional(map, "allowed_origins"), let items = r.sequence(value) {
+            settings.allowedOrigins = items.compactMap { item in
+                guard let text = r.nonEmptyString(item)?.trimmingCharacters(in: .whitespaces) else { return nil }
+                guard let parsed = origin(text) else {
+                    r.fail(item, "expected a web origin such as https://app.example or http://localhost:3000 (scheme, host, "
+                         + "optional port; no path, no wildcard), found '\(text)'")
+                    return nil
+                }
+                return parsed
+            }
+        }
+        if let value = r.optional(map, "max_output_tokens"), let n = r.int(value) {
+            if !(1...1_000_000).contains(n) { r.fail(value, "must be between 1 and 1000000, found \(n)") } else { settings.maxOutputTokens = n }
+        }
+        if let value = r.optional(map, "max_choices"), let n = r.int(value) {
+            if !(1...128).contains(n) { r.fail(value, "must be between 1 and 128, found \(n)") } else { settings.maxChoices = n }
+        }
+    }
+
+    /// An origin as browsers send it in Origin: scheme://host[:port], lower-cased.
+    static func origin(_ text: String) -> String? {
+        let lower = text.lowercased()
+        guard let separator = lower.range(of: "://") else { return nil }
+        let scheme = lower[..<separator.lowerBound]
+        let authority = lower[separator.upperBound...]
+        guard scheme == "http" || scheme == "https", !authority.isEmpty,
+              !authority.contains(where: { "/?#*@ ".contains($0) }) else { return nil }
+        return lower
     }
 
     static func breaker(_ value: ConfigValue, _ r: ConfigReader, into settings: inout GatewaySettings) {

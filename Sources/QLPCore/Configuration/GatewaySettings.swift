@@ -11,6 +11,17 @@ public struct GatewaySettings: Sendable, Equatable {
     public var adminToken: Secret?
     /// SHA-256 (hex) of each client API key; empty means no key is required.
     public var clientKeyHashes: [String]
+    /// Host names (or addresses) clients may call the listeners by, besides
+    /// loopback ones; on a loopback listener nothing else is answered (DNS rebinding).
+    public var allowedHosts: [String] = []
+    /// Web page origins (https://app.example) allowed to call the gateway from
+    /// a browser, with CORS granted to them; requests from any other page are refused.
+    public var allowedOrigins: [String] = []
+    /// The most output tokens a request may ask for (max_tokens,
+    /// max_completion_tokens); a chat request that asks for none is given this.
+    public var maxOutputTokens: Int = 4096
+    /// The most choices (n) a request may ask for; each is paid for.
+    public var maxChoices: Int = 1
     /// Largest request body accepted, in bytes.
     public var maxRequestBytes: Int
     /// Whole-request deadline, retries and waits included.

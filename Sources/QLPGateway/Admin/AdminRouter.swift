@@ -27,9 +27,11 @@ import QLPStore
 enum AdminRouter {
     static let maxBodyBytes = 64 * 1024
 
-    static func make(authority: RouteAuthority, token: Secret?, logger: Logger) -> Router<BasicRequestContext> {
+    static func make(authority: RouteAuthority, token: Secret?, logger: Logger,
+                     callers: HostAndOriginPolicy) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: AdminRequestLog(logger: logger))
+        router.add(middleware: AdminCallerCheck(policy: callers))
         router.add(middleware: AdminAuthorization(token: token))
         let admin = router.group("admin")
 
@@ -163,6 +165,24 @@ extension HTTPField.Name {
 
 /// One debug line per admin request: method, path, status, actor. Never a
 /// header value or a body, so a token cannot reach the log this way.
+/// Host and Origin, checked before the token (see ``HostAndOriginPolicy``).
+struct AdminCallerCheck<Context: RequestContext>: RouterMiddleware {
+    let policy: HostAndOriginPolicy
+
+    func handle(_ request: Request, context: Context,
+                next: (Request, Context) async throws -> Response) async throws -> Response {
+        if let refusal = policy.check(authority: request.head.authority, extraHosts: request.headers[values: GatewayResponder.hostField].count,
+                                      origin: request.headers[.origin]) {
+            if case .originNotAllowed(let origin) = refusal {
+                return AdminReply.problem(refusal.status, "the admin API does not answer web pages (Origin: "
+                                          + "\(ClientText.printable(origin))): use qlp routes or the dashboard")
+            }
+            return AdminReply.problem(refusal.status, refusal.message.replacingOccurrences(of: "This gateway", with: "The admin API"))
+        }
+        return try await next(request, context)
+    }
+}
+
 struct AdminRequestLog<Context: RequestContext>: RouterMiddleware {
     let logger: Logger
 

@@ -10,6 +10,8 @@ public struct AdminService: Service {
     public let host: String
     public let port: Int
     private let token: Secret?
+    /// No browser origin is allowed here: the admin API is for `qlp routes` and the dashboard.
+    private let callers: HostAndOriginPolicy
     private let logger: Logger
     private let onListening: @Sendable (Int) -> Void
 
@@ -20,6 +22,7 @@ public struct AdminService: Service {
         self.host = host ?? settings.adminHost
         self.port = port ?? settings.adminPort
         token = settings.adminToken
+        callers = HostAndOriginPolicy(listenHost: host ?? settings.adminHost, allowedHosts: settings.allowedHosts, allowedOrigins: [])
         self.logger = logger
         self.onListening = onListening
     }
@@ -30,7 +33,7 @@ public struct AdminService: Service {
             logger.warning("no gateway.admin_token configured: the admin API refuses every request")
         }
         let app = Application(
-            router: AdminRouter.make(authority: authority, token: token, logger: logger),
+            router: AdminRouter.make(authority: authority, token: token, logger: logger, callers: callers),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "qlp-admin"),
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? 0) },
             logger: logger)

@@ -1,4 +1,5 @@
 import Foundation
+import QLPCore
 
 /// What the gateway needs from a client's request body, read once and
 /// validated: the model asked for and whether the answer streams. The body
@@ -9,13 +10,27 @@ public struct ClientRequest: Sendable, Equatable {
         case embeddings
     }
 
+    /// What one request may ask for, from the gateway's settings.
+    public struct Limits: Sendable, Equatable {
+        public var maxOutputTokens: Int
+        public var maxChoices: Int
+
+        public init(_ settings: GatewaySettings = GatewaySettings()) {
+            maxOutputTokens = settings.maxOutputTokens
+            maxChoices = settings.maxChoices
+        }
+    }
+
     public var operation: Operation
     public var model: String
     public var stream: Bool
     public var body: [UInt8]
 
-    /// Validates `body` for `operation`; a problem becomes a 400 naming it.
-    public init(operation: Operation, body: [UInt8]) throws(OpenAIErrorBody) {
+    /// Validates `body` for `operation` and `limits`; a problem becomes a 400
+    /// naming it. A chat request that sets no output limit is given
+    /// `limits.maxOutputTokens` as max_tokens, so the bound holds for it too.
+    public init(operation: Operation, body: [UInt8], limits: Limits = Limits()) throws(OpenAIErrorBody) {
+        var body = body
         let parsed: Any
         do {
             parsed = try JSONSerialization.jsonObject(with: Data(body))
@@ -57,6 +72,16 @@ public struct ClientRequest: Sendable, Equatable {
                 }
                 stream = flag.boolValue
             }
+            var asksForOutput = false
+            for key in ["max_tokens", "max_completion_tokens"] {
+                guard let value = object[key] else { continue }
+                try Self.bounded(value, key: key, limit: limits.maxOutputTokens, setting: "gateway.max_output_tokens")
+                asksForOutput = true
+            }
+            if let value = object["n"], !(value is NSNull) {
+                try Self.bounded(value, key: "n", limit: limits.maxChoices, setting: "gateway.max_choices")
+            }
+            if !asksForOutput { body = Self.adding(maxTokens: limits.maxOutputTokens, to: body) }
         case .embeddings:
             guard let input = object["input"] else {
                 throw .invalidRequest("Missing required parameter: 'input'.", param: "input", code: "missing_required_parameter")
@@ -70,6 +95,26 @@ public struct ClientRequest: Sendable, Equatable {
         self.model = name
         self.stream = stream
         self.body = body
+    }
+
+    /// A whole number from 1 to `limit`, or a 400 naming the parameter and the setting that bounds it.
+    private static func bounded(_ value: Any, key: String, limit: Int, setting: String) throws(OpenAIErrorBody) {
+        guard let number = value as? NSNumber, !isBoolean(number), number.doubleValue.rounded() == number.doubleValue,
+              number.doubleValue >= 1 else {
+            throw .invalidRequest("'\(key)' must be a whole number from 1 to \(limit)\(value is NSNull ? " (leave it out for \(limit))" : "").",
+                                  param: key, code: "invalid_value")
+        }
+        guard number.doubleValue <= Double(limit) else {
+            throw .invalidRequest("'\(key)' is \(number), above this gateway's limit of \(limit) (\(setting)).",
+                                  param: key, code: "limit_exceeded")
+        }
+    }
+
+    /// The object with `"max_tokens": N` added before its closing brace (the
+    /// body is otherwise forwarded byte for byte).
+    private static func adding(maxTokens: Int, to body: [UInt8]) -> [UInt8] {
+        guard let close = body.lastIndex(of: UInt8(ascii: "}")) else { return body }
+        return Array(body[..<close]) + Array(",\"max_tokens\":\(maxTokens)".utf8) + Array(body[close...])
     }
 
     /// JSONSerialization gives booleans their own NSNumber subclass; `1` is not a boolean.

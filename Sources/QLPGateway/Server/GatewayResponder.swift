@@ -9,8 +9,28 @@ struct GatewayResponder: HTTPResponder {
     typealias Context = BasicRequestContext
 
     let gateway: Gateway
+    /// Host names and browser origins this listener answers (DNS rebinding, web pages).
+    let callers: HostAndOriginPolicy
 
     func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
+        let origin = request.headers[.origin]
+        if let refusal = callers.check(authority: request.head.authority, extraHosts: request.headers[values: Self.hostField].count,
+                                       origin: origin) {
+            return Self.error(.invalidRequest(refusal.message, code: refusal.code, status: refusal.status))
+        }
+        var response = try await route(request)
+        if let origin {
+            // Only a listed origin gets here: let its page read the answer and the gateway's headers.
+            response.headers[.accessControlAllowOrigin] = origin
+            response.headers[.accessControlExposeHeaders] = "x-qlp-route, x-qlp-target, x-qlp-attempts, x-qlp-overhead-ms, retry-after"
+            response.headers[.vary] = "Origin"
+        }
+        return response
+    }
+
+    static let hostField = HTTPField.Name("host")!
+
+    private func route(_ request: Request) async throws -> Response {
         let started = MonotonicClock.now
         var path = Substring(request.uri.path)
         while path.count > 1, path.hasSuffix("/") { path.removeLast() }
@@ -29,6 +49,16 @@ struct GatewayResponder: HTTPResponder {
                             body: ResponseBody(byteBuffer: ByteBuffer(bytes: gateway.metrics.exposition(health: gateway.health))))
         case (.get, "/healthz"):
             return Self.json("{\"status\":\"ok\",\"routes_version\":\(gateway.routes.snapshot.table.version)}", status: .ok)
+        case (.options, "/v1/chat/completions"), (.options, "/v1/embeddings"), (.options, "/v1/models"):
+            // A CORS preflight from a listed origin (any other was refused above), or a plain OPTIONS.
+            var headers = HTTPFields()
+            headers[.allow] = "GET, POST, OPTIONS"
+            if request.headers[.origin] != nil {
+                headers[.accessControlAllowMethods] = "GET, POST, OPTIONS"
+                headers[.accessControlAllowHeaders] = "authorization, content-type"
+                headers[.accessControlMaxAge] = "600"
+            }
+            return Response(status: .noContent, headers: headers)
         case (_, "/v1/chat/completions"), (_, "/v1/embeddings"), (_, "/v1/models"), (_, "/metrics"), (_, "/healthz"):
             return Self.error(.invalidRequest("Method \(request.method) is not allowed on \(path).", code: "method_not_allowed",
                                               status: .methodNotAllowed))
@@ -40,6 +70,8 @@ struct GatewayResponder: HTTPResponder {
 
     private func proxy(_ request: Request, operation: ClientRequest.Operation, started: Double) async -> Response {
         guard gateway.keys.admits(authorization: request.headers[.authorization]) else { return Self.error(Self.unauthorized) }
+        // JSON only: an HTML form or a page's fetch() with text/plain is sent without a CORS preflight.
+        if let refusal = Self.notJSON(request.headers[.contentType]) { return Self.error(refusal) }
         let limit = gateway.settings.maxRequestBytes
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
             return Self.error(Self.tooLarge(limit))
@@ -54,7 +86,7 @@ struct GatewayResponder: HTTPResponder {
         }
         let client: ClientRequest
         do {
-            client = try ClientRequest(operation: operation, body: Array(buffer: body))
+            client = try ClientRequest(operation: operation, body: Array(buffer: body), limits: ClientRequest.Limits(gateway.settings))
         } catch {
             return Self.error(error)
         }
@@ -64,6 +96,15 @@ struct GatewayResponder: HTTPResponder {
     static let unauthorized = OpenAIErrorBody(
         status: .unauthorized, message: "Incorrect or missing API key. Send it as 'Authorization: Bearer <key>'.",
         type: "invalid_request_error", code: "invalid_api_key")
+
+    /// 415 unless the media type is application/json (parameters such as charset allowed).
+    static func notJSON(_ contentType: String?) -> OpenAIErrorBody? {
+        let mediaType = contentType?.split(separator: ";", maxSplits: 1).first?.trimmingCharacters(in: .whitespaces).lowercased()
+        guard mediaType != "application/json" else { return nil }
+        let found = contentType.map { "'\(ClientText.printable($0))'" } ?? "none"
+        return .invalidRequest("The request's Content-Type must be application/json (found \(found)).",
+                               code: "unsupported_media_type", status: .unsupportedMediaType)
+    }
 
     static func tooLarge(_ limit: Int) -> OpenAIErrorBody {
         .invalidRequest("The request body is larger than the gateway's limit of \(limit) bytes.", code: "request_too_large",

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import QLPCore
 import ServiceLifecycle
 import Synchronization
 
@@ -25,7 +26,8 @@ public struct GatewayService: Service {
     public func run() async throws {
         let onListening = self.onListening
         let app = Application(
-            responder: GatewayResponder(gateway: gateway),
+            responder: GatewayResponder(gateway: gateway, callers: HostAndOriginPolicy(
+                listenHost: host, allowedHosts: gateway.settings.allowedHosts, allowedOrigins: gateway.settings.allowedOrigins)),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "qlp-gateway", backlog: 1024),
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? 0) },
             logger: gateway.logger)
@@ -54,9 +56,14 @@ public final class GatewayServer: Sendable {
 
     public enum StartError: Error, CustomStringConvertible {
         case cannotListen(host: String, port: Int, reason: String)
+        case openBeyondLoopback(host: String)
 
         public var description: String {
             switch self {
+            case .openBeyondLoopback(let host):
+                "the gateway will not listen on \(host), beyond loopback, without client keys: anyone who can reach it could "
+                    + "spend the upstreams' credit; set gateway.client_key_sha256 (printf %s \"$KEY\" | qlp gateway hash-key), "
+                    + "or listen on 127.0.0.1"
             case .cannotListen(let host, let port, let reason):
                 "the gateway cannot listen on \(host):\(port == 0 ? "a free port" : String(port)): \(reason)"
             }
@@ -65,6 +72,11 @@ public final class GatewayServer: Sendable {
 
     /// Starts listening and returns the base URL (http://127.0.0.1:PORT) once bound.
     public func start(host: String = "127.0.0.1", port: Int = 0) async throws(StartError) -> String {
+        guard LoopbackHost.contains(host) || gateway.keys.required else {
+            // As after a failed bind: the upstream connections close with the refusal.
+            await gateway.shutdown()
+            throw .openBeyondLoopback(host: host)
+        }
         let bound = AsyncStream<Int>.makeStream()
         let service = GatewayService(gateway: gateway, host: host, port: port) { port in
             bound.continuation.yield(port)
