@@ -33,7 +33,6 @@ struct RequestForwarder {
         }
         let settings = gateway.settings
         let deadline = started + settings.requestTimeout.seconds
-        let nioDeadline = NIODeadline.now() + .nanoseconds(Int64(settings.requestTimeout.seconds * 1e9))
         let tick = gateway.routes.ticks.next(resolution.route)
         let health = gateway.health
         let plan = snapshot.compiled.plan(resolution, tick: tick, maxAttempts: settings.maxAttempts,
@@ -65,7 +64,10 @@ struct RequestForwarder {
             }
             retryingSame = false
             attempts += 1
-            let outcome = await gateway.upstream.send(client, to: target, deadline: nioDeadline)
+            // A share of the time left, so that a target that stalls leaves time for the next one.
+            let share = AttemptDeadline.seconds(left: deadline - MonotonicClock.now,
+                                                attemptsPossible: min(settings.maxAttempts - attempts + 1, plan.count - index))
+            let outcome = await gateway.upstream.send(client, to: target, deadline: UpstreamDeadline(at: MonotonicClock.now + share))
             let failure: UpstreamFailure
             switch outcome {
             case .answered(let answer):
@@ -75,7 +77,7 @@ struct RequestForwarder {
                 gateway.traffic.record(route: resolution.route, target: target.name, byFallback: index > 0,
                                        latencyMilliseconds: answer.seconds * 1000)
                 return deliver(answer, from: target, route: resolution.route, attempts: attempts, upstreamSeconds: upstreamSeconds,
-                               afterFallback: index > 0, stream: client.stream)
+                               afterFallback: index > 0, stream: client.stream, deadline: UpstreamDeadline(at: deadline))
             case .refused(let refusal):
                 upstreamSeconds += refusal.seconds
                 if refusal.status == 429 { gateway.traffic.recordThrottled(target: target.name) }
@@ -143,7 +145,7 @@ struct RequestForwarder {
     }
 
     private func deliver(_ answer: UpstreamAnswer, from target: RouteTarget, route: String, attempts: Int, upstreamSeconds: Double,
-                         afterFallback: Bool, stream: Bool) -> Response {
+                         afterFallback: Bool, stream: Bool, deadline: UpstreamDeadline) -> Response {
         var headers = headers(route: route, target: target.name, attempts: attempts, upstreamSeconds: upstreamSeconds)
         headers[.contentType] = answer.headers.first(name: "content-type")
             ?? (stream ? "text/event-stream" : "application/json")
@@ -164,6 +166,7 @@ struct RequestForwarder {
             let firstTokenSeconds = answer.seconds
             let sentAt = MonotonicClock.now - answer.seconds
             let logger = gateway.logger
+            let limit = gateway.settings.requestTimeout
             return Response(status: status, headers: headers, body: ResponseBody { writer in
                 // Chunk by chunk as the upstream sends them; only a small tail is kept, for the usage chunk.
                 var tail = StreamTail()
@@ -174,14 +177,24 @@ struct RequestForwarder {
                 while true {
                     let chunk: ByteBuffer?
                     do {
-                        chunk = try await rest.next()
+                        chunk = try await rest.next(before: deadline)
                     } catch {
-                        // The upstream broke off mid-stream; a client that went away is not the target's fault.
+                        // A client that went away is not the target's fault, and there is no one left to tell.
+                        if error is CancellationError || Task.isCancelled { throw error }
+                        // The upstream stalled past the request's time limit or broke off: too late for another
+                        // target, so the client gets an error event in the stream's own format and a clean end.
                         health.recordFailure(target.name)
                         metrics.recordUnanswered(target.name)
-                        logger.info("upstream stream broke off",
-                                    metadata: ["target": "\(target.name)", "reason": "\(UpstreamClient.describe(error))"])
-                        throw error
+                        let stalled = error is UpstreamDeadline.Passed
+                        let reason = stalled ? "sent nothing more within the request's time limit (\(limit))"
+                            : "broke off mid-stream: \(UpstreamClient.describe(error))"
+                        logger.info("upstream stream broke off", metadata: ["target": "\(target.name)", "reason": "\(reason)"])
+                        let event = OpenAIErrorBody(status: stalled ? .gatewayTimeout : .badGateway,
+                                                    message: "The upstream \(target.name) \(reason); the answer is incomplete.",
+                                                    type: "upstream_error", code: stalled ? "upstream_timeout" : "upstream_stream_broken")
+                        try await writer.write(ByteBuffer(string: "data: \(event.json)\n\n"))
+                        try await writer.finish(nil)
+                        return
                     }
                     guard let chunk else { break }
                     tail.append(chunk)

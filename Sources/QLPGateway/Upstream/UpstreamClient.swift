@@ -8,8 +8,11 @@ import QLPRouting
 
 /// One shared AsyncHTTPClient for every upstream: a pool of keep-alive
 /// connections per host on NIO's singleton event loops, no decompression (the
-/// body is passed on as it came), and no connection-establishment retries, so
-/// a dead upstream fails at once and the request moves to another target.
+/// body is passed on as it came), no connection-establishment retries, so
+/// a dead upstream fails at once and the request moves to another target,
+/// and no redirects followed: AsyncHTTPClient strips only Authorization and
+/// Cookie when it follows one, so Azure OpenAI's `api-key` would go wherever
+/// an upstream (or whoever answers in its place) points.
 public final class UpstreamClient: Sendable {
     public let settings: UpstreamSettings
     let http: HTTPClient
@@ -19,8 +22,8 @@ public final class UpstreamClient: Sendable {
         var pool = HTTPClient.Configuration.ConnectionPool(idleTimeout: .seconds(60),
                                                            concurrentHTTP1ConnectionsPerHostSoftLimit: settings.connectionsPerHost)
         pool.retryConnectionEstablishment = false
-        let configuration = HTTPClient.Configuration(timeout: .init(connect: .seconds(2)), connectionPool: pool,
-                                                     decompression: .disabled)
+        let configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(2)),
+                                                     connectionPool: pool, decompression: .disabled)
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
@@ -29,29 +32,44 @@ public final class UpstreamClient: Sendable {
     /// Sends one attempt and waits for what decides it: the response head, plus
     /// the whole body when not streaming or when the upstream refused, plus the
     /// first chunk when streaming. Until then nothing has reached the client,
-    /// so any failure can still go to another target.
-    func send(_ client: ClientRequest, to target: RouteTarget, deadline: NIODeadline) async -> UpstreamOutcome {
+    /// so any failure can still go to another target. All of it happens before
+    /// `deadline`, the body included (AsyncHTTPClient's own deadline ends at the head).
+    func send(_ client: ClientRequest, to target: RouteTarget, deadline: UpstreamDeadline) async -> UpstreamOutcome {
         let request = UpstreamCall.request(for: client, to: target, settings: settings)
         let started = MonotonicClock.now
+        let http = self.http
+        let limit = settings.maxResponseBytes
+        let stream = client.stream
         do {
-            let response = try await http.execute(request, deadline: deadline)
-            let status = Int(response.status.code)
-            if !(200..<300).contains(status) {
-                let body = try await response.body.collect(upTo: settings.maxResponseBytes)
-                return .refused(UpstreamRefusal(status: status, headers: response.headers, body: Array(buffer: body),
+            return try await deadline.race { () async throws -> UpstreamOutcome in
+                let response = try await http.execute(request, deadline: deadline.nio)
+                let status = Int(response.status.code)
+                if (300..<400).contains(status) {
+                    // Not followed (see the type's comment); its body is read only to keep the connection usable.
+                    _ = try? await response.body.collect(upTo: 64 << 10)
+                    return .unreachable(.status(status), reason: "answered \(status), a redirect, which the gateway does not follow "
+                                        + "(it would send the request and its key elsewhere)")
+                }
+                if !(200..<300).contains(status) {
+                    let body = try await response.body.collect(upTo: limit)
+                    return .refused(UpstreamRefusal(status: status, headers: response.headers, body: Array(buffer: body),
+                                                    seconds: MonotonicClock.now - started))
+                }
+                if stream {
+                    var iterator = response.body.makeAsyncIterator()
+                    let first = try await iterator.next()
+                    return .answered(UpstreamAnswer(status: status, headers: response.headers,
+                                                    body: .stream(first: first, rest: StreamRemainder(iterator)),
+                                                    seconds: MonotonicClock.now - started))
+                }
+                let body = try await response.body.collect(upTo: limit)
+                return .answered(UpstreamAnswer(status: status, headers: response.headers, body: .complete(body),
                                                 seconds: MonotonicClock.now - started))
             }
-            if client.stream {
-                var iterator = response.body.makeAsyncIterator()
-                let first = try await iterator.next()
-                return .answered(UpstreamAnswer(status: status, headers: response.headers,
-                                                body: .stream(first: first, rest: StreamRemainder(iterator)),
-                                                seconds: MonotonicClock.now - started))
-            }
-            let body = try await response.body.collect(upTo: settings.maxResponseBytes)
-            return .answered(UpstreamAnswer(status: status, headers: response.headers, body: .complete(body),
-                                            seconds: MonotonicClock.now - started))
         } catch {
+            if error is UpstreamDeadline.Passed {
+                return .unreachable(.timeout, reason: String(format: "timed out: no whole answer within %.1f s", MonotonicClock.now - started))
+            }
             return .unreachable(Self.failure(for: error), reason: Self.describe(error))
         }
     }
@@ -92,7 +110,8 @@ enum UpstreamOutcome: Sendable {
     case answered(UpstreamAnswer)
     /// A non-2xx the upstream sent, with its body.
     case refused(UpstreamRefusal)
-    /// No answer at all: refused connection, timeout, reset before the first byte.
+    /// No usable answer: refused connection, timeout, reset before the first
+    /// byte, or a redirect (never followed).
     case unreachable(UpstreamFailure, reason: String)
 }
 
@@ -126,11 +145,15 @@ struct UpstreamRefusal: Sendable {
 }
 
 /// The rest of an upstream stream after its first chunk. The iterator is used
-/// by one task at a time: first the attempt, then the response writer.
+/// by one task at a time: first the attempt, then the response writer (each
+/// read in a child task of its own, raced against the deadline).
 final class StreamRemainder: @unchecked Sendable {
     private var iterator: HTTPClientResponse.Body.AsyncIterator
 
     init(_ iterator: HTTPClientResponse.Body.AsyncIterator) { self.iterator = iterator }
 
-    func next() async throws -> ByteBuffer? { try await iterator.next() }
+    /// The next chunk, nil at the end; `UpstreamDeadline.Passed` when none came before `deadline`.
+    func next(before deadline: UpstreamDeadline) async throws -> ByteBuffer? {
+        try await deadline.race { try await self.iterator.next() }
+    }
 }

@@ -23,8 +23,9 @@ public struct RetryPolicy: Sendable, Equatable {
         case .status(429):
             return decide(after: .throttled(retryAfterSeconds: nil), attemptsMade: attemptsMade,
                           targetsLeft: targetsLeft, secondsLeft: secondsLeft)
-        case .status(let code) where code >= 500 || code == 408:
-            // 408 is the upstream timing out on us, not a fault of the request.
+        case .status(let code) where code >= 500 || code == 408 || (300..<400).contains(code):
+            // 408 is the upstream timing out on us, not a fault of the request; a 3xx
+            // (never followed) is a target pointing elsewhere, which another target need not do.
             return mayAttemptAgain && targetsLeft > 0 ? .tryNext : .giveUp
         case .status:
             // 400, 401, 404, 422...: the request itself is wrong, and another

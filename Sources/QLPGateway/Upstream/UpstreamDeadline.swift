@@ -1,0 +1,44 @@
+import NIOCore
+
+/// The moment (on MonotonicClock) by which an upstream must have delivered
+/// what the gateway is waiting for. AsyncHTTPClient's own deadline stops at
+/// the response head, so every later read (a body, a stream's next chunk) is
+/// raced against this one: an upstream that sends its headers and then
+/// nothing cannot hold a request past gateway.request_timeout.
+struct UpstreamDeadline: Sendable {
+    /// MonotonicClock seconds.
+    var at: Double
+
+    /// The same moment for AsyncHTTPClient (NIO's uptime clock is MonotonicClock's).
+    var nio: NIODeadline { .uptimeNanoseconds(UInt64(max(0, at) * 1e9)) }
+
+    var secondsLeft: Double { at - MonotonicClock.now }
+
+    /// Thrown by `race` when the deadline came first.
+    struct Passed: Error {}
+
+    /// `operation`'s result, or `Passed` when the deadline comes first; the
+    /// operation is then cancelled, which closes the upstream connection.
+    func race<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+        let left = secondsLeft
+        guard left > 0 else { throw Passed() }
+        return try await withThrowingTaskGroup(of: Raced<T>.self) { group in
+            group.addTask { .finished(try await operation()) }
+            group.addTask {
+                try await Task.sleep(nanoseconds: UInt64(left * 1e9))
+                return .deadline
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next() else { throw Passed() }
+            switch first {
+            case .finished(let value): return value
+            case .deadline: throw Passed()
+            }
+        }
+    }
+
+    private enum Raced<T: Sendable>: Sendable {
+        case finished(T)
+        case deadline
+    }
+}

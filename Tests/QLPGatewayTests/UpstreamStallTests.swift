@@ -1,0 +1,86 @@
+import Foundation
+import QLPCore
+import QLPHTTP
+import QLPRouting
+import Testing
+@testable import QLPGateway
+
+/// Issue 14, finding 2: an upstream that sends its headers and then nothing
+/// must not hold a request past gateway.request_timeout. Before anything has
+/// reached the client the gateway goes on to the next target; mid-stream it
+/// ends the stream with an error event and counts the stall against the target.
+@Suite(.timeLimit(.minutes(2))) struct UpstreamStallTests {
+    static let roleEvent = "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
+        + "\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n"
+
+    /// The client's own limit: well past the gateway's, so a gateway that waits forever shows as this client's timeout.
+    static let clientTimeout: Duration = .seconds(20)
+
+    func post(_ harness: GatewayHarness, stream: Bool) async throws -> HTTPResponse {
+        try await harness.transport.send(HTTPRequest(method: .post, url: harness.base + "/v1/chat/completions",
+                                                     headers: ["content-type": "application/json"],
+                                                     body: Array(GatewayHarness.chatBody(stream: stream).utf8),
+                                                     timeout: Self.clientTimeout))
+    }
+
+    @Test(arguments: [true, false])
+    func finding02_headersThenSilenceFallsBackToTheNextTarget(stream: Bool) async throws {
+        let stuck = StallingUpstream(script: stream ? StallingUpstream.streamHead()
+                                                    : StallingUpstream.jsonHeadThenPartOfTheBody)
+        let good = StubUpstream { _, _ in
+            stream ? .stream(chunks: [Self.roleEvent, "data: [DONE]\n\n"], between: { _ in })
+                   : .json(status: 200, body: StubUpstream.chat())
+        }
+        let stuckBase = try await stuck.start()
+        let goodBase = try await good.start()
+        let harness = try await GatewayHarness.start(
+            targets: [ollamaTarget("stuck", stuckBase), ollamaTarget("good", goodBase)],
+            routes: [Route(name: "chat", policy: .priority, shares: [.init(target: "stuck", weight: 100)], fallback: ["good"])],
+            settings: GatewaySettings(requestTimeout: .seconds(4)))
+        defer { Task { await harness.stop(); await stuck.stop(); await good.stop() } }
+
+        let response = try await post(harness, stream: stream)
+        #expect(response.status == 200, "\(String(decoding: response.body, as: UTF8.self))")
+        #expect(response.headers["x-qlp-target"] == "good")
+        #expect(response.headers["x-qlp-attempts"] == "2")
+        #expect(stuck.requests == 1 && good.count == 1)
+        #expect(harness.gateway.health.state(of: "stuck").errors == 1)
+    }
+
+    @Test func finding02_aStallMidStreamEndsTheStreamWithAnErrorEvent() async throws {
+        let stuck = StallingUpstream(script: StallingUpstream.streamHead(thenEvent: Self.roleEvent))
+        let good = StubUpstream { _, _ in .stream(chunks: [Self.roleEvent, "data: [DONE]\n\n"], between: { _ in }) }
+        let stuckBase = try await stuck.start()
+        let goodBase = try await good.start()
+        let harness = try await GatewayHarness.start(
+            targets: [ollamaTarget("stuck", stuckBase), ollamaTarget("good", goodBase)],
+            routes: [Route(name: "chat", policy: .priority, shares: [.init(target: "stuck", weight: 100)], fallback: ["good"])],
+            settings: GatewaySettings(requestTimeout: .seconds(2)))
+        defer { Task { await harness.stop(); await stuck.stop(); await good.stop() } }
+
+        // The transfer completes cleanly (a cut connection would throw here), within the client's limit.
+        let response = try await post(harness, stream: true)
+        let text = String(decoding: response.body, as: UTF8.self)
+        #expect(response.status == 200)
+        #expect(response.headers["x-qlp-target"] == "stuck")
+        #expect(text.hasPrefix(Self.roleEvent), "\(text)")
+        let events = text.components(separatedBy: "\n\n").filter { !$0.isEmpty }
+        #expect(events.count == 2, "\(text)")
+        let last = try #require(events.last)
+        #expect(last.hasPrefix("data: {\"error\":"), "\(text)")
+        #expect(last.contains("upstream_timeout") && last.contains("stuck"), "\(text)")
+        // Too late to try another target: the client already has the first event.
+        #expect(good.count == 0)
+        #expect(harness.gateway.health.state(of: "stuck").errors == 1)
+    }
+
+    @Test func finding02_eachAttemptGetsItsShareOfTheTimeLeft() {
+        // Two targets still possible: the first may use half of what is left, so a stall leaves the other half.
+        #expect(AttemptDeadline.seconds(left: 4, attemptsPossible: 2) == 2)
+        #expect(AttemptDeadline.seconds(left: 9, attemptsPossible: 3) == 3)
+        // The last possible attempt has all that is left, and never less than nothing.
+        #expect(AttemptDeadline.seconds(left: 4, attemptsPossible: 1) == 4)
+        #expect(AttemptDeadline.seconds(left: 4, attemptsPossible: 0) == 4)
+        #expect(AttemptDeadline.seconds(left: -1, attemptsPossible: 2) == 0)
+    }
+}
