@@ -6,7 +6,7 @@ import QLPCore
 /// so the section may be left out entirely.
 enum GatewaySectionParser {
     static let keys = ["listen", "admin_listen", "admin_token", "client_key_sha256", "max_request_bytes",
-                       "request_timeout", "max_attempts", "max_retry_after_wait", "breaker", "probe_interval"]
+                       "request_timeout", "max_attempts", "max_retry_after_wait", "breaker", "probe_interval", "idle_timeout"]
 
     static func parse(_ section: ConfigValue?, _ r: ConfigReader) -> GatewaySettings? {
         var settings = GatewaySettings()
@@ -48,6 +48,9 @@ enum GatewaySectionParser {
         if let value = r.optional(map, "probe_interval"), let d = r.duration(value) {
             // Zero turns probes off; anything faster than a second would itself be load.
             if d != .zero && d < .seconds(1) { r.fail(value, "must be 0s (off) or at least 1s") } else { settings.probeInterval = d }
+        }
+        if let value = r.optional(map, "idle_timeout"), let d = r.duration(value) {
+            if d < .seconds(1) || d > .seconds(3600) { r.fail(value, "must be between 1s and 1h") } else { settings.idleTimeout = d }
         }
         return settings
     }

@@ -39,12 +39,18 @@ public struct GatewaySettings: Sendable, Equatable {
     public var breakerOpenFor: Duration
     /// How often model latency probes run; zero turns them off.
     public var probeInterval: Duration
+    /// How long either listener keeps a connection that has no request in
+    /// progress (idle keep-alive, or a request whose head or body stopped
+    /// arriving) before closing it, so slow or silent clients cannot hold
+    /// sockets until the process runs out of descriptors.
+    public var idleTimeout: Duration
 
     public init(host: String = "127.0.0.1", port: Int = 8088, adminHost: String = "127.0.0.1", adminPort: Int = 8089,
                 adminToken: Secret? = nil, clientKeyHashes: [String] = [], maxRequestBytes: Int = 4 << 20,
                 requestTimeout: Duration = .seconds(120), maxAttempts: Int = 3, maxRetryAfterWait: Duration = .seconds(2),
                 breakerWindow: Duration = .seconds(10), breakerMinimumRequests: Int = 5, breakerFailureRatio: Double = 0.5,
-                breakerOpenFor: Duration = .seconds(5), probeInterval: Duration = .seconds(30)) {
+                breakerOpenFor: Duration = .seconds(5), probeInterval: Duration = .seconds(30),
+                idleTimeout: Duration = .seconds(30)) {
         self.host = host
         self.port = port
         self.adminHost = adminHost
@@ -60,5 +66,6 @@ public struct GatewaySettings: Sendable, Equatable {
         self.breakerFailureRatio = breakerFailureRatio
         self.breakerOpenFor = breakerOpenFor
         self.probeInterval = probeInterval
+        self.idleTimeout = idleTimeout
     }
 }

@@ -10,6 +10,7 @@ public struct AdminService: Service {
     public let host: String
     public let port: Int
     private let token: Secret?
+    private let idleTimeout: Duration
     /// No browser origin is allowed here: the admin API is for `qlp routes` and the dashboard.
     private let callers: HostAndOriginPolicy
     private let logger: Logger
@@ -22,6 +23,7 @@ public struct AdminService: Service {
         self.host = host ?? settings.adminHost
         self.port = port ?? settings.adminPort
         token = settings.adminToken
+        idleTimeout = settings.idleTimeout
         callers = HostAndOriginPolicy(listenHost: host ?? settings.adminHost, allowedHosts: settings.allowedHosts, allowedOrigins: [])
         self.logger = logger
         self.onListening = onListening
@@ -34,6 +36,8 @@ public struct AdminService: Service {
         }
         let app = Application(
             router: AdminRouter.make(authority: authority, token: token, logger: logger, callers: callers),
+            // As the data plane's listener: idle connections close after gateway.idle_timeout.
+            server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(idleTimeout.seconds * 1e9)))),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "qlp-admin"),
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? 0) },
             logger: logger)

@@ -28,6 +28,9 @@ public struct GatewayService: Service {
         let app = Application(
             responder: GatewayResponder(gateway: gateway, callers: HostAndOriginPolicy(
                 listenHost: host, allowedHosts: gateway.settings.allowedHosts, allowedOrigins: gateway.settings.allowedOrigins)),
+            // Connections with no request in progress close after gateway.idle_timeout, so slow or silent clients cannot
+            // hold sockets until the process runs out of descriptors (responses in progress, long streams too, are not cut).
+            server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(gateway.settings.idleTimeout.seconds * 1e9)))),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "qlp-gateway", backlog: 1024),
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? 0) },
             logger: gateway.logger)
