@@ -38,13 +38,20 @@ struct GatewayCommand: AsyncParsableCommand {
             defer { signals.stop() }
             let environment = ProcessInfo.processInfo.environment
             let location: ConfigLocation
-            let settings: QLPConfiguration
+            let loaded: QLPConfiguration
             do {
                 location = try ConfigLoader.locate(flag: config, environment: environment)
-                settings = try ConfigLoader.load(location, environment: environment, requireAzure: false)
+                loaded = try ConfigLoader.load(location, environment: environment, requireAzure: false)
             } catch let error as ConfigError {
                 throw CommandFailure.exit(error.description)
             } catch let error as ConfigErrors {
+                throw CommandFailure.exit(error.description)
+            }
+            // keyvault:// values the gateway sends upstream become the secrets they name, or it does not start.
+            let settings: QLPConfiguration
+            do throws(GatewaySecrets.Failure) {
+                settings = try await GatewaySecrets.resolve(loaded, location: location, environment: environment)
+            } catch {
                 throw CommandFailure.exit(error.description)
             }
             guard let routing = settings.routing else {

@@ -14,6 +14,9 @@ struct EmbeddedGateway {
     var upstream: UpstreamSettings
     /// The demo sends a little traffic of its own so that shares and latencies move.
     var demoTraffic: Bool = false
+    /// The azure_openai.api_key reference Key Vault did not resolve (the
+    /// dashboard logged why): sent as it is, every Azure target would answer 401.
+    var unresolvedKeyReference: String? = nil
 
     /// What the dashboard gets from a started gateway.
     struct Running {
@@ -29,13 +32,20 @@ struct EmbeddedGateway {
         return EmbeddedGateway(configTable: RouteTable(settings: routing, azureOpenAI: configuration.azureOpenAI,
                                                        ollama: configuration.ollama),
                                databasePath: configuration.dashboard.stateDirectory + "/routes.sqlite",
-                               settings: configuration.gateway, upstream: UpstreamSettings(azureOpenAI: configuration.azureOpenAI))
+                               settings: configuration.gateway, upstream: UpstreamSettings(azureOpenAI: configuration.azureOpenAI),
+                               unresolvedKeyReference: configuration.azureOpenAI?.apiKey.map { $0.reveal() }
+                                   .flatMap { KeyVaultReference.isReference($0) ? $0 : nil })
     }
 
     /// Opens and starts the stack. A gateway that cannot start (its port is
     /// taken by a `qlp gateway`, its database cannot be opened) does not stop
     /// the dashboard: the screen says why and the rest works.
     func start(store: DashboardStateStore, operatorName: String, logger: Logger) async -> Running? {
+        if let reference = unresolvedKeyReference {
+            report("gateway not started: azure_openai.api_key (\(reference)) could not be read from Key Vault (the log says why)",
+                   store: store, logger: logger)
+            return nil
+        }
         let stack: GatewayStack
         do {
             stack = try GatewayStack(configTable: configTable, databasePath: databasePath, settings: settings, upstream: upstream,
