@@ -1,18 +1,30 @@
 import Foundation
+import QLPCanvas
 import QLPCore
 
 /// The report as one RFC 4180 table a spreadsheet opens: a row per figure,
 /// `section,item,metric,value,unit`, so every section fits one header and a
 /// pivot table can rebuild any view.
 enum ReportCSV {
+    /// A cell's text, and whether it is a figure qlp formatted from a number.
+    struct Cell {
+        var value: String
+        var isNumber = false
+    }
+
     static func render(_ r: FinanceReport) -> String {
-        var rows: [[String]] = [["section", "item", "metric", "value", "unit"]]
+        var rows: [[Cell]] = [["section", "item", "metric", "value", "unit"].map { Cell(value: $0) }]
         let code = r.currency.code
         func money(_ section: String, _ item: String, _ metric: String, _ value: Decimal?) {
-            rows.append([section, item, metric, value.map { plain($0) } ?? "", value == nil ? "" : code])
+            rows.append([Cell(value: section), Cell(value: item), Cell(value: metric),
+                         Cell(value: value.map { plain($0) } ?? "", isNumber: true), Cell(value: value == nil ? "" : code)])
         }
         func text(_ section: String, _ item: String, _ metric: String, _ value: String, _ unit: String = "") {
-            rows.append([section, item, metric, value, unit])
+            rows.append([section, item, metric, value, unit].map { Cell(value: $0) })
+        }
+        func number(_ section: String, _ item: String, _ metric: String, _ value: String, _ unit: String) {
+            rows.append([Cell(value: section), Cell(value: item), Cell(value: metric), Cell(value: value, isNumber: true),
+                         Cell(value: unit)])
         }
         text("report", "period", r.period.kind, r.period.identifier)
         text("report", "period", "first_day", r.period.days.first.iso8601, "date")
@@ -39,8 +51,8 @@ enum ReportCSV {
             money("credits", "MongoDB Atlas", "allocation", use.grant.amount)
             money("credits", "MongoDB Atlas", "used", use.used)
             money("credits", "MongoDB Atlas", "remaining", use.remaining)
-            text("credits", "MongoDB Atlas", "used_usd", plain(use.usedUSD), "USD")
-            text("credits", "MongoDB Atlas", "usd_rate", NSDecimalNumber(decimal: use.rate.perUSD).stringValue, "\(r.currency.code) per USD")
+            number("credits", "MongoDB Atlas", "used_usd", plain(use.usedUSD), "USD")
+            number("credits", "MongoDB Atlas", "usd_rate", NSDecimalNumber(decimal: use.rate.perUSD).stringValue, "\(r.currency.code) per USD")
         }
         money("monthly", r.monthly.month.iso8601.prefix(7).description, "amount", r.monthly.amount)
         money("monthly", r.monthly.month.iso8601.prefix(7).description, "spent_to_date", r.monthly.spentToDate)
@@ -64,8 +76,8 @@ enum ReportCSV {
         for a in r.anomalies { money("anomaly", "\(a.dimension): \(a.name)", "\(a.kind.rawValue) \(a.day.iso8601)", a.amount) }
         for a in r.alertsFired { text("alert", "\(a.kind) \(NSDecimalNumber(decimal: a.threshold).stringValue)%", "fired_on", a.day.iso8601, "date") }
         for m in r.modelSpend.lines { money("model", m.model, "spend", m.amount) }
-        text("quality", "rows", "read", String(r.quality.rowsRead), "rows")
-        text("quality", "rows", "skipped", String(r.quality.skipped.count), "rows")
+        number("quality", "rows", "read", String(r.quality.rowsRead), "rows")
+        number("quality", "rows", "skipped", String(r.quality.skippedCount), "rows")
         for s in r.quality.skipped { text("quality", "skipped row", "problem", s) }
         for o in r.quality.otherProviders { money("quality", "other provider \(o.provider)", "left_out", o.amount) }
         money("quality", "credit rows", "amount", r.quality.creditsApplied)
@@ -80,9 +92,33 @@ enum ReportCSV {
         return text + String(repeating: "0", count: max(0, 2 - decimals))
     }
 
-    /// RFC 4180: quote fields with commas, quotes or line breaks; double quotes.
-    static func field(_ value: String) -> String {
+    /// One cell as the file holds it.
+    ///
+    /// Text is made printable first (a CSV is as often `cat` to a terminal as
+    /// opened in a spreadsheet; a name's controls and escape sequences each
+    /// become a visible `?`). Then, as OWASP's CSV injection guidance says,
+    /// text starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets
+    /// a leading `'`, so that a spreadsheet shows a service named
+    /// `=HYPERLINK(…)` instead of evaluating it.
+    ///
+    /// Figures are left alone: they are numbers qlp wrote from a Decimal
+    /// (digits, one point, a leading `-` for a refund or a credit), never
+    /// text from outside, and OWASP's advice is that numbers stay numbers. A
+    /// `'` before `-12.30` would turn a credit into text that no sum counts.
+    ///
+    /// Last, RFC 4180: fields with commas, quotes or line breaks are quoted,
+    /// their quotes doubled.
+    static func field(_ cell: Cell) -> String {
+        var value = cell.value
+        if !cell.isNumber {
+            let startsWithControl = value.unicodeScalars.first.map { $0 == "\t" || $0 == "\r" } ?? false
+            value = TerminalSafeText.printedLine(value)
+            if startsWithControl || value.first.map(formulaStarts.contains) == true { value = "'" + value }
+        }
         guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
+
+    /// The first characters that make a spreadsheet read a cell as a formula.
+    static let formulaStarts: Set<Character> = ["=", "+", "-", "@"]
 }

@@ -27,7 +27,7 @@ public enum ReportRenderer {
     }
 
     static func table(_ report: FinanceReport, money: MoneyFormat) -> String {
-        let doc = ReportDocument(report, money: money)
+        let doc = ReportDocument(report, money: money).printable
         var out = [doc.title, String(repeating: "=", count: doc.title.count), ""] + doc.intro
         for section in doc.sections {
             out += ["", section.title, String(repeating: "-", count: section.title.count)]
@@ -39,13 +39,14 @@ public enum ReportRenderer {
     }
 
     static func markdown(_ report: FinanceReport) -> String {
-        let doc = ReportDocument(report)
-        var out = ["# \(doc.title)", ""] + doc.intro
+        let doc = ReportDocument(report).printable
+        let text = MarkdownText.escaped
+        var out = ["# \(text(doc.title))", ""] + doc.intro.map(text)
         for section in doc.sections {
-            out += ["", "## \(section.title)", ""]
-            if !section.before.isEmpty { out += section.before.map { "- \($0)" } + [""] }
+            out += ["", "## \(text(section.title))", ""]
+            if !section.before.isEmpty { out += section.before.map { "- \(text($0))" } + [""] }
             if let table = section.table { out += [table.markdown, ""] }
-            out += section.after.map { "- \($0)" }
+            out += section.after.map { "- \(text($0))" }
         }
         return out.joined(separator: "\n").replacingOccurrences(of: "\n\n\n", with: "\n\n") + "\n"
     }

@@ -32,10 +32,11 @@ struct TextTable {
         return out.joined(separator: "\n")
     }
 
-    /// A GitHub-flavoured Markdown table.
+    /// A GitHub-flavoured Markdown table, each cell text rather than markup
+    /// (a `|` in a name does not split its row).
     var markdown: String {
         func escape(_ cell: String) -> String {
-            cell.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+            MarkdownText.escaped(cell.replacingOccurrences(of: "\n", with: " "))
         }
         var out = ["| " + headers.map(escape).joined(separator: " | ") + " |",
                    "|" + alignments.map { $0 == .right ? " ---: " : " --- " }.joined(separator: "|") + "|"]
