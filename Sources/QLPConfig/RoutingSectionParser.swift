@@ -45,7 +45,7 @@ enum RoutingSectionParser {
                        ollama: OllamaSettings?, aliases found: inout [(alias: String, target: String, value: ConfigValue)])
         -> RouteTargetSettings? {
         guard let map = r.mapping(value, allowed: ["backend", "model", "cost_per_1k_input", "cost_per_1k_output",
-                                                   "aliases", "context_window"])
+                                                   "aliases", "context_window", "latency_slo"])
         else { return nil }
         let backend = r.required(map, "backend").flatMap { r.choice($0, RouteTargetSettings.Backend.self) }
         let modelValue = r.required(map, "model")
@@ -70,6 +70,7 @@ enum RoutingSectionParser {
             }
             contextWindowValid = contextWindow != nil
         }
+        let latencySLO = Self.latencySLO(map, r)
         if let backend, let model, let modelValue {
             // Whether the model reference is sound; if not, that is the one error
             // reported, not a missing context window as well.
@@ -102,7 +103,17 @@ enum RoutingSectionParser {
         }
         guard let backend, let model, let input, let output, contextWindowValid else { return nil }
         return RouteTargetSettings(name: name, backend: backend, model: model, inputCostPer1K: input, outputCostPer1K: output,
-                                   aliases: aliases, contextWindow: contextWindow)
+                                   aliases: aliases, contextWindow: contextWindow, latencySLO: latencySLO)
+    }
+
+    /// An optional `latency_slo` (a target's or a route's): a duration above zero.
+    static func latencySLO(_ map: ConfigMapping, _ r: ConfigReader) -> Duration? {
+        guard let value = r.optional(map, "latency_slo"), let duration = r.duration(value) else { return nil }
+        guard duration > .zero else {
+            r.fail(value, "a latency SLO is more than zero, such as 800ms")
+            return nil
+        }
+        return duration
     }
 
     /// A name a client sends must mean one thing: an alias may not repeat a
@@ -157,14 +168,7 @@ enum RoutingSectionParser {
                 }
             }
         }
-        var latencySLO: Duration?
-        if let value = r.optional(map, "latency_slo"), let duration = r.duration(value) {
-            if duration <= .zero {
-                r.fail(value, "a latency SLO is more than zero, such as 800ms")
-            } else {
-                latencySLO = duration
-            }
-        }
+        let latencySLO = Self.latencySLO(map, r)
         return RouteSettings(name: name, policy: policy, weights: weights, fallback: fallback, latencySLO: latencySLO)
     }
 

@@ -58,9 +58,12 @@ public struct RouteTargetSettings: Sendable, Equatable {
     /// Tokens of context, as written in config; nil to take the known model's
     /// (`ModelContextWindows`), which the parser checks exists.
     public var contextWindow: Int?
+    /// `latency_slo`: the p95 latency the model should keep to; over it, the
+    /// target shows slow and a latency alert is raised. nil: none set.
+    public var latencySLO: Duration?
 
     public init(name: String, backend: Backend, model: String, inputCostPer1K: Decimal, outputCostPer1K: Decimal,
-                aliases: [String] = [], contextWindow: Int? = nil) {
+                aliases: [String] = [], contextWindow: Int? = nil, latencySLO: Duration? = nil) {
         self.name = name
         self.backend = backend
         self.model = model
@@ -68,6 +71,7 @@ public struct RouteTargetSettings: Sendable, Equatable {
         self.outputCostPer1K = outputCostPer1K
         self.aliases = aliases
         self.contextWindow = contextWindow
+        self.latencySLO = latencySLO
     }
 
     /// The model's own name: the Ollama model, or for Azure the model behind the

@@ -32,7 +32,8 @@ extension RouteTable {
             return RouteTarget(name: target.name, backend: RouteTarget.Backend(target.backend), endpoint: endpoint,
                                upstreamModel: upstreamModel, modelNames: names,
                                inputCostPer1K: target.inputCostPer1K, outputCostPer1K: target.outputCostPer1K,
-                               contextWindow: target.contextWindow ?? modelName.flatMap(ModelContextWindows.tokens(for:)) ?? 0)
+                               contextWindow: target.contextWindow ?? modelName.flatMap(ModelContextWindows.tokens(for:)) ?? 0,
+                               latencySLOMilliseconds: target.latencySLO.map(Self.milliseconds))
         }
         let routes = settings.routes.map { route in
             Route(name: route.name, policy: Route.Policy(route.policy),

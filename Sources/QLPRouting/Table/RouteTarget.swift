@@ -24,9 +24,12 @@ public struct RouteTarget: Sendable, Equatable, Hashable, Codable {
     public var outputCostPer1K: Decimal
     /// Tokens of context the model accepts.
     public var contextWindow: Int
+    /// The p95 latency (time to first token for streams, the whole answer
+    /// otherwise) the model should keep to; nil when none is set.
+    public var latencySLOMilliseconds: Int?
 
     public init(name: String, backend: Backend, endpoint: String, upstreamModel: String, modelNames: [String] = [],
-                inputCostPer1K: Decimal, outputCostPer1K: Decimal, contextWindow: Int) {
+                inputCostPer1K: Decimal, outputCostPer1K: Decimal, contextWindow: Int, latencySLOMilliseconds: Int? = nil) {
         self.name = name
         self.backend = backend
         var base = endpoint
@@ -37,6 +40,7 @@ public struct RouteTarget: Sendable, Equatable, Hashable, Codable {
         self.inputCostPer1K = inputCostPer1K
         self.outputCostPer1K = outputCostPer1K
         self.contextWindow = contextWindow
+        self.latencySLOMilliseconds = latencySLOMilliseconds
     }
 
     /// Whether a client's `model` names this target.
