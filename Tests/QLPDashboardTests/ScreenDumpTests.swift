@@ -10,14 +10,14 @@ import Testing
 
     static func stats() -> [ModelTargetStats] {
         [
-            ModelTargetStats(target: "gpt4", backend: "azure-openai", state: "ok", p50Milliseconds: 820, p95Milliseconds: 1900,
+            ModelTargetStats(target: "gpt4", backend: "azure-openai", state: .ok, p50Milliseconds: 820, p95Milliseconds: 1900,
                              p99Milliseconds: 2600, recentLatency: [800, 900, 1200, 700, 850, 1900, 640], ttftMilliseconds: 310,
-                             tokensPerSecond: 42, errorRate: 0.002, breaker: .closed, costPer1K: F.d("0.024"), observedShare: 0.41,
+                             tokensPerSecond: 42, errorRate: 0.002, breaker: .closed, inputCostPer1K: F.d("0.0079"), outputCostPer1K: F.d("0.0237"), observedShare: 0.41,
                              lastProbe: F.now.addingTimeInterval(-20)),
-            ModelTargetStats(target: "gpt35", backend: "azure-openai", state: "ok", p50Milliseconds: 310, p95Milliseconds: 640,
+            ModelTargetStats(target: "gpt35", backend: "azure-openai", state: .ok, p50Milliseconds: 310, p95Milliseconds: 640,
                              p99Milliseconds: 900, recentLatency: [300, 320, 290, 640], ttftMilliseconds: 120, tokensPerSecond: 95,
-                             errorRate: 0.03, breaker: .halfOpen, costPer1K: F.d("0.0012"), observedShare: 0.39),
-            ModelTargetStats(target: "llama3", backend: "ollama", state: "down", breaker: .open, observedShare: 0.2),
+                             errorRate: 0.03, breaker: .halfOpen, inputCostPer1K: F.d("0.0004"), outputCostPer1K: F.d("0.0012"), observedShare: 0.39),
+            ModelTargetStats(target: "llama3", backend: "ollama", state: .down, breaker: .open, observedShare: 0.2),
         ]
     }
 

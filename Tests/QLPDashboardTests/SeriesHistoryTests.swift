@@ -225,17 +225,17 @@ struct StubStats: GatewayStatsSource {
         let first = ModelStatsPoller(source: StubStats(), store: store, interval: RefreshInterval(.seconds(1)), wake: WakeSignal(),
                                      history: try SQLiteSeriesHistory(path: path))
         for (n, p50) in [300.0, 320, 340].enumerated() {
-            _ = first.withHistory([ModelTargetStats(target: "gpt4", backend: "azure-openai", state: "ok", p50Milliseconds: p50)],
+            _ = first.withHistory([ModelTargetStats(target: "gpt4", backend: "azure-openai", state: .ok, p50Milliseconds: p50)],
                                   now: start.addingTimeInterval(Double(n)))
         }
         // A new process: the series is read back from the file.
         let second = ModelStatsPoller(source: StubStats(), store: store, interval: RefreshInterval(.seconds(1)), wake: WakeSignal(),
                                       history: try SQLiteSeriesHistory(path: path))
-        let shown = second.withHistory([ModelTargetStats(target: "gpt4", backend: "azure-openai", state: "ok", p50Milliseconds: 360)],
+        let shown = second.withHistory([ModelTargetStats(target: "gpt4", backend: "azure-openai", state: .ok, p50Milliseconds: 360)],
                                        now: start.addingTimeInterval(3))
         #expect(shown.first?.recentLatency == [300, 320, 340, 360])
         // A source with its own series keeps it.
-        let own = second.withHistory([ModelTargetStats(target: "gpt4", backend: "azure-openai", state: "ok", recentLatency: [1, 2])],
+        let own = second.withHistory([ModelTargetStats(target: "gpt4", backend: "azure-openai", state: .ok, recentLatency: [1, 2])],
                                      now: start.addingTimeInterval(4))
         #expect(own.first?.recentLatency == [1, 2])
     }

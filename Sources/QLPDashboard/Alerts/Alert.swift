@@ -48,6 +48,12 @@ public struct ExternalAlert: Sendable, Equatable {
         case fallbackStorm = "fallback storm"
         /// An upstream answering 429 / Retry-After.
         case throttling = "throttling"
+        /// A target not answering (probes failing in a row, or its breaker open).
+        case targetDown = "target down"
+        /// A target's p95 over its own latency SLO.
+        case targetSlow = "target slow"
+        /// A route with no target left that answers.
+        case routeUnserved = "no healthy target"
         /// A budget-coupled routing rule started sending traffic elsewhere.
         case budgetRuleFired = "budget rule"
     }

@@ -8,11 +8,22 @@ public struct ModelTargetStats: Sendable, Equatable {
         case open
     }
 
+    /// The target's condition from probes, live requests, its breaker and its latency SLO.
+    public enum Health: String, Sendable, Equatable, CaseIterable {
+        case ok, slow, degraded, down, unknown
+        /// An operator took it out of every route.
+        case drained
+    }
+
     public var target: String
     /// "azure-openai", "ollama".
     public var backend: String
-    /// "ok", "drained", "down", …
-    public var state: String
+    public var state: Health
+    /// Why it is in that state, in words ("cannot connect to 10.0.0.4 port 443
+    /// at 03:12:04 (2 probes failed in a row)", "p95 7.8 s over the 4 s SLO").
+    public var reason: String
+    /// When it entered that state.
+    public var since: Date?
     public var p50Milliseconds: Double?
     public var p95Milliseconds: Double?
     public var p99Milliseconds: Double?
@@ -24,19 +35,24 @@ public struct ModelTargetStats: Sendable, Equatable {
     /// 0...1 over the recent window.
     public var errorRate: Double?
     public var breaker: Breaker
-    /// Blended input/output price per 1,000 tokens, in the plan's currency.
-    public var costPer1K: Decimal?
+    /// Prices per 1,000 input and output tokens, in the plan's currency.
+    public var inputCostPer1K: Decimal?
+    public var outputCostPer1K: Decimal?
     /// Share of its route's recent requests (0...1).
     public var observedShare: Double?
     public var lastProbe: Date?
 
-    public init(target: String, backend: String, state: String, p50Milliseconds: Double? = nil, p95Milliseconds: Double? = nil,
+    public init(target: String, backend: String, state: Health, reason: String = "", since: Date? = nil,
+                p50Milliseconds: Double? = nil, p95Milliseconds: Double? = nil,
                 p99Milliseconds: Double? = nil, recentLatency: [Double?] = [], ttftMilliseconds: Double? = nil,
-                tokensPerSecond: Double? = nil, errorRate: Double? = nil, breaker: Breaker = .closed, costPer1K: Decimal? = nil,
+                tokensPerSecond: Double? = nil, errorRate: Double? = nil, breaker: Breaker = .closed,
+                inputCostPer1K: Decimal? = nil, outputCostPer1K: Decimal? = nil,
                 observedShare: Double? = nil, lastProbe: Date? = nil) {
         self.target = target
         self.backend = backend
         self.state = state
+        self.reason = reason
+        self.since = since
         self.p50Milliseconds = p50Milliseconds
         self.p95Milliseconds = p95Milliseconds
         self.p99Milliseconds = p99Milliseconds
@@ -45,7 +61,8 @@ public struct ModelTargetStats: Sendable, Equatable {
         self.tokensPerSecond = tokensPerSecond
         self.errorRate = errorRate
         self.breaker = breaker
-        self.costPer1K = costPer1K
+        self.inputCostPer1K = inputCostPer1K
+        self.outputCostPer1K = outputCostPer1K
         self.observedShare = observedShare
         self.lastProbe = lastProbe
     }

@@ -2,8 +2,9 @@ import Foundation
 import QLPCanvas
 
 /// Per gateway target: state, latency percentiles with a sparkline, TTFT,
-/// tokens/s, error rate, breaker, price and observed share; `s` sorts, `/`
-/// filters, ↑/↓ scroll.
+/// tokens/s, error rate, breaker, input and output prices and observed share,
+/// every figure with its unit; under the table, why each target that is not
+/// ok is in its state. `s` sorts, `/` filters, ↑/↓ scroll.
 public struct ModelsView {
     public enum SortColumn: String, Sendable, CaseIterable {
         case target, p95, errorRate = "errors", share, cost
@@ -25,8 +26,9 @@ public struct ModelsView {
     public static func rows(_ stats: [ModelTargetStats], sort: SortColumn, filter: String) -> [ModelTargetStats] {
         let needle = filter.lowercased()
         let kept = needle.isEmpty ? stats : stats.filter {
-            "\($0.target) \($0.backend) \($0.state) \($0.breaker.rawValue)".lowercased().contains(needle)
+            "\($0.target) \($0.backend) \($0.state.rawValue) \($0.breaker.rawValue)".lowercased().contains(needle)
         }
+        func price(_ value: Decimal?) -> Double? { value.map { NSDecimalNumber(decimal: $0).doubleValue } }
         func descending(_ a: Double?, _ b: Double?, _ x: ModelTargetStats, _ y: ModelTargetStats) -> Bool {
             switch (a, b) {
             case let (a?, b?) where a != b: a > b
@@ -41,8 +43,10 @@ public struct ModelsView {
             case .p95: descending(x.p95Milliseconds, y.p95Milliseconds, x, y)
             case .errorRate: descending(x.errorRate, y.errorRate, x, y)
             case .share: descending(x.observedShare, y.observedShare, x, y)
-            case .cost: descending(x.costPer1K.map { NSDecimalNumber(decimal: $0).doubleValue },
-                                   y.costPer1K.map { NSDecimalNumber(decimal: $0).doubleValue }, x, y)
+            // By input price, then output price: what a prompt-heavy route pays first.
+            case .cost: x.inputCostPer1K == y.inputCostPer1K
+                ? descending(price(x.outputCostPer1K), price(y.outputCostPer1K), x, y)
+                : descending(price(x.inputCostPer1K), price(y.inputCostPer1K), x, y)
             }
         }
     }
@@ -50,16 +54,18 @@ public struct ModelsView {
     static let columns: [DataTable.Column] = [
         .init("TARGET", width: 12, priority: 100),
         .init("BACKEND", width: 12, priority: 10),
-        .init("STATE", width: 8, priority: 60),
-        .init("P50", width: 6, alignRight: true, priority: 20),
-        .init("P95", width: 6, alignRight: true, priority: 90),
-        .init("P99", width: 6, alignRight: true, priority: 30),
+        .init("STATE", width: 8, priority: 95),
+        .init("P50 ms", width: 6, alignRight: true, priority: 20),
+        .init("P95 ms", width: 6, alignRight: true, priority: 90),
+        .init("P99 ms", width: 6, alignRight: true, priority: 30),
         .init("LATENCY", width: 10, priority: 40),
-        .init("TTFT", width: 6, alignRight: true, priority: 25),
-        .init("TOK/S", width: 6, alignRight: true, priority: 35),
-        .init("ERR%", width: 5, alignRight: true, priority: 80),
-        .init("BREAKER", width: 9, priority: 85),
-        .init("/1M TOK", width: 8, alignRight: true, priority: 50),
+        .init("TTFT ms", width: 7, alignRight: true, priority: 25),
+        .init("TOK/S", width: 5, alignRight: true, priority: 35),
+        .init("ERR %", width: 5, alignRight: true, priority: 80),
+        .init("BREAKER", width: 9, priority: 60),
+        // Prices per million tokens (per-thousand ones round to nothing at two decimals), input and output apart.
+        .init("IN/1M", width: 6, alignRight: true, priority: 50),
+        .init("OUT/1M", width: 6, alignRight: true, priority: 49),
         .init("SHARE", width: 5, alignRight: true, priority: 70),
         .init("PROBE", width: 5, alignRight: true, priority: 15),
     ]
@@ -88,7 +94,7 @@ public struct ModelsView {
         case .target: 0
         case .p95: 4
         case .errorRate: 9
-        case .share: 12
+        case .share: 13
         case .cost: 11
         }
     }
@@ -133,7 +139,7 @@ public struct ModelsView {
             return [
                 .text(s.target, .normal),
                 .text(s.backend, .muted),
-                .text(s.state, s.state == "ok" ? .ok : .warning),
+                .text(s.state.rawValue, Self.role(of: s.state)),
                 .text(Self.ms(s.p50Milliseconds), .normal),
                 .text(Self.ms(s.p95Milliseconds), .normal),
                 .text(Self.ms(s.p99Milliseconds), .normal),
@@ -142,17 +148,47 @@ public struct ModelsView {
                 .text(s.tokensPerSecond.map { String(format: "%.0f", $0) } ?? "-", .normal),
                 .text(s.errorRate.map { String(format: "%.1f", $0 * 100) } ?? "-", errorRole),
                 .text(s.breaker.rawValue, breakerRole),
-                // Per million tokens: per-thousand prices round to nothing at two decimals.
-                .text(s.costPer1K.map { f.money($0 * 1000, state.plan.currency) } ?? "-", .normal),
+                .text(s.inputCostPer1K.map { f.money($0 * 1000, state.plan.currency) } ?? "-", .normal),
+                .text(s.outputCostPer1K.map { f.money($0 * 1000, state.plan.currency) } ?? "-", .normal),
                 .text(s.observedShare.map { "\(Int(($0 * 100).rounded()))%" } ?? "-", .normal),
                 .text(s.lastProbe.map { f.age(context.now.timeIntervalSince($0)) } ?? "-", .muted),
             ]
         }
-        let room = area.maxY - y
+        // Why each target that is not ok is in its state, under the table: as
+        // many as fit with the table keeping its header and three rows.
+        let explained = rows.filter { $0.state != .ok }
+        let table = min(rows.count + 1, max(4, area.maxY - y - (explained.isEmpty ? 0 : explained.count + 1)))
         let chosen = min(selected, rows.count - 1)
-        let offset = DataTable.offset(keeping: chosen, visible: room - 1, previous: 0, count: rows.count)
+        let offset = DataTable.offset(keeping: chosen, visible: table - 1, previous: 0, count: rows.count)
         DataTable(columns: Self.columns(width: width), rows: cells, sortColumn: Self.column(of: sort), selected: chosen, offset: offset)
-            .render(into: &canvas, rect: Rect(x: x, y: y, width: width, height: room), glyphs: context.glyphs)
+            .render(into: &canvas, rect: Rect(x: x, y: y, width: width, height: table), glyphs: context.glyphs)
+        var line = y + table + 1
+        let lines = max(0, area.maxY - line)
+        for (n, s) in explained.enumerated() where n < lines {
+            if n == lines - 1, explained.count > lines {
+                canvas.put("+\(explained.count - n) more not ok: /\(s.state.rawValue) filters them", x: x, y: line, role: .muted, maxWidth: width)
+                break
+            }
+            canvas.put(DisplayWidth.truncate(Self.explanation(s, format: f), to: width, ellipsis: context.glyphs.ellipsis),
+                       x: x, y: line, role: Self.role(of: s.state))
+            line += 1
+        }
+    }
+
+    /// "gpt4 down since 03:12:04 UTC: cannot connect to 10.0.0.4 port 443 at 03:12:34 (2 probes failed in a row)".
+    static func explanation(_ s: ModelTargetStats, format: DisplayFormat) -> String {
+        var text = "\(s.target) \(s.state.rawValue)"
+        if let since = s.since { text += " since \(format.time(since)) \(format.zone(since))" }
+        return s.reason.isEmpty ? text : text + ": " + s.reason
+    }
+
+    static func role(of state: ModelTargetStats.Health) -> StyleRole {
+        switch state {
+        case .ok: .ok
+        case .slow, .degraded: .warning
+        case .down: .critical
+        case .unknown, .drained: .muted
+        }
     }
 
     /// "420" ms, "1.2s" above ten seconds' worth of digits.

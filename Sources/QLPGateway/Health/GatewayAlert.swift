@@ -1,13 +1,20 @@
 import Foundation
 
 /// Something in the gateway's recent traffic an operator should see: a route
-/// over its latency SLO, a route leaning on its fallbacks, a throttling target.
+/// over its latency SLO, a route leaning on its fallbacks, a throttling target,
+/// a target down or slow, a route with no healthy target left.
 /// Raised by `GatewayAlertRules`; the `qlp` executable shows it in the dashboard.
 public struct GatewayAlert: Sendable, Equatable {
     public enum Kind: String, Sendable, Equatable, CaseIterable {
         case latencySLOBreach = "latency SLO"
         case fallbackStorm = "fallback storm"
         case throttling
+        /// A target down (`TargetCondition`): critical while it holds.
+        case targetDown = "target down"
+        /// A target whose p95 is over its own latency SLO.
+        case targetSlow = "target slow"
+        /// A route none of whose targets (weighted or fallback) is answering.
+        case routeUnserved = "no healthy target"
     }
 
     public enum Severity: Int, Sendable, Equatable, Comparable {
@@ -18,7 +25,7 @@ public struct GatewayAlert: Sendable, Equatable {
     }
 
     public var kind: Kind
-    /// The route (SLO, fallback storm) or target (throttling) it is about.
+    /// The route (SLO, fallback storm, no healthy target) or target (throttling, down, slow) it is about.
     public var subject: String
     public var severity: Severity
     public var text: String

@@ -1,7 +1,9 @@
 import Foundation
+import QLPRouting
 
 /// Turns a traffic window's figures into alerts: latency SLO breaches, fallback
-/// storms and throttling. Pure: the previous evaluation's alerts go in, so that
+/// storms and throttling; and the targets' conditions into alerts for targets
+/// down or slow and routes with no healthy target left. Pure: the previous evaluation's alerts go in, so that
 /// an alert keeps its time while its condition holds, does not flap around a
 /// threshold (each level clears a little below where it was raised) nor when
 /// its condition comes and goes (it stays a while after last seen), and keeps
@@ -44,11 +46,11 @@ public enum GatewayAlertRules {
     /// 429 each time, and the window forgets each one within seconds.
     public static let clearAfterSeconds = 10.0
 
-    /// The alerts `figures` call for. `latencySLOs`: each route's SLO in
-    /// milliseconds (routes without one are left out); `previous`: what the
-    /// last evaluation returned. Ordered by kind, then subject.
-    public static func evaluate(_ figures: TrafficFigures, latencySLOs: [String: Int], previous: [GatewayAlert],
-                                now: Date) -> [GatewayAlert] {
+    /// The alerts `figures` and `health` call for. `latencySLOs`: each route's
+    /// SLO in milliseconds (routes without one are left out); `previous`: what
+    /// the last evaluation returned. Ordered by kind, then subject.
+    public static func evaluate(_ figures: TrafficFigures, latencySLOs: [String: Int], health: HealthFigures? = nil,
+                                previous: [GatewayAlert], now: Date) -> [GatewayAlert] {
         let book = PreviousAlerts(previous)
         var alerts: [GatewayAlert] = []
         for (route, slo) in latencySLOs.sorted(by: { $0.key < $1.key }) where slo > 0 {
@@ -68,11 +70,19 @@ public enum GatewayAlertRules {
                 alerts.append(alert)
             }
         }
-        // Conditions not seen this time stay raised, as they were, until clearAfterSeconds have passed.
+        if let health { alerts += healthAlerts(health, previous: book, now: now) }
+        // Conditions not seen this time stay raised, as they were, until clearAfterSeconds have passed
+        // (a target's condition has its own hysteresis; this only keeps a route's alert steady).
         let raised = Set(alerts.map { PreviousAlerts.key($0.kind, $0.subject) })
         let held = previous.filter { alert in
-            !raised.contains(PreviousAlerts.key(alert.kind, alert.subject)) && now.timeIntervalSince(alert.lastSeen) < clearAfterSeconds
-                && (alert.kind != .latencySLOBreach || latencySLOs[alert.subject] != nil)
+            guard !raised.contains(PreviousAlerts.key(alert.kind, alert.subject)),
+                  now.timeIntervalSince(alert.lastSeen) < clearAfterSeconds else { return false }
+            switch alert.kind {
+            case .latencySLOBreach: return latencySLOs[alert.subject] != nil
+            case .targetDown, .targetSlow: return health?.conditions[alert.subject] != nil
+            case .routeUnserved: return health?.routes[alert.subject] != nil
+            case .fallbackStorm, .throttling: return true
+            }
         }
         guard !held.isEmpty else { return alerts }
         let order = Dictionary(uniqueKeysWithValues: GatewayAlert.Kind.allCases.enumerated().map { ($1, $0) })
@@ -124,6 +134,37 @@ public enum GatewayAlertRules {
         }
     }
 
+    /// A target down is critical, a target slow warns (its condition already
+    /// has hysteresis: down until it has answered for a while, slow until well
+    /// under its SLO); a route none of whose targets answers is critical. A
+    /// drained target is left out of its own alerts: an operator took it out.
+    static func healthAlerts(_ health: HealthFigures, previous: PreviousAlerts, now: Date) -> [GatewayAlert] {
+        var alerts: [GatewayAlert] = []
+        let targets = health.conditions.keys.sorted().filter { !health.drained.contains($0) }
+        for target in targets {
+            guard let condition = health.conditions[target], condition.state == .down else { continue }
+            alerts.append(previous.stated(.targetDown, target, severity: .critical,
+                                          text: "\(target) down: \(condition.explanation(time: nil))", now: now))
+        }
+        for target in targets {
+            guard let condition = health.conditions[target], condition.state == .slow,
+                  case .latency(let p95, let slo, _) = condition.reason else { continue }
+            alerts.append(previous.restated(.targetSlow, target, severity: .warning, figure: p95, crossing: slo, now: now) { p95 in
+                "\(target) slow: p95 \(TargetCondition.duration(p95)) \(p95 > slo ? "over" : "back near") its \(TargetCondition.duration(slo)) SLO"
+            })
+        }
+        for (route, members) in health.routes.sorted(by: { $0.key < $1.key }) where !members.isEmpty {
+            let drained = members.filter { health.drained.contains($0) }
+            let down = members.filter { !health.drained.contains($0) }
+            // An unknown target may yet answer: only a route whose targets are all down or drained is unserved.
+            guard !down.isEmpty, down.allSatisfy({ health.conditions[$0]?.state == .down }) else { continue }
+            var text = "\(route): no healthy target, \(down.joined(separator: ", ")) down"
+            if !drained.isEmpty { text += ", \(drained.joined(separator: ", ")) drained" }
+            alerts.append(previous.stated(.routeUnserved, route, severity: .critical, text: text, now: now))
+        }
+        return alerts
+    }
+
     /// Raise and clear points of a warning and a critical level: a level is
     /// reached at its raise point and, once reached, held down to its clear point.
     struct Levels {
@@ -153,6 +194,18 @@ public enum GatewayAlertRules {
             byKey[Self.key(kind, subject)]?.severity
         }
 
+        /// The previous alert with `text` (and its time, when its severity is
+        /// unchanged), or a new one.
+        func stated(_ kind: GatewayAlert.Kind, _ subject: String, severity: GatewayAlert.Severity, text: String,
+                    now: Date) -> GatewayAlert {
+            guard var alert = byKey[Self.key(kind, subject)], alert.severity == severity else {
+                return GatewayAlert(kind: kind, subject: subject, severity: severity, text: text, since: now, figure: 0)
+            }
+            alert.lastSeen = now
+            alert.text = text
+            return alert
+        }
+
         /// The previous alert as it was when its severity is unchanged and its
         /// figure moved little; with a fresh text (and, if new at this severity,
         /// a fresh time) otherwise. A figure that went across `crossing` is
@@ -180,5 +233,34 @@ public enum GatewayAlertRules {
             out.append(digit)
         }
         return value < 0 ? "-" + out : out
+    }
+}
+
+/// The targets' conditions and the routes they serve, for the health alerts.
+public struct HealthFigures: Sendable, Equatable {
+    /// By target name.
+    public var conditions: [String: TargetCondition]
+    /// Targets an operator drained.
+    public var drained: Set<String>
+    /// Each route's targets: weighted ones, then fallbacks, each once.
+    public var routes: [String: [String]]
+
+    public init(conditions: [String: TargetCondition], drained: Set<String>, routes: [String: [String]]) {
+        self.conditions = conditions
+        self.drained = drained
+        self.routes = routes
+    }
+
+    /// `table`'s targets and routes, with `condition` giving each target's.
+    public init(table: RouteTable, condition: (RouteTarget) -> TargetCondition) {
+        var conditions: [String: TargetCondition] = [:]
+        for target in table.targets { conditions[target.name] = condition(target) }
+        var routes: [String: [String]] = [:]
+        for route in table.routes {
+            var members: [String] = []
+            for name in route.shares.map(\.target) + route.fallback where !members.contains(name) { members.append(name) }
+            routes[route.name] = members
+        }
+        self.init(conditions: conditions, drained: Set(table.drained), routes: routes)
     }
 }

@@ -20,7 +20,7 @@ extension TargetHealthBoard {
         case .status(let code) where code < 500 && code != 429 && code != 408:
             return
         default:
-            recordProbe(result.target, success: false, milliseconds: nil)
+            recordProbe(result.target, success: false, milliseconds: nil, failure: failure.reason)
         }
     }
 }

@@ -11,21 +11,29 @@ import Synchronization
 /// Records outlive route-table swaps, so a table change keeps what is known.
 public final class TargetHealthBoard: Sendable {
     public let breakerSettings: CircuitBreaker.Settings
+    public let conditionSettings: TargetConditionTracker.Settings
     private let clock: @Sendable () -> Double
+    private let wallClock: @Sendable () -> Date
     private let registry = ManagedAtomic(Registry(cells: [:]))
     private let growing = Mutex(())
 
-    /// `clock` gives monotonic seconds; tests inject their own.
-    public init(breaker: CircuitBreaker.Settings, clock: @escaping @Sendable () -> Double = { MonotonicClock.now }) {
+    /// `clock` gives monotonic seconds, `wallClock` the time an operator reads
+    /// (when a failure happened); tests inject their own.
+    public init(breaker: CircuitBreaker.Settings, condition: TargetConditionTracker.Settings = .init(),
+                clock: @escaping @Sendable () -> Double = { MonotonicClock.now },
+                wallClock: @escaping @Sendable () -> Date = { Date() }) {
         breakerSettings = breaker
+        conditionSettings = condition
         self.clock = clock
+        self.wallClock = wallClock
     }
 
     public convenience init(settings: GatewaySettings) {
         self.init(breaker: CircuitBreaker.Settings(window: settings.breakerWindow.seconds,
                                                    minimumRequests: settings.breakerMinimumRequests,
                                                    failureRatio: settings.breakerFailureRatio,
-                                                   openFor: settings.breakerOpenFor.seconds))
+                                                   openFor: settings.breakerOpenFor.seconds),
+                  condition: TargetConditionTracker.Settings(probeInterval: settings.probeInterval))
     }
 
     public var now: Double { clock() }
@@ -54,10 +62,11 @@ public final class TargetHealthBoard: Sendable {
     /// `timing`, for a 2xx, feeds time to first token and tokens per second.
     public func recordAnswer(_ target: String, milliseconds: Double, usage: TokenUsage?, cost: Decimal,
                              timing: AnswerTiming? = nil) {
-        let now = clock()
+        let now = clock(), wall = wallClock()
         let rate = timing.flatMap { $0.outputTokensPerSecond(usage?.outputTokens ?? 0) }
         cell(target).record.withLock { record in
             record.breaker.record(success: true, now: now)
+            record.condition.answered(milliseconds: milliseconds, byProbe: false, now: now, wall: wall)
             record.latency.record(milliseconds: milliseconds)
             record.latencies.append(milliseconds)
             record.outcomes.append(true)
@@ -72,12 +81,14 @@ public final class TargetHealthBoard: Sendable {
         }
     }
 
-    /// A client request the target failed (connect error, timeout, 5xx, 429).
-    /// A Retry-After holds the breaker open that long.
-    public func recordFailure(_ target: String, retryAfterSeconds: Double? = nil) {
-        let now = clock()
+    /// A client request the target failed (connect error, timeout, 5xx, 429),
+    /// and how, when the caller knows. A Retry-After holds the breaker open that long.
+    public func recordFailure(_ target: String, retryAfterSeconds: Double? = nil, failure: UpstreamFailure? = nil) {
+        let now = clock(), wall = wallClock()
         cell(target).record.withLock { record in
             record.breaker.record(success: false, now: now)
+            record.condition.failed(failure.map(TargetCondition.Failure.reason(for:)) ?? "request failed", byProbe: false,
+                                    now: now, wall: wall)
             if let retryAfterSeconds { record.breaker.holdOpen(forSeconds: retryAfterSeconds, now: now) }
             record.outcomes.append(false)
             record.requests += 1
@@ -88,13 +99,20 @@ public final class TargetHealthBoard: Sendable {
     /// A probe's result: it moves the breaker and the latency estimate like
     /// traffic does, but is not counted as served traffic.
     /// `timing` and `outputTokens`, for a chat probe that succeeded, feed
-    /// time to first token and tokens per second as a streamed answer does.
+    /// time to first token and tokens per second as a streamed answer does;
+    /// `failure`, for one that failed, says why.
     public func recordProbe(_ target: String, success: Bool, milliseconds: Double?, timing: AnswerTiming? = nil,
-                            outputTokens: Int = 0) {
-        let now = clock()
+                            outputTokens: Int = 0, failure: String? = nil) {
+        let now = clock(), wall = wallClock()
         let rate = success ? timing.flatMap { $0.outputTokensPerSecond(outputTokens) } : nil
         cell(target).record.withLock { record in
             record.breaker.record(success: success, now: now)
+            record.lastProbeAt = wall
+            if success {
+                record.condition.answered(milliseconds: milliseconds, byProbe: true, now: now, wall: wall)
+            } else {
+                record.condition.failed(failure ?? "probe failed", byProbe: true, now: now, wall: wall)
+            }
             record.outcomes.append(success)
             if success, let milliseconds {
                 record.latency.record(milliseconds: milliseconds)
@@ -128,7 +146,17 @@ public final class TargetHealthBoard: Sendable {
                                  requests: record.requests, errors: record.errors, inputTokens: record.inputTokens,
                                  outputTokens: record.outputTokens, estimatedCost: record.cost, lastServedAt: record.lastServedAt,
                                  timeToFirstTokenMilliseconds: streamedFresh ? record.firstTokens.percentiles([50])[0] : nil,
-                                 outputTokensPerSecond: rates.percentiles([50])[0])
+                                 outputTokensPerSecond: rates.percentiles([50])[0], lastProbeAt: record.lastProbeAt)
+    }
+
+    /// The target's condition from all the evidence; `latencySLOMilliseconds`:
+    /// its latency SLO, nil when it has none.
+    public func condition(of target: String, latencySLOMilliseconds: Double?) -> TargetCondition {
+        let now = clock(), wall = wallClock()
+        return cell(target).record.withLock { record in
+            record.condition.assess(breaker: record.breaker.state(now: now), latencySLOMilliseconds: latencySLOMilliseconds,
+                                    now: now, wall: wall)
+        }
     }
 
     /// Every target seen so far, by name.
@@ -140,6 +168,7 @@ public final class TargetHealthBoard: Sendable {
 
     private struct Record: Sendable {
         var breaker: CircuitBreaker
+        var condition: TargetConditionTracker
         var latency = LatencyEstimate()
         var latencies = RecentSamples<Double>(capacity: 512)
         var outcomes = RecentSamples<Bool>(capacity: 512)
@@ -149,6 +178,7 @@ public final class TargetHealthBoard: Sendable {
         var outputTokens = 0
         var cost: Decimal = 0
         var lastServedAt: Double?
+        var lastProbeAt: Date?
         /// Streamed answers' and chat probes' time to first token.
         var firstTokens = RecentSamples<Double>(capacity: 64)
         /// Output tokens per second after the first token, of streamed answers and chat probes...
@@ -187,7 +217,8 @@ public final class TargetHealthBoard: Sendable {
         return growing.withLock { _ in
             let current = registry.load(ordering: .acquiring)
             if let cell = current.cells[target] { return cell }
-            let cell = Cell(Record(breaker: CircuitBreaker(settings: breakerSettings)))
+            let cell = Cell(Record(breaker: CircuitBreaker(settings: breakerSettings),
+                                     condition: TargetConditionTracker(settings: conditionSettings)))
             var cells = current.cells
             cells[target] = cell
             registry.store(Registry(cells: cells), ordering: .releasing)

@@ -29,6 +29,8 @@ public struct TargetHealthState: Sendable, Equatable {
     /// token for streamed answers and probes; over the whole request for
     /// answers in one body, used only when no stream came in the last few minutes.
     public var outputTokensPerSecond: Double?
+    /// When the last probe of it ended; nil if none has.
+    public var lastProbeAt: Date?
 }
 
 /// When an answer's first token and its end arrived, from the request's start.

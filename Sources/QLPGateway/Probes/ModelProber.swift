@@ -134,7 +134,8 @@ public final class ModelProber: Sendable {
             // The transport throws only HTTPTransportError, whose text names the endpoint without its query.
             let failure: UpstreamFailure
             if case .timedOut? = error as? HTTPTransportError { failure = .timeout } else { failure = .connect }
-            result.failure = ProbeResult.Failure(status: nil, reason: "\(error)", bodyExcerpt: "", upstreamFailure: failure)
+            let reason = (error as? HTTPTransportError).map(TransportFailureText.brief) ?? "\(error)"
+            result.failure = ProbeResult.Failure(status: nil, reason: reason, bodyExcerpt: "", upstreamFailure: failure)
             return result
         }
         result.connectMilliseconds = Self.milliseconds(response.timings.connect)

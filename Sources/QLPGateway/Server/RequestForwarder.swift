@@ -90,9 +90,9 @@ struct RequestForwarder {
                 }
                 failure = retryable
                 if case .throttled(let seconds) = retryable {
-                    health.recordFailure(target.name, retryAfterSeconds: seconds)
+                    health.recordFailure(target.name, retryAfterSeconds: seconds, failure: retryable)
                 } else {
-                    health.recordFailure(target.name)
+                    health.recordFailure(target.name, failure: retryable)
                 }
                 lastRefusal = (target, refusal)
                 allTimeouts = false
@@ -100,7 +100,7 @@ struct RequestForwarder {
                                    + (OpenAIErrorBody.message(in: refusal.body).map { ": \($0)" } ?? "")))
             case .unreachable(let unreachable, let reason):
                 failure = unreachable
-                health.recordFailure(target.name)
+                health.recordFailure(target.name, failure: unreachable)
                 gateway.metrics.recordUnanswered(target.name)
                 if unreachable != .timeout { allTimeouts = false }
                 tried.append(Tried(target: target.name, why: reason))

@@ -6,8 +6,9 @@ import QLPRouting
 
 /// Couples the embedded gateway and the dashboard's state both ways: the
 /// budget state drives the budget routing rules, and what the gateway raises
-/// (a rule that fired, a breaker that opened, a route over its latency SLO or
-/// leaning on its fallbacks, a throttling target) shows in the dashboard's alerts.
+/// (a rule that fired, a route over its latency SLO or leaning on its
+/// fallbacks, a throttling target, a target down or slow, a route with no
+/// healthy target) shows in the dashboard's alerts.
 struct GatewayDashboardFeed: DashboardPoller {
     let authority: RouteAuthority
     let gateway: Gateway
@@ -18,7 +19,6 @@ struct GatewayDashboardFeed: DashboardPoller {
     func run() async {
         var lastSpend: [String: Decimal] = [:]
         var lastAlerts: [ExternalAlert] = []
-        var openSince: [String: Date] = [:]
         var traffic: [GatewayAlert] = []
         while !Task.isCancelled {
             let (state, _) = store.snapshot()
@@ -29,11 +29,15 @@ struct GatewayDashboardFeed: DashboardPoller {
                     await authority.updateBudget(percentSpent: spend)
                 }
             }
-            let open = gateway.health.states().filter { $0.breaker == .open }.map(\.target)
-            openSince = Self.openSince(open, previous: openSince, now: Date())
-            traffic = GatewayAlertRules.evaluate(gateway.traffic.figures(), latencySLOs: Self.latencySLOs(gateway.routes.snapshot.table),
+            // A target's breaker is one piece of its condition: an open breaker makes it down, and the
+            // down alert stays while it is dead, where the breaker cycles open / half-open every few seconds.
+            let table = gateway.routes.snapshot.table
+            let health = HealthFigures(table: table) { target in
+                gateway.health.condition(of: target.name, latencySLOMilliseconds: target.latencySLOMilliseconds.map(Double.init))
+            }
+            traffic = GatewayAlertRules.evaluate(gateway.traffic.figures(), latencySLOs: Self.latencySLOs(table), health: health,
                                                  previous: traffic, now: Date())
-            let alerts = await Self.alerts(from: authority.alerts, openSince: openSince, traffic: traffic)
+            let alerts = await Self.alerts(from: authority.alerts, traffic: traffic)
             // An update redraws the screen: only when something changed.
             if alerts != lastAlerts {
                 lastAlerts = alerts
@@ -52,12 +56,6 @@ struct GatewayDashboardFeed: DashboardPoller {
         return spend
     }
 
-    /// When each target whose breaker is open now was first seen open, so an
-    /// alert keeps its time while the breaker stays open.
-    static func openSince(_ open: [String], previous: [String: Date], now: Date) -> [String: Date] {
-        Dictionary(uniqueKeysWithValues: open.map { ($0, previous[$0] ?? now) })
-    }
-
     /// Each route's latency SLO in milliseconds, for the routes that have one.
     static func latencySLOs(_ table: RouteTable) -> [String: Int] {
         var slos: [String: Int] = [:]
@@ -67,9 +65,8 @@ struct GatewayDashboardFeed: DashboardPoller {
         return slos
     }
 
-    /// Rule firings (the last 20), targets whose breaker is open now, and what
-    /// the traffic rules raised (`GatewayAlertRules`).
-    static func alerts(from routing: [RoutingAlert], openSince: [String: Date], traffic: [GatewayAlert] = []) -> [ExternalAlert] {
+    /// Rule firings (the last 20) and what the traffic and health rules raised (`GatewayAlertRules`).
+    static func alerts(from routing: [RoutingAlert], traffic: [GatewayAlert] = []) -> [ExternalAlert] {
         var alerts: [ExternalAlert] = routing.suffix(20).map { alert in
             let severity: AlertSeverity = switch alert.severity {
             case .info: .info
@@ -77,10 +74,6 @@ struct GatewayDashboardFeed: DashboardPoller {
             case .critical: .critical
             }
             return ExternalAlert(kind: .budgetRuleFired, subject: "routing", severity: severity, text: alert.text, at: alert.at)
-        }
-        for (target, since) in openSince.sorted(by: { $0.key < $1.key }) {
-            alerts.append(ExternalAlert(kind: .breakerOpen, subject: target, severity: .warning,
-                                        text: "\(target): circuit breaker open, traffic goes to other targets", at: since))
         }
         alerts += traffic.map(external)
         return alerts
@@ -91,6 +84,9 @@ struct GatewayDashboardFeed: DashboardPoller {
         case .latencySLOBreach: .latencySLOBreach
         case .fallbackStorm: .fallbackStorm
         case .throttling: .throttling
+        case .targetDown: .targetDown
+        case .targetSlow: .targetSlow
+        case .routeUnserved: .routeUnserved
         }
         let severity: AlertSeverity = switch alert.severity {
         case .warning: .warning

@@ -4,9 +4,12 @@ import QLPGateway
 import QLPRouting
 
 /// The Models view's figures from the embedded gateway's health board: what
-/// real traffic and the probes measured, per target.
+/// real traffic and the probes measured, per target, and each target's
+/// condition judged from all of it.
 struct GatewayTargetStats: GatewayStatsSource {
     let gateway: Gateway
+    /// Writes the times in a reason, in the operator's zone.
+    var format = DisplayFormat()
 
     func targetStats() async -> [ModelTargetStats] {
         let table = gateway.routes.snapshot.table
@@ -21,15 +24,27 @@ struct GatewayTargetStats: GatewayStatsSource {
             case .halfOpen: .halfOpen
             case .open: .open
             }
-            let condition = table.isDrained(target.name) ? "drained" : breaker == .open ? "down" : state?.p50Milliseconds == nil ? "idle" : "ok"
+            let condition = gateway.health.condition(of: target.name, latencySLOMilliseconds: target.latencySLOMilliseconds.map(Double.init))
+            let judged: ModelTargetStats.Health = switch condition.state {
+            case .ok: .ok
+            case .slow: .slow
+            case .degraded: .degraded
+            case .down: .down
+            case .unknown: .unknown
+            }
+            let health = table.isDrained(target.name) ? .drained : judged
             return ModelTargetStats(
-                target: target.name, backend: target.backend == .azureOpenAI ? "azure-openai" : "ollama", state: condition,
+                target: target.name, backend: target.backend == .azureOpenAI ? "azure-openai" : "ollama", state: health,
+                reason: health == .drained ? "taken out of every route by an operator; its condition: \(condition.state.rawValue), "
+                    + condition.explanation(time: { format.time($0) }) : condition.explanation(time: { format.time($0) }),
+                since: health == .drained ? nil : condition.since,
                 p50Milliseconds: state?.p50Milliseconds, p95Milliseconds: state?.p95Milliseconds,
                 p99Milliseconds: state?.p99Milliseconds,
                 // Measured first tokens only (streamed answers, chat probes): a whole-body latency is not a TTFT.
                 ttftMilliseconds: state?.timeToFirstTokenMilliseconds, tokensPerSecond: state?.outputTokensPerSecond,
                 errorRate: state.map(\.errorRate), breaker: breaker,
-                costPer1K: (target.inputCostPer1K + target.outputCostPer1K) / 2, observedShare: share)
+                inputCostPer1K: target.inputCostPer1K, outputCostPer1K: target.outputCostPer1K, observedShare: share,
+                lastProbe: state?.lastProbeAt)
         }
     }
 }
