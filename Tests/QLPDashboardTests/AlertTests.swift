@@ -35,7 +35,7 @@ import Testing
         // 26 × £37 = £962: 96%, and the month is forecast past 100%.
         let ninetyFive = AlertRules.evaluate(Self.state(daily: "37"), now: F.now)
         #expect(ninetyFive.contains { $0.key == "budget.monthly.95" && $0.severity == .critical })
-        #expect(ninetyFive.contains { $0.key == "budget.linear-projection" && $0.text.contains("% of the monthly budget") })
+        #expect(ninetyFive.contains { $0.key == "budget.linear-projection" && $0.text.contains("% of the £1,000.00 monthly budget") })
     }
 
     @Test func categoryAllocationsHaveTheirOwnThresholds() {

@@ -68,7 +68,7 @@ import Testing
         #expect(crossings[95] == Self.day(2026, 11, 22))   // 840 + 4 × 30 = 960 ≥ 950 on the 22nd
         #expect(crossings[100] == Optional<CivilDate>.none)
         #expect(report.alertsFired.map(\.day) == [Self.day(2026, 11, 18), Self.day(2026, 11, 18), Self.day(2026, 11, 22)])
-        #expect(report.alertsFired.map(\.kind) == ["actual", "linear projection", "actual"])
+        #expect(report.alertsFired.map(\.kind) == ["actual", "forecast", "actual"])
         #expect(report.monthly.spentToDate == Self.d("960"))   // 22 x £30 + £300
     }
 

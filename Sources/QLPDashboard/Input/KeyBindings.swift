@@ -124,8 +124,8 @@ public enum KeyBindings {
                            action: .shiftWeight(-5), changesRoutes: true),
                 KeyBinding(keys: [.character("d")], label: "d", summary: "drain / undrain target", action: .toggleDrain,
                            inHelpBar: true, changesRoutes: true, barSummary: "drain"),
-                // A target outside the chain joins it last (and the message says so): the only way to add one from here.
-                KeyBinding(keys: [.character("f")], label: "f", summary: "fallback: one place earlier; not in it: adds it last",
+                // A target outside the chain joins it last (the message and the Columns help page say so): the only way to add one here.
+                KeyBinding(keys: [.character("f")], label: "f", summary: "earlier in fallback chain",
                            action: .moveFallbackEarlier, changesRoutes: true),
                 KeyBinding(keys: [.character("p")], label: "p", summary: "next policy", action: .cyclePolicy, changesRoutes: true),
                 KeyBinding(keys: [.enter], label: "Enter", summary: "review draft and apply", action: .reviewDraft,

@@ -33,7 +33,7 @@ struct HelpOverlay {
             if case .show = binding.action {
                 guard !foldedViews else { continue }
                 foldedViews = true
-                lines.append(("1-\(DashboardView.allCases.count)", "views: " + DashboardView.allCases.map { $0.title.lowercased() }.joined(separator: " ")))
+                lines.append(("1-\(DashboardView.allCases.count)", "views"))
             } else {
                 lines.append((binding.label, binding.summary))
             }

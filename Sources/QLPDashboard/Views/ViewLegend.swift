@@ -36,7 +36,7 @@ enum ViewLegend {
         case .budget:
             return [
                 Term("qlp (query rows)", "qlp's sums of Cost Management's daily rows"),
-                Term("Azure (budget…)", "the budget set in Azure, its current spend and the \(MonthEndEstimate.azureForecast.name)"),
+                Term("Azure column", "the budget set in Azure, its current spend and the \(MonthEndEstimate.azureForecast.name)"),
                 linear, azure, marks,
                 Term("ALLOCATED/LEFT", "the category's share of the credits, and what remains"),
                 perDay,
@@ -64,6 +64,7 @@ enum ViewLegend {
                 Term("weight", "share of new requests the table sends to the target"),
                 Term("observed share", "share actually served: N req in S s is what it rests on"),
                 Term("fallback", "targets tried in this order when the chosen one fails"),
+                Term("f", "one place earlier; not in the chain: adds it last"),
                 Term("policy", "weighted: by weight; priority: first live target first"),
                 Term("DRAINED", "the target gets no new requests"),
                 Term("DRAFT", "changes staged here, not applied: Enter reviews, Esc discards"),
