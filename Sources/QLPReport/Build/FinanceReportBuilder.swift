@@ -142,7 +142,7 @@ public struct FinanceReportBuilder: Sendable {
                 guard let projection = MonthEndProjection.linear(spend, month: monthly.month, completeThrough: day),
                       projection.amount > plan.monthly.amount else { continue }
                 if period.days.contains(day) {
-                    fired.append(AlertFired(day: day, kind: MonthEndEstimate.linearProjection.name, threshold: 100,
+                    fired.append(AlertFired(day: day, kind: "forecast", threshold: 100,
                                             detail: "the \(MonthEndEstimate.linearProjection.name) of the month-end total passed 100% of the monthly budget"))
                 }
                 break
