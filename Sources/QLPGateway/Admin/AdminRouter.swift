@@ -36,6 +36,8 @@ enum AdminRouter {
         let admin = router.group("admin")
 
         admin.get("routes") { _, _ in
+            // What another process committed a moment ago, not what this one saw at its last look.
+            _ = try? await authority.catchUp()
             let current = await authority.current
             return AdminReply.json(.ok, AdminRoutesView(version: current.table.version, table: current.table,
                                                    activeRules: current.activeRules, drained: current.table.drained))

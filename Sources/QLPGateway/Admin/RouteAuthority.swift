@@ -69,6 +69,7 @@ public actor RouteAuthority {
         let last: RouteAuditEntry?
         let before: RouteTable?
         do {
+            try catchUp()
             last = try store.lastApplied()
             before = try last.flatMap { entry throws(StoreError) in
                 entry.action == .seed ? nil : try store.table(version: entry.fromVersion)
@@ -82,11 +83,31 @@ public actor RouteAuthority {
             throw .nothingToUndo
         }
         draft.summary = "undo of #\(last.id) (\(last.summary))"
-        return try commit(.restore(to: before), draft: draft, expectedVersion: expectedVersion)
+        // The table to put back was picked from the log at this version: if another process commits
+        // first, the undo is refused as stale rather than putting back the wrong table.
+        return try commit(.restore(to: before), draft: draft, expectedVersion: expectedVersion ?? last.toVersion)
     }
 
     private func commit(_ change: RouteChange, draft: RouteAuditDraft,
                         expectedVersion: Int?) throws(RouteChangeRejection) -> RouteAuditEntry {
+        // Another process may have committed since (a `qlp gateway` and a `qlp dash` on one database):
+        // the change is checked against, and made on top of, the table in the store, not the one last seen here.
+        do {
+            try catchUp()
+        } catch {
+            throw .storage(error)
+        }
+        // A commit that loses a race with another process's is made again on the table that won, once per
+        // change the other side managed in between; bounded, in case the other side never stops.
+        for _ in 0..<3 {
+            if let entry = try attempt(change, draft: draft, expectedVersion: expectedVersion) { return entry }
+        }
+        throw .storage(StoreError(path: store.path, detail: "route changes by another process kept overtaking this one; try again"))
+    }
+
+    /// One try at committing `change`; nil when another process committed first (the table has been caught up).
+    private func attempt(_ change: RouteChange, draft: RouteAuditDraft,
+                         expectedVersion: Int?) throws(RouteChangeRejection) -> RouteAuditEntry? {
         var draft = draft
         if let expectedVersion, expectedVersion != table.version {
             // Described against the table the caller saw, which is what they meant to change.
@@ -109,6 +130,9 @@ public actor RouteAuthority {
         do {
             entry = try store.commit(table: next, audit: draft)
         } catch {
+            // Lost a race with another process's commit: caught up, the next try refuses a change made
+            // against a version (an undo always is) as stale, and makes one without a version on the new table.
+            if (try? catchUp()) == true { return nil }
             logger.error("route change not saved; not applied", metadata: ["actor": "\(draft.actor)", "error": "\(error)"])
             throw .storage(error)
         }
@@ -127,6 +151,52 @@ public actor RouteAuthority {
         } catch {
             // The refusal stands either way; only its trace is lost.
             logger.error("cannot record a rejected route change", metadata: ["error": "\(error)"])
+        }
+    }
+
+    // MARK: - Changes by other processes
+
+    /// Takes up the store's table if another process has committed a newer
+    /// one since this authority last saw it, and publishes it to the live
+    /// table. Costs one read of the latest version when nothing changed.
+    /// - Returns: whether the table changed.
+    @discardableResult
+    public func catchUp() throws(StoreError) -> Bool {
+        guard let stored = try store.latestVersion(), stored > table.version,
+              let fresh = try store.latest(), fresh.version > table.version else { return false }
+        logger.notice("route table reloaded: changed by another process", metadata: [
+            "from": "\(table.version)", "to": "\(fresh.version)", "database": "\(store.path)"])
+        table = fresh
+        publish()
+        return true
+    }
+
+    /// Looks for another process's changes every `interval` until the task is
+    /// cancelled, so that a process that only serves traffic (no change comes
+    /// through it) still serves the table in force. A failing store is logged
+    /// when it starts failing and when it recovers, not on every look.
+    public func watchStore(every interval: Duration = RouteStoreWatch.interval) async {
+        var watch = RouteStoreWatch()
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: interval)
+            } catch {
+                return
+            }
+            let outcome: Result<Bool, StoreError>
+            do {
+                outcome = .success(try catchUp())
+            } catch {
+                outcome = .failure(error)
+            }
+            switch watch.record(outcome) {
+            case .nothing: break
+            case .failing(let error):
+                logger.error("cannot check the route database for changes by another process; serving the table as last read",
+                             metadata: ["error": "\(error)"])
+            case .recovered:
+                logger.notice("route database readable again; changes by another process are picked up")
+            }
         }
     }
 

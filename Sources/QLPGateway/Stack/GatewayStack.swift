@@ -32,6 +32,8 @@ public final class GatewayStack: Sendable {
     private let prober: ModelProber
     private let probeTransport: CurlTransport
     private let probing = Mutex<Task<Void, Never>?>(nil)
+    /// Looks for route changes another process committed to the same database.
+    private let watching = Mutex<Task<Void, Never>?>(nil)
 
     /// Opens the route database (seeding it from `configTable` the first time)
     /// and builds the stack; nothing listens until `start`.
@@ -77,12 +79,18 @@ public final class GatewayStack: Sendable {
         let base = try await server.start(host: host, port: port)
         let prober = self.prober
         probing.withLock { $0 = Task { await prober.run() } }
+        let authority = self.authority
+        watching.withLock { $0 = Task { await authority.watchStore() } }
         return base
     }
 
     /// Stops the probes, lets requests in flight finish, closes every connection.
     public func stop() async {
         probing.withLock { task in
+            task?.cancel()
+            task = nil
+        }
+        watching.withLock { task in
             task?.cancel()
             task = nil
         }

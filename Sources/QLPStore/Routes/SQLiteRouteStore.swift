@@ -164,6 +164,16 @@ public final class SQLiteRouteStore: Sendable {
         }
     }
 
+    /// The newest committed version, or nil before the first seed: a cheap
+    /// look (one index lookup) for whether another process has committed.
+    public func latestVersion() throws(StoreError) -> Int? {
+        do {
+            return try pool.read { db in try Int.fetchOne(db, sql: "SELECT MAX(version) FROM route_table_version") }
+        } catch {
+            throw StoreError(path: path, detail: "cannot read the route table version: \(error)")
+        }
+    }
+
     /// The table as committed at `version`.
     public func table(version: Int) throws(StoreError) -> RouteTable? {
         do {
