@@ -126,12 +126,13 @@ import Testing
         return result
     }
 
-    /// The demo's Monitor resources: each emulated resource's first three metrics in its own namespace.
+    /// The demo's Monitor resources: each emulated resource's first three metrics in its own namespace
+    /// (without their regions, so every call stays on the emulator rather than a regional batch host).
     static func monitorResources(_ h: EmulatorHarness) -> [MonitorSettings.Resource] {
         let subscription = h.emulator.configuration.subscriptionID
         return h.emulator.configuration.resources.map { resource in
             MonitorSettings.Resource(name: resource.name, id: resource.id(subscriptionID: subscription),
-                                     metrics: resource.metrics.filter { $0.namespace == nil }.prefix(3).map(\.name), region: resource.region)
+                                     metrics: resource.metrics.filter { $0.namespace == nil }.prefix(3).map(\.name))
         }
     }
 
