@@ -48,6 +48,7 @@ enum SchemaCheck {
         case "array": return value is [Any]
         case "integer": return (value as? NSNumber).map { $0.doubleValue.rounded() == $0.doubleValue } ?? false && !(value is String)
         case "number": return value is NSNumber && !(value is String)
+        case "boolean": return (value as? NSNumber).map { CFGetTypeID($0) == CFBooleanGetTypeID() } ?? false
         default: return false
         }
     }

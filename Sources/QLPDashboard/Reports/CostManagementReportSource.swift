@@ -15,9 +15,11 @@ public struct CostManagementReportSource: Sendable {
         self.scope = scope
     }
 
-    /// The days to ask for: everything the report reads, up to the last complete day.
+    /// The days to ask for: everything the report reads, up to the last
+    /// complete day (today's, not the period's: the report names the days
+    /// there is data for when it refuses a period outside them).
     public static func range(plan: BudgetPlan, builder: FinanceReportBuilder) -> DayRange? {
-        let lastComplete = builder.asOf.adding(days: -1)
+        let lastComplete = builder.today.adding(days: -1)
         let first = [plan.creditPeriod.first, builder.period.previous.days.first, builder.period.days.first.adding(days: -14),
                      lastComplete.firstOfMonth].min()!
         return DayRange(first, lastComplete)

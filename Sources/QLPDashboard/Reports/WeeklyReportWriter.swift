@@ -21,7 +21,7 @@ public struct WeeklyReportWriter: Sendable {
     public func write(plan: BudgetPlan, atlas: AtlasCreditUse? = nil) async throws -> String {
         let now = clock()
         let today = CivilDate(now, in: TimeZone(identifier: plan.billingTimeZone) ?? TimeZone(identifier: "UTC")!)
-        let week = ReportPeriod.week(ISOWeek(containing: today))
+        let week = ReportPeriod.weekOfLastCompleteDay(today: today)
         let builder = FinanceReportBuilder(plan: plan, period: week, today: today, generatedAt: now)
         var input = try await source.input(plan: plan, builder: builder)
         input.atlas = atlas

@@ -11,6 +11,13 @@ public struct FinanceReport: Sendable, Equatable {
 
     public var period: ReportPeriod
     public var previousPeriod: ReportPeriod
+    /// The period has days not complete yet: its figures are so far.
+    public var isInProgress: Bool
+    /// The days every figure of the period is read over: its complete days.
+    public var comparedDays: DayRange
+    /// What they are compared with: the whole previous period, or while this
+    /// one runs, as many days from its start (ReportWindow).
+    public var previousComparedDays: DayRange
     public var generatedAt: Date
     /// The day after the period (or today, if sooner): positions are "as of" its start.
     public var asOf: CivilDate
@@ -136,18 +143,25 @@ public struct DataQuality: Sendable, Equatable {
     public var latestDataDay: CivilDate?
     public var latestCompleteDay: CivilDate
     public var rowsRead: Int
+    /// The first rows skipped, described; `skippedCount` counts them all.
     public var skipped: [String]
+    public var skippedCount: Int
     public var otherProviders: [(provider: String, rows: Int, amount: Decimal)]
     public var creditsApplied: Decimal
+    /// Today, or the day a report is rerun as of: the first day not complete.
+    public var firstIncompleteDay: CivilDate
+    /// Azure rows dated on or after it: in no figure.
+    public var rowsAfterLastCompleteDay: Int
+    /// Their spend, credit rows aside.
+    public var amountAfterLastCompleteDay: Decimal
     public var exchangeRates: [(currency: String, rate: Decimal)]
     public var notes: [String]
 
     public static func == (a: DataQuality, b: DataQuality) -> Bool {
-    /// The first rows skipped, described; `skippedCount` counts them all.
         a.latestDataDay == b.latestDataDay && a.latestCompleteDay == b.latestCompleteDay && a.rowsRead == b.rowsRead
-    public var skippedCount: Int
             && a.skipped == b.skipped && a.skippedCount == b.skippedCount && a.otherProviders.map(\.provider) == b.otherProviders.map(\.provider)
             && a.otherProviders.map(\.amount) == b.otherProviders.map(\.amount) && a.creditsApplied == b.creditsApplied
+            && a.firstIncompleteDay == b.firstIncompleteDay && a.rowsAfterLastCompleteDay == b.rowsAfterLastCompleteDay && a.amountAfterLastCompleteDay == b.amountAfterLastCompleteDay
             && a.notes == b.notes && a.exchangeRates.map(\.rate) == b.exchangeRates.map(\.rate)
     }
 }

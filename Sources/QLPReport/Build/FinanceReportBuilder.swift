@@ -34,8 +34,10 @@ public struct FinanceReportBuilder: Sendable {
         try checkCurrencies(rows.currencies, source: input.source)
         let asOf = self.asOf
         let lastDay = asOf.adding(days: -1)
-        let completeDays = self.completeDays
         let data = rows.aggregates
+        // Every section reads these days and no others (issue 14 finding 16).
+        let coverage = data.azureDays(before: today)
+        let (completeDays, previousDays) = try days(coverage: coverage)
 
         let overview = BudgetOverview(plan: plan, costs: data.dailyCosts(through: lastDay, currency: plan.currency), today: asOf)
         let credits = overview.categories.map { creditLine(key: $0.category.key, position: $0.position, asOf: asOf) }
@@ -46,8 +48,8 @@ public struct FinanceReportBuilder: Sendable {
 
         let previous = period.previous
         func compare(_ series: [String: DailySpend], keepLast: String? = nil) -> Comparison {
-            Comparison.build(current: ReportAggregates.sums(series, in: period.days),
-                             previous: ReportAggregates.sums(series, in: previous.days), keepLast: keepLast)
+            Comparison.build(current: ReportAggregates.sums(series, in: completeDays),
+                             previous: ReportAggregates.sums(series, in: previousDays), keepLast: keepLast)
         }
         let services = compare(data.services)
         let groups = data.hasGroups ? compare(data.groups) : nil
@@ -55,17 +57,17 @@ public struct FinanceReportBuilder: Sendable {
                            keepLast: "Untagged")
 
         var anomalies: [Anomaly] = []
-        if let completeDays {
-            let history = DayRange(completeDays.first.adding(days: -14), completeDays.last)!
-            let rules = AnomalyRules()
-            anomalies += rules.find(dimension: "service", series: data.services, days: completeDays, history: history)
-            if data.hasGroups {
-                anomalies += rules.find(dimension: "resource group", series: data.groups, days: completeDays, history: history)
-            }
+        let history = DayRange(completeDays.first.adding(days: -14), completeDays.last)!
+        let rules = AnomalyRules()
+        anomalies += rules.find(dimension: "service", series: data.services, days: completeDays, history: history)
+        if data.hasGroups {
+            anomalies += rules.find(dimension: "resource group", series: data.groups, days: completeDays, history: history)
         }
+        let after = data.after(lastComplete: today.adding(days: -1))
 
         return FinanceReport(
-            period: period, previousPeriod: previous, generatedAt: generatedAt, asOf: asOf, currency: plan.currency,
+            period: period, previousPeriod: previous, isInProgress: ReportWindow(period: period, today: today).isInProgress,
+            comparedDays: completeDays, previousComparedDays: previousDays, generatedAt: generatedAt, asOf: asOf, currency: plan.currency,
             source: input.source, basis: input.basis, creditPeriod: plan.creditPeriod, credits: credits, creditTotal: total,
             unmapped: overview.unmapped.spent, unmappedServices: overview.unmapped.services.map(\.name),
             atlas: AtlasStatus(allocation: plan.atlasCredits?.amount, use: input.atlas,
@@ -79,10 +81,11 @@ public struct FinanceReportBuilder: Sendable {
                 rowsRead: input.rowsRead, skipped: input.skipped, skippedCount: input.skippedCount,
                 otherProviders: data.others.map { (provider: $0.key, rows: $0.value.rows, amount: $0.value.amount) }
                     .sorted { $0.provider < $1.provider },
-                creditsApplied: data.creditsApplied,
+                creditsApplied: data.creditsApplied, firstIncompleteDay: today, rowsAfterLastCompleteDay: after.rows, amountAfterLastCompleteDay: after.amount,
                 exchangeRates: Set(rows.currencies).subtracting([plan.currency.code]).sorted()
                     .compactMap { code in plan.exchangeRates[code].map { (code, $0) } },
-                notes: notes(input, currencies: rows.currencies, latest: data.latestDay)))
+                notes: notes(input, currencies: rows.currencies, latest: data.latestDay)
+                    + coverageNotes(coverage, previousDays: previousDays)))
     }
 
     // MARK: - Pieces
@@ -193,7 +196,8 @@ public struct FinanceReportBuilder: Sendable {
             "Costs are estimates until invoiced; Azure can revise a day's figures for up to 72 hours and closes the month after that.",
             "Basis: \(input.basis == .actual ? "actual (billed) cost" : "amortized cost (reservation purchases spread over their term)").",
             "Credit use is computed from usage: Cost Management's figures exclude credits.",
-            "Today (\(today)) is never counted as complete.",
+            isRerun ? "Rerun as of \(today): figures as they stood then, leaving out every row dated \(today) or later."
+                : "Today (\(today)) is never counted as complete.",
         ]
         if let latest, latest < min(asOf.adding(days: -1), period.days.last) {
             notes.append("The source has no rows after \(latest): later days of the period count as zero.")

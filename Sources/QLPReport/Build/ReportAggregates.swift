@@ -21,6 +21,10 @@ struct ReportAggregates: Sendable {
     var others: [String: (rows: Int, amount: Decimal)] = [:]
     var latestAzureDay: CivilDate?
     var latestDay: CivilDate?
+    /// Azure rows per day, credit rows included: what days the source has
+    /// data for, and how many rows lie after the last complete day.
+    var azureRowsByDay: [CivilDate: Int] = [:]
+
     private let budget: Currency
     private let rates: [String: Decimal]
     private let map: ServiceCategoryMap
@@ -59,6 +63,7 @@ struct ReportAggregates: Sendable {
             return
         }
         if latestAzureDay.map({ record.day > $0 }) ?? true { latestAzureDay = record.day }
+        azureRowsByDay[record.day, default: 0] += 1
         // Credits reduce the bill but must not hide burn: kept apart.
         guard record.chargeCategory != .credit else {
             creditsApplied += amount

@@ -45,12 +45,31 @@ public struct ReportInput: Sendable {
 public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The source's currency is not the budget's and no rate is configured.
     case currencyMismatch(source: String, found: [String], budget: String)
+    /// Not one day of the period has ended by `today` (the first day not
+    /// complete); `data` is the days the source has Azure rows for.
+    case periodNotStarted(period: ReportPeriod, today: CivilDate, data: DayRange?)
+    /// The period's complete days hold no day of the source's data.
+    case noDataInPeriod(period: ReportPeriod, days: DayRange, data: DayRange)
 
     public var description: String {
         switch self {
         case .currencyMismatch(let source, let found, let budget):
             "\(source): costs are in \(found.joined(separator: ", ")) but the budget is in \(budget); "
                 + "set budget.exchange_rates.\(found.first ?? "USD") in the config (\(budget) per unit) to convert them"
+        case .periodNotStarted(let period, let today, let data):
+            (period.days.first == today
+                ? "\(Self.named(period)) has no complete day yet: it starts on \(today), which is not over"
+                : "\(Self.named(period)) has not started: the last complete day is \(today.adding(days: -1))")
+                + "; " + (data.map { "there is data from \($0.first) to \($0.last)" } ?? "the source has no Azure cost rows before \(today)")
+        case .noDataInPeriod(let period, let days, let data):
+            "there is no data for \(Self.named(period))\(days == period.days ? "" : " up to \(days.last)"): "
+                + "there is data from \(data.first) to \(data.last)"
         }
+    }
+
+    /// "month 2026-11 (2026-11-01 to 2026-11-30)"; a custom period is its days already.
+    private static func named(_ period: ReportPeriod) -> String {
+        if case .custom = period { return "\(period)" }
+        return "\(period) (\(period.days.first) to \(period.days.last))"
     }
 }

@@ -36,12 +36,10 @@ public enum ReportPeriod: Sendable, Equatable, CustomStringConvertible {
         .week(ISOWeek(containing: today).previous)
     }
 
-    /// Parses "2026-11".
-    public static func month(_ text: String) -> ReportPeriod? {
-        let parts = text.split(separator: "-")
-        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2,
-              let y = Int(parts[0]), let m = Int(parts[1]), (1...12).contains(m) else { return nil }
-        return .month(year: y, month: m)
+    /// The week of the last complete day: this week so far, or on a Monday
+    /// the week just ended (a week with no complete day has nothing to report).
+    public static func weekOfLastCompleteDay(today: CivilDate) -> ReportPeriod {
+        .week(ISOWeek(containing: today.adding(days: -1)))
     }
 
     /// "week 2026-W47", "month 2026-11", "2026-11-01 to 2026-11-15".

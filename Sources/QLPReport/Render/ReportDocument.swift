@@ -21,7 +21,7 @@ struct ReportDocument {
         intro = [
             "Figures as of the start of \(t.date(report.asOf)) (the last complete day is \(t.date(report.quality.latestCompleteDay))), "
                 + "in \(report.currency.code), \(report.basis.rawValue) cost, from \(report.source).",
-        ]
+        ] + [t.progress].compactMap { $0 }
         sections = [
             Self.credits(report, t), Self.monthly(report, t),
             Self.comparison("By service", report.services, t),
@@ -129,6 +129,11 @@ struct ReportDocument {
         if q.skippedCount > 20 { lines.append("... and \(q.skippedCount - 20) more skipped rows.") }
         for other in q.otherProviders {
             lines.append("Not Azure, left out of every figure: \(other.provider), \(other.rows) rows, \(t.amount(other.amount)).")
+        }
+        if q.rowsAfterLastCompleteDay > 0 {
+            let n = q.rowsAfterLastCompleteDay
+            lines.append("Left out of every figure: \(n) row\(n == 1 ? "" : "s") dated \(t.date(q.firstIncompleteDay)) or later "
+                + "(\(t.amount(q.amountAfterLastCompleteDay))): days not complete as of the report.")
         }
         if q.creditsApplied != 0 { lines.append("Credit rows (shown apart, not netted against burn): \(t.amount(q.creditsApplied)).") }
         lines += q.notes

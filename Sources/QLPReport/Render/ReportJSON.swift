@@ -14,8 +14,8 @@ enum ReportJSON {
         .object([
             ("schema_version", .number(FinanceReport.schemaVersion)),
             ("generated_at", .string(ISO8601DateFormatter().string(from: r.generatedAt))),
-            ("period", period(r.period)),
-            ("previous_period", period(r.previousPeriod)),
+            ("period", period(r.period, compared: r.comparedDays, inProgress: r.isInProgress)),
+            ("previous_period", period(r.previousPeriod, compared: r.previousComparedDays, inProgress: false)),
             ("as_of", day(r.asOf)),
             ("currency", .string(r.currency.code)),
             ("basis", .string(r.basis.rawValue)),
@@ -65,8 +65,12 @@ enum ReportJSON {
                         ("usd_rate", .number(use.rate.perUSD)), ("runs_out", runsOut)])
     }
 
-    static func period(_ p: ReportPeriod) -> JSONText {
-        .object([("kind", .string(p.kind)), ("id", .string(p.identifier)), ("first_day", day(p.days.first)), ("last_day", day(p.days.last))])
+    /// A period and the days of it the figures cover: all of it, or while
+    /// the report's period runs, its complete days and as many of the previous.
+    static func period(_ p: ReportPeriod, compared: DayRange, inProgress: Bool) -> JSONText {
+        .object([("kind", .string(p.kind)), ("id", .string(p.identifier)), ("first_day", day(p.days.first)), ("last_day", day(p.days.last)),
+                 ("in_progress", .bool(inProgress)), ("compared_first_day", day(compared.first)),
+                 ("compared_last_day", day(compared.last)), ("compared_days", .number(compared.count))])
     }
 
     static func credit(_ c: CreditLine) -> JSONText {
@@ -124,6 +128,9 @@ enum ReportJSON {
             ("rows_read", .number(q.rowsRead)),
             ("rows_skipped", .array(q.skipped.map { .string($0) })),
             ("rows_skipped_count", .number(q.skippedCount)),
+            ("first_incomplete_day", day(q.firstIncompleteDay)),
+            ("rows_after_last_complete_day", .number(q.rowsAfterLastCompleteDay)),
+            ("amount_after_last_complete_day", money(q.amountAfterLastCompleteDay)),
             ("other_providers", .array(q.otherProviders.map {
                 .object([("provider", .string($0.provider)), ("rows", .number($0.rows)), ("amount", money($0.amount))])
             })),

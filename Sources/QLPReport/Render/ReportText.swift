@@ -34,18 +34,38 @@ struct ReportText {
 
     var periodTitle: String {
         let days = report.period.days
-        switch report.period {
-        case .week(let w): return "week \(w) (\(date(days.first)) to \(date(days.last)))"
-        case .month: return monthName(days.first)
-        case .custom: return "\(date(days.first)) to \(date(days.last))"
+        let name = switch report.period {
+        case .week(let w): "week \(w) (\(date(days.first)) to \(date(days.last)))"
+        case .month: monthName(days.first)
+        case .custom: "\(date(days.first)) to \(date(days.last))"
         }
+        return report.isInProgress ? name + ", in progress" : name
+    }
+
+    /// "1 Dec 2026 to 3 Dec 2026", or the one day.
+    func span(_ days: DayRange) -> String { days.count == 1 ? date(days.first) : "\(date(days.first)) to \(date(days.last))" }
+
+    /// While the period runs, what its figures cover and what they are compared with.
+    var progress: String? {
+        guard report.isInProgress else { return nil }
+        let n = report.comparedDays.count
+        let previous = report.previousPeriod
+        let previousName = switch previous {
+        case .week(let w): "week \(w)"
+        case .month: monthName(previous.days.first)
+        case .custom: "the previous \(previous.days.count) days"
+        }
+        return "The \(report.period.kind == "custom" ? "period" : report.period.kind) is in progress: \(n) of its \(report.period.days.count) days "
+            + "are complete (\(span(report.comparedDays))), compared with the same \(n == 1 ? "day" : "\(n) days") of \(previousName) "
+            + "(\(span(report.previousComparedDays))), not with the whole of it."
     }
 
     var comparisonNames: (current: String, previous: String) {
-        switch report.period {
-        case .week: ("This week", "Last week")
-        case .month: ("This month", "Last month")
-        case .custom: ("This period", "Previous period")
+        let progress = report.isInProgress
+        return switch report.period {
+        case .week: progress ? ("This week so far", "Same days last week") : ("This week", "Last week")
+        case .month: progress ? ("This month so far", "Same days last month") : ("This month", "Last month")
+        case .custom: progress ? ("This period so far", "Same days before") : ("This period", "Previous period")
         }
     }
 

@@ -7,7 +7,6 @@ import QLPDashboard
 import QLPEmulator
 import QLPHTTP
 import QLPReport
-import QLPStore
 
 extension ReportFormat: ExpressibleByArgument {}
 extension CostBasis: ExpressibleByArgument {}
@@ -37,11 +36,17 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Last day of a custom period (inclusive).", valueName: "YYYY-MM-DD"))
     var to: String?
 
-    @Option(help: "table, markdown, csv or json.")
-    var format: ReportFormat = .table
+    @Option(help: "table, markdown, csv or json (default: as the --output file's extension says, else table).")
+    var format: ReportFormat?
 
-    @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+    @Option(help: ArgumentHelp("Write to this file instead of standard output (.txt, .md, .csv or .json choose the format).",
+                               valueName: "file"))
     var output: String?
+
+    @Option(name: .customLong("as-of"), help: ArgumentHelp(
+        "Rerun the report as it stood at the start of this day (a past report re-issued): rows dated on or after it are left out.",
+        valueName: "YYYY-MM-DD"))
+    var asOf: String?
 
     @Option(name: .customLong("from-file"), help: ArgumentHelp("Read a FOCUS or Azure cost export instead of Cost Management.", valueName: "file"))
     var fromFile: String?
@@ -70,12 +75,17 @@ struct ReportCommand: AsyncParsableCommand {
 
     func run() async throws {
         LoggingSetup.toStandardError(level: .warning)
+        // Mistakes on the command line are named before any config is read or request sent.
+        _ = try requestedPeriod()
+        let format = try chosenFormat()
+        let rerun = try rerunDay()
         let environment = ProcessInfo.processInfo.environment
         let (configuration, _) = try loadConfig(environment: environment)
         var plan = configuration.budget
         if let tag { plan.reportTag = tag }
         let now = Date()
-        var today = CivilDate(now, in: TimeZone(identifier: plan.billingTimeZone) ?? TimeZone(identifier: "UTC")!)
+        var today = try reportDay(now, plan: plan, rerun: rerun)
+        let rerunInThePast = today < CivilDate(now, in: TimeZone(identifier: plan.billingTimeZone) ?? TimeZone(identifier: "UTC")!)
 
         let report: FinanceReport
         do {
@@ -90,7 +100,7 @@ struct ReportCommand: AsyncParsableCommand {
             } else if demo {
                 let emulated = try await DemoWorld.start(plan: plan, now: now)
                 plan = emulated.plan
-                today = CivilDate(now, in: TimeZone(identifier: plan.billingTimeZone) ?? TimeZone(identifier: "UTC")!)
+                today = try reportDay(now, plan: plan, rerun: rerun)
                 // The emulator is stopped on every path out, an error's included:
                 // a listener left running would keep the process from exiting.
                 let builder: FinanceReportBuilder
@@ -100,6 +110,7 @@ struct ReportCommand: AsyncParsableCommand {
                     input = try await emulated.source.input(plan: plan, builder: builder)
                     (input.atlas, input.atlasNote) = await AtlasReportSource.read(emulated.atlasSettings, plan: plan, today: today,
                                                                                   transport: emulated.transport, timeout: emulated.timeout)
+                    if rerunInThePast { forgetTodaysForecast(&input) }
                 } catch {
                     await emulated.stop()
                     throw error
@@ -108,14 +119,20 @@ struct ReportCommand: AsyncParsableCommand {
                 input.source = "the embedded emulator (DEMO data)"
                 report = try builder.build(input)
             } else {
-                report = try await fromCostManagement(configuration, plan: plan, today: today, now: now, environment: environment)
+                report = try await fromCostManagement(configuration, plan: plan, today: today, now: now, rerun: rerunInThePast,
+                                                      environment: environment)
             }
         } catch let error as ImportProblem {
             throw CommandFailure.exit(error.description)
         } catch let error as ReportError {
             throw CommandFailure.exit(error.description)
         } catch let error as AzureError {
-            throw CommandFailure.exit(error.description)
+            throw CommandFailure.runtime(error.description)
+        }
+        if report.quality.skippedCount > 0 {
+            let q = report.quality
+            Console.error("qlp: skipped \(q.skippedCount) of \(q.rowsRead) rows that could not be read"
+                + (q.skipped.first.map { " (the first: \($0))" } ?? "") + "; the report's Data quality section lists them")
         }
 
         // A terminal without UTF-8 gets "GBP" rather than a broken "£".
@@ -125,10 +142,9 @@ struct ReportCommand: AsyncParsableCommand {
         let text = ReportRenderer.render(report, as: format, money: money)
         if let output {
             do {
-                // 0600 whatever the umask or the file it replaces: spend figures are not for every local user.
-                try OwnerOnlyFiles.write(Array(text.utf8), to: output)
+                try text.write(toFile: output, atomically: true, encoding: .utf8)
             } catch {
-                throw CommandFailure.exit("cannot write \(output): \(error.localizedDescription)")
+                throw CommandFailure.runtime("cannot write \(output): \(error.localizedDescription)")
             }
             Console.error("qlp: wrote the \(report.period) report to \(output)")
         } else {
@@ -138,24 +154,58 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     private func period(today: CivilDate) throws -> ReportPeriod {
-        if let week {
-            guard let parsed = ISOWeek(week) else { throw CommandFailure.exit("--week '\(week)': expected an ISO week such as 2026-W47") }
-            return .week(parsed)
-        }
-        if let month {
-            guard let parsed = ReportPeriod.month(month) else { throw CommandFailure.exit("--month '\(month)': expected YYYY-MM") }
-            return parsed
-        }
-        if let from, let to {
-            guard let first = CivilDate(iso8601: from) else { throw CommandFailure.exit("--from '\(from)': expected YYYY-MM-DD") }
-            guard let last = CivilDate(iso8601: to) else { throw CommandFailure.exit("--to '\(to)': expected YYYY-MM-DD") }
-            guard let range = DayRange(first, last) else { throw CommandFailure.exit("--from \(from) is after --to \(to)") }
-            return .custom(range)
-        }
-        return .lastCompleteWeek(today: today)
+        try requestedPeriod() ?? .lastCompleteWeek(today: today)
     }
 
-    private func fromCostManagement(_ configuration: QLPConfiguration, plan: BudgetPlan, today: CivilDate, now: Date,
+    /// The period --week, --month or --from/--to name; nil for the default.
+    private func requestedPeriod() throws -> ReportPeriod? {
+        do {
+            if let week { return .week(try PeriodArgument.week(week)) }
+            if let month { return try PeriodArgument.month(month) }
+            if let from, let to { return .custom(try PeriodArgument.range(from: from, to: to)) }
+            return nil
+        } catch {
+            throw CommandFailure.exit(error.description)
+        }
+    }
+
+    private func rerunDay() throws -> CivilDate? {
+        guard let asOf else { return nil }
+        do {
+            return try PeriodArgument.day(asOf, option: "--as-of")
+        } catch {
+            throw CommandFailure.exit(error.description)
+        }
+    }
+
+    /// Today in the billing time zone, or the --as-of day, which must have come.
+    private func reportDay(_ now: Date, plan: BudgetPlan, rerun: CivilDate?) throws -> CivilDate {
+        let today = CivilDate(now, in: TimeZone(identifier: plan.billingTimeZone) ?? TimeZone(identifier: "UTC")!)
+        guard let rerun else { return today }
+        guard rerun <= today else {
+            throw CommandFailure.exit("--as-of \(rerun): that day has not come (today is \(today) in \(plan.billingTimeZone)); "
+                + "a report can be rerun as of today or an earlier day")
+        }
+        return rerun
+    }
+
+    /// Cost Management forecasts from the day it is asked: its figure today
+    /// is not what it said on a past day, so a rerun leaves it out.
+    private func forgetTodaysForecast(_ input: inout ReportInput) {
+        guard input.azureForecast != nil else { return }
+        input.azureForecast = nil
+        input.forecastNote = "not shown in a report rerun as of a past day (Cost Management forecasts from the day it is asked)"
+    }
+
+    private func chosenFormat() throws -> ReportFormat {
+        do {
+            return try ReportFormat.chosen(format, output: output)
+        } catch {
+            throw CommandFailure.exit(error.description)
+        }
+    }
+
+    private func fromCostManagement(_ configuration: QLPConfiguration, plan: BudgetPlan, today: CivilDate, now: Date, rerun: Bool,
                                     environment: [String: String]) async throws -> FinanceReport {
         guard let azure = configuration.azure else {
             throw CommandFailure.exit("the config has no azure section; add one, or use --from-file or --demo")
@@ -169,6 +219,7 @@ struct ReportCommand: AsyncParsableCommand {
                                           apiVersion: azure.costManagementAPIVersion, timeout: configuration.dashboard.requestTimeout)
         let builder = FinanceReportBuilder(plan: plan, period: try period(today: today), today: today, generatedAt: now)
         var input = try await CostManagementReportSource(client: client, scope: azure.costScope).input(plan: plan, builder: builder)
+        if rerun { forgetTodaysForecast(&input) }
         // The Atlas private key may be a keyvault:// reference; a vault failure costs the Atlas line, not the report.
         let vault = KeyVaultClient(transport: transport, tokens: TokenCache(source: credential), timeout: configuration.dashboard.requestTimeout)
         let (resolved, outcomes) = await SecretReferences(client: vault, endpoints: azure.endpoints).resolve(configuration)
