@@ -48,7 +48,7 @@ enum SchemaCheck {
         case "array": return value is [Any]
         case "integer": return (value as? NSNumber).map { $0.doubleValue.rounded() == $0.doubleValue } ?? false && !(value is String)
         case "number": return value is NSNumber && !(value is String)
-        case "boolean": return (value as? NSNumber).map { CFGetTypeID($0) == CFBooleanGetTypeID() } ?? false
+        case "boolean": return value is NSNumber && Swift.type(of: value) == Swift.type(of: NSNumber(value: true) as Any)   // JSONSerialization gives a Bool its own NSNumber class
         default: return false
         }
     }
