@@ -80,11 +80,11 @@ enum AdminRouter {
         }
         admin.post("undo") { request, context in
             do {
+                let actor = try AdminRequestDecoding.actor(request.headers[.qlpActor])
                 let bytes = try await body(of: request)
                 let body = try AdminRequestDecoding.decode(UndoBody.self, from: bytes, emptyAs: "{}")
                 let entry = try await authority.undo(actor: actor, reason: try AdminRequestDecoding.reason(body.reason),
                                                      expectedVersion: body.version)
-                let actor = try AdminRequestDecoding.actor(request.headers[.qlpActor])
                 return AdminReply.json(.ok, AdminChangeView(version: entry.toVersion ?? entry.fromVersion, entry: entry))
             } catch {
                 return reply(to: error)
@@ -118,11 +118,11 @@ enum AdminRouter {
             return AdminReply.problem(.notFound, "no such endpoint")
         }
         do {
+            let actor = try AdminRequestDecoding.actor(request.headers[.qlpActor])
             let bytes = try await body(of: request)
             let body = try AdminRequestDecoding.decode(Body.self, from: bytes)
             let (change, version, reason) = try make(body, await authority.current.table, name)
             let entry = try await authority.apply(change, expectedVersion: version, actor: actor,
-            let actor = try AdminRequestDecoding.actor(request.headers[.qlpActor])
                                                   reason: try AdminRequestDecoding.reason(reason))
             return AdminReply.json(.ok, AdminChangeView(version: entry.toVersion ?? entry.fromVersion, entry: entry))
         } catch {
