@@ -13,6 +13,9 @@ public enum AzureError: Error, Sendable, Equatable, CustomStringConvertible {
     /// hour) before asking again; `reason` says whether the service asked or
     /// qlp's own per-minute budget is spent.
     case throttled(service: String, endpoint: String, retryAfter: Duration, reason: HoldReason = .serviceAsked(header: nil))
+    /// A hold qlp was waiting out would go past the limit on waiting (a
+    /// report's --max-wait): the hold, who asked, and the limit.
+    case gaveUpWaiting(ThrottleWait)
     /// The body was not what the API documents (truncated, not JSON, missing fields).
     case malformedResponse(service: String, endpoint: String, status: Int, detail: String, excerpt: String)
     /// Entra ID refused to issue a token.
@@ -32,6 +35,8 @@ public enum AzureError: Error, Sendable, Equatable, CustomStringConvertible {
             "\(service) (\(endpoint)) is throttling requests; retry after \(Self.seconds(retryAfter)) s" + (header.map { " (\($0))" } ?? "")
         case .throttled(let service, let endpoint, let retryAfter, let reason):
             "\(service) (\(endpoint)) not asked: \(reason.words(service: service)); next request in \(Self.seconds(retryAfter)) s"
+        case .gaveUpWaiting(let hold):
+            "\(hold.service) (\(hold.endpoint)): \(hold.givingUpWords)"
         case .malformedResponse(let service, let endpoint, let status, let detail, let excerpt):
             "\(service) (\(endpoint)) sent a malformed response (HTTP \(status)): \(detail)" + (excerpt.isEmpty ? "" : "; body starts: \(excerpt)")
         case .authentication(let failure):
@@ -55,6 +60,7 @@ public enum AzureError: Error, Sendable, Equatable, CustomStringConvertible {
         case .http(_, _, let status, let code, _): "HTTP \(status)" + (code.map { " \($0)" } ?? "")
         case .throttled(_, _, let retryAfter, .serviceAsked): "throttled for \(Self.seconds(retryAfter)) s"
         case .throttled(_, _, let retryAfter, .ownBudget): "qlp's budget spent, next in \(Self.seconds(retryAfter)) s"
+        case .gaveUpWaiting(let hold): "a \(ThrottleWait.text(hold.wait)) wait is past \(hold.limitName)"
         case .malformedResponse: "malformed response"
         case .authentication(let failure): "sign-in failed" + (failure.code.map { " (AADSTS\($0))" } ?? "")
         case .credentialUnavailable: "no credential"

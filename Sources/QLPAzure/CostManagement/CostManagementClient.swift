@@ -16,13 +16,16 @@ public struct CostManagementClient: Sendable {
     /// Paging stops with an error beyond this many pages, so a server that
     /// keeps answering with nextLinks cannot loop us forever.
     public var maxPages: Int
+    /// Whether a query waits out holds (keeping the pages it has) or hands
+    /// the first back to the caller; by default it hands it back.
+    public var waiting: ThrottleWaiting
     public var logger: Logger
 
     static let service = "Cost Management"
 
     public init(transport: any HTTPTransport, tokens: TokenCache, management: String, tokenScope: String,
                 apiVersion: String = "2023-03-01", timeout: Duration = .seconds(30), maxPages: Int = 500,
-                logger: Logger = Logger(label: "qlp.azure.cost")) {
+                waiting: ThrottleWaiting = .never, logger: Logger = Logger(label: "qlp.azure.cost")) {
         self.transport = transport
         self.tokens = tokens
         var base = management
@@ -32,6 +35,7 @@ public struct CostManagementClient: Sendable {
         self.apiVersion = apiVersion
         self.timeout = timeout
         self.maxPages = maxPages
+        self.waiting = waiting
         self.logger = logger
     }
 
@@ -54,32 +58,43 @@ public struct CostManagementClient: Sendable {
 
     private func run(operation: String, scope: String, _ definition: CostQueryDefinition) async throws(AzureError) -> CostQueryResult {
         let trimmedScope = scope.hasPrefix("/") ? String(scope.dropFirst()) : scope
-        var url = "\(management)/\(trimmedScope)/providers/Microsoft.CostManagement/\(operation)?api-version=\(apiVersion)"
+        let url = "\(management)/\(trimmedScope)/providers/Microsoft.CostManagement/\(operation)?api-version=\(apiVersion)"
         let body = definition.jsonBody
-        var columns: [CostQueryColumn]?
-        var rows: [[CostQueryCell]] = []
-        var pages = 0
+        var paging = CostQueryPaging(service: Self.service, firstURL: url, management: management, maxPages: maxPages,
+                                     allowance: waiting.limit.left, limitName: waiting.limit.name,
+                                     waitsBeforeFirstPage: waiting.waitsBeforeFirstPage)
         while true {
-            pages += 1
-            guard pages <= maxPages else {
-                throw .paging(service: Self.service, detail: "more than \(maxPages) pages of results; narrow the query")
+            switch paging.step {
+            case .fetch(let url, _):
+                do {
+                    let page = try await fetchPage(url: url, body: body)
+                    try paging.received(columns: page.properties.columns, rows: page.properties.rows, nextLink: page.properties.nextLink)
+                } catch {
+                    guard case .throttled(_, _, let wait, let reason) = error else { throw error }
+                    paging.held(wait: wait, reason: reason)
+                }
+            case .wait(let hold):
+                logger.info("cost query held", metadata: ["reason": "\(hold.reason.words(service: Self.service))",
+                                                          "wait_s": "\(AzureError.seconds(hold.wait))", "page": "\(hold.page)"])
+                waiting.onWait(hold)
+                do {
+                    try await waiting.sleep(hold.wait)
+                } catch {
+                    throw .transport(service: Self.service, .cancelled(endpoint: hold.endpoint))
+                }
+                waiting.limit.spend(hold.wait)
+                paging.waitedOut()
+            case .gaveUp(let hold):
+                // With no allowance at all the caller waits on its own schedule: the hold as it came.
+                guard waiting.limit.limit > .zero, hold.pagesKept > 0 || waiting.waitsBeforeFirstPage else {
+                    throw .throttled(service: Self.service, endpoint: hold.endpoint, retryAfter: hold.wait, reason: hold.reason)
+                }
+                throw .gaveUpWaiting(hold)
+            case .finished(let result):
+                logger.debug("cost query", metadata: ["scope": "\(trimmedScope)", "pages": "\(result.pages)", "rows": "\(result.rows.count)"])
+                return result
             }
-            let page = try await fetchPage(url: url, body: body)
-            if let columns, columns != page.properties.columns {
-                throw .malformedResponse(service: Self.service, endpoint: RedactedURL.endpoint(url), status: 200,
-                                         detail: "page \(pages) has different columns from page 1", excerpt: "")
-            }
-            columns = page.properties.columns
-            rows += page.properties.rows
-            guard let next = page.properties.nextLink, !next.isEmpty else { break }
-            // The bearer token must only go back to Resource Manager itself.
-            guard next.lowercased().hasPrefix(management.lowercased() + "/") else {
-                throw .paging(service: Self.service, detail: "nextLink points outside \(management); not following it")
-            }
-            url = next
         }
-        logger.debug("cost query", metadata: ["scope": "\(trimmedScope)", "pages": "\(pages)", "rows": "\(rows.count)"])
-        return CostQueryResult(columns: columns ?? [], rows: rows, pages: pages)
     }
 
     /// Actual cost per day per service, first...last inclusive.
@@ -138,7 +153,10 @@ public struct CostManagementClient: Sendable {
             // "No content": the query matched nothing.
             return CostQueryResponse(properties: .init(nextLink: nil, columns: [], rows: []))
         case 429:
-            throw .throttled(service: Self.service, endpoint: endpoint, retryAfter: RetryAfter.wait(from: response.headers) ?? .seconds(60))
+            // The header named, so the screen and stderr say what Cost Management asked by.
+            let asked = RetryAfter.read(response.headers, now: Date())
+            throw .throttled(service: Self.service, endpoint: endpoint, retryAfter: asked?.wait ?? .seconds(60),
+                             reason: .serviceAsked(header: asked?.header))
         case 401:
             await tokens.invalidate(scope: tokenScope)
             fallthrough

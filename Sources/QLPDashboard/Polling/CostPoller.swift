@@ -16,10 +16,19 @@ public struct CostPoller: Sendable {
     public var interval: Duration
     public var wake: WakeSignal
     public var clock: @Sendable () -> Date
+    /// How a refresh waits out a hold met part-way through a paged query
+    /// (tests pass one that moves their clock).
+    public var sleep: @Sendable (Duration) async throws -> Void
     public var logger: Logger
+
+    /// The most one refresh waits out holds met after its first page before
+    /// it gives up (and its pages): a query of any length completes well inside it
+    /// (500 pages at 30 a minute is 17 minutes).
+    public static let pagingWaitLimit: Duration = .seconds(3600)
 
     public init(client: CostManagementClient, scope: String, store: DashboardStateStore, history: (any CostHistory)?,
                 interval: Duration, wake: WakeSignal, clock: @escaping @Sendable () -> Date = { Date() },
+                sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
                 logger: Logger = Logger(label: "qlp.poller.cost")) {
         self.client = client
         self.scope = scope
@@ -28,6 +37,7 @@ public struct CostPoller: Sendable {
         self.interval = interval
         self.wake = wake
         self.clock = clock
+        self.sleep = sleep
         self.logger = logger
     }
 
@@ -54,10 +64,14 @@ public struct CostPoller: Sendable {
             let delay = retryDelay(after: error, failures: failures)
             let now = clock()
             var throttledUntil: Date?
-            if case .throttled(_, _, let retryAfter, _) = error { throttledUntil = now.addingTimeInterval(Self.seconds(retryAfter)) }
+            var throttleReason: HoldReason?
+            if case .throttled(_, _, let retryAfter, let reason) = error {
+                throttledUntil = now.addingTimeInterval(Self.seconds(retryAfter))
+                throttleReason = reason
+            }
             let problem = PanelData<CostPanel>.Problem(summary: error.summary, detail: error.description, at: now,
                                                        nextAttempt: now.addingTimeInterval(Self.seconds(delay)),
-                                                       throttledUntil: throttledUntil)
+                                                       throttledUntil: throttledUntil, throttleReason: throttleReason)
             store.update { $0.cost.fail(problem) }
             logger.warning("cost refresh failed", metadata: ["error": "\(error)", "retry_in_s": "\(delay.components.seconds)"])
             return delay
@@ -72,6 +86,7 @@ public struct CostPoller: Sendable {
         let range = Self.queryRange(plan: plan, today: today)
         var costs: [DailyCost] = []
         var pages = 0
+        let client = pagingClient()
         // Cost Management refuses custom periods longer than a year.
         for chunk in range.chunks(maxDays: 365) {
             let result = try await client.dailyCostsByService(scope: scope, from: chunk.first, to: chunk.last)
@@ -95,6 +110,30 @@ public struct CostPoller: Sendable {
         } catch {
             logger.error("cannot save cost history", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// The client for one refresh: a hold met after the first page is waited
+    /// out, so a query longer than qlp's per-minute budget keeps its pages and
+    /// completes (starting again from page 1 would be held at the same page
+    /// for ever); the panel says who is making it wait, and until when. A hold
+    /// before the first page costs nothing to give up: the poll loop waits it out.
+    func pagingClient() -> CostManagementClient {
+        var client = self.client
+        let store = self.store
+        let clock = self.clock
+        client.waiting = ThrottleWaiting(
+            limit: ThrottleWaitLimit(limit: Self.pagingWaitLimit, name: "the cost panel's limit of an hour's waiting per refresh"),
+            waitsBeforeFirstPage: false, sleep: sleep,
+            onWait: { hold in
+                let now = clock()
+                let until = now.addingTimeInterval(Self.seconds(hold.wait))
+                store.update { state in
+                    state.cost.problem = PanelData<CostPanel>.Problem(
+                        summary: "waiting for page \(hold.page)", detail: hold.progressWords, at: now, nextAttempt: until,
+                        throttledUntil: until, throttleReason: hold.reason)
+                }
+            })
+        return client
     }
 
     /// Shows the last saved costs at once, marked as cached.

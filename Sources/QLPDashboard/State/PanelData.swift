@@ -1,4 +1,5 @@
 import Foundation
+import QLPAzure
 
 /// A panel's data and how much to trust it. A panel never shows old data as
 /// fresh: cached values, failed refreshes and data older than `staleAfter`
@@ -20,13 +21,18 @@ public struct PanelData<Value: Sendable>: Sendable {
         /// Set when the service asked us to wait: the panel says "throttled
         /// until 15:42:10" rather than showing an error.
         public var throttledUntil: Date?
+        /// Who is making qlp wait, when it waits: the service's Retry-After
+        /// or qlp's own per-minute budget (the screen says which).
+        public var throttleReason: HoldReason?
 
-        public init(summary: String, detail: String, at: Date, nextAttempt: Date?, throttledUntil: Date? = nil) {
+        public init(summary: String, detail: String, at: Date, nextAttempt: Date?, throttledUntil: Date? = nil,
+                    throttleReason: HoldReason? = nil) {
             self.summary = summary
             self.detail = detail
             self.at = at
             self.nextAttempt = nextAttempt
             self.throttledUntil = throttledUntil
+            self.throttleReason = throttleReason
         }
     }
 

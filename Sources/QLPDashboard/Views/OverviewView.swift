@@ -1,4 +1,5 @@
 import Foundation
+import QLPAzure
 import QLPCanvas
 import QLPCore
 
@@ -117,9 +118,9 @@ public struct OverviewView {
     private func renderStatus(into canvas: inout Canvas, value: CostPanel, y: Int, x: Int, width: Int, context: RenderContext) {
         let f = context.format
         let panel = state.cost
-        if let until = panel.problem?.throttledUntil, until > context.now {
-            // Being throttled is Azure asking us to wait, not a failure.
-            canvas.put("throttled until \(f.time(until)) \(f.zone(until)) (Cost Management asked qlp to wait)", x: x, y: y,
+        if let problem = panel.problem, let until = problem.throttledUntil, until > context.now {
+            // Waiting is not a failure: Azure asked qlp to wait, or qlp's own budget is spent (the line says which).
+            canvas.put("throttled until \(f.time(until)) \(f.zone(until)) (\(Self.whoIsWaiting(problem)))", x: x, y: y,
                        role: .warning, maxWidth: width)
         } else if let stale = panel.staleness(now: context.now) {
             var cx = x
@@ -143,6 +144,12 @@ public struct OverviewView {
         canvas.put(DisplayWidth.truncate(text, to: width, ellipsis: context.glyphs.ellipsis), x: x, y: y + 1, role: .muted)
     }
 
+    /// "Cost Management asked qlp to wait (Retry-After)" or "qlp's own budget
+    /// of 30 Cost Management requests a minute is spent".
+    static func whoIsWaiting(_ problem: PanelData<CostPanel>.Problem) -> String {
+        (problem.throttleReason ?? .serviceAsked(header: nil)).words(service: "Cost Management")
+    }
+
     private func renderWaiting(into canvas: inout Canvas, area: Rect, context: RenderContext) {
         let f = context.format
         let x = area.x + 1
@@ -150,7 +157,7 @@ public struct OverviewView {
         canvas.put("AZURE CREDITS", x: x, y: y, role: .title)
         y += 2
         if let problem = state.cost.problem, let until = problem.throttledUntil, until > context.now {
-            canvas.put("Cost Management asked qlp to wait: throttled until \(f.time(until)) \(f.zone(until))", x: x, y: y,
+            canvas.put("\(Self.whoIsWaiting(problem)): throttled until \(f.time(until)) \(f.zone(until))", x: x, y: y,
                        role: .warning, maxWidth: area.width - 2)
         } else if let problem = state.cost.problem {
             canvas.put("Cost data unavailable: \(problem.summary)", x: x, y: y, role: .critical, maxWidth: area.width - 2)
