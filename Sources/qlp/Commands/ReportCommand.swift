@@ -66,6 +66,11 @@ struct ReportCommand: AsyncParsableCommand {
     @Flag(help: "Report over the embedded emulator (no Azure account needed).")
     var demo = false
 
+    @Option(name: .customLong("max-wait"), help: ArgumentHelp(
+        "Longest to wait in all when Cost Management asks qlp to wait (Retry-After) or qlp's own request budget is spent; "
+            + "past it the report fails, naming what it was waiting for.", valueName: "duration"))
+    var maxWait: String = "5m"
+
     func validate() throws {
         let chosen = [week != nil, month != nil, from != nil || to != nil].filter { $0 }.count
         guard chosen <= 1 else { throw ValidationError("give one of --week, --month or --from/--to") }
@@ -77,6 +82,7 @@ struct ReportCommand: AsyncParsableCommand {
         LoggingSetup.toStandardError(level: .warning)
         // Mistakes on the command line are named before any config is read or request sent.
         _ = try requestedPeriod()
+        let waitLimit = try chosenWaitLimit()
         let format = try chosenFormat()
         let rerun = try rerunDay()
         let environment = ProcessInfo.processInfo.environment
@@ -120,7 +126,7 @@ struct ReportCommand: AsyncParsableCommand {
                 report = try builder.build(input)
             } else {
                 report = try await fromCostManagement(configuration, plan: plan, today: today, now: now, rerun: rerunInThePast,
-                                                      environment: environment)
+                                                      waitLimit: waitLimit, environment: environment)
             }
         } catch let error as ImportProblem {
             throw CommandFailure.exit(error.description)
@@ -205,8 +211,16 @@ struct ReportCommand: AsyncParsableCommand {
         }
     }
 
+    /// --max-wait as a limit shared by every Cost Management query of the report.
+    private func chosenWaitLimit() throws -> ThrottleWaitLimit {
+        guard let limit = DurationText.parse(maxWait) else {
+            throw CommandFailure.exit("--max-wait \(maxWait): not a duration; write it as 30s, 5m or 1h30m (0s: never wait)")
+        }
+        return ThrottleWaitLimit(limit: limit, name: "--max-wait \(DurationText.format(limit))")
+    }
+
     private func fromCostManagement(_ configuration: QLPConfiguration, plan: BudgetPlan, today: CivilDate, now: Date, rerun: Bool,
-                                    environment: [String: String]) async throws -> FinanceReport {
+                                    waitLimit: ThrottleWaitLimit, environment: [String: String]) async throws -> FinanceReport {
         guard let azure = configuration.azure else {
             throw CommandFailure.exit("the config has no azure section; add one, or use --from-file or --demo")
         }
@@ -214,9 +228,14 @@ struct ReportCommand: AsyncParsableCommand {
         defer { transport.shutdown() }
         let credential = try AzureCredentials.source(for: azure, environment: environment, transport: transport,
                                                      timeout: configuration.dashboard.requestTimeout)
-        let client = CostManagementClient(transport: ThrottlingTransport(wrapping: transport), tokens: TokenCache(source: credential),
+        // The report waits out holds itself, with a line on stderr for each: qlp's
+        // own budget is not waited out silently inside the transport.
+        let throttled = ThrottlingTransport(wrapping: transport, policy: ThrottlingPolicy(maxBudgetWait: .zero))
+        let waiting = ThrottleWaiting(limit: waitLimit, onWait: { hold in Console.error("qlp: " + hold.progressWords) })
+        let client = CostManagementClient(transport: throttled, tokens: TokenCache(source: credential),
                                           management: azure.endpoints.management, tokenScope: azure.endpoints.managementScope,
-                                          apiVersion: azure.costManagementAPIVersion, timeout: configuration.dashboard.requestTimeout)
+                                          apiVersion: azure.costManagementAPIVersion, timeout: configuration.dashboard.requestTimeout,
+                                          waiting: waiting)
         let builder = FinanceReportBuilder(plan: plan, period: try period(today: today), today: today, generatedAt: now)
         var input = try await CostManagementReportSource(client: client, scope: azure.costScope).input(plan: plan, builder: builder)
         if rerun { forgetTodaysForecast(&input) }

@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+
+/// Issue 14, finding 4: `qlp report` waits out Cost Management's 429s
+/// (and its own budget) with a line on stderr for each wait, and fails only
+/// when a wait would go past --max-wait, naming the limit and whose wait it was.
+@Suite(.serialized) struct ReportWaitsOutThrottlingTests {
+    /// `qlp emulate` with faults, on a free loopback port; stopped by the caller.
+    func emulator(faults: [String], in scratch: ScratchDirectory) async throws -> (BackgroundProcess, Int) {
+        let port = try freeLoopbackPort()
+        let process = try BackgroundProcess([QLPBinary.path, "emulate", "--port", String(port)] + faults.flatMap { ["--fault", $0] },
+                                            outputPath: scratch.path + "/emulator-\(port).log")
+        do {
+            try await process.waitForOutput("listening on")
+        } catch {
+            process.stop()
+            throw error
+        }
+        return (process, port)
+    }
+
+    func report(port: Int, arguments: [String], scratch: ScratchDirectory) throws -> Subprocess.Result {
+        let config = try DoctorCommandTests().config(port: port, secret: "", scratch: scratch)
+        return try Subprocess.run([QLPBinary.path, "report", "--config", config] + arguments,
+                                  environment: ["HOME": scratch.path, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "TZ": "UTC",
+                                                "DOCTOR_TEST_SECRET": "qlp-emulator-demo-credential"])
+    }
+
+    @Test func finding04_theReportWaitsOutA429AndFailsOnlyPastMaxWaitNamingIt() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+
+        // Two 429s asking for 2 s each, then answers: the report waits twice and is written.
+        let (twice, twicePort) = try await emulator(faults: ["cost.query=status:429,retry-after:2,count:2"], in: scratch)
+        let waited: Subprocess.Result
+        do {
+            waited = try report(port: twicePort, arguments: ["--format", "json"], scratch: scratch)
+        } catch {
+            twice.stop()
+            throw error
+        }
+        twice.stop()
+        #expect(waited.status == 0, "stderr: \(waited.error)")
+        #expect(waited.error.contains("qlp: Cost Management asked qlp to wait ("), "\(waited.error)")
+        #expect(waited.error.contains("waiting 2 s (retry 1, page 1)"), "\(waited.error)")
+        #expect(waited.error.contains("waiting 2 s (retry 2, page 1)"), "\(waited.error)")
+        #expect(waited.error.contains("under --max-wait 5m"), "\(waited.error)")
+        #expect(waited.output.contains("\"schema_version\""))
+
+        // Every answer a 429 asking for 5 s, and 3 s allowed: a clear runtime failure naming both.
+        let (always, alwaysPort) = try await emulator(faults: ["cost.query=status:429,retry-after:5"], in: scratch)
+        let refused: Subprocess.Result
+        do {
+            refused = try report(port: alwaysPort, arguments: ["--max-wait", "3s"], scratch: scratch)
+        } catch {
+            always.stop()
+            throw error
+        }
+        always.stop()
+        #expect(refused.status == 1, "a throttled service is a runtime failure, not a usage error: \(refused.error)")
+        #expect(refused.error.contains("past --max-wait 3s"), "\(refused.error)")
+        #expect(refused.error.contains("Cost Management asked qlp to wait ("), "\(refused.error)")
+        #expect(refused.output.isEmpty)
+
+        let badOption = try report(port: alwaysPort, arguments: ["--max-wait", "soon"], scratch: scratch)
+        #expect(badOption.status == 2)
+        #expect(badOption.error.contains("--max-wait soon"), "\(badOption.error)")
+    }
+}
