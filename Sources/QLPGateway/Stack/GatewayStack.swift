@@ -58,7 +58,14 @@ public final class GatewayStack: Sendable {
         let health = gateway.health
         let interval = settings.probeInterval
         prober = ModelProber(
-            targets: { ProbeTarget.all(in: live.snapshot.table) },
+            // A stand-in endpoint is probed at the address it stands for, as requests are sent there.
+            targets: {
+                ProbeTarget.all(in: live.snapshot.table).map { probe in
+                    var resolved = probe
+                    resolved.target.endpoint = upstream.liveEndpoint(of: probe.target)
+                    return resolved
+                }
+            },
             settings: ModelProber.Settings(gateway: settings, upstream: upstream),
             transport: probeTransport,
             servedRecently: { health.servedRecently($0, within: interval.seconds) },

@@ -11,14 +11,15 @@ enum UpstreamCall {
     static func request(for client: ClientRequest, to target: RouteTarget, settings: UpstreamSettings) -> HTTPClientRequest {
         var request: HTTPClientRequest
         var body = client.body
+        let endpoint = settings.liveEndpoint(of: target)
         switch target.backend {
         case .azureOpenAI:
-            let url = "\(target.endpoint)/openai/deployments/\(target.upstreamModel)/\(client.operation.rawValue)"
+            let url = "\(endpoint)/openai/deployments/\(target.upstreamModel)/\(client.operation.rawValue)"
                 + "?api-version=\(settings.azureAPIVersion)"
             request = HTTPClientRequest(url: url)
             if let key = settings.azureAPIKey { request.headers.add(name: "api-key", value: key.reveal()) }
         case .ollama:
-            request = HTTPClientRequest(url: "\(target.endpoint)/v1/\(client.operation.rawValue)")
+            request = HTTPClientRequest(url: "\(endpoint)/v1/\(client.operation.rawValue)")
             body = rewritingModel(body, to: target.upstreamModel)
         }
         request.method = .POST

@@ -1,4 +1,5 @@
 import QLPCore
+import QLPRouting
 
 /// What the adapters need beyond a target: Azure OpenAI's api-version and key.
 public struct UpstreamSettings: Sendable {
@@ -9,6 +10,11 @@ public struct UpstreamSettings: Sendable {
     public var connectionsPerHost: Int
     /// Largest non-streaming upstream body the gateway reads.
     public var maxResponseBytes: Int
+    /// Endpoints the route table names that stand for an address known only
+    /// once this process runs (the demo's emulator listens on a new port each
+    /// run), with that address. The table keeps the stand-in, so the stored
+    /// routes do not change between runs; requests and probes go to the address.
+    public var endpointStandIns: [String: String] = [:]
 
     public init(azureAPIVersion: String = "2024-10-21", azureAPIKey: Secret? = nil, connectionsPerHost: Int = 64,
                 maxResponseBytes: Int = 64 << 20) {
@@ -16,6 +22,11 @@ public struct UpstreamSettings: Sendable {
         self.azureAPIKey = azureAPIKey
         self.connectionsPerHost = connectionsPerHost
         self.maxResponseBytes = maxResponseBytes
+    }
+
+    /// Where requests to `target` go: its endpoint, or the address its stand-in stands for.
+    public func liveEndpoint(of target: RouteTarget) -> String {
+        endpointStandIns[target.endpoint] ?? target.endpoint
     }
 
     public init(azureOpenAI: AzureOpenAISettings?) {

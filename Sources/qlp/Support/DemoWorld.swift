@@ -100,22 +100,30 @@ struct DemoWorld {
         ]
     }
 
+    /// The endpoint the demo's route table gives every target. The emulator
+    /// listens on a new port each run; written into the table, that port made
+    /// each restart a "config file edited: targets redefined" in the audit.
+    /// The table keeps this name (`.invalid` never resolves, should it leak)
+    /// and the gateway sends to the emulator's address of the day.
+    static let emulatorStandIn = "http://emulator.qlp-demo.invalid"
+
     /// The config's routes on the emulator's Azure OpenAI deployments and
     /// Ollama models, with demo traffic of its own; nil without a routing section.
     func gateway(for config: QLPConfiguration, port: Int, adminPort: Int) -> EmbeddedGateway? {
         guard let routing = config.routing else { return nil }
-        let base = azure.endpoints.management
         var azureOpenAI = config.azureOpenAI
-        azureOpenAI?.endpoint = base
+        azureOpenAI?.endpoint = Self.emulatorStandIn
         azureOpenAI?.apiKey = Secret(emulator.configuration.openAIKey)
         var ollama = config.ollama
-        ollama?.endpoint = base
+        ollama?.endpoint = Self.emulatorStandIn
         var settings = config.gateway
         settings.port = port
         settings.adminPort = adminPort
+        var upstream = UpstreamSettings(azureOpenAI: azureOpenAI)
+        upstream.endpointStandIns = [Self.emulatorStandIn: azure.endpoints.management]
         return EmbeddedGateway(configTable: RouteTable(settings: routing, azureOpenAI: azureOpenAI, ollama: ollama),
                                databasePath: config.dashboard.stateDirectory + "/demo-routes.sqlite", settings: settings,
-                               upstream: UpstreamSettings(azureOpenAI: azureOpenAI), demoTraffic: true)
+                               upstream: upstream, demoTraffic: true)
     }
 
     /// The report source over the emulator.
