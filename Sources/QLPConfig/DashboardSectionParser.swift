@@ -3,8 +3,7 @@ import QLPCore
 /// The `dashboard` section; every key has a documented default.
 enum DashboardSectionParser {
     static func parse(_ section: ConfigValue?, _ r: ConfigReader, environment: [String: String]) -> DashboardSettings? {
-        let stateHome = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? (environment["HOME"].map { $0 + "/.local/state" } ?? ".")
+        let stateHome = DashboardSettings.stateHome(environment: environment)
         var settings = DashboardSettings(
             costRefresh: .seconds(30 * 60), requestTimeout: .seconds(30),
             operatorName: environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "operator",

@@ -19,6 +19,24 @@ public struct DashboardIdentity: Sendable, Equatable {
     }
 }
 
+/// Where the gateway running inside the dashboard listens, for the `?`
+/// screen: what an application or `qlp routes` in another terminal needs.
+public struct GatewayAddresses: Sendable, Equatable {
+    /// The OpenAI-compatible endpoint's base URL.
+    public var gateway: String
+    /// The admin API's base URL; nil when it did not come up.
+    public var admin: String?
+    /// The demo's own admin token (random per run), shown so that it can be
+    /// used; nil for `qlp dash`, whose token is the config's real secret.
+    public var demoAdminToken: Secret?
+
+    public init(gateway: String, admin: String?, demoAdminToken: Secret? = nil) {
+        self.gateway = gateway
+        self.admin = admin
+        self.demoAdminToken = demoAdminToken
+    }
+}
+
 /// The cost panel's value: the budget picture and where it came from.
 public struct CostPanel: Sendable {
     public var overview: BudgetOverview
@@ -83,6 +101,8 @@ public struct DashboardState: Sendable {
     public var readOnly: Bool
     /// Who the audit log names for changes made here.
     public var operatorName: String
+    /// The embedded gateway's addresses once it listens; nil without one.
+    public var gatewayAddresses: GatewayAddresses? = nil
 
     public init(identity: DashboardIdentity, plan: BudgetPlan, costRefresh: Duration) {
         self.identity = identity

@@ -59,7 +59,8 @@ public struct DashboardScreen {
         if i.showHelp {
             HelpOverlay(title: i.helpPage == .keys ? "Keys: \(view.title)" : "Columns: \(view.title)",
                         bindings: KeyBindings.bindings(for: view, readOnly: i.readOnly),
-                        readOnly: i.readOnly, logFile: state.identity.logFile, configPath: state.identity.configPath, page: i.helpPage, view: view)
+                        readOnly: i.readOnly, logFile: state.identity.logFile, configPath: state.identity.configPath,
+                        gateway: state.gatewayAddresses, page: i.helpPage, view: view)
                 .render(into: &canvas, area: canvas.bounds, context: context)
         }
         return canvas

@@ -1,4 +1,5 @@
 import QLPCanvas
+import QLPCore
 
 /// The `?` screen, two pages: every key of the current view (and where the
 /// log is), then, on `?` again, what the view's columns and abbreviations mean.
@@ -21,6 +22,9 @@ struct HelpOverlay {
     var readOnly: Bool = false
     var logFile: String
     var configPath: String?
+    /// The embedded gateway's addresses (and the demo's token), so that
+    /// `qlp routes` or an application can be pointed at them.
+    var gateway: GatewayAddresses? = nil
     var page: Page = .keys
     /// The view whose columns the second page explains.
     var view: DashboardView = .overview
@@ -50,6 +54,11 @@ struct HelpOverlay {
             // Paths span the whole box: they must show whole more than keys need a second column.
             footer = [("?", "again: what this view's columns mean"), ("log", logFile),
                       ("config", configPath ?? "built-in example (no config file found)")]
+            if let gateway {
+                footer.append(("gateway", gateway.gateway + " (OpenAI-compatible)"))
+                footer.append(("admin", gateway.admin.map { $0 + " (qlp routes finds it)" } ?? "not listening (the log says why)"))
+                if let token = gateway.demoAdminToken { footer.append(("token", token.reveal() + " (this demo's own)")) }
+            }
             if readOnly { footer.insert(("", "read-only: route changes are off"), at: 0) }
         case .columns:
             keys = ViewLegend.terms(for: view).map { ($0.term, $0.meaning) }

@@ -34,6 +34,8 @@ public final class GatewayStack: Sendable {
     private let probing = Mutex<Task<Void, Never>?>(nil)
     /// Looks for route changes another process committed to the same database.
     private let watching = Mutex<Task<Void, Never>?>(nil)
+    /// The port the admin API bound (gateway.admin_listen may ask for any free one), once it has.
+    private let adminBoundPort = BoundPort()
 
     /// Opens the route database (seeding it from `configTable` the first time)
     /// and builds the stack; nothing listens until `start`.
@@ -50,7 +52,10 @@ public final class GatewayStack: Sendable {
             throw .clientKeys(error)
         }
         self.settings = settings
-        server = GatewayServer(gateway: gateway, alongside: [AdminService(authority: authority, settings: settings)])
+        let adminBoundPort = self.adminBoundPort
+        server = GatewayServer(gateway: gateway, alongside: [AdminService(authority: authority, settings: settings) { port in
+            adminBoundPort.port.withLock { $0 = port }
+        }])
         // Probes measure targets real traffic has not measured lately; their
         // results move the same breakers and latency estimates as traffic.
         probeTransport = CurlTransport()
@@ -91,6 +96,25 @@ public final class GatewayStack: Sendable {
         return base
     }
 
+    /// The admin API's base URL once it listens (http://127.0.0.1:PORT), waiting
+    /// up to `timeout` for it to bind; nil if it has not by then.
+    public func adminBase(timeout: Duration = .seconds(5)) async -> String? {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            if let port = adminBoundPort.port.withLock({ $0 }), port > 0 {
+                var bound = settings
+                bound.adminPort = port
+                return AdminAPIClient.baseURL(for: bound)
+            }
+            guard ContinuousClock.now < deadline else { return nil }
+            do {
+                try await Task.sleep(for: .milliseconds(20))
+            } catch {
+                return nil
+            }
+        }
+    }
+
     /// Stops the probes, lets requests in flight finish, closes every connection.
     public func stop() async {
         probing.withLock { task in
@@ -104,4 +128,9 @@ public final class GatewayStack: Sendable {
         await server.stop()
         probeTransport.shutdown()
     }
+}
+
+/// A listener's port, set from its own task once bound and read from others.
+private final class BoundPort: Sendable {
+    let port = Mutex<Int?>(nil)
 }

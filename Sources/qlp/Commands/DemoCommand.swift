@@ -80,7 +80,8 @@ struct DemoCommand: AsyncParsableCommand {
             historyPath: dashboard.stateDirectory + "/demo.sqlite",
             colorsAllowed: DashboardLauncher.colorsAllowed(flag: options.noColor, settings: dashboard, environment: environment),
             throttling: DemoWorld.throttling, atlas: world.atlasSettings, readOnlyFlag: options.readOnly,
-            themeChoice: options.theme, blockGlyphsFlag: options.blockGlyphs, gateway: world.gateway(for: config, port: gatewayPort, adminPort: adminPort))
+            themeChoice: options.theme, blockGlyphsFlag: options.blockGlyphs, gateway: world.gateway(for: config, port: gatewayPort, adminPort: adminPort,
+                                                                           adminToken: DemoWorld.newAdminToken()))
         let result: Result<DashboardExit, any Error>
         do {
             result = .success(try await launcher.run(credential: world.credential, transport: world.transport))

@@ -81,12 +81,23 @@ struct GatewayCommand: AsyncParsableCommand {
             } catch {
                 throw CommandFailure.exit(error.description)
             }
+            let admin = await stack.adminBase()
             logger.info("gateway listening", metadata: ["url": "\(base)", "routes": "\(table.routes.map { $0.name })",
-                                                        "version": "\(table.version)"])
+                                                        "version": "\(table.version)", "admin": "\(admin ?? "not listening")"])
+            // So that `qlp routes` with no flags finds this gateway; its token stays in the config and the environment.
+            let stateDirectory = settings.dashboard.stateDirectory
+            if let admin {
+                do {
+                    try RunningGatewayDirectory.write(RunningGateway(kind: .gateway, pid: getpid(), gateway: base, admin: admin),
+                                                      stateDirectory: stateDirectory)
+                } catch {
+                    logger.warning("qlp routes will not find this gateway without --admin", metadata: ["error": "\(error)"])
+                }
+            }
             let banner = """
                 qlp gateway listening on \(base)
                   routes: \(table.routes.map { $0.name }.joined(separator: ", ")) (version \(table.version))
-                  admin:  http://\(settings.gateway.adminHost):\(settings.gateway.adminPort)\(settings.gateway.adminToken == nil ? " (no admin_token: changes refused)" : "")
+                  admin:  \(admin ?? "not listening (the log says why)")\(settings.gateway.adminToken == nil ? " (no admin_token: changes refused)" : "")
                   probes: \(interval == .zero ? "off" : "every \(interval)")
                   logs:   \(settings.dashboard.logFile)
                 Stop with Ctrl-C.
@@ -103,6 +114,8 @@ struct GatewayCommand: AsyncParsableCommand {
                                                            logger: logger)
             for await _ in stopRequests.stream { break }
             logger.info("gateway stopping")
+            // First: a stopping gateway is not one for `qlp routes` to use.
+            RunningGatewayDirectory.remove(pid: getpid(), stateDirectory: stateDirectory)
             await budgetFeed?.stop()
             await stack.stop()
             logger.info("gateway stopped")

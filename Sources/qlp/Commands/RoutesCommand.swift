@@ -15,9 +15,11 @@ struct RoutesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "routes", abstract: "Show and change a running gateway's routes.",
         discussion: """
-            Talks to the admin API of `qlp gateway` (gateway.admin_listen, 127.0.0.1:8089 by default) \
-            with the token from $QLP_ADMIN_TOKEN, else gateway.admin_token; changes are recorded under \
-            your $USER.
+            Talks to the admin API of a running `qlp demo`, `qlp dash` or `qlp gateway`: the one named \
+            by --admin, else the newest that announced itself in the state directory (running/<pid>.json; \
+            stderr says which), else gateway.admin_listen (127.0.0.1:8089 by default). The token is \
+            $QLP_ADMIN_TOKEN, else gateway.admin_token; a demo found this way gives its own. Changes are \
+            recorded under your $USER.
             """,
         subcommands: [Show.self, SetWeights.self, Drain.self, Undrain.self, Undo.self, Audit.self, SuspendRule.self, ResumeRule.self],
         defaultSubcommand: Show.self)
@@ -27,24 +29,65 @@ struct RoutesCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("Config file (default lookup as for the dashboard).", valueName: "file"))
         var config: String?
 
-        @Option(help: ArgumentHelp("The admin API's base URL (default: the config's gateway.admin_listen).", valueName: "url"))
+        @Option(help: ArgumentHelp("The admin API's base URL (default: a running demo or gateway found in the state "
+                                   + "directory, else the config's gateway.admin_listen).", valueName: "url"))
         var admin: String?
 
         func client() throws -> AdminAPIClient {
             let environment = ProcessInfo.processInfo.environment
             var settings: GatewaySettings?
+            var stateDirectory = DashboardSettings.defaultStateDirectory(environment: environment)
+            // With no config found, a running demo (or --admin with $QLP_ADMIN_TOKEN) needs none; one named must exist.
+            var configProblem: String?
+            var location: ConfigLocation?
             do {
-                let location = try ConfigLoader.locate(flag: config, environment: environment)
-                settings = try ConfigLoader.load(location, environment: environment, requireAzure: false).gateway
+                location = try ConfigLoader.locate(flag: config, environment: environment)
             } catch {
-                // With --admin and $QLP_ADMIN_TOKEN the config is not needed; without them, say why it is.
-                if admin == nil || config != nil { throw CommandFailure.exit("\(error)") }
+                if config != nil { throw CommandFailure.exit("\(error)") }
+                configProblem = "\(error)"
+            }
+            if let location {
+                do {
+                    let loaded = try ConfigLoader.load(location, environment: environment, requireAzure: false)
+                    settings = loaded.gateway
+                    stateDirectory = loaded.dashboard.stateDirectory
+                } catch {
+                    // A config that is there must be right, unless --admin alone is meant (it was never needed then).
+                    if admin == nil || config != nil { throw CommandFailure.exit("\(error)") }
+                }
             }
             let envToken = environment["QLP_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : Secret($0) }
-            let base = admin ?? settings.map(AdminAPIClient.baseURL(for:)) ?? AdminAPIClient.baseURL(for: GatewaySettings())
             let actor = environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "qlp-cli"
-            return AdminAPIClient(baseURL: base, token: envToken ?? settings?.adminToken, actor: actor,
-                                  transport: CurlTransport(maxConcurrentTransfers: 1))
+            func client(_ base: String, _ token: Secret?) -> AdminAPIClient {
+                AdminAPIClient(baseURL: base, token: token, actor: actor, transport: CurlTransport(maxConcurrentTransfers: 1))
+            }
+            // --admin says where; the token is then the environment's or the config's.
+            if let admin { return client(admin, envToken ?? settings?.adminToken) }
+            if let found = Self.discover(stateDirectory: stateDirectory) {
+                // A demo's address and its own token go together (the environment's token is for a real gateway);
+                // a gateway's file holds no token, which stays the environment's or the config's.
+                let token = found.adminToken.map(Secret.init) ?? envToken ?? settings?.adminToken
+                return client(found.admin, token)
+            }
+            if let configProblem { throw CommandFailure.exit(configProblem) }
+            return client(settings.map(AdminAPIClient.baseURL(for:)) ?? AdminAPIClient.baseURL(for: GatewaySettings()),
+                          envToken ?? settings?.adminToken)
+        }
+
+        /// The newest running demo or gateway that announced itself in
+        /// `stateDirectory`/running, said on stderr; files left by processes
+        /// that are gone are passed over, said, and removed.
+        static func discover(stateDirectory: String) -> RunningGateway? {
+            let scan = RunningGatewayDirectory.scan(stateDirectory: stateDirectory)
+            for (path, gateway) in scan.stale {
+                CommandFailure.say("ignoring \(path): pid \(gateway.pid) is not running (left by a \(gateway.kind.rawValue) "
+                                   + "that did not stop cleanly; removed)")
+                unlink(path)
+            }
+            for (path, reason) in scan.unreadable { CommandFailure.say("ignoring \(path): \(reason)") }
+            guard let found = scan.live.first?.gateway else { return nil }
+            CommandFailure.say("using \(found.kind.phrase) at \(found.gateway) (admin \(found.admin), pid \(found.pid))")
+            return found
         }
     }
 

@@ -124,7 +124,7 @@ struct DashboardLauncher {
         } catch {
             result = .failure(error)
         }
-        await running?.stack.stop()
+        await running?.stop()
         return try result.get()
     }
 

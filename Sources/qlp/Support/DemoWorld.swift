@@ -108,8 +108,10 @@ struct DemoWorld {
     static let emulatorStandIn = "http://emulator.qlp-demo.invalid"
 
     /// The config's routes on the emulator's Azure OpenAI deployments and
-    /// Ollama models, with demo traffic of its own; nil without a routing section.
-    func gateway(for config: QLPConfiguration, port: Int, adminPort: Int) -> EmbeddedGateway? {
+    /// Ollama models, with demo traffic of its own; nil without a routing
+    /// section. The admin API takes `adminToken`, the demo's own (never the
+    /// config's, which may be a real gateway's secret: the demo shows its token).
+    func gateway(for config: QLPConfiguration, port: Int, adminPort: Int, adminToken: Secret) -> EmbeddedGateway? {
         guard let routing = config.routing else { return nil }
         var azureOpenAI = config.azureOpenAI
         azureOpenAI?.endpoint = Self.emulatorStandIn
@@ -119,11 +121,20 @@ struct DemoWorld {
         var settings = config.gateway
         settings.port = port
         settings.adminPort = adminPort
+        settings.adminToken = adminToken
         var upstream = UpstreamSettings(azureOpenAI: azureOpenAI)
         upstream.endpointStandIns = [Self.emulatorStandIn: azure.endpoints.management]
         return EmbeddedGateway(configTable: RouteTable(settings: routing, azureOpenAI: azureOpenAI, ollama: ollama),
                                databasePath: config.dashboard.stateDirectory + "/demo-routes.sqlite", settings: settings,
-                               upstream: upstream, demoTraffic: true)
+                               upstream: upstream, demoTraffic: true, kind: .demo,
+                               stateDirectory: config.dashboard.stateDirectory)
+    }
+
+    /// A new admin token for one run of the demo: 128 random bits, hex.
+    static func newAdminToken() -> Secret {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return Secret("demo-" + bytes.map { String(format: "%02x", $0) }.joined())
     }
 
     /// The report source over the emulator.

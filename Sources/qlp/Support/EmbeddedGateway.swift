@@ -17,6 +17,9 @@ struct EmbeddedGateway {
     /// The azure_openai.api_key reference Key Vault did not resolve (the
     /// dashboard logged why): sent as it is, every Azure target would answer 401.
     var unresolvedKeyReference: String? = nil
+    /// What `qlp routes` is told this is, through the file in `stateDirectory`/running.
+    var kind: RunningGateway.Kind = .dashboard
+    var stateDirectory: String
 
     /// What the dashboard gets from a started gateway.
     struct Running {
@@ -24,6 +27,13 @@ struct EmbeddedGateway {
         let routeControl: GatewayRouteControl
         let stats: GatewayTargetStats
         let pollers: [any DashboardPoller]
+        let stateDirectory: String
+
+        /// Takes back the file that announced the gateway (first: a stopping gateway is not one to use), then stops it.
+        func stop() async {
+            RunningGatewayDirectory.remove(pid: getpid(), stateDirectory: stateDirectory)
+            await stack.stop()
+        }
     }
 
     /// From the config's routing section; nil when it has none.
@@ -34,7 +44,8 @@ struct EmbeddedGateway {
                                databasePath: configuration.dashboard.stateDirectory + "/routes.sqlite",
                                settings: configuration.gateway, upstream: UpstreamSettings(azureOpenAI: configuration.azureOpenAI),
                                unresolvedKeyReference: configuration.azureOpenAI?.apiKey.map { $0.reveal() }
-                                   .flatMap { KeyVaultReference.isReference($0) ? $0 : nil })
+                                   .flatMap { KeyVaultReference.isReference($0) ? $0 : nil },
+                               stateDirectory: configuration.dashboard.stateDirectory)
     }
 
     /// Opens and starts the stack. A gateway that cannot start (its port is
@@ -61,12 +72,25 @@ struct EmbeddedGateway {
             report("gateway not started: \(error.description)", store: store, logger: logger)
             return nil
         }
-        logger.info("embedded gateway listening", metadata: ["url": "\(base)", "admin": "\(settings.adminHost):\(settings.adminPort)"])
+        let admin = await stack.adminBase()
+        logger.info("embedded gateway listening", metadata: ["url": "\(base)", "admin": "\(admin ?? "not listening")"])
+        // The demo's token is its own and shown on its screen; `qlp dash`'s is the config's secret and stays out of both.
+        let demoToken = kind == .demo ? settings.adminToken : nil
+        store.update { $0.gatewayAddresses = GatewayAddresses(gateway: base, admin: admin, demoAdminToken: demoToken) }
+        if let admin {
+            do {
+                try RunningGatewayDirectory.write(
+                    RunningGateway(kind: kind, pid: getpid(), gateway: base, admin: admin, adminToken: demoToken?.reveal()),
+                    stateDirectory: stateDirectory)
+            } catch {
+                logger.warning("qlp routes will not find this gateway without --admin", metadata: ["error": "\(error)"])
+            }
+        }
         var pollers: [any DashboardPoller] = [GatewayDashboardFeed(authority: stack.authority, gateway: stack.gateway, store: store)]
         if demoTraffic { pollers.append(DemoTraffic(gatewayBase: base, routes: configTable.routes.map(\.name))) }
         return Running(stack: stack,
                        routeControl: GatewayRouteControl(authority: stack.authority, traffic: stack.traffic, actor: operatorName),
-                       stats: GatewayTargetStats(gateway: stack.gateway), pollers: pollers)
+                       stats: GatewayTargetStats(gateway: stack.gateway), pollers: pollers, stateDirectory: stateDirectory)
     }
 
     private func report(_ text: String, store: DashboardStateStore, logger: Logger) {
