@@ -69,7 +69,9 @@ public struct AtlasInvoice: Sendable, Equatable, Decodable {
     }
 
     /// Identity, status, period and subtotal are required; the other amounts
-    /// default to zero (the Atlas SDK treats them all as optional).
+    /// default to zero (the Atlas SDK treats them all as optional). Amounts
+    /// beyond 10^15 cents are refused (`OutsideCount`): credits are summed
+    /// and taken by size.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(String.self, forKey: .id)
@@ -77,12 +79,12 @@ public struct AtlasInvoice: Sendable, Equatable, Decodable {
         statusName = try c.decode(String.self, forKey: .statusName)
         startDate = try AtlasDates.decode(c, .startDate)
         endDate = try AtlasDates.decode(c, .endDate)
-        subtotalCents = try c.decode(Int.self, forKey: .subtotalCents)
-        amountBilledCents = try c.decodeIfPresent(Int.self, forKey: .amountBilledCents) ?? 0
-        amountPaidCents = try c.decodeIfPresent(Int.self, forKey: .amountPaidCents) ?? 0
-        creditsCents = try c.decodeIfPresent(Int.self, forKey: .creditsCents) ?? 0
-        salesTaxCents = try c.decodeIfPresent(Int.self, forKey: .salesTaxCents) ?? 0
-        startingBalanceCents = try c.decodeIfPresent(Int.self, forKey: .startingBalanceCents) ?? 0
+        subtotalCents = try c.decodeOutsideCount(forKey: .subtotalCents)
+        amountBilledCents = try c.decodeOutsideCountIfPresent(forKey: .amountBilledCents) ?? 0
+        amountPaidCents = try c.decodeOutsideCountIfPresent(forKey: .amountPaidCents) ?? 0
+        creditsCents = try c.decodeOutsideCountIfPresent(forKey: .creditsCents) ?? 0
+        salesTaxCents = try c.decodeOutsideCountIfPresent(forKey: .salesTaxCents) ?? 0
+        startingBalanceCents = try c.decodeOutsideCountIfPresent(forKey: .startingBalanceCents) ?? 0
         lineItems = try c.decodeIfPresent([AtlasLineItem].self, forKey: .lineItems) ?? []
     }
 }
@@ -133,7 +135,7 @@ public struct AtlasLineItem: Sendable, Equatable, Decodable {
         quantity = try c.decodeIfPresent(Decimal.self, forKey: .quantity) ?? 0
         unit = try c.decodeIfPresent(String.self, forKey: .unit) ?? ""
         unitPriceDollars = try c.decodeIfPresent(Decimal.self, forKey: .unitPriceDollars) ?? 0
-        totalPriceCents = try c.decode(Int.self, forKey: .totalPriceCents)
+        totalPriceCents = try c.decodeOutsideCount(forKey: .totalPriceCents)
         startDate = try AtlasDates.decode(c, .startDate)
         endDate = try AtlasDates.decode(c, .endDate)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import QLPCore
 import QLPHTTP
 
 /// Reads Azure Monitor platform metrics: per resource through Resource
@@ -74,7 +75,7 @@ public struct MonitorMetricsClient: Sendable {
             let part = try await arm.get(MetricsResponse.self, url: "\(base)?\(query)")
             if var so = merged {
                 so.value += part.value
-                so.cost = (so.cost ?? 0) + (part.cost ?? 0)
+                so.cost = (so.cost ?? 0).adding(saturating: part.cost ?? 0)
                 merged = so
             } else {
                 merged = part

@@ -39,7 +39,10 @@ public struct BarChart: Sendable {
 
     private func draw(_ value: Double, index: Int, x: Int, rect: Rect, top: Double, steps: Int, glyphs: GlyphSet,
                       canvas: inout Canvas) {
-        let total = top > 0 ? Int((value / top * Double(rect.height * steps)).rounded()) : 0
+        // Clamped as a Double first: a value far above a small `scale` is
+        // infinitely many steps, which no Int can hold.
+        let fullHeight = Double(rect.height * steps)
+        let total = top > 0 ? Int(min(fullHeight, (value / top * fullHeight).rounded())) : 0
         // Any spend at all shows as at least the lowest step.
         let filled = value > 0 ? max(1, min(total, rect.height * steps)) : 0
         let role = highlighted.contains(index) ? highlightRole : self.role

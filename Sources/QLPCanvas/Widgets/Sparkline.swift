@@ -22,7 +22,9 @@ public struct Sparkline: Sendable {
         for (i, value) in shown.enumerated() {
             guard let value, value.isFinite else { continue }
             // A flat series sits in the middle rather than looking empty or full.
-            let level = high > low ? (value - low) / (high - low) : 0.5
+            // Halves, because high − low overflows to infinity for a series
+            // spanning ±1.7e308, and ∞/∞ is NaN, which no Int can hold.
+            let level = high > low ? (value / 2 - low / 2) / (high / 2 - low / 2) : 0.5
             let index = min(steps.count - 1, max(0, Int((level * Double(steps.count - 1)).rounded())))
             canvas[x + offset + i, y] = Cell(steps[index], role: role)
         }
@@ -39,7 +41,9 @@ public struct Sparkline: Sendable {
         var end = values.count
         while end > 0 {
             let present = values[max(0, end - size)..<end].compactMap { $0 }.filter(\.isFinite)
-            groups.append(present.isEmpty ? nil : present.reduce(0, +) / Double(present.count))
+            // Each value divided first: a sum of values near Double's limit is infinite.
+            let count = Double(present.count)
+            groups.append(present.isEmpty ? nil : present.reduce(0) { $0 + $1 / count })
             end -= size
         }
         return groups.reversed()

@@ -73,8 +73,8 @@ public final class TargetHealthBoard: Sendable {
             record.requests += 1
             record.lastServedAt = now
             if let usage {
-                record.inputTokens += usage.inputTokens
-                record.outputTokens += usage.outputTokens
+                record.inputTokens = record.inputTokens.adding(saturating: usage.inputTokens)
+                record.outputTokens = record.outputTokens.adding(saturating: usage.outputTokens)
                 if cost != 0 { record.cost += cost }
             }
             record.recordTiming(timing, rate: rate, now: now)

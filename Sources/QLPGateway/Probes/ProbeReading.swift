@@ -34,8 +34,13 @@ struct ProbeReading: Sendable, Equatable {
                     reading.contentChunks += 1
                 }
                 if let usage = chunk["usage"] as? [String: Any] {
-                    reading.promptTokens = usage["prompt_tokens"] as? Int
-                    reading.completionTokens = usage["completion_tokens"] as? Int
+                    do {
+                        reading.promptTokens = try TokenUsage.count(usage["prompt_tokens"], field: "usage.prompt_tokens")
+                        reading.completionTokens = try TokenUsage.count(usage["completion_tokens"],
+                                                                        field: "usage.completion_tokens")
+                    } catch {
+                        reading.problem = "\(error)"
+                    }
                 }
             }
         }
@@ -53,6 +58,11 @@ struct ProbeReading: Sendable, Equatable {
             return ProbeReading(complete: false, problem: "the body has no embedding", contentChunks: 0)
         }
         let usage = object["usage"] as? [String: Any]
-        return ProbeReading(complete: true, promptTokens: usage?["prompt_tokens"] as? Int, completionTokens: 0, contentChunks: 0)
+        do {
+            let prompt = try TokenUsage.count(usage?["prompt_tokens"], field: "usage.prompt_tokens")
+            return ProbeReading(complete: true, promptTokens: prompt, completionTokens: 0, contentChunks: 0)
+        } catch {
+            return ProbeReading(complete: false, problem: "\(error)", contentChunks: 0)
+        }
     }
 }

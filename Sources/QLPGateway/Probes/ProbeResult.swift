@@ -1,4 +1,5 @@
 import Foundation
+import QLPCore
 import QLPRouting
 
 /// One probe's measurement of one target, for the health board (breakers,
@@ -64,8 +65,8 @@ public struct ProbeTotals: Sendable, Equatable {
     mutating func add(_ result: ProbeResult) {
         probes += 1
         if !result.ok { failures += 1 }
-        promptTokens += result.promptTokens
-        completionTokens += result.completionTokens
+        promptTokens = promptTokens.adding(saturating: result.promptTokens)
+        completionTokens = completionTokens.adding(saturating: result.completionTokens)
         cost += result.cost
     }
 }

@@ -154,7 +154,7 @@ struct RequestForwarder {
         let metrics = gateway.metrics
         switch answer.body {
         case .complete(let body):
-            let usage = TokenUsage.find(in: Self.tail(of: body))
+            let usage = Self.usage(in: Self.tail(of: body), of: target.name, logger: gateway.logger)
             let cost = usage?.cost(inputPer1K: target.inputCostPer1K, outputPer1K: target.outputCostPer1K) ?? 0
             health.recordAnswer(target.name, milliseconds: answer.seconds * 1000, usage: usage, cost: cost,
                                 timing: AnswerTiming(totalMilliseconds: answer.seconds * 1000, firstTokenMilliseconds: nil))
@@ -201,7 +201,7 @@ struct RequestForwarder {
                     try await writer.write(chunk)
                 }
                 try await writer.finish(nil)
-                let usage = TokenUsage.find(in: tail.bytes)
+                let usage = Self.usage(in: tail.bytes, of: target.name, logger: logger)
                 let cost = usage?.cost(inputPer1K: target.inputCostPer1K, outputPer1K: target.outputCostPer1K) ?? 0
                 let totalSeconds = MonotonicClock.now - sentAt
                 health.recordAnswer(target.name, milliseconds: firstTokenSeconds * 1000, usage: usage, cost: cost,
@@ -249,6 +249,15 @@ struct RequestForwarder {
         error.headers[GatewayHeaders.route] = route
         error.headers[GatewayHeaders.attempts] = String(attempts)
         return GatewayResponder.error(error)
+    }
+
+    /// The answer's token usage; an implausible count is logged and nothing
+    /// counted, since the answer itself may still be good for the client.
+    static func usage(in bytes: [UInt8], of target: String, logger: Logger) -> TokenUsage? {
+        do { return try TokenUsage.find(in: bytes) } catch {
+            logger.warning("upstream usage not counted", metadata: ["target": "\(target)", "reason": "\(error)"])
+            return nil
+        }
     }
 
     /// The last bytes of a body, where `usage` sits in every answer seen.
