@@ -7,6 +7,7 @@ import QLPDashboard
 import QLPEmulator
 import QLPHTTP
 import QLPReport
+import QLPStore
 
 extension ReportFormat: ExpressibleByArgument {}
 extension CostBasis: ExpressibleByArgument {}
@@ -148,9 +149,10 @@ struct ReportCommand: AsyncParsableCommand {
         let text = ReportRenderer.render(report, as: format, money: money)
         if let output {
             do {
-                try text.write(toFile: output, atomically: true, encoding: .utf8)
+                // 0600 whatever the umask or the file it replaces: spend figures are not for every local user.
+                try OwnerOnlyFiles.write(Array(text.utf8), to: output)
             } catch {
-                throw CommandFailure.runtime("cannot write \(output): \(error.localizedDescription)")
+                throw CommandFailure.runtime("\(error)")
             }
             Console.error("qlp: wrote the \(report.period) report to \(output)")
         } else {
