@@ -126,7 +126,9 @@ struct ExampleConfigTests {
         let gpt4 = try #require(routing.targets.first)
         #expect(gpt4 == RouteTargetSettings(name: "gpt4", backend: .azureOpenAI, model: "gpt4",
                                             inputCostPer1K: d("0.0079"), outputCostPer1K: d("0.0237"),
-                                            aliases: ["gpt-4", "gpt-4-turbo"]))
+                                            aliases: ["gpt-4", "gpt-4-turbo"], latencySLO: .seconds(4)))
+        #expect(routing.targets.map(\.latencySLO) == [.seconds(4), .milliseconds(1500), .milliseconds(250),
+                                                      .seconds(4), .seconds(6), .seconds(5)])
         #expect(routing.targets[3].backend == .ollama)
         #expect(routing.targets[3].model == "llama3:8b")
         #expect(routing.routes.map(\.name) == ["chat", "code", "embeddings"])
