@@ -33,9 +33,15 @@ import Testing
         let result = try base.doctor(config: path, secret: "qlp-emulator-demo-credential", scratch: scratch)
         #expect(result.status == 1)
         let lines = result.output.split(separator: "\n").map { String($0).trimmingCharacters(in: .whitespaces) }
-        let urls = Self.urls(in: lines.joined())
-        #expect(!urls.isEmpty, "no URL in:\n\(result.output)")
-        for url in urls {
+        // The two URLs this failure carries, whole: the endpoint that answered 404 and the link in ARM's message.
+        // Looked for by what they are, since text joined across lines cannot tell a cut URL from one followed
+        // by the next line's words.
+        let endpoint = "http://127.0.0.1:\(emulator.port)/subscriptions/"
+        #expect(lines.contains { $0.contains(endpoint) && $0.contains("qlp-aks-that-was-deleted-last-week/providers/Microsoft.Insights/metricDefinitions") },
+                "the endpoint is cut across lines:\n\(result.output)")
+        #expect(lines.contains { $0.contains("https://aka.ms/ARMResourceNotFoundFix") },
+                "ARM's link is cut across lines:\n\(result.output)")
+        for url in Self.urls(in: lines.joined(separator: "\n")) {
             #expect(lines.contains { $0.contains(url) }, "\(url) is cut across lines:\n\(result.output)")
         }
     }
