@@ -25,14 +25,19 @@ public struct Alert: Sendable, Equatable {
     /// "budget", "cost data", "gateway", "routing".
     public var source: String
     public var text: String
+    /// The point of `text` in a few words, for the one-line strip under every
+    /// view's header when the whole text does not fit there (the Alerts view
+    /// always shows the whole text). Nil: the strip cuts `text`.
+    public var headline: String?
     /// When the condition was reported by its source, if it says.
     public var at: Date?
 
-    public init(key: String, severity: AlertSeverity, source: String, text: String, at: Date? = nil) {
+    public init(key: String, severity: AlertSeverity, source: String, text: String, headline: String? = nil, at: Date? = nil) {
         self.key = key
         self.severity = severity
         self.source = source
         self.text = text
+        self.headline = headline
         self.at = at
     }
 }

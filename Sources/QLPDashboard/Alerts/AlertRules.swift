@@ -33,7 +33,8 @@ public enum AlertRules {
                 let estimate = MonthEndEstimate.linearProjection
                 alerts.append(Alert(key: "budget.linear-projection", severity: .warning, source: "budget",
                                     text: pastBudget(estimate, projection.amount, monthly: monthly.amount, currency: overview.currency, format: format)
-                                        + " (from \(projection.basisDays) complete days)"))
+                                        + " (from \(projection.basisDays) complete days)",
+                                    headline: pastBudgetHeadline(estimate, projection.amount, monthly: monthly.amount)))
             }
         }
         for (category, position) in overview.categories where position.allocation > 0 {
@@ -52,13 +53,19 @@ public enum AlertRules {
         // A forecast in another currency cannot be compared with the budget.
         guard monthly.amount > 0, total > monthly.amount, currency == nil || currency == overview.currency else { return nil }
         return Alert(key: "budget.azure-forecast", severity: .warning, source: "budget",
-                     text: pastBudget(.azureForecast, total, monthly: monthly.amount, currency: overview.currency, format: format))
+                     text: pastBudget(.azureForecast, total, monthly: monthly.amount, currency: overview.currency, format: format),
+                     headline: pastBudgetHeadline(.azureForecast, total, monthly: monthly.amount))
     }
 
     /// "linear projection: month-end £1,030.00, 103% of the £1,000.00 monthly budget".
     static func pastBudget(_ estimate: MonthEndEstimate, _ amount: Decimal, monthly: Decimal, currency: Currency, format: MoneyFormat) -> String {
         "\(estimate.name): month-end \(format.string(amount, currency: currency)), \(whole(amount * 100 / monthly))% of the "
             + "\(format.string(monthly, currency: currency)) monthly budget"
+    }
+
+    /// "linear projection puts month-end at 103% of budget": fits the strip at 80 columns.
+    static func pastBudgetHeadline(_ estimate: MonthEndEstimate, _ amount: Decimal, monthly: Decimal) -> String {
+        "\(estimate.name) puts month-end at \(whole(amount * 100 / monthly))% of budget"
     }
 
     static func threshold(key: String, what: String, percent: Decimal) -> Alert? {

@@ -94,8 +94,10 @@ struct AlertStrip {
         guard let first = alerts.first else { return }
         let role: StyleRole = first.severity == .critical ? .critical : (first.severity == .warning ? .warning : .muted)
         let more = alerts.count > 1 ? "  +\(alerts.count - 1) more, 6 to see" : "  6 to see"
-        let head = DisplayWidth.truncate("\(first.severity.label): \(first.text)", to: max(0, width - 2 - DisplayWidth.of(more)),
-                                         ellipsis: context.glyphs.ellipsis)
+        let room = max(0, width - 2 - DisplayWidth.of(more))
+        var line = "\(first.severity.label): \(first.text)"
+        if DisplayWidth.of(line) > room, let headline = first.headline { line = "\(first.severity.label): \(headline)" }
+        let head = DisplayWidth.truncate(line, to: room, ellipsis: context.glyphs.ellipsis)
         let used = canvas.put(head, x: 1, y: y, role: role)
         canvas.put(more, x: 1 + used, y: y, role: .muted)
     }
