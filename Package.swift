@@ -110,6 +110,11 @@ let package = Package(
         ],
         swiftSettings: strictSettings),
 
+        // The parsers of bytes from outside as fuzz targets: libFuzzer drives them through
+        // scripts/fuzz (Fuzz/LibFuzzerEntry.swift), QLPFuzzTests replays the committed corpora.
+        .target(name: "QLPFuzz", dependencies: ["QLPAzure", "QLPConfig", "QLPCore", "QLPGateway", "QLPReport"],
+                swiftSettings: strictSettings),
+
         // `swift run -c release report-benchmark`: the report at a year x 500 resources.
         .executableTarget(name: "report-benchmark", dependencies: ["QLPReport", "QLPCore"], path: "Benchmarks/ReportBenchmark",
                           swiftSettings: strictSettings),
@@ -130,11 +135,12 @@ let package = Package(
         .testTarget(name: "QLPTerminalTests", dependencies: ["QLPTerminal", "QLPCanvas", "CNcursesw"], swiftSettings: strictSettings),
         .testTarget(name: "QLPAzureTests", dependencies: ["QLPAzure", "QLPCore"], exclude: ["Fixtures"],
                     swiftSettings: strictSettings),
-        .testTarget(name: "QLPDashboardTests", dependencies: ["QLPDashboard", "QLPCanvas", "QLPCore", "QLPStore"],
+        .testTarget(name: "QLPDashboardTests", dependencies: ["QLPDashboard", "QLPCanvas", "QLPCore", "QLPStore", "QLPAzure"],
                     swiftSettings: strictSettings),
         .testTarget(name: "QLPIntegrationTests", dependencies: [
             "QLPHTTP", "QLPAzure", "QLPEmulator", "QLPCore", "QLPConfig", "QLPDashboard", "QLPCanvas", "QLPReport",
         ], swiftSettings: strictSettings),
+        .testTarget(name: "QLPFuzzTests", dependencies: ["QLPFuzz"], swiftSettings: strictSettings),
         // Depends on the executable so that `swift test` builds the binary it runs.
         .testTarget(name: "QLPEndToEndTests", dependencies: ["qlp", "QLPHTTP"], swiftSettings: strictSettings),
     ]

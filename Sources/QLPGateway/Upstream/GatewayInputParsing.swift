@@ -1,0 +1,33 @@
+import Foundation
+
+/// The gateway's readers of bytes from outside, reachable from other modules
+/// so that the fuzz targets (QLPFuzz) drive the same code the gateway runs:
+/// upstream answers (bodies and SSE streams) and admin API request bodies.
+public enum GatewayInputParsing {
+    /// Everything the gateway reads in an upstream answer: the usage object
+    /// of a body or stream tail, a probe's stream and embeddings readings, and
+    /// the model name rewritten in a client body.
+    public static func readUpstream(_ bytes: [UInt8]) {
+        _ = try? TokenUsage.find(in: bytes)
+        _ = ProbeReading.stream(bytes)
+        _ = ProbeReading.embeddings(bytes)
+        _ = JSONBytes.topLevelValues(named: "model", in: bytes)
+        _ = JSONBytes.replacingTopLevelModel(in: bytes, with: "llama3:8b")
+    }
+
+    /// Every admin API body type, and the text checks applied to their fields.
+    public static func readAdmin(_ bytes: [UInt8]) {
+        let weights = try? AdminRequestDecoding.decode(WeightsBody.self, from: bytes)
+        if let weights {
+            _ = AdminRequestDecoding.shares(weights.weights, existing: nil)
+            _ = try? AdminRequestDecoding.reason(weights.reason)
+        }
+        _ = try? AdminRequestDecoding.decode(VersionedBody.self, from: bytes)
+        _ = try? AdminRequestDecoding.decode(FallbackBody.self, from: bytes)
+        if let policy = try? AdminRequestDecoding.decode(PolicyBody.self, from: bytes) {
+            _ = try? AdminRequestDecoding.policy(policy.policy)
+        }
+        _ = try? AdminRequestDecoding.decode(UndoBody.self, from: bytes, emptyAs: "{}")
+        _ = try? AdminRequestDecoding.actor(String(decoding: bytes, as: UTF8.self))
+    }
+}
