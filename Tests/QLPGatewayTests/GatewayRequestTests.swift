@@ -146,6 +146,24 @@ import Testing
         #expect(metrics.bodyText.contains("qlp_gateway_upstream_errors_total{target=\"first\"} 1"))
     }
 
+    /// What the retry policy blames on the target, the forwarder does too (one rule, RetryPolicy.blamesTarget):
+    /// a 408 or a 3xx used to be passed to the client although the policy would move on, and a 401, 403 or
+    /// 404 (the gateway's key for the target, the deployment or model it chose) is the target's, not the client's.
+    @Test(arguments: [302, 401, 403, 404, 408])
+    func aTargetsOwnRefusalIsServedByTheNextTarget(status: Int) async throws {
+        let refusing = StubUpstream { _, _ in .json(status: status, body: "{\"error\":{\"message\":\"refused \(status)\"}}") }
+        let healthy = StubUpstream { _, _ in .json(status: 200, body: StubUpstream.chat()) }
+        let harness = try await GatewayHarness.start(
+            targets: [ollamaTarget("first", try await refusing.start()), ollamaTarget("second", try await healthy.start())],
+            routes: [Route(name: "chat", policy: .priority, shares: [.init(target: "first", weight: 100)], fallback: ["second"])])
+        defer { Task { await harness.stop(); await refusing.stop(); await healthy.stop() } }
+
+        let response = try await harness.post("/v1/chat/completions", GatewayHarness.chatBody())
+        #expect(response.status == 200, "\(status) was passed to the client")
+        #expect(response.headers["x-qlp-target"] == "second")
+        #expect(refusing.count == 1 && healthy.count == 1)
+    }
+
     @Test func a429IsRetriedElsewhereAndItsRetryAfterHoldsTheBreakerOpen() async throws {
         let throttled = StubUpstream { _, _ in
             .json(status: 429, body: "{\"error\":{\"code\":\"429\",\"message\":\"Rate limit is exceeded. Try again in 30 seconds.\"}}",

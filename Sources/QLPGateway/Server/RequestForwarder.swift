@@ -83,8 +83,9 @@ struct RequestForwarder {
                 if refusal.status == 429 { gateway.traffic.recordThrottled(target: target.name) }
                 gateway.metrics.recordAnswered(target.name, status: refusal.status, seconds: refusal.seconds, firstTokenSeconds: nil,
                                                usage: nil, cost: 0, afterFallback: false)
-                guard let retryable = refusal.failure() else {
-                    // A client error (400, 401, 404, ...): the target is fine and another would say the same.
+                let retryable = refusal.failure()
+                guard RetryPolicy.blamesTarget(retryable) else {
+                    // A client error (400, 413, 422, ...): the target is fine and another would say the same.
                     health.recordAnswer(target.name, milliseconds: refusal.seconds * 1000, usage: nil, cost: 0)
                     return passOn(refusal, from: target, route: resolution.route, attempts: attempts, upstreamSeconds: upstreamSeconds)
                 }

@@ -135,12 +135,13 @@ struct UpstreamRefusal: Sendable {
     var body: [UInt8]
     var seconds: Double
 
-    /// How the retry policy sees this answer; nil for one that is not retried (a 400, say).
-    func failure(now: Date = Date()) -> UpstreamFailure? {
+    /// This answer as the retry policy sees it; `RetryPolicy.blamesTarget`
+    /// decides whether it counts against the target.
+    func failure(now: Date = Date()) -> UpstreamFailure {
         if status == 429 {
             return .throttled(retryAfterSeconds: RetryAfter.seconds(header: { headers.first(name: $0) }, now: now))
         }
-        return status >= 500 ? .status(status) : nil
+        return .status(status)
     }
 }
 

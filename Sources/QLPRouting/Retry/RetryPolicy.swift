@@ -11,6 +11,21 @@ public struct RetryPolicy: Sendable, Equatable {
         self.maxRetryAfterWait = maxRetryAfterWait
     }
 
+    /// Whether a failed attempt speaks against the target rather than the
+    /// request: the one rule for what counts against a target's health and
+    /// what another target may serve. Besides no answer, 429 and 5xx: 408 (the
+    /// upstream timing out on us); a 3xx (never followed: a target pointing
+    /// elsewhere); and 401, 403 and 404, because the gateway, not the client,
+    /// holds the target's key and chose its deployment or model, so a refused
+    /// key or a missing model is the target's configuration, not the request's.
+    public static func blamesTarget(_ failure: UpstreamFailure) -> Bool {
+        switch failure {
+        case .connect, .timeout, .throttled: true
+        case .status(let code): code >= 500 || code == 429 || code == 408 || (300..<400).contains(code)
+            || code == 401 || code == 403 || code == 404
+        }
+    }
+
     /// - Parameters:
     ///   - attemptsMade: attempts so far, the failed one included.
     ///   - targetsLeft: targets of the plan not yet tried.
@@ -23,12 +38,10 @@ public struct RetryPolicy: Sendable, Equatable {
         case .status(429):
             return decide(after: .throttled(retryAfterSeconds: nil), attemptsMade: attemptsMade,
                           targetsLeft: targetsLeft, secondsLeft: secondsLeft)
-        case .status(let code) where code >= 500 || code == 408 || (300..<400).contains(code):
-            // 408 is the upstream timing out on us, not a fault of the request; a 3xx
-            // (never followed) is a target pointing elsewhere, which another target need not do.
+        case .status where Self.blamesTarget(failure):
             return mayAttemptAgain && targetsLeft > 0 ? .tryNext : .giveUp
         case .status:
-            // 400, 401, 404, 422...: the request itself is wrong, and another
+            // 400, 413, 422...: the request itself is wrong, and another
             // target would say the same; the client gets the upstream's answer.
             return .giveUp
         case .throttled(let retryAfter):
