@@ -164,6 +164,25 @@ import Testing
         #expect(refusing.count == 1 && healthy.count == 1)
     }
 
+    /// A 200 that is no answer (an HTML page from a proxy in front of the model, a JSON body cut short) is the
+    /// target's failure: the next target serves, instead of the client getting it as a success (fault matrix).
+    @Test(arguments: [("text/html", "<!DOCTYPE html><html><body>Service Unavailable</body></html>"),
+                      ("application/json", #"{"id":"chatcmpl-1","object":"chat.c"#),
+                      ("application/json", "")])
+    func aBrokenSuccessIsServedByTheNextTarget(contentType: String, body: String) async throws {
+        let broken = StubUpstream { _, _ in .json(status: 200, body: body, headers: [("Content-Type", contentType)]) }
+        let healthy = StubUpstream { _, _ in .json(status: 200, body: StubUpstream.chat()) }
+        let harness = try await GatewayHarness.start(
+            targets: [ollamaTarget("first", try await broken.start()), ollamaTarget("second", try await healthy.start())],
+            routes: [Route(name: "chat", policy: .priority, shares: [.init(target: "first", weight: 100)], fallback: ["second"])])
+        defer { Task { await harness.stop(); await broken.stop(); await healthy.stop() } }
+
+        let response = try await harness.post("/v1/chat/completions", GatewayHarness.chatBody())
+        #expect(response.status == 200)
+        #expect(response.headers["x-qlp-target"] == "second", "the broken body went to the client: \(response.bodyText.prefix(80))")
+        #expect(broken.count == 1 && healthy.count == 1)
+    }
+
     @Test func a429IsRetriedElsewhereAndItsRetryAfterHoldsTheBreakerOpen() async throws {
         let throttled = StubUpstream { _, _ in
             .json(status: 429, body: "{\"error\":{\"code\":\"429\",\"message\":\"Rate limit is exceeded. Try again in 30 seconds.\"}}",

@@ -63,6 +63,9 @@ public final class UpstreamClient: Sendable {
                                                     seconds: MonotonicClock.now - started))
                 }
                 let body = try await response.body.collect(upTo: limit)
+                if let problem = AnswerShape.problem(in: body, contentType: response.headers.first(name: "content-type")) {
+                    return .unreachable(.status(502), reason: problem)
+                }
                 return .answered(UpstreamAnswer(status: status, headers: response.headers, body: .complete(body),
                                                 seconds: MonotonicClock.now - started))
             }

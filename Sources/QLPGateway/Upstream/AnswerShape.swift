@@ -1,0 +1,25 @@
+import NIOCore
+
+/// Whether a whole 2xx body is an answer a client can use: JSON (by its
+/// Content-Type, when the upstream sends one) framed as one object. A body
+/// cut short or an HTML error page with status 200 (a proxy or load balancer
+/// in front of the model) is the target's failure, so another target may
+/// serve instead of the client receiving it as a success. Only the framing is
+/// checked, not the whole JSON: the hot path reads a handful of bytes.
+enum AnswerShape {
+    /// Why `body` is not a usable answer, or nil when it is.
+    static func problem(in body: ByteBuffer, contentType: String?) -> String? {
+        if let contentType, !contentType.lowercased().contains("json") {
+            return "answered 200 with Content-Type \(contentType.prefix(40)), not JSON"
+        }
+        let view = body.readableBytesView
+        let isBlank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+        guard let first = view.first(where: { !isBlank($0) }), let last = view.last(where: { !isBlank($0) }) else {
+            return "answered 200 with an empty body"
+        }
+        guard first == UInt8(ascii: "{"), last == UInt8(ascii: "}") else {
+            return "answered 200 with a body that is not a JSON object (cut short or malformed)"
+        }
+        return nil
+    }
+}
