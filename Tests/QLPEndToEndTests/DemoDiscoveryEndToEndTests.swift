@@ -68,13 +68,13 @@ import Testing
             #expect(mode == 0o600, "the discovery file holds the demo's token: it must be 0600, is \(String(mode ?? 0, radix: 8))")
         }
 
-        let shown = try Subprocess.run([QLPBinary.path, "routes", "show"], environment: Self.environment(scratch))
+        let shown = try await Subprocess.run([QLPBinary.path, "routes", "show"], environment: Self.environment(scratch))
         #expect(shown.status == 0, "routes show failed: \(shown.error)")
         #expect(shown.output.contains("chat") && shown.output.contains("gpt4"), "not the demo's table:\n\(shown.output)")
         let said = try #require(shown.error.components(separatedBy: "\n").first { $0.hasPrefix("qlp: using the demo gateway at http://127.0.0.1:") },
                                 "stderr does not say which gateway: \(shown.error)")
         #expect(said.contains(", pid "), "\(said)")
-        let audited = try Subprocess.run([QLPBinary.path, "routes", "audit"], environment: Self.environment(scratch))
+        let audited = try await Subprocess.run([QLPBinary.path, "routes", "audit"], environment: Self.environment(scratch))
         #expect(audited.status == 0 && audited.output.contains("seeded from the config file"), "\(audited.output)\(audited.error)")
 
         // The ? screen names the admin address `qlp routes` used, and the demo's own token.
@@ -118,7 +118,7 @@ import Testing
         #expect(!record.contains("admin_token") && !record.contains(token), "a real gateway's token was written down:\n\(record)")
 
         // The config names the state directory; the token comes from it too.
-        let shown = try Subprocess.run([QLPBinary.path, "routes", "show", "--config", path], environment: Self.environment(scratch))
+        let shown = try await Subprocess.run([QLPBinary.path, "routes", "show", "--config", path], environment: Self.environment(scratch))
         #expect(shown.status == 0 && shown.output.contains("chat"), "\(shown.output)\(shown.error)")
         #expect(shown.error.contains("qlp: using the gateway at http://127.0.0.1:\(port) (admin http://127.0.0.1:\(adminPort), pid \(gateway.process.pid))"),
                 "\(shown.error)")
@@ -128,7 +128,7 @@ import Testing
     }
 
     /// A discovery file left by a killed process names a dead pid: it is passed over, and said so.
-    @Test func aStaleDiscoveryFileIsIgnoredAndSaidSo() throws {
+    @Test func aStaleDiscoveryFileIsIgnoredAndSaidSo() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let running = scratch.path + "/state/qlp/running"
@@ -136,7 +136,7 @@ import Testing
         // pid_max is at most 4194304 on Linux: this pid cannot be running.
         let stale = #"{"kind":"demo","pid":4194999,"gateway":"http://127.0.0.1:9","admin":"http://127.0.0.1:9","started":"2026-01-01T00:00:00Z"}"#
         try stale.write(toFile: running + "/4194999.json", atomically: true, encoding: .utf8)
-        let shown = try Subprocess.run([QLPBinary.path, "routes", "show"], environment: Self.environment(scratch))
+        let shown = try await Subprocess.run([QLPBinary.path, "routes", "show"], environment: Self.environment(scratch))
         #expect(shown.status != 0)
         #expect(shown.error.contains("4194999.json") && shown.error.contains("not running"), "\(shown.error)")
         #expect(!shown.error.contains("using the demo gateway"), "\(shown.error)")

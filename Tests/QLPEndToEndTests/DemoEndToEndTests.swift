@@ -65,7 +65,7 @@ import Testing
         try tmux.send("q")
     }
 
-    @Test func anInvalidConfigExitsNonZeroNamingFileLineAndKey() throws {
+    @Test func anInvalidConfigExitsNonZeroNamingFileLineAndKey() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let file = scratch.path + "/bad.yaml"
@@ -82,7 +82,7 @@ import Testing
               allocation:
                 compute: {amount: 2000, services: [Virtual Machines]}
             """.write(toFile: file, atomically: true, encoding: .utf8)
-        let result = try Subprocess.run([QLPBinary.path, "dash", "--config", file], environment: environment(scratch))
+        let result = try await Subprocess.run([QLPBinary.path, "dash", "--config", file], environment: environment(scratch))
         let message = result.error
         #expect(result.status == 2)
         #expect(message.contains("\(file):6:10: budget.total: expected a plain number"), "got: \(message)")
@@ -90,11 +90,11 @@ import Testing
         #expect(!message.contains("Fatal error"))
     }
 
-    @Test func withoutATerminalItSaysSoInsteadOfCrashing() throws {
+    @Test func withoutATerminalItSaysSoInsteadOfCrashing() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         // stdin is /dev/null and stdout a pipe: no terminal.
-        let result = try Subprocess.run([QLPBinary.path, "demo"], environment: environment(scratch))
+        let result = try await Subprocess.run([QLPBinary.path, "demo"], environment: environment(scratch))
         let message = result.error
         #expect(result.status == 2)
         #expect(message.contains("not a terminal"), "got: \(message)")

@@ -47,8 +47,8 @@ import Testing
         return path
     }
 
-    func doctor(config: String, secret: String, scratch: ScratchDirectory) throws -> Subprocess.Result {
-        try Subprocess.run([QLPBinary.path, "doctor", "--config", config],
+    func doctor(config: String, secret: String, scratch: ScratchDirectory) async throws -> Subprocess.Result {
+        try await Subprocess.run([QLPBinary.path, "doctor", "--config", config],
                            environment: ["HOME": scratch.path, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "DOCTOR_TEST_SECRET": secret])
     }
 
@@ -60,7 +60,7 @@ import Testing
         let port = emulator.port
         let path = try config(port: port, secret: "", scratch: scratch)
 
-        let good = try doctor(config: path, secret: "qlp-emulator-demo-credential", scratch: scratch)
+        let good = try await doctor(config: path, secret: "qlp-emulator-demo-credential", scratch: scratch)
         #expect(good.status == 0, "\(good.output)\(good.error)")
         #expect(good.output.contains("All "))
         #expect(good.output.contains("metrics: AKS"))
@@ -68,7 +68,7 @@ import Testing
         #expect(good.output.contains("(timestamp, value)"), "the logged metric's query was read: \(good.output)")
 
         let wrong = "wrong-secret-7c1f9e2a"
-        let bad = try doctor(config: path, secret: wrong, scratch: scratch)
+        let bad = try await doctor(config: path, secret: wrong, scratch: scratch)
         #expect(bad.status == 1)
         #expect(bad.output.contains("AADSTS7000215"), "\(bad.output)")
         #expect(bad.output.contains("fix: the client secret is wrong"), "\(bad.output)")
@@ -101,7 +101,7 @@ import Testing
                 base_url: http://127.0.0.1:\(port)
             """
         }
-        let good = try doctor(config: try config(port: port, secret: "", scratch: scratch,
+        let good = try await doctor(config: try config(port: port, secret: "", scratch: scratch,
                                                  extra: sections(openAIKey: "keyvault://qlp-vault/azure-openai-api-key")),
                               secret: "qlp-emulator-demo-credential", scratch: scratch)
         #expect(good.status == 0, "\(good.output)\(good.error)")
@@ -109,7 +109,7 @@ import Testing
         #expect(good.output.contains("keyvault://qlp-vault/azure-openai-api-key resolved"), "\(good.output)")
         #expect(good.output.contains("credit used"), "the Atlas check needs the vault's private key: \(good.output)")
 
-        let missing = try doctor(config: try config(port: port, secret: "", scratch: scratch,
+        let missing = try await doctor(config: try config(port: port, secret: "", scratch: scratch,
                                                     extra: sections(openAIKey: "keyvault://qlp-vault/no-such-secret")),
                                  secret: "qlp-emulator-demo-credential", scratch: scratch)
         #expect(missing.status == 1)

@@ -3,7 +3,7 @@ import Testing
 
 /// Issue 17: doctor's fix lines say what to do, and never cut a URL in two.
 @Suite(.serialized) struct DoctorFixLineTests {
-    @Test func anUnsetVariableIsFixedByExportingIt() throws {
+    @Test func anUnsetVariableIsFixedByExportingIt() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let base = DoctorCommandTests()
@@ -11,7 +11,7 @@ import Testing
         let text = try String(contentsOfFile: path, encoding: .utf8)
             .replacingOccurrences(of: "tenant_id: \(DoctorCommandTests.demoTenant)", with: "tenant_id: ${QLP_DOCTOR_TEST_TENANT}")
         try text.write(toFile: path, atomically: true, encoding: .utf8)
-        let result = try base.doctor(config: path, secret: "unused", scratch: scratch)
+        let result = try await base.doctor(config: path, secret: "unused", scratch: scratch)
         #expect(result.status == 1)
         #expect(result.output.contains("export QLP_DOCTOR_TEST_TENANT="), "\(result.output)")
         #expect(!result.output.contains("fix the file at that line"), "\(result.output)")
@@ -30,7 +30,7 @@ import Testing
         let text = try String(contentsOfFile: path, encoding: .utf8)
             .replacingOccurrences(of: "managedClusters/qlp-aks", with: "managedClusters/qlp-aks-that-was-deleted-last-week")
         try text.write(toFile: path, atomically: true, encoding: .utf8)
-        let result = try base.doctor(config: path, secret: "qlp-emulator-demo-credential", scratch: scratch)
+        let result = try await base.doctor(config: path, secret: "qlp-emulator-demo-credential", scratch: scratch)
         #expect(result.status == 1)
         let lines = result.output.split(separator: "\n").map { String($0).trimmingCharacters(in: .whitespaces) }
         // The two URLs this failure carries, whole: the endpoint that answered 404 and the link in ARM's message.

@@ -22,7 +22,7 @@ import Glibc
         let upstream = try await EmulatorProcess(port: try freeLoopbackPort(), scratch: scratch)
         defer { upstream.stop() }
         let key = "sk-qlp-e2e-" + UUID().uuidString
-        let hash = try Subprocess.run(["/bin/sh", "-c", "printf %s '\(key)' | '\(QLPBinary.path)' gateway hash-key"])
+        let hash = try await Subprocess.run(["/bin/sh", "-c", "printf %s '\(key)' | '\(QLPBinary.path)' gateway hash-key"])
         #expect(hash.status == 0, "\(hash.error)")
         let digest = hash.output.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(digest.count == 64)
@@ -37,7 +37,7 @@ import Glibc
         var environment = ProcessInfo.processInfo.environment
         environment["QLP_GATEWAY"] = gateway.base
         environment["QLP_KEY"] = key
-        let run = try Subprocess.run([python, script], environment: environment)
+        let run = try await Subprocess.run([python, script], environment: environment)
         print(run.output)
         #expect(run.status == 0, "the openai client failed:\n\(run.output)\n\(run.error)")
         for line in ["models ok", "chat ok", "stream ok", "embeddings ok", "unknown model ok", "bad key ok"] {
@@ -156,7 +156,7 @@ import Glibc
         defer { upstream.stop() }
         let key = "sk-qlp-e2e-" + UUID().uuidString
         let port = try freeLoopbackPort(), adminPort = try freeLoopbackPort()
-        let config = try GatewayProcess.config(azure: upstream.port, ollama: upstream.port, port: port, adminPort: adminPort,
+        let config = try await GatewayProcess.config(azure: upstream.port, ollama: upstream.port, port: port, adminPort: adminPort,
                                                scratch: scratch, clientKeyHash: Self.sha256Hex(key))
         let gateway = try await GatewayProcess.start(config: config, port: port, adminPort: adminPort, scratch: scratch)
         let client = CurlTransport()
@@ -178,8 +178,8 @@ import Glibc
         #expect(!log.contains(key))
     }
 
-    static func sha256Hex(_ key: String) throws -> String {
-        let run = try Subprocess.run(["/bin/sh", "-c", "printf %s '\(key)' | sha256sum"])
+    static func sha256Hex(_ key: String) async throws -> String {
+        let run = try await Subprocess.run(["/bin/sh", "-c", "printf %s '\(key)' | sha256sum"])
         return String(run.output.prefix(64))
     }
 

@@ -69,7 +69,7 @@ import Testing
         let config = try Self.config(emulator: emulator.port, port: port, adminPort: adminPort, scratch: scratch,
                                      reference: "keyvault://qlp-vault/no-such-secret")
         // A gateway that starts anyway runs until timeout(1) stops it (status 124).
-        let run = try Subprocess.run(["/usr/bin/timeout", "20", QLPBinary.path, "gateway", "--config", config])
+        let run = try await Subprocess.run(["/usr/bin/timeout", "20", QLPBinary.path, "gateway", "--config", config])
         let said = run.output + run.error
         #expect(run.status != 0 && run.status != 124, "status \(run.status): \(said)")
         #expect(!said.contains("listening on"), "\(said)")

@@ -49,7 +49,7 @@ import Glibc
         #expect(Self.mode(gateway.logPath) == 0o600, "the log is \(Self.octal(Self.mode(gateway.logPath)))")
     }
 
-    @Test func finding08_aConfigFoundInTheWorkingDirectoryIsNamedOnStandardError() throws {
+    @Test func finding08_aConfigFoundInTheWorkingDirectoryIsNamedOnStandardError() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let reports = ReportCommandTests()
@@ -59,7 +59,7 @@ import Glibc
         // No --config, no $QLP_CONFIG, nothing under $XDG_CONFIG_HOME: ./config/qlp.yaml is what qlp finds.
         let command = "cd '\(scratch.path)/project' && exec '\(QLPBinary.path)' report --from-file "
             + "'\(ReportCommandTests.fixtures)/azure-ea-actualcost-small.csv' --month 2023-09 --format csv"
-        let result = try Subprocess.run(["/bin/sh", "-c", command],
+        let result = try await Subprocess.run(["/bin/sh", "-c", command],
                                         environment: ["HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC", "PATH": "/usr/bin:/bin",
                                                       "XDG_CONFIG_HOME": scratch.path + "/config", "XDG_STATE_HOME": scratch.path + "/state"])
         #expect(result.status == 0, "stderr: \(result.error)")
@@ -67,7 +67,7 @@ import Glibc
         #expect(result.error.contains("working directory"), "got: \(result.error)")
     }
 
-    @Test func finding13_reportOutputIsOwnerOnly() throws {
+    @Test func finding13_reportOutputIsOwnerOnly() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let reports = ReportCommandTests()
@@ -75,7 +75,7 @@ import Glibc
         // An existing world-readable file is replaced, not written through.
         try "old".write(toFile: output, atomically: true, encoding: .utf8)
         chmod(output, 0o644)
-        let result = try reports.run(["report", "--config", try reports.config(in: scratch, usdRate: "0.79"),
+        let result = try await reports.run(["report", "--config", try reports.config(in: scratch, usdRate: "0.79"),
                                       "--from-file", ReportCommandTests.fixtures + "/azure-ea-actualcost-small.csv",
                                       "--month", "2023-09", "--format", "markdown", "--output", output], in: scratch)
         #expect(result.status == 0, "stderr: \(result.error)")

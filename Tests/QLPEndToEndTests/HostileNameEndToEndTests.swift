@@ -41,7 +41,7 @@ import Testing
         var environment = TerminalDisciplineTests.environment(scratch)
         environment["DOCTOR_TEST_SECRET"] = "qlp-emulator-demo-credential"
         let run = PtyRun(arguments: [QLPBinary.path, "dash", "--config", config], environment: environment, columns: 100, rows: 30)
-        return try run.run([
+        return try await run.run([
             .waitForOutput("not in any bucket: Event", timeoutSeconds: 30), .wait(seconds: 1),
             .send("2"), .waitForOutput(budgetName, timeoutSeconds: 20), .wait(seconds: 1),
             .send("q"),

@@ -30,7 +30,7 @@ struct PtyRun {
     var columns = 100
     var rows = 30
 
-    func run(_ steps: [Step], timeoutSeconds: Double = 20) throws -> Outcome {
+    func run(_ steps: [Step], timeoutSeconds: Double = 20) async throws -> Outcome {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let script = scratch.path + "/pty.py"
@@ -49,7 +49,7 @@ struct PtyRun {
         ]
         let configPath = scratch.path + "/config.json"
         try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: configPath))
-        let result = try Subprocess.run(["python3", script, configPath])
+        let result = try await Subprocess.run(["python3", script, configPath])
         guard result.status == 0,
               let report = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any] else {
             throw WaitFailure(description: "pty driver failed (\(result.status)): \(result.error)\(result.output)")

@@ -8,8 +8,8 @@ import Testing
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../QLPReportTests/Fixtures/costs").standardized.path
 
-    func run(_ arguments: [String], in scratch: ScratchDirectory) throws -> Subprocess.Result {
-        try Subprocess.run([QLPBinary.path] + arguments,
+    func run(_ arguments: [String], in scratch: ScratchDirectory) async throws -> Subprocess.Result {
+        try await Subprocess.run([QLPBinary.path] + arguments,
                            environment: ["HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC", "PATH": "/usr/bin:/bin",
                                          "XDG_CONFIG_HOME": scratch.path + "/config", "XDG_STATE_HOME": scratch.path + "/state"])
     }
@@ -25,18 +25,18 @@ import Testing
         return path
     }
 
-    @Test func aFileInAnotherCurrencyIsRefusedNamingTheFileAndBothCurrencies() throws {
+    @Test func aFileInAnotherCurrencyIsRefusedNamingTheFileAndBothCurrencies() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let file = Self.fixtures + "/azure-ea-actualcost-small.csv"
-        let result = try run(["report", "--config", try config(in: scratch), "--from-file", file, "--month", "2023-09"], in: scratch)
+        let result = try await run(["report", "--config", try config(in: scratch), "--from-file", file, "--month", "2023-09"], in: scratch)
         #expect(result.status == 2)
         #expect(result.error.contains(file), "got: \(result.error)")
         #expect(result.error.contains("USD") && result.error.contains("GBP"), "got: \(result.error)")
         #expect(result.output.isEmpty)
     }
 
-    @Test func aMalformedRowStopsTheReportUnlessSkippedThenItIsCountedAndListed() throws {
+    @Test func aMalformedRowStopsTheReportUnlessSkippedThenItIsCountedAndListed() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let original = try String(contentsOfFile: Self.fixtures + "/azure-ea-actualcost-small.csv", encoding: .utf8)
@@ -49,12 +49,12 @@ import Testing
         try lines.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
         let configPath = try config(in: scratch, usdRate: "0.79")
 
-        let stopped = try run(["report", "--config", configPath, "--from-file", file, "--month", "2023-09"], in: scratch)
+        let stopped = try await run(["report", "--config", configPath, "--from-file", file, "--month", "2023-09"], in: scratch)
         #expect(stopped.status == 2)
         #expect(stopped.error.contains("\(file):4"), "got: \(stopped.error)")
         #expect(stopped.error.contains("twelve"), "got: \(stopped.error)")
 
-        let skipped = try run(["report", "--config", configPath, "--from-file", file, "--month", "2023-09", "--skip-bad-rows",
+        let skipped = try await run(["report", "--config", configPath, "--from-file", file, "--month", "2023-09", "--skip-bad-rows",
                                "--format", "markdown"], in: scratch)
         #expect(skipped.status == 0, "stderr: \(skipped.error)")
         #expect(skipped.output.contains("Rows read: 11; rows skipped: 1."), "got: \(skipped.output)")
@@ -62,13 +62,13 @@ import Testing
         #expect(skipped.output.contains("USD amounts converted at 0.79 GBP per USD"))
     }
 
-    @Test func everyFormatIsWrittenToAFile() throws {
+    @Test func everyFormatIsWrittenToAFile() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let configPath = try config(in: scratch, usdRate: "0.79")
         for format in ["table", "markdown", "csv", "json"] {
             let out = scratch.path + "/report.\(format)"
-            let result = try run(["report", "--config", configPath, "--from-file", Self.fixtures + "/focus-1.0-sample-multicloud-1000.csv",
+            let result = try await run(["report", "--config", configPath, "--from-file", Self.fixtures + "/focus-1.0-sample-multicloud-1000.csv",
                                   "--month", "2024-09", "--format", format, "--output", out], in: scratch)
             #expect(result.status == 0, "\(format): \(result.error)")
             let text = try String(contentsOfFile: out, encoding: .utf8)
@@ -80,10 +80,10 @@ import Testing
         }
     }
 
-    @Test func theDemoReportReadsAtlasAndFollowsTheSchema() throws {
+    @Test func theDemoReportReadsAtlasAndFollowsTheSchema() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let result = try run(["report", "--demo", "--config", try config(in: scratch), "--format", "json"], in: scratch)
+        let result = try await run(["report", "--demo", "--config", try config(in: scratch), "--format", "json"], in: scratch)
         #expect(result.status == 0, "\(result.error)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
         let atlas = try #require(object["atlas"] as? [String: Any])

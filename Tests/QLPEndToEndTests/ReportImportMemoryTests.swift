@@ -36,7 +36,9 @@ import Glibc
     }
 
     static func generate(_ path: String) throws -> Int {
-        FileManager.default.createFile(atPath: path, contents: nil)
+        guard FileManager.default.createFile(atPath: path, contents: nil) else {
+            throw Subprocess.SpawnError(description: "cannot create \(path)")
+        }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? handle.close() }
         try handle.write(contentsOf: Data((header + "\n" + String(repeating: "x\n", count: 64)).utf8))
@@ -55,7 +57,7 @@ import Glibc
     }
 
     /// Runs `arguments` with stdout and stderr to files; the exit status and the peak resident set in KB.
-    static func run(_ arguments: [String], environment: [String: String], output: String, error: String) throws -> (status: Int32, peakKB: Int) {
+    static func run(_ arguments: [String], environment: [String: String], output: String, error: String) async throws -> (status: Int32, peakKB: Int) {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -81,7 +83,8 @@ import Glibc
             let reaped = waitpid(pid, &status, WNOHANG)
             if reaped == pid { break }
             if reaped == -1 && errno != EINTR { break }
-            usleep(10_000)
+            // Asleep, not usleep: the report runs for many seconds, and a blocked pool thread stalls other tests.
+            try await Task.sleep(for: .milliseconds(10))
         }
         let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         return (exit, peakKB)
@@ -94,14 +97,14 @@ import Glibc
         return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
     }
 
-    @Test func finding14_a200MBExportIsReportedInBoundedMemory() throws {
+    @Test func finding14_a200MBExportIsReportedInBoundedMemory() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let file = scratch.path + "/export.csv"
         let rows = try Self.generate(file)
         let environment = ["HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC", "PATH": "/usr/bin:/bin",
                            "XDG_CONFIG_HOME": scratch.path + "/config", "XDG_STATE_HOME": scratch.path + "/state"]
-        let result = try Self.run([QLPBinary.path, "report", "--config", ReportCommandTests.repoConfig, "--from-file", file,
+        let result = try await Self.run([QLPBinary.path, "report", "--config", ReportCommandTests.repoConfig, "--from-file", file,
                                    "--month", "2026-11", "--skip-bad-rows"],
                                   environment: environment, output: scratch.path + "/out.txt", error: scratch.path + "/err.txt")
         let output = (try? String(contentsOfFile: scratch.path + "/out.txt", encoding: .utf8)) ?? ""

@@ -19,9 +19,9 @@ import Testing
         return (process, port)
     }
 
-    func report(port: Int, arguments: [String], scratch: ScratchDirectory) throws -> Subprocess.Result {
+    func report(port: Int, arguments: [String], scratch: ScratchDirectory) async throws -> Subprocess.Result {
         let config = try DoctorCommandTests().config(port: port, secret: "", scratch: scratch)
-        return try Subprocess.run([QLPBinary.path, "report", "--config", config] + arguments,
+        return try await Subprocess.run([QLPBinary.path, "report", "--config", config] + arguments,
                                   environment: ["HOME": scratch.path, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "TZ": "UTC",
                                                 "DOCTOR_TEST_SECRET": "qlp-emulator-demo-credential"])
     }
@@ -34,7 +34,7 @@ import Testing
         let (twice, twicePort) = try await emulator(faults: ["cost.query=status:429,retry-after:2,count:2"], in: scratch)
         let waited: Subprocess.Result
         do {
-            waited = try report(port: twicePort, arguments: ["--format", "json"], scratch: scratch)
+            waited = try await report(port: twicePort, arguments: ["--format", "json"], scratch: scratch)
         } catch {
             twice.stop()
             throw error
@@ -51,7 +51,7 @@ import Testing
         let (always, alwaysPort) = try await emulator(faults: ["cost.query=status:429,retry-after:5"], in: scratch)
         let refused: Subprocess.Result
         do {
-            refused = try report(port: alwaysPort, arguments: ["--max-wait", "3s"], scratch: scratch)
+            refused = try await report(port: alwaysPort, arguments: ["--max-wait", "3s"], scratch: scratch)
         } catch {
             always.stop()
             throw error
@@ -62,7 +62,7 @@ import Testing
         #expect(refused.error.contains("Cost Management asked qlp to wait ("), "\(refused.error)")
         #expect(refused.output.isEmpty)
 
-        let badOption = try report(port: alwaysPort, arguments: ["--max-wait", "soon"], scratch: scratch)
+        let badOption = try await report(port: alwaysPort, arguments: ["--max-wait", "soon"], scratch: scratch)
         #expect(badOption.status == 2)
         #expect(badOption.error.contains("--max-wait soon"), "\(badOption.error)")
     }

@@ -180,37 +180,37 @@ import Glibc
         environment["QLP_ADMIN_TOKEN"] = nil
         environment["USER"] = "carol"
         // The token comes from the config; $QLP_ADMIN_TOKEN, when set, overrides it.
-        func routes(_ arguments: [String], token: String? = nil) throws -> Subprocess.Result {
+        func routes(_ arguments: [String], token: String? = nil) async throws -> Subprocess.Result {
             var env = environment
             env["QLP_ADMIN_TOKEN"] = token
-            return try Subprocess.run([QLPBinary.path, "routes"] + arguments + ["--config", config], environment: env)
+            return try await Subprocess.run([QLPBinary.path, "routes"] + arguments + ["--config", config], environment: env)
         }
 
-        let show = try routes(["show"])
+        let show = try await routes(["show"])
         #expect(show.status == 0, "\(show.error)")
         #expect(show.output.contains("Route table version 1"))
         #expect(show.output.contains("chat  weighted"))
         #expect(show.output.contains("fallback: gpt35 → llama3"))
 
-        let set = try routes(["set", "chat", "gpt4=20", "gpt35=60", "llama3=20", "--reason", "cheaper"])
+        let set = try await routes(["set", "chat", "gpt4=20", "gpt35=60", "llama3=20", "--reason", "cheaper"])
         #expect(set.status == 0, "\(set.error)")
         #expect(set.output.contains("chat weights: gpt4 40→20, gpt35 40→60 (version 1 → 2"))
 
-        let stale = try routes(["set", "chat", "gpt4=0", "gpt35=100", "llama3=0", "--version", "1"])
+        let stale = try await routes(["set", "chat", "gpt4=0", "gpt35=100", "llama3=0", "--version", "1"])
         #expect(stale.status == 3)
         #expect(stale.error.contains("someone else changed the routes"))
         #expect(stale.error.contains("version 2"))
 
         let wrong = "wrong-" + Self.token
-        let refused = try routes(["drain", "gpt4"], token: wrong)
+        let refused = try await routes(["drain", "gpt4"], token: wrong)
         #expect(refused.status == 2)
         #expect(refused.error.contains("refused the token"))
         #expect(!refused.error.contains(wrong) && !refused.output.contains(wrong))
 
-        let bad = try routes(["set", "chat", "gpt4=lots"])
+        let bad = try await routes(["set", "chat", "gpt4=lots"])
         #expect(bad.status != 0 && bad.error.contains("target=weight"))
 
-        let audit = try routes(["audit"])
+        let audit = try await routes(["audit"])
         #expect(audit.status == 0)
         #expect(audit.output.contains("carol  v1→v2"))
         #expect(audit.output.contains("reason: cheaper"))

@@ -55,8 +55,8 @@ import Testing
 
     /// `qlp routes show` in a process of its own, with no flags: it finds the demo on `adminPort` through the
     /// state directory and uses the demo's own token (the demo takes no other, $QLP_ADMIN_TOKEN included).
-    static func routesShow(adminPort: Int, scratch: ScratchDirectory) throws -> Subprocess.Result {
-        let result = try Subprocess.run([QLPBinary.path, "routes", "show"], environment: environment(scratch))
+    static func routesShow(adminPort: Int, scratch: ScratchDirectory) async throws -> Subprocess.Result {
+        let result = try await Subprocess.run([QLPBinary.path, "routes", "show"], environment: environment(scratch))
         #expect(result.error.contains("admin http://127.0.0.1:\(adminPort),"), "not the demo's admin API: \(result.error)")
         return result
     }
@@ -108,7 +108,7 @@ import Testing
         var sharesBefore: [Int] = []
         let readFrom = ContinuousClock.now
         while ContinuousClock.now - readFrom < .seconds(3) {
-            if let share = Self.observed(try tmux.screen(), "gpt4") { sharesBefore.append(share) }
+            if let share = Self.observed(tmux.screen(), "gpt4") { sharesBefore.append(share) }
             try await Task.sleep(for: .milliseconds(250))
         }
         let lowestBefore = try #require(sharesBefore.min(), "no observed share for gpt4 before the change")
@@ -142,7 +142,7 @@ import Testing
         var readings: [(Duration, Int)] = []
         var movedAfter: Duration?
         while ContinuousClock.now - pressed < .seconds(15) {
-            if let share = Self.observed(try tmux.screen(), "gpt4") {
+            if let share = Self.observed(tmux.screen(), "gpt4") {
                 let at = ContinuousClock.now - pressed
                 if readings.last?.1 != share { readings.append((at, share)) }
                 if share <= threshold {
@@ -171,7 +171,7 @@ import Testing
                 "the audit line is '\(changeLine)' in:\n\(audit)")
 
         // 5. Another process sees the new table through the admin API.
-        let shownAfterChange = try Self.routesShow(adminPort: adminPort, scratch: scratch)
+        let shownAfterChange = try await Self.routesShow(adminPort: adminPort, scratch: scratch)
         #expect(shownAfterChange.status == 0, "\(shownAfterChange.error)")
         #expect(shownAfterChange.output.contains("Route table version 2"), "\(shownAfterChange.output)")
         #expect(Self.printedChatWeights(shownAfterChange.output) == after, "\(shownAfterChange.output)")
@@ -186,7 +186,7 @@ import Testing
         let undone = try await tmux.waitFor("table v3", timeout: .seconds(10)) { $0.contains("table v3") }
         #expect(Self.showsWeights(undone, before), "the live table is not 40/40/20 again:\n\(undone)")
         #expect(undone.contains("undone, now v3"), "\(undone)")
-        let shownAfterUndo = try Self.routesShow(adminPort: adminPort, scratch: scratch)
+        let shownAfterUndo = try await Self.routesShow(adminPort: adminPort, scratch: scratch)
         #expect(shownAfterUndo.status == 0, "\(shownAfterUndo.error)")
         #expect(shownAfterUndo.output.contains("Route table version 3"), "\(shownAfterUndo.output)")
         #expect(Self.printedChatWeights(shownAfterUndo.output) == before, "\(shownAfterUndo.output)")

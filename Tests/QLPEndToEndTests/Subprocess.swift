@@ -16,11 +16,24 @@ enum Subprocess {
         var error: String
     }
 
+    /// Runs the program to its end on a thread of its own. Async tests share
+    /// a pool of one thread per core; a child that runs for seconds, waited
+    /// for on one of those, stalls every other test's timers and I/O (on a
+    /// 2-core CI machine that made two unrelated tests miss their waits).
+    static func run(_ arguments: [String], environment: [String: String]? = nil, capture: Bool = true) async throws -> Result {
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Result, any Error>) in
+            Thread {
+                done.resume(with: Swift.Result { try runBlocking(arguments, environment: environment, capture: capture) })
+            }.start()
+        }
+    }
+
+    /// Runs the program to its end on the calling thread: only for commands
+    /// that finish in milliseconds (tmux's own control commands).
     /// - Parameters:
     ///   - capture: read stdout and stderr (off for programs that leave a
     ///     daemon holding them, such as `tmux new-session`).
-    ///   - stdinIsTerminal: false gives the child /dev/null as stdin.
-    static func run(_ arguments: [String], environment: [String: String]? = nil, capture: Bool = true) throws -> Result {
+    static func runBlocking(_ arguments: [String], environment: [String: String]? = nil, capture: Bool = true) throws -> Result {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

@@ -15,9 +15,9 @@ import Glibc
 
     /// The demo until its Overview has cost data, then `ending`.
     static func demo(_ scratch: ScratchDirectory, environment: [String: String], arguments: [String] = [],
-                     ending: [PtyRun.Step]) throws -> PtyRun.Outcome {
+                     ending: [PtyRun.Step]) async throws -> PtyRun.Outcome {
         let run = PtyRun(arguments: [QLPBinary.path, "demo"] + arguments, environment: environment)
-        return try run.run([.waitForOutput("MONTHLY", timeoutSeconds: 30), .wait(seconds: 1.5)] + ending)
+        return try await run.run([.waitForOutput("MONTHLY", timeoutSeconds: 30), .wait(seconds: 1.5)] + ending)
     }
 
     /// Every SGR (`ESC [ ... m`) parameter list in the output.
@@ -41,12 +41,12 @@ import Glibc
         (30...49).contains(parameter) || (90...97).contains(parameter) || (100...107).contains(parameter)
     }
 
-    @Test func noColorMeansNoColourEscapeAtAll() throws {
+    @Test func noColorMeansNoColourEscapeAtAll() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         var environment = Self.environment(scratch)
         environment["NO_COLOR"] = "1"
-        let outcome = try Self.demo(scratch, environment: environment, ending: [.send("2"), .wait(seconds: 1), .send("q")])
+        let outcome = try await Self.demo(scratch, environment: environment, ending: [.send("2"), .wait(seconds: 1), .send("q")])
         #expect(outcome.status == 0 && !outcome.killed)
         let sgr = Self.sgrParameters(outcome.output)
         #expect(!sgr.isEmpty, "attributes (bold, reverse) should still be drawn")
@@ -54,22 +54,22 @@ import Glibc
         let colour = sgr.filter { $0.contains(where: Self.isColour) }
         #expect(colour.isEmpty, "colour escapes under NO_COLOR: \(colour.prefix(5))")
         // With colour, the same screen does use them (so the check above can fail).
-        let coloured = try Self.demo(scratch, environment: Self.environment(scratch), ending: [.send("q")])
+        let coloured = try await Self.demo(scratch, environment: Self.environment(scratch), ending: [.send("q")])
         #expect(Self.sgrParameters(coloured.output).contains { $0.contains(where: Self.isColour) })
     }
 
-    @Test func noColorFlagToo() throws {
+    @Test func noColorFlagToo() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let outcome = try Self.demo(scratch, environment: Self.environment(scratch), arguments: ["--no-color"], ending: [.send("q")])
+        let outcome = try await Self.demo(scratch, environment: Self.environment(scratch), arguments: ["--no-color"], ending: [.send("q")])
         #expect(outcome.status == 0)
         #expect(!Self.sgrParameters(outcome.output).contains { $0.contains(where: Self.isColour) })
     }
 
-    @Test func aNonUTF8LocaleGetsPureASCII() throws {
+    @Test func aNonUTF8LocaleGetsPureASCII() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let outcome = try Self.demo(scratch, environment: Self.environment(scratch, locale: "C"),
+        let outcome = try await Self.demo(scratch, environment: Self.environment(scratch, locale: "C"),
                                     ending: [.send("2"), .wait(seconds: 1), .send("?"), .wait(seconds: 0.5), .send("q")])
         #expect(outcome.status == 0 && !outcome.killed)
         let high = outcome.output.enumerated().filter { $0.element > 0x7F }
@@ -81,10 +81,10 @@ import Glibc
                       ("SIGTERM", .signal(SIGTERM), 128 + 15),
                       ("SIGHUP", .signal(SIGHUP), 128 + 1),
                       ("q", .send("q"), 0)])
-    func theTerminalIsRestored(how: String, step: PtyRun.Step, status: Int32) throws {
+    func theTerminalIsRestored(how: String, step: PtyRun.Step, status: Int32) async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let outcome = try Self.demo(scratch, environment: Self.environment(scratch), ending: [step])
+        let outcome = try await Self.demo(scratch, environment: Self.environment(scratch), ending: [step])
         #expect(!outcome.killed, "\(how): still running")
         #expect(outcome.status == status, "\(how)")
         #expect(outcome.sttyBefore.contains(" echo ") && outcome.sttyBefore.contains(" icanon "))
@@ -95,11 +95,11 @@ import Glibc
         #expect(text.hasSuffix("\u{1B}[?1049l\r\u{1B}[?1l\u{1B}>") || text.contains("\u{1B}[?25h"), "\(how)")
     }
 
-    @Test func ctrlZSuspendsAndRestoresThenResumesWithAFullRepaint() throws {
+    @Test func ctrlZSuspendsAndRestoresThenResumesWithAFullRepaint() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         // Ctrl-Z stops the process; with no shell to `fg` it, the test sends SIGCONT as a shell would.
-        let outcome = try Self.demo(scratch, environment: Self.environment(scratch), ending: [
+        let outcome = try await Self.demo(scratch, environment: Self.environment(scratch), ending: [
             .send("\u{1A}"), .wait(seconds: 1.5), .signal(SIGCONT), .wait(seconds: 1.5), .send("2"), .wait(seconds: 1), .send("q"),
         ])
         #expect(outcome.status == 0 && !outcome.killed)
@@ -115,7 +115,7 @@ import Glibc
         #expect(outcome.sttyAfter == outcome.sttyBefore)
     }
 
-    @Test func aHostileNameFromOutsideIsShownInert() throws {
+    @Test func aHostileNameFromOutsideIsShownInert() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         // A bucket label that tries to retitle the window (OSC), clear the
@@ -128,7 +128,7 @@ import Glibc
         #expect(config.contains("PWNED"))
         let path = scratch.path + "/qlp.yaml"
         try config.write(toFile: path, atomically: true, encoding: .utf8)
-        let outcome = try Self.demo(scratch, environment: Self.environment(scratch), arguments: ["--config", path],
+        let outcome = try await Self.demo(scratch, environment: Self.environment(scratch), arguments: ["--config", path],
                                     ending: [.send("q")])
         #expect(outcome.status == 0 && !outcome.killed)
         let text = String(decoding: outcome.output, as: UTF8.self)
@@ -139,11 +139,11 @@ import Glibc
         #expect(!text.unicodeScalars.contains { (0x80..<0xA0).contains($0.value) }, "a C1 control reached the terminal")
     }
 
-    @Test func themeFromFlagAndSwitchedWhileRunning() throws {
+    @Test func themeFromFlagAndSwitchedWhileRunning() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         // default-dark's header is 255 on 25; light's is 255 on 24; high-contrast's black on bright white.
-        let outcome = try Self.demo(scratch, environment: Self.environment(scratch), arguments: ["--theme", "light"], ending: [
+        let outcome = try await Self.demo(scratch, environment: Self.environment(scratch), arguments: ["--theme", "light"], ending: [
             .send(":theme high-contrast\r"), .wait(seconds: 1.5), .send("q"),
         ])
         #expect(outcome.status == 0 && !outcome.killed)
@@ -157,15 +157,15 @@ import Glibc
         #expect(before.contains("\u{1B}[48;5;24m") && !before.contains("\u{1B}[48;5;25m"), "light at start")
     }
 
-    @Test func aBadThemeFileIsNamedWithItsLine() throws {
+    @Test func aBadThemeFileIsNamedWithItsLine() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let file = scratch.path + "/mine.theme"
         try "normal = default\nheader = purpel on blue\n".write(toFile: file, atomically: true, encoding: .utf8)
-        let bad = try Subprocess.run([QLPBinary.path, "demo", "--theme", file], environment: Self.environment(scratch))
+        let bad = try await Subprocess.run([QLPBinary.path, "demo", "--theme", file], environment: Self.environment(scratch))
         #expect(bad.status != 0)
         #expect(bad.error.contains("\(file):2: unknown colour 'purpel'"), "\(bad.error)")
-        let unknown = try Subprocess.run([QLPBinary.path, "demo", "--theme", "neon"], environment: Self.environment(scratch))
+        let unknown = try await Subprocess.run([QLPBinary.path, "demo", "--theme", "neon"], environment: Self.environment(scratch))
         #expect(unknown.status != 0)
         #expect(unknown.error.contains("unknown theme 'neon'") && unknown.error.contains("solarized"), "\(unknown.error)")
     }

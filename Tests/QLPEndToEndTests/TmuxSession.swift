@@ -20,7 +20,7 @@ final class TmuxSession: @unchecked Sendable {
 
     @discardableResult
     func run(_ arguments: [String], captureOutput: Bool = true) throws -> String {
-        try Subprocess.run(["tmux", "-L", socket] + arguments, capture: captureOutput).output
+        try Subprocess.runBlocking(["tmux", "-L", socket] + arguments, capture: captureOutput).output
     }
 
     func screen() -> String { (try? run(["capture-pane", "-p", "-t", "t"])) ?? "" }
