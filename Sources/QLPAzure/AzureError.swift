@@ -51,12 +51,7 @@ public enum AzureError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A few words for a panel's status line: "HTTP 500", "timed out after 30 s".
     public var summary: String {
         switch self {
-        case .transport(_, let error):
-            switch error {
-            case .timedOut(_, let after): "timed out after \(after.components.seconds) s"
-            case .connectionFailed: "cannot connect"
-            default: "network error"
-            }
+        case .transport(_, let error): error.summary
         case .http(_, _, let status, let code, _): "HTTP \(status)" + (code.map { " \($0)" } ?? "")
         case .throttled(_, _, let retryAfter, .serviceAsked): "throttled for \(Self.seconds(retryAfter)) s"
         case .throttled(_, _, let retryAfter, .ownBudget): "qlp's budget spent, next in \(Self.seconds(retryAfter)) s"

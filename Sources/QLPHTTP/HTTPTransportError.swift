@@ -19,6 +19,34 @@ public enum HTTPTransportError: Error, Sendable, Equatable, CustomStringConverti
     /// The transport was shut down before the request finished.
     case shutDown
 
+    /// A few words for a status line, without the endpoint: "cannot connect",
+    /// "timed out after 30 s", "answer cut short", "connection reset".
+    public var summary: String {
+        switch self {
+        case .timedOut(_, let after): "timed out after \(after.components.seconds) s"
+        case .connectionFailed: "cannot connect"
+        case .responseTooLarge: "answer too large"
+        case .invalidRequest: "invalid request"
+        case .transferFailed(_, let curlCode, let detail): Self.breakage(curlCode: curlCode, detail: detail)
+        case .cancelled: "cancelled"
+        case .shutDown: "shut down"
+        }
+    }
+
+    /// What a broken transfer's CURLcode says happened, in words an operator
+    /// tells apart: a proxy cutting an answer is not a peer resetting.
+    static func breakage(curlCode: Int, detail: String) -> String {
+        switch curlCode {
+        case 18: "answer cut short"            // CURLE_PARTIAL_FILE: fewer bytes than Content-Length
+        case 52: "empty reply"                 // CURLE_GOT_NOTHING: closed before any response
+        case 55: "send failed"                 // CURLE_SEND_ERROR
+        case 56 where detail.lowercased().contains("reset"): "connection reset"
+        case 56: "receive failed"              // CURLE_RECV_ERROR
+        case 92: "HTTP/2 stream broken"        // CURLE_HTTP2_STREAM
+        default: "network error"
+        }
+    }
+
     /// One English sentence, safe to log.
     public var description: String {
         switch self {

@@ -13,6 +13,25 @@ struct EmulatedResponse: Sendable {
     /// When set, the body goes out as these parts, each written after its
     /// delay (a model streaming tokens), instead of `body` all at once.
     var parts: [TimedPart]? = nil
+    /// How the answer ends on the wire (a fault can cut it or never send it).
+    var ending: Ending = .complete
+
+    enum Ending: Sendable, Equatable {
+        /// The whole answer, the connection left open for the next request.
+        case complete
+        /// The head with the whole body's Content-Length (chunked for a
+        /// stream), about three fifths of the body, then the connection closes.
+        case cutShort
+        /// No answer: the connection is aborted with a TCP RST.
+        case reset
+    }
+
+    /// Thrown from the body writer to drop the connection mid-answer:
+    /// Hummingbird closes a connection whose response failed to write.
+    struct ConnectionCut: Error {}
+
+    /// An answer that is never sent: the connection is reset instead.
+    static let reset = EmulatedResponse(status: 0, headers: [], body: [], ending: .reset)
 
     /// One piece of a streamed body.
     struct TimedPart: Sendable {
@@ -26,35 +45,55 @@ struct EmulatedResponse: Sendable {
         for (name, value) in headers {
             if let n = HTTPField.Name(name) { fields.append(HTTPField(name: n, value: value)) }
         }
+        let cut = ending == .cutShort
         guard let parts else {
-            return Response(status: HTTPResponse.Status(code: status), headers: fields,
-                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+            guard cut else {
+                return Response(status: HTTPResponse.Status(code: status), headers: fields,
+                                body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+            }
+            // The length of the whole body is promised, a part is sent.
+            fields[.contentLength] = String(body.count)
+            let sent = Self.cutPoint(body.count)
+            let body = body
+            return Response(status: HTTPResponse.Status(code: status), headers: fields, body: ResponseBody { writer in
+                try await writer.write(ByteBuffer(bytes: body.prefix(sent)))
+                throw ConnectionCut()
+            })
         }
+        let kept = cut ? Self.cutShort(parts) : parts
         return Response(status: HTTPResponse.Status(code: status), headers: fields, body: ResponseBody { writer in
-            for part in parts {
+            for part in kept {
                 if stopping() { break }
                 if part.delay > .zero { try await Task.sleep(for: part.delay) }
                 try await writer.write(ByteBuffer(bytes: part.bytes))
             }
+            if cut { throw ConnectionCut() }
             try await writer.finish(nil)
         })
+    }
+
+    /// How many bytes of a body of `count` a cut leaves: about three fifths, at least one.
+    static func cutPoint(_ count: Int) -> Int { max(1, count * 3 / 5) }
+
+    /// The first three fifths (about) of a streamed body, its parts' delays kept.
+    static func cutShort(_ streamed: [TimedPart]) -> [TimedPart] {
+        let keep = cutPoint(streamed.reduce(0) { $0 + $1.bytes.count })
+        var total = 0
+        var kept: [TimedPart] = []
+        for var part in streamed where total < keep {
+            part.bytes = Array(part.bytes.prefix(keep - total))
+            total += part.bytes.count
+            kept.append(part)
+        }
+        return kept
     }
 
     /// Cuts the body off at about three fifths, as a dropped connection or a proxy leaves it.
     mutating func truncate() {
         if let streamed = parts {
-            let bytes = streamed.flatMap(\.bytes)
-            let keep = max(1, bytes.count * 3 / 5)
-            var total = 0
-            var kept: [TimedPart] = []
-            for var part in streamed where total < keep {
-                part.bytes = Array(part.bytes.prefix(keep - total))
-                total += part.bytes.count
-                kept.append(part)
-            }
-            parts = kept
+            parts = Self.cutShort(streamed)
         } else {
-            body = Array(body.prefix(max(1, body.count * 3 / 5)))
+            body = Array(body.prefix(Self.cutPoint(body.count)))
         }
     }
 }

@@ -1,15 +1,34 @@
 import Hummingbird
 import NIOCore
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The request context: Hummingbird's basics plus the connection it came on,
 /// so the emulator can count connections (not just requests) per emulator.
 struct EmulatorRequestContext: RequestContext {
     var coreContext: CoreRequestContextStorage
+    /// The connection, for a fault that resets it.
+    let channel: any Channel
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        channel = source.channel
         ConnectionRegistry.observe(source.channel)
+    }
+}
+
+/// Aborts a connection the way a crashed peer or a load balancer does: SO_LINGER
+/// 0 makes the close send a TCP RST instead of a FIN.
+enum ConnectionAbort {
+    struct Reset: Error {}
+
+    static func reset(_ channel: any Channel) async throws {
+        if let options = channel as? any SocketOptionProvider {
+            try await options.setSoLinger(linger(l_onoff: 1, l_linger: 0)).get()
+        }
+        try await channel.close()
     }
 }
 

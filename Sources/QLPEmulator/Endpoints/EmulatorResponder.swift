@@ -21,7 +21,12 @@ struct EmulatorResponder: HTTPResponder {
         statistics.begin()
         defer { statistics.end() }
         let state = state
-        return try await reply(to: request).response(stopping: { state.isStopping })
+        let reply = try await reply(to: request)
+        if reply.ending == .reset {
+            try await ConnectionAbort.reset(context.channel)
+            throw ConnectionAbort.Reset()
+        }
+        return reply.response(stopping: { state.isStopping })
     }
 
     private func reply(to request: Request) async throws -> EmulatedResponse {
@@ -86,6 +91,7 @@ struct EmulatorResponder: HTTPResponder {
                 try await Task.sleep(for: .milliseconds(50))
             }
         }
+        if fault.resetConnection { return .reset }
         let headers = fault.waitHeaders(for: endpoint)
         if let status = fault.status {
             logger.debug("emulator fault", metadata: ["endpoint": "\(endpoint.rawValue)", "status": "\(status)"])
@@ -118,6 +124,7 @@ struct EmulatorResponder: HTTPResponder {
             // A body cut off mid-JSON, as a dropped connection or proxy leaves it.
             response.truncate()
         }
+        if fault.truncatedBody { response.ending = .cutShort }
         return response
     }
 }

@@ -19,6 +19,13 @@ public struct EndpointFault: Sendable, Equatable, Codable {
     public var malformedBody: Bool
     /// Answer 200 with an HTML page, as a captive portal or a proxy's login page does.
     public var wrongContentType: Bool
+    /// Send the head with the whole body's Content-Length, then about three
+    /// fifths of the body, then close: the connection drops mid-answer, as a
+    /// proxy's timeout or a pod's eviction leaves it.
+    public var truncatedBody: Bool
+    /// Abort the connection (TCP RST) instead of answering, as a restarted
+    /// load balancer or a killed upstream does.
+    public var resetConnection: Bool
     /// Never answer while the fault is set.
     public var hang: Bool
     /// Apply to this many more requests, then clear itself (nil: until cleared).
@@ -26,13 +33,15 @@ public struct EndpointFault: Sendable, Equatable, Codable {
 
     public init(latencyMilliseconds: Int = 0, status: Int? = nil, retryAfterSeconds: Int? = nil,
                 malformedBody: Bool = false, hang: Bool = false, remaining: Int? = nil, wrongContentType: Bool = false,
-                retryHeader: String? = nil) {
+                retryHeader: String? = nil, truncatedBody: Bool = false, resetConnection: Bool = false) {
         self.latencyMilliseconds = latencyMilliseconds
         self.status = status
         self.retryAfterSeconds = retryAfterSeconds
         self.retryHeader = retryHeader
         self.malformedBody = malformedBody
         self.wrongContentType = wrongContentType
+        self.truncatedBody = truncatedBody
+        self.resetConnection = resetConnection
         self.hang = hang
         self.remaining = remaining
     }
@@ -44,6 +53,7 @@ public struct EndpointFault: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case latencyMilliseconds = "latency_ms", status, retryAfterSeconds = "retry_after", malformedBody = "malformed"
         case hang, remaining, wrongContentType = "wrong_content_type", retryHeader = "retry_header"
+        case truncatedBody = "truncated", resetConnection = "reset"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -53,6 +63,8 @@ public struct EndpointFault: Sendable, Equatable, Codable {
         retryAfterSeconds = try c.decodeIfPresent(Int.self, forKey: .retryAfterSeconds)
         malformedBody = try c.decodeIfPresent(Bool.self, forKey: .malformedBody) ?? false
         wrongContentType = try c.decodeIfPresent(Bool.self, forKey: .wrongContentType) ?? false
+        truncatedBody = try c.decodeIfPresent(Bool.self, forKey: .truncatedBody) ?? false
+        resetConnection = try c.decodeIfPresent(Bool.self, forKey: .resetConnection) ?? false
         hang = try c.decodeIfPresent(Bool.self, forKey: .hang) ?? false
         remaining = try c.decodeIfPresent(Int.self, forKey: .remaining)
         retryHeader = try c.decodeIfPresent(String.self, forKey: .retryHeader)

@@ -1,5 +1,6 @@
 /// Faults written on a command line: `cost.query=status:500,retry-after:30`,
-/// `token=latency:2000`, `cost.query=malformed`, `cost.query=html`, `cost.query=hang,count:2`;
+/// `token=latency:2000`, `cost.query=malformed`, `cost.query=html`, `cost.query=truncated`,
+/// `cost.query=reset`, `cost.query=hang,count:2`;
 /// for one Azure OpenAI deployment or Ollama model: `model:gpt4-deployment=status:503`.
 public enum FaultSpec {
     public struct ParseError: Error, CustomStringConvertible, Sendable {
@@ -59,10 +60,12 @@ public enum FaultSpec {
                     throw ParseError(description: "fault '\(text)': retry-header takes one of \(EndpointFault.retryHeaderNames.joined(separator: ", "))")
                 }
                 fault.retryHeader = kv[1]
+            case "truncated": fault.truncatedBody = true
+            case "reset": fault.resetConnection = true
             case "hang": fault.hang = true
             default:
                 throw ParseError(description: "fault '\(text)': unknown '\(kv[0])'; use latency:MS, status:CODE, "
-                    + "retry-after:S, retry-header:NAME, count:N, malformed, html or hang")
+                    + "retry-after:S, retry-header:NAME, count:N, malformed, html, truncated, reset or hang")
             }
         }
         return fault

@@ -14,11 +14,11 @@ enum TransportFailureText {
                 let place = detail[start.upperBound..<end.lowerBound]
                 return detail.lowercased().contains("refused") ? "connection refused by \(place)" : "cannot connect to \(place)"
             }
-                        return "cannot connect: \(detail)"
+            return "cannot connect: \(detail)"
         case .responseTooLarge(_, let limit):
             return "answer larger than \(limit) bytes"
         case .transferFailed(_, _, let detail):
-            return "transfer failed: \(detail)"
+            return "\(error.summary): \(detail)"
         case .invalidRequest, .cancelled, .shutDown:
             return error.description
         }

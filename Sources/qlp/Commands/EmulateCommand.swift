@@ -21,7 +21,7 @@ struct EmulateCommand: AsyncParsableCommand {
             Faults, at start with --fault ENDPOINT=SPEC (endpoints: \(EmulatedEndpoint.allCases.map(\.rawValue).joined(separator: ", ")); \
             or model:NAME=SPEC for one deployment or Ollama model; \
             SPEC is a comma list of latency:MS, status:CODE, retry-after:S, retry-header:standard|qpu|entity|tenant|client|clienttype, \
-            count:N, malformed, html, hang), \
+            count:N, malformed, html, truncated, reset, hang), \
             or at run time over HTTP:
               curl -X PUT -d '{"status":500}' http://127.0.0.1:PORT/_emulator/faults/cost.query
               curl -X PUT -d '{"status":429,"retry_after":30}' http://127.0.0.1:PORT/_emulator/faults/metrics.batch
