@@ -66,7 +66,7 @@ import Testing
     @Test func finding14_aQuoteLeftOpenIsRefusedAtItsLineWithoutReadingTheRest() throws {
         let path = NSTemporaryDirectory() + "qlp-open-quote-\(UUID().uuidString).csv"
         defer { try? FileManager.default.removeItem(atPath: path) }
-        FileManager.default.createFile(atPath: path, contents: nil)
+        #expect(FileManager.default.createFile(atPath: path, contents: nil))
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         try handle.write(contentsOf: Data((Self.header + "\n" + Self.row(1, name: "ok") + "11/12/2026,1.00,GBP,\"Storage,").utf8))
         let filler = Data(String(repeating: "0123456789abcdef, and on\n", count: 1 << 16).utf8)   // 1.6 MB

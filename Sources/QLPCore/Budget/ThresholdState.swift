@@ -29,3 +29,30 @@ public enum ThresholdState: Sendable, Equatable, Comparable {
         }
     }
 }
+
+/// How loud a budget state is: one rule for the gauges, the table cells, the
+/// alerts and the bell, all from the configured thresholds
+/// (`budget.monthly.alerts`), never from numbers of their own.
+public enum ThresholdUrgency: Sendable, Equatable, Comparable {
+    case quiet, warning, critical
+}
+
+extension ThresholdState {
+    /// The state of a fraction used (0.8 is 80%) against `thresholds` (percentages).
+    public static func evaluate(fraction: Decimal, thresholds: [Decimal]) -> ThresholdState {
+        evaluate(spent: fraction * 100, amount: 100, thresholds: thresholds)
+    }
+
+    /// Exceeded is critical; past the highest of two or more thresholds below
+    /// 100% is critical (95 of [80, 95], 75 of [50, 75]); past a lower one, or
+    /// the only one, warns; below all of them is quiet.
+    public func urgency(thresholds: [Decimal]) -> ThresholdUrgency {
+        switch self {
+        case .clear: return .quiet
+        case .exceeded: return .critical
+        case .crossed(let threshold):
+            let below = thresholds.filter { $0 < 100 }
+            return below.count >= 2 && threshold >= below.max()! ? .critical : .warning
+        }
+    }
+}

@@ -5,10 +5,6 @@ import QLPAzure
 /// The alerts a dashboard state implies, computed afresh each frame: pure, so
 /// a test states the data and reads the alerts.
 public enum AlertRules {
-    /// Budget fractions at which alerts start: 80% warns, 95% is critical.
-    public static let warningPercent: Decimal = 80
-    public static let criticalPercent: Decimal = 95
-
     public static func evaluate(_ state: DashboardState, now: Date) -> [Alert] {
         var alerts: [Alert] = []
         if let overview = state.cost.value?.overview {
@@ -26,9 +22,12 @@ public enum AlertRules {
     static func budget(_ overview: BudgetOverview, format: MoneyFormat) -> [Alert] {
         var alerts: [Alert] = []
         let monthly = overview.monthly
+        let thresholds = monthly.thresholds
         if monthly.amount > 0 {
             let percent = monthly.spentToDate * 100 / monthly.amount
-            if let alert = threshold(key: "budget.monthly", what: "monthly budget", percent: percent) { alerts.append(alert) }
+            if let alert = threshold(key: "budget.monthly", what: "monthly budget", percent: percent, thresholds: thresholds) {
+                alerts.append(alert)
+            }
             if let projection = monthly.projection, projection.amount > monthly.amount {
                 let estimate = MonthEndEstimate.linearProjection
                 alerts.append(Alert(key: "budget.linear-projection", severity: .warning, source: "budget",
@@ -39,7 +38,8 @@ public enum AlertRules {
         }
         for (category, position) in overview.categories where position.allocation > 0 {
             let percent = position.spent * 100 / position.allocation
-            if let alert = threshold(key: "budget.category.\(category.rawValue)", what: "\(category.defaultLabel) allocation", percent: percent) {
+            if let alert = threshold(key: "budget.category.\(category.rawValue)", what: "\(category.defaultLabel) allocation",
+                                     percent: percent, thresholds: thresholds) {
                 alerts.append(alert)
             }
         }
@@ -68,21 +68,17 @@ public enum AlertRules {
         "\(estimate.name) puts month-end at \(whole(amount * 100 / monthly))% of budget"
     }
 
-    static func threshold(key: String, what: String, percent: Decimal) -> Alert? {
+    /// The alert for `percent` used against the configured thresholds (the
+    /// monthly budget's, which the category allocations follow too), or nil below them.
+    static func threshold(key: String, what: String, percent: Decimal, thresholds: [Decimal]) -> Alert? {
+        let state = ThresholdState.evaluate(spent: percent, amount: 100, thresholds: thresholds)
         let level: Decimal
-        let severity: AlertSeverity
-        if percent >= 100 {
-            level = 100
-            severity = .critical
-        } else if percent >= criticalPercent {
-            level = criticalPercent
-            severity = .critical
-        } else if percent >= warningPercent {
-            level = warningPercent
-            severity = .warning
-        } else {
-            return nil
+        switch state {
+        case .clear: return nil
+        case .crossed(let threshold): level = threshold
+        case .exceeded: level = 100
         }
+        let severity: AlertSeverity = state.urgency(thresholds: thresholds) == .critical ? .critical : .warning
         let text = level >= 100 ? "\(what) exceeded: \(whole(percent))% used" : "\(what) past \(whole(level))%: \(whole(percent))% used"
         return Alert(key: "\(key).\(whole(level))", severity: severity, source: "budget", text: text)
     }

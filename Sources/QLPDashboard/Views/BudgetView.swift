@@ -244,7 +244,7 @@ public struct BudgetView {
         }
         let text = amounts + " (\(PercentFormat.string(use.fractionUsed)))" + outcome
         let short = amounts + outcome
-        let role: StyleRole = use.fractionUsed >= 1 ? .critical : (use.fractionUsed >= Decimal(string: "0.8")! ? .warning : .normal)
+        let role = ThresholdStyle.role(forFraction: use.fractionUsed, thresholds: state.plan.monthly.alertThresholds, quiet: .normal)
         let stale = state.atlas.staleness(now: context.now).map { "STALE: \($0) \(sep) " } ?? ""
         guard twoLines else {
             // The converted figures keep their rate beside them, in short; the

@@ -116,7 +116,7 @@ struct CategoryTable {
                 cx += w + layout.gap
                 if column == .used {
                     if let fraction = row.fraction, layout.gauge > 0 {
-                        Gauge(fraction: fraction.doubleForDisplay, fillRole: Self.role(for: fraction))
+                        Gauge(fraction: fraction.doubleForDisplay, fillRole: role(for: fraction))
                             .render(into: &canvas, x: cx, y: y, width: layout.gauge, glyphs: context.glyphs)
                     }
                     cx += layout.gauge + 1
@@ -192,7 +192,7 @@ struct CategoryTable {
                 .allocated: Cell(text: money(position.allocation), role: .muted),
                 .spent: Cell(text: money(position.spent), role: .normal),
                 .remaining: Cell(text: money(position.remaining), role: position.remaining < 0 ? .critical : .normal),
-                .used: Cell(text: PercentFormat.string(position.fractionUsed), role: Self.role(for: position.fractionUsed)),
+                .used: Cell(text: PercentFormat.string(position.fractionUsed), role: role(for: position.fractionUsed)),
                 .burnRate: rate(position.burnRate),
                 .runsOut: Cell(text: out, role: outRole),
             ]
@@ -235,13 +235,12 @@ struct CategoryTable {
     /// A projected amount, critical when it passes the allocation.
     private func projection(_ amount: Decimal?, fraction: Decimal?, money: (Decimal) -> String) -> Cell {
         guard let amount else { return Cell(text: "-", role: .muted) }
-        let role: StyleRole = fraction.map { $0 > 1 ? .critical : ($0 >= Decimal(string: "0.8")! ? .warning : .normal) } ?? .normal
+        let role = fraction.map { ThresholdStyle.role(forFraction: $0, thresholds: overview.monthly.thresholds, quiet: .normal) } ?? .normal
         return Cell(text: money(amount), role: role)
     }
 
-    static func role(for fraction: Decimal) -> StyleRole {
-        if fraction >= 1 { return .critical }
-        if fraction >= Decimal(string: "0.8")! { return .warning }
-        return .ok
+    /// A bucket's share used, coloured by the monthly budget's alert thresholds.
+    func role(for fraction: Decimal) -> StyleRole {
+        ThresholdStyle.role(forFraction: fraction, thresholds: overview.monthly.thresholds)
     }
 }

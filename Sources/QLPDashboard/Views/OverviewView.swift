@@ -5,7 +5,7 @@ import QLPCore
 
 /// The first screen: is money burning? The credit total against £5,000, the
 /// five buckets, unmapped spend, and the month against its budget with the
-/// 80% and 95% marks, burn rate, projection and exhaustion date.
+/// alert-threshold marks (budget.monthly.alerts), burn rate, projection and exhaustion date.
 public struct OverviewView {
     public var state: DashboardState
 
@@ -195,17 +195,11 @@ public struct OverviewView {
     }
 
     private func role(for fraction: Decimal) -> StyleRole {
-        if fraction >= 1 { return .critical }
-        if fraction >= Decimal(string: "0.8")! { return .warning }
-        return .ok
+        ThresholdStyle.role(forFraction: fraction, thresholds: state.plan.monthly.alertThresholds)
     }
 
-    private func role(for state: ThresholdState) -> StyleRole {
-        switch state {
-        case .clear: .ok
-        case .crossed(let t): t >= 95 ? .critical : .warning
-        case .exceeded: .critical
-        }
+    private func role(for threshold: ThresholdState) -> StyleRole {
+        ThresholdStyle.role(for: threshold, thresholds: state.plan.monthly.alertThresholds)
     }
 
     private func thresholdText(_ state: ThresholdState) -> String {

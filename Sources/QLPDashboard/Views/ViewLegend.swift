@@ -19,7 +19,7 @@ enum ViewLegend {
     static let azure = Term(MonthEndEstimate.azureForecast.name, "Cost Management's own month-end forecast (its model, not qlp's)")
     static let perDay = Term("PER DAY", "burn: average daily spend over the last 7 complete days")
     static let runsOut = Term("RUNS OUT", "the day the allocation is used up at that burn")
-    static let marks = Term("▲80% ▲95%", "the monthly budget's alert thresholds (warning, critical)")
+    static let marks = Term("▲N%", "the alert thresholds, budget.monthly.alerts (the highest of two or more is critical)")
 
     static func terms(for view: DashboardView) -> [Term] {
         switch view {
