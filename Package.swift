@@ -142,6 +142,7 @@ let package = Package(
         ], swiftSettings: strictSettings),
         .testTarget(name: "QLPFuzzTests", dependencies: ["QLPFuzz"], swiftSettings: strictSettings),
         // Depends on the executable so that `swift test` builds the binary it runs.
-        .testTarget(name: "QLPEndToEndTests", dependencies: ["qlp", "QLPHTTP"], swiftSettings: strictSettings),
+        .testTarget(name: "QLPEndToEndTests", dependencies: ["qlp", "QLPHTTP", "QLPStore", "QLPDashboard"],
+                    swiftSettings: strictSettings),
     ]
 )

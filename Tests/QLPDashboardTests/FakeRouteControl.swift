@@ -26,7 +26,7 @@ actor FakeRouteControl: RouteControl {
         do {
             let next = try current.applying(change)
             let summary = change.summary(before: current)
-            log.insert(RouteAuditLine(at: Date(), actor: actor, summary: summary, outcome: "applied",
+            log.insert(RouteAuditLine(at: Date(), actor: actor, summary: summary, outcome: .applied,
                                       fromVersion: current.version, toVersion: next.version), at: 0)
             history.append(current)
             current = next
@@ -42,7 +42,7 @@ actor FakeRouteControl: RouteControl {
         var restored = previous
         restored.version = current.version + 1
         let summary = RouteChange.restore(to: previous).summary(before: current)
-        log.insert(RouteAuditLine(at: Date(), actor: actor, summary: summary, outcome: "undo",
+        log.insert(RouteAuditLine(at: Date(), actor: actor, summary: summary, outcome: .undo,
                                   fromVersion: current.version, toVersion: restored.version), at: 0)
         current = restored
         return .applied(version: restored.version, summary: summary)
@@ -58,7 +58,7 @@ actor FakeRouteControl: RouteControl {
 
     private func reject(_ message: String, change: RouteChange) -> RouteControlOutcome {
         log.insert(RouteAuditLine(at: Date(), actor: actor, summary: change.summary(before: current),
-                                  outcome: "rejected: \(message)", fromVersion: current.version, toVersion: current.version), at: 0)
+                                  outcome: .rejected(reason: message), fromVersion: current.version, toVersion: current.version), at: 0)
         return .rejected(message: message)
     }
 }

@@ -140,7 +140,7 @@ import Testing
     }
 
     @Test func undoAsksFirst() {
-        let line = RouteAuditLine(at: F.now, actor: "alice", summary: "chat weights: gpt4 40→30", outcome: "applied", fromVersion: 3, toVersion: 4)
+        let line = RouteAuditLine(at: F.now, actor: "alice", summary: "chat weights: gpt4 40→30", outcome: .applied, fromVersion: 3, toVersion: 4)
         var table = RoutingFixtures.table
         table.version = 4
         let state = Self.state(table, audit: [line])

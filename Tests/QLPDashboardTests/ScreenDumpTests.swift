@@ -24,7 +24,7 @@ import Testing
     static func state() -> DashboardState {
         var state = RoutingViewTests.state(audit: [
             RouteAuditLine(at: F.now, actor: "alice", summary: "chat weights: gpt4 40→30, gpt35 40→46, llama3 20→24",
-                           outcome: "applied", fromVersion: 2, toVersion: 3),
+                           outcome: .applied, fromVersion: 2, toVersion: 3),
         ])
         state.gatewayStatsConnected = true
         state.models.succeed(stats(), at: F.now)

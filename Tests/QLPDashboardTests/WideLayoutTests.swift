@@ -68,7 +68,7 @@ import Testing
     @Test func auditSizesWhoFromTheNames() throws {
         func state(_ actors: [String]) -> DashboardState {
             RoutingViewTests.state(audit: actors.map {
-                RouteAuditLine(at: F.now, actor: $0, summary: "chat weights: gpt4 40→30, gpt35 40→46, llama3 20→24", outcome: "applied",
+                RouteAuditLine(at: F.now, actor: $0, summary: "chat weights: gpt4 40→30, gpt35 40→46, llama3 20→24", outcome: .applied,
                                fromVersion: 2, toVersion: 3)
             })
         }

@@ -171,8 +171,8 @@ import Testing
         }
         let audit = [
             RouteAuditLine(at: clock.addingTimeInterval(-3600), actor: "alice", summary: "chat weights: gpt4 50→40, gpt35 30→40",
-                           outcome: "applied", fromVersion: 1, toVersion: 2),
-            RouteAuditLine(at: clock.addingTimeInterval(-600), actor: "operator", summary: "drain llama3", outcome: "refused: route code needs one live target",
+                           outcome: .applied, fromVersion: 1, toVersion: 2),
+            RouteAuditLine(at: clock.addingTimeInterval(-600), actor: "operator", summary: "drain llama3", outcome: .rejected(reason: "route code needs one live target"),
                            fromVersion: 2, toVersion: 2),
         ]
         state.routing.succeed(RoutingPanel(table: table, traffic: traffic, audit: audit), at: clock)

@@ -158,7 +158,7 @@ public struct DashboardInteraction: Sendable {
                 message = Message(text: routesUnavailable(state), isError: true)
                 return []
             }
-            let last = panel.audit.first { $0.outcome.hasPrefix("applied") }?.summary ?? "the last applied change"
+            let last = panel.audit.first { $0.outcome == .applied }?.summary ?? "the last applied change"
             popup = .confirmUndo(version: panel.table.version, summary: last)
         }
         return []

@@ -15,12 +15,33 @@ public struct RouteAuditLine: Sendable, Equatable {
     /// Who made the change: an operator's name, or a budget rule's.
     public var actor: String
     public var summary: String
-    /// "applied", "rejected: …", "undo".
-    public var outcome: String
+    public var outcome: Outcome
     public var fromVersion: Int
     public var toVersion: Int
 
-    public init(at: Date, actor: String, summary: String, outcome: String, fromVersion: Int, toVersion: Int) {
+    /// What came of the entry, as the audit log recorded it.
+    public enum Outcome: Sendable, Equatable {
+        /// An operator's (or the config file's) change took effect.
+        case applied
+        /// An undo took effect.
+        case undo
+        /// The gateway changed how it routes by itself: a budget rule fired or cleared.
+        case automatic
+        /// Refused; the table did not change.
+        case rejected(reason: String)
+
+        /// The OUTCOME column's words: "applied", "undo", "automatic", "rejected: stale version".
+        public var text: String {
+            switch self {
+            case .applied: "applied"
+            case .undo: "undo"
+            case .automatic: "automatic"
+            case .rejected(let reason): "rejected: \(reason)"
+            }
+        }
+    }
+
+    public init(at: Date, actor: String, summary: String, outcome: Outcome, fromVersion: Int, toVersion: Int) {
         self.at = at
         self.actor = actor
         self.summary = summary

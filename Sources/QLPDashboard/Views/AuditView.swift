@@ -16,7 +16,7 @@ public struct AuditView {
     public static func lines(_ all: [RouteAuditLine], filter: String) -> [RouteAuditLine] {
         let needle = filter.lowercased()
         guard !needle.isEmpty else { return all }
-        return all.filter { "\($0.actor) \($0.summary) \($0.outcome)".lowercased().contains(needle) }
+        return all.filter { "\($0.actor) \($0.summary) \($0.outcome.text)".lowercased().contains(needle) }
     }
 
     /// The WHO column never grows beyond this: a name is told apart well before it.
@@ -39,6 +39,16 @@ public struct AuditView {
         let fitting = max(10, width - others)
         columns[1].width = max(DisplayWidth.of("WHO"), min(longest, widestActor, fitting))
         return columns
+    }
+
+    /// Refusals stand out; the gateway's own changes (a budget rule) read as
+    /// ordinary lines, not as failures.
+    static func role(of outcome: RouteAuditLine.Outcome) -> StyleRole {
+        switch outcome {
+        case .applied, .undo: .ok
+        case .automatic: .normal
+        case .rejected: .critical
+        }
     }
 
     public func render(into canvas: inout Canvas, area: Rect, context: RenderContext) {
@@ -72,7 +82,7 @@ public struct AuditView {
                 .text(context.format.time(line.at), .muted),
                 .text(line.actor, .accent),
                 .text(line.summary, .normal),
-                .text(line.outcome, line.outcome.hasPrefix("rejected") ? .critical : .ok),
+                .text(line.outcome.text, Self.role(of: line.outcome)),
                 .text("\(line.fromVersion)\(arrow)\(line.toVersion)", .muted),
             ]
         }

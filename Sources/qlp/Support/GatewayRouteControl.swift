@@ -39,11 +39,19 @@ struct GatewayRouteControl: RouteControl {
     func audit(limit: Int) async -> [RouteAuditLine] {
         let entries = (try? authority.store.audit(limit: limit)) ?? []
         return entries.map { entry in
-            let outcome = entry.outcome == .applied
-                ? (entry.action == .undo ? "undo" : "applied")
-                : "rejected: " + (entry.rejection ?? "refused")
-            return RouteAuditLine(at: entry.at, actor: entry.actor, summary: entry.summary, outcome: outcome,
-                                  fromVersion: entry.fromVersion, toVersion: entry.toVersion ?? entry.fromVersion)
+            RouteAuditLine(at: entry.at, actor: entry.actor, summary: entry.summary, outcome: Self.outcome(of: entry),
+                           fromVersion: entry.fromVersion, toVersion: entry.toVersion ?? entry.fromVersion)
+        }
+    }
+
+    /// The audit log's typed outcome as the Audit view shows it. (It was
+    /// mapped to words and back, and an automatic entry fell through to
+    /// "rejected: refused", in red.)
+    static func outcome(of entry: RouteAuditEntry) -> RouteAuditLine.Outcome {
+        switch entry.outcome {
+        case .applied: entry.action == .undo ? .undo : .applied
+        case .automatic: .automatic
+        case .rejected: .rejected(reason: entry.rejection ?? "no reason recorded")
         }
     }
 
