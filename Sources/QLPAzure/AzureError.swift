@@ -48,6 +48,13 @@ public enum AzureError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The wait a throttle asked for (the service's Retry-After, or qlp's own
+    /// request budget); nil for every other failure.
+    public var retryAfter: Duration? {
+        if case .throttled(_, _, let wait, _) = self { return wait }
+        return nil
+    }
+
     /// A few words for a panel's status line: "HTTP 500", "timed out after 30 s".
     public var summary: String {
         switch self {

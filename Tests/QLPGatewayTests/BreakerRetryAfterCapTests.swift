@@ -7,7 +7,7 @@ import Testing
 /// Issue 14, finding 12: an upstream's Retry-After holds a target's breaker
 /// open for at most open_for's maximum (1 h), however long it asks.
 @Suite struct BreakerRetryAfterCapTests {
-    @Test(arguments: [1e308, Double.infinity, 9_223_372_036_854_775_807])
+    @Test(arguments: [1e308, Double.infinity, 9_223_372_036_854_775_808])  // 2^63, just past Int64
     func finding12_aHugeRetryAfterHoldsTheBreakerAtMostAnHour(retryAfter: Double) {
         let now = Mutex(1000.0)
         let board = TargetHealthBoard(breaker: CircuitBreaker.Settings(window: 10, minimumRequests: 5, failureRatio: 0.5, openFor: 5),

@@ -19,10 +19,11 @@ import Testing
                                  wake: WakeSignal(), clock: { EmulatorHarness.clock }).refresh()
             let budgets = BudgetsClient(transport: h.transport, tokens: h.tokens, management: h.base,
                                         tokenScope: AzureEndpoints.publicCloud.managementScope)
-            var failures = 0
-            _ = await AzureBudgetPoller(budgets: budgets, costs: h.client, scope: h.scope, store: store, interval: .seconds(60),
-                                        wake: WakeSignal(), clock: { EmulatorHarness.clock }).refreshRecordingFailure(failures: &failures)
-            #expect(failures == 0)
+            let budgetPoller = AzureBudgetPoller(budgets: budgets, costs: h.client, scope: h.scope, store: store, interval: .seconds(60),
+                                                 wake: WakeSignal(), clock: { EmulatorHarness.clock })
+            var schedule = budgetPoller.startingSchedule
+            _ = await budgetPoller.refreshRecordingFailure(schedule: &schedule)
+            #expect(schedule.failures == 0)
 
             let qlp = try #require(store.state.cost.value?.overview.monthly)
             let azure = try #require(store.state.azureBudgets.value)

@@ -65,26 +65,26 @@ import Testing
             let store = DashboardStateStore(DashboardState(identity: identity, plan: plan, costRefresh: .seconds(30)))
             let poller = CostPoller(client: h.client, scope: h.scope, store: store, history: nil, interval: .seconds(30),
                                     wake: WakeSignal(), clock: { EmulatorHarness.clock })
-            var failures = 0
-            _ = await poller.refreshRecordingFailure(failures: &failures)
+            var schedule = poller.startingSchedule
+            _ = await poller.refreshRecordingFailure(schedule: &schedule)
             let good = try #require(store.state.cost.value?.overview.credit.spent)
 
             h.emulator.faults.set(EndpointFault(truncatedBody: true), for: .costQuery)
-            _ = await poller.refreshRecordingFailure(failures: &failures)
+            _ = await poller.refreshRecordingFailure(schedule: &schedule)
             let cut = try #require(store.state.cost.problem, "a cut answer left no problem on the panel")
             #expect(cut.summary == "answer cut short", "\(cut.summary)")
             #expect(cut.detail.contains("Cost Management") && cut.detail.contains("remaining to read"), "\(cut.detail)")
             #expect(store.state.cost.value?.overview.credit.spent == good, "last good data kept")
 
             h.emulator.faults.set(EndpointFault(resetConnection: true), for: .costQuery)
-            _ = await poller.refreshRecordingFailure(failures: &failures)
+            _ = await poller.refreshRecordingFailure(schedule: &schedule)
             let reset = try #require(store.state.cost.problem, "a reset left no problem on the panel")
             #expect(reset.summary == "connection reset", "\(reset.summary)")
             #expect(reset.detail.contains("Cost Management") && reset.detail.contains("reset by peer"), "\(reset.detail)")
             #expect(store.state.cost.value?.overview.credit.spent == good, "last good data kept")
 
             h.emulator.faults.clearAll()
-            _ = await poller.refreshRecordingFailure(failures: &failures)
+            _ = await poller.refreshRecordingFailure(schedule: &schedule)
             #expect(store.state.cost.problem == nil)
         }
     }

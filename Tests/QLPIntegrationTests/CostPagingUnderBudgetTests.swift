@@ -39,8 +39,8 @@ import Testing
         let poller = CostPoller(client: client, scope: "subscriptions/\(configuration.subscriptionID)", store: store, history: nil,
                                 interval: .seconds(300), wake: WakeSignal(), clock: clock, sleep: sleep)
         do {
-            var failures = 0
-            let next = await poller.refreshRecordingFailure(failures: &failures)
+            var schedule = poller.startingSchedule
+            let next = await poller.refreshRecordingFailure(schedule: &schedule)
             #expect(next == .seconds(300), "the refresh did not complete: \(store.state.cost.problem?.detail ?? "")")
             let panel = try #require(store.state.cost.value)
             let pages = panel.pages

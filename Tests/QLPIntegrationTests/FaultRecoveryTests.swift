@@ -24,43 +24,43 @@ import Testing
                                                  tokenScope: AzureEndpoints.publicCloud.managementScope, timeout: .seconds(1))
             let hangPoller = CostPoller(client: impatient, scope: h.scope, store: store, history: nil, interval: .seconds(30),
                                         wake: WakeSignal(), clock: { EmulatorHarness.clock })
-            var failures = 0
+            var schedule = poller.startingSchedule
 
-            #expect(await poller.refreshRecordingFailure(failures: &failures) == .seconds(30),
+            #expect(await poller.refreshRecordingFailure(schedule: &schedule) == .seconds(30),
                     "\(store.state.cost.problem?.detail ?? "")")
             let good = try #require(store.state.cost.value?.overview.credit.spent)
             #expect(store.state.cost.problem == nil)
 
             h.emulator.faults.set(EndpointFault(status: 500), for: .costQuery)
-            #expect(await poller.refreshRecordingFailure(failures: &failures) == .seconds(15))
+            #expect(await poller.refreshRecordingFailure(schedule: &schedule) == .seconds(15))
             #expect(store.state.cost.problem?.summary == "HTTP 500 InternalServerError")
             #expect(store.state.cost.value?.overview.credit.spent == good, "last good data kept")
             #expect(store.state.cost.staleness(now: EmulatorHarness.clock) == "HTTP 500 InternalServerError")
 
             h.emulator.faults.set(EndpointFault(malformedBody: true), for: .costQuery)
-            _ = await poller.refreshRecordingFailure(failures: &failures)
+            _ = await poller.refreshRecordingFailure(schedule: &schedule)
             #expect(store.state.cost.problem?.summary == "malformed response")
             #expect(store.state.cost.problem?.detail.contains("truncated") == true)
 
             h.emulator.faults.set(EndpointFault(wrongContentType: true), for: .costQuery)
-            _ = await poller.refreshRecordingFailure(failures: &failures)
+            _ = await poller.refreshRecordingFailure(schedule: &schedule)
             #expect(store.state.cost.problem?.summary == "malformed response")
             #expect(store.state.cost.problem?.detail.contains("expected JSON, got text/html") == true)
 
             h.emulator.faults.set(EndpointFault(hang: true), for: .costQuery)
             let started = ContinuousClock.now
-            _ = await hangPoller.refreshRecordingFailure(failures: &failures)
+            _ = await hangPoller.refreshRecordingFailure(schedule: &schedule)
             #expect(ContinuousClock.now - started < .seconds(5))
             #expect(store.state.cost.problem?.summary == "timed out after 1 s")
 
             h.emulator.faults.set(EndpointFault(status: 429, retryAfterSeconds: 42), for: .costQuery)
-            #expect(await poller.refreshRecordingFailure(failures: &failures) == .seconds(42) + .milliseconds(500))
+            #expect(await poller.refreshRecordingFailure(schedule: &schedule) == .seconds(42) + .milliseconds(500))
             #expect(store.state.cost.problem?.summary == "throttled for 42 s")
             #expect(store.state.cost.problem?.throttledUntil == EmulatorHarness.clock.addingTimeInterval(42))
 
             h.emulator.faults.clearAll()
-            #expect(await poller.refreshRecordingFailure(failures: &failures) == .seconds(30))
-            #expect(failures == 0)
+            #expect(await poller.refreshRecordingFailure(schedule: &schedule) == .seconds(30))
+            #expect(schedule.failures == 0)
             #expect(store.state.cost.problem == nil)
             #expect(store.state.cost.staleness(now: EmulatorHarness.clock) == nil)
             #expect(store.state.cost.value?.overview.credit.spent == good)

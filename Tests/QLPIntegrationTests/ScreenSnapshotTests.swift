@@ -106,13 +106,16 @@ import Testing
                 .refresh()
             let budgets = BudgetsClient(transport: h.transport, tokens: h.tokens, management: h.base,
                                         tokenScope: AzureEndpoints.publicCloud.managementScope)
-            var failures = 0
-            _ = await AzureBudgetPoller(budgets: budgets, costs: h.client, scope: h.scope, store: store, interval: .seconds(60), wake: wake,
-                                        clock: clock).refreshRecordingFailure(failures: &failures)
+            let budgetPoller = AzureBudgetPoller(budgets: budgets, costs: h.client, scope: h.scope, store: store, interval: .seconds(60),
+                                                 wake: wake, clock: clock)
+            var schedule = budgetPoller.startingSchedule
+            _ = await budgetPoller.refreshRecordingFailure(schedule: &schedule)
             let c = h.emulator.configuration
             let atlas = AtlasBillingClient(transport: h.transport, baseURL: h.base, orgID: c.atlasOrgID, publicKey: c.atlasPublicKey,
                                            privateKey: Secret(c.atlasPrivateKey))
-            await AtlasPoller(client: atlas, store: store, interval: .seconds(60), wake: wake, clock: clock).refresh()
+            let atlasPoller = AtlasPoller(client: atlas, store: store, interval: .seconds(60), wake: wake, clock: clock)
+            var atlasSchedule = atlasPoller.startingSchedule
+            await atlasPoller.refresh(schedule: &atlasSchedule)
             let reader = LogMetricReader(appInsights: AppInsightsClient(transport: h.transport, tokens: h.tokens, endpoint: h.base),
                                          logAnalytics: LogAnalyticsClient(transport: h.transport, tokens: h.tokens, endpoint: h.base))
             await MetricsPoller(client: MonitorMetricsClient(transport: h.transport, tokens: h.tokens, management: h.base),

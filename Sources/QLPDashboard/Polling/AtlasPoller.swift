@@ -23,16 +23,20 @@ public struct AtlasPoller: DashboardPoller {
         self.logger = logger
     }
 
+    /// The refresh schedule at start, at this poller's interval.
+    public var startingSchedule: PollSchedule { PollSchedule(interval: interval) }
+
     public func run() async {
+        var schedule = startingSchedule
         while !Task.isCancelled {
-            let delay = await refresh()
+            let delay = await refresh(schedule: &schedule)
             await wake.wait(for: delay)
         }
     }
 
     /// One refresh; returns the wait before the next.
     @discardableResult
-    public func refresh() async -> Duration {
+    public func refresh(schedule: inout PollSchedule) async -> Duration {
         store.update { $0.atlas.refreshing = true }
         let now = clock()
         do {
@@ -45,14 +49,10 @@ public struct AtlasPoller: DashboardPoller {
                 state.atlas.succeed(use, at: now)
                 state.atlas.refreshing = false
             }
-            return interval
+            return schedule.succeeded()
         } catch let error as AzureError {
-            var until: Date?
-            var delay = min(interval, .seconds(60))
-            if case .throttled(_, _, let retryAfter, _) = error {
-                until = now.addingTimeInterval(CostPoller.seconds(retryAfter))
-                delay = max(retryAfter + .milliseconds(500), .seconds(5))
-            }
+            let delay = schedule.failed(retryAfter: error.retryAfter)
+            let until = error.retryAfter.map { now.addingTimeInterval(CostPoller.seconds($0)) }
             store.update {
                 $0.atlas.fail(.init(summary: error.summary, detail: error.description, at: now,
                                     nextAttempt: now.addingTimeInterval(CostPoller.seconds(delay)), throttledUntil: until))
@@ -61,10 +61,11 @@ public struct AtlasPoller: DashboardPoller {
             return delay
         } catch {
             // A configuration problem (no rate, no grant): say so, and look again later.
+            let delay = schedule.failedForGood()
             store.update {
-                $0.atlas.fail(.init(summary: "\(error)", detail: "\(error)", at: now, nextAttempt: now.addingTimeInterval(CostPoller.seconds(interval))))
+                $0.atlas.fail(.init(summary: "\(error)", detail: "\(error)", at: now, nextAttempt: now.addingTimeInterval(CostPoller.seconds(delay))))
             }
-            return interval
+            return delay
         }
     }
 }

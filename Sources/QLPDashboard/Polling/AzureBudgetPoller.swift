@@ -29,16 +29,19 @@ public struct AzureBudgetPoller: DashboardPoller {
         self.logger = logger
     }
 
+    /// The refresh schedule at start, at this poller's interval.
+    public var startingSchedule: PollSchedule { PollSchedule(interval: interval) }
+
     public func run() async {
-        var failures = 0
+        var schedule = startingSchedule
         while !Task.isCancelled {
-            let delay = await refreshRecordingFailure(failures: &failures)
+            let delay = await refreshRecordingFailure(schedule: &schedule)
             await wake.wait(for: delay)
         }
     }
 
     /// One refresh of both; a failure keeps the last good data, marked stale.
-    public func refreshRecordingFailure(failures: inout Int) async -> Duration {
+    public func refreshRecordingFailure(schedule: inout PollSchedule) async -> Duration {
         store.update { $0.azureBudgets.refreshing = true }
         do {
             let list = try await budgets.list(scope: scope)
@@ -60,17 +63,11 @@ public struct AzureBudgetPoller: DashboardPoller {
                 state.azureBudgets.succeed(panel, at: now)
                 state.azureBudgets.refreshing = false
             }
-            failures = 0
-            return interval
+            return schedule.succeeded()
         } catch {
-            failures += 1
             let now = clock()
-            var throttledUntil: Date?
-            var delay = min(Duration.seconds(15) * (1 << min(failures - 1, 10)), max(interval, .seconds(15)))
-            if case .throttled(_, _, let retryAfter, _) = error {
-                throttledUntil = now.addingTimeInterval(CostPoller.seconds(retryAfter))
-                delay = max(retryAfter + .milliseconds(500), .seconds(5))
-            }
+            let delay = schedule.failed(retryAfter: error.retryAfter)
+            let throttledUntil = error.retryAfter.map { now.addingTimeInterval(CostPoller.seconds($0)) }
             store.update {
                 $0.azureBudgets.fail(.init(summary: error.summary, detail: error.description, at: now,
                                            nextAttempt: now.addingTimeInterval(CostPoller.seconds(delay)), throttledUntil: throttledUntil))

@@ -42,11 +42,14 @@ public struct CostPoller: Sendable {
     }
 
     /// Runs until the task is cancelled.
+    /// The refresh schedule at start, at this poller's interval.
+    public var startingSchedule: PollSchedule { PollSchedule(interval: interval) }
+
     public func run() async {
         loadCache()
-        var failures = 0
+        var schedule = startingSchedule
         while !Task.isCancelled {
-            let delay = await refreshRecordingFailure(failures: &failures)
+            let delay = await refreshRecordingFailure(schedule: &schedule)
             await wake.wait(for: delay)
         }
     }
@@ -54,14 +57,12 @@ public struct CostPoller: Sendable {
     /// One refresh; a failure is recorded on the panel (last good data kept,
     /// marked stale with the reason).
     /// - Returns: how long to wait before the next attempt.
-    public func refreshRecordingFailure(failures: inout Int) async -> Duration {
+    public func refreshRecordingFailure(schedule: inout PollSchedule) async -> Duration {
         do {
             try await refresh()
-            failures = 0
-            return interval
+            return schedule.succeeded()
         } catch {
-            failures += 1
-            let delay = retryDelay(after: error, failures: failures)
+            let delay = schedule.failed(retryAfter: error.retryAfter)
             let now = clock()
             var throttledUntil: Date?
             var throttleReason: HoldReason?
@@ -149,15 +150,6 @@ public struct CostPoller: Sendable {
         } catch {
             logger.error("cannot read cost history", metadata: ["error": "\(error)"])
         }
-    }
-
-    func retryDelay(after error: AzureError, failures: Int) -> Duration {
-        // Just after the wait Azure asked for, never sooner.
-        if case .throttled(_, _, let retryAfter, _) = error { return max(retryAfter + .milliseconds(500), .seconds(5)) }
-        // Sooner than the normal interval at first (15 s, 30 s, 60 s ...),
-        // backing off to it; a short interval (the demo) retries at its pace.
-        let base = min(Duration.seconds(15), interval)
-        return min(base * (1 << min(failures - 1, 10)), max(interval, base))
     }
 
     /// Today in the billing time zone.

@@ -97,16 +97,29 @@ public struct MetricsPoller: DashboardPoller {
         self.logger = logger
     }
 
+    /// The refresh schedule at start, at this poller's interval.
+    public var startingSchedule: PollSchedule { PollSchedule(interval: interval) }
+
     public func run() async {
         guard !resources.isEmpty || !logMetrics.isEmpty else { return }
         loadHistory()
+        var schedule = startingSchedule
         while !Task.isCancelled {
-            await refresh()
-            await wake.wait(for: interval)
+            await wake.wait(for: await refresh(schedule: &schedule))
         }
     }
 
+    /// One refresh, outside any schedule (a test's, or a first look).
     public func refresh() async {
+        var schedule = startingSchedule
+        await refresh(schedule: &schedule)
+    }
+
+    /// One refresh; returns the wait before the next. Nothing fresh at all is
+    /// a failure (backing off, or waiting out a throttle); one resource failing
+    /// among others that answered is shown on its rows, and the pace holds.
+    @discardableResult
+    public func refresh(schedule: inout PollSchedule) async -> Duration {
         store.update { $0.monitor.refreshing = true }
         let end = clock()
         let start = end.addingTimeInterval(-Self.window)
@@ -164,19 +177,23 @@ public struct MetricsPoller: DashboardPoller {
         let now = clock()
         rows = withHistory(rows, slotted: slotted, now: now)
         let panel = MonitorPanel(rows: rows, failedResources: failed)
+        let nothingFresh = rows.allSatisfy({ $0.failure != nil || $0.fromHistory }) && firstError != nil
+        let delay = nothingFresh ? schedule.failed(retryAfter: firstError?.retryAfter) : schedule.succeeded()
         store.update { state in
-            if rows.allSatisfy({ $0.failure != nil || $0.fromHistory }), let firstError {
+            if nothingFresh, let firstError {
                 // Nothing fresh: kept points (if any) stay on screen as cached, under the failure.
                 if rows.contains(where: \.fromHistory) {
                     state.monitor.succeed(panel, at: rows.compactMap { $0.fromHistory ? $0.latestAt : nil }.max() ?? now, source: .cache)
                 }
                 state.monitor.fail(.init(summary: firstError.summary, detail: firstError.description, at: now,
-                                         nextAttempt: now.addingTimeInterval(CostPoller.seconds(interval))))
+                                         nextAttempt: now.addingTimeInterval(CostPoller.seconds(delay)),
+                                         throttledUntil: firstError.retryAfter.map { now.addingTimeInterval(CostPoller.seconds($0)) }))
             } else {
                 state.monitor.succeed(panel, at: now)
             }
             state.monitor.refreshing = false
         }
+        return delay
     }
 
     /// Every resource's metrics, in config order. The calls run together (the
