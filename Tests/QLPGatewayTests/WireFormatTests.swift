@@ -69,5 +69,7 @@ import Testing
         #expect(!keys.admits(authorization: nil))
         #expect(try ClientKeys(hexDigests: []).admits(authorization: nil))
         #expect(throws: ClientKeys.ParseError.notSHA256Hex(index: 0)) { try ClientKeys(hexDigests: ["not-hex"]) }
+        // The config key's own name (it said client_key_hashes, a key no config has).
+        #expect(ClientKeys.ParseError.notSHA256Hex(index: 2).description.hasPrefix("gateway.client_key_sha256[2] "))
     }
 }

@@ -55,7 +55,10 @@ import Testing
         let (_, html) = try FaultSpec.parse("metrics.batch=html,latency:200")
         #expect(html == EndpointFault(latencyMilliseconds: 200, wrongContentType: true))
         for (text, words) in [("nowhere=status:500", "ENDPOINT one of token, imds"), ("token=status:abc", "whole number"),
-                              ("token=explode", "unknown 'explode'"), ("cost.query=retry-header:weekly", "qpu, entity, tenant")] {
+                              ("token=explode", "unknown 'explode'"), ("cost.query=retry-header:weekly", "qpu, entity, tenant"),
+                              // A Retry-After of 2^62 seconds trapped the emulator multiplying it into retry-after-ms.
+                              ("openai.chat=status:429,retry-after:4611686018427387904", "retry-after must be 0 to 86400 seconds"),
+                              ("token=latency:9223372036854775807", "latency must be 0 to 600000 milliseconds")] {
             #expect { _ = try FaultSpec.parse(text) } throws: { "\($0)".contains(words) }
         }
     }
@@ -67,6 +70,11 @@ import Testing
                                                                 body: Array(#"{"retry_after":5,"retry_header":"weekly"}"#.utf8)))
             #expect(answer.status == 400)
             #expect(String(decoding: answer.body, as: UTF8.self).contains("retry_header"))
+            let huge = try await h.transport.send(HTTPRequest(method: .put, url: "\(h.base)/_emulator/faults/openai.chat",
+                                                              headers: ["Content-Type": "application/json"],
+                                                              body: Array(#"{"status":429,"retry_after":4611686018427387904}"#.utf8)))
+            #expect(huge.status == 400)
+            #expect(String(decoding: huge.body, as: UTF8.self).contains("retry_after"))
         }
     }
 }

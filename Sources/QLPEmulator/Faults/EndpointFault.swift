@@ -15,6 +15,10 @@ public struct EndpointFault: Sendable, Equatable, Codable {
     public var retryHeader: String?
 
     public static let retryHeaderNames = ["standard", "qpu", "entity", "tenant", "client", "clienttype"]
+    /// The longest Retry-After a fault may send: a day (larger waits only overflowed the millisecond header).
+    public static let retryAfterRange = 0...86_400
+    /// The longest added latency: ten minutes.
+    public static let latencyRange = 0...600_000
     /// Answer 200 with a body cut off mid-JSON.
     public var malformedBody: Bool
     /// Answer 200 with an HTML page, as a captive portal or a proxy's login page does.
@@ -68,6 +72,14 @@ public struct EndpointFault: Sendable, Equatable, Codable {
         hang = try c.decodeIfPresent(Bool.self, forKey: .hang) ?? false
         remaining = try c.decodeIfPresent(Int.self, forKey: .remaining)
         retryHeader = try c.decodeIfPresent(String.self, forKey: .retryHeader)
+        if let retryAfterSeconds, !Self.retryAfterRange.contains(retryAfterSeconds) {
+            throw DecodingError.dataCorruptedError(forKey: .retryAfterSeconds, in: c,
+                                                   debugDescription: "expected 0 to \(Self.retryAfterRange.upperBound) seconds")
+        }
+        if !Self.latencyRange.contains(latencyMilliseconds) {
+            throw DecodingError.dataCorruptedError(forKey: .latencyMilliseconds, in: c,
+                                                   debugDescription: "expected 0 to \(Self.latencyRange.upperBound) milliseconds")
+        }
         if let retryHeader, !Self.retryHeaderNames.contains(retryHeader) {
             throw DecodingError.dataCorruptedError(forKey: .retryHeader, in: c,
                                                    debugDescription: "expected one of \(Self.retryHeaderNames.joined(separator: ", "))")

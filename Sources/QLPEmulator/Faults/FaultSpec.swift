@@ -48,10 +48,17 @@ public enum FaultSpec {
                 }
                 return n
             }
+            func number(in range: ClosedRange<Int>, _ unit: String) throws(ParseError) -> Int {
+                let n = try number()
+                guard range.contains(n) else {
+                    throw ParseError(description: "fault '\(text)': \(kv[0]) must be \(range.lowerBound) to \(range.upperBound) \(unit)")
+                }
+                return n
+            }
             switch kv[0] {
-            case "latency": fault.latencyMilliseconds = try number()
+            case "latency": fault.latencyMilliseconds = try number(in: EndpointFault.latencyRange, "milliseconds")
             case "status": fault.status = try number()
-            case "retry-after": fault.retryAfterSeconds = try number()
+            case "retry-after": fault.retryAfterSeconds = try number(in: EndpointFault.retryAfterRange, "seconds")
             case "count": fault.remaining = try number()
             case "malformed": fault.malformedBody = true
             case "html": fault.wrongContentType = true

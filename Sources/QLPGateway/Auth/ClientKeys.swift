@@ -12,7 +12,7 @@ public struct ClientKeys: Sendable {
         public var description: String {
             switch self {
             case .notSHA256Hex(let index):
-                "gateway.client_key_hashes[\(index)] is not a SHA-256 hex digest (64 hex digits); make one with `qlp gateway hash-key`"
+                "gateway.client_key_sha256[\(index)] is not a SHA-256 hex digest (64 hex digits); make one with `qlp gateway hash-key`"
             }
         }
     }
@@ -47,7 +47,7 @@ public struct ClientKeys: Sendable {
         return matched == 1
     }
 
-    /// The hex SHA-256 of a key, as `gateway.client_key_hashes` holds it.
+    /// The hex SHA-256 of a key, as `gateway.client_key_sha256` holds it.
     public static func hexDigest(of key: String) -> String {
         SHA256.hash(data: Data(key.utf8)).map { byte in
             let hex = String(byte, radix: 16)
