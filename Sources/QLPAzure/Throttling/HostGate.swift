@@ -6,7 +6,9 @@ import Foundation
 actor HostGate {
     private struct Host {
         var inFlight = 0
-        var waiters: [CheckedContinuation<Void, Never>] = []
+        /// Requests waiting for a slot, in arrival order; resumed with true when
+        /// handed a slot, false when their task was cancelled first.
+        var waiters: [(id: UInt64, continuation: CheckedContinuation<Bool, Never>)] = []
     }
 
     private struct LaneKey: Hashable {
@@ -20,6 +22,7 @@ actor HostGate {
     private var hosts: [String: Host] = [:]
     private var sent: [LaneKey: [Date]] = [:]
     private var held: [LaneKey: ThrottleHold] = [:]
+    private var nextWaiter: UInt64 = 0
 
     init(policy: ThrottlingPolicy, clock: @escaping @Sendable () -> Date, sleep: @escaping @Sendable (Duration) async throws -> Void) {
         self.policy = policy
@@ -36,7 +39,8 @@ actor HostGate {
     /// Waits for a slot and the budget; returns `.held` without waiting when
     /// the host is holding requests, or the budget frees too late.
     /// - Throws: `CancellationError` when the caller is cancelled while it
-    ///   waits for the budget (the wait ends at once; it is not retried).
+    ///   waits for the budget or for a slot (the wait ends at once; it is not
+    ///   retried, and a slot it was not given is not taken).
     func admit(host: String, lane: String) async throws -> Admission {
         let key = LaneKey(host: host, lane: lane)
         if let hold = held[key] {
@@ -64,11 +68,27 @@ actor HostGate {
             try await sleep(wait + .milliseconds(1))
         }
         if hosts[host, default: Host()].inFlight >= policy.maxConcurrentPerHost {
-            await withCheckedContinuation { hosts[host, default: Host()].waiters.append($0) }
+            try Task.checkCancellation()
+            nextWaiter += 1
+            let id = nextWaiter
+            let given = await withTaskCancellationHandler {
+                await withCheckedContinuation { hosts[host, default: Host()].waiters.append((id, $0)) }
+            } onCancel: {
+                Task { await self.withdraw(host: host, id: id) }
+            }
+            guard given else { throw CancellationError() }
         } else {
             hosts[host, default: Host()].inFlight += 1
         }
         return .admitted
+    }
+
+    /// A cancelled waiter leaves the queue at once, without a slot. (One
+    /// already handed its slot has left the queue; the caller releases it.)
+    private func withdraw(host: String, id: UInt64) {
+        guard let index = hosts[host]?.waiters.firstIndex(where: { $0.id == id }),
+              let waiter = hosts[host]?.waiters.remove(at: index) else { return }
+        waiter.continuation.resume(returning: false)
     }
 
     /// Frees a slot; the next waiter, if any, takes it over.
@@ -77,7 +97,7 @@ actor HostGate {
         if state.waiters.isEmpty {
             state.inFlight -= 1
         } else {
-            state.waiters.removeFirst().resume()
+            state.waiters.removeFirst().continuation.resume(returning: true)
         }
         hosts[host] = state
     }
