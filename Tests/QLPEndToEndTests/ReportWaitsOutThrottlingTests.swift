@@ -50,13 +50,18 @@ import Testing
         // Every answer a 429 asking for 5 s, and 3 s allowed: a clear runtime failure naming both.
         let (always, alwaysPort) = try await emulator(faults: ["cost.query=status:429,retry-after:5"], in: scratch)
         let refused: Subprocess.Result
+        let never: Subprocess.Result
         do {
             refused = try await report(port: alwaysPort, arguments: ["--max-wait", "3s"], scratch: scratch)
+            never = try await report(port: alwaysPort, arguments: ["--max-wait", "0s"], scratch: scratch)
         } catch {
             always.stop()
             throw error
         }
         always.stop()
+        // 0s: never wait, and the message still names the cap that said so.
+        #expect(never.status == 1, "\(never.error)")
+        #expect(never.error.contains("past --max-wait 0s"), "\(never.error)")
         #expect(refused.status == 1, "a throttled service is a runtime failure, not a usage error: \(refused.error)")
         #expect(refused.error.contains("past --max-wait 3s"), "\(refused.error)")
         #expect(refused.error.contains("Cost Management asked qlp to wait ("), "\(refused.error)")

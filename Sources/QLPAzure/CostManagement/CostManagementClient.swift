@@ -85,8 +85,8 @@ public struct CostManagementClient: Sendable {
                 waiting.limit.spend(hold.wait)
                 paging.waitedOut()
             case .gaveUp(let hold):
-                // With no allowance at all the caller waits on its own schedule: the hold as it came.
-                guard waiting.limit.limit > .zero, hold.pagesKept > 0 || waiting.waitsBeforeFirstPage else {
+                // A caller that waits on its own schedule gets the hold as it came.
+                guard !waiting.limit.returnsHolds, hold.pagesKept > 0 || waiting.waitsBeforeFirstPage else {
                     throw .throttled(service: Self.service, endpoint: hold.endpoint, retryAfter: hold.wait, reason: hold.reason)
                 }
                 throw .gaveUpWaiting(hold)

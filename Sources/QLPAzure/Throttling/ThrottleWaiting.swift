@@ -9,15 +9,24 @@ public final class ThrottleWaitLimit: Sendable {
     public let limit: Duration
     /// What sets the limit, for messages: "--max-wait 5m".
     public let name: String
+    /// True for `none`: a hold goes back to the caller as the throttle it
+    /// was, to wait out on its own schedule. A limit someone set, even 0s,
+    /// ends in a "gave up" that names it.
+    public let returnsHolds: Bool
     private let spent = Mutex(Duration.zero)
 
-    public init(limit: Duration, name: String) {
+    public convenience init(limit: Duration, name: String) {
+        self.init(limit: limit, name: name, returnsHolds: false)
+    }
+
+    private init(limit: Duration, name: String, returnsHolds: Bool) {
         self.limit = max(limit, .zero)
         self.name = name
+        self.returnsHolds = returnsHolds
     }
 
     /// No waiting at all: every hold is given up at once, to the caller.
-    public static let none = ThrottleWaitLimit(limit: .zero, name: "no waiting")
+    public static let none = ThrottleWaitLimit(limit: .zero, name: "no waiting", returnsHolds: true)
 
     /// Time waited so far under this limit.
     public var waited: Duration { spent.withLock { $0 } }
