@@ -67,6 +67,26 @@ import Testing
         }
     }
 
+    /// Entra ID throttling the token request twice, then answering: the
+    /// credential waits out each Retry-After and gets its token (it failed at
+    /// the first 429 before); throttled three times, it fails naming the 429.
+    @Test func aThrottledTokenRequestIsAskedAgain() async throws {
+        try await withHarness { h in
+            let credential = ClientSecretCredential(authority: h.base, tenantID: h.emulator.configuration.tenantID,
+                                                    clientID: h.emulator.configuration.clientID,
+                                                    clientSecret: Secret("qlp-emulator-demo-credential"), transport: h.transport)
+            h.emulator.faults.set(EndpointFault(status: 429, retryAfterSeconds: 1, remaining: 2), for: .token)
+            let token = try await credential.fetchToken(scope: AzureEndpoints.publicCloud.managementScope)
+            #expect(!token.token.reveal().isEmpty)
+            #expect(h.emulator.statistics.responses(from: .token, status: 429) == 2)
+
+            h.emulator.faults.set(EndpointFault(status: 429, retryAfterSeconds: 1, remaining: 3), for: .token)
+            await #expect { _ = try await credential.fetchToken(scope: AzureEndpoints.publicCloud.managementScope) } throws: {
+                "\($0)".contains("429")
+            }
+        }
+    }
+
     @Test func wrongSecretNamesTheAADSTSCodeAndRemedy() async throws {
         try await withHarness { h in
             let credential = ClientSecretCredential(authority: h.base, tenantID: h.emulator.configuration.tenantID,

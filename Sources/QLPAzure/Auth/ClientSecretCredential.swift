@@ -38,8 +38,15 @@ public struct ClientSecretCredential: TokenSource {
         let request = HTTPRequest(method: .post, url: url,
                                   headers: ["Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"],
                                   body: Array(form.utf8), timeout: timeout)
-        let requestedAt = clock()
-        let response = try await transport.send(request, for: Self.service)
+        var retry = TokenRequestRetry.entra
+        var requestedAt = clock()
+        var response = try await transport.send(request, for: Self.service)
+        // Throttled or failing for a moment: asked again (TokenRequestRetry says when), then the refusal stands.
+        while response.status != 200, case .retry(let wait) = retry.next(status: response.status, asked: RetryAfter.wait(from: response.headers)) {
+            do { try await Task.sleep(for: wait) } catch { throw .transport(service: Self.service, .cancelled(endpoint: request.endpoint)) }
+            requestedAt = clock()
+            response = try await transport.send(request, for: Self.service)
+        }
         guard response.status == 200 else {
             let body = try? JSONDecoder().decode(EntraErrorBody.self, from: response.body)
             throw .authentication(AuthenticationFailure(

@@ -49,7 +49,7 @@ public struct ManagedIdentityCredential: TokenSource {
         let request = HTTPRequest(method: .get, url: "\(endpoint)/metadata/identity/oauth2/token?\(FormEncoding.encode(pairs))",
                                   headers: ["Metadata": "true", "Accept": "application/json"], timeout: timeout,
                                   connectTimeout: min(timeout, .seconds(3)))
-        var attempt = 0
+        var retry = TokenRequestRetry.imds(delays: retryDelays)
         while true {
             let response: HTTPResponse
             do {
@@ -74,13 +74,11 @@ public struct ManagedIdentityCredential: TokenSource {
                                              detail: "expected access_token and expires_on (or expires_in)", excerpt: "")
                 }
             }
-            let retryable = response.status == 404 || response.status == 410 || response.status == 429 || response.status >= 500
-            if retryable, attempt < retryDelays.count {
-                let wait = RetryAfter.wait(from: response.headers).map { max($0, retryDelays[attempt]) } ?? retryDelays[attempt]
-                attempt += 1
+            if case .retry(let wait) = retry.next(status: response.status, asked: RetryAfter.wait(from: response.headers)) {
                 do { try await Task.sleep(for: wait) } catch { throw .transport(service: Self.service, .cancelled(endpoint: request.endpoint)) }
                 continue
             }
+            let attempt = retry.retries
             let body = AzureWireDecoding.tokenError(response.body)
             let (said, remedy) = Self.explain(status: response.status, error: body?.error, description: body?.description,
                                               clientID: clientID, retried: attempt)
