@@ -183,6 +183,25 @@ import Testing
         #expect(broken.count == 1 && healthy.count == 1)
     }
 
+    /// The same for a stream: an HTML page answered to a streaming request (whatever its Content-Type says)
+    /// is the target's failure, judged on the first chunk, before anything reaches the client.
+    @Test(arguments: [("text/html", "<!DOCTYPE html><html><body>Service Unavailable</body></html>"),
+                      ("text/event-stream", "<html><body>502 Bad Gateway</body></html>")])
+    func aStreamThatIsNoStreamIsServedByTheNextTarget(contentType: String, body: String) async throws {
+        let broken = StubUpstream { _, _ in .json(status: 200, body: body, headers: [("Content-Type", contentType)]) }
+        let healthy = StubUpstream { _, _ in .stream(chunks: StreamingPassThroughTests.events, between: { _ in }) }
+        let harness = try await GatewayHarness.start(
+            targets: [ollamaTarget("first", try await broken.start()), ollamaTarget("second", try await healthy.start())],
+            routes: [Route(name: "chat", policy: .priority, shares: [.init(target: "first", weight: 100)], fallback: ["second"])])
+        defer { Task { await harness.stop(); await broken.stop(); await healthy.stop() } }
+
+        let response = try await harness.post("/v1/chat/completions", GatewayHarness.chatBody(stream: true))
+        #expect(response.status == 200)
+        #expect(response.headers["x-qlp-target"] == "second", "the page went to the client: \(response.bodyText.prefix(80))")
+        #expect(response.bodyText.contains("data: [DONE]"))
+        #expect(broken.count == 1 && healthy.count == 1)
+    }
+
     @Test func a429IsRetriedElsewhereAndItsRetryAfterHoldsTheBreakerOpen() async throws {
         let throttled = StubUpstream { _, _ in
             .json(status: 429, body: "{\"error\":{\"code\":\"429\",\"message\":\"Rate limit is exceeded. Try again in 30 seconds.\"}}",

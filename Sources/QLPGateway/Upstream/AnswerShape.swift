@@ -22,4 +22,27 @@ enum AnswerShape {
         }
         return nil
     }
+
+    /// Why a 2xx stream is not one, judged on its Content-Type and first chunk,
+    /// or nil when it may be. A stream is Server-Sent Events (OpenAI, Azure:
+    /// text/event-stream, lines starting data:, event:, id:, retry: or a
+    /// ':' comment) or JSON lines (Ollama's /api: one object a line). The
+    /// chunk may end part-way through a field name, so a start that could
+    /// still become one passes.
+    static func streamProblem(first: ByteBuffer?, contentType: String?) -> String? {
+        if let contentType {
+            let type = contentType.lowercased()
+            if !type.contains("event-stream") && !type.contains("json") {
+                return "answered 200 with Content-Type \(contentType.prefix(40)), not a stream"
+            }
+        }
+        guard let first else { return "answered 200 with a stream that ended before any event" }
+        let view = first.readableBytesView
+        let isBlank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+        guard let start = view.firstIndex(where: { !isBlank($0) }) else { return nil }   // blank so far: judged no further
+        let head = Array(view[start...].prefix(6))
+        let openings: [[UInt8]] = ["data:", "event:", "id:", "retry:", ":", "{"].map { Array($0.utf8) }
+        let plausible = openings.contains { head.starts(with: $0) || $0.starts(with: head) }
+        return plausible ? nil : "answered 200 with a stream that does not start as events or JSON lines (an error page?)"
+    }
 }

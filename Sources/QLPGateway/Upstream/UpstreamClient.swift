@@ -58,6 +58,9 @@ public final class UpstreamClient: Sendable {
                 if stream {
                     var iterator = response.body.makeAsyncIterator()
                     let first = try await iterator.next()
+                    if let problem = AnswerShape.streamProblem(first: first, contentType: response.headers.first(name: "content-type")) {
+                        return .unreachable(.status(502), reason: problem)
+                    }
                     return .answered(UpstreamAnswer(status: status, headers: response.headers,
                                                     body: .stream(first: first, rest: StreamRemainder(iterator)),
                                                     seconds: MonotonicClock.now - started))
