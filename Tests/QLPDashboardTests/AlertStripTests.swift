@@ -10,7 +10,7 @@ import Testing
 @Suite struct AlertStripTests {
     typealias F = DashboardFixtures
 
-    static let projection = Alert(key: "budget.linear-projection", severity: .warning, source: "budget",
+    static let projection = Alert(key: "budget.linear-projection", severity: .warning, source: .budget,
                                   text: "linear projection: month-end £1,041.49, 104% of the £1,000.00 monthly budget (from 4 complete days)",
                                   headline: "linear projection puts month-end at 104% of budget")
 

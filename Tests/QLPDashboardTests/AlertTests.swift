@@ -51,7 +51,7 @@ import Testing
         #expect(!AlertRules.evaluate(state, now: F.now.addingTimeInterval(100)).contains { $0.key == "cost.stale" })
         let stale = AlertRules.evaluate(state, now: F.now.addingTimeInterval(200)).first { $0.key == "cost.stale" }
         #expect(stale?.severity == .warning)
-        #expect(stale?.source == "cost data")
+        #expect(stale?.source == .costData)
     }
 
     @Test func externalAlertsPassThroughWithTheirSeverity() {
@@ -62,7 +62,7 @@ import Testing
             ExternalAlert(kind: .budgetRuleFired, subject: "openai_over_95", severity: .warning, text: "chat sent to llama3", at: F.now),
         ]
         let alerts = AlertRules.evaluate(state, now: F.now)
-        #expect(alerts.map(\.source) == ["gateway", "gateway", "routing"])
+        #expect(alerts.map(\.source) == [.gateway, .gateway, .routing])
         #expect(alerts.first?.severity == .critical)
         #expect(Set(alerts.map(\.key)).count == 3)
     }
@@ -70,8 +70,8 @@ import Testing
 
 @Suite struct AlertBookTests {
     typealias F = DashboardFixtures
-    static let critical = Alert(key: "budget.monthly.95", severity: .critical, source: "budget", text: "monthly budget past 95%")
-    static let warning = Alert(key: "cost.stale", severity: .warning, source: "cost data", text: "cost data 5m old")
+    static let critical = Alert(key: "budget.monthly.95", severity: .critical, source: .budget, text: "monthly budget past 95%")
+    static let warning = Alert(key: "cost.stale", severity: .warning, source: .costData, text: "cost data 5m old")
 
     @Test func theBellRingsOncePerNewCriticalAlert() {
         var i = DashboardInteraction()
@@ -110,7 +110,7 @@ import Testing
     @Test func clearedAlertsAreForgottenBeyondCapacity() {
         var book = AlertBook(capacity: 3)
         for n in 0..<10 {
-            book.update(with: [Alert(key: "k\(n)", severity: .info, source: "t", text: "\(n)")], now: F.now.addingTimeInterval(Double(n)))
+            book.update(with: [Alert(key: "k\(n)", severity: .info, source: .gateway, text: "\(n)")], now: F.now.addingTimeInterval(Double(n)))
         }
         #expect(book.entries.count == 3)
         #expect(book.entries.first?.alert.key == "k9")
@@ -138,7 +138,7 @@ import Testing
     }
 
     @Test func aLongAlertCutInTheTableIsShownWholeUnderIt() {
-        let long = Alert(key: "gateway.latency SLO.chat.2", severity: .critical, source: "gateway",
+        let long = Alert(key: "gateway.latency SLO.chat.2", severity: .critical, source: .gateway,
                          text: "chat: p95 2,340 ms over its 2,000 ms SLO in the last 4 s, 38 requests, gpt4 slowest")
         var book = AlertBook()
         book.update(with: [long, Self.warning], now: F.now)

@@ -1,4 +1,5 @@
 import Foundation
+import QLPCore
 
 /// The alerts seen during this run: when each first fired, whether it was
 /// acknowledged, whether it has cleared. The terminal loop keeps one and feeds

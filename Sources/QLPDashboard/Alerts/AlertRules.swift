@@ -30,7 +30,7 @@ public enum AlertRules {
             }
             if let projection = monthly.projection, projection.amount > monthly.amount {
                 let estimate = MonthEndEstimate.linearProjection
-                alerts.append(Alert(key: "budget.linear-projection", severity: .warning, source: "budget",
+                alerts.append(Alert(key: "budget.linear-projection", severity: .warning, source: .budget,
                                     text: pastBudget(estimate, projection.amount, monthly: monthly.amount, currency: overview.currency, format: format)
                                         + " (from \(projection.basisDays) complete days)",
                                     headline: pastBudgetHeadline(estimate, projection.amount, monthly: monthly.amount)))
@@ -52,7 +52,7 @@ public enum AlertRules {
         let monthly = overview.monthly
         // A forecast in another currency cannot be compared with the budget.
         guard monthly.amount > 0, total > monthly.amount, currency == nil || currency == overview.currency else { return nil }
-        return Alert(key: "budget.azure-forecast", severity: .warning, source: "budget",
+        return Alert(key: "budget.azure-forecast", severity: .warning, source: .budget,
                      text: pastBudget(.azureForecast, total, monthly: monthly.amount, currency: overview.currency, format: format),
                      headline: pastBudgetHeadline(.azureForecast, total, monthly: monthly.amount))
     }
@@ -80,7 +80,7 @@ public enum AlertRules {
         }
         let severity: AlertSeverity = state.urgency(thresholds: thresholds) == .critical ? .critical : .warning
         let text = level >= 100 ? "\(what) exceeded: \(whole(percent))% used" : "\(what) past \(whole(level))%: \(whole(percent))% used"
-        return Alert(key: "\(key).\(whole(level))", severity: severity, source: "budget", text: text)
+        return Alert(key: "\(key).\(whole(level))", severity: severity, source: .budget, text: text)
     }
 
     /// Cost data older than two refresh intervals: the figures on screen may be wrong.
@@ -89,7 +89,7 @@ public enum AlertRules {
         let limit = TimeInterval(state.costRefresh.components.seconds) * 2
         let age = now.timeIntervalSince(updated)
         guard age > limit else { return nil }
-        return Alert(key: "cost.stale", severity: .warning, source: "cost data",
+        return Alert(key: "cost.stale", severity: .warning, source: .costData,
                      text: "cost data \(Int(age / 60))m old (refresh every \(Int(limit / 120))m)", at: updated)
     }
 

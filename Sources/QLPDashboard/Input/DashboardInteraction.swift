@@ -1,4 +1,5 @@
 import Foundation
+import QLPCore
 import QLPRouting
 import QLPTerminal
 

@@ -1,4 +1,5 @@
 import Foundation
+import QLPCore
 import QLPCanvas
 
 /// Every alert of this run, newest first: time, severity, source, text and
@@ -46,7 +47,7 @@ public struct AlertsView {
             return [
                 .text(context.format.time(entry.firstSeen), .muted),
                 .text(entry.alert.severity.label, entry.active ? role : .muted),
-                .text(entry.alert.source, .normal),
+                .text(entry.alert.source.label, .normal),
                 .text(entry.alert.text, entry.active ? .normal : .muted),
                 .text(status, status == "OPEN" ? role : .muted),
             ]

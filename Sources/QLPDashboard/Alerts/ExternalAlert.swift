@@ -1,46 +1,5 @@
 import Foundation
-
-public enum AlertSeverity: Int, Sendable, Equatable, Comparable, CaseIterable {
-    case info = 0
-    case warning = 1
-    case critical = 2
-
-    public static func < (a: AlertSeverity, b: AlertSeverity) -> Bool { a.rawValue < b.rawValue }
-
-    public var label: String {
-        switch self {
-        case .info: "info"
-        case .warning: "warning"
-        case .critical: "CRITICAL"
-        }
-    }
-}
-
-/// One condition that wants an operator's attention now.
-public struct Alert: Sendable, Equatable {
-    /// Stable while the condition holds ("budget.monthly.95"): a new key is a
-    /// new alert (so crossing 95% after 80% rings again), the same key is not.
-    public var key: String
-    public var severity: AlertSeverity
-    /// "budget", "cost data", "gateway", "routing".
-    public var source: String
-    public var text: String
-    /// The point of `text` in a few words, for the one-line strip under every
-    /// view's header when the whole text does not fit there (the Alerts view
-    /// always shows the whole text). Nil: the strip cuts `text`.
-    public var headline: String?
-    /// When the condition was reported by its source, if it says.
-    public var at: Date?
-
-    public init(key: String, severity: AlertSeverity, source: String, text: String, headline: String? = nil, at: Date? = nil) {
-        self.key = key
-        self.severity = severity
-        self.source = source
-        self.text = text
-        self.headline = headline
-        self.at = at
-    }
-}
+import QLPCore
 
 /// An alert raised outside the dashboard's own data: the `qlp` executable
 /// feeds these from the gateway into `DashboardState.externalAlerts`.
@@ -80,6 +39,6 @@ public struct ExternalAlert: Sendable, Equatable {
 
     public var alert: Alert {
         Alert(key: "gateway.\(kind.rawValue).\(subject).\(severity.rawValue)", severity: severity,
-              source: kind == .budgetRuleFired ? "routing" : "gateway", text: text, at: at)
+              source: kind == .budgetRuleFired ? .routing : .gateway, text: text, at: at)
     }
 }
