@@ -82,19 +82,30 @@ let package = Package(
             .product(name: "Atomics", package: "swift-atomics"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strictSettings),
+        // The feed: the pollers of Azure and Atlas, what they read as typed snapshots, and the alerts
+        // computed from it. No screen here: the dashboard subscribes, and so does a headless gateway.
+        .target(name: "QLPFeed", dependencies: [
+            "QLPCore", "QLPAzure", "QLPStore", .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strictSettings),
+        // The gateway coupled to the feed: budget rules fired from spend, the gateway's traffic and health
+        // as alerts. What `qlp gateway` runs headless; it cannot name a dashboard type (no dependency on one).
+        .target(name: "QLPGatewayFeed", dependencies: [
+            "QLPCore", "QLPFeed", "QLPGateway", "QLPRouting", "QLPAzure", "QLPHTTP",
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strictSettings),
         // The cell grid that views draw into, and the widgets; no terminal here.
         .target(name: "QLPCanvas", swiftSettings: strictSettings),
         // The one place that talks to ncurses.
         .target(name: "QLPTerminal", dependencies: ["CNcursesw", "QLPCanvas"], swiftSettings: strictSettings),
         // App state, pollers, views and the run loop.
         .target(name: "QLPDashboard", dependencies: [
-            "QLPCore", "QLPCanvas", "QLPTerminal", "QLPAzure", "QLPStore", "QLPReport", "QLPRouting",
+            "QLPCore", "QLPCanvas", "QLPTerminal", "QLPAzure", "QLPStore", "QLPReport", "QLPRouting", "QLPFeed",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strictSettings),
         .executableTarget(name: "qlp", dependencies: [
             "QLPCore", "QLPConfig", "QLPHTTP", "QLPAzure", "QLPEmulator", "QLPStore", "QLPDashboard", "QLPTerminal", "QLPReport",
             "QLPCanvas",
-            "QLPRouting", "QLPGateway",
+            "QLPRouting", "QLPGateway", "QLPFeed", "QLPGatewayFeed",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ],
@@ -126,7 +137,7 @@ let package = Package(
         .testTarget(name: "QLPCoreTests", dependencies: ["QLPCore"], swiftSettings: strictSettings),
         .testTarget(name: "QLPRoutingTests", dependencies: ["QLPRouting", "QLPCore"], swiftSettings: strictSettings),
         .testTarget(name: "QLPGatewayTests", dependencies: [
-            "QLPGateway", "QLPRouting", "QLPStore", "QLPEmulator", "QLPHTTP", "QLPCore", "QLPConfig",
+            "QLPGateway", "QLPGatewayFeed", "QLPFeed", "QLPRouting", "QLPStore", "QLPEmulator", "QLPHTTP", "QLPCore", "QLPConfig",
         ], swiftSettings: strictSettings),
         .testTarget(name: "QLPReportTests", dependencies: ["QLPReport", "QLPCore"], exclude: ["Fixtures"],
                     swiftSettings: strictSettings),
@@ -135,14 +146,14 @@ let package = Package(
         .testTarget(name: "QLPTerminalTests", dependencies: ["QLPTerminal", "QLPCanvas", "CNcursesw"], swiftSettings: strictSettings),
         .testTarget(name: "QLPAzureTests", dependencies: ["QLPAzure", "QLPCore"], exclude: ["Fixtures"],
                     swiftSettings: strictSettings),
-        .testTarget(name: "QLPDashboardTests", dependencies: ["QLPDashboard", "QLPCanvas", "QLPCore", "QLPStore", "QLPAzure"],
+        .testTarget(name: "QLPDashboardTests", dependencies: ["QLPDashboard", "QLPFeed", "QLPCanvas", "QLPCore", "QLPStore", "QLPAzure"],
                     swiftSettings: strictSettings),
         .testTarget(name: "QLPIntegrationTests", dependencies: [
-            "QLPHTTP", "QLPAzure", "QLPEmulator", "QLPCore", "QLPConfig", "QLPDashboard", "QLPCanvas", "QLPReport",
+            "QLPHTTP", "QLPAzure", "QLPEmulator", "QLPCore", "QLPConfig", "QLPDashboard", "QLPFeed", "QLPCanvas", "QLPReport",
         ], swiftSettings: strictSettings),
         .testTarget(name: "QLPFuzzTests", dependencies: ["QLPFuzz"], swiftSettings: strictSettings),
         // Depends on the executable so that `swift test` builds the binary it runs.
-        .testTarget(name: "QLPEndToEndTests", dependencies: ["qlp", "QLPHTTP", "QLPStore", "QLPDashboard"],
+        .testTarget(name: "QLPEndToEndTests", dependencies: ["qlp", "QLPHTTP", "QLPStore", "QLPDashboard", "QLPFeed"],
                     swiftSettings: strictSettings),
     ]
 )

@@ -3,6 +3,7 @@ import QLPCanvas
 import QLPCore
 @testable import QLPDashboard
 import Testing
+@testable import QLPFeed
 
 /// The one-line alert strip under every view's header: the whole alert where
 /// it fits, its headline where it does not, so at 80 columns the figure that

@@ -3,6 +3,7 @@ import QLPCanvas
 import QLPCore
 import QLPDashboard
 import Testing
+@testable import QLPFeed
 
 @Suite struct AlertRulesTests {
     typealias F = DashboardFixtures
@@ -57,9 +58,10 @@ import Testing
     @Test func externalAlertsPassThroughWithTheirSeverity() {
         var state = Self.state(daily: "10")
         state.externalAlerts = [
-            ExternalAlert(kind: .breakerOpen, subject: "gpt4", severity: .critical, text: "gpt4 breaker open", at: F.now),
-            ExternalAlert(kind: .latencySLOBreach, subject: "chat", severity: .warning, text: "chat p95 2,400 ms > SLO 2,000 ms", at: F.now),
-            ExternalAlert(kind: .budgetRuleFired, subject: "openai_over_95", severity: .warning, text: "chat sent to llama3", at: F.now),
+            Alert(key: "gateway.target down.gpt4.2", severity: .critical, source: .gateway, text: "gpt4 breaker open", at: F.now),
+            Alert(key: "gateway.latency SLO.chat.1", severity: .warning, source: .gateway, text: "chat p95 2,400 ms > SLO 2,000 ms",
+                  at: F.now),
+            Alert(key: "routing.budget-rule.openai_over_95", severity: .warning, source: .routing, text: "chat sent to llama3", at: F.now),
         ]
         let alerts = AlertRules.evaluate(state, now: F.now)
         #expect(alerts.map(\.source) == [.gateway, .gateway, .routing])
@@ -81,10 +83,10 @@ import Testing
         rang = i.observe(state, now: F.now.addingTimeInterval(1))
         #expect(!rang)
         // A new critical alert rings again; a warning does not.
-        state.externalAlerts = [ExternalAlert(kind: .throttling, subject: "gpt4", severity: .warning, text: "429s", at: F.now)]
+        state.externalAlerts = [Alert(key: "gateway.throttling.gpt4.1", severity: .warning, source: .gateway, text: "429s", at: F.now)]
         rang = i.observe(state, now: F.now.addingTimeInterval(2))
         #expect(!rang)
-        state.externalAlerts = [ExternalAlert(kind: .breakerOpen, subject: "gpt4", severity: .critical, text: "open", at: F.now)]
+        state.externalAlerts = [Alert(key: "gateway.target down.gpt4.2", severity: .critical, source: .gateway, text: "open", at: F.now)]
         rang = i.observe(state, now: F.now.addingTimeInterval(3))
         #expect(rang)
         var quiet = DashboardInteraction(bellEnabled: false)

@@ -3,6 +3,7 @@ import QLPCanvas
 import QLPCore
 @testable import QLPDashboard
 import Testing
+@testable import QLPFeed
 
 /// The Budget view rendered into a canvas and read as text: the category
 /// table's figures for the fixture's plan and cost rows, and what fits at

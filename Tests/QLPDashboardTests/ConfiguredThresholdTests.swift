@@ -3,6 +3,7 @@ import QLPCanvas
 import QLPCore
 import QLPDashboard
 import Testing
+@testable import QLPFeed
 
 /// Issue 12, acceptance 1: with `budget.monthly.alerts: [50, 75]` the gauge's
 /// marks, the figures' colours, the alerts (and so the Alerts view and the

@@ -2,6 +2,7 @@ import Foundation
 import QLPCanvas
 import QLPCore
 import QLPDashboard
+@testable import QLPFeed
 
 /// A plan and spending history shaped like the platform's, built by hand.
 enum DashboardFixtures {

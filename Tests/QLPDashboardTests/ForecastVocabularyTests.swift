@@ -4,6 +4,7 @@ import QLPCore
 import QLPDashboard
 @testable import QLPAzure
 import Testing
+@testable import QLPFeed
 
 /// Issue 17: two month-end estimates, two names, used everywhere: qlp's
 /// "linear projection" and Cost Management's "Azure forecast". An alert says

@@ -3,6 +3,7 @@ import QLPCanvas
 import QLPCore
 import QLPDashboard
 import Testing
+@testable import QLPFeed
 
 /// Issue 5, acceptance 7 on the canvas: a name from outside that holds escape
 /// sequences and C1 controls reaches the screen inert, and still readable.

@@ -2,6 +2,7 @@ import Foundation
 import QLPCanvas
 import QLPDashboard
 import Testing
+@testable import QLPFeed
 
 /// The Monitor view over kept history: the heading names the span drawn,
 /// every row shares it, and points from an earlier run say so.

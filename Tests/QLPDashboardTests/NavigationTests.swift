@@ -3,6 +3,7 @@ import QLPCanvas
 import QLPDashboard
 import QLPTerminal
 import Testing
+@testable import QLPFeed
 
 @Suite struct NavigationTests {
     typealias F = DashboardFixtures

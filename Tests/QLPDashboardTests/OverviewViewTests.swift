@@ -3,6 +3,7 @@ import QLPCanvas
 import QLPCore
 import QLPDashboard
 import Testing
+@testable import QLPFeed
 
 @Suite struct OverviewViewTests {
     typealias F = DashboardFixtures

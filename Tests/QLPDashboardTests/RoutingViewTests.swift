@@ -4,6 +4,7 @@ import QLPDashboard
 import QLPRouting
 import QLPTerminal
 import Testing
+@testable import QLPFeed
 
 @Suite struct RoutingViewTests {
     typealias F = DashboardFixtures

@@ -3,6 +3,7 @@ import QLPCore
 import QLPDashboard
 import QLPStore
 import Testing
+@testable import QLPFeed
 
 @Suite struct SeriesHistoryTests {
     static func path() -> String {

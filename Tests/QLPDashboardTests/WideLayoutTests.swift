@@ -2,6 +2,7 @@ import Foundation
 import QLPCanvas
 import QLPDashboard
 import Testing
+@testable import QLPFeed
 
 /// A 200-column terminal spends its width on data: headings stand over their
 /// columns and no column opens a wide empty gap.

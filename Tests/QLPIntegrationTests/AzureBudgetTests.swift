@@ -6,6 +6,7 @@ import QLPDashboard
 import QLPEmulator
 import QLPHTTP
 import Testing
+@testable import QLPFeed
 
 /// Azure's own budget and forecast beside qlp's figures, over the emulator.
 @Suite struct AzureBudgetTests {

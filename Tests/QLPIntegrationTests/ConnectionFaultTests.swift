@@ -5,6 +5,7 @@ import QLPDashboard
 import QLPEmulator
 import QLPHTTP
 import Testing
+@testable import QLPFeed
 
 /// The emulator's two connection faults (issue 14's fault matrix lists both):
 /// `truncated` promises a Content-Length and closes part-way through the body;

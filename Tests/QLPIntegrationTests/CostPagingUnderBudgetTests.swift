@@ -6,6 +6,7 @@ import QLPEmulator
 import QLPHTTP
 import Synchronization
 import Testing
+@testable import QLPFeed
 
 /// Issue 14, finding 3: a cost query that needs more pages than qlp's
 /// per-minute budget completes, keeping the pages it has fetched, and the

@@ -6,6 +6,7 @@ import QLPEmulator
 import QLPHTTP
 import Synchronization
 import Testing
+@testable import QLPFeed
 
 /// The cost panel through failure and back: 500, malformed JSON, a hang, a
 /// throttle, then health. Last good data stays, marked stale with the reason.

@@ -6,6 +6,7 @@ import QLPDashboard
 import QLPEmulator
 import QLPHTTP
 import Testing
+@testable import QLPFeed
 
 /// The Monitor view's data: configured metrics polled from the emulator.
 @Suite struct MetricsPollerTests {

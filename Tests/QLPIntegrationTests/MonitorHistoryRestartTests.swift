@@ -6,6 +6,7 @@ import QLPDashboard
 import QLPEmulator
 import QLPStore
 import Testing
+@testable import QLPFeed
 
 /// Azure Monitor points kept across a restart: a dashboard run two hours
 /// ago polls the emulator, the process ends, a new one opens the same file

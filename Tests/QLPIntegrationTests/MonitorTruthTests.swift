@@ -6,6 +6,7 @@ import QLPDashboard
 import QLPEmulator
 import QLPHTTP
 import Testing
+@testable import QLPFeed
 
 /// Issue 17: Monitor's LATEST is never a partial interval, and every value
 /// says what it is (from the metric definitions' unit and the aggregation).

@@ -6,6 +6,7 @@ import QLPEmulator
 import QLPHTTP
 import QLPReport
 import Testing
+@testable import QLPFeed
 
 /// The finance report and the dashboard read the same emulator through
 /// different queries (per service, and per service and resource group) and

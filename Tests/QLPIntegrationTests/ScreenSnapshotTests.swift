@@ -8,6 +8,7 @@ import QLPEmulator
 import QLPHTTP
 import QLPRouting
 import Testing
+@testable import QLPFeed
 
 /// The captures in docs/screens are this test's expected output: every view
 /// (and the Routing view's `?` help) at 80x24 and 200x50, drawn from the

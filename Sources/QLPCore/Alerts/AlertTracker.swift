@@ -10,6 +10,13 @@ public struct AlertTracker: Sendable, Equatable {
         /// When the last reminder (or the raising) went out.
         public var lastNotice: Date
         public var reminders: Int
+
+        public init(alert: Alert, raisedAt: Date, lastNotice: Date, reminders: Int) {
+            self.alert = alert
+            self.raisedAt = raisedAt
+            self.lastNotice = lastNotice
+            self.reminders = reminders
+        }
     }
 
     /// Open conditions by key.

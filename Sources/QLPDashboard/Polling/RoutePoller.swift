@@ -1,9 +1,10 @@
 import Foundation
 import QLPStore
+import QLPFeed
 
 /// Keeps the Routing and Audit views' data: the live table, the audit log and
 /// each route's observed shares, read through the `RouteControl`.
-public struct RoutePoller: DashboardPoller {
+public struct RoutePoller: FeedPoller {
     public var control: any RouteControl
     public var store: DashboardStateStore
     public var interval: RefreshInterval
@@ -67,7 +68,7 @@ extension ModelStatsPoller {
 }
 
 /// Keeps the Models view's per-target figures.
-public struct ModelStatsPoller: DashboardPoller {
+public struct ModelStatsPoller: FeedPoller {
     public var source: any GatewayStatsSource
     public var store: DashboardStateStore
     public var interval: RefreshInterval

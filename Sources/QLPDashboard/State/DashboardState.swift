@@ -1,5 +1,6 @@
 import Foundation
 import QLPCore
+import QLPFeed
 
 /// What the dashboard is looking at, for the header.
 public struct DashboardIdentity: Sendable, Equatable {
@@ -37,25 +38,6 @@ public struct GatewayAddresses: Sendable, Equatable {
     }
 }
 
-/// The cost panel's value: the budget picture and where it came from.
-public struct CostPanel: Sendable {
-    public var overview: BudgetOverview
-    public var costs: [DailyCost]
-    /// HTTP pages the last fetch took (0 when from cache).
-    public var pages: Int
-    /// Each category's projections, computed once per fetch rather than on
-    /// every frame the Budget view draws (a year of rows is milliseconds).
-    public var outlook: BudgetOutlook?
-
-    /// - Parameter plan: given, the outlook is computed now.
-    public init(overview: BudgetOverview, costs: [DailyCost], pages: Int, plan: BudgetPlan? = nil) {
-        self.overview = overview
-        self.costs = costs
-        self.pages = pages
-        self.outlook = plan.map { BudgetOutlook(overview: overview, plan: $0, costs: costs) }
-    }
-}
-
 /// A short message for the operator, such as where a report was written.
 public struct Notice: Sendable, Equatable {
     public var text: String
@@ -75,18 +57,9 @@ public struct Notice: Sendable, Equatable {
 /// Everything the views draw: one immutable snapshot per frame.
 public struct DashboardState: Sendable {
     public var identity: DashboardIdentity
-    public var plan: BudgetPlan
-    public var cost: PanelData<CostPanel>
-    /// Azure's own budgets and forecast.
-    public var azureBudgets: PanelData<AzureBudgetPanel>
-    /// Azure Monitor metrics.
-    public var monitor: PanelData<MonitorPanel>
-    /// MongoDB Atlas credits (only when the Atlas Admin API is configured).
-    public var atlas: PanelData<AtlasCreditUse>
-    public var atlasConfigured: Bool
+    /// What the pollers read from Azure and Atlas: the same feed a headless gateway reads.
+    public var feed: FeedState
     public var notice: Notice?
-    /// How often cost data is fetched: data older than twice this raises an alert.
-    public var costRefresh: Duration
     /// The live route table, its audit log and observed shares; nil value
     /// until the first fetch, and `routeControlConnected` false when this run
     /// has no route control (the gateway is not wired in).
@@ -96,7 +69,7 @@ public struct DashboardState: Sendable {
     public var models: PanelData<[ModelTargetStats]>
     public var gatewayStatsConnected: Bool
     /// Alerts raised by the gateway (latency SLO, breakers, fallbacks, throttling, budget rules).
-    public var externalAlerts: [ExternalAlert]
+    public var externalAlerts: [Alert]
     /// Route changes are off (--read-only / dashboard.read_only).
     public var readOnly: Bool
     /// Who the audit log names for changes made here.
@@ -106,8 +79,7 @@ public struct DashboardState: Sendable {
 
     public init(identity: DashboardIdentity, plan: BudgetPlan, costRefresh: Duration) {
         self.identity = identity
-        self.plan = plan
-        self.costRefresh = costRefresh
+        self.feed = FeedState(plan: plan, costRefresh: costRefresh)
         self.routing = PanelData(staleAfter: .seconds(30))
         self.routeControlConnected = false
         self.models = PanelData(staleAfter: .seconds(30))
@@ -115,11 +87,42 @@ public struct DashboardState: Sendable {
         self.externalAlerts = []
         self.readOnly = false
         self.operatorName = "operator"
-        // Two missed refreshes make data stale.
-        self.cost = PanelData(staleAfter: costRefresh * 2 + .seconds(60))
-        self.azureBudgets = PanelData(staleAfter: costRefresh * 2 + .seconds(60))
-        self.monitor = PanelData(staleAfter: .seconds(300))
-        self.atlas = PanelData(staleAfter: costRefresh * 2 + .seconds(60))
-        self.atlasConfigured = false
+    }
+
+    // The feed's parts, read and written where they live (views and tests name them directly).
+    public var plan: BudgetPlan {
+        get { feed.plan }
+        set { feed.plan = newValue }
+    }
+    public var costRefresh: Duration {
+        get { feed.costRefresh }
+        set { feed.costRefresh = newValue }
+    }
+    public var cost: PanelData<CostPanel> {
+        get { feed.cost }
+        set { feed.cost = newValue }
+    }
+    public var azureBudgets: PanelData<AzureBudgetPanel> {
+        get { feed.azureBudgets }
+        set { feed.azureBudgets = newValue }
+    }
+    public var monitor: PanelData<MonitorPanel> {
+        get { feed.monitor }
+        set { feed.monitor = newValue }
+    }
+    public var atlas: PanelData<AtlasCreditUse> {
+        get { feed.atlas }
+        set { feed.atlas = newValue }
+    }
+    public var atlasConfigured: Bool {
+        get { feed.atlasConfigured }
+        set { feed.atlasConfigured = newValue }
+    }
+}
+
+extension AlertRules {
+    /// The alerts this dashboard state implies: the feed's and what the gateway raised.
+    public static func evaluate(_ state: DashboardState, now: Date) -> [Alert] {
+        evaluate(state.feed, external: state.externalAlerts, now: now)
     }
 }

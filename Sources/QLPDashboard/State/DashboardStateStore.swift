@@ -1,9 +1,11 @@
+import QLPFeed
 import Synchronization
 
 /// The one place the dashboard's state lives. Pollers change it; the terminal
 /// loop reads a snapshot per frame and redraws only when `version` moved.
 /// Critical sections are a struct copy, so the terminal thread never waits long.
-public final class DashboardStateStore: Sendable {
+/// The feed's pollers write their part of it through `FeedStore`.
+public final class DashboardStateStore: FeedStore {
     private let storage: Mutex<(state: DashboardState, version: UInt64)>
 
     public init(_ state: DashboardState) {
@@ -22,4 +24,13 @@ public final class DashboardStateStore: Sendable {
     }
 
     public var state: DashboardState { snapshot().state }
+
+    public func updateFeed(_ change: (inout FeedState) -> Void) {
+        update { change(&$0.feed) }
+    }
+
+    public func feedSnapshot() -> (feed: FeedState, version: UInt64) {
+        let (state, version) = snapshot()
+        return (state.feed, version)
+    }
 }

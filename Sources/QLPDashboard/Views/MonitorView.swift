@@ -1,5 +1,6 @@
 import Foundation
 import QLPCanvas
+import QLPFeed
 
 /// Azure Monitor at a glance: each configured resource's metrics with the
 /// latest complete interval's value, its unit, and the last three hours as

@@ -2,6 +2,7 @@ import Foundation
 import QLPAzure
 import QLPCanvas
 import QLPCore
+import QLPFeed
 
 /// The first screen: is money burning? The credit total against £5,000, the
 /// five buckets, unmapped spend, and the month against its budget with the

@@ -23,6 +23,8 @@ public actor RouteAuthority {
     private var activeRules: [BudgetRoutingRule]
     private var percentSpent: [String: Decimal] = [:]
     private var alertLog: [RoutingAlert] = []
+    /// Each rule in force now: what was said when it fired, and when.
+    private var firings: [String: (text: String, at: Date)] = [:]
     private let logger: Logger
     private let clock: @Sendable () -> Date
     /// Alerts kept for the dashboard; older ones are in the audit log.
@@ -40,6 +42,9 @@ public actor RouteAuthority {
         let snapshot = live.snapshot
         table = snapshot.table
         activeRules = snapshot.compiled.activeRules
+        // Rules already in force when this process starts are conditions that hold.
+        let now = clock()
+        for rule in activeRules { firings[rule.name] = ("\(rule.name) in force: \(rule.route) -> \(rule.sendTo)", now) }
     }
 
     /// The table in force and the budget rules moving traffic now.
@@ -47,6 +52,14 @@ public actor RouteAuthority {
 
     /// Routing alerts, oldest first.
     public var alerts: [RoutingAlert] { alertLog }
+
+    /// One warning per budget rule in force: raised when it fires, cleared
+    /// when it clears, as conditions rather than as a log of events.
+    public var ruleAlerts: [Alert] {
+        firings.sorted { $0.key < $1.key }.map { name, firing in
+            Alert(key: "routing.budget-rule.\(name)", severity: .warning, source: .routing, text: firing.text, at: firing.at)
+        }
+    }
 
     // MARK: - Changes
 
@@ -246,6 +259,7 @@ public actor RouteAuthority {
         }
         logger.notice("budget rule \(fired ? "fired" : "cleared")", metadata: ["rule": "\(rule.name)", "text": "\(text)"])
         alertLog.append(RoutingAlert(at: at, severity: fired ? .warning : .info, text: text))
+        firings[rule.name] = fired ? (text, at) : nil
         if alertLog.count > Self.alertsKept { alertLog.removeFirst(alertLog.count - Self.alertsKept) }
     }
 

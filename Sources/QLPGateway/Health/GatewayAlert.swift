@@ -1,9 +1,10 @@
 import Foundation
+import QLPCore
 
 /// Something in the gateway's recent traffic an operator should see: a route
 /// over its latency SLO, a route leaning on its fallbacks, a throttling target,
 /// a target down or slow, a route with no healthy target left.
-/// Raised by `GatewayAlertRules`; the `qlp` executable shows it in the dashboard.
+/// Raised by `GatewayAlertRules`; `alert` is what the dashboard and notifications see.
 public struct GatewayAlert: Sendable, Equatable {
     public enum Kind: String, Sendable, Equatable, CaseIterable {
         case latencySLOBreach = "latency SLO"
@@ -17,17 +18,11 @@ public struct GatewayAlert: Sendable, Equatable {
         case routeUnserved = "no healthy target"
     }
 
-    public enum Severity: Int, Sendable, Equatable, Comparable {
-        case warning = 1
-        case critical = 2
-
-        public static func < (a: Severity, b: Severity) -> Bool { a.rawValue < b.rawValue }
-    }
-
     public var kind: Kind
     /// The route (SLO, fallback storm, no healthy target) or target (throttling, down, slow) it is about.
     public var subject: String
-    public var severity: Severity
+    /// Warning or critical: traffic and health never raise a mere info.
+    public var severity: AlertSeverity
     public var text: String
     /// When the condition was first seen at this severity; kept while it holds.
     public var since: Date
@@ -37,7 +32,7 @@ public struct GatewayAlert: Sendable, Equatable {
     /// evaluation can tell whether it moved enough to be restated.
     public var figure: Double
 
-    public init(kind: Kind, subject: String, severity: Severity, text: String, since: Date, lastSeen: Date? = nil, figure: Double) {
+    public init(kind: Kind, subject: String, severity: AlertSeverity, text: String, since: Date, lastSeen: Date? = nil, figure: Double) {
         self.kind = kind
         self.subject = subject
         self.severity = severity
@@ -45,5 +40,14 @@ public struct GatewayAlert: Sendable, Equatable {
         self.since = since
         self.lastSeen = lastSeen ?? since
         self.figure = figure
+    }
+}
+
+extension GatewayAlert {
+    /// As the one alert model has it. The key names the condition and its
+    /// level, so a warning that turns critical is a new alert (it rings again).
+    public var alert: Alert {
+        Alert(key: "gateway.\(kind.rawValue).\(subject).\(severity.rawValue)", severity: severity, source: .gateway,
+              text: text, at: since)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import QLPCore
 import QLPRouting
 
 /// Turns a traffic window's figures into alerts: latency SLO breaches, fallback
@@ -173,7 +174,7 @@ public enum GatewayAlertRules {
         var warningClear: Double
         var criticalClear: Double
 
-        func severity(of value: Double, was: GatewayAlert.Severity?) -> GatewayAlert.Severity? {
+        func severity(of value: Double, was: AlertSeverity?) -> AlertSeverity? {
             if value >= critical || (was == .critical && value >= criticalClear) { return .critical }
             if value >= warning || (was != nil && value >= warningClear) { return .warning }
             return nil
@@ -190,13 +191,13 @@ public enum GatewayAlertRules {
 
         static func key(_ kind: GatewayAlert.Kind, _ subject: String) -> String { "\(kind.rawValue)\u{0}\(subject)" }
 
-        func severity(_ kind: GatewayAlert.Kind, _ subject: String) -> GatewayAlert.Severity? {
+        func severity(_ kind: GatewayAlert.Kind, _ subject: String) -> AlertSeverity? {
             byKey[Self.key(kind, subject)]?.severity
         }
 
         /// The previous alert with `text` (and its time, when its severity is
         /// unchanged), or a new one.
-        func stated(_ kind: GatewayAlert.Kind, _ subject: String, severity: GatewayAlert.Severity, text: String,
+        func stated(_ kind: GatewayAlert.Kind, _ subject: String, severity: AlertSeverity, text: String,
                     now: Date) -> GatewayAlert {
             guard var alert = byKey[Self.key(kind, subject)], alert.severity == severity else {
                 return GatewayAlert(kind: kind, subject: subject, severity: severity, text: text, since: now, figure: 0)
@@ -210,7 +211,7 @@ public enum GatewayAlertRules {
         /// figure moved little; with a fresh text (and, if new at this severity,
         /// a fresh time) otherwise. A figure that went across `crossing` is
         /// always restated (the text says which side it is on).
-        func restated(_ kind: GatewayAlert.Kind, _ subject: String, severity: GatewayAlert.Severity, figure: Double,
+        func restated(_ kind: GatewayAlert.Kind, _ subject: String, severity: AlertSeverity, figure: Double,
                       crossing: Double? = nil, now: Date, text: (Double) -> String) -> GatewayAlert {
             guard var alert = byKey[Self.key(kind, subject)], alert.severity == severity else {
                 return GatewayAlert(kind: kind, subject: subject, severity: severity, text: text(figure), since: now, figure: figure)

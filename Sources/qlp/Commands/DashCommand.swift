@@ -7,6 +7,7 @@ import QLPCore
 import QLPDashboard
 import QLPHTTP
 import QLPTerminal
+import QLPFeed
 
 /// `qlp` / `qlp dash`: the dashboard against real Azure.
 struct DashCommand: AsyncParsableCommand {

@@ -4,6 +4,7 @@ import Logging
 import QLPConfig
 import QLPCore
 import QLPDashboard
+import QLPGatewayFeed
 import QLPGateway
 import QLPHTTP
 import QLPRouting
@@ -110,13 +111,20 @@ struct GatewayCommand: AsyncParsableCommand {
                 // Its notices were given by the first load.
                 try ConfigLoader.load(location, environment: environment, requireAzure: true, notify: { _ in }).azure
             }
-            let budgetFeed = await GatewayBudgetFeed.start(settings, azure: azure, stack: stack, environment: environment,
-                                                           logger: logger)
+            let rules = !(await stack.authority.current.table.budgetRules.isEmpty)
+            let operations = GatewayOperations.start(settings, azure: azure, stack: stack, environment: environment, logger: logger,
+                                                     readSpend: rules ? "budget rules are configured" : nil) { transitions in
+                for transition in transitions {
+                    logger.notice("alert \(transition.kind.name)", metadata: [
+                        "key": "\(transition.alert.key)", "severity": "\(transition.alert.severity.name)", "text": "\(transition.alert.text)",
+                    ])
+                }
+            }
             for await _ in stopRequests.stream { break }
             logger.info("gateway stopping")
             // First: a stopping gateway is not one for `qlp routes` to use.
             RunningGatewayDirectory.remove(pid: getpid(), stateDirectory: stateDirectory)
-            await budgetFeed?.stop()
+            await operations.stop()
             await stack.stop()
             logger.info("gateway stopped")
         }

@@ -5,6 +5,7 @@ import QLPCore
 import QLPDashboard
 import QLPHTTP
 import QLPStore
+import QLPFeed
 
 /// What `qlp doctor` checks, in order: the config, each credential source,
 /// a token per scope, each endpoint, and every configured metric name.

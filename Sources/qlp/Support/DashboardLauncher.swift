@@ -6,6 +6,7 @@ import QLPDashboard
 import QLPHTTP
 import QLPStore
 import QLPTerminal
+import QLPFeed
 
 /// Builds the live dashboard from settings (shared by `qlp dash` and
 /// `qlp demo`, which differ only in where Azure is and what config says).
@@ -86,7 +87,7 @@ struct DashboardLauncher {
                                           endpoints: azure.endpoints, logMetrics: azure.monitor.logMetrics,
                                           logReader: logReader, store: store, interval: azure.monitor.interval, wake: WakeSignal(),
                                           history: seriesHistory)
-        var pollers: [any DashboardPoller] = [budgetPoller, metricsPoller,
+        var pollers: [any FeedPoller] = [budgetPoller, metricsPoller,
                                               CostFiguresRecorder(store: store, history: seriesHistory, scope: azure.costScope)]
         if let atlas {
             // Atlas is its own host, with its own limits (100 requests a minute): the same transport keeps them apart.

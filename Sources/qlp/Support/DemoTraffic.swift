@@ -2,12 +2,13 @@ import Foundation
 import QLPDashboard
 import QLPHTTP
 import Synchronization
+import QLPFeed
 
 /// The demo's own clients: a few requests a second through the embedded
 /// gateway, spread over the routes, so the Routing view's observed shares and
 /// the Models view's latencies have something to show. Only `qlp demo` runs
 /// it, against the emulator; the screen is marked DEMO.
-struct DemoTraffic: DashboardPoller {
+struct DemoTraffic: FeedPoller {
     let gatewayBase: String
     let routes: [String]
     let wake = WakeSignal()

@@ -3,7 +3,9 @@ import Logging
 import QLPCore
 import QLPDashboard
 import QLPGateway
+import QLPGatewayFeed
 import QLPRouting
+import QLPFeed
 
 /// The gateway `qlp dash` and `qlp demo` run in their own process, so that
 /// the Routing view changes the routes applications are using right now.
@@ -26,7 +28,7 @@ struct EmbeddedGateway {
         let stack: GatewayStack
         let routeControl: GatewayRouteControl
         let stats: GatewayTargetStats
-        let pollers: [any DashboardPoller]
+        let pollers: [any FeedPoller]
         let stateDirectory: String
 
         /// Takes back the file that announced the gateway (first: a stopping gateway is not one to use), then stops it.
@@ -86,7 +88,11 @@ struct EmbeddedGateway {
                 logger.warning("qlp routes will not find this gateway without --admin", metadata: ["error": "\(error)"])
             }
         }
-        var pollers: [any DashboardPoller] = [GatewayDashboardFeed(authority: stack.authority, gateway: stack.gateway, store: store)]
+        var pollers: [any FeedPoller] = [
+            GatewayAlertFeed(authority: stack.authority, gateway: stack.gateway, feed: store) { alerts in
+                store.update { $0.externalAlerts = alerts }
+            },
+        ]
         if demoTraffic { pollers.append(DemoTraffic(gatewayBase: base, routes: configTable.routes.map(\.name))) }
         return Running(stack: stack,
                        routeControl: GatewayRouteControl(authority: stack.authority, traffic: stack.traffic, actor: operatorName),

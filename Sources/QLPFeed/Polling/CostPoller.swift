@@ -11,7 +11,7 @@ import QLPStore
 public struct CostPoller: Sendable {
     public var client: CostManagementClient
     public var scope: String
-    public var store: DashboardStateStore
+    public var store: any FeedStore
     public var history: (any CostHistory)?
     public var interval: Duration
     public var wake: WakeSignal
@@ -26,7 +26,7 @@ public struct CostPoller: Sendable {
     /// (500 pages at 30 a minute is 17 minutes).
     public static let pagingWaitLimit: Duration = .seconds(3600)
 
-    public init(client: CostManagementClient, scope: String, store: DashboardStateStore, history: (any CostHistory)?,
+    public init(client: CostManagementClient, scope: String, store: any FeedStore, history: (any CostHistory)?,
                 interval: Duration, wake: WakeSignal, clock: @escaping @Sendable () -> Date = { Date() },
                 sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
                 logger: Logger = Logger(label: "qlp.poller.cost")) {
@@ -73,7 +73,7 @@ public struct CostPoller: Sendable {
             let problem = PanelData<CostPanel>.Problem(summary: error.summary, detail: error.description, at: now,
                                                        nextAttempt: now.addingTimeInterval(Self.seconds(delay)),
                                                        throttledUntil: throttledUntil, throttleReason: throttleReason)
-            store.update { $0.cost.fail(problem) }
+            store.updateFeed { $0.cost.fail(problem) }
             logger.warning("cost refresh failed", metadata: ["error": "\(error)", "retry_in_s": "\(delay.components.seconds)"])
             return delay
         }
@@ -81,8 +81,8 @@ public struct CostPoller: Sendable {
 
     /// One fetch; updates the state on success and throws on failure.
     public func refresh() async throws(AzureError) {
-        store.update { $0.cost.refreshing = true }
-        let plan = store.state.plan
+        store.updateFeed { $0.cost.refreshing = true }
+        let plan = store.feed.plan
         let today = Self.today(plan: plan, at: clock())
         let range = Self.queryRange(plan: plan, today: today)
         var costs: [DailyCost] = []
@@ -102,7 +102,7 @@ public struct CostPoller: Sendable {
         }
         let fetchedAt = clock()
         let panel = CostPanel(overview: BudgetOverview(plan: plan, costs: costs, today: today), costs: costs, pages: pages, plan: plan)
-        store.update { state in
+        store.updateFeed { state in
             state.cost.succeed(panel, at: fetchedAt)
             state.cost.refreshing = false
         }
@@ -128,7 +128,7 @@ public struct CostPoller: Sendable {
             onWait: { hold in
                 let now = clock()
                 let until = now.addingTimeInterval(Self.seconds(hold.wait))
-                store.update { state in
+                store.updateFeed { state in
                     state.cost.problem = PanelData<CostPanel>.Problem(
                         summary: "waiting for page \(hold.page)", detail: hold.progressWords, at: now, nextAttempt: until,
                         throttledUntil: until, throttleReason: hold.reason)
@@ -142,11 +142,11 @@ public struct CostPoller: Sendable {
         guard let history else { return }
         do {
             guard let snapshot = try history.latest(scope: scope) else { return }
-            let plan = store.state.plan
+            let plan = store.feed.plan
             let today = Self.today(plan: plan, at: clock())
             let panel = CostPanel(overview: BudgetOverview(plan: plan, costs: snapshot.costs, today: today),
                                   costs: snapshot.costs, pages: 0, plan: plan)
-            store.update { $0.cost.succeed(panel, at: snapshot.fetchedAt, source: .cache) }
+            store.updateFeed { $0.cost.succeed(panel, at: snapshot.fetchedAt, source: .cache) }
         } catch {
             logger.error("cannot read cost history", metadata: ["error": "\(error)"])
         }

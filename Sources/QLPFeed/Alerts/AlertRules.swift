@@ -2,10 +2,12 @@ import Foundation
 import QLPCore
 import QLPAzure
 
-/// The alerts a dashboard state implies, computed afresh each frame: pure, so
-/// a test states the data and reads the alerts.
+/// The alerts the feed implies, with what other parts raised (the gateway's
+/// traffic and health, budget rules in force) added: pure, so a test states
+/// the data and reads the alerts. The dashboard evaluates it each frame, the
+/// alert watch of `qlp dash` and `qlp gateway` every few seconds.
 public enum AlertRules {
-    public static func evaluate(_ state: DashboardState, now: Date) -> [Alert] {
+    public static func evaluate(_ state: FeedState, external: [Alert] = [], now: Date) -> [Alert] {
         var alerts: [Alert] = []
         if let overview = state.cost.value?.overview {
             alerts += budget(overview, format: MoneyFormat.standard)
@@ -15,7 +17,7 @@ public enum AlertRules {
             }
         }
         if let stale = staleCost(state, now: now) { alerts.append(stale) }
-        alerts += state.externalAlerts.map(\.alert)
+        alerts += external
         return alerts
     }
 
@@ -84,7 +86,7 @@ public enum AlertRules {
     }
 
     /// Cost data older than two refresh intervals: the figures on screen may be wrong.
-    static func staleCost(_ state: DashboardState, now: Date) -> Alert? {
+    static func staleCost(_ state: FeedState, now: Date) -> Alert? {
         guard let updated = state.cost.updatedAt else { return nil }
         let limit = TimeInterval(state.costRefresh.components.seconds) * 2
         let age = now.timeIntervalSince(updated)

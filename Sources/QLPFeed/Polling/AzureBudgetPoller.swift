@@ -6,17 +6,17 @@ import QLPCore
 /// Keeps Azure's own view of the money beside qlp's: the budgets set in
 /// Azure (with their current and forecast spend) and Cost Management's
 /// forecast for the month.
-public struct AzureBudgetPoller: DashboardPoller {
+public struct AzureBudgetPoller: FeedPoller {
     public var budgets: BudgetsClient
     public var costs: CostManagementClient
     public var scope: String
-    public var store: DashboardStateStore
+    public var store: any FeedStore
     public var interval: Duration
     public var wake: WakeSignal
     public var clock: @Sendable () -> Date
     public var logger: Logger
 
-    public init(budgets: BudgetsClient, costs: CostManagementClient, scope: String, store: DashboardStateStore, interval: Duration,
+    public init(budgets: BudgetsClient, costs: CostManagementClient, scope: String, store: any FeedStore, interval: Duration,
                 wake: WakeSignal, clock: @escaping @Sendable () -> Date = { Date() },
                 logger: Logger = Logger(label: "qlp.poller.budgets")) {
         self.budgets = budgets
@@ -42,10 +42,10 @@ public struct AzureBudgetPoller: DashboardPoller {
 
     /// One refresh of both; a failure keeps the last good data, marked stale.
     public func refreshRecordingFailure(schedule: inout PollSchedule) async -> Duration {
-        store.update { $0.azureBudgets.refreshing = true }
+        store.updateFeed { $0.azureBudgets.refreshing = true }
         do {
             let list = try await budgets.list(scope: scope)
-            let plan = store.state.plan
+            let plan = store.feed.plan
             let today = CostPoller.today(plan: plan, at: clock())
             // The forecast is a nice-to-have: a subscription type without it
             // (sponsorships, multi-currency scopes) still shows the budgets.
@@ -59,7 +59,7 @@ public struct AzureBudgetPoller: DashboardPoller {
             }
             let panel = AzureBudgetPanel(budgets: list, forecast: forecast, forecastNote: forecastNote)
             let now = clock()
-            store.update { state in
+            store.updateFeed { state in
                 state.azureBudgets.succeed(panel, at: now)
                 state.azureBudgets.refreshing = false
             }
@@ -68,7 +68,7 @@ public struct AzureBudgetPoller: DashboardPoller {
             let now = clock()
             let delay = schedule.failed(retryAfter: error.retryAfter)
             let throttledUntil = error.retryAfter.map { now.addingTimeInterval(CostPoller.seconds($0)) }
-            store.update {
+            store.updateFeed {
                 $0.azureBudgets.fail(.init(summary: error.summary, detail: error.description, at: now,
                                            nextAttempt: now.addingTimeInterval(CostPoller.seconds(delay)), throttledUntil: throttledUntil))
             }

@@ -53,7 +53,7 @@ public struct MonitorPanel: Sendable {
 /// API where resources share a region, type and metric list; and the logged
 /// metrics, through their queries. One resource's failure marks that
 /// resource, not the whole panel.
-public struct MetricsPoller: DashboardPoller {
+public struct MetricsPoller: FeedPoller {
     public var client: MonitorMetricsClient
     public var resources: [MonitorSettings.Resource]
     /// Where resources without their own region are; nil: no batch calls for them.
@@ -62,7 +62,7 @@ public struct MetricsPoller: DashboardPoller {
     public var endpoints: AzureEndpoints
     public var logMetrics: [MonitorSettings.LogMetric]
     public var logReader: LogMetricReader?
-    public var store: DashboardStateStore
+    public var store: any FeedStore
     public var interval: Duration
     public var wake: WakeSignal
     public var clock: @Sendable () -> Date
@@ -80,7 +80,7 @@ public struct MetricsPoller: DashboardPoller {
 
     public init(client: MonitorMetricsClient, resources: [MonitorSettings.Resource], region: String? = nil,
                 endpoints: AzureEndpoints = .publicCloud, logMetrics: [MonitorSettings.LogMetric] = [],
-                logReader: LogMetricReader? = nil, store: DashboardStateStore, interval: Duration,
+                logReader: LogMetricReader? = nil, store: any FeedStore, interval: Duration,
                 wake: WakeSignal, clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "qlp.poller.metrics"),
                 history: SQLiteSeriesHistory? = nil) {
         self.history = history
@@ -120,7 +120,7 @@ public struct MetricsPoller: DashboardPoller {
     /// among others that answered is shown on its rows, and the pace holds.
     @discardableResult
     public func refresh(schedule: inout PollSchedule) async -> Duration {
-        store.update { $0.monitor.refreshing = true }
+        store.updateFeed { $0.monitor.refreshing = true }
         let end = clock()
         let start = end.addingTimeInterval(-Self.window)
         await readDefinitions()
@@ -179,7 +179,7 @@ public struct MetricsPoller: DashboardPoller {
         let panel = MonitorPanel(rows: rows, failedResources: failed)
         let nothingFresh = rows.allSatisfy({ $0.failure != nil || $0.fromHistory }) && firstError != nil
         let delay = nothingFresh ? schedule.failed(retryAfter: firstError?.retryAfter) : schedule.succeeded()
-        store.update { state in
+        store.updateFeed { state in
             if nothingFresh, let firstError {
                 // Nothing fresh: kept points (if any) stay on screen as cached, under the failure.
                 if rows.contains(where: \.fromHistory) {
@@ -386,7 +386,7 @@ extension MetricsPoller {
         let rows = keptRows(names, end: Self.lastCompleteSlot(clock()))
         guard let newest = rows.compactMap(\.latestAt).max() else { return }
         let panel = MonitorPanel(rows: rows, failedResources: [])
-        store.update { state in
+        store.updateFeed { state in
             guard state.monitor.value == nil else { return }
             state.monitor.succeed(panel, at: newest, source: .cache)
         }

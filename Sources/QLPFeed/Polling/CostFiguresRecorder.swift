@@ -8,8 +8,8 @@ import QLPStore
 /// put in the state, from its own task, so neither the poller nor the render
 /// path waits on the disk. No view draws these rows yet; they are kept so a
 /// chart of the budget over time has its past when one is added.
-public struct CostFiguresRecorder: DashboardPoller {
-    public var store: DashboardStateStore
+public struct CostFiguresRecorder: FeedPoller {
+    public var store: any FeedStore
     public var history: SQLiteSeriesHistory
     public var scope: String
     /// How often the state is looked at; a fetch is recorded within this.
@@ -17,7 +17,7 @@ public struct CostFiguresRecorder: DashboardPoller {
     public var wake: WakeSignal
     public var logger: Logger
 
-    public init(store: DashboardStateStore, history: SQLiteSeriesHistory, scope: String, interval: Duration = .seconds(10),
+    public init(store: any FeedStore, history: SQLiteSeriesHistory, scope: String, interval: Duration = .seconds(10),
                 wake: WakeSignal = WakeSignal(), logger: Logger = Logger(label: "qlp.history.cost")) {
         self.store = store
         self.history = history
@@ -38,7 +38,7 @@ public struct CostFiguresRecorder: DashboardPoller {
     /// - Returns: whether a row was written.
     @discardableResult
     public func recordLatest() -> Bool {
-        let panel = store.state.cost
+        let panel = store.feed.cost
         // Figures loaded from the cache at start-up were kept when they were fetched.
         guard panel.source == .live, let value = panel.value, let at = panel.updatedAt else { return false }
         let overview = value.overview
