@@ -90,7 +90,7 @@ let package = Package(
         // The gateway coupled to the feed: budget rules fired from spend, the gateway's traffic and health
         // as alerts. What `qlp gateway` runs headless; it cannot name a dashboard type (no dependency on one).
         .target(name: "QLPGatewayFeed", dependencies: [
-            "QLPCore", "QLPFeed", "QLPGateway", "QLPRouting", "QLPAzure", "QLPHTTP",
+            "QLPCore", "QLPFeed", "QLPGateway", "QLPRouting", "QLPAzure", "QLPHTTP", "QLPStore",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strictSettings),
         // The cell grid that views draw into, and the widgets; no terminal here.
@@ -141,6 +141,7 @@ let package = Package(
         ], swiftSettings: strictSettings),
         .testTarget(name: "QLPReportTests", dependencies: ["QLPReport", "QLPCore"], exclude: ["Fixtures"],
                     swiftSettings: strictSettings),
+        .testTarget(name: "QLPStoreTests", dependencies: ["QLPStore", "QLPCore"], swiftSettings: strictSettings),
         .testTarget(name: "QLPConfigTests", dependencies: ["QLPConfig", "QLPCore"], swiftSettings: strictSettings),
         .testTarget(name: "QLPCanvasTests", dependencies: ["QLPCanvas"], swiftSettings: strictSettings),
         .testTarget(name: "QLPTerminalTests", dependencies: ["QLPTerminal", "QLPCanvas", "CNcursesw"], swiftSettings: strictSettings),

@@ -1,7 +1,8 @@
 import Foundation
 import QLPCanvas
 import QLPCore
-import QLPDashboard
+@testable import QLPDashboard
+import QLPStore
 import Testing
 @testable import QLPFeed
 
@@ -158,5 +159,37 @@ import Testing
         var wide = Canvas(size: Size(width: 200, height: 20))
         narrow.render(into: &wide, area: Rect(x: 0, y: 0, width: 200, height: 20), context: F.context())
         #expect(wide.lines.filter { $0.contains("gpt4 slowest") }.count == 1)
+    }
+}
+
+@Suite struct AlertAcknowledgementTests {
+    typealias F = DashboardFixtures
+
+    @Test func acknowledgingIsAnEffectNamingTheAlertOnce() {
+        var i = DashboardInteraction()
+        _ = i.observe(AlertRulesTests.state(daily: "37"), now: F.now)
+        let key = i.alerts.entries.first?.alert.key
+        #expect(i.perform(.acknowledge, state: AlertRulesTests.state(daily: "37")) == [.acknowledgeAlerts([key ?? ""])])
+        // Already acknowledged: nothing more to keep.
+        #expect(i.perform(.acknowledge, state: AlertRulesTests.state(daily: "37")).isEmpty)
+        // All: the others, once.
+        let others = i.alerts.entries.map(\.alert.key).filter { $0 != key }
+        #expect(!others.isEmpty)
+        #expect(i.perform(.acknowledgeAll, state: AlertRulesTests.state(daily: "37")) == [.acknowledgeAlerts(others)])
+        #expect(i.perform(.acknowledgeAll, state: AlertRulesTests.state(daily: "37")).isEmpty)
+    }
+
+    @Test func aBookResumedFromTheHistoryKeepsAcknowledgementsAndDoesNotRingAgain() {
+        let alert = Alert(key: "budget.monthly.95", severity: .critical, source: .budget, text: "monthly budget past 95%")
+        let old = Alert(key: "cost.stale", severity: .warning, source: .costData, text: "cost data 30m old")
+        var book = AlertBook(resuming: [
+            AlertOccurrence(alert: alert, raisedAt: F.now, acknowledgedBy: "maria", acknowledgedAt: F.now, lastNotice: F.now),
+            AlertOccurrence(alert: old, raisedAt: F.now.addingTimeInterval(-3600), clearedAt: F.now.addingTimeInterval(-600),
+                            lastNotice: F.now.addingTimeInterval(-3600)),
+        ])
+        #expect(book.update(with: [alert], now: F.now.addingTimeInterval(5)).isEmpty)
+        #expect(book.entries.first { $0.alert.key == alert.key }?.acknowledged == true)
+        #expect(book.entries.first { $0.alert.key == old.key }?.active == false)
+        #expect(book.unacknowledged.isEmpty)
     }
 }

@@ -1,5 +1,7 @@
 import Foundation
 import QLPCore
+import QLPStore
+import QLPFeed
 
 /// The alerts seen during this run: when each first fired, whether it was
 /// acknowledged, whether it has cleared. The terminal loop keeps one and feeds
@@ -20,6 +22,16 @@ public struct AlertBook: Sendable, Equatable {
 
     public init(capacity: Int = 200) {
         self.capacity = capacity
+    }
+
+    /// A book that starts from the kept history: the last run's alerts, with
+    /// their acknowledgements; those still open stay quiet (no bell again).
+    public init(capacity: Int = 200, resuming history: [AlertOccurrence]) {
+        self.capacity = capacity
+        entries = history.prefix(capacity).map { occurrence in
+            Entry(alert: occurrence.alert, firstSeen: occurrence.raisedAt, acknowledged: occurrence.isAcknowledged,
+                  active: occurrence.isOpen)
+        }
     }
 
     /// Merges the current alerts; returns the ones that are new, for the bell.
@@ -64,12 +76,22 @@ public struct AlertBook: Sendable, Equatable {
             .map(\.alert)
     }
 
-    public mutating func acknowledge(at index: Int) {
-        guard entries.indices.contains(index) else { return }
+    /// Acknowledges the entry at `index`; its key when that is news, for the alert history.
+    @discardableResult
+    public mutating func acknowledge(at index: Int) -> String? {
+        guard entries.indices.contains(index), !entries[index].acknowledged else { return nil }
         entries[index].acknowledged = true
+        return entries[index].alert.key
     }
 
-    public mutating func acknowledgeAll() {
-        for i in entries.indices { entries[i].acknowledged = true }
+    /// Acknowledges every entry; the keys that were not yet.
+    @discardableResult
+    public mutating func acknowledgeAll() -> [String] {
+        var keys: [String] = []
+        for i in entries.indices where !entries[i].acknowledged {
+            entries[i].acknowledged = true
+            keys.append(entries[i].alert.key)
+        }
+        return keys
     }
 }

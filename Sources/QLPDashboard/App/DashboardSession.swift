@@ -1,9 +1,11 @@
 import Foundation
 import Logging
 import QLPAzure
+import QLPCore
 import QLPRouting
 import QLPStore
 import QLPTerminal
+import QLPFeed
 
 /// One run of the dashboard: the pollers in the background, the terminal loop
 /// in front, and an orderly end (pollers cancelled, terminal restored) however
@@ -12,7 +14,7 @@ public struct DashboardSession: Sendable {
     public var store: DashboardStateStore
     public var costPoller: CostPoller
     /// Further pollers (Azure budgets, metrics); the r key wakes them all.
-    public var pollers: [any DashboardPoller]
+    public var pollers: [any FeedPoller]
     public var reportWriter: WeeklyReportWriter?
     public var terminalOptions: TerminalOptions
     public var format: DisplayFormat
@@ -31,8 +33,14 @@ public struct DashboardSession: Sendable {
     /// before other threads (an embedded gateway's event loops) start, or a
     /// thread that does not block them takes and drops them.
     public var startedSignals: SignalWatcher?
+    /// Where alerts and their acknowledgements are kept across restarts; nil: this run only.
+    public var alertLedger: SQLiteAlertLedger?
+    /// Reminders for critical alerts still open after this long; nil: none.
+    public var alertReminderInterval: TimeInterval?
+    /// Where each alert transition goes besides the history (the notifier).
+    public var onAlertTransitions: (@Sendable ([AlertTransition]) async -> Void)?
 
-    public init(store: DashboardStateStore, costPoller: CostPoller, pollers: [any DashboardPoller] = [],
+    public init(store: DashboardStateStore, costPoller: CostPoller, pollers: [any FeedPoller] = [],
                 reportWriter: WeeklyReportWriter? = nil,
                 terminalOptions: TerminalOptions, format: DisplayFormat = DisplayFormat(),
                 logger: Logger = Logger(label: "qlp.dashboard"),
@@ -64,7 +72,7 @@ public struct DashboardSession: Sendable {
             signals.start()
         }
         defer { signals.stop() }
-        var all: [any DashboardPoller] = [costPoller] + pollers
+        var all: [any FeedPoller] = [costPoller] + pollers
         var routeWakeSignal: WakeSignal?
         if let routeControl {
             let poller = RoutePoller(control: routeControl, store: store, interval: liveRefresh, wake: WakeSignal())
@@ -75,6 +83,9 @@ public struct DashboardSession: Sendable {
             all.append(ModelStatsPoller(source: gatewayStats, store: store, interval: liveRefresh, wake: WakeSignal(),
                                         history: seriesHistory))
         }
+        var interaction = self.interaction
+        all.append(Self.alertWatch(store: store, ledger: alertLedger, reminderInterval: alertReminderInterval,
+                                   onTransitions: onAlertTransitions, interaction: &interaction, logger: logger))
         let tasks = all.map { poller in Task { await poller.run() } }
         defer { tasks.forEach { $0.cancel() } }
         let wakes = all.map(\.wake)
@@ -84,6 +95,7 @@ public struct DashboardSession: Sendable {
         let control = routeControl
         let routeWake = routeWakeSignal
         let liveRefresh = self.liveRefresh
+        let ledger = alertLedger
         let loop = TerminalLoop(store: store, options: terminalOptions, format: format, signals: signals,
                                 interaction: interaction) { effect in
             switch effect {
@@ -96,12 +108,54 @@ public struct DashboardSession: Sendable {
             case .setRefreshInterval(let interval):
                 liveRefresh.current = interval
                 routeWake?.wake()
+            case .acknowledgeAlerts(let keys):
+                Self.acknowledge(keys, ledger: ledger, store: store, logger: logger)
             case .quit, .redraw, .setTheme: break
             }
         }
         let exit = try await loop.run()
         logger.info("dashboard stopped", metadata: ["exit": "\(exit)"])
         return exit
+    }
+
+    /// The watch that keeps the alert history and tells the notifier: it
+    /// resumes from the conditions the last run left open, and the Alerts view
+    /// starts from the kept history with its acknowledgements.
+    static func alertWatch(store: DashboardStateStore, ledger: SQLiteAlertLedger?, reminderInterval: TimeInterval?,
+                           onTransitions: (@Sendable ([AlertTransition]) async -> Void)?, interaction: inout DashboardInteraction,
+                           logger: Logger) -> AlertWatch {
+        var tracker = AlertTracker(reminderInterval: reminderInterval)
+        if let ledger {
+            do {
+                tracker = AlertTracker(reminderInterval: reminderInterval, resuming: try ledger.open())
+                interaction.alerts = AlertBook(resuming: try ledger.recent())
+            } catch {
+                logger.error("alert history unreadable: starting afresh", metadata: ["error": "\(error)"])
+            }
+        }
+        return AlertWatch(tracker: tracker, current: { AlertRules.evaluate(store.state, now: Date()) }, deliver: { transitions in
+            do {
+                try ledger?.record(transitions)
+            } catch {
+                logger.error("alerts not kept", metadata: ["error": "\(error)"])
+            }
+            await onTransitions?(transitions)
+        })
+    }
+
+    /// Keeps the operator's acknowledgements with their name, off the terminal thread.
+    static func acknowledge(_ keys: [String], ledger: SQLiteAlertLedger?, store: DashboardStateStore, logger: Logger) {
+        guard let ledger else { return }
+        let who = store.state.operatorName
+        Task.detached {
+            for key in keys {
+                do {
+                    try ledger.acknowledge(key: key, by: who, at: Date())
+                } catch {
+                    logger.error("acknowledgement not kept", metadata: ["key": "\(key)", "error": "\(error)"])
+                }
+            }
+        }
     }
 
     /// Applies a confirmed draft change by change; the outcome shows as a notice.

@@ -2,6 +2,7 @@ import Foundation
 import QLPCore
 import QLPRouting
 import QLPTerminal
+import QLPFeed
 
 /// What the dashboard must do outside its own screen state after a key.
 public enum DashboardEffect: Sendable, Equatable {
@@ -14,6 +15,8 @@ public enum DashboardEffect: Sendable, Equatable {
     case undoRoute(expectedVersion: Int)
     case setRefreshInterval(Duration)
     case setTheme(String)
+    /// The operator acknowledged these alerts (by key): kept in the alert history.
+    case acknowledgeAlerts([String])
 }
 
 /// Everything on screen that is the operator's doing rather than data: the
@@ -137,9 +140,10 @@ public struct DashboardInteraction: Sendable {
             let all = ModelsView.SortColumn.allCases
             modelSort = all[((all.firstIndex(of: modelSort) ?? 0) + 1) % all.count]
         case .acknowledge:
-            alerts.acknowledge(at: selected(in: .alerts))
+            if let key = alerts.acknowledge(at: selected(in: .alerts)) { return [.acknowledgeAlerts([key])] }
         case .acknowledgeAll:
-            alerts.acknowledgeAll()
+            let keys = alerts.acknowledgeAll()
+            if !keys.isEmpty { return [.acknowledgeAlerts(keys)] }
         case .shiftWeight, .toggleDrain, .moveFallbackEarlier, .cyclePolicy:
             editDraft(action, state: state)
         case .reviewDraft:

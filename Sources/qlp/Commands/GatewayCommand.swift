@@ -112,13 +112,11 @@ struct GatewayCommand: AsyncParsableCommand {
                 try ConfigLoader.load(location, environment: environment, requireAzure: true, notify: { _ in }).azure
             }
             let rules = !(await stack.authority.current.table.budgetRules.isEmpty)
+            let alertHistory = GatewayAlertHistory.open(stateDirectory: stateDirectory, logger: logger)
             let operations = GatewayOperations.start(settings, azure: azure, stack: stack, environment: environment, logger: logger,
-                                                     readSpend: rules ? "budget rules are configured" : nil) { transitions in
-                for transition in transitions {
-                    logger.notice("alert \(transition.kind.name)", metadata: [
-                        "key": "\(transition.alert.key)", "severity": "\(transition.alert.severity.name)", "text": "\(transition.alert.text)",
-                    ])
-                }
+                                                     readSpend: rules ? "budget rules are configured" : nil,
+                                                     tracker: alertHistory.tracker(reminderInterval: nil)) { transitions in
+                alertHistory.record(transitions)
             }
             for await _ in stopRequests.stream { break }
             logger.info("gateway stopping")

@@ -60,12 +60,22 @@ struct DashboardLauncher {
         if let problem = seriesHistory.problem {
             logger.error("series history kept in memory only", metadata: ["error": "\(problem)"])
         }
+        // Alerts raised, cleared and acknowledged: kept, so a restart neither forgets them nor raises them again.
+        let alertLedgerPath = dashboard.stateDirectory + (isDemo ? "/demo-alerts.sqlite" : "/alerts.sqlite")
+        var alertLedger: SQLiteAlertLedger?
+        var alertLedgerProblem: StoreError?
+        do {
+            alertLedger = try SQLiteAlertLedger(path: alertLedgerPath)
+        } catch {
+            logger.error("alert history unavailable", metadata: ["error": "\(error)"])
+            alertLedgerProblem = error
+        }
         let identity = DashboardIdentity(subscriptionID: azure.subscriptionID, resourceGroup: azure.resourceGroup,
                                          isDemo: isDemo, configPath: configPath, logFile: dashboard.logFile)
         var initial = DashboardState(identity: identity, plan: plan, costRefresh: dashboard.costRefresh)
         initial.readOnly = readOnlyFlag || dashboard.readOnly
         initial.operatorName = dashboard.operatorName
-        if let problem = seriesHistory.problem ?? historyProblem {
+        if let problem = seriesHistory.problem ?? historyProblem ?? alertLedgerProblem {
             // Said on screen once, naming the file; the charts work, they just start empty and are not kept.
             initial.notice = Notice(text: "\(problem.path) unusable: history kept in memory only (the log says why)", isError: true, at: Date())
         }
@@ -121,6 +131,7 @@ struct DashboardLauncher {
             session.startedSignals = signals
             // Model latency over time, so the Models view's sparklines survive a restart.
             session.seriesHistory = seriesHistory
+            session.alertLedger = alertLedger
             result = .success(try await session.run())
         } catch {
             result = .failure(error)
