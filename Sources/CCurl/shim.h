@@ -18,6 +18,15 @@ static inline CURLcode qlp_easy_setopt_write_function(CURL *h, curl_write_callba
 static inline CURLcode qlp_easy_setopt_header_function(CURL *h, curl_write_callback f) {
     return curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, f);
 }
+static inline CURLcode qlp_easy_setopt_read_function(CURL *h, curl_read_callback f) {
+    return curl_easy_setopt(h, CURLOPT_READFUNCTION, f);
+}
+static inline CURLcode qlp_easy_setopt_debug_function(CURL *h, curl_debug_callback f) {
+    return curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, f);
+}
+static inline CURLcode qlp_easy_setopt_xferinfo_function(CURL *h, curl_xferinfo_callback f) {
+    return curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, f);
+}
 
 /// CURLAUTH_DIGEST is a cast-and-shift macro, which Swift does not import.
 static inline long qlp_curlauth_digest(void) { return (long)CURLAUTH_DIGEST; }

@@ -4,7 +4,8 @@ import CCurl
 ///
 /// Handles are pooled by the multi driver and `curl_easy_reset` between
 /// transfers, which keeps their DNS cache and saves an allocation per request.
-/// Used only on the multi loop thread.
+/// Used only on the multi loop thread, or, for a mail, only on the thread
+/// that sends it (``CurlMailTransport``).
 final class CurlEasyHandle {
     let raw: UnsafeMutableRawPointer
     /// CURLOPT_ERRORBUFFER target; libcurl requires it to outlive the transfer.

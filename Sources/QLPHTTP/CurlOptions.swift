@@ -135,7 +135,7 @@ enum CurlOptions {
 
 /// Calls the typed setopt wrappers and keeps the first error, so a sequence
 /// of options reads as a list rather than a ladder of checks.
-private struct OptionWriter {
+struct OptionWriter {
     let handle: UnsafeMutableRawPointer
     private(set) var firstFailure = CURLE_OK
 
