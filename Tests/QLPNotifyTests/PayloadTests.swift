@@ -26,6 +26,29 @@ struct PayloadTests {
                                    "cleared_at", "sent_at", "reminder", "idempotency_key", "test"])
     }
 
+    /// The exact bytes, as docs/notifications.md shows them: a change here is a change receivers see.
+    @Test func theWebhookBodyIsTheDocumentedBytes() {
+        let golden = #"{"cleared_at":null,"details":"Monthly budget is 96% spent (£960.00 of £1,000.00) with 9 days to go.","#
+            + #""id":"budget.monthly.95","idempotency_key":"cb458415b84bdd61c15ea445d15e1b1ed3a5f82a9f0a5ff0738513eb5d5a350e","#
+            + #""raised_at":"2026-11-30T00:53:20Z","reminder":0,"schema":"qlp.alert.v1","sent_at":"2026-11-30T00:53:20Z","#
+            + #""severity":"critical","source":"budget","summary":"monthly budget past 95%","test":false,"transition":"raised"}"#
+        #expect(String(decoding: WebhookPayload.render(AlertFacts(transition)), as: UTF8.self) == golden)
+    }
+
+    /// docs/schemas/qlp-alert-v1.schema.json and the renderer agree on the fields and their values.
+    @Test func thePublishedSchemaMatchesTheBody() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/schemas/qlp-alert-v1.schema.json")
+        let schema = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: path)) as? [String: Any])
+        let body = try NotifyFixtures.json(WebhookPayload.render(AlertFacts(transition)))
+        #expect(Set(schema["required"] as? [String] ?? []) == Set(body.keys))
+        let properties = try #require(schema["properties"] as? [String: [String: Any]])
+        #expect(properties["schema"]?["const"] as? String == WebhookPayload.schema)
+        #expect(properties["transition"]?["enum"] as? [String] == AlertTransition.Kind.allCases.map(\.name))
+        #expect(properties["severity"]?["enum"] as? [String] == AlertSeverity.allCases.map(\.name))
+        #expect(properties["source"]?["enum"] as? [String] == AlertSource.allCases.map(\.name))
+    }
+
     @Test func aClearingHasItsTimeAndTheSummaryFallsBackToTheText() throws {
         let alert = NotifyFixtures.alert(source: .costData, headline: nil)
         let cleared = AlertTransition(kind: .cleared, alert: alert, raisedAt: NotifyFixtures.t0,
