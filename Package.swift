@@ -93,6 +93,13 @@ let package = Package(
             "QLPCore", "QLPFeed", "QLPGateway", "QLPRouting", "QLPAzure", "QLPHTTP", "QLPStore",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strictSettings),
+        // Alert notifications: payloads for webhook, Slack, Teams and email, the delivery
+        // schedule, and the notifier that sends what the outbox (QLPStore) holds.
+        .target(name: "QLPNotify", dependencies: [
+            "QLPCore", "QLPHTTP", "QLPStore",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strictSettings),
         // The cell grid that views draw into, and the widgets; no terminal here.
         .target(name: "QLPCanvas", swiftSettings: strictSettings),
         // The one place that talks to ncurses.
@@ -142,6 +149,14 @@ let package = Package(
         .testTarget(name: "QLPReportTests", dependencies: ["QLPReport", "QLPCore"], exclude: ["Fixtures"],
                     swiftSettings: strictSettings),
         .testTarget(name: "QLPStoreTests", dependencies: ["QLPStore", "QLPCore"], swiftSettings: strictSettings),
+        .testTarget(name: "QLPNotifyTests", dependencies: [
+            "QLPNotify", "QLPStore", "QLPHTTP", "QLPCore",
+            // A webhook receiver on loopback, for the libcurl path.
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ],
+                    swiftSettings: strictSettings),
         .testTarget(name: "QLPConfigTests", dependencies: ["QLPConfig", "QLPCore"], swiftSettings: strictSettings),
         .testTarget(name: "QLPCanvasTests", dependencies: ["QLPCanvas"], swiftSettings: strictSettings),
         .testTarget(name: "QLPTerminalTests", dependencies: ["QLPTerminal", "QLPCanvas", "CNcursesw"], swiftSettings: strictSettings),

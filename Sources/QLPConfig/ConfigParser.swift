@@ -15,7 +15,7 @@ public struct ConfigParser: Sendable {
         self.requireAzure = requireAzure
     }
 
-    static let sections = ["azure", "budget", "azure_openai", "ollama", "mongodb_atlas", "routing", "dashboard", "gateway"]
+    static let sections = ["azure", "budget", "azure_openai", "ollama", "mongodb_atlas", "routing", "dashboard", "gateway", "notifications"]
 
     public func parse(yaml: String, file: String) throws(ConfigErrors) -> QLPConfiguration {
         let root: Node
@@ -42,6 +42,7 @@ public struct ConfigParser: Sendable {
         var atlas: MongoDBAtlasSettings?
         var routing: RoutingSettings?
         var gateway: GatewaySettings?
+        var notifications: NotificationSettings?
         if let top {
             if requireAzure {
                 if let section = reader.required(top, "azure") { azure = AzureSectionParser.parse(section, reader) }
@@ -58,13 +59,15 @@ public struct ConfigParser: Sendable {
             }
             dashboard = DashboardSectionParser.parse(reader.optional(top, "dashboard"), reader, environment: environment)
             gateway = GatewaySectionParser.parse(reader.optional(top, "gateway"), reader)
+            notifications = NotificationsSectionParser.parse(reader.optional(top, "notifications"), reader)
         }
-        guard reader.errors.isEmpty, let budget, let dashboard, let gateway, azure != nil || !requireAzure else {
+        guard reader.errors.isEmpty, let budget, let dashboard, let gateway, let notifications, azure != nil || !requireAzure else {
             throw ConfigErrors(reader.errors.isEmpty
                 ? [ConfigError(file: file, message: "the configuration is incomplete")] : reader.errors)
         }
         var configuration = QLPConfiguration(azure: azure, budget: budget, azureOpenAI: azureOpenAI, ollama: ollama,
                                              mongodbAtlas: atlas, routing: routing, dashboard: dashboard, gateway: gateway)
+        configuration.notifications = notifications
         configuration.warnings = reader.warnings.map { "warning: \($0.description)" }
         return configuration
     }

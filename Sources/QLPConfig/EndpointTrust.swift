@@ -26,6 +26,9 @@ enum EndpointKind: Sendable {
     case atlasAdminAPI
     /// A self-hosted model server: any host, over https unless loopback.
     case ollama
+    /// Where alert notifications are posted (a webhook, Slack, Teams): any
+    /// host, since the operator picks the receiver, over https unless loopback.
+    case alertSink
 
     static let allowCustomVariable = "QLP_ALLOW_CUSTOM_ENDPOINTS"
 
@@ -49,7 +52,7 @@ enum EndpointKind: Sendable {
              "*.openai.azure.us", "*.cognitiveservices.azure.us", "*.cognitiveservices.azure.cn", "*.openai.azure.cn"]
         case .atlasAdminAPI:
             ["cloud.mongodb.com", "cloud.mongodbgov.com"]
-        case .ollama:
+        case .ollama, .alertSink:
             nil
         }
     }
@@ -66,6 +69,7 @@ enum EndpointKind: Sendable {
         case .azureOpenAI: "an Azure OpenAI host"
         case .atlasAdminAPI: "MongoDB Atlas's API host"
         case .ollama: "a model server"
+        case .alertSink: "an alert receiver"
         }
     }
 
@@ -94,7 +98,12 @@ extension ConfigReader {
     /// An endpoint URL of `kind`, checked for where it sends what qlp sends it.
     /// `placeholder` ({vault}, {region}) may stand for a name in the host; a
     /// template without it sends every name to one address (the emulator).
-    func endpoint(_ value: ConfigValue, _ kind: EndpointKind, placeholder: String? = nil, example: String? = nil) -> String? {
+    ///
+    /// `secret`: the URL itself is a credential (a Slack or Teams webhook
+    /// carries its token in the path), so a message shows at most its
+    /// scheme and host.
+    func endpoint(_ value: ConfigValue, _ kind: EndpointKind, placeholder: String? = nil, example: String? = nil,
+                  secret: Bool = false) -> String? {
         guard case .scalar(let scalar) = value.node else {
             _ = string(value)
             return nil
@@ -109,7 +118,7 @@ extension ConfigReader {
         // secret: a malformed reference is not echoed; what a variable held is never shown unless it is a URL.
         guard let substituted = string(value, secret: true) else { return nil }
         let text = substituted.trimmingCharacters(in: .whitespaces)
-        let shown = fromEnvironment ? raw : text
+        let shown = fromEnvironment ? raw : (secret ? Self.schemeAndHost(text) : text)
         let lower = text.lowercased()
         guard lower.hasPrefix("https://") || lower.hasPrefix("http://") else {
             fail(value, "expected an http:// or https:// URL, found '\(shown)'")
@@ -152,5 +161,15 @@ extension ConfigReader {
             }
         }
         return text
+    }
+
+    /// `scheme://host[:port]` of a URL, or a placeholder when it has none:
+    /// what a message may show of a URL that is a secret.
+    static func schemeAndHost(_ url: String) -> String {
+        guard let separator = url.range(of: "://") else { return "<a URL, not shown>" }
+        let rest = url[separator.upperBound...]
+        var authority = rest[..<(rest.firstIndex(where: { "/?#".contains($0) }) ?? rest.endIndex)]
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        return url[..<separator.lowerBound].lowercased() + "://" + authority + "/…"
     }
 }

@@ -44,8 +44,14 @@ public struct SecretReferences: Sendable {
         look("azure_openai.api_key", configuration.azureOpenAI?.apiKey)
         look("mongodb_atlas.connection_string", configuration.mongodbAtlas?.connectionString)
         look("mongodb_atlas.admin_api.private_key", configuration.mongodbAtlas?.adminAPI?.privateKey)
+        for (index, sink) in configuration.notifications.sinks.enumerated() {
+            if case .email(let email) = sink.destination { look(Self.sinkPasswordField(index), email.password) }
+        }
         return found
     }
+
+    /// An email sink's SMTP password, named as config errors name it.
+    static func sinkPasswordField(_ index: Int) -> String { "notifications.sinks.[\(index)].password" }
 
     /// The config with every reference replaced by the secret's value.
     public func resolve(_ configuration: QLPConfiguration) async -> (QLPConfiguration, [Outcome]) {
@@ -65,7 +71,12 @@ public struct SecretReferences: Sendable {
                 case "azure_openai.api_key": resolved.azureOpenAI?.apiKey = value
                 case "mongodb_atlas.connection_string": resolved.mongodbAtlas?.connectionString = value
                 case "mongodb_atlas.admin_api.private_key": resolved.mongodbAtlas?.adminAPI?.privateKey = value
-                default: break
+                default:
+                    for (index, sink) in resolved.notifications.sinks.enumerated() where field == Self.sinkPasswordField(index) {
+                        guard case .email(var email) = sink.destination else { continue }
+                        email.password = value
+                        resolved.notifications.sinks[index].destination = .email(email)
+                    }
                 }
                 outcomes.append(Outcome(field: field, reference: text, failure: nil))
             } catch {

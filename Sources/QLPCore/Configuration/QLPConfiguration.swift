@@ -10,6 +10,8 @@ public struct QLPConfiguration: Sendable, Equatable {
     public var dashboard: DashboardSettings
     /// Defaults when the file has no `gateway` section.
     public var gateway: GatewaySettings
+    /// Where alerts are sent; no sinks when the file has no `notifications` section.
+    public var notifications: NotificationSettings = NotificationSettings()
     /// Things allowed but said out loud, located like errors
     /// ("file:line:col: key: message"); whoever loads the file shows them.
     public var warnings: [String] = []
