@@ -112,7 +112,7 @@ let package = Package(
         .executableTarget(name: "qlp", dependencies: [
             "QLPCore", "QLPConfig", "QLPHTTP", "QLPAzure", "QLPEmulator", "QLPStore", "QLPDashboard", "QLPTerminal", "QLPReport",
             "QLPCanvas",
-            "QLPRouting", "QLPGateway", "QLPFeed", "QLPGatewayFeed",
+            "QLPRouting", "QLPGateway", "QLPFeed", "QLPGatewayFeed", "QLPNotify",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ],

@@ -1,9 +1,10 @@
 import CCurl
 import Foundation
 
-/// Checks that an HTTP(S) address can be reached without sending it a
-/// request: name lookup, TCP connect and, for https, the TLS handshake with
-/// certificate verification (libcurl's CURLOPT_CONNECT_ONLY). For `qlp
+/// Checks that an HTTP(S) or SMTP address can be reached without sending it
+/// a request or a mail: name lookup, TCP connect and, for https and smtps, the
+/// TLS handshake with certificate verification (libcurl's CURLOPT_CONNECT_ONLY;
+/// for SMTP also the server's greeting). For `qlp
 /// doctor` and `qlp alerts test --no-send`, where posting a message would
 /// ring someone's phone.
 ///
@@ -19,22 +20,28 @@ public struct ReachabilityProbe: Sendable {
     ///   hold secret paths show only `summary`).
     public func check(url: String, connectTimeout: Duration = .seconds(10)) async -> HTTPTransportError? {
         let lower = url.lowercased()
-        guard lower.hasPrefix("https://") || lower.hasPrefix("http://") else {
-            return .invalidRequest(detail: "\(RedactedEndpoint.of(url)): expected an http:// or https:// URL")
+        let protocols: String
+        if lower.hasPrefix("https://") || lower.hasPrefix("http://") {
+            protocols = "http,https"
+        } else if lower.hasPrefix("smtps://") || lower.hasPrefix("smtp://") {
+            // For SMTP, libcurl's connection set-up reads the server's greeting and says EHLO: a live mail server, not just an open port.
+            protocols = "smtp,smtps"
+        } else {
+            return .invalidRequest(detail: "\(RedactedEndpoint.of(url)): expected an http://, https://, smtp:// or smtps:// URL")
         }
         guard CurlGlobalInit.ensure() else {
             return .invalidRequest(detail: "libcurl could not be initialised")
         }
         return await withCheckedContinuation { continuation in
             let thread = Thread {
-                continuation.resume(returning: Self.connect(url: url, connectTimeout: connectTimeout))
+                continuation.resume(returning: Self.connect(url: url, protocols: protocols, connectTimeout: connectTimeout))
             }
             thread.name = "qlp.reachability"
             thread.start()
         }
     }
 
-    private static func connect(url: String, connectTimeout: Duration) -> HTTPTransportError? {
+    private static func connect(url: String, protocols: String, connectTimeout: Duration) -> HTTPTransportError? {
         guard let easy = CurlEasyHandle() else { return .invalidRequest(detail: "cannot create a libcurl handle") }
         let endpoint = RedactedEndpoint.of(url)
         let milliseconds = CurlOptions.milliseconds(connectTimeout)
@@ -44,8 +51,8 @@ public struct ReachabilityProbe: Sendable {
             code = qlp_easy_setopt_long(easy.raw, option, value)
         }
         if code == CURLE_OK { code = qlp_easy_setopt_pointer(easy.raw, CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(easy.errorBuffer)) }
-        // As the transport: nothing but http and https, whatever the URL says.
-        if code == CURLE_OK { code = "http,https".withCString { qlp_easy_setopt_string(easy.raw, CURLOPT_PROTOCOLS_STR, $0) } }
+        // As the transports: nothing but the URL's own family (http and https, or smtp and smtps).
+        if code == CURLE_OK { code = protocols.withCString { qlp_easy_setopt_string(easy.raw, CURLOPT_PROTOCOLS_STR, $0) } }
         guard code == CURLE_OK else {
             return .invalidRequest(detail: "\(endpoint): \(CurlErrorMapping.detail(code, easy.errorText, url: url))")
         }

@@ -134,12 +134,14 @@ public struct DashboardSession: Sendable {
             }
         }
         return AlertWatch(tracker: tracker, current: { AlertRules.evaluate(store.state, now: Date()) }, deliver: { transitions in
+            // Queued for sending before the history says they happened: a kill between the two
+            // then sends a message twice (receivers drop it by its key) rather than never.
+            await onTransitions?(transitions)
             do {
                 try ledger?.record(transitions)
             } catch {
                 logger.error("alerts not kept", metadata: ["error": "\(error)"])
             }
-            await onTransitions?(transitions)
         })
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import QLPCore
 import QLPFeed
+import QLPStore
 
 /// What the dashboard is looking at, for the header.
 public struct DashboardIdentity: Sendable, Equatable {
@@ -70,6 +71,10 @@ public struct DashboardState: Sendable {
     public var gatewayStatsConnected: Bool
     /// Alerts raised by the gateway (latency SLO, breakers, fallbacks, throttling, budget rules).
     public var externalAlerts: [Alert]
+    /// Where each alert's latest notification stands, per sink, by alert key;
+    /// `notificationsConfigured` false when no sink is (the Alerts view then has no DELIVERY column).
+    public var alertDeliveries: [String: [SinkDelivery]] = [:]
+    public var notificationsConfigured = false
     /// Route changes are off (--read-only / dashboard.read_only).
     public var readOnly: Bool
     /// Who the audit log names for changes made here.

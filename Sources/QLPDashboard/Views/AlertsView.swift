@@ -1,6 +1,7 @@
 import Foundation
 import QLPCore
 import QLPCanvas
+import QLPStore
 
 /// Every alert of this run, newest first: time, severity, source, text and
 /// whether it was acknowledged or has cleared.
@@ -8,20 +9,27 @@ public struct AlertsView {
     public var book: AlertBook
     public var selected: Int
     public var bellEnabled: Bool
+    /// Where each alert's notifications stand, by alert key; nil when no sink
+    /// is configured (no DELIVERY column then).
+    public var deliveries: [String: [SinkDelivery]]?
 
-    public init(book: AlertBook, selected: Int = 0, bellEnabled: Bool = true) {
+    public init(book: AlertBook, selected: Int = 0, bellEnabled: Bool = true, deliveries: [String: [SinkDelivery]]? = nil) {
         self.book = book
         self.selected = selected
         self.bellEnabled = bellEnabled
+        self.deliveries = deliveries
     }
 
-    static let columns: [DataTable.Column] = [
+    static let baseColumns: [DataTable.Column] = [
         .init("TIME", width: 8, priority: 90),
         .init("SEVERITY", width: 8, priority: 80),
         .init("SOURCE", width: 9, priority: 40),
         .init("ALERT", width: 30, priority: 100, flexible: true),
         .init("STATUS", width: 8, priority: 70),
     ]
+    static let deliveryColumn = DataTable.Column("DELIVERY", width: 9, priority: 75)
+
+    var columns: [DataTable.Column] { deliveries == nil ? Self.baseColumns : Self.baseColumns + [Self.deliveryColumn] }
 
     public func render(into canvas: inout Canvas, area: Rect, context: RenderContext) {
         let x = area.x + 1
@@ -44,19 +52,27 @@ public struct AlertsView {
             case .critical: .critical
             }
             let status = !entry.active ? "cleared" : (entry.acknowledged ? "acked" : "OPEN")
-            return [
+            var row: [DataTable.Content] = [
                 .text(context.format.time(entry.firstSeen), .muted),
                 .text(entry.alert.severity.label, entry.active ? role : .muted),
                 .text(entry.alert.source.label, .normal),
                 .text(entry.alert.text, entry.active ? .normal : .muted),
                 .text(status, status == "OPEN" ? role : .muted),
             ]
+            if let deliveries {
+                let summary = AlertDeliverySummary(deliveries[entry.alert.key] ?? [])
+                row.append(.text(summary.word, summary.role))
+            }
+            return row
         }
         let chosen = min(selected, rows.count - 1)
-        let table = DataTable(columns: Self.columns, rows: rows, selected: chosen)
+        let table = DataTable(columns: columns, rows: rows, selected: chosen)
         // On a narrow terminal the ALERT column cuts long texts: the selected
-        // one is then shown whole under the table.
-        let detail = Self.detailLines(book.entries[chosen].alert.text, table: table, width: width, context: context)
+        // one is then shown whole under the table, with where its notifications stand.
+        var detail = Self.detailLines(book.entries[chosen].alert.text, table: table, width: width, context: context)
+        if let sinks = deliveries?[book.entries[chosen].alert.key], !sinks.isEmpty {
+            detail += AlertDeliverySummary(sinks).detailLines(width: width, context: context)
+        }
         let room = area.maxY - y - (detail.isEmpty ? 0 : detail.count + 1)
         var shown = table
         shown.offset = DataTable.offset(keeping: chosen, visible: room - 1, previous: 0, count: rows.count)
@@ -72,7 +88,7 @@ public struct AlertsView {
     /// The selected alert's text wrapped to the view's width, when the table's
     /// ALERT column is too narrow for it; empty when it fits.
     static func detailLines(_ text: String, table: DataTable, width: Int, context: RenderContext) -> [String] {
-        let alertColumn = columns.firstIndex { $0.title == "ALERT" }
+        let alertColumn = table.columns.firstIndex { $0.title == "ALERT" }
         let shownWidth = table.layout(width: width).first { $0.index == alertColumn }?.width ?? 0
         guard DisplayWidth.of(text) > shownWidth else { return [] }
         var lines = DisplayWidth.wrap(text, to: width)

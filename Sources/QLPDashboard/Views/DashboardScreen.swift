@@ -48,7 +48,8 @@ public struct DashboardScreen {
             RoutingView(state: state, draft: i.draft, selected: i.selected(in: .routing)).render(into: &canvas, area: body, context: context)
         case .monitor: MonitorView(state: state, scroll: i.scroll).render(into: &canvas, area: body, context: context)
         case .alerts:
-            AlertsView(book: i.alerts, selected: i.selected(in: .alerts), bellEnabled: i.bellEnabled)
+            AlertsView(book: i.alerts, selected: i.selected(in: .alerts), bellEnabled: i.bellEnabled,
+                       deliveries: state.notificationsConfigured ? state.alertDeliveries : nil)
                 .render(into: &canvas, area: body, context: context)
         case .audit: AuditView(state: state, filter: i.auditFilter, scroll: i.scroll).render(into: &canvas, area: body, context: context)
         }

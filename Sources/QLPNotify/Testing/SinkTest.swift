@@ -44,13 +44,14 @@ public struct SinkTest: Sendable {
         }
     }
 
-    /// Connects to `sink`'s receiver without sending anything. Email sinks
-    /// are not checked here (that takes the SMTP transport).
+    /// Connects to `sink`'s receiver without sending anything: for an email
+    /// sink, to its SMTP server (greeting and EHLO, no login, no mail).
     public func checkReachability(_ sink: NotificationSink) async -> SinkTestResult {
         let address = Notifier.address(of: sink)
-        guard let url = sink.url?.reveal() else {
-            return SinkTestResult(sink: sink.name, address: address, outcome: .unavailable,
-                                  detail: "reachability of email sinks is not checked in this build")
+        let url: String
+        switch sink.destination {
+        case .webhook(let secret), .slack(let secret), .teams(let secret): url = secret.reveal()
+        case .email(let email): url = email.smtpURL
         }
         // The probe's errors carry the URL's path in `endpoint`: only `summary` is shown.
         if let error = await probe.check(url: url) {

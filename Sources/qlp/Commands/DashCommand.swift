@@ -61,7 +61,7 @@ struct DashCommand: AsyncParsableCommand {
             historyPath: config.dashboard.stateDirectory + "/qlp.sqlite",
             colorsAllowed: DashboardLauncher.colorsAllowed(flag: options.noColor, settings: config.dashboard, environment: environment),
             atlas: atlasUnavailable == nil ? resolved.mongodbAtlas?.adminAPI : nil, atlasUnavailable: atlasUnavailable,
-            readOnlyFlag: options.readOnly, themeChoice: options.theme, blockGlyphsFlag: options.blockGlyphs, gateway: EmbeddedGateway.fromConfig(resolved))
+            notifications: resolved.notifications, readOnlyFlag: options.readOnly, themeChoice: options.theme, blockGlyphsFlag: options.blockGlyphs, gateway: EmbeddedGateway.fromConfig(resolved))
         let exit: DashboardExit
         do {
             exit = try await launcher.run(credential: credential, transport: transport)

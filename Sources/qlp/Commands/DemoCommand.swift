@@ -79,7 +79,8 @@ struct DemoCommand: AsyncParsableCommand {
             plan: world.plan, azure: azure, dashboard: dashboard, isDemo: true, configPath: configPath,
             historyPath: dashboard.stateDirectory + "/demo.sqlite",
             colorsAllowed: DashboardLauncher.colorsAllowed(flag: options.noColor, settings: dashboard, environment: environment),
-            throttling: DemoWorld.throttling, atlas: world.atlasSettings, readOnlyFlag: options.readOnly,
+            throttling: DemoWorld.throttling, atlas: world.atlasSettings, notifications: config.notifications,
+            readOnlyFlag: options.readOnly,
             themeChoice: options.theme, blockGlyphsFlag: options.blockGlyphs, gateway: world.gateway(for: config, port: gatewayPort, adminPort: adminPort,
                                                                            adminToken: DemoWorld.newAdminToken()))
         let result: Result<DashboardExit, any Error>

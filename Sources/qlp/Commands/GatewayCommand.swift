@@ -7,6 +7,8 @@ import QLPDashboard
 import QLPGatewayFeed
 import QLPGateway
 import QLPHTTP
+import QLPNotify
+import QLPStore
 import QLPRouting
 
 /// `qlp gateway`: the routing engine headless, an OpenAI-compatible endpoint
@@ -112,17 +114,35 @@ struct GatewayCommand: AsyncParsableCommand {
                 try ConfigLoader.load(location, environment: environment, requireAzure: true, notify: { _ in }).azure
             }
             let rules = !(await stack.authority.current.table.budgetRules.isEmpty)
+            // Notifications: queued durably before anything is sent, so a kill loses none.
+            let dispatch: AlertDispatch?
+            do throws(StoreError) {
+                dispatch = try AlertDispatch.open(settings.notifications, outboxPath: stateDirectory + "/gateway-outbox.sqlite",
+                                                  logger: Logger(label: "qlp.notify"))
+            } catch {
+                await stack.stop()
+                throw CommandFailure.runtime("notifications are configured but cannot be queued: \(error)")
+            }
+            // Spend is read when budget rules fire from it or a sink is told about budget alerts.
+            let spendWanted: String? = rules ? "budget rules are configured"
+                : dispatch.map { $0.wants(.budget) || $0.wants(.costData) } == true ? "notifications take budget alerts" : nil
             let alertHistory = GatewayAlertHistory.open(stateDirectory: stateDirectory, logger: logger)
+            let reminders = settings.notifications.reminderInterval.map { TimeInterval($0.components.seconds) }
             let operations = GatewayOperations.start(settings, azure: azure, stack: stack, environment: environment, logger: logger,
-                                                     readSpend: rules ? "budget rules are configured" : nil,
-                                                     tracker: alertHistory.tracker(reminderInterval: nil)) { transitions in
+                                                     readSpend: spendWanted, tracker: alertHistory.tracker(reminderInterval: reminders)) {
+                transitions in
+                // Queued for sending before the history says they happened (see DashboardSession.alertWatch).
+                await dispatch?.submit(transitions)
                 alertHistory.record(transitions)
             }
+            let sending = dispatch.map { dispatch in Task { await dispatch.run() } }
             for await _ in stopRequests.stream { break }
             logger.info("gateway stopping")
             // First: a stopping gateway is not one for `qlp routes` to use.
             RunningGatewayDirectory.remove(pid: getpid(), stateDirectory: stateDirectory)
             await operations.stop()
+            sending?.cancel()
+            await sending?.value
             await stack.stop()
             logger.info("gateway stopped")
         }

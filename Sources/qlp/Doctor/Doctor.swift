@@ -4,6 +4,7 @@ import QLPConfig
 import QLPCore
 import QLPDashboard
 import QLPHTTP
+import QLPNotify
 import QLPStore
 import QLPFeed
 
@@ -35,7 +36,7 @@ struct Doctor {
         }
         guard let source else {
             checks.append(DoctorCheck(name: "Azure endpoints", outcome: .skipped("no working credential, so nothing else can be checked")))
-            return checks
+            return checks + (await notificationSinks(configuration.notifications))
         }
         let tokens = TokenCache(source: source)
         let management = azure.endpoints.managementScope
@@ -128,6 +129,30 @@ struct Doctor {
             })
         } else {
             checks.append(DoctorCheck(name: "MongoDB Atlas billing", outcome: .skipped("mongodb_atlas.admin_api is not configured")))
+        }
+        return checks + (await notificationSinks(resolvedConfiguration.notifications))
+    }
+
+    /// Each notification sink reached without sending it anything (no one is paged by a check).
+    private func notificationSinks(_ settings: NotificationSettings) async -> [DoctorCheck] {
+        guard !settings.sinks.isEmpty else {
+            return [DoctorCheck(name: "notification sinks", outcome: .skipped("none configured (notifications.sinks)"))]
+        }
+        let tester = SinkTest(transport: transport)
+        var checks: [DoctorCheck] = []
+        for sink in settings.sinks {
+            let result = await tester.checkReachability(sink)
+            let name = "sink: \(sink.name)"
+            switch result.outcome {
+            case .ok:
+                checks.append(DoctorCheck(name: name, outcome: .ok("\(result.address) reachable; nothing sent "
+                                                                 + "(`qlp alerts test \(sink.name)` sends a test message)")))
+            case .unavailable:
+                checks.append(DoctorCheck(name: name, outcome: .skipped(result.detail)))
+            case .refused, .unreachable:
+                checks.append(DoctorCheck(name: name, outcome: .fail("\(result.address): \(result.detail)",
+                                                                   remedy: "check notifications.sinks '\(sink.name)' in \(configPath) and the network path to it")))
+            }
         }
         return checks
     }

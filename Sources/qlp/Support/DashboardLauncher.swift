@@ -4,6 +4,7 @@ import QLPAzure
 import QLPCore
 import QLPDashboard
 import QLPHTTP
+import QLPNotify
 import QLPStore
 import QLPTerminal
 import QLPFeed
@@ -25,6 +26,8 @@ struct DashboardLauncher {
     /// Why the configured Atlas key could not be had (its Key Vault reference
     /// failed): the panel says so instead of "not configured".
     var atlasUnavailable: PanelData<AtlasCreditUse>.Problem? = nil
+    /// Where alerts are sent (`notifications:`); no sinks, none.
+    var notifications = NotificationSettings()
     /// `--read-only`; `dashboard.read_only` turns it on too.
     var readOnlyFlag = false
     /// `--theme`, which overrides `dashboard.theme`.
@@ -70,12 +73,24 @@ struct DashboardLauncher {
             logger.error("alert history unavailable", metadata: ["error": "\(error)"])
             alertLedgerProblem = error
         }
+        // Notifications: queued durably in the outbox before anything is sent, so a kill loses none.
+        var dispatch: AlertDispatch?
+        var dispatchProblem: StoreError?
+        do {
+            dispatch = try AlertDispatch.open(notifications, outboxPath: dashboard.stateDirectory + (isDemo ? "/demo-outbox.sqlite" : "/outbox.sqlite"),
+                                              logger: Logger(label: "qlp.notify"))
+        } catch {
+            logger.error("notifications off: the outbox cannot be used", metadata: ["error": "\(error)"])
+            dispatchProblem = error
+        }
         let identity = DashboardIdentity(subscriptionID: azure.subscriptionID, resourceGroup: azure.resourceGroup,
                                          isDemo: isDemo, configPath: configPath, logFile: dashboard.logFile)
         var initial = DashboardState(identity: identity, plan: plan, costRefresh: dashboard.costRefresh)
         initial.readOnly = readOnlyFlag || dashboard.readOnly
         initial.operatorName = dashboard.operatorName
-        if let problem = seriesHistory.problem ?? historyProblem ?? alertLedgerProblem {
+        if let dispatchProblem {
+            initial.notice = Notice(text: "\(dispatchProblem.path) unusable: alerts are not sent (the log says why)", isError: true, at: Date())
+        } else if let problem = seriesHistory.problem ?? historyProblem ?? alertLedgerProblem {
             // Said on screen once, naming the file; the charts work, they just start empty and are not kept.
             initial.notice = Notice(text: "\(problem.path) unusable: history kept in memory only (the log says why)", isError: true, at: Date())
         }
@@ -123,6 +138,8 @@ struct DashboardLauncher {
         let running = await gateway?.start(store: store, operatorName: dashboard.operatorName, logger: logger)
         if let running { pollers += running.pollers }
         let result: Result<DashboardExit, any Error>
+        let sending = dispatch.map { dispatch in Task { await dispatch.run() } }
+        defer { sending?.cancel() }
         do {
             var session = DashboardSession(store: store, costPoller: poller, pollers: pollers, reportWriter: writer,
                                            terminalOptions: options, logger: logger,
@@ -132,6 +149,11 @@ struct DashboardLauncher {
             // Model latency over time, so the Models view's sparklines survive a restart.
             session.seriesHistory = seriesHistory
             session.alertLedger = alertLedger
+            session.alertReminderInterval = notifications.reminderInterval.map { TimeInterval($0.components.seconds) }
+            if let dispatch {
+                session.onAlertTransitions = { await dispatch.submit($0) }
+                session.pollers.append(AlertDeliveryPoller(outbox: dispatch.outbox, store: store))
+            }
             result = .success(try await session.run())
         } catch {
             result = .failure(error)

@@ -4,7 +4,7 @@ import QLPConfig
 import QLPCore
 import QLPHTTP
 
-/// The secrets `qlp gateway` sends upstream, with `keyvault://` references
+/// The secrets `qlp gateway` sends upstream (and to its alert sinks), with `keyvault://` references
 /// resolved through Key Vault by the same resolver `qlp dash`, `qlp report`
 /// and `qlp doctor` use (SecretReferences). The gateway needs the Azure
 /// OpenAI key for every Azure request and probe, so a reference it cannot
@@ -55,6 +55,8 @@ enum GatewaySecrets {
         }
         var result = configuration
         result.azureOpenAI = resolved.azureOpenAI
+        // An email sink's SMTP password: sent as the reference, the login would fail on every alert.
+        result.notifications = resolved.notifications
         return result
     }
 }
