@@ -172,7 +172,7 @@ let package = Package(
         swiftSettings: strictSettings),
         .testTarget(name: "QLPFuzzTests", dependencies: ["QLPFuzz"], swiftSettings: strictSettings),
         // Depends on the executable so that `swift test` builds the binary it runs.
-        .testTarget(name: "QLPEndToEndTests", dependencies: ["qlp", "QLPHTTP", "QLPStore", "QLPDashboard", "QLPFeed"],
+        .testTarget(name: "QLPEndToEndTests", dependencies: ["qlp", "QLPHTTP", "QLPStore", "QLPDashboard", "QLPFeed", "QLPEmulator", "QLPCore"],
                     // The loopback webhook receiver the notification tests run with Python.
                     exclude: ["Support/webhook_receiver.py"],
                     swiftSettings: strictSettings),

@@ -31,8 +31,12 @@ public struct GatewayOperations: Sendable {
                                              interval: alertInterval) { board.alerts = $0 }
         let feed = spend?.store
         let watch = AlertWatch(tracker: tracker, interval: alertInterval, current: {
-            guard let feed else { return board.alerts }
-            return AlertRules.evaluate(feed.feed, external: board.alerts, now: Date())
+            // The gateway's own alerts are known once its feed has published; spend once it is read.
+            let gateway: Set<AlertSource> = board.published ? [.gateway, .routing] : []
+            guard let feed else { return AlertEvaluation(alerts: board.alerts, covered: gateway) }
+            let state = feed.feed
+            return AlertEvaluation(alerts: AlertRules.evaluate(state, external: board.alerts, now: Date()),
+                                   covered: gateway.union(AlertRules.coverage(state)))
         }, deliver: deliver)
         let pollers: [any FeedPoller] = (spend?.pollers ?? []) + [gatewayAlerts, watch]
         let task = Task {
@@ -52,10 +56,13 @@ public struct GatewayOperations: Sendable {
 
 /// The gateway's latest alerts, written by its alert feed, read by the watch.
 final class GatewayAlertBoard: Sendable {
-    private let latest = Mutex<[Alert]>([])
+    private let latest = Mutex<(alerts: [Alert], published: Bool)>(([], false))
 
     var alerts: [Alert] {
-        get { latest.withLock { $0 } }
-        set { latest.withLock { $0 = newValue } }
+        get { latest.withLock { $0.alerts } }
+        set { latest.withLock { $0 = (newValue, true) } }
     }
+
+    /// Whether the feed has published once: until then the gateway's alerts are unknown.
+    var published: Bool { latest.withLock { $0.published } }
 }

@@ -72,3 +72,29 @@ import QLPCore
         #expect(tracker.update([Self.slow, Self.slow], now: Self.start).count == 1)
     }
 }
+
+@Suite struct AlertCoverageTests {
+    static let start = Date(timeIntervalSince1970: 1_800_000_000)
+    static let budget = Alert(key: "budget.monthly.50", severity: .warning, source: .budget, text: "monthly budget past 50%")
+    static let slow = Alert(key: "gateway.latency SLO.chat.1", severity: .warning, source: .gateway, text: "chat p95 over SLO")
+
+    /// A restart, before the first cost fetch: the budget alert the last run
+    /// left open is unknown, not cleared (clearing it would notify a clearing,
+    /// then a new raising once the data is in).
+    @Test func anOpenAlertOfASourceNotYetJudgedStaysOpen() {
+        let open = AlertTracker.Open(alert: Self.budget, raisedAt: Self.start, lastNotice: Self.start, reminders: 0)
+        var tracker = AlertTracker(open: [open])
+        #expect(tracker.update([], covering: [.gateway, .routing], now: Self.start.addingTimeInterval(2)).isEmpty)
+        #expect(tracker.update([Self.budget], covering: [.budget, .gateway], now: Self.start.addingTimeInterval(4)).isEmpty)
+        let cleared = tracker.update([], covering: [.budget], now: Self.start.addingTimeInterval(6))
+        #expect(cleared.map(\.kind) == [.cleared])
+    }
+
+    @Test func aNewAlertIsRaisedWhateverTheCoverage() {
+        var tracker = AlertTracker()
+        #expect(tracker.update([Self.slow], covering: [], now: Self.start).map(\.kind) == [.raised])
+        // Gone, but its source not judged this time: still open.
+        #expect(tracker.update([], covering: [.budget], now: Self.start.addingTimeInterval(2)).isEmpty)
+        #expect(tracker.update([], covering: [.gateway], now: Self.start.addingTimeInterval(4)).map(\.kind) == [.cleared])
+    }
+}

@@ -106,12 +106,14 @@ struct GatewayProcess {
         return path
     }
 
-    static func start(config: String, port: Int, adminPort: Int, scratch: ScratchDirectory) async throws -> GatewayProcess {
-        let process = try BackgroundProcess([QLPBinary.path, "gateway", "--config", config], outputPath: scratch.path + "/gateway.out")
+    /// - Parameter output: the file its output goes to (a restarted gateway needs a new one to be seen starting).
+    static func start(config: String, port: Int, adminPort: Int, scratch: ScratchDirectory,
+                      output: String = "gateway.out") async throws -> GatewayProcess {
+        let process = try BackgroundProcess([QLPBinary.path, "gateway", "--config", config], outputPath: scratch.path + "/" + output)
         do {
             try await process.waitForOutput("listening on")
         } catch {
-            let output = (try? String(contentsOfFile: scratch.path + "/gateway.out", encoding: .utf8)) ?? ""
+            let output = (try? String(contentsOfFile: scratch.path + "/" + output, encoding: .utf8)) ?? ""
             process.stop()
             throw WaitFailure(description: "qlp gateway did not start: \(output)")
         }
@@ -120,4 +122,11 @@ struct GatewayProcess {
     }
 
     func stop() { process.stop() }
+
+    /// kill -9: no goodbye, nothing flushed.
+    func kill9() {
+        kill(process.pid, SIGKILL)
+        var status: Int32 = 0
+        while waitpid(process.pid, &status, 0) == -1 && errno == EINTR {}
+    }
 }

@@ -32,7 +32,12 @@ public struct AlertTracker: Sendable, Equatable {
     /// Merges the alerts that hold at `now`: one `raised` per new key, one
     /// `cleared` per key gone, a `reminder` per critical key due one, nothing
     /// for repeats. Raised come out most severe first.
-    public mutating func update(_ current: [Alert], now: Date) -> [AlertTransition] {
+    ///
+    /// - Parameter covering: the sources whose data was there to evaluate
+    ///   (nil: all). An open alert of a source not covered stays open: just
+    ///   after a restart, before the first cost fetch, the budget alerts the
+    ///   last run left open are unknown, not cleared.
+    public mutating func update(_ current: [Alert], covering: Set<AlertSource>? = nil, now: Date) -> [AlertTransition] {
         var transitions: [AlertTransition] = []
         var seen: Set<String> = []
         for alert in current where seen.insert(alert.key).inserted {
@@ -52,7 +57,7 @@ public struct AlertTracker: Sendable, Equatable {
                 transitions.append(AlertTransition(kind: .raised, alert: alert, raisedAt: raisedAt, at: now))
             }
         }
-        for (key, entry) in open where !seen.contains(key) {
+        for (key, entry) in open where !seen.contains(key) && covering.map({ $0.contains(entry.alert.source) }) != false {
             open[key] = nil
             transitions.append(AlertTransition(kind: .cleared, alert: entry.alert, raisedAt: entry.raisedAt, clearedAt: now, at: now))
         }

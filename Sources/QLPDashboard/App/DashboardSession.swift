@@ -133,7 +133,12 @@ public struct DashboardSession: Sendable {
                 logger.error("alert history unreadable: starting afresh", metadata: ["error": "\(error)"])
             }
         }
-        return AlertWatch(tracker: tracker, current: { AlertRules.evaluate(store.state, now: Date()) }, deliver: { transitions in
+        return AlertWatch(tracker: tracker, current: {
+            let state = store.state
+            // Without a gateway nothing raises gateway alerts: they are known (none) from the start.
+            let gateway: Set<AlertSource> = state.externalAlertsPublished || !state.gatewayExpected ? [.gateway, .routing] : []
+            return AlertEvaluation(alerts: AlertRules.evaluate(state, now: Date()), covered: gateway.union(AlertRules.coverage(state.feed)))
+        }, deliver: { transitions in
             // Queued for sending before the history says they happened: a kill between the two
             // then sends a message twice (receivers drop it by its key) rather than never.
             await onTransitions?(transitions)

@@ -70,7 +70,13 @@ public struct DashboardState: Sendable {
     public var models: PanelData<[ModelTargetStats]>
     public var gatewayStatsConnected: Bool
     /// Alerts raised by the gateway (latency SLO, breakers, fallbacks, throttling, budget rules).
-    public var externalAlerts: [Alert]
+    public var externalAlerts: [Alert] {
+        didSet { externalAlertsPublished = true }
+    }
+    /// Whether the gateway has published its alerts once; until then they are unknown (a restart must not clear them).
+    public private(set) var externalAlertsPublished = false
+    /// A gateway runs in this process and will publish alerts.
+    public var gatewayExpected = false
     /// Where each alert's latest notification stands, per sink, by alert key;
     /// `notificationsConfigured` false when no sink is (the Alerts view then has no DELIVERY column).
     public var alertDeliveries: [String: [SinkDelivery]] = [:]

@@ -21,6 +21,16 @@ public enum AlertRules {
         return alerts
     }
 
+    /// The sources `evaluate` can judge from `state`: budget alerts once
+    /// there is cost data (live or from the cache), the staleness alert once
+    /// there was a fetch. An absent alert of a source not covered is unknown, not cleared.
+    public static func coverage(_ state: FeedState) -> Set<AlertSource> {
+        var covered: Set<AlertSource> = []
+        if state.cost.value != nil { covered.insert(.budget) }
+        if state.cost.updatedAt != nil { covered.insert(.costData) }
+        return covered
+    }
+
     static func budget(_ overview: BudgetOverview, format: MoneyFormat) -> [Alert] {
         var alerts: [Alert] = []
         let monthly = overview.monthly

@@ -78,7 +78,10 @@ struct EmbeddedGateway {
         logger.info("embedded gateway listening", metadata: ["url": "\(base)", "admin": "\(admin ?? "not listening")"])
         // The demo's token is its own and shown on its screen; `qlp dash`'s is the config's secret and stays out of both.
         let demoToken = kind == .demo ? settings.adminToken : nil
-        store.update { $0.gatewayAddresses = GatewayAddresses(gateway: base, admin: admin, demoAdminToken: demoToken) }
+        store.update {
+            $0.gatewayAddresses = GatewayAddresses(gateway: base, admin: admin, demoAdminToken: demoToken)
+            $0.gatewayExpected = true
+        }
         if let admin {
             do {
                 try RunningGatewayDirectory.write(
