@@ -12,21 +12,17 @@ struct AlertDeliverySummary {
         self.sinks = sinks.sorted { $0.sink < $1.sink }
     }
 
-    /// "failed", "retry 3", "queued", "sent"; "-" when no sink took this alert.
+    /// "failed", "retry 3", "queued", "sent": the worst sink's state; "-" when no sink took this alert.
     var word: String {
-        var retryAttempt: Int?
-        var queued = false
-        for sink in sinks {
-            switch sink.status {
-            case .failed: return "failed"
-            case .retrying(let attempt, _, _): retryAttempt = max(retryAttempt ?? 0, attempt)
-            case .pending: queued = true
-            case .sent: break
-            }
+        guard let worst = sinks.min(by: { Self.rank($0.status) < Self.rank($1.status) }) else { return "-" }
+        switch worst.status {
+        case .failed: return "failed"
+        case .retrying:
+            let attempts = sinks.compactMap { if case .retrying(let attempt, _, _) = $0.status { attempt } else { nil } }
+            return "retry \(attempts.max() ?? 1)"
+        case .pending: return "queued"
+        case .sent: return "sent"
         }
-        if let retryAttempt { return "retry \(retryAttempt)" }
-        if queued { return "queued" }
-        return sinks.isEmpty ? "-" : "sent"
     }
 
     var role: StyleRole {
@@ -38,22 +34,38 @@ struct AlertDeliverySummary {
         }
     }
 
-    /// "oncall-webhook: cleared sent 14:02:11 · finance-mail: raised failed: smtp://…: login denied (535 …)", wrapped.
+    /// "delivery (raised): teams-channel failed: HTTP 404: … · team-chat retrying (attempt 2: HTTP 500: …), next 14:02:41 ·
+    /// oncall-webhook sent 14:02:11": the worst first, so that a cut line loses the good news.
     func detailLines(width: Int, context: RenderContext) -> [String] {
-        let parts = sinks.map { sink -> String in
-            let state: String = switch sink.status {
-            case .pending: "queued"
-            case .sent(let at): "sent \(context.format.time(at))"
+        let ordered = sinks.sorted { Self.rank($0.status) < Self.rank($1.status) }
+        let parts = ordered.map { sink -> String in
+            switch sink.status {
+            case .failed(let reason): "\(sink.sink) failed: \(reason)"
             case .retrying(let attempt, let next, let error):
-                "attempt \(attempt) failed\(error.map { " (\($0))" } ?? ""), next at \(context.format.time(next))"
-            case .failed(let reason): "failed: \(reason)"
+                "\(sink.sink) retrying (attempt \(attempt)\(error.map { ": \($0)" } ?? "")), next \(context.format.time(next))"
+            case .pending: "\(sink.sink) queued"
+            case .sent(let at): "\(sink.sink) sent \(context.format.time(at))"
             }
-            return "\(sink.sink): \(sink.transitionKind) \(state)"
         }
-        var lines = DisplayWidth.wrap("delivery: " + parts.joined(separator: " \(context.glyphs.separator) "), to: width)
-        if lines.count > 2 {
-            lines = [lines[0], DisplayWidth.truncate(lines[1] + " " + lines[2], to: width, ellipsis: context.glyphs.ellipsis)]
+        let kinds = Set(ordered.map(\.transitionKind))
+        let head = kinds.count == 1 ? "delivery (\(kinds.first ?? "")): " : "delivery: "
+        var lines = DisplayWidth.wrap(head + parts.joined(separator: " \(context.glyphs.separator) "), to: width)
+        if lines.count > Self.detailLineLimit {
+            let last = lines[Self.detailLineLimit - 1] + " " + lines[Self.detailLineLimit]
+            lines = Array(lines.prefix(Self.detailLineLimit - 1)) + [DisplayWidth.truncate(last, to: width, ellipsis: context.glyphs.ellipsis)]
         }
         return lines
+    }
+
+    static let detailLineLimit = 3
+
+    /// Worst first: failed, retrying, queued, sent.
+    static func rank(_ status: SinkDelivery.Status) -> Int {
+        switch status {
+        case .failed: 0
+        case .retrying: 1
+        case .pending: 2
+        case .sent: 3
+        }
     }
 }
