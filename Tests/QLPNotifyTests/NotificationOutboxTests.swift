@@ -1,4 +1,5 @@
 import Foundation
+import QLPCore
 import QLPStore
 import Testing
 
@@ -7,8 +8,8 @@ struct NotificationOutboxTests {
     let t0 = NotifyFixtures.t0
 
     func draft(_ sink: String = "oncall", identity: String = "budget.monthly.95|1|raised", alertKey: String = "budget.monthly.95",
-               kind: String = "raised") -> OutboxDraft {
-        OutboxDraft(sink: sink, identity: identity, idempotencyKey: "key-\(identity)", alertKey: alertKey, severity: "critical",
+               kind: AlertTransition.Kind = .raised) -> OutboxDraft {
+        OutboxDraft(sink: sink, identity: identity, idempotencyKey: "key-\(identity)", alertKey: alertKey, severity: .critical,
                     transitionKind: kind, body: Array("{\"a\":1}".utf8), headers: [OutboxHeader("Subject", "s")])
     }
 
@@ -59,13 +60,13 @@ struct NotificationOutboxTests {
         try outbox.record(.retry(at: t0.addingTimeInterval(15), error: "HTTP 503"), for: ids[1], at: t0.addingTimeInterval(1))
         try outbox.record(.failed(reason: "the receiver refused it: HTTP 404"), for: ids[2], at: t0.addingTimeInterval(1))
         // A later transition of the same alert supersedes the earlier at that sink.
-        try outbox.enqueue(draft("oncall", identity: "k|1|cleared", kind: "cleared"), at: t0.addingTimeInterval(60))
+        try outbox.enqueue(draft("oncall", identity: "k|1|cleared", kind: .cleared), at: t0.addingTimeInterval(60))
 
         let states = try outbox.deliveries(alertKey: "budget.monthly.95")
         #expect(states.map(\.sink) == ["chat", "mail", "oncall"])
         #expect(states[0].status == .retrying(attempt: 1, nextAt: t0.addingTimeInterval(15), lastError: "HTTP 503"))
         #expect(states[1].status == .failed(reason: "the receiver refused it: HTTP 404"))
-        #expect(states[2].status == .pending && states[2].transitionKind == "cleared")
+        #expect(states[2].status == .pending && states[2].transitionKind == .cleared)
         #expect(try outbox.latestStates()["budget.monthly.95"]?.count == 3)
         let delivered = try #require(try outbox.messages().first { $0.id == ids[0] })
         #expect(delivered.state == .delivered && delivered.deliveredAt == t0.addingTimeInterval(1) && delivered.attempts == 1)

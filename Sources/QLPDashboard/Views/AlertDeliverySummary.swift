@@ -47,7 +47,7 @@ struct AlertDeliverySummary {
             case .sent(let at): "\(sink.sink) sent \(context.format.time(at))"
             }
         }
-        let kinds = Set(ordered.map(\.transitionKind))
+        let kinds = Set(ordered.map(\.transitionKind.name))
         let head = kinds.count == 1 ? "delivery (\(kinds.first ?? "")): " : "delivery: "
         var lines = DisplayWidth.wrap(head + parts.joined(separator: " \(context.glyphs.separator) "), to: width)
         if lines.count > Self.detailLineLimit {

@@ -21,7 +21,7 @@ public enum NotificationRendering {
             headers.append(OutboxHeader(subjectHeader, message.subject))
         }
         return OutboxDraft(sink: sink.name, identity: transition.identity, idempotencyKey: facts.idempotencyKey,
-                           alertKey: transition.alert.key, severity: transition.alert.severity.name,
-                           transitionKind: transition.kind.name, body: body, headers: headers)
+                           alertKey: transition.alert.key, severity: transition.alert.severity,
+                           transitionKind: transition.kind, body: body, headers: headers)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import QLPCore
 import GRDB
 
 /// Alert notifications waiting to be delivered, and the record of each
@@ -70,8 +71,8 @@ public final class NotificationOutbox: Sendable {
                                         headers_json, state, attempts, next_attempt_at, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)
                     ON CONFLICT(sink, identity) DO NOTHING
-                    """, arguments: [draft.sink, draft.identity, draft.idempotencyKey, draft.alertKey, draft.severity,
-                                     draft.transitionKind, Data(draft.body), headers, now.timeIntervalSince1970,
+                    """, arguments: [draft.sink, draft.identity, draft.idempotencyKey, draft.alertKey, draft.severity.name,
+                                     draft.transitionKind.name, Data(draft.body), headers, now.timeIntervalSince1970,
                                      now.timeIntervalSince1970])
                 return db.changesCount > 0
             }
@@ -234,13 +235,15 @@ public final class NotificationOutbox: Sendable {
     private static func message(_ row: Row) throws -> OutboxMessage {
         let id: Int64 = row["id"]
         guard let state = OutboxState(rawValue: row["state"]),
+              let severity = AlertSeverity(name: row["severity"]),
+              let transitionKind = AlertTransition.Kind(name: row["transition_kind"]),
               let headersText: String = row["headers_json"],
               let headers = try? JSONDecoder().decode([OutboxHeader].self, from: Data(headersText.utf8)) else {
             throw CorruptRow(id: id)
         }
         let body: Data = row["body"]
         let draft = OutboxDraft(sink: row["sink"], identity: row["identity"], idempotencyKey: row["idempotency_key"],
-                                alertKey: row["alert_key"], severity: row["severity"], transitionKind: row["transition_kind"],
+                                alertKey: row["alert_key"], severity: severity, transitionKind: transitionKind,
                                 body: [UInt8](body), headers: headers)
         return OutboxMessage(id: id, draft: draft, state: state, attempts: row["attempts"],
                              nextAttemptAt: Date(timeIntervalSince1970: row["next_attempt_at"]), lastError: row["last_error"],

@@ -1,4 +1,5 @@
 import Foundation
+import QLPCore
 
 /// Where one outbox message stands.
 public enum OutboxState: String, Sendable, Equatable, CaseIterable {
@@ -21,15 +22,15 @@ public struct OutboxDraft: Sendable, Equatable {
     public var identity: String
     public var idempotencyKey: String
     public var alertKey: String
-    public var severity: String
-    public var transitionKind: String
+    public var severity: AlertSeverity
+    public var transitionKind: AlertTransition.Kind
     /// The rendered body (JSON for HTTP sinks, the plain text for email).
     public var body: [UInt8]
     /// Header fields to send with it, in order (for email: Subject).
     public var headers: [OutboxHeader]
 
-    public init(sink: String, identity: String, idempotencyKey: String, alertKey: String, severity: String,
-                transitionKind: String, body: [UInt8], headers: [OutboxHeader] = []) {
+    public init(sink: String, identity: String, idempotencyKey: String, alertKey: String, severity: AlertSeverity,
+                transitionKind: AlertTransition.Kind, body: [UInt8], headers: [OutboxHeader] = []) {
         self.sink = sink
         self.identity = identity
         self.idempotencyKey = idempotencyKey
@@ -83,7 +84,7 @@ public struct SinkDelivery: Sendable, Equatable {
 
     public var sink: String
     public var alertKey: String
-    public var transitionKind: String
+    public var transitionKind: AlertTransition.Kind
     public var identity: String
     public var status: Status
     /// When the message was queued.
