@@ -100,19 +100,22 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strictSettings),
+        // The process's signals (SIGINT, SIGTERM, SIGHUP, SIGTSTP) as flags and callbacks: shared by
+        // the dashboard, the headless gateway and the emulator, so none needs the other's layer.
+        .target(name: "QLPProcess", swiftSettings: strictSettings),
         // The cell grid that views draw into, and the widgets; no terminal here.
         .target(name: "QLPCanvas", swiftSettings: strictSettings),
         // The one place that talks to ncurses.
         .target(name: "QLPTerminal", dependencies: ["CNcursesw", "QLPCanvas"], swiftSettings: strictSettings),
         // App state, pollers, views and the run loop.
         .target(name: "QLPDashboard", dependencies: [
-            "QLPCore", "QLPCanvas", "QLPTerminal", "QLPAzure", "QLPStore", "QLPReport", "QLPRouting", "QLPFeed",
+            "QLPCore", "QLPCanvas", "QLPTerminal", "QLPAzure", "QLPStore", "QLPReport", "QLPRouting", "QLPFeed", "QLPProcess",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strictSettings),
         .executableTarget(name: "qlp", dependencies: [
             "QLPCore", "QLPConfig", "QLPHTTP", "QLPAzure", "QLPEmulator", "QLPStore", "QLPDashboard", "QLPTerminal", "QLPReport",
             "QLPCanvas",
-            "QLPRouting", "QLPGateway", "QLPFeed", "QLPGatewayFeed", "QLPNotify",
+            "QLPRouting", "QLPGateway", "QLPFeed", "QLPGatewayFeed", "QLPNotify", "QLPProcess",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ],

@@ -6,6 +6,7 @@ import QLPRouting
 import QLPStore
 import QLPTerminal
 import QLPFeed
+import QLPProcess
 
 /// One run of the dashboard: the pollers in the background, the terminal loop
 /// in front, and an orderly end (pollers cancelled, terminal restored) however

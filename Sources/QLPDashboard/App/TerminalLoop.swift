@@ -3,6 +3,7 @@ import QLPCanvas
 import QLPTerminal
 #if canImport(Glibc)
 import Glibc
+import QLPProcess
 #endif
 
 /// How the dashboard ended.

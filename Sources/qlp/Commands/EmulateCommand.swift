@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import QLPCore
-import QLPDashboard
 import QLPEmulator
+import QLPProcess
 
 /// `qlp emulate`: the emulator on its own, for tests and for trying things.
 struct EmulateCommand: AsyncParsableCommand {

@@ -3,13 +3,13 @@ import Foundation
 import Logging
 import QLPConfig
 import QLPCore
-import QLPDashboard
 import QLPGatewayFeed
 import QLPGateway
 import QLPHTTP
 import QLPNotify
 import QLPStore
 import QLPRouting
+import QLPProcess
 
 /// `qlp gateway`: the routing engine headless, an OpenAI-compatible endpoint
 /// for applications, with its admin API and the model probes.

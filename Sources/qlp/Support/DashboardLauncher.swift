@@ -8,6 +8,7 @@ import QLPNotify
 import QLPStore
 import QLPTerminal
 import QLPFeed
+import QLPProcess
 
 /// Builds the live dashboard from settings (shared by `qlp dash` and
 /// `qlp demo`, which differ only in where Azure is and what config says).
