@@ -40,7 +40,8 @@ import Glibc
         let run = try await Subprocess.run([python, script], environment: environment)
         print(run.output)
         #expect(run.status == 0, "the openai client failed:\n\(run.output)\n\(run.error)")
-        for line in ["models ok", "chat ok", "stream ok", "embeddings ok", "unknown model ok", "bad key ok"] {
+        for line in ["models ok", "chat ok", "stream ok", "stream without usage ok", "embeddings ok", "unknown model ok",
+                     "bad key ok"] {
             #expect(run.output.contains(line), "missing '\(line)' in:\n\(run.output)\n\(run.error)")
         }
         let log = (try? String(contentsOfFile: gateway.logPath, encoding: .utf8)) ?? ""
@@ -193,7 +194,7 @@ import Glibc
 
     /// Exits non-zero, with the reason, on the first thing the client does not accept.
     static let pythonCheck = #"""
-        import os, sys
+        import os, sys, urllib.request
         import openai
         from openai import OpenAI
 
@@ -214,17 +215,34 @@ import Glibc
         assert raw.headers.get("x-qlp-target") == "gpt4", dict(raw.headers)
         assert raw.parse().choices[0].message.content
 
-        pieces, chunks, usage = [], 0, None
+        pieces, chunks, usage, seen = [], 0, None, []
         stream = client.chat.completions.create(model="chat", messages=messages, stream=True,
                                                 stream_options={"include_usage": True})
         for chunk in stream:
             chunks += 1
+            seen.append(chunk)
             if chunk.choices and chunk.choices[0].delta.content:
                 pieces.append(chunk.choices[0].delta.content)
             if chunk.usage:
                 usage = chunk.usage
         assert chunks >= 2 and "".join(pieces), (chunks, pieces)
+        usage_chunks = [c for c in seen if c.usage]
+        assert len(usage_chunks) == 1 and usage.total_tokens > 0, ("asked for usage: exactly one usage chunk", usage_chunks)
         print("stream ok", chunks, "chunks", "usage" if usage else "no usage chunk")
+
+        # Not asked for: the gateway asks the upstream anyway (to count the tokens) and keeps the usage chunk back.
+        def tokens_counted():
+            text = urllib.request.urlopen(os.environ["QLP_GATEWAY"] + "/metrics", timeout=10).read().decode()
+            return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+                       if line.startswith("qlp_gateway_tokens_total{"))
+        before = tokens_counted()
+        plain = list(client.chat.completions.create(model="gpt4", messages=messages, stream=True, max_tokens=12))
+        assert plain and all(c.usage is None for c in plain), [c.usage for c in plain]
+        assert all(c.choices for c in plain if c.choices is not None and c.model), "an empty-choices chunk reached the client"
+        assert "".join(c.choices[0].delta.content or "" for c in plain if c.choices), plain
+        counted = tokens_counted() - before
+        assert counted > 0, ("the stream's tokens were not counted", counted)
+        print("stream without usage ok", len(plain), "chunks", int(counted), "tokens counted")
 
         emb = client.embeddings.create(model="embeddings", input=["hello world", "goodbye"])
         assert len(emb.data) == 2 and len(emb.data[0].embedding) > 0, emb

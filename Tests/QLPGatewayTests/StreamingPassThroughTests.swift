@@ -41,10 +41,17 @@ import Testing
         "data: [DONE]\n\n",
     ]
 
-    @Test func eventsReachTheClientOneByOne() async throws {
+    /// A client that asks for usage sees every event, the usage one included.
+    static let askingForUsage = #"{"model":"chat","messages":[{"role":"user","content":"Say hello"}],"stream":true,"stream_options":{"include_usage":true}}"#
+
+    @Test(arguments: [true, false]) func eventsReachTheClientOneByOne(askingForUsage: Bool) async throws {
         let progress = Progress()
+        // The usage event is the fifth: a client that did not ask never sees it, so nothing waits for it.
+        let usageEvent = 4
         let upstream = StubUpstream { _, _ in
-            .stream(chunks: Self.events, between: { index in await progress.waitUntilSeen(index) })
+            .stream(chunks: Self.events, between: { index in
+                if askingForUsage || index <= usageEvent { await progress.waitUntilSeen(index) }
+            })
         }
         let harness = try await GatewayHarness.start(
             targets: [ollamaTarget("llama3", try await upstream.start())],
@@ -55,7 +62,7 @@ import Testing
         var request = HTTPClientRequest(url: harness.base + "/v1/chat/completions")
         request.method = .POST
         request.headers.add(name: "content-type", value: "application/json")
-        request.body = .bytes(ByteBuffer(string: GatewayHarness.chatBody(stream: true)))
+        request.body = .bytes(ByteBuffer(string: askingForUsage ? Self.askingForUsage : GatewayHarness.chatBody(stream: true)))
         let response = try await client.execute(request, timeout: .seconds(60))
         #expect(response.status == .ok)
         #expect(response.headers.first(name: "content-type")?.hasPrefix("text/event-stream") == true)
@@ -67,10 +74,11 @@ import Testing
             text += String(buffer: chunk)
             progress.saw(text.components(separatedBy: "data: ").count - 1)
         }
-        #expect(text == Self.events.joined())
-        #expect(chunks >= Self.events.count)
+        let expected = askingForUsage ? Self.events : Self.events.enumerated().filter { $0.offset != usageEvent }.map(\.element)
+        #expect(text == expected.joined())
+        #expect(chunks >= expected.count)
         #expect(progress.waitsTimedOut == 0)
-        // The final usage chunk was counted.
+        // The final usage chunk was counted, whether the client saw it or not.
         let state = harness.gateway.health.state(of: "llama3")
         #expect(state.inputTokens == 11 && state.outputTokens == 2)
     }

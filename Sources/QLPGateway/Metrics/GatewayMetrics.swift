@@ -44,6 +44,8 @@ public final class GatewayMetrics: Sendable {
         let inputTokens: Counter
         let outputTokens: Counter
         let cost: Counter
+        /// Answers (2xx) that said nothing of their tokens: counted as unknown, never as 0.
+        let usageUnknown: Counter
 
         init(target: String, registry: PrometheusCollectorRegistry) {
             let requests = GatewayMetrics.name("upstream_requests", unit: "total",
@@ -78,6 +80,10 @@ public final class GatewayMetrics: Sendable {
             cost = registry.makeCounter(descriptor: GatewayMetrics.name("estimated_cost_gbp", unit: "total",
                                                                         help: "Tokens times the target's configured prices, in GBP."),
                                         labels: [("target", target)])
+            usageUnknown = registry.makeCounter(
+                descriptor: GatewayMetrics.name("usage_unknown", unit: "total",
+                                                help: "Answers that reported no token usage: their tokens and cost are unknown, not 0."),
+                labels: [("target", target)])
         }
     }
 
@@ -109,6 +115,8 @@ public final class GatewayMetrics: Sendable {
             if let firstTokenSeconds { metrics.timeToFirstToken.record(.nanoseconds(Int64(firstTokenSeconds * 1e9))) }
             if afterFallback { metrics.fallbacks.increment() }
         }
+        // Chat and embeddings answers all say their usage: one that does not is unknown, not free.
+        if usage == nil, (200..<300).contains(status) { metrics.usageUnknown.increment() }
         if let usage {
             if usage.inputTokens > 0 { metrics.inputTokens.increment(by: Int64(usage.inputTokens)) }
             if usage.outputTokens > 0 { metrics.outputTokens.increment(by: Int64(usage.outputTokens)) }

@@ -25,6 +25,10 @@ public struct ClientRequest: Sendable, Equatable {
     public var model: String
     public var stream: Bool
     public var body: [UInt8]
+    /// The gateway asked the upstream for a streamed answer's usage on the
+    /// client's behalf (`stream_options.include_usage`), so that its tokens
+    /// are counted: the usage-only chunk is kept from the client, who did not ask for it.
+    public var usageRequestedForAccounting = false
 
     /// Validates `body` for `operation` and `limits`; a problem becomes a 400
     /// naming it. A chat request that sets no output limit is given
@@ -82,6 +86,23 @@ public struct ClientRequest: Sendable, Equatable {
                 try Self.bounded(value, key: "n", limit: limits.maxChoices, setting: "gateway.max_choices")
             }
             if !asksForOutput { body = Self.adding(maxTokens: limits.maxOutputTokens, to: body) }
+            if stream {
+                let options = object["stream_options"]
+                if (options as? [String: Any])?["include_usage"] as? Bool != true {
+                    if options == nil {
+                        body = Self.adding(member: #""stream_options":{"include_usage":true}"#, to: body)
+                    } else {
+                        // Rare: the client set stream_options without usage. Its other options are kept.
+                        var rewritten = object
+                        var merged = options as? [String: Any] ?? [:]
+                        merged["include_usage"] = true
+                        rewritten["stream_options"] = merged
+                        if !asksForOutput { rewritten["max_tokens"] = limits.maxOutputTokens }
+                        if let data = try? JSONSerialization.data(withJSONObject: rewritten) { body = [UInt8](data) }
+                    }
+                    usageRequestedForAccounting = true
+                }
+            }
         case .embeddings:
             guard let input = object["input"] else {
                 throw .invalidRequest("Missing required parameter: 'input'.", param: "input", code: "missing_required_parameter")
@@ -113,8 +134,13 @@ public struct ClientRequest: Sendable, Equatable {
     /// The object with `"max_tokens": N` added before its closing brace (the
     /// body is otherwise forwarded byte for byte).
     private static func adding(maxTokens: Int, to body: [UInt8]) -> [UInt8] {
+        adding(member: "\"max_tokens\":\(maxTokens)", to: body)
+    }
+
+    /// The object with `member` (`"name":value`) added before its closing brace.
+    private static func adding(member: String, to body: [UInt8]) -> [UInt8] {
         guard let close = body.lastIndex(of: UInt8(ascii: "}")) else { return body }
-        return Array(body[..<close]) + Array(",\"max_tokens\":\(maxTokens)".utf8) + Array(body[close...])
+        return Array(body[..<close]) + Array(",\(member)".utf8) + Array(body[close...])
     }
 
     /// JSONSerialization gives booleans their own NSNumber subclass; `1` is not a boolean.

@@ -77,7 +77,8 @@ struct RequestForwarder {
                 gateway.traffic.record(route: resolution.route, target: target.name, byFallback: index > 0,
                                        latencyMilliseconds: answer.seconds * 1000)
                 return deliver(answer, from: target, route: resolution.route, attempts: attempts, upstreamSeconds: upstreamSeconds,
-                               afterFallback: index > 0, stream: client.stream, deadline: UpstreamDeadline(at: deadline))
+                               afterFallback: index > 0, stream: client.stream, hideUsage: client.usageRequestedForAccounting,
+                               deadline: UpstreamDeadline(at: deadline))
             case .refused(let refusal):
                 upstreamSeconds += refusal.seconds
                 if refusal.status == 429 { gateway.traffic.recordThrottled(target: target.name) }
@@ -146,7 +147,7 @@ struct RequestForwarder {
     }
 
     private func deliver(_ answer: UpstreamAnswer, from target: RouteTarget, route: String, attempts: Int, upstreamSeconds: Double,
-                         afterFallback: Bool, stream: Bool, deadline: UpstreamDeadline) -> Response {
+                         afterFallback: Bool, stream: Bool, hideUsage: Bool, deadline: UpstreamDeadline) -> Response {
         var headers = headers(route: route, target: target.name, attempts: attempts, upstreamSeconds: upstreamSeconds)
         headers[.contentType] = answer.headers.first(name: "content-type")
             ?? (stream ? "text/event-stream" : "application/json")
@@ -169,12 +170,19 @@ struct RequestForwarder {
             let logger = gateway.logger
             let limit = gateway.settings.requestTimeout
             return Response(status: status, headers: headers, body: ResponseBody { writer in
-                // Chunk by chunk as the upstream sends them; only a small tail is kept, for the usage chunk.
+                // Chunk by chunk as the upstream sends them; only a small tail is kept, for the usage chunk,
+                // which the client sees only if it asked for it.
                 var tail = StreamTail()
-                if let first {
-                    tail.append(first)
-                    try await writer.write(first)
+                var filter = hideUsage ? UsageChunkFilter() : nil
+                func forward(_ chunk: ByteBuffer) async throws {
+                    tail.append(chunk)
+                    if filter == nil {
+                        try await writer.write(chunk)
+                    } else if let shown = filter?.pass(chunk) {
+                        try await writer.write(shown)
+                    }
                 }
+                if let first { try await forward(first) }
                 while true {
                     let chunk: ByteBuffer?
                     do {
@@ -193,14 +201,15 @@ struct RequestForwarder {
                         let event = OpenAIErrorBody(status: stalled ? .gatewayTimeout : .badGateway,
                                                     message: "The upstream \(target.name) \(reason); the answer is incomplete.",
                                                     type: "upstream_error", code: stalled ? "upstream_timeout" : "upstream_stream_broken")
+                        if let rest = filter?.finish() { try await writer.write(rest) }
                         try await writer.write(ByteBuffer(string: "data: \(event.json)\n\n"))
                         try await writer.finish(nil)
                         return
                     }
                     guard let chunk else { break }
-                    tail.append(chunk)
-                    try await writer.write(chunk)
+                    try await forward(chunk)
                 }
+                if let rest = filter?.finish() { try await writer.write(rest) }
                 try await writer.finish(nil)
                 let usage = Self.usage(in: tail.bytes, of: target.name, logger: logger)
                 let cost = usage?.cost(inputPer1K: target.inputCostPer1K, outputPer1K: target.outputCostPer1K) ?? 0
