@@ -10,17 +10,7 @@ public final class SQLiteCostHistory: CostHistory {
 
     public init(path: String) throws(StoreError) {
         self.path = path
-        do {
-            // 0600 before SQLite opens it, so its -wal and -shm are 0600 too.
-            try OwnerOnlyFiles.prepareDatabase(path)
-            var configuration = Configuration()
-            configuration.label = "qlp.store"
-            configuration.busyMode = .timeout(5)
-            pool = try DatabasePool(path: path, configuration: configuration)
-            try Self.migrator.migrate(pool)
-        } catch {
-            throw StoreError(path: path, detail: "cannot open the history database: \(error)")
-        }
+        pool = try SQLiteFile.open(path, label: "qlp.store", migrator: Self.migrator, what: "the history database")
     }
 
     static var migrator: DatabaseMigrator {

@@ -15,20 +15,14 @@ public final class SQLiteAlertLedger: Sendable {
     public init(path: String, maxAge: TimeInterval = 90 * 86_400, now: Date = Date()) throws(StoreError) {
         self.path = path
         self.maxAge = maxAge
+        writer = try SQLiteFile.open(path, label: "qlp.alerts", migrator: Self.migrator, what: "the alert history")
         do {
-            try OwnerOnlyFiles.prepareDatabase(path)
-            var configuration = Configuration()
-            configuration.label = "qlp.alerts"
-            configuration.busyMode = .timeout(5)
-            let pool = try DatabasePool(path: path, configuration: configuration)
-            try Self.migrator.migrate(pool)
-            writer = pool
-            try pool.write { db in
+            try writer.write { db in
                 try db.execute(sql: "DELETE FROM alert_occurrence WHERE cleared_at IS NOT NULL AND cleared_at < ?",
                                arguments: [now.timeIntervalSince1970 - maxAge])
             }
         } catch {
-            throw StoreError(path: path, detail: "cannot open the alert history: \(error)")
+            throw StoreError(path: path, detail: "cannot prune the alert history: \(error)")
         }
     }
 

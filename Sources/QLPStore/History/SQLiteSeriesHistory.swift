@@ -60,18 +60,7 @@ public final class SQLiteSeriesHistory: Sendable {
         self.pruneInterval = pruneInterval
         self.problem = nil
         self.memory = Mutex(Memory())
-        do {
-            // 0600 before SQLite opens it, so its -wal and -shm are 0600 too.
-            try OwnerOnlyFiles.prepareDatabase(path)
-            var configuration = Configuration()
-            configuration.label = "qlp.series"
-            configuration.busyMode = .timeout(5)
-            let pool = try DatabasePool(path: path, configuration: configuration)
-            try Self.migrator.migrate(pool)
-            writer = pool
-        } catch {
-            throw StoreError(path: path, detail: "cannot open the series history: \(error)")
-        }
+        writer = try SQLiteFile.open(path, label: "qlp.series", migrator: Self.migrator, what: "the series history")
         try prune(now: now)
     }
 

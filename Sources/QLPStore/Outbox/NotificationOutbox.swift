@@ -16,18 +16,7 @@ public final class NotificationOutbox: Sendable {
 
     public init(path: String) throws(StoreError) {
         self.path = path
-        do {
-            // 0600 before SQLite opens it, so its -wal and -shm are 0600 too.
-            try OwnerOnlyFiles.prepareDatabase(path)
-            var configuration = Configuration()
-            configuration.label = "qlp.outbox"
-            configuration.busyMode = .timeout(5)
-            pool = try DatabasePool(path: path, configuration: configuration)
-            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-            try Self.migrator.migrate(pool)
-        } catch {
-            throw StoreError(path: path, detail: "cannot open the notification outbox: \(error)")
-        }
+        pool = try SQLiteFile.open(path, label: "qlp.outbox", durable: true, migrator: Self.migrator, what: "the notification outbox")
     }
 
     static var migrator: DatabaseMigrator {

@@ -21,21 +21,8 @@ public final class SQLiteRouteStore: Sendable {
 
     public init(path: String) throws(StoreError) {
         self.path = path
-        do {
-            // 0600 before SQLite opens it, so its -wal and -shm are 0600 too.
-            try OwnerOnlyFiles.prepareDatabase(path)
-            var configuration = Configuration()
-            configuration.label = "qlp.routes"
-            configuration.busyMode = .timeout(5)
-            pool = try DatabasePool(path: path, configuration: configuration)
-            // GRDB sets WAL with synchronous=NORMAL, which may lose the last commits
-            // on power loss; a route change is acknowledged to an operator only once
-            // it is durable. The pool has one writer connection, so this holds for every write.
-            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-            try Self.migrator.migrate(pool)
-        } catch {
-            throw StoreError(path: path, detail: "cannot open the route database: \(error)")
-        }
+        // A route change is acknowledged to an operator only once it is durable.
+        pool = try SQLiteFile.open(path, label: "qlp.routes", durable: true, migrator: Self.migrator, what: "the route database")
     }
 
     static var migrator: DatabaseMigrator {
