@@ -30,23 +30,8 @@ struct AlertsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let environment = ProcessInfo.processInfo.environment
-            let location: ConfigLocation
-            let loaded: QLPConfiguration
-            do {
-                location = try ConfigLoader.locate(flag: config, environment: environment)
-                loaded = try ConfigLoader.load(location, environment: environment, requireAzure: false)
-            } catch let error as ConfigError {
-                throw CommandFailure.exit(error.description)
-            } catch let error as ConfigErrors {
-                throw CommandFailure.exit(error.description)
-            }
             // An email sink's keyvault:// password becomes the secret it names, as for the gateway.
-            let settings: QLPConfiguration
-            do throws(GatewaySecrets.Failure) {
-                settings = try await GatewaySecrets.resolve(loaded, location: location, environment: environment)
-            } catch {
-                throw CommandFailure.exit(error.description)
-            }
+            let (location, settings) = try await GatewaySecrets.loadResolved(flag: config, environment: environment)
             let sinks = settings.notifications.sinks
             guard !sinks.isEmpty else {
                 throw CommandFailure.exit("\(location.path): no notification sinks are configured (notifications.sinks)")

@@ -40,23 +40,8 @@ struct GatewayCommand: AsyncParsableCommand {
             signals.start()
             defer { signals.stop() }
             let environment = ProcessInfo.processInfo.environment
-            let location: ConfigLocation
-            let loaded: QLPConfiguration
-            do {
-                location = try ConfigLoader.locate(flag: config, environment: environment)
-                loaded = try ConfigLoader.load(location, environment: environment, requireAzure: false)
-            } catch let error as ConfigError {
-                throw CommandFailure.exit(error.description)
-            } catch let error as ConfigErrors {
-                throw CommandFailure.exit(error.description)
-            }
             // keyvault:// values the gateway sends upstream become the secrets they name, or it does not start.
-            let settings: QLPConfiguration
-            do throws(GatewaySecrets.Failure) {
-                settings = try await GatewaySecrets.resolve(loaded, location: location, environment: environment)
-            } catch {
-                throw CommandFailure.exit(error.description)
-            }
+            let (location, settings) = try await GatewaySecrets.loadResolved(flag: config, environment: environment)
             guard let routing = settings.routing else {
                 throw CommandFailure.exit("\(location.path): the routing section is required to run the gateway")
             }

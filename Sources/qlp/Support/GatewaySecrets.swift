@@ -60,3 +60,26 @@ enum GatewaySecrets {
         return result
     }
 }
+
+extension GatewaySecrets {
+    /// The config `flag` or the lookup finds, without requiring Azure, with
+    /// its Key Vault references resolved: what `qlp gateway` and `qlp alerts`
+    /// start from. Every problem is a usage failure naming the file.
+    static func loadResolved(flag: String?, environment: [String: String]) async throws -> (ConfigLocation, QLPConfiguration) {
+        let location: ConfigLocation
+        let loaded: QLPConfiguration
+        do {
+            location = try ConfigLoader.locate(flag: flag, environment: environment)
+            loaded = try ConfigLoader.load(location, environment: environment, requireAzure: false)
+        } catch let error as ConfigError {
+            throw CommandFailure.exit(error.description)
+        } catch let error as ConfigErrors {
+            throw CommandFailure.exit(error.description)
+        }
+        do throws(Failure) {
+            return (location, try await resolve(loaded, location: location, environment: environment))
+        } catch {
+            throw CommandFailure.exit(error.description)
+        }
+    }
+}
