@@ -15,7 +15,13 @@ struct UsageChunkFilter {
 
     /// What to forward of `chunk` now (possibly nothing).
     mutating func pass(_ chunk: ByteBuffer) -> ByteBuffer? {
-        pending.append(contentsOf: chunk.readableBytesView)
+        // The usual chunk: whole events, none with a usage object. It goes on as it came, uncopied.
+        let view = chunk.readableBytesView
+        if pending.isEmpty, view.count >= 2, view[view.endIndex - 1] == UInt8(ascii: "\n"),
+           view[view.endIndex - 2] == UInt8(ascii: "\n"), !Self.holdsUsageObject(view) {
+            return chunk
+        }
+        pending.append(contentsOf: view)
         var out: [UInt8] = []
         var start = pending.startIndex
         while let end = Self.eventEnd(in: pending, from: start) {
@@ -57,6 +63,19 @@ struct UsageChunkFilter {
         }
         guard let next = skipSpace(in: event, from: choices + 1) else { return false }
         return event[next] == UInt8(ascii: "]")
+    }
+
+    /// Whether any `"usage"` member in `bytes` has an object for its value.
+    static func holdsUsageObject(_ bytes: ByteBufferView) -> Bool {
+        let name = Array(#""usage""#.utf8)
+        var rest = bytes[...]
+        while let found = rest.firstRange(of: name) {
+            var i = found.upperBound
+            while i < bytes.endIndex, [UInt8(ascii: " "), UInt8(ascii: ":"), UInt8(ascii: "\t")].contains(bytes[i]) { i += 1 }
+            if i < bytes.endIndex, bytes[i] == UInt8(ascii: "{") { return true }
+            rest = bytes[found.upperBound...]
+        }
+        return false
     }
 
     /// Where the value of the first `"name"` member starts (past the colon and any spaces).
