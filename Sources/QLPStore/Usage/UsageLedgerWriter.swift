@@ -1,0 +1,91 @@
+import Foundation
+import QLPCore
+import Synchronization
+
+/// Takes the gateway's usage rows off the hot path: `record` appends to a
+/// bounded queue under a lock held only for that append (or for the drain's
+/// swap of the whole queue), and `run` writes what gathered in one
+/// transaction every `interval`. A full queue drops the row and counts it,
+/// so a slow disk costs ledger rows, never a request's time.
+///
+/// Rows still queued when the process is killed (at most one interval's
+/// worth) are lost; a clean stop writes them (`run` flushes when cancelled).
+public final class UsageLedgerWriter: Sendable {
+    public struct Counts: Sendable, Equatable {
+        /// Rows committed to the ledger.
+        public var written = 0
+        /// Rows dropped because the queue was full.
+        public var dropped = 0
+        /// Rows lost because the ledger refused a batch (the failure is reported to `onFailure`).
+        public var failed = 0
+        public init() {}
+    }
+
+    public static let defaultCapacity = 50_000
+    public static let defaultInterval: Duration = .milliseconds(200)
+
+    public let ledger: any UsageLedger
+    public let capacity: Int
+    public let interval: Duration
+    private let onFailure: @Sendable (StoreError) -> Void
+
+    private struct Queue {
+        var rows: [UsageRecord] = []
+        var counts = Counts()
+    }
+
+    private let queue = Mutex(Queue())
+    /// Serialises batches: the drain loop and an explicit flush never write at once (rows would land out of order).
+    private let writing = Mutex(())
+
+    public init(ledger: any UsageLedger, capacity: Int = defaultCapacity, interval: Duration = defaultInterval,
+                onFailure: @escaping @Sendable (StoreError) -> Void = { _ in }) {
+        self.ledger = ledger
+        self.capacity = max(1, capacity)
+        self.interval = interval
+        self.onFailure = onFailure
+    }
+
+    /// Queues one row; never waits on the ledger.
+    public func record(_ row: UsageRecord) {
+        queue.withLock { q in
+            if q.rows.count >= capacity {
+                q.counts.dropped += 1
+            } else {
+                q.rows.append(row)
+            }
+        }
+    }
+
+    public var counts: Counts { queue.withLock { $0.counts } }
+
+    /// Rows waiting to be written.
+    public var pending: Int { queue.withLock { $0.rows.count } }
+
+    /// Writes what is queued now, in one transaction.
+    public func flush() {
+        writing.withLock { _ in
+            let batch = queue.withLock { q -> [UsageRecord] in
+                defer { q.rows = [] ; q.rows.reserveCapacity(min(capacity, 1024)) }
+                return q.rows
+            }
+            guard !batch.isEmpty else { return }
+            do throws(StoreError) {
+                try ledger.append(batch)
+                queue.withLock { $0.counts.written += batch.count }
+            } catch {
+                queue.withLock { $0.counts.failed += batch.count }
+                onFailure(error)
+            }
+        }
+    }
+
+    /// Writes every `interval` until cancelled, then once more.
+    public func run() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            flush()
+        }
+        flush()
+    }
+}
