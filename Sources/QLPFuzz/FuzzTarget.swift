@@ -68,11 +68,12 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     private static func keys(_ bytes: [UInt8]) {
         let text = String(decoding: bytes, as: UTF8.self)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        if let keys = try? ClientKeys(hexDigests: lines) {
-            _ = keys.admits(authorization: text)
-            _ = keys.admits(authorization: lines.last)
+        let utc = TimeZone(identifier: "UTC")!
+        if let keys = try? KeyGate(configDigests: lines, timeZone: utc) {
+            _ = keys.identify(authorization: text, now: Date())
+            _ = keys.identify(authorization: lines.last, now: Date())
         }
-        _ = try? ClientKeys(hexDigests: [ClientKeys.hexDigest(of: text)]).admits(authorization: "Bearer " + text)
+        _ = try? KeyGate(configDigests: [ClientKeys.hexDigest(of: text)], timeZone: utc).identify(authorization: "Bearer " + text, now: Date())
         for line in lines where KeyVaultReference.isReference(line) {
             _ = try? KeyVaultReference.parse(line)
         }

@@ -10,7 +10,7 @@ import Testing
     @Test func finding10_tokenTotalsOfIntMaxTwiceSaturateInsteadOfTrapping() {
         let board = TargetHealthBoard(breaker: TargetHealthBoardTests.settings, clock: { 1000 })
         for _ in 0..<2 {
-            board.recordAnswer("gpt4", milliseconds: 10, usage: TokenUsage(inputTokens: .max, outputTokens: .max), cost: 0)
+            board.recordAnswer("gpt4", milliseconds: 10, usage: TokenCounts(input: .max, output: .max), cost: 0)
         }
         let state = board.state(of: "gpt4")
         #expect(state.inputTokens == .max && state.outputTokens == .max)
@@ -27,7 +27,7 @@ import Testing
         let fraction = Array(#"{"usage":{"prompt_tokens":1e300,"completion_tokens":2}}"#.utf8)
         #expect(throws: ImplausibleCount.self) { try TokenUsage.find(in: fraction) }
         let real = Array(#"{"usage":{"prompt_tokens":12,"completion_tokens":30,"total_tokens":42}}"#.utf8)
-        #expect(try TokenUsage.find(in: real) == TokenUsage(inputTokens: 12, outputTokens: 30))
+        #expect(try TokenUsage.find(in: real) == TokenCounts(input: 12, output: 30))
     }
 
     @Test func finding10_aProbeReadingAnAbsurdUsageSaysSo() {

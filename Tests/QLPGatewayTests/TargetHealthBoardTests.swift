@@ -1,6 +1,7 @@
 import Foundation
 import QLPRouting
 import Synchronization
+import QLPCore
 import Testing
 @testable import QLPGateway
 
@@ -51,7 +52,7 @@ import Testing
         let clock = Clock()
         let board = TargetHealthBoard(breaker: Self.settings, clock: { clock.now })
         for ms in 1...100 {
-            board.recordAnswer("llama3", milliseconds: Double(ms), usage: TokenUsage(inputTokens: 10, outputTokens: 2),
+            board.recordAnswer("llama3", milliseconds: Double(ms), usage: TokenCounts(input: 10, output: 2),
                                cost: Decimal(string: "0.001")!)
         }
         board.recordFailure("llama3")

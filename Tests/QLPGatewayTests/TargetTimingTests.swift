@@ -15,7 +15,7 @@ import Testing
         let board = TargetHealthBoard(breaker: Self.settings)
         // 40 tokens in 2 s, 60 in 2 s, 90 in 2 s: a median of 30 tokens a second.
         for tokens in [40, 60, 90] {
-            board.recordAnswer("gpt4", milliseconds: 2000, usage: TokenUsage(inputTokens: 10, outputTokens: tokens), cost: 0,
+            board.recordAnswer("gpt4", milliseconds: 2000, usage: TokenCounts(input: 10, output: tokens), cost: 0,
                                timing: AnswerTiming(totalMilliseconds: 2000, firstTokenMilliseconds: nil))
         }
         let state = board.state(of: "gpt4")
@@ -25,10 +25,10 @@ import Testing
 
     @Test func streamedAnswersRateOnlyTheTimeAfterTheFirstToken() {
         let board = TargetHealthBoard(breaker: Self.settings)
-        board.recordAnswer("gpt4", milliseconds: 2000, usage: TokenUsage(inputTokens: 10, outputTokens: 40), cost: 0,
+        board.recordAnswer("gpt4", milliseconds: 2000, usage: TokenCounts(input: 10, output: 40), cost: 0,
                            timing: AnswerTiming(totalMilliseconds: 2000, firstTokenMilliseconds: nil))
         // 50 tokens in the 1,000 ms after a first token at 250 ms.
-        board.recordAnswer("gpt4", milliseconds: 250, usage: TokenUsage(inputTokens: 10, outputTokens: 50), cost: 0,
+        board.recordAnswer("gpt4", milliseconds: 250, usage: TokenCounts(input: 10, output: 50), cost: 0,
                            timing: AnswerTiming(totalMilliseconds: 1250, firstTokenMilliseconds: 250))
         let state = board.state(of: "gpt4")
         #expect(state.timeToFirstTokenMilliseconds == 250)
@@ -38,9 +38,9 @@ import Testing
     @Test func streamedFiguresOlderThanFiveMinutesAreNotShown() {
         let clock = TargetHealthBoardTests.Clock()
         let board = TargetHealthBoard(breaker: Self.settings, clock: { clock.now })
-        board.recordAnswer("llama3", milliseconds: 4000, usage: TokenUsage(inputTokens: 10, outputTokens: 50), cost: 0,
+        board.recordAnswer("llama3", milliseconds: 4000, usage: TokenCounts(input: 10, output: 50), cost: 0,
                            timing: AnswerTiming(totalMilliseconds: 5000, firstTokenMilliseconds: 4000))
-        board.recordAnswer("llama3", milliseconds: 1000, usage: TokenUsage(inputTokens: 10, outputTokens: 20), cost: 0,
+        board.recordAnswer("llama3", milliseconds: 1000, usage: TokenCounts(input: 10, output: 20), cost: 0,
                            timing: AnswerTiming(totalMilliseconds: 1000, firstTokenMilliseconds: nil))
         clock.advance(TargetHealthBoard.streamedFreshSeconds)
         #expect(board.state(of: "llama3").timeToFirstTokenMilliseconds == 4000)
@@ -54,9 +54,9 @@ import Testing
         let board = TargetHealthBoard(breaker: Self.settings)
         board.recordAnswer("gpt4", milliseconds: 100, usage: nil, cost: 0,
                            timing: AnswerTiming(totalMilliseconds: 100, firstTokenMilliseconds: nil))
-        board.recordAnswer("gpt4", milliseconds: 100, usage: TokenUsage(inputTokens: 1, outputTokens: 5), cost: 0,
+        board.recordAnswer("gpt4", milliseconds: 100, usage: TokenCounts(input: 1, output: 5), cost: 0,
                            timing: AnswerTiming(totalMilliseconds: 100.2, firstTokenMilliseconds: 100))
-        board.recordAnswer("gpt4", milliseconds: 100, usage: TokenUsage(inputTokens: 1, outputTokens: 5), cost: 0)
+        board.recordAnswer("gpt4", milliseconds: 100, usage: TokenCounts(input: 1, output: 5), cost: 0)
         let state = board.state(of: "gpt4")
         #expect(state.outputTokensPerSecond == nil)
         #expect(state.timeToFirstTokenMilliseconds == 100)

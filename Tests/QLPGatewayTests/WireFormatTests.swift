@@ -1,4 +1,5 @@
 import Foundation
+import QLPCore
 import Testing
 @testable import QLPGateway
 
@@ -34,9 +35,9 @@ import Testing
             data: [DONE]
 
             """
-        #expect(try TokenUsage.find(in: Array(stream.utf8)) == TokenUsage(inputTokens: 12, outputTokens: 5))
+        #expect(try TokenUsage.find(in: Array(stream.utf8)) == TokenCounts(input: 12, output: 5))
         #expect(try TokenUsage.find(in: Array(#"{"data":[],"usage":{"prompt_tokens":4,"total_tokens":4}}"#.utf8))
-            == TokenUsage(inputTokens: 4, outputTokens: 0))
+            == TokenCounts(input: 4, output: 0))
         #expect(try TokenUsage.find(in: Array(#"{"choices":[]}"#.utf8)) == nil)
     }
 
@@ -60,15 +61,18 @@ import Testing
     }
 
     @Test func clientKeysMatchOnlyTheirOwnHash() throws {
-        let keys = try ClientKeys(hexDigests: [ClientKeys.hexDigest(of: "alpha"), ClientKeys.hexDigest(of: "beta").uppercased()])
+        let utc = TimeZone(identifier: "UTC")!
+        let keys = try KeyGate(configDigests: [ClientKeys.hexDigest(of: "alpha"), ClientKeys.hexDigest(of: "beta").uppercased()],
+                               timeZone: utc)
+        let now = Date()
         #expect(ClientKeys.hexDigest(of: "abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(keys.admits(authorization: "Bearer alpha"))
-        #expect(keys.admits(authorization: "bearer beta"))
-        #expect(!keys.admits(authorization: "Bearer gamma"))
-        #expect(!keys.admits(authorization: "alpha"))
-        #expect(!keys.admits(authorization: nil))
-        #expect(try ClientKeys(hexDigests: []).admits(authorization: nil))
-        #expect(throws: ClientKeys.ParseError.notSHA256Hex(index: 0)) { try ClientKeys(hexDigests: ["not-hex"]) }
+        #expect(keys.identify(authorization: "Bearer alpha", now: now)?.name == "config-1")
+        #expect(keys.identify(authorization: "bearer beta", now: now)?.name == "config-2")
+        #expect(keys.identify(authorization: "Bearer gamma", now: now) == nil)
+        #expect(keys.identify(authorization: "alpha", now: now) == nil)
+        #expect(keys.identify(authorization: nil, now: now) == nil)
+        #expect(try KeyGate(configDigests: [], timeZone: utc).identify(authorization: nil, now: now)?.name == UsageRecord.anonymous)
+        #expect(throws: ClientKeys.ParseError.notSHA256Hex(index: 0)) { try KeyGate(configDigests: ["not-hex"], timeZone: utc) }
         // The config key's own name (it said client_key_hashes, a key no config has).
         #expect(ClientKeys.ParseError.notSHA256Hex(index: 2).description.hasPrefix("gateway.client_key_sha256[2] "))
     }

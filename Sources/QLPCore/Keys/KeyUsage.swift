@@ -4,21 +4,25 @@ import Foundation
 /// in the budget period. A value type driven by the caller's clock: the
 /// gateway keeps one per key behind a short lock, tests drive it with a fake one.
 ///
-/// Windows are sliding (every admitted request is remembered for 60 s), not
-/// refilling buckets: a key limited to 30 requests a minute gets 30 in any
-/// minute, never 30 plus what a bucket refilled meanwhile.
+/// Windows slide second by second over the last 60 s (not refilling buckets:
+/// a key limited to 30 requests a minute gets 30 in any minute, never 30 plus
+/// what a bucket refilled meanwhile). Counting per second keeps each decision
+/// O(60) and the memory fixed whatever the traffic.
 public struct KeyUsage: Sendable {
     /// What an admitted request holds until it is settled: its place in the token window.
     public struct Reservation: Sendable, Equatable {
-        public let id: UInt64
+        /// The second the request was admitted in: its tokens are corrected there.
+        public let second: Int64
         public let estimatedTokens: Int
+
+        public init(second: Int64, estimatedTokens: Int) {
+            self.second = second
+            self.estimatedTokens = estimatedTokens
+        }
     }
 
-    public static let window: TimeInterval = 60
-
-    private var requestTimes: [Date] = []
-    private var tokenEntries: [(id: UInt64, at: Date, tokens: Int)] = []
-    private var nextID: UInt64 = 0
+    private var requestWindow = SecondWindow()
+    private var tokenWindow = SecondWindow()
     /// The budget period the spend below belongs to.
     public private(set) var periodStart: Date?
     public private(set) var periodResets: Date?
@@ -54,15 +58,14 @@ public struct KeyUsage: Sendable {
     public mutating func decide(_ limits: KeyLimits, route: String, estimatedTokens: Int, now: Date,
                                 timeZone: TimeZone) -> KeyDecision {
         rollPeriod(limits.budget?.period ?? .month, now: now, timeZone: timeZone)
-        forget(before: now.addingTimeInterval(-Self.window))
         if let refusal = refusal(limits, route: route, estimatedTokens: estimatedTokens, now: now) {
             refused += 1
             return .refused(refusal)
         }
-        requestTimes.append(now)
-        nextID += 1
-        tokenEntries.append((nextID, now, estimatedTokens))
-        return .admitted(Reservation(id: nextID, estimatedTokens: estimatedTokens))
+        let second = SecondWindow.second(of: now)
+        requestWindow.add(1, at: second)
+        tokenWindow.add(estimatedTokens, at: second)
+        return .admitted(Reservation(second: second, estimatedTokens: estimatedTokens))
     }
 
     private func refusal(_ limits: KeyLimits, route: String, estimatedTokens: Int, now: Date) -> KeyRefusal? {
@@ -72,24 +75,13 @@ public struct KeyUsage: Sendable {
         if let budget = limits.budget, spent >= budget.amount, let periodResets {
             return .budget(budget, spent: spent, resets: periodResets)
         }
-        if let limit = limits.requestsPerMinute, requestTimes.count >= limit {
-            // The oldest request in the window leaves it first; then one more fits.
-            let index = requestTimes.count - limit
-            return .requestRate(limit: limit, retryAfterSeconds: Self.seconds(until: requestTimes[index], now: now))
+        let second = SecondWindow.second(of: now)
+        if let limit = limits.requestsPerMinute, let freedAt = requestWindow.whenFits(1, limit: limit, now: second) {
+            return .requestRate(limit: limit, retryAfterSeconds: Self.seconds(until: freedAt, now: now))
         }
-        if let limit = limits.tokensPerMinute {
-            let used = tokenEntries.reduce(0) { $0 + $1.tokens }
-            if used + estimatedTokens > limit {
-                // Wait until enough of the window has left it for this request to fit; a request larger
-                // than the whole limit never fits, and is told to wait a full window like any other.
-                var freed = 0
-                var retryAt = now.addingTimeInterval(-Self.window)
-                for entry in tokenEntries where used - freed + estimatedTokens > limit {
-                    freed += entry.tokens
-                    retryAt = entry.at
-                }
-                return .tokenRate(limit: limit, estimate: estimatedTokens, retryAfterSeconds: Self.seconds(until: retryAt, now: now))
-            }
+        if let limit = limits.tokensPerMinute, let freedAt = tokenWindow.whenFits(estimatedTokens, limit: limit, now: second) {
+            // A request larger than the whole limit never fits, and is told to wait a full window like any other.
+            return .tokenRate(limit: limit, estimate: estimatedTokens, retryAfterSeconds: Self.seconds(until: freedAt, now: now))
         }
         return nil
     }
@@ -98,9 +90,7 @@ public struct KeyUsage: Sendable {
     /// estimate in the token window (unknown tokens keep the estimate), and
     /// its cost counts towards the budget period it started in.
     public mutating func settle(_ reservation: Reservation, route: String, tokens: TokenCounts?, cost: Decimal?) {
-        if let tokens, let index = tokenEntries.firstIndex(where: { $0.id == reservation.id }) {
-            tokenEntries[index].tokens = tokens.total
-        }
+        if let tokens { tokenWindow.add(tokens.total - reservation.estimatedTokens, at: reservation.second) }
         periodRequests += 1
         periodTokens += tokens?.total ?? 0
         spent += cost ?? 0
@@ -111,9 +101,9 @@ public struct KeyUsage: Sendable {
     }
 
     /// Requests and tokens over the last minute.
-    public mutating func lastMinute(now: Date) -> (requests: Int, tokens: Int) {
-        forget(before: now.addingTimeInterval(-Self.window))
-        return (requestTimes.count, tokenEntries.reduce(0) { $0 + $1.tokens })
+    public func lastMinute(now: Date) -> (requests: Int, tokens: Int) {
+        let second = SecondWindow.second(of: now)
+        return (requestWindow.sum(now: second), tokenWindow.sum(now: second))
     }
 
     /// A new budget period starts from nothing.
@@ -128,21 +118,53 @@ public struct KeyUsage: Sendable {
         routeSpend = [:]
     }
 
-    private mutating func forget(before cutoff: Date) {
-        if let keep = requestTimes.firstIndex(where: { $0 > cutoff }) {
-            requestTimes.removeFirst(keep)
-        } else {
-            requestTimes.removeAll(keepingCapacity: true)
+    /// Whole seconds, at least 1, until the start of second `freedAt`.
+    private static func seconds(until freedAt: Int64, now: Date) -> Int {
+        max(1, Int((Double(freedAt) - now.timeIntervalSince1970).rounded(.up)))
+    }
+}
+
+/// Amounts per second over the last 60 seconds, in a fixed ring.
+struct SecondWindow: Sendable {
+    static let length: Int64 = 60
+    private var amounts = [Int](repeating: 0, count: Int(length))
+    private var seconds = [Int64](repeating: .min, count: Int(length))
+
+    static func second(of instant: Date) -> Int64 { Int64(instant.timeIntervalSince1970.rounded(.down)) }
+
+    /// Adds to second `second` (a correction may be negative); a second already out of the window is left alone.
+    mutating func add(_ amount: Int, at second: Int64) {
+        let slot = Int(((second % Self.length) + Self.length) % Self.length)
+        if seconds[slot] != second {
+            // The slot last held a second at least a window older: that one has left the window.
+            guard seconds[slot] < second else { return }
+            seconds[slot] = second
+            amounts[slot] = 0
         }
-        if let keep = tokenEntries.firstIndex(where: { $0.at > cutoff }) {
-            tokenEntries.removeFirst(keep)
-        } else {
-            tokenEntries.removeAll(keepingCapacity: true)
-        }
+        amounts[slot] += amount
     }
 
-    /// Whole seconds, at least 1, until `entry` leaves the window.
-    private static func seconds(until entry: Date, now: Date) -> Int {
-        max(1, Int((entry.addingTimeInterval(window).timeIntervalSince(now)).rounded(.up)))
+    /// The sum over the seconds in the window ending with `now`.
+    func sum(now: Int64) -> Int {
+        var total = 0
+        for i in 0..<Int(Self.length) where seconds[i] > now - Self.length && seconds[i] <= now { total += amounts[i] }
+        return total
+    }
+
+    /// nil when `amount` more fits under `limit` now; otherwise the second from
+    /// which it will (as the oldest seconds leave the window), or a full window
+    /// on when it can never fit.
+    func whenFits(_ amount: Int, limit: Int, now: Int64) -> Int64? {
+        var live: [(second: Int64, amount: Int)] = []
+        for i in 0..<Int(Self.length) where seconds[i] > now - Self.length && seconds[i] <= now && amounts[i] != 0 {
+            live.append((seconds[i], amounts[i]))
+        }
+        var used = live.reduce(0) { $0 + $1.amount }
+        guard used + amount > limit else { return nil }
+        for entry in live.sorted(by: { $0.second < $1.second }) {
+            used -= entry.amount
+            if used + amount <= limit { return entry.second + Self.length }
+        }
+        return now + Self.length
     }
 }

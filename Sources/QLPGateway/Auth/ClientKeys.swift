@@ -1,11 +1,10 @@
 import Crypto
 import Foundation
 
-/// The client API keys the gateway accepts, held only as SHA-256 digests (the
-/// config stores their hex). A key is checked by hashing it and comparing the
-/// digest with every configured one in constant time, so neither the key nor
-/// the position of a match leaks through timing. Keys are never logged.
-public struct ClientKeys: Sendable {
+/// Client API keys as the gateway handles them: only their SHA-256 digests
+/// are kept (the config and the key store hold the hex), the key is read
+/// from a bearer `Authorization` header, and never logged.
+public enum ClientKeys {
     public enum ParseError: Error, Sendable, Equatable, CustomStringConvertible {
         case notSHA256Hex(index: Int)
 
@@ -17,63 +16,36 @@ public struct ClientKeys: Sendable {
         }
     }
 
-    private let digests: [[UInt8]]
-
-    /// No key required when `hexDigests` is empty.
-    public init(hexDigests: [String]) throws(ParseError) {
-        var digests: [[UInt8]] = []
+    /// The config's digests, lowercased, or the first that is not 64 hex digits.
+    public static func validated(hexDigests: [String]) throws(ParseError) -> [String] {
+        var out: [String] = []
         for (index, hex) in hexDigests.enumerated() {
-            guard let bytes = Self.bytes(hex: hex), bytes.count == 32 else { throw .notSHA256Hex(index: index) }
-            digests.append(bytes)
-        }
-        self.digests = digests
-    }
-
-    public var required: Bool { !digests.isEmpty }
-
-    /// Whether an `Authorization` header value carries an accepted key.
-    public func admits(authorization: String?) -> Bool {
-        guard required else { return true }
-        guard let authorization, authorization.count > 7,
-              authorization.prefix(7).lowercased() == "bearer " else { return false }
-        let key = authorization.dropFirst(7)
-        let digest = Array(SHA256.hash(data: Data(key.utf8)))
-        var matched: UInt8 = 0
-        for candidate in digests {
-            var difference: UInt8 = 0
-            for i in 0..<32 { difference |= candidate[i] ^ digest[i] }
-            matched |= difference == 0 ? 1 : 0
-        }
-        return matched == 1
-    }
-
-    /// The hex SHA-256 of a key, as `gateway.client_key_sha256` holds it.
-    public static func hexDigest(of key: String) -> String {
-        SHA256.hash(data: Data(key.utf8)).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
-    }
-
-    private static func bytes(hex: String) -> [UInt8]? {
-        let utf8 = Array(hex.lowercased().utf8)
-        guard utf8.count % 2 == 0 else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(utf8.count / 2)
-        var i = 0
-        while i < utf8.count {
-            guard let high = nibble(utf8[i]), let low = nibble(utf8[i + 1]) else { return nil }
-            out.append(high << 4 | low)
-            i += 2
+            let lower = hex.lowercased()
+            guard lower.utf8.count == 64, lower.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
+                throw .notSHA256Hex(index: index)
+            }
+            out.append(lower)
         }
         return out
     }
 
-    private static func nibble(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
-        default: nil
+    /// The key in a `Bearer KEY` header value (the scheme in any case), or nil.
+    public static func bearer(_ authorization: String?) -> Substring? {
+        guard let authorization, authorization.utf8.count > 7,
+              authorization.prefix(7).lowercased() == "bearer " else { return nil }
+        let key = authorization.dropFirst(7)
+        return key.isEmpty ? nil : key
+    }
+
+    /// The hex SHA-256 of a key, as `gateway.client_key_sha256` and the key store hold it.
+    public static func hexDigest<Key: StringProtocol>(of key: Key) -> String {
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in SHA256.hash(data: Data(key.utf8)) {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0f)])
         }
+        return String(decoding: out, as: UTF8.self)
     }
 }

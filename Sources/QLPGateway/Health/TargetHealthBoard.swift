@@ -60,10 +60,10 @@ public final class TargetHealthBoard: Sendable {
     /// A client request the target answered with a 2xx, or with a client error
     /// (4xx other than 429), which says nothing against the target's health.
     /// `timing`, for a 2xx, feeds time to first token and tokens per second.
-    public func recordAnswer(_ target: String, milliseconds: Double, usage: TokenUsage?, cost: Decimal,
+    public func recordAnswer(_ target: String, milliseconds: Double, usage: TokenCounts?, cost: Decimal,
                              timing: AnswerTiming? = nil) {
         let now = clock(), wall = wallClock()
-        let rate = timing.flatMap { $0.outputTokensPerSecond(usage?.outputTokens ?? 0) }
+        let rate = timing.flatMap { $0.outputTokensPerSecond(usage?.output ?? 0) }
         cell(target).record.withLock { record in
             record.breaker.record(success: true, now: now)
             record.condition.answered(milliseconds: milliseconds, byProbe: false, now: now, wall: wall)
@@ -73,8 +73,8 @@ public final class TargetHealthBoard: Sendable {
             record.requests += 1
             record.lastServedAt = now
             if let usage {
-                record.inputTokens = record.inputTokens.adding(saturating: usage.inputTokens)
-                record.outputTokens = record.outputTokens.adding(saturating: usage.outputTokens)
+                record.inputTokens = record.inputTokens.adding(saturating: usage.input)
+                record.outputTokens = record.outputTokens.adding(saturating: usage.output)
                 if cost != 0 { record.cost += cost }
             }
             record.recordTiming(timing, rate: rate, now: now)

@@ -1,7 +1,9 @@
 import Atomics
 import Foundation
 import Prometheus
+import QLPCore
 import QLPRouting
+import QLPStore
 import Synchronization
 
 /// The gateway's Prometheus metrics. Each target's metric objects are made
@@ -12,6 +14,17 @@ public final class GatewayMetrics: Sendable {
     private let overhead: DurationHistogram
     private let targets = ManagedAtomic(TargetTable(byName: [:]))
     private let growing = Mutex(())
+    private let keyRoutes = ManagedAtomic(KeyRouteTable(byPair: [:]))
+    private let unauthorized: Counter
+    /// Rows written, dropped and lost by the usage ledger, as last exposed (counters move by the difference).
+    private let ledgerExposed = Mutex(UsageLedgerWriter.Counts())
+    private let ledgerWritten: Counter
+    private let ledgerDropped: Counter
+    private let ledgerFailed: Counter
+
+    /// Key × route label pairs beyond this are counted under the key name
+    /// `other`, so a store of thousands of keys cannot blow up the series.
+    static let maxKeyRoutePairs = 500
 
     static let latencyBuckets: [Duration] = [
         .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
@@ -28,7 +41,92 @@ public final class GatewayMetrics: Sendable {
         overhead = registry.makeDurationHistogram(
             descriptor: Self.name("overhead", unit: "seconds", help: "Time the gateway itself spent on a request (total minus upstream)."),
             buckets: Self.overheadBuckets)
+        unauthorized = registry.makeCounter(descriptor: Self.name(
+            "unauthorized_requests", unit: "total", help: "Requests refused with 401: no key, or an unknown, revoked or expired one."))
+        let ledger = Self.name("usage_ledger_rows", unit: "total",
+                               help: "Usage ledger rows by outcome: written, dropped (queue full) or failed (the database refused them).")
+        ledgerWritten = registry.makeCounter(descriptor: ledger, labels: [("outcome", "written")])
+        ledgerDropped = registry.makeCounter(descriptor: ledger, labels: [("outcome", "dropped")])
+        ledgerFailed = registry.makeCounter(descriptor: ledger, labels: [("outcome", "failed")])
     }
+
+    /// One key's metric objects on one route.
+    final class KeyRouteMetrics: Sendable {
+        let requests2xx: Counter
+        let requestsError: Counter
+        let inputTokens: Counter
+        let outputTokens: Counter
+        let cost: Counter
+
+        init(key: String, route: String, registry: PrometheusCollectorRegistry) {
+            let requests = GatewayMetrics.name("key_requests", unit: "total",
+                                               help: "Requests per client key and route that reached an upstream, by outcome.")
+            requests2xx = registry.makeCounter(descriptor: requests, labels: [("key", key), ("route", route), ("outcome", "ok")])
+            requestsError = registry.makeCounter(descriptor: requests, labels: [("key", key), ("route", route), ("outcome", "error")])
+            let tokens = GatewayMetrics.name("key_tokens", unit: "total", help: "Tokens per client key and route, from upstream usage.")
+            inputTokens = registry.makeCounter(descriptor: tokens, labels: [("key", key), ("route", route), ("direction", "input")])
+            outputTokens = registry.makeCounter(descriptor: tokens, labels: [("key", key), ("route", route), ("direction", "output")])
+            cost = registry.makeCounter(descriptor: GatewayMetrics.name("key_estimated_cost_gbp", unit: "total",
+                                                                        help: "Tokens times the targets' configured prices, per client key and route."),
+                                        labels: [("key", key), ("route", route)])
+        }
+    }
+
+    private final class KeyRouteTable: AtomicReference, Sendable {
+        let byPair: [String: KeyRouteMetrics]
+        init(byPair: [String: KeyRouteMetrics]) { self.byPair = byPair }
+    }
+
+    func keyRoute(_ key: String, _ route: String) -> KeyRouteMetrics {
+        let pair = key + "\u{0}" + route
+        if let metrics = keyRoutes.load(ordering: .acquiring).byPair[pair] { return metrics }
+        return growing.withLock { _ in
+            let current = keyRoutes.load(ordering: .acquiring)
+            if let metrics = current.byPair[pair] { return metrics }
+            let full = current.byPair.count >= Self.maxKeyRoutePairs
+            let labelKey = full ? "other" : key
+            let storedPair = full ? "other\u{0}" + route : pair
+            if let metrics = current.byPair[storedPair] { return metrics }
+            let metrics = KeyRouteMetrics(key: labelKey, route: route, registry: registry)
+            var byPair = current.byPair
+            byPair[storedPair] = metrics
+            keyRoutes.store(KeyRouteTable(byPair: byPair), ordering: .releasing)
+            return metrics
+        }
+    }
+
+    /// A request of a key that reached the forwarder's end (answered, refused upstream, or no upstream).
+    func recordKeyRequest(key: String, route: String, status: Int, tokens: TokenCounts?, cost: Decimal?) {
+        let metrics = keyRoute(key, route)
+        if (200..<300).contains(status) { metrics.requests2xx.increment() } else { metrics.requestsError.increment() }
+        if let tokens {
+            if tokens.input > 0 { metrics.inputTokens.increment(by: Int64(tokens.input)) }
+            if tokens.output > 0 { metrics.outputTokens.increment(by: Int64(tokens.output)) }
+        }
+        if let cost, cost > 0 { metrics.cost.increment(by: NSDecimalNumber(decimal: cost).doubleValue) }
+    }
+
+    /// A request a key's limits refused before any upstream was called.
+    func recordKeyRefusal(key: String, _ refusal: KeyRefusal) {
+        let reason = switch refusal {
+        case .routeNotAllowed: "route"
+        case .requestRate: "rpm"
+        case .tokenRate: "tpm"
+        case .budget: "budget"
+        }
+        keyRefusals(key: key, reason: reason).increment()
+    }
+
+    private func keyRefusals(key: String, reason: String) -> Counter {
+        // Same bound as the key × route pairs: the reason set is fixed, the keys are not.
+        let known = keyRoutes.load(ordering: .acquiring).byPair.keys.contains { $0.hasPrefix(key + "\u{0}") }
+        let label = known || keyRoutes.load(ordering: .acquiring).byPair.count < Self.maxKeyRoutePairs ? key : "other"
+        return registry.makeCounter(descriptor: Self.name("key_refusals", unit: "total",
+                                                          help: "Requests refused by a client key's limits, by reason (route, rpm, tpm, budget)."),
+                                    labels: [("key", label), ("reason", reason)])
+    }
+
+    func recordUnauthorized() { unauthorized.increment() }
 
     /// One target's metric objects.
     final class TargetMetrics: Sendable {
@@ -101,7 +199,7 @@ public final class GatewayMetrics: Sendable {
     }
 
     /// An attempt the target answered (any status).
-    func recordAnswered(_ target: String, status: Int, seconds: Double, firstTokenSeconds: Double?, usage: TokenUsage?,
+    func recordAnswered(_ target: String, status: Int, seconds: Double, firstTokenSeconds: Double?, usage: TokenCounts?,
                         cost: Decimal, afterFallback: Bool) {
         let metrics = self.target(target)
         switch status {
@@ -118,8 +216,8 @@ public final class GatewayMetrics: Sendable {
         // Chat and embeddings answers all say their usage: one that does not is unknown, not free.
         if usage == nil, (200..<300).contains(status) { metrics.usageUnknown.increment() }
         if let usage {
-            if usage.inputTokens > 0 { metrics.inputTokens.increment(by: Int64(usage.inputTokens)) }
-            if usage.outputTokens > 0 { metrics.outputTokens.increment(by: Int64(usage.outputTokens)) }
+            if usage.input > 0 { metrics.inputTokens.increment(by: Int64(usage.input)) }
+            if usage.output > 0 { metrics.outputTokens.increment(by: Int64(usage.output)) }
             if cost > 0 { metrics.cost.increment(by: NSDecimalNumber(decimal: cost).doubleValue) }
         }
     }
@@ -137,9 +235,19 @@ public final class GatewayMetrics: Sendable {
 
     /// Prometheus text, with breaker gauges brought up to date first
     /// (an open breaker turns half-open by time, not by a request).
-    public func exposition(health: TargetHealthBoard) -> [UInt8] {
+    public func exposition(health: TargetHealthBoard, ledger: UsageLedgerWriter? = nil) -> [UInt8] {
         for state in health.states() {
             target(state.target).breakerState.set(Double(state.breaker.rawValue))
+        }
+        if let ledger {
+            let now = ledger.counts
+            let before = ledgerExposed.withLock { exposed in
+                defer { exposed = now }
+                return exposed
+            }
+            if now.written > before.written { ledgerWritten.increment(by: Int64(now.written - before.written)) }
+            if now.dropped > before.dropped { ledgerDropped.increment(by: Int64(now.dropped - before.dropped)) }
+            if now.failed > before.failed { ledgerFailed.increment(by: Int64(now.failed - before.failed)) }
         }
         return registry.emitToBuffer()
     }

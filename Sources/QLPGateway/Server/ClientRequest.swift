@@ -29,6 +29,12 @@ public struct ClientRequest: Sendable, Equatable {
     /// client's behalf (`stream_options.include_usage`), so that its tokens
     /// are counted: the usage-only chunk is kept from the client, who did not ask for it.
     public var usageRequestedForAccounting = false
+    /// The most tokens the request may use, for a key's tokens-per-minute
+    /// limit before the upstream says: the prompt at about four bytes a token
+    /// (the body's size, an overestimate that includes the JSON around it)
+    /// plus the output it may ask for, for each choice. Corrected by the
+    /// answer's usage.
+    public var estimatedTokens = 0
 
     /// Validates `body` for `operation` and `limits`; a problem becomes a 400
     /// naming it. A chat request that sets no output limit is given
@@ -77,14 +83,19 @@ public struct ClientRequest: Sendable, Equatable {
                 stream = flag.boolValue
             }
             var asksForOutput = false
+            var outputTokens = limits.maxOutputTokens
             for key in ["max_tokens", "max_completion_tokens"] {
                 guard let value = object[key] else { continue }
                 try Self.bounded(value, key: key, limit: limits.maxOutputTokens, setting: "gateway.max_output_tokens")
                 asksForOutput = true
+                outputTokens = min(outputTokens, (value as? NSNumber)?.intValue ?? outputTokens)
             }
+            var choices = 1
             if let value = object["n"], !(value is NSNull) {
                 try Self.bounded(value, key: "n", limit: limits.maxChoices, setting: "gateway.max_choices")
+                choices = (value as? NSNumber)?.intValue ?? 1
             }
+            estimatedTokens = body.count / 4 + outputTokens * choices
             if !asksForOutput { body = Self.adding(maxTokens: limits.maxOutputTokens, to: body) }
             if stream {
                 let options = object["stream_options"]
@@ -111,6 +122,7 @@ public struct ClientRequest: Sendable, Equatable {
                 throw .invalidRequest("'input' must be a string or an array of strings or token arrays.", param: "input",
                                       code: "invalid_type")
             }
+            estimatedTokens = body.count / 4
         }
         self.operation = operation
         self.model = name

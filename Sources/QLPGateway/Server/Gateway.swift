@@ -2,10 +2,11 @@ import Foundation
 import Logging
 import QLPCore
 import QLPRouting
+import QLPStore
 
 /// Everything a gateway request uses, built once: the live route table, the
-/// targets' health, the metrics, the upstream client, the client keys and the
-/// retry policy. The HTTP server (GatewayService) and the dashboard share it.
+/// targets' health, the metrics, the upstream client, the client keys, the
+/// usage ledger and the retry policy. The HTTP server (GatewayService) and the dashboard share it.
 public final class Gateway: Sendable {
     public let settings: GatewaySettings
     public let routes: LiveRouteTable
@@ -14,13 +15,16 @@ public final class Gateway: Sendable {
     public let upstream: UpstreamClient
     /// Which targets served each route lately (the dashboard's observed shares).
     public let traffic: RouteTrafficWindow
-    let keys: ClientKeys
+    /// Who may call, with each key's limits and usage.
+    public let keys: KeyGate
+    /// Where each request's usage goes (off the hot path); nil keeps no ledger.
+    public let usageLedger: UsageLedgerWriter?
     let retryPolicy: RetryPolicy
     let logger: Logger
 
     public init(settings: GatewaySettings, routes: LiveRouteTable, upstream: UpstreamSettings,
                 health: TargetHealthBoard? = nil, metrics: GatewayMetrics = GatewayMetrics(),
-                traffic: RouteTrafficWindow = RouteTrafficWindow(),
+                traffic: RouteTrafficWindow = RouteTrafficWindow(), keys: KeyGate? = nil, usageLedger: UsageLedgerWriter? = nil,
                 logger: Logger = Logger(label: "qlp.gateway")) throws(ClientKeys.ParseError) {
         self.settings = settings
         self.traffic = traffic
@@ -28,7 +32,12 @@ public final class Gateway: Sendable {
         self.health = health ?? TargetHealthBoard(settings: settings)
         self.metrics = metrics
         self.upstream = UpstreamClient(settings: upstream)
-        keys = try ClientKeys(hexDigests: settings.clientKeyHashes)
+        if let keys {
+            self.keys = keys
+        } else {
+            self.keys = try KeyGate(configDigests: settings.clientKeyHashes, timeZone: TimeZone(identifier: "UTC")!)
+        }
+        self.usageLedger = usageLedger
         retryPolicy = RetryPolicy(maxAttempts: settings.maxAttempts, maxRetryAfterWait: settings.maxRetryAfterWait.seconds)
         self.logger = logger
     }

@@ -40,13 +40,15 @@ struct GatewayResponder: HTTPResponder {
         case (.post, "/v1/embeddings"):
             return await proxy(request, operation: .embeddings, started: started)
         case (.get, "/v1/models"):
-            guard gateway.keys.admits(authorization: request.headers[.authorization]) else { return Self.error(Self.unauthorized) }
+            guard gateway.keys.identify(authorization: request.headers[.authorization], now: Date()) != nil else {
+                return Self.error(Self.unauthorized)
+            }
             return ModelList.response(for: gateway.routes.snapshot.table)
         case (.get, "/metrics"):
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
             return Response(status: .ok, headers: headers,
-                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: gateway.metrics.exposition(health: gateway.health))))
+                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: gateway.metrics.exposition(health: gateway.health, ledger: gateway.usageLedger))))
         case (.get, "/healthz"):
             return Self.json("{\"status\":\"ok\",\"routes_version\":\(gateway.routes.snapshot.table.version)}", status: .ok)
         case (.options, "/v1/chat/completions"), (.options, "/v1/embeddings"), (.options, "/v1/models"):
@@ -69,7 +71,10 @@ struct GatewayResponder: HTTPResponder {
     }
 
     private func proxy(_ request: Request, operation: ClientRequest.Operation, started: Double) async -> Response {
-        guard gateway.keys.admits(authorization: request.headers[.authorization]) else { return Self.error(Self.unauthorized) }
+        guard let caller = gateway.keys.identify(authorization: request.headers[.authorization], now: Date()) else {
+            gateway.metrics.recordUnauthorized()
+            return Self.error(Self.unauthorized)
+        }
         // JSON only: an HTML form or a page's fetch() with text/plain is sent without a CORS preflight.
         if let refusal = Self.notJSON(request.headers[.contentType]) { return Self.error(refusal) }
         let limit = gateway.settings.maxRequestBytes
@@ -90,11 +95,12 @@ struct GatewayResponder: HTTPResponder {
         } catch {
             return Self.error(error)
         }
-        return await RequestForwarder(gateway: gateway, started: started).forward(client)
+        return await RequestForwarder(gateway: gateway, started: started).forward(client, caller: caller)
     }
 
     static let unauthorized = OpenAIErrorBody(
-        status: .unauthorized, message: "Incorrect or missing API key. Send it as 'Authorization: Bearer <key>'.",
+        status: .unauthorized,
+        message: "Incorrect, missing, revoked or expired API key. Send a valid one as 'Authorization: Bearer <key>'.",
         type: "invalid_request_error", code: "invalid_api_key")
 
     /// 415 unless the media type is application/json (parameters such as charset allowed).

@@ -4,6 +4,7 @@ import HTTPTypes
 import Logging
 import NIOCore
 import NIOHTTP1
+import QLPCore
 import QLPRouting
 
 /// One client request's way through the gateway: resolve the model to a
@@ -22,7 +23,7 @@ struct RequestForwarder {
         var why: String
     }
 
-    func forward(_ client: ClientRequest) async -> Response {
+    func forward(_ client: ClientRequest, caller: KeyGate.Caller) async -> Response {
         let snapshot = gateway.routes.snapshot
         guard let resolution = snapshot.compiled.resolve(model: client.model) else {
             let names = snapshot.compiled.routeNames
@@ -30,6 +31,18 @@ struct RequestForwarder {
                 "The model '\(client.model)' does not exist on this gateway. Routes: \(names.joined(separator: ", ")); "
                     + "a target's name or model name pins that target (GET /v1/models lists them all).",
                 param: "model", code: "model_not_found", status: .notFound))
+        }
+        // The key's limits, before any upstream is called.
+        let arrived = Date()
+        let account: RequestAccount
+        switch gateway.keys.decide(caller, route: resolution.route, estimatedTokens: client.estimatedTokens, now: arrived) {
+        case .admitted(let reservation):
+            account = RequestAccount(gateway: gateway, caller: caller, reservation: reservation, route: resolution.route,
+                                     arrived: arrived, started: started)
+        case .refused(let refusal):
+            gateway.metrics.recordKeyRefusal(key: caller.name, refusal)
+            return GatewayResponder.error(KeyRefusalAnswer.error(refusal, key: caller.name, currency: gateway.keys.currency,
+                                                                 timeZone: gateway.keys.timeZone, now: arrived))
         }
         let settings = gateway.settings
         let deadline = started + settings.requestTimeout.seconds
@@ -78,7 +91,7 @@ struct RequestForwarder {
                                        latencyMilliseconds: answer.seconds * 1000)
                 return deliver(answer, from: target, route: resolution.route, attempts: attempts, upstreamSeconds: upstreamSeconds,
                                afterFallback: index > 0, stream: client.stream, hideUsage: client.usageRequestedForAccounting,
-                               deadline: UpstreamDeadline(at: deadline))
+                               deadline: UpstreamDeadline(at: deadline), account: account)
             case .refused(let refusal):
                 upstreamSeconds += refusal.seconds
                 if refusal.status == 429 { gateway.traffic.recordThrottled(target: target.name) }
@@ -88,6 +101,8 @@ struct RequestForwarder {
                 guard RetryPolicy.blamesTarget(retryable) else {
                     // A client error (400, 413, 422, ...): the target is fine and another would say the same.
                     health.recordAnswer(target.name, milliseconds: refusal.seconds * 1000, usage: nil, cost: 0)
+                    account.finish(target: target.name, model: target.upstreamModel, tokens: nil, cost: nil, status: refusal.status,
+                                   attempts: attempts)
                     return passOn(refusal, from: target, route: resolution.route, attempts: attempts, upstreamSeconds: upstreamSeconds)
                 }
                 failure = retryable
@@ -127,10 +142,16 @@ struct RequestForwarder {
             }
         }
         if let lastRefusal {
+            account.finish(target: lastRefusal.target.name, model: lastRefusal.target.upstreamModel, tokens: nil, cost: nil,
+                           status: lastRefusal.refusal.status, attempts: attempts)
             return passOn(lastRefusal.refusal, from: lastRefusal.target, route: resolution.route, attempts: attempts,
                           upstreamSeconds: upstreamSeconds)
         }
-        return noUpstream(route: resolution.route, tried: tried, attempts: attempts, allTimeouts: allTimeouts && attempts > 0)
+        let answer = noUpstream(route: resolution.route, tried: tried, attempts: attempts, allTimeouts: allTimeouts && attempts > 0)
+        let last = tried.last.flatMap { last in plan.first { $0.name == last.target } }
+        account.finish(target: last?.name ?? "", model: last?.upstreamModel ?? "", tokens: nil, cost: nil, status: answer.status.code,
+                       attempts: attempts)
+        return answer
     }
 
     // MARK: answers
@@ -147,7 +168,8 @@ struct RequestForwarder {
     }
 
     private func deliver(_ answer: UpstreamAnswer, from target: RouteTarget, route: String, attempts: Int, upstreamSeconds: Double,
-                         afterFallback: Bool, stream: Bool, hideUsage: Bool, deadline: UpstreamDeadline) -> Response {
+                         afterFallback: Bool, stream: Bool, hideUsage: Bool, deadline: UpstreamDeadline,
+                         account: RequestAccount) -> Response {
         var headers = headers(route: route, target: target.name, attempts: attempts, upstreamSeconds: upstreamSeconds)
         headers[.contentType] = answer.headers.first(name: "content-type")
             ?? (stream ? "text/event-stream" : "application/json")
@@ -157,11 +179,13 @@ struct RequestForwarder {
         switch answer.body {
         case .complete(let body):
             let usage = Self.usage(in: Self.tail(of: body), of: target.name, logger: gateway.logger)
-            let cost = usage?.cost(inputPer1K: target.inputCostPer1K, outputPer1K: target.outputCostPer1K) ?? 0
-            health.recordAnswer(target.name, milliseconds: answer.seconds * 1000, usage: usage, cost: cost,
+            let cost = usage?.cost(inputPer1K: target.inputCostPer1K, outputPer1K: target.outputCostPer1K)
+            health.recordAnswer(target.name, milliseconds: answer.seconds * 1000, usage: usage, cost: cost ?? 0,
                                 timing: AnswerTiming(totalMilliseconds: answer.seconds * 1000, firstTokenMilliseconds: nil))
             metrics.recordAnswered(target.name, status: answer.status, seconds: answer.seconds, firstTokenSeconds: nil,
-                                   usage: usage, cost: cost, afterFallback: afterFallback)
+                                   usage: usage, cost: cost ?? 0, afterFallback: afterFallback)
+            account.finish(target: target.name, model: target.upstreamModel, tokens: usage, cost: cost, status: answer.status,
+                           attempts: attempts)
             return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: body))
         case .stream(let first, let rest):
             headers[.cacheControl] = "no-cache"
@@ -173,6 +197,16 @@ struct RequestForwarder {
                 // Chunk by chunk as the upstream sends them; only a small tail is kept, for the usage chunk,
                 // which the client sees only if it asked for it.
                 var tail = StreamTail()
+                // Billed once whichever way the stream ends: completed, broken off upstream, or the client gone (499).
+                var billed = false
+                func bill(status: Int) {
+                    guard !billed else { return }
+                    billed = true
+                    let usage = Self.usage(in: tail.bytes, of: target.name, logger: logger)
+                    account.finish(target: target.name, model: target.upstreamModel, tokens: usage,
+                                   cost: usage?.cost(inputPer1K: target.inputCostPer1K, outputPer1K: target.outputCostPer1K),
+                                   status: status, attempts: attempts, firstTokenSeconds: firstTokenSeconds)
+                }
                 var filter = hideUsage ? UsageChunkFilter() : nil
                 func forward(_ chunk: ByteBuffer) async throws {
                     tail.append(chunk)
@@ -182,43 +216,52 @@ struct RequestForwarder {
                         try await writer.write(shown)
                     }
                 }
-                if let first { try await forward(first) }
-                while true {
-                    let chunk: ByteBuffer?
-                    do {
-                        chunk = try await rest.next(before: deadline)
-                    } catch {
-                        // A client that went away is not the target's fault, and there is no one left to tell.
-                        if error is CancellationError || Task.isCancelled { throw error }
-                        // The upstream stalled past the request's time limit or broke off: too late for another
-                        // target, so the client gets an error event in the stream's own format and a clean end.
-                        health.recordFailure(target.name)
-                        metrics.recordUnanswered(target.name)
-                        let stalled = error is UpstreamDeadline.Passed
-                        let reason = stalled ? "sent nothing more within the request's time limit (\(limit))"
-                            : "broke off mid-stream: \(UpstreamClient.describe(error))"
-                        logger.info("upstream stream broke off", metadata: ["target": "\(target.name)", "reason": "\(reason)"])
-                        let event = OpenAIErrorBody(status: stalled ? .gatewayTimeout : .badGateway,
-                                                    message: "The upstream \(target.name) \(reason); the answer is incomplete.",
-                                                    type: "upstream_error", code: stalled ? "upstream_timeout" : "upstream_stream_broken")
-                        if let rest = filter?.finish() { try await writer.write(rest) }
-                        try await writer.write(ByteBuffer(string: "data: \(event.json)\n\n"))
-                        try await writer.finish(nil)
-                        return
+                do {
+                    if let first { try await forward(first) }
+                    while true {
+                        let chunk: ByteBuffer?
+                        do {
+                            chunk = try await rest.next(before: deadline)
+                        } catch {
+                            // A client that went away is not the target's fault, and there is no one left to tell.
+                            if error is CancellationError || Task.isCancelled { throw error }
+                            // The upstream stalled past the request's time limit or broke off: too late for another
+                            // target, so the client gets an error event in the stream's own format and a clean end.
+                            health.recordFailure(target.name)
+                            metrics.recordUnanswered(target.name)
+                            let stalled = error is UpstreamDeadline.Passed
+                            let reason = stalled ? "sent nothing more within the request's time limit (\(limit))"
+                                : "broke off mid-stream: \(UpstreamClient.describe(error))"
+                            logger.info("upstream stream broke off", metadata: ["target": "\(target.name)", "reason": "\(reason)"])
+                            let event = OpenAIErrorBody(status: stalled ? .gatewayTimeout : .badGateway,
+                                                        message: "The upstream \(target.name) \(reason); the answer is incomplete.",
+                                                        type: "upstream_error", code: stalled ? "upstream_timeout" : "upstream_stream_broken")
+                            bill(status: event.status.code)
+                            if let rest = filter?.finish() { try await writer.write(rest) }
+                            try await writer.write(ByteBuffer(string: "data: \(event.json)\n\n"))
+                            try await writer.finish(nil)
+                            return
+                        }
+                        guard let chunk else { break }
+                        try await forward(chunk)
                     }
-                    guard let chunk else { break }
-                    try await forward(chunk)
+                    if let rest = filter?.finish() { try await writer.write(rest) }
+                    try await writer.finish(nil)
+                } catch {
+                    // The client went away (499, as nginx logs it): what was generated so far was still paid for.
+                    bill(status: 499)
+                    throw error
                 }
-                if let rest = filter?.finish() { try await writer.write(rest) }
-                try await writer.finish(nil)
                 let usage = Self.usage(in: tail.bytes, of: target.name, logger: logger)
-                let cost = usage?.cost(inputPer1K: target.inputCostPer1K, outputPer1K: target.outputCostPer1K) ?? 0
+                let cost = usage?.cost(inputPer1K: target.inputCostPer1K, outputPer1K: target.outputCostPer1K)
                 let totalSeconds = MonotonicClock.now - sentAt
-                health.recordAnswer(target.name, milliseconds: firstTokenSeconds * 1000, usage: usage, cost: cost,
+                health.recordAnswer(target.name, milliseconds: firstTokenSeconds * 1000, usage: usage, cost: cost ?? 0,
                                     timing: AnswerTiming(totalMilliseconds: totalSeconds * 1000,
                                                          firstTokenMilliseconds: firstTokenSeconds * 1000))
                 metrics.recordAnswered(target.name, status: answer.status, seconds: totalSeconds,
-                                       firstTokenSeconds: firstTokenSeconds, usage: usage, cost: cost, afterFallback: afterFallback)
+                                       firstTokenSeconds: firstTokenSeconds, usage: usage, cost: cost ?? 0, afterFallback: afterFallback)
+                account.finish(target: target.name, model: target.upstreamModel, tokens: usage, cost: cost, status: answer.status,
+                               attempts: attempts, firstTokenSeconds: firstTokenSeconds)
             })
         }
     }
@@ -263,7 +306,7 @@ struct RequestForwarder {
 
     /// The answer's token usage; an implausible count is logged and nothing
     /// counted, since the answer itself may still be good for the client.
-    static func usage(in bytes: [UInt8], of target: String, logger: Logger) -> TokenUsage? {
+    static func usage(in bytes: [UInt8], of target: String, logger: Logger) -> TokenCounts? {
         do { return try TokenUsage.find(in: bytes) } catch {
             logger.warning("upstream usage not counted", metadata: ["target": "\(target)", "reason": "\(error)"])
             return nil

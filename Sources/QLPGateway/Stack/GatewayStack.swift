@@ -3,6 +3,7 @@ import Logging
 import QLPCore
 import QLPHTTP
 import QLPRouting
+import QLPStore
 import Synchronization
 
 /// The whole gateway as one thing to start and stop: the route authority on
@@ -14,11 +15,15 @@ public final class GatewayStack: Sendable {
     public enum OpenError: Error, CustomStringConvertible {
         case database(path: String, reason: String)
         case clientKeys(ClientKeys.ParseError)
+        case keyStore(KeyStoreError)
+        case ledger(StoreError)
 
         public var description: String {
             switch self {
             case .database(let path, let reason): "cannot open the route database \(path): \(reason)"
             case .clientKeys(let error): error.description
+            case .keyStore(let error): "cannot read the client keys: \(error.description)"
+            case .ledger(let error): "cannot read the usage ledger: \(error.description)"
             }
         }
     }
@@ -34,20 +39,50 @@ public final class GatewayStack: Sendable {
     private let probing = Mutex<Task<Void, Never>?>(nil)
     /// Looks for route changes another process committed to the same database.
     private let watching = Mutex<Task<Void, Never>?>(nil)
+    /// Writes the usage ledger, and looks for key changes `qlp keys` committed.
+    private let accountingTasks = Mutex<[Task<Void, Never>]>([])
+    private let accounting: GatewayAccounting
     /// The port the admin API bound (gateway.admin_listen may ask for any free one), once it has.
     private let adminBoundPort = BoundPort()
 
     /// Opens the route database (seeding it from `configTable` the first time)
     /// and builds the stack; nothing listens until `start`.
     public init(configTable: RouteTable, databasePath: String, settings: GatewaySettings, upstream: UpstreamSettings,
-                logger: Logger = Logger(label: "qlp.gateway")) throws(OpenError) {
+                accounting: GatewayAccounting = GatewayAccounting(), logger: Logger = Logger(label: "qlp.gateway"),
+                now: Date = Date()) throws(OpenError) {
         do {
             authority = try RouteAuthority.open(databasePath: databasePath, configTable: configTable)
         } catch {
             throw .database(path: databasePath, reason: "\(error)")
         }
+        self.accounting = accounting
+        let stored: [VirtualKey]
+        do throws(KeyStoreError) {
+            stored = try accounting.keyStore?.keys() ?? []
+        } catch {
+            throw .keyStore(error)
+        }
+        let spent: [UsageRollup]
+        do throws(StoreError) {
+            spent = try accounting.ledger?.rollups(from: accounting.earliestPeriodStart(now: now), to: now.addingTimeInterval(3600)) ?? []
+        } catch {
+            throw .ledger(error)
+        }
+        let keys: KeyGate
+        do throws(ClientKeys.ParseError) {
+            keys = try KeyGate(configDigests: settings.clientKeyHashes, stored: stored, usage: spent, timeZone: accounting.timeZone,
+                               currency: accounting.currency, now: now)
+        } catch {
+            throw .clientKeys(error)
+        }
+        let writer = accounting.ledger.map { ledger in
+            UsageLedgerWriter(ledger: ledger, capacity: accounting.ledgerCapacity) { error in
+                logger.error("usage rows lost", metadata: ["error": "\(error)"])
+            }
+        }
         do {
-            gateway = try Gateway(settings: settings, routes: authority.live, upstream: upstream, logger: logger)
+            gateway = try Gateway(settings: settings, routes: authority.live, upstream: upstream, keys: keys, usageLedger: writer,
+                                  logger: logger)
         } catch {
             throw .clientKeys(error)
         }
@@ -93,6 +128,7 @@ public final class GatewayStack: Sendable {
         probing.withLock { $0 = Task { await prober.run() } }
         let authority = self.authority
         watching.withLock { $0 = Task { await authority.watchStore() } }
+        startAccounting()
         return base
     }
 
@@ -126,7 +162,50 @@ public final class GatewayStack: Sendable {
             task = nil
         }
         await server.stop()
+        // After the server: the last requests' rows are queued by now, and the writer's last flush takes them.
+        let tasks = accountingTasks.withLock { tasks in
+            defer { tasks = [] }
+            return tasks
+        }
+        for task in tasks { task.cancel() }
+        for task in tasks { await task.value }
         probeTransport.shutdown()
+    }
+}
+
+extension GatewayStack {
+    private func startAccounting() {
+        var tasks: [Task<Void, Never>] = []
+        if let writer = gateway.usageLedger {
+            tasks.append(Task { await writer.run() })
+        }
+        if let store = accounting.keyStore {
+            let keys = gateway.keys
+            let interval = accounting.keyRefresh
+            let logger = gateway.logger
+            tasks.append(Task {
+                var seen = try? store.changeCount()
+                var failing = false
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: interval)
+                    do throws(KeyStoreError) {
+                        let count = try store.changeCount()
+                        if count != seen {
+                            keys.reload(stored: try store.keys())
+                            seen = count
+                        }
+                        if failing { logger.info("client keys readable again") }
+                        failing = false
+                    } catch {
+                        // The keys loaded last stay in force; said once, not every look.
+                        if !failing { logger.error("cannot read the client keys; the last ones read stay in force",
+                                                   metadata: ["error": "\(error)"]) }
+                        failing = true
+                    }
+                }
+            })
+        }
+        accountingTasks.withLock { $0 = tasks }
     }
 }
 

@@ -1,28 +1,21 @@
 import Foundation
 import QLPCore
 
-/// Tokens a response reports in its `usage` object (OpenAI, Azure OpenAI and
-/// Ollama's /v1 all use this shape; embeddings report no completion tokens).
-public struct TokenUsage: Sendable, Equatable {
-    public var inputTokens: Int
-    public var outputTokens: Int
-
-    public init(inputTokens: Int, outputTokens: Int) {
-        self.inputTokens = inputTokens
-        self.outputTokens = outputTokens
-    }
-
+/// Reads the tokens a response reports in its `usage` object (OpenAI,
+/// Azure OpenAI and Ollama's /v1 all use this shape; embeddings report no
+/// completion tokens) as the core's `TokenCounts`.
+public enum TokenUsage {
     /// The last `usage` object in a response body or the tail of an SSE stream.
     /// Only that small object is decoded, never the whole body. A count that
     /// is not a whole number from 0 to 10^15 is refused naming the field: the
     /// board adds these up for the life of the process.
-    static func find(in bytes: [UInt8]) throws(ImplausibleCount) -> TokenUsage? {
+    static func find(in bytes: [UInt8]) throws(ImplausibleCount) -> TokenCounts? {
         guard let range = JSONBytes.lastObject(named: "usage", in: bytes),
               let object = try? JSONSerialization.jsonObject(with: Data(bytes[range])) as? [String: Any] else { return nil }
         let input = try count(object["prompt_tokens"], field: "usage.prompt_tokens")
         let output = try count(object["completion_tokens"], field: "usage.completion_tokens")
         guard input != nil || output != nil else { return nil }
-        return TokenUsage(inputTokens: input ?? 0, outputTokens: output ?? 0)
+        return TokenCounts(input: input ?? 0, output: output ?? 0)
     }
 
     /// One count of a decoded `usage` object: nil when absent.
@@ -34,10 +27,5 @@ public struct TokenUsage: Sendable, Equatable {
             throw ImplausibleCount(field: field, value: number.stringValue)
         }
         return whole
-    }
-
-    /// What these tokens cost at a target's prices (per 1,000 tokens).
-    func cost(inputPer1K: Decimal, outputPer1K: Decimal) -> Decimal {
-        (Decimal(inputTokens) * inputPer1K + Decimal(outputTokens) * outputPer1K) / 1000
     }
 }
