@@ -2,6 +2,7 @@ import Foundation
 import QLPCore
 import QLPHTTP
 import QLPRouting
+import QLPStore
 @testable import QLPGateway
 
 /// A gateway on a free loopback port in front of the given targets, and a
@@ -15,9 +16,11 @@ struct GatewayHarness {
 
     static func start(targets: [RouteTarget], routes: [Route], settings: GatewaySettings = GatewaySettings(),
                       upstream: UpstreamSettings = UpstreamSettings(),
-                      traffic: RouteTrafficWindow = RouteTrafficWindow()) async throws -> GatewayHarness {
+                      traffic: RouteTrafficWindow = RouteTrafficWindow(), keys: KeyGate? = nil,
+                      usageLedger: UsageLedgerWriter? = nil) async throws -> GatewayHarness {
         let table = RouteTable(version: 1, targets: targets, routes: routes)
-        let gateway = try Gateway(settings: settings, routes: LiveRouteTable(table), upstream: upstream, traffic: traffic)
+        let gateway = try Gateway(settings: settings, routes: LiveRouteTable(table), upstream: upstream, traffic: traffic, keys: keys,
+                                  usageLedger: usageLedger)
         let server = GatewayServer(gateway: gateway)
         let base = try await server.start()
         return GatewayHarness(server: server, base: base, transport: CurlTransport())
