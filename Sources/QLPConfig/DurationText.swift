@@ -1,6 +1,6 @@
 import Foundation
 
-/// Durations as people write them in config: "250ms", "30s", "5m", "1h30m".
+/// Durations as people write them in config: "250ms", "30s", "5m", "1h30m", "30d".
 public enum DurationText {
     public static func parse(_ text: String) -> Duration? {
         let s = text.trimmingCharacters(in: .whitespaces).lowercased()
@@ -29,6 +29,7 @@ public enum DurationText {
                 case "s": unit = 1000
                 case "m": unit = 60_000
                 case "h": unit = 3_600_000
+                case "d": unit = 86_400_000
                 default: return nil
                 }
                 index = s.index(after: index)

@@ -6,7 +6,8 @@ import QLPCore
 /// so the section may be left out entirely.
 enum GatewaySectionParser {
     static let keys = ["listen", "admin_listen", "admin_token", "client_key_sha256", "max_request_bytes",
-                       "request_timeout", "max_attempts", "max_retry_after_wait", "breaker", "probe_interval", "idle_timeout"]
+                       "request_timeout", "max_attempts", "max_retry_after_wait", "breaker", "probe_interval", "idle_timeout",
+                       "usage_ledger", "usage_retention"]
 
     static func parse(_ section: ConfigValue?, _ r: ConfigReader) -> GatewaySettings? {
         var settings = GatewaySettings()
@@ -51,6 +52,14 @@ enum GatewaySectionParser {
         }
         if let value = r.optional(map, "idle_timeout"), let d = r.duration(value) {
             if d < .seconds(1) || d > .seconds(3600) { r.fail(value, "must be between 1s and 1h") } else { settings.idleTimeout = d }
+        }
+        if let value = r.optional(map, "usage_ledger"), let on = r.bool(value) { settings.usageLedger = on }
+        if let value = r.optional(map, "usage_retention"), let d = r.duration(value) {
+            if d < .seconds(86_400) || d > .seconds(400 * 86_400) {
+                r.fail(value, "must be between 1d and 400d (the hourly rollups are kept for 400 days whatever this says)")
+            } else {
+                settings.usageRetention = d
+            }
         }
         return settings
     }

@@ -14,12 +14,13 @@ struct DurationTextTests {
         (" 2m ", .seconds(120)),
         ("5M", .seconds(300)),
         ("0s", .zero),
+        ("30d", .seconds(30 * 86_400)),
     ])
     func parses(text: String, expected: Duration) {
         #expect(DurationText.parse(text) == expected)
     }
 
-    @Test(arguments: ["", "  ", "5", "5x", "m", "ms", "h1", "1.5h", "-5s", "1h 30m", "1h30", "5mm", "5 s", "1d",
+    @Test(arguments: ["", "  ", "5", "5x", "m", "ms", "h1", "1.5h", "-5s", "1h 30m", "1h30", "5mm", "5 s", "1w",
                       "99999999999999999999s", "9223372036854775807h", "9223372036854775807m", "9223372036854775807s"])
     func rejects(text: String) {
         #expect(DurationText.parse(text) == nil)

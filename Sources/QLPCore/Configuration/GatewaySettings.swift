@@ -44,6 +44,11 @@ public struct GatewaySettings: Sendable, Equatable {
     /// arriving) before closing it, so slow or silent clients cannot hold
     /// sockets until the process runs out of descriptors.
     public var idleTimeout: Duration
+    /// Whether each request is written to the usage ledger (usage.sqlite in the state directory).
+    public var usageLedger: Bool = true
+    /// How long the ledger keeps single requests; the hourly rollups per key ×
+    /// route × target are kept for 400 days (a credit period and more).
+    public var usageRetention: Duration = .seconds(30 * 86_400)
 
     public init(host: String = "127.0.0.1", port: Int = 8088, adminHost: String = "127.0.0.1", adminPort: Int = 8089,
                 adminToken: Secret? = nil, clientKeyHashes: [String] = [], maxRequestBytes: Int = 4 << 20,

@@ -53,11 +53,18 @@ struct GatewayCommand: AsyncParsableCommand {
             let logger = Logger(label: "qlp.gateway")
             let configTable = RouteTable(settings: routing, azureOpenAI: settings.azureOpenAI, ollama: settings.ollama)
             // The table in force is the last committed change, reconciled with the config file's routing.
+            let accountingFiles = AccountingFiles(settings, demo: false)
+            let accounting: GatewayAccounting
+            do throws(StoreError) {
+                accounting = try accountingFiles.open()
+            } catch {
+                throw CommandFailure.runtime("cannot open the usage ledger: \(error.description)")
+            }
             let stack: GatewayStack
             do throws(GatewayStack.OpenError) {
                 stack = try GatewayStack(configTable: configTable, databasePath: settings.dashboard.stateDirectory + "/routes.sqlite",
                                          settings: settings.gateway, upstream: UpstreamSettings(azureOpenAI: settings.azureOpenAI),
-                                         logger: logger)
+                                         accounting: accounting, logger: logger)
             } catch {
                 throw CommandFailure.exit("\(location.path): \(error.description)")
             }
@@ -87,6 +94,7 @@ struct GatewayCommand: AsyncParsableCommand {
                   routes: \(table.routes.map { $0.name }.joined(separator: ", ")) (version \(table.version))
                   admin:  \(admin ?? "not listening (the log says why)")\(settings.gateway.adminToken == nil ? " (no admin_token: changes refused)" : "")
                   probes: \(interval == .zero ? "off" : "every \(interval)")
+                  usage:  \(settings.gateway.usageLedger ? accountingFiles.usagePath : "not recorded (gateway.usage_ledger: false)")
                   logs:   \(settings.dashboard.logFile)
                 Stop with Ctrl-C.
 

@@ -127,7 +127,7 @@ struct DemoWorld {
         return EmbeddedGateway(configTable: RouteTable(settings: routing, azureOpenAI: azureOpenAI, ollama: ollama),
                                databasePath: config.dashboard.stateDirectory + "/demo-routes.sqlite", settings: settings,
                                upstream: upstream, demoTraffic: true, kind: .demo,
-                               stateDirectory: config.dashboard.stateDirectory)
+                               stateDirectory: config.dashboard.stateDirectory, accounting: AccountingFiles(config, demo: true))
     }
 
     /// A new admin token for one run of the demo: 128 random bits, hex.

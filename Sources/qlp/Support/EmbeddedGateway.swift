@@ -5,6 +5,7 @@ import QLPDashboard
 import QLPGateway
 import QLPGatewayFeed
 import QLPRouting
+import QLPStore
 import QLPFeed
 
 /// The gateway `qlp dash` and `qlp demo` run in their own process, so that
@@ -22,6 +23,8 @@ struct EmbeddedGateway {
     /// What `qlp routes` is told this is, through the file in `stateDirectory`/running.
     var kind: RunningGateway.Kind = .dashboard
     var stateDirectory: String
+    /// The key store and usage ledger it accounts to.
+    var accounting: AccountingFiles
 
     /// What the dashboard gets from a started gateway.
     struct Running {
@@ -47,7 +50,8 @@ struct EmbeddedGateway {
                                settings: configuration.gateway, upstream: UpstreamSettings(azureOpenAI: configuration.azureOpenAI),
                                unresolvedKeyReference: configuration.azureOpenAI?.apiKey.map { $0.reveal() }
                                    .flatMap { KeyVaultReference.isReference($0) ? $0 : nil },
-                               stateDirectory: configuration.dashboard.stateDirectory)
+                               stateDirectory: configuration.dashboard.stateDirectory,
+                               accounting: AccountingFiles(configuration, demo: false))
     }
 
     /// Opens and starts the stack. A gateway that cannot start (its port is
@@ -62,9 +66,15 @@ struct EmbeddedGateway {
         let stack: GatewayStack
         do {
             stack = try GatewayStack(configTable: configTable, databasePath: databasePath, settings: settings, upstream: upstream,
-                                     logger: Logger(label: "qlp.gateway"))
-        } catch {
+                                     accounting: try accounting.open(), logger: Logger(label: "qlp.gateway"))
+        } catch let error as StoreError {
+            report("gateway not started: cannot open the usage ledger: \(error.description)", store: store, logger: logger)
+            return nil
+        } catch let error as GatewayStack.OpenError {
             report("gateway not started: \(error.description)", store: store, logger: logger)
+            return nil
+        } catch {
+            report("gateway not started: \(error)", store: store, logger: logger)
             return nil
         }
         let base: String
