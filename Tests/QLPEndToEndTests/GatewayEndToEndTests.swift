@@ -1,5 +1,7 @@
 import Foundation
+import QLPCore
 import QLPHTTP
+import QLPStore
 import Synchronization
 import Testing
 #if canImport(Glibc)
@@ -44,6 +46,22 @@ import Glibc
                      "bad key ok"] {
             #expect(run.output.contains(line), "missing '\(line)' in:\n\(run.output)\n\(run.error)")
         }
+        // Issue 13, acceptance 1: the stream the client did not ask usage for is in the ledger with its tokens,
+        // the same count /metrics gained, under the config key's name.
+        let counted = run.output.split(separator: "\n").first { $0.hasPrefix("stream without usage ok") }
+            .flatMap { line in line.split(separator: " ").dropLast(2).last.flatMap { Int($0) } }
+        let tokens = try #require(counted, "no token count in:\n\(run.output)")
+        let ledger = try SQLiteUsageLedger(path: scratch.path + "/state/usage.sqlite")
+        var rows: [UsageRecord] = []
+        for _ in 0..<50 {
+            rows = try ledger.records(from: .distantPast, to: .distantFuture)
+            if rows.contains(where: { $0.target == "gpt4" && $0.firstTokenMilliseconds != nil && $0.tokens?.total == tokens }) { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(rows.contains { $0.target == "gpt4" && $0.firstTokenMilliseconds != nil && $0.tokens?.total == tokens },
+                "no ledger row of the streamed answer with its \(tokens) tokens: \(rows)")
+        #expect(rows.allSatisfy { $0.keyName == "config-1" })
+        #expect(rows.filter { $0.succeeded }.allSatisfy { $0.tokens != nil && $0.cost != nil }, "an answer counted as unknown: \(rows)")
         let log = (try? String(contentsOfFile: gateway.logPath, encoding: .utf8)) ?? ""
         #expect(!log.contains(key), "the client key appears in the gateway log")
         #expect(!log.contains("emu-aoai-key"), "the Azure OpenAI key appears in the gateway log")
