@@ -144,6 +144,11 @@ let package = Package(
         .executableTarget(name: "azure-poll-benchmark", dependencies: ["QLPEmulator", "QLPAzure", "QLPHTTP", "QLPCore"],
                           path: "Benchmarks/AzurePollBenchmark", swiftSettings: strictSettings),
 
+        // `swift run -c release usage-ledger-benchmark [rate] [seconds]`: the ledger's cost on the hot path (issue 13).
+        .executableTarget(name: "usage-ledger-benchmark", dependencies: [
+            "QLPGateway", "QLPStore", "QLPRouting", "QLPHTTP", "QLPCore", .product(name: "Hummingbird", package: "hummingbird"),
+        ], path: "Benchmarks/UsageLedgerBenchmark", swiftSettings: strictSettings),
+
         .testTarget(name: "QLPCoreTests", dependencies: ["QLPCore"], swiftSettings: strictSettings),
         .testTarget(name: "QLPRoutingTests", dependencies: ["QLPRouting", "QLPCore"], swiftSettings: strictSettings),
         .testTarget(name: "QLPGatewayTests", dependencies: [

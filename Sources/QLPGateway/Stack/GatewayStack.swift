@@ -169,6 +169,7 @@ public final class GatewayStack: Sendable {
         }
         for task in tasks { task.cancel() }
         for task in tasks { await task.value }
+        gateway.usageLedger?.stop()
         probeTransport.shutdown()
     }
 }
@@ -176,9 +177,7 @@ public final class GatewayStack: Sendable {
 extension GatewayStack {
     private func startAccounting() {
         var tasks: [Task<Void, Never>] = []
-        if let writer = gateway.usageLedger {
-            tasks.append(Task { await writer.run() })
-        }
+        gateway.usageLedger?.start()
         if let store = accounting.keyStore {
             let keys = gateway.keys
             let interval = accounting.keyRefresh

@@ -1,15 +1,18 @@
 import Foundation
 import QLPCore
+import Dispatch
 import Synchronization
 
 /// Takes the gateway's usage rows off the hot path: `record` appends to a
 /// bounded queue under a lock held only for that append (or for the drain's
 /// swap of the whole queue), and `run` writes what gathered in one
-/// transaction every `interval`. A full queue drops the row and counts it,
-/// so a slow disk costs ledger rows, never a request's time.
+/// transaction every `interval` on a thread of its own (SQLite blocks; on
+/// Swift's cooperative threads it would hold up the requests' tasks). A full
+/// queue drops the row and counts it, so a slow disk costs ledger rows, never
+/// a request's time.
 ///
 /// Rows still queued when the process is killed (at most one interval's
-/// worth) are lost; a clean stop writes them (`run` flushes when cancelled).
+/// worth) are lost; a clean stop writes them (`stop` flushes last).
 public final class UsageLedgerWriter: Sendable {
     public struct Counts: Sendable, Equatable {
         /// Rows committed to the ledger.
@@ -80,12 +83,40 @@ public final class UsageLedgerWriter: Sendable {
         }
     }
 
-    /// Writes every `interval` until cancelled, then once more.
-    public func run() async {
-        while !Task.isCancelled {
-            try? await Task.sleep(for: interval)
-            flush()
+    private let thread = Mutex<(running: Bool, stopped: DispatchSemaphore?)>((false, nil))
+    private let stopping = Atomic<Bool>(false)
+
+    /// Starts writing every `interval` on the writer's own thread.
+    public func start() {
+        let begin = thread.withLock { state -> Bool in
+            guard !state.running else { return false }
+            state = (true, DispatchSemaphore(value: 0))
+            return true
         }
-        flush()
+        guard begin else { return }
+        stopping.store(false, ordering: .sequentiallyConsistent)
+        let interval = Double(self.interval.components.seconds) + Double(self.interval.components.attoseconds) / 1e18
+        let worker = Thread { [self] in
+            while !stopping.load(ordering: .sequentiallyConsistent) {
+                Thread.sleep(forTimeInterval: interval)
+                flush()
+            }
+            flush()
+            thread.withLock { $0.stopped }?.signal()
+        }
+        worker.name = "qlp.usage-ledger"
+        worker.start()
+    }
+
+    /// Writes what is queued and stops the thread; returns once it has.
+    public func stop() {
+        let stopped = thread.withLock { state -> DispatchSemaphore? in
+            guard state.running else { return nil }
+            return state.stopped
+        }
+        guard let stopped else { return }
+        stopping.store(true, ordering: .sequentiallyConsistent)
+        stopped.wait()
+        thread.withLock { $0 = (false, nil) }
     }
 }
