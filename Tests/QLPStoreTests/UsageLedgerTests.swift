@@ -75,6 +75,19 @@ import Synchronization
         #expect(try ledger.records(from: Self.start, to: Self.start.addingTimeInterval(10)).count == 3)
     }
 
+    @Test func aStoppedWriterHasWrittenEverythingQueuedBeforeTheStop() throws {
+        let dir = try Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let ledger = try SQLiteUsageLedger(path: dir + "/usage.sqlite", now: Self.start)
+        // An interval longer than the test: only the stop's own flush can write these.
+        let writer = UsageLedgerWriter(ledger: ledger, interval: .seconds(3600))
+        writer.start()
+        for i in 0..<100 { writer.record(Self.row(Double(i))) }
+        writer.stop()
+        #expect(writer.counts.written == 100)
+        #expect(try ledger.records(from: Self.start, to: Self.start.addingTimeInterval(200)).count == 100)
+    }
+
     @Test func aBatchTheLedgerRefusesIsCountedAndReported() throws {
         struct Refusing: UsageLedger {
             func append(_ records: [UsageRecord]) throws(StoreError) { throw StoreError(path: "/x/usage.sqlite", detail: "disk full") }

@@ -85,6 +85,8 @@ public final class UsageLedgerWriter: Sendable {
 
     private let thread = Mutex<(running: Bool, stopped: DispatchSemaphore?)>((false, nil))
     private let stopping = Atomic<Bool>(false)
+    /// Signalled by `stop`, so the thread does not sleep out its interval first.
+    private let wake = DispatchSemaphore(value: 0)
 
     /// Starts writing every `interval` on the writer's own thread.
     public func start() {
@@ -98,7 +100,7 @@ public final class UsageLedgerWriter: Sendable {
         let interval = Double(self.interval.components.seconds) + Double(self.interval.components.attoseconds) / 1e18
         let worker = Thread { [self] in
             while !stopping.load(ordering: .sequentiallyConsistent) {
-                Thread.sleep(forTimeInterval: interval)
+                _ = wake.wait(timeout: .now() + interval)
                 flush()
             }
             flush()
@@ -116,6 +118,7 @@ public final class UsageLedgerWriter: Sendable {
         }
         guard let stopped else { return }
         stopping.store(true, ordering: .sequentiallyConsistent)
+        wake.signal()
         stopped.wait()
         thread.withLock { $0 = (false, nil) }
     }
