@@ -66,6 +66,7 @@ import Testing
         let december = Date(timeIntervalSince1970: 1_796_083_200) // 2026-12-01T00:00:00Z
         #expect(usage.decide(limits, route: "chat", estimatedTokens: 0, now: now, timeZone: utc)
             == .refused(.budget(budget, spent: Decimal(string: "0.0555")!, resets: december)))
+        #expect(usage.asOf(december, budgetPeriod: .month, timeZone: utc).spent == 0, "a quiet key's new month shows nothing spent")
         guard case .admitted = usage.decide(limits, route: "chat", estimatedTokens: 0, now: december, timeZone: utc) else {
             Issue.record("the new month should start from nothing"); return
         }

@@ -100,6 +100,13 @@ public struct KeyUsage: Sendable {
         routeSpend[route] = line
     }
 
+    /// This usage as it stands at `now`: a budget period that has ended since the key's last request shows as a new, empty one.
+    public func asOf(_ now: Date, budgetPeriod: KeyBudget.Period, timeZone: TimeZone) -> KeyUsage {
+        var copy = self
+        copy.rollPeriod(budgetPeriod, now: now, timeZone: timeZone)
+        return copy
+    }
+
     /// Requests and tokens over the last minute.
     public func lastMinute(now: Date) -> (requests: Int, tokens: Int) {
         let second = SecondWindow.second(of: now)

@@ -129,7 +129,7 @@ public final class KeyGate: Sendable {
         let current = table.load(ordering: .acquiring)
         return current.ordered.map { holder in
             let key = holder.key
-            let usage = holder.usage.withLock { $0 }
+            let usage = holder.usage.withLock { $0 }.asOf(now, budgetPeriod: key.limits.budget?.period ?? .month, timeZone: timeZone)
             let lastMinute = usage.lastMinute(now: now)
             let state: KeyActivity.State = key.revokedAt != nil ? .revoked : key.isActive(at: now) ? .active : .expired
             let top = usage.routeSpend.values.sorted { ($0.cost, $0.requests, $1.route) > ($1.cost, $1.requests, $0.route) }
