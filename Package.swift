@@ -53,8 +53,9 @@ let package = Package(
         .target(name: "QLPAzure", dependencies: ["QLPCore", "QLPHTTP", .product(name: "Logging", package: "swift-log")],
                 swiftSettings: strictSettings),
         // The loopback emulator of Azure's APIs used by demo, tests and benchmarks.
+        // QLPStore: the demo's usage ledger is filled from the emulated traffic history.
         .target(name: "QLPEmulator", dependencies: [
-            "QLPCore",
+            "QLPCore", "QLPStore",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -20,8 +20,8 @@ struct EmulatorHarness {
     let tokens: TokenCache
     let client: CostManagementClient
 
-    static func start(pageSize: Int = 200, timeout: Duration = .seconds(10)) async throws -> EmulatorHarness {
-        let configuration = EmulatorConfiguration(world: CostWorld(seed: 42, firstDay: firstDay), costPageSize: pageSize,
+    static func start(pageSize: Int = 200, timeout: Duration = .seconds(10), world: CostWorld? = nil) async throws -> EmulatorHarness {
+        let configuration = EmulatorConfiguration(world: world ?? CostWorld(seed: 42, firstDay: firstDay), costPageSize: pageSize,
                                                   clock: { clock })
         let emulator = AzureEmulator(configuration: configuration)
         let base = try await emulator.start()
@@ -43,20 +43,24 @@ struct EmulatorHarness {
     }
 
     /// The repository's example config: the mapping under test is the one users get.
-    static func examplePlan() throws -> BudgetPlan {
+    static func exampleConfiguration() throws -> QLPConfiguration {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../../config/qlp.yaml").standardized.path
         let yaml = try String(contentsOfFile: path, encoding: .utf8)
-        var plan = try ConfigParser(environment: ["HOME": "/tmp"], requireAzure: false).parse(yaml: yaml, file: path).budget
+        return try ConfigParser(environment: ["HOME": "/tmp"], requireAzure: false).parse(yaml: yaml, file: path)
+    }
+
+    static func examplePlan() throws -> BudgetPlan {
+        var plan = try exampleConfiguration().budget
         plan.creditPeriod = DayRange(firstDay, CivilDate(year: 2027, month: 9, day: 30)!)!
         return plan
     }
 }
 
 /// Runs `body` with a started harness and always stops it.
-func withHarness(pageSize: Int = 200, timeout: Duration = .seconds(10),
+func withHarness(pageSize: Int = 200, timeout: Duration = .seconds(10), world: CostWorld? = nil,
                  _ body: (EmulatorHarness) async throws -> Void) async throws {
-    let harness = try await EmulatorHarness.start(pageSize: pageSize, timeout: timeout)
+    let harness = try await EmulatorHarness.start(pageSize: pageSize, timeout: timeout, world: world)
     do {
         try await body(harness)
     } catch {

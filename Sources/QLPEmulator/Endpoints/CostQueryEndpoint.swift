@@ -23,6 +23,11 @@ struct CostQueryEndpoint: Sendable {
         var costColumns: [String]
         var grouping: [Grouping]
         var filter: Filter?
+
+        /// Whether it groups or filters by a meter, so rows must be split by meter.
+        var needsMeters: Bool {
+            grouping.contains { if case .dimension(let d) = $0 { d.isMeter } else { false } } || (filter?.namesMeter ?? false)
+        }
     }
 
     /// A grouping: a dimension (one column) or a tag key (TagKey and TagValue
@@ -53,19 +58,27 @@ struct CostQueryEndpoint: Sendable {
     enum Dimension: String {
         case serviceName = "ServiceName"
         case resourceGroup = "ResourceGroup"
+        case meterSubcategory = "MeterSubcategory"
+        case meter = "Meter"
 
         init?(azureName: String) {
             switch azureName.lowercased() {
             case "servicename": self = .serviceName
             case "resourcegroup", "resourcegroupname": self = .resourceGroup
+            case "metersubcategory": self = .meterSubcategory
+            case "meter": self = .meter
             default: return nil
             }
         }
+
+        var isMeter: Bool { self == .meter || self == .meterSubcategory }
 
         func value(of row: EmulatedCostRow) -> String {
             switch self {
             case .serviceName: row.service
             case .resourceGroup: row.resourceGroup
+            case .meterSubcategory: row.meterSubcategory ?? ""
+            case .meter: row.meter ?? ""
             }
         }
     }
@@ -84,6 +97,14 @@ struct CostQueryEndpoint: Sendable {
             case .dimension(let d, let values): values.contains(d.value(of: row).lowercased())
             }
         }
+
+        var namesMeter: Bool {
+            switch self {
+            case .and(let all), .or(let all): all.contains(where: \.namesMeter)
+            case .not(let inner): inner.namesMeter
+            case .dimension(let d, _): d.isMeter
+            }
+        }
     }
 
     func respond(scope: String, body: [UInt8], skipToken: String?, top: Int?, apiVersion: String, baseURL: String) -> EmulatedResponse {
@@ -96,7 +117,7 @@ struct CostQueryEndpoint: Sendable {
         let now = configuration.clock()
         // Renamed services are renamed before filtering: a filter names what Azure reports.
         let renames = names.all
-        let rows = configuration.world.rows(from: query.first, to: query.last, at: now)
+        let rows = configuration.world.rows(from: query.first, to: query.last, at: now, byMeter: query.needsMeters)
             .map { row in
                 guard let reported = renames[row.service] else { return row }
                 var renamed = row
@@ -212,7 +233,7 @@ struct CostQueryEndpoint: Sendable {
                 continue
             }
             guard type == "dimension", let name = item["name"] as? String, let dimension = Dimension(azureName: name) else {
-                throw BadRequest(message: "Invalid query definition: grouping by '\(item["name"] ?? "?")' is not supported by the emulator (ServiceName, ResourceGroup, or a TagKey).")
+                throw BadRequest(message: "Invalid query definition: grouping by '\(item["name"] ?? "?")' is not supported by the emulator (ServiceName, ResourceGroup, MeterSubcategory, Meter, or a TagKey).")
             }
             grouping.append(.dimension(dimension))
         }
@@ -262,7 +283,7 @@ struct CostQueryEndpoint: Sendable {
            let values = d["values"] as? [String] {
             return .dimension(dimension, Set(values.map { $0.lowercased() }))
         }
-        throw BadRequest(message: "Invalid query definition: the emulator filters on ServiceName or ResourceGroup dimensions with the In operator only.")
+        throw BadRequest(message: "Invalid query definition: the emulator filters on ServiceName, ResourceGroup, MeterSubcategory or Meter dimensions with the In operator only.")
     }
 
     static func day(_ text: String) -> CivilDate? { CivilDate(iso8601: text.prefix(10)) }

@@ -8,6 +8,11 @@ public struct EmulatedCostRow: Sendable, Equatable {
     public var resourceGroup: String
     public var tags: [String: String]
     public var cost: Decimal
+    /// Cost details' meter, in rows split by meter (`CostWorld.rows(byMeter:)`):
+    /// "Azure OpenAI" / "gpt-4-turbo-preview Input Tokens" for the model
+    /// traffic; other services have one meter, named as the service.
+    public var meterSubcategory: String?
+    public var meter: String?
 }
 
 /// The emulated subscription's spending history: deterministic for a seed,
@@ -21,14 +26,23 @@ public struct CostWorld: Sendable {
     public var firstDay: CivilDate
     /// Budgets set on the subscription; their current spend is the sum of this world's rows.
     public var budgets: [EmulatedBudget]
+    /// The model traffic that services billing it (`EmulatedService.billsModelTraffic`)
+    /// charge for; nil: they follow their synthetic figures like the rest.
+    public var traffic: TrafficWorld?
 
     public init(seed: UInt64, currency: Currency = .gbp, services: [EmulatedService] = EmulatedService.quantumLayerPlatform,
-                firstDay: CivilDate, budgets: [EmulatedBudget] = [.quantumLayerMonthly()]) {
+                firstDay: CivilDate, budgets: [EmulatedBudget] = [.quantumLayerMonthly()], traffic: TrafficWorld? = nil) {
         self.seed = seed
         self.currency = currency
         self.services = services
         self.firstDay = firstDay
         self.budgets = budgets
+        self.traffic = traffic
+    }
+
+    /// The traffic service number `index` bills, if it bills one.
+    func traffic(of index: Int) -> TrafficWorld? {
+        services[index].billsModelTraffic ? traffic : nil
     }
 
     /// Azure bills in UTC days; today's row is partial, as it is in Azure
@@ -39,6 +53,8 @@ public struct CostWorld: Sendable {
     public func cost(serviceIndex index: Int, on day: CivilDate, at instant: Date) -> Decimal {
         let today = today(at: instant)
         guard day >= firstDay, day <= today else { return 0 }
+        // The requests' own cost, partial today up to the instant as they are.
+        if let traffic = traffic(of: index) { return traffic.azureCost(on: day, at: instant).rounded(scale: 10) }
         let service = services[index]
         let noise = SeededNoise(seed: seed)
         var cost = service.weekdayCost
@@ -62,6 +78,7 @@ public struct CostWorld: Sendable {
     /// rhythm and growth without the noise or incidents (which no model sees
     /// coming). A stand-in for Azure's own model, whose formula is not published.
     public func expectedCost(serviceIndex index: Int, on day: CivilDate) -> Decimal {
+        if let traffic = traffic(of: index) { return day >= firstDay ? traffic.expectedAzureCost(on: day) : 0 }
         let service = services[index]
         var cost = service.weekdayCost
         if day.isoWeekday >= 6 { cost *= service.weekendFactor }
@@ -74,17 +91,33 @@ public struct CostWorld: Sendable {
         rows(from: first, to: last, at: instant).reduce(0) { $0 + $1.cost }
     }
 
-    /// Every row from `from` to `to` inclusive (clamped to the data that exists).
-    public func rows(from: CivilDate, to: CivilDate, at instant: Date) -> [EmulatedCostRow] {
+    /// Every row from `from` to `to` inclusive (clamped to the data that exists):
+    /// a row per service and day, or with `byMeter` a row per meter, which
+    /// splits the model traffic by model and by input and output tokens (the
+    /// meters of a service and day sum to its row).
+    public func rows(from: CivilDate, to: CivilDate, at instant: Date, byMeter: Bool = false) -> [EmulatedCostRow] {
         let last = min(to, today(at: instant))
         guard let range = DayRange(max(from, firstDay), last) else { return [] }
         var rows: [EmulatedCostRow] = []
         rows.reserveCapacity(range.count * services.count)
         for day in range {
             for (index, service) in services.enumerated() {
-                let cost = cost(serviceIndex: index, on: day, at: instant)
-                rows.append(EmulatedCostRow(day: day, service: service.name, resourceGroup: service.resourceGroup,
-                                            tags: service.tags, cost: cost))
+                guard byMeter else {
+                    rows.append(EmulatedCostRow(day: day, service: service.name, resourceGroup: service.resourceGroup,
+                                                tags: service.tags, cost: cost(serviceIndex: index, on: day, at: instant)))
+                    continue
+                }
+                if let traffic = traffic(of: index) {
+                    for meter in traffic.azureMeterCosts(on: day, at: instant) {
+                        rows.append(EmulatedCostRow(day: day, service: service.name, resourceGroup: service.resourceGroup,
+                                                    tags: service.tags, cost: meter.cost, meterSubcategory: "Azure OpenAI",
+                                                    meter: meter.meter))
+                    }
+                } else {
+                    rows.append(EmulatedCostRow(day: day, service: service.name, resourceGroup: service.resourceGroup,
+                                                tags: service.tags, cost: cost(serviceIndex: index, on: day, at: instant),
+                                                meterSubcategory: "", meter: service.name))
+                }
             }
         }
         return rows

@@ -18,10 +18,14 @@ public struct EmulatedService: Sendable, Equatable {
     public var incidentFactor: Decimal
     /// Resource tags (the seed tags resources with Environment, Project and CostCenter).
     public var tags: [String: String]
+    /// Bills the model traffic (Azure OpenAI): where the cost world has a
+    /// `TrafficWorld`, the day's cost is its requests' cost on Azure targets,
+    /// and the rhythm, noise and incident figures above are not used.
+    public var billsModelTraffic: Bool
 
     public init(name: String, resourceGroup: String, weekdayCost: Decimal, weekendFactor: Decimal = 1,
                 noise: Decimal = 0, dailyGrowth: Decimal = 0, incidentChancePerMillion: Int = 0, incidentFactor: Decimal = 1,
-                tags: [String: String]? = nil) {
+                tags: [String: String]? = nil, billsModelTraffic: Bool = false) {
         self.name = name
         self.resourceGroup = resourceGroup
         self.weekdayCost = weekdayCost
@@ -30,6 +34,7 @@ public struct EmulatedService: Sendable, Equatable {
         self.dailyGrowth = dailyGrowth
         self.incidentChancePerMillion = incidentChancePerMillion
         self.incidentFactor = incidentFactor
+        self.billsModelTraffic = billsModelTraffic
         // The seed's Terraform tags its own resource group; AKS's node resource
         // group (MC_...) is created by Azure and carries no tags.
         self.tags = tags ?? (resourceGroup.hasPrefix("MC_") ? [:]
@@ -41,6 +46,8 @@ public struct EmulatedService: Sendable, Equatable {
     /// Azure AI Services), SQL, Redis, Front Door, Functions, Container
     /// Instances, monitoring; plus one small service no bucket claims, so the
     /// Unmapped line is exercised. About £30 a weekday, £1,000 a month.
+    /// Azure AI Services bills the model traffic where the world has one
+    /// (the demo's); its synthetic figures stand in where it has none.
     public static let quantumLayerPlatform: [EmulatedService] = {
         let rg = "quantumlayer-prod"
         let mc = "MC_quantumlayer-prod_qlp-aks_uksouth"
@@ -54,7 +61,8 @@ public struct EmulatedService: Sendable, Equatable {
             EmulatedService(name: "Functions", resourceGroup: rg, weekdayCost: 0.22, weekendFactor: 0.5, noise: 0.4),
             EmulatedService(name: "Azure AI Services", resourceGroup: rg, weekdayCost: 9.40, weekendFactor: 0.35, noise: 0.25,
                             dailyGrowth: 0.006, incidentChancePerMillion: 50_000, incidentFactor: 2.6,
-                            tags: ["Environment": "production", "Project": "QuantumLayer-UOS", "CostCenter": "ai-platform"]),
+                            tags: ["Environment": "production", "Project": "QuantumLayer-UOS", "CostCenter": "ai-platform"],
+                            billsModelTraffic: true),
             EmulatedService(name: "SQL Database", resourceGroup: rg, weekdayCost: 0.98),
             EmulatedService(name: "Redis Cache", resourceGroup: rg, weekdayCost: 1.32),
             EmulatedService(name: "Storage", resourceGroup: rg, weekdayCost: 0.62, noise: 0.05, dailyGrowth: 0.004),

@@ -7,6 +7,8 @@ extension CostWorld {
     /// which days went wrong.
     public func hasIncident(service name: String, on day: CivilDate) -> Bool {
         guard day >= firstDay, let index = services.firstIndex(where: { $0.name == name }) else { return false }
+        // A service billing the model traffic has its incidents there: the surge days.
+        if let traffic = traffic(of: index) { return traffic.isSurgeDay(day) }
         let service = services[index]
         guard service.incidentChancePerMillion > 0 else { return false }
         return SeededNoise(seed: seed).chance(service.incidentChancePerMillion, stream: index, day: day.dayNumber, salt: 0xA11CE)

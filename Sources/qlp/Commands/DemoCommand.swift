@@ -69,7 +69,8 @@ struct DemoCommand: AsyncParsableCommand {
         }
 
         let world = try await DemoWorld.start(plan: config.budget, now: Date(), seed: seed, port: emulatorPort, faults: faults,
-                                              pageSize: pageSize, timeout: timeout)
+                                              pageSize: pageSize, timeout: timeout, routing: config.routing,
+                                              azureOpenAI: config.azureOpenAI)
         var azure = world.azure
         azure.monitor = world.monitorSettings
         var dashboard = config.dashboard

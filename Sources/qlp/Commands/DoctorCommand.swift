@@ -44,7 +44,8 @@ struct DoctorCommand: AsyncParsableCommand {
 
         let checks: [DoctorCheck]
         if demo {
-            let world = try await DemoWorld.start(plan: configuration.budget, now: Date())
+            let world = try await DemoWorld.start(plan: configuration.budget, now: Date(), routing: configuration.routing,
+                                                  azureOpenAI: configuration.azureOpenAI)
             var settings = world.azure
             settings.monitor = world.monitorSettings
             var demoConfiguration = configuration

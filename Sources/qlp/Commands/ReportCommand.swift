@@ -105,7 +105,8 @@ struct ReportCommand: AsyncParsableCommand {
                                         skipped: imported.skipped.map(\.description), skippedCount: imported.skippedCount)
                 report = try builder.build(input, rows: rows)
             } else if demo {
-                let emulated = try await DemoWorld.start(plan: plan, now: now)
+                let emulated = try await DemoWorld.start(plan: plan, now: now, routing: configuration.routing,
+                                                         azureOpenAI: configuration.azureOpenAI)
                 plan = emulated.plan
                 today = try reportDay(now, plan: plan, rerun: rerun)
                 // The emulator is stopped on every path out, an error's included:

@@ -32,10 +32,14 @@ struct DemoWorld {
     static let throttling = ThrottlingPolicy(costManagementBudgetPerMinute: 600)
 
     /// Starts the emulator. The credit period is moved to start on the first
-    /// of last month, so there is always a month or more of history.
+    /// of last month, so there is always a month or more of history. With
+    /// `routing`, Azure OpenAI's cost is that of the emulated gateway traffic
+    /// at those routes' weights and targets' prices (`traffic`), from which the
+    /// demo's usage ledger is filled; without, it is the synthetic series.
     static func start(plan configured: BudgetPlan, now: Date, seed: UInt64 = 42, port: Int = 0,
                       faults: [EmulatedEndpoint: EndpointFault] = [:], pageSize: Int = 1000,
-                      timeout: Duration = .seconds(10)) async throws -> DemoWorld {
+                      timeout: Duration = .seconds(10), routing: RoutingSettings? = nil,
+                      azureOpenAI: AzureOpenAISettings? = nil) async throws -> DemoWorld {
         let today = CivilDate(now, in: TimeZone(identifier: "UTC")!)
         let firstDay = today.firstOfMonth.adding(months: -1)
         var plan = configured
@@ -48,8 +52,10 @@ struct DemoWorld {
             plan.atlasCredits = CreditGrant(amount: atlas.amount, period: DayRange(firstDay, firstDay.adding(days: atlas.period.count - 1))!)
         }
         // The demo's Azure budget is the config's monthly budget, as it would be set in Azure.
+        let traffic = routing.map { TrafficWorld(seed: seed, firstDay: firstDay, routing: $0, azureOpenAI: azureOpenAI) }
         let world = CostWorld(seed: seed, currency: plan.currency, firstDay: firstDay,
-                              budgets: [.quantumLayerMonthly(amount: plan.monthly.amount, thresholds: plan.monthly.alertThresholds)])
+                              budgets: [.quantumLayerMonthly(amount: plan.monthly.amount, thresholds: plan.monthly.alertThresholds)],
+                              traffic: traffic)
         let configuration = EmulatorConfiguration(world: world, costPageSize: pageSize)
         let emulator = AzureEmulator(configuration: configuration, faults: FaultBoard(faults))
         let base: String
@@ -68,6 +74,10 @@ struct DemoWorld {
                                                 clientSecret: Secret(configuration.clientSecret), transport: transport, timeout: timeout)
         return DemoWorld(emulator: emulator, plan: plan, azure: azure, transport: transport, credential: credential, timeout: timeout)
     }
+
+    /// The emulated gateway traffic Azure OpenAI bills, when started with routing:
+    /// `traffic.fill(ledger, from:to:)` writes its requests into a usage ledger.
+    var traffic: TrafficWorld? { emulator.configuration.world.traffic }
 
     /// Azure Monitor metrics to watch in the demo: the first few metrics of
     /// each emulated resource (in its default namespace), and the platform's
