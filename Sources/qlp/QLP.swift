@@ -14,7 +14,7 @@ struct QLP: AsyncParsableCommand {
             conflicting change) and 4 (a refused change).
             """,
         version: "0.1.0",
-        subcommands: [DashCommand.self, DemoCommand.self, ReportCommand.self, DoctorCommand.self, EmulateCommand.self, GatewayCommand.self, RoutesCommand.self, AlertsCommand.self],
+        subcommands: [DashCommand.self, DemoCommand.self, ReportCommand.self, DoctorCommand.self, EmulateCommand.self, GatewayCommand.self, RoutesCommand.self, AlertsCommand.self, KeysCommand.self],
         defaultSubcommand: DashCommand.self)
 
     /// ArgumentParser's own main, with qlp's one prefix and exit statuses

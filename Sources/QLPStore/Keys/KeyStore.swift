@@ -12,6 +12,7 @@ public protocol KeyStore: Sendable {
     /// Refuses the key from `at` on; the key stays listed.
     func revoke(named name: String, at: Date) throws(KeyStoreError) -> VirtualKey
     /// Replaces the key's digest (the old key stops working at once), keeping its name, limits and spend.
+    /// A revoked key stays revoked: rotating it throws `.alreadyRevoked`.
     func rotate(named name: String, digest: String, at: Date) throws(KeyStoreError) -> VirtualKey
     /// A number that changes whenever any key changes, by this process or another: a gateway reloads when it moves.
     func changeCount() throws(KeyStoreError) -> Int

@@ -58,7 +58,7 @@ struct GatewayCommand: AsyncParsableCommand {
             do throws(StoreError) {
                 accounting = try accountingFiles.open()
             } catch {
-                throw CommandFailure.runtime("cannot open the usage ledger: \(error.description)")
+                throw CommandFailure.runtime("cannot open the key store or the usage ledger: \(error.description)")
             }
             let stack: GatewayStack
             do throws(GatewayStack.OpenError) {

@@ -144,8 +144,7 @@ struct ReportCommand: AsyncParsableCommand {
         }
 
         // A terminal without UTF-8 gets "GBP" rather than a broken "£".
-        let utf8 = ["LC_ALL", "LC_CTYPE", "LANG"].compactMap { environment[$0] }.first { !$0.isEmpty }?.uppercased()
-            .replacingOccurrences(of: "-", with: "").contains("UTF8") ?? false
+        let utf8 = LocaleCharset.isUTF8(environment: environment)
         let money = format == .table && output == nil && !utf8 ? MoneyFormat(symbolOverride: "\(plan.currency.code) ") : .standard
         let text = ReportRenderer.render(report, as: format, money: money)
         if let output {

@@ -29,10 +29,19 @@ struct AccountingFiles: Sendable {
 
     var usagePath: String { Self.usagePath(stateDirectory: stateDirectory, demo: demo) }
 
-    /// Opens the ledger (unless turned off); a file that cannot be opened stops the gateway with its path and why.
+    /// The key store `qlp keys` writes and the gateway reads (`qlp keys --demo` for the demo's).
+    static func keysPath(stateDirectory: String, demo: Bool) -> String {
+        stateDirectory + (demo ? "/demo-keys.sqlite" : "/keys.sqlite")
+    }
+
+    var keysPath: String { Self.keysPath(stateDirectory: stateDirectory, demo: demo) }
+
+    /// Opens the key store and the ledger (unless turned off); a file that
+    /// cannot be opened stops the gateway with its path and why.
     func open() throws(StoreError) -> GatewayAccounting {
+        let keyStore = try SQLiteKeyStore(path: keysPath)
         let ledger = usageLedger ? try SQLiteUsageLedger(path: usagePath, retention: TimeInterval(usageRetention.components.seconds))
             : nil
-        return GatewayAccounting(ledger: ledger, timeZone: timeZone, currency: currency)
+        return GatewayAccounting(keyStore: keyStore, ledger: ledger, timeZone: timeZone, currency: currency)
     }
 }

@@ -68,7 +68,7 @@ struct EmbeddedGateway {
             stack = try GatewayStack(configTable: configTable, databasePath: databasePath, settings: settings, upstream: upstream,
                                      accounting: try accounting.open(), logger: Logger(label: "qlp.gateway"))
         } catch let error as StoreError {
-            report("gateway not started: cannot open the usage ledger: \(error.description)", store: store, logger: logger)
+            report("gateway not started: cannot open the key store or the usage ledger: \(error.description)", store: store, logger: logger)
             return nil
         } catch let error as GatewayStack.OpenError {
             report("gateway not started: \(error.description)", store: store, logger: logger)
