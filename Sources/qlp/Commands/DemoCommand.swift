@@ -71,6 +71,15 @@ struct DemoCommand: AsyncParsableCommand {
         let world = try await DemoWorld.start(plan: config.budget, now: Date(), seed: seed, port: emulatorPort, faults: faults,
                                               pageSize: pageSize, timeout: timeout, routing: config.routing,
                                               azureOpenAI: config.azureOpenAI)
+        // The history the emulator bills, in the demo's ledger, and the keys its traffic uses.
+        let clients: [DemoKeys.Client]
+        do {
+            _ = try world.fillUsageLedger(stateDirectory: config.dashboard.stateDirectory, now: Date())
+            clients = try world.prepareKeys(stateDirectory: config.dashboard.stateDirectory, now: Date())
+        } catch {
+            await world.stop()
+            throw CommandFailure.runtime("the demo's usage ledger or keys: \(error)")
+        }
         var azure = world.azure
         azure.monitor = world.monitorSettings
         var dashboard = config.dashboard
@@ -83,7 +92,8 @@ struct DemoCommand: AsyncParsableCommand {
             throttling: DemoWorld.throttling, atlas: world.atlasSettings, notifications: config.notifications,
             readOnlyFlag: options.readOnly,
             themeChoice: options.theme, blockGlyphsFlag: options.blockGlyphs, gateway: world.gateway(for: config, port: gatewayPort, adminPort: adminPort,
-                                                                           adminToken: DemoWorld.newAdminToken()))
+                                                                           adminToken: DemoWorld.newAdminToken(),
+                                                                           clients: clients))
         let result: Result<DashboardExit, any Error>
         do {
             result = .success(try await launcher.run(credential: world.credential, transport: world.transport))

@@ -11,6 +11,8 @@ import QLPFeed
 struct DemoTraffic: FeedPoller {
     let gatewayBase: String
     let routes: [String]
+    /// The demo's keys, each used for the routes it sends to; none: requests carry no key.
+    var clients: [DemoKeys.Client] = []
     let wake = WakeSignal()
     /// Requests started per second, and the most that may wait on an answer at
     /// once. Fifteen a second puts about 36 chat requests in the gateway's 4 s
@@ -37,9 +39,10 @@ struct DemoTraffic: FeedPoller {
             while !Task.isCancelled {
                 if inFlight.value < maxInFlight, !routes.isEmpty {
                     let route = routes[Self.routeIndex(sent, count: routes.count)]
+                    let key = Self.client(for: route, n: sent / 10, among: clients)?.secret
                     sent += 1
                     inFlight.add(1)
-                    let request = Self.request(route: route, base: gatewayBase, n: sent)
+                    let request = Self.request(route: route, base: gatewayBase, n: sent, key: key)
                     group.addTask {
                         _ = try? await transport.send(request)
                         inFlight.add(-1)
@@ -61,9 +64,19 @@ struct DemoTraffic: FeedPoller {
         return slot < 6 ? 0 : min(count - 1, slot < 9 ? 1 : 2)
     }
 
-    static func request(route: String, base: String, n: Int) -> HTTPRequest {
+    /// The client that sends a request to `route` in the n-th round of ten:
+    /// the first that uses the route nine rounds in ten, the last the tenth
+    /// (the nightly jobs' share of chat and embeddings, say).
+    static func client(for route: String, n: Int, among clients: [DemoKeys.Client]) -> DemoKeys.Client? {
+        let eligible = clients.filter { $0.routes.contains(route) }
+        guard let first = eligible.first, let last = eligible.last else { return nil }
+        return n % 10 == 9 ? last : first
+    }
+
+    static func request(route: String, base: String, n: Int, key: String? = nil) -> HTTPRequest {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/json")
+        if let key { headers.add(name: "Authorization", value: "Bearer \(key)") }
         let embeddings = route.contains("embed")
         let body = embeddings
             ? #"{"model":"\#(route)","input":"demo request \#(n)"}"#

@@ -5,6 +5,7 @@ import QLPDashboard
 import QLPEmulator
 import QLPGateway
 import QLPRouting
+import QLPStore
 import QLPHTTP
 
 /// The embedded emulator with the real client stack pointed at it: what
@@ -79,6 +80,29 @@ struct DemoWorld {
     /// `traffic.fill(ledger, from:to:)` writes its requests into a usage ledger.
     var traffic: TrafficWorld? { emulator.configuration.world.traffic }
 
+    /// Brings the demo's usage ledger (`demo-usage.sqlite`) up to `now` with
+    /// the traffic Azure OpenAI billed, the same requests the emulator's cost
+    /// comes from (only the part not written before: a first run writes the
+    /// whole history, a few seconds). Returns the ledger; nil without routing.
+    func fillUsageLedger(stateDirectory: String, now: Date) throws(StoreError) -> SQLiteUsageLedger? {
+        guard let traffic else { return nil }
+        let ledger = try SQLiteUsageLedger(path: AccountingFiles.usagePath(stateDirectory: stateDirectory, demo: true), now: now)
+        try traffic.fill(ledger, from: traffic.firstDay.startInstant(in: TimeZone(identifier: "UTC")!), to: now)
+        return ledger
+    }
+
+    /// The demo's keys in `demo-keys.sqlite`, ready for the demo's own traffic.
+    func prepareKeys(stateDirectory: String, now: Date) throws(KeyStoreError) -> [DemoKeys.Client] {
+        guard let traffic else { return [] }
+        let store: SQLiteKeyStore
+        do {
+            store = try SQLiteKeyStore(path: AccountingFiles.keysPath(stateDirectory: stateDirectory, demo: true))
+        } catch {
+            throw .store(error)
+        }
+        return try DemoKeys.prepare(store: store, clients: traffic.keys, now: now)
+    }
+
     /// Azure Monitor metrics to watch in the demo: the first few metrics of
     /// each emulated resource (in its default namespace), and the platform's
     /// custom metrics as they are logged, through log queries.
@@ -121,7 +145,8 @@ struct DemoWorld {
     /// Ollama models, with demo traffic of its own; nil without a routing
     /// section. The admin API takes `adminToken`, the demo's own (never the
     /// config's, which may be a real gateway's secret: the demo shows its token).
-    func gateway(for config: QLPConfiguration, port: Int, adminPort: Int, adminToken: Secret) -> EmbeddedGateway? {
+    func gateway(for config: QLPConfiguration, port: Int, adminPort: Int, adminToken: Secret,
+                 clients: [DemoKeys.Client] = []) -> EmbeddedGateway? {
         guard let routing = config.routing else { return nil }
         var azureOpenAI = config.azureOpenAI
         azureOpenAI?.endpoint = Self.emulatorStandIn
@@ -136,7 +161,7 @@ struct DemoWorld {
         upstream.endpointStandIns = [Self.emulatorStandIn: azure.endpoints.management]
         return EmbeddedGateway(configTable: RouteTable(settings: routing, azureOpenAI: azureOpenAI, ollama: ollama),
                                databasePath: config.dashboard.stateDirectory + "/demo-routes.sqlite", settings: settings,
-                               upstream: upstream, demoTraffic: true, kind: .demo,
+                               upstream: upstream, demoClients: clients, kind: .demo,
                                stateDirectory: config.dashboard.stateDirectory, accounting: AccountingFiles(config, demo: true))
     }
 

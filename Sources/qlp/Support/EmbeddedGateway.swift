@@ -15,8 +15,9 @@ struct EmbeddedGateway {
     var databasePath: String
     var settings: GatewaySettings
     var upstream: UpstreamSettings
-    /// The demo sends a little traffic of its own so that shares and latencies move.
-    var demoTraffic: Bool = false
+    /// The demo sends a little traffic of its own so that shares and latencies
+    /// move, with these keys (nil: no demo traffic).
+    var demoClients: [DemoKeys.Client]? = nil
     /// The azure_openai.api_key reference Key Vault did not resolve (the
     /// dashboard logged why): sent as it is, every Azure target would answer 401.
     var unresolvedKeyReference: String? = nil
@@ -106,7 +107,9 @@ struct EmbeddedGateway {
                 store.update { $0.externalAlerts = alerts }
             },
         ]
-        if demoTraffic { pollers.append(DemoTraffic(gatewayBase: base, routes: configTable.routes.map(\.name))) }
+        if let demoClients {
+            pollers.append(DemoTraffic(gatewayBase: base, routes: configTable.routes.map(\.name), clients: demoClients))
+        }
         return Running(stack: stack,
                        routeControl: GatewayRouteControl(authority: stack.authority, traffic: stack.traffic, actor: operatorName),
                        stats: GatewayTargetStats(gateway: stack.gateway), pollers: pollers, stateDirectory: stateDirectory)
