@@ -7,7 +7,7 @@ import QLPCore
 enum RoutingSectionParser {
     static func parse(_ section: ConfigValue, _ r: ConfigReader, azureOpenAI: AzureOpenAISettings?,
                       ollama: OllamaSettings?, budget: BudgetPlan? = nil) -> RoutingSettings? {
-        guard let map = r.mapping(section, allowed: ["targets", "routes", "budget_rules"]) else { return nil }
+        guard let map = r.mapping(section, allowed: ["targets", "routes", "budget_rules", "savings_baseline"]) else { return nil }
         var targets: [RouteTargetSettings] = []
         // Every target named in the file, valid or not, so that one bad target is
         // reported once, not again as "no target named" by each route using it.
@@ -38,7 +38,27 @@ enum RoutingSectionParser {
                 }
             }
         }
-        return RoutingSettings(targets: targets, routes: routes, budgetRules: rules)
+        let baseline = r.optional(map, "savings_baseline").map { savingsBaseline($0, r, targets: names, routes: routeNames) } ?? [:]
+        return RoutingSettings(targets: targets, routes: routes, budgetRules: rules, savingsBaseline: baseline)
+    }
+
+    /// `savings_baseline: {chat: gpt4}`: each key a route, each value a target
+    /// (any target, not only the route's own: "had it all gone to gpt4").
+    static func savingsBaseline(_ value: ConfigValue, _ r: ConfigReader, targets: Set<String>, routes: Set<String>) -> [String: String] {
+        guard let entries = r.mapping(value) else { return [:] }
+        var baseline: [String: String] = [:]
+        for entry in entries.entries {
+            guard let target = r.nonEmptyString(entry.value) else { continue }
+            if !routes.contains(entry.key) {
+                r.fail(at: entry.keyNode, path: entry.value.path,
+                       "no route named '\(entry.key)' in routing.routes (\(routes.sorted().joined(separator: ", ")))")
+            } else if !targets.contains(target) {
+                r.fail(entry.value, "no target named '\(target)' in routing.targets (\(targets.sorted().joined(separator: ", ")))")
+            } else {
+                baseline[entry.key] = target
+            }
+        }
+        return baseline
     }
 
     static func target(_ name: String, _ value: ConfigValue, _ r: ConfigReader, azureOpenAI: AzureOpenAISettings?,

@@ -75,7 +75,7 @@ import Testing
             #expect(!text.isEmpty)
             if format == "json" {
                 let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
-                #expect(object?["schema_version"] as? Int == 1)
+                #expect(object?["schema_version"] as? Int == 2)
             }
         }
     }

@@ -7,11 +7,17 @@ public struct RoutingSettings: Sendable, Equatable {
     public var routes: [RouteSettings]
     /// `budget_rules`, in file order.
     public var budgetRules: [BudgetRuleSettings]
+    /// `savings_baseline`: route name -> the target the finance report prices
+    /// that route's requests at, to show what routing saved. A route not named
+    /// here is priced at its most expensive target (`SavingsBaseline` in QLPReport).
+    public var savingsBaseline: [String: String]
 
-    public init(targets: [RouteTargetSettings], routes: [RouteSettings], budgetRules: [BudgetRuleSettings] = []) {
+    public init(targets: [RouteTargetSettings], routes: [RouteSettings], budgetRules: [BudgetRuleSettings] = [],
+                savingsBaseline: [String: String] = [:]) {
         self.targets = targets
         self.routes = routes
         self.budgetRules = budgetRules
+        self.savingsBaseline = savingsBaseline
     }
 }
 

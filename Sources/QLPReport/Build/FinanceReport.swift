@@ -7,7 +7,9 @@ import QLPCore
 /// renderers round to pennies.
 public struct FinanceReport: Sendable, Equatable {
     /// Bumped when a field changes meaning or is removed (docs/report-schema.json).
-    public static let schemaVersion = 1
+    /// 2: the usage ledger's sections (routing savings, spend by key and route,
+    /// ledger against invoice), and model_spend's note points to them.
+    public static let schemaVersion = 2
 
     public var period: ReportPeriod
     public var previousPeriod: ReportPeriod
@@ -40,7 +42,20 @@ public struct FinanceReport: Sendable, Equatable {
     public var anomalies: [Anomaly]
     public var alertsFired: [AlertFired]
     public var modelSpend: ModelSpend
+    /// What routing saved, from the gateway's usage ledger; nil when the
+    /// ledger was not read (`usageNote` says why), never zeros.
+    public var routingSavings: RoutingSavings?
+    /// Usage by client key, costliest first; nil without the ledger.
+    public var keySpend: [UsageSpend]?
+    /// Usage by route and by each route's targets, costliest first; nil without the ledger.
+    public var routeSpend: [RouteSpend]?
+    public var ledgerVersusInvoice: LedgerVersusInvoice?
+    /// Where the usage figures were read (`UsageReportInput.source`), or why there are none.
+    public var usageNote: String
     public var quality: DataQuality
+
+    /// The usage ledger was read: its sections have figures.
+    public var hasUsage: Bool { keySpend != nil }
 }
 
 /// One credit bucket (or the whole credit) as of the report date.

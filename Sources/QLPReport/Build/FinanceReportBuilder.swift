@@ -64,6 +64,8 @@ public struct FinanceReportBuilder: Sendable {
             anomalies += rules.find(dimension: "resource group", series: data.groups, days: completeDays, history: history)
         }
         let after = data.after(lastComplete: today.adding(days: -1))
+        let usage = usageSections(input, days: completeDays, previousDays: previousDays,
+                                  invoice: data.openAISpend(in: completeDays))
 
         return FinanceReport(
             period: period, previousPeriod: previous, isInProgress: ReportWindow(period: period, today: today).isInProgress,
@@ -75,7 +77,9 @@ public struct FinanceReportBuilder: Sendable {
                                    ?? input.atlasNote ?? "not read: set mongodb_atlas.admin_api in the config"),
             monthly: monthly, services: services, resourceGroups: groups, tags: tags, tagKey: plan.reportTag,
             anomalies: anomalies, alertsFired: alertsFired(monthly, daily: daily),
-            modelSpend: modelSpend(data),
+            modelSpend: modelSpend(data, usage: usage.isRead),
+            routingSavings: usage.savings, keySpend: usage.keys, routeSpend: usage.routes,
+            ledgerVersusInvoice: usage.ledgerVersusInvoice, usageNote: usage.note,
             quality: DataQuality(
                 latestDataDay: data.latestAzureDay, latestCompleteDay: min(lastDay, period.days.last),
                 rowsRead: input.rowsRead, skipped: input.skipped, skippedCount: input.skippedCount,
@@ -170,17 +174,18 @@ public struct FinanceReportBuilder: Sendable {
 
     /// Azure OpenAI spend by model, from meter names (exports carry them;
     /// Cost Management queried by service does not).
-    private func modelSpend(_ data: ReportAggregates) -> ModelSpend {
+    private func modelSpend(_ data: ReportAggregates, usage: Bool) -> ModelSpend {
         let ollama = ModelSpend.Line(model: "Ollama (local models)", amount: 0)
-        let baseline = "the saving from routing against an all-GPT-4 baseline needs the gateway's token counts, which qlp does not record yet"
+        let saving = usage ? "the saving from routing, from the gateway's token counts, is under Routing savings"
+            : "the saving from routing needs the gateway's usage ledger, which this report did not read (see Routing savings)"
         guard data.openAIRowsWithMeters > 0 else {
             return ModelSpend(lines: [ollama], note: data.openAIRows == 0
-                ? "no Azure OpenAI spend in the period"
-                : "the source has no meter detail, so Azure OpenAI spend cannot be split by model; " + baseline)
+                ? "no Azure OpenAI spend in the period; " + saving
+                : "the source has no meter detail, so Azure OpenAI spend cannot be split by model; " + saving)
         }
         let order = ["GPT-4", "GPT-3.5", "Embeddings", "Other Azure OpenAI"]
         let lines = order.compactMap { name in data.models[name].map { ModelSpend.Line(model: name, amount: $0) } } + [ollama]
-        return ModelSpend(lines: lines, note: "Ollama runs on the team's own server: no marginal cost. The " + baseline.dropFirst(4))
+        return ModelSpend(lines: lines, note: "Ollama runs on the team's own server: no marginal cost. The " + saving.dropFirst(4))
     }
 
     static func model(of record: CostRecord) -> String {

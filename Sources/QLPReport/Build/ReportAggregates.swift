@@ -113,6 +113,13 @@ struct ReportAggregates: Sendable {
         return rows
     }
 
+    /// Azure OpenAI spend (the services the plan maps to azure_openai) over `days`.
+    func openAISpend(in days: DayRange) -> Decimal {
+        services.reduce(0) { sum, entry in
+            map.category(for: entry.key) == .azureOpenAI ? sum + entry.value.total(in: days) : sum
+        }
+    }
+
     static func sums(_ series: [String: DailySpend], in days: DayRange) -> [String: Decimal] {
         var out: [String: Decimal] = [:]
         for (name, spend) in series {

@@ -25,6 +25,11 @@ public struct ReportInput: Sendable {
     public var atlas: AtlasCreditUse?
     /// Why there is no Atlas figure, when there is none.
     public var atlasNote: String?
+    /// The gateway's usage ledger, for routing savings and spend by key and
+    /// route; nil when it was not read, and `usageNote` says why.
+    public var usage: UsageReportInput?
+    /// Why there is no usage ledger: "no usage ledger at PATH: the gateway has not run on this machine".
+    public var usageNote: String?
 
     public init(records: [CostRecord], source: String, basis: CostBasis, rowsRead: Int, skipped: [String] = [],
                 skippedCount: Int? = nil, tagSpend: [String: DailySpend]? = nil, azureForecast: Decimal? = nil,

@@ -76,6 +76,44 @@ enum ReportCSV {
         for a in r.anomalies { money("anomaly", "\(a.dimension): \(a.name)", "\(a.kind.rawValue) \(a.day.iso8601)", a.amount) }
         for a in r.alertsFired { text("alert", "\(a.kind) \(NSDecimalNumber(decimal: a.threshold).stringValue)%", "fired_on", a.day.iso8601, "date") }
         for m in r.modelSpend.lines { money("model", m.model, "spend", m.amount) }
+        text("usage", "ledger", r.hasUsage ? "source" : "not_read", r.usageNote)
+        if let s = r.routingSavings {
+            money("routing_savings", "Total", "actual", s.actual)
+            money("routing_savings", "Total", "counterfactual", s.counterfactual)
+            money("routing_savings", "Total", "saving", s.saving)
+            number("routing_savings", "Total", "saving_percent", s.savingPercent.map(plain) ?? "", "%")
+            number("routing_savings", "Total", "requests", String(s.requests), "requests")
+            number("routing_savings", "Total", "unknown_usage_requests", String(s.unknownUsageRequests), "requests")
+            for line in s.routes {
+                text("routing_savings", line.route, "baseline", line.baseline.target, line.baseline.choice.rawValue)
+                number("routing_savings", line.route, "requests", String(line.requests), "requests")
+                money("routing_savings", line.route, "actual", line.actual)
+                money("routing_savings", line.route, "counterfactual", line.counterfactual)
+                money("routing_savings", line.route, "saving", line.saving)
+            }
+            for route in s.routesWithoutBaseline { text("routing_savings", route, "baseline", "none: left out") }
+            text("routing_savings", "method", "method", s.method)
+        }
+        func usage(_ section: String, _ item: String, _ u: UsageSpend) {
+            number(section, item, "requests", String(u.requests), "requests")
+            number(section, item, "unknown_usage_requests", String(u.unknownUsageRequests), "requests")
+            number(section, item, "input_tokens", String(u.inputTokens), "tokens")
+            number(section, item, "output_tokens", String(u.outputTokens), "tokens")
+            money(section, item, "cost", u.cost)
+            money(section, item, "previous_cost", u.previousCost)
+        }
+        for k in r.keySpend ?? [] { usage("key", k.name, k) }
+        for route in r.routeSpend ?? [] {
+            usage("route", route.total.name, route.total)
+            for target in route.targets { usage("route_target", "\(route.total.name) / \(target.name)", target) }
+        }
+        if let l = r.ledgerVersusInvoice {
+            money("ledger_vs_invoice", "usage ledger, Azure targets", "amount", l.ledgerAzure)
+            money("ledger_vs_invoice", "Cost Management, Azure OpenAI", "amount", l.invoice)
+            money("ledger_vs_invoice", "difference", "amount", l.difference)
+            money("ledger_vs_invoice", "usage ledger, local models", "amount", l.ledgerOther)
+            text("ledger_vs_invoice", "explanation", "explanation", l.explanation)
+        }
         number("quality", "rows", "read", String(r.quality.rowsRead), "rows")
         number("quality", "rows", "skipped", String(r.quality.skippedCount), "rows")
         for s in r.quality.skipped { text("quality", "skipped row", "problem", s) }

@@ -28,7 +28,8 @@ struct ReportDocument {
         ]
         if let groups = report.resourceGroups { sections.append(Self.comparison("By resource group", groups, t)) }
         if let tags = report.tags { sections.append(Self.comparison("By tag \(report.tagKey)", tags, t)) }
-        sections += [Self.anomalies(report, t), Self.alerts(report, t), Self.models(report, t), Self.quality(report, t)]
+        sections += [Self.anomalies(report, t), Self.alerts(report, t), Self.models(report, t)]
+        sections += Self.usage(report, t) + [Self.quality(report, t)]
     }
 
     static func credits(_ r: FinanceReport, _ t: ReportText) -> Section {

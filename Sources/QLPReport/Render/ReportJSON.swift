@@ -11,7 +11,7 @@ enum ReportJSON {
     static func day(_ d: CivilDate?) -> JSONText { d.map { .string($0.iso8601) } ?? .null }
 
     static func document(_ r: FinanceReport) -> JSONText {
-        .object([
+        let head: [(String, JSONText)] = [
             ("schema_version", .number(FinanceReport.schemaVersion)),
             ("generated_at", .string(ISO8601DateFormatter().string(from: r.generatedAt))),
             ("period", period(r.period, compared: r.comparedDays, inProgress: r.isInProgress)),
@@ -44,8 +44,8 @@ enum ReportJSON {
                 ("lines", .array(r.modelSpend.lines.map { .object([("model", .string($0.model)), ("amount", money($0.amount))]) })),
                 ("note", .string(r.modelSpend.note)),
             ])),
-            ("data_quality", quality(r.quality)),
-        ])
+        ]
+        return .object(head + usage(r) + [("data_quality", quality(r.quality))])
     }
 
     static func atlas(_ a: AtlasStatus) -> JSONText {

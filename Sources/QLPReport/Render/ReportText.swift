@@ -24,6 +24,8 @@ struct ReportText {
         return pennies > 0 ? "+" + amount(pennies) : amount(pennies)
     }
     func percent(_ fraction: Decimal) -> String { PercentFormat.string(fraction) }
+    /// "12,345": a count with thousands separators.
+    func count(_ n: Int) -> String { MoneyFormat(symbolOverride: "", fractionDigits: 0).string(Decimal(n), currency: report.currency) }
 
     /// "+45%", "-12%", "new".
     func change(_ line: Comparison.Line) -> String {
