@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import QLPCore
 import Testing
 @testable import QLPGateway
@@ -58,6 +59,15 @@ import Testing
         #expect(problem(.chatCompletions, "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"stream\":true}") == nil)
         let error = OpenAIErrorBody.invalidRequest("bad \"thing\"", param: "model", code: "x")
         #expect(error.json == #"{"error":{"message":"bad \"thing\"","type":"invalid_request_error","param":"model","code":"x"}}"#)
+    }
+
+    @Test func theStreamsEndIsFoundInTheLastBytesOfAChunk() {
+        #expect(StreamTail.endsWithDone(ByteBuffer(string: "data: {\"x\":1}\n\ndata: [DONE]\n\n")))
+        #expect(StreamTail.endsWithDone(ByteBuffer(string: "data: [DONE]\r\n\r\n")))
+        #expect(StreamTail.endsWithDone(ByteBuffer(string: "data: [DONE]")))
+        #expect(!StreamTail.endsWithDone(ByteBuffer(string: "data: {\"content\":\"data: [DONE]\"}\n\n")))
+        #expect(!StreamTail.endsWithDone(ByteBuffer(string: "[DONE]")))
+        #expect(!StreamTail.endsWithDone(ByteBuffer()))
     }
 
     @Test func clientKeysMatchOnlyTheirOwnHash() throws {

@@ -207,9 +207,26 @@ struct RequestForwarder {
                                    cost: usage?.cost(inputPer1K: target.inputCostPer1K, outputPer1K: target.outputCostPer1K),
                                    status: status, attempts: attempts, firstTokenSeconds: firstTokenSeconds)
                 }
+                func recordCompleted() {
+                    guard !billed else { return }
+                    billed = true
+                    let usage = Self.usage(in: tail.bytes, of: target.name, logger: logger)
+                    let cost = usage?.cost(inputPer1K: target.inputCostPer1K, outputPer1K: target.outputCostPer1K)
+                    let totalSeconds = MonotonicClock.now - sentAt
+                    health.recordAnswer(target.name, milliseconds: firstTokenSeconds * 1000, usage: usage, cost: cost ?? 0,
+                                        timing: AnswerTiming(totalMilliseconds: totalSeconds * 1000,
+                                                             firstTokenMilliseconds: firstTokenSeconds * 1000))
+                    metrics.recordAnswered(target.name, status: answer.status, seconds: totalSeconds,
+                                           firstTokenSeconds: firstTokenSeconds, usage: usage, cost: cost ?? 0, afterFallback: afterFallback)
+                    account.finish(target: target.name, model: target.upstreamModel, tokens: usage, cost: cost, status: answer.status,
+                                   attempts: attempts, firstTokenSeconds: firstTokenSeconds)
+                }
                 var filter = hideUsage ? UsageChunkFilter() : nil
                 func forward(_ chunk: ByteBuffer) async throws {
                     tail.append(chunk)
+                    // Counted before the client reads the stream's end: a client that reads /metrics or the
+                    // ledger as soon as it has its `[DONE]` must find this answer there.
+                    if StreamTail.endsWithDone(chunk) { recordCompleted() }
                     if filter == nil {
                         try await writer.write(chunk)
                     } else if let shown = filter?.pass(chunk) {
@@ -246,22 +263,14 @@ struct RequestForwarder {
                         try await forward(chunk)
                     }
                     if let rest = filter?.finish() { try await writer.write(rest) }
+                    // An upstream that sent no `[DONE]`: counted as the stream ends.
+                    recordCompleted()
                     try await writer.finish(nil)
                 } catch {
                     // The client went away (499, as nginx logs it): what was generated so far was still paid for.
                     bill(status: 499)
                     throw error
                 }
-                let usage = Self.usage(in: tail.bytes, of: target.name, logger: logger)
-                let cost = usage?.cost(inputPer1K: target.inputCostPer1K, outputPer1K: target.outputCostPer1K)
-                let totalSeconds = MonotonicClock.now - sentAt
-                health.recordAnswer(target.name, milliseconds: firstTokenSeconds * 1000, usage: usage, cost: cost ?? 0,
-                                    timing: AnswerTiming(totalMilliseconds: totalSeconds * 1000,
-                                                         firstTokenMilliseconds: firstTokenSeconds * 1000))
-                metrics.recordAnswered(target.name, status: answer.status, seconds: totalSeconds,
-                                       firstTokenSeconds: firstTokenSeconds, usage: usage, cost: cost ?? 0, afterFallback: afterFallback)
-                account.finish(target: target.name, model: target.upstreamModel, tokens: usage, cost: cost, status: answer.status,
-                               attempts: attempts, firstTokenSeconds: firstTokenSeconds)
             })
         }
     }
@@ -323,6 +332,22 @@ struct RequestForwarder {
 /// The last few KiB of a stream, where the final usage chunk arrives.
 struct StreamTail {
     static let capacity = 4096
+    private static let done = Array("data: [DONE]".utf8)
+
+    /// Whether `chunk` ends with the stream's terminal event (`data: [DONE]`
+    /// and its blank line), looked for only in its last bytes.
+    static func endsWithDone(_ chunk: ByteBuffer) -> Bool {
+        let view = chunk.readableBytesView
+        var end = view.endIndex
+        var trailing = 0
+        while end > view.startIndex, trailing < 4, view[view.index(before: end)] == UInt8(ascii: "\n")
+                || view[view.index(before: end)] == UInt8(ascii: "\r") {
+            end = view.index(before: end)
+            trailing += 1
+        }
+        guard view.distance(from: view.startIndex, to: end) >= done.count else { return false }
+        return view[view.index(end, offsetBy: -done.count)..<end].elementsEqual(done)
+    }
     private(set) var bytes: [UInt8] = []
 
     mutating func append(_ chunk: ByteBuffer) {
