@@ -101,8 +101,11 @@ struct ReportCommand: AsyncParsableCommand {
                 // Streamed: each row is summed as it is read and not kept, so a file of any size fits in memory.
                 var rows = builder.rows()
                 let imported = try CostFileImporter.read(path: fromFile, basis: basis, skipBadRows: skipBadRows) { rows.add($0) }
-                let input = ReportInput(records: [], source: fromFile, basis: basis, rowsRead: imported.rowCount,
+                var input = ReportInput(records: [], source: fromFile, basis: basis, rowsRead: imported.rowCount,
                                         skipped: imported.skipped.map(\.description), skippedCount: imported.skippedCount)
+                ReportUsageSource.attach(to: &input, ledgerPath: AccountingFiles.usagePath(stateDirectory: configuration.dashboard.stateDirectory,
+                                                                                             demo: false),
+                                         retention: configuration.gateway.usageRetention, routing: configuration.routing, period: builder.period, plan: plan)
                 report = try builder.build(input, rows: rows)
             } else if demo {
                 let emulated = try await DemoWorld.start(plan: plan, now: now, routing: configuration.routing,
@@ -118,6 +121,14 @@ struct ReportCommand: AsyncParsableCommand {
                     input = try await emulated.source.input(plan: plan, builder: builder)
                     (input.atlas, input.atlasNote) = await AtlasReportSource.read(emulated.atlasSettings, plan: plan, today: today,
                                                                                   transport: emulated.transport, timeout: emulated.timeout)
+                    // The demo's ledger, brought up to now with the traffic the emulator billed, read as production's is.
+                    if let routing = configuration.routing,
+                       let ledger = try emulated.fillUsageLedger(stateDirectory: configuration.dashboard.stateDirectory, now: now) {
+                        ReportUsageSource.attach(to: &input, ledger: ledger, source: "the demo's usage ledger at \(ledger.path)",
+                                                 routing: routing, period: builder.period, plan: plan)
+                    } else {
+                        input.usageNote = "the config has no routing section, so the demo has no gateway traffic"
+                    }
                     if rerunInThePast { forgetTodaysForecast(&input) }
                 } catch {
                     await emulated.stop()
@@ -241,6 +252,8 @@ struct ReportCommand: AsyncParsableCommand {
         let builder = FinanceReportBuilder(plan: plan, period: try period(today: today), today: today, generatedAt: now)
         var input = try await CostManagementReportSource(client: client, scope: azure.costScope).input(plan: plan, builder: builder)
         if rerun { forgetTodaysForecast(&input) }
+        ReportUsageSource.attach(to: &input, ledgerPath: AccountingFiles.usagePath(stateDirectory: configuration.dashboard.stateDirectory, demo: false),
+                                 retention: configuration.gateway.usageRetention, routing: configuration.routing, period: builder.period, plan: plan)
         // The Atlas private key may be a keyvault:// reference; a vault failure costs the Atlas line, not the report.
         let vault = KeyVaultClient(transport: transport, tokens: TokenCache(source: credential), timeout: configuration.dashboard.requestTimeout)
         let (resolved, outcomes) = await SecretReferences(client: vault, endpoints: azure.endpoints).resolve(configuration)
