@@ -1,6 +1,9 @@
 import Foundation
 import QLPCore
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 
 /// Takes the gateway's usage rows off the hot path: `record` appends to a
@@ -99,6 +102,7 @@ public final class UsageLedgerWriter: Sendable {
         stopping.store(false, ordering: .sequentiallyConsistent)
         let interval = Double(self.interval.components.seconds) + Double(self.interval.components.attoseconds) / 1e18
         let worker = Thread { [self] in
+            Self.yieldToRequests()
             while !stopping.load(ordering: .sequentiallyConsistent) {
                 _ = wake.wait(timeout: .now() + interval)
                 flush()
@@ -108,6 +112,16 @@ public final class UsageLedgerWriter: Sendable {
         }
         worker.name = "qlp.usage-ledger"
         worker.start()
+    }
+
+    /// Lowers this thread's scheduling priority (nice 10, Linux keeps one per
+    /// thread), so that on a busy machine the requests' threads run first
+    /// and the ledger catches up in their gaps: its queue has room for that.
+    private static func yieldToRequests() {
+        #if os(Linux)
+        // who 0 is the calling thread on Linux (nice is per thread under NPTL, see setpriority(2)).
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+        #endif
     }
 
     /// Writes what is queued and stops the thread; returns once it has.
