@@ -34,6 +34,9 @@ struct EmbeddedGateway {
         let stats: GatewayTargetStats
         let pollers: [any FeedPoller]
         let stateDirectory: String
+        /// Each client key's limits and use, for the Keys view; nil: the view
+        /// says no gateway feeds it.
+        var keyActivity: (@Sendable () -> [KeyActivity])? = nil
 
         /// Takes back the file that announced the gateway (first: a stopping gateway is not one to use), then stops it.
         func stop() async {
