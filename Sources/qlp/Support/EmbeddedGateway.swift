@@ -113,9 +113,12 @@ struct EmbeddedGateway {
         if let demoClients {
             pollers.append(DemoTraffic(gatewayBase: base, routes: configTable.routes.map(\.name), clients: demoClients))
         }
+        // The key gate's own figures: in memory, what it decides each request on.
+        let keys = stack.gateway.keys
         return Running(stack: stack,
                        routeControl: GatewayRouteControl(authority: stack.authority, traffic: stack.traffic, actor: operatorName),
-                       stats: GatewayTargetStats(gateway: stack.gateway), pollers: pollers, stateDirectory: stateDirectory)
+                       stats: GatewayTargetStats(gateway: stack.gateway), pollers: pollers, stateDirectory: stateDirectory,
+                       keyActivity: { keys.activity(now: Date()) })
     }
 
     private func report(_ text: String, store: DashboardStateStore, logger: Logger) {
