@@ -27,6 +27,7 @@ import Testing
         .monitor: ["LATEST", "UNIT", "/5min", "mc", "LAST 3 HOURS"],
         .alerts: ["SEVERITY", "STATUS"],
         .audit: ["WHO", "CHANGE", "OUTCOME", "VERSION"],
+        .keys: ["SPENT", "BUDGET", "USED", "RPM TPM", "REFUSED", "TOP ROUTES"],
     ]
 
     @Test(arguments: DashboardView.allCases)

@@ -8,20 +8,20 @@ import Testing
 @Suite struct NavigationTests {
     typealias F = DashboardFixtures
 
-    @Test func numberKeysTabAndShiftTabReachEverySevenViews() {
+    @Test func numberKeysTabAndShiftTabReachEveryView() {
         var i = DashboardInteraction()
         let state = F.state()
         for view in DashboardView.allCases {
             _ = i.handle(.character(Character(String(view.rawValue))), state: state)
             #expect(i.view == view)
         }
-        #expect(DashboardView.allCases.map(\.title) == ["Overview", "Budget", "Models", "Routing", "Monitor", "Alerts", "Audit"])
+        #expect(DashboardView.allCases.map(\.title) == ["Overview", "Budget", "Models", "Routing", "Monitor", "Alerts", "Audit", "Keys"])
         _ = i.handle(.tab, state: state)
         #expect(i.view == .overview)
         _ = i.handle(.backTab, state: state)
-        #expect(i.view == .audit)
+        #expect(i.view == .keys)
         _ = i.handle(.backTab, state: state)
-        #expect(i.view == .alerts)
+        #expect(i.view == .audit)
     }
 
     @Test func colonNameSwitchesViews() {
@@ -41,8 +41,8 @@ import Testing
             i.view = view
             i.showHelp = true
             let text = DashboardScreen(state: F.state(), interaction: i).render(size: size, context: F.context()).text
-            // The seven view keys are one line: "1-7  views: overview budget …".
-            #expect(text.contains("1-7"), "\(view) at \(size):\n\(text)")
+            // The eight view keys are one line: "1-8  views".
+            #expect(text.contains("1-8"), "\(view) at \(size):\n\(text)")
             for binding in KeyBindings.bindings(for: view) {
                 if case .show = binding.action { continue }
                 #expect(text.contains(binding.label) && text.contains(binding.summary), "\(binding.label) in \(view) at \(size):\n\(text)")

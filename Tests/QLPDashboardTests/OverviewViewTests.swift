@@ -121,7 +121,7 @@ import Testing
 
     @Test func helpListsEveryKeyAndTheLogFile() {
         let text = DashboardScreen(state: F.state(), showHelp: true).render(size: Size(width: 80, height: 24), context: F.context()).text
-        #expect(text.contains("1-7"))   // the seven view keys, one line
+        #expect(text.contains("1-8"))   // the eight view keys, one line
         for binding in KeyBindings.bindings(for: .overview) {
             if case .show = binding.action { continue }
             #expect(text.contains(binding.label) && text.contains(binding.summary))

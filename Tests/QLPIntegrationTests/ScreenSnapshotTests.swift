@@ -22,7 +22,7 @@ import Testing
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../docs/screens").standardized
     static let views: [(key: Int, name: String, view: DashboardView)] = [
         (1, "overview", .overview), (2, "budget", .budget), (3, "models", .models), (4, "routing", .routing),
-        (5, "monitor", .monitor), (6, "alerts", .alerts), (7, "audit", .audit),
+        (5, "monitor", .monitor), (6, "alerts", .alerts), (7, "audit", .audit), (8, "keys", .keys),
     ]
     static let sizes = [Size(width: 80, height: 24), Size(width: 200, height: 50)]
 
@@ -159,7 +159,7 @@ import Testing
     }
 
     /// Fixed gateway figures: the config's route table at version 3 after two audited changes, observed shares
-    /// near the weights, and per-target latencies.
+    /// near the weights, per-target latencies, and three client keys (one over its daily budget).
     static func gatewayFigures(_ state: inout DashboardState, table: RouteTable) {
         state.routeControlConnected = true
         state.gatewayStatsConnected = true
@@ -188,5 +188,31 @@ import Testing
                                     breaker: .closed, observedShare: nil, lastProbe: clock.addingTimeInterval(-Double(5 + n)))
         }
         state.models.succeed(stats, at: clock)
+        state.keysConnected = true
+        state.keys.succeed(keys, at: clock)
+    }
+
+    static var keys: [KeyActivity] {
+        let month = KeyBudget(amount: 200, period: .month)
+        let utc = TimeZone(identifier: "UTC")!
+        let monthEnd = CivilDate(year: 2026, month: 12, day: 1)!.startInstant(in: utc)
+        return [
+            KeyActivity(name: "web-frontend", origin: .store, state: .active,
+                        limits: KeyLimits(requestsPerMinute: 600, tokensPerMinute: 200_000, budget: month, routes: ["chat"]),
+                        expiresAt: nil, spent: Decimal(string: "168.42")!, periodResets: monthEnd, requests: 48_210, tokens: 9_650_000,
+                        requestsLastMinute: 412, tokensLastMinute: 81_300, refused: 0,
+                        topRoutes: [.init(route: "chat", requests: 48_210, cost: Decimal(string: "168.42")!)]),
+            KeyActivity(name: "batch-embed", origin: .store, state: .active,
+                        limits: KeyLimits(requestsPerMinute: 120, budget: KeyBudget(amount: 5, period: .day), routes: ["embeddings"]),
+                        expiresAt: clock.addingTimeInterval(30 * 86_400), spent: Decimal(string: "5.03")!,
+                        periodResets: CivilDate(year: 2026, month: 11, day: 27)!.startInstant(in: utc), requests: 9_800, tokens: 2_400_000,
+                        requestsLastMinute: 0, tokensLastMinute: 0, refused: 212,
+                        topRoutes: [.init(route: "embeddings", requests: 9_800, cost: Decimal(string: "5.03")!)]),
+            KeyActivity(name: "config-1", origin: .config, state: .active, limits: KeyLimits(), expiresAt: nil,
+                        spent: Decimal(string: "12.80")!, periodResets: monthEnd, requests: 1_530, tokens: 402_000,
+                        requestsLastMinute: 9, tokensLastMinute: 2_150, refused: 0,
+                        topRoutes: [.init(route: "code", requests: 1_100, cost: Decimal(string: "9.90")!),
+                                    .init(route: "chat", requests: 430, cost: Decimal(string: "2.90")!)]),
+        ]
     }
 }

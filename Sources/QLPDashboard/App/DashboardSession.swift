@@ -24,6 +24,9 @@ public struct DashboardSession: Sendable {
     public var routeControl: (any RouteControl)?
     /// Per-target gateway figures, when the gateway is wired in.
     public var gatewayStats: (any GatewayStatsSource)?
+    /// Each client key's limits and use, when the gateway runs in this
+    /// process; nil: none does, and the Keys view says so.
+    public var keyActivity: (@Sendable () -> [KeyActivity])?
     /// Where model latency series are kept across restarts.
     public var seriesHistory: SQLiteSeriesHistory?
     /// How often routes and model figures are fetched; `:refresh` changes it.
@@ -46,10 +49,12 @@ public struct DashboardSession: Sendable {
                 terminalOptions: TerminalOptions, format: DisplayFormat = DisplayFormat(),
                 logger: Logger = Logger(label: "qlp.dashboard"),
                 routeControl: (any RouteControl)? = nil, gatewayStats: (any GatewayStatsSource)? = nil,
+                keyActivity: (@Sendable () -> [KeyActivity])? = nil,
                 liveRefresh: RefreshInterval = RefreshInterval(.seconds(1)), seriesHistory: SQLiteSeriesHistory? = nil,
                 interaction: DashboardInteraction = DashboardInteraction()) {
         self.routeControl = routeControl
         self.gatewayStats = gatewayStats
+        self.keyActivity = keyActivity
         self.liveRefresh = liveRefresh
         self.seriesHistory = seriesHistory
         self.interaction = interaction
@@ -83,6 +88,9 @@ public struct DashboardSession: Sendable {
         if let gatewayStats {
             all.append(ModelStatsPoller(source: gatewayStats, store: store, interval: liveRefresh, wake: WakeSignal(),
                                         history: seriesHistory))
+        }
+        if let keyActivity {
+            all.append(KeyActivityPoller(source: keyActivity, store: store, interval: liveRefresh, wake: WakeSignal()))
         }
         var interaction = self.interaction
         all.append(Self.alertWatch(store: store, ledger: alertLedger, reminderInterval: alertReminderInterval,

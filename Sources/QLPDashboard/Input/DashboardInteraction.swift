@@ -59,11 +59,13 @@ public struct DashboardInteraction: Sendable {
     var helpPage = HelpOverlay.Page.keys
     /// Rows scrolled in views that scroll (Monitor, Audit).
     public var scroll = 0
-    /// The highlighted row of views that select (Routing, Models, Alerts).
+    /// The highlighted row of views that select (Routing, Models, Alerts, Keys).
     public var selection: [DashboardView: Int] = [:]
     public var modelSort = ModelsView.SortColumn.target
     public var modelFilter = ""
     public var auditFilter = ""
+    public var keySort = KeySortOrder.spend
+    public var keyFilter = ""
     public var commandLine: LineInput?
     public var filterLine: LineInput?
     public var message: Message?
@@ -133,12 +135,16 @@ public struct DashboardInteraction: Sendable {
         case .previousView: switchTo(view.previous)
         case .openCommandLine: commandLine = LineInput()
         case .openFilter:
-            filterLine = LineInput(text: view == .models ? modelFilter : auditFilter)
+            filterLine = LineInput(text: filter(in: view))
         case .scroll(let by): scroll = max(0, scroll + by)
         case .select(let by): moveSelection(by, state: state)
         case .cycleSort:
-            let all = ModelsView.SortColumn.allCases
-            modelSort = all[((all.firstIndex(of: modelSort) ?? 0) + 1) % all.count]
+            if view == .keys {
+                keySort = keySort.next
+            } else {
+                let all = ModelsView.SortColumn.allCases
+                modelSort = all[((all.firstIndex(of: modelSort) ?? 0) + 1) % all.count]
+            }
         case .acknowledge:
             if let key = alerts.acknowledge(at: selected(in: .alerts)) { return [.acknowledgeAlerts([key])] }
         case .acknowledgeAll:
@@ -194,6 +200,7 @@ public struct DashboardInteraction: Sendable {
         case .routing: count = RoutingView.rows(draft?.table ?? state.routing.value?.table).count
         case .models: count = ModelsView.rows(state.models.value ?? [], sort: modelSort, filter: modelFilter).count
         case .alerts: count = alerts.entries.count
+        case .keys: count = KeysView.rows(state.keys.value ?? [], sort: keySort, filter: keyFilter).count
         default: count = 0
         }
         selection[view] = max(0, min(count - 1, selected(in: view) + by))
@@ -377,12 +384,25 @@ public struct DashboardInteraction: Sendable {
         default:
             return
         }
-        if view == .models {
+        switch view {
+        case .models:
             modelFilter = line.text
             selection[.models] = 0
-        } else {
+        case .keys:
+            keyFilter = line.text
+            selection[.keys] = 0
+        default:
             auditFilter = line.text
             scroll = 0
+        }
+    }
+
+    /// The `/` filter of a view that has one (the Audit view's otherwise).
+    func filter(in view: DashboardView) -> String {
+        switch view {
+        case .models: modelFilter
+        case .keys: keyFilter
+        default: auditFilter
         }
     }
 }

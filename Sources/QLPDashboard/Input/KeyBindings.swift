@@ -18,7 +18,7 @@ public enum DashboardAction: Sendable, Equatable {
     case select(Int)
     /// Opens the `/` filter of a table.
     case openFilter
-    /// Models: the next sort column.
+    /// Models, Keys: the next sort column.
     case cycleSort
     /// Alerts.
     case acknowledge
@@ -110,7 +110,7 @@ public enum KeyBindings {
             return []
         case .monitor:
             return scrolling
-        case .models:
+        case .models, .keys:
             return [KeyBinding(keys: [.character("s")], label: "s", summary: "sort by next column", action: .cycleSort, inHelpBar: true,
                                barSummary: "sort"),
                     filtering] + selecting

@@ -69,6 +69,11 @@ public struct DashboardState: Sendable {
     /// Per-target gateway figures for the Models view.
     public var models: PanelData<[ModelTargetStats]>
     public var gatewayStatsConnected: Bool
+    /// Each client key's limits and use, for the Keys view, from the gateway
+    /// in this process; `keysConnected` false when none runs here (the view
+    /// then says so: another process's keys are not this one's to show).
+    public var keys = PanelData<[KeyActivity]>(staleAfter: .seconds(30))
+    public var keysConnected = false
     /// Alerts raised by the gateway (latency SLO, breakers, fallbacks, throttling, budget rules).
     public var externalAlerts: [Alert] {
         didSet { externalAlertsPublished = true }

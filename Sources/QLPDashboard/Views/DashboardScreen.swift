@@ -52,6 +52,9 @@ public struct DashboardScreen {
                        deliveries: state.notificationsConfigured ? state.alertDeliveries : nil)
                 .render(into: &canvas, area: body, context: context)
         case .audit: AuditView(state: state, filter: i.auditFilter, scroll: i.scroll).render(into: &canvas, area: body, context: context)
+        case .keys:
+            KeysView(state: state, sort: i.keySort, filter: i.keyFilter, selected: i.selected(in: .keys))
+                .render(into: &canvas, area: body, context: context)
         }
         bottomRow(into: &canvas, context: context)
         if let popup = i.popup {

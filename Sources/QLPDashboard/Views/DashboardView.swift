@@ -8,6 +8,7 @@ public enum DashboardView: Int, Sendable, CaseIterable {
     case monitor = 5
     case alerts = 6
     case audit = 7
+    case keys = 8
 
     public var title: String {
         switch self {
@@ -18,6 +19,7 @@ public enum DashboardView: Int, Sendable, CaseIterable {
         case .monitor: "Monitor"
         case .alerts: "Alerts"
         case .audit: "Audit"
+        case .keys: "Keys"
         }
     }
 

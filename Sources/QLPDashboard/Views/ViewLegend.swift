@@ -97,6 +97,19 @@ enum ViewLegend {
                 Term("OUTCOME", "applied, or why it was refused"),
                 Term("VERSION", "the route table's version before -> after"),
             ]
+        case .keys:
+            return [
+                Term("NAME", "the client key (config-N: Nth of gateway.client_key_sha256)"),
+                Term("STATE", "active; revoked and expired keys are refused (401)"),
+                Term("SPENT", "cost of its requests this budget period (no budget: month)"),
+                Term("BUDGET", "its spending limit a day (/day), week (/wk) or month (/mo)"),
+                Term("USED", "spent/budget, coloured at budget.monthly.alerts; 12x: 12 times"),
+                Term("REQ TOKENS", "requests, tokens this budget period (k: thousand, M: million)"),
+                Term("RPM TPM", "requests, tokens in the last 60 s / its limit (-: no limit)"),
+                Term("REFUSED", "requests refused for a limit since the gateway started"),
+                Term("EXPIRES", "when the key stops working (in 3d: three days from now)"),
+                Term("TOP ROUTES", "where its money went this period, most first"),
+            ]
         }
     }
 }

@@ -145,6 +145,7 @@ struct DashboardLauncher {
             var session = DashboardSession(store: store, costPoller: poller, pollers: pollers, reportWriter: writer,
                                            terminalOptions: options, logger: logger,
                                            routeControl: running?.routeControl, gatewayStats: running?.stats,
+                                           keyActivity: running?.keyActivity,
                                            interaction: interaction)
             session.startedSignals = signals
             // Model latency over time, so the Models view's sparklines survive a restart.

@@ -34,6 +34,9 @@ struct EmbeddedGateway {
         let stats: GatewayTargetStats
         let pollers: [any FeedPoller]
         let stateDirectory: String
+        /// Each client key's limits and use, for the Keys view; nil: the view
+        /// says no gateway feeds it.
+        var keyActivity: (@Sendable () -> [KeyActivity])? = nil
 
         /// Takes back the file that announced the gateway (first: a stopping gateway is not one to use), then stops it.
         func stop() async {
@@ -110,9 +113,12 @@ struct EmbeddedGateway {
         if let demoClients {
             pollers.append(DemoTraffic(gatewayBase: base, routes: configTable.routes.map(\.name), clients: demoClients))
         }
+        // The key gate's own figures: in memory, what it decides each request on.
+        let keys = stack.gateway.keys
         return Running(stack: stack,
                        routeControl: GatewayRouteControl(authority: stack.authority, traffic: stack.traffic, actor: operatorName),
-                       stats: GatewayTargetStats(gateway: stack.gateway), pollers: pollers, stateDirectory: stateDirectory)
+                       stats: GatewayTargetStats(gateway: stack.gateway), pollers: pollers, stateDirectory: stateDirectory,
+                       keyActivity: { keys.activity(now: Date()) })
     }
 
     private func report(_ text: String, store: DashboardStateStore, logger: Logger) {
