@@ -197,28 +197,24 @@ struct RequestForwarder {
                 // Chunk by chunk as the upstream sends them; only a small tail is kept, for the usage chunk,
                 // which the client sees only if it asked for it.
                 var tail = StreamTail()
-                // Billed once whichever way the stream ends: completed, broken off upstream, or the client gone (499).
+                // Billed once whichever way the stream ends: completed (also counted as the target's answer),
+                // broken off upstream, or the client gone (499).
                 var billed = false
-                func bill(status: Int) {
-                    guard !billed else { return }
-                    billed = true
-                    let usage = Self.usage(in: tail.bytes, of: target.name, logger: logger)
-                    account.finish(target: target.name, model: target.upstreamModel, tokens: usage,
-                                   cost: usage?.cost(inputPer1K: target.inputCostPer1K, outputPer1K: target.outputCostPer1K),
-                                   status: status, attempts: attempts, firstTokenSeconds: firstTokenSeconds)
-                }
-                func recordCompleted() {
+                func bill(status: Int, completed: Bool) {
                     guard !billed else { return }
                     billed = true
                     let usage = Self.usage(in: tail.bytes, of: target.name, logger: logger)
                     let cost = usage?.cost(inputPer1K: target.inputCostPer1K, outputPer1K: target.outputCostPer1K)
-                    let totalSeconds = MonotonicClock.now - sentAt
-                    health.recordAnswer(target.name, milliseconds: firstTokenSeconds * 1000, usage: usage, cost: cost ?? 0,
-                                        timing: AnswerTiming(totalMilliseconds: totalSeconds * 1000,
-                                                             firstTokenMilliseconds: firstTokenSeconds * 1000))
-                    metrics.recordAnswered(target.name, status: answer.status, seconds: totalSeconds,
-                                           firstTokenSeconds: firstTokenSeconds, usage: usage, cost: cost ?? 0, afterFallback: afterFallback)
-                    account.finish(target: target.name, model: target.upstreamModel, tokens: usage, cost: cost, status: answer.status,
+                    if completed {
+                        let totalSeconds = MonotonicClock.now - sentAt
+                        health.recordAnswer(target.name, milliseconds: firstTokenSeconds * 1000, usage: usage, cost: cost ?? 0,
+                                            timing: AnswerTiming(totalMilliseconds: totalSeconds * 1000,
+                                                                 firstTokenMilliseconds: firstTokenSeconds * 1000))
+                        metrics.recordAnswered(target.name, status: answer.status, seconds: totalSeconds,
+                                               firstTokenSeconds: firstTokenSeconds, usage: usage, cost: cost ?? 0,
+                                               afterFallback: afterFallback)
+                    }
+                    account.finish(target: target.name, model: target.upstreamModel, tokens: usage, cost: cost, status: status,
                                    attempts: attempts, firstTokenSeconds: firstTokenSeconds)
                 }
                 var filter = hideUsage ? UsageChunkFilter() : nil
@@ -226,7 +222,7 @@ struct RequestForwarder {
                     tail.append(chunk)
                     // Counted before the client reads the stream's end: a client that reads /metrics or the
                     // ledger as soon as it has its `[DONE]` must find this answer there.
-                    if StreamTail.endsWithDone(chunk) { recordCompleted() }
+                    if StreamTail.endsWithDone(chunk) { bill(status: answer.status, completed: true) }
                     if filter == nil {
                         try await writer.write(chunk)
                     } else if let shown = filter?.pass(chunk) {
@@ -253,7 +249,7 @@ struct RequestForwarder {
                             let event = OpenAIErrorBody(status: stalled ? .gatewayTimeout : .badGateway,
                                                         message: "The upstream \(target.name) \(reason); the answer is incomplete.",
                                                         type: "upstream_error", code: stalled ? "upstream_timeout" : "upstream_stream_broken")
-                            bill(status: event.status.code)
+                            bill(status: event.status.code, completed: false)
                             if let rest = filter?.finish() { try await writer.write(rest) }
                             try await writer.write(ByteBuffer(string: "data: \(event.json)\n\n"))
                             try await writer.finish(nil)
@@ -264,11 +260,11 @@ struct RequestForwarder {
                     }
                     if let rest = filter?.finish() { try await writer.write(rest) }
                     // An upstream that sent no `[DONE]`: counted as the stream ends.
-                    recordCompleted()
+                    bill(status: answer.status, completed: true)
                     try await writer.finish(nil)
                 } catch {
                     // The client went away (499, as nginx logs it): what was generated so far was still paid for.
-                    bill(status: 499)
+                    bill(status: 499, completed: false)
                     throw error
                 }
             })
