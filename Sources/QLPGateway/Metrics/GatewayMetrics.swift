@@ -1,4 +1,3 @@
-import Atomics
 import Foundation
 import Prometheus
 import QLPCore
@@ -12,9 +11,9 @@ import Synchronization
 public final class GatewayMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     private let overhead: DurationHistogram
-    private let targets = ManagedAtomic(TargetTable(byName: [:]))
-    private let growing = Mutex(())
-    private let keyRoutes = ManagedAtomic(KeyRouteTable(byPair: [:]))
+    private let targets = MetricObjects<TargetMetrics>()
+    private let keyRoutes = MetricObjects<KeyRouteMetrics>(limit: maxKeyRoutePairs)
+    private let keyRefusals = MetricObjects<KeyRefusalMetrics>(limit: maxKeyRoutePairs)
     private let unauthorized: Counter
     /// Rows written, dropped and lost by the usage ledger, as last exposed (counters move by the difference).
     private let ledgerExposed = Mutex(UsageLedgerWriter.Counts())
@@ -22,8 +21,9 @@ public final class GatewayMetrics: Sendable {
     private let ledgerDropped: Counter
     private let ledgerFailed: Counter
 
-    /// Key × route label pairs beyond this are counted under the key name
-    /// `other`, so a store of thousands of keys cannot blow up the series.
+    /// Key × route label pairs (and keys with refusals) beyond this are
+    /// counted under the key name `other`, so a store of thousands of keys
+    /// cannot blow up the series.
     static let maxKeyRoutePairs = 500
 
     static let latencyBuckets: [Duration] = [
@@ -72,26 +72,29 @@ public final class GatewayMetrics: Sendable {
         }
     }
 
-    private final class KeyRouteTable: AtomicReference, Sendable {
-        let byPair: [String: KeyRouteMetrics]
-        init(byPair: [String: KeyRouteMetrics]) { self.byPair = byPair }
+    /// One key's refusal counters, one per reason.
+    final class KeyRefusalMetrics: Sendable {
+        let route: Counter
+        let requestRate: Counter
+        let tokenRate: Counter
+        let budget: Counter
+
+        init(key: String, registry: PrometheusCollectorRegistry) {
+            let refusals = GatewayMetrics.name("key_refusals", unit: "total",
+                                               help: "Requests refused by a client key's limits, by reason (route, rpm, tpm, budget).")
+            func counter(_ reason: String) -> Counter {
+                registry.makeCounter(descriptor: refusals, labels: [("key", key), ("reason", reason)])
+            }
+            route = counter("route")
+            requestRate = counter("rpm")
+            tokenRate = counter("tpm")
+            budget = counter("budget")
+        }
     }
 
     func keyRoute(_ key: String, _ route: String) -> KeyRouteMetrics {
-        let pair = key + "\u{0}" + route
-        if let metrics = keyRoutes.load(ordering: .acquiring).byPair[pair] { return metrics }
-        return growing.withLock { _ in
-            let current = keyRoutes.load(ordering: .acquiring)
-            if let metrics = current.byPair[pair] { return metrics }
-            let full = current.byPair.count >= Self.maxKeyRoutePairs
-            let labelKey = full ? "other" : key
-            let storedPair = full ? "other\u{0}" + route : pair
-            if let metrics = current.byPair[storedPair] { return metrics }
-            let metrics = KeyRouteMetrics(key: labelKey, route: route, registry: registry)
-            var byPair = current.byPair
-            byPair[storedPair] = metrics
-            keyRoutes.store(KeyRouteTable(byPair: byPair), ordering: .releasing)
-            return metrics
+        keyRoutes.objects(key + "\u{0}" + route, overflowKey: "other\u{0}" + route) { overflowed in
+            KeyRouteMetrics(key: overflowed ? "other" : key, route: route, registry: registry)
         }
     }
 
@@ -108,22 +111,15 @@ public final class GatewayMetrics: Sendable {
 
     /// A request a key's limits refused before any upstream was called.
     func recordKeyRefusal(key: String, _ refusal: KeyRefusal) {
-        let reason = switch refusal {
-        case .routeNotAllowed: "route"
-        case .requestRate: "rpm"
-        case .tokenRate: "tpm"
-        case .budget: "budget"
+        let metrics = keyRefusals.objects(key, overflowKey: "other") { overflowed in
+            KeyRefusalMetrics(key: overflowed ? "other" : key, registry: registry)
         }
-        keyRefusals(key: key, reason: reason).increment()
-    }
-
-    private func keyRefusals(key: String, reason: String) -> Counter {
-        // Same bound as the key × route pairs: the reason set is fixed, the keys are not.
-        let known = keyRoutes.load(ordering: .acquiring).byPair.keys.contains { $0.hasPrefix(key + "\u{0}") }
-        let label = known || keyRoutes.load(ordering: .acquiring).byPair.count < Self.maxKeyRoutePairs ? key : "other"
-        return registry.makeCounter(descriptor: Self.name("key_refusals", unit: "total",
-                                                          help: "Requests refused by a client key's limits, by reason (route, rpm, tpm, budget)."),
-                                    labels: [("key", label), ("reason", reason)])
+        switch refusal {
+        case .routeNotAllowed: metrics.route.increment()
+        case .requestRate: metrics.requestRate.increment()
+        case .tokenRate: metrics.tokenRate.increment()
+        case .budget: metrics.budget.increment()
+        }
     }
 
     func recordUnauthorized() { unauthorized.increment() }
@@ -186,16 +182,7 @@ public final class GatewayMetrics: Sendable {
     }
 
     func target(_ name: String) -> TargetMetrics {
-        if let metrics = targets.load(ordering: .acquiring).byName[name] { return metrics }
-        return growing.withLock { _ in
-            let current = targets.load(ordering: .acquiring)
-            if let metrics = current.byName[name] { return metrics }
-            let metrics = TargetMetrics(target: name, registry: registry)
-            var byName = current.byName
-            byName[name] = metrics
-            targets.store(TargetTable(byName: byName), ordering: .releasing)
-            return metrics
-        }
+        targets.objects(name, overflowKey: name) { _ in TargetMetrics(target: name, registry: registry) }
     }
 
     /// An attempt the target answered (any status).
@@ -252,10 +239,6 @@ public final class GatewayMetrics: Sendable {
         return registry.emitToBuffer()
     }
 
-    private final class TargetTable: AtomicReference, Sendable {
-        let byName: [String: TargetMetrics]
-        init(byName: [String: TargetMetrics]) { self.byName = byName }
-    }
 
     static func name(_ metric: String, unit: String, help: String) -> MetricNameDescriptor {
         MetricNameDescriptor(namespace: "qlp", subsystem: "gateway", metricName: metric, unitName: unit, helpText: help)
