@@ -103,8 +103,12 @@ import Testing
         let shown = ContinuousClock.now - started
 
         // gpt4's share at the old weights, read for 3 s once the gateway's 4 s window has filled with the demo's
-        // traffic (early on it counts a handful of requests and can read anything): how far noise moves it.
-        while ContinuousClock.now - started < .seconds(9) { try await Task.sleep(for: .milliseconds(200)) }
+        // traffic (early on it counts a handful of requests and can read anything): how far noise moves it. The
+        // gateway starts just before the rows show, later on a first run (the demo writes its usage history first)
+        // and on a busy machine, so the wait counts from the rows as well as from the start.
+        while ContinuousClock.now - started < .seconds(9) || ContinuousClock.now - started < shown + .seconds(6) {
+            try await Task.sleep(for: .milliseconds(200))
+        }
         var sharesBefore: [Int] = []
         let readFrom = ContinuousClock.now
         while ContinuousClock.now - readFrom < .seconds(3) {
