@@ -131,8 +131,8 @@ struct AdminAPITests {
             #expect(basic.status == 401)
 
             #expect(admin.live.snapshot.table.version == 1)
-            #expect(try admin.store.latest()?.version == 1)
-            #expect(try admin.store.audit(limit: 10).count == 1)
+            #expect(try await admin.store.latest()?.version == 1)
+            #expect(try await admin.store.audit(limit: 10).count == 1)
 
             // With it, the change goes through; then every line logged so far is checked.
             #expect(try await admin.send(.put, "/admin/routes/chat/weights", weights20).status == 200)
@@ -154,7 +154,7 @@ struct AdminAPITests {
             }
             #expect(try await admin.send(.get, "/admin/audit", token: nil).status == 401)
             #expect(admin.live.snapshot.table.version == 1)
-            #expect(try admin.store.audit(limit: 10).count == 1)
+            #expect(try await admin.store.audit(limit: 10).count == 1)
             #expect(!admin.log.text.contains(AdminHarness.token))
         }
         await admin.stop()

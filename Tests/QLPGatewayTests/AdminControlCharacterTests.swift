@@ -30,7 +30,7 @@ struct AdminControlCharacterTests {
             #expect(undo.status == 400, "\(undo.bodyText)")
             // Nothing was applied or recorded.
             #expect(admin.live.snapshot.table.version == 1)
-            #expect(try admin.store.audit(limit: 10).count == 1)
+            #expect(try await admin.store.audit(limit: 10).count == 1)
             // A plain reason still goes through.
             let plain = try await admin.send(.put, "/admin/routes/chat/weights",
                                              #"{"version":1,"weights":{"gpt4":20,"gpt35":60,"llama3":20},"reason":"cheaper, per finance"}"#)
@@ -57,7 +57,7 @@ struct AdminControlCharacterTests {
         do {
             // Written to the store directly, as an older version or a hand edit could have.
             let forged = "cheaper\n#99  2026-01-01 00:00:00 UTC  root  v1→v2\n    chat weights: gpt4 40→100\u{1B}[2J\u{1B}]0;PWNED\u{07}\u{9B}6n\r\u{202E}"
-            try admin.store.recordRejected(audit: RouteAuditDraft(actor: "mallory\n#98  forged", action: .setWeights,
+            try await admin.store.recordRejected(audit: RouteAuditDraft(actor: "mallory\n#98  forged", action: .setWeights,
                                                                   summary: "chat weights\u{1B}[31m", reason: forged,
                                                                   rejection: "stale\nrefused: nothing"))
             let client = AdminAPIClient(baseURL: admin.base, token: Secret(AdminHarness.token), actor: "test", transport: admin.transport)

@@ -60,7 +60,7 @@ struct AdminDataPlaneTests {
         let stale = try await change(#"{"version":1,"weights":{"a":100,"b":0}}"#)
         #expect(stale.status == 409)
         #expect(try await targets(4) == ["b": 4])
-        let log = try authority.store.audit(limit: 10)
+        let log = try await authority.store.audit(limit: 10)
         #expect(log.map(\.outcome) == [.rejected, .applied, .applied])
 
         await server.stop()

@@ -57,7 +57,7 @@ struct AdminHarness {
     private let task: Task<Void, Never>
 
     var live: LiveRouteTable { authority.live }
-    var store: SQLiteRouteStore { authority.store }
+    var store: any RouteStore { authority.store }
 
     static func start(token: String? = AdminHarness.token, table: RouteTable = RouteTableFixture.table()) async throws -> AdminHarness {
         let directory = RouteTableFixture.temporaryDirectory()

@@ -35,7 +35,7 @@ struct RouteAuthorityReloadTests {
         // And back the other way, against the version bob's change made.
         try await first.apply(.setWeights(route: "chat", weights: Self.allToLlama), expectedVersion: 3, actor: "alice", reason: nil)
         #expect(first.live.snapshot.table.isDrained("gpt35"))
-        #expect(try first.store.latest()?.version == 4)
+        #expect(try await first.store.latest()?.version == 4)
     }
 
     @Test func finding06_aStaleVersionIsStillRefusedWithTheFreshVersion() async throws {
@@ -46,7 +46,7 @@ struct RouteAuthorityReloadTests {
         await #expect(throws: RouteChangeRejection.stale(current: 3)) {
             try await second.apply(.undrain(target: "gpt35"), expectedVersion: 1, actor: "bob", reason: nil)
         }
-        let refused = try second.store.audit(limit: 1)[0]
+        let refused = try await second.store.audit(limit: 1)[0]
         #expect(refused.outcome == .rejected && refused.rejection == "stale: made against version 1, the table is at version 3")
         // The refusal brought bob's authority up to date: what it serves is alice's table.
         #expect(second.live.snapshot.table.version == 3 && second.live.snapshot.table.isDrained("llama3"))

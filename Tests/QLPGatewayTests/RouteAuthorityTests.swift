@@ -22,7 +22,7 @@ struct RouteAuthorityTests {
         let entry = try await authority.apply(.setWeights(route: "chat", weights: allToGPT4), expectedVersion: 1,
                                               actor: "alice", reason: "gpt4 only for the demo")
         #expect(entry.toVersion == 2 && entry.summary == "chat weights: gpt4 40→100, gpt35 40→0, llama3 20→0")
-        #expect(try authority.store.latest() == authority.live.snapshot.table)
+        #expect(try await authority.store.latest() == authority.live.snapshot.table)
         #expect(authority.live.snapshot.table.version == 2)
         #expect(firstChoices(authority.live) == ["gpt4": 100])
     }
@@ -43,8 +43,8 @@ struct RouteAuthorityTests {
             #expect(reason.description.contains("sum to 90"))
         }
         #expect(authority.live.snapshot.table.version == 2)
-        #expect(try authority.store.latest()?.version == 2)
-        let log = try authority.store.audit(limit: 10)
+        #expect(try await authority.store.latest()?.version == 2)
+        let log = try await authority.store.audit(limit: 10)
         #expect(log.map(\.outcome) == [.rejected, .rejected, .applied, .applied])
         #expect(log[1].rejection == "stale: made against version 1, the table is at version 2")
         #expect(log[0].rejection?.contains("sum to 90") == true)
@@ -84,7 +84,7 @@ struct RouteAuthorityTests {
         #expect(await authority.alerts.first?.severity == .warning)
         #expect(authority.live.snapshot.compiled.activeRules.map(\.name) == ["openai_over_95"])
         #expect(firstChoices(authority.live) == ["llama3": 100])
-        var entry = try #require(try authority.store.audit(limit: 1).first)
+        var entry = try #require(try await authority.store.audit(limit: 1).first)
         #expect(entry.actor == "budget-rule" && entry.action == .budgetRuleFired && entry.outcome == .automatic)
         #expect(entry.summary == fired && entry.toVersion == nil)
         // The same figures again change nothing.
@@ -97,7 +97,7 @@ struct RouteAuthorityTests {
         #expect(authority.live.snapshot.compiled.activeRules.isEmpty)
         #expect(firstChoices(authority.live) == ["gpt4": 40, "gpt35": 40, "llama3": 20])
         #expect(await authority.alerts.last?.text == "openai_over_95 cleared: suspended by an operator; chat back to its own policy")
-        entry = try #require(try authority.store.audit(limit: 1).first)
+        entry = try #require(try await authority.store.audit(limit: 1).first)
         #expect(entry.action == .budgetRuleCleared)
 
         try await authority.apply(.suspendRule(name: "openai_over_95", suspended: false), expectedVersion: 2,
@@ -106,7 +106,7 @@ struct RouteAuthorityTests {
         await authority.updateBudget(percentSpent: ["azure_openai": RouteTableFixture.cost("12.5")])
         #expect(await authority.alerts.last?.text == "openai_over_95 cleared: azure_openai at 12.5% < 95%; chat back to its own policy")
         #expect(await authority.alerts.count == 4)
-        #expect(try authority.store.audit(limit: 100).map(\.action) == [
+        #expect(try await authority.store.audit(limit: 100).map(\.action) == [
             .budgetRuleCleared, .budgetRuleFired, .resumeRule, .budgetRuleCleared, .suspendRule, .budgetRuleFired, .seed])
     }
 

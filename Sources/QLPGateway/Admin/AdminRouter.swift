@@ -97,7 +97,7 @@ enum AdminRouter {
                 return AdminReply.problem(.badRequest, "limit must be a whole number from 1 to 10000")
             }
             do {
-                return AdminReply.json(.ok, AdminAuditView(entries: try authority.store.audit(limit: limit)))
+                return AdminReply.json(.ok, AdminAuditView(entries: try await authority.store.audit(limit: limit)))
             } catch {
                 return AdminReply.problem(.serviceUnavailable, "cannot read the audit log: \(error)")
             }

@@ -22,6 +22,15 @@ extension RouteAuthority {
         return RouteAuthority(store: store, live: LiveRouteTable(table), logger: logger, clock: clock)
     }
 
+    /// The authority over `store` (SQLite or Redis), its table reconciled with the config file's
+    /// (``RouteStore/seed(from:configDigest:at:)``).
+    public static func open(store: any RouteStore, configTable: RouteTable, logger: Logger = Logger(label: "qlp.routes"),
+                            clock: @escaping @Sendable () -> Date = { Date() }) async throws(StoreError) -> RouteAuthority {
+        let table = try await store.seed(from: configTable, configDigest: configDigest(of: configTable), at: clock())
+        logger.info("route table loaded", metadata: ["version": "\(table.version)", "store": "\(store.location)"])
+        return RouteAuthority(store: store, live: LiveRouteTable(table), logger: logger, clock: clock)
+    }
+
     /// SHA-256 (hex) of the config's table, version aside: equal digests mean the file's routing is unchanged.
     public static func configDigest(of table: RouteTable) -> String {
         var unversioned = table

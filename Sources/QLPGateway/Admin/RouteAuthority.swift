@@ -16,8 +16,13 @@ import QLPStore
 /// a threshold, an operator suspended or resumed a rule, a change added or
 /// removed one) it publishes the table with the new rules, writes an audit
 /// entry by "budget-rule" and raises a ``RoutingAlert``.
+///
+/// The store may be shared (a fleet of replicas on Redis, or a gateway and a
+/// dashboard on one SQLite file): every commit is checked against the stored
+/// version by the store itself, so an authority only ever moves its table
+/// forward, to a version the store holds.
 public actor RouteAuthority {
-    public nonisolated let store: SQLiteRouteStore
+    public nonisolated let store: any RouteStore
     public nonisolated let live: LiveRouteTable
     private var table: RouteTable
     private var activeRules: [BudgetRoutingRule]
@@ -33,7 +38,7 @@ public actor RouteAuthority {
     /// - Parameters:
     ///   - live: published to after every change; its current table must be the store's latest.
     ///   - clock: the time audit entries and alerts are stamped with.
-    public init(store: SQLiteRouteStore, live: LiveRouteTable, logger: Logger = Logger(label: "qlp.routes"),
+    public init(store: any RouteStore, live: LiveRouteTable, logger: Logger = Logger(label: "qlp.routes"),
                 clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.live = live
@@ -68,99 +73,105 @@ public actor RouteAuthority {
     /// - Throws: the reason it was refused; refusals are audited too.
     @discardableResult
     public func apply(_ change: RouteChange, expectedVersion: Int?, actor: String,
-                      reason: String?) throws(RouteChangeRejection) -> RouteAuditEntry {
+                      reason: String?) async throws(RouteChangeRejection) -> RouteAuditEntry {
         let draft = RouteAuditDraft(at: clock(), actor: actor, action: RouteAuditEntry.Action(change),
                                     summary: change.summary(before: table), reason: reason)
-        return try commit(change, draft: draft, expectedVersion: expectedVersion)
+        return try await commit(change, draft: draft, expectedVersion: expectedVersion)
     }
 
     /// Puts back the table as it was before the last applied change, as a new
     /// version audited "undo of #N". Undoing an undo re-applies the change.
     @discardableResult
-    public func undo(actor: String, reason: String?, expectedVersion: Int? = nil) throws(RouteChangeRejection) -> RouteAuditEntry {
+    public func undo(actor: String, reason: String?, expectedVersion: Int? = nil) async throws(RouteChangeRejection) -> RouteAuditEntry {
         var draft = RouteAuditDraft(at: clock(), actor: actor, action: .undo, summary: "undo", reason: reason)
         let last: RouteAuditEntry?
         let before: RouteTable?
         do {
-            try catchUp()
-            last = try store.lastApplied()
-            before = try last.flatMap { entry throws(StoreError) in
-                entry.action == .seed ? nil : try store.table(version: entry.fromVersion)
+            try await catchUp()
+            last = try await store.lastApplied()
+            if let last, last.action != .seed {
+                before = try await store.table(version: last.fromVersion)
+            } else {
+                before = nil
             }
         } catch {
             throw .storage(error)
         }
         guard let last, let before else {
             draft.rejection = RouteChangeRejection.nothingToUndo.description
-            recordRejection(draft)
+            await recordRejection(draft)
             throw .nothingToUndo
         }
         draft.summary = "undo of #\(last.id) (\(last.summary))"
         // The table to put back was picked from the log at this version: if another process commits
         // first, the undo is refused as stale rather than putting back the wrong table.
-        return try commit(.restore(to: before), draft: draft, expectedVersion: expectedVersion ?? last.toVersion)
+        return try await commit(.restore(to: before), draft: draft, expectedVersion: expectedVersion ?? last.toVersion)
     }
 
     private func commit(_ change: RouteChange, draft: RouteAuditDraft,
-                        expectedVersion: Int?) throws(RouteChangeRejection) -> RouteAuditEntry {
+                        expectedVersion: Int?) async throws(RouteChangeRejection) -> RouteAuditEntry {
         // Another process may have committed since (a `qlp gateway` and a `qlp dash` on one database):
         // the change is checked against, and made on top of, the table in the store, not the one last seen here.
         do {
-            try catchUp()
+            try await catchUp()
         } catch {
             throw .storage(error)
         }
         // A commit that loses a race with another process's is made again on the table that won, once per
         // change the other side managed in between; bounded, in case the other side never stops.
         for _ in 0..<3 {
-            if let entry = try attempt(change, draft: draft, expectedVersion: expectedVersion) { return entry }
+            if let entry = try await attempt(change, draft: draft, expectedVersion: expectedVersion) { return entry }
         }
-        throw .storage(StoreError(path: store.path, detail: "route changes by another process kept overtaking this one; try again"))
+        throw .storage(StoreError(path: store.location, detail: "route changes by another process kept overtaking this one; try again"))
     }
 
     /// One try at committing `change`; nil when another process committed first (the table has been caught up).
     private func attempt(_ change: RouteChange, draft: RouteAuditDraft,
-                         expectedVersion: Int?) throws(RouteChangeRejection) -> RouteAuditEntry? {
+                         expectedVersion: Int?) async throws(RouteChangeRejection) -> RouteAuditEntry? {
         var draft = draft
-        if let expectedVersion, expectedVersion != table.version {
+        let base = table
+        if let expectedVersion, expectedVersion != base.version {
             // Described against the table the caller saw, which is what they meant to change.
-            if case .restore = change {} else if let seen = try? store.table(version: expectedVersion) {
+            if case .restore = change {} else if let seen = try? await store.table(version: expectedVersion) {
                 draft.summary = change.summary(before: seen)
             }
-            draft.rejection = "stale: made against version \(expectedVersion), the table is at version \(table.version)"
-            recordRejection(draft)
-            throw .stale(current: table.version)
+            draft.rejection = "stale: made against version \(expectedVersion), the table is at version \(base.version)"
+            await recordRejection(draft)
+            throw .stale(current: base.version)
         }
         let next: RouteTable
         do {
-            next = try table.applying(change)
+            next = try base.applying(change)
         } catch {
             draft.rejection = error.description
-            recordRejection(draft)
+            await recordRejection(draft)
             throw .invalid(error)
         }
         let entry: RouteAuditEntry
         do {
-            entry = try store.commit(table: next, audit: draft)
+            entry = try await store.commit(table: next, audit: draft)
         } catch {
             // Lost a race with another process's commit: caught up, the next try refuses a change made
             // against a version (an undo always is) as stale, and makes one without a version on the new table.
-            if (try? catchUp()) == true { return nil }
+            if (try? await catchUp()) == true { return nil }
             logger.error("route change not saved; not applied", metadata: ["actor": "\(draft.actor)", "error": "\(error)"])
             throw .storage(error)
         }
+        // While the store was committing, this actor may have taken up a newer table (an announcement
+        // from another replica): only ever move forward.
+        guard next.version > table.version else { return entry }
         table = next
         logger.info("route change applied", metadata: ["actor": "\(draft.actor)", "action": "\(draft.action.rawValue)",
                                                        "version": "\(next.version)", "summary": "\(draft.summary)"])
-        publish()
+        await publish()
         return entry
     }
 
-    private func recordRejection(_ draft: RouteAuditDraft) {
+    private func recordRejection(_ draft: RouteAuditDraft) async {
         logger.notice("route change rejected", metadata: ["actor": "\(draft.actor)", "action": "\(draft.action.rawValue)",
                                                           "reason": "\(draft.rejection ?? "")"])
         do {
-            try store.recordRejected(audit: draft)
+            try await store.recordRejected(audit: draft)
         } catch {
             // The refusal stands either way; only its trace is lost.
             logger.error("cannot record a rejected route change", metadata: ["error": "\(error)"])
@@ -174,14 +185,32 @@ public actor RouteAuthority {
     /// table. Costs one read of the latest version when nothing changed.
     /// - Returns: whether the table changed.
     @discardableResult
-    public func catchUp() throws(StoreError) -> Bool {
-        guard let stored = try store.latestVersion(), stored > table.version,
-              let fresh = try store.latest(), fresh.version > table.version else { return false }
+    public func catchUp() async throws(StoreError) -> Bool {
+        guard let stored = try await store.latestVersion(), stored > table.version,
+              let fresh = try await store.latest(), fresh.version > table.version else { return false }
         logger.notice("route table reloaded: changed by another process", metadata: [
-            "from": "\(table.version)", "to": "\(fresh.version)", "database": "\(store.path)"])
+            "from": "\(table.version)", "to": "\(fresh.version)", "store": "\(store.location)"])
         table = fresh
-        publish()
+        await publish()
         return true
+    }
+
+    /// Takes up each version the store announces (another replica's commit) as it comes, until the
+    /// announcements end or the task is cancelled. The periodic look (``watchStore(every:)``) still
+    /// runs beside it: an announcement can be lost, a look cannot.
+    public func followAnnouncements() async {
+        guard let announcements = store.announcements() else { return }
+        for await version in announcements {
+            if Task.isCancelled { return }
+            // Versions this authority already serves need no read.
+            if let version, version <= table.version { continue }
+            do {
+                try await catchUp()
+            } catch {
+                logger.warning("cannot read the announced route table; the periodic look will retry",
+                               metadata: ["version": "\(version.map(String.init) ?? "?")", "error": "\(error)"])
+            }
+        }
     }
 
     /// Looks for another process's changes every `interval` until the task is
@@ -198,7 +227,7 @@ public actor RouteAuthority {
             }
             let outcome: Result<Bool, StoreError>
             do {
-                outcome = .success(try catchUp())
+                outcome = .success(try await catchUp())
             } catch {
                 outcome = .failure(error)
             }
@@ -217,20 +246,20 @@ public actor RouteAuthority {
 
     /// The latest spend per budget category (percent of its allocation, 95
     /// for 95%); routing follows at once if a rule fires or clears.
-    public func updateBudget(percentSpent: [String: Decimal]) {
+    public func updateBudget(percentSpent: [String: Decimal]) async {
         self.percentSpent = percentSpent
-        publish()
+        await publish()
     }
 
     /// Publishes the table with the rules in force now, auditing and alerting on each rule that fired or cleared.
-    private func publish() {
+    private func publish() async {
         let now = BudgetRuleEvaluation.active(table.budgetRules, suspended: table.suspendedRules, percentSpent: percentSpent)
         let before = Set(activeRules.map(\.name)), after = Set(now.map(\.name))
-        // Persist first, as for any change; the audit entries describe what is about to take effect.
+        var transitions: [(rule: BudgetRoutingRule, fired: Bool, text: String)] = []
         for rule in now where !before.contains(rule.name) {
-            note(rule, fired: true, text: "\(rule.name) fired: \(rule.category) at \(percentText(percentSpent[rule.category])) ≥ "
+            transitions.append((rule, true, "\(rule.name) fired: \(rule.category) at \(percentText(percentSpent[rule.category])) ≥ "
                  + "\(percentText(rule.atPercent)); \(rule.route) -> \(rule.sendTo)"
-                 + (rule.exceptTargets.isEmpty ? "" : " except \(rule.exceptTargets.joined(separator: ", "))"))
+                 + (rule.exceptTargets.isEmpty ? "" : " except \(rule.exceptTargets.joined(separator: ", "))")))
         }
         for rule in activeRules where !after.contains(rule.name) {
             let why: String
@@ -243,20 +272,35 @@ public actor RouteAuthority {
             } else {
                 why = "\(rule.category) spend unknown"
             }
-            note(rule, fired: false, text: "\(rule.name) cleared: \(why); \(rule.route) back to its own policy")
+            transitions.append((rule, false, "\(rule.name) cleared: \(why); \(rule.route) back to its own policy"))
         }
+        // The actor's state moves before the first wait, so a publish that runs meanwhile (another
+        // replica's table arriving) starts from it instead of noting the same transition again.
         activeRules = now
-        live.publish(table, activeRules: now)
+        let at = clock()
+        for transition in transitions { noteLocally(transition.rule, fired: transition.fired, text: transition.text, at: at) }
+        // Recorded before the routing moves, as any change is; the store records each transition once for the fleet.
+        for transition in transitions {
+            await record(transition.rule, fired: transition.fired, text: transition.text, at: at)
+        }
+        // What is in force now, which a publish that ran during the waits may have moved on.
+        live.publish(table, activeRules: activeRules)
     }
 
-    private func note(_ rule: BudgetRoutingRule, fired: Bool, text: String) {
-        let at = clock()
+    private func record(_ rule: BudgetRoutingRule, fired: Bool, text: String, at: Date) async {
         do {
-            try store.recordAutomatic(audit: RouteAuditDraft(at: at, actor: "budget-rule",
-                                                             action: fired ? .budgetRuleFired : .budgetRuleCleared, summary: text))
+            let entry = try await store.recordRuleTransition(
+                rule: rule.name, fired: fired,
+                audit: RouteAuditDraft(at: at, actor: "budget-rule", action: fired ? .budgetRuleFired : .budgetRuleCleared, summary: text))
+            if entry == nil {
+                logger.info("budget rule change already recorded by another replica", metadata: ["rule": "\(rule.name)"])
+            }
         } catch {
             logger.error("cannot record a budget rule change", metadata: ["rule": "\(rule.name)", "error": "\(error)"])
         }
+    }
+
+    private func noteLocally(_ rule: BudgetRoutingRule, fired: Bool, text: String, at: Date) {
         logger.notice("budget rule \(fired ? "fired" : "cleared")", metadata: ["rule": "\(rule.name)", "text": "\(text)"])
         alertLog.append(RoutingAlert(at: at, severity: fired ? .warning : .info, text: text))
         firings[rule.name] = fired ? (text, at) : nil

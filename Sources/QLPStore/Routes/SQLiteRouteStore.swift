@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import QLPRouting
+import Synchronization
 
 /// Every route table version and the audit log of every attempt to change
 /// one, in SQLite (WAL, synchronous=FULL). A change is committed with its
@@ -15,9 +16,11 @@ import QLPRouting
 /// since, in which case the edit is applied on top of it as a new version by
 /// the actor "config" (see ``ConfigEditMerge``). So a restart neither loses
 /// changes made through the admin API nor ignores an edited file.
-public final class SQLiteRouteStore: Sendable {
+public final class SQLiteRouteStore: RouteStore {
     public let path: String
     private let pool: DatabasePool
+    /// Why the last read or write failed; nil once one succeeds again.
+    private let lastFailure = Mutex<String?>(nil)
 
     public init(path: String) throws(StoreError) {
         self.path = path
@@ -53,7 +56,37 @@ public final class SQLiteRouteStore: Sendable {
                 t.column("at", .double).notNull()
             }
         }
+        // Which state each budget rule was last recorded in, so that several processes on one database
+        // (a gateway and a dashboard) record a rule firing once.
+        migrator.registerMigration("v2-rule-state") { db in
+            try db.create(table: "route_rule_state") { t in
+                t.primaryKey("rule", .text)
+                t.column("fired", .boolean).notNull()
+            }
+        }
         return migrator
+    }
+
+    public var location: String { "the route database \(path)" }
+
+    public var status: RouteStoreStatus {
+        let failure = lastFailure.withLock { $0 }
+        return RouteStoreStatus(kind: .sqlite, address: path, healthy: failure == nil, detail: failure)
+    }
+
+    /// SQLite cannot tell: another process's commit is found by looking (``latestVersion()``).
+    public func announcements() -> AsyncStream<Int?>? { nil }
+
+    /// Runs `body`, remembering whether the database answered (for ``status``).
+    private func tracked<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        do {
+            let value = try body()
+            lastFailure.withLock { $0 = nil }
+            return value
+        } catch {
+            lastFailure.withLock { $0 = error.detail }
+            throw error
+        }
     }
 
     // MARK: - Writing
@@ -62,12 +95,14 @@ public final class SQLiteRouteStore: Sendable {
     /// entry in one transaction, durable before this returns.
     @discardableResult
     public func commit(table: RouteTable, audit: RouteAuditDraft) throws(StoreError) -> RouteAuditEntry {
-        do {
-            return try pool.write { db in try Self.insert(table: table, audit: audit, db: db, path: path) }
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw StoreError(path: path, detail: "cannot commit route table version \(table.version): \(error)")
+        try tracked { () throws(StoreError) in
+            do {
+                return try pool.write { db in try Self.insert(table: table, audit: audit, db: db, path: path) }
+            } catch let error as StoreError {
+                throw error
+            } catch {
+                throw StoreError(path: path, detail: "cannot commit route table version \(table.version): \(error)")
+            }
         }
     }
 
@@ -79,8 +114,22 @@ public final class SQLiteRouteStore: Sendable {
 
     /// Records a change of routing the gateway made by itself (a budget rule), which makes no new version.
     @discardableResult
-    public func recordAutomatic(audit: RouteAuditDraft) throws(StoreError) -> RouteAuditEntry {
-        try record(audit, outcome: .automatic)
+    public func recordRuleTransition(rule: String, fired: Bool, audit: RouteAuditDraft) throws(StoreError) -> RouteAuditEntry? {
+        do {
+            return try pool.write { db -> RouteAuditEntry? in
+                let recorded = try Bool.fetchOne(db, sql: "SELECT fired FROM route_rule_state WHERE rule = ?", arguments: [rule])
+                // A rule never recorded counts as cleared: its first clearing is not news, its first firing is.
+                if recorded ?? false == fired { return nil }
+                try db.execute(sql: """
+                    INSERT INTO route_rule_state (rule, fired) VALUES (?, ?)
+                    ON CONFLICT(rule) DO UPDATE SET fired = excluded.fired
+                    """, arguments: [rule, fired])
+                let current = try Int.fetchOne(db, sql: "SELECT MAX(version) FROM route_table_version") ?? 0
+                return try Self.insertAudit(audit, from: current, to: nil, outcome: .automatic, db: db)
+            }
+        } catch {
+            throw StoreError(path: path, detail: "cannot record budget rule '\(rule)': \(error)")
+        }
     }
 
     private func record(_ audit: RouteAuditDraft, outcome: RouteAuditEntry.Outcome) throws(StoreError) -> RouteAuditEntry {
@@ -97,6 +146,10 @@ public final class SQLiteRouteStore: Sendable {
     /// The table to serve on start: the stored one, reconciled with the config
     /// file's (see the type's documentation). `configDigest` identifies the
     /// config's routing; the same digest as at the last start means the file is unchanged.
+    public func seed(from configTable: RouteTable, configDigest: String, at now: Date) throws(StoreError) -> RouteTable {
+        try seedIfEmpty(from: configTable, configDigest: configDigest, at: now)
+    }
+
     public func seedIfEmpty(from configTable: RouteTable, configDigest: String, at now: Date = Date()) throws(StoreError) -> RouteTable {
         do {
             return try pool.write { db in
@@ -154,10 +207,12 @@ public final class SQLiteRouteStore: Sendable {
     /// The newest committed version, or nil before the first seed: a cheap
     /// look (one index lookup) for whether another process has committed.
     public func latestVersion() throws(StoreError) -> Int? {
-        do {
-            return try pool.read { db in try Int.fetchOne(db, sql: "SELECT MAX(version) FROM route_table_version") }
-        } catch {
-            throw StoreError(path: path, detail: "cannot read the route table version: \(error)")
+        try tracked { () throws(StoreError) in
+            do {
+                return try pool.read { db in try Int.fetchOne(db, sql: "SELECT MAX(version) FROM route_table_version") }
+            } catch {
+                throw StoreError(path: path, detail: "cannot read the route table version: \(error)")
+            }
         }
     }
 

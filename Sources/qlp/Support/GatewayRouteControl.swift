@@ -37,7 +37,7 @@ struct GatewayRouteControl: RouteControl {
     }
 
     func audit(limit: Int) async -> [RouteAuditLine] {
-        let entries = (try? authority.store.audit(limit: limit)) ?? []
+        let entries = (try? await authority.store.audit(limit: limit)) ?? []
         return entries.map { entry in
             RouteAuditLine(at: entry.at, actor: entry.actor, summary: entry.summary, outcome: Self.outcome(of: entry),
                            fromVersion: entry.fromVersion, toVersion: entry.toVersion ?? entry.fromVersion)
