@@ -15,7 +15,7 @@ public struct ConfigParser: Sendable {
         self.requireAzure = requireAzure
     }
 
-    static let sections = ["azure", "budget", "azure_openai", "ollama", "mongodb_atlas", "routing", "dashboard", "gateway", "notifications"]
+    static let sections = ["azure", "budget", "azure_openai", "ollama", "mongodb_atlas", "routing", "dashboard", "gateway", "notifications", "fleet"]
 
     public func parse(yaml: String, file: String) throws(ConfigErrors) -> QLPConfiguration {
         let root: Node
@@ -43,6 +43,7 @@ public struct ConfigParser: Sendable {
         var routing: RoutingSettings?
         var gateway: GatewaySettings?
         var notifications: NotificationSettings?
+        var fleet: FleetSettings?
         if let top {
             if requireAzure {
                 if let section = reader.required(top, "azure") { azure = AzureSectionParser.parse(section, reader) }
@@ -60,6 +61,7 @@ public struct ConfigParser: Sendable {
             dashboard = DashboardSectionParser.parse(reader.optional(top, "dashboard"), reader, environment: environment)
             gateway = GatewaySectionParser.parse(reader.optional(top, "gateway"), reader)
             notifications = NotificationsSectionParser.parse(reader.optional(top, "notifications"), reader)
+            if let section = reader.optional(top, "fleet") { fleet = FleetSectionParser.parse(section, reader) }
         }
         guard reader.errors.isEmpty, let budget, let dashboard, let gateway, let notifications, azure != nil || !requireAzure else {
             throw ConfigErrors(reader.errors.isEmpty
@@ -68,6 +70,7 @@ public struct ConfigParser: Sendable {
         var configuration = QLPConfiguration(azure: azure, budget: budget, azureOpenAI: azureOpenAI, ollama: ollama,
                                              mongodbAtlas: atlas, routing: routing, dashboard: dashboard, gateway: gateway)
         configuration.notifications = notifications
+        configuration.fleet = fleet
         configuration.warnings = reader.warnings.map { "warning: \($0.description)" }
         return configuration
     }

@@ -44,6 +44,7 @@ public struct SecretReferences: Sendable {
         look("azure_openai.api_key", configuration.azureOpenAI?.apiKey)
         look("mongodb_atlas.connection_string", configuration.mongodbAtlas?.connectionString)
         look("mongodb_atlas.admin_api.private_key", configuration.mongodbAtlas?.adminAPI?.privateKey)
+        look("fleet.redis_password", configuration.fleet?.redisPassword)
         for (index, sink) in configuration.notifications.sinks.enumerated() {
             if case .email(let email) = sink.destination { look(Self.sinkPasswordField(index), email.password) }
         }
@@ -71,6 +72,7 @@ public struct SecretReferences: Sendable {
                 case "azure_openai.api_key": resolved.azureOpenAI?.apiKey = value
                 case "mongodb_atlas.connection_string": resolved.mongodbAtlas?.connectionString = value
                 case "mongodb_atlas.admin_api.private_key": resolved.mongodbAtlas?.adminAPI?.privateKey = value
+                case "fleet.redis_password": resolved.fleet?.redisPassword = value
                 default:
                     for (index, sink) in resolved.notifications.sinks.enumerated() where field == Self.sinkPasswordField(index) {
                         guard case .email(var email) = sink.destination else { continue }

@@ -12,6 +12,8 @@ public struct QLPConfiguration: Sendable, Equatable {
     public var gateway: GatewaySettings
     /// Where alerts are sent; no sinks when the file has no `notifications` section.
     public var notifications: NotificationSettings = NotificationSettings()
+    /// Replicas sharing one route table on Redis; nil: this gateway keeps its own in SQLite.
+    public var fleet: FleetSettings?
     /// Things allowed but said out loud, located like errors
     /// ("file:line:col: key: message"); whoever loads the file shows them.
     public var warnings: [String] = []

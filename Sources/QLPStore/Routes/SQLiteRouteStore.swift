@@ -160,29 +160,19 @@ public final class SQLiteRouteStore: RouteStore {
                         ON CONFLICT(id) DO UPDATE SET digest = excluded.digest, table_json = excluded.table_json, at = excluded.at
                         """, arguments: [configDigest, configJSON, now.timeIntervalSince1970])
                 }
-                guard let live = try Self.latest(db, path: path) else {
-                    var first = configTable
-                    first.version = 1
-                    try Self.insert(table: first, audit: RouteAuditDraft(
-                        at: now, actor: "config", action: .seed,
-                        summary: "seeded from the config file: routes \(first.routes.map(\.name).joined(separator: ", ")); "
-                            + "\(first.targets.count) targets"), db: db, path: path)
-                    try rememberSeed()
-                    return first
+                let live = try Self.latest(db, path: path)
+                let seed = try Row.fetchOne(db, sql: "SELECT digest, table_json FROM route_config_seed WHERE id = 1").map { row throws in
+                    RouteSeeding.Seed(digest: row["digest"], table: try Self.decode(row["table_json"], path: path))
                 }
-                let seed = try Row.fetchOne(db, sql: "SELECT digest, table_json FROM route_config_seed WHERE id = 1")
-                if let seed, seed["digest"] as String == configDigest { return live }
-                // No seed row (a database from before seeds were kept) counts as "file unchanged since": keep live.
-                let base = try seed.map { row throws -> RouteTable in try Self.decode(row["table_json"], path: path) } ?? configTable
-                let merged = ConfigEditMerge.merge(base: base, edited: configTable, live: live)
-                try rememberSeed()
-                guard !merged.summary.isEmpty else { return live }
-                var next = merged.table
-                next.version = live.version + 1
-                try Self.insert(table: next, audit: RouteAuditDraft(
-                    at: now, actor: "config", action: .configEdit, summary: "config file edited: " + merged.summary,
-                    reason: "the config file's routing changed since the last start"), db: db, path: path)
-                return next
+                switch RouteSeeding.decide(live: live, seed: seed, configTable: configTable, configDigest: configDigest, at: now) {
+                case .keep(let table):
+                    if seed?.digest != configDigest { try rememberSeed() }
+                    return table
+                case .first(let table, let audit), .edit(let table, let audit):
+                    try Self.insert(table: table, audit: audit, db: db, path: path)
+                    try rememberSeed()
+                    return table
+                }
             }
         } catch let error as StoreError {
             throw error

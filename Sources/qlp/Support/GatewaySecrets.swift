@@ -57,6 +57,8 @@ enum GatewaySecrets {
         result.azureOpenAI = resolved.azureOpenAI
         // An email sink's SMTP password: sent as the reference, the login would fail on every alert.
         result.notifications = resolved.notifications
+        // The Redis password: sent as the reference, AUTH would fail and the fleet would never start.
+        result.fleet = resolved.fleet
         return result
     }
 }
