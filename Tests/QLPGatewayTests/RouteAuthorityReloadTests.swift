@@ -98,4 +98,22 @@ struct RouteAuthorityReloadTests {
         #expect(watch.record(.success(false)) == .recovered)
         #expect(watch.record(.success(false)) == .nothing)
     }
+
+    /// Issue 11: replicas sharing a store each see the spend cross a rule's
+    /// threshold; the audit log records the firing once, not once per replica.
+    /// (Fails without the store's rule state: both authorities wrote an entry.)
+    @Test func aBudgetRuleFiringIsRecordedOnceForEveryProcessOnTheStore() async throws {
+        let (first, second, dir) = try Self.pair()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        await first.updateBudget(percentSpent: ["azure_openai": RouteTableFixture.cost("96")])
+        await second.updateBudget(percentSpent: ["azure_openai": RouteTableFixture.cost("96")])
+        // Both route as the rule says, and both alert: each replica's own view holds.
+        #expect(first.live.snapshot.compiled.activeRules.map(\.name) == ["openai_over_95"])
+        #expect(second.live.snapshot.compiled.activeRules.map(\.name) == ["openai_over_95"])
+        #expect(await second.alerts.count == 1)
+        await first.updateBudget(percentSpent: ["azure_openai": RouteTableFixture.cost("10")])
+        await second.updateBudget(percentSpent: ["azure_openai": RouteTableFixture.cost("10")])
+        let actions = try await first.store.audit(limit: 10).map(\.action)
+        #expect(actions == [.budgetRuleCleared, .budgetRuleFired, .seed])
+    }
 }

@@ -19,13 +19,17 @@ public final class Gateway: Sendable {
     public let keys: KeyGate
     /// Where each request's usage goes (off the hot path); nil keeps no ledger.
     public let usageLedger: UsageLedgerWriter?
+    /// The route store's state, for `/readyz`; nil where the gateway has none (tests of the data plane alone).
+    public let storeStatus: @Sendable () -> RouteStoreStatus?
     let retryPolicy: RetryPolicy
     let logger: Logger
 
     public init(settings: GatewaySettings, routes: LiveRouteTable, upstream: UpstreamSettings,
                 health: TargetHealthBoard? = nil, metrics: GatewayMetrics = GatewayMetrics(),
                 traffic: RouteTrafficWindow = RouteTrafficWindow(), keys: KeyGate? = nil, usageLedger: UsageLedgerWriter? = nil,
+                storeStatus: @escaping @Sendable () -> RouteStoreStatus? = { nil },
                 logger: Logger = Logger(label: "qlp.gateway")) throws(ClientKeys.ParseError) {
+        self.storeStatus = storeStatus
         self.settings = settings
         self.traffic = traffic
         self.routes = routes

@@ -51,6 +51,9 @@ struct GatewayResponder: HTTPResponder {
                             body: ResponseBody(byteBuffer: ByteBuffer(bytes: gateway.metrics.exposition(health: gateway.health, ledger: gateway.usageLedger))))
         case (.get, "/healthz"):
             return Self.json("{\"status\":\"ok\",\"routes_version\":\(gateway.routes.snapshot.table.version)}", status: .ok)
+        case (.get, "/readyz"):
+            let readiness = Readiness(version: gateway.routes.snapshot.table.version, store: gateway.storeStatus())
+            return Self.json(readiness.json, status: .ok)
         case (.options, "/v1/chat/completions"), (.options, "/v1/embeddings"), (.options, "/v1/models"):
             // A CORS preflight from a listed origin (any other was refused above), or a plain OPTIONS.
             var headers = HTTPFields()
@@ -61,7 +64,7 @@ struct GatewayResponder: HTTPResponder {
                 headers[.accessControlMaxAge] = "600"
             }
             return Response(status: .noContent, headers: headers)
-        case (_, "/v1/chat/completions"), (_, "/v1/embeddings"), (_, "/v1/models"), (_, "/metrics"), (_, "/healthz"):
+        case (_, "/v1/chat/completions"), (_, "/v1/embeddings"), (_, "/v1/models"), (_, "/metrics"), (_, "/healthz"), (_, "/readyz"):
             return Self.error(.invalidRequest("Method \(request.method) is not allowed on \(path).", code: "method_not_allowed",
                                               status: .methodNotAllowed))
         default:

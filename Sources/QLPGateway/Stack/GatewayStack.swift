@@ -38,7 +38,8 @@ public final class GatewayStack: Sendable {
     private let probeTransport: CurlTransport
     private let probing = Mutex<Task<Void, Never>?>(nil)
     /// Looks for route changes another process committed to the same database.
-    private let watching = Mutex<Task<Void, Never>?>(nil)
+    /// And takes up the versions a shared store announces (Redis).
+    private let watching = Mutex<[Task<Void, Never>]>([])
     /// Writes the usage ledger, and looks for key changes `qlp keys` committed.
     private let accountingTasks = Mutex<[Task<Void, Never>]>([])
     private let accounting: GatewayAccounting
@@ -47,14 +48,23 @@ public final class GatewayStack: Sendable {
 
     /// Opens the route database (seeding it from `configTable` the first time)
     /// and builds the stack; nothing listens until `start`.
-    public init(configTable: RouteTable, databasePath: String, settings: GatewaySettings, upstream: UpstreamSettings,
-                accounting: GatewayAccounting = GatewayAccounting(), logger: Logger = Logger(label: "qlp.gateway"),
-                now: Date = Date()) throws(OpenError) {
+    public convenience init(configTable: RouteTable, databasePath: String, settings: GatewaySettings, upstream: UpstreamSettings,
+                            accounting: GatewayAccounting = GatewayAccounting(), logger: Logger = Logger(label: "qlp.gateway"),
+                            now: Date = Date()) throws(OpenError) {
+        let authority: RouteAuthority
         do {
             authority = try RouteAuthority.open(databasePath: databasePath, configTable: configTable)
         } catch {
             throw .database(path: databasePath, reason: "\(error)")
         }
+        try self.init(authority: authority, settings: settings, upstream: upstream, accounting: accounting, logger: logger, now: now)
+    }
+
+    /// Builds the stack on an authority already opened on its store (a fleet's, on Redis); nothing listens until `start`.
+    public init(authority: RouteAuthority, settings: GatewaySettings, upstream: UpstreamSettings,
+                accounting: GatewayAccounting = GatewayAccounting(), logger: Logger = Logger(label: "qlp.gateway"),
+                now: Date = Date()) throws(OpenError) {
+        self.authority = authority
         self.accounting = accounting
         let stored: [VirtualKey]
         do throws(KeyStoreError) {
@@ -81,8 +91,9 @@ public final class GatewayStack: Sendable {
             }
         }
         do {
+            let store = authority.store
             gateway = try Gateway(settings: settings, routes: authority.live, upstream: upstream, keys: keys, usageLedger: writer,
-                                  logger: logger)
+                                  storeStatus: { store.status }, logger: logger)
         } catch {
             throw .clientKeys(error)
         }
@@ -127,7 +138,7 @@ public final class GatewayStack: Sendable {
         let prober = self.prober
         probing.withLock { $0 = Task { await prober.run() } }
         let authority = self.authority
-        watching.withLock { $0 = Task { await authority.watchStore() } }
+        watching.withLock { $0 = [Task { await authority.watchStore() }, Task { await authority.followAnnouncements() }] }
         startAccounting()
         return base
     }
@@ -157,9 +168,9 @@ public final class GatewayStack: Sendable {
             task?.cancel()
             task = nil
         }
-        watching.withLock { task in
-            task?.cancel()
-            task = nil
+        watching.withLock { tasks in
+            for task in tasks { task.cancel() }
+            tasks = []
         }
         await server.stop()
         // After the server: the last requests' rows are queued by now, and the writer's last flush takes them.
