@@ -33,7 +33,7 @@ struct AdminBatchTests {
             #expect(table.route(named: "chat")?.shares.map(\.weight) == [20, 60, 20])
             #expect(table.route(named: "chat")?.fallback == ["llama3"])
             #expect(table.drained == ["codellama"])
-            #expect(try admin.store.audit(limit: 10).map(\.action) == [.batch, .seed])
+            #expect(try await admin.store.audit(limit: 10).map(\.action) == [.batch, .seed])
 
             // One undo puts back the whole table before the batch, as a new version.
             let undo = try await admin.send(.post, "/admin/undo", #"{"version":2}"#)
@@ -53,7 +53,7 @@ struct AdminBatchTests {
             #expect(stale.status == 409)
             #expect(object(stale)["current_version"] as? Int == 2)
             #expect(admin.live.snapshot.table.route(named: "chat")?.shares.map(\.weight) == [40, 40, 20])
-            let last = try #require(try admin.store.audit(limit: 1).first)
+            let last = try #require(try await admin.store.audit(limit: 1).first)
             #expect(last.outcome == .rejected && last.action == .batch)
         }
         await admin.stop()
@@ -84,7 +84,7 @@ struct AdminBatchTests {
             try await check(#"{"version":1,"changes":[\#(drain),{"op":"suspend_rule","rule":"nope"}]}"#, 404,
                             "change 2 of 2: no budget rule named 'nope'")
             #expect(admin.live.snapshot.table.version == 1)
-            #expect(try admin.store.audit(limit: 10).filter { $0.outcome == .applied }.count == 1)
+            #expect(try await admin.store.audit(limit: 10).filter { $0.outcome == .applied }.count == 1)
         }
         await admin.stop()
     }

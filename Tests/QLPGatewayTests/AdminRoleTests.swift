@@ -35,7 +35,7 @@ struct AdminRoleTests {
             }
             #expect(admin.live.snapshot.table.version == 1)
             // Refused before any endpoint ran: nothing applied, nothing attempted in the audit log.
-            #expect(try admin.store.audit(limit: 10).map(\.actor) == ["config"])
+            #expect(try await admin.store.audit(limit: 10).map(\.actor) == ["config"])
             #expect(!admin.log.text.contains(Self.viewer))
 
             // The admin token still changes routes.
