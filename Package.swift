@@ -31,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
+        // rediss:// (Azure Cache for Redis on 6380); already in the graph through async-http-client.
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
     ],
     targets: [
         // C libraries from Debian, reached through small shim headers.
@@ -101,6 +103,17 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strictSettings),
+        // A small Redis client (RESP over SwiftNIO, TLS with NIOSSL): commands pipelined on one
+        // connection, scripts, pub/sub with reconnects. For the fleet's shared route store.
+        .target(name: "QLPRedis", dependencies: [
+            "QLPCore",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "NIOTLS", package: "swift-nio"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strictSettings),
         // The process's signals (SIGINT, SIGTERM, SIGHUP, SIGTSTP) as flags and callbacks: shared by
         // the dashboard, the headless gateway and the emulator, so none needs the other's layer.
         .target(name: "QLPProcess", swiftSettings: strictSettings),
@@ -150,6 +163,9 @@ let package = Package(
             "QLPGateway", "QLPStore", "QLPRouting", "QLPHTTP", "QLPCore", .product(name: "Hummingbird", package: "hummingbird"),
         ], path: "Benchmarks/UsageLedgerBenchmark", swiftSettings: strictSettings),
 
+        // Fixtures that more than one test target starts (a redis-server of its own); used only by tests.
+        .target(name: "QLPTestSupport", swiftSettings: strictSettings),
+
         .testTarget(name: "QLPCoreTests", dependencies: ["QLPCore"], swiftSettings: strictSettings),
         .testTarget(name: "QLPRoutingTests", dependencies: ["QLPRouting", "QLPCore"], swiftSettings: strictSettings),
         .testTarget(name: "QLPGatewayTests", dependencies: [
@@ -180,6 +196,10 @@ let package = Package(
         // The loopback SMTP server the mail tests run with Python (aiosmtpd).
         exclude: ["Support/smtp_receiver.py"],
         swiftSettings: strictSettings),
+        .testTarget(name: "QLPRedisTests", dependencies: [
+            "QLPRedis", "QLPTestSupport", "QLPCore",
+            .product(name: "NIOCore", package: "swift-nio"),
+        ], swiftSettings: strictSettings),
         .testTarget(name: "QLPFuzzTests", dependencies: ["QLPFuzz"], swiftSettings: strictSettings),
         // Depends on the executable so that `swift test` builds the binary it runs.
         .testTarget(name: "QLPEndToEndTests", dependencies: ["qlp", "QLPHTTP", "QLPStore", "QLPDashboard", "QLPFeed", "QLPEmulator", "QLPCore"],

@@ -1,0 +1,201 @@
+import Foundation
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A redis-server of a test's own on 127.0.0.1, with its data in a temporary directory (append-only file
+/// on, so data survives `stop()` and `start()` like a real restart). `stop()` and `start()` again keep
+/// the port and directory (fleet tests take Redis away and bring it back); `kill9()` is a crash.
+/// `remove()` stops it and deletes the directory: call it in every test, also on failure paths.
+public final class RedisServerFixture: Sendable {
+    public let port: Int
+    public let directory: String
+    /// Extra redis-server arguments (--requirepass, TLS files...).
+    public let extraArguments: [String]
+    /// When the server listens only for TLS, readiness is read from its log instead of a PING.
+    private let tlsOnly: Bool
+    private let process = Mutex<pid_t?>(nil)
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+        public init(description: String) { self.description = description }
+    }
+
+    /// Starts a server on a free loopback port (redis-server cannot pick one itself: a port is chosen
+    /// here, and another one tried if something takes it before redis binds it).
+    /// With `tlsPort: true` the chosen port is the TLS port and the plain port is off; pass the TLS
+    /// files in `arguments`.
+    public static func start(arguments: [String] = [], tlsPort: Bool = false) async throws -> RedisServerFixture {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("qlp-redis-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var lastFailure: (any Error)?
+        for _ in 0..<5 {
+            let fixture = RedisServerFixture(port: try freeLoopbackPort(), directory: directory,
+                                             extraArguments: arguments, tlsOnly: tlsPort)
+            do {
+                try await fixture.start()
+                return fixture
+            } catch let failure as Failure where failure.description.contains("Address already in use") {
+                lastFailure = failure
+            } catch {
+                try? FileManager.default.removeItem(atPath: directory)
+                throw error
+            }
+        }
+        try? FileManager.default.removeItem(atPath: directory)
+        throw lastFailure ?? Failure(description: "redis-server found no free port")
+    }
+
+    private init(port: Int, directory: String, extraArguments: [String], tlsOnly: Bool) {
+        self.port = port
+        self.directory = directory
+        self.extraArguments = extraArguments
+        self.tlsOnly = tlsOnly
+    }
+
+    public var url: String { "\(tlsOnly ? "rediss" : "redis")://127.0.0.1:\(port)" }
+    public var logPath: String { directory + "/redis.log" }
+    public var isRunning: Bool { process.withLock { $0 != nil } }
+
+    /// Starts (or restarts) the server on this fixture's port and directory; returns once it answers.
+    public func start() async throws {
+        guard !isRunning else { return }
+        let listen = tlsOnly ? ["--port", "0", "--tls-port", String(port)] : ["--port", String(port)]
+        let arguments = ["/usr/bin/redis-server"] + listen + [
+            "--bind", "127.0.0.1", "--dir", directory, "--save", "", "--appendonly", "yes",
+            "--appendfsync", "everysec", "--daemonize", "no", "--logfile", logPath,
+        ] + extraArguments
+        // The log outlives restarts: only what this start writes says it is ready.
+        let logStart = ((try? FileManager.default.attributesOfItem(atPath: logPath))?[.size] as? Int) ?? 0
+        let pid = try spawn(arguments)
+        process.withLock { $0 = pid }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid {
+                process.withLock { $0 = nil }
+                let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+                throw Failure(description: "redis-server on port \(port) exited at start: \(log.suffix(600))")
+            }
+            if tlsOnly ? logSaysReady(after: logStart) : answersPing() { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        kill9()
+        throw Failure(description: "redis-server on port \(port) did not answer within 10 s")
+    }
+
+    /// SIGTERM, then SIGKILL if it is still there after 5 s; reaps the process.
+    public func stop() async {
+        guard let pid = process.withLock({ $0 }) else { return }
+        kill(pid, SIGTERM)
+        let deadline = ContinuousClock.now + .seconds(5)
+        var status: Int32 = 0
+        while ContinuousClock.now < deadline {
+            if waitpid(pid, &status, WNOHANG) == pid {
+                process.withLock { $0 = nil }
+                return
+            }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        kill9()
+    }
+
+    /// A crash: SIGKILL, no shutdown, no goodbye to clients.
+    public func kill9() {
+        guard let pid = process.withLock({ state -> pid_t? in defer { state = nil }; return state }) else { return }
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+    }
+
+    /// Stops the server and deletes its directory.
+    public func remove() async {
+        await stop()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    deinit {
+        // A test that forgot `remove()` must still not leave a server behind.
+        kill9()
+    }
+
+    private func logSaysReady(after offset: Int) -> Bool {
+        let log = (try? Data(contentsOf: URL(fileURLWithPath: logPath))) ?? Data()
+        return String(decoding: log.dropFirst(offset), as: UTF8.self).contains("Ready to accept connections")
+    }
+
+    /// One PING on a fresh socket. -NOAUTH counts: a server with requirepass is up too.
+    private func answersPing() -> Bool {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var timeout = timeval(tv_sec: 1, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = loopbackAddress(port: port)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { return false }
+        let ping = Array("PING\r\n".utf8)
+        guard write(descriptor, ping, ping.count) == ping.count else { return false }
+        var reply = [UInt8](repeating: 0, count: 64)
+        let count = read(descriptor, &reply, reply.count)
+        guard count > 0 else { return false }
+        let text = String(decoding: reply[..<count], as: UTF8.self)
+        return text.hasPrefix("+PONG") || text.hasPrefix("-NOAUTH")
+    }
+
+    private func spawn(_ arguments: [String]) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, directory + "/redis.stdout", O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let status = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, environ)
+        guard status == 0 else {
+            throw Failure(description: "cannot start \(arguments[0]): \(String(cString: strerror(status)))")
+        }
+        return pid
+    }
+}
+
+private func loopbackAddress(port: Int) -> sockaddr_in {
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    return address
+}
+
+/// A loopback port nothing listens on right now (the kernel's pick for port 0, released again).
+public func freeLoopbackPort() throws -> Int {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard descriptor >= 0 else { throw RedisServerFixture.Failure(description: "socket() failed: errno \(errno)") }
+    defer { close(descriptor) }
+    var address = loopbackAddress(port: 0)
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
+    }
+    let named = bound == 0 ? withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+    } : -1
+    guard named == 0 else { throw RedisServerFixture.Failure(description: "bind() to 127.0.0.1:0 failed: errno \(errno)") }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
