@@ -85,6 +85,11 @@ let package = Package(
             .product(name: "Atomics", package: "swift-atomics"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strictSettings),
+        // A fleet of gateway replicas: the route table shared on Redis.
+        .target(name: "QLPFleet", dependencies: [
+            "QLPCore", "QLPRouting", "QLPStore", "QLPGateway", "QLPRedis",
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strictSettings),
         // The feed: the pollers of Azure and Atlas, what they read as typed snapshots, and the alerts
         // computed from it. No screen here: the dashboard subscribes, and so does a headless gateway.
         .target(name: "QLPFeed", dependencies: [
@@ -129,7 +134,7 @@ let package = Package(
         .executableTarget(name: "qlp", dependencies: [
             "QLPCore", "QLPConfig", "QLPHTTP", "QLPAzure", "QLPEmulator", "QLPStore", "QLPDashboard", "QLPTerminal", "QLPReport",
             "QLPCanvas",
-            "QLPRouting", "QLPGateway", "QLPFeed", "QLPGatewayFeed", "QLPNotify", "QLPProcess",
+            "QLPRouting", "QLPGateway", "QLPFeed", "QLPGatewayFeed", "QLPNotify", "QLPProcess", "QLPFleet",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ],
@@ -196,13 +201,16 @@ let package = Package(
         // The loopback SMTP server the mail tests run with Python (aiosmtpd).
         exclude: ["Support/smtp_receiver.py"],
         swiftSettings: strictSettings),
+        .testTarget(name: "QLPFleetTests", dependencies: [
+            "QLPFleet", "QLPGateway", "QLPRedis", "QLPStore", "QLPRouting", "QLPCore", "QLPTestSupport",
+        ], swiftSettings: strictSettings),
         .testTarget(name: "QLPRedisTests", dependencies: [
             "QLPRedis", "QLPTestSupport", "QLPCore",
             .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: strictSettings),
         .testTarget(name: "QLPFuzzTests", dependencies: ["QLPFuzz"], swiftSettings: strictSettings),
         // Depends on the executable so that `swift test` builds the binary it runs.
-        .testTarget(name: "QLPEndToEndTests", dependencies: ["qlp", "QLPHTTP", "QLPStore", "QLPDashboard", "QLPFeed", "QLPEmulator", "QLPCore"],
+        .testTarget(name: "QLPEndToEndTests", dependencies: ["qlp", "QLPHTTP", "QLPStore", "QLPDashboard", "QLPFeed", "QLPEmulator", "QLPCore", "QLPTestSupport"],
                     // The loopback webhook receiver the notification tests run with Python.
                     exclude: ["Support/webhook_receiver.py"],
                     swiftSettings: strictSettings),

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import QLPConfig
 import QLPCore
+import QLPFleet
 import QLPGatewayFeed
 import QLPGateway
 import QLPHTTP
@@ -60,14 +61,32 @@ struct GatewayCommand: AsyncParsableCommand {
             } catch {
                 throw CommandFailure.runtime("cannot open the key store or the usage ledger: \(error.description)")
             }
+            // One of a fleet: the route table is Redis's; this replica keeps a copy for a start without it.
+            var fleetAuthority: (RouteAuthority, RedisRouteStore)?
+            if let fleet = settings.fleet {
+                do throws(FleetRouteAuthority.OpenError) {
+                    fleetAuthority = try await FleetRouteAuthority.open(
+                        settings: fleet, localCopyPath: settings.dashboard.stateDirectory + "/fleet-routes.sqlite",
+                        configTable: configTable, logger: Logger(label: "qlp.fleet"))
+                } catch {
+                    throw CommandFailure.exit("\(location.path): \(error.description)")
+                }
+            }
             let stack: GatewayStack
             do throws(GatewayStack.OpenError) {
-                stack = try GatewayStack(configTable: configTable, databasePath: settings.dashboard.stateDirectory + "/routes.sqlite",
-                                         settings: settings.gateway, upstream: UpstreamSettings(azureOpenAI: settings.azureOpenAI),
-                                         accounting: accounting, logger: logger)
+                if let (authority, _) = fleetAuthority {
+                    stack = try GatewayStack(authority: authority, settings: settings.gateway,
+                                             upstream: UpstreamSettings(azureOpenAI: settings.azureOpenAI), accounting: accounting,
+                                             logger: logger)
+                } else {
+                    stack = try GatewayStack(configTable: configTable, databasePath: settings.dashboard.stateDirectory + "/routes.sqlite",
+                                             settings: settings.gateway, upstream: UpstreamSettings(azureOpenAI: settings.azureOpenAI),
+                                             accounting: accounting, logger: logger)
+                }
             } catch {
                 throw CommandFailure.exit("\(location.path): \(error.description)")
             }
+            let fleetStore = fleetAuthority?.1
             let interval = settings.gateway.probeInterval
             let table = stack.authority.live.snapshot.table
             let base: String
@@ -92,6 +111,7 @@ struct GatewayCommand: AsyncParsableCommand {
             let banner = """
                 qlp gateway listening on \(base)
                   routes: \(table.routes.map { $0.name }.joined(separator: ", ")) (version \(table.version))
+                  fleet:  \(Self.fleetLine(fleetStore))
                   admin:  \(admin ?? "not listening (the log says why)")\(settings.gateway.adminToken == nil ? " (no admin_token: changes refused)" : "")
                   probes: \(interval == .zero ? "off" : "every \(interval)")
                   usage:  \(settings.gateway.usageLedger ? accountingFiles.usagePath : "not recorded (gateway.usage_ledger: false)")
@@ -165,5 +185,14 @@ extension Duration {
     fileprivate var seconds: Double {
         let (s, attoseconds) = components
         return Double(s) + Double(attoseconds) / 1e18
+    }
+}
+
+extension GatewayCommand.Serve {
+    /// Where the route table lives, for the banner: this machine's own, or a Redis and whether it answered.
+    static func fleetLine(_ store: RedisRouteStore?) -> String {
+        guard let store else { return "none (the route table is this machine's own, in SQLite)" }
+        let status = store.status
+        return store.location + (status.healthy ? "" : " NOT ANSWERING, serving without it: \(status.detail ?? "")")
     }
 }
