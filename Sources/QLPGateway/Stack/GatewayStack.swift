@@ -47,9 +47,10 @@ public final class GatewayStack: Sendable {
 
     /// Opens the route database (seeding it from `configTable` the first time)
     /// and builds the stack; nothing listens until `start`.
+    /// - Parameter replicaName: what the admin API's /admin/replica calls this replica (fleet.replica_name).
     public init(configTable: RouteTable, databasePath: String, settings: GatewaySettings, upstream: UpstreamSettings,
                 accounting: GatewayAccounting = GatewayAccounting(), logger: Logger = Logger(label: "qlp.gateway"),
-                now: Date = Date()) throws(OpenError) {
+                replicaName: String = AdminReplicaView.hostName, now: Date = Date()) throws(OpenError) {
         do {
             authority = try RouteAuthority.open(databasePath: databasePath, configTable: configTable)
         } catch {
@@ -88,9 +89,14 @@ public final class GatewayStack: Sendable {
         }
         self.settings = settings
         let adminBoundPort = self.adminBoundPort
-        server = GatewayServer(gateway: gateway, alongside: [AdminService(authority: authority, settings: settings) { port in
-            adminBoundPort.port.withLock { $0 = port }
-        }])
+        // The route store's status for /admin/replica: the embedded SQLite file, open while the stack runs.
+        let storeStatus: @Sendable () async -> RouteStoreStatus = { .sqlite(path: databasePath) }
+        server = GatewayServer(gateway: gateway, alongside: [
+            AdminService(authority: authority, settings: settings, gateway: gateway, replicaName: replicaName, startedAt: now,
+                         storeStatus: storeStatus) { port in
+                adminBoundPort.port.withLock { $0 = port }
+            },
+        ])
         // Probes measure targets real traffic has not measured lately; their
         // results move the same breakers and latency estimates as traffic.
         probeTransport = CurlTransport()
