@@ -11,6 +11,9 @@ public struct DashboardIdentity: Sendable, Equatable {
     public var isDemo: Bool
     public var configPath: String?
     public var logFile: String
+    /// The replicas' admin endpoints when the dashboard is attached to a
+    /// running fleet (`qlp dash --attach`); empty when it runs its own gateway or none.
+    public var attachedTo: [String] = []
 
     public init(subscriptionID: String, resourceGroup: String, isDemo: Bool, configPath: String?, logFile: String) {
         self.subscriptionID = subscriptionID
@@ -90,6 +93,8 @@ public struct DashboardState: Sendable {
     public var readOnly: Bool
     /// Who the audit log names for changes made here.
     public var operatorName: String
+    /// The attached replicas as they last answered; nil when not attached (`qlp dash --attach`).
+    public var fleet: [ReplicaStatus]? = nil
     /// The embedded gateway's addresses once it listens; nil without one.
     public var gatewayAddresses: GatewayAddresses? = nil
 
