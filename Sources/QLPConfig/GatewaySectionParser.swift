@@ -5,7 +5,8 @@ import QLPCore
 /// limits every request runs under. Every key has a default (GatewaySettings'),
 /// so the section may be left out entirely.
 enum GatewaySectionParser {
-    static let keys = ["listen", "admin_listen", "admin_token", "client_key_sha256", "max_request_bytes",
+    static let keys = ["listen", "admin_listen", "admin_token", "admin_token_name", "viewer_token", "viewer_token_name",
+                       "client_key_sha256", "max_request_bytes",
                        "request_timeout", "max_attempts", "max_retry_after_wait", "breaker", "probe_interval", "idle_timeout",
                        "usage_ledger", "usage_retention"]
 
@@ -26,6 +27,7 @@ enum GatewaySectionParser {
             // Empty (an unset ${QLP_ADMIN_TOKEN:-}) means no token: the admin API then refuses everything.
             settings.adminToken = token.isEmpty ? nil : token
         }
+        adminRoles(map, r, into: &settings)
         if let value = r.optional(map, "client_key_sha256"), let items = r.sequence(value) {
             settings.clientKeyHashes = items.compactMap { keyHash($0, r) }
         }
@@ -62,6 +64,44 @@ enum GatewaySectionParser {
             }
         }
         return settings
+    }
+
+    /// The viewer token and both tokens' names. The name is who a token is in
+    /// the audit log, so two tokens may share neither a value (the server
+    /// could not tell which role a request has) nor a name.
+    static func adminRoles(_ map: ConfigMapping, _ r: ConfigReader, into settings: inout GatewaySettings) {
+        let viewerValue = r.optional(map, "viewer_token")
+        if let viewerValue, let token = r.secret(viewerValue) {
+            settings.viewerToken = token.isEmpty ? nil : token
+        }
+        if let viewerValue, let admin = settings.adminToken, let viewer = settings.viewerToken, admin.reveal() == viewer.reveal() {
+            // Named by key only: the value is a secret.
+            r.fail(viewerValue, "gateway.viewer_token is the same as gateway.admin_token: give the viewer (read-only) "
+                 + "token its own value, or every admin would be a viewer and the reverse")
+        }
+        if let value = r.optional(map, "admin_token_name"), let name = tokenName(value, r) { settings.adminTokenName = name }
+        if let value = r.optional(map, "viewer_token_name"), let name = tokenName(value, r) {
+            if name == settings.adminTokenName {
+                r.fail(value, "gateway.viewer_token_name and gateway.admin_token_name are both '\(name)': the audit log "
+                     + "could not tell the two tokens apart")
+            } else {
+                settings.viewerTokenName = name
+            }
+        }
+    }
+
+    /// A token's name: a word of letters, digits, '.', '_' or '-' (no '/', which
+    /// separates it from the caller's X-QLP-Actor in the audit log: "admin/alice").
+    static func tokenName(_ value: ConfigValue, _ r: ConfigReader) -> String? {
+        guard let text = r.nonEmptyString(value)?.trimmingCharacters(in: .whitespaces) else { return nil }
+        let allowed = text.count <= 32 && text.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)
+        }
+        guard allowed else {
+            r.fail(value, "expected a name of up to 32 letters, digits, '.', '_' or '-' such as ops-admin, found '\(text.prefix(40))'")
+            return nil
+        }
+        return text
     }
 
     /// Who may reach the listeners and how much one request may spend.

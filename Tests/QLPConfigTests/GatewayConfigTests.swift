@@ -131,4 +131,39 @@ struct GatewayConfigTests {
             .parse(yaml: text, file: "config/qlp.yaml")
         #expect(withToken.gateway.adminToken?.reveal() == "tok")
     }
+
+    @Test func theViewerTokenAndBothNamesAreRead() throws {
+        let gateway = try parse([
+            "  admin_token: \"${ADMIN}\"",
+            "  admin_token_name: ops-admin",
+            "  viewer_token: \"${VIEWER}\"",
+            "  viewer_token_name: on.call_1",
+        ], environment: ["ADMIN": "adm-secret", "VIEWER": "view-secret"]).get().gateway
+        #expect(gateway.adminToken?.reveal() == "adm-secret" && gateway.adminTokenName == "ops-admin")
+        #expect(gateway.viewerToken?.reveal() == "view-secret" && gateway.viewerTokenName == "on.call_1")
+        // Without the keys: no viewer token, and the default names.
+        let plain = try parse(["  admin_token: tok"]).get().gateway
+        #expect(plain.viewerToken == nil && plain.adminTokenName == "admin" && plain.viewerTokenName == "viewer")
+        #expect(try parse(["  viewer_token: \"${VIEWER:-}\""]).get().gateway.viewerToken == nil)
+    }
+
+    /// The same value for both tokens would make every admin a viewer: refused,
+    /// naming both keys and never the value.
+    @Test func equalTokensAreRefusedWithoutShowingThem() {
+        let found = errors(["  admin_token: \"${ADMIN}\"", "  viewer_token: \"${VIEWER}\""],
+                           environment: ["ADMIN": "same-s3cret", "VIEWER": "same-s3cret"])
+        #expect(found.count == 1)
+        #expect(found.first?.key == "gateway.viewer_token" && found.first?.line == line(1))
+        #expect(found.first?.message.contains("gateway.admin_token") == true)
+        #expect(found.allSatisfy { !$0.description.contains("same-s3cret") })
+    }
+
+    @Test func badTokenNamesAreRefused() {
+        let found = errors(["  admin_token_name: \"admin/alice\"", "  viewer_token_name: admin"])
+        #expect(found.first { $0.key == "gateway.admin_token_name" }?.message.contains("letters, digits") == true)
+        // The default admin name, kept since the bad one was refused, is taken.
+        #expect(found.first { $0.key == "gateway.viewer_token_name" }?.message.contains("both 'admin'") == true)
+        #expect(found.count == 2)
+        #expect(errors(["  viewer_token: keyvault://vault/secret"]).first?.key == "gateway.viewer_token")
+    }
 }

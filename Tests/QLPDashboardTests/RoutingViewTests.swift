@@ -1,6 +1,6 @@
 import Foundation
 import QLPCanvas
-import QLPDashboard
+@testable import QLPDashboard
 import QLPRouting
 import QLPTerminal
 import Testing
@@ -79,12 +79,8 @@ import Testing
             return
         }
         #expect(version == 3)
-        for change in changes {
-            guard case .applied = await control.apply(change, expectedVersion: await control.table().version, reason: nil) else {
-                Issue.record("rejected")
-                return
-            }
-        }
+        let notice = await DashboardSession.applyDraft(changes, expectedVersion: version, control: control)
+        #expect(notice.isError == false, "\(notice.text)")
         // The poller's next fetch shows the new table and the audit line.
         state = Self.state(await control.table(), audit: await control.audit(limit: 10))
         text = render(state, routing()).text
@@ -257,15 +253,58 @@ import Testing
             Issue.record("no apply in \(effects)")
             return
         }
-        var at = version
-        for change in changes {
-            if case .applied(let next, _) = await control.apply(change, expectedVersion: at, reason: "dashboard") { at = next }
-        }
+        let notice = await DashboardSession.applyDraft(changes, expectedVersion: version, control: control)
+        #expect(notice.isError == false, "\(notice.text)")
         await poller.refresh()
         #expect(store.state.routing.value?.table.route(named: "chat")?.shares.map(\.weight) == [35, 43, 22])
         #expect(store.state.routing.value?.audit.first?.actor == "alice")
         // A second apply of the same draft is refused: the table moved on.
         let stale = await control.apply(changes[0], expectedVersion: version, reason: nil)
         #expect(stale == .rejected(message: "table is at v4, not v3"))
+    }
+
+    /// A confirmed draft is one change: three edits make one version and one
+    /// audit line, and one `u` puts back the table from before the draft.
+    @Test func aDraftOfThreeChangesIsOneVersionAndOneUndo() async throws {
+        let control = FakeRouteControl(table: RoutingFixtures.table)
+        var state = RoutingViewTests.state()
+        var i = DashboardInteraction()
+        i.view = .routing
+        _ = i.handle(.character("j"), state: state)       // gpt35
+        _ = i.handle(.character("d"), state: state)
+        _ = i.handle(.character("j"), state: state)       // llama3
+        _ = i.handle(.character("f"), state: state)
+        _ = i.handle(.character("p"), state: state)
+        #expect(i.draft?.changes.count == 3)
+        _ = i.handle(.enter, state: state)
+        guard case .applyRoute(let changes, let version)? = i.handle(.character("y"), state: state).first else {
+            Issue.record("no apply")
+            return
+        }
+        let notice = await DashboardSession.applyDraft(changes, expectedVersion: version, control: control)
+        #expect(notice.text.hasPrefix("applied v4: "), "\(notice.text)")
+        #expect(notice.text.components(separatedBy: "; ").count == 3, "\(notice.text)")
+        let after = await control.table()
+        #expect(after.version == 4)
+        #expect(after.isDrained("gpt35") && after.route(named: "chat")?.policy == .priority)
+        let audit = await control.audit(limit: 10)
+        #expect(audit.count == 1)
+        #expect(audit.first?.fromVersion == 3 && audit.first?.toVersion == 4)
+
+        // u asks about the draft as a whole, and y puts the table from before it back.
+        state = RoutingViewTests.state(after, audit: audit)
+        #expect(i.handle(.character("u"), state: state).isEmpty)
+        guard case .undoRoute(let undoVersion)? = i.handle(.character("y"), state: state).first else {
+            Issue.record("no undo")
+            return
+        }
+        guard case .applied(let undone, _) = await control.undo(expectedVersion: undoVersion) else {
+            Issue.record("undo refused")
+            return
+        }
+        #expect(undone == 5)
+        var before = RoutingFixtures.table
+        before.version = 5
+        #expect(await control.table() == before)
     }
 }

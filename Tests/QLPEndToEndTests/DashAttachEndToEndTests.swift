@@ -87,11 +87,53 @@ import Testing
         }
         #expect(ContinuousClock.now - drained < .seconds(2.5), "\(seen)")
         let audit = try await Routes.send(client, .get, "http://127.0.0.1:\(replicas[0].admin)/admin/audit?limit=5")
-        #expect(audit.bodyText.contains("\"actor\":\"dana\""), "\(audit.bodyText)")
+        // The audit's who: the token's name, then the operator the dashboard sent.
+        #expect(audit.bodyText.contains(#""actor":"admin\/dana""#), "\(audit.bodyText)")
 
         // A replica going away shows as down; the other still answers.
         gateways[1].stop()
         try await tmux.waitFor("one replica down", timeout: .seconds(10)) { fleetLine($0).contains(" down") && !serving(base + 2, $0) }
+        try tmux.send("q")
+    }
+
+    /// With the viewer token the change keys are hidden and say why, and the
+    /// replica itself refuses a change sent anyway with 403.
+    @Test func aViewerTokenHidesTheChangeKeysAndTheReplicaRefusesAForcedChange() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let azure = try await RunningEmulator.start(in: scratch)
+        defer { azure.stop() }
+        let viewer = "view-e2e-0c5d7e19a2b4f638"
+        let replica = try Self.replicaConfigs(scratch: scratch)[0]
+        let text = try String(contentsOfFile: replica.config, encoding: .utf8)
+            .replacingOccurrences(of: "  admin_token: \"\(Routes.token)\"", with: "  admin_token: \"\(Routes.token)\"\n  viewer_token: \"\(viewer)\"")
+        #expect(text.contains("viewer_token"))
+        try text.write(toFile: replica.config, atomically: true, encoding: .utf8)
+        let gateway = try await Routes.startGateway(config: replica.config, scratch: scratch, run: 0)
+        defer { gateway.stop() }
+        let dashConfig = try DoctorCommandTests().config(port: azure.port, secret: "", scratch: scratch)
+        let tmux = try TmuxSession(command: "\(QLPBinary.path) dash --config \(dashConfig) --attach http://127.0.0.1:\(replica.admin)",
+                                   width: 80, height: 24,
+                                   environment: ["HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC", "QLP_ADMIN_TOKEN": viewer,
+                                                 "DOCTOR_TEST_SECRET": "qlp-emulator-demo-credential"])
+        defer { tmux.kill() }
+        try await tmux.waitFor("the dashboard") { $0.contains("attached: 1 replica") }
+        try tmux.send("4")
+        let routing = try await tmux.waitFor("the read-only Routing view") { $0.contains("read-only: viewer token") && $0.contains("gpt4") }
+        #expect(!routing.contains("+/- weight") && !routing.contains("d drain"), "\(routing)")
+        try tmux.send("-")
+        let refused = try await tmux.waitFor("the refusal") { $0.split(separator: "\n").contains { $0.contains("read-only: viewer token") && !$0.contains("ROUTES") } }
+        #expect(!refused.contains("DRAFT"), "\(refused)")
+
+        // Forced past the screen: the replica refuses it.
+        let client = CurlTransport()
+        defer { client.shutdown() }
+        var headers = HTTPHeaders([("Authorization", "Bearer \(viewer)"), ("X-QLP-Actor", "mallory"), ("Content-Type", "application/json")])
+        headers.add(name: "Accept", value: "application/json")
+        let forced = try await client.send(HTTPRequest(method: .post, url: "http://127.0.0.1:\(replica.admin)/admin/targets/gpt4/drain",
+                                                       headers: headers, body: Array(#"{"version":1}"#.utf8),
+                                                       timeout: .seconds(10), connectTimeout: .seconds(2)))
+        #expect(forced.status == 403, "\(forced.bodyText)")
         try tmux.send("q")
     }
 }

@@ -212,7 +212,7 @@ import Glibc
 
         let audit = try await routes(["audit"])
         #expect(audit.status == 0)
-        #expect(audit.output.contains("carol  v1→v2"))
+        #expect(audit.output.contains("admin/carol  v1→v2"))
         #expect(audit.output.contains("reason: cheaper"))
         #expect(audit.output.contains("refused: stale: made against version 1, the table is at version 2"))
         #expect(!(show.output + set.output + stale.error + audit.output).contains(Self.token))

@@ -25,7 +25,7 @@ struct AdminAPITests {
             #expect(object(change)["version"] as? Int == 2)
             let entry = try #require(object(change)["entry"] as? [String: Any])
             #expect(entry["summary"] as? String == "chat weights: gpt4 40→20, gpt35 40→60")
-            #expect(entry["actor"] as? String == "alice")
+            #expect(entry["actor"] as? String == "admin/alice")
             // The very next plan follows the new weights.
             #expect(firstChoices(admin.live) == ["gpt4": 20, "gpt35": 60, "llama3": 20])
 
@@ -39,7 +39,7 @@ struct AdminAPITests {
 
             let audit = try await admin.send(.get, "/admin/audit?limit=10")
             let entries = try #require(object(audit)["entries"] as? [[String: Any]])
-            #expect(entries.map { $0["actor"] as? String } == ["bob", "alice", "config"])
+            #expect(entries.map { $0["actor"] as? String } == ["admin/bob", "admin/alice", "config"])
             #expect(entries.map { $0["outcome"] as? String } == ["rejected", "applied", "applied"])
             #expect(entries[0]["rejection"] as? String == "stale: made against version 1, the table is at version 2")
             // Described against the version Bob saw, which is what he meant to change.

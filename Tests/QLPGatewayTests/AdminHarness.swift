@@ -47,6 +47,8 @@ private struct CapturingHandler: LogHandler {
 /// a free loopback port, and a client for it.
 struct AdminHarness {
     static let token = "adm-7f3c9e0d41b2a8c6e5f4"
+    /// The read-only token, when a test configures one.
+    static let viewerToken = "view-2b8e61d0c3a94f57"
 
     let authority: RouteAuthority
     let directory: String
@@ -59,13 +61,18 @@ struct AdminHarness {
     var live: LiveRouteTable { authority.live }
     var store: SQLiteRouteStore { authority.store }
 
-    static func start(token: String? = AdminHarness.token, table: RouteTable = RouteTableFixture.table()) async throws -> AdminHarness {
+    static func start(token: String? = AdminHarness.token, viewerToken: String? = nil, adminName: String = "admin",
+                      viewerName: String = "viewer", table: RouteTable = RouteTableFixture.table()) async throws -> AdminHarness {
         let directory = RouteTableFixture.temporaryDirectory()
         let log = CapturedLog()
         let authority = try RouteAuthority.open(databasePath: directory + "/routes.sqlite", configTable: table,
                                                 logger: log.logger("qlp.routes"))
         let bound = AsyncStream<Int>.makeStream()
-        let service = AdminService(authority: authority, settings: GatewaySettings(adminToken: token.map(Secret.init)),
+        var settings = GatewaySettings(adminToken: token.map(Secret.init))
+        settings.viewerToken = viewerToken.map(Secret.init)
+        settings.adminTokenName = adminName
+        settings.viewerTokenName = viewerName
+        let service = AdminService(authority: authority, settings: settings,
                                    host: "127.0.0.1", port: 0, logger: log.logger("qlp.admin")) { port in
             bound.continuation.yield(port)
             bound.continuation.finish()

@@ -7,8 +7,16 @@ public struct GatewaySettings: Sendable, Equatable {
     /// The admin API's own listener (route changes); loopback unless set.
     public var adminHost: String
     public var adminPort: Int
-    /// Bearer token the admin API requires. Without one the admin API refuses every change.
+    /// Bearer token the admin API requires to read and change routes (role
+    /// admin). Without it or a viewer token the admin API refuses everything.
     public var adminToken: Secret?
+    /// Who the admin token is in the audit log ("admin/alice" with X-QLP-Actor: alice).
+    public var adminTokenName: String = "admin"
+    /// A second bearer token that may only read (role viewer): every change
+    /// made with it is refused by the server (403).
+    public var viewerToken: Secret?
+    /// Who the viewer token is, for the admin API's whoami and its log.
+    public var viewerTokenName: String = "viewer"
     /// SHA-256 (hex) of each client API key; empty means no key is required.
     public var clientKeyHashes: [String]
     /// Host names (or addresses) clients may call the listeners by, besides

@@ -179,29 +179,29 @@ public struct DashboardSession: Sendable {
         }
     }
 
-    /// Applies a confirmed draft change by change; the outcome shows as a notice.
+    /// Applies a confirmed draft as ONE change (a batch of its changes): one
+    /// version, one audit entry, one notice, so it never lands half-applied
+    /// and `u` undoes all of it. The outcome shows as a notice.
     static func applyRoute(_ changes: [RouteChange], expectedVersion: Int, control: (any RouteControl)?, store: DashboardStateStore,
                            wake: WakeSignal?, logger: Logger) {
         guard let control else { return }
         Task {
-            var version = expectedVersion
-            var applied: [String] = []
-            for change in changes {
-                switch await control.apply(change, expectedVersion: version, reason: "dashboard") {
-                case .applied(let next, let summary):
-                    version = next
-                    applied.append(summary)
-                    logger.info("route change applied", metadata: ["version": "\(next)", "summary": "\(summary)"])
-                case .rejected(let message):
-                    logger.warning("route change rejected", metadata: ["message": "\(message)"])
-                    let done = applied.isEmpty ? "" : " (applied before it: \(applied.joined(separator: "; ")))"
-                    store.update { $0.notice = Notice(text: "route change rejected: \(message)\(done)", isError: true, at: Date()) }
-                    wake?.wake()
-                    return
-                }
-            }
-            store.update { $0.notice = Notice(text: "applied v\(version): \(applied.joined(separator: "; "))", at: Date()) }
+            let notice = await applyDraft(changes, expectedVersion: expectedVersion, control: control, logger: logger)
+            store.update { $0.notice = notice }
             wake?.wake()
+        }
+    }
+
+    /// The draft's changes applied through `control` as one change, and what to tell the operator.
+    static func applyDraft(_ changes: [RouteChange], expectedVersion: Int, control: any RouteControl,
+                           logger: Logger = Logger(label: "qlp.dashboard")) async -> Notice {
+        switch await control.apply(.combining(changes), expectedVersion: expectedVersion, reason: "dashboard") {
+        case .applied(let version, let summary):
+            logger.info("route change applied", metadata: ["version": "\(version)", "summary": "\(summary)"])
+            return Notice(text: "applied v\(version): \(summary)", at: Date())
+        case .rejected(let message):
+            logger.warning("route change rejected", metadata: ["message": "\(message)"])
+            return Notice(text: "route change rejected: \(message)", isError: true, at: Date())
         }
     }
 

@@ -93,6 +93,7 @@ public struct RouteDraft: Sendable, Equatable {
         case .setPolicy(let route, _): "policy \(route)"
         case .suspendRule(let name, _): "rule \(name)"
         case .restore: "restore"
+        case .batch: "batch"
         }
     }
 

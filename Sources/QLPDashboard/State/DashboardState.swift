@@ -89,8 +89,10 @@ public struct DashboardState: Sendable {
     /// `notificationsConfigured` false when no sink is (the Alerts view then has no DELIVERY column).
     public var alertDeliveries: [String: [SinkDelivery]] = [:]
     public var notificationsConfigured = false
-    /// Route changes are off (--read-only / dashboard.read_only).
+    /// Route changes are off (--read-only / dashboard.read_only, or attached with a viewer token).
     public var readOnly: Bool
+    /// Why, when it is not the flag or the config ("viewer token"); shown beside "read-only".
+    public var readOnlyReason: String? = nil
     /// Who the audit log names for changes made here.
     public var operatorName: String
     /// The attached replicas as they last answered; nil when not attached (`qlp dash --attach`).

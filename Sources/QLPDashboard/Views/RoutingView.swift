@@ -65,7 +65,7 @@ public struct RoutingView {
         canvas.put("ROUTES", x: x, y: y, role: panel.staleness(now: context.now) == nil ? .title : .stale)
         var parts = ["table v\(live.version)"]
         if let stale = panel.staleness(now: context.now) { parts.append("STALE: \(stale)") }
-        if state.readOnly { parts.append("read-only") }
+        if state.readOnly { parts.append(state.readOnlyReason.map { "read-only: \($0)" } ?? "read-only") }
         if let at = panel.updatedAt { parts.append("fetched \(context.format.age(context.now.timeIntervalSince(at))) ago") }
         var right = ""
         if let draft {

@@ -63,6 +63,25 @@ public struct AdminAPIClient: Sendable {
                        body: VersionRequest(version: version, reason: reason))
     }
 
+    /// Applies `changes` in order as ONE new version with one audit entry
+    /// (POST /admin/changes): all of them or, refused, none. An undo
+    /// (`restore`) or a batch among them is refused here, before sending.
+    public func apply(changes: [RouteChange], version: Int, reason: String?) async throws(AdminAPIError) -> AdminChangeView {
+        do {
+            try RouteChange.checkBatch(changes)
+        } catch {
+            throw .badRequest(error.message)
+        }
+        // checkBatch lets through only changes the wire has a form for.
+        let wire = changes.compactMap(RouteChangeWire.init)
+        return try await call(.post, "/admin/changes", body: ChangesBody(version: version, reason: reason, changes: wire))
+    }
+
+    /// Who this client's token is: its configured name and role.
+    public func whoami() async throws(AdminAPIError) -> AdminIdentityView {
+        try await call(.get, "/admin/whoami", body: nil)
+    }
+
     public func undo(version: Int?, reason: String?) async throws(AdminAPIError) -> AdminChangeView {
         try await call(.post, "/admin/undo", body: UndoRequest(version: version, reason: reason))
     }
@@ -137,6 +156,7 @@ public struct AdminAPIClient: Sendable {
             switch response.status {
             case 400: throw .badRequest(message)
             case 401: throw .unauthorized(message)
+            case 403: throw .forbidden(message)
             case 404: throw .notFound(message)
             case 409: throw .conflict(currentVersion: problem?.currentVersion, message)
             case 422: throw .invalid(message)
@@ -157,6 +177,8 @@ public enum AdminAPIError: Error, Sendable, Equatable, CustomStringConvertible {
     case noToken
     case unreachable(baseURL: String, detail: String)
     case unauthorized(String)
+    /// The token is known but may not do this: the viewer (read-only) token asked for a change.
+    case forbidden(String)
     case badRequest(String)
     case notFound(String)
     /// Someone else changed the table since the version this change was made against.
@@ -172,6 +194,9 @@ public enum AdminAPIError: Error, Sendable, Equatable, CustomStringConvertible {
             "cannot reach the admin API at \(base) (is `qlp gateway` running, and is this its gateway.admin_listen?): \(detail)"
         case .unauthorized(let message):
             "the admin API refused the token (\(message)); check that QLP_ADMIN_TOKEN matches the gateway's gateway.admin_token"
+        case .forbidden(let message):
+            "the admin API refused the change (\(message)): your token is read-only (the gateway's viewer token); "
+                + "set QLP_ADMIN_TOKEN to the gateway's gateway.admin_token to change routes"
         case .badRequest(let message): "the admin API refused the request: \(message)"
         case .notFound(let message): message
         case .conflict(let current, _):

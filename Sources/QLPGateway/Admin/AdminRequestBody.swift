@@ -54,8 +54,15 @@ enum AdminRequestDecoding {
     }
 
     static func describe(_ error: DecodingError) -> String {
+        /// "changes[2].weights": a list's element by its index, as the body is written.
         func field(_ path: [any CodingKey], _ last: (any CodingKey)? = nil) -> String {
-            (path + (last.map { [$0] } ?? [])).map(\.stringValue).joined(separator: ".")
+            (path + (last.map { [$0] } ?? [])).reduce(into: "") { text, key in
+                if let index = key.intValue {
+                    text += "[\(index)]"
+                } else {
+                    text += (text.isEmpty ? "" : ".") + key.stringValue
+                }
+            }
         }
         switch error {
         case .keyNotFound(let key, let context):
@@ -66,7 +73,10 @@ enum AdminRequestDecoding {
         case .valueNotFound(let type, let context):
             return "field '\(field(context.codingPath))' must be \(kind(type)), not null"
         case .dataCorrupted(let context):
-            return context.codingPath.isEmpty ? "the body is not valid JSON" : "field '\(field(context.codingPath))' is invalid"
+            if context.codingPath.isEmpty { return "the body is not valid JSON" }
+            // Our own decoders (RouteChangeWire) say what is allowed, in words that read after the field's name.
+            let said = context.debugDescription.hasPrefix("must ") ? context.debugDescription : "is invalid"
+            return "field '\(field(context.codingPath))' \(said)"
         @unknown default:
             return "the body does not have the expected fields"
         }
@@ -113,12 +123,21 @@ enum AdminRequestDecoding {
         return policy
     }
 
-    /// The X-QLP-Actor header for the audit log; "admin-api" without one. A
-    /// header holding a control character is refused, as a reason is.
-    static func actor(_ header: String?) throws(BadRequestBody) -> String {
+    /// The audit log's actor: the token's configured name, then the
+    /// X-QLP-Actor header when one is sent and differs from it ("admin/alice").
+    /// The name comes from the token, never from the header, so a caller
+    /// cannot pass as another token.
+    static func actor(_ header: String?, identity: AdminIdentityView) throws(BadRequestBody) -> String {
+        guard let given = try actorHeader(header), given != identity.name else { return identity.name }
+        return "\(identity.name)/\(given)"
+    }
+
+    /// The X-QLP-Actor header, nil when absent or blank. One holding a
+    /// control character is refused, as a reason is.
+    static func actorHeader(_ header: String?) throws(BadRequestBody) -> String? {
         let trimmed = (header ?? "").trimmingCharacters(in: .whitespaces)
         try refuseControls(trimmed, in: "header X-QLP-Actor")
-        return trimmed.isEmpty ? "admin-api" : String(trimmed.prefix(64))
+        return trimmed.isEmpty ? nil : String(trimmed.prefix(64))
     }
 
     /// New weights in the route's own target order (its priority order), targets new to it after, by name.

@@ -11,11 +11,13 @@ import QLPStore
 /// | request | does |
 /// | --- | --- |
 /// | GET /admin/routes | {version, table, activeRules, drained} |
+/// | GET /admin/whoami | {name, role}: the presented token's name and role (admin or viewer) |
 /// | PUT /admin/routes/{route}/weights | {"version":N,"weights":{"gpt4":20,...},"reason":"..."} |
 /// | PUT /admin/routes/{route}/fallback | {"version":N,"order":["gpt35","llama3"]} |
 /// | PUT /admin/routes/{route}/policy | {"version":N,"policy":"priority"} |
 /// | POST /admin/targets/{target}/drain, /undrain | {"version":N} |
 /// | POST /admin/rules/{name}/suspend, /resume | {"version":N} |
+/// | POST /admin/changes | {"version":N,"reason":"...","changes":[{"op":"weights","route":"chat","weights":{...}}, ...]} |
 /// | POST /admin/undo | {"version":N} or nothing |
 /// | GET /admin/audit?limit=N | {entries: [...]} newest first |
 /// | GET /admin/alerts | {alerts: [...]} oldest first |
@@ -23,10 +25,21 @@ import QLPStore
 /// | GET /admin/traffic | {window_seconds, routes: {route: {shares, requests}}} |
 /// | GET /admin/targets | {targets: [...]}: each target's figures on this replica |
 ///
+/// POST /admin/changes applies its changes in order as ONE new version with
+/// one audit entry (action `batch`; a single change is recorded as itself),
+/// so several changes never land half-applied and one undo takes them all
+/// back. Its ops (``RouteChangeWire``): weights {route, weights}, fallback
+/// {route, order}, policy {route, policy}, drain and undrain {target},
+/// suspend_rule and resume_rule {rule}.
+///
 /// A change answers 200 {version, entry}; 409 {error, current_version} when
-/// made against an old version; 400 naming the field for a bad body; 404 for
-/// an unknown route, target or rule; 422 for a change that does not fit the
-/// table; 401 without the token. The actor comes from X-QLP-Actor.
+/// made against an old version; 400 naming the field for a bad body
+/// (`changes[2].weights` in a batch); 404 for an unknown route, target or
+/// rule; 422 for a change that does not fit the table (a batch's part is
+/// named by its position, "change 2 of 3: ..."); 401 without a token; 403
+/// for a change made with the viewer (read-only) token. The audit's actor is
+/// the token's configured name, followed by the X-QLP-Actor header when one
+/// is sent ("admin/alice"), so no caller can pass as another token.
 enum AdminRouter {
     static let maxBodyBytes = 64 * 1024
 
@@ -39,12 +52,12 @@ enum AdminRouter {
         var storeStatus: @Sendable () async -> RouteStoreStatus
     }
 
-    static func make(authority: RouteAuthority, replica: Replica, token: Secret?, logger: Logger,
-                     callers: HostAndOriginPolicy) -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    static func make(authority: RouteAuthority, replica: Replica, authorization: AdminAuthorization, logger: Logger,
+                     callers: HostAndOriginPolicy) -> Router<AdminRequestContext> {
+        let router = Router(context: AdminRequestContext.self)
         router.add(middleware: AdminRequestLog(logger: logger))
         router.add(middleware: AdminCallerCheck(policy: callers))
-        router.add(middleware: AdminAuthorization(token: token))
+        router.add(middleware: authorization)
         let admin = router.group("admin")
 
         admin.get("routes") { _, _ in
@@ -53,6 +66,25 @@ enum AdminRouter {
             let current = await authority.current
             return AdminReply.json(.ok, AdminRoutesView(version: current.table.version, table: current.table,
                                                    activeRules: current.activeRules, drained: current.table.drained))
+        }
+        admin.get("whoami") { _, context in
+            guard let identity = context.identity else { return AdminReply.problem(.unauthorized, "not authorized") }
+            return AdminReply.json(.ok, identity)
+        }
+        admin.post("changes") { request, context in
+            do {
+                let actor = try auditActor(of: request, context)
+                let bytes = try await body(of: request)
+                let body = try AdminRequestDecoding.decode(ChangesBody.self, from: bytes)
+                guard !body.changes.isEmpty else { throw BadRequestBody(message: "field 'changes' needs at least one change") }
+                let reason = try AdminRequestDecoding.reason(body.reason)
+                let table = await authority.current.table
+                let change = RouteChange.combining(body.changes.map { $0.change(on: table) })
+                let entry = try await authority.apply(change, expectedVersion: body.version, actor: actor, reason: reason)
+                return AdminReply.json(.ok, AdminChangeView(version: entry.toVersion ?? entry.fromVersion, entry: entry))
+            } catch {
+                return reply(to: error)
+            }
         }
         admin.put("routes/:route/weights") { request, context in
             await change(request, context, authority) { (body: WeightsBody, table, name) throws(BadRequestBody) in
@@ -92,7 +124,7 @@ enum AdminRouter {
         }
         admin.post("undo") { request, context in
             do {
-                let actor = try AdminRequestDecoding.actor(request.headers[.qlpActor])
+                let actor = try auditActor(of: request, context)
                 let bytes = try await body(of: request)
                 let body = try AdminRequestDecoding.decode(UndoBody.self, from: bytes, emptyAs: "{}")
                 let entry = try await authority.undo(actor: actor, reason: try AdminRequestDecoding.reason(body.reason),
@@ -148,7 +180,7 @@ enum AdminRouter {
 
     /// One change endpoint: reads the body and the path's name, builds the change, applies it.
     private static func change<Body: Decodable>(
-        _ request: Request, _ context: BasicRequestContext, _ authority: RouteAuthority,
+        _ request: Request, _ context: AdminRequestContext, _ authority: RouteAuthority,
         _ make: (Body, RouteTable, String) throws(BadRequestBody) -> (RouteChange, Int, String?)
     ) async -> Response {
         // Each change route has exactly one path parameter: the route, target or rule it acts on.
@@ -156,7 +188,7 @@ enum AdminRouter {
             return AdminReply.problem(.notFound, "no such endpoint")
         }
         do {
-            let actor = try AdminRequestDecoding.actor(request.headers[.qlpActor])
+            let actor = try auditActor(of: request, context)
             let bytes = try await body(of: request)
             let body = try AdminRequestDecoding.decode(Body.self, from: bytes)
             let (change, version, reason) = try make(body, await authority.current.table, name)
@@ -166,6 +198,13 @@ enum AdminRouter {
         } catch {
             return reply(to: error)
         }
+    }
+
+    /// Who the audit log says made the change (see ``AdminRequestDecoding/actor(_:identity:)``).
+    private static func auditActor(of request: Request, _ context: AdminRequestContext) throws(BadRequestBody) -> String {
+        // Set by AdminAuthorization before any endpoint runs; refused rather than recorded without a name.
+        guard let identity = context.identity else { throw BadRequestBody(message: "the request was not authorized") }
+        return try AdminRequestDecoding.actor(request.headers[.qlpActor], identity: identity)
     }
 
     private static func body(of request: Request) async throws(BadRequestBody) -> [UInt8] {
@@ -199,7 +238,7 @@ enum AdminRouter {
 }
 
 extension HTTPField.Name {
-    /// Who is making an admin change, for the audit log.
+    /// Who is making an admin change, for the audit log, after the token's name.
     static let qlpActor = HTTPField.Name("X-QLP-Actor")!
 }
 
@@ -223,15 +262,22 @@ struct AdminCallerCheck<Context: RequestContext>: RouterMiddleware {
     }
 }
 
-struct AdminRequestLog<Context: RequestContext>: RouterMiddleware {
+struct AdminRequestLog: RouterMiddleware {
+    typealias Context = AdminRequestContext
     let logger: Logger
 
     func handle(_ request: Request, context: Context,
                 next: (Request, Context) async throws -> Response) async throws -> Response {
         let response = try await next(request, context)
+        // The identity is set further in (by the authorization), so not in this context: the header is logged as sent.
+        let header: String
+        do {
+            header = try AdminRequestDecoding.actorHeader(request.headers[.qlpActor]) ?? "-"
+        } catch {
+            header = "(refused header)"
+        }
         logger.debug("admin request", metadata: ["method": "\(request.method)", "path": "\(request.uri.path)",
-                                                 "status": "\(response.status.code)",
-                                                 "actor": "\((try? AdminRequestDecoding.actor(request.headers[.qlpActor])) ?? "(refused header)")"])
+                                                 "status": "\(response.status.code)", "actor_header": "\(header)"])
         return response
     }
 }

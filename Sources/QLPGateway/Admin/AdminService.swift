@@ -11,7 +11,7 @@ public struct AdminService: Service {
     public let authority: RouteAuthority
     public let host: String
     public let port: Int
-    private let token: Secret?
+    private let authorization: AdminAuthorization
     private let idleTimeout: Duration
     /// No browser origin is allowed here: the admin API is for `qlp routes` and the dashboard.
     private let callers: HostAndOriginPolicy
@@ -34,7 +34,7 @@ public struct AdminService: Service {
                                       storeStatus: storeStatus ?? { .sqlite(path: path) })
         self.host = host ?? settings.adminHost
         self.port = port ?? settings.adminPort
-        token = settings.adminToken
+        authorization = AdminAuthorization(settings: settings)
         idleTimeout = settings.idleTimeout
         callers = HostAndOriginPolicy(listenHost: host ?? settings.adminHost, allowedHosts: settings.allowedHosts, allowedOrigins: [])
         self.logger = logger
@@ -43,11 +43,12 @@ public struct AdminService: Service {
 
     public func run() async throws {
         let onListening = self.onListening
-        if token == nil {
+        if !authorization.acceptsAnyToken {
             logger.warning("no gateway.admin_token configured: the admin API refuses every request")
         }
         let app = Application(
-            router: AdminRouter.make(authority: authority, replica: replica, token: token, logger: logger, callers: callers),
+            router: AdminRouter.make(authority: authority, replica: replica, authorization: authorization, logger: logger,
+                                     callers: callers),
             // As the data plane's listener: idle connections close after gateway.idle_timeout.
             server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(idleTimeout.seconds * 1e9)))),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "qlp-admin"),

@@ -1,4 +1,5 @@
 import Foundation
+import QLPRouting
 
 /// The gateway's readers of bytes from outside, reachable from other modules
 /// so that the fuzz targets (QLPFuzz) drive the same code the gateway runs:
@@ -28,6 +29,9 @@ public enum GatewayInputParsing {
             _ = try? AdminRequestDecoding.policy(policy.policy)
         }
         _ = try? AdminRequestDecoding.decode(UndoBody.self, from: bytes, emptyAs: "{}")
-        _ = try? AdminRequestDecoding.actor(String(decoding: bytes, as: UTF8.self))
+        if let batch = try? AdminRequestDecoding.decode(ChangesBody.self, from: bytes) {
+            _ = batch.changes.map { $0.change(on: RouteTable(version: 0, targets: [], routes: [])) }
+        }
+        _ = try? AdminRequestDecoding.actor(String(decoding: bytes, as: UTF8.self), identity: AdminIdentityView(name: "admin", role: .admin))
     }
 }

@@ -78,6 +78,15 @@ extension RouteChange {
                 return "\(line.route) \(line.target) \(from)→\(to)"
             }
             return "restore the table of version \(table.version)" + (details.isEmpty ? "" : ": " + details.joined(separator: ", "))
+        case .batch(let parts):
+            // Each part said against the table the parts before it left, as the batch is applied.
+            var table = before
+            var lines: [String] = []
+            for part in parts {
+                lines.append(part.summary(before: table))
+                table = (try? table.applying(part)) ?? table
+            }
+            return lines.isEmpty ? "empty batch" : lines.joined(separator: "; ")
         }
     }
 }

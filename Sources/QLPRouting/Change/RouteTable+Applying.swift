@@ -53,7 +53,19 @@ extension RouteTable {
             // The restored content is a new version: versions only go up, so a
             // client holding the old number still gets a conflict.
             next = table
+        case .batch(let parts):
+            try RouteChange.checkBatch(parts)
+            for (index, part) in parts.enumerated() {
+                do {
+                    next = try next.applying(part)
+                } catch {
+                    // Alone, a part is refused in its own words; among several, which one it was matters.
+                    throw parts.count == 1 ? error
+                        : RouteChangeError(error.kind, "change \(index + 1) of \(parts.count): \(error.message)")
+                }
+            }
         }
+        // Once per change, a batch included: its parts' intermediate versions are never committed.
         next.version = version + 1
         return next
     }

@@ -21,6 +21,8 @@ public struct RouteAuditEntry: Sendable, Equatable, Codable {
         case configEdit = "config_edit"
         case budgetRuleFired = "budget_rule_fired"
         case budgetRuleCleared = "budget_rule_cleared"
+        /// Several changes committed as one version (a dashboard draft, POST /admin/changes).
+        case batch
 
         /// The action a route change is recorded as.
         public init(_ change: RouteChange) {
@@ -32,6 +34,8 @@ public struct RouteAuditEntry: Sendable, Equatable, Codable {
             case .setPolicy: self = .setPolicy
             case .suspendRule(_, let suspended): self = suspended ? .suspendRule : .resumeRule
             case .restore: self = .undo
+            // A batch of one is that change, so its audit line reads as the change alone would.
+            case .batch(let parts): self = parts.count == 1 ? Action(parts[0]) : .batch
             }
         }
     }
@@ -49,7 +53,8 @@ public struct RouteAuditEntry: Sendable, Equatable, Codable {
     /// Increasing with every entry; the audit log's order.
     public var id: Int
     public var at: Date
-    /// Who: an operator's name, "config", "budget-rule", "admin-api".
+    /// Who: an operator's name, "config", "budget-rule", or an admin API token's
+    /// name with the caller's X-QLP-Actor ("admin/alice").
     public var actor: String
     public var action: Action
     /// What changed, for people: "chat weights: gpt4 40→20, gpt35 40→60".

@@ -19,7 +19,8 @@ struct RoutesCommand: AsyncParsableCommand {
             by --admin, else the newest that announced itself in the state directory (running/<pid>.json; \
             stderr says which), else gateway.admin_listen (127.0.0.1:8089 by default). The token is \
             $QLP_ADMIN_TOKEN, else gateway.admin_token; a demo found this way gives its own. Changes are \
-            recorded under your $USER.
+            recorded as the token's name and your $USER (admin/alice); with the gateway's viewer token \
+            (read only) show and audit work and changes are refused.
             """,
         subcommands: [Show.self, SetWeights.self, Drain.self, Undrain.self, Undo.self, Audit.self, SuspendRule.self, ResumeRule.self],
         defaultSubcommand: Show.self)

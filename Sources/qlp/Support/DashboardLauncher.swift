@@ -8,6 +8,7 @@ import QLPNotify
 import QLPStore
 import QLPTerminal
 import QLPFeed
+import QLPGateway
 import QLPProcess
 
 /// Builds the live dashboard from settings (shared by `qlp dash` and
@@ -91,6 +92,12 @@ struct DashboardLauncher {
         identity.attachedTo = fleet?.clients.map(\.baseURL) ?? []
         var initial = DashboardState(identity: identity, plan: plan, costRefresh: dashboard.costRefresh)
         initial.readOnly = readOnlyFlag || dashboard.readOnly
+        // Attached with the viewer token, the replicas refuse every change (403): the keys are hidden, and say why.
+        if let fleet, case .success(let identity) = await fleet.first({ client throws(AdminAPIError) in try await client.whoami() }),
+           identity.role == .viewer {
+            initial.readOnly = true
+            initial.readOnlyReason = "viewer token"
+        }
         initial.operatorName = dashboard.operatorName
         if let dispatchProblem {
             initial.notice = Notice(text: "\(dispatchProblem.path) unusable: alerts are not sent (the log says why)", isError: true, at: Date())
@@ -135,7 +142,8 @@ struct DashboardLauncher {
         let writer = WeeklyReportWriter(source: CostManagementReportSource(client: client, scope: azure.costScope),
                                         directory: dashboard.stateDirectory + "/reports")
         logger.info("dashboard starting", metadata: ["demo": "\(isDemo)", "subscription": "\(azure.subscriptionID)"])
-        let interaction = DashboardInteraction(readOnly: initial.readOnly, bellEnabled: dashboard.bell)
+        var interaction = DashboardInteraction(readOnly: initial.readOnly, bellEnabled: dashboard.bell)
+        if let reason = initial.readOnlyReason { interaction.readOnlyExplanation = "read-only: \(reason)" }
         // Watch SIGINT/SIGTERM/SIGHUP before the gateway's threads exist (see DashboardSession.startedSignals).
         let signals = SignalWatcher()
         signals.start()

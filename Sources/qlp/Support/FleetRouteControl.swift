@@ -74,6 +74,9 @@ struct FleetRouteControl: RouteControl {
             return try await client.setPolicy(route: route, policy: policy, version: version, reason: reason)
         case .suspendRule(let name, let suspended):
             return try await client.suspendRule(name, suspended: suspended, version: version, reason: reason)
+        case .batch(let parts):
+            // One version and one audit entry for the whole draft: it never lands half-applied.
+            return try await client.apply(changes: parts, version: version, reason: reason)
         case .restore:
             // Only an undo restores a table, and undo has its own endpoint.
             throw .invalid("a whole table cannot be sent to the admin API; use undo")
