@@ -10,7 +10,8 @@ enum DashboardSectionParser {
             colorEnabled: true, logFile: stateHome + "/qlp/qlp.log", stateDirectory: stateHome + "/qlp", readOnly: false)
         guard let section else { return settings }
         guard let map = r.mapping(section, allowed: ["cost_refresh", "request_timeout", "operator", "color",
-                                                     "log_file", "state_dir", "read_only", "theme", "bell", "block_glyphs"]) else { return nil }
+                                                     "log_file", "state_dir", "read_only", "theme", "bell", "block_glyphs",
+                                                     "admin_token"]) else { return nil }
         if let value = r.optional(map, "cost_refresh"), let d = r.duration(value) {
             // Cost Management allows a handful of queries per scope per minute
             // for the whole tenant; faster polling starves other tools.
@@ -34,6 +35,10 @@ enum DashboardSectionParser {
         if let value = r.optional(map, "read_only"), let flag = r.bool(value) { settings.readOnly = flag }
         if let value = r.optional(map, "block_glyphs"), let flag = r.bool(value) { settings.blockGlyphs = flag }
         if let value = r.optional(map, "bell"), let flag = r.bool(value) { settings.bell = flag }
+        if let value = r.optional(map, "admin_token"), let token = r.secret(value) {
+            // Empty (an unset ${QLP_ADMIN_TOKEN:-}) means none: `qlp dash --attach` then says so and does not start.
+            settings.adminToken = token.isEmpty ? nil : token
+        }
         // The name is checked against the themes the binary carries when the
         // dashboard starts (this layer does not know them); a path is expanded.
         if let value = r.optional(map, "theme"), let name = r.nonEmptyString(value) {

@@ -23,6 +23,9 @@ public struct DashboardSettings: Sendable, Equatable {
     /// Draw bars with block characters instead of coloured blanks: more bytes
     /// on the wire, but text copied from the screen keeps the bars.
     public var blockGlyphs: Bool
+    /// The admin token `qlp dash --attach` sends to the replicas it attaches
+    /// to (dashboard.admin_token); $QLP_ADMIN_TOKEN wins over it.
+    public var adminToken: Secret? = nil
 
     public init(costRefresh: Duration, requestTimeout: Duration, operatorName: String, colorEnabled: Bool,
                 logFile: String, stateDirectory: String, readOnly: Bool, theme: String = "default-dark", bell: Bool = true,

@@ -24,6 +24,8 @@ public struct DashboardSession: Sendable {
     public var routeControl: (any RouteControl)?
     /// Per-target gateway figures, when the gateway is wired in.
     public var gatewayStats: (any GatewayStatsSource)?
+    /// The attached replicas' statuses (`qlp dash --attach`); nil when not attached.
+    public var fleetStatus: (any FleetStatusSource)? = nil
     /// Each client key's limits and use, when the gateway runs in this
     /// process; nil: none does, and the Keys view says so.
     public var keyActivity: (@Sendable () -> [KeyActivity])?
@@ -88,6 +90,9 @@ public struct DashboardSession: Sendable {
         if let gatewayStats {
             all.append(ModelStatsPoller(source: gatewayStats, store: store, interval: liveRefresh, wake: WakeSignal(),
                                         history: seriesHistory))
+        }
+        if let fleetStatus {
+            all.append(FleetPoller(source: fleetStatus, store: store, interval: liveRefresh, wake: WakeSignal()))
         }
         if let keyActivity {
             all.append(KeyActivityPoller(source: keyActivity, store: store, interval: liveRefresh, wake: WakeSignal()))

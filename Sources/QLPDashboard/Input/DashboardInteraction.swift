@@ -73,6 +73,8 @@ public struct DashboardInteraction: Sendable {
     public var popup: Popup?
     public var alerts = AlertBook()
     public var readOnly: Bool
+    /// What a route-changing key answers in read-only mode: why changes are off here.
+    public var readOnlyExplanation = KeyBindings.readOnlyExplanation
     public var bellEnabled: Bool
     /// The themes `:theme` offers; empty when the terminal cannot switch them.
     public var themeNames: [String]
@@ -116,7 +118,7 @@ public struct DashboardInteraction: Sendable {
             return []
         }
         if readOnly, binding.changesRoutes {
-            message = Message(text: KeyBindings.readOnlyExplanation, isError: true)
+            message = Message(text: readOnlyExplanation, isError: true)
             return []
         }
         return perform(binding.action, state: state)
@@ -340,7 +342,7 @@ public struct DashboardInteraction: Sendable {
     private mutating func stageFromCommand(state: DashboardState, unchanged: String,
                                            _ change: (inout RouteDraft, RouteTable) -> Void) {
         if readOnly {
-            message = Message(text: KeyBindings.readOnlyExplanation, isError: true)
+            message = Message(text: readOnlyExplanation, isError: true)
             return
         }
         guard let live = state.routing.value?.table else {

@@ -11,6 +11,9 @@ public struct DashboardIdentity: Sendable, Equatable {
     public var isDemo: Bool
     public var configPath: String?
     public var logFile: String
+    /// The replicas' admin endpoints when the dashboard is attached to a
+    /// running fleet (`qlp dash --attach`); empty when it runs its own gateway or none.
+    public var attachedTo: [String] = []
 
     public init(subscriptionID: String, resourceGroup: String, isDemo: Bool, configPath: String?, logFile: String) {
         self.subscriptionID = subscriptionID
@@ -86,10 +89,14 @@ public struct DashboardState: Sendable {
     /// `notificationsConfigured` false when no sink is (the Alerts view then has no DELIVERY column).
     public var alertDeliveries: [String: [SinkDelivery]] = [:]
     public var notificationsConfigured = false
-    /// Route changes are off (--read-only / dashboard.read_only).
+    /// Route changes are off (--read-only / dashboard.read_only, or attached with a viewer token).
     public var readOnly: Bool
+    /// Why, when it is not the flag or the config ("viewer token"); shown beside "read-only".
+    public var readOnlyReason: String? = nil
     /// Who the audit log names for changes made here.
     public var operatorName: String
+    /// The attached replicas as they last answered; nil when not attached (`qlp dash --attach`).
+    public var fleet: [ReplicaStatus]? = nil
     /// The embedded gateway's addresses once it listens; nil without one.
     public var gatewayAddresses: GatewayAddresses? = nil
 

@@ -22,6 +22,12 @@ struct HeaderBar {
             x += canvas.put(" DEMO ", x: x, y: y, role: .demo)
             x += 1
         }
+        // Attached, the routes changed here are a running fleet's: said on every view.
+        if !identity.attachedTo.isEmpty {
+            let count = identity.attachedTo.count
+            x += canvas.put(" attached: \(count) replica\(count == 1 ? "" : "s") ", x: x, y: y, role: .demo)
+            x += 1
+        }
         canvas.put(clock, x: width - DisplayWidth.of(clock) - 1, y: y, role: .header)
         // The long form when it fits, the short one (still whole) when not.
         let long = "subscription \(identity.subscriptionID) \(context.glyphs.separator) resource group \(identity.resourceGroup)"

@@ -40,8 +40,14 @@ public struct RoutingView {
         let width = area.width - 2
         var y = area.y
         let panel = state.routing
+        // Attached to a fleet: which replicas serve which version, right under the title.
+        let fleetLine = state.fleet.map { FleetLine.text($0, width: width, glyphs: context.glyphs) }
+        let fleetRole: StyleRole = state.fleet.map { replicas in
+            replicas.contains { if case .down = $0.state { true } else { false } } ? .warning : .muted
+        } ?? .muted
         guard let live = panel.value?.table else {
             canvas.put("ROUTES", x: x, y: y, role: .title)
+            if let fleetLine { canvas.put(fleetLine, x: x, y: y + 1, role: fleetRole) }
             let why: String
             if !state.routeControlConnected {
                 why = "not connected: this dashboard has no gateway route control"
@@ -59,7 +65,7 @@ public struct RoutingView {
         canvas.put("ROUTES", x: x, y: y, role: panel.staleness(now: context.now) == nil ? .title : .stale)
         var parts = ["table v\(live.version)"]
         if let stale = panel.staleness(now: context.now) { parts.append("STALE: \(stale)") }
-        if state.readOnly { parts.append("read-only") }
+        if state.readOnly { parts.append(state.readOnlyReason.map { "read-only: \($0)" } ?? "read-only") }
         if let at = panel.updatedAt { parts.append("fetched \(context.format.age(context.now.timeIntervalSince(at))) ago") }
         var right = ""
         if let draft {
@@ -80,6 +86,10 @@ public struct RoutingView {
                        x: x + max(8, width - rightW), y: y, role: .warning)
         }
         y += 1
+        if let fleetLine {
+            canvas.put(fleetLine, x: x, y: y, role: fleetRole)
+            y += 1
+        }
 
         var lines: [Line] = []
         var index = 0

@@ -12,14 +12,17 @@ public struct AdminAPIClient: Sendable {
     private let token: Secret?
     private let actor: String
     private let transport: any HTTPTransport
+    /// Longest wait for one answer: a dashboard polling several replicas waits less than a script.
+    private let timeout: Duration
 
-    public init(baseURL: String, token: Secret?, actor: String, transport: any HTTPTransport) {
+    public init(baseURL: String, token: Secret?, actor: String, transport: any HTTPTransport, timeout: Duration = .seconds(30)) {
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
         self.baseURL = base
         self.token = token
         self.actor = actor
         self.transport = transport
+        self.timeout = timeout
     }
 
     /// The admin listener of `settings` as a base URL (IPv6 in brackets; 0.0.0.0 reached on loopback).
@@ -91,6 +94,18 @@ public struct AdminAPIClient: Sendable {
         try await call(.get, "/admin/alerts", body: nil)
     }
 
+    public func replica() async throws(AdminAPIError) -> AdminReplicaView {
+        try await call(.get, "/admin/replica", body: nil)
+    }
+
+    public func traffic() async throws(AdminAPIError) -> AdminTrafficView {
+        try await call(.get, "/admin/traffic", body: nil)
+    }
+
+    public func targets() async throws(AdminAPIError) -> AdminTargetsView {
+        try await call(.get, "/admin/targets", body: nil)
+    }
+
     // MARK: - Wire
 
     private struct WeightsRequest: Encodable { var version: Int; var weights: [String: Int]; var reason: String? }
@@ -129,7 +144,7 @@ public struct AdminAPIClient: Sendable {
         let response: HTTPResponse
         do {
             response = try await transport.send(HTTPRequest(method: method, url: baseURL + path, headers: headers, body: bytes,
-                                                            timeout: .seconds(30), connectTimeout: .seconds(5)))
+                                                            timeout: timeout, connectTimeout: min(.seconds(5), timeout)))
         } catch {
             throw .unreachable(baseURL: baseURL, detail: "\(error)")
         }

@@ -21,6 +21,9 @@ import QLPStore
 /// | POST /admin/undo | {"version":N} or nothing |
 /// | GET /admin/audit?limit=N | {entries: [...]} newest first |
 /// | GET /admin/alerts | {alerts: [...]} oldest first |
+/// | GET /admin/replica | {name, version, store, started_at, uptime_seconds} |
+/// | GET /admin/traffic | {window_seconds, routes: {route: {shares, requests}}} |
+/// | GET /admin/targets | {targets: [...]}: each target's figures on this replica |
 ///
 /// POST /admin/changes applies its changes in order as ONE new version with
 /// one audit entry (action `batch`; a single change is recorded as itself),
@@ -40,7 +43,16 @@ import QLPStore
 enum AdminRouter {
     static let maxBodyBytes = 64 * 1024
 
-    static func make(authority: RouteAuthority, authorization: AdminAuthorization, logger: Logger,
+    /// What the read endpoints about the replica itself answer with.
+    struct Replica: Sendable {
+        var name: String
+        var startedAt: Date
+        /// The data plane beside this admin API; nil when none runs (then /admin/traffic and /admin/targets answer 503).
+        var gateway: Gateway?
+        var storeStatus: @Sendable () async -> RouteStoreStatus
+    }
+
+    static func make(authority: RouteAuthority, replica: Replica, authorization: AdminAuthorization, logger: Logger,
                      callers: HostAndOriginPolicy) -> Router<AdminRequestContext> {
         let router = Router(context: AdminRequestContext.self)
         router.add(middleware: AdminRequestLog(logger: logger))
@@ -137,7 +149,33 @@ enum AdminRouter {
         admin.get("alerts") { _, _ in
             AdminReply.json(.ok, AdminAlertsView(alerts: await authority.alerts))
         }
+        admin.get("replica") { _, _ in
+            // The version another replica committed a moment ago counts as this one's only once it has caught up.
+            _ = try? await authority.catchUp()
+            let version = await authority.current.table.version
+            let now = Date()
+            return AdminReply.json(.ok, AdminReplicaView(name: replica.name, version: version, store: await replica.storeStatus(),
+                                                         startedAt: replica.startedAt,
+                                                         uptimeSeconds: max(0, Int(now.timeIntervalSince(replica.startedAt)))))
+        }
+        admin.get("traffic") { _, _ in
+            guard let gateway = replica.gateway else { return noGateway() }
+            var routes: [String: AdminTrafficView.RouteTraffic] = [:]
+            for route in gateway.routes.snapshot.table.routes {
+                let observed = gateway.traffic.observed(route: route.name)
+                routes[route.name] = AdminTrafficView.RouteTraffic(shares: observed.shares, requests: observed.requests)
+            }
+            return AdminReply.json(.ok, AdminTrafficView(windowSeconds: RouteTrafficWindow.windowSeconds, routes: routes))
+        }
+        admin.get("targets") { _, _ in
+            guard let gateway = replica.gateway else { return noGateway() }
+            return AdminReply.json(.ok, AdminTargetsView(targets: gateway.targetStats()))
+        }
         return router
+    }
+
+    private static func noGateway() -> Response {
+        AdminReply.problem(.serviceUnavailable, "no gateway runs beside this admin API: it has no traffic or target figures")
     }
 
     /// One change endpoint: reads the body and the path's name, builds the change, applies it.

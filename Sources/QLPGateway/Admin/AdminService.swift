@@ -1,6 +1,8 @@
+import Foundation
 import Hummingbird
 import Logging
 import QLPCore
+import QLPStore
 import ServiceLifecycle
 
 /// The admin API's own listener (gateway.admin_listen, 127.0.0.1:8089 by
@@ -15,11 +17,21 @@ public struct AdminService: Service {
     private let callers: HostAndOriginPolicy
     private let logger: Logger
     private let onListening: @Sendable (Int) -> Void
+    private let replica: AdminRouter.Replica
 
     /// `port` 0 picks a free port; `onListening` is told the port once bound.
-    public init(authority: RouteAuthority, settings: GatewaySettings, host: String? = nil, port: Int? = nil,
+    /// - Parameters:
+    ///   - gateway: the data plane whose traffic and targets /admin/traffic and /admin/targets report; nil: none runs here.
+    ///   - replicaName: what /admin/replica calls this replica (fleet.replica_name; the host name by default).
+    ///   - storeStatus: the route store's kind, address and health now, for /admin/replica.
+    public init(authority: RouteAuthority, settings: GatewaySettings,
+                gateway: Gateway? = nil, replicaName: String = AdminReplicaView.hostName, startedAt: Date = Date(),
+                storeStatus: (@Sendable () async -> RouteStoreStatus)? = nil, host: String? = nil, port: Int? = nil,
                 logger: Logger = Logger(label: "qlp.admin"), onListening: @escaping @Sendable (Int) -> Void = { _ in }) {
         self.authority = authority
+        let store = authority.store
+        replica = AdminRouter.Replica(name: replicaName, startedAt: startedAt, gateway: gateway,
+                                      storeStatus: storeStatus ?? { store.status })
         self.host = host ?? settings.adminHost
         self.port = port ?? settings.adminPort
         authorization = AdminAuthorization(settings: settings)
@@ -35,7 +47,8 @@ public struct AdminService: Service {
             logger.warning("no gateway.admin_token configured: the admin API refuses every request")
         }
         let app = Application(
-            router: AdminRouter.make(authority: authority, authorization: authorization, logger: logger, callers: callers),
+            router: AdminRouter.make(authority: authority, replica: replica, authorization: authorization, logger: logger,
+                                     callers: callers),
             // As the data plane's listener: idle connections close after gateway.idle_timeout.
             server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(idleTimeout.seconds * 1e9)))),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "qlp-admin"),

@@ -4,8 +4,8 @@ import QLPRouting
 /// What a target is doing, judged from all the evidence (probes, live
 /// traffic, its latency against its SLO, its breaker), with the reason an
 /// operator can act on. Made by `TargetConditionTracker`.
-public struct TargetCondition: Sendable, Equatable {
-    public enum State: String, Sendable, Equatable, CaseIterable {
+public struct TargetCondition: Sendable, Equatable, Codable {
+    public enum State: String, Sendable, Equatable, Codable, CaseIterable {
         /// Answering, within its SLO where it has one.
         case ok
         /// Answering, but its recent p95 is over its latency SLO.
@@ -20,7 +20,7 @@ public struct TargetCondition: Sendable, Equatable {
     }
 
     /// One failed probe or request, as an operator should read it.
-    public struct Failure: Sendable, Equatable {
+    public struct Failure: Sendable, Equatable, Codable {
         /// "connection refused", "HTTP 503", "timed out".
         public var reason: String
         public var at: Date
@@ -33,7 +33,7 @@ public struct TargetCondition: Sendable, Equatable {
         }
     }
 
-    public enum Reason: Sendable, Equatable {
+    public enum Reason: Sendable, Equatable, Codable {
         /// No probe or request has reached it yet.
         case noEvidence
         /// The last probe or request was this long ago.

@@ -48,22 +48,24 @@ public final class GatewayStack: Sendable {
 
     /// Opens the route database (seeding it from `configTable` the first time)
     /// and builds the stack; nothing listens until `start`.
+    /// - Parameter replicaName: what the admin API's /admin/replica calls this replica (fleet.replica_name).
     public convenience init(configTable: RouteTable, databasePath: String, settings: GatewaySettings, upstream: UpstreamSettings,
                             accounting: GatewayAccounting = GatewayAccounting(), logger: Logger = Logger(label: "qlp.gateway"),
-                            now: Date = Date()) throws(OpenError) {
+                            replicaName: String = AdminReplicaView.hostName, now: Date = Date()) throws(OpenError) {
         let authority: RouteAuthority
         do {
             authority = try RouteAuthority.open(databasePath: databasePath, configTable: configTable)
         } catch {
             throw .database(path: databasePath, reason: "\(error)")
         }
-        try self.init(authority: authority, settings: settings, upstream: upstream, accounting: accounting, logger: logger, now: now)
+        try self.init(authority: authority, settings: settings, upstream: upstream, accounting: accounting, logger: logger,
+                      replicaName: replicaName, now: now)
     }
 
     /// Builds the stack on an authority already opened on its store (a fleet's, on Redis); nothing listens until `start`.
     public init(authority: RouteAuthority, settings: GatewaySettings, upstream: UpstreamSettings,
                 accounting: GatewayAccounting = GatewayAccounting(), logger: Logger = Logger(label: "qlp.gateway"),
-                now: Date = Date()) throws(OpenError) {
+                replicaName: String = AdminReplicaView.hostName, now: Date = Date()) throws(OpenError) {
         self.authority = authority
         self.accounting = accounting
         let stored: [VirtualKey]
@@ -99,9 +101,15 @@ public final class GatewayStack: Sendable {
         }
         self.settings = settings
         let adminBoundPort = self.adminBoundPort
-        server = GatewayServer(gateway: gateway, alongside: [AdminService(authority: authority, settings: settings) { port in
-            adminBoundPort.port.withLock { $0 = port }
-        }])
+        // The route store's status for /admin/replica: whether SQLite or Redis answered the last time it was asked.
+        let routeStore = authority.store
+        let storeStatus: @Sendable () async -> RouteStoreStatus = { routeStore.status }
+        server = GatewayServer(gateway: gateway, alongside: [
+            AdminService(authority: authority, settings: settings, gateway: gateway, replicaName: replicaName, startedAt: now,
+                         storeStatus: storeStatus) { port in
+                adminBoundPort.port.withLock { $0 = port }
+            },
+        ])
         // Probes measure targets real traffic has not measured lately; their
         // results move the same breakers and latency estimates as traffic.
         probeTransport = CurlTransport()

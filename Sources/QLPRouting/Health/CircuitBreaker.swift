@@ -25,7 +25,7 @@ public struct CircuitBreaker: Sendable, Equatable {
         }
     }
 
-    public enum State: Int, Sendable {
+    public enum State: Int, Sendable, Codable {
         case closed = 0, halfOpen = 1, open = 2
     }
 

@@ -51,26 +51,3 @@ public protocol RouteStore: Sendable {
     /// Whether the store answered the last time it was asked, for readiness and the dashboard.
     var status: RouteStoreStatus { get }
 }
-
-/// The state of a replica's route store, as `/readyz`, the admin API and the dashboard show it.
-public struct RouteStoreStatus: Sendable, Equatable, Codable {
-    public enum Kind: String, Sendable, Equatable, Codable {
-        case sqlite
-        case redis
-    }
-
-    public var kind: Kind
-    /// The database path or the Redis address (never a password).
-    public var address: String
-    /// False while the store does not answer: changes are refused and the last table read is served.
-    public var healthy: Bool
-    /// Why it is unhealthy, or how this replica started ("started from the local copy of version 12").
-    public var detail: String?
-
-    public init(kind: Kind, address: String, healthy: Bool, detail: String? = nil) {
-        self.kind = kind
-        self.address = address
-        self.healthy = healthy
-        self.detail = detail
-    }
-}

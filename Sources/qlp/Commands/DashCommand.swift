@@ -16,6 +16,11 @@ struct DashCommand: AsyncParsableCommand {
 
     @OptionGroup var options: DashboardOptions
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Operate a running gateway through its admin API (http://host:port) instead of running one here; repeat for each replica. "
+            + "The admin token comes from $QLP_ADMIN_TOKEN, else dashboard.admin_token.", valueName: "url"))
+    var attach: [String] = []
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let location: ConfigLocation
@@ -46,6 +51,9 @@ struct DashCommand: AsyncParsableCommand {
         // keyvault:// values in the config become the secrets they name.
         let vault = KeyVaultClient(transport: transport, tokens: TokenCache(source: credential), timeout: config.dashboard.requestTimeout)
         let (resolved, outcomes) = await SecretReferences(client: vault, endpoints: azure.endpoints).resolve(config)
+        let fleet = attach.isEmpty ? nil : AttachedFleet(
+            urls: try Self.attachURLs(attach), token: try Self.attachToken(environment: environment, settings: resolved.dashboard),
+            actor: resolved.dashboard.operatorName, transport: transport)
         // A vault failure costs only what needs that secret: the dashboard still starts, and says why.
         var atlasUnavailable: PanelData<AtlasCreditUse>.Problem?
         for outcome in outcomes {
@@ -61,7 +69,8 @@ struct DashCommand: AsyncParsableCommand {
             historyPath: config.dashboard.stateDirectory + "/qlp.sqlite",
             colorsAllowed: DashboardLauncher.colorsAllowed(flag: options.noColor, settings: config.dashboard, environment: environment),
             atlas: atlasUnavailable == nil ? resolved.mongodbAtlas?.adminAPI : nil, atlasUnavailable: atlasUnavailable,
-            notifications: resolved.notifications, readOnlyFlag: options.readOnly, themeChoice: options.theme, blockGlyphsFlag: options.blockGlyphs, gateway: EmbeddedGateway.fromConfig(resolved))
+            notifications: resolved.notifications, readOnlyFlag: options.readOnly, themeChoice: options.theme, blockGlyphsFlag: options.blockGlyphs,
+            gateway: fleet == nil ? EmbeddedGateway.fromConfig(resolved) : nil, fleet: fleet)
         let exit: DashboardExit
         do {
             exit = try await launcher.run(credential: credential, transport: transport)
@@ -69,6 +78,26 @@ struct DashCommand: AsyncParsableCommand {
             throw CommandFailure.exit(error.description)
         }
         if exit.status != 0 { throw ExitCode(exit.status) }
+    }
+
+    /// Each --attach value as an admin endpoint's base URL; a value that is not one stops the command, named.
+    static func attachURLs(_ values: [String]) throws(ExitCode) -> [String] {
+        try values.map { value throws(ExitCode) -> String in
+            guard let url = URL(string: value), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
+                  let host = url.host, !host.isEmpty, url.path.isEmpty || url.path == "/", url.query == nil else {
+                throw CommandFailure.exit("--attach \(value): expected a gateway's admin endpoint, http://host:port "
+                                          + "(its gateway.admin_listen)")
+            }
+            return value
+        }
+    }
+
+    /// $QLP_ADMIN_TOKEN, else dashboard.admin_token; without either there is nothing to attach with.
+    static func attachToken(environment: [String: String], settings: DashboardSettings) throws(ExitCode) -> Secret {
+        if let token = environment["QLP_ADMIN_TOKEN"], !token.isEmpty { return Secret(token) }
+        if let token = settings.adminToken, !token.isEmpty { return token }
+        throw CommandFailure.exit("--attach needs the replicas' admin token: set QLP_ADMIN_TOKEN, or dashboard.admin_token "
+                                  + "in the config (admin_token: \"${QLP_ADMIN_TOKEN}\"), to their gateway.admin_token")
     }
 
     private static func briefly(_ failure: SecretReferences.Failure) -> String {

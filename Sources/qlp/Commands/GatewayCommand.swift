@@ -77,7 +77,7 @@ struct GatewayCommand: AsyncParsableCommand {
                 if let (authority, _) = fleetAuthority {
                     stack = try GatewayStack(authority: authority, settings: settings.gateway,
                                              upstream: UpstreamSettings(azureOpenAI: settings.azureOpenAI), accounting: accounting,
-                                             logger: logger)
+                                             logger: logger, replicaName: settings.fleet?.replicaName ?? AdminReplicaView.hostName)
                 } else {
                     stack = try GatewayStack(configTable: configTable, databasePath: settings.dashboard.stateDirectory + "/routes.sqlite",
                                              settings: settings.gateway, upstream: UpstreamSettings(azureOpenAI: settings.azureOpenAI),

@@ -8,6 +8,7 @@ import QLPNotify
 import QLPStore
 import QLPTerminal
 import QLPFeed
+import QLPGateway
 import QLPProcess
 
 /// Builds the live dashboard from settings (shared by `qlp dash` and
@@ -37,6 +38,8 @@ struct DashboardLauncher {
     var blockGlyphsFlag = false
     /// The gateway to run inside the dashboard, when the config has routes.
     var gateway: EmbeddedGateway? = nil
+    /// The running replicas to operate instead (`qlp dash --attach`); then no gateway runs here.
+    var fleet: AttachedFleet? = nil
 
     func run(credential: any TokenSource, transport: any HTTPTransport) async throws -> DashboardExit {
         let logger = Logger(label: "qlp.dashboard")
@@ -84,10 +87,17 @@ struct DashboardLauncher {
             logger.error("notifications off: the outbox cannot be used", metadata: ["error": "\(error)"])
             dispatchProblem = error
         }
-        let identity = DashboardIdentity(subscriptionID: azure.subscriptionID, resourceGroup: azure.resourceGroup,
+        var identity = DashboardIdentity(subscriptionID: azure.subscriptionID, resourceGroup: azure.resourceGroup,
                                          isDemo: isDemo, configPath: configPath, logFile: dashboard.logFile)
+        identity.attachedTo = fleet?.clients.map(\.baseURL) ?? []
         var initial = DashboardState(identity: identity, plan: plan, costRefresh: dashboard.costRefresh)
         initial.readOnly = readOnlyFlag || dashboard.readOnly
+        // Attached with the viewer token, the replicas refuse every change (403): the keys are hidden, and say why.
+        if let fleet, case .success(let identity) = await fleet.first({ client throws(AdminAPIError) in try await client.whoami() }),
+           identity.role == .viewer {
+            initial.readOnly = true
+            initial.readOnlyReason = "viewer token"
+        }
         initial.operatorName = dashboard.operatorName
         if let dispatchProblem {
             initial.notice = Notice(text: "\(dispatchProblem.path) unusable: alerts are not sent (the log says why)", isError: true, at: Date())
@@ -132,22 +142,32 @@ struct DashboardLauncher {
         let writer = WeeklyReportWriter(source: CostManagementReportSource(client: client, scope: azure.costScope),
                                         directory: dashboard.stateDirectory + "/reports")
         logger.info("dashboard starting", metadata: ["demo": "\(isDemo)", "subscription": "\(azure.subscriptionID)"])
-        let interaction = DashboardInteraction(readOnly: initial.readOnly, bellEnabled: dashboard.bell)
+        var interaction = DashboardInteraction(readOnly: initial.readOnly, bellEnabled: dashboard.bell)
+        if let reason = initial.readOnlyReason { interaction.readOnlyExplanation = "read-only: \(reason)" }
         // Watch SIGINT/SIGTERM/SIGHUP before the gateway's threads exist (see DashboardSession.startedSignals).
         let signals = SignalWatcher()
         signals.start()
-        let running = await gateway?.start(store: store, operatorName: dashboard.operatorName, logger: logger)
+        let running = fleet == nil ? await gateway?.start(store: store, operatorName: dashboard.operatorName, logger: logger) : nil
         if let running { pollers += running.pollers }
+        if let fleet {
+            store.update {
+                $0.gatewayExpected = true
+                $0.fleet = []
+            }
+            pollers.append(FleetAlertFeed(fleet: fleet) { alerts in store.update { $0.externalAlerts = alerts } })
+        }
         let result: Result<DashboardExit, any Error>
         let sending = dispatch.map { dispatch in Task { await dispatch.run() } }
         defer { sending?.cancel() }
         do {
             var session = DashboardSession(store: store, costPoller: poller, pollers: pollers, reportWriter: writer,
                                            terminalOptions: options, logger: logger,
-                                           routeControl: running?.routeControl, gatewayStats: running?.stats,
+                                           routeControl: running?.routeControl ?? fleet.map(FleetRouteControl.init),
+                                           gatewayStats: running?.stats ?? fleet.map { FleetStatsSource(fleet: $0) },
                                            keyActivity: running?.keyActivity,
                                            interaction: interaction)
             session.startedSignals = signals
+            session.fleetStatus = fleet.map(FleetReplicaStatus.init)
             // Model latency over time, so the Models view's sparklines survive a restart.
             session.seriesHistory = seriesHistory
             session.alertLedger = alertLedger

@@ -37,11 +37,7 @@ struct GatewayRouteControl: RouteControl {
     }
 
     func audit(limit: Int) async -> [RouteAuditLine] {
-        let entries = (try? await authority.store.audit(limit: limit)) ?? []
-        return entries.map { entry in
-            RouteAuditLine(at: entry.at, actor: entry.actor, summary: entry.summary, outcome: Self.outcome(of: entry),
-                           fromVersion: entry.fromVersion, toVersion: entry.toVersion ?? entry.fromVersion)
-        }
+        ((try? await authority.store.audit(limit: limit)) ?? []).map(RouteAuditLine.init)
     }
 
     /// The audit log's typed outcome as the Audit view shows it. (It was
@@ -58,5 +54,13 @@ struct GatewayRouteControl: RouteControl {
     func observedTraffic(route: String) async -> ObservedTraffic {
         let (shares, requests) = traffic.observed(route: route)
         return ObservedTraffic(shares: shares, requests: requests, windowSeconds: RouteTrafficWindow.windowSeconds)
+    }
+}
+
+extension RouteAuditLine {
+    /// An audit entry (from this process's store or a replica's /admin/audit) as the Audit view shows it.
+    init(_ entry: RouteAuditEntry) {
+        self.init(at: entry.at, actor: entry.actor, summary: entry.summary, outcome: GatewayRouteControl.outcome(of: entry),
+                  fromVersion: entry.fromVersion, toVersion: entry.toVersion ?? entry.fromVersion)
     }
 }

@@ -12,39 +12,37 @@ struct GatewayTargetStats: GatewayStatsSource {
     var format = DisplayFormat()
 
     func targetStats() async -> [ModelTargetStats] {
-        let table = gateway.routes.snapshot.table
-        let states = Dictionary(gateway.health.states().map { ($0.target, $0) }, uniquingKeysWith: { a, _ in a })
-        // A target's observed share of the route it mostly serves: the first route listing it.
-        return table.targets.map { target in
-            let state = states[target.name]
-            let route = table.routes.first { $0.targetNames.contains(target.name) }
-            let share = route.map { gateway.traffic.shares(route: $0.name)[target.name] ?? 0 }
-            let breaker: ModelTargetStats.Breaker = switch state?.breaker ?? .closed {
-            case .closed: .closed
-            case .halfOpen: .halfOpen
-            case .open: .open
-            }
-            let condition = gateway.health.condition(of: target.name, latencySLOMilliseconds: target.latencySLOMilliseconds.map(Double.init))
-            let judged: ModelTargetStats.Health = switch condition.state {
-            case .ok: .ok
-            case .slow: .slow
-            case .degraded: .degraded
-            case .down: .down
-            case .unknown: .unknown
-            }
-            let health = table.isDrained(target.name) ? .drained : judged
-            return ModelTargetStats(
-                target: target.name, backend: target.backend == .azureOpenAI ? "azure-openai" : "ollama", state: health,
-                reason: health == .drained ? "taken out of every route by an operator; its condition: \(condition.state.rawValue), "
-                    + condition.explanation(time: { format.time($0) }) : condition.explanation(time: { format.time($0) }),
-                since: health == .drained ? nil : condition.since,
-                p50Milliseconds: state?.p50Milliseconds, p95Milliseconds: state?.p95Milliseconds,
-                p99Milliseconds: state?.p99Milliseconds,
-                // Measured first tokens only (streamed answers, chat probes): a whole-body latency is not a TTFT.
-                ttftMilliseconds: state?.timeToFirstTokenMilliseconds, tokensPerSecond: state?.outputTokensPerSecond,
-                errorRate: state.map(\.errorRate), breaker: breaker,
-                inputCostPer1K: target.inputCostPer1K, outputCostPer1K: target.outputCostPer1K, observedShare: share,
-                lastProbe: state?.lastProbeAt)
+        gateway.targetStats().map { ModelTargetStats($0, format: format) }
+    }
+}
+
+extension ModelTargetStats {
+    /// A gateway's figures for one target (in this process or a replica's
+    /// /admin/targets) as the Models view shows them, the reason worded in the operator's zone.
+    init(_ view: TargetStatsView, format: DisplayFormat) {
+        let breaker: ModelTargetStats.Breaker = switch view.breaker {
+        case .closed: .closed
+        case .halfOpen: .halfOpen
+        case .open: .open
         }
+        let condition = view.condition
+        let judged: ModelTargetStats.Health = switch condition.state {
+        case .ok: .ok
+        case .slow: .slow
+        case .degraded: .degraded
+        case .down: .down
+        case .unknown: .unknown
+        }
+        let health = view.drained ? .drained : judged
+        let explanation = condition.explanation(time: { format.time($0) })
+        self.init(
+            target: view.target, backend: view.backend == .azureOpenAI ? "azure-openai" : "ollama", state: health,
+            reason: health == .drained ? "taken out of every route by an operator; its condition: \(condition.state.rawValue), "
+                + explanation : explanation,
+            since: health == .drained ? nil : condition.since,
+            p50Milliseconds: view.p50Milliseconds, p95Milliseconds: view.p95Milliseconds, p99Milliseconds: view.p99Milliseconds,
+            ttftMilliseconds: view.ttftMilliseconds, tokensPerSecond: view.tokensPerSecond, errorRate: view.errorRate,
+            breaker: breaker, inputCostPer1K: view.inputCostPer1K, outputCostPer1K: view.outputCostPer1K,
+            observedShare: view.observedShare, lastProbe: view.lastProbe)
     }
 }
