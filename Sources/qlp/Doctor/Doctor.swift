@@ -245,10 +245,10 @@ struct Doctor {
                                                                      remedy: "change its query in azure.monitor.log_metrics in \(configPath)")))
             case .service(let error):
                 let remedy: String = switch error {
-                case .http(_, _, 403, _, _):
+                case .http(_, _, 403, _, _, _):
                     "give the identity Reader on the Application Insights resource, or Log Analytics Reader on the workspace"
-                case .http(_, _, 400, _, _): "fix the query (or the app or workspace ID) in azure.monitor.log_metrics in \(configPath)"
-                case .http(_, _, 404, _, _): "check the app ID or workspace ID in azure.monitor.log_metrics in \(configPath)"
+                case .http(_, _, 400, _, _, _): "fix the query (or the app or workspace ID) in azure.monitor.log_metrics in \(configPath)"
+                case .http(_, _, 404, _, _, _): "check the app ID or workspace ID in azure.monitor.log_metrics in \(configPath)"
                 default: self.remedy(error)
                 }
                 checks.append(DoctorCheck(name: name, outcome: .fail(error.description, remedy: remedy)))
@@ -277,9 +277,9 @@ struct Doctor {
 
     private func vaultRemedy(_ error: AzureError, field: String) -> String {
         switch error {
-        case .http(_, _, 403, _, _):
+        case .http(_, _, 403, _, _, _):
             "give the identity qlp uses the Key Vault Secrets User role on the vault (or an access policy allowing get on secrets)"
-        case .http(_, _, 404, _, _): "no such secret or version in that vault: check \(field) in \(configPath)"
+        case .http(_, _, 404, _, _, _): "no such secret or version in that vault: check \(field) in \(configPath)"
         case .transport: "check the vault name in \(field) and azure.endpoints.key_vault in \(configPath)"
         default: remedy(error)
         }
@@ -290,9 +290,9 @@ struct Doctor {
         case .authentication(let failure): failure.remedy
         case .credentialUnavailable: "configure a credential: see the azure section of config/qlp.yaml"
         case .throttled: "wait and run doctor again; Cost Management's quota is per tenant"
-        case .http(_, _, let status, _, _) where status == 403:
+        case .http(_, _, let status, _, _, _) where status == 403:
             "grant the service principal Cost Management Reader and Monitoring Reader on the subscription"
-        case .http(_, _, let status, _, _) where status == 404: "check azure.subscription_id and the resource IDs in the config"
+        case .http(_, _, let status, _, _, _) where status == 404: "check azure.subscription_id and the resource IDs in the config"
         case .transport: "check the network path to the endpoint and azure.endpoints in the config"
         default: "see the log file for details"
         }
