@@ -174,11 +174,16 @@ struct Doctor {
         }
         var checks: [DoctorCheck] = []
         var working: (any TokenSource)?
+        var answered: DoctorCheck?
         for (name, source) in sources {
             do {
                 _ = try await source.fetchToken(scope: scope)
                 checks.append(DoctorCheck(name: "credential: \(name)", outcome: .ok(working == nil ? "works; qlp uses this one" : "works")))
-                if working == nil { working = source }
+                if working == nil {
+                    working = source
+                    // Which one answered, and from what: on AKS the first thing to know is whether the pod's identity was used.
+                    answered = DoctorCheck(name: "Azure credential", outcome: .ok(name + (source.origin.map { " (\($0))" } ?? "")))
+                }
             } catch {
                 if case .credentialUnavailable(let detail) = error, azure.credential == .auto {
                     checks.append(DoctorCheck(name: "credential: \(name)", outcome: .skipped("not available here: \(detail)")))
@@ -189,10 +194,12 @@ struct Doctor {
                 }
             }
         }
+        if let answered { checks.append(answered) }
         if working == nil, azure.credential == .auto {
             checks.append(DoctorCheck(name: "credential", outcome: .fail(
                 "no credential source works",
-                remedy: "export AZURE_TENANT_ID=… AZURE_CLIENT_ID=… AZURE_CLIENT_SECRET=… (a service principal), run on a machine with a managed identity, or run `az login`")))
+                remedy: "export AZURE_TENANT_ID=… AZURE_CLIENT_ID=… AZURE_CLIENT_SECRET=… (a service principal, or AZURE_CLIENT_CERTIFICATE_PATH=…), "
+                    + "run on AKS with workload identity or a machine with a managed identity, or run `az login`")))
         }
         return (checks, working)
     }
