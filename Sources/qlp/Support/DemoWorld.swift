@@ -4,6 +4,7 @@ import QLPCore
 import QLPDashboard
 import QLPEmulator
 import QLPGateway
+import QLPGatewayFeed
 import QLPRouting
 import QLPStore
 import QLPHTTP
@@ -169,7 +170,10 @@ struct DemoWorld {
         settings.port = port
         settings.adminPort = adminPort
         settings.adminToken = adminToken
+        if azureOpenAI?.auth == .entra { azureOpenAI?.apiKey = nil }
         var upstream = UpstreamSettings(azureOpenAI: azureOpenAI)
+        // With auth: entra the demo's gateway takes its tokens from the emulator's Entra ID, as a real one would.
+        upstream.azureBearer = AzureOpenAIBearer.make(for: azureOpenAI, credential: credential)
         upstream.endpointStandIns = [Self.emulatorStandIn: azure.endpoints.management]
         return EmbeddedGateway(configTable: RouteTable(settings: routing, azureOpenAI: azureOpenAI, ollama: ollama),
                                databasePath: config.dashboard.stateDirectory + "/demo-routes.sqlite", settings: settings,
