@@ -52,12 +52,20 @@ let package = Package(
         .target(name: "QLPHTTP", dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")],
                 swiftSettings: strictSettings),
         // Azure wire formats and clients (Entra ID tokens, Cost Management).
-        .target(name: "QLPAzure", dependencies: ["QLPCore", "QLPHTTP", .product(name: "Logging", package: "swift-log")],
-                swiftSettings: strictSettings),
+        // Crypto and _CryptoExtras: a certificate credential signs its client assertion (RS256, SHA-1 thumbprint).
+        .target(name: "QLPAzure", dependencies: [
+            "QLPCore", "QLPHTTP",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strictSettings),
         // The loopback emulator of Azure's APIs used by demo, tests and benchmarks.
         // QLPStore: the demo's usage ledger is filled from the emulated traffic history.
         .target(name: "QLPEmulator", dependencies: [
             "QLPCore", "QLPStore",
+            // The token endpoint checks a certificate credential's signed assertion.
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -175,6 +183,7 @@ let package = Package(
         .testTarget(name: "QLPRoutingTests", dependencies: ["QLPRouting", "QLPCore"], swiftSettings: strictSettings),
         .testTarget(name: "QLPGatewayTests", dependencies: [
             "QLPGateway", "QLPGatewayFeed", "QLPFeed", "QLPRouting", "QLPStore", "QLPEmulator", "QLPHTTP", "QLPCore", "QLPConfig",
+            "QLPAzure",
         ], swiftSettings: strictSettings),
         .testTarget(name: "QLPReportTests", dependencies: ["QLPReport", "QLPCore"], exclude: ["Fixtures"],
                     swiftSettings: strictSettings),

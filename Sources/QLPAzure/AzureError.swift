@@ -7,8 +7,9 @@ import QLPHTTP
 public enum AzureError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The request never got an HTTP answer (timeout, refused, TLS...).
     case transport(service: String, HTTPTransportError)
-    /// Azure answered with an error status.
-    case http(service: String, endpoint: String, status: Int, code: String?, message: String?)
+    /// Azure answered with an error status; `requestID` is the
+    /// `x-ms-request-id` it gave the request, for a support ticket.
+    case http(service: String, endpoint: String, status: Int, code: String?, message: String?, requestID: String? = nil)
     /// 429, or a request qlp held back: wait at least `retryAfter` (at most an
     /// hour) before asking again; `reason` says whether the service asked or
     /// qlp's own per-minute budget is spent.
@@ -29,8 +30,9 @@ public enum AzureError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .transport(let service, let error):
             "\(service): \(error)"
-        case .http(let service, let endpoint, let status, let code, let message):
+        case .http(let service, let endpoint, let status, let code, let message, let requestID):
             "\(service) (\(endpoint)) answered HTTP \(status)" + (code.map { " \($0)" } ?? "") + (message.map { ": \($0)" } ?? "")
+                + Self.trace(requestID)
         case .throttled(let service, let endpoint, let retryAfter, .serviceAsked(let header)):
             "\(service) (\(endpoint)) is throttling requests; retry after \(Self.seconds(retryAfter)) s" + (header.map { " (\($0))" } ?? "")
         case .throttled(let service, let endpoint, let retryAfter, let reason):
@@ -59,7 +61,7 @@ public enum AzureError: Error, Sendable, Equatable, CustomStringConvertible {
     public var summary: String {
         switch self {
         case .transport(_, let error): error.summary
-        case .http(_, _, let status, let code, _): "HTTP \(status)" + (code.map { " \($0)" } ?? "")
+        case .http(_, _, let status, let code, _, _): "HTTP \(status)" + (code.map { " \($0)" } ?? "")
         case .throttled(_, _, let retryAfter, .serviceAsked): "throttled for \(Self.seconds(retryAfter)) s"
         case .throttled(_, _, let retryAfter, .ownBudget): "qlp's budget spent, next in \(Self.seconds(retryAfter)) s"
         case .gaveUpWaiting(let hold): "a \(ThrottleWait.text(hold.wait)) wait is past \(hold.limitName)"
@@ -68,6 +70,11 @@ public enum AzureError: Error, Sendable, Equatable, CustomStringConvertible {
         case .credentialUnavailable: "no credential"
         case .paging: "paging error"
         }
+    }
+
+    /// How a message quotes Azure's ID of the request: support looks it up.
+    static func trace(_ requestID: String?) -> String {
+        requestID.map { " (x-ms-request-id \($0))" } ?? ""
     }
 
     /// Whole seconds of a wait, rounded up: a wait of 0.4 s is not "0 s".
@@ -98,19 +105,32 @@ public struct AuthenticationFailure: Sendable, Equatable, CustomStringConvertibl
     /// Set by sources whose failures the service-principal remedies do not
     /// fit (managed identity, the Azure CLI).
     public var specificRemedy: String?
+    /// The credential that asked ("workload identity", "certificate"...); nil: the client secret.
+    public var credential: String?
+    /// The `x-ms-request-id` of the refusal, when Entra ID or the endpoint sent one.
+    public var requestID: String?
 
-    public init(endpoint: String, status: Int, code: Int?, error: String?, message: String?, specificRemedy: String? = nil) {
+    public init(endpoint: String, status: Int, code: Int?, error: String?, message: String?, specificRemedy: String? = nil,
+                credential: String? = nil, requestID: String? = nil) {
         self.endpoint = endpoint
         self.status = status
         self.code = code
         self.error = error
         self.message = message
         self.specificRemedy = specificRemedy
+        self.credential = credential
+        self.requestID = requestID
     }
 
     public var remedy: String {
         if let specificRemedy { return specificRemedy }
         return switch code {
+        case 70021, 700211, 700213:
+            "Entra ID found no federated credential matching the token's issuer and subject: add one to the app registration "
+                + "(or managed identity) for this cluster's OIDC issuer and the pod's service account"
+        case 700024: "the client assertion is outside its validity time: check the machine's clock (or the token file is stale)"
+        case 700027: "the certificate's signature was not accepted: upload this certificate to the app registration "
+            + "(Certificates & secrets), or point AZURE_CLIENT_CERTIFICATE_PATH at the registered one"
         case 7000215: "the client secret is wrong: set AZURE_CLIENT_SECRET to the secret's value (not its ID)"
         case 7000222: "the client secret has expired: create a new one for the app registration"
         case 700016: "the application was not found in this tenant: check AZURE_CLIENT_ID and AZURE_TENANT_ID"
@@ -122,10 +142,10 @@ public struct AuthenticationFailure: Sendable, Equatable, CustomStringConvertibl
     }
 
     public var description: String {
-        (error == "managed_identity" ? "the managed identity endpoint refused a token (\(endpoint), HTTP \(status)"
+        (credential.map { "\($0): " } ?? "") + (error == "managed_identity" ? "the managed identity endpoint refused a token (\(endpoint), HTTP \(status)"
             : error == "azure_cli" ? "the Azure CLI could not get a token (\(endpoint)"
             : "Entra ID refused a token (\(endpoint), HTTP \(status)")
             + (code.map { ", AADSTS\($0)" } ?? "") + ")"
-            + (message.map { ": \($0)" } ?? "") + "; \(remedy)"
+            + (message.map { ": \($0)" } ?? "") + "; \(remedy)" + AzureError.trace(requestID)
     }
 }

@@ -24,8 +24,13 @@ enum AzureSectionParser {
                 credential = .managedIdentity(clientID: r.optional(map, "client_id").flatMap(r.nonEmptyString))
             case "azure_cli":
                 credential = .azureCLI
+            case "workload_identity":
+                credential = .workloadIdentity
+            case "certificate":
+                credential = .certificate
             default:
-                r.fail(value, "expected auto, environment, client_secret, managed_identity or azure_cli, found '\(kind)'")
+                r.fail(value, "expected auto, environment, client_secret, workload_identity, certificate, managed_identity or azure_cli, "
+                       + "found '\(kind)'")
                 credential = nil
             }
         }

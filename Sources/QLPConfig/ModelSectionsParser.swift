@@ -5,16 +5,27 @@ import QLPCore
 /// original shapes.
 enum ModelSectionsParser {
     static func azureOpenAI(_ section: ConfigValue, _ r: ConfigReader) -> AzureOpenAISettings? {
-        guard let map = r.mapping(section, allowed: ["endpoint", "api_version", "api_key", "models", "deployment_names"])
+        guard let map = r.mapping(section, allowed: ["endpoint", "api_version", "api_key", "auth", "models", "deployment_names"])
         else { return nil }
         let endpoint = r.required(map, "endpoint").flatMap { r.endpoint($0, .azureOpenAI) }
         let version = r.required(map, "api_version").flatMap(r.nonEmptyString)
         let key = r.optional(map, "api_key").flatMap(r.secretOrVaultReference).flatMap { $0.isEmpty ? nil : $0 }
+        var auth: AzureOpenAIAuth? = .apiKey
+        if let value = r.optional(map, "auth"), let word = r.string(value) {
+            auth = AzureOpenAIAuth(rawValue: word)
+            if auth == nil {
+                r.fail(value, "expected api_key or entra, found '\(word)'")
+            } else if auth == .entra, key != nil {
+                // Sending both would hide which one the resource accepted.
+                r.fail(value, "auth: entra sends an Entra ID token, never api_key: remove api_key, or use auth: api_key")
+                auth = nil
+            }
+        }
         let models = r.optional(map, "models").flatMap(r.stringMap) ?? [:]
         let deployments = r.optional(map, "deployment_names").flatMap(r.stringMap) ?? [:]
-        guard let endpoint, let version else { return nil }
+        guard let endpoint, let version, let auth else { return nil }
         return AzureOpenAISettings(endpoint: endpoint, apiVersion: version, models: models,
-                                   deploymentNames: deployments, apiKey: key)
+                                   deploymentNames: deployments, apiKey: key, auth: auth)
     }
 
     static func ollama(_ section: ConfigValue, _ r: ConfigReader) -> OllamaSettings? {

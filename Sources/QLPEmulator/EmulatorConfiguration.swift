@@ -26,6 +26,18 @@ public struct EmulatorConfiguration: Sendable {
     /// The client ID of the machine's user-assigned managed identity; IMDS
     /// requests naming another client_id are refused.
     public var managedIdentityClientID: String = EmulatorConfiguration.demoManagedIdentityClientID
+    /// Workload identity's federated credential: a client assertion is
+    /// accepted when it is exactly what this file holds at the time of the
+    /// request (as kubelet's projected service account token, rotated in
+    /// place). Entra ID checks the token's issuer and subject against the
+    /// federated credential and the issuer's keys; the emulator has no OIDC
+    /// issuer, so it trusts the file the pod was given, and nothing else.
+    public var federatedTokenFile: String? = nil
+    /// A certificate registered on the app registration: client assertions
+    /// naming it by `x5t` must carry its key's RS256 signature.
+    public var trustedCertificate: TrustedCertificate? = nil
+    /// App Service's IDENTITY_HEADER: the identity endpoint (/msi/token) refuses requests without it.
+    public var identityHeader: String = EmulatorConfiguration.demoIdentityHeader
     /// The MongoDB Atlas organisation whose invoices the emulated Admin API serves.
     public var atlasOrgID: String = EmulatorConfiguration.demoAtlasOrgID
     /// The Atlas API key the emulator accepts (HTTP Digest: public key as user, private key as password).
@@ -87,6 +99,8 @@ public struct EmulatorConfiguration: Sendable {
     public static let demoSecrets = ["azure-openai-api-key": demoOpenAIKey, "mongodb-atlas-private-key": "emu-atlas-key-93b2d1c7"]
     public static let demoAppInsightsAppID = "5b6c7d8e-0000-4000-8000-00000000a11a"
     public static let demoLogAnalyticsWorkspaceID = "6c7d8e9f-0000-4000-8000-00000000109a"
+    /// Not a secret: the emulated App Service's IDENTITY_HEADER.
+    public static let demoIdentityHeader = "emu-identity-header-5e2a90c4"
     public static let demoManagedIdentityClientID = "7d8e9fa0-0000-4000-8000-0000000000f1"
     /// Demo only, not secrets: an Atlas organisation and API key that exist only in
     /// the emulator. The private key is the one the emulated vault hands out as

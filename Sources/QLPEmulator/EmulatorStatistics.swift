@@ -15,6 +15,7 @@ public final class EmulatorStatistics: Sendable {
         var openConnections: Set<ObjectIdentifier> = []
         var maxConnections = 0
         var connectionsOpened = 0
+        var userAgents: [String: Int] = [:]
     }
 
     /// The request log keeps the most recent requests, enough for tests that
@@ -43,6 +44,12 @@ public final class EmulatorStatistics: Sendable {
             if $0.log.count >= 2 * Self.logLimit { $0.log.removeFirst($0.log.count - Self.logLimit) }
         }
     }
+
+    /// Counts the User-Agent of a request to an emulated API ("" when it sent none).
+    func count(userAgent: String?) { counts.withLock { $0.userAgents[userAgent ?? "", default: 0] += 1 } }
+
+    /// Requests per User-Agent ("" for none), for tests that check every client names itself.
+    public var userAgents: [String: Int] { counts.withLock { $0.userAgents } }
 
     func count(model: String) { counts.withLock { $0.perModel[model, default: 0] += 1 } }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import QLPCore
 
 @main
 struct QLP: AsyncParsableCommand {
@@ -13,7 +14,7 @@ struct QLP: AsyncParsableCommand {
             error (the command line, the config or an input file); `qlp routes` adds 3 (a \
             conflicting change) and 4 (a refused change).
             """,
-        version: "0.1.0",
+        version: QLPVersion.current,
         subcommands: [DashCommand.self, DemoCommand.self, ReportCommand.self, DoctorCommand.self, EmulateCommand.self, GatewayCommand.self, RoutesCommand.self, AlertsCommand.self, KeysCommand.self],
         defaultSubcommand: DashCommand.self)
 

@@ -103,14 +103,14 @@ final class UnreachableTransport: HTTPTransport {
             _ = try await client.metrics(resourceID: Self.resource, names: ["a"], timespan: span)
             Issue.record("401 must throw")
         } catch {
-            guard case .http(_, _, 401, let code, _) = error else { Issue.record("got \(error)"); return }
+            guard case .http(_, _, 401, let code, _, _) = error else { Issue.record("got \(error)"); return }
             #expect(code == "InvalidAuthenticationToken")
         }
         do {
             _ = try await client.metrics(resourceID: Self.resource, names: ["nope"], timespan: span)
             Issue.record("400 must throw")
         } catch {
-            guard case .http(_, _, 400, let code, let message) = error else { Issue.record("got \(error)"); return }
+            guard case .http(_, _, 400, let code, let message, _) = error else { Issue.record("got \(error)"); return }
             #expect(code == "BadRequest")
             #expect(message?.contains("metric: nope") == true)
         }

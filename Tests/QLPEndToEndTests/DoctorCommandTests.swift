@@ -121,4 +121,23 @@ import Testing
             #expect(!good.output.contains(value) && !missing.output.contains(value) && !log.contains(value))
         }
     }
+
+    /// Issue 16: on an AKS pod the credential that answers is the pod's
+    /// workload identity, and doctor says so, naming the token file.
+    @Test func demoWithWorkloadIdentityNamesTheCredentialThatAnswered() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let tokenFile = scratch.path + "/azure-identity-token"
+        try "eyJhbGciOiJSUzI1NiJ9.projected-service-account-token.sig".write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        let path = try config(port: 1, secret: "", scratch: scratch)
+        let result = try await Subprocess.run(
+            [QLPBinary.path, "doctor", "--demo", "--config", path],
+            environment: ["HOME": scratch.path, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "DOCTOR_TEST_SECRET": "unused",
+                          "AZURE_FEDERATED_TOKEN_FILE": tokenFile, "AZURE_CLIENT_ID": Self.demoClient, "AZURE_TENANT_ID": Self.demoTenant])
+        let said = result.output.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(said.contains("Azure credential OK workload identity (AZURE_FEDERATED_TOKEN_FILE=\(tokenFile))"), "\(result.output)\(result.error)")
+        #expect(said.contains("credential: workload identity OK works; qlp uses this one"), "\(result.output)")
+        #expect(result.status == 0, "\(result.output)\(result.error)")
+        #expect(!result.output.contains("projected-service-account-token"), "the assertion was printed")
+    }
 }

@@ -80,7 +80,7 @@ private func atlasError<T>(_ call: () async throws(AzureError) -> T) async -> Az
             let wrongKey = "wrong-private-key-5f1e2d"
             for client in [h.atlas(privateKey: wrongKey), h.atlas(publicKey: "notakey1")] {
                 let error = try #require(await atlasError { () async throws(AzureError) in try await client.pendingInvoice() })
-                guard case .http(let service, let endpoint, let status, let code, let message) = error else {
+                guard case .http(let service, let endpoint, let status, let code, let message, _) = error else {
                     Issue.record("expected .http, got \(error)")
                     continue
                 }

@@ -66,7 +66,7 @@ extension EmulatorHarness {
                 _ = try await h.appInsights.metric(appID: h.appID, metricID: "requests/nonsense")
                 Issue.record("an unknown metric must fail")
             } catch let error as AzureError {
-                guard case .http(_, _, 400, let code, let message) = error else { Issue.record("got \(error)"); return }
+                guard case .http(_, _, 400, let code, let message, _) = error else { Issue.record("got \(error)"); return }
                 #expect(code == "BadArgumentError")
                 #expect(message?.contains("requests/nonsense") == true)
             }
@@ -100,7 +100,7 @@ extension EmulatorHarness {
                 _ = try await h.appInsights.query(appID: h.appID, "pageViews | take 1")
                 Issue.record("an unknown table must fail")
             } catch let error as AzureError {
-                guard case .http(_, _, 400, let code, let message) = error else { Issue.record("got \(error)"); return }
+                guard case .http(_, _, 400, let code, let message, _) = error else { Issue.record("got \(error)"); return }
                 #expect(code == "BadArgumentError")
                 #expect(message?.contains("Failed to resolve table or column expression named 'pageViews'") == true)
             }
@@ -131,7 +131,7 @@ extension EmulatorHarness {
                 _ = try await h.logAnalytics.query(workspaceID: "00000000-0000-0000-0000-000000000000", "Usage")
                 Issue.record("an unknown workspace must fail")
             } catch let error as AzureError {
-                guard case .http(_, _, 404, let code, _) = error else { Issue.record("got \(error)"); return }
+                guard case .http(_, _, 404, let code, _, _) = error else { Issue.record("got \(error)"); return }
                 #expect(code == "WorkspaceNotFoundError")
             }
         }
@@ -170,7 +170,7 @@ extension EmulatorHarness {
                 _ = try await h.keyVault.secret(name: "no-such-secret", vaultURL: h.base)
                 Issue.record("a missing secret must fail")
             } catch let error as AzureError {
-                guard case .http(_, let endpoint, 404, let code, _) = error else { Issue.record("got \(error)"); return }
+                guard case .http(_, let endpoint, 404, let code, _, _) = error else { Issue.record("got \(error)"); return }
                 #expect(code == "SecretNotFound")
                 #expect(endpoint == "\(h.base)/secrets/no-such-secret")
                 texts.append("\(error)")

@@ -183,7 +183,7 @@ func keys(_ value: Any?) -> Set<String> { Set((value as? [String: Any])?.keys.ma
                 _ = try await h.monitor.metrics(resourceID: try h.resourceID("qlp-redis"), names: ["serverLoad", "cpu_percent"], timespan: span)
                 Issue.record("an unknown metric name must fail the call")
             } catch let error as AzureError {
-                guard case .http(_, _, 400, let code, let message) = error else { Issue.record("got \(error)"); return }
+                guard case .http(_, _, 400, let code, let message, _) = error else { Issue.record("got \(error)"); return }
                 #expect(code == "BadRequest")
                 #expect(message?.hasPrefix("Failed to find metric configuration for provider: microsoft.cache, resource Type: redis, metric: cpu_percent, Valid metrics:") == true)
             }
@@ -192,7 +192,7 @@ func keys(_ value: Any?) -> Set<String> { Set((value as? [String: Any])?.keys.ma
                 _ = try await h.monitor.metrics(resourceID: missing, names: ["serverLoad"], timespan: span)
                 Issue.record("an unknown resource must fail")
             } catch let error as AzureError {
-                guard case .http(_, _, 404, let code, _) = error else { Issue.record("got \(error)"); return }
+                guard case .http(_, _, 404, let code, _, _) = error else { Issue.record("got \(error)"); return }
                 #expect(code == "ResourceNotFound")
             }
         }

@@ -16,4 +16,11 @@ public struct AccessToken: Sendable, Equatable {
 /// identity, Azure CLI...). One method, so new sources slot in.
 public protocol TokenSource: Sendable {
     func fetchToken(scope: String) async throws(AzureError) -> AccessToken
+    /// Where the source's identity comes from, for `qlp doctor`
+    /// ("AZURE_FEDERATED_TOKEN_FILE=/var/run/..."): a path or a variable's name, never a secret.
+    var origin: String? { get }
+}
+
+extension TokenSource {
+    public var origin: String? { nil }
 }

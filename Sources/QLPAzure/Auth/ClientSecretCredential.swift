@@ -15,10 +15,7 @@ public struct ClientSecretCredential: TokenSource {
 
     public init(authority: String, tenantID: String, clientID: String, clientSecret: Secret,
                 transport: any HTTPTransport, timeout: Duration = .seconds(30), clock: @escaping @Sendable () -> Date = { Date() }) {
-        var base = authority
-        while base.hasSuffix("/") { base.removeLast() }
-        if !base.contains("://") { base = "https://" + base }   // AZURE_AUTHORITY_HOST may be a bare host
-        self.authority = base
+        self.authority = EntraTokenGrant.normalized(authority: authority)
         self.tenantID = tenantID
         self.clientID = clientID
         self.clientSecret = clientSecret
@@ -27,39 +24,12 @@ public struct ClientSecretCredential: TokenSource {
         self.clock = clock
     }
 
-    static let service = "Entra ID"
+    static let service = EntraTokenGrant.service
 
     public func fetchToken(scope: String) async throws(AzureError) -> AccessToken {
-        let url = "\(authority)/\(FormEncoding.escape(tenantID))/oauth2/v2.0/token"
-        let form = FormEncoding.encode([
-            ("client_id", clientID), ("scope", scope), ("client_secret", clientSecret.reveal()),
-            ("grant_type", "client_credentials"),
-        ])
-        let request = HTTPRequest(method: .post, url: url,
-                                  headers: ["Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"],
-                                  body: Array(form.utf8), timeout: timeout)
-        var retry = TokenRequestRetry.entra
-        var requestedAt = clock()
-        var response = try await transport.send(request, for: Self.service)
-        // Throttled or failing for a moment: asked again (TokenRequestRetry says when), then the refusal stands.
-        while response.status != 200, case .retry(let wait) = retry.next(status: response.status, asked: RetryAfter.wait(from: response.headers)) {
-            do { try await Task.sleep(for: wait) } catch { throw .transport(service: Self.service, .cancelled(endpoint: request.endpoint)) }
-            requestedAt = clock()
-            response = try await transport.send(request, for: Self.service)
-        }
-        guard response.status == 200 else {
-            let body = try? JSONDecoder().decode(EntraErrorBody.self, from: response.body)
-            throw .authentication(AuthenticationFailure(
-                endpoint: request.endpoint, status: response.status,
-                code: body?.errorCodes?.first ?? body?.aadstsFromDescription,
-                error: body?.error, message: body?.firstLine))
-        }
-        guard let body = try? JSONDecoder().decode(EntraTokenBody.self, from: response.body),
-              let lifetime = body.expiresIn.seconds else {
-            throw .malformedResponse(service: Self.service, endpoint: request.endpoint, status: 200,
-                                     detail: "expected token_type, expires_in and access_token", excerpt: "")
-        }
-        return AccessToken(token: Secret(body.accessToken), expiresOn: requestedAt.addingTimeInterval(TimeInterval(lifetime)))
+        let grant = EntraTokenGrant(authority: authority, tenantID: tenantID, clientID: clientID, transport: transport,
+                                    timeout: timeout, clock: clock, credential: nil)
+        return try await grant.token(scope: scope, proof: [("client_secret", clientSecret.reveal())])
     }
 }
 

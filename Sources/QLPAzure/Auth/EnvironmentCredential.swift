@@ -13,7 +13,8 @@ public enum EnvironmentCredential {
         if value("AZURE_CLIENT_ID") == nil { missing.append("AZURE_CLIENT_ID") }
         if value("AZURE_CLIENT_SECRET") == nil { missing.append("AZURE_CLIENT_SECRET") }
         guard missing.isEmpty, let tenant, let client = value("AZURE_CLIENT_ID"), let secret = value("AZURE_CLIENT_SECRET") else {
-            throw .credentialUnavailable(detail: "credential: environment needs \(missing.joined(separator: ", ")) to be set")
+            let secretOrCertificate = missing.map { $0 == "AZURE_CLIENT_SECRET" ? "AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH)" : $0 }
+            throw .credentialUnavailable(detail: "credential: environment needs \(secretOrCertificate.joined(separator: ", ")) to be set")
         }
         return ClientSecretCredential(authority: value("AZURE_AUTHORITY_HOST") ?? defaultAuthority, tenantID: tenant,
                                       clientID: client, clientSecret: Secret(secret), transport: transport, timeout: timeout)

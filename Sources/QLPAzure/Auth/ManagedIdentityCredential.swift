@@ -38,6 +38,8 @@ public struct ManagedIdentityCredential: TokenSource {
         self.clock = clock
     }
 
+    public var origin: String? { "IMDS at \(endpoint)" }
+
     /// IMDS takes a resource, not a scope: "https://vault.azure.net/.default" -> "https://vault.azure.net".
     static func resource(for scope: String) -> String {
         scope.hasSuffix("/.default") ? String(scope.dropLast("/.default".count)) : scope
@@ -53,7 +55,7 @@ public struct ManagedIdentityCredential: TokenSource {
         while true {
             let response: HTTPResponse
             do {
-                response = try await transport.send(request)
+                response = try await transport.send(AzureRequestTrace.tagged(request))
             } catch let error as HTTPTransportError {
                 switch error {
                 case .connectionFailed, .timedOut:
@@ -84,7 +86,8 @@ public struct ManagedIdentityCredential: TokenSource {
                                               clientID: clientID, retried: attempt)
             throw .authentication(AuthenticationFailure(
                 endpoint: request.endpoint, status: response.status, code: body?.codes.first, error: "managed_identity",
-                message: said, specificRemedy: remedy))
+                message: said, specificRemedy: remedy,
+                requestID: AzureRequestTrace.requestID(of: response)))
         }
     }
 

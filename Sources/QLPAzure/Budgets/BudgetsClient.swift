@@ -56,7 +56,8 @@ public struct BudgetsClient: Sendable {
             if response.status == 401 { await tokens.invalidate(scope: tokenScope) }
             let detail = ARMErrorBody.decode(response.body)
             throw .http(service: Self.service, endpoint: request.endpoint, status: response.status, code: detail?.code,
-                        message: detail?.message ?? (response.body.isEmpty ? nil : AzureError.excerpt(response.body)))
+                        message: detail?.message ?? (response.body.isEmpty ? nil : AzureError.excerpt(response.body)),
+                        requestID: AzureRequestTrace.requestID(of: response))
         }
     }
 }

@@ -163,7 +163,8 @@ public struct CostManagementClient: Sendable {
         default:
             let detail = ARMErrorBody.decode(response.body)
             throw .http(service: Self.service, endpoint: endpoint, status: response.status,
-                        code: detail?.code, message: detail?.message ?? (response.body.isEmpty ? nil : AzureError.excerpt(response.body)))
+                        code: detail?.code, message: detail?.message ?? (response.body.isEmpty ? nil : AzureError.excerpt(response.body)),
+                        requestID: AzureRequestTrace.requestID(of: response))
         }
     }
 }

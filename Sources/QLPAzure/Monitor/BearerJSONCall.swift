@@ -55,7 +55,8 @@ struct BearerJSONCall: Sendable {
         default:
             let detail = AzureErrorBody.decode(response.body)
             throw .http(service: service, endpoint: endpoint, status: response.status, code: detail?.code,
-                        message: detail?.message ?? (response.body.isEmpty ? nil : AzureError.excerpt(response.body)))
+                        message: detail?.message ?? (response.body.isEmpty ? nil : AzureError.excerpt(response.body)),
+                        requestID: AzureRequestTrace.requestID(of: response))
         }
     }
 

@@ -4,9 +4,10 @@ extension HTTPTransport {
     /// Sends a request on behalf of an Azure service, turning a transport
     /// failure into an `AzureError` that names the service (a request
     /// ``ThrottlingTransport`` held back into `.throttled`, with its reason).
+    /// Every request goes out traced (``AzureRequestTrace``).
     func send(_ request: HTTPRequest, for service: String) async throws(AzureError) -> HTTPResponse {
         do {
-            return try await send(request)
+            return try await send(AzureRequestTrace.tagged(request))
         } catch let error as HTTPTransportError {
             throw .transport(service: service, error)
         } catch let hold as ThrottleHold {

@@ -28,15 +28,23 @@ public struct AzureSettings: Sendable, Equatable {
 
 /// Where Azure credentials come from.
 public enum AzureCredentialSource: Sendable, Equatable {
-    /// Environment, then managed identity, then the Azure CLI: the first that
-    /// is available here (DefaultAzureCredential's order).
+    /// Environment, workload identity, managed identity, then the Azure CLI:
+    /// the first that is available here (DefaultAzureCredential's order).
     case auto
     /// AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET (and
     /// AZURE_AUTHORITY_HOST), read when a token is first needed, as the Azure SDKs do.
     case environment
     /// A service principal given in config (secret usually through ${ENV}).
     case clientSecret(clientID: String, secret: Secret)
-    /// The machine's managed identity (IMDS); a client ID picks a user-assigned one.
+    /// AKS workload identity: AZURE_FEDERATED_TOKEN_FILE (the service
+    /// account token kubelet writes and rotates), AZURE_CLIENT_ID,
+    /// AZURE_TENANT_ID and AZURE_AUTHORITY_HOST, as the webhook injects them.
+    case workloadIdentity
+    /// A service principal's certificate: AZURE_TENANT_ID, AZURE_CLIENT_ID and
+    /// AZURE_CLIENT_CERTIFICATE_PATH (a PEM with the private key and the certificate).
+    case certificate
+    /// The machine's managed identity: App Service and Container Apps'
+    /// IDENTITY_ENDPOINT when set, else IMDS; a client ID picks a user-assigned one.
     case managedIdentity(clientID: String?)
     /// The token of a logged-in `az`.
     case azureCLI
@@ -47,6 +55,8 @@ public enum AzureCredentialSource: Sendable, Equatable {
         case .auto: "auto"
         case .environment: "environment"
         case .clientSecret: "client_secret"
+        case .workloadIdentity: "workload_identity"
+        case .certificate: "certificate"
         case .managedIdentity: "managed_identity"
         case .azureCLI: "azure_cli"
         }

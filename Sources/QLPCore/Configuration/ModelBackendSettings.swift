@@ -7,14 +7,30 @@ public struct AzureOpenAISettings: Sendable, Equatable {
     /// Logical name -> deployment, e.g. gpt4 -> gpt4-deployment.
     public var deploymentNames: [String: String]
     public var apiKey: Secret?
+    /// How requests prove themselves to the resource: its key, or an Entra ID token.
+    public var auth: AzureOpenAIAuth
 
-    public init(endpoint: String, apiVersion: String, models: [String: String], deploymentNames: [String: String], apiKey: Secret?) {
+    public init(endpoint: String, apiVersion: String, models: [String: String], deploymentNames: [String: String], apiKey: Secret?,
+                auth: AzureOpenAIAuth = .apiKey) {
         self.endpoint = endpoint
         self.apiVersion = apiVersion
         self.models = models
         self.deploymentNames = deploymentNames
         self.apiKey = apiKey
+        self.auth = auth
     }
+}
+
+/// `azure_openai.auth`: many tenants turn keys off (disableLocalAuth) and
+/// take only Entra ID.
+public enum AzureOpenAIAuth: String, Sendable, Equatable, CaseIterable {
+    /// The `api-key` header with `api_key`.
+    case apiKey = "api_key"
+    /// `Authorization: Bearer` with a token for ``scope`` from the azure section's credential.
+    case entra
+
+    /// The token scope of Azure OpenAI (Cognitive Services).
+    public static let scope = "https://cognitiveservices.azure.com/.default"
 }
 
 /// The seed's `ollama` section.

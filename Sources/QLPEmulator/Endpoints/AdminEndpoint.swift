@@ -6,7 +6,8 @@ import QLPCore
 ///
 ///     GET    /_emulator/health
 ///     GET    /_emulator/requests                   requests served per endpoint, peak requests and connections,
-///                                                  and per model ("models": {"gpt4-deployment": 3, "llama3:8b": 1})
+///                                                  per model ("models": {"gpt4-deployment": 3, "llama3:8b": 1})
+///                                                  and per User-Agent ("user_agents": {"qlp/0.1.0": 12})
 ///     GET    /_emulator/faults                     all faults as JSON
 ///     PUT    /_emulator/faults/{endpoint}          body: {"status":500,"latency_ms":0,"retry_after":30,
 ///                                                         "malformed":false,"hang":false,"remaining":null}
@@ -34,6 +35,8 @@ struct AdminEndpoint: Sendable {
                                                         ("max_connections", .number(statistics.maxConcurrentConnections)),
                                                         ("connections_opened", .number(statistics.connectionsOpened)),
                                                         ("models", .object(statistics.requestsPerModel.sorted { $0.key < $1.key }
+                                                            .map { ($0.key, .number($0.value)) })),
+                                                        ("user_agents", .object(statistics.userAgents.sorted { $0.key < $1.key }
                                                             .map { ($0.key, .number($0.value)) }))]))
         case (_, "names", 1):
             return renames(method: method, body: body)

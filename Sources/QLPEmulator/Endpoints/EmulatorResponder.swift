@@ -21,7 +21,9 @@ struct EmulatorResponder: HTTPResponder {
         statistics.begin()
         defer { statistics.end() }
         let state = state
-        let reply = try await reply(to: request)
+        var reply = try await reply(to: request)
+        // As every Azure service does: the ID a client quotes to support.
+        reply.headers.append(("x-ms-request-id", UUID().uuidString.lowercased()))
         if reply.ending == .reset {
             try await ConnectionAbort.reset(context.channel)
             throw ConnectionAbort.Reset()
@@ -44,6 +46,7 @@ struct EmulatorResponder: HTTPResponder {
             return AdminEndpoint(faults: faults, names: names, statistics: statistics)
                 .respond(method: request.method, segments: Array(emulated.lower.dropFirst()), body: emulated.body)
         }
+        statistics.count(userAgent: emulated.headers["user-agent"])
         let context = RouteContext(configuration: configuration, names: names, tokens: tokens, state: state, models: models)
         guard let route = EmulatorRoutes.all.first(where: { $0.matches(emulated) }) else {
             return EmulatorReply.armError(status: 404, code: "NotFound",

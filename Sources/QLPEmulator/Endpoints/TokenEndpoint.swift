@@ -32,7 +32,8 @@ struct TokenEndpoint: Sendable {
     let configuration: EmulatorConfiguration
     let tokens: IssuedTokens
 
-    func respond(tenant: String, form: [String: String]) -> EmulatedResponse {
+    /// - Parameter audience: the URL the request came to, which a signed assertion's `aud` must name.
+    func respond(tenant: String, form: [String: String], audience: String) -> EmulatedResponse {
         guard tenant == configuration.tenantID else {
             return EmulatorReply.entraError(error: "invalid_request", code: 90002,
                                             description: "Tenant '\(tenant)' not found. Check to make sure you have the correct tenant ID.")
@@ -49,7 +50,16 @@ struct TokenEndpoint: Sendable {
             return EmulatorReply.entraError(error: "unauthorized_client", code: 700016,
                                             description: "Application with identifier '\(form["client_id"] ?? "")' was not found in the directory.")
         }
-        guard form["client_secret"] == configuration.clientSecret else {
+        if let assertion = form["client_assertion"] {
+            guard form["client_assertion_type"] == "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" else {
+                return EmulatorReply.entraError(error: "invalid_request", code: 50027,
+                                                description: "client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer.")
+            }
+            if let refused = ClientAssertionCheck(configuration: configuration, audience: audience)
+                .refusal(assertion, clientID: configuration.clientID) {
+                return refused
+            }
+        } else if form["client_secret"] != configuration.clientSecret {
             return EmulatorReply.entraError(error: "invalid_client", code: 7000215,
                                             description: "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.")
         }

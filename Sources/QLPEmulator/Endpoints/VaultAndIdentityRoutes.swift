@@ -102,11 +102,55 @@ struct ManagedIdentityTokenRoute: EmulatorRoute {
     }
 }
 
+/// GET /msi/token?resource=...&api-version=2019-08-01 — App Service and
+/// Container Apps' managed identity endpoint (IDENTITY_ENDPOINT): the
+/// `X-IDENTITY-HEADER` must carry the platform's IDENTITY_HEADER, and
+/// `expires_on` is epoch seconds.
+struct IdentityEndpointTokenRoute: EmulatorRoute {
+    let endpoint = EmulatedEndpoint.identityEndpoint
+    let authentication = RouteAuthentication.none
+
+    func matches(_ r: EmulatedRequest) -> Bool {
+        r.method == .get && r.lower == ["msi", "token"]
+    }
+
+    static func error(_ status: Int, _ message: String) -> EmulatedResponse {
+        EmulatorReply.json(.object([("statusCode", .number(status)), ("message", .string(message))]), status: status)
+    }
+
+    func respond(to r: EmulatedRequest, context: RouteContext) async -> EmulatedResponse {
+        guard let header = r.headers["x-identity-header"], !header.isEmpty else {
+            return Self.error(400, "The request is missing the X-IDENTITY-HEADER header.")
+        }
+        guard header == context.configuration.identityHeader else {
+            return Self.error(401, "Unauthorized: the X-IDENTITY-HEADER value is not valid.")
+        }
+        guard r.apiVersion == "2019-08-01" else {
+            return Self.error(400, "The api-version '\(r.apiVersion ?? "")' is not supported; use 2019-08-01.")
+        }
+        guard let resource = r.query["resource"], resource.hasPrefix("https://") || resource.hasPrefix("http://") else {
+            return Self.error(400, "The 'resource' query parameter is missing or not a URI.")
+        }
+        if let client = r.query["client_id"], !client.isEmpty, client != context.configuration.managedIdentityClientID {
+            return Self.error(404, "No user-assigned managed identity with client_id \(client) is assigned to this app.")
+        }
+        let lifetime = Int(context.configuration.tokenLifetime.components.seconds)
+        let token = context.tokens.issue(lifetime: context.configuration.tokenLifetime, now: context.now)
+        return EmulatorReply.json(.object([
+            ("access_token", .string(token)),
+            ("expires_on", .string(String(Int(context.now.timeIntervalSince1970) + lifetime))),
+            ("resource", .string(resource)),
+            ("token_type", .string("Bearer")),
+            ("client_id", .string(r.query["client_id"] ?? context.configuration.managedIdentityClientID)),
+        ]))
+    }
+}
+
 extension EmulatorRoutes {
     /// Azure Monitor, Application Insights, Log Analytics, Key Vault and IMDS.
     static let observability: [any EmulatorRoute] = [
         MetricsRoute(), MetricDefinitionsRoute(), MetricsBatchRoute(),
         AppInsightsMetricsRoute(), AppInsightsQueryRoute(), LogAnalyticsQueryRoute(),
-        KeyVaultSecretRoute(), ManagedIdentityTokenRoute(),
+        KeyVaultSecretRoute(), ManagedIdentityTokenRoute(), IdentityEndpointTokenRoute(),
     ]
 }

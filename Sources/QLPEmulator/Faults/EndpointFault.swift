@@ -109,6 +109,8 @@ public enum EmulatedEndpoint: String, Sendable, CaseIterable, Codable {
     case token
     /// Managed identity tokens (IMDS).
     case managedIdentity = "imds"
+    /// Managed identity tokens (App Service and Container Apps' IDENTITY_ENDPOINT).
+    case identityEndpoint = "identity"
     /// Cost Management query.
     case costQuery = "cost.query"
     /// Cost Management forecast.

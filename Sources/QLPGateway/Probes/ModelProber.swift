@@ -17,6 +17,8 @@ public final class ModelProber: Sendable {
         public var azureAPIVersion: String
         /// Sent as `api-key` to Azure OpenAI targets; never logged or reported.
         public var azureAPIKey: Secret?
+        /// With Entra ID: the token sent as `Authorization: Bearer` instead of the key.
+        public var azureBearer: UpstreamBearer?
         /// The limit on each probe, connecting included.
         public var timeout: Duration
 
@@ -33,6 +35,7 @@ public final class ModelProber: Sendable {
         public init(gateway: GatewaySettings, upstream: UpstreamSettings) {
             self.init(interval: gateway.probeInterval, azureAPIVersion: upstream.azureAPIVersion, azureAPIKey: upstream.azureAPIKey,
                       timeout: min(gateway.requestTimeout, .seconds(20)))
+            azureBearer = upstream.azureBearer
         }
     }
 
@@ -121,7 +124,13 @@ public final class ModelProber: Sendable {
     public func probe(_ probe: ProbeTarget, ollama: OllamaModelStatus? = nil) async -> ProbeResult {
         let target = probe.target
         let started = now()
-        let request = ProbeRequest.make(probe, apiVersion: settings.azureAPIVersion, apiKey: settings.azureAPIKey,
+        let authorization: ProbeRequest.Authorization
+        if let bearer = settings.azureBearer {
+            authorization = target.backend == .azureOpenAI ? .bearer(await bearer.token()) : .none
+        } else {
+            authorization = .apiKey(settings.azureAPIKey)
+        }
+        let request = ProbeRequest.make(probe, apiVersion: settings.azureAPIVersion, authorization: authorization,
                                         timeout: settings.timeout)
         var result = ProbeResult(target: target.name, kind: probe.kind, at: started, connectMilliseconds: 0,
                                  timeToFirstTokenMilliseconds: nil, totalMilliseconds: 0, failure: nil, promptTokens: 0,

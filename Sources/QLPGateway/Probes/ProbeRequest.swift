@@ -1,3 +1,4 @@
+import Foundation
 import QLPCore
 import QLPHTTP
 import QLPRouting
@@ -9,16 +10,32 @@ enum ProbeRequest {
     /// What the probe asks; short so that it costs next to nothing.
     static let prompt = "ping"
 
+    /// How an Azure OpenAI probe proves itself: the resource's key, or an Entra ID token.
+    enum Authorization {
+        case apiKey(Secret?)
+        case bearer(Secret?)
+        case none
+    }
+
     static func make(_ probe: ProbeTarget, apiVersion: String, apiKey: Secret?, timeout: Duration) -> HTTPRequest {
+        make(probe, apiVersion: apiVersion, authorization: .apiKey(apiKey), timeout: timeout)
+    }
+
+    static func make(_ probe: ProbeTarget, apiVersion: String, authorization: Authorization, timeout: Duration) -> HTTPRequest {
         let target = probe.target
-        var headers: HTTPHeaders = ["Content-Type": "application/json"]
+        var headers: HTTPHeaders = ["Content-Type": "application/json", "User-Agent": QLPVersion.userAgent]
         let url: String
         var fields: [(String, JSONText)] = []
         switch target.backend {
         case .azureOpenAI:
             let operation = probe.kind == .chat ? "chat/completions" : "embeddings"
             url = "\(target.endpoint)/openai/deployments/\(target.upstreamModel)/\(operation)?api-version=\(apiVersion)"
-            if let apiKey { headers.add(name: "api-key", value: apiKey.reveal()) }
+            switch authorization {
+            case .apiKey(let key?): headers.add(name: "api-key", value: key.reveal())
+            case .bearer(let token?): headers.add(name: "Authorization", value: "Bearer \(token.reveal())")
+            case .apiKey(nil), .bearer(nil), .none: break
+            }
+            headers.add(name: "x-ms-client-request-id", value: UUID().uuidString.lowercased())
         case .ollama:
             url = "\(target.endpoint)/v1/\(probe.kind == .chat ? "chat/completions" : "embeddings")"
             fields.append(("model", .string(target.upstreamModel)))

@@ -2,13 +2,16 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import QLPCore
 import QLPRouting
 
 /// The request an adapter sends for a target: Azure OpenAI's deployment URL
 /// with its api-version and `api-key`, or Ollama's OpenAI-compatible /v1 API
 /// with the body's `model` replaced by the Ollama model name.
 enum UpstreamCall {
-    static func request(for client: ClientRequest, to target: RouteTarget, settings: UpstreamSettings) -> HTTPClientRequest {
+    /// - Parameter bearer: with Entra ID, the token for Azure OpenAI, sent in place of the key.
+    static func request(for client: ClientRequest, to target: RouteTarget, settings: UpstreamSettings,
+                        bearer: Secret? = nil) -> HTTPClientRequest {
         var request: HTTPClientRequest
         var body = client.body
         let endpoint = settings.liveEndpoint(of: target)
@@ -17,12 +20,18 @@ enum UpstreamCall {
             let url = "\(endpoint)/openai/deployments/\(target.upstreamModel)/\(client.operation.rawValue)"
                 + "?api-version=\(settings.azureAPIVersion)"
             request = HTTPClientRequest(url: url)
-            if let key = settings.azureAPIKey { request.headers.add(name: "api-key", value: key.reveal()) }
+            if settings.azureBearer != nil {
+                if let bearer { request.headers.add(name: "authorization", value: "Bearer \(bearer.reveal())") }
+            } else if let key = settings.azureAPIKey {
+                request.headers.add(name: "api-key", value: key.reveal())
+            }
+            request.headers.add(name: "x-ms-client-request-id", value: UUID().uuidString.lowercased())
         case .ollama:
             request = HTTPClientRequest(url: "\(endpoint)/v1/\(client.operation.rawValue)")
             body = rewritingModel(body, to: target.upstreamModel)
         }
         request.method = .POST
+        request.headers.add(name: "user-agent", value: QLPVersion.userAgent)
         request.headers.add(name: "content-type", value: "application/json")
         request.headers.add(name: "accept", value: client.stream ? "text/event-stream" : "application/json")
         request.body = .bytes(ByteBuffer(bytes: body))

@@ -35,7 +35,16 @@ public final class UpstreamClient: Sendable {
     /// so any failure can still go to another target. All of it happens before
     /// `deadline`, the body included (AsyncHTTPClient's own deadline ends at the head).
     func send(_ client: ClientRequest, to target: RouteTarget, deadline: UpstreamDeadline) async -> UpstreamOutcome {
-        let request = UpstreamCall.request(for: client, to: target, settings: settings)
+        var bearer: Secret?
+        if target.backend == .azureOpenAI, let source = settings.azureBearer {
+            // Read from the refresher's slot; waits only before the first token was ever obtained.
+            bearer = await source.token()
+            guard bearer != nil else {
+                return .unreachable(.status(401), reason: "no Entra ID token for Azure OpenAI (azure_openai.auth: entra): "
+                                    + (source.lastError ?? "the credential gave none"))
+            }
+        }
+        let request = UpstreamCall.request(for: client, to: target, settings: settings, bearer: bearer)
         let started = MonotonicClock.now
         let http = self.http
         let limit = settings.maxResponseBytes

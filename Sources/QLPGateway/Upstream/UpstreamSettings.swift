@@ -6,6 +6,9 @@ public struct UpstreamSettings: Sendable {
     public var azureAPIVersion: String
     /// Sent as the `api-key` header to Azure OpenAI targets; never logged.
     public var azureAPIKey: Secret?
+    /// With `azure_openai.auth: entra`: the token sent as `Authorization:
+    /// Bearer` to Azure OpenAI targets instead of any key.
+    public var azureBearer: UpstreamBearer?
     /// Connections kept per upstream host.
     public var connectionsPerHost: Int
     /// Largest non-streaming upstream body the gateway reads.

@@ -44,15 +44,26 @@ struct DoctorCommand: AsyncParsableCommand {
 
         let checks: [DoctorCheck]
         if demo {
+            // With a workload identity's variables set, the emulator trusts that token file and the
+            // credential chain runs against it, as it would on AKS; otherwise the demo's own service principal.
+            let federatedTokenFile = environment["AZURE_FEDERATED_TOKEN_FILE"].flatMap { $0.isEmpty ? nil : $0 }
             let world = try await DemoWorld.start(plan: configuration.budget, now: Date(), routing: configuration.routing,
-                                                  azureOpenAI: configuration.azureOpenAI)
+                                                  azureOpenAI: configuration.azureOpenAI, federatedTokenFile: federatedTokenFile)
             var settings = world.azure
             settings.monitor = world.monitorSettings
             var demoConfiguration = configuration
             demoConfiguration.budget = world.plan
-            checks = await Doctor(configuration: demoConfiguration, configPath: location.path, azure: settings, environment: environment,
+            var doctorEnvironment = environment
+            if federatedTokenFile != nil {
+                settings.credential = .auto
+                settings.endpoints.managedIdentity = settings.endpoints.authority
+                doctorEnvironment = world.emulatedIdentityEnvironment(environment)
+            }
+            checks = await Doctor(configuration: demoConfiguration, configPath: location.path, azure: settings,
+                                  environment: doctorEnvironment,
                                   transport: ThrottlingTransport(wrapping: world.transport, policy: DemoWorld.throttling),
-                                  credentialOverride: world.credential, atlasSettings: world.atlasSettings).run()
+                                  credentialOverride: federatedTokenFile == nil ? world.credential : nil,
+                                  atlasSettings: world.atlasSettings).run()
             await world.stop()
         } else {
             guard let azure = configuration.azure else { throw CommandFailure.exit("the config has no azure section") }

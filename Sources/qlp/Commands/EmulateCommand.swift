@@ -70,6 +70,14 @@ struct EmulateCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("First day of cost history, YYYY-MM-DD (default: the first of last month).", valueName: "date"))
     var historyStart: String?
 
+    @Option(name: .long, help: ArgumentHelp("Workload identity: accept a client assertion equal to this file's content at the time "
+                                            + "of the request (point AZURE_FEDERATED_TOKEN_FILE at the same file).", valueName: "file"))
+    var federatedTokenFile: String?
+
+    @Option(name: .long, help: ArgumentHelp("A certificate (PEM) registered on the emulated app: certificate credentials signed by "
+                                            + "its key are accepted.", valueName: "pem"))
+    var clientCertificate: String?
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
         guard pageSize > 0 else { throw ValidationError("--page-size must be positive") }
@@ -112,6 +120,16 @@ struct EmulateCommand: AsyncParsableCommand {
         var configuration = EmulatorConfiguration(world: CostWorld(seed: seed, firstDay: firstDay), costPageSize: pageSize,
                                                   tokenLifetime: .seconds(tokenLifetime))
         configuration.modelLatency = ModelLatency(text: modelLatency) ?? .realistic
+        configuration.federatedTokenFile = federatedTokenFile
+        if let clientCertificate {
+            do {
+                configuration.trustedCertificate = try TrustedCertificate(pem: String(contentsOfFile: clientCertificate, encoding: .utf8))
+            } catch let error as TrustedCertificate.Invalid {
+                throw CommandFailure.exit("--client-certificate \(clientCertificate): \(error.description)")
+            } catch {
+                throw CommandFailure.exit("--client-certificate \(clientCertificate): cannot read it: \(error.localizedDescription)")
+            }
+        }
         do {
             configuration.resourceRenames = try ResourceRenameSpec.parseAll(resourceName)
         } catch {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import QLPAzure
 import QLPConfig
 import QLPCore
 import QLPFleet
@@ -33,6 +34,22 @@ struct GatewayCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("Config file (default lookup as for the dashboard).", valueName: "file"))
         var config: String?
 
+        /// azure_openai.auth: entra: tokens from the azure section's credential.
+        static func entraBearer(_ settings: QLPConfiguration, path: String, environment: [String: String],
+                                transport: CurlTransport) throws -> UpstreamBearer? {
+            guard let azure = settings.azure else {
+                throw CommandFailure.exit("\(path): azure_openai.auth: entra takes its Entra ID token from the azure section's "
+                                          + "credential: add an azure section (tenant_id, credential)")
+            }
+            do {
+                let credential = try AzureCredentials.source(for: azure, environment: environment, transport: transport,
+                                                             timeout: settings.dashboard.requestTimeout)
+                return AzureOpenAIBearer.make(for: settings.azureOpenAI, credential: credential)
+            } catch {
+                throw CommandFailure.exit("\(path): azure_openai.auth: entra: \(error.description)")
+            }
+        }
+
         func run() async throws {
             // Watch SIGINT/SIGTERM before any thread starts (event loops, SQLite),
             // and keep the watcher until the end: its dispatch sources go with it.
@@ -61,6 +78,16 @@ struct GatewayCommand: AsyncParsableCommand {
             } catch {
                 throw CommandFailure.runtime("cannot open the key store or the usage ledger: \(error.description)")
             }
+            var upstream = UpstreamSettings(azureOpenAI: settings.azureOpenAI)
+            let credentialTransport = CurlTransport()
+            defer { credentialTransport.shutdown() }
+            if settings.azureOpenAI?.auth == .entra {
+                upstream.azureBearer = try Self.entraBearer(settings, path: location.path, environment: environment,
+                                                            transport: credentialTransport)
+                // Fetched now, so the first request does not wait for it.
+                upstream.azureBearer?.start()
+            }
+            defer { upstream.azureBearer?.stop() }
             // One of a fleet: the route table is Redis's; this replica keeps a copy for a start without it.
             var fleetAuthority: (RouteAuthority, RedisRouteStore)?
             if let fleet = settings.fleet {
@@ -75,13 +102,11 @@ struct GatewayCommand: AsyncParsableCommand {
             let stack: GatewayStack
             do throws(GatewayStack.OpenError) {
                 if let (authority, _) = fleetAuthority {
-                    stack = try GatewayStack(authority: authority, settings: settings.gateway,
-                                             upstream: UpstreamSettings(azureOpenAI: settings.azureOpenAI), accounting: accounting,
+                    stack = try GatewayStack(authority: authority, settings: settings.gateway, upstream: upstream, accounting: accounting,
                                              logger: logger, replicaName: settings.fleet?.replicaName ?? AdminReplicaView.hostName)
                 } else {
                     stack = try GatewayStack(configTable: configTable, databasePath: settings.dashboard.stateDirectory + "/routes.sqlite",
-                                             settings: settings.gateway, upstream: UpstreamSettings(azureOpenAI: settings.azureOpenAI),
-                                             accounting: accounting, logger: logger)
+                                             settings: settings.gateway, upstream: upstream, accounting: accounting, logger: logger)
                 }
             } catch {
                 throw CommandFailure.exit("\(location.path): \(error.description)")

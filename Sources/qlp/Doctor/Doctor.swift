@@ -174,11 +174,16 @@ struct Doctor {
         }
         var checks: [DoctorCheck] = []
         var working: (any TokenSource)?
+        var answered: DoctorCheck?
         for (name, source) in sources {
             do {
                 _ = try await source.fetchToken(scope: scope)
                 checks.append(DoctorCheck(name: "credential: \(name)", outcome: .ok(working == nil ? "works; qlp uses this one" : "works")))
-                if working == nil { working = source }
+                if working == nil {
+                    working = source
+                    // Which one answered, and from what: on AKS the first thing to know is whether the pod's identity was used.
+                    answered = DoctorCheck(name: "Azure credential", outcome: .ok(name + (source.origin.map { " (\($0))" } ?? "")))
+                }
             } catch {
                 if case .credentialUnavailable(let detail) = error, azure.credential == .auto {
                     checks.append(DoctorCheck(name: "credential: \(name)", outcome: .skipped("not available here: \(detail)")))
@@ -189,10 +194,12 @@ struct Doctor {
                 }
             }
         }
+        if let answered { checks.append(answered) }
         if working == nil, azure.credential == .auto {
             checks.append(DoctorCheck(name: "credential", outcome: .fail(
                 "no credential source works",
-                remedy: "export AZURE_TENANT_ID=… AZURE_CLIENT_ID=… AZURE_CLIENT_SECRET=… (a service principal), run on a machine with a managed identity, or run `az login`")))
+                remedy: "export AZURE_TENANT_ID=… AZURE_CLIENT_ID=… AZURE_CLIENT_SECRET=… (a service principal, or AZURE_CLIENT_CERTIFICATE_PATH=…), "
+                    + "run on AKS with workload identity or a machine with a managed identity, or run `az login`")))
         }
         return (checks, working)
     }
@@ -245,10 +252,10 @@ struct Doctor {
                                                                      remedy: "change its query in azure.monitor.log_metrics in \(configPath)")))
             case .service(let error):
                 let remedy: String = switch error {
-                case .http(_, _, 403, _, _):
+                case .http(_, _, 403, _, _, _):
                     "give the identity Reader on the Application Insights resource, or Log Analytics Reader on the workspace"
-                case .http(_, _, 400, _, _): "fix the query (or the app or workspace ID) in azure.monitor.log_metrics in \(configPath)"
-                case .http(_, _, 404, _, _): "check the app ID or workspace ID in azure.monitor.log_metrics in \(configPath)"
+                case .http(_, _, 400, _, _, _): "fix the query (or the app or workspace ID) in azure.monitor.log_metrics in \(configPath)"
+                case .http(_, _, 404, _, _, _): "check the app ID or workspace ID in azure.monitor.log_metrics in \(configPath)"
                 default: self.remedy(error)
                 }
                 checks.append(DoctorCheck(name: name, outcome: .fail(error.description, remedy: remedy)))
@@ -277,9 +284,9 @@ struct Doctor {
 
     private func vaultRemedy(_ error: AzureError, field: String) -> String {
         switch error {
-        case .http(_, _, 403, _, _):
+        case .http(_, _, 403, _, _, _):
             "give the identity qlp uses the Key Vault Secrets User role on the vault (or an access policy allowing get on secrets)"
-        case .http(_, _, 404, _, _): "no such secret or version in that vault: check \(field) in \(configPath)"
+        case .http(_, _, 404, _, _, _): "no such secret or version in that vault: check \(field) in \(configPath)"
         case .transport: "check the vault name in \(field) and azure.endpoints.key_vault in \(configPath)"
         default: remedy(error)
         }
@@ -290,9 +297,9 @@ struct Doctor {
         case .authentication(let failure): failure.remedy
         case .credentialUnavailable: "configure a credential: see the azure section of config/qlp.yaml"
         case .throttled: "wait and run doctor again; Cost Management's quota is per tenant"
-        case .http(_, _, let status, _, _) where status == 403:
+        case .http(_, _, let status, _, _, _) where status == 403:
             "grant the service principal Cost Management Reader and Monitoring Reader on the subscription"
-        case .http(_, _, let status, _, _) where status == 404: "check azure.subscription_id and the resource IDs in the config"
+        case .http(_, _, let status, _, _, _) where status == 404: "check azure.subscription_id and the resource IDs in the config"
         case .transport: "check the network path to the endpoint and azure.endpoints in the config"
         default: "see the log file for details"
         }

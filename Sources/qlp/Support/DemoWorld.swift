@@ -4,6 +4,7 @@ import QLPCore
 import QLPDashboard
 import QLPEmulator
 import QLPGateway
+import QLPGatewayFeed
 import QLPRouting
 import QLPStore
 import QLPHTTP
@@ -40,7 +41,7 @@ struct DemoWorld {
     static func start(plan configured: BudgetPlan, now: Date, seed: UInt64 = 42, port: Int = 0,
                       faults: [EmulatedEndpoint: EndpointFault] = [:], pageSize: Int = 1000,
                       timeout: Duration = .seconds(10), routing: RoutingSettings? = nil,
-                      azureOpenAI: AzureOpenAISettings? = nil) async throws -> DemoWorld {
+                      azureOpenAI: AzureOpenAISettings? = nil, federatedTokenFile: String? = nil) async throws -> DemoWorld {
         let today = CivilDate(now, in: TimeZone(identifier: "UTC")!)
         let firstDay = today.firstOfMonth.adding(months: -1)
         var plan = configured
@@ -57,7 +58,8 @@ struct DemoWorld {
         let world = CostWorld(seed: seed, currency: plan.currency, firstDay: firstDay,
                               budgets: [.quantumLayerMonthly(amount: plan.monthly.amount, thresholds: plan.monthly.alertThresholds)],
                               traffic: traffic)
-        let configuration = EmulatorConfiguration(world: world, costPageSize: pageSize)
+        var configuration = EmulatorConfiguration(world: world, costPageSize: pageSize)
+        configuration.federatedTokenFile = federatedTokenFile
         let emulator = AzureEmulator(configuration: configuration, faults: FaultBoard(faults))
         let base: String
         do {
@@ -74,6 +76,17 @@ struct DemoWorld {
         let credential = ClientSecretCredential(authority: base, tenantID: configuration.tenantID, clientID: configuration.clientID,
                                                 clientSecret: Secret(configuration.clientSecret), transport: transport, timeout: timeout)
         return DemoWorld(emulator: emulator, plan: plan, azure: azure, transport: transport, credential: credential, timeout: timeout)
+    }
+
+    /// `environment` as a pod on the emulator's cluster would see it: Entra ID
+    /// is the emulator (AZURE_AUTHORITY_HOST), and the tenant and client
+    /// default to the emulator's app registration.
+    func emulatedIdentityEnvironment(_ environment: [String: String]) -> [String: String] {
+        var result = environment
+        result["AZURE_AUTHORITY_HOST"] = azure.endpoints.authority
+        if (result["AZURE_TENANT_ID"] ?? "").isEmpty { result["AZURE_TENANT_ID"] = emulator.configuration.tenantID }
+        if (result["AZURE_CLIENT_ID"] ?? "").isEmpty { result["AZURE_CLIENT_ID"] = emulator.configuration.clientID }
+        return result
     }
 
     /// The emulated gateway traffic Azure OpenAI bills, when started with routing:
@@ -157,7 +170,10 @@ struct DemoWorld {
         settings.port = port
         settings.adminPort = adminPort
         settings.adminToken = adminToken
+        if azureOpenAI?.auth == .entra { azureOpenAI?.apiKey = nil }
         var upstream = UpstreamSettings(azureOpenAI: azureOpenAI)
+        // With auth: entra the demo's gateway takes its tokens from the emulator's Entra ID, as a real one would.
+        upstream.azureBearer = AzureOpenAIBearer.make(for: azureOpenAI, credential: credential)
         upstream.endpointStandIns = [Self.emulatorStandIn: azure.endpoints.management]
         return EmbeddedGateway(configTable: RouteTable(settings: routing, azureOpenAI: azureOpenAI, ollama: ollama),
                                databasePath: config.dashboard.stateDirectory + "/demo-routes.sqlite", settings: settings,
