@@ -153,7 +153,8 @@ public actor RouteAuthority {
         } catch {
             // Lost a race with another process's commit: caught up, the next try refuses a change made
             // against a version (an undo always is) as stale, and makes one without a version on the new table.
-            if (try? await catchUp()) == true { return nil }
+            // (An announcement may have brought the newer table in while the commit was waiting: that counts too.)
+            if (try? await catchUp()) == true || table.version > base.version { return nil }
             logger.error("route change not saved; not applied", metadata: ["actor": "\(draft.actor)", "error": "\(error)"])
             throw .storage(error)
         }
