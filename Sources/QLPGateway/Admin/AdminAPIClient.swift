@@ -159,6 +159,7 @@ public struct AdminAPIClient: Sendable {
             case 403: throw .forbidden(message)
             case 404: throw .notFound(message)
             case 409: throw .conflict(currentVersion: problem?.currentVersion, message)
+            case 503: throw .unavailable(message)
             case 422: throw .invalid(message)
             default: throw .unexpected(status: response.status, detail: message)
             }
@@ -184,6 +185,8 @@ public enum AdminAPIError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Someone else changed the table since the version this change was made against.
     case conflict(currentVersion: Int?, String)
     case invalid(String)
+    /// The gateway could not do it now (its route store does not answer); nothing changed.
+    case unavailable(String)
     case unexpected(status: Int, detail: String)
 
     public var description: String {
@@ -203,6 +206,7 @@ public enum AdminAPIError: Error, Sendable, Equatable, CustomStringConvertible {
             "someone else changed the routes since you read them"
                 + (current.map { ": the table is at version \($0) now. Check it with `qlp routes show`, then retry (or pass --version \($0))" } ?? "")
         case .invalid(let message): "the change was refused: \(message)"
+        case .unavailable(let message): message
         case .unexpected(let status, let detail): "the admin API answered \(status): \(detail)"
         }
     }

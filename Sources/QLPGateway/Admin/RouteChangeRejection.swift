@@ -19,7 +19,8 @@ public enum RouteChangeRejection: Error, Sendable, Equatable, CustomStringConver
             "the route table has changed since you read it (it is at version \(current) now); read it again and retry"
         case .invalid(let error): error.description
         case .nothingToUndo: "there is no change to undo: the table is the one seeded from the config file"
-        case .storage(let error): "the change was not saved, so it has not taken effect: \(error)"
+        // The store first: a notice cut to the terminal's width still says what did not answer.
+        case .storage(let error): "not saved, so not in effect: \(error)"
         }
     }
 }
