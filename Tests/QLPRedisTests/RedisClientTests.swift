@@ -121,10 +121,12 @@ import Testing
     @Test func slowReplyTimesOutNamingOnlyTheCommandThenRecovers() async throws {
         try await withServer(["--enable-debug-command", "yes"]) { server in
             let redis = try client(server, commandTimeout: .milliseconds(200))
+            // Connected before the DEBUG: commands waiting for a first connection are written in no set order.
+            #expect(try await redis.send("PING") == .simpleString("PONG"))
             let started = ContinuousClock.now
             let queued = Task {
-                // Written after the DEBUG, so it waits behind it on the same connection.
-                try await Task.sleep(for: .milliseconds(30))
+                // Written after the DEBUG (well after, on a loaded machine), so it waits behind it on the same connection.
+                try await Task.sleep(for: .milliseconds(100))
                 return try await redis.send("GET", "secret-key-name")
             }
             await #expect(throws: RedisError.timeout(address: "127.0.0.1:\(server.port)", command: "DEBUG")) {
