@@ -212,6 +212,7 @@ let package = Package(
         swiftSettings: strictSettings),
         .testTarget(name: "QLPFleetTests", dependencies: [
             "QLPFleet", "QLPGateway", "QLPRedis", "QLPStore", "QLPRouting", "QLPCore", "QLPTestSupport",
+            .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strictSettings),
         .testTarget(name: "QLPRedisTests", dependencies: [
             "QLPRedis", "QLPTestSupport", "QLPCore",

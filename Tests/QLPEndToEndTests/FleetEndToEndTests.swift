@@ -69,6 +69,22 @@ import Glibc
         }
     }
 
+    /// A fleet and a client for it, every process stopped afterwards whatever happens (replicas the
+    /// body started in place of others included).
+    static func withFleet(transfers: Int, _ body: (inout Fleet, CurlTransport) async throws -> Void) async throws {
+        var fleet = try await Fleet.start()
+        let client = CurlTransport(maxConcurrentTransfers: transfers)
+        do {
+            try await body(&fleet, client)
+        } catch {
+            client.shutdown()
+            await fleet.stop()
+            throw error
+        }
+        client.shutdown()
+        await fleet.stop()
+    }
+
     static func admin(_ method: HTTPMethod, _ replica: GatewayProcess, _ path: String, _ body: String? = nil,
                       client: CurlTransport) async throws -> (Int, [String: Any]) {
         var headers: [(String, String)] = [("authorization", "Bearer \(token)"), ("x-qlp-actor", "e2e")]
@@ -95,9 +111,7 @@ import Glibc
     /// 1 s (p50/p99 over 200 changes printed); afterwards each serves the new
     /// split; their audit logs are identical.
     @Test func aChangeThroughOneReplicaIsServedByTheOthersWithinASecond() async throws {
-        let fleet = try await Fleet.start()
-        let client = CurlTransport(maxConcurrentTransfers: 8)
-        do {
+        try await Self.withFleet(transfers: 8) { fleet, client in
             let weights = [#"{"gpt4":40,"gpt35":40,"llama3":20}"#, #"{"gpt4":20,"gpt35":60,"llama3":20}"#]
             var samples: [Double] = []
             let clock = ContinuousClock()
@@ -147,29 +161,22 @@ import Glibc
             }
             #expect(Set(audits).count == 1)
             #expect(audits[0].contains("\"to_version\":\(version + 1)") || audits[0].contains("\"toVersion\":\(version + 1)"))
-        } catch {
-            client.shutdown()
-            await fleet.stop()
-            throw error
         }
-        client.shutdown()
-        await fleet.stop()
     }
 
     /// Acceptance 3: 1,000 changes sent concurrently by 3 writers to 3
     /// replicas with versions: each applied or refused with 409; versions
     /// 1..N without gap or duplicate; every replica ends on the same table.
     @Test func aThousandConcurrentChangesAreEachAppliedOrRefusedWithoutAGap() async throws {
-        let fleet = try await Fleet.start()
-        let client = CurlTransport(maxConcurrentTransfers: 12)
-        do {
+        try await Self.withFleet(transfers: 12) { fleet, client in
             let weights = [#"{"gpt4":40,"gpt35":40,"llama3":20}"#, #"{"gpt4":20,"gpt35":60,"llama3":20}"#,
                            #"{"gpt4":60,"gpt35":20,"llama3":20}"#]
+            let replicas = fleet.replicas
             let outcomes = try await withThrowingTaskGroup(of: [(Int, Int?)].self) { group in
                 for writer in 0..<3 {
                     group.addTask {
                         var results: [(Int, Int?)] = []
-                        let replica = fleet.replicas[writer]
+                        let replica = replicas[writer]
                         for attempt in 0..<(writer == 0 ? 334 : 333) {
                             let version = try await Self.admin(.get, replica, "/admin/routes", client: client).1["version"] as? Int ?? -1
                             let (status, body) = try await Self.admin(
@@ -196,13 +203,7 @@ import Glibc
             for replica in fleet.replicas { served.insert(try await Self.servedVersion(replica, client: client)) }
             #expect(served == [applied.count + 1])
             print("Fleet concurrency: 1000 changes, \(applied.count) applied, \(1000 - applied.count) refused with 409, versions 1...\(applied.count + 1)")
-        } catch {
-            client.shutdown()
-            await fleet.stop()
-            throw error
         }
-        client.shutdown()
-        await fleet.stop()
     }
 
     /// Acceptance 4: kill -9 of a replica during changes loses nothing
@@ -210,9 +211,7 @@ import Glibc
     /// changes refused naming Redis, and the replicas converge within 2 s of
     /// its return.
     @Test func aKilledReplicaLosesNothingAndARedisOutageCostsNoRequest() async throws {
-        var fleet = try await Fleet.start()
-        let client = CurlTransport(maxConcurrentTransfers: 16)
-        do {
+        try await Self.withFleet(transfers: 16) { fleet, client in
             // Changes through replica 1 and through replica 3 at once; replica 3 is killed in the middle of its.
             func writer(_ replica: GatewayProcess, changes: Int, killAfter: Int?) async -> [Int] {
                 var committed: [Int] = []
@@ -311,12 +310,6 @@ import Glibc
             let (sent, failed) = try await load.value
             #expect(failed.isEmpty, "\(failed.count) of \(sent) requests failed: \(failed.prefix(3))")
             print("Fleet outage: \(sent) requests over 14 s with Redis away for 10 s, \(failed.count) failed")
-        } catch {
-            client.shutdown()
-            await fleet.stop()
-            throw error
         }
-        client.shutdown()
-        await fleet.stop()
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import QLPCore
 import QLPGateway
 import QLPRedis
@@ -32,9 +33,32 @@ struct RedisRouteStoreTests {
     static func replica(_ redis: RedisServerFixture, _ directory: String, _ name: String,
                         configTable: RouteTable = table) async throws -> Replica {
         let settings = FleetSettings(redisURL: Secret(redis.url), replicaName: name, keyPrefix: "test:")
+        // What the store logs is checked through its status here, not read off the test's output.
+        var quiet = Logger(label: "qlp.fleet.test")
+        quiet.logLevel = .critical
         let (authority, store) = try await FleetRouteAuthority.open(settings: settings, localCopyPath: "\(directory)/\(name).sqlite",
-                                                                    configTable: configTable)
+                                                                    configTable: configTable, logger: quiet)
         return Replica(store: store, authority: authority)
+    }
+
+    /// A redis-server and a directory of the test's own, both gone afterwards whatever happens.
+    static func withRedis(_ body: (RedisServerFixture, String) async throws -> Void) async throws {
+        let redis = try await RedisServerFixture.start()
+        let dir: String
+        do {
+            dir = try directory()
+        } catch {
+            await redis.remove()
+            throw error
+        }
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        do {
+            try await body(redis, dir)
+        } catch {
+            await redis.remove()
+            throw error
+        }
+        await redis.remove()
     }
 
     static func directory() throws -> String {
@@ -47,10 +71,7 @@ struct RedisRouteStoreTests {
     static let toA: [Route.Share] = [.init(target: "a", weight: 100), .init(target: "b", weight: 0)]
 
     @Test func replicasSeedOnceCommitWithAuditAndRefuseAStaleVersion() async throws {
-        let redis = try await RedisServerFixture.start()
-        let dir = try Self.directory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        do {
+        try await Self.withRedis { redis, dir in
             let one = try await Self.replica(redis, dir, "one")
             let two = try await Self.replica(redis, dir, "two")
             #expect(one.authority.live.snapshot.table.version == 1 && two.authority.live.snapshot.table.version == 1)
@@ -71,18 +92,11 @@ struct RedisRouteStoreTests {
             try await two.authority.undo(actor: "bob", reason: nil)
             #expect(try await one.store.latest()?.version == 3)
             #expect(try await one.store.latest()?.route(named: "chat")?.shares.map(\.weight) == [50, 50])
-            await redis.remove()
-        } catch {
-            await redis.remove()
-            throw error
         }
     }
 
     @Test func anotherReplicasCommitArrivesByAnnouncement() async throws {
-        let redis = try await RedisServerFixture.start()
-        let dir = try Self.directory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        do {
+        try await Self.withRedis { redis, dir in
             let one = try await Self.replica(redis, dir, "one")
             let two = try await Self.replica(redis, dir, "two")
             // Only the announcements: no periodic look runs in this test.
@@ -97,20 +111,13 @@ struct RedisRouteStoreTests {
             }
             #expect(two.authority.live.snapshot.table.version == 2)
             #expect(two.authority.live.snapshot.table.route(named: "chat")?.shares == Self.toB)
-            await redis.remove()
-        } catch {
-            await redis.remove()
-            throw error
         }
     }
 
     /// Issue 11, acceptance 6: three replicas see spend cross the rule's
     /// threshold; the shared audit log records the firing once.
     @Test func aBudgetRuleFiresOnceForTheFleet() async throws {
-        let redis = try await RedisServerFixture.start()
-        let dir = try Self.directory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        do {
+        try await Self.withRedis { redis, dir in
             var replicas: [Replica] = []
             for name in ["one", "two", "three"] { replicas.append(try await Self.replica(redis, dir, name)) }
             await withTaskGroup(of: Void.self) { group in
@@ -126,10 +133,6 @@ struct RedisRouteStoreTests {
             for replica in replicas { await replica.authority.updateBudget(percentSpent: ["azure_openai": 10]) }
             let after = try await replicas[0].store.audit(limit: 10).map(\.action)
             #expect(after == [.budgetRuleCleared, .budgetRuleFired, .seed])
-            await redis.remove()
-        } catch {
-            await redis.remove()
-            throw error
         }
     }
 
@@ -137,10 +140,7 @@ struct RedisRouteStoreTests {
     /// replica serves its table and says it is unhealthy; a replica started
     /// meanwhile serves its local copy; when Redis is back both catch up.
     @Test func withoutRedisReplicasServeTheirTableRefuseChangesAndCatchUpAfter() async throws {
-        let redis = try await RedisServerFixture.start()
-        let dir = try Self.directory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        do {
+        try await Self.withRedis { redis, dir in
             let one = try await Self.replica(redis, dir, "one")
             try await one.authority.apply(.setWeights(route: "chat", weights: Self.toB), expectedVersion: 1, actor: "alice", reason: nil)
             // Two has read version 2 once, then stops (its local copy stays).
@@ -168,18 +168,11 @@ struct RedisRouteStoreTests {
             #expect(try await restarted.authority.catchUp())
             #expect(restarted.authority.live.snapshot.table.version == 3)
             #expect(restarted.store.status.healthy)
-            await redis.remove()
-        } catch {
-            await redis.remove()
-            throw error
         }
     }
 
     @Test func aStartWithAnEditedConfigMergesTheEditOnceAcrossReplicas() async throws {
-        let redis = try await RedisServerFixture.start()
-        let dir = try Self.directory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        do {
+        try await Self.withRedis { redis, dir in
             let one = try await Self.replica(redis, dir, "one")
             try await one.authority.apply(.drain(target: "a"), expectedVersion: 1, actor: "alice", reason: nil)
             let edited = { () -> RouteTable in
@@ -198,10 +191,6 @@ struct RedisRouteStoreTests {
             let latest = try #require(try await one.store.latest())
             #expect(latest.isDrained("a") && latest.route(named: "chat")?.fallback == ["b"])
             #expect(try await one.store.audit(limit: 10).map(\.action) == [.configEdit, .drain, .seed])
-            await redis.remove()
-        } catch {
-            await redis.remove()
-            throw error
         }
     }
 }
