@@ -50,20 +50,30 @@ import Testing
         defer { tmux.kill() }
         try await tmux.waitFor("the Overview") { $0.contains("AZURE CREDITS") }
         try tmux.send("5")
+        // The resource is named on its first metric's row only.
         func row(_ resource: String, _ metric: String, in screen: String) -> Substring? {
-            screen.split(separator: "\n").first { $0.contains(resource) && $0.contains(metric) }
+            screen.split(separator: "\n").first { $0.contains(resource) && $0.contains(" \(metric) ") }
+        }
+        func row(_ metric: String, in screen: String) -> Substring? {
+            screen.split(separator: "\n").first { $0.contains(" \(metric) ") }
         }
         let screen = try await tmux.waitFor("discovered resources with their default metrics") {
-            $0.contains("fetched") && row("qlp-openai", "TotalErrors", in: $0) != nil && row("qlp-builder", "MemoryUsage", in: $0) != nil
+            $0.contains("fetched") && row("qlp-openai", "ProcessedPromptTokens", in: $0) != nil && row("TotalErrors", in: $0) != nil
+                && row("qlp-builder", "CpuUsage", in: $0) != nil
         }
-        for (resource, metric) in [("qlp-aks", "node_cpu_usage_percentage"), ("qlp-sql/quantumlayer", "dtu_consumption_percent"),
-                                   ("qlp-redis", "percentProcessorTime"), ("qlp-frontdoor", "TotalLatency"), ("qlp-functions", "Http5xx"),
+        for (resource, metric) in [("qlp-aks", "node_cpu_usage_percentage"), ("qlp-sql/quantumlayer", "cpu_percent"),
+                                   ("qlp-redis", "percentProcessorTime"), ("qlp-frontdoor", "RequestCount"), ("qlp-functions", "Requests"),
                                    ("qlp-workers", "CpuUsage"), ("qlp-appinsights", "requests/failed")] {
             let line = try #require(row(resource, metric, in: screen), "\(resource) \(metric) in:\n\(screen)")
             #expect(line.contains { "▁▂▃▄▅▆▇█".contains($0) }, "a sparkline on \(line)")
         }
+        for metric in ["node_memory_working_set_percentage", "dtu_consumption_percent", "usedmemorypercentage", "TotalLatency", "Http5xx",
+                       "MemoryUsage", "TotalErrors", "requests/duration"] {
+            let line = try #require(row(metric, in: screen), "\(metric) in:\n\(screen)")
+            #expect(line.contains { "▁▂▃▄▅▆▇█".contains($0) }, "a sparkline on \(line)")
+        }
         // Not the demo's hand-picked list: Redis's default pair, not its first three metrics.
-        #expect(row("qlp-redis", "serverLoad", in: screen) == nil, "\(screen)")
+        #expect(!screen.contains("serverLoad"), "\(screen)")
         #expect(!screen.contains("failed:"), "\(screen)")
         try tmux.send("q")
         let deadline = ContinuousClock.now + .seconds(15)
