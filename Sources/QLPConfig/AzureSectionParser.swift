@@ -57,10 +57,11 @@ enum AzureSectionParser {
                              credential: credential, endpoints: endpoints, costManagementAPIVersion: apiVersion, monitor: monitor)
     }
 
-    /// azure.monitor: { interval: 1m, resources: [{name, id, metrics: [...], namespace?}] }
+    /// azure.monitor: { interval: 1m, discover: false, resources: [{name, id, metrics: [...], namespace?}] }
     static func monitorSettings(_ value: ConfigValue, _ r: ConfigReader) -> MonitorSettings? {
-        guard let map = r.mapping(value, allowed: ["interval", "resources", "log_metrics", "region"]) else { return nil }
+        guard let map = r.mapping(value, allowed: ["interval", "resources", "log_metrics", "region", "discover"]) else { return nil }
         var settings = MonitorSettings()
+        settings.discover = r.optional(map, "discover").flatMap(r.bool) ?? false
         if let v = r.optional(map, "interval"), let d = r.duration(v) {
             if d < .seconds(10) { r.fail(v, "must be at least 10s (Azure Monitor's finest grain is a minute)") }
             settings.interval = d

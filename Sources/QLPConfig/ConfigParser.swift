@@ -44,12 +44,15 @@ public struct ConfigParser: Sendable {
         var gateway: GatewaySettings?
         var notifications: NotificationSettings?
         var fleet: FleetSettings?
+        var demoMonitorDiscovery = false
         if let top {
             if requireAzure {
                 if let section = reader.required(top, "azure") { azure = AzureSectionParser.parse(section, reader) }
-            } else if let section = reader.optional(top, "azure"), reader.mapping(section) != nil {
-                // Present in a demo run: its values are replaced, so it is not read.
+            } else if let section = reader.optional(top, "azure"), let map = reader.mapping(section) {
+                // Present in a demo run: its values are replaced, so it is not read, but for whether to discover resources.
                 azure = nil
+                demoMonitorDiscovery = reader.optional(map, "monitor").flatMap { reader.mapping($0) }
+                    .flatMap { reader.optional($0, "discover") }.flatMap(reader.bool) ?? false
             }
             if let section = reader.required(top, "budget") { budget = BudgetSectionParser.parse(section, reader) }
             if let section = reader.optional(top, "azure_openai") { azureOpenAI = ModelSectionsParser.azureOpenAI(section, reader) }
@@ -71,6 +74,7 @@ public struct ConfigParser: Sendable {
                                              mongodbAtlas: atlas, routing: routing, dashboard: dashboard, gateway: gateway)
         configuration.notifications = notifications
         configuration.fleet = fleet
+        configuration.demoMonitorDiscovery = demoMonitorDiscovery
         configuration.warnings = reader.warnings.map { "warning: \($0.description)" }
         return configuration
     }

@@ -43,6 +43,7 @@ struct ExampleConfigTests {
                                       requireAzure: true).parse(yaml: yaml, file: "config/qlp.yaml")
         let monitor = try #require(config.azure?.monitor)
         #expect(monitor.region == "uksouth")
+        #expect(monitor.discover)
         #expect(monitor.resources.map(\.name) == ["AKS", "Azure OpenAI"])
         #expect(monitor.resources[1].aggregation == "Total")
         #expect(monitor.resources[0].id.hasPrefix("/subscriptions/sub-0002/"))

@@ -46,6 +46,17 @@ struct MonitorConfigTests {
         #expect(config.azure?.endpoints.logAnalytics == AzureEndpoints.publicLogAnalytics)
     }
 
+    @Test func discoverIsOffUnlessSetAndNeedsNoResources() throws {
+        let on = try ConfigFixture.outcome(["  monitor:", "    discover: true"]).get()
+        #expect(on.azure?.monitor.discover == true)
+        #expect(on.azure?.monitor.resources.isEmpty == true)
+        #expect(on.azure?.monitor.isEmpty == false, "discovery alone is something to poll")
+        let off = try ConfigFixture.outcome(["  monitor:", "    interval: 1m"]).get()
+        #expect(off.azure?.monitor.discover == false)
+        let bad = ConfigFixture.errors(["  monitor:", "    discover: sometimes"])
+        #expect(bad.map(\.key) == ["azure.monitor.discover"], "\(bad)")
+    }
+
     @Test func aLoggedMetricNeedsExactlyOneSource() {
         let neither = ConfigFixture.errors(["  monitor:", "    log_metrics:", "      - name: x", "        query: T | project t, v"])
         #expect(neither.count == 1)

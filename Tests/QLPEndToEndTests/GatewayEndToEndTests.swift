@@ -126,7 +126,7 @@ import Glibc
         var openedAfter: Double?
         while elapsed() - killedAt < 3 {
             let metrics = try? await client.send(HTTPRequest(url: gateway.base + "/metrics", timeout: .seconds(2)))
-            if metrics?.bodyText.contains("qlp_gateway_breaker_state{target=\"llama3\"} 2") == true {
+            if metrics?.bodyText.contains("qlp_gateway_breaker_state{target=\"llama3\",state=\"open\"} 1") == true {
                 openedAfter = elapsed() - killedAt
                 break
             }

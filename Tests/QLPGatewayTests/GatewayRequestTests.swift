@@ -120,7 +120,8 @@ import Testing
         #expect(state.estimatedCost == Decimal(string: "0.025"))
         let metrics = try await harness.get("/metrics")
         #expect(metrics.bodyText.contains("qlp_gateway_tokens_total{target=\"gpt4\",direction=\"input\"} 1000"))
-        #expect(metrics.bodyText.contains("qlp_gateway_breaker_state{target=\"gpt4\"} 0"))
+        #expect(metrics.bodyText.contains("qlp_gateway_breaker_state{target=\"gpt4\",state=\"closed\"} 1"))
+        #expect(metrics.bodyText.contains("qlp_gateway_breaker_state{target=\"gpt4\",state=\"open\"} 0"))
 
         let models = try await harness.get("/v1/models")
         let ids = (models.json["data"] as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? []

@@ -42,7 +42,7 @@ public struct MonitorMetricsClient: Sendable {
         "https://\(region.lowercased()).metrics.monitor.azure.com"
     }
 
-    private var arm: BearerJSONCall {
+    var arm: BearerJSONCall {
         BearerJSONCall(transport: transport, tokens: tokens, scope: managementScope, service: Self.service, timeout: timeout)
     }
 

@@ -206,13 +206,19 @@ public struct MonitorSettings: Sendable, Equatable {
     /// share a type and metric list are read through the batch API, up to 50
     /// a call, instead of one call each.
     public var region: String?
+    /// Whether the resource group's resources are listed (hourly) and each of
+    /// a known type watched with its default metrics; a resource also listed
+    /// in `resources` keeps the metrics given there.
+    public var discover: Bool
 
-    public init(interval: Duration = .seconds(60), resources: [Resource] = [], logMetrics: [LogMetric] = [], region: String? = nil) {
+    public init(interval: Duration = .seconds(60), resources: [Resource] = [], logMetrics: [LogMetric] = [], region: String? = nil,
+                discover: Bool = false) {
         self.interval = interval
         self.resources = resources
         self.logMetrics = logMetrics
         self.region = region
+        self.discover = discover
     }
 
-    public var isEmpty: Bool { resources.isEmpty && logMetrics.isEmpty }
+    public var isEmpty: Bool { resources.isEmpty && logMetrics.isEmpty && !discover }
 }

@@ -17,6 +17,11 @@ public struct QLPConfiguration: Sendable, Equatable {
     /// Things allowed but said out loud, located like errors
     /// ("file:line:col: key: message"); whoever loads the file shows them.
     public var warnings: [String] = []
+    /// In a demo run, where the azure section is not read (the emulator's
+    /// tenant, endpoints and resources replace it): its monitor.discover, so
+    /// `qlp demo` fills the Monitor view from the emulator's listing as a real
+    /// run would from Azure's.
+    public var demoMonitorDiscovery = false
 
     public init(azure: AzureSettings?, budget: BudgetPlan, azureOpenAI: AzureOpenAISettings?, ollama: OllamaSettings?,
                 mongodbAtlas: MongoDBAtlasSettings?, routing: RoutingSettings?, dashboard: DashboardSettings,

@@ -149,7 +149,7 @@ struct IdentityEndpointTokenRoute: EmulatorRoute {
 extension EmulatorRoutes {
     /// Azure Monitor, Application Insights, Log Analytics, Key Vault and IMDS.
     static let observability: [any EmulatorRoute] = [
-        MetricsRoute(), MetricDefinitionsRoute(), MetricsBatchRoute(),
+        MetricsRoute(), MetricDefinitionsRoute(), MetricsBatchRoute(), ResourceListRoute(),
         AppInsightsMetricsRoute(), AppInsightsQueryRoute(), LogAnalyticsQueryRoute(),
         KeyVaultSecretRoute(), ManagedIdentityTokenRoute(), IdentityEndpointTokenRoute(),
     ]

@@ -125,6 +125,8 @@ public enum EmulatedEndpoint: String, Sendable, CaseIterable, Codable {
     case metricsBatch = "metrics.batch"
     /// Azure Monitor metric definitions.
     case metricDefinitions = "metrics.definitions"
+    /// Resource Manager's listing of a resource group's resources (Monitor discovery).
+    case resources = "arm.resources"
     /// Key Vault secrets.
     case keyVault = "keyvault"
     /// Application Insights data plane (metrics and query).

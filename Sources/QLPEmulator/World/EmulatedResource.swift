@@ -297,6 +297,10 @@ extension EmulatedResource {
                            description: "The amount of data written to the cache in bytes per second. For more details, see https://aka.ms/redis/metrics.",
                            unit: "BytesPerSecond", primary: "Maximum", supported: avgMinMax, kind: .gauge, base: 21_000, dailySwing: 0.6,
                            weekendFactor: 0.45, noise: 0.3),
+            EmulatedMetric("percentProcessorTime", displayName: "CPU",
+                           description: "The CPU utilization of the Azure Cache for Redis server as a percentage. For more details, see https://aka.ms/redis/metrics.",
+                           unit: "Percent", primary: "Maximum", supported: avgMinMax, kind: .gauge, base: 14, dailySwing: 0.5,
+                           weekendFactor: 0.6, noise: 0.2, incidentFactor: 1.7, ceiling: 100),
         ])
 
     static let statusGroups = EmulatedDimension("HttpStatusGroup", [
@@ -415,6 +419,11 @@ extension EmulatedResource {
                            description: "Availability percentage with the following calculation: (Total Calls - Server Errors)/Total Calls.",
                            unit: "Percent", primary: "Average", supported: avgMinMax, dimensions: [deployments], kind: .gauge,
                            base: 99.6, noise: 0.003, incidentFactor: 0.985, ceiling: 100),
+            // A legacy "Cognitive Services - HTTP Requests" metric, common to every AI services account.
+            EmulatedMetric("TotalErrors", displayName: "Total Errors",
+                           description: "Total number of calls with error response (HTTP response code 4xx or 5xx).",
+                           unit: "Count", primary: "Total", supported: totalOnly, kind: .counter, base: 0.08, dailySwing: 0.7,
+                           weekendFactor: 0.35, noise: 0.6, incidentFactor: 6, integral: true),
         ])
 
     static let operations = EmulatedDimension("operation/name", [

@@ -72,6 +72,9 @@ public struct MetricsPoller: FeedPoller {
     public var history: SQLiteSeriesHistory?
     /// Each resource's metric definitions, read once: what the numbers are.
     let definitionBook = MetricDefinitionBook()
+    /// With azure.monitor.discover: the resource group listed hourly, its
+    /// resources of known types read beside `resources` (which win by ID).
+    public var discovery: MonitorDiscoveryScope?
 
     /// The window and grain the view draws.
     public static let window: TimeInterval = 3 * 3600
@@ -82,8 +85,9 @@ public struct MetricsPoller: FeedPoller {
                 endpoints: AzureEndpoints = .publicCloud, logMetrics: [MonitorSettings.LogMetric] = [],
                 logReader: LogMetricReader? = nil, store: any FeedStore, interval: Duration,
                 wake: WakeSignal, clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "qlp.poller.metrics"),
-                history: SQLiteSeriesHistory? = nil) {
+                history: SQLiteSeriesHistory? = nil, discovery: MonitorDiscoveryScope? = nil) {
         self.history = history
+        self.discovery = discovery
         self.client = client
         self.resources = resources
         self.region = region
@@ -101,12 +105,67 @@ public struct MetricsPoller: FeedPoller {
     public var startingSchedule: PollSchedule { PollSchedule(interval: interval) }
 
     public func run() async {
-        guard !resources.isEmpty || !logMetrics.isEmpty else { return }
-        loadHistory()
+        guard !resources.isEmpty || !logMetrics.isEmpty || discovery != nil else { return }
         var schedule = startingSchedule
+        var listing = DiscoverySchedule(interval: TimeInterval(MonitorDiscovery.refreshInterval.components.seconds))
+        var current = self
+        // The last listing's failure, while none has worked since.
+        var listingFailure: AzureError?
+        var first = true
         while !Task.isCancelled {
-            await wake.wait(for: await refresh(schedule: &schedule))
+            if discovery != nil, listing.isDue(at: clock()) {
+                switch await discover(&listing) {
+                case .success(let listed):
+                    current.resources = listed
+                    listingFailure = nil
+                case .failure(let error):
+                    listingFailure = error
+                }
+            }
+            if first {
+                // Kept points of what is known now (discovered resources included), before the first fetch.
+                current.loadHistory()
+                first = false
+            }
+            if current.resources.isEmpty, current.logMetrics.isEmpty, let listingFailure {
+                // Nothing to read until a listing works: the panel says why.
+                await wake.wait(for: failed(listingFailure, schedule: &schedule))
+                continue
+            }
+            await wake.wait(for: await current.refresh(schedule: &schedule))
         }
+    }
+
+    /// The configured resources with the resource group's, or why the listing
+    /// failed (the resources known so far stay; it is asked again sooner).
+    func discover(_ listing: inout DiscoverySchedule) async -> Result<[MonitorSettings.Resource], AzureError> {
+        guard let discovery else { return .success(resources) }
+        do {
+            let listed = try await client.resources(subscriptionID: discovery.subscriptionID, resourceGroup: discovery.resourceGroup)
+            listing.listed(at: clock())
+            let plans = MonitorDiscovery.plans(listed)
+            logger.info("monitor discovery", metadata: ["listed": "\(listed.count)", "watched": "\(plans.count)",
+                                                        "resourceGroup": "\(discovery.resourceGroup)"])
+            return .success(MonitorDiscovery.merged(configured: resources, discovered: plans))
+        } catch {
+            listing.failed(at: clock())
+            logger.warning("monitor discovery failed", metadata: ["resourceGroup": "\(discovery.resourceGroup)", "error": "\(error)"])
+            return .failure(error)
+        }
+    }
+
+    /// The panel shows the listing's failure; returns the wait before trying again.
+    private func failed(_ error: AzureError, schedule: inout PollSchedule) -> Duration {
+        let delay = schedule.failed(retryAfter: error.retryAfter)
+        let now = clock()
+        store.updateFeed { state in
+            state.monitor.fail(.init(summary: "listing \(discovery?.resourceGroup ?? "the resource group"): \(error.summary)",
+                                     detail: error.description, at: now,
+                                     nextAttempt: now.addingTimeInterval(CostPoller.seconds(delay)),
+                                     throttledUntil: error.retryAfter.map { now.addingTimeInterval(CostPoller.seconds($0)) }))
+            state.monitor.refreshing = false
+        }
+        return delay
     }
 
     /// One refresh, outside any schedule (a test's, or a first look).

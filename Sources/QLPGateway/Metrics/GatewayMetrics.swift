@@ -15,6 +15,7 @@ public final class GatewayMetrics: Sendable {
     private let keyRoutes = MetricObjects<KeyRouteMetrics>(limit: maxKeyRoutePairs)
     private let keyRefusals = MetricObjects<KeyRefusalMetrics>(limit: maxKeyRoutePairs)
     private let unauthorized: Counter
+    private let clientAnswers = MetricObjects<Counter>(limit: maxClientAnswerSeries)
     /// Rows written, dropped and lost by the usage ledger, as last exposed (counters move by the difference).
     private let ledgerExposed = Mutex(UsageLedgerWriter.Counts())
     private let ledgerWritten: Counter
@@ -25,6 +26,10 @@ public final class GatewayMetrics: Sendable {
     /// counted under the key name `other`, so a store of thousands of keys
     /// cannot blow up the series.
     static let maxKeyRoutePairs = 500
+    /// Route × status label pairs of qlp_gateway_requests_total beyond this
+    /// share route="other" (routes come from the table, statuses from
+    /// upstreams: both bounded, this bounds their product too).
+    static let maxClientAnswerSeries = 1000
 
     static let latencyBuckets: [Duration] = [
         .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
@@ -48,6 +53,22 @@ public final class GatewayMetrics: Sendable {
         ledgerWritten = registry.makeCounter(descriptor: ledger, labels: [("outcome", "written")])
         ledgerDropped = registry.makeCounter(descriptor: ledger, labels: [("outcome", "dropped")])
         ledgerFailed = registry.makeCounter(descriptor: ledger, labels: [("outcome", "failed")])
+        // The Prometheus convention for a build's identity: a constant 1 whose labels carry it.
+        registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "qlp", metricName: "build_info", unitName: "",
+                                                            helpText: "The running qlp's version (always 1)."),
+                           labels: [("version", QLPVersion.current)]).set(1.0)
+    }
+
+    /// What a client got for one request to the OpenAI-compatible API: the
+    /// route that served it ("none" when no route took it: refused before
+    /// routing, unknown model) and the HTTP status it was answered with.
+    func recordClientAnswer(route: String, status: Int) {
+        let code = String(status)
+        clientAnswers.objects(route + "\u{0}" + code, overflowKey: "other\u{0}" + code) { overflowed in
+            registry.makeCounter(descriptor: Self.name("requests", unit: "total",
+                                                       help: "Requests to the OpenAI-compatible API by the route that served them and the HTTP status the client got."),
+                                 labels: [("route", overflowed ? "other" : route), ("code", code)])
+        }.increment()
     }
 
     /// One key's metric objects on one route.
@@ -133,7 +154,8 @@ public final class GatewayMetrics: Sendable {
         let errors: Counter
         let duration: DurationHistogram
         let timeToFirstToken: DurationHistogram
-        let breakerState: Gauge
+        /// qlp_gateway_breaker_state{state}: 1 for the breaker's state, 0 for the others.
+        let breakerStates: [(state: CircuitBreaker.State, gauge: Gauge)]
         let fallbacks: Counter
         let inputTokens: Counter
         let outputTokens: Counter
@@ -162,9 +184,10 @@ public final class GatewayMetrics: Sendable {
                 descriptor: GatewayMetrics.name("upstream_time_to_first_token", unit: "seconds",
                                                 help: "Time to the first streamed chunk of streaming requests."),
                 labels: [("target", target)], buckets: GatewayMetrics.latencyBuckets)
-            breakerState = registry.makeGauge(descriptor: GatewayMetrics.name("breaker_state", unit: "",
-                                                                              help: "Circuit breaker: 0 closed, 1 half-open, 2 open."),
-                                              labels: [("target", target)])
+            let breaker = GatewayMetrics.name("breaker_state", unit: "", help: "Circuit breaker state per target: 1 for the state it is in, 0 for the others.")
+            breakerStates = [CircuitBreaker.State.closed, .halfOpen, .open].map { state in
+                (state: state, gauge: registry.makeGauge(descriptor: breaker, labels: [("target", target), ("state", state.metricLabel)]))
+            }
             fallbacks = registry.makeCounter(descriptor: GatewayMetrics.name("fallbacks", unit: "total",
                                                                              help: "Requests this target served after another target failed."),
                                              labels: [("target", target)])
@@ -224,7 +247,7 @@ public final class GatewayMetrics: Sendable {
     /// (an open breaker turns half-open by time, not by a request).
     public func exposition(health: TargetHealthBoard, ledger: UsageLedgerWriter? = nil) -> [UInt8] {
         for state in health.states() {
-            target(state.target).breakerState.set(Double(state.breaker.rawValue))
+            for (candidate, gauge) in target(state.target).breakerStates { gauge.set(candidate == state.breaker ? 1.0 : 0.0) }
         }
         if let ledger {
             let now = ledger.counts
@@ -242,5 +265,16 @@ public final class GatewayMetrics: Sendable {
 
     static func name(_ metric: String, unit: String, help: String) -> MetricNameDescriptor {
         MetricNameDescriptor(namespace: "qlp", subsystem: "gateway", metricName: metric, unitName: unit, helpText: help)
+    }
+}
+
+extension CircuitBreaker.State {
+    /// The `state` label of qlp_gateway_breaker_state.
+    var metricLabel: String {
+        switch self {
+        case .closed: "closed"
+        case .halfOpen: "half_open"
+        case .open: "open"
+        }
     }
 }

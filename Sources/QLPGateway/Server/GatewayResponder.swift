@@ -13,6 +13,16 @@ struct GatewayResponder: HTTPResponder {
     let callers: HostAndOriginPolicy
 
     func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
+        let response = try await answer(request)
+        if request.uri.path.hasPrefix("/v1/") {
+            // Only a route in the table names the series (the header is the gateway's own; a client cannot set it).
+            let route = response.headers[GatewayHeaders.route].flatMap { gateway.routes.snapshot.table.route(named: $0)?.name } ?? "none"
+            gateway.metrics.recordClientAnswer(route: route, status: Int(response.status.code))
+        }
+        return response
+    }
+
+    private func answer(_ request: Request) async throws -> Response {
         let origin = request.headers[.origin]
         if let refusal = callers.check(authority: request.head.authority, extraHosts: request.headers[values: Self.hostField].count,
                                        origin: origin) {

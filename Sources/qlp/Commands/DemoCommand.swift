@@ -81,7 +81,7 @@ struct DemoCommand: AsyncParsableCommand {
             throw CommandFailure.runtime("the demo's usage ledger or keys: \(error)")
         }
         var azure = world.azure
-        azure.monitor = world.monitorSettings
+        azure.monitor = world.monitorSettings(discover: config.demoMonitorDiscovery)
         var dashboard = config.dashboard
         dashboard.costRefresh = refresh
         dashboard.requestTimeout = timeout

@@ -50,7 +50,7 @@ struct DoctorCommand: AsyncParsableCommand {
             let world = try await DemoWorld.start(plan: configuration.budget, now: Date(), routing: configuration.routing,
                                                   azureOpenAI: configuration.azureOpenAI, federatedTokenFile: federatedTokenFile)
             var settings = world.azure
-            settings.monitor = world.monitorSettings
+            settings.monitor = world.monitorSettings(discover: configuration.demoMonitorDiscovery)
             var demoConfiguration = configuration
             demoConfiguration.budget = world.plan
             var doctorEnvironment = environment

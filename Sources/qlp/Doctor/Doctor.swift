@@ -41,7 +41,7 @@ struct Doctor {
         let tokens = TokenCache(source: source)
         let management = azure.endpoints.managementScope
         checks.append(await token(tokens, scope: management, name: "token: Resource Manager"))
-        if !azure.monitor.resources.isEmpty {
+        if !azure.monitor.resources.isEmpty || azure.monitor.discover {
             checks.append(await token(tokens, scope: "https://metrics.monitor.azure.com/.default", name: "token: Monitor metrics"))
         }
         let logSources = azure.monitor.logMetrics.map(\.source)
@@ -78,7 +78,21 @@ struct Doctor {
         })
 
         let monitor = MonitorMetricsClient(transport: transport, tokens: tokens, management: azure.endpoints.management, timeout: timeout)
-        for resource in azure.monitor.resources {
+        var monitored = azure.monitor.resources
+        if azure.monitor.discover {
+            checks.append(await check("Monitor discovery") {
+                let listed = try await monitor.resources(subscriptionID: azure.subscriptionID, resourceGroup: azure.resourceGroup)
+                let discovered = MonitorDiscovery.plans(listed)
+                monitored = MonitorDiscovery.merged(configured: azure.monitor.resources, discovered: discovered)
+                guard !discovered.isEmpty else {
+                    return .fail("none of the \(listed.count) resources in \(azure.resourceGroup) is of a type qlp knows metrics for",
+                                 remedy: "list resources under azure.monitor.resources in \(configPath)")
+                }
+                return .ok("discovered \(discovered.count) resource\(discovered.count == 1 ? "" : "s") of \(listed.count) in \(azure.resourceGroup): "
+                    + discovered.map(\.name).joined(separator: ", "))
+            })
+        }
+        for resource in monitored {
             checks.append(await check("metrics: \(resource.name)") {
                 let definitions = try await monitor.definitions(resourceID: resource.id, namespace: resource.namespace)
                 let known = Set(definitions.map { $0.name.value.lowercased() })
@@ -91,7 +105,7 @@ struct Doctor {
                 return .ok("\(resource.metrics.count) metric\(resource.metrics.count == 1 ? "" : "s") found")
             })
         }
-        checks += await batches(monitor)
+        checks += await batches(monitor, resources: monitored)
         checks += await logMetrics(tokens, timeout: timeout)
         // Atlas keys may themselves be Key Vault references.
         var resolvedConfiguration = configuration
@@ -206,24 +220,24 @@ struct Doctor {
 
     /// Each group of resources the dashboard reads through the batch API: the
     /// regional endpoint must answer for every one of them.
-    private func batches(_ monitor: MonitorMetricsClient) async -> [DoctorCheck] {
+    private func batches(_ monitor: MonitorMetricsClient, resources: [MonitorSettings.Resource]) async -> [DoctorCheck] {
         let end = Date()
         var checks: [DoctorCheck] = []
-        for call in MetricsCallPlan.calls(for: azure.monitor.resources, defaultRegion: azure.monitor.region) {
+        for call in MetricsCallPlan.calls(for: resources, defaultRegion: azure.monitor.region) {
             guard case .batch(let region, let subscription, let namespace, let metrics, let members) = call else { continue }
-            let names = members.map { azure.monitor.resources[$0].name }
+            let names = members.map { resources[$0].name }
             // The type's last part keeps the name inside doctor's first column (containerGroups, uksouth).
             let type = namespace.split(separator: "/").last.map(String.init) ?? namespace
             checks.append(await check("batch: \(type), \(region)") {
                 let answer = try await monitor.batch(endpoint: azure.endpoints.metricsBatchURL(region: region), subscriptionID: subscription,
-                                                     resourceIDs: members.map { azure.monitor.resources[$0].id }, namespace: namespace,
+                                                     resourceIDs: members.map { resources[$0].id }, namespace: namespace,
                                                      names: metrics, interval: MetricsPoller.grain,
                                                      start: end.addingTimeInterval(-MetricsPoller.window), end: end)
-                let missing = members.filter { answer.result(for: azure.monitor.resources[$0].id) == nil }
-                    .map { azure.monitor.resources[$0].name }
+                let missing = members.filter { answer.result(for: resources[$0].id) == nil }
+                    .map { resources[$0].name }
                 guard missing.isEmpty else {
                     return .fail("no answer for \(missing.joined(separator: ", "))",
-                                 remedy: "set region: on those resources in azure.monitor.resources in \(configPath)")
+                                 remedy: "set region: on those resources in resources in \(configPath)")
                 }
                 return .ok("\(names.count) \(namespace) in one call: \(names.joined(separator: ", "))")
             })

@@ -122,7 +122,10 @@ struct DashboardLauncher {
         let metricsPoller = MetricsPoller(client: monitor, resources: azure.monitor.resources, region: azure.monitor.region,
                                           endpoints: azure.endpoints, logMetrics: azure.monitor.logMetrics,
                                           logReader: logReader, store: store, interval: azure.monitor.interval, wake: WakeSignal(),
-                                          history: seriesHistory)
+                                          history: seriesHistory,
+                                          discovery: azure.monitor.discover
+                                              ? MonitorDiscoveryScope(subscriptionID: azure.subscriptionID, resourceGroup: azure.resourceGroup)
+                                              : nil)
         var pollers: [any FeedPoller] = [budgetPoller, metricsPoller,
                                               CostFiguresRecorder(store: store, history: seriesHistory, scope: azure.costScope)]
         if let atlas {

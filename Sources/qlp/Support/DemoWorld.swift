@@ -118,15 +118,19 @@ struct DemoWorld {
 
     /// Azure Monitor metrics to watch in the demo: the first few metrics of
     /// each emulated resource (in its default namespace), and the platform's
-    /// custom metrics as they are logged, through log queries.
-    var monitorSettings: MonitorSettings {
+    /// custom metrics as they are logged, through log queries. With
+    /// `discover` (the config's azure.monitor.discover), no resources are
+    /// listed: they come from the emulator's listing of the resource group.
+    func monitorSettings(discover: Bool = false) -> MonitorSettings {
         let subscription = emulator.configuration.subscriptionID
+        let logMetrics = Self.logMetrics(appID: emulator.configuration.appInsightsAppID,
+                                         workspaceID: emulator.configuration.logAnalyticsWorkspaceID)
+        if discover { return MonitorSettings(interval: .seconds(15), logMetrics: logMetrics, discover: true) }
         return MonitorSettings(interval: .seconds(15), resources: emulator.configuration.resources.map { resource in
             let names = resource.metrics.filter { $0.namespace == nil }.prefix(3).map(\.name)
             return MonitorSettings.Resource(name: resource.name, id: resource.id(subscriptionID: subscription), metrics: Array(names),
                                             region: resource.region)
-        }, logMetrics: Self.logMetrics(appID: emulator.configuration.appInsightsAppID,
-                                       workspaceID: emulator.configuration.logAnalyticsWorkspaceID))
+        }, logMetrics: logMetrics)
     }
 
     /// The seed's custom metrics, as an operator would write them in azure.monitor.log_metrics.
