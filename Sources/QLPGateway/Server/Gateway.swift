@@ -21,6 +21,8 @@ public final class Gateway: Sendable {
     public let usageLedger: UsageLedgerWriter?
     /// The route store's state, for `/readyz`; nil where the gateway has none (tests of the data plane alone).
     public let storeStatus: @Sendable () -> RouteStoreStatus?
+    /// Set when the gateway stops: /readyz answers 503, and streams end at the drain deadline.
+    public let drain = GatewayDrain()
     let retryPolicy: RetryPolicy
     let logger: Logger
 
