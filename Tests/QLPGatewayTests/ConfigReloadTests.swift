@@ -100,4 +100,27 @@ struct ConfigReloadTests {
         // The same file again changes nothing.
         #expect(try await authority.reload(configTable: edited) == nil)
     }
+
+    @Test func aReloadThatWouldOpenAGatewayBeyondLoopbackWithoutKeysChangesNothing() async throws {
+        let dir = RouteTableFixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let digest = ClientKeys.hexDigest(of: "sk-fleet")
+        let settings = GatewaySettings(host: "0.0.0.0", clientKeyHashes: [digest])
+        let stack = try GatewayStack(configTable: RouteTableFixture.table(), databasePath: dir + "/routes.sqlite", settings: settings,
+                                     upstream: UpstreamSettings())
+        var edited = settings
+        edited.clientKeyHashes = []
+        edited.maxAttempts = 1
+        let edit = RouteTableFixture.table(chat: [("gpt4", 10), ("gpt35", 30), ("llama3", 60)])
+        await #expect(throws: GatewayStack.ReloadError.self) { try await stack.reload(configTable: edit, settings: edited) }
+        #expect(stack.gateway.keys.identify(authorization: "Bearer sk-fleet", now: Date()) != nil)
+        #expect(stack.gateway.settings.maxAttempts == settings.maxAttempts)
+        #expect(stack.authority.live.snapshot.table.version == 1)
+        // With a key listed, the same edit is taken up.
+        edited.clientKeyHashes = [digest]
+        let reloaded = try await stack.reload(configTable: edit, settings: edited)
+        #expect(reloaded == GatewayStack.Reloaded(routesVersion: 2, changedKeys: ["gateway.max_attempts"]))
+        await stack.gateway.shutdown()
+        await stack.stop()
+    }
 }

@@ -100,6 +100,9 @@ public final class KeyGate: Sendable {
         table.store(Table(holders), ordering: .releasing)
     }
 
+    /// Whether the key store holds keys (revoked ones too), which keep keys required whatever the config lists.
+    public var holdsStoredKeys: Bool { table.load(ordering: .acquiring).ordered.contains { $0.key.origin != .config } }
+
     /// Replaces the config's keys (`gateway.client_key_sha256` as edited; the
     /// store's stay), keeping each name's usage: a SIGHUP that adds a key lets
     /// it in at once, one that removes a key refuses it from the next request.

@@ -7,9 +7,13 @@ extension GatewayStack {
     public enum ReloadError: Error, CustomStringConvertible {
         case clientKeys(ClientKeys.ParseError)
         case routes(StoreError)
+        case openBeyondLoopback(host: String)
 
         public var description: String {
             switch self {
+            case .openBeyondLoopback(let host):
+                "gateway.client_key_sha256 is empty and no key was made with `qlp keys`: the gateway listens on \(host), beyond "
+                    + "loopback, and would let anyone who can reach it spend the upstreams' credit; the keys in force stay"
             case .clientKeys(let error): error.description
             case .routes(let error): "the route store did not take the edited routing: \(error.description)"
             }
@@ -33,6 +37,10 @@ extension GatewayStack {
             _ = try ClientKeys.validated(hexDigests: edited.clientKeyHashes)
         } catch {
             throw .clientKeys(error)
+        }
+        // The rule start-up applies (GatewayServer.start): never open beyond loopback without keys.
+        guard LoopbackHost.contains(settings.host) || !edited.clientKeyHashes.isEmpty || gateway.keys.holdsStoredKeys else {
+            throw .openBeyondLoopback(host: settings.host)
         }
         let version: Int?
         do {
