@@ -8,6 +8,8 @@ public struct ConfigLocation: Sendable, Equatable {
         case environment
         case xdgConfigHome
         case workingDirectory
+        /// /etc/qlp/qlp.yaml: where a packaged service (the systemd unit) keeps it.
+        case system
     }
 
     public var path: String
@@ -20,10 +22,17 @@ public struct ConfigLocation: Sendable, Equatable {
 }
 
 /// Finds and loads the config file: --config, then $QLP_CONFIG, then
-/// $XDG_CONFIG_HOME/qlp/qlp.yaml (default ~/.config), then ./config/qlp.yaml.
+/// $XDG_CONFIG_HOME/qlp/qlp.yaml (default ~/.config), then ./config/qlp.yaml,
+/// then /etc/qlp/qlp.yaml. The system-wide file comes last so that a user's
+/// own config (or a checkout's) is never shadowed by a service's.
 public enum ConfigLoader {
+    /// The system-wide config a service reads (contrib/systemd/qlp-gateway.service runs with no --config).
+    public static let systemConfigPath = "/etc/qlp/qlp.yaml"
+
+    /// - Parameter systemConfig: the system-wide file (``systemConfigPath``); tests point it into a scratch directory.
     public static func locate(flag: String?, environment: [String: String],
-                              workingDirectory: String = FileManager.default.currentDirectoryPath) throws(ConfigError) -> ConfigLocation {
+                              workingDirectory: String = FileManager.default.currentDirectoryPath,
+                              systemConfig: String = ConfigLoader.systemConfigPath) throws(ConfigError) -> ConfigLocation {
         let files = FileManager.default
         if let flag {
             guard files.fileExists(atPath: flag) else { throw ConfigError(file: flag, message: "no such file (given with --config)") }
@@ -44,6 +53,8 @@ public enum ConfigLoader {
         let local = workingDirectory + "/config/qlp.yaml"
         if files.fileExists(atPath: local) { return ConfigLocation(path: local, origin: .workingDirectory) }
         searched.append(local)
+        if files.fileExists(atPath: systemConfig) { return ConfigLocation(path: systemConfig, origin: .system) }
+        searched.append(systemConfig)
         throw ConfigError(file: "qlp", message: "no config file found (looked at --config, $QLP_CONFIG, "
             + searched.joined(separator: ", ") + "); copy config/qlp.yaml from the qlp repository, or run `qlp demo`")
     }

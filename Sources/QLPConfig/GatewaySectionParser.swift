@@ -8,7 +8,7 @@ enum GatewaySectionParser {
     static let keys = ["listen", "admin_listen", "admin_token", "admin_token_name", "viewer_token", "viewer_token_name",
                        "client_key_sha256", "max_request_bytes",
                        "request_timeout", "max_attempts", "max_retry_after_wait", "breaker", "probe_interval", "idle_timeout",
-                       "usage_ledger", "usage_retention"]
+                       "usage_ledger", "usage_retention", "drain_timeout"]
 
     static func parse(_ section: ConfigValue?, _ r: ConfigReader) -> GatewaySettings? {
         var settings = GatewaySettings()
@@ -54,6 +54,10 @@ enum GatewaySectionParser {
         }
         if let value = r.optional(map, "idle_timeout"), let d = r.duration(value) {
             if d < .seconds(1) || d > .seconds(3600) { r.fail(value, "must be between 1s and 1h") } else { settings.idleTimeout = d }
+        }
+        if let value = r.optional(map, "drain_timeout"), let d = r.duration(value) {
+            // Zero ends streams at once; past 10 minutes no service manager waits (systemd's TimeoutStopSec, Kubernetes' grace).
+            if d > .seconds(600) { r.fail(value, "must be between 0s and 10m") } else { settings.drainTimeout = d }
         }
         if let value = r.optional(map, "usage_ledger"), let on = r.bool(value) { settings.usageLedger = on }
         if let value = r.optional(map, "usage_retention"), let d = r.duration(value) {

@@ -142,17 +142,35 @@ struct ConfigLoaderTests {
         #expect(try ConfigLoader.load(location, environment: [:], requireAzure: false).budget.total == d("5005"))
     }
 
+    @Test func systemConfigAfterTheWorkingDirectory() throws {
+        let scratch = try Scratch()
+        let paths = try everywhere(scratch)
+        let system = try scratch.write("etc/qlp/qlp.yaml", config(total: 5006))
+        // The working directory's file still wins over the system-wide one...
+        let local = try ConfigLoader.locate(flag: nil, environment: ["XDG_CONFIG_HOME": scratch.root + "/elsewhere"],
+                                            workingDirectory: paths.cwd, systemConfig: system)
+        #expect(local.origin == .workingDirectory)
+        // ...and with nothing closer, a service started without --config finds /etc/qlp/qlp.yaml.
+        let location = try ConfigLoader.locate(flag: nil, environment: ["XDG_CONFIG_HOME": scratch.root + "/elsewhere"],
+                                               workingDirectory: scratch.root + "/empty", systemConfig: system)
+        #expect(location.origin == .system)
+        #expect(location.path == system)
+        #expect(try ConfigLoader.load(location, environment: [:], requireAzure: false).budget.total == d("5006"))
+        #expect(ConfigLoader.systemConfigPath == "/etc/qlp/qlp.yaml")
+    }
+
     @Test func nothingFoundListsWhereItLooked() throws {
         let scratch = try Scratch()
         let error = #expect(throws: ConfigError.self) {
             try ConfigLoader.locate(flag: nil, environment: ["XDG_CONFIG_HOME": scratch.root + "/xdg"],
-                                    workingDirectory: scratch.root + "/work")
+                                    workingDirectory: scratch.root + "/work", systemConfig: scratch.root + "/etc/qlp/qlp.yaml")
         }
         let message = try #require(error?.message)
         #expect(message.contains("--config"))
         #expect(message.contains("$QLP_CONFIG"))
         #expect(message.contains(scratch.root + "/xdg/qlp/qlp.yaml"))
         #expect(message.contains(scratch.root + "/work/config/qlp.yaml"))
+        #expect(message.contains(scratch.root + "/etc/qlp/qlp.yaml"))
     }
 
     @Test func unreadableFileIsAConfigError() throws {

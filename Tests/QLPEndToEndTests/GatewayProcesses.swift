@@ -54,6 +54,7 @@ struct GatewayProcess {
     let port: Int
     let adminPort: Int
     let configPath: String
+    /// Where its log lines go: its standard error, which is this file and not a terminal.
     let logPath: String
 
     var base: String { "http://127.0.0.1:\(port)" }
@@ -118,7 +119,7 @@ struct GatewayProcess {
             throw WaitFailure(description: "qlp gateway did not start: \(output)")
         }
         return GatewayProcess(process: process, port: port, adminPort: adminPort, configPath: config,
-                              logPath: scratch.path + "/gateway.log")
+                              logPath: scratch.path + "/" + output)
     }
 
     func stop() { process.stop() }

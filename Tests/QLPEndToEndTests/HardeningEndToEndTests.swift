@@ -39,14 +39,26 @@ import Glibc
         let port = try freeLoopbackPort()
         let adminPort = try freeLoopbackPort()
         let config = try GatewayProcess.config(azure: 9, ollama: 9, port: port, adminPort: adminPort, scratch: scratch)
-        let gateway = try await GatewayProcess.start(config: config, port: port, adminPort: adminPort, scratch: scratch)
-        defer { gateway.stop() }
+        // On a terminal, as an operator runs it, so it logs to dashboard.log_file (not a terminal: stderr).
+        let logFile = scratch.path + "/gateway.log"
         let state = scratch.path + "/state"
-        #expect(Self.mode(state) == 0o700, "state_dir is \(Self.octal(Self.mode(state)))")
+        let run = PtyRun(arguments: [QLPBinary.path, "gateway", "--config", config],
+                         environment: ProcessInfo.processInfo.environment)
+        let running = Task { try await run.run([.waitForOutput("listening on", timeoutSeconds: 20), .wait(seconds: 3), .signal(SIGTERM)]) }
+        // While it runs (the WAL's side files go when the last connection closes).
+        var waited = 0
+        while !FileManager.default.fileExists(atPath: state + "/routes.sqlite-shm") && waited < 100 {
+            try await Task.sleep(for: .milliseconds(50))
+            waited += 1
+        }
         for file in ["routes.sqlite", "routes.sqlite-wal", "routes.sqlite-shm"] {
             #expect(Self.mode(state + "/" + file) == 0o600, "\(file) is \(Self.octal(Self.mode(state + "/" + file)))")
         }
-        #expect(Self.mode(gateway.logPath) == 0o600, "the log is \(Self.octal(Self.mode(gateway.logPath)))")
+        #expect(Self.mode(logFile) == 0o600, "the log is \(Self.octal(Self.mode(logFile)))")
+        let outcome = try await running.value
+        #expect(outcome.status == 0, "\(String(decoding: outcome.output, as: UTF8.self))")
+        #expect(Self.mode(state) == 0o700, "state_dir is \(Self.octal(Self.mode(state)))")
+        #expect(Self.mode(logFile) == 0o600, "the log is \(Self.octal(Self.mode(logFile)))")
     }
 
     @Test func finding08_aConfigFoundInTheWorkingDirectoryIsNamedOnStandardError() async throws {

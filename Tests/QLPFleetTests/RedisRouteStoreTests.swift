@@ -193,4 +193,32 @@ struct RedisRouteStoreTests {
             #expect(try await one.store.audit(limit: 10).map(\.action) == [.configEdit, .drain, .seed])
         }
     }
+
+    /// Issue 16, item 5: a SIGHUP on one replica after the config file's routing was edited
+    /// commits the edit once, audited by "config", on top of an operator's change; the
+    /// other replica takes it up, and its own SIGHUP with the same file changes nothing.
+    @Test func aConfigReloadOnOneReplicaBecomesOneVersionForTheFleet() async throws {
+        let redis = try await RedisServerFixture.start()
+        let dir = try Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        do {
+            let one = try await Self.replica(redis, dir, "one")
+            let two = try await Self.replica(redis, dir, "two")
+            try await one.authority.apply(.drain(target: "a"), expectedVersion: 1, actor: "alice", reason: nil)
+            var edited = Self.table
+            edited.routes[0].shares = [.init(target: "a", weight: 20), .init(target: "b", weight: 80)]
+            #expect(try await one.authority.reload(configTable: edited) == 3)
+            let entry = try #require(try await one.store.audit(limit: 1).first)
+            #expect(entry.actor == "config" && entry.action == .configEdit && entry.toVersion == 3, "\(entry)")
+            #expect(one.authority.live.snapshot.table.drained == ["a"], "the operator's drain was lost")
+            #expect(try await two.authority.catchUp())
+            #expect(two.authority.live.snapshot.table.route(named: "chat")?.shares.map(\.weight) == [20, 80])
+            #expect(try await two.authority.reload(configTable: edited) == nil)
+            #expect(try await two.store.latestVersion() == 3)
+            await redis.remove()
+        } catch {
+            await redis.remove()
+            throw error
+        }
+    }
 }

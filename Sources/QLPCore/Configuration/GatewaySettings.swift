@@ -52,6 +52,11 @@ public struct GatewaySettings: Sendable, Equatable {
     /// arriving) before closing it, so slow or silent clients cannot hold
     /// sockets until the process runs out of descriptors.
     public var idleTimeout: Duration
+    /// How long a stopping gateway (SIGTERM, SIGINT) lets requests and streams
+    /// in flight finish after it stops accepting connections; streams still
+    /// open then are ended. 25 s by default: under Kubernetes' 30 s grace
+    /// period, so the pod exits before it is killed.
+    public var drainTimeout: Duration = .seconds(25)
     /// Whether each request is written to the usage ledger (usage.sqlite in the state directory).
     public var usageLedger: Bool = true
     /// How long the ledger keeps single requests; the hourly rollups per key ×

@@ -196,6 +196,23 @@ public actor RouteAuthority {
         return true
     }
 
+    /// The config file's routing as edited while the process runs (SIGHUP):
+    /// merged into the store by the rule start-up follows (``RouteSeeding``:
+    /// an edit becomes a new version audited by "config", on top of whatever
+    /// changes operators made since), then served. Connections and requests
+    /// in flight are untouched: they read whichever table was published last.
+    /// - Returns: the version now served, or nil when the edit changed nothing in force.
+    @discardableResult
+    public func reload(configTable: RouteTable) async throws(StoreError) -> Int? {
+        let seeded = try await store.seed(from: configTable, configDigest: Self.configDigest(of: configTable), at: clock())
+        guard seeded.version > table.version else { return nil }
+        logger.notice("route table reloaded from the config file", metadata: [
+            "from": "\(table.version)", "to": "\(seeded.version)", "store": "\(store.location)"])
+        table = seeded
+        await publish()
+        return seeded.version
+    }
+
     /// Takes up each version the store announces (another replica's commit) as it comes, until the
     /// announcements end or the task is cancelled. The periodic look (``watchStore(every:)``) still
     /// runs beside it: an announcement can be lost, a look cannot.

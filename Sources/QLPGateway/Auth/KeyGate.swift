@@ -100,6 +100,23 @@ public final class KeyGate: Sendable {
         table.store(Table(holders), ordering: .releasing)
     }
 
+    /// Whether the key store holds keys (revoked ones too), which keep keys required whatever the config lists.
+    public var holdsStoredKeys: Bool { table.load(ordering: .acquiring).ordered.contains { $0.key.origin != .config } }
+
+    /// Replaces the config's keys (`gateway.client_key_sha256` as edited; the
+    /// store's stay), keeping each name's usage: a SIGHUP that adds a key lets
+    /// it in at once, one that removes a key refuses it from the next request.
+    public func reload(configDigests: [String], now: Date = Date()) throws(ClientKeys.ParseError) {
+        let config = ConfigListedKeys.keys(hexDigests: try ClientKeys.validated(hexDigests: configDigests), loadedAt: now)
+        let current = table.load(ordering: .acquiring)
+        // By digest: config keys are named by their place in the list, which an edit can shift.
+        let stored = current.ordered.filter { $0.key.origin != .config }
+        let holders = config.map { key in
+            Holder(key: key, usage: current.byDigest[key.digest].map { $0.usage.withLock { $0 } } ?? KeyUsage())
+        } + stored
+        table.store(Table(holders), ordering: .releasing)
+    }
+
     /// Decides on a request of `caller` to `route`. Anonymous callers (no key
     /// exists) have no limits and nothing to lock.
     public func decide(_ caller: Caller, route: String, estimatedTokens: Int, now: Date) -> KeyDecision {

@@ -3,12 +3,16 @@ import Logging
 import QLPCore
 import QLPRouting
 import QLPStore
+import Synchronization
 
 /// Everything a gateway request uses, built once: the live route table, the
 /// targets' health, the metrics, the upstream client, the client keys, the
 /// usage ledger and the retry policy. The HTTP server (GatewayService) and the dashboard share it.
 public final class Gateway: Sendable {
-    public let settings: GatewaySettings
+    /// The settings in force; the per-request limits among them can change
+    /// while serving (``applyLiveSettings(from:)``, on SIGHUP).
+    public var settings: GatewaySettings { liveSettings.withLock { $0 } }
+    private let liveSettings: Mutex<GatewaySettings>
     public let routes: LiveRouteTable
     public let health: TargetHealthBoard
     public let metrics: GatewayMetrics
@@ -21,7 +25,12 @@ public final class Gateway: Sendable {
     public let usageLedger: UsageLedgerWriter?
     /// The route store's state, for `/readyz`; nil where the gateway has none (tests of the data plane alone).
     public let storeStatus: @Sendable () -> RouteStoreStatus?
-    let retryPolicy: RetryPolicy
+    /// Set when the gateway stops: /readyz answers 503, and streams end at the drain deadline.
+    public let drain = GatewayDrain()
+    var retryPolicy: RetryPolicy {
+        let settings = self.settings
+        return RetryPolicy(maxAttempts: settings.maxAttempts, maxRetryAfterWait: settings.maxRetryAfterWait.seconds)
+    }
     let logger: Logger
 
     public init(settings: GatewaySettings, routes: LiveRouteTable, upstream: UpstreamSettings,
@@ -30,7 +39,7 @@ public final class Gateway: Sendable {
                 storeStatus: @escaping @Sendable () -> RouteStoreStatus? = { nil },
                 logger: Logger = Logger(label: "qlp.gateway")) throws(ClientKeys.ParseError) {
         self.storeStatus = storeStatus
-        self.settings = settings
+        liveSettings = Mutex(settings)
         self.traffic = traffic
         self.routes = routes
         self.health = health ?? TargetHealthBoard(settings: settings)
@@ -42,8 +51,18 @@ public final class Gateway: Sendable {
             self.keys = try KeyGate(configDigests: settings.clientKeyHashes, timeZone: TimeZone(identifier: "UTC")!)
         }
         self.usageLedger = usageLedger
-        retryPolicy = RetryPolicy(maxAttempts: settings.maxAttempts, maxRetryAfterWait: settings.maxRetryAfterWait.seconds)
         self.logger = logger
+    }
+
+    /// Takes up `edited`'s per-request limits and client keys (``GatewayLiveSetting/all``);
+    /// returns the keys whose values changed.
+    @discardableResult
+    public func applyLiveSettings(from edited: GatewaySettings) -> [String] {
+        liveSettings.withLock { settings in
+            let changed = GatewayLiveSetting.all.filter { !$0.same(settings, edited) }.map(\.key)
+            for setting in GatewayLiveSetting.all { setting.take(&settings, edited) }
+            return changed
+        }
     }
 
     /// Closes the upstream connections; call once the server has stopped.

@@ -62,8 +62,9 @@ struct GatewayResponder: HTTPResponder {
         case (.get, "/healthz"):
             return Self.json("{\"status\":\"ok\",\"routes_version\":\(gateway.routes.snapshot.table.version)}", status: .ok)
         case (.get, "/readyz"):
-            let readiness = Readiness(version: gateway.routes.snapshot.table.version, store: gateway.storeStatus())
-            return Self.json(readiness.json, status: .ok)
+            let readiness = Readiness(version: gateway.routes.snapshot.table.version, store: gateway.storeStatus(),
+                                      draining: gateway.drain.isDraining)
+            return Self.json(readiness.json, status: HTTPResponse.Status(code: readiness.httpStatus))
         case (.options, "/v1/chat/completions"), (.options, "/v1/embeddings"), (.options, "/v1/models"):
             // A CORS preflight from a listed origin (any other was refused above), or a plain OPTIONS.
             var headers = HTTPFields()

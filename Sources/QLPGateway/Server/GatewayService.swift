@@ -86,7 +86,12 @@ public final class GatewayServer: Sendable {
             bound.continuation.finish()
         }
         let logger = gateway.logger
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [service] + alongside, logger: logger))
+        var configuration = ServiceGroupConfiguration(services: [service] + alongside, logger: logger)
+        // A backstop behind the drain (see `stop`): whatever is still running a few seconds after the
+        // drain deadline (a non-streamed request waiting on its upstream) is cancelled, so the process exits.
+        configuration.maximumGracefulShutdownDuration = gateway.settings.drainTimeout + Self.afterDrainDeadline
+        configuration.maximumCancellationDuration = .seconds(2)
+        let group = ServiceGroup(configuration: configuration)
         let failure = Mutex<(any Error)?>(nil)
         let task = Task {
             do {
@@ -107,13 +112,47 @@ public final class GatewayServer: Sendable {
         return "http://\(host):\(boundPort)"
     }
 
-    /// Stops accepting, lets requests in flight finish, closes upstream connections.
-    public func stop() async {
+    /// How long past the drain deadline the service group waits before cancelling what is left.
+    static let afterDrainDeadline: Duration = .seconds(3)
+
+    /// What a drain came to, for the log.
+    public struct DrainOutcome: Sendable, Equatable {
+        /// Streams still open at the deadline, ended with an error event.
+        public var streamsEnded: Int
+        public var seconds: Double
+    }
+
+    /// Drains and stops: /readyz says "draining", the listeners stop accepting
+    /// (Hummingbird's graceful shutdown: idle connections close, each busy one
+    /// closes after its response), requests and streams in flight get until
+    /// `gateway.drain_timeout` to finish, streams still open then are ended,
+    /// and the upstream connections close.
+    @discardableResult
+    public func stop() async -> DrainOutcome {
         let (group, task) = running.withLock { current in
             defer { current = (nil, nil) }
             return current
         }
+        let started = ContinuousClock.now
+        let drain = gateway.drain
+        drain.begin()
         await group?.triggerGracefulShutdown()
-        await task?.value
+        guard let task else { return DrainOutcome(streamsEnded: 0, seconds: 0) }
+        let timeout = gateway.settings.drainTimeout
+        // The deadline on its own task: the group's task is awaited whole, and when the deadline
+        // comes first the streams it ends let it finish.
+        let deadline = Task { () -> Int? in
+            do {
+                try await Task.sleep(for: timeout)
+            } catch {
+                return nil
+            }
+            return drain.endStreams()
+        }
+        await task.value
+        deadline.cancel()
+        let ended = await deadline.value ?? 0
+        let elapsed = ContinuousClock.now - started
+        return DrainOutcome(streamsEnded: ended, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 }

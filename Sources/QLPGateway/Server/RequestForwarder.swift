@@ -193,7 +193,13 @@ struct RequestForwarder {
             let sentAt = MonotonicClock.now - answer.seconds
             let logger = gateway.logger
             let limit = gateway.settings.requestTimeout
+            let drain = gateway.drain
+            // The stream's reads also end when a stopping gateway's drain deadline passes.
+            let streamDeadline = UpstreamDeadline(at: deadline.at, drain: drain)
             return Response(status: status, headers: headers, body: ResponseBody { writer in
+                // Counted while relayed, so a drain knows how many streams its deadline ends.
+                drain.streamOpened()
+                defer { drain.streamClosed() }
                 // Chunk by chunk as the upstream sends them; only a small tail is kept, for the usage chunk,
                 // which the client sees only if it asked for it.
                 var tail = StreamTail()
@@ -234,7 +240,17 @@ struct RequestForwarder {
                     while true {
                         let chunk: ByteBuffer?
                         do {
-                            chunk = try await rest.next(before: deadline)
+                            chunk = try await rest.next(before: streamDeadline)
+                        } catch is GatewayDrain.StreamEnded {
+                            // The gateway is stopping and its drain deadline passed: a clean end the client can read.
+                            let event = OpenAIErrorBody(status: .serviceUnavailable,
+                                                        message: "The gateway is shutting down; the answer from \(target.name) is incomplete.",
+                                                        type: "server_error", code: "gateway_shutting_down")
+                            bill(status: event.status.code, completed: false)
+                            if let rest = filter?.finish() { try await writer.write(rest) }
+                            try await writer.write(ByteBuffer(string: "data: \(event.json)\n\n"))
+                            try await writer.finish(nil)
+                            return
                         } catch {
                             // A client that went away is not the target's fault, and there is no one left to tell.
                             if error is CancellationError || Task.isCancelled { throw error }

@@ -173,8 +173,10 @@ public final class GatewayStack: Sendable {
         }
     }
 
-    /// Stops the probes, lets requests in flight finish, closes every connection.
-    public func stop() async {
+    /// Stops the probes, drains (requests and streams in flight get until
+    /// gateway.drain_timeout; see ``GatewayServer/stop()``), closes every connection.
+    @discardableResult
+    public func stop() async -> GatewayServer.DrainOutcome {
         probing.withLock { task in
             task?.cancel()
             task = nil
@@ -183,7 +185,7 @@ public final class GatewayStack: Sendable {
             for task in tasks { task.cancel() }
             tasks = []
         }
-        await server.stop()
+        let outcome = await server.stop()
         // After the server: the last requests' rows are queued by now, and the writer's last flush takes them.
         let tasks = accountingTasks.withLock { tasks in
             defer { tasks = [] }
@@ -193,6 +195,7 @@ public final class GatewayStack: Sendable {
         for task in tasks { await task.value }
         gateway.usageLedger?.stop()
         probeTransport.shutdown()
+        return outcome
     }
 }
 

@@ -8,6 +8,11 @@ import NIOCore
 struct UpstreamDeadline: Sendable {
     /// MonotonicClock seconds.
     var at: Double
+    /// A stream's reads also end when a stopping gateway's drain deadline passes.
+    var drain: GatewayDrain?
+
+    /// How often a read that may be ended by the drain looks whether it has been (seconds).
+    static let drainLook = 0.1
 
     /// The same moment for AsyncHTTPClient (NIO's uptime clock is MonotonicClock's).
     var nio: NIODeadline { .uptimeNanoseconds(UInt64(max(0, at) * 1e9)) }
@@ -22,17 +27,29 @@ struct UpstreamDeadline: Sendable {
     func race<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
         let left = secondsLeft
         guard left > 0 else { throw Passed() }
+        if drain?.streamsEnded == true { throw GatewayDrain.StreamEnded() }
+        let at = self.at, drain = self.drain
         return try await withThrowingTaskGroup(of: Raced<T>.self) { group in
             group.addTask { .finished(try await operation()) }
             group.addTask {
-                try await Task.sleep(nanoseconds: UInt64(left * 1e9))
-                return .deadline
+                guard let drain else {
+                    try await Task.sleep(nanoseconds: UInt64(left * 1e9))
+                    return .deadline
+                }
+                // In slices, so a drain that ends streams is noticed without a wake-up per stream.
+                while true {
+                    let remaining = at - MonotonicClock.now
+                    if remaining <= 0 { return .deadline }
+                    if drain.streamsEnded { return .drained }
+                    try await Task.sleep(nanoseconds: UInt64(min(remaining, Self.drainLook) * 1e9))
+                }
             }
             defer { group.cancelAll() }
             guard let first = try await group.next() else { throw Passed() }
             switch first {
             case .finished(let value): return value
             case .deadline: throw Passed()
+            case .drained: throw GatewayDrain.StreamEnded()
             }
         }
     }
@@ -40,5 +57,6 @@ struct UpstreamDeadline: Sendable {
     private enum Raced<T: Sendable>: Sendable {
         case finished(T)
         case deadline
+        case drained
     }
 }

@@ -27,12 +27,20 @@ struct GatewayCommand: AsyncParsableCommand {
                 Listens on gateway.listen (127.0.0.1:8088 by default) for POST /v1/chat/completions \
                 (streaming too), POST /v1/embeddings and GET /v1/models, and serves GET /metrics \
                 (Prometheus) and GET /healthz. Routes come from the config's routing section, or the \
-                last change made through the admin API (gateway.admin_listen). Logs go to \
-                dashboard.log_file. Stops cleanly on SIGINT or SIGTERM, letting requests in flight finish.
+                last change made through the admin API (gateway.admin_listen). On a terminal logs go \
+                to dashboard.log_file; otherwise (systemd, a container) to standard error, one line per \
+                event (--log-format json for JSON lines). SIGTERM or SIGINT drains: /readyz answers 503, \
+                no new connections, requests and streams in flight get gateway.drain_timeout (25s) to \
+                finish, then exit 0. SIGHUP reloads the config: routing edits (a new version audited by \
+                "config"), client keys and per-request limits; other changes are logged as needing a restart.
                 """)
 
         @Option(help: ArgumentHelp("Config file (default lookup as for the dashboard).", valueName: "file"))
         var config: String?
+
+        @Option(help: ArgumentHelp("Log to standard error in this format (default: the log file on a terminal, text otherwise).",
+                                   valueName: "text|json"))
+        var logFormat: LogFormat?
 
         /// azure_openai.auth: entra: tokens from the azure section's credential.
         static func entraBearer(_ settings: QLPConfiguration, path: String, environment: [String: String],
@@ -51,10 +59,10 @@ struct GatewayCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            // Watch SIGINT/SIGTERM before any thread starts (event loops, SQLite),
+            // Watch SIGINT/SIGTERM/SIGHUP before any thread starts (event loops, SQLite),
             // and keep the watcher until the end: its dispatch sources go with it.
-            let stopRequests = AsyncStream<Int32>.makeStream()
-            let signals = SignalWatcher { number in stopRequests.continuation.yield(number) }
+            let signalsReceived = AsyncStream<Int32>.makeStream()
+            let signals = SignalWatcher { number in signalsReceived.continuation.yield(number) }
             signals.start()
             defer { signals.stop() }
             let environment = ProcessInfo.processInfo.environment
@@ -63,8 +71,9 @@ struct GatewayCommand: AsyncParsableCommand {
             guard let routing = settings.routing else {
                 throw CommandFailure.exit("\(location.path): the routing section is required to run the gateway")
             }
+            let logDestination = LogDestination.choose(format: logFormat, logFile: settings.dashboard.logFile, environment: environment)
             do {
-                _ = try LoggingSetup.toFile(settings.dashboard.logFile, level: LoggingSetup.levelFromEnvironment)
+                try LoggingSetup.to(logDestination, level: LoggingSetup.levelFromEnvironment)
             } catch {
                 throw CommandFailure.exit("cannot open the log file \(settings.dashboard.logFile): \(error.localizedDescription)")
             }
@@ -140,7 +149,7 @@ struct GatewayCommand: AsyncParsableCommand {
                   admin:  \(admin ?? "not listening (the log says why)")\(settings.gateway.adminToken == nil ? " (no admin_token: changes refused)" : "")
                   probes: \(interval == .zero ? "off" : "every \(interval)")
                   usage:  \(settings.gateway.usageLedger ? accountingFiles.usagePath : "not recorded (gateway.usage_ledger: false)")
-                  logs:   \(settings.dashboard.logFile)
+                  logs:   \(logDestination.description)
                 Stop with Ctrl-C.
 
                 """
@@ -174,15 +183,33 @@ struct GatewayCommand: AsyncParsableCommand {
                 alertHistory.record(transitions)
             }
             let sending = dispatch.map { dispatch in Task { await dispatch.run() } }
-            for await _ in stopRequests.stream { break }
-            logger.info("gateway stopping")
+            let reloader = GatewayConfigReloader(location: location, environment: environment, started: settings, stack: stack,
+                                                 logger: logger)
+            var stopSignal: Int32 = SIGTERM
+            for await number in signalsReceived.stream {
+                if number == SIGHUP {
+                    // One at a time, in the order they came: a second SIGHUP during a reload reloads again after it.
+                    await reloader.reload()
+                    continue
+                }
+                stopSignal = number
+                break
+            }
+            logger.info("gateway draining", metadata: [
+                "signal": "\(stopSignal == SIGINT ? "SIGINT" : "SIGTERM")", "drain_timeout": "\(stack.gateway.settings.drainTimeout)",
+                "streams_open": "\(stack.gateway.drain.openStreams)"])
             // First: a stopping gateway is not one for `qlp routes` to use.
             RunningGatewayDirectory.remove(pid: getpid(), stateDirectory: stateDirectory)
             await operations.stop()
             sending?.cancel()
             await sending?.value
-            await stack.stop()
-            logger.info("gateway stopped")
+            let drained = await stack.stop()
+            if drained.streamsEnded > 0 {
+                logger.warning("streams still open at the drain deadline were ended",
+                               metadata: ["streams": "\(drained.streamsEnded)", "drain_timeout": "\(stack.gateway.settings.drainTimeout)"])
+            }
+            logger.info("gateway stopped", metadata: ["drained_in": "\(String(format: "%.1f", drained.seconds))s",
+                                                      "streams_ended": "\(drained.streamsEnded)"])
         }
     }
 

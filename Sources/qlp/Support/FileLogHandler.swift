@@ -40,13 +40,15 @@ struct FileLogHandler: LogHandler {
 
     let label: String
     let sink: Sink
+    let format: LogLineFormat
     var logLevel: Logger.Level
     var metadata: Logger.Metadata = [:]
     var metadataProvider: Logger.MetadataProvider?
 
-    init(label: String, sink: Sink, level: Logger.Level) {
+    init(label: String, sink: Sink, level: Logger.Level, format: LogLineFormat = .stamped) {
         self.label = label
         self.sink = sink
+        self.format = format
         self.logLevel = level
     }
 
@@ -58,10 +60,18 @@ struct FileLogHandler: LogHandler {
     func log(event: LogEvent) {
         var all = metadata
         if let extra = event.metadata { all.merge(extra) { $1 } }
-        let fields = all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         let stamp = ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(identifier: "UTC")!,
                                                 formatOptions: [.withInternetDateTime, .withFractionalSeconds])
-        sink.write(Self.line(stamp: stamp, level: event.level, label: label, message: "\(event.message)", fields: fields))
+        let message = "\(event.message)"
+        switch format {
+        case .stamped, .unstamped:
+            let fields = all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            sink.write(Self.line(stamp: format == .stamped ? stamp : nil, level: event.level, label: label, message: message,
+                                 fields: fields))
+        case .json:
+            sink.write(Self.jsonLine(stamp: stamp, level: event.level, label: label, message: message,
+                                     metadata: all.mapValues { "\($0)" }))
+        }
     }
 
     /// One log line. Messages and metadata quote outside text (names,
@@ -69,7 +79,32 @@ struct FileLogHandler: LogHandler {
     /// forge a second entry, nor an escape sequence act on the terminal of
     /// whoever reads the log with `cat` or `tail -f`. The whole line goes
     /// through the sanitiser every printed line does, so it stays one line.
-    static func line(stamp: String, level: Logger.Level, label: String, message: String, fields: String) -> String {
-        TerminalSafeText.printedLine("\(stamp) \(level) \(label): \(message)\(fields.isEmpty ? "" : " " + fields)") + "\n"
+    /// - Parameter stamp: nil under journald, which stamps each line itself.
+    static func line(stamp: String?, level: Logger.Level, label: String, message: String, fields: String) -> String {
+        TerminalSafeText.printedLine("\(stamp.map { $0 + " " } ?? "")\(level) \(label): \(message)\(fields.isEmpty ? "" : " " + fields)")
+            + "\n"
+    }
+
+    /// One JSON object on one line, for log collectors. JSON escapes line
+    /// breaks and C0 controls; the sanitiser also takes out what it leaves
+    /// (DEL, C1 controls, bidi overrides), as for a text line.
+    static func jsonLine(stamp: String, level: Logger.Level, label: String, message: String, metadata: [String: String]) -> String {
+        struct Entry: Encodable {
+            var ts: String
+            var level: String
+            var label: String
+            var msg: String
+            var metadata: [String: String]
+        }
+        let entry = Entry(ts: stamp, level: level.rawValue, label: TerminalSafeText.printedLine(label),
+                          msg: TerminalSafeText.printedLine(message),
+                          metadata: Dictionary(uniqueKeysWithValues: metadata.map {
+                              (TerminalSafeText.printedLine($0.key), TerminalSafeText.printedLine($0.value))
+                          }))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Strings only: encoding cannot fail.
+        let json = (try? encoder.encode(entry)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return json + "\n"
     }
 }

@@ -10,10 +10,17 @@ enum LoggingSetup {
         return sink
     }
 
-    static func toStandardError(level: Logger.Level) {
+    static func toStandardError(level: Logger.Level, format: LogLineFormat = .stamped) {
         // Not swift-log's StreamLogHandler: it writes messages raw, and a log
         // line on stderr reaches the terminal like any other printed line.
-        LoggingSystem.bootstrap { label in FileLogHandler(label: label, sink: .standardError, level: level) }
+        LoggingSystem.bootstrap { label in FileLogHandler(label: label, sink: .standardError, level: level, format: format) }
+    }
+
+    static func to(_ destination: LogDestination, level: Logger.Level) throws {
+        switch destination {
+        case .file(let path): _ = try toFile(path, level: level)
+        case .standardError(let format): toStandardError(level: level, format: format)
+        }
     }
 
     static var levelFromEnvironment: Logger.Level {
