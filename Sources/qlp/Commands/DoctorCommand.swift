@@ -31,10 +31,10 @@ struct DoctorCommand: AsyncParsableCommand {
             }
         } catch let error as ConfigError {
             Console.out(DoctorTable.render([DoctorCheck.config(error)]))
-            throw ExitCode(1)
+            throw ExitCode(ExitStatus.failure)
         } catch let error as ConfigErrors {
             Console.out(DoctorTable.render(error.errors.map(DoctorCheck.config)))
-            throw ExitCode(1)
+            throw ExitCode(ExitStatus.failure)
         }
         do {
             _ = try LoggingSetup.toFile(configuration.dashboard.logFile, level: LoggingSetup.levelFromEnvironment)
@@ -73,6 +73,6 @@ struct DoctorCommand: AsyncParsableCommand {
                                   transport: ThrottlingTransport(wrapping: transport), credentialOverride: nil).run()
         }
         Console.out(DoctorTable.render(checks), terminator: "")
-        if checks.contains(where: { !$0.passed }) { throw ExitCode(1) }
+        if checks.contains(where: { !$0.passed }) { throw ExitCode(ExitStatus.failure) }
     }
 }
