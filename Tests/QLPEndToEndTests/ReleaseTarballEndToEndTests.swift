@@ -24,8 +24,11 @@ struct ReleaseTarballEndToEndTests {
     func theTarballRunsWithoutTheToolchain() async throws {
         let version = try String(contentsOf: Self.repository.appendingPathComponent("VERSION"), encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
+        // `swift test` holds .build's lock while tests run: the script's builds go to a build directory of their own.
+        var environment = ProcessInfo.processInfo.environment
+        if environment["QLP_RELEASE_SCRATCH"]?.isEmpty ?? true { environment["QLP_RELEASE_SCRATCH"] = ".build-release" }
         let built = try await Subprocess.run(["/bin/sh", "-c", "cd '\(Self.repository.path)' && exec scripts/release"],
-                                             environment: ProcessInfo.processInfo.environment)
+                                             environment: environment)
         #expect(built.status == 0, "scripts/release failed (\(built.status)):\n\(built.error.suffix(3000))")
         let tarball = built.output.split(separator: "\n").last.map(String.init) ?? ""
         var arch = utsname()
@@ -39,8 +42,8 @@ struct ReleaseTarballEndToEndTests {
         let unpacked = try await Subprocess.run(["tar", "-C", scratch.path, "-xzf", Self.repository.path + "/" + tarball])
         #expect(unpacked.status == 0, "\(unpacked.error)")
         let root = scratch.path + "/" + name
-        for file in ["qlp", "completions/qlp.bash", "completions/_qlp", "completions/qlp.fish", "README.md", "LICENSE",
-                     "CHANGELOG.md", "config/qlp.yaml"] {
+        for file in ["qlp", "completions/qlp.bash", "completions/_qlp", "completions/qlp.fish", "man/qlp.1", "README.md",
+                     "LICENSE", "CHANGELOG.md", "config/qlp.yaml"] {
             #expect(FileManager.default.fileExists(atPath: root + "/" + file), "the tarball lacks \(file)")
         }
 
