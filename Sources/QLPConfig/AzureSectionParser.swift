@@ -2,10 +2,15 @@ import QLPCore
 
 /// The `azure` section.
 enum AzureSectionParser {
+    static let keys = ["tenant_id", "subscription_id", "resource_group", "credential", "client_id", "client_secret", "endpoints",
+                       "cost_management_api_version", "monitor"]
+    static let endpointKeys = ["authority", "management", "key_vault", "app_insights", "log_analytics", "metrics_batch"]
+    static let monitorKeys = ["interval", "resources", "log_metrics", "region", "discover"]
+    static let monitorResourceKeys = ["name", "id", "metrics", "namespace", "region", "aggregation", "filter"]
+    static let logMetricKeys = ["name", "app_insights_app_id", "log_analytics_workspace_id", "query", "unit", "aggregation", "grain"]
+
     static func parse(_ section: ConfigValue, _ r: ConfigReader) -> AzureSettings? {
-        guard let map = r.mapping(section, allowed: ["tenant_id", "subscription_id", "resource_group", "credential",
-                                                     "client_id", "client_secret", "endpoints",
-                                                     "cost_management_api_version", "monitor"]) else { return nil }
+        guard let map = r.mapping(section, allowed: keys) else { return nil }
         let tenant = r.required(map, "tenant_id").flatMap(r.nonEmptyString)
         let subscription = r.required(map, "subscription_id").flatMap(r.nonEmptyString)
         let resourceGroup = r.required(map, "resource_group").flatMap(r.nonEmptyString)
@@ -36,8 +41,7 @@ enum AzureSectionParser {
         }
         var endpoints = AzureEndpoints.publicCloud
         if let value = r.optional(map, "endpoints"),
-           let eps = r.mapping(value, allowed: ["authority", "management", "key_vault", "app_insights", "log_analytics",
-                                                "metrics_batch"]) {
+           let eps = r.mapping(value, allowed: endpointKeys) {
             let authority = r.optional(eps, "authority").flatMap { r.endpoint($0, .entraAuthority) } ?? endpoints.authority
             let management = r.optional(eps, "management").flatMap { r.endpoint($0, .resourceManager) } ?? endpoints.management
             let keyVault = r.optional(eps, "key_vault")
@@ -59,7 +63,7 @@ enum AzureSectionParser {
 
     /// azure.monitor: { interval: 1m, discover: false, resources: [{name, id, metrics: [...], namespace?}] }
     static func monitorSettings(_ value: ConfigValue, _ r: ConfigReader) -> MonitorSettings? {
-        guard let map = r.mapping(value, allowed: ["interval", "resources", "log_metrics", "region", "discover"]) else { return nil }
+        guard let map = r.mapping(value, allowed: monitorKeys) else { return nil }
         var settings = MonitorSettings()
         settings.discover = r.optional(map, "discover").flatMap(r.bool) ?? false
         if let v = r.optional(map, "interval"), let d = r.duration(v) {
@@ -69,7 +73,7 @@ enum AzureSectionParser {
         settings.region = r.optional(map, "region").flatMap { regionName($0, r) }
         if let list = r.optional(map, "resources"), let items = r.sequence(list) {
             for item in items {
-                guard let fields = r.mapping(item, allowed: ["name", "id", "metrics", "namespace", "region", "aggregation", "filter"])
+                guard let fields = r.mapping(item, allowed: monitorResourceKeys)
                 else { continue }
                 let name = r.required(fields, "name").flatMap(r.nonEmptyString)
                 let idValue = r.required(fields, "id")
@@ -105,8 +109,7 @@ enum AzureSectionParser {
 
     /// One of azure.monitor.log_metrics: {name, app_insights_app_id | log_analytics_workspace_id, query, unit?, aggregation?, grain?}
     static func logMetric(_ item: ConfigValue, _ r: ConfigReader) -> MonitorSettings.LogMetric? {
-        guard let fields = r.mapping(item, allowed: ["name", "app_insights_app_id", "log_analytics_workspace_id", "query", "unit",
-                                                     "aggregation", "grain"]) else { return nil }
+        guard let fields = r.mapping(item, allowed: logMetricKeys) else { return nil }
         let name = r.required(fields, "name").flatMap(r.nonEmptyString)
         let query = r.required(fields, "query").flatMap(r.nonEmptyString)
         let unit = r.optional(fields, "unit").flatMap { r.string($0) } ?? ""

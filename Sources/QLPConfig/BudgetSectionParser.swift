@@ -5,10 +5,15 @@ import QLPCore
 /// present, each with an amount, summing exactly to the total, and no Azure
 /// service claimed by two buckets.
 enum BudgetSectionParser {
+    static let keys = ["currency", "total", "credit_start", "credit_expiry", "billing_time_zone", "monthly", "allocation",
+                       "atlas_credits", "exchange_rates", "report_tag"]
+    static let monthlyKeys = ["amount", "alerts"]
+    /// The keys of each bucket under `allocation` (the buckets themselves are CreditCategory's).
+    static let allocationKeys = ["label", "amount", "services"]
+    static let creditKeys = ["amount", "start", "expiry"]
+
     static func parse(_ section: ConfigValue, _ r: ConfigReader) -> BudgetPlan? {
-        guard let map = r.mapping(section, allowed: ["currency", "total", "credit_start", "credit_expiry",
-                                                     "billing_time_zone", "monthly", "allocation", "atlas_credits",
-                                                     "exchange_rates", "report_tag"])
+        guard let map = r.mapping(section, allowed: keys)
         else { return nil }
         var currency = Currency.gbp
         if let value = r.optional(map, "currency"), let code = r.string(value) {
@@ -67,7 +72,7 @@ enum BudgetSectionParser {
     }
 
     static func monthlyBudget(_ value: ConfigValue, _ r: ConfigReader) -> MonthlyBudget? {
-        guard let map = r.mapping(value, allowed: ["amount", "alerts"]) else { return nil }
+        guard let map = r.mapping(value, allowed: monthlyKeys) else { return nil }
         let amount = r.required(map, "amount").flatMap { r.nonNegativeDecimal($0, example: "1000.00") }
         var thresholds: [Decimal] = [80, 95]
         if let alerts = r.optional(map, "alerts"), let items = r.sequence(alerts) {
@@ -97,7 +102,7 @@ enum BudgetSectionParser {
                        "unknown category; the allocation has exactly these: \(known.joined(separator: ", "))")
                 continue
             }
-            guard let fields = r.mapping(entry.value, allowed: ["label", "amount", "services"]) else { continue }
+            guard let fields = r.mapping(entry.value, allowed: allocationKeys) else { continue }
             let label = r.optional(fields, "label").flatMap(r.nonEmptyString)
             let amount = r.required(fields, "amount").flatMap { r.nonNegativeDecimal($0) }
             var services: [String] = []
@@ -128,7 +133,7 @@ enum BudgetSectionParser {
     }
 
     static func credits(_ value: ConfigValue, _ r: ConfigReader) -> CreditGrant? {
-        guard let map = r.mapping(value, allowed: ["amount", "start", "expiry"]) else { return nil }
+        guard let map = r.mapping(value, allowed: creditKeys) else { return nil }
         let amount = r.required(map, "amount").flatMap { r.nonNegativeDecimal($0, example: "500.00") }
         let start = r.required(map, "start").flatMap(r.date)
         let expiryValue = r.required(map, "expiry")

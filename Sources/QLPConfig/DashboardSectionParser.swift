@@ -2,6 +2,9 @@ import QLPCore
 
 /// The `dashboard` section; every key has a documented default.
 enum DashboardSectionParser {
+    static let keys = ["cost_refresh", "request_timeout", "operator", "color", "log_file", "state_dir", "read_only", "theme", "bell",
+                       "block_glyphs", "admin_token"]
+
     static func parse(_ section: ConfigValue?, _ r: ConfigReader, environment: [String: String]) -> DashboardSettings? {
         let stateHome = DashboardSettings.stateHome(environment: environment)
         var settings = DashboardSettings(
@@ -9,9 +12,7 @@ enum DashboardSectionParser {
             operatorName: environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "operator",
             colorEnabled: true, logFile: stateHome + "/qlp/qlp.log", stateDirectory: stateHome + "/qlp", readOnly: false)
         guard let section else { return settings }
-        guard let map = r.mapping(section, allowed: ["cost_refresh", "request_timeout", "operator", "color",
-                                                     "log_file", "state_dir", "read_only", "theme", "bell", "block_glyphs",
-                                                     "admin_token"]) else { return nil }
+        guard let map = r.mapping(section, allowed: keys) else { return nil }
         if let value = r.optional(map, "cost_refresh"), let d = r.duration(value) {
             // Cost Management allows a handful of queries per scope per minute
             // for the whole tenant; faster polling starves other tools.

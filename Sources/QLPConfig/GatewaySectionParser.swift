@@ -152,8 +152,10 @@ enum GatewaySectionParser {
         return lower
     }
 
+    static let breakerKeys = ["window", "minimum_requests", "failure_ratio", "open_for"]
+
     static func breaker(_ value: ConfigValue, _ r: ConfigReader, into settings: inout GatewaySettings) {
-        guard let map = r.mapping(value, allowed: ["window", "minimum_requests", "failure_ratio", "open_for"]) else { return }
+        guard let map = r.mapping(value, allowed: breakerKeys) else { return }
         if let value = r.optional(map, "window"), let d = r.duration(value) {
             if d < .milliseconds(100) || d > .seconds(3600) { r.fail(value, "must be between 100ms and 1h") } else { settings.breakerWindow = d }
         }

@@ -4,8 +4,13 @@ import QLPCore
 /// The seed's `azure_openai`, `ollama` and `mongodb_atlas` sections, in their
 /// original shapes.
 enum ModelSectionsParser {
+    static let azureOpenAIKeys = ["endpoint", "api_version", "api_key", "auth", "models", "deployment_names"]
+    static let ollamaKeys = ["endpoint", "models", "vpn_connection", "fallback_to_azure"]
+    static let atlasKeys = ["connection_string", "databases", "collections", "admin_api"]
+    static let atlasAdminAPIKeys = ["org_id", "public_key", "private_key", "base_url"]
+
     static func azureOpenAI(_ section: ConfigValue, _ r: ConfigReader) -> AzureOpenAISettings? {
-        guard let map = r.mapping(section, allowed: ["endpoint", "api_version", "api_key", "auth", "models", "deployment_names"])
+        guard let map = r.mapping(section, allowed: azureOpenAIKeys)
         else { return nil }
         let endpoint = r.required(map, "endpoint").flatMap { r.endpoint($0, .azureOpenAI) }
         let version = r.required(map, "api_version").flatMap(r.nonEmptyString)
@@ -29,7 +34,7 @@ enum ModelSectionsParser {
     }
 
     static func ollama(_ section: ConfigValue, _ r: ConfigReader) -> OllamaSettings? {
-        guard let map = r.mapping(section, allowed: ["endpoint", "models", "vpn_connection", "fallback_to_azure"])
+        guard let map = r.mapping(section, allowed: ollamaKeys)
         else { return nil }
         let endpoint = r.required(map, "endpoint").flatMap { r.endpoint($0, .ollama) }
         let models = r.optional(map, "models").flatMap(r.stringList) ?? []
@@ -40,7 +45,7 @@ enum ModelSectionsParser {
     }
 
     static func atlas(_ section: ConfigValue, _ r: ConfigReader) -> MongoDBAtlasSettings? {
-        guard let map = r.mapping(section, allowed: ["connection_string", "databases", "collections", "admin_api"]) else { return nil }
+        guard let map = r.mapping(section, allowed: atlasKeys) else { return nil }
         let connection = r.optional(map, "connection_string").flatMap(r.secretOrVaultReference).flatMap { $0.isEmpty ? nil : $0 }
         let databases = r.optional(map, "databases").flatMap(r.stringMap) ?? [:]
         let collections = r.optional(map, "collections").flatMap(r.stringMap) ?? [:]
@@ -54,7 +59,7 @@ enum ModelSectionsParser {
     /// nothing set) the key is simply not configured; if only some do, the
     /// empty ones are errors.
     static func atlasAdminAPI(_ section: ConfigValue, _ r: ConfigReader) -> AtlasAdminAPISettings? {
-        guard let map = r.mapping(section, allowed: ["org_id", "public_key", "private_key", "base_url"]) else { return nil }
+        guard let map = r.mapping(section, allowed: atlasAdminAPIKeys) else { return nil }
         let orgValue = r.required(map, "org_id")
         let publicValue = r.required(map, "public_key")
         let privateValue = r.required(map, "private_key")

@@ -5,9 +5,15 @@ import QLPCore
 /// against each other, against the model sections they name and against the
 /// budget's categories.
 enum RoutingSectionParser {
+    static let keys = ["targets", "routes", "budget_rules", "savings_baseline"]
+    /// The keys of each target, route and budget rule (their names are the file's own).
+    static let targetKeys = ["backend", "model", "cost_per_1k_input", "cost_per_1k_output", "aliases", "context_window", "latency_slo"]
+    static let routeKeys = ["policy", "weights", "fallback", "latency_slo"]
+    static let budgetRuleKeys = ["category", "at_percent", "route", "send_to", "except_models"]
+
     static func parse(_ section: ConfigValue, _ r: ConfigReader, azureOpenAI: AzureOpenAISettings?,
                       ollama: OllamaSettings?, budget: BudgetPlan? = nil) -> RoutingSettings? {
-        guard let map = r.mapping(section, allowed: ["targets", "routes", "budget_rules", "savings_baseline"]) else { return nil }
+        guard let map = r.mapping(section, allowed: keys) else { return nil }
         var targets: [RouteTargetSettings] = []
         // Every target named in the file, valid or not, so that one bad target is
         // reported once, not again as "no target named" by each route using it.
@@ -64,8 +70,7 @@ enum RoutingSectionParser {
     static func target(_ name: String, _ value: ConfigValue, _ r: ConfigReader, azureOpenAI: AzureOpenAISettings?,
                        ollama: OllamaSettings?, aliases found: inout [(alias: String, target: String, value: ConfigValue)])
         -> RouteTargetSettings? {
-        guard let map = r.mapping(value, allowed: ["backend", "model", "cost_per_1k_input", "cost_per_1k_output",
-                                                   "aliases", "context_window", "latency_slo"])
+        guard let map = r.mapping(value, allowed: targetKeys)
         else { return nil }
         let backend = r.required(map, "backend").flatMap { r.choice($0, RouteTargetSettings.Backend.self) }
         let modelValue = r.required(map, "model")
@@ -156,7 +161,7 @@ enum RoutingSectionParser {
     }
 
     static func route(_ name: String, _ value: ConfigValue, _ r: ConfigReader, targets: Set<String>) -> RouteSettings? {
-        guard let map = r.mapping(value, allowed: ["policy", "weights", "fallback", "latency_slo"]) else { return nil }
+        guard let map = r.mapping(value, allowed: routeKeys) else { return nil }
         let policy = r.optional(map, "policy").flatMap { r.choice($0, RouteSettings.Policy.self) } ?? .weighted
         var weights: [(target: String, weight: Int)] = []
         let weightsValue = r.required(map, "weights")
@@ -194,7 +199,7 @@ enum RoutingSectionParser {
 
     static func budgetRule(_ name: String, _ value: ConfigValue, _ r: ConfigReader, targets: Set<String>, routes: Set<String>,
                            budget: BudgetPlan?) -> BudgetRuleSettings? {
-        guard let map = r.mapping(value, allowed: ["category", "at_percent", "route", "send_to", "except_models"]) else {
+        guard let map = r.mapping(value, allowed: budgetRuleKeys) else {
             return nil
         }
         var valid = true

@@ -8,7 +8,8 @@ import QLPHTTP
 /// `qlp doctor`: what is wrong, and what to do about it.
 struct DoctorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "doctor", abstract: "Check the config, credentials and every Azure endpoint qlp uses; exit 0 only if all pass.")
+        commandName: "doctor",
+        abstract: "Check the config, credentials, every Azure endpoint qlp uses and what the gateway needs; exit 0 only if all pass.")
 
     @Option(help: ArgumentHelp("Config file (default lookup as for the dashboard).", valueName: "file"))
     var config: String?
@@ -31,10 +32,10 @@ struct DoctorCommand: AsyncParsableCommand {
             }
         } catch let error as ConfigError {
             Console.out(DoctorTable.render([DoctorCheck.config(error)]))
-            throw ExitCode(1)
+            throw ExitCode(ExitStatus.failure)
         } catch let error as ConfigErrors {
             Console.out(DoctorTable.render(error.errors.map(DoctorCheck.config)))
-            throw ExitCode(1)
+            throw ExitCode(ExitStatus.failure)
         }
         do {
             _ = try LoggingSetup.toFile(configuration.dashboard.logFile, level: LoggingSetup.levelFromEnvironment)
@@ -59,11 +60,17 @@ struct DoctorCommand: AsyncParsableCommand {
                 settings.endpoints.managedIdentity = settings.endpoints.authority
                 doctorEnvironment = world.emulatedIdentityEnvironment(environment)
             }
+            // The demo's gateway reaches the emulator through the stand-in endpoint, the emulator's key or its Entra ID.
+            let demoGateway = world.upstream(for: demoConfiguration).map { reached in
+                GatewayReadiness(settings: demoConfiguration.gateway, table: reached.table, upstream: reached.upstream,
+                                 transport: world.transport, configPath: location.path, demo: true)
+            }
             checks = await Doctor(configuration: demoConfiguration, configPath: location.path, azure: settings,
                                   environment: doctorEnvironment,
                                   transport: ThrottlingTransport(wrapping: world.transport, policy: DemoWorld.throttling),
                                   credentialOverride: federatedTokenFile == nil ? world.credential : nil,
-                                  atlasSettings: world.atlasSettings).run()
+                                  atlasSettings: world.atlasSettings,
+                                  demoGateway: demoGateway).run()
             await world.stop()
         } else {
             guard let azure = configuration.azure else { throw CommandFailure.exit("the config has no azure section") }
@@ -73,6 +80,6 @@ struct DoctorCommand: AsyncParsableCommand {
                                   transport: ThrottlingTransport(wrapping: transport), credentialOverride: nil).run()
         }
         Console.out(DoctorTable.render(checks), terminator: "")
-        if checks.contains(where: { !$0.passed }) { throw ExitCode(1) }
+        if checks.contains(where: { !$0.passed }) { throw ExitCode(ExitStatus.failure) }
     }
 }

@@ -274,12 +274,16 @@ struct RoutesCommand: AsyncParsableCommand {
 }
 
 extension AdminAPIError {
-    /// 3 for a conflict (retry), 4 for a refusal (fix the request), 2 otherwise, so scripts can tell them apart.
+    /// The README's exit statuses, so scripts can tell these apart: 3 a
+    /// conflict (retry), 4 a refusal (fix the request), 2 a token or setup
+    /// that is wrong (fix the config), 1 a gateway that cannot be reached or
+    /// answered what no client expects (try again later).
     var exitCode: Int32 {
         switch self {
-        case .conflict: 3
-        case .badRequest, .notFound, .invalid: 4
-        default: 2
+        case .conflict: ExitStatus.conflict
+        case .badRequest, .notFound, .invalid: ExitStatus.refused
+        case .noToken, .unauthorized, .forbidden: ExitStatus.usage
+        case .unreachable, .unavailable, .unexpected: ExitStatus.failure
         }
     }
 }

@@ -7,9 +7,13 @@ import QLPHTTP
 import QLPNotify
 import QLPStore
 import QLPFeed
+import QLPGateway
+import QLPGatewayFeed
+import QLPRouting
 
 /// What `qlp doctor` checks, in order: the config, each credential source,
-/// a token per scope, each endpoint, and every configured metric name.
+/// a token per scope, each endpoint, every configured metric name, what the
+/// gateway needs (GatewayReadiness) and each notification sink.
 /// Errors are AzureError descriptions, which never carry a secret or token.
 struct Doctor {
     var configuration: QLPConfiguration
@@ -21,6 +25,8 @@ struct Doctor {
     var credentialOverride: (any TokenSource)?
     /// For --demo: the emulator's Atlas organisation.
     var atlasSettings: AtlasAdminAPISettings? = nil
+    /// For --demo: the demo gateway's targets on the emulator (otherwise made from the config, its secrets resolved).
+    var demoGateway: GatewayReadiness? = nil
 
     func run() async -> [DoctorCheck] {
         var checks = [DoctorCheck(name: "config", outcome: .ok("\(configPath): valid"))]
@@ -36,7 +42,7 @@ struct Doctor {
         }
         guard let source else {
             checks.append(DoctorCheck(name: "Azure endpoints", outcome: .skipped("no working credential, so nothing else can be checked")))
-            return checks + (await notificationSinks(configuration.notifications))
+            return checks + (await gatewayChecks(configuration, credential: nil)) + (await notificationSinks(configuration.notifications))
         }
         let tokens = TokenCache(source: source)
         let management = azure.endpoints.managementScope
@@ -144,7 +150,24 @@ struct Doctor {
         } else {
             checks.append(DoctorCheck(name: "MongoDB Atlas billing", outcome: .skipped("mongodb_atlas.admin_api is not configured")))
         }
-        return checks + (await notificationSinks(resolvedConfiguration.notifications))
+        return checks + (await gatewayChecks(resolvedConfiguration, credential: source))
+            + (await notificationSinks(resolvedConfiguration.notifications))
+    }
+
+    /// What `qlp gateway` would need, with Key Vault references already
+    /// resolved and, for azure_openai.auth: entra, tokens from the credential
+    /// that worked above (as the gateway takes them from the azure section's).
+    private func gatewayChecks(_ resolved: QLPConfiguration, credential: (any TokenSource)?) async -> [DoctorCheck] {
+        if let demoGateway { return await demoGateway.run() }
+        guard let routing = resolved.routing else {
+            return [DoctorCheck(name: "gateway", outcome: .skipped("no routing section: this config runs no gateway"))]
+        }
+        var upstream = UpstreamSettings(azureOpenAI: resolved.azureOpenAI)
+        if let credential { upstream.azureBearer = AzureOpenAIBearer.make(for: resolved.azureOpenAI, credential: credential) }
+        let readiness = GatewayReadiness(settings: resolved.gateway,
+                                         table: RouteTable(settings: routing, azureOpenAI: resolved.azureOpenAI, ollama: resolved.ollama),
+                                         upstream: upstream, transport: transport, configPath: configPath, demo: false)
+        return await readiness.run()
     }
 
     /// Each notification sink reached without sending it anything (no one is paged by a check).

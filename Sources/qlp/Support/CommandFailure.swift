@@ -11,7 +11,12 @@ enum ExitStatus {
     /// and the message names what. Running it again unchanged will not work.
     /// (ArgumentParser's own 64 is mapped to this: one number per kind.)
     static let usage: Int32 = 2
-    // 3 and 4 are `qlp routes` only: a conflicting change, a refused change (AdminAPIError.exitCode).
+    /// `qlp routes` only: the route table changed under the change (409); read it again and retry.
+    static let conflict: Int32 = 3
+    /// `qlp routes` only: the gateway refused the change itself (400, 404, 422); fix the request.
+    static let refused: Int32 = 4
+    // 64 (ArgumentParser's EX_USAGE) is never an exit status: QLP.main maps it to `usage`.
+    // The dashboard exits 128 + N when signal N ended it (DashboardExit), as shells do.
 }
 
 /// Prints a failure the way a person should read it (no stack trace, one

@@ -164,25 +164,33 @@ struct DemoWorld {
     /// config's, which may be a real gateway's secret: the demo shows its token).
     func gateway(for config: QLPConfiguration, port: Int, adminPort: Int, adminToken: Secret,
                  clients: [DemoKeys.Client] = []) -> EmbeddedGateway? {
+        guard let reached = upstream(for: config) else { return nil }
+        var settings = config.gateway
+        settings.port = port
+        settings.adminPort = adminPort
+        settings.adminToken = adminToken
+        return EmbeddedGateway(configTable: reached.table,
+                               databasePath: config.dashboard.stateDirectory + "/demo-routes.sqlite", settings: settings,
+                               upstream: reached.upstream, demoClients: clients, kind: .demo,
+                               stateDirectory: config.dashboard.stateDirectory, accounting: AccountingFiles(config, demo: true))
+    }
+
+    /// The demo gateway's targets and how it reaches them: the config's routes
+    /// sent to the emulator (its stand-in endpoint, its key, or its Entra ID
+    /// with auth: entra). Shared by the demo's gateway and `qlp doctor --demo`.
+    func upstream(for config: QLPConfiguration) -> (table: RouteTable, upstream: UpstreamSettings)? {
         guard let routing = config.routing else { return nil }
         var azureOpenAI = config.azureOpenAI
         azureOpenAI?.endpoint = Self.emulatorStandIn
         azureOpenAI?.apiKey = Secret(emulator.configuration.openAIKey)
         var ollama = config.ollama
         ollama?.endpoint = Self.emulatorStandIn
-        var settings = config.gateway
-        settings.port = port
-        settings.adminPort = adminPort
-        settings.adminToken = adminToken
         if azureOpenAI?.auth == .entra { azureOpenAI?.apiKey = nil }
         var upstream = UpstreamSettings(azureOpenAI: azureOpenAI)
         // With auth: entra the demo's gateway takes its tokens from the emulator's Entra ID, as a real one would.
         upstream.azureBearer = AzureOpenAIBearer.make(for: azureOpenAI, credential: credential)
         upstream.endpointStandIns = [Self.emulatorStandIn: azure.endpoints.management]
-        return EmbeddedGateway(configTable: RouteTable(settings: routing, azureOpenAI: azureOpenAI, ollama: ollama),
-                               databasePath: config.dashboard.stateDirectory + "/demo-routes.sqlite", settings: settings,
-                               upstream: upstream, demoClients: clients, kind: .demo,
-                               stateDirectory: config.dashboard.stateDirectory, accounting: AccountingFiles(config, demo: true))
+        return (RouteTable(settings: routing, azureOpenAI: azureOpenAI, ollama: ollama), upstream)
     }
 
     /// A new admin token for one run of the demo: 128 random bits, hex.
