@@ -135,7 +135,7 @@ import Testing
         #expect(Self.showsWeights(applied, after), "the live table is not 30/46/24:\n\(applied)")
         #expect(applied.contains("applied v2: chat weights: gpt4 40→30, gpt35 40→46, llama3 20→24"), "\(applied)")
 
-        // 3. The observed share follows, within 5 s of the y. The demo sends ~6 chat requests/s, shares are over the
+        // 3. The observed share follows, within 6 s of the y. The demo sends ~6 chat requests/s, shares are over the
         // gateway's last 4 s, the view polls each second, and the weighted policy is a smooth round robin: gpt4's share
         // falls from ~40% toward 30% as the window turns over, half way (35%) once half the window holds answers sent
         // at the new weights. At 40/40/20 the round robin gives gpt4 2 of every 5 chat requests, so a window of about
@@ -161,7 +161,10 @@ import Testing
               + "gpt4 observed share at 40% weight read \(sharesBefore.min()!)-\(sharesBefore.max()!)% over 3 s; after y: \(trace); "
               + "moved to \(threshold)% or less after \(movedAfter.map(Self.seconds) ?? "never (15 s)")")
         let moved = try #require(movedAfter, "gpt4's observed share never reached \(threshold)% in 15 s: \(trace)")
-        #expect(moved <= .seconds(5), "gpt4's observed share reached \(threshold)% only \(Self.seconds(moved)) after y: \(trace)")
+        // The whole window has turned over 4 s after y and the view has polled within 1 s of that: a share still at
+        // 40% then would mean the change did not take hold. One more second for a loaded machine's late poll (the
+        // full suite once read 29% at 5.12 s, having read 36% at 4.06 s).
+        #expect(moved <= .seconds(6), "gpt4's observed share reached \(threshold)% only \(Self.seconds(moved)) after y: \(trace)")
 
         // 4. The Audit view has the change, under the operator's name.
         try tmux.send("7")
