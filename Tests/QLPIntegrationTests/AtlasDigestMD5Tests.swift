@@ -1,7 +1,7 @@
 @testable import QLPEmulator
 import Testing
 
-/// The emulator's MD5 and the HTTP Digest arithmetic the Atlas route checks.
+/// The emulator's MD5 (swift-crypto's, through the hex form Digest uses) and the HTTP Digest arithmetic the Atlas route checks.
 @Suite("Atlas digest: MD5 and RFC 7616")
 struct AtlasDigestMD5Tests {
     /// RFC 1321 appendix A.5, the test suite.
@@ -29,7 +29,6 @@ struct AtlasDigestMD5Tests {
         #expect(MD5.hex(a(65)) == "c743a45e0d2e6a95cb859adae0248435")
         #expect(MD5.hex(a(1000)) == "cabe45dcc9ae5b66ba86600cca6b8ba8")
         #expect(MD5.hex("£500 credit") == "dae5451dbb2bd3196ee0a5087e1afaac")
-        #expect(MD5.digest([UInt8]()).count == 16)
     }
 
     /// RFC 2617 section 3.5's worked example (qop=auth, MD5), which RFC 7616 keeps.
