@@ -3,6 +3,7 @@ replicas on one Redis, and committed changes per second. See scripts/fleet-bench
 import argparse
 import json
 import os
+import secrets
 import signal
 import socket
 import statistics
@@ -14,7 +15,8 @@ import time
 import urllib.error
 import urllib.request
 
-TOKEN = "fleet-bench-admin-token-0b7e41c9"
+# A new admin token each run: the replicas live only as long as the benchmark.
+TOKEN = secrets.token_urlsafe(24)
 
 
 def free_port():
@@ -50,24 +52,18 @@ def config(repo, emulator, port, admin, state, redis_port, name):
     text = open(os.path.join(repo, "config/qlp.yaml"), encoding="utf-8").read()
     budget = text[text.index("budget:"):text.index("# --- The seed's service configuration")]
     return f"""{budget}
-azure_openai:
-  endpoint: "http://127.0.0.1:{emulator}/"
-  api_version: "2024-10-21"
-  api_key: "emu-aoai-key-4c1f9e0b7d2a46e8"
-  models: {{gpt4_turbo: "gpt-4-turbo-preview", gpt35_turbo: "gpt-35-turbo", embeddings: "text-embedding-ada-002"}}
-  deployment_names: {{gpt4: "gpt4-deployment", gpt35: "gpt35-deployment", embeddings: "embeddings-deployment"}}
 ollama:
   endpoint: "http://127.0.0.1:{emulator}"
-  models: ["llama3:8b"]
+  models: ["llama3:8b", "mistral:7b", "codellama:13b"]
   vpn_connection: ""
-  fallback_to_azure: true
+  fallback_to_azure: false
 routing:
   targets:
-    gpt4: {{backend: azure_openai, model: gpt4, cost_per_1k_input: 0.0079, cost_per_1k_output: 0.0237}}
-    gpt35: {{backend: azure_openai, model: gpt35, cost_per_1k_input: 0.0004, cost_per_1k_output: 0.0012}}
     llama3: {{backend: ollama, model: "llama3:8b", cost_per_1k_input: 0, cost_per_1k_output: 0}}
+    mistral: {{backend: ollama, model: "mistral:7b", cost_per_1k_input: 0, cost_per_1k_output: 0}}
+    codellama: {{backend: ollama, model: "codellama:13b", cost_per_1k_input: 0, cost_per_1k_output: 0}}
   routes:
-    chat: {{policy: weighted, weights: {{gpt4: 40, gpt35: 40, llama3: 20}}, fallback: [gpt35, llama3, gpt4]}}
+    chat: {{policy: weighted, weights: {{llama3: 40, mistral: 40, codellama: 20}}, fallback: [mistral, llama3, codellama]}}
 gateway:
   listen: "127.0.0.1:{port}"
   admin_listen: "127.0.0.1:{admin}"
@@ -123,7 +119,8 @@ def main():
             state = os.path.join(out, name)
             os.makedirs(state, exist_ok=True)
             path = os.path.join(out, f"{name}.yaml")
-            with open(path, "w", encoding="utf-8") as f:
+            # It holds the admin token: readable by this user only.
+            with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as f:
                 f.write(config(args.repo, emulator, port, admin, state, redis_port, name))
             start([args.qlp, "gateway", "--config", path], f"{name}.out")
             replicas.append((name, f"http://127.0.0.1:{port}", f"http://127.0.0.1:{admin}"))
@@ -136,7 +133,7 @@ def main():
 
         # Propagation: a change through replica 1, timed until replicas 2 and 3 serve it.
         samples = []
-        weights = [{"gpt4": 40, "gpt35": 40, "llama3": 20}, {"gpt4": 20, "gpt35": 60, "llama3": 20}]
+        weights = [{"llama3": 40, "mistral": 40, "codellama": 20}, {"llama3": 20, "mistral": 60, "codellama": 20}]
         for i in range(args.changes):
             current = request("GET", replicas[0][2] + "/admin/routes")[1]["version"]
             sent = time.monotonic()
@@ -178,8 +175,8 @@ def main():
         for t in threads:
             t.join()
         elapsed = time.monotonic() - began
-        final = [version(base) for _, base, _ in replicas]
         wait_for(lambda: len({version(base) for _, base, _ in replicas}) == 1, 5, "the replicas to agree")
+        final = [version(base) for _, base, _ in replicas]
         audits = [json.dumps(request("GET", admin + "/admin/audit?limit=10000")[1]) for _, _, admin in replicas]
 
         print(f"fleet benchmark: 3 replicas, redis-server {subprocess.run(['redis-server', '--version'], capture_output=True, text=True).stdout.split()[2]}, qlp {args.qlp}")
