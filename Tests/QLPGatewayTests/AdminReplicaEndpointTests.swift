@@ -15,7 +15,7 @@ struct AdminReplicaEndpointTests {
             let replica = try await client.replica()
             #expect(replica.name == AdminReplicaView.hostName)
             #expect(replica.version == 1)
-            #expect(replica.store == .sqlite(path: admin.directory + "/routes.sqlite"))
+            #expect(replica.store == RouteStoreStatus(kind: .sqlite, address: admin.directory + "/routes.sqlite", healthy: true))
             #expect(replica.uptimeSeconds >= 0)
             _ = try await client.drain(target: "llama3", version: 1, reason: nil)
             #expect(try await client.replica().version == 2)

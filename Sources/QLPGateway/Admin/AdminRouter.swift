@@ -49,7 +49,6 @@ enum AdminRouter {
         var startedAt: Date
         /// The data plane beside this admin API; nil when none runs (then /admin/traffic and /admin/targets answer 503).
         var gateway: Gateway?
-        var storeStatus: @Sendable () async -> RouteStoreStatus
     }
 
     static func make(authority: RouteAuthority, replica: Replica, authorization: AdminAuthorization, logger: Logger,
@@ -154,7 +153,7 @@ enum AdminRouter {
             _ = try? await authority.catchUp()
             let version = await authority.current.table.version
             let now = Date()
-            return AdminReply.json(.ok, AdminReplicaView(name: replica.name, version: version, store: await replica.storeStatus(),
+            return AdminReply.json(.ok, AdminReplicaView(name: replica.name, version: version, store: authority.store.status,
                                                          startedAt: replica.startedAt,
                                                          uptimeSeconds: max(0, Int(now.timeIntervalSince(replica.startedAt)))))
         }

@@ -23,15 +23,12 @@ public struct AdminService: Service {
     /// - Parameters:
     ///   - gateway: the data plane whose traffic and targets /admin/traffic and /admin/targets report; nil: none runs here.
     ///   - replicaName: what /admin/replica calls this replica (fleet.replica_name; the host name by default).
-    ///   - storeStatus: the route store's kind, address and health now, for /admin/replica.
     public init(authority: RouteAuthority, settings: GatewaySettings,
                 gateway: Gateway? = nil, replicaName: String = AdminReplicaView.hostName, startedAt: Date = Date(),
-                storeStatus: (@Sendable () async -> RouteStoreStatus)? = nil, host: String? = nil, port: Int? = nil,
+                host: String? = nil, port: Int? = nil,
                 logger: Logger = Logger(label: "qlp.admin"), onListening: @escaping @Sendable (Int) -> Void = { _ in }) {
         self.authority = authority
-        let store = authority.store
-        replica = AdminRouter.Replica(name: replicaName, startedAt: startedAt, gateway: gateway,
-                                      storeStatus: storeStatus ?? { store.status })
+        replica = AdminRouter.Replica(name: replicaName, startedAt: startedAt, gateway: gateway)
         self.host = host ?? settings.adminHost
         self.port = port ?? settings.adminPort
         authorization = AdminAuthorization(settings: settings)

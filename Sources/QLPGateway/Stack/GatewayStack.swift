@@ -101,12 +101,9 @@ public final class GatewayStack: Sendable {
         }
         self.settings = settings
         let adminBoundPort = self.adminBoundPort
-        // The route store's status for /admin/replica: whether SQLite or Redis answered the last time it was asked.
-        let routeStore = authority.store
-        let storeStatus: @Sendable () async -> RouteStoreStatus = { routeStore.status }
         server = GatewayServer(gateway: gateway, alongside: [
-            AdminService(authority: authority, settings: settings, gateway: gateway, replicaName: replicaName, startedAt: now,
-                         storeStatus: storeStatus) { port in
+            AdminService(authority: authority, settings: settings, gateway: gateway, replicaName: replicaName,
+                         startedAt: now) { port in
                 adminBoundPort.port.withLock { $0 = port }
             },
         ])

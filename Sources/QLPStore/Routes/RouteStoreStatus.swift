@@ -20,9 +20,4 @@ public struct RouteStoreStatus: Sendable, Equatable, Codable {
         self.healthy = healthy
         self.detail = detail
     }
-
-    /// The embedded store: a file this process opened, healthy while it runs.
-    public static func sqlite(path: String) -> RouteStoreStatus {
-        RouteStoreStatus(kind: .sqlite, address: path, healthy: true)
-    }
 }
