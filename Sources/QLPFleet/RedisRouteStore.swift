@@ -44,6 +44,9 @@ public final class RedisRouteStore: RouteStore {
 
     public var status: RouteStoreStatus { state.withLock { $0 } }
 
+    /// One GET per replica a second: a missed announcement, or Redis coming back, is taken up within it.
+    public var lookInterval: Duration { .seconds(1) }
+
     /// Says how this replica started when Redis was not there (shown until Redis answers).
     public func startedWithoutRedis(_ detail: String) {
         state.withLock { $0.healthy = false; $0.detail = detail }

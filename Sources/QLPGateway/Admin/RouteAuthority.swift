@@ -235,7 +235,9 @@ public actor RouteAuthority {
     /// cancelled, so that a process that only serves traffic (no change comes
     /// through it) still serves the table in force. A failing store is logged
     /// when it starts failing and when it recovers, not on every look.
-    public func watchStore(every interval: Duration = RouteStoreWatch.interval) async {
+    /// - Parameter interval: how often; the store's own ``RouteStore/lookInterval`` when nil.
+    public func watchStore(every interval: Duration? = nil) async {
+        let interval = interval ?? store.lookInterval
         var watch = RouteStoreWatch()
         while !Task.isCancelled {
             do {
@@ -252,10 +254,11 @@ public actor RouteAuthority {
             switch watch.record(outcome) {
             case .nothing: break
             case .failing(let error):
-                logger.error("cannot check the route database for changes by another process; serving the table as last read",
-                             metadata: ["error": "\(error)"])
+                logger.error("cannot check the route store for changes by another process; serving the table as last read",
+                             metadata: ["store": "\(store.location)", "error": "\(error)"])
             case .recovered:
-                logger.notice("route database readable again; changes by another process are picked up")
+                logger.notice("route store readable again; changes by another process are picked up",
+                              metadata: ["store": "\(store.location)"])
             }
         }
     }

@@ -5,9 +5,6 @@ import QLPStore
 /// failing and its recovery, each once, so a broken disk is named in the log
 /// without filling it every few seconds.
 public struct RouteStoreWatch: Sendable, Equatable {
-    /// How often a process looks: a change made elsewhere is served here within this.
-    public static let interval: Duration = .seconds(2)
-
     public enum Note: Sendable, Equatable {
         case nothing
         case failing(StoreError)

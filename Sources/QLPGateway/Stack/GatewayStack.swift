@@ -143,10 +143,7 @@ public final class GatewayStack: Sendable {
         let prober = self.prober
         probing.withLock { $0 = Task { await prober.run() } }
         let authority = self.authority
-        // A shared store's replicas look every second (one GET each): a missed announcement, or Redis
-        // coming back, is taken up within it.
-        let look = authority.store.status.kind == .redis ? Duration.seconds(1) : RouteStoreWatch.interval
-        watching.withLock { $0 = [Task { await authority.watchStore(every: look) }, Task { await authority.followAnnouncements() }] }
+        watching.withLock { $0 = [Task { await authority.watchStore() }, Task { await authority.followAnnouncements() }] }
         startAccounting()
         return base
     }

@@ -48,6 +48,10 @@ public protocol RouteStore: Sendable {
     /// have been missed (a reconnect).
     func announcements() -> AsyncStream<Int?>?
 
+    /// How often a process looks for versions others committed (``latestVersion()``): a change made
+    /// elsewhere, or the store answering again, is taken up within this even when no announcement comes.
+    var lookInterval: Duration { get }
+
     /// Whether the store answered the last time it was asked, for readiness and the dashboard.
     var status: RouteStoreStatus { get }
 }

@@ -74,6 +74,9 @@ public final class SQLiteRouteStore: RouteStore {
         return RouteStoreStatus(kind: .sqlite, address: path, healthy: failure == nil, detail: failure)
     }
 
+    /// Two processes on one file (a gateway and a dashboard): a look costs one index read.
+    public var lookInterval: Duration { .seconds(2) }
+
     /// SQLite cannot tell: another process's commit is found by looking (``latestVersion()``).
     public func announcements() -> AsyncStream<Int?>? { nil }
 
