@@ -205,7 +205,7 @@ let package = Package(
                     swiftSettings: strictSettings),
         .testTarget(name: "QLPIntegrationTests", dependencies: [
             "QLPHTTP", "QLPAzure", "QLPEmulator", "QLPCore", "QLPConfig", "QLPDashboard", "QLPFeed", "QLPCanvas", "QLPReport",
-            "QLPNotify", "QLPStore",
+            "QLPNotify", "QLPStore", "QLPTestSupport",
         ],
         // The loopback SMTP server the mail tests run with Python (aiosmtpd).
         exclude: ["Support/smtp_receiver.py"],

@@ -1,4 +1,5 @@
 import Foundation
+import QLPTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -123,43 +124,13 @@ final class SMTPReceiver: @unchecked Sendable {
         throw ReceiverFailure(description: "smtp_receiver.py did not start listening within 20 s")
     }
 
-    /// posix_spawn with an empty signal mask and default handlers, as
-    /// Tests/QLPEndToEndTests/Subprocess.swift explains: the test runner's
-    /// threads block signals, and a child inheriting that would ignore SIGTERM.
     private static func spawn(_ arguments: [String], stdin: Int32?, output: String,
                               environment: [String: String]?) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        if let stdin {
-            posix_spawn_file_actions_adddup2(&actions, stdin, 0)
-        } else {
-            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        do {
+            return try ChildProcess.spawn(arguments, output: output, stdin: stdin, environment: environment)
+        } catch {
+            throw ReceiverFailure(description: error.description)
         }
-        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let argv = arguments.map { strdup($0) } + [nil]
-        let envp = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-        var pid: pid_t = 0
-        let status = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, envp)
-        guard status == 0 else {
-            throw ReceiverFailure(description: "cannot start \(arguments[0]): \(String(cString: strerror(status)))")
-        }
-        return pid
     }
 
     @discardableResult
