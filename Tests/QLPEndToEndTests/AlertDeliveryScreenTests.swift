@@ -1,4 +1,5 @@
 import Foundation
+import QLPTestSupport
 import Testing
 
 /// Issue 12, acceptance 6: at 80x24 the Alerts view says where each alert's

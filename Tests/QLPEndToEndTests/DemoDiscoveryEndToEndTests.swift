@@ -1,4 +1,5 @@
 import Foundation
+import QLPTestSupport
 import Testing
 
 /// Issue 17, items 6 and 8: a running `qlp demo` can be found (its addresses

@@ -1,4 +1,5 @@
 import Foundation
+import QLPTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,5 @@
 import Foundation
+import QLPTestSupport
 import Testing
 
 /// The README's exit-status table and `qlp --version`, as the built binary

@@ -1,4 +1,5 @@
 import Foundation
+import QLPTestSupport
 import Testing
 
 /// Issue 5, acceptance 7 through a real terminal: `qlp emulate` reports a

@@ -1,4 +1,5 @@
 import Foundation
+import QLPTestSupport
 import Testing
 
 /// Issue 16, item 4 (acceptance 3): with `azure.monitor.discover: true` and no

@@ -1,4 +1,5 @@
 import Foundation
+import QLPTestSupport
 import Testing
 
 /// Issue 14, finding 4: `qlp report` waits out Cost Management's 429s

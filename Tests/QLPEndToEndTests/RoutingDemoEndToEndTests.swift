@@ -1,4 +1,5 @@
 import Foundation
+import QLPTestSupport
 import Testing
 
 /// Issue 5, acceptance 1: an operator moves the chat route from GPT-4 toward
