@@ -72,6 +72,9 @@ import Glibc
     /// A fleet and a client for it, every process stopped afterwards whatever happens (replicas the
     /// body started in place of others included).
     static func withFleet(transfers: Int, _ body: (inout Fleet, CurlTransport) async throws -> Void) async throws {
+        // Three gateways, a Redis and the emulator under load: not beside a test that times a screen.
+        await MachineTurns.shared.take()
+        defer { MachineTurns.shared.give() }
         var fleet = try await Fleet.start()
         let client = CurlTransport(maxConcurrentTransfers: transfers)
         do {

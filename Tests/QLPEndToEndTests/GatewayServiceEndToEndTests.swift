@@ -85,6 +85,8 @@ import Glibc
     }
 
     @Test func sigtermUnderLoadDrainsEveryRequestAndStreamAndExitsZero() async throws {
+        await MachineTurns.shared.take()
+        defer { MachineTurns.shared.give() }
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let (emulator, upstreamPort) = try await Self.slowEmulator(scratch)
@@ -136,6 +138,8 @@ import Glibc
     }
 
     @Test func sighupTakesUpAnEditedWeightUnderLoadWithoutAClientError() async throws {
+        await MachineTurns.shared.take()
+        defer { MachineTurns.shared.give() }
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let upstream = try await EmulatorProcess(port: try freeLoopbackPort(), scratch: scratch)
