@@ -10,29 +10,26 @@ import Testing
 @Suite(.serialized, .timeLimit(.minutes(3))) struct GatewayKeyVaultEndToEndTests {
     /// GatewayProcess's config with its Azure OpenAI key in the emulator's vault, and an azure section to reach the vault with.
     static func config(emulator: Int, port: Int, adminPort: Int, scratch: ScratchDirectory, reference: String) throws -> String {
-        let path = try GatewayProcess.config(azure: emulator, ollama: emulator, port: port, adminPort: adminPort, scratch: scratch)
-        let plain = "api_key: \"emu-aoai-key-4c1f9e0b7d2a46e8\""
-        var text = try String(contentsOfFile: path, encoding: .utf8)
-        #expect(text.contains(plain))
-        text = text.replacingOccurrences(of: plain, with: "api_key: \"\(reference)\"")
-        // The emulator's own demo credential: not a secret, valid only against it.
-        text = """
-            azure:
-              tenant_id: \(DoctorCommandTests.demoTenant)
-              subscription_id: \(DoctorCommandTests.demoSubscription)
-              resource_group: quantumlayer-prod
-              credential: client_secret
-              client_id: \(DoctorCommandTests.demoClient)
-              client_secret: "qlp-emulator-demo-credential"
-              endpoints:
-                authority: http://127.0.0.1:\(emulator)
-                management: http://127.0.0.1:\(emulator)
-                key_vault: http://127.0.0.1:\(emulator)
-                app_insights: http://127.0.0.1:\(emulator)
+        try GatewayProcess.config(azure: emulator, ollama: emulator, port: port, adminPort: adminPort, scratch: scratch,
+                                  azureOpenAIAuth: "api_key: \"\(reference)\"", azureSection: azureSection(emulator: emulator))
+    }
 
-            """ + text
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
+    /// The emulator's own demo credential: not a secret, valid only against it.
+    static func azureSection(emulator: Int) -> String {
+        """
+        azure:
+          tenant_id: \(DoctorCommandTests.demoTenant)
+          subscription_id: \(DoctorCommandTests.demoSubscription)
+          resource_group: quantumlayer-prod
+          credential: client_secret
+          client_id: \(DoctorCommandTests.demoClient)
+          client_secret: "qlp-emulator-demo-credential"
+          endpoints:
+            authority: http://127.0.0.1:\(emulator)
+            management: http://127.0.0.1:\(emulator)
+            key_vault: http://127.0.0.1:\(emulator)
+            app_insights: http://127.0.0.1:\(emulator)
+        """
     }
 
     @Test func finding01_gatewayResolvesKeyVaultReferences() async throws {

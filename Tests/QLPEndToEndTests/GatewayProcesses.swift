@@ -61,15 +61,17 @@ struct GatewayProcess {
 
     static func config(azure: Int, ollama: Int, port: Int, adminPort: Int, scratch: ScratchDirectory,
                        clientKeyHash: String? = nil, weights: String = "{gpt4: 40, gpt35: 40, llama3: 20}",
-                       breaker: String = "") throws -> String {
+                       breaker: String = "", azureOpenAIAuth: String = "api_key: \"emu-aoai-key-4c1f9e0b7d2a46e8\"",
+                       azureSection: String = "") throws -> String {
         let repo = try String(contentsOfFile: ReportCommandTests.repoConfig, encoding: .utf8)
         let budget = repo[repo.range(of: "budget:")!.lowerBound..<repo.range(of: "# --- The seed's service configuration")!.lowerBound]
         let text = """
+            \(azureSection)
             \(budget)
             azure_openai:
               endpoint: "http://127.0.0.1:\(azure)/"
               api_version: "2024-10-21"
-              api_key: "emu-aoai-key-4c1f9e0b7d2a46e8"
+              \(azureOpenAIAuth)
               models:
                 gpt4_turbo: "gpt-4-turbo-preview"
                 gpt35_turbo: "gpt-35-turbo"

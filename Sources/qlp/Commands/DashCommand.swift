@@ -70,7 +70,7 @@ struct DashCommand: AsyncParsableCommand {
             colorsAllowed: DashboardLauncher.colorsAllowed(flag: options.noColor, settings: config.dashboard, environment: environment),
             atlas: atlasUnavailable == nil ? resolved.mongodbAtlas?.adminAPI : nil, atlasUnavailable: atlasUnavailable,
             notifications: resolved.notifications, readOnlyFlag: options.readOnly, themeChoice: options.theme, blockGlyphsFlag: options.blockGlyphs,
-            gateway: fleet == nil ? EmbeddedGateway.fromConfig(resolved) : nil, fleet: fleet)
+            gateway: fleet == nil ? EmbeddedGateway.fromConfig(resolved, credential: credential) : nil, fleet: fleet)
         let exit: DashboardExit
         do {
             exit = try await launcher.run(credential: credential, transport: transport)

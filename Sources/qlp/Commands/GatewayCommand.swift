@@ -43,14 +43,23 @@ struct GatewayCommand: AsyncParsableCommand {
         var logFormat: LogFormat?
 
         /// azure_openai.auth: entra: tokens from the azure section's credential.
-        static func entraBearer(_ settings: QLPConfiguration, path: String, environment: [String: String],
-                                transport: CurlTransport) throws -> UpstreamBearer? {
-            guard let azure = settings.azure else {
+        /// `azure` is the section as read with Azure required (the gateway's
+        /// own load skips it): its failure is the reason there is no token.
+        static func entraBearer(_ settings: QLPConfiguration, azure: Result<AzureSettings?, any Error>, path: String,
+                                environment: [String: String], transport: CurlTransport) throws -> UpstreamBearer? {
+            let section: AzureSettings
+            switch azure {
+            case .success(let read?):
+                section = read
+            case .success(nil):
                 throw CommandFailure.exit("\(path): azure_openai.auth: entra takes its Entra ID token from the azure section's "
                                           + "credential: add an azure section (tenant_id, credential)")
+            case .failure(let error):
+                throw CommandFailure.exit("\(path): azure_openai.auth: entra takes its Entra ID token from the azure section's "
+                                          + "credential, and that section cannot be used:\n\(error)")
             }
             do {
-                let credential = try AzureCredentials.source(for: azure, environment: environment, transport: transport,
+                let credential = try AzureCredentials.source(for: section, environment: environment, transport: transport,
                                                              timeout: settings.dashboard.requestTimeout)
                 return AzureOpenAIBearer.make(for: settings.azureOpenAI, credential: credential)
             } catch {
@@ -90,8 +99,13 @@ struct GatewayCommand: AsyncParsableCommand {
             var upstream = UpstreamSettings(azureOpenAI: settings.azureOpenAI)
             let credentialTransport = CurlTransport()
             defer { credentialTransport.shutdown() }
+            // The azure section is optional for the gateway: read (and checked) here, with Azure required, only
+            // for what needs it (an Entra ID token, budget rules); its notices were given by the first load.
+            let azure: Result<AzureSettings?, any Error> = Result {
+                try ConfigLoader.load(location, environment: environment, requireAzure: true, notify: { _ in }).azure
+            }
             if settings.azureOpenAI?.auth == .entra {
-                upstream.azureBearer = try Self.entraBearer(settings, path: location.path, environment: environment,
+                upstream.azureBearer = try Self.entraBearer(settings, azure: azure, path: location.path, environment: environment,
                                                             transport: credentialTransport)
                 // Fetched now, so the first request does not wait for it.
                 upstream.azureBearer?.start()
@@ -155,11 +169,6 @@ struct GatewayCommand: AsyncParsableCommand {
                 """
             // Unbuffered, so a script reading our stdout sees the URL at once.
             Console.out(banner, terminator: "")
-            // The azure section is optional for the gateway; it is read (and checked) only to feed budget rules.
-            let azure: Result<AzureSettings?, any Error> = Result {
-                // Its notices were given by the first load.
-                try ConfigLoader.load(location, environment: environment, requireAzure: true, notify: { _ in }).azure
-            }
             let rules = !(await stack.authority.current.table.budgetRules.isEmpty)
             // Notifications: queued durably before anything is sent, so a kill loses none.
             let dispatch: AlertDispatch?

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import QLPAzure
 import QLPCore
 import QLPDashboard
 import QLPGateway
@@ -45,13 +46,17 @@ struct EmbeddedGateway {
         }
     }
 
-    /// From the config's routing section; nil when it has none.
-    static func fromConfig(_ configuration: QLPConfiguration) -> EmbeddedGateway? {
+    /// From the config's routing section; nil when it has none. `credential`
+    /// is the dashboard's Azure credential: with azure_openai.auth: entra it
+    /// gives the Entra ID tokens sent upstream, as `qlp gateway`'s does.
+    static func fromConfig(_ configuration: QLPConfiguration, credential: any TokenSource) -> EmbeddedGateway? {
         guard let routing = configuration.routing else { return nil }
+        var upstream = UpstreamSettings(azureOpenAI: configuration.azureOpenAI)
+        upstream.azureBearer = AzureOpenAIBearer.make(for: configuration.azureOpenAI, credential: credential)
         return EmbeddedGateway(configTable: RouteTable(settings: routing, azureOpenAI: configuration.azureOpenAI,
                                                        ollama: configuration.ollama),
                                databasePath: configuration.dashboard.stateDirectory + "/routes.sqlite",
-                               settings: configuration.gateway, upstream: UpstreamSettings(azureOpenAI: configuration.azureOpenAI),
+                               settings: configuration.gateway, upstream: upstream,
                                unresolvedKeyReference: configuration.azureOpenAI?.apiKey.map { $0.reveal() }
                                    .flatMap { KeyVaultReference.isReference($0) ? $0 : nil },
                                stateDirectory: configuration.dashboard.stateDirectory,
