@@ -55,6 +55,12 @@ struct ConfigReloadTests {
         var fleet = running
         fleet.fleet = FleetSettings(redisURL: Secret("redis://127.0.0.1:6379"))
         #expect(ConfigReload.needingRestart(running: running, edited: fleet) == ["fleet"])
+        // Sinks reload live (qlp gateway's GatewayNotifications); the reminder interval the alert tracker was built with does not.
+        var sinks = running
+        sinks.notifications.sinks = [NotificationSink(name: "oncall", destination: .webhook(url: Secret("https://alerts.example.com/h")))]
+        #expect(ConfigReload.needingRestart(running: running, edited: sinks).isEmpty)
+        sinks.notifications.reminderInterval = .seconds(600)
+        #expect(ConfigReload.needingRestart(running: running, edited: sinks) == ["notifications.reminder_interval"])
     }
 
     @Test func liveSettingsChangeForTheNextRequestAndSayWhichChanged() async throws {

@@ -203,6 +203,34 @@ struct NotifierTests {
         #expect(try outbox(directory).messages().first?.lastError == "sink 'old' is no longer in the config")
     }
 
+    /// A reloaded config (SIGHUP) changes the sinks of a running notifier:
+    /// a queued retry goes to the sink's new address, a sink removed gets
+    /// nothing more, and one added gets what is submitted from then on.
+    @Test func editedSinksApplyToWhatIsQueuedAndWhatComes() async throws {
+        let directory = NotifyFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try outbox(directory)
+        let transport = ScriptedTransport([.status(503)])
+        let clock = ManualClock()
+        let old = NotifyFixtures.webhookSink("old", url: "https://old.example.com/hook", sources: [.gateway])
+        let notifier = Notifier(settings: NotificationSettings(sinks: [NotifyFixtures.webhookSink("oncall"), old]),
+                                outbox: store, transport: transport, clock: clock)
+        // A budget alert: oncall's alone. Its first attempt fails (503) and is due again in 5 s.
+        let first = NotifyFixtures.raised()
+        #expect(await notifier.submit([first]) == 1)
+        #expect(await notifier.deliverDue() == 1)
+        let moved = "https://moved.example.com/hook"
+        await notifier.use(NotificationSettings(sinks: [NotifyFixtures.webhookSink("oncall", url: moved),
+                                                        NotifyFixtures.webhookSink("new", url: "https://new.example.com/hook")]))
+        clock.advance(seconds: 5)
+        #expect(await notifier.deliverDue() == 1)
+        #expect(transport.sent.last?.url == moved, "the retry went to \(transport.sent.last?.url ?? "nowhere")")
+        let second = NotifyFixtures.raised(NotifyFixtures.alert("gateway.slo", source: .gateway))
+        #expect(await notifier.submit([second]) == 2, "one message each for oncall and new, none for old")
+        let drafts = try store.messages().filter { $0.draft.alertKey == second.alert.key }.map(\.draft.sink)
+        #expect(Set(drafts) == ["oncall", "new"])
+    }
+
     /// The run loop, on a clock whose sleeps skip ahead: it sends what is
     /// due, sleeps through the backoff, and wakes when a submit comes in.
     @Test func runSendsRetriesAndWakesOnSubmit() async throws {

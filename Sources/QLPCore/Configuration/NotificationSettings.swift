@@ -16,6 +16,9 @@ public struct NotificationSettings: Sendable, Equatable {
         self.sinks = sinks
     }
 
+    /// Whether a sink is told about spend (budget or cost-data alerts): what makes a gateway without budget rules read it.
+    public var wantsSpend: Bool { sinks.contains { $0.sources.contains(.budget) || $0.sources.contains(.costData) } }
+
     /// The sink called `name`, if any.
     public func sink(named name: String) -> NotificationSink? { sinks.first { $0.name == name } }
 }

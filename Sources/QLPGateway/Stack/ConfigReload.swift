@@ -3,7 +3,7 @@ import QLPCore
 /// What a running gateway does with an edited config (SIGHUP): routing edits
 /// go to the route store as start-up's do (``RouteAuthority/reload(configTable:)``),
 /// client keys and per-request limits are taken up (``GatewayLiveSetting``),
-/// and every other change is named as needing a restart, since what reads it
+/// notification sinks by `qlp gateway` itself, and every other change is named as needing a restart, since what reads it
 /// (a listener, the fleet's Redis connection, the upstream client) is built once.
 public enum ConfigReload {
     /// A section or key read once at start, and how to tell whether an edit changed it.
@@ -43,8 +43,8 @@ public enum ConfigReload {
         // Its endpoint, key, auth and api_version go to the upstream client once; the
         // routing targets built from its deployments are reloaded with the routing.
         StartOnly("azure_openai", \.azureOpenAI),
-        // The sinks' outbox and senders are opened once at start.
-        StartOnly("notifications", \.notifications),
+        // The alert tracker is built at start with it; the sinks themselves reload (GatewayNotifications).
+        StartOnly("notifications.reminder_interval", \.notifications.reminderInterval),
     ]
 
     /// The keys `edited` changes that take effect only after a restart, each once, in the config's order.

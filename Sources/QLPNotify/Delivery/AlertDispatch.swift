@@ -34,9 +34,4 @@ public struct AlertDispatch: Sendable {
         await notifier.run()
         transport.shutdown()
     }
-
-    /// Whether any sink takes alerts from `source`: spend is read only when someone is told about it.
-    public func wants(_ source: AlertSource) -> Bool {
-        settings.sinks.contains { $0.sources.contains(source) }
-    }
 }

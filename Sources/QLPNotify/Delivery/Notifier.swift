@@ -25,7 +25,8 @@ public actor Notifier {
         public init() {}
     }
 
-    private let settings: NotificationSettings
+    /// The sinks in force; ``use(_:)`` replaces them (a reloaded config).
+    private var settings: NotificationSettings
     private let outbox: NotificationOutbox
     private let sender: SinkSender
     private let clock: any NotifierClock
@@ -73,6 +74,16 @@ public actor Notifier {
         }
         if queued > 0 { wake() }
         return queued
+    }
+
+    /// Takes up edited sinks from now on. What is queued stays queued: a
+    /// message for a sink kept by name goes to its new address at its next
+    /// attempt (as rendered when it was queued), one for a sink no longer configured
+    /// fails with that reason (its record says so), and `run` is woken so
+    /// either happens now rather than at the next due time.
+    public func use(_ settings: NotificationSettings) {
+        self.settings = settings
+        wake()
     }
 
     /// Sends until the task is cancelled.

@@ -32,7 +32,8 @@ struct GatewayCommand: AsyncParsableCommand {
                 event (--log-format json for JSON lines). SIGTERM or SIGINT drains: /readyz answers 503, \
                 no new connections, requests and streams in flight get gateway.drain_timeout (25s) to \
                 finish, then exit 0. SIGHUP reloads the config: routing edits (a new version audited by \
-                "config"), client keys and per-request limits; other changes are logged as needing a restart.
+                "config"), client keys, per-request limits and notification sinks; other changes are logged \
+                as needing a restart.
                 """)
 
         @Option(help: ArgumentHelp("Config file (default lookup as for the dashboard).", valueName: "file"))
@@ -171,29 +172,29 @@ struct GatewayCommand: AsyncParsableCommand {
             Console.out(banner, terminator: "")
             let rules = !(await stack.authority.current.table.budgetRules.isEmpty)
             // Notifications: queued durably before anything is sent, so a kill loses none.
-            let dispatch: AlertDispatch?
+            let notifications: GatewayNotifications
             do throws(StoreError) {
-                dispatch = try AlertDispatch.open(settings.notifications, outboxPath: stateDirectory + "/gateway-outbox.sqlite",
-                                                  logger: Logger(label: "qlp.notify"))
+                notifications = try GatewayNotifications(settings.notifications, outboxPath: stateDirectory + "/gateway-outbox.sqlite",
+                                                         logger: Logger(label: "qlp.notify"))
             } catch {
                 await stack.stop()
                 throw CommandFailure.runtime("notifications are configured but cannot be queued: \(error)")
             }
             // Spend is read when budget rules fire from it or a sink is told about budget alerts.
             let spendWanted: String? = rules ? "budget rules are configured"
-                : dispatch.map { $0.wants(.budget) || $0.wants(.costData) } == true ? "notifications take budget alerts" : nil
+                : settings.notifications.wantsSpend ? "notifications take budget alerts" : nil
             let alertHistory = GatewayAlertHistory.open(stateDirectory: stateDirectory, logger: logger)
             let reminders = settings.notifications.reminderInterval.map { TimeInterval($0.components.seconds) }
             let operations = GatewayOperations.start(settings, azure: azure, stack: stack, environment: environment, logger: logger,
                                                      readSpend: spendWanted, tracker: alertHistory.tracker(reminderInterval: reminders)) {
                 transitions in
                 // Queued for sending before the history says they happened (see DashboardSession.alertWatch).
-                await dispatch?.submit(transitions)
+                await notifications.submit(transitions)
                 alertHistory.record(transitions)
             }
-            let sending = dispatch.map { dispatch in Task { await dispatch.run() } }
+            await notifications.start()
             let reloader = GatewayConfigReloader(location: location, environment: environment, started: settings, stack: stack,
-                                                 logger: logger)
+                                                 notifications: notifications, readsSpend: spendWanted != nil, logger: logger)
             var stopSignal: Int32 = SIGTERM
             for await number in signalsReceived.stream {
                 if number == SIGHUP {
@@ -210,8 +211,7 @@ struct GatewayCommand: AsyncParsableCommand {
             // First: a stopping gateway is not one for `qlp routes` to use.
             RunningGatewayDirectory.remove(pid: getpid(), stateDirectory: stateDirectory)
             await operations.stop()
-            sending?.cancel()
-            await sending?.value
+            await notifications.stop()
             let drained = await stack.stop()
             if drained.streamsEnded > 0 {
                 logger.warning("streams still open at the drain deadline were ended",
