@@ -196,7 +196,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ],
                     swiftSettings: strictSettings),
-        .testTarget(name: "QLPConfigTests", dependencies: ["QLPConfig", "QLPCore"], swiftSettings: strictSettings),
+        .testTarget(name: "QLPConfigTests", dependencies: ["QLPConfig", "QLPCore", "Yams"], swiftSettings: strictSettings),
         .testTarget(name: "QLPCanvasTests", dependencies: ["QLPCanvas"], swiftSettings: strictSettings),
         .testTarget(name: "QLPTerminalTests", dependencies: ["QLPTerminal", "QLPCanvas", "CNcursesw"], swiftSettings: strictSettings),
         .testTarget(name: "QLPAzureTests", dependencies: ["QLPAzure", "QLPCore"], exclude: ["Fixtures"],
