@@ -183,13 +183,13 @@ let package = Package(
         .testTarget(name: "QLPRoutingTests", dependencies: ["QLPRouting", "QLPCore"], swiftSettings: strictSettings),
         .testTarget(name: "QLPGatewayTests", dependencies: [
             "QLPGateway", "QLPGatewayFeed", "QLPFeed", "QLPRouting", "QLPStore", "QLPEmulator", "QLPHTTP", "QLPCore", "QLPConfig",
-            "QLPAzure",
+            "QLPAzure", "QLPTestSupport",
         ], swiftSettings: strictSettings),
         .testTarget(name: "QLPReportTests", dependencies: ["QLPReport", "QLPCore"], exclude: ["Fixtures"],
                     swiftSettings: strictSettings),
         .testTarget(name: "QLPStoreTests", dependencies: ["QLPStore", "QLPCore"], swiftSettings: strictSettings),
         .testTarget(name: "QLPNotifyTests", dependencies: [
-            "QLPNotify", "QLPStore", "QLPHTTP", "QLPCore",
+            "QLPNotify", "QLPStore", "QLPHTTP", "QLPCore", "QLPTestSupport",
             // A webhook receiver on loopback, for the libcurl path.
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

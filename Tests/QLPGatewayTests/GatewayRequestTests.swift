@@ -2,6 +2,7 @@ import Foundation
 import QLPCore
 import QLPHTTP
 import QLPRouting
+import QLPTestSupport
 import Testing
 @testable import QLPGateway
 

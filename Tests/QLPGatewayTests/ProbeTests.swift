@@ -4,6 +4,7 @@ import QLPEmulator
 import QLPGateway
 import QLPHTTP
 import QLPRouting
+import QLPTestSupport
 import Synchronization
 import Testing
 
@@ -168,9 +169,9 @@ import Testing
             #expect(!"\(denied)".contains("not-the-key-0123456789"))
 
             // Nothing listening: a connect failure, not a crash.
-            let closed = try await Self.closedPort()
+            let closed = try ReservedClosedPort()
             var gone = u.llama
-            gone.endpoint = "http://127.0.0.1:\(closed)"
+            gone.endpoint = closed.base
             let unreachable = try #require(await u.prober([ProbeTarget(gone, kind: .chat)]).probeRound().first)
             #expect(unreachable.failure?.upstreamFailure == .connect)
             #expect(unreachable.failure?.status == nil)
@@ -198,13 +199,5 @@ import Testing
             await off.run()   // returns at once: probing is off
             #expect(off.totals.probes == 0)
         }
-    }
-
-    /// A loopback port nothing listens on (bound, then released).
-    static func closedPort() async throws -> Int {
-        let emulator = AzureEmulator(configuration: EmulatorConfiguration(world: CostWorld(seed: 1, firstDay: CivilDate(year: 2026, month: 10, day: 1)!)))
-        let base = try await emulator.start()
-        await emulator.stop()
-        return Int(base.split(separator: ":").last ?? "") ?? 9
     }
 }

@@ -3,6 +3,7 @@ import QLPCore
 import QLPHTTP
 import QLPNotify
 import QLPStore
+import QLPTestSupport
 import Testing
 
 /// The production path: CurlTransport against a real receiver on 127.0.0.1.
@@ -54,11 +55,13 @@ struct CurlDeliveryTests {
         let slack = try NotifyFixtures.json(Array((receiver.requests.first ?? "").components(separatedBy: "\r\n\r\n").last!.utf8))
         #expect((slack["text"] as? String)?.hasPrefix("[qlp TEST]") == true)
 
-        // Nothing listens any more: both say so, with the host only.
-        let gone = await tester.checkReachability(sink)
-        #expect(gone.outcome == .unreachable && gone.detail == "cannot connect")
+        // Nothing listens there (a port held so that no test running beside this one takes it): both say so, with the host only.
+        let closed = try ReservedClosedPort()
+        let moved = NotificationSink(name: "chat", destination: .slack(url: Secret(closed.base + "/services/T0000000/B0000000/SlackSecretToken123")))
+        let gone = await tester.checkReachability(moved)
+        #expect(gone.outcome == .unreachable && gone.detail == "cannot connect", "\(gone.description)")
         let another = CurlTransport()
-        let unsent = await SinkTest(transport: another).sendTest(to: sink)
+        let unsent = await SinkTest(transport: another).sendTest(to: moved)
         another.shutdown()
         #expect(unsent.outcome == .unreachable)
         #expect(!NotifyFixtures.containsSecret(gone.description + unsent.description))

@@ -6,11 +6,11 @@ import Glibc
 /// while this value lives: a socket bound to it but never listening. A port
 /// merely "started and stopped" can be handed to another test's server running
 /// in parallel, which then answers (or hangs) in its place.
-final class ReservedClosedPort {
-    let port: Int
+public final class ReservedClosedPort {
+    public let port: Int
     private let descriptor: Int32
 
-    init() throws {
+    public init() throws {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw Failure(message: "socket() failed: errno \(errno)") }
         var address = sockaddr_in()
@@ -36,12 +36,12 @@ final class ReservedClosedPort {
         port = Int(UInt16(bigEndian: address.sin_port))
     }
 
-    var base: String { "http://127.0.0.1:\(port)" }
+    public var base: String { "http://127.0.0.1:\(port)" }
 
     deinit { close(descriptor) }
 
-    struct Failure: Error, CustomStringConvertible {
-        var message: String
-        var description: String { message }
+    public struct Failure: Error, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
     }
 }
