@@ -48,7 +48,15 @@ actor FakeRouteControl: RouteControl {
         return .applied(version: restored.version, summary: summary)
     }
 
-    func audit(limit: Int) async -> [RouteAuditLine] { Array(log.prefix(limit)) }
+    /// Set: the log cannot be read, for this reason.
+    private var auditFailure: String?
+
+    func audit(limit: Int) async throws(RouteAuditUnavailable) -> [RouteAuditLine] {
+        if let auditFailure { throw RouteAuditUnavailable(auditFailure) }
+        return Array(log.prefix(limit))
+    }
+
+    func failAudit(_ reason: String?) { auditFailure = reason }
 
     func observedTraffic(route: String) async -> ObservedTraffic {
         ObservedTraffic(shares: shares[route] ?? [:], requests: shares[route] == nil ? 0 : 20, windowSeconds: 4)

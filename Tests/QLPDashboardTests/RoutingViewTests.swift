@@ -82,7 +82,7 @@ import Testing
         let notice = await DashboardSession.applyDraft(changes, expectedVersion: version, control: control)
         #expect(notice.isError == false, "\(notice.text)")
         // The poller's next fetch shows the new table and the audit line.
-        state = Self.state(await control.table(), audit: await control.audit(limit: 10))
+        state = Self.state(await control.table(), audit: try await control.audit(limit: 10))
         text = render(state, routing()).text
         #expect(text.contains("table v4"))
         #expect(!text.contains("DRAFT"))
@@ -287,7 +287,7 @@ import Testing
         let after = await control.table()
         #expect(after.version == 4)
         #expect(after.isDrained("gpt35") && after.route(named: "chat")?.policy == .priority)
-        let audit = await control.audit(limit: 10)
+        let audit = try await control.audit(limit: 10)
         #expect(audit.count == 1)
         #expect(audit.first?.fromVersion == 3 && audit.first?.toVersion == 4)
 

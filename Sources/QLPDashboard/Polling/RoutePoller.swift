@@ -31,12 +31,20 @@ public struct RoutePoller: FeedPoller {
 
     public func refresh() async {
         let table = await control.table()
-        let audit = await control.audit(limit: auditLimit)
+        // A log that cannot be read keeps the lines last read, marked so, rather than turning empty.
+        let audit: [RouteAuditLine]
+        var auditUnavailable: String?
+        do {
+            audit = try await control.audit(limit: auditLimit)
+        } catch {
+            audit = store.state.routing.value?.audit ?? []
+            auditUnavailable = error.description
+        }
         var traffic: [String: ObservedTraffic] = [:]
         for route in table.routes {
             traffic[route.name] = await control.observedTraffic(route: route.name)
         }
-        let panel = RoutingPanel(table: table, traffic: traffic, audit: audit)
+        let panel = RoutingPanel(table: table, traffic: traffic, audit: audit, auditUnavailable: auditUnavailable)
         let now = Date()
         let staleAfter = interval.current * 3 + .seconds(5)
         store.update {

@@ -62,7 +62,9 @@ public protocol RouteControl: Sendable {
     /// Puts back the table as it was before the last applied change.
     func undo(expectedVersion: Int) async -> RouteControlOutcome
     /// Newest first.
-    func audit(limit: Int) async -> [RouteAuditLine]
+    /// - Throws: the log cannot be read (its store or every replica failed):
+    ///   an empty answer would read as "no route changes yet".
+    func audit(limit: Int) async throws(RouteAuditUnavailable) -> [RouteAuditLine]
     /// Which targets served the route's recent requests.
     func observedTraffic(route: String) async -> ObservedTraffic
 }
@@ -82,18 +84,29 @@ public struct ObservedTraffic: Sendable, Equatable {
     }
 }
 
+/// Why the route audit log could not be read, as the Audit view says it.
+public struct RouteAuditUnavailable: Error, Sendable, Equatable, CustomStringConvertible {
+    public var description: String
+
+    public init(_ description: String) { self.description = description }
+}
+
 /// What the Routing and Audit views draw, fetched from a `RouteControl`.
 public struct RoutingPanel: Sendable, Equatable {
     public var table: RouteTable
     /// Route name -> its recent traffic.
     public var traffic: [String: ObservedTraffic]
-    /// Newest first.
+    /// Newest first: as read this time, or, when ``auditUnavailable`` is set, as last read.
     public var audit: [RouteAuditLine]
+    /// Why the log could not be read this time; nil when it was.
+    public var auditUnavailable: String?
 
-    public init(table: RouteTable, traffic: [String: ObservedTraffic] = [:], audit: [RouteAuditLine] = []) {
+    public init(table: RouteTable, traffic: [String: ObservedTraffic] = [:], audit: [RouteAuditLine] = [],
+                auditUnavailable: String? = nil) {
         self.table = table
         self.traffic = traffic
         self.audit = audit
+        self.auditUnavailable = auditUnavailable
     }
 
     /// Route name -> target name -> observed share (0...1).

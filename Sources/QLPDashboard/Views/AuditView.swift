@@ -72,6 +72,13 @@ public struct AuditView {
         y += 2
         guard let audit = panel.value?.audit else { return }
         let lines = Self.lines(audit, filter: filter)
+        if let reason = panel.value?.auditUnavailable {
+            let shown = audit.isEmpty ? "" : " (the lines below are as last read)"
+            canvas.put("cannot read the audit log: \(reason)\(shown)", x: x, y: y, role: .warning, maxWidth: width)
+            y += 1
+            // Nothing read is not "no route changes yet".
+            if audit.isEmpty { return }
+        }
         if lines.isEmpty {
             canvas.put(filter.isEmpty ? "no route changes yet" : "no change matches '\(filter)'", x: x, y: y, role: .muted, maxWidth: width)
             return

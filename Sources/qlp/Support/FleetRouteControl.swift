@@ -44,9 +44,12 @@ struct FleetRouteControl: RouteControl {
     }
 
     /// The replicas share one store and so one audit log: the first that answers tells it.
-    func audit(limit: Int) async -> [RouteAuditLine] {
+    func audit(limit: Int) async throws(RouteAuditUnavailable) -> [RouteAuditLine] {
         let answer = await fleet.first { client throws(AdminAPIError) in try await client.audit(limit: limit) }
-        return ((try? answer.get())?.entries ?? []).map(RouteAuditLine.init)
+        switch answer {
+        case .success(let view): return view.entries.map(RouteAuditLine.init)
+        case .failure(let error): throw RouteAuditUnavailable(error.description)
+        }
     }
 
     func observedTraffic(route: String) async -> ObservedTraffic {

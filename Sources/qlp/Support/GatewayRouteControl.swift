@@ -36,8 +36,12 @@ struct GatewayRouteControl: RouteControl {
         }
     }
 
-    func audit(limit: Int) async -> [RouteAuditLine] {
-        ((try? await authority.store.audit(limit: limit)) ?? []).map(RouteAuditLine.init)
+    func audit(limit: Int) async throws(RouteAuditUnavailable) -> [RouteAuditLine] {
+        do {
+            return try await authority.store.audit(limit: limit).map(RouteAuditLine.init)
+        } catch {
+            throw RouteAuditUnavailable(error.description)
+        }
     }
 
     /// The audit log's typed outcome as the Audit view shows it. (It was
