@@ -33,6 +33,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
         // rediss:// (Azure Cache for Redis on 6380); already in the graph through async-http-client.
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
+        // The Azure CLI credential runs `az` with it (process group, deadline, output cap). Pinned: 1.x is
+        // young and its teardown is what the deadline relies on. Default traits off: SubprocessFoundation
+        // only adds Data/URL overloads, which qlp does not use.
+        .package(url: "https://github.com/swiftlang/swift-subprocess", exact: "1.0.2", traits: []),
     ],
     targets: [
         // C libraries from Debian, reached through small shim headers.
@@ -58,6 +62,8 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
+            // BoundedSubprocess: `az account get-access-token` under a deadline.
+            .product(name: "Subprocess", package: "swift-subprocess"),
         ], swiftSettings: strictSettings),
         // The loopback emulator of Azure's APIs used by demo, tests and benchmarks.
         // QLPStore: the demo's usage ledger is filled from the emulated traffic history.

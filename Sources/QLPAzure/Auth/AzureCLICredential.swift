@@ -1,5 +1,6 @@
 import Foundation
 import QLPCore
+import QLPHTTP
 
 /// The token of a logged-in Azure CLI (`az account get-access-token`), as the
 /// Azure SDKs' AzureCliCredential reads it. The token goes from az's stdout
@@ -90,6 +91,14 @@ public struct AzureCLICredential: TokenSource {
                 throw .credentialUnavailable(detail: "the Azure CLI did not answer within \(timeout.components.seconds) s")
             case .cannotStart(let reason):
                 throw .credentialUnavailable(detail: "could not run the Azure CLI: \(reason)")
+            case .outputTooLarge(let limit):
+                // A token answer is a few KiB; this is not az answering as documented.
+                throw .malformedResponse(service: "Azure CLI", endpoint: "az account get-access-token", status: 0,
+                                         detail: "more than \(limit / 1024) KiB on stdout or stderr; az was stopped", excerpt: "")
+            case .cancelled:
+                throw .transport(service: "Azure CLI", .cancelled(endpoint: "az account get-access-token"))
+            case .ioFailed(let reason):
+                throw .credentialUnavailable(detail: "lost the Azure CLI while it ran: \(reason)")
             }
         }
     }

@@ -1,149 +1,173 @@
-import Foundation
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
+import Subprocess
 
-/// Runs a program to completion or to a deadline, reading its stdout and
-/// stderr, on a thread of its own: blocking reads on Swift's cooperative pool
-/// (two threads on a two-core machine) would stall every other task while the
-/// program hangs. The program gets a process group of its own, so at the
-/// deadline the whole group is killed, children that hold the pipes included.
+/// Runs a program to completion or to a deadline, capturing its stdout and
+/// stderr, on swiftlang/swift-subprocess. What qlp relies on (the tests in
+/// AzureCLIProcessTests check each):
+///
+/// - Swift's cooperative pool (two threads on a two-core machine) is never
+///   blocked while the program runs: the library spawns on a thread of its own
+///   and waits for the program and its pipes through epoll (a pidfd on Linux).
+/// - The program gets a process group of its own (`processGroupID = 0`), and
+///   when this call gives up on it (the deadline, the caller's cancellation,
+///   output over the limit) the library's teardown sends SIGKILL to the whole
+///   group, children that hold the pipes included; the call returns once the
+///   program is reaped.
+/// - stdout and stderr are both kept, each up to `outputLimit` bytes; more is
+///   `outputTooLarge`, not a truncated answer.
+/// - The program gets exactly `environment`, nothing inherited, and nothing of
+///   qlp's open descriptors (the library closes them all in the child, and
+///   resets its signal mask and handlers).
+///
+/// One difference from the hand-written runner this replaced: when the
+/// program itself exits, the library stops reading at once, even if a child it
+/// left behind still holds the pipes; that child is not killed (killing the
+/// group after the reap could reach a reused pid).
+///
+/// QLPTestSupport's ChildProcess and the end-to-end tests' Subprocess stay on
+/// posix_spawn: their callers need the pid at once, from synchronous code, and
+/// reap the child themselves (a server started beside a test, stopped with
+/// SIGTERM and waited for with waitpid), which the library's scoped run does
+/// not give.
 struct BoundedSubprocess {
     struct Result {
+        /// The exit status, or 128 + the signal that ended the program.
         var status: Int32
         var output: [UInt8]
         var error: [UInt8]
     }
 
     enum Failure: Error, Equatable {
+        /// The program did not start; the text names it and says why.
         case cannotStart(String)
+        /// The deadline passed; the program's process group was killed.
         case timedOut
+        /// The program wrote more than `limit` bytes on stdout or on stderr; its process group was killed.
+        case outputTooLarge(limit: Int)
+        /// The calling task was cancelled; the program's process group was killed.
+        case cancelled
+        /// The program started but could not be read from or waited for (the library's words).
+        case ioFailed(String)
     }
 
     var path: String
     var arguments: [String]
     var environment: [String: String]
     var timeout: Duration
+    /// The most bytes kept of stdout, and of stderr.
+    var outputLimit: Int = 1 << 20
 
     func run() async throws(Failure) -> Result {
-        let outcome: Swift.Result<Result, Failure> = await withCheckedContinuation { continuation in
-            let thread = Thread { continuation.resume(returning: runBlocking()) }
-            thread.name = "qlp-subprocess"
-            thread.start()
+        let deadline = ContinuousClock.now + timeout
+        var busyRetries = 0
+        while true {
+            switch await attempt(until: deadline) {
+            case .finished(let result):
+                return result
+            case .failed(let failure):
+                throw failure
+            case .busy where busyRetries < 10:
+                // ETXTBSY: another thread's fork still holds the file open for
+                // writing (a just-installed az, a test's script); it clears within moments.
+                busyRetries += 1
+                do { try await Task.sleep(for: .milliseconds(20)) } catch { throw .cancelled }
+            case .busy:
+                throw .cannotStart("\(path): \(String(cString: strerror(ETXTBSY)))")
+            }
         }
-        return try outcome.get()
     }
 
-    private func runBlocking() -> Swift.Result<Result, Failure> {
-        var outPipe: [Int32] = [0, 0]
-        var errPipe: [Int32] = [0, 0]
-        guard pipe(&outPipe) == 0 else { return .failure(.cannotStart("pipe: \(String(cString: strerror(errno)))")) }
-        guard pipe(&errPipe) == 0 else {
-            close(outPipe[0]); close(outPipe[1])
-            return .failure(.cannotStart("pipe: \(String(cString: strerror(errno)))"))
-        }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
-        // Nothing else of qlp's (sockets, the history database, files other
-        // threads are writing) reaches the program.
-        Self.closeInheritedDescriptors(&actions)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
-        let argv = ([path] + arguments).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-        var pid: pid_t = 0
-        var spawned = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
-        // ETXTBSY: another thread's fork still holds the file open for writing
-        // (a just-installed az, a test's script); it clears within moments.
-        for _ in 0..<10 where spawned == ETXTBSY {
-            usleep(20_000)
-            spawned = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
-        }
-        close(outPipe[1])
-        close(errPipe[1])
-        guard spawned == 0 else {
-            close(outPipe[0]); close(errPipe[0])
-            return .failure(.cannotStart(String(cString: strerror(spawned))))
-        }
+    private enum Outcome: Sendable {
+        case finished(Result)
+        case failed(Failure)
+        case busy
+    }
 
-        var output: [UInt8] = []
-        var error: [UInt8] = []
-        var open: [(fd: Int32, isOutput: Bool)] = [(outPipe[0], true), (errPipe[0], false)]
-        let deadline = ContinuousClock.now + timeout
-        var timedOut = false
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while !open.isEmpty {
-            let left = deadline - ContinuousClock.now
-            guard left > .zero else {
-                timedOut = true
-                break
-            }
-            var fds = open.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
-            let milliseconds = Int32(min(1_000, max(1, left.components.seconds * 1_000 + left.components.attoseconds / 1_000_000_000_000_000)))
-            let ready = poll(&fds, nfds_t(fds.count), milliseconds)
-            if ready < 0, errno == EINTR { continue }
-            guard ready > 0 else { continue }
-            var finished: [Int32] = []
-            for entry in fds where entry.revents != 0 {
-                let count = read(entry.fd, &buffer, buffer.count)
-                if count > 0 {
-                    if open.first(where: { $0.fd == entry.fd })?.isOutput == true {
-                        output += buffer[0..<count]
-                    } else {
-                        error += buffer[0..<count]
-                    }
-                } else if count == 0 || (errno != EINTR && errno != EAGAIN) {
-                    finished.append(entry.fd)
+    private enum Race: Sendable {
+        case program(Outcome)
+        case deadline
+        case interrupted
+    }
+
+    /// The program against the deadline. Whichever ends first, the other is
+    /// cancelled: the program's task, cancelled, has the library run the
+    /// teardown sequence (SIGKILL to the group) and returns once the program
+    /// is reaped; the task group waits for it before returning.
+    private func attempt(until deadline: ContinuousClock.Instant) async -> Outcome {
+        let first: Race = await withTaskGroup(of: Race.self) { group in
+            group.addTask { .program(await self.spawnAndCollect()) }
+            group.addTask {
+                do {
+                    try await Task.sleep(until: deadline, clock: .continuous)
+                    return .deadline
+                } catch {
+                    return .interrupted
                 }
             }
-            for fd in finished { close(fd) }
-            open.removeAll { finished.contains($0.fd) }
+            let first = await group.next() ?? .interrupted
+            group.cancelAll()
+            return first
         }
-        if timedOut {
-            kill(-pid, SIGKILL)
-            for entry in open { close(entry.fd) }
+        switch first {
+        case .deadline:
+            return .failed(.timedOut)
+        case .interrupted:
+            return .failed(.cancelled)
+        case .program(let outcome):
+            // Cancelled while the program ran: what it gave is cut short.
+            return Task.isCancelled ? .failed(.cancelled) : outcome
         }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1, errno == EINTR {}
-        if timedOut { return .failure(.timedOut) }
-        // WIFEXITED / WEXITSTATUS, spelled out (the macros do not import).
-        let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return .success(Result(status: exitStatus, output: output, error: error))
     }
 
-    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    private func spawnAndCollect() async -> Outcome {
+        var options = PlatformOptions()
+        // setpgid(0, 0) in posix_spawn: a process group of its own.
+        options.processGroupID = 0
+        // Run by the library when this task is cancelled or capturing fails: the
+        // whole group at once (the implicit final kill targets the group too).
+        options.teardownSequence = [.send(signal: .kill, toProcessGroup: true, allowedDurationToNextStep: .seconds(1))]
+        let variables = Dictionary(
+            environment.compactMap { name, value in Subprocess.Environment.Key(rawValue: name).map { ($0, value) } },
+            uniquingKeysWith: { first, _ in first })
+        do {
+            let result = try await Subprocess.run(
+                .path(.init(path)), arguments: Arguments(arguments), environment: .custom(variables),
+                platformOptions: options, input: .none,
+                output: .bytes(limit: outputLimit), error: .bytes(limit: outputLimit))
+            let status: Int32 = switch result.terminationStatus {
+            case .exited(let code): code
+            case .signaled(let signal): 128 + signal
+            }
+            return .finished(Result(status: status, output: result.standardOutput, error: result.standardError))
+        } catch let error as SubprocessError {
+            return outcome(of: error)
+        } catch {
+            // CancellationError from the library's own waits.
+            return .failed(.cancelled)
+        }
+    }
 
-    /// glibc 2.34's posix_spawn_file_actions_addclosefrom_np, looked up at run
-    /// time (Swift's Glibc module is built without _GNU_SOURCE, which hides it).
-    private static let addCloseFrom: AddCloseFrom? = {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
-        return unsafeBitCast(symbol, to: AddCloseFrom.self)
-    }()
-
-    /// Closes every descriptor above stderr in the child: with closefrom where
-    /// glibc has it, else each one open now (from /proc/self/fd).
-    private static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
-        if let addCloseFrom, addCloseFrom(&actions, 3) == 0 { return }
-        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd"))?.compactMap { Int32($0) } ?? []
-        for fd in open where fd > 2 && fcntl(fd, F_GETFD) != -1 {
-            posix_spawn_file_actions_addclose(&actions, fd)
+    private func outcome(of error: SubprocessError) -> Outcome {
+        let errno = error.underlyingError?.rawValue
+        switch error.code {
+        case .executableNotFound:
+            return .failed(.cannotStart("\(path): not found or not executable"))
+        case .spawnFailed where errno == ETXTBSY:
+            return .busy
+        case .spawnFailed:
+            if let errno { return .failed(.cannotStart("\(path): \(String(cString: strerror(errno)))")) }
+            // Without an errno, the library refused the environment before spawning
+            // (its words would quote a value, which may be a proxy's password).
+            return .failed(.cannotStart("\(path): an environment variable cannot be passed "
+                + "(a name with '=' or NUL or starting with a digit, or a value with NUL)"))
+        case .outputLimitExceeded:
+            return .failed(.outputTooLarge(limit: outputLimit))
+        default:
+            return .failed(.ioFailed(error.description))
         }
     }
 }
