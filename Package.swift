@@ -16,7 +16,7 @@ let package = Package(
     name: "qlp",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "qlp", targets: ["qlp"]),
+        .executable(name: "qlp", targets: ["qlp"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -41,10 +41,12 @@ let package = Package(
     targets: [
         // C libraries from Debian, reached through small shim headers.
         // No pkgConfig: its -D flags are dropped by SwiftPM anyway (shim.h defines them).
-        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw",
-                       providers: [.apt(["libncursesw5-dev"])]),
-        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
-                       providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
+            name: "CNcursesw", path: "Sources/CNcursesw",
+            providers: [.apt(["libncursesw5-dev"])]),
+        .systemLibrary(
+            name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // Pure domain: money, calendar days, budget math, cost categories, config model.
         .target(name: "QLPCore", swiftSettings: strictSettings),
@@ -53,86 +55,104 @@ let package = Package(
         // The finance report: periods, cost export import, the report model and its renderers.
         .target(name: "QLPReport", dependencies: ["QLPCore", "QLPCanvas"], swiftSettings: strictSettings),
         // Outbound HTTP on libcurl's multi interface.
-        .target(name: "QLPHTTP", dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")],
-                swiftSettings: strictSettings),
+        .target(
+            name: "QLPHTTP", dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings),
         // Azure wire formats and clients (Entra ID tokens, Cost Management).
         // Crypto and _CryptoExtras: a certificate credential signs its client assertion (RS256, SHA-1 thumbprint).
-        .target(name: "QLPAzure", dependencies: [
-            "QLPCore", "QLPHTTP",
-            .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "_CryptoExtras", package: "swift-crypto"),
-            .product(name: "Logging", package: "swift-log"),
-            // BoundedSubprocess: `az account get-access-token` under a deadline.
-            .product(name: "Subprocess", package: "swift-subprocess"),
-        ], swiftSettings: strictSettings),
+        .target(
+            name: "QLPAzure",
+            dependencies: [
+                "QLPCore", "QLPHTTP",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                // BoundedSubprocess: `az account get-access-token` under a deadline.
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ], swiftSettings: strictSettings),
         // The loopback emulator of Azure's APIs used by demo, tests and benchmarks.
         // QLPStore: the demo's usage ledger is filled from the emulated traffic history.
-        .target(name: "QLPEmulator", dependencies: [
-            "QLPCore", "QLPStore",
-            // The token endpoint checks a certificate credential's signed assertion.
-            .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "_CryptoExtras", package: "swift-crypto"),
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "HTTPTypes", package: "swift-http-types"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            .product(name: "Logging", package: "swift-log"),
-        ], swiftSettings: strictSettings),
+        .target(
+            name: "QLPEmulator",
+            dependencies: [
+                "QLPCore", "QLPStore",
+                // The token endpoint checks a certificate credential's signed assertion.
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ], swiftSettings: strictSettings),
         // The routing engine: route tables, policies, breakers, budget rules. Pure and deterministic.
         .target(name: "QLPRouting", dependencies: ["QLPCore"], swiftSettings: strictSettings),
         // Local persistence (SQLite through GRDB, WAL): cost history, route tables and their audit log.
-        .target(name: "QLPStore", dependencies: ["QLPCore", "QLPRouting", .product(name: "GRDB", package: "GRDB.swift")],
-                swiftSettings: strictSettings),
+        .target(
+            name: "QLPStore", dependencies: ["QLPCore", "QLPRouting", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings),
         // The OpenAI-compatible gateway and its admin API (Hummingbird in, async-http-client out).
-        .target(name: "QLPGateway", dependencies: [
-            "QLPCore", "QLPRouting", "QLPStore", "QLPHTTP",
-            // TerminalSafeText: the admin API refuses what the printed-line sanitiser would change.
-            "QLPCanvas",
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOHTTP1", package: "swift-nio"),
-            .product(name: "HTTPTypes", package: "swift-http-types"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            .product(name: "Prometheus", package: "swift-prometheus"),
-            .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "Atomics", package: "swift-atomics"),
-            .product(name: "Logging", package: "swift-log"),
-        ], swiftSettings: strictSettings),
+        .target(
+            name: "QLPGateway",
+            dependencies: [
+                "QLPCore", "QLPRouting", "QLPStore", "QLPHTTP",
+                // TerminalSafeText: the admin API refuses what the printed-line sanitiser would change.
+                "QLPCanvas",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Atomics", package: "swift-atomics"),
+                .product(name: "Logging", package: "swift-log"),
+            ], swiftSettings: strictSettings),
         // A fleet of gateway replicas: the route table shared on Redis.
-        .target(name: "QLPFleet", dependencies: [
-            "QLPCore", "QLPRouting", "QLPStore", "QLPGateway", "QLPRedis",
-            .product(name: "Logging", package: "swift-log"),
-        ], swiftSettings: strictSettings),
+        .target(
+            name: "QLPFleet",
+            dependencies: [
+                "QLPCore", "QLPRouting", "QLPStore", "QLPGateway", "QLPRedis",
+                .product(name: "Logging", package: "swift-log"),
+            ], swiftSettings: strictSettings),
         // The feed: the pollers of Azure and Atlas, what they read as typed snapshots, and the alerts
         // computed from it. No screen here: the dashboard subscribes, and so does a headless gateway.
-        .target(name: "QLPFeed", dependencies: [
-            "QLPCore", "QLPAzure", "QLPStore", .product(name: "Logging", package: "swift-log"),
-        ], swiftSettings: strictSettings),
+        .target(
+            name: "QLPFeed",
+            dependencies: [
+                "QLPCore", "QLPAzure", "QLPStore", .product(name: "Logging", package: "swift-log"),
+            ], swiftSettings: strictSettings),
         // The gateway coupled to the feed: budget rules fired from spend, the gateway's traffic and health
         // as alerts. What `qlp gateway` runs headless; it cannot name a dashboard type (no dependency on one).
-        .target(name: "QLPGatewayFeed", dependencies: [
-            "QLPCore", "QLPFeed", "QLPGateway", "QLPRouting", "QLPAzure", "QLPHTTP", "QLPStore",
-            .product(name: "Logging", package: "swift-log"),
-        ], swiftSettings: strictSettings),
+        .target(
+            name: "QLPGatewayFeed",
+            dependencies: [
+                "QLPCore", "QLPFeed", "QLPGateway", "QLPRouting", "QLPAzure", "QLPHTTP", "QLPStore",
+                .product(name: "Logging", package: "swift-log"),
+            ], swiftSettings: strictSettings),
         // Alert notifications: payloads for webhook, Slack, Teams and email, the delivery
         // schedule, and the notifier that sends what the outbox (QLPStore) holds.
-        .target(name: "QLPNotify", dependencies: [
-            "QLPCore", "QLPHTTP", "QLPStore",
-            .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "Logging", package: "swift-log"),
-        ], swiftSettings: strictSettings),
+        .target(
+            name: "QLPNotify",
+            dependencies: [
+                "QLPCore", "QLPHTTP", "QLPStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ], swiftSettings: strictSettings),
         // A small Redis client (RESP over SwiftNIO, TLS with NIOSSL): commands pipelined on one
         // connection, scripts, pub/sub with reconnects. For the fleet's shared route store.
-        .target(name: "QLPRedis", dependencies: [
-            "QLPCore",
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "NIOSSL", package: "swift-nio-ssl"),
-            .product(name: "NIOTLS", package: "swift-nio"),
-            .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "Logging", package: "swift-log"),
-        ], swiftSettings: strictSettings),
+        .target(
+            name: "QLPRedis",
+            dependencies: [
+                "QLPCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ], swiftSettings: strictSettings),
         // The process's signals (SIGINT, SIGTERM, SIGHUP, SIGTSTP) as flags and callbacks: shared by
         // the dashboard, the headless gateway and the emulator, so none needs the other's layer.
         .target(name: "QLPProcess", swiftSettings: strictSettings),
@@ -141,94 +161,118 @@ let package = Package(
         // The one place that talks to ncurses.
         .target(name: "QLPTerminal", dependencies: ["CNcursesw", "QLPCanvas"], swiftSettings: strictSettings),
         // App state, pollers, views and the run loop.
-        .target(name: "QLPDashboard", dependencies: [
-            "QLPCore", "QLPCanvas", "QLPTerminal", "QLPAzure", "QLPStore", "QLPReport", "QLPRouting", "QLPFeed", "QLPProcess",
-            .product(name: "Logging", package: "swift-log"),
-        ], swiftSettings: strictSettings),
-        .executableTarget(name: "qlp", dependencies: [
-            "QLPCore", "QLPConfig", "QLPHTTP", "QLPAzure", "QLPEmulator", "QLPStore", "QLPDashboard", "QLPTerminal", "QLPReport",
-            "QLPCanvas",
-            "QLPRouting", "QLPGateway", "QLPFeed", "QLPGatewayFeed", "QLPNotify", "QLPProcess", "QLPFleet",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
-        ],
-        // The example config and the dashboard themes, compiled in (Resources/qlp.yaml links to
-        // config/qlp.yaml, Resources/themes/* to themes/*), so the binary needs neither at run time.
-        resources: [
-            .embedInCode("Resources/qlp.yaml"),
-            .embedInCode("Resources/themes/default-dark.theme"),
-            .embedInCode("Resources/themes/light.theme"),
-            .embedInCode("Resources/themes/high-contrast.theme"),
-            .embedInCode("Resources/themes/solarized.theme"),
-            .embedInCode("Resources/themes/mono.theme"),
-        ],
-        swiftSettings: strictSettings),
+        .target(
+            name: "QLPDashboard",
+            dependencies: [
+                "QLPCore", "QLPCanvas", "QLPTerminal", "QLPAzure", "QLPStore", "QLPReport", "QLPRouting", "QLPFeed", "QLPProcess",
+                .product(name: "Logging", package: "swift-log"),
+            ], swiftSettings: strictSettings),
+        .executableTarget(
+            name: "qlp",
+            dependencies: [
+                "QLPCore", "QLPConfig", "QLPHTTP", "QLPAzure", "QLPEmulator", "QLPStore", "QLPDashboard", "QLPTerminal", "QLPReport",
+                "QLPCanvas",
+                "QLPRouting", "QLPGateway", "QLPFeed", "QLPGatewayFeed", "QLPNotify", "QLPProcess", "QLPFleet",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            // The example config and the dashboard themes, compiled in (Resources/qlp.yaml links to
+            // config/qlp.yaml, Resources/themes/* to themes/*), so the binary needs neither at run time.
+            resources: [
+                .embedInCode("Resources/qlp.yaml"),
+                .embedInCode("Resources/themes/default-dark.theme"),
+                .embedInCode("Resources/themes/light.theme"),
+                .embedInCode("Resources/themes/high-contrast.theme"),
+                .embedInCode("Resources/themes/solarized.theme"),
+                .embedInCode("Resources/themes/mono.theme"),
+            ],
+            swiftSettings: strictSettings),
 
         // The parsers of bytes from outside as fuzz targets: libFuzzer drives them through
         // scripts/fuzz (Fuzz/LibFuzzerEntry.swift), QLPFuzzTests replays the committed corpora.
-        .target(name: "QLPFuzz", dependencies: ["QLPAzure", "QLPConfig", "QLPCore", "QLPGateway", "QLPReport"],
-                swiftSettings: strictSettings),
+        .target(
+            name: "QLPFuzz", dependencies: ["QLPAzure", "QLPConfig", "QLPCore", "QLPGateway", "QLPReport"],
+            swiftSettings: strictSettings),
 
         // `swift run -c release report-benchmark`: the report at a year x 500 resources.
-        .executableTarget(name: "report-benchmark", dependencies: ["QLPReport", "QLPCore"], path: "Benchmarks/ReportBenchmark",
-                          swiftSettings: strictSettings),
+        .executableTarget(
+            name: "report-benchmark", dependencies: ["QLPReport", "QLPCore"], path: "Benchmarks/ReportBenchmark",
+            swiftSettings: strictSettings),
 
         // `swift run -c release azure-poll-benchmark`: a poll cycle of 1,000 metric series and a 10-page cost query.
-        .executableTarget(name: "azure-poll-benchmark", dependencies: ["QLPEmulator", "QLPAzure", "QLPHTTP", "QLPCore"],
-                          path: "Benchmarks/AzurePollBenchmark", swiftSettings: strictSettings),
+        .executableTarget(
+            name: "azure-poll-benchmark", dependencies: ["QLPEmulator", "QLPAzure", "QLPHTTP", "QLPCore"],
+            path: "Benchmarks/AzurePollBenchmark", swiftSettings: strictSettings),
 
         // `swift run -c release usage-ledger-benchmark [rate] [seconds]`: the ledger's cost on the hot path (issue 13).
-        .executableTarget(name: "usage-ledger-benchmark", dependencies: [
-            "QLPGateway", "QLPStore", "QLPRouting", "QLPHTTP", "QLPCore", .product(name: "Hummingbird", package: "hummingbird"),
-        ], path: "Benchmarks/UsageLedgerBenchmark", swiftSettings: strictSettings),
+        .executableTarget(
+            name: "usage-ledger-benchmark",
+            dependencies: [
+                "QLPGateway", "QLPStore", "QLPRouting", "QLPHTTP", "QLPCore", .product(name: "Hummingbird", package: "hummingbird"),
+            ], path: "Benchmarks/UsageLedgerBenchmark", swiftSettings: strictSettings),
 
         // Fixtures that more than one test target starts (a redis-server of its own); used only by tests.
         .target(name: "QLPTestSupport", swiftSettings: strictSettings),
 
         .testTarget(name: "QLPCoreTests", dependencies: ["QLPCore"], swiftSettings: strictSettings),
         .testTarget(name: "QLPRoutingTests", dependencies: ["QLPRouting", "QLPCore"], swiftSettings: strictSettings),
-        .testTarget(name: "QLPGatewayTests", dependencies: [
-            "QLPGateway", "QLPGatewayFeed", "QLPFeed", "QLPRouting", "QLPStore", "QLPEmulator", "QLPHTTP", "QLPCore", "QLPConfig",
-            "QLPAzure", "QLPTestSupport",
-        ], swiftSettings: strictSettings),
-        .testTarget(name: "QLPReportTests", dependencies: ["QLPReport", "QLPCore"], exclude: ["Fixtures"],
-                    swiftSettings: strictSettings),
+        .testTarget(
+            name: "QLPGatewayTests",
+            dependencies: [
+                "QLPGateway", "QLPGatewayFeed", "QLPFeed", "QLPRouting", "QLPStore", "QLPEmulator", "QLPHTTP", "QLPCore", "QLPConfig",
+                "QLPAzure", "QLPTestSupport",
+            ], swiftSettings: strictSettings),
+        .testTarget(
+            name: "QLPReportTests", dependencies: ["QLPReport", "QLPCore"], exclude: ["Fixtures"],
+            swiftSettings: strictSettings),
         .testTarget(name: "QLPStoreTests", dependencies: ["QLPStore", "QLPCore"], swiftSettings: strictSettings),
-        .testTarget(name: "QLPNotifyTests", dependencies: [
-            "QLPNotify", "QLPStore", "QLPHTTP", "QLPCore", "QLPTestSupport",
-            // A webhook receiver on loopback, for the libcurl path.
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "Logging", package: "swift-log"),
-        ],
-                    swiftSettings: strictSettings),
+        .testTarget(
+            name: "QLPNotifyTests",
+            dependencies: [
+                "QLPNotify", "QLPStore", "QLPHTTP", "QLPCore", "QLPTestSupport",
+                // A webhook receiver on loopback, for the libcurl path.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings),
         .testTarget(name: "QLPConfigTests", dependencies: ["QLPConfig", "QLPCore", "Yams"], swiftSettings: strictSettings),
         .testTarget(name: "QLPCanvasTests", dependencies: ["QLPCanvas"], swiftSettings: strictSettings),
         .testTarget(name: "QLPTerminalTests", dependencies: ["QLPTerminal", "QLPCanvas", "CNcursesw"], swiftSettings: strictSettings),
-        .testTarget(name: "QLPAzureTests", dependencies: ["QLPAzure", "QLPCore"], exclude: ["Fixtures"],
-                    swiftSettings: strictSettings),
-        .testTarget(name: "QLPDashboardTests", dependencies: ["QLPDashboard", "QLPFeed", "QLPCanvas", "QLPCore", "QLPStore", "QLPAzure"],
-                    swiftSettings: strictSettings),
-        .testTarget(name: "QLPIntegrationTests", dependencies: [
-            "QLPHTTP", "QLPAzure", "QLPEmulator", "QLPCore", "QLPConfig", "QLPDashboard", "QLPFeed", "QLPCanvas", "QLPReport",
-            "QLPNotify", "QLPStore", "QLPTestSupport",
-        ],
-        // The loopback SMTP server the mail tests run with Python (aiosmtpd).
-        exclude: ["Support/smtp_receiver.py"],
-        swiftSettings: strictSettings),
-        .testTarget(name: "QLPFleetTests", dependencies: [
-            "QLPFleet", "QLPGateway", "QLPRedis", "QLPStore", "QLPRouting", "QLPCore", "QLPTestSupport",
-            .product(name: "Logging", package: "swift-log"),
-        ], swiftSettings: strictSettings),
-        .testTarget(name: "QLPRedisTests", dependencies: [
-            "QLPRedis", "QLPTestSupport", "QLPCore",
-            .product(name: "NIOCore", package: "swift-nio"),
-        ], swiftSettings: strictSettings),
+        .testTarget(
+            name: "QLPAzureTests", dependencies: ["QLPAzure", "QLPCore"], exclude: ["Fixtures"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "QLPDashboardTests", dependencies: ["QLPDashboard", "QLPFeed", "QLPCanvas", "QLPCore", "QLPStore", "QLPAzure"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "QLPIntegrationTests",
+            dependencies: [
+                "QLPHTTP", "QLPAzure", "QLPEmulator", "QLPCore", "QLPConfig", "QLPDashboard", "QLPFeed", "QLPCanvas", "QLPReport",
+                "QLPNotify", "QLPStore", "QLPTestSupport",
+            ],
+            // The loopback SMTP server the mail tests run with Python (aiosmtpd).
+            exclude: ["Support/smtp_receiver.py"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "QLPFleetTests",
+            dependencies: [
+                "QLPFleet", "QLPGateway", "QLPRedis", "QLPStore", "QLPRouting", "QLPCore", "QLPTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ], swiftSettings: strictSettings),
+        .testTarget(
+            name: "QLPRedisTests",
+            dependencies: [
+                "QLPRedis", "QLPTestSupport", "QLPCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ], swiftSettings: strictSettings),
         .testTarget(name: "QLPFuzzTests", dependencies: ["QLPFuzz"], swiftSettings: strictSettings),
         // Depends on the executable so that `swift test` builds the binary it runs.
-        .testTarget(name: "QLPEndToEndTests", dependencies: ["qlp", "QLPHTTP", "QLPStore", "QLPDashboard", "QLPFeed", "QLPEmulator", "QLPCore", "QLPTestSupport"],
-                    // The loopback webhook receiver the notification tests run with Python.
-                    exclude: ["Support/webhook_receiver.py"],
-                    swiftSettings: strictSettings),
+        .testTarget(
+            name: "QLPEndToEndTests",
+            dependencies: ["qlp", "QLPHTTP", "QLPStore", "QLPDashboard", "QLPFeed", "QLPEmulator", "QLPCore", "QLPTestSupport"],
+            // The loopback webhook receiver the notification tests run with Python.
+            exclude: ["Support/webhook_receiver.py"],
+            swiftSettings: strictSettings),
     ]
 )

@@ -29,11 +29,13 @@ let curl = CurlTransport(maxConcurrentTransfers: 16)
 // The standard per-host limits; Cost Management's per-minute budget is lifted
 // because several cycles a minute would exceed it (the emulator has no quota).
 let transport = ThrottlingTransport(wrapping: curl, policy: ThrottlingPolicy(costManagementBudgetPerMinute: 1000))
-let credential = ClientSecretCredential(authority: base, tenantID: configuration.tenantID, clientID: configuration.clientID,
-                                        clientSecret: Secret(configuration.clientSecret), transport: transport)
+let credential = ClientSecretCredential(
+    authority: base, tenantID: configuration.tenantID, clientID: configuration.clientID,
+    clientSecret: Secret(configuration.clientSecret), transport: transport)
 let tokens = TokenCache(source: credential)
-let cost = CostManagementClient(transport: transport, tokens: tokens, management: base,
-                                tokenScope: AzureEndpoints.publicCloud.managementScope)
+let cost = CostManagementClient(
+    transport: transport, tokens: tokens, management: base,
+    tokenScope: AzureEndpoints.publicCloud.managementScope)
 let monitor = MonitorMetricsClient(transport: transport, tokens: tokens, management: base)
 let ids = groups.map { $0.id(subscriptionID: configuration.subscriptionID) }
 let names = ["CpuUsage", "MemoryUsage", "NetworkBytesReceivedPerSecond", "NetworkBytesTransmittedPerSecond"]
@@ -50,21 +52,27 @@ var times: [Double] = []
 for cycle in 1...cycles {
     emulator.statistics.reset()
     let start = ContinuousClock.now
-    async let metrics = monitor.batch(endpoint: base, subscriptionID: configuration.subscriptionID, resourceIDs: ids,
-                                      namespace: "Microsoft.ContainerInstance/containerGroups", names: names, interval: "PT5M",
-                                      start: now.addingTimeInterval(-3 * 3600), end: now)
+    async let metrics = monitor.batch(
+        endpoint: base, subscriptionID: configuration.subscriptionID, resourceIDs: ids,
+        namespace: "Microsoft.ContainerInstance/containerGroups", names: names, interval: "PT5M",
+        start: now.addingTimeInterval(-3 * 3600), end: now)
     async let costs = cost.dailyCostsByService(scope: scope, from: firstDay, to: today)
     let (batch, query) = try await (metrics, costs)
     let elapsed = seconds(ContinuousClock.now - start)
     times.append(elapsed)
     let series = batch.values.reduce(0) { $0 + $1.value.reduce(0) { $0 + $1.timeseries.count } }
-    print(String(format: "cycle %d: %.3f s — %d metric series in %d batch calls, %d cost rows in %d pages, peak %d connections (%d requests in flight)",
-                 cycle, elapsed, series, emulator.statistics.requests(to: .metricsBatch), query.costs.count, query.pages,
-                 emulator.statistics.maxConcurrentConnections, emulator.statistics.maxConcurrentRequests))
+    print(
+        String(
+            format:
+                "cycle %d: %.3f s — %d metric series in %d batch calls, %d cost rows in %d pages, peak %d connections (%d requests in flight)",
+            cycle, elapsed, series, emulator.statistics.requests(to: .metricsBatch), query.costs.count, query.pages,
+            emulator.statistics.maxConcurrentConnections, emulator.statistics.maxConcurrentRequests))
 }
 let sorted = times.sorted()
-print(String(format: "median cycle %.3f s (min %.3f, max %.3f); limit %d requests per host", sorted[sorted.count / 2], sorted.first!,
-             sorted.last!, transport.policy.maxConcurrentPerHost))
+print(
+    String(
+        format: "median cycle %.3f s (min %.3f, max %.3f); limit %d requests per host", sorted[sorted.count / 2], sorted.first!,
+        sorted.last!, transport.policy.maxConcurrentPerHost))
 
 // The same 1,000 series one resource at a time, for comparison.
 emulator.statistics.reset()
@@ -78,9 +86,11 @@ try await withThrowingTaskGroup(of: Int.self) { group in
     }
     var total = 0
     for try await n in group { total += n }
-    print(String(format: "per-resource calls instead: %d series in %d calls, %.3f s, peak %d connections", total,
-                 emulator.statistics.requests(to: .metrics), seconds(ContinuousClock.now - start),
-                 emulator.statistics.maxConcurrentConnections))
+    print(
+        String(
+            format: "per-resource calls instead: %d series in %d calls, %.3f s, peak %d connections", total,
+            emulator.statistics.requests(to: .metrics), seconds(ContinuousClock.now - start),
+            emulator.statistics.maxConcurrentConnections))
 }
 curl.shutdown()
 await emulator.stop()

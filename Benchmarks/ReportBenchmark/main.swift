@@ -8,18 +8,22 @@
 import Foundation
 import QLPCore
 import QLPReport
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 let arguments = CommandLine.arguments
 let resources = arguments.count > 1 ? Int(arguments[1]) ?? 500 : 500
 let days = arguments.count > 2 ? Int(arguments[2]) ?? 365 : 365
 
-let services = ["Virtual Machine Scale Sets", "Azure AI Services", "SQL Database", "Redis Cache", "Storage",
-                "Azure Front Door Service", "Bandwidth", "Log Analytics", "Application Insights", "Key Vault", "Event Grid"]
+let services = [
+    "Virtual Machine Scale Sets", "Azure AI Services", "SQL Database", "Redis Cache", "Storage",
+    "Azure Front Door Service", "Bandwidth", "Log Analytics", "Application Insights", "Key Vault", "Event Grid",
+]
 let first = CivilDate(year: 2025, month: 11, day: 24)!
-let header = "BilledCost,EffectiveCost,BillingCurrency,ChargePeriodStart,ChargePeriodEnd,ChargeCategory,ProviderName,"
+let header =
+    "BilledCost,EffectiveCost,BillingCurrency,ChargePeriodStart,ChargePeriodEnd,ChargeCategory,ProviderName,"
     + "ServiceName,ResourceId,ResourceName,x_ResourceGroupName,Tags,ChargeDescription\n"
 
 func seconds(since start: ContinuousClock.Instant) -> String {
@@ -41,7 +45,8 @@ for d in 0..<days {
         let amount = "\(cents / 10_000).\(String(format: "%04d", cents % 10_000))"
         let service = services[r % services.count]
         let group = "rg-\(r % 17)"
-        text += "\(amount),\(amount),GBP,\(start),\(end),Usage,Microsoft,\(service),"
+        text +=
+            "\(amount),\(amount),GBP,\(start),\(end),Usage,Microsoft,\(service),"
             + "/subscriptions/s/resourceGroups/\(group)/providers/x/r\(r),r\(r),\(group),"
             + "\"{\"\"CostCenter\"\": \"\"cc-\(r % 7)\"\"}\",usage of r\(r)\n"
     }

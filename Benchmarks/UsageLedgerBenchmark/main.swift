@@ -23,7 +23,8 @@ let secondsEach = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]
 let slice = 5
 
 // The upstream: a fixed OpenAI chat completion with usage, answered at once.
-let answer = #"{"id":"chatcmpl-1","object":"chat.completion","created":1700000000,"model":"bench","choices":[{"index":0,"message":{"role":"assistant","content":"Hello."},"finish_reason":"stop"}],"usage":{"prompt_tokens":9,"completion_tokens":3,"total_tokens":12}}"#
+let answer =
+    #"{"id":"chatcmpl-1","object":"chat.completion","created":1700000000,"model":"bench","choices":[{"index":0,"message":{"role":"assistant","content":"Hello."},"finish_reason":"stop"}],"usage":{"prompt_tokens":9,"completion_tokens":3,"total_tokens":12}}"#
 let router = Router()
 router.post("/v1/chat/completions") { _, _ -> Response in
     var headers = HTTPFields()
@@ -31,8 +32,9 @@ router.post("/v1/chat/completions") { _, _ -> Response in
     return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: answer)))
 }
 let upstreamPort = Ports()
-let upstreamApp = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { upstreamPort.set($0.localAddress?.port ?? 0) })
+let upstreamApp = Application(
+    router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+    onServerRunning: { upstreamPort.set($0.localAddress?.port ?? 0) })
 let upstreamTask = Task { try await upstreamApp.runService() }
 let upstreamBase = "http://127.0.0.1:\(await upstreamPort.wait())"
 
@@ -42,14 +44,18 @@ defer { try? FileManager.default.removeItem(atPath: directory) }
 let ledger = try SQLiteUsageLedger(path: directory + "/usage.sqlite")
 let writer = UsageLedgerWriter(ledger: ledger)
 
-let target = RouteTarget(name: "bench", backend: .ollama, endpoint: upstreamBase, upstreamModel: "bench",
-                         inputCostPer1K: Decimal(string: "0.0079")!, outputCostPer1K: Decimal(string: "0.0237")!, contextWindow: 8192)
-let table = RouteTable(version: 1, targets: [target],
-                       routes: [Route(name: "chat", policy: .weighted, shares: [.init(target: "bench", weight: 100)], fallback: [])])
+let target = RouteTarget(
+    name: "bench", backend: .ollama, endpoint: upstreamBase, upstreamModel: "bench",
+    inputCostPer1K: Decimal(string: "0.0079")!, outputCostPer1K: Decimal(string: "0.0237")!, contextWindow: 8192)
+let table = RouteTable(
+    version: 1, targets: [target],
+    routes: [Route(name: "chat", policy: .weighted, shares: [.init(target: "bench", weight: 100)], fallback: [])])
 var settings = GatewaySettings()
 settings.probeInterval = .zero
-let withLedger = GatewayServer(gateway: try Gateway(settings: settings, routes: LiveRouteTable(table), upstream: UpstreamSettings(),
-                                                    usageLedger: writer))
+let withLedger = GatewayServer(
+    gateway: try Gateway(
+        settings: settings, routes: LiveRouteTable(table), upstream: UpstreamSettings(),
+        usageLedger: writer))
 let withoutLedger = GatewayServer(gateway: try Gateway(settings: settings, routes: LiveRouteTable(table), upstream: UpstreamSettings()))
 let onBase = try await withLedger.start()
 let offBase = try await withoutLedger.start()
@@ -61,7 +67,8 @@ let headers = QLPHTTP.HTTPHeaders([("Content-Type", "application/json")])
 
 /// Paces `count` requests at `rate` a second to `base`; returns each one's (overhead ms, round trip ms, ok).
 func drive(_ base: String, count: Int) async -> [(overhead: Double, roundTrip: Double, ok: Bool)] {
-    let request = QLPHTTP.HTTPRequest(method: .post, url: base + "/v1/chat/completions", headers: headers, body: body, timeout: .seconds(10))
+    let request = QLPHTTP.HTTPRequest(
+        method: .post, url: base + "/v1/chat/completions", headers: headers, body: body, timeout: .seconds(10))
     let clock = ContinuousClock()
     let interval = Duration.seconds(1) / rate
     var next = clock.now
@@ -72,8 +79,10 @@ func drive(_ base: String, count: Int) async -> [(overhead: Double, roundTrip: D
                 guard let response = try? await client.send(request) else { return (0, 0, false) }
                 let trip = sent.duration(to: clock.now)
                 let overhead = Double(response.headers["x-qlp-overhead-ms"] ?? "") ?? 0
-                return (overhead, Double(trip.components.attoseconds) / 1e15 + Double(trip.components.seconds) * 1000,
-                        response.status == 200)
+                return (
+                    overhead, Double(trip.components.attoseconds) / 1e15 + Double(trip.components.seconds) * 1000,
+                    response.status == 200
+                )
             }
             next += interval
             try? await Task.sleep(until: next, clock: clock)
@@ -91,7 +100,7 @@ func percentile(_ values: [Double], _ p: Double) -> Double {
 }
 
 print("usage-ledger-benchmark: \(rate) requests/s, \(secondsEach) s on each gateway in \(slice) s slices, one process")
-_ = await drive(onBase, count: rate)   // warm-up, not counted
+_ = await drive(onBase, count: rate)  // warm-up, not counted
 _ = await drive(offBase, count: rate)
 writer.flush()
 let warmRows = try ledger.records(from: .distantPast, to: .distantFuture).count
@@ -109,10 +118,13 @@ writer.stop()
 let rows = try ledger.records(from: .distantPast, to: .distantFuture).count - warmRows
 
 func line(_ name: String, _ runs: [(overhead: Double, roundTrip: Double, ok: Bool)]) -> (Double, Double) {
-    let overhead = runs.filter(\.ok).map(\.overhead), trips = runs.filter(\.ok).map(\.roundTrip)
-    print(String(format: "  %-14@ %7d ok %5d failed   overhead p50 %.3f ms p99 %.3f ms   round trip p50 %.3f ms p99 %.3f ms",
-                 name as NSString, overhead.count, runs.count - overhead.count, percentile(overhead, 0.5), percentile(overhead, 0.99),
-                 percentile(trips, 0.5), percentile(trips, 0.99)))
+    let overhead = runs.filter(\.ok).map(\.overhead)
+    let trips = runs.filter(\.ok).map(\.roundTrip)
+    print(
+        String(
+            format: "  %-14@ %7d ok %5d failed   overhead p50 %.3f ms p99 %.3f ms   round trip p50 %.3f ms p99 %.3f ms",
+            name as NSString, overhead.count, runs.count - overhead.count, percentile(overhead, 0.5), percentile(overhead, 0.99),
+            percentile(trips, 0.5), percentile(trips, 0.99)))
     return (percentile(overhead, 0.99), percentile(trips, 0.99))
 }
 let (onOverhead, onTrip) = line("ledger on", on)
@@ -120,8 +132,10 @@ let (offOverhead, offTrip) = line("ledger off", off)
 let succeeded = on.filter(\.ok).count
 let counts = writer.counts
 print(String(format: "  achieved %.0f requests/s over %.0f s", Double(on.count + off.count) / wall, wall))
-print(String(format: "  the ledger adds at p99: overhead %+.3f ms, round trip %+.3f ms (target: at most 0.1 ms)",
-             onOverhead - offOverhead, onTrip - offTrip))
+print(
+    String(
+        format: "  the ledger adds at p99: overhead %+.3f ms, round trip %+.3f ms (target: at most 0.1 ms)",
+        onOverhead - offOverhead, onTrip - offTrip))
 print("  ledger rows \(rows), successful requests \(succeeded), dropped \(counts.dropped), failed \(counts.failed)")
 let pass = onOverhead - offOverhead <= 0.1 && rows == succeeded && counts.dropped == 0 && counts.failed == 0
 print(pass ? "PASS" : "MISS")

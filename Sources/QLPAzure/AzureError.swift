@@ -40,7 +40,8 @@ public enum AzureError: Error, Sendable, Equatable, CustomStringConvertible {
         case .gaveUpWaiting(let hold):
             "\(hold.service) (\(hold.endpoint)): \(hold.givingUpWords)"
         case .malformedResponse(let service, let endpoint, let status, let detail, let excerpt):
-            "\(service) (\(endpoint)) sent a malformed response (HTTP \(status)): \(detail)" + (excerpt.isEmpty ? "" : "; body starts: \(excerpt)")
+            "\(service) (\(endpoint)) sent a malformed response (HTTP \(status)): \(detail)"
+                + (excerpt.isEmpty ? "" : "; body starts: \(excerpt)")
         case .authentication(let failure):
             failure.description
         case .credentialUnavailable(let detail):
@@ -110,8 +111,10 @@ public struct AuthenticationFailure: Sendable, Equatable, CustomStringConvertibl
     /// The `x-ms-request-id` of the refusal, when Entra ID or the endpoint sent one.
     public var requestID: String?
 
-    public init(endpoint: String, status: Int, code: Int?, error: String?, message: String?, specificRemedy: String? = nil,
-                credential: String? = nil, requestID: String? = nil) {
+    public init(
+        endpoint: String, status: Int, code: Int?, error: String?, message: String?, specificRemedy: String? = nil,
+        credential: String? = nil, requestID: String? = nil
+    ) {
         self.endpoint = endpoint
         self.status = status
         self.code = code
@@ -129,10 +132,11 @@ public struct AuthenticationFailure: Sendable, Equatable, CustomStringConvertibl
             "Entra ID found no federated credential matching the token's issuer and subject: add one to the app registration "
                 + "(or managed identity) for this cluster's OIDC issuer and the pod's service account"
         case 700024: "the client assertion is outside its validity time: check the machine's clock (or the token file is stale)"
-        case 700027: "the certificate's signature was not accepted: upload this certificate to the app registration "
-            + "(Certificates & secrets), or point AZURE_CLIENT_CERTIFICATE_PATH at the registered one"
-        case 7000215: "the client secret is wrong: set AZURE_CLIENT_SECRET to the secret's value (not its ID)"
-        case 7000222: "the client secret has expired: create a new one for the app registration"
+        case 700027:
+            "the certificate's signature was not accepted: upload this certificate to the app registration "
+                + "(Certificates & secrets), or point AZURE_CLIENT_CERTIFICATE_PATH at the registered one"
+        case 7_000_215: "the client secret is wrong: set AZURE_CLIENT_SECRET to the secret's value (not its ID)"
+        case 7_000_222: "the client secret has expired: create a new one for the app registration"
         case 700016: "the application was not found in this tenant: check AZURE_CLIENT_ID and AZURE_TENANT_ID"
         case 90002: "the tenant was not found: check AZURE_TENANT_ID"
         case 70011: "the token scope is not valid: check the endpoints in the azure section of the config"
@@ -142,9 +146,12 @@ public struct AuthenticationFailure: Sendable, Equatable, CustomStringConvertibl
     }
 
     public var description: String {
-        (credential.map { "\($0): " } ?? "") + (error == "managed_identity" ? "the managed identity endpoint refused a token (\(endpoint), HTTP \(status)"
-            : error == "azure_cli" ? "the Azure CLI could not get a token (\(endpoint)"
-            : "Entra ID refused a token (\(endpoint), HTTP \(status)")
+        (credential.map { "\($0): " } ?? "")
+            + (error == "managed_identity"
+                ? "the managed identity endpoint refused a token (\(endpoint), HTTP \(status)"
+                : error == "azure_cli"
+                    ? "the Azure CLI could not get a token (\(endpoint)"
+                    : "Entra ID refused a token (\(endpoint), HTTP \(status)")
             + (code.map { ", AADSTS\($0)" } ?? "") + ")"
             + (message.map { ": \($0)" } ?? "") + "; \(remedy)" + AzureError.trace(requestID)
     }

@@ -63,8 +63,10 @@ public struct Canvas: Equatable, Sendable {
 
     /// Writes `text` into exactly `width` cells: padded with spaces, or cut
     /// with the ellipsis when it is longer.
-    public mutating func put(_ text: String, x: Int, y: Int, width: Int, role: StyleRole = .normal,
-                             alignRight: Bool = false, ellipsis: Character = "…") {
+    public mutating func put(
+        _ text: String, x: Int, y: Int, width: Int, role: StyleRole = .normal,
+        alignRight: Bool = false, ellipsis: Character = "…"
+    ) {
         guard width > 0 else { return }
         put(DisplayWidth.pad(text, to: width, alignRight: alignRight, ellipsis: ellipsis), x: x, y: y, role: role, maxWidth: width)
     }
@@ -126,7 +128,8 @@ public struct Canvas: Equatable, Sendable {
         // continuation written here belongs to a wide grapheme starting one
         // cell to the left, so the old right half is orphaned as well.)
         if !cells[i].isContinuation, DisplayWidth.of(cells[i].grapheme) == 2, x + 1 < size.width,
-           cells[i + 1].isContinuation, cell.isContinuation || DisplayWidth.of(cell.grapheme) != 2 {
+            cells[i + 1].isContinuation, cell.isContinuation || DisplayWidth.of(cell.grapheme) != 2
+        {
             cells[i + 1] = Cell(" ", role: cells[i + 1].role)
         }
         if cell.isContinuation, x == 0 { return }

@@ -59,22 +59,28 @@ public struct Rect: Hashable, Sendable {
     /// Splits off the top `rows` rows; returns (top, rest).
     public func splitTop(_ rows: Int) -> (Rect, Rect) {
         let taken = min(max(0, rows), height)
-        return (Rect(x: x, y: y, width: width, height: taken),
-                Rect(x: x, y: y + taken, width: width, height: height - taken))
+        return (
+            Rect(x: x, y: y, width: width, height: taken),
+            Rect(x: x, y: y + taken, width: width, height: height - taken)
+        )
     }
 
     /// Splits off the bottom `rows` rows; returns (rest, bottom).
     public func splitBottom(_ rows: Int) -> (Rect, Rect) {
         let taken = min(max(0, rows), height)
-        return (Rect(x: x, y: y, width: width, height: height - taken),
-                Rect(x: x, y: y + height - taken, width: width, height: taken))
+        return (
+            Rect(x: x, y: y, width: width, height: height - taken),
+            Rect(x: x, y: y + height - taken, width: width, height: taken)
+        )
     }
 
     /// Splits off the left `columns` columns; returns (left, rest).
     public func splitLeft(_ columns: Int) -> (Rect, Rect) {
         let taken = min(max(0, columns), width)
-        return (Rect(x: x, y: y, width: taken, height: height),
-                Rect(x: x + taken, y: y, width: width - taken, height: height))
+        return (
+            Rect(x: x, y: y, width: taken, height: height),
+            Rect(x: x + taken, y: y, width: width - taken, height: height)
+        )
     }
 
     /// A rect of the given size centred in this one (clipped to it).

@@ -104,8 +104,8 @@ public enum TerminalSafeText {
         let next = scalars[start].value
         let after = scalars.index(after: start)
         switch next {
-        case 0x5B: return skipCSI(in: scalars, from: after)                         // [
-        case 0x5D: return skipString(in: scalars, from: after, bellEnds: true)     // ]
+        case 0x5B: return skipCSI(in: scalars, from: after)  // [
+        case 0x5D: return skipString(in: scalars, from: after, bellEnds: true)  // ]
         case 0x50, 0x58, 0x5E, 0x5F: return skipString(in: scalars, from: after, bellEnds: false)  // P X ^ _
         case 0x20...0x2F:
             // nF escapes (charset designation, `ESC ( B`): intermediates, then one final byte.
@@ -113,7 +113,7 @@ public enum TerminalSafeText {
             while index < scalars.endIndex, (0x20...0x2F).contains(scalars[index].value) { scalars.formIndex(after: &index) }
             return index < scalars.endIndex ? scalars.index(after: index) : index
         case 0x30...0x7E: return after  // ESC 7, ESC c, ESC M ...
-        default: return start           // ESC before a control or text: drop the ESC only
+        default: return start  // ESC before a control or text: drop the ESC only
         }
     }
 

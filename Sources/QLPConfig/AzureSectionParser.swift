@@ -2,8 +2,10 @@ import QLPCore
 
 /// The `azure` section.
 enum AzureSectionParser {
-    static let keys = ["tenant_id", "subscription_id", "resource_group", "credential", "client_id", "client_secret", "endpoints",
-                       "cost_management_api_version", "monitor"]
+    static let keys = [
+        "tenant_id", "subscription_id", "resource_group", "credential", "client_id", "client_secret", "endpoints",
+        "cost_management_api_version", "monitor",
+    ]
     static let endpointKeys = ["authority", "management", "key_vault", "app_insights", "log_analytics", "metrics_batch"]
     static let monitorKeys = ["interval", "resources", "log_metrics", "region", "discover"]
     static let monitorResourceKeys = ["name", "id", "metrics", "namespace", "region", "aggregation", "filter"]
@@ -34,31 +36,38 @@ enum AzureSectionParser {
             case "certificate":
                 credential = .certificate
             default:
-                r.fail(value, "expected auto, environment, client_secret, workload_identity, certificate, managed_identity or azure_cli, "
-                       + "found '\(kind)'")
+                r.fail(
+                    value,
+                    "expected auto, environment, client_secret, workload_identity, certificate, managed_identity or azure_cli, "
+                        + "found '\(kind)'")
                 credential = nil
             }
         }
         var endpoints = AzureEndpoints.publicCloud
         if let value = r.optional(map, "endpoints"),
-           let eps = r.mapping(value, allowed: endpointKeys) {
+            let eps = r.mapping(value, allowed: endpointKeys)
+        {
             let authority = r.optional(eps, "authority").flatMap { r.endpoint($0, .entraAuthority) } ?? endpoints.authority
             let management = r.optional(eps, "management").flatMap { r.endpoint($0, .resourceManager) } ?? endpoints.management
-            let keyVault = r.optional(eps, "key_vault")
+            let keyVault =
+                r.optional(eps, "key_vault")
                 .flatMap { r.endpoint($0, .keyVault, placeholder: "{vault}", example: AzureEndpoints.publicKeyVault) } ?? endpoints.keyVault
-            let metricsBatch = r.optional(eps, "metrics_batch")
+            let metricsBatch =
+                r.optional(eps, "metrics_batch")
                 .flatMap { r.endpoint($0, .metricsBatch, placeholder: "{region}", example: AzureEndpoints.publicMetricsBatch) }
                 ?? endpoints.metricsBatch
             let appInsights = r.optional(eps, "app_insights").flatMap { r.endpoint($0, .appInsights) } ?? endpoints.appInsights
             let logAnalytics = r.optional(eps, "log_analytics").flatMap { r.endpoint($0, .logAnalytics) } ?? endpoints.logAnalytics
-            endpoints = AzureEndpoints(authority: authority, management: management, keyVault: keyVault,
-                                       appInsights: appInsights, logAnalytics: logAnalytics, metricsBatch: metricsBatch)
+            endpoints = AzureEndpoints(
+                authority: authority, management: management, keyVault: keyVault,
+                appInsights: appInsights, logAnalytics: logAnalytics, metricsBatch: metricsBatch)
         }
         let apiVersion = r.optional(map, "cost_management_api_version").flatMap(r.nonEmptyString) ?? "2023-03-01"
         let monitor = r.optional(map, "monitor").flatMap { monitorSettings($0, r) } ?? MonitorSettings()
         guard let tenant, let subscription, let resourceGroup, let credential else { return nil }
-        return AzureSettings(tenantID: tenant, subscriptionID: subscription, resourceGroup: resourceGroup,
-                             credential: credential, endpoints: endpoints, costManagementAPIVersion: apiVersion, monitor: monitor)
+        return AzureSettings(
+            tenantID: tenant, subscriptionID: subscription, resourceGroup: resourceGroup,
+            credential: credential, endpoints: endpoints, costManagementAPIVersion: apiVersion, monitor: monitor)
     }
 
     /// azure.monitor: { interval: 1m, discover: false, resources: [{name, id, metrics: [...], namespace?}] }
@@ -96,8 +105,10 @@ enum AzureSectionParser {
                 }
                 if let metrics, metrics.isEmpty, let list = r.optional(fields, "metrics") { r.fail(list, "list at least one metric") }
                 if let name, let id, let metrics {
-                    settings.resources.append(.init(name: name, id: id, metrics: metrics, namespace: namespace, region: region,
-                                                    aggregation: aggregation, filter: filter))
+                    settings.resources.append(
+                        .init(
+                            name: name, id: id, metrics: metrics, namespace: namespace, region: region,
+                            aggregation: aggregation, filter: filter))
                 }
             }
         }
@@ -130,7 +141,10 @@ enum AzureSectionParser {
             if let parsed = MonitorSettings.LogMetric.Aggregation(rawValue: text) {
                 aggregation = parsed
             } else {
-                r.fail(value, "expected one of \(MonitorSettings.LogMetric.Aggregation.allCases.map(\.rawValue).joined(separator: ", ")), found '\(text)'")
+                r.fail(
+                    value,
+                    "expected one of \(MonitorSettings.LogMetric.Aggregation.allCases.map(\.rawValue).joined(separator: ", ")), found '\(text)'"
+                )
             }
         }
         var grain = Duration.seconds(300)

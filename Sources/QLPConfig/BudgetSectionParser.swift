@@ -5,8 +5,10 @@ import QLPCore
 /// present, each with an amount, summing exactly to the total, and no Azure
 /// service claimed by two buckets.
 enum BudgetSectionParser {
-    static let keys = ["currency", "total", "credit_start", "credit_expiry", "billing_time_zone", "monthly", "allocation",
-                       "atlas_credits", "exchange_rates", "report_tag"]
+    static let keys = [
+        "currency", "total", "credit_start", "credit_expiry", "billing_time_zone", "monthly", "allocation",
+        "atlas_credits", "exchange_rates", "report_tag",
+    ]
     static let monthlyKeys = ["amount", "alerts"]
     /// The keys of each bucket under `allocation` (the buckets themselves are CreditCategory's).
     static let allocationKeys = ["label", "amount", "services"]
@@ -35,7 +37,9 @@ enum BudgetSectionParser {
         }
         var zone = "Europe/London"
         if let value = r.optional(map, "billing_time_zone"), let name = r.string(value) {
-            if TimeZone(identifier: name) != nil { zone = name } else {
+            if TimeZone(identifier: name) != nil {
+                zone = name
+            } else {
                 r.fail(value, "unknown time zone '\(name)'; use an IANA name such as Europe/London")
             }
         }
@@ -51,7 +55,10 @@ enum BudgetSectionParser {
                     continue
                 }
                 guard let rate = r.decimal(entry.value, example: "0.79") else { continue }
-                guard rate > 0 else { r.fail(entry.value, "a rate must be positive"); continue }
+                guard rate > 0 else {
+                    r.fail(entry.value, "a rate must be positive")
+                    continue
+                }
                 rates[entry.key] = rate
             }
         }
@@ -61,14 +68,17 @@ enum BudgetSectionParser {
             let sum = allocations.reduce(Decimal(0)) { $0 + $1.amount }
             if sum != total {
                 let format = MoneyFormat.standard
-                r.fail(totalValue, "the allocations sum to \(format.string(sum, currency: currency)) but the total is "
-                    + "\(format.string(total, currency: currency)) (difference \(format.string(total - sum, currency: currency)))")
+                r.fail(
+                    totalValue,
+                    "the allocations sum to \(format.string(sum, currency: currency)) but the total is "
+                        + "\(format.string(total, currency: currency)) (difference \(format.string(total - sum, currency: currency)))")
             }
         }
         guard let total, let period, let monthly, let allocations else { return nil }
-        return BudgetPlan(currency: currency, total: total, creditPeriod: period, billingTimeZone: zone,
-                          monthly: monthly, allocations: allocations, atlasCredits: atlas, exchangeRates: rates,
-                          reportTag: reportTag)
+        return BudgetPlan(
+            currency: currency, total: total, creditPeriod: period, billingTimeZone: zone,
+            monthly: monthly, allocations: allocations, atlasCredits: atlas, exchangeRates: rates,
+            reportTag: reportTag)
     }
 
     static func monthlyBudget(_ value: ConfigValue, _ r: ConfigReader) -> MonthlyBudget? {
@@ -98,8 +108,9 @@ enum BudgetSectionParser {
         var owner: [String: (CreditCategory, ConfigValue)] = [:]
         for entry in map.entries {
             guard let category = CreditCategory(rawValue: entry.key) else {
-                r.fail(at: entry.keyNode, path: entry.value.path,
-                       "unknown category; the allocation has exactly these: \(known.joined(separator: ", "))")
+                r.fail(
+                    at: entry.keyNode, path: entry.value.path,
+                    "unknown category; the allocation has exactly these: \(known.joined(separator: ", "))")
                 continue
             }
             guard let fields = r.mapping(entry.value, allowed: allocationKeys) else { continue }
@@ -111,9 +122,11 @@ enum BudgetSectionParser {
                     guard let name = r.nonEmptyString(item) else { continue }
                     let normal = name.trimmingCharacters(in: .whitespaces).lowercased()
                     if let (other, _) = owner[normal] {
-                        r.fail(item, other == category
-                            ? "'\(name)' is listed twice"
-                            : "'\(name)' is already mapped to \(other.key); a service's cost can count in one bucket only")
+                        r.fail(
+                            item,
+                            other == category
+                                ? "'\(name)' is listed twice"
+                                : "'\(name)' is already mapped to \(other.key); a service's cost can count in one bucket only")
                     } else {
                         owner[normal] = (category, item)
                         services.append(name)

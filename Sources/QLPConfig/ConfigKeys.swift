@@ -36,8 +36,10 @@ public enum ConfigKeys {
         Mapping(path: "gateway", keys: GatewaySectionParser.keys + GatewaySectionParser.exposureKeys),
         Mapping(path: "gateway.breaker", keys: GatewaySectionParser.breakerKeys),
         Mapping(path: "notifications", keys: NotificationsSectionParser.keys),
-        Mapping(path: "notifications.sinks[]", keys: NotificationsSectionParser.commonSinkKeys
-                    + NotificationsSectionParser.httpSinkKeys + NotificationsSectionParser.emailSinkKeys),
+        Mapping(
+            path: "notifications.sinks[]",
+            keys: NotificationsSectionParser.commonSinkKeys
+                + NotificationsSectionParser.httpSinkKeys + NotificationsSectionParser.emailSinkKeys),
         Mapping(path: "fleet", keys: FleetSectionParser.keys),
     ]
 

@@ -30,9 +30,11 @@ public enum ConfigLoader {
     public static let systemConfigPath = "/etc/qlp/qlp.yaml"
 
     /// - Parameter systemConfig: the system-wide file (``systemConfigPath``); tests point it into a scratch directory.
-    public static func locate(flag: String?, environment: [String: String],
-                              workingDirectory: String = FileManager.default.currentDirectoryPath,
-                              systemConfig: String = ConfigLoader.systemConfigPath) throws(ConfigError) -> ConfigLocation {
+    public static func locate(
+        flag: String?, environment: [String: String],
+        workingDirectory: String = FileManager.default.currentDirectoryPath,
+        systemConfig: String = ConfigLoader.systemConfigPath
+    ) throws(ConfigError) -> ConfigLocation {
         let files = FileManager.default
         if let flag {
             guard files.fileExists(atPath: flag) else { throw ConfigError(file: flag, message: "no such file (given with --config)") }
@@ -42,7 +44,8 @@ public enum ConfigLoader {
             guard files.fileExists(atPath: path) else { throw ConfigError(file: path, message: "no such file (named by $QLP_CONFIG)") }
             return ConfigLocation(path: path, origin: .environment)
         }
-        let xdgBase = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+        let xdgBase =
+            environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? environment["HOME"].map { $0 + "/.config" }
         var searched: [String] = []
         if let xdgBase {
@@ -55,18 +58,23 @@ public enum ConfigLoader {
         searched.append(local)
         if files.fileExists(atPath: systemConfig) { return ConfigLocation(path: systemConfig, origin: .system) }
         searched.append(systemConfig)
-        throw ConfigError(file: "qlp", message: "no config file found (looked at --config, $QLP_CONFIG, "
-            + searched.joined(separator: ", ") + "); copy config/qlp.yaml from the qlp repository, or run `qlp demo`")
+        throw ConfigError(
+            file: "qlp",
+            message: "no config file found (looked at --config, $QLP_CONFIG, "
+                + searched.joined(separator: ", ") + "); copy config/qlp.yaml from the qlp repository, or run `qlp demo`")
     }
 
     /// Loads and checks the file. `notify` is told (standard error by default)
     /// when the file came from the working directory, which nobody chose
     /// explicitly (a cloned repository can carry one), and of every warning.
-    public static func load(_ location: ConfigLocation, environment: [String: String], requireAzure: Bool = true,
-                            notify: (String) -> Void = ConfigLoader.toStandardError) throws(ConfigErrors) -> QLPConfiguration {
+    public static func load(
+        _ location: ConfigLocation, environment: [String: String], requireAzure: Bool = true,
+        notify: (String) -> Void = ConfigLoader.toStandardError
+    ) throws(ConfigErrors) -> QLPConfiguration {
         if location.origin == .workingDirectory {
-            notify("qlp: using \(location.path), found in the working directory; pass --config or set $QLP_CONFIG "
-                   + "to choose a config yourself")
+            notify(
+                "qlp: using \(location.path), found in the working directory; pass --config or set $QLP_CONFIG "
+                    + "to choose a config yourself")
         }
         let text: String
         do {

@@ -15,13 +15,16 @@ public struct ConfigParser: Sendable {
         self.requireAzure = requireAzure
     }
 
-    static let sections = ["azure", "budget", "azure_openai", "ollama", "mongodb_atlas", "routing", "dashboard", "gateway", "notifications", "fleet"]
+    static let sections = [
+        "azure", "budget", "azure_openai", "ollama", "mongodb_atlas", "routing", "dashboard", "gateway", "notifications", "fleet",
+    ]
 
     public func parse(yaml: String, file: String) throws(ConfigErrors) -> QLPConfiguration {
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: yaml) else {
-                throw ConfigErrors([ConfigError(file: file, message: "the file is empty; start from config/qlp.yaml in the qlp repository")])
+                throw ConfigErrors([ConfigError(file: file, message: "the file is empty; start from config/qlp.yaml in the qlp repository")]
+                )
             }
             root = node
         } catch let error as ConfigErrors {
@@ -51,7 +54,8 @@ public struct ConfigParser: Sendable {
             } else if let section = reader.optional(top, "azure"), let map = reader.mapping(section) {
                 // Present in a demo run: its values are replaced, so it is not read, but for whether to discover resources.
                 azure = nil
-                demoMonitorDiscovery = reader.optional(map, "monitor").flatMap { reader.mapping($0) }
+                demoMonitorDiscovery =
+                    reader.optional(map, "monitor").flatMap { reader.mapping($0) }
                     .flatMap { reader.optional($0, "discover") }.flatMap(reader.bool) ?? false
             }
             if let section = reader.required(top, "budget") { budget = BudgetSectionParser.parse(section, reader) }
@@ -67,11 +71,13 @@ public struct ConfigParser: Sendable {
             if let section = reader.optional(top, "fleet") { fleet = FleetSectionParser.parse(section, reader) }
         }
         guard reader.errors.isEmpty, let budget, let dashboard, let gateway, let notifications, azure != nil || !requireAzure else {
-            throw ConfigErrors(reader.errors.isEmpty
-                ? [ConfigError(file: file, message: "the configuration is incomplete")] : reader.errors)
+            throw ConfigErrors(
+                reader.errors.isEmpty
+                    ? [ConfigError(file: file, message: "the configuration is incomplete")] : reader.errors)
         }
-        var configuration = QLPConfiguration(azure: azure, budget: budget, azureOpenAI: azureOpenAI, ollama: ollama,
-                                             mongodbAtlas: atlas, routing: routing, dashboard: dashboard, gateway: gateway)
+        var configuration = QLPConfiguration(
+            azure: azure, budget: budget, azureOpenAI: azureOpenAI, ollama: ollama,
+            mongodbAtlas: atlas, routing: routing, dashboard: dashboard, gateway: gateway)
         configuration.notifications = notifications
         configuration.fleet = fleet
         configuration.demoMonitorDiscovery = demoMonitorDiscovery
@@ -84,8 +90,9 @@ public struct ConfigParser: Sendable {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
             return ConfigError(file: file, line: mark.line, column: mark.column, message: "YAML syntax error: \(problem)")
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return ConfigError(file: file, line: context.mark.line, column: context.mark.column,
-                               message: "duplicate key \(duplicates.joined(separator: ", ")) in one section")
+            return ConfigError(
+                file: file, line: context.mark.line, column: context.mark.column,
+                message: "duplicate key \(duplicates.joined(separator: ", ")) in one section")
         case .reader(let problem, _, _, _):
             return ConfigError(file: file, message: "cannot read the file as text: \(problem)")
         default:

@@ -65,8 +65,10 @@ final class ConfigReader {
 
     func fail(at node: Node, path: [String], _ message: String, fix: ConfigError.Fix? = nil) {
         // The document itself has no key: "file:1:1: message", not "file:1:1: : message".
-        errors.append(ConfigError(file: file, line: node.mark?.line, column: node.mark?.column,
-                                  key: path.isEmpty ? nil : path.joined(separator: "."), message: message, fix: fix))
+        errors.append(
+            ConfigError(
+                file: file, line: node.mark?.line, column: node.mark?.column,
+                key: path.isEmpty ? nil : path.joined(separator: "."), message: message, fix: fix))
     }
 
     // MARK: - Structure
@@ -86,8 +88,9 @@ final class ConfigReader {
             }
             let key = scalar.string
             if let allowed, !allowed.contains(key) {
-                fail(at: keyNode, path: value.path + [key],
-                     "unknown key; expected one of: \(allowed.joined(separator: ", "))")
+                fail(
+                    at: keyNode, path: value.path + [key],
+                    "unknown key; expected one of: \(allowed.joined(separator: ", "))")
                 continue
             }
             // The value's own line is more useful, but an empty value has none.
@@ -101,10 +104,12 @@ final class ConfigReader {
         guard let value = mapping[key], !isNull(value.node) else {
             let what = mapping[key] == nil ? "is missing" : "has no value"
             let section = mapping.value.keyNode?.mark
-            errors.append(ConfigError(file: file, line: mapping[key]?.line ?? section?.line ?? mapping.value.line,
-                                      column: mapping[key]?.column ?? section?.column ?? mapping.value.column,
-                                      key: (mapping.value.path + [key]).joined(separator: "."),
-                                      message: "required key \(what)"))
+            errors.append(
+                ConfigError(
+                    file: file, line: mapping[key]?.line ?? section?.line ?? mapping.value.line,
+                    column: mapping[key]?.column ?? section?.column ?? mapping.value.column,
+                    key: (mapping.value.path + [key]).joined(separator: "."),
+                    message: "required key \(what)"))
             return nil
         }
         return value
@@ -137,8 +142,9 @@ final class ConfigReader {
         } catch {
             switch error {
             case .unset(let name):
-                fail(value, "environment variable \(name) is not set (write ${\(name):-fallback} to allow a fallback)",
-                     fix: .setEnvironmentVariable(name))
+                fail(
+                    value, "environment variable \(name) is not set (write ${\(name):-fallback} to allow a fallback)",
+                    fix: .setEnvironmentVariable(name))
             case .malformed(let detail):
                 fail(value, secret ? "malformed ${...} reference" : detail)
             }
@@ -160,8 +166,10 @@ final class ConfigReader {
     func secret(_ value: ConfigValue) -> Secret? {
         guard let text = string(value, secret: true) else { return nil }
         if KeyVaultReference.isReference(text) {
-            fail(value, "cannot come from Key Vault (qlp needs it to reach Key Vault): use ${ENV}, "
-                 + "or credential: managed_identity or azure_cli")
+            fail(
+                value,
+                "cannot come from Key Vault (qlp needs it to reach Key Vault): use ${ENV}, "
+                    + "or credential: managed_identity or azure_cli")
             return nil
         }
         return Secret(text)
@@ -185,8 +193,10 @@ final class ConfigReader {
     func decimal(_ value: ConfigValue, example: String = "2000.00") -> Decimal? {
         guard let text = string(value) else { return nil }
         guard let amount = Money.parseAmount(text) else {
-            fail(value, "expected a plain number such as \(example), found '\(excerpt(text))'"
-                 + (text.contains(",") || text.contains("£") ? " (write it without currency symbols or thousands separators)" : ""))
+            fail(
+                value,
+                "expected a plain number such as \(example), found '\(excerpt(text))'"
+                    + (text.contains(",") || text.contains("£") ? " (write it without currency symbols or thousands separators)" : ""))
             return nil
         }
         return amount

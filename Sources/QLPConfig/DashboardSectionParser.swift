@@ -2,8 +2,10 @@ import QLPCore
 
 /// The `dashboard` section; every key has a documented default.
 enum DashboardSectionParser {
-    static let keys = ["cost_refresh", "request_timeout", "operator", "color", "log_file", "state_dir", "read_only", "theme", "bell",
-                       "block_glyphs", "admin_token"]
+    static let keys = [
+        "cost_refresh", "request_timeout", "operator", "color", "log_file", "state_dir", "read_only", "theme", "bell",
+        "block_glyphs", "admin_token",
+    ]
 
     static func parse(_ section: ConfigValue?, _ r: ConfigReader, environment: [String: String]) -> DashboardSettings? {
         let stateHome = DashboardSettings.stateHome(environment: environment)

@@ -51,10 +51,15 @@ public enum DurationText {
         if ms % 1000 != 0 { return "\(ms)ms" }
         var seconds = ms / 1000
         var out = ""
-        if seconds >= 3600 { out += "\(seconds / 3600)h"; seconds %= 3600 }
-        if seconds >= 60 { out += "\(seconds / 60)m"; seconds %= 60 }
+        if seconds >= 3600 {
+            out += "\(seconds / 3600)h"
+            seconds %= 3600
+        }
+        if seconds >= 60 {
+            out += "\(seconds / 60)m"
+            seconds %= 60
+        }
         if seconds > 0 || out.isEmpty { out += "\(seconds)s" }
         return out
     }
 }
-

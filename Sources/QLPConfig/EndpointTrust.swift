@@ -48,8 +48,10 @@ enum EndpointKind: Sendable {
         case .metricsBatch:
             ["*.metrics.monitor.azure.com", "*.metrics.monitor.azure.us", "*.metrics.monitor.azure.cn"]
         case .azureOpenAI:
-            ["*.openai.azure.com", "*.cognitiveservices.azure.com", "*.services.ai.azure.com",
-             "*.openai.azure.us", "*.cognitiveservices.azure.us", "*.cognitiveservices.azure.cn", "*.openai.azure.cn"]
+            [
+                "*.openai.azure.com", "*.cognitiveservices.azure.com", "*.services.ai.azure.com",
+                "*.openai.azure.us", "*.cognitiveservices.azure.us", "*.cognitiveservices.azure.cn", "*.openai.azure.cn",
+            ]
         case .atlasAdminAPI:
             ["cloud.mongodb.com", "cloud.mongodbgov.com"]
         case .ollama, .alertSink:
@@ -102,8 +104,10 @@ extension ConfigReader {
     /// `secret`: the URL itself is a credential (a Slack or Teams webhook
     /// carries its token in the path), so a message shows at most its
     /// scheme and host.
-    func endpoint(_ value: ConfigValue, _ kind: EndpointKind, placeholder: String? = nil, example: String? = nil,
-                  secret: Bool = false) -> String? {
+    func endpoint(
+        _ value: ConfigValue, _ kind: EndpointKind, placeholder: String? = nil, example: String? = nil,
+        secret: Bool = false
+    ) -> String? {
         guard case .scalar(let scalar) = value.node else {
             _ = string(value)
             return nil
@@ -111,8 +115,10 @@ extension ConfigReader {
         let raw = scalar.string
         let fromEnvironment = raw.contains("${")
         if fromEnvironment, !EndpointKind.isWholeReference(raw) {
-            fail(value, "a URL takes an environment variable only as the whole value (\"${NAME}\"), so that no variable "
-                 + "(a secret, say) is spliced into an address; write the URL out, or put all of it in one variable")
+            fail(
+                value,
+                "a URL takes an environment variable only as the whole value (\"${NAME}\"), so that no variable "
+                    + "(a secret, say) is spliced into an address; write the URL out, or put all of it in one variable")
             return nil
         }
         // secret: a malformed reference is not echoed; what a variable held is never shown unless it is a URL.
@@ -144,19 +150,25 @@ extension ConfigReader {
         let host = rawHost.hasPrefix("[") && rawHost.hasSuffix("]") ? String(rawHost.dropFirst().dropLast()) : rawHost
         let loopback = LoopbackHost.contains(host)
         if lower.hasPrefix("http://"), !loopback {
-            fail(value, "plain http:// is allowed only to loopback (127.0.0.1, ::1, localhost): what qlp sends \(host) "
-                 + "(keys, tokens, prompts) must be encrypted; use https://")
+            fail(
+                value,
+                "plain http:// is allowed only to loopback (127.0.0.1, ::1, localhost): what qlp sends \(host) "
+                    + "(keys, tokens, prompts) must be encrypted; use https://")
             return nil
         }
         if !loopback, !kind.trusts(host: host) {
             let expected = (kind.trustedHosts ?? []).joined(separator: ", ")
             if customEndpointsAllowed {
-                warn(value, "\(host) is not \(kind.what) (\(expected)); qlp will send it credentials and data because "
-                     + "\(EndpointKind.allowCustomVariable) is set")
+                warn(
+                    value,
+                    "\(host) is not \(kind.what) (\(expected)); qlp will send it credentials and data because "
+                        + "\(EndpointKind.allowCustomVariable) is set")
             } else {
-                fail(value, "\(host) is not \(kind.what) (expected one of \(expected)), and qlp sends this address "
-                     + "credentials or data; if the host is yours (a proxy, a private cloud), run qlp with "
-                     + "\(EndpointKind.allowCustomVariable)=1 in the environment")
+                fail(
+                    value,
+                    "\(host) is not \(kind.what) (expected one of \(expected)), and qlp sends this address "
+                        + "credentials or data; if the host is yours (a proxy, a private cloud), run qlp with "
+                        + "\(EndpointKind.allowCustomVariable)=1 in the environment")
                 return nil
             }
         }

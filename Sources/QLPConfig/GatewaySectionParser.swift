@@ -5,10 +5,12 @@ import QLPCore
 /// limits every request runs under. Every key has a default (GatewaySettings'),
 /// so the section may be left out entirely.
 enum GatewaySectionParser {
-    static let keys = ["listen", "admin_listen", "admin_token", "admin_token_name", "viewer_token", "viewer_token_name",
-                       "client_key_sha256", "max_request_bytes",
-                       "request_timeout", "max_attempts", "max_retry_after_wait", "breaker", "probe_interval", "idle_timeout",
-                       "usage_ledger", "usage_retention", "drain_timeout"]
+    static let keys = [
+        "listen", "admin_listen", "admin_token", "admin_token_name", "viewer_token", "viewer_token_name",
+        "client_key_sha256", "max_request_bytes",
+        "request_timeout", "max_attempts", "max_retry_after_wait", "breaker", "probe_interval", "idle_timeout",
+        "usage_ledger", "usage_retention", "drain_timeout",
+    ]
 
     static func parse(_ section: ConfigValue?, _ r: ConfigReader) -> GatewaySettings? {
         var settings = GatewaySettings()
@@ -80,14 +82,18 @@ enum GatewaySectionParser {
         }
         if let viewerValue, let admin = settings.adminToken, let viewer = settings.viewerToken, admin.reveal() == viewer.reveal() {
             // Named by key only: the value is a secret.
-            r.fail(viewerValue, "gateway.viewer_token is the same as gateway.admin_token: give the viewer (read-only) "
-                 + "token its own value, or every admin would be a viewer and the reverse")
+            r.fail(
+                viewerValue,
+                "gateway.viewer_token is the same as gateway.admin_token: give the viewer (read-only) "
+                    + "token its own value, or every admin would be a viewer and the reverse")
         }
         if let value = r.optional(map, "admin_token_name"), let name = tokenName(value, r) { settings.adminTokenName = name }
         if let value = r.optional(map, "viewer_token_name"), let name = tokenName(value, r) {
             if name == settings.adminTokenName {
-                r.fail(value, "gateway.viewer_token_name and gateway.admin_token_name are both '\(name)': the audit log "
-                     + "could not tell the two tokens apart")
+                r.fail(
+                    value,
+                    "gateway.viewer_token_name and gateway.admin_token_name are both '\(name)': the audit log "
+                        + "could not tell the two tokens apart")
             } else {
                 settings.viewerTokenName = name
             }
@@ -98,9 +104,11 @@ enum GatewaySectionParser {
     /// separates it from the caller's X-QLP-Actor in the audit log: "admin/alice").
     static func tokenName(_ value: ConfigValue, _ r: ConfigReader) -> String? {
         guard let text = r.nonEmptyString(value)?.trimmingCharacters(in: .whitespaces) else { return nil }
-        let allowed = text.count <= 32 && text.unicodeScalars.allSatisfy {
-            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)
-        }
+        let allowed =
+            text.count <= 32
+            && text.unicodeScalars.allSatisfy {
+                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)
+            }
         guard allowed else {
             r.fail(value, "expected a name of up to 32 letters, digits, '.', '_' or '-' such as ops-admin, found '\(text.prefix(40))'")
             return nil
@@ -126,15 +134,21 @@ enum GatewaySectionParser {
             settings.allowedOrigins = items.compactMap { item in
                 guard let text = r.nonEmptyString(item)?.trimmingCharacters(in: .whitespaces) else { return nil }
                 guard let parsed = origin(text) else {
-                    r.fail(item, "expected a web origin such as https://app.example or http://localhost:3000 (scheme, host, "
-                         + "optional port; no path, no wildcard), found '\(text)'")
+                    r.fail(
+                        item,
+                        "expected a web origin such as https://app.example or http://localhost:3000 (scheme, host, "
+                            + "optional port; no path, no wildcard), found '\(text)'")
                     return nil
                 }
                 return parsed
             }
         }
         if let value = r.optional(map, "max_output_tokens"), let n = r.int(value) {
-            if !(1...1_000_000).contains(n) { r.fail(value, "must be between 1 and 1000000, found \(n)") } else { settings.maxOutputTokens = n }
+            if !(1...1_000_000).contains(n) {
+                r.fail(value, "must be between 1 and 1000000, found \(n)")
+            } else {
+                settings.maxOutputTokens = n
+            }
         }
         if let value = r.optional(map, "max_choices"), let n = r.int(value) {
             if !(1...128).contains(n) { r.fail(value, "must be between 1 and 128, found \(n)") } else { settings.maxChoices = n }
@@ -148,7 +162,8 @@ enum GatewaySectionParser {
         let scheme = lower[..<separator.lowerBound]
         let authority = lower[separator.upperBound...]
         guard scheme == "http" || scheme == "https", !authority.isEmpty,
-              !authority.contains(where: { "/?#*@ ".contains($0) }) else { return nil }
+            !authority.contains(where: { "/?#*@ ".contains($0) })
+        else { return nil }
         return lower
     }
 
@@ -157,7 +172,11 @@ enum GatewaySectionParser {
     static func breaker(_ value: ConfigValue, _ r: ConfigReader, into settings: inout GatewaySettings) {
         guard let map = r.mapping(value, allowed: breakerKeys) else { return }
         if let value = r.optional(map, "window"), let d = r.duration(value) {
-            if d < .milliseconds(100) || d > .seconds(3600) { r.fail(value, "must be between 100ms and 1h") } else { settings.breakerWindow = d }
+            if d < .milliseconds(100) || d > .seconds(3600) {
+                r.fail(value, "must be between 100ms and 1h")
+            } else {
+                settings.breakerWindow = d
+            }
         }
         if let value = r.optional(map, "minimum_requests"), let n = r.int(value) {
             if n < 1 { r.fail(value, "must be at least 1, found \(n)") } else { settings.breakerMinimumRequests = n }
@@ -170,7 +189,11 @@ enum GatewaySectionParser {
             }
         }
         if let value = r.optional(map, "open_for"), let d = r.duration(value) {
-            if d < .milliseconds(100) || d > .seconds(3600) { r.fail(value, "must be between 100ms and 1h") } else { settings.breakerOpenFor = d }
+            if d < .milliseconds(100) || d > .seconds(3600) {
+                r.fail(value, "must be between 100ms and 1h")
+            } else {
+                settings.breakerOpenFor = d
+            }
         }
     }
 
@@ -211,8 +234,10 @@ enum GatewaySectionParser {
         // A key hash is not a secret, but a pasted key would be: never echo the value.
         guard let text = r.string(value, secret: true)?.trimmingCharacters(in: .whitespaces) else { return nil }
         guard text.count == 64, text.allSatisfy(\.isHexDigit) else {
-            r.fail(value, "expected the SHA-256 of a client key as 64 hex digits (printf %s KEY | sha256sum), "
-                 + "found \(text.count) characters" + (text.allSatisfy(\.isHexDigit) ? "" : " that are not all hex digits"))
+            r.fail(
+                value,
+                "expected the SHA-256 of a client key as 64 hex digits (printf %s KEY | sha256sum), "
+                    + "found \(text.count) characters" + (text.allSatisfy(\.isHexDigit) ? "" : " that are not all hex digits"))
             return nil
         }
         return text.lowercased()

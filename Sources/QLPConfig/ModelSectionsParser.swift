@@ -29,8 +29,9 @@ enum ModelSectionsParser {
         let models = r.optional(map, "models").flatMap(r.stringMap) ?? [:]
         let deployments = r.optional(map, "deployment_names").flatMap(r.stringMap) ?? [:]
         guard let endpoint, let version, let auth else { return nil }
-        return AzureOpenAISettings(endpoint: endpoint, apiVersion: version, models: models,
-                                   deploymentNames: deployments, apiKey: key, auth: auth)
+        return AzureOpenAISettings(
+            endpoint: endpoint, apiVersion: version, models: models,
+            deploymentNames: deployments, apiKey: key, auth: auth)
     }
 
     static func ollama(_ section: ConfigValue, _ r: ConfigReader) -> OllamaSettings? {
@@ -50,8 +51,9 @@ enum ModelSectionsParser {
         let databases = r.optional(map, "databases").flatMap(r.stringMap) ?? [:]
         let collections = r.optional(map, "collections").flatMap(r.stringMap) ?? [:]
         let adminAPI = r.optional(map, "admin_api").flatMap { atlasAdminAPI($0, r) }
-        return MongoDBAtlasSettings(connectionString: connection, databases: databases, collections: collections,
-                                    adminAPI: adminAPI)
+        return MongoDBAtlasSettings(
+            connectionString: connection, databases: databases, collections: collections,
+            adminAPI: adminAPI)
     }
 
     /// `admin_api`: org_id, public_key and private_key are all required once

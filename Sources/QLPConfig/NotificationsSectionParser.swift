@@ -21,8 +21,10 @@ enum NotificationsSectionParser {
                 let (name, sink) = sink(item, r)
                 guard let name else { continue }
                 if let first = seen[name.text] {
-                    r.fail(name.value, "a second sink named '\(name.text)' (the first is on line \(first.line ?? 0)); "
-                         + "names must be unique: they key the delivery records")
+                    r.fail(
+                        name.value,
+                        "a second sink named '\(name.text)' (the first is on line \(first.line ?? 0)); "
+                            + "names must be unique: they key the delivery records")
                     continue
                 }
                 seen[name.text] = name.value
@@ -56,8 +58,10 @@ enum NotificationsSectionParser {
         let name = nameValue.flatMap { value -> String? in
             guard let text = r.nonEmptyString(value)?.trimmingCharacters(in: .whitespaces) else { return nil }
             guard text.count <= 64, text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
-                r.fail(value, "expected a short name of letters, digits, '-', '_' or '.' (it appears in logs and the "
-                     + "delivery records), found '\(text.prefix(40))'")
+                r.fail(
+                    value,
+                    "expected a short name of letters, digits, '-', '_' or '.' (it appears in logs and the "
+                        + "delivery records), found '\(text.prefix(40))'")
                 return nil
             }
             return text
@@ -78,8 +82,10 @@ enum NotificationsSectionParser {
             for entry in items {
                 guard let text = r.nonEmptyString(entry)?.trimmingCharacters(in: .whitespaces) else { continue }
                 guard let source = AlertSource(name: text) else {
-                    r.fail(entry, "unknown alert source '\(text.prefix(40))'; expected one of "
-                         + AlertSource.allCases.map(\.name).joined(separator: ", "))
+                    r.fail(
+                        entry,
+                        "unknown alert source '\(text.prefix(40))'; expected one of "
+                            + AlertSource.allCases.map(\.name).joined(separator: ", "))
                     continue
                 }
                 chosen.insert(source)
@@ -132,8 +138,10 @@ enum NotificationsSectionParser {
                 if let value = r.optional(map, "starttls"), let chosen = r.choice(value, EmailSinkSettings.StartTLSPolicy.self) {
                     policy = chosen
                     if chosen != .required, !loopback {
-                        r.fail(value, "must be required for \(server.host), which is not loopback: otherwise the messages "
-                             + "(and any password) may cross the network in the clear; use smtps:// or starttls: required")
+                        r.fail(
+                            value,
+                            "must be required for \(server.host), which is not loopback: otherwise the messages "
+                                + "(and any password) may cross the network in the clear; use smtps:// or starttls: required")
                     }
                 }
                 security = .startTLS(policy)
@@ -154,8 +162,9 @@ enum NotificationsSectionParser {
             }
         }
         guard let server, let security, let from, let to else { return nil }
-        return EmailSinkSettings(smtpURL: server.url, host: server.host, port: server.port, security: security,
-                                 username: username, password: password, from: from, to: to)
+        return EmailSinkSettings(
+            smtpURL: server.url, host: server.host, port: server.port, security: security,
+            username: username, password: password, from: from, to: to)
     }
 
     /// smtp://host[:port] or smtps://host[:port], nothing after the authority.
@@ -200,7 +209,8 @@ enum NotificationsSectionParser {
             scalar.value < 0x21 || scalar.value == 0x7F || "<>,;:\"()[]\\".unicodeScalars.contains(scalar)
         }
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
-              !forbidden else {
+            !forbidden
+        else {
             r.fail(value, "expected a plain email address such as alerts@example.com, found '\(text.prefix(60))'")
             return nil
         }

@@ -11,8 +11,10 @@ enum RoutingSectionParser {
     static let routeKeys = ["policy", "weights", "fallback", "latency_slo"]
     static let budgetRuleKeys = ["category", "at_percent", "route", "send_to", "except_models"]
 
-    static func parse(_ section: ConfigValue, _ r: ConfigReader, azureOpenAI: AzureOpenAISettings?,
-                      ollama: OllamaSettings?, budget: BudgetPlan? = nil) -> RoutingSettings? {
+    static func parse(
+        _ section: ConfigValue, _ r: ConfigReader, azureOpenAI: AzureOpenAISettings?,
+        ollama: OllamaSettings?, budget: BudgetPlan? = nil
+    ) -> RoutingSettings? {
         guard let map = r.mapping(section, allowed: keys) else { return nil }
         var targets: [RouteTargetSettings] = []
         // Every target named in the file, valid or not, so that one bad target is
@@ -56,8 +58,9 @@ enum RoutingSectionParser {
         for entry in entries.entries {
             guard let target = r.nonEmptyString(entry.value) else { continue }
             if !routes.contains(entry.key) {
-                r.fail(at: entry.keyNode, path: entry.value.path,
-                       "no route named '\(entry.key)' in routing.routes (\(routes.sorted().joined(separator: ", ")))")
+                r.fail(
+                    at: entry.keyNode, path: entry.value.path,
+                    "no route named '\(entry.key)' in routing.routes (\(routes.sorted().joined(separator: ", ")))")
             } else if !targets.contains(target) {
                 r.fail(entry.value, "no target named '\(target)' in routing.targets (\(targets.sorted().joined(separator: ", ")))")
             } else {
@@ -67,9 +70,12 @@ enum RoutingSectionParser {
         return baseline
     }
 
-    static func target(_ name: String, _ value: ConfigValue, _ r: ConfigReader, azureOpenAI: AzureOpenAISettings?,
-                       ollama: OllamaSettings?, aliases found: inout [(alias: String, target: String, value: ConfigValue)])
-        -> RouteTargetSettings? {
+    static func target(
+        _ name: String, _ value: ConfigValue, _ r: ConfigReader, azureOpenAI: AzureOpenAISettings?,
+        ollama: OllamaSettings?, aliases found: inout [(alias: String, target: String, value: ConfigValue)]
+    )
+        -> RouteTargetSettings?
+    {
         guard let map = r.mapping(value, allowed: targetKeys)
         else { return nil }
         let backend = r.required(map, "backend").flatMap { r.choice($0, RouteTargetSettings.Backend.self) }
@@ -104,8 +110,10 @@ enum RoutingSectionParser {
             case .azureOpenAI:
                 if let azureOpenAI {
                     if azureOpenAI.deploymentNames[model] == nil {
-                        r.fail(modelValue, "'\(model)' is not a key of azure_openai.deployment_names "
-                            + "(\(azureOpenAI.deploymentNames.keys.sorted().joined(separator: ", ")))")
+                        r.fail(
+                            modelValue,
+                            "'\(model)' is not a key of azure_openai.deployment_names "
+                                + "(\(azureOpenAI.deploymentNames.keys.sorted().joined(separator: ", ")))")
                         modelKnown = false
                     }
                 } else {
@@ -122,13 +130,16 @@ enum RoutingSectionParser {
             let settings = RouteTargetSettings(name: name, backend: backend, model: model, inputCostPer1K: 0, outputCostPer1K: 0)
             let modelName = settings.modelName(azureOpenAI: azureOpenAI)
             if modelKnown, contextWindowValid, contextWindow == nil, modelName.flatMap(ModelContextWindows.tokens(for:)) == nil {
-                r.failSection(value, "context_window is required: qlp knows no default for model '\(modelName ?? model)' "
-                    + "(it knows \(ModelContextWindows.known.map(\.model).joined(separator: ", ")))")
+                r.failSection(
+                    value,
+                    "context_window is required: qlp knows no default for model '\(modelName ?? model)' "
+                        + "(it knows \(ModelContextWindows.known.map(\.model).joined(separator: ", ")))")
             }
         }
         guard let backend, let model, let input, let output, contextWindowValid else { return nil }
-        return RouteTargetSettings(name: name, backend: backend, model: model, inputCostPer1K: input, outputCostPer1K: output,
-                                   aliases: aliases, contextWindow: contextWindow, latencySLO: latencySLO)
+        return RouteTargetSettings(
+            name: name, backend: backend, model: model, inputCostPer1K: input, outputCostPer1K: output,
+            aliases: aliases, contextWindow: contextWindow, latencySLO: latencySLO)
     }
 
     /// An optional `latency_slo` (a target's or a route's): a duration above zero.
@@ -143,8 +154,10 @@ enum RoutingSectionParser {
 
     /// A name a client sends must mean one thing: an alias may not repeat a
     /// target's name, another alias, or a route's name (the route would win).
-    static func checkAliases(_ aliases: [(alias: String, target: String, value: ConfigValue)], _ r: ConfigReader,
-                             targets: Set<String>, routes: Set<String>) {
+    static func checkAliases(
+        _ aliases: [(alias: String, target: String, value: ConfigValue)], _ r: ConfigReader,
+        targets: Set<String>, routes: Set<String>
+    ) {
         var owner: [String: String] = [:]
         for entry in aliases {
             if targets.contains(entry.alias) {
@@ -152,8 +165,11 @@ enum RoutingSectionParser {
             } else if routes.contains(entry.alias) {
                 r.fail(entry.value, "'\(entry.alias)' is the name of a route; a request for it goes to the route")
             } else if let other = owner[entry.alias] {
-                r.fail(entry.value, other == entry.target ? "'\(entry.alias)' is listed twice"
-                    : "'\(entry.alias)' already names target '\(other)'")
+                r.fail(
+                    entry.value,
+                    other == entry.target
+                        ? "'\(entry.alias)' is listed twice"
+                        : "'\(entry.alias)' already names target '\(other)'")
             } else {
                 owner[entry.alias] = entry.target
             }
@@ -197,8 +213,10 @@ enum RoutingSectionParser {
         return RouteSettings(name: name, policy: policy, weights: weights, fallback: fallback, latencySLO: latencySLO)
     }
 
-    static func budgetRule(_ name: String, _ value: ConfigValue, _ r: ConfigReader, targets: Set<String>, routes: Set<String>,
-                           budget: BudgetPlan?) -> BudgetRuleSettings? {
+    static func budgetRule(
+        _ name: String, _ value: ConfigValue, _ r: ConfigReader, targets: Set<String>, routes: Set<String>,
+        budget: BudgetPlan?
+    ) -> BudgetRuleSettings? {
         guard let map = r.mapping(value, allowed: budgetRuleKeys) else {
             return nil
         }
@@ -206,8 +224,10 @@ enum RoutingSectionParser {
         let categoryValue = r.required(map, "category")
         let category = categoryValue.flatMap(r.nonEmptyString)
         if let category, let categoryValue, let budget, !budget.allocations.contains(where: { $0.category.key == category }) {
-            r.fail(categoryValue, "'\(category)' is not a key of budget.allocation "
-                + "(\(budget.allocations.map(\.category.key).joined(separator: ", ")))")
+            r.fail(
+                categoryValue,
+                "'\(category)' is not a key of budget.allocation "
+                    + "(\(budget.allocations.map(\.category.key).joined(separator: ", ")))")
             valid = false
         }
         let percentValue = r.required(map, "at_percent")
@@ -231,7 +251,10 @@ enum RoutingSectionParser {
         var except: [String] = []
         if let value = r.optional(map, "except_models"), let items = r.sequence(value) {
             for item in items {
-                guard let target = r.nonEmptyString(item) else { valid = false; continue }
+                guard let target = r.nonEmptyString(item) else {
+                    valid = false
+                    continue
+                }
                 if targets.contains(target) {
                     except.append(target)
                 } else {
@@ -241,7 +264,8 @@ enum RoutingSectionParser {
             }
         }
         guard valid, let category, let percent, let route, let sendTo else { return nil }
-        return BudgetRuleSettings(name: name, category: category, atPercent: percent, route: route, sendTo: sendTo,
-                                  exceptModels: except)
+        return BudgetRuleSettings(
+            name: name, category: category, atPercent: percent, route: route, sendTo: sendTo,
+            exceptModels: except)
     }
 }

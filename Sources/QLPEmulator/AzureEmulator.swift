@@ -21,8 +21,10 @@ public final class AzureEmulator: Sendable {
     private let logger: Logger
     private let running = Mutex<(group: ServiceGroup?, task: Task<Void, Never>?)>((nil, nil))
 
-    public init(configuration: EmulatorConfiguration, faults: FaultBoard = FaultBoard(),
-                logger: Logger = Logger(label: "qlp.emulator", factory: { _ in SwiftLogNoOpLogHandler() })) {
+    public init(
+        configuration: EmulatorConfiguration, faults: FaultBoard = FaultBoard(),
+        logger: Logger = Logger(label: "qlp.emulator", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) {
         self.configuration = configuration
         self.faults = faults
         self.names = ReportedNames(configuration.resourceRenames)
@@ -50,8 +52,9 @@ public final class AzureEmulator: Sendable {
     public func start(host: String = "127.0.0.1", port: Int = 0) async throws -> String {
         guard running.withLock({ $0.group == nil }) else { throw StartError.alreadyRunning }
         let bound = AsyncStream<Int>.makeStream()
-        let responder = EmulatorResponder(configuration: configuration, faults: faults, names: names, tokens: tokens, state: state,
-                                          statistics: statistics, models: models, logger: logger)
+        let responder = EmulatorResponder(
+            configuration: configuration, faults: faults, names: names, tokens: tokens, state: state,
+            statistics: statistics, models: models, logger: logger)
         let app = Application(
             responder: responder,
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "qlp-emulator", backlog: 1024),

@@ -74,12 +74,14 @@ public struct EmulatorConfiguration: Sendable {
         return ollamaModels.first { $0.name == full }
     }
 
-    public init(tenantID: String = EmulatorConfiguration.demoTenantID,
-                clientID: String = EmulatorConfiguration.demoClientID,
-                clientSecret: String = EmulatorConfiguration.demoClientSecret,
-                subscriptionID: String = EmulatorConfiguration.demoSubscriptionID,
-                world: CostWorld, costPageSize: Int = 1000, tokenLifetime: Duration = .seconds(3599),
-                clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        tenantID: String = EmulatorConfiguration.demoTenantID,
+        clientID: String = EmulatorConfiguration.demoClientID,
+        clientSecret: String = EmulatorConfiguration.demoClientSecret,
+        subscriptionID: String = EmulatorConfiguration.demoSubscriptionID,
+        world: CostWorld, costPageSize: Int = 1000, tokenLifetime: Duration = .seconds(3599),
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.tenantID = tenantID
         self.clientID = clientID
         self.clientSecret = clientSecret

@@ -17,8 +17,10 @@ public enum FleetRouteAuthority {
     }
 
     /// - Parameter localCopyPath: where this replica keeps its copy of the table (state_directory/fleet-routes.sqlite).
-    public static func open(settings: FleetSettings, localCopyPath: String, configTable: RouteTable,
-                            logger: Logger = Logger(label: "qlp.fleet")) async throws(OpenError) -> (RouteAuthority, RedisRouteStore) {
+    public static func open(
+        settings: FleetSettings, localCopyPath: String, configTable: RouteTable,
+        logger: Logger = Logger(label: "qlp.fleet")
+    ) async throws(OpenError) -> (RouteAuthority, RedisRouteStore) {
         var url: RedisURL
         do {
             url = try RedisURL(parsing: settings.redisURL.reveal())
@@ -32,8 +34,9 @@ public enum FleetRouteAuthority {
         } catch {
             throw OpenError(description: error.description)
         }
-        let store = RedisRouteStore(url: url, keyPrefix: settings.keyPrefix, localCopy: copy,
-                                    tls: RedisTLSSettings(caFile: settings.redisCAFile), logger: logger)
+        let store = RedisRouteStore(
+            url: url, keyPrefix: settings.keyPrefix, localCopy: copy,
+            tls: RedisTLSSettings(caFile: settings.redisCAFile), logger: logger)
         do {
             let authority = try await RouteAuthority.open(store: store, configTable: configTable, logger: logger)
             return (authority, store)
@@ -46,11 +49,13 @@ public enum FleetRouteAuthority {
             }
             var table = kept ?? configTable
             if kept == nil { table.version = 0 }
-            let detail = kept != nil
+            let detail =
+                kept != nil
                 ? "started from the local copy of route table version \(table.version): \(error.detail)"
                 : "started from the config file's routing (no local copy yet): \(error.detail)"
-            logger.error("Redis does not answer; serving without it until it does",
-                         metadata: ["redis": "\(url.address)", "detail": "\(detail)"])
+            logger.error(
+                "Redis does not answer; serving without it until it does",
+                metadata: ["redis": "\(url.address)", "detail": "\(detail)"])
             store.startedWithoutRedis(detail)
             return (RouteAuthority(store: store, live: LiveRouteTable(table), logger: logger), store)
         }

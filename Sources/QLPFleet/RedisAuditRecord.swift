@@ -45,13 +45,17 @@ struct RedisAuditRecord: Codable, Sendable {
             throw StoreError(path: location, detail: "an audit entry is unreadable (\(error)): \(text.prefix(120))")
         }
         guard let id = record.id, let from = record.fromVersion, let outcomeText = record.outcome,
-              let action = RouteAuditEntry.Action(rawValue: record.action),
-              let outcome = RouteAuditEntry.Outcome(rawValue: outcomeText) else {
-            throw StoreError(path: location, detail: "audit entry \(record.id.map(String.init) ?? "?") has an unknown action or outcome "
-                             + "(\(record.action), \(record.outcome ?? "none")); written by a newer qlp?")
+            let action = RouteAuditEntry.Action(rawValue: record.action),
+            let outcome = RouteAuditEntry.Outcome(rawValue: outcomeText)
+        else {
+            throw StoreError(
+                path: location,
+                detail: "audit entry \(record.id.map(String.init) ?? "?") has an unknown action or outcome "
+                    + "(\(record.action), \(record.outcome ?? "none")); written by a newer qlp?")
         }
-        return RouteAuditEntry(id: id, at: Date(timeIntervalSince1970: record.at), actor: record.actor, action: action,
-                               summary: record.summary, fromVersion: from, toVersion: record.toVersion, outcome: outcome,
-                               reason: record.reason, rejection: record.rejection)
+        return RouteAuditEntry(
+            id: id, at: Date(timeIntervalSince1970: record.at), actor: record.actor, action: action,
+            summary: record.summary, fromVersion: from, toVersion: record.toVersion, outcome: outcome,
+            reason: record.reason, rejection: record.rejection)
     }
 }

@@ -9,7 +9,8 @@ enum RedisRouteScripts {
     /// KEYS: version, tables, audit, audit id, last applied.
     /// ARGV: the new version, its table JSON, the audit draft JSON, the channel, versions kept, audit entries kept.
     /// Returns {1, entry JSON}, or {0, stored version} when the new version does not follow it.
-    static let commit = RedisScript("""
+    static let commit = RedisScript(
+        """
         local current = tonumber(redis.call('GET', KEYS[1]) or '0')
         local nextVersion = tonumber(ARGV[1])
         if nextVersion ~= current + 1 then return {0, current} end
@@ -32,7 +33,8 @@ enum RedisRouteScripts {
 
     /// KEYS: version, audit, audit id. ARGV: the audit draft JSON, the outcome, audit entries kept.
     /// Returns the entry JSON.
-    static let record = RedisScript("""
+    static let record = RedisScript(
+        """
         local entry = cjson.decode(ARGV[1])
         entry['id'] = redis.call('INCR', KEYS[3])
         entry['from_version'] = tonumber(redis.call('GET', KEYS[1]) or '0')
@@ -47,7 +49,8 @@ enum RedisRouteScripts {
     /// KEYS: version, audit, audit id, rule states. ARGV: the rule, "1" fired / "0" cleared, the audit draft JSON,
     /// audit entries kept.
     /// Returns the entry JSON, or nil when the rule was already recorded in that state (by another replica).
-    static let ruleTransition = RedisScript("""
+    static let ruleTransition = RedisScript(
+        """
         local recorded = redis.call('HGET', KEYS[4], ARGV[1]) or '0'
         if recorded == ARGV[2] then return false end
         redis.call('HSET', KEYS[4], ARGV[1], ARGV[2])

@@ -30,8 +30,10 @@ public final class RedisRouteStore: RouteStore {
     /// Audit entries kept in Redis; older ones are dropped.
     static let auditKept = 100_000
 
-    public init(url: RedisURL, keyPrefix: String, localCopy: LocalRouteCopy, tls: RedisTLSSettings = RedisTLSSettings(),
-                commandTimeout: Duration = .seconds(2), logger: Logger = Logger(label: "qlp.fleet")) {
+    public init(
+        url: RedisURL, keyPrefix: String, localCopy: LocalRouteCopy, tls: RedisTLSSettings = RedisTLSSettings(),
+        commandTimeout: Duration = .seconds(2), logger: Logger = Logger(label: "qlp.fleet")
+    ) {
         client = RedisClient(url: url, connectTimeout: commandTimeout, commandTimeout: commandTimeout, tls: tls, logger: logger)
         self.localCopy = localCopy
         keys = RedisRouteKeys(prefix: keyPrefix)
@@ -49,42 +51,54 @@ public final class RedisRouteStore: RouteStore {
 
     /// Says how this replica started when Redis was not there (shown until Redis answers).
     public func startedWithoutRedis(_ detail: String) {
-        state.withLock { $0.healthy = false; $0.detail = detail }
+        state.withLock {
+            $0.healthy = false
+            $0.detail = detail
+        }
     }
 
     // MARK: - Writing
 
     public func commit(table: RouteTable, audit: RouteAuditDraft) async throws(StoreError) -> RouteAuditEntry {
         let json = try encode(table)
-        let reply = try await run(RedisRouteScripts.commit, "commit route table version \(table.version)",
-                                  keys: [keys.version, keys.tables, keys.audit, keys.auditID, keys.lastApplied],
-                                  arguments: [String(table.version), json, RedisAuditRecord(draft: audit).json, keys.changed,
-                                              String(Self.versionsKept), String(Self.auditKept)])
+        let reply = try await run(
+            RedisRouteScripts.commit, "commit route table version \(table.version)",
+            keys: [keys.version, keys.tables, keys.audit, keys.auditID, keys.lastApplied],
+            arguments: [
+                String(table.version), json, RedisAuditRecord(draft: audit).json, keys.changed,
+                String(Self.versionsKept), String(Self.auditKept),
+            ])
         guard let parts = reply.array, parts.count == 2, let committed = parts[0].int else {
             throw unexpected(reply, doing: "commit route table version \(table.version)")
         }
         guard committed == 1, let text = parts[1].string else {
             // The same words as SQLite's refusal: the authority catches up and tries again.
-            throw StoreError(path: location, detail: "route table version \(table.version) does not follow the stored version "
-                             + "\(parts[1].int.map(String.init) ?? "?")")
+            throw StoreError(
+                path: location,
+                detail: "route table version \(table.version) does not follow the stored version "
+                    + "\(parts[1].int.map(String.init) ?? "?")")
         }
         keepLocally(table)
         return try RedisAuditRecord.entry(from: text, location: location)
     }
 
     public func recordRejected(audit: RouteAuditDraft) async throws(StoreError) -> RouteAuditEntry {
-        let reply = try await run(RedisRouteScripts.record, "record a refused route change",
-                                  keys: [keys.version, keys.audit, keys.auditID],
-                                  arguments: [RedisAuditRecord(draft: audit).json, RouteAuditEntry.Outcome.rejected.rawValue,
-                                              String(Self.auditKept)])
+        let reply = try await run(
+            RedisRouteScripts.record, "record a refused route change",
+            keys: [keys.version, keys.audit, keys.auditID],
+            arguments: [
+                RedisAuditRecord(draft: audit).json, RouteAuditEntry.Outcome.rejected.rawValue,
+                String(Self.auditKept),
+            ])
         guard let text = reply.string else { throw unexpected(reply, doing: "record a refused route change") }
         return try RedisAuditRecord.entry(from: text, location: location)
     }
 
     public func recordRuleTransition(rule: String, fired: Bool, audit: RouteAuditDraft) async throws(StoreError) -> RouteAuditEntry? {
-        let reply = try await run(RedisRouteScripts.ruleTransition, "record budget rule '\(rule)'",
-                                  keys: [keys.version, keys.audit, keys.auditID, keys.ruleStates],
-                                  arguments: [rule, fired ? "1" : "0", RedisAuditRecord(draft: audit).json, String(Self.auditKept)])
+        let reply = try await run(
+            RedisRouteScripts.ruleTransition, "record budget rule '\(rule)'",
+            keys: [keys.version, keys.audit, keys.auditID, keys.ruleStates],
+            arguments: [rule, fired ? "1" : "0", RedisAuditRecord(draft: audit).json, String(Self.auditKept)])
         if case .bulkString(nil) = reply { return nil }
         guard let text = reply.string else { throw unexpected(reply, doing: "record budget rule '\(rule)'") }
         return try RedisAuditRecord.entry(from: text, location: location)
@@ -108,7 +122,7 @@ public final class RedisRouteStore: RouteStore {
             case .first(let table, let audit), .edit(let table, let audit):
                 do {
                     _ = try await commit(table: table, audit: audit)
-                } catch where error.detail.contains("does not follow the stored version") {
+                } catch  where error.detail.contains("does not follow the stored version") {
                     continue
                 }
                 try await rememberSeed(configDigest, configJSON)
@@ -133,7 +147,8 @@ public final class RedisRouteStore: RouteStore {
     public func latest() async throws(StoreError) -> RouteTable? {
         guard let version = try await latestVersion() else { return nil }
         guard let table = try await table(version: version) else {
-            throw StoreError(path: location, detail: "route table version \(version) is announced but not stored (was \(keys.tables) deleted?)")
+            throw StoreError(
+                path: location, detail: "route table version \(version) is announced but not stored (was \(keys.tables) deleted?)")
         }
         keepLocally(table)
         return table
@@ -218,7 +233,10 @@ public final class RedisRouteStore: RouteStore {
 
     private func answered() {
         let recovered = state.withLock { status -> Bool in
-            defer { status.healthy = true; status.detail = nil }
+            defer {
+                status.healthy = true
+                status.detail = nil
+            }
             return !status.healthy
         }
         if recovered { logger.notice("Redis answers again", metadata: ["redis": "\(client.url.address)"]) }
@@ -226,7 +244,10 @@ public final class RedisRouteStore: RouteStore {
 
     private func failed(_ error: RedisError, doing what: String) -> StoreError {
         let detail = "cannot \(what): \(error.detailWithoutAddress)"
-        state.withLock { $0.healthy = false; $0.detail = detail }
+        state.withLock {
+            $0.healthy = false
+            $0.detail = detail
+        }
         return StoreError(path: location, detail: detail)
     }
 

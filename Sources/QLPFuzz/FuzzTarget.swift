@@ -73,7 +73,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             _ = keys.identify(authorization: text, now: Date())
             _ = keys.identify(authorization: lines.last, now: Date())
         }
-        _ = try? KeyGate(configDigests: [ClientKeys.hexDigest(of: text)], timeZone: utc).identify(authorization: "Bearer " + text, now: Date())
+        _ = try? KeyGate(configDigests: [ClientKeys.hexDigest(of: text)], timeZone: utc).identify(
+            authorization: "Bearer " + text, now: Date())
         for line in lines where KeyVaultReference.isReference(line) {
             _ = try? KeyVaultReference.parse(line)
         }

@@ -20,8 +20,10 @@ public struct GatewayAlertFeed: FeedPoller {
     public let wake = WakeSignal()
     public var interval: Duration = .seconds(2)
 
-    public init(authority: RouteAuthority, gateway: Gateway, feed: (any FeedStore)?, interval: Duration = .seconds(2),
-                publish: @escaping @Sendable ([Alert]) -> Void) {
+    public init(
+        authority: RouteAuthority, gateway: Gateway, feed: (any FeedStore)?, interval: Duration = .seconds(2),
+        publish: @escaping @Sendable ([Alert]) -> Void
+    ) {
         self.authority = authority
         self.gateway = gateway
         self.feed = feed
@@ -47,8 +49,9 @@ public struct GatewayAlertFeed: FeedPoller {
             let health = HealthFigures(table: table) { target in
                 gateway.health.condition(of: target.name, latencySLOMilliseconds: target.latencySLOMilliseconds.map(Double.init))
             }
-            traffic = GatewayAlertRules.evaluate(gateway.traffic.figures(), latencySLOs: Self.latencySLOs(table), health: health,
-                                                 previous: traffic, now: Date())
+            traffic = GatewayAlertRules.evaluate(
+                gateway.traffic.figures(), latencySLOs: Self.latencySLOs(table), health: health,
+                previous: traffic, now: Date())
             let alerts = await authority.ruleAlerts + traffic.map(\.alert)
             // Publishing redraws every operator's screen: only when something changed.
             if alerts != lastAlerts {

@@ -34,9 +34,11 @@ public struct GatewayAlertHistory: Sendable {
 
     public func record(_ transitions: [AlertTransition]) {
         for transition in transitions {
-            logger.notice("alert \(transition.kind.name)", metadata: [
-                "key": "\(transition.alert.key)", "severity": "\(transition.alert.severity.name)", "text": "\(transition.alert.text)",
-            ])
+            logger.notice(
+                "alert \(transition.kind.name)",
+                metadata: [
+                    "key": "\(transition.alert.key)", "severity": "\(transition.alert.severity.name)", "text": "\(transition.alert.text)",
+                ])
         }
         do {
             try ledger?.record(transitions)

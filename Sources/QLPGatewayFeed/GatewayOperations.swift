@@ -19,25 +19,32 @@ public struct GatewayOperations: Sendable {
     ///   - readSpend: why spend must be read (budget rules, budget alerts to notify), or nil when nothing needs it.
     ///   - tracker: the conditions open when the last run stopped.
     ///   - deliver: where transitions go.
-    public static func start(_ configuration: QLPConfiguration, azure: Result<AzureSettings?, any Error>, stack: GatewayStack,
-                             environment: [String: String], logger: Logger, readSpend why: String?,
-                             tracker: AlertTracker = AlertTracker(), alertInterval: Duration = .seconds(2),
-                             deliver: @escaping @Sendable ([AlertTransition]) async -> Void) -> GatewayOperations {
+    public static func start(
+        _ configuration: QLPConfiguration, azure: Result<AzureSettings?, any Error>, stack: GatewayStack,
+        environment: [String: String], logger: Logger, readSpend why: String?,
+        tracker: AlertTracker = AlertTracker(), alertInterval: Duration = .seconds(2),
+        deliver: @escaping @Sendable ([AlertTransition]) async -> Void
+    ) -> GatewayOperations {
         let spend = why.flatMap {
             GatewaySpendFeed.open(configuration, azure: azure, environment: environment, logger: logger, why: $0)
         }
         let board = GatewayAlertBoard()
-        let gatewayAlerts = GatewayAlertFeed(authority: stack.authority, gateway: stack.gateway, feed: spend?.store,
-                                             interval: alertInterval) { board.alerts = $0 }
+        let gatewayAlerts = GatewayAlertFeed(
+            authority: stack.authority, gateway: stack.gateway, feed: spend?.store,
+            interval: alertInterval
+        ) { board.alerts = $0 }
         let feed = spend?.store
-        let watch = AlertWatch(tracker: tracker, interval: alertInterval, current: {
-            // The gateway's own alerts are known once its feed has published; spend once it is read.
-            let gateway: Set<AlertSource> = board.published ? [.gateway, .routing] : []
-            guard let feed else { return AlertEvaluation(alerts: board.alerts, covered: gateway) }
-            let state = feed.feed
-            return AlertEvaluation(alerts: AlertRules.evaluate(state, external: board.alerts, now: Date()),
-                                   covered: gateway.union(AlertRules.coverage(state)))
-        }, deliver: deliver)
+        let watch = AlertWatch(
+            tracker: tracker, interval: alertInterval,
+            current: {
+                // The gateway's own alerts are known once its feed has published; spend once it is read.
+                let gateway: Set<AlertSource> = board.published ? [.gateway, .routing] : []
+                guard let feed else { return AlertEvaluation(alerts: board.alerts, covered: gateway) }
+                let state = feed.feed
+                return AlertEvaluation(
+                    alerts: AlertRules.evaluate(state, external: board.alerts, now: Date()),
+                    covered: gateway.union(AlertRules.coverage(state)))
+            }, deliver: deliver)
         let pollers: [any FeedPoller] = (spend?.pollers ?? []) + [gatewayAlerts, watch]
         let task = Task {
             await withDiscardingTaskGroup { group in

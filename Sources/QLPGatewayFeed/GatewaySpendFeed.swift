@@ -15,8 +15,10 @@ public struct GatewaySpendFeed: Sendable {
     let transport: CurlTransport
 
     /// The feed for `azure`, or nil (with the reason logged) when it cannot be read.
-    public static func open(_ configuration: QLPConfiguration, azure loaded: Result<AzureSettings?, any Error>,
-                            environment: [String: String], logger: Logger, why: String) -> GatewaySpendFeed? {
+    public static func open(
+        _ configuration: QLPConfiguration, azure loaded: Result<AzureSettings?, any Error>,
+        environment: [String: String], logger: Logger, why: String
+    ) -> GatewaySpendFeed? {
         let azure: AzureSettings
         switch loaded {
         case .success(let settings?):
@@ -31,8 +33,9 @@ public struct GatewaySpendFeed: Sendable {
         let transport = CurlTransport()
         let credential: any TokenSource
         do {
-            credential = try AzureCredentials.source(for: azure, environment: environment, transport: transport,
-                                                     timeout: configuration.dashboard.requestTimeout)
+            credential = try AzureCredentials.source(
+                for: azure, environment: environment, transport: transport,
+                timeout: configuration.dashboard.requestTimeout)
         } catch {
             logger.error("\(why) but there is no Azure credential (\(error.description))")
             transport.shutdown()
@@ -41,11 +44,13 @@ public struct GatewaySpendFeed: Sendable {
         let tokens = TokenCache(source: credential)
         let azureTransport = ThrottlingTransport(wrapping: transport, policy: .standard)
         let timeout = configuration.dashboard.requestTimeout
-        let client = CostManagementClient(transport: azureTransport, tokens: tokens, management: azure.endpoints.management,
-                                          tokenScope: azure.endpoints.managementScope, apiVersion: azure.costManagementAPIVersion,
-                                          timeout: timeout)
-        let budgets = BudgetsClient(transport: azureTransport, tokens: tokens, management: azure.endpoints.management,
-                                    tokenScope: azure.endpoints.managementScope, timeout: timeout)
+        let client = CostManagementClient(
+            transport: azureTransport, tokens: tokens, management: azure.endpoints.management,
+            tokenScope: azure.endpoints.managementScope, apiVersion: azure.costManagementAPIVersion,
+            timeout: timeout)
+        let budgets = BudgetsClient(
+            transport: azureTransport, tokens: tokens, management: azure.endpoints.management,
+            tokenScope: azure.endpoints.managementScope, timeout: timeout)
         let store = FeedStateStore(FeedState(plan: configuration.budget, costRefresh: configuration.dashboard.costRefresh))
         let every = configuration.dashboard.costRefresh
         let pollers: [any FeedPoller] = [

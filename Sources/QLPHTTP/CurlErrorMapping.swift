@@ -19,16 +19,17 @@ enum CurlErrorMapping {
         case CURLE_WRITE_ERROR where transfer.exceededResponseLimit, CURLE_FILESIZE_EXCEEDED:
             return .responseTooLarge(endpoint: endpoint, limit: request.maxResponseBytes)
         case CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_CONNECT,
-             CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM,
-             CURLE_SSL_CIPHER, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR,
-             CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS, CURLE_SSL_CRL_BADFILE,
-             CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_SETFAILED, CURLE_PROXY:
+            CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM,
+            CURLE_SSL_CIPHER, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR,
+            CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS, CURLE_SSL_CRL_BADFILE,
+            CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_SETFAILED, CURLE_PROXY:
             return .connectionFailed(endpoint: endpoint, detail: detail(code, curlMessage, url: request.url))
         case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
             return .invalidRequest(detail: "\(endpoint): \(detail(code, curlMessage, url: request.url))")
         default:
-            return .transferFailed(endpoint: endpoint, curlCode: Int(code.rawValue),
-                                   detail: detail(code, curlMessage, url: request.url))
+            return .transferFailed(
+                endpoint: endpoint, curlCode: Int(code.rawValue),
+                detail: detail(code, curlMessage, url: request.url))
         }
     }
 

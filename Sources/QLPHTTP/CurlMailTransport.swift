@@ -30,8 +30,12 @@ public struct CurlMailTransport: MailTransport {
         }
         switch result {
         case .success(let receipt):
-            logger.debug("mail delivered", metadata: ["server": "\(job.endpoint)", "recipients": "\(mail.to.count)",
-                                                      "reply": "\(receipt.replyCode)"])
+            logger.debug(
+                "mail delivered",
+                metadata: [
+                    "server": "\(job.endpoint)", "recipients": "\(mail.to.count)",
+                    "reply": "\(receipt.replyCode)",
+                ])
         case .failure(let error):
             logger.debug("mail not delivered", metadata: ["error": "\(error)"])
         }
@@ -82,11 +86,12 @@ private struct MailJob: Sendable {
         if SMTPServerURL.isImplicitTLS(server.url) {
             useSSL = nil  // smtps:// is TLS from the first byte; STARTTLS does not apply
         } else {
-            useSSL = switch server.starttls {
-            case .required: CURLUSESSL_ALL
-            case .optional: CURLUSESSL_TRY
-            case .never: CURLUSESSL_NONE
-            }
+            useSSL =
+                switch server.starttls {
+                case .required: CURLUSESSL_ALL
+                case .optional: CURLUSESSL_TRY
+                case .never: CURLUSESSL_NONE
+                }
         }
         username = server.username
         self.password = password
@@ -102,16 +107,22 @@ private struct MailJob: Sendable {
         // The only reference: setting it to nil below cleans the handle up then and there.
         var easy = CurlGlobalInit.ensure() ? CurlEasyHandle() : nil
         guard easy != nil else {
-            deliver(.failure(SMTPError(kind: .failed, server: endpoint, detail: "libcurl could not be initialised",
-                                       curlCode: Int(CURLE_FAILED_INIT.rawValue))))
+            deliver(
+                .failure(
+                    SMTPError(
+                        kind: .failed, server: endpoint, detail: "libcurl could not be initialised",
+                        curlCode: Int(CURLE_FAILED_INIT.rawValue))))
             return
         }
         var recipientList: UnsafeMutablePointer<curl_slist>?
         for recipient in recipients {
             guard let longer = curl_slist_append(recipientList, "<\(recipient)>") else {
                 curl_slist_free_all(recipientList)
-                deliver(.failure(SMTPError(kind: .failed, server: endpoint, detail: "out of memory",
-                                           curlCode: Int(CURLE_OUT_OF_MEMORY.rawValue))))
+                deliver(
+                    .failure(
+                        SMTPError(
+                            kind: .failed, server: endpoint, detail: "out of memory",
+                            curlCode: Int(CURLE_OUT_OF_MEMORY.rawValue))))
                 return
             }
             recipientList = longer
@@ -125,8 +136,10 @@ private struct MailJob: Sendable {
         curl_slist_free_all(recipientList)
     }
 
-    private func perform(_ easy: CurlEasyHandle, exchange: SMTPExchange, cancellation: MailCancellation,
-                         recipients: UnsafeMutablePointer<curl_slist>?) -> Result<SMTPReceipt, SMTPError> {
+    private func perform(
+        _ easy: CurlEasyHandle, exchange: SMTPExchange, cancellation: MailCancellation,
+        recipients: UnsafeMutablePointer<curl_slist>?
+    ) -> Result<SMTPReceipt, SMTPError> {
         var code = configure(easy, exchange: exchange, cancellation: cancellation, recipients: recipients)
         if code == CURLE_OK { code = curl_easy_perform(easy.raw) }
         var replyCode = 0
@@ -135,14 +148,17 @@ private struct MailJob: Sendable {
         guard code != CURLE_OK else {
             return .success(SMTPReceipt(replyCode: replyCode, reply: SMTPErrorMapping.scrub(exchange.lastReply, secrets)))
         }
-        return .failure(SMTPErrorMapping.error(
-            for: code, server: endpoint, curlMessage: easy.errorText, lastCommand: exchange.lastCommand,
-            lastReply: exchange.lastReply, lastReplyCode: exchange.lastReplyCode ?? (replyCode > 0 ? replyCode : nil),
-            secrets: secrets))
+        return .failure(
+            SMTPErrorMapping.error(
+                for: code, server: endpoint, curlMessage: easy.errorText, lastCommand: exchange.lastCommand,
+                lastReply: exchange.lastReply, lastReplyCode: exchange.lastReplyCode ?? (replyCode > 0 ? replyCode : nil),
+                secrets: secrets))
     }
 
-    private func configure(_ easy: CurlEasyHandle, exchange: SMTPExchange, cancellation: MailCancellation,
-                           recipients: UnsafeMutablePointer<curl_slist>?) -> CURLcode {
+    private func configure(
+        _ easy: CurlEasyHandle, exchange: SMTPExchange, cancellation: MailCancellation,
+        recipients: UnsafeMutablePointer<curl_slist>?
+    ) -> CURLcode {
         var options = OptionWriter(handle: easy.raw)
         let context = Unmanaged.passUnretained(exchange).toOpaque()
         options.string(CURLOPT_URL, url)
@@ -161,30 +177,33 @@ private struct MailJob: Sendable {
         options.slist(CURLOPT_MAIL_RCPT, recipients)
         options.long(CURLOPT_UPLOAD, 1)
         options.offset(CURLOPT_INFILESIZE_LARGE, Int64(exchange.messageSize))
-        options.record(qlp_easy_setopt_read_function(easy.raw) { buffer, size, count, context in
-            guard let buffer, let context else { return Int(CURL_READFUNC_ABORT) }
-            return Unmanaged<SMTPExchange>.fromOpaque(context).takeUnretainedValue().read(into: buffer, capacity: size * count)
-        })
+        options.record(
+            qlp_easy_setopt_read_function(easy.raw) { buffer, size, count, context in
+                guard let buffer, let context else { return Int(CURL_READFUNC_ABORT) }
+                return Unmanaged<SMTPExchange>.fromOpaque(context).takeUnretainedValue().read(into: buffer, capacity: size * count)
+            })
         options.pointer(CURLOPT_READDATA, context)
         // The debug callback sees the dialogue; libcurl calls it only in
         // verbose mode, and then prints nothing itself. Set first: should it
         // fail, the transfer is not performed, and verbose output (AUTH
         // lines included) never reaches stderr.
-        options.record(qlp_easy_setopt_debug_function(easy.raw) { _, type, data, size, context in
-            if let data, let context {
-                Unmanaged<SMTPExchange>.fromOpaque(context).takeUnretainedValue()
-                    .observe(type, UnsafeRawBufferPointer(start: data, count: size))
-            }
-            return 0
-        })
+        options.record(
+            qlp_easy_setopt_debug_function(easy.raw) { _, type, data, size, context in
+                if let data, let context {
+                    Unmanaged<SMTPExchange>.fromOpaque(context).takeUnretainedValue()
+                        .observe(type, UnsafeRawBufferPointer(start: data, count: size))
+                }
+                return 0
+            })
         options.pointer(CURLOPT_DEBUGDATA, context)
         if options.firstFailure == CURLE_OK { options.long(CURLOPT_VERBOSE, 1) }
         options.long(CURLOPT_NOPROGRESS, 0)
-        options.record(qlp_easy_setopt_xferinfo_function(easy.raw) { context, _, _, _, _ in
-            guard let context else { return 0 }
-            // Non-zero aborts the transfer with CURLE_ABORTED_BY_CALLBACK.
-            return Unmanaged<MailCancellation>.fromOpaque(context).takeUnretainedValue().isCancelled ? 1 : 0
-        })
+        options.record(
+            qlp_easy_setopt_xferinfo_function(easy.raw) { context, _, _, _, _ in
+                guard let context else { return 0 }
+                // Non-zero aborts the transfer with CURLE_ABORTED_BY_CALLBACK.
+                return Unmanaged<MailCancellation>.fromOpaque(context).takeUnretainedValue().isCancelled ? 1 : 0
+            })
         options.pointer(CURLOPT_XFERINFODATA, Unmanaged.passUnretained(cancellation).toOpaque())
         return options.firstFailure
     }

@@ -29,8 +29,11 @@ final class CurlMultiDriver {
     /// Attaches a transfer to the multi handle, or fails it at once.
     func start(_ transfer: CurlTransfer) {
         guard let easy = idleHandles.popLast() ?? CurlEasyHandle() else {
-            transfer.finish(.failure(.transferFailed(endpoint: transfer.endpoint, curlCode: Int(CURLE_FAILED_INIT.rawValue),
-                                                      detail: "libcurl could not create a handle")))
+            transfer.finish(
+                .failure(
+                    .transferFailed(
+                        endpoint: transfer.endpoint, curlCode: Int(CURLE_FAILED_INIT.rawValue),
+                        detail: "libcurl could not create a handle")))
             return
         }
         let setup = CurlOptions.apply(transfer, to: easy)
@@ -44,8 +47,11 @@ final class CurlMultiDriver {
         guard added == CURLM_OK else {
             recycle(easy, from: transfer)
             let text = String(cString: curl_multi_strerror(added))
-            transfer.finish(.failure(.transferFailed(endpoint: transfer.endpoint, curlCode: Int(CURLE_FAILED_INIT.rawValue),
-                                                      detail: "libcurl refused the transfer: \(text)")))
+            transfer.finish(
+                .failure(
+                    .transferFailed(
+                        endpoint: transfer.endpoint, curlCode: Int(CURLE_FAILED_INIT.rawValue),
+                        detail: "libcurl refused the transfer: \(text)")))
             return
         }
         transfer.easy = easy
@@ -114,11 +120,15 @@ final class CurlMultiDriver {
         if code == CURLE_OK {
             var status = 0
             _ = qlp_easy_getinfo_long(easy.raw, CURLINFO_RESPONSE_CODE, &status)
-            result = .success(HTTPResponse(status: status, headers: transfer.responseHeaders,
-                                           body: transfer.takeBody(), timings: timings))
+            result = .success(
+                HTTPResponse(
+                    status: status, headers: transfer.responseHeaders,
+                    body: transfer.takeBody(), timings: timings))
         } else {
-            result = .failure(CurlErrorMapping.error(for: code, transfer: transfer,
-                                                     curlMessage: easy.errorText, elapsed: timings.total))
+            result = .failure(
+                CurlErrorMapping.error(
+                    for: code, transfer: transfer,
+                    curlMessage: easy.errorText, elapsed: timings.total))
         }
         detach(transfer)
         logCompletion(transfer, result, total: timings.total)
@@ -131,10 +141,11 @@ final class CurlMultiDriver {
             _ = qlp_easy_getinfo_off_t(easy.raw, info, &value)
             return .microseconds(value)
         }
-        return HTTPTimings(nameLookup: microseconds(CURLINFO_NAMELOOKUP_TIME_T),
-                           connect: microseconds(CURLINFO_CONNECT_TIME_T),
-                           timeToFirstByte: microseconds(CURLINFO_STARTTRANSFER_TIME_T),
-                           total: microseconds(CURLINFO_TOTAL_TIME_T))
+        return HTTPTimings(
+            nameLookup: microseconds(CURLINFO_NAMELOOKUP_TIME_T),
+            connect: microseconds(CURLINFO_CONNECT_TIME_T),
+            timeToFirstByte: microseconds(CURLINFO_STARTTRANSFER_TIME_T),
+            total: microseconds(CURLINFO_TOTAL_TIME_T))
     }
 
     /// Takes the transfer's handle off the multi handle and back to the pool.
@@ -152,9 +163,13 @@ final class CurlMultiDriver {
     }
 
     /// One line per transfer; never header values or bodies, which carry tokens.
-    private func logCompletion(_ transfer: CurlTransfer, _ result: Result<HTTPResponse, HTTPTransportError>,
-                               total: Duration) {
-        logger.debug("\(transfer.request.method.rawValue) \(transfer.endpoint) \(outcome(result)) in \(ElapsedTimeText.fixed(ElapsedTimeText.milliseconds(total), decimals: 2)) ms")
+    private func logCompletion(
+        _ transfer: CurlTransfer, _ result: Result<HTTPResponse, HTTPTransportError>,
+        total: Duration
+    ) {
+        logger.debug(
+            "\(transfer.request.method.rawValue) \(transfer.endpoint) \(outcome(result)) in \(ElapsedTimeText.fixed(ElapsedTimeText.milliseconds(total), decimals: 2)) ms"
+        )
     }
 
     private func outcome(_ result: Result<HTTPResponse, HTTPTransportError>) -> String {

@@ -58,10 +58,10 @@ final class CurlMultiLoop: Sendable {
     private static func nameCurrentThread(_ name: String) {
         Thread.current.name = name
         #if os(Linux)
-        if let comm = fopen("/proc/thread-self/comm", "w") {
-            fputs(name, comm)
-            fclose(comm)
-        }
+            if let comm = fopen("/proc/thread-self/comm", "w") {
+                fputs(name, comm)
+                fclose(comm)
+            }
         #endif
     }
 
@@ -73,8 +73,11 @@ final class CurlMultiLoop: Sendable {
     /// or the sending task is already cancelled.
     func enqueue(_ transfer: CurlTransfer) {
         guard multi != nil else {
-            transfer.finish(.failure(.transferFailed(endpoint: transfer.endpoint, curlCode: Int(CURLE_FAILED_INIT.rawValue),
-                                                     detail: "libcurl could not be initialised")))
+            transfer.finish(
+                .failure(
+                    .transferFailed(
+                        endpoint: transfer.endpoint, curlCode: Int(CURLE_FAILED_INIT.rawValue),
+                        detail: "libcurl could not be initialised")))
             return
         }
         let rejection: HTTPTransportError? = shared.withLock { state in

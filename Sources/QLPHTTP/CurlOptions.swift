@@ -37,21 +37,23 @@ enum CurlOptions {
     }
 
     private static func setCallbacks(_ options: inout OptionWriter, context: UnsafeMutableRawPointer) {
-        options.record(qlp_easy_setopt_write_function(options.handle) { buffer, size, count, context in
-            let length = size * count
-            guard let context else { return 0 }
-            let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
-            // Returning less than `length` makes libcurl abort with CURLE_WRITE_ERROR.
-            return transfer.appendBody(UnsafeRawBufferPointer(start: buffer, count: length)) ? length : 0
-        })
+        options.record(
+            qlp_easy_setopt_write_function(options.handle) { buffer, size, count, context in
+                let length = size * count
+                guard let context else { return 0 }
+                let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+                // Returning less than `length` makes libcurl abort with CURLE_WRITE_ERROR.
+                return transfer.appendBody(UnsafeRawBufferPointer(start: buffer, count: length)) ? length : 0
+            })
         options.pointer(CURLOPT_WRITEDATA, context)
-        options.record(qlp_easy_setopt_header_function(options.handle) { buffer, size, count, context in
-            let length = size * count
-            guard let context else { return length }
-            let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
-            transfer.receiveHeaderLine(UnsafeRawBufferPointer(start: buffer, count: length))
-            return length
-        })
+        options.record(
+            qlp_easy_setopt_header_function(options.handle) { buffer, size, count, context in
+                let length = size * count
+                guard let context else { return length }
+                let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+                transfer.receiveHeaderLine(UnsafeRawBufferPointer(start: buffer, count: length))
+                return length
+            })
         options.pointer(CURLOPT_HEADERDATA, context)
     }
 

@@ -72,7 +72,8 @@ final class CurlTransfer: @unchecked Sendable {
         let value = String(decoding: trimmed(line[(colon + 1)...]), as: UTF8.self)
         responseHeaders.add(name: name, value: value)
         if HTTPHeaders.namesMatch(name, "Content-Length"), let length = Int(value),
-           length > 0, length <= request.maxResponseBytes {
+            length > 0, length <= request.maxResponseBytes
+        {
             responseBody.reserveCapacity(length)
         }
     }

@@ -67,7 +67,8 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence {
     /// Header names are ASCII tokens, so an ASCII-only case fold is exact and
     /// avoids Unicode case mapping on every lookup.
     static func namesMatch(_ lhs: String, _ rhs: String) -> Bool {
-        let left = lhs.utf8, right = rhs.utf8
+        let left = lhs.utf8
+        let right = rhs.utf8
         guard left.count == right.count else { return false }
         return zip(left, right).allSatisfy { asciiLowercased($0) == asciiLowercased($1) }
     }

@@ -37,12 +37,12 @@ public enum HTTPTransportError: Error, Sendable, Equatable, CustomStringConverti
     /// tells apart: a proxy cutting an answer is not a peer resetting.
     static func breakage(curlCode: Int, detail: String) -> String {
         switch curlCode {
-        case 18: "answer cut short"            // CURLE_PARTIAL_FILE: fewer bytes than Content-Length
-        case 52: "empty reply"                 // CURLE_GOT_NOTHING: closed before any response
-        case 55: "send failed"                 // CURLE_SEND_ERROR
+        case 18: "answer cut short"  // CURLE_PARTIAL_FILE: fewer bytes than Content-Length
+        case 52: "empty reply"  // CURLE_GOT_NOTHING: closed before any response
+        case 55: "send failed"  // CURLE_SEND_ERROR
         case 56 where detail.lowercased().contains("reset"): "connection reset"
-        case 56: "receive failed"              // CURLE_RECV_ERROR
-        case 92: "HTTP/2 stream broken"        // CURLE_HTTP2_STREAM
+        case 56: "receive failed"  // CURLE_RECV_ERROR
+        case 92: "HTTP/2 stream broken"  // CURLE_HTTP2_STREAM
         default: "network error"
         }
     }

@@ -38,8 +38,10 @@ enum MIMEEncoding {
     /// ending in CRLF; the text's own line breaks are encoded as CRLF.
     static func base64(lines: [[UInt8]]) -> [UInt8] {
         let joined = Array(lines.joined(separator: [13, 10]))
-        let text = Data(joined).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn,
-                                                              .endLineWithLineFeed])
+        let text = Data(joined).base64EncodedString(options: [
+            .lineLength76Characters, .endLineWithCarriageReturn,
+            .endLineWithLineFeed,
+        ])
         return Array(text.utf8) + (text.isEmpty ? [] : [13, 10])
     }
 

@@ -46,8 +46,10 @@ public struct ReachabilityProbe: Sendable {
         let endpoint = RedactedEndpoint.of(url)
         let milliseconds = CurlOptions.milliseconds(connectTimeout)
         var code = url.withCString { qlp_easy_setopt_string(easy.raw, CURLOPT_URL, $0) }
-        for (option, value) in [(CURLOPT_CONNECT_ONLY, 1), (CURLOPT_CONNECTTIMEOUT_MS, milliseconds),
-                                (CURLOPT_TIMEOUT_MS, milliseconds), (CURLOPT_NOSIGNAL, 1)] where code == CURLE_OK {
+        for (option, value) in [
+            (CURLOPT_CONNECT_ONLY, 1), (CURLOPT_CONNECTTIMEOUT_MS, milliseconds),
+            (CURLOPT_TIMEOUT_MS, milliseconds), (CURLOPT_NOSIGNAL, 1),
+        ] where code == CURLE_OK {
             code = qlp_easy_setopt_long(easy.raw, option, value)
         }
         if code == CURLE_OK { code = qlp_easy_setopt_pointer(easy.raw, CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(easy.errorBuffer)) }

@@ -46,8 +46,10 @@ public struct SMTPError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What was wrong with the mail, for ``Kind/badMessage``.
     public let messageError: SMTPMessageError?
 
-    public init(kind: Kind, server: String, replyCode: Int? = nil, serverReply: String = "", detail: String = "",
-                curlCode: Int? = nil, messageError: SMTPMessageError? = nil) {
+    public init(
+        kind: Kind, server: String, replyCode: Int? = nil, serverReply: String = "", detail: String = "",
+        curlCode: Int? = nil, messageError: SMTPMessageError? = nil
+    ) {
         self.kind = kind
         self.server = server
         self.replyCode = replyCode

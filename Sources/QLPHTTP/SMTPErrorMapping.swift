@@ -10,16 +10,19 @@ enum SMTPErrorMapping {
     ///   - lastReply: the server's last reply line.
     ///   - secrets: every form of the password that could be echoed back
     ///     (see ``secretForms(username:password:)``); scrubbed from both texts.
-    static func error(for code: CURLcode, server: String, curlMessage: String, lastCommand: String,
-                      lastReply: String, lastReplyCode: Int?, secrets: [String]) -> SMTPError {
+    static func error(
+        for code: CURLcode, server: String, curlMessage: String, lastCommand: String,
+        lastReply: String, lastReplyCode: Int?, secrets: [String]
+    ) -> SMTPError {
         // Only a refusal (4xx, 5xx) is worth showing: a positive last reply
         // ("354 go ahead") says nothing about the failure.
         let refusal = lastReplyCode.flatMap { $0 >= 400 ? $0 : nil }
         let reply = refusal == nil ? "" : scrub(lastReply, secrets)
         let detail = scrub(curlMessage.isEmpty ? String(cString: curl_easy_strerror(code)) : curlMessage, secrets)
         func made(_ kind: SMTPError.Kind) -> SMTPError {
-            SMTPError(kind: kind, server: server, replyCode: refusal, serverReply: reply, detail: detail,
-                      curlCode: Int(code.rawValue))
+            SMTPError(
+                kind: kind, server: server, replyCode: refusal, serverReply: reply, detail: detail,
+                curlCode: Int(code.rawValue))
         }
         switch code {
         case CURLE_OPERATION_TIMEDOUT:
@@ -27,9 +30,9 @@ enum SMTPErrorMapping {
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT:
             return made(.connectFailed)
         case CURLE_USE_SSL_FAILED, CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM,
-             CURLE_SSL_CIPHER, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH,
-             CURLE_SSL_INVALIDCERTSTATUS, CURLE_SSL_CRL_BADFILE, CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_SETFAILED,
-             CURLE_SSL_SHUTDOWN_FAILED, CURLE_SSL_ENGINE_INITFAILED:
+            CURLE_SSL_CIPHER, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH,
+            CURLE_SSL_INVALIDCERTSTATUS, CURLE_SSL_CRL_BADFILE, CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_SETFAILED,
+            CURLE_SSL_SHUTDOWN_FAILED, CURLE_SSL_ENGINE_INITFAILED:
             return made(.tlsFailed)
         case CURLE_LOGIN_DENIED, CURLE_AUTH_ERROR:
             return made(.loginDenied)

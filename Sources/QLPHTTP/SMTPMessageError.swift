@@ -36,17 +36,18 @@ public struct SMTPMessageError: Error, Sendable, Equatable, CustomStringConverti
     }
 
     public var description: String {
-        let what = switch problem {
-        case .lineBreak: "contains a line break (CR or LF), which could inject header fields or SMTP commands"
-        case .nulCharacter: "contains a NUL character"
-        case .invalidAddress: "is not a plain ASCII address like name@example.com"
-        case .noRecipients: "names no recipient"
-        case .invalidHeaderName: "is not a valid header field name"
-        case .nonASCIIValue: "must be printable ASCII"
-        case .reservedHeader: "is written by the mail renderer and cannot be given as an extra header"
-        case .duplicateHeader: "is given more than once"
-        case .lineTooLong: "is longer than a header line may be (998 bytes)"
-        }
+        let what =
+            switch problem {
+            case .lineBreak: "contains a line break (CR or LF), which could inject header fields or SMTP commands"
+            case .nulCharacter: "contains a NUL character"
+            case .invalidAddress: "is not a plain ASCII address like name@example.com"
+            case .noRecipients: "names no recipient"
+            case .invalidHeaderName: "is not a valid header field name"
+            case .nonASCIIValue: "must be printable ASCII"
+            case .reservedHeader: "is written by the mail renderer and cannot be given as an extra header"
+            case .duplicateHeader: "is given more than once"
+            case .lineTooLong: "is longer than a header line may be (998 bytes)"
+            }
         return "\(field) \(what)"
     }
 }

@@ -53,9 +53,9 @@ extension SMTPMail {
         let atextPunctuation = Set("!#$%&'*+-/=?^_`{|}~.".utf8)
         let parts = address.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, address.utf8.count <= 254,
-              parts[0].utf8.allSatisfy({ isASCIIAlphanumeric($0) || atextPunctuation.contains($0) }),
-              parts[1].utf8.allSatisfy({ isASCIIAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }),
-              !parts[1].hasPrefix("."), !parts[1].hasSuffix(".")
+            parts[0].utf8.allSatisfy({ isASCIIAlphanumeric($0) || atextPunctuation.contains($0) }),
+            parts[1].utf8.allSatisfy({ isASCIIAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }),
+            !parts[1].hasPrefix("."), !parts[1].hasSuffix(".")
         else { throw SMTPMessageError(field: field, problem: .invalidAddress) }
     }
 
@@ -99,7 +99,8 @@ extension SMTPMail {
     /// one per folded line.
     static func subjectField(_ subject: String) throws(SMTPMessageError) -> String {
         try checkNoControlBreaks(subject, field: "Subject")
-        let plain = subject.utf8.allSatisfy { (32...126).contains($0) || $0 == 9 }
+        let plain =
+            subject.utf8.allSatisfy { (32...126).contains($0) || $0 == 9 }
             && !subject.contains("=?") && subject.utf8.count <= 998 - "Subject: ".utf8.count
         if plain { return "Subject: " + subject }
         return "Subject: " + MIMEEncoding.encodedWords(subject).joined(separator: "\r\n ")

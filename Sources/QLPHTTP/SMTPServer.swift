@@ -19,8 +19,10 @@ public struct SMTPServer: Sendable, Equatable {
 
     /// A server; STARTTLS is required unless said otherwise, so that a
     /// password is never sent in the clear by default.
-    public init(url: String, username: String? = nil, password: SMTPPassword? = nil,
-                starttls: SMTPStartTLS = .required, timeout: Duration = .seconds(30)) {
+    public init(
+        url: String, username: String? = nil, password: SMTPPassword? = nil,
+        starttls: SMTPStartTLS = .required, timeout: Duration = .seconds(30)
+    ) {
         self.url = url
         self.username = username
         self.password = password

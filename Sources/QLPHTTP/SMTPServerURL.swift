@@ -64,7 +64,8 @@ struct SMTPServerURL: Equatable {
         var port = defaultPort
         if let portText {
             guard !portText.isEmpty, portText.count <= 5, portText.allSatisfy(\.isASCIIDigit),
-                  let number = Int(portText), (1...65535).contains(number) else {
+                let number = Int(portText), (1...65535).contains(number)
+            else {
                 throw Problem(reason: "the port must be a number from 1 to 65535")
             }
             port = number
@@ -73,6 +74,6 @@ struct SMTPServerURL: Equatable {
     }
 }
 
-private extension Character {
-    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+extension Character {
+    fileprivate var isASCIIDigit: Bool { ("0"..."9").contains(self) }
 }

@@ -38,16 +38,23 @@ public final class SQLiteCostHistory: CostHistory {
         do {
             try pool.write { db in
                 try db.execute(sql: "DELETE FROM daily_cost WHERE scope = ?", arguments: [snapshot.scope])
-                try db.execute(sql: """
-                    INSERT INTO cost_snapshot (scope, first_day, last_day, fetched_at) VALUES (?, ?, ?, ?)
-                    ON CONFLICT(scope) DO UPDATE SET first_day = excluded.first_day, last_day = excluded.last_day,
-                    fetched_at = excluded.fetched_at
-                    """, arguments: [snapshot.scope, snapshot.range.first.yyyymmdd, snapshot.range.last.yyyymmdd,
-                                     snapshot.fetchedAt.timeIntervalSince1970])
-                let insert = try db.makeStatement(sql: "INSERT INTO daily_cost (scope, day, service, amount, currency) VALUES (?, ?, ?, ?, ?)")
+                try db.execute(
+                    sql: """
+                        INSERT INTO cost_snapshot (scope, first_day, last_day, fetched_at) VALUES (?, ?, ?, ?)
+                        ON CONFLICT(scope) DO UPDATE SET first_day = excluded.first_day, last_day = excluded.last_day,
+                        fetched_at = excluded.fetched_at
+                        """,
+                    arguments: [
+                        snapshot.scope, snapshot.range.first.yyyymmdd, snapshot.range.last.yyyymmdd,
+                        snapshot.fetchedAt.timeIntervalSince1970,
+                    ])
+                let insert = try db.makeStatement(
+                    sql: "INSERT INTO daily_cost (scope, day, service, amount, currency) VALUES (?, ?, ?, ?, ?)")
                 for row in snapshot.costs {
-                    try insert.execute(arguments: [snapshot.scope, row.day.yyyymmdd, row.service,
-                                                   NSDecimalNumber(decimal: row.amount).stringValue, row.currency.code])
+                    try insert.execute(arguments: [
+                        snapshot.scope, row.day.yyyymmdd, row.service,
+                        NSDecimalNumber(decimal: row.amount).stringValue, row.currency.code,
+                    ])
                 }
             }
         } catch {
@@ -58,22 +65,30 @@ public final class SQLiteCostHistory: CostHistory {
     public func latest(scope: String) throws(StoreError) -> CostSnapshot? {
         do {
             return try pool.read { db -> CostSnapshot? in
-                guard let head = try Row.fetchOne(db, sql: "SELECT first_day, last_day, fetched_at FROM cost_snapshot WHERE scope = ?",
-                                                  arguments: [scope]),
-                      let first = CivilDate(yyyymmdd: head["first_day"]), let last = CivilDate(yyyymmdd: head["last_day"]),
-                      let range = DayRange(first, last) else { return nil }
+                guard
+                    let head = try Row.fetchOne(
+                        db, sql: "SELECT first_day, last_day, fetched_at FROM cost_snapshot WHERE scope = ?",
+                        arguments: [scope]),
+                    let first = CivilDate(yyyymmdd: head["first_day"]), let last = CivilDate(yyyymmdd: head["last_day"]),
+                    let range = DayRange(first, last)
+                else { return nil }
                 var costs: [DailyCost] = []
-                let rows = try Row.fetchCursor(db, sql: "SELECT day, service, amount, currency FROM daily_cost WHERE scope = ? ORDER BY day, service",
-                                               arguments: [scope])
+                let rows = try Row.fetchCursor(
+                    db, sql: "SELECT day, service, amount, currency FROM daily_cost WHERE scope = ? ORDER BY day, service",
+                    arguments: [scope])
                 while let row = try rows.next() {
                     guard let day = CivilDate(yyyymmdd: row["day"]),
-                          let amount = Decimal(string: row["amount"], locale: Locale(identifier: "en_US_POSIX")) else {
-                        throw StoreError(path: self.path, detail: "a stored cost row is corrupt (day \(row["day"] ?? "?"), service \(row["service"] ?? "?"))")
+                        let amount = Decimal(string: row["amount"], locale: Locale(identifier: "en_US_POSIX"))
+                    else {
+                        throw StoreError(
+                            path: self.path,
+                            detail: "a stored cost row is corrupt (day \(row["day"] ?? "?"), service \(row["service"] ?? "?"))")
                     }
                     costs.append(DailyCost(day: day, service: row["service"], amount: amount, currency: Currency(code: row["currency"])))
                 }
-                return CostSnapshot(scope: scope, range: range, costs: costs,
-                                    fetchedAt: Date(timeIntervalSince1970: head["fetched_at"]))
+                return CostSnapshot(
+                    scope: scope, range: range, costs: costs,
+                    fetchedAt: Date(timeIntervalSince1970: head["fetched_at"]))
             }
         } catch {
             throw StoreError(path: path, detail: "cannot read cost history: \(error)")

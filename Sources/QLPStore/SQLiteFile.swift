@@ -12,8 +12,10 @@ enum SQLiteFile {
     ///     someone (a route change, a queued notification) need every commit on
     ///     disk. The pool has one writer connection, so this holds for every write.
     ///   - what: names the database in the error ("the route database").
-    static func open(_ path: String, label: String, durable: Bool = false, migrator: DatabaseMigrator,
-                     what: String) throws(StoreError) -> DatabasePool {
+    static func open(
+        _ path: String, label: String, durable: Bool = false, migrator: DatabaseMigrator,
+        what: String
+    ) throws(StoreError) -> DatabasePool {
         do {
             try OwnerOnlyFiles.prepareDatabase(path)
             var configuration = Configuration()

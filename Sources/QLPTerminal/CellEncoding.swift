@@ -1,8 +1,9 @@
 import QLPCanvas
+
 #if canImport(Glibc)
-import Glibc  // wchar_t, wcwidth
+    import Glibc  // wchar_t, wcwidth
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Turns a canvas grapheme into the NUL-terminated wide characters that

@@ -13,8 +13,9 @@ extension CursesTerminal {
     /// pair per role (pair number = raw value + 1; pair 0 is the terminal's).
     func applyTheme(_ theme: Theme) {
         let count = Self.roleCount
-        var looks = [RoleLook](repeating: RoleLook(attributes: qlp_attr_normal(), pair: 0, solid: .glyph, hasPlainBlank: true),
-                               count: count)
+        var looks = [RoleLook](
+            repeating: RoleLook(attributes: qlp_attr_normal(), pair: 0, solid: .glyph, hasPlainBlank: true),
+            count: count)
         // Pairs for solid cells follow the role pairs; without room for them
         // solid cells fall back to reverse video.
         let solidPairsFit = Int(qlp_color_pairs()) > 2 * count
@@ -28,9 +29,10 @@ extension CursesTerminal {
                 let background = cursesColor(style.background, isForeground: false)
                 if init_extended_pair(Int32(index + 1), foreground, background) == OK { pair = Int32(index + 1) }
             }
-            looks[index] = RoleLook(attributes: attributes, pair: pair,
-                                    solid: solidCell(for: style, role: index, attributes: attributes, pair: pair, pairsFit: solidPairsFit),
-                                    hasPlainBlank: style.background == .default && !style.reverse && !style.underline)
+            looks[index] = RoleLook(
+                attributes: attributes, pair: pair,
+                solid: solidCell(for: style, role: index, attributes: attributes, pair: pair, pairsFit: solidPairsFit),
+                hasPlainBlank: style.background == .default && !style.reverse && !style.underline)
         }
         roleLooks = looks
     }
@@ -39,8 +41,10 @@ extension CursesTerminal {
     /// pair the same), or a reverse-video blank where the colour cannot be a
     /// background: the terminal's default foreground, no colours at all, or no
     /// pairs left.
-    private func solidCell(for style: TerminalStyle, role index: Int, attributes: attr_t, pair: Int32,
-                           pairsFit: Bool) -> SolidCell {
+    private func solidCell(
+        for style: TerminalStyle, role index: Int, attributes: attr_t, pair: Int32,
+        pairsFit: Bool
+    ) -> SolidCell {
         // Reverse video of a reversed style would undo it: keep the glyph.
         if style.reverse { return .glyph }
         // Underline would show on a blank, and blocks the terminal's erase.

@@ -1,9 +1,10 @@
 import CNcursesw
 import QLPCanvas
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The dashboard's terminal: the only type in qlp that calls ncurses.
@@ -75,7 +76,8 @@ public final class CursesTerminal {
         var mode = ColorMode.none
         var defaultColors = false
         if options.colorsAllowed, has_colors(), start_color() == OK,
-           Int(qlp_color_pairs()) > Self.roleCount {
+            Int(qlp_color_pairs()) > Self.roleCount
+        {
             mode = ColorMode.forTerminal(colors: Int(qlp_colors()))
             defaultColors = use_default_colors() == OK
         }

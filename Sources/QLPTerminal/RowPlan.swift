@@ -30,8 +30,10 @@ enum RowPlan {
     /// - Parameter solidGlyphs: the glyphs whose long runs become coloured
     ///   blanks; empty with `--block-glyphs`.
     static func plan(_ row: ArraySlice<Cell>, looks: [RoleLook], solidGlyphs: Set<Character> = SolidRuns.glyphs) -> [PlannedCell] {
-        let solid = solidGlyphs.isEmpty ? [Bool](repeating: false, count: row.count)
-                                        : SolidRuns.solidColumns(row, glyphs: solidGlyphs)
+        let solid =
+            solidGlyphs.isEmpty
+            ? [Bool](repeating: false, count: row.count)
+            : SolidRuns.solidColumns(row, glyphs: solidGlyphs)
         var planned: [PlannedCell] = []
         planned.reserveCapacity(row.count)
         // Whether the previous cell sits on the terminal's background, so a
@@ -43,7 +45,8 @@ enum RowPlan {
                 planned.append(PlannedCell(grapheme: " ", attributes: blank.attributes, pair: blank.pair))
                 previousIsPlain = false
             } else if cell.grapheme == " ", !cell.isContinuation, look.hasPlainBlank, previousIsPlain,
-                      let previous = planned.last {
+                let previous = planned.last
+            {
                 planned.append(PlannedCell(grapheme: " ", attributes: previous.attributes, pair: previous.pair))
             } else {
                 planned.append(PlannedCell(grapheme: cell.grapheme, attributes: look.attributes, pair: look.pair))

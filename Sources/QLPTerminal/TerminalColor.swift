@@ -24,7 +24,9 @@ extension TerminalColor {
         let greyStep = average > 238 ? 23 : max(0, (average - 3) / 10)
         let grey = 8 + 10 * greyStep
         func distance(_ c: (Int, Int, Int)) -> Int {
-            let dr = c.0 - Int(r), dg = c.1 - Int(g), db = c.2 - Int(b)
+            let dr = c.0 - Int(r)
+            let dg = c.1 - Int(g)
+            let db = c.2 - Int(b)
             return dr * dr + dg * dg + db * db
         }
         return distance((grey, grey, grey)) < distance(cube)

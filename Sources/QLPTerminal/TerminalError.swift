@@ -10,9 +10,11 @@ public enum TerminalError: Error, CustomStringConvertible, Equatable {
         case .notATerminal:
             return "stdout is not a terminal; qlp dash needs a terminal (try `qlp report` for text output)"
         case .cannotInitialize(let term) where term.isEmpty:
-            return "cannot start the dashboard: TERM is not set; set it (for example TERM=xterm-256color) or use `qlp report` for text output"
+            return
+                "cannot start the dashboard: TERM is not set; set it (for example TERM=xterm-256color) or use `qlp report` for text output"
         case .cannotInitialize(let term):
-            return "cannot start the dashboard on terminal type TERM=\(term): it is unknown here or cannot move the cursor; try TERM=xterm-256color, or `qlp report` for text output"
+            return
+                "cannot start the dashboard on terminal type TERM=\(term): it is unknown here or cannot move the cursor; try TERM=xterm-256color, or `qlp report` for text output"
         }
     }
 }

@@ -14,8 +14,10 @@ public struct TerminalOptions: Sendable {
     /// (`SolidCell`): more bytes, but copied screen text keeps the bars.
     public var blockGlyphs: Bool
 
-    public init(colorsAllowed: Bool = true, theme: Theme = .defaultDark, themes: ThemeCatalog = .builtin,
-                escapeDelayMilliseconds: Int = 25, blockGlyphs: Bool = false) {
+    public init(
+        colorsAllowed: Bool = true, theme: Theme = .defaultDark, themes: ThemeCatalog = .builtin,
+        escapeDelayMilliseconds: Int = 25, blockGlyphs: Bool = false
+    ) {
         self.colorsAllowed = colorsAllowed
         self.theme = theme
         self.themes = themes

@@ -7,8 +7,10 @@ public struct TerminalStyle: Sendable, Equatable {
     public var reverse: Bool
     public var underline: Bool
 
-    public init(foreground: TerminalColor = .default, background: TerminalColor = .default,
-                bold: Bool = false, dim: Bool = false, reverse: Bool = false, underline: Bool = false) {
+    public init(
+        foreground: TerminalColor = .default, background: TerminalColor = .default,
+        bold: Bool = false, dim: Bool = false, reverse: Bool = false, underline: Bool = false
+    ) {
         self.foreground = foreground
         self.background = background
         self.bold = bold

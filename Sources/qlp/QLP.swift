@@ -15,7 +15,10 @@ struct QLP: AsyncParsableCommand {
             conflicting change) and 4 (a refused change).
             """,
         version: QLPVersion.current,
-        subcommands: [DashCommand.self, DemoCommand.self, ReportCommand.self, DoctorCommand.self, EmulateCommand.self, GatewayCommand.self, RoutesCommand.self, AlertsCommand.self, KeysCommand.self],
+        subcommands: [
+            DashCommand.self, DemoCommand.self, ReportCommand.self, DoctorCommand.self, EmulateCommand.self, GatewayCommand.self,
+            RoutesCommand.self, AlertsCommand.self, KeysCommand.self,
+        ],
         defaultSubcommand: DashCommand.self)
 
     /// ArgumentParser's own main, with qlp's one prefix and exit statuses

@@ -14,15 +14,16 @@ final class ScriptedTransport: HTTPTransport {
 
     func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         requests.withLock { $0.append(request) }
-        try await Task.sleep(for: .milliseconds(20))   // long enough for callers to pile up
+        try await Task.sleep(for: .milliseconds(20))  // long enough for callers to pile up
         return replies.withLock { $0.isEmpty ? HTTPResponse(status: 599) : $0.removeFirst() }
     }
 }
 
 @Suite struct AuthenticationTests {
     func credential(_ transport: ScriptedTransport) -> ClientSecretCredential {
-        ClientSecretCredential(authority: "https://login.example.test/", tenantID: "tenant-1", clientID: "client-1",
-                               clientSecret: Secret("s3cret value&=+"), transport: transport)
+        ClientSecretCredential(
+            authority: "https://login.example.test/", tenantID: "tenant-1", clientID: "client-1",
+            clientSecret: Secret("s3cret value&=+"), transport: transport)
     }
 
     @Test func sendsTheDocumentedFormAndReadsTheToken() async throws {
@@ -37,7 +38,10 @@ final class ScriptedTransport: HTTPTransport {
         #expect(request.method == .post)
         #expect(request.headers["Content-Type"] == "application/x-www-form-urlencoded")
         let form = String(decoding: request.body, as: UTF8.self)
-        #expect(form == "client_id=client-1&scope=https%3A%2F%2Fmanagement.azure.com%2F.default&client_secret=s3cret%20value%26%3D%2B&grant_type=client_credentials")
+        #expect(
+            form
+                == "client_id=client-1&scope=https%3A%2F%2Fmanagement.azure.com%2F.default&client_secret=s3cret%20value%26%3D%2B&grant_type=client_credentials"
+        )
     }
 
     @Test func entraRefusalCarriesTheAADSTSCodeAndARemedyButNoSecret() async throws {
@@ -47,7 +51,10 @@ final class ScriptedTransport: HTTPTransport {
             _ = try await credential(transport).fetchToken(scope: "https://foo.microsoft.com/.default")
             Issue.record("a 400 must throw")
         } catch {
-            guard case .authentication(let failure) = error else { Issue.record("expected .authentication, got \(error)"); return }
+            guard case .authentication(let failure) = error else {
+                Issue.record("expected .authentication, got \(error)")
+                return
+            }
             #expect(failure.code == 70011)
             #expect(failure.error == "invalid_scope")
             #expect(failure.message?.hasPrefix("AADSTS70011: The provided value") == true)
@@ -86,22 +93,24 @@ final class ScriptedTransport: HTTPTransport {
         // test does not depend on how long the machine takes.
         let now = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
         let clock: @Sendable () -> Date = { now.withLock { $0 } }
-        let source = ClientSecretCredential(authority: "https://login.example.test/", tenantID: "tenant-1", clientID: "client-1",
-                                            clientSecret: Secret("s"), transport: transport, clock: clock)
+        let source = ClientSecretCredential(
+            authority: "https://login.example.test/", tenantID: "tenant-1", clientID: "client-1",
+            clientSecret: Secret("s"), transport: transport, clock: clock)
         let cache = TokenCache(source: source, refreshMargin: .seconds(300), clock: clock)
         _ = try await cache.token(for: "scope/.default")
-        now.withLock { $0 = $0.addingTimeInterval(3599 - 301) }   // 301 s left: still outside the margin
+        now.withLock { $0 = $0.addingTimeInterval(3599 - 301) }  // 301 s left: still outside the margin
         _ = try await cache.token(for: "scope/.default")
         #expect(transport.requests.withLock { $0.count } == 1)
-        now.withLock { $0 = $0.addingTimeInterval(2) }   // 299 s left: inside the 5-minute margin
+        now.withLock { $0 = $0.addingTimeInterval(2) }  // 299 s left: inside the 5-minute margin
         _ = try await cache.token(for: "scope/.default")
         #expect(transport.requests.withLock { $0.count } == 2)
     }
 
     @Test func environmentCredentialNamesWhatIsMissing() {
         do {
-            _ = try EnvironmentCredential.make(environment: ["AZURE_CLIENT_ID": "x"], defaultAuthority: "https://login.microsoftonline.com",
-                                               configuredTenant: nil, transport: ScriptedTransport([]), timeout: .seconds(5))
+            _ = try EnvironmentCredential.make(
+                environment: ["AZURE_CLIENT_ID": "x"], defaultAuthority: "https://login.microsoftonline.com",
+                configuredTenant: nil, transport: ScriptedTransport([]), timeout: .seconds(5))
             Issue.record("missing variables must throw")
         } catch {
             #expect(error.description.contains("AZURE_TENANT_ID"))

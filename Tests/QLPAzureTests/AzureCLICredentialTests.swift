@@ -1,7 +1,7 @@
 import Foundation
 import QLPAzure
-import Synchronization
 import QLPCore
+import Synchronization
 import Testing
 
 /// The Azure CLI credential against a stand-in `az` (a shell script on a
@@ -30,7 +30,8 @@ import Testing
 
     @Test func expiresOnIsReadAndTheResourceIsTheScopeWithoutDefault() async throws {
         // The script records its arguments, so the test sees what qlp asked for.
-        let cli = try FakeCLI("""
+        let cli = try FakeCLI(
+            """
             echo "$@" > "$HOME/args"
             echo '{"accessToken":"\(Self.token)","expiresOn":"2026-11-26 18:42:05.000000","expires_on":1795718525,"subscription":"s1","tenant":"t1","tokenType":"Bearer"}'
             """)
@@ -39,8 +40,9 @@ import Testing
         #expect(token.token.reveal() == Self.token)
         #expect(token.expiresOn == Date(timeIntervalSince1970: 1_795_718_525))
         let args = try String(contentsOfFile: cli.directory + "/args", encoding: .utf8)
-        #expect(args.trimmingCharacters(in: .whitespacesAndNewlines)
-            == "account get-access-token --output json --resource https://management.azure.com/")
+        #expect(
+            args.trimmingCharacters(in: .whitespacesAndNewlines)
+                == "account get-access-token --output json --resource https://management.azure.com/")
     }
 
     @Test func anOlderCLIsLocalExpiresOnIsRead() async throws {
@@ -48,8 +50,9 @@ import Testing
         defer { cli.remove() }
         let token = try await cli.credential.fetchToken(scope: "https://vault.azure.net/.default")
         // Local time without a zone, as older az prints it.
-        let components = DateComponents(calendar: Calendar(identifier: .gregorian), timeZone: .current,
-                                        year: 2026, month: 11, day: 26, hour: 18, minute: 42, second: 5)
+        let components = DateComponents(
+            calendar: Calendar(identifier: .gregorian), timeZone: .current,
+            year: 2026, month: 11, day: 26, hour: 18, minute: 42, second: 5)
         #expect(token.expiresOn == components.date)
     }
 
@@ -62,13 +65,17 @@ import Testing
     }
 
     @Test func anAADSTSRefusalCarriesItsCodeButNotAzsText() async throws {
-        let cli = try FakeCLI(#"echo "ERROR: AADSTS700082: The refresh token has expired due to inactivity. secret-ish-detail" >&2; exit 1"#)
+        let cli = try FakeCLI(
+            #"echo "ERROR: AADSTS700082: The refresh token has expired due to inactivity. secret-ish-detail" >&2; exit 1"#)
         defer { cli.remove() }
         do {
             _ = try await cli.credential.fetchToken(scope: "https://management.azure.com/.default")
             Issue.record("a refusal must throw")
         } catch {
-            guard case .authentication(let failure) = error else { Issue.record("got \(error)"); return }
+            guard case .authentication(let failure) = error else {
+                Issue.record("got \(error)")
+                return
+            }
             #expect(failure.code == 700082)
             #expect(!error.description.contains("secret-ish-detail"))
         }
@@ -81,7 +88,10 @@ import Testing
             _ = try await cli.credential.fetchToken(scope: "https://management.azure.com/.default")
             Issue.record("garbage must throw")
         } catch {
-            guard case .malformedResponse = error else { Issue.record("got \(error)"); return }
+            guard case .malformedResponse = error else {
+                Issue.record("got \(error)")
+                return
+            }
             #expect(!error.description.contains(Self.token))
         }
     }
@@ -130,7 +140,9 @@ import Testing
         let probe = Unavailable()
         let chain = ChainedCredential([("managed identity", probe), ("Azure CLI", cli.credential)])
         #expect(chain.workingSource == nil)
-        for scope in ["https://management.azure.com/.default", "https://metrics.monitor.azure.com/.default", "https://vault.azure.net/.default"] {
+        for scope in [
+            "https://management.azure.com/.default", "https://metrics.monitor.azure.com/.default", "https://vault.azure.net/.default",
+        ] {
             #expect(try await chain.fetchToken(scope: scope).token.reveal() == "from-cli")
         }
         #expect(probe.asked.withLock { $0 } == 1, "the probe that failed is not retried for every scope")

@@ -6,7 +6,8 @@ import Testing
 /// reach Azure, not qlp's secrets.
 @Suite struct AzureCLIEnvironmentTests {
     @Test func finding08_theAzureCLIGetsAMinimalEnvironmentWithoutQLPsSecrets() async throws {
-        let cli = try AzureCLICredentialTests.FakeCLI("""
+        let cli = try AzureCLICredentialTests.FakeCLI(
+            """
             env > "$HOME/env"
             echo '{"accessToken":"t","expires_on":1795718525,"tokenType":"Bearer"}'
             """)

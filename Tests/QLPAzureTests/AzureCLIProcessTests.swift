@@ -1,8 +1,10 @@
 import Foundation
-@testable import QLPAzure
 import Testing
+
+@testable import QLPAzure
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The runner `az` is started with (BoundedSubprocess, on swift-subprocess),
@@ -23,8 +25,9 @@ import Glibc
 
         /// The script under `timeout`; HOME is the directory, so a script writes its files to "$HOME/...".
         func process(timeout: Duration = .seconds(20), environment: [String: String]? = nil) -> BoundedSubprocess {
-            BoundedSubprocess(path: path, arguments: [], environment: environment ?? ["PATH": "/usr/bin:/bin", "HOME": directory],
-                              timeout: timeout)
+            BoundedSubprocess(
+                path: path, arguments: [], environment: environment ?? ["PATH": "/usr/bin:/bin", "HOME": directory],
+                timeout: timeout)
         }
 
         func remove() { try? FileManager.default.removeItem(atPath: directory) }
@@ -75,7 +78,8 @@ import Glibc
     @Test func outputOverTheLimitIsRefusedAndTheProgramStopped() async throws {
         // 1 MiB + 1 byte on stdout, then on stderr; the script would then sleep 30 s.
         for redirect in ["", " >&2"] {
-            let script = try Script("""
+            let script = try Script(
+                """
                 head -c 1048577 /dev/zero\(redirect)
                 sleep 30
                 """)
@@ -99,7 +103,8 @@ import Glibc
     }
 
     @Test func stdoutStderrAndTheExitStatusAreAllKept() async throws {
-        let script = try Script("""
+        let script = try Script(
+            """
             echo to-stdout
             echo to-stderr >&2
             exit 3
@@ -154,7 +159,8 @@ import Glibc
         let deadline = ContinuousClock.now + .seconds(10)
         while ContinuousClock.now < deadline {
             if let text = try? String(contentsOfFile: file, encoding: .utf8),
-               let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
+            {
                 return pid
             }
             try? await Task.sleep(for: .milliseconds(20))
@@ -177,19 +183,19 @@ import Glibc
     static func isRunning(_ pid: Int32) -> Bool {
         guard kill(pid, 0) == 0 else { return false }
         #if os(Linux)
-        // /proc/<pid>/stat: "pid (comm) S ...", the state after the last ')'.
-        let descriptor = open("/proc/\(pid)/stat", O_RDONLY)
-        guard descriptor >= 0 else { return false }
-        defer { close(descriptor) }
-        var buffer = [UInt8](repeating: 0, count: 1024)
-        let count = read(descriptor, &buffer, buffer.count)
-        guard count > 0 else { return false }
-        let line = String(decoding: buffer[0..<count], as: UTF8.self)
-        guard let paren = line.lastIndex(of: ")") else { return false }
-        let state = line[line.index(after: paren)...].first { $0 != " " }
-        return state != "Z" && state != "X"
+            // /proc/<pid>/stat: "pid (comm) S ...", the state after the last ')'.
+            let descriptor = open("/proc/\(pid)/stat", O_RDONLY)
+            guard descriptor >= 0 else { return false }
+            defer { close(descriptor) }
+            var buffer = [UInt8](repeating: 0, count: 1024)
+            let count = read(descriptor, &buffer, buffer.count)
+            guard count > 0 else { return false }
+            let line = String(decoding: buffer[0..<count], as: UTF8.self)
+            guard let paren = line.lastIndex(of: ")") else { return false }
+            let state = line[line.index(after: paren)...].first { $0 != " " }
+            return state != "Z" && state != "X"
         #else
-        return true
+            return true
         #endif
     }
 }

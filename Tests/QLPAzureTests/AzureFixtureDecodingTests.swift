@@ -8,8 +8,9 @@ import Testing
 enum ExampleResponse {
     static func body(of file: [UInt8], status: String) throws -> [UInt8]? {
         guard let object = try JSONSerialization.jsonObject(with: Data(file)) as? [String: Any],
-              let responses = object["responses"] as? [String: Any],
-              let response = responses[status] as? [String: Any], let body = response["body"] else { return nil }
+            let responses = object["responses"] as? [String: Any],
+            let response = responses[status] as? [String: Any], let body = response["body"]
+        else { return nil }
         return Array(try JSONSerialization.data(withJSONObject: body))
     }
 }
@@ -23,8 +24,11 @@ enum ExampleResponse {
 
     @Test func everyAreaIsCopied() {
         let areas = Set(Self.azureFiles.map { $0.split(separator: "/")[1] })
-        #expect(areas.isSuperset(of: ["appinsights-dataplane", "consumption-budgets", "cost-management", "keyvault-secrets",
-                          "loganalytics-query", "monitor-metrics", "monitor-metrics-batch", "openai-inference"]))
+        #expect(
+            areas.isSuperset(of: [
+                "appinsights-dataplane", "consumption-budgets", "cost-management", "keyvault-secrets",
+                "loganalytics-query", "monitor-metrics", "monitor-metrics-batch", "openai-inference",
+            ]))
         #expect(Self.azureFiles.count >= 21)
         #expect(Self.entraFiles.count >= 3)
     }
@@ -146,7 +150,8 @@ enum ExampleResponse {
     }
 
     @Test func pointsWithOnlyATimeStampDecode() throws {
-        let json = #"{"timespan":"a/b","value":[{"name":{"value":"cpu_percent"},"unit":"Percent","timeseries":[{"metadatavalues":[],"data":[{"timeStamp":"2026-11-26T17:00:00Z"},{"timeStamp":"2026-11-26T18:00:00.000Z","average":12.5}]}],"errorCode":"Success"}]}"#
+        let json =
+            #"{"timespan":"a/b","value":[{"name":{"value":"cpu_percent"},"unit":"Percent","timeseries":[{"metadatavalues":[],"data":[{"timeStamp":"2026-11-26T17:00:00Z"},{"timeStamp":"2026-11-26T18:00:00.000Z","average":12.5}]}],"errorCode":"Success"}]}"#
         let response = try AzureWireDecoding.metrics(Array(json.utf8))
         let data = try #require(response.value.first?.timeseries.first?.data)
         #expect(!data[0].hasValue)
@@ -157,11 +162,16 @@ enum ExampleResponse {
     @Test func batchEntriesAreFoundByResource() throws {
         let response = try AzureWireDecoding.metricBatch(try body("azure/monitor-metrics-batch/2024-02-01/MetricBatchExample2.json"))
         #expect(response.values.count == 3)
-        let redis3 = try #require(response.result(for: "/subscriptions/12345678-abcd-1234-abcd-123456789abc/resourcegroups/test_redis/providers/Microsoft.Cache/Redis/redis3"))
+        let redis3 = try #require(
+            response.result(
+                for: "/subscriptions/12345678-abcd-1234-abcd-123456789abc/resourcegroups/test_redis/providers/Microsoft.Cache/Redis/redis3")
+        )
         #expect(redis3.metric("cacheWrite")?.timeseries.first?.data.first?.average == 7135.0625)
         #expect(redis3.interval == "PT4H")
-        let error = try #require(try ExampleResponse.body(of: try FixtureFiles.bytes("azure/monitor-metrics-batch/2024-02-01/MetricBatchExample2.json"),
-                                                          status: "default"))
+        let error = try #require(
+            try ExampleResponse.body(
+                of: try FixtureFiles.bytes("azure/monitor-metrics-batch/2024-02-01/MetricBatchExample2.json"),
+                status: "default"))
         let decoded = try #require(AzureWireDecoding.azureError(error))
         #expect(decoded.code == "BadRequest")
         #expect(decoded.message?.hasPrefix("Detected invalid time range parameters") == true)
@@ -191,13 +201,13 @@ enum ExampleResponse {
         let table = try #require(try AzureWireDecoding.logQuery(try body("azure/appinsights-dataplane/v1/query-get.json")).primary)
         #expect(table.name == "PrimaryResult")
         #expect(table.rows.count == 2)
-        #expect(table.cell(0, "duration")?.double == 3.3833)          // a number sent as a string
+        #expect(table.cell(0, "duration")?.double == 3.3833)  // a number sent as a string
         #expect(table.cell(0, "duration")?.decimal == Decimal(string: "3.3833"))
         #expect(table.cell(0, "itemCount")?.int == 1)
-        #expect(table.cell(0, "success")?.bool == true)                // "True"
+        #expect(table.cell(0, "success")?.bool == true)  // "True"
         #expect(table.cell(0, "source")?.isNull == true)
         #expect(table.cell(0, "timestamp")?.date == AzureTimespan.parse("2018-02-01T17:33:09.788Z"))
-        let dims = try #require(table.cell(0, "customDimensions")?.json)   // dynamic JSON sent as a string
+        let dims = try #require(table.cell(0, "customDimensions")?.json)  // dynamic JSON sent as a string
         #expect(dims["_MS.ProcessedByMetricExtractors"] == .string("(Name:'Requests', Ver:'1.0')"))
         #expect(table.cell(1, "name")?.text == "GET Home/Index")
 
@@ -210,7 +220,8 @@ enum ExampleResponse {
     }
 
     @Test func typedCellsAndPartialErrors() throws {
-        let json = #"{"tables":[{"name":"PrimaryResult","columns":[{"name":"a","type":"real"},{"name":"b","type":"bool"},{"name":"c","type":"dynamic"},{"name":"d","type":"string"}],"rows":[[1.25,false,{"k":[1,"x",null]},"12abc"]]}],"error":{"code":"PartialError","message":"There were some errors when processing your query."}}"#
+        let json =
+            #"{"tables":[{"name":"PrimaryResult","columns":[{"name":"a","type":"real"},{"name":"b","type":"bool"},{"name":"c","type":"dynamic"},{"name":"d","type":"string"}],"rows":[[1.25,false,{"k":[1,"x",null]},"12abc"]]}],"error":{"code":"PartialError","message":"There were some errors when processing your query."}}"#
         let result = try AzureWireDecoding.logQuery(Array(json.utf8))
         let row = try #require(result.primary?.rows.first)
         #expect(row[0] == .number(Decimal(string: "1.25")!))
@@ -256,11 +267,15 @@ enum ExampleResponse {
 
     @Test func errorBodiesOfEveryShape() {
         // Monitor's metrics API: top-level code and message (Azure/azure-sdk-for-net#29584).
-        let monitor = AzureWireDecoding.azureError(Array(#"{"code":"BadRequest","message":"Failed to find metric configuration for provider: microsoft.cache"}"#.utf8))
+        let monitor = AzureWireDecoding.azureError(
+            Array(#"{"code":"BadRequest","message":"Failed to find metric configuration for provider: microsoft.cache"}"#.utf8))
         #expect(monitor?.code == "BadRequest")
         #expect(monitor?.message?.hasPrefix("Failed to find metric configuration") == true)
         // Log Analytics: the innermost message says what was wrong.
-        let query = AzureWireDecoding.azureError(Array(#"{"error":{"message":"The request had some invalid properties","code":"BadArgumentError","innererror":{"code":"SemanticError","message":"A semantic error occurred.","innererror":{"code":"SEM0100","message":"'Foo' could not be resolved"}}}}"#.utf8))
+        let query = AzureWireDecoding.azureError(
+            Array(
+                #"{"error":{"message":"The request had some invalid properties","code":"BadArgumentError","innererror":{"code":"SemanticError","message":"A semantic error occurred.","innererror":{"code":"SEM0100","message":"'Foo' could not be resolved"}}}}"#
+                    .utf8))
         #expect(query?.code == "BadArgumentError")
         #expect(query?.message == "The request had some invalid properties: 'Foo' could not be resolved")
         #expect(AzureWireDecoding.azureError(Array("<html>".utf8)) == nil)

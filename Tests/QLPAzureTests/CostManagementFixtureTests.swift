@@ -6,7 +6,8 @@ import Testing
 /// Every Cost Management example Microsoft publishes (copied into Fixtures)
 /// must decode. The folder is enumerated, so a new file is a new case.
 @Suite struct CostManagementFixtureTests {
-    static let exampleFiles = FixtureFiles.files(under: "azure/cost-management", withExtension: "json")
+    static let exampleFiles =
+        FixtureFiles.files(under: "azure/cost-management", withExtension: "json")
         .filter { !$0.contains("/observed/") }
         + FixtureFiles.files(under: "azure/consumption-budgets", withExtension: "json")
 

@@ -14,8 +14,9 @@ import Testing
     static func rows(_ page: Int) -> [[CostQueryCell]] { [[.number(Decimal(page)), .string("GBP")]] }
 
     func paging(allowance: Duration = .seconds(300), waitsBeforeFirstPage: Bool = true, maxPages: Int = 500) -> CostQueryPaging {
-        CostQueryPaging(service: "Cost Management", firstURL: Self.first, management: Self.management, maxPages: maxPages,
-                        allowance: allowance, limitName: "--max-wait 5m", waitsBeforeFirstPage: waitsBeforeFirstPage)
+        CostQueryPaging(
+            service: "Cost Management", firstURL: Self.first, management: Self.management, maxPages: maxPages,
+            allowance: allowance, limitName: "--max-wait 5m", waitsBeforeFirstPage: waitsBeforeFirstPage)
     }
 
     @Test func aHoldPartWayResumesFromTheSamePageKeepingThePagesFetched() throws {
@@ -30,8 +31,9 @@ import Testing
         }
         #expect(hold.page == 3 && hold.pagesKept == 2 && hold.retry == 1)
         #expect(hold.reason == .ownBudget(requestsPerMinute: 2))
-        #expect(hold.progressWords == "qlp's own budget of 2 Cost Management requests a minute is spent: waiting 58 s "
-            + "(retry 1, page 3, 2 pages kept); up to 5m 0s more under --max-wait 5m")
+        #expect(
+            hold.progressWords == "qlp's own budget of 2 Cost Management requests a minute is spent: waiting 58 s "
+                + "(retry 1, page 3, 2 pages kept); up to 5m 0s more under --max-wait 5m")
         #expect(p.waitedOut() == .fetch(url: Self.link(3), page: 3))
         #expect(p.waited == .seconds(58))
         try p.received(columns: Self.columns, rows: Self.rows(3), nextLink: nil)
@@ -57,8 +59,9 @@ import Testing
             return
         }
         #expect(hold.retry == 2 && hold.left == .seconds(40))
-        #expect(hold.givingUpWords == "Cost Management asked qlp to wait (Retry-After) 1m 0s more (retry 2, page 1), "
-            + "past --max-wait 5m (40 s of it left); gave up")
+        #expect(
+            hold.givingUpWords == "Cost Management asked qlp to wait (Retry-After) 1m 0s more (retry 2, page 1), "
+                + "past --max-wait 5m (40 s of it left); gave up")
         // A wait that fits exactly is waited.
         var q = paging(allowance: .seconds(60))
         guard case .wait = q.held(wait: .seconds(60), reason: .ownBudget(requestsPerMinute: 5)) else {

@@ -26,9 +26,10 @@ enum ExampleBody {
     static func bytes(of file: [UInt8]) throws -> [UInt8] {
         let text = String(decoding: file, as: UTF8.self)
         guard let responses = text.range(of: "\"responses\""),
-              let ok = text.range(of: "\"200\"", range: responses.upperBound..<text.endIndex),
-              let body = text.range(of: "\"body\"", range: ok.upperBound..<text.endIndex),
-              let open = text[body.upperBound...].firstIndex(where: { $0 == "{" || $0 == "[" }) else {
+            let ok = text.range(of: "\"200\"", range: responses.upperBound..<text.endIndex),
+            let body = text.range(of: "\"body\"", range: ok.upperBound..<text.endIndex),
+            let open = text[body.upperBound...].firstIndex(where: { $0 == "{" || $0 == "[" })
+        else {
             throw CocoaError(.fileReadCorruptFile)
         }
         // Walk to the matching close bracket, skipping string contents.

@@ -26,7 +26,10 @@ import Testing
             wrapping: base, policy: ThrottlingPolicy(costManagementBudgetPerMinute: 1, maxBudgetWait: .seconds(120)),
             clock: { now.withLock { $0 } },
             sleep: { duration in
-                let count = sleeps.withLock { $0 += 1; return $0 }
+                let count = sleeps.withLock {
+                    $0 += 1
+                    return $0
+                }
                 // A loop that ignores cancellation would come back here at once,
                 // forever: after 50 turns, free the budget so the test ends (and fails).
                 if count >= 50 { now.withLock { $0 = $0.addingTimeInterval(61) } }
@@ -37,7 +40,7 @@ import Testing
         _ = try await transport.send(HTTPRequest(method: .post, url: url))
         let waiting = Task { try await transport.send(HTTPRequest(method: .post, url: url)) }
         var iterator = entered.makeAsyncIterator()
-        _ = await iterator.next()   // the second request is waiting for the budget
+        _ = await iterator.next()  // the second request is waiting for the budget
         waiting.cancel()
         let outcome = await waiting.result
         #expect(throws: CancellationError.self) { try outcome.get() }
@@ -63,7 +66,12 @@ import Testing
             return HTTPResponse(status: 200, body: Array("{}".utf8))
         }
 
-        func open() { gate.withLock { held in held.forEach { $0.resume() }; held.removeAll() } }
+        func open() {
+            gate.withLock { held in
+                for continuation in held { continuation.resume() }
+                held.removeAll()
+            }
+        }
     }
 
     /// A request queued for a connection slot (every slot busy) ends with
@@ -75,20 +83,26 @@ import Testing
         let url = "https://api.example.test/v1/things"
         let first = Task { try await transport.send(HTTPRequest(method: .get, url: url)) }
         var arrivals = base.arrivals.makeAsyncIterator()
-        _ = await arrivals.next()   // the first holds the only slot
+        _ = await arrivals.next()  // the first holds the only slot
         let queued = Task { try await transport.send(HTTPRequest(method: .get, url: url)) }
         // Let it reach the gate's queue: it cannot get further while the slot is held.
         try await Task.sleep(for: .milliseconds(200))
         queued.cancel()
         let ended = Mutex<Result<HTTPResponse, any Error>?>(nil)
-        let watcher = Task { let result = await queued.result; ended.withLock { $0 = result } }
+        let watcher = Task {
+            let result = await queued.result
+            ended.withLock { $0 = result }
+        }
         let deadline = ContinuousClock.now + .seconds(10)
         while ended.withLock({ $0 == nil }), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
         guard let outcome = ended.withLock({ $0 }) else {
             Issue.record("the cancelled request still waited for a slot after 10 s")
             // Unwind: free the first, then whatever the queued one sent once it got the slot.
             base.open()
-            while ended.withLock({ $0 == nil }) { try await Task.sleep(for: .milliseconds(10)); base.open() }
+            while ended.withLock({ $0 == nil }) {
+                try await Task.sleep(for: .milliseconds(10))
+                base.open()
+            }
             _ = await watcher.value
             return
         }

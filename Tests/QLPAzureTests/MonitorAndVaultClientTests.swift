@@ -42,21 +42,25 @@ final class UnreachableTransport: HTTPTransport {
 
     @Test func moreThanTwentyNamesAreAskedInSeveralCallsAndMergedInOrder() async throws {
         let all = (1...45).map { "metric_\($0)" }
-        let transport = ScriptedTransport([HTTPResponse(status: 200, body: metricsBody(Array(all[0..<20]))),
-                                           HTTPResponse(status: 200, body: metricsBody(Array(all[20..<40]))),
-                                           HTTPResponse(status: 200, body: metricsBody(Array(all[40...])))])
+        let transport = ScriptedTransport([
+            HTTPResponse(status: 200, body: metricsBody(Array(all[0..<20]))),
+            HTTPResponse(status: 200, body: metricsBody(Array(all[20..<40]))),
+            HTTPResponse(status: 200, body: metricsBody(Array(all[40...]))),
+        ])
         let source = CountingTokenSource()
         let client = MonitorMetricsClient(transport: transport, tokens: TokenCache(source: source), management: "https://arm.example.test/")
         let start = Date(timeIntervalSince1970: 1_795_000_000)
-        let result = try await client.metrics(resourceID: Self.resource, names: all, aggregation: ["Average", "Maximum"],
-                                              interval: "PT1H", timespan: (start, start.addingTimeInterval(7200)),
-                                              filter: "node eq '*'")
+        let result = try await client.metrics(
+            resourceID: Self.resource, names: all, aggregation: ["Average", "Maximum"],
+            interval: "PT1H", timespan: (start, start.addingTimeInterval(7200)),
+            filter: "node eq '*'")
         #expect(result.value.map(\.name.value) == all)
         #expect(result.cost == 30)
         let requests = transport.requests.withLock { $0 }
         #expect(requests.map { names(in: $0.url).count } == [20, 20, 5])
         let first = try #require(requests.first)
-        #expect(first.url.hasPrefix("https://arm.example.test\(Self.resource)/providers/Microsoft.Insights/metrics?api-version=2024-02-01&"))
+        #expect(
+            first.url.hasPrefix("https://arm.example.test\(Self.resource)/providers/Microsoft.Insights/metrics?api-version=2024-02-01&"))
         let query = URLComponents(string: first.url)!.queryItems!
         #expect(query.first { $0.name == "timespan" }?.value == "2026-11-18T11:06:40Z/2026-11-18T13:06:40Z")
         #expect(query.first { $0.name == "aggregation" }?.value == "Average,Maximum")
@@ -66,18 +70,23 @@ final class UnreachableTransport: HTTPTransport {
     }
 
     @Test func batchUsesTheMetricsScopeAndPostsTheResourceIDs() async throws {
-        let body = #"{"values":[{"starttime":"a","endtime":"b","resourceid":"/r/2","value":[]},{"starttime":"a","endtime":"b","resourceid":"/r/1","value":[]}]}"#
+        let body =
+            #"{"values":[{"starttime":"a","endtime":"b","resourceid":"/r/2","value":[]},{"starttime":"a","endtime":"b","resourceid":"/r/1","value":[]}]}"#
         let transport = ScriptedTransport([HTTPResponse(status: 200, body: Array(body.utf8))])
         let source = CountingTokenSource()
         let client = MonitorMetricsClient(transport: transport, tokens: TokenCache(source: source), management: "https://arm.example.test")
         let start = Date(timeIntervalSince1970: 1_795_000_000)
-        let result = try await client.batch(endpoint: MonitorMetricsClient.batchEndpoint(region: "UKSouth"), subscriptionID: "s-1",
-                                            resourceIDs: ["/r/1", "/r/2"], namespace: "Microsoft.Cache/Redis", names: ["serverLoad"],
-                                            start: start, end: start.addingTimeInterval(3600))
+        let result = try await client.batch(
+            endpoint: MonitorMetricsClient.batchEndpoint(region: "UKSouth"), subscriptionID: "s-1",
+            resourceIDs: ["/r/1", "/r/2"], namespace: "Microsoft.Cache/Redis", names: ["serverLoad"],
+            start: start, end: start.addingTimeInterval(3600))
         #expect(result.values.map(\.resourceid) == ["/r/1", "/r/2"], "in the order asked")
         let request = try #require(transport.requests.withLock { $0.first })
         #expect(request.method == .post)
-        #expect(request.url.hasPrefix("https://uksouth.metrics.monitor.azure.com/subscriptions/s-1/metrics:getBatch?api-version=2024-02-01&starttime=2026-11-18T11%3A06%3A40.000Z"))
+        #expect(
+            request.url.hasPrefix(
+                "https://uksouth.metrics.monitor.azure.com/subscriptions/s-1/metrics:getBatch?api-version=2024-02-01&starttime=2026-11-18T11%3A06%3A40.000Z"
+            ))
         #expect(String(decoding: request.body, as: UTF8.self) == #"{"resourceids":["/r/1","/r/2"]}"#)
         #expect(source.scopes.withLock { $0 } == [MonitorMetricsClient.batchScope])
     }
@@ -85,8 +94,13 @@ final class UnreachableTransport: HTTPTransport {
     @Test func throttlingAuthenticationAndRefusalsBecomeAzureErrors() async throws {
         let transport = ScriptedTransport([
             HTTPResponse(status: 429, headers: HTTPHeaders([("Retry-After", "17")])),
-            HTTPResponse(status: 401, body: Array(#"{"error":{"code":"InvalidAuthenticationToken","message":"The access token is invalid."}}"#.utf8)),
-            HTTPResponse(status: 400, body: Array(#"{"code":"BadRequest","message":"Failed to find metric configuration for provider: microsoft.containerservice, resource Type: managedclusters, metric: nope, Valid metrics: a,b"}"#.utf8)),
+            HTTPResponse(
+                status: 401, body: Array(#"{"error":{"code":"InvalidAuthenticationToken","message":"The access token is invalid."}}"#.utf8)),
+            HTTPResponse(
+                status: 400,
+                body: Array(
+                    #"{"code":"BadRequest","message":"Failed to find metric configuration for provider: microsoft.containerservice, resource Type: managedclusters, metric: nope, Valid metrics: a,b"}"#
+                        .utf8)),
             HTTPResponse(status: 200, body: Array(#"{"value": [trunc"#.utf8)),
         ])
         let source = CountingTokenSource()
@@ -96,21 +110,30 @@ final class UnreachableTransport: HTTPTransport {
             _ = try await client.metrics(resourceID: Self.resource, names: ["a"], timespan: span)
             Issue.record("429 must throw")
         } catch {
-            #expect(error == .throttled(service: "Azure Monitor", endpoint: "https://arm.example.test\(Self.resource)/providers/Microsoft.Insights/metrics",
-                                        retryAfter: .seconds(17)))
+            #expect(
+                error
+                    == .throttled(
+                        service: "Azure Monitor", endpoint: "https://arm.example.test\(Self.resource)/providers/Microsoft.Insights/metrics",
+                        retryAfter: .seconds(17)))
         }
         do {
             _ = try await client.metrics(resourceID: Self.resource, names: ["a"], timespan: span)
             Issue.record("401 must throw")
         } catch {
-            guard case .http(_, _, 401, let code, _, _) = error else { Issue.record("got \(error)"); return }
+            guard case .http(_, _, 401, let code, _, _) = error else {
+                Issue.record("got \(error)")
+                return
+            }
             #expect(code == "InvalidAuthenticationToken")
         }
         do {
             _ = try await client.metrics(resourceID: Self.resource, names: ["nope"], timespan: span)
             Issue.record("400 must throw")
         } catch {
-            guard case .http(_, _, 400, let code, let message, _) = error else { Issue.record("got \(error)"); return }
+            guard case .http(_, _, 400, let code, let message, _) = error else {
+                Issue.record("got \(error)")
+                return
+            }
             #expect(code == "BadRequest")
             #expect(message?.contains("metric: nope") == true)
         }
@@ -119,7 +142,10 @@ final class UnreachableTransport: HTTPTransport {
             _ = try await client.metrics(resourceID: Self.resource, names: ["a"], timespan: span)
             Issue.record("a truncated body must throw")
         } catch {
-            guard case .malformedResponse(_, _, 200, let detail, let excerpt) = error else { Issue.record("got \(error)"); return }
+            guard case .malformedResponse(_, _, 200, let detail, let excerpt) = error else {
+                Issue.record("got \(error)")
+                return
+            }
             #expect(detail.contains("not valid JSON"))
             #expect(excerpt.hasPrefix("{\"value\""))
         }
@@ -144,10 +170,12 @@ final class UnreachableTransport: HTTPTransport {
     @Test func keyVaultReferencesParse() throws {
         let plain = try KeyVaultReference.parse("keyvault://qlp-vault/azure-openai-api-key")
         #expect(plain.vaultURL() == "https://qlp-vault.vault.azure.net")
-        let china = AzureEndpoints(authority: "https://login.chinacloudapi.cn", management: "https://management.chinacloudapi.cn",
-                                   keyVault: "https://{vault}.vault.azure.cn/")
+        let china = AzureEndpoints(
+            authority: "https://login.chinacloudapi.cn", management: "https://management.chinacloudapi.cn",
+            keyVault: "https://{vault}.vault.azure.cn/")
         #expect(plain.vaultURL(in: china) == "https://qlp-vault.vault.azure.cn")
-        let emulator = AzureEndpoints(authority: "http://127.0.0.1:8080", management: "http://127.0.0.1:8080", keyVault: "http://127.0.0.1:8080")
+        let emulator = AzureEndpoints(
+            authority: "http://127.0.0.1:8080", management: "http://127.0.0.1:8080", keyVault: "http://127.0.0.1:8080")
         #expect(plain.vaultURL(in: emulator) == "http://127.0.0.1:8080")
         #expect(plain.name == "azure-openai-api-key")
         #expect(plain.version == nil)
@@ -182,7 +210,10 @@ final class UnreachableTransport: HTTPTransport {
             _ = try await credential.fetchToken(scope: "https://management.azure.com/.default")
             Issue.record("must throw")
         } catch {
-            guard case .credentialUnavailable(let detail) = error else { Issue.record("got \(error)"); return }
+            guard case .credentialUnavailable(let detail) = error else {
+                Issue.record("got \(error)")
+                return
+            }
             #expect(detail.hasPrefix("no managed identity on this machine"))
             #expect(error.summary == "no credential")
         }
@@ -192,13 +223,17 @@ final class UnreachableTransport: HTTPTransport {
     @Test func managedIdentityRetriesWhileIMDSIsUpdatingThenReadsTheStringFields() async throws {
         let body = try FixtureFiles.bytes("entra/imds-managed-identity-token-response.json")
         let transport = ScriptedTransport([HTTPResponse(status: 410), HTTPResponse(status: 503), HTTPResponse(status: 200, body: body)])
-        let credential = ManagedIdentityCredential(endpoint: "http://imds.example.test/", clientID: "client-9", transport: transport,
-                                                   retryDelays: [.milliseconds(1), .milliseconds(1)])
+        let credential = ManagedIdentityCredential(
+            endpoint: "http://imds.example.test/", clientID: "client-9", transport: transport,
+            retryDelays: [.milliseconds(1), .milliseconds(1)])
         let token = try await credential.fetchToken(scope: "https://vault.azure.net/.default")
         #expect(token.expiresOn == Date(timeIntervalSince1970: 1_506_484_173))
         let requests = transport.requests.withLock { $0 }
         #expect(requests.count == 3)
-        #expect(requests[0].url == "http://imds.example.test/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https%3A%2F%2Fvault.azure.net&client_id=client-9")
+        #expect(
+            requests[0].url
+                == "http://imds.example.test/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https%3A%2F%2Fvault.azure.net&client_id=client-9"
+        )
         #expect(requests[0].headers["Metadata"] == "true")
     }
 
@@ -210,7 +245,10 @@ final class UnreachableTransport: HTTPTransport {
             _ = try await credential.fetchToken(scope: "https://management.azure.com/.default")
             Issue.record("must throw")
         } catch {
-            guard case .authentication(let failure) = error else { Issue.record("got \(error)"); return }
+            guard case .authentication(let failure) = error else {
+                Issue.record("got \(error)")
+                return
+            }
             #expect(failure.status == 400)
             #expect(failure.error == "managed_identity")
             #expect(failure.remedy.contains("no managed identity with client ID client-9 is assigned to this machine"))

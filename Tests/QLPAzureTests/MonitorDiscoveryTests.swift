@@ -19,13 +19,17 @@ import Testing
         let listed = try pages().flatMap(\.value)
         #expect(listed.count == 13)
         let plans = MonitorDiscovery.plans(listed)
-        #expect(plans.map(\.name) == ["qlp-aks", "qlp-sql/quantumlayer", "qlp-redis", "qlp-frontdoor", "qlp-functions",
-                                      "qlp-workers", "quantumlayer-openai", "qlp-functions (components)"])
-        #expect(plans.map(\.metrics) == [
-            ["node_cpu_usage_percentage", "node_memory_working_set_percentage"], ["cpu_percent", "dtu_consumption_percent"],
-            ["percentProcessorTime", "usedmemorypercentage"], ["RequestCount", "TotalLatency"], ["Requests", "Http5xx"],
-            ["CpuUsage", "MemoryUsage"], ["ProcessedPromptTokens", "TotalErrors"], ["requests/failed", "requests/duration"],
-        ])
+        #expect(
+            plans.map(\.name) == [
+                "qlp-aks", "qlp-sql/quantumlayer", "qlp-redis", "qlp-frontdoor", "qlp-functions",
+                "qlp-workers", "quantumlayer-openai", "qlp-functions (components)",
+            ])
+        #expect(
+            plans.map(\.metrics) == [
+                ["node_cpu_usage_percentage", "node_memory_working_set_percentage"], ["cpu_percent", "dtu_consumption_percent"],
+                ["percentProcessorTime", "usedmemorypercentage"], ["RequestCount", "TotalLatency"], ["Requests", "Http5xx"],
+                ["CpuUsage", "MemoryUsage"], ["ProcessedPromptTokens", "TotalErrors"], ["requests/failed", "requests/duration"],
+            ])
         // Azure writes "Global" and "uksouth"; the batch API's host is the lower-cased region.
         #expect(plans[3].region == "global")
         #expect(plans[0].id == "\(Self.group)/Microsoft.ContainerService/managedClusters/qlp-aks")
@@ -40,8 +44,11 @@ import Testing
 
     @Test func aConfiguredResourceKeepsItsMetricsAndComesFirst() throws {
         let discovered = MonitorDiscovery.plans(try pages().flatMap(\.value))
-        let configured = [MonitorSettings.Resource(name: "Redis", id: "\(Self.group)/microsoft.cache/redis/QLP-REDIS",
-                                                   metrics: ["serverLoad"])]
+        let configured = [
+            MonitorSettings.Resource(
+                name: "Redis", id: "\(Self.group)/microsoft.cache/redis/QLP-REDIS",
+                metrics: ["serverLoad"])
+        ]
         let merged = MonitorDiscovery.merged(configured: configured, discovered: discovered)
         #expect(merged.first == configured[0])
         #expect(merged.filter { $0.id.lowercased().hasSuffix("/qlp-redis") }.count == 1, "same ID without case: the config's entry only")
@@ -53,18 +60,23 @@ import Testing
             try FixtureFiles.bytes("arm-resources/2021-04-01/\($0)")
         }
         let transport = ScriptedTransport(bodies.map { HTTPResponse(status: 200, body: $0) })
-        let client = MonitorMetricsClient(transport: transport, tokens: TokenCache(source: CountingTokenSource()),
-                                          management: "https://management.azure.com")
+        let client = MonitorMetricsClient(
+            transport: transport, tokens: TokenCache(source: CountingTokenSource()),
+            management: "https://management.azure.com")
         let listed = try await client.resources(subscriptionID: "4f6a3c1e-0b7d-4c2e-9a55-3d1f0e8b7c21", resourceGroup: "quantumlayer-prod")
         #expect(listed.count == 13)
         let urls = transport.requests.withLock { $0.map(\.url) }
-        #expect(urls.first == "https://management.azure.com/subscriptions/4f6a3c1e-0b7d-4c2e-9a55-3d1f0e8b7c21/resourceGroups/quantumlayer-prod/resources?api-version=2021-04-01")
+        #expect(
+            urls.first
+                == "https://management.azure.com/subscriptions/4f6a3c1e-0b7d-4c2e-9a55-3d1f0e8b7c21/resourceGroups/quantumlayer-prod/resources?api-version=2021-04-01"
+        )
         #expect(urls.count == 2 && urls[1].contains("skiptoken"))
 
         // A nextLink elsewhere would carry the Resource Manager token there: refused.
         let elsewhere = Array(#"{"value":[],"nextLink":"https://attacker.example/resources?page=2"}"#.utf8)
-        let refusing = MonitorMetricsClient(transport: ScriptedTransport([HTTPResponse(status: 200, body: elsewhere)]),
-                                            tokens: TokenCache(source: CountingTokenSource()), management: "https://management.azure.com")
+        let refusing = MonitorMetricsClient(
+            transport: ScriptedTransport([HTTPResponse(status: 200, body: elsewhere)]),
+            tokens: TokenCache(source: CountingTokenSource()), management: "https://management.azure.com")
         await #expect(throws: AzureError.self) {
             _ = try await refusing.resources(subscriptionID: "s", resourceGroup: "rg")
         }

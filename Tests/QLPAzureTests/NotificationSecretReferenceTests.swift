@@ -9,18 +9,21 @@ import Testing
 @Suite("Key Vault references in notification sinks")
 struct NotificationSecretReferenceTests {
     func configuration(password: String) -> QLPConfiguration {
-        let email = EmailSinkSettings(smtpURL: "smtps://smtp.example.com", host: "smtp.example.com", security: .implicitTLS,
-                                      username: "alerts@example.com", password: Secret(password), from: "qlp@example.com",
-                                      to: ["finance@example.com"])
+        let email = EmailSinkSettings(
+            smtpURL: "smtps://smtp.example.com", host: "smtp.example.com", security: .implicitTLS,
+            username: "alerts@example.com", password: Secret(password), from: "qlp@example.com",
+            to: ["finance@example.com"])
         var configuration = QLPConfiguration(
             azure: nil,
-            budget: BudgetPlan(currency: .gbp, total: 1000,
-                               creditPeriod: DayRange(CivilDate(iso8601: "2026-01-01")!, CivilDate(iso8601: "2026-12-31")!)!,
-                               billingTimeZone: "Europe/London", monthly: MonthlyBudget(amount: 100, alertThresholds: []),
-                               allocations: [], atlasCredits: nil),
+            budget: BudgetPlan(
+                currency: .gbp, total: 1000,
+                creditPeriod: DayRange(CivilDate(iso8601: "2026-01-01")!, CivilDate(iso8601: "2026-12-31")!)!,
+                billingTimeZone: "Europe/London", monthly: MonthlyBudget(amount: 100, alertThresholds: []),
+                allocations: [], atlasCredits: nil),
             azureOpenAI: nil, ollama: nil, mongodbAtlas: nil, routing: nil,
-            dashboard: DashboardSettings(costRefresh: .seconds(60), requestTimeout: .seconds(5), operatorName: "o", colorEnabled: false,
-                                         logFile: "/dev/null", stateDirectory: "/tmp", readOnly: true))
+            dashboard: DashboardSettings(
+                costRefresh: .seconds(60), requestTimeout: .seconds(5), operatorName: "o", colorEnabled: false,
+                logFile: "/dev/null", stateDirectory: "/tmp", readOnly: true))
         configuration.notifications = NotificationSettings(sinks: [
             NotificationSink(name: "hook", destination: .webhook(url: Secret("https://alerts.example.com/h"))),
             NotificationSink(name: "mail", destination: .email(email)),

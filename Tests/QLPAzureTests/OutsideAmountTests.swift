@@ -8,7 +8,9 @@ import Testing
 /// are refused when absurd (naming the field) or summed without trapping.
 @Suite struct OutsideAmountTests {
     func invoice(creditsCents: String) -> Data {
-        Data(#"{"id":"inv-1","orgId":"org","statusName":"CLOSED","startDate":"2026-10-01T00:00:00Z","endDate":"2026-11-01T00:00:00Z","subtotalCents":1200,"creditsCents":\#(creditsCents)}"#.utf8)
+        Data(
+            #"{"id":"inv-1","orgId":"org","statusName":"CLOSED","startDate":"2026-10-01T00:00:00Z","endDate":"2026-11-01T00:00:00Z","subtotalCents":1200,"creditsCents":\#(creditsCents)}"#
+                .utf8)
     }
 
     @Test func finding10_anAtlasAmountBeyondAnyRealFigureIsRefusedNamingTheField() throws {
@@ -26,16 +28,20 @@ import Testing
     @Test func finding10_monitorCostsSummedOverSplitCallsSaturate() async throws {
         func part(_ names: ClosedRange<Int>) -> HTTPResponse {
             let metrics = names.map { #"{"name":{"value":"m\#($0)"},"unit":"Count","timeseries":[],"errorCode":"Success"}"# }
-            return HTTPResponse(status: 200, body: Array(
-                #"{"cost":9223372036854775807,"timespan":"x/y","interval":"PT1H","value":[\#(metrics.joined(separator: ","))]}"#.utf8))
+            return HTTPResponse(
+                status: 200,
+                body: Array(
+                    #"{"cost":9223372036854775807,"timespan":"x/y","interval":"PT1H","value":[\#(metrics.joined(separator: ","))]}"#.utf8))
         }
         let transport = ScriptedTransport([part(1...20), part(21...22)])
-        let client = MonitorMetricsClient(transport: transport, tokens: TokenCache(source: CountingTokenSource()),
-                                          management: "https://arm.example.test")
+        let client = MonitorMetricsClient(
+            transport: transport, tokens: TokenCache(source: CountingTokenSource()),
+            management: "https://arm.example.test")
         let start = Date(timeIntervalSince1970: 1_795_000_000)
-        let result = try await client.metrics(resourceID: MonitorAndVaultClientTests.resource, names: (1...22).map { "m\($0)" },
-                                              aggregation: ["Total"], interval: "PT1H",
-                                              timespan: (start, start.addingTimeInterval(3600)))
+        let result = try await client.metrics(
+            resourceID: MonitorAndVaultClientTests.resource, names: (1...22).map { "m\($0)" },
+            aggregation: ["Total"], interval: "PT1H",
+            timespan: (start, start.addingTimeInterval(3600)))
         #expect(result.value.count == 22)
         #expect(result.cost == .max)
     }

@@ -9,8 +9,9 @@ import Testing
 @Suite struct RetryAfterHeaderTests {
     func throttledWait(_ headers: HTTPHeaders) async throws -> Duration? {
         let transport = ScriptedTransport([HTTPResponse(status: 429, headers: headers, body: [])])
-        let client = CostManagementClient(transport: transport, tokens: TokenCache(source: CountingTokenSource()),
-                                          management: "https://arm.example.test", tokenScope: "https://management.azure.com/.default")
+        let client = CostManagementClient(
+            transport: transport, tokens: TokenCache(source: CountingTokenSource()),
+            management: "https://arm.example.test", tokenScope: "https://management.azure.com/.default")
         let day = CivilDate(year: 2026, month: 11, day: 2)!
         do {
             _ = try await client.query(scope: "subscriptions/s-1", .dailyCostByService(from: day, to: day))
@@ -32,8 +33,9 @@ import Testing
 
     @Test func finding05_hugeSecondsFromAnyHeaderAreAnHour() async throws {
         #expect(try await throttledWait(["Retry-After": "9223372036854775807"]) == .seconds(3600))
-        #expect(try await throttledWait(["x-ms-ratelimit-microsoft.costmanagement-tenant-retry-after": "9223372036854775807"])
-            == .seconds(3600))
+        #expect(
+            try await throttledWait(["x-ms-ratelimit-microsoft.costmanagement-tenant-retry-after": "9223372036854775807"])
+                == .seconds(3600))
     }
 
     @Test func finding05_anHTTPDateIsRead() async throws {

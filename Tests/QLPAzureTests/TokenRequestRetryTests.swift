@@ -1,4 +1,5 @@
 import Testing
+
 @testable import QLPAzure
 
 /// The one rule for asking a token endpoint again (Entra ID and IMDS had a

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import QLPCanvas
 
 struct CanvasTests {
@@ -113,7 +114,7 @@ struct CanvasTests {
     @Test func wideOverAWideShiftedByOneLeavesNoOrphanHalf() {
         var canvas = Canvas(width: 4, height: 1)
         canvas.put("a日", x: 0, y: 0)  // a, 日, (continuation), blank
-        canvas.put("本", x: 0, y: 0)   // 本 now covers cells 0-1: the old 日's right half must go
+        canvas.put("本", x: 0, y: 0)  // 本 now covers cells 0-1: the old 日's right half must go
         #expect(canvas.text(row: 0) == "本  ")
         #expect(canvas[1, 0].isContinuation)
         #expect(!canvas[2, 0].isContinuation)

@@ -1,15 +1,17 @@
 import Testing
+
 @testable import QLPCanvas
 
 struct DisplayWidthTests {
-    @Test(arguments: [
-        ("a", 1), ("~", 1), ("£", 1), ("é", 1), ("e\u{301}", 1),  // precomposed and combining é
-        ("日", 2), ("語", 2), ("한", 2), ("Ａ", 2),                  // CJK, Hangul, fullwidth
-        ("👍", 2), ("✅", 2), ("🇬🇧", 2), ("👨‍👩‍👧", 2),                 // emoji, flag, ZWJ family
-        ("⚠", 1), ("⚠\u{FE0F}", 2),                                // text vs emoji presentation
-        ("\u{301}", 0), ("\u{200B}", 0), ("\u{7}", 0),             // lone mark, zero-width space, BEL
-        ("─", 1), ("█", 1), ("▏", 1), ("…", 1),                   // the glyph set is narrow
-    ] as [(Character, Int)])
+    @Test(
+        arguments: [
+            ("a", 1), ("~", 1), ("£", 1), ("é", 1), ("e\u{301}", 1),  // precomposed and combining é
+            ("日", 2), ("語", 2), ("한", 2), ("Ａ", 2),  // CJK, Hangul, fullwidth
+            ("👍", 2), ("✅", 2), ("🇬🇧", 2), ("👨‍👩‍👧", 2),  // emoji, flag, ZWJ family
+            ("⚠", 1), ("⚠\u{FE0F}", 2),  // text vs emoji presentation
+            ("\u{301}", 0), ("\u{200B}", 0), ("\u{7}", 0),  // lone mark, zero-width space, BEL
+            ("─", 1), ("█", 1), ("▏", 1), ("…", 1),  // the glyph set is narrow
+        ] as [(Character, Int)])
     func graphemeWidth(_ grapheme: Character, _ expected: Int) {
         #expect(DisplayWidth.of(grapheme) == expected)
     }
@@ -72,7 +74,8 @@ struct DisplayWidthTests {
 @Suite struct WrapTests {
     @Test func breaksAtSpacesAndSplitsOnlyOverlongWords() {
         #expect(DisplayWidth.wrap("the quick brown fox", to: 9) == ["the quick", "brown fox"])
-        #expect(DisplayWidth.wrap("http://127.0.0.1:4010/subscriptions/x", to: 10) == ["http://127", ".0.0.1:401", "0/subscrip", "tions/x"])
+        #expect(
+            DisplayWidth.wrap("http://127.0.0.1:4010/subscriptions/x", to: 10) == ["http://127", ".0.0.1:401", "0/subscrip", "tions/x"])
         #expect(DisplayWidth.wrap("a  b", to: 10) == ["a b"])
         #expect(DisplayWidth.wrap("", to: 10) == [])
         #expect(DisplayWidth.wrap("日本語テキスト", to: 4) == ["日本", "語テ", "キス", "ト"])

@@ -21,6 +21,6 @@ import Testing
     @Test func finding10_aBarFarAboveItsScaleIsFullHeight() {
         var canvas = Canvas(width: 2, height: 2)
         BarChart(values: [1e300, 0], scale: 1e-300).render(into: &canvas, rect: canvas.bounds, glyphs: .unicode)
-        #expect(canvas.lines == ["█", "█"])   // trailing blanks are trimmed
+        #expect(canvas.lines == ["█", "█"])  // trailing blanks are trimmed
     }
 }

@@ -1,16 +1,18 @@
 import Testing
+
 @testable import QLPCanvas
 
 struct FrameTests {
     @Test func drawsBorderAndTitleAndReturnsTheInnerRect() {
         var canvas = Canvas(width: 10, height: 4)
         let inner = Frame(title: "Hi").render(into: &canvas, rect: canvas.bounds, glyphs: .unicode)
-        #expect(canvas.lines == [
-            "┌─ Hi ───┐",
-            "│        │",
-            "│        │",
-            "└────────┘",
-        ])
+        #expect(
+            canvas.lines == [
+                "┌─ Hi ───┐",
+                "│        │",
+                "│        │",
+                "└────────┘",
+            ])
         #expect(inner == Rect(x: 1, y: 1, width: 8, height: 2))
         #expect(canvas.role(x: 0, y: 0) == .border)
         #expect(canvas.role(x: 3, y: 0) == .title)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import QLPCanvas
 
 struct HelpBarTests {
@@ -31,8 +32,10 @@ struct HelpBarTests {
     }
 
     @Test func stopsAtTheFirstItemThatDoesNotFitSoOrderIsKept() {
-        let bar = HelpBar(items: [.init(key: "q", label: "quit"), .init(key: "x", label: "a-very-long-label"),
-                                  .init(key: "?", label: "help")])
+        let bar = HelpBar(items: [
+            .init(key: "q", label: "quit"), .init(key: "x", label: "a-very-long-label"),
+            .init(key: "?", label: "help"),
+        ])
         #expect(render(bar, width: 20).lines == ["", " q quit"])
     }
 

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import QLPCanvas
 
 /// Text from outside is measured, cut and wrapped as it will be shown (inert),

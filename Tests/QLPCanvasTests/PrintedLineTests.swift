@@ -1,4 +1,5 @@
 import Testing
+
 @testable import QLPCanvas
 
 /// Issue 14, finding 9: one sanitiser for every line qlp prints. A printed
@@ -7,12 +8,12 @@ import Testing
 struct PrintedLineTests {
     /// The hostile pieces the issue names, each as it would arrive in a name.
     static let hostile = [
-        "clear\u{1B}[2Jscreen",              // ESC [ 2 J: erase the display
-        "title\u{1B}]0;PWNED\u{07}set",      // OSC 0 ; title BEL
-        "csi\u{9B}6nc1",                     // C1 CSI: ask for the cursor position
-        "cr\rreturn",                        // carriage return: overwrite the line
-        "lf\n#99 forged entry",              // line feed: forge a line
-        "bidi\u{202E}txt.exe",               // right-to-left override
+        "clear\u{1B}[2Jscreen",  // ESC [ 2 J: erase the display
+        "title\u{1B}]0;PWNED\u{07}set",  // OSC 0 ; title BEL
+        "csi\u{9B}6nc1",  // C1 CSI: ask for the cursor position
+        "cr\rreturn",  // carriage return: overwrite the line
+        "lf\n#99 forged entry",  // line feed: forge a line
+        "bidi\u{202E}txt.exe",  // right-to-left override
         "bell\u{07}only",
     ]
 

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import QLPCanvas
 
 struct SparklineTests {
@@ -9,7 +10,7 @@ struct SparklineTests {
     }
 
     @Test func aSeriesThatFitsIsDrawnAsIsRightAligned() {
-        #expect(render([0, 7, nil, 14], width: 6) == "  ▁▅ █")   // 7 is half way: level 3.5 of 7 rounds up
+        #expect(render([0, 7, nil, 14], width: 6) == "  ▁▅ █")  // 7 is half way: level 3.5 of 7 rounds up
     }
 
     @Test func aLongerSeriesIsAveragedNotCut() {

@@ -1,7 +1,7 @@
 import Foundation
+import QLPConfig
 import QLPCore
 import Testing
-import QLPConfig
 
 /// A minimal budget (lines 1-23) and a mongodb_atlas section from line 24.
 private let budget = ConfigFixture.budget
@@ -24,18 +24,22 @@ private func errors(_ yaml: String, _ environment: [String: String] = [:]) -> [C
 }
 
 private let fromEnvironment = [
-    "  admin_api:",                                   // 27
-    "    org_id: \"${ATLAS_ORG_ID:-}\"",              // 28
-    "    public_key: \"${ATLAS_PUBLIC_KEY:-}\"",      // 29
-    "    private_key: \"${ATLAS_PRIVATE_KEY:-}\"",    // 30
+    "  admin_api:",  // 27
+    "    org_id: \"${ATLAS_ORG_ID:-}\"",  // 28
+    "    public_key: \"${ATLAS_PUBLIC_KEY:-}\"",  // 29
+    "    private_key: \"${ATLAS_PRIVATE_KEY:-}\"",  // 30
 ]
 
 @Suite("Config: mongodb_atlas.admin_api")
 struct AtlasAdminAPIConfigTests {
     @Test func fullKeyWithDefaultBaseURL() throws {
-        let config = try parse(atlasConfig(fromEnvironment), ["ATLAS_ORG_ID": "6530f0a1e0b2c3d4e5f60718",
-                                                              "ATLAS_PUBLIC_KEY": "abcdefgh",
-                                                              "ATLAS_PRIVATE_KEY": "a:b:c-private"])
+        let config = try parse(
+            atlasConfig(fromEnvironment),
+            [
+                "ATLAS_ORG_ID": "6530f0a1e0b2c3d4e5f60718",
+                "ATLAS_PUBLIC_KEY": "abcdefgh",
+                "ATLAS_PRIVATE_KEY": "a:b:c-private",
+            ])
         let api = try #require(config.mongodbAtlas?.adminAPI)
         #expect(api.orgID == "6530f0a1e0b2c3d4e5f60718")
         #expect(api.publicKey == "abcdefgh")
@@ -46,8 +50,11 @@ struct AtlasAdminAPIConfigTests {
     }
 
     @Test func baseURLIsTrimmed() throws {
-        let config = try parse(atlasConfig(["  admin_api:", "    org_id: o1", "    public_key: p1", "    private_key: s1",
-                                            "    base_url: http://127.0.0.1:9000/"]))
+        let config = try parse(
+            atlasConfig([
+                "  admin_api:", "    org_id: o1", "    public_key: p1", "    private_key: s1",
+                "    base_url: http://127.0.0.1:9000/",
+            ]))
         #expect(config.mongodbAtlas?.adminAPI?.baseURL == "http://127.0.0.1:9000")
     }
 
@@ -74,8 +81,11 @@ struct AtlasAdminAPIConfigTests {
     }
 
     @Test func unknownKeysAreErrors() {
-        let found = errors(atlasConfig(["  admin_api:", "    org_id: o1", "    public_key: p1", "    private_key: s1",
-                                        "    privat_key: s2"]))
+        let found = errors(
+            atlasConfig([
+                "  admin_api:", "    org_id: o1", "    public_key: p1", "    private_key: s1",
+                "    privat_key: s2",
+            ]))
         #expect(found.map(\.key) == ["mongodb_atlas.admin_api.privat_key"])
         #expect(found.first?.line == 31)
         #expect(found.first?.message.contains("unknown key") == true)
@@ -84,8 +94,11 @@ struct AtlasAdminAPIConfigTests {
     }
 
     @Test func unsetVariableWithoutFallbackIsNamed() {
-        let found = errors(atlasConfig(["  admin_api:", "    org_id: o1", "    public_key: p1",
-                                        "    private_key: \"${ATLAS_PRIVATE_KEY}\""]))
+        let found = errors(
+            atlasConfig([
+                "  admin_api:", "    org_id: o1", "    public_key: p1",
+                "    private_key: \"${ATLAS_PRIVATE_KEY}\"",
+            ]))
         #expect(found.map(\.key) == ["mongodb_atlas.admin_api.private_key"])
         #expect(found.first?.message.contains("ATLAS_PRIVATE_KEY") == true)
     }

@@ -1,7 +1,7 @@
 import Foundation
+import QLPConfig
 import QLPCore
 import Testing
-import QLPConfig
 
 private func d(_ s: String) -> Decimal { Decimal(string: s, locale: Locale(identifier: "en_US_POSIX"))! }
 
@@ -28,7 +28,8 @@ private final class Scratch {
     let root: String
 
     init() throws {
-        root = FileManager.default.temporaryDirectory
+        root =
+            FileManager.default.temporaryDirectory
             .appendingPathComponent("qlp-config-tests-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
     }
@@ -39,8 +40,9 @@ private final class Scratch {
     @discardableResult
     func write(_ relative: String, _ text: String) throws -> String {
         let path = root + "/" + relative
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true)
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
@@ -97,8 +99,9 @@ struct ConfigLoaderTests {
         let missing = scratch.root + "/env/missing.yaml"
         let error = #expect(throws: ConfigError.self) {
             // Not silently passed over for the XDG or working-directory files.
-            try ConfigLoader.locate(flag: nil, environment: ["QLP_CONFIG": missing, "XDG_CONFIG_HOME": paths.xdg],
-                                    workingDirectory: paths.cwd)
+            try ConfigLoader.locate(
+                flag: nil, environment: ["QLP_CONFIG": missing, "XDG_CONFIG_HOME": paths.xdg],
+                workingDirectory: paths.cwd)
         }
         #expect(error?.file == missing)
         #expect(error?.message.contains("QLP_CONFIG") == true)
@@ -107,8 +110,9 @@ struct ConfigLoaderTests {
     @Test func emptyEnvironmentVariableIsIgnored() throws {
         let scratch = try Scratch()
         let paths = try everywhere(scratch)
-        let location = try ConfigLoader.locate(flag: nil, environment: ["QLP_CONFIG": "", "XDG_CONFIG_HOME": paths.xdg],
-                                               workingDirectory: paths.cwd)
+        let location = try ConfigLoader.locate(
+            flag: nil, environment: ["QLP_CONFIG": "", "XDG_CONFIG_HOME": paths.xdg],
+            workingDirectory: paths.cwd)
         #expect(location.origin == .xdgConfigHome)
     }
 
@@ -125,8 +129,9 @@ struct ConfigLoaderTests {
     @Test func xdgDefaultsToDotConfigInHome() throws {
         let scratch = try Scratch()
         let paths = try everywhere(scratch)
-        let location = try ConfigLoader.locate(flag: nil, environment: ["HOME": scratch.root + "/home"],
-                                               workingDirectory: paths.cwd)
+        let location = try ConfigLoader.locate(
+            flag: nil, environment: ["HOME": scratch.root + "/home"],
+            workingDirectory: paths.cwd)
         #expect(location.path == scratch.root + "/home/.config/qlp/qlp.yaml")
         #expect(location.origin == .xdgConfigHome)
         #expect(try ConfigLoader.load(location, environment: [:], requireAzure: false).budget.total == d("5004"))
@@ -135,8 +140,9 @@ struct ConfigLoaderTests {
     @Test func workingDirectoryLast() throws {
         let scratch = try Scratch()
         let paths = try everywhere(scratch)
-        let location = try ConfigLoader.locate(flag: nil, environment: ["XDG_CONFIG_HOME": scratch.root + "/elsewhere"],
-                                               workingDirectory: paths.cwd)
+        let location = try ConfigLoader.locate(
+            flag: nil, environment: ["XDG_CONFIG_HOME": scratch.root + "/elsewhere"],
+            workingDirectory: paths.cwd)
         #expect(location.origin == .workingDirectory)
         // The file in the given working directory, whatever the process's own is.
         #expect(try ConfigLoader.load(location, environment: [:], requireAzure: false).budget.total == d("5005"))
@@ -147,12 +153,14 @@ struct ConfigLoaderTests {
         let paths = try everywhere(scratch)
         let system = try scratch.write("etc/qlp/qlp.yaml", config(total: 5006))
         // The working directory's file still wins over the system-wide one...
-        let local = try ConfigLoader.locate(flag: nil, environment: ["XDG_CONFIG_HOME": scratch.root + "/elsewhere"],
-                                            workingDirectory: paths.cwd, systemConfig: system)
+        let local = try ConfigLoader.locate(
+            flag: nil, environment: ["XDG_CONFIG_HOME": scratch.root + "/elsewhere"],
+            workingDirectory: paths.cwd, systemConfig: system)
         #expect(local.origin == .workingDirectory)
         // ...and with nothing closer, a service started without --config finds /etc/qlp/qlp.yaml.
-        let location = try ConfigLoader.locate(flag: nil, environment: ["XDG_CONFIG_HOME": scratch.root + "/elsewhere"],
-                                               workingDirectory: scratch.root + "/empty", systemConfig: system)
+        let location = try ConfigLoader.locate(
+            flag: nil, environment: ["XDG_CONFIG_HOME": scratch.root + "/elsewhere"],
+            workingDirectory: scratch.root + "/empty", systemConfig: system)
         #expect(location.origin == .system)
         #expect(location.path == system)
         #expect(try ConfigLoader.load(location, environment: [:], requireAzure: false).budget.total == d("5006"))
@@ -162,8 +170,9 @@ struct ConfigLoaderTests {
     @Test func nothingFoundListsWhereItLooked() throws {
         let scratch = try Scratch()
         let error = #expect(throws: ConfigError.self) {
-            try ConfigLoader.locate(flag: nil, environment: ["XDG_CONFIG_HOME": scratch.root + "/xdg"],
-                                    workingDirectory: scratch.root + "/work", systemConfig: scratch.root + "/etc/qlp/qlp.yaml")
+            try ConfigLoader.locate(
+                flag: nil, environment: ["XDG_CONFIG_HOME": scratch.root + "/xdg"],
+                workingDirectory: scratch.root + "/work", systemConfig: scratch.root + "/etc/qlp/qlp.yaml")
         }
         let message = try #require(error?.message)
         #expect(message.contains("--config"))

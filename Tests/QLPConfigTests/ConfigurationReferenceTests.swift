@@ -21,11 +21,13 @@ struct ConfigurationReferenceTests {
     /// of every section, nested ones included (a sanity check on ConfigKeys).
     @Test func theKeyListReachesEverySectionAndNestedMapping() {
         let all = Set(ConfigKeys.all)
-        for key in ["fleet.redis_url", "fleet.redis_password", "fleet.redis_ca_file", "fleet.replica_name", "fleet.key_prefix",
-                    "gateway.admin_token", "gateway.admin_token_name", "gateway.viewer_token", "gateway.viewer_token_name",
-                    "gateway.breaker.open_for", "gateway.allowed_origins", "dashboard.admin_token", "azure_openai.auth",
-                    "azure.monitor.log_metrics[].grain", "routing.targets.<name>.latency_slo", "notifications.sinks[].smtp_url",
-                    "budget.allocation.<category>.services", "mongodb_atlas.admin_api.base_url"] {
+        for key in [
+            "fleet.redis_url", "fleet.redis_password", "fleet.redis_ca_file", "fleet.replica_name", "fleet.key_prefix",
+            "gateway.admin_token", "gateway.admin_token_name", "gateway.viewer_token", "gateway.viewer_token_name",
+            "gateway.breaker.open_for", "gateway.allowed_origins", "dashboard.admin_token", "azure_openai.auth",
+            "azure.monitor.log_metrics[].grain", "routing.targets.<name>.latency_slo", "notifications.sinks[].smtp_url",
+            "budget.allocation.<category>.services", "mongodb_atlas.admin_api.base_url",
+        ] {
             #expect(all.contains(key), "ConfigKeys.all lacks \(key)")
         }
         #expect(all.count == ConfigKeys.all.count, "a key path is listed twice")
@@ -42,7 +44,8 @@ struct ConfigurationReferenceTests {
             let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
             for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
             where line.contains("allowed: [\"") {
-                Issue.record("Sources/QLPConfig/\(file):\(index + 1): keys listed inline; make them a static array and add it to ConfigKeys")
+                Issue.record(
+                    "Sources/QLPConfig/\(file):\(index + 1): keys listed inline; make them a static array and add it to ConfigKeys")
             }
         }
     }

@@ -39,9 +39,10 @@ import Testing
     /// The Debian packages scripts/install-deps installs.
     static func buildPackages() throws -> [String] {
         let script = try text("scripts/install-deps")
-        let list = try #require(script.range(of: "packages=(").flatMap { start in
-            script[start.upperBound...].range(of: "\n)").map { script[start.upperBound..<$0.lowerBound] }
-        })
+        let list = try #require(
+            script.range(of: "packages=(").flatMap { start in
+                script[start.upperBound...].range(of: "\n)").map { script[start.upperBound..<$0.lowerBound] }
+            })
         return list.split(separator: "\n").compactMap { $0.split(separator: "#").first?.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }
     }

@@ -1,5 +1,5 @@
-import Testing
 import QLPConfig
+import Testing
 
 @Suite("Durations in config")
 struct DurationTextTests {
@@ -20,8 +20,10 @@ struct DurationTextTests {
         #expect(DurationText.parse(text) == expected)
     }
 
-    @Test(arguments: ["", "  ", "5", "5x", "m", "ms", "h1", "1.5h", "-5s", "1h 30m", "1h30", "5mm", "5 s", "1w",
-                      "99999999999999999999s", "9223372036854775807h", "9223372036854775807m", "9223372036854775807s"])
+    @Test(arguments: [
+        "", "  ", "5", "5x", "m", "ms", "h1", "1.5h", "-5s", "1h 30m", "1h30", "5mm", "5 s", "1w",
+        "99999999999999999999s", "9223372036854775807h", "9223372036854775807m", "9223372036854775807s",
+    ])
     func rejects(text: String) {
         #expect(DurationText.parse(text) == nil)
     }

@@ -1,7 +1,7 @@
 import Foundation
+import QLPConfig
 import QLPCore
 import Testing
-import QLPConfig
 
 private func d(_ s: String) -> Decimal { Decimal(string: s, locale: Locale(identifier: "en_US_POSIX"))! }
 

@@ -1,7 +1,7 @@
 import Foundation
+import QLPConfig
 import QLPCore
 import Testing
-import QLPConfig
 
 private func d(_ s: String) -> Decimal { Decimal(string: s, locale: Locale(identifier: "en_US_POSIX"))! }
 private func day(_ text: String) -> CivilDate { CivilDate(iso8601: text)! }
@@ -39,8 +39,10 @@ struct ExampleConfigTests {
         while end < lines.count, lines[end].hasPrefix("  # ") { end += 1 }
         for i in start..<end { lines[i] = "  " + lines[i].dropFirst(4) }
         let yaml = lines.joined(separator: "\n")
-        let config = try ConfigParser(environment: fullEnvironment.merging(["APPINSIGHTS_APP_ID": "app-1"]) { a, _ in a },
-                                      requireAzure: true).parse(yaml: yaml, file: "config/qlp.yaml")
+        let config = try ConfigParser(
+            environment: fullEnvironment.merging(["APPINSIGHTS_APP_ID": "app-1"]) { a, _ in a },
+            requireAzure: true
+        ).parse(yaml: yaml, file: "config/qlp.yaml")
         let monitor = try #require(config.azure?.monitor)
         #expect(monitor.region == "uksouth")
         #expect(monitor.discover)
@@ -69,11 +71,13 @@ struct ExampleConfigTests {
         #expect(budget.total == d("5000.00"))
         #expect(budget.creditPeriod == DayRange(day("2026-10-01"), day("2027-09-30")))
         #expect(budget.billingTimeZone == "Europe/London")
-        #expect(budget.allocations.map(\.category)
-            == [.compute, .azureOpenAI, .databasesStorage, .networkingSecurity, .monitoringDevOps])
+        #expect(
+            budget.allocations.map(\.category)
+                == [.compute, .azureOpenAI, .databasesStorage, .networkingSecurity, .monitoringDevOps])
         #expect(budget.allocations.map(\.amount) == [d("2000"), d("1500"), d("800"), d("400"), d("300")])
-        #expect(budget.allocations.map(\.label)
-            == ["Compute (AKS)", "Azure OpenAI", "Databases & Storage", "Networking & Security", "Monitoring & DevOps"])
+        #expect(
+            budget.allocations.map(\.label)
+                == ["Compute (AKS)", "Azure OpenAI", "Databases & Storage", "Networking & Security", "Monitoring & DevOps"])
         var sum = Decimal(0)
         for allocation in budget.allocations { sum += allocation.amount }
         #expect(sum == budget.total)
@@ -101,10 +105,13 @@ struct ExampleConfigTests {
         let openAI = try #require(config.azureOpenAI)
         #expect(openAI.endpoint == "https://quantumlayer-openai.openai.azure.com/")
         #expect(openAI.apiVersion == "2024-02-15-preview")
-        #expect(openAI.apiKey == nil)   // "${AZURE_OPENAI_API_KEY:-}" with the variable unset
+        #expect(openAI.apiKey == nil)  // "${AZURE_OPENAI_API_KEY:-}" with the variable unset
         #expect(openAI.models["gpt4_turbo"] == "gpt-4-turbo-preview")
-        #expect(openAI.deploymentNames == ["gpt4": "gpt4-deployment", "gpt35": "gpt35-deployment",
-                                           "embeddings": "embeddings-deployment"])
+        #expect(
+            openAI.deploymentNames == [
+                "gpt4": "gpt4-deployment", "gpt35": "gpt35-deployment",
+                "embeddings": "embeddings-deployment",
+            ])
         let ollama = try #require(config.ollama)
         #expect(ollama.models == ["llama3:8b", "codellama:13b", "mistral:7b"])
         #expect(ollama.fallbackToAzure)
@@ -125,17 +132,26 @@ struct ExampleConfigTests {
         let routing = try #require(try parseExample(fullEnvironment).routing)
         #expect(routing.targets.map(\.name) == ["gpt4", "gpt35", "embeddings", "llama3", "codellama", "mistral"])
         let gpt4 = try #require(routing.targets.first)
-        #expect(gpt4 == RouteTargetSettings(name: "gpt4", backend: .azureOpenAI, model: "gpt4",
-                                            inputCostPer1K: d("0.0079"), outputCostPer1K: d("0.0237"),
-                                            aliases: ["gpt-4", "gpt-4-turbo"], latencySLO: .seconds(4)))
-        #expect(routing.targets.map(\.latencySLO) == [.seconds(4), .milliseconds(1500), .milliseconds(250),
-                                                      .seconds(4), .seconds(6), .seconds(5)])
+        #expect(
+            gpt4
+                == RouteTargetSettings(
+                    name: "gpt4", backend: .azureOpenAI, model: "gpt4",
+                    inputCostPer1K: d("0.0079"), outputCostPer1K: d("0.0237"),
+                    aliases: ["gpt-4", "gpt-4-turbo"], latencySLO: .seconds(4)))
+        #expect(
+            routing.targets.map(\.latencySLO) == [
+                .seconds(4), .milliseconds(1500), .milliseconds(250),
+                .seconds(4), .seconds(6), .seconds(5),
+            ])
         #expect(routing.targets[3].backend == .ollama)
         #expect(routing.targets[3].model == "llama3:8b")
         #expect(routing.routes.map(\.name) == ["chat", "code", "embeddings"])
-        #expect(routing.routes[0] == RouteSettings(name: "chat", policy: .weighted,
-                                                   weights: [("gpt4", 40), ("gpt35", 40), ("llama3", 20)],
-                                                   fallback: ["gpt35", "llama3", "mistral"]))
+        #expect(
+            routing.routes[0]
+                == RouteSettings(
+                    name: "chat", policy: .weighted,
+                    weights: [("gpt4", 40), ("gpt35", 40), ("llama3", 20)],
+                    fallback: ["gpt35", "llama3", "mistral"]))
         #expect(routing.routes[1].weights.map(\.weight) == [30, 70])
         #expect(routing.routes[2].policy == .priority)
         #expect(routing.routes[2].fallback.isEmpty)
@@ -143,10 +159,12 @@ struct ExampleConfigTests {
 
     @Test func dashboardSection() throws {
         let dashboard = try parseExample(fullEnvironment).dashboard
-        #expect(dashboard == DashboardSettings(
-            costRefresh: .seconds(30 * 60), requestTimeout: .seconds(30), operatorName: "alice", colorEnabled: true,
-            logFile: "/home/tester/.local/state/qlp/qlp.log", stateDirectory: "/home/tester/.local/state/qlp",
-            readOnly: false))
+        #expect(
+            dashboard
+                == DashboardSettings(
+                    costRefresh: .seconds(30 * 60), requestTimeout: .seconds(30), operatorName: "alice", colorEnabled: true,
+                    logFile: "/home/tester/.local/state/qlp/qlp.log", stateDirectory: "/home/tester/.local/state/qlp",
+                    readOnly: false))
     }
 
     @Test func dashboardFollowsXDGStateHomeAndDefaultsTheOperator() throws {

@@ -17,14 +17,17 @@ struct FleetConfigTests {
     }
 
     @Test func everyKeyIsRead() throws {
-        let fleet = try #require(try parse("""
-              redis_url: "rediss://:${REDIS_PASSWORD}@qlp-cache.redis.cache.windows.net:6380/2"
-              redis_password: "${REDIS_PASSWORD}"
-              redis_ca_file: /etc/qlp/ca.pem
-              replica_name: gw-7c9d
-              key_prefix: "prod:"
+        let fleet = try #require(
+            try parse(
+                """
+                  redis_url: "rediss://:${REDIS_PASSWORD}@qlp-cache.redis.cache.windows.net:6380/2"
+                  redis_password: "${REDIS_PASSWORD}"
+                  redis_ca_file: /etc/qlp/ca.pem
+                  replica_name: gw-7c9d
+                  key_prefix: "prod:"
 
-            """, environment: ["REDIS_PASSWORD": "s3cret-pw"]).fleet)
+                """, environment: ["REDIS_PASSWORD": "s3cret-pw"]
+            ).fleet)
         #expect(fleet.redisURL.reveal() == "rediss://:s3cret-pw@qlp-cache.redis.cache.windows.net:6380/2")
         #expect(fleet.redisPassword?.reveal() == "s3cret-pw")
         #expect(fleet.redisCAFile == "/etc/qlp/ca.pem")

@@ -1,7 +1,7 @@
 import Foundation
+import QLPConfig
 import QLPCore
 import Testing
-import QLPConfig
 
 /// The repository's example config, found next to this test file.
 private let examplePath = URL(fileURLWithPath: #filePath)
@@ -23,8 +23,9 @@ private func line(_ index: Int) -> Int {
 
 private func parse(_ lines: [String], environment: [String: String] = [:]) -> Result<QLPConfiguration, ConfigErrors> {
     do {
-        return .success(try ConfigParser(environment: environment, requireAzure: false)
-            .parse(yaml: gatewayYAML(lines), file: "gw.yaml"))
+        return .success(
+            try ConfigParser(environment: environment, requireAzure: false)
+                .parse(yaml: gatewayYAML(lines), file: "gw.yaml"))
     } catch {
         return .failure(error)
     }
@@ -46,22 +47,24 @@ struct GatewayConfigTests {
     }
 
     @Test func everyKeyIsRead() throws {
-        let config = try parse([
-            "  listen: \"[::1]:9000\"",
-            "  admin_listen: \":9001\"",
-            "  admin_token: \"${TOKEN}\"",
-            "  client_key_sha256: [\(hashA), \(hashB)]",
-            "  max_request_bytes: 65536",
-            "  request_timeout: 30s",
-            "  max_attempts: 4",
-            "  max_retry_after_wait: 1500ms",
-            "  breaker:",
-            "    window: 20s",
-            "    minimum_requests: 10",
-            "    failure_ratio: 0.25",
-            "    open_for: 3s",
-            "  probe_interval: 0s",
-        ], environment: ["TOKEN": "s3cret-admin"]).get()
+        let config = try parse(
+            [
+                "  listen: \"[::1]:9000\"",
+                "  admin_listen: \":9001\"",
+                "  admin_token: \"${TOKEN}\"",
+                "  client_key_sha256: [\(hashA), \(hashB)]",
+                "  max_request_bytes: 65536",
+                "  request_timeout: 30s",
+                "  max_attempts: 4",
+                "  max_retry_after_wait: 1500ms",
+                "  breaker:",
+                "    window: 20s",
+                "    minimum_requests: 10",
+                "    failure_ratio: 0.25",
+                "    open_for: 3s",
+                "  probe_interval: 0s",
+            ], environment: ["TOKEN": "s3cret-admin"]
+        ).get()
         let gateway = config.gateway
         #expect(gateway.host == "::1" && gateway.port == 9000)
         #expect(gateway.adminHost == "127.0.0.1" && gateway.adminPort == 9001)
@@ -85,15 +88,15 @@ struct GatewayConfigTests {
 
     @Test func badValuesAreNamedWithFileLineAndKey() {
         let lines = [
-            "  listen: 127.0.0.1",                   // 0: no port
-            "  admin_listen: \"127.0.0.1:99999\"",   // 1: port out of range
+            "  listen: 127.0.0.1",  // 0: no port
+            "  admin_listen: \"127.0.0.1:99999\"",  // 1: port out of range
             "  client_key_sha256: [abc, \(hashA)]",  // 2: a short hash
-            "  max_attempts: 11",                    // 3
-            "  request_timeout: soon",               // 4
-            "  breaker:",                            // 5
-            "    failure_ratio: 1.5",                // 6
-            "    minimum_requests: 0",               // 7
-            "    opn_for: 3s",                       // 8: a typo
+            "  max_attempts: 11",  // 3
+            "  request_timeout: soon",  // 4
+            "  breaker:",  // 5
+            "    failure_ratio: 1.5",  // 6
+            "    minimum_requests: 0",  // 7
+            "    opn_for: 3s",  // 8: a typo
         ]
         let found = errors(lines)
         func error(_ key: String) -> ConfigError? { found.first { $0.key == key } }
@@ -123,22 +126,30 @@ struct GatewayConfigTests {
 
     @Test func theExampleConfigsGatewayBlockIsTheDefaults() throws {
         let text = try String(contentsOfFile: examplePath, encoding: .utf8)
-        let config = try ConfigParser(environment: ["AZURE_TENANT_ID": "t", "AZURE_SUBSCRIPTION_ID": "s", "HOME": "/h"],
-                                      requireAzure: true).parse(yaml: text, file: "config/qlp.yaml")
+        let config = try ConfigParser(
+            environment: ["AZURE_TENANT_ID": "t", "AZURE_SUBSCRIPTION_ID": "s", "HOME": "/h"],
+            requireAzure: true
+        ).parse(yaml: text, file: "config/qlp.yaml")
         #expect(config.gateway == GatewaySettings())
-        let withToken = try ConfigParser(environment: ["AZURE_TENANT_ID": "t", "AZURE_SUBSCRIPTION_ID": "s", "HOME": "/h",
-                                                       "QLP_ADMIN_TOKEN": "tok"], requireAzure: true)
-            .parse(yaml: text, file: "config/qlp.yaml")
+        let withToken = try ConfigParser(
+            environment: [
+                "AZURE_TENANT_ID": "t", "AZURE_SUBSCRIPTION_ID": "s", "HOME": "/h",
+                "QLP_ADMIN_TOKEN": "tok",
+            ], requireAzure: true
+        )
+        .parse(yaml: text, file: "config/qlp.yaml")
         #expect(withToken.gateway.adminToken?.reveal() == "tok")
     }
 
     @Test func theViewerTokenAndBothNamesAreRead() throws {
-        let gateway = try parse([
-            "  admin_token: \"${ADMIN}\"",
-            "  admin_token_name: ops-admin",
-            "  viewer_token: \"${VIEWER}\"",
-            "  viewer_token_name: on.call_1",
-        ], environment: ["ADMIN": "adm-secret", "VIEWER": "view-secret"]).get().gateway
+        let gateway = try parse(
+            [
+                "  admin_token: \"${ADMIN}\"",
+                "  admin_token_name: ops-admin",
+                "  viewer_token: \"${VIEWER}\"",
+                "  viewer_token_name: on.call_1",
+            ], environment: ["ADMIN": "adm-secret", "VIEWER": "view-secret"]
+        ).get().gateway
         #expect(gateway.adminToken?.reveal() == "adm-secret" && gateway.adminTokenName == "ops-admin")
         #expect(gateway.viewerToken?.reveal() == "view-secret" && gateway.viewerTokenName == "on.call_1")
         // Without the keys: no viewer token, and the default names.
@@ -150,8 +161,9 @@ struct GatewayConfigTests {
     /// The same value for both tokens would make every admin a viewer: refused,
     /// naming both keys and never the value.
     @Test func equalTokensAreRefusedWithoutShowingThem() {
-        let found = errors(["  admin_token: \"${ADMIN}\"", "  viewer_token: \"${VIEWER}\""],
-                           environment: ["ADMIN": "same-s3cret", "VIEWER": "same-s3cret"])
+        let found = errors(
+            ["  admin_token: \"${ADMIN}\"", "  viewer_token: \"${VIEWER}\""],
+            environment: ["ADMIN": "same-s3cret", "VIEWER": "same-s3cret"])
         #expect(found.count == 1)
         #expect(found.first?.key == "gateway.viewer_token" && found.first?.line == line(1))
         #expect(found.first?.message.contains("gateway.admin_token") == true)

@@ -48,8 +48,11 @@ struct GatewayExposureConfigTests {
             "  max_output_tokens: 0",
             "  max_choices: 500",
         ])
-        #expect(found.map(\.key) == ["gateway.allowed_hosts.[0]", "gateway.allowed_origins.[0]", "gateway.allowed_origins.[1]",
-                                     "gateway.max_output_tokens", "gateway.max_choices"], "\(found)")
+        #expect(
+            found.map(\.key) == [
+                "gateway.allowed_hosts.[0]", "gateway.allowed_origins.[0]", "gateway.allowed_origins.[1]",
+                "gateway.max_output_tokens", "gateway.max_choices",
+            ], "\(found)")
         #expect(found.dropFirst().first?.message.contains("https://app.example") == true)
     }
 }

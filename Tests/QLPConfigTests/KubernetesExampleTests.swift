@@ -27,16 +27,19 @@ import Yams
     }
 
     static func document(_ file: String, kind: String, name: String? = nil) throws -> [String: Any] {
-        try #require(documents(file).first { doc in
-            doc["kind"] as? String == kind && (name == nil || (doc["metadata"] as? [String: Any])?["name"] as? String == name)
-        }, "no \(kind) \(name ?? "") in \(file)")
+        try #require(
+            documents(file).first { doc in
+                doc["kind"] as? String == kind && (name == nil || (doc["metadata"] as? [String: Any])?["name"] as? String == name)
+            }, "no \(kind) \(name ?? "") in \(file)")
     }
 
     /// What the pods' environment gives the config: the workload identity webhook's variables and the Deployment's.
     static let podEnvironment = [
         "AZURE_TENANT_ID": "72f988bf-86f1-41af-91ab-2d7cd011db47", "AZURE_SUBSCRIPTION_ID": "00000000-0000-0000-0000-000000000000",
-        "AZURE_CLIENT_ID": "11111111-1111-1111-1111-111111111111", "AZURE_FEDERATED_TOKEN_FILE": "/var/run/secrets/azure/tokens/azure-identity-token",
-        "QLP_ADMIN_TOKEN": "an-admin-token-of-thirty-two-chars!", "QLP_REDIS_PASSWORD": "redis-access-key", "QLP_REPLICA_NAME": "qlp-gateway-7d9f-abcde",
+        "AZURE_CLIENT_ID": "11111111-1111-1111-1111-111111111111",
+        "AZURE_FEDERATED_TOKEN_FILE": "/var/run/secrets/azure/tokens/azure-identity-token",
+        "QLP_ADMIN_TOKEN": "an-admin-token-of-thirty-two-chars!", "QLP_REDIS_PASSWORD": "redis-access-key",
+        "QLP_REPLICA_NAME": "qlp-gateway-7d9f-abcde",
     ]
 
     static func gatewayConfig() throws -> QLPConfiguration {
@@ -81,13 +84,15 @@ import Yams
 
     @Test func thePortsAndProbesAreTheGatewaysOwn() throws {
         let config = try Self.gatewayConfig()
-        #expect(config.gateway.host == "0.0.0.0" && config.gateway.adminHost == "0.0.0.0",
-                "a loopback listener cannot be reached by the Service or the kubelet")
+        #expect(
+            config.gateway.host == "0.0.0.0" && config.gateway.adminHost == "0.0.0.0",
+            "a loopback listener cannot be reached by the Service or the kubelet")
         let container = try Self.container()
         let ports = try #require(container["ports"] as? [[String: Any]])
-        let byName = Dictionary(uniqueKeysWithValues: ports.compactMap { port in
-            (port["name"] as? String).flatMap { name in (port["containerPort"] as? Int).map { (name, $0) } }
-        })
+        let byName = Dictionary(
+            uniqueKeysWithValues: ports.compactMap { port in
+                (port["name"] as? String).flatMap { name in (port["containerPort"] as? Int).map { (name, $0) } }
+            })
         #expect(byName["http"] == config.gateway.port && byName["admin"] == config.gateway.adminPort)
         func probePath(_ key: String) -> String? {
             ((container[key] as? [String: Any])?["httpGet"] as? [String: Any])?["path"] as? String
@@ -102,16 +107,19 @@ import Yams
     @Test func thePodIsGivenTimeToDrainBeforeItIsKilled() throws {
         let config = try Self.gatewayConfig()
         let grace = try #require(Self.podSpec()["terminationGracePeriodSeconds"] as? Int)
-        let preStop = (((try Self.container()["lifecycle"] as? [String: Any])?["preStop"] as? [String: Any])?["sleep"]
+        let preStop =
+            (((try Self.container()["lifecycle"] as? [String: Any])?["preStop"] as? [String: Any])?["sleep"]
             as? [String: Any])?["seconds"] as? Int ?? 0
-        #expect(Duration.seconds(grace) > config.gateway.drainTimeout + .seconds(preStop),
-                "SIGKILL would come before the drain (\(config.gateway.drainTimeout)) and preStop (\(preStop)s) end")
+        #expect(
+            Duration.seconds(grace) > config.gateway.drainTimeout + .seconds(preStop),
+            "SIGKILL would come before the drain (\(config.gateway.drainTimeout)) and preStop (\(preStop)s) end")
     }
 
     @Test func itRunsWithWorkloadIdentityAndNoSecretInTheManifests() throws {
         let pod = try Self.podSpec()
         let deployment = try Self.document("deployment.yaml", kind: "Deployment")
-        let labels = (((deployment["spec"] as? [String: Any])?["template"] as? [String: Any])?["metadata"] as? [String: Any])?["labels"]
+        let labels =
+            (((deployment["spec"] as? [String: Any])?["template"] as? [String: Any])?["metadata"] as? [String: Any])?["labels"]
             as? [String: Any]
         #expect(labels?["azure.workload.identity/use"] as? String == "true", "the webhook injects nothing without this label")
         let account = try Self.document("serviceaccount.yaml", kind: "ServiceAccount")

@@ -31,17 +31,23 @@ struct MonitorConfigTests {
         ]).get()
         let monitor = try #require(config.azure?.monitor)
         #expect(monitor.interval == .seconds(120))
-        #expect(monitor.resources == [.init(name: "AKS", id: Self.aks, metrics: ["node_cpu_usage_percentage"]),
-                                      .init(name: "FD", id: Self.aks, metrics: ["RequestCount"], region: "global")])
+        #expect(
+            monitor.resources == [
+                .init(name: "AKS", id: Self.aks, metrics: ["node_cpu_usage_percentage"]),
+                .init(name: "FD", id: Self.aks, metrics: ["RequestCount"], region: "global"),
+            ])
         #expect(monitor.region == "uksouth")
         #expect(config.azure?.endpoints.metricsBatchURL(region: "uksouth") == "https://uksouth.metrics.monitor.azure.cn")
-        #expect(monitor.logMetrics == [
-            .init(name: "ai_model_response_time", source: .appInsights(appID: "5b6c7d8e"),
-                  query: "customMetrics | where name == 'ai_model_response_time' | project timestamp, value", unit: "MilliSeconds",
-                  aggregation: .average, grain: .seconds(900)),
-            .init(name: "ingested", source: .logAnalytics(workspaceID: "6c7d8e9f"), query: "Usage | project TimeGenerated, Quantity",
-                  unit: "", aggregation: .sum, grain: .seconds(300)),
-        ])
+        #expect(
+            monitor.logMetrics == [
+                .init(
+                    name: "ai_model_response_time", source: .appInsights(appID: "5b6c7d8e"),
+                    query: "customMetrics | where name == 'ai_model_response_time' | project timestamp, value", unit: "MilliSeconds",
+                    aggregation: .average, grain: .seconds(900)),
+                .init(
+                    name: "ingested", source: .logAnalytics(workspaceID: "6c7d8e9f"), query: "Usage | project TimeGenerated, Quantity",
+                    unit: "", aggregation: .sum, grain: .seconds(300)),
+            ])
         #expect(config.azure?.endpoints.appInsights == "https://api.applicationinsights.azure.cn")
         #expect(config.azure?.endpoints.logAnalytics == AzureEndpoints.publicLogAnalytics)
     }
@@ -61,22 +67,24 @@ struct MonitorConfigTests {
         let neither = ConfigFixture.errors(["  monitor:", "    log_metrics:", "      - name: x", "        query: T | project t, v"])
         #expect(neither.count == 1)
         #expect(neither.first?.message.contains("app_insights_app_id' or 'log_analytics_workspace_id") == true)
-        let both = ConfigFixture.errors(["  monitor:", "    log_metrics:", "      - name: x", "        query: T",
-                                              "        app_insights_app_id: a", "        log_analytics_workspace_id: w"])
+        let both = ConfigFixture.errors([
+            "  monitor:", "    log_metrics:", "      - name: x", "        query: T",
+            "        app_insights_app_id: a", "        log_analytics_workspace_id: w",
+        ])
         #expect(both.first?.message.contains("not both") == true)
     }
 
     @Test func badAggregationGrainAndResourceIDAreNamedWithTheirLines() {
         let found = ConfigFixture.errors([
-            "  monitor:",                                          // 0
-            "    resources:",                                      // 1
-            "      - {name: AKS, id: qlp-aks, metrics: [cpu]}",    // 2
-            "    log_metrics:",                                    // 3
-            "      - name: x",                                     // 4
-            "        app_insights_app_id: a",                      // 5
-            "        query: T | project t, v",                     // 6
-            "        aggregation: mean",                           // 7
-            "        grain: 7m",                                   // 8
+            "  monitor:",  // 0
+            "    resources:",  // 1
+            "      - {name: AKS, id: qlp-aks, metrics: [cpu]}",  // 2
+            "    log_metrics:",  // 3
+            "      - name: x",  // 4
+            "        app_insights_app_id: a",  // 5
+            "        query: T | project t, v",  // 6
+            "        aggregation: mean",  // 7
+            "        grain: 7m",  // 8
         ])
         #expect(found.map(\.line) == [ConfigFixture.line(2), ConfigFixture.line(7), ConfigFixture.line(8)])
         #expect(found[0].message.contains("expected a resource ID"))
@@ -100,8 +108,10 @@ struct MonitorConfigTests {
         let resource = try #require(config.azure?.monitor.resources.first)
         #expect(resource.aggregation == "Total")
         #expect(resource.filter == "ModelDeploymentName eq 'gpt4'")
-        let bad = ConfigFixture.errors(["  monitor:", "    resources:",
-                                             "      - {name: A, id: \(Self.aks), metrics: [x], aggregation: p95}"])
+        let bad = ConfigFixture.errors([
+            "  monitor:", "    resources:",
+            "      - {name: A, id: \(Self.aks), metrics: [x], aggregation: p95}",
+        ])
         #expect(bad.first?.message.contains("Average, Minimum, Maximum, Total, Count") == true)
     }
 }

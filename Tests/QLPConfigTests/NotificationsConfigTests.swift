@@ -1,7 +1,7 @@
 import Foundation
+import QLPConfig
 import QLPCore
 import Testing
-import QLPConfig
 
 /// The config text of the budget fixture plus a `notifications` section made of `lines`.
 private func notificationsYAML(_ lines: [String]) -> String {
@@ -15,8 +15,9 @@ private func line(_ index: Int) -> Int {
 
 private func parse(_ lines: [String], environment: [String: String] = [:]) -> Result<QLPConfiguration, ConfigErrors> {
     do {
-        return .success(try ConfigParser(environment: environment, requireAzure: false)
-            .parse(yaml: notificationsYAML(lines), file: "n.yaml"))
+        return .success(
+            try ConfigParser(environment: environment, requireAzure: false)
+                .parse(yaml: notificationsYAML(lines), file: "n.yaml"))
     } catch {
         return .failure(error)
     }
@@ -38,34 +39,36 @@ struct NotificationsConfigTests {
     }
 
     @Test func everyKeyOfEveryKindIsRead() throws {
-        let config = try parse([
-            "  reminder_interval: 30m",
-            "  sinks:",
-            "    - name: oncall-webhook",
-            "      kind: webhook",
-            "      url: ${QLP_ALERT_WEBHOOK}",
-            "      min_severity: critical",
-            "      sources: [budget, cost_data]",
-            "    - name: chat",
-            "      kind: slack",
-            "      url: \(slackURL)",
-            "    - name: teams",
-            "      kind: teams",
-            "      url: http://127.0.0.1:9000/hook",
-            "      min_severity: info",
-            "    - name: finance-mail",
-            "      kind: email",
-            "      smtp_url: smtps://smtp.example.com:465",
-            "      username: alerts@example.com",
-            "      password: ${QLP_SMTP_PASSWORD}",
-            "      from: qlp@example.com",
-            "      to: [finance@example.com, cfo@example.com]",
-            "    - name: local-mail",
-            "      kind: email",
-            "      smtp_url: smtp://localhost:2525",
-            "      from: qlp@example.com",
-            "      to: [ops@example.com]",
-        ], environment: ["QLP_ALERT_WEBHOOK": "https://alerts.example.com/in?token=abc", "QLP_SMTP_PASSWORD": "pw"]).get()
+        let config = try parse(
+            [
+                "  reminder_interval: 30m",
+                "  sinks:",
+                "    - name: oncall-webhook",
+                "      kind: webhook",
+                "      url: ${QLP_ALERT_WEBHOOK}",
+                "      min_severity: critical",
+                "      sources: [budget, cost_data]",
+                "    - name: chat",
+                "      kind: slack",
+                "      url: \(slackURL)",
+                "    - name: teams",
+                "      kind: teams",
+                "      url: http://127.0.0.1:9000/hook",
+                "      min_severity: info",
+                "    - name: finance-mail",
+                "      kind: email",
+                "      smtp_url: smtps://smtp.example.com:465",
+                "      username: alerts@example.com",
+                "      password: ${QLP_SMTP_PASSWORD}",
+                "      from: qlp@example.com",
+                "      to: [finance@example.com, cfo@example.com]",
+                "    - name: local-mail",
+                "      kind: email",
+                "      smtp_url: smtp://localhost:2525",
+                "      from: qlp@example.com",
+                "      to: [ops@example.com]",
+            ], environment: ["QLP_ALERT_WEBHOOK": "https://alerts.example.com/in?token=abc", "QLP_SMTP_PASSWORD": "pw"]
+        ).get()
         let n = config.notifications
         #expect(n.reminderInterval == .seconds(1800))
         #expect(n.sinks.map(\.name) == ["oncall-webhook", "chat", "teams", "finance-mail", "local-mail"])
@@ -128,20 +131,20 @@ struct NotificationsConfigTests {
     @Test func everyBadValueIsNamedWithItsLineAndKey() {
         let found = errors([
             "  sinks:",
-            "    - name: a",                                   // 1
-            "      kind: pager",                               // 2: unknown kind
-            "    - name: b",                                   // 3
-            "      kind: webhook",                             // 4: url missing (named at the sink's first line)
-            "    - name: c",                                   // 5
-            "      kind: webhook",                             // 6
-            "      url: http://alerts.example.com/hook",       // 7: plain http to a remote host
-            "      min_severity: urgent",                      // 8: unknown severity
-            "      sources: [budget, billing]",                // 9: unknown source
-            "    - name: c",                                   // 10: duplicate name
-            "      kind: slack",                               // 11
-            "      url: \(slackURL)",                          // 12
-            "    - name: m",                                   // 13
-            "      kind: email",                               // 14: smtp_url, from, to missing
+            "    - name: a",  // 1
+            "      kind: pager",  // 2: unknown kind
+            "    - name: b",  // 3
+            "      kind: webhook",  // 4: url missing (named at the sink's first line)
+            "    - name: c",  // 5
+            "      kind: webhook",  // 6
+            "      url: http://alerts.example.com/hook",  // 7: plain http to a remote host
+            "      min_severity: urgent",  // 8: unknown severity
+            "      sources: [budget, billing]",  // 9: unknown source
+            "    - name: c",  // 10: duplicate name
+            "      kind: slack",  // 11
+            "      url: \(slackURL)",  // 12
+            "    - name: m",  // 13
+            "      kind: email",  // 14: smtp_url, from, to missing
         ])
         let located = Set(found.map { "\($0.line ?? -1) \($0.key ?? "")" })
         #expect(located.contains("\(line(2)) notifications.sinks.[0].kind"))
@@ -162,15 +165,18 @@ struct NotificationsConfigTests {
             "  sinks:",
             "    - name: m",
             "      kind: email",
-            "      smtp_url: https://mail.example.com",          // 3: not smtp
-            "      from: \"qlp@example.com\\r\\nBcc: x@evil.test\"", // 4: header injection
-            "      to: []",                                      // 5: empty
-            "      url: https://x.example.com",                  // 6: not an email key
-            "      password: pw",                                // 7: no username
+            "      smtp_url: https://mail.example.com",  // 3: not smtp
+            "      from: \"qlp@example.com\\r\\nBcc: x@evil.test\"",  // 4: header injection
+            "      to: []",  // 5: empty
+            "      url: https://x.example.com",  // 6: not an email key
+            "      password: pw",  // 7: no username
         ])
         let keys = Set(found.map { $0.key ?? "" })
-        #expect(keys == ["notifications.sinks.[0].smtp_url", "notifications.sinks.[0].from", "notifications.sinks.[0].to",
-                         "notifications.sinks.[0].url", "notifications.sinks.[0].password"], "\(found)")
+        #expect(
+            keys == [
+                "notifications.sinks.[0].smtp_url", "notifications.sinks.[0].from", "notifications.sinks.[0].to",
+                "notifications.sinks.[0].url", "notifications.sinks.[0].password",
+            ], "\(found)")
         #expect(found.first { $0.key == "notifications.sinks.[0].from" }?.line == line(4))
     }
 
@@ -183,8 +189,9 @@ struct NotificationsConfigTests {
             #expect(found.allSatisfy { !$0.description.contains("XXXXSECRETXXXX") }, "\(found)")
         }
         // ...and so does one about a URL from the environment: the reference is shown, never the value.
-        let fromEnvironment = errors(["  sinks:", "    - {name: s, kind: slack, url: \"${HOOK}\"}"],
-                                     environment: ["HOOK": "http://hooks.slack.com\(secretPath)"])
+        let fromEnvironment = errors(
+            ["  sinks:", "    - {name: s, kind: slack, url: \"${HOOK}\"}"],
+            environment: ["HOOK": "http://hooks.slack.com\(secretPath)"])
         #expect(fromEnvironment.count == 1 && !fromEnvironment[0].description.contains("XXXXSECRETXXXX"))
         // The parsed sink prints no URL either.
         let parsed = try? parse(["  sinks:", "    - {name: s, kind: slack, url: \"\(slackURL)\"}"]).get()
@@ -203,10 +210,15 @@ struct NotificationsConfigTests {
         let empty = try #require(lines.firstIndex(of: "  sinks: []"))
         lines.remove(at: empty)
         var end = empty
-        while end < lines.count, lines[end].hasPrefix("  # ") { lines[end] = "  " + lines[end].dropFirst(4); end += 1 }
-        let environment = ["AZURE_TENANT_ID": "t", "AZURE_SUBSCRIPTION_ID": "s", "HOME": "/home/tester", "USER": "alice",
-                           "QLP_ALERT_WEBHOOK": "https://alerts.example.com/hook", "QLP_SLACK_WEBHOOK": slackURL,
-                           "QLP_SMTP_PASSWORD": "pw"]
+        while end < lines.count, lines[end].hasPrefix("  # ") {
+            lines[end] = "  " + lines[end].dropFirst(4)
+            end += 1
+        }
+        let environment = [
+            "AZURE_TENANT_ID": "t", "AZURE_SUBSCRIPTION_ID": "s", "HOME": "/home/tester", "USER": "alice",
+            "QLP_ALERT_WEBHOOK": "https://alerts.example.com/hook", "QLP_SLACK_WEBHOOK": slackURL,
+            "QLP_SMTP_PASSWORD": "pw",
+        ]
         let config = try ConfigParser(environment: environment, requireAzure: true)
             .parse(yaml: lines.joined(separator: "\n"), file: "config/qlp.yaml")
         #expect(config.notifications.sinks.map(\.name) == ["oncall-webhook", "team-chat", "finance-mail"])

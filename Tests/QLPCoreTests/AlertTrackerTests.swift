@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import QLPCore
+import Testing
 
 @Suite struct AlertTrackerTests {
     static let start = Date(timeIntervalSince1970: 1_800_000_000)

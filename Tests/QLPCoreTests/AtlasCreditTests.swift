@@ -6,7 +6,8 @@ private func d(_ s: String) -> Decimal { Decimal(string: s, locale: Locale(ident
 private func day(_ text: String) -> CivilDate { CivilDate(iso8601: text)! }
 private func days(_ first: String, _ last: String) -> DayRange { DayRange(day(first), day(last))! }
 
-private func invoice(_ id: String, _ status: String, _ first: String, _ last: String, subtotal: Int, credits: Int = 0) -> AtlasInvoiceTotals {
+private func invoice(_ id: String, _ status: String, _ first: String, _ last: String, subtotal: Int, credits: Int = 0) -> AtlasInvoiceTotals
+{
     AtlasInvoiceTotals(id: id, status: status, period: days(first, last), subtotalCents: subtotal, creditsCents: credits)
 }
 
@@ -64,8 +65,9 @@ struct AtlasCreditTests {
         #expect(again.usedCents == 14_000)
 
         // After expiry the pending invoice of a later month does not count.
-        let late = AtlasCreditUse.compute(closed: [], pending: invoice("oct27", "PENDING", "2027-10-01", "2027-10-31", subtotal: 500),
-                                          grant: grant, rate: gbpRate, today: day("2027-10-05"))
+        let late = AtlasCreditUse.compute(
+            closed: [], pending: invoice("oct27", "PENDING", "2027-10-01", "2027-10-31", subtotal: 500),
+            grant: grant, rate: gbpRate, today: day("2027-10-05"))
         #expect(late.usedCents == 0)
         #expect(late.outsidePeriod == ["oct27"])
         #expect(late.isExpired)
@@ -134,12 +136,14 @@ struct AtlasCreditTests {
     }
 
     @Test func nothingSpentAndNoCompleteDay() {
-        let first = AtlasCreditUse.compute(closed: [], pending: invoice("oct", "PENDING", "2026-10-01", "2026-10-31", subtotal: 0),
-                                           grant: grant, rate: gbpRate, today: day("2026-10-01"))
+        let first = AtlasCreditUse.compute(
+            closed: [], pending: invoice("oct", "PENDING", "2026-10-01", "2026-10-31", subtotal: 0),
+            grant: grant, rate: gbpRate, today: day("2026-10-01"))
         #expect(first.burn == nil)
         #expect(first.exhaustion == .unknown)
-        let idle = AtlasCreditUse.compute(closed: [], pending: invoice("oct", "PENDING", "2026-10-01", "2026-10-31", subtotal: 0),
-                                          grant: grant, rate: gbpRate, today: day("2026-10-09"))
+        let idle = AtlasCreditUse.compute(
+            closed: [], pending: invoice("oct", "PENDING", "2026-10-01", "2026-10-31", subtotal: 0),
+            grant: grant, rate: gbpRate, today: day("2026-10-09"))
         #expect(idle.burn == BurnRate(perDay: 0, days: 8))
         #expect(idle.exhaustion == .notAtCurrentRate)
         #expect(idle.remaining == 500)
@@ -157,16 +161,18 @@ struct AtlasCreditTests {
             try AtlasCreditUse.compute(closed: [], pending: pending, grant: grant, currency: .gbp, usdRate: 0, today: day("2026-11-26"))
         }
         // A USD budget needs no rate.
-        let usd = try AtlasCreditUse.compute(closed: [], pending: pending, grant: grant, currency: .usd, usdRate: nil,
-                                             today: day("2026-11-26"))
+        let usd = try AtlasCreditUse.compute(
+            closed: [], pending: pending, grant: grant, currency: .usd, usdRate: nil,
+            today: day("2026-11-26"))
         #expect(usd.used == 1)
         #expect(!usd.rate.converts)
     }
 
     @Test func fromTheBudgetPlan() throws {
-        var plan = BudgetPlan(currency: .gbp, total: 5000, creditPeriod: days("2026-10-01", "2027-09-30"),
-                              billingTimeZone: "Europe/London", monthly: MonthlyBudget(amount: 1000, alertThresholds: [80, 95]),
-                              allocations: [], atlasCredits: grant)
+        var plan = BudgetPlan(
+            currency: .gbp, total: 5000, creditPeriod: days("2026-10-01", "2027-09-30"),
+            billingTimeZone: "Europe/London", monthly: MonthlyBudget(amount: 1000, alertThresholds: [80, 95]),
+            allocations: [], atlasCredits: grant)
         let pending = invoice("nov", "PENDING", "2026-11-01", "2026-11-30", subtotal: 10_000)
         #expect(throws: AtlasCreditError.missingExchangeRate(budgetCurrency: "GBP")) {
             try AtlasCreditUse.compute(closed: [], pending: pending, plan: plan, today: day("2026-11-26"))

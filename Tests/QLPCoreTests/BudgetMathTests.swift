@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QLPCore
 
 private func d(_ s: String) -> Decimal { Decimal(string: s, locale: Locale(identifier: "en_US_POSIX"))! }
@@ -32,7 +33,7 @@ struct DailySpendTests {
     /// both ways must give the same sums.
     @Test func totalInRangeBothWays() {
         let series = spend([("2026-11-01", "1"), ("2026-11-03", "2"), ("2026-11-05", "4"), ("2026-11-30", "8"), ("2026-12-01", "16")])
-        #expect(series.total(in: range("2026-11-03", "2026-11-03")) == d("2"))   // short range
+        #expect(series.total(in: range("2026-11-03", "2026-11-03")) == d("2"))  // short range
         #expect(series.total(in: range("2026-11-02", "2026-11-04")) == d("2"))
         #expect(series.total(in: range("2026-11-01", "2026-11-30")) == d("15"))  // long range
         #expect(series.total(in: range("2026-10-01", "2027-09-30")) == d("31"))
@@ -43,7 +44,7 @@ struct DailySpendTests {
     @Test func firstDayReaching() {
         let series = spend([("2026-11-03", "600"), ("2026-11-01", "500"), ("2026-11-02", "400")])
         #expect(series.firstDayReaching(d("500")) == day("2026-11-01"))
-        #expect(series.firstDayReaching(d("900")) == day("2026-11-02"))   // exactly reached counts
+        #expect(series.firstDayReaching(d("900")) == day("2026-11-02"))  // exactly reached counts
         #expect(series.firstDayReaching(d("900.01")) == day("2026-11-03"))
         #expect(series.firstDayReaching(d("1500")) == day("2026-11-03"))
         #expect(series.firstDayReaching(d("1500.01")) == nil)
@@ -80,16 +81,17 @@ struct ServiceCategoryMapTests {
 struct BurnRateTests {
     /// Today is 2026-11-26: the window is 19...25 November; today's row is not in it.
     let series = spend([
-        ("2026-11-18", "1000"),   // before the window
-        ("2026-11-19", "10"), ("2026-11-20", "20"), /* 21st: no rows */ ("2026-11-22", "30"),
+        ("2026-11-18", "1000"),  // before the window
+        // The 21st has no rows.
+        ("2026-11-19", "10"), ("2026-11-20", "20"), ("2026-11-22", "30"),
         ("2026-11-23", "5.50"), ("2026-11-24", "0"), ("2026-11-25", "4.50"),
-        ("2026-11-26", "500"),    // today, partial
+        ("2026-11-26", "500"),  // today, partial
     ])
 
     @Test func averagesTheLastSevenCompleteDays() throws {
         let rate = try #require(BurnRate.trailing(series, today: day("2026-11-26"), period: creditPeriod))
         #expect(rate.days == 7)
-        #expect(rate.perDay == d("10"))   // 70 / 7
+        #expect(rate.perDay == d("10"))  // 70 / 7
     }
 
     @Test func windowMovesWithToday() throws {
@@ -103,7 +105,7 @@ struct BurnRateTests {
         let young = range("2026-11-23", "2027-11-22")
         let rate = try #require(BurnRate.trailing(series, today: day("2026-11-26"), period: young))
         #expect(rate.days == 3)
-        #expect(rate.perDay.rounded(scale: 20) == d("3.33333333333333333333"))   // (5.50 + 0 + 4.50) / 3
+        #expect(rate.perDay.rounded(scale: 20) == d("3.33333333333333333333"))  // (5.50 + 0 + 4.50) / 3
     }
 
     @Test func noCompleteDayMeansNoRate() {
@@ -128,7 +130,7 @@ struct BurnRateTests {
 
     @Test func otherWindowLengths() throws {
         let rate = try #require(BurnRate.trailing(series, today: day("2026-11-26"), period: creditPeriod, windowDays: 2))
-        #expect(rate == BurnRate(perDay: d("2.25"), days: 2))   // (0 + 4.50) / 2
+        #expect(rate == BurnRate(perDay: d("2.25"), days: 2))  // (0 + 4.50) / 2
     }
 }
 
@@ -164,7 +166,7 @@ struct CreditExhaustionTests {
 
     @Test func todaysPartialSpendIsNotInTheBasis() {
         var series = tenADay
-        series.add(d("300"), on: today)   // today: not complete, not counted in the projection's basis
+        series.add(d("300"), on: today)  // today: not complete, not counted in the projection's basis
         #expect(project("2000", series) == .projected(on: day("2027-02-26"), beforeExpiry: true))
     }
 
@@ -179,7 +181,7 @@ struct CreditExhaustionTests {
     /// reached on the 14th day, not the 15th.
     @Test func exactMultipleOfARepeatingRate() throws {
         var rows: [(String, String)] = []
-        for n in 19...25 { rows.append(("2026-11-\(n)", n == 19 ? "40" : "10")) }   // 40 + 6 x 10 = 100
+        for n in 19...25 { rows.append(("2026-11-\(n)", n == 19 ? "40" : "10")) }  // 40 + 6 x 10 = 100
         let series = spend(rows)
         #expect(project("300", series) == .projected(on: day("2026-12-09"), beforeExpiry: true))
         #expect(project("300.01", series) == .projected(on: day("2026-12-10"), beforeExpiry: true))
@@ -191,7 +193,7 @@ struct CreditExhaustionTests {
 
     @Test func exhaustedOnTheDayTheRunningTotalReachedTheAllocation() {
         let series = spend([("2026-10-05", "900"), ("2026-10-06", "600"), ("2026-10-07", "50"), ("2026-11-25", "5")])
-        #expect(project("1500", series) == .exhausted(on: day("2026-10-06")))   // exactly 1500 on the 6th
+        #expect(project("1500", series) == .exhausted(on: day("2026-10-06")))  // exactly 1500 on the 6th
         #expect(project("1499.99", series) == .exhausted(on: day("2026-10-06")))
         #expect(project("1500.01", series) == .exhausted(on: day("2026-10-07")))
         #expect(project("900", series) == .exhausted(on: day("2026-10-05")))
@@ -240,28 +242,32 @@ struct MonthEndProjectionTests {
 
     @Test func fromTheFourthDay() {
         // 1 + 2 + 3 = 6 over 3 days, scaled to 30 days = 60; today's 4 is not in it.
-        #expect(MonthEndProjection.linear(november, today: day("2026-11-04"))
-            == MonthEndProjection(amount: d("60"), basisDays: 3, daysInMonth: 30))
+        #expect(
+            MonthEndProjection.linear(november, today: day("2026-11-04"))
+                == MonthEndProjection(amount: d("60"), basisDays: 3, daysInMonth: 30))
     }
 
     @Test func lastDayOfTheMonth() {
         // 1 + ... + 29 = 435 over 29 days -> 15 a day -> 450.
-        #expect(MonthEndProjection.linear(november, today: day("2026-11-30"))
-            == MonthEndProjection(amount: d("450"), basisDays: 29, daysInMonth: 30))
+        #expect(
+            MonthEndProjection.linear(november, today: day("2026-11-30"))
+                == MonthEndProjection(amount: d("450"), basisDays: 29, daysInMonth: 30))
     }
 
     @Test func leapFebruaryHas29Days() {
         var series = DailySpend()
         for n in 1...29 { series.add(d("10"), on: CivilDate(year: 2028, month: 2, day: n)!) }
         // Today 29 Feb: 280 over 28 days -> 290 over 29.
-        #expect(MonthEndProjection.linear(series, today: day("2028-02-29"))
-            == MonthEndProjection(amount: d("290"), basisDays: 28, daysInMonth: 29))
+        #expect(
+            MonthEndProjection.linear(series, today: day("2028-02-29"))
+                == MonthEndProjection(amount: d("290"), basisDays: 28, daysInMonth: 29))
     }
 
     @Test func ignoresTheMonthBefore() {
         let series = spend([("2026-11-30", "1000"), ("2026-12-01", "3"), ("2026-12-02", "3"), ("2026-12-03", "3")])
-        #expect(MonthEndProjection.linear(series, today: day("2026-12-04"))
-            == MonthEndProjection(amount: d("93"), basisDays: 3, daysInMonth: 31))
+        #expect(
+            MonthEndProjection.linear(series, today: day("2026-12-04"))
+                == MonthEndProjection(amount: d("93"), basisDays: 3, daysInMonth: 31))
     }
 }
 
@@ -272,23 +278,24 @@ struct ThresholdStateTests {
     @Test(arguments: [
         ("0", ThresholdState.clear),
         ("799.99", .clear),
-        ("800", .crossed(threshold: 80)),      // GreaterThanOrEqualTo
+        ("800", .crossed(threshold: 80)),  // GreaterThanOrEqualTo
         ("800.01", .crossed(threshold: 80)),
-        ("949.90", .crossed(threshold: 80)),   // 94.99%
+        ("949.90", .crossed(threshold: 80)),  // 94.99%
         ("949.99", .crossed(threshold: 80)),
         ("950", .crossed(threshold: 95)),
         ("999.99", .crossed(threshold: 95)),
         ("1000", .exceeded),
         ("1500", .exceeded),
-        ("-20", .clear),                       // refunds
+        ("-20", .clear),  // refunds
     ])
     func againstTheMonthlyBudget(spent: String, state: ThresholdState) {
         #expect(ThresholdState.evaluate(spent: d(spent), amount: d("1000"), thresholds: thresholds) == state)
     }
 
     @Test func thresholdOrderDoesNotMatter() {
-        #expect(ThresholdState.evaluate(spent: d("960"), amount: d("1000"), thresholds: [d("95"), d("80")])
-            == .crossed(threshold: 95))
+        #expect(
+            ThresholdState.evaluate(spent: d("960"), amount: d("1000"), thresholds: [d("95"), d("80")])
+                == .crossed(threshold: 95))
         #expect(ThresholdState.evaluate(spent: d("960"), amount: d("1000"), thresholds: []) == .clear)
     }
 

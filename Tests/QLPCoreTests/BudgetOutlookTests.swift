@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QLPCore
 
 private func d(_ s: String) -> Decimal { Decimal(string: s, locale: Locale(identifier: "en_US_POSIX"))! }
@@ -36,14 +37,15 @@ private func outlook(plan: BudgetPlan = plan(), costs: [DailyCost], today: Strin
     return (overview, BudgetOutlook(overview: overview, plan: plan, costs: costs))
 }
 
-private extension BudgetOutlook {
-    func of(_ category: CreditCategory) -> SpendOutlook? { categories.first { $0.category == category }?.outlook }
+extension BudgetOutlook {
+    fileprivate func of(_ category: CreditCategory) -> SpendOutlook? { categories.first { $0.category == category }?.outlook }
 }
 
 @Suite("Budget outlook")
 struct BudgetOutlookTests {
     /// Compute at £10 a day since 1 Oct, £3 so far today (26 Nov); Azure OpenAI at £2 a day.
-    static let costs = daily("2026-10-01", "2026-11-25", "Virtual Machine Scale Sets", "10")
+    static let costs =
+        daily("2026-10-01", "2026-11-25", "Virtual Machine Scale Sets", "10")
         + daily("2026-10-01", "2026-11-25", "Azure AI Services", "2")
         + [row("2026-11-26", "Virtual Machine Scale Sets", "3"), row("2026-11-26", "Azure AI Services", "0.50")]
 
@@ -136,13 +138,19 @@ struct BudgetOutlookTests {
         let period = DayRange(day("2026-10-01"), day("2026-10-31"))!
         let rate = BurnRate(perDay: d("10"), days: 7)
         // Spent £303 through today (30 days × £10 + £3 today): £300 + one more day.
-        #expect(SpendOutlook.projectAtExpiry(spentInPeriod: d("303"), spentToday: d("3"), rate: rate, today: day("2026-10-31"),
-                                             period: period) == d("310"))
+        #expect(
+            SpendOutlook.projectAtExpiry(
+                spentInPeriod: d("303"), spentToday: d("3"), rate: rate, today: day("2026-10-31"),
+                period: period) == d("310"))
         // The day after expiry: final.
-        #expect(SpendOutlook.projectAtExpiry(spentInPeriod: d("310"), spentToday: 0, rate: rate, today: day("2026-11-01"),
-                                             period: period) == d("310"))
+        #expect(
+            SpendOutlook.projectAtExpiry(
+                spentInPeriod: d("310"), spentToday: 0, rate: rate, today: day("2026-11-01"),
+                period: period) == d("310"))
         // Before the credit starts there is nothing to project from.
-        #expect(SpendOutlook.projectAtExpiry(spentInPeriod: 0, spentToday: 0, rate: nil, today: day("2026-09-20"),
-                                             period: period) == nil)
+        #expect(
+            SpendOutlook.projectAtExpiry(
+                spentInPeriod: 0, spentToday: 0, rate: nil, today: day("2026-09-20"),
+                period: period) == nil)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QLPCore
 
 private func d(_ s: String) -> Decimal { Decimal(string: s, locale: Locale(identifier: "en_US_POSIX"))! }
@@ -31,8 +32,8 @@ private func daily(_ first: String, _ last: String, _ service: String, _ amount:
     DayRange(day(first), day(last))!.map { DailyCost(day: $0, service: service, amount: d(amount), currency: .gbp) }
 }
 
-private extension BudgetOverview {
-    func position(_ category: CreditCategory) -> CreditPosition? {
+extension BudgetOverview {
+    fileprivate func position(_ category: CreditCategory) -> CreditPosition? {
         categories.first { $0.category == category }?.position
     }
 }
@@ -43,7 +44,7 @@ struct BudgetOverviewTests {
 
     @Test func spendPerBucketAndUnmapped() throws {
         let costs = [
-            row("2026-09-30", "Virtual Machine Scale Sets", "50"),     // before the credit starts
+            row("2026-09-30", "Virtual Machine Scale Sets", "50"),  // before the credit starts
             row("2026-10-01", "Virtual Machine Scale Sets", "100.00"),
             row("2026-10-15", "Azure AI Services", "200.50"),
             row("2026-11-20", "Storage", "30.25"),
@@ -51,17 +52,19 @@ struct BudgetOverviewTests {
             row("2026-11-25", "Azure Bastion", "12.00"),
             row("2026-11-24", "Azure Bastion", "3.00"),
             row("2026-11-25", "Power BI Embedded", "20.00"),
-            row("2026-11-26", "Log Analytics", "1.10"),                  // today, partial
-            row("2026-11-27", "Virtual Machine Scale Sets", "999"),     // after today
+            row("2026-11-26", "Log Analytics", "1.10"),  // today, partial
+            row("2026-11-27", "Virtual Machine Scale Sets", "999"),  // after today
         ]
         let overview = BudgetOverview(plan: plan(), costs: costs, today: day("2026-11-26"))
 
-        #expect(overview.categories.map(\.category)
-            == [.compute, .azureOpenAI, .databasesStorage, .networkingSecurity, .monitoringDevOps])
+        #expect(
+            overview.categories.map(\.category)
+                == [.compute, .azureOpenAI, .databasesStorage, .networkingSecurity, .monitoringDevOps])
         #expect(overview.categories.map(\.position.spent) == [d("100"), d("200.50"), d("30.25"), d("4.75"), d("1.10")])
         #expect(overview.categories.map(\.position.allocation) == [d("2000"), d("1500"), d("800"), d("400"), d("300")])
-        #expect(overview.categories.map(\.position.label)
-            == ["Compute (AKS)", "Azure OpenAI", "Databases & Storage", "Networking & Security", "Monitoring"])
+        #expect(
+            overview.categories.map(\.position.label)
+                == ["Compute (AKS)", "Azure OpenAI", "Databases & Storage", "Networking & Security", "Monitoring"])
 
         // Unmapped spend is paid by the credits too, and listed by service, largest first.
         #expect(overview.unmapped.spent == d("35"))
@@ -112,8 +115,9 @@ struct BudgetOverviewTests {
     @Test func monthlyBudgetCountsRowsBeforeTheCreditStarted() {
         // Credit from 15 November; a row on 10 November is the month's but not the credit's.
         let costs = [row("2026-11-10", "Storage", "40"), row("2026-11-16", "Storage", "2")]
-        let overview = BudgetOverview(plan: plan(creditStart: "2026-11-15", creditExpiry: "2027-11-14"), costs: costs,
-                                      today: day("2026-11-20"))
+        let overview = BudgetOverview(
+            plan: plan(creditStart: "2026-11-15", creditExpiry: "2027-11-14"), costs: costs,
+            today: day("2026-11-20"))
         #expect(overview.credit.spent == d("2"))
         #expect(overview.rowsOutsideCreditPeriod == 1)
         #expect(overview.monthly.spentToDate == d("42"))
@@ -124,7 +128,7 @@ struct BudgetOverviewTests {
     @Test func burnRateIsTheLastSevenCompleteDays() throws {
         let costs = [
             row("2026-10-10", "Virtual Machine Scale Sets", "1000"),
-            row("2026-11-18", "Virtual Machine Scale Sets", "0"),   // before the window
+            row("2026-11-18", "Virtual Machine Scale Sets", "0"),  // before the window
             row("2026-11-19", "Virtual Machine Scale Sets", "10"),
             row("2026-11-20", "Virtual Machine Scale Sets", "20"),
             // 21 November: no rows at all, a zero day
@@ -132,12 +136,12 @@ struct BudgetOverviewTests {
             row("2026-11-23", "Virtual Machine Scale Sets", "5.50"),
             row("2026-11-24", "Virtual Machine Scale Sets", "0"),
             row("2026-11-25", "Virtual Machine Scale Sets", "4.50"),
-            row("2026-11-26", "Virtual Machine Scale Sets", "500"), // today: partial, not in the rate
+            row("2026-11-26", "Virtual Machine Scale Sets", "500"),  // today: partial, not in the rate
         ]
         let overview = BudgetOverview(plan: plan(), costs: costs, today: day("2026-11-26"))
 
         let credit = try #require(overview.credit.burnRate)
-        #expect(credit == BurnRate(perDay: d("10"), days: 7))   // 70 / 7
+        #expect(credit == BurnRate(perDay: d("10"), days: 7))  // 70 / 7
         #expect(overview.position(.compute)?.burnRate == BurnRate(perDay: d("10"), days: 7))
         #expect(overview.position(.azureOpenAI)?.burnRate == BurnRate(perDay: 0, days: 7))
 
@@ -154,16 +158,17 @@ struct BudgetOverviewTests {
 
     @Test func creditPeriodOnlyThreeDaysOld() throws {
         let costs = [
-            row("2026-11-22", "Storage", "100"),   // the day before the credit starts
+            row("2026-11-22", "Storage", "100"),  // the day before the credit starts
             row("2026-11-23", "Storage", "9"),
             row("2026-11-25", "Storage", "6"),
-            row("2026-11-26", "Storage", "50"),    // today
+            row("2026-11-26", "Storage", "50"),  // today
         ]
-        let overview = BudgetOverview(plan: plan(creditStart: "2026-11-23", creditExpiry: "2027-11-22"), costs: costs,
-                                      today: day("2026-11-26"))
+        let overview = BudgetOverview(
+            plan: plan(creditStart: "2026-11-23", creditExpiry: "2027-11-22"), costs: costs,
+            today: day("2026-11-26"))
         let rate = try #require(overview.credit.burnRate)
         #expect(rate.days == 3)
-        #expect(rate.perDay == d("5"))   // (9 + 0 + 6) / 3, not / 7
+        #expect(rate.perDay == d("5"))  // (9 + 0 + 6) / 3, not / 7
         #expect(overview.credit.spent == d("65"))
         #expect(overview.rowsOutsideCreditPeriod == 1)
         // (800 - 15) / 5 = 157 days after 25 Nov 2026 = 1 May 2027.
@@ -184,11 +189,11 @@ struct BudgetOverviewTests {
     @Test func overspentBucketsAreExhaustedOnTheCrossingDay() throws {
         let costs = [
             row("2026-10-05", "Azure AI Services", "900"),
-            row("2026-10-06", "Azure AI Services", "600"),            // exactly 1500: used up on the 6th
+            row("2026-10-06", "Azure AI Services", "600"),  // exactly 1500: used up on the 6th
             row("2026-10-07", "Azure AI Services", "50"),
             row("2026-10-07", "Virtual Machine Scale Sets", "3000"),  // credit: 1550 + 3000 = 4550
             row("2026-10-08", "Virtual Machine Scale Sets", "449.99"),
-            row("2026-10-09", "Key Vault", "0.01"),                   // 5000.00 exactly on the 9th
+            row("2026-10-09", "Key Vault", "0.01"),  // 5000.00 exactly on the 9th
             row("2026-10-10", "Key Vault", "100"),
         ]
         let overview = BudgetOverview(plan: plan(), costs: costs, today: day("2026-10-12"))
@@ -214,21 +219,23 @@ struct BudgetOverviewTests {
         let costs = [row("2026-11-10", "Storage", "700"), row("2026-11-26", "Storage", "100")]
         let overview = BudgetOverview(plan: plan(), costs: costs, today: day("2026-11-26"))
         #expect(overview.monthly.spentToDate == d("800"))
-        #expect(overview.monthly.state == .crossed(threshold: 80))   // only because today's row counts
+        #expect(overview.monthly.state == .crossed(threshold: 80))  // only because today's row counts
         #expect(overview.monthly.thresholds == [d("80"), d("95")])
         #expect(overview.monthly.amount == d("1000"))
         #expect(overview.monthly.fractionUsed == d("0.8"))
     }
 
-    @Test("monthly threshold states", arguments: [
-        ("799.99", ThresholdState.clear),
-        ("800", .crossed(threshold: 80)),
-        ("949.90", .crossed(threshold: 80)),
-        ("950", .crossed(threshold: 95)),
-        ("999.99", .crossed(threshold: 95)),
-        ("1000", .exceeded),
-        ("1200", .exceeded),
-    ])
+    @Test(
+        "monthly threshold states",
+        arguments: [
+            ("799.99", ThresholdState.clear),
+            ("800", .crossed(threshold: 80)),
+            ("949.90", .crossed(threshold: 80)),
+            ("950", .crossed(threshold: 95)),
+            ("999.99", .crossed(threshold: 95)),
+            ("1000", .exceeded),
+            ("1200", .exceeded),
+        ])
     func monthlyThresholds(spent: String, state: ThresholdState) {
         let overview = BudgetOverview(plan: plan(), costs: [row("2026-11-02", "Storage", spent)], today: day("2026-11-20"))
         #expect(overview.monthly.state == state)
@@ -246,7 +253,7 @@ struct BudgetOverviewTests {
 
     @Test func projectionFromTheFourthDay() throws {
         let costs = [
-            row("2026-10-31", "Storage", "500"),   // October: not this month
+            row("2026-10-31", "Storage", "500"),  // October: not this month
             row("2026-11-01", "Storage", "10"),
             row("2026-11-02", "Storage", "20"),
             row("2026-11-03", "Storage", "33"),
@@ -256,7 +263,7 @@ struct BudgetOverviewTests {
         let projection = try #require(overview.monthly.projection)
         #expect(projection.basisDays == 3)
         #expect(projection.daysInMonth == 30)
-        #expect(projection.amount == d("630"))   // 63 x 30 / 3
+        #expect(projection.amount == d("630"))  // 63 x 30 / 3
         #expect(overview.monthly.projectedState == .clear)
         #expect(overview.monthly.spentToDate == d("1063"))
         #expect(overview.monthly.state == .exceeded)
@@ -274,9 +281,10 @@ struct BudgetOverviewTests {
     // MARK: Boundaries
 
     @Test func firstOfTheMonth() throws {
-        let costs = [row("2026-11-23", "Storage", "100")]            // outside the 7-day window
-            + daily("2026-11-24", "2026-11-30", "Storage", "7")     // the window: 49
-            + [row("2026-12-01", "Storage", "5")]                   // today
+        let costs =
+            [row("2026-11-23", "Storage", "100")]  // outside the 7-day window
+            + daily("2026-11-24", "2026-11-30", "Storage", "7")  // the window: 49
+            + [row("2026-12-01", "Storage", "5")]  // today
         let overview = BudgetOverview(plan: plan(), costs: costs, today: day("2026-12-01"))
         #expect(overview.monthly.month == day("2026-12-01"))
         #expect(overview.monthly.spentToDate == d("5"))
@@ -289,7 +297,7 @@ struct BudgetOverviewTests {
     @Test func newYearsDay() {
         var costs: [DailyCost] = []
         for (n, date) in DayRange(day("2026-12-25"), day("2026-12-31"))!.enumerated() {
-            costs.append(DailyCost(day: date, service: "Bandwidth", amount: Decimal(n + 1), currency: .gbp))   // 1...7 = 28
+            costs.append(DailyCost(day: date, service: "Bandwidth", amount: Decimal(n + 1), currency: .gbp))  // 1...7 = 28
         }
         costs.append(row("2027-01-01", "Bandwidth", "2.5"))
         let overview = BudgetOverview(plan: plan(), costs: costs, today: day("2027-01-01"))
@@ -301,12 +309,15 @@ struct BudgetOverviewTests {
     }
 
     @Test func fourthOfJanuary() throws {
-        let costs = daily("2026-12-28", "2026-12-31", "Key Vault", "10")   // 40
-            + [row("2027-01-01", "Key Vault", "1"), row("2027-01-02", "Key Vault", "2"), row("2027-01-03", "Key Vault", "3"),
-               row("2027-01-04", "Key Vault", "100")]
+        let costs =
+            daily("2026-12-28", "2026-12-31", "Key Vault", "10")  // 40
+            + [
+                row("2027-01-01", "Key Vault", "1"), row("2027-01-02", "Key Vault", "2"), row("2027-01-03", "Key Vault", "3"),
+                row("2027-01-04", "Key Vault", "100"),
+            ]
         let overview = BudgetOverview(plan: plan(), costs: costs, today: day("2027-01-04"))
         #expect(overview.monthly.spentToDate == d("106"))
-        #expect(overview.monthly.projection == MonthEndProjection(amount: d("62"), basisDays: 3, daysInMonth: 31))   // 6 x 31 / 3
+        #expect(overview.monthly.projection == MonthEndProjection(amount: d("62"), basisDays: 3, daysInMonth: 31))  // 6 x 31 / 3
         // 28 Dec ... 3 Jan: 40 + 6 = 46 over 7 days.
         let rate = try #require(overview.credit.burnRate)
         #expect(rate.days == 7)
@@ -320,15 +331,16 @@ struct BudgetOverviewTests {
         let projection = try #require(overview.monthly.projection)
         #expect(projection.daysInMonth == 29)
         #expect(projection.basisDays == 28)
-        #expect(projection.amount == d("290"))   // 280 x 29 / 28
+        #expect(projection.amount == d("290"))  // 280 x 29 / 28
         #expect(overview.monthly.spentToDate == d("330"))
         #expect(overview.credit.burnRate == BurnRate(perDay: d("10"), days: 7))
     }
 
     @Test func dayAfterTheLeapDay() {
         let leapPlan = plan(creditStart: "2027-10-01", creditExpiry: "2028-09-30")
-        let costs = [row("2028-02-22", "Storage", "1000")]          // eight days back: outside the window
-            + daily("2028-02-23", "2028-02-29", "Storage", "10")   // the window includes 29 February
+        let costs =
+            [row("2028-02-22", "Storage", "1000")]  // eight days back: outside the window
+            + daily("2028-02-23", "2028-02-29", "Storage", "10")  // the window includes 29 February
             + [row("2028-03-01", "Storage", "3")]
         let overview = BudgetOverview(plan: leapPlan, costs: costs, today: day("2028-03-01"))
         #expect(overview.credit.burnRate == BurnRate(perDay: d("10"), days: 7))
@@ -375,15 +387,16 @@ struct CostLedgerTests {
     @Test func sortsRowsIntoBucketsWithinTheWindow() {
         let map = plan().serviceMap
         let window = DayRange(day("2026-11-01"), day("2026-11-30"))!
-        let ledger = CostLedger(costs: [
-            row("2026-10-31", "Storage", "1"),
-            row("2026-11-01", "Storage", "2"),
-            row("2026-11-30", "storage", "3"),
-            row("2026-12-01", "Storage", "4"),
-            row("2026-11-15", "Mystery", "5"),
-            row("2026-11-16", "Other", "6"),
-            row("2026-11-16", "Mystery", "0.5"),
-        ], map: map, window: window)
+        let ledger = CostLedger(
+            costs: [
+                row("2026-10-31", "Storage", "1"),
+                row("2026-11-01", "Storage", "2"),
+                row("2026-11-30", "storage", "3"),
+                row("2026-12-01", "Storage", "4"),
+                row("2026-11-15", "Mystery", "5"),
+                row("2026-11-16", "Other", "6"),
+                row("2026-11-16", "Mystery", "0.5"),
+            ], map: map, window: window)
         #expect(ledger.spend(for: .databasesStorage).total == d("5"))
         #expect(ledger.spend(for: .compute).total == 0)
         #expect(ledger.rowsOutsideWindow == 2)
@@ -399,10 +412,11 @@ struct CostLedgerTests {
         let budget = plan()
         #expect(budget.allocation(for: .networkingSecurity)?.amount == d("400"))
         #expect(budget.allocation(for: .compute)?.label == "Compute (AKS)")
-        #expect(budget.monthly.alertThresholds == [d("80"), d("95")])   // sorted
+        #expect(budget.monthly.alertThresholds == [d("80"), d("95")])  // sorted
         #expect(budget.allocations.reduce(Decimal(0)) { $0 + $1.amount } == budget.total)
-        #expect(CreditCategory.allCases.map(\.key)
-            == ["compute", "azure_openai", "databases_storage", "networking_security", "monitoring_devops"])
+        #expect(
+            CreditCategory.allCases.map(\.key)
+                == ["compute", "azure_openai", "databases_storage", "networking_security", "monitoring_devops"])
         #expect(CreditCategory.compute < .monitoringDevOps)
     }
 }

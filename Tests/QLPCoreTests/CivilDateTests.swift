@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QLPCore
 
 private func day(_ text: String) -> CivilDate { CivilDate(iso8601: text)! }
@@ -22,10 +23,10 @@ struct CivilDateTests {
     @Test func knownDayNumbers() {
         #expect(day("1970-01-01").dayNumber == 0)
         #expect(day("1969-12-31").dayNumber == -1)
-        #expect(day("2000-01-01").dayNumber == 10_957)   // 30 years, 7 leap days
-        #expect(day("2000-03-01").dayNumber == 11_017)   // + 31 + 29
-        #expect(day("2026-01-01").dayNumber == 20_454)   // + 26 years, 7 leap days
-        #expect(day("2026-11-26").dayNumber == 20_783)   // + 329 days into 2026
+        #expect(day("2000-01-01").dayNumber == 10_957)  // 30 years, 7 leap days
+        #expect(day("2000-03-01").dayNumber == 11_017)  // + 31 + 29
+        #expect(day("2026-01-01").dayNumber == 20_454)  // + 26 years, 7 leap days
+        #expect(day("2026-11-26").dayNumber == 20_783)  // + 329 days into 2026
         #expect(day("1900-01-01").dayNumber == -25_567)  // 70 years, 17 leap days
     }
 
@@ -36,13 +37,14 @@ struct CivilDateTests {
         calendar.timeZone = utc
         let first = day("1900-01-01").dayNumber
         let last = day("2100-12-31").dayNumber
-        #expect(last - first + 1 == 201 * 365 + 49)   // 49 leap days: 1904...2096, 1900 and 2100 are not leap
+        #expect(last - first + 1 == 201 * 365 + 49)  // 49 leap days: 1904...2096, 1900 and 2100 are not leap
         var previous: CivilDate?
         var mismatches: [String] = []
         for n in first...last {
             let date = CivilDate(dayNumber: n)
-            let parts = calendar.dateComponents([.year, .month, .day],
-                                                from: Date(timeIntervalSince1970: TimeInterval(n) * 86_400))
+            let parts = calendar.dateComponents(
+                [.year, .month, .day],
+                from: Date(timeIntervalSince1970: TimeInterval(n) * 86_400))
             if date.year != parts.year || date.month != parts.month || date.day != parts.day {
                 mismatches.append("\(n): \(date) vs \(parts)")
             }
@@ -59,17 +61,19 @@ struct CivilDateTests {
 
     // MARK: Weekdays
 
-    @Test("ISO weekday", arguments: [
-        ("2026-11-26", 4), // a Thursday
-        ("2024-02-29", 4), // a Thursday
-        ("1970-01-01", 4),
-        ("1969-12-31", 3),
-        ("2000-01-01", 6),
-        ("1900-01-01", 1),
-        ("2026-03-29", 7), // the Sunday British Summer Time starts
-        ("2026-11-30", 1),
-        ("2027-01-03", 7),
-    ])
+    @Test(
+        "ISO weekday",
+        arguments: [
+            ("2026-11-26", 4),  // a Thursday
+            ("2024-02-29", 4),  // a Thursday
+            ("1970-01-01", 4),
+            ("1969-12-31", 3),
+            ("2000-01-01", 6),
+            ("1900-01-01", 1),
+            ("2026-03-29", 7),  // the Sunday British Summer Time starts
+            ("2026-11-30", 1),
+            ("2027-01-03", 7),
+        ])
     func isoWeekday(text: String, weekday: Int) {
         #expect(day(text).isoWeekday == weekday)
     }
@@ -100,19 +104,21 @@ struct CivilDateTests {
 
     // MARK: Arithmetic
 
-    @Test("adding months clamps to the month's end", arguments: [
-        ("2026-01-31", 1, "2026-02-28"),
-        ("2028-01-31", 1, "2028-02-29"),
-        ("2026-03-31", -1, "2026-02-28"),
-        ("2026-05-31", 1, "2026-06-30"),
-        ("2026-12-15", 1, "2027-01-15"),
-        ("2026-01-15", -1, "2025-12-15"),
-        ("2026-01-15", -13, "2024-12-15"),
-        ("2028-02-29", 12, "2029-02-28"),
-        ("2028-02-29", 48, "2032-02-29"),
-        ("2026-10-01", 12, "2027-10-01"),
-        ("2026-08-31", 0, "2026-08-31"),
-    ])
+    @Test(
+        "adding months clamps to the month's end",
+        arguments: [
+            ("2026-01-31", 1, "2026-02-28"),
+            ("2028-01-31", 1, "2028-02-29"),
+            ("2026-03-31", -1, "2026-02-28"),
+            ("2026-05-31", 1, "2026-06-30"),
+            ("2026-12-15", 1, "2027-01-15"),
+            ("2026-01-15", -1, "2025-12-15"),
+            ("2026-01-15", -13, "2024-12-15"),
+            ("2028-02-29", 12, "2029-02-28"),
+            ("2028-02-29", 48, "2032-02-29"),
+            ("2026-10-01", 12, "2027-10-01"),
+            ("2026-08-31", 0, "2026-08-31"),
+        ])
     func addingMonths(start: String, months: Int, expected: String) {
         #expect(day(start).adding(months: months) == day(expected))
     }
@@ -141,23 +147,26 @@ struct CivilDateTests {
         #expect(day("2026-12-31") < day("2027-01-01"))
         #expect(day("2026-02-28") < day("2026-03-01"))
         #expect(!(day("2026-03-01") < day("2026-03-01")))
-        #expect([day("2027-01-01"), day("2026-01-02"), day("2026-12-31")].sorted()
-            == [day("2026-01-02"), day("2026-12-31"), day("2027-01-01")])
+        #expect(
+            [day("2027-01-01"), day("2026-01-02"), day("2026-12-31")].sorted()
+                == [day("2026-01-02"), day("2026-12-31"), day("2027-01-01")])
     }
 
     // MARK: Instants and zones
 
-    @Test("the calendar day of an instant in London", arguments: [
-        ("2026-03-29T00:59:59Z", "2026-03-29"),
-        ("2026-03-29T01:30:00Z", "2026-03-29"), // 02:30 BST
-        ("2026-03-28T23:30:00Z", "2026-03-28"), // still GMT
-        ("2026-10-24T23:30:00Z", "2026-10-25"), // 00:30 BST
-        ("2026-10-25T23:30:00Z", "2026-10-25"), // 23:30 GMT
-        ("2026-06-30T22:59:59Z", "2026-06-30"),
-        ("2026-06-30T23:00:00Z", "2026-07-01"), // midnight BST
-        ("2026-12-31T23:59:59Z", "2026-12-31"),
-        ("2027-01-01T00:00:00Z", "2027-01-01"),
-    ])
+    @Test(
+        "the calendar day of an instant in London",
+        arguments: [
+            ("2026-03-29T00:59:59Z", "2026-03-29"),
+            ("2026-03-29T01:30:00Z", "2026-03-29"),  // 02:30 BST
+            ("2026-03-28T23:30:00Z", "2026-03-28"),  // still GMT
+            ("2026-10-24T23:30:00Z", "2026-10-25"),  // 00:30 BST
+            ("2026-10-25T23:30:00Z", "2026-10-25"),  // 23:30 GMT
+            ("2026-06-30T22:59:59Z", "2026-06-30"),
+            ("2026-06-30T23:00:00Z", "2026-07-01"),  // midnight BST
+            ("2026-12-31T23:59:59Z", "2026-12-31"),
+            ("2027-01-01T00:00:00Z", "2027-01-01"),
+        ])
     func dayInLondon(text: String, expected: String) {
         #expect(CivilDate(instant(text), in: london) == day(expected))
     }
@@ -178,13 +187,15 @@ struct CivilDateTests {
         #expect(CivilDate(Date(timeIntervalSince1970: 86_399.9), in: utc) == day("1970-01-01"))
     }
 
-    @Test("the instant a day starts", arguments: [
-        ("2026-03-29", "2026-03-29T00:00:00Z"), // BST starts at 01:00 UTC, after midnight
-        ("2026-03-30", "2026-03-29T23:00:00Z"), // first full BST day
-        ("2026-10-25", "2026-10-24T23:00:00Z"), // midnight is still BST
-        ("2026-10-26", "2026-10-26T00:00:00Z"),
-        ("2026-07-01", "2026-06-30T23:00:00Z"),
-    ])
+    @Test(
+        "the instant a day starts",
+        arguments: [
+            ("2026-03-29", "2026-03-29T00:00:00Z"),  // BST starts at 01:00 UTC, after midnight
+            ("2026-03-30", "2026-03-29T23:00:00Z"),  // first full BST day
+            ("2026-10-25", "2026-10-24T23:00:00Z"),  // midnight is still BST
+            ("2026-10-26", "2026-10-26T00:00:00Z"),
+            ("2026-07-01", "2026-06-30T23:00:00Z"),
+        ])
     func startInstantInLondon(text: String, expected: String) {
         #expect(day(text).startInstant(in: london) == instant(expected))
     }
@@ -196,11 +207,13 @@ struct CivilDateTests {
 
     /// Where a zone skips midnight itself (Chile, Cuba, Egypt, Lebanon change
     /// clocks at 00:00), the day starts at the change.
-    @Test("days whose midnight is skipped", arguments: [
-        ("America/Santiago", "2026-09-06", "2026-09-06T04:00:00Z"), // 00:00 -04 becomes 01:00 -03
-        ("America/Havana", "2026-03-08", "2026-03-08T05:00:00Z"),   // 00:00 CST becomes 01:00 CDT
-        ("Africa/Cairo", "2026-04-24", "2026-04-23T22:00:00Z"),     // 00:00 EET becomes 01:00 EEST
-    ])
+    @Test(
+        "days whose midnight is skipped",
+        arguments: [
+            ("America/Santiago", "2026-09-06", "2026-09-06T04:00:00Z"),  // 00:00 -04 becomes 01:00 -03
+            ("America/Havana", "2026-03-08", "2026-03-08T05:00:00Z"),  // 00:00 CST becomes 01:00 CDT
+            ("Africa/Cairo", "2026-04-24", "2026-04-23T22:00:00Z"),  // 00:00 EET becomes 01:00 EEST
+        ])
     func startInstantWhenMidnightIsSkipped(zone: String, text: String, expected: String) throws {
         let timeZone = try #require(TimeZone(identifier: zone))
         #expect(day(text).startInstant(in: timeZone) == instant(expected))
@@ -209,9 +222,11 @@ struct CivilDateTests {
     /// For every day of 2025-2027 in zones with all kinds of offsets and
     /// daylight-saving rules: the start instant is on that day and the second
     /// before it is on the day before.
-    @Test(arguments: ["Europe/London", "America/New_York", "America/Santiago", "America/Havana", "Africa/Cairo",
-                      "Asia/Beirut", "Australia/Lord_Howe", "Pacific/Chatham", "Pacific/Kiritimati", "Asia/Kolkata",
-                      "America/St_Johns", "UTC"])
+    @Test(arguments: [
+        "Europe/London", "America/New_York", "America/Santiago", "America/Havana", "Africa/Cairo",
+        "Asia/Beirut", "Australia/Lord_Howe", "Pacific/Chatham", "Pacific/Kiritimati", "Asia/Kolkata",
+        "America/St_Johns", "UTC",
+    ])
     func startInstantIsTheFirstSecondOfTheDay(zone: String) throws {
         let timeZone = try #require(TimeZone(identifier: zone))
         var wrong: [String] = []
@@ -249,10 +264,12 @@ struct CivilDateTests {
         #expect(CivilDate(year: 999, month: 3, day: 4)?.iso8601 == "0999-03-04")
     }
 
-    @Test("ISO text that is not a real YYYY-MM-DD day", arguments: [
-        "2026-13-01", "2026-1-1", "2026-01-1", "2026-02-29", "2026-00-10", "2026-01-00", "26-01-01",
-        "2026/01/01", "2026-01-01T00:00", "", "2026-01", "2026-01-01-", "2026-+1-01", "2026-01-+1", "+026-01-01", "20261126",
-    ])
+    @Test(
+        "ISO text that is not a real YYYY-MM-DD day",
+        arguments: [
+            "2026-13-01", "2026-1-1", "2026-01-1", "2026-02-29", "2026-00-10", "2026-01-00", "26-01-01",
+            "2026/01/01", "2026-01-01T00:00", "", "2026-01", "2026-01-01-", "2026-+1-01", "2026-01-+1", "+026-01-01", "20261126",
+        ])
     func rejectsMalformedISOText(text: String) {
         #expect(CivilDate(iso8601: text) == nil)
     }

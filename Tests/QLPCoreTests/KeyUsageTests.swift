@@ -6,7 +6,7 @@ import Testing
 /// budgets per period, route lists, settlement by actual tokens.
 @Suite struct KeyUsageTests {
     let utc = TimeZone(identifier: "UTC")!
-    let start = Date(timeIntervalSince1970: 1_796_000_000) // 2026-11-30T00:53:20Z
+    let start = Date(timeIntervalSince1970: 1_796_000_000)  // 2026-11-30T00:53:20Z
 
     @Test func thirtyRequestsAMinuteAdmitThirtyOfFortyInTenSecondsAndNameTheWait() {
         var usage = KeyUsage()
@@ -28,7 +28,8 @@ import Testing
         // A minute after the first, one more fits.
         let later = start.addingTimeInterval(60.1)
         guard case .admitted = usage.decide(limits, route: "chat", estimatedTokens: 10, now: later, timeZone: utc) else {
-            Issue.record("a request after the window slid should be admitted"); return
+            Issue.record("a request after the window slid should be admitted")
+            return
         }
     }
 
@@ -36,15 +37,20 @@ import Testing
         var usage = KeyUsage()
         let limits = KeyLimits(tokensPerMinute: 1000)
         guard case .admitted(let first) = usage.decide(limits, route: "chat", estimatedTokens: 900, now: start, timeZone: utc) else {
-            Issue.record("first request refused"); return
+            Issue.record("first request refused")
+            return
         }
         // 900 reserved: a 200-token request does not fit...
-        #expect(usage.decide(limits, route: "chat", estimatedTokens: 200, now: start.addingTimeInterval(1), timeZone: utc)
-            == .refused(.tokenRate(limit: 1000, estimate: 200, retryAfterSeconds: 59)))
+        #expect(
+            usage.decide(limits, route: "chat", estimatedTokens: 200, now: start.addingTimeInterval(1), timeZone: utc)
+                == .refused(.tokenRate(limit: 1000, estimate: 200, retryAfterSeconds: 59)))
         // ...until the first answer says it used 120.
         usage.settle(first, route: "chat", tokens: TokenCounts(input: 20, output: 100), cost: nil)
         guard case .admitted = usage.decide(limits, route: "chat", estimatedTokens: 200, now: start.addingTimeInterval(2), timeZone: utc)
-        else { Issue.record("should fit once the estimate was corrected"); return }
+        else {
+            Issue.record("should fit once the estimate was corrected")
+            return
+        }
         #expect(usage.lastMinute(now: start.addingTimeInterval(3)).tokens == 320)
         #expect(usage.lastMinute(now: start.addingTimeInterval(63)).tokens == 0)
     }
@@ -63,12 +69,14 @@ import Testing
         // 4 × 0.0111 = 0.0444 < 0.05 admits a fifth; 0.0555 ≥ 0.05 stops it: within one request's cost.
         #expect(served == 5)
         #expect(usage.spent == Decimal(string: "0.0555")!)
-        let december = Date(timeIntervalSince1970: 1_796_083_200) // 2026-12-01T00:00:00Z
-        #expect(usage.decide(limits, route: "chat", estimatedTokens: 0, now: now, timeZone: utc)
-            == .refused(.budget(budget, spent: Decimal(string: "0.0555")!, resets: december)))
+        let december = Date(timeIntervalSince1970: 1_796_083_200)  // 2026-12-01T00:00:00Z
+        #expect(
+            usage.decide(limits, route: "chat", estimatedTokens: 0, now: now, timeZone: utc)
+                == .refused(.budget(budget, spent: Decimal(string: "0.0555")!, resets: december)))
         #expect(usage.asOf(december, budgetPeriod: .month, timeZone: utc).spent == 0, "a quiet key's new month shows nothing spent")
         guard case .admitted = usage.decide(limits, route: "chat", estimatedTokens: 0, now: december, timeZone: utc) else {
-            Issue.record("the new month should start from nothing"); return
+            Issue.record("the new month should start from nothing")
+            return
         }
         #expect(usage.spent == 0)
     }
@@ -76,21 +84,25 @@ import Testing
     @Test func aKeyLimitedToChatIsRefusedCodeFirst() {
         var usage = KeyUsage()
         let limits = KeyLimits(requestsPerMinute: 1, routes: ["chat"])
-        #expect(usage.decide(limits, route: "code", estimatedTokens: 1, now: start, timeZone: utc)
-            == .refused(.routeNotAllowed(route: "code", allowed: ["chat"])))
+        #expect(
+            usage.decide(limits, route: "code", estimatedTokens: 1, now: start, timeZone: utc)
+                == .refused(.routeNotAllowed(route: "code", allowed: ["chat"])))
         guard case .admitted = usage.decide(limits, route: "chat", estimatedTokens: 1, now: start, timeZone: utc) else {
-            Issue.record("chat should be admitted: the refused code request used no part of the rate"); return
+            Issue.record("chat should be admitted: the refused code request used no part of the rate")
+            return
         }
     }
 
     @Test func seedingFromTheLedgerCountsOnlyThisPeriod() {
         var usage = KeyUsage()
-        let november = Date(timeIntervalSince1970: 1_793_491_200) // 2026-11-01T00:00:00Z
+        let november = Date(timeIntervalSince1970: 1_793_491_200)  // 2026-11-01T00:00:00Z
         let rollups = [
-            UsageRollup(hour: november.addingTimeInterval(-3600), keyName: "app", route: "chat", target: "gpt4", requests: 9,
-                        succeeded: 9, inputTokens: 900, outputTokens: 900, cost: 9),
-            UsageRollup(hour: november.addingTimeInterval(3600), keyName: "app", route: "chat", target: "gpt4", requests: 2,
-                        succeeded: 2, inputTokens: 100, outputTokens: 50, cost: Decimal(string: "0.04")!),
+            UsageRollup(
+                hour: november.addingTimeInterval(-3600), keyName: "app", route: "chat", target: "gpt4", requests: 9,
+                succeeded: 9, inputTokens: 900, outputTokens: 900, cost: 9),
+            UsageRollup(
+                hour: november.addingTimeInterval(3600), keyName: "app", route: "chat", target: "gpt4", requests: 2,
+                succeeded: 2, inputTokens: 100, outputTokens: 50, cost: Decimal(string: "0.04")!),
         ]
         usage.seed(rollups, budgetPeriod: .month, now: start, timeZone: utc)
         #expect(usage.spent == Decimal(string: "0.04")!)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QLPCore
 
 /// Exact decimals from text: `Decimal(0.1)` would go through Double.
@@ -7,32 +8,36 @@ private func d(_ s: String) -> Decimal { Decimal(string: s, locale: Locale(ident
 
 @Suite("Money formatting")
 struct MoneyFormatTests {
-    @Test("standard GBP format", arguments: [
-        ("0", "£0.00"),
-        ("1.5", "£1.50"),
-        ("7", "£7.00"),
-        ("999.99", "£999.99"),
-        ("1000", "£1,000.00"),
-        ("1234.56", "£1,234.56"),
-        ("100000", "£100,000.00"),
-        ("1234567.89", "£1,234,567.89"),
-        ("0.005", "£0.01"),      // half away from zero
-        ("0.004999", "£0.00"),
-        ("2.675", "£2.68"),      // exact in Decimal, so it rounds up (a Double would give 2.67)
-        ("2.665", "£2.67"),
-        ("999.995", "£1,000.00"), // rounding carries into a new thousands group
-        ("12.3456789012", "£12.35"),
-    ])
+    @Test(
+        "standard GBP format",
+        arguments: [
+            ("0", "£0.00"),
+            ("1.5", "£1.50"),
+            ("7", "£7.00"),
+            ("999.99", "£999.99"),
+            ("1000", "£1,000.00"),
+            ("1234.56", "£1,234.56"),
+            ("100000", "£100,000.00"),
+            ("1234567.89", "£1,234,567.89"),
+            ("0.005", "£0.01"),  // half away from zero
+            ("0.004999", "£0.00"),
+            ("2.675", "£2.68"),  // exact in Decimal, so it rounds up (a Double would give 2.67)
+            ("2.665", "£2.67"),
+            ("999.995", "£1,000.00"),  // rounding carries into a new thousands group
+            ("12.3456789012", "£12.35"),
+        ])
     func formatsPositiveAmounts(amount: String, expected: String) {
         #expect(MoneyFormat.standard.string(d(amount), currency: .gbp) == expected)
     }
 
-    @Test("negative amounts put the sign before the symbol", arguments: [
-        ("-12", "-£12.00"),
-        ("-0.5", "-£0.50"),
-        ("-1234.565", "-£1,234.57"), // half away from zero on the negative side too
-        ("-1000000", "-£1,000,000.00"),
-    ])
+    @Test(
+        "negative amounts put the sign before the symbol",
+        arguments: [
+            ("-12", "-£12.00"),
+            ("-0.5", "-£0.50"),
+            ("-1234.565", "-£1,234.57"),  // half away from zero on the negative side too
+            ("-1000000", "-£1,000,000.00"),
+        ])
     func formatsNegativeAmounts(amount: String, expected: String) {
         #expect(MoneyFormat.standard.string(d(amount), currency: .gbp) == expected)
     }
@@ -113,7 +118,7 @@ struct DecimalRoundingTests {
         #expect(d("0").intValueIfWhole == 0)
         #expect(d("3.5").intValueIfWhole == nil)
         #expect(d("0.0000001").intValueIfWhole == nil)
-        #expect(d("1e30").intValueIfWhole == nil) // out of Int's range
+        #expect(d("1e30").intValueIfWhole == nil)  // out of Int's range
     }
 }
 

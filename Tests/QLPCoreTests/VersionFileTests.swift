@@ -15,8 +15,9 @@ struct VersionFileTests {
     @Test func versionFileMatchesTheCompiledVersion() throws {
         let text = try String(contentsOfFile: versionFilePath, encoding: .utf8)
         let version = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(version == QLPVersion.current,
-                "VERSION says '\(version)' but QLPVersion.current (Sources/QLPCore/Release/QLPVersion.swift) is '\(QLPVersion.current)'")
+        #expect(
+            version == QLPVersion.current,
+            "VERSION says '\(version)' but QLPVersion.current (Sources/QLPCore/Release/QLPVersion.swift) is '\(QLPVersion.current)'")
         #expect(text == version + "\n", "VERSION is one line, the version and a newline")
     }
 
@@ -24,7 +25,8 @@ struct VersionFileTests {
     /// CHANGELOG's headings use it.
     @Test func versionIsMajorMinorPatch() {
         let parts = QLPVersion.current.split(separator: ".", omittingEmptySubsequences: false)
-        #expect(parts.count == 3 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) },
-                "'\(QLPVersion.current)' is not MAJOR.MINOR.PATCH")
+        #expect(
+            parts.count == 3 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) },
+            "'\(QLPVersion.current)' is not MAJOR.MINOR.PATCH")
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 import QLPCanvas
 import QLPCore
-@testable import QLPDashboard
 import Testing
+
+@testable import QLPDashboard
 @testable import QLPFeed
 
 /// The one-line alert strip under every view's header: the whole alert where
@@ -11,9 +12,10 @@ import Testing
 @Suite struct AlertStripTests {
     typealias F = DashboardFixtures
 
-    static let projection = Alert(key: "budget.linear-projection", severity: .warning, source: .budget,
-                                  text: "linear projection: month-end £1,041.49, 104% of the £1,000.00 monthly budget (from 4 complete days)",
-                                  headline: "linear projection puts month-end at 104% of budget")
+    static let projection = Alert(
+        key: "budget.linear-projection", severity: .warning, source: .budget,
+        text: "linear projection: month-end £1,041.49, 104% of the £1,000.00 monthly budget (from 4 complete days)",
+        headline: "linear projection puts month-end at 104% of budget")
 
     func strip(_ alerts: [Alert], width: Int) -> String {
         var canvas = Canvas(width: width, height: 1)
@@ -40,7 +42,9 @@ import Testing
     }
 
     @Test func bothMonthEndAlertsCarryAHeadlineNamingTheirEstimate() {
-        #expect(AlertRules.pastBudgetHeadline(.linearProjection, 1041.49, monthly: 1000) == "linear projection puts month-end at 104% of budget")
+        #expect(
+            AlertRules.pastBudgetHeadline(.linearProjection, 1041.49, monthly: 1000) == "linear projection puts month-end at 104% of budget"
+        )
         #expect(AlertRules.pastBudgetHeadline(.azureForecast, 1050, monthly: 1000) == "Azure forecast puts month-end at 105% of budget")
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
 import QLPCanvas
 import QLPCore
-@testable import QLPDashboard
 import QLPStore
 import Testing
+
+@testable import QLPDashboard
 @testable import QLPFeed
 
 @Suite struct AlertRulesTests {
@@ -16,8 +17,9 @@ import Testing
         for day in DayRange(CivilDate(year: 2026, month: 11, day: 1)!, F.today)! {
             rows.append(DailyCost(day: day, service: "Bandwidth", amount: F.d(daily), currency: .gbp))
         }
-        state.cost.succeed(CostPanel(overview: BudgetOverview(plan: F.plan, costs: rows, today: F.today), costs: rows, pages: 1),
-                           at: F.now.addingTimeInterval(-10))
+        state.cost.succeed(
+            CostPanel(overview: BudgetOverview(plan: F.plan, costs: rows, today: F.today), costs: rows, pages: 1),
+            at: F.now.addingTimeInterval(-10))
         return state
     }
 
@@ -60,8 +62,9 @@ import Testing
         var state = Self.state(daily: "10")
         state.externalAlerts = [
             Alert(key: "gateway.target down.gpt4.2", severity: .critical, source: .gateway, text: "gpt4 breaker open", at: F.now),
-            Alert(key: "gateway.latency SLO.chat.1", severity: .warning, source: .gateway, text: "chat p95 2,400 ms > SLO 2,000 ms",
-                  at: F.now),
+            Alert(
+                key: "gateway.latency SLO.chat.1", severity: .warning, source: .gateway, text: "chat p95 2,400 ms > SLO 2,000 ms",
+                at: F.now),
             Alert(key: "routing.budget-rule.openai_over_95", severity: .warning, source: .routing, text: "chat sent to llama3", at: F.now),
         ]
         let alerts = AlertRules.evaluate(state, now: F.now)
@@ -113,7 +116,8 @@ import Testing
     @Test func clearedAlertsAreForgottenBeyondCapacity() {
         var book = AlertBook(capacity: 3)
         for n in 0..<10 {
-            book.update(with: [Alert(key: "k\(n)", severity: .info, source: .gateway, text: "\(n)")], now: F.now.addingTimeInterval(Double(n)))
+            book.update(
+                with: [Alert(key: "k\(n)", severity: .info, source: .gateway, text: "\(n)")], now: F.now.addingTimeInterval(Double(n)))
         }
         #expect(book.entries.count == 3)
         #expect(book.entries.first?.alert.key == "k9")
@@ -141,8 +145,9 @@ import Testing
     }
 
     @Test func aLongAlertCutInTheTableIsShownWholeUnderIt() {
-        let long = Alert(key: "gateway.latency SLO.chat.2", severity: .critical, source: .gateway,
-                         text: "chat: p95 2,340 ms over its 2,000 ms SLO in the last 4 s, 38 requests, gpt4 slowest")
+        let long = Alert(
+            key: "gateway.latency SLO.chat.2", severity: .critical, source: .gateway,
+            text: "chat: p95 2,340 ms over its 2,000 ms SLO in the last 4 s, 38 requests, gpt4 slowest")
         var book = AlertBook()
         book.update(with: [long, Self.warning], now: F.now)
         let narrow = AlertsView(book: book, selected: 0)
@@ -184,8 +189,9 @@ import Testing
         let old = Alert(key: "cost.stale", severity: .warning, source: .costData, text: "cost data 30m old")
         var book = AlertBook(resuming: [
             AlertOccurrence(alert: alert, raisedAt: F.now, acknowledgedBy: "maria", acknowledgedAt: F.now, lastNotice: F.now),
-            AlertOccurrence(alert: old, raisedAt: F.now.addingTimeInterval(-3600), clearedAt: F.now.addingTimeInterval(-600),
-                            lastNotice: F.now.addingTimeInterval(-3600)),
+            AlertOccurrence(
+                alert: old, raisedAt: F.now.addingTimeInterval(-3600), clearedAt: F.now.addingTimeInterval(-600),
+                lastNotice: F.now.addingTimeInterval(-3600)),
         ])
         #expect(book.update(with: [alert], now: F.now.addingTimeInterval(5)).isEmpty)
         #expect(book.entries.first { $0.alert.key == alert.key }?.acknowledged == true)

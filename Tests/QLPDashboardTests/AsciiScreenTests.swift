@@ -41,7 +41,8 @@ import Testing
         #expect(!help.contains("j/?"))
         i.view = .audit
         i.showHelp = false
-        let audit = DashboardScreen(state: state, interaction: i).render(size: Size(width: 200, height: 50), context: F.context(.ascii)).text
+        let audit = DashboardScreen(state: state, interaction: i).render(size: Size(width: 200, height: 50), context: F.context(.ascii))
+            .text
         #expect(audit.contains("40->30"), "\(audit)")
     }
 }

@@ -10,10 +10,12 @@ import Testing
 
     @Test func automaticEntriesAreOrdinaryAndRefusalsStandOut() throws {
         let audit = [
-            RouteAuditLine(at: F.now, actor: "budget-rule", summary: "openai_over_95 fired: chat → llama3", outcome: .automatic,
-                           fromVersion: 4, toVersion: 4),
-            RouteAuditLine(at: F.now, actor: "alice", summary: "drain llama3", outcome: .rejected(reason: "stale version"),
-                           fromVersion: 4, toVersion: 4),
+            RouteAuditLine(
+                at: F.now, actor: "budget-rule", summary: "openai_over_95 fired: chat → llama3", outcome: .automatic,
+                fromVersion: 4, toVersion: 4),
+            RouteAuditLine(
+                at: F.now, actor: "alice", summary: "drain llama3", outcome: .rejected(reason: "stale version"),
+                fromVersion: 4, toVersion: 4),
             RouteAuditLine(at: F.now, actor: "bob", summary: "chat weights: gpt4 40→30", outcome: .applied, fromVersion: 3, toVersion: 4),
         ]
         var interaction = DashboardInteraction()

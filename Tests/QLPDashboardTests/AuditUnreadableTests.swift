@@ -1,8 +1,9 @@
 import Foundation
 import QLPCanvas
-@testable import QLPDashboard
 import QLPRouting
 import Testing
+
+@testable import QLPDashboard
 @testable import QLPFeed
 
 /// The Audit view when the audit log cannot be read (the route store's

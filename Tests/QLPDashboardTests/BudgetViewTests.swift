@@ -1,8 +1,9 @@
 import Foundation
 import QLPCanvas
 import QLPCore
-@testable import QLPDashboard
 import Testing
+
+@testable import QLPDashboard
 @testable import QLPFeed
 
 /// The Budget view rendered into a canvas and read as text: the category
@@ -14,18 +15,23 @@ import Testing
     /// The fixture's state with the Atlas credit read: £500 from 1 Oct, US$407.73 pending at 0.79 GBP per USD.
     static func stateWithAtlas() -> DashboardState {
         var plan = F.plan
-        let grant = CreditGrant(amount: 500, period: DayRange(CivilDate(year: 2026, month: 10, day: 1)!, CivilDate(year: 2027, month: 9, day: 30)!)!)
+        let grant = CreditGrant(
+            amount: 500, period: DayRange(CivilDate(year: 2026, month: 10, day: 1)!, CivilDate(year: 2027, month: 9, day: 30)!)!)
         plan.atlasCredits = grant
         var state = DashboardState(identity: F.identity, plan: plan, costRefresh: .seconds(60))
-        state.cost.succeed(CostPanel(overview: BudgetOverview(plan: plan, costs: F.costs, today: F.today), costs: F.costs, pages: 3, plan: plan),
-                           at: F.now.addingTimeInterval(-12))
+        state.cost.succeed(
+            CostPanel(overview: BudgetOverview(plan: plan, costs: F.costs, today: F.today), costs: F.costs, pages: 3, plan: plan),
+            at: F.now.addingTimeInterval(-12))
         state.atlasConfigured = true
-        let pending = AtlasInvoiceTotals(id: "inv-nov", status: "PENDING",
-                                         period: DayRange(CivilDate(year: 2026, month: 11, day: 1)!, CivilDate(year: 2026, month: 11, day: 30)!)!,
-                                         subtotalCents: 40_773, creditsCents: 0)
-        state.atlas.succeed(AtlasCreditUse.compute(closed: [], pending: pending, grant: grant,
-                                                   rate: AtlasUSDRate(perUSD: F.d("0.79"), currency: .gbp), today: F.today),
-                            at: F.now.addingTimeInterval(-5))
+        let pending = AtlasInvoiceTotals(
+            id: "inv-nov", status: "PENDING",
+            period: DayRange(CivilDate(year: 2026, month: 11, day: 1)!, CivilDate(year: 2026, month: 11, day: 30)!)!,
+            subtotalCents: 40_773, creditsCents: 0)
+        state.atlas.succeed(
+            AtlasCreditUse.compute(
+                closed: [], pending: pending, grant: grant,
+                rate: AtlasUSDRate(perUSD: F.d("0.79"), currency: .gbp), today: F.today),
+            at: F.now.addingTimeInterval(-5))
         return state
     }
 
@@ -34,8 +40,10 @@ import Testing
     }
 
     /// The line holding `label`, checked to hold `figures` in that order.
-    static func expectRow(_ canvas: Canvas, _ label: String, _ figures: [String], at size: Size,
-                          sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectRow(
+        _ canvas: Canvas, _ label: String, _ figures: [String], at size: Size,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         guard let line = canvas.lines.first(where: { $0.contains(label) }) else {
             Issue.record("no row for \(label) at \(size):\n\(canvas.text)", sourceLocation: sourceLocation)
             return
@@ -63,14 +71,26 @@ import Testing
         }
         // Compute: 57 × 13.25 spent; 56 × 13.25 + 309 × 13.25 at expiry; November's 25 complete
         // days scaled to 30 at month-end; (2,000 − 742) / 13.25 = 95 days after 25 Nov to run out.
-        Self.expectRow(canvas, "Compute (AKS)", ["£2,000.00", "£755.25", "£1,244.75", "37.8%", "£13.25", "£4,836.25", "£397.50",
-                                                 "28 Feb 2027"], at: size)
+        Self.expectRow(
+            canvas, "Compute (AKS)",
+            [
+                "£2,000.00", "£755.25", "£1,244.75", "37.8%", "£13.25", "£4,836.25", "£397.50",
+                "28 Feb 2027",
+            ], at: size)
         // Azure OpenAI at £9.80: 56 × 9.80 + 309 × 9.80 = 3,577 at expiry; (1,500 − 548.80) / 9.80 = 97.06 → 98 days.
-        Self.expectRow(canvas, "Azure OpenAI", ["£1,500.00", "£558.60", "£941.40", "37.2%", "£9.80", "£3,577.00", "£294.00",
-                                                "3 Mar 2027"], at: size)
+        Self.expectRow(
+            canvas, "Azure OpenAI",
+            [
+                "£1,500.00", "£558.60", "£941.40", "37.2%", "£9.80", "£3,577.00", "£294.00",
+                "3 Mar 2027",
+            ], at: size)
         // Monitoring at £1.40: £511 at expiry is over its £300; (300 − 78.40) / 1.40 = 158.3 → 159 days.
-        Self.expectRow(canvas, "Monitoring & DevOps", ["£300.00", "£79.80", "£220.20", "26.6%", "£1.40", "£511.00", "£42.00",
-                                                       "3 May 2027"], at: size)
+        Self.expectRow(
+            canvas, "Monitoring & DevOps",
+            [
+                "£300.00", "£79.80", "£220.20", "26.6%", "£1.40", "£511.00", "£42.00",
+                "3 May 2027",
+            ], at: size)
         // Unmapped: no allocation; its burn is the credit's less the buckets'; the service is named.
         Self.expectRow(canvas, "Unmapped", ["-", "£1.71", "£0.03", "£10.95", "£0.90", "Event Grid"], at: size)
         // The whole credit; its month-end is the monthly budget's projection.
@@ -89,8 +109,10 @@ import Testing
         Self.expectRow(canvas, "Compute (AKS)", ["£2,000", "£755", "£1,245", "£13.25", "£4,836", "28 Feb 2027"], at: size)
         Self.expectRow(canvas, "Networking & Security", ["£400", "£117", "£283", "£2.05", "£748", "14 Apr 2027"], at: size)
         Self.expectRow(canvas, "Total", ["£5,000", "£1,689", "£3,311", "£29.63", "£10,815"], at: size)
-        for label in ["Databases & Storage", "Monitoring & DevOps", "Unmapped", "MONTHLY BUDGET", "▲80%", "▲95%", "ATLAS CREDITS",
-                      "AZURE BUDGETS"] {
+        for label in [
+            "Databases & Storage", "Monitoring & DevOps", "Unmapped", "MONTHLY BUDGET", "▲80%", "▲95%", "ATLAS CREDITS",
+            "AZURE BUDGETS",
+        ] {
             #expect(text.contains(label), "\(label) at 80x24:\n\(text)")
         }
         // The chart gives way first; the Atlas rate stays beside its figures.
@@ -100,14 +122,18 @@ import Testing
         Self.expectFits(canvas, size)
     }
 
-    @Test(arguments: [Size(width: 80, height: 24), Size(width: 100, height: 30), Size(width: 120, height: 40),
-                      Size(width: 200, height: 50)])
+    @Test(arguments: [
+        Size(width: 80, height: 24), Size(width: 100, height: 30), Size(width: 120, height: 40),
+        Size(width: 200, height: 50),
+    ])
     func fitsWithoutCuttingAtEachSize(_ size: Size) {
         for state in [F.state(), Self.stateWithAtlas()] {
             let canvas = Self.render(state, size)
             Self.expectFits(canvas, size)
-            for label in ["Compute (AKS)", "Azure OpenAI", "Databases & Storage", "Networking & Security", "Monitoring & DevOps",
-                          "Unmapped", "Total", "AZURE BUDGETS"] {
+            for label in [
+                "Compute (AKS)", "Azure OpenAI", "Databases & Storage", "Networking & Security", "Monitoring & DevOps",
+                "Unmapped", "Total", "AZURE BUDGETS",
+            ] {
                 #expect(canvas.text.contains(label), "\(label) at \(size)")
             }
             #expect(canvas.lines.last?.contains("q quit") == true)
@@ -147,8 +173,9 @@ import Testing
     }
 
     static func expectFits(_ canvas: Canvas, _ size: Size, sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(!canvas.text.replacingOccurrences(of: "fetching…", with: "").contains("…"), "cut at \(size):\n\(canvas.text)",
-                sourceLocation: sourceLocation)
+        #expect(
+            !canvas.text.replacingOccurrences(of: "fetching…", with: "").contains("…"), "cut at \(size):\n\(canvas.text)",
+            sourceLocation: sourceLocation)
         for (n, line) in canvas.lines.enumerated() where n > 0 && n < size.height - 1 {
             #expect(line.count < size.width, "row \(n) at \(size) runs to the edge: \(line)", sourceLocation: sourceLocation)
         }
@@ -163,8 +190,11 @@ import Testing
     @Test func tallTerminalsShowEverythingAndTheChart() {
         // 200x50 leaves 46 rows for the view.
         let layout = BudgetLayout.fit(height: 46, parts: Self.parts)
-        #expect(layout == BudgetLayout(chartRows: 12, azureTable: true, azureNote: true, atlasTwoLines: true, monthlySpacing: true,
-                                       gaps: true))
+        #expect(
+            layout
+                == BudgetLayout(
+                    chartRows: 12, azureTable: true, azureNote: true, atlasTwoLines: true, monthlySpacing: true,
+                    gaps: true))
         #expect(layout.rows(Self.parts) <= 46)
     }
 
@@ -172,14 +202,20 @@ import Testing
         // 100x30: 26 rows; everything but the chart needs 27.
         #expect(BudgetLayout.full.rows(Self.parts) == 27)
         let layout = BudgetLayout.fit(height: 26, parts: Self.parts)
-        #expect(layout == BudgetLayout(chartRows: 0, azureTable: true, azureNote: false, atlasTwoLines: true, monthlySpacing: true,
-                                       gaps: true))
+        #expect(
+            layout
+                == BudgetLayout(
+                    chartRows: 0, azureTable: true, azureNote: false, atlasTwoLines: true, monthlySpacing: true,
+                    gaps: true))
     }
 
     @Test func at80x24TheAzureTableAtlasRateLineAndMonthlySpacingGiveWay() {
         let layout = BudgetLayout.fit(height: 20, parts: Self.parts)
-        #expect(layout == BudgetLayout(chartRows: 0, azureTable: false, azureNote: false, atlasTwoLines: false, monthlySpacing: false,
-                                       gaps: true))
+        #expect(
+            layout
+                == BudgetLayout(
+                    chartRows: 0, azureTable: false, azureNote: false, atlasTwoLines: false, monthlySpacing: false,
+                    gaps: true))
         #expect(layout.rows(Self.parts) == 20)
     }
 

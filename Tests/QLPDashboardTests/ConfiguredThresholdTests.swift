@@ -3,6 +3,7 @@ import QLPCanvas
 import QLPCore
 import QLPDashboard
 import Testing
+
 @testable import QLPFeed
 
 /// Issue 12, acceptance 1: with `budget.monthly.alerts: [50, 75]` the gauge's
@@ -21,8 +22,9 @@ import Testing
         let rows = DayRange(CivilDate(year: 2026, month: 11, day: 1)!, F.today)!.map {
             DailyCost(day: $0, service: "Bandwidth", amount: F.d(daily), currency: .gbp)
         }
-        state.cost.succeed(CostPanel(overview: BudgetOverview(plan: plan, costs: rows, today: F.today), costs: rows, pages: 1),
-                           at: F.now.addingTimeInterval(-10))
+        state.cost.succeed(
+            CostPanel(overview: BudgetOverview(plan: plan, costs: rows, today: F.today), costs: rows, pages: 1),
+            at: F.now.addingTimeInterval(-10))
         return state
     }
 

@@ -13,8 +13,10 @@ import Testing
     func screen(_ reason: HoldReason?, fetched: Bool) -> String {
         var state = F.state()
         if !fetched { state.cost.value = nil }
-        state.cost.fail(.init(summary: "throttled", detail: "", at: F.now, nextAttempt: F.now.addingTimeInterval(60),
-                              throttledUntil: F.now.addingTimeInterval(60), throttleReason: reason))
+        state.cost.fail(
+            .init(
+                summary: "throttled", detail: "", at: F.now, nextAttempt: F.now.addingTimeInterval(60),
+                throttledUntil: F.now.addingTimeInterval(60), throttleReason: reason))
         return DashboardScreen(state: state).render(size: Size(width: 160, height: 40), context: F.context()).text
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import QLPCanvas
 import QLPCore
 import QLPDashboard
+
 @testable import QLPFeed
 
 /// A plan and spending history shaped like the platform's, built by hand.
@@ -29,17 +30,20 @@ enum DashboardFixtures {
     static var costs: [DailyCost] {
         var rows: [DailyCost] = []
         for day in DayRange(plan.creditPeriod.first, today)! {
-            for (service, amount) in [("Virtual Machine Scale Sets", "13.25"), ("Azure AI Services", "9.80"), ("SQL Database", "3.10"),
-                                      ("Bandwidth", "2.05"), ("Log Analytics", "1.40"), ("Event Grid", "0.03")] {
+            for (service, amount) in [
+                ("Virtual Machine Scale Sets", "13.25"), ("Azure AI Services", "9.80"), ("SQL Database", "3.10"),
+                ("Bandwidth", "2.05"), ("Log Analytics", "1.40"), ("Event Grid", "0.03"),
+            ] {
                 rows.append(DailyCost(day: day, service: service, amount: d(amount), currency: .gbp))
             }
         }
         return rows
     }
 
-    static let identity = DashboardIdentity(subscriptionID: "00000000-0000-4000-8000-0000000000de",
-                                            resourceGroup: "quantumlayer-prod", isDemo: true,
-                                            configPath: "config/qlp.yaml", logFile: "/tmp/qlp.log")
+    static let identity = DashboardIdentity(
+        subscriptionID: "00000000-0000-4000-8000-0000000000de",
+        resourceGroup: "quantumlayer-prod", isDemo: true,
+        configPath: "config/qlp.yaml", logFile: "/tmp/qlp.log")
 
     static func state(fetchedAt: Date = now.addingTimeInterval(-12)) -> DashboardState {
         var state = DashboardState(identity: identity, plan: plan, costRefresh: .seconds(60))
@@ -49,9 +53,11 @@ enum DashboardFixtures {
     }
 
     static func context(_ glyphs: GlyphSet = .unicode) -> RenderContext {
-        RenderContext(glyphs: glyphs,
-                      format: DisplayFormat(timeZone: TimeZone(identifier: "UTC")!,
-                                            money: MoneyFormat(symbolOverride: glyphs.isUnicode ? nil : glyphs.pound)),
-                      now: now)
+        RenderContext(
+            glyphs: glyphs,
+            format: DisplayFormat(
+                timeZone: TimeZone(identifier: "UTC")!,
+                money: MoneyFormat(symbolOverride: glyphs.isUnicode ? nil : glyphs.pound)),
+            now: now)
     }
 }

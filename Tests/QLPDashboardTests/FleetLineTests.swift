@@ -11,8 +11,10 @@ import Testing
         ReplicaStatus(name: name, address: "http://10.0.0.1:8089", state: .up(version: version, storeHealthy: store))
     }
 
-    static let four = [up("gw-a", 12), up("gw-b", 12), up("gw-c", 11),
-                       ReplicaStatus(name: "gw-d", address: "http://10.0.0.4:8089", state: .down(reason: "connection refused"))]
+    static let four = [
+        up("gw-a", 12), up("gw-b", 12), up("gw-c", 11),
+        ReplicaStatus(name: "gw-d", address: "http://10.0.0.4:8089", state: .down(reason: "connection refused")),
+    ]
 
     @Test func eachReplicaWithItsVersionAndHealth() {
         #expect(FleetLine.text(Self.four, width: 78, glyphs: .unicode) == "fleet: gw-a v12 ok · gw-b v12 ok · gw-c v11 behind · gw-d down")
@@ -20,7 +22,8 @@ import Testing
     }
 
     @Test func tooManyShowTheTroubledFirstAndCountTheRest() {
-        let many = (1...12).map { Self.up("replica-\($0)", 40) } + [Self.up("replica-13", 39)]
+        let many =
+            (1...12).map { Self.up("replica-\($0)", 40) } + [Self.up("replica-13", 39)]
             + [ReplicaStatus(name: "replica-14", address: "x", state: .down(reason: "timed out"))]
         let line = FleetLine.text(many, width: 78, glyphs: .unicode)
         #expect(DisplayWidth.of(line) <= 78, "\(line)")
@@ -45,8 +48,10 @@ import Testing
         #expect(text.contains("fleet: gw-a v3 ok · gw-b v3 ok"), "\(text)")
         #expect(text.contains("gpt4"), "\(text)")
         // Not attached: no fleet line.
-        let alone = DashboardScreen(state: RoutingViewTests.state(), interaction: i).render(size: Size(width: 80, height: 24),
-                                                                                            context: F.context()).text
+        let alone = DashboardScreen(state: RoutingViewTests.state(), interaction: i).render(
+            size: Size(width: 80, height: 24),
+            context: F.context()
+        ).text
         #expect(!alone.contains("fleet:") && !alone.contains("attached:"))
     }
 }

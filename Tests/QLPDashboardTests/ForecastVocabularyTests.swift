@@ -2,8 +2,9 @@ import Foundation
 import QLPCanvas
 import QLPCore
 import QLPDashboard
-@testable import QLPAzure
 import Testing
+
+@testable import QLPAzure
 @testable import QLPFeed
 
 /// Issue 17: two month-end estimates, two names, used everywhere: qlp's
@@ -16,9 +17,13 @@ import Testing
     static func state(daily: String, azure: String) -> DashboardState {
         var state = AlertRulesTests.state(daily: daily)
         let month = DayRange(CivilDate(year: 2026, month: 11, day: 1)!, CivilDate(year: 2026, month: 11, day: 30)!)!
-        state.azureBudgets.succeed(AzureBudgetPanel(budgets: [], forecast: CostForecast(days: month, actual: F.d("700"),
-                                                                                         forecast: F.d(azure) - F.d("700"), currency: .gbp),
-                                                    forecastNote: nil), at: F.now.addingTimeInterval(-10))
+        state.azureBudgets.succeed(
+            AzureBudgetPanel(
+                budgets: [],
+                forecast: CostForecast(
+                    days: month, actual: F.d("700"),
+                    forecast: F.d(azure) - F.d("700"), currency: .gbp),
+                forecastNote: nil), at: F.now.addingTimeInterval(-10))
         return state
     }
 
@@ -27,7 +32,9 @@ import Testing
         let alerts = AlertRules.evaluate(Self.state(daily: "36", azure: "946"), now: F.now)
         let projection = alerts.filter { $0.text.contains("month-end") }
         #expect(projection.count == 1, "\(alerts.map(\.text))")
-        #expect(projection.first?.text == "linear projection: month-end £1,080.00, 108% of the £1,000.00 monthly budget (from 25 complete days)")
+        #expect(
+            projection.first?.text == "linear projection: month-end £1,080.00, 108% of the £1,000.00 monthly budget (from 25 complete days)"
+        )
     }
 
     @Test func azuresForecastPastTheBudgetIsItsOwnAlertNamedAsAzures() {
@@ -59,7 +66,14 @@ import Testing
         var from = lower.startIndex
         while let r = lower.range(of: word, range: from..<lower.endIndex) {
             let before = lower[lower.startIndex..<r.lowerBound].suffix(prefix.count)
-            if before != prefix { found.append(String(lower[lower.index(r.lowerBound, offsetBy: -min(20, lower.distance(from: lower.startIndex, to: r.lowerBound)))..<r.upperBound])) }
+            if before != prefix {
+                found.append(
+                    String(
+                        lower[
+                            lower.index(
+                                r.lowerBound, offsetBy: -min(20, lower.distance(from: lower.startIndex, to: r.lowerBound)))..<r.upperBound])
+                )
+            }
             from = r.upperBound
         }
         return found

@@ -3,6 +3,7 @@ import QLPCanvas
 import QLPCore
 import QLPDashboard
 import Testing
+
 @testable import QLPFeed
 
 /// Issue 5, acceptance 7 on the canvas: a name from outside that holds escape
@@ -14,7 +15,8 @@ import Testing
     /// ending in BEL), ask for the cursor position through a C1 CSI (U+009B),
     /// retitle again through a C1 OSC (U+009D), ring the bell, back up and
     /// return the carriage.
-    static let hostile = "\u{1B}[2J" + "\u{1B}]0;PWNED\u{07}" + "Event" + "\u{9B}6n" + "\u{9D}0;HIJACK\u{07}" + "\u{07}"
+    static let hostile =
+        "\u{1B}[2J" + "\u{1B}]0;PWNED\u{07}" + "Event" + "\u{9B}6n" + "\u{9D}0;HIJACK\u{07}" + "\u{07}"
         + "Grid" + "\u{08}" + "\r" + "!"
     /// What is left to see: the sequences gone whole, each lone control a `?`.
     static let inert = "Event?Grid??!"
@@ -60,12 +62,17 @@ import Testing
     @Test func aResourceAndMetricNameAreInertOnTheMonitor() {
         var state = F.state()
         let series: [Double?] = (0..<36).map { Double($0 % 7) }
-        state.monitor.succeed(MonitorPanel(rows: [
-            MetricRow(resource: Self.hostile, metric: "cpu" + Self.hostile, unit: "Percent", latest: 38.2, latestAt: F.now, series: series,
-                      failure: nil),
-            MetricRow(resource: "qlp-redis", metric: "usedmemory", unit: "Bytes", latest: nil, latestAt: nil, series: [],
-                      failure: "Azure said: " + Self.hostile),
-        ], failedResources: [(name: "qlp-sql", reason: Self.hostile)]), at: F.now.addingTimeInterval(-5))
+        state.monitor.succeed(
+            MonitorPanel(
+                rows: [
+                    MetricRow(
+                        resource: Self.hostile, metric: "cpu" + Self.hostile, unit: "Percent", latest: 38.2, latestAt: F.now,
+                        series: series,
+                        failure: nil),
+                    MetricRow(
+                        resource: "qlp-redis", metric: "usedmemory", unit: "Bytes", latest: nil, latestAt: nil, series: [],
+                        failure: "Azure said: " + Self.hostile),
+                ], failedResources: [(name: "qlp-sql", reason: Self.hostile)]), at: F.now.addingTimeInterval(-5))
         let canvas = DashboardScreen(state: state, view: .monitor).render(size: Size(width: 100, height: 30), context: F.context())
         #expect(Self.controls(canvas).isEmpty, "\(Self.controls(canvas).map { String($0, radix: 16) })")
         let text = canvas.text

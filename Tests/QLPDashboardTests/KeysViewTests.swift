@@ -1,9 +1,10 @@
 import Foundation
 import QLPCanvas
 import QLPCore
-@testable import QLPDashboard
 import QLPTerminal
 import Testing
+
+@testable import QLPDashboard
 @testable import QLPFeed
 
 /// Issue 13: the Keys view shows each client key's spend against its budget,
@@ -22,28 +23,35 @@ import Testing
     /// its RPM limit, one revoked and one from the config.
     static func keys() -> [KeyActivity] {
         [
-            KeyActivity(name: "ci-pipeline", origin: .store, state: .active,
-                        limits: KeyLimits(requestsPerMinute: 30, tokensPerMinute: 40_000, budget: KeyBudget(amount: 50, period: .month)),
-                        expiresAt: F.now.addingTimeInterval(31 * 86_400), spent: F.d("42.10"), periodResets: instant(2026, 12, 1),
-                        requests: 1_240, tokens: 310_000, requestsLastMinute: 12, tokensLastMinute: 4_100, refused: 0,
-                        topRoutes: [.init(route: "chat", requests: 900, cost: F.d("30.10")),
-                                    .init(route: "code", requests: 340, cost: F.d("12.00"))]),
-            KeyActivity(name: "batch-nightly", origin: .store, state: .active,
-                        limits: KeyLimits(requestsPerMinute: 60, budget: KeyBudget(amount: 20, period: .day), routes: ["embeddings"]),
-                        expiresAt: nil, spent: F.d("20.40"), periodResets: instant(2026, 11, 27), requests: 5_000, tokens: 2_100_000,
-                        requestsLastMinute: 0, tokensLastMinute: 0, refused: 37,
-                        topRoutes: [.init(route: "embeddings", requests: 5_000, cost: F.d("20.40"))]),
-            KeyActivity(name: "support-bot", origin: .store, state: .active,
-                        limits: KeyLimits(requestsPerMinute: 30, routes: ["chat"]), expiresAt: nil, spent: F.d("3.20"),
-                        periodResets: instant(2026, 12, 1), requests: 400, tokens: 96_000, requestsLastMinute: 30,
-                        tokensLastMinute: 9_000, refused: 5, topRoutes: [.init(route: "chat", requests: 400, cost: F.d("3.20"))]),
-            KeyActivity(name: "old-intern", origin: .store, state: .revoked,
-                        limits: KeyLimits(budget: KeyBudget(amount: 10, period: .week)), expiresAt: nil, spent: 0,
-                        periodResets: instant(2026, 11, 30), requests: 0, tokens: 0, requestsLastMinute: 0, tokensLastMinute: 0,
-                        refused: 0, topRoutes: []),
-            KeyActivity(name: "config-1", origin: .config, state: .active, limits: KeyLimits(), expiresAt: nil, spent: F.d("1.05"),
-                        periodResets: instant(2026, 12, 1), requests: 80, tokens: 20_000, requestsLastMinute: 2,
-                        tokensLastMinute: 480, refused: 0, topRoutes: [.init(route: "chat", requests: 80, cost: F.d("1.05"))]),
+            KeyActivity(
+                name: "ci-pipeline", origin: .store, state: .active,
+                limits: KeyLimits(requestsPerMinute: 30, tokensPerMinute: 40_000, budget: KeyBudget(amount: 50, period: .month)),
+                expiresAt: F.now.addingTimeInterval(31 * 86_400), spent: F.d("42.10"), periodResets: instant(2026, 12, 1),
+                requests: 1_240, tokens: 310_000, requestsLastMinute: 12, tokensLastMinute: 4_100, refused: 0,
+                topRoutes: [
+                    .init(route: "chat", requests: 900, cost: F.d("30.10")),
+                    .init(route: "code", requests: 340, cost: F.d("12.00")),
+                ]),
+            KeyActivity(
+                name: "batch-nightly", origin: .store, state: .active,
+                limits: KeyLimits(requestsPerMinute: 60, budget: KeyBudget(amount: 20, period: .day), routes: ["embeddings"]),
+                expiresAt: nil, spent: F.d("20.40"), periodResets: instant(2026, 11, 27), requests: 5_000, tokens: 2_100_000,
+                requestsLastMinute: 0, tokensLastMinute: 0, refused: 37,
+                topRoutes: [.init(route: "embeddings", requests: 5_000, cost: F.d("20.40"))]),
+            KeyActivity(
+                name: "support-bot", origin: .store, state: .active,
+                limits: KeyLimits(requestsPerMinute: 30, routes: ["chat"]), expiresAt: nil, spent: F.d("3.20"),
+                periodResets: instant(2026, 12, 1), requests: 400, tokens: 96_000, requestsLastMinute: 30,
+                tokensLastMinute: 9_000, refused: 5, topRoutes: [.init(route: "chat", requests: 400, cost: F.d("3.20"))]),
+            KeyActivity(
+                name: "old-intern", origin: .store, state: .revoked,
+                limits: KeyLimits(budget: KeyBudget(amount: 10, period: .week)), expiresAt: nil, spent: 0,
+                periodResets: instant(2026, 11, 30), requests: 0, tokens: 0, requestsLastMinute: 0, tokensLastMinute: 0,
+                refused: 0, topRoutes: []),
+            KeyActivity(
+                name: "config-1", origin: .config, state: .active, limits: KeyLimits(), expiresAt: nil, spent: F.d("1.05"),
+                periodResets: instant(2026, 12, 1), requests: 80, tokens: 20_000, requestsLastMinute: 2,
+                tokensLastMinute: 480, refused: 0, topRoutes: [.init(route: "chat", requests: 80, cost: F.d("1.05"))]),
         ]
     }
 
@@ -62,8 +70,10 @@ import Testing
         return (i, state)
     }
 
-    static func render(_ state: DashboardState, _ interaction: DashboardInteraction? = nil,
-                       size: Size = Size(width: 80, height: 24)) -> Canvas {
+    static func render(
+        _ state: DashboardState, _ interaction: DashboardInteraction? = nil,
+        size: Size = Size(width: 80, height: 24)
+    ) -> Canvas {
         var i = interaction ?? DashboardInteraction()
         i.view = .keys
         return DashboardScreen(state: state, interaction: i).render(size: size, context: F.context())
@@ -144,10 +154,12 @@ import Testing
 
     @Test func theSelectedKeyIsShownInWordsUnderTheTable() {
         let text = Self.render(Self.state()).text
-        for line in [" ci-pipeline (key store) · active · expires 27 Dec 2026 17:42 UTC (in 31d)",
-                     " budget £50.00 a month: £42.10 spent (84%) · resets 1 Dec 2026 00:00 UTC",
-                     " last minute: 12 of 30 requests · 4,100 of 40,000 tokens",
-                     " every route allowed · top chat £30.10 (900 req), code £12.00 (340 req)"] {
+        for line in [
+            " ci-pipeline (key store) · active · expires 27 Dec 2026 17:42 UTC (in 31d)",
+            " budget £50.00 a month: £42.10 spent (84%) · resets 1 Dec 2026 00:00 UTC",
+            " last minute: 12 of 30 requests · 4,100 of 40,000 tokens",
+            " every route allowed · top chat £30.10 (900 req), code £12.00 (340 req)",
+        ] {
             #expect(text.contains(line), "'\(line)' in:\n\(text)")
         }
         let (next, state) = Self.interaction("j")
@@ -169,14 +181,18 @@ import Testing
 
     @Test func eachSortOrdersTheRows() {
         let keys = Self.keys()
-        #expect(KeysView.rows(keys, sort: .spend, filter: "").map(\.name)
-            == ["ci-pipeline", "batch-nightly", "support-bot", "config-1", "old-intern"])
-        #expect(KeysView.rows(keys, sort: .name, filter: "").map(\.name)
-            == ["batch-nightly", "ci-pipeline", "config-1", "old-intern", "support-bot"])
-        #expect(KeysView.rows(keys, sort: .rpm, filter: "").map(\.name)
-            == ["support-bot", "ci-pipeline", "config-1", "batch-nightly", "old-intern"])
-        #expect(KeysView.rows(keys, sort: .requests, filter: "").map(\.name)
-            == ["batch-nightly", "ci-pipeline", "support-bot", "config-1", "old-intern"])
+        #expect(
+            KeysView.rows(keys, sort: .spend, filter: "").map(\.name)
+                == ["ci-pipeline", "batch-nightly", "support-bot", "config-1", "old-intern"])
+        #expect(
+            KeysView.rows(keys, sort: .name, filter: "").map(\.name)
+                == ["batch-nightly", "ci-pipeline", "config-1", "old-intern", "support-bot"])
+        #expect(
+            KeysView.rows(keys, sort: .rpm, filter: "").map(\.name)
+                == ["support-bot", "ci-pipeline", "config-1", "batch-nightly", "old-intern"])
+        #expect(
+            KeysView.rows(keys, sort: .requests, filter: "").map(\.name)
+                == ["batch-nightly", "ci-pipeline", "support-bot", "config-1", "old-intern"])
     }
 
     @Test func sCyclesTheSortAndTheHeaderMarksIt() {
@@ -194,7 +210,9 @@ import Testing
         #expect(canvas.lines[3].contains("sort: name"), "\(canvas.lines[3])")
         #expect(canvas.lines.contains { $0.contains("NAME▼") }, "\(canvas.text)")
         // Table rows: the detail under the table has its phrases apart with " · ".
-        let names = canvas.lines.filter { !$0.contains(" · ") }.compactMap { line in Self.keys().map(\.name).first { line.hasPrefix(" \($0) ") } }
+        let names = canvas.lines.filter { !$0.contains(" · ") }.compactMap { line in
+            Self.keys().map(\.name).first { line.hasPrefix(" \($0) ") }
+        }
         #expect(names == ["batch-nightly", "ci-pipeline", "config-1", "old-intern", "support-bot"], "\(canvas.text)")
     }
 
@@ -212,7 +230,10 @@ import Testing
         #expect(i.filterLine?.text == "BOT")
         _ = i.handle(.escape, state: state)
         #expect(i.keyFilter.isEmpty)
-        #expect(KeysView.rows(Self.keys(), sort: .name, filter: "-").map(\.name) == ["batch-nightly", "ci-pipeline", "config-1", "old-intern", "support-bot"])
+        #expect(
+            KeysView.rows(Self.keys(), sort: .name, filter: "-").map(\.name) == [
+                "batch-nightly", "ci-pipeline", "config-1", "old-intern", "support-bot",
+            ])
         #expect(KeysView.rows(Self.keys(), sort: .name, filter: "active").isEmpty, "names only, not states")
     }
 

@@ -12,18 +12,23 @@ import Testing
     static func stats() -> [ModelTargetStats] {
         let refused = "cannot connect to 10.0.0.4 port 443 at 17:40:35 (2 probes failed in a row)"
         return [
-            ModelTargetStats(target: "gpt4", backend: "azure-openai", state: .slow, reason: "p95 7.8 s over the 4 s SLO",
-                             since: F.now.addingTimeInterval(-40), p50Milliseconds: 7100, p95Milliseconds: 7805,
-                             p99Milliseconds: 8020, errorRate: 0, inputCostPer1K: F.d("0.0079"), outputCostPer1K: F.d("0.0237"),
-                             observedShare: 0.41),
-            ModelTargetStats(target: "gpt35", backend: "azure-openai", state: .down, reason: refused, since: downSince,
-                             errorRate: 1, breaker: .open, inputCostPer1K: F.d("0.0004"), outputCostPer1K: F.d("0.0012")),
-            ModelTargetStats(target: "embeddings", backend: "azure-openai", state: .down, reason: refused, since: downSince,
-                             inputCostPer1K: F.d("0.00008"), outputCostPer1K: 0),
-            ModelTargetStats(target: "llama3", backend: "ollama", state: .ok, reason: "p95 900 ms within the 5 s SLO",
-                             since: downSince, p95Milliseconds: 900, inputCostPer1K: 0, outputCostPer1K: 0),
-            ModelTargetStats(target: "mistral", backend: "ollama", state: .unknown, reason: "not probed nor requested yet",
-                             since: downSince),
+            ModelTargetStats(
+                target: "gpt4", backend: "azure-openai", state: .slow, reason: "p95 7.8 s over the 4 s SLO",
+                since: F.now.addingTimeInterval(-40), p50Milliseconds: 7100, p95Milliseconds: 7805,
+                p99Milliseconds: 8020, errorRate: 0, inputCostPer1K: F.d("0.0079"), outputCostPer1K: F.d("0.0237"),
+                observedShare: 0.41),
+            ModelTargetStats(
+                target: "gpt35", backend: "azure-openai", state: .down, reason: refused, since: downSince,
+                errorRate: 1, breaker: .open, inputCostPer1K: F.d("0.0004"), outputCostPer1K: F.d("0.0012")),
+            ModelTargetStats(
+                target: "embeddings", backend: "azure-openai", state: .down, reason: refused, since: downSince,
+                inputCostPer1K: F.d("0.00008"), outputCostPer1K: 0),
+            ModelTargetStats(
+                target: "llama3", backend: "ollama", state: .ok, reason: "p95 900 ms within the 5 s SLO",
+                since: downSince, p95Milliseconds: 900, inputCostPer1K: 0, outputCostPer1K: 0),
+            ModelTargetStats(
+                target: "mistral", backend: "ollama", state: .unknown, reason: "not probed nor requested yet",
+                since: downSince),
         ]
     }
 
@@ -39,8 +44,9 @@ import Testing
         let canvas = Self.screen(Size(width: 80, height: 24))
         let text = canvas.text
         for target in ["gpt35", "embeddings"] {
-            #expect(canvas.lines.contains { $0.contains("\(target) down since 17:40:30 UTC: cannot connect to 10.0.0.4 port 443") },
-                    "\(target):\n\(text)")
+            #expect(
+                canvas.lines.contains { $0.contains("\(target) down since 17:40:30 UTC: cannot connect to 10.0.0.4 port 443") },
+                "\(target):\n\(text)")
         }
         #expect(canvas.lines.contains { $0.contains("gpt4 slow since 17:41:25 UTC: p95 7.8 s over the 4 s SLO") }, "\(text)")
         #expect(canvas.lines.contains { $0.contains("mistral unknown since") }, "\(text)")

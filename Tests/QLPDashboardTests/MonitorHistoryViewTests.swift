@@ -2,6 +2,7 @@ import Foundation
 import QLPCanvas
 import QLPDashboard
 import Testing
+
 @testable import QLPFeed
 
 /// The Monitor view over kept history: the heading names the span drawn,
@@ -12,9 +13,11 @@ import Testing
     static func state(counts: [Int], source: PanelData<MonitorPanel>.Source = .live, longNames: Bool = false) -> DashboardState {
         var state = F.state()
         let rows = counts.enumerated().map { index, count in
-            MetricRow(resource: (longNames ? "quantumlayer-prod-aks-" : "res") + "\(index)",
-                      metric: (longNames ? "node_memory_working_set_percentage_" : "metric") + "\(index)", unit: "Percent", latest: 1, latestAt: F.now,
-                      series: (0..<count).map { Double($0 % 9) }, failure: nil)
+            MetricRow(
+                resource: (longNames ? "quantumlayer-prod-aks-" : "res") + "\(index)",
+                metric: (longNames ? "node_memory_working_set_percentage_" : "metric") + "\(index)", unit: "Percent", latest: 1,
+                latestAt: F.now,
+                series: (0..<count).map { Double($0 % 9) }, failure: nil)
         }
         state.monitor.succeed(MonitorPanel(rows: rows, failedResources: []), at: F.now.addingTimeInterval(-10), source: source)
         return state
@@ -50,7 +53,9 @@ import Testing
 
     @Test func pointsFromAnEarlierRunAreMarked() throws {
         let lines = Self.render(Self.state(counts: [36], source: .cache), Size(width: 100, height: 30))
-        #expect(lines[lines.firstIndex { $0.contains("AZURE MONITOR") }!].contains("STALE: kept from an earlier run"), "\(lines.joined(separator: "\n"))")
+        #expect(
+            lines[lines.firstIndex { $0.contains("AZURE MONITOR") }!].contains("STALE: kept from an earlier run"),
+            "\(lines.joined(separator: "\n"))")
         let header = try #require(lines.firstIndex { $0.contains("RESOURCE") })
         #expect(Self.blocks(lines[header + 1]) > 0)
     }

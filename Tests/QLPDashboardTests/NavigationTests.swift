@@ -3,6 +3,7 @@ import QLPCanvas
 import QLPDashboard
 import QLPTerminal
 import Testing
+
 @testable import QLPFeed
 
 @Suite struct NavigationTests {
@@ -90,13 +91,20 @@ import Testing
         #expect(try DashboardCommand.parse("refresh 2m") == .refresh(.seconds(120)))
         #expect(try DashboardCommand.parse("q") == .quit)
         #expect(try DashboardCommand.parse("theme light") == .theme("light"))
-        #expect(try DashboardCommand.parse("route chat gpt4=40 gpt35=40 llama3=20")
-            == .route(name: "chat", weights: [.init(target: "gpt4", weight: 40), .init(target: "gpt35", weight: 40),
-                                              .init(target: "llama3", weight: 20)]))
+        #expect(
+            try DashboardCommand.parse("route chat gpt4=40 gpt35=40 llama3=20")
+                == .route(
+                    name: "chat",
+                    weights: [
+                        .init(target: "gpt4", weight: 40), .init(target: "gpt35", weight: 40),
+                        .init(target: "llama3", weight: 20),
+                    ]))
     }
 
-    @Test(arguments: ["bogus", "refresh", "refresh 0s", "refresh 5x", "refresh 2h", "route chat", "route chat gpt4", "route chat gpt4=x",
-                      "overview now", "theme"])
+    @Test(arguments: [
+        "bogus", "refresh", "refresh 0s", "refresh 5x", "refresh 2h", "route chat", "route chat gpt4", "route chat gpt4=x",
+        "overview now", "theme",
+    ])
     func badInputIsAnErrorNotACrash(_ line: String) {
         #expect(throws: DashboardCommand.ParseError.self) { try DashboardCommand.parse(line) }
         var i = DashboardInteraction()
@@ -104,7 +112,8 @@ import Testing
         let effects = i.handle(.enter, state: F.state())
         #expect(effects.isEmpty)
         #expect(i.message?.isError == true)
-        let bottom = DashboardScreen(state: F.state(), interaction: i).render(size: Size(width: 80, height: 24), context: F.context()).lines.last
+        let bottom = DashboardScreen(state: F.state(), interaction: i).render(size: Size(width: 80, height: 24), context: F.context()).lines
+            .last
         #expect(bottom?.isEmpty == false)
     }
 
@@ -132,7 +141,8 @@ import Testing
         for key in [Key.character(":"), .character("r"), .character("o"), .tab] { _ = i.handle(key, state: state) }
         #expect(i.commandLine?.text == "rout")
         #expect(i.commandLine?.hint == "routing route")
-        let bottom = DashboardScreen(state: state, interaction: i).render(size: Size(width: 80, height: 24), context: F.context()).lines.last
+        let bottom = DashboardScreen(state: state, interaction: i).render(size: Size(width: 80, height: 24), context: F.context()).lines
+            .last
         #expect(bottom?.hasPrefix(":rout") == true)
         #expect(bottom?.contains("routing route") == true)
     }

@@ -3,6 +3,7 @@ import QLPCanvas
 import QLPCore
 import QLPDashboard
 import Testing
+
 @testable import QLPFeed
 
 @Suite struct OverviewViewTests {
@@ -17,8 +18,10 @@ import Testing
         // 57 days × £29.63 = £1,688.91 of credits.
         #expect(text.contains("£1,688.91 of £5,000.00"))
         #expect(text.contains("33.8%"))
-        for (label, allocation) in [("Compute (AKS)", "£2,000.00"), ("Azure OpenAI", "£1,500.00"), ("Databases & Storage", "£800.00"),
-                                    ("Networking & Security", "£400.00"), ("Monitoring & DevOps", "£300.00")] {
+        for (label, allocation) in [
+            ("Compute (AKS)", "£2,000.00"), ("Azure OpenAI", "£1,500.00"), ("Databases & Storage", "£800.00"),
+            ("Networking & Security", "£400.00"), ("Monitoring & DevOps", "£300.00"),
+        ] {
             let line = canvas.lines.first { $0.contains(label) }
             #expect(line?.contains(allocation) == true, "\(label) with \(allocation) at \(size)")
         }
@@ -60,8 +63,10 @@ import Testing
 
     @Test func staleDataSaysSoAndWhy() {
         var state = F.state(fetchedAt: F.now.addingTimeInterval(-300))
-        state.cost.fail(.init(summary: "HTTP 500 InternalServerError", detail: "Cost Management answered HTTP 500",
-                              at: F.now.addingTimeInterval(-10), nextAttempt: F.now.addingTimeInterval(20)))
+        state.cost.fail(
+            .init(
+                summary: "HTTP 500 InternalServerError", detail: "Cost Management answered HTTP 500",
+                at: F.now.addingTimeInterval(-10), nextAttempt: F.now.addingTimeInterval(20)))
         let canvas = DashboardScreen(state: state).render(size: Size(width: 80, height: 24), context: F.context())
         let text = canvas.text
         #expect(text.contains("STALE"))
@@ -71,8 +76,9 @@ import Testing
         // The last good numbers stay on screen.
         #expect(text.contains("£1,688.91 of £5,000.00"))
         let staleRow = canvas.lines.firstIndex { $0.contains("STALE") }!
-        let column = canvas.lines[staleRow].distance(from: canvas.lines[staleRow].startIndex,
-                                                     to: canvas.lines[staleRow].range(of: "STALE")!.lowerBound)
+        let column = canvas.lines[staleRow].distance(
+            from: canvas.lines[staleRow].startIndex,
+            to: canvas.lines[staleRow].range(of: "STALE")!.lowerBound)
         #expect(canvas.role(x: column, y: staleRow) == .stale)
     }
 
@@ -98,8 +104,10 @@ import Testing
         var state = DashboardState(identity: F.identity, plan: F.plan, costRefresh: .seconds(60))
         var text = DashboardScreen(state: state).render(size: Size(width: 80, height: 24), context: F.context()).text
         #expect(text.contains("Fetching cost data from Cost Management"))
-        state.cost.fail(.init(summary: "timed out after 5 s", detail: "Cost Management: request timed out", at: F.now,
-                              nextAttempt: F.now.addingTimeInterval(15)))
+        state.cost.fail(
+            .init(
+                summary: "timed out after 5 s", detail: "Cost Management: request timed out", at: F.now,
+                nextAttempt: F.now.addingTimeInterval(15)))
         text = DashboardScreen(state: state).render(size: Size(width: 80, height: 24), context: F.context()).text
         #expect(text.contains("Cost data unavailable: timed out after 5 s"))
         #expect(text.contains("Retrying at 17:42:20"))
@@ -121,7 +129,7 @@ import Testing
 
     @Test func helpListsEveryKeyAndTheLogFile() {
         let text = DashboardScreen(state: F.state(), showHelp: true).render(size: Size(width: 80, height: 24), context: F.context()).text
-        #expect(text.contains("1-8"))   // the eight view keys, one line
+        #expect(text.contains("1-8"))  // the eight view keys, one line
         for binding in KeyBindings.bindings(for: .overview) {
             if case .show = binding.action { continue }
             #expect(text.contains(binding.label) && text.contains(binding.summary))
@@ -133,7 +141,8 @@ import Testing
         var costs = F.costs
         costs.append(DailyCost(day: F.today.adding(days: -2), service: "Azure AI Services", amount: F.d("1400"), currency: .gbp))
         var state = DashboardState(identity: F.identity, plan: F.plan, costRefresh: .seconds(60))
-        state.cost.succeed(CostPanel(overview: BudgetOverview(plan: F.plan, costs: costs, today: F.today), costs: costs, pages: 1), at: F.now)
+        state.cost.succeed(
+            CostPanel(overview: BudgetOverview(plan: F.plan, costs: costs, today: F.today), costs: costs, pages: 1), at: F.now)
         let text = DashboardScreen(state: state).render(size: Size(width: 120, height: 40), context: F.context()).text
         #expect(text.contains("OVER BUDGET"))
         #expect(text.contains("used 24 Nov"))
@@ -167,8 +176,10 @@ import Testing
 
     @Test func throttlingReadsAsAWaitNotAnError() {
         var state = F.state()
-        state.cost.fail(.init(summary: "throttled for 60 s", detail: "Cost Management is throttling requests", at: F.now,
-                              nextAttempt: F.now.addingTimeInterval(60), throttledUntil: F.now.addingTimeInterval(60)))
+        state.cost.fail(
+            .init(
+                summary: "throttled for 60 s", detail: "Cost Management is throttling requests", at: F.now,
+                nextAttempt: F.now.addingTimeInterval(60), throttledUntil: F.now.addingTimeInterval(60)))
         let text = DashboardScreen(state: state).render(size: Size(width: 80, height: 24), context: F.context()).text
         #expect(text.contains("throttled until 17:43:05 UTC"))
         #expect(!text.contains("STALE"))

@@ -2,8 +2,9 @@ import Foundation
 import QLPCore
 import QLPStore
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The dashboard's SQLite files hold cost figures and history: only their

@@ -1,17 +1,20 @@
 import Foundation
 import QLPCanvas
-@testable import QLPDashboard
 import QLPRouting
 import QLPTerminal
 import Testing
+
+@testable import QLPDashboard
 @testable import QLPFeed
 
 @Suite struct RoutingViewTests {
     typealias F = DashboardFixtures
     static let size = Size(width: 80, height: 24)
 
-    static func state(_ table: RouteTable = RoutingFixtures.table, audit: [RouteAuditLine] = [],
-                      observed: [String: [String: Double]] = ["chat": ["gpt4": 0.41, "gpt35": 0.39, "llama3": 0.2]]) -> DashboardState {
+    static func state(
+        _ table: RouteTable = RoutingFixtures.table, audit: [RouteAuditLine] = [],
+        observed: [String: [String: Double]] = ["chat": ["gpt4": 0.41, "gpt35": 0.39, "llama3": 0.2]]
+    ) -> DashboardState {
         var state = F.state()
         state.routeControlConnected = true
         state.operatorName = "alice"
@@ -108,9 +111,9 @@ import Testing
     @Test func drainFallbackAndPolicyStageToo() throws {
         let state = Self.state()
         var i = routing()
-        _ = i.handle(.character("j"), state: state)       // gpt35
+        _ = i.handle(.character("j"), state: state)  // gpt35
         _ = i.handle(.character("d"), state: state)
-        _ = i.handle(.character("j"), state: state)       // llama3
+        _ = i.handle(.character("j"), state: state)  // llama3
         _ = i.handle(.character("f"), state: state)
         _ = i.handle(.character("p"), state: state)
         let draft = try #require(i.draft)
@@ -137,7 +140,8 @@ import Testing
     }
 
     @Test func undoAsksFirst() {
-        let line = RouteAuditLine(at: F.now, actor: "alice", summary: "chat weights: gpt4 40→30", outcome: .applied, fromVersion: 3, toVersion: 4)
+        let line = RouteAuditLine(
+            at: F.now, actor: "alice", summary: "chat weights: gpt4 40→30", outcome: .applied, fromVersion: 3, toVersion: 4)
         var table = RoutingFixtures.table
         table.version = 4
         let state = Self.state(table, audit: [line])
@@ -155,8 +159,15 @@ import Testing
         _ = i.handle(.enter, state: state)
         #expect(i.view == .routing)
         #expect(i.popup == .confirmDraft)
-        #expect(i.draft?.changes == [.setWeights(route: "chat", weights: [.init(target: "gpt4", weight: 20), .init(target: "gpt35", weight: 60),
-                                                                          .init(target: "llama3", weight: 20)])])
+        #expect(
+            i.draft?.changes == [
+                .setWeights(
+                    route: "chat",
+                    weights: [
+                        .init(target: "gpt4", weight: 20), .init(target: "gpt35", weight: 60),
+                        .init(target: "llama3", weight: 20),
+                    ])
+            ])
         // Model names the targets answer to (config aliases) name them too.
         var byModel = DashboardInteraction()
         byModel.commandLine = .init(text: "route chat gpt-4=20 gpt-35-turbo=60 llama3=20")
@@ -270,9 +281,9 @@ import Testing
         var state = RoutingViewTests.state()
         var i = DashboardInteraction()
         i.view = .routing
-        _ = i.handle(.character("j"), state: state)       // gpt35
+        _ = i.handle(.character("j"), state: state)  // gpt35
         _ = i.handle(.character("d"), state: state)
-        _ = i.handle(.character("j"), state: state)       // llama3
+        _ = i.handle(.character("j"), state: state)  // llama3
         _ = i.handle(.character("f"), state: state)
         _ = i.handle(.character("p"), state: state)
         #expect(i.draft?.changes.count == 3)

@@ -3,6 +3,7 @@ import QLPCore
 import QLPDashboard
 import QLPStore
 import Testing
+
 @testable import QLPFeed
 
 @Suite struct SeriesHistoryTests {
@@ -17,8 +18,9 @@ import Testing
         do {
             let history = try SQLiteSeriesHistory(path: path)
             for n in 0..<5 {
-                try history.record(["latency.p50.gpt4": SeriesPoint(at: start.addingTimeInterval(Double(n)), value: Double(100 + n))],
-                                   now: start.addingTimeInterval(Double(n)))
+                try history.record(
+                    ["latency.p50.gpt4": SeriesPoint(at: start.addingTimeInterval(Double(n)), value: Double(100 + n))],
+                    now: start.addingTimeInterval(Double(n)))
             }
         }
         let reopened = try SQLiteSeriesHistory(path: path)
@@ -31,8 +33,9 @@ import Testing
         let path = Self.path()
         defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
         let start = Date(timeIntervalSince1970: 1_800_000_000)
-        let history = try SQLiteSeriesHistory(path: path, maxAge: 100, maxPointsPerSeries: 3, memoryPointsPerSeries: 3, pruneInterval: 0,
-                                              now: start)
+        let history = try SQLiteSeriesHistory(
+            path: path, maxAge: 100, maxPointsPerSeries: 3, memoryPointsPerSeries: 3, pruneInterval: 0,
+            now: start)
         for n in 0..<10 {
             let at = start.addingTimeInterval(Double(n))
             try history.record(["s": SeriesPoint(at: at, value: Double(n))], now: at)
@@ -72,11 +75,17 @@ import Testing
         func at(_ slot: Int) -> Date { start.addingTimeInterval(Double(slot) * 300) }
         do {
             let history = try SQLiteSeriesHistory(path: path, now: start)
-            try history.recordSlots(["monitor/redis/serverload": [0, 1, 2].map { SeriesPoint(at: at($0), value: Double($0)) }],
-                                    units: ["monitor/redis/serverload": "Percent"], now: at(2))
+            try history.recordSlots(
+                ["monitor/redis/serverload": [0, 1, 2].map { SeriesPoint(at: at($0), value: Double($0)) }],
+                units: ["monitor/redis/serverload": "Percent"], now: at(2))
             // The next fetch overlaps: slot 2 filled in late with another value, slot 3 new.
-            try history.recordSlots(["monitor/redis/serverload": [SeriesPoint(at: at(1), value: 1), SeriesPoint(at: at(2), value: 20),
-                                                                  SeriesPoint(at: at(3), value: 3)]], now: at(3))
+            try history.recordSlots(
+                [
+                    "monitor/redis/serverload": [
+                        SeriesPoint(at: at(1), value: 1), SeriesPoint(at: at(2), value: 20),
+                        SeriesPoint(at: at(3), value: 3),
+                    ]
+                ], now: at(3))
             #expect(try history.points("monitor/redis/serverload", since: start).map(\.value) == [0, 1, 20, 3])
         }
         let reopened = try SQLiteSeriesHistory(path: path, now: at(4))
@@ -92,12 +101,19 @@ import Testing
         let day: TimeInterval = 86_400
         do {
             let history = try SQLiteSeriesHistory(path: path, now: now.addingTimeInterval(-500 * day))
-            try history.recordSlots(["m": [SeriesPoint(at: now.addingTimeInterval(-31 * day), value: 1),
-                                           SeriesPoint(at: now.addingTimeInterval(-29 * day), value: 2)]], now: now.addingTimeInterval(-31 * day))
+            try history.recordSlots(
+                [
+                    "m": [
+                        SeriesPoint(at: now.addingTimeInterval(-31 * day), value: 1),
+                        SeriesPoint(at: now.addingTimeInterval(-29 * day), value: 2),
+                    ]
+                ], now: now.addingTimeInterval(-31 * day))
             let month = CivilDate(year: 2027, month: 1, day: 1)!
             for (age, used) in [(401.0, "1.00"), (399.0, "2.00")] {
-                try history.recordCostFigures(CostFigures(scope: "sub", at: now.addingTimeInterval(-age * day), month: month,
-                                                          monthToDate: Decimal(string: used)!, creditUsed: 5, currency: Currency(code: "GBP")))
+                try history.recordCostFigures(
+                    CostFigures(
+                        scope: "sub", at: now.addingTimeInterval(-age * day), month: month,
+                        monthToDate: Decimal(string: used)!, creditUsed: 5, currency: Currency(code: "GBP")))
             }
             #expect(try history.storedPoints("m", since: .distantPast).count == 2)
             #expect(try history.costFigures(scope: "sub", since: .distantPast).count == 2)
@@ -114,8 +130,9 @@ import Testing
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         let month = CivilDate(year: 2027, month: 1, day: 1)!
         func figures(_ seconds: TimeInterval, _ mtd: String) -> CostFigures {
-            CostFigures(scope: "/subscriptions/x", at: start.addingTimeInterval(seconds), month: month, monthToDate: Decimal(string: mtd)!,
-                        creditUsed: Decimal(string: "1234.56")!, currency: Currency(code: "GBP"))
+            CostFigures(
+                scope: "/subscriptions/x", at: start.addingTimeInterval(seconds), month: month, monthToDate: Decimal(string: mtd)!,
+                creditUsed: Decimal(string: "1234.56")!, currency: Currency(code: "GBP"))
         }
         do {
             let history = try SQLiteSeriesHistory(path: path, now: start)
@@ -155,8 +172,12 @@ import Testing
         let path = blocker + "/series.sqlite"
         let history = SQLiteSeriesHistory.openOrKeepInMemory(path: path)
         #expect(history.problem?.path == path)
-        #expect(throws: Never.self) { try history.recordCostFigures(CostFigures(scope: "s", at: Date(), month: CivilDate(year: 2027, month: 1, day: 1)!,
-                                                                                 monthToDate: 1, creditUsed: 1, currency: Currency(code: "GBP"))) }
+        #expect(throws: Never.self) {
+            try history.recordCostFigures(
+                CostFigures(
+                    scope: "s", at: Date(), month: CivilDate(year: 2027, month: 1, day: 1)!,
+                    monthToDate: 1, creditUsed: 1, currency: Currency(code: "GBP")))
+        }
     }
 }
 
@@ -223,21 +244,26 @@ struct StubStats: GatewayStatsSource {
         defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         let store = DashboardStateStore(DashboardFixtures.state())
-        let first = ModelStatsPoller(source: StubStats(), store: store, interval: RefreshInterval(.seconds(1)), wake: WakeSignal(),
-                                     history: try SQLiteSeriesHistory(path: path))
+        let first = ModelStatsPoller(
+            source: StubStats(), store: store, interval: RefreshInterval(.seconds(1)), wake: WakeSignal(),
+            history: try SQLiteSeriesHistory(path: path))
         for (n, p50) in [300.0, 320, 340].enumerated() {
-            _ = first.withHistory([ModelTargetStats(target: "gpt4", backend: "azure-openai", state: .ok, p50Milliseconds: p50)],
-                                  now: start.addingTimeInterval(Double(n)))
+            _ = first.withHistory(
+                [ModelTargetStats(target: "gpt4", backend: "azure-openai", state: .ok, p50Milliseconds: p50)],
+                now: start.addingTimeInterval(Double(n)))
         }
         // A new process: the series is read back from the file.
-        let second = ModelStatsPoller(source: StubStats(), store: store, interval: RefreshInterval(.seconds(1)), wake: WakeSignal(),
-                                      history: try SQLiteSeriesHistory(path: path))
-        let shown = second.withHistory([ModelTargetStats(target: "gpt4", backend: "azure-openai", state: .ok, p50Milliseconds: 360)],
-                                       now: start.addingTimeInterval(3))
+        let second = ModelStatsPoller(
+            source: StubStats(), store: store, interval: RefreshInterval(.seconds(1)), wake: WakeSignal(),
+            history: try SQLiteSeriesHistory(path: path))
+        let shown = second.withHistory(
+            [ModelTargetStats(target: "gpt4", backend: "azure-openai", state: .ok, p50Milliseconds: 360)],
+            now: start.addingTimeInterval(3))
         #expect(shown.first?.recentLatency == [300, 320, 340, 360])
         // A source with its own series keeps it.
-        let own = second.withHistory([ModelTargetStats(target: "gpt4", backend: "azure-openai", state: .ok, recentLatency: [1, 2])],
-                                     now: start.addingTimeInterval(4))
+        let own = second.withHistory(
+            [ModelTargetStats(target: "gpt4", backend: "azure-openai", state: .ok, recentLatency: [1, 2])],
+            now: start.addingTimeInterval(4))
         #expect(own.first?.recentLatency == [1, 2])
     }
 }

@@ -1,8 +1,10 @@
 import Foundation
 import Testing
+
 @testable import QLPDashboard
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct StandardErrorRedirectTests {

@@ -2,6 +2,7 @@ import Foundation
 import QLPCanvas
 import QLPDashboard
 import Testing
+
 @testable import QLPFeed
 
 /// A 200-column terminal spends its width on data: headings stand over their
@@ -29,18 +30,24 @@ import Testing
     @Test func monitorSparklinesStartUnderTheirHeading() throws {
         var state = F.state()
         let series: [Double?] = (0..<36).map { Double($0 % 7) }
-        state.monitor.succeed(MonitorPanel(rows: [
-            MetricRow(resource: "qlp-aks", metric: "node_cpu_usage_percentage", unit: "Percent", latest: 31.8, latestAt: F.now,
-                      series: series, failure: nil),
-            MetricRow(resource: "qlp-redis", metric: "serverLoad", unit: "Percent", latest: 9.3, latestAt: F.now,
-                      series: Array(series.suffix(20)), failure: nil),
-        ], failedResources: []), at: F.now)
+        state.monitor.succeed(
+            MonitorPanel(
+                rows: [
+                    MetricRow(
+                        resource: "qlp-aks", metric: "node_cpu_usage_percentage", unit: "Percent", latest: 31.8, latestAt: F.now,
+                        series: series, failure: nil),
+                    MetricRow(
+                        resource: "qlp-redis", metric: "serverLoad", unit: "Percent", latest: 9.3, latestAt: F.now,
+                        series: Array(series.suffix(20)), failure: nil),
+                ], failedResources: []), at: F.now)
         for size in [Self.wide, Size(width: 80, height: 24)] {
             let lines = Self.render(.monitor, state, size: size).lines
             let header = try #require(lines.firstIndex { $0.contains("LAST 3 HOURS") })
             let headingX = try #require(Self.column(of: "LAST 3 HOURS", in: lines[header]))
             let full = try #require(Self.firstBlock(in: lines[header + 1], from: headingX - 2))
-            #expect(full == headingX, "at \(size) the 36-point sparkline starts at \(full), its heading at \(headingX):\n\(lines.joined(separator: "\n"))")
+            #expect(
+                full == headingX,
+                "at \(size) the 36-point sparkline starts at \(full), its heading at \(headingX):\n\(lines.joined(separator: "\n"))")
             // A shorter series ends where the others end: the newest point is always at the right.
             let fullEnd = lines[header + 1].count
             #expect(lines[header + 2].count == fullEnd)
@@ -68,10 +75,12 @@ import Testing
 
     @Test func auditSizesWhoFromTheNames() throws {
         func state(_ actors: [String]) -> DashboardState {
-            RoutingViewTests.state(audit: actors.map {
-                RouteAuditLine(at: F.now, actor: $0, summary: "chat weights: gpt4 40→30, gpt35 40→46, llama3 20→24", outcome: .applied,
-                               fromVersion: 2, toVersion: 3)
-            })
+            RoutingViewTests.state(
+                audit: actors.map {
+                    RouteAuditLine(
+                        at: F.now, actor: $0, summary: "chat weights: gpt4 40→30, gpt35 40→46, llama3 20→24", outcome: .applied,
+                        fromVersion: 2, toVersion: 3)
+                })
         }
         // Names the old 10-cell column cut: an automatic rule's and an operator's full login.
         let names = ["budget-rule", "margaret.hamilton"]

@@ -24,28 +24,34 @@ import Testing
         let original = try String(contentsOfFile: Self.repoConfig, encoding: .utf8)
         try #require(original.contains("  sinks: []\n"), "config/qlp.yaml's notifications changed shape; update this test")
         try #require(original.contains("    amount: 1000.00\n"), "config/qlp.yaml's monthly budget changed shape; update this test")
-        let config = original.replacingOccurrences(of: "  sinks: []\n", with: """
-              sinks:
-                - name: oncall-webhook
-                  kind: webhook
-                  url: \(taking.url)
-                  min_severity: critical
-                - name: team-chat
-                  kind: slack
-                  url: \(stalling.url)
-                  min_severity: critical
-                - name: teams-channel
-                  kind: teams
-                  url: \(refusing.url)
-                  min_severity: critical
+        let config = original.replacingOccurrences(
+            of: "  sinks: []\n",
+            with: """
+                  sinks:
+                    - name: oncall-webhook
+                      kind: webhook
+                      url: \(taking.url)
+                      min_severity: critical
+                    - name: team-chat
+                      kind: slack
+                      url: \(stalling.url)
+                      min_severity: critical
+                    - name: teams-channel
+                      kind: teams
+                      url: \(refusing.url)
+                      min_severity: critical
 
-            """).replacingOccurrences(of: "    amount: 1000.00\n", with: "    amount: 0.01\n")
+                """
+        ).replacingOccurrences(of: "    amount: 1000.00\n", with: "    amount: 0.01\n")
         let path = scratch.path + "/qlp.yaml"
         try config.write(toFile: path, atomically: true, encoding: .utf8)
-        let tmux = try TmuxSession(command: "\(QLPBinary.path) demo --config \(path) --emulator-port \(try freeLoopbackPort())",
-                                   width: 80, height: 24,
-                                   environment: ["XDG_STATE_HOME": scratch.path + "/state", "XDG_CONFIG_HOME": scratch.path + "/config",
-                                                 "HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC"])
+        let tmux = try TmuxSession(
+            command: "\(QLPBinary.path) demo --config \(path) --emulator-port \(try freeLoopbackPort())",
+            width: 80, height: 24,
+            environment: [
+                "XDG_STATE_HOME": scratch.path + "/state", "XDG_CONFIG_HOME": scratch.path + "/config",
+                "HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC",
+            ])
         defer { tmux.kill() }
         try await tmux.waitFor("the Overview") { $0.contains("AZURE CREDITS") }
         try tmux.send("6")

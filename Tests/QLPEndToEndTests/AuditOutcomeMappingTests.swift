@@ -2,6 +2,7 @@ import Foundation
 import QLPDashboard
 import QLPStore
 import Testing
+
 @testable import qlp
 
 /// The embedded gateway's audit log reaches the Audit view as typed values:
@@ -9,8 +10,9 @@ import Testing
 /// came out as "rejected: refused".
 @Suite struct AuditOutcomeMappingTests {
     static func entry(_ outcome: RouteAuditEntry.Outcome, _ action: RouteAuditEntry.Action, rejection: String? = nil) -> RouteAuditEntry {
-        RouteAuditEntry(id: 1, at: Date(), actor: "budget-rule", action: action, summary: "s", fromVersion: 3,
-                        toVersion: outcome == .applied ? 4 : nil, outcome: outcome, reason: nil, rejection: rejection)
+        RouteAuditEntry(
+            id: 1, at: Date(), actor: "budget-rule", action: action, summary: "s", fromVersion: 3,
+            toVersion: outcome == .applied ? 4 : nil, outcome: outcome, reason: nil, rejection: rejection)
     }
 
     @Test func eachOutcomeKeepsItsKind() {
@@ -18,6 +20,8 @@ import Testing
         #expect(GatewayRouteControl.outcome(of: Self.entry(.automatic, .budgetRuleCleared)) == .automatic)
         #expect(GatewayRouteControl.outcome(of: Self.entry(.applied, .setWeights)) == .applied)
         #expect(GatewayRouteControl.outcome(of: Self.entry(.applied, .undo)) == .undo)
-        #expect(GatewayRouteControl.outcome(of: Self.entry(.rejected, .drain, rejection: "stale version")) == .rejected(reason: "stale version"))
+        #expect(
+            GatewayRouteControl.outcome(of: Self.entry(.rejected, .drain, rejection: "stale version")) == .rejected(reason: "stale version")
+        )
     }
 }

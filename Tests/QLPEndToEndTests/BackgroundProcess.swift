@@ -1,7 +1,8 @@
 import Foundation
 import QLPTestSupport
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A program running beside a test (the emulator, say), with its output in a
@@ -43,7 +44,8 @@ struct RunningEmulator {
 
     static func start(in scratch: ScratchDirectory) async throws -> RunningEmulator {
         let port = try freeLoopbackPort()
-        let process = try BackgroundProcess([QLPBinary.path, "emulate", "--port", String(port)], outputPath: scratch.path + "/emulator.log")
+        let process = try BackgroundProcess(
+            [QLPBinary.path, "emulate", "--port", String(port)], outputPath: scratch.path + "/emulator.log")
         do {
             try await process.waitForOutput("listening on")
         } catch {
@@ -55,4 +57,3 @@ struct RunningEmulator {
 
     func stop() { process.stop() }
 }
-

@@ -14,9 +14,12 @@ import Testing
     /// The binary started from a directory with no config/qlp.yaml.
     func runOutsideTheRepository(_ arguments: [String], in scratch: ScratchDirectory) async throws -> Subprocess.Result {
         let quoted = ([QLPBinary.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
-        return try await Subprocess.run(["/bin/sh", "-c", "cd '\(scratch.path)' && exec \(quoted)"],
-                                  environment: ["HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC", "PATH": "/usr/bin:/bin",
-                                                "XDG_CONFIG_HOME": scratch.path + "/config", "XDG_STATE_HOME": scratch.path + "/state"])
+        return try await Subprocess.run(
+            ["/bin/sh", "-c", "cd '\(scratch.path)' && exec \(quoted)"],
+            environment: [
+                "HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC", "PATH": "/usr/bin:/bin",
+                "XDG_CONFIG_HOME": scratch.path + "/config", "XDG_STATE_HOME": scratch.path + "/state",
+            ])
     }
 
     @Test func mistypedSubcommandSuggests() async throws {
@@ -108,8 +111,11 @@ import Testing
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let config = try ReportCommandTests().config(in: scratch, usdRate: "0.79")
-        let result = try await run(["report", "--config", config, "--from-file", Self.fixtures + "/focus-1.0-sample-multicloud-1000.csv",
-                              "--month", "2024-09", "--as-of", "2024-09-16", "--format", "json"], in: scratch)
+        let result = try await run(
+            [
+                "report", "--config", config, "--from-file", Self.fixtures + "/focus-1.0-sample-multicloud-1000.csv",
+                "--month", "2024-09", "--as-of", "2024-09-16", "--format", "json",
+            ], in: scratch)
         #expect(result.status == 0, "\(result.error)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
         #expect(object["as_of"] as? String == "2024-09-16")
@@ -117,8 +123,11 @@ import Testing
         #expect(period["in_progress"] as? Bool == true)
         #expect(period["compared_days"] as? Int == 15)
 
-        let future = try await run(["report", "--config", config, "--from-file", Self.fixtures + "/focus-1.0-sample-multicloud-1000.csv",
-                              "--as-of", "2999-01-01"], in: scratch)
+        let future = try await run(
+            [
+                "report", "--config", config, "--from-file", Self.fixtures + "/focus-1.0-sample-multicloud-1000.csv",
+                "--as-of", "2999-01-01",
+            ], in: scratch)
         #expect(future.status == 2)
         #expect(future.error.contains("--as-of"), "got: \(future.error)")
     }
@@ -129,13 +138,17 @@ import Testing
         let config = try ReportCommandTests().config(in: scratch, usdRate: "0.79")
         let file = Self.fixtures + "/focus-1.0-sample-multicloud-1000.csv"
         let csv = scratch.path + "/november.csv"
-        let written = try await run(["report", "--config", config, "--from-file", file, "--month", "2024-09", "--output", csv], in: scratch)
+        let written = try await run(
+            ["report", "--config", config, "--from-file", file, "--month", "2024-09", "--output", csv], in: scratch)
         #expect(written.status == 0, "\(written.error)")
         let text = try String(contentsOfFile: csv, encoding: .utf8)
         #expect(text.hasPrefix("section,item,metric,value,unit"), "got: \(text.prefix(200))")
 
-        let mismatch = try await run(["report", "--config", config, "--from-file", file, "--month", "2024-09", "--output",
-                                scratch.path + "/november.json", "--format", "csv"], in: scratch)
+        let mismatch = try await run(
+            [
+                "report", "--config", config, "--from-file", file, "--month", "2024-09", "--output",
+                scratch.path + "/november.json", "--format", "csv",
+            ], in: scratch)
         #expect(mismatch.status == 2, "status \(mismatch.status)")
         #expect(mismatch.error.contains("november.json") && mismatch.error.contains("csv"), "got: \(mismatch.error)")
         #expect(!FileManager.default.fileExists(atPath: scratch.path + "/november.json"))
@@ -152,7 +165,8 @@ import Testing
         let file = scratch.path + "/bad-export.csv"
         try lines.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
         let config = try ReportCommandTests().config(in: scratch, usdRate: "0.79")
-        let result = try await run(["report", "--config", config, "--from-file", file, "--month", "2023-09", "--skip-bad-rows"], in: scratch)
+        let result = try await run(
+            ["report", "--config", config, "--from-file", file, "--month", "2023-09", "--skip-bad-rows"], in: scratch)
         #expect(result.status == 0, "\(result.error)")
         let summary = result.error.split(separator: "\n").filter { $0.contains("skipped") }
         #expect(summary.count == 1, "got: \(result.error)")

@@ -1,6 +1,6 @@
 import Foundation
-import QLPTestSupport
 import QLPHTTP
+import QLPTestSupport
 import Testing
 
 /// Issue 11 acceptance 5 on the real terminal: `qlp dash --attach` two
@@ -14,7 +14,8 @@ import Testing
     /// Two gateway configs on one state directory (so one routes.sqlite), each with its own ports.
     static func replicaConfigs(scratch: ScratchDirectory) throws -> [(config: String, admin: Int)] {
         try ["a", "b"].map { name in
-            let port = try freeLoopbackPort(), admin = try freeLoopbackPort()
+            let port = try freeLoopbackPort()
+            let admin = try freeLoopbackPort()
             let written = try Routes.config(scratch: scratch, port: port, adminPort: admin)
             let path = scratch.path + "/replica-\(name).yaml"
             try FileManager.default.moveItem(atPath: written, toPath: path)
@@ -34,7 +35,7 @@ import Testing
         defer { azure.stop() }
         let replicas = try Self.replicaConfigs(scratch: scratch)
         var gateways: [BackgroundProcess] = []
-        defer { gateways.forEach { $0.stop() } }
+        defer { for gateway in gateways { gateway.stop() } }
         for (index, replica) in replicas.enumerated() {
             gateways.append(try await Routes.startGateway(config: replica.config, scratch: scratch, run: index))
         }
@@ -44,10 +45,13 @@ import Testing
         let base = try #require(try await Self.version(client, admin: replicas[0].admin))
         let dashConfig = try DoctorCommandTests().config(port: azure.port, secret: "", scratch: scratch)
         let attach = replicas.map { "--attach http://127.0.0.1:\($0.admin)" }.joined(separator: " ")
-        let tmux = try TmuxSession(command: "\(QLPBinary.path) dash --config \(dashConfig) \(attach)", width: 80, height: 24,
-                                   environment: ["HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC", "USER": "dana",
-                                                 "QLP_ADMIN_TOKEN": Routes.token,
-                                                 "DOCTOR_TEST_SECRET": "qlp-emulator-demo-credential"])
+        let tmux = try TmuxSession(
+            command: "\(QLPBinary.path) dash --config \(dashConfig) \(attach)", width: 80, height: 24,
+            environment: [
+                "HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC", "USER": "dana",
+                "QLP_ADMIN_TOKEN": Routes.token,
+                "DOCTOR_TEST_SECRET": "qlp-emulator-demo-credential",
+            ])
         defer { tmux.kill() }
         try await tmux.waitFor("the dashboard") { $0.contains("attached: 2 replicas") }
         try tmux.send("4")
@@ -79,8 +83,9 @@ import Testing
         var environment = ProcessInfo.processInfo.environment
         environment["QLP_ADMIN_TOKEN"] = nil
         environment["USER"] = "erin"
-        let drain = try await Subprocess.run([QLPBinary.path, "routes", "drain", "llama3", "--config", replicas[1].config],
-                                             environment: environment)
+        let drain = try await Subprocess.run(
+            [QLPBinary.path, "routes", "drain", "llama3", "--config", replicas[1].config],
+            environment: environment)
         #expect(drain.status == 0, "\(drain.error)")
         let drained = ContinuousClock.now
         let seen = try await tmux.waitFor("the drain on screen", timeout: .seconds(2)) {
@@ -107,23 +112,29 @@ import Testing
         let viewer = "view-e2e-0c5d7e19a2b4f638"
         let replica = try Self.replicaConfigs(scratch: scratch)[0]
         let text = try String(contentsOfFile: replica.config, encoding: .utf8)
-            .replacingOccurrences(of: "  admin_token: \"\(Routes.token)\"", with: "  admin_token: \"\(Routes.token)\"\n  viewer_token: \"\(viewer)\"")
+            .replacingOccurrences(
+                of: "  admin_token: \"\(Routes.token)\"", with: "  admin_token: \"\(Routes.token)\"\n  viewer_token: \"\(viewer)\"")
         #expect(text.contains("viewer_token"))
         try text.write(toFile: replica.config, atomically: true, encoding: .utf8)
         let gateway = try await Routes.startGateway(config: replica.config, scratch: scratch, run: 0)
         defer { gateway.stop() }
         let dashConfig = try DoctorCommandTests().config(port: azure.port, secret: "", scratch: scratch)
-        let tmux = try TmuxSession(command: "\(QLPBinary.path) dash --config \(dashConfig) --attach http://127.0.0.1:\(replica.admin)",
-                                   width: 80, height: 24,
-                                   environment: ["HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC", "QLP_ADMIN_TOKEN": viewer,
-                                                 "DOCTOR_TEST_SECRET": "qlp-emulator-demo-credential"])
+        let tmux = try TmuxSession(
+            command: "\(QLPBinary.path) dash --config \(dashConfig) --attach http://127.0.0.1:\(replica.admin)",
+            width: 80, height: 24,
+            environment: [
+                "HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC", "QLP_ADMIN_TOKEN": viewer,
+                "DOCTOR_TEST_SECRET": "qlp-emulator-demo-credential",
+            ])
         defer { tmux.kill() }
         try await tmux.waitFor("the dashboard") { $0.contains("attached: 1 replica") }
         try tmux.send("4")
         let routing = try await tmux.waitFor("the read-only Routing view") { $0.contains("read-only: viewer token") && $0.contains("gpt4") }
         #expect(!routing.contains("+/- weight") && !routing.contains("d drain"), "\(routing)")
         try tmux.send("-")
-        let refused = try await tmux.waitFor("the refusal") { $0.split(separator: "\n").contains { $0.contains("read-only: viewer token") && !$0.contains("ROUTES") } }
+        let refused = try await tmux.waitFor("the refusal") {
+            $0.split(separator: "\n").contains { $0.contains("read-only: viewer token") && !$0.contains("ROUTES") }
+        }
         #expect(!refused.contains("DRAFT"), "\(refused)")
 
         // Forced past the screen: the replica refuses it.
@@ -131,9 +142,11 @@ import Testing
         defer { client.shutdown() }
         var headers = HTTPHeaders([("Authorization", "Bearer \(viewer)"), ("X-QLP-Actor", "mallory"), ("Content-Type", "application/json")])
         headers.add(name: "Accept", value: "application/json")
-        let forced = try await client.send(HTTPRequest(method: .post, url: "http://127.0.0.1:\(replica.admin)/admin/targets/gpt4/drain",
-                                                       headers: headers, body: Array(#"{"version":1}"#.utf8),
-                                                       timeout: .seconds(10), connectTimeout: .seconds(2)))
+        let forced = try await client.send(
+            HTTPRequest(
+                method: .post, url: "http://127.0.0.1:\(replica.admin)/admin/targets/gpt4/drain",
+                headers: headers, body: Array(#"{"version":1}"#.utf8),
+                timeout: .seconds(10), connectTimeout: .seconds(2)))
         #expect(forced.status == 403, "\(forced.bodyText)")
         try tmux.send("q")
     }

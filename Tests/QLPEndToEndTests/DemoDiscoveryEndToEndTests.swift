@@ -8,16 +8,19 @@ import Testing
 @Suite(.serialized, .timeLimit(.minutes(3))) struct DemoDiscoveryEndToEndTests {
     /// No QLP_ADMIN_TOKEN: the demo's own token is all there is.
     static func environment(_ scratch: ScratchDirectory) -> [String: String] {
-        ["XDG_STATE_HOME": scratch.path + "/state", "XDG_CONFIG_HOME": scratch.path + "/config", "HOME": scratch.path,
-         "LANG": "C.UTF-8", "TZ": "UTC", "USER": "e2e-dana"]
+        [
+            "XDG_STATE_HOME": scratch.path + "/state", "XDG_CONFIG_HOME": scratch.path + "/config", "HOME": scratch.path,
+            "LANG": "C.UTF-8", "TZ": "UTC", "USER": "e2e-dana",
+        ]
     }
 
     /// `qlp demo` in tmux until `q`; its exit status lands in `scratch/exit-status`.
     static func startDemo(_ scratch: ScratchDirectory) throws -> TmuxSession {
         let status = scratch.path + "/exit-status"
         try? FileManager.default.removeItem(atPath: status)
-        return try TmuxSession(command: "sh -c '\(QLPBinary.path) demo; echo $? > \(status)'", width: 100, height: 30,
-                               environment: environment(scratch))
+        return try TmuxSession(
+            command: "sh -c '\(QLPBinary.path) demo; echo $? > \(status)'", width: 100, height: 30,
+            environment: environment(scratch))
     }
 
     /// Presses `q` and waits for the demo's exit status.
@@ -72,8 +75,9 @@ import Testing
         let shown = try await Subprocess.run([QLPBinary.path, "routes", "show"], environment: Self.environment(scratch))
         #expect(shown.status == 0, "routes show failed: \(shown.error)")
         #expect(shown.output.contains("chat") && shown.output.contains("gpt4"), "not the demo's table:\n\(shown.output)")
-        let said = try #require(shown.error.components(separatedBy: "\n").first { $0.hasPrefix("qlp: using the demo gateway at http://127.0.0.1:") },
-                                "stderr does not say which gateway: \(shown.error)")
+        let said = try #require(
+            shown.error.components(separatedBy: "\n").first { $0.hasPrefix("qlp: using the demo gateway at http://127.0.0.1:") },
+            "stderr does not say which gateway: \(shown.error)")
         #expect(said.contains(", pid "), "\(said)")
         let audited = try await Subprocess.run([QLPBinary.path, "routes", "audit"], environment: Self.environment(scratch))
         #expect(audited.status == 0 && audited.output.contains("seeded from the config file"), "\(audited.output)\(audited.error)")
@@ -102,7 +106,8 @@ import Testing
     @Test func aHeadlessGatewayIsFoundTooAndItsFileHoldsNoToken() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let port = try freeLoopbackPort(), adminPort = try freeLoopbackPort()
+        let port = try freeLoopbackPort()
+        let adminPort = try freeLoopbackPort()
         let token = "adm-e2e-" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         let path = try GatewayProcess.config(azure: 9, ollama: 9, port: port, adminPort: adminPort, scratch: scratch)
         let config = try String(contentsOfFile: path, encoding: .utf8)
@@ -121,8 +126,10 @@ import Testing
         // The config names the state directory; the token comes from it too.
         let shown = try await Subprocess.run([QLPBinary.path, "routes", "show", "--config", path], environment: Self.environment(scratch))
         #expect(shown.status == 0 && shown.output.contains("chat"), "\(shown.output)\(shown.error)")
-        #expect(shown.error.contains("qlp: using the gateway at http://127.0.0.1:\(port) (admin http://127.0.0.1:\(adminPort), pid \(gateway.process.pid))"),
-                "\(shown.error)")
+        #expect(
+            shown.error.contains(
+                "qlp: using the gateway at http://127.0.0.1:\(port) (admin http://127.0.0.1:\(adminPort), pid \(gateway.process.pid))"),
+            "\(shown.error)")
         gateway.stop()
         stopped = true
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: running)) ?? []).filter { $0.hasSuffix(".json") }.isEmpty)
@@ -135,7 +142,8 @@ import Testing
         let running = scratch.path + "/state/qlp/running"
         try FileManager.default.createDirectory(atPath: running, withIntermediateDirectories: true)
         // pid_max is at most 4194304 on Linux: this pid cannot be running.
-        let stale = #"{"kind":"demo","pid":4194999,"gateway":"http://127.0.0.1:9","admin":"http://127.0.0.1:9","started":"2026-01-01T00:00:00Z"}"#
+        let stale =
+            #"{"kind":"demo","pid":4194999,"gateway":"http://127.0.0.1:9","admin":"http://127.0.0.1:9","started":"2026-01-01T00:00:00Z"}"#
         try stale.write(toFile: running + "/4194999.json", atomically: true, encoding: .utf8)
         let shown = try await Subprocess.run([QLPBinary.path, "routes", "show"], environment: Self.environment(scratch))
         #expect(shown.status != 0)

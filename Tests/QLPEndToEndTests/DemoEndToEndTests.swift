@@ -1,6 +1,6 @@
 import Foundation
-import QLPTestSupport
 import QLPHTTP
+import QLPTestSupport
 import Testing
 
 /// The real binary in a real terminal (tmux), as an on-call engineer runs it.
@@ -8,8 +8,10 @@ import Testing
     func environment(_ scratch: ScratchDirectory) -> [String: String] {
         // A private state directory (no cache from other runs), no config lookup
         // outside the scratch directory, and a UTF-8 locale.
-        ["XDG_STATE_HOME": scratch.path + "/state", "XDG_CONFIG_HOME": scratch.path + "/config",
-         "HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC"]
+        [
+            "XDG_STATE_HOME": scratch.path + "/state", "XDG_CONFIG_HOME": scratch.path + "/config",
+            "HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC",
+        ]
     }
 
     @Test func overviewAppearsAndQExitsZero() async throws {
@@ -17,13 +19,16 @@ import Testing
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let status = scratch.path + "/exit-status"
-        let tmux = try TmuxSession(command: "sh -c '\(QLPBinary.path) demo; echo $? > \(status)'", width: 80, height: 24,
-                                   environment: environment(scratch))
+        let tmux = try TmuxSession(
+            command: "sh -c '\(QLPBinary.path) demo; echo $? > \(status)'", width: 80, height: 24,
+            environment: environment(scratch))
         defer { tmux.kill() }
         let screen = try await tmux.waitFor("the Overview with cost data") { $0.contains("old (fetched") && $0.contains("MONTHLY BUDGET") }
-        for text in ["DEMO", "AZURE CREDITS", "of £5,000.00", "Compute (AKS)", "£2,000.00", "Azure OpenAI", "£1,500.00",
-                     "Databases & Storage", "£800.00", "Networking & Security", "£400.00", "Monitoring & DevOps", "£300.00",
-                     "Unmapped", "of £1,000.00", "▲80%", "▲95%", "/day", "runs out", "Month-end", "q quit"] {
+        for text in [
+            "DEMO", "AZURE CREDITS", "of £5,000.00", "Compute (AKS)", "£2,000.00", "Azure OpenAI", "£1,500.00",
+            "Databases & Storage", "£800.00", "Networking & Security", "£400.00", "Monitoring & DevOps", "£300.00",
+            "Unmapped", "of £1,000.00", "▲80%", "▲95%", "/day", "runs out", "Month-end", "q quit",
+        ] {
             #expect(screen.contains(text), "missing '\(text)' in:\n\(screen)")
         }
         #expect(!screen.contains("…"), "something was cut:\n\(screen)")
@@ -46,12 +51,16 @@ import Testing
             command: "\(QLPBinary.path) demo --emulator-port \(port) --cost-refresh 1s --request-timeout 1s", width: 100, height: 30,
             environment: environment(scratch))
         defer { tmux.kill() }
-        try await tmux.waitFor("fresh cost data") { $0.contains("of £5,000.00") && $0.contains("cost data 0s old") && !$0.contains("STALE") }
+        try await tmux.waitFor("fresh cost data") {
+            $0.contains("of £5,000.00") && $0.contains("cost data 0s old") && !$0.contains("STALE")
+        }
         let transport = CurlTransport()
         defer { transport.shutdown() }
         func setFault(_ json: String) async throws {
-            let response = try await transport.send(HTTPRequest(method: .put, url: "http://127.0.0.1:\(port)/_emulator/faults/cost.query",
-                                                                headers: ["Content-Type": "application/json"], body: Array(json.utf8)))
+            let response = try await transport.send(
+                HTTPRequest(
+                    method: .put, url: "http://127.0.0.1:\(port)/_emulator/faults/cost.query",
+                    headers: ["Content-Type": "application/json"], body: Array(json.utf8)))
             #expect(response.status == 200)
         }
         try await setFault(#"{"status":500}"#)
@@ -71,18 +80,18 @@ import Testing
         defer { scratch.remove() }
         let file = scratch.path + "/bad.yaml"
         try """
-            azure:
-              tenant_id: t
-              subscription_id: s
-              resource_group: rg
-            budget:
-              total: lots
-              credit_start: 2026-10-01
-              credit_expiry: 2027-09-30
-              monthly: {amount: 1000}
-              allocation:
-                compute: {amount: 2000, services: [Virtual Machines]}
-            """.write(toFile: file, atomically: true, encoding: .utf8)
+        azure:
+          tenant_id: t
+          subscription_id: s
+          resource_group: rg
+        budget:
+          total: lots
+          credit_start: 2026-10-01
+          credit_expiry: 2027-09-30
+          monthly: {amount: 1000}
+          allocation:
+            compute: {amount: 2000, services: [Virtual Machines]}
+        """.write(toFile: file, atomically: true, encoding: .utf8)
         let result = try await Subprocess.run([QLPBinary.path, "dash", "--config", file], environment: environment(scratch))
         let message = result.error
         #expect(result.status == 2)

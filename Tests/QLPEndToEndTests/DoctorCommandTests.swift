@@ -48,8 +48,9 @@ import Testing
     }
 
     func doctor(config: String, secret: String, scratch: ScratchDirectory) async throws -> Subprocess.Result {
-        try await Subprocess.run([QLPBinary.path, "doctor", "--config", config],
-                           environment: ["HOME": scratch.path, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "DOCTOR_TEST_SECRET": secret])
+        try await Subprocess.run(
+            [QLPBinary.path, "doctor", "--config", config],
+            environment: ["HOME": scratch.path, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "DOCTOR_TEST_SECRET": secret])
     }
 
     @Test func passesAgainstTheEmulatorAndNamesAWrongSecretWithoutShowingIt() async throws {
@@ -101,17 +102,21 @@ import Testing
                 base_url: http://127.0.0.1:\(port)
             """
         }
-        let good = try await doctor(config: try config(port: port, secret: "", scratch: scratch,
-                                                 extra: sections(openAIKey: "keyvault://qlp-vault/azure-openai-api-key")),
-                              secret: "qlp-emulator-demo-credential", scratch: scratch)
+        let good = try await doctor(
+            config: try config(
+                port: port, secret: "", scratch: scratch,
+                extra: sections(openAIKey: "keyvault://qlp-vault/azure-openai-api-key")),
+            secret: "qlp-emulator-demo-credential", scratch: scratch)
         #expect(good.status == 0, "\(good.output)\(good.error)")
         #expect(good.output.contains("keyvault://qlp-vault/mongodb-atlas-private-key resolved"), "\(good.output)")
         #expect(good.output.contains("keyvault://qlp-vault/azure-openai-api-key resolved"), "\(good.output)")
         #expect(good.output.contains("credit used"), "the Atlas check needs the vault's private key: \(good.output)")
 
-        let missing = try await doctor(config: try config(port: port, secret: "", scratch: scratch,
-                                                    extra: sections(openAIKey: "keyvault://qlp-vault/no-such-secret")),
-                                 secret: "qlp-emulator-demo-credential", scratch: scratch)
+        let missing = try await doctor(
+            config: try config(
+                port: port, secret: "", scratch: scratch,
+                extra: sections(openAIKey: "keyvault://qlp-vault/no-such-secret")),
+            secret: "qlp-emulator-demo-credential", scratch: scratch)
         #expect(missing.status == 1)
         #expect(missing.output.contains("keyvault://qlp-vault/no-such-secret"), "\(missing.output)")
         #expect(missing.output.contains("404"), "\(missing.output)")
@@ -132,10 +137,14 @@ import Testing
         let path = try config(port: 1, secret: "", scratch: scratch)
         let result = try await Subprocess.run(
             [QLPBinary.path, "doctor", "--demo", "--config", path],
-            environment: ["HOME": scratch.path, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "DOCTOR_TEST_SECRET": "unused",
-                          "AZURE_FEDERATED_TOKEN_FILE": tokenFile, "AZURE_CLIENT_ID": Self.demoClient, "AZURE_TENANT_ID": Self.demoTenant])
+            environment: [
+                "HOME": scratch.path, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "DOCTOR_TEST_SECRET": "unused",
+                "AZURE_FEDERATED_TOKEN_FILE": tokenFile, "AZURE_CLIENT_ID": Self.demoClient, "AZURE_TENANT_ID": Self.demoTenant,
+            ])
         let said = result.output.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        #expect(said.contains("Azure credential OK workload identity (AZURE_FEDERATED_TOKEN_FILE=\(tokenFile))"), "\(result.output)\(result.error)")
+        #expect(
+            said.contains("Azure credential OK workload identity (AZURE_FEDERATED_TOKEN_FILE=\(tokenFile))"),
+            "\(result.output)\(result.error)")
         #expect(said.contains("credential: workload identity OK works; qlp uses this one"), "\(result.output)")
         #expect(result.status == 0, "\(result.output)\(result.error)")
         #expect(!result.output.contains("projected-service-account-token"), "the assertion was printed")

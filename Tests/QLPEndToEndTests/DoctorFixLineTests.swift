@@ -37,10 +37,14 @@ import Testing
         // Looked for by what they are, since text joined across lines cannot tell a cut URL from one followed
         // by the next line's words.
         let endpoint = "http://127.0.0.1:\(emulator.port)/subscriptions/"
-        #expect(lines.contains { $0.contains(endpoint) && $0.contains("qlp-aks-that-was-deleted-last-week/providers/Microsoft.Insights/metricDefinitions") },
-                "the endpoint is cut across lines:\n\(result.output)")
-        #expect(lines.contains { $0.contains("https://aka.ms/ARMResourceNotFoundFix") },
-                "ARM's link is cut across lines:\n\(result.output)")
+        #expect(
+            lines.contains {
+                $0.contains(endpoint) && $0.contains("qlp-aks-that-was-deleted-last-week/providers/Microsoft.Insights/metricDefinitions")
+            },
+            "the endpoint is cut across lines:\n\(result.output)")
+        #expect(
+            lines.contains { $0.contains("https://aka.ms/ARMResourceNotFoundFix") },
+            "ARM's link is cut across lines:\n\(result.output)")
         for url in Self.urls(in: lines.joined(separator: "\n")) {
             #expect(lines.contains { $0.contains(url) }, "\(url) is cut across lines:\n\(result.output)")
         }

@@ -1,8 +1,9 @@
 import Foundation
 import QLPTestSupport
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `qlp doctor`'s checks of what the gateway needs (GatewayReadiness):
@@ -54,12 +55,14 @@ import Glibc
             address.sin_addr.s_addr = inet_addr("127.0.0.1")
             address.sin_port = 0
             var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            let bound = descriptor >= 0 && withUnsafeMutablePointer(to: &address) { pointer in
-                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-                    bind(descriptor, socketAddress, length) == 0 && listen(descriptor, 1) == 0
-                        && getsockname(descriptor, socketAddress, &length) == 0
+            let bound =
+                descriptor >= 0
+                && withUnsafeMutablePointer(to: &address) { pointer in
+                    pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
+                        bind(descriptor, socketAddress, length) == 0 && listen(descriptor, 1) == 0
+                            && getsockname(descriptor, socketAddress, &length) == 0
+                    }
                 }
-            }
             guard bound else {
                 if descriptor >= 0 { close(descriptor) }
                 throw WaitFailure(description: "cannot hold a loopback port")
@@ -79,8 +82,9 @@ import Glibc
         let shortToken = "short-token-9c2e"
         let path = try DoctorCommandTests().config(
             port: emulator.port, secret: "", scratch: scratch,
-            extra: Self.gatewaySections(port: emulator.port, apiKey: "emu-aoai-key-4c1f9e0b7d2a46e8", listen: held.port,
-                                        adminListen: try freeLoopbackPort(), adminToken: shortToken))
+            extra: Self.gatewaySections(
+                port: emulator.port, apiKey: "emu-aoai-key-4c1f9e0b7d2a46e8", listen: held.port,
+                adminListen: try freeLoopbackPort(), adminToken: shortToken))
         let result = try await DoctorCommandTests().doctor(config: path, secret: "qlp-emulator-demo-credential", scratch: scratch)
         let output = Self.flat(result.output)
         #expect(result.status == 1, "\(result.output)\(result.error)")
@@ -103,8 +107,9 @@ import Glibc
         let wrongKey = "wrong-aoai-key-5d1e"
         let path = try DoctorCommandTests().config(
             port: emulator.port, secret: "", scratch: scratch,
-            extra: Self.gatewaySections(port: emulator.port, apiKey: wrongKey, listen: try freeLoopbackPort(),
-                                        adminListen: try freeLoopbackPort(), adminToken: String(repeating: "k", count: 32)))
+            extra: Self.gatewaySections(
+                port: emulator.port, apiKey: wrongKey, listen: try freeLoopbackPort(),
+                adminListen: try freeLoopbackPort(), adminToken: String(repeating: "k", count: 32)))
         let result = try await DoctorCommandTests().doctor(config: path, secret: "qlp-emulator-demo-credential", scratch: scratch)
         let output = Self.flat(result.output)
         #expect(result.status == 1, "\(result.output)\(result.error)")
@@ -118,9 +123,12 @@ import Glibc
     @Test func demoProbesTheDemoGatewaysTargets() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let result = try await Subprocess.run([QLPBinary.path, "doctor", "--demo"],
-                                              environment: ["HOME": scratch.path, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8",
-                                                            "XDG_STATE_HOME": scratch.path + "/state"])
+        let result = try await Subprocess.run(
+            [QLPBinary.path, "doctor", "--demo"],
+            environment: [
+                "HOME": scratch.path, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8",
+                "XDG_STATE_HOME": scratch.path + "/state",
+            ])
         let output = Self.flat(result.output)
         #expect(result.status == 0, "\(result.output)\(result.error)")
         #expect(output.contains("the demo makes a random admin token for each run"), "\(result.output)")

@@ -10,19 +10,21 @@ import Testing
 /// neither a key nor a token, so every Azure OpenAI request answered 401.
 @Suite(.serialized, .timeLimit(.minutes(3))) struct EntraGatewayEndToEndTests {
     static func config(emulator: Int, port: Int, adminPort: Int, scratch: ScratchDirectory) throws -> String {
-        try GatewayProcess.config(azure: emulator, ollama: emulator, port: port, adminPort: adminPort, scratch: scratch,
-                                  azureOpenAIAuth: "auth: entra",
-                                  azureSection: GatewayKeyVaultEndToEndTests.azureSection(emulator: emulator))
+        try GatewayProcess.config(
+            azure: emulator, ollama: emulator, port: port, adminPort: adminPort, scratch: scratch,
+            azureOpenAIAuth: "auth: entra",
+            azureSection: GatewayKeyVaultEndToEndTests.azureSection(emulator: emulator))
     }
 
     /// "gpt4" pins the Azure OpenAI target, which the emulator answers only with a token it issued.
     static func askGPT4(_ base: String) async throws -> HTTPResponse {
         let client = CurlTransport()
         defer { client.shutdown() }
-        return try await client.send(HTTPRequest(
-            method: .post, url: base + "/v1/chat/completions", headers: ["content-type": "application/json"],
-            body: Array(#"{"model":"gpt4","messages":[{"role":"user","content":"Say hello"}],"max_tokens":8}"#.utf8),
-            timeout: .seconds(30)))
+        return try await client.send(
+            HTTPRequest(
+                method: .post, url: base + "/v1/chat/completions", headers: ["content-type": "application/json"],
+                body: Array(#"{"model":"gpt4","messages":[{"role":"user","content":"Say hello"}],"max_tokens":8}"#.utf8),
+                timeout: .seconds(30)))
     }
 
     @Test func theHeadlessGatewaySendsAnEntraTokenFromTheAzureSection() async throws {
@@ -30,7 +32,8 @@ import Testing
         defer { scratch.remove() }
         let emulator = try await EmulatorProcess(port: try freeLoopbackPort(), scratch: scratch)
         defer { emulator.stop() }
-        let port = try freeLoopbackPort(), adminPort = try freeLoopbackPort()
+        let port = try freeLoopbackPort()
+        let adminPort = try freeLoopbackPort()
         let config = try Self.config(emulator: emulator.port, port: port, adminPort: adminPort, scratch: scratch)
         let gateway = try await GatewayProcess.start(config: config, port: port, adminPort: adminPort, scratch: scratch)
         defer { gateway.stop() }
@@ -46,7 +49,8 @@ import Testing
     @Test func anUnusableAzureSectionIsNamedWhenEntraNeedsIt() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let port = try freeLoopbackPort(), adminPort = try freeLoopbackPort()
+        let port = try freeLoopbackPort()
+        let adminPort = try freeLoopbackPort()
         let config = try Self.config(emulator: port, port: port, adminPort: adminPort, scratch: scratch)
         var text = try String(contentsOfFile: config, encoding: .utf8)
         text = text.replacingOccurrences(of: "  resource_group: quantumlayer-prod\n", with: "")
@@ -64,10 +68,12 @@ import Testing
         defer { scratch.remove() }
         let emulator = try await EmulatorProcess(port: try freeLoopbackPort(), scratch: scratch)
         defer { emulator.stop() }
-        let port = try freeLoopbackPort(), adminPort = try freeLoopbackPort()
+        let port = try freeLoopbackPort()
+        let adminPort = try freeLoopbackPort()
         let config = try Self.config(emulator: emulator.port, port: port, adminPort: adminPort, scratch: scratch)
-        let tmux = try TmuxSession(command: "\(QLPBinary.path) dash --config \(config)", width: 100, height: 30,
-                                   environment: ["HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC"])
+        let tmux = try TmuxSession(
+            command: "\(QLPBinary.path) dash --config \(config)", width: 100, height: 30,
+            environment: ["HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC"])
         defer { tmux.kill() }
         try await tmux.waitFor("the Overview") { $0.contains("MONTHLY BUDGET") }
         let base = "http://127.0.0.1:\(port)"

@@ -12,8 +12,10 @@ import Testing
     /// The binary started in an empty scratch directory: no config/qlp.yaml, no running demo.
     func run(_ arguments: [String], in scratch: ScratchDirectory, extra: [String: String] = [:]) async throws -> Subprocess.Result {
         let quoted = ([QLPBinary.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
-        var environment = ["HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC", "PATH": "/usr/bin:/bin",
-                           "XDG_CONFIG_HOME": scratch.path + "/config", "XDG_STATE_HOME": scratch.path + "/state"]
+        var environment = [
+            "HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC", "PATH": "/usr/bin:/bin",
+            "XDG_CONFIG_HOME": scratch.path + "/config", "XDG_STATE_HOME": scratch.path + "/state",
+        ]
         environment.merge(extra) { $1 }
         return try await Subprocess.run(["/bin/sh", "-c", "cd '\(scratch.path)' && exec \(quoted)"], environment: environment)
     }
@@ -35,8 +37,9 @@ import Testing
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let port = try freeLoopbackPort()
-        let result = try await run(["routes", "show", "--admin", "http://127.0.0.1:\(port)"], in: scratch,
-                                   extra: ["QLP_ADMIN_TOKEN": "a-token-for-the-exit-status-test-only"])
+        let result = try await run(
+            ["routes", "show", "--admin", "http://127.0.0.1:\(port)"], in: scratch,
+            extra: ["QLP_ADMIN_TOKEN": "a-token-for-the-exit-status-test-only"])
         #expect(result.status == 1, "status \(result.status): \(result.error)")
         #expect(result.error.contains("cannot reach the admin API"), "got: \(result.error)")
         #expect(!result.error.contains("a-token-for-the-exit-status-test-only"))

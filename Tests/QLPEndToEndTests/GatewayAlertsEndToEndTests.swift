@@ -1,6 +1,6 @@
 import Foundation
-import QLPTestSupport
 import QLPHTTP
+import QLPTestSupport
 import Testing
 
 /// The gateway's traffic alerts in `qlp demo`'s Alerts view, raised by real
@@ -12,8 +12,10 @@ import Testing
         .appendingPathComponent("../../config/qlp.yaml").standardized.path
 
     func environment(_ scratch: ScratchDirectory) -> [String: String] {
-        ["XDG_STATE_HOME": scratch.path + "/state", "XDG_CONFIG_HOME": scratch.path + "/config",
-         "HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC", "USER": "oncall"]
+        [
+            "XDG_STATE_HOME": scratch.path + "/state", "XDG_CONFIG_HOME": scratch.path + "/config",
+            "HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC", "USER": "oncall",
+        ]
     }
 
     /// The repository's config with a 100 ms SLO on chat and a breaker that
@@ -22,9 +24,11 @@ import Testing
         let original = try String(contentsOfFile: Self.repoConfig, encoding: .utf8)
         let chat = "      fallback: [gpt35, llama3, mistral]\n"
         let breaker = "    minimum_requests: 5 "
-        #expect(original.contains("    chat:\n      policy: weighted\n") && original.contains(chat) && original.contains(breaker),
-                "config/qlp.yaml changed shape; update this test's edits")
-        let text = original
+        #expect(
+            original.contains("    chat:\n      policy: weighted\n") && original.contains(chat) && original.contains(breaker),
+            "config/qlp.yaml changed shape; update this test's edits")
+        let text =
+            original
             .replacingOccurrences(of: chat, with: chat + "      latency_slo: 100ms\n")
             .replacingOccurrences(of: breaker, with: "    minimum_requests: 100000 ")
         let path = scratch.path + "/qlp.yaml"
@@ -36,8 +40,9 @@ import Testing
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let port = try freeLoopbackPort()
-        let tmux = try TmuxSession(command: "\(QLPBinary.path) demo --config \(try config(in: scratch)) --emulator-port \(port)",
-                                   width: 120, height: 30, environment: environment(scratch))
+        let tmux = try TmuxSession(
+            command: "\(QLPBinary.path) demo --config \(try config(in: scratch)) --emulator-port \(port)",
+            width: 120, height: 30, environment: environment(scratch))
         defer { tmux.kill() }
         try await tmux.waitFor("the Overview") { $0.contains("MONTHLY BUDGET") }
         try tmux.send("6")
@@ -47,8 +52,10 @@ import Testing
         let transport = CurlTransport()
         defer { transport.shutdown() }
         let fault = "http://127.0.0.1:\(port)/_emulator/faults/model/gpt4-deployment"
-        let set = try await transport.send(HTTPRequest(method: .put, url: fault, headers: ["Content-Type": "application/json"],
-                                                       body: Array(#"{"status":429}"#.utf8)))
+        let set = try await transport.send(
+            HTTPRequest(
+                method: .put, url: fault, headers: ["Content-Type": "application/json"],
+                body: Array(#"{"status":429}"#.utf8)))
         #expect(set.status == 200)
         // gpt4 takes 40% of chat by weight; each of those meets a 429 and falls back to gpt35.
         let storm = try await tmux.waitFor("throttling and a fallback storm") {

@@ -1,12 +1,13 @@
 import Foundation
-import QLPTestSupport
 import QLPCore
 import QLPHTTP
 import QLPStore
+import QLPTestSupport
 import Synchronization
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The real `qlp gateway` between clients and `qlp emulate` processes.
@@ -16,7 +17,9 @@ import Glibc
     /// scripts/test installs it into .build/pyenv; QLP_OPENAI_PYTHON names
     /// another interpreter that has it.
     @Test func theOfficialOpenAIPythonClientWorksAgainstTheGateway() async throws {
-        let python = try #require(Self.openAIPython(), """
+        let python = try #require(
+            Self.openAIPython(),
+            """
             no Python with the openai package: run scripts/test (it installs openai into .build/pyenv) \
             or set QLP_OPENAI_PYTHON
             """)
@@ -29,9 +32,11 @@ import Glibc
         #expect(hash.status == 0, "\(hash.error)")
         let digest = hash.output.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(digest.count == 64)
-        let port = try freeLoopbackPort(), adminPort = try freeLoopbackPort()
-        let config = try GatewayProcess.config(azure: upstream.port, ollama: upstream.port, port: port, adminPort: adminPort,
-                                               scratch: scratch, clientKeyHash: digest)
+        let port = try freeLoopbackPort()
+        let adminPort = try freeLoopbackPort()
+        let config = try GatewayProcess.config(
+            azure: upstream.port, ollama: upstream.port, port: port, adminPort: adminPort,
+            scratch: scratch, clientKeyHash: digest)
         let gateway = try await GatewayProcess.start(config: config, port: port, adminPort: adminPort, scratch: scratch)
         defer { gateway.stop() }
 
@@ -43,8 +48,10 @@ import Glibc
         let run = try await Subprocess.run([python, script], environment: environment)
         print(run.output)
         #expect(run.status == 0, "the openai client failed:\n\(run.output)\n\(run.error)")
-        for line in ["models ok", "chat ok", "stream ok", "stream without usage ok", "embeddings ok", "unknown model ok",
-                     "bad key ok"] {
+        for line in [
+            "models ok", "chat ok", "stream ok", "stream without usage ok", "embeddings ok", "unknown model ok",
+            "bad key ok",
+        ] {
             #expect(run.output.contains(line), "missing '\(line)' in:\n\(run.output)\n\(run.error)")
         }
         // Issue 13, acceptance 1: the stream the client did not ask usage for is in the ledger with its tokens,
@@ -59,8 +66,9 @@ import Glibc
             if rows.contains(where: { $0.target == "gpt4" && $0.firstTokenMilliseconds != nil && $0.tokens?.total == tokens }) { break }
             try await Task.sleep(for: .milliseconds(100))
         }
-        #expect(rows.contains { $0.target == "gpt4" && $0.firstTokenMilliseconds != nil && $0.tokens?.total == tokens },
-                "no ledger row of the streamed answer with its \(tokens) tokens: \(rows)")
+        #expect(
+            rows.contains { $0.target == "gpt4" && $0.firstTokenMilliseconds != nil && $0.tokens?.total == tokens },
+            "no ledger row of the streamed answer with its \(tokens) tokens: \(rows)")
         #expect(rows.allSatisfy { $0.keyName == "config-1" })
         #expect(rows.filter { $0.succeeded }.allSatisfy { $0.tokens != nil && $0.cost != nil }, "an answer counted as unknown: \(rows)")
         let log = (try? String(contentsOfFile: gateway.logPath, encoding: .utf8)) ?? ""
@@ -79,15 +87,20 @@ import Glibc
         defer { azure.stop() }
         let ollama = try await EmulatorProcess(port: try freeLoopbackPort(), scratch: scratch)
         defer { ollama.stop() }
-        let port = try freeLoopbackPort(), adminPort = try freeLoopbackPort()
-        let config = try GatewayProcess.config(azure: azure.port, ollama: ollama.port, port: port, adminPort: adminPort,
-                                               scratch: scratch, breaker: "  breaker: {open_for: 3s}")
+        let port = try freeLoopbackPort()
+        let adminPort = try freeLoopbackPort()
+        let config = try GatewayProcess.config(
+            azure: azure.port, ollama: ollama.port, port: port, adminPort: adminPort,
+            scratch: scratch, breaker: "  breaker: {open_for: 3s}")
         let gateway = try await GatewayProcess.start(config: config, port: port, adminPort: adminPort, scratch: scratch)
         defer { gateway.stop() }
 
         let client = CurlTransport(maxConcurrentTransfers: 64)
         defer { client.shutdown() }
-        let rate = 500.0, duration = 30.0, killAt = 10.0, restartAt = 12.0
+        let rate = 500.0
+        let duration = 30.0
+        let killAt = 10.0
+        let restartAt = 12.0
         let total = Int(rate * duration)
         let workers = 48
         let body = Array(#"{"model":"chat","messages":[{"role":"user","content":"Say hello"}],"max_tokens":8}"#.utf8)
@@ -106,12 +119,18 @@ import Glibc
                             if wait > 0 { try? await Task.sleep(for: .milliseconds(Int(wait * 1000))) }
                             let at = elapsed()
                             do {
-                                let response = try await client.send(HTTPRequest(method: .post, url: url,
-                                                                                 headers: ["content-type": "application/json"],
-                                                                                 body: body, timeout: .seconds(20)))
+                                let response = try await client.send(
+                                    HTTPRequest(
+                                        method: .post, url: url,
+                                        headers: ["content-type": "application/json"],
+                                        body: body, timeout: .seconds(20)))
                                 let problem = response.status == 200 ? nil : String(response.bodyText.prefix(300))
-                                outcomes.list.withLock { $0.append(Outcome(at: at, status: response.status,
-                                                                      target: response.headers["x-qlp-target"] ?? "", problem: problem)) }
+                                outcomes.list.withLock {
+                                    $0.append(
+                                        Outcome(
+                                            at: at, status: response.status,
+                                            target: response.headers["x-qlp-target"] ?? "", problem: problem))
+                                }
                             } catch {
                                 outcomes.list.withLock { $0.append(Outcome(at: at, status: 0, target: "", problem: "\(error)")) }
                             }
@@ -146,10 +165,12 @@ import Glibc
         let llamaAfter = afterRecovery.filter { $0.target == "llama3" }.count
         let llamaWhileDown = all.filter { $0.at > killedAt + 1 && $0.at < restartedAt }.filter { $0.target == "llama3" }.count
         let restartedCounts = try await client.send(HTTPRequest(url: ollama.base + "/_emulator/requests"))
-        let served = ((try? JSONSerialization.jsonObject(with: Data(restartedCounts.body))) as? [String: Any])?["models"]
+        let served =
+            ((try? JSONSerialization.jsonObject(with: Data(restartedCounts.body))) as? [String: Any])?["models"]
             as? [String: Any]
         let servedByRestarted = (served?["llama3:8b"] as? Int) ?? 0
-        print("""
+        print(
+            """
             gateway kill test: \(all.count) requests in \(String(format: "%.1f", finishedAt)) s \
             (\(String(format: "%.0f", Double(all.count) / finishedAt))/s), \(failures.count) failed; \
             breaker open \(openedAfter.map { String(format: "%.3f s", $0) } ?? "never") after kill -9; \
@@ -157,7 +178,9 @@ import Glibc
             the restarted emulator answered \(servedByRestarted)
             """)
         #expect(all.count == total)
-        #expect(failures.isEmpty, "\(failures.count) client-visible errors, e.g. \(failures.prefix(3).map { "\($0.status) \($0.problem ?? "")" })")
+        #expect(
+            failures.isEmpty,
+            "\(failures.count) client-visible errors, e.g. \(failures.prefix(3).map { "\($0.status) \($0.problem ?? "")" })")
         let opened = try #require(openedAfter, "the breaker never showed open in /metrics")
         #expect(opened <= 1.0)
         #expect(llamaWhileDown == 0)
@@ -175,19 +198,25 @@ import Glibc
         let upstream = try await EmulatorProcess(port: try freeLoopbackPort(), scratch: scratch)
         defer { upstream.stop() }
         let key = "sk-qlp-e2e-" + UUID().uuidString
-        let port = try freeLoopbackPort(), adminPort = try freeLoopbackPort()
-        let config = try await GatewayProcess.config(azure: upstream.port, ollama: upstream.port, port: port, adminPort: adminPort,
-                                               scratch: scratch, clientKeyHash: Self.sha256Hex(key))
+        let port = try freeLoopbackPort()
+        let adminPort = try freeLoopbackPort()
+        let config = try await GatewayProcess.config(
+            azure: upstream.port, ollama: upstream.port, port: port, adminPort: adminPort,
+            scratch: scratch, clientKeyHash: Self.sha256Hex(key))
         let gateway = try await GatewayProcess.start(config: config, port: port, adminPort: adminPort, scratch: scratch)
         let client = CurlTransport()
         defer { client.shutdown() }
-        let denied = try await client.send(HTTPRequest(method: .post, url: gateway.base + "/v1/chat/completions",
-                                                       headers: ["content-type": "application/json", "authorization": "Bearer wrong-\(key)"],
-                                                       body: Array(#"{"model":"chat","messages":[{"role":"user","content":"hi"}]}"#.utf8)))
+        let denied = try await client.send(
+            HTTPRequest(
+                method: .post, url: gateway.base + "/v1/chat/completions",
+                headers: ["content-type": "application/json", "authorization": "Bearer wrong-\(key)"],
+                body: Array(#"{"model":"chat","messages":[{"role":"user","content":"hi"}]}"#.utf8)))
         #expect(denied.status == 401)
-        let served = try await client.send(HTTPRequest(method: .post, url: gateway.base + "/v1/chat/completions",
-                                                       headers: ["content-type": "application/json", "authorization": "Bearer \(key)"],
-                                                       body: Array(#"{"model":"chat","messages":[{"role":"user","content":"hi"}]}"#.utf8)))
+        let served = try await client.send(
+            HTTPRequest(
+                method: .post, url: gateway.base + "/v1/chat/completions",
+                headers: ["content-type": "application/json", "authorization": "Bearer \(key)"],
+                body: Array(#"{"model":"chat","messages":[{"role":"user","content":"hi"}]}"#.utf8)))
         #expect(served.status == 200)
         kill(gateway.process.pid, SIGTERM)
         var status: Int32 = 0
@@ -205,9 +234,11 @@ import Glibc
 
     static func openAIPython() -> String? {
         let environment = ProcessInfo.processInfo.environment
-        let candidates = [environment["QLP_OPENAI_PYTHON"],
-                          URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-                              .appendingPathComponent("../../.build/pyenv/bin/python").standardized.path].compactMap { $0 }
+        let candidates = [
+            environment["QLP_OPENAI_PYTHON"],
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+                .appendingPathComponent("../../.build/pyenv/bin/python").standardized.path,
+        ].compactMap { $0 }
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 

@@ -1,6 +1,6 @@
 import Foundation
-import QLPTestSupport
 import QLPHTTP
+import QLPTestSupport
 import Testing
 
 /// Issue 14, finding 1: the headless `qlp gateway` resolves a
@@ -10,8 +10,9 @@ import Testing
 @Suite(.serialized, .timeLimit(.minutes(3))) struct GatewayKeyVaultEndToEndTests {
     /// GatewayProcess's config with its Azure OpenAI key in the emulator's vault, and an azure section to reach the vault with.
     static func config(emulator: Int, port: Int, adminPort: Int, scratch: ScratchDirectory, reference: String) throws -> String {
-        try GatewayProcess.config(azure: emulator, ollama: emulator, port: port, adminPort: adminPort, scratch: scratch,
-                                  azureOpenAIAuth: "api_key: \"\(reference)\"", azureSection: azureSection(emulator: emulator))
+        try GatewayProcess.config(
+            azure: emulator, ollama: emulator, port: port, adminPort: adminPort, scratch: scratch,
+            azureOpenAIAuth: "api_key: \"\(reference)\"", azureSection: azureSection(emulator: emulator))
     }
 
     /// The emulator's own demo credential: not a secret, valid only against it.
@@ -37,19 +38,22 @@ import Testing
         defer { scratch.remove() }
         let emulator = try await EmulatorProcess(port: try freeLoopbackPort(), scratch: scratch)
         defer { emulator.stop() }
-        let port = try freeLoopbackPort(), adminPort = try freeLoopbackPort()
-        let config = try Self.config(emulator: emulator.port, port: port, adminPort: adminPort, scratch: scratch,
-                                     reference: "keyvault://qlp-vault/azure-openai-api-key")
+        let port = try freeLoopbackPort()
+        let adminPort = try freeLoopbackPort()
+        let config = try Self.config(
+            emulator: emulator.port, port: port, adminPort: adminPort, scratch: scratch,
+            reference: "keyvault://qlp-vault/azure-openai-api-key")
         let gateway = try await GatewayProcess.start(config: config, port: port, adminPort: adminPort, scratch: scratch)
         defer { gateway.stop() }
 
         let client = CurlTransport()
         defer { client.shutdown() }
         // "gpt4" pins the Azure OpenAI target, which the emulator answers only with the vault's key.
-        let response = try await client.send(HTTPRequest(
-            method: .post, url: gateway.base + "/v1/chat/completions", headers: ["content-type": "application/json"],
-            body: Array(#"{"model":"gpt4","messages":[{"role":"user","content":"Say hello"}],"max_tokens":8}"#.utf8),
-            timeout: .seconds(30)))
+        let response = try await client.send(
+            HTTPRequest(
+                method: .post, url: gateway.base + "/v1/chat/completions", headers: ["content-type": "application/json"],
+                body: Array(#"{"model":"gpt4","messages":[{"role":"user","content":"Say hello"}],"max_tokens":8}"#.utf8),
+                timeout: .seconds(30)))
         let body = String(decoding: response.body, as: UTF8.self)
         #expect(response.status == 200, "\(body)")
         #expect(response.headers["x-qlp-target"] == "gpt4")
@@ -63,9 +67,11 @@ import Testing
         defer { scratch.remove() }
         let emulator = try await EmulatorProcess(port: try freeLoopbackPort(), scratch: scratch)
         defer { emulator.stop() }
-        let port = try freeLoopbackPort(), adminPort = try freeLoopbackPort()
-        let config = try Self.config(emulator: emulator.port, port: port, adminPort: adminPort, scratch: scratch,
-                                     reference: "keyvault://qlp-vault/no-such-secret")
+        let port = try freeLoopbackPort()
+        let adminPort = try freeLoopbackPort()
+        let config = try Self.config(
+            emulator: emulator.port, port: port, adminPort: adminPort, scratch: scratch,
+            reference: "keyvault://qlp-vault/no-such-secret")
         // A gateway that starts anyway runs until timeout(1) stops it (status 124).
         let run = try await Subprocess.run(["/usr/bin/timeout", "20", QLPBinary.path, "gateway", "--config", config])
         let said = run.output + run.error

@@ -1,7 +1,8 @@
 import Foundation
 import QLPHTTP
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `qlp emulate --model-latency off` on a chosen loopback port, which can be
@@ -21,8 +22,9 @@ final class EmulatorProcess: @unchecked Sendable {
     var base: String { "http://127.0.0.1:\(port)" }
 
     private static func launch(port: Int, scratch: ScratchDirectory, generation: Int) async throws -> BackgroundProcess {
-        let process = try BackgroundProcess([QLPBinary.path, "emulate", "--port", String(port), "--model-latency", "off"],
-                                            outputPath: scratch.path + "/emulator-\(port)-\(generation).log")
+        let process = try BackgroundProcess(
+            [QLPBinary.path, "emulate", "--port", String(port), "--model-latency", "off"],
+            outputPath: scratch.path + "/emulator-\(port)-\(generation).log")
         do {
             try await process.waitForOutput("listening on")
         } catch {
@@ -59,10 +61,12 @@ struct GatewayProcess {
 
     var base: String { "http://127.0.0.1:\(port)" }
 
-    static func config(azure: Int, ollama: Int, port: Int, adminPort: Int, scratch: ScratchDirectory,
-                       clientKeyHash: String? = nil, weights: String = "{gpt4: 40, gpt35: 40, llama3: 20}",
-                       breaker: String = "", azureOpenAIAuth: String = "api_key: \"emu-aoai-key-4c1f9e0b7d2a46e8\"",
-                       azureSection: String = "") throws -> String {
+    static func config(
+        azure: Int, ollama: Int, port: Int, adminPort: Int, scratch: ScratchDirectory,
+        clientKeyHash: String? = nil, weights: String = "{gpt4: 40, gpt35: 40, llama3: 20}",
+        breaker: String = "", azureOpenAIAuth: String = "api_key: \"emu-aoai-key-4c1f9e0b7d2a46e8\"",
+        azureSection: String = ""
+    ) throws -> String {
         let repo = try String(contentsOfFile: ReportCommandTests.repoConfig, encoding: .utf8)
         let budget = repo[repo.range(of: "budget:")!.lowerBound..<repo.range(of: "# --- The seed's service configuration")!.lowerBound]
         let text = """
@@ -110,8 +114,10 @@ struct GatewayProcess {
     }
 
     /// - Parameter output: the file its output goes to (a restarted gateway needs a new one to be seen starting).
-    static func start(config: String, port: Int, adminPort: Int, scratch: ScratchDirectory,
-                      output: String = "gateway.out") async throws -> GatewayProcess {
+    static func start(
+        config: String, port: Int, adminPort: Int, scratch: ScratchDirectory,
+        output: String = "gateway.out"
+    ) async throws -> GatewayProcess {
         let process = try BackgroundProcess([QLPBinary.path, "gateway", "--config", config], outputPath: scratch.path + "/" + output)
         do {
             try await process.waitForOutput("listening on")
@@ -120,8 +126,9 @@ struct GatewayProcess {
             process.stop()
             throw WaitFailure(description: "qlp gateway did not start: \(output)")
         }
-        return GatewayProcess(process: process, port: port, adminPort: adminPort, configPath: config,
-                              logPath: scratch.path + "/" + output)
+        return GatewayProcess(
+            process: process, port: port, adminPort: adminPort, configPath: config,
+            logPath: scratch.path + "/" + output)
     }
 
     func stop() { process.stop() }

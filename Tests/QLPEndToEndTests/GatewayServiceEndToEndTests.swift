@@ -1,10 +1,11 @@
 import Foundation
-import QLPTestSupport
 import QLPHTTP
+import QLPTestSupport
 import Synchronization
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Issue 16, item 5 (acceptance 4): the real `qlp gateway` behaves like a
@@ -16,14 +17,16 @@ import Glibc
 @Suite(.serialized, .timeLimit(.minutes(5))) struct GatewayServiceEndToEndTests {
     static let token = "e2e-service-admin-token-5b1d"
     static let chat = Array(#"{"model":"chat","messages":[{"role":"user","content":"Tell me a story"}],"max_tokens":40}"#.utf8)
-    static let streamed = Array(#"{"model":"chat","messages":[{"role":"user","content":"Tell me a story"}],"max_tokens":40,"stream":true}"#.utf8)
+    static let streamed = Array(
+        #"{"model":"chat","messages":[{"role":"user","content":"Tell me a story"}],"max_tokens":40,"stream":true}"#.utf8)
 
     /// An emulator whose models answer at a quarter of their realistic pace (about half a second for 40 tokens), so
     /// requests and streams are in flight whenever a signal comes.
     static func slowEmulator(_ scratch: ScratchDirectory) async throws -> (BackgroundProcess, Int) {
         let port = try freeLoopbackPort()
-        let process = try BackgroundProcess([QLPBinary.path, "emulate", "--port", String(port), "--model-latency", "0.25"],
-                                            outputPath: scratch.path + "/emulator-slow.log")
+        let process = try BackgroundProcess(
+            [QLPBinary.path, "emulate", "--port", String(port), "--model-latency", "0.25"],
+            outputPath: scratch.path + "/emulator-slow.log")
         do {
             try await process.waitForOutput("listening on")
         } catch {
@@ -45,8 +48,10 @@ import Glibc
     }
 
     /// Paced load (about `rate` requests/s, one in four streamed) until `until` seconds, from `workers` tasks.
-    static func load(_ client: CurlTransport, url: String, rate: Double, until: Double, workers: Int,
-                     outcomes: Outcomes) -> Task<Void, Never> {
+    static func load(
+        _ client: CurlTransport, url: String, rate: Double, until: Double, workers: Int,
+        outcomes: Outcomes
+    ) -> Task<Void, Never> {
         let start = ContinuousClock.now
         @Sendable func elapsed() -> Double {
             let (s, atto) = (ContinuousClock.now - start).components
@@ -65,17 +70,26 @@ import Glibc
                             guard at < until else { return }
                             let stream = n % 4 == 0
                             do {
-                                let response = try await client.send(HTTPRequest(
-                                    method: .post, url: url, headers: ["content-type": "application/json"],
-                                    body: stream ? streamed : chat, timeout: .seconds(30)))
+                                let response = try await client.send(
+                                    HTTPRequest(
+                                        method: .post, url: url, headers: ["content-type": "application/json"],
+                                        body: stream ? streamed : chat, timeout: .seconds(30)))
                                 // A stream is whole only with its [DONE]; an error event instead would be a drain cut short.
                                 let whole = response.status == 200 && (!stream || response.bodyText.hasSuffix("data: [DONE]\n\n"))
-                                outcomes.list.withLock { $0.append(Outcome(at: at, status: whole ? 200 : max(1, response.status),
-                                                                      target: stream ? "stream" : "",
-                                                                      problem: whole ? nil : String(response.bodyText.suffix(300)))) }
+                                outcomes.list.withLock {
+                                    $0.append(
+                                        Outcome(
+                                            at: at, status: whole ? 200 : max(1, response.status),
+                                            target: stream ? "stream" : "",
+                                            problem: whole ? nil : String(response.bodyText.suffix(300))))
+                                }
                             } catch {
-                                outcomes.list.withLock { $0.append(Outcome(at: at, status: 0, target: stream ? "stream" : "",
-                                                                      problem: "\(error)")) }
+                                outcomes.list.withLock {
+                                    $0.append(
+                                        Outcome(
+                                            at: at, status: 0, target: stream ? "stream" : "",
+                                            problem: "\(error)"))
+                                }
                             }
                         }
                     }
@@ -91,9 +105,11 @@ import Glibc
         defer { scratch.remove() }
         let (emulator, upstreamPort) = try await Self.slowEmulator(scratch)
         defer { emulator.stop() }
-        let port = try freeLoopbackPort(), adminPort = try freeLoopbackPort()
-        let config = try GatewayProcess.config(azure: upstreamPort, ollama: upstreamPort, port: port, adminPort: adminPort,
-                                               scratch: scratch, breaker: "  drain_timeout: 20s")
+        let port = try freeLoopbackPort()
+        let adminPort = try freeLoopbackPort()
+        let config = try GatewayProcess.config(
+            azure: upstreamPort, ollama: upstreamPort, port: port, adminPort: adminPort,
+            scratch: scratch, breaker: "  drain_timeout: 20s")
         let gateway = try await GatewayProcess.start(config: config, port: port, adminPort: adminPort, scratch: scratch)
         var exited = false
         defer { if !exited { gateway.stop() } }
@@ -104,8 +120,9 @@ import Glibc
 
         // 200 requests/s for 3 s; each takes about half a second upstream, so about a hundred are in flight at the signal.
         let outcomes = Outcomes()
-        let load = Self.load(client, url: gateway.base + "/v1/chat/completions", rate: 200, until: 3, workers: 200,
-                             outcomes: outcomes)
+        let load = Self.load(
+            client, url: gateway.base + "/v1/chat/completions", rate: 200, until: 3, workers: 200,
+            outcomes: outcomes)
         // No request starts in the last 0.1 s before the signal: one that starts after it would be refused, not drained.
         try await Task.sleep(for: .milliseconds(3100))
         kill(gateway.process.pid, SIGTERM)
@@ -118,11 +135,14 @@ import Glibc
         let all = outcomes.list.withLock { $0 }
         let failures = all.filter { $0.status != 200 }
         let output = (try? String(contentsOfFile: scratch.path + "/gateway.out", encoding: .utf8)) ?? ""
-        print("gateway drain test: \(all.count) requests (\(all.filter { $0.target == "stream" }.count) streamed), "
-              + "\(failures.count) failed; exited \(status.map(String.init) ?? "never") \(tookToExit) after SIGTERM")
+        print(
+            "gateway drain test: \(all.count) requests (\(all.filter { $0.target == "stream" }.count) streamed), "
+                + "\(failures.count) failed; exited \(status.map(String.init) ?? "never") \(tookToExit) after SIGTERM")
         // Paced at 200/s; on a shared 2-core machine it may fall a little behind (the figure is printed above).
         #expect(all.count >= 450, "only \(all.count) requests ran in 3 s")
-        #expect(failures.isEmpty, "\(failures.count) client-visible errors, e.g. \(failures.prefix(3).map { "\($0.status) \($0.problem ?? "")" })")
+        #expect(
+            failures.isEmpty,
+            "\(failures.count) client-visible errors, e.g. \(failures.prefix(3).map { "\($0.status) \($0.problem ?? "")" })")
         #expect(status == 0, "qlp gateway exited with status \(status.map(String.init) ?? "none (still running)")")
         // The logs are on stderr (a file here, not a terminal): start, drain with streams open, and stop.
         let lines = output.split(separator: "\n")
@@ -133,8 +153,9 @@ import Glibc
         #expect(lines.contains { $0.contains("qlp.gateway: gateway stopped") && $0.contains("streams_ended=0") }, "\(output.suffix(2000))")
         // ISO-8601 UTC stamps outside journald.
         #expect(draining.first?.isNumber == true && draining.contains("Z info "), "\(draining)")
-        #expect(!FileManager.default.fileExists(atPath: scratch.path + "/gateway.log"),
-                "logged to dashboard.log_file although stderr is not a terminal")
+        #expect(
+            !FileManager.default.fileExists(atPath: scratch.path + "/gateway.log"),
+            "logged to dashboard.log_file although stderr is not a terminal")
     }
 
     @Test func sighupTakesUpAnEditedWeightUnderLoadWithoutAClientError() async throws {
@@ -144,9 +165,11 @@ import Glibc
         defer { scratch.remove() }
         let upstream = try await EmulatorProcess(port: try freeLoopbackPort(), scratch: scratch)
         defer { upstream.stop() }
-        let port = try freeLoopbackPort(), adminPort = try freeLoopbackPort()
-        let config = try GatewayProcess.config(azure: upstream.port, ollama: upstream.port, port: port, adminPort: adminPort,
-                                               scratch: scratch, breaker: "  admin_token: \"\(Self.token)\"")
+        let port = try freeLoopbackPort()
+        let adminPort = try freeLoopbackPort()
+        let config = try GatewayProcess.config(
+            azure: upstream.port, ollama: upstream.port, port: port, adminPort: adminPort,
+            scratch: scratch, breaker: "  admin_token: \"\(Self.token)\"")
         let gateway = try await GatewayProcess.start(config: config, port: port, adminPort: adminPort, scratch: scratch)
         defer { gateway.stop() }
         let client = CurlTransport(maxConcurrentTransfers: 64)
@@ -162,7 +185,8 @@ import Glibc
         let load = Self.load(client, url: gateway.base + "/v1/chat/completions", rate: 200, until: 4, workers: 48, outcomes: outcomes)
         try await Task.sleep(for: .seconds(1))
         let text = try String(contentsOfFile: config, encoding: .utf8)
-        let edited = text.replacingOccurrences(of: "weights: {gpt4: 40, gpt35: 40, llama3: 20}", with: "weights: {gpt4: 10, gpt35: 30, llama3: 60}")
+        let edited = text.replacingOccurrences(
+            of: "weights: {gpt4: 40, gpt35: 40, llama3: 20}", with: "weights: {gpt4: 10, gpt35: 30, llama3: 60}")
         #expect(edited != text)
         try edited.write(toFile: config, atomically: true, encoding: .utf8)
         kill(gateway.process.pid, SIGHUP)
@@ -174,22 +198,29 @@ import Glibc
             if after == before { try await Task.sleep(for: .milliseconds(100)) }
         }
         #expect(after == before + 1, "the routes version went from \(before) to \(after)")
-        let audit = try await client.send(HTTPRequest(url: "http://127.0.0.1:\(adminPort)/admin/audit?limit=5", headers: admin,
-                                                      timeout: .seconds(5)))
+        let audit = try await client.send(
+            HTTPRequest(
+                url: "http://127.0.0.1:\(adminPort)/admin/audit?limit=5", headers: admin,
+                timeout: .seconds(5)))
         #expect(audit.status == 200)
         let entries = (try JSONSerialization.jsonObject(with: Data(audit.body)) as? [String: Any])?["entries"] as? [[String: Any]] ?? []
         let edit = entries.first { $0["actor"] as? String == "config" && $0["toVersion"] as? Int == before + 1 }
         #expect(edit != nil, "no change by \"config\" to version \(before + 1) in the audit log: \(audit.bodyText)")
         #expect((edit?["summary"] as? String)?.contains("llama3") == true, "\(audit.bodyText)")
-        let table = try await client.send(HTTPRequest(url: "http://127.0.0.1:\(adminPort)/admin/routes", headers: admin,
-                                                      timeout: .seconds(5)))
+        let table = try await client.send(
+            HTTPRequest(
+                url: "http://127.0.0.1:\(adminPort)/admin/routes", headers: admin,
+                timeout: .seconds(5)))
         #expect(table.bodyText.contains("60"), "\(table.bodyText)")
         let all = outcomes.list.withLock { $0 }
         let failures = all.filter { $0.status != 200 }
         #expect(all.count >= 400, "only \(all.count) requests ran")
-        #expect(failures.isEmpty, "\(failures.count) client-visible errors, e.g. \(failures.prefix(3).map { "\($0.status) \($0.problem ?? "")" })")
+        #expect(
+            failures.isEmpty,
+            "\(failures.count) client-visible errors, e.g. \(failures.prefix(3).map { "\($0.status) \($0.problem ?? "")" })")
         let output = (try? String(contentsOfFile: scratch.path + "/gateway.out", encoding: .utf8)) ?? ""
-        #expect(output.contains("qlp.gateway: config reloaded") && output.contains("routes_version=\(before + 1)"), "\(output.suffix(2000))")
+        #expect(
+            output.contains("qlp.gateway: config reloaded") && output.contains("routes_version=\(before + 1)"), "\(output.suffix(2000))")
         #expect(!output.contains(Self.token), "the admin token appears in the log")
         #expect(gateway.process.isRunning)
     }
@@ -199,12 +230,15 @@ import Glibc
         defer { scratch.remove() }
         let upstream = try await EmulatorProcess(port: try freeLoopbackPort(), scratch: scratch)
         defer { upstream.stop() }
-        let port = try freeLoopbackPort(), adminPort = try freeLoopbackPort()
-        let config = try GatewayProcess.config(azure: upstream.port, ollama: upstream.port, port: port, adminPort: adminPort,
-                                               scratch: scratch, breaker: "  request_timeout: 60s")
+        let port = try freeLoopbackPort()
+        let adminPort = try freeLoopbackPort()
+        let config = try GatewayProcess.config(
+            azure: upstream.port, ollama: upstream.port, port: port, adminPort: adminPort,
+            scratch: scratch, breaker: "  request_timeout: 60s")
         // JSON lines this time, as a log collector reads them.
         let outputPath = scratch.path + "/gateway-json.out"
-        let process = try BackgroundProcess([QLPBinary.path, "gateway", "--config", config, "--log-format", "json"], outputPath: outputPath)
+        let process = try BackgroundProcess(
+            [QLPBinary.path, "gateway", "--config", config, "--log-format", "json"], outputPath: outputPath)
         defer { process.stop() }
         try await process.waitForOutput("listening on")
         let client = CurlTransport()
@@ -214,12 +248,15 @@ import Glibc
         let text = try String(contentsOfFile: config, encoding: .utf8)
         let lines = text.components(separatedBy: "\n")
         let line = try #require(lines.firstIndex { $0.contains("request_timeout: 60s") }) + 1
-        try text.replacingOccurrences(of: "request_timeout: 60s", with: "request_timeout: soon").write(toFile: config, atomically: true,
-                                                                                                       encoding: .utf8)
+        try text.replacingOccurrences(of: "request_timeout: 60s", with: "request_timeout: soon").write(
+            toFile: config, atomically: true,
+            encoding: .utf8)
         kill(process.pid, SIGHUP)
         try await process.waitForOutput("config reload failed")
-        let answer = try await client.send(HTTPRequest(method: .post, url: base + "/v1/chat/completions",
-                                                       headers: ["content-type": "application/json"], body: Self.chat, timeout: .seconds(20)))
+        let answer = try await client.send(
+            HTTPRequest(
+                method: .post, url: base + "/v1/chat/completions",
+                headers: ["content-type": "application/json"], body: Self.chat, timeout: .seconds(20)))
         #expect(answer.status == 200)
         #expect(process.isRunning)
 
@@ -229,8 +266,9 @@ import Glibc
         var failure: [String: Any]?
         for logLine in logLines {
             let object = try #require(try JSONSerialization.jsonObject(with: Data(logLine.utf8)) as? [String: Any], "not JSON: \(logLine)")
-            #expect(object["ts"] is String && object["level"] is String && object["label"] is String && object["msg"] is String,
-                    "\(logLine)")
+            #expect(
+                object["ts"] is String && object["level"] is String && object["label"] is String && object["msg"] is String,
+                "\(logLine)")
             if object["msg"] as? String == "config reload failed; the running config stays" { failure = object }
         }
         let errors = try #require((failure?["metadata"] as? [String: Any])?["errors"] as? String, "\(output)")

@@ -20,11 +20,13 @@ import Testing
         defer { azure.stop() }
         let ollama = try await EmulatorProcess(port: try freeLoopbackPort(), scratch: scratch)
         defer { ollama.stop() }
-        let port = try freeLoopbackPort(), adminPort = try freeLoopbackPort()
+        let port = try freeLoopbackPort()
+        let adminPort = try freeLoopbackPort()
         let none = "    []\n"
-        let config = try NotificationEndToEndTests.config(emulator: azure.port, ollama: ollama.port, port: port, adminPort: adminPort,
-                                                          scratch: scratch, readSpend: false, sinks: none,
-                                                          breaker: "  breaker: {open_for: 3s}")
+        let config = try NotificationEndToEndTests.config(
+            emulator: azure.port, ollama: ollama.port, port: port, adminPort: adminPort,
+            scratch: scratch, readSpend: false, sinks: none,
+            breaker: "  breaker: {open_for: 3s}")
         let gateway = try await GatewayProcess.start(config: config, port: port, adminPort: adminPort, scratch: scratch)
         defer { gateway.stop() }
         func output() -> String { (try? String(contentsOfFile: gateway.logPath, encoding: .utf8)) ?? "" }
@@ -54,8 +56,10 @@ import Testing
         let body = Array(#"{"model":"llama3","max_tokens":3,"messages":[{"role":"user","content":"hi"}]}"#.utf8)
         let traffic = Task {
             while !Task.isCancelled {
-                _ = try? await client.send(HTTPRequest(method: .post, url: gateway.base + "/v1/chat/completions",
-                                                       headers: ["Content-Type": "application/json"], body: body, timeout: .seconds(5)))
+                _ = try? await client.send(
+                    HTTPRequest(
+                        method: .post, url: gateway.base + "/v1/chat/completions",
+                        headers: ["Content-Type": "application/json"], body: body, timeout: .seconds(5)))
                 try? await Task.sleep(for: .milliseconds(200))
             }
         }

@@ -1,8 +1,9 @@
 import Foundation
 import QLPTestSupport
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The real binary's exposure and file hygiene: where it refuses to listen,
@@ -43,8 +44,9 @@ import Glibc
         // On a terminal, as an operator runs it, so it logs to dashboard.log_file (not a terminal: stderr).
         let logFile = scratch.path + "/gateway.log"
         let state = scratch.path + "/state"
-        let run = PtyRun(arguments: [QLPBinary.path, "gateway", "--config", config],
-                         environment: ProcessInfo.processInfo.environment)
+        let run = PtyRun(
+            arguments: [QLPBinary.path, "gateway", "--config", config],
+            environment: ProcessInfo.processInfo.environment)
         let running = Task { try await run.run([.waitForOutput("listening on", timeoutSeconds: 20), .wait(seconds: 3), .signal(SIGTERM)]) }
         // While it runs (the WAL's side files go when the last connection closes).
         var waited = 0
@@ -70,11 +72,15 @@ import Glibc
         let local = scratch.path + "/project/config/qlp.yaml"
         try FileManager.default.moveItem(atPath: try reports.config(in: scratch, usdRate: "0.79"), toPath: local)
         // No --config, no $QLP_CONFIG, nothing under $XDG_CONFIG_HOME: ./config/qlp.yaml is what qlp finds.
-        let command = "cd '\(scratch.path)/project' && exec '\(QLPBinary.path)' report --from-file "
+        let command =
+            "cd '\(scratch.path)/project' && exec '\(QLPBinary.path)' report --from-file "
             + "'\(ReportCommandTests.fixtures)/azure-ea-actualcost-small.csv' --month 2023-09 --format csv"
-        let result = try await Subprocess.run(["/bin/sh", "-c", command],
-                                        environment: ["HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC", "PATH": "/usr/bin:/bin",
-                                                      "XDG_CONFIG_HOME": scratch.path + "/config", "XDG_STATE_HOME": scratch.path + "/state"])
+        let result = try await Subprocess.run(
+            ["/bin/sh", "-c", command],
+            environment: [
+                "HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC", "PATH": "/usr/bin:/bin",
+                "XDG_CONFIG_HOME": scratch.path + "/config", "XDG_STATE_HOME": scratch.path + "/state",
+            ])
         #expect(result.status == 0, "stderr: \(result.error)")
         #expect(result.error.contains(local), "got: \(result.error)")
         #expect(result.error.contains("working directory"), "got: \(result.error)")
@@ -88,9 +94,12 @@ import Glibc
         // An existing world-readable file is replaced, not written through.
         try "old".write(toFile: output, atomically: true, encoding: .utf8)
         chmod(output, 0o644)
-        let result = try await reports.run(["report", "--config", try reports.config(in: scratch, usdRate: "0.79"),
-                                      "--from-file", ReportCommandTests.fixtures + "/azure-ea-actualcost-small.csv",
-                                      "--month", "2023-09", "--format", "markdown", "--output", output], in: scratch)
+        let result = try await reports.run(
+            [
+                "report", "--config", try reports.config(in: scratch, usdRate: "0.79"),
+                "--from-file", ReportCommandTests.fixtures + "/azure-ea-actualcost-small.csv",
+                "--month", "2023-09", "--format", "markdown", "--output", output,
+            ], in: scratch)
         #expect(result.status == 0, "stderr: \(result.error)")
         #expect(Self.mode(output) == 0o600, "the report is \(Self.octal(Self.mode(output)))")
         #expect(try String(contentsOfFile: output, encoding: .utf8).contains("2023"))

@@ -6,15 +6,18 @@ import Testing
 /// fails; an unusable history file is named on screen and the dashboard runs.
 @Suite(.serialized) struct HistoryRestartEndToEndTests {
     func environment(_ scratch: ScratchDirectory) -> [String: String] {
-        ["XDG_STATE_HOME": scratch.path + "/state", "XDG_CONFIG_HOME": scratch.path + "/config",
-         "HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC"]
+        [
+            "XDG_STATE_HOME": scratch.path + "/state", "XDG_CONFIG_HOME": scratch.path + "/config",
+            "HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC",
+        ]
     }
 
     /// Runs `qlp demo ARGS` until `q`, returning once it has exited.
     func run(_ arguments: String, scratch: ScratchDirectory, _ body: (TmuxSession) async throws -> Void) async throws {
         let status = scratch.path + "/exit-status-\(UUID().uuidString)"
-        let tmux = try TmuxSession(command: "sh -c '\(QLPBinary.path) demo \(arguments); echo $? > \(status)'", width: 100, height: 30,
-                                   environment: environment(scratch))
+        let tmux = try TmuxSession(
+            command: "sh -c '\(QLPBinary.path) demo \(arguments); echo $? > \(status)'", width: 100, height: 30,
+            environment: environment(scratch))
         defer { tmux.kill() }
         try await body(tmux)
         try tmux.send("q")
@@ -34,12 +37,16 @@ import Testing
         defer { scratch.remove() }
         try await run("", scratch: scratch) { tmux in
             try tmux.send("5")
-            try await tmux.waitFor("Monitor sparklines") { $0.contains("fetched") && $0.contains("LAST 3 HOURS") && Self.sparkRows($0) >= 10 }
+            try await tmux.waitFor("Monitor sparklines") {
+                $0.contains("fetched") && $0.contains("LAST 3 HOURS") && Self.sparkRows($0) >= 10
+            }
         }
         let faults = ["metrics", "metrics.batch", "appinsights", "loganalytics"].map { "--fault \($0)=status:503" }.joined(separator: " ")
         try await run(faults, scratch: scratch) { tmux in
             try tmux.send("5")
-            let screen = try await tmux.waitFor("kept points under the failure") { $0.contains("STALE: HTTP 503") && $0.contains("failed: qlp-aks") }
+            let screen = try await tmux.waitFor("kept points under the failure") {
+                $0.contains("STALE: HTTP 503") && $0.contains("failed: qlp-aks")
+            }
             #expect(Self.sparkRows(screen) >= 10, "\(screen)")
             let aks = screen.split(separator: "\n").first { $0.contains("qlp-aks") && $0.contains("node_cpu_usage_percentage") }
             #expect(aks.map { $0.contains { "▁▂▃▄▅▆▇█".contains($0) } } == true, "\(screen)")

@@ -34,19 +34,21 @@ import Testing
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let port = try freeLoopbackPort()
-        let emulator = try BackgroundProcess([QLPBinary.path, "emulate", "--port", String(port)] + renames.flatMap { ["--resource-name", $0] },
-                                             outputPath: scratch.path + "/emulator.log")
+        let emulator = try BackgroundProcess(
+            [QLPBinary.path, "emulate", "--port", String(port)] + renames.flatMap { ["--resource-name", $0] },
+            outputPath: scratch.path + "/emulator.log")
         defer { emulator.stop() }
         try await emulator.waitForOutput("listening on")
         let config = try DoctorCommandTests().config(port: port, secret: "", scratch: scratch)
         var environment = TerminalDisciplineTests.environment(scratch)
         environment["DOCTOR_TEST_SECRET"] = "qlp-emulator-demo-credential"
         let run = PtyRun(arguments: [QLPBinary.path, "dash", "--config", config], environment: environment, columns: 100, rows: 30)
-        return try await run.run([
-            .waitForOutput("not in any bucket: Event", timeoutSeconds: 30), .wait(seconds: 1),
-            .send("2"), .waitForOutput(budgetName, timeoutSeconds: 20), .wait(seconds: 1),
-            .send("q"),
-        ], timeoutSeconds: 60)
+        return try await run.run(
+            [
+                .waitForOutput("not in any bucket: Event", timeoutSeconds: 30), .wait(seconds: 1),
+                .send("2"), .waitForOutput(budgetName, timeoutSeconds: 20), .wait(seconds: 1),
+                .send("q"),
+            ], timeoutSeconds: 60)
     }
 
     static func count(_ needle: String, in bytes: [UInt8]) -> Int {
@@ -98,8 +100,10 @@ import Testing
         #expect(!text.contains("PWNED") && !text.contains("HIJACK"), "a title from the name reached the terminal")
         #expect(Self.count("\u{1B}[6n", in: bytes) == 0, "a cursor position query reached the terminal")
         #expect(Self.count("\u{1B}[77;177H", in: bytes) == 0, "the name's cursor move reached the terminal")
-        #expect(Self.count("\u{1B}[2J", in: bytes) == Self.count("\u{1B}[2J", in: control.output),
-                "more screen clears than the control run: \(Self.count("\u{1B}[2J", in: bytes)) vs \(Self.count("\u{1B}[2J", in: control.output))")
+        #expect(
+            Self.count("\u{1B}[2J", in: bytes) == Self.count("\u{1B}[2J", in: control.output),
+            "more screen clears than the control run: \(Self.count("\u{1B}[2J", in: bytes)) vs \(Self.count("\u{1B}[2J", in: control.output))"
+        )
         #expect(Self.count("\u{07}", in: bytes) == Self.count("\u{07}", in: control.output), "a bell from the name")
         // The name's own BEL, BS and CR would sit between "Grid" and "!": the inert form above, whole, shows they did not.
         #expect(Self.c1Bytes(bytes).isEmpty, "C1 controls at offsets \(Self.c1Bytes(bytes).prefix(5))")

@@ -22,11 +22,15 @@ import Testing
         let emulator = try await RunningEmulator.start(in: scratch)
         defer { emulator.stop() }
         let port = emulator.port
-        let config = try DoctorCommandTests().config(port: port, secret: "", scratch: scratch,
-                                                     extra: atlasSection(port: port, secretName: secretName))
-        let tmux = try TmuxSession(command: "\(QLPBinary.path) dash --config \(config)", width: 100, height: 40,
-                                   environment: ["HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC",
-                                                 "DOCTOR_TEST_SECRET": "qlp-emulator-demo-credential"])
+        let config = try DoctorCommandTests().config(
+            port: port, secret: "", scratch: scratch,
+            extra: atlasSection(port: port, secretName: secretName))
+        let tmux = try TmuxSession(
+            command: "\(QLPBinary.path) dash --config \(config)", width: 100, height: 40,
+            environment: [
+                "HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC",
+                "DOCTOR_TEST_SECRET": "qlp-emulator-demo-credential",
+            ])
         defer { tmux.kill() }
         try await tmux.waitFor("the Overview") { $0.contains("MONTHLY BUDGET") }
         try tmux.send("2")
@@ -36,7 +40,9 @@ import Testing
     }
 
     @Test func theVaultsKeyReadsAtlasCredits() async throws {
-        let screen = try await budgetScreen(secretName: "mongodb-atlas-private-key") { $0.contains("ATLAS CREDITS") && $0.contains("of £500.00") }
+        let screen = try await budgetScreen(secretName: "mongodb-atlas-private-key") {
+            $0.contains("ATLAS CREDITS") && $0.contains("of £500.00")
+        }
         #expect(!screen.contains("emu-atlas-key"), "the private key is on screen:\n\(screen)")
     }
 

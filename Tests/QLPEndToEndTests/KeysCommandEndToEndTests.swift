@@ -10,9 +10,12 @@ import Testing
     /// config/qlp.yaml it would otherwise find), with scratch XDG directories.
     func run(_ arguments: [String], in scratch: ScratchDirectory) async throws -> Subprocess.Result {
         let quoted = ([QLPBinary.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
-        return try await Subprocess.run(["/bin/sh", "-c", "cd '\(scratch.path)' && exec \(quoted)"],
-                                        environment: ["HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC", "PATH": "/usr/bin:/bin",
-                                                      "XDG_CONFIG_HOME": scratch.path + "/config", "XDG_STATE_HOME": scratch.path + "/state"])
+        return try await Subprocess.run(
+            ["/bin/sh", "-c", "cd '\(scratch.path)' && exec \(quoted)"],
+            environment: [
+                "HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC", "PATH": "/usr/bin:/bin",
+                "XDG_CONFIG_HOME": scratch.path + "/config", "XDG_STATE_HOME": scratch.path + "/state",
+            ])
     }
 
     /// The repository's example config, with `digests` as gateway.client_key_sha256.
@@ -20,7 +23,8 @@ import Testing
         var text = try String(contentsOfFile: ReportCommandTests.repoConfig, encoding: .utf8)
         let listed = "  client_key_sha256: []\n"
         #expect(text.contains(listed), "the example config's client_key_sha256 line moved")
-        text = text.replacingOccurrences(of: listed, with: "  client_key_sha256: [\(digests.map { "\"\($0)\"" }.joined(separator: ", "))]\n")
+        text = text.replacingOccurrences(
+            of: listed, with: "  client_key_sha256: [\(digests.map { "\"\($0)\"" }.joined(separator: ", "))]\n")
         let path = scratch.path + "/qlp.yaml"
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
@@ -63,7 +67,8 @@ import Testing
         let stored = try #require(try SQLiteKeyStore(path: path).key(named: "app"))
         #expect(stored.digest == (try await sha256(key)))
         #expect(stored.limits == KeyLimits(requestsPerMinute: 60, budget: KeyBudget(amount: 20, period: .month)))
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: path)) + ((try? Data(contentsOf: URL(fileURLWithPath: path + "-wal"))) ?? Data())
+        let bytes =
+            try Data(contentsOf: URL(fileURLWithPath: path)) + ((try? Data(contentsOf: URL(fileURLWithPath: path + "-wal"))) ?? Data())
         #expect(bytes.range(of: Data(key.utf8)) == nil, "the key itself is in the store file")
 
         let second = try await run(["keys", "create", "batch"], in: scratch)
@@ -77,8 +82,11 @@ import Testing
         defer { scratch.remove() }
         let config = try config(in: scratch)
         let last = Self.day(30)
-        let created = try await run(["keys", "create", "mobile-app", "--config", config, "--budget", "0.05", "--period", "day",
-                                     "--rpm", "60", "--tpm", "40000", "--routes", "chat,code", "--expires", last.iso8601], in: scratch)
+        let created = try await run(
+            [
+                "keys", "create", "mobile-app", "--config", config, "--budget", "0.05", "--period", "day",
+                "--rpm", "60", "--tpm", "40000", "--routes", "chat,code", "--expires", last.iso8601,
+            ], in: scratch)
         #expect(created.status == 0, "\(created.error)")
         let key = String(created.output.dropLast())
         let digest = try await sha256(key)
@@ -97,8 +105,11 @@ import Testing
         let objects = try #require(try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [[String: Any]])
         let object = try #require(objects.first)
         #expect(objects.count == 1)
-        #expect(Set(object.keys) == ["name", "origin", "state", "created_at", "expires_at", "revoked_at", "requests_per_minute",
-                                     "tokens_per_minute", "budget", "routes"])
+        #expect(
+            Set(object.keys) == [
+                "name", "origin", "state", "created_at", "expires_at", "revoked_at", "requests_per_minute",
+                "tokens_per_minute", "budget", "routes",
+            ])
         #expect(object["name"] as? String == "mobile-app" && object["origin"] as? String == "store")
         #expect(object["revoked_at"] is NSNull)
         #expect(object["routes"] as? [String] == ["chat", "code"])
@@ -130,7 +141,7 @@ import Testing
         #expect(revoked.output.isEmpty)
         #expect(revoked.error.contains("revoked key 'app'"), "\(revoked.error)")
 
-        let list = try await run(["keys"], in: scratch)   // list is the default
+        let list = try await run(["keys"], in: scratch)  // list is the default
         let row = try #require(list.output.split(separator: "\n").last)
         #expect(row.split(separator: " ").prefix(2) == ["app", "revoked"], "\(list.output)")
         let show = try await run(["keys", "show", "app"], in: scratch)
@@ -188,7 +199,10 @@ import Testing
             (["app", "--rpm", "ten"], "--rpm 'ten'"),
             (["app", "--rpm", "-1"], "--rpm '-1'"),
             (["app", "--tpm", "+5"], "--tpm '+5': expected a whole number of tokens per minute"),
-            (["app", "--routes", "chat,bogus"], "--routes 'chat,bogus': no route named 'bogus' in \(config) (routes: chat, code, embeddings)"),
+            (
+                ["app", "--routes", "chat,bogus"],
+                "--routes 'chat,bogus': no route named 'bogus' in \(config) (routes: chat, code, embeddings)"
+            ),
             (["app", "--routes", "chat,,code"], "--routes 'chat,,code'"),
             (["app", "--expires", "2020-01-01"], "--expires '2020-01-01': that day has passed"),
             (["app", "--expires", "2030-02-30"], "--expires '2030-02-30': February 2030 has 28 days"),
@@ -253,8 +267,9 @@ import Testing
             let refused = try await run(["keys", verb, "config-1", "--config", config], in: scratch)
             #expect(refused.status == 2, "\(verb): status \(refused.status)")
             #expect(refused.output.isEmpty)
-            #expect(refused.error.contains("gateway.client_key_sha256 of \(config)") && refused.error.contains("remove"),
-                    "\(verb): \(refused.error)")
+            #expect(
+                refused.error.contains("gateway.client_key_sha256 of \(config)") && refused.error.contains("remove"),
+                "\(verb): \(refused.error)")
         }
     }
 

@@ -1,6 +1,6 @@
 import Foundation
-import QLPTestSupport
 import QLPHTTP
+import QLPTestSupport
 import Testing
 
 /// Issue 13, acceptance 5: the Keys view at 80x24 in tmux shows the keys,
@@ -13,8 +13,10 @@ import Testing
         .appendingPathComponent("../../config/qlp.yaml").standardized.path
 
     func environment(_ scratch: ScratchDirectory) -> [String: String] {
-        ["XDG_STATE_HOME": scratch.path + "/state", "XDG_CONFIG_HOME": scratch.path + "/config",
-         "HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC"]
+        [
+            "XDG_STATE_HOME": scratch.path + "/state", "XDG_CONFIG_HOME": scratch.path + "/config",
+            "HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC",
+        ]
     }
 
     static func row(_ name: String, in screen: String) -> Substring? {
@@ -24,8 +26,9 @@ import Testing
     @Test func theDemosKeysShowWithSpendAndLimitsAndSlashFilters() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let tmux = try TmuxSession(command: "\(QLPBinary.path) demo --emulator-port \(try freeLoopbackPort())", width: 80, height: 24,
-                                   environment: environment(scratch))
+        let tmux = try TmuxSession(
+            command: "\(QLPBinary.path) demo --emulator-port \(try freeLoopbackPort())", width: 80, height: 24,
+            environment: environment(scratch))
         defer { tmux.kill() }
         try await tmux.waitFor("the Overview") { $0.contains("AZURE CREDITS") }
         try tmux.send("8")
@@ -71,9 +74,10 @@ import Testing
         try original.replacingOccurrences(of: "  client_key_sha256: []\n", with: "  client_key_sha256: [\"\(one)\", \"\(two)\"]\n")
             .write(toFile: path, atomically: true, encoding: .utf8)
         let gatewayPort = try freeLoopbackPort()
-        let tmux = try TmuxSession(command: "\(QLPBinary.path) demo --config \(path) --emulator-port \(try freeLoopbackPort()) "
-                                       + "--gateway-port \(gatewayPort)",
-                                   width: 80, height: 24, environment: environment(scratch))
+        let tmux = try TmuxSession(
+            command: "\(QLPBinary.path) demo --config \(path) --emulator-port \(try freeLoopbackPort()) "
+                + "--gateway-port \(gatewayPort)",
+            width: 80, height: 24, environment: environment(scratch))
         defer { tmux.kill() }
         try await tmux.waitFor("the Overview") { $0.contains("AZURE CREDITS") }
         try tmux.send("8")
@@ -87,9 +91,11 @@ import Testing
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/json")
         headers.add(name: "Authorization", value: "Bearer sk-keys-view-two")
-        let response = try await transport.send(HTTPRequest(
-            method: .post, url: "http://127.0.0.1:\(gatewayPort)/v1/chat/completions", headers: headers,
-            body: Array(#"{"model":"chat","max_tokens":8,"messages":[{"role":"user","content":"hello"}]}"#.utf8), timeout: .seconds(30)))
+        let response = try await transport.send(
+            HTTPRequest(
+                method: .post, url: "http://127.0.0.1:\(gatewayPort)/v1/chat/completions", headers: headers,
+                body: Array(#"{"model":"chat","max_tokens":8,"messages":[{"role":"user","content":"hello"}]}"#.utf8), timeout: .seconds(30))
+        )
         #expect(response.status == 200)
         let counted = try await tmux.waitFor("config-2's request") { Self.row("config-2", in: $0)?.contains("1/-") == true }
         #expect(Self.row("config-1", in: counted)?.contains("0/-") == true, "\(counted)")

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Testing
+
 @testable import qlp
 
 /// Issue 16, item 5: where `qlp gateway` logs and how each line looks. On a
@@ -19,12 +20,14 @@ import Testing
         #expect(choose(.text, terminal: true, journal: false) == .standardError(.stamped))
         #expect(choose(.text, terminal: false, journal: true) == .standardError(.unstamped))
         #expect(choose(.json, terminal: true, journal: true) == .standardError(.json))
-        #expect(LogDestination.choose(format: nil, logFile: "/l.log", environment: ["JOURNAL_STREAM": "8:1234"])
+        #expect(
+            LogDestination.choose(format: nil, logFile: "/l.log", environment: ["JOURNAL_STREAM": "8:1234"])
                 != .standardError(.stamped))
     }
 
     @Test func aTextLineUnderJournaldHasNoTimestamp() {
-        let line = FileLogHandler.line(stamp: nil, level: .info, label: "qlp.gateway", message: "gateway draining", fields: "signal=SIGTERM")
+        let line = FileLogHandler.line(
+            stamp: nil, level: .info, label: "qlp.gateway", message: "gateway draining", fields: "signal=SIGTERM")
         #expect(line == "info qlp.gateway: gateway draining signal=SIGTERM\n")
         let stamped = FileLogHandler.line(stamp: "2026-01-05T10:00:00.000Z", level: .info, label: "qlp.gateway", message: "m", fields: "")
         #expect(stamped == "2026-01-05T10:00:00.000Z info qlp.gateway: m\n")
@@ -32,8 +35,9 @@ import Testing
 
     @Test func aJSONLineIsOneObjectWithItsFieldsAndNothingThatActsOnATerminal() throws {
         let hostile = "name\u{1B}[2J\u{9B}6n\r\nFORGED\u{202E}"
-        let line = FileLogHandler.jsonLine(stamp: "2026-01-05T10:00:00.000Z", level: .error, label: "qlp.gateway",
-                                           message: "config reload failed \(hostile)", metadata: ["errors": "gw.yaml:12:3: \(hostile)"])
+        let line = FileLogHandler.jsonLine(
+            stamp: "2026-01-05T10:00:00.000Z", level: .error, label: "qlp.gateway",
+            message: "config reload failed \(hostile)", metadata: ["errors": "gw.yaml:12:3: \(hostile)"])
         #expect(line.hasSuffix("}\n") && line.dropLast().allSatisfy { $0 != "\n" }, "\(line.debugDescription)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         #expect(object["ts"] as? String == "2026-01-05T10:00:00.000Z")

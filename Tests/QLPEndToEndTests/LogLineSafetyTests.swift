@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Testing
+
 @testable import qlp
 
 /// Issue 14, finding 9: a log line quoting outside text (an upstream's error

@@ -1,6 +1,6 @@
 import Foundation
-import QLPTestSupport
 import QLPHTTP
+import QLPTestSupport
 import Testing
 
 /// Issue 17 on the real terminal: `qlp dash` whose model endpoints all
@@ -13,31 +13,34 @@ import Testing
     /// (nothing listening there until the test starts an emulator), probed
     /// every `probeInterval`.
     func config(azure: Int, models: Int, probeInterval: String, scratch: ScratchDirectory) throws -> String {
-        let listen = try freeLoopbackPort(), admin = try freeLoopbackPort()
-        return try DoctorCommandTests().config(port: azure, secret: "", scratch: scratch, extra: """
-            azure_openai:
-              endpoint: "http://127.0.0.1:\(models)/"
-              api_version: "2024-10-21"
-              api_key: "emu-aoai-key-4c1f9e0b7d2a46e8"
-              models: {gpt4_turbo: "gpt-4-turbo-preview", gpt35_turbo: "gpt-35-turbo", embeddings: "text-embedding-ada-002"}
-              deployment_names: {gpt4: "gpt4-deployment", gpt35: "gpt35-deployment", embeddings: "embeddings-deployment"}
-            ollama:
-              endpoint: "http://127.0.0.1:\(models)"
-              models: ["llama3:8b"]
-            routing:
-              targets:
-                gpt4: {backend: azure_openai, model: gpt4, cost_per_1k_input: 0.0079, cost_per_1k_output: 0.0237, latency_slo: 4s}
-                gpt35: {backend: azure_openai, model: gpt35, cost_per_1k_input: 0.0004, cost_per_1k_output: 0.0012}
-                embeddings: {backend: azure_openai, model: embeddings, cost_per_1k_input: 0.00008, cost_per_1k_output: 0}
-                llama3: {backend: ollama, model: "llama3:8b", cost_per_1k_input: 0, cost_per_1k_output: 0}
-              routes:
-                chat: {policy: weighted, weights: {gpt4: 40, gpt35: 40, llama3: 20}, fallback: [gpt35, llama3]}
-                embeddings: {policy: priority, weights: {embeddings: 100}, fallback: []}
-            gateway:
-              listen: "127.0.0.1:\(listen)"
-              admin_listen: "127.0.0.1:\(admin)"
-              probe_interval: \(probeInterval)
-            """)
+        let listen = try freeLoopbackPort()
+        let admin = try freeLoopbackPort()
+        return try DoctorCommandTests().config(
+            port: azure, secret: "", scratch: scratch,
+            extra: """
+                azure_openai:
+                  endpoint: "http://127.0.0.1:\(models)/"
+                  api_version: "2024-10-21"
+                  api_key: "emu-aoai-key-4c1f9e0b7d2a46e8"
+                  models: {gpt4_turbo: "gpt-4-turbo-preview", gpt35_turbo: "gpt-35-turbo", embeddings: "text-embedding-ada-002"}
+                  deployment_names: {gpt4: "gpt4-deployment", gpt35: "gpt35-deployment", embeddings: "embeddings-deployment"}
+                ollama:
+                  endpoint: "http://127.0.0.1:\(models)"
+                  models: ["llama3:8b"]
+                routing:
+                  targets:
+                    gpt4: {backend: azure_openai, model: gpt4, cost_per_1k_input: 0.0079, cost_per_1k_output: 0.0237, latency_slo: 4s}
+                    gpt35: {backend: azure_openai, model: gpt35, cost_per_1k_input: 0.0004, cost_per_1k_output: 0.0012}
+                    embeddings: {backend: azure_openai, model: embeddings, cost_per_1k_input: 0.00008, cost_per_1k_output: 0}
+                    llama3: {backend: ollama, model: "llama3:8b", cost_per_1k_input: 0, cost_per_1k_output: 0}
+                  routes:
+                    chat: {policy: weighted, weights: {gpt4: 40, gpt35: 40, llama3: 20}, fallback: [gpt35, llama3]}
+                    embeddings: {policy: priority, weights: {embeddings: 100}, fallback: []}
+                gateway:
+                  listen: "127.0.0.1:\(listen)"
+                  admin_listen: "127.0.0.1:\(admin)"
+                  probe_interval: \(probeInterval)
+                """)
     }
 
     static let targets = ["gpt4", "gpt35", "embeddings", "llama3"]
@@ -55,9 +58,12 @@ import Testing
         defer { azure.stop() }
         let models = try freeLoopbackPort()
         let config = try config(azure: azure.port, models: models, probeInterval: "5s", scratch: scratch)
-        let tmux = try TmuxSession(command: "\(QLPBinary.path) dash --config \(config)", width: 120, height: 30,
-                                   environment: ["HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC",
-                                                 "DOCTOR_TEST_SECRET": "qlp-emulator-demo-credential"])
+        let tmux = try TmuxSession(
+            command: "\(QLPBinary.path) dash --config \(config)", width: 120, height: 30,
+            environment: [
+                "HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC",
+                "DOCTOR_TEST_SECRET": "qlp-emulator-demo-credential",
+            ])
         defer { tmux.kill() }
         try await tmux.waitFor("the Overview") { $0.contains("MONTHLY BUDGET") }
         try tmux.send("3")
@@ -112,8 +118,9 @@ import Testing
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let port = try freeLoopbackPort()
-        let tmux = try TmuxSession(command: "\(QLPBinary.path) demo --config \(GatewayAlertsEndToEndTests.repoConfig) --emulator-port \(port)",
-                                   width: 120, height: 30, environment: GatewayAlertsEndToEndTests().environment(scratch))
+        let tmux = try TmuxSession(
+            command: "\(QLPBinary.path) demo --config \(GatewayAlertsEndToEndTests.repoConfig) --emulator-port \(port)",
+            width: 120, height: 30, environment: GatewayAlertsEndToEndTests().environment(scratch))
         defer { tmux.kill() }
         try await tmux.waitFor("the Overview") { $0.contains("MONTHLY BUDGET") }
         try tmux.send("3")
@@ -121,8 +128,10 @@ import Testing
         let transport = CurlTransport()
         defer { transport.shutdown() }
         let fault = "http://127.0.0.1:\(port)/_emulator/faults/model/gpt4-deployment"
-        let set = try await transport.send(HTTPRequest(method: .put, url: fault, headers: ["Content-Type": "application/json"],
-                                                       body: Array(#"{"latency_ms":6000}"#.utf8)))
+        let set = try await transport.send(
+            HTTPRequest(
+                method: .put, url: fault, headers: ["Content-Type": "application/json"],
+                body: Array(#"{"latency_ms":6000}"#.utf8)))
         #expect(set.status == 200)
         let slow = try await tmux.waitFor("gpt4 slow", timeout: .seconds(60)) { screen in
             screen.split(separator: "\n").contains { $0.contains("gpt4 slow since ") && $0.contains(" over the 4 s SLO") }

@@ -14,7 +14,9 @@ import Testing
     static func discoveringConfig(_ scratch: ScratchDirectory) throws -> String {
         let original = try String(contentsOfFile: repoConfig, encoding: .utf8)
         let anchor = "  resource_group: quantumlayer-prod\n"
-        try #require(original.contains(anchor) && !original.contains("\n  monitor:"), "config/qlp.yaml's azure section changed shape; update this test")
+        try #require(
+            original.contains(anchor) && !original.contains("\n  monitor:"),
+            "config/qlp.yaml's azure section changed shape; update this test")
         let path = scratch.path + "/qlp.yaml"
         try original.replacingOccurrences(of: anchor, with: anchor + "  monitor:\n    discover: true\n")
             .write(toFile: path, atomically: true, encoding: .utf8)
@@ -22,18 +24,22 @@ import Testing
     }
 
     static func environment(_ scratch: ScratchDirectory) -> [String: String] {
-        ["XDG_STATE_HOME": scratch.path + "/state", "XDG_CONFIG_HOME": scratch.path + "/config", "HOME": scratch.path,
-         "LANG": "C.UTF-8", "TZ": "UTC", "AZURE_TENANT_ID": "tenant-e2e", "AZURE_SUBSCRIPTION_ID": "sub-e2e"]
+        [
+            "XDG_STATE_HOME": scratch.path + "/state", "XDG_CONFIG_HOME": scratch.path + "/config", "HOME": scratch.path,
+            "LANG": "C.UTF-8", "TZ": "UTC", "AZURE_TENANT_ID": "tenant-e2e", "AZURE_SUBSCRIPTION_ID": "sub-e2e",
+        ]
     }
 
     @Test func doctorListsTheDiscoveredResourcesAndChecksTheirMetrics() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let path = try Self.discoveringConfig(scratch)
-        let result = try await Subprocess.run([QLPBinary.path, "doctor", "--demo", "--config", path], environment: Self.environment(scratch))
+        let result = try await Subprocess.run(
+            [QLPBinary.path, "doctor", "--demo", "--config", path], environment: Self.environment(scratch))
         // Doctor wraps long details onto indented lines: compare with the whitespace folded.
         let output = result.output.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        #expect(output.contains("discovered 10 resources of 10 in quantumlayer-prod: qlp-aks, qlp-sql/quantumlayer, qlp-redis"), "\(output)")
+        #expect(
+            output.contains("discovered 10 resources of 10 in quantumlayer-prod: qlp-aks, qlp-sql/quantumlayer, qlp-redis"), "\(output)")
         // Each discovered resource's default metrics are checked against its definitions, and all exist.
         for name in ["qlp-openai", "qlp-appinsights", "qlp-frontdoor"] {
             #expect(output.contains("metrics: \(name)"), "\(name) in:\n\(output)")
@@ -46,8 +52,9 @@ import Testing
         defer { scratch.remove() }
         let path = try Self.discoveringConfig(scratch)
         let status = scratch.path + "/exit-status"
-        let tmux = try TmuxSession(command: "sh -c '\(QLPBinary.path) demo --config \(path) --emulator-port \(try freeLoopbackPort()); echo $? > \(status)'",
-                                   width: 120, height: 50, environment: Self.environment(scratch))
+        let tmux = try TmuxSession(
+            command: "sh -c '\(QLPBinary.path) demo --config \(path) --emulator-port \(try freeLoopbackPort()); echo $? > \(status)'",
+            width: 120, height: 50, environment: Self.environment(scratch))
         defer { tmux.kill() }
         try await tmux.waitFor("the Overview") { $0.contains("AZURE CREDITS") }
         try tmux.send("5")
@@ -62,14 +69,18 @@ import Testing
             $0.contains("fetched") && row("qlp-openai", "ProcessedPromptTokens", in: $0) != nil && row("TotalErrors", in: $0) != nil
                 && row("qlp-builder", "CpuUsage", in: $0) != nil
         }
-        for (resource, metric) in [("qlp-aks", "node_cpu_usage_percentage"), ("qlp-sql/quantumlayer", "cpu_percent"),
-                                   ("qlp-redis", "percentProcessorTime"), ("qlp-frontdoor", "RequestCount"), ("qlp-functions", "Requests"),
-                                   ("qlp-workers", "CpuUsage"), ("qlp-appinsights", "requests/failed")] {
+        for (resource, metric) in [
+            ("qlp-aks", "node_cpu_usage_percentage"), ("qlp-sql/quantumlayer", "cpu_percent"),
+            ("qlp-redis", "percentProcessorTime"), ("qlp-frontdoor", "RequestCount"), ("qlp-functions", "Requests"),
+            ("qlp-workers", "CpuUsage"), ("qlp-appinsights", "requests/failed"),
+        ] {
             let line = try #require(row(resource, metric, in: screen), "\(resource) \(metric) in:\n\(screen)")
             #expect(line.contains { "▁▂▃▄▅▆▇█".contains($0) }, "a sparkline on \(line)")
         }
-        for metric in ["node_memory_working_set_percentage", "dtu_consumption_percent", "usedmemorypercentage", "TotalLatency", "Http5xx",
-                       "MemoryUsage", "TotalErrors", "requests/duration"] {
+        for metric in [
+            "node_memory_working_set_percentage", "dtu_consumption_percent", "usedmemorypercentage", "TotalLatency", "Http5xx",
+            "MemoryUsage", "TotalErrors", "requests/duration",
+        ] {
             let line = try #require(row(metric, in: screen), "\(metric) in:\n\(screen)")
             #expect(line.contains { "▁▂▃▄▅▆▇█".contains($0) }, "a sparkline on \(line)")
         }

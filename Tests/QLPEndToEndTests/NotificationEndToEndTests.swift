@@ -1,8 +1,8 @@
 import Foundation
-import QLPTestSupport
 import QLPCore
 import QLPEmulator
 import QLPHTTP
+import QLPTestSupport
 import Testing
 
 /// Issue 12 on the real binary: a headless `qlp gateway` tells people. A
@@ -49,10 +49,14 @@ import Testing
 
     /// The gateway's test config with, optionally, Azure spend to read and a
     /// monthly budget of `amount` alerting at `alerts`, and `sinks`.
-    static func config(emulator: Int, ollama: Int, port: Int, adminPort: Int, scratch: ScratchDirectory, readSpend: Bool,
-                       amount: String = "1000.00", alerts: String = "[50, 75]", sinks: String, breaker: String = "") throws -> String {
-        var text = try String(contentsOfFile: try GatewayProcess.config(azure: emulator, ollama: ollama, port: port, adminPort: adminPort,
-                                                                      scratch: scratch, breaker: breaker), encoding: .utf8)
+    static func config(
+        emulator: Int, ollama: Int, port: Int, adminPort: Int, scratch: ScratchDirectory, readSpend: Bool,
+        amount: String = "1000.00", alerts: String = "[50, 75]", sinks: String, breaker: String = ""
+    ) throws -> String {
+        var text = try String(
+            contentsOfFile: try GatewayProcess.config(
+                azure: emulator, ollama: ollama, port: port, adminPort: adminPort,
+                scratch: scratch, breaker: breaker), encoding: .utf8)
         let monthly = "  monthly:\n    amount: 1000.00\n    alerts: [80, 95]"
         try #require(text.contains(monthly), "config/qlp.yaml's monthly budget changed shape; update this test")
         text = text.replacingOccurrences(of: monthly, with: "  monthly:\n    amount: \(amount)\n    alerts: \(alerts)")
@@ -76,20 +80,25 @@ import Testing
         defer { receiver.stop() }
         let emulator = try await RunningEmulator.start(in: scratch)
         defer { emulator.stop() }
-        let port = try freeLoopbackPort(), adminPort = try freeLoopbackPort()
+        let port = try freeLoopbackPort()
+        let adminPort = try freeLoopbackPort()
         let base = "http://127.0.0.1:\(receiver.port)"
         // 62% of the month: past 50, short of 75 (and of the example's 80 and 95).
-        let config = try Self.config(emulator: emulator.port, ollama: emulator.port, port: port, adminPort: adminPort, scratch: scratch,
-                                     readSpend: true, amount: try Self.monthlyAmount(fillingTo: 62), sinks:
-                                        Self.sink("oncall-webhook", kind: "webhook", url: base + "/hook", extra: "      sources: [budget]\n")
-                                        + Self.sink("team-chat", kind: "slack", url: base + "/slack", extra: "      sources: [budget]\n")
-                                        + Self.sink("teams-channel", kind: "teams", url: base + "/teams", extra: "      sources: [budget]\n"))
+        let config = try Self.config(
+            emulator: emulator.port, ollama: emulator.port, port: port, adminPort: adminPort, scratch: scratch,
+            readSpend: true, amount: try Self.monthlyAmount(fillingTo: 62),
+            sinks:
+                Self.sink("oncall-webhook", kind: "webhook", url: base + "/hook", extra: "      sources: [budget]\n")
+                + Self.sink("team-chat", kind: "slack", url: base + "/slack", extra: "      sources: [budget]\n")
+                + Self.sink("teams-channel", kind: "teams", url: base + "/teams", extra: "      sources: [budget]\n"))
         let gateway = try await GatewayProcess.start(config: config, port: port, adminPort: adminPort, scratch: scratch)
         defer { gateway.stop() }
 
         let all = try await receiver.waitFor("the monthly budget's 50% alert at all three sinks") { requests in
             ["/hook", "/slack", "/teams"].allSatisfy { path in
-                requests.contains { $0.path == path && ($0.body.contains("budget.monthly.50") || $0.body.contains("monthly budget past 50%")) }
+                requests.contains {
+                    $0.path == path && ($0.body.contains("budget.monthly.50") || $0.body.contains("monthly budget past 50%"))
+                }
             }
         }
         // A moment for anything that should not come (a second copy, another level) to arrive.
@@ -108,7 +117,9 @@ import Testing
         #expect(monthly.first?.header("Content-Type") == "application/json")
         // No level the config does not name, at any sink.
         for other in [".75", ".80", ".95"] {
-            #expect(!receiver.requests.contains { $0.body.contains("budget.monthly\(other)") || $0.body.contains("past \(other.dropFirst())%") })
+            #expect(
+                !receiver.requests.contains { $0.body.contains("budget.monthly\(other)") || $0.body.contains("past \(other.dropFirst())%") }
+            )
         }
 
         // Slack: an incoming-webhook message with a fallback text and Block Kit blocks.
@@ -136,11 +147,15 @@ import Testing
         defer { azure.stop() }
         let ollama = try await EmulatorProcess(port: try freeLoopbackPort(), scratch: scratch)
         defer { ollama.stop() }
-        let port = try freeLoopbackPort(), adminPort = try freeLoopbackPort()
-        let config = try Self.config(emulator: azure.port, ollama: ollama.port, port: port, adminPort: adminPort, scratch: scratch,
-                                     readSpend: false, sinks: Self.sink("oncall-webhook", kind: "webhook", url: receiver.url,
-                                                                        extra: "      sources: [gateway]\n"),
-                                     breaker: "  breaker: {open_for: 3s}")
+        let port = try freeLoopbackPort()
+        let adminPort = try freeLoopbackPort()
+        let config = try Self.config(
+            emulator: azure.port, ollama: ollama.port, port: port, adminPort: adminPort, scratch: scratch,
+            readSpend: false,
+            sinks: Self.sink(
+                "oncall-webhook", kind: "webhook", url: receiver.url,
+                extra: "      sources: [gateway]\n"),
+            breaker: "  breaker: {open_for: 3s}")
         let gateway = try await GatewayProcess.start(config: config, port: port, adminPort: adminPort, scratch: scratch)
         defer { gateway.stop() }
 
@@ -150,8 +165,10 @@ import Testing
         let body = Array(#"{"model":"llama3","max_tokens":3,"messages":[{"role":"user","content":"hi"}]}"#.utf8)
         let traffic = Task {
             while !Task.isCancelled {
-                _ = try? await client.send(HTTPRequest(method: .post, url: gateway.base + "/v1/chat/completions",
-                                                       headers: ["Content-Type": "application/json"], body: body, timeout: .seconds(5)))
+                _ = try? await client.send(
+                    HTTPRequest(
+                        method: .post, url: gateway.base + "/v1/chat/completions",
+                        headers: ["Content-Type": "application/json"], body: body, timeout: .seconds(5)))
                 try? await Task.sleep(for: .milliseconds(200))
             }
         }
@@ -187,11 +204,14 @@ import Testing
         defer { if !stopped { refusing.stop() } }
         let emulator = try await RunningEmulator.start(in: scratch)
         defer { emulator.stop() }
-        let port = try freeLoopbackPort(), adminPort = try freeLoopbackPort()
-        let config = try Self.config(emulator: emulator.port, ollama: emulator.port, port: port, adminPort: adminPort, scratch: scratch,
-                                     readSpend: true, amount: try Self.monthlyAmount(fillingTo: 62),
-                                     sinks: Self.sink("oncall-webhook", kind: "webhook", url: refusing.url, extra: "      sources: [budget]\n"))
-        let first = try await GatewayProcess.start(config: config, port: port, adminPort: adminPort, scratch: scratch, output: "gateway-1.out")
+        let port = try freeLoopbackPort()
+        let adminPort = try freeLoopbackPort()
+        let config = try Self.config(
+            emulator: emulator.port, ollama: emulator.port, port: port, adminPort: adminPort, scratch: scratch,
+            readSpend: true, amount: try Self.monthlyAmount(fillingTo: 62),
+            sinks: Self.sink("oncall-webhook", kind: "webhook", url: refusing.url, extra: "      sources: [budget]\n"))
+        let first = try await GatewayProcess.start(
+            config: config, port: port, adminPort: adminPort, scratch: scratch, output: "gateway-1.out")
         var killed = false
         defer { if !killed { first.stop() } }
         let tried = try await refusing.waitFor("a first attempt") { $0.contains { Self.id($0) == "budget.monthly.50" } }
@@ -205,7 +225,8 @@ import Testing
 
         let accepting = try await WebhookReceiver.start(in: scratch, name: "accepting", port: refusing.port)
         defer { accepting.stop() }
-        let second = try await GatewayProcess.start(config: config, port: port, adminPort: adminPort, scratch: scratch, output: "gateway-2.out")
+        let second = try await GatewayProcess.start(
+            config: config, port: port, adminPort: adminPort, scratch: scratch, output: "gateway-2.out")
         defer { second.stop() }
         try await accepting.waitFor("the queued message after the restart") { $0.contains { Self.id($0) == "budget.monthly.50" } }
         // Long enough for a second copy, or a second raising, to show.

@@ -1,7 +1,7 @@
 import Foundation
-import QLPTestSupport
 import QLPCore
 import QLPHTTP
+import QLPTestSupport
 import Testing
 
 /// Issue 16, item 7: a real gateway's /metrics, after traffic that includes a
@@ -21,18 +21,23 @@ import Testing
         let azure = try await EmulatorProcess(port: try freeLoopbackPort(), scratch: scratch)
         defer { azure.stop() }
         // Nothing listens where Ollama should be: llama3's breaker opens.
-        let port = try freeLoopbackPort(), adminPort = try freeLoopbackPort()
-        let config = try GatewayProcess.config(azure: azure.port, ollama: try freeLoopbackPort(), port: port, adminPort: adminPort,
-                                               scratch: scratch, breaker: "  breaker: {minimum_requests: 2, open_for: 60s}")
+        let port = try freeLoopbackPort()
+        let adminPort = try freeLoopbackPort()
+        let config = try GatewayProcess.config(
+            azure: azure.port, ollama: try freeLoopbackPort(), port: port, adminPort: adminPort,
+            scratch: scratch, breaker: "  breaker: {minimum_requests: 2, open_for: 60s}")
         let gateway = try await GatewayProcess.start(config: config, port: port, adminPort: adminPort, scratch: scratch)
         defer { gateway.stop() }
         let client = CurlTransport()
         defer { client.shutdown() }
         func chat(_ model: String) async throws -> Int {
-            try await client.send(HTTPRequest(method: .post, url: gateway.base + "/v1/chat/completions",
-                                              headers: ["Content-Type": "application/json"],
-                                              body: Array(#"{"model":"\#(model)","messages":[{"role":"user","content":"hi"}],"max_tokens":4}"#.utf8),
-                                              timeout: .seconds(10))).status
+            try await client.send(
+                HTTPRequest(
+                    method: .post, url: gateway.base + "/v1/chat/completions",
+                    headers: ["Content-Type": "application/json"],
+                    body: Array(#"{"model":"\#(model)","messages":[{"role":"user","content":"hi"}],"max_tokens":4}"#.utf8),
+                    timeout: .seconds(10))
+            ).status
         }
         #expect(try await chat("chat") == 200)
         #expect(try await chat("gpt-7") == 404, "an unknown model is the client's 4xx")

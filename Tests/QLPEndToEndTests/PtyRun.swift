@@ -51,91 +51,93 @@ struct PtyRun {
         try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: configPath))
         let result = try await Subprocess.run(["python3", script, configPath])
         guard result.status == 0,
-              let report = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any] else {
+            let report = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
+        else {
             throw WaitFailure(description: "pty driver failed (\(result.status)): \(result.error)\(result.output)")
         }
         let output = try Data(contentsOf: URL(fileURLWithPath: scratch.path + "/output.bin"))
-        return Outcome(output: [UInt8](output), status: Int32(report["status"] as? Int ?? -1),
-                       sttyBefore: report["before"] as? String ?? "", sttyAfter: report["after"] as? String ?? "",
-                       killed: report["killed"] as? Bool ?? true)
+        return Outcome(
+            output: [UInt8](output), status: Int32(report["status"] as? Int ?? -1),
+            sttyBefore: report["before"] as? String ?? "", sttyAfter: report["after"] as? String ?? "",
+            killed: report["killed"] as? Bool ?? true)
     }
 
     /// The driver: standard library only.
     static let driver = #"""
-import fcntl, json, os, select, signal, struct, subprocess, sys, termios, time
+        import fcntl, json, os, select, signal, struct, subprocess, sys, termios, time
 
-cfg = json.load(open(sys.argv[1]))
-master, slave = os.openpty()
-fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", cfg["rows"], cfg["cols"], 0, 0))
-slave_name = os.ttyname(slave)
+        cfg = json.load(open(sys.argv[1]))
+        master, slave = os.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", cfg["rows"], cfg["cols"], 0, 0))
+        slave_name = os.ttyname(slave)
 
-def stty():
-    with open(slave_name) as tty:
-        return subprocess.run(["stty", "-a"], stdin=tty, capture_output=True, text=True).stdout
+        def stty():
+            with open(slave_name) as tty:
+                return subprocess.run(["stty", "-a"], stdin=tty, capture_output=True, text=True).stdout
 
-before = stty()
-env = dict(cfg["env"])
-env.setdefault("TERM", "xterm-256color")
+        before = stty()
+        env = dict(cfg["env"])
+        env.setdefault("TERM", "xterm-256color")
 
-def become_session_leader():
-    os.setsid()
-    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-    for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGTSTP, signal.SIGPIPE):
-        signal.signal(s, signal.SIG_DFL)
+        def become_session_leader():
+            os.setsid()
+            fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+            for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGTSTP, signal.SIGPIPE):
+                signal.signal(s, signal.SIG_DFL)
 
-child = subprocess.Popen(cfg["argv"], stdin=slave, stdout=slave, stderr=slave, env=env,
-                         preexec_fn=become_session_leader, close_fds=True)
-output = bytearray()
-start = time.monotonic()
-deadline = start + cfg["timeout"]
+        child = subprocess.Popen(cfg["argv"], stdin=slave, stdout=slave, stderr=slave, env=env,
+                                 preexec_fn=become_session_leader, close_fds=True)
+        output = bytearray()
+        start = time.monotonic()
+        deadline = start + cfg["timeout"]
 
-def pump(seconds):
-    end = time.monotonic() + seconds
-    while True:
-        left = end - time.monotonic()
-        if left <= 0:
-            return
-        ready, _, _ = select.select([master], [], [], min(left, 0.05))
-        if ready:
-            try:
-                data = os.read(master, 65536)
-            except OSError:
-                return
-            if not data:
-                return
-            output.extend(data)
-        elif child.poll() is not None:
-            # Drain what is left, then stop.
-            ready, _, _ = select.select([master], [], [], 0.1)
-            if not ready:
-                return
+        def pump(seconds):
+            end = time.monotonic() + seconds
+            while True:
+                left = end - time.monotonic()
+                if left <= 0:
+                    return
+                ready, _, _ = select.select([master], [], [], min(left, 0.05))
+                if ready:
+                    try:
+                        data = os.read(master, 65536)
+                    except OSError:
+                        return
+                    if not data:
+                        return
+                    output.extend(data)
+                elif child.poll() is not None:
+                    # Drain what is left, then stop.
+                    ready, _, _ = select.select([master], [], [], 0.1)
+                    if not ready:
+                        return
 
-for step in cfg["steps"]:
-    if child.poll() is not None:
-        break
-    if "wait" in step:
-        pump(step["wait"])
-    elif "expect" in step:
-        want = step["expect"].encode()
-        end = time.monotonic() + step["timeout"]
-        while want not in output and time.monotonic() < end and child.poll() is None:
+        for step in cfg["steps"]:
+            if child.poll() is not None:
+                break
+            if "wait" in step:
+                pump(step["wait"])
+            elif "expect" in step:
+                want = step["expect"].encode()
+                end = time.monotonic() + step["timeout"]
+                while want not in output and time.monotonic() < end and child.poll() is None:
+                    pump(0.1)
+            elif "send" in step:
+                os.write(master, step["send"].encode())
+            elif "signal" in step:
+                os.kill(child.pid, step["signal"])
+
+        killed = False
+        while child.poll() is None and time.monotonic() < deadline:
             pump(0.1)
-    elif "send" in step:
-        os.write(master, step["send"].encode())
-    elif "signal" in step:
-        os.kill(child.pid, step["signal"])
-
-killed = False
-while child.poll() is None and time.monotonic() < deadline:
-    pump(0.1)
-if child.poll() is None:
-    killed = True
-    child.kill()
-    child.wait()
-pump(0.2)
-status = child.returncode if child.returncode >= 0 else 128 - child.returncode
-after = stty()
-open(cfg["output"], "wb").write(bytes(output))
-print(json.dumps({"status": status, "before": before, "after": after, "killed": killed}))
-"""#
+        if child.poll() is None:
+            killed = True
+            child.kill()
+            child.wait()
+        pump(0.2)
+        status = child.returncode if child.returncode >= 0 else 128 - child.returncode
+        after = stty()
+        open(cfg["output"], "wb").write(bytes(output))
+        print(json.dumps({"status": status, "before": before, "after": after, "killed": killed}))
+        """#
 }

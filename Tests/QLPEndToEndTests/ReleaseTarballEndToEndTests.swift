@@ -7,8 +7,10 @@ import Testing
 /// Skipped unless QLP_RELEASE_TEST=1: it runs a release build of the whole
 /// package, which takes many minutes on two cores (QLP_RELEASE_SCRATCH and
 /// QLP_RELEASE_SKIP_BUILD reach the script to reuse a build).
-@Suite(.enabled(if: ProcessInfo.processInfo.environment["QLP_RELEASE_TEST"] == "1",
-                "a release build takes many minutes on two cores: set QLP_RELEASE_TEST=1 to run it"))
+@Suite(
+    .enabled(
+        if: ProcessInfo.processInfo.environment["QLP_RELEASE_TEST"] == "1",
+        "a release build takes many minutes on two cores: set QLP_RELEASE_TEST=1 to run it"))
 struct ReleaseTarballEndToEndTests {
     static let repository = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -16,8 +18,10 @@ struct ReleaseTarballEndToEndTests {
     /// A command line with the loader unable to find anything of the
     /// toolchain: no inherited environment, an empty LD_LIBRARY_PATH.
     static func bare(_ arguments: [String], home: String) -> [String] {
-        ["/usr/bin/env", "-i", "PATH=/usr/bin:/bin", "LD_LIBRARY_PATH=", "HOME=\(home)", "LANG=C.UTF-8", "TZ=UTC",
-         "XDG_STATE_HOME=\(home)/state", "XDG_CONFIG_HOME=\(home)/config"] + arguments
+        [
+            "/usr/bin/env", "-i", "PATH=/usr/bin:/bin", "LD_LIBRARY_PATH=", "HOME=\(home)", "LANG=C.UTF-8", "TZ=UTC",
+            "XDG_STATE_HOME=\(home)/state", "XDG_CONFIG_HOME=\(home)/config",
+        ] + arguments
     }
 
     @Test(.timeLimit(.minutes(60)))
@@ -27,8 +31,9 @@ struct ReleaseTarballEndToEndTests {
         // `swift test` holds .build's lock while tests run: the script's builds go to a build directory of their own.
         var environment = ProcessInfo.processInfo.environment
         if environment["QLP_RELEASE_SCRATCH"]?.isEmpty ?? true { environment["QLP_RELEASE_SCRATCH"] = ".build-release" }
-        let built = try await Subprocess.run(["/bin/sh", "-c", "cd '\(Self.repository.path)' && exec scripts/release"],
-                                             environment: environment)
+        let built = try await Subprocess.run(
+            ["/bin/sh", "-c", "cd '\(Self.repository.path)' && exec scripts/release"],
+            environment: environment)
         #expect(built.status == 0, "scripts/release failed (\(built.status)):\n\(built.error.suffix(3000))")
         let tarball = built.output.split(separator: "\n").last.map(String.init) ?? ""
         var arch = utsname()
@@ -42,13 +47,16 @@ struct ReleaseTarballEndToEndTests {
         let unpacked = try await Subprocess.run(["tar", "-C", scratch.path, "-xzf", Self.repository.path + "/" + tarball])
         #expect(unpacked.status == 0, "\(unpacked.error)")
         let root = scratch.path + "/" + name
-        for file in ["qlp", "completions/qlp.bash", "completions/_qlp", "completions/qlp.fish", "man/qlp.1", "README.md",
-                     "LICENSE", "CHANGELOG.md", "config/qlp.yaml"] {
+        for file in [
+            "qlp", "completions/qlp.bash", "completions/_qlp", "completions/qlp.fish", "man/qlp.1", "README.md",
+            "LICENSE", "CHANGELOG.md", "config/qlp.yaml",
+        ] {
             #expect(FileManager.default.fileExists(atPath: root + "/" + file), "the tarball lacks \(file)")
         }
 
         let libraries = try await Subprocess.run(["ldd", root + "/qlp"])
-        #expect(!libraries.output.contains("libswift") && !libraries.output.contains("libFoundation")
+        #expect(
+            !libraries.output.contains("libswift") && !libraries.output.contains("libFoundation")
                 && !libraries.output.contains("libdispatch"), "the binary still needs the toolchain:\n\(libraries.output)")
         #expect(!libraries.output.contains("not found"), "a library the binary needs is missing:\n\(libraries.output)")
 
@@ -57,8 +65,11 @@ struct ReleaseTarballEndToEndTests {
         #expect(printed.output.trimmingCharacters(in: .whitespacesAndNewlines) == version, "printed '\(printed.output)'")
 
         // Every check of the demo's config against the embedded emulator, from the tarball's own directory.
-        let doctor = try await Subprocess.run(["/bin/sh", "-c", "cd '\(root)' && exec "
-            + Self.bare(["./qlp", "doctor", "--demo"], home: scratch.path).map(TmuxSession.quote).joined(separator: " ")])
+        let doctor = try await Subprocess.run([
+            "/bin/sh", "-c",
+            "cd '\(root)' && exec "
+                + Self.bare(["./qlp", "doctor", "--demo"], home: scratch.path).map(TmuxSession.quote).joined(separator: " "),
+        ])
         #expect(doctor.status == 0, "\(doctor.output)\(doctor.error)")
 
         let completion = try await Subprocess.run(["bash", "-n", root + "/completions/qlp.bash"])
@@ -69,8 +80,9 @@ struct ReleaseTarballEndToEndTests {
         // The dashboard itself, briefly, in a terminal, then q.
         let status = scratch.path + "/exit-status"
         let command = Self.bare(["TERM=screen", "./qlp", "demo"], home: scratch.path).map(TmuxSession.quote).joined(separator: " ")
-        let tmux = try TmuxSession(command: "sh -c \(TmuxSession.quote("cd '\(root)' && \(command); echo $? > \(status)"))",
-                                   width: 80, height: 24, environment: [:])
+        let tmux = try TmuxSession(
+            command: "sh -c \(TmuxSession.quote("cd '\(root)' && \(command); echo $? > \(status)"))",
+            width: 80, height: 24, environment: [:])
         defer { tmux.kill() }
         try await tmux.waitFor("the demo's Overview") { $0.contains("DEMO") && $0.contains("MONTHLY BUDGET") }
         try tmux.send("q")

@@ -9,9 +9,12 @@ import Testing
         .appendingPathComponent("../QLPReportTests/Fixtures/costs").standardized.path
 
     func run(_ arguments: [String], in scratch: ScratchDirectory) async throws -> Subprocess.Result {
-        try await Subprocess.run([QLPBinary.path] + arguments,
-                           environment: ["HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC", "PATH": "/usr/bin:/bin",
-                                         "XDG_CONFIG_HOME": scratch.path + "/config", "XDG_STATE_HOME": scratch.path + "/state"])
+        try await Subprocess.run(
+            [QLPBinary.path] + arguments,
+            environment: [
+                "HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC", "PATH": "/usr/bin:/bin",
+                "XDG_CONFIG_HOME": scratch.path + "/config", "XDG_STATE_HOME": scratch.path + "/state",
+            ])
     }
 
     /// The repository's example config, with a USD rate when asked.
@@ -54,8 +57,11 @@ import Testing
         #expect(stopped.error.contains("\(file):4"), "got: \(stopped.error)")
         #expect(stopped.error.contains("twelve"), "got: \(stopped.error)")
 
-        let skipped = try await run(["report", "--config", configPath, "--from-file", file, "--month", "2023-09", "--skip-bad-rows",
-                               "--format", "markdown"], in: scratch)
+        let skipped = try await run(
+            [
+                "report", "--config", configPath, "--from-file", file, "--month", "2023-09", "--skip-bad-rows",
+                "--format", "markdown",
+            ], in: scratch)
         #expect(skipped.status == 0, "stderr: \(skipped.error)")
         #expect(skipped.output.contains("Rows read: 11; rows skipped: 1."), "got: \(skipped.output)")
         #expect(skipped.output.contains("Skipped: \(file):4"))
@@ -68,8 +74,11 @@ import Testing
         let configPath = try config(in: scratch, usdRate: "0.79")
         for format in ["table", "markdown", "csv", "json"] {
             let out = scratch.path + "/report.\(format)"
-            let result = try await run(["report", "--config", configPath, "--from-file", Self.fixtures + "/focus-1.0-sample-multicloud-1000.csv",
-                                  "--month", "2024-09", "--format", format, "--output", out], in: scratch)
+            let result = try await run(
+                [
+                    "report", "--config", configPath, "--from-file", Self.fixtures + "/focus-1.0-sample-multicloud-1000.csv",
+                    "--month", "2024-09", "--format", format, "--output", out,
+                ], in: scratch)
             #expect(result.status == 0, "\(format): \(result.error)")
             let text = try String(contentsOfFile: out, encoding: .utf8)
             #expect(!text.isEmpty)

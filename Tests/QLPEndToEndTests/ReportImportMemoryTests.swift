@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Issue 14, finding 14: `qlp report --from-file` reads a cost export as a
@@ -12,7 +13,8 @@ import Glibc
 /// record array from the first 64 rows, and reserved room for a hundred
 /// million records here. (scripts/report-import-memory runs the same over 2 GB.)
 @Suite(.serialized) struct ReportImportMemoryTests {
-    static let header = "Date,Cost,BillingCurrency,MeterCategory,MeterSubCategory,MeterName,ResourceGroup,ResourceId,ResourceName,Tags,ChargeType"
+    static let header =
+        "Date,Cost,BillingCurrency,MeterCategory,MeterSubCategory,MeterName,ResourceGroup,ResourceId,ResourceName,Tags,ChargeType"
     static let targetBytes = 200_000_000
     /// Peak resident memory allowed: the debug binary's own footprint (about
     /// 30 MB) plus the read window, the tag cache and the sums, with room to
@@ -26,7 +28,8 @@ import Glibc
         while text.utf8.count < 1_000_000 {
             let day = 1 + (index + row) % 28
             let group = "rg-\(row % 23)"
-            text += "11/\(day < 10 ? "0" : "")\(day)/2026,0.\(10 + row % 89),GBP,\(["Storage", "Bandwidth", "Log Analytics"][row % 3]),"
+            text +=
+                "11/\(day < 10 ? "0" : "")\(day)/2026,0.\(10 + row % 89),GBP,\(["Storage", "Bandwidth", "Log Analytics"][row % 3]),"
                 + "Tiered Block Blob,LRS Write Operations,\(group),/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/"
                 + "\(group)/providers/Microsoft.Storage/storageAccounts/account\(row % 41),account\(row % 41),"
                 + "\"{\"\"team\"\": \"\"team-\(row % 5)\"\", \"\"env\"\": \"\"prod\"\"}\",Usage\n"
@@ -57,7 +60,9 @@ import Glibc
     }
 
     /// Runs `arguments` with stdout and stderr to files; the exit status and the peak resident set in KB.
-    static func run(_ arguments: [String], environment: [String: String], output: String, error: String) async throws -> (status: Int32, peakKB: Int) {
+    static func run(_ arguments: [String], environment: [String: String], output: String, error: String) async throws -> (
+        status: Int32, peakKB: Int
+    ) {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -67,8 +72,8 @@ import Glibc
         let argv = arguments.map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+            for argument in argv { free(argument) }
+            for variable in envp { free(variable) }
         }
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, arguments[0], &actions, nil, argv, envp)
@@ -93,7 +98,8 @@ import Glibc
     /// VmHWM of a running process, in KB: the peak resident set of its current program.
     static func highWaterKB(of pid: pid_t) -> Int? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return nil }
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+        else { return nil }
         return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
     }
 
@@ -102,16 +108,23 @@ import Glibc
         defer { scratch.remove() }
         let file = scratch.path + "/export.csv"
         let rows = try Self.generate(file)
-        let environment = ["HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC", "PATH": "/usr/bin:/bin",
-                           "XDG_CONFIG_HOME": scratch.path + "/config", "XDG_STATE_HOME": scratch.path + "/state"]
-        let result = try await Self.run([QLPBinary.path, "report", "--config", ReportCommandTests.repoConfig, "--from-file", file,
-                                   "--month", "2026-11", "--skip-bad-rows"],
-                                  environment: environment, output: scratch.path + "/out.txt", error: scratch.path + "/err.txt")
+        let environment = [
+            "HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC", "PATH": "/usr/bin:/bin",
+            "XDG_CONFIG_HOME": scratch.path + "/config", "XDG_STATE_HOME": scratch.path + "/state",
+        ]
+        let result = try await Self.run(
+            [
+                QLPBinary.path, "report", "--config", ReportCommandTests.repoConfig, "--from-file", file,
+                "--month", "2026-11", "--skip-bad-rows",
+            ],
+            environment: environment, output: scratch.path + "/out.txt", error: scratch.path + "/err.txt")
         let output = (try? String(contentsOfFile: scratch.path + "/out.txt", encoding: .utf8)) ?? ""
         let error = (try? String(contentsOfFile: scratch.path + "/err.txt", encoding: .utf8)) ?? ""
         #expect(result.status == 0, "exit \(result.status); stderr: \(error.suffix(2000))")
         #expect(output.contains("Rows read: \(rows + 64); rows skipped: 64."), "\(output.suffix(3000))")
-        #expect(result.peakKB < Self.peakLimitKB, "peak resident memory \(result.peakKB / 1024) MB for a \(Self.targetBytes / 1_000_000) MB file")
+        #expect(
+            result.peakKB < Self.peakLimitKB,
+            "peak resident memory \(result.peakKB / 1024) MB for a \(Self.targetBytes / 1_000_000) MB file")
         print("finding14: \(rows + 64) rows, peak resident memory \(result.peakKB / 1024) MB")
     }
 }

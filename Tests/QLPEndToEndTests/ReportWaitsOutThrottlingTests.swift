@@ -9,8 +9,9 @@ import Testing
     /// `qlp emulate` with faults, on a free loopback port; stopped by the caller.
     func emulator(faults: [String], in scratch: ScratchDirectory) async throws -> (BackgroundProcess, Int) {
         let port = try freeLoopbackPort()
-        let process = try BackgroundProcess([QLPBinary.path, "emulate", "--port", String(port)] + faults.flatMap { ["--fault", $0] },
-                                            outputPath: scratch.path + "/emulator-\(port).log")
+        let process = try BackgroundProcess(
+            [QLPBinary.path, "emulate", "--port", String(port)] + faults.flatMap { ["--fault", $0] },
+            outputPath: scratch.path + "/emulator-\(port).log")
         do {
             try await process.waitForOutput("listening on")
         } catch {
@@ -22,9 +23,12 @@ import Testing
 
     func report(port: Int, arguments: [String], scratch: ScratchDirectory) async throws -> Subprocess.Result {
         let config = try DoctorCommandTests().config(port: port, secret: "", scratch: scratch)
-        return try await Subprocess.run([QLPBinary.path, "report", "--config", config] + arguments,
-                                  environment: ["HOME": scratch.path, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "TZ": "UTC",
-                                                "DOCTOR_TEST_SECRET": "qlp-emulator-demo-credential"])
+        return try await Subprocess.run(
+            [QLPBinary.path, "report", "--config", config] + arguments,
+            environment: [
+                "HOME": scratch.path, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "TZ": "UTC",
+                "DOCTOR_TEST_SECRET": "qlp-emulator-demo-credential",
+            ])
     }
 
     @Test func finding04_theReportWaitsOutA429AndFailsOnlyPastMaxWaitNamingIt() async throws {

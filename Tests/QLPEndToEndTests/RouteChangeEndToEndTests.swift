@@ -1,10 +1,11 @@
 import Foundation
-import QLPTestSupport
 import QLPHTTP
+import QLPTestSupport
 import Synchronization
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The real `qlp gateway` with its admin API and route database, changed by
@@ -73,8 +74,10 @@ import Glibc
     static func send(_ client: CurlTransport, _ method: HTTPMethod, _ url: String, _ body: String? = nil) async throws -> HTTPResponse {
         var headers = HTTPHeaders([("Authorization", "Bearer \(token)"), ("X-QLP-Actor", "e2e")])
         if body != nil { headers.add(name: "Content-Type", value: "application/json") }
-        return try await client.send(HTTPRequest(method: method, url: url, headers: headers, body: Array((body ?? "").utf8),
-                                                 timeout: .seconds(10), connectTimeout: .seconds(2)))
+        return try await client.send(
+            HTTPRequest(
+                method: method, url: url, headers: headers, body: Array((body ?? "").utf8),
+                timeout: .seconds(10), connectTimeout: .seconds(2)))
     }
 
     static func object(_ response: HTTPResponse) -> [String: Any] {
@@ -99,7 +102,8 @@ import Glibc
     @Test func aKillDuringRouteChangesLosesNothingCommittedAndLeavesNoGap() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let port = try freeLoopbackPort(), adminPort = try freeLoopbackPort()
+        let port = try freeLoopbackPort()
+        let adminPort = try freeLoopbackPort()
         let config = try Self.config(scratch: scratch, port: port, adminPort: adminPort)
         let admin = "http://127.0.0.1:\(adminPort)/admin"
         let client = CurlTransport(maxConcurrentTransfers: 4)
@@ -111,13 +115,16 @@ import Glibc
         let killAfter = Int.random(in: 25...75)
         // Changes go one after another, each against the version the last reply gave, until one fails (the kill).
         let sender = Task { () -> Void in
-                var version = 1
+            var version = 1
             for i in 0..<total {
-                let body = try JSONSerialization.data(withJSONObject: ["version": version, "weights": Self.weights(i),
-                                                                       "reason": "change \(i)"])
+                let body = try JSONSerialization.data(withJSONObject: [
+                    "version": version, "weights": Self.weights(i),
+                    "reason": "change \(i)",
+                ])
                 progress.sent.withLock { $0[version + 1] = Self.weights(i) }
                 guard let reply = try? await Self.send(client, .put, admin + "/routes/chat/weights", String(decoding: body, as: UTF8.self)),
-                      reply.status == 200, let next = Self.object(reply)["version"] as? Int else { return }
+                    reply.status == 200, let next = Self.object(reply)["version"] as? Int
+                else { return }
                 version = next
                 progress.acknowledged.withLock { $0 = (next, i + 1) }
             }
@@ -129,19 +136,23 @@ import Glibc
         Self.kill9(gateway)
         _ = try await sender.value
         let lastAcknowledged = progress.acknowledged.withLock { $0 }
-        #expect(lastAcknowledged.changes >= killAfter && lastAcknowledged.changes < total,
-                "the kill landed after \(lastAcknowledged.changes) changes")
+        #expect(
+            lastAcknowledged.changes >= killAfter && lastAcknowledged.changes < total,
+            "the kill landed after \(lastAcknowledged.changes) changes")
 
         gateway = try await Self.startGateway(config: config, scratch: scratch, run: 1)
         defer { gateway.stop() }
         let routes = Self.object(try await Self.send(client, .get, admin + "/routes"))
         let version = try #require(routes["version"] as? Int)
-        print("kill -9 after \(lastAcknowledged.changes) acknowledged changes (version \(lastAcknowledged.version)); "
-              + "after restart the table is at version \(version)")
+        print(
+            "kill -9 after \(lastAcknowledged.changes) acknowledged changes (version \(lastAcknowledged.version)); "
+                + "after restart the table is at version \(version)")
         // The last acknowledged change, or the one in flight if it was committed before the kill but not answered.
-        #expect(version == lastAcknowledged.version || version == lastAcknowledged.version + 1,
-                "after restart version \(version), last acknowledged \(lastAcknowledged.version)")
-        #expect(Self.chatWeights(routes) == progress.sent.withLock { $0[version] }, "the table is not the one committed as version \(version)")
+        #expect(
+            version == lastAcknowledged.version || version == lastAcknowledged.version + 1,
+            "after restart version \(version), last acknowledged \(lastAcknowledged.version)")
+        #expect(
+            Self.chatWeights(routes) == progress.sent.withLock { $0[version] }, "the table is not the one committed as version \(version)")
 
         // The remaining changes go on against the restarted gateway.
         var current = version
@@ -153,16 +164,20 @@ import Glibc
             current = Self.object(reply)["version"] as? Int ?? current
         }
         #expect(current == 1 + total)
-        let elapsed = ContinuousClock.now - started, count = total - version + 1
-        print("\(count) route changes after the restart, one at a time, in \(elapsed) "
-              + "(\(count > 0 ? elapsed / count : .zero) each: commit with fsync, publish, reply)")
+        let elapsed = ContinuousClock.now - started
+        let count = total - version + 1
+        print(
+            "\(count) route changes after the restart, one at a time, in \(elapsed) "
+                + "(\(count > 0 ? elapsed / count : .zero) each: commit with fsync, publish, reply)")
 
         let audit = Self.object(try await Self.send(client, .get, admin + "/audit?limit=1000"))
         let entries = try #require(audit["entries"] as? [[String: Any]])
         let applied = entries.filter { $0["outcome"] as? String == "applied" }.reversed()
         #expect(applied.compactMap { $0["toVersion"] as? Int } == Array(1...(1 + total)), "versions in the audit log have a gap")
         #expect(applied.dropFirst().allSatisfy { ($0["toVersion"] as? Int) == ($0["fromVersion"] as? Int).map { $0 + 1 } })
-        #expect(entries.allSatisfy { $0["outcome"] as? String == "applied" }, "a change was refused: \(entries.filter { $0["outcome"] as? String != "applied" })")
+        #expect(
+            entries.allSatisfy { $0["outcome"] as? String == "applied" },
+            "a change was refused: \(entries.filter { $0["outcome"] as? String != "applied" })")
         let final = Self.object(try await Self.send(client, .get, admin + "/routes"))
         #expect(Self.chatWeights(final) == Self.weights(total - 1))
         // Its stderr is a file, not a terminal: the logs are in its output, with the log file's if any.
@@ -175,7 +190,8 @@ import Glibc
     @Test func theRoutesCommandShowsChangesAndExplainsRefusals() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let port = try freeLoopbackPort(), adminPort = try freeLoopbackPort()
+        let port = try freeLoopbackPort()
+        let adminPort = try freeLoopbackPort()
         let config = try Self.config(scratch: scratch, port: port, adminPort: adminPort)
         let gateway = try await Self.startGateway(config: config, scratch: scratch, run: 0)
         defer { gateway.stop() }

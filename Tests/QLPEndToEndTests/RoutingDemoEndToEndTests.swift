@@ -13,8 +13,10 @@ import Testing
     static let operatorName = "e2e-carol"
 
     static func environment(_ scratch: ScratchDirectory) -> [String: String] {
-        ["XDG_STATE_HOME": scratch.path + "/state", "XDG_CONFIG_HOME": scratch.path + "/config", "HOME": scratch.path,
-         "LANG": "C.UTF-8", "TZ": "UTC", "QLP_ADMIN_TOKEN": token, "USER": operatorName]
+        [
+            "XDG_STATE_HOME": scratch.path + "/state", "XDG_CONFIG_HOME": scratch.path + "/config", "HOME": scratch.path,
+            "LANG": "C.UTF-8", "TZ": "UTC", "QLP_ADMIN_TOKEN": token, "USER": operatorName,
+        ]
     }
 
     /// The chat route's row for `target` (the first such row after "chat  weighted"; gpt4 is in the code route too).
@@ -86,7 +88,8 @@ import Testing
         defer { MachineTurns.shared.give() }
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let adminPort = try freeLoopbackPort(), gatewayPort = try freeLoopbackPort()
+        let adminPort = try freeLoopbackPort()
+        let gatewayPort = try freeLoopbackPort()
         let status = scratch.path + "/exit-status"
         let started = ContinuousClock.now
         let tmux = try TmuxSession(
@@ -161,9 +164,10 @@ import Testing
             try await Task.sleep(for: .milliseconds(100))
         }
         let trace = readings.map { "\($0.1)% at \(Self.seconds($0.0))" }.joined(separator: ", ")
-        print("Routing: rows shown \(Self.seconds(shown)) after start; table v2 \(Self.seconds(appliedAfter)) after y; "
-              + "gpt4 observed share at 40% weight read \(sharesBefore.min()!)-\(sharesBefore.max()!)% over 3 s; after y: \(trace); "
-              + "moved to \(threshold)% or less after \(movedAfter.map(Self.seconds) ?? "never (15 s)")")
+        print(
+            "Routing: rows shown \(Self.seconds(shown)) after start; table v2 \(Self.seconds(appliedAfter)) after y; "
+                + "gpt4 observed share at 40% weight read \(sharesBefore.min()!)-\(sharesBefore.max()!)% over 3 s; after y: \(trace); "
+                + "moved to \(threshold)% or less after \(movedAfter.map(Self.seconds) ?? "never (15 s)")")
         let moved = try #require(movedAfter, "gpt4's observed share never reached \(threshold)% in 15 s: \(trace)")
         // The whole window has turned over 4 s after y and the view has polled within 1 s of that: a share still at
         // 40% then would mean the change did not take hold. One more second for a loaded machine's late poll (the
@@ -178,8 +182,9 @@ import Testing
             screen.contains("ROUTE AUDIT") && Self.auditLine(screen, "chat weights: gpt4 40→30") != nil
         }
         let changeLine = Self.auditLine(audit, "chat weights: gpt4 40→30") ?? ""
-        #expect(changeLine.contains(Self.operatorName) && changeLine.contains("applied") && changeLine.contains("1→2"),
-                "the audit line is '\(changeLine)' in:\n\(audit)")
+        #expect(
+            changeLine.contains(Self.operatorName) && changeLine.contains("applied") && changeLine.contains("1→2"),
+            "the audit line is '\(changeLine)' in:\n\(audit)")
 
         // 5. Another process sees the new table through the admin API.
         let shownAfterChange = try await Self.routesShow(adminPort: adminPort, scratch: scratch)

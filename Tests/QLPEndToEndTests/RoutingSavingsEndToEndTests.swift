@@ -8,9 +8,12 @@ import Testing
 /// savings are what a recomputation from the ledger's own rows gives.
 @Suite(.timeLimit(.minutes(3))) struct RoutingSavingsEndToEndTests {
     func run(_ arguments: [String], in scratch: ScratchDirectory) async throws -> Subprocess.Result {
-        try await Subprocess.run([QLPBinary.path] + arguments,
-                                 environment: ["HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC",
-                                               "XDG_CONFIG_HOME": scratch.path + "/config", "XDG_STATE_HOME": scratch.path + "/state"])
+        try await Subprocess.run(
+            [QLPBinary.path] + arguments,
+            environment: [
+                "HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC",
+                "XDG_CONFIG_HOME": scratch.path + "/config", "XDG_STATE_HOME": scratch.path + "/state",
+            ])
     }
 
     @Test func theDemoReportsSavingsEqualToARecomputationFromTheLedgersRows() async throws {
@@ -31,10 +34,14 @@ import Testing
         let ledger = try SQLiteUsageLedger(path: scratch.path + "/state/qlp/demo-usage.sqlite")
         let rows = try ledger.records(from: first.startInstant(in: london), to: last.adding(days: 1).startInstant(in: london))
         #expect(rows.count > 1000, "the demo's week should hold thousands of requests, found \(rows.count)")
-        let baseline: [String: (Decimal, Decimal)] = ["chat": (Decimal(string: "0.0079")!, Decimal(string: "0.0237")!),
-                                                      "code": (Decimal(string: "0.0079")!, Decimal(string: "0.0237")!),
-                                                      "embeddings": (Decimal(string: "0.00008")!, 0)]
-        var actual = Decimal(0), counterfactual = Decimal(0), counted = 0
+        let baseline: [String: (Decimal, Decimal)] = [
+            "chat": (Decimal(string: "0.0079")!, Decimal(string: "0.0237")!),
+            "code": (Decimal(string: "0.0079")!, Decimal(string: "0.0237")!),
+            "embeddings": (Decimal(string: "0.00008")!, 0),
+        ]
+        var actual = Decimal(0)
+        var counterfactual = Decimal(0)
+        var counted = 0
         for row in rows {
             guard let tokens = row.tokens, let prices = baseline[row.route] else { continue }
             counted += 1
@@ -45,7 +52,9 @@ import Testing
         func close(_ a: Decimal?, _ b: Decimal) -> Bool { a.map { abs($0 - b) < Decimal(string: "0.005")! } ?? false }
         #expect(savings["requests"] as? Int == counted)
         #expect(close(number("actual"), actual), "actual \(String(describing: number("actual"))) vs \(actual)")
-        #expect(close(number("counterfactual"), counterfactual), "counterfactual \(String(describing: number("counterfactual"))) vs \(counterfactual)")
+        #expect(
+            close(number("counterfactual"), counterfactual),
+            "counterfactual \(String(describing: number("counterfactual"))) vs \(counterfactual)")
         #expect(close(number("saving"), counterfactual - actual))
         #expect(counterfactual > actual, "routing to cheaper targets saved nothing?")
 

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs a program with posix_spawn and waits for it with waitpid.
@@ -65,8 +66,8 @@ enum Subprocess {
         let argv = arguments.map { strdup($0) } + [nil]
         let envp = env.map { strdup($0) } + [nil]
         defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+            for argument in argv { free(argument) }
+            for variable in envp { free(variable) }
         }
         let spawned = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, envp)
         if capture {
@@ -74,7 +75,10 @@ enum Subprocess {
             close(errPipe[1])
         }
         guard spawned == 0 else {
-            if capture { close(outPipe[0]); close(errPipe[0]) }
+            if capture {
+                close(outPipe[0])
+                close(errPipe[0])
+            }
             throw SpawnError(description: "cannot start \(arguments[0]): \(String(cString: strerror(spawned)))")
         }
         var output = ""
@@ -112,8 +116,14 @@ extension Thread {
     final class PendingRead: @unchecked Sendable {
         private let done = DispatchSemaphore(value: 0)
         private var text = ""
-        fileprivate func finish(_ value: String) { text = value; done.signal() }
-        func wait() -> String { done.wait(); return text }
+        fileprivate func finish(_ value: String) {
+            text = value
+            done.signal()
+        }
+        func wait() -> String {
+            done.wait()
+            return text
+        }
     }
 
     static func detachedRead(_ fd: Int32) -> PendingRead {

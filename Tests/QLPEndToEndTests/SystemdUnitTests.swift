@@ -23,10 +23,12 @@ import Testing
     @Test func theUnitIsHardenedAndDrainsWithinItsStopTimeout() throws {
         let text = try String(contentsOfFile: Self.unit, encoding: .utf8)
         let lines = Set(text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) })
-        for line in ["DynamicUser=yes", "StateDirectory=qlp", "ProtectSystem=strict", "ProtectHome=yes", "NoNewPrivileges=yes",
-                     "PrivateTmp=yes", "PrivateDevices=yes", "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX",
-                     "SystemCallFilter=@system-service", "CapabilityBoundingSet=", "ExecReload=/bin/kill -HUP $MAINPID",
-                     "KillSignal=SIGTERM", "TimeoutStopSec=30"] {
+        for line in [
+            "DynamicUser=yes", "StateDirectory=qlp", "ProtectSystem=strict", "ProtectHome=yes", "NoNewPrivileges=yes",
+            "PrivateTmp=yes", "PrivateDevices=yes", "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX",
+            "SystemCallFilter=@system-service", "CapabilityBoundingSet=", "ExecReload=/bin/kill -HUP $MAINPID",
+            "KillSignal=SIGTERM", "TimeoutStopSec=30",
+        ] {
             #expect(lines.contains(line), "the unit lacks \(line)")
         }
         #expect(lines.contains { $0.hasPrefix("LoadCredential=") }, "the token does not come from a credentials file")

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What the dashboard writes to a real terminal, byte for byte, and what it
@@ -9,13 +10,17 @@ import Glibc
 /// the terminal's modes restored however it ends, and outside text inert.
 @Suite(.serialized) struct TerminalDisciplineTests {
     static func environment(_ scratch: ScratchDirectory, locale: String = "C.UTF-8") -> [String: String] {
-        ["XDG_STATE_HOME": scratch.path + "/state", "XDG_CONFIG_HOME": scratch.path + "/config", "HOME": scratch.path,
-         "LANG": locale, "TZ": "UTC", "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
+        [
+            "XDG_STATE_HOME": scratch.path + "/state", "XDG_CONFIG_HOME": scratch.path + "/config", "HOME": scratch.path,
+            "LANG": locale, "TZ": "UTC", "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+        ]
     }
 
     /// The demo until its Overview has cost data, then `ending`.
-    static func demo(_ scratch: ScratchDirectory, environment: [String: String], arguments: [String] = [],
-                     ending: [PtyRun.Step]) async throws -> PtyRun.Outcome {
+    static func demo(
+        _ scratch: ScratchDirectory, environment: [String: String], arguments: [String] = [],
+        ending: [PtyRun.Step]
+    ) async throws -> PtyRun.Outcome {
         let run = PtyRun(arguments: [QLPBinary.path, "demo"] + arguments, environment: environment)
         return try await run.run([.waitForOutput("MONTHLY", timeoutSeconds: 30), .wait(seconds: 1.5)] + ending)
     }
@@ -25,7 +30,10 @@ import Glibc
         var found: [[Int]] = []
         var i = 0
         while i + 1 < bytes.count {
-            guard bytes[i] == 0x1B, bytes[i + 1] == UInt8(ascii: "[") else { i += 1; continue }
+            guard bytes[i] == 0x1B, bytes[i + 1] == UInt8(ascii: "[") else {
+                i += 1
+                continue
+            }
             var j = i + 2
             while j < bytes.count, (0x20...0x3F).contains(bytes[j]) { j += 1 }
             if j < bytes.count, bytes[j] == UInt8(ascii: "m") {
@@ -69,18 +77,21 @@ import Glibc
     @Test func aNonUTF8LocaleGetsPureASCII() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let outcome = try await Self.demo(scratch, environment: Self.environment(scratch, locale: "C"),
-                                    ending: [.send("2"), .wait(seconds: 1), .send("?"), .wait(seconds: 0.5), .send("q")])
+        let outcome = try await Self.demo(
+            scratch, environment: Self.environment(scratch, locale: "C"),
+            ending: [.send("2"), .wait(seconds: 1), .send("?"), .wait(seconds: 0.5), .send("q")])
         #expect(outcome.status == 0 && !outcome.killed)
         let high = outcome.output.enumerated().filter { $0.element > 0x7F }
         #expect(high.isEmpty, "\(high.count) bytes above 0x7F, first at \(high.first?.offset ?? -1)")
         #expect(String(decoding: outcome.output, as: UTF8.self).contains("GBP"))
     }
 
-    @Test(arguments: [("Ctrl-C", PtyRun.Step.send("\u{03}"), Int32(128 + 2)),
-                      ("SIGTERM", .signal(SIGTERM), 128 + 15),
-                      ("SIGHUP", .signal(SIGHUP), 128 + 1),
-                      ("q", .send("q"), 0)])
+    @Test(arguments: [
+        ("Ctrl-C", PtyRun.Step.send("\u{03}"), Int32(128 + 2)),
+        ("SIGTERM", .signal(SIGTERM), 128 + 15),
+        ("SIGHUP", .signal(SIGHUP), 128 + 1),
+        ("q", .send("q"), 0),
+    ])
     func theTerminalIsRestored(how: String, step: PtyRun.Step, status: Int32) async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
@@ -99,9 +110,11 @@ import Glibc
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         // Ctrl-Z stops the process; with no shell to `fg` it, the test sends SIGCONT as a shell would.
-        let outcome = try await Self.demo(scratch, environment: Self.environment(scratch), ending: [
-            .send("\u{1A}"), .wait(seconds: 1.5), .signal(SIGCONT), .wait(seconds: 1.5), .send("2"), .wait(seconds: 1), .send("q"),
-        ])
+        let outcome = try await Self.demo(
+            scratch, environment: Self.environment(scratch),
+            ending: [
+                .send("\u{1A}"), .wait(seconds: 1.5), .signal(SIGCONT), .wait(seconds: 1.5), .send("2"), .wait(seconds: 1), .send("q"),
+            ])
         #expect(outcome.status == 0 && !outcome.killed)
         let text = String(decoding: outcome.output, as: UTF8.self)
         // Left the alternate screen at Ctrl-Z, entered it again on resume, and painted the whole screen (clear, then the header).
@@ -121,15 +134,17 @@ import Glibc
         // A bucket label that tries to retitle the window (OSC), clear the
         // screen, query the cursor, and a C1 CSI; YAML's \e, \a and \x9B escapes
         // put the raw control characters into the string.
-        let example = try String(contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../config/qlp.yaml").standardized.path, encoding: .utf8)
+        let example = try String(
+            contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+                .appendingPathComponent("../../config/qlp.yaml").standardized.path, encoding: .utf8)
         let hostile = #"label: "\e]0;PWNED\aEvil\e[2J\e[6n\x9B31mBucket""#
         let config = example.replacingOccurrences(of: "label: Compute (AKS)", with: hostile)
         #expect(config.contains("PWNED"))
         let path = scratch.path + "/qlp.yaml"
         try config.write(toFile: path, atomically: true, encoding: .utf8)
-        let outcome = try await Self.demo(scratch, environment: Self.environment(scratch), arguments: ["--config", path],
-                                    ending: [.send("q")])
+        let outcome = try await Self.demo(
+            scratch, environment: Self.environment(scratch), arguments: ["--config", path],
+            ending: [.send("q")])
         #expect(outcome.status == 0 && !outcome.killed)
         let text = String(decoding: outcome.output, as: UTF8.self)
         #expect(text.contains("EvilBucket"), "the label is shown, without its escapes")
@@ -143,9 +158,11 @@ import Glibc
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         // default-dark's header is 255 on 25; light's is 255 on 24; high-contrast's black on bright white.
-        let outcome = try await Self.demo(scratch, environment: Self.environment(scratch), arguments: ["--theme", "light"], ending: [
-            .send(":theme high-contrast\r"), .wait(seconds: 1.5), .send("q"),
-        ])
+        let outcome = try await Self.demo(
+            scratch, environment: Self.environment(scratch), arguments: ["--theme", "light"],
+            ending: [
+                .send(":theme high-contrast\r"), .wait(seconds: 1.5), .send("q"),
+            ])
         #expect(outcome.status == 0 && !outcome.killed)
         let text = String(decoding: outcome.output, as: UTF8.self)
         // High-contrast's header background (bright white, colour 15) appears only after the switch.

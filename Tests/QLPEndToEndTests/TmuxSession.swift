@@ -1,7 +1,8 @@
 import Foundation
 import QLPTestSupport
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A private tmux server running one command, read the way a person sees it
@@ -15,8 +16,9 @@ final class TmuxSession: @unchecked Sendable {
         let exports = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.quote($0.value))" }.joined(separator: " ")
         // The server this starts inherits the client's output: it must not be
         // a pipe we read to the end, or the read would last as long as the server.
-        try run(["new-session", "-d", "-s", "t", "-x", String(width), "-y", String(height), "env \(exports) \(command)"],
-                captureOutput: false)
+        try run(
+            ["new-session", "-d", "-s", "t", "-x", String(width), "-y", String(height), "env \(exports) \(command)"],
+            captureOutput: false)
     }
 
     @discardableResult
@@ -44,7 +46,8 @@ final class TmuxSession: @unchecked Sendable {
     /// Ends the server and removes its socket file, which kill-server leaves behind.
     func kill() {
         _ = try? run(["kill-server"], captureOutput: false)
-        let directory = (ProcessInfo.processInfo.environment["TMUX_TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp")
+        let directory =
+            (ProcessInfo.processInfo.environment["TMUX_TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp")
             + "/tmux-\(getuid())"
         unlink(directory + "/" + socket)
     }

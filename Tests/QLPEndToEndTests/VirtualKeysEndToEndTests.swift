@@ -1,8 +1,8 @@
 import Foundation
-import QLPTestSupport
 import QLPCore
 import QLPHTTP
 import QLPStore
+import QLPTestSupport
 import Testing
 
 /// Issue 13, acceptance 2: keys made with `qlp keys` enforced by a running
@@ -20,9 +20,11 @@ import Testing
         defer { scratch.remove() }
         let upstream = try await EmulatorProcess(port: try freeLoopbackPort(), scratch: scratch)
         defer { upstream.stop() }
-        let port = try freeLoopbackPort(), adminPort = try freeLoopbackPort()
-        let config = try GatewayProcess.config(azure: upstream.port, ollama: upstream.port, port: port, adminPort: adminPort,
-                                               scratch: scratch)
+        let port = try freeLoopbackPort()
+        let adminPort = try freeLoopbackPort()
+        let config = try GatewayProcess.config(
+            azure: upstream.port, ollama: upstream.port, port: port, adminPort: adminPort,
+            scratch: scratch)
         let web = try await keys(["create", "web", "--rpm", "30"], config: config)
         let trial = try await keys(["create", "trial", "--budget", "0.05"], config: config)
         let embedOnly = try await keys(["create", "embed-only", "--routes", "embeddings"], config: config)
@@ -35,8 +37,10 @@ import Testing
             var headers: [(String, String)] = [("content-type", "application/json")]
             if let key { headers.append(("authorization", "Bearer \(key)")) }
             let body = #"{"model":"\#(model)","max_tokens":\#(maxTokens),"messages":[{"role":"user","content":"Say hello"}]}"#
-            return try await client.send(HTTPRequest(method: .post, url: gateway.base + "/v1/chat/completions",
-                                                     headers: HTTPHeaders(headers), body: Array(body.utf8), timeout: .seconds(30)))
+            return try await client.send(
+                HTTPRequest(
+                    method: .post, url: gateway.base + "/v1/chat/completions",
+                    headers: HTTPHeaders(headers), body: Array(body.utf8), timeout: .seconds(30)))
         }
         func error(_ response: HTTPResponse) -> [String: Any] {
             ((try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any])?["error"] as? [String: Any] ?? [:]
@@ -45,7 +49,8 @@ import Testing
         // 40 requests in 10 s at 30 a minute: 30 served, 10 refused with Retry-After and OpenAI's code.
         let clock = ContinuousClock()
         var next = clock.now
-        var served = 0, refused: [HTTPResponse] = []
+        var served = 0
+        var refused: [HTTPResponse] = []
         for _ in 0..<40 {
             let answer = try await chat(web)
             if answer.status == 200 { served += 1 } else if answer.status == 429 { refused.append(answer) }
@@ -68,7 +73,10 @@ import Testing
         var trialServed = 0
         for _ in 0..<400 {
             let answer = try await chat(trial, model: "gpt4", maxTokens: 200)
-            if answer.status == 200 { trialServed += 1; continue }
+            if answer.status == 200 {
+                trialServed += 1
+                continue
+            }
             budgetRefusal = answer
             break
         }

@@ -32,12 +32,16 @@ struct WebhookReceiver {
     /// - Parameters:
     ///   - statuses: the answers in order; the last repeats.
     ///   - port: where to listen (to stand in again where an earlier one was); nil: a free port.
-    static func start(in scratch: ScratchDirectory, name: String = "receiver", statuses: [Int] = [200],
-                      port: Int? = nil) async throws -> WebhookReceiver {
+    static func start(
+        in scratch: ScratchDirectory, name: String = "receiver", statuses: [Int] = [200],
+        port: Int? = nil
+    ) async throws -> WebhookReceiver {
         let record = scratch.path + "/\(name).jsonl"
         let output = scratch.path + "/\(name).log"
-        var arguments = ["/usr/bin/python3", script, record, "--statuses", statuses.map(String.init).joined(separator: ","),
-                         "--max-seconds", "240"]
+        var arguments = [
+            "/usr/bin/python3", script, record, "--statuses", statuses.map(String.init).joined(separator: ","),
+            "--max-seconds", "240",
+        ]
         if let port { arguments += ["--port", String(port)] }
         let process = try BackgroundProcess(arguments, outputPath: output)
         do {
@@ -48,7 +52,8 @@ struct WebhookReceiver {
         }
         let said = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
         guard let line = said.split(separator: "\n").first(where: { $0.hasPrefix("listening on") }),
-              let number = line.split(separator: " ").last.flatMap({ Int($0) }) else {
+            let number = line.split(separator: " ").last.flatMap({ Int($0) })
+        else {
             process.stop()
             throw WaitFailure(description: "the webhook receiver did not say its port: \(said)")
         }
@@ -61,8 +66,9 @@ struct WebhookReceiver {
         return text.split(separator: "\n").compactMap { line in
             guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else { return nil }
             let headers = (object["headers"] as? [[String]] ?? []).compactMap { $0.count == 2 ? ($0[0], $0[1]) : nil }
-            return Request(path: object["path"] as? String ?? "", headers: headers, body: object["body"] as? String ?? "",
-                           status: object["status"] as? Int ?? 0)
+            return Request(
+                path: object["path"] as? String ?? "", headers: headers, body: object["body"] as? String ?? "",
+                status: object["status"] as? Int ?? 0)
         }
     }
 

@@ -7,6 +7,7 @@ import QLPRouting
 import QLPStore
 import QLPTestSupport
 import Testing
+
 @testable import QLPFleet
 
 /// The fleet's route store on a real redis-server of the test's own: the
@@ -16,28 +17,41 @@ import Testing
 struct RedisRouteStoreTests {
     static let table = RouteTable(
         version: 0,
-        targets: [RouteTarget(name: "a", backend: .ollama, endpoint: "http://127.0.0.1:9", upstreamModel: "llama3:8b",
-                              inputCostPer1K: 0, outputCostPer1K: 0, contextWindow: 8192),
-                  RouteTarget(name: "b", backend: .ollama, endpoint: "http://127.0.0.1:9", upstreamModel: "mistral:7b",
-                              inputCostPer1K: 0, outputCostPer1K: 0, contextWindow: 8192)],
-        routes: [Route(name: "chat", policy: .weighted, shares: [.init(target: "a", weight: 50), .init(target: "b", weight: 50)],
-                       fallback: [])],
-        budgetRules: [BudgetRoutingRule(name: "over_95", category: "azure_openai", atPercent: 95, route: "chat", sendTo: "b",
-                                        exceptTargets: [])])
+        targets: [
+            RouteTarget(
+                name: "a", backend: .ollama, endpoint: "http://127.0.0.1:9", upstreamModel: "llama3:8b",
+                inputCostPer1K: 0, outputCostPer1K: 0, contextWindow: 8192),
+            RouteTarget(
+                name: "b", backend: .ollama, endpoint: "http://127.0.0.1:9", upstreamModel: "mistral:7b",
+                inputCostPer1K: 0, outputCostPer1K: 0, contextWindow: 8192),
+        ],
+        routes: [
+            Route(
+                name: "chat", policy: .weighted, shares: [.init(target: "a", weight: 50), .init(target: "b", weight: 50)],
+                fallback: [])
+        ],
+        budgetRules: [
+            BudgetRoutingRule(
+                name: "over_95", category: "azure_openai", atPercent: 95, route: "chat", sendTo: "b",
+                exceptTargets: [])
+        ])
 
     struct Replica {
         let store: RedisRouteStore
         let authority: RouteAuthority
     }
 
-    static func replica(_ redis: RedisServerFixture, _ directory: String, _ name: String,
-                        configTable: RouteTable = table) async throws -> Replica {
+    static func replica(
+        _ redis: RedisServerFixture, _ directory: String, _ name: String,
+        configTable: RouteTable = table
+    ) async throws -> Replica {
         let settings = FleetSettings(redisURL: Secret(redis.url), replicaName: name, keyPrefix: "test:")
         // What the store logs is checked through its status here, not read off the test's output.
         var quiet = Logger(label: "qlp.fleet.test")
         quiet.logLevel = .critical
-        let (authority, store) = try await FleetRouteAuthority.open(settings: settings, localCopyPath: "\(directory)/\(name).sqlite",
-                                                                    configTable: configTable, logger: quiet)
+        let (authority, store) = try await FleetRouteAuthority.open(
+            settings: settings, localCopyPath: "\(directory)/\(name).sqlite",
+            configTable: configTable, logger: quiet)
         return Replica(store: store, authority: authority)
     }
 
@@ -75,8 +89,9 @@ struct RedisRouteStoreTests {
             let one = try await Self.replica(redis, dir, "one")
             let two = try await Self.replica(redis, dir, "two")
             #expect(one.authority.live.snapshot.table.version == 1 && two.authority.live.snapshot.table.version == 1)
-            let entry = try await one.authority.apply(.setWeights(route: "chat", weights: Self.toB), expectedVersion: 1,
-                                                      actor: "alice", reason: "test")
+            let entry = try await one.authority.apply(
+                .setWeights(route: "chat", weights: Self.toB), expectedVersion: 1,
+                actor: "alice", reason: "test")
             #expect(entry.fromVersion == 1 && entry.toVersion == 2 && entry.outcome == .applied && entry.actor == "alice")
             // Two's change made against version 1 is stale: refused with the current version, and audited.
             await #expect(throws: RouteChangeRejection.stale(current: 2)) {
@@ -148,7 +163,8 @@ struct RedisRouteStoreTests {
             await redis.stop()
 
             await #expect {
-                try await one.authority.apply(.setWeights(route: "chat", weights: Self.toA), expectedVersion: 2, actor: "alice", reason: nil)
+                try await one.authority.apply(
+                    .setWeights(route: "chat", weights: Self.toA), expectedVersion: 2, actor: "alice", reason: nil)
             } throws: { error in
                 let text = "\(error)"
                 return text.contains("Redis at 127.0.0.1:\(redis.port)") && text.contains("not saved")

@@ -3,6 +3,7 @@ import QLPHTTP
 import QLPRouting
 import QLPStore
 import Testing
+
 @testable import QLPGateway
 
 private let weights20 = #"{"version":1,"weights":{"gpt4":20,"gpt35":60,"llama3":20},"reason":"cheaper"}"#
@@ -30,8 +31,9 @@ struct AdminAPITests {
             #expect(firstChoices(admin.live) == ["gpt4": 20, "gpt35": 60, "llama3": 20])
 
             // Bob read version 1 too and writes after Alice.
-            let stale = try await admin.send(.put, "/admin/routes/chat/weights",
-                                             #"{"version":1,"weights":{"gpt4":0,"gpt35":100,"llama3":0}}"#, actor: "bob")
+            let stale = try await admin.send(
+                .put, "/admin/routes/chat/weights",
+                #"{"version":1,"weights":{"gpt4":0,"gpt35":100,"llama3":0}}"#, actor: "bob")
             #expect(stale.status == 409)
             #expect(object(stale)["current_version"] as? Int == 2)
             #expect((object(stale)["error"] as? String)?.contains("version 2") == true)

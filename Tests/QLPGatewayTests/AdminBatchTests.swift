@@ -4,6 +4,7 @@ import QLPHTTP
 import QLPRouting
 import QLPStore
 import Testing
+
 @testable import QLPGateway
 
 /// POST /admin/changes: several changes as ONE version with one audit entry.
@@ -26,8 +27,9 @@ struct AdminBatchTests {
             #expect(entry["action"] as? String == "batch")
             #expect(entry["actor"] as? String == "admin/alice")
             #expect(entry["reason"] as? String == "shift to cheaper")
-            #expect(entry["summary"] as? String
-                == "chat weights: gpt4 40→20, gpt35 40→60; chat fallback: gpt35, llama3 → llama3; drain codellama (out of code)")
+            #expect(
+                entry["summary"] as? String
+                    == "chat weights: gpt4 40→20, gpt35 40→60; chat fallback: gpt35, llama3 → llama3; drain codellama (out of code)")
             let table = admin.live.snapshot.table
             #expect(table.version == 2)
             #expect(table.route(named: "chat")?.shares.map(\.weight) == [20, 60, 20])
@@ -69,20 +71,26 @@ struct AdminBatchTests {
                 #expect(message.contains(words), "\(body): \(message)")
             }
             let drain = #"{"op":"drain","target":"codellama"}"#
-            try await check(#"{"version":1,"changes":[\#(drain),\#(drain),{"op":"weights","route":"chat"}]}"#, 400,
-                            "missing field 'changes[2].weights'")
-            try await check(#"{"version":1,"changes":[\#(drain),{"op":"weights","route":"chat","weights":{"gpt4":"x"}}]}"#, 400,
-                            "field 'changes[1].weights.gpt4' must be a whole number")
-            try await check(#"{"version":1,"changes":[{"op":"reweigh","route":"chat"}]}"#, 400,
-                            "field 'changes[0].op' must be one of weights, fallback, policy, drain, undrain, suspend_rule, resume_rule")
-            try await check(#"{"version":1,"changes":[{"op":"policy","route":"chat","policy":"fastest"}]}"#, 400,
-                            "field 'changes[0].policy' must be one of weighted, priority")
+            try await check(
+                #"{"version":1,"changes":[\#(drain),\#(drain),{"op":"weights","route":"chat"}]}"#, 400,
+                "missing field 'changes[2].weights'")
+            try await check(
+                #"{"version":1,"changes":[\#(drain),{"op":"weights","route":"chat","weights":{"gpt4":"x"}}]}"#, 400,
+                "field 'changes[1].weights.gpt4' must be a whole number")
+            try await check(
+                #"{"version":1,"changes":[{"op":"reweigh","route":"chat"}]}"#, 400,
+                "field 'changes[0].op' must be one of weights, fallback, policy, drain, undrain, suspend_rule, resume_rule")
+            try await check(
+                #"{"version":1,"changes":[{"op":"policy","route":"chat","policy":"fastest"}]}"#, 400,
+                "field 'changes[0].policy' must be one of weighted, priority")
             try await check(#"{"version":1,"changes":[]}"#, 400, "field 'changes' needs at least one change")
             try await check(#"{"changes":[\#(drain)]}"#, 400, "missing field 'version'")
-            try await check(#"{"version":1,"changes":[\#(drain),{"op":"weights","route":"chat","weights":{"gpt4":50,"gpt35":40}},{"op":"undrain","target":"codellama"}]}"#,
-                            422, "change 2 of 3: weights of route 'chat' sum to 90")
-            try await check(#"{"version":1,"changes":[\#(drain),{"op":"suspend_rule","rule":"nope"}]}"#, 404,
-                            "change 2 of 2: no budget rule named 'nope'")
+            try await check(
+                #"{"version":1,"changes":[\#(drain),{"op":"weights","route":"chat","weights":{"gpt4":50,"gpt35":40}},{"op":"undrain","target":"codellama"}]}"#,
+                422, "change 2 of 3: weights of route 'chat' sum to 90")
+            try await check(
+                #"{"version":1,"changes":[\#(drain),{"op":"suspend_rule","rule":"nope"}]}"#, 404,
+                "change 2 of 2: no budget rule named 'nope'")
             #expect(admin.live.snapshot.table.version == 1)
             #expect(try await admin.store.audit(limit: 10).filter { $0.outcome == .applied }.count == 1)
         }
@@ -96,8 +104,12 @@ struct AdminBatchTests {
         do {
             let client = AdminAPIClient(baseURL: admin.base, token: Secret(AdminHarness.token), actor: "alice", transport: admin.transport)
             let changes: [RouteChange] = [
-                .setWeights(route: "chat", weights: [.init(target: "gpt4", weight: 10), .init(target: "gpt35", weight: 70),
-                                                     .init(target: "llama3", weight: 20)]),
+                .setWeights(
+                    route: "chat",
+                    weights: [
+                        .init(target: "gpt4", weight: 10), .init(target: "gpt35", weight: 70),
+                        .init(target: "llama3", weight: 20),
+                    ]),
                 .setFallback(route: "chat", order: ["llama3", "gpt35"]),
                 .setPolicy(route: "code", policy: .priority),
                 .drain(target: "codellama"),
@@ -117,16 +129,24 @@ struct AdminBatchTests {
             let single = try await client.apply(changes: [.drain(target: "gpt4")], version: 2, reason: nil)
             #expect(single.entry.action == .drain && single.entry.summary == "drain gpt4 (out of chat, code)")
 
-            await #expect(throws: AdminAPIError.conflict(currentVersion: 3, "the route table has changed since you read it (it is at version 3 now); read it again and retry")) {
+            await #expect(
+                throws: AdminAPIError.conflict(
+                    currentVersion: 3, "the route table has changed since you read it (it is at version 3 now); read it again and retry")
+            ) {
                 _ = try await client.apply(changes: [.undrain(target: "gpt4")], version: 1, reason: nil)
             }
             // What the wire cannot carry is refused before anything is sent.
-            for bad: [RouteChange] in [[], [.restore(to: RouteTableFixture.table())], [.drain(target: "gpt35"), .batch([.undrain(target: "gpt4")])]] {
+            for bad: [RouteChange] in [
+                [], [.restore(to: RouteTableFixture.table())], [.drain(target: "gpt35"), .batch([.undrain(target: "gpt4")])],
+            ] {
                 do {
                     _ = try await client.apply(changes: bad, version: 3, reason: nil)
                     Issue.record("\(bad) was sent")
                 } catch {
-                    guard case .badRequest = error else { Issue.record("\(error)"); continue }
+                    guard case .badRequest = error else {
+                        Issue.record("\(error)")
+                        continue
+                    }
                 }
             }
             #expect(admin.live.snapshot.table.version == 3)

@@ -3,6 +3,7 @@ import QLPCore
 import QLPHTTP
 import QLPStore
 import Testing
+
 @testable import QLPGateway
 
 /// Issue 14, finding 9: the audit log is printed (`qlp routes audit`), so a
@@ -20,8 +21,9 @@ struct AdminControlCharacterTests {
         let admin = try await AdminHarness.start()
         do {
             for reason in Self.hostileReasons {
-                let response = try await admin.send(.put, "/admin/routes/chat/weights",
-                                                    #"{"version":1,"weights":{"gpt4":20,"gpt35":60,"llama3":20},"reason":"\#(reason)"}"#)
+                let response = try await admin.send(
+                    .put, "/admin/routes/chat/weights",
+                    #"{"version":1,"weights":{"gpt4":20,"gpt35":60,"llama3":20},"reason":"\#(reason)"}"#)
                 #expect(response.status == 400, "\(reason): \(response.status) \(response.bodyText)")
                 let message = object(response)["error"] as? String ?? ""
                 #expect(message.contains("field 'reason'") && message.contains("control character"), "\(reason): \(message)")
@@ -32,8 +34,9 @@ struct AdminControlCharacterTests {
             #expect(admin.live.snapshot.table.version == 1)
             #expect(try await admin.store.audit(limit: 10).count == 1)
             // A plain reason still goes through.
-            let plain = try await admin.send(.put, "/admin/routes/chat/weights",
-                                             #"{"version":1,"weights":{"gpt4":20,"gpt35":60,"llama3":20},"reason":"cheaper, per finance"}"#)
+            let plain = try await admin.send(
+                .put, "/admin/routes/chat/weights",
+                #"{"version":1,"weights":{"gpt4":20,"gpt35":60,"llama3":20},"reason":"cheaper, per finance"}"#)
             #expect(plain.status == 200, "\(plain.bodyText)")
         }
         await admin.stop()
@@ -56,10 +59,13 @@ struct AdminControlCharacterTests {
         let admin = try await AdminHarness.start()
         do {
             // Written to the store directly, as an older version or a hand edit could have.
-            let forged = "cheaper\n#99  2026-01-01 00:00:00 UTC  root  v1→v2\n    chat weights: gpt4 40→100\u{1B}[2J\u{1B}]0;PWNED\u{07}\u{9B}6n\r\u{202E}"
-            try await admin.store.recordRejected(audit: RouteAuditDraft(actor: "mallory\n#98  forged", action: .setWeights,
-                                                                  summary: "chat weights\u{1B}[31m", reason: forged,
-                                                                  rejection: "stale\nrefused: nothing"))
+            let forged =
+                "cheaper\n#99  2026-01-01 00:00:00 UTC  root  v1→v2\n    chat weights: gpt4 40→100\u{1B}[2J\u{1B}]0;PWNED\u{07}\u{9B}6n\r\u{202E}"
+            try await admin.store.recordRejected(
+                audit: RouteAuditDraft(
+                    actor: "mallory\n#98  forged", action: .setWeights,
+                    summary: "chat weights\u{1B}[31m", reason: forged,
+                    rejection: "stale\nrefused: nothing"))
             let client = AdminAPIClient(baseURL: admin.base, token: Secret(AdminHarness.token), actor: "test", transport: admin.transport)
             let view = try await client.audit(limit: 10)
             let text = RouteTableText.audit(view.entries)

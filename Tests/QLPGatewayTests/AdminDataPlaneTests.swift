@@ -3,6 +3,7 @@ import QLPCore
 import QLPHTTP
 import QLPRouting
 import Testing
+
 @testable import QLPGateway
 
 /// The admin API and the gateway in one server, as `qlp gateway` runs them:
@@ -17,9 +18,13 @@ struct AdminDataPlaneTests {
     @Test func aWeightChangeReachesTheNextGatewayRequest() async throws {
         let upstream = StubUpstream { _, _ in .json(status: 200, body: StubUpstream.chat()) }
         let upstreamBase = try await upstream.start()
-        let table = RouteTable(version: 1, targets: [ollamaTarget("a", upstreamBase), ollamaTarget("b", upstreamBase, model: "mistral:7b")],
-                               routes: [Route(name: "chat", policy: .weighted,
-                                              shares: [.init(target: "a", weight: 50), .init(target: "b", weight: 50)], fallback: [])])
+        let table = RouteTable(
+            version: 1, targets: [ollamaTarget("a", upstreamBase), ollamaTarget("b", upstreamBase, model: "mistral:7b")],
+            routes: [
+                Route(
+                    name: "chat", policy: .weighted,
+                    shares: [.init(target: "a", weight: 50), .init(target: "b", weight: 50)], fallback: [])
+            ])
         let dir = RouteTableFixture.temporaryDirectory()
         let authority = try RouteAuthority.open(databasePath: dir + "/routes.sqlite", configTable: table)
         let settings = GatewaySettings(adminToken: Secret(Self.token))
@@ -38,19 +43,21 @@ struct AdminDataPlaneTests {
         func targets(_ count: Int) async throws -> [String: Int] {
             var seen: [String: Int] = [:]
             for _ in 0..<count {
-                let response = try await client.send(HTTPRequest(
-                    method: .post, url: base + "/v1/chat/completions", headers: HTTPHeaders([("content-type", "application/json")]),
-                    body: Array(GatewayHarness.chatBody().utf8)))
+                let response = try await client.send(
+                    HTTPRequest(
+                        method: .post, url: base + "/v1/chat/completions", headers: HTTPHeaders([("content-type", "application/json")]),
+                        body: Array(GatewayHarness.chatBody().utf8)))
                 #expect(response.status == 200, "\(response.bodyText)")
                 seen[response.headers["x-qlp-target"] ?? "none", default: 0] += 1
             }
             return seen
         }
         func change(_ body: String) async throws -> HTTPResponse {
-            try await client.send(HTTPRequest(
-                method: .put, url: "http://127.0.0.1:\(port)/admin/routes/chat/weights",
-                headers: HTTPHeaders([("content-type", "application/json"), ("authorization", "Bearer \(Self.token)")]),
-                body: Array(body.utf8)))
+            try await client.send(
+                HTTPRequest(
+                    method: .put, url: "http://127.0.0.1:\(port)/admin/routes/chat/weights",
+                    headers: HTTPHeaders([("content-type", "application/json"), ("authorization", "Bearer \(Self.token)")]),
+                    body: Array(body.utf8)))
         }
 
         #expect(try await targets(10) == ["a": 5, "b": 5])

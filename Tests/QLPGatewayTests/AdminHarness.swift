@@ -6,6 +6,7 @@ import QLPRouting
 import QLPStore
 import ServiceLifecycle
 import Synchronization
+
 @testable import QLPGateway
 
 /// Every log line written through it, message and metadata, for tests that
@@ -39,7 +40,8 @@ private struct CapturingHandler: LogHandler {
     func log(event: LogEvent) {
         let all = metadata.merging(event.metadata ?? [:]) { _, new in new }
         let error = event.error.map { " error=\($0)" } ?? ""
-        log.append("\(event.level) \(label): \(event.message) \(all.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " "))\(error)")
+        log.append(
+            "\(event.level) \(label): \(event.message) \(all.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " "))\(error)")
     }
 }
 
@@ -61,19 +63,24 @@ struct AdminHarness {
     var live: LiveRouteTable { authority.live }
     var store: any RouteStore { authority.store }
 
-    static func start(token: String? = AdminHarness.token, viewerToken: String? = nil, adminName: String = "admin",
-                      viewerName: String = "viewer", table: RouteTable = RouteTableFixture.table()) async throws -> AdminHarness {
+    static func start(
+        token: String? = AdminHarness.token, viewerToken: String? = nil, adminName: String = "admin",
+        viewerName: String = "viewer", table: RouteTable = RouteTableFixture.table()
+    ) async throws -> AdminHarness {
         let directory = RouteTableFixture.temporaryDirectory()
         let log = CapturedLog()
-        let authority = try RouteAuthority.open(databasePath: directory + "/routes.sqlite", configTable: table,
-                                                logger: log.logger("qlp.routes"))
+        let authority = try RouteAuthority.open(
+            databasePath: directory + "/routes.sqlite", configTable: table,
+            logger: log.logger("qlp.routes"))
         let bound = AsyncStream<Int>.makeStream()
         var settings = GatewaySettings(adminToken: token.map(Secret.init))
         settings.viewerToken = viewerToken.map(Secret.init)
         settings.adminTokenName = adminName
         settings.viewerTokenName = viewerName
-        let service = AdminService(authority: authority, settings: settings,
-                                   host: "127.0.0.1", port: 0, logger: log.logger("qlp.admin")) { port in
+        let service = AdminService(
+            authority: authority, settings: settings,
+            host: "127.0.0.1", port: 0, logger: log.logger("qlp.admin")
+        ) { port in
             bound.continuation.yield(port)
             bound.continuation.finish()
         }
@@ -84,8 +91,9 @@ struct AdminHarness {
         }
         var port = 0
         for await p in bound.stream { port = p }
-        return AdminHarness(authority: authority, directory: directory, base: "http://127.0.0.1:\(port)",
-                            transport: CurlTransport(), log: log, group: group, task: task)
+        return AdminHarness(
+            authority: authority, directory: directory, base: "http://127.0.0.1:\(port)",
+            transport: CurlTransport(), log: log, group: group, task: task)
     }
 
     func stop() async {
@@ -95,14 +103,18 @@ struct AdminHarness {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    func send(_ method: HTTPMethod, _ path: String, _ body: String? = nil, token: String? = AdminHarness.token,
-              actor: String? = "alice") async throws -> HTTPResponse {
+    func send(
+        _ method: HTTPMethod, _ path: String, _ body: String? = nil, token: String? = AdminHarness.token,
+        actor: String? = "alice"
+    ) async throws -> HTTPResponse {
         var headers = HTTPHeaders()
         if let token { headers.add(name: "Authorization", value: "Bearer \(token)") }
         if let actor { headers.add(name: "X-QLP-Actor", value: actor) }
         if body != nil { headers.add(name: "Content-Type", value: "application/json") }
-        return try await transport.send(HTTPRequest(method: method, url: base + path, headers: headers,
-                                                    body: Array((body ?? "").utf8), timeout: .seconds(30)))
+        return try await transport.send(
+            HTTPRequest(
+                method: method, url: base + path, headers: headers,
+                body: Array((body ?? "").utf8), timeout: .seconds(30)))
     }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 import QLPCore
 import QLPStore
 import Testing
+
 @testable import QLPGateway
 
 /// GET /admin/replica, /admin/traffic and /admin/targets through `AdminAPIClient`,
@@ -27,7 +28,10 @@ struct AdminReplicaEndpointTests {
                 _ = try await wrong.replica()
                 Issue.record("a wrong token was answered")
             } catch {
-                guard case .unauthorized = error else { Issue.record("\(error)"); return }
+                guard case .unauthorized = error else {
+                    Issue.record("\(error)")
+                    return
+                }
             }
             let raw = try await admin.send(.get, "/admin/replica")
             let object = try #require(try JSONSerialization.jsonObject(with: Data(raw.body)) as? [String: Any])

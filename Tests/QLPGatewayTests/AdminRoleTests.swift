@@ -4,6 +4,7 @@ import QLPHTTP
 import QLPRouting
 import QLPStore
 import Testing
+
 @testable import QLPGateway
 
 /// Two tokens: admin (read and change) and viewer (read only), enforced by
@@ -76,7 +77,8 @@ struct AdminRoleTests {
             #expect(asViewer.bodyText == #"{"name":"viewer","role":"viewer"}"#)
             let viewerClient = AdminAPIClient(baseURL: admin.base, token: Secret(Self.viewer), actor: "bob", transport: admin.transport)
             #expect(try await viewerClient.whoami() == AdminIdentityView(name: "viewer", role: .viewer))
-            let adminClient = AdminAPIClient(baseURL: admin.base, token: Secret(AdminHarness.token), actor: "bob", transport: admin.transport)
+            let adminClient = AdminAPIClient(
+                baseURL: admin.base, token: Secret(AdminHarness.token), actor: "bob", transport: admin.transport)
             #expect(try await adminClient.whoami() == AdminIdentityView(name: "admin", role: .admin))
             #expect(try await admin.send(.get, "/admin/whoami", token: "neither").status == 401)
 

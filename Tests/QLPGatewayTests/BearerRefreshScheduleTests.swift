@@ -2,6 +2,7 @@ import Foundation
 import QLPCore
 import Synchronization
 import Testing
+
 @testable import QLPGateway
 
 /// When the gateway's Entra ID token is fetched again, on a fake clock.
@@ -41,7 +42,10 @@ import Testing
         let fetches = Fetches()
         // Tokens that live 0.4 s: renewed at half their life, 0.2 s, without any request asking.
         let bearer = UpstreamBearer {
-            let n = fetches.count.withLock { $0 += 1; return $0 }
+            let n = fetches.count.withLock {
+                $0 += 1
+                return $0
+            }
             return UpstreamBearer.Token(value: Secret("token-\(n)"), expiresOn: Date().addingTimeInterval(0.4))
         }
         defer { bearer.stop() }
@@ -56,7 +60,9 @@ import Testing
     }
 
     @Test func aFailedFirstFetchIsReportedNotAwaitedAgain() async throws {
-        struct Refused: Error, CustomStringConvertible { var description: String { "workload identity: Entra ID refused a token (AADSTS70021)" } }
+        struct Refused: Error, CustomStringConvertible {
+            var description: String { "workload identity: Entra ID refused a token (AADSTS70021)" }
+        }
         let bearer = UpstreamBearer(schedule: BearerRefreshSchedule(retryDelays: [.seconds(30)])) { throw Refused() }
         defer { bearer.stop() }
         #expect(await bearer.token() == nil)

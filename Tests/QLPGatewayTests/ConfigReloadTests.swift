@@ -4,6 +4,7 @@ import QLPCore
 import QLPRouting
 import QLPStore
 import Testing
+
 @testable import QLPGateway
 
 /// Issue 16, item 5: what a SIGHUP takes up while serving. The routing edit
@@ -13,31 +14,31 @@ import Testing
 @Suite("Config reload (SIGHUP)")
 struct ConfigReloadTests {
     static let budget = """
-    budget:
-      total: 5000.00
-      credit_start: 2026-10-01
-      credit_expiry: 2027-09-30
-      monthly:
-        amount: 1000.00
-        alerts: [80, 95]
-      allocation:
-        compute:
-          amount: 2000.00
-          services: [Virtual Machine Scale Sets]
-        azure_openai:
-          amount: 1500.00
-          services: [Azure AI Services]
-        databases_storage:
-          amount: 800.00
-          services: [Storage]
-        networking_security:
-          amount: 400.00
-          services: [Bandwidth]
-        monitoring_devops:
-          amount: 300.00
-          services: [Log Analytics]
+        budget:
+          total: 5000.00
+          credit_start: 2026-10-01
+          credit_expiry: 2027-09-30
+          monthly:
+            amount: 1000.00
+            alerts: [80, 95]
+          allocation:
+            compute:
+              amount: 2000.00
+              services: [Virtual Machine Scale Sets]
+            azure_openai:
+              amount: 1500.00
+              services: [Azure AI Services]
+            databases_storage:
+              amount: 800.00
+              services: [Storage]
+            networking_security:
+              amount: 400.00
+              services: [Bandwidth]
+            monitoring_devops:
+              amount: 300.00
+              services: [Log Analytics]
 
-    """
+        """
 
     func parse(_ gateway: String) throws -> QLPConfiguration {
         try ConfigParser(environment: [:], requireAzure: false).parse(yaml: Self.budget + "gateway:\n" + gateway, file: "gw.yaml")
@@ -47,11 +48,16 @@ struct ConfigReloadTests {
         let running = try parse("  listen: \"127.0.0.1:8088\"\n  request_timeout: 60s\n")
         #expect(ConfigReload.needingRestart(running: running, edited: running).isEmpty)
         // Limits and client keys are live: nothing to restart for.
-        let limits = try parse("  listen: \"127.0.0.1:8088\"\n  request_timeout: 30s\n  max_attempts: 2\n"
-                               + "  client_key_sha256: [\"\(String(repeating: "ab", count: 32))\"]\n")
+        let limits = try parse(
+            "  listen: \"127.0.0.1:8088\"\n  request_timeout: 30s\n  max_attempts: 2\n"
+                + "  client_key_sha256: [\"\(String(repeating: "ab", count: 32))\"]\n")
         #expect(ConfigReload.needingRestart(running: running, edited: limits).isEmpty)
-        let moved = try parse("  listen: \"127.0.0.1:9099\"\n  request_timeout: 60s\n  idle_timeout: 5s\n  admin_listen: \"127.0.0.1:9100\"\n")
-        #expect(ConfigReload.needingRestart(running: running, edited: moved) == ["gateway.listen", "gateway.admin_listen", "gateway.idle_timeout"])
+        let moved = try parse(
+            "  listen: \"127.0.0.1:9099\"\n  request_timeout: 60s\n  idle_timeout: 5s\n  admin_listen: \"127.0.0.1:9100\"\n")
+        #expect(
+            ConfigReload.needingRestart(running: running, edited: moved) == [
+                "gateway.listen", "gateway.admin_listen", "gateway.idle_timeout",
+            ])
         var fleet = running
         fleet.fleet = FleetSettings(redisURL: Secret("redis://127.0.0.1:6379"))
         #expect(ConfigReload.needingRestart(running: running, edited: fleet) == ["fleet"])
@@ -64,7 +70,8 @@ struct ConfigReloadTests {
     }
 
     @Test func liveSettingsChangeForTheNextRequestAndSayWhichChanged() async throws {
-        let gateway = try Gateway(settings: GatewaySettings(), routes: LiveRouteTable(RouteTableFixture.table()), upstream: UpstreamSettings())
+        let gateway = try Gateway(
+            settings: GatewaySettings(), routes: LiveRouteTable(RouteTableFixture.table()), upstream: UpstreamSettings())
         var edited = GatewaySettings(requestTimeout: .seconds(30), maxAttempts: 2)
         edited.port = 9999
         #expect(gateway.applyLiveSettings(from: edited) == ["gateway.request_timeout", "gateway.max_attempts"])
@@ -76,7 +83,8 @@ struct ConfigReloadTests {
     }
 
     @Test func editedClientKeysLetANewKeyInAndShutARemovedOneOut() throws {
-        let old = ClientKeys.hexDigest(of: "sk-old"), new = ClientKeys.hexDigest(of: "sk-new")
+        let old = ClientKeys.hexDigest(of: "sk-old")
+        let new = ClientKeys.hexDigest(of: "sk-new")
         let keys = try KeyGate(configDigests: [old], timeZone: TimeZone(identifier: "UTC")!)
         #expect(keys.identify(authorization: "Bearer sk-old", now: Date()) != nil)
         #expect(keys.identify(authorization: "Bearer sk-new", now: Date()) == nil)
@@ -112,8 +120,9 @@ struct ConfigReloadTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let digest = ClientKeys.hexDigest(of: "sk-fleet")
         let settings = GatewaySettings(host: "0.0.0.0", clientKeyHashes: [digest])
-        let stack = try GatewayStack(configTable: RouteTableFixture.table(), databasePath: dir + "/routes.sqlite", settings: settings,
-                                     upstream: UpstreamSettings())
+        let stack = try GatewayStack(
+            configTable: RouteTableFixture.table(), databasePath: dir + "/routes.sqlite", settings: settings,
+            upstream: UpstreamSettings())
         var edited = settings
         edited.clientKeyHashes = []
         edited.maxAttempts = 1

@@ -6,6 +6,7 @@ import QLPGatewayFeed
 import QLPHTTP
 import QLPRouting
 import Testing
+
 @testable import QLPGateway
 
 /// azure_openai.auth: entra — requests and probes carry an Entra ID token
@@ -18,22 +19,28 @@ import Testing
         let emulator = AzureEmulator(configuration: configuration)
         let base = try await emulator.start()
         let transport = CurlTransport()
-        let credential = ClientSecretCredential(authority: base, tenantID: configuration.tenantID, clientID: configuration.clientID,
-                                                clientSecret: Secret(configuration.clientSecret), transport: transport)
-        let settings = AzureOpenAISettings(endpoint: base, apiVersion: "2024-10-21", models: [:], deploymentNames: [:], apiKey: nil,
-                                           auth: .entra)
+        let credential = ClientSecretCredential(
+            authority: base, tenantID: configuration.tenantID, clientID: configuration.clientID,
+            clientSecret: Secret(configuration.clientSecret), transport: transport)
+        let settings = AzureOpenAISettings(
+            endpoint: base, apiVersion: "2024-10-21", models: [:], deploymentNames: [:], apiKey: nil,
+            auth: .entra)
         var upstream = UpstreamSettings(azureOpenAI: settings)
         let bearer = try #require(AzureOpenAIBearer.make(for: settings, credential: credential))
         upstream.azureBearer = bearer
-        let target = RouteTarget(name: "gpt4", backend: .azureOpenAI, endpoint: base, upstreamModel: "gpt4-deployment",
-                                 inputCostPer1K: 0, outputCostPer1K: 0, contextWindow: 8192)
+        let target = RouteTarget(
+            name: "gpt4", backend: .azureOpenAI, endpoint: base, upstreamModel: "gpt4-deployment",
+            inputCostPer1K: 0, outputCostPer1K: 0, contextWindow: 8192)
         let harness = try await GatewayHarness.start(
             targets: [target], routes: [Route(name: "chat", policy: .priority, shares: [.init(target: "gpt4", weight: 100)], fallback: [])],
             upstream: upstream)
         defer {
             bearer.stop()
             transport.shutdown()
-            Task { await harness.stop(); await emulator.stop() }
+            Task {
+                await harness.stop()
+                await emulator.stop()
+            }
         }
 
         let answer = try await harness.post("/v1/chat/completions", GatewayHarness.chatBody())
@@ -50,21 +57,26 @@ import Testing
         #expect(request.headers.first(name: "x-ms-client-request-id")?.count == 36)
         #expect(request.headers.first(name: "user-agent") == QLPVersion.userAgent)
 
-        let prober = ModelProber(targets: { [] }, settings: ModelProber.Settings(gateway: GatewaySettings(), upstream: upstream),
-                                 transport: transport, onResult: { _ in })
+        let prober = ModelProber(
+            targets: { [] }, settings: ModelProber.Settings(gateway: GatewaySettings(), upstream: upstream),
+            transport: transport, onResult: { _ in })
         let probe = await prober.probe(ProbeTarget(target, kind: .chat))
         #expect(probe.failure == nil, "\(String(describing: probe.failure))")
         #expect(emulator.statistics.responses(from: .openAIChat, status: 200) == 2)
 
         // Neither a key nor a bearer: Azure's 401 in its own shape.
-        let bare = try await transport.send(HTTPRequest(method: .post, url: "\(base)/openai/deployments/gpt4-deployment/chat/completions?api-version=2024-10-21",
-                                                        headers: ["Content-Type": "application/json"],
-                                                        body: Array(GatewayHarness.chatBody().utf8)))
+        let bare = try await transport.send(
+            HTTPRequest(
+                method: .post, url: "\(base)/openai/deployments/gpt4-deployment/chat/completions?api-version=2024-10-21",
+                headers: ["Content-Type": "application/json"],
+                body: Array(GatewayHarness.chatBody().utf8)))
         #expect(bare.status == 401)
         #expect(bare.error["code"] as? String == "401")
-        let forged = try await transport.send(HTTPRequest(method: .post, url: "\(base)/openai/deployments/gpt4-deployment/chat/completions?api-version=2024-10-21",
-                                                          headers: ["Content-Type": "application/json", "Authorization": "Bearer emu.forged"],
-                                                          body: Array(GatewayHarness.chatBody().utf8)))
+        let forged = try await transport.send(
+            HTTPRequest(
+                method: .post, url: "\(base)/openai/deployments/gpt4-deployment/chat/completions?api-version=2024-10-21",
+                headers: ["Content-Type": "application/json", "Authorization": "Bearer emu.forged"],
+                body: Array(GatewayHarness.chatBody().utf8)))
         #expect(forged.status == 401)
     }
 }

@@ -3,6 +3,7 @@ import QLPCore
 import QLPHTTP
 import QLPRouting
 import Testing
+
 @testable import QLPGateway
 
 /// Issue 16, item 5: a stopping gateway is not ready (503 "draining" on

@@ -5,6 +5,7 @@ import QLPCore
 import QLPHTTP
 import QLPRouting
 import Testing
+
 @testable import QLPGateway
 
 /// What keeps a gateway on loopback from being spent by other local users'
@@ -23,15 +24,24 @@ import Testing
     }
 
     /// A POST with exactly these headers (the harness's own adds JSON's content type).
-    static func post(_ harness: GatewayHarness, _ path: String = "/v1/chat/completions", body: String = GatewayHarness.chatBody(),
-                     headers: [(String, String)]) async throws -> QLPHTTP.HTTPResponse {
-        try await harness.transport.send(QLPHTTP.HTTPRequest(method: .post, url: harness.base + path, headers: HTTPHeaders(headers),
-                                                             body: Array(body.utf8), timeout: .seconds(30)))
+    static func post(
+        _ harness: GatewayHarness, _ path: String = "/v1/chat/completions", body: String = GatewayHarness.chatBody(),
+        headers: [(String, String)]
+    ) async throws -> QLPHTTP.HTTPResponse {
+        try await harness.transport.send(
+            QLPHTTP.HTTPRequest(
+                method: .post, url: harness.base + path, headers: HTTPHeaders(headers),
+                body: Array(body.utf8), timeout: .seconds(30)))
     }
 
     @Test func finding07_aPostThatIsNotJSONGets415AndNeverReachesTheUpstream() async throws {
         let (harness, upstream) = try await Self.start()
-        defer { Task { await harness.stop(); await upstream.stop() } }
+        defer {
+            Task {
+                await harness.stop()
+                await upstream.stop()
+            }
+        }
 
         // What an HTML form or a no-preflight fetch() sends.
         for type in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"] {
@@ -41,8 +51,9 @@ import Testing
             #expect(response.error["code"] as? String == "unsupported_media_type")
             #expect((response.error["message"] as? String)?.contains("application/json") == true)
         }
-        let embeddings = try await Self.post(harness, "/v1/embeddings", body: "{\"model\":\"chat\",\"input\":\"x\"}",
-                                             headers: [("Content-Type", "text/plain")])
+        let embeddings = try await Self.post(
+            harness, "/v1/embeddings", body: "{\"model\":\"chat\",\"input\":\"x\"}",
+            headers: [("Content-Type", "text/plain")])
         #expect(embeddings.status == 415)
         let none = try await Self.post(harness, headers: [])
         #expect(none.status == 415)
@@ -55,10 +66,16 @@ import Testing
 
     @Test func finding07_aBrowserOriginThatIsNotAllowedGets403AndNoCORSGrant() async throws {
         let (harness, upstream) = try await Self.start()
-        defer { Task { await harness.stop(); await upstream.stop() } }
+        defer {
+            Task {
+                await harness.stop()
+                await upstream.stop()
+            }
+        }
 
-        let foreign = try await harness.post("/v1/chat/completions", GatewayHarness.chatBody(),
-                                             headers: [("Origin", "https://evil.example")])
+        let foreign = try await harness.post(
+            "/v1/chat/completions", GatewayHarness.chatBody(),
+            headers: [("Origin", "https://evil.example")])
         #expect(foreign.status == 403)
         #expect(foreign.error["code"] as? String == "origin_not_allowed")
         #expect((foreign.error["message"] as? String)?.contains("https://evil.example") == true)
@@ -84,12 +101,18 @@ import Testing
 
     @Test func finding07_aHostNameThatIsNotLoopbackGets421SoDNSRebindingCannotReachTheGateway() async throws {
         let (harness, upstream) = try await Self.start()
-        defer { Task { await harness.stop(); await upstream.stop() } }
+        defer {
+            Task {
+                await harness.stop()
+                await upstream.stop()
+            }
+        }
         let port = harness.base.split(separator: ":").last.map(String.init) ?? ""
 
         // A page on rebind.evil.example whose name now resolves to 127.0.0.1: same origin to the browser.
-        let rebound = try await harness.post("/v1/chat/completions", GatewayHarness.chatBody(),
-                                             headers: [("Host", "rebind.evil.example:\(port)")])
+        let rebound = try await harness.post(
+            "/v1/chat/completions", GatewayHarness.chatBody(),
+            headers: [("Host", "rebind.evil.example:\(port)")])
         #expect(rebound.status == 421)
         #expect(rebound.error["code"] as? String == "host_not_allowed")
         #expect((rebound.error["message"] as? String)?.contains("rebind.evil.example") == true)
@@ -106,15 +129,21 @@ import Testing
 
     @Test func finding07_maxTokensAndNAboveTheGatewaysLimitsGet400NamingTheLimit() async throws {
         let (harness, upstream) = try await Self.start()
-        defer { Task { await harness.stop(); await upstream.stop() } }
+        defer {
+            Task {
+                await harness.stop()
+                await upstream.stop()
+            }
+        }
         let messages = "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]"
 
         let tokens = try await harness.post("/v1/chat/completions", "{\"model\":\"chat\",\(messages),\"max_tokens\":1000000}")
         #expect(tokens.status == 400)
         #expect(tokens.error["param"] as? String == "max_tokens")
         #expect((tokens.error["message"] as? String)?.contains("gateway.max_output_tokens") == true)
-        let completion = try await harness.post("/v1/chat/completions",
-                                                "{\"model\":\"chat\",\(messages),\"max_completion_tokens\":1000000}")
+        let completion = try await harness.post(
+            "/v1/chat/completions",
+            "{\"model\":\"chat\",\(messages),\"max_completion_tokens\":1000000}")
         #expect(completion.status == 400)
         #expect(completion.error["param"] as? String == "max_completion_tokens")
         let choices = try await harness.post("/v1/chat/completions", "{\"model\":\"chat\",\(messages),\"n\":64}")
@@ -149,16 +178,20 @@ import Testing
         var rebound = HTTPHeaders()
         rebound.add(name: "Authorization", value: "Bearer \(AdminHarness.token)")
         rebound.add(name: "Host", value: "rebind.evil.example")
-        let host = try await admin.transport.send(QLPHTTP.HTTPRequest(method: .get, url: admin.base + "/admin/routes",
-                                                                      headers: rebound, timeout: .seconds(30)))
+        let host = try await admin.transport.send(
+            QLPHTTP.HTTPRequest(
+                method: .get, url: admin.base + "/admin/routes",
+                headers: rebound, timeout: .seconds(30)))
         #expect(host.status == 421)
         #expect(String(decoding: host.body, as: UTF8.self).contains("rebind.evil.example"))
 
         var page = HTTPHeaders()
         page.add(name: "Authorization", value: "Bearer \(AdminHarness.token)")
         page.add(name: "Origin", value: "https://evil.example")
-        let origin = try await admin.transport.send(QLPHTTP.HTTPRequest(method: .get, url: admin.base + "/admin/routes",
-                                                                        headers: page, timeout: .seconds(30)))
+        let origin = try await admin.transport.send(
+            QLPHTTP.HTTPRequest(
+                method: .get, url: admin.base + "/admin/routes",
+                headers: page, timeout: .seconds(30)))
         #expect(origin.status == 403)
 
         let fine = try await admin.send(.get, "/admin/routes")
@@ -175,7 +208,12 @@ import Testing
         settings.maxOutputTokens = 100
         settings.maxChoices = 2
         let (harness, upstream) = try await GatewayExposureTests.start(settings: settings)
-        defer { Task { await harness.stop(); await upstream.stop() } }
+        defer {
+            Task {
+                await harness.stop()
+                await upstream.stop()
+            }
+        }
 
         let page = try await harness.post("/v1/chat/completions", GatewayHarness.chatBody(), headers: [("Origin", "https://app.example")])
         #expect(page.status == 200)
@@ -193,7 +231,8 @@ import Testing
         #expect(answer.headers.first(name: "Access-Control-Allow-Origin") == "https://app.example")
         #expect(answer.headers.first(name: "Access-Control-Allow-Headers")?.contains("content-type") == true)
 
-        let named = try await harness.post("/v1/chat/completions", GatewayHarness.chatBody(), headers: [("Host", "gateway.internal.example")])
+        let named = try await harness.post(
+            "/v1/chat/completions", GatewayHarness.chatBody(), headers: [("Host", "gateway.internal.example")])
         #expect(named.status == 200)
         let messages = "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]"
         let two = try await harness.post("/v1/chat/completions", "{\"model\":\"chat\",\(messages),\"n\":2,\"max_tokens\":100}")

@@ -4,6 +4,7 @@ import QLPHTTP
 import QLPRouting
 import QLPTestSupport
 import Testing
+
 @testable import QLPGateway
 
 /// The gateway in front of stub upstreams on loopback: validation, keys,
@@ -16,7 +17,12 @@ import Testing
             targets: [ollamaTarget("llama3", base)],
             routes: [Route(name: "chat", policy: .weighted, shares: [.init(target: "llama3", weight: 100)], fallback: [])],
             settings: GatewaySettings(maxRequestBytes: 2048))
-        defer { Task { await harness.stop(); await upstream.stop() } }
+        defer {
+            Task {
+                await harness.stop()
+                await upstream.stop()
+            }
+        }
 
         let malformed = try await harness.post("/v1/chat/completions", "{\"model\": \"chat\", \"messages\": [")
         #expect(malformed.status == 400)
@@ -35,8 +41,9 @@ import Testing
         #expect(noInput.status == 400)
         #expect(noInput.error["param"] as? String == "input")
 
-        let badStream = try await harness.post("/v1/chat/completions",
-                                               "{\"model\":\"chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":1}")
+        let badStream = try await harness.post(
+            "/v1/chat/completions",
+            "{\"model\":\"chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":1}")
         #expect(badStream.status == 400)
         #expect(badStream.error["param"] as? String == "stream")
 
@@ -66,20 +73,27 @@ import Testing
             targets: [ollamaTarget("llama3", base)],
             routes: [Route(name: "chat", policy: .weighted, shares: [.init(target: "llama3", weight: 100)], fallback: [])],
             settings: GatewaySettings(clientKeyHashes: [ClientKeys.hexDigest(of: key)]))
-        defer { Task { await harness.stop(); await upstream.stop() } }
+        defer {
+            Task {
+                await harness.stop()
+                await upstream.stop()
+            }
+        }
 
         let none = try await harness.post("/v1/chat/completions", GatewayHarness.chatBody())
         #expect(none.status == 401)
         #expect(none.error["code"] as? String == "invalid_api_key")
         #expect(!none.bodyText.contains(key))
-        let wrong = try await harness.post("/v1/chat/completions", GatewayHarness.chatBody(),
-                                           headers: [("authorization", "Bearer sk-qlp-test-7f3a9d")])
+        let wrong = try await harness.post(
+            "/v1/chat/completions", GatewayHarness.chatBody(),
+            headers: [("authorization", "Bearer sk-qlp-test-7f3a9d")])
         #expect(wrong.status == 401)
         let models = try await harness.get("/v1/models")
         #expect(models.status == 401)
         #expect(upstream.count == 0)
-        let right = try await harness.post("/v1/chat/completions", GatewayHarness.chatBody(),
-                                           headers: [("authorization", "Bearer \(key)")])
+        let right = try await harness.post(
+            "/v1/chat/completions", GatewayHarness.chatBody(),
+            headers: [("authorization", "Bearer \(key)")])
         #expect(right.status == 200)
         #expect(upstream.requests.first?.headers[.authorization] == nil)
     }
@@ -87,14 +101,20 @@ import Testing
     @Test func adaptersSpeakAzureAndOllamaWireFormats() async throws {
         let upstream = StubUpstream { _, _ in .json(status: 200, body: StubUpstream.chat(promptTokens: 1000, completionTokens: 500)) }
         let base = try await upstream.start()
-        let azure = RouteTarget(name: "gpt4", backend: .azureOpenAI, endpoint: base + "/", upstreamModel: "gpt4-deployment",
-                                modelNames: ["gpt-4"], inputCostPer1K: Decimal(string: "0.01")!, outputCostPer1K: Decimal(string: "0.03")!,
-                                contextWindow: 128_000)
+        let azure = RouteTarget(
+            name: "gpt4", backend: .azureOpenAI, endpoint: base + "/", upstreamModel: "gpt4-deployment",
+            modelNames: ["gpt-4"], inputCostPer1K: Decimal(string: "0.01")!, outputCostPer1K: Decimal(string: "0.03")!,
+            contextWindow: 128_000)
         let harness = try await GatewayHarness.start(
             targets: [azure, ollamaTarget("llama3", base, model: "llama3:8b", modelNames: ["llama3-alias"])],
             routes: [Route(name: "chat", policy: .priority, shares: [.init(target: "gpt4", weight: 100)], fallback: ["llama3"])],
             upstream: UpstreamSettings(azureAPIVersion: "2024-10-21", azureAPIKey: Secret("aoai-test-key")))
-        defer { Task { await harness.stop(); await upstream.stop() } }
+        defer {
+            Task {
+                await harness.stop()
+                await upstream.stop()
+            }
+        }
 
         let viaRoute = try await harness.post("/v1/chat/completions", GatewayHarness.chatBody(model: "chat"))
         #expect(viaRoute.status == 200)
@@ -107,7 +127,8 @@ import Testing
         #expect(azureSeen.query == "api-version=2024-10-21")
         #expect(azureSeen.headers[.init("api-key")!] == "aoai-test-key")
 
-        let pinned = try await harness.post("/v1/embeddings", "{\"input\":\"hello\",\"model\":\"llama3-alias\",\"extra\":{\"model\":\"keep\"}}")
+        let pinned = try await harness.post(
+            "/v1/embeddings", "{\"input\":\"hello\",\"model\":\"llama3-alias\",\"extra\":{\"model\":\"keep\"}}")
         #expect(pinned.status == 200)
         #expect(pinned.headers["x-qlp-target"] == "llama3")
         let ollamaSeen = try #require(upstream.requests.last)
@@ -136,7 +157,13 @@ import Testing
         let harness = try await GatewayHarness.start(
             targets: [ollamaTarget("first", try await failing.start()), ollamaTarget("second", try await healthy.start())],
             routes: [Route(name: "chat", policy: .priority, shares: [.init(target: "first", weight: 100)], fallback: ["second"])])
-        defer { Task { await harness.stop(); await failing.stop(); await healthy.stop() } }
+        defer {
+            Task {
+                await harness.stop()
+                await failing.stop()
+                await healthy.stop()
+            }
+        }
 
         let response = try await harness.post("/v1/chat/completions", GatewayHarness.chatBody())
         #expect(response.status == 200)
@@ -158,7 +185,13 @@ import Testing
         let harness = try await GatewayHarness.start(
             targets: [ollamaTarget("first", try await refusing.start()), ollamaTarget("second", try await healthy.start())],
             routes: [Route(name: "chat", policy: .priority, shares: [.init(target: "first", weight: 100)], fallback: ["second"])])
-        defer { Task { await harness.stop(); await refusing.stop(); await healthy.stop() } }
+        defer {
+            Task {
+                await harness.stop()
+                await refusing.stop()
+                await healthy.stop()
+            }
+        }
 
         let response = try await harness.post("/v1/chat/completions", GatewayHarness.chatBody())
         #expect(response.status == 200, "\(status) was passed to the client")
@@ -168,16 +201,24 @@ import Testing
 
     /// A 200 that is no answer (an HTML page from a proxy in front of the model, a JSON body cut short) is the
     /// target's failure: the next target serves, instead of the client getting it as a success (fault matrix).
-    @Test(arguments: [("text/html", "<!DOCTYPE html><html><body>Service Unavailable</body></html>"),
-                      ("application/json", #"{"id":"chatcmpl-1","object":"chat.c"#),
-                      ("application/json", "")])
+    @Test(arguments: [
+        ("text/html", "<!DOCTYPE html><html><body>Service Unavailable</body></html>"),
+        ("application/json", #"{"id":"chatcmpl-1","object":"chat.c"#),
+        ("application/json", ""),
+    ])
     func aBrokenSuccessIsServedByTheNextTarget(contentType: String, body: String) async throws {
         let broken = StubUpstream { _, _ in .json(status: 200, body: body, headers: [("Content-Type", contentType)]) }
         let healthy = StubUpstream { _, _ in .json(status: 200, body: StubUpstream.chat()) }
         let harness = try await GatewayHarness.start(
             targets: [ollamaTarget("first", try await broken.start()), ollamaTarget("second", try await healthy.start())],
             routes: [Route(name: "chat", policy: .priority, shares: [.init(target: "first", weight: 100)], fallback: ["second"])])
-        defer { Task { await harness.stop(); await broken.stop(); await healthy.stop() } }
+        defer {
+            Task {
+                await harness.stop()
+                await broken.stop()
+                await healthy.stop()
+            }
+        }
 
         let response = try await harness.post("/v1/chat/completions", GatewayHarness.chatBody())
         #expect(response.status == 200)
@@ -187,15 +228,23 @@ import Testing
 
     /// The same for a stream: an HTML page answered to a streaming request (whatever its Content-Type says)
     /// is the target's failure, judged on the first chunk, before anything reaches the client.
-    @Test(arguments: [("text/html", "<!DOCTYPE html><html><body>Service Unavailable</body></html>"),
-                      ("text/event-stream", "<html><body>502 Bad Gateway</body></html>")])
+    @Test(arguments: [
+        ("text/html", "<!DOCTYPE html><html><body>Service Unavailable</body></html>"),
+        ("text/event-stream", "<html><body>502 Bad Gateway</body></html>"),
+    ])
     func aStreamThatIsNoStreamIsServedByTheNextTarget(contentType: String, body: String) async throws {
         let broken = StubUpstream { _, _ in .json(status: 200, body: body, headers: [("Content-Type", contentType)]) }
         let healthy = StubUpstream { _, _ in .stream(chunks: StreamingPassThroughTests.events, between: { _ in }) }
         let harness = try await GatewayHarness.start(
             targets: [ollamaTarget("first", try await broken.start()), ollamaTarget("second", try await healthy.start())],
             routes: [Route(name: "chat", policy: .priority, shares: [.init(target: "first", weight: 100)], fallback: ["second"])])
-        defer { Task { await harness.stop(); await broken.stop(); await healthy.stop() } }
+        defer {
+            Task {
+                await harness.stop()
+                await broken.stop()
+                await healthy.stop()
+            }
+        }
 
         let response = try await harness.post("/v1/chat/completions", GatewayHarness.chatBody(stream: true))
         #expect(response.status == 200)
@@ -206,14 +255,21 @@ import Testing
 
     @Test func a429IsRetriedElsewhereAndItsRetryAfterHoldsTheBreakerOpen() async throws {
         let throttled = StubUpstream { _, _ in
-            .json(status: 429, body: "{\"error\":{\"code\":\"429\",\"message\":\"Rate limit is exceeded. Try again in 30 seconds.\"}}",
-                  headers: [("retry-after", "30")])
+            .json(
+                status: 429, body: "{\"error\":{\"code\":\"429\",\"message\":\"Rate limit is exceeded. Try again in 30 seconds.\"}}",
+                headers: [("retry-after", "30")])
         }
         let healthy = StubUpstream { _, _ in .json(status: 200, body: StubUpstream.chat()) }
         let harness = try await GatewayHarness.start(
             targets: [ollamaTarget("first", try await throttled.start()), ollamaTarget("second", try await healthy.start())],
             routes: [Route(name: "chat", policy: .priority, shares: [.init(target: "first", weight: 100)], fallback: ["second"])])
-        defer { Task { await harness.stop(); await throttled.stop(); await healthy.stop() } }
+        defer {
+            Task {
+                await harness.stop()
+                await throttled.stop()
+                await healthy.stop()
+            }
+        }
 
         let first = try await harness.post("/v1/chat/completions", GatewayHarness.chatBody())
         #expect(first.status == 200)
@@ -236,7 +292,12 @@ import Testing
             targets: [ollamaTarget("only", try await upstream.start())],
             routes: [Route(name: "chat", policy: .priority, shares: [.init(target: "only", weight: 100)], fallback: [])],
             settings: GatewaySettings(maxRetryAfterWait: .seconds(2)))
-        defer { Task { await harness.stop(); await upstream.stop() } }
+        defer {
+            Task {
+                await harness.stop()
+                await upstream.stop()
+            }
+        }
 
         let started = ContinuousClock.now
         let response = try await harness.post("/v1/chat/completions", GatewayHarness.chatBody())
@@ -254,15 +315,24 @@ import Testing
     }
 
     @Test func anUpstreamErrorBodyIsPassedOnWithItsStatus() async throws {
-        let body = "{\"error\":{\"message\":\"This model's maximum context length is 8192 tokens.\",\"type\":\"invalid_request_error\","
+        let body =
+            "{\"error\":{\"message\":\"This model's maximum context length is 8192 tokens.\",\"type\":\"invalid_request_error\","
             + "\"param\":\"messages\",\"code\":\"context_length_exceeded\"}}"
         let upstream = StubUpstream { _, _ in .json(status: 400, body: body) }
         let plain = StubUpstream { _, _ in .json(status: 503, body: "upstream connect error") }
         let harness = try await GatewayHarness.start(
             targets: [ollamaTarget("strict", try await upstream.start()), ollamaTarget("plain", try await plain.start())],
-            routes: [Route(name: "chat", policy: .priority, shares: [.init(target: "strict", weight: 100)], fallback: []),
-                     Route(name: "plain", policy: .priority, shares: [.init(target: "plain", weight: 100)], fallback: [])])
-        defer { Task { await harness.stop(); await upstream.stop(); await plain.stop() } }
+            routes: [
+                Route(name: "chat", policy: .priority, shares: [.init(target: "strict", weight: 100)], fallback: []),
+                Route(name: "plain", policy: .priority, shares: [.init(target: "plain", weight: 100)], fallback: []),
+            ])
+        defer {
+            Task {
+                await harness.stop()
+                await upstream.stop()
+                await plain.stop()
+            }
+        }
 
         let response = try await harness.post("/v1/chat/completions", GatewayHarness.chatBody())
         #expect(response.status == 400)
@@ -299,15 +369,24 @@ import Testing
             return .json(status: 200, body: StubUpstream.chat())
         }
         let base = try await slow.start()
-        let table = RouteTable(version: 1, targets: [ollamaTarget("slow", base), ollamaTarget("drained", base)],
-                               routes: [Route(name: "chat", policy: .priority, shares: [.init(target: "slow", weight: 100)], fallback: []),
-                                        Route(name: "code", policy: .priority, shares: [.init(target: "drained", weight: 100)], fallback: [])],
-                               drained: ["drained"])
-        let gateway = try Gateway(settings: GatewaySettings(requestTimeout: .seconds(1)), routes: LiveRouteTable(table),
-                                  upstream: UpstreamSettings())
+        let table = RouteTable(
+            version: 1, targets: [ollamaTarget("slow", base), ollamaTarget("drained", base)],
+            routes: [
+                Route(name: "chat", policy: .priority, shares: [.init(target: "slow", weight: 100)], fallback: []),
+                Route(name: "code", policy: .priority, shares: [.init(target: "drained", weight: 100)], fallback: []),
+            ],
+            drained: ["drained"])
+        let gateway = try Gateway(
+            settings: GatewaySettings(requestTimeout: .seconds(1)), routes: LiveRouteTable(table),
+            upstream: UpstreamSettings())
         let server = GatewayServer(gateway: gateway)
         let harness = GatewayHarness(server: server, base: try await server.start(), transport: CurlTransport())
-        defer { Task { await harness.stop(); await slow.stop() } }
+        defer {
+            Task {
+                await harness.stop()
+                await slow.stop()
+            }
+        }
 
         let timedOut = try await harness.post("/v1/chat/completions", GatewayHarness.chatBody())
         #expect(timedOut.status == 504)

@@ -4,6 +4,7 @@ import QLPEmulator
 import QLPHTTP
 import QLPRouting
 import Testing
+
 @testable import QLPGateway
 
 /// The traffic alerts raised for real: the gateway in front of the emulator,
@@ -18,14 +19,17 @@ import Testing
         emulator.faults.set(EndpointFault(status: 429), forModel: "gpt4-deployment")
         emulator.faults.set(EndpointFault(latencyMilliseconds: 150), forModel: "llama3:8b")
         func azure(_ name: String, _ deployment: String) -> RouteTarget {
-            RouteTarget(name: name, backend: .azureOpenAI, endpoint: base, upstreamModel: deployment,
-                        inputCostPer1K: Decimal(string: "0.0004")!, outputCostPer1K: Decimal(string: "0.0012")!, contextWindow: 16_000)
+            RouteTarget(
+                name: name, backend: .azureOpenAI, endpoint: base, upstreamModel: deployment,
+                inputCostPer1K: Decimal(string: "0.0004")!, outputCostPer1K: Decimal(string: "0.0012")!, contextWindow: 16_000)
         }
         let routes = [
-            Route(name: "chat", policy: .weighted, shares: [.init(target: "gpt4", weight: 50), .init(target: "gpt35", weight: 50)],
-                  fallback: ["gpt35"]),
-            Route(name: "local", policy: .priority, shares: [.init(target: "llama3", weight: 100)], fallback: [],
-                  latencySLOMilliseconds: 50),
+            Route(
+                name: "chat", policy: .weighted, shares: [.init(target: "gpt4", weight: 50), .init(target: "gpt35", weight: 50)],
+                fallback: ["gpt35"]),
+            Route(
+                name: "local", policy: .priority, shares: [.init(target: "llama3", weight: 100)], fallback: [],
+                latencySLOMilliseconds: 50),
         ]
         // A breaker that never opens, so every request the weights send to gpt4 meets its 429 and falls back.
         // The window's clock stands still: on a loaded machine the requests may take longer than the
@@ -35,10 +39,16 @@ import Testing
             routes: routes, settings: GatewaySettings(breakerMinimumRequests: 1_000_000),
             upstream: UpstreamSettings(azureAPIVersion: "2024-10-21", azureAPIKey: Secret(EmulatorConfiguration.demoOpenAIKey)),
             traffic: RouteTrafficWindow(clock: { 1_000 }))
-        defer { Task { await harness.stop(); await emulator.stop() } }
+        defer {
+            Task {
+                await harness.stop()
+                await emulator.stop()
+            }
+        }
 
         // Quiet before: nothing to say.
-        #expect(GatewayAlertRules.evaluate(harness.gateway.traffic.figures(), latencySLOs: ["local": 50], previous: [], now: Date()).isEmpty)
+        #expect(
+            GatewayAlertRules.evaluate(harness.gateway.traffic.figures(), latencySLOs: ["local": 50], previous: [], now: Date()).isEmpty)
 
         try await send(20, model: "chat", workers: 4, through: harness)
         try await send(12, model: "local", workers: 6, through: harness)

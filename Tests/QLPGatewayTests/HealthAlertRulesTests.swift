@@ -1,6 +1,7 @@
 import Foundation
 import QLPRouting
 import Testing
+
 @testable import QLPGateway
 
 /// Issue 17: alerts from the targets' conditions: a target down (critical,
@@ -20,8 +21,9 @@ import Testing
     }
 
     static func figures(_ conditions: [String: TargetCondition], drained: Set<String> = []) -> HealthFigures {
-        HealthFigures(conditions: conditions, drained: drained,
-                      routes: ["chat": ["gpt4", "gpt35", "llama3"], "embeddings": ["embeddings"]])
+        HealthFigures(
+            conditions: conditions, drained: drained,
+            routes: ["chat": ["gpt4", "gpt35", "llama3"], "embeddings": ["embeddings"]])
     }
 
     static func evaluate(_ health: HealthFigures, previous: [GatewayAlert] = [], at: Date = start) -> [GatewayAlert] {
@@ -29,8 +31,11 @@ import Testing
     }
 
     @Test func everyTargetDownIsCriticalPerTargetAndPerRoute() {
-        let alerts = Self.evaluate(Self.figures(["gpt4": Self.down(), "gpt35": Self.down(), "llama3": Self.down(),
-                                                 "embeddings": Self.down()]))
+        let alerts = Self.evaluate(
+            Self.figures([
+                "gpt4": Self.down(), "gpt35": Self.down(), "llama3": Self.down(),
+                "embeddings": Self.down(),
+            ]))
         #expect(alerts.map(\.kind) == [.targetDown, .targetDown, .targetDown, .targetDown, .routeUnserved, .routeUnserved])
         #expect(alerts.allSatisfy { $0.severity == .critical })
         #expect(alerts[0].text == "embeddings down: cannot connect to 127.0.0.1 port 43117 (2 probes failed in a row)")
@@ -38,8 +43,11 @@ import Testing
     }
 
     @Test func aRouteWithOneTargetAnsweringIsServed() {
-        let alerts = Self.evaluate(Self.figures(["gpt4": Self.down(), "gpt35": Self.down(), "llama3": Self.ok(),
-                                                 "embeddings": Self.ok()]))
+        let alerts = Self.evaluate(
+            Self.figures([
+                "gpt4": Self.down(), "gpt35": Self.down(), "llama3": Self.ok(),
+                "embeddings": Self.ok(),
+            ]))
         #expect(alerts.map(\.subject) == ["gpt35", "gpt4"])
         #expect(!alerts.contains { $0.kind == .routeUnserved })
     }
@@ -53,8 +61,10 @@ import Testing
 
     /// A drained target is the operator's doing: no down alert for it, and it is named as drained.
     @Test func aDrainedTargetIsNotAlertedAndIsNamedInTheRouteAlert() {
-        let alerts = Self.evaluate(Self.figures(["gpt4": Self.down(), "gpt35": Self.down(), "llama3": Self.down()],
-                                                drained: ["llama3"]))
+        let alerts = Self.evaluate(
+            Self.figures(
+                ["gpt4": Self.down(), "gpt35": Self.down(), "llama3": Self.down()],
+                drained: ["llama3"]))
         #expect(!alerts.contains { $0.subject == "llama3" })
         #expect(alerts.contains { $0.text == "chat: no healthy target, gpt4, gpt35 down, llama3 drained" })
     }
@@ -77,8 +87,9 @@ import Testing
     }
 
     @Test func aSlowTargetWarnsWithItsP95AndSLO() {
-        let slow = TargetCondition(state: .slow, reason: .latency(p95Milliseconds: 7805, sloMilliseconds: 4000, samples: 40),
-                                   since: Self.start)
+        let slow = TargetCondition(
+            state: .slow, reason: .latency(p95Milliseconds: 7805, sloMilliseconds: 4000, samples: 40),
+            since: Self.start)
         let alerts = Self.evaluate(Self.figures(["gpt4": slow, "gpt35": Self.ok(), "llama3": Self.ok()]))
         #expect(alerts.count == 1)
         #expect(alerts.first?.kind == .targetSlow && alerts.first?.severity == .warning)
@@ -86,10 +97,13 @@ import Testing
     }
 
     @Test func routesListTheirWeightedTargetsThenFallbacksOnce() {
-        let table = RouteTable(version: 1, targets: [], routes: [
-            Route(name: "chat", policy: .weighted, shares: [.init(target: "gpt4", weight: 60), .init(target: "gpt35", weight: 40)],
-                  fallback: ["gpt35", "llama3"]),
-        ])
+        let table = RouteTable(
+            version: 1, targets: [],
+            routes: [
+                Route(
+                    name: "chat", policy: .weighted, shares: [.init(target: "gpt4", weight: 60), .init(target: "gpt35", weight: 40)],
+                    fallback: ["gpt35", "llama3"])
+            ])
         let figures = HealthFigures(table: table) { _ in Self.ok() }
         #expect(figures.routes == ["chat": ["gpt4", "gpt35", "llama3"]])
     }

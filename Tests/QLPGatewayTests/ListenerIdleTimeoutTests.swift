@@ -3,9 +3,11 @@ import QLPCore
 import QLPRouting
 import QLPStore
 import Testing
+
 @testable import QLPGateway
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Issue 14, finding 2: a client that opens a connection and sends nothing
@@ -37,7 +39,7 @@ import Glibc
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
             let count = read(descriptor, &buffer, buffer.count)
-            if count == 0 { return true }                   // closed by the server
+            if count == 0 { return true }  // closed by the server
             if count < 0 && errno == ECONNRESET { return true }
             if count < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR {
                 throw Failure(message: "read() from port \(port) failed: errno \(errno)")
@@ -61,10 +63,12 @@ import Glibc
         // another test's listener before the admin API binds it, and this test would probe that one.
         var settings = GatewaySettings(adminPort: 0, probeInterval: .zero)
         settings.idleTimeout = .seconds(1)
-        let table = RouteTable(version: 1, targets: [ollamaTarget("llama3", "http://127.0.0.1:9")],
-                               routes: [Route(name: "chat", policy: .priority, shares: [.init(target: "llama3", weight: 100)], fallback: [])])
-        let stack = try GatewayStack(configTable: table, databasePath: directory + "/routes.sqlite", settings: settings,
-                                     upstream: UpstreamSettings())
+        let table = RouteTable(
+            version: 1, targets: [ollamaTarget("llama3", "http://127.0.0.1:9")],
+            routes: [Route(name: "chat", policy: .priority, shares: [.init(target: "llama3", weight: 100)], fallback: [])])
+        let stack = try GatewayStack(
+            configTable: table, databasePath: directory + "/routes.sqlite", settings: settings,
+            upstream: UpstreamSettings())
         let base = try await stack.start(host: "127.0.0.1", port: 0)
         defer { Task { await stack.stop() } }
         let port = try #require(Int(base.split(separator: ":").last ?? ""))
@@ -72,8 +76,9 @@ import Glibc
         let adminPort = try #require(Int(adminBase.split(separator: ":").last ?? ""))
 
         #expect(try await Self.serverCloses(port: port), "the gateway kept a silent connection open")
-        #expect(try await Self.serverCloses(port: port, sending: "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n"),
-                "the gateway kept a connection open whose request head stopped half-way")
+        #expect(
+            try await Self.serverCloses(port: port, sending: "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n"),
+            "the gateway kept a connection open whose request head stopped half-way")
         #expect(try await Self.serverCloses(port: adminPort), "the admin API kept a silent connection open")
     }
 }

@@ -1,5 +1,6 @@
-import Testing
 import QLPRouting
+import Testing
+
 @testable import QLPGateway
 
 @Suite struct LiveRouteTableTests {
@@ -16,14 +17,24 @@ import QLPRouting
 @Suite struct LiveRouteTableCompiledTests {
     static let table = RouteTable(
         version: 1,
-        targets: [RouteTarget(name: "a", backend: .ollama, endpoint: "http://127.0.0.1:1", upstreamModel: "m",
-                              inputCostPer1K: 0, outputCostPer1K: 0, contextWindow: 1),
-                  RouteTarget(name: "b", backend: .ollama, endpoint: "http://127.0.0.1:1", upstreamModel: "m",
-                              inputCostPer1K: 0, outputCostPer1K: 0, contextWindow: 1)],
-        routes: [Route(name: "chat", policy: .weighted, shares: [.init(target: "a", weight: 50), .init(target: "b", weight: 50)],
-                       fallback: [])],
-        budgetRules: [BudgetRoutingRule(name: "r", category: "azure_openai", atPercent: 95, route: "chat", sendTo: "b",
-                                        exceptTargets: [])])
+        targets: [
+            RouteTarget(
+                name: "a", backend: .ollama, endpoint: "http://127.0.0.1:1", upstreamModel: "m",
+                inputCostPer1K: 0, outputCostPer1K: 0, contextWindow: 1),
+            RouteTarget(
+                name: "b", backend: .ollama, endpoint: "http://127.0.0.1:1", upstreamModel: "m",
+                inputCostPer1K: 0, outputCostPer1K: 0, contextWindow: 1),
+        ],
+        routes: [
+            Route(
+                name: "chat", policy: .weighted, shares: [.init(target: "a", weight: 50), .init(target: "b", weight: 50)],
+                fallback: [])
+        ],
+        budgetRules: [
+            BudgetRoutingRule(
+                name: "r", category: "azure_openai", atPercent: 95, route: "chat", sendTo: "b",
+                exceptTargets: [])
+        ])
 
     @Test func theSnapshotCarriesTheCompiledRoutesAndPublishKeepsActiveRules() {
         let live = LiveRouteTable(Self.table, activeRules: Self.table.budgetRules)

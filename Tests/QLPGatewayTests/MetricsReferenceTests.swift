@@ -11,8 +11,9 @@ struct MetricsReferenceTests {
     /// one file; each declared name, as Prometheus spells it
     /// (qlp_gateway_<name>_<unit>), must be in the reference.
     @Test func everyDeclaredMetricIsDocumented() throws {
-        let source = try String(contentsOf: repository.appendingPathComponent("Sources/QLPGateway/Metrics/GatewayMetrics.swift"),
-                                encoding: .utf8)
+        let source = try String(
+            contentsOf: repository.appendingPathComponent("Sources/QLPGateway/Metrics/GatewayMetrics.swift"),
+            encoding: .utf8)
         let reference = try String(contentsOf: repository.appendingPathComponent("docs/metrics.md"), encoding: .utf8)
         let declaration = try Regex(#"name\(\s*"([a-z0-9_]+)",\s*unit:\s*"([a-z]*)""#)
         let names = source.matches(of: declaration).map { match in

@@ -1,6 +1,7 @@
 import Foundation
 import QLPCore
 import Testing
+
 @testable import QLPGateway
 
 /// Issue 14, finding 10: token counts an upstream reports are outside
@@ -31,8 +32,10 @@ import Testing
     }
 
     @Test func finding10_aProbeReadingAnAbsurdUsageSaysSo() {
-        let stream = ProbeReading.stream(Array(("data: {\"choices\":[{\"delta\":{\"content\":\"Hi\"}}]," +
-            "\"usage\":{\"prompt_tokens\":9223372036854775807,\"completion_tokens\":1}}\n\ndata: [DONE]\n\n").utf8))
+        let stream = ProbeReading.stream(
+            Array(
+                ("data: {\"choices\":[{\"delta\":{\"content\":\"Hi\"}}],"
+                    + "\"usage\":{\"prompt_tokens\":9223372036854775807,\"completion_tokens\":1}}\n\ndata: [DONE]\n\n").utf8))
         #expect(stream.problem?.contains("usage.prompt_tokens") == true)
         let embeddings = ProbeReading.embeddings(Array(#"{"data":[{"embedding":[0.1]}],"usage":{"prompt_tokens":-4}}"#.utf8))
         #expect(!embeddings.complete)

@@ -1,8 +1,9 @@
 import Foundation
-@testable import QLPGateway
 import QLPCore
 import QLPRouting
 import Testing
+
+@testable import QLPGateway
 
 /// Reading a probe's answer without a server: streams with and without
 /// usage, cut-off streams, embeddings, and Ollama's listings as its docs show them.
@@ -69,19 +70,24 @@ import Testing
 
     @Test func targetsOfATableAreProbedAsTheRoutesTheyServe() {
         func target(_ name: String) -> RouteTarget {
-            RouteTarget(name: name, backend: .azureOpenAI, endpoint: "http://127.0.0.1:1", upstreamModel: name,
-                        inputCostPer1K: 0, outputCostPer1K: 0, contextWindow: 1)
+            RouteTarget(
+                name: name, backend: .azureOpenAI, endpoint: "http://127.0.0.1:1", upstreamModel: name,
+                inputCostPer1K: 0, outputCostPer1K: 0, contextWindow: 1)
         }
-        let table = RouteTable(version: 1, targets: [target("gpt4"), target("ada"), target("spare")],
-                               routes: [Route(name: "chat", policy: .weighted, shares: [Route.Share(target: "gpt4", weight: 1)], fallback: []),
-                                        Route(name: "embeddings", policy: .priority, shares: [Route.Share(target: "ada", weight: 1)], fallback: [])])
+        let table = RouteTable(
+            version: 1, targets: [target("gpt4"), target("ada"), target("spare")],
+            routes: [
+                Route(name: "chat", policy: .weighted, shares: [Route.Share(target: "gpt4", weight: 1)], fallback: []),
+                Route(name: "embeddings", policy: .priority, shares: [Route.Share(target: "ada", weight: 1)], fallback: []),
+            ])
         let kinds = Dictionary(uniqueKeysWithValues: ProbeTarget.all(in: table).map { ($0.target.name, $0.kind) })
         #expect(kinds == ["gpt4": ProbeTarget.Kind.chat, "ada": .embeddings, "spare": .chat])
     }
 
     @Test func settingsComeFromTheGatewaysOwn() {
-        let settings = ModelProber.Settings(gateway: GatewaySettings(requestTimeout: .seconds(60), probeInterval: .seconds(15)),
-                                            upstream: UpstreamSettings(azureAPIVersion: "2024-06-01", azureAPIKey: Secret("k")))
+        let settings = ModelProber.Settings(
+            gateway: GatewaySettings(requestTimeout: .seconds(60), probeInterval: .seconds(15)),
+            upstream: UpstreamSettings(azureAPIVersion: "2024-06-01", azureAPIKey: Secret("k")))
         #expect(settings.interval == .seconds(15))
         #expect(settings.timeout == .seconds(20))
         #expect(settings.azureAPIVersion == "2024-06-01")

@@ -20,39 +20,50 @@ import Testing
         let transport: CurlTransport
 
         var gpt4: RouteTarget {
-            RouteTarget(name: "gpt4", backend: .azureOpenAI, endpoint: base, upstreamModel: "gpt4-deployment",
-                        inputCostPer1K: Decimal(string: "0.008")!, outputCostPer1K: Decimal(string: "0.024")!, contextWindow: 128_000)
+            RouteTarget(
+                name: "gpt4", backend: .azureOpenAI, endpoint: base, upstreamModel: "gpt4-deployment",
+                inputCostPer1K: Decimal(string: "0.008")!, outputCostPer1K: Decimal(string: "0.024")!, contextWindow: 128_000)
         }
         var gpt35: RouteTarget {
-            RouteTarget(name: "gpt35", backend: .azureOpenAI, endpoint: base, upstreamModel: "gpt35-deployment",
-                        inputCostPer1K: Decimal(string: "0.0004")!, outputCostPer1K: Decimal(string: "0.0012")!, contextWindow: 16_385)
+            RouteTarget(
+                name: "gpt35", backend: .azureOpenAI, endpoint: base, upstreamModel: "gpt35-deployment",
+                inputCostPer1K: Decimal(string: "0.0004")!, outputCostPer1K: Decimal(string: "0.0012")!, contextWindow: 16_385)
         }
         var embeddings: RouteTarget {
-            RouteTarget(name: "ada", backend: .azureOpenAI, endpoint: base, upstreamModel: "embeddings-deployment",
-                        inputCostPer1K: Decimal(string: "0.0001")!, outputCostPer1K: 0, contextWindow: 8191)
+            RouteTarget(
+                name: "ada", backend: .azureOpenAI, endpoint: base, upstreamModel: "embeddings-deployment",
+                inputCostPer1K: Decimal(string: "0.0001")!, outputCostPer1K: 0, contextWindow: 8191)
         }
         var llama: RouteTarget {
-            RouteTarget(name: "llama3", backend: .ollama, endpoint: base, upstreamModel: "llama3:8b",
-                        inputCostPer1K: Decimal(string: "0.0001")!, outputCostPer1K: Decimal(string: "0.0002")!, contextWindow: 8192)
+            RouteTarget(
+                name: "llama3", backend: .ollama, endpoint: base, upstreamModel: "llama3:8b",
+                inputCostPer1K: Decimal(string: "0.0001")!, outputCostPer1K: Decimal(string: "0.0002")!, contextWindow: 8192)
         }
         var codellama: RouteTarget {
-            RouteTarget(name: "codellama", backend: .ollama, endpoint: base, upstreamModel: "codellama:13b",
-                        inputCostPer1K: 0, outputCostPer1K: 0, contextWindow: 16_384)
+            RouteTarget(
+                name: "codellama", backend: .ollama, endpoint: base, upstreamModel: "codellama:13b",
+                inputCostPer1K: 0, outputCostPer1K: 0, contextWindow: 16_384)
         }
 
         var all: [ProbeTarget] {
-            [ProbeTarget(gpt4, kind: .chat), ProbeTarget(gpt35, kind: .chat), ProbeTarget(embeddings, kind: .embeddings),
-             ProbeTarget(llama, kind: .chat)]
+            [
+                ProbeTarget(gpt4, kind: .chat), ProbeTarget(gpt35, kind: .chat), ProbeTarget(embeddings, kind: .embeddings),
+                ProbeTarget(llama, kind: .chat),
+            ]
         }
 
-        func prober(_ targets: [ProbeTarget], interval: Duration = .seconds(30), key: Secret? = ProbeTests.key,
-                    servedRecently: @escaping @Sendable (String) -> Bool = { _ in false },
-                    onResult: @escaping @Sendable (ProbeResult) -> Void = { _ in },
-                    onOllamaStatus: @escaping @Sendable (OllamaModelStatus) -> Void = { _ in }) -> ModelProber {
-            ModelProber(targets: { targets },
-                        settings: ModelProber.Settings(interval: interval, azureAPIVersion: "2024-10-21", azureAPIKey: key,
-                                                       timeout: .seconds(20)),
-                        transport: transport, servedRecently: servedRecently, onResult: onResult, onOllamaStatus: onOllamaStatus)
+        func prober(
+            _ targets: [ProbeTarget], interval: Duration = .seconds(30), key: Secret? = ProbeTests.key,
+            servedRecently: @escaping @Sendable (String) -> Bool = { _ in false },
+            onResult: @escaping @Sendable (ProbeResult) -> Void = { _ in },
+            onOllamaStatus: @escaping @Sendable (OllamaModelStatus) -> Void = { _ in }
+        ) -> ModelProber {
+            ModelProber(
+                targets: { targets },
+                settings: ModelProber.Settings(
+                    interval: interval, azureAPIVersion: "2024-10-21", azureAPIKey: key,
+                    timeout: .seconds(20)),
+                transport: transport, servedRecently: servedRecently, onResult: onResult, onOllamaStatus: onOllamaStatus)
         }
     }
 
@@ -108,8 +119,11 @@ import Testing
             #expect(totals.cost == results.reduce(Decimal(0)) { $0 + $1.cost })
             #expect(totals.completionTokens == 3)
             // The probes are what reached the emulator: one request per target.
-            #expect(u.emulator.statistics.requestsPerModel == ["gpt4-deployment": 1, "gpt35-deployment": 1,
-                                                               "embeddings-deployment": 1, "llama3:8b": 1])
+            #expect(
+                u.emulator.statistics.requestsPerModel == [
+                    "gpt4-deployment": 1, "gpt35-deployment": 1,
+                    "embeddings-deployment": 1, "llama3:8b": 1,
+                ])
         }
     }
 
@@ -127,11 +141,12 @@ import Testing
     @Test func ollamaListingsSayWhichModelsAreLoaded() async throws {
         try await withUpstreams { u in
             let statuses = Mutex<[OllamaModelStatus]>([])
-            let prober = u.prober([ProbeTarget(u.llama, kind: .chat), ProbeTarget(u.codellama, kind: .chat)],
-                                  onOllamaStatus: { status in statuses.withLock { $0.append(status) } })
+            let prober = u.prober(
+                [ProbeTarget(u.llama, kind: .chat), ProbeTarget(u.codellama, kind: .chat)],
+                onOllamaStatus: { status in statuses.withLock { $0.append(status) } })
             let results = await prober.probeRound()
             let status = try #require(statuses.withLock { $0 }.first)
-            #expect(statuses.withLock { $0 }.count == 1)   // one server, listed once
+            #expect(statuses.withLock { $0 }.count == 1)  // one server, listed once
             #expect(status.failure == nil)
             #expect(status.available == ["llama3:8b", "codellama:13b", "mistral:7b"])
             #expect(status.loaded.map(\.name) == ["llama3:8b"])
@@ -181,8 +196,9 @@ import Testing
     @Test func runProbesEachIntervalUntilCancelled() async throws {
         try await withUpstreams { u in
             let (stream, continuation) = AsyncStream<ProbeResult>.makeStream()
-            let prober = u.prober([ProbeTarget(u.gpt35, kind: .chat)], interval: .milliseconds(20),
-                                  onResult: { continuation.yield($0) })
+            let prober = u.prober(
+                [ProbeTarget(u.gpt35, kind: .chat)], interval: .milliseconds(20),
+                onResult: { continuation.yield($0) })
             let running = Task { await prober.run() }
             var seen = 0
             for await result in stream {
@@ -196,7 +212,7 @@ import Testing
             #expect(after >= 3)
             #expect(u.emulator.statistics.requests(toModel: "gpt35-deployment") == after)
             let off = u.prober([ProbeTarget(u.gpt35, kind: .chat)], interval: .zero)
-            await off.run()   // returns at once: probing is off
+            await off.run()  // returns at once: probing is off
             #expect(off.totals.probes == 0)
         }
     }

@@ -2,6 +2,7 @@ import Foundation
 import QLPRouting
 import QLPStore
 import Testing
+
 @testable import QLPGateway
 
 /// Two processes on one route database (`qlp gateway` and `qlp dash`, or two
@@ -9,10 +10,14 @@ import Testing
 /// file. These tests open two authorities on one SQLite file, as two processes would.
 @Suite("Route authority: changes another process committed")
 struct RouteAuthorityReloadTests {
-    private static let allToGPT4: [Route.Share] = [.init(target: "gpt4", weight: 100), .init(target: "gpt35", weight: 0),
-                                                   .init(target: "llama3", weight: 0)]
-    private static let allToLlama: [Route.Share] = [.init(target: "gpt4", weight: 0), .init(target: "gpt35", weight: 0),
-                                                    .init(target: "llama3", weight: 100)]
+    private static let allToGPT4: [Route.Share] = [
+        .init(target: "gpt4", weight: 100), .init(target: "gpt35", weight: 0),
+        .init(target: "llama3", weight: 0),
+    ]
+    private static let allToLlama: [Route.Share] = [
+        .init(target: "gpt4", weight: 0), .init(target: "gpt35", weight: 0),
+        .init(target: "llama3", weight: 100),
+    ]
 
     private static func pair() throws -> (RouteAuthority, RouteAuthority, String) {
         let dir = RouteTableFixture.temporaryDirectory()

@@ -2,6 +2,7 @@ import Foundation
 import QLPRouting
 import QLPStore
 import Testing
+
 @testable import QLPGateway
 
 private func openAuthority(_ table: RouteTable = RouteTableFixture.table()) throws -> (RouteAuthority, String) {
@@ -10,8 +11,10 @@ private func openAuthority(_ table: RouteTable = RouteTableFixture.table()) thro
     return (try RouteAuthority.open(databasePath: dir + "/routes.sqlite", configTable: table, clock: { clock }), dir)
 }
 
-private let allToGPT4: [Route.Share] = [.init(target: "gpt4", weight: 100), .init(target: "gpt35", weight: 0),
-                                        .init(target: "llama3", weight: 0)]
+private let allToGPT4: [Route.Share] = [
+    .init(target: "gpt4", weight: 100), .init(target: "gpt35", weight: 0),
+    .init(target: "llama3", weight: 0),
+]
 
 @Suite("Route authority")
 struct RouteAuthorityTests {
@@ -19,8 +22,9 @@ struct RouteAuthorityTests {
         let (authority, dir) = try openAuthority()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(firstChoices(authority.live) == ["gpt4": 40, "gpt35": 40, "llama3": 20])
-        let entry = try await authority.apply(.setWeights(route: "chat", weights: allToGPT4), expectedVersion: 1,
-                                              actor: "alice", reason: "gpt4 only for the demo")
+        let entry = try await authority.apply(
+            .setWeights(route: "chat", weights: allToGPT4), expectedVersion: 1,
+            actor: "alice", reason: "gpt4 only for the demo")
         #expect(entry.toVersion == 2 && entry.summary == "chat weights: gpt4 40→100, gpt35 40→0, llama3 20→0")
         #expect(try await authority.store.latest() == authority.live.snapshot.table)
         #expect(authority.live.snapshot.table.version == 2)
@@ -39,7 +43,10 @@ struct RouteAuthorityTests {
             try await authority.apply(.setWeights(route: "chat", weights: badSum), expectedVersion: 2, actor: "bob", reason: nil)
             Issue.record("weights summing to 90 were accepted")
         } catch {
-            guard case .invalid(let reason) = error else { Issue.record("expected invalid, got \(error)"); return }
+            guard case .invalid(let reason) = error else {
+                Issue.record("expected invalid, got \(error)")
+                return
+            }
             #expect(reason.description.contains("sum to 90"))
         }
         #expect(authority.live.snapshot.table.version == 2)
@@ -58,8 +65,9 @@ struct RouteAuthorityTests {
             try await authority.undo(actor: "alice", reason: nil)
         }
         let seeded = authority.live.snapshot.table
-        let change = try await authority.apply(.setWeights(route: "chat", weights: allToGPT4), expectedVersion: nil,
-                                               actor: "alice", reason: nil)
+        let change = try await authority.apply(
+            .setWeights(route: "chat", weights: allToGPT4), expectedVersion: nil,
+            actor: "alice", reason: nil)
         let undo = try await authority.undo(actor: "bob", reason: "too much gpt4", expectedVersion: 2)
         #expect(undo.toVersion == 3 && undo.action == .undo)
         #expect(undo.summary.hasPrefix("undo of #\(change.id) "))
@@ -92,22 +100,26 @@ struct RouteAuthorityTests {
         #expect(await authority.alerts.count == 1)
 
         // An operator overrides it: the suspension is a change, and the rule clears.
-        try await authority.apply(.suspendRule(name: "openai_over_95", suspended: true), expectedVersion: 1,
-                                  actor: "alice", reason: "month end, gpt4 budget agreed")
+        try await authority.apply(
+            .suspendRule(name: "openai_over_95", suspended: true), expectedVersion: 1,
+            actor: "alice", reason: "month end, gpt4 budget agreed")
         #expect(authority.live.snapshot.compiled.activeRules.isEmpty)
         #expect(firstChoices(authority.live) == ["gpt4": 40, "gpt35": 40, "llama3": 20])
         #expect(await authority.alerts.last?.text == "openai_over_95 cleared: suspended by an operator; chat back to its own policy")
         entry = try #require(try await authority.store.audit(limit: 1).first)
         #expect(entry.action == .budgetRuleCleared)
 
-        try await authority.apply(.suspendRule(name: "openai_over_95", suspended: false), expectedVersion: 2,
-                                  actor: "alice", reason: nil)
+        try await authority.apply(
+            .suspendRule(name: "openai_over_95", suspended: false), expectedVersion: 2,
+            actor: "alice", reason: nil)
         #expect(authority.live.snapshot.compiled.activeRules.count == 1)
         await authority.updateBudget(percentSpent: ["azure_openai": RouteTableFixture.cost("12.5")])
         #expect(await authority.alerts.last?.text == "openai_over_95 cleared: azure_openai at 12.5% < 95%; chat back to its own policy")
         #expect(await authority.alerts.count == 4)
-        #expect(try await authority.store.audit(limit: 100).map(\.action) == [
-            .budgetRuleCleared, .budgetRuleFired, .resumeRule, .budgetRuleCleared, .suspendRule, .budgetRuleFired, .seed])
+        #expect(
+            try await authority.store.audit(limit: 100).map(\.action) == [
+                .budgetRuleCleared, .budgetRuleFired, .resumeRule, .budgetRuleCleared, .suspendRule, .budgetRuleFired, .seed,
+            ])
     }
 
     /// A restart reads the last committed table back, not the config's.

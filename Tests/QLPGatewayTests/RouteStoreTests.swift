@@ -1,7 +1,8 @@
 import Foundation
 import QLPRouting
-@testable import QLPStore
 import Testing
+
+@testable import QLPStore
 
 private func weights(_ table: RouteTable?, _ route: String) -> [String: Int] {
     Dictionary(uniqueKeysWithValues: (table?.route(named: route)?.shares ?? []).map { ($0.target, $0.weight) })
@@ -24,8 +25,10 @@ struct RouteStoreTests {
         let first = try store.seedIfEmpty(from: RouteTableFixture.table(version: 7), configDigest: "d1")
         #expect(first.version == 1)
         let second = withChat(first, [("gpt4", 20), ("gpt35", 60), ("llama3", 20)])
-        let entry = try store.commit(table: second, audit: RouteAuditDraft(
-            actor: "alice", action: .setWeights, summary: "chat weights: gpt4 40→20, gpt35 40→60", reason: "cheaper"))
+        let entry = try store.commit(
+            table: second,
+            audit: RouteAuditDraft(
+                actor: "alice", action: .setWeights, summary: "chat weights: gpt4 40→20, gpt35 40→60", reason: "cheaper"))
         #expect(entry.fromVersion == 1 && entry.toVersion == 2 && entry.outcome == .applied)
         // Costs are decimals and must come back exact.
         #expect(try store.latest() == second)
@@ -66,8 +69,9 @@ struct RouteStoreTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let store = try SQLiteRouteStore(path: dir + "/routes.sqlite")
         _ = try store.seedIfEmpty(from: RouteTableFixture.table(), configDigest: "d1")
-        let entry = try store.recordRejected(audit: RouteAuditDraft(
-            actor: "bob", action: .drain, summary: "drain gpt4", rejection: "stale: expected version 0, current 1"))
+        let entry = try store.recordRejected(
+            audit: RouteAuditDraft(
+                actor: "bob", action: .drain, summary: "drain gpt4", rejection: "stale: expected version 0, current 1"))
         #expect(entry.outcome == .rejected && entry.fromVersion == 1 && entry.toVersion == nil)
         #expect(try store.audit(limit: 1) == [entry])
         #expect(try store.latest()?.version == 1)
@@ -103,8 +107,10 @@ struct RouteStoreTests {
         // The file now splits code 50/50 and adds a target; chat is as it was in the file.
         var edited = config
         edited.routes[1].shares = [.init(target: "gpt4", weight: 50), .init(target: "codellama", weight: 50)]
-        edited.targets.append(RouteTarget(name: "mistral", backend: .ollama, endpoint: "http://127.0.0.1:11434",
-                                          upstreamModel: "mistral:7b", inputCostPer1K: 0, outputCostPer1K: 0, contextWindow: 8192))
+        edited.targets.append(
+            RouteTarget(
+                name: "mistral", backend: .ollama, endpoint: "http://127.0.0.1:11434",
+                upstreamModel: "mistral:7b", inputCostPer1K: 0, outputCostPer1K: 0, contextWindow: 8192))
         let merged = try store.seedIfEmpty(from: edited, configDigest: "d2")
         #expect(merged.version == 3)
         #expect(weights(merged, "chat") == ["gpt4": 10, "gpt35": 70, "llama3": 20])

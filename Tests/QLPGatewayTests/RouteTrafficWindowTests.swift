@@ -1,5 +1,6 @@
 import Synchronization
 import Testing
+
 @testable import QLPGateway
 
 @Suite struct RouteTrafficWindowTests {
@@ -75,8 +76,9 @@ import Testing
             for task in 0..<2 {
                 group.addTask {
                     for n in 0..<perTask {
-                        window.record(route: "chat", target: task == 0 ? "gpt4" : "gpt35", byFallback: n % 4 == 0,
-                                      latencyMilliseconds: Double(n % 1000))
+                        window.record(
+                            route: "chat", target: task == 0 ? "gpt4" : "gpt35", byFallback: n % 4 == 0,
+                            latencyMilliseconds: Double(n % 1000))
                     }
                 }
             }

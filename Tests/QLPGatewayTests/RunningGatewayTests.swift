@@ -1,14 +1,16 @@
 import Foundation
-@testable import QLPGateway
 import Testing
+
+@testable import QLPGateway
 
 /// How a running gateway announces itself to `qlp routes` (issue 17 item 6).
 @Suite struct RunningGatewayTests {
     @Test func aWrittenFileIsOwnerOnlyAndReadsBackAsLive() throws {
         let state = RouteTableFixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: state) }
-        let gateway = RunningGateway(kind: .demo, pid: 4242, gateway: "http://127.0.0.1:1", admin: "http://127.0.0.1:2",
-                                     adminToken: "demo-abc", started: Date(timeIntervalSince1970: 1_800_000_000))
+        let gateway = RunningGateway(
+            kind: .demo, pid: 4242, gateway: "http://127.0.0.1:1", admin: "http://127.0.0.1:2",
+            adminToken: "demo-abc", started: Date(timeIntervalSince1970: 1_800_000_000))
         let path = try RunningGatewayDirectory.write(gateway, stateDirectory: state)
         #expect(path == state + "/running/4242.json")
         let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
@@ -27,10 +29,12 @@ import Testing
     @Test func aDeadPidIsStaleAndAStrangeFileIsUnreadableAndTheNewestLiveComesFirst() throws {
         let state = RouteTableFixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: state) }
-        let old = RunningGateway(kind: .gateway, pid: 10, gateway: "http://127.0.0.1:1", admin: "http://127.0.0.1:2",
-                                 started: Date(timeIntervalSince1970: 1_000))
-        let new = RunningGateway(kind: .demo, pid: 11, gateway: "http://127.0.0.1:3", admin: "http://127.0.0.1:4",
-                                 started: Date(timeIntervalSince1970: 2_000))
+        let old = RunningGateway(
+            kind: .gateway, pid: 10, gateway: "http://127.0.0.1:1", admin: "http://127.0.0.1:2",
+            started: Date(timeIntervalSince1970: 1_000))
+        let new = RunningGateway(
+            kind: .demo, pid: 11, gateway: "http://127.0.0.1:3", admin: "http://127.0.0.1:4",
+            started: Date(timeIntervalSince1970: 2_000))
         let gone = RunningGateway(kind: .demo, pid: 12, gateway: "http://127.0.0.1:5", admin: "http://127.0.0.1:6")
         for gateway in [old, new, gone] { try RunningGatewayDirectory.write(gateway, stateDirectory: state) }
         try "not json".write(toFile: state + "/running/13.json", atomically: true, encoding: .utf8)

@@ -36,9 +36,12 @@ final class StallingUpstream: Sendable {
             .childChannelInitializer { channel in
                 counter.channels.withLock { $0.accepted.append(channel) }
                 return channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ScriptedReply(script: script, onRequest: {
-                        counter.requestCount.add(1, ordering: .relaxed)
-                    }))
+                    try channel.pipeline.syncOperations.addHandler(
+                        ScriptedReply(
+                            script: script,
+                            onRequest: {
+                                counter.requestCount.add(1, ordering: .relaxed)
+                            }))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
@@ -86,7 +89,8 @@ final class StallingUpstream: Sendable {
             let text = String(decoding: bytes, as: UTF8.self)
             guard let end = text.range(of: "\r\n\r\n") else { return false }
             let head = text[..<end.lowerBound].lowercased()
-            let length = head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
+            let length =
+                head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
                 .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
             return text.utf8.count - text[..<end.upperBound].utf8.count >= length
         }

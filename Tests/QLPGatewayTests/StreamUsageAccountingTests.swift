@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import QLPRouting
 import Testing
+
 @testable import QLPGateway
 
 /// Issue 13, item 1: a streamed answer's tokens are counted whether or not
@@ -21,19 +22,24 @@ import Testing
         #expect(asked.usageRequestedForAccounting)
         #expect((try Self.object(asked)["stream_options"] as? [String: Any])?["include_usage"] as? Bool == true)
         // Byte for byte otherwise: the member is added before the closing brace.
-        #expect(String(decoding: asked.body, as: UTF8.self)
-                == #"{"model":"chat","stream":true,"max_tokens":5,"messages":[{"role":"user","content":"hi"}],"stream_options":{"include_usage":true}}"#)
+        #expect(
+            String(decoding: asked.body, as: UTF8.self)
+                == #"{"model":"chat","stream":true,"max_tokens":5,"messages":[{"role":"user","content":"hi"}],"stream_options":{"include_usage":true}}"#
+        )
     }
 
     @Test func aClientThatAsksGetsItsBodyUnchangedAndSeesTheUsage() throws {
-        let json = #"{"model":"chat","stream":true,"max_tokens":5,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"hi"}]}"#
+        let json =
+            #"{"model":"chat","stream":true,"max_tokens":5,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"hi"}]}"#
         let asked = try Self.request(json)
         #expect(!asked.usageRequestedForAccounting)
         #expect(asked.body == Array(json.utf8))
     }
 
     @Test func otherStreamOptionsAreKeptWhenUsageIsAdded() throws {
-        let asked = try Self.request(#"{"model":"chat","stream":true,"max_tokens":5,"stream_options":{"include_usage":false,"x":1},"messages":[{"role":"user","content":"hi"}]}"#)
+        let asked = try Self.request(
+            #"{"model":"chat","stream":true,"max_tokens":5,"stream_options":{"include_usage":false,"x":1},"messages":[{"role":"user","content":"hi"}]}"#
+        )
         #expect(asked.usageRequestedForAccounting)
         let options = try #require(try Self.object(asked)["stream_options"] as? [String: Any])
         #expect(options["include_usage"] as? Bool == true)
@@ -75,16 +81,22 @@ import Testing
         #expect(shown.contains(#""content":"Hel""#) && shown.contains(#""content":"lo""#))
         #expect(shown.contains("prompt_filter_results"))
         #expect(shown.hasSuffix("data: [DONE]\n\n"))
-        #expect(shown == Self.azureStream.replacingOccurrences(
-            of: #"data: {"choices": [ ],"id":"c1","model":"gpt-4","usage": {"prompt_tokens":9,"completion_tokens":2,"total_tokens":11}}"# + "\n\n",
-            with: ""))
+        #expect(
+            shown
+                == Self.azureStream.replacingOccurrences(
+                    of:
+                        #"data: {"choices": [ ],"id":"c1","model":"gpt-4","usage": {"prompt_tokens":9,"completion_tokens":2,"total_tokens":11}}"#
+                        + "\n\n",
+                    with: ""))
     }
 
     @Test func eventsCutAnywhereAcrossChunksComeOutTheSame() {
         let whole = Self.run([Self.azureStream])
         let bytes = Array(Self.azureStream.utf8)
         for size in [1, 2, 7, 33, 100] {
-            let pieces = stride(from: 0, to: bytes.count, by: size).map { String(decoding: bytes[$0..<min($0 + size, bytes.count)], as: UTF8.self) }
+            let pieces = stride(from: 0, to: bytes.count, by: size).map {
+                String(decoding: bytes[$0..<min($0 + size, bytes.count)], as: UTF8.self)
+            }
             #expect(Self.run(pieces) == whole, "chunks of \(size)")
         }
     }
@@ -102,12 +114,21 @@ import Testing
 @Suite struct UnknownUsageTests {
     @Test func anAnswerWithoutUsageIsCountedAsUnknown() async throws {
         let upstream = StubUpstream { _, _ in
-            .json(status: 200, body: #"{"id":"c1","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}]}"#)
+            .json(
+                status: 200,
+                body:
+                    #"{"id":"c1","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}]}"#
+            )
         }
         let harness = try await GatewayHarness.start(
             targets: [ollamaTarget("llama3", try await upstream.start())],
             routes: [Route(name: "chat", policy: .weighted, shares: [.init(target: "llama3", weight: 100)], fallback: [])])
-        defer { Task { await harness.stop(); await upstream.stop() } }
+        defer {
+            Task {
+                await harness.stop()
+                await upstream.stop()
+            }
+        }
         #expect(try await harness.post("/v1/chat/completions", GatewayHarness.chatBody()).status == 200)
         #expect(try await harness.post("/v1/chat/completions", GatewayHarness.chatBody()).status == 200)
         let metrics = try await harness.get("/metrics").bodyText

@@ -4,6 +4,7 @@ import NIOCore
 import QLPRouting
 import Synchronization
 import Testing
+
 @testable import QLPGateway
 
 /// Streams go through chunk by chunk: the stub sends each SSE event only after
@@ -42,22 +43,31 @@ import Testing
     ]
 
     /// A client that asks for usage sees every event, the usage one included.
-    static let askingForUsage = #"{"model":"chat","messages":[{"role":"user","content":"Say hello"}],"stream":true,"stream_options":{"include_usage":true}}"#
+    static let askingForUsage =
+        #"{"model":"chat","messages":[{"role":"user","content":"Say hello"}],"stream":true,"stream_options":{"include_usage":true}}"#
 
     @Test(arguments: [true, false]) func eventsReachTheClientOneByOne(askingForUsage: Bool) async throws {
         let progress = Progress()
         // The usage event is the fifth: a client that did not ask never sees it, so nothing waits for it.
         let usageEvent = 4
         let upstream = StubUpstream { _, _ in
-            .stream(chunks: Self.events, between: { index in
-                if askingForUsage || index <= usageEvent { await progress.waitUntilSeen(index) }
-            })
+            .stream(
+                chunks: Self.events,
+                between: { index in
+                    if askingForUsage || index <= usageEvent { await progress.waitUntilSeen(index) }
+                })
         }
         let harness = try await GatewayHarness.start(
             targets: [ollamaTarget("llama3", try await upstream.start())],
             routes: [Route(name: "chat", policy: .weighted, shares: [.init(target: "llama3", weight: 100)], fallback: [])])
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        defer { Task { try? await client.shutdown(); await harness.stop(); await upstream.stop() } }
+        defer {
+            Task {
+                try? await client.shutdown()
+                await harness.stop()
+                await upstream.stop()
+            }
+        }
 
         var request = HTTPClientRequest(url: harness.base + "/v1/chat/completions")
         request.method = .POST

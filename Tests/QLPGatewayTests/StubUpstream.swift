@@ -56,23 +56,29 @@ final class StubUpstream: Sendable {
             case .stream(let chunks, let between):
                 var headers = HTTPFields()
                 headers[.contentType] = "text/event-stream"
-                return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-                    for (index, chunk) in chunks.enumerated() {
-                        if index > 0 { await between(index) }
-                        try await writer.write(ByteBuffer(string: chunk))
-                    }
-                    try await writer.finish(nil)
-                })
+                return Response(
+                    status: .ok, headers: headers,
+                    body: ResponseBody { writer in
+                        for (index, chunk) in chunks.enumerated() {
+                            if index > 0 { await between(index) }
+                            try await writer.write(ByteBuffer(string: chunk))
+                        }
+                        try await writer.finish(nil)
+                    })
             }
         }
         let logger = Logger(label: "stub", factory: { _ in SwiftLogNoOpLogHandler() })
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { channel in
-                                  bound.continuation.yield(channel.localAddress?.port ?? 0)
-                                  bound.continuation.finish()
-                              }, logger: logger)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in
+                bound.continuation.yield(channel.localAddress?.port ?? 0)
+                bound.continuation.finish()
+            }, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
-        let task = Task { try? await group.run(); bound.continuation.finish() }
+        let task = Task {
+            try? await group.run()
+            bound.continuation.finish()
+        }
         running.withLock { $0 = (group, task) }
         var port = 0
         for await p in bound.stream { port = p }

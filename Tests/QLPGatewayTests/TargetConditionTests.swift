@@ -2,6 +2,7 @@ import Foundation
 import QLPRouting
 import Synchronization
 import Testing
+
 @testable import QLPGateway
 
 /// Issue 17: a target's condition from all the evidence (probes, live
@@ -21,8 +22,9 @@ import Testing
     static let refused = "cannot connect to 127.0.0.1 port 43117"
 
     static func board(_ clock: Clock, probeInterval: Duration = .seconds(30)) -> TargetHealthBoard {
-        TargetHealthBoard(breaker: breaker, condition: TargetConditionTracker.Settings(probeInterval: probeInterval),
-                          clock: { clock.now }, wallClock: { clock.wall })
+        TargetHealthBoard(
+            breaker: breaker, condition: TargetConditionTracker.Settings(probeInterval: probeInterval),
+            clock: { clock.now }, wallClock: { clock.wall })
     }
 
     static func probeFailed(_ board: TargetHealthBoard, _ target: String = "gpt4") {
@@ -184,13 +186,17 @@ import Testing
     @Test func aProbeResultsFailureIsTheReason() {
         let clock = Clock()
         let board = Self.board(clock)
-        let failure = ProbeResult.Failure(status: nil, reason: TransportFailureText.brief(
-            .connectionFailed(endpoint: "http://127.0.0.1:43117/openai/deployments/gpt4-deployment/chat/completions",
-                              detail: "Failed to connect to 127.0.0.1 port 43117 after 0 ms: Couldn't connect to server")),
+        let failure = ProbeResult.Failure(
+            status: nil,
+            reason: TransportFailureText.brief(
+                .connectionFailed(
+                    endpoint: "http://127.0.0.1:43117/openai/deployments/gpt4-deployment/chat/completions",
+                    detail: "Failed to connect to 127.0.0.1 port 43117 after 0 ms: Couldn't connect to server")),
             bodyExcerpt: "", upstreamFailure: .connect)
-        let result = ProbeResult(target: "gpt4", kind: .chat, at: clock.wall, connectMilliseconds: 0, timeToFirstTokenMilliseconds: nil,
-                                 totalMilliseconds: 0, failure: failure, promptTokens: 0, completionTokens: 0, usageEstimated: false,
-                                 cost: 0, ollamaModel: nil)
+        let result = ProbeResult(
+            target: "gpt4", kind: .chat, at: clock.wall, connectMilliseconds: 0, timeToFirstTokenMilliseconds: nil,
+            totalMilliseconds: 0, failure: failure, promptTokens: 0, completionTokens: 0, usageEstimated: false,
+            cost: 0, ollamaModel: nil)
         board.record(result)
         clock.advance(30)
         board.record(result)

@@ -1,8 +1,9 @@
 import Foundation
+import QLPCore
 import QLPRouting
 import Synchronization
-import QLPCore
 import Testing
+
 @testable import QLPGateway
 
 /// The health board on a hand-stepped clock: what the planner, the prober
@@ -52,8 +53,9 @@ import Testing
         let clock = Clock()
         let board = TargetHealthBoard(breaker: Self.settings, clock: { clock.now })
         for ms in 1...100 {
-            board.recordAnswer("llama3", milliseconds: Double(ms), usage: TokenCounts(input: 10, output: 2),
-                               cost: Decimal(string: "0.001")!)
+            board.recordAnswer(
+                "llama3", milliseconds: Double(ms), usage: TokenCounts(input: 10, output: 2),
+                cost: Decimal(string: "0.001")!)
         }
         board.recordFailure("llama3")
         let state = board.state(of: "llama3")
@@ -74,10 +76,11 @@ import Testing
         let clock = Clock()
         let board = TargetHealthBoard(breaker: Self.settings, clock: { clock.now })
         func result(_ failure: UpstreamFailure?, status: Int? = nil) -> ProbeResult {
-            ProbeResult(target: "gpt35", kind: .chat, at: Date(), connectMilliseconds: 1, timeToFirstTokenMilliseconds: 40,
-                        totalMilliseconds: 90,
-                        failure: failure.map { .init(status: status, reason: "x", bodyExcerpt: "", upstreamFailure: $0) },
-                        promptTokens: 1, completionTokens: 1, usageEstimated: false, cost: 0, ollamaModel: nil)
+            ProbeResult(
+                target: "gpt35", kind: .chat, at: Date(), connectMilliseconds: 1, timeToFirstTokenMilliseconds: 40,
+                totalMilliseconds: 90,
+                failure: failure.map { .init(status: status, reason: "x", bodyExcerpt: "", upstreamFailure: $0) },
+                promptTokens: 1, completionTokens: 1, usageEstimated: false, cost: 0, ollamaModel: nil)
         }
         board.record(result(nil))
         #expect(board.health(for: "gpt35").latencyMilliseconds == 40)

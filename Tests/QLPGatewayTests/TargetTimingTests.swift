@@ -3,6 +3,7 @@ import QLPCore
 import QLPEmulator
 import QLPRouting
 import Testing
+
 @testable import QLPGateway
 
 /// Time to first token and output tokens per second, per target: from
@@ -15,8 +16,9 @@ import Testing
         let board = TargetHealthBoard(breaker: Self.settings)
         // 40 tokens in 2 s, 60 in 2 s, 90 in 2 s: a median of 30 tokens a second.
         for tokens in [40, 60, 90] {
-            board.recordAnswer("gpt4", milliseconds: 2000, usage: TokenCounts(input: 10, output: tokens), cost: 0,
-                               timing: AnswerTiming(totalMilliseconds: 2000, firstTokenMilliseconds: nil))
+            board.recordAnswer(
+                "gpt4", milliseconds: 2000, usage: TokenCounts(input: 10, output: tokens), cost: 0,
+                timing: AnswerTiming(totalMilliseconds: 2000, firstTokenMilliseconds: nil))
         }
         let state = board.state(of: "gpt4")
         #expect(state.outputTokensPerSecond == 30)
@@ -25,11 +27,13 @@ import Testing
 
     @Test func streamedAnswersRateOnlyTheTimeAfterTheFirstToken() {
         let board = TargetHealthBoard(breaker: Self.settings)
-        board.recordAnswer("gpt4", milliseconds: 2000, usage: TokenCounts(input: 10, output: 40), cost: 0,
-                           timing: AnswerTiming(totalMilliseconds: 2000, firstTokenMilliseconds: nil))
+        board.recordAnswer(
+            "gpt4", milliseconds: 2000, usage: TokenCounts(input: 10, output: 40), cost: 0,
+            timing: AnswerTiming(totalMilliseconds: 2000, firstTokenMilliseconds: nil))
         // 50 tokens in the 1,000 ms after a first token at 250 ms.
-        board.recordAnswer("gpt4", milliseconds: 250, usage: TokenCounts(input: 10, output: 50), cost: 0,
-                           timing: AnswerTiming(totalMilliseconds: 1250, firstTokenMilliseconds: 250))
+        board.recordAnswer(
+            "gpt4", milliseconds: 250, usage: TokenCounts(input: 10, output: 50), cost: 0,
+            timing: AnswerTiming(totalMilliseconds: 1250, firstTokenMilliseconds: 250))
         let state = board.state(of: "gpt4")
         #expect(state.timeToFirstTokenMilliseconds == 250)
         #expect(state.outputTokensPerSecond == 50, "once a stream was seen, whole-body rates are left out")
@@ -38,10 +42,12 @@ import Testing
     @Test func streamedFiguresOlderThanFiveMinutesAreNotShown() {
         let clock = TargetHealthBoardTests.Clock()
         let board = TargetHealthBoard(breaker: Self.settings, clock: { clock.now })
-        board.recordAnswer("llama3", milliseconds: 4000, usage: TokenCounts(input: 10, output: 50), cost: 0,
-                           timing: AnswerTiming(totalMilliseconds: 5000, firstTokenMilliseconds: 4000))
-        board.recordAnswer("llama3", milliseconds: 1000, usage: TokenCounts(input: 10, output: 20), cost: 0,
-                           timing: AnswerTiming(totalMilliseconds: 1000, firstTokenMilliseconds: nil))
+        board.recordAnswer(
+            "llama3", milliseconds: 4000, usage: TokenCounts(input: 10, output: 50), cost: 0,
+            timing: AnswerTiming(totalMilliseconds: 5000, firstTokenMilliseconds: 4000))
+        board.recordAnswer(
+            "llama3", milliseconds: 1000, usage: TokenCounts(input: 10, output: 20), cost: 0,
+            timing: AnswerTiming(totalMilliseconds: 1000, firstTokenMilliseconds: nil))
         clock.advance(TargetHealthBoard.streamedFreshSeconds)
         #expect(board.state(of: "llama3").timeToFirstTokenMilliseconds == 4000)
         #expect(board.state(of: "llama3").outputTokensPerSecond == 50)
@@ -52,10 +58,12 @@ import Testing
 
     @Test func answersWithoutUsageOrTimeGiveNoRate() {
         let board = TargetHealthBoard(breaker: Self.settings)
-        board.recordAnswer("gpt4", milliseconds: 100, usage: nil, cost: 0,
-                           timing: AnswerTiming(totalMilliseconds: 100, firstTokenMilliseconds: nil))
-        board.recordAnswer("gpt4", milliseconds: 100, usage: TokenCounts(input: 1, output: 5), cost: 0,
-                           timing: AnswerTiming(totalMilliseconds: 100.2, firstTokenMilliseconds: 100))
+        board.recordAnswer(
+            "gpt4", milliseconds: 100, usage: nil, cost: 0,
+            timing: AnswerTiming(totalMilliseconds: 100, firstTokenMilliseconds: nil))
+        board.recordAnswer(
+            "gpt4", milliseconds: 100, usage: TokenCounts(input: 1, output: 5), cost: 0,
+            timing: AnswerTiming(totalMilliseconds: 100.2, firstTokenMilliseconds: 100))
         board.recordAnswer("gpt4", milliseconds: 100, usage: TokenCounts(input: 1, output: 5), cost: 0)
         let state = board.state(of: "gpt4")
         #expect(state.outputTokensPerSecond == nil)
@@ -65,9 +73,10 @@ import Testing
     @Test func chatProbesCountLikeStreams() {
         let board = TargetHealthBoard(breaker: Self.settings)
         func probe(estimated: Bool) -> ProbeResult {
-            ProbeResult(target: "mistral", kind: .chat, at: Date(), connectMilliseconds: 1, timeToFirstTokenMilliseconds: 300,
-                        totalMilliseconds: 500, failure: nil, promptTokens: 8, completionTokens: 10, usageEstimated: estimated,
-                        cost: 0, ollamaModel: nil)
+            ProbeResult(
+                target: "mistral", kind: .chat, at: Date(), connectMilliseconds: 1, timeToFirstTokenMilliseconds: 300,
+                totalMilliseconds: 500, failure: nil, promptTokens: 8, completionTokens: 10, usageEstimated: estimated,
+                cost: 0, ollamaModel: nil)
         }
         board.record(probe(estimated: true))
         #expect(board.state(of: "mistral").timeToFirstTokenMilliseconds == 300)
@@ -85,12 +94,20 @@ import Testing
         let base = try await emulator.start()
         let harness = try await GatewayHarness.start(
             targets: [ollamaTarget("llama3", base), ollamaTarget("mistral", base, model: "mistral:7b")],
-            routes: [Route(name: "chat", policy: .priority, shares: [.init(target: "llama3", weight: 100)], fallback: []),
-                     Route(name: "local", policy: .priority, shares: [.init(target: "mistral", weight: 100)], fallback: [])])
-        defer { Task { await harness.stop(); await emulator.stop() } }
+            routes: [
+                Route(name: "chat", policy: .priority, shares: [.init(target: "llama3", weight: 100)], fallback: []),
+                Route(name: "local", policy: .priority, shares: [.init(target: "mistral", weight: 100)], fallback: []),
+            ])
+        defer {
+            Task {
+                await harness.stop()
+                await emulator.stop()
+            }
+        }
 
         // A stream carries its usage only when the client asks for it (as OpenAI's API does).
-        let streamedBody = #"{"model":"chat","stream":true,"stream_options":{"include_usage":true},"#
+        let streamedBody =
+            #"{"model":"chat","stream":true,"stream_options":{"include_usage":true},"#
             + #""messages":[{"role":"user","content":"Say hello"}]}"#
         for _ in 0..<3 {
             let streamed = try await harness.post("/v1/chat/completions", streamedBody)

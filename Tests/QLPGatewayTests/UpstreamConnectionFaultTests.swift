@@ -3,6 +3,7 @@ import QLPCore
 import QLPEmulator
 import QLPRouting
 import Testing
+
 @testable import QLPGateway
 
 /// An upstream that drops the connection part-way through its answer, or
@@ -18,14 +19,20 @@ import Testing
         let base = try await emulator.start()
         emulator.faults.set(fault, forModel: "gpt4-deployment")
         func azure(_ target: String, _ deployment: String) -> RouteTarget {
-            RouteTarget(name: target, backend: .azureOpenAI, endpoint: base, upstreamModel: deployment,
-                        inputCostPer1K: Decimal(string: "0.0004")!, outputCostPer1K: Decimal(string: "0.0012")!, contextWindow: 16_000)
+            RouteTarget(
+                name: target, backend: .azureOpenAI, endpoint: base, upstreamModel: deployment,
+                inputCostPer1K: Decimal(string: "0.0004")!, outputCostPer1K: Decimal(string: "0.0012")!, contextWindow: 16_000)
         }
         let harness = try await GatewayHarness.start(
             targets: [azure("gpt4", "gpt4-deployment"), azure("gpt35", "gpt35-deployment")],
             routes: [Route(name: "chat", policy: .priority, shares: [.init(target: "gpt4", weight: 100)], fallback: ["gpt35"])],
             upstream: UpstreamSettings(azureAPIVersion: "2024-10-21", azureAPIKey: Secret(EmulatorConfiguration.demoOpenAIKey)))
-        defer { Task { await harness.stop(); await emulator.stop() } }
+        defer {
+            Task {
+                await harness.stop()
+                await emulator.stop()
+            }
+        }
 
         let response = try await harness.post("/v1/chat/completions", GatewayHarness.chatBody())
         #expect(response.status == 200, "\(name): \(response.bodyText)")

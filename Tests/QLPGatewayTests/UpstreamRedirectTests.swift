@@ -3,6 +3,7 @@ import QLPCore
 import QLPHTTP
 import QLPRouting
 import Testing
+
 @testable import QLPGateway
 
 /// Issue 14, finding 11: an upstream that answers with a redirect must not
@@ -13,8 +14,9 @@ import Testing
     static let apiKey = "aoai-key-never-leaves-" + UUID().uuidString
 
     func azureTarget(_ name: String, _ endpoint: String) -> RouteTarget {
-        RouteTarget(name: name, backend: .azureOpenAI, endpoint: endpoint, upstreamModel: "gpt4-deployment",
-                    inputCostPer1K: 0, outputCostPer1K: 0, contextWindow: 8192)
+        RouteTarget(
+            name: name, backend: .azureOpenAI, endpoint: endpoint, upstreamModel: "gpt4-deployment",
+            inputCostPer1K: 0, outputCostPer1K: 0, contextWindow: 8192)
     }
 
     /// A listener that records whatever reaches it, and the upstream that points there.
@@ -34,7 +36,13 @@ import Testing
             targets: [azureTarget("moved", base)],
             routes: [Route(name: "chat", policy: .priority, shares: [.init(target: "moved", weight: 100)], fallback: [])],
             upstream: UpstreamSettings(azureAPIKey: Secret(Self.apiKey)))
-        defer { Task { await harness.stop(); await redirector.stop(); await elsewhere.stop() } }
+        defer {
+            Task {
+                await harness.stop()
+                await redirector.stop()
+                await elsewhere.stop()
+            }
+        }
 
         let response = try await harness.post("/v1/chat/completions", GatewayHarness.chatBody())
         #expect(elsewhere.count == 0, "the redirect was followed: \(elsewhere.requests.map(\.headers))")
@@ -53,7 +61,14 @@ import Testing
             targets: [azureTarget("moved", base), ollamaTarget("good", try await good.start())],
             routes: [Route(name: "chat", policy: .priority, shares: [.init(target: "moved", weight: 100)], fallback: ["good"])],
             upstream: UpstreamSettings(azureAPIKey: Secret(Self.apiKey)))
-        defer { Task { await harness.stop(); await redirector.stop(); await elsewhere.stop(); await good.stop() } }
+        defer {
+            Task {
+                await harness.stop()
+                await redirector.stop()
+                await elsewhere.stop()
+                await good.stop()
+            }
+        }
 
         let response = try await harness.post("/v1/chat/completions", GatewayHarness.chatBody())
         #expect(response.status == 200)
@@ -63,14 +78,21 @@ import Testing
 
     @Test func finding11_probesNeverFollowARedirect() async throws {
         let (elsewhere, redirector, base) = try await upstreams()
-        defer { Task { await redirector.stop(); await elsewhere.stop() } }
+        defer {
+            Task {
+                await redirector.stop()
+                await elsewhere.stop()
+            }
+        }
         let transport = CurlTransport()
         defer { transport.shutdown() }
         let target = ProbeTarget(azureTarget("moved", base), kind: .chat)
-        let prober = ModelProber(targets: { [target] },
-                                 settings: ModelProber.Settings(interval: .seconds(30), azureAPIVersion: "2024-10-21",
-                                                                azureAPIKey: Secret(Self.apiKey), timeout: .seconds(10)),
-                                 transport: transport, servedRecently: { _ in false }, onResult: { _ in })
+        let prober = ModelProber(
+            targets: { [target] },
+            settings: ModelProber.Settings(
+                interval: .seconds(30), azureAPIVersion: "2024-10-21",
+                azureAPIKey: Secret(Self.apiKey), timeout: .seconds(10)),
+            transport: transport, servedRecently: { _ in false }, onResult: { _ in })
         let result = await prober.probe(target)
         #expect(elsewhere.count == 0, "the probe followed the redirect")
         #expect(result.failure?.status == 307)

@@ -3,6 +3,7 @@ import QLPCore
 import QLPHTTP
 import QLPRouting
 import Testing
+
 @testable import QLPGateway
 
 /// Issue 14, finding 2: an upstream that sends its headers and then nothing
@@ -10,26 +11,32 @@ import Testing
 /// reached the client the gateway goes on to the next target; mid-stream it
 /// ends the stream with an error event and counts the stall against the target.
 @Suite(.timeLimit(.minutes(2))) struct UpstreamStallTests {
-    static let roleEvent = "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
+    static let roleEvent =
+        "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
         + "\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n"
 
     /// The client's own limit: well past the gateway's, so a gateway that waits forever shows as this client's timeout.
     static let clientTimeout: Duration = .seconds(20)
 
     func post(_ harness: GatewayHarness, stream: Bool) async throws -> HTTPResponse {
-        try await harness.transport.send(HTTPRequest(method: .post, url: harness.base + "/v1/chat/completions",
-                                                     headers: ["content-type": "application/json"],
-                                                     body: Array(GatewayHarness.chatBody(stream: stream).utf8),
-                                                     timeout: Self.clientTimeout))
+        try await harness.transport.send(
+            HTTPRequest(
+                method: .post, url: harness.base + "/v1/chat/completions",
+                headers: ["content-type": "application/json"],
+                body: Array(GatewayHarness.chatBody(stream: stream).utf8),
+                timeout: Self.clientTimeout))
     }
 
     @Test(arguments: [true, false])
     func finding02_headersThenSilenceFallsBackToTheNextTarget(stream: Bool) async throws {
-        let stuck = StallingUpstream(script: stream ? StallingUpstream.streamHead()
-                                                    : StallingUpstream.jsonHeadThenPartOfTheBody)
+        let stuck = StallingUpstream(
+            script: stream
+                ? StallingUpstream.streamHead()
+                : StallingUpstream.jsonHeadThenPartOfTheBody)
         let good = StubUpstream { _, _ in
-            stream ? .stream(chunks: [Self.roleEvent, "data: [DONE]\n\n"], between: { _ in })
-                   : .json(status: 200, body: StubUpstream.chat())
+            stream
+                ? .stream(chunks: [Self.roleEvent, "data: [DONE]\n\n"], between: { _ in })
+                : .json(status: 200, body: StubUpstream.chat())
         }
         let stuckBase = try await stuck.start()
         let goodBase = try await good.start()
@@ -37,7 +44,13 @@ import Testing
             targets: [ollamaTarget("stuck", stuckBase), ollamaTarget("good", goodBase)],
             routes: [Route(name: "chat", policy: .priority, shares: [.init(target: "stuck", weight: 100)], fallback: ["good"])],
             settings: GatewaySettings(requestTimeout: .seconds(4)))
-        defer { Task { await harness.stop(); await stuck.stop(); await good.stop() } }
+        defer {
+            Task {
+                await harness.stop()
+                await stuck.stop()
+                await good.stop()
+            }
+        }
 
         let response = try await post(harness, stream: stream)
         #expect(response.status == 200, "\(String(decoding: response.body, as: UTF8.self))")
@@ -56,7 +69,13 @@ import Testing
             targets: [ollamaTarget("stuck", stuckBase), ollamaTarget("good", goodBase)],
             routes: [Route(name: "chat", policy: .priority, shares: [.init(target: "stuck", weight: 100)], fallback: ["good"])],
             settings: GatewaySettings(requestTimeout: .seconds(2)))
-        defer { Task { await harness.stop(); await stuck.stop(); await good.stop() } }
+        defer {
+            Task {
+                await harness.stop()
+                await stuck.stop()
+                await good.stop()
+            }
+        }
 
         // The transfer completes cleanly (a cut connection would throw here), within the client's limit.
         let response = try await post(harness, stream: true)

@@ -4,6 +4,7 @@ import QLPHTTP
 import QLPRouting
 import QLPStore
 import Testing
+
 @testable import QLPGateway
 
 /// Virtual keys through the HTTP path: each limit refuses before the
@@ -13,8 +14,9 @@ import Testing
     static let utc = TimeZone(identifier: "UTC")!
 
     static func key(_ name: String, _ secret: String, limits: KeyLimits = KeyLimits(), revoked: Bool = false) -> VirtualKey {
-        VirtualKey(name: name, digest: ClientKeys.hexDigest(of: secret), createdAt: Date(timeIntervalSince1970: 1_790_000_000),
-                   revokedAt: revoked ? Date() : nil, limits: limits)
+        VirtualKey(
+            name: name, digest: ClientKeys.hexDigest(of: secret), createdAt: Date(timeIntervalSince1970: 1_790_000_000),
+            revokedAt: revoked ? Date() : nil, limits: limits)
     }
 
     static func bearer(_ secret: String) -> [(String, String)] { [("authorization", "Bearer \(secret)")] }
@@ -23,21 +25,30 @@ import Testing
     static func harness(keys: KeyGate, ledger: UsageLedgerWriter? = nil) async throws -> (GatewayHarness, StubUpstream) {
         let upstream = StubUpstream { _, _ in .json(status: 200, body: StubUpstream.chat(promptTokens: 1000, completionTokens: 500)) }
         let base = try await upstream.start()
-        let priced = RouteTarget(name: "gpt4", backend: .ollama, endpoint: base, upstreamModel: "gpt-4-turbo",
-                                 inputCostPer1K: Decimal(string: "0.01")!, outputCostPer1K: Decimal(string: "0.03")!, contextWindow: 128_000)
+        let priced = RouteTarget(
+            name: "gpt4", backend: .ollama, endpoint: base, upstreamModel: "gpt-4-turbo",
+            inputCostPer1K: Decimal(string: "0.01")!, outputCostPer1K: Decimal(string: "0.03")!, contextWindow: 128_000)
         let harness = try await GatewayHarness.start(
             targets: [priced],
-            routes: [Route(name: "chat", policy: .weighted, shares: [.init(target: "gpt4", weight: 100)], fallback: []),
-                     Route(name: "code", policy: .weighted, shares: [.init(target: "gpt4", weight: 100)], fallback: [])],
+            routes: [
+                Route(name: "chat", policy: .weighted, shares: [.init(target: "gpt4", weight: 100)], fallback: []),
+                Route(name: "code", policy: .weighted, shares: [.init(target: "gpt4", weight: 100)], fallback: []),
+            ],
             keys: keys, usageLedger: ledger)
         return (harness, upstream)
     }
 
     @Test func aKeyAtThirtyRequestsAMinuteGetsThirtyOfFortyAndTheRestA429WithRetryAfter() async throws {
-        let keys = try KeyGate(configDigests: [], stored: [Self.key("web", "sk-web", limits: KeyLimits(requestsPerMinute: 30))],
-                               timeZone: Self.utc)
+        let keys = try KeyGate(
+            configDigests: [], stored: [Self.key("web", "sk-web", limits: KeyLimits(requestsPerMinute: 30))],
+            timeZone: Self.utc)
         let (harness, upstream) = try await Self.harness(keys: keys)
-        defer { Task { await harness.stop(); await upstream.stop() } }
+        defer {
+            Task {
+                await harness.stop()
+                await upstream.stop()
+            }
+        }
         var statuses: [Int] = []
         var refused: HTTPResponse?
         for _ in 0..<40 {
@@ -61,15 +72,26 @@ import Testing
 
     @Test func aBudgetStopsTheKeyWithinOneRequestsCostWithItsOwnCode() async throws {
         let budget = KeyBudget(amount: Decimal(string: "0.05")!, period: .month)
-        let keys = try KeyGate(configDigests: [], stored: [Self.key("trial", "sk-trial", limits: KeyLimits(budget: budget))],
-                               timeZone: Self.utc)
+        let keys = try KeyGate(
+            configDigests: [], stored: [Self.key("trial", "sk-trial", limits: KeyLimits(budget: budget))],
+            timeZone: Self.utc)
         let (harness, upstream) = try await Self.harness(keys: keys)
-        defer { Task { await harness.stop(); await upstream.stop() } }
+        defer {
+            Task {
+                await harness.stop()
+                await upstream.stop()
+            }
+        }
         var served = 0
         var refusal: HTTPResponse?
         for _ in 0..<5 {
             let answer = try await harness.post("/v1/chat/completions", GatewayHarness.chatBody(), headers: Self.bearer("sk-trial"))
-            if answer.status == 200 { served += 1 } else { refusal = answer; break }
+            if answer.status == 200 {
+                served += 1
+            } else {
+                refusal = answer
+                break
+            }
         }
         // £0.025 a request: after two the key has spent £0.05, its whole budget.
         #expect(served == 2)
@@ -86,7 +108,12 @@ import Testing
         let chatOnly = Self.key("chat-app", "sk-chat", limits: KeyLimits(routes: ["chat"]))
         let keys = try KeyGate(configDigests: [], stored: [chatOnly], timeZone: Self.utc)
         let (harness, upstream) = try await Self.harness(keys: keys)
-        defer { Task { await harness.stop(); await upstream.stop() } }
+        defer {
+            Task {
+                await harness.stop()
+                await upstream.stop()
+            }
+        }
 
         let code = try await harness.post("/v1/chat/completions", GatewayHarness.chatBody(model: "code"), headers: Self.bearer("sk-chat"))
         #expect(code.status == 403)
@@ -110,10 +137,16 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let ledger = try SQLiteUsageLedger(path: dir + "/usage.sqlite")
         let writer = UsageLedgerWriter(ledger: ledger)
-        let keys = try KeyGate(configDigests: [ClientKeys.hexDigest(of: "sk-config")],
-                               stored: [Self.key("web", "sk-web", limits: KeyLimits(routes: ["chat"]))], timeZone: Self.utc)
+        let keys = try KeyGate(
+            configDigests: [ClientKeys.hexDigest(of: "sk-config")],
+            stored: [Self.key("web", "sk-web", limits: KeyLimits(routes: ["chat"]))], timeZone: Self.utc)
         let (harness, upstream) = try await Self.harness(keys: keys, ledger: writer)
-        defer { Task { await harness.stop(); await upstream.stop() } }
+        defer {
+            Task {
+                await harness.stop()
+                await upstream.stop()
+            }
+        }
         for _ in 0..<3 { _ = try await harness.post("/v1/chat/completions", GatewayHarness.chatBody(), headers: Self.bearer("sk-web")) }
         _ = try await harness.post("/v1/chat/completions", GatewayHarness.chatBody(model: "code"), headers: Self.bearer("sk-config"))
         _ = try await harness.post("/v1/chat/completions", GatewayHarness.chatBody(model: "code"), headers: Self.bearer("sk-web"))

@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import QLPCore
 import Testing
+
 @testable import QLPGateway
 
 /// The byte-level pieces of the hot path: the model rewrite, the usage scan,
@@ -15,8 +16,9 @@ import Testing
         let message = try #require((object["messages"] as? [[String: Any]])?.first)
         #expect(message["model"] as? String == "inner")
         #expect(message["content"] as? String == #"say "model": x"#)
-        #expect(String(decoding: rewritten, as: UTF8.self)
-            == #"{"messages":[{"role":"user","content":"say \"model\": x","model":"inner"}],"model" : "llama3:8b","n":1}"#)
+        #expect(
+            String(decoding: rewritten, as: UTF8.self)
+                == #"{"messages":[{"role":"user","content":"say \"model\": x","model":"inner"}],"model" : "llama3:8b","n":1}"#)
     }
 
     @Test func aModelWrittenWithEscapesFallsBackToReencoding() throws {
@@ -37,8 +39,9 @@ import Testing
 
             """
         #expect(try TokenUsage.find(in: Array(stream.utf8)) == TokenCounts(input: 12, output: 5))
-        #expect(try TokenUsage.find(in: Array(#"{"data":[],"usage":{"prompt_tokens":4,"total_tokens":4}}"#.utf8))
-            == TokenCounts(input: 4, output: 0))
+        #expect(
+            try TokenUsage.find(in: Array(#"{"data":[],"usage":{"prompt_tokens":4,"total_tokens":4}}"#.utf8))
+                == TokenCounts(input: 4, output: 0))
         #expect(try TokenUsage.find(in: Array(#"{"choices":[]}"#.utf8)) == nil)
     }
 
@@ -72,8 +75,9 @@ import Testing
 
     @Test func clientKeysMatchOnlyTheirOwnHash() throws {
         let utc = TimeZone(identifier: "UTC")!
-        let keys = try KeyGate(configDigests: [ClientKeys.hexDigest(of: "alpha"), ClientKeys.hexDigest(of: "beta").uppercased()],
-                               timeZone: utc)
+        let keys = try KeyGate(
+            configDigests: [ClientKeys.hexDigest(of: "alpha"), ClientKeys.hexDigest(of: "beta").uppercased()],
+            timeZone: utc)
         let now = Date()
         #expect(ClientKeys.hexDigest(of: "abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(keys.identify(authorization: "Bearer alpha", now: now)?.name == "config-1")

@@ -8,17 +8,18 @@ import Testing
 private func d(_ s: String) -> Decimal { Decimal(string: s, locale: Locale(identifier: "en_US_POSIX"))! }
 private func day(_ text: String) -> CivilDate { CivilDate(iso8601: text)! }
 
-private extension EmulatorHarness {
+extension EmulatorHarness {
     /// The real Atlas client on the real libcurl transport, pointed at the emulator.
-    func atlas(publicKey: String? = nil, privateKey: String? = nil, pageSize: Int = 100) -> AtlasBillingClient {
+    fileprivate func atlas(publicKey: String? = nil, privateKey: String? = nil, pageSize: Int = 100) -> AtlasBillingClient {
         let configuration = emulator.configuration
-        return AtlasBillingClient(transport: transport, baseURL: base, orgID: configuration.atlasOrgID,
-                                  publicKey: publicKey ?? configuration.atlasPublicKey,
-                                  privateKey: Secret(privateKey ?? configuration.atlasPrivateKey), timeout: .seconds(10),
-                                  pageSize: pageSize)
+        return AtlasBillingClient(
+            transport: transport, baseURL: base, orgID: configuration.atlasOrgID,
+            publicKey: publicKey ?? configuration.atlasPublicKey,
+            privateKey: Secret(privateKey ?? configuration.atlasPrivateKey), timeout: .seconds(10),
+            pageSize: pageSize)
     }
 
-    var atlasInvoicesURL: String { "\(base)/api/atlas/v2/orgs/\(emulator.configuration.atlasOrgID)/invoices" }
+    fileprivate var atlasInvoicesURL: String { "\(base)/api/atlas/v2/orgs/\(emulator.configuration.atlasOrgID)/invoices" }
 }
 
 /// The thrown AzureError, or nil (and a failed expectation) when the call succeeded.
@@ -67,8 +68,10 @@ private func atlasError<T>(_ call: () async throws(AzureError) -> T) async -> Az
         request.authentication = .digest(user: "qlpdemok", password: "top:secret:value")
         var dumped = ""
         dump(request, to: &dumped)
-        for text in [request.description, String(reflecting: request), "\(request)", dumped,
-                     "\(request.authentication!)", String(reflecting: request.authentication!)] {
+        for text in [
+            request.description, String(reflecting: request), "\(request)", dumped,
+            "\(request.authentication!)", String(reflecting: request.authentication!),
+        ] {
             #expect(!text.contains("top:secret"), "\(text)")
         }
         #expect(request.description == "GET https://cloud.mongodb.com/api/atlas/v2/orgs/x/invoices (0 headers, 0 body bytes, digest auth)")
@@ -118,8 +121,11 @@ private func atlasError<T>(_ call: () async throws(AzureError) -> T) async -> Az
             #expect(pending.subtotalDollars == Decimal(pending.subtotalCents) / 100)
             #expect(pending.amountBilledCents == pending.subtotalCents + pending.salesTaxCents - pending.startingBalanceCents)
             let skus = Set(pending.lineItems.map(\.sku))
-            #expect(skus.isSuperset(of: ["ATLAS_AWS_INSTANCE_M10", "ATLAS_AWS_INSTANCE_M20", "ATLAS_AWS_DATA_TRANSFER_INTERNET",
-                                         "ATLAS_AWS_BACKUP_SNAPSHOT_STORAGE"]))
+            #expect(
+                skus.isSuperset(of: [
+                    "ATLAS_AWS_INSTANCE_M10", "ATLAS_AWS_INSTANCE_M20", "ATLAS_AWS_DATA_TRANSFER_INTERNET",
+                    "ATLAS_AWS_BACKUP_SNAPSHOT_STORAGE",
+                ]))
             let m20 = try #require(pending.lineItems.first { $0.sku == "ATLAS_AWS_INSTANCE_M20" })
             #expect(m20.clusterName == "qlp-prod")
             #expect(m20.groupName == "QuantumLayer Platform")
@@ -221,24 +227,29 @@ private func atlasError<T>(_ call: () async throws(AzureError) -> T) async -> Az
     }
 
     @Test func keysWithColonsAndTheWrongOrganisation() async throws {
-        var configuration = EmulatorConfiguration(world: CostWorld(seed: 7, firstDay: EmulatorHarness.firstDay),
-                                                  clock: { EmulatorHarness.clock })
+        var configuration = EmulatorConfiguration(
+            world: CostWorld(seed: 7, firstDay: EmulatorHarness.firstDay),
+            clock: { EmulatorHarness.clock })
         configuration.atlasPrivateKey = "pa:ss:w0rd"
         let emulator = AzureEmulator(configuration: configuration)
         let base = try await emulator.start()
         let transport = CurlTransport()
         defer { transport.shutdown() }
         do {
-            let client = AtlasBillingClient(transport: transport, baseURL: base + "/", orgID: configuration.atlasOrgID,
-                                            publicKey: configuration.atlasPublicKey, privateKey: Secret("pa:ss:w0rd"),
-                                            timeout: .seconds(10))
+            let client = AtlasBillingClient(
+                transport: transport, baseURL: base + "/", orgID: configuration.atlasOrgID,
+                publicKey: configuration.atlasPublicKey, privateKey: Secret("pa:ss:w0rd"),
+                timeout: .seconds(10))
             #expect(try await client.pendingInvoice().orgID == configuration.atlasOrgID)
 
             var elsewhere = client
             elsewhere.orgID = "000000000000000000000000"
             let error = await atlasError { () async throws(AzureError) in try await elsewhere.pendingInvoice() }
-            #expect(error == .http(service: "MongoDB Atlas", endpoint: "\(base)/api/atlas/v2/orgs/000000000000000000000000/invoices/pending",
-                                   status: 404, code: "ORG_NOT_FOUND", message: "No organization with ID 000000000000000000000000 exists."))
+            #expect(
+                error
+                    == .http(
+                        service: "MongoDB Atlas", endpoint: "\(base)/api/atlas/v2/orgs/000000000000000000000000/invoices/pending",
+                        status: 404, code: "ORG_NOT_FOUND", message: "No organization with ID 000000000000000000000000 exists."))
         } catch {
             await emulator.stop()
             throw error

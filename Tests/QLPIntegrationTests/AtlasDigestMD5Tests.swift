@@ -1,5 +1,6 @@
-@testable import QLPEmulator
 import Testing
+
+@testable import QLPEmulator
 
 /// The emulator's MD5 (swift-crypto's, through the hex form Digest uses) and the HTTP Digest arithmetic the Atlas route checks.
 @Suite("Atlas digest: MD5 and RFC 7616")
@@ -33,15 +34,17 @@ struct AtlasDigestMD5Tests {
 
     /// RFC 2617 section 3.5's worked example (qop=auth, MD5), which RFC 7616 keeps.
     @Test func rfc2617WorkedExample() {
-        let response = AtlasDigest.response(user: "Mufasa", password: "Circle Of Life", realm: "testrealm@host.com",
-                                            method: "GET", uri: "/dir/index.html", nonce: "dcd98b7102dd2f0e8b11d0f600bfb0c093",
-                                            nc: "00000001", cnonce: "0a4f113b", qop: "auth")
+        let response = AtlasDigest.response(
+            user: "Mufasa", password: "Circle Of Life", realm: "testrealm@host.com",
+            method: "GET", uri: "/dir/index.html", nonce: "dcd98b7102dd2f0e8b11d0f600bfb0c093",
+            nc: "00000001", cnonce: "0a4f113b", qop: "auth")
         #expect(response == "6629fae49393a05397450978507c4ef1")
     }
 
     @Test func authorizationParameters() {
         let fields = AtlasDigest.parameters(
-            #"username="qlpdemok", realm="MMS Public API", nonce="abc", uri="/api/atlas/v2/orgs/x/invoices?pageNum=1&itemsPerPage=100", cnonce="Y2Q=", nc=00000001, qop=auth, response="0123", algorithm=MD5, opaque="a, \"quoted\" b""#)
+            #"username="qlpdemok", realm="MMS Public API", nonce="abc", uri="/api/atlas/v2/orgs/x/invoices?pageNum=1&itemsPerPage=100", cnonce="Y2Q=", nc=00000001, qop=auth, response="0123", algorithm=MD5, opaque="a, \"quoted\" b""#
+        )
         #expect(fields["username"] == "qlpdemok")
         #expect(fields["realm"] == "MMS Public API")
         #expect(fields["uri"] == "/api/atlas/v2/orgs/x/invoices?pageNum=1&itemsPerPage=100")

@@ -6,6 +6,7 @@ import QLPDashboard
 import QLPEmulator
 import QLPHTTP
 import Testing
+
 @testable import QLPFeed
 
 /// Azure's own budget and forecast beside qlp's figures, over the emulator.
@@ -13,15 +14,20 @@ import Testing
     @Test func azuresCurrentSpendEqualsQlpsSumOfQueryRowsAndTheBudgetViewShowsBoth() async throws {
         try await withHarness(pageSize: 300) { h in
             let plan = try EmulatorHarness.examplePlan()
-            let identity = DashboardIdentity(subscriptionID: h.emulator.configuration.subscriptionID, resourceGroup: "rg",
-                                             isDemo: true, configPath: nil, logFile: "/dev/null")
+            let identity = DashboardIdentity(
+                subscriptionID: h.emulator.configuration.subscriptionID, resourceGroup: "rg",
+                isDemo: true, configPath: nil, logFile: "/dev/null")
             let store = DashboardStateStore(DashboardState(identity: identity, plan: plan, costRefresh: .seconds(60)))
-            try await CostPoller(client: h.client, scope: h.scope, store: store, history: nil, interval: .seconds(60),
-                                 wake: WakeSignal(), clock: { EmulatorHarness.clock }).refresh()
-            let budgets = BudgetsClient(transport: h.transport, tokens: h.tokens, management: h.base,
-                                        tokenScope: AzureEndpoints.publicCloud.managementScope)
-            let budgetPoller = AzureBudgetPoller(budgets: budgets, costs: h.client, scope: h.scope, store: store, interval: .seconds(60),
-                                                 wake: WakeSignal(), clock: { EmulatorHarness.clock })
+            try await CostPoller(
+                client: h.client, scope: h.scope, store: store, history: nil, interval: .seconds(60),
+                wake: WakeSignal(), clock: { EmulatorHarness.clock }
+            ).refresh()
+            let budgets = BudgetsClient(
+                transport: h.transport, tokens: h.tokens, management: h.base,
+                tokenScope: AzureEndpoints.publicCloud.managementScope)
+            let budgetPoller = AzureBudgetPoller(
+                budgets: budgets, costs: h.client, scope: h.scope, store: store, interval: .seconds(60),
+                wake: WakeSignal(), clock: { EmulatorHarness.clock })
             var schedule = budgetPoller.startingSchedule
             _ = await budgetPoller.refreshRecordingFailure(schedule: &schedule)
             #expect(schedule.failures == 0)
@@ -44,8 +50,9 @@ import Testing
 
             let canvas = DashboardScreen(state: store.state, view: .budget).render(
                 size: Size(width: 80, height: 24),
-                context: RenderContext(glyphs: .unicode, format: DisplayFormat(timeZone: TimeZone(identifier: "UTC")!),
-                                       now: EmulatorHarness.clock))
+                context: RenderContext(
+                    glyphs: .unicode, format: DisplayFormat(timeZone: TimeZone(identifier: "UTC")!),
+                    now: EmulatorHarness.clock))
             let money = MoneyFormat.standard.string(qlp.spentToDate, currency: .gbp)
             let line = try #require(canvas.lines.first { $0.contains("Month to date") })
             #expect(line.components(separatedBy: money).count == 3, "both sources show \(money): \(line)")
@@ -60,10 +67,13 @@ import Testing
     @Test func forecastRefusesGroupingAsAzureDoes() async throws {
         try await withHarness { h in
             let token = try await h.tokens.token(for: AzureEndpoints.publicCloud.managementScope)
-            let response = try await h.transport.send(.init(
-                method: .post, url: "\(h.base)/\(h.scope)/providers/Microsoft.CostManagement/forecast?api-version=2025-03-01",
-                headers: ["Authorization": "Bearer \(token.token.reveal())", "Content-Type": "application/json"],
-                body: Array(#"{"type":"ActualCost","timeframe":"Custom","timePeriod":{"from":"2026-11-01","to":"2026-11-30"},"dataset":{"granularity":"Daily","grouping":[{"type":"Dimension","name":"ServiceName"}]}}"#.utf8)))
+            let response = try await h.transport.send(
+                .init(
+                    method: .post, url: "\(h.base)/\(h.scope)/providers/Microsoft.CostManagement/forecast?api-version=2025-03-01",
+                    headers: ["Authorization": "Bearer \(token.token.reveal())", "Content-Type": "application/json"],
+                    body: Array(
+                        #"{"type":"ActualCost","timeframe":"Custom","timePeriod":{"from":"2026-11-01","to":"2026-11-30"},"dataset":{"granularity":"Daily","grouping":[{"type":"Dimension","name":"ServiceName"}]}}"#
+                            .utf8)))
             #expect(response.status == 400)
         }
     }

@@ -11,8 +11,10 @@ import Testing
     static let scope = AzureEndpoints.publicCloud.managementScope
 
     /// An emulator configured by `change`, and a scratch folder; both gone after `body`.
-    func withEmulator(_ change: (inout EmulatorConfiguration, String) throws -> Void = { _, _ in },
-                      _ body: (AzureEmulator, String, CurlTransport, String) async throws -> Void) async throws {
+    func withEmulator(
+        _ change: (inout EmulatorConfiguration, String) throws -> Void = { _, _ in },
+        _ body: (AzureEmulator, String, CurlTransport, String) async throws -> Void
+    ) async throws {
         let folder = NSTemporaryDirectory() + "qlp-identity-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -33,20 +35,25 @@ import Testing
     }
 
     func workloadEnvironment(_ base: String, file: String) -> [String: String] {
-        ["AZURE_FEDERATED_TOKEN_FILE": file, "AZURE_CLIENT_ID": EmulatorConfiguration.demoClientID,
-         "AZURE_TENANT_ID": EmulatorConfiguration.demoTenantID, "AZURE_AUTHORITY_HOST": base]
+        [
+            "AZURE_FEDERATED_TOKEN_FILE": file, "AZURE_CLIENT_ID": EmulatorConfiguration.demoClientID,
+            "AZURE_TENANT_ID": EmulatorConfiguration.demoTenantID, "AZURE_AUTHORITY_HOST": base,
+        ]
     }
 
     @Test func workloadIdentitySendsTheTokenFileAndReadsItAgainAfterRotation() async throws {
         let file = NSTemporaryDirectory() + "qlp-federated-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: file) }
         try "eyJhbGciOiJSUzI1NiJ9.first-projected-token.sig\n".write(toFile: file, atomically: true, encoding: .utf8)
-        try await withEmulator({ c, _ in c.federatedTokenFile = file }) { emulator, base, transport, _ in
+        let trustingTheFile: (inout EmulatorConfiguration, String) throws -> Void = { c, _ in c.federatedTokenFile = file }
+        try await withEmulator(trustingTheFile) { emulator, base, transport, _ in
             // Named alone in the config: only workload identity is tried.
-            let azure = AzureSettings(tenantID: "ignored-config-tenant", subscriptionID: "s", resourceGroup: "g", credential: .workloadIdentity,
-                                      endpoints: AzureEndpoints(authority: "https://login.invalid", management: base))
-            let credential = try AzureCredentials.source(for: azure, environment: workloadEnvironment(base, file: file), transport: transport,
-                                                         timeout: .seconds(10))
+            let azure = AzureSettings(
+                tenantID: "ignored-config-tenant", subscriptionID: "s", resourceGroup: "g", credential: .workloadIdentity,
+                endpoints: AzureEndpoints(authority: "https://login.invalid", management: base))
+            let credential = try AzureCredentials.source(
+                for: azure, environment: workloadEnvironment(base, file: file), transport: transport,
+                timeout: .seconds(10))
             #expect(credential is WorkloadIdentityCredential)
             #expect(credential.origin == "AZURE_FEDERATED_TOKEN_FILE=\(file)")
             let first = try await credential.fetchToken(scope: Self.scope)
@@ -62,8 +69,9 @@ import Testing
             let stranger = NSTemporaryDirectory() + "qlp-federated-other-\(UUID().uuidString)"
             defer { try? FileManager.default.removeItem(atPath: stranger) }
             try "another-clusters-token-9f3a".write(toFile: stranger, atomically: true, encoding: .utf8)
-            let other = try AzureCredentials.source(for: azure, environment: workloadEnvironment(base, file: stranger), transport: transport,
-                                                    timeout: .seconds(10))
+            let other = try AzureCredentials.source(
+                for: azure, environment: workloadEnvironment(base, file: stranger), transport: transport,
+                timeout: .seconds(10))
             await #expect {
                 _ = try await other.fetchToken(scope: Self.scope)
             } throws: { error in
@@ -78,11 +86,15 @@ import Testing
         let file = NSTemporaryDirectory() + "qlp-federated-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: file) }
         try "chain-token".write(toFile: file, atomically: true, encoding: .utf8)
-        try await withEmulator({ c, _ in c.federatedTokenFile = file }) { emulator, base, transport, _ in
-            let azure = AzureSettings(tenantID: EmulatorConfiguration.demoTenantID, subscriptionID: "s", resourceGroup: "g", credential: .auto,
-                                      endpoints: AzureEndpoints(authority: base, management: base, managedIdentity: base))
-            let chain = ChainedCredential(AzureCredentials.chain(for: azure, environment: workloadEnvironment(base, file: file),
-                                                                 transport: transport, timeout: .seconds(10)))
+        let trustingTheFile: (inout EmulatorConfiguration, String) throws -> Void = { c, _ in c.federatedTokenFile = file }
+        try await withEmulator(trustingTheFile) { emulator, base, transport, _ in
+            let azure = AzureSettings(
+                tenantID: EmulatorConfiguration.demoTenantID, subscriptionID: "s", resourceGroup: "g", credential: .auto,
+                endpoints: AzureEndpoints(authority: base, management: base, managedIdentity: base))
+            let chain = ChainedCredential(
+                AzureCredentials.chain(
+                    for: azure, environment: workloadEnvironment(base, file: file),
+                    transport: transport, timeout: .seconds(10)))
             #expect(chain.sources.map(\.name) == ["environment", "workload identity", "managed identity", "Azure CLI"])
             _ = try await chain.fetchToken(scope: Self.scope)
             #expect(chain.workingSource == "workload identity")
@@ -92,8 +104,9 @@ import Testing
 
     @Test func identityEndpointSendsItsHeaderAndIsRefusedWithoutIt() async throws {
         try await withEmulator { emulator, base, transport, _ in
-            let azure = AzureSettings(tenantID: "t", subscriptionID: "s", resourceGroup: "g", credential: .managedIdentity(clientID: nil),
-                                      endpoints: AzureEndpoints(authority: base, management: base, managedIdentity: base))
+            let azure = AzureSettings(
+                tenantID: "t", subscriptionID: "s", resourceGroup: "g", credential: .managedIdentity(clientID: nil),
+                endpoints: AzureEndpoints(authority: base, management: base, managedIdentity: base))
             let environment = ["IDENTITY_ENDPOINT": base + "/msi/token", "IDENTITY_HEADER": EmulatorConfiguration.demoIdentityHeader]
             let credential = try AzureCredentials.source(for: azure, environment: environment, transport: transport, timeout: .seconds(5))
             let token = try await credential.fetchToken(scope: "https://vault.azure.net/.default")
@@ -110,18 +123,22 @@ import Testing
                 return failure.status == 401 && failure.description.contains("X-IDENTITY-HEADER")
                     && failure.description.contains("/msi/token") && !failure.description.contains("stale-header-0000")
             }
-            let bare = try await transport.send(HTTPRequest(url: base + "/msi/token?resource=https://vault.azure.net&api-version=2019-08-01"))
+            let bare = try await transport.send(
+                HTTPRequest(url: base + "/msi/token?resource=https://vault.azure.net&api-version=2019-08-01"))
             #expect(bare.status == 400)
         }
     }
 
     /// A self-signed certificate made by openssl for this test: the PEM with key and certificate.
     static func makeCertificate(in folder: String, name: String) throws -> String {
-        let key = "\(folder)/\(name).key", cert = "\(folder)/\(name).crt"
+        let key = "\(folder)/\(name).key"
+        let cert = "\(folder)/\(name).crt"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "2",
-                             "-subj", "/CN=qlp-test-\(name)"]
+        process.arguments = [
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "2",
+            "-subj", "/CN=qlp-test-\(name)",
+        ]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -135,24 +152,28 @@ import Testing
 
     @Test func certificateCredentialSignsItsAssertionAndTheEmulatorVerifiesIt() async throws {
         var registered = ""
-        try await withEmulator({ c, folder in
+        let trustingACertificate: (inout EmulatorConfiguration, String) throws -> Void = { c, folder in
             registered = try Self.makeCertificate(in: folder, name: "registered")
             c.trustedCertificate = try TrustedCertificate(pem: String(contentsOfFile: registered, encoding: .utf8))
-        }) { emulator, base, transport, folder in
-            let azure = AzureSettings(tenantID: EmulatorConfiguration.demoTenantID, subscriptionID: "s", resourceGroup: "g",
-                                      credential: .certificate, endpoints: AzureEndpoints(authority: base, management: base))
+        }
+        try await withEmulator(trustingACertificate) { emulator, base, transport, folder in
+            let azure = AzureSettings(
+                tenantID: EmulatorConfiguration.demoTenantID, subscriptionID: "s", resourceGroup: "g",
+                credential: .certificate, endpoints: AzureEndpoints(authority: base, management: base))
             func environment(_ path: String) -> [String: String] {
                 ["AZURE_CLIENT_ID": EmulatorConfiguration.demoClientID, "AZURE_CLIENT_CERTIFICATE_PATH": path]
             }
-            let credential = try AzureCredentials.source(for: azure, environment: environment(registered), transport: transport,
-                                                         timeout: .seconds(10))
+            let credential = try AzureCredentials.source(
+                for: azure, environment: environment(registered), transport: transport,
+                timeout: .seconds(10))
             #expect(credential.origin == "AZURE_CLIENT_CERTIFICATE_PATH=\(registered)")
             let token = try await credential.fetchToken(scope: Self.scope)
             #expect(token.token.reveal().hasPrefix("emu."))
 
             // A certificate the app registration does not have: its signature is refused.
             let stranger = try Self.makeCertificate(in: folder, name: "stranger")
-            let other = try AzureCredentials.source(for: azure, environment: environment(stranger), transport: transport, timeout: .seconds(10))
+            let other = try AzureCredentials.source(
+                for: azure, environment: environment(stranger), transport: transport, timeout: .seconds(10))
             await #expect {
                 _ = try await other.fetchToken(scope: Self.scope)
             } throws: { error in
@@ -163,15 +184,18 @@ import Testing
             // Through the environment credential, as azure-identity reads AZURE_CLIENT_CERTIFICATE_PATH.
             var auto = azure
             auto.credential = .environment
-            let chained = ChainedCredential(AzureCredentials.chain(for: auto, environment: environment(registered), transport: transport,
-                                                                   timeout: .seconds(10)))
+            let chained = ChainedCredential(
+                AzureCredentials.chain(
+                    for: auto, environment: environment(registered), transport: transport,
+                    timeout: .seconds(10)))
             _ = try await chained.fetchToken(scope: Self.scope)
             #expect(chained.workingSource == "environment")
 
             // An encrypted key is refused with what to do, naming the file.
             let encrypted = folder + "/encrypted.pem"
-            try "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n".write(toFile: encrypted, atomically: true,
-                                                                                                            encoding: .utf8)
+            try "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n".write(
+                toFile: encrypted, atomically: true,
+                encoding: .utf8)
             #expect(throws: AzureError.self) {
                 _ = try AzureCredentials.source(for: azure, environment: environment(encrypted), transport: transport, timeout: .seconds(1))
             }
@@ -180,8 +204,9 @@ import Testing
 
     @Test func everyRequestTheEmulatorSeesNamesQLPAndErrorsQuoteAzuresRequestID() async throws {
         try await withHarness { h in
-            _ = try await h.client.dailyCostsByService(scope: h.scope, from: EmulatorHarness.firstDay,
-                                                       to: EmulatorHarness.firstDay.adding(days: 3))
+            _ = try await h.client.dailyCostsByService(
+                scope: h.scope, from: EmulatorHarness.firstDay,
+                to: EmulatorHarness.firstDay.adding(days: 3))
             _ = try await h.keyVault.secret(name: "azure-openai-api-key", vaultURL: h.base)
             _ = try await h.appInsights.metric(appID: h.appID, metricID: "requests/count", timespan: "PT1H")
             let imds = ManagedIdentityCredential(endpoint: h.base, transport: h.transport, retryDelays: [])

@@ -5,6 +5,7 @@ import QLPDashboard
 import QLPEmulator
 import QLPHTTP
 import Testing
+
 @testable import QLPFeed
 
 /// The emulator's two connection faults (issue 14's fault matrix lists both):
@@ -61,11 +62,13 @@ import Testing
     @Test func theCostPanelNamesEachAndKeepsItsData() async throws {
         try await withHarness(pageSize: 400) { h in
             let plan = try EmulatorHarness.examplePlan()
-            let identity = DashboardIdentity(subscriptionID: h.emulator.configuration.subscriptionID, resourceGroup: "rg",
-                                             isDemo: true, configPath: nil, logFile: "/dev/null")
+            let identity = DashboardIdentity(
+                subscriptionID: h.emulator.configuration.subscriptionID, resourceGroup: "rg",
+                isDemo: true, configPath: nil, logFile: "/dev/null")
             let store = DashboardStateStore(DashboardState(identity: identity, plan: plan, costRefresh: .seconds(30)))
-            let poller = CostPoller(client: h.client, scope: h.scope, store: store, history: nil, interval: .seconds(30),
-                                    wake: WakeSignal(), clock: { EmulatorHarness.clock })
+            let poller = CostPoller(
+                client: h.client, scope: h.scope, store: store, history: nil, interval: .seconds(30),
+                wake: WakeSignal(), clock: { EmulatorHarness.clock })
             var schedule = poller.startingSchedule
             _ = await poller.refreshRecordingFailure(schedule: &schedule)
             let good = try #require(store.state.cost.value?.overview.credit.spent)

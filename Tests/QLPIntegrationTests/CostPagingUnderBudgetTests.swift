@@ -6,6 +6,7 @@ import QLPEmulator
 import QLPHTTP
 import Synchronization
 import Testing
+
 @testable import QLPFeed
 
 /// Issue 14, finding 3: a cost query that needs more pages than qlp's
@@ -16,8 +17,9 @@ import Testing
         // A clock the test moves: every wait (the gate's and the poller's) moves it, so minutes take no real time.
         let now = Mutex(EmulatorHarness.clock)
         let clock: @Sendable () -> Date = { now.withLock { $0 } }
-        let configuration = EmulatorConfiguration(world: CostWorld(seed: 42, firstDay: EmulatorHarness.firstDay), costPageSize: 40,
-                                                  clock: { EmulatorHarness.clock })
+        let configuration = EmulatorConfiguration(
+            world: CostWorld(seed: 42, firstDay: EmulatorHarness.firstDay), costPageSize: 40,
+            clock: { EmulatorHarness.clock })
         let emulator = AzureEmulator(configuration: configuration)
         let base = try await emulator.start()
         let transport = CurlTransport()
@@ -30,15 +32,19 @@ import Testing
             now.withLock { $0 = $0.addingTimeInterval(Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18) }
         }
         // Five Cost Management requests a minute, and no silent wait inside the transport.
-        let throttled = ThrottlingTransport(wrapping: transport,
-                                            policy: ThrottlingPolicy(costManagementBudgetPerMinute: 5, maxBudgetWait: .zero),
-                                            clock: clock, sleep: sleep)
-        let credential = ClientSecretCredential(authority: base, tenantID: configuration.tenantID, clientID: configuration.clientID,
-                                                clientSecret: Secret(configuration.clientSecret), transport: transport, clock: clock)
-        let client = CostManagementClient(transport: throttled, tokens: TokenCache(source: credential, clock: clock), management: base,
-                                          tokenScope: AzureEndpoints.publicCloud.managementScope)
-        let poller = CostPoller(client: client, scope: "subscriptions/\(configuration.subscriptionID)", store: store, history: nil,
-                                interval: .seconds(300), wake: WakeSignal(), clock: clock, sleep: sleep)
+        let throttled = ThrottlingTransport(
+            wrapping: transport,
+            policy: ThrottlingPolicy(costManagementBudgetPerMinute: 5, maxBudgetWait: .zero),
+            clock: clock, sleep: sleep)
+        let credential = ClientSecretCredential(
+            authority: base, tenantID: configuration.tenantID, clientID: configuration.clientID,
+            clientSecret: Secret(configuration.clientSecret), transport: transport, clock: clock)
+        let client = CostManagementClient(
+            transport: throttled, tokens: TokenCache(source: credential, clock: clock), management: base,
+            tokenScope: AzureEndpoints.publicCloud.managementScope)
+        let poller = CostPoller(
+            client: client, scope: "subscriptions/\(configuration.subscriptionID)", store: store, history: nil,
+            interval: .seconds(300), wake: WakeSignal(), clock: clock, sleep: sleep)
         do {
             var schedule = poller.startingSchedule
             let next = await poller.refreshRecordingFailure(schedule: &schedule)
@@ -65,8 +71,9 @@ import Testing
 
     static func store(subscription: String) throws -> DashboardStateStore {
         let plan = try EmulatorHarness.examplePlan()
-        let identity = DashboardIdentity(subscriptionID: subscription, resourceGroup: "rg", isDemo: true, configPath: nil,
-                                         logFile: "/dev/null")
+        let identity = DashboardIdentity(
+            subscriptionID: subscription, resourceGroup: "rg", isDemo: true, configPath: nil,
+            logFile: "/dev/null")
         return DashboardStateStore(DashboardState(identity: identity, plan: plan, costRefresh: .seconds(300)))
     }
 }

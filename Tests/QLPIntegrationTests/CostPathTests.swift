@@ -26,7 +26,11 @@ import Testing
             let rows = h.emulator.configuration.world.rows(from: plan.creditPeriod.first, to: today, at: EmulatorHarness.clock)
             #expect(rows.count == result.costs.count)
             for row in rows {
-                if let bucket = bucketOf[row.service.lowercased()] { expected[bucket, default: 0] += row.cost } else { unmapped += row.cost }
+                if let bucket = bucketOf[row.service.lowercased()] {
+                    expected[bucket, default: 0] += row.cost
+                } else {
+                    unmapped += row.cost
+                }
             }
             for (category, position) in overview.categories {
                 let want = expected[category] ?? 0
@@ -43,10 +47,13 @@ import Testing
     @Test func emulatorAnswersInTheShapeOfMicrosoftsExample() async throws {
         try await withHarness { h in
             let token = try await h.tokens.token(for: AzureEndpoints.publicCloud.managementScope)
-            let response = try await h.transport.send(.init(
-                method: .post, url: "\(h.base)/\(h.scope)/providers/Microsoft.CostManagement/query?api-version=2023-03-01",
-                headers: ["Authorization": "Bearer \(token.token.reveal())", "Content-Type": "application/json"],
-                body: Array(#"{"type":"Usage","timeframe":"MonthToDate","dataset":{"granularity":"Daily","grouping":[{"type":"Dimension","name":"ResourceGroup"}]}}"#.utf8)))
+            let response = try await h.transport.send(
+                .init(
+                    method: .post, url: "\(h.base)/\(h.scope)/providers/Microsoft.CostManagement/query?api-version=2023-03-01",
+                    headers: ["Authorization": "Bearer \(token.token.reveal())", "Content-Type": "application/json"],
+                    body: Array(
+                        #"{"type":"Usage","timeframe":"MonthToDate","dataset":{"granularity":"Daily","grouping":[{"type":"Dimension","name":"ResourceGroup"}]}}"#
+                            .utf8)))
             #expect(response.status == 200)
             let object = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
             // The same keys as azure/cost-management/2023-03-01/SubscriptionQuery.json.
@@ -66,15 +73,18 @@ import Testing
     @Test func aNextLinkFollowedWithoutTheBodyIsRefusedAsAzureDoes() async throws {
         try await withHarness(pageSize: 10) { h in
             let token = try await h.tokens.token(for: AzureEndpoints.publicCloud.managementScope)
-            let first = try await h.transport.send(.init(
-                method: .post, url: "\(h.base)/\(h.scope)/providers/Microsoft.CostManagement/query?api-version=2023-03-01",
-                headers: ["Authorization": "Bearer \(token.token.reveal())", "Content-Type": "application/json"],
-                body: CostQueryDefinitionBody.monthToDate))
+            let first = try await h.transport.send(
+                .init(
+                    method: .post, url: "\(h.base)/\(h.scope)/providers/Microsoft.CostManagement/query?api-version=2023-03-01",
+                    headers: ["Authorization": "Bearer \(token.token.reveal())", "Content-Type": "application/json"],
+                    body: CostQueryDefinitionBody.monthToDate))
             let object = try #require(try JSONSerialization.jsonObject(with: Data(first.body)) as? [String: Any])
             let next = try #require((object["properties"] as? [String: Any])?["nextLink"] as? String)
             #expect(next.hasPrefix(h.base))
-            let bare = try await h.transport.send(.init(method: .post, url: next,
-                                                        headers: ["Authorization": "Bearer \(token.token.reveal())"]))
+            let bare = try await h.transport.send(
+                .init(
+                    method: .post, url: next,
+                    headers: ["Authorization": "Bearer \(token.token.reveal())"]))
             #expect(bare.status == 400)
             #expect(AzureWireDecoding.armError(bare.body)?.message?.contains("Dataset is invalid or not supplied") == true)
         }
@@ -83,11 +93,18 @@ import Testing
     @Test func theSameSeedGivesTheSameWorldWhateverTheWindow() {
         let world = CostWorld(seed: 7, firstDay: EmulatorHarness.firstDay)
         let wide = world.rows(from: EmulatorHarness.firstDay, to: CivilDate(year: 2026, month: 11, day: 20)!, at: EmulatorHarness.clock)
-        let narrow = world.rows(from: CivilDate(year: 2026, month: 11, day: 10)!, to: CivilDate(year: 2026, month: 11, day: 12)!,
-                                at: EmulatorHarness.clock)
-        #expect(narrow == wide.filter { $0.day >= CivilDate(year: 2026, month: 11, day: 10)! && $0.day <= CivilDate(year: 2026, month: 11, day: 12)! })
-        #expect(CostWorld(seed: 8, firstDay: EmulatorHarness.firstDay).rows(from: EmulatorHarness.firstDay, to: EmulatorHarness.firstDay,
-                                                                            at: EmulatorHarness.clock) != Array(wide.prefix(19)))
+        let narrow = world.rows(
+            from: CivilDate(year: 2026, month: 11, day: 10)!, to: CivilDate(year: 2026, month: 11, day: 12)!,
+            at: EmulatorHarness.clock)
+        #expect(
+            narrow
+                == wide.filter {
+                    $0.day >= CivilDate(year: 2026, month: 11, day: 10)! && $0.day <= CivilDate(year: 2026, month: 11, day: 12)!
+                })
+        #expect(
+            CostWorld(seed: 8, firstDay: EmulatorHarness.firstDay).rows(
+                from: EmulatorHarness.firstDay, to: EmulatorHarness.firstDay,
+                at: EmulatorHarness.clock) != Array(wide.prefix(19)))
         // Plausible: about a month's budget a month, weekends cheaper than weekdays.
         let october = wide.filter { $0.day.month == 10 }.reduce(Decimal(0)) { $0 + $1.cost }
         #expect(october > 700 && october < 1100, "October costs \(october)")
@@ -99,5 +116,7 @@ import Testing
 
 /// A month-to-date, daily, per-service query body as raw JSON.
 enum CostQueryDefinitionBody {
-    static let monthToDate = Array(#"{"type":"ActualCost","timeframe":"MonthToDate","dataset":{"granularity":"Daily","aggregation":{"totalCost":{"name":"Cost","function":"Sum"}},"grouping":[{"type":"Dimension","name":"ServiceName"}]}}"#.utf8)
+    static let monthToDate = Array(
+        #"{"type":"ActualCost","timeframe":"MonthToDate","dataset":{"granularity":"Daily","aggregation":{"totalCost":{"name":"Cost","function":"Sum"}},"grouping":[{"type":"Dimension","name":"ServiceName"}]}}"#
+            .utf8)
 }

@@ -12,13 +12,17 @@ import Testing
 @Suite(.enabled(if: SMTPReceiver.python != nil, SMTPReceiver.unavailable), .timeLimit(.minutes(2)))
 struct EmailAlertTests {
     static let raisedAt = Date(timeIntervalSince1970: 1_800_000_000)
-    static let alert = Alert(key: "budget.monthly.95", severity: .critical, source: .budget,
-                             text: "monthly budget past 95%: 96% used")
+    static let alert = Alert(
+        key: "budget.monthly.95", severity: .critical, source: .budget,
+        text: "monthly budget past 95%: 96% used")
 
     static func sink(_ receiver: SMTPReceiver, password: String) -> NotificationSink {
-        NotificationSink(name: "finance-mail", destination: .email(EmailSinkSettings(
-            smtpURL: receiver.url, host: "127.0.0.1", port: receiver.port, security: .startTLS(.never),
-            username: "qlp-alerts", password: Secret(password), from: "qlp@example.com", to: ["finance@example.com"])))
+        NotificationSink(
+            name: "finance-mail",
+            destination: .email(
+                EmailSinkSettings(
+                    smtpURL: receiver.url, host: "127.0.0.1", port: receiver.port, security: .startTLS(.never),
+                    username: "qlp-alerts", password: Secret(password), from: "qlp@example.com", to: ["finance@example.com"])))
     }
 
     /// Queues the raising of `alert` for `sink`, makes one delivery pass, and answers what the outbox says of it.
@@ -29,8 +33,9 @@ struct EmailAlertTests {
         let outbox = try NotificationOutbox(path: directory + "/outbox.sqlite")
         let transport = CurlTransport()
         defer { transport.shutdown() }
-        let notifier = Notifier(settings: NotificationSettings(sinks: [sink]), outbox: outbox, transport: transport,
-                                mailer: SMTPAlertMailer(timeout: .seconds(20)))
+        let notifier = Notifier(
+            settings: NotificationSettings(sinks: [sink]), outbox: outbox, transport: transport,
+            mailer: SMTPAlertMailer(timeout: .seconds(20)))
         let queued = await notifier.submit([AlertTransition(kind: .raised, alert: alert, raisedAt: raisedAt, at: raisedAt)])
         #expect(queued == 1)
         #expect(await notifier.deliverDue() == 1)

@@ -21,17 +21,20 @@ struct EmulatorHarness {
     let client: CostManagementClient
 
     static func start(pageSize: Int = 200, timeout: Duration = .seconds(10), world: CostWorld? = nil) async throws -> EmulatorHarness {
-        let configuration = EmulatorConfiguration(world: world ?? CostWorld(seed: 42, firstDay: firstDay), costPageSize: pageSize,
-                                                  clock: { clock })
+        let configuration = EmulatorConfiguration(
+            world: world ?? CostWorld(seed: 42, firstDay: firstDay), costPageSize: pageSize,
+            clock: { clock })
         let emulator = AzureEmulator(configuration: configuration)
         let base = try await emulator.start()
         let transport = CurlTransport()
-        let credential = ClientSecretCredential(authority: base, tenantID: configuration.tenantID, clientID: configuration.clientID,
-                                                clientSecret: Secret(configuration.clientSecret), transport: transport,
-                                                clock: { clock })
+        let credential = ClientSecretCredential(
+            authority: base, tenantID: configuration.tenantID, clientID: configuration.clientID,
+            clientSecret: Secret(configuration.clientSecret), transport: transport,
+            clock: { clock })
         let tokens = TokenCache(source: credential, clock: { clock })
-        let client = CostManagementClient(transport: transport, tokens: tokens, management: base,
-                                          tokenScope: AzureEndpoints.publicCloud.managementScope, timeout: timeout)
+        let client = CostManagementClient(
+            transport: transport, tokens: tokens, management: base,
+            tokenScope: AzureEndpoints.publicCloud.managementScope, timeout: timeout)
         return EmulatorHarness(emulator: emulator, base: base, transport: transport, tokens: tokens, client: client)
     }
 
@@ -58,8 +61,10 @@ struct EmulatorHarness {
 }
 
 /// Runs `body` with a started harness and always stops it.
-func withHarness(pageSize: Int = 200, timeout: Duration = .seconds(10), world: CostWorld? = nil,
-                 _ body: (EmulatorHarness) async throws -> Void) async throws {
+func withHarness(
+    pageSize: Int = 200, timeout: Duration = .seconds(10), world: CostWorld? = nil,
+    _ body: (EmulatorHarness) async throws -> Void
+) async throws {
     let harness = try await EmulatorHarness.start(pageSize: pageSize, timeout: timeout, world: world)
     do {
         try await body(harness)

@@ -6,6 +6,7 @@ import QLPEmulator
 import QLPHTTP
 import Synchronization
 import Testing
+
 @testable import QLPFeed
 
 /// The cost panel through failure and back: 500, malformed JSON, a hang, a
@@ -16,19 +17,24 @@ import Testing
         // the hang step uses a second poller whose client gives up after 1 s.
         try await withHarness(pageSize: 400) { h in
             let plan = try EmulatorHarness.examplePlan()
-            let identity = DashboardIdentity(subscriptionID: h.emulator.configuration.subscriptionID, resourceGroup: "rg",
-                                             isDemo: true, configPath: nil, logFile: "/dev/null")
+            let identity = DashboardIdentity(
+                subscriptionID: h.emulator.configuration.subscriptionID, resourceGroup: "rg",
+                isDemo: true, configPath: nil, logFile: "/dev/null")
             let store = DashboardStateStore(DashboardState(identity: identity, plan: plan, costRefresh: .seconds(30)))
-            let poller = CostPoller(client: h.client, scope: h.scope, store: store, history: nil, interval: .seconds(30),
-                                    wake: WakeSignal(), clock: { EmulatorHarness.clock })
-            let impatient = CostManagementClient(transport: h.transport, tokens: h.tokens, management: h.base,
-                                                 tokenScope: AzureEndpoints.publicCloud.managementScope, timeout: .seconds(1))
-            let hangPoller = CostPoller(client: impatient, scope: h.scope, store: store, history: nil, interval: .seconds(30),
-                                        wake: WakeSignal(), clock: { EmulatorHarness.clock })
+            let poller = CostPoller(
+                client: h.client, scope: h.scope, store: store, history: nil, interval: .seconds(30),
+                wake: WakeSignal(), clock: { EmulatorHarness.clock })
+            let impatient = CostManagementClient(
+                transport: h.transport, tokens: h.tokens, management: h.base,
+                tokenScope: AzureEndpoints.publicCloud.managementScope, timeout: .seconds(1))
+            let hangPoller = CostPoller(
+                client: impatient, scope: h.scope, store: store, history: nil, interval: .seconds(30),
+                wake: WakeSignal(), clock: { EmulatorHarness.clock })
             var schedule = poller.startingSchedule
 
-            #expect(await poller.refreshRecordingFailure(schedule: &schedule) == .seconds(30),
-                    "\(store.state.cost.problem?.detail ?? "")")
+            #expect(
+                await poller.refreshRecordingFailure(schedule: &schedule) == .seconds(30),
+                "\(store.state.cost.problem?.detail ?? "")")
             let good = try #require(store.state.cost.value?.overview.credit.spent)
             #expect(store.state.cost.problem == nil)
 
@@ -73,9 +79,10 @@ import Testing
     /// the first 429 before); throttled three times, it fails naming the 429.
     @Test func aThrottledTokenRequestIsAskedAgain() async throws {
         try await withHarness { h in
-            let credential = ClientSecretCredential(authority: h.base, tenantID: h.emulator.configuration.tenantID,
-                                                    clientID: h.emulator.configuration.clientID,
-                                                    clientSecret: Secret("qlp-emulator-demo-credential"), transport: h.transport)
+            let credential = ClientSecretCredential(
+                authority: h.base, tenantID: h.emulator.configuration.tenantID,
+                clientID: h.emulator.configuration.clientID,
+                clientSecret: Secret("qlp-emulator-demo-credential"), transport: h.transport)
             h.emulator.faults.set(EndpointFault(status: 429, retryAfterSeconds: 1, remaining: 2), for: .token)
             let token = try await credential.fetchToken(scope: AzureEndpoints.publicCloud.managementScope)
             #expect(!token.token.reveal().isEmpty)
@@ -90,9 +97,10 @@ import Testing
 
     @Test func wrongSecretNamesTheAADSTSCodeAndRemedy() async throws {
         try await withHarness { h in
-            let credential = ClientSecretCredential(authority: h.base, tenantID: h.emulator.configuration.tenantID,
-                                                    clientID: h.emulator.configuration.clientID, clientSecret: Secret("wrong-secret"),
-                                                    transport: h.transport)
+            let credential = ClientSecretCredential(
+                authority: h.base, tenantID: h.emulator.configuration.tenantID,
+                clientID: h.emulator.configuration.clientID, clientSecret: Secret("wrong-secret"),
+                transport: h.transport)
             do {
                 _ = try await credential.fetchToken(scope: AzureEndpoints.publicCloud.managementScope)
                 Issue.record("a wrong secret must fail")
@@ -108,19 +116,23 @@ import Testing
         // The emulator's clock runs ahead of ours (clock skew): our cache still
         // trusts a token Azure already calls expired.
         let emulatorNow = Mutex(EmulatorHarness.clock)
-        let configuration = EmulatorConfiguration(world: CostWorld(seed: 1, firstDay: EmulatorHarness.firstDay),
-                                                  tokenLifetime: .seconds(600), clock: { emulatorNow.withLock { $0 } })
+        let configuration = EmulatorConfiguration(
+            world: CostWorld(seed: 1, firstDay: EmulatorHarness.firstDay),
+            tokenLifetime: .seconds(600), clock: { emulatorNow.withLock { $0 } })
         let emulator = AzureEmulator(configuration: configuration)
         let base = try await emulator.start()
         let transport = CurlTransport()
         defer { transport.shutdown() }
-        let tokens = TokenCache(source: ClientSecretCredential(authority: base, tenantID: configuration.tenantID,
-                                                               clientID: configuration.clientID,
-                                                               clientSecret: Secret(configuration.clientSecret), transport: transport,
-                                                               clock: { EmulatorHarness.clock }),
-                                clock: { EmulatorHarness.clock })
-        let client = CostManagementClient(transport: transport, tokens: tokens, management: base,
-                                          tokenScope: AzureEndpoints.publicCloud.managementScope)
+        let tokens = TokenCache(
+            source: ClientSecretCredential(
+                authority: base, tenantID: configuration.tenantID,
+                clientID: configuration.clientID,
+                clientSecret: Secret(configuration.clientSecret), transport: transport,
+                clock: { EmulatorHarness.clock }),
+            clock: { EmulatorHarness.clock })
+        let client = CostManagementClient(
+            transport: transport, tokens: tokens, management: base,
+            tokenScope: AzureEndpoints.publicCloud.managementScope)
         let scope = "subscriptions/\(configuration.subscriptionID)"
         let day = CivilDate(EmulatorHarness.clock, in: TimeZone(identifier: "UTC")!)
         do {

@@ -24,15 +24,19 @@ extension EmulatorHarness {
 
             let split = try await h.appInsights.metric(appID: h.appID, metricID: "requests/count", timespan: "P2D", interval: "P1D")
             #expect(split.value.interval == "P1D")
-            #expect(split.value.segments.count == 3)   // a partial day, a whole day, a partial day (as metric-get-full.json)
-            #expect(split.value.segments[1].startDate == CivilDate(year: 2026, month: 11, day: 25)!.startInstant(in: TimeZone(identifier: "UTC")!))
+            #expect(split.value.segments.count == 3)  // a partial day, a whole day, a partial day (as metric-get-full.json)
+            #expect(
+                split.value.segments[1].startDate
+                    == CivilDate(year: 2026, month: 11, day: 25)!.startInstant(in: TimeZone(identifier: "UTC")!))
             #expect(split.value.segments.allSatisfy { ($0.value("requests/count", "sum") ?? 0) > 0 })
 
             // Key sets as Microsoft's examples.
             let token = try await h.tokens.token(for: AppInsightsClient.scope)
             for (query, example) in [("timespan=P2D", "metric-get.json"), ("timespan=P2D&interval=P1D", "metric-get-full.json")] {
-                let raw = try await h.transport.send(HTTPRequest(url: "\(h.base)/v1/apps/\(h.appID)/metrics/requests%2Fcount?\(query)",
-                                                                 headers: ["Authorization": "Bearer \(token.token.reveal())"]))
+                let raw = try await h.transport.send(
+                    HTTPRequest(
+                        url: "\(h.base)/v1/apps/\(h.appID)/metrics/requests%2Fcount?\(query)",
+                        headers: ["Authorization": "Bearer \(token.token.reveal())"]))
                 #expect(raw.status == 200)
                 let ours = try h.json(raw)["value"]
                 let theirs = try MicrosoftExample.body("azure/appinsights-dataplane/v1/\(example)")["value"]
@@ -47,8 +51,9 @@ extension EmulatorHarness {
     @Test func segmentsNestByDimensionAndAddUp() async throws {
         try await withHarness { h in
             let plain = try await h.appInsights.metric(appID: h.appID, metricID: "requests/count", timespan: "PT6H")
-            let segmented = try await h.appInsights.metric(appID: h.appID, metricID: "requests/count", timespan: "PT6H",
-                                                           segment: ["operation/name", "request/success"])
+            let segmented = try await h.appInsights.metric(
+                appID: h.appID, metricID: "requests/count", timespan: "PT6H",
+                segment: ["operation/name", "request/success"])
             let operations = segmented.value.segments
             #expect(operations.compactMap { $0.dimensions["operation/name"] }.contains("POST /api/generate"))
             #expect(operations.allSatisfy { $0.segments.map { $0.dimensions["request/success"] } == ["true", "false"] })
@@ -56,8 +61,9 @@ extension EmulatorHarness {
             let leaves = segmented.value.leafTotal("requests/count", "sum")
             #expect(abs(leaves - total) <= 10, "\(leaves) vs \(total)")
 
-            let custom = try await h.appInsights.metric(appID: h.appID, metricID: "customMetrics/ai_model_response_time",
-                                                        timespan: "PT1H", aggregation: ["avg", "max"])
+            let custom = try await h.appInsights.metric(
+                appID: h.appID, metricID: "customMetrics/ai_model_response_time",
+                timespan: "PT1H", aggregation: ["avg", "max"])
             let average = try #require(custom.value.value("customMetrics/ai_model_response_time", "avg"))
             #expect(average > 300 && average < 10_000)
             #expect(try #require(custom.value.value("customMetrics/ai_model_response_time", "max")) >= average)
@@ -66,7 +72,10 @@ extension EmulatorHarness {
                 _ = try await h.appInsights.metric(appID: h.appID, metricID: "requests/nonsense")
                 Issue.record("an unknown metric must fail")
             } catch let error as AzureError {
-                guard case .http(_, _, 400, let code, let message, _) = error else { Issue.record("got \(error)"); return }
+                guard case .http(_, _, 400, let code, let message, _) = error else {
+                    Issue.record("got \(error)")
+                    return
+                }
                 #expect(code == "BadArgumentError")
                 #expect(message?.contains("requests/nonsense") == true)
             }
@@ -78,10 +87,11 @@ extension EmulatorHarness {
             let requests = try #require(try await h.appInsights.query(appID: h.appID, "requests | take 5", timespan: "PT6H").primary)
             #expect(requests.rows.count == 5)
             let example = try MicrosoftExample.body("azure/appinsights-dataplane/v1/query-get.json")
-            let exampleColumns = Set(((example["tables"] as? [[String: Any]])?.first?["columns"] as? [[String: String]])?.compactMap { $0["name"] } ?? [])
+            let exampleColumns = Set(
+                ((example["tables"] as? [[String: Any]])?.first?["columns"] as? [[String: String]])?.compactMap { $0["name"] } ?? [])
             #expect(Set(requests.columns.map(\.name)).isSubset(of: exampleColumns))
             for row in 0..<5 {
-                #expect((requests.cell(row, "duration")?.double ?? 0) > 0)     // "123.4": a number as a string, as in the example
+                #expect((requests.cell(row, "duration")?.double ?? 0) > 0)  // "123.4": a number as a string, as in the example
                 #expect((requests.cell(row, "itemCount")?.int ?? 0) >= 1)
                 #expect(requests.cell(row, "success")?.bool != nil)
                 #expect(requests.cell(row, "customDimensions")?.json?["environment"] == .string("production"))
@@ -89,18 +99,26 @@ extension EmulatorHarness {
                 #expect(when <= EmulatorHarness.clock && when >= EmulatorHarness.clock.addingTimeInterval(-6 * 3600 - 600))
             }
 
-            let metrics = try #require(try await h.appInsights.query(
-                appID: h.appID, "customMetrics | where name == 'ai_model_response_time' | take 3", timespan: "PT6H", method: .get).primary)
+            let metrics = try #require(
+                try await h.appInsights.query(
+                    appID: h.appID, "customMetrics | where name == 'ai_model_response_time' | take 3", timespan: "PT6H", method: .get
+                ).primary)
             #expect(metrics.rows.count == 3)
             #expect(metrics.rows.allSatisfy { $0[metrics.columnIndex("name")!] == .string("ai_model_response_time") })
-            guard case .number = try #require(metrics.cell(0, "value")) else { Issue.record("customMetrics values are typed numbers"); return }
+            guard case .number = try #require(metrics.cell(0, "value")) else {
+                Issue.record("customMetrics values are typed numbers")
+                return
+            }
             #expect(metrics.cell(0, "customDimensions")?.json?["environment"] == .string("production"))
 
             do {
                 _ = try await h.appInsights.query(appID: h.appID, "pageViews | take 1")
                 Issue.record("an unknown table must fail")
             } catch let error as AzureError {
-                guard case .http(_, _, 400, let code, let message, _) = error else { Issue.record("got \(error)"); return }
+                guard case .http(_, _, 400, let code, let message, _) = error else {
+                    Issue.record("got \(error)")
+                    return
+                }
                 #expect(code == "BadArgumentError")
                 #expect(message?.contains("Failed to resolve table or column expression named 'pageViews'") == true)
             }
@@ -125,13 +143,19 @@ extension EmulatorHarness {
             #expect((count.primary?.cell(0, "Count")?.int ?? 0) > 0)
             let typed = try await h.logAnalytics.query(workspaceID: workspace, "AppRequests | project Name, Success, DurationMs | take 2")
             #expect(typed.primary?.columns.map(\.name) == ["Name", "Success", "DurationMs"])
-            guard case .bool = try #require(typed.primary?.cell(0, "Success")) else { Issue.record("AppRequests.Success is a JSON bool"); return }
+            guard case .bool = try #require(typed.primary?.cell(0, "Success")) else {
+                Issue.record("AppRequests.Success is a JSON bool")
+                return
+            }
 
             do {
                 _ = try await h.logAnalytics.query(workspaceID: "00000000-0000-0000-0000-000000000000", "Usage")
                 Issue.record("an unknown workspace must fail")
             } catch let error as AzureError {
-                guard case .http(_, _, 404, let code, _, _) = error else { Issue.record("got \(error)"); return }
+                guard case .http(_, _, 404, let code, _, _) = error else {
+                    Issue.record("got \(error)")
+                    return
+                }
                 #expect(code == "WorkspaceNotFoundError")
             }
         }
@@ -170,7 +194,10 @@ extension EmulatorHarness {
                 _ = try await h.keyVault.secret(name: "no-such-secret", vaultURL: h.base)
                 Issue.record("a missing secret must fail")
             } catch let error as AzureError {
-                guard case .http(_, let endpoint, 404, let code, _, _) = error else { Issue.record("got \(error)"); return }
+                guard case .http(_, let endpoint, 404, let code, _, _) = error else {
+                    Issue.record("got \(error)")
+                    return
+                }
                 #expect(code == "SecretNotFound")
                 #expect(endpoint == "\(h.base)/secrets/no-such-secret")
                 texts.append("\(error)")
@@ -186,7 +213,10 @@ extension EmulatorHarness {
                 _ = try await h.keyVault.secret(name: "azure-openai-api-key", vaultURL: h.base)
                 Issue.record("a cut body must fail")
             } catch let error as AzureError {
-                guard case .malformedResponse(_, _, _, _, let excerpt) = error else { Issue.record("got \(error)"); return }
+                guard case .malformedResponse(_, _, _, _, let excerpt) = error else {
+                    Issue.record("got \(error)")
+                    return
+                }
                 #expect(excerpt.isEmpty)
                 texts.append("\(error)")
                 texts.append(error.summary)
@@ -204,18 +234,21 @@ extension EmulatorHarness {
 @Suite struct ManagedIdentityPathTests {
     @Test func aManagedIdentityTokenWorksAgainstTheEmulatedAPIs() async throws {
         try await withHarness { h in
-            let credential = ManagedIdentityCredential(endpoint: h.base, transport: h.transport, retryDelays: [],
-                                                       clock: { EmulatorHarness.clock })
+            let credential = ManagedIdentityCredential(
+                endpoint: h.base, transport: h.transport, retryDelays: [],
+                clock: { EmulatorHarness.clock })
             let token = try await credential.fetchToken(scope: "https://management.azure.com/.default")
             #expect(token.expiresOn == EmulatorHarness.clock.addingTimeInterval(3599))
             let tokens = TokenCache(source: credential, clock: { EmulatorHarness.clock })
             let monitor = MonitorMetricsClient(transport: h.transport, tokens: tokens, management: h.base)
-            let result = try await monitor.metrics(resourceID: try h.resourceID("qlp-functions"), names: ["FunctionExecutionCount"],
-                                                   timespan: (EmulatorHarness.clock.addingTimeInterval(-3600), EmulatorHarness.clock))
+            let result = try await monitor.metrics(
+                resourceID: try h.resourceID("qlp-functions"), names: ["FunctionExecutionCount"],
+                timespan: (EmulatorHarness.clock.addingTimeInterval(-3600), EmulatorHarness.clock))
             #expect(result.value.first?.failure == nil)
 
-            let other = ManagedIdentityCredential(endpoint: h.base, clientID: h.emulator.configuration.managedIdentityClientID,
-                                                  transport: h.transport, retryDelays: [])
+            let other = ManagedIdentityCredential(
+                endpoint: h.base, clientID: h.emulator.configuration.managedIdentityClientID,
+                transport: h.transport, retryDelays: [])
             _ = try await other.fetchToken(scope: KeyVaultClient.scope)
         }
     }
@@ -234,20 +267,26 @@ extension EmulatorHarness {
             let body = try h.json(answered)
             let example = try #require(try MicrosoftExample.file("entra/imds-managed-identity-token-response.json") as? [String: Any])
             #expect(keys(body) == keys(example))
-            for field in ["expires_in", "expires_on", "not_before"] { #expect(body[field] is String, "\(field) is a string, as IMDS sends it") }
+            for field in ["expires_in", "expires_on", "not_before"] {
+                #expect(body[field] is String, "\(field) is a string, as IMDS sends it")
+            }
             #expect(body["resource"] as? String == "https://management.azure.com/")
         }
     }
 
     @Test func anUnknownIdentityIsRefusedWithARemedy() async throws {
         try await withHarness { h in
-            let credential = ManagedIdentityCredential(endpoint: h.base, clientID: "11111111-2222-3333-4444-555555555555",
-                                                       transport: h.transport, retryDelays: [])
+            let credential = ManagedIdentityCredential(
+                endpoint: h.base, clientID: "11111111-2222-3333-4444-555555555555",
+                transport: h.transport, retryDelays: [])
             do {
                 _ = try await credential.fetchToken(scope: "https://management.azure.com/.default")
                 Issue.record("must throw")
             } catch let error as AzureError {
-                guard case .authentication(let failure) = error else { Issue.record("got \(error)"); return }
+                guard case .authentication(let failure) = error else {
+                    Issue.record("got \(error)")
+                    return
+                }
                 #expect(failure.status == 400)
                 #expect(failure.message?.hasPrefix("Identity not found") == true)
                 #expect(failure.remedy.hasPrefix("no managed identity with client ID 11111111-2222-3333-4444-555555555555"))

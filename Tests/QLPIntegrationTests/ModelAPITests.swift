@@ -18,16 +18,20 @@ import Testing
         let base: String
         let transport: CurlTransport
 
-        func post(_ path: String, _ body: String, headers: HTTPHeaders = ["Content-Type": "application/json"]) async throws -> HTTPResponse {
-            try await transport.send(HTTPRequest(method: .post, url: base + path, headers: headers, body: Array(body.utf8), timeout: .seconds(30)))
+        func post(_ path: String, _ body: String, headers: HTTPHeaders = ["Content-Type": "application/json"]) async throws -> HTTPResponse
+        {
+            try await transport.send(
+                HTTPRequest(method: .post, url: base + path, headers: headers, body: Array(body.utf8), timeout: .seconds(30)))
         }
 
         func get(_ path: String) async throws -> HTTPResponse {
             try await transport.send(HTTPRequest(method: .get, url: base + path, timeout: .seconds(30)))
         }
 
-        func azure(_ deployment: String, _ body: String, operation: String = "chat/completions",
-                   key: String? = ModelAPITests.key, apiVersion: String? = ModelAPITests.apiVersion) async throws -> HTTPResponse {
+        func azure(
+            _ deployment: String, _ body: String, operation: String = "chat/completions",
+            key: String? = ModelAPITests.key, apiVersion: String? = ModelAPITests.apiVersion
+        ) async throws -> HTTPResponse {
             var headers: HTTPHeaders = ["Content-Type": "application/json"]
             if let key { headers.add(name: "api-key", value: key) }
             let query = apiVersion.map { "?api-version=\($0)" } ?? ""
@@ -37,8 +41,9 @@ import Testing
 
     /// An emulator with model latency off (or scaled), always stopped.
     func withModels(latency: ModelLatency = .off, _ body: (Running) async throws -> Void) async throws {
-        var configuration = EmulatorConfiguration(world: CostWorld(seed: 42, firstDay: EmulatorHarness.firstDay),
-                                                  clock: { EmulatorHarness.clock })
+        var configuration = EmulatorConfiguration(
+            world: CostWorld(seed: 42, firstDay: EmulatorHarness.firstDay),
+            clock: { EmulatorHarness.clock })
         configuration.modelLatency = latency
         let emulator = AzureEmulator(configuration: configuration)
         let base = try await emulator.start()
@@ -89,7 +94,8 @@ import Testing
         }
     }
 
-    static let chatBody = #"{"messages":[{"role":"system","content":"you are a helpful assistant that talks like a pirate"},"#
+    static let chatBody =
+        #"{"messages":[{"role":"system","content":"you are a helpful assistant that talks like a pirate"},"#
         + #"{"role":"user","content":"can you tell me how to care for a parrot?"}]}"#
 
     // MARK: Azure OpenAI
@@ -146,7 +152,10 @@ import Testing
             let wrongKind = try await m.azure("gpt4-deployment", #"{"input":"hello"}"#, operation: "embeddings")
             #expect(wrongKind.status == 400)
             #expect((try object(wrongKind)["error"] as? [String: Any])?["code"] as? String == "OperationNotSupported")
-            for (body, param) in [("{not json", nil), (#"{"messages":[]}"#, "messages"), (#"{"messages":[{"role":"user","content":"x"}],"max_tokens":0}"#, "max_tokens")] {
+            for (body, param) in [
+                ("{not json", nil), (#"{"messages":[]}"#, "messages"),
+                (#"{"messages":[{"role":"user","content":"x"}],"max_tokens":0}"#, "max_tokens"),
+            ] {
                 let bad = try await m.azure("gpt4-deployment", body)
                 #expect(bad.status == 400)
                 let error = try #require(try object(bad)["error"] as? [String: Any])
@@ -158,7 +167,8 @@ import Testing
 
     @Test func azureStreamArrivesAsEventsEndingWithDoneAndUsage() async throws {
         try await withModels { m in
-            let body = #"{"stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"can you tell me how to care for a parrot?"}]}"#
+            let body =
+                #"{"stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"can you tell me how to care for a parrot?"}]}"#
             let response = try await m.azure("gpt4-deployment", body)
             #expect(response.status == 200)
             #expect(response.headers["Content-Type"]?.hasPrefix("text/event-stream") == true)
@@ -177,7 +187,10 @@ import Testing
             let usage = try #require(chunks.last?["usage"] as? [String: Any])
             #expect(usage["completion_tokens"] as? Int == deltas.filter { ($0["content"] as? String)?.isEmpty == false }.count)
             // The stream says what the whole answer says.
-            let whole = try AzureWireDecoding.chatCompletion(try await m.azure("gpt4-deployment", #"{"messages":[{"role":"user","content":"can you tell me how to care for a parrot?"}]}"#).body)
+            let whole = try AzureWireDecoding.chatCompletion(
+                try await m.azure(
+                    "gpt4-deployment", #"{"messages":[{"role":"user","content":"can you tell me how to care for a parrot?"}]}"#
+                ).body)
             #expect(text == whole.text)
             #expect(usage["prompt_tokens"] as? Int == whole.usage?.promptTokens)
         }
@@ -185,7 +198,8 @@ import Testing
 
     @Test func azureEmbeddingsHaveAdaDimensionsAndUsage() async throws {
         try await withModels { m in
-            let response = try await m.azure("embeddings-deployment", #"{"input":["this is a test","and another"]}"#, operation: "embeddings")
+            let response = try await m.azure(
+                "embeddings-deployment", #"{"input":["this is a test","and another"]}"#, operation: "embeddings")
             #expect(response.status == 200)
             let answer = try object(response)
             let data = try #require(answer["data"] as? [[String: Any]])
@@ -204,7 +218,8 @@ import Testing
 
     @Test func ollamaChatStreamsNDJSONByDefaultAndHonoursStreamFalse() async throws {
         try await withModels(latency: .scaled(0.01)) { m in
-            let streamed = try await m.post("/api/chat", #"{"model":"llama3:8b","messages":[{"role":"user","content":"why is the sky blue?"}]}"#)
+            let streamed = try await m.post(
+                "/api/chat", #"{"model":"llama3:8b","messages":[{"role":"user","content":"why is the sky blue?"}]}"#)
             #expect(streamed.status == 200)
             #expect(streamed.headers["Content-Type"] == "application/x-ndjson")
             let lines = try streamed.bodyText.split(separator: "\n").map { try object(String($0)) }
@@ -221,17 +236,21 @@ import Testing
             let parts = ["load_duration", "prompt_eval_duration", "eval_duration"].compactMap { last[$0] as? Int }
             #expect(parts.count == 3 && parts.allSatisfy { $0 > 0 } && parts.reduce(0, +) == total)
 
-            let whole = try await m.post("/api/chat", #"{"model":"llama3:8b","stream":false,"messages":[{"role":"user","content":"why is the sky blue?"}]}"#)
+            let whole = try await m.post(
+                "/api/chat", #"{"model":"llama3:8b","stream":false,"messages":[{"role":"user","content":"why is the sky blue?"}]}"#)
             let answer = try object(whole)
             expectShape(answer, like: try object(ModelAPIFixtures.apiChatResponseNonstream))
-            #expect((answer["message"] as? [String: Any])?["content"] as? String
-                == lines.compactMap { ($0["message"] as? [String: Any])?["content"] as? String }.joined())
+            #expect(
+                (answer["message"] as? [String: Any])?["content"] as? String
+                    == lines.compactMap { ($0["message"] as? [String: Any])?["content"] as? String }.joined())
         }
     }
 
     @Test func ollamaGenerateEmbedAndTheListings() async throws {
         try await withModels { m in
-            let generated = try object(try await m.post("/api/generate", #"{"model":"mistral:7b","prompt":"Why is the sky blue?","stream":false,"options":{"num_predict":3}}"#))
+            let generated = try object(
+                try await m.post(
+                    "/api/generate", #"{"model":"mistral:7b","prompt":"Why is the sky blue?","stream":false,"options":{"num_predict":3}}"#))
             expectShape(generated, like: try object(ModelAPIFixtures.apiGenerateResponseNonstream), optional: ["context"])
             #expect(generated["eval_count"] as? Int == 3)
             #expect(generated["done_reason"] as? String == "length")
@@ -241,8 +260,9 @@ import Testing
 
             let tags = try object(try await m.get("/api/tags"))
             expectShape(tags, like: try object(ModelAPIFixtures.apiTagsResponse))
-            #expect(((tags["models"] as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String }
-                == ["llama3:8b", "codellama:13b", "mistral:7b"])
+            #expect(
+                ((tags["models"] as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String }
+                    == ["llama3:8b", "codellama:13b", "mistral:7b"])
             // llama3 is loaded from the start; mistral since the request above; codellama never asked for.
             let ps = try object(try await m.get("/api/ps"))
             expectShape(ps, like: try object(ModelAPIFixtures.apiPsResponse))
@@ -256,14 +276,18 @@ import Testing
 
     @Test func ollamaOpenAIAPIAnswersAsOpenAIDoes() async throws {
         try await withModels { m in
-            let whole = try await m.post("/v1/chat/completions", #"{"model":"codellama:13b","messages":[{"role":"user","content":"Say this is a test"}]}"#)
+            let whole = try await m.post(
+                "/v1/chat/completions", #"{"model":"codellama:13b","messages":[{"role":"user","content":"Say this is a test"}]}"#)
             let completion = try AzureWireDecoding.chatCompletion(whole.body)
             #expect(completion.systemFingerprint == "fp_ollama")
             #expect(completion.model == "codellama:13b")
             #expect(completion.id.hasPrefix("chatcmpl-"))
             #expect((completion.usage?.completionTokens ?? 0) > 0)
 
-            let streamed = try await m.post("/v1/chat/completions", #"{"model":"codellama:13b","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"Say this is a test"}]}"#)
+            let streamed = try await m.post(
+                "/v1/chat/completions",
+                #"{"model":"codellama:13b","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"Say this is a test"}]}"#
+            )
             #expect(streamed.headers["Content-Type"] == "text/event-stream")
             let events = events(streamed)
             #expect(events.count > 3)
@@ -328,8 +352,10 @@ import Testing
             #expect(!cut.bodyText.isEmpty && !cut.bodyText.contains("[DONE]"))
 
             // Set over HTTP, per model.
-            let set = try await m.transport.send(HTTPRequest(method: .put, url: m.base + "/_emulator/faults/model/mistral:7b",
-                                                             body: Array(#"{"status":502}"#.utf8)))
+            let set = try await m.transport.send(
+                HTTPRequest(
+                    method: .put, url: m.base + "/_emulator/faults/model/mistral:7b",
+                    body: Array(#"{"status":502}"#.utf8)))
             #expect(set.status == 200)
             #expect(set.bodyText.contains("model:mistral:7b"))
             #expect(try await m.post("/api/generate", #"{"model":"mistral:7b","prompt":"hi","stream":false}"#).status == 502)
@@ -354,7 +380,9 @@ import Testing
             _ = try await m.azure("gpt35-deployment", Self.chatBody)
             _ = try await m.azure("embeddings-deployment", #"{"input":"x"}"#, operation: "embeddings")
             _ = try await m.azure("nowhere", Self.chatBody)
-            for _ in 0..<2 { _ = try await m.post("/v1/chat/completions", #"{"model":"llama3:8b","messages":[{"role":"user","content":"hi"}]}"#) }
+            for _ in 0..<2 {
+                _ = try await m.post("/v1/chat/completions", #"{"model":"llama3:8b","messages":[{"role":"user","content":"hi"}]}"#)
+            }
             _ = try await m.get("/api/tags")
             let answer = try object(try await m.get("/_emulator/requests"))
             #expect(answer["openai.chat"] as? Int == 5)

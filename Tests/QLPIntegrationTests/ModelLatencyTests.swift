@@ -1,6 +1,7 @@
 import Foundation
-@testable import QLPEmulator
 import Testing
+
+@testable import QLPEmulator
 
 /// The emulated models' timings: within each model's published range, GPT-4
 /// slower than GPT-3.5, local models with a heavy tail, seeded, scalable and

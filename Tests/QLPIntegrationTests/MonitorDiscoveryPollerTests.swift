@@ -5,6 +5,7 @@ import QLPDashboard
 import QLPEmulator
 import QLPHTTP
 import Testing
+
 @testable import QLPFeed
 
 /// azure.monitor.discover against the emulator: its resource group's listing
@@ -14,15 +15,20 @@ import Testing
         try await withHarness { h in
             let subscription = h.emulator.configuration.subscriptionID
             let redis = try #require(h.emulator.configuration.resources.first { $0.type == "Microsoft.Cache/Redis" })
-            let configured = MonitorSettings.Resource(name: "Redis (configured)", id: redis.id(subscriptionID: subscription),
-                                                      metrics: ["serverLoad"])
-            let identity = DashboardIdentity(subscriptionID: subscription, resourceGroup: "quantumlayer-prod", isDemo: true, configPath: nil,
-                                             logFile: "/dev/null")
-            let store = DashboardStateStore(DashboardState(identity: identity, plan: try EmulatorHarness.examplePlan(), costRefresh: .seconds(60)))
-            var poller = MetricsPoller(client: MonitorMetricsClient(transport: h.transport, tokens: h.tokens, management: h.base),
-                                       resources: [configured], region: "uksouth", endpoints: AzureEndpoints(authority: h.base, management: h.base, metricsBatch: h.base),
-                                       store: store, interval: .seconds(60), wake: WakeSignal(), clock: { EmulatorHarness.clock },
-                                       discovery: MonitorDiscoveryScope(subscriptionID: subscription, resourceGroup: "quantumlayer-prod"))
+            let configured = MonitorSettings.Resource(
+                name: "Redis (configured)", id: redis.id(subscriptionID: subscription),
+                metrics: ["serverLoad"])
+            let identity = DashboardIdentity(
+                subscriptionID: subscription, resourceGroup: "quantumlayer-prod", isDemo: true, configPath: nil,
+                logFile: "/dev/null")
+            let store = DashboardStateStore(
+                DashboardState(identity: identity, plan: try EmulatorHarness.examplePlan(), costRefresh: .seconds(60)))
+            var poller = MetricsPoller(
+                client: MonitorMetricsClient(transport: h.transport, tokens: h.tokens, management: h.base),
+                resources: [configured], region: "uksouth",
+                endpoints: AzureEndpoints(authority: h.base, management: h.base, metricsBatch: h.base),
+                store: store, interval: .seconds(60), wake: WakeSignal(), clock: { EmulatorHarness.clock },
+                discovery: MonitorDiscoveryScope(subscriptionID: subscription, resourceGroup: "quantumlayer-prod"))
             var listing = DiscoverySchedule()
             let merged = try await poller.discover(&listing).get()
             #expect(listing.nextListing == EmulatorHarness.clock.addingTimeInterval(3600))
@@ -43,11 +49,14 @@ import Testing
     @Test func aGroupWithNothingInItFailsTheListingAndItIsAskedAgainSooner() async throws {
         try await withHarness { h in
             let subscription = h.emulator.configuration.subscriptionID
-            let identity = DashboardIdentity(subscriptionID: subscription, resourceGroup: "nowhere", isDemo: true, configPath: nil, logFile: "/dev/null")
-            let store = DashboardStateStore(DashboardState(identity: identity, plan: try EmulatorHarness.examplePlan(), costRefresh: .seconds(60)))
-            let poller = MetricsPoller(client: MonitorMetricsClient(transport: h.transport, tokens: h.tokens, management: h.base),
-                                       resources: [], store: store, interval: .seconds(60), wake: WakeSignal(), clock: { EmulatorHarness.clock },
-                                       discovery: MonitorDiscoveryScope(subscriptionID: subscription, resourceGroup: "nowhere"))
+            let identity = DashboardIdentity(
+                subscriptionID: subscription, resourceGroup: "nowhere", isDemo: true, configPath: nil, logFile: "/dev/null")
+            let store = DashboardStateStore(
+                DashboardState(identity: identity, plan: try EmulatorHarness.examplePlan(), costRefresh: .seconds(60)))
+            let poller = MetricsPoller(
+                client: MonitorMetricsClient(transport: h.transport, tokens: h.tokens, management: h.base),
+                resources: [], store: store, interval: .seconds(60), wake: WakeSignal(), clock: { EmulatorHarness.clock },
+                discovery: MonitorDiscoveryScope(subscriptionID: subscription, resourceGroup: "nowhere"))
             var listing = DiscoverySchedule()
             let result = await poller.discover(&listing)
             guard case .failure(.http(_, _, 404, .some("ResourceGroupNotFound"), _, _)) = result else {

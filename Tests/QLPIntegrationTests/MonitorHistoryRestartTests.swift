@@ -6,6 +6,7 @@ import QLPDashboard
 import QLPEmulator
 import QLPStore
 import Testing
+
 @testable import QLPFeed
 
 /// Azure Monitor points kept across a restart: a dashboard run two hours
@@ -20,10 +21,12 @@ import Testing
         try await withHarness { h in
             let subscription = h.emulator.configuration.subscriptionID
             let resources = h.emulator.configuration.resources.prefix(2).map { resource in
-                MonitorSettings.Resource(name: resource.name, id: resource.id(subscriptionID: subscription),
-                                         metrics: resource.metrics.filter { $0.namespace == nil }.prefix(2).map(\.name))
+                MonitorSettings.Resource(
+                    name: resource.name, id: resource.id(subscriptionID: subscription),
+                    metrics: resource.metrics.filter { $0.namespace == nil }.prefix(2).map(\.name))
             }
-            let identity = DashboardIdentity(subscriptionID: subscription, resourceGroup: "rg", isDemo: true, configPath: nil, logFile: "/dev/null")
+            let identity = DashboardIdentity(
+                subscriptionID: subscription, resourceGroup: "rg", isDemo: true, configPath: nil, logFile: "/dev/null")
             let client = MonitorMetricsClient(transport: h.transport, tokens: h.tokens, management: h.base)
             func newStore() throws -> DashboardStateStore {
                 DashboardStateStore(DashboardState(identity: identity, plan: try EmulatorHarness.examplePlan(), costRefresh: .seconds(60)))
@@ -31,8 +34,10 @@ import Testing
             func render(_ state: DashboardState) -> [String] {
                 DashboardScreen(state: state, view: .monitor).render(
                     size: Size(width: 200, height: 50),
-                    context: RenderContext(glyphs: .unicode, format: DisplayFormat(timeZone: TimeZone(identifier: "UTC")!),
-                                           now: EmulatorHarness.clock)).lines
+                    context: RenderContext(
+                        glyphs: .unicode, format: DisplayFormat(timeZone: TimeZone(identifier: "UTC")!),
+                        now: EmulatorHarness.clock)
+                ).lines
             }
             func sparkRows(_ lines: [String]) -> Int { lines.filter { $0.contains { "▁▂▃▄▅▆▇█".contains($0) } }.count }
 
@@ -42,8 +47,10 @@ import Testing
             do {
                 let store = try newStore()
                 let history = try SQLiteSeriesHistory(path: path, now: earlier)
-                await MetricsPoller(client: client, resources: Array(resources), store: store, interval: .seconds(60), wake: WakeSignal(),
-                                    clock: { earlier }, history: history).refresh()
+                await MetricsPoller(
+                    client: client, resources: Array(resources), store: store, interval: .seconds(60), wake: WakeSignal(),
+                    clock: { earlier }, history: history
+                ).refresh()
                 firstRows = try #require(store.state.monitor.value).rows
                 #expect(firstRows.count == 4 && firstRows.allSatisfy { $0.failure == nil && $0.series.count == 36 })
             }
@@ -51,8 +58,9 @@ import Testing
             // A new process: a new state, the file reopened.
             let store = try newStore()
             let history = try SQLiteSeriesHistory(path: path, now: EmulatorHarness.clock)
-            let poller = MetricsPoller(client: client, resources: Array(resources), store: store, interval: .seconds(60), wake: WakeSignal(),
-                                       clock: { EmulatorHarness.clock }, history: history)
+            let poller = MetricsPoller(
+                client: client, resources: Array(resources), store: store, interval: .seconds(60), wake: WakeSignal(),
+                clock: { EmulatorHarness.clock }, history: history)
             poller.loadHistory()
             #expect(store.state.monitor.source == .cache)
             let cached = try #require(store.state.monitor.value).rows
@@ -86,8 +94,9 @@ import Testing
             h.emulator.faults.set(EndpointFault(status: 503), for: .metrics)
             defer { h.emulator.faults.clearAll() }
             let third = try newStore()
-            let restarted = MetricsPoller(client: client, resources: Array(resources), store: third, interval: .seconds(60), wake: WakeSignal(),
-                                          clock: { EmulatorHarness.clock }, history: try SQLiteSeriesHistory(path: path, now: EmulatorHarness.clock))
+            let restarted = MetricsPoller(
+                client: client, resources: Array(resources), store: third, interval: .seconds(60), wake: WakeSignal(),
+                clock: { EmulatorHarness.clock }, history: try SQLiteSeriesHistory(path: path, now: EmulatorHarness.clock))
             await restarted.refresh()
             #expect(third.state.monitor.problem?.summary.contains("503") == true)
             let kept = try #require(third.state.monitor.value).rows

@@ -6,6 +6,7 @@ import QLPDashboard
 import QLPEmulator
 import QLPHTTP
 import Testing
+
 @testable import QLPFeed
 
 /// Issue 17: Monitor's LATEST is never a partial interval, and every value
@@ -24,22 +25,29 @@ import Testing
         }
     }
 
-    static func poll(_ h: EmulatorHarness, _ metrics: [String], logMetrics: [MonitorSettings.LogMetric] = []) async throws -> DashboardState {
-        let identity = DashboardIdentity(subscriptionID: h.emulator.configuration.subscriptionID, resourceGroup: "rg", isDemo: true,
-                                         configPath: nil, logFile: "/dev/null")
-        let store = DashboardStateStore(DashboardState(identity: identity, plan: try EmulatorHarness.examplePlan(), costRefresh: .seconds(60)))
+    static func poll(_ h: EmulatorHarness, _ metrics: [String], logMetrics: [MonitorSettings.LogMetric] = []) async throws -> DashboardState
+    {
+        let identity = DashboardIdentity(
+            subscriptionID: h.emulator.configuration.subscriptionID, resourceGroup: "rg", isDemo: true,
+            configPath: nil, logFile: "/dev/null")
+        let store = DashboardStateStore(
+            DashboardState(identity: identity, plan: try EmulatorHarness.examplePlan(), costRefresh: .seconds(60)))
         let client = MonitorMetricsClient(transport: h.transport, tokens: h.tokens, management: h.base)
-        let reader = LogMetricReader(appInsights: AppInsightsClient(transport: h.transport, tokens: h.tokens, endpoint: h.base),
-                                     logAnalytics: LogAnalyticsClient(transport: h.transport, tokens: h.tokens, endpoint: h.base))
-        await MetricsPoller(client: client, resources: resources(h, metrics), logMetrics: logMetrics, logReader: reader, store: store,
-                            interval: .seconds(60), wake: WakeSignal(), clock: { clock }).refresh()
+        let reader = LogMetricReader(
+            appInsights: AppInsightsClient(transport: h.transport, tokens: h.tokens, endpoint: h.base),
+            logAnalytics: LogAnalyticsClient(transport: h.transport, tokens: h.tokens, endpoint: h.base))
+        await MetricsPoller(
+            client: client, resources: resources(h, metrics), logMetrics: logMetrics, logReader: reader, store: store,
+            interval: .seconds(60), wake: WakeSignal(), clock: { clock }
+        ).refresh()
         return store.state
     }
 
     static func monitorText(_ state: DashboardState, width: Int = 80, height: Int = 24) -> [String] {
         DashboardScreen(state: state, view: .monitor).render(
             size: Size(width: width, height: height),
-            context: RenderContext(glyphs: .unicode, format: DisplayFormat(timeZone: TimeZone(identifier: "UTC")!), now: clock)).lines
+            context: RenderContext(glyphs: .unicode, format: DisplayFormat(timeZone: TimeZone(identifier: "UTC")!), now: clock)
+        ).lines
     }
 
     @Test func latestIsTheLastCompleteFiveMinutesNeverTheRunningOne() async throws {
@@ -55,16 +63,21 @@ import Testing
                 let at = try #require(row.latestAt, "\(row.metric) has no latest value")
                 // A 5-minute point stands for five minutes from its stamp; a logged sum for its 15-minute bucket.
                 let span: TimeInterval = row.metric == "projects_created_total" ? 900 : 300
-                #expect(at.addingTimeInterval(span) <= Self.clock,
-                        "\(row.resource) \(row.metric): LATEST is the interval from \(at), still running at \(Self.clock)")
+                #expect(
+                    at.addingTimeInterval(span) <= Self.clock,
+                    "\(row.resource) \(row.metric): LATEST is the interval from \(at), still running at \(Self.clock)")
             }
         }
     }
 
     @Test func everyMetricAt80x24HasAUnitAndAPerIntervalCountSaysItsInterval() async throws {
         try await withHarness { h in
-            let state = try await Self.poll(h, ["RequestCount", "TotalLatency", "CpuUsage", "NetworkBytesReceivedPerSecond",
-                                                "connectedclients", "usedmemorypercentage"])
+            let state = try await Self.poll(
+                h,
+                [
+                    "RequestCount", "TotalLatency", "CpuUsage", "NetworkBytesReceivedPerSecond",
+                    "connectedclients", "usedmemorypercentage",
+                ])
             let lines = Self.monitorText(state)
             func line(_ metric: String) throws -> String {
                 try #require(lines.first { $0.contains(metric) }, "\(metric) not on screen:\n\(lines.joined(separator: "\n"))")

@@ -17,9 +17,11 @@ import Testing
         #expect(old == "Event Grid")
         #expect(new == "\u{1B}[2J\u{1B}]0;PWNED\u{07}Event\u{9B}6n\u{9D}0;HIJACK\u{07}\u{07}Grid\u{08}\r!\\")
         #expect(try ResourceRenameSpec.parseAll(["a=b", "a=c=d"]) == ["a": "c=d"])
-        for (text, words) in [("Event Grid", "expected OLD=NEW"), ("=x", "expected OLD=NEW"), ("a=", "empty"),
-                              (#"a=\q"#, #"unknown escape '\q'"#), (#"a=\x9"#, "two hex digits"), (#"a=\u{110000}"#, "not a code point"),
-                              ("a=b\\", "a '\\' at the end")] {
+        for (text, words) in [
+            ("Event Grid", "expected OLD=NEW"), ("=x", "expected OLD=NEW"), ("a=", "empty"),
+            (#"a=\q"#, #"unknown escape '\q'"#), (#"a=\x9"#, "two hex digits"), (#"a=\u{110000}"#, "not a code point"),
+            ("a=b\\", "a '\\' at the end"),
+        ] {
             #expect { _ = try ResourceRenameSpec.parse(text) } throws: { "\($0)".contains(words) }
         }
         // A message about a spec holding raw controls names them, it does not send them.
@@ -54,9 +56,10 @@ import Testing
                      "dataset":{"granularity":"None","grouping":[{"type":"Dimension","name":"ServiceName"}],
                                 "filter":{"dimensions":{"name":"ServiceName","operator":"In","values":["\(name)"]}}}}
                     """
-                let response = try await h.transport.send(HTTPRequest(
-                    method: .post, url: "\(h.base)/\(h.scope)/providers/Microsoft.CostManagement/query?api-version=2023-11-01",
-                    headers: ["Content-Type": "application/json", "Authorization": "Bearer \(token)"], body: Array(body.utf8)))
+                let response = try await h.transport.send(
+                    HTTPRequest(
+                        method: .post, url: "\(h.base)/\(h.scope)/providers/Microsoft.CostManagement/query?api-version=2023-11-01",
+                        headers: ["Content-Type": "application/json", "Authorization": "Bearer \(token)"], body: Array(body.utf8)))
                 #expect(response.status == 200)
                 let object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
                 let rows = (object?["properties"] as? [String: Any])?["rows"] as? [[Any]] ?? []
@@ -70,15 +73,18 @@ import Testing
     @Test func budgetsAreRenamedOverTheAdminAPIAndRestored() async throws {
         try await withHarness { h in
             func put(_ body: String) async throws -> HTTPResponse {
-                try await h.transport.send(HTTPRequest(method: .put, url: "\(h.base)/_emulator/names",
-                                                       headers: ["Content-Type": "application/json"], body: Array(body.utf8)))
+                try await h.transport.send(
+                    HTTPRequest(
+                        method: .put, url: "\(h.base)/_emulator/names",
+                        headers: ["Content-Type": "application/json"], body: Array(body.utf8)))
             }
             let set = try await put(#"{"quantumlayer-monthly": "qlp\u001b]0;PWNED\u0007\u009b6n-monthly"}"#)
             #expect(set.status == 200)
             let listed = try JSONSerialization.jsonObject(with: Data(set.body)) as? [String: String]
             #expect(listed == ["quantumlayer-monthly": "qlp\u{1B}]0;PWNED\u{07}\u{9B}6n-monthly"])
-            let budgets = BudgetsClient(transport: h.transport, tokens: h.tokens, management: h.base,
-                                        tokenScope: AzureEndpoints.publicCloud.managementScope)
+            let budgets = BudgetsClient(
+                transport: h.transport, tokens: h.tokens, management: h.base,
+                tokenScope: AzureEndpoints.publicCloud.managementScope)
             let renamed = try await budgets.list(scope: h.scope)
             #expect(renamed.map(\.name) == ["qlp\u{1B}]0;PWNED\u{07}\u{9B}6n-monthly"])
             for bad in ["[]", #"{"x": ""}"#, "{}", "not json"] {

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A loopback port that refuses connections and that no other test can take
@@ -23,9 +23,11 @@ final class ReservedLoopbackPort {
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
         }
-        let named = bound == 0 ? withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-        } : -1
+        let named =
+            bound == 0
+            ? withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+            } : -1
         guard named == 0, !listening || listen(descriptor, 8) == 0 else {
             close(descriptor)
             throw Failure(description: "bind(), getsockname() or listen() failed: errno \(errno)")

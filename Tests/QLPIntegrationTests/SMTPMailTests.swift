@@ -15,9 +15,10 @@ struct SMTPMailDeliveryTests {
             // A lone "." would end DATA early and ".hidden" would lose its dot
             // unless libcurl dot-stuffs them, as it does.
             let body = "Hello Zoë,\n\nspend is at 95 % of the cap.\n.\n.hidden stays dotted\r\nCR-LF and LF lines mix ✓\n"
-            let mail = SMTPMail(from: "alerts@qlp.example", to: ["ops@qlp.example", "finance@qlp.example"],
-                                subject: subject, textBody: body,
-                                extraHeaders: [.idempotencyKey("alert-42-raised"), .messageID("<alert-42@qlp.example>")])
+            let mail = SMTPMail(
+                from: "alerts@qlp.example", to: ["ops@qlp.example", "finance@qlp.example"],
+                subject: subject, textBody: body,
+                extraHeaders: [.idempotencyKey("alert-42-raised"), .messageID("<alert-42@qlp.example>")])
             let receipt = try await transport.send(mail, via: SMTPServer(url: receiver.url, starttls: .never))
             #expect(receipt.replyCode == 250)
             #expect(receipt.reply.hasPrefix("250"), "\(receipt.reply)")
@@ -102,8 +103,9 @@ struct SMTPMailDeliveryTests {
         }
     }
 
-    static let plainMail = SMTPMail(from: "alerts@qlp.example", to: ["ops@qlp.example"], subject: "Gateway 5xx rate high",
-                                    textBody: "The gateway answered 12 % of requests with 5xx in the last 5 minutes.\n")
+    static let plainMail = SMTPMail(
+        from: "alerts@qlp.example", to: ["ops@qlp.example"], subject: "Gateway 5xx rate high",
+        textBody: "The gateway answered 12 % of requests with 5xx in the last 5 minutes.\n")
 
     static func dumped(_ value: Any) -> String {
         var text = ""
@@ -149,14 +151,17 @@ struct SMTPMailRefusalTests {
     /// The port refuses connections: had anything been sent, the error would
     /// be a connect failure, not a bad message.
     @Test(arguments: [
-        SMTPMail(from: "alerts@qlp.example", to: ["ops@qlp.example"], subject: "Disk full\r\nBcc: victim@elsewhere.example",
-                 textBody: "x"),
+        SMTPMail(
+            from: "alerts@qlp.example", to: ["ops@qlp.example"], subject: "Disk full\r\nBcc: victim@elsewhere.example",
+            textBody: "x"),
         SMTPMail(from: "alerts@qlp.example", to: ["ops@qlp.example"], subject: "Disk full\nX-Injected: 1", textBody: "x"),
-        SMTPMail(from: "alerts@qlp.example", to: ["ops@qlp.example>\r\nRCPT TO:<victim@elsewhere.example"],
-                 subject: "Disk full", textBody: "x"),
+        SMTPMail(
+            from: "alerts@qlp.example", to: ["ops@qlp.example>\r\nRCPT TO:<victim@elsewhere.example"],
+            subject: "Disk full", textBody: "x"),
         SMTPMail(from: "alerts@qlp.example\rDATA", to: ["ops@qlp.example"], subject: "Disk full", textBody: "x"),
-        SMTPMail(from: "alerts@qlp.example", to: ["ops@qlp.example"], subject: "Disk full", textBody: "x",
-                 extraHeaders: [.idempotencyKey("k1\r\nBcc: victim@elsewhere.example")]),
+        SMTPMail(
+            from: "alerts@qlp.example", to: ["ops@qlp.example"], subject: "Disk full", textBody: "x",
+            extraHeaders: [.idempotencyKey("k1\r\nBcc: victim@elsewhere.example")]),
     ])
     func headerInjectionIsRefusedBeforeSending(_ mail: SMTPMail) async throws {
         let closed = try ReservedLoopbackPort()

@@ -1,8 +1,9 @@
 import Foundation
 import QLPTestSupport
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Support/smtp_receiver.py (aiosmtpd) on a loopback port it picks itself,
@@ -124,8 +125,10 @@ final class SMTPReceiver: @unchecked Sendable {
         throw ReceiverFailure(description: "smtp_receiver.py did not start listening within 20 s")
     }
 
-    private static func spawn(_ arguments: [String], stdin: Int32?, output: String,
-                              environment: [String: String]?) throws -> pid_t {
+    private static func spawn(
+        _ arguments: [String], stdin: Int32?, output: String,
+        environment: [String: String]?
+    ) throws -> pid_t {
         do {
             return try ChildProcess.spawn(arguments, output: output, stdin: stdin, environment: environment)
         } catch {
@@ -161,7 +164,11 @@ struct ReceivedMail: Decodable {
     var defects: [String]
 
     enum CodingKeys: String, CodingKey {
-        case mailFrom = "mail_from", rcptTos = "rcpt_tos", content, authLogin = "auth_login", headers, body, defects
+        case mailFrom = "mail_from"
+        case rcptTos = "rcpt_tos"
+        case content
+        case authLogin = "auth_login"
+        case headers, body, defects
     }
 
     /// The decoded value of the first field called `name` (case-insensitive).
@@ -171,8 +178,10 @@ struct ReceivedMail: Decodable {
 }
 
 /// Runs `body` with a started receiver and stops it however `body` ends.
-func withSMTPReceiver(user: String? = nil, password: String? = nil,
-                      _ body: (SMTPReceiver) async throws -> Void) async throws {
+func withSMTPReceiver(
+    user: String? = nil, password: String? = nil,
+    _ body: (SMTPReceiver) async throws -> Void
+) async throws {
     let python = try #require(SMTPReceiver.python, SMTPReceiver.unavailable)
     let receiver = try await SMTPReceiver(python: python, user: user, password: password)
     do {

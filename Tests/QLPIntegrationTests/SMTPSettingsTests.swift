@@ -26,10 +26,12 @@ import Testing
     }
 
     @Test func anErrorNamesServerReplyAndLibcurlText() {
-        let error = SMTPError(kind: .loginDenied, server: "smtp://127.0.0.1:2525", replyCode: 535,
-                              serverReply: "535 5.7.8 Authentication credentials invalid",
-                              detail: "Authentication failed: 535", curlCode: 67)
-        #expect("\(error)" == "smtp://127.0.0.1:2525: login denied "
-            + "(535 5.7.8 Authentication credentials invalid; libcurl: Authentication failed: 535)")
+        let error = SMTPError(
+            kind: .loginDenied, server: "smtp://127.0.0.1:2525", replyCode: 535,
+            serverReply: "535 5.7.8 Authentication credentials invalid",
+            detail: "Authentication failed: 535", curlCode: 67)
+        #expect(
+            "\(error)" == "smtp://127.0.0.1:2525: login denied "
+                + "(535 5.7.8 Authentication credentials invalid; libcurl: Authentication failed: 535)")
     }
 }

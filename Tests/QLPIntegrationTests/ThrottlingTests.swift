@@ -17,19 +17,24 @@ import Testing
         let client: CostManagementClient
         let scope: String
 
-        static func start(tokenLifetime: Duration = .seconds(3599), pageSize: Int = 1000, policy: ThrottlingPolicy = .standard,
-                          clock: @escaping @Sendable () -> Date = { Date() }) async throws -> Rig {
+        static func start(
+            tokenLifetime: Duration = .seconds(3599), pageSize: Int = 1000, policy: ThrottlingPolicy = .standard,
+            clock: @escaping @Sendable () -> Date = { Date() }
+        ) async throws -> Rig {
             let firstDay = CivilDate(clock(), in: TimeZone(identifier: "UTC")!).firstOfMonth.adding(months: -1)
-            let configuration = EmulatorConfiguration(world: CostWorld(seed: 3, firstDay: firstDay), costPageSize: pageSize,
-                                                      tokenLifetime: tokenLifetime, clock: clock)
+            let configuration = EmulatorConfiguration(
+                world: CostWorld(seed: 3, firstDay: firstDay), costPageSize: pageSize,
+                tokenLifetime: tokenLifetime, clock: clock)
             let emulator = AzureEmulator(configuration: configuration)
             let base = try await emulator.start()
             let transport = CurlTransport()
             let throttled = ThrottlingTransport(wrapping: transport, policy: policy, clock: clock)
-            let credential = ClientSecretCredential(authority: base, tenantID: configuration.tenantID, clientID: configuration.clientID,
-                                                    clientSecret: Secret(configuration.clientSecret), transport: throttled, clock: clock)
-            let client = CostManagementClient(transport: throttled, tokens: TokenCache(source: credential, clock: clock), management: base,
-                                              tokenScope: AzureEndpoints.publicCloud.managementScope)
+            let credential = ClientSecretCredential(
+                authority: base, tenantID: configuration.tenantID, clientID: configuration.clientID,
+                clientSecret: Secret(configuration.clientSecret), transport: throttled, clock: clock)
+            let client = CostManagementClient(
+                transport: throttled, tokens: TokenCache(source: credential, clock: clock), management: base,
+                tokenScope: AzureEndpoints.publicCloud.managementScope)
             return Rig(emulator: emulator, transport: transport, client: client, scope: "subscriptions/\(configuration.subscriptionID)")
         }
 
@@ -53,7 +58,7 @@ import Testing
     @Test func retryAfterHoldsEveryRequestToTheHostThenDataResumes() async throws {
         try await Rig.start().run { rig in
             let day = CivilDate(Date(), in: TimeZone(identifier: "UTC")!)
-            _ = try await rig.client.dailyCostsByService(scope: rig.scope, from: day, to: day)   // signed in, one good query
+            _ = try await rig.client.dailyCostsByService(scope: rig.scope, from: day, to: day)  // signed in, one good query
 
             rig.emulator.faults.set(EndpointFault(status: 429, retryAfterSeconds: 5, remaining: 1), for: .costQuery)
             let throttledAt = Date()
@@ -102,7 +107,10 @@ import Testing
                 _ = try await rig.client.dailyCostsByService(scope: rig.scope, from: day, to: day)
                 Issue.record("a request inside the window must be held")
             } catch {
-                guard case .throttled(_, _, let wait, _)? = error as? AzureError else { Issue.record("expected throttled, got \(error)"); return }
+                guard case .throttled(_, _, let wait, _)? = error as? AzureError else {
+                    Issue.record("expected throttled, got \(error)")
+                    return
+                }
                 #expect(wait > .zero && wait <= .seconds(2))
             }
             #expect(rig.emulator.statistics.arrivals(at: .costQuery).count == 2)
@@ -116,8 +124,10 @@ import Testing
         // Three minutes of polling on a clock the test moves, so the run takes seconds.
         let now = Mutex(Date())
         // The Cost Management budget is lifted here: this test is about tokens.
-        try await Rig.start(tokenLifetime: .seconds(60), policy: ThrottlingPolicy(costManagementBudgetPerMinute: 10_000),
-                                      clock: { now.withLock { $0 } }).run { rig in
+        try await Rig.start(
+            tokenLifetime: .seconds(60), policy: ThrottlingPolicy(costManagementBudgetPerMinute: 10_000),
+            clock: { now.withLock { $0 } }
+        ).run { rig in
             let day = CivilDate(now.withLock { $0 }, in: TimeZone(identifier: "UTC")!)
             var cycles = 0
             for _ in 0..<18 {
@@ -141,8 +151,10 @@ import Testing
 
     @Test func thePerMinuteBudgetKeepsThePollLoopInsideCostManagementsQuota() async throws {
         let now = Mutex(Date())
-        try await Rig.start(policy: ThrottlingPolicy(costManagementBudgetPerMinute: 4, maxBudgetWait: .seconds(0)),
-                            clock: { now.withLock { $0 } }).run { rig in
+        try await Rig.start(
+            policy: ThrottlingPolicy(costManagementBudgetPerMinute: 4, maxBudgetWait: .seconds(0)),
+            clock: { now.withLock { $0 } }
+        ).run { rig in
             let day = CivilDate(now.withLock { $0 }, in: TimeZone(identifier: "UTC")!)
             for _ in 0..<4 { _ = try await rig.client.dailyCostsByService(scope: rig.scope, from: day, to: day) }
             await #expect(throws: AzureError.self) { _ = try await rig.client.dailyCostsByService(scope: rig.scope, from: day, to: day) }

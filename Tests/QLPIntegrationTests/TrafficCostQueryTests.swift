@@ -31,16 +31,22 @@ import Testing
             // Grouped by meter, the models' meters add up to the same day's figure.
             let token = try await h.tokens.token(for: AzureEndpoints.publicCloud.managementScope)
             let day = today.adding(days: -1)
-            let body = #"{"type":"ActualCost","timeframe":"Custom","timePeriod":{"from":"\#(day.iso8601)","to":"\#(day.iso8601)"},"dataset":{"granularity":"Daily","aggregation":{"totalCost":{"name":"Cost","function":"Sum"}},"grouping":[{"type":"Dimension","name":"Meter"}],"filter":{"dimensions":{"name":"ServiceName","operator":"In","values":["Azure AI Services"]}}}}"#
-            let response = try await h.transport.send(.init(
-                method: .post, url: "\(h.base)/\(h.scope)/providers/Microsoft.CostManagement/query?api-version=2023-03-01",
-                headers: ["Authorization": "Bearer \(token.token.reveal())", "Content-Type": "application/json"], body: Array(body.utf8)))
+            let body =
+                #"{"type":"ActualCost","timeframe":"Custom","timePeriod":{"from":"\#(day.iso8601)","to":"\#(day.iso8601)"},"dataset":{"granularity":"Daily","aggregation":{"totalCost":{"name":"Cost","function":"Sum"}},"grouping":[{"type":"Dimension","name":"Meter"}],"filter":{"dimensions":{"name":"ServiceName","operator":"In","values":["Azure AI Services"]}}}}"#
+            let response = try await h.transport.send(
+                .init(
+                    method: .post, url: "\(h.base)/\(h.scope)/providers/Microsoft.CostManagement/query?api-version=2023-03-01",
+                    headers: ["Authorization": "Bearer \(token.token.reveal())", "Content-Type": "application/json"], body: Array(body.utf8)
+                ))
             #expect(response.status == 200)
             let object = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
             let rows = try #require((object["properties"] as? [String: Any])?["rows"] as? [[Any]])
             let meters = Set(rows.compactMap { $0[1] as? String })
-            #expect(meters == ["gpt-4-turbo-preview Input Tokens", "gpt-4-turbo-preview Output Tokens", "gpt-35-turbo Input Tokens",
-                               "gpt-35-turbo Output Tokens", "text-embedding-ada-002 Input Tokens"])
+            #expect(
+                meters == [
+                    "gpt-4-turbo-preview Input Tokens", "gpt-4-turbo-preview Output Tokens", "gpt-35-turbo Input Tokens",
+                    "gpt-35-turbo Output Tokens", "text-embedding-ada-002 Input Tokens",
+                ])
             let expected = traffic.azureMeterCosts(on: day, at: EmulatorHarness.clock)
             for row in rows {
                 let meter = try #require(row[1] as? String)

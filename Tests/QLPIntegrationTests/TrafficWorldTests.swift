@@ -103,8 +103,9 @@ import Testing
         #expect(more > 0)
         let all = try ledger.records(from: from, to: later)
         #expect(all == traffic.records(from: from, to: later))
-        #expect(world.cost(serviceIndex: ai, on: Self.today, at: later)
-            == all.filter { $0.time >= Self.start(Self.today) && azure.contains($0.target) }.reduce(Decimal(0)) { $0 + ($1.cost ?? 0) })
+        #expect(
+            world.cost(serviceIndex: ai, on: Self.today, at: later)
+                == all.filter { $0.time >= Self.start(Self.today) && azure.contains($0.target) }.reduce(Decimal(0)) { $0 + ($1.cost ?? 0) })
     }
 
     @Test func aWeeksRequestsSplitByTheRoutesWeights() throws {
@@ -115,8 +116,10 @@ import Testing
             return Double(onRoute.filter { $0.target == target }.count) / Double(max(1, onRoute.count))
         }
         // Weights from config/qlp.yaml: chat {gpt4 40, gpt35 40, llama3 20}, code {gpt4 30, codellama 70}, embeddings {embeddings 100}.
-        for (route, target, weight) in [("chat", "gpt4", 0.4), ("chat", "gpt35", 0.4), ("chat", "llama3", 0.2),
-                                        ("code", "gpt4", 0.3), ("code", "codellama", 0.7), ("embeddings", "embeddings", 1.0)] {
+        for (route, target, weight) in [
+            ("chat", "gpt4", 0.4), ("chat", "gpt35", 0.4), ("chat", "llama3", 0.2),
+            ("code", "gpt4", 0.3), ("code", "codellama", 0.7), ("embeddings", "embeddings", 1.0),
+        ] {
             #expect(abs(share(route, target) - weight) < 0.025, "\(route) -> \(target): \(share(route, target)) vs \(weight)")
         }
     }
@@ -145,7 +148,8 @@ import Testing
         // About what the synthetic series cost: a fifth of the £1,500 allocation in two months.
         #expect(october > 180 && october < 420, "October's Azure OpenAI: £\(october)")
         // Weekends are quieter; surge days (the cost world's incidents) dearer.
-        let saturday = CivilDate(year: 2026, month: 11, day: 14)!, tuesday = CivilDate(year: 2026, month: 11, day: 17)!
+        let saturday = CivilDate(year: 2026, month: 11, day: 14)!
+        let tuesday = CivilDate(year: 2026, month: 11, day: 17)!
         #expect(world.cost(serviceIndex: ai, on: saturday, at: Self.clock) < world.cost(serviceIndex: ai, on: tuesday, at: Self.clock))
         let surges = days.filter { traffic.isSurgeDay($0) }
         #expect(surges.allSatisfy { world.hasIncident(service: "Azure AI Services", on: $0) })

@@ -15,14 +15,16 @@ import Testing
             defer { transport.shutdown() }
             let configuration = h.emulator.configuration
             let url = "\(h.base)/\(configuration.tenantID)/oauth2/v2.0/token"
-            let form = "grant_type=client_credentials&client_id=\(configuration.clientID)&client_secret=\(configuration.clientSecret)&scope=https%3A%2F%2Fmanagement.azure.com%2F.default"
+            let form =
+                "grant_type=client_credentials&client_id=\(configuration.clientID)&client_secret=\(configuration.clientSecret)&scope=https%3A%2F%2Fmanagement.azure.com%2F.default"
             let started = ContinuousClock.now
             let timings = try await withThrowingTaskGroup(of: HTTPTimings.self) { group in
                 for _ in 0..<200 {
                     group.addTask {
-                        let response = try await transport.send(HTTPRequest(
-                            method: .post, url: url, headers: ["Content-Type": "application/x-www-form-urlencoded"],
-                            body: Array(form.utf8), timeout: .seconds(20)))
+                        let response = try await transport.send(
+                            HTTPRequest(
+                                method: .post, url: url, headers: ["Content-Type": "application/x-www-form-urlencoded"],
+                                body: Array(form.utf8), timeout: .seconds(20)))
                         guard response.status == 200 else { throw HTTPTransportError.invalidRequest(detail: "status \(response.status)") }
                         return response.timings
                     }
@@ -43,8 +45,9 @@ import Testing
             func ms(_ d: Duration) -> Double { Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15 }
             func summary(_ name: String, _ values: [Duration]) -> String {
                 let sorted = values.map(ms).sorted()
-                return String(format: "%@ min %.2f / p50 %.2f / p95 %.2f / max %.2f ms", name, sorted.first!,
-                              sorted[sorted.count / 2], sorted[sorted.count * 95 / 100], sorted.last!)
+                return String(
+                    format: "%@ min %.2f / p50 %.2f / p95 %.2f / max %.2f ms", name, sorted.first!,
+                    sorted[sorted.count / 2], sorted[sorted.count * 95 / 100], sorted.last!)
             }
             print("transport: 200 responses, 16 max in flight (server saw \(peak)), \(elapsed) in all")
             print(summary("connect", timings.map(\.connect)))

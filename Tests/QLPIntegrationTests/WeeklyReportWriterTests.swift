@@ -10,8 +10,9 @@ import Testing
         try await withHarness { h in
             let directory = NSTemporaryDirectory() + "qlp-reports-\(UUID().uuidString)"
             defer { try? FileManager.default.removeItem(atPath: directory) }
-            let writer = WeeklyReportWriter(source: CostManagementReportSource(client: h.client, scope: h.scope), directory: directory,
-                                            clock: { EmulatorHarness.clock })
+            let writer = WeeklyReportWriter(
+                source: CostManagementReportSource(client: h.client, scope: h.scope), directory: directory,
+                clock: { EmulatorHarness.clock })
             let path = try await writer.write(plan: try EmulatorHarness.examplePlan())
             #expect(path == directory + "/qlp-report-2026-W48.md")
             let text = try String(contentsOfFile: path, encoding: .utf8)

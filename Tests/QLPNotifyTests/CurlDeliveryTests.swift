@@ -40,7 +40,8 @@ struct CurlDeliveryTests {
         let receiver = LoopbackReceiver(reply: "HTTP/1.1 400 Bad Request\r\ncontent-length: 12\r\nconnection: close\r\n\r\ninvalid_blob")
         let base = try await receiver.start()
         let transport = CurlTransport()
-        let sink = NotificationSink(name: "chat", destination: .slack(url: Secret(base + "/services/T0000000/B0000000/SlackSecretToken123")))
+        let sink = NotificationSink(
+            name: "chat", destination: .slack(url: Secret(base + "/services/T0000000/B0000000/SlackSecretToken123")))
         let tester = SinkTest(transport: transport)
 
         let reachable = await tester.checkReachability(sink)
@@ -57,7 +58,8 @@ struct CurlDeliveryTests {
 
         // Nothing listens there (a port held so that no test running beside this one takes it): both say so, with the host only.
         let closed = try ReservedClosedPort()
-        let moved = NotificationSink(name: "chat", destination: .slack(url: Secret(closed.base + "/services/T0000000/B0000000/SlackSecretToken123")))
+        let moved = NotificationSink(
+            name: "chat", destination: .slack(url: Secret(closed.base + "/services/T0000000/B0000000/SlackSecretToken123")))
         let gone = await tester.checkReachability(moved)
         #expect(gone.outcome == .unreachable && gone.detail == "cannot connect", "\(gone.description)")
         let another = CurlTransport()

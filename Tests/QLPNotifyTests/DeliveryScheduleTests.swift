@@ -32,7 +32,8 @@ struct DeliveryScheduleTests {
 
     @Test func aRefusalFailsAtOnceWithTheStatusAndTheAnswer() {
         var schedule = DeliverySchedule(queuedAt: t0)
-        #expect(schedule.record(.answered(status: 404, retryAfter: nil, excerpt: "no_service"), at: t0)
+        #expect(
+            schedule.record(.answered(status: 404, retryAfter: nil, excerpt: "no_service"), at: t0)
                 == .failed(reason: "the receiver refused it: HTTP 404: no_service"))
         var redirected = DeliverySchedule(queuedAt: t0)
         guard case .failed(let reason) = redirected.record(.answered(status: 302, retryAfter: nil, excerpt: ""), at: t0) else {
@@ -43,10 +44,12 @@ struct DeliveryScheduleTests {
     }
 
     @Test func timeoutsThrottlesAndNetworkErrorsAreRetried() {
-        for attempt: DeliverySchedule.Attempt in [.answered(status: 408, retryAfter: nil, excerpt: ""),
-                                                  .answered(status: 429, retryAfter: nil, excerpt: ""),
-                                                  .answered(status: 500, retryAfter: nil, excerpt: ""),
-                                                  .unreachable(summary: "cannot connect (https://alerts.example.com)")] {
+        for attempt: DeliverySchedule.Attempt in [
+            .answered(status: 408, retryAfter: nil, excerpt: ""),
+            .answered(status: 429, retryAfter: nil, excerpt: ""),
+            .answered(status: 500, retryAfter: nil, excerpt: ""),
+            .unreachable(summary: "cannot connect (https://alerts.example.com)"),
+        ] {
             var schedule = DeliverySchedule(queuedAt: t0)
             #expect(schedule.record(attempt, at: t0) != .delivered)
             guard case .retry(let at, _) = schedule.record(attempt, at: t0) else {
@@ -59,12 +62,15 @@ struct DeliveryScheduleTests {
 
     @Test func retryAfterIsHonouredOn429And503AndCappedAtTenMinutes() {
         var schedule = DeliverySchedule(queuedAt: t0)
-        #expect(schedule.record(.answered(status: 429, retryAfter: .seconds(90), excerpt: ""), at: t0)
+        #expect(
+            schedule.record(.answered(status: 429, retryAfter: .seconds(90), excerpt: ""), at: t0)
                 == .retry(at: t0.addingTimeInterval(90), reason: "HTTP 429"))
-        #expect(schedule.record(.answered(status: 503, retryAfter: .seconds(7200), excerpt: "busy"), at: t0)
+        #expect(
+            schedule.record(.answered(status: 503, retryAfter: .seconds(7200), excerpt: "busy"), at: t0)
                 == .retry(at: t0.addingTimeInterval(600), reason: "HTTP 503: busy"))
         // A 500's Retry-After is not a throttle: the backoff holds (third failure: 45 s).
-        #expect(schedule.record(.answered(status: 500, retryAfter: .seconds(300), excerpt: ""), at: t0)
+        #expect(
+            schedule.record(.answered(status: 500, retryAfter: .seconds(300), excerpt: ""), at: t0)
                 == .retry(at: t0.addingTimeInterval(45), reason: "HTTP 500"))
     }
 
@@ -80,7 +86,8 @@ struct DeliveryScheduleTests {
 
     @Test func whatCannotBeSentFailsAtOnce() {
         var schedule = DeliverySchedule(queuedAt: t0)
-        #expect(schedule.record(.impossible(reason: "email is not available in this build"), at: t0)
+        #expect(
+            schedule.record(.impossible(reason: "email is not available in this build"), at: t0)
                 == .failed(reason: "email is not available in this build"))
     }
 }

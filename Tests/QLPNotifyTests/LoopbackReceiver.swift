@@ -28,9 +28,10 @@ final class LoopbackReceiver: Sendable {
             .childChannelInitializer { channel in
                 receiver.channels.withLock { $0.accepted.append(channel) }
                 return channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(Answer(reply: reply) { request in
-                        receiver.received.withLock { $0.append(request) }
-                    })
+                    try channel.pipeline.syncOperations.addHandler(
+                        Answer(reply: reply) { request in
+                            receiver.received.withLock { $0.append(request) }
+                        })
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
@@ -67,7 +68,8 @@ final class LoopbackReceiver: Sendable {
                 let text = String(decoding: state.data, as: UTF8.self)
                 guard let end = text.range(of: "\r\n\r\n") else { return nil }
                 let head = text[..<end.lowerBound].lowercased()
-                let length = head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
+                let length =
+                    head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
                     .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
                 guard text.utf8.count - text[..<end.upperBound].utf8.count >= length else { return nil }
                 state.answered = true

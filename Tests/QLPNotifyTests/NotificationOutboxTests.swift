@@ -7,10 +7,13 @@ import Testing
 struct NotificationOutboxTests {
     let t0 = NotifyFixtures.t0
 
-    func draft(_ sink: String = "oncall", identity: String = "budget.monthly.95|1|raised", alertKey: String = "budget.monthly.95",
-               kind: AlertTransition.Kind = .raised) -> OutboxDraft {
-        OutboxDraft(sink: sink, identity: identity, idempotencyKey: "key-\(identity)", alertKey: alertKey, severity: .critical,
-                    transitionKind: kind, body: Array("{\"a\":1}".utf8), headers: [OutboxHeader("Subject", "s")])
+    func draft(
+        _ sink: String = "oncall", identity: String = "budget.monthly.95|1|raised", alertKey: String = "budget.monthly.95",
+        kind: AlertTransition.Kind = .raised
+    ) -> OutboxDraft {
+        OutboxDraft(
+            sink: sink, identity: identity, idempotencyKey: "key-\(identity)", alertKey: alertKey, severity: .critical,
+            transitionKind: kind, body: Array("{\"a\":1}".utf8), headers: [OutboxHeader("Subject", "s")])
     }
 
     @Test func enqueueingTwiceIsANoOpAndTheRowSurvivesReopening() throws {

@@ -48,8 +48,9 @@ struct NotifierTests {
         let transport = ScriptedTransport([.status(500, body: "oops"), .status(500), .status(500), .status(200, body: "ok")])
         let clock = ManualClock()
         let log = CollectedLog()
-        let notifier = Notifier(settings: NotificationSettings(sinks: [NotifyFixtures.webhookSink()]), outbox: store,
-                                transport: transport, clock: clock, logger: log.logger)
+        let notifier = Notifier(
+            settings: NotificationSettings(sinks: [NotifyFixtures.webhookSink()]), outbox: store,
+            transport: transport, clock: clock, logger: log.logger)
         let transition = NotifyFixtures.raised()
         #expect(await notifier.submit([transition]) == 1)
         // The same transition again (another process, a restart) queues nothing.
@@ -92,8 +93,9 @@ struct NotifierTests {
             NotifyFixtures.webhookSink("gateway-only", minSeverity: .info, sources: [.gateway]),
             NotifyFixtures.webhookSink("default"),
         ]
-        let notifier = Notifier(settings: NotificationSettings(sinks: sinks), outbox: store, transport: ScriptedTransport(),
-                                clock: ManualClock())
+        let notifier = Notifier(
+            settings: NotificationSettings(sinks: sinks), outbox: store, transport: ScriptedTransport(),
+            clock: ManualClock())
         await notifier.submit([
             NotifyFixtures.raised(NotifyFixtures.alert("budget.crit", severity: .critical, source: .budget)),
             NotifyFixtures.raised(NotifyFixtures.alert("gw.info", severity: .info, source: .gateway)),
@@ -119,8 +121,9 @@ struct NotifierTests {
             .error(.connectionFailed(endpoint: NotifyFixtures.teamsURL, detail: "Could not resolve host")),
         ])
         let log = CollectedLog()
-        let notifier = Notifier(settings: NotificationSettings(sinks: [slack]), outbox: store, transport: transport,
-                                clock: ManualClock(), logger: log.logger)
+        let notifier = Notifier(
+            settings: NotificationSettings(sinks: [slack]), outbox: store, transport: transport,
+            clock: ManualClock(), logger: log.logger)
         await notifier.submit([NotifyFixtures.raised()])
         await notifier.deliverDue()
         let refused = try #require(try store.messages().first)
@@ -128,15 +131,17 @@ struct NotifierTests {
         let reason = try #require(refused.lastError)
         #expect(reason.hasPrefix("the receiver refused it: HTTP 404: no_service: https://hooks.slack.com/…"))
 
-        let teamsNotifier = Notifier(settings: NotificationSettings(sinks: [teams]), outbox: store, transport: transport,
-                                     clock: ManualClock(), logger: log.logger)
+        let teamsNotifier = Notifier(
+            settings: NotificationSettings(sinks: [teams]), outbox: store, transport: transport,
+            clock: ManualClock(), logger: log.logger)
         await teamsNotifier.submit([NotifyFixtures.raised()])
         await teamsNotifier.deliverDue()
         let unreachable = try #require(try store.messages().first { $0.draft.sink == "teams" })
         #expect(unreachable.state == .retrying)
         #expect(unreachable.lastError == "cannot connect (https://example.webhook.office.com)")
 
-        let everything = try store.messages().compactMap(\.lastError) + log.all
+        let everything =
+            try store.messages().compactMap(\.lastError) + log.all
             + [String(describing: slack), String(reflecting: teams), "\(NotificationSettings(sinks: [slack, teams]))"]
         #expect(!everything.contains { NotifyFixtures.containsSecret($0) }, "\(everything)")
         // The rendered bodies and headers kept in the outbox hold no URL either.
@@ -183,8 +188,9 @@ struct NotifierTests {
         let directory = NotifyFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let mailer = RecordingMailer(failures: [AlertMailerRefusal(reason: "550 5.1.1 no such user")])
-        let notifier = Notifier(settings: NotificationSettings(sinks: [NotifyFixtures.emailSink()]), outbox: try outbox(directory),
-                                transport: ScriptedTransport(), mailer: mailer, clock: ManualClock())
+        let notifier = Notifier(
+            settings: NotificationSettings(sinks: [NotifyFixtures.emailSink()]), outbox: try outbox(directory),
+            transport: ScriptedTransport(), mailer: mailer, clock: ManualClock())
         await notifier.submit([NotifyFixtures.raised()])
         await notifier.deliverDue()
         let row = try #require(try outbox(directory).messages().first)
@@ -194,11 +200,13 @@ struct NotifierTests {
     @Test func aMessageForASinkNoLongerConfiguredFailsSayingSo() async throws {
         let directory = NotifyFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let first = Notifier(settings: NotificationSettings(sinks: [NotifyFixtures.webhookSink("old")]), outbox: try outbox(directory),
-                             transport: ScriptedTransport(), clock: ManualClock())
+        let first = Notifier(
+            settings: NotificationSettings(sinks: [NotifyFixtures.webhookSink("old")]), outbox: try outbox(directory),
+            transport: ScriptedTransport(), clock: ManualClock())
         await first.submit([NotifyFixtures.raised()])
-        let after = Notifier(settings: NotificationSettings(sinks: [NotifyFixtures.webhookSink("new")]), outbox: try outbox(directory),
-                             transport: ScriptedTransport(), clock: ManualClock())
+        let after = Notifier(
+            settings: NotificationSettings(sinks: [NotifyFixtures.webhookSink("new")]), outbox: try outbox(directory),
+            transport: ScriptedTransport(), clock: ManualClock())
         await after.deliverDue()
         #expect(try outbox(directory).messages().first?.lastError == "sink 'old' is no longer in the config")
     }
@@ -213,15 +221,19 @@ struct NotifierTests {
         let transport = ScriptedTransport([.status(503)])
         let clock = ManualClock()
         let old = NotifyFixtures.webhookSink("old", url: "https://old.example.com/hook", sources: [.gateway])
-        let notifier = Notifier(settings: NotificationSettings(sinks: [NotifyFixtures.webhookSink("oncall"), old]),
-                                outbox: store, transport: transport, clock: clock)
+        let notifier = Notifier(
+            settings: NotificationSettings(sinks: [NotifyFixtures.webhookSink("oncall"), old]),
+            outbox: store, transport: transport, clock: clock)
         // A budget alert: oncall's alone. Its first attempt fails (503) and is due again in 5 s.
         let first = NotifyFixtures.raised()
         #expect(await notifier.submit([first]) == 1)
         #expect(await notifier.deliverDue() == 1)
         let moved = "https://moved.example.com/hook"
-        await notifier.use(NotificationSettings(sinks: [NotifyFixtures.webhookSink("oncall", url: moved),
-                                                        NotifyFixtures.webhookSink("new", url: "https://new.example.com/hook")]))
+        await notifier.use(
+            NotificationSettings(sinks: [
+                NotifyFixtures.webhookSink("oncall", url: moved),
+                NotifyFixtures.webhookSink("new", url: "https://new.example.com/hook"),
+            ]))
         clock.advance(seconds: 5)
         #expect(await notifier.deliverDue() == 1)
         #expect(transport.sent.last?.url == moved, "the retry went to \(transport.sent.last?.url ?? "nowhere")")
@@ -239,8 +251,9 @@ struct NotifierTests {
         let store = try outbox(directory)
         let transport = ScriptedTransport([.status(503, headers: ["Retry-After": "30"]), .status(200)])
         let clock = SkippingClock()
-        let notifier = Notifier(settings: NotificationSettings(sinks: [NotifyFixtures.webhookSink()]), outbox: store,
-                                transport: transport, clock: clock)
+        let notifier = Notifier(
+            settings: NotificationSettings(sinks: [NotifyFixtures.webhookSink()]), outbox: store,
+            transport: transport, clock: clock)
         let running = Task { await notifier.run() }
         defer { running.cancel() }
         // Idle with nothing queued: the submit is what wakes it.

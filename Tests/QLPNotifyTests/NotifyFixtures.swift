@@ -80,7 +80,7 @@ final class RecordingMailer: AlertMailer {
 }
 
 enum NotifyFixtures {
-    static let t0 = Date(timeIntervalSince1970: 1_796_000_000)   // 2026-11-30
+    static let t0 = Date(timeIntervalSince1970: 1_796_000_000)  // 2026-11-30
     /// The secret parts of the sinks' URLs, which no error, log or result may show.
     static let slackToken = "T0000000/B0000000/SlackSecretToken123"
     static let slackURL = "https://hooks.slack.com/services/\(slackToken)"
@@ -88,9 +88,11 @@ enum NotifyFixtures {
     static let webhookURL = "https://alerts.example.com/hook?token=WebhookSecretQuery789"
     static let secrets = ["SlackSecretToken123", "TeamsSecretPath456", "WebhookSecretQuery789", "smtp-password-0"]
 
-    static func alert(_ key: String = "budget.monthly.95", severity: AlertSeverity = .critical, source: AlertSource = .budget,
-                      text: String = "Monthly budget is 96% spent (£960.00 of £1,000.00) with 9 days to go.",
-                      headline: String? = "monthly budget past 95%") -> Alert {
+    static func alert(
+        _ key: String = "budget.monthly.95", severity: AlertSeverity = .critical, source: AlertSource = .budget,
+        text: String = "Monthly budget is 96% spent (£960.00 of £1,000.00) with 9 days to go.",
+        headline: String? = "monthly budget past 95%"
+    ) -> Alert {
         Alert(key: key, severity: severity, source: source, text: text, headline: headline)
     }
 
@@ -98,15 +100,21 @@ enum NotifyFixtures {
         AlertTransition(kind: .raised, alert: alert, raisedAt: at, at: at)
     }
 
-    static func webhookSink(_ name: String = "oncall", url: String = webhookURL, minSeverity: AlertSeverity = .warning,
-                            sources: Set<AlertSource> = Set(AlertSource.allCases)) -> NotificationSink {
+    static func webhookSink(
+        _ name: String = "oncall", url: String = webhookURL, minSeverity: AlertSeverity = .warning,
+        sources: Set<AlertSource> = Set(AlertSource.allCases)
+    ) -> NotificationSink {
         NotificationSink(name: name, destination: .webhook(url: Secret(url)), minSeverity: minSeverity, sources: sources)
     }
 
     static func emailSink(_ name: String = "finance-mail") -> NotificationSink {
-        NotificationSink(name: name, destination: .email(EmailSinkSettings(
-            smtpURL: "smtps://smtp.example.com:465", host: "smtp.example.com", port: 465, security: .implicitTLS,
-            username: "alerts@example.com", password: Secret("smtp-password-0"), from: "qlp@example.com", to: ["finance@example.com"])))
+        NotificationSink(
+            name: name,
+            destination: .email(
+                EmailSinkSettings(
+                    smtpURL: "smtps://smtp.example.com:465", host: "smtp.example.com", port: 465, security: .implicitTLS,
+                    username: "alerts@example.com", password: Secret("smtp-password-0"), from: "qlp@example.com",
+                    to: ["finance@example.com"])))
     }
 
     /// A fresh directory under the system's temporary one; the caller removes it.

@@ -22,13 +22,17 @@ struct PayloadTests {
         #expect(body["reminder"] as? Int == 0)
         #expect(body["idempotency_key"] as? String == IdempotencyKey.of(transition))
         #expect(body["test"] as? Bool == false)
-        #expect(Set(body.keys) == ["schema", "id", "transition", "severity", "source", "summary", "details", "raised_at",
-                                   "cleared_at", "sent_at", "reminder", "idempotency_key", "test"])
+        #expect(
+            Set(body.keys) == [
+                "schema", "id", "transition", "severity", "source", "summary", "details", "raised_at",
+                "cleared_at", "sent_at", "reminder", "idempotency_key", "test",
+            ])
     }
 
     /// The exact bytes, as docs/notifications.md shows them: a change here is a change receivers see.
     @Test func theWebhookBodyIsTheDocumentedBytes() {
-        let golden = #"{"cleared_at":null,"details":"Monthly budget is 96% spent (£960.00 of £1,000.00) with 9 days to go.","#
+        let golden =
+            #"{"cleared_at":null,"details":"Monthly budget is 96% spent (£960.00 of £1,000.00) with 9 days to go.","#
             + #""id":"budget.monthly.95","idempotency_key":"cb458415b84bdd61c15ea445d15e1b1ed3a5f82a9f0a5ff0738513eb5d5a350e","#
             + #""raised_at":"2026-11-30T00:53:20Z","reminder":0,"schema":"qlp.alert.v1","sent_at":"2026-11-30T00:53:20Z","#
             + #""severity":"critical","source":"budget","summary":"monthly budget past 95%","test":false,"transition":"raised"}"#
@@ -51,8 +55,9 @@ struct PayloadTests {
 
     @Test func aClearingHasItsTimeAndTheSummaryFallsBackToTheText() throws {
         let alert = NotifyFixtures.alert(source: .costData, headline: nil)
-        let cleared = AlertTransition(kind: .cleared, alert: alert, raisedAt: NotifyFixtures.t0,
-                                      clearedAt: NotifyFixtures.t0.addingTimeInterval(3600), at: NotifyFixtures.t0.addingTimeInterval(3600))
+        let cleared = AlertTransition(
+            kind: .cleared, alert: alert, raisedAt: NotifyFixtures.t0,
+            clearedAt: NotifyFixtures.t0.addingTimeInterval(3600), at: NotifyFixtures.t0.addingTimeInterval(3600))
         let body = try NotifyFixtures.json(WebhookPayload.render(AlertFacts(cleared)))
         #expect(body["transition"] as? String == "cleared" && body["source"] as? String == "cost_data")
         #expect(body["cleared_at"] as? String == "2026-11-30T01:53:20Z")
@@ -123,8 +128,9 @@ struct PayloadTests {
     }
 
     @Test func remindersAndTestsSayWhatTheyAre() throws {
-        let reminder = AlertTransition(kind: .reminder, alert: NotifyFixtures.alert(), raisedAt: NotifyFixtures.t0,
-                                       at: NotifyFixtures.t0.addingTimeInterval(7200), reminder: 2)
+        let reminder = AlertTransition(
+            kind: .reminder, alert: NotifyFixtures.alert(), raisedAt: NotifyFixtures.t0,
+            at: NotifyFixtures.t0.addingTimeInterval(7200), reminder: 2)
         #expect(EmailMessage.render(AlertFacts(reminder)).subject == "[qlp CRITICAL] reminder 2: monthly budget past 95%")
         let test = try NotifyFixtures.json(WebhookPayload.render(AlertFacts(NotifyFixtures.raised(), test: true)))
         #expect(test["test"] as? Bool == true)
@@ -138,7 +144,8 @@ struct PayloadTests {
         #expect(key == IdempotencyKey.of(NotifyFixtures.raised()))
         // SHA-256("abc"), FIPS 180-2's test vector.
         #expect(IdempotencyKey.of(identity: "abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        let reminder = AlertTransition(kind: .reminder, alert: transition.alert, raisedAt: transition.raisedAt, at: transition.at, reminder: 1)
+        let reminder = AlertTransition(
+            kind: .reminder, alert: transition.alert, raisedAt: transition.raisedAt, at: transition.at, reminder: 1)
         #expect(IdempotencyKey.of(reminder) != key)
     }
 }

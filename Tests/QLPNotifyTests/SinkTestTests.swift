@@ -40,9 +40,12 @@ struct SinkTestTests {
 
     @Test func anEmailSinksServerIsCheckedWithoutSendingAndAClosedPortIsUnreachable() async {
         // Port 1 on loopback: nothing listens there, and the check must not leave the machine.
-        let sink = NotificationSink(name: "finance-mail", destination: .email(EmailSinkSettings(
-            smtpURL: "smtp://127.0.0.1:1", host: "127.0.0.1", port: 1, security: .startTLS(.optional),
-            username: nil, password: nil, from: "qlp@example.com", to: ["finance@example.com"])))
+        let sink = NotificationSink(
+            name: "finance-mail",
+            destination: .email(
+                EmailSinkSettings(
+                    smtpURL: "smtp://127.0.0.1:1", host: "127.0.0.1", port: 1, security: .startTLS(.optional),
+                    username: nil, password: nil, from: "qlp@example.com", to: ["finance@example.com"])))
         let mailer = RecordingMailer()
         let reach = await SinkTest(transport: ScriptedTransport(), mailer: mailer).checkReachability(sink)
         #expect(reach.outcome == .unreachable, "\(reach)")

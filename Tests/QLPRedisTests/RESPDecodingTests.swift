@@ -1,5 +1,6 @@
 import NIOCore
 import Testing
+
 @testable import QLPRedis
 
 @Suite struct RESPDecodingTests {
@@ -12,10 +13,11 @@ import Testing
     }
 
     @Test func resp2Types() throws {
-        #expect(try decodeAll("+OK\r\n-ERR bad\r\n:-42\r\n$5\r\nhello\r\n$-1\r\n$0\r\n\r\n*-1\r\n*0\r\n") == [
-            .simpleString("OK"), .error("ERR bad"), .integer(-42), .bulk("hello"), .bulkString(nil), .bulk(""),
-            .array(nil), .array([]),
-        ])
+        #expect(
+            try decodeAll("+OK\r\n-ERR bad\r\n:-42\r\n$5\r\nhello\r\n$-1\r\n$0\r\n\r\n*-1\r\n*0\r\n") == [
+                .simpleString("OK"), .error("ERR bad"), .integer(-42), .bulk("hello"), .bulkString(nil), .bulk(""),
+                .array(nil), .array([]),
+            ])
     }
 
     @Test func nestedArraysAndBinaryBulk() throws {
@@ -36,11 +38,14 @@ import Testing
     }
 
     @Test func resp3TypesFoldIntoResp2() throws {
-        #expect(try decodeAll("_\r\n#t\r\n#f\r\n,3.5\r\n(123456789012345678901\r\n!5\r\nERR x\r\n=8\r\ntxt:abcd\r\n%1\r\n+k\r\n:1\r\n~1\r\n:2\r\n>2\r\n+message\r\n+m\r\n|1\r\n+a\r\n+b\r\n:9\r\n") == [
-            .bulkString(nil), .integer(1), .integer(0), .bulk("3.5"), .bulk("123456789012345678901"), .error("ERR x"),
-            .bulk("abcd"), .array([.simpleString("k"), .integer(1)]), .array([.integer(2)]),
-            .array([.simpleString("message"), .simpleString("m")]), .integer(9),
-        ])
+        #expect(
+            try decodeAll(
+                "_\r\n#t\r\n#f\r\n,3.5\r\n(123456789012345678901\r\n!5\r\nERR x\r\n=8\r\ntxt:abcd\r\n%1\r\n+k\r\n:1\r\n~1\r\n:2\r\n>2\r\n+message\r\n+m\r\n|1\r\n+a\r\n+b\r\n:9\r\n"
+            ) == [
+                .bulkString(nil), .integer(1), .integer(0), .bulk("3.5"), .bulk("123456789012345678901"), .error("ERR x"),
+                .bulk("abcd"), .array([.simpleString("k"), .integer(1)]), .array([.integer(2)]),
+                .array([.simpleString("message"), .simpleString("m")]), .integer(9),
+            ])
     }
 
     @Test(arguments: [
@@ -69,7 +74,9 @@ import Testing
     }
 
     @Test func encodeThenDecodeIsIdentity() throws {
-        let value = RESPValue.array([.simpleString("OK"), .error("ERR e"), .integer(3), .bulkString(nil), .array(nil), .array([.bulk("x")])])
+        let value = RESPValue.array([
+            .simpleString("OK"), .error("ERR e"), .integer(3), .bulkString(nil), .array(nil), .array([.bulk("x")]),
+        ])
         var buffer = ByteBuffer()
         value.encode(into: &buffer)
         #expect(try RESPValue.decode(from: &buffer) == value)

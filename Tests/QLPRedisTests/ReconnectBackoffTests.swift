@@ -2,6 +2,7 @@ import Logging
 import QLPTestSupport
 import Synchronization
 import Testing
+
 @testable import QLPRedis
 
 @Suite struct ReconnectBackoffTests {
@@ -27,8 +28,9 @@ import Testing
     @Test func subscriptionWaitsAsTheBackoffSaysAndReportsTheOutageOnce() async throws {
         let clock = RecordingClock(stopAfter: 8)
         let port = try freeLoopbackPort()
-        let subscription = RedisSubscription(url: RedisURL(host: "127.0.0.1", port: port), channels: ["routes"],
-                                             tls: RedisTLSSettings(), clock: clock, logger: Logger(label: "test"))
+        let subscription = RedisSubscription(
+            url: RedisURL(host: "127.0.0.1", port: port), channels: ["routes"],
+            tls: RedisTLSSettings(), clock: clock, logger: Logger(label: "test"))
         let events = subscription.events()
         let deadline = ContinuousClock.now + .seconds(20)
         while clock.waits.count < 8, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }

@@ -1,6 +1,7 @@
 import QLPCore
 import QLPTestSupport
 import Testing
+
 @testable import QLPRedis
 
 /// Against a redis-server of each test's own.
@@ -69,8 +70,11 @@ import Testing
         try await withServer { server in
             let redis = try client(server)
             _ = try await redis.send("SET", "text", "abc")
-            await #expect(throws: RedisError.server(address: "127.0.0.1:\(server.port)",
-                                                    message: "ERR value is not an integer or out of range")) {
+            await #expect(
+                throws: RedisError.server(
+                    address: "127.0.0.1:\(server.port)",
+                    message: "ERR value is not an integer or out of range")
+            ) {
                 try await redis.send("INCR", "text")
             }
             // The connection is still good after an error reply.
@@ -133,8 +137,11 @@ import Testing
                 try await redis.send("DEBUG", "SLEEP", "1")
             }
             #expect(ContinuousClock.now - started < .milliseconds(900))
-            await #expect(throws: RedisError.connectionLost(address: "127.0.0.1:\(server.port)",
-                                                            detail: "closed after DEBUG got no reply within the command timeout")) {
+            await #expect(
+                throws: RedisError.connectionLost(
+                    address: "127.0.0.1:\(server.port)",
+                    detail: "closed after DEBUG got no reply within the command timeout")
+            ) {
                 try await queued.value
             }
             try await Task.sleep(for: .seconds(1))

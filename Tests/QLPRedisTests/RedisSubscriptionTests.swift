@@ -1,6 +1,7 @@
 import QLPTestSupport
 import Synchronization
 import Testing
+
 @testable import QLPRedis
 
 @Suite struct RedisSubscriptionTests {
@@ -16,7 +17,8 @@ import Testing
         var all: [RedisSubscription.Event] { events.withLock { $0 } }
 
         /// Waits until an event after index `from` matches; returns its index.
-        func wait(from: Int = 0, within limit: Duration = .seconds(10), for matches: (RedisSubscription.Event) -> Bool) async throws -> Int {
+        func wait(from: Int = 0, within limit: Duration = .seconds(10), for matches: (RedisSubscription.Event) -> Bool) async throws -> Int
+        {
             let deadline = ContinuousClock.now + limit
             while ContinuousClock.now < deadline {
                 if let index = all.indices.dropFirst(from).first(where: { matches(all[$0]) }) { return index }

@@ -1,6 +1,7 @@
 import Foundation
 import QLPTestSupport
 import Testing
+
 @testable import QLPRedis
 
 /// rediss:// against redis-server's TLS port, with a CA and certificate made for the test.
@@ -11,12 +12,18 @@ import Testing
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try "subjectAltName=IP:127.0.0.1\n".write(toFile: directory + "/san.ext", atomically: true, encoding: .utf8)
         let steps = [
-            ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "ca.key",
-             "-out", "ca.crt", "-days", "2", "-subj", "/CN=qlp test CA"],
-            ["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "server.key",
-             "-out", "server.csr", "-subj", "/CN=127.0.0.1"],
-            ["x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
-             "-out", "server.crt", "-days", "2", "-extfile", "san.ext"],
+            [
+                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "ca.key",
+                "-out", "ca.crt", "-days", "2", "-subj", "/CN=qlp test CA",
+            ],
+            [
+                "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "server.key",
+                "-out", "server.csr", "-subj", "/CN=127.0.0.1",
+            ],
+            [
+                "x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
+                "-out", "server.crt", "-days", "2", "-extfile", "san.ext",
+            ],
         ]
         for step in steps {
             let openssl = Process()
@@ -37,10 +44,11 @@ import Testing
     @Test func trustedCertificateConnectsAndAnUntrustedOneIsNamed() async throws {
         let certificates = try Self.makeCertificates()
         defer { try? FileManager.default.removeItem(atPath: certificates) }
-        let server = try await RedisServerFixture.start(arguments: [
-            "--tls-cert-file", certificates + "/server.crt", "--tls-key-file", certificates + "/server.key",
-            "--tls-ca-cert-file", certificates + "/ca.crt", "--tls-auth-clients", "no",
-        ], tlsPort: true)
+        let server = try await RedisServerFixture.start(
+            arguments: [
+                "--tls-cert-file", certificates + "/server.crt", "--tls-key-file", certificates + "/server.key",
+                "--tls-ca-cert-file", certificates + "/ca.crt", "--tls-auth-clients", "no",
+            ], tlsPort: true)
         do {
             let url = try RedisURL(parsing: server.url)
             #expect(url.tls)

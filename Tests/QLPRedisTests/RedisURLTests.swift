@@ -1,5 +1,6 @@
 import QLPCore
 import Testing
+
 @testable import QLPRedis
 
 @Suite struct RedisURLTests {

@@ -1,7 +1,8 @@
 import Foundation
 import QLPCore
-@testable import QLPReport
 import Testing
+
+@testable import QLPReport
 
 /// Issue 14, finding 14: the CSV report opens in a spreadsheet, where a cell
 /// starting with = + - @ (or a tab or CR) is a formula. Text cells get a
@@ -31,8 +32,9 @@ import Testing
         #expect(items.contains("'?Return"), "\(items.sorted())")
         #expect(csv.contains { $0[2] == "source" && $0[3] == "'=cmd()" })
         // Figures are numbers a sum counts: a refund stays -12.30.
-        #expect(csv.contains { $0[0] == "resource_group" && $0[1] == "rg-refund" && $0[2] == "current" && $0[3] == "-12.30" },
-                "\(csv.filter { $0[1] == "rg-refund" })")
+        #expect(
+            csv.contains { $0[0] == "resource_group" && $0[1] == "rg-refund" && $0[2] == "current" && $0[3] == "-12.30" },
+            "\(csv.filter { $0[1] == "rg-refund" })")
         // Nothing qlp writes itself is escaped.
         #expect(csv.contains { $0 == ["credits", "Total", "allocation", "5000.00", "GBP"] })
     }

@@ -1,5 +1,5 @@
-import Testing
 import QLPReport
+import Testing
 
 @Suite("CSV reader (RFC 4180)")
 struct CSVReaderTests {
@@ -37,8 +37,11 @@ struct CSVReaderTests {
     @Test func embeddedNewlinesKeepLaterLineNumbersRight() throws {
         let text = "id,note\n1,\"first\nsecond\nthird\"\n2,plain\n3,\"crlf\r\ninside\"\r\n4,end\n"
         let records = try read(text)
-        #expect(records.map(\.fields) == [["id", "note"], ["1", "first\nsecond\nthird"], ["2", "plain"],
-                                          ["3", "crlf\r\ninside"], ["4", "end"]])
+        #expect(
+            records.map(\.fields) == [
+                ["id", "note"], ["1", "first\nsecond\nthird"], ["2", "plain"],
+                ["3", "crlf\r\ninside"], ["4", "end"],
+            ])
         #expect(records.map(\.line) == [1, 2, 5, 6, 8])
     }
 
@@ -122,7 +125,7 @@ struct CSVReaderTests {
 
     @Test func textAfterClosingQuoteIsAProblem() throws {
         let found = try #require(problem("a,b\n\"x\ny\"z,2\n"))
-        #expect(found.line == 3)   // the stray 'z' is on the second physical line of the record
+        #expect(found.line == 3)  // the stray 'z' is on the second physical line of the record
         #expect(found.message.contains("after a closing quote"))
     }
 }

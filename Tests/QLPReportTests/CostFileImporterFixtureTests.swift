@@ -110,10 +110,11 @@ private func total(_ amounts: [Decimal]) -> Decimal { amounts.reduce(0, +) }
 @Suite("Cost file import: the real fixture files")
 struct CostFileImporterFixtureTests {
     @Test func theFixtureFolderHasTheExpectedFiles() {
-        #expect(CostFixtures.csvFiles == [
-            "azure-ea-actualcost-small.csv", "azure-ea-amortizedcost-small.csv", "azure-ea-norows.csv",
-            "focus-1.0-sample-multicloud-1000.csv",
-        ])
+        #expect(
+            CostFixtures.csvFiles == [
+                "azure-ea-actualcost-small.csv", "azure-ea-amortizedcost-small.csv", "azure-ea-norows.csv",
+                "focus-1.0-sample-multicloud-1000.csv",
+            ])
     }
 
     /// For every CSV in the folder and both bases: the importer agrees exactly
@@ -178,8 +179,9 @@ struct CostFileImporterFixtureTests {
         #expect(try #require(actual.records.first { $0.chargeCategory == .credit }).amount == ReferenceCSV.decimal("-2.6137"))
         // The Oracle adjustments bill 0.192 and 0.08 but amortize to 0.
         #expect(amortized.records.filter { $0.chargeCategory == .adjustment }.map(\.amount) == [0, 0])
-        #expect(actual.records.filter { $0.chargeCategory == .adjustment }.map(\.amount)
-            == [ReferenceCSV.decimal("0.192"), ReferenceCSV.decimal("0.08")])
+        #expect(
+            actual.records.filter { $0.chargeCategory == .adjustment }.map(\.amount)
+                == [ReferenceCSV.decimal("0.192"), ReferenceCSV.decimal("0.08")])
     }
 
     @Test func eaActualHasTenUsageRowsAndOnePurchase() throws {
@@ -232,10 +234,13 @@ struct CostFileImporterQuirkTests {
 
     @Test func eaTagsWithoutBracesAreParsed() throws {
         let imported = try CostFixtures.load("azure-ea-actualcost-small.csv")
-        let storage = imported.records[1]   // line 3: the Databricks storage account
+        let storage = imported.records[1]  // line 3: the Databricks storage account
         #expect(storage.source?.line == 3)
-        #expect(storage.tags == ["CostCenter": "1234", "env": "prod", "org": "trey", "application": "databricks",
-                                 "databricks-environment": "true"])
+        #expect(
+            storage.tags == [
+                "CostCenter": "1234", "env": "prod", "org": "trey", "application": "databricks",
+                "databricks-environment": "true",
+            ])
         #expect(storage.resourceGroup == "databricks-rg-PeskyData-s6taefbli5c5e")
         #expect(storage.resourceName == "dbstoragewp6hglwvvrad2")
         #expect(storage.meterSubcategory == "Tiered Block Blob")
@@ -249,13 +254,15 @@ struct CostFileImporterQuirkTests {
     @Test func eaTagValuesHoldingResourceIdsAreKeptWhole() throws {
         let imported = try CostFixtures.load("azure-ea-actualcost-small.csv")
         let hub = try #require(imported.records.first { $0.resourceName == "finopshubggecwj5veqe5s" })
-        #expect(hub.tags["cm-resource-parent"]
-            == "/subscriptions/ed570627-0265-4620-bb42-bae06bcfa914/resourceGroups/ftk-micflan-TemplateDeployment/providers/Microsoft.Cloud/hubs/finopshub")
+        #expect(
+            hub.tags["cm-resource-parent"]
+                == "/subscriptions/ed570627-0265-4620-bb42-bae06bcfa914/resourceGroups/ftk-micflan-TemplateDeployment/providers/Microsoft.Cloud/hubs/finopshub"
+        )
     }
 
     @Test func focusNullTextMeansMissing() throws {
         let imported = try CostFixtures.load("focus-1.0-sample-multicloud-1000.csv")
-        let first = imported.records[0]   // line 2: AWS SQS, ResourceName and Tags are NULL
+        let first = imported.records[0]  // line 2: AWS SQS, ResourceName and Tags are NULL
         #expect(first.resourceName == nil)
         #expect(first.tags == [:])
         #expect(first.resourceGroup == nil)
@@ -265,8 +272,10 @@ struct CostFileImporterQuirkTests {
         #expect(first.amount == ReferenceCSV.decimal("0.0000008"))
         // No record carries the text "NULL" anywhere.
         for record in imported.records {
-            let texts = [record.service, record.provider, record.resourceGroup, record.resourceName,
-                         record.meterSubcategory, record.meterName].compactMap { $0 }
+            let texts = [
+                record.service, record.provider, record.resourceGroup, record.resourceName,
+                record.meterSubcategory, record.meterName,
+            ].compactMap { $0 }
             #expect(!texts.contains("NULL"))
         }
     }

@@ -3,11 +3,15 @@ import QLPCore
 import QLPReport
 import Testing
 
-private let eaHeader = "Date,Cost,BillingCurrency,MeterCategory,MeterSubCategory,MeterName,ResourceGroup,ResourceId,ResourceName,Tags,ChargeType"
-private let focusHeader = "ChargePeriodStart,BilledCost,EffectiveCost,BillingCurrency,ServiceName,ChargeCategory,ProviderName,ResourceId,ResourceName,Tags,ChargeDescription"
+private let eaHeader =
+    "Date,Cost,BillingCurrency,MeterCategory,MeterSubCategory,MeterName,ResourceGroup,ResourceId,ResourceName,Tags,ChargeType"
+private let focusHeader =
+    "ChargePeriodStart,BilledCost,EffectiveCost,BillingCurrency,ServiceName,ChargeCategory,ProviderName,ResourceId,ResourceName,Tags,ChargeDescription"
 
-private func parse(_ text: String, file: String = "file", basis: CostBasis = .actual,
-                   skipBadRows: Bool = false) throws(ImportProblem) -> CostFileImport {
+private func parse(
+    _ text: String, file: String = "file", basis: CostBasis = .actual,
+    skipBadRows: Bool = false
+) throws(ImportProblem) -> CostFileImport {
     try CostFileImporter.parse(Array(text.utf8), file: file, basis: basis, skipBadRows: skipBadRows)
 }
 
@@ -23,15 +27,19 @@ private func problem(_ text: String, file: String = "file", basis: CostBasis = .
 private func decimal(_ text: String) -> Decimal { Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))! }
 
 /// One EA row with the given cost (and other cells defaulted).
-private func eaRow(date: String = "09/01/2023", cost: String = "1.00", currency: String = "USD",
-                   service: String = "Storage", tags: String = "", chargeType: String = "Usage") -> String {
+private func eaRow(
+    date: String = "09/01/2023", cost: String = "1.00", currency: String = "USD",
+    service: String = "Storage", tags: String = "", chargeType: String = "Usage"
+) -> String {
     let quotedTags = "\"\(tags.replacingOccurrences(of: "\"", with: "\"\""))\""
-    return "\(date),\(cost),\(currency),\(service),Tiered Block Blob,LRS Write,rg-one,/subscriptions/s/resourceGroups/rg-one/providers/p/t/name-one,name-one,\(quotedTags),\(chargeType)"
+    return
+        "\(date),\(cost),\(currency),\(service),Tiered Block Blob,LRS Write,rg-one,/subscriptions/s/resourceGroups/rg-one/providers/p/t/name-one,name-one,\(quotedTags),\(chargeType)"
 }
 
 @Suite("Cost file import: bad rows")
 struct CostFileImporterBadRowTests {
-    private let badAmountOnLine3 = [eaHeader, eaRow(cost: "1.50"), eaRow(cost: "abc"), eaRow(cost: "2.25")]
+    private let badAmountOnLine3 =
+        [eaHeader, eaRow(cost: "1.50"), eaRow(cost: "abc"), eaRow(cost: "2.25")]
         .joined(separator: "\n") + "\n"
 
     @Test func anUnparsableAmountIsLocated() throws {
@@ -143,8 +151,10 @@ struct CostFileImporterFileProblemTests {
         #expect(found.file == "mystery.csv")
         #expect(found.line == nil)
         #expect(found.description.hasPrefix("mystery.csv: not a known cost export: found columns 'a', 'b', 'c'"))
-        for column in ["ChargePeriodStart", "BilledCost", "BillingCurrency", "ServiceName", "ChargeCategory",
-                       "ProviderName", "Date", "Cost", "MeterCategory", "ChargeType"] {
+        for column in [
+            "ChargePeriodStart", "BilledCost", "BillingCurrency", "ServiceName", "ChargeCategory",
+            "ProviderName", "Date", "Cost", "MeterCategory", "ChargeType",
+        ] {
             #expect(found.message.contains(column), "\(column)")
         }
     }
@@ -166,7 +176,8 @@ struct CostFileImporterFileProblemTests {
         let found = try #require(problem("Date,Cost,BillingCurrency,MeterCategory\n09/01/2023,1,USD,Storage\n"))
         #expect(found.message.contains("an Azure cost export but lacks the column ChargeType"))
 
-        let focusWithoutEffectiveCost = "ChargePeriodStart,BilledCost,BillingCurrency,ServiceName,ChargeCategory,ProviderName\n"
+        let focusWithoutEffectiveCost =
+            "ChargePeriodStart,BilledCost,BillingCurrency,ServiceName,ChargeCategory,ProviderName\n"
             + "2024-09-01,1,USD,S,Usage,AWS\n"
         #expect(try parse(focusWithoutEffectiveCost, basis: .actual).records.count == 1)
         let amortized = try #require(problem(focusWithoutEffectiveCost, basis: .amortized))
@@ -188,20 +199,26 @@ struct CostFileImporterFileProblemTests {
 @Suite("Cost file import: mapping")
 struct CostFileImporterMappingTests {
     @Test func amountsAreExactDecimals() throws {
-        let amounts = ["0.1", "0.2", "-0.3", "+4", "1.5E-05", "2e3", " 7.25 ", "0.00150000", ".5", "3.",
-                       "123456789012345678901234567.5", "0.0000000072922557592391990000", "-0", "0E+2"]
+        let amounts = [
+            "0.1", "0.2", "-0.3", "+4", "1.5E-05", "2e3", " 7.25 ", "0.00150000", ".5", "3.",
+            "123456789012345678901234567.5", "0.0000000072922557592391990000", "-0", "0E+2",
+        ]
         let text = ([eaHeader] + amounts.map { eaRow(cost: "\"\($0)\"") }).joined(separator: "\n")
         let records = try parse(text).records
-        let expected = ["0.1", "0.2", "-0.3", "4", "0.000015", "2000", "7.25", "0.0015", "0.5", "3",
-                        "123456789012345678901234567.5", "0.000000007292255759239199", "0", "0"].map(decimal)
+        let expected = [
+            "0.1", "0.2", "-0.3", "4", "0.000015", "2000", "7.25", "0.0015", "0.5", "3",
+            "123456789012345678901234567.5", "0.000000007292255759239199", "0", "0",
+        ].map(decimal)
         #expect(records.map(\.amount) == expected)
         #expect(records[0].amount + records[1].amount + records[2].amount == 0)
     }
 
     @Test func focusDateForms() throws {
-        let starts = ["2024-09-01T00:00:00Z", "2024-09-01T00:00:00.000Z", "2024-09-01 00:00:00", "2024-09-01",
-                      "2024-09-01T23:30:00Z", "2024-09-02T01:00:00+02:00", "2024-08-31T22:00:00-02:00",
-                      "2024-09-01T00:00Z", "2024-09-01T12:00:00.1234567"]
+        let starts = [
+            "2024-09-01T00:00:00Z", "2024-09-01T00:00:00.000Z", "2024-09-01 00:00:00", "2024-09-01",
+            "2024-09-01T23:30:00Z", "2024-09-02T01:00:00+02:00", "2024-08-31T22:00:00-02:00",
+            "2024-09-01T00:00Z", "2024-09-01T12:00:00.1234567",
+        ]
         let rows = starts.map { "\($0),1,1,USD,S,Usage,AWS,NULL,NULL,NULL,d" }
         let records = try parse(([focusHeader] + rows).joined(separator: "\n")).records
         #expect(records.map(\.day.iso8601) == Array(repeating: "2024-09-01", count: starts.count))
@@ -213,18 +230,25 @@ struct CostFileImporterMappingTests {
     }
 
     @Test func exportDateForms() throws {
-        let dates = ["09/04/2023", "9/4/2023", "2023-09-04", "2023-09-04T00:00:00.0000000Z", "09/04/2023 00:00:00",
-                     "9/4/2023 12:00:00 AM"]
+        let dates = [
+            "09/04/2023", "9/4/2023", "2023-09-04", "2023-09-04T00:00:00.0000000Z", "09/04/2023 00:00:00",
+            "9/4/2023 12:00:00 AM",
+        ]
         let records = try parse(([eaHeader] + dates.map { eaRow(date: $0) }).joined(separator: "\n")).records
         #expect(records.map(\.day.iso8601) == Array(repeating: "2023-09-04", count: dates.count))
     }
 
     @Test func azureChargeTypes() throws {
-        let types = ["Usage", "Purchase", "Refund", "Tax", "UnusedReservation", "UnusedSavingsPlan",
-                     "RoundingAdjustment", "Adjustment", "usage"]
+        let types = [
+            "Usage", "Purchase", "Refund", "Tax", "UnusedReservation", "UnusedSavingsPlan",
+            "RoundingAdjustment", "Adjustment", "usage",
+        ]
         let records = try parse(([eaHeader] + types.map { eaRow(chargeType: $0) }).joined(separator: "\n")).records
-        #expect(records.map(\.chargeCategory) == [.usage, .purchase, .credit, .tax, .adjustment, .adjustment,
-                                                  .adjustment, .adjustment, .usage])
+        #expect(
+            records.map(\.chargeCategory) == [
+                .usage, .purchase, .credit, .tax, .adjustment, .adjustment,
+                .adjustment, .adjustment, .usage,
+            ])
     }
 
     @Test func tagForms() throws {
@@ -233,7 +257,10 @@ struct CostFileImporterMappingTests {
             ("{}", [:]),
             ("\"env\": \"prod\",\"org\": \"trey\"", ["env": "prod", "org": "trey"]),
             ("{\"env\": \"prod\"}", ["env": "prod"]),
-            ("{\"n\": 3, \"b\": true, \"z\": null, \"o\": {\"a\": [1, \"}\"]}}", ["n": "3", "b": "true", "z": "null", "o": "{\"a\": [1, \"}\"]}"]),
+            (
+                "{\"n\": 3, \"b\": true, \"z\": null, \"o\": {\"a\": [1, \"}\"]}}",
+                ["n": "3", "b": "true", "z": "null", "o": "{\"a\": [1, \"}\"]}"]
+            ),
             ("{\"q\": \"say \\\"hi\\\"\", \"u\": \"\\u00e9\\ud83d\\ude00\"}", ["q": "say \"hi\"", "u": "é😀"]),
             ("\"k\": \"v\",\"k\": \"w\"", ["k": "w"]),
         ]
@@ -260,18 +287,20 @@ struct CostFileImporterMappingTests {
         #expect(record.currency == .gbp)
         #expect(record.service == "Azure OpenAI")
         #expect(record.resourceGroup == "rg-ai")
-        #expect(record.resourceName == "oai-prod")   // the id's last segment when there is no ResourceName
+        #expect(record.resourceName == "oai-prod")  // the id's last segment when there is no ResourceName
         #expect(record.meterName == "gpt-4-turbo Output Tokens")
         #expect(record.tags == ["team": "ml"])
         #expect(record.provider == "Microsoft")
         #expect(imported.currencies == [.gbp])
 
-        let billingCurrencyCode = "Date,CostInBillingCurrency,BillingCurrencyCode,MeterCategory,ChargeType\n2025-03-02,1,EUR,Storage,Usage\n"
+        let billingCurrencyCode =
+            "Date,CostInBillingCurrency,BillingCurrencyCode,MeterCategory,ChargeType\n2025-03-02,1,EUR,Storage,Usage\n"
         #expect(try parse(billingCurrencyCode).currencies == [Currency(code: "EUR")])
     }
 
     @Test func focus13ServiceProviderName() throws {
-        let text = "ChargePeriodStart,BilledCost,EffectiveCost,BillingCurrency,ServiceName,ChargeCategory,ServiceProviderName,HostProviderName,InvoiceId\n"
+        let text =
+            "ChargePeriodStart,BilledCost,EffectiveCost,BillingCurrency,ServiceName,ChargeCategory,ServiceProviderName,HostProviderName,InvoiceId\n"
             + "2025-12-01T00:00:00Z,2,2,USD,Virtual Machines,Usage,Microsoft,Microsoft,I1\n"
         let imported = try parse(text)
         #expect(imported.format == .focus(version: "1.3"))
@@ -288,8 +317,10 @@ struct CostFileImporterMappingTests {
     }
 
     @Test func focusResourceGroupPrefersTheColumnThenTheId() throws {
-        let header = "ChargePeriodStart,BilledCost,EffectiveCost,BillingCurrency,ServiceName,ChargeCategory,ProviderName,ResourceId,x_ResourceGroupName"
-        let text = header + "\n"
+        let header =
+            "ChargePeriodStart,BilledCost,EffectiveCost,BillingCurrency,ServiceName,ChargeCategory,ProviderName,ResourceId,x_ResourceGroupName"
+        let text =
+            header + "\n"
             + "2025-01-01,1,1,USD,S,Usage,Microsoft,/subscriptions/s/RESOURCEGROUPS/From-Id/providers/a/b/c,rg-column\n"
             + "2025-01-01,1,1,USD,S,Usage,Microsoft,/subscriptions/s/RESOURCEGROUPS/From-Id/providers/a/b/c,\n"
             + "2025-01-01,1,1,USD,S,Usage,Microsoft,/subscriptions/s/resourceGroups/last,NULL\n"
@@ -316,8 +347,9 @@ struct CostFileImporterMappingTests {
     }
 
     @Test func problemDescriptions() {
-        #expect(ImportProblem(file: "costs.csv", line: 14, column: "BilledCost", message: "'abc' is not a number").description
-            == "costs.csv:14: BilledCost: 'abc' is not a number")
+        #expect(
+            ImportProblem(file: "costs.csv", line: 14, column: "BilledCost", message: "'abc' is not a number").description
+                == "costs.csv:14: BilledCost: 'abc' is not a number")
         #expect(ImportProblem(file: "costs.csv", line: 14, message: "m").description == "costs.csv:14: m")
         #expect(ImportProblem(file: "costs.csv", message: "m").description == "costs.csv: m")
         #expect(CostFileFormat.azureCostExport.description == "Azure cost export")

@@ -1,7 +1,8 @@
 import Foundation
 import QLPCore
-@testable import QLPReport
 import Testing
+
+@testable import QLPReport
 
 /// The report's computations on hand-built rows.
 @Suite struct FinanceReportBuilderTests {
@@ -21,11 +22,14 @@ import Testing
         ],
         atlasCredits: nil, exchangeRates: ["USD": d("0.8")], reportTag: "team")
 
-    static func row(_ day: CivilDate, _ service: String, _ amount: String, rg: String = "rg-app", tags: [String: String] = [:],
-                    category: ChargeCategory = .usage, provider: String = "Microsoft", currency: Currency = .gbp,
-                    meter: String? = nil) -> CostRecord {
-        CostRecord(day: day, amount: d(amount), currency: currency, service: service, resourceGroup: rg, tags: tags,
-                   chargeCategory: category, provider: provider, meterName: meter)
+    static func row(
+        _ day: CivilDate, _ service: String, _ amount: String, rg: String = "rg-app", tags: [String: String] = [:],
+        category: ChargeCategory = .usage, provider: String = "Microsoft", currency: Currency = .gbp,
+        meter: String? = nil
+    ) -> CostRecord {
+        CostRecord(
+            day: day, amount: d(amount), currency: currency, service: service, resourceGroup: rg, tags: tags,
+            chargeCategory: category, provider: provider, meterName: meter)
     }
 
     /// £30 a day from 1 October: VMSS 20, AI 10.
@@ -35,8 +39,10 @@ import Testing
         }
     }
 
-    func build(_ records: [CostRecord], period: ReportPeriod = .week(ISOWeek(year: 2026, week: 47)!),
-               today: CivilDate = day(2026, 11, 26)) throws -> FinanceReport {
+    func build(
+        _ records: [CostRecord], period: ReportPeriod = .week(ISOWeek(year: 2026, week: 47)!),
+        today: CivilDate = day(2026, 11, 26)
+    ) throws -> FinanceReport {
         try FinanceReportBuilder(plan: Self.plan, period: period, today: today, generatedAt: Date(timeIntervalSince1970: 0))
             .build(ReportInput(records: records, source: "test", basis: .actual, rowsRead: records.count))
     }
@@ -44,10 +50,11 @@ import Testing
     @Test func positionsAreTheDashboardsAsOfTheDayAfterThePeriod() throws {
         let report = try build(Self.steady)
         #expect(report.asOf == Self.day(2026, 11, 23))
-        let expected = BudgetOverview(plan: Self.plan, costs: Self.steady.filter { $0.day < Self.day(2026, 11, 23) }.map(\.dailyCost),
-                                      today: Self.day(2026, 11, 23))
+        let expected = BudgetOverview(
+            plan: Self.plan, costs: Self.steady.filter { $0.day < Self.day(2026, 11, 23) }.map(\.dailyCost),
+            today: Self.day(2026, 11, 23))
         #expect(report.creditTotal.used == expected.credit.spent)
-        #expect(report.creditTotal.used == Self.d("1590"))   // £30 x 53 days, 1 Oct to 22 Nov
+        #expect(report.creditTotal.used == Self.d("1590"))  // £30 x 53 days, 1 Oct to 22 Nov
         for (line, position) in zip(report.credits, expected.categories.map(\.position)) {
             #expect(line.used == position.spent)
             #expect(line.exhaustion == position.exhaustion)
@@ -65,11 +72,11 @@ import Testing
         let report = try build(rows)
         let crossings = Dictionary(uniqueKeysWithValues: report.monthly.crossings.map { ($0.threshold, $0.day) })
         #expect(crossings[80] == Self.day(2026, 11, 18))
-        #expect(crossings[95] == Self.day(2026, 11, 22))   // 840 + 4 × 30 = 960 ≥ 950 on the 22nd
+        #expect(crossings[95] == Self.day(2026, 11, 22))  // 840 + 4 × 30 = 960 ≥ 950 on the 22nd
         #expect(crossings[100] == Optional<CivilDate>.none)
         #expect(report.alertsFired.map(\.day) == [Self.day(2026, 11, 18), Self.day(2026, 11, 18), Self.day(2026, 11, 22)])
         #expect(report.alertsFired.map(\.kind) == ["actual", "forecast", "actual"])
-        #expect(report.monthly.spentToDate == Self.d("960"))   // 22 x £30 + £300
+        #expect(report.monthly.spentToDate == Self.d("960"))  // 22 x £30 + £300
     }
 
     @Test func weekOverWeekTopNineOthersAndUntaggedLast() throws {
@@ -85,13 +92,13 @@ import Testing
         #expect(report.services.lines.prefix(3).map(\.name) == ["Service 12", "Service 11", "Service 10"])
         let others = try #require(report.services.lines.last)
         #expect(others.name == "Others")
-        #expect(others.current == Self.d("42"))   // 7 days x (1 + 2 + 3)
-        #expect(report.services.currentTotal == Self.d("546"))   // 7 x (1 + ... + 12)
+        #expect(others.current == Self.d("42"))  // 7 days x (1 + 2 + 3)
+        #expect(report.services.currentTotal == Self.d("546"))  // 7 x (1 + ... + 12)
         #expect(report.services.previousTotal == Self.d("84"))
         #expect(report.services.risers.map(\.name) == ["Service 12", "Service 11", "Service 10"])
         let tags = try #require(report.tags)
         #expect(tags.lines.last?.name == "Untagged")
-        #expect(tags.lines.last?.current == Self.d("252"))   // the odd services
+        #expect(tags.lines.last?.current == Self.d("252"))  // the odd services
         #expect(tags.lines.last?.previous == Self.d("84"))
         // Tag keys match without regard to case ("Team" rows, report_tag "team").
         #expect(Set(tags.lines.map(\.name)) == ["t0", "t1", "t2", "Untagged"])
@@ -111,7 +118,7 @@ import Testing
         let found = report.anomalies.filter { $0.dimension == "service" }.map { "\($0.kind.rawValue) \($0.name) \($0.day.day)" }
         #expect(found.contains("new cost Starts 18"))
         #expect(found.contains("removed cost Stops 19"))
-        #expect(found.contains("daily jump Jumps 20"))   // 4 -> 9: +125% and +£5
+        #expect(found.contains("daily jump Jumps 20"))  // 4 -> 9: +125% and +£5
         #expect(found.contains("steady growth Grows 22"))
         #expect(!found.contains { $0.hasSuffix("Steady") || $0.contains("Steady ") })
         #expect(!found.contains("daily jump Jumps 21"), "a fall is not a jump")
@@ -119,7 +126,7 @@ import Testing
 
     @Test func foreignCurrencyIsRefusedWithoutARateAndConvertedWithOne() throws {
         let usd = [Self.row(Self.day(2026, 11, 17), "Storage", "10", currency: .usd)]
-        #expect(try build(usd).services.currentTotal == 8)   // USD rate 0.8 in the plan
+        #expect(try build(usd).services.currentTotal == 8)  // USD rate 0.8 in the plan
         let eur = [Self.row(Self.day(2026, 11, 17), "Storage", "10", currency: Currency(code: "EUR"))]
         do {
             _ = try build(eur)
@@ -133,10 +140,11 @@ import Testing
     }
 
     @Test func otherCloudsAndCreditRowsAreShownApartNeverMixedIn() throws {
-        let rows = Self.steady + [
-            Self.row(Self.day(2026, 11, 17), "Amazon EC2", "99", provider: "AWS"),
-            Self.row(Self.day(2026, 11, 17), "Azure AI Services", "-25", category: .credit),
-        ]
+        let rows =
+            Self.steady + [
+                Self.row(Self.day(2026, 11, 17), "Amazon EC2", "99", provider: "AWS"),
+                Self.row(Self.day(2026, 11, 17), "Azure AI Services", "-25", category: .credit),
+            ]
         let report = try build(rows)
         #expect(report.creditTotal.used == Self.d("1590"))
         #expect(report.quality.otherProviders.map(\.provider) == ["AWS"])

@@ -1,7 +1,8 @@
 import Foundation
 import QLPCore
-@testable import QLPReport
 import Testing
+
+@testable import QLPReport
 
 /// Issue 14, finding 9: names from a cost file reach no report format raw.
 /// The names go in through the importer, as finance would feed them, and
@@ -9,7 +10,8 @@ import Testing
 @Suite struct HostileTextReportTests {
     typealias B = FinanceReportBuilderTests
 
-    static let header = "Date,Cost,BillingCurrency,MeterCategory,MeterSubCategory,MeterName,ResourceGroup,ResourceId,ResourceName,Tags,ChargeType"
+    static let header =
+        "Date,Cost,BillingCurrency,MeterCategory,MeterSubCategory,MeterName,ResourceGroup,ResourceId,ResourceName,Tags,ChargeType"
 
     /// Clear the screen, retitle the terminal, a C1 CSI, a carriage return,
     /// a forged line, a right-to-left override; each as a service and in a
@@ -26,8 +28,9 @@ import Testing
         var lines = [header]
         for (index, name) in hostile.enumerated() {
             for day in ["11/12/2026", "11/18/2026"] {
-                lines.append("\(day),\(index + 1).50,GBP,\(csvField(name)),Sub,Meter,\(csvField("rg-" + name)),"
-                    + "/subscriptions/s/resourceGroups/rg/providers/p/t/r\(index),r\(index),,Usage")
+                lines.append(
+                    "\(day),\(index + 1).50,GBP,\(csvField(name)),Sub,Meter,\(csvField("rg-" + name)),"
+                        + "/subscriptions/s/resourceGroups/rg/providers/p/t/r\(index),r\(index),,Usage")
             }
         }
         return lines.joined(separator: "\r\n") + "\r\n"
@@ -37,9 +40,11 @@ import Testing
         let imported = try CostFileImporter.parse(Array(file.utf8), file: "hostile.csv", basis: .actual, skipBadRows: false)
         #expect(imported.records.count == hostile.count * 2)
         #expect(imported.records.contains { $0.service == "Split\nFORGED LINE" }, "the importer keeps names as they are")
-        return try FinanceReportBuilder(plan: B.plan, period: .week(ISOWeek(year: 2026, week: 47)!), today: B.day(2026, 11, 26),
-                                        generatedAt: Date(timeIntervalSince1970: 1_800_000_000))
-            .build(ReportInput(records: imported.records, source: "hostile.csv", basis: .actual, rowsRead: imported.rowCount))
+        return try FinanceReportBuilder(
+            plan: B.plan, period: .week(ISOWeek(year: 2026, week: 47)!), today: B.day(2026, 11, 26),
+            generatedAt: Date(timeIntervalSince1970: 1_800_000_000)
+        )
+        .build(ReportInput(records: imported.records, source: "hostile.csv", basis: .actual, rowsRead: imported.rowCount))
     }
 
     /// ESC, BEL, C1, CR, bidi controls: none may be written.
@@ -66,14 +71,17 @@ import Testing
         let text = ReportRenderer.render(try Self.report(), as: .csv)
         // CR LF ends each record; nothing else may hold a control.
         let records = text.components(separatedBy: "\r\n")
-        #expect(records.allSatisfy { Self.controls(in: $0, allowing: []).isEmpty },
-                "\(records.filter { !Self.controls(in: $0, allowing: []).isEmpty })")
+        #expect(
+            records.allSatisfy { Self.controls(in: $0, allowing: []).isEmpty },
+            "\(records.filter { !Self.controls(in: $0, allowing: []).isEmpty })")
         #expect(text.contains("Split?FORGED LINE"))
     }
 
     @Test func finding09_aPipeInANameDoesNotSplitAMarkdownTableRow() throws {
-        let rows = [B.row(B.day(2026, 11, 18), "Storage | injected | cells", "5", rg: "rg|x"),
-                    B.row(B.day(2026, 11, 18), "[click](javascript:alert(1)) <img src=x onerror=alert(1)> *bold* `code`", "2")]
+        let rows = [
+            B.row(B.day(2026, 11, 18), "Storage | injected | cells", "5", rg: "rg|x"),
+            B.row(B.day(2026, 11, 18), "[click](javascript:alert(1)) <img src=x onerror=alert(1)> *bold* `code`", "2"),
+        ]
         let report = try FinanceReportBuilder(plan: B.plan, period: .week(ISOWeek(year: 2026, week: 47)!), today: B.day(2026, 11, 26))
             .build(ReportInput(records: B.steady + rows, source: "test", basis: .actual, rowsRead: 2))
         let markdown = ReportRenderer.render(report, as: .markdown)

@@ -1,7 +1,8 @@
 import Foundation
 import QLPCore
-@testable import QLPReport
 import Testing
+
+@testable import QLPReport
 
 /// Every section of a report reads the same days, a period still running is
 /// compared like for like, and a period with no data is refused.
@@ -18,7 +19,7 @@ import Testing
     /// rows, a clock ahead) were counted by service but not by credits,
     /// anomalies or model spend.
     @Test func finding16_everySectionUsesTheSameDays() throws {
-        var rows = T.steady   // £30 a day to 25 November
+        var rows = T.steady  // £30 a day to 25 November
         for dd in DayRange(Self.day(2026, 11, 26), Self.day(2026, 11, 29))! {
             rows.append(T.row(dd, "Azure AI Services", "50", rg: "rg-ai", meter: "gpt-4 input tokens"))
         }

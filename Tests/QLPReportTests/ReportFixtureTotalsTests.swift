@@ -9,7 +9,8 @@ import Testing
 @Suite struct ReportFixtureTotalsTests {
     /// Files are in USD: a USD plan whose credit covers them, so every row counts.
     static let plan = BudgetPlan(
-        currency: .usd, total: 5000, creditPeriod: DayRange(CivilDate(year: 2023, month: 1, day: 1)!, CivilDate(year: 2025, month: 12, day: 31)!)!,
+        currency: .usd, total: 5000,
+        creditPeriod: DayRange(CivilDate(year: 2023, month: 1, day: 1)!, CivilDate(year: 2025, month: 12, day: 31)!)!,
         billingTimeZone: "UTC", monthly: MonthlyBudget(amount: 1000, alertThresholds: [80, 95]),
         allocations: CreditCategory.allCases.map { CategoryAllocation(category: $0, amount: 1000, services: []) },
         atlasCredits: nil)
@@ -54,8 +55,10 @@ import Testing
         let want = Self.expected(reference)
         let imported = try CostFixtures.load(name)
         let days = want.days.compactMap { CivilDate(iso8601: $0) }
-        let period = ReportPeriod.custom(DayRange(days.min() ?? CivilDate(year: 2024, month: 9, day: 1)!,
-                                                  days.max() ?? CivilDate(year: 2024, month: 9, day: 30)!)!)
+        let period = ReportPeriod.custom(
+            DayRange(
+                days.min() ?? CivilDate(year: 2024, month: 9, day: 1)!,
+                days.max() ?? CivilDate(year: 2024, month: 9, day: 30)!)!)
         let report = try FinanceReportBuilder(plan: Self.plan, period: period, today: CivilDate(year: 2026, month: 11, day: 26)!)
             .build(ReportInput(records: imported.records, source: name, basis: .actual, rowsRead: imported.rowCount))
 
@@ -72,7 +75,8 @@ import Testing
         let others = report.services.lines.first { $0.name == "Others" }?.current ?? 0
         #expect(penny(others) == penny(want.azure - named))
         #expect(penny(report.quality.creditsApplied) == penny(want.credits))
-        #expect(Dictionary(uniqueKeysWithValues: report.quality.otherProviders.map { ($0.provider, penny($0.amount)) })
+        #expect(
+            Dictionary(uniqueKeysWithValues: report.quality.otherProviders.map { ($0.provider, penny($0.amount)) })
                 == want.byProvider.mapValues(penny))
         // The JSON a spreadsheet or script reads carries the same total.
         let json = try JSONSerialization.jsonObject(with: Data(ReportRenderer.render(report, as: .json).utf8)) as? [String: Any]

@@ -1,7 +1,8 @@
 import Foundation
 import QLPCore
-@testable import QLPReport
 import Testing
+
+@testable import QLPReport
 
 /// The four formats say the same thing, and say it in their own rules.
 @Suite struct ReportRendererTests {
@@ -11,16 +12,19 @@ import Testing
         var rows = B.steady
         rows.append(B.row(B.day(2026, 11, 18), "Azure AI Services", "300", rg: "rg-ai"))
         rows.append(B.row(B.day(2026, 11, 17), "Storage", "1.5", rg: "rg, with \"quotes\"", tags: ["team": "data"]))
-        return try FinanceReportBuilder(plan: B.plan, period: .week(ISOWeek(year: 2026, week: 47)!), today: B.day(2026, 11, 26),
-                                        generatedAt: Date(timeIntervalSince1970: 1_800_000_000))
-            .build(ReportInput(records: rows, source: "test rows", basis: .actual, rowsRead: rows.count, skipped: ["x.csv:9: Cost: 'abc'"]))
+        return try FinanceReportBuilder(
+            plan: B.plan, period: .week(ISOWeek(year: 2026, week: 47)!), today: B.day(2026, 11, 26),
+            generatedAt: Date(timeIntervalSince1970: 1_800_000_000)
+        )
+        .build(ReportInput(records: rows, source: "test rows", basis: .actual, rowsRead: rows.count, skipped: ["x.csv:9: Cost: 'abc'"]))
     }
 
     static let schemaPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../docs/report-schema.json").standardized.path
 
     @Test func jsonFollowsTheDocumentedSchema() throws {
-        let schema = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Self.schemaPath))) as? [String: Any])
+        let schema = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Self.schemaPath))) as? [String: Any])
         let json = ReportRenderer.render(try report(), as: .json)
         let value = try JSONSerialization.jsonObject(with: Data(json.utf8))
         let problems = SchemaCheck.violations(of: value, against: schema)
@@ -33,10 +37,11 @@ import Testing
     }
 
     @Test func jsonMoneyIsPenniesInTheBudgetCurrency() throws {
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(ReportRenderer.render(try report(), as: .json).utf8)) as? [String: Any])
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(ReportRenderer.render(try report(), as: .json).utf8)) as? [String: Any])
         let credits = try #require(object["credits"] as? [String: Any])
         let total = try #require(credits["total"] as? [String: Any])
-        #expect((total["used"] as? NSNumber)?.decimalValue == Decimal(string: "1891.5"))   // 53 × £30 + £300 + £1.50
+        #expect((total["used"] as? NSNumber)?.decimalValue == Decimal(string: "1891.5"))  // 53 × £30 + £300 + £1.50
         #expect(object["currency"] as? String == "GBP")
         #expect(object["schema_version"] as? Int == FinanceReport.schemaVersion)
     }
@@ -68,8 +73,10 @@ import Testing
             let width = lines[0].filter { $0 == "|" }.count
             #expect(lines.allSatisfy { $0.replacingOccurrences(of: "\\|", with: "").filter { $0 == "|" }.count == width })
         }
-        for phrase in ["Month to date £961.50 of £1,000.00 (96.2%): past the 95% alert.", "Skipped: x.csv:9: Cost: 'abc'",
-                       "Unmapped spend (counted in the total, in no bucket): £0.00."] {
+        for phrase in [
+            "Month to date £961.50 of £1,000.00 (96.2%): past the 95% alert.", "Skipped: x.csv:9: Cost: 'abc'",
+            "Unmapped spend (counted in the total, in no bucket): £0.00.",
+        ] {
             #expect(markdown.contains(phrase), "\(phrase)")
             #expect(table.contains(phrase), "\(phrase)")
         }
@@ -94,13 +101,24 @@ import Testing
         while i < chars.count - 1 {
             let c = chars[i]
             if quoted {
-                if c == "\"" && chars[i + 1] == "\"" { field.append("\""); i += 1 } else if c == "\"" { quoted = false } else { field.append(c) }
+                if c == "\"" && chars[i + 1] == "\"" {
+                    field.append("\"")
+                    i += 1
+                } else if c == "\"" {
+                    quoted = false
+                } else {
+                    field.append(c)
+                }
             } else if c == "\"" {
                 quoted = true
             } else if c == "," {
-                row.append(field); field = ""
+                row.append(field)
+                field = ""
             } else if c == "\r\n" || c == "\n" {
-                row.append(field); rows.append(row); row = []; field = ""
+                row.append(field)
+                rows.append(row)
+                row = []
+                field = ""
             } else {
                 field.append(c)
             }

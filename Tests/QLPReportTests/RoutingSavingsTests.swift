@@ -1,7 +1,8 @@
 import Foundation
 import QLPCore
-@testable import QLPReport
 import Testing
+
+@testable import QLPReport
 
 /// The usage ledger's sections of the report (issue 13, items 4 and 5):
 /// routing savings, spend by key and by route, and the ledger beside the
@@ -32,12 +33,15 @@ import Testing
     static func hour(_ iso: String) -> Date { ISO8601DateFormatter().date(from: iso)! }
 
     /// A rollup whose cost is its tokens at its target's price, as the gateway records it.
-    static func rollup(_ iso: String, _ key: String, _ route: String, _ target: String, requests: Int, unknown: Int = 0,
-                       input: Int, output: Int) -> UsageRollup {
+    static func rollup(
+        _ iso: String, _ key: String, _ route: String, _ target: String, requests: Int, unknown: Int = 0,
+        input: Int, output: Int
+    ) -> UsageRollup {
         let price = prices[target] ?? .init(inputPer1K: d("0.0004"), outputPer1K: d("0.0012"))
-        return UsageRollup(hour: hour(iso), keyName: key, route: route, target: target, requests: requests, succeeded: requests,
-                           unknownUsage: unknown, inputTokens: input, outputTokens: output,
-                           cost: TokenCounts(input: input, output: output).cost(inputPer1K: price.inputPer1K, outputPer1K: price.outputPer1K))
+        return UsageRollup(
+            hour: hour(iso), keyName: key, route: route, target: target, requests: requests, succeeded: requests,
+            unknownUsage: unknown, inputTokens: input, outputTokens: output,
+            cost: TokenCounts(input: input, output: output).cost(inputPer1K: price.inputPer1K, outputPer1K: price.outputPer1K))
     }
 
     /// Week 47 of 2026 (16 to 22 November, London on UTC), the week before, and rows outside both.
@@ -69,20 +73,25 @@ import Testing
         var input = ReportInput(records: B.steady, source: "test rows", basis: .actual, rowsRead: B.steady.count)
         input.usage = usage
         input.usageNote = note
-        return try FinanceReportBuilder(plan: plan, period: .week(ISOWeek(year: 2026, week: 47)!), today: B.day(2026, 11, 26),
-                                        generatedAt: Date(timeIntervalSince1970: 1_800_000_000)).build(input)
+        return try FinanceReportBuilder(
+            plan: plan, period: .week(ISOWeek(year: 2026, week: 47)!), today: B.day(2026, 11, 26),
+            generatedAt: Date(timeIntervalSince1970: 1_800_000_000)
+        ).build(input)
     }
 
     /// The recomputation: the rollups whose hour is a compared day in `zone`, on a route with a baseline.
-    static func recompute(_ rollups: [UsageRollup], zone: String = "Europe/London", first: CivilDate = B.day(2026, 11, 16),
-                          last: CivilDate = B.day(2026, 11, 22)) -> (actual: Decimal, counterfactual: Decimal, requests: Int, unknown: Int) {
+    static func recompute(
+        _ rollups: [UsageRollup], zone: String = "Europe/London", first: CivilDate = B.day(2026, 11, 16),
+        last: CivilDate = B.day(2026, 11, 22)
+    ) -> (actual: Decimal, counterfactual: Decimal, requests: Int, unknown: Int) {
         let tz = TimeZone(identifier: zone)!
         var out: (actual: Decimal, counterfactual: Decimal, requests: Int, unknown: Int) = (0, 0, 0, 0)
         for r in rollups {
             let day = CivilDate(r.hour, in: tz)
             guard day >= first, day <= last, let baseline = baselines[r.route] else { continue }
             out.actual += r.cost
-            out.counterfactual += (Decimal(r.inputTokens) * baseline.prices.inputPer1K + Decimal(r.outputTokens) * baseline.prices.outputPer1K) / 1000
+            out.counterfactual +=
+                (Decimal(r.inputTokens) * baseline.prices.inputPer1K + Decimal(r.outputTokens) * baseline.prices.outputPer1K) / 1000
             out.requests += r.requests
             out.unknown += r.unknownUsage
         }
@@ -99,24 +108,30 @@ import Testing
         #expect(b["embeddings"]?.target == "embeddings")
         // On a tie the route's first target; a route with no priced target, and
         // a configured target with no price, get none.
-        let tie = SavingsBaseline.baselines(routes: ["local": ["llama3", "mistral"], "ghost": ["nowhere"], "odd": ["gpt4"]],
-                                            prices: Self.prices, configured: ["odd": "nowhere"])
+        let tie = SavingsBaseline.baselines(
+            routes: ["local": ["llama3", "mistral"], "ghost": ["nowhere"], "odd": ["gpt4"]],
+            prices: Self.prices, configured: ["odd": "nowhere"])
         #expect(tie["local"]?.target == "llama3")
         #expect(tie["ghost"] == nil && tie["odd"] == nil)
     }
 
     @Test func baselinesFromTheConfigsRoutingSection() {
         func target(_ name: String, _ backend: RouteTargetSettings.Backend) -> RouteTargetSettings {
-            RouteTargetSettings(name: name, backend: backend, model: name, inputCostPer1K: Self.prices[name]!.inputPer1K,
-                                outputCostPer1K: Self.prices[name]!.outputPer1K)
+            RouteTargetSettings(
+                name: name, backend: backend, model: name, inputCostPer1K: Self.prices[name]!.inputPer1K,
+                outputCostPer1K: Self.prices[name]!.outputPer1K)
         }
         let routing = RoutingSettings(
-            targets: [target("gpt4", .azureOpenAI), target("gpt35", .azureOpenAI), target("embeddings", .azureOpenAI),
-                      target("llama3", .ollama), target("codellama", .ollama), target("mistral", .ollama)],
+            targets: [
+                target("gpt4", .azureOpenAI), target("gpt35", .azureOpenAI), target("embeddings", .azureOpenAI),
+                target("llama3", .ollama), target("codellama", .ollama), target("mistral", .ollama),
+            ],
             routes: [
-                RouteSettings(name: "chat", policy: .weighted, weights: [("gpt4", 40), ("gpt35", 40), ("llama3", 20)],
-                              fallback: ["gpt35", "llama3", "mistral"]),
-                RouteSettings(name: "code", policy: .weighted, weights: [("gpt4", 30), ("codellama", 70)], fallback: ["gpt35", "codellama"]),
+                RouteSettings(
+                    name: "chat", policy: .weighted, weights: [("gpt4", 40), ("gpt35", 40), ("llama3", 20)],
+                    fallback: ["gpt35", "llama3", "mistral"]),
+                RouteSettings(
+                    name: "code", policy: .weighted, weights: [("gpt4", 30), ("codellama", 70)], fallback: ["gpt35", "codellama"]),
                 RouteSettings(name: "embeddings", policy: .priority, weights: [("embeddings", 100)], fallback: []),
             ],
             savingsBaseline: ["code": "gpt35"])
@@ -140,11 +155,11 @@ import Testing
         // By hand: chat's 121,000 in and 28,000 out at gpt4's prices; code's
         // 65,000 and 32,000 at gpt35's; embeddings at its own.
         #expect(s.routes.map(\.route) == ["chat", "code", "embeddings"])
-        #expect(s.routes[0].counterfactual == Self.d("1.6195"))   // 121 × 0.0079 + 28 × 0.0237
-        #expect(s.routes[0].actual == Self.d("0.176"))            // 0.1264 + 0.018 + 0 + 0.0316
+        #expect(s.routes[0].counterfactual == Self.d("1.6195"))  // 121 × 0.0079 + 28 × 0.0237
+        #expect(s.routes[0].actual == Self.d("0.176"))  // 0.1264 + 0.018 + 0 + 0.0316
         #expect(s.routes[0].requests == 81 && s.routes[0].unknownUsageRequests == 2)
-        #expect(s.routes[1].counterfactual == Self.d("0.0644"))   // 65 × 0.0004 + 32 × 0.0012
-        #expect(s.routes[1].actual == Self.d("0.0869"))           // codellama free, gpt4's 5,000 and 2,000
+        #expect(s.routes[1].counterfactual == Self.d("0.0644"))  // 65 × 0.0004 + 32 × 0.0012
+        #expect(s.routes[1].actual == Self.d("0.0869"))  // codellama free, gpt4's 5,000 and 2,000
         // A configured baseline cheaper than what was used: a negative saving, shown as it is.
         #expect(s.routes[1].saving == Self.d("-0.0225"))
         #expect(s.routes[1].baseline.choice == .configured)
@@ -154,9 +169,11 @@ import Testing
 
     @Test func theMethodSaysTheFormulaThePricesAndWhatIsLeftOut() throws {
         let method = try #require(try Self.report().routingSavings).method
-        for phrase in ["input tokens times", "divided by 1,000", "routing.targets of the config", "routing.savings_baseline",
-                       "counterfactual minus actual", "2026-11-16 to 2026-11-22 (Europe/London)", "3 requests answered without token counts",
-                       "no baseline (legacy)"] {
+        for phrase in [
+            "input tokens times", "divided by 1,000", "routing.targets of the config", "routing.savings_baseline",
+            "counterfactual minus actual", "2026-11-16 to 2026-11-22 (Europe/London)", "3 requests answered without token counts",
+            "no baseline (legacy)",
+        ] {
             #expect(method.contains(phrase), "\(phrase) not in: \(method)")
         }
     }
@@ -166,30 +183,30 @@ import Testing
         var plan = B.plan
         plan.billingTimeZone = "America/New_York"
         let edge = [
-            Self.rollup("2026-11-16T04:00:00Z", "k", "chat", "gpt4", requests: 1, input: 1_000, output: 0),   // 15 Nov 23:00: before
-            Self.rollup("2026-11-16T05:00:00Z", "k", "chat", "gpt4", requests: 2, input: 2_000, output: 0),   // 16 Nov 00:00: in
-            Self.rollup("2026-11-23T04:00:00Z", "k", "chat", "gpt4", requests: 4, input: 4_000, output: 0),   // 22 Nov 23:00: in
-            Self.rollup("2026-11-23T05:00:00Z", "k", "chat", "gpt4", requests: 8, input: 8_000, output: 0),   // 23 Nov 00:00: after
+            Self.rollup("2026-11-16T04:00:00Z", "k", "chat", "gpt4", requests: 1, input: 1_000, output: 0),  // 15 Nov 23:00: before
+            Self.rollup("2026-11-16T05:00:00Z", "k", "chat", "gpt4", requests: 2, input: 2_000, output: 0),  // 16 Nov 00:00: in
+            Self.rollup("2026-11-23T04:00:00Z", "k", "chat", "gpt4", requests: 4, input: 4_000, output: 0),  // 22 Nov 23:00: in
+            Self.rollup("2026-11-23T05:00:00Z", "k", "chat", "gpt4", requests: 8, input: 8_000, output: 0),  // 23 Nov 00:00: after
         ]
         let report = try Self.report(plan: plan, usage: Self.usage(edge))
         let s = try #require(report.routingSavings)
         #expect(s.requests == 6)
         #expect(s.actual == Self.recompute(edge, zone: "America/New_York").actual)
-        #expect(s.actual == Self.d("0.0474"))   // 6,000 tokens at 0.0079
-        #expect(report.keySpend?.first?.previousCost == Self.d("0.0079"))   // the 15th is last week's
+        #expect(s.actual == Self.d("0.0474"))  // 6,000 tokens at 0.0079
+        #expect(report.keySpend?.first?.previousCost == Self.d("0.0079"))  // the 15th is last week's
         #expect(s.method.contains("(America/New_York)"))
     }
 
     @Test func keySpendIsCostliestFirstWithLastWeekBeside() throws {
         let keys = try #require(try Self.report().keySpend)
         #expect(keys.map(\.name) == ["team-a", "team-b", "team-c", "team-d"])
-        #expect(keys[0].cost == Self.d("0.2313"))    // 0.1264 + 0.018 + 0.0869
+        #expect(keys[0].cost == Self.d("0.2313"))  // 0.1264 + 0.018 + 0.0869
         #expect(keys[0].requests == 35 && keys[0].unknownUsageRequests == 2)
         #expect(keys[0].inputTokens == 45_000 && keys[0].outputTokens == 9_000)
-        #expect(keys[0].previousCost == Self.d("3.16"))   // 100,000 in and out at gpt4's prices
+        #expect(keys[0].previousCost == Self.d("3.16"))  // 100,000 in and out at gpt4's prices
         #expect(keys[1].cost == Self.d("0.0316"))
-        #expect(keys[2].cost == Self.d("0.0176"))    // embeddings 0.016 + legacy 0.0016
-        #expect(keys[3].cost == 0 && keys[3].requests == 0 && keys[3].previousCost == 0)   // only last week
+        #expect(keys[2].cost == Self.d("0.0176"))  // embeddings 0.016 + legacy 0.0016
+        #expect(keys[3].cost == 0 && keys[3].requests == 0 && keys[3].previousCost == 0)  // only last week
     }
 
     @Test func routeSpendByRouteAndTarget() throws {
@@ -212,9 +229,9 @@ import Testing
         let l = try #require(report.ledgerVersusInvoice)
         #expect(l.days == report.comparedDays)
         // Azure targets: chat's gpt4 and gpt35, code's gpt4, embeddings, legacy's gpt35.
-        #expect(l.ledgerAzure == Self.d("0.2805"))   // 0.1264 + 0.018 + 0.0869 + 0.016 + 0.0316 + 0.0016
+        #expect(l.ledgerAzure == Self.d("0.2805"))  // 0.1264 + 0.018 + 0.0869 + 0.016 + 0.0316 + 0.0016
         #expect(l.ledgerOther == 0)
-        #expect(l.invoice == 70)                      // Azure AI Services, £10 a day for 7 days
+        #expect(l.invoice == 70)  // Azure AI Services, £10 a day for 7 days
         #expect(l.difference == 70 - Self.d("0.2805"))
         for phrase in ["not billed by Azure", "routing.targets of the config", "may differ", "72 hours", "other clients"] {
             #expect(l.explanation.contains(phrase), "\(phrase)")
@@ -233,7 +250,8 @@ import Testing
             #expect(text.contains("Routing savings"))
             #expect(text.contains("Not computed: " + (format == .markdown ? MarkdownText.escaped(reason) : reason) + "."), "\(text)")
         }
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(ReportRenderer.render(report, as: .json).utf8)) as? [String: Any])
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(ReportRenderer.render(report, as: .json).utf8)) as? [String: Any])
         #expect(object["routing_savings"] is NSNull && object["key_spend"] is NSNull && object["route_spend"] is NSNull)
         #expect(object["ledger_vs_invoice"] is NSNull)
         let ledger = try #require(object["usage_ledger"] as? [String: Any])
@@ -253,8 +271,9 @@ import Testing
         let report = try Self.report()
         let json = ReportRenderer.render(report, as: .json)
         let value = try JSONSerialization.jsonObject(with: Data(json.utf8))
-        let schema = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: ReportRendererTests.schemaPath)))
-            as? [String: Any])
+        let schema = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: ReportRendererTests.schemaPath)))
+                as? [String: Any])
         let problems = SchemaCheck.violations(of: value, against: schema)
         #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
         let object = try #require(value as? [String: Any])
@@ -296,7 +315,8 @@ import Testing
         #expect(table.contains("Method: " + s.method))
         for text in [markdown, table] {
             // The method comes under the figures, and spend by key and route follow.
-            let figures = try #require(text.range(of: "Counterfactual")), method = try #require(text.range(of: "Method: "))
+            let figures = try #require(text.range(of: "Counterfactual"))
+            let method = try #require(text.range(of: "Method: "))
             #expect(figures.lowerBound < method.lowerBound)
             for title in ["Spend by key", "Spend by route", "Usage ledger against the invoice"] { #expect(text.contains(title)) }
             #expect(text.contains("Left out: 3 requests answered without token counts."))

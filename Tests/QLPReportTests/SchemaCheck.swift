@@ -17,10 +17,13 @@ enum SchemaCheck {
         }
         if let type = schema["type"] {
             let allowed = (type as? [String]) ?? [(type as? String) ?? ""]
-            if !allowed.contains(where: { matches(value, $0) }) { found.append("\(path): expected \(allowed), got \(Swift.type(of: value))") }
+            if !allowed.contains(where: { matches(value, $0) }) {
+                found.append("\(path): expected \(allowed), got \(Swift.type(of: value))")
+            }
         }
         if let pattern = schema["pattern"] as? String, let text = value as? String,
-           text.range(of: pattern, options: .regularExpression) == nil {
+            text.range(of: pattern, options: .regularExpression) == nil
+        {
             found.append("\(path): '\(text)' does not match \(pattern)")
         }
         if let object = value as? [String: Any] {
@@ -48,7 +51,9 @@ enum SchemaCheck {
         case "array": return value is [Any]
         case "integer": return (value as? NSNumber).map { $0.doubleValue.rounded() == $0.doubleValue } ?? false && !(value is String)
         case "number": return value is NSNumber && !(value is String)
-        case "boolean": return value is NSNumber && Swift.type(of: value) == Swift.type(of: NSNumber(value: true) as Any)   // JSONSerialization gives a Bool its own NSNumber class
+        case "boolean":
+            // JSONSerialization gives a Bool its own NSNumber class.
+            return value is NSNumber && Swift.type(of: value) == Swift.type(of: NSNumber(value: true) as Any)
         default: return false
         }
     }

@@ -1,14 +1,16 @@
 import Foundation
 import QLPCore
-@testable import QLPReport
 import Testing
+
+@testable import QLPReport
 
 /// Issue 14, finding 14: a cost export is read as a stream, a chunk at a
 /// time. Records that straddle a chunk's end import exactly as they do from
 /// memory, and a "record" that never ends is refused instead of read whole.
 @Suite struct StreamedImportTests {
     /// MeterName last, so that a multi-line value can be placed after the padding.
-    static let header = "Date,Cost,BillingCurrency,MeterCategory,MeterSubCategory,ResourceGroup,ResourceId,ResourceName,Tags,ChargeType,MeterName"
+    static let header =
+        "Date,Cost,BillingCurrency,MeterCategory,MeterSubCategory,ResourceGroup,ResourceId,ResourceName,Tags,ChargeType,MeterName"
 
     static func row(_ n: Int, name: String, meter: String = "Meter") -> String {
         "11/\(10 + n % 9)/2026,\(n % 97).25,GBP,Storage,Sub,rg-\(n % 5),/subscriptions/s/resourceGroups/rg-\(n % 5)/providers/p/t/r\(n),"
@@ -38,8 +40,8 @@ import Testing
             precondition(bytes[offset...].starts(with: needle))
         }
         let chunk = ByteWindow.chunkSize
-        place("\r\n", at: chunk - 1)                                    // CR | LF
-        place("\"\"t", at: 2 * chunk - 1)                                // " | " of a doubled quote
+        place("\r\n", at: chunk - 1)  // CR | LF
+        place("\"\"t", at: 2 * chunk - 1)  // " | " of a doubled quote
         place("\r\nsecond", at: 3 * chunk - 1, meter: "\"first\r\nsecond\"")  // CR | LF inside a quoted value
         for _ in 0..<200 { add(row(n, name: "r\(n)")) }
         return (bytes, n)
@@ -69,7 +71,7 @@ import Testing
         #expect(FileManager.default.createFile(atPath: path, contents: nil))
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         try handle.write(contentsOf: Data((Self.header + "\n" + Self.row(1, name: "ok") + "11/12/2026,1.00,GBP,\"Storage,").utf8))
-        let filler = Data(String(repeating: "0123456789abcdef, and on\n", count: 1 << 16).utf8)   // 1.6 MB
+        let filler = Data(String(repeating: "0123456789abcdef, and on\n", count: 1 << 16).utf8)  // 1.6 MB
         for _ in 0..<12 { try handle.write(contentsOf: filler) }
         try handle.close()
 

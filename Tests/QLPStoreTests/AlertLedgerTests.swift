@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import QLPCore
 import QLPStore
+import Testing
 
 @Suite struct AlertLedgerTests {
     static let start = Date(timeIntervalSince1970: 1_800_000_000)

@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import QLPCore
 import QLPStore
+import Testing
 
 @Suite struct KeyStoreTests {
     static let created = Date(timeIntervalSince1970: 1_800_000_000)
@@ -22,8 +22,9 @@ import QLPStore
         let dir = try Self.directory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let store = try SQLiteKeyStore(path: dir + "/keys.sqlite")
-        let limits = KeyLimits(requestsPerMinute: 60, tokensPerMinute: 40_000,
-                               budget: KeyBudget(amount: Decimal(string: "20")!, period: .week), routes: ["chat", "code"])
+        let limits = KeyLimits(
+            requestsPerMinute: 60, tokensPerMinute: 40_000,
+            budget: KeyBudget(amount: Decimal(string: "20")!, period: .week), routes: ["chat", "code"])
         let full = Self.key("mobile-app", limits: limits, expires: Self.created.addingTimeInterval(86_400))
         let bare = Self.key("batch", digest: "b")
         try store.create(full)
@@ -44,8 +45,10 @@ import QLPStore
         let amounts = ["0.05", "0.1", "12.345678901", "1000000000000.01"]
         for (index, text) in amounts.enumerated() {
             let amount = try #require(Money.parseAmount(text))
-            try store.create(VirtualKey(name: "k\(index)", digest: String(format: "%064x", index + 1), createdAt: Self.created,
-                                        limits: KeyLimits(budget: KeyBudget(amount: amount, period: .day))))
+            try store.create(
+                VirtualKey(
+                    name: "k\(index)", digest: String(format: "%064x", index + 1), createdAt: Self.created,
+                    limits: KeyLimits(budget: KeyBudget(amount: amount, period: .day))))
         }
         // Decimal equality, not a Double's nearest: 0.05 as a REAL would come back 0.05000000000000000277.
         let read = try store.keys().sorted { $0.name < $1.name }.map { $0.limits.budget?.amount }

@@ -1,11 +1,11 @@
 import Foundation
-import Testing
 import QLPCore
 import QLPStore
 import Synchronization
+import Testing
 
 @Suite struct UsageLedgerTests {
-    static let start = Date(timeIntervalSince1970: 1_800_000_000) // an hour boundary
+    static let start = Date(timeIntervalSince1970: 1_800_000_000)  // an hour boundary
 
     static func directory() throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("qlp-usage-\(UUID().uuidString)").path
@@ -13,20 +13,25 @@ import Synchronization
         return path
     }
 
-    static func row(_ seconds: Double, key: String = "app", route: String = "chat", target: String = "gpt4",
-                    tokens: TokenCounts? = TokenCounts(input: 500, output: 300), status: Int = 200) -> UsageRecord {
+    static func row(
+        _ seconds: Double, key: String = "app", route: String = "chat", target: String = "gpt4",
+        tokens: TokenCounts? = TokenCounts(input: 500, output: 300), status: Int = 200
+    ) -> UsageRecord {
         let cost = tokens?.cost(inputPer1K: Decimal(string: "0.0079")!, outputPer1K: Decimal(string: "0.0237")!)
-        return UsageRecord(time: start.addingTimeInterval(seconds), keyName: key, route: route, target: target, model: "gpt-4-turbo",
-                           tokens: tokens, cost: cost, latencyMilliseconds: 812.5, firstTokenMilliseconds: seconds > 100 ? 120 : nil,
-                           status: status, attempts: 1)
+        return UsageRecord(
+            time: start.addingTimeInterval(seconds), keyName: key, route: route, target: target, model: "gpt-4-turbo",
+            tokens: tokens, cost: cost, latencyMilliseconds: 812.5, firstTokenMilliseconds: seconds > 100 ? 120 : nil,
+            status: status, attempts: 1)
     }
 
     @Test func rowsAndHourlyRollupsAgreeToThePenny() throws {
         let dir = try Self.directory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let ledger = try SQLiteUsageLedger(path: dir + "/usage.sqlite", now: Self.start)
-        let rows = [Self.row(1), Self.row(2, tokens: nil), Self.row(3, key: "batch", target: "llama3"),
-                    Self.row(3700, route: "code"), Self.row(5, status: 502)]
+        let rows = [
+            Self.row(1), Self.row(2, tokens: nil), Self.row(3, key: "batch", target: "llama3"),
+            Self.row(3700, route: "code"), Self.row(5, status: 502),
+        ]
         // In two batches, the second adding to the first's hour.
         try ledger.append(Array(rows.prefix(2)))
         try ledger.append(Array(rows.dropFirst(2)))
@@ -53,8 +58,9 @@ import Synchronization
             let ledger = try SQLiteUsageLedger(path: path, now: Self.start)
             try ledger.append([Self.row(0), Self.row(40 * 86_400)])
         }
-        let reopened = try SQLiteUsageLedger(path: path, retention: 30 * 86_400, rollupRetention: 400 * 86_400,
-                                             now: Self.start.addingTimeInterval(41 * 86_400))
+        let reopened = try SQLiteUsageLedger(
+            path: path, retention: 30 * 86_400, rollupRetention: 400 * 86_400,
+            now: Self.start.addingTimeInterval(41 * 86_400))
         let all = Self.start.addingTimeInterval(-1)..<Self.start.addingTimeInterval(50 * 86_400)
         #expect(try reopened.records(from: all.lowerBound, to: all.upperBound).count == 1)
         #expect(try reopened.rollups(from: all.lowerBound, to: all.upperBound).count == 2)

@@ -1,15 +1,18 @@
 import CNcursesw
 import QLPCanvas
 import Testing
+
 @testable import QLPTerminal
 
 @Suite struct RowPlanTests {
     /// .normal: plain; .ok: plain, green, solid-capable; .header: own background.
     private let looks: [RoleLook] = {
-        var looks = [RoleLook](repeating: RoleLook(attributes: 0, pair: 1, solid: .glyph, hasPlainBlank: true),
-                               count: CursesTerminal.roleCount)
-        looks[Int(StyleRole.ok.rawValue)] = RoleLook(attributes: 0, pair: 7, solid: .coloured(attributes: 0, pair: 40),
-                                                     hasPlainBlank: true)
+        var looks = [RoleLook](
+            repeating: RoleLook(attributes: 0, pair: 1, solid: .glyph, hasPlainBlank: true),
+            count: CursesTerminal.roleCount)
+        looks[Int(StyleRole.ok.rawValue)] = RoleLook(
+            attributes: 0, pair: 7, solid: .coloured(attributes: 0, pair: 40),
+            hasPlainBlank: true)
         looks[Int(StyleRole.header.rawValue)] = RoleLook(attributes: 0, pair: 9, solid: .glyph, hasPlainBlank: false)
         return looks
     }()

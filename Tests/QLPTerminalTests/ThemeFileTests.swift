@@ -1,6 +1,7 @@
 import Foundation
 import QLPCanvas
 import Testing
+
 @testable import QLPTerminal
 
 struct ThemeFileTests {
@@ -9,8 +10,9 @@ struct ThemeFileTests {
 
     static func shipped() throws -> [ThemeCatalog.Source] {
         try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".theme") }.sorted().map {
-            ThemeCatalog.Source(name: String($0.dropLast(6)), text: try String(contentsOf: directory.appendingPathComponent($0), encoding: .utf8),
-                                file: "themes/\($0)")
+            ThemeCatalog.Source(
+                name: String($0.dropLast(6)), text: try String(contentsOf: directory.appendingPathComponent($0), encoding: .utf8),
+                file: "themes/\($0)")
         }
     }
 
@@ -43,7 +45,8 @@ struct ThemeFileTests {
     }
 
     @Test func colourForms() throws {
-        let theme = try ThemeFile.parse("""
+        let theme = try ThemeFile.parse(
+            """
             # a comment
             normal = red on bright-blue   # trailing comment
             muted = 240 dim
@@ -54,7 +57,8 @@ struct ThemeFileTests {
             """, name: "t", file: "t.theme")
         #expect(theme.colored[.normal] == TerminalStyle(foreground: .ansi(1), background: .ansi(12)))
         #expect(theme.colored[.muted] == TerminalStyle(foreground: .indexed(240), dim: true))
-        #expect(theme.colored[.title] == TerminalStyle(foreground: .rgb(255, 135, 0), background: .rgb(0, 0, 0), bold: true, underline: true))
+        #expect(
+            theme.colored[.title] == TerminalStyle(foreground: .rgb(255, 135, 0), background: .rgb(0, 0, 0), bold: true, underline: true))
         #expect(theme.colored[.border] == TerminalStyle())
         #expect(theme.colored[.selection] == TerminalStyle(reverse: true))
         #expect(theme.colored[.gaugeEmpty] == TerminalStyle(foreground: .ansi(8)))

@@ -1,5 +1,6 @@
 import QLPCanvas
 import Testing
+
 @testable import QLPTerminal
 
 struct ThemeTests {

@@ -28,15 +28,19 @@ public struct AtlasBillingClient: Sendable {
     /// The resource version every call asks for.
     public static let acceptHeader = "application/vnd.atlas.2023-01-01+json"
     /// What to do about a 401.
-    public static let authenticationRemedy = "check mongodb_atlas.admin_api public_key/private_key; "
+    public static let authenticationRemedy =
+        "check mongodb_atlas.admin_api public_key/private_key; "
         + "the key needs the Organization Billing Viewer role"
     /// What to do about a 403.
-    public static let forbiddenRemedy = "the API key needs the Organization Billing Viewer role on this organization, "
+    public static let forbiddenRemedy =
+        "the API key needs the Organization Billing Viewer role on this organization, "
         + "and its API access list must allow this machine's address"
 
-    public init(transport: any HTTPTransport, baseURL: String = AtlasBillingClient.defaultBaseURL, orgID: String,
-                publicKey: String, privateKey: Secret, timeout: Duration = .seconds(30), pageSize: Int = 100,
-                maxPages: Int = 100) {
+    public init(
+        transport: any HTTPTransport, baseURL: String = AtlasBillingClient.defaultBaseURL, orgID: String,
+        publicKey: String, privateKey: Secret, timeout: Duration = .seconds(30), pageSize: Int = 100,
+        maxPages: Int = 100
+    ) {
         self.transport = transport
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
@@ -66,8 +70,9 @@ public struct AtlasBillingClient: Sendable {
         var all: [AtlasInvoice] = []
         var seen = Set<String>()
         for pageNumber in 1...maxPages {
-            let page = try await get(AtlasPage<AtlasInvoice>.self,
-                                     path: "invoices", query: "pageNum=\(pageNumber)&itemsPerPage=\(pageSize)")
+            let page = try await get(
+                AtlasPage<AtlasInvoice>.self,
+                path: "invoices", query: "pageNum=\(pageNumber)&itemsPerPage=\(pageSize)")
             for invoice in page.results where seen.insert(invoice.id).inserted { all.append(invoice) }
             let expectsMore = page.hasNext || (page.links == nil && (page.totalCount.map { all.count < $0 } ?? false))
             if page.results.isEmpty || !expectsMore { return all }
@@ -81,8 +86,9 @@ public struct AtlasBillingClient: Sendable {
     }
 
     private func get<T: Decodable>(_ type: T.Type, path: String, query: String? = nil) async throws(AzureError) -> T {
-        var request = HTTPRequest(method: .get, url: url(path, query: query), headers: ["Accept": Self.acceptHeader],
-                                  timeout: timeout)
+        var request = HTTPRequest(
+            method: .get, url: url(path, query: query), headers: ["Accept": Self.acceptHeader],
+            timeout: timeout)
         request.authentication = .digest(user: publicKey, password: privateKey.reveal())
         let response = try await transport.send(request, for: Self.service)
         let endpoint = request.endpoint
@@ -91,8 +97,9 @@ public struct AtlasBillingClient: Sendable {
             do {
                 return try JSONDecoder().decode(T.self, from: response.body)
             } catch {
-                throw .malformedResponse(service: Self.service, endpoint: endpoint, status: 200,
-                                         detail: DecodingProblem.describe(error), excerpt: AzureError.excerpt(response.body))
+                throw .malformedResponse(
+                    service: Self.service, endpoint: endpoint, status: 200,
+                    detail: DecodingProblem.describe(error), excerpt: AzureError.excerpt(response.body))
             }
         case 429:
             // Atlas counts requests per minute: a minute is the safe default.
@@ -104,8 +111,9 @@ public struct AtlasBillingClient: Sendable {
             if let remedy {
                 message = [message.map(AtlasErrorBody.withoutFinalStop), remedy].compactMap { $0 }.joined(separator: "; ")
             }
-            throw .http(service: Self.service, endpoint: endpoint, status: response.status,
-                        code: body?.errorCode ?? body?.reason, message: message)
+            throw .http(
+                service: Self.service, endpoint: endpoint, status: response.status,
+                code: body?.errorCode ?? body?.reason, message: message)
         }
     }
 }
@@ -119,7 +127,8 @@ struct AtlasErrorBody: Decodable {
 
     static func decode(_ body: [UInt8]) -> AtlasErrorBody? {
         guard let parsed = try? JSONDecoder().decode(AtlasErrorBody.self, from: body),
-              parsed.detail != nil || parsed.errorCode != nil || parsed.reason != nil else { return nil }
+            parsed.detail != nil || parsed.errorCode != nil || parsed.reason != nil
+        else { return nil }
         return parsed
     }
 

@@ -29,9 +29,11 @@ public struct AtlasInvoice: Sendable, Equatable, Decodable {
     public var startingBalanceCents: Int
     public var lineItems: [AtlasLineItem]
 
-    public init(id: String, orgID: String, statusName: String, startDate: Date, endDate: Date, amountBilledCents: Int,
-                amountPaidCents: Int, creditsCents: Int, subtotalCents: Int, salesTaxCents: Int, startingBalanceCents: Int,
-                lineItems: [AtlasLineItem]) {
+    public init(
+        id: String, orgID: String, statusName: String, startDate: Date, endDate: Date, amountBilledCents: Int,
+        amountPaidCents: Int, creditsCents: Int, subtotalCents: Int, salesTaxCents: Int, startingBalanceCents: Int,
+        lineItems: [AtlasLineItem]
+    ) {
         self.id = id
         self.orgID = orgID
         self.statusName = statusName
@@ -64,7 +66,9 @@ public struct AtlasInvoice: Sendable, Equatable, Decodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, orgID = "orgId", statusName, startDate, endDate, amountBilledCents, amountPaidCents, creditsCents
+        case id
+        case orgID = "orgId"
+        case statusName, startDate, endDate, amountBilledCents, amountPaidCents, creditsCents
         case subtotalCents, salesTaxCents, startingBalanceCents, lineItems
     }
 
@@ -106,8 +110,10 @@ public struct AtlasLineItem: Sendable, Equatable, Decodable {
     public var startDate: Date
     public var endDate: Date
 
-    public init(clusterName: String?, groupName: String?, groupID: String? = nil, sku: String, quantity: Decimal, unit: String,
-                unitPriceDollars: Decimal, totalPriceCents: Int, startDate: Date, endDate: Date) {
+    public init(
+        clusterName: String?, groupName: String?, groupID: String? = nil, sku: String, quantity: Decimal, unit: String,
+        unitPriceDollars: Decimal, totalPriceCents: Int, startDate: Date, endDate: Date
+    ) {
         self.clusterName = clusterName
         self.groupName = groupName
         self.groupID = groupID
@@ -123,7 +129,9 @@ public struct AtlasLineItem: Sendable, Equatable, Decodable {
     public var totalPriceDollars: Decimal { AtlasCents.dollars(totalPriceCents) }
 
     enum CodingKeys: String, CodingKey {
-        case clusterName, groupName, groupID = "groupId", sku, quantity, unit, unitPriceDollars, totalPriceCents, startDate, endDate
+        case clusterName, groupName
+        case groupID = "groupId"
+        case sku, quantity, unit, unitPriceDollars, totalPriceCents, startDate, endDate
     }
 
     public init(from decoder: any Decoder) throws {
@@ -161,7 +169,8 @@ enum AtlasDates {
     static func decode<K: CodingKey>(_ c: KeyedDecodingContainer<K>, _ key: K) throws -> Date {
         let text = try c.decode(String.self, forKey: key)
         guard let date = parse(text) else {
-            throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "expected an ISO 8601 date-time, found '\(text.prefix(40))'")
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: c, debugDescription: "expected an ISO 8601 date-time, found '\(text.prefix(40))'")
         }
         return date
     }

@@ -11,8 +11,10 @@ public struct AzureCLICredential: TokenSource {
     public var timeout: Duration
     public var environment: [String: String]
 
-    public init(executable: String = "az", timeout: Duration = .seconds(30),
-                environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(
+        executable: String = "az", timeout: Duration = .seconds(30),
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
         self.executable = executable
         self.timeout = timeout
         self.environment = environment
@@ -32,29 +34,40 @@ public struct AzureCLICredential: TokenSource {
             }
             if text.contains("aadsts") {
                 let code = text.range(of: "aadsts").flatMap { Int(text[$0.upperBound...].prefix { $0.isNumber }) }
-                throw .authentication(AuthenticationFailure(endpoint: "az account get-access-token", status: Int(result.status),
-                                                            code: code, error: "azure_cli", message: "the Azure CLI could not get a token"))
+                throw .authentication(
+                    AuthenticationFailure(
+                        endpoint: "az account get-access-token", status: Int(result.status),
+                        code: code, error: "azure_cli", message: "the Azure CLI could not get a token"))
             }
             throw .credentialUnavailable(detail: "`az account get-access-token` failed (exit \(result.status))")
         }
         struct Output: Decodable {
             var accessToken: String
-            var expires_on: FlexibleInt?
+            var expiresOnSeconds: FlexibleInt?
             var expiresOn: String?
+
+            // az prints both spellings: expires_on (POSIX seconds) and expiresOn (local time).
+            enum CodingKeys: String, CodingKey {
+                case accessToken
+                case expiresOnSeconds = "expires_on"
+                case expiresOn
+            }
         }
         guard let output = try? JSONDecoder().decode(Output.self, from: Data(result.output)) else {
-            throw .malformedResponse(service: "Azure CLI", endpoint: "az account get-access-token", status: 0,
-                                     detail: "expected JSON with accessToken and expires_on", excerpt: "")
+            throw .malformedResponse(
+                service: "Azure CLI", endpoint: "az account get-access-token", status: 0,
+                detail: "expected JSON with accessToken and expires_on", excerpt: "")
         }
         // expires_on (POSIX seconds, az 2.54+) is unambiguous; expiresOn is local time without a zone.
-        if let seconds = output.expires_on?.seconds {
+        if let seconds = output.expiresOnSeconds?.seconds {
             return AccessToken(token: Secret(output.accessToken), expiresOn: Date(timeIntervalSince1970: TimeInterval(seconds)))
         }
         if let local = output.expiresOn, let date = Self.parseLocal(local) {
             return AccessToken(token: Secret(output.accessToken), expiresOn: date)
         }
-        throw .malformedResponse(service: "Azure CLI", endpoint: "az account get-access-token", status: 0,
-                                 detail: "no expiry (expires_on or expiresOn)", excerpt: "")
+        throw .malformedResponse(
+            service: "Azure CLI", endpoint: "az account get-access-token", status: 0,
+            detail: "no expiry (expires_on or expiresOn)", excerpt: "")
     }
 
     /// What `az` is given of qlp's environment: where to find programs, its
@@ -82,8 +95,10 @@ public struct AzureCLICredential: TokenSource {
 
     private func run(_ path: String, _ arguments: [String]) async throws(AzureError) -> (status: Int32, output: [UInt8], error: String) {
         do {
-            let result = try await BoundedSubprocess(path: path, arguments: arguments, environment: subprocessEnvironment,
-                                                timeout: timeout).run()
+            let result = try await BoundedSubprocess(
+                path: path, arguments: arguments, environment: subprocessEnvironment,
+                timeout: timeout
+            ).run()
             return (result.status, result.output, String(decoding: result.error, as: UTF8.self))
         } catch {
             switch error {
@@ -93,8 +108,9 @@ public struct AzureCLICredential: TokenSource {
                 throw .credentialUnavailable(detail: "could not run the Azure CLI: \(reason)")
             case .outputTooLarge(let limit):
                 // A token answer is a few KiB; this is not az answering as documented.
-                throw .malformedResponse(service: "Azure CLI", endpoint: "az account get-access-token", status: 0,
-                                         detail: "more than \(limit / 1024) KiB on stdout or stderr; az was stopped", excerpt: "")
+                throw .malformedResponse(
+                    service: "Azure CLI", endpoint: "az account get-access-token", status: 0,
+                    detail: "more than \(limit / 1024) KiB on stdout or stderr; az was stopped", excerpt: "")
             case .cancelled:
                 throw .transport(service: "Azure CLI", .cancelled(endpoint: "az account get-access-token"))
             case .ioFailed(let reason):

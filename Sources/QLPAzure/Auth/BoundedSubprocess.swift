@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Subprocess
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Runs a program to completion or to a deadline, capturing its stdout and
 /// stderr, on swiftlang/swift-subprocess. What qlp relies on (the tests in
@@ -138,10 +139,11 @@ struct BoundedSubprocess {
                 .path(.init(path)), arguments: Arguments(arguments), environment: .custom(variables),
                 platformOptions: options, input: .none,
                 output: .bytes(limit: outputLimit), error: .bytes(limit: outputLimit))
-            let status: Int32 = switch result.terminationStatus {
-            case .exited(let code): code
-            case .signaled(let signal): 128 + signal
-            }
+            let status: Int32 =
+                switch result.terminationStatus {
+                case .exited(let code): code
+                case .signaled(let signal): 128 + signal
+                }
             return .finished(Result(status: status, output: result.standardOutput, error: result.standardError))
         } catch let error as SubprocessError {
             return outcome(of: error)
@@ -162,8 +164,10 @@ struct BoundedSubprocess {
             if let errno { return .failed(.cannotStart("\(path): \(String(cString: strerror(errno)))")) }
             // Without an errno, the library refused the environment before spawning
             // (its words would quote a value, which may be a proxy's password).
-            return .failed(.cannotStart("\(path): an environment variable cannot be passed "
-                + "(a name with '=' or NUL or starting with a digit, or a value with NUL)"))
+            return .failed(
+                .cannotStart(
+                    "\(path): an environment variable cannot be passed "
+                        + "(a name with '=' or NUL or starting with a digit, or a value with NUL)"))
         case .outputLimitExceeded:
             return .failed(.outputTooLarge(limit: outputLimit))
         default:

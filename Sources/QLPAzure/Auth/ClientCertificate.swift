@@ -1,7 +1,7 @@
 import Crypto
-import _CryptoExtras
 import Foundation
 import QLPCore
+import _CryptoExtras
 
 /// A service principal's certificate as AZURE_CLIENT_CERTIFICATE_PATH names
 /// it: one PEM file with the RSA private key and the certificate. The key
@@ -39,14 +39,18 @@ public struct ClientCertificate: Sendable {
     static func parse(pem text: String, path: String) throws(LoadError) -> ClientCertificate {
         let blocks = PEMBlock.all(in: text)
         if blocks.contains(where: { $0.label == "ENCRYPTED PRIVATE KEY" }) {
-            throw LoadError(path: path, problem: "the private key is encrypted, and AZURE_CLIENT_CERTIFICATE_PASSWORD is not supported: "
-                            + "export it unencrypted (openssl pkey -in key.pem -out plain.pem) into a file only qlp's user can read")
+            throw LoadError(
+                path: path,
+                problem: "the private key is encrypted, and AZURE_CLIENT_CERTIFICATE_PASSWORD is not supported: "
+                    + "export it unencrypted (openssl pkey -in key.pem -out plain.pem) into a file only qlp's user can read")
         }
         guard let key = blocks.first(where: { $0.label == "PRIVATE KEY" || $0.label == "RSA PRIVATE KEY" }) else {
-            throw LoadError(path: path, problem: "no private key (-----BEGIN PRIVATE KEY-----) in the PEM; it needs the key and the certificate")
+            throw LoadError(
+                path: path, problem: "no private key (-----BEGIN PRIVATE KEY-----) in the PEM; it needs the key and the certificate")
         }
         guard let certificate = blocks.first(where: { $0.label == "CERTIFICATE" }) else {
-            throw LoadError(path: path, problem: "no certificate (-----BEGIN CERTIFICATE-----) in the PEM; it needs the key and the certificate")
+            throw LoadError(
+                path: path, problem: "no certificate (-----BEGIN CERTIFICATE-----) in the PEM; it needs the key and the certificate")
         }
         let privateKey: _RSA.Signing.PrivateKey
         do {
@@ -79,11 +83,13 @@ struct PEMBlock: Sendable {
                 body = ""
             } else if line.hasPrefix("-----END "), let open = label {
                 if let der = Data(base64Encoded: body) {
-                    blocks.append(PEMBlock(label: open, der: Array(der),
-                                           pem: "-----BEGIN \(open)-----\n\(body)\n-----END \(open)-----\n"))
+                    blocks.append(
+                        PEMBlock(
+                            label: open, der: Array(der),
+                            pem: "-----BEGIN \(open)-----\n\(body)\n-----END \(open)-----\n"))
                 }
                 label = nil
-            } else if label != nil, !line.contains(":") {   // headers such as Proc-Type: carry no base64
+            } else if label != nil, !line.contains(":") {  // headers such as Proc-Type: carry no base64
                 body += line
             }
         }

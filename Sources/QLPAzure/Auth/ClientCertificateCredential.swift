@@ -1,7 +1,7 @@
-import _CryptoExtras
 import Foundation
 import QLPCore
 import QLPHTTP
+import _CryptoExtras
 
 /// A service principal's certificate (azure-identity's ClientCertificateCredential):
 /// each token request carries a client assertion, a JWT for the tenant's
@@ -19,8 +19,10 @@ public struct ClientCertificateCredential: TokenSource {
     public var timeout: Duration
     public var clock: @Sendable () -> Date
 
-    public init(certificatePath: String, certificate: ClientCertificate, tenantID: String, clientID: String, authority: String,
-                transport: any HTTPTransport, timeout: Duration = .seconds(30), clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        certificatePath: String, certificate: ClientCertificate, tenantID: String, clientID: String, authority: String,
+        transport: any HTTPTransport, timeout: Duration = .seconds(30), clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.certificatePath = certificatePath
         self.certificate = certificate
         self.tenantID = tenantID
@@ -33,18 +35,22 @@ public struct ClientCertificateCredential: TokenSource {
 
     /// From AZURE_TENANT_ID (or the config's tenant), AZURE_CLIENT_ID,
     /// AZURE_CLIENT_CERTIFICATE_PATH and AZURE_AUTHORITY_HOST.
-    public static func make(environment: [String: String], defaultAuthority: String, configuredTenant: String?,
-                            transport: any HTTPTransport, timeout: Duration) throws(AzureError) -> ClientCertificateCredential {
+    public static func make(
+        environment: [String: String], defaultAuthority: String, configuredTenant: String?,
+        transport: any HTTPTransport, timeout: Duration
+    ) throws(AzureError) -> ClientCertificateCredential {
         let variables = CredentialVariables(environment)
         let tenant = variables["AZURE_TENANT_ID"] ?? configuredTenant
         let missing = (tenant == nil ? ["AZURE_TENANT_ID"] : []) + variables.missing(["AZURE_CLIENT_ID", "AZURE_CLIENT_CERTIFICATE_PATH"])
         guard missing.isEmpty, let tenant, let client = variables["AZURE_CLIENT_ID"],
-              let path = variables["AZURE_CLIENT_CERTIFICATE_PATH"] else {
+            let path = variables["AZURE_CLIENT_CERTIFICATE_PATH"]
+        else {
             throw .credentialUnavailable(detail: "credential: certificate needs \(missing.joined(separator: ", ")) to be set")
         }
         if variables["AZURE_CLIENT_CERTIFICATE_PASSWORD"] != nil {
-            throw .credentialUnavailable(detail: "credential: certificate: AZURE_CLIENT_CERTIFICATE_PASSWORD is not supported; "
-                                         + "give AZURE_CLIENT_CERTIFICATE_PATH a PEM with an unencrypted key and unset the password")
+            throw .credentialUnavailable(
+                detail: "credential: certificate: AZURE_CLIENT_CERTIFICATE_PASSWORD is not supported; "
+                    + "give AZURE_CLIENT_CERTIFICATE_PATH a PEM with an unencrypted key and unset the password")
         }
         let certificate: ClientCertificate
         do {
@@ -52,19 +58,25 @@ public struct ClientCertificateCredential: TokenSource {
         } catch {
             throw .credentialUnavailable(detail: "credential: certificate: AZURE_CLIENT_CERTIFICATE_PATH=\(error.description)")
         }
-        return ClientCertificateCredential(certificatePath: path, certificate: certificate, tenantID: tenant, clientID: client,
-                                           authority: variables["AZURE_AUTHORITY_HOST"] ?? defaultAuthority, transport: transport,
-                                           timeout: timeout)
+        return ClientCertificateCredential(
+            certificatePath: path, certificate: certificate, tenantID: tenant, clientID: client,
+            authority: variables["AZURE_AUTHORITY_HOST"] ?? defaultAuthority, transport: transport,
+            timeout: timeout)
     }
 
     public var origin: String? { "AZURE_CLIENT_CERTIFICATE_PATH=\(certificatePath)" }
 
     public func fetchToken(scope: String) async throws(AzureError) -> AccessToken {
-        let grant = EntraTokenGrant(authority: authority, tenantID: tenantID, clientID: clientID, transport: transport,
-                                    timeout: timeout, clock: clock, credential: Self.name)
+        let grant = EntraTokenGrant(
+            authority: authority, tenantID: tenantID, clientID: clientID, transport: transport,
+            timeout: timeout, clock: clock, credential: Self.name)
         let assertion = try self.assertion(audience: grant.tokenURL, now: clock())
-        return try await grant.token(scope: scope, proof: [("client_assertion_type", EntraTokenGrant.assertionType),
-                                                           ("client_assertion", assertion)])
+        return try await grant.token(
+            scope: scope,
+            proof: [
+                ("client_assertion_type", EntraTokenGrant.assertionType),
+                ("client_assertion", assertion),
+            ])
     }
 
     /// The signed JWT: valid ten minutes from `now`, for one use (`jti`).
@@ -81,8 +93,9 @@ public struct ClientCertificateCredential: TokenSource {
             let signature = try certificate.privateKey.signature(for: Array(signingInput.utf8), padding: .insecurePKCS1v1_5)
             return signingInput + "." + Base64URL.encode(signature.rawRepresentation)
         } catch {
-            throw .credentialUnavailable(detail: "credential: certificate: signing the client assertion with the key in "
-                                         + "\(certificatePath) failed: \(error)")
+            throw .credentialUnavailable(
+                detail: "credential: certificate: signing the client assertion with the key in "
+                    + "\(certificatePath) failed: \(error)")
         }
     }
 }

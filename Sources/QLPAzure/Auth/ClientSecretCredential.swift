@@ -13,8 +13,10 @@ public struct ClientSecretCredential: TokenSource {
     /// When "now" is, for the expiry time (tests pin it).
     public var clock: @Sendable () -> Date
 
-    public init(authority: String, tenantID: String, clientID: String, clientSecret: Secret,
-                transport: any HTTPTransport, timeout: Duration = .seconds(30), clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        authority: String, tenantID: String, clientID: String, clientSecret: Secret,
+        transport: any HTTPTransport, timeout: Duration = .seconds(30), clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.authority = EntraTokenGrant.normalized(authority: authority)
         self.tenantID = tenantID
         self.clientID = clientID
@@ -27,8 +29,9 @@ public struct ClientSecretCredential: TokenSource {
     static let service = EntraTokenGrant.service
 
     public func fetchToken(scope: String) async throws(AzureError) -> AccessToken {
-        let grant = EntraTokenGrant(authority: authority, tenantID: tenantID, clientID: clientID, transport: transport,
-                                    timeout: timeout, clock: clock, credential: nil)
+        let grant = EntraTokenGrant(
+            authority: authority, tenantID: tenantID, clientID: clientID, transport: transport,
+            timeout: timeout, clock: clock, credential: nil)
         return try await grant.token(scope: scope, proof: [("client_secret", clientSecret.reveal())])
     }
 }
@@ -40,7 +43,9 @@ struct EntraTokenBody: Decodable {
     var accessToken: String
 
     enum CodingKeys: String, CodingKey {
-        case tokenType = "token_type", expiresIn = "expires_in", accessToken = "access_token"
+        case tokenType = "token_type"
+        case expiresIn = "expires_in"
+        case accessToken = "access_token"
     }
 }
 
@@ -51,7 +56,9 @@ struct EntraErrorBody: Decodable {
     var errorCodes: [Int]?
 
     enum CodingKeys: String, CodingKey {
-        case error, errorDescription = "error_description", errorCodes = "error_codes"
+        case error
+        case errorDescription = "error_description"
+        case errorCodes = "error_codes"
     }
 
     /// The description's first line; later lines are trace and correlation ids.

@@ -33,30 +33,36 @@ struct EntraTokenGrant: Sendable {
     /// A token for `scope`, the client proven by the `proof` form fields.
     func token(scope: String, proof: [(String, String)]) async throws(AzureError) -> AccessToken {
         let form = FormEncoding.encode([("client_id", clientID), ("scope", scope)] + proof + [("grant_type", "client_credentials")])
-        let request = HTTPRequest(method: .post, url: tokenURL,
-                                  headers: ["Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"],
-                                  body: Array(form.utf8), timeout: timeout)
+        let request = HTTPRequest(
+            method: .post, url: tokenURL,
+            headers: ["Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"],
+            body: Array(form.utf8), timeout: timeout)
         var retry = TokenRequestRetry.entra
         var requestedAt = clock()
         var response = try await transport.send(request, for: Self.service)
         // Throttled or failing for a moment: asked again (TokenRequestRetry says when), then the refusal stands.
-        while response.status != 200, case .retry(let wait) = retry.next(status: response.status, asked: RetryAfter.wait(from: response.headers)) {
+        while response.status != 200,
+            case .retry(let wait) = retry.next(status: response.status, asked: RetryAfter.wait(from: response.headers))
+        {
             do { try await Task.sleep(for: wait) } catch { throw .transport(service: Self.service, .cancelled(endpoint: request.endpoint)) }
             requestedAt = clock()
             response = try await transport.send(request, for: Self.service)
         }
         guard response.status == 200 else {
             let body = try? JSONDecoder().decode(EntraErrorBody.self, from: response.body)
-            throw .authentication(AuthenticationFailure(
-                endpoint: request.endpoint, status: response.status,
-                code: body?.errorCodes?.first ?? body?.aadstsFromDescription,
-                error: body?.error, message: body?.firstLine, credential: credential,
-                requestID: AzureRequestTrace.requestID(of: response)))
+            throw .authentication(
+                AuthenticationFailure(
+                    endpoint: request.endpoint, status: response.status,
+                    code: body?.errorCodes?.first ?? body?.aadstsFromDescription,
+                    error: body?.error, message: body?.firstLine, credential: credential,
+                    requestID: AzureRequestTrace.requestID(of: response)))
         }
         guard let body = try? JSONDecoder().decode(EntraTokenBody.self, from: response.body),
-              let lifetime = body.expiresIn.seconds else {
-            throw .malformedResponse(service: Self.service, endpoint: request.endpoint, status: 200,
-                                     detail: "expected token_type, expires_in and access_token", excerpt: "")
+            let lifetime = body.expiresIn.seconds
+        else {
+            throw .malformedResponse(
+                service: Self.service, endpoint: request.endpoint, status: 200,
+                detail: "expected token_type, expires_in and access_token", excerpt: "")
         }
         return AccessToken(token: Secret(body.accessToken), expiresOn: requestedAt.addingTimeInterval(TimeInterval(lifetime)))
     }

@@ -26,10 +26,12 @@ public struct ManagedIdentityCredential: TokenSource {
 
     static let service = "Managed identity (IMDS)"
 
-    public init(endpoint: String = ManagedIdentityCredential.defaultEndpoint, clientID: String? = nil,
-                transport: any HTTPTransport, timeout: Duration = .seconds(10),
-                retryDelays: [Duration] = [.seconds(2), .seconds(6), .seconds(14)],
-                clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        endpoint: String = ManagedIdentityCredential.defaultEndpoint, clientID: String? = nil,
+        transport: any HTTPTransport, timeout: Duration = .seconds(10),
+        retryDelays: [Duration] = [.seconds(2), .seconds(6), .seconds(14)],
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.endpoint = BearerJSONCall.trimmed(endpoint)
         self.clientID = clientID.flatMap { $0.isEmpty ? nil : $0 }
         self.transport = transport
@@ -48,9 +50,10 @@ public struct ManagedIdentityCredential: TokenSource {
     public func fetchToken(scope: String) async throws(AzureError) -> AccessToken {
         var pairs = [("api-version", "2018-02-01"), ("resource", Self.resource(for: scope))]
         if let clientID { pairs.append(("client_id", clientID)) }
-        let request = HTTPRequest(method: .get, url: "\(endpoint)/metadata/identity/oauth2/token?\(FormEncoding.encode(pairs))",
-                                  headers: ["Metadata": "true", "Accept": "application/json"], timeout: timeout,
-                                  connectTimeout: min(timeout, .seconds(3)))
+        let request = HTTPRequest(
+            method: .get, url: "\(endpoint)/metadata/identity/oauth2/token?\(FormEncoding.encode(pairs))",
+            headers: ["Metadata": "true", "Accept": "application/json"], timeout: timeout,
+            connectTimeout: min(timeout, .seconds(3)))
         var retry = TokenRequestRetry.imds(delays: retryDelays)
         while true {
             let response: HTTPResponse
@@ -59,8 +62,9 @@ public struct ManagedIdentityCredential: TokenSource {
             } catch let error as HTTPTransportError {
                 switch error {
                 case .connectionFailed, .timedOut:
-                    throw .credentialUnavailable(detail: "no managed identity on this machine: nothing answered at \(request.endpoint) (\(error)); "
-                        + "run qlp on an Azure VM, VM scale set or AKS pod with a managed identity, or use another credential")
+                    throw .credentialUnavailable(
+                        detail: "no managed identity on this machine: nothing answered at \(request.endpoint) (\(error)); "
+                            + "run qlp on an Azure VM, VM scale set or AKS pod with a managed identity, or use another credential")
                 default:
                     throw .transport(service: Self.service, error)
                 }
@@ -72,31 +76,39 @@ public struct ManagedIdentityCredential: TokenSource {
                 do {
                     return try AzureWireDecoding.accessToken(response.body, receivedAt: requestedAt)
                 } catch {
-                    throw .malformedResponse(service: Self.service, endpoint: request.endpoint, status: 200,
-                                             detail: "expected access_token and expires_on (or expires_in)", excerpt: "")
+                    throw .malformedResponse(
+                        service: Self.service, endpoint: request.endpoint, status: 200,
+                        detail: "expected access_token and expires_on (or expires_in)", excerpt: "")
                 }
             }
             if case .retry(let wait) = retry.next(status: response.status, asked: RetryAfter.wait(from: response.headers)) {
-                do { try await Task.sleep(for: wait) } catch { throw .transport(service: Self.service, .cancelled(endpoint: request.endpoint)) }
+                do { try await Task.sleep(for: wait) } catch {
+                    throw .transport(service: Self.service, .cancelled(endpoint: request.endpoint))
+                }
                 continue
             }
             let attempt = retry.retries
             let body = AzureWireDecoding.tokenError(response.body)
-            let (said, remedy) = Self.explain(status: response.status, error: body?.error, description: body?.description,
-                                              clientID: clientID, retried: attempt)
-            throw .authentication(AuthenticationFailure(
-                endpoint: request.endpoint, status: response.status, code: body?.codes.first, error: "managed_identity",
-                message: said, specificRemedy: remedy,
-                requestID: AzureRequestTrace.requestID(of: response)))
+            let (said, remedy) = Self.explain(
+                status: response.status, error: body?.error, description: body?.description,
+                clientID: clientID, retried: attempt)
+            throw .authentication(
+                AuthenticationFailure(
+                    endpoint: request.endpoint, status: response.status, code: body?.codes.first, error: "managed_identity",
+                    message: said, specificRemedy: remedy,
+                    requestID: AzureRequestTrace.requestID(of: response)))
         }
     }
 
     /// IMDS's description with what to do about it.
-    static func explain(status: Int, error: String?, description: String?, clientID: String?, retried: Int) -> (said: String, remedy: String) {
+    static func explain(status: Int, error: String?, description: String?, clientID: String?, retried: Int) -> (
+        said: String, remedy: String
+    ) {
         let said = description?.split(whereSeparator: \.isNewline).first.map(String.init) ?? error ?? "HTTP \(status)"
         let remedy: String
         if said.localizedCaseInsensitiveContains("identity not found") {
-            remedy = clientID.map { "no managed identity with client ID \($0) is assigned to this machine: assign it, or fix the client ID" }
+            remedy =
+                clientID.map { "no managed identity with client ID \($0) is assigned to this machine: assign it, or fix the client ID" }
                 ?? "this machine has no system-assigned managed identity: enable one, or give a user-assigned identity's client ID"
         } else if said.localizedCaseInsensitiveContains("metadata header") {
             remedy = "the Metadata: true header did not reach IMDS (a proxy may strip it): call IMDS directly, without a proxy"
@@ -119,14 +131,16 @@ struct TokenAnswerBody: Decodable {
     var expiresOn: FlexibleInt?
 
     enum CodingKeys: String, CodingKey {
-        case accessToken = "access_token", expiresIn = "expires_in", expiresOn = "expires_on"
+        case accessToken = "access_token"
+        case expiresIn = "expires_in"
+        case expiresOn = "expires_on"
     }
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         accessToken = try c.decode(String.self, forKey: .accessToken)
         expiresIn = try? c.decodeIfPresent(FlexibleInt.self, forKey: .expiresIn)
-        expiresOn = try? c.decodeIfPresent(FlexibleInt.self, forKey: .expiresOn)   // App Service sends a date text here
+        expiresOn = try? c.decodeIfPresent(FlexibleInt.self, forKey: .expiresOn)  // App Service sends a date text here
     }
 }
 
@@ -137,7 +151,9 @@ struct TokenErrorAnswerBody: Decodable {
     var errorCodes: [Int]?
 
     enum CodingKeys: String, CodingKey {
-        case error, errorDescription = "error_description", errorCodes = "error_codes"
+        case error
+        case errorDescription = "error_description"
+        case errorCodes = "error_codes"
     }
 }
 
@@ -165,7 +181,8 @@ extension AzureWireDecoding {
             return nil
         }
         var codes = e.errorCodes ?? []
-        if codes.isEmpty, let d = e.errorDescription, let r = d.range(of: "AADSTS"), let n = Int(d[r.upperBound...].prefix { $0.isNumber }) {
+        if codes.isEmpty, let d = e.errorDescription, let r = d.range(of: "AADSTS"), let n = Int(d[r.upperBound...].prefix { $0.isNumber })
+        {
             codes = [n]
         }
         return (e.error, e.errorDescription, codes)

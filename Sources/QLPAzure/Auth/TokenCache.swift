@@ -12,8 +12,10 @@ public actor TokenCache {
 
     /// - Parameter refreshMargin: renew this long before expiry, so a token
     ///   never expires between being handed out and being used.
-    public init(source: any TokenSource, refreshMargin: Duration = .seconds(300),
-                clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        source: any TokenSource, refreshMargin: Duration = .seconds(300),
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.source = source
         self.refreshMargin = TimeInterval(refreshMargin.components.seconds)
         self.clock = clock

@@ -20,8 +20,10 @@ public struct WorkloadIdentityCredential: TokenSource {
     public var timeout: Duration
     public var clock: @Sendable () -> Date
 
-    public init(tokenFile: String, tenantID: String, clientID: String, authority: String, transport: any HTTPTransport,
-                timeout: Duration = .seconds(30), clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        tokenFile: String, tenantID: String, clientID: String, authority: String, transport: any HTTPTransport,
+        timeout: Duration = .seconds(30), clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.tokenFile = tokenFile
         self.tenantID = tenantID
         self.clientID = clientID
@@ -34,28 +36,37 @@ public struct WorkloadIdentityCredential: TokenSource {
     /// From the variables the workload identity webhook injects; the config's
     /// tenant stands in for AZURE_TENANT_ID. Missing ones mean "not on a pod
     /// with workload identity", which a chain passes over.
-    public static func make(environment: [String: String], defaultAuthority: String, configuredTenant: String?,
-                            transport: any HTTPTransport, timeout: Duration) throws(AzureError) -> WorkloadIdentityCredential {
+    public static func make(
+        environment: [String: String], defaultAuthority: String, configuredTenant: String?,
+        transport: any HTTPTransport, timeout: Duration
+    ) throws(AzureError) -> WorkloadIdentityCredential {
         let variables = CredentialVariables(environment)
         let tenant = variables["AZURE_TENANT_ID"] ?? configuredTenant
         let missing = variables.missing(["AZURE_FEDERATED_TOKEN_FILE", "AZURE_CLIENT_ID"]) + (tenant == nil ? ["AZURE_TENANT_ID"] : [])
         guard missing.isEmpty, let file = variables["AZURE_FEDERATED_TOKEN_FILE"], let client = variables["AZURE_CLIENT_ID"],
-              let tenant else {
+            let tenant
+        else {
             throw .credentialUnavailable(detail: "credential: workload identity needs \(missing.joined(separator: ", ")) to be set")
         }
-        return WorkloadIdentityCredential(tokenFile: file, tenantID: tenant, clientID: client,
-                                          authority: variables["AZURE_AUTHORITY_HOST"] ?? defaultAuthority, transport: transport,
-                                          timeout: timeout)
+        return WorkloadIdentityCredential(
+            tokenFile: file, tenantID: tenant, clientID: client,
+            authority: variables["AZURE_AUTHORITY_HOST"] ?? defaultAuthority, transport: transport,
+            timeout: timeout)
     }
 
     public var origin: String? { "AZURE_FEDERATED_TOKEN_FILE=\(tokenFile)" }
 
     public func fetchToken(scope: String) async throws(AzureError) -> AccessToken {
         let assertion = try readAssertion()
-        let grant = EntraTokenGrant(authority: authority, tenantID: tenantID, clientID: clientID, transport: transport,
-                                    timeout: timeout, clock: clock, credential: Self.name)
-        return try await grant.token(scope: scope, proof: [("client_assertion_type", EntraTokenGrant.assertionType),
-                                                           ("client_assertion", assertion)])
+        let grant = EntraTokenGrant(
+            authority: authority, tenantID: tenantID, clientID: clientID, transport: transport,
+            timeout: timeout, clock: clock, credential: Self.name)
+        return try await grant.token(
+            scope: scope,
+            proof: [
+                ("client_assertion_type", EntraTokenGrant.assertionType),
+                ("client_assertion", assertion),
+            ])
     }
 
     /// The file's current content, trimmed; never quoted in an error (it is a credential).
@@ -64,13 +75,15 @@ public struct WorkloadIdentityCredential: TokenSource {
         do {
             text = try String(contentsOfFile: tokenFile, encoding: .utf8)
         } catch {
-            throw .credentialUnavailable(detail: "credential: workload identity cannot read AZURE_FEDERATED_TOKEN_FILE \(tokenFile): "
-                                         + "\((error as NSError).localizedDescription)")
+            throw .credentialUnavailable(
+                detail: "credential: workload identity cannot read AZURE_FEDERATED_TOKEN_FILE \(tokenFile): "
+                    + "\((error as NSError).localizedDescription)")
         }
         let assertion = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !assertion.isEmpty else {
-            throw .credentialUnavailable(detail: "credential: workload identity found AZURE_FEDERATED_TOKEN_FILE \(tokenFile) empty "
-                                         + "(is the service account token projected into the pod?)")
+            throw .credentialUnavailable(
+                detail: "credential: workload identity found AZURE_FEDERATED_TOKEN_FILE \(tokenFile) empty "
+                    + "(is the service account token projected into the pod?)")
         }
         return assertion
     }

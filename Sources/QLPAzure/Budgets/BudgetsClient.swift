@@ -21,8 +21,10 @@ public struct BudgetsClient: Sendable {
 
     static let service = "Azure budgets"
 
-    public init(transport: any HTTPTransport, tokens: TokenCache, management: String, tokenScope: String,
-                provider: Provider = .consumption, timeout: Duration = .seconds(30)) {
+    public init(
+        transport: any HTTPTransport, tokens: TokenCache, management: String, tokenScope: String,
+        provider: Provider = .consumption, timeout: Duration = .seconds(30)
+    ) {
         self.transport = transport
         self.tokens = tokens
         var base = management
@@ -39,25 +41,32 @@ public struct BudgetsClient: Sendable {
         let trimmed = scope.hasPrefix("/") ? String(scope.dropFirst()) : scope
         let url = "\(management)/\(trimmed)/providers/\(provider.rawValue)/budgets?api-version=\(provider.apiVersion)"
         let token = try await tokens.token(for: tokenScope)
-        let request = HTTPRequest(method: .get, url: url, headers: ["Authorization": "Bearer \(token.token.reveal())",
-                                                                   "Accept": "application/json"], timeout: timeout)
+        let request = HTTPRequest(
+            method: .get, url: url,
+            headers: [
+                "Authorization": "Bearer \(token.token.reveal())",
+                "Accept": "application/json",
+            ], timeout: timeout)
         let response = try await transport.send(request, for: Self.service)
         switch response.status {
         case 200:
             do {
                 return try JSONDecoder().decode(AzureBudgetList.self, from: response.body).value
             } catch {
-                throw .malformedResponse(service: Self.service, endpoint: request.endpoint, status: 200,
-                                         detail: DecodingProblem.describe(error), excerpt: AzureError.excerpt(response.body))
+                throw .malformedResponse(
+                    service: Self.service, endpoint: request.endpoint, status: 200,
+                    detail: DecodingProblem.describe(error), excerpt: AzureError.excerpt(response.body))
             }
         case 429:
-            throw .throttled(service: Self.service, endpoint: request.endpoint, retryAfter: RetryAfter.wait(from: response.headers) ?? .seconds(60))
+            throw .throttled(
+                service: Self.service, endpoint: request.endpoint, retryAfter: RetryAfter.wait(from: response.headers) ?? .seconds(60))
         default:
             if response.status == 401 { await tokens.invalidate(scope: tokenScope) }
             let detail = ARMErrorBody.decode(response.body)
-            throw .http(service: Self.service, endpoint: request.endpoint, status: response.status, code: detail?.code,
-                        message: detail?.message ?? (response.body.isEmpty ? nil : AzureError.excerpt(response.body)),
-                        requestID: AzureRequestTrace.requestID(of: response))
+            throw .http(
+                service: Self.service, endpoint: request.endpoint, status: response.status, code: detail?.code,
+                message: detail?.message ?? (response.body.isEmpty ? nil : AzureError.excerpt(response.body)),
+                requestID: AzureRequestTrace.requestID(of: response))
         }
     }
 }

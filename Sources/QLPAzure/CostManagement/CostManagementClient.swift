@@ -23,9 +23,11 @@ public struct CostManagementClient: Sendable {
 
     static let service = "Cost Management"
 
-    public init(transport: any HTTPTransport, tokens: TokenCache, management: String, tokenScope: String,
-                apiVersion: String = "2023-03-01", timeout: Duration = .seconds(30), maxPages: Int = 500,
-                waiting: ThrottleWaiting = .never, logger: Logger = Logger(label: "qlp.azure.cost")) {
+    public init(
+        transport: any HTTPTransport, tokens: TokenCache, management: String, tokenScope: String,
+        apiVersion: String = "2023-03-01", timeout: Duration = .seconds(30), maxPages: Int = 500,
+        waiting: ThrottleWaiting = .never, logger: Logger = Logger(label: "qlp.azure.cost")
+    ) {
         self.transport = transport
         self.tokens = tokens
         var base = management
@@ -51,8 +53,9 @@ public struct CostManagementClient: Sendable {
         do {
             return try result.forecastTotals(days: days)
         } catch {
-            throw .malformedResponse(service: Self.service, endpoint: "\(management)/\(scope)/providers/Microsoft.CostManagement/forecast",
-                                     status: 200, detail: error.description, excerpt: "")
+            throw .malformedResponse(
+                service: Self.service, endpoint: "\(management)/\(scope)/providers/Microsoft.CostManagement/forecast",
+                status: 200, detail: error.description, excerpt: "")
         }
     }
 
@@ -60,9 +63,10 @@ public struct CostManagementClient: Sendable {
         let trimmedScope = scope.hasPrefix("/") ? String(scope.dropFirst()) : scope
         let url = "\(management)/\(trimmedScope)/providers/Microsoft.CostManagement/\(operation)?api-version=\(apiVersion)"
         let body = definition.jsonBody
-        var paging = CostQueryPaging(service: Self.service, firstURL: url, management: management, maxPages: maxPages,
-                                     allowance: waiting.limit.left, limitName: waiting.limit.name,
-                                     waitsBeforeFirstPage: waiting.waitsBeforeFirstPage)
+        var paging = CostQueryPaging(
+            service: Self.service, firstURL: url, management: management, maxPages: maxPages,
+            allowance: waiting.limit.left, limitName: waiting.limit.name,
+            waitsBeforeFirstPage: waiting.waitsBeforeFirstPage)
         while true {
             switch paging.step {
             case .fetch(let url, _):
@@ -74,8 +78,12 @@ public struct CostManagementClient: Sendable {
                     paging.held(wait: wait, reason: reason)
                 }
             case .wait(let hold):
-                logger.info("cost query held", metadata: ["reason": "\(hold.reason.words(service: Self.service))",
-                                                          "wait_s": "\(AzureError.seconds(hold.wait))", "page": "\(hold.page)"])
+                logger.info(
+                    "cost query held",
+                    metadata: [
+                        "reason": "\(hold.reason.words(service: Self.service))",
+                        "wait_s": "\(AzureError.seconds(hold.wait))", "page": "\(hold.page)",
+                    ])
                 waiting.onWait(hold)
                 do {
                     try await waiting.sleep(hold.wait)
@@ -91,20 +99,24 @@ public struct CostManagementClient: Sendable {
                 }
                 throw .gaveUpWaiting(hold)
             case .finished(let result):
-                logger.debug("cost query", metadata: ["scope": "\(trimmedScope)", "pages": "\(result.pages)", "rows": "\(result.rows.count)"])
+                logger.debug(
+                    "cost query", metadata: ["scope": "\(trimmedScope)", "pages": "\(result.pages)", "rows": "\(result.rows.count)"])
                 return result
             }
         }
     }
 
     /// Actual cost per day per service, first...last inclusive.
-    public func dailyCostsByService(scope: String, from first: CivilDate, to last: CivilDate) async throws(AzureError) -> (costs: [DailyCost], pages: Int) {
+    public func dailyCostsByService(scope: String, from first: CivilDate, to last: CivilDate) async throws(AzureError) -> (
+        costs: [DailyCost], pages: Int
+    ) {
         let result = try await query(scope: scope, .dailyCostByService(from: first, to: last))
         do {
             return (try result.dailyCosts(), result.pages)
         } catch {
-            throw .malformedResponse(service: Self.service, endpoint: "\(management)/\(scope)/providers/Microsoft.CostManagement/query",
-                                     status: 200, detail: error.description, excerpt: "")
+            throw .malformedResponse(
+                service: Self.service, endpoint: "\(management)/\(scope)/providers/Microsoft.CostManagement/query",
+                status: 200, detail: error.description, excerpt: "")
         }
     }
 
@@ -120,7 +132,8 @@ public struct CostManagementClient: Sendable {
 
     /// Actual cost per day per value of one tag ("" for untagged).
     public func dailyTagSpend(scope: String, tag: String, from first: CivilDate, to last: CivilDate) async throws(AzureError)
-        -> (currency: Currency?, spend: [String: DailySpend]) {
+        -> (currency: Currency?, spend: [String: DailySpend])
+    {
         let result = try await query(scope: scope, .dailyCostByTag(tag, from: first, to: last))
         do {
             return try result.dailyTagSpend()
@@ -131,23 +144,28 @@ public struct CostManagementClient: Sendable {
 
     private func fetchPage(url: String, body: [UInt8]) async throws(AzureError) -> CostQueryResponse {
         let token = try await tokens.token(for: tokenScope)
-        let request = HTTPRequest(method: .post, url: url,
-                                  headers: ["Authorization": "Bearer \(token.token.reveal())",
-                                            "Content-Type": "application/json", "Accept": "application/json"],
-                                  body: body, timeout: timeout)
+        let request = HTTPRequest(
+            method: .post, url: url,
+            headers: [
+                "Authorization": "Bearer \(token.token.reveal())",
+                "Content-Type": "application/json", "Accept": "application/json",
+            ],
+            body: body, timeout: timeout)
         let response = try await transport.send(request, for: Self.service)
         let endpoint = request.endpoint
         switch response.status {
         case 200:
             if let problem = ContentTypeCheck.problem(response.headers) {
-                throw .malformedResponse(service: Self.service, endpoint: endpoint, status: 200, detail: problem,
-                                         excerpt: AzureError.excerpt(response.body))
+                throw .malformedResponse(
+                    service: Self.service, endpoint: endpoint, status: 200, detail: problem,
+                    excerpt: AzureError.excerpt(response.body))
             }
             do {
                 return try JSONDecoder().decode(CostQueryResponse.self, from: response.body)
             } catch {
-                throw .malformedResponse(service: Self.service, endpoint: endpoint, status: 200,
-                                         detail: DecodingProblem.describe(error), excerpt: AzureError.excerpt(response.body))
+                throw .malformedResponse(
+                    service: Self.service, endpoint: endpoint, status: 200,
+                    detail: DecodingProblem.describe(error), excerpt: AzureError.excerpt(response.body))
             }
         case 204:
             // "No content": the query matched nothing.
@@ -155,16 +173,18 @@ public struct CostManagementClient: Sendable {
         case 429:
             // The header named, so the screen and stderr say what Cost Management asked by.
             let asked = RetryAfter.read(response.headers, now: Date())
-            throw .throttled(service: Self.service, endpoint: endpoint, retryAfter: asked?.wait ?? .seconds(60),
-                             reason: .serviceAsked(header: asked?.header))
+            throw .throttled(
+                service: Self.service, endpoint: endpoint, retryAfter: asked?.wait ?? .seconds(60),
+                reason: .serviceAsked(header: asked?.header))
         case 401:
             await tokens.invalidate(scope: tokenScope)
             fallthrough
         default:
             let detail = ARMErrorBody.decode(response.body)
-            throw .http(service: Self.service, endpoint: endpoint, status: response.status,
-                        code: detail?.code, message: detail?.message ?? (response.body.isEmpty ? nil : AzureError.excerpt(response.body)),
-                        requestID: AzureRequestTrace.requestID(of: response))
+            throw .http(
+                service: Self.service, endpoint: endpoint, status: response.status,
+                code: detail?.code, message: detail?.message ?? (response.body.isEmpty ? nil : AzureError.excerpt(response.body)),
+                requestID: AzureRequestTrace.requestID(of: response))
         }
     }
 }
@@ -185,7 +205,8 @@ enum DecodingProblem {
             return p.isEmpty ? "the body" : String(p.drop { $0 == "." })
         }
         switch error {
-        case .dataCorrupted(let c): return c.codingPath.isEmpty ? "not valid JSON (truncated or corrupted)" : "\(path(c)): \(c.debugDescription)"
+        case .dataCorrupted(let c):
+            return c.codingPath.isEmpty ? "not valid JSON (truncated or corrupted)" : "\(path(c)): \(c.debugDescription)"
         case .keyNotFound(let key, let c): return "\(path(c)) has no '\(key.stringValue)'"
         case .typeMismatch(_, let c): return "\(path(c)): \(c.debugDescription)"
         case .valueNotFound(_, let c): return "\(path(c)) is null"

@@ -4,9 +4,21 @@ import QLPCore
 /// The body of a Cost Management query (QueryDefinition), as Microsoft's
 /// examples write it.
 public struct CostQueryDefinition: Sendable, Equatable, Encodable {
-    public enum CostType: String, Sendable, Encodable { case actualCost = "ActualCost", amortizedCost = "AmortizedCost", usage = "Usage" }
-    public enum Timeframe: String, Sendable, Encodable { case monthToDate = "MonthToDate", theLastMonth = "TheLastMonth", custom = "Custom" }
-    public enum Granularity: String, Sendable, Encodable { case daily = "Daily", monthly = "Monthly", none = "None" }
+    public enum CostType: String, Sendable, Encodable {
+        case actualCost = "ActualCost"
+        case amortizedCost = "AmortizedCost"
+        case usage = "Usage"
+    }
+    public enum Timeframe: String, Sendable, Encodable {
+        case monthToDate = "MonthToDate"
+        case theLastMonth = "TheLastMonth"
+        case custom = "Custom"
+    }
+    public enum Granularity: String, Sendable, Encodable {
+        case daily = "Daily"
+        case monthly = "Monthly"
+        case none = "None"
+    }
 
     public struct TimePeriod: Sendable, Equatable, Encodable {
         public var from: String
@@ -44,8 +56,12 @@ public struct CostQueryDefinition: Sendable, Equatable, Encodable {
 
     /// Actual cost per day per service and resource group (the API allows two groupings).
     public static func dailyCostByServiceAndResourceGroup(from: CivilDate, to: CivilDate) -> CostQueryDefinition {
-        daily(from: from, to: to, grouping: [Grouping(type: "Dimension", name: "ServiceName"),
-                                            Grouping(type: "Dimension", name: "ResourceGroup")])
+        daily(
+            from: from, to: to,
+            grouping: [
+                Grouping(type: "Dimension", name: "ServiceName"),
+                Grouping(type: "Dimension", name: "ResourceGroup"),
+            ])
     }
 
     /// Actual cost per day per value of one tag (rows without it come back with empty TagKey/TagValue).
@@ -57,15 +73,17 @@ public struct CostQueryDefinition: Sendable, Equatable, Encodable {
         CostQueryDefinition(
             type: .actualCost, timeframe: .custom,
             timePeriod: TimePeriod(from: "\(from.iso8601)T00:00:00+00:00", to: "\(to.iso8601)T23:59:59+00:00"),
-            dataset: Dataset(granularity: .daily, aggregation: ["totalCost": Aggregation(name: "Cost", function: "Sum")],
-                             grouping: grouping), includeActualCost: nil, includeFreshPartialCost: nil)
+            dataset: Dataset(
+                granularity: .daily, aggregation: ["totalCost": Aggregation(name: "Cost", function: "Sum")],
+                grouping: grouping), includeActualCost: nil, includeFreshPartialCost: nil)
     }
 
     /// Month to date, per day per service.
     public static let monthToDateByService = CostQueryDefinition(
         type: .actualCost, timeframe: .monthToDate, timePeriod: nil,
-        dataset: Dataset(granularity: .daily, aggregation: ["totalCost": Aggregation(name: "Cost", function: "Sum")],
-                         grouping: [Grouping(type: "Dimension", name: "ServiceName")]), includeActualCost: nil, includeFreshPartialCost: nil)
+        dataset: Dataset(
+            granularity: .daily, aggregation: ["totalCost": Aggregation(name: "Cost", function: "Sum")],
+            grouping: [Grouping(type: "Dimension", name: "ServiceName")]), includeActualCost: nil, includeFreshPartialCost: nil)
 
     var jsonBody: [UInt8] {
         let encoder = JSONEncoder()

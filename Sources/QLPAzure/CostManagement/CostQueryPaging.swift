@@ -36,8 +36,10 @@ public struct CostQueryPaging: Sendable, Equatable {
     private var pagesKept = 0
     private var holds = 0
 
-    public init(service: String, firstURL: String, management: String, maxPages: Int, allowance: Duration, limitName: String,
-                waitsBeforeFirstPage: Bool) {
+    public init(
+        service: String, firstURL: String, management: String, maxPages: Int, allowance: Duration, limitName: String,
+        waitsBeforeFirstPage: Bool
+    ) {
         self.service = service
         self.management = management
         self.maxPages = max(1, maxPages)
@@ -52,12 +54,15 @@ public struct CostQueryPaging: Sendable, Equatable {
     /// - Throws: a page whose columns differ from the first's, a nextLink
     ///   outside Resource Manager, more than `maxPages` pages.
     @discardableResult
-    public mutating func received(columns pageColumns: [CostQueryColumn], rows pageRows: [[CostQueryCell]],
-                                  nextLink: String?) throws(AzureError) -> Step {
+    public mutating func received(
+        columns pageColumns: [CostQueryColumn], rows pageRows: [[CostQueryCell]],
+        nextLink: String?
+    ) throws(AzureError) -> Step {
         let page = pagesKept + 1
         if let columns, columns != pageColumns {
-            throw .malformedResponse(service: service, endpoint: RedactedURL.endpoint(url), status: 200,
-                                     detail: "page \(page) has different columns from page 1", excerpt: "")
+            throw .malformedResponse(
+                service: service, endpoint: RedactedURL.endpoint(url), status: 200,
+                detail: "page \(page) has different columns from page 1", excerpt: "")
         }
         columns = pageColumns
         rows += pageRows
@@ -84,8 +89,9 @@ public struct CostQueryPaging: Sendable, Equatable {
     public mutating func held(wait: Duration, reason: HoldReason) -> Step {
         holds += 1
         let left = max(allowance - waited, .zero)
-        let hold = ThrottleWait(service: service, endpoint: RedactedURL.endpoint(url), wait: wait, reason: reason, retry: holds,
-                                page: pagesKept + 1, pagesKept: pagesKept, left: left, limitName: limitName)
+        let hold = ThrottleWait(
+            service: service, endpoint: RedactedURL.endpoint(url), wait: wait, reason: reason, retry: holds,
+            page: pagesKept + 1, pagesKept: pagesKept, left: left, limitName: limitName)
         let worthWaiting = waitsBeforeFirstPage || pagesKept > 0
         step = worthWaiting && wait <= left ? .wait(hold) : .gaveUp(hold)
         return step

@@ -10,11 +10,23 @@ public enum CostQueryCell: Sendable, Equatable, Decodable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null; return }
-        if let n = try? c.decode(Decimal.self) { self = .number(n); return }
-        if let s = try? c.decode(String.self) { self = .string(s); return }
-        throw DecodingError.typeMismatch(CostQueryCell.self, .init(codingPath: decoder.codingPath,
-                                                                   debugDescription: "a row value must be a number, a string or null"))
+        if c.decodeNil() {
+            self = .null
+            return
+        }
+        if let n = try? c.decode(Decimal.self) {
+            self = .number(n)
+            return
+        }
+        if let s = try? c.decode(String.self) {
+            self = .string(s)
+            return
+        }
+        throw DecodingError.typeMismatch(
+            CostQueryCell.self,
+            .init(
+                codingPath: decoder.codingPath,
+                debugDescription: "a row value must be a number, a string or null"))
     }
 }
 
@@ -73,7 +85,9 @@ public struct CostQueryResult: Sendable, Equatable {
             throw ShapeError(description: "no cost column (Cost or PreTaxCost) among \(columns.map(\.name))")
         }
         guard let date = columnIndex("UsageDate") else { throw ShapeError(description: "no UsageDate column; was the granularity Daily?") }
-        guard let service = columnIndex("ServiceName") else { throw ShapeError(description: "no ServiceName column; was it grouped by ServiceName?") }
+        guard let service = columnIndex("ServiceName") else {
+            throw ShapeError(description: "no ServiceName column; was it grouped by ServiceName?")
+        }
         guard let currency = columnIndex("Currency", "BillingCurrency") else { throw ShapeError(description: "no Currency column") }
         var out: [DailyCost] = []
         out.reserveCapacity(rows.count)
@@ -86,7 +100,7 @@ public struct CostQueryResult: Sendable, Equatable {
             let name: String
             switch row[service] {
             case .string(let s): name = s
-            case .null: name = ""   // Azure leaves some charges without a service name
+            case .null: name = ""  // Azure leaves some charges without a service name
             case .number(let n): name = "\(n)"
             }
             guard case .string(let code) = row[currency] else { throw ShapeError(description: "row \(i + 1): Currency is not text") }

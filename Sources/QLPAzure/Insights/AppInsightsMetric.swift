@@ -28,8 +28,10 @@ public struct AppInsightsMetricNode: Sendable, Equatable, Decodable {
     public var dimensions: [String: String]
     public var segments: [AppInsightsMetricNode]
 
-    public init(start: String? = nil, end: String? = nil, interval: String? = nil, metrics: [String: [String: Double]] = [:],
-                dimensions: [String: String] = [:], segments: [AppInsightsMetricNode] = []) {
+    public init(
+        start: String? = nil, end: String? = nil, interval: String? = nil, metrics: [String: [String: Double]] = [:],
+        dimensions: [String: String] = [:], segments: [AppInsightsMetricNode] = []
+    ) {
         self.start = start
         self.end = end
         self.interval = interval
@@ -70,8 +72,9 @@ public struct AppInsightsMetricNode: Sendable, Equatable, Decodable {
                 } else if let text = try? c.decode(String.self, forKey: key) {
                     dimensions[key.stringValue] = text
                 } else {
-                    throw DecodingError.dataCorruptedError(forKey: key, in: c,
-                                                           debugDescription: "expected aggregations, a dimension value or segments")
+                    throw DecodingError.dataCorruptedError(
+                        forKey: key, in: c,
+                        debugDescription: "expected aggregations, a dimension value or segments")
                 }
             }
         }

@@ -16,8 +16,10 @@ public struct AppInsightsClient: Sendable {
     public static let publicEndpoint = "https://api.applicationinsights.io"
     static let service = "Application Insights"
 
-    public init(transport: any HTTPTransport, tokens: TokenCache, endpoint: String = AppInsightsClient.publicEndpoint,
-                timeout: Duration = .seconds(30), logger: Logger = Logger(label: "qlp.azure.appinsights")) {
+    public init(
+        transport: any HTTPTransport, tokens: TokenCache, endpoint: String = AppInsightsClient.publicEndpoint,
+        timeout: Duration = .seconds(30), logger: Logger = Logger(label: "qlp.azure.appinsights")
+    ) {
         self.transport = transport
         self.tokens = tokens
         self.endpoint = BearerJSONCall.trimmed(endpoint)
@@ -36,9 +38,11 @@ public struct AppInsightsClient: Sendable {
     ///   - interval: split the timespan into segments of this ISO 8601 duration.
     ///   - aggregation: sum, avg, count, min, max, unique (empty: the metric's default).
     ///   - segment: dimensions to segment by, e.g. ["operation/name"].
-    public func metric(appID: String, metricID: String, timespan: String? = nil, interval: String? = nil,
-                       aggregation: [String] = [], segment: [String] = [], top: Int? = nil,
-                       filter: String? = nil) async throws(AzureError) -> AppInsightsMetricResponse {
+    public func metric(
+        appID: String, metricID: String, timespan: String? = nil, interval: String? = nil,
+        aggregation: [String] = [], segment: [String] = [], top: Int? = nil,
+        filter: String? = nil
+    ) async throws(AzureError) -> AppInsightsMetricResponse {
         // The metric ID keeps its slash in the path, as Microsoft's documented URLs write it.
         let path = metricID.split(separator: "/").map { FormEncoding.escape(String($0)) }.joined(separator: "/")
         let query = BearerJSONCall.query([
@@ -51,8 +55,10 @@ public struct AppInsightsClient: Sendable {
 
     /// Runs a Kusto query: POST /v1/apps/{appId}/query with {"query", "timespan"},
     /// or GET with both in the query string (`method: .get`).
-    public func query(appID: String, _ text: String, timespan: String? = nil,
-                      method: HTTPMethod = .post) async throws(AzureError) -> LogQueryResult {
+    public func query(
+        appID: String, _ text: String, timespan: String? = nil,
+        method: HTTPMethod = .post
+    ) async throws(AzureError) -> LogQueryResult {
         let url = "\(endpoint)/v1/apps/\(FormEncoding.escape(appID))/query"
         if method == .get {
             return try await call.get(LogQueryResult.self, url: "\(url)?\(BearerJSONCall.query([("query", text), ("timespan", timespan)]))")
@@ -73,8 +79,10 @@ public struct LogAnalyticsClient: Sendable {
     public static let publicEndpoint = "https://api.loganalytics.io"
     static let service = "Log Analytics"
 
-    public init(transport: any HTTPTransport, tokens: TokenCache, endpoint: String = LogAnalyticsClient.publicEndpoint,
-                timeout: Duration = .seconds(60)) {
+    public init(
+        transport: any HTTPTransport, tokens: TokenCache, endpoint: String = LogAnalyticsClient.publicEndpoint,
+        timeout: Duration = .seconds(60)
+    ) {
         self.transport = transport
         self.tokens = tokens
         self.endpoint = BearerJSONCall.trimmed(endpoint)
@@ -84,8 +92,9 @@ public struct LogAnalyticsClient: Sendable {
     /// POST /v1/workspaces/{workspaceId}/query with {"query", "timespan"}.
     public func query(workspaceID: String, _ text: String, timespan: String? = nil) async throws(AzureError) -> LogQueryResult {
         let call = BearerJSONCall(transport: transport, tokens: tokens, scope: Self.scope, service: Self.service, timeout: timeout)
-        return try await call.post(LogQueryResult.self, url: "\(endpoint)/v1/workspaces/\(FormEncoding.escape(workspaceID))/query",
-                                   json: QueryBody(query: text, timespan: timespan).json)
+        return try await call.post(
+            LogQueryResult.self, url: "\(endpoint)/v1/workspaces/\(FormEncoding.escape(workspaceID))/query",
+            json: QueryBody(query: text, timespan: timespan).json)
     }
 }
 

@@ -68,8 +68,10 @@ public struct LogMetricSeries: Sendable, Equatable {
 
     /// `count` buckets of `grain` seconds from `start`, each combining the
     /// points in [bucket start, bucket end); nil where a bucket has none.
-    public func buckets(from start: Date, grain: TimeInterval, count: Int,
-                        aggregation: MonitorSettings.LogMetric.Aggregation) -> [Double?] {
+    public func buckets(
+        from start: Date, grain: TimeInterval, count: Int,
+        aggregation: MonitorSettings.LogMetric.Aggregation
+    ) -> [Double?] {
         guard grain > 0, count > 0 else { return [] }
         var groups = [[Double]](repeating: [], count: count)
         for point in points {
@@ -108,7 +110,8 @@ public enum LogMetricShapeError: Error, Sendable, Equatable, CustomStringConvert
         case .noValueColumn(let columns):
             return "the query's result has no numeric column (it has \(columns.joined(separator: ", "))): \(example)"
         case .ambiguous(let kind, let columns):
-            return "the query's result has several \(kind) columns (\(columns.joined(separator: ", "))): project the one to chart, \(example)"
+            return
+                "the query's result has several \(kind) columns (\(columns.joined(separator: ", "))): project the one to chart, \(example)"
         }
     }
 }

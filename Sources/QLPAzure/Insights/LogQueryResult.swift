@@ -11,12 +11,19 @@ public indirect enum DynamicJSON: Sendable, Equatable, Decodable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let n = try? c.decode(Decimal.self) { self = .number(n) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([DynamicJSON].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: DynamicJSON].self)) }
+        if c.decodeNil() {
+            self = .null
+        } else if let b = try? c.decode(Bool.self) {
+            self = .bool(b)
+        } else if let n = try? c.decode(Decimal.self) {
+            self = .number(n)
+        } else if let s = try? c.decode(String.self) {
+            self = .string(s)
+        } else if let a = try? c.decode([DynamicJSON].self) {
+            self = .array(a)
+        } else {
+            self = .object(try c.decode([String: DynamicJSON].self))
+        }
     }
 
     public subscript(key: String) -> DynamicJSON? {
@@ -40,11 +47,17 @@ public enum LogQueryCell: Sendable, Equatable, Decodable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let n = try? c.decode(Decimal.self) { self = .number(n) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else { self = .dynamic(try c.decode(DynamicJSON.self)) }
+        if c.decodeNil() {
+            self = .null
+        } else if let b = try? c.decode(Bool.self) {
+            self = .bool(b)
+        } else if let n = try? c.decode(Decimal.self) {
+            self = .number(n)
+        } else if let s = try? c.decode(String.self) {
+            self = .string(s)
+        } else {
+            self = .dynamic(try c.decode(DynamicJSON.self))
+        }
     }
 
     public var isNull: Bool { self == .null }
@@ -65,7 +78,8 @@ public enum LogQueryCell: Sendable, Equatable, Decodable {
         case .number(let n): n
         case .string(let s):
             // Decimal(string:) would read the "12" of "12abc"; Double() checks the whole text first.
-            Double(s.trimmingCharacters(in: .whitespaces)) == nil ? nil
+            Double(s.trimmingCharacters(in: .whitespaces)) == nil
+                ? nil
                 : Decimal(string: s.trimmingCharacters(in: .whitespaces), locale: Locale(identifier: "en_US_POSIX"))
         default: nil
         }
@@ -167,7 +181,9 @@ public struct LogQueryResult: Sendable, Equatable, Decodable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         tables = try c.decode([LogQueryTable].self, forKey: .tables)
         let error = try? c.decodeIfPresent(ErrorPart.self, forKey: .error)
-        partialError = error.flatMap { e in [e.code, e.message].compactMap { $0 }.joined(separator: ": ") }.flatMap { $0.isEmpty ? nil : $0 }
+        partialError = error.flatMap { e in [e.code, e.message].compactMap { $0 }.joined(separator: ": ") }.flatMap {
+            $0.isEmpty ? nil : $0
+        }
     }
 
     /// The first table ("PrimaryResult").

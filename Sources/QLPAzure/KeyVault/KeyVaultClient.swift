@@ -73,23 +73,26 @@ public struct KeyVaultClient: Sendable {
     }
 
     /// The secret a `keyvault://` reference names, in the cloud `endpoints` describe.
-    public func secret(_ reference: KeyVaultReference, endpoints: AzureEndpoints = .publicCloud) async throws(AzureError) -> KeyVaultSecret {
+    public func secret(_ reference: KeyVaultReference, endpoints: AzureEndpoints = .publicCloud) async throws(AzureError) -> KeyVaultSecret
+    {
         try await secret(name: reference.name, version: reference.version, vaultURL: reference.vaultURL(in: endpoints))
     }
 
     /// The current (or a given) version of secret `name` in the vault at `vaultURL`.
     public func secret(name: String, version: String? = nil, vaultURL: String) async throws(AzureError) -> KeyVaultSecret {
         let vault = BearerJSONCall.trimmed(vaultURL)
-        let call = BearerJSONCall(transport: transport, tokens: tokens, scope: Self.scope, service: Self.service, timeout: timeout,
-                                  quoteSuccessBodies: false)
+        let call = BearerJSONCall(
+            transport: transport, tokens: tokens, scope: Self.scope, service: Self.service, timeout: timeout,
+            quoteSuccessBodies: false)
         let path = "secrets/\(FormEncoding.escape(name))" + (version.map { "/\(FormEncoding.escape($0))" } ?? "")
         do {
             return try await call.get(KeyVaultSecret.self, url: "\(vault)/\(path)?api-version=\(FormEncoding.escape(apiVersion))")
         } catch {
             // The endpoint in every error is {vault}/secrets/{name}: it says which secret, and nothing more.
             if case .malformedResponse(let service, let endpoint, let status, let detail, _) = error {
-                throw .malformedResponse(service: service, endpoint: endpoint, status: status,
-                                         detail: "the secret '\(name)' could not be read from the answer (\(detail))", excerpt: "")
+                throw .malformedResponse(
+                    service: service, endpoint: endpoint, status: status,
+                    detail: "the secret '\(name)' could not be read from the answer (\(detail))", excerpt: "")
             }
             throw error
         }

@@ -32,18 +32,22 @@ public enum AzureTimespan {
         guard text.count >= 19, let day = CivilDate(iso8601: text.prefix(10)) else { return nil }
         let chars = Array(text)
         guard chars[10] == "T" || chars[10] == "t" || chars[10] == " ", chars[13] == ":", chars[16] == ":",
-              let h = Int(String(chars[11...12])), let m = Int(String(chars[14...15])), let s = Int(String(chars[17...18])),
-              h < 24, m < 60, s < 61 else { return nil }
+            let h = Int(String(chars[11...12])), let m = Int(String(chars[14...15])), let s = Int(String(chars[17...18])),
+            h < 24, m < 60, s < 61
+        else { return nil }
         var seconds = Double(day.dayNumber) * 86_400 + Double(h * 3600 + m * 60 + s)
         var i = 19
         if i < chars.count, chars[i] == "." {
             var digits = ""
             i += 1
-            while i < chars.count, chars[i].isASCII, chars[i].isNumber { digits.append(chars[i]); i += 1 }
+            while i < chars.count, chars[i].isASCII, chars[i].isNumber {
+                digits.append(chars[i])
+                i += 1
+            }
             guard !digits.isEmpty, let fraction = Double("0." + digits) else { return nil }
             seconds += fraction
         }
-        guard i < chars.count else { return Date(timeIntervalSince1970: seconds) }   // no zone: UTC, as Azure means
+        guard i < chars.count else { return Date(timeIntervalSince1970: seconds) }  // no zone: UTC, as Azure means
         switch chars[i] {
         case "Z", "z":
             return i == chars.count - 1 ? Date(timeIntervalSince1970: seconds) : nil

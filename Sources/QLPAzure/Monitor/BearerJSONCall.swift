@@ -38,14 +38,16 @@ struct BearerJSONCall: Sendable {
         switch response.status {
         case 200:
             if let problem = ContentTypeCheck.problem(response.headers) {
-                throw .malformedResponse(service: service, endpoint: endpoint, status: 200, detail: problem,
-                                         excerpt: quoteSuccessBodies ? AzureError.excerpt(response.body) : "")
+                throw .malformedResponse(
+                    service: service, endpoint: endpoint, status: 200, detail: problem,
+                    excerpt: quoteSuccessBodies ? AzureError.excerpt(response.body) : "")
             }
             do {
                 return try JSONDecoder().decode(T.self, from: response.body)
             } catch {
-                throw .malformedResponse(service: service, endpoint: endpoint, status: 200, detail: DecodingProblem.describe(error),
-                                         excerpt: quoteSuccessBodies ? AzureError.excerpt(response.body) : "")
+                throw .malformedResponse(
+                    service: service, endpoint: endpoint, status: 200, detail: DecodingProblem.describe(error),
+                    excerpt: quoteSuccessBodies ? AzureError.excerpt(response.body) : "")
             }
         case 429:
             throw .throttled(service: service, endpoint: endpoint, retryAfter: RetryAfter.wait(from: response.headers) ?? .seconds(60))
@@ -54,9 +56,10 @@ struct BearerJSONCall: Sendable {
             fallthrough
         default:
             let detail = AzureErrorBody.decode(response.body)
-            throw .http(service: service, endpoint: endpoint, status: response.status, code: detail?.code,
-                        message: detail?.message ?? (response.body.isEmpty ? nil : AzureError.excerpt(response.body)),
-                        requestID: AzureRequestTrace.requestID(of: response))
+            throw .http(
+                service: service, endpoint: endpoint, status: response.status, code: detail?.code,
+                message: detail?.message ?? (response.body.isEmpty ? nil : AzureError.excerpt(response.body)),
+                requestID: AzureRequestTrace.requestID(of: response))
         }
     }
 
@@ -90,10 +93,19 @@ struct AzureErrorBody: Decodable {
         var message: String?
         var innererror: Box?
         var innerError: Box?
-        var inner_error: Box?
+        var innerErrorSnakeCase: Box?
+
+        // The data planes spell it three ways.
+        enum CodingKeys: String, CodingKey {
+            case code
+            case message
+            case innererror
+            case innerError
+            case innerErrorSnakeCase = "inner_error"
+        }
 
         var deepest: Inner? {
-            guard let next = (innererror ?? innerError ?? inner_error)?.value else { return nil }
+            guard let next = (innererror ?? innerError ?? innerErrorSnakeCase)?.value else { return nil }
             return next.deepest ?? next
         }
     }

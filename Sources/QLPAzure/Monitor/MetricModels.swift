@@ -57,8 +57,10 @@ public struct Metric: Sendable, Equatable, Decodable {
     public var errorMessage: String?
     public var timeseries: [MetricTimeSeries]
 
-    public init(id: String? = nil, type: String? = nil, name: LocalizedName, displayDescription: String? = nil, unit: String,
-                errorCode: String? = nil, errorMessage: String? = nil, timeseries: [MetricTimeSeries]) {
+    public init(
+        id: String? = nil, type: String? = nil, name: LocalizedName, displayDescription: String? = nil, unit: String,
+        errorCode: String? = nil, errorMessage: String? = nil, timeseries: [MetricTimeSeries]
+    ) {
         self.id = id
         self.type = type
         self.name = name
@@ -140,8 +142,10 @@ public struct MetricPoint: Sendable, Equatable, Decodable {
     public var total: Double?
     public var count: Double?
 
-    public init(timeStamp: Date, average: Double? = nil, minimum: Double? = nil, maximum: Double? = nil, total: Double? = nil,
-                count: Double? = nil) {
+    public init(
+        timeStamp: Date, average: Double? = nil, minimum: Double? = nil, maximum: Double? = nil, total: Double? = nil,
+        count: Double? = nil
+    ) {
         self.timeStamp = timeStamp
         self.average = average
         self.minimum = minimum
@@ -203,8 +207,10 @@ public struct MetricBatchResult: Sendable, Equatable, Decodable {
     public var resourceid: String?
     public var value: [Metric]
 
-    public init(starttime: String, endtime: String, interval: String?, namespace: String?, resourceregion: String?,
-                resourceid: String?, value: [Metric]) {
+    public init(
+        starttime: String, endtime: String, interval: String?, namespace: String?, resourceregion: String?,
+        resourceid: String?, value: [Metric]
+    ) {
         self.starttime = starttime
         self.endtime = endtime
         self.interval = interval

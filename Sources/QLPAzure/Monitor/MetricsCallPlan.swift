@@ -50,14 +50,16 @@ public enum MetricsCallPlan {
         var singles: [Int] = []
         for (index, resource) in resources.enumerated() {
             guard let region = (resource.region ?? defaultRegion)?.lowercased(),
-                  let subscription = AzureResourceID.subscription(of: resource.id),
-                  let namespace = resource.namespace ?? AzureResourceID.type(of: resource.id) else {
+                let subscription = AzureResourceID.subscription(of: resource.id),
+                let namespace = resource.namespace ?? AzureResourceID.type(of: resource.id)
+            else {
                 singles.append(index)
                 continue
             }
-            let key = Key(region: region, subscription: subscription.lowercased(), namespace: namespace.lowercased(),
-                          metrics: resource.metrics.map { $0.lowercased() }, aggregation: resource.aggregation?.lowercased(),
-                          filter: resource.filter)
+            let key = Key(
+                region: region, subscription: subscription.lowercased(), namespace: namespace.lowercased(),
+                metrics: resource.metrics.map { $0.lowercased() }, aggregation: resource.aggregation?.lowercased(),
+                filter: resource.filter)
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(index)
         }
@@ -68,9 +70,14 @@ public enum MetricsCallPlan {
                 calls.append((members[0], .single(resource: members[0])))
             } else {
                 let first = resources[members[0]]
-                calls.append((members[0], .batch(region: key.region, subscriptionID: AzureResourceID.subscription(of: first.id)!,
-                                                 namespace: first.namespace ?? AzureResourceID.type(of: first.id)!,
-                                                 metrics: first.metrics, resources: members)))
+                calls.append(
+                    (
+                        members[0],
+                        .batch(
+                            region: key.region, subscriptionID: AzureResourceID.subscription(of: first.id)!,
+                            namespace: first.namespace ?? AzureResourceID.type(of: first.id)!,
+                            metrics: first.metrics, resources: members)
+                    ))
             }
         }
         return calls.sorted { $0.first < $1.first }.map(\.call)

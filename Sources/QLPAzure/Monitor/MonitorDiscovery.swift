@@ -82,14 +82,17 @@ public enum MonitorDiscovery {
         var ids = Set<String>()
         for resource in listed {
             guard let metrics = defaultMetrics[resource.type.lowercased()], ids.insert(resource.id.lowercased()).inserted,
-                  !isSystemDatabase(resource) else { continue }
+                !isSystemDatabase(resource)
+            else { continue }
             var name = resource.name
             if !names.insert(name.lowercased()).inserted {
                 name += " (\(resource.type.split(separator: "/").last.map(String.init) ?? resource.type))"
                 names.insert(name.lowercased())
             }
-            plans.append(MonitorSettings.Resource(name: name, id: resource.id, metrics: metrics,
-                                                  region: resource.location.flatMap { $0.isEmpty ? nil : $0.lowercased() }))
+            plans.append(
+                MonitorSettings.Resource(
+                    name: name, id: resource.id, metrics: metrics,
+                    region: resource.location.flatMap { $0.isEmpty ? nil : $0.lowercased() }))
         }
         return plans
     }
@@ -97,12 +100,14 @@ public enum MonitorDiscovery {
     /// The resources the poller reads: every configured one as configured, then
     /// the discovered ones the config does not list (same resource ID, without
     /// case: the config's metrics win).
-    public static func merged(configured: [MonitorSettings.Resource], discovered: [MonitorSettings.Resource]) -> [MonitorSettings.Resource] {
+    public static func merged(configured: [MonitorSettings.Resource], discovered: [MonitorSettings.Resource]) -> [MonitorSettings.Resource]
+    {
         let configuredIDs = Set(configured.map { $0.id.lowercased() })
         var names = Set(configured.map { $0.name.lowercased() })
-        return configured + discovered.filter { resource in
-            !configuredIDs.contains(resource.id.lowercased()) && names.insert(resource.name.lowercased()).inserted
-        }
+        return configured
+            + discovered.filter { resource in
+                !configuredIDs.contains(resource.id.lowercased()) && names.insert(resource.name.lowercased()).inserted
+            }
     }
 
     /// Every logical server lists its `master` database, which has no

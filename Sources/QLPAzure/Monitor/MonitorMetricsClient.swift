@@ -25,9 +25,11 @@ public struct MonitorMetricsClient: Sendable {
     static let service = "Azure Monitor"
     static let batchService = "Azure Monitor metrics batch"
 
-    public init(transport: any HTTPTransport, tokens: TokenCache, management: String,
-                managementScope: String = "https://management.azure.com/.default", timeout: Duration = .seconds(30),
-                logger: Logger = Logger(label: "qlp.azure.monitor")) {
+    public init(
+        transport: any HTTPTransport, tokens: TokenCache, management: String,
+        managementScope: String = "https://management.azure.com/.default", timeout: Duration = .seconds(30),
+        logger: Logger = Logger(label: "qlp.azure.monitor")
+    ) {
         self.transport = transport
         self.tokens = tokens
         self.management = BearerJSONCall.trimmed(management)
@@ -56,12 +58,15 @@ public struct MonitorMetricsClient: Sendable {
     ///   - filter: a dimension filter, e.g. "ModelDeploymentName eq '*'".
     ///   - namespace: the metric namespace when not the resource's default
     ///     (App Insights custom metrics: "azure.applicationinsights").
-    public func metrics(resourceID: String, names: [String], aggregation: [String] = [], interval: String = "PT1H",
-                        timespan: (Date, Date), filter: String? = nil, namespace: String? = nil, top: Int? = nil,
-                        apiVersion: String = "2024-02-01") async throws(AzureError) -> MetricsResponse {
+    public func metrics(
+        resourceID: String, names: [String], aggregation: [String] = [], interval: String = "PT1H",
+        timespan: (Date, Date), filter: String? = nil, namespace: String? = nil, top: Int? = nil,
+        apiVersion: String = "2024-02-01"
+    ) async throws(AzureError) -> MetricsResponse {
         guard !names.isEmpty else {
-            return MetricsResponse(cost: 0, timespan: AzureTimespan.between(timespan.0, timespan.1), interval: interval,
-                                   namespace: namespace, resourceregion: nil, value: [])
+            return MetricsResponse(
+                cost: 0, timespan: AzureTimespan.between(timespan.0, timespan.1), interval: interval,
+                namespace: namespace, resourceregion: nil, value: [])
         }
         let base = "\(management)/\(BearerJSONCall.path(resourceID))/providers/Microsoft.Insights/metrics"
         var merged: MetricsResponse?
@@ -82,8 +87,12 @@ public struct MonitorMetricsClient: Sendable {
             }
         }
         let result = merged!
-        logger.debug("metrics", metadata: ["resource": "\(resourceID)", "metrics": "\(result.value.count)",
-                                           "failed": "\(result.failures.count)"])
+        logger.debug(
+            "metrics",
+            metadata: [
+                "resource": "\(resourceID)", "metrics": "\(result.value.count)",
+                "failed": "\(result.failures.count)",
+            ])
         return result
     }
 
@@ -91,9 +100,11 @@ public struct MonitorMetricsClient: Sendable {
     /// metrics data plane (POST {endpoint}/subscriptions/{id}/metrics:getBatch).
     /// More than 50 resources or 20 names are split into several calls; the
     /// result has one entry per resource, in the order given.
-    public func batch(endpoint: String, subscriptionID: String, resourceIDs: [String], namespace: String, names: [String],
-                      aggregation: [String] = [], interval: String = "PT1H", start: Date, end: Date, filter: String? = nil,
-                      top: Int? = nil, apiVersion: String = "2024-02-01") async throws(AzureError) -> MetricBatchResponse {
+    public func batch(
+        endpoint: String, subscriptionID: String, resourceIDs: [String], namespace: String, names: [String],
+        aggregation: [String] = [], interval: String = "PT1H", start: Date, end: Date, filter: String? = nil,
+        top: Int? = nil, apiVersion: String = "2024-02-01"
+    ) async throws(AzureError) -> MetricBatchResponse {
         let url = "\(BearerJSONCall.trimmed(endpoint))/subscriptions/\(FormEncoding.escape(subscriptionID))/metrics:getBatch"
         // Every (resources x names) chunk is its own call; they run together,
         // and the transport keeps them within the per-host limit.
@@ -107,19 +118,27 @@ public struct MonitorMetricsClient: Sendable {
                     ("aggregation", aggregation.isEmpty ? nil : aggregation.joined(separator: ",")),
                     ("filter", filter), ("top", top.map(String.init)),
                 ])
-                let body = Array(#"{"resourceids":["#.utf8) + Array(resources.map { Self.jsonString($0) }.joined(separator: ",").utf8)
+                let body =
+                    Array(#"{"resourceids":["#.utf8) + Array(resources.map { Self.jsonString($0) }.joined(separator: ",").utf8)
                     + Array("]}".utf8)
                 calls.append((resources, body, "\(url)?\(query)"))
             }
         }
         let parts: [(Int, Result<MetricBatchResponse, AzureError>)] = await withTaskGroup(
-            of: (Int, Result<MetricBatchResponse, AzureError>).self) { group in
+            of: (Int, Result<MetricBatchResponse, AzureError>).self
+        ) { group in
             for (index, call) in calls.enumerated() {
                 group.addTask { [call] in
                     do {
-                        return (index, .success(try await BearerJSONCall(transport: transport, tokens: tokens, scope: Self.batchScope,
-                                                                         service: Self.batchService, timeout: timeout)
-                            .post(MetricBatchResponse.self, url: call.url, json: call.body)))
+                        return (
+                            index,
+                            .success(
+                                try await BearerJSONCall(
+                                    transport: transport, tokens: tokens, scope: Self.batchScope,
+                                    service: Self.batchService, timeout: timeout
+                                )
+                                .post(MetricBatchResponse.self, url: call.url, json: call.body))
+                        )
                     } catch let error as AzureError {
                         return (index, .failure(error))
                     } catch {
@@ -157,8 +176,10 @@ public struct MonitorMetricsClient: Sendable {
     }
 
     /// What metrics a resource has (names, units, aggregations, dimensions).
-    public func definitions(resourceID: String, namespace: String? = nil,
-                            apiVersion: String = "2024-02-01") async throws(AzureError) -> [MetricDefinition] {
+    public func definitions(
+        resourceID: String, namespace: String? = nil,
+        apiVersion: String = "2024-02-01"
+    ) async throws(AzureError) -> [MetricDefinition] {
         let query = BearerJSONCall.query([("api-version", apiVersion), ("metricnamespace", namespace)])
         let url = "\(management)/\(BearerJSONCall.path(resourceID))/providers/Microsoft.Insights/metricDefinitions?\(query)"
         return try await arm.get(MetricDefinitionCollection.self, url: url).value

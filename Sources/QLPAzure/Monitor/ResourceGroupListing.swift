@@ -9,9 +9,12 @@ extension MonitorMetricsClient {
     /// Every resource in a resource group (Resources - List By Resource Group,
     /// GET /subscriptions/{sub}/resourceGroups/{rg}/resources), following
     /// nextLink while it stays on Resource Manager (the bearer token goes with it).
-    public func resources(subscriptionID: String, resourceGroup: String,
-                          apiVersion: String = "2021-04-01") async throws(AzureError) -> [ListedResource] {
-        var url = "\(management)/subscriptions/\(FormEncoding.escape(subscriptionID))/resourceGroups/\(FormEncoding.escape(resourceGroup))"
+    public func resources(
+        subscriptionID: String, resourceGroup: String,
+        apiVersion: String = "2021-04-01"
+    ) async throws(AzureError) -> [ListedResource] {
+        var url =
+            "\(management)/subscriptions/\(FormEncoding.escape(subscriptionID))/resourceGroups/\(FormEncoding.escape(resourceGroup))"
             + "/resources?\(BearerJSONCall.query([("api-version", apiVersion)]))"
         var listed: [ListedResource] = []
         for page in 1...Self.maxResourcePages {
@@ -19,7 +22,8 @@ extension MonitorMetricsClient {
             listed += answer.value
             guard let next = answer.nextLink, !next.isEmpty else { return listed }
             guard next.lowercased().hasPrefix(management.lowercased() + "/") else {
-                throw .paging(service: Self.service, detail: "the resource listing's nextLink points outside \(management); not following it")
+                throw .paging(
+                    service: Self.service, detail: "the resource listing's nextLink points outside \(management); not following it")
             }
             guard page < Self.maxResourcePages else { break }
             url = next

@@ -18,7 +18,9 @@ public struct ChatCompletion: Sendable, Equatable, Decodable {
         public var message: Message?
 
         enum CodingKeys: String, CodingKey {
-            case index, finishReason = "finish_reason", message
+            case index
+            case finishReason = "finish_reason"
+            case message
         }
     }
 
@@ -28,7 +30,9 @@ public struct ChatCompletion: Sendable, Equatable, Decodable {
         public var totalTokens: Int?
 
         enum CodingKeys: String, CodingKey {
-            case promptTokens = "prompt_tokens", completionTokens = "completion_tokens", totalTokens = "total_tokens"
+            case promptTokens = "prompt_tokens"
+            case completionTokens = "completion_tokens"
+            case totalTokens = "total_tokens"
         }
     }
 
@@ -42,7 +46,9 @@ public struct ChatCompletion: Sendable, Equatable, Decodable {
     public var usage: Usage?
 
     enum CodingKeys: String, CodingKey {
-        case id, object, created, model, systemFingerprint = "system_fingerprint", choices, usage
+        case id, object, created, model
+        case systemFingerprint = "system_fingerprint"
+        case choices, usage
     }
 
     /// The first choice's text.

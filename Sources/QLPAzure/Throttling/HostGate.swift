@@ -87,7 +87,8 @@ actor HostGate {
     /// already handed its slot has left the queue; the caller releases it.)
     private func withdraw(host: String, id: UInt64) {
         guard let index = hosts[host]?.waiters.firstIndex(where: { $0.id == id }),
-              let waiter = hosts[host]?.waiters.remove(at: index) else { return }
+            let waiter = hosts[host]?.waiters.remove(at: index)
+        else { return }
         waiter.continuation.resume(returning: false)
     }
 

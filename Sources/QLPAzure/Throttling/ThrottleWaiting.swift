@@ -53,9 +53,11 @@ public struct ThrottleWaiting: Sendable {
     /// Told before each wait.
     public var onWait: @Sendable (ThrottleWait) -> Void
 
-    public init(limit: ThrottleWaitLimit, waitsBeforeFirstPage: Bool = true,
-                sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
-                onWait: @escaping @Sendable (ThrottleWait) -> Void = { _ in }) {
+    public init(
+        limit: ThrottleWaitLimit, waitsBeforeFirstPage: Bool = true,
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        onWait: @escaping @Sendable (ThrottleWait) -> Void = { _ in }
+    ) {
         self.limit = limit
         self.waitsBeforeFirstPage = waitsBeforeFirstPage
         self.sleep = sleep
@@ -84,8 +86,10 @@ public struct ThrottleWait: Sendable, Equatable {
     public var left: Duration
     public var limitName: String
 
-    public init(service: String, endpoint: String, wait: Duration, reason: HoldReason, retry: Int, page: Int, pagesKept: Int,
-                left: Duration, limitName: String) {
+    public init(
+        service: String, endpoint: String, wait: Duration, reason: HoldReason, retry: Int, page: Int, pagesKept: Int,
+        left: Duration, limitName: String
+    ) {
         self.service = service
         self.endpoint = endpoint
         self.wait = wait

@@ -17,9 +17,11 @@ public struct ThrottlingPolicy: Sendable, Equatable {
     /// with a 429 of qlp's own.
     public var maxBudgetWait: Duration
 
-    public init(maxConcurrentPerHost: Int = 8, costManagementBudgetPerMinute: Int = 30, defaultBudgetPerMinute: Int = 600,
-                maxAttempts: Int = 3, initialBackoff: Duration = .milliseconds(500), maxBackoff: Duration = .seconds(8),
-                maxBudgetWait: Duration = .seconds(30)) {
+    public init(
+        maxConcurrentPerHost: Int = 8, costManagementBudgetPerMinute: Int = 30, defaultBudgetPerMinute: Int = 600,
+        maxAttempts: Int = 3, initialBackoff: Duration = .milliseconds(500), maxBackoff: Duration = .seconds(8),
+        maxBudgetWait: Duration = .seconds(30)
+    ) {
         self.maxConcurrentPerHost = max(1, maxConcurrentPerHost)
         self.costManagementBudgetPerMinute = max(1, costManagementBudgetPerMinute)
         self.defaultBudgetPerMinute = max(1, defaultBudgetPerMinute)

@@ -22,9 +22,11 @@ public final class ThrottlingTransport: HTTPTransport {
 
     /// `clock` and `sleep` are the wall clock and Task.sleep; tests pass a
     /// clock they move and a sleep that moves it, so waits take no real time.
-    public init(wrapping base: any HTTPTransport, policy: ThrottlingPolicy = .standard,
-                clock: @escaping @Sendable () -> Date = { Date() },
-                sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }) {
+    public init(
+        wrapping base: any HTTPTransport, policy: ThrottlingPolicy = .standard,
+        clock: @escaping @Sendable () -> Date = { Date() },
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+    ) {
         self.base = base
         self.policy = policy
         self.clock = clock
@@ -57,8 +59,11 @@ public final class ThrottlingTransport: HTTPTransport {
                     let now = clock()
                     let asked = RetryAfter.read(response.headers, now: now)
                     let wait = asked?.wait ?? .seconds(60)
-                    await gate.hold(host: host, lane: lane, ThrottleHold(until: now.addingTimeInterval(Self.seconds(wait)), wait: wait,
-                                                                         reason: .serviceAsked(header: asked?.header)))
+                    await gate.hold(
+                        host: host, lane: lane,
+                        ThrottleHold(
+                            until: now.addingTimeInterval(Self.seconds(wait)), wait: wait,
+                            reason: .serviceAsked(header: asked?.header)))
                     return response
                 }
                 guard Self.isRetryable(status: response.status), attempt < policy.maxAttempts else { return response }
@@ -82,7 +87,7 @@ public final class ThrottlingTransport: HTTPTransport {
     static func isRetryable(_ error: any Error) -> Bool {
         switch error as? HTTPTransportError {
         case .timedOut, .connectionFailed: true
-        case .transferFailed(_, let code, _): code == 52 || code == 55 || code == 56   // empty reply, send/recv failures
+        case .transferFailed(_, let code, _): code == 52 || code == 55 || code == 56  // empty reply, send/recv failures
         default: false
         }
     }

@@ -1,3 +1,6 @@
+import Foundation
+import QLPHTTP
+
 /// ARM's error envelope: {"error": {"code": "...", "message": "..."}}. The
 /// code is a string, even when it is a number ("429").
 struct ARMErrorBody: Decodable {
@@ -12,9 +15,6 @@ struct ARMErrorBody: Decodable {
         try? JSONDecoderFactory.azure.decode(ARMErrorBody.self, from: body).error
     }
 }
-
-import Foundation
-import QLPHTTP
 
 enum JSONDecoderFactory {
     /// Decimal fields decode exactly from the JSON number's digits.

@@ -11,8 +11,10 @@ public struct BarChart: Sendable {
     /// Columns per value (wider bars when there is room).
     public var barWidth: Int
 
-    public init(values: [Double], scale: Double? = nil, role: StyleRole = .accent,
-                highlighted: Set<Int> = [], highlightRole: StyleRole = .muted, barWidth: Int = 1) {
+    public init(
+        values: [Double], scale: Double? = nil, role: StyleRole = .accent,
+        highlighted: Set<Int> = [], highlightRole: StyleRole = .muted, barWidth: Int = 1
+    ) {
         self.values = values.map { $0.isFinite ? max(0, $0) : 0 }
         self.scale = scale
         self.role = role
@@ -31,14 +33,17 @@ public struct BarChart: Sendable {
         let offset = rect.width - shown.count * barWidth
         for (i, value) in shown.enumerated() {
             for column in 0..<barWidth {
-                draw(value, index: firstIndex + i, x: rect.x + offset + i * barWidth + column, rect: rect, top: top,
-                     steps: steps, glyphs: glyphs, canvas: &canvas)
+                draw(
+                    value, index: firstIndex + i, x: rect.x + offset + i * barWidth + column, rect: rect, top: top,
+                    steps: steps, glyphs: glyphs, canvas: &canvas)
             }
         }
     }
 
-    private func draw(_ value: Double, index: Int, x: Int, rect: Rect, top: Double, steps: Int, glyphs: GlyphSet,
-                      canvas: inout Canvas) {
+    private func draw(
+        _ value: Double, index: Int, x: Int, rect: Rect, top: Double, steps: Int, glyphs: GlyphSet,
+        canvas: inout Canvas
+    ) {
         // Clamped as a Double first: a value far above a small `scale` is
         // infinitely many steps, which no Int can hold.
         let fullHeight = Double(rect.height * steps)

@@ -29,10 +29,12 @@ public struct Popup: Sendable {
         let rect = area.centered(width: width, height: shown.count + 4)
         let inner = Frame(title: title, role: .accent).render(into: &canvas, rect: rect, glyphs: glyphs)
         for (i, line) in shown.enumerated() {
-            canvas.put(DisplayWidth.truncate(line.text, to: inner.width - 2, ellipsis: glyphs.ellipsis),
-                       x: inner.x + 1, y: inner.y + i, role: line.role)
+            canvas.put(
+                DisplayWidth.truncate(line.text, to: inner.width - 2, ellipsis: glyphs.ellipsis),
+                x: inner.x + 1, y: inner.y + i, role: line.role)
         }
-        canvas.put(DisplayWidth.truncate(question, to: inner.width - 2, ellipsis: glyphs.ellipsis),
-                   x: inner.x + 1, y: inner.maxY - 1, role: .warning)
+        canvas.put(
+            DisplayWidth.truncate(question, to: inner.width - 2, ellipsis: glyphs.ellipsis),
+            x: inner.x + 1, y: inner.maxY - 1, role: .warning)
     }
 }

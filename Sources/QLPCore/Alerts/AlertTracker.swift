@@ -44,11 +44,14 @@ public struct AlertTracker: Sendable, Equatable {
             if var entry = open[alert.key] {
                 entry.alert = alert
                 if alert.severity == .critical, let interval = reminderInterval, interval > 0,
-                   now.timeIntervalSince(entry.lastNotice) >= interval {
+                    now.timeIntervalSince(entry.lastNotice) >= interval
+                {
                     entry.reminders += 1
                     entry.lastNotice = now
-                    transitions.append(AlertTransition(kind: .reminder, alert: alert, raisedAt: entry.raisedAt, at: now,
-                                                       reminder: entry.reminders))
+                    transitions.append(
+                        AlertTransition(
+                            kind: .reminder, alert: alert, raisedAt: entry.raisedAt, at: now,
+                            reminder: entry.reminders))
                 }
                 open[alert.key] = entry
             } else {

@@ -72,7 +72,8 @@ public struct AtlasUSDRate: Sendable, Equatable, CustomStringConvertible {
 
     /// "0.79 GBP per USD (budget.exchange_rates.USD)", or "USD, no conversion".
     public var description: String {
-        converts ? "\(NSDecimalNumber(decimal: perUSD).stringValue) \(currency.code) per USD (budget.exchange_rates.USD)"
+        converts
+            ? "\(NSDecimalNumber(decimal: perUSD).stringValue) \(currency.code) per USD (budget.exchange_rates.USD)"
             : "USD, no conversion"
     }
 
@@ -169,8 +170,10 @@ public struct AtlasCreditUse: Sendable, Equatable {
     /// - Throws: ``AtlasCreditError/noCreditGrant`` without atlas_credits,
     ///   ``AtlasCreditError/missingExchangeRate(budgetCurrency:)`` when the
     ///   budget is not in USD and budget.exchange_rates.USD is not set.
-    public static func compute(closed: [AtlasInvoiceTotals], pending: AtlasInvoiceTotals?, plan: BudgetPlan,
-                               today: CivilDate) throws(AtlasCreditError) -> AtlasCreditUse {
+    public static func compute(
+        closed: [AtlasInvoiceTotals], pending: AtlasInvoiceTotals?, plan: BudgetPlan,
+        today: CivilDate
+    ) throws(AtlasCreditError) -> AtlasCreditUse {
         guard let grant = plan.atlasCredits else { throw .noCreditGrant }
         let rate = try AtlasUSDRate.forBudget(currency: plan.currency, exchangeRates: plan.exchangeRates)
         return compute(closed: closed, pending: pending, grant: grant, rate: rate, today: today)
@@ -180,8 +183,10 @@ public struct AtlasCreditUse: Sendable, Equatable {
     ///
     /// - Throws: ``AtlasCreditError/missingExchangeRate(budgetCurrency:)`` when
     ///   `currency` is not USD and `usdRate` is nil.
-    public static func compute(closed: [AtlasInvoiceTotals], pending: AtlasInvoiceTotals?, grant: CreditGrant,
-                               currency: Currency, usdRate: Decimal?, today: CivilDate) throws(AtlasCreditError) -> AtlasCreditUse {
+    public static func compute(
+        closed: [AtlasInvoiceTotals], pending: AtlasInvoiceTotals?, grant: CreditGrant,
+        currency: Currency, usdRate: Decimal?, today: CivilDate
+    ) throws(AtlasCreditError) -> AtlasCreditUse {
         let rates = usdRate.map { ["USD": $0] } ?? [:]
         let rate = try AtlasUSDRate.forBudget(currency: currency, exchangeRates: rates)
         return compute(closed: closed, pending: pending, grant: grant, rate: rate, today: today)
@@ -192,8 +197,10 @@ public struct AtlasCreditUse: Sendable, Equatable {
     /// `closed` may be the whole invoice list as Atlas returns it: PENDING
     /// entries in it are not counted as closed, and when `pending` is nil the
     /// newest of them stands in for it. An invoice listed twice counts once.
-    public static func compute(closed: [AtlasInvoiceTotals], pending: AtlasInvoiceTotals?, grant: CreditGrant,
-                               rate: AtlasUSDRate, today: CivilDate) -> AtlasCreditUse {
+    public static func compute(
+        closed: [AtlasInvoiceTotals], pending: AtlasInvoiceTotals?, grant: CreditGrant,
+        rate: AtlasUSDRate, today: CivilDate
+    ) -> AtlasCreditUse {
         let period = grant.period
         let pending = pending ?? closed.filter(\.isPending).max { $0.period.first < $1.period.first }
         var seen = Set<String>()
@@ -208,7 +215,8 @@ public struct AtlasCreditUse: Sendable, Equatable {
         }
         // Oldest first; invoices of the same period keep the order given.
         counted = counted.enumerated().sorted { a, b in
-            a.element.0.period.first != b.element.0.period.first ? a.element.0.period.first < b.element.0.period.first
+            a.element.0.period.first != b.element.0.period.first
+                ? a.element.0.period.first < b.element.0.period.first
                 : a.offset < b.offset
         }.map(\.element)
 
@@ -217,8 +225,9 @@ public struct AtlasCreditUse: Sendable, Equatable {
             // deduction) counts by its size.
             let cents = basis == .creditsApplied ? abs(invoice.creditsCents) : invoice.subtotalCents
             let usd = AtlasCents.dollars(cents)
-            return InvoiceUse(invoiceID: invoice.id, status: invoice.status, period: invoice.period, basis: basis,
-                              cents: cents, usd: usd, amount: usd * rate.perUSD)
+            return InvoiceUse(
+                invoiceID: invoice.id, status: invoice.status, period: invoice.period, basis: basis,
+                cents: cents, usd: usd, amount: usd * rate.perUSD)
         }
         let usedCents = lines.reduce(0) { $0 + $1.cents }
         let usedUSD = AtlasCents.dollars(usedCents)
@@ -246,10 +255,11 @@ public struct AtlasCreditUse: Sendable, Equatable {
             // From today to expiry, both inclusive.
             required = remaining / Decimal(max(1, today.days(to: period.last) + 1))
         }
-        return AtlasCreditUse(grant: grant, rate: rate, asOf: today, invoices: lines, outsidePeriod: outside,
-                              usedCents: usedCents, usedUSD: usedUSD, used: used, remaining: remaining,
-                              beyondGrant: max(0, used - grant.amount), burn: burn, exhaustion: exhaustion,
-                              requiredDailyRate: required)
+        return AtlasCreditUse(
+            grant: grant, rate: rate, asOf: today, invoices: lines, outsidePeriod: outside,
+            usedCents: usedCents, usedUSD: usedUSD, used: used, remaining: remaining,
+            beyondGrant: max(0, used - grant.amount), burn: burn, exhaustion: exhaustion,
+            requiredDailyRate: required)
     }
 
     private static func overlaps(_ a: DayRange, _ b: DayRange) -> Bool { a.first <= b.last && a.last >= b.first }

@@ -21,8 +21,10 @@ public struct SpendOutlook: Sendable, Equatable {
     /// ``MonthEndProjection/minimumBasisDays`` complete days of the month exist.
     public var monthEnd: MonthEndProjection?
 
-    public init(allocation: Decimal, spentThroughLastCompleteDay: Decimal, atExpiry: Decimal?, monthToDate: Decimal,
-                monthEnd: MonthEndProjection?) {
+    public init(
+        allocation: Decimal, spentThroughLastCompleteDay: Decimal, atExpiry: Decimal?, monthToDate: Decimal,
+        monthEnd: MonthEndProjection?
+    ) {
         self.allocation = allocation
         self.spentThroughLastCompleteDay = spentThroughLastCompleteDay
         self.atExpiry = atExpiry
@@ -45,8 +47,10 @@ public struct SpendOutlook: Sendable, Equatable {
     /// - Parameters:
     ///   - spentInPeriod: the credit period's spend through today (or expiry), today's partial day included.
     ///   - spentToday: today's partial spend (subtracted when today is inside the period).
-    public static func projectAtExpiry(spentInPeriod: Decimal, spentToday: Decimal, rate: BurnRate?, today: CivilDate,
-                                       period: DayRange) -> Decimal? {
+    public static func projectAtExpiry(
+        spentInPeriod: Decimal, spentToday: Decimal, rate: BurnRate?, today: CivilDate,
+        period: DayRange
+    ) -> Decimal? {
         let lastComplete = today.adding(days: -1)
         // The period is over: what was spent is final.
         if lastComplete >= period.last { return spentInPeriod }
@@ -110,13 +114,16 @@ public struct BudgetOutlook: Sendable, Equatable {
             }
         }
 
-        func outlook(_ position: CreditPosition, today spentToday: Decimal, monthToDate: Decimal,
-                     monthEnd: MonthEndProjection?) -> SpendOutlook {
+        func outlook(
+            _ position: CreditPosition, today spentToday: Decimal, monthToDate: Decimal,
+            monthEnd: MonthEndProjection?
+        ) -> SpendOutlook {
             let through = position.spent - (period.contains(today) ? spentToday : 0)
             return SpendOutlook(
                 allocation: position.allocation, spentThroughLastCompleteDay: through,
-                atExpiry: SpendOutlook.projectAtExpiry(spentInPeriod: position.spent, spentToday: spentToday,
-                                                       rate: position.burnRate, today: today, period: period),
+                atExpiry: SpendOutlook.projectAtExpiry(
+                    spentInPeriod: position.spent, spentToday: spentToday,
+                    rate: position.burnRate, today: today, period: period),
                 monthToDate: monthToDate, monthEnd: monthEnd)
         }
         func outlook(_ position: CreditPosition, today spentToday: Decimal, month spend: DailySpend) -> SpendOutlook {
@@ -125,19 +132,23 @@ public struct BudgetOutlook: Sendable, Equatable {
 
         self.today = today
         self.categories = overview.categories.map { entry in
-            Category(category: entry.category, position: entry.position,
-                     outlook: outlook(entry.position, today: todayByCategory[entry.category] ?? 0,
-                                      month: monthSpend[entry.category] ?? DailySpend()))
+            Category(
+                category: entry.category, position: entry.position,
+                outlook: outlook(
+                    entry.position, today: todayByCategory[entry.category] ?? 0,
+                    month: monthSpend[entry.category] ?? DailySpend()))
         }
         let todayTotal = todayUnmapped + todayByCategory.values.reduce(0, +)
         // The whole month is the monthly budget's, already summed.
-        self.credit = outlook(overview.credit, today: todayTotal, monthToDate: overview.monthly.spentToDate,
-                              monthEnd: overview.monthly.projection)
+        self.credit = outlook(
+            overview.credit, today: todayTotal, monthToDate: overview.monthly.spentToDate,
+            monthEnd: overview.monthly.projection)
         // Unmapped burn is what the credit burns beyond the buckets: the rates are sums over the same days.
         let bucketRate = overview.categories.compactMap(\.position.burnRate).map(\.perDay).reduce(0, +)
         let unmappedRate = overview.credit.burnRate.map { BurnRate(perDay: $0.perDay - bucketRate, days: $0.days) }
-        let unmappedPosition = CreditPosition(label: "Unmapped", allocation: 0, spent: overview.unmapped.spent,
-                                              burnRate: unmappedRate, exhaustion: .unknown)
+        let unmappedPosition = CreditPosition(
+            label: "Unmapped", allocation: 0, spent: overview.unmapped.spent,
+            burnRate: unmappedRate, exhaustion: .unknown)
         self.unmappedBurnRate = unmappedRate
         self.unmapped = outlook(unmappedPosition, today: todayUnmapped, month: unmappedMonth)
     }

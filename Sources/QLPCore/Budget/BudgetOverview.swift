@@ -66,9 +66,11 @@ public struct BudgetOverview: Sendable, Equatable {
 
         func position(label: String, allocation: Decimal, spend: DailySpend) -> CreditPosition {
             let rate = BurnRate.trailing(spend, today: today, period: period)
-            return CreditPosition(label: label, allocation: allocation, spent: spend.total(in: window), burnRate: rate,
-                                  exhaustion: CreditExhaustion.project(allocation: allocation, spend: spend, rate: rate,
-                                                                       today: today, period: period))
+            return CreditPosition(
+                label: label, allocation: allocation, spent: spend.total(in: window), burnRate: rate,
+                exhaustion: CreditExhaustion.project(
+                    allocation: allocation, spend: spend, rate: rate,
+                    today: today, period: period))
         }
 
         self.today = today
@@ -76,8 +78,12 @@ public struct BudgetOverview: Sendable, Equatable {
         self.creditPeriod = period
         self.credit = position(label: "Azure credits", allocation: plan.total, spend: ledger.total)
         self.categories = plan.allocations.map { allocation in
-            (allocation.category, position(label: allocation.label, allocation: allocation.amount,
-                                           spend: ledger.spend(for: allocation.category)))
+            (
+                allocation.category,
+                position(
+                    label: allocation.label, allocation: allocation.amount,
+                    spend: ledger.spend(for: allocation.category))
+            )
         }
         let unmappedServices = ledger.unmapped.map { (name: $0.key, spent: $0.value.total) }
             .sorted { $0.spent != $1.spent ? $0.spent > $1.spent : $0.name < $1.name }

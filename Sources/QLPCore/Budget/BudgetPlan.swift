@@ -45,9 +45,11 @@ public struct BudgetPlan: Sendable, Equatable {
     /// The tag the finance report breaks spend down by (with an Untagged line).
     public var reportTag: String
 
-    public init(currency: Currency, total: Decimal, creditPeriod: DayRange, billingTimeZone: String,
-                monthly: MonthlyBudget, allocations: [CategoryAllocation], atlasCredits: CreditGrant?,
-                exchangeRates: [String: Decimal] = [:], reportTag: String = "CostCenter") {
+    public init(
+        currency: Currency, total: Decimal, creditPeriod: DayRange, billingTimeZone: String,
+        monthly: MonthlyBudget, allocations: [CategoryAllocation], atlasCredits: CreditGrant?,
+        exchangeRates: [String: Decimal] = [:], reportTag: String = "CostCenter"
+    ) {
         self.currency = currency
         self.total = total
         self.creditPeriod = creditPeriod

@@ -20,10 +20,13 @@ public struct BurnRate: Sendable, Equatable {
 
     /// The trailing rate of `spend` as of `today`, or nil when no complete day
     /// of the period exists yet.
-    public static func trailing(_ spend: DailySpend, today: CivilDate, period: DayRange,
-                                windowDays: Int = standardWindow) -> BurnRate? {
+    public static func trailing(
+        _ spend: DailySpend, today: CivilDate, period: DayRange,
+        windowDays: Int = standardWindow
+    ) -> BurnRate? {
         guard let window = DayRange(today.adding(days: -windowDays), today.adding(days: -1)),
-              let counted = window.clamped(to: period) else { return nil }
+            let counted = window.clamped(to: period)
+        else { return nil }
         return BurnRate(perDay: spend.total(in: counted) / Decimal(counted.count), days: counted.count)
     }
 }

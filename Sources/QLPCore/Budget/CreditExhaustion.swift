@@ -18,8 +18,10 @@ public enum CreditExhaustion: Sendable, Equatable {
     /// plus `rate` per day after it, so day `n` is the first on which
     /// `spentThroughLastCompleteDay + n × rate >= allocation`, i.e.
     /// n = ceil(remaining / rate). This is Azure's breach-date rule.
-    public static func project(allocation: Decimal, spend: DailySpend, rate: BurnRate?,
-                               today: CivilDate, period: DayRange) -> CreditExhaustion {
+    public static func project(
+        allocation: Decimal, spend: DailySpend, rate: BurnRate?,
+        today: CivilDate, period: DayRange
+    ) -> CreditExhaustion {
         if allocation <= 0 {
             // A bucket with nothing allocated is used up by its first spend.
             let firstSpend = spend.days.first { spend.amount(on: $0) > 0 }

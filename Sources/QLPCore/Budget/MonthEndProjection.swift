@@ -24,7 +24,8 @@ public struct MonthEndProjection: Sendable, Equatable {
         let last = min(completeThrough, month.lastOfMonth)
         guard let basis = DayRange(first, last), basis.count >= minimumBasisDays else { return nil }
         let soFar = spend.total(in: basis)
-        return MonthEndProjection(amount: soFar * Decimal(month.daysInMonth) / Decimal(basis.count),
-                                  basisDays: basis.count, daysInMonth: month.daysInMonth)
+        return MonthEndProjection(
+            amount: soFar * Decimal(month.daysInMonth) / Decimal(basis.count),
+            basisDays: basis.count, daysInMonth: month.daysInMonth)
     }
 }

@@ -14,8 +14,10 @@ public struct ThresholdCrossing: Sendable, Equatable {
     }
 
     /// Crossing dates within `month` (any day of it), counting days up to `through`.
-    public static func find(in spend: DailySpend, month: CivilDate, through: CivilDate, amount: Decimal,
-                            thresholds: [Decimal]) -> [ThresholdCrossing] {
+    public static func find(
+        in spend: DailySpend, month: CivilDate, through: CivilDate, amount: Decimal,
+        thresholds: [Decimal]
+    ) -> [ThresholdCrossing] {
         let first = month.firstOfMonth
         let last = min(month.lastOfMonth, through)
         var running: Decimal = 0

@@ -64,7 +64,7 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// ISO weekday: Monday 1 ... Sunday 7.
     public var isoWeekday: Int {
-        let w = (dayNumber % 7 + 7 + 3) % 7   // 1970-01-01 was a Thursday
+        let w = (dayNumber % 7 + 7 + 3) % 7  // 1970-01-01 was a Thursday
         return w + 1
     }
 
@@ -96,8 +96,9 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     public init?(iso8601 text: some StringProtocol) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),   // Int() would take "+1"
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+            parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),  // Int() would take "+1"
+            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
+        else { return nil }
         self.init(year: y, month: m, day: d)
     }
 

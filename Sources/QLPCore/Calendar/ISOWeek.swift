@@ -1,3 +1,5 @@
+import Foundation
+
 /// An ISO 8601 week: Monday to Sunday, numbered within its week-based year
 /// (week 1 is the week with the year's first Thursday, so it can start in
 /// December, and some years have a week 53).
@@ -26,9 +28,10 @@ public struct ISOWeek: Hashable, Comparable, Sendable, CustomStringConvertible {
     public init?(_ text: some StringProtocol) {
         let compact = text.replacingOccurrences(of: "-", with: "")
         guard compact.count == 7, compact.dropFirst(4).first == "W" || compact.dropFirst(4).first == "w",
-              compact.prefix(4).allSatisfy({ $0.isASCII && $0.isNumber }),
-              compact.suffix(2).allSatisfy({ $0.isASCII && $0.isNumber }),
-              let y = Int(compact.prefix(4)), let w = Int(compact.suffix(2)) else { return nil }
+            compact.prefix(4).allSatisfy({ $0.isASCII && $0.isNumber }),
+            compact.suffix(2).allSatisfy({ $0.isASCII && $0.isNumber }),
+            let y = Int(compact.prefix(4)), let w = Int(compact.suffix(2))
+        else { return nil }
         self.init(year: y, week: w)
     }
 
@@ -57,5 +60,3 @@ public struct ISOWeek: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public static func < (a: ISOWeek, b: ISOWeek) -> Bool { (a.year, a.week) < (b.year, b.week) }
 }
-
-import Foundation

@@ -10,9 +10,11 @@ public struct AzureSettings: Sendable, Equatable {
     /// The Azure Monitor metrics the Monitor view polls.
     public var monitor: MonitorSettings
 
-    public init(tenantID: String, subscriptionID: String, resourceGroup: String, credential: AzureCredentialSource,
-                endpoints: AzureEndpoints = .publicCloud, costManagementAPIVersion: String = "2023-03-01",
-                monitor: MonitorSettings = MonitorSettings()) {
+    public init(
+        tenantID: String, subscriptionID: String, resourceGroup: String, credential: AzureCredentialSource,
+        endpoints: AzureEndpoints = .publicCloud, costManagementAPIVersion: String = "2023-03-01",
+        monitor: MonitorSettings = MonitorSettings()
+    ) {
         self.tenantID = tenantID
         self.subscriptionID = subscriptionID
         self.resourceGroup = resourceGroup
@@ -90,9 +92,11 @@ public struct AzureEndpoints: Sendable, Equatable {
     public static let publicLogAnalytics = "https://api.loganalytics.io"
     public static let publicMetricsBatch = "https://{region}.metrics.monitor.azure.com"
 
-    public init(authority: String, management: String, managedIdentity: String = "http://169.254.169.254",
-                keyVault: String = AzureEndpoints.publicKeyVault, appInsights: String = AzureEndpoints.publicAppInsights,
-                logAnalytics: String = AzureEndpoints.publicLogAnalytics, metricsBatch: String = AzureEndpoints.publicMetricsBatch) {
+    public init(
+        authority: String, management: String, managedIdentity: String = "http://169.254.169.254",
+        keyVault: String = AzureEndpoints.publicKeyVault, appInsights: String = AzureEndpoints.publicAppInsights,
+        logAnalytics: String = AzureEndpoints.publicLogAnalytics, metricsBatch: String = AzureEndpoints.publicMetricsBatch
+    ) {
         self.authority = Self.trimmed(authority)
         self.management = Self.trimmed(management)
         self.managedIdentity = Self.trimmed(managedIdentity)
@@ -112,8 +116,9 @@ public struct AzureEndpoints: Sendable, Equatable {
         keyVault.replacingOccurrences(of: "{vault}", with: name.lowercased())
     }
 
-    public static let publicCloud = AzureEndpoints(authority: "https://login.microsoftonline.com",
-                                                   management: "https://management.azure.com")
+    public static let publicCloud = AzureEndpoints(
+        authority: "https://login.microsoftonline.com",
+        management: "https://management.azure.com")
 
     /// The token scope for Resource Manager calls.
     public var managementScope: String { "https://management.azure.com/.default" }
@@ -146,8 +151,10 @@ public struct MonitorSettings: Sendable, Equatable {
 
         public static let aggregations = ["Average", "Minimum", "Maximum", "Total", "Count"]
 
-        public init(name: String, id: String, metrics: [String], namespace: String? = nil, region: String? = nil,
-                    aggregation: String? = nil, filter: String? = nil) {
+        public init(
+            name: String, id: String, metrics: [String], namespace: String? = nil, region: String? = nil,
+            aggregation: String? = nil, filter: String? = nil
+        ) {
             self.name = name
             self.id = id
             self.metrics = metrics
@@ -177,7 +184,11 @@ public struct MonitorSettings: Sendable, Equatable {
 
         /// How points that fall in one bucket are combined.
         public enum Aggregation: String, Sendable, Equatable, CaseIterable {
-            case average = "avg", sum, minimum = "min", maximum = "max", count
+            case average = "avg"
+            case sum
+            case minimum = "min"
+            case maximum = "max"
+            case count
         }
 
         public var name: String
@@ -188,8 +199,10 @@ public struct MonitorSettings: Sendable, Equatable {
         /// The bucket width; the query's own grain (customMetrics are sent per 15 minutes) avoids gaps.
         public var grain: Duration
 
-        public init(name: String, source: Source, query: String, unit: String = "", aggregation: Aggregation = .average,
-                    grain: Duration = .seconds(300)) {
+        public init(
+            name: String, source: Source, query: String, unit: String = "", aggregation: Aggregation = .average,
+            grain: Duration = .seconds(300)
+        ) {
             self.name = name
             self.source = source
             self.query = query
@@ -211,8 +224,10 @@ public struct MonitorSettings: Sendable, Equatable {
     /// in `resources` keeps the metrics given there.
     public var discover: Bool
 
-    public init(interval: Duration = .seconds(60), resources: [Resource] = [], logMetrics: [LogMetric] = [], region: String? = nil,
-                discover: Bool = false) {
+    public init(
+        interval: Duration = .seconds(60), resources: [Resource] = [], logMetrics: [LogMetric] = [], region: String? = nil,
+        discover: Bool = false
+    ) {
         self.interval = interval
         self.resources = resources
         self.logMetrics = logMetrics

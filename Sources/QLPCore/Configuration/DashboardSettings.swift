@@ -27,9 +27,11 @@ public struct DashboardSettings: Sendable, Equatable {
     /// to (dashboard.admin_token); $QLP_ADMIN_TOKEN wins over it.
     public var adminToken: Secret? = nil
 
-    public init(costRefresh: Duration, requestTimeout: Duration, operatorName: String, colorEnabled: Bool,
-                logFile: String, stateDirectory: String, readOnly: Bool, theme: String = "default-dark", bell: Bool = true,
-                blockGlyphs: Bool = false) {
+    public init(
+        costRefresh: Duration, requestTimeout: Duration, operatorName: String, colorEnabled: Bool,
+        logFile: String, stateDirectory: String, readOnly: Bool, theme: String = "default-dark", bell: Bool = true,
+        blockGlyphs: Bool = false
+    ) {
         self.bell = bell
         self.blockGlyphs = blockGlyphs
         self.theme = theme

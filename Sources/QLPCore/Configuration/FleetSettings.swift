@@ -17,8 +17,10 @@ public struct FleetSettings: Sendable, Equatable {
 
     public static let defaultKeyPrefix = "qlp:"
 
-    public init(redisURL: Secret, redisPassword: Secret? = nil, redisCAFile: String? = nil, replicaName: String? = nil,
-                keyPrefix: String = FleetSettings.defaultKeyPrefix) {
+    public init(
+        redisURL: Secret, redisPassword: Secret? = nil, redisCAFile: String? = nil, replicaName: String? = nil,
+        keyPrefix: String = FleetSettings.defaultKeyPrefix
+    ) {
         self.redisURL = redisURL
         self.redisPassword = redisPassword
         self.redisCAFile = redisCAFile

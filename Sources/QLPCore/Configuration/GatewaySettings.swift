@@ -63,12 +63,14 @@ public struct GatewaySettings: Sendable, Equatable {
     /// route × target are kept for 400 days (a credit period and more).
     public var usageRetention: Duration = .seconds(30 * 86_400)
 
-    public init(host: String = "127.0.0.1", port: Int = 8088, adminHost: String = "127.0.0.1", adminPort: Int = 8089,
-                adminToken: Secret? = nil, clientKeyHashes: [String] = [], maxRequestBytes: Int = 4 << 20,
-                requestTimeout: Duration = .seconds(120), maxAttempts: Int = 3, maxRetryAfterWait: Duration = .seconds(2),
-                breakerWindow: Duration = .seconds(10), breakerMinimumRequests: Int = 5, breakerFailureRatio: Double = 0.5,
-                breakerOpenFor: Duration = .seconds(5), probeInterval: Duration = .seconds(30),
-                idleTimeout: Duration = .seconds(30)) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8088, adminHost: String = "127.0.0.1", adminPort: Int = 8089,
+        adminToken: Secret? = nil, clientKeyHashes: [String] = [], maxRequestBytes: Int = 4 << 20,
+        requestTimeout: Duration = .seconds(120), maxAttempts: Int = 3, maxRetryAfterWait: Duration = .seconds(2),
+        breakerWindow: Duration = .seconds(10), breakerMinimumRequests: Int = 5, breakerFailureRatio: Double = 0.5,
+        breakerOpenFor: Duration = .seconds(5), probeInterval: Duration = .seconds(30),
+        idleTimeout: Duration = .seconds(30)
+    ) {
         self.host = host
         self.port = port
         self.adminHost = adminHost

@@ -38,8 +38,10 @@ public struct KeyVaultReference: Sendable, Equatable, CustomStringConvertible {
         let rest = text.dropFirst(scheme.count)
         let parts = rest.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 2 || parts.count == 3 else {
-            throw fail(parts.count < 2 ? "it names no secret (keyvault://vault-name/secret-name[/version])"
-                : "it has too many parts (keyvault://vault-name/secret-name[/version])")
+            throw fail(
+                parts.count < 2
+                    ? "it names no secret (keyvault://vault-name/secret-name[/version])"
+                    : "it has too many parts (keyvault://vault-name/secret-name[/version])")
         }
         let vault = parts[0]
         guard vault.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {

@@ -10,8 +10,10 @@ public struct AzureOpenAISettings: Sendable, Equatable {
     /// How requests prove themselves to the resource: its key, or an Entra ID token.
     public var auth: AzureOpenAIAuth
 
-    public init(endpoint: String, apiVersion: String, models: [String: String], deploymentNames: [String: String], apiKey: Secret?,
-                auth: AzureOpenAIAuth = .apiKey) {
+    public init(
+        endpoint: String, apiVersion: String, models: [String: String], deploymentNames: [String: String], apiKey: Secret?,
+        auth: AzureOpenAIAuth = .apiKey
+    ) {
         self.endpoint = endpoint
         self.apiVersion = apiVersion
         self.models = models
@@ -60,8 +62,10 @@ public struct MongoDBAtlasSettings: Sendable, Equatable {
     /// billing is not read.
     public var adminAPI: AtlasAdminAPISettings?
 
-    public init(connectionString: Secret?, databases: [String: String], collections: [String: String],
-                adminAPI: AtlasAdminAPISettings? = nil) {
+    public init(
+        connectionString: Secret?, databases: [String: String], collections: [String: String],
+        adminAPI: AtlasAdminAPISettings? = nil
+    ) {
         self.connectionString = connectionString
         self.databases = databases
         self.collections = collections

@@ -48,8 +48,10 @@ public struct NotificationSink: Sendable, Equatable {
     /// Only alerts from these sources are sent here.
     public var sources: Set<AlertSource>
 
-    public init(name: String, destination: Destination, minSeverity: AlertSeverity = .warning,
-                sources: Set<AlertSource> = Set(AlertSource.allCases)) {
+    public init(
+        name: String, destination: Destination, minSeverity: AlertSeverity = .warning,
+        sources: Set<AlertSource> = Set(AlertSource.allCases)
+    ) {
         self.name = name
         self.destination = destination
         self.minSeverity = minSeverity
@@ -111,8 +113,10 @@ public struct EmailSinkSettings: Sendable, Equatable {
     public var from: String
     public var to: [String]
 
-    public init(smtpURL: String, host: String, port: Int? = nil, security: Security, username: String? = nil,
-                password: Secret? = nil, from: String, to: [String]) {
+    public init(
+        smtpURL: String, host: String, port: Int? = nil, security: Security, username: String? = nil,
+        password: Secret? = nil, from: String, to: [String]
+    ) {
         self.smtpURL = smtpURL
         self.host = host
         self.port = port

@@ -23,9 +23,11 @@ public struct QLPConfiguration: Sendable, Equatable {
     /// run would from Azure's.
     public var demoMonitorDiscovery = false
 
-    public init(azure: AzureSettings?, budget: BudgetPlan, azureOpenAI: AzureOpenAISettings?, ollama: OllamaSettings?,
-                mongodbAtlas: MongoDBAtlasSettings?, routing: RoutingSettings?, dashboard: DashboardSettings,
-                gateway: GatewaySettings = GatewaySettings()) {
+    public init(
+        azure: AzureSettings?, budget: BudgetPlan, azureOpenAI: AzureOpenAISettings?, ollama: OllamaSettings?,
+        mongodbAtlas: MongoDBAtlasSettings?, routing: RoutingSettings?, dashboard: DashboardSettings,
+        gateway: GatewaySettings = GatewaySettings()
+    ) {
         self.azure = azure
         self.budget = budget
         self.azureOpenAI = azureOpenAI

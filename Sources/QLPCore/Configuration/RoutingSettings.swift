@@ -12,8 +12,10 @@ public struct RoutingSettings: Sendable, Equatable {
     /// here is priced at its most expensive target (`SavingsBaseline` in QLPReport).
     public var savingsBaseline: [String: String]
 
-    public init(targets: [RouteTargetSettings], routes: [RouteSettings], budgetRules: [BudgetRuleSettings] = [],
-                savingsBaseline: [String: String] = [:]) {
+    public init(
+        targets: [RouteTargetSettings], routes: [RouteSettings], budgetRules: [BudgetRuleSettings] = [],
+        savingsBaseline: [String: String] = [:]
+    ) {
         self.targets = targets
         self.routes = routes
         self.budgetRules = budgetRules
@@ -68,8 +70,10 @@ public struct RouteTargetSettings: Sendable, Equatable {
     /// target shows slow and a latency alert is raised. nil: none set.
     public var latencySLO: Duration?
 
-    public init(name: String, backend: Backend, model: String, inputCostPer1K: Decimal, outputCostPer1K: Decimal,
-                aliases: [String] = [], contextWindow: Int? = nil, latencySLO: Duration? = nil) {
+    public init(
+        name: String, backend: Backend, model: String, inputCostPer1K: Decimal, outputCostPer1K: Decimal,
+        aliases: [String] = [], contextWindow: Int? = nil, latencySLO: Duration? = nil
+    ) {
         self.name = name
         self.backend = backend
         self.model = model
@@ -142,8 +146,10 @@ public struct RouteSettings: Sendable, Equatable {
     /// `latency_slo`: for the cost policy, the latency a target must meet.
     public var latencySLO: Duration?
 
-    public init(name: String, policy: Policy, weights: [(target: String, weight: Int)], fallback: [String],
-                latencySLO: Duration? = nil) {
+    public init(
+        name: String, policy: Policy, weights: [(target: String, weight: Int)], fallback: [String],
+        latencySLO: Duration? = nil
+    ) {
         self.name = name
         self.policy = policy
         self.weights = weights
@@ -156,4 +162,3 @@ public struct RouteSettings: Sendable, Equatable {
             && a.weights.map(\.target) == b.weights.map(\.target) && a.weights.map(\.weight) == b.weights.map(\.weight)
     }
 }
-

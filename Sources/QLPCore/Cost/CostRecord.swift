@@ -34,10 +34,12 @@ public struct CostRecord: Sendable, Equatable {
     public var meterName: String?
     public var source: RecordSource?
 
-    public init(day: CivilDate, amount: Decimal, currency: Currency, service: String, resourceGroup: String? = nil,
-                resourceName: String? = nil, tags: [String: String] = [:], chargeCategory: ChargeCategory = .usage,
-                provider: String = "Microsoft", meterSubcategory: String? = nil, meterName: String? = nil,
-                source: RecordSource? = nil) {
+    public init(
+        day: CivilDate, amount: Decimal, currency: Currency, service: String, resourceGroup: String? = nil,
+        resourceName: String? = nil, tags: [String: String] = [:], chargeCategory: ChargeCategory = .usage,
+        provider: String = "Microsoft", meterSubcategory: String? = nil, meterName: String? = nil,
+        source: RecordSource? = nil
+    ) {
         self.day = day
         self.amount = amount
         self.currency = currency

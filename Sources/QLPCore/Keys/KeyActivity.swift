@@ -41,9 +41,11 @@ public struct KeyActivity: Sendable, Equatable {
     /// Most spent first.
     public var topRoutes: [RouteSpend]
 
-    public init(name: String, origin: VirtualKey.Origin, state: State, limits: KeyLimits, expiresAt: Date?, spent: Decimal,
-                periodResets: Date?, requests: Int, tokens: Int, requestsLastMinute: Int, tokensLastMinute: Int, refused: Int,
-                topRoutes: [RouteSpend]) {
+    public init(
+        name: String, origin: VirtualKey.Origin, state: State, limits: KeyLimits, expiresAt: Date?, spent: Decimal,
+        periodResets: Date?, requests: Int, tokens: Int, requestsLastMinute: Int, tokensLastMinute: Int, refused: Int,
+        topRoutes: [RouteSpend]
+    ) {
         self.name = name
         self.origin = origin
         self.state = state

@@ -55,8 +55,10 @@ public struct KeyUsage: Sendable {
     /// prompt's estimate plus the output it asks for). Admitting it counts it
     /// in the request and token windows at once, so concurrent requests see it.
     /// The checks run in this order: route, budget, requests, tokens.
-    public mutating func decide(_ limits: KeyLimits, route: String, estimatedTokens: Int, now: Date,
-                                timeZone: TimeZone) -> KeyDecision {
+    public mutating func decide(
+        _ limits: KeyLimits, route: String, estimatedTokens: Int, now: Date,
+        timeZone: TimeZone
+    ) -> KeyDecision {
         rollPeriod(limits.budget?.period ?? .month, now: now, timeZone: timeZone)
         if let refusal = refusal(limits, route: route, estimatedTokens: estimatedTokens, now: now) {
             refused += 1

@@ -21,8 +21,10 @@ public struct VirtualKey: Sendable, Equatable {
     public var revokedAt: Date?
     public var limits: KeyLimits
 
-    public init(name: String, digest: String, origin: Origin = .store, createdAt: Date, expiresAt: Date? = nil,
-                revokedAt: Date? = nil, limits: KeyLimits = KeyLimits()) {
+    public init(
+        name: String, digest: String, origin: Origin = .store, createdAt: Date, expiresAt: Date? = nil,
+        revokedAt: Date? = nil, limits: KeyLimits = KeyLimits()
+    ) {
         self.name = name
         self.digest = digest
         self.origin = origin
@@ -81,11 +83,12 @@ public struct KeyBudget: Sendable, Equatable {
         calendar.timeZone = timeZone
         calendar.firstWeekday = 2
         calendar.minimumDaysInFirstWeek = 4
-        let component: Calendar.Component = switch period {
-        case .day: .day
-        case .week: .weekOfYear
-        case .month: .month
-        }
+        let component: Calendar.Component =
+            switch period {
+            case .day: .day
+            case .week: .weekOfYear
+            case .month: .month
+            }
         let interval = calendar.dateInterval(of: component, for: now)!
         return (interval.start, interval.end)
     }

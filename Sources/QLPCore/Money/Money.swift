@@ -18,9 +18,9 @@ public struct Money: Hashable, Sendable, CustomStringConvertible {
         // alone reads a prefix ("5-3" as 5) and takes "-" or "." for zero.
         let unsigned = trimmed.first == "-" || trimmed.first == "+" ? trimmed.dropFirst() : Substring(trimmed)
         guard unsigned.contains(where: { $0.isASCII && $0.isNumber }),
-              unsigned.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
-              unsigned.filter({ $0 == "." }).count <= 1,
-              let value = Decimal(string: trimmed, locale: Locale(identifier: "en_US_POSIX"))
+            unsigned.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
+            unsigned.filter({ $0 == "." }).count <= 1,
+            let value = Decimal(string: trimmed, locale: Locale(identifier: "en_US_POSIX"))
         else { return nil }
         return value
     }
@@ -50,7 +50,7 @@ public struct MoneyFormat: Sendable {
         let symbol = symbolOverride ?? currency.symbol
         let negative = amount < 0
         let magnitude = (negative ? -amount : amount).rounded(scale: fractionDigits)
-        let plain = NSDecimalNumber(decimal: magnitude).stringValue   // "1234.5", "1234", "0.05"
+        let plain = NSDecimalNumber(decimal: magnitude).stringValue  // "1234.5", "1234", "0.05"
         let parts = plain.split(separator: ".", omittingEmptySubsequences: false)
         let integerDigits = String(parts[0])
         var fraction = parts.count > 1 ? String(parts[1]) : ""

@@ -26,8 +26,10 @@ public struct UsageRecord: Sendable, Equatable {
     /// The key name of requests to a gateway that requires no key.
     public static let anonymous = "(no key)"
 
-    public init(time: Date, keyName: String, route: String, target: String, model: String, tokens: TokenCounts?, cost: Decimal?,
-                latencyMilliseconds: Double, firstTokenMilliseconds: Double?, status: Int, attempts: Int) {
+    public init(
+        time: Date, keyName: String, route: String, target: String, model: String, tokens: TokenCounts?, cost: Decimal?,
+        latencyMilliseconds: Double, firstTokenMilliseconds: Double?, status: Int, attempts: Int
+    ) {
         self.time = time
         self.keyName = keyName
         self.route = route

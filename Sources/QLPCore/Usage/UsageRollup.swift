@@ -19,8 +19,10 @@ public struct UsageRollup: Sendable, Equatable, Hashable {
     /// In the budget currency, from the configured prices.
     public var cost: Decimal
 
-    public init(hour: Date, keyName: String, route: String, target: String, requests: Int = 0, succeeded: Int = 0,
-                unknownUsage: Int = 0, inputTokens: Int = 0, outputTokens: Int = 0, cost: Decimal = 0) {
+    public init(
+        hour: Date, keyName: String, route: String, target: String, requests: Int = 0, succeeded: Int = 0,
+        unknownUsage: Int = 0, inputTokens: Int = 0, outputTokens: Int = 0, cost: Decimal = 0
+    ) {
         self.hour = hour
         self.keyName = keyName
         self.route = route

@@ -8,21 +8,27 @@ enum HTTPDate {
 
     static func parse(_ text: String) -> Date? {
         let words = text.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
-        var day: Int?, month: Int?, year: Int?, time: [Int]?
+        var day: Int?
+        var month: Int?
+        var year: Int?
+        var time: [Int]?
         if words.count == 6, words[5] == "GMT" {
             (day, month, year, time) = (Int(words[1]), monthNumber(words[2]), Int(words[3]), clock(words[4]))
         } else if words.count == 4, words[3] == "GMT" {
             let parts = words[1].split(separator: "-").map(String.init)
             if parts.count == 3, let short = Int(parts[2]), parts[2].count == 2 {
                 // A two-digit year: read as the nearest one not far in the future.
-                (day, month, year, time) = (Int(parts[0]), monthNumber(parts[1]), short < 70 ? 2000 + short : 1900 + short,
-                                            clock(words[2]))
+                (day, month, year, time) = (
+                    Int(parts[0]), monthNumber(parts[1]), short < 70 ? 2000 + short : 1900 + short,
+                    clock(words[2])
+                )
             }
         } else if words.count == 5 {
             (day, month, year, time) = (Int(words[2]), monthNumber(words[1]), Int(words[4]), clock(words[3]))
         }
         guard let day, let month, let year, let time, (1...daysIn(month: month, year: year)).contains(day),
-              (1...9999).contains(year) else { return nil }
+            (1...9999).contains(year)
+        else { return nil }
         let days = daysSince1970(year: year, month: month, day: day)
         return Date(timeIntervalSince1970: Double(days * 86_400 + time[0] * 3600 + time[1] * 60 + time[2]))
     }

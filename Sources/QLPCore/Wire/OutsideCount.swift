@@ -20,7 +20,8 @@ public enum OutsideCount {
     /// A JSON number as a count: whole, finite and plausible, or nil.
     public static func whole(_ value: Double) -> Int? {
         guard value.isFinite, value.rounded() == value,
-              Double(plausible.lowerBound)...Double(plausible.upperBound) ~= value else { return nil }
+            Double(plausible.lowerBound)...Double(plausible.upperBound) ~= value
+        else { return nil }
         return Int(value)
     }
 }

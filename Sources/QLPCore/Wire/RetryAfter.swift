@@ -59,7 +59,8 @@ public struct RetryAfter: Sendable, Equatable {
     /// asks `header` for each name `read` knows, lowercase first, then the
     /// usual capitalisation.
     public static func seconds(header: (String) -> String?, now: Date) -> Double? {
-        let names = ["retry-after-ms", "x-ms-retry-after-ms", "retry-after"]
+        let names =
+            ["retry-after-ms", "x-ms-retry-after-ms", "retry-after"]
             + ["qpu", "entity", "tenant", "client", "clienttype"].map { "x-ms-ratelimit-microsoft.costmanagement-\($0)-retry-after" }
         let fields = names.compactMap { name -> (name: String, value: String)? in
             (header(name) ?? header(canonical(name))).map { (name: name, value: $0) }
@@ -89,8 +90,9 @@ public struct RetryAfter: Sendable, Equatable {
     private static func plainDecimal(_ text: String) -> Double? {
         let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
         guard let whole = parts.first, !whole.isEmpty, whole.allSatisfy({ $0.isASCII && $0.isNumber }),
-              parts.count == 1 || (!parts[1].isEmpty && parts[1].allSatisfy({ $0.isASCII && $0.isNumber })),
-              let value = Double(text), !value.isNaN else { return nil }
+            parts.count == 1 || (!parts[1].isEmpty && parts[1].allSatisfy({ $0.isASCII && $0.isNumber })),
+            let value = Double(text), !value.isNaN
+        else { return nil }
         return value
     }
 

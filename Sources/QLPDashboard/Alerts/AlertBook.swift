@@ -1,7 +1,7 @@
 import Foundation
 import QLPCore
-import QLPStore
 import QLPFeed
+import QLPStore
 
 /// The alerts seen during this run: when each first fired, whether it was
 /// acknowledged, whether it has cleared. The terminal loop keeps one and feeds
@@ -29,8 +29,9 @@ public struct AlertBook: Sendable, Equatable {
     public init(capacity: Int = 200, resuming history: [AlertOccurrence]) {
         self.capacity = capacity
         entries = history.prefix(capacity).map { occurrence in
-            Entry(alert: occurrence.alert, firstSeen: occurrence.raisedAt, acknowledged: occurrence.isAcknowledged,
-                  active: occurrence.isOpen)
+            Entry(
+                alert: occurrence.alert, firstSeen: occurrence.raisedAt, acknowledged: occurrence.isAcknowledged,
+                active: occurrence.isOpen)
         }
     }
 

@@ -2,11 +2,11 @@ import Foundation
 import Logging
 import QLPAzure
 import QLPCore
+import QLPFeed
+import QLPProcess
 import QLPRouting
 import QLPStore
 import QLPTerminal
-import QLPFeed
-import QLPProcess
 
 /// One run of the dashboard: the pollers in the background, the terminal loop
 /// in front, and an orderly end (pollers cancelled, terminal restored) however
@@ -46,14 +46,16 @@ public struct DashboardSession: Sendable {
     /// Where each alert transition goes besides the history (the notifier).
     public var onAlertTransitions: (@Sendable ([AlertTransition]) async -> Void)?
 
-    public init(store: DashboardStateStore, costPoller: CostPoller, pollers: [any FeedPoller] = [],
-                reportWriter: WeeklyReportWriter? = nil,
-                terminalOptions: TerminalOptions, format: DisplayFormat = DisplayFormat(),
-                logger: Logger = Logger(label: "qlp.dashboard"),
-                routeControl: (any RouteControl)? = nil, gatewayStats: (any GatewayStatsSource)? = nil,
-                keyActivity: (@Sendable () -> [KeyActivity])? = nil,
-                liveRefresh: RefreshInterval = RefreshInterval(.seconds(1)), seriesHistory: SQLiteSeriesHistory? = nil,
-                interaction: DashboardInteraction = DashboardInteraction()) {
+    public init(
+        store: DashboardStateStore, costPoller: CostPoller, pollers: [any FeedPoller] = [],
+        reportWriter: WeeklyReportWriter? = nil,
+        terminalOptions: TerminalOptions, format: DisplayFormat = DisplayFormat(),
+        logger: Logger = Logger(label: "qlp.dashboard"),
+        routeControl: (any RouteControl)? = nil, gatewayStats: (any GatewayStatsSource)? = nil,
+        keyActivity: (@Sendable () -> [KeyActivity])? = nil,
+        liveRefresh: RefreshInterval = RefreshInterval(.seconds(1)), seriesHistory: SQLiteSeriesHistory? = nil,
+        interaction: DashboardInteraction = DashboardInteraction()
+    ) {
         self.routeControl = routeControl
         self.gatewayStats = gatewayStats
         self.keyActivity = keyActivity
@@ -88,8 +90,10 @@ public struct DashboardSession: Sendable {
             all.append(poller)
         }
         if let gatewayStats {
-            all.append(ModelStatsPoller(source: gatewayStats, store: store, interval: liveRefresh, wake: WakeSignal(),
-                                        history: seriesHistory))
+            all.append(
+                ModelStatsPoller(
+                    source: gatewayStats, store: store, interval: liveRefresh, wake: WakeSignal(),
+                    history: seriesHistory))
         }
         if let fleetStatus {
             all.append(FleetPoller(source: fleetStatus, store: store, interval: liveRefresh, wake: WakeSignal()))
@@ -98,10 +102,12 @@ public struct DashboardSession: Sendable {
             all.append(KeyActivityPoller(source: keyActivity, store: store, interval: liveRefresh, wake: WakeSignal()))
         }
         var interaction = self.interaction
-        all.append(Self.alertWatch(store: store, ledger: alertLedger, reminderInterval: alertReminderInterval,
-                                   onTransitions: onAlertTransitions, interaction: &interaction, logger: logger))
+        all.append(
+            Self.alertWatch(
+                store: store, ledger: alertLedger, reminderInterval: alertReminderInterval,
+                onTransitions: onAlertTransitions, interaction: &interaction, logger: logger))
         let tasks = all.map { poller in Task { await poller.run() } }
-        defer { tasks.forEach { $0.cancel() } }
+        defer { for task in tasks { task.cancel() } }
         let wakes = all.map(\.wake)
         let store = self.store
         let writer = reportWriter
@@ -110,10 +116,12 @@ public struct DashboardSession: Sendable {
         let routeWake = routeWakeSignal
         let liveRefresh = self.liveRefresh
         let ledger = alertLedger
-        let loop = TerminalLoop(store: store, options: terminalOptions, format: format, signals: signals,
-                                interaction: interaction) { effect in
+        let loop = TerminalLoop(
+            store: store, options: terminalOptions, format: format, signals: signals,
+            interaction: interaction
+        ) { effect in
             switch effect {
-            case .refresh: wakes.forEach { $0.wake() }
+            case .refresh: for wake in wakes { wake.wake() }
             case .writeWeeklyReport: Self.writeReport(writer, store: store, logger: logger)
             case .applyRoute(let changes, let version):
                 Self.applyRoute(changes, expectedVersion: version, control: control, store: store, wake: routeWake, logger: logger)
@@ -135,9 +143,11 @@ public struct DashboardSession: Sendable {
     /// The watch that keeps the alert history and tells the notifier: it
     /// resumes from the conditions the last run left open, and the Alerts view
     /// starts from the kept history with its acknowledgements.
-    static func alertWatch(store: DashboardStateStore, ledger: SQLiteAlertLedger?, reminderInterval: TimeInterval?,
-                           onTransitions: (@Sendable ([AlertTransition]) async -> Void)?, interaction: inout DashboardInteraction,
-                           logger: Logger) -> AlertWatch {
+    static func alertWatch(
+        store: DashboardStateStore, ledger: SQLiteAlertLedger?, reminderInterval: TimeInterval?,
+        onTransitions: (@Sendable ([AlertTransition]) async -> Void)?, interaction: inout DashboardInteraction,
+        logger: Logger
+    ) -> AlertWatch {
         var tracker = AlertTracker(reminderInterval: reminderInterval)
         if let ledger {
             do {
@@ -147,21 +157,25 @@ public struct DashboardSession: Sendable {
                 logger.error("alert history unreadable: starting afresh", metadata: ["error": "\(error)"])
             }
         }
-        return AlertWatch(tracker: tracker, current: {
-            let state = store.state
-            // Without a gateway nothing raises gateway alerts: they are known (none) from the start.
-            let gateway: Set<AlertSource> = state.externalAlertsPublished || !state.gatewayExpected ? [.gateway, .routing] : []
-            return AlertEvaluation(alerts: AlertRules.evaluate(state, now: Date()), covered: gateway.union(AlertRules.coverage(state.feed)))
-        }, deliver: { transitions in
-            // Queued for sending before the history says they happened: a kill between the two
-            // then sends a message twice (receivers drop it by its key) rather than never.
-            await onTransitions?(transitions)
-            do {
-                try ledger?.record(transitions)
-            } catch {
-                logger.error("alerts not kept", metadata: ["error": "\(error)"])
-            }
-        })
+        return AlertWatch(
+            tracker: tracker,
+            current: {
+                let state = store.state
+                // Without a gateway nothing raises gateway alerts: they are known (none) from the start.
+                let gateway: Set<AlertSource> = state.externalAlertsPublished || !state.gatewayExpected ? [.gateway, .routing] : []
+                return AlertEvaluation(
+                    alerts: AlertRules.evaluate(state, now: Date()), covered: gateway.union(AlertRules.coverage(state.feed)))
+            },
+            deliver: { transitions in
+                // Queued for sending before the history says they happened: a kill between the two
+                // then sends a message twice (receivers drop it by its key) rather than never.
+                await onTransitions?(transitions)
+                do {
+                    try ledger?.record(transitions)
+                } catch {
+                    logger.error("alerts not kept", metadata: ["error": "\(error)"])
+                }
+            })
     }
 
     /// Keeps the operator's acknowledgements with their name, off the terminal thread.
@@ -182,8 +196,10 @@ public struct DashboardSession: Sendable {
     /// Applies a confirmed draft as ONE change (a batch of its changes): one
     /// version, one audit entry, one notice, so it never lands half-applied
     /// and `u` undoes all of it. The outcome shows as a notice.
-    static func applyRoute(_ changes: [RouteChange], expectedVersion: Int, control: (any RouteControl)?, store: DashboardStateStore,
-                           wake: WakeSignal?, logger: Logger) {
+    static func applyRoute(
+        _ changes: [RouteChange], expectedVersion: Int, control: (any RouteControl)?, store: DashboardStateStore,
+        wake: WakeSignal?, logger: Logger
+    ) {
         guard let control else { return }
         Task {
             let notice = await applyDraft(changes, expectedVersion: expectedVersion, control: control, logger: logger)
@@ -193,8 +209,10 @@ public struct DashboardSession: Sendable {
     }
 
     /// The draft's changes applied through `control` as one change, and what to tell the operator.
-    static func applyDraft(_ changes: [RouteChange], expectedVersion: Int, control: any RouteControl,
-                           logger: Logger = Logger(label: "qlp.dashboard")) async -> Notice {
+    static func applyDraft(
+        _ changes: [RouteChange], expectedVersion: Int, control: any RouteControl,
+        logger: Logger = Logger(label: "qlp.dashboard")
+    ) async -> Notice {
         switch await control.apply(.combining(changes), expectedVersion: expectedVersion, reason: "dashboard") {
         case .applied(let version, let summary):
             logger.info("route change applied", metadata: ["version": "\(version)", "summary": "\(summary)"])
@@ -205,8 +223,10 @@ public struct DashboardSession: Sendable {
         }
     }
 
-    static func undoRoute(expectedVersion: Int, control: (any RouteControl)?, store: DashboardStateStore, wake: WakeSignal?,
-                          logger: Logger) {
+    static func undoRoute(
+        expectedVersion: Int, control: (any RouteControl)?, store: DashboardStateStore, wake: WakeSignal?,
+        logger: Logger
+    ) {
         guard let control else { return }
         Task {
             let outcome = await control.undo(expectedVersion: expectedVersion)

@@ -1,9 +1,10 @@
 import Foundation
 import QLPCanvas
 import QLPTerminal
+
 #if canImport(Glibc)
-import Glibc
-import QLPProcess
+    import Glibc
+    import QLPProcess
 #endif
 
 /// How the dashboard ended.
@@ -35,9 +36,11 @@ final class TerminalLoop: @unchecked Sendable {
     /// View, selections, command line, draft and alerts: the operator's side of the screen.
     private var interaction: DashboardInteraction
 
-    init(store: DashboardStateStore, options: TerminalOptions, format: DisplayFormat, signals: SignalWatcher,
-         interaction: DashboardInteraction = DashboardInteraction(),
-         onAction: @escaping @Sendable (DashboardEffect) -> Void) {
+    init(
+        store: DashboardStateStore, options: TerminalOptions, format: DisplayFormat, signals: SignalWatcher,
+        interaction: DashboardInteraction = DashboardInteraction(),
+        onAction: @escaping @Sendable (DashboardEffect) -> Void
+    ) {
         self.interaction = interaction
         // `:theme` offers what the terminal can switch to.
         if self.interaction.themeNames.isEmpty { self.interaction.themeNames = options.themes.names }

@@ -1,8 +1,8 @@
 import Foundation
 import QLPCore
+import QLPFeed
 import QLPRouting
 import QLPTerminal
-import QLPFeed
 
 /// What the dashboard must do outside its own screen state after a key.
 public enum DashboardEffect: Sendable, Equatable {
@@ -158,8 +158,9 @@ public struct DashboardInteraction: Sendable {
             if let draft, !draft.isEmpty {
                 popup = .confirmDraft
             } else {
-                message = Message(text: "nothing staged: change a weight (+/-), drain (d), fallback (f) or policy (p) first",
-                                  isError: false)
+                message = Message(
+                    text: "nothing staged: change a weight (+/-), drain (d), fallback (f) or policy (p) first",
+                    isError: false)
             }
         case .discardDraft:
             if draft != nil {
@@ -226,8 +227,9 @@ public struct DashboardInteraction: Sendable {
             if !chain.contains(row.target), working.problem == nil {
                 // Not a reorder: the target joins the chain. Said, so it is never a surprise in the review.
                 let after = working.table.route(named: row.route)?.fallback ?? []
-                message = Message(text: "\(row.target) was not in \(row.route)'s fallback chain: staged it last (\(after.joined(separator: ", "))); "
-                                  + "Enter reviews, Esc discards", isError: false)
+                message = Message(
+                    text: "\(row.target) was not in \(row.route)'s fallback chain: staged it last (\(after.joined(separator: ", "))); "
+                        + "Enter reviews, Esc discards", isError: false)
             }
         case .cyclePolicy: working.cyclePolicy(route: row.route)
         default: return
@@ -253,11 +255,12 @@ public struct DashboardInteraction: Sendable {
             }
         case .character("n"), .character("N"), .escape:
             self.popup = nil
-            let text = switch popup {
-            case .confirmDraft: "not applied: the draft is kept (Esc discards it)"
-            case .confirmUndo: "not undone"
-            case .confirmQuit: "still here: the draft is kept (Enter reviews it, Esc discards it)"
-            }
+            let text =
+                switch popup {
+                case .confirmDraft: "not applied: the draft is kept (Esc discards it)"
+                case .confirmUndo: "not undone"
+                case .confirmQuit: "still here: the draft is kept (Enter reviews it, Esc discards it)"
+                }
             message = Message(text: text, isError: false)
         default:
             break
@@ -330,7 +333,8 @@ public struct DashboardInteraction: Sendable {
                 draft.setWeights(route: name, weights: weights.map { Self.resolvingModelName($0, in: live) })
             }
         case .rule(let name, let suspended):
-            stageFromCommand(state: state, unchanged: "budget rule \(name) is already \(suspended ? "suspended" : "in force")") { draft, _ in
+            stageFromCommand(state: state, unchanged: "budget rule \(name) is already \(suspended ? "suspended" : "in force")") {
+                draft, _ in
                 draft.setRule(name, suspended: suspended)
             }
         }
@@ -339,8 +343,10 @@ public struct DashboardInteraction: Sendable {
 
     /// A route change typed on the command line: staged on the draft and shown
     /// for confirmation, as the Routing view's keys do.
-    private mutating func stageFromCommand(state: DashboardState, unchanged: String,
-                                           _ change: (inout RouteDraft, RouteTable) -> Void) {
+    private mutating func stageFromCommand(
+        state: DashboardState, unchanged: String,
+        _ change: (inout RouteDraft, RouteTable) -> Void
+    ) {
         if readOnly {
             message = Message(text: readOnlyExplanation, isError: true)
             return
@@ -365,7 +371,8 @@ public struct DashboardInteraction: Sendable {
     /// kept, so the draft's error names it.
     static func resolvingModelName(_ share: Route.Share, in table: RouteTable) -> Route.Share {
         guard table.target(named: share.target) == nil,
-              let target = table.targets.first(where: { $0.answers(to: share.target) }) else { return share }
+            let target = table.targets.first(where: { $0.answers(to: share.target) })
+        else { return share }
         return Route.Share(target: target.name, weight: share.weight)
     }
 

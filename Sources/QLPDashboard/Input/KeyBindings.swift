@@ -51,8 +51,10 @@ public struct KeyBinding: Sendable {
     public var barLabel: String?
     public var barSummary: String?
 
-    public init(keys: [Key], label: String, summary: String, action: DashboardAction, inHelpBar: Bool = false,
-                changesRoutes: Bool = false, barLabel: String? = nil, barSummary: String? = nil) {
+    public init(
+        keys: [Key], label: String, summary: String, action: DashboardAction, inHelpBar: Bool = false,
+        changesRoutes: Bool = false, barLabel: String? = nil, barSummary: String? = nil
+    ) {
         self.barLabel = barLabel
         self.barSummary = barSummary
         self.keys = keys
@@ -69,22 +71,26 @@ public enum KeyBindings {
     public static let readOnlyExplanation = "read-only mode: route changes are off (--read-only / dashboard.read_only)"
 
     /// Keys of every view. The help bar shows these first, then the view's own.
-    public static let global: [KeyBinding] = [
-        KeyBinding(keys: [.character("q")], label: "q", summary: "quit", action: .quit, inHelpBar: true),
-        KeyBinding(keys: [.character("?")], label: "?", summary: "help", action: .toggleHelp, inHelpBar: true),
-        KeyBinding(keys: [.character(":")], label: ":", summary: "commands (Tab completes)",
-                   action: .openCommandLine, inHelpBar: true, barSummary: "command"),
-    ] + DashboardView.allCases.map { view in
-        KeyBinding(keys: [.character(Character(String(view.rawValue)))], label: String(view.rawValue),
-                   summary: view.title.lowercased(), action: .show(view))
-    } + [
-        KeyBinding(keys: [.tab], label: "Tab", summary: "next view", action: .nextView),
-        KeyBinding(keys: [.backTab], label: "Shift-Tab", summary: "previous view", action: .previousView),
-        KeyBinding(keys: [.character("r")], label: "r", summary: "refresh now", action: .refresh),
-        KeyBinding(keys: [.character("w")], label: "w", summary: "weekly report", action: .writeWeeklyReport),
-        KeyBinding(keys: [.control("l")], label: "Ctrl-L", summary: "redraw the screen", action: .redraw),
-        KeyBinding(keys: [.escape], label: "Esc", summary: "close help or popup", action: .closeOverlay),
-    ]
+    public static let global: [KeyBinding] =
+        [
+            KeyBinding(keys: [.character("q")], label: "q", summary: "quit", action: .quit, inHelpBar: true),
+            KeyBinding(keys: [.character("?")], label: "?", summary: "help", action: .toggleHelp, inHelpBar: true),
+            KeyBinding(
+                keys: [.character(":")], label: ":", summary: "commands (Tab completes)",
+                action: .openCommandLine, inHelpBar: true, barSummary: "command"),
+        ]
+        + DashboardView.allCases.map { view in
+            KeyBinding(
+                keys: [.character(Character(String(view.rawValue)))], label: String(view.rawValue),
+                summary: view.title.lowercased(), action: .show(view))
+        } + [
+            KeyBinding(keys: [.tab], label: "Tab", summary: "next view", action: .nextView),
+            KeyBinding(keys: [.backTab], label: "Shift-Tab", summary: "previous view", action: .previousView),
+            KeyBinding(keys: [.character("r")], label: "r", summary: "refresh now", action: .refresh),
+            KeyBinding(keys: [.character("w")], label: "w", summary: "weekly report", action: .writeWeeklyReport),
+            KeyBinding(keys: [.control("l")], label: "Ctrl-L", summary: "redraw the screen", action: .redraw),
+            KeyBinding(keys: [.escape], label: "Esc", summary: "close help or popup", action: .closeOverlay),
+        ]
 
     static let scrolling: [KeyBinding] = [
         KeyBinding(keys: [.down, .character("j")], label: "j/↓", summary: "scroll down", action: .scroll(1)),
@@ -111,34 +117,47 @@ public enum KeyBindings {
         case .monitor:
             return scrolling
         case .models, .keys:
-            return [KeyBinding(keys: [.character("s")], label: "s", summary: "sort by next column", action: .cycleSort, inHelpBar: true,
-                               barSummary: "sort"),
-                    filtering] + selecting
+            return [
+                KeyBinding(
+                    keys: [.character("s")], label: "s", summary: "sort by next column", action: .cycleSort, inHelpBar: true,
+                    barSummary: "sort"),
+                filtering,
+            ] + selecting
         case .routing:
             return [
                 KeyBinding(keys: [.down, .character("j")], label: "j/↓", summary: "next target", action: .select(1)),
                 KeyBinding(keys: [.up, .character("k")], label: "k/↑", summary: "previous target", action: .select(-1)),
-                KeyBinding(keys: [.character("+"), .character("=")], label: "+", summary: "weight +5 (rebalances)",
-                           action: .shiftWeight(5), inHelpBar: true, changesRoutes: true, barLabel: "+/-", barSummary: "weight"),
-                KeyBinding(keys: [.character("-")], label: "-", summary: "weight -5 (rebalances)",
-                           action: .shiftWeight(-5), changesRoutes: true),
-                KeyBinding(keys: [.character("d")], label: "d", summary: "drain / undrain target", action: .toggleDrain,
-                           inHelpBar: true, changesRoutes: true, barSummary: "drain"),
+                KeyBinding(
+                    keys: [.character("+"), .character("=")], label: "+", summary: "weight +5 (rebalances)",
+                    action: .shiftWeight(5), inHelpBar: true, changesRoutes: true, barLabel: "+/-", barSummary: "weight"),
+                KeyBinding(
+                    keys: [.character("-")], label: "-", summary: "weight -5 (rebalances)",
+                    action: .shiftWeight(-5), changesRoutes: true),
+                KeyBinding(
+                    keys: [.character("d")], label: "d", summary: "drain / undrain target", action: .toggleDrain,
+                    inHelpBar: true, changesRoutes: true, barSummary: "drain"),
                 // A target outside the chain joins it last (the message and the Columns help page say so): the only way to add one here.
-                KeyBinding(keys: [.character("f")], label: "f", summary: "earlier in fallback chain",
-                           action: .moveFallbackEarlier, changesRoutes: true),
+                KeyBinding(
+                    keys: [.character("f")], label: "f", summary: "earlier in fallback chain",
+                    action: .moveFallbackEarlier, changesRoutes: true),
                 KeyBinding(keys: [.character("p")], label: "p", summary: "next policy", action: .cyclePolicy, changesRoutes: true),
-                KeyBinding(keys: [.enter], label: "Enter", summary: "review draft and apply", action: .reviewDraft,
-                           inHelpBar: true, changesRoutes: true, barSummary: "apply"),
-                KeyBinding(keys: [.character("u")], label: "u", summary: "undo last applied change", action: .undoLastChange,
-                           inHelpBar: true, changesRoutes: true, barSummary: "undo"),
+                KeyBinding(
+                    keys: [.enter], label: "Enter", summary: "review draft and apply", action: .reviewDraft,
+                    inHelpBar: true, changesRoutes: true, barSummary: "apply"),
+                KeyBinding(
+                    keys: [.character("u")], label: "u", summary: "undo last applied change", action: .undoLastChange,
+                    inHelpBar: true, changesRoutes: true, barSummary: "undo"),
                 KeyBinding(keys: [.escape], label: "Esc", summary: "discard draft", action: .discardDraft, changesRoutes: true),
             ]
         case .alerts:
-            return [KeyBinding(keys: [.character("a")], label: "a", summary: "acknowledge alert", action: .acknowledge, inHelpBar: true,
-                               barSummary: "ack"),
-                    KeyBinding(keys: [.character("A")], label: "A", summary: "acknowledge all", action: .acknowledgeAll, inHelpBar: true,
-                               barSummary: "ack all")]
+            return [
+                KeyBinding(
+                    keys: [.character("a")], label: "a", summary: "acknowledge alert", action: .acknowledge, inHelpBar: true,
+                    barSummary: "ack"),
+                KeyBinding(
+                    keys: [.character("A")], label: "A", summary: "acknowledge all", action: .acknowledgeAll, inHelpBar: true,
+                    barSummary: "ack all"),
+            ]
                 + selecting
         case .audit:
             return [filtering] + scrolling

@@ -42,12 +42,14 @@ public struct ModelTargetStats: Sendable, Equatable {
     public var observedShare: Double?
     public var lastProbe: Date?
 
-    public init(target: String, backend: String, state: Health, reason: String = "", since: Date? = nil,
-                p50Milliseconds: Double? = nil, p95Milliseconds: Double? = nil,
-                p99Milliseconds: Double? = nil, recentLatency: [Double?] = [], ttftMilliseconds: Double? = nil,
-                tokensPerSecond: Double? = nil, errorRate: Double? = nil, breaker: Breaker = .closed,
-                inputCostPer1K: Decimal? = nil, outputCostPer1K: Decimal? = nil,
-                observedShare: Double? = nil, lastProbe: Date? = nil) {
+    public init(
+        target: String, backend: String, state: Health, reason: String = "", since: Date? = nil,
+        p50Milliseconds: Double? = nil, p95Milliseconds: Double? = nil,
+        p99Milliseconds: Double? = nil, recentLatency: [Double?] = [], ttftMilliseconds: Double? = nil,
+        tokensPerSecond: Double? = nil, errorRate: Double? = nil, breaker: Breaker = .closed,
+        inputCostPer1K: Decimal? = nil, outputCostPer1K: Decimal? = nil,
+        observedShare: Double? = nil, lastProbe: Date? = nil
+    ) {
         self.target = target
         self.backend = backend
         self.state = state

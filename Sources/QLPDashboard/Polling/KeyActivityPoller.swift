@@ -12,8 +12,10 @@ public struct KeyActivityPoller: FeedPoller {
     public var interval: RefreshInterval
     public var wake: WakeSignal
 
-    public init(source: @escaping @Sendable () -> [KeyActivity], store: DashboardStateStore, interval: RefreshInterval,
-                wake: WakeSignal) {
+    public init(
+        source: @escaping @Sendable () -> [KeyActivity], store: DashboardStateStore, interval: RefreshInterval,
+        wake: WakeSignal
+    ) {
         self.source = source
         self.store = store
         self.interval = interval

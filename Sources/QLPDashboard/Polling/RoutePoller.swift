@@ -1,6 +1,6 @@
 import Foundation
-import QLPStore
 import QLPFeed
+import QLPStore
 
 /// Keeps the Routing and Audit views' data: the live table, the audit log and
 /// each route's observed shares, read through the `RouteControl`.
@@ -12,8 +12,10 @@ public struct RoutePoller: FeedPoller {
     /// Audit lines kept on screen.
     public var auditLimit: Int
 
-    public init(control: any RouteControl, store: DashboardStateStore, interval: RefreshInterval, wake: WakeSignal,
-                auditLimit: Int = 200) {
+    public init(
+        control: any RouteControl, store: DashboardStateStore, interval: RefreshInterval, wake: WakeSignal,
+        auditLimit: Int = 200
+    ) {
         self.control = control
         self.store = store
         self.interval = interval
@@ -67,7 +69,8 @@ extension ModelStatsPoller {
         try? history.record(points, now: now)
         return stats.map { target in
             guard target.recentLatency.isEmpty,
-                  let stored = try? history.points("latency.p50.\(target.target)", since: now.addingTimeInterval(-window)) else { return target }
+                let stored = try? history.points("latency.p50.\(target.target)", since: now.addingTimeInterval(-window))
+            else { return target }
             var filled = target
             filled.recentLatency = stored.map(\.value)
             return filled
@@ -86,8 +89,10 @@ public struct ModelStatsPoller: FeedPoller {
     /// How far back the sparkline reaches.
     public var window: TimeInterval
 
-    public init(source: any GatewayStatsSource, store: DashboardStateStore, interval: RefreshInterval, wake: WakeSignal,
-                history: SQLiteSeriesHistory? = nil, window: TimeInterval = 3600) {
+    public init(
+        source: any GatewayStatsSource, store: DashboardStateStore, interval: RefreshInterval, wake: WakeSignal,
+        history: SQLiteSeriesHistory? = nil, window: TimeInterval = 3600
+    ) {
         self.history = history
         self.window = window
         self.source = source

@@ -20,8 +20,10 @@ public struct CostManagementReportSource: Sendable {
     /// there is data for when it refuses a period outside them).
     public static func range(plan: BudgetPlan, builder: FinanceReportBuilder) -> DayRange? {
         let lastComplete = builder.today.adding(days: -1)
-        let first = [plan.creditPeriod.first, builder.period.previous.days.first, builder.period.days.first.adding(days: -14),
-                     lastComplete.firstOfMonth].min()!
+        let first = [
+            plan.creditPeriod.first, builder.period.previous.days.first, builder.period.days.first.adding(days: -14),
+            lastComplete.firstOfMonth,
+        ].min()!
         return DayRange(first, lastComplete)
     }
 
@@ -50,7 +52,8 @@ public struct CostManagementReportSource: Sendable {
         } else {
             note = "the month has ended: its actual total is the figure"
         }
-        return ReportInput(records: records, source: "Cost Management (\(scope))", basis: .actual, rowsRead: records.count,
-                           tagSpend: tags, azureForecast: forecast, forecastNote: note)
+        return ReportInput(
+            records: records, source: "Cost Management (\(scope))", basis: .actual, rowsRead: records.count,
+            tagSpend: tags, azureForecast: forecast, forecastNote: note)
     }
 }

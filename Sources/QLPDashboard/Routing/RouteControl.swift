@@ -101,8 +101,10 @@ public struct RoutingPanel: Sendable, Equatable {
     /// Why the log could not be read this time; nil when it was.
     public var auditUnavailable: String?
 
-    public init(table: RouteTable, traffic: [String: ObservedTraffic] = [:], audit: [RouteAuditLine] = [],
-                auditUnavailable: String? = nil) {
+    public init(
+        table: RouteTable, traffic: [String: ObservedTraffic] = [:], audit: [RouteAuditLine] = [],
+        auditUnavailable: String? = nil
+    ) {
         self.table = table
         self.traffic = traffic
         self.audit = audit

@@ -65,8 +65,10 @@ public struct RouteDraft: Sendable, Equatable {
 
     /// Suspends or resumes a budget routing rule (the `:rule` command).
     public mutating func setRule(_ name: String, suspended: Bool) {
-        stage(.suspendRule(name: name, suspended: suspended), isNoChange: base.suspendedRules.contains(name) == suspended
-              && base.budgetRules.contains { $0.name == name })
+        stage(
+            .suspendRule(name: name, suspended: suspended),
+            isNoChange: base.suspendedRules.contains(name) == suspended
+                && base.budgetRules.contains { $0.name == name })
     }
 
     /// Per-target weight and drain lines, base -> draft, for the confirm popup.

@@ -52,7 +52,8 @@ struct AlertDeliverySummary {
         var lines = DisplayWidth.wrap(head + parts.joined(separator: " \(context.glyphs.separator) "), to: width)
         if lines.count > Self.detailLineLimit {
             let last = lines[Self.detailLineLimit - 1] + " " + lines[Self.detailLineLimit]
-            lines = Array(lines.prefix(Self.detailLineLimit - 1)) + [DisplayWidth.truncate(last, to: width, ellipsis: context.glyphs.ellipsis)]
+            lines =
+                Array(lines.prefix(Self.detailLineLimit - 1)) + [DisplayWidth.truncate(last, to: width, ellipsis: context.glyphs.ellipsis)]
         }
         return lines
     }

@@ -1,6 +1,6 @@
 import Foundation
-import QLPCore
 import QLPCanvas
+import QLPCore
 import QLPStore
 
 /// Every alert of this run, newest first: time, severity, source, text and
@@ -37,7 +37,8 @@ public struct AlertsView {
         var y = area.y
         canvas.put("ALERTS", x: x, y: y, role: .title)
         let open = book.unacknowledged.count
-        let status = "\(book.entries.filter(\.active).count) active \(context.glyphs.separator) \(open) unacknowledged "
+        let status =
+            "\(book.entries.filter(\.active).count) active \(context.glyphs.separator) \(open) unacknowledged "
             + "\(context.glyphs.separator) bell \(bellEnabled ? "on" : "off") for new critical alerts"
         canvas.put(DisplayWidth.truncate(status, to: width - 8, ellipsis: context.glyphs.ellipsis), x: x + 8, y: y, role: .muted)
         y += 2
@@ -46,11 +47,12 @@ public struct AlertsView {
             return
         }
         let rows: [[DataTable.Content]] = book.entries.map { entry in
-            let role: StyleRole = switch entry.alert.severity {
-            case .info: .muted
-            case .warning: .warning
-            case .critical: .critical
-            }
+            let role: StyleRole =
+                switch entry.alert.severity {
+                case .info: .muted
+                case .warning: .warning
+                case .critical: .critical
+                }
             let status = !entry.active ? "cleared" : (entry.acknowledged ? "acked" : "OPEN")
             var row: [DataTable.Content] = [
                 .text(context.format.time(entry.firstSeen), .muted),

@@ -45,8 +45,9 @@ struct BudgetLayout: Equatable {
         var azureHasNote: Bool
     }
 
-    static let full = BudgetLayout(chartRows: 0, azureTable: true, azureNote: true, atlasTwoLines: true, monthlySpacing: true,
-                                   gaps: true)
+    static let full = BudgetLayout(
+        chartRows: 0, azureTable: true, azureNote: true, atlasTwoLines: true, monthlySpacing: true,
+        gaps: true)
 
     /// The fullest layout that fits `height` rows; the most compact one when none does.
     static func fit(height: Int, parts: Parts) -> BudgetLayout {

@@ -23,28 +23,33 @@ public struct BudgetView {
         let width = area.width - 2
         guard let cost = state.cost.value else {
             canvas.put("MONTHLY BUDGET", x: x, y: area.y, role: .title)
-            let text = state.cost.problem.map { "Cost data unavailable: \($0.summary)" }
+            let text =
+                state.cost.problem.map { "Cost data unavailable: \($0.summary)" }
                 ?? "Fetching cost data from Cost Management\(context.glyphs.ellipsis)"
-            canvas.put(DisplayWidth.truncate(text, to: width, ellipsis: context.glyphs.ellipsis), x: x, y: area.y + 2,
-                       role: state.cost.problem == nil ? .muted : .critical)
+            canvas.put(
+                DisplayWidth.truncate(text, to: width, ellipsis: context.glyphs.ellipsis), x: x, y: area.y + 2,
+                role: state.cost.problem == nil ? .muted : .critical)
             return
         }
         let overview = cost.overview
         let outlook = cost.outlook ?? BudgetOutlook(overview: overview, plan: state.plan, costs: cost.costs)
-        let table = CategoryTable(overview: overview, outlook: outlook,
-                                  title: "CATEGORY",
-                                  columns: [.allocated, .spent, .remaining, .used, .burnRate, .atExpiry, .monthEnd, .runsOut],
-                                  giveWay: [.monthEnd, .used], unmapped: .figures, showsTotal: true, minimumGauge: 8,
-                                  maximumGauge: 30)
+        let table = CategoryTable(
+            overview: overview, outlook: outlook,
+            title: "CATEGORY",
+            columns: [.allocated, .spent, .remaining, .used, .burnRate, .atExpiry, .monthEnd, .runsOut],
+            giveWay: [.monthEnd, .used], unmapped: .figures, showsTotal: true, minimumGauge: 8,
+            maximumGauge: 30)
         let budgets = state.azureBudgets.value?.budgets
-        let parts = BudgetLayout.Parts(tableRows: table.height, atlasLines: atlasLines,
-                                       azureRows: budgets.map { $0.isEmpty ? 1 : 1 + $0.count } ?? 0,
-                                       azureHasNote: budgets?.isEmpty == false)
+        let parts = BudgetLayout.Parts(
+            tableRows: table.height, atlasLines: atlasLines,
+            azureRows: budgets.map { $0.isEmpty ? 1 : 1 + $0.count } ?? 0,
+            azureHasNote: budgets?.isEmpty == false)
         let layout = BudgetLayout.fit(height: area.height, parts: parts)
         let gap = layout.gaps ? 1 : 0
 
-        var y = renderMonthly(into: &canvas, overview: overview, x: x, y: area.y, width: width, spaced: layout.monthlySpacing,
-                              context: context)
+        var y = renderMonthly(
+            into: &canvas, overview: overview, x: x, y: area.y, width: width, spaced: layout.monthlySpacing,
+            context: context)
         y += gap
         if y + table.height <= area.maxY {
             y = table.render(into: &canvas, x: x, y: y, width: width, context: context) + gap
@@ -67,8 +72,10 @@ public struct BudgetView {
     }
 
     /// qlp's figures beside Azure's, then the gauge with its alert marks; returns the row after the marks.
-    private func renderMonthly(into canvas: inout Canvas, overview: BudgetOverview, x: Int, y start: Int, width: Int, spaced: Bool,
-                               context: RenderContext) -> Int {
+    private func renderMonthly(
+        into canvas: inout Canvas, overview: BudgetOverview, x: Int, y start: Int, width: Int, spaced: Bool,
+        context: RenderContext
+    ) -> Int {
         let f = context.format
         var y = start
         let currency = state.plan.currency
@@ -77,8 +84,10 @@ public struct BudgetView {
         let budget = azure?.budgets.first { $0.properties.timeGrain.lowercased() == "monthly" } ?? azure?.budgets.first
 
         canvas.put("MONTHLY BUDGET", x: x, y: y, role: .title)
-        canvas.put(DisplayWidth.truncate("\(f.month(monthly.month)) \(context.glyphs.separator) \(state.plan.billingTimeZone)",
-                                         to: width - 16, ellipsis: context.glyphs.ellipsis), x: x + 16, y: y, role: .muted)
+        canvas.put(
+            DisplayWidth.truncate(
+                "\(f.month(monthly.month)) \(context.glyphs.separator) \(state.plan.billingTimeZone)",
+                to: width - 16, ellipsis: context.glyphs.ellipsis), x: x + 16, y: y, role: .muted)
         y += spaced ? 2 : 1
         // Two columns of figures: qlp's, and Azure's.
         let labelW = 16
@@ -86,7 +95,8 @@ public struct BudgetView {
         let qlpX = x + labelW
         let azureX = qlpX + columnW
         canvas.put("qlp (query rows)", x: qlpX, y: y, role: .title)
-        canvas.put("Azure (budget, \(MonthEndEstimate.azureForecast.name))", x: azureX, y: y, role: .title, maxWidth: width - labelW - columnW)
+        canvas.put(
+            "Azure (budget, \(MonthEndEstimate.azureForecast.name))", x: azureX, y: y, role: .title, maxWidth: width - labelW - columnW)
         y += 1
         canvas.put("Month to date", x: x, y: y, role: .muted)
         canvas.put(f.money(monthly.spentToDate, currency), x: qlpX, y: y)
@@ -96,11 +106,13 @@ public struct BudgetView {
             let room = width - labelW - columnW
             // "agrees" is what the colour says already; it goes when the column is short.
             if agree, DisplayWidth.of(text) + 3 + DisplayWidth.of("agrees") <= room { text += " \(context.glyphs.separator) agrees" }
-            canvas.put(DisplayWidth.truncate(text, to: room, ellipsis: context.glyphs.ellipsis), x: azureX, y: y,
-                       role: agree ? .normal : .warning)
+            canvas.put(
+                DisplayWidth.truncate(text, to: room, ellipsis: context.glyphs.ellipsis), x: azureX, y: y,
+                role: agree ? .normal : .warning)
         } else {
-            canvas.put(DisplayWidth.truncate(azureStatus(context), to: width - labelW - columnW, ellipsis: context.glyphs.ellipsis),
-                       x: azureX, y: y, role: .muted)
+            canvas.put(
+                DisplayWidth.truncate(azureStatus(context), to: width - labelW - columnW, ellipsis: context.glyphs.ellipsis),
+                x: azureX, y: y, role: .muted)
         }
         y += 1
         canvas.put("Budget", x: x, y: y, role: .muted)
@@ -113,12 +125,16 @@ public struct BudgetView {
         if let p = monthly.projection {
             canvas.put("\(f.money(p.amount, currency)) \(MonthEndEstimate.linearProjection.name)", x: qlpX, y: y)
         } else {
-            canvas.put("\(MonthEndEstimate.linearProjection.name) after \(MonthEndProjection.minimumBasisDays) days", x: qlpX, y: y, role: .muted)
+            canvas.put(
+                "\(MonthEndEstimate.linearProjection.name) after \(MonthEndProjection.minimumBasisDays) days", x: qlpX, y: y, role: .muted)
         }
         if let forecast = azure?.forecast {
             canvas.put("\(f.money(forecast.total, forecast.currency ?? currency)) \(MonthEndEstimate.azureForecast.name)", x: azureX, y: y)
         } else if let note = azure?.forecastNote {
-            canvas.put(DisplayWidth.truncate("\(MonthEndEstimate.azureForecast.name): \(note)", to: width - labelW - columnW, ellipsis: context.glyphs.ellipsis), x: azureX, y: y, role: .muted)
+            canvas.put(
+                DisplayWidth.truncate(
+                    "\(MonthEndEstimate.azureForecast.name): \(note)", to: width - labelW - columnW, ellipsis: context.glyphs.ellipsis),
+                x: azureX, y: y, role: .muted)
         }
         y += spaced ? 2 : 1
 
@@ -132,26 +148,31 @@ public struct BudgetView {
             .render(into: &canvas, x: x + 8, y: y, width: gaugeW, glyphs: context.glyphs)
         y += 1
         for (marker, threshold) in zip(markers, monthly.thresholds.filter({ $0 < 100 })) {
-            canvas.put("\(context.glyphs.upArrow)\(NSDecimalNumber(decimal: threshold).stringValue)%",
-                       x: x + 8 + Gauge.markerColumn(marker, width: gaugeW), y: y, role: .muted)
+            canvas.put(
+                "\(context.glyphs.upArrow)\(NSDecimalNumber(decimal: threshold).stringValue)%",
+                x: x + 8 + Gauge.markerColumn(marker, width: gaugeW), y: y, role: .muted)
         }
         return y + 1
     }
 
     /// Every budget set in Azure, with its alerts: a table, or one line when rows are short.
-    private func renderAzureBudgets(into canvas: inout Canvas, x: Int, y start: Int, width: Int, maxY: Int, layout: BudgetLayout,
-                                    context: RenderContext) {
+    private func renderAzureBudgets(
+        into canvas: inout Canvas, x: Int, y start: Int, width: Int, maxY: Int, layout: BudgetLayout,
+        context: RenderContext
+    ) {
         let f = context.format
         var y = start
         let currency = state.plan.currency
         let azure = state.azureBudgets.value
         canvas.put("AZURE BUDGETS", x: x, y: y, role: .title)
         guard layout.azureTable else {
-            canvas.put(DisplayWidth.truncate(azureSummary(context), to: width - 15, ellipsis: context.glyphs.ellipsis), x: x + 15, y: y,
-                       role: .muted)
+            canvas.put(
+                DisplayWidth.truncate(azureSummary(context), to: width - 15, ellipsis: context.glyphs.ellipsis), x: x + 15, y: y,
+                role: .muted)
             return
         }
-        canvas.put(DisplayWidth.truncate(azureStatus(context), to: width - 15, ellipsis: context.glyphs.ellipsis), x: x + 15, y: y, role: .muted)
+        canvas.put(
+            DisplayWidth.truncate(azureStatus(context), to: width - 15, ellipsis: context.glyphs.ellipsis), x: x + 15, y: y, role: .muted)
         y += 1
         guard let budgets = azure?.budgets, !budgets.isEmpty else {
             canvas.put(azure == nil ? "" : "No budgets are set on this subscription.", x: x, y: y, role: .muted)
@@ -159,13 +180,18 @@ public struct BudgetView {
         }
         // The grain is in the figures above; narrow terminals drop its column.
         let showGrain = width >= 96
-        let header = ["NAME", "AMOUNT"] + (showGrain ? ["GRAIN"] : []) + ["CURRENT", "USED", MonthEndEstimate.azureForecast.name.uppercased(), "ALERTS"]
+        let header =
+            ["NAME", "AMOUNT"] + (showGrain ? ["GRAIN"] : []) + [
+                "CURRENT", "USED", MonthEndEstimate.azureForecast.name.uppercased(), "ALERTS",
+            ]
         var rows: [[String]] = budgets.map { b in
             let p = b.properties
             let unit = Currency(code: p.currentSpend?.unit ?? currency.code)
-            return [b.name, f.money(p.amount, unit)] + (showGrain ? [p.timeGrain] : []) + [p.currentSpend.map { f.money($0.amount, unit) } ?? "-",
-                    b.fractionUsed.map { PercentFormat.string($0) } ?? "-", p.forecastSpend.map { f.money($0.amount, unit) } ?? "-",
-                    alerts(b, context)]
+            return [b.name, f.money(p.amount, unit)] + (showGrain ? [p.timeGrain] : []) + [
+                p.currentSpend.map { f.money($0.amount, unit) } ?? "-",
+                b.fractionUsed.map { PercentFormat.string($0) } ?? "-", p.forecastSpend.map { f.money($0.amount, unit) } ?? "-",
+                alerts(b, context),
+            ]
         }
         rows.insert(header, at: 0)
         let widths = header.indices.map { c in rows.map { DisplayWidth.of($0[c]) }.max() ?? 0 }
@@ -174,15 +200,18 @@ public struct BudgetView {
             var cx = x
             for (c, cell) in row.enumerated() {
                 let w = c == row.count - 1 ? max(0, x + width - cx) : widths[c]
-                canvas.put(cell, x: cx, y: y, width: w, role: i == 0 ? .title : .normal, alignRight: c > 0 && c < row.count - 1,
-                           ellipsis: context.glyphs.ellipsis)
+                canvas.put(
+                    cell, x: cx, y: y, width: w, role: i == 0 ? .title : .normal, alignRight: c > 0 && c < row.count - 1,
+                    ellipsis: context.glyphs.ellipsis)
                 cx += w + 2
             }
             y += 1
         }
         if layout.azureNote, y + 1 < maxY {
-            canvas.put("F: alert on the \(MonthEndEstimate.azureForecast.name), else on actual spend. Azure evaluates budgets daily, so it can lag qlp.", x: x, y: y + 1, role: .muted,
-                       maxWidth: width)
+            canvas.put(
+                "F: alert on the \(MonthEndEstimate.azureForecast.name), else on actual spend. Azure evaluates budgets daily, so it can lag qlp.",
+                x: x, y: y + 1, role: .muted,
+                maxWidth: width)
         }
     }
 
@@ -225,14 +254,17 @@ public struct BudgetView {
         let detailX = x + 15
         let room = width - 15
         if !state.atlasConfigured {
-            canvas.put(DisplayWidth.truncate("not read: set mongodb_atlas.admin_api in the config", to: room,
-                                             ellipsis: context.glyphs.ellipsis), x: detailX, y: y, role: .muted)
+            canvas.put(
+                DisplayWidth.truncate(
+                    "not read: set mongodb_atlas.admin_api in the config", to: room,
+                    ellipsis: context.glyphs.ellipsis), x: detailX, y: y, role: .muted)
             return y + 1
         }
         guard let use = state.atlas.value else {
             let text = state.atlas.problem.map { "unavailable: \($0.summary)" } ?? "fetching\(context.glyphs.ellipsis)"
-            canvas.put(DisplayWidth.truncate(text, to: room, ellipsis: context.glyphs.ellipsis), x: detailX, y: y,
-                       role: state.atlas.problem == nil ? .muted : .critical)
+            canvas.put(
+                DisplayWidth.truncate(text, to: room, ellipsis: context.glyphs.ellipsis), x: detailX, y: y,
+                role: state.atlas.problem == nil ? .muted : .critical)
             return y + 1
         }
         let amounts = "\(f.money(use.used, use.currency)) of \(f.money(use.grant.amount, use.currency))"
@@ -252,13 +284,16 @@ public struct BudgetView {
             let rate = use.rate.converts ? " \(sep) \(NSDecimalNumber(decimal: use.rate.perUSD).stringValue) \(use.currency.code)/USD" : ""
             var line = stale + text + rate
             if DisplayWidth.of(line) > room { line = stale + short + rate }
-            canvas.put(DisplayWidth.truncate(line, to: room, ellipsis: context.glyphs.ellipsis), x: detailX, y: y,
-                       role: stale.isEmpty ? role : .stale)
+            canvas.put(
+                DisplayWidth.truncate(line, to: room, ellipsis: context.glyphs.ellipsis), x: detailX, y: y,
+                role: stale.isEmpty ? role : .stale)
             return y + 1
         }
         canvas.put(DisplayWidth.truncate(text, to: room, ellipsis: context.glyphs.ellipsis), x: detailX, y: y, role: role)
-        canvas.put(DisplayWidth.truncate("\(stale)US$\(use.usedUSD.rounded(scale: 2)) at \(use.rate)", to: room, ellipsis: context.glyphs.ellipsis),
-                   x: detailX, y: y + 1, role: stale.isEmpty ? .muted : .stale)
+        canvas.put(
+            DisplayWidth.truncate(
+                "\(stale)US$\(use.usedUSD.rounded(scale: 2)) at \(use.rate)", to: room, ellipsis: context.glyphs.ellipsis),
+            x: detailX, y: y + 1, role: stale.isEmpty ? .muted : .stale)
         return y + 2
     }
 

@@ -148,7 +148,8 @@ struct CategoryTable {
             made[wholeUnits] = rows
             let labelWidth = max(DisplayWidth.of(title), rows.map { DisplayWidth.of($0.label) }.max() ?? 0)
             let widths = kept.map { column in
-                max(column == .used ? 6 : 0, DisplayWidth.of(column.title),
+                max(
+                    column == .used ? 6 : 0, DisplayWidth.of(column.title),
                     rows.compactMap { $0.cells[column].map { DisplayWidth.of($0.text) } }.max() ?? 0)
             }
             let hasGauge = kept.contains(.used)
@@ -170,8 +171,11 @@ struct CategoryTable {
             }
             // Last resort: the labels give up what is missing (never below a few cells).
             let label = max(6, labelWidth - (needed - room))
-            return (Layout(columns: kept, widths: widths, labelWidth: label, wholeUnits: wholeUnits,
-                           gauge: hasGauge ? minimumGauge : 0), rows)
+            return (
+                Layout(
+                    columns: kept, widths: widths, labelWidth: label, wholeUnits: wholeUnits,
+                    gauge: hasGauge ? minimumGauge : 0), rows
+            )
         }
     }
 
@@ -208,9 +212,10 @@ struct CategoryTable {
         // Spend no bucket claims.
         let spend = overview.unmapped
         let names = spend.services.map { $0.name.isEmpty ? "(no service name)" : $0.name }
-        var unmappedRow = Row(label: "Unmapped", labelRole: spend.spent == 0 ? .muted : .warning,
-                              cells: [.spent: Cell(text: money(spend.spent), role: spend.spent == 0 ? .muted : .normal)],
-                              fraction: nil, note: nil)
+        var unmappedRow = Row(
+            label: "Unmapped", labelRole: spend.spent == 0 ? .muted : .warning,
+            cells: [.spent: Cell(text: money(spend.spent), role: spend.spent == 0 ? .muted : .normal)],
+            fraction: nil, note: nil)
         switch unmapped {
         case .note:
             let text = names.isEmpty ? "no spend outside the buckets" : "not in any bucket: " + names.joined(separator: ", ")

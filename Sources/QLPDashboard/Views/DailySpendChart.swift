@@ -30,8 +30,9 @@ struct DailySpendChart {
         var title = "DAILY SPEND  last \(days.count) days"
         if let peakDay, peak > 0 { title += " \(context.glyphs.separator) peak \(f.money(peak, currency)) on \(f.shortDate(peakDay))" }
         title += " \(context.glyphs.separator) budget pace \(f.money(allowance, currency))/day"
-        canvas.put(DisplayWidth.truncate(title, to: rect.width, ellipsis: context.glyphs.ellipsis),
-                   x: rect.x, y: rect.y, role: .title)
+        canvas.put(
+            DisplayWidth.truncate(title, to: rect.width, ellipsis: context.glyphs.ellipsis),
+            x: rect.x, y: rect.y, role: .title)
 
         let bars = Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rect.height - 2)
         let barWidth = max(1, min(3, bars.width / max(1, series.count)))
@@ -40,12 +41,15 @@ struct DailySpendChart {
         // The allowance as a faint line behind the bars: above it, the month overspends.
         let allowanceRow = bars.maxY - 1 - Int((allowance.doubleForDisplay / max(scale, 0.01) * Double(bars.height)).rounded(.down))
         if allowanceRow >= bars.y, allowanceRow < bars.maxY {
-            canvas.fill(Rect(x: bars.maxX - used, y: allowanceRow, width: used, height: 1),
-                        with: context.glyphs.isUnicode ? "┈" : "-", role: .gaugeEmpty)
+            canvas.fill(
+                Rect(x: bars.maxX - used, y: allowanceRow, width: used, height: 1),
+                with: context.glyphs.isUnicode ? "┈" : "-", role: .gaugeEmpty)
         }
-        BarChart(values: series.map(\.doubleForDisplay), scale: scale, role: .accent,
-                 highlighted: [series.count - 1], highlightRole: .muted, barWidth: barWidth)
-            .render(into: &canvas, rect: bars, glyphs: context.glyphs)
+        BarChart(
+            values: series.map(\.doubleForDisplay), scale: scale, role: .accent,
+            highlighted: [series.count - 1], highlightRole: .muted, barWidth: barWidth
+        )
+        .render(into: &canvas, rect: bars, glyphs: context.glyphs)
 
         let axis = rect.maxY - 1
         let start = bars.maxX - used

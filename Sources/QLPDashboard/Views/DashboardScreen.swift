@@ -45,12 +45,15 @@ public struct DashboardScreen {
             ModelsView(state: state, sort: i.modelSort, filter: i.modelFilter, selected: i.selected(in: .models))
                 .render(into: &canvas, area: body, context: context)
         case .routing:
-            RoutingView(state: state, draft: i.draft, selected: i.selected(in: .routing)).render(into: &canvas, area: body, context: context)
+            RoutingView(state: state, draft: i.draft, selected: i.selected(in: .routing)).render(
+                into: &canvas, area: body, context: context)
         case .monitor: MonitorView(state: state, scroll: i.scroll).render(into: &canvas, area: body, context: context)
         case .alerts:
-            AlertsView(book: i.alerts, selected: i.selected(in: .alerts), bellEnabled: i.bellEnabled,
-                       deliveries: state.notificationsConfigured ? state.alertDeliveries : nil)
-                .render(into: &canvas, area: body, context: context)
+            AlertsView(
+                book: i.alerts, selected: i.selected(in: .alerts), bellEnabled: i.bellEnabled,
+                deliveries: state.notificationsConfigured ? state.alertDeliveries : nil
+            )
+            .render(into: &canvas, area: body, context: context)
         case .audit: AuditView(state: state, filter: i.auditFilter, scroll: i.scroll).render(into: &canvas, area: body, context: context)
         case .keys:
             KeysView(state: state, sort: i.keySort, filter: i.keyFilter, selected: i.selected(in: .keys))
@@ -61,11 +64,13 @@ public struct DashboardScreen {
             self.popup(popup).render(into: &canvas, area: body, glyphs: context.glyphs)
         }
         if i.showHelp {
-            HelpOverlay(title: i.helpPage == .keys ? "Keys: \(view.title)" : "Columns: \(view.title)",
-                        bindings: KeyBindings.bindings(for: view, readOnly: i.readOnly),
-                        readOnly: i.readOnly, logFile: state.identity.logFile, configPath: state.identity.configPath,
-                        gateway: state.gatewayAddresses, page: i.helpPage, view: view)
-                .render(into: &canvas, area: canvas.bounds, context: context)
+            HelpOverlay(
+                title: i.helpPage == .keys ? "Keys: \(view.title)" : "Columns: \(view.title)",
+                bindings: KeyBindings.bindings(for: view, readOnly: i.readOnly),
+                readOnly: i.readOnly, logFile: state.identity.logFile, configPath: state.identity.configPath,
+                gateway: state.gatewayAddresses, page: i.helpPage, view: view
+            )
+            .render(into: &canvas, area: canvas.bounds, context: context)
         }
         return canvas
     }
@@ -82,8 +87,9 @@ public struct DashboardScreen {
                 .render(into: &canvas, row: row, glyphs: context.glyphs)
         } else if let message = i.message {
             canvas.fill(Rect(x: 0, y: row, width: canvas.size.width, height: 1), role: .normal)
-            canvas.put(DisplayWidth.truncate(message.text, to: canvas.size.width - 2, ellipsis: context.glyphs.ellipsis),
-                       x: 1, y: row, role: message.isError ? .critical : .accent)
+            canvas.put(
+                DisplayWidth.truncate(message.text, to: canvas.size.width - 2, ellipsis: context.glyphs.ellipsis),
+                x: 1, y: row, role: message.isError ? .critical : .accent)
         } else {
             helpBar(now: context.now).render(into: &canvas, row: row)
         }
@@ -93,10 +99,11 @@ public struct DashboardScreen {
     func helpBar(now: Date) -> HelpBar {
         var trailing = state.identity.isDemo ? "demo data" : ""
         if interaction.readOnly { trailing = trailing.isEmpty ? "read-only" : "read-only \(trailing)" }
-        return HelpBar(items: KeyBindings.helpBar(for: view, readOnly: interaction.readOnly).map {
-            HelpBar.Item(key: $0.barLabel ?? $0.label, label: $0.barSummary ?? $0.summary)
-        },
-                       trailing: trailing)
+        return HelpBar(
+            items: KeyBindings.helpBar(for: view, readOnly: interaction.readOnly).map {
+                HelpBar.Item(key: $0.barLabel ?? $0.label, label: $0.barSummary ?? $0.summary)
+            },
+            trailing: trailing)
     }
 
     func popup(_ popup: DashboardInteraction.Popup) -> Popup {
@@ -110,7 +117,8 @@ public struct DashboardScreen {
             var lines = diff.map { line -> Popup.Line in
                 let from = line.beforeDrained ? "drained" : line.beforeWeight.map { "\($0)" } ?? "-"
                 let to = line.afterDrained ? "drained" : line.afterWeight.map { "\($0)" } ?? "-"
-                let text = DisplayWidth.pad(line.route, to: routeW) + "  " + DisplayWidth.pad(line.target, to: targetW) + "  "
+                let text =
+                    DisplayWidth.pad(line.route, to: routeW) + "  " + DisplayWidth.pad(line.target, to: targetW) + "  "
                     + DisplayWidth.pad(from, to: 7, alignRight: true) + " \(arrow) " + to
                 return Popup.Line(text, role: .accent)
             }
@@ -121,12 +129,16 @@ public struct DashboardScreen {
         case .confirmQuit:
             let summaries = interaction.draft?.summaries ?? []
             let count = summaries.count
-            return Popup(title: "Quit", lines: [Popup.Line("\(count) route change\(count == 1 ? "" : "s") staged and not applied:", role: .warning)]
-                + summaries.map { Popup.Line($0, role: .muted) },
-                         question: "Quit and lose \(count == 1 ? "it" : "them")? y yes / n no")
+            return Popup(
+                title: "Quit",
+                lines: [Popup.Line("\(count) route change\(count == 1 ? "" : "s") staged and not applied:", role: .warning)]
+                    + summaries.map { Popup.Line($0, role: .muted) },
+                question: "Quit and lose \(count == 1 ? "it" : "them")? y yes / n no")
         case .confirmUndo(let version, let summary):
-            return Popup(title: "Undo", lines: [Popup.Line("undo: \(summary)"), Popup.Line("as \(state.operatorName), on table v\(version)", role: .muted)],
-                         question: "Undo it? y yes / n no")
+            return Popup(
+                title: "Undo",
+                lines: [Popup.Line("undo: \(summary)"), Popup.Line("as \(state.operatorName), on table v\(version)", role: .muted)],
+                question: "Undo it? y yes / n no")
         }
     }
 

@@ -13,8 +13,10 @@ public struct DisplayFormat: Sendable {
     }
 
     static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-    static let longMonthNames = ["January", "February", "March", "April", "May", "June", "July", "August",
-                                 "September", "October", "November", "December"]
+    static let longMonthNames = [
+        "January", "February", "March", "April", "May", "June", "July", "August",
+        "September", "October", "November", "December",
+    ]
 
     /// "15 Mar 2027".
     public func date(_ day: CivilDate) -> String { "\(day.day) \(Self.monthNames[day.month - 1]) \(day.year)" }

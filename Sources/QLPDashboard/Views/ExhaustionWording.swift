@@ -11,27 +11,30 @@ enum ExhaustionWording {
     func text(_ exhaustion: CreditExhaustion, expiry: CivilDate, format f: DisplayFormat) -> (String, StyleRole) {
         switch exhaustion {
         case .exhausted(let day):
-            let text = switch self {
-            case .long: "credits used up on \(f.date(day))"
-            case .medium: "used up on \(f.date(day))"
-            case .short: "used \(f.shortDate(day))"
-            }
+            let text =
+                switch self {
+                case .long: "credits used up on \(f.date(day))"
+                case .medium: "used up on \(f.date(day))"
+                case .short: "used \(f.shortDate(day))"
+                }
             return (text, .critical)
         case .projected(let day, let beforeExpiry):
             if beforeExpiry {
                 let gap = day.days(to: expiry)
-                let text = switch self {
-                case .long: "runs out \(f.date(day)), \(gap) days before expiry"
-                case .medium: "runs out \(f.date(day)) (\(gap)d early)"
-                case .short: f.date(day)
-                }
+                let text =
+                    switch self {
+                    case .long: "runs out \(f.date(day)), \(gap) days before expiry"
+                    case .medium: "runs out \(f.date(day)) (\(gap)d early)"
+                    case .short: f.date(day)
+                    }
                 return (text, gap > 60 ? .critical : .warning)
             }
-            let text = switch self {
-            case .long: "lasts past expiry (\(f.date(expiry))); at this rate out \(f.date(day))"
-            case .medium: "lasts past expiry (\(f.date(expiry)))"
-            case .short: "after expiry"
-            }
+            let text =
+                switch self {
+                case .long: "lasts past expiry (\(f.date(expiry))); at this rate out \(f.date(day))"
+                case .medium: "lasts past expiry (\(f.date(expiry)))"
+                case .short: "after expiry"
+                }
             return (text, .ok)
         case .notAtCurrentRate:
             return (self == .short ? "no spend" : "no spend: lasts until expiry", .ok)

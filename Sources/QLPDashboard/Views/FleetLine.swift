@@ -6,7 +6,10 @@ import QLPCanvas
 public enum FleetLine {
     /// What a replica is, judged against the newest version any replica serves.
     enum Health: Int, Comparable {
-        case down = 0, storeDown, behind, ok
+        case down = 0
+        case storeDown
+        case behind
+        case ok
 
         var word: String {
             switch self {

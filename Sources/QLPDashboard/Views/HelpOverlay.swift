@@ -52,8 +52,10 @@ struct HelpOverlay {
         case .keys:
             keys = keyLines
             // Paths span the whole box: they must show whole more than keys need a second column.
-            footer = [("?", "again: what this view's columns mean"), ("log", logFile),
-                      ("config", configPath ?? "built-in example (no config file found)")]
+            footer = [
+                ("?", "again: what this view's columns mean"), ("log", logFile),
+                ("config", configPath ?? "built-in example (no config file found)"),
+            ]
             if let gateway {
                 footer.append(("gateway", gateway.gateway + " (OpenAI-compatible)"))
                 footer.append(("admin", gateway.admin.map { $0 + " (qlp routes finds it)" } ?? "not listening (the log says why)"))
@@ -84,18 +86,21 @@ struct HelpOverlay {
         let inner = Frame(title: title).render(into: &canvas, rect: rect, glyphs: context.glyphs)
         let columnW = inner.width / columns
         for (n, line) in keys.enumerated() {
-            let column = n / perColumn, row = n % perColumn
+            let column = n / perColumn
+            let row = n % perColumn
             guard row < inner.height - footer.count - 1 else { continue }
             let x = inner.x + column * columnW
             canvas.put(line.0, x: x + 1, y: inner.y + row, role: .helpKey)
-            canvas.put(DisplayWidth.truncate(line.1, to: columnW - keyW - 4, ellipsis: context.glyphs.ellipsis),
-                       x: x + keyW + 3, y: inner.y + row, role: .normal)
+            canvas.put(
+                DisplayWidth.truncate(line.1, to: columnW - keyW - 4, ellipsis: context.glyphs.ellipsis),
+                x: x + keyW + 3, y: inner.y + row, role: .normal)
         }
         for (n, line) in footer.enumerated() {
             let y = inner.maxY - footer.count + n
             canvas.put(line.0, x: inner.x + 1, y: y, role: .helpKey)
-            canvas.put(DisplayWidth.truncate(line.1, to: inner.width - keyW - 4, ellipsis: context.glyphs.ellipsis),
-                       x: inner.x + keyW + 3, y: y, role: .muted)
+            canvas.put(
+                DisplayWidth.truncate(line.1, to: inner.width - keyW - 4, ellipsis: context.glyphs.ellipsis),
+                x: inner.x + keyW + 3, y: y, role: .muted)
         }
     }
 

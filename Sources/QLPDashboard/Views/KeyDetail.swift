@@ -32,15 +32,18 @@ struct KeyDetail {
     }
 
     func identity(_ context: RenderContext) -> Line {
-        let origin = switch key.origin {
-        case .store: "key store"
-        case .config: "config: gateway.client_key_sha256"
-        }
+        let origin =
+            switch key.origin {
+            case .store: "key store"
+            case .config: "config: gateway.client_key_sha256"
+            }
         var phrases = ["\(key.name) (\(origin))", key.state == .active ? "active" : "\(key.state.rawValue): refused (401)"]
         if let expires = key.expiresAt {
             let interval = expires.timeIntervalSince(context.now)
-            phrases.append(interval > 0 ? "expires \(Self.when(expires, context.format)) (in \(context.format.age(interval)))"
-                : "expired \(Self.when(expires, context.format)) (\(context.format.age(-interval)) ago)")
+            phrases.append(
+                interval > 0
+                    ? "expires \(Self.when(expires, context.format)) (in \(context.format.age(interval)))"
+                    : "expired \(Self.when(expires, context.format)) (\(context.format.age(-interval)) ago)")
         } else {
             phrases.append("never expires")
         }
@@ -52,20 +55,23 @@ struct KeyDetail {
         guard let budget = key.limits.budget else {
             return Line(phrases: ["no budget", "\(spent) spent this month"], role: key.state == .active ? .normal : .muted)
         }
-        var phrases = ["budget \(f.money(budget.amount, currency)) \(Self.period(budget.period)): \(spent) spent"
-            + (standing.budgetFraction.map { " (\(KeysView.percent($0)))" } ?? "")]
+        var phrases = [
+            "budget \(f.money(budget.amount, currency)) \(Self.period(budget.period)): \(spent) spent"
+                + (standing.budgetFraction.map { " (\(KeysView.percent($0)))" } ?? "")
+        ]
         if standing.overBudget {
             phrases.append(key.periodResets.map { "refused until it resets \(Self.when($0, f))" } ?? "refused until the period resets")
         } else if let resets = key.periodResets {
             phrases.append("resets \(Self.when(resets, f))")
         }
-        let role: StyleRole = if key.state != .active {
-            .muted
-        } else if standing.overBudget {
-            .critical
-        } else {
-            standing.budgetFraction.map { ThresholdStyle.role(forFraction: $0, thresholds: thresholds, quiet: .normal) } ?? .normal
-        }
+        let role: StyleRole =
+            if key.state != .active {
+                .muted
+            } else if standing.overBudget {
+                .critical
+            } else {
+                standing.budgetFraction.map { ThresholdStyle.role(forFraction: $0, thresholds: thresholds, quiet: .normal) } ?? .normal
+            }
         return Line(phrases: phrases, role: role)
     }
 
@@ -73,9 +79,11 @@ struct KeyDetail {
         let n = { (count: Int) in MetricUnitFormat.number(Double(count), decimals: 0) }
         let limits = key.limits
         var phrases = [
-            "last minute: " + (limits.requestsPerMinute.map { "\(n(key.requestsLastMinute)) of \(n($0)) requests" }
-                ?? "\(n(key.requestsLastMinute)) requests (no limit)"),
-            limits.tokensPerMinute.map { "\(n(key.tokensLastMinute)) of \(n($0)) tokens" } ?? "\(n(key.tokensLastMinute)) tokens (no limit)",
+            "last minute: "
+                + (limits.requestsPerMinute.map { "\(n(key.requestsLastMinute)) of \(n($0)) requests" }
+                    ?? "\(n(key.requestsLastMinute)) requests (no limit)"),
+            limits.tokensPerMinute.map { "\(n(key.tokensLastMinute)) of \(n($0)) tokens" }
+                ?? "\(n(key.tokensLastMinute)) tokens (no limit)",
         ]
         if standing.atRateLimit { phrases.append("at the limit: refused (429) until the minute frees") }
         if key.refused > 0 { phrases.append("\(n(key.refused)) refused since the gateway started") }
@@ -84,11 +92,14 @@ struct KeyDetail {
     }
 
     func routes(format f: DisplayFormat) -> Line {
-        let allowed = key.limits.routes.map { $0.isEmpty ? "no route allowed" : "routes allowed: " + $0.joined(separator: ", ") }
+        let allowed =
+            key.limits.routes.map { $0.isEmpty ? "no route allowed" : "routes allowed: " + $0.joined(separator: ", ") }
             ?? "every route allowed"
-        let top = key.topRoutes.isEmpty
+        let top =
+            key.topRoutes.isEmpty
             ? "no requests this period"
-            : "top " + key.topRoutes.prefix(3).map { "\($0.route) \(f.money($0.cost, currency)) (\(CompactCount.string($0.requests)) req)" }
+            : "top "
+                + key.topRoutes.prefix(3).map { "\($0.route) \(f.money($0.cost, currency)) (\(CompactCount.string($0.requests)) req)" }
                 .joined(separator: ", ")
         return Line(phrases: [allowed, top], role: key.state == .active ? .normal : .muted)
     }

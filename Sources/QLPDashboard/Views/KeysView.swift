@@ -89,8 +89,9 @@ public struct KeysView {
         let sep = " \(context.glyphs.separator) "
         guard state.keysConnected else {
             putStatus("not connected: no gateway runs in this process", into: &canvas, x: x, y: y, width: width, context: context)
-            canvas.put("Key figures come from the gateway that checks the keys; none runs here.", x: x, y: y + 2,
-                       role: .muted, maxWidth: width)
+            canvas.put(
+                "Key figures come from the gateway that checks the keys; none runs here.", x: x, y: y + 2,
+                role: .muted, maxWidth: width)
             return
         }
         guard let keys = panel.value, let at = panel.updatedAt else {
@@ -133,18 +134,23 @@ public struct KeysView {
         let table = min(rows.count + 1, max(4, area.maxY - y - detail.count - 1))
         let offset = DataTable.offset(keeping: chosen, visible: table - 1, previous: 0, count: rows.count)
         let columns = Self.columns(nameWidth: rows.map { DisplayWidth.of($0.name) }.max() ?? 8, width: width)
-        let routesWidth = DataTable(columns: columns, rows: []).layout(width: width)
+        let routesWidth =
+            DataTable(columns: columns, rows: []).layout(width: width)
             .first { $0.index == Self.topRoutesColumn }?.width ?? 0
-        DataTable(columns: columns, rows: rows.map { cells($0, topRoutesWidth: routesWidth, context: context) },
-                  sortColumn: Self.column(of: sort), selected: chosen, offset: offset)
-            .render(into: &canvas, rect: Rect(x: x, y: y, width: width, height: table), glyphs: context.glyphs)
+        DataTable(
+            columns: columns, rows: rows.map { cells($0, topRoutesWidth: routesWidth, context: context) },
+            sortColumn: Self.column(of: sort), selected: chosen, offset: offset
+        )
+        .render(into: &canvas, rect: Rect(x: x, y: y, width: width, height: table), glyphs: context.glyphs)
         for (n, line) in detail.enumerated() where y + table + 1 + n < area.maxY {
             canvas.put(line.text, x: x, y: y + table + 1 + n, role: line.role, maxWidth: width)
         }
     }
 
-    private func putStatus(_ text: String, into canvas: inout Canvas, x: Int, y: Int, width: Int, context: RenderContext,
-                           role: StyleRole = .muted) {
+    private func putStatus(
+        _ text: String, into canvas: inout Canvas, x: Int, y: Int, width: Int, context: RenderContext,
+        role: StyleRole = .muted
+    ) {
         canvas.put(DisplayWidth.truncate(text, to: width - 8, ellipsis: context.glyphs.ellipsis), x: x + 8, y: y, role: role)
     }
 
@@ -158,13 +164,14 @@ public struct KeysView {
         let nameRole: StyleRole = !active ? .muted : standing.stopped ? .critical : .normal
         let stateRole: StyleRole = active ? .ok : .muted
         let budget = key.limits.budget
-        let usedRole: StyleRole = if standing.overBudget {
-            .critical
-        } else if let fraction = standing.budgetFraction, active {
-            ThresholdStyle.role(forFraction: fraction, thresholds: state.plan.monthly.alertThresholds, quiet: .normal)
-        } else {
-            active ? .normal : .muted
-        }
+        let usedRole: StyleRole =
+            if standing.overBudget {
+                .critical
+            } else if let fraction = standing.budgetFraction, active {
+                ThresholdStyle.role(forFraction: fraction, thresholds: state.plan.monthly.alertThresholds, quiet: .normal)
+            } else {
+                active ? .normal : .muted
+            }
         let top = Self.topRoutes(key.topRoutes.map { ($0.route, f.money($0.cost, currency)) }, width: topRoutesWidth)
         return [
             .text(key.name, nameRole),
@@ -173,10 +180,12 @@ public struct KeysView {
             .text(budget.map { f.money($0.amount, currency) + Self.per($0.period) } ?? "-", active ? .normal : .muted),
             .text(standing.budgetFraction.map(Self.percent) ?? "-", usedRole),
             .text(CompactCount.string(key.requests), active ? .normal : .muted),
-            .text(Self.rate(key.requestsLastMinute, limit: key.limits.requestsPerMinute),
-                  loud(KeyStanding.urgency(ofRate: standing.requestRateFraction))),
-            .text(Self.rate(key.tokensLastMinute, limit: key.limits.tokensPerMinute),
-                  loud(KeyStanding.urgency(ofRate: standing.tokenRateFraction))),
+            .text(
+                Self.rate(key.requestsLastMinute, limit: key.limits.requestsPerMinute),
+                loud(KeyStanding.urgency(ofRate: standing.requestRateFraction))),
+            .text(
+                Self.rate(key.tokensLastMinute, limit: key.limits.tokensPerMinute),
+                loud(KeyStanding.urgency(ofRate: standing.tokenRateFraction))),
             .text(CompactCount.string(key.tokens), active ? .normal : .muted),
             .text(CompactCount.string(key.refused), key.refused > 0 && active ? .warning : .muted),
             .text(expiry(key, context: context), active ? .normal : .muted),

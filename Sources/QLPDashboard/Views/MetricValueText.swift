@@ -31,8 +31,10 @@ public struct MetricValueText: Sendable, Equatable {
         case .milliCores: self.init(number: n(value, 0), unit: "mc")
         // Nanocores read best as millicores: 488,000,000 nc is 488 mc.
         case .nanoCores: self.init(number: n(value / 1_000_000, value < 10_000_000 ? 1 : 0), unit: "mc")
-        case .other(let name): self.init(number: n(value, value.rounded() == value || abs(value) >= 100 ? 0 : 1),
-                                         unit: name.isEmpty || name.lowercased() == "unspecified" ? "(none)" : name.lowercased() + per)
+        case .other(let name):
+            self.init(
+                number: n(value, value.rounded() == value || abs(value) >= 100 ? 0 : 1),
+                unit: name.isEmpty || name.lowercased() == "unspecified" ? "(none)" : name.lowercased() + per)
         }
     }
 

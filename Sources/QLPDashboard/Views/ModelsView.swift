@@ -7,7 +7,9 @@ import QLPCanvas
 /// ok is in its state. `s` sorts, `/` filters, ↑/↓ scroll.
 public struct ModelsView {
     public enum SortColumn: String, Sendable, CaseIterable {
-        case target, p95, errorRate = "errors", share, cost
+        case target, p95
+        case errorRate = "errors"
+        case share, cost
     }
 
     public var state: DashboardState
@@ -25,13 +27,16 @@ public struct ModelsView {
     /// The rows shown: filtered by target, backend or state, then sorted (worst first for figures).
     public static func rows(_ stats: [ModelTargetStats], sort: SortColumn, filter: String) -> [ModelTargetStats] {
         let needle = filter.lowercased()
-        let kept = needle.isEmpty ? stats : stats.filter {
-            "\($0.target) \($0.backend) \($0.state.rawValue) \($0.breaker.rawValue)".lowercased().contains(needle)
-        }
+        let kept =
+            needle.isEmpty
+            ? stats
+            : stats.filter {
+                "\($0.target) \($0.backend) \($0.state.rawValue) \($0.breaker.rawValue)".lowercased().contains(needle)
+            }
         func price(_ value: Decimal?) -> Double? { value.map { NSDecimalNumber(decimal: $0).doubleValue } }
         func descending(_ a: Double?, _ b: Double?, _ x: ModelTargetStats, _ y: ModelTargetStats) -> Bool {
             switch (a, b) {
-            case let (a?, b?) where a != b: a > b
+            case (let a?, let b?) where a != b: a > b
             case (.some, nil): true
             case (nil, .some): false
             default: x.target < y.target
@@ -44,9 +49,10 @@ public struct ModelsView {
             case .errorRate: descending(x.errorRate, y.errorRate, x, y)
             case .share: descending(x.observedShare, y.observedShare, x, y)
             // By input price, then output price: what a prompt-heavy route pays first.
-            case .cost: x.inputCostPer1K == y.inputCostPer1K
-                ? descending(price(x.outputCostPer1K), price(y.outputCostPer1K), x, y)
-                : descending(price(x.inputCostPer1K), price(y.inputCostPer1K), x, y)
+            case .cost:
+                x.inputCostPer1K == y.inputCostPer1K
+                    ? descending(price(x.outputCostPer1K), price(y.outputCostPer1K), x, y)
+                    : descending(price(x.inputCostPer1K), price(y.inputCostPer1K), x, y)
             }
         }
     }
@@ -130,11 +136,12 @@ public struct ModelsView {
         }
         let f = context.format
         let cells: [[DataTable.Content]] = rows.map { s in
-            let breakerRole: StyleRole = switch s.breaker {
-            case .closed: .ok
-            case .halfOpen: .warning
-            case .open: .critical
-            }
+            let breakerRole: StyleRole =
+                switch s.breaker {
+                case .closed: .ok
+                case .halfOpen: .warning
+                case .open: .critical
+                }
             let errorRole: StyleRole = (s.errorRate ?? 0) >= 0.05 ? .critical : ((s.errorRate ?? 0) >= 0.01 ? .warning : .normal)
             return [
                 .text(s.target, .normal),
@@ -166,11 +173,13 @@ public struct ModelsView {
         let lines = max(0, area.maxY - line)
         for (n, s) in explained.enumerated() where n < lines {
             if n == lines - 1, explained.count > lines {
-                canvas.put("+\(explained.count - n) more not ok: /\(s.state.rawValue) filters them", x: x, y: line, role: .muted, maxWidth: width)
+                canvas.put(
+                    "+\(explained.count - n) more not ok: /\(s.state.rawValue) filters them", x: x, y: line, role: .muted, maxWidth: width)
                 break
             }
-            canvas.put(DisplayWidth.truncate(Self.explanation(s, format: f), to: width, ellipsis: context.glyphs.ellipsis),
-                       x: x, y: line, role: Self.role(of: s.state))
+            canvas.put(
+                DisplayWidth.truncate(Self.explanation(s, format: f), to: width, ellipsis: context.glyphs.ellipsis),
+                x: x, y: line, role: Self.role(of: s.state))
             line += 1
         }
     }

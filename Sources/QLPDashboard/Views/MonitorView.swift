@@ -28,7 +28,8 @@ public struct MonitorView {
             status = "unavailable: \(problem.summary)"
         } else if panel.source == .cache, panel.problem == nil, let at = panel.updatedAt {
             // Points kept by an earlier run, shown until the first fetch returns.
-            status = "STALE: kept from an earlier run, newest point \(f.age(context.now.timeIntervalSince(at))) old; fetching\(context.glyphs.ellipsis)"
+            status =
+                "STALE: kept from an earlier run, newest point \(f.age(context.now.timeIntervalSince(at))) old; fetching\(context.glyphs.ellipsis)"
         } else if let stale = panel.staleness(now: context.now) {
             status = "STALE: \(stale)"
         } else if let at = panel.updatedAt {
@@ -46,14 +47,17 @@ public struct MonitorView {
 
         let rows = value.rows
         if panel.source == .live, panel.staleness(now: context.now) == nil, let at = panel.updatedAt,
-           let latest = rows.filter({ !$0.fromHistory && $0.failure == nil && $0.measure.interval == MetricsPoller.grainSeconds })
-               .compactMap(\.latestAt).max() {
+            let latest = rows.filter({ !$0.fromHistory && $0.failure == nil && $0.measure.interval == MetricsPoller.grainSeconds })
+                .compactMap(\.latestAt).max()
+        {
             // Which five minutes LATEST is: the last that has ended, never the one still running.
             let minute = { (d: Date) in String(f.time(d).prefix(5)) }
-            status = "fetched \(f.age(context.now.timeIntervalSince(at))) ago \(context.glyphs.separator) LATEST: \(minute(latest))-"
+            status =
+                "fetched \(f.age(context.now.timeIntervalSince(at))) ago \(context.glyphs.separator) LATEST: \(minute(latest))-"
                 + "\(minute(latest.addingTimeInterval(MetricsPoller.grainSeconds))) \(f.zone(latest)), the last complete 5 minutes"
             canvas.fill(Rect(x: x + 15, y: statusY, width: width - 15, height: 1))
-            canvas.put(DisplayWidth.truncate(status, to: width - 15, ellipsis: context.glyphs.ellipsis), x: x + 15, y: statusY, role: .muted)
+            canvas.put(
+                DisplayWidth.truncate(status, to: width - 15, ellipsis: context.glyphs.ellipsis), x: x + 15, y: statusY, role: .muted)
         }
         let values = rows.map { row in row.latest.map { MetricValueText($0, row.measure) } }
         let fetchedColumns = Int(MetricsPoller.window / MetricsPoller.grainSeconds)
@@ -77,16 +81,19 @@ public struct MonitorView {
         let sparkW = Sparkline.fitted(Array(repeating: 0, count: points), to: sparkRoom).count
         if points > fetchedColumns, panel.source == .live, panel.staleness(now: context.now) == nil, let at = panel.updatedAt {
             // Say where the columns before Azure's window come from.
-            status = "fetched \(f.age(context.now.timeIntervalSince(at))) ago, 5-minute points; before the last 3 hours, kept from earlier fetches"
+            status =
+                "fetched \(f.age(context.now.timeIntervalSince(at))) ago, 5-minute points; before the last 3 hours, kept from earlier fetches"
             canvas.fill(Rect(x: x + 15, y: statusY, width: width - 15, height: 1))
-            canvas.put(DisplayWidth.truncate(status, to: width - 15, ellipsis: context.glyphs.ellipsis), x: x + 15, y: statusY, role: .muted)
+            canvas.put(
+                DisplayWidth.truncate(status, to: width - 15, ellipsis: context.glyphs.ellipsis), x: x + 15, y: statusY, role: .muted)
         }
         canvas.put("RESOURCE", x: x, y: y, width: resourceW, role: .title)
         canvas.put("METRIC", x: x + resourceW + 2, y: y, width: metricW, role: .title)
         canvas.put("LATEST", x: x + resourceW + metricW + 4, y: y, width: numberW, role: .title, alignRight: true)
         canvas.put("UNIT", x: x + resourceW + metricW + 4 + numberW + 1, y: y, width: unitW, role: .title)
-        canvas.put(Self.spanHeading(columns: points, grain: MetricsPoller.grainSeconds), x: x + resourceW + metricW + latestW + 6, y: y,
-                   role: .title, maxWidth: sparkW)
+        canvas.put(
+            Self.spanHeading(columns: points, grain: MetricsPoller.grainSeconds), x: x + resourceW + metricW + latestW + 6, y: y,
+            role: .title, maxWidth: sparkW)
         y += 1
         let failures = value.failedResources
         let room = area.maxY - y - (failures.isEmpty ? 0 : 1) - 1
@@ -101,15 +108,17 @@ public struct MonitorView {
             canvas.put(row.metric, x: x + resourceW + 2, y: y, width: metricW, role: .muted, ellipsis: context.glyphs.ellipsis)
             let latestX = x + resourceW + metricW + 4
             if let failure = row.failure {
-                canvas.put(DisplayWidth.truncate(failure, to: latestW + 2 + sparkRoom, ellipsis: context.glyphs.ellipsis), x: latestX, y: y,
-                           role: .warning)
+                canvas.put(
+                    DisplayWidth.truncate(failure, to: latestW + 2 + sparkRoom, ellipsis: context.glyphs.ellipsis), x: latestX, y: y,
+                    role: .warning)
             } else {
                 // Kept values are not current: drawn as stale, the failure or cache note saying why.
                 let role: StyleRole = value == nil ? .muted : row.fromHistory ? .stale : .normal
                 canvas.put(value?.number ?? "no data", x: latestX, y: y, width: numberW, role: role, alignRight: true)
                 if let value {
-                    canvas.put(value.unit, x: latestX + numberW + 1, y: y, width: unitW, role: row.fromHistory ? .stale : .muted,
-                               ellipsis: context.glyphs.ellipsis)
+                    canvas.put(
+                        value.unit, x: latestX + numberW + 1, y: y, width: unitW, role: row.fromHistory ? .stale : .muted,
+                        ellipsis: context.glyphs.ellipsis)
                 }
                 let shown = Array(repeating: nil, count: max(0, points - row.series.count)) + row.series.suffix(points)
                 Sparkline(values: shown).render(into: &canvas, x: latestX + latestW + 2, y: y, width: sparkW, glyphs: context.glyphs)
@@ -117,7 +126,8 @@ public struct MonitorView {
             y += 1
         }
         if rows.count > room {
-            let shown = "rows \(first + 1)-\(min(rows.count, first + room)) of \(rows.count) \(context.glyphs.separator) \(context.glyphs.isUnicode ? "↑↓" : "up/down") to scroll"
+            let shown =
+                "rows \(first + 1)-\(min(rows.count, first + room)) of \(rows.count) \(context.glyphs.separator) \(context.glyphs.isUnicode ? "↑↓" : "up/down") to scroll"
             canvas.put(shown, x: x, y: area.maxY - 1 - (failures.isEmpty ? 0 : 1), role: .muted)
         }
         if !failures.isEmpty {

@@ -61,13 +61,16 @@ public struct OverviewView {
 
         // The month against its budget.
         let monthly = overview.monthly
-        sectionTitle(&canvas, "MONTHLY BUDGET", detail: "\(f.month(monthly.month)) \(context.glyphs.separator) \(state.plan.billingTimeZone)",
-                     y: y, x: x0, width: width, stale: stale != nil)
+        sectionTitle(
+            &canvas, "MONTHLY BUDGET", detail: "\(f.month(monthly.month)) \(context.glyphs.separator) \(state.plan.billingTimeZone)",
+            y: y, x: x0, width: width, stale: stale != nil)
         y += 1
         let monthRole = role(for: monthly.state)
         x = x0
         x += canvas.put("\(f.money(monthly.spentToDate, currency)) of \(f.money(monthly.amount, currency))", x: x, y: y) + 2
-        x += canvas.put(DisplayWidth.pad(PercentFormat.string(monthly.fractionUsed), to: 6, alignRight: true), x: x, y: y, role: monthRole) + 1
+        x +=
+            canvas.put(DisplayWidth.pad(PercentFormat.string(monthly.fractionUsed), to: 6, alignRight: true), x: x, y: y, role: monthRole)
+            + 1
         let stateText = thresholdText(monthly.state)
         let monthGauge = max(10, x0 + width - x - DisplayWidth.of(stateText) - 2)
         let markers = monthly.thresholds.filter { $0 < 100 }.map { ($0 / 100).doubleForDisplay }
@@ -85,15 +88,21 @@ public struct OverviewView {
         x += canvas.put("Month-end ", x: x, y: y, role: .muted)
         if let projection = monthly.projection {
             let projected = projection.amount / max(monthly.amount, 0.01)
-            x += canvas.put("\(f.money(projection.amount, currency)) \(MonthEndEstimate.linearProjection.name) (\(PercentFormat.string(projected)))", x: x, y: y,
-                            role: role(for: monthly.projectedState ?? .clear))
+            x += canvas.put(
+                "\(f.money(projection.amount, currency)) \(MonthEndEstimate.linearProjection.name) (\(PercentFormat.string(projected)))",
+                x: x, y: y,
+                role: role(for: monthly.projectedState ?? .clear))
         } else {
-            x += canvas.put("\(MonthEndEstimate.linearProjection.name) after \(MonthEndProjection.minimumBasisDays) complete days", x: x, y: y, role: .muted)
+            x += canvas.put(
+                "\(MonthEndEstimate.linearProjection.name) after \(MonthEndProjection.minimumBasisDays) complete days", x: x, y: y,
+                role: .muted)
         }
         x += canvas.put("  \(context.glyphs.separator)  ", x: x, y: y, role: .muted)
         let days = monthly.month.daysInMonth - (overview.today.day - 1)
-        canvas.put(DisplayWidth.truncate("\(days) day\(days == 1 ? "" : "s") left in the month", to: x0 + width - x,
-                                         ellipsis: context.glyphs.ellipsis), x: x, y: y, role: .muted)
+        canvas.put(
+            DisplayWidth.truncate(
+                "\(days) day\(days == 1 ? "" : "s") left in the month", to: x0 + width - x,
+                ellipsis: context.glyphs.ellipsis), x: x, y: y, role: .muted)
         y += 2
 
         // Where the data came from sits at the bottom; a taller terminal gets
@@ -109,8 +118,10 @@ public struct OverviewView {
 
     // MARK: - Pieces
 
-    private func renderBuckets(into canvas: inout Canvas, overview: BudgetOverview, x: Int, y start: Int, width: Int,
-                               context: RenderContext) -> Int {
+    private func renderBuckets(
+        into canvas: inout Canvas, overview: BudgetOverview, x: Int, y start: Int, width: Int,
+        context: RenderContext
+    ) -> Int {
         CategoryTable(overview: overview, title: "BUCKET", columns: [.spent, .allocated, .used, .burnRate, .runsOut])
             .render(into: &canvas, x: x, y: start, width: width, context: context)
     }
@@ -121,8 +132,9 @@ public struct OverviewView {
         let panel = state.cost
         if let problem = panel.problem, let until = problem.throttledUntil, until > context.now {
             // Waiting is not a failure: Azure asked qlp to wait, or qlp's own budget is spent (the line says which).
-            canvas.put("throttled until \(f.time(until)) \(f.zone(until)) (\(Self.whoIsWaiting(problem)))", x: x, y: y,
-                       role: .warning, maxWidth: width)
+            canvas.put(
+                "throttled until \(f.time(until)) \(f.zone(until)) (\(Self.whoIsWaiting(problem)))", x: x, y: y,
+                role: .warning, maxWidth: width)
         } else if let stale = panel.staleness(now: context.now) {
             var cx = x
             cx += canvas.put(" STALE ", x: cx, y: y, role: .stale) + 1
@@ -130,8 +142,9 @@ public struct OverviewView {
             if let next = panel.problem?.nextAttempt { reason += " \(context.glyphs.separator) retry at \(f.time(next))" }
             canvas.put(DisplayWidth.truncate(reason, to: x + width - cx, ellipsis: context.glyphs.ellipsis), x: cx, y: y, role: .stale)
         } else if let notice = state.notice, context.now.timeIntervalSince(notice.at) < Notice.lifetime {
-            canvas.put(DisplayWidth.truncate(notice.text, to: width, ellipsis: context.glyphs.ellipsis), x: x, y: y,
-                       role: notice.isError ? .critical : .accent)
+            canvas.put(
+                DisplayWidth.truncate(notice.text, to: width, ellipsis: context.glyphs.ellipsis), x: x, y: y,
+                role: notice.isError ? .critical : .accent)
         } else if panel.refreshing {
             canvas.put("refreshing\(context.glyphs.ellipsis)", x: x, y: y, role: .accent)
         }
@@ -158,8 +171,9 @@ public struct OverviewView {
         canvas.put("AZURE CREDITS", x: x, y: y, role: .title)
         y += 2
         if let problem = state.cost.problem, let until = problem.throttledUntil, until > context.now {
-            canvas.put("\(Self.whoIsWaiting(problem)): throttled until \(f.time(until)) \(f.zone(until))", x: x, y: y,
-                       role: .warning, maxWidth: area.width - 2)
+            canvas.put(
+                "\(Self.whoIsWaiting(problem)): throttled until \(f.time(until)) \(f.zone(until))", x: x, y: y,
+                role: .warning, maxWidth: area.width - 2)
         } else if let problem = state.cost.problem {
             canvas.put("Cost data unavailable: \(problem.summary)", x: x, y: y, role: .critical, maxWidth: area.width - 2)
             y += 1
@@ -190,8 +204,10 @@ public struct OverviewView {
     }
 
     /// Text and emphasis for an exhaustion date, in three lengths.
-    private func exhaustionText(_ exhaustion: CreditExhaustion, expiry: CivilDate, format f: DisplayFormat,
-                                wording: ExhaustionWording) -> (String, StyleRole) {
+    private func exhaustionText(
+        _ exhaustion: CreditExhaustion, expiry: CivilDate, format f: DisplayFormat,
+        wording: ExhaustionWording
+    ) -> (String, StyleRole) {
         wording.text(exhaustion, expiry: expiry, format: f)
     }
 

@@ -42,9 +42,10 @@ public struct RoutingView {
         let panel = state.routing
         // Attached to a fleet: which replicas serve which version, right under the title.
         let fleetLine = state.fleet.map { FleetLine.text($0, width: width, glyphs: context.glyphs) }
-        let fleetRole: StyleRole = state.fleet.map { replicas in
-            replicas.contains { if case .down = $0.state { true } else { false } } ? .warning : .muted
-        } ?? .muted
+        let fleetRole: StyleRole =
+            state.fleet.map { replicas in
+                replicas.contains { if case .down = $0.state { true } else { false } } ? .warning : .muted
+            } ?? .muted
         guard let live = panel.value?.table else {
             canvas.put("ROUTES", x: x, y: y, role: .title)
             if let fleetLine { canvas.put(fleetLine, x: x, y: y + 1, role: fleetRole) }
@@ -69,7 +70,8 @@ public struct RoutingView {
         if let at = panel.updatedAt { parts.append("fetched \(context.format.age(context.now.timeIntervalSince(at))) ago") }
         var right = ""
         if let draft {
-            right = "DRAFT: \(draft.changes.count) change\(draft.changes.count == 1 ? "" : "s") \(context.glyphs.separator) Enter review \(context.glyphs.separator) Esc discard"
+            right =
+                "DRAFT: \(draft.changes.count) change\(draft.changes.count == 1 ? "" : "s") \(context.glyphs.separator) Enter review \(context.glyphs.separator) Esc discard"
             if draft.base.version != live.version { right = "DRAFT on v\(draft.base.version), live is v\(live.version)" }
         }
         let rightW = DisplayWidth.of(right)
@@ -82,8 +84,9 @@ public struct RoutingView {
         }
         canvas.put(DisplayWidth.truncate(status, to: statusW, ellipsis: context.glyphs.ellipsis), x: x + 8, y: y, role: .muted)
         if !right.isEmpty {
-            canvas.put(DisplayWidth.truncate(right, to: width - 8, ellipsis: context.glyphs.ellipsis),
-                       x: x + max(8, width - rightW), y: y, role: .warning)
+            canvas.put(
+                DisplayWidth.truncate(right, to: width - 8, ellipsis: context.glyphs.ellipsis),
+                x: x + max(8, width - rightW), y: y, role: .warning)
         }
         y += 1
         if let fleetLine {
@@ -120,8 +123,9 @@ public struct RoutingView {
         let active = activeRules(table)
         // The last row says how the last apply or undo went (kept free for it).
         if let notice = state.notice, context.now.timeIntervalSince(notice.at) < Notice.lifetime {
-            canvas.put(DisplayWidth.truncate(notice.text, to: width, ellipsis: context.glyphs.ellipsis), x: x, y: area.maxY - 1,
-                       role: notice.isError ? .critical : .accent)
+            canvas.put(
+                DisplayWidth.truncate(notice.text, to: width, ellipsis: context.glyphs.ellipsis), x: x, y: area.maxY - 1,
+                role: notice.isError ? .critical : .accent)
         }
         for line in lines.dropFirst(first).prefix(room) {
             switch line {
@@ -138,8 +142,9 @@ public struct RoutingView {
                 if let traffic = panel.value?.traffic[route.name] {
                     rest += "  \(context.glyphs.separator) observed: \(traffic.requests) req in \(traffic.windowSeconds) s"
                 }
-                canvas.put(DisplayWidth.truncate(rest, to: max(0, x + width - x0), ellipsis: context.glyphs.ellipsis),
-                           x: x0, y: y, role: fallbackChanged ? .warning : .muted)
+                canvas.put(
+                    DisplayWidth.truncate(rest, to: max(0, x + width - x0), ellipsis: context.glyphs.ellipsis),
+                    x: x0, y: y, role: fallbackChanged ? .warning : .muted)
             case .target(let route, let target, let i):
                 let isSelected = i == selected
                 let weight = route.shares.first { $0.target == target }?.weight
@@ -167,8 +172,9 @@ public struct RoutingView {
                 } else {
                     mark = ""
                 }
-                canvas.put(mark, x: bx, y: y, width: max(0, min(stateW, x + width - bx)),
-                           role: drained ? .critical : .muted, ellipsis: context.glyphs.ellipsis)
+                canvas.put(
+                    mark, x: bx, y: y, width: max(0, min(stateW, x + width - bx)),
+                    role: drained ? .critical : .muted, ellipsis: context.glyphs.ellipsis)
                 if isSelected { canvas.restyle(Rect(x: x + 2, y: y, width: nameW, height: 1), role: .selection) }
             case .rulesTitle:
                 canvas.put("BUDGET RULES", x: x, y: y, role: .title)
@@ -176,7 +182,8 @@ public struct RoutingView {
                 let suspended = table.suspendedRules.contains(rule.name)
                 let firing = active.contains(rule)
                 let status = suspended ? "suspended" : (firing ? "ACTIVE" : "idle")
-                let text = "\(rule.name): at \(rule.atPercent)% of \(rule.category), \(rule.route) \(context.glyphs.isUnicode ? "→" : "->") \(rule.sendTo)"
+                let text =
+                    "\(rule.name): at \(rule.atPercent)% of \(rule.category), \(rule.route) \(context.glyphs.isUnicode ? "→" : "->") \(rule.sendTo)"
                 canvas.put(status, x: x, y: y, width: 9, role: firing ? .warning : .muted)
                 canvas.put(DisplayWidth.truncate(text, to: width - 11, ellipsis: context.glyphs.ellipsis), x: x + 11, y: y, role: .normal)
             case .blank:

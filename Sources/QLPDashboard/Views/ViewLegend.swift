@@ -14,8 +14,9 @@ enum ViewLegend {
         }
     }
 
-    static let linear = Term(MonthEndEstimate.linearProjection.name,
-                             "qlp's month-end estimate: spend so far / complete days x days in month")
+    static let linear = Term(
+        MonthEndEstimate.linearProjection.name,
+        "qlp's month-end estimate: spend so far / complete days x days in month")
     static let azure = Term(MonthEndEstimate.azureForecast.name, "Cost Management's own month-end forecast (its model, not qlp's)")
     static let perDay = Term("PER DAY", "burn: average daily spend over the last 7 complete days")
     static let runsOut = Term("RUNS OUT", "the day the allocation is used up at that burn")

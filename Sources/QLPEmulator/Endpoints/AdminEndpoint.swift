@@ -31,13 +31,25 @@ struct AdminEndpoint: Sendable {
         case (.get, "requests", 1):
             // Requests served per endpoint, for a demo or another process's test.
             let counts = EmulatedEndpoint.allCases.map { ($0.rawValue, JSONText.number(statistics.requests(to: $0))) }
-            return EmulatorReply.json(.object(counts + [("max_concurrent", .number(statistics.maxConcurrentRequests)),
-                                                        ("max_connections", .number(statistics.maxConcurrentConnections)),
-                                                        ("connections_opened", .number(statistics.connectionsOpened)),
-                                                        ("models", .object(statistics.requestsPerModel.sorted { $0.key < $1.key }
-                                                            .map { ($0.key, .number($0.value)) })),
-                                                        ("user_agents", .object(statistics.userAgents.sorted { $0.key < $1.key }
-                                                            .map { ($0.key, .number($0.value)) }))]))
+            return EmulatorReply.json(
+                .object(
+                    counts + [
+                        ("max_concurrent", .number(statistics.maxConcurrentRequests)),
+                        ("max_connections", .number(statistics.maxConcurrentConnections)),
+                        ("connections_opened", .number(statistics.connectionsOpened)),
+                        (
+                            "models",
+                            .object(
+                                statistics.requestsPerModel.sorted { $0.key < $1.key }
+                                    .map { ($0.key, .number($0.value)) })
+                        ),
+                        (
+                            "user_agents",
+                            .object(
+                                statistics.userAgents.sorted { $0.key < $1.key }
+                                    .map { ($0.key, .number($0.value)) })
+                        ),
+                    ]))
         case (_, "names", 1):
             return renames(method: method, body: body)
         case (.get, "faults", 1):
@@ -49,8 +61,11 @@ struct AdminEndpoint: Sendable {
             return EmulatorReply.empty(status: 204)
         case (_, "faults", 2):
             guard let endpoint = EmulatedEndpoint(rawValue: segments[1]) else {
-                return EmulatorReply.armError(status: 404, code: "NotFound",
-                                              message: "No emulated endpoint '\(segments[1])'; use one of \(EmulatedEndpoint.allCases.map(\.rawValue).joined(separator: ", ")).")
+                return EmulatorReply.armError(
+                    status: 404, code: "NotFound",
+                    message:
+                        "No emulated endpoint '\(segments[1])'; use one of \(EmulatedEndpoint.allCases.map(\.rawValue).joined(separator: ", "))."
+                )
             }
             switch method {
             case .delete:
@@ -95,9 +110,13 @@ struct AdminEndpoint: Sendable {
             return EmulatorReply.text(describeNames(), status: 200, contentType: "application/json")
         case .put, .post:
             guard let renames = try? JSONDecoder().decode([String: String].self, from: Data(body)), !renames.isEmpty,
-                  renames.allSatisfy({ !$0.key.isEmpty && !$0.value.isEmpty }) else {
-                return EmulatorReply.armError(status: 400, code: "BadRequest",
-                                              message: "Names body is not valid: expected a JSON object of own name to reported name, both non-empty, e.g. {\"Event Grid\": \"Grid\"}.")
+                renames.allSatisfy({ !$0.key.isEmpty && !$0.value.isEmpty })
+            else {
+                return EmulatorReply.armError(
+                    status: 400, code: "BadRequest",
+                    message:
+                        "Names body is not valid: expected a JSON object of own name to reported name, both non-empty, e.g. {\"Event Grid\": \"Grid\"}."
+                )
             }
             for (old, new) in renames { names.rename(old, to: new) }
             return EmulatorReply.text(describeNames(), status: 200, contentType: "application/json")

@@ -29,13 +29,15 @@ struct AtlasInvoicesRoute: EmulatorRoute {
             return refused
         }
         guard let accept = r.headers["accept"], accept.contains("application/vnd.atlas.") else {
-            return AtlasReply.error(status: 406, code: "INVALID_VERSION_DATE", reason: "Not Acceptable",
-                                    detail: "Invalid accept header or version date.")
+            return AtlasReply.error(
+                status: 406, code: "INVALID_VERSION_DATE", reason: "Not Acceptable",
+                detail: "Invalid accept header or version date.")
         }
         let orgID = r.segments[4]
         guard orgID == configuration.atlasOrgID else {
-            return AtlasReply.error(status: 404, code: "ORG_NOT_FOUND", reason: "Not Found",
-                                    detail: "No organization with ID \(orgID) exists.", parameters: [orgID])
+            return AtlasReply.error(
+                status: 404, code: "ORG_NOT_FOUND", reason: "Not Found",
+                detail: "No organization with ID \(orgID) exists.", parameters: [orgID])
         }
         let invoices = AtlasInvoiceWorld(world: configuration.world, creditCents: configuration.atlasCreditCents)
             .invoices(at: context.now)
@@ -44,8 +46,9 @@ struct AtlasInvoicesRoute: EmulatorRoute {
             let wanted = r.lower[6]
             let found = wanted == "pending" ? invoices.last : invoices.first { $0.id == r.segments[6] }
             guard let invoice = found else {
-                return AtlasReply.error(status: 404, code: "INVOICE_NOT_FOUND", reason: "Not Found",
-                                        detail: "Invoice \(r.segments[6]) not found.", parameters: [r.segments[6]])
+                return AtlasReply.error(
+                    status: 404, code: "INVOICE_NOT_FOUND", reason: "Not Found",
+                    detail: "Invoice \(r.segments[6]) not found.", parameters: [r.segments[6]])
             }
             return EmulatorReply.json(AtlasReply.invoice(invoice, orgID: orgID, base: base, lineItems: true, now: context.now))
         }
@@ -53,13 +56,16 @@ struct AtlasInvoicesRoute: EmulatorRoute {
     }
 
     /// Newest first, as Atlas lists them; pageNum from 1, itemsPerPage 1...500 (default 100).
-    private func list(_ invoices: [EmulatedAtlasInvoice], query: [String: String], orgID: String, base: String,
-                      now: Date) -> EmulatedResponse {
+    private func list(
+        _ invoices: [EmulatedAtlasInvoice], query: [String: String], orgID: String, base: String,
+        now: Date
+    ) -> EmulatedResponse {
         let pageNumber = query["pageNum"].map { Int($0) } ?? 1
         let perPage = query["itemsPerPage"].map { Int($0) } ?? 100
         guard let pageNumber, pageNumber >= 1, let perPage, (1...500).contains(perPage) else {
-            return AtlasReply.error(status: 400, code: "INVALID_QUERY_PARAMETER", reason: "Bad Request",
-                                    detail: "pageNum must be at least 1 and itemsPerPage between 1 and 500.")
+            return AtlasReply.error(
+                status: 400, code: "INVALID_QUERY_PARAMETER", reason: "Bad Request",
+                detail: "pageNum must be at least 1 and itemsPerPage between 1 and 500.")
         }
         let start = min(invoices.count, (pageNumber - 1) * perPage)
         let page = invoices[start..<min(invoices.count, start + perPage)]
@@ -70,26 +76,30 @@ struct AtlasInvoicesRoute: EmulatorRoute {
         if start + perPage < invoices.count {
             links.append(AtlasReply.link("\(base)?pageNum=\(pageNumber + 1)&itemsPerPage=\(perPage)", rel: "next"))
         }
-        return EmulatorReply.json(.object([
-            ("links", .array(links)),
-            ("results", .array(page.map { AtlasReply.invoice($0, orgID: orgID, base: base, lineItems: false, now: now) })),
-            ("totalCount", .number(invoices.count)),
-        ]))
+        return EmulatorReply.json(
+            .object([
+                ("links", .array(links)),
+                ("results", .array(page.map { AtlasReply.invoice($0, orgID: orgID, base: base, lineItems: false, now: now) })),
+                ("totalCount", .number(invoices.count)),
+            ]))
     }
 }
 
 /// Atlas's JSON shapes.
 enum AtlasReply {
     /// {"detail", "error", "errorCode", "parameters", "reason"}.
-    static func error(status: Int, code: String, reason: String, detail: String, parameters: [String] = [],
-                      headers: [(String, String)] = []) -> EmulatedResponse {
-        EmulatorReply.json(.object([
-            ("detail", .string(detail)),
-            ("error", .number(status)),
-            ("errorCode", .string(code)),
-            ("parameters", .array(parameters.map(JSONText.string))),
-            ("reason", .string(reason)),
-        ]), status: status, headers: headers)
+    static func error(
+        status: Int, code: String, reason: String, detail: String, parameters: [String] = [],
+        headers: [(String, String)] = []
+    ) -> EmulatedResponse {
+        EmulatorReply.json(
+            .object([
+                ("detail", .string(detail)),
+                ("error", .number(status)),
+                ("errorCode", .string(code)),
+                ("parameters", .array(parameters.map(JSONText.string))),
+                ("reason", .string(reason)),
+            ]), status: status, headers: headers)
     }
 
     static func link(_ href: String, rel: String) -> JSONText {
@@ -109,24 +119,29 @@ enum AtlasReply {
             ("id", .string(invoice.id)),
         ]
         if lineItems {
-            members.append(("lineItems", .array(invoice.lineItems.map { item in
-                var fields: [(String, JSONText)] = []
-                if let cluster = item.clusterName { fields.append(("clusterName", .string(cluster))) }
-                fields += [
-                    ("created", .string(instant(item.day.adding(days: 1)))),
-                    ("discountCents", .number(0)),
-                    ("endDate", .string(instant(item.day.adding(days: 1)))),
-                    ("groupId", .string(item.groupID)),
-                    ("groupName", .string(item.groupName)),
-                    ("quantity", .number(item.quantity)),
-                    ("sku", .string(item.sku)),
-                    ("startDate", .string(instant(item.day))),
-                    ("totalPriceCents", .number(item.totalPriceCents)),
-                    ("unit", .string(item.unit)),
-                    ("unitPriceDollars", .number(item.unitPriceDollars)),
-                ]
-                return .object(fields)
-            })))
+            members.append(
+                (
+                    "lineItems",
+                    .array(
+                        invoice.lineItems.map { item in
+                            var fields: [(String, JSONText)] = []
+                            if let cluster = item.clusterName { fields.append(("clusterName", .string(cluster))) }
+                            fields += [
+                                ("created", .string(instant(item.day.adding(days: 1)))),
+                                ("discountCents", .number(0)),
+                                ("endDate", .string(instant(item.day.adding(days: 1)))),
+                                ("groupId", .string(item.groupID)),
+                                ("groupName", .string(item.groupName)),
+                                ("quantity", .number(item.quantity)),
+                                ("sku", .string(item.sku)),
+                                ("startDate", .string(instant(item.day))),
+                                ("totalPriceCents", .number(item.totalPriceCents)),
+                                ("unit", .string(item.unit)),
+                                ("unitPriceDollars", .number(item.unitPriceDollars)),
+                            ]
+                            return .object(fields)
+                        })
+                ))
         }
         members += [
             ("linkedInvoices", .array([])),
@@ -169,8 +184,10 @@ enum AtlasDigest {
     }
 
     /// The RFC 7616 response for qop=auth with MD5.
-    static func response(user: String, password: String, realm: String, method: String, uri: String,
-                         nonce: String, nc: String, cnonce: String, qop: String) -> String {
+    static func response(
+        user: String, password: String, realm: String, method: String, uri: String,
+        nonce: String, nc: String, cnonce: String, qop: String
+    ) -> String {
         let ha1 = MD5.hex("\(user):\(realm):\(password)")
         let ha2 = MD5.hex("\(method):\(uri)")
         return MD5.hex("\(ha1):\(nonce):\(nc):\(cnonce):\(qop):\(ha2)")
@@ -185,9 +202,10 @@ enum AtlasDigest {
         }
         let fields = parameters(String(header.dropFirst("digest ".count)))
         guard let username = fields["username"], let nonce = fields["nonce"], let uri = fields["uri"],
-              let answer = fields["response"], let nc = fields["nc"], let cnonce = fields["cnonce"],
-              fields["qop"] == "auth", fields["realm"] == realm,
-              (fields["algorithm"] ?? "MD5").uppercased() == "MD5" else {
+            let answer = fields["response"], let nc = fields["nc"], let cnonce = fields["cnonce"],
+            fields["qop"] == "auth", fields["realm"] == realm,
+            (fields["algorithm"] ?? "MD5").uppercased() == "MD5"
+        else {
             return unauthorized(detail: "You are not authorized for this resource.")
         }
         // The digest covers the request-target; it must be this request's.
@@ -195,8 +213,9 @@ enum AtlasDigest {
         guard isOurs(nonce), path == r.segments else {
             return unauthorized(detail: "You are not authorized for this resource.")
         }
-        let expected = response(user: user, password: password, realm: realm, method: r.method.rawValue, uri: uri,
-                                nonce: nonce, nc: nc, cnonce: cnonce, qop: "auth")
+        let expected = response(
+            user: user, password: password, realm: realm, method: r.method.rawValue, uri: uri,
+            nonce: nonce, nc: nc, cnonce: cnonce, qop: "auth")
         guard username == user, answer.lowercased() == expected else {
             return unauthorized(detail: "You are not authorized for this resource.")
         }
@@ -204,8 +223,9 @@ enum AtlasDigest {
     }
 
     private static func unauthorized(detail: String) -> EmulatedResponse {
-        AtlasReply.error(status: 401, code: "UNAUTHORIZED", reason: "Unauthorized", detail: detail,
-                         headers: [("WWW-Authenticate", challengeHeader())])
+        AtlasReply.error(
+            status: 401, code: "UNAUTHORIZED", reason: "Unauthorized", detail: detail,
+            headers: [("WWW-Authenticate", challengeHeader())])
     }
 
     /// `name=value, name="quoted, value"` pairs; names lower-cased, quotes and

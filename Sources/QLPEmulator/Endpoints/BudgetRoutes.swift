@@ -34,19 +34,34 @@ struct BudgetsRoute: EmulatorRoute {
                 ("category", .string("Cost")),
                 ("amount", .number(budget.amount)),
                 ("timeGrain", .string(budget.timeGrain)),
-                ("timePeriod", .object([("startDate", .string("\(world.firstDay.firstOfMonth.iso8601)T00:00:00Z")),
-                                        ("endDate", .string("\(world.firstDay.firstOfMonth.adding(months: 120).iso8601)T00:00:00Z"))])),
+                (
+                    "timePeriod",
+                    .object([
+                        ("startDate", .string("\(world.firstDay.firstOfMonth.iso8601)T00:00:00Z")),
+                        ("endDate", .string("\(world.firstDay.firstOfMonth.adding(months: 120).iso8601)T00:00:00Z")),
+                    ])
+                ),
                 ("filter", .object([])),
                 ("currentSpend", .object([("amount", .number(monthToDate)), ("unit", .string(world.currency.code))])),
             ]
             if budget.notifications.contains(where: { $0.thresholdType == "Forecasted" }) {
                 properties.append(("forecastSpend", .object([("amount", .number(forecast)), ("unit", .string(world.currency.code))])))
             }
-            properties.append(("notifications", .object(budget.notifications.map { n in
-                (n.name, .object([("enabled", .bool(true)), ("operator", .string(n.operator)), ("threshold", .number(n.threshold)),
-                                  ("contactEmails", .array([.string("finance@quantumlayer.example")])),
-                                  ("contactRoles", .array([.string("Owner")])), ("thresholdType", .string(n.thresholdType))]))
-            })))
+            properties.append(
+                (
+                    "notifications",
+                    .object(
+                        budget.notifications.map { n in
+                            (
+                                n.name,
+                                .object([
+                                    ("enabled", .bool(true)), ("operator", .string(n.operator)), ("threshold", .number(n.threshold)),
+                                    ("contactEmails", .array([.string("finance@quantumlayer.example")])),
+                                    ("contactRoles", .array([.string("Owner")])), ("thresholdType", .string(n.thresholdType)),
+                                ])
+                            )
+                        })
+                ))
             let name = context.names.reported(budget.name)
             return .object([
                 ("id", .string("\(scope)/providers/\(providerName)/budgets/\(name)")),
@@ -59,7 +74,8 @@ struct BudgetsRoute: EmulatorRoute {
         let p = r.providersIndex!
         if r.lower.count == p + 4 {
             let name = r.segments[p + 3]
-            guard let budget = world.budgets.first(where: { context.names.reported($0.name).caseInsensitiveCompare(name) == .orderedSame }) else {
+            guard let budget = world.budgets.first(where: { context.names.reported($0.name).caseInsensitiveCompare(name) == .orderedSame })
+            else {
                 return EmulatorReply.armError(status: 404, code: "NotFound", message: "Budget '\(name)' was not found.")
             }
             return EmulatorReply.json(body(budget))
@@ -87,7 +103,7 @@ struct ForecastRoute: EmulatorRoute {
 extension BudgetsRoute {
     /// An eTag that is the same on every run (Swift's hashValue is not).
     static func stableTag(_ budget: EmulatedBudget) -> String {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325   // FNV-1a
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325  // FNV-1a
         for byte in "\(budget.name)|\(budget.amount)".utf8 {
             hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
         }

@@ -133,20 +133,27 @@ struct CostQueryEndpoint: Sendable {
         }
         let page = Array(table.rows[offset..<min(table.rows.count, offset + pageSize)])
         let next = offset + pageSize < table.rows.count ? offset + pageSize : nil
-        let nextLink: JSONText = next.map { n in
-            .string("\(baseURL)/\(scope)/providers/Microsoft.CostManagement/query?api-version=\(apiVersion)&$top=\(pageSize)&$skiptoken=\(Self.encodeSkipToken(n))")
-        } ?? .null
+        let nextLink: JSONText =
+            next.map { n in
+                .string(
+                    "\(baseURL)/\(scope)/providers/Microsoft.CostManagement/query?api-version=\(apiVersion)&$top=\(pageSize)&$skiptoken=\(Self.encodeSkipToken(n))"
+                )
+            } ?? .null
         let queryID = UUID().uuidString.lowercased()
-        return EmulatorReply.json(.object([
-            ("id", .string("\(scope)/providers/Microsoft.CostManagement/query/\(queryID)")),
-            ("name", .string(queryID)),
-            ("type", .string("Microsoft.CostManagement/query")),
-            ("properties", .object([
-                ("nextLink", nextLink),
-                ("columns", .array(table.columns.map { .object([("name", .string($0.name)), ("type", .string($0.type))]) })),
-                ("rows", .array(page.map { .array($0) })),
-            ])),
-        ]))
+        return EmulatorReply.json(
+            .object([
+                ("id", .string("\(scope)/providers/Microsoft.CostManagement/query/\(queryID)")),
+                ("name", .string(queryID)),
+                ("type", .string("Microsoft.CostManagement/query")),
+                (
+                    "properties",
+                    .object([
+                        ("nextLink", nextLink),
+                        ("columns", .array(table.columns.map { .object([("name", .string($0.name)), ("type", .string($0.type))]) })),
+                        ("rows", .array(page.map { .array($0) })),
+                    ])
+                ),
+            ]))
     }
 
     // MARK: - Aggregation
@@ -195,8 +202,10 @@ struct CostQueryEndpoint: Sendable {
 
     private func parse(_ body: [UInt8]) throws(BadRequest) -> Query {
         guard !body.isEmpty,
-              let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
-            throw BadRequest(message: "Invalid query definition, Dataset is invalid or not supplied. Request body must be a JSON query definition.")
+            let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]
+        else {
+            throw BadRequest(
+                message: "Invalid query definition, Dataset is invalid or not supplied. Request body must be a JSON query definition.")
         }
         guard let type = object["type"] as? String else { throw BadRequest(message: "Invalid query definition: 'type' is required.") }
         guard ["actualcost", "usage", "amortizedcost"].contains(type.lowercased()) else {
@@ -217,8 +226,9 @@ struct CostQueryEndpoint: Sendable {
         if let aggregation = dataset["aggregation"] as? [String: Any] {
             for (_, value) in aggregation.sorted(by: { $0.key < $1.key }) {
                 guard let agg = value as? [String: Any], let name = agg["name"] as? String,
-                      (agg["function"] as? String)?.lowercased() == "sum",
-                      ["cost", "pretaxcost"].contains(name.lowercased()) else {
+                    (agg["function"] as? String)?.lowercased() == "sum",
+                    ["cost", "pretaxcost"].contains(name.lowercased())
+                else {
                     throw BadRequest(message: "Invalid query definition: only Sum of Cost or PreTaxCost is supported by the emulator.")
                 }
                 costColumns.append(name)
@@ -233,14 +243,18 @@ struct CostQueryEndpoint: Sendable {
                 continue
             }
             guard type == "dimension", let name = item["name"] as? String, let dimension = Dimension(azureName: name) else {
-                throw BadRequest(message: "Invalid query definition: grouping by '\(item["name"] ?? "?")' is not supported by the emulator (ServiceName, ResourceGroup, MeterSubcategory, Meter, or a TagKey).")
+                throw BadRequest(
+                    message:
+                        "Invalid query definition: grouping by '\(item["name"] ?? "?")' is not supported by the emulator (ServiceName, ResourceGroup, MeterSubcategory, Meter, or a TagKey)."
+                )
             }
             grouping.append(.dimension(dimension))
         }
         guard grouping.count <= 2 else { throw BadRequest(message: "Invalid query definition: at most 2 groupings are allowed.") }
         let filter = try (dataset["filter"] as? [String: Any]).map(parseFilter)
-        return Query(type: type, first: first, last: last, granularity: granularity, costColumns: costColumns,
-                     grouping: grouping, filter: filter)
+        return Query(
+            type: type, first: first, last: last, granularity: granularity, costColumns: costColumns,
+            grouping: grouping, filter: filter)
     }
 
     private func timePeriod(_ object: [String: Any]) throws(BadRequest) -> (CivilDate, CivilDate) {
@@ -255,11 +269,15 @@ struct CostQueryEndpoint: Sendable {
             return (today.adding(days: 1 - today.isoWeekday), today)
         case "custom":
             guard let period = object["timePeriod"] as? [String: Any],
-                  let from = (period["from"] as? String).flatMap(Self.day), let to = (period["to"] as? String).flatMap(Self.day) else {
-                throw BadRequest(message: "Invalid query definition: a Custom timeframe needs timePeriod.from and timePeriod.to as ISO 8601 dates.")
+                let from = (period["from"] as? String).flatMap(Self.day), let to = (period["to"] as? String).flatMap(Self.day)
+            else {
+                throw BadRequest(
+                    message: "Invalid query definition: a Custom timeframe needs timePeriod.from and timePeriod.to as ISO 8601 dates.")
             }
             guard from <= to else { throw BadRequest(message: "Invalid query definition: timePeriod.from is after timePeriod.to.") }
-            guard from.days(to: to) < 366 else { throw BadRequest(message: "Invalid query definition: the time period cannot exceed one year.") }
+            guard from.days(to: to) < 366 else {
+                throw BadRequest(message: "Invalid query definition: the time period cannot exceed one year.")
+            }
             return (from, to)
         case let other:
             throw BadRequest(message: "Invalid query definition: timeframe '\(other)' is not supported.")
@@ -279,24 +297,30 @@ struct CostQueryEndpoint: Sendable {
         }
         if let inner = object["not"] as? [String: Any] { return .not(try parseFilter(inner)) }
         if let d = object["dimensions"] as? [String: Any], let name = d["name"] as? String,
-           let dimension = Dimension(azureName: name), (d["operator"] as? String)?.lowercased() == "in",
-           let values = d["values"] as? [String] {
+            let dimension = Dimension(azureName: name), (d["operator"] as? String)?.lowercased() == "in",
+            let values = d["values"] as? [String]
+        {
             return .dimension(dimension, Set(values.map { $0.lowercased() }))
         }
-        throw BadRequest(message: "Invalid query definition: the emulator filters on ServiceName, ResourceGroup, MeterSubcategory or Meter dimensions with the In operator only.")
+        throw BadRequest(
+            message:
+                "Invalid query definition: the emulator filters on ServiceName, ResourceGroup, MeterSubcategory or Meter dimensions with the In operator only."
+        )
     }
 
     static func day(_ text: String) -> CivilDate? { CivilDate(iso8601: text.prefix(10)) }
 
     static func encodeSkipToken(_ offset: Int) -> String {
         Data("offset:\(offset)".utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "%2B").replacingOccurrences(of: "/", with: "%2F").replacingOccurrences(of: "=", with: "%3D")
+            .replacingOccurrences(of: "+", with: "%2B").replacingOccurrences(of: "/", with: "%2F").replacingOccurrences(
+                of: "=", with: "%3D")
     }
 
     static func decodeSkipToken(_ token: String) -> Int? {
         let unescaped = token.removingPercentEncoding ?? token
         guard let data = Data(base64Encoded: unescaped), let text = String(data: data, encoding: .utf8),
-              text.hasPrefix("offset:") else { return nil }
+            text.hasPrefix("offset:")
+        else { return nil }
         return Int(text.dropFirst("offset:".count))
     }
 }

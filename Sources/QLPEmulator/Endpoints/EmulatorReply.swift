@@ -1,8 +1,8 @@
 import Foundation
-import QLPCore
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import QLPCore
 
 /// A reply before it becomes a Hummingbird response; faults can still cut
 /// its body or add headers.
@@ -48,28 +48,33 @@ struct EmulatedResponse: Sendable {
         let cut = ending == .cutShort
         guard let parts else {
             guard cut else {
-                return Response(status: HTTPResponse.Status(code: status), headers: fields,
-                                body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+                return Response(
+                    status: HTTPResponse.Status(code: status), headers: fields,
+                    body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
             }
             // The length of the whole body is promised, a part is sent.
             fields[.contentLength] = String(body.count)
             let sent = Self.cutPoint(body.count)
             let body = body
-            return Response(status: HTTPResponse.Status(code: status), headers: fields, body: ResponseBody { writer in
-                try await writer.write(ByteBuffer(bytes: body.prefix(sent)))
-                throw ConnectionCut()
-            })
+            return Response(
+                status: HTTPResponse.Status(code: status), headers: fields,
+                body: ResponseBody { writer in
+                    try await writer.write(ByteBuffer(bytes: body.prefix(sent)))
+                    throw ConnectionCut()
+                })
         }
         let kept = cut ? Self.cutShort(parts) : parts
-        return Response(status: HTTPResponse.Status(code: status), headers: fields, body: ResponseBody { writer in
-            for part in kept {
-                if stopping() { break }
-                if part.delay > .zero { try await Task.sleep(for: part.delay) }
-                try await writer.write(ByteBuffer(bytes: part.bytes))
-            }
-            if cut { throw ConnectionCut() }
-            try await writer.finish(nil)
-        })
+        return Response(
+            status: HTTPResponse.Status(code: status), headers: fields,
+            body: ResponseBody { writer in
+                for part in kept {
+                    if stopping() { break }
+                    if part.delay > .zero { try await Task.sleep(for: part.delay) }
+                    try await writer.write(ByteBuffer(bytes: part.bytes))
+                }
+                if cut { throw ConnectionCut() }
+                try await writer.finish(nil)
+            })
     }
 
     /// How many bytes of a body of `count` a cut leaves: about three fifths, at least one.
@@ -112,8 +117,9 @@ enum EmulatorReply {
 
     /// ARM's error body: {"error": {"code", "message"}}.
     static func armError(status: Int, code: String, message: String, headers: [(String, String)] = []) -> EmulatedResponse {
-        json(.object([("error", .object([("code", .string(code)), ("message", .string(message))]))]),
-             status: status, headers: [("x-ms-error-code", code)] + headers)
+        json(
+            .object([("error", .object([("code", .string(code)), ("message", .string(message))]))]),
+            status: status, headers: [("x-ms-error-code", code)] + headers)
     }
 
     /// Entra ID's token error body (AADSTS codes in the description).
@@ -121,13 +127,17 @@ enum EmulatorReply {
         let trace = UUID().uuidString.lowercased()
         let correlation = UUID().uuidString.lowercased()
         let now = ISO8601DateFormatter().string(from: Date())
-        return json(.object([
-            ("error", .string(error)),
-            ("error_description", .string("AADSTS\(code): \(description)\r\nTrace ID: \(trace)\r\nCorrelation ID: \(correlation)\r\nTimestamp: \(now)")),
-            ("error_codes", .array([.number(code)])),
-            ("timestamp", .string(now)),
-            ("trace_id", .string(trace)),
-            ("correlation_id", .string(correlation)),
-        ]), status: status)
+        return json(
+            .object([
+                ("error", .string(error)),
+                (
+                    "error_description",
+                    .string("AADSTS\(code): \(description)\r\nTrace ID: \(trace)\r\nCorrelation ID: \(correlation)\r\nTimestamp: \(now)")
+                ),
+                ("error_codes", .array([.number(code)])),
+                ("timestamp", .string(now)),
+                ("trace_id", .string(trace)),
+                ("correlation_id", .string(correlation)),
+            ]), status: status)
     }
 }

@@ -1,8 +1,9 @@
 import Hummingbird
 import NIOCore
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The request context: Hummingbird's basics plus the connection it came on,

@@ -39,8 +39,9 @@ struct EmulatorResponder: HTTPResponder {
         for (name, value) in request.uri.queryParameters { query[String(name)] = String(value) }
         var headers: [String: String] = [:]
         for field in request.headers { headers[field.name.canonicalName] = field.value }
-        let emulated = EmulatedRequest(method: request.method, segments: segments, lower: segments.map { $0.lowercased() },
-                                       query: query, headers: headers, body: Array(buffer: body))
+        let emulated = EmulatedRequest(
+            method: request.method, segments: segments, lower: segments.map { $0.lowercased() },
+            query: query, headers: headers, body: Array(buffer: body))
 
         if emulated.lower.first == "_emulator" {
             return AdminEndpoint(faults: faults, names: names, statistics: statistics)
@@ -49,8 +50,9 @@ struct EmulatorResponder: HTTPResponder {
         statistics.count(userAgent: emulated.headers["user-agent"])
         let context = RouteContext(configuration: configuration, names: names, tokens: tokens, state: state, models: models)
         guard let route = EmulatorRoutes.all.first(where: { $0.matches(emulated) }) else {
-            return EmulatorReply.armError(status: 404, code: "NotFound",
-                                          message: "The emulator has no endpoint for \(request.method) \(path).")
+            return EmulatorReply.armError(
+                status: 404, code: "NotFound",
+                message: "The emulator has no endpoint for \(request.method) \(path).")
         }
         statistics.count(route.endpoint, at: configuration.clock())
         let model = route.model(of: emulated, configuration: configuration)
@@ -67,23 +69,28 @@ struct EmulatorResponder: HTTPResponder {
     private func authorize(_ authorization: String?) -> EmulatedResponse? {
         let header = authorization ?? ""
         guard header.hasPrefix("Bearer ") else {
-            return EmulatorReply.armError(status: 401, code: "AuthenticationFailed",
-                                          message: "Authentication failed. The 'Authorization' header is missing.")
+            return EmulatorReply.armError(
+                status: 401, code: "AuthenticationFailed",
+                message: "Authentication failed. The 'Authorization' header is missing.")
         }
         switch tokens.check(String(header.dropFirst("Bearer ".count)), now: configuration.clock()) {
         case .valid: return nil
         case .expired:
-            return EmulatorReply.armError(status: 401, code: "ExpiredAuthenticationToken",
-                                          message: "The access token expiry UTC time is earlier than current UTC time.")
+            return EmulatorReply.armError(
+                status: 401, code: "ExpiredAuthenticationToken",
+                message: "The access token expiry UTC time is earlier than current UTC time.")
         case .unknown:
-            return EmulatorReply.armError(status: 401, code: "InvalidAuthenticationToken",
-                                          message: "The access token is invalid.")
+            return EmulatorReply.armError(
+                status: 401, code: "InvalidAuthenticationToken",
+                message: "The access token is invalid.")
         }
     }
 
     /// Applies the endpoint's fault around the real handler.
-    private func withFault(_ route: any EmulatorRoute, model: String?, request: EmulatedRequest,
-                           _ handler: () async throws -> EmulatedResponse) async throws -> EmulatedResponse {
+    private func withFault(
+        _ route: any EmulatorRoute, model: String?, request: EmulatedRequest,
+        _ handler: () async throws -> EmulatedResponse
+    ) async throws -> EmulatedResponse {
         let endpoint = route.endpoint
         let fault = faults.take(endpoint, model: model)
         if fault.latencyMilliseconds > 0 { try await Task.sleep(for: .milliseconds(fault.latencyMilliseconds)) }
@@ -102,26 +109,37 @@ struct EmulatorResponder: HTTPResponder {
             switch (endpoint, status) {
             case (.costQuery, 429):
                 // The body Cost Management really sends (cloudquery/cloudquery#9860).
-                return EmulatorReply.json(.object([("error", .object([("code", .string("429")),
-                                                                      ("message", .string("Too many requests. Please retry."))]))]),
-                                          status: 429, headers: headers)
+                return EmulatorReply.json(
+                    .object([
+                        (
+                            "error",
+                            .object([
+                                ("code", .string("429")),
+                                ("message", .string("Too many requests. Please retry.")),
+                            ])
+                        )
+                    ]),
+                    status: 429, headers: headers)
             case (.token, _):
-                var response = EmulatorReply.entraError(error: "temporarily_unavailable", code: 50196,
-                                                        description: "The server is temporarily unavailable (emulated fault).",
-                                                        status: status)
+                var response = EmulatorReply.entraError(
+                    error: "temporarily_unavailable", code: 50196,
+                    description: "The server is temporarily unavailable (emulated fault).",
+                    status: status)
                 response.headers += headers
                 return response
             default:
                 let code = status >= 500 ? "InternalServerError" : "BadRequest"
-                return EmulatorReply.armError(status: status, code: code,
-                                              message: "Emulated fault: the endpoint answered \(status).", headers: headers)
+                return EmulatorReply.armError(
+                    status: status, code: code,
+                    message: "Emulated fault: the endpoint answered \(status).", headers: headers)
             }
         }
         var response = try await handler()
         response.headers += headers
         if fault.wrongContentType {
-            return EmulatorReply.text("<!DOCTYPE html><html><head><title>Sign in</title></head><body>Sign in to continue</body></html>",
-                                      status: 200, contentType: "text/html; charset=utf-8", headers: headers)
+            return EmulatorReply.text(
+                "<!DOCTYPE html><html><head><title>Sign in</title></head><body>Sign in to continue</body></html>",
+                status: 200, contentType: "text/html; charset=utf-8", headers: headers)
         }
         if fault.malformedBody {
             // A body cut off mid-JSON, as a dropped connection or proxy leaves it.

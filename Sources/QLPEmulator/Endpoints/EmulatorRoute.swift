@@ -74,14 +74,16 @@ extension EmulatorRoute {
 enum ARMChecks {
     static func validate(_ request: EmulatedRequest, context: RouteContext) -> EmulatedResponse? {
         guard request.apiVersion != nil else {
-            return EmulatorReply.armError(status: 400, code: "MissingApiVersionParameter",
-                                          message: "The api-version query parameter (?api-version=) is required for all requests.")
+            return EmulatorReply.armError(
+                status: 400, code: "MissingApiVersionParameter",
+                message: "The api-version query parameter (?api-version=) is required for all requests.")
         }
         if request.lower.first == "subscriptions" {
             let subscription = request.segments.count > 1 ? request.segments[1] : ""
             guard subscription == context.configuration.subscriptionID else {
-                return EmulatorReply.armError(status: 404, code: "SubscriptionNotFound",
-                                              message: "The subscription '\(subscription)' could not be found.")
+                return EmulatorReply.armError(
+                    status: 404, code: "SubscriptionNotFound",
+                    message: "The subscription '\(subscription)' could not be found.")
             }
         }
         return nil

@@ -29,9 +29,12 @@ struct AppInsightsMetricsRoute: EmulatorRoute {
     }
 
     static func badArgument(_ message: String) -> Refusal {
-        Refusal(response: LogQueryEndpoint.errorReply(.init(status: 400, code: "BadArgumentError",
-                                                            message: "The request had some invalid properties",
-                                                            inner: ("InvalidArgument", message))))
+        Refusal(
+            response: LogQueryEndpoint.errorReply(
+                .init(
+                    status: 400, code: "BadArgumentError",
+                    message: "The request had some invalid properties",
+                    inner: ("InvalidArgument", message))))
     }
 
     func respond(to r: EmulatedRequest, context: RouteContext) async -> EmulatedResponse {
@@ -46,9 +49,11 @@ struct AppInsightsMetricsRoute: EmulatorRoute {
     }
 
     private func answer(metricID: String, _ r: EmulatedRequest, context: RouteContext) throws(Refusal) -> EmulatedResponse {
-        guard let component = context.configuration.resources.first(where: {
-            $0.type.caseInsensitiveCompare("Microsoft.Insights/components") == .orderedSame
-        }) else { throw Self.badArgument("The application has no metrics.") }
+        guard
+            let component = context.configuration.resources.first(where: {
+                $0.type.caseInsensitiveCompare("Microsoft.Insights/components") == .orderedSame
+            })
+        else { throw Self.badArgument("The application has no metrics.") }
         let metricName: String
         let defaultAggregation: String
         if let known = Self.catalogue.first(where: { $0.id.caseInsensitiveCompare(metricID) == .orderedSame }) {
@@ -56,7 +61,9 @@ struct AppInsightsMetricsRoute: EmulatorRoute {
         } else if metricID.lowercased().hasPrefix("custommetrics/") {
             (metricName, defaultAggregation) = (String(metricID.dropFirst("customMetrics/".count)), "avg")
         } else {
-            throw Self.badArgument("The metric '\(metricID)' is not valid. Valid metrics: \(Self.catalogue.map(\.id).joined(separator: ", ")), customMetrics/<name>.")
+            throw Self.badArgument(
+                "The metric '\(metricID)' is not valid. Valid metrics: \(Self.catalogue.map(\.id).joined(separator: ", ")), customMetrics/<name>."
+            )
         }
         guard let metric = component.metrics.first(where: { $0.name.caseInsensitiveCompare(metricName) == .orderedSame }) else {
             throw Self.badArgument("The metric '\(metricID)' has no data in this application.")
@@ -79,7 +86,9 @@ struct AppInsightsMetricsRoute: EmulatorRoute {
         for part in (r.query["segment"] ?? "").split(separator: ",") {
             let name = part.trimmingCharacters(in: .whitespaces)
             guard let dimension = metric.dimension(named: name) else {
-                throw Self.badArgument("The segment '\(name)' is not valid for '\(id)'. Valid segments: \(metric.dimensions.map(\.name).joined(separator: ", ")).")
+                throw Self.badArgument(
+                    "The segment '\(name)' is not valid for '\(id)'. Valid segments: \(metric.dimensions.map(\.name).joined(separator: ", "))."
+                )
             }
             dimensions.append(dimension)
         }
@@ -89,18 +98,20 @@ struct AppInsightsMetricsRoute: EmulatorRoute {
         func values(_ selection: MetricWorld.Selection, _ start: Date, _ end: Date) -> JSONText {
             let seconds = max(1, Int(end.timeIntervalSince(start)))
             let stats = world.stats(component, metric, selection: selection, start: start, seconds: seconds, now: now)
-            return .object(aggregations.map { aggregation in
-                guard let stats else { return (aggregation, .null) }
-                let value: Double = switch aggregation {
-                case "avg": metric.kind == .counter ? stats.total / max(1, Double(seconds) / 60) : stats.average
-                case "sum": stats.total
-                case "count": metric.countsEvents ? stats.total : stats.count
-                case "min": stats.minimum
-                default: stats.maximum
-                }
-                let whole = metric.integral && (aggregation == "sum" || aggregation == "count")
-                return (aggregation, whole ? .number(Int(value.rounded())) : value.metricJSON)
-            })
+            return .object(
+                aggregations.map { aggregation in
+                    guard let stats else { return (aggregation, .null) }
+                    let value: Double =
+                        switch aggregation {
+                        case "avg": metric.kind == .counter ? stats.total / max(1, Double(seconds) / 60) : stats.average
+                        case "sum": stats.total
+                        case "count": metric.countsEvents ? stats.total : stats.count
+                        case "min": stats.minimum
+                        default: stats.maximum
+                        }
+                    let whole = metric.integral && (aggregation == "sum" || aggregation == "count")
+                    return (aggregation, whole ? .number(Int(value.rounded())) : value.metricJSON)
+                })
         }
 
         func segments(_ dims: ArraySlice<EmulatedDimension>, _ selection: MetricWorld.Selection, _ start: Date, _ end: Date) -> [JSONText] {
@@ -117,8 +128,10 @@ struct AppInsightsMetricsRoute: EmulatorRoute {
             dimensions.isEmpty ? [(id, values([], start, end))] : [("segments", .array(segments(dimensions[...], [], start, end)))]
         }
 
-        var value: [(String, JSONText)] = [("start", .string(EmulatedTime.format(window.start, milliseconds: true))),
-                                           ("end", .string(EmulatedTime.format(window.end, milliseconds: true)))]
+        var value: [(String, JSONText)] = [
+            ("start", .string(EmulatedTime.format(window.start, milliseconds: true))),
+            ("end", .string(EmulatedTime.format(window.end, milliseconds: true))),
+        ]
         if let intervalText = r.query["interval"] {
             guard let grain = EmulatedTime.parseDuration(intervalText), grain >= 60 else {
                 throw Self.badArgument("'\(intervalText)' is not a valid ISO 8601 interval.")
@@ -130,8 +143,12 @@ struct AppInsightsMetricsRoute: EmulatorRoute {
             var start = window.start
             while start < window.end {
                 let next = min(window.end, EmulatedTime.floor(start, to: grain).addingTimeInterval(Double(grain)))
-                parts.append(.object([("start", .string(EmulatedTime.format(start, milliseconds: true))),
-                                      ("end", .string(EmulatedTime.format(next, milliseconds: true)))] + content(start, next)))
+                parts.append(
+                    .object(
+                        [
+                            ("start", .string(EmulatedTime.format(start, milliseconds: true))),
+                            ("end", .string(EmulatedTime.format(next, milliseconds: true))),
+                        ] + content(start, next)))
                 start = next
             }
             value += [("interval", .string(intervalText)), ("segments", .array(parts))]
@@ -170,8 +187,10 @@ struct LogAnalyticsQueryRoute: EmulatorRoute {
 
     func respond(to r: EmulatedRequest, context: RouteContext) async -> EmulatedResponse {
         guard r.segments[2] == context.configuration.logAnalyticsWorkspaceID else {
-            return LogQueryEndpoint.errorReply(.init(status: 404, code: "WorkspaceNotFoundError",
-                                                     message: "The workspace '\(r.segments[2])' could not be found", inner: nil))
+            return LogQueryEndpoint.errorReply(
+                .init(
+                    status: 404, code: "WorkspaceNotFoundError",
+                    message: "The workspace '\(r.segments[2])' could not be found", inner: nil))
         }
         let (query, timespan) = LogQueryEndpoint.parameters(r)
         return LogQueryEndpoint(context: context).respond(query: query, timespan: timespan, service: .logAnalytics)
@@ -180,7 +199,9 @@ struct LogAnalyticsQueryRoute: EmulatorRoute {
 
 enum InsightsReply {
     static func applicationNotFound(_ appID: String) -> EmulatedResponse {
-        LogQueryEndpoint.errorReply(.init(status: 404, code: "ApplicationNotFoundError",
-                                          message: "The application '\(appID)' could not be found", inner: nil))
+        LogQueryEndpoint.errorReply(
+            .init(
+                status: 404, code: "ApplicationNotFoundError",
+                message: "The application '\(appID)' could not be found", inner: nil))
     }
 }

@@ -55,8 +55,10 @@ struct LogQueryEndpoint {
     }
 
     static func errorReply(_ refusal: Refusal) -> EmulatedResponse {
-        var members: [(String, JSONText)] = [("message", .string(refusal.message)), ("code", .string(refusal.code)),
-                                             ("correlationId", .string(UUID().uuidString.lowercased()))]
+        var members: [(String, JSONText)] = [
+            ("message", .string(refusal.message)), ("code", .string(refusal.code)),
+            ("correlationId", .string(UUID().uuidString.lowercased())),
+        ]
         if let inner = refusal.inner {
             members.append(("innererror", .object([("code", .string(inner.code)), ("message", .string(inner.message))])))
         }
@@ -66,7 +68,8 @@ struct LogQueryEndpoint {
     /// The query text and timespan of a GET (query string) or POST (JSON body).
     static func parameters(_ r: EmulatedRequest) -> (query: String?, timespan: String?) {
         if r.method == .post, !r.body.isEmpty,
-           let object = try? JSONSerialization.jsonObject(with: Data(r.body)) as? [String: Any] {
+            let object = try? JSONSerialization.jsonObject(with: Data(r.body)) as? [String: Any]
+        {
             return (object["query"] as? String, (object["timespan"] as? String) ?? r.query["timespan"])
         }
         return (r.query["query"], r.query["timespan"])
@@ -75,11 +78,22 @@ struct LogQueryEndpoint {
     func respond(query: String?, timespan: String?, service: Service) -> EmulatedResponse {
         do {
             let table = try run(query: query, timespan: timespan, service: service)
-            return EmulatorReply.json(.object([("tables", .array([.object([
-                ("name", .string("PrimaryResult")),
-                ("columns", .array(table.columns.map { .object([("name", .string($0.name)), ("type", .string($0.type))]) })),
-                ("rows", .array(table.rows.map { .array($0.map(\.json)) })),
-            ])]))]))
+            return EmulatorReply.json(
+                .object([
+                    (
+                        "tables",
+                        .array([
+                            .object([
+                                ("name", .string("PrimaryResult")),
+                                (
+                                    "columns",
+                                    .array(table.columns.map { .object([("name", .string($0.name)), ("type", .string($0.type))]) })
+                                ),
+                                ("rows", .array(table.rows.map { .array($0.map(\.json)) })),
+                            ])
+                        ])
+                    )
+                ]))
         } catch {
             return Self.errorReply(error)
         }
@@ -87,32 +101,40 @@ struct LogQueryEndpoint {
 
     func run(query: String?, timespan: String?, service: Service) throws(Refusal) -> Table {
         guard let query, !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw Refusal(status: 400, code: "BadArgumentError", message: "The request had some invalid properties",
-                          inner: ("QueryValidationError", "A query is required."))
+            throw Refusal(
+                status: 400, code: "BadArgumentError", message: "The request had some invalid properties",
+                inner: ("QueryValidationError", "A query is required."))
         }
         let now = context.now
         let window: (start: Date, end: Date)
         if let timespan {
             guard let parsed = EmulatedTime.parseTimespan(timespan, now: now) else {
-                throw Refusal(status: 400, code: "BadArgumentError", message: "The request had some invalid properties",
-                              inner: ("InvalidTimespan", "'\(timespan)' is not a valid ISO 8601 timespan."))
+                throw Refusal(
+                    status: 400, code: "BadArgumentError", message: "The request had some invalid properties",
+                    inner: ("InvalidTimespan", "'\(timespan)' is not a valid ISO 8601 timespan."))
             }
             window = parsed
         } else {
             window = (now.addingTimeInterval(-86_400), now)
         }
         guard window.end.timeIntervalSince(window.start) <= 31 * 86_400 else {
-            throw Refusal(status: 400, code: "BadArgumentError", message: "The request had some invalid properties",
-                          inner: ("InvalidTimespan", "The emulator answers queries over at most 31 days."))
+            throw Refusal(
+                status: 400, code: "BadArgumentError", message: "The request had some invalid properties",
+                inner: ("InvalidTimespan", "The emulator answers queries over at most 31 days."))
         }
         let stages = Self.split(query)
         let tableName = stages[0].trimmingCharacters(in: .whitespacesAndNewlines)
         guard let name = service.tables.first(where: { $0 == tableName }) else {
-            throw Refusal(status: 400, code: "BadArgumentError", message: "The request had some invalid properties",
-                          inner: ("SemanticError", "'\(tableName)' operator: Failed to resolve table or column expression named '\(tableName)'. The emulator has tables: \(service.tables.joined(separator: ", "))."))
+            throw Refusal(
+                status: 400, code: "BadArgumentError", message: "The request had some invalid properties",
+                inner: (
+                    "SemanticError",
+                    "'\(tableName)' operator: Failed to resolve table or column expression named '\(tableName)'. The emulator has tables: \(service.tables.joined(separator: ", "))."
+                ))
         }
-        var table = makeTable(name, from: max(window.start, context.configuration.world.firstDay.startInstant(in: EmulatedTime.utc)),
-                              to: min(window.end, now))
+        var table = makeTable(
+            name, from: max(window.start, context.configuration.world.firstDay.startInstant(in: EmulatedTime.utc)),
+            to: min(window.end, now))
         for stage in stages.dropFirst() {
             table = try apply(stage.trimmingCharacters(in: .whitespacesAndNewlines), to: table)
         }
@@ -175,13 +197,18 @@ struct LogQueryEndpoint {
     }
 
     private func unsupported(_ stage: String) -> Refusal {
-        Refusal(status: 400, code: "BadArgumentError", message: "The request had some invalid properties",
-                inner: ("SyntaxError", "The emulator does not support '\(stage)'. It supports: Table | where column == 'text' | project a, b | take N | count."))
+        Refusal(
+            status: 400, code: "BadArgumentError", message: "The request had some invalid properties",
+            inner: (
+                "SyntaxError",
+                "The emulator does not support '\(stage)'. It supports: Table | where column == 'text' | project a, b | take N | count."
+            ))
     }
 
     private func unknownColumn(_ name: String) -> Refusal {
-        Refusal(status: 400, code: "BadArgumentError", message: "The request had some invalid properties",
-                inner: ("SemanticError", "Failed to resolve scalar expression named '\(name)'"))
+        Refusal(
+            status: 400, code: "BadArgumentError", message: "The request had some invalid properties",
+            inner: ("SemanticError", "Failed to resolve scalar expression named '\(name)'"))
     }
 
     // MARK: - Tables
@@ -218,18 +245,24 @@ struct LogQueryEndpoint {
 
     /// One row per operation per 10 minutes; itemCount carries the requests it stands for.
     private func requests(from start: Date, to end: Date, typed: Bool) -> Table {
-        let columns: [(String, String)] = typed
-            ? [("TimeGenerated", "datetime"), ("Id", "string"), ("Name", "string"), ("Url", "string"), ("Success", "bool"),
-               ("ResultCode", "string"), ("DurationMs", "real"), ("PerformanceBucket", "string"), ("Properties", "dynamic"),
-               ("OperationName", "string"), ("AppRoleName", "string"), ("ItemCount", "int"), ("Type", "string")]
-            : [("timestamp", "datetime"), ("id", "string"), ("name", "string"), ("url", "string"), ("success", "string"),
-               ("resultCode", "string"), ("duration", "real"), ("performanceBucket", "string"), ("customDimensions", "dynamic"),
-               ("operation_Name", "string"), ("cloud_RoleName", "string"), ("appId", "string"), ("itemType", "string"),
-               ("itemCount", "int")]
+        let columns: [(String, String)] =
+            typed
+            ? [
+                ("TimeGenerated", "datetime"), ("Id", "string"), ("Name", "string"), ("Url", "string"), ("Success", "bool"),
+                ("ResultCode", "string"), ("DurationMs", "real"), ("PerformanceBucket", "string"), ("Properties", "dynamic"),
+                ("OperationName", "string"), ("AppRoleName", "string"), ("ItemCount", "int"), ("Type", "string"),
+            ]
+            : [
+                ("timestamp", "datetime"), ("id", "string"), ("name", "string"), ("url", "string"), ("success", "string"),
+                ("resultCode", "string"), ("duration", "real"), ("performanceBucket", "string"), ("customDimensions", "dynamic"),
+                ("operation_Name", "string"), ("cloud_RoleName", "string"), ("appId", "string"), ("itemType", "string"),
+                ("itemCount", "int"),
+            ]
         guard let resource = appInsights,
-              let count = resource.metrics.first(where: { $0.name == "requests/count" }),
-              let duration = resource.metrics.first(where: { $0.name == "requests/duration" }),
-              let operations = count.dimension(named: "operation/name") else {
+            let count = resource.metrics.first(where: { $0.name == "requests/count" }),
+            let duration = resource.metrics.first(where: { $0.name == "requests/duration" }),
+            let operations = count.dimension(named: "operation/name")
+        else {
             return Table(name: "PrimaryResult", columns: columns, rows: [])
         }
         let world = MetricWorld(world: context.configuration.world)
@@ -239,12 +272,14 @@ struct LogQueryEndpoint {
             for operation in operations.values {
                 let selection: MetricWorld.Selection = [("operation/name", operation)]
                 guard let n = world.stats(resource, count, selection: selection, start: t, seconds: 600, now: now)?.total, n >= 1,
-                      let ms = world.stats(resource, duration, selection: selection, start: t, seconds: 600, now: now)?.average else { continue }
+                    let ms = world.stats(resource, duration, selection: selection, start: t, seconds: 600, now: now)?.average
+                else { continue }
                 let path = String(operation.name.split(separator: " ").last ?? "/")
                 let id = itemID(operation.name, EmulatedTime.format(t))
-                let failed = MetricWorld.stream(id, "failed", []) % 1000 < 13   // about 1.3%, as requests/success
-                let bucket = ms < 250 ? "<250ms" : ms < 500 ? "250ms-500ms" : ms < 1000 ? "500ms-1sec" : ms < 3000 ? "1sec-3sec" : "3sec-7sec"
-                let room = max(1, min(600, Int(end.timeIntervalSince(t))))   // never after the window (or now)
+                let failed = MetricWorld.stream(id, "failed", []) % 1000 < 13  // about 1.3%, as requests/success
+                let bucket =
+                    ms < 250 ? "<250ms" : ms < 500 ? "250ms-500ms" : ms < 1000 ? "500ms-1sec" : ms < 3000 ? "1sec-3sec" : "3sec-7sec"
+                let room = max(1, min(600, Int(end.timeIntervalSince(t))))  // never after the window (or now)
                 let when = EmulatedTime.format(t.addingTimeInterval(Double(MetricWorld.stream(id, "", []) % room)), milliseconds: true)
                 let code = failed ? "500" : operation.name.hasPrefix("POST /api/projects") ? "201" : "200"
                 let url = "https://api.quantumlayer.example\(path)"
@@ -252,14 +287,18 @@ struct LogQueryEndpoint {
                 let role = "qlp-api"
                 let rounded = (ms * 10_000).rounded() / 10_000
                 if typed {
-                    rows.append([.string(when), .string(id), .string(operation.name), .string(url), .bool(!failed), .string(code),
-                                 .number(rounded), .string(bucket), .dynamic(dims), .string(operation.name), .string(role),
-                                 .integer(Int(n)), .string("AppRequests")])
+                    rows.append([
+                        .string(when), .string(id), .string(operation.name), .string(url), .bool(!failed), .string(code),
+                        .number(rounded), .string(bucket), .dynamic(dims), .string(operation.name), .string(role),
+                        .integer(Int(n)), .string("AppRequests"),
+                    ])
                 } else {
-                    rows.append([.string(when), .string("|\(id).\(id.prefix(8))_"), .string(operation.name), .string(url),
-                                 .string(failed ? "False" : "True"), .string(code), .string("\(rounded)"), .string(bucket),
-                                 .string(dims.rendered), .string(operation.name), .string(role),
-                                 .string(context.configuration.appInsightsAppID), .string("request"), .string("\(Int(n))")])
+                    rows.append([
+                        .string(when), .string("|\(id).\(id.prefix(8))_"), .string(operation.name), .string(url),
+                        .string(failed ? "False" : "True"), .string(code), .string("\(rounded)"), .string(bucket),
+                        .string(dims.rendered), .string(operation.name), .string(role),
+                        .string(context.configuration.appInsightsAppID), .string("request"), .string("\(Int(n))"),
+                    ])
                 }
             }
         }
@@ -268,9 +307,11 @@ struct LogQueryEndpoint {
 
     /// The platform's custom metrics, pre-aggregated per 15 minutes as the SDKs send them.
     private func customMetrics(from start: Date, to end: Date) -> Table {
-        let columns: [(String, String)] = [("timestamp", "datetime"), ("name", "string"), ("value", "real"), ("valueCount", "int"),
-                                           ("valueSum", "real"), ("valueMin", "real"), ("valueMax", "real"),
-                                           ("customDimensions", "dynamic"), ("cloud_RoleName", "string")]
+        let columns: [(String, String)] = [
+            ("timestamp", "datetime"), ("name", "string"), ("value", "real"), ("valueCount", "int"),
+            ("valueSum", "real"), ("valueMin", "real"), ("valueMax", "real"),
+            ("customDimensions", "dynamic"), ("cloud_RoleName", "string"),
+        ]
         guard let resource = appInsights else { return Table(name: "PrimaryResult", columns: columns, rows: []) }
         let custom = resource.metrics.filter { $0.namespace == EmulatedResource.custom }
         let world = MetricWorld(world: context.configuration.world)
@@ -282,11 +323,13 @@ struct LogQueryEndpoint {
                 guard count > 0 else { continue }
                 let sum = metric.kind == .counter ? stats.total : MetricWorld.round(stats.average * Double(count))
                 let value = metric.kind == .counter ? stats.total : stats.average
-                rows.append([.string(EmulatedTime.format(t, milliseconds: true)), .string(metric.name), .number(value), .integer(count),
-                             .number(sum), .number(metric.kind == .counter ? 1 : stats.minimum),
-                             .number(metric.kind == .counter ? 1 : stats.maximum),
-                             .dynamic(.object([("_MS.AggregationIntervalMs", .string("900000")), ("environment", .string("production"))])),
-                             .string("qlp-api")])
+                rows.append([
+                    .string(EmulatedTime.format(t, milliseconds: true)), .string(metric.name), .number(value), .integer(count),
+                    .number(sum), .number(metric.kind == .counter ? 1 : stats.minimum),
+                    .number(metric.kind == .counter ? 1 : stats.maximum),
+                    .dynamic(.object([("_MS.AggregationIntervalMs", .string("900000")), ("environment", .string("production"))])),
+                    .string("qlp-api"),
+                ])
             }
         }
         return Table(name: "PrimaryResult", columns: columns, rows: rows)
@@ -306,7 +349,8 @@ struct LogQueryEndpoint {
             ("AppRequests", "LogManagement", 0.9), ("AzureMetrics", "LogManagement", 0.6), ("Heartbeat", "LogManagement", 0.05),
         ]
         let configuration = context.configuration
-        let workspace = "/subscriptions/\(configuration.subscriptionID)/resourcegroups/quantumlayer-prod/providers/microsoft.operationalinsights/workspaces/qlp-logs"
+        let workspace =
+            "/subscriptions/\(configuration.subscriptionID)/resourcegroups/quantumlayer-prod/providers/microsoft.operationalinsights/workspaces/qlp-logs"
         let noise = SeededNoise(seed: configuration.world.seed)
         var rows: [[Cell]] = []
         for t in buckets(from: start, to: end, seconds: 3600) {
@@ -316,12 +360,14 @@ struct LogQueryEndpoint {
                 let quantity = MetricWorld.round(type.megabytes * (1 + 0.3 * jitter))
                 let batches = 1 + abs(Int(jitter * 10)) % 4
                 let stamp = EmulatedTime.format(t.addingTimeInterval(3599))
-                rows.append([.string(configuration.logAnalyticsWorkspaceID), .string(type.name == "Perf" ? "aks-system-28471635-vmss000000" : nil),
-                             .string(stamp), .string("OMS"), .string(EmulatedTime.format(t)), .string(stamp), .string(workspace), .string(nil),
-                             .string(type.name), .string(type.solution), .string("\(batches)"), .string("0"), .string("0"),
-                             .string("\(batches)"), .string("\(MetricWorld.round(1.1 + 0.6 * abs(jitter)))"), .string("\(quantity)"),
-                             .string("MBytes"), .string("true"), .string("a4e29a95-5b4c-408b-80e3-113f9410566e"),
-                             .string("00000000-0000-0000-0000-000000000000"), .string("Usage")])
+                rows.append([
+                    .string(configuration.logAnalyticsWorkspaceID), .string(type.name == "Perf" ? "aks-system-28471635-vmss000000" : nil),
+                    .string(stamp), .string("OMS"), .string(EmulatedTime.format(t)), .string(stamp), .string(workspace), .string(nil),
+                    .string(type.name), .string(type.solution), .string("\(batches)"), .string("0"), .string("0"),
+                    .string("\(batches)"), .string("\(MetricWorld.round(1.1 + 0.6 * abs(jitter)))"), .string("\(quantity)"),
+                    .string("MBytes"), .string("true"), .string("a4e29a95-5b4c-408b-80e3-113f9410566e"),
+                    .string("00000000-0000-0000-0000-000000000000"), .string("Usage"),
+                ])
             }
         }
         return Table(name: "PrimaryResult", columns: columns, rows: rows)

@@ -39,14 +39,15 @@ struct MetricsRoute: EmulatorRoute {
         }
         var cost = 0
         let values = metrics.map { endpoint.metricJSON(resource, $0, query, cost: &cost) }
-        return EmulatorReply.json(.object([
-            ("cost", .number(cost)),
-            ("timespan", .string("\(EmulatedTime.format(query.start))/\(EmulatedTime.format(query.end))")),
-            ("interval", .string(query.intervalText)),
-            ("value", .array(values)),
-            ("namespace", .string((query.namespace ?? resource.defaultNamespace).lowercased())),
-            ("resourceregion", .string(resource.region)),
-        ]))
+        return EmulatorReply.json(
+            .object([
+                ("cost", .number(cost)),
+                ("timespan", .string("\(EmulatedTime.format(query.start))/\(EmulatedTime.format(query.end))")),
+                ("interval", .string(query.intervalText)),
+                ("value", .array(values)),
+                ("namespace", .string((query.namespace ?? resource.defaultNamespace).lowercased())),
+                ("resourceregion", .string(resource.region)),
+            ]))
     }
 }
 
@@ -78,14 +79,23 @@ struct MetricDefinitionsRoute: EmulatorRoute {
                 ("unit", .string(metric.unit)),
                 ("primaryAggregationType", .string(metric.primaryAggregation)),
                 ("supportedAggregationTypes", .array(metric.supportedAggregations.map { .string($0) })),
-                ("metricAvailabilities", .array(["PT1M", "PT5M", "PT15M", "PT30M", "PT1H", "PT6H", "PT12H", "P1D"].map {
-                    .object([("timeGrain", .string($0)), ("retention", .string("P93D"))])
-                })),
+                (
+                    "metricAvailabilities",
+                    .array(
+                        ["PT1M", "PT5M", "PT15M", "PT30M", "PT1H", "PT6H", "PT12H", "P1D"].map {
+                            .object([("timeGrain", .string($0)), ("retention", .string("P93D"))])
+                        })
+                ),
             ]
             if !metric.dimensions.isEmpty {
-                members.append(("dimensions", .array(metric.dimensions.map {
-                    .object([("value", .string($0.name)), ("localizedValue", .string($0.name))])
-                })))
+                members.append(
+                    (
+                        "dimensions",
+                        .array(
+                            metric.dimensions.map {
+                                .object([("value", .string($0.name)), ("localizedValue", .string($0.name))])
+                            })
+                    ))
             }
             return .object(members)
         }
@@ -108,8 +118,10 @@ struct MetricsBatchRoute: EmulatorRoute {
     func respond(to r: EmulatedRequest, context: RouteContext) async -> EmulatedResponse {
         if let refused = ARMChecks.validate(r, context: context) { return refused }
         if r.query["timespan"] != nil {
-            return MetricsEndpoint.batchError(400, "BadRequest",
-                                              "Detected invalid time range parameters for API version \(r.apiVersion ?? ""). Please use only starttime and endtime to specify a time range.")
+            return MetricsEndpoint.batchError(
+                400, "BadRequest",
+                "Detected invalid time range parameters for API version \(r.apiVersion ?? ""). Please use only starttime and endtime to specify a time range."
+            )
         }
         guard let namespace = r.query["metricnamespace"], !namespace.isEmpty else {
             return MetricsEndpoint.batchError(400, "BadRequest", "The metricnamespace query parameter is required.")
@@ -121,8 +133,10 @@ struct MetricsBatchRoute: EmulatorRoute {
             return MetricsEndpoint.batchError(400, "BadRequest", error.message)
         }
         guard let object = try? JSONSerialization.jsonObject(with: Data(r.body)) as? [String: Any],
-              let ids = object["resourceids"] as? [String], !ids.isEmpty else {
-            return MetricsEndpoint.batchError(400, "BadRequest", "The request body must be {\"resourceids\": [...]} with at least one resource ID.")
+            let ids = object["resourceids"] as? [String], !ids.isEmpty
+        else {
+            return MetricsEndpoint.batchError(
+                400, "BadRequest", "The request body must be {\"resourceids\": [...]} with at least one resource ID.")
         }
         guard ids.count <= 50 else {
             return MetricsEndpoint.batchError(400, "BadRequest", "At most 50 resource IDs can be requested in one batch; got \(ids.count).")
@@ -134,10 +148,14 @@ struct MetricsBatchRoute: EmulatorRoute {
             guard let resource = endpoint.resource(at: segments) else {
                 return MetricsEndpoint.batchError(404, "ResourceNotFound", "The resource '\(id)' was not found.")
             }
-            let inNamespace = resource.metrics.contains { ($0.namespace ?? resource.defaultNamespace).lowercased() == namespace.lowercased() }
+            let inNamespace = resource.metrics.contains {
+                ($0.namespace ?? resource.defaultNamespace).lowercased() == namespace.lowercased()
+            }
             guard inNamespace else {
-                return MetricsEndpoint.batchError(400, "BadRequest",
-                                                  "The resource '\(id)' has no metrics in namespace '\(namespace)'; all resources of a batch must share the metric namespace.")
+                return MetricsEndpoint.batchError(
+                    400, "BadRequest",
+                    "The resource '\(id)' has no metrics in namespace '\(namespace)'; all resources of a batch must share the metric namespace."
+                )
             }
             let metrics: [EmulatedMetric]
             do {
@@ -146,15 +164,16 @@ struct MetricsBatchRoute: EmulatorRoute {
                 return MetricsEndpoint.batchError(400, "BadRequest", error.message)
             }
             var cost = 0
-            values.append(.object([
-                ("starttime", .string(EmulatedTime.format(query.start))),
-                ("endtime", .string(EmulatedTime.format(query.end))),
-                ("interval", .string(query.intervalText)),
-                ("value", .array(metrics.map { endpoint.metricJSON(resource, $0, query, cost: &cost) })),
-                ("namespace", .string(namespace.lowercased())),
-                ("resourceregion", .string(resource.region)),
-                ("resourceid", .string(resource.id(subscriptionID: context.configuration.subscriptionID))),
-            ]))
+            values.append(
+                .object([
+                    ("starttime", .string(EmulatedTime.format(query.start))),
+                    ("endtime", .string(EmulatedTime.format(query.end))),
+                    ("interval", .string(query.intervalText)),
+                    ("value", .array(metrics.map { endpoint.metricJSON(resource, $0, query, cost: &cost) })),
+                    ("namespace", .string(namespace.lowercased())),
+                    ("resourceregion", .string(resource.region)),
+                    ("resourceid", .string(resource.id(subscriptionID: context.configuration.subscriptionID))),
+                ]))
         }
         return EmulatorReply.json(.object([("values", .array(values))]))
     }
@@ -188,9 +207,13 @@ struct MetricsEndpoint {
     func resourceNotFound(_ segments: [String]) -> EmulatedResponse {
         let lower = segments.map { $0.lowercased() }
         let group = lower.firstIndex(of: "resourcegroups").flatMap { $0 + 1 < segments.count ? segments[$0 + 1] : nil } ?? ""
-        let providers = lower.firstIndex(of: "providers").map { Array(segments[($0 + 1)...]).joined(separator: "/") } ?? segments.joined(separator: "/")
-        return EmulatorReply.armError(status: 404, code: "ResourceNotFound",
-                                      message: "The Resource '\(providers)' under resource group '\(group)' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix")
+        let providers =
+            lower.firstIndex(of: "providers").map { Array(segments[($0 + 1)...]).joined(separator: "/") } ?? segments.joined(separator: "/")
+        return EmulatorReply.armError(
+            status: 404, code: "ResourceNotFound",
+            message:
+                "The Resource '\(providers)' under resource group '\(group)' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix"
+        )
     }
 
     /// Monitor's metrics API answers errors with a top-level {"code", "message"}.
@@ -201,14 +224,29 @@ struct MetricsEndpoint {
     /// The metrics data plane's ARM v3 error body.
     static func batchError(_ status: Int, _ code: String, _ message: String) -> EmulatedResponse {
         let trace = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        return EmulatorReply.json(.object([("error", .object([
-            ("additionalInfo", .array([
-                .object([("type", .string("string")), ("info", .string("TraceId=\(trace)"))]),
-                .object([("type", .string("string")), ("info", .string("ExceptionType=Microsoft.Online.Metrics.MetricsMP.Utilities.RPRequestFormatException"))]),
-            ])),
-            ("code", .string(code)),
-            ("message", .string(message)),
-        ]))]), status: status, headers: [("x-ms-error-code", code)])
+        return EmulatorReply.json(
+            .object([
+                (
+                    "error",
+                    .object([
+                        (
+                            "additionalInfo",
+                            .array([
+                                .object([("type", .string("string")), ("info", .string("TraceId=\(trace)"))]),
+                                .object([
+                                    ("type", .string("string")),
+                                    (
+                                        "info",
+                                        .string("ExceptionType=Microsoft.Online.Metrics.MetricsMP.Utilities.RPRequestFormatException")
+                                    ),
+                                ]),
+                            ])
+                        ),
+                        ("code", .string(code)),
+                        ("message", .string(message)),
+                    ])
+                )
+            ]), status: status, headers: [("x-ms-error-code", code)])
     }
 
     /// The requested metrics, in the order asked, by Azure's case-insensitive names.
@@ -222,7 +260,10 @@ struct MetricsEndpoint {
         for name in names {
             guard let metric = available.first(where: { $0.name.caseInsensitiveCompare(name) == .orderedSame }) else {
                 let (provider, type) = resource.providerAndType
-                throw BadRequest(message: "Failed to find metric configuration for provider: \(provider), resource Type: \(type), metric: \(name), Valid metrics: \(available.map(\.name).joined(separator: ","))")
+                throw BadRequest(
+                    message:
+                        "Failed to find metric configuration for provider: \(provider), resource Type: \(type), metric: \(name), Valid metrics: \(available.map(\.name).joined(separator: ","))"
+                )
             }
             out.append(metric)
         }
@@ -251,15 +292,17 @@ struct MetricsEndpoint {
             let timespan: (start: Date, end: Date)
             if let text = r.query["timespan"] {
                 guard let parsed = EmulatedTime.parseTimespan(text, now: now) else {
-                    throw BadRequest(message: "Invalid timespan '\(text)'. Use start/end in ISO 8601, e.g. 2026-11-26T00:00:00Z/2026-11-26T12:00:00Z.")
+                    throw BadRequest(
+                        message: "Invalid timespan '\(text)'. Use start/end in ISO 8601, e.g. 2026-11-26T00:00:00Z/2026-11-26T12:00:00Z.")
                 }
                 timespan = parsed
             } else {
-                timespan = (now.addingTimeInterval(-3600), now)   // Azure's default: the last hour
+                timespan = (now.addingTimeInterval(-3600), now)  // Azure's default: the last hour
             }
-            try self.init(names: names, aggregation: r.query["aggregation"], interval: r.query["interval"], start: timespan.start,
-                          end: timespan.end, filter: r.query["$filter"] ?? r.query["%24filter"] ?? r.query["filter"],
-                          top: r.query["top"], namespace: r.query["metricnamespace"])
+            try self.init(
+                names: names, aggregation: r.query["aggregation"], interval: r.query["interval"], start: timespan.start,
+                end: timespan.end, filter: r.query["$filter"] ?? r.query["%24filter"] ?? r.query["filter"],
+                top: r.query["top"], namespace: r.query["metricnamespace"])
         }
 
         init(batch r: EmulatedRequest, now: Date) throws(BadRequest) {
@@ -274,21 +317,27 @@ struct MetricsEndpoint {
                 end = parsed
             }
             guard start < end else { throw BadRequest(message: "starttime must be before endtime.") }
-            try self.init(names: r.query["metricnames"] ?? "", aggregation: r.query["aggregation"], interval: r.query["interval"],
-                          start: start, end: end, filter: r.query["filter"] ?? r.query["$filter"], top: r.query["top"],
-                          namespace: r.query["metricnamespace"])
+            try self.init(
+                names: r.query["metricnames"] ?? "", aggregation: r.query["aggregation"], interval: r.query["interval"],
+                start: start, end: end, filter: r.query["filter"] ?? r.query["$filter"], top: r.query["top"],
+                namespace: r.query["metricnamespace"])
         }
 
-        private init(names: String, aggregation: String?, interval: String?, start: Date, end: Date, filter: String?,
-                     top: String?, namespace: String?) throws(BadRequest) {
+        private init(
+            names: String, aggregation: String?, interval: String?, start: Date, end: Date, filter: String?,
+            top: String?, namespace: String?
+        ) throws(BadRequest) {
             self.names = names.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             if let aggregation, !aggregation.isEmpty {
                 var list: [String] = []
                 for part in aggregation.split(separator: ",") {
                     let name = part.trimmingCharacters(in: .whitespaces)
-                    guard let canonical = ["Average", "Minimum", "Maximum", "Total", "Count"]
-                        .first(where: { $0.caseInsensitiveCompare(name) == .orderedSame }) else {
-                        throw BadRequest(message: "Invalid aggregation '\(name)'. Valid aggregations: Average, Count, Minimum, Maximum, Total.")
+                    guard
+                        let canonical = ["Average", "Minimum", "Maximum", "Total", "Count"]
+                            .first(where: { $0.caseInsensitiveCompare(name) == .orderedSame })
+                    else {
+                        throw BadRequest(
+                            message: "Invalid aggregation '\(name)'. Valid aggregations: Average, Count, Minimum, Maximum, Total.")
                     }
                     if !list.contains(canonical) { list.append(canonical) }
                 }
@@ -301,14 +350,19 @@ struct MetricsEndpoint {
                 grain = nil
             } else {
                 guard let seconds = EmulatedTime.parseDuration(intervalText), seconds >= 60, seconds % 60 == 0 else {
-                    throw BadRequest(message: "Invalid interval '\(intervalText)'. Use an ISO 8601 duration of whole minutes (PT1M, PT5M, PT1H, P1D) or FULL.")
+                    throw BadRequest(
+                        message:
+                            "Invalid interval '\(intervalText)'. Use an ISO 8601 duration of whole minutes (PT1M, PT5M, PT1H, P1D) or FULL."
+                    )
                 }
                 grain = seconds
             }
             self.start = start
             self.end = end
             if let grain, end.timeIntervalSince(start) / Double(grain) > 50_000 {
-                throw BadRequest(message: "The requested timespan and interval give more than 50000 data points per time series; use a coarser interval.")
+                throw BadRequest(
+                    message: "The requested timespan and interval give more than 50000 data points per time series; use a coarser interval."
+                )
             }
             self.filter = try Self.parseFilter(filter)
             self.top = top.flatMap { Int($0) }
@@ -322,7 +376,8 @@ struct MetricsEndpoint {
             for clause in text.components(separatedBy: " and ") where !clause.isEmpty {
                 let parts = clause.trimmingCharacters(in: .whitespaces).components(separatedBy: " eq ")
                 guard parts.count == 2 else {
-                    throw BadRequest(message: "Invalid $filter '\(text)'. The emulator takes clauses of the form Dimension eq 'value' joined by 'and'.")
+                    throw BadRequest(
+                        message: "Invalid $filter '\(text)'. The emulator takes clauses of the form Dimension eq 'value' joined by 'and'.")
                 }
                 let value = parts[1].trimmingCharacters(in: .whitespaces)
                 guard value.count >= 2, value.hasPrefix("'"), value.hasSuffix("'") else {
@@ -341,20 +396,29 @@ struct MetricsEndpoint {
         let asked = query.aggregations ?? [metric.primaryAggregation]
         let aggregations = asked.filter { a in metric.supportedAggregations.contains { $0.caseInsensitiveCompare(a) == .orderedSame } }
         func failure(_ code: String, _ message: String) -> JSONText {
-            .object([("id", .string(id)), ("type", .string("Microsoft.Insights/metrics")), ("name", name), ("unit", .string(metric.unit)),
-                     ("timeseries", .array([])), ("errorMessage", .string(message)), ("errorCode", .string(code))])
+            .object([
+                ("id", .string(id)), ("type", .string("Microsoft.Insights/metrics")), ("name", name), ("unit", .string(metric.unit)),
+                ("timeseries", .array([])), ("errorMessage", .string(message)), ("errorCode", .string(code)),
+            ])
         }
         guard !aggregations.isEmpty else {
-            return failure("InvalidSamplingType",
-                           "Sampling type is not found. Metric:\(resource.name),\(metric.namespace ?? resource.type),\(metric.name), SamplingType:\(asked.joined(separator: ",")). Supported: \(metric.supportedAggregations.joined(separator: ",")).")
+            return failure(
+                "InvalidSamplingType",
+                "Sampling type is not found. Metric:\(resource.name),\(metric.namespace ?? resource.type),\(metric.name), SamplingType:\(asked.joined(separator: ",")). Supported: \(metric.supportedAggregations.joined(separator: ","))."
+            )
         }
         // Dimensions the filter names: split on '*', select on a value.
         var split: [(EmulatedDimension, [EmulatedDimension.Value])] = []
         for (dimensionName, value) in query.filter {
             guard let dimension = metric.dimension(named: dimensionName) else {
-                return failure("BadRequest", "Metric: \(metric.name) does not support requested dimension combination: \(dimensionName.lowercased()), supported ones are: \(metric.dimensions.map(\.name).joined(separator: ","))")
+                return failure(
+                    "BadRequest",
+                    "Metric: \(metric.name) does not support requested dimension combination: \(dimensionName.lowercased()), supported ones are: \(metric.dimensions.map(\.name).joined(separator: ","))"
+                )
             }
-            let values = value == "*" ? dimension.values
+            let values =
+                value == "*"
+                ? dimension.values
                 : dimension.values.filter { $0.name.caseInsensitiveCompare(value) == .orderedSame }
             split.append((dimension, values))
         }
@@ -364,8 +428,13 @@ struct MetricsEndpoint {
         let now = context.now
         let series: [JSONText] = selections.map { selection in
             let metadata: [JSONText] = selection.map { item in
-                .object([("name", .object([("value", .string(item.dimension.lowercased())), ("localizedValue", .string(item.dimension.lowercased()))])),
-                         ("value", .string(item.value.name))])
+                .object([
+                    (
+                        "name",
+                        .object([("value", .string(item.dimension.lowercased())), ("localizedValue", .string(item.dimension.lowercased()))])
+                    ),
+                    ("value", .string(item.value.name)),
+                ])
             }
             var points: [JSONText] = []
             let grain = query.grain ?? max(60, Int(query.end.timeIntervalSince(query.start)))

@@ -99,9 +99,10 @@ struct ModelRequestBody: Sendable {
             throw Refusal(message: "'stream' must be true or false", param: "stream")
         }
         let options = o["stream_options"] as? [String: Any]
-        return ModelRequestBody(model: o["model"] as? String, texts: texts, stream: o["stream"] as? Bool,
-                                includeUsage: options?["include_usage"] as? Bool ?? false,
-                                maxTokens: maxTokens, inputs: [])
+        return ModelRequestBody(
+            model: o["model"] as? String, texts: texts, stream: o["stream"] as? Bool,
+            includeUsage: options?["include_usage"] as? Bool ?? false,
+            maxTokens: maxTokens, inputs: [])
     }
 
     /// The model named in a body, without judging the rest (for counting and per-model faults).

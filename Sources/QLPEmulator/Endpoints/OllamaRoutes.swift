@@ -7,7 +7,8 @@ import QLPCore
 struct OllamaRoute: EmulatorRoute {
     enum Operation: Sendable, Equatable {
         case chat, generate, embed, tags, ps, version
-        case openAIChat, openAIEmbeddings, openAIModels, openAIModel(String)
+        case openAIChat, openAIEmbeddings, openAIModels
+        case openAIModel(String)
 
         var isOpenAI: Bool {
             switch self {
@@ -51,12 +52,22 @@ struct OllamaRoute: EmulatorRoute {
             return EmulatorReply.json(.object([("models", .array(configuration.ollamaModels.map { tag($0, now: context.now) }))]))
         case .ps:
             let loaded = context.models.loaded(now: context.now)
-            return EmulatorReply.json(.object([("models", .array(loaded.compactMap { entry in
-                configuration.ollamaModel(named: entry.model).map { running($0, until: entry.until) }
-            }))]))
+            return EmulatorReply.json(
+                .object([
+                    (
+                        "models",
+                        .array(
+                            loaded.compactMap { entry in
+                                configuration.ollamaModel(named: entry.model).map { running($0, until: entry.until) }
+                            })
+                    )
+                ]))
         case .openAIModels:
-            return EmulatorReply.json(.object([("object", .string("list")),
-                                               ("data", .array(configuration.ollamaModels.map { listing($0, now: context.now) }))]))
+            return EmulatorReply.json(
+                .object([
+                    ("object", .string("list")),
+                    ("data", .array(configuration.ollamaModels.map { listing($0, now: context.now) })),
+                ]))
         case .openAIModel(let name):
             guard let model = configuration.ollamaModel(named: name) else { return Self.notFound(name, openAI: true) }
             return EmulatorReply.json(listing(model, now: context.now))
@@ -90,16 +101,20 @@ struct OllamaRoute: EmulatorRoute {
     struct Refused: Error { var response: EmulatedResponse }
 
     /// The timing for a request, with a cold start when the model was not loaded.
-    private func timing(_ model: EmulatedModel, profile: ModelLatencyProfile,
-                        context: RouteContext) -> (ModelTiming, load: Duration, serial: Int) {
+    private func timing(
+        _ model: EmulatedModel, profile: ModelLatencyProfile,
+        context: RouteContext
+    ) -> (ModelTiming, load: Duration, serial: Int) {
         let configuration = context.configuration
         let serial = context.models.nextSerial(model.name)
         let noise = SeededNoise(seed: configuration.modelSeed)
         let cold = context.models.use(model.name, now: context.now)
         // Paging a model into memory: seconds, more for bigger models.
-        let loadMilliseconds = cold ? (1200 + Double(noise.raw(stream: 7, day: serial) % 1800)) * max(1, Double(model.sizeBytes) / 4.5e9) : 0
-        let timing = ModelTiming.draw(profile, latency: configuration.modelLatency, noise: noise, model: model.name, serial: serial,
-                                      extraMilliseconds: loadMilliseconds)
+        let loadMilliseconds =
+            cold ? (1200 + Double(noise.raw(stream: 7, day: serial) % 1800)) * max(1, Double(model.sizeBytes) / 4.5e9) : 0
+        let timing = ModelTiming.draw(
+            profile, latency: configuration.modelLatency, noise: noise, model: model.name, serial: serial,
+            extraMilliseconds: loadMilliseconds)
         return (timing, .microseconds(Int64(loadMilliseconds * configuration.modelLatency.factor * 1000)), serial)
     }
 
@@ -120,9 +135,11 @@ struct OllamaRoute: EmulatorRoute {
             let id = "chatcmpl-\(serial % 999)"
             let created = Int(start.timeIntervalSince1970)
             if streams {
-                return EmulatedResponse(status: 200, headers: [("Content-Type", "text/event-stream")], body: [],
-                                        parts: OpenAIWire.stream(id: id, created: created, flavour: flavour, answer: answer,
-                                                                 includeUsage: body.includeUsage, timing: timing))
+                return EmulatedResponse(
+                    status: 200, headers: [("Content-Type", "text/event-stream")], body: [],
+                    parts: OpenAIWire.stream(
+                        id: id, created: created, flavour: flavour, answer: answer,
+                        includeUsage: body.includeUsage, timing: timing))
             }
             await context.pause(timing.perToken * max(0, answer.completionTokens - 1))
             return EmulatorReply.json(OpenAIWire.completion(id: id, created: created, flavour: flavour, answer: answer))
@@ -136,11 +153,13 @@ struct OllamaRoute: EmulatorRoute {
         let evalNanos = max(1_000, Int64(answer.completionTokens) * Self.nanoseconds(timing.perToken))
         let loadNanos = max(1_000, Self.nanoseconds(load))
         func final(_ text: String, at offset: Int64) -> JSONText {
-            .object([("model", .string(model.name)), ("created_at", .string(stamp.at(nanoseconds: offset))), (field, content(text)),
-                     ("done_reason", .string(answer.finishReason)), ("done", .bool(true)),
-                     ("total_duration", .number(Int(loadNanos + promptNanos + evalNanos))), ("load_duration", .number(Int(loadNanos))),
-                     ("prompt_eval_count", .number(answer.promptTokens)), ("prompt_eval_duration", .number(Int(promptNanos))),
-                     ("eval_count", .number(answer.completionTokens)), ("eval_duration", .number(Int(evalNanos)))])
+            .object([
+                ("model", .string(model.name)), ("created_at", .string(stamp.at(nanoseconds: offset))), (field, content(text)),
+                ("done_reason", .string(answer.finishReason)), ("done", .bool(true)),
+                ("total_duration", .number(Int(loadNanos + promptNanos + evalNanos))), ("load_duration", .number(Int(loadNanos))),
+                ("prompt_eval_count", .number(answer.promptTokens)), ("prompt_eval_duration", .number(Int(promptNanos))),
+                ("eval_count", .number(answer.completionTokens)), ("eval_duration", .number(Int(evalNanos))),
+            ])
         }
         guard streams else {
             await context.pause(timing.perToken * max(0, answer.completionTokens - 1))
@@ -149,9 +168,12 @@ struct OllamaRoute: EmulatorRoute {
         var parts: [EmulatedResponse.TimedPart] = []
         let firstNanos = loadNanos + promptNanos
         for (i, token) in answer.tokens.enumerated() {
-            let line = JSONText.object([("model", .string(model.name)),
-                                        ("created_at", .string(stamp.at(nanoseconds: firstNanos + Int64(i) * Self.nanoseconds(timing.perToken)))),
-                                        (field, content(token)), ("done", .bool(false))]).rendered + "\n"
+            let line =
+                JSONText.object([
+                    ("model", .string(model.name)),
+                    ("created_at", .string(stamp.at(nanoseconds: firstNanos + Int64(i) * Self.nanoseconds(timing.perToken)))),
+                    (field, content(token)), ("done", .bool(false)),
+                ]).rendered + "\n"
             parts.append(.init(delay: i == 0 ? .zero : timing.perToken, bytes: Array(line.utf8)))
         }
         parts.append(.init(delay: timing.perToken, bytes: Array((final("", at: firstNanos + evalNanos).rendered + "\n").utf8)))
@@ -165,14 +187,16 @@ struct OllamaRoute: EmulatorRoute {
         case .failure(let refused): return refused.response
         }
         // An embedding is one forward pass over the input: tens of milliseconds locally.
-        let (timing, load, _) = timing(model, profile: ModelLatencyProfile(firstTokenMilliseconds: 20...90, tokensPerSecond: 0...0, tail: 2),
-                                       context: context)
+        let (timing, load, _) = timing(
+            model, profile: ModelLatencyProfile(firstTokenMilliseconds: 20...90, tokensPerSecond: 0...0, tail: 2),
+            context: context)
         await context.pause(timing.firstToken)
         let vectors = body.inputs.map { CompletionText.embedding(of: $0.text, dimensions: model.embeddingDimensions) }
         let tokens = body.inputs.reduce(0) { $0 + ($1.tokens ?? max(1, ($1.text.utf8.count + 3) / 4)) }
         if openAI {
-            return EmulatorReply.text(OpenAIWire.embeddings(model: model.name, vectors: vectors, promptTokens: tokens), status: 200,
-                                      contentType: "application/json")
+            return EmulatorReply.text(
+                OpenAIWire.embeddings(model: model.name, vectors: vectors, promptTokens: tokens), status: 200,
+                contentType: "application/json")
         }
         var out = #"{"model":\#(JSONText.string(model.name).rendered),"embeddings":["#
         out += vectors.map { "[" + $0.map(CompletionText.render).joined(separator: ",") + "]" }.joined(separator: ",")
@@ -187,28 +211,36 @@ struct OllamaRoute: EmulatorRoute {
 
     /// /api/tags: a pulled model.
     private func tag(_ model: EmulatedModel, now: Date) -> JSONText {
-        .object([("name", .string(model.name)), ("model", .string(model.name)),
-                 ("modified_at", .string(OllamaTime(start: now.addingTimeInterval(-86_400 * 21)).at(nanoseconds: 0))),
-                 ("size", .number(model.sizeBytes)), ("digest", .string(Self.digest(model.name))), ("details", details(model))])
+        .object([
+            ("name", .string(model.name)), ("model", .string(model.name)),
+            ("modified_at", .string(OllamaTime(start: now.addingTimeInterval(-86_400 * 21)).at(nanoseconds: 0))),
+            ("size", .number(model.sizeBytes)), ("digest", .string(Self.digest(model.name))), ("details", details(model)),
+        ])
     }
 
     /// /api/ps: a loaded model and when keep_alive unloads it.
     private func running(_ model: EmulatedModel, until: Date) -> JSONText {
-        .object([("name", .string(model.name)), ("model", .string(model.name)), ("size", .number(model.sizeBytes)),
-                 ("digest", .string(Self.digest(model.name))), ("details", details(model)),
-                 ("expires_at", .string(OllamaTime(start: until).at(nanoseconds: 0))), ("size_vram", .number(model.sizeBytes))])
+        .object([
+            ("name", .string(model.name)), ("model", .string(model.name)), ("size", .number(model.sizeBytes)),
+            ("digest", .string(Self.digest(model.name))), ("details", details(model)),
+            ("expires_at", .string(OllamaTime(start: until).at(nanoseconds: 0))), ("size_vram", .number(model.sizeBytes)),
+        ])
     }
 
     private func details(_ model: EmulatedModel) -> JSONText {
-        .object([("parent_model", .string("")), ("format", .string("gguf")), ("family", .string(model.family)),
-                 ("families", .array([.string(model.family)])), ("parameter_size", .string(model.parameterSize)),
-                 ("quantization_level", .string(model.quantization))])
+        .object([
+            ("parent_model", .string("")), ("format", .string("gguf")), ("family", .string(model.family)),
+            ("families", .array([.string(model.family)])), ("parameter_size", .string(model.parameterSize)),
+            ("quantization_level", .string(model.quantization)),
+        ])
     }
 
     /// /v1/models: `created` is the model's modified time.
     private func listing(_ model: EmulatedModel, now: Date) -> JSONText {
-        .object([("id", .string(model.name)), ("object", .string("model")),
-                 ("created", .number(Int(now.timeIntervalSince1970) - 86_400 * 21)), ("owned_by", .string("library"))])
+        .object([
+            ("id", .string(model.name)), ("object", .string("model")),
+            ("created", .number(Int(now.timeIntervalSince1970) - 86_400 * 21)), ("owned_by", .string("library")),
+        ])
     }
 
     static func digest(_ name: String) -> String {
@@ -225,15 +257,22 @@ struct OllamaRoute: EmulatorRoute {
     }
 
     /// Ollama's errors: {"error": "..."} natively, OpenAI's shape on /v1.
-    static func error(_ status: Int, _ message: String, openAI: Bool, param: String? = nil,
-                      headers: [(String, String)] = []) -> EmulatedResponse {
-        if openAI { return OpenAIWire.error(status: status, message: message, type: OpenAIWire.errorType(status: status), param: param,
-                                            headers: headers) }
+    static func error(
+        _ status: Int, _ message: String, openAI: Bool, param: String? = nil,
+        headers: [(String, String)] = []
+    ) -> EmulatedResponse {
+        if openAI {
+            return OpenAIWire.error(
+                status: status, message: message, type: OpenAIWire.errorType(status: status), param: param,
+                headers: headers)
+        }
         return EmulatorReply.json(.object([("error", .string(message))]), status: status, headers: headers)
     }
 
     func faultReply(status: Int, headers: [(String, String)], request: EmulatedRequest) -> EmulatedResponse? {
-        let message = status == 429 || status == 503 ? "server busy, please try again.  maximum pending requests exceeded"
+        let message =
+            status == 429 || status == 503
+            ? "server busy, please try again.  maximum pending requests exceeded"
             : "an error was encountered while running the model (emulated fault: \(status))"
         return Self.error(status, message, openAI: request.lower.first == "v1", headers: headers)
     }

@@ -13,25 +13,40 @@ enum OpenAIWire {
         var fingerprint: String
     }
 
-    static let filterResults: JSONText = .object(["hate", "self_harm", "sexual", "violence"].map {
-        ($0, .object([("filtered", .bool(false)), ("severity", .string("safe"))]))
-    })
+    static let filterResults: JSONText = .object(
+        ["hate", "self_harm", "sexual", "violence"].map {
+            ($0, .object([("filtered", .bool(false)), ("severity", .string("safe"))]))
+        })
 
     static func usage(_ answer: CompletionText) -> JSONText {
-        .object([("completion_tokens", .number(answer.completionTokens)), ("prompt_tokens", .number(answer.promptTokens)),
-                 ("total_tokens", .number(answer.completionTokens + answer.promptTokens))])
+        .object([
+            ("completion_tokens", .number(answer.completionTokens)), ("prompt_tokens", .number(answer.promptTokens)),
+            ("total_tokens", .number(answer.completionTokens + answer.promptTokens)),
+        ])
     }
 
     /// A whole chat completion (the shape of Azure's example, plus the schema's optional fields the service sends).
     static func completion(id: String, created: Int, flavour: Flavour, answer: CompletionText) -> JSONText {
-        var choice: [(String, JSONText)] = [("index", .number(0)), ("finish_reason", .string(answer.finishReason)),
-                                            ("message", .object([("role", .string("assistant")), ("content", .string(answer.text))]))]
-        var fields: [(String, JSONText)] = [("id", .string(id)), ("object", .string("chat.completion")), ("created", .number(created)),
-                                            ("model", .string(flavour.model)), ("system_fingerprint", .string(flavour.fingerprint))]
+        var choice: [(String, JSONText)] = [
+            ("index", .number(0)), ("finish_reason", .string(answer.finishReason)),
+            ("message", .object([("role", .string("assistant")), ("content", .string(answer.text))])),
+        ]
+        var fields: [(String, JSONText)] = [
+            ("id", .string(id)), ("object", .string("chat.completion")), ("created", .number(created)),
+            ("model", .string(flavour.model)), ("system_fingerprint", .string(flavour.fingerprint)),
+        ]
         if flavour.azure {
             choice.append(("content_filter_results", filterResults))
-            fields.append(("prompt_filter_results", .array([.object([("prompt_index", .number(0)),
-                                                                       ("content_filter_results", filterResults)])])))
+            fields.append(
+                (
+                    "prompt_filter_results",
+                    .array([
+                        .object([
+                            ("prompt_index", .number(0)),
+                            ("content_filter_results", filterResults),
+                        ])
+                    ])
+                ))
         }
         return .object(fields + [("choices", .array([.object(choice)])), ("usage", usage(answer))])
     }
@@ -40,26 +55,42 @@ enum OpenAIWire {
     /// out at once (the caller has already waited the time to first token),
     /// each later token after `timing.perToken`, then, a token's time later,
     /// the finish, the usage when asked for, and `[DONE]`.
-    static func stream(id: String, created: Int, flavour: Flavour, answer: CompletionText, includeUsage: Bool,
-                       timing: ModelTiming) -> [EmulatedResponse.TimedPart] {
+    static func stream(
+        id: String, created: Int, flavour: Flavour, answer: CompletionText, includeUsage: Bool,
+        timing: ModelTiming
+    ) -> [EmulatedResponse.TimedPart] {
         func event(_ json: JSONText) -> String { "data: " + json.rendered + "\n\n" }
         func chunk(_ delta: [(String, JSONText)], finish: String?) -> String {
-            var choice: [(String, JSONText)] = [("index", .number(0)), ("delta", .object(delta)),
-                                                ("finish_reason", finish.map(JSONText.string) ?? .null), ("logprobs", .null)]
+            var choice: [(String, JSONText)] = [
+                ("index", .number(0)), ("delta", .object(delta)),
+                ("finish_reason", finish.map(JSONText.string) ?? .null), ("logprobs", .null),
+            ]
             if flavour.azure { choice.append(("content_filter_results", finish == nil ? filterResults : .object([]))) }
-            var fields: [(String, JSONText)] = [("id", .string(id)), ("object", .string("chat.completion.chunk")),
-                                                ("created", .number(created)), ("model", .string(flavour.model)),
-                                                ("system_fingerprint", .string(flavour.fingerprint)),
-                                                ("choices", .array([.object(choice)]))]
+            var fields: [(String, JSONText)] = [
+                ("id", .string(id)), ("object", .string("chat.completion.chunk")),
+                ("created", .number(created)), ("model", .string(flavour.model)),
+                ("system_fingerprint", .string(flavour.fingerprint)),
+                ("choices", .array([.object(choice)])),
+            ]
             if includeUsage { fields.append(("usage", .null)) }
             return event(.object(fields))
         }
         var first = ""
         if flavour.azure {
-            first += event(.object([("choices", .array([])), ("created", .number(0)), ("id", .string("")), ("model", .string("")),
-                                    ("object", .string("")),
-                                    ("prompt_filter_results", .array([.object([("prompt_index", .number(0)),
-                                                                               ("content_filter_results", filterResults)])]))]))
+            first += event(
+                .object([
+                    ("choices", .array([])), ("created", .number(0)), ("id", .string("")), ("model", .string("")),
+                    ("object", .string("")),
+                    (
+                        "prompt_filter_results",
+                        .array([
+                            .object([
+                                ("prompt_index", .number(0)),
+                                ("content_filter_results", filterResults),
+                            ])
+                        ])
+                    ),
+                ]))
         }
         var parts: [EmulatedResponse.TimedPart] = []
         for (i, token) in answer.tokens.enumerated() {
@@ -72,9 +103,12 @@ enum OpenAIWire {
         }
         var last = chunk([], finish: answer.finishReason)
         if includeUsage {
-            last += event(.object([("id", .string(id)), ("object", .string("chat.completion.chunk")), ("created", .number(created)),
-                                   ("model", .string(flavour.model)), ("system_fingerprint", .string(flavour.fingerprint)),
-                                   ("choices", .array([])), ("usage", usage(answer))]))
+            last += event(
+                .object([
+                    ("id", .string(id)), ("object", .string("chat.completion.chunk")), ("created", .number(created)),
+                    ("model", .string(flavour.model)), ("system_fingerprint", .string(flavour.fingerprint)),
+                    ("choices", .array([])), ("usage", usage(answer)),
+                ]))
         }
         last += "data: [DONE]\n\n"
         // The model spends a token's time on the stop token too.
@@ -96,11 +130,21 @@ enum OpenAIWire {
     }
 
     /// OpenAI's error body: {"error": {"code", "message", "param", "type"}}.
-    static func error(status: Int, message: String, type: String, param: String? = nil, code: String? = nil,
-                      headers: [(String, String)] = []) -> EmulatedResponse {
-        EmulatorReply.json(.object([("error", .object([("code", code.map(JSONText.string) ?? .null), ("message", .string(message)),
-                                                       ("param", param.map(JSONText.string) ?? .null), ("type", .string(type))]))]),
-                           status: status, headers: headers)
+    static func error(
+        status: Int, message: String, type: String, param: String? = nil, code: String? = nil,
+        headers: [(String, String)] = []
+    ) -> EmulatedResponse {
+        EmulatorReply.json(
+            .object([
+                (
+                    "error",
+                    .object([
+                        ("code", code.map(JSONText.string) ?? .null), ("message", .string(message)),
+                        ("param", param.map(JSONText.string) ?? .null), ("type", .string(type)),
+                    ])
+                )
+            ]),
+            status: status, headers: headers)
     }
 
     /// The type OpenAI gives an error of this status.

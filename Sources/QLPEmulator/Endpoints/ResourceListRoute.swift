@@ -15,7 +15,8 @@ struct ResourceListRoute: EmulatorRoute {
     static let pageSize = 6
 
     func matches(_ r: EmulatedRequest) -> Bool {
-        r.method == .get && r.lower.count == 5 && r.lower[0] == "subscriptions" && r.lower[2] == "resourcegroups" && r.lower[4] == "resources"
+        r.method == .get && r.lower.count == 5 && r.lower[0] == "subscriptions" && r.lower[2] == "resourcegroups"
+            && r.lower[4] == "resources"
     }
 
     func respond(to r: EmulatedRequest, context: RouteContext) async -> EmulatedResponse {
@@ -24,7 +25,8 @@ struct ResourceListRoute: EmulatorRoute {
         let subscription = context.configuration.subscriptionID
         let resources = context.configuration.resources.filter { $0.resourceGroup.caseInsensitiveCompare(group) == .orderedSame }
         guard !resources.isEmpty else {
-            return EmulatorReply.armError(status: 404, code: "ResourceGroupNotFound", message: "Resource group '\(group)' could not be found.")
+            return EmulatorReply.armError(
+                status: 404, code: "ResourceGroupNotFound", message: "Resource group '\(group)' could not be found.")
         }
         var start = 0
         if let token = r.query["$skiptoken"] ?? r.query["%24skiptoken"] {
@@ -34,18 +36,29 @@ struct ResourceListRoute: EmulatorRoute {
             start = n
         }
         let page = resources[start..<min(resources.count, start + Self.pageSize)]
-        var members: [(String, JSONText)] = [("value", .array(page.map { resource in
-            .object([
-                ("id", .string(resource.id(subscriptionID: subscription))),
-                ("name", .string(resource.name)),
-                ("type", .string(resource.type)),
-                ("location", .string(resource.region)),
-                ("tags", .object([("environment", .string("production"))])),
-            ])
-        }))]
+        var members: [(String, JSONText)] = [
+            (
+                "value",
+                .array(
+                    page.map { resource in
+                        .object([
+                            ("id", .string(resource.id(subscriptionID: subscription))),
+                            ("name", .string(resource.name)),
+                            ("type", .string(resource.type)),
+                            ("location", .string(resource.region)),
+                            ("tags", .object([("environment", .string("production"))])),
+                        ])
+                    })
+            )
+        ]
         if page.endIndex < resources.count {
-            members.append(("nextLink", .string("\(context.state.baseURL)/subscriptions/\(subscription)/resourceGroups/\(group)/resources"
-                                                  + "?api-version=\(r.apiVersion ?? "2021-04-01")&%24skiptoken=\(page.endIndex)")))
+            members.append(
+                (
+                    "nextLink",
+                    .string(
+                        "\(context.state.baseURL)/subscriptions/\(subscription)/resourceGroups/\(group)/resources"
+                            + "?api-version=\(r.apiVersion ?? "2021-04-01")&%24skiptoken=\(page.endIndex)")
+                ))
         }
         return EmulatorReply.json(.object(members))
     }

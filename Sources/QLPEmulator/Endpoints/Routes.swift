@@ -11,8 +11,9 @@ struct TokenRoute: EmulatorRoute {
 
     func respond(to r: EmulatedRequest, context: RouteContext) async -> EmulatedResponse {
         TokenEndpoint(configuration: context.configuration, tokens: context.tokens)
-            .respond(tenant: r.segments[0], form: TokenEndpoint.parseForm(String(decoding: r.body, as: UTF8.self)),
-                     audience: "\(context.state.baseURL)/\(r.segments.joined(separator: "/"))")
+            .respond(
+                tenant: r.segments[0], form: TokenEndpoint.parseForm(String(decoding: r.body, as: UTF8.self)),
+                audience: "\(context.state.baseURL)/\(r.segments.joined(separator: "/"))")
     }
 }
 

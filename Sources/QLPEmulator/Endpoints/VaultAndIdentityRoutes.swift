@@ -32,9 +32,11 @@ struct KeyVaultSecretRoute: EmulatorRoute {
         guard !name.isEmpty, name.count <= 127, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
             return Self.error(400, "BadParameter", "The secret name '\(name)' is invalid: use 1-127 letters, digits and dashes.")
         }
-        let notFound = "was not found in this key vault. If you recently deleted this secret you may be able to recover it using the correct recovery command. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182"
+        let notFound =
+            "was not found in this key vault. If you recently deleted this secret you may be able to recover it using the correct recovery command. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182"
         // Key Vault names are case-insensitive.
-        guard let (stored, value) = context.configuration.secrets.first(where: { $0.key.caseInsensitiveCompare(name) == .orderedSame }) else {
+        guard let (stored, value) = context.configuration.secrets.first(where: { $0.key.caseInsensitiveCompare(name) == .orderedSame })
+        else {
             return Self.error(404, "SecretNotFound", "A secret with (name/id) \(name) \(notFound)")
         }
         let version = Self.version(of: stored)
@@ -42,16 +44,20 @@ struct KeyVaultSecretRoute: EmulatorRoute {
             return Self.error(404, "SecretNotFound", "A secret with (name/id) \(name)/\(r.segments[2]) \(notFound)")
         }
         let created = Int(context.configuration.world.firstDay.startInstant(in: EmulatedTime.utc).timeIntervalSince1970) - 86_400 * 14
-        return EmulatorReply.json(.object([
-            ("value", .string(value)),
-            ("id", .string("\(context.state.baseURL)/secrets/\(stored)/\(version)")),
-            ("attributes", .object([
-                ("enabled", .bool(true)),
-                ("created", .number(created)),
-                ("updated", .number(created)),
-                ("recoveryLevel", .string("Recoverable+Purgeable")),
-            ])),
-        ]))
+        return EmulatorReply.json(
+            .object([
+                ("value", .string(value)),
+                ("id", .string("\(context.state.baseURL)/secrets/\(stored)/\(version)")),
+                (
+                    "attributes",
+                    .object([
+                        ("enabled", .bool(true)),
+                        ("created", .number(created)),
+                        ("updated", .number(created)),
+                        ("recoveryLevel", .string("Recoverable+Purgeable")),
+                    ])
+                ),
+            ]))
     }
 }
 
@@ -90,15 +96,16 @@ struct ManagedIdentityTokenRoute: EmulatorRoute {
         let lifetime = Int(context.configuration.tokenLifetime.components.seconds)
         let token = context.tokens.issue(lifetime: context.configuration.tokenLifetime, now: now)
         let issued = Int(now.timeIntervalSince1970)
-        return EmulatorReply.json(.object([
-            ("access_token", .string(token)),
-            ("refresh_token", .string("")),
-            ("expires_in", .string(String(lifetime))),
-            ("expires_on", .string(String(issued + lifetime))),
-            ("not_before", .string(String(issued - 300))),
-            ("resource", .string(resource)),
-            ("token_type", .string("Bearer")),
-        ]))
+        return EmulatorReply.json(
+            .object([
+                ("access_token", .string(token)),
+                ("refresh_token", .string("")),
+                ("expires_in", .string(String(lifetime))),
+                ("expires_on", .string(String(issued + lifetime))),
+                ("not_before", .string(String(issued - 300))),
+                ("resource", .string(resource)),
+                ("token_type", .string("Bearer")),
+            ]))
     }
 }
 
@@ -136,13 +143,14 @@ struct IdentityEndpointTokenRoute: EmulatorRoute {
         }
         let lifetime = Int(context.configuration.tokenLifetime.components.seconds)
         let token = context.tokens.issue(lifetime: context.configuration.tokenLifetime, now: context.now)
-        return EmulatorReply.json(.object([
-            ("access_token", .string(token)),
-            ("expires_on", .string(String(Int(context.now.timeIntervalSince1970) + lifetime))),
-            ("resource", .string(resource)),
-            ("token_type", .string("Bearer")),
-            ("client_id", .string(r.query["client_id"] ?? context.configuration.managedIdentityClientID)),
-        ]))
+        return EmulatorReply.json(
+            .object([
+                ("access_token", .string(token)),
+                ("expires_on", .string(String(Int(context.now.timeIntervalSince1970) + lifetime))),
+                ("resource", .string(resource)),
+                ("token_type", .string("Bearer")),
+                ("client_id", .string(r.query["client_id"] ?? context.configuration.managedIdentityClientID)),
+            ]))
     }
 }
 

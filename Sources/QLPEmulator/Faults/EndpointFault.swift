@@ -35,9 +35,11 @@ public struct EndpointFault: Sendable, Equatable, Codable {
     /// Apply to this many more requests, then clear itself (nil: until cleared).
     public var remaining: Int?
 
-    public init(latencyMilliseconds: Int = 0, status: Int? = nil, retryAfterSeconds: Int? = nil,
-                malformedBody: Bool = false, hang: Bool = false, remaining: Int? = nil, wrongContentType: Bool = false,
-                retryHeader: String? = nil, truncatedBody: Bool = false, resetConnection: Bool = false) {
+    public init(
+        latencyMilliseconds: Int = 0, status: Int? = nil, retryAfterSeconds: Int? = nil,
+        malformedBody: Bool = false, hang: Bool = false, remaining: Int? = nil, wrongContentType: Bool = false,
+        retryHeader: String? = nil, truncatedBody: Bool = false, resetConnection: Bool = false
+    ) {
         self.latencyMilliseconds = latencyMilliseconds
         self.status = status
         self.retryAfterSeconds = retryAfterSeconds
@@ -55,9 +57,15 @@ public struct EndpointFault: Sendable, Equatable, Codable {
     public var isNone: Bool { self == .none }
 
     enum CodingKeys: String, CodingKey {
-        case latencyMilliseconds = "latency_ms", status, retryAfterSeconds = "retry_after", malformedBody = "malformed"
-        case hang, remaining, wrongContentType = "wrong_content_type", retryHeader = "retry_header"
-        case truncatedBody = "truncated", resetConnection = "reset"
+        case latencyMilliseconds = "latency_ms"
+        case status
+        case retryAfterSeconds = "retry_after"
+        case malformedBody = "malformed"
+        case hang, remaining
+        case wrongContentType = "wrong_content_type"
+        case retryHeader = "retry_header"
+        case truncatedBody = "truncated"
+        case resetConnection = "reset"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -73,23 +81,28 @@ public struct EndpointFault: Sendable, Equatable, Codable {
         remaining = try c.decodeIfPresent(Int.self, forKey: .remaining)
         retryHeader = try c.decodeIfPresent(String.self, forKey: .retryHeader)
         if let retryAfterSeconds, !Self.retryAfterRange.contains(retryAfterSeconds) {
-            throw DecodingError.dataCorruptedError(forKey: .retryAfterSeconds, in: c,
-                                                   debugDescription: "expected 0 to \(Self.retryAfterRange.upperBound) seconds")
+            throw DecodingError.dataCorruptedError(
+                forKey: .retryAfterSeconds, in: c,
+                debugDescription: "expected 0 to \(Self.retryAfterRange.upperBound) seconds")
         }
         if !Self.latencyRange.contains(latencyMilliseconds) {
-            throw DecodingError.dataCorruptedError(forKey: .latencyMilliseconds, in: c,
-                                                   debugDescription: "expected 0 to \(Self.latencyRange.upperBound) milliseconds")
+            throw DecodingError.dataCorruptedError(
+                forKey: .latencyMilliseconds, in: c,
+                debugDescription: "expected 0 to \(Self.latencyRange.upperBound) milliseconds")
         }
         if let retryHeader, !Self.retryHeaderNames.contains(retryHeader) {
-            throw DecodingError.dataCorruptedError(forKey: .retryHeader, in: c,
-                                                   debugDescription: "expected one of \(Self.retryHeaderNames.joined(separator: ", "))")
+            throw DecodingError.dataCorruptedError(
+                forKey: .retryHeader, in: c,
+                debugDescription: "expected one of \(Self.retryHeaderNames.joined(separator: ", "))")
         }
     }
 
     /// The headers that say how long to wait.
     public func waitHeaders(for endpoint: EmulatedEndpoint) -> [(String, String)] {
         guard let seconds = retryAfterSeconds.map(String.init) else { return [] }
-        func costManagement(_ scope: String) -> (String, String) { ("x-ms-ratelimit-microsoft.costmanagement-\(scope)-retry-after", seconds) }
+        func costManagement(_ scope: String) -> (String, String) {
+            ("x-ms-ratelimit-microsoft.costmanagement-\(scope)-retry-after", seconds)
+        }
         switch retryHeader {
         case nil:
             let costEndpoints: Set<EmulatedEndpoint> = [.costQuery, .costForecast]

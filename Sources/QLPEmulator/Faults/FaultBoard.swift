@@ -51,7 +51,12 @@ public final class FaultBoard: Sendable {
         return faults.withLock { table in
             guard var fault = table[endpoint] else { return .none }
             if let left = fault.remaining {
-                if left <= 1 { table[endpoint] = nil } else { fault.remaining = left - 1; table[endpoint] = fault }
+                if left <= 1 {
+                    table[endpoint] = nil
+                } else {
+                    fault.remaining = left - 1
+                    table[endpoint] = fault
+                }
             }
             return fault
         }
@@ -60,7 +65,12 @@ public final class FaultBoard: Sendable {
     private static func countDown(_ table: inout [String: EndpointFault], _ model: String) -> EndpointFault? {
         guard var fault = table[model] else { return nil }
         if let left = fault.remaining {
-            if left <= 1 { table[model] = nil } else { fault.remaining = left - 1; table[model] = fault }
+            if left <= 1 {
+                table[model] = nil
+            } else {
+                fault.remaining = left - 1
+                table[model] = fault
+            }
         }
         return fault
     }

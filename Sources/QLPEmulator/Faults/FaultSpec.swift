@@ -64,15 +64,17 @@ public enum FaultSpec {
             case "html": fault.wrongContentType = true
             case "retry-header":
                 guard kv.count == 2, EndpointFault.retryHeaderNames.contains(kv[1]) else {
-                    throw ParseError(description: "fault '\(text)': retry-header takes one of \(EndpointFault.retryHeaderNames.joined(separator: ", "))")
+                    throw ParseError(
+                        description: "fault '\(text)': retry-header takes one of \(EndpointFault.retryHeaderNames.joined(separator: ", "))")
                 }
                 fault.retryHeader = kv[1]
             case "truncated": fault.truncatedBody = true
             case "reset": fault.resetConnection = true
             case "hang": fault.hang = true
             default:
-                throw ParseError(description: "fault '\(text)': unknown '\(kv[0])'; use latency:MS, status:CODE, "
-                    + "retry-after:S, retry-header:NAME, count:N, malformed, html, truncated, reset or hang")
+                throw ParseError(
+                    description: "fault '\(text)': unknown '\(kv[0])'; use latency:MS, status:CODE, "
+                        + "retry-after:S, retry-header:NAME, count:N, malformed, html, truncated, reset or hang")
             }
         }
         return fault

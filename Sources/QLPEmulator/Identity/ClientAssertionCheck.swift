@@ -24,32 +24,38 @@ struct ClientAssertionCheck {
 
     private func certificateRefusal(_ jwt: JWTParts, clientID: String) -> EmulatedResponse? {
         guard jwt.header["alg"] as? String == "RS256" else {
-            return EmulatorReply.entraError(error: "invalid_client", code: 5002738,
-                                            description: "Invalid JWT token. 'alg' must be RS256 for a certificate credential.")
+            return EmulatorReply.entraError(
+                error: "invalid_client", code: 5_002_738,
+                description: "Invalid JWT token. 'alg' must be RS256 for a certificate credential.")
         }
         guard let certificate = configuration.trustedCertificate, jwt.header["x5t"] as? String == certificate.thumbprint else {
-            return EmulatorReply.entraError(error: "invalid_client", code: 700027,
-                                            description: "Client assertion failed signature validation. The key was not found: "
-                                                + "no certificate with this thumbprint is registered on the application.", status: 401)
+            return EmulatorReply.entraError(
+                error: "invalid_client", code: 700027,
+                description: "Client assertion failed signature validation. The key was not found: "
+                    + "no certificate with this thumbprint is registered on the application.", status: 401)
         }
         guard certificate.verifies(jwt.signature, over: jwt.signingInput) else {
-            return EmulatorReply.entraError(error: "invalid_client", code: 700027,
-                                            description: "Client assertion failed signature validation.", status: 401)
+            return EmulatorReply.entraError(
+                error: "invalid_client", code: 700027,
+                description: "Client assertion failed signature validation.", status: 401)
         }
         guard jwt.string("aud")?.caseInsensitiveCompare(audience) == .orderedSame else {
-            return EmulatorReply.entraError(error: "invalid_client", code: 700212,
-                                            description: "No matching federated identity record found for presented assertion audience '\(jwt.string("aud") ?? "")'.",
-                                            status: 401)
+            return EmulatorReply.entraError(
+                error: "invalid_client", code: 700212,
+                description: "No matching federated identity record found for presented assertion audience '\(jwt.string("aud") ?? "")'.",
+                status: 401)
         }
         guard jwt.string("iss") == clientID, jwt.string("sub") == clientID else {
-            return EmulatorReply.entraError(error: "invalid_client", code: 700023,
-                                            description: "Client assertion audience claim does not match Realm issuer: iss and sub must be the client ID.",
-                                            status: 401)
+            return EmulatorReply.entraError(
+                error: "invalid_client", code: 700023,
+                description: "Client assertion audience claim does not match Realm issuer: iss and sub must be the client ID.",
+                status: 401)
         }
         let now = configuration.clock().timeIntervalSince1970
         guard let exp = jwt.number("exp"), let nbf = jwt.number("nbf"), nbf - Self.skew <= now, now < exp + Self.skew else {
-            return EmulatorReply.entraError(error: "invalid_client", code: 700024,
-                                            description: "Client assertion is not within its valid time range.", status: 401)
+            return EmulatorReply.entraError(
+                error: "invalid_client", code: 700024,
+                description: "Client assertion is not within its valid time range.", status: 401)
         }
         return nil
     }
@@ -59,9 +65,10 @@ struct ClientAssertionCheck {
             .flatMap { try? String(contentsOfFile: $0, encoding: .utf8) }?
             .trimmingCharacters(in: .whitespacesAndNewlines)
         guard let expected, !expected.isEmpty, assertion == expected else {
-            return EmulatorReply.entraError(error: "invalid_client", code: 70021,
-                                            description: "No matching federated identity record found for presented assertion. "
-                                                + "Check the issuer and subject of the federated credential.", status: 401)
+            return EmulatorReply.entraError(
+                error: "invalid_client", code: 70021,
+                description: "No matching federated identity record found for presented assertion. "
+                    + "Check the issuer and subject of the federated credential.", status: 401)
         }
         return nil
     }

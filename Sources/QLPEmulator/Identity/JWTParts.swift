@@ -13,9 +13,10 @@ struct JWTParts {
     init?(_ token: String) {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let h = Base64URL.decode(parts[0]), let c = Base64URL.decode(parts[1]),
-              let header = (try? JSONSerialization.jsonObject(with: Data(h))) as? [String: Any],
-              let claims = (try? JSONSerialization.jsonObject(with: Data(c))) as? [String: Any],
-              let signature = Base64URL.decode(parts[2]) else { return nil }
+            let header = (try? JSONSerialization.jsonObject(with: Data(h))) as? [String: Any],
+            let claims = (try? JSONSerialization.jsonObject(with: Data(c))) as? [String: Any],
+            let signature = Base64URL.decode(parts[2])
+        else { return nil }
         self.header = header
         self.claims = claims
         self.signature = signature

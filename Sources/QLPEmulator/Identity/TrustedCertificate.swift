@@ -1,7 +1,7 @@
 import Crypto
-import _CryptoExtras
 import Foundation
 import QLPCore
+import _CryptoExtras
 
 /// A certificate registered on the emulated app registration (Certificates &
 /// secrets): its thumbprint picks it out of an assertion's `x5t`, and its
@@ -18,8 +18,9 @@ public struct TrustedCertificate: Sendable {
     public init(pem: String) throws(Invalid) {
         let lines = pem.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
         guard let begin = lines.firstIndex(of: "-----BEGIN CERTIFICATE-----"),
-              let end = lines[begin...].firstIndex(of: "-----END CERTIFICATE-----"),
-              let der = Data(base64Encoded: lines[(begin + 1)..<end].joined()) else {
+            let end = lines[begin...].firstIndex(of: "-----END CERTIFICATE-----"),
+            let der = Data(base64Encoded: lines[(begin + 1)..<end].joined())
+        else {
             throw Invalid(description: "no -----BEGIN CERTIFICATE----- block")
         }
         try self.init(der: Array(der))
@@ -41,8 +42,9 @@ public struct TrustedCertificate: Sendable {
     var thumbprint: String { Base64URL.encode(Array(Insecure.SHA1.hash(data: der))) }
 
     func verifies(_ signature: [UInt8], over signingInput: String) -> Bool {
-        publicKey.isValidSignature(_RSA.Signing.RSASignature(rawRepresentation: signature), for: Array(signingInput.utf8),
-                                   padding: .insecurePKCS1v1_5)
+        publicKey.isValidSignature(
+            _RSA.Signing.RSASignature(rawRepresentation: signature), for: Array(signingInput.utf8),
+            padding: .insecurePKCS1v1_5)
     }
 }
 
@@ -60,9 +62,10 @@ enum CertificateDER {
 
     static func subjectPublicKeyInfo(_ der: [UInt8]) -> [UInt8]? {
         guard let certificate = elements(der[...]).first, certificate.tag == 0x30,
-              let tbs = elements(certificate.content).first, tbs.tag == 0x30 else { return nil }
+            let tbs = elements(certificate.content).first, tbs.tag == 0x30
+        else { return nil }
         var fields = elements(tbs.content)
-        if fields.first?.tag == 0xA0 { fields.removeFirst() }   // [0] EXPLICIT version
+        if fields.first?.tag == 0xA0 { fields.removeFirst() }  // [0] EXPLICIT version
         guard fields.count >= 6, fields[5].tag == 0x30 else { return nil }
         return Array(fields[5].encoded)
     }

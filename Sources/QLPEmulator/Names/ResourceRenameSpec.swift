@@ -35,10 +35,14 @@ public enum ResourceRenameSpec {
         var out = String.UnicodeScalarView()
         var scalars = Substring(text).unicodeScalars[...]
         func fail(_ why: String) -> ParseError {
-            ParseError(description: "resource name '\(visible(whole))': \(why); escapes are \\e \\a \\b \\f \\n \\r \\t \\v \\\\ \\xHH \\u{H...}")
+            ParseError(
+                description: "resource name '\(visible(whole))': \(why); escapes are \\e \\a \\b \\f \\n \\r \\t \\v \\\\ \\xHH \\u{H...}")
         }
         while let scalar = scalars.popFirst() {
-            guard scalar == "\\" else { out.append(scalar); continue }
+            guard scalar == "\\" else {
+                out.append(scalar)
+                continue
+            }
             guard let kind = scalars.popFirst() else { throw fail("a '\\' at the end") }
             switch kind {
             case "e": out.append("\u{1B}")
@@ -61,7 +65,8 @@ public enum ResourceRenameSpec {
                 guard scalars.first == "{", let close = scalars.firstIndex(of: "}") else { throw fail("'\\u' needs {HEX}") }
                 let digits = String(String.UnicodeScalarView(scalars[scalars.index(after: scalars.startIndex)..<close]))
                 guard (1...6).contains(digits.unicodeScalars.count), let value = UInt32(digits, radix: 16),
-                      let code = Unicode.Scalar(value) else {
+                    let code = Unicode.Scalar(value)
+                else {
                     throw fail("'\\u{\(digits)}' is not a code point")
                 }
                 scalars = scalars[scalars.index(after: close)...]
@@ -75,9 +80,12 @@ public enum ResourceRenameSpec {
 
     /// The spec as typed, safe to print: it holds escapes, not the controls they make.
     public static func visible(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.flatMap { scalar -> [Unicode.Scalar] in
-            scalar.value < 0x20 || (0x7F..<0xA0).contains(scalar.value) ? Array("\\u{\(String(scalar.value, radix: 16))}".unicodeScalars)
-                : [scalar]
-        }))
+        String(
+            String.UnicodeScalarView(
+                text.unicodeScalars.flatMap { scalar -> [Unicode.Scalar] in
+                    scalar.value < 0x20 || (0x7F..<0xA0).contains(scalar.value)
+                        ? Array("\\u{\(String(scalar.value, radix: 16))}".unicodeScalars)
+                        : [scalar]
+                }))
     }
 }

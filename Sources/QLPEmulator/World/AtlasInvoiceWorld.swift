@@ -71,20 +71,27 @@ struct AtlasInvoiceWorld: Sendable {
     /// transfer $0.01 (same region), $0.02 (cross region), $0.09 (internet)
     /// a GB; snapshot storage $0.0046 a GB day (about $0.14 a GB month).
     static let usages: [Usage] = [
-        Usage(clusterName: "qlp-prod", project: production, sku: "ATLAS_AWS_INSTANCE_M20", unit: "server hours",
-              unitPriceDollars: Decimal(string: "0.20")!, quantity: 24, spread: 0),
-        Usage(clusterName: "qlp-prod", project: production, sku: "ATLAS_AWS_DATA_TRANSFER_SAME_REGION", unit: "GB",
-              unitPriceDollars: Decimal(string: "0.01")!, quantity: 18, spread: Decimal(string: "0.4")!),
-        Usage(clusterName: "qlp-prod", project: production, sku: "ATLAS_AWS_DATA_TRANSFER_DIFFERENT_REGION", unit: "GB",
-              unitPriceDollars: Decimal(string: "0.02")!, quantity: 3, spread: Decimal(string: "0.5")!),
-        Usage(clusterName: "qlp-prod", project: production, sku: "ATLAS_AWS_DATA_TRANSFER_INTERNET", unit: "GB",
-              unitPriceDollars: Decimal(string: "0.09")!, quantity: Decimal(string: "1.2")!, spread: Decimal(string: "0.5")!),
-        Usage(clusterName: "qlp-prod", project: production, sku: "ATLAS_AWS_BACKUP_SNAPSHOT_STORAGE", unit: "GB days",
-              unitPriceDollars: Decimal(string: "0.0046")!, quantity: 38, spread: Decimal(string: "0.05")!),
-        Usage(clusterName: "qlp-staging", project: staging, sku: "ATLAS_AWS_INSTANCE_M10", unit: "server hours",
-              unitPriceDollars: Decimal(string: "0.08")!, quantity: 24, spread: 0),
-        Usage(clusterName: "qlp-staging", project: staging, sku: "ATLAS_AWS_DATA_TRANSFER_SAME_REGION", unit: "GB",
-              unitPriceDollars: Decimal(string: "0.01")!, quantity: 4, spread: Decimal(string: "0.5")!),
+        Usage(
+            clusterName: "qlp-prod", project: production, sku: "ATLAS_AWS_INSTANCE_M20", unit: "server hours",
+            unitPriceDollars: Decimal(string: "0.20")!, quantity: 24, spread: 0),
+        Usage(
+            clusterName: "qlp-prod", project: production, sku: "ATLAS_AWS_DATA_TRANSFER_SAME_REGION", unit: "GB",
+            unitPriceDollars: Decimal(string: "0.01")!, quantity: 18, spread: Decimal(string: "0.4")!),
+        Usage(
+            clusterName: "qlp-prod", project: production, sku: "ATLAS_AWS_DATA_TRANSFER_DIFFERENT_REGION", unit: "GB",
+            unitPriceDollars: Decimal(string: "0.02")!, quantity: 3, spread: Decimal(string: "0.5")!),
+        Usage(
+            clusterName: "qlp-prod", project: production, sku: "ATLAS_AWS_DATA_TRANSFER_INTERNET", unit: "GB",
+            unitPriceDollars: Decimal(string: "0.09")!, quantity: Decimal(string: "1.2")!, spread: Decimal(string: "0.5")!),
+        Usage(
+            clusterName: "qlp-prod", project: production, sku: "ATLAS_AWS_BACKUP_SNAPSHOT_STORAGE", unit: "GB days",
+            unitPriceDollars: Decimal(string: "0.0046")!, quantity: 38, spread: Decimal(string: "0.05")!),
+        Usage(
+            clusterName: "qlp-staging", project: staging, sku: "ATLAS_AWS_INSTANCE_M10", unit: "server hours",
+            unitPriceDollars: Decimal(string: "0.08")!, quantity: 24, spread: 0),
+        Usage(
+            clusterName: "qlp-staging", project: staging, sku: "ATLAS_AWS_DATA_TRANSFER_SAME_REGION", unit: "GB",
+            unitPriceDollars: Decimal(string: "0.01")!, quantity: 4, spread: Decimal(string: "0.5")!),
     ]
 
     /// Every invoice as of `instant`, oldest first; the last is the pending one.
@@ -98,17 +105,21 @@ struct AtlasInvoiceWorld: Sendable {
             let subtotal = items.reduce(0) { $0 + $1.totalPriceCents }
             let credits = min(subtotal, max(0, creditLeft))
             creditLeft -= credits
-            result.append(EmulatedAtlasInvoice(id: Self.objectID(seed: seed, salt: 0xA71A, number: month.dayNumber),
-                                               status: credits == subtotal ? "CLOSED" : "PAID", month: month, lineItems: items,
-                                               subtotalCents: subtotal, creditsCents: credits, amountBilledCents: subtotal,
-                                               amountPaidCents: subtotal - credits))
+            result.append(
+                EmulatedAtlasInvoice(
+                    id: Self.objectID(seed: seed, salt: 0xA71A, number: month.dayNumber),
+                    status: credits == subtotal ? "CLOSED" : "PAID", month: month, lineItems: items,
+                    subtotalCents: subtotal, creditsCents: credits, amountBilledCents: subtotal,
+                    amountPaidCents: subtotal - credits))
             month = month.adding(months: 1)
         }
         let items = lineItems(month: month, through: today.adding(days: -1))
         let subtotal = items.reduce(0) { $0 + $1.totalPriceCents }
-        result.append(EmulatedAtlasInvoice(id: Self.objectID(seed: seed, salt: 0xA71A, number: month.dayNumber),
-                                           status: "PENDING", month: month, lineItems: items, subtotalCents: subtotal,
-                                           creditsCents: 0, amountBilledCents: subtotal, amountPaidCents: 0))
+        result.append(
+            EmulatedAtlasInvoice(
+                id: Self.objectID(seed: seed, salt: 0xA71A, number: month.dayNumber),
+                status: "PENDING", month: month, lineItems: items, subtotalCents: subtotal,
+                creditsCents: 0, amountBilledCents: subtotal, amountPaidCents: 0))
         return result
     }
 
@@ -125,9 +136,11 @@ struct AtlasInvoiceWorld: Sendable {
                     quantity = (quantity * (1 + usage.spread * swing)).rounded(scale: 2)
                 }
                 let cents = (quantity * usage.unitPriceDollars * 100).rounded(scale: 0).intValueIfWhole ?? 0
-                items.append(EmulatedAtlasLineItem(clusterName: usage.clusterName, groupName: usage.project.name,
-                                                   groupID: usage.project.id, sku: usage.sku, quantity: quantity, unit: usage.unit,
-                                                   unitPriceDollars: usage.unitPriceDollars, totalPriceCents: cents, day: day))
+                items.append(
+                    EmulatedAtlasLineItem(
+                        clusterName: usage.clusterName, groupName: usage.project.name,
+                        groupID: usage.project.id, sku: usage.sku, quantity: quantity, unit: usage.unit,
+                        unitPriceDollars: usage.unitPriceDollars, totalPriceCents: cents, day: day))
             }
         }
         return items

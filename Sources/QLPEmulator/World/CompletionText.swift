@@ -38,8 +38,9 @@ struct CompletionText: Sendable, Equatable {
             let word = words[(start + i) % words.count]
             tokens.append(i == 0 ? word : " " + word)
         }
-        return CompletionText(tokens: tokens, promptTokens: promptTokens(texts: texts),
-                              finishReason: count < natural ? "length" : "stop")
+        return CompletionText(
+            tokens: tokens, promptTokens: promptTokens(texts: texts),
+            finishReason: count < natural ? "length" : "stop")
     }
 
     /// A unit-length vector for `text`, the same every time: similar to a

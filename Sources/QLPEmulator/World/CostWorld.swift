@@ -30,8 +30,10 @@ public struct CostWorld: Sendable {
     /// charge for; nil: they follow their synthetic figures like the rest.
     public var traffic: TrafficWorld?
 
-    public init(seed: UInt64, currency: Currency = .gbp, services: [EmulatedService] = EmulatedService.quantumLayerPlatform,
-                firstDay: CivilDate, budgets: [EmulatedBudget] = [.quantumLayerMonthly()], traffic: TrafficWorld? = nil) {
+    public init(
+        seed: UInt64, currency: Currency = .gbp, services: [EmulatedService] = EmulatedService.quantumLayerPlatform,
+        firstDay: CivilDate, budgets: [EmulatedBudget] = [.quantumLayerMonthly()], traffic: TrafficWorld? = nil
+    ) {
         self.seed = seed
         self.currency = currency
         self.services = services
@@ -103,20 +105,26 @@ public struct CostWorld: Sendable {
         for day in range {
             for (index, service) in services.enumerated() {
                 guard byMeter else {
-                    rows.append(EmulatedCostRow(day: day, service: service.name, resourceGroup: service.resourceGroup,
-                                                tags: service.tags, cost: cost(serviceIndex: index, on: day, at: instant)))
+                    rows.append(
+                        EmulatedCostRow(
+                            day: day, service: service.name, resourceGroup: service.resourceGroup,
+                            tags: service.tags, cost: cost(serviceIndex: index, on: day, at: instant)))
                     continue
                 }
                 if let traffic = traffic(of: index) {
                     for meter in traffic.azureMeterCosts(on: day, at: instant) {
-                        rows.append(EmulatedCostRow(day: day, service: service.name, resourceGroup: service.resourceGroup,
-                                                    tags: service.tags, cost: meter.cost, meterSubcategory: "Azure OpenAI",
-                                                    meter: meter.meter))
+                        rows.append(
+                            EmulatedCostRow(
+                                day: day, service: service.name, resourceGroup: service.resourceGroup,
+                                tags: service.tags, cost: meter.cost, meterSubcategory: "Azure OpenAI",
+                                meter: meter.meter))
                     }
                 } else {
-                    rows.append(EmulatedCostRow(day: day, service: service.name, resourceGroup: service.resourceGroup,
-                                                tags: service.tags, cost: cost(serviceIndex: index, on: day, at: instant),
-                                                meterSubcategory: "", meter: service.name))
+                    rows.append(
+                        EmulatedCostRow(
+                            day: day, service: service.name, resourceGroup: service.resourceGroup,
+                            tags: service.tags, cost: cost(serviceIndex: index, on: day, at: instant),
+                            meterSubcategory: "", meter: service.name))
                 }
             }
         }

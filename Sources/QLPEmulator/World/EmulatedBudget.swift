@@ -30,9 +30,13 @@ public struct EmulatedBudget: Sendable, Equatable {
         EmulatedBudget(
             name: "quantumlayer-monthly", amount: amount,
             notifications: thresholds.map {
-                Notification(name: "Actual_GreaterThanOrEqualTo_\(NSDecimalNumber(decimal: $0).stringValue)_Percent",
-                             operator: "GreaterThanOrEqualTo", threshold: $0, thresholdType: "Actual")
-            } + [Notification(name: "Forecasted_GreaterThan_100_Percent", operator: "GreaterThan", threshold: 100,
-                              thresholdType: "Forecasted")])
+                Notification(
+                    name: "Actual_GreaterThanOrEqualTo_\(NSDecimalNumber(decimal: $0).stringValue)_Percent",
+                    operator: "GreaterThanOrEqualTo", threshold: $0, thresholdType: "Actual")
+            } + [
+                Notification(
+                    name: "Forecasted_GreaterThan_100_Percent", operator: "GreaterThan", threshold: 100,
+                    thresholdType: "Forecasted")
+            ])
     }
 }

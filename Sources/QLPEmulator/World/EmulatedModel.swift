@@ -25,9 +25,11 @@ public struct EmulatedModel: Sendable, Equatable {
     public var quantization: String
     public var sizeBytes: Int
 
-    public init(name: String, version: String = "", kind: Kind, latency: ModelLatencyProfile, typicalCompletionTokens: Int = 0,
-                embeddingDimensions: Int = 0, family: String = "", parameterSize: String = "", quantization: String = "",
-                sizeBytes: Int = 0) {
+    public init(
+        name: String, version: String = "", kind: Kind, latency: ModelLatencyProfile, typicalCompletionTokens: Int = 0,
+        embeddingDimensions: Int = 0, family: String = "", parameterSize: String = "", quantization: String = "",
+        sizeBytes: Int = 0
+    ) {
         self.name = name
         self.version = version
         self.kind = kind

@@ -23,9 +23,11 @@ public struct EmulatedService: Sendable, Equatable {
     /// and the rhythm, noise and incident figures above are not used.
     public var billsModelTraffic: Bool
 
-    public init(name: String, resourceGroup: String, weekdayCost: Decimal, weekendFactor: Decimal = 1,
-                noise: Decimal = 0, dailyGrowth: Decimal = 0, incidentChancePerMillion: Int = 0, incidentFactor: Decimal = 1,
-                tags: [String: String]? = nil, billsModelTraffic: Bool = false) {
+    public init(
+        name: String, resourceGroup: String, weekdayCost: Decimal, weekendFactor: Decimal = 1,
+        noise: Decimal = 0, dailyGrowth: Decimal = 0, incidentChancePerMillion: Int = 0, incidentFactor: Decimal = 1,
+        tags: [String: String]? = nil, billsModelTraffic: Bool = false
+    ) {
         self.name = name
         self.resourceGroup = resourceGroup
         self.weekdayCost = weekdayCost
@@ -37,8 +39,11 @@ public struct EmulatedService: Sendable, Equatable {
         self.billsModelTraffic = billsModelTraffic
         // The seed's Terraform tags its own resource group; AKS's node resource
         // group (MC_...) is created by Azure and carries no tags.
-        self.tags = tags ?? (resourceGroup.hasPrefix("MC_") ? [:]
-            : ["Environment": "production", "Project": "QuantumLayer-UOS", "CostCenter": "engineering"])
+        self.tags =
+            tags
+            ?? (resourceGroup.hasPrefix("MC_")
+                ? [:]
+                : ["Environment": "production", "Project": "QuantumLayer-UOS", "CostCenter": "engineering"])
     }
 
     /// The QuantumLayer platform of the seed document: AKS (nodes bill as
@@ -52,17 +57,19 @@ public struct EmulatedService: Sendable, Equatable {
         let rg = "quantumlayer-prod"
         let mc = "MC_quantumlayer-prod_qlp-aks_uksouth"
         return [
-            EmulatedService(name: "Virtual Machine Scale Sets", resourceGroup: mc, weekdayCost: 11.20, weekendFactor: 0.55,
-                            noise: 0.12, dailyGrowth: 0.002),
+            EmulatedService(
+                name: "Virtual Machine Scale Sets", resourceGroup: mc, weekdayCost: 11.20, weekendFactor: 0.55,
+                noise: 0.12, dailyGrowth: 0.002),
             EmulatedService(name: "Azure Kubernetes Service", resourceGroup: rg, weekdayCost: 1.95),
             EmulatedService(name: "Virtual Machines", resourceGroup: mc, weekdayCost: 0.55, noise: 0.02),
             EmulatedService(name: "Container Registry", resourceGroup: rg, weekdayCost: 0.14),
             EmulatedService(name: "Container Instances", resourceGroup: rg, weekdayCost: 0.45, weekendFactor: 0.3, noise: 0.3),
             EmulatedService(name: "Functions", resourceGroup: rg, weekdayCost: 0.22, weekendFactor: 0.5, noise: 0.4),
-            EmulatedService(name: "Azure AI Services", resourceGroup: rg, weekdayCost: 9.40, weekendFactor: 0.35, noise: 0.25,
-                            dailyGrowth: 0.006, incidentChancePerMillion: 50_000, incidentFactor: 2.6,
-                            tags: ["Environment": "production", "Project": "QuantumLayer-UOS", "CostCenter": "ai-platform"],
-                            billsModelTraffic: true),
+            EmulatedService(
+                name: "Azure AI Services", resourceGroup: rg, weekdayCost: 9.40, weekendFactor: 0.35, noise: 0.25,
+                dailyGrowth: 0.006, incidentChancePerMillion: 50_000, incidentFactor: 2.6,
+                tags: ["Environment": "production", "Project": "QuantumLayer-UOS", "CostCenter": "ai-platform"],
+                billsModelTraffic: true),
             EmulatedService(name: "SQL Database", resourceGroup: rg, weekdayCost: 0.98),
             EmulatedService(name: "Redis Cache", resourceGroup: rg, weekdayCost: 1.32),
             EmulatedService(name: "Storage", resourceGroup: rg, weekdayCost: 0.62, noise: 0.05, dailyGrowth: 0.004),

@@ -63,7 +63,10 @@ enum EmulatedTime {
         var inTime = false
         var sawUnit = false
         for c in text.dropFirst() {
-            if c.isNumber { number.append(c); continue }
+            if c.isNumber {
+                number.append(c)
+                continue
+            }
             if c == "T" {
                 guard number.isEmpty, !inTime else { return nil }
                 inTime = true

@@ -48,8 +48,10 @@ struct MetricWorld: Sendable {
     typealias Selection = [(dimension: String, value: EmulatedDimension.Value)]
 
     /// The metric over [start, start + seconds), as of `now`; nil when there is no data.
-    func stats(_ resource: EmulatedResource, _ metric: EmulatedMetric, selection: Selection = [], start: Date, seconds: Int,
-               now: Date) -> MetricStats? {
+    func stats(
+        _ resource: EmulatedResource, _ metric: EmulatedMetric, selection: Selection = [], start: Date, seconds: Int,
+        now: Date
+    ) -> MetricStats? {
         let firstInstant = world.firstDay.startInstant(in: EmulatedTime.utc)
         let from = max(start, firstInstant)
         let to = min(start.addingTimeInterval(Double(seconds)), now)
@@ -83,17 +85,19 @@ struct MetricWorld: Sendable {
             if metric.integral { total = total.rounded() }
             let count = metric.countsEvents ? total : Double(minutes)
             let perMinute = total / Double(minutes)
-            return MetricStats(average: Self.round(metric.countsEvents ? 1 : perMinute),
-                               minimum: Self.round(metric.integral ? low.rounded(.down) : low),
-                               maximum: Self.round(metric.integral ? high.rounded(.up) : high),
-                               total: Self.round(total), count: count)
+            return MetricStats(
+                average: Self.round(metric.countsEvents ? 1 : perMinute),
+                minimum: Self.round(metric.integral ? low.rounded(.down) : low),
+                maximum: Self.round(metric.integral ? high.rounded(.up) : high),
+                total: Self.round(total), count: count)
         case .gauge:
             let cap = metric.ceiling ?? .infinity
             let average = metric.integral ? mean.rounded() : mean
-            return MetricStats(average: Self.round(min(cap, average)),
-                               minimum: Self.round(min(cap, metric.integral ? low.rounded(.down) : low)),
-                               maximum: Self.round(min(cap, metric.integral ? high.rounded(.up) : high)),
-                               total: Self.round(average * Double(minutes)), count: Double(minutes))
+            return MetricStats(
+                average: Self.round(min(cap, average)),
+                minimum: Self.round(min(cap, metric.integral ? low.rounded(.down) : low)),
+                maximum: Self.round(min(cap, metric.integral ? high.rounded(.up) : high)),
+                total: Self.round(average * Double(minutes)), count: Double(minutes))
         }
     }
 

@@ -65,8 +65,10 @@ struct ModelTiming: Sendable, Equatable {
 
     /// Draws a request's timing from the model's profile. `serial` counts
     /// requests to the model, so a run is the same run after run (seeded).
-    static func draw(_ profile: ModelLatencyProfile, latency: ModelLatency, noise: SeededNoise, model: String,
-                     serial: Int, extraMilliseconds: Double = 0) -> ModelTiming {
+    static func draw(
+        _ profile: ModelLatencyProfile, latency: ModelLatency, noise: SeededNoise, model: String,
+        serial: Int, extraMilliseconds: Double = 0
+    ) -> ModelTiming {
         let factor = latency.factor
         guard factor > 0 else { return .instant }
         let key = Int(truncatingIfNeeded: TextHash.of(model))
@@ -74,13 +76,16 @@ struct ModelTiming: Sendable, Equatable {
         // Hosted: the mean of two draws (a triangle over the range). Local:
         // a power of one draw, so that the far end is rare but real.
         let shape = profile.tail > 1 ? pow(uniform(1), profile.tail) : (uniform(1) + uniform(2)) / 2
-        let ttft = profile.firstTokenMilliseconds.lowerBound
+        let ttft =
+            profile.firstTokenMilliseconds.lowerBound
             + (profile.firstTokenMilliseconds.upperBound - profile.firstTokenMilliseconds.lowerBound) * shape + extraMilliseconds
-        let tps = profile.tokensPerSecond.lowerBound
+        let tps =
+            profile.tokensPerSecond.lowerBound
             + (profile.tokensPerSecond.upperBound - profile.tokensPerSecond.lowerBound) * uniform(3)
         let perToken = tps > 0 ? 1000 / tps : 0
-        return ModelTiming(firstToken: .microseconds(Int64(ttft * factor * 1000)),
-                           perToken: .microseconds(Int64(perToken * factor * 1000)))
+        return ModelTiming(
+            firstToken: .microseconds(Int64(ttft * factor * 1000)),
+            perToken: .microseconds(Int64(perToken * factor * 1000)))
     }
 }
 

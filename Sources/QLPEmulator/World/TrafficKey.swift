@@ -17,18 +17,24 @@ public struct TrafficKey: Sendable, Equatable {
     /// synthetic series had), a third of that at weekends, growing as the
     /// platform does.
     public static let demo: [TrafficKey] = [
-        TrafficKey(name: "web-app", demands: [
-            TrafficDemand(route: "chat", peakPerHour: 75, rhythm: .officeHours, promptTokens: 250...1400, completionTokens: 60...450),
-            TrafficDemand(route: "embeddings", peakPerHour: 25, rhythm: .officeHours, promptTokens: 150...800, completionTokens: 0...0),
-        ]),
-        TrafficKey(name: "code-assistant", demands: [
-            TrafficDemand(route: "code", peakPerHour: 38, rhythm: .officeHours, promptTokens: 800...3000, completionTokens: 120...700),
-        ]),
-        TrafficKey(name: "batch-jobs", demands: [
-            TrafficDemand(route: "embeddings", peakPerHour: 90, rhythm: .nightly, promptTokens: 300...1000, completionTokens: 0...0),
-            TrafficDemand(route: "chat", peakPerHour: 20, rhythm: .nightly, promptTokens: 1500...3500, completionTokens: 150...400),
-            TrafficDemand(route: "chat", peakPerHour: 50, rhythm: .surge, promptTokens: 1500...3500, completionTokens: 150...400),
-        ]),
+        TrafficKey(
+            name: "web-app",
+            demands: [
+                TrafficDemand(route: "chat", peakPerHour: 75, rhythm: .officeHours, promptTokens: 250...1400, completionTokens: 60...450),
+                TrafficDemand(route: "embeddings", peakPerHour: 25, rhythm: .officeHours, promptTokens: 150...800, completionTokens: 0...0),
+            ]),
+        TrafficKey(
+            name: "code-assistant",
+            demands: [
+                TrafficDemand(route: "code", peakPerHour: 38, rhythm: .officeHours, promptTokens: 800...3000, completionTokens: 120...700)
+            ]),
+        TrafficKey(
+            name: "batch-jobs",
+            demands: [
+                TrafficDemand(route: "embeddings", peakPerHour: 90, rhythm: .nightly, promptTokens: 300...1000, completionTokens: 0...0),
+                TrafficDemand(route: "chat", peakPerHour: 20, rhythm: .nightly, promptTokens: 1500...3500, completionTokens: 150...400),
+                TrafficDemand(route: "chat", peakPerHour: 50, rhythm: .surge, promptTokens: 1500...3500, completionTokens: 150...400),
+            ]),
     ]
 }
 

@@ -40,8 +40,10 @@ extension TrafficWorld {
     /// Where to start writing: `from`, or just after the newest request of this history's keys already in the ledger.
     func resumePoint(in ledger: any UsageLedger, from: Date, to: Date) throws(StoreError) -> Date {
         let names = Set(keys.map(\.name))
-        guard let lastHour = try ledger.rollups(from: Self.instant(hour: Self.hour(of: from), millisecond: 0), to: to)
-            .filter({ names.contains($0.keyName) }).map(\.hour).max() else { return from }
+        guard
+            let lastHour = try ledger.rollups(from: Self.instant(hour: Self.hour(of: from), millisecond: 0), to: to)
+                .filter({ names.contains($0.keyName) }).map(\.hour).max()
+        else { return from }
         let hourEnd = lastHour.addingTimeInterval(3600)
         let newest = try ledger.records(from: max(from, lastHour), to: min(to, hourEnd))
             .filter { names.contains($0.keyName) }.map(\.time).max()

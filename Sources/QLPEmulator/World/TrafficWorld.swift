@@ -67,8 +67,10 @@ public struct TrafficWorld: Sendable {
     ///   - routing: the targets' prices and the routes' weights (the demo's routing settings).
     ///   - azureOpenAI: the deployment names and models behind Azure targets, as the gateway reads them.
     ///   - keys: the clients and what they send; demands on routes `routing` lacks send nothing.
-    public init(seed: UInt64, firstDay: CivilDate, routing: RoutingSettings, azureOpenAI: AzureOpenAISettings? = nil,
-                keys: [TrafficKey] = TrafficKey.demo, dailyGrowth: Double = 0.006, surgeChancePerMillion: Int = 50_000) {
+    public init(
+        seed: UInt64, firstDay: CivilDate, routing: RoutingSettings, azureOpenAI: AzureOpenAISettings? = nil,
+        keys: [TrafficKey] = TrafficKey.demo, dailyGrowth: Double = 0.006, surgeChancePerMillion: Int = 50_000
+    ) {
         self.seed = seed
         self.firstDay = firstDay
         self.keys = keys
@@ -83,9 +85,11 @@ public struct TrafficWorld: Sendable {
                 guard let route = routing.routes.first(where: { $0.name == demand.route }) else { continue }
                 let choices = Self.choices(route, targets: targets)
                 guard !choices.isEmpty else { continue }
-                streams.append(Stream(key: key.name, route: route.name, demand: demand, choices: choices,
-                                      totalWeight: choices.reduce(0) { $0 + $1.weight },
-                                      id: Self.streamID(key.name, route.name, place)))
+                streams.append(
+                    Stream(
+                        key: key.name, route: route.name, demand: demand, choices: choices,
+                        totalWeight: choices.reduce(0) { $0 + $1.weight },
+                        id: Self.streamID(key.name, route.name, place)))
             }
         }
         self.streams = streams
@@ -117,13 +121,15 @@ public struct TrafficWorld: Sendable {
         let isAzure = settings.backend == .azureOpenAI
         // The same upstream name the gateway's route table gives the target.
         let upstream = isAzure ? azureOpenAI?.deploymentNames[settings.model] ?? settings.model : settings.model
-        let model: EmulatedModel? = isAzure
+        let model: EmulatedModel? =
+            isAzure
             ? EmulatedDeployment.quantumLayerPlatform.first { $0.name.caseInsensitiveCompare(upstream) == .orderedSame }?.model
             : EmulatedModel.quantumLayerPlatformOllama.first { $0.name == upstream }
-        return Target(name: settings.name, isAzure: isAzure, upstreamModel: upstream,
-                      meterModel: settings.modelName(azureOpenAI: azureOpenAI) ?? upstream,
-                      inputPer1K: settings.inputCostPer1K, outputPer1K: settings.outputCostPer1K,
-                      latency: model?.latency ?? ModelLatencyProfile(firstTokenMilliseconds: 300...900, tokensPerSecond: 25...50))
+        return Target(
+            name: settings.name, isAzure: isAzure, upstreamModel: upstream,
+            meterModel: settings.modelName(azureOpenAI: azureOpenAI) ?? upstream,
+            inputPer1K: settings.inputCostPer1K, outputPer1K: settings.outputCostPer1K,
+            latency: model?.latency ?? ModelLatencyProfile(firstTokenMilliseconds: 300...900, tokensPerSecond: 25...50))
     }
 
     /// FNV-1a of the names (Hasher differs between runs).
@@ -166,7 +172,8 @@ public struct TrafficWorld: Sendable {
             // Days vary by up to ±15% and hours by ±25% around the rhythm.
             let dayNoise = Double(noise.signedMillionths(stream: stream.id, day: dayNumber, salt: Self.daySalt)) / 1_000_000
             let hourNoise = Double(noise.signedMillionths(stream: stream.id, day: hour, salt: Self.hourSalt)) / 1_000_000
-            let expected = Double(stream.demand.peakPerHour) * Double(percent) / 100 * growth * (1 + 0.15 * dayNoise) * (1 + 0.25 * hourNoise)
+            let expected =
+                Double(stream.demand.peakPerHour) * Double(percent) / 100 * growth * (1 + 0.15 * dayNoise) * (1 + 0.25 * hourNoise)
             let whole = expected.rounded(.down)
             let fraction = Int(((expected - whole) * 1_000_000).rounded())
             let roundUp = noise.chance(fraction, stream: stream.id, day: hour, salt: Self.hourSalt | 1)
@@ -189,12 +196,16 @@ public struct TrafficWorld: Sendable {
         if stream.choices.count > 1 {
             var pick = Int((place >> 32) % UInt64(stream.totalWeight))
             for choice in stream.choices {
-                if pick < choice.weight { target = choice.target; break }
+                if pick < choice.weight {
+                    target = choice.target
+                    break
+                }
                 pick -= choice.weight
             }
         }
-        let tokens = TokenCounts(input: Self.triangle(stream.demand.promptTokens, draw(s, hour: hour, serial: serial, 2)),
-                                 output: Self.triangle(stream.demand.completionTokens, draw(s, hour: hour, serial: serial, 3)))
+        let tokens = TokenCounts(
+            input: Self.triangle(stream.demand.promptTokens, draw(s, hour: hour, serial: serial, 2)),
+            output: Self.triangle(stream.demand.completionTokens, draw(s, hour: hour, serial: serial, 3)))
         return Request(millisecond: Int(place % 3_600_000), stream: s, serial: serial, target: target, tokens: tokens)
     }
 
@@ -282,7 +293,8 @@ public struct TrafficWorld: Sendable {
             var perRequest: Decimal = 0
             for choice in stream.choices where targets[choice.target].isAzure {
                 let target = targets[choice.target]
-                perRequest += (prompt * target.inputPer1K + completion * target.outputPer1K) / 1000
+                perRequest +=
+                    (prompt * target.inputPer1K + completion * target.outputPer1K) / 1000
                     * Decimal(choice.weight) / Decimal(stream.totalWeight)
             }
             total += Decimal(requests.rounded(toPlaces: 3)) * perRequest
@@ -320,18 +332,21 @@ public struct TrafficWorld: Sendable {
         let timing = draw(request.stream, hour: hour, serial: request.serial, 4)
         func unit(_ bits: UInt64) -> Double { Double(bits % 1_000_000) / 1_000_000 }
         let profile = target.latency
-        let firstToken = profile.firstTokenMilliseconds.lowerBound
+        let firstToken =
+            profile.firstTokenMilliseconds.lowerBound
             + (profile.firstTokenMilliseconds.upperBound - profile.firstTokenMilliseconds.lowerBound)
             * (unit(timing & 0xFFFF_FFFF) + unit(timing >> 32)) / 2
-        let perSecond = profile.tokensPerSecond.lowerBound
+        let perSecond =
+            profile.tokensPerSecond.lowerBound
             + (profile.tokensPerSecond.upperBound - profile.tokensPerSecond.lowerBound) * unit(timing >> 16)
         let writing = perSecond > 0 ? Double(request.tokens.output) / perSecond * 1000 : 0
         let streamed = request.tokens.output > 0 && timing >> 58 < 38
-        return UsageRecord(time: Self.instant(hour: hour, millisecond: request.millisecond), keyName: stream.key, route: stream.route,
-                           target: target.name, model: target.upstreamModel, tokens: request.tokens,
-                           cost: request.tokens.cost(inputPer1K: target.inputPer1K, outputPer1K: target.outputPer1K),
-                           latencyMilliseconds: (firstToken + writing).rounded(toPlaces: 1),
-                           firstTokenMilliseconds: streamed ? firstToken.rounded(toPlaces: 1) : nil, status: 200, attempts: 1)
+        return UsageRecord(
+            time: Self.instant(hour: hour, millisecond: request.millisecond), keyName: stream.key, route: stream.route,
+            target: target.name, model: target.upstreamModel, tokens: request.tokens,
+            cost: request.tokens.cost(inputPer1K: target.inputPer1K, outputPer1K: target.outputPer1K),
+            latencyMilliseconds: (firstToken + writing).rounded(toPlaces: 1),
+            firstTokenMilliseconds: streamed ? firstToken.rounded(toPlaces: 1) : nil, status: 200, attempts: 1)
     }
 }
 

@@ -1,6 +1,6 @@
 import Foundation
-import QLPCore
 import QLPAzure
+import QLPCore
 
 /// The alerts the feed implies, with what other parts raised (the gateway's
 /// traffic and health, budget rules in force) added: pure, so a test states
@@ -12,7 +12,8 @@ public enum AlertRules {
         if let overview = state.cost.value?.overview {
             alerts += budget(overview, format: MoneyFormat.standard)
             if let forecast = state.azureBudgets.value?.forecast,
-               let alert = azureForecast(forecast.total, currency: forecast.currency, overview: overview, format: MoneyFormat.standard) {
+                let alert = azureForecast(forecast.total, currency: forecast.currency, overview: overview, format: MoneyFormat.standard)
+            {
                 alerts.append(alert)
             }
         }
@@ -42,16 +43,20 @@ public enum AlertRules {
             }
             if let projection = monthly.projection, projection.amount > monthly.amount {
                 let estimate = MonthEndEstimate.linearProjection
-                alerts.append(Alert(key: "budget.linear-projection", severity: .warning, source: .budget,
-                                    text: pastBudget(estimate, projection.amount, monthly: monthly.amount, currency: overview.currency, format: format)
-                                        + " (from \(projection.basisDays) complete days)",
-                                    headline: pastBudgetHeadline(estimate, projection.amount, monthly: monthly.amount)))
+                alerts.append(
+                    Alert(
+                        key: "budget.linear-projection", severity: .warning, source: .budget,
+                        text: pastBudget(estimate, projection.amount, monthly: monthly.amount, currency: overview.currency, format: format)
+                            + " (from \(projection.basisDays) complete days)",
+                        headline: pastBudgetHeadline(estimate, projection.amount, monthly: monthly.amount)))
             }
         }
         for (category, position) in overview.categories where position.allocation > 0 {
             let percent = position.spent * 100 / position.allocation
-            if let alert = threshold(key: "budget.category.\(category.rawValue)", what: "\(category.defaultLabel) allocation",
-                                     percent: percent, thresholds: thresholds) {
+            if let alert = threshold(
+                key: "budget.category.\(category.rawValue)", what: "\(category.defaultLabel) allocation",
+                percent: percent, thresholds: thresholds)
+            {
                 alerts.append(alert)
             }
         }
@@ -64,13 +69,16 @@ public enum AlertRules {
         let monthly = overview.monthly
         // A forecast in another currency cannot be compared with the budget.
         guard monthly.amount > 0, total > monthly.amount, currency == nil || currency == overview.currency else { return nil }
-        return Alert(key: "budget.azure-forecast", severity: .warning, source: .budget,
-                     text: pastBudget(.azureForecast, total, monthly: monthly.amount, currency: overview.currency, format: format),
-                     headline: pastBudgetHeadline(.azureForecast, total, monthly: monthly.amount))
+        return Alert(
+            key: "budget.azure-forecast", severity: .warning, source: .budget,
+            text: pastBudget(.azureForecast, total, monthly: monthly.amount, currency: overview.currency, format: format),
+            headline: pastBudgetHeadline(.azureForecast, total, monthly: monthly.amount))
     }
 
     /// "linear projection: month-end £1,030.00, 103% of the £1,000.00 monthly budget".
-    static func pastBudget(_ estimate: MonthEndEstimate, _ amount: Decimal, monthly: Decimal, currency: Currency, format: MoneyFormat) -> String {
+    static func pastBudget(_ estimate: MonthEndEstimate, _ amount: Decimal, monthly: Decimal, currency: Currency, format: MoneyFormat)
+        -> String
+    {
         "\(estimate.name): month-end \(format.string(amount, currency: currency)), \(whole(amount * 100 / monthly))% of the "
             + "\(format.string(monthly, currency: currency)) monthly budget"
     }
@@ -101,8 +109,9 @@ public enum AlertRules {
         let limit = TimeInterval(state.costRefresh.components.seconds) * 2
         let age = now.timeIntervalSince(updated)
         guard age > limit else { return nil }
-        return Alert(key: "cost.stale", severity: .warning, source: .costData,
-                     text: "cost data \(Int(age / 60))m old (refresh every \(Int(limit / 120))m)", at: updated)
+        return Alert(
+            key: "cost.stale", severity: .warning, source: .costData,
+            text: "cost data \(Int(age / 60))m old (refresh every \(Int(limit / 120))m)", at: updated)
     }
 
     static func whole(_ value: Decimal) -> String {

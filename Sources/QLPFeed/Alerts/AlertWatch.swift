@@ -16,10 +16,12 @@ public struct AlertWatch: FeedPoller {
     public var clock: @Sendable () -> Date
     public let wake = WakeSignal()
 
-    public init(tracker: AlertTracker = AlertTracker(), interval: Duration = .seconds(2),
-                clock: @escaping @Sendable () -> Date = { Date() },
-                current: @escaping @Sendable () async -> AlertEvaluation,
-                deliver: @escaping @Sendable ([AlertTransition]) async -> Void) {
+    public init(
+        tracker: AlertTracker = AlertTracker(), interval: Duration = .seconds(2),
+        clock: @escaping @Sendable () -> Date = { Date() },
+        current: @escaping @Sendable () async -> AlertEvaluation,
+        deliver: @escaping @Sendable ([AlertTransition]) async -> Void
+    ) {
         self.tracker = tracker
         self.interval = interval
         self.clock = clock

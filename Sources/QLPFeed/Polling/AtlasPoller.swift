@@ -13,8 +13,10 @@ public struct AtlasPoller: FeedPoller {
     public var clock: @Sendable () -> Date
     public var logger: Logger
 
-    public init(client: AtlasBillingClient, store: any FeedStore, interval: Duration, wake: WakeSignal,
-                clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "qlp.poller.atlas")) {
+    public init(
+        client: AtlasBillingClient, store: any FeedStore, interval: Duration, wake: WakeSignal,
+        clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "qlp.poller.atlas")
+    ) {
         self.client = client
         self.store = store
         self.interval = interval
@@ -43,8 +45,9 @@ public struct AtlasPoller: FeedPoller {
             let closed = try await client.invoices()
             let pending = try await client.pendingInvoice()
             let plan = store.feed.plan
-            let use = try AtlasCreditUse.compute(closed: closed.map(\.creditTotals), pending: pending.creditTotals, plan: plan,
-                                                 today: CostPoller.today(plan: plan, at: now))
+            let use = try AtlasCreditUse.compute(
+                closed: closed.map(\.creditTotals), pending: pending.creditTotals, plan: plan,
+                today: CostPoller.today(plan: plan, at: now))
             store.updateFeed { state in
                 state.atlas.succeed(use, at: now)
                 state.atlas.refreshing = false
@@ -54,8 +57,10 @@ public struct AtlasPoller: FeedPoller {
             let delay = schedule.failed(retryAfter: error.retryAfter)
             let until = error.retryAfter.map { now.addingTimeInterval(CostPoller.seconds($0)) }
             store.updateFeed {
-                $0.atlas.fail(.init(summary: error.summary, detail: error.description, at: now,
-                                    nextAttempt: now.addingTimeInterval(CostPoller.seconds(delay)), throttledUntil: until))
+                $0.atlas.fail(
+                    .init(
+                        summary: error.summary, detail: error.description, at: now,
+                        nextAttempt: now.addingTimeInterval(CostPoller.seconds(delay)), throttledUntil: until))
             }
             logger.warning("Atlas refresh failed", metadata: ["error": "\(error)"])
             return delay
@@ -63,7 +68,8 @@ public struct AtlasPoller: FeedPoller {
             // A configuration problem (no rate, no grant): say so, and look again later.
             let delay = schedule.failedForGood()
             store.updateFeed {
-                $0.atlas.fail(.init(summary: "\(error)", detail: "\(error)", at: now, nextAttempt: now.addingTimeInterval(CostPoller.seconds(delay))))
+                $0.atlas.fail(
+                    .init(summary: "\(error)", detail: "\(error)", at: now, nextAttempt: now.addingTimeInterval(CostPoller.seconds(delay))))
             }
             return delay
         }

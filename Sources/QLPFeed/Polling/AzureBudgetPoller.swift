@@ -16,9 +16,11 @@ public struct AzureBudgetPoller: FeedPoller {
     public var clock: @Sendable () -> Date
     public var logger: Logger
 
-    public init(budgets: BudgetsClient, costs: CostManagementClient, scope: String, store: any FeedStore, interval: Duration,
-                wake: WakeSignal, clock: @escaping @Sendable () -> Date = { Date() },
-                logger: Logger = Logger(label: "qlp.poller.budgets")) {
+    public init(
+        budgets: BudgetsClient, costs: CostManagementClient, scope: String, store: any FeedStore, interval: Duration,
+        wake: WakeSignal, clock: @escaping @Sendable () -> Date = { Date() },
+        logger: Logger = Logger(label: "qlp.poller.budgets")
+    ) {
         self.budgets = budgets
         self.costs = costs
         self.scope = scope
@@ -69,8 +71,10 @@ public struct AzureBudgetPoller: FeedPoller {
             let delay = schedule.failed(retryAfter: error.retryAfter)
             let throttledUntil = error.retryAfter.map { now.addingTimeInterval(CostPoller.seconds($0)) }
             store.updateFeed {
-                $0.azureBudgets.fail(.init(summary: error.summary, detail: error.description, at: now,
-                                           nextAttempt: now.addingTimeInterval(CostPoller.seconds(delay)), throttledUntil: throttledUntil))
+                $0.azureBudgets.fail(
+                    .init(
+                        summary: error.summary, detail: error.description, at: now,
+                        nextAttempt: now.addingTimeInterval(CostPoller.seconds(delay)), throttledUntil: throttledUntil))
             }
             logger.warning("budget refresh failed", metadata: ["error": "\(error)"])
             return delay

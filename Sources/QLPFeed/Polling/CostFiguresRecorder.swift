@@ -17,8 +17,10 @@ public struct CostFiguresRecorder: FeedPoller {
     public var wake: WakeSignal
     public var logger: Logger
 
-    public init(store: any FeedStore, history: SQLiteSeriesHistory, scope: String, interval: Duration = .seconds(10),
-                wake: WakeSignal = WakeSignal(), logger: Logger = Logger(label: "qlp.history.cost")) {
+    public init(
+        store: any FeedStore, history: SQLiteSeriesHistory, scope: String, interval: Duration = .seconds(10),
+        wake: WakeSignal = WakeSignal(), logger: Logger = Logger(label: "qlp.history.cost")
+    ) {
         self.store = store
         self.history = history
         self.scope = scope
@@ -42,8 +44,9 @@ public struct CostFiguresRecorder: FeedPoller {
         // Figures loaded from the cache at start-up were kept when they were fetched.
         guard panel.source == .live, let value = panel.value, let at = panel.updatedAt else { return false }
         let overview = value.overview
-        let figures = CostFigures(scope: scope, at: at, month: overview.monthly.month, monthToDate: overview.monthly.spentToDate,
-                                  creditUsed: overview.credit.spent, currency: overview.currency)
+        let figures = CostFigures(
+            scope: scope, at: at, month: overview.monthly.month, monthToDate: overview.monthly.spentToDate,
+            creditUsed: overview.credit.spent, currency: overview.currency)
         do {
             return try history.recordCostFigures(figures)
         } catch {

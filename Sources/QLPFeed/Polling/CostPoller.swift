@@ -26,10 +26,12 @@ public struct CostPoller: Sendable {
     /// (500 pages at 30 a minute is 17 minutes).
     public static let pagingWaitLimit: Duration = .seconds(3600)
 
-    public init(client: CostManagementClient, scope: String, store: any FeedStore, history: (any CostHistory)?,
-                interval: Duration, wake: WakeSignal, clock: @escaping @Sendable () -> Date = { Date() },
-                sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
-                logger: Logger = Logger(label: "qlp.poller.cost")) {
+    public init(
+        client: CostManagementClient, scope: String, store: any FeedStore, history: (any CostHistory)?,
+        interval: Duration, wake: WakeSignal, clock: @escaping @Sendable () -> Date = { Date() },
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        logger: Logger = Logger(label: "qlp.poller.cost")
+    ) {
         self.client = client
         self.scope = scope
         self.store = store
@@ -70,9 +72,10 @@ public struct CostPoller: Sendable {
                 throttledUntil = now.addingTimeInterval(Self.seconds(retryAfter))
                 throttleReason = reason
             }
-            let problem = PanelData<CostPanel>.Problem(summary: error.summary, detail: error.description, at: now,
-                                                       nextAttempt: now.addingTimeInterval(Self.seconds(delay)),
-                                                       throttledUntil: throttledUntil, throttleReason: throttleReason)
+            let problem = PanelData<CostPanel>.Problem(
+                summary: error.summary, detail: error.description, at: now,
+                nextAttempt: now.addingTimeInterval(Self.seconds(delay)),
+                throttledUntil: throttledUntil, throttleReason: throttleReason)
             store.updateFeed { $0.cost.fail(problem) }
             logger.warning("cost refresh failed", metadata: ["error": "\(error)", "retry_in_s": "\(delay.components.seconds)"])
             return delay
@@ -97,7 +100,8 @@ public struct CostPoller: Sendable {
         if let foreign = costs.first(where: { $0.currency != plan.currency }) {
             throw AzureError.malformedResponse(
                 service: "Cost Management", endpoint: scope, status: 200,
-                detail: "costs are in \(foreign.currency.code) but the budget is in \(plan.currency.code); set budget.currency to match the billing currency",
+                detail:
+                    "costs are in \(foreign.currency.code) but the budget is in \(plan.currency.code); set budget.currency to match the billing currency",
                 excerpt: "")
         }
         let fetchedAt = clock()
@@ -144,8 +148,9 @@ public struct CostPoller: Sendable {
             guard let snapshot = try history.latest(scope: scope) else { return }
             let plan = store.feed.plan
             let today = Self.today(plan: plan, at: clock())
-            let panel = CostPanel(overview: BudgetOverview(plan: plan, costs: snapshot.costs, today: today),
-                                  costs: snapshot.costs, pages: 0, plan: plan)
+            let panel = CostPanel(
+                overview: BudgetOverview(plan: plan, costs: snapshot.costs, today: today),
+                costs: snapshot.costs, pages: 0, plan: plan)
             store.updateFeed { $0.cost.succeed(panel, at: snapshot.fetchedAt, source: .cache) }
         } catch {
             logger.error("cannot read cost history", metadata: ["error": "\(error)"])

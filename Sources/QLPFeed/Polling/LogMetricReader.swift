@@ -28,7 +28,8 @@ public struct LogMetricReader: Sendable {
         do {
             switch metric.source {
             case .appInsights(let app): result = try await appInsights.query(appID: app, metric.query, timespan: timespan)
-            case .logAnalytics(let workspace): result = try await logAnalytics.query(workspaceID: workspace, metric.query, timespan: timespan)
+            case .logAnalytics(let workspace):
+                result = try await logAnalytics.query(workspaceID: workspace, metric.query, timespan: timespan)
             }
         } catch {
             return .service(error)
@@ -59,7 +60,8 @@ public struct LogMetricReader: Sendable {
         let firstBucket = floor(firstColumn, grain)
         let bucketCount = Int((end.timeIntervalSince(firstBucket) / grain).rounded(.down)) + 1
         let label = metric.source.label
-        let measure = MetricMeasure(azureUnit: metric.unit, aggregation: Self.aggregation(metric.aggregation), interval: grain, name: metric.name)
+        let measure = MetricMeasure(
+            azureUnit: metric.unit, aggregation: Self.aggregation(metric.aggregation), interval: grain, name: metric.name)
         func complete(_ bucket: Int) -> Bool { firstBucket.addingTimeInterval(Double(bucket + 1) * grain) <= end }
         switch await read(metric, from: firstBucket, to: end) {
         case .series(let series):
@@ -70,16 +72,19 @@ public struct LogMetricReader: Sendable {
                 return index < buckets.count ? buckets[index] : nil
             }
             let latest = buckets.lastIndex { $0 != nil }
-            return MetricRow(resource: label, metric: metric.name, unit: metric.unit, latest: latest.flatMap { buckets[$0] },
-                             latestAt: latest.map { firstBucket.addingTimeInterval(Double($0) * grain) }, series: values,
-                             failure: series.points.isEmpty ? "the query returned no points in the last \(Int(window / 3600)) hours" : nil,
-                             measure: measure)
+            return MetricRow(
+                resource: label, metric: metric.name, unit: metric.unit, latest: latest.flatMap { buckets[$0] },
+                latestAt: latest.map { firstBucket.addingTimeInterval(Double($0) * grain) }, series: values,
+                failure: series.points.isEmpty ? "the query returned no points in the last \(Int(window / 3600)) hours" : nil,
+                measure: measure)
         case .service(let error):
-            return MetricRow(resource: label, metric: metric.name, unit: metric.unit, latest: nil, latestAt: nil, series: [],
-                             failure: error.summary, measure: measure)
+            return MetricRow(
+                resource: label, metric: metric.name, unit: metric.unit, latest: nil, latestAt: nil, series: [],
+                failure: error.summary, measure: measure)
         case .shape(let error):
-            return MetricRow(resource: label, metric: metric.name, unit: metric.unit, latest: nil, latestAt: nil, series: [],
-                             failure: error.description, measure: measure)
+            return MetricRow(
+                resource: label, metric: metric.name, unit: metric.unit, latest: nil, latestAt: nil, series: [],
+                failure: error.description, measure: measure)
         }
     }
 

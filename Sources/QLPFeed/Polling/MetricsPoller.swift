@@ -23,8 +23,10 @@ public struct MetricRow: Sendable, Equatable {
     /// aggregation read and the interval each value covers.
     public var measure: MetricMeasure
 
-    public init(resource: String, metric: String, unit: String, latest: Double?, latestAt: Date?, series: [Double?], failure: String?,
-                fromHistory: Bool = false, measure: MetricMeasure? = nil) {
+    public init(
+        resource: String, metric: String, unit: String, latest: Double?, latestAt: Date?, series: [Double?], failure: String?,
+        fromHistory: Bool = false, measure: MetricMeasure? = nil
+    ) {
         self.measure = measure ?? MetricMeasure(azureUnit: unit, aggregation: nil, interval: MetricsPoller.grainSeconds, name: metric)
         self.fromHistory = fromHistory
         self.resource = resource
@@ -81,11 +83,13 @@ public struct MetricsPoller: FeedPoller {
     public static let grain = "PT5M"
     public static let grainSeconds: TimeInterval = 300
 
-    public init(client: MonitorMetricsClient, resources: [MonitorSettings.Resource], region: String? = nil,
-                endpoints: AzureEndpoints = .publicCloud, logMetrics: [MonitorSettings.LogMetric] = [],
-                logReader: LogMetricReader? = nil, store: any FeedStore, interval: Duration,
-                wake: WakeSignal, clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "qlp.poller.metrics"),
-                history: SQLiteSeriesHistory? = nil, discovery: MonitorDiscoveryScope? = nil) {
+    public init(
+        client: MonitorMetricsClient, resources: [MonitorSettings.Resource], region: String? = nil,
+        endpoints: AzureEndpoints = .publicCloud, logMetrics: [MonitorSettings.LogMetric] = [],
+        logReader: LogMetricReader? = nil, store: any FeedStore, interval: Duration,
+        wake: WakeSignal, clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "qlp.poller.metrics"),
+        history: SQLiteSeriesHistory? = nil, discovery: MonitorDiscoveryScope? = nil
+    ) {
         self.history = history
         self.discovery = discovery
         self.client = client
@@ -144,8 +148,12 @@ public struct MetricsPoller: FeedPoller {
             let listed = try await client.resources(subscriptionID: discovery.subscriptionID, resourceGroup: discovery.resourceGroup)
             listing.listed(at: clock())
             let plans = MonitorDiscovery.plans(listed)
-            logger.info("monitor discovery", metadata: ["listed": "\(listed.count)", "watched": "\(plans.count)",
-                                                        "resourceGroup": "\(discovery.resourceGroup)"])
+            logger.info(
+                "monitor discovery",
+                metadata: [
+                    "listed": "\(listed.count)", "watched": "\(plans.count)",
+                    "resourceGroup": "\(discovery.resourceGroup)",
+                ])
             return .success(MonitorDiscovery.merged(configured: resources, discovered: plans))
         } catch {
             listing.failed(at: clock())
@@ -159,10 +167,12 @@ public struct MetricsPoller: FeedPoller {
         let delay = schedule.failed(retryAfter: error.retryAfter)
         let now = clock()
         store.updateFeed { state in
-            state.monitor.fail(.init(summary: "listing \(discovery?.resourceGroup ?? "the resource group"): \(error.summary)",
-                                     detail: error.description, at: now,
-                                     nextAttempt: now.addingTimeInterval(CostPoller.seconds(delay)),
-                                     throttledUntil: error.retryAfter.map { now.addingTimeInterval(CostPoller.seconds($0)) }))
+            state.monitor.fail(
+                .init(
+                    summary: "listing \(discovery?.resourceGroup ?? "the resource group"): \(error.summary)",
+                    detail: error.description, at: now,
+                    nextAttempt: now.addingTimeInterval(CostPoller.seconds(delay)),
+                    throttledUntil: error.retryAfter.map { now.addingTimeInterval(CostPoller.seconds($0)) }))
             state.monitor.refreshing = false
         }
         return delay
@@ -193,12 +203,15 @@ public struct MetricsPoller: FeedPoller {
             case .success(let metrics):
                 for name in resource.metrics {
                     guard let metric = metrics.first(where: { $0.name.value.caseInsensitiveCompare(name) == .orderedSame }) else {
-                        rows.append(MetricRow(resource: resource.name, metric: name, unit: "", latest: nil, latestAt: nil, series: [],
-                                              failure: "not in Azure's answer"))
+                        rows.append(
+                            MetricRow(
+                                resource: resource.name, metric: name, unit: "", latest: nil, latestAt: nil, series: [],
+                                failure: "not in Azure's answer"))
                         continue
                     }
-                    let row = Self.row(resource: resource.name, metric: metric, aggregation: resource.aggregation, end: end,
-                                       definition: definitionBook.definition(of: name, for: resource.id))
+                    let row = Self.row(
+                        resource: resource.name, metric: metric, aggregation: resource.aggregation, end: end,
+                        definition: definitionBook.definition(of: name, for: resource.id))
                     rows.append(row)
                     // Only complete intervals are kept: a partial one would be stored as if final.
                     let complete = Self.completePoints(metric.timeseries.first?.data ?? [], end: end)
@@ -207,11 +220,13 @@ public struct MetricsPoller: FeedPoller {
                         let values = complete.map { Self.value($0, aggregation: resource.aggregation) }
                         // Only the points the row shows: Azure's inclusive edge (a 37th point) is not kept.
                         let from = Self.slot(last).addingTimeInterval(-Double(row.series.count - 1) * Self.grainSeconds)
-                        slotted.append(SlottedRow(index: rows.count - 1, series: Self.seriesName(resource: resource.name, metric: name),
-                                                  points: zip(stamps, values).compactMap { at, value in
-                                                      guard let value, Self.slot(at) >= from else { return nil }
-                                                      return SeriesPoint(at: Self.slot(at), value: value)
-                                                  }, end: Self.slot(last)))
+                        slotted.append(
+                            SlottedRow(
+                                index: rows.count - 1, series: Self.seriesName(resource: resource.name, metric: name),
+                                points: zip(stamps, values).compactMap { at, value in
+                                    guard let value, Self.slot(at) >= from else { return nil }
+                                    return SeriesPoint(at: Self.slot(at), value: value)
+                                }, end: Self.slot(last)))
                     }
                 }
             case .failure(let error):
@@ -228,10 +243,12 @@ public struct MetricsPoller: FeedPoller {
             // The log rows' last column is the last complete one before `end`, one column per grain before it.
             let last = Self.lastCompleteSlot(end)
             let first = last.addingTimeInterval(-Double(row.series.count - 1) * Self.grainSeconds)
-            slotted.append(SlottedRow(index: rows.count - 1, series: Self.seriesName(resource: row.resource, metric: row.metric),
-                                      points: row.series.enumerated().compactMap { i, value in
-                                          value.map { SeriesPoint(at: first.addingTimeInterval(Double(i) * Self.grainSeconds), value: $0) }
-                                      }, end: last))
+            slotted.append(
+                SlottedRow(
+                    index: rows.count - 1, series: Self.seriesName(resource: row.resource, metric: row.metric),
+                    points: row.series.enumerated().compactMap { i, value in
+                        value.map { SeriesPoint(at: first.addingTimeInterval(Double(i) * Self.grainSeconds), value: $0) }
+                    }, end: last))
         }
         let now = clock()
         rows = withHistory(rows, slotted: slotted, now: now)
@@ -244,9 +261,11 @@ public struct MetricsPoller: FeedPoller {
                 if rows.contains(where: \.fromHistory) {
                     state.monitor.succeed(panel, at: rows.compactMap { $0.fromHistory ? $0.latestAt : nil }.max() ?? now, source: .cache)
                 }
-                state.monitor.fail(.init(summary: firstError.summary, detail: firstError.description, at: now,
-                                         nextAttempt: now.addingTimeInterval(CostPoller.seconds(delay)),
-                                         throttledUntil: firstError.retryAfter.map { now.addingTimeInterval(CostPoller.seconds($0)) }))
+                state.monitor.fail(
+                    .init(
+                        summary: firstError.summary, detail: firstError.description, at: now,
+                        nextAttempt: now.addingTimeInterval(CostPoller.seconds(delay)),
+                        throttledUntil: firstError.retryAfter.map { now.addingTimeInterval(CostPoller.seconds($0)) }))
             } else {
                 state.monitor.succeed(panel, at: now)
             }
@@ -278,9 +297,10 @@ public struct MetricsPoller: FeedPoller {
         case .single(let index):
             let resource = resources[index]
             do {
-                let response = try await client.metrics(resourceID: resource.id, names: resource.metrics,
-                                                        aggregation: resource.aggregation.map { [$0] } ?? [], interval: Self.grain,
-                                                        timespan: (start, end), filter: resource.filter, namespace: resource.namespace)
+                let response = try await client.metrics(
+                    resourceID: resource.id, names: resource.metrics,
+                    aggregation: resource.aggregation.map { [$0] } ?? [], interval: Self.grain,
+                    timespan: (start, end), filter: resource.filter, namespace: resource.namespace)
                 return [(index, .success(response.value))]
             } catch {
                 return [(index, .failure(error))]
@@ -289,14 +309,20 @@ public struct MetricsPoller: FeedPoller {
             // Members share aggregation and filter (the plan groups by them).
             let first = resources[members[0]]
             do {
-                let response = try await client.batch(endpoint: endpoints.metricsBatchURL(region: region), subscriptionID: subscription,
-                                                      resourceIDs: members.map { resources[$0].id }, namespace: namespace,
-                                                      names: metrics, aggregation: first.aggregation.map { [$0] } ?? [],
-                                                      interval: Self.grain, start: start, end: end, filter: first.filter)
+                let response = try await client.batch(
+                    endpoint: endpoints.metricsBatchURL(region: region), subscriptionID: subscription,
+                    resourceIDs: members.map { resources[$0].id }, namespace: namespace,
+                    names: metrics, aggregation: first.aggregation.map { [$0] } ?? [],
+                    interval: Self.grain, start: start, end: end, filter: first.filter)
                 return members.map { index in
                     guard let entry = response.result(for: resources[index].id) else {
-                        return (index, .failure(.malformedResponse(service: "Azure Monitor batch", endpoint: endpoints.metricsBatchURL(region: region),
-                                                                   status: 200, detail: "no entry for \(resources[index].name)", excerpt: "")))
+                        return (
+                            index,
+                            .failure(
+                                .malformedResponse(
+                                    service: "Azure Monitor batch", endpoint: endpoints.metricsBatchURL(region: region),
+                                    status: 200, detail: "no entry for \(resources[index].name)", excerpt: ""))
+                        )
                     }
                     return (index, .success(entry.value))
                 }
@@ -317,7 +343,9 @@ public struct MetricsPoller: FeedPoller {
             var all: [(Int, MetricRow)] = []
             for await row in group {
                 all.append(row)
-                if let failure = row.1.failure { logger.warning("log metric failed", metadata: ["metric": "\(row.1.metric)", "error": "\(failure)"]) }
+                if let failure = row.1.failure {
+                    logger.warning("log metric failed", metadata: ["metric": "\(row.1.metric)", "error": "\(failure)"])
+                }
             }
             return all.sorted { $0.0 < $1.0 }.map(\.1)
         }
@@ -327,19 +355,24 @@ public struct MetricsPoller: FeedPoller {
     /// the intervals that have ended count, so the latest value is the last
     /// complete five minutes (the interval still running holds part of its
     /// traffic, and would read as a fall).
-    static func row(resource: String, metric: Metric, aggregation: String? = nil, end: Date, definition: MetricDefinition? = nil) -> MetricRow {
+    static func row(resource: String, metric: Metric, aggregation: String? = nil, end: Date, definition: MetricDefinition? = nil)
+        -> MetricRow
+    {
         let points = completePoints(metric.timeseries.first?.data ?? [], end: end)
         let values = points.map { Self.value($0, aggregation: aggregation) }
         let latest = Array(zip(points, values)).last { $0.1 != nil }
-        let read = aggregation.flatMap(MetricMeasure.Aggregation.init(azureName:))
+        let read =
+            aggregation.flatMap(MetricMeasure.Aggregation.init(azureName:))
             ?? points.lazy.compactMap(\.filledAggregation).first
             ?? definition?.primaryAggregationType.flatMap(MetricMeasure.Aggregation.init(azureName:))
-        let measure = MetricMeasure(azureUnit: definition?.unit ?? metric.unit, aggregation: read, interval: grainSeconds,
-                                    name: metric.name.value + " " + (definition?.name.localizedValue ?? metric.name.localizedValue ?? ""),
-                                    description: definition?.displayDescription ?? metric.displayDescription)
+        let measure = MetricMeasure(
+            azureUnit: definition?.unit ?? metric.unit, aggregation: read, interval: grainSeconds,
+            name: metric.name.value + " " + (definition?.name.localizedValue ?? metric.name.localizedValue ?? ""),
+            description: definition?.displayDescription ?? metric.displayDescription)
         // The view's grid is 36 columns, shared with the logged metrics.
-        return MetricRow(resource: resource, metric: metric.name.value, unit: metric.unit, latest: latest?.1, latestAt: latest?.0.timeStamp,
-                         series: Array(values.suffix(Int(window / grainSeconds))), failure: metric.failure, measure: measure)
+        return MetricRow(
+            resource: resource, metric: metric.name.value, unit: metric.unit, latest: latest?.1, latestAt: latest?.0.timeStamp,
+            series: Array(values.suffix(Int(window / grainSeconds))), failure: metric.failure, measure: measure)
     }
 
     /// The points whose interval (a point stands for `grain` from its time
@@ -426,7 +459,8 @@ extension MetricsPoller {
         var rows = rows
         for entry in slotted {
             do {
-                let kept = try history.points(entry.series, since: entry.end.addingTimeInterval(-Double(Self.windowColumns - 1) * Self.grainSeconds))
+                let kept = try history.points(
+                    entry.series, since: entry.end.addingTimeInterval(-Double(Self.windowColumns - 1) * Self.grainSeconds))
                 rows[entry.index].series = Self.grid(kept, endingAt: entry.end, minimumCount: rows[entry.index].series.count)
             } catch {
                 logger.error("cannot read kept metric points", metadata: ["error": "\(error)"])
@@ -440,7 +474,8 @@ extension MetricsPoller {
     /// the time the dashboard was off shows as a gap.
     public func loadHistory() {
         guard history != nil else { return }
-        let names = resources.flatMap { resource in resource.metrics.map { (resource: resource.name, metric: $0) } }
+        let names =
+            resources.flatMap { resource in resource.metrics.map { (resource: resource.name, metric: $0) } }
             + logMetrics.map { (resource: $0.source.label, metric: $0.name) }
         let rows = keptRows(names, end: Self.lastCompleteSlot(clock()))
         guard let newest = rows.compactMap(\.latestAt).max() else { return }
@@ -462,9 +497,11 @@ extension MetricsPoller {
             for (name, key) in zip(names, series) {
                 let kept = try history.points(key, since: end.addingTimeInterval(-Double(Self.windowColumns - 1) * Self.grainSeconds))
                 guard let last = kept.last else { continue }
-                rows.append(MetricRow(resource: name.resource, metric: name.metric, unit: units[key] ?? "", latest: last.value,
-                                      latestAt: last.at, series: Self.grid(kept, endingAt: end, minimumCount: Int(Self.window / Self.grainSeconds)),
-                                      failure: nil, fromHistory: true))
+                rows.append(
+                    MetricRow(
+                        resource: name.resource, metric: name.metric, unit: units[key] ?? "", latest: last.value,
+                        latestAt: last.at, series: Self.grid(kept, endingAt: end, minimumCount: Int(Self.window / Self.grainSeconds)),
+                        failure: nil, fromHistory: true))
             }
         } catch {
             logger.error("cannot read kept metric points", metadata: ["error": "\(error)"])

@@ -23,7 +23,12 @@ public final class WakeSignal: Sendable {
     /// - Returns: true when woken, false when the time ran out.
     @discardableResult
     public func wait(for duration: Duration) async -> Bool {
-        if state.withLock({ s in defer { s.pending = false }; return s.pending }) { return true }
+        if state.withLock({ s in
+            defer { s.pending = false }
+            return s.pending
+        }) {
+            return true
+        }
         return await withTaskGroup(of: Bool.self) { group in
             group.addTask {
                 try? await Task.sleep(for: duration)
@@ -33,7 +38,10 @@ public final class WakeSignal: Sendable {
                 await withTaskCancellationHandler {
                     await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
                         let resumeNow = state.withLock { s -> Bool in
-                            if s.pending { s.pending = false; return true }
+                            if s.pending {
+                                s.pending = false
+                                return true
+                            }
                             s.waiter = c
                             return false
                         }

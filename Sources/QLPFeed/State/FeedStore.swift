@@ -28,7 +28,7 @@ public final class FeedStateStore: FeedStore {
             current.version &+= 1
             return current.subscribers
         }
-        subscribers.forEach { $0.wake() }
+        for subscriber in subscribers { subscriber.wake() }
     }
 
     public func feedSnapshot() -> (feed: FeedState, version: UInt64) {

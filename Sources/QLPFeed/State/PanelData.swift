@@ -25,8 +25,10 @@ public struct PanelData<Value: Sendable>: Sendable {
         /// or qlp's own per-minute budget (the screen says which).
         public var throttleReason: HoldReason?
 
-        public init(summary: String, detail: String, at: Date, nextAttempt: Date?, throttledUntil: Date? = nil,
-                    throttleReason: HoldReason? = nil) {
+        public init(
+            summary: String, detail: String, at: Date, nextAttempt: Date?, throttledUntil: Date? = nil,
+            throttleReason: HoldReason? = nil
+        ) {
             self.summary = summary
             self.detail = detail
             self.at = at

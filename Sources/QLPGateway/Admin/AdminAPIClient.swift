@@ -37,17 +37,23 @@ public struct AdminAPIClient: Sendable {
         try await call(.get, "/admin/routes", body: nil)
     }
 
-    public func setWeights(route: String, weights: [String: Int], version: Int, reason: String?) async throws(AdminAPIError) -> AdminChangeView {
-        try await call(.put, "/admin/routes/\(segment(route))/weights", body: WeightsRequest(version: version, weights: weights, reason: reason))
+    public func setWeights(route: String, weights: [String: Int], version: Int, reason: String?) async throws(AdminAPIError)
+        -> AdminChangeView
+    {
+        try await call(
+            .put, "/admin/routes/\(segment(route))/weights", body: WeightsRequest(version: version, weights: weights, reason: reason))
     }
 
     public func setFallback(route: String, order: [String], version: Int, reason: String?) async throws(AdminAPIError) -> AdminChangeView {
-        try await call(.put, "/admin/routes/\(segment(route))/fallback", body: FallbackRequest(version: version, order: order, reason: reason))
+        try await call(
+            .put, "/admin/routes/\(segment(route))/fallback", body: FallbackRequest(version: version, order: order, reason: reason))
     }
 
-    public func setPolicy(route: String, policy: Route.Policy, version: Int, reason: String?) async throws(AdminAPIError) -> AdminChangeView {
-        try await call(.put, "/admin/routes/\(segment(route))/policy",
-                       body: PolicyRequest(version: version, policy: policy.rawValue, reason: reason))
+    public func setPolicy(route: String, policy: Route.Policy, version: Int, reason: String?) async throws(AdminAPIError) -> AdminChangeView
+    {
+        try await call(
+            .put, "/admin/routes/\(segment(route))/policy",
+            body: PolicyRequest(version: version, policy: policy.rawValue, reason: reason))
     }
 
     public func drain(target: String, version: Int, reason: String?) async throws(AdminAPIError) -> AdminChangeView {
@@ -59,8 +65,9 @@ public struct AdminAPIClient: Sendable {
     }
 
     public func suspendRule(_ name: String, suspended: Bool, version: Int, reason: String?) async throws(AdminAPIError) -> AdminChangeView {
-        try await call(.post, "/admin/rules/\(segment(name))/\(suspended ? "suspend" : "resume")",
-                       body: VersionRequest(version: version, reason: reason))
+        try await call(
+            .post, "/admin/rules/\(segment(name))/\(suspended ? "suspend" : "resume")",
+            body: VersionRequest(version: version, reason: reason))
     }
 
     /// Applies `changes` in order as ONE new version with one audit entry
@@ -108,11 +115,29 @@ public struct AdminAPIClient: Sendable {
 
     // MARK: - Wire
 
-    private struct WeightsRequest: Encodable { var version: Int; var weights: [String: Int]; var reason: String? }
-    private struct FallbackRequest: Encodable { var version: Int; var order: [String]; var reason: String? }
-    private struct PolicyRequest: Encodable { var version: Int; var policy: String; var reason: String? }
-    private struct VersionRequest: Encodable { var version: Int; var reason: String? }
-    private struct UndoRequest: Encodable { var version: Int?; var reason: String? }
+    private struct WeightsRequest: Encodable {
+        var version: Int
+        var weights: [String: Int]
+        var reason: String?
+    }
+    private struct FallbackRequest: Encodable {
+        var version: Int
+        var order: [String]
+        var reason: String?
+    }
+    private struct PolicyRequest: Encodable {
+        var version: Int
+        var policy: String
+        var reason: String?
+    }
+    private struct VersionRequest: Encodable {
+        var version: Int
+        var reason: String?
+    }
+    private struct UndoRequest: Encodable {
+        var version: Int?
+        var reason: String?
+    }
     private struct Problem: Decodable {
         var error: String
         var currentVersion: Int?
@@ -143,8 +168,10 @@ public struct AdminAPIClient: Sendable {
         }
         let response: HTTPResponse
         do {
-            response = try await transport.send(HTTPRequest(method: method, url: baseURL + path, headers: headers, body: bytes,
-                                                            timeout: timeout, connectTimeout: min(.seconds(5), timeout)))
+            response = try await transport.send(
+                HTTPRequest(
+                    method: method, url: baseURL + path, headers: headers, body: bytes,
+                    timeout: timeout, connectTimeout: min(.seconds(5), timeout)))
         } catch {
             throw .unreachable(baseURL: baseURL, detail: "\(error)")
         }
@@ -204,7 +231,9 @@ public enum AdminAPIError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notFound(let message): message
         case .conflict(let current, _):
             "someone else changed the routes since you read them"
-                + (current.map { ": the table is at version \($0) now. Check it with `qlp routes show`, then retry (or pass --version \($0))" } ?? "")
+                + (current.map {
+                    ": the table is at version \($0) now. Check it with `qlp routes show`, then retry (or pass --version \($0))"
+                } ?? "")
         case .invalid(let message): "the change was refused: \(message)"
         case .unavailable(let message): message
         case .unexpected(let status, let detail): "the admin API answered \(status): \(detail)"

@@ -35,15 +35,20 @@ struct AdminAuthorization: RouterMiddleware {
     /// Whether any token is configured; without one every request is refused.
     var acceptsAnyToken: Bool { !credentials.isEmpty }
 
-    func handle(_ request: Request, context: Context,
-                next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         guard !credentials.isEmpty else {
-            return AdminReply.problem(.unauthorized, "the admin API is disabled: no admin token is configured; set "
-                + "gateway.admin_token in the config (admin_token: \"${QLP_ADMIN_TOKEN}\") and restart")
+            return AdminReply.problem(
+                .unauthorized,
+                "the admin API is disabled: no admin token is configured; set "
+                    + "gateway.admin_token in the config (admin_token: \"${QLP_ADMIN_TOKEN}\") and restart")
         }
         guard let presented = Self.bearerToken(request.headers[.authorization]), let identity = identify(presented) else {
-            return AdminReply.problem(.unauthorized, "missing or wrong admin token: send Authorization: Bearer <gateway.admin_token>",
-                                      headers: [.wwwAuthenticate: "Bearer realm=\"qlp-admin\""])
+            return AdminReply.problem(
+                .unauthorized, "missing or wrong admin token: send Authorization: Bearer <gateway.admin_token>",
+                headers: [.wwwAuthenticate: "Bearer realm=\"qlp-admin\""])
         }
         if identity.role == .viewer, !Self.reads(request.method) {
             return AdminReply.problem(.forbidden, "the token '\(identity.name)' is read-only: changes need the admin token")

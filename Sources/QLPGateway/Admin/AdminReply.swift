@@ -25,8 +25,10 @@ enum AdminReply {
     }
 
     /// {"error": "..."} plus any extra fields (current_version for a conflict).
-    static func problem(_ status: HTTPResponse.Status, _ message: String, currentVersion: Int? = nil,
-                        headers: HTTPFields = [:]) -> Response {
+    static func problem(
+        _ status: HTTPResponse.Status, _ message: String, currentVersion: Int? = nil,
+        headers: HTTPFields = [:]
+    ) -> Response {
         json(status, Problem(error: message, currentVersion: currentVersion), headers: headers)
     }
 

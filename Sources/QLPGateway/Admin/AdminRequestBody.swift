@@ -41,7 +41,8 @@ enum AdminRequestDecoding {
     /// The longest reason kept in the audit log.
     static let maxReasonLength = 500
 
-    static func decode<Body: Decodable>(_ type: Body.Type, from bytes: [UInt8], emptyAs empty: String? = nil) throws(BadRequestBody) -> Body {
+    static func decode<Body: Decodable>(_ type: Body.Type, from bytes: [UInt8], emptyAs empty: String? = nil) throws(BadRequestBody) -> Body
+    {
         let data = bytes.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 } ? Data((empty ?? "").utf8) : Data(bytes)
         guard !data.isEmpty else { throw BadRequestBody(message: "the request needs a JSON body") }
         do {
@@ -68,7 +69,8 @@ enum AdminRequestDecoding {
         case .keyNotFound(let key, let context):
             return "missing field '\(field(context.codingPath, key))'"
         case .typeMismatch(let type, let context):
-            return context.codingPath.isEmpty ? "the body must be a JSON object"
+            return context.codingPath.isEmpty
+                ? "the body must be a JSON object"
                 : "field '\(field(context.codingPath))' must be \(kind(type))"
         case .valueNotFound(let type, let context):
             return "field '\(field(context.codingPath))' must be \(kind(type)), not null"
@@ -111,14 +113,16 @@ enum AdminRequestDecoding {
         let scalar = text.unicodeScalars[offset]
         let position = text.unicodeScalars.distance(from: text.unicodeScalars.startIndex, to: offset) + 1
         let code = String(scalar.value, radix: 16, uppercase: true)
-        throw BadRequestBody(message: "\(place) holds a control character (U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code) "
-            + "at character \(position)); give it as one line of plain text")
+        throw BadRequestBody(
+            message: "\(place) holds a control character (U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code) "
+                + "at character \(position)); give it as one line of plain text")
     }
 
     static func policy(_ text: String) throws(BadRequestBody) -> Route.Policy {
         guard let policy = Route.Policy(rawValue: text) else {
-            throw BadRequestBody(message: "field 'policy' must be one of "
-                + Route.Policy.allCases.map(\.rawValue).joined(separator: ", ") + ", not '\(text.prefix(40))'")
+            throw BadRequestBody(
+                message: "field 'policy' must be one of "
+                    + Route.Policy.allCases.map(\.rawValue).joined(separator: ", ") + ", not '\(text.prefix(40))'")
         }
         return policy
     }

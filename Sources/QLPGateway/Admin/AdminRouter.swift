@@ -51,8 +51,10 @@ enum AdminRouter {
         var gateway: Gateway?
     }
 
-    static func make(authority: RouteAuthority, replica: Replica, authorization: AdminAuthorization, logger: Logger,
-                     callers: HostAndOriginPolicy) -> Router<AdminRequestContext> {
+    static func make(
+        authority: RouteAuthority, replica: Replica, authorization: AdminAuthorization, logger: Logger,
+        callers: HostAndOriginPolicy
+    ) -> Router<AdminRequestContext> {
         let router = Router(context: AdminRequestContext.self)
         router.add(middleware: AdminRequestLog(logger: logger))
         router.add(middleware: AdminCallerCheck(policy: callers))
@@ -63,8 +65,11 @@ enum AdminRouter {
             // What another process committed a moment ago, not what this one saw at its last look.
             _ = try? await authority.catchUp()
             let current = await authority.current
-            return AdminReply.json(.ok, AdminRoutesView(version: current.table.version, table: current.table,
-                                                   activeRules: current.activeRules, drained: current.table.drained))
+            return AdminReply.json(
+                .ok,
+                AdminRoutesView(
+                    version: current.table.version, table: current.table,
+                    activeRules: current.activeRules, drained: current.table.drained))
         }
         admin.get("whoami") { _, context in
             guard let identity = context.identity else { return AdminReply.problem(.unauthorized, "not authorized") }
@@ -87,8 +92,10 @@ enum AdminRouter {
         }
         admin.put("routes/:route/weights") { request, context in
             await change(request, context, authority) { (body: WeightsBody, table, name) throws(BadRequestBody) in
-                (.setWeights(route: name, weights: AdminRequestDecoding.shares(body.weights, existing: table.route(named: name))),
-                 body.version, body.reason)
+                (
+                    .setWeights(route: name, weights: AdminRequestDecoding.shares(body.weights, existing: table.route(named: name))),
+                    body.version, body.reason
+                )
             }
         }
         admin.put("routes/:route/fallback") { request, context in
@@ -126,8 +133,9 @@ enum AdminRouter {
                 let actor = try auditActor(of: request, context)
                 let bytes = try await body(of: request)
                 let body = try AdminRequestDecoding.decode(UndoBody.self, from: bytes, emptyAs: "{}")
-                let entry = try await authority.undo(actor: actor, reason: try AdminRequestDecoding.reason(body.reason),
-                                                     expectedVersion: body.version)
+                let entry = try await authority.undo(
+                    actor: actor, reason: try AdminRequestDecoding.reason(body.reason),
+                    expectedVersion: body.version)
                 return AdminReply.json(.ok, AdminChangeView(version: entry.toVersion ?? entry.fromVersion, entry: entry))
             } catch {
                 return reply(to: error)
@@ -153,9 +161,12 @@ enum AdminRouter {
             _ = try? await authority.catchUp()
             let version = await authority.current.table.version
             let now = Date()
-            return AdminReply.json(.ok, AdminReplicaView(name: replica.name, version: version, store: authority.store.status,
-                                                         startedAt: replica.startedAt,
-                                                         uptimeSeconds: max(0, Int(now.timeIntervalSince(replica.startedAt)))))
+            return AdminReply.json(
+                .ok,
+                AdminReplicaView(
+                    name: replica.name, version: version, store: authority.store.status,
+                    startedAt: replica.startedAt,
+                    uptimeSeconds: max(0, Int(now.timeIntervalSince(replica.startedAt)))))
         }
         admin.get("traffic") { _, _ in
             guard let gateway = replica.gateway else { return noGateway() }
@@ -191,8 +202,9 @@ enum AdminRouter {
             let bytes = try await body(of: request)
             let body = try AdminRequestDecoding.decode(Body.self, from: bytes)
             let (change, version, reason) = try make(body, await authority.current.table, name)
-            let entry = try await authority.apply(change, expectedVersion: version, actor: actor,
-                                                  reason: try AdminRequestDecoding.reason(reason))
+            let entry = try await authority.apply(
+                change, expectedVersion: version, actor: actor,
+                reason: try AdminRequestDecoding.reason(reason))
             return AdminReply.json(.ok, AdminChangeView(version: entry.toVersion ?? entry.fromVersion, entry: entry))
         } catch {
             return reply(to: error)
@@ -247,13 +259,19 @@ extension HTTPField.Name {
 struct AdminCallerCheck<Context: RequestContext>: RouterMiddleware {
     let policy: HostAndOriginPolicy
 
-    func handle(_ request: Request, context: Context,
-                next: (Request, Context) async throws -> Response) async throws -> Response {
-        if let refusal = policy.check(authority: request.head.authority, extraHosts: request.headers[values: GatewayResponder.hostField].count,
-                                      origin: request.headers[.origin]) {
+    func handle(
+        _ request: Request, context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        if let refusal = policy.check(
+            authority: request.head.authority, extraHosts: request.headers[values: GatewayResponder.hostField].count,
+            origin: request.headers[.origin])
+        {
             if case .originNotAllowed(let origin) = refusal {
-                return AdminReply.problem(refusal.status, "the admin API does not answer web pages (Origin: "
-                                          + "\(ClientText.printable(origin))): use qlp routes or the dashboard")
+                return AdminReply.problem(
+                    refusal.status,
+                    "the admin API does not answer web pages (Origin: "
+                        + "\(ClientText.printable(origin))): use qlp routes or the dashboard")
             }
             return AdminReply.problem(refusal.status, refusal.message.replacingOccurrences(of: "This gateway", with: "The admin API"))
         }
@@ -265,8 +283,10 @@ struct AdminRequestLog: RouterMiddleware {
     typealias Context = AdminRequestContext
     let logger: Logger
 
-    func handle(_ request: Request, context: Context,
-                next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         let response = try await next(request, context)
         // The identity is set further in (by the authorization), so not in this context: the header is logged as sent.
         let header: String
@@ -275,8 +295,12 @@ struct AdminRequestLog: RouterMiddleware {
         } catch {
             header = "(refused header)"
         }
-        logger.debug("admin request", metadata: ["method": "\(request.method)", "path": "\(request.uri.path)",
-                                                 "status": "\(response.status.code)", "actor_header": "\(header)"])
+        logger.debug(
+            "admin request",
+            metadata: [
+                "method": "\(request.method)", "path": "\(request.uri.path)",
+                "status": "\(response.status.code)", "actor_header": "\(header)",
+            ])
         return response
     }
 }

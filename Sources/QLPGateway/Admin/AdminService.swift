@@ -23,10 +23,12 @@ public struct AdminService: Service {
     /// - Parameters:
     ///   - gateway: the data plane whose traffic and targets /admin/traffic and /admin/targets report; nil: none runs here.
     ///   - replicaName: what /admin/replica calls this replica (fleet.replica_name; the host name by default).
-    public init(authority: RouteAuthority, settings: GatewaySettings,
-                gateway: Gateway? = nil, replicaName: String = AdminReplicaView.hostName, startedAt: Date = Date(),
-                host: String? = nil, port: Int? = nil,
-                logger: Logger = Logger(label: "qlp.admin"), onListening: @escaping @Sendable (Int) -> Void = { _ in }) {
+    public init(
+        authority: RouteAuthority, settings: GatewaySettings,
+        gateway: Gateway? = nil, replicaName: String = AdminReplicaView.hostName, startedAt: Date = Date(),
+        host: String? = nil, port: Int? = nil,
+        logger: Logger = Logger(label: "qlp.admin"), onListening: @escaping @Sendable (Int) -> Void = { _ in }
+    ) {
         self.authority = authority
         replica = AdminRouter.Replica(name: replicaName, startedAt: startedAt, gateway: gateway)
         self.host = host ?? settings.adminHost
@@ -44,8 +46,9 @@ public struct AdminService: Service {
             logger.warning("no gateway.admin_token configured: the admin API refuses every request")
         }
         let app = Application(
-            router: AdminRouter.make(authority: authority, replica: replica, authorization: authorization, logger: logger,
-                                     callers: callers),
+            router: AdminRouter.make(
+                authority: authority, replica: replica, authorization: authorization, logger: logger,
+                callers: callers),
             // As the data plane's listener: idle connections close after gateway.idle_timeout.
             server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(idleTimeout.seconds * 1e9)))),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "qlp-admin"),

@@ -14,8 +14,10 @@ extension RouteAuthority {
     /// let gateway = try Gateway(settings: settings.gateway, routes: authority.live, ...)
     /// // and AdminService(authority: authority, settings: settings.gateway) alongside the gateway
     /// ```
-    public static func open(databasePath: String, configTable: RouteTable, logger: Logger = Logger(label: "qlp.routes"),
-                            clock: @escaping @Sendable () -> Date = { Date() }) throws(StoreError) -> RouteAuthority {
+    public static func open(
+        databasePath: String, configTable: RouteTable, logger: Logger = Logger(label: "qlp.routes"),
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) throws(StoreError) -> RouteAuthority {
         let store = try SQLiteRouteStore(path: databasePath)
         let table = try store.seedIfEmpty(from: configTable, configDigest: configDigest(of: configTable), at: clock())
         logger.info("route table loaded", metadata: ["version": "\(table.version)", "database": "\(databasePath)"])
@@ -24,8 +26,10 @@ extension RouteAuthority {
 
     /// The authority over `store` (SQLite or Redis), its table reconciled with the config file's
     /// (``RouteStore/seed(from:configDigest:at:)``).
-    public static func open(store: any RouteStore, configTable: RouteTable, logger: Logger = Logger(label: "qlp.routes"),
-                            clock: @escaping @Sendable () -> Date = { Date() }) async throws(StoreError) -> RouteAuthority {
+    public static func open(
+        store: any RouteStore, configTable: RouteTable, logger: Logger = Logger(label: "qlp.routes"),
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) async throws(StoreError) -> RouteAuthority {
         let table = try await store.seed(from: configTable, configDigest: configDigest(of: configTable), at: clock())
         logger.info("route table loaded", metadata: ["version": "\(table.version)", "store": "\(store.location)"])
         return RouteAuthority(store: store, live: LiveRouteTable(table), logger: logger, clock: clock)

@@ -38,8 +38,10 @@ public actor RouteAuthority {
     /// - Parameters:
     ///   - live: published to after every change; its current table must be the store's latest.
     ///   - clock: the time audit entries and alerts are stamped with.
-    public init(store: any RouteStore, live: LiveRouteTable, logger: Logger = Logger(label: "qlp.routes"),
-                clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        store: any RouteStore, live: LiveRouteTable, logger: Logger = Logger(label: "qlp.routes"),
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.store = store
         self.live = live
         self.logger = logger
@@ -72,10 +74,13 @@ public actor RouteAuthority {
     /// - Returns: the audit entry of the committed change.
     /// - Throws: the reason it was refused; refusals are audited too.
     @discardableResult
-    public func apply(_ change: RouteChange, expectedVersion: Int?, actor: String,
-                      reason: String?) async throws(RouteChangeRejection) -> RouteAuditEntry {
-        let draft = RouteAuditDraft(at: clock(), actor: actor, action: RouteAuditEntry.Action(change),
-                                    summary: change.summary(before: table), reason: reason)
+    public func apply(
+        _ change: RouteChange, expectedVersion: Int?, actor: String,
+        reason: String?
+    ) async throws(RouteChangeRejection) -> RouteAuditEntry {
+        let draft = RouteAuditDraft(
+            at: clock(), actor: actor, action: RouteAuditEntry.Action(change),
+            summary: change.summary(before: table), reason: reason)
         return try await commit(change, draft: draft, expectedVersion: expectedVersion)
     }
 
@@ -108,8 +113,10 @@ public actor RouteAuthority {
         return try await commit(.restore(to: before), draft: draft, expectedVersion: expectedVersion ?? last.toVersion)
     }
 
-    private func commit(_ change: RouteChange, draft: RouteAuditDraft,
-                        expectedVersion: Int?) async throws(RouteChangeRejection) -> RouteAuditEntry {
+    private func commit(
+        _ change: RouteChange, draft: RouteAuditDraft,
+        expectedVersion: Int?
+    ) async throws(RouteChangeRejection) -> RouteAuditEntry {
         // Another process may have committed since (a `qlp gateway` and a `qlp dash` on one database):
         // the change is checked against, and made on top of, the table in the store, not the one last seen here.
         do {
@@ -126,13 +133,16 @@ public actor RouteAuthority {
     }
 
     /// One try at committing `change`; nil when another process committed first (the table has been caught up).
-    private func attempt(_ change: RouteChange, draft: RouteAuditDraft,
-                         expectedVersion: Int?) async throws(RouteChangeRejection) -> RouteAuditEntry? {
+    private func attempt(
+        _ change: RouteChange, draft: RouteAuditDraft,
+        expectedVersion: Int?
+    ) async throws(RouteChangeRejection) -> RouteAuditEntry? {
         var draft = draft
         let base = table
         if let expectedVersion, expectedVersion != base.version {
             // Described against the table the caller saw, which is what they meant to change.
-            if case .restore = change {} else if let seen = try? await store.table(version: expectedVersion) {
+            if case .restore = change {
+            } else if let seen = try? await store.table(version: expectedVersion) {
                 draft.summary = change.summary(before: seen)
             }
             draft.rejection = "stale: made against version \(expectedVersion), the table is at version \(base.version)"
@@ -162,15 +172,23 @@ public actor RouteAuthority {
         // from another replica): only ever move forward.
         guard next.version > table.version else { return entry }
         table = next
-        logger.info("route change applied", metadata: ["actor": "\(draft.actor)", "action": "\(draft.action.rawValue)",
-                                                       "version": "\(next.version)", "summary": "\(draft.summary)"])
+        logger.info(
+            "route change applied",
+            metadata: [
+                "actor": "\(draft.actor)", "action": "\(draft.action.rawValue)",
+                "version": "\(next.version)", "summary": "\(draft.summary)",
+            ])
         await publish()
         return entry
     }
 
     private func recordRejection(_ draft: RouteAuditDraft) async {
-        logger.notice("route change rejected", metadata: ["actor": "\(draft.actor)", "action": "\(draft.action.rawValue)",
-                                                          "reason": "\(draft.rejection ?? "")"])
+        logger.notice(
+            "route change rejected",
+            metadata: [
+                "actor": "\(draft.actor)", "action": "\(draft.action.rawValue)",
+                "reason": "\(draft.rejection ?? "")",
+            ])
         do {
             try await store.recordRejected(audit: draft)
         } catch {
@@ -188,9 +206,13 @@ public actor RouteAuthority {
     @discardableResult
     public func catchUp() async throws(StoreError) -> Bool {
         guard let stored = try await store.latestVersion(), stored > table.version,
-              let fresh = try await store.latest(), fresh.version > table.version else { return false }
-        logger.notice("route table reloaded: changed by another process", metadata: [
-            "from": "\(table.version)", "to": "\(fresh.version)", "store": "\(store.location)"])
+            let fresh = try await store.latest(), fresh.version > table.version
+        else { return false }
+        logger.notice(
+            "route table reloaded: changed by another process",
+            metadata: [
+                "from": "\(table.version)", "to": "\(fresh.version)", "store": "\(store.location)",
+            ])
         table = fresh
         await publish()
         return true
@@ -206,8 +228,11 @@ public actor RouteAuthority {
     public func reload(configTable: RouteTable) async throws(StoreError) -> Int? {
         let seeded = try await store.seed(from: configTable, configDigest: Self.configDigest(of: configTable), at: clock())
         guard seeded.version > table.version else { return nil }
-        logger.notice("route table reloaded from the config file", metadata: [
-            "from": "\(table.version)", "to": "\(seeded.version)", "store": "\(store.location)"])
+        logger.notice(
+            "route table reloaded from the config file",
+            metadata: [
+                "from": "\(table.version)", "to": "\(seeded.version)", "store": "\(store.location)",
+            ])
         table = seeded
         await publish()
         return seeded.version
@@ -225,8 +250,9 @@ public actor RouteAuthority {
             do {
                 try await catchUp()
             } catch {
-                logger.warning("cannot read the announced route table; the periodic look will retry",
-                               metadata: ["version": "\(version.map(String.init) ?? "?")", "error": "\(error)"])
+                logger.warning(
+                    "cannot read the announced route table; the periodic look will retry",
+                    metadata: ["version": "\(version.map(String.init) ?? "?")", "error": "\(error)"])
             }
         }
     }
@@ -254,11 +280,13 @@ public actor RouteAuthority {
             switch watch.record(outcome) {
             case .nothing: break
             case .failing(let error):
-                logger.error("cannot check the route store for changes by another process; serving the table as last read",
-                             metadata: ["store": "\(store.location)", "error": "\(error)"])
+                logger.error(
+                    "cannot check the route store for changes by another process; serving the table as last read",
+                    metadata: ["store": "\(store.location)", "error": "\(error)"])
             case .recovered:
-                logger.notice("route store readable again; changes by another process are picked up",
-                              metadata: ["store": "\(store.location)"])
+                logger.notice(
+                    "route store readable again; changes by another process are picked up",
+                    metadata: ["store": "\(store.location)"])
             }
         }
     }
@@ -275,12 +303,17 @@ public actor RouteAuthority {
     /// Publishes the table with the rules in force now, auditing and alerting on each rule that fired or cleared.
     private func publish() async {
         let now = BudgetRuleEvaluation.active(table.budgetRules, suspended: table.suspendedRules, percentSpent: percentSpent)
-        let before = Set(activeRules.map(\.name)), after = Set(now.map(\.name))
+        let before = Set(activeRules.map(\.name))
+        let after = Set(now.map(\.name))
         var transitions: [(rule: BudgetRoutingRule, fired: Bool, text: String)] = []
         for rule in now where !before.contains(rule.name) {
-            transitions.append((rule, true, "\(rule.name) fired: \(rule.category) at \(percentText(percentSpent[rule.category])) ≥ "
-                 + "\(percentText(rule.atPercent)); \(rule.route) -> \(rule.sendTo)"
-                 + (rule.exceptTargets.isEmpty ? "" : " except \(rule.exceptTargets.joined(separator: ", "))")))
+            transitions.append(
+                (
+                    rule, true,
+                    "\(rule.name) fired: \(rule.category) at \(percentText(percentSpent[rule.category])) ≥ "
+                        + "\(percentText(rule.atPercent)); \(rule.route) -> \(rule.sendTo)"
+                        + (rule.exceptTargets.isEmpty ? "" : " except \(rule.exceptTargets.joined(separator: ", "))")
+                ))
         }
         for rule in activeRules where !after.contains(rule.name) {
             let why: String

@@ -33,24 +33,30 @@ public struct RouteChangeWire: Codable, Sendable, Equatable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let text = try container.decode(String.self, forKey: .op)
         guard let op = Operation(rawValue: text) else {
-            throw DecodingError.dataCorruptedError(forKey: .op, in: container, debugDescription: "must be one of "
-                + Operation.allCases.map(\.rawValue).joined(separator: ", ") + ", not '\(text.prefix(40))'")
+            throw DecodingError.dataCorruptedError(
+                forKey: .op, in: container,
+                debugDescription: "must be one of "
+                    + Operation.allCases.map(\.rawValue).joined(separator: ", ") + ", not '\(text.prefix(40))'")
         }
         switch op {
         case .weights:
             let route = try container.decode(String.self, forKey: .route)
             let weights = try container.decode([String: Int].self, forKey: .weights)
             // JSON objects have no order: by name here; the server puts them in the route's own order.
-            change = .setWeights(route: route, weights: weights.sorted { $0.key < $1.key }.map { Route.Share(target: $0.key, weight: $0.value) })
+            change = .setWeights(
+                route: route, weights: weights.sorted { $0.key < $1.key }.map { Route.Share(target: $0.key, weight: $0.value) })
         case .fallback:
-            change = .setFallback(route: try container.decode(String.self, forKey: .route),
-                                  order: try container.decode([String].self, forKey: .order))
+            change = .setFallback(
+                route: try container.decode(String.self, forKey: .route),
+                order: try container.decode([String].self, forKey: .order))
         case .policy:
             let route = try container.decode(String.self, forKey: .route)
             let name = try container.decode(String.self, forKey: .policy)
             guard let policy = Route.Policy(rawValue: name) else {
-                throw DecodingError.dataCorruptedError(forKey: .policy, in: container, debugDescription: "must be one of "
-                    + Route.Policy.allCases.map(\.rawValue).joined(separator: ", ") + ", not '\(name.prefix(40))'")
+                throw DecodingError.dataCorruptedError(
+                    forKey: .policy, in: container,
+                    debugDescription: "must be one of "
+                        + Route.Policy.allCases.map(\.rawValue).joined(separator: ", ") + ", not '\(name.prefix(40))'")
             }
             change = .setPolicy(route: route, policy: policy)
         case .drain: change = .drain(target: try container.decode(String.self, forKey: .target))
@@ -87,8 +93,11 @@ public struct RouteChangeWire: Codable, Sendable, Equatable {
             try container.encode(name, forKey: .rule)
         case .restore, .batch:
             // init?(_:) never makes one of these.
-            throw EncodingError.invalidValue(change, .init(codingPath: encoder.codingPath,
-                                                           debugDescription: "an undo or a batch cannot be a part of a batch"))
+            throw EncodingError.invalidValue(
+                change,
+                .init(
+                    codingPath: encoder.codingPath,
+                    debugDescription: "an undo or a batch cannot be a part of a batch"))
         }
     }
 

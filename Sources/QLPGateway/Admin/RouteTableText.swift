@@ -16,8 +16,10 @@ public enum RouteTableText {
     public static func render(_ view: AdminRoutesView, source: String) -> String {
         let table = view.table
         var out = "Route table version \(view.version) (\(safe(source)))\n"
-        let rules = view.activeRules.map { "\(safe($0.name)) (\(safe($0.route)) -> \(safe($0.sendTo))"
-            + ($0.exceptTargets.isEmpty ? "" : " except \($0.exceptTargets.map(safe).joined(separator: ", "))") + ")" }
+        let rules = view.activeRules.map {
+            "\(safe($0.name)) (\(safe($0.route)) -> \(safe($0.sendTo))"
+                + ($0.exceptTargets.isEmpty ? "" : " except \($0.exceptTargets.map(safe).joined(separator: ", "))") + ")"
+        }
         out += "Budget rules in force: \(rules.isEmpty ? "none" : rules.joined(separator: "; "))\n"
         if !table.suspendedRules.isEmpty { out += "Suspended by an operator: \(table.suspendedRules.map(safe).joined(separator: ", "))\n" }
         out += "Drained: \(view.drained.isEmpty ? "none" : view.drained.map(safe).joined(separator: ", "))\n"
@@ -31,9 +33,13 @@ public enum RouteTableText {
                 let weight = String(share.weight).leftPadded(to: 3)
                 out += "  \(name) \(weight)%" + (table.isDrained(share.target) ? "  drained" : "") + "\n"
             }
-            out += "  fallback: " + (route.fallback.isEmpty ? "none" : route.fallback.map {
-                table.isDrained($0) ? "\(safe($0)) (drained)" : safe($0)
-            }.joined(separator: " → ")) + "\n"
+            out +=
+                "  fallback: "
+                + (route.fallback.isEmpty
+                    ? "none"
+                    : route.fallback.map {
+                        table.isDrained($0) ? "\(safe($0)) (drained)" : safe($0)
+                    }.joined(separator: " → ")) + "\n"
         }
         return out
     }
@@ -60,6 +66,6 @@ public enum RouteTableText {
     private static func safe(_ text: String) -> String { TerminalSafeText.printedLine(text) }
 }
 
-private extension String {
-    func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
 }

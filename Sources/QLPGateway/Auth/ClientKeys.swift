@@ -32,7 +32,8 @@ public enum ClientKeys {
     /// The key in a `Bearer KEY` header value (the scheme in any case), or nil.
     public static func bearer(_ authorization: String?) -> Substring? {
         guard let authorization, authorization.utf8.count > 7,
-              authorization.prefix(7).lowercased() == "bearer " else { return nil }
+            authorization.prefix(7).lowercased() == "bearer "
+        else { return nil }
         let key = authorization.dropFirst(7)
         return key.isEmpty ? nil : key
     }

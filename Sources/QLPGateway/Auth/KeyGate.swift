@@ -61,17 +61,21 @@ public final class KeyGate: Sendable {
     ///   - configDigests: `gateway.client_key_sha256`, checked here.
     ///   - stored: the key store's keys.
     ///   - usage: the ledger's rollups of the current budget periods, so a restart keeps what keys spent.
-    public init(configDigests: [String], stored: [VirtualKey] = [], usage: [UsageRollup] = [], timeZone: TimeZone,
-                currency: Currency = .gbp, now: Date = Date()) throws(ClientKeys.ParseError) {
+    public init(
+        configDigests: [String], stored: [VirtualKey] = [], usage: [UsageRollup] = [], timeZone: TimeZone,
+        currency: Currency = .gbp, now: Date = Date()
+    ) throws(ClientKeys.ParseError) {
         let config = ConfigListedKeys.keys(hexDigests: try ClientKeys.validated(hexDigests: configDigests), loadedAt: now)
         self.timeZone = timeZone
         self.currency = currency
         let byName = Dictionary(grouping: usage, by: \.keyName)
-        table = ManagedAtomic(Table((config + stored).map { key in
-            var seeded = KeyUsage()
-            seeded.seed(byName[key.name] ?? [], budgetPeriod: key.limits.budget?.period ?? .month, now: now, timeZone: timeZone)
-            return Holder(key: key, usage: seeded)
-        }))
+        table = ManagedAtomic(
+            Table(
+                (config + stored).map { key in
+                    var seeded = KeyUsage()
+                    seeded.seed(byName[key.name] ?? [], budgetPeriod: key.limits.budget?.period ?? .month, now: now, timeZone: timeZone)
+                    return Holder(key: key, usage: seeded)
+                }))
     }
 
     /// Whether a request must carry a key: once any key exists, created or
@@ -85,7 +89,8 @@ public final class KeyGate: Sendable {
         let current = table.load(ordering: .acquiring)
         guard !current.ordered.isEmpty else { return .anonymous }
         guard let key = ClientKeys.bearer(authorization),
-              let holder = current.byDigest[ClientKeys.hexDigest(of: key)], holder.key.isActive(at: now) else { return nil }
+            let holder = current.byDigest[ClientKeys.hexDigest(of: key)], holder.key.isActive(at: now)
+        else { return nil }
         return .key(holder)
     }
 
@@ -94,9 +99,11 @@ public final class KeyGate: Sendable {
         let current = table.load(ordering: .acquiring)
         let previous = Dictionary(current.ordered.map { ($0.key.name, $0) }, uniquingKeysWith: { first, _ in first })
         let config = current.ordered.filter { $0.key.origin == .config }
-        let holders = config + stored.map { key in
-            Holder(key: key, usage: previous[key.name]?.usage.withLock { $0 } ?? KeyUsage())
-        }
+        let holders =
+            config
+            + stored.map { key in
+                Holder(key: key, usage: previous[key.name]?.usage.withLock { $0 } ?? KeyUsage())
+            }
         table.store(Table(holders), ordering: .releasing)
     }
 
@@ -111,9 +118,10 @@ public final class KeyGate: Sendable {
         let current = table.load(ordering: .acquiring)
         // By digest: config keys are named by their place in the list, which an edit can shift.
         let stored = current.ordered.filter { $0.key.origin != .config }
-        let holders = config.map { key in
-            Holder(key: key, usage: current.byDigest[key.digest].map { $0.usage.withLock { $0 } } ?? KeyUsage())
-        } + stored
+        let holders =
+            config.map { key in
+                Holder(key: key, usage: current.byDigest[key.digest].map { $0.usage.withLock { $0 } } ?? KeyUsage())
+            } + stored
         table.store(Table(holders), ordering: .releasing)
     }
 
@@ -150,10 +158,11 @@ public final class KeyGate: Sendable {
             let lastMinute = usage.lastMinute(now: now)
             let state: KeyActivity.State = key.revokedAt != nil ? .revoked : key.isActive(at: now) ? .active : .expired
             let top = usage.routeSpend.values.sorted { ($0.cost, $0.requests, $1.route) > ($1.cost, $1.requests, $0.route) }
-            return KeyActivity(name: key.name, origin: key.origin, state: state, limits: key.limits, expiresAt: key.expiresAt,
-                               spent: usage.spent, periodResets: usage.periodResets, requests: usage.periodRequests,
-                               tokens: usage.periodTokens, requestsLastMinute: lastMinute.requests,
-                               tokensLastMinute: lastMinute.tokens, refused: usage.refused, topRoutes: top)
+            return KeyActivity(
+                name: key.name, origin: key.origin, state: state, limits: key.limits, expiresAt: key.expiresAt,
+                spent: usage.spent, periodResets: usage.periodResets, requests: usage.periodRequests,
+                tokens: usage.periodTokens, requestsLastMinute: lastMinute.requests,
+                tokensLastMinute: lastMinute.tokens, refused: usage.refused, topRoutes: top)
         }
     }
 }

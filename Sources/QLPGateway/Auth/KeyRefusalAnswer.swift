@@ -14,26 +14,31 @@ enum KeyRefusalAnswer {
         let name = ClientText.printable(key)
         switch refusal {
         case .routeNotAllowed(let route, let allowed):
-            return OpenAIErrorBody(status: .forbidden,
-                                   message: "The key '\(name)' may not use the route '\(ClientText.printable(route))'; "
-                                       + "it may use: \(allowed.joined(separator: ", ")).",
-                                   type: "invalid_request_error", param: "model", code: "route_not_allowed")
+            return OpenAIErrorBody(
+                status: .forbidden,
+                message: "The key '\(name)' may not use the route '\(ClientText.printable(route))'; "
+                    + "it may use: \(allowed.joined(separator: ", ")).",
+                type: "invalid_request_error", param: "model", code: "route_not_allowed")
         case .requestRate(let limit, let seconds):
-            return throttled("Rate limit reached for key '\(name)': \(limit) requests per minute. Try again in \(seconds) s.",
-                             code: "rate_limit_exceeded", type: "requests", seconds: seconds)
+            return throttled(
+                "Rate limit reached for key '\(name)': \(limit) requests per minute. Try again in \(seconds) s.",
+                code: "rate_limit_exceeded", type: "requests", seconds: seconds)
         case .tokenRate(let limit, let estimate, let seconds):
-            let alone = estimate > limit
+            let alone =
+                estimate > limit
                 ? " This request alone may use \(estimate) tokens (its prompt and max_tokens); ask for fewer output tokens."
                 : " Try again in \(seconds) s."
-            return throttled("Rate limit reached for key '\(name)': \(limit) tokens per minute.\(alone)",
-                             code: "rate_limit_exceeded", type: "tokens", seconds: seconds)
+            return throttled(
+                "Rate limit reached for key '\(name)': \(limit) tokens per minute.\(alone)",
+                code: "rate_limit_exceeded", type: "tokens", seconds: seconds)
         case .budget(let budget, let spent, let resets):
             let format = MoneyFormat()
             let seconds = max(1, Int(resets.timeIntervalSince(now).rounded(.up)))
-            return throttled("The key '\(name)' has spent \(format.string(Money(spent, currency))) of its "
-                                + "\(format.string(Money(budget.amount, currency))) \(adjective(budget.period)) budget; "
-                                + "it resets \(resetText(resets, timeZone: timeZone)).",
-                             code: budgetCode, type: "insufficient_quota", seconds: seconds)
+            return throttled(
+                "The key '\(name)' has spent \(format.string(Money(spent, currency))) of its "
+                    + "\(format.string(Money(budget.amount, currency))) \(adjective(budget.period)) budget; "
+                    + "it resets \(resetText(resets, timeZone: timeZone)).",
+                code: budgetCode, type: "insufficient_quota", seconds: seconds)
         }
     }
 

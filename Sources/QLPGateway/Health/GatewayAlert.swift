@@ -47,7 +47,8 @@ extension GatewayAlert {
     /// As the one alert model has it. The key names the condition and its
     /// level, so a warning that turns critical is a new alert (it rings again).
     public var alert: Alert {
-        Alert(key: "gateway.\(kind.rawValue).\(subject).\(severity.rawValue)", severity: severity, source: .gateway,
-              text: text, at: since)
+        Alert(
+            key: "gateway.\(kind.rawValue).\(subject).\(severity.rawValue)", severity: severity, source: .gateway,
+            text: text, at: since)
     }
 }

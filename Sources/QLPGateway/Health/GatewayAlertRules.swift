@@ -50,8 +50,10 @@ public enum GatewayAlertRules {
     /// The alerts `figures` and `health` call for. `latencySLOs`: each route's
     /// SLO in milliseconds (routes without one are left out); `previous`: what
     /// the last evaluation returned. Ordered by kind, then subject.
-    public static func evaluate(_ figures: TrafficFigures, latencySLOs: [String: Int], health: HealthFigures? = nil,
-                                previous: [GatewayAlert], now: Date) -> [GatewayAlert] {
+    public static func evaluate(
+        _ figures: TrafficFigures, latencySLOs: [String: Int], health: HealthFigures? = nil,
+        previous: [GatewayAlert], now: Date
+    ) -> [GatewayAlert] {
         let book = PreviousAlerts(previous)
         var alerts: [GatewayAlert] = []
         for (route, slo) in latencySLOs.sorted(by: { $0.key < $1.key }) where slo > 0 {
@@ -60,14 +62,18 @@ public enum GatewayAlertRules {
             }
         }
         for (route, counts) in figures.routes.sorted(by: { $0.key < $1.key }) {
-            if let alert = fallbackStorm(route: route, counts: counts, windowSeconds: figures.windowSeconds,
-                                         previous: book, now: now) {
+            if let alert = fallbackStorm(
+                route: route, counts: counts, windowSeconds: figures.windowSeconds,
+                previous: book, now: now)
+            {
                 alerts.append(alert)
             }
         }
         for (target, count) in figures.throttled.sorted(by: { $0.key < $1.key }) {
-            if let alert = throttling(target: target, count: count, windowSeconds: figures.windowSeconds,
-                                      previous: book, now: now) {
+            if let alert = throttling(
+                target: target, count: count, windowSeconds: figures.windowSeconds,
+                previous: book, now: now)
+            {
                 alerts.append(alert)
             }
         }
@@ -77,7 +83,8 @@ public enum GatewayAlertRules {
         let raised = Set(alerts.map { PreviousAlerts.key($0.kind, $0.subject) })
         let held = previous.filter { alert in
             guard !raised.contains(PreviousAlerts.key(alert.kind, alert.subject)),
-                  now.timeIntervalSince(alert.lastSeen) < clearAfterSeconds else { return false }
+                now.timeIntervalSince(alert.lastSeen) < clearAfterSeconds
+            else { return false }
             switch alert.kind {
             case .latencySLOBreach: return latencySLOs[alert.subject] != nil
             case .targetDown, .targetSlow: return health?.conditions[alert.subject] != nil
@@ -92,16 +99,19 @@ public enum GatewayAlertRules {
         }
     }
 
-    static func latencySLO(route: String, slo: Int, figures: TrafficFigures.Route?, previous: PreviousAlerts,
-                           now: Date) -> GatewayAlert? {
+    static func latencySLO(
+        route: String, slo: Int, figures: TrafficFigures.Route?, previous: PreviousAlerts,
+        now: Date
+    ) -> GatewayAlert? {
         guard let figures, let p95 = figures.p95Milliseconds, figures.latencySamples >= latencySLOMinimumSamples else {
             return nil
         }
         let was = previous.severity(.latencySLOBreach, route)
         let ratio = p95 / Double(slo)
         guard ratio > 1 || was != nil else { return nil }
-        let levels = Levels(warning: 1, critical: latencySLOCriticalFactor,
-                            warningClear: latencySLOClearFactor, criticalClear: latencySLOCriticalClearFactor)
+        let levels = Levels(
+            warning: 1, critical: latencySLOCriticalFactor,
+            warningClear: latencySLOClearFactor, criticalClear: latencySLOCriticalClearFactor)
         guard let severity = levels.severity(of: ratio, was: was) else { return nil }
         return previous.restated(.latencySLOBreach, route, severity: severity, figure: p95, crossing: Double(slo), now: now) { p95 in
             let milliseconds = Int(p95.rounded())
@@ -111,23 +121,29 @@ public enum GatewayAlertRules {
         }
     }
 
-    static func fallbackStorm(route: String, counts: TrafficFigures.Route, windowSeconds: Int, previous: PreviousAlerts,
-                              now: Date) -> GatewayAlert? {
+    static func fallbackStorm(
+        route: String, counts: TrafficFigures.Route, windowSeconds: Int, previous: PreviousAlerts,
+        now: Date
+    ) -> GatewayAlert? {
         guard counts.requests >= fallbackStormMinimumRequests else { return nil }
         let percent = Double(counts.byFallback) * 100 / Double(counts.requests)
-        let levels = Levels(warning: fallbackStormWarningPercent, critical: fallbackStormCriticalPercent,
-                            warningClear: fallbackStormClearPercent, criticalClear: fallbackStormCriticalClearPercent)
+        let levels = Levels(
+            warning: fallbackStormWarningPercent, critical: fallbackStormCriticalPercent,
+            warningClear: fallbackStormClearPercent, criticalClear: fallbackStormCriticalClearPercent)
         guard let severity = levels.severity(of: percent, was: previous.severity(.fallbackStorm, route)) else { return nil }
         return previous.restated(.fallbackStorm, route, severity: severity, figure: percent, now: now) { percent in
             "\(route): \(Int(percent.rounded()))% of requests served by fallbacks in the last \(windowSeconds) s"
         }
     }
 
-    static func throttling(target: String, count: Int, windowSeconds: Int, previous: PreviousAlerts,
-                           now: Date) -> GatewayAlert? {
+    static func throttling(
+        target: String, count: Int, windowSeconds: Int, previous: PreviousAlerts,
+        now: Date
+    ) -> GatewayAlert? {
         guard count > 0 else { return nil }
-        let levels = Levels(warning: 1, critical: Double(throttlingCriticalCount),
-                            warningClear: 1, criticalClear: Double(throttlingCriticalClearCount))
+        let levels = Levels(
+            warning: 1, critical: Double(throttlingCriticalCount),
+            warningClear: 1, criticalClear: Double(throttlingCriticalClearCount))
         guard let severity = levels.severity(of: Double(count), was: previous.severity(.throttling, target)) else { return nil }
         return previous.restated(.throttling, target, severity: severity, figure: Double(count), now: now) { count in
             let times = Int(count) == 1 ? "once" : "\(Int(count)) times"
@@ -144,15 +160,19 @@ public enum GatewayAlertRules {
         let targets = health.conditions.keys.sorted().filter { !health.drained.contains($0) }
         for target in targets {
             guard let condition = health.conditions[target], condition.state == .down else { continue }
-            alerts.append(previous.stated(.targetDown, target, severity: .critical,
-                                          text: "\(target) down: \(condition.explanation(time: nil))", now: now))
+            alerts.append(
+                previous.stated(
+                    .targetDown, target, severity: .critical,
+                    text: "\(target) down: \(condition.explanation(time: nil))", now: now))
         }
         for target in targets {
             guard let condition = health.conditions[target], condition.state == .slow,
-                  case .latency(let p95, let slo, _) = condition.reason else { continue }
-            alerts.append(previous.restated(.targetSlow, target, severity: .warning, figure: p95, crossing: slo, now: now) { p95 in
-                "\(target) slow: p95 \(TargetCondition.duration(p95)) \(p95 > slo ? "over" : "back near") its \(TargetCondition.duration(slo)) SLO"
-            })
+                case .latency(let p95, let slo, _) = condition.reason
+            else { continue }
+            alerts.append(
+                previous.restated(.targetSlow, target, severity: .warning, figure: p95, crossing: slo, now: now) { p95 in
+                    "\(target) slow: p95 \(TargetCondition.duration(p95)) \(p95 > slo ? "over" : "back near") its \(TargetCondition.duration(slo)) SLO"
+                })
         }
         for (route, members) in health.routes.sorted(by: { $0.key < $1.key }) where !members.isEmpty {
             let drained = members.filter { health.drained.contains($0) }
@@ -197,8 +217,10 @@ public enum GatewayAlertRules {
 
         /// The previous alert with `text` (and its time, when its severity is
         /// unchanged), or a new one.
-        func stated(_ kind: GatewayAlert.Kind, _ subject: String, severity: AlertSeverity, text: String,
-                    now: Date) -> GatewayAlert {
+        func stated(
+            _ kind: GatewayAlert.Kind, _ subject: String, severity: AlertSeverity, text: String,
+            now: Date
+        ) -> GatewayAlert {
             guard var alert = byKey[Self.key(kind, subject)], alert.severity == severity else {
                 return GatewayAlert(kind: kind, subject: subject, severity: severity, text: text, since: now, figure: 0)
             }
@@ -211,8 +233,10 @@ public enum GatewayAlertRules {
         /// figure moved little; with a fresh text (and, if new at this severity,
         /// a fresh time) otherwise. A figure that went across `crossing` is
         /// always restated (the text says which side it is on).
-        func restated(_ kind: GatewayAlert.Kind, _ subject: String, severity: AlertSeverity, figure: Double,
-                      crossing: Double? = nil, now: Date, text: (Double) -> String) -> GatewayAlert {
+        func restated(
+            _ kind: GatewayAlert.Kind, _ subject: String, severity: AlertSeverity, figure: Double,
+            crossing: Double? = nil, now: Date, text: (Double) -> String
+        ) -> GatewayAlert {
             guard var alert = byKey[Self.key(kind, subject)], alert.severity == severity else {
                 return GatewayAlert(kind: kind, subject: subject, severity: severity, text: text(figure), since: now, figure: figure)
             }

@@ -63,8 +63,9 @@ public final class RouteTrafficWindow: Sendable {
         let expired = buckets.withLock { buckets in
             let (slot, expired) = Self.slot(index, in: &buckets)
             // One lookup of the route's counts, changed in place.
-            buckets[slot].routes[route, default: RouteCounts()].add(target, byFallback: byFallback,
-                                                                    latencyMilliseconds: latencyMilliseconds)
+            buckets[slot].routes[route, default: RouteCounts()].add(
+                target, byFallback: byFallback,
+                latencyMilliseconds: latencyMilliseconds)
             return expired
         }
         _ = consume expired
@@ -118,11 +119,13 @@ public final class RouteTrafficWindow: Sendable {
         var routes: [String: TrafficFigures.Route] = [:]
         for (route, count) in requests {
             let samples = latencies[route] ?? []
-            routes[route] = TrafficFigures.Route(requests: count, byFallback: fallbacks[route] ?? 0,
-                                                 p95Milliseconds: Self.percentile(95, of: samples), latencySamples: samples.count)
+            routes[route] = TrafficFigures.Route(
+                requests: count, byFallback: fallbacks[route] ?? 0,
+                p95Milliseconds: Self.percentile(95, of: samples), latencySamples: samples.count)
         }
-        return TrafficFigures(windowSeconds: Self.windowSeconds, routes: routes,
-                              throttled: throttled)
+        return TrafficFigures(
+            windowSeconds: Self.windowSeconds, routes: routes,
+            throttled: throttled)
     }
 
     /// The bucket for `index`, emptied first if it still holds an older

@@ -32,10 +32,12 @@ public struct TargetConditionTracker: Sendable {
         /// With no probe nor request for this long, nothing is known (unknown).
         public var freshSeconds: Double
 
-        public init(downAfterProbeFailures: Int = 2, recoveryAnswers: Int = 2, recoverySeconds: Double = 10,
-                    errorWindowSeconds: Double = 60, degradedFailureShare: Double = 0.05,
-                    latencyWindowSeconds: Double = 120, latencyMinimumSamples: Int = 3, slowClearFactor: Double = 0.9,
-                    freshSeconds: Double = 300) {
+        public init(
+            downAfterProbeFailures: Int = 2, recoveryAnswers: Int = 2, recoverySeconds: Double = 10,
+            errorWindowSeconds: Double = 60, degradedFailureShare: Double = 0.05,
+            latencyWindowSeconds: Double = 120, latencyMinimumSamples: Int = 3, slowClearFactor: Double = 0.9,
+            freshSeconds: Double = 300
+        ) {
             self.downAfterProbeFailures = max(downAfterProbeFailures, 1)
             self.recoveryAnswers = max(recoveryAnswers, 1)
             self.recoverySeconds = max(recoverySeconds, 0)
@@ -108,8 +110,10 @@ public struct TargetConditionTracker: Sendable {
 
     /// The condition now, given the breaker's state and the target's SLO in
     /// milliseconds (nil: none set). Keeps its latched verdicts for the next call.
-    public mutating func assess(breaker: CircuitBreaker.State, latencySLOMilliseconds: Double?, now: Double,
-                                wall: Date) -> TargetCondition {
+    public mutating func assess(
+        breaker: CircuitBreaker.State, latencySLOMilliseconds: Double?, now: Double,
+        wall: Date
+    ) -> TargetCondition {
         let (state, reason) = verdict(breaker: breaker, slo: latencySLOMilliseconds, now: now)
         let since = current.flatMap { $0.state == state ? $0.since : nil } ?? wall
         let condition = TargetCondition(state: state, reason: reason, since: since)
@@ -117,8 +121,10 @@ public struct TargetConditionTracker: Sendable {
         return condition
     }
 
-    private mutating func verdict(breaker: CircuitBreaker.State, slo: Double?,
-                                  now: Double) -> (TargetCondition.State, TargetCondition.Reason) {
+    private mutating func verdict(
+        breaker: CircuitBreaker.State, slo: Double?,
+        now: Double
+    ) -> (TargetCondition.State, TargetCondition.Reason) {
         if breaker == .open {
             down = true
             return (.down, .breakerOpen(lastFailure: lastFailure))
@@ -128,7 +134,8 @@ public struct TargetConditionTracker: Sendable {
             return (.down, .failing(lastFailure, consecutiveProbes: probeFailures))
         }
         if down {
-            let sustained = answers >= settings.recoveryAnswers
+            let sustained =
+                answers >= settings.recoveryAnswers
                 && answeringSince.map { now - $0 >= settings.recoverySeconds } == true
             guard sustained else {
                 if answers > 0 { return (.down, .recovering(lastFailure: lastFailure, successes: answers)) }
@@ -151,8 +158,12 @@ public struct TargetConditionTracker: Sendable {
         let recent = attempts.all.filter { now - $0.at <= settings.errorWindowSeconds }
         let failures = recent.filter { !$0.value }.count
         if failures > 0, Double(failures) >= settings.degradedFailureShare * Double(recent.count) {
-            return (.degraded, .errors(failures: failures, attempts: recent.count, windowSeconds: Int(settings.errorWindowSeconds),
-                                       last: lastFailure))
+            return (
+                .degraded,
+                .errors(
+                    failures: failures, attempts: recent.count, windowSeconds: Int(settings.errorWindowSeconds),
+                    last: lastFailure)
+            )
         }
         let window = latencies.all.filter { now - $0.at <= settings.latencyWindowSeconds }.map(\.value)
         let p95 = window.count >= settings.latencyMinimumSamples ? Self.p95(window) : nil

@@ -12,8 +12,9 @@ extension TargetHealthBoard {
             let timing = result.timeToFirstTokenMilliseconds.map {
                 AnswerTiming(totalMilliseconds: result.totalMilliseconds, firstTokenMilliseconds: $0)
             }
-            recordProbe(result.target, success: true, milliseconds: result.latencyMilliseconds, timing: timing,
-                        outputTokens: result.usageEstimated ? 0 : result.completionTokens)
+            recordProbe(
+                result.target, success: true, milliseconds: result.latencyMilliseconds, timing: timing,
+                outputTokens: result.usageEstimated ? 0 : result.completionTokens)
             return
         }
         switch failure.upstreamFailure {

@@ -19,9 +19,11 @@ public final class TargetHealthBoard: Sendable {
 
     /// `clock` gives monotonic seconds, `wallClock` the time an operator reads
     /// (when a failure happened); tests inject their own.
-    public init(breaker: CircuitBreaker.Settings, condition: TargetConditionTracker.Settings = .init(),
-                clock: @escaping @Sendable () -> Double = { MonotonicClock.now },
-                wallClock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        breaker: CircuitBreaker.Settings, condition: TargetConditionTracker.Settings = .init(),
+        clock: @escaping @Sendable () -> Double = { MonotonicClock.now },
+        wallClock: @escaping @Sendable () -> Date = { Date() }
+    ) {
         breakerSettings = breaker
         conditionSettings = condition
         self.clock = clock
@@ -29,11 +31,13 @@ public final class TargetHealthBoard: Sendable {
     }
 
     public convenience init(settings: GatewaySettings) {
-        self.init(breaker: CircuitBreaker.Settings(window: settings.breakerWindow.seconds,
-                                                   minimumRequests: settings.breakerMinimumRequests,
-                                                   failureRatio: settings.breakerFailureRatio,
-                                                   openFor: settings.breakerOpenFor.seconds),
-                  condition: TargetConditionTracker.Settings(probeInterval: settings.probeInterval))
+        self.init(
+            breaker: CircuitBreaker.Settings(
+                window: settings.breakerWindow.seconds,
+                minimumRequests: settings.breakerMinimumRequests,
+                failureRatio: settings.breakerFailureRatio,
+                openFor: settings.breakerOpenFor.seconds),
+            condition: TargetConditionTracker.Settings(probeInterval: settings.probeInterval))
     }
 
     public var now: Double { clock() }
@@ -60,9 +64,12 @@ public final class TargetHealthBoard: Sendable {
     /// A client request the target answered with a 2xx, or with a client error
     /// (4xx other than 429), which says nothing against the target's health.
     /// `timing`, for a 2xx, feeds time to first token and tokens per second.
-    public func recordAnswer(_ target: String, milliseconds: Double, usage: TokenCounts?, cost: Decimal,
-                             timing: AnswerTiming? = nil) {
-        let now = clock(), wall = wallClock()
+    public func recordAnswer(
+        _ target: String, milliseconds: Double, usage: TokenCounts?, cost: Decimal,
+        timing: AnswerTiming? = nil
+    ) {
+        let now = clock()
+        let wall = wallClock()
         let rate = timing.flatMap { $0.outputTokensPerSecond(usage?.output ?? 0) }
         cell(target).record.withLock { record in
             record.breaker.record(success: true, now: now)
@@ -84,11 +91,13 @@ public final class TargetHealthBoard: Sendable {
     /// A client request the target failed (connect error, timeout, 5xx, 429),
     /// and how, when the caller knows. A Retry-After holds the breaker open that long.
     public func recordFailure(_ target: String, retryAfterSeconds: Double? = nil, failure: UpstreamFailure? = nil) {
-        let now = clock(), wall = wallClock()
+        let now = clock()
+        let wall = wallClock()
         cell(target).record.withLock { record in
             record.breaker.record(success: false, now: now)
-            record.condition.failed(failure.map(TargetCondition.Failure.reason(for:)) ?? "request failed", byProbe: false,
-                                    now: now, wall: wall)
+            record.condition.failed(
+                failure.map(TargetCondition.Failure.reason(for:)) ?? "request failed", byProbe: false,
+                now: now, wall: wall)
             if let retryAfterSeconds { record.breaker.holdOpen(forSeconds: retryAfterSeconds, now: now) }
             record.outcomes.append(false)
             record.requests += 1
@@ -101,9 +110,12 @@ public final class TargetHealthBoard: Sendable {
     /// `timing` and `outputTokens`, for a chat probe that succeeded, feed
     /// time to first token and tokens per second as a streamed answer does;
     /// `failure`, for one that failed, says why.
-    public func recordProbe(_ target: String, success: Bool, milliseconds: Double?, timing: AnswerTiming? = nil,
-                            outputTokens: Int = 0, failure: String? = nil) {
-        let now = clock(), wall = wallClock()
+    public func recordProbe(
+        _ target: String, success: Bool, milliseconds: Double?, timing: AnswerTiming? = nil,
+        outputTokens: Int = 0, failure: String? = nil
+    ) {
+        let now = clock()
+        let wall = wallClock()
         let rate = success ? timing.flatMap { $0.outputTokensPerSecond(outputTokens) } : nil
         cell(target).record.withLock { record in
             record.breaker.record(success: success, now: now)
@@ -139,23 +151,26 @@ public final class TargetHealthBoard: Sendable {
         // Streamed rates measure generation alone; whole bodies only when no recent stream was seen.
         let streamedFresh = record.lastStreamedAt.map { now - $0 <= Self.streamedFreshSeconds } ?? false
         let rates = streamedFresh && record.streamedRates.count > 0 ? record.streamedRates : record.wholeRates
-        return TargetHealthState(target: target, breaker: record.breaker.state(now: now),
-                                 latencyMilliseconds: record.latency.milliseconds,
-                                 p50Milliseconds: ranks[0], p95Milliseconds: ranks[1], p99Milliseconds: ranks[2],
-                                 errorRate: record.outcomes.count == 0 ? 0 : Double(failures) / Double(record.outcomes.count),
-                                 requests: record.requests, errors: record.errors, inputTokens: record.inputTokens,
-                                 outputTokens: record.outputTokens, estimatedCost: record.cost, lastServedAt: record.lastServedAt,
-                                 timeToFirstTokenMilliseconds: streamedFresh ? record.firstTokens.percentiles([50])[0] : nil,
-                                 outputTokensPerSecond: rates.percentiles([50])[0], lastProbeAt: record.lastProbeAt)
+        return TargetHealthState(
+            target: target, breaker: record.breaker.state(now: now),
+            latencyMilliseconds: record.latency.milliseconds,
+            p50Milliseconds: ranks[0], p95Milliseconds: ranks[1], p99Milliseconds: ranks[2],
+            errorRate: record.outcomes.count == 0 ? 0 : Double(failures) / Double(record.outcomes.count),
+            requests: record.requests, errors: record.errors, inputTokens: record.inputTokens,
+            outputTokens: record.outputTokens, estimatedCost: record.cost, lastServedAt: record.lastServedAt,
+            timeToFirstTokenMilliseconds: streamedFresh ? record.firstTokens.percentiles([50])[0] : nil,
+            outputTokensPerSecond: rates.percentiles([50])[0], lastProbeAt: record.lastProbeAt)
     }
 
     /// The target's condition from all the evidence; `latencySLOMilliseconds`:
     /// its latency SLO, nil when it has none.
     public func condition(of target: String, latencySLOMilliseconds: Double?) -> TargetCondition {
-        let now = clock(), wall = wallClock()
+        let now = clock()
+        let wall = wallClock()
         return cell(target).record.withLock { record in
-            record.condition.assess(breaker: record.breaker.state(now: now), latencySLOMilliseconds: latencySLOMilliseconds,
-                                    now: now, wall: wall)
+            record.condition.assess(
+                breaker: record.breaker.state(now: now), latencySLOMilliseconds: latencySLOMilliseconds,
+                now: now, wall: wall)
         }
     }
 
@@ -217,8 +232,10 @@ public final class TargetHealthBoard: Sendable {
         return growing.withLock { _ in
             let current = registry.load(ordering: .acquiring)
             if let cell = current.cells[target] { return cell }
-            let cell = Cell(Record(breaker: CircuitBreaker(settings: breakerSettings),
-                                     condition: TargetConditionTracker(settings: conditionSettings)))
+            let cell = Cell(
+                Record(
+                    breaker: CircuitBreaker(settings: breakerSettings),
+                    condition: TargetConditionTracker(settings: conditionSettings)))
             var cells = current.cells
             cells[target] = cell
             registry.store(Registry(cells: cells), ordering: .releasing)

@@ -33,10 +33,17 @@ public struct TargetStatsView: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case target, backend, drained, condition, breaker, requests, errors, route
-        case p50Milliseconds = "p50_ms", p95Milliseconds = "p95_ms", p99Milliseconds = "p99_ms", ttftMilliseconds = "ttft_ms"
-        case tokensPerSecond = "tokens_per_second", errorRate = "error_rate"
-        case inputCostPer1K = "input_cost_per_1k", outputCostPer1K = "output_cost_per_1k"
-        case observedShare = "observed_share", routeRequests = "route_requests", lastProbe = "last_probe"
+        case p50Milliseconds = "p50_ms"
+        case p95Milliseconds = "p95_ms"
+        case p99Milliseconds = "p99_ms"
+        case ttftMilliseconds = "ttft_ms"
+        case tokensPerSecond = "tokens_per_second"
+        case errorRate = "error_rate"
+        case inputCostPer1K = "input_cost_per_1k"
+        case outputCostPer1K = "output_cost_per_1k"
+        case observedShare = "observed_share"
+        case routeRequests = "route_requests"
+        case lastProbe = "last_probe"
     }
 }
 

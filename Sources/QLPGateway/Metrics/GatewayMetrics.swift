@@ -46,17 +46,22 @@ public final class GatewayMetrics: Sendable {
         overhead = registry.makeDurationHistogram(
             descriptor: Self.name("overhead", unit: "seconds", help: "Time the gateway itself spent on a request (total minus upstream)."),
             buckets: Self.overheadBuckets)
-        unauthorized = registry.makeCounter(descriptor: Self.name(
-            "unauthorized_requests", unit: "total", help: "Requests refused with 401: no key, or an unknown, revoked or expired one."))
-        let ledger = Self.name("usage_ledger_rows", unit: "total",
-                               help: "Usage ledger rows by outcome: written, dropped (queue full) or failed (the database refused them).")
+        unauthorized = registry.makeCounter(
+            descriptor: Self.name(
+                "unauthorized_requests", unit: "total", help: "Requests refused with 401: no key, or an unknown, revoked or expired one."))
+        let ledger = Self.name(
+            "usage_ledger_rows", unit: "total",
+            help: "Usage ledger rows by outcome: written, dropped (queue full) or failed (the database refused them).")
         ledgerWritten = registry.makeCounter(descriptor: ledger, labels: [("outcome", "written")])
         ledgerDropped = registry.makeCounter(descriptor: ledger, labels: [("outcome", "dropped")])
         ledgerFailed = registry.makeCounter(descriptor: ledger, labels: [("outcome", "failed")])
         // The Prometheus convention for a build's identity: a constant 1 whose labels carry it.
-        registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "qlp", metricName: "build_info", unitName: "",
-                                                            helpText: "The running qlp's version (always 1)."),
-                           labels: [("version", QLPVersion.current)]).set(1.0)
+        registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                namespace: "qlp", metricName: "build_info", unitName: "",
+                helpText: "The running qlp's version (always 1)."),
+            labels: [("version", QLPVersion.current)]
+        ).set(1.0)
     }
 
     /// What a client got for one request to the OpenAI-compatible API: the
@@ -65,9 +70,11 @@ public final class GatewayMetrics: Sendable {
     func recordClientAnswer(route: String, status: Int) {
         let code = String(status)
         clientAnswers.objects(route + "\u{0}" + code, overflowKey: "other\u{0}" + code) { overflowed in
-            registry.makeCounter(descriptor: Self.name("requests", unit: "total",
-                                                       help: "Requests to the OpenAI-compatible API by the route that served them and the HTTP status the client got."),
-                                 labels: [("route", overflowed ? "other" : route), ("code", code)])
+            registry.makeCounter(
+                descriptor: Self.name(
+                    "requests", unit: "total",
+                    help: "Requests to the OpenAI-compatible API by the route that served them and the HTTP status the client got."),
+                labels: [("route", overflowed ? "other" : route), ("code", code)])
         }.increment()
     }
 
@@ -80,16 +87,19 @@ public final class GatewayMetrics: Sendable {
         let cost: Counter
 
         init(key: String, route: String, registry: PrometheusCollectorRegistry) {
-            let requests = GatewayMetrics.name("key_requests", unit: "total",
-                                               help: "Requests per client key and route that reached an upstream, by outcome.")
+            let requests = GatewayMetrics.name(
+                "key_requests", unit: "total",
+                help: "Requests per client key and route that reached an upstream, by outcome.")
             requests2xx = registry.makeCounter(descriptor: requests, labels: [("key", key), ("route", route), ("outcome", "ok")])
             requestsError = registry.makeCounter(descriptor: requests, labels: [("key", key), ("route", route), ("outcome", "error")])
             let tokens = GatewayMetrics.name("key_tokens", unit: "total", help: "Tokens per client key and route, from upstream usage.")
             inputTokens = registry.makeCounter(descriptor: tokens, labels: [("key", key), ("route", route), ("direction", "input")])
             outputTokens = registry.makeCounter(descriptor: tokens, labels: [("key", key), ("route", route), ("direction", "output")])
-            cost = registry.makeCounter(descriptor: GatewayMetrics.name("key_estimated_cost_gbp", unit: "total",
-                                                                        help: "Tokens times the targets' configured prices, per client key and route."),
-                                        labels: [("key", key), ("route", route)])
+            cost = registry.makeCounter(
+                descriptor: GatewayMetrics.name(
+                    "key_estimated_cost_gbp", unit: "total",
+                    help: "Tokens times the targets' configured prices, per client key and route."),
+                labels: [("key", key), ("route", route)])
         }
     }
 
@@ -101,8 +111,9 @@ public final class GatewayMetrics: Sendable {
         let budget: Counter
 
         init(key: String, registry: PrometheusCollectorRegistry) {
-            let refusals = GatewayMetrics.name("key_refusals", unit: "total",
-                                               help: "Requests refused by a client key's limits, by reason (route, rpm, tpm, budget).")
+            let refusals = GatewayMetrics.name(
+                "key_refusals", unit: "total",
+                help: "Requests refused by a client key's limits, by reason (route, rpm, tpm, budget).")
             func counter(_ reason: String) -> Counter {
                 registry.makeCounter(descriptor: refusals, labels: [("key", key), ("reason", reason)])
             }
@@ -164,8 +175,9 @@ public final class GatewayMetrics: Sendable {
         let usageUnknown: Counter
 
         init(target: String, registry: PrometheusCollectorRegistry) {
-            let requests = GatewayMetrics.name("upstream_requests", unit: "total",
-                                               help: "Upstream attempts per target, by the status class the target answered (none: no answer).")
+            let requests = GatewayMetrics.name(
+                "upstream_requests", unit: "total",
+                help: "Upstream attempts per target, by the status class the target answered (none: no answer).")
             func requestCounter(_ statusClass: String) -> Counter {
                 registry.makeCounter(descriptor: requests, labels: [("target", target), ("status_class", statusClass)])
             }
@@ -173,33 +185,43 @@ public final class GatewayMetrics: Sendable {
             responses4xx = requestCounter("4xx")
             responses5xx = requestCounter("5xx")
             unanswered = requestCounter("none")
-            errors = registry.makeCounter(descriptor: GatewayMetrics.name("upstream_errors", unit: "total",
-                                                                          help: "Failed upstream attempts (connect error, timeout, 5xx, 429)."),
-                                          labels: [("target", target)])
+            errors = registry.makeCounter(
+                descriptor: GatewayMetrics.name(
+                    "upstream_errors", unit: "total",
+                    help: "Failed upstream attempts (connect error, timeout, 5xx, 429)."),
+                labels: [("target", target)])
             duration = registry.makeDurationHistogram(
-                descriptor: GatewayMetrics.name("upstream_request_duration", unit: "seconds",
-                                                help: "Upstream time of answered requests (to the last byte for non-streaming)."),
+                descriptor: GatewayMetrics.name(
+                    "upstream_request_duration", unit: "seconds",
+                    help: "Upstream time of answered requests (to the last byte for non-streaming)."),
                 labels: [("target", target)], buckets: GatewayMetrics.latencyBuckets)
             timeToFirstToken = registry.makeDurationHistogram(
-                descriptor: GatewayMetrics.name("upstream_time_to_first_token", unit: "seconds",
-                                                help: "Time to the first streamed chunk of streaming requests."),
+                descriptor: GatewayMetrics.name(
+                    "upstream_time_to_first_token", unit: "seconds",
+                    help: "Time to the first streamed chunk of streaming requests."),
                 labels: [("target", target)], buckets: GatewayMetrics.latencyBuckets)
-            let breaker = GatewayMetrics.name("breaker_state", unit: "", help: "Circuit breaker state per target: 1 for the state it is in, 0 for the others.")
+            let breaker = GatewayMetrics.name(
+                "breaker_state", unit: "", help: "Circuit breaker state per target: 1 for the state it is in, 0 for the others.")
             breakerStates = [CircuitBreaker.State.closed, .halfOpen, .open].map { state in
                 (state: state, gauge: registry.makeGauge(descriptor: breaker, labels: [("target", target), ("state", state.metricLabel)]))
             }
-            fallbacks = registry.makeCounter(descriptor: GatewayMetrics.name("fallbacks", unit: "total",
-                                                                             help: "Requests this target served after another target failed."),
-                                             labels: [("target", target)])
+            fallbacks = registry.makeCounter(
+                descriptor: GatewayMetrics.name(
+                    "fallbacks", unit: "total",
+                    help: "Requests this target served after another target failed."),
+                labels: [("target", target)])
             let tokens = GatewayMetrics.name("tokens", unit: "total", help: "Tokens reported in upstream usage.")
             inputTokens = registry.makeCounter(descriptor: tokens, labels: [("target", target), ("direction", "input")])
             outputTokens = registry.makeCounter(descriptor: tokens, labels: [("target", target), ("direction", "output")])
-            cost = registry.makeCounter(descriptor: GatewayMetrics.name("estimated_cost_gbp", unit: "total",
-                                                                        help: "Tokens times the target's configured prices, in GBP."),
-                                        labels: [("target", target)])
+            cost = registry.makeCounter(
+                descriptor: GatewayMetrics.name(
+                    "estimated_cost_gbp", unit: "total",
+                    help: "Tokens times the target's configured prices, in GBP."),
+                labels: [("target", target)])
             usageUnknown = registry.makeCounter(
-                descriptor: GatewayMetrics.name("usage_unknown", unit: "total",
-                                                help: "Answers that reported no token usage: their tokens and cost are unknown, not 0."),
+                descriptor: GatewayMetrics.name(
+                    "usage_unknown", unit: "total",
+                    help: "Answers that reported no token usage: their tokens and cost are unknown, not 0."),
                 labels: [("target", target)])
         }
     }
@@ -209,8 +231,10 @@ public final class GatewayMetrics: Sendable {
     }
 
     /// An attempt the target answered (any status).
-    func recordAnswered(_ target: String, status: Int, seconds: Double, firstTokenSeconds: Double?, usage: TokenCounts?,
-                        cost: Decimal, afterFallback: Bool) {
+    func recordAnswered(
+        _ target: String, status: Int, seconds: Double, firstTokenSeconds: Double?, usage: TokenCounts?,
+        cost: Decimal, afterFallback: Bool
+    ) {
         let metrics = self.target(target)
         switch status {
         case 200..<300: metrics.responses2xx.increment()
@@ -261,7 +285,6 @@ public final class GatewayMetrics: Sendable {
         }
         return registry.emitToBuffer()
     }
-
 
     static func name(_ metric: String, unit: String, help: String) -> MetricNameDescriptor {
         MetricNameDescriptor(namespace: "qlp", subsystem: "gateway", metricName: metric, unitName: unit, helpText: help)

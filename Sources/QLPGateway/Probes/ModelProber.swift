@@ -22,8 +22,10 @@ public final class ModelProber: Sendable {
         /// The limit on each probe, connecting included.
         public var timeout: Duration
 
-        public init(interval: Duration = .seconds(30), azureAPIVersion: String = "2024-10-21", azureAPIKey: Secret? = nil,
-                    timeout: Duration = .seconds(20)) {
+        public init(
+            interval: Duration = .seconds(30), azureAPIVersion: String = "2024-10-21", azureAPIKey: Secret? = nil,
+            timeout: Duration = .seconds(20)
+        ) {
             self.interval = interval
             self.azureAPIVersion = azureAPIVersion
             self.azureAPIKey = azureAPIKey
@@ -33,8 +35,9 @@ public final class ModelProber: Sendable {
         /// The gateway's probe interval, its Azure OpenAI api-version and key;
         /// each probe bounded by the request timeout, at most 20 s.
         public init(gateway: GatewaySettings, upstream: UpstreamSettings) {
-            self.init(interval: gateway.probeInterval, azureAPIVersion: upstream.azureAPIVersion, azureAPIKey: upstream.azureAPIKey,
-                      timeout: min(gateway.requestTimeout, .seconds(20)))
+            self.init(
+                interval: gateway.probeInterval, azureAPIVersion: upstream.azureAPIVersion, azureAPIKey: upstream.azureAPIKey,
+                timeout: min(gateway.requestTimeout, .seconds(20)))
             azureBearer = upstream.azureBearer
         }
     }
@@ -53,11 +56,13 @@ public final class ModelProber: Sendable {
     ///   - servedRecently: whether a target (by name) served real traffic in the last interval.
     ///   - onResult: every probe's result, as it completes.
     ///   - onOllamaStatus: each Ollama server's pulled and loaded models, once a round.
-    public init(targets: @escaping @Sendable () -> [ProbeTarget], settings: Settings, transport: any HTTPTransport,
-                servedRecently: @escaping @Sendable (String) -> Bool = { _ in false },
-                now: @escaping @Sendable () -> Date = { Date() },
-                onResult: @escaping @Sendable (ProbeResult) -> Void,
-                onOllamaStatus: @escaping @Sendable (OllamaModelStatus) -> Void = { _ in }) {
+    public init(
+        targets: @escaping @Sendable () -> [ProbeTarget], settings: Settings, transport: any HTTPTransport,
+        servedRecently: @escaping @Sendable (String) -> Bool = { _ in false },
+        now: @escaping @Sendable () -> Date = { Date() },
+        onResult: @escaping @Sendable (ProbeResult) -> Void,
+        onOllamaStatus: @escaping @Sendable (OllamaModelStatus) -> Void = { _ in }
+    ) {
         self.targets = targets
         self.settings = settings
         self.transport = transport
@@ -130,12 +135,14 @@ public final class ModelProber: Sendable {
         } else {
             authorization = .apiKey(settings.azureAPIKey)
         }
-        let request = ProbeRequest.make(probe, apiVersion: settings.azureAPIVersion, authorization: authorization,
-                                        timeout: settings.timeout)
-        var result = ProbeResult(target: target.name, kind: probe.kind, at: started, connectMilliseconds: 0,
-                                 timeToFirstTokenMilliseconds: nil, totalMilliseconds: 0, failure: nil, promptTokens: 0,
-                                 completionTokens: 0, usageEstimated: false, cost: 0,
-                                 ollamaModel: ollama?.state(of: target.upstreamModel))
+        let request = ProbeRequest.make(
+            probe, apiVersion: settings.azureAPIVersion, authorization: authorization,
+            timeout: settings.timeout)
+        var result = ProbeResult(
+            target: target.name, kind: probe.kind, at: started, connectMilliseconds: 0,
+            timeToFirstTokenMilliseconds: nil, totalMilliseconds: 0, failure: nil, promptTokens: 0,
+            completionTokens: 0, usageEstimated: false, cost: 0,
+            ollamaModel: ollama?.state(of: target.upstreamModel))
         let response: HTTPResponse
         do {
             response = try await transport.send(request)
@@ -150,11 +157,13 @@ public final class ModelProber: Sendable {
         result.connectMilliseconds = Self.milliseconds(response.timings.connect)
         result.totalMilliseconds = Self.milliseconds(response.timings.total)
         guard response.isSuccess else {
-            let failure: UpstreamFailure = response.status == 429
+            let failure: UpstreamFailure =
+                response.status == 429
                 ? .throttled(retryAfterSeconds: RetryAfter.seconds(header: { response.headers[$0] }, now: now()))
                 : .status(response.status)
-            result.failure = ProbeResult.Failure(status: response.status, reason: "HTTP \(response.status)",
-                                                 bodyExcerpt: Self.excerpt(response.body), upstreamFailure: failure)
+            result.failure = ProbeResult.Failure(
+                status: response.status, reason: "HTTP \(response.status)",
+                bodyExcerpt: Self.excerpt(response.body), upstreamFailure: failure)
             return result
         }
         let reading = probe.kind == .chat ? ProbeReading.stream(response.body) : ProbeReading.embeddings(response.body)
@@ -165,11 +174,13 @@ public final class ModelProber: Sendable {
         result.promptTokens = reading.promptTokens ?? ProbeRequest.estimatedPromptTokens(probe.kind)
         result.completionTokens = reading.completionTokens ?? reading.contentChunks
         // Tokens were spent even when the body came back broken.
-        result.cost = (Decimal(result.promptTokens) * target.inputCostPer1K + Decimal(result.completionTokens) * target.outputCostPer1K) / 1000
+        result.cost =
+            (Decimal(result.promptTokens) * target.inputCostPer1K + Decimal(result.completionTokens) * target.outputCostPer1K) / 1000
         if let problem = reading.problem ?? (reading.complete ? nil : "the body is incomplete") {
             // A body cut short or garbled is what a gateway would answer 502 for.
-            result.failure = ProbeResult.Failure(status: response.status, reason: problem, bodyExcerpt: Self.excerpt(response.body),
-                                                 upstreamFailure: .status(502))
+            result.failure = ProbeResult.Failure(
+                status: response.status, reason: problem, bodyExcerpt: Self.excerpt(response.body),
+                upstreamFailure: .status(502))
         }
         return result
     }
@@ -179,9 +190,11 @@ public final class ModelProber: Sendable {
         let at = now()
         func fetch(_ path: String) async -> Result<[UInt8], OllamaModelStatus.ParseError> {
             do {
-                let response = try await transport.send(HTTPRequest(method: .get, url: endpoint + path, timeout: settings.timeout,
-                                                                    connectTimeout: min(settings.timeout, .seconds(5)),
-                                                                    maxResponseBytes: 1 << 20))
+                let response = try await transport.send(
+                    HTTPRequest(
+                        method: .get, url: endpoint + path, timeout: settings.timeout,
+                        connectTimeout: min(settings.timeout, .seconds(5)),
+                        maxResponseBytes: 1 << 20))
                 guard response.isSuccess else {
                     return .failure(.init(description: "\(path) answered HTTP \(response.status): \(Self.excerpt(response.body))"))
                 }

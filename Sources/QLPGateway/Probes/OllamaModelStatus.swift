@@ -62,9 +62,11 @@ public struct OllamaModelStatus: Sendable, Equatable {
     public static func parsePS(_ body: [UInt8]) throws(ParseError) -> [LoadedModel] {
         var loaded: [LoadedModel] = []
         for model in try models(body, listing: "/api/ps") {
-            loaded.append(LoadedModel(name: try name(of: model, listing: "/api/ps"),
-                                      expiresAt: (model["expires_at"] as? String).flatMap(Self.date),
-                                      sizeVRAM: (model["size_vram"] as? Int) ?? 0))
+            loaded.append(
+                LoadedModel(
+                    name: try name(of: model, listing: "/api/ps"),
+                    expiresAt: (model["expires_at"] as? String).flatMap(Self.date),
+                    sizeVRAM: (model["size_vram"] as? Int) ?? 0))
         }
         return loaded
     }
@@ -91,7 +93,8 @@ public struct OllamaModelStatus: Sendable, Equatable {
         // ISO8601DateFormatter takes at most milliseconds: cut the fraction to three digits.
         var trimmed = text
         if let dot = text.firstIndex(of: "."),
-           let zone = text[dot...].firstIndex(where: { $0 == "Z" || $0 == "+" || $0 == "-" }) {
+            let zone = text[dot...].firstIndex(where: { $0 == "Z" || $0 == "+" || $0 == "-" })
+        {
             let digits = text[text.index(after: dot)..<zone]
             trimmed = String(text[..<dot]) + "." + String((digits + "000").prefix(3)) + String(text[zone...])
         }

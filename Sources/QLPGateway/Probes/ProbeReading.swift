@@ -36,8 +36,9 @@ struct ProbeReading: Sendable, Equatable {
                 if let usage = chunk["usage"] as? [String: Any] {
                     do {
                         reading.promptTokens = try TokenUsage.count(usage["prompt_tokens"], field: "usage.prompt_tokens")
-                        reading.completionTokens = try TokenUsage.count(usage["completion_tokens"],
-                                                                        field: "usage.completion_tokens")
+                        reading.completionTokens = try TokenUsage.count(
+                            usage["completion_tokens"],
+                            field: "usage.completion_tokens")
                     } catch {
                         reading.problem = "\(error)"
                     }

@@ -42,14 +42,17 @@ enum ProbeRequest {
         }
         switch probe.kind {
         case .chat:
-            fields += [("messages", .array([.object([("role", .string("user")), ("content", .string(prompt))])])),
-                       ("max_tokens", .number(1)), ("stream", .bool(true)),
-                       ("stream_options", .object([("include_usage", .bool(true))]))]
+            fields += [
+                ("messages", .array([.object([("role", .string("user")), ("content", .string(prompt))])])),
+                ("max_tokens", .number(1)), ("stream", .bool(true)),
+                ("stream_options", .object([("include_usage", .bool(true))])),
+            ]
         case .embeddings:
             fields.append(("input", .string(prompt)))
         }
-        return HTTPRequest(method: .post, url: url, headers: headers, body: Array(JSONText.object(fields).rendered.utf8),
-                           timeout: timeout, connectTimeout: min(timeout, .seconds(5)), maxResponseBytes: 1 << 20)
+        return HTTPRequest(
+            method: .post, url: url, headers: headers, body: Array(JSONText.object(fields).rendered.utf8),
+            timeout: timeout, connectTimeout: min(timeout, .seconds(5)), maxResponseBytes: 1 << 20)
     }
 
     /// Tokens the probe's prompt costs when the upstream does not say: about

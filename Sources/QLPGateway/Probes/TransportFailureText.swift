@@ -10,7 +10,9 @@ enum TransportFailureText {
             return "timed out after \(TargetCondition.duration(after.seconds * 1000))"
         case .connectionFailed(_, let detail):
             // libcurl: "Failed to connect to 127.0.0.1 port 8080 after 0 ms: Couldn't connect to server".
-            if let start = detail.range(of: "Failed to connect to "), let end = detail.range(of: " after ", range: start.upperBound..<detail.endIndex) {
+            if let start = detail.range(of: "Failed to connect to "),
+                let end = detail.range(of: " after ", range: start.upperBound..<detail.endIndex)
+            {
                 let place = detail[start.upperBound..<end.lowerBound]
                 return detail.lowercased().contains("refused") ? "connection refused by \(place)" : "cannot connect to \(place)"
             }

@@ -45,9 +45,10 @@ public struct ClientRequest: Sendable, Equatable {
         do {
             parsed = try JSONSerialization.jsonObject(with: Data(body))
         } catch {
-            throw .invalidRequest("We could not parse the JSON body of your request. (HINT: This likely means you aren't "
-                                  + "using your HTTP library correctly. The OpenAI API expects a JSON payload.)",
-                                  code: "invalid_json")
+            throw .invalidRequest(
+                "We could not parse the JSON body of your request. (HINT: This likely means you aren't "
+                    + "using your HTTP library correctly. The OpenAI API expects a JSON payload.)",
+                code: "invalid_json")
         }
         guard let object = parsed as? [String: Any] else {
             throw .invalidRequest("The request body must be a JSON object.", code: "invalid_json")
@@ -72,8 +73,9 @@ public struct ClientRequest: Sendable, Equatable {
             }
             for (index, message) in list.enumerated() {
                 guard let message = message as? [String: Any], message["role"] is String else {
-                    throw .invalidRequest("'messages[\(index)]' must be an object with a string 'role'.",
-                                          param: "messages[\(index)]", code: "invalid_type")
+                    throw .invalidRequest(
+                        "'messages[\(index)]' must be an object with a string 'role'.",
+                        param: "messages[\(index)]", code: "invalid_type")
                 }
             }
             if let value = object["stream"] {
@@ -119,8 +121,9 @@ public struct ClientRequest: Sendable, Equatable {
                 throw .invalidRequest("Missing required parameter: 'input'.", param: "input", code: "missing_required_parameter")
             }
             guard input is String || input is [Any] else {
-                throw .invalidRequest("'input' must be a string or an array of strings or token arrays.", param: "input",
-                                      code: "invalid_type")
+                throw .invalidRequest(
+                    "'input' must be a string or an array of strings or token arrays.", param: "input",
+                    code: "invalid_type")
             }
             estimatedTokens = body.count / 4
         }
@@ -133,13 +136,16 @@ public struct ClientRequest: Sendable, Equatable {
     /// A whole number from 1 to `limit`, or a 400 naming the parameter and the setting that bounds it.
     private static func bounded(_ value: Any, key: String, limit: Int, setting: String) throws(OpenAIErrorBody) {
         guard let number = value as? NSNumber, !isBoolean(number), number.doubleValue.rounded() == number.doubleValue,
-              number.doubleValue >= 1 else {
-            throw .invalidRequest("'\(key)' must be a whole number from 1 to \(limit)\(value is NSNull ? " (leave it out for \(limit))" : "").",
-                                  param: key, code: "invalid_value")
+            number.doubleValue >= 1
+        else {
+            throw .invalidRequest(
+                "'\(key)' must be a whole number from 1 to \(limit)\(value is NSNull ? " (leave it out for \(limit))" : "").",
+                param: key, code: "invalid_value")
         }
         guard number.doubleValue <= Double(limit) else {
-            throw .invalidRequest("'\(key)' is \(number), above this gateway's limit of \(limit) (\(setting)).",
-                                  param: key, code: "limit_exceeded")
+            throw .invalidRequest(
+                "'\(key)' is \(number), above this gateway's limit of \(limit) (\(setting)).",
+                param: key, code: "limit_exceeded")
         }
     }
 

@@ -33,11 +33,13 @@ public final class Gateway: Sendable {
     }
     let logger: Logger
 
-    public init(settings: GatewaySettings, routes: LiveRouteTable, upstream: UpstreamSettings,
-                health: TargetHealthBoard? = nil, metrics: GatewayMetrics = GatewayMetrics(),
-                traffic: RouteTrafficWindow = RouteTrafficWindow(), keys: KeyGate? = nil, usageLedger: UsageLedgerWriter? = nil,
-                storeStatus: @escaping @Sendable () -> RouteStoreStatus? = { nil },
-                logger: Logger = Logger(label: "qlp.gateway")) throws(ClientKeys.ParseError) {
+    public init(
+        settings: GatewaySettings, routes: LiveRouteTable, upstream: UpstreamSettings,
+        health: TargetHealthBoard? = nil, metrics: GatewayMetrics = GatewayMetrics(),
+        traffic: RouteTrafficWindow = RouteTrafficWindow(), keys: KeyGate? = nil, usageLedger: UsageLedgerWriter? = nil,
+        storeStatus: @escaping @Sendable () -> RouteStoreStatus? = { nil },
+        logger: Logger = Logger(label: "qlp.gateway")
+    ) throws(ClientKeys.ParseError) {
         self.storeStatus = storeStatus
         liveSettings = Mutex(settings)
         self.traffic = traffic

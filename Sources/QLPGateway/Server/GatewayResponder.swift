@@ -1,6 +1,6 @@
 import Foundation
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import NIOCore
 
 /// Routes each client request: the OpenAI-compatible endpoints (client key
@@ -24,8 +24,10 @@ struct GatewayResponder: HTTPResponder {
 
     private func answer(_ request: Request) async throws -> Response {
         let origin = request.headers[.origin]
-        if let refusal = callers.check(authority: request.head.authority, extraHosts: request.headers[values: Self.hostField].count,
-                                       origin: origin) {
+        if let refusal = callers.check(
+            authority: request.head.authority, extraHosts: request.headers[values: Self.hostField].count,
+            origin: origin)
+        {
             return Self.error(.invalidRequest(refusal.message, code: refusal.code, status: refusal.status))
         }
         var response = try await route(request)
@@ -57,13 +59,16 @@ struct GatewayResponder: HTTPResponder {
         case (.get, "/metrics"):
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
-            return Response(status: .ok, headers: headers,
-                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: gateway.metrics.exposition(health: gateway.health, ledger: gateway.usageLedger))))
+            return Response(
+                status: .ok, headers: headers,
+                body: ResponseBody(
+                    byteBuffer: ByteBuffer(bytes: gateway.metrics.exposition(health: gateway.health, ledger: gateway.usageLedger))))
         case (.get, "/healthz"):
             return Self.json("{\"status\":\"ok\",\"routes_version\":\(gateway.routes.snapshot.table.version)}", status: .ok)
         case (.get, "/readyz"):
-            let readiness = Readiness(version: gateway.routes.snapshot.table.version, store: gateway.storeStatus(),
-                                      draining: gateway.drain.isDraining)
+            let readiness = Readiness(
+                version: gateway.routes.snapshot.table.version, store: gateway.storeStatus(),
+                draining: gateway.drain.isDraining)
             return Self.json(readiness.json, status: HTTPResponse.Status(code: readiness.httpStatus))
         case (.options, "/v1/chat/completions"), (.options, "/v1/embeddings"), (.options, "/v1/models"):
             // A CORS preflight from a listed origin (any other was refused above), or a plain OPTIONS.
@@ -76,11 +81,15 @@ struct GatewayResponder: HTTPResponder {
             }
             return Response(status: .noContent, headers: headers)
         case (_, "/v1/chat/completions"), (_, "/v1/embeddings"), (_, "/v1/models"), (_, "/metrics"), (_, "/healthz"), (_, "/readyz"):
-            return Self.error(.invalidRequest("Method \(request.method) is not allowed on \(path).", code: "method_not_allowed",
-                                              status: .methodNotAllowed))
+            return Self.error(
+                .invalidRequest(
+                    "Method \(request.method) is not allowed on \(path).", code: "method_not_allowed",
+                    status: .methodNotAllowed))
         default:
-            return Self.error(.invalidRequest("Unknown path \(path). The gateway serves POST /v1/chat/completions, "
-                                              + "POST /v1/embeddings and GET /v1/models.", code: "unknown_url", status: .notFound))
+            return Self.error(
+                .invalidRequest(
+                    "Unknown path \(path). The gateway serves POST /v1/chat/completions, "
+                        + "POST /v1/embeddings and GET /v1/models.", code: "unknown_url", status: .notFound))
         }
     }
 
@@ -122,13 +131,15 @@ struct GatewayResponder: HTTPResponder {
         let mediaType = contentType?.split(separator: ";", maxSplits: 1).first?.trimmingCharacters(in: .whitespaces).lowercased()
         guard mediaType != "application/json" else { return nil }
         let found = contentType.map { "'\(ClientText.printable($0))'" } ?? "none"
-        return .invalidRequest("The request's Content-Type must be application/json (found \(found)).",
-                               code: "unsupported_media_type", status: .unsupportedMediaType)
+        return .invalidRequest(
+            "The request's Content-Type must be application/json (found \(found)).",
+            code: "unsupported_media_type", status: .unsupportedMediaType)
     }
 
     static func tooLarge(_ limit: Int) -> OpenAIErrorBody {
-        .invalidRequest("The request body is larger than the gateway's limit of \(limit) bytes.", code: "request_too_large",
-                        status: .contentTooLarge)
+        .invalidRequest(
+            "The request body is larger than the gateway's limit of \(limit) bytes.", code: "request_too_large",
+            status: .contentTooLarge)
     }
 
     static func error(_ error: OpenAIErrorBody) -> Response {

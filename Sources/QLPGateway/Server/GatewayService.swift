@@ -26,8 +26,10 @@ public struct GatewayService: Service {
     public func run() async throws {
         let onListening = self.onListening
         let app = Application(
-            responder: GatewayResponder(gateway: gateway, callers: HostAndOriginPolicy(
-                listenHost: host, allowedHosts: gateway.settings.allowedHosts, allowedOrigins: gateway.settings.allowedOrigins)),
+            responder: GatewayResponder(
+                gateway: gateway,
+                callers: HostAndOriginPolicy(
+                    listenHost: host, allowedHosts: gateway.settings.allowedHosts, allowedOrigins: gateway.settings.allowedOrigins)),
             // Connections with no request in progress close after gateway.idle_timeout, so slow or silent clients cannot
             // hold sockets until the process runs out of descriptors (responses in progress, long streams too, are not cut).
             server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(gateway.settings.idleTimeout.seconds * 1e9)))),
@@ -153,6 +155,7 @@ public final class GatewayServer: Sendable {
         deadline.cancel()
         let ended = await deadline.value ?? 0
         let elapsed = ContinuousClock.now - started
-        return DrainOutcome(streamsEnded: ended, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        return DrainOutcome(
+            streamsEnded: ended, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 }

@@ -101,7 +101,8 @@ public struct HostAndOriginPolicy: Sendable, Equatable {
             return String(text[text.index(after: text.startIndex)..<close])
         }
         if let colon = text.lastIndex(of: ":"), text.firstIndex(of: ":") == colon,
-           text[text.index(after: colon)...].allSatisfy(\.isNumber) {
+            text[text.index(after: colon)...].allSatisfy(\.isNumber)
+        {
             return String(text[..<colon])
         }
         return text

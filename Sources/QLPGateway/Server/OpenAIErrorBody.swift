@@ -12,8 +12,10 @@ public struct OpenAIErrorBody: Error, Sendable, Equatable {
     /// Extra response headers (Retry-After on a passed-on 429, for one).
     public var headers: HTTPFields
 
-    public init(status: HTTPResponse.Status, message: String, type: String, param: String? = nil, code: String? = nil,
-                headers: HTTPFields = [:]) {
+    public init(
+        status: HTTPResponse.Status, message: String, type: String, param: String? = nil, code: String? = nil,
+        headers: HTTPFields = [:]
+    ) {
         self.status = status
         self.message = message
         self.type = type
@@ -22,8 +24,10 @@ public struct OpenAIErrorBody: Error, Sendable, Equatable {
         self.headers = headers
     }
 
-    public static func invalidRequest(_ message: String, param: String? = nil, code: String? = nil,
-                                      status: HTTPResponse.Status = .badRequest) -> OpenAIErrorBody {
+    public static func invalidRequest(
+        _ message: String, param: String? = nil, code: String? = nil,
+        status: HTTPResponse.Status = .badRequest
+    ) -> OpenAIErrorBody {
         OpenAIErrorBody(status: status, message: message, type: "invalid_request_error", param: param, code: code)
     }
 

@@ -14,14 +14,17 @@ struct RequestAccount: Sendable {
     /// Monotonic arrival, for the latency.
     let started: Double
 
-    func finish(target: String, model: String, tokens: TokenCounts?, cost: Decimal?, status: Int, attempts: Int,
-                firstTokenSeconds: Double? = nil) {
+    func finish(
+        target: String, model: String, tokens: TokenCounts?, cost: Decimal?, status: Int, attempts: Int,
+        firstTokenSeconds: Double? = nil
+    ) {
         gateway.keys.settle(caller, reservation, route: route, tokens: tokens, cost: cost)
         let name = caller.name
         gateway.metrics.recordKeyRequest(key: name, route: route, status: status, tokens: tokens, cost: cost)
-        gateway.usageLedger?.record(UsageRecord(
-            time: arrived, keyName: name, route: route, target: target, model: model, tokens: tokens, cost: cost,
-            latencyMilliseconds: (MonotonicClock.now - started) * 1000, firstTokenMilliseconds: firstTokenSeconds.map { $0 * 1000 },
-            status: status, attempts: attempts))
+        gateway.usageLedger?.record(
+            UsageRecord(
+                time: arrived, keyName: name, route: route, target: target, model: model, tokens: tokens, cost: cost,
+                latencyMilliseconds: (MonotonicClock.now - started) * 1000, firstTokenMilliseconds: firstTokenSeconds.map { $0 * 1000 },
+                status: status, attempts: attempts))
     }
 }

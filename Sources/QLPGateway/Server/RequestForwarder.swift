@@ -1,6 +1,6 @@
 import Foundation
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -27,29 +27,34 @@ struct RequestForwarder {
         let snapshot = gateway.routes.snapshot
         guard let resolution = snapshot.compiled.resolve(model: client.model) else {
             let names = snapshot.compiled.routeNames
-            return GatewayResponder.error(.invalidRequest(
-                "The model '\(client.model)' does not exist on this gateway. Routes: \(names.joined(separator: ", ")); "
-                    + "a target's name or model name pins that target (GET /v1/models lists them all).",
-                param: "model", code: "model_not_found", status: .notFound))
+            return GatewayResponder.error(
+                .invalidRequest(
+                    "The model '\(client.model)' does not exist on this gateway. Routes: \(names.joined(separator: ", ")); "
+                        + "a target's name or model name pins that target (GET /v1/models lists them all).",
+                    param: "model", code: "model_not_found", status: .notFound))
         }
         // The key's limits, before any upstream is called.
         let arrived = Date()
         let account: RequestAccount
         switch gateway.keys.decide(caller, route: resolution.route, estimatedTokens: client.estimatedTokens, now: arrived) {
         case .admitted(let reservation):
-            account = RequestAccount(gateway: gateway, caller: caller, reservation: reservation, route: resolution.route,
-                                     arrived: arrived, started: started)
+            account = RequestAccount(
+                gateway: gateway, caller: caller, reservation: reservation, route: resolution.route,
+                arrived: arrived, started: started)
         case .refused(let refusal):
             gateway.metrics.recordKeyRefusal(key: caller.name, refusal)
-            return GatewayResponder.error(KeyRefusalAnswer.error(refusal, key: caller.name, currency: gateway.keys.currency,
-                                                                 timeZone: gateway.keys.timeZone, now: arrived))
+            return GatewayResponder.error(
+                KeyRefusalAnswer.error(
+                    refusal, key: caller.name, currency: gateway.keys.currency,
+                    timeZone: gateway.keys.timeZone, now: arrived))
         }
         let settings = gateway.settings
         let deadline = started + settings.requestTimeout.seconds
         let tick = gateway.routes.ticks.next(resolution.route)
         let health = gateway.health
-        let plan = snapshot.compiled.plan(resolution, tick: tick, maxAttempts: settings.maxAttempts,
-                                          health: { health.health(for: $0) })
+        let plan = snapshot.compiled.plan(
+            resolution, tick: tick, maxAttempts: settings.maxAttempts,
+            health: { health.health(for: $0) })
         var tried: [Tried] = []
         var attempts = 0
         var upstreamSeconds = 0.0
@@ -78,8 +83,9 @@ struct RequestForwarder {
             retryingSame = false
             attempts += 1
             // A share of the time left, so that a target that stalls leaves time for the next one.
-            let share = AttemptDeadline.seconds(left: deadline - MonotonicClock.now,
-                                                attemptsPossible: min(settings.maxAttempts - attempts + 1, plan.count - index))
+            let share = AttemptDeadline.seconds(
+                left: deadline - MonotonicClock.now,
+                attemptsPossible: min(settings.maxAttempts - attempts + 1, plan.count - index))
             let outcome = await gateway.upstream.send(client, to: target, deadline: UpstreamDeadline(at: MonotonicClock.now + share))
             let failure: UpstreamFailure
             switch outcome {
@@ -87,22 +93,26 @@ struct RequestForwarder {
                 upstreamSeconds += answer.seconds
                 // A fallback: not the plan's first target (it failed, or its breaker refused).
                 // The latency is the one the route's SLO and the policies use: first byte for streams.
-                gateway.traffic.record(route: resolution.route, target: target.name, byFallback: index > 0,
-                                       latencyMilliseconds: answer.seconds * 1000)
-                return deliver(answer, from: target, route: resolution.route, attempts: attempts, upstreamSeconds: upstreamSeconds,
-                               afterFallback: index > 0, stream: client.stream, hideUsage: client.usageRequestedForAccounting,
-                               deadline: UpstreamDeadline(at: deadline), account: account)
+                gateway.traffic.record(
+                    route: resolution.route, target: target.name, byFallback: index > 0,
+                    latencyMilliseconds: answer.seconds * 1000)
+                return deliver(
+                    answer, from: target, route: resolution.route, attempts: attempts, upstreamSeconds: upstreamSeconds,
+                    afterFallback: index > 0, stream: client.stream, hideUsage: client.usageRequestedForAccounting,
+                    deadline: UpstreamDeadline(at: deadline), account: account)
             case .refused(let refusal):
                 upstreamSeconds += refusal.seconds
                 if refusal.status == 429 { gateway.traffic.recordThrottled(target: target.name) }
-                gateway.metrics.recordAnswered(target.name, status: refusal.status, seconds: refusal.seconds, firstTokenSeconds: nil,
-                                               usage: nil, cost: 0, afterFallback: false)
+                gateway.metrics.recordAnswered(
+                    target.name, status: refusal.status, seconds: refusal.seconds, firstTokenSeconds: nil,
+                    usage: nil, cost: 0, afterFallback: false)
                 let retryable = refusal.failure()
                 guard RetryPolicy.blamesTarget(retryable) else {
                     // A client error (400, 413, 422, ...): the target is fine and another would say the same.
                     health.recordAnswer(target.name, milliseconds: refusal.seconds * 1000, usage: nil, cost: 0)
-                    account.finish(target: target.name, model: target.upstreamModel, tokens: nil, cost: nil, status: refusal.status,
-                                   attempts: attempts)
+                    account.finish(
+                        target: target.name, model: target.upstreamModel, tokens: nil, cost: nil, status: refusal.status,
+                        attempts: attempts)
                     return passOn(refusal, from: target, route: resolution.route, attempts: attempts, upstreamSeconds: upstreamSeconds)
                 }
                 failure = retryable
@@ -113,8 +123,11 @@ struct RequestForwarder {
                 }
                 lastRefusal = (target, refusal)
                 allTimeouts = false
-                tried.append(Tried(target: target.name, why: "answered \(refusal.status)"
-                                   + (OpenAIErrorBody.message(in: refusal.body).map { ": \($0)" } ?? "")))
+                tried.append(
+                    Tried(
+                        target: target.name,
+                        why: "answered \(refusal.status)"
+                            + (OpenAIErrorBody.message(in: refusal.body).map { ": \($0)" } ?? "")))
             case .unreachable(let unreachable, let reason):
                 failure = unreachable
                 health.recordFailure(target.name, failure: unreachable)
@@ -124,8 +137,9 @@ struct RequestForwarder {
                 gateway.logger.debug("upstream unreachable", metadata: ["target": "\(target.name)", "reason": "\(reason)"])
             }
             if Task.isCancelled { break attempting }
-            let decision = gateway.retryPolicy.decide(after: failure, attemptsMade: attempts, targetsLeft: plan.count - index - 1,
-                                                      secondsLeft: deadline - MonotonicClock.now)
+            let decision = gateway.retryPolicy.decide(
+                after: failure, attemptsMade: attempts, targetsLeft: plan.count - index - 1,
+                secondsLeft: deadline - MonotonicClock.now)
             switch decision {
             case .tryNext:
                 index += 1
@@ -142,15 +156,18 @@ struct RequestForwarder {
             }
         }
         if let lastRefusal {
-            account.finish(target: lastRefusal.target.name, model: lastRefusal.target.upstreamModel, tokens: nil, cost: nil,
-                           status: lastRefusal.refusal.status, attempts: attempts)
-            return passOn(lastRefusal.refusal, from: lastRefusal.target, route: resolution.route, attempts: attempts,
-                          upstreamSeconds: upstreamSeconds)
+            account.finish(
+                target: lastRefusal.target.name, model: lastRefusal.target.upstreamModel, tokens: nil, cost: nil,
+                status: lastRefusal.refusal.status, attempts: attempts)
+            return passOn(
+                lastRefusal.refusal, from: lastRefusal.target, route: resolution.route, attempts: attempts,
+                upstreamSeconds: upstreamSeconds)
         }
         let answer = noUpstream(route: resolution.route, tried: tried, attempts: attempts, allTimeouts: allTimeouts && attempts > 0)
         let last = tried.last.flatMap { last in plan.first { $0.name == last.target } }
-        account.finish(target: last?.name ?? "", model: last?.upstreamModel ?? "", tokens: nil, cost: nil, status: answer.status.code,
-                       attempts: attempts)
+        account.finish(
+            target: last?.name ?? "", model: last?.upstreamModel ?? "", tokens: nil, cost: nil, status: answer.status.code,
+            attempts: attempts)
         return answer
     }
 
@@ -167,11 +184,14 @@ struct RequestForwarder {
         return headers
     }
 
-    private func deliver(_ answer: UpstreamAnswer, from target: RouteTarget, route: String, attempts: Int, upstreamSeconds: Double,
-                         afterFallback: Bool, stream: Bool, hideUsage: Bool, deadline: UpstreamDeadline,
-                         account: RequestAccount) -> Response {
+    private func deliver(
+        _ answer: UpstreamAnswer, from target: RouteTarget, route: String, attempts: Int, upstreamSeconds: Double,
+        afterFallback: Bool, stream: Bool, hideUsage: Bool, deadline: UpstreamDeadline,
+        account: RequestAccount
+    ) -> Response {
         var headers = headers(route: route, target: target.name, attempts: attempts, upstreamSeconds: upstreamSeconds)
-        headers[.contentType] = answer.headers.first(name: "content-type")
+        headers[.contentType] =
+            answer.headers.first(name: "content-type")
             ?? (stream ? "text/event-stream" : "application/json")
         let status = HTTPResponse.Status(code: answer.status)
         let health = gateway.health
@@ -180,12 +200,15 @@ struct RequestForwarder {
         case .complete(let body):
             let usage = Self.usage(in: Self.tail(of: body), of: target.name, logger: gateway.logger)
             let cost = usage?.cost(inputPer1K: target.inputCostPer1K, outputPer1K: target.outputCostPer1K)
-            health.recordAnswer(target.name, milliseconds: answer.seconds * 1000, usage: usage, cost: cost ?? 0,
-                                timing: AnswerTiming(totalMilliseconds: answer.seconds * 1000, firstTokenMilliseconds: nil))
-            metrics.recordAnswered(target.name, status: answer.status, seconds: answer.seconds, firstTokenSeconds: nil,
-                                   usage: usage, cost: cost ?? 0, afterFallback: afterFallback)
-            account.finish(target: target.name, model: target.upstreamModel, tokens: usage, cost: cost, status: answer.status,
-                           attempts: attempts)
+            health.recordAnswer(
+                target.name, milliseconds: answer.seconds * 1000, usage: usage, cost: cost ?? 0,
+                timing: AnswerTiming(totalMilliseconds: answer.seconds * 1000, firstTokenMilliseconds: nil))
+            metrics.recordAnswered(
+                target.name, status: answer.status, seconds: answer.seconds, firstTokenSeconds: nil,
+                usage: usage, cost: cost ?? 0, afterFallback: afterFallback)
+            account.finish(
+                target: target.name, model: target.upstreamModel, tokens: usage, cost: cost, status: answer.status,
+                attempts: attempts)
             return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: body))
         case .stream(let first, let rest):
             headers[.cacheControl] = "no-cache"
@@ -196,101 +219,113 @@ struct RequestForwarder {
             let drain = gateway.drain
             // The stream's reads also end when a stopping gateway's drain deadline passes.
             let streamDeadline = UpstreamDeadline(at: deadline.at, drain: drain)
-            return Response(status: status, headers: headers, body: ResponseBody { writer in
-                // Counted while relayed, so a drain knows how many streams its deadline ends.
-                drain.streamOpened()
-                defer { drain.streamClosed() }
-                // Chunk by chunk as the upstream sends them; only a small tail is kept, for the usage chunk,
-                // which the client sees only if it asked for it.
-                var tail = StreamTail()
-                // Billed once whichever way the stream ends: completed (also counted as the target's answer),
-                // broken off upstream, or the client gone (499).
-                var billed = false
-                func bill(status: Int, completed: Bool) {
-                    guard !billed else { return }
-                    billed = true
-                    let usage = Self.usage(in: tail.bytes, of: target.name, logger: logger)
-                    let cost = usage?.cost(inputPer1K: target.inputCostPer1K, outputPer1K: target.outputCostPer1K)
-                    if completed {
-                        let totalSeconds = MonotonicClock.now - sentAt
-                        health.recordAnswer(target.name, milliseconds: firstTokenSeconds * 1000, usage: usage, cost: cost ?? 0,
-                                            timing: AnswerTiming(totalMilliseconds: totalSeconds * 1000,
-                                                                 firstTokenMilliseconds: firstTokenSeconds * 1000))
-                        metrics.recordAnswered(target.name, status: answer.status, seconds: totalSeconds,
-                                               firstTokenSeconds: firstTokenSeconds, usage: usage, cost: cost ?? 0,
-                                               afterFallback: afterFallback)
-                    }
-                    account.finish(target: target.name, model: target.upstreamModel, tokens: usage, cost: cost, status: status,
-                                   attempts: attempts, firstTokenSeconds: firstTokenSeconds)
-                }
-                var filter = hideUsage ? UsageChunkFilter() : nil
-                func forward(_ chunk: ByteBuffer) async throws {
-                    tail.append(chunk)
-                    // Counted before the client reads the stream's end: a client that reads /metrics or the
-                    // ledger as soon as it has its `[DONE]` must find this answer there.
-                    if StreamTail.endsWithDone(chunk) { bill(status: answer.status, completed: true) }
-                    if filter == nil {
-                        try await writer.write(chunk)
-                    } else if let shown = filter?.pass(chunk) {
-                        try await writer.write(shown)
-                    }
-                }
-                do {
-                    if let first { try await forward(first) }
-                    while true {
-                        let chunk: ByteBuffer?
-                        do {
-                            chunk = try await rest.next(before: streamDeadline)
-                        } catch is GatewayDrain.StreamEnded {
-                            // The gateway is stopping and its drain deadline passed: a clean end the client can read.
-                            let event = OpenAIErrorBody(status: .serviceUnavailable,
-                                                        message: "The gateway is shutting down; the answer from \(target.name) is incomplete.",
-                                                        type: "server_error", code: "gateway_shutting_down")
-                            bill(status: event.status.code, completed: false)
-                            if let rest = filter?.finish() { try await writer.write(rest) }
-                            try await writer.write(ByteBuffer(string: "data: \(event.json)\n\n"))
-                            try await writer.finish(nil)
-                            return
-                        } catch {
-                            // A client that went away is not the target's fault, and there is no one left to tell.
-                            if error is CancellationError || Task.isCancelled { throw error }
-                            // The upstream stalled past the request's time limit or broke off: too late for another
-                            // target, so the client gets an error event in the stream's own format and a clean end.
-                            health.recordFailure(target.name)
-                            metrics.recordUnanswered(target.name)
-                            let stalled = error is UpstreamDeadline.Passed
-                            let reason = stalled ? "sent nothing more within the request's time limit (\(limit))"
-                                : "broke off mid-stream: \(UpstreamClient.describe(error))"
-                            logger.info("upstream stream broke off", metadata: ["target": "\(target.name)", "reason": "\(reason)"])
-                            let event = OpenAIErrorBody(status: stalled ? .gatewayTimeout : .badGateway,
-                                                        message: "The upstream \(target.name) \(reason); the answer is incomplete.",
-                                                        type: "upstream_error", code: stalled ? "upstream_timeout" : "upstream_stream_broken")
-                            bill(status: event.status.code, completed: false)
-                            if let rest = filter?.finish() { try await writer.write(rest) }
-                            try await writer.write(ByteBuffer(string: "data: \(event.json)\n\n"))
-                            try await writer.finish(nil)
-                            return
+            return Response(
+                status: status, headers: headers,
+                body: ResponseBody { writer in
+                    // Counted while relayed, so a drain knows how many streams its deadline ends.
+                    drain.streamOpened()
+                    defer { drain.streamClosed() }
+                    // Chunk by chunk as the upstream sends them; only a small tail is kept, for the usage chunk,
+                    // which the client sees only if it asked for it.
+                    var tail = StreamTail()
+                    // Billed once whichever way the stream ends: completed (also counted as the target's answer),
+                    // broken off upstream, or the client gone (499).
+                    var billed = false
+                    func bill(status: Int, completed: Bool) {
+                        guard !billed else { return }
+                        billed = true
+                        let usage = Self.usage(in: tail.bytes, of: target.name, logger: logger)
+                        let cost = usage?.cost(inputPer1K: target.inputCostPer1K, outputPer1K: target.outputCostPer1K)
+                        if completed {
+                            let totalSeconds = MonotonicClock.now - sentAt
+                            health.recordAnswer(
+                                target.name, milliseconds: firstTokenSeconds * 1000, usage: usage, cost: cost ?? 0,
+                                timing: AnswerTiming(
+                                    totalMilliseconds: totalSeconds * 1000,
+                                    firstTokenMilliseconds: firstTokenSeconds * 1000))
+                            metrics.recordAnswered(
+                                target.name, status: answer.status, seconds: totalSeconds,
+                                firstTokenSeconds: firstTokenSeconds, usage: usage, cost: cost ?? 0,
+                                afterFallback: afterFallback)
                         }
-                        guard let chunk else { break }
-                        try await forward(chunk)
+                        account.finish(
+                            target: target.name, model: target.upstreamModel, tokens: usage, cost: cost, status: status,
+                            attempts: attempts, firstTokenSeconds: firstTokenSeconds)
                     }
-                    if let rest = filter?.finish() { try await writer.write(rest) }
-                    // An upstream that sent no `[DONE]`: counted as the stream ends.
-                    bill(status: answer.status, completed: true)
-                    try await writer.finish(nil)
-                } catch {
-                    // The client went away (499, as nginx logs it): what was generated so far was still paid for.
-                    bill(status: 499, completed: false)
-                    throw error
-                }
-            })
+                    var filter = hideUsage ? UsageChunkFilter() : nil
+                    func forward(_ chunk: ByteBuffer) async throws {
+                        tail.append(chunk)
+                        // Counted before the client reads the stream's end: a client that reads /metrics or the
+                        // ledger as soon as it has its `[DONE]` must find this answer there.
+                        if StreamTail.endsWithDone(chunk) { bill(status: answer.status, completed: true) }
+                        if filter == nil {
+                            try await writer.write(chunk)
+                        } else if let shown = filter?.pass(chunk) {
+                            try await writer.write(shown)
+                        }
+                    }
+                    do {
+                        if let first { try await forward(first) }
+                        while true {
+                            let chunk: ByteBuffer?
+                            do {
+                                chunk = try await rest.next(before: streamDeadline)
+                            } catch is GatewayDrain.StreamEnded {
+                                // The gateway is stopping and its drain deadline passed: a clean end the client can read.
+                                let event = OpenAIErrorBody(
+                                    status: .serviceUnavailable,
+                                    message: "The gateway is shutting down; the answer from \(target.name) is incomplete.",
+                                    type: "server_error", code: "gateway_shutting_down")
+                                bill(status: event.status.code, completed: false)
+                                if let rest = filter?.finish() { try await writer.write(rest) }
+                                try await writer.write(ByteBuffer(string: "data: \(event.json)\n\n"))
+                                try await writer.finish(nil)
+                                return
+                            } catch {
+                                // A client that went away is not the target's fault, and there is no one left to tell.
+                                if error is CancellationError || Task.isCancelled { throw error }
+                                // The upstream stalled past the request's time limit or broke off: too late for another
+                                // target, so the client gets an error event in the stream's own format and a clean end.
+                                health.recordFailure(target.name)
+                                metrics.recordUnanswered(target.name)
+                                let stalled = error is UpstreamDeadline.Passed
+                                let reason =
+                                    stalled
+                                    ? "sent nothing more within the request's time limit (\(limit))"
+                                    : "broke off mid-stream: \(UpstreamClient.describe(error))"
+                                logger.info("upstream stream broke off", metadata: ["target": "\(target.name)", "reason": "\(reason)"])
+                                let event = OpenAIErrorBody(
+                                    status: stalled ? .gatewayTimeout : .badGateway,
+                                    message: "The upstream \(target.name) \(reason); the answer is incomplete.",
+                                    type: "upstream_error", code: stalled ? "upstream_timeout" : "upstream_stream_broken")
+                                bill(status: event.status.code, completed: false)
+                                if let rest = filter?.finish() { try await writer.write(rest) }
+                                try await writer.write(ByteBuffer(string: "data: \(event.json)\n\n"))
+                                try await writer.finish(nil)
+                                return
+                            }
+                            guard let chunk else { break }
+                            try await forward(chunk)
+                        }
+                        if let rest = filter?.finish() { try await writer.write(rest) }
+                        // An upstream that sent no `[DONE]`: counted as the stream ends.
+                        bill(status: answer.status, completed: true)
+                        try await writer.finish(nil)
+                    } catch {
+                        // The client went away (499, as nginx logs it): what was generated so far was still paid for.
+                        bill(status: 499, completed: false)
+                        throw error
+                    }
+                })
         }
     }
 
     /// An upstream's error answer, passed on with its status; its body as it
     /// came when it is OpenAI-shaped, wrapped in that shape when not.
-    private func passOn(_ refusal: UpstreamRefusal, from target: RouteTarget, route: String, attempts: Int,
-                        upstreamSeconds: Double) -> Response {
+    private func passOn(
+        _ refusal: UpstreamRefusal, from target: RouteTarget, route: String, attempts: Int,
+        upstreamSeconds: Double
+    ) -> Response {
         var headers = headers(route: route, target: target.name, attempts: attempts, upstreamSeconds: upstreamSeconds)
         headers[.contentType] = "application/json"
         for name in ["retry-after", "retry-after-ms", "x-ms-retry-after-ms"] {
@@ -301,11 +336,12 @@ struct RequestForwarder {
             body = ByteBuffer(bytes: refusal.body)
         } else {
             let text = String(decoding: refusal.body.prefix(500), as: UTF8.self)
-            let error = OpenAIErrorBody(status: .init(code: refusal.status),
-                                        message: "The upstream \(target.name) answered \(refusal.status)"
-                                            + (text.isEmpty ? "." : ": \(text)"),
-                                        type: refusal.status >= 500 ? "upstream_error" : "invalid_request_error",
-                                        code: "upstream_\(refusal.status)")
+            let error = OpenAIErrorBody(
+                status: .init(code: refusal.status),
+                message: "The upstream \(target.name) answered \(refusal.status)"
+                    + (text.isEmpty ? "." : ": \(text)"),
+                type: refusal.status >= 500 ? "upstream_error" : "invalid_request_error",
+                code: "upstream_\(refusal.status)")
             body = ByteBuffer(string: error.json)
         }
         return Response(status: .init(code: refusal.status), headers: headers, body: ResponseBody(byteBuffer: body))
@@ -315,11 +351,14 @@ struct RequestForwarder {
     /// out, 502 otherwise; the body names each target tried and why.
     private func noUpstream(route: String, tried: [Tried], attempts: Int, allTimeouts: Bool) -> Response {
         let status: HTTPResponse.Status = attempts == 0 ? .serviceUnavailable : allTimeouts ? .gatewayTimeout : .badGateway
-        let why = tried.isEmpty ? "no target is available (all drained or none configured)"
+        let why =
+            tried.isEmpty
+            ? "no target is available (all drained or none configured)"
             : tried.map { "\($0.target): \($0.why)" }.joined(separator: "; ")
-        var error = OpenAIErrorBody(status: status, message: "No upstream answered for route '\(route)': \(why).",
-                                    type: "upstream_error",
-                                    code: attempts == 0 ? "no_target_available" : allTimeouts ? "upstream_timeout" : "upstream_unreachable")
+        var error = OpenAIErrorBody(
+            status: status, message: "No upstream answered for route '\(route)': \(why).",
+            type: "upstream_error",
+            code: attempts == 0 ? "no_target_available" : allTimeouts ? "upstream_timeout" : "upstream_unreachable")
         error.headers[GatewayHeaders.route] = route
         error.headers[GatewayHeaders.attempts] = String(attempts)
         return GatewayResponder.error(error)
@@ -352,8 +391,10 @@ struct StreamTail {
         let view = chunk.readableBytesView
         var end = view.endIndex
         var trailing = 0
-        while end > view.startIndex, trailing < 4, view[view.index(before: end)] == UInt8(ascii: "\n")
-                || view[view.index(before: end)] == UInt8(ascii: "\r") {
+        while end > view.startIndex, trailing < 4,
+            view[view.index(before: end)] == UInt8(ascii: "\n")
+                || view[view.index(before: end)] == UInt8(ascii: "\r")
+        {
             end = view.index(before: end)
             trailing += 1
         }

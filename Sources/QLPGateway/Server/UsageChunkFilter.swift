@@ -18,7 +18,8 @@ struct UsageChunkFilter {
         // The usual chunk: whole events, none with a usage object. It goes on as it came, uncopied.
         let view = chunk.readableBytesView
         if pending.isEmpty, view.count >= 2, view[view.endIndex - 1] == UInt8(ascii: "\n"),
-           view[view.endIndex - 2] == UInt8(ascii: "\n"), !Self.holdsUsageObject(view) {
+            view[view.endIndex - 2] == UInt8(ascii: "\n"), !Self.holdsUsageObject(view)
+        {
             return chunk
         }
         pending.append(contentsOf: view)
@@ -58,7 +59,8 @@ struct UsageChunkFilter {
     /// A `data:` event whose `choices` is `[]` and whose `usage` is an object.
     static func isUsageOnly(_ event: ArraySlice<UInt8>) -> Bool {
         guard let usage = valueStart(of: Array(#""usage""#.utf8), in: event), event[usage] == UInt8(ascii: "{"),
-              let choices = valueStart(of: Array(#""choices""#.utf8), in: event), event[choices] == UInt8(ascii: "[") else {
+            let choices = valueStart(of: Array(#""choices""#.utf8), in: event), event[choices] == UInt8(ascii: "[")
+        else {
             return false
         }
         guard let next = skipSpace(in: event, from: choices + 1) else { return false }

@@ -17,9 +17,11 @@ public struct GatewayAccounting: Sendable {
     /// created, revoked or rotated by `qlp keys` takes effect within this.
     public var keyRefresh: Duration
 
-    public init(keyStore: (any KeyStore)? = nil, ledger: (any UsageLedger)? = nil, timeZone: TimeZone = TimeZone(identifier: "UTC")!,
-                currency: Currency = .gbp, ledgerCapacity: Int = UsageLedgerWriter.defaultCapacity,
-                keyRefresh: Duration = .milliseconds(250)) {
+    public init(
+        keyStore: (any KeyStore)? = nil, ledger: (any UsageLedger)? = nil, timeZone: TimeZone = TimeZone(identifier: "UTC")!,
+        currency: Currency = .gbp, ledgerCapacity: Int = UsageLedgerWriter.defaultCapacity,
+        keyRefresh: Duration = .milliseconds(250)
+    ) {
         self.keyStore = keyStore
         self.ledger = ledger
         self.timeZone = timeZone

@@ -49,23 +49,28 @@ public final class GatewayStack: Sendable {
     /// Opens the route database (seeding it from `configTable` the first time)
     /// and builds the stack; nothing listens until `start`.
     /// - Parameter replicaName: what the admin API's /admin/replica calls this replica (fleet.replica_name).
-    public convenience init(configTable: RouteTable, databasePath: String, settings: GatewaySettings, upstream: UpstreamSettings,
-                            accounting: GatewayAccounting = GatewayAccounting(), logger: Logger = Logger(label: "qlp.gateway"),
-                            replicaName: String = AdminReplicaView.hostName, now: Date = Date()) throws(OpenError) {
+    public convenience init(
+        configTable: RouteTable, databasePath: String, settings: GatewaySettings, upstream: UpstreamSettings,
+        accounting: GatewayAccounting = GatewayAccounting(), logger: Logger = Logger(label: "qlp.gateway"),
+        replicaName: String = AdminReplicaView.hostName, now: Date = Date()
+    ) throws(OpenError) {
         let authority: RouteAuthority
         do {
             authority = try RouteAuthority.open(databasePath: databasePath, configTable: configTable)
         } catch {
             throw .database(path: databasePath, reason: "\(error)")
         }
-        try self.init(authority: authority, settings: settings, upstream: upstream, accounting: accounting, logger: logger,
-                      replicaName: replicaName, now: now)
+        try self.init(
+            authority: authority, settings: settings, upstream: upstream, accounting: accounting, logger: logger,
+            replicaName: replicaName, now: now)
     }
 
     /// Builds the stack on an authority already opened on its store (a fleet's, on Redis); nothing listens until `start`.
-    public init(authority: RouteAuthority, settings: GatewaySettings, upstream: UpstreamSettings,
-                accounting: GatewayAccounting = GatewayAccounting(), logger: Logger = Logger(label: "qlp.gateway"),
-                replicaName: String = AdminReplicaView.hostName, now: Date = Date()) throws(OpenError) {
+    public init(
+        authority: RouteAuthority, settings: GatewaySettings, upstream: UpstreamSettings,
+        accounting: GatewayAccounting = GatewayAccounting(), logger: Logger = Logger(label: "qlp.gateway"),
+        replicaName: String = AdminReplicaView.hostName, now: Date = Date()
+    ) throws(OpenError) {
         self.authority = authority
         self.accounting = accounting
         let stored: [VirtualKey]
@@ -82,8 +87,9 @@ public final class GatewayStack: Sendable {
         }
         let keys: KeyGate
         do throws(ClientKeys.ParseError) {
-            keys = try KeyGate(configDigests: settings.clientKeyHashes, stored: stored, usage: spent, timeZone: accounting.timeZone,
-                               currency: accounting.currency, now: now)
+            keys = try KeyGate(
+                configDigests: settings.clientKeyHashes, stored: stored, usage: spent, timeZone: accounting.timeZone,
+                currency: accounting.currency, now: now)
         } catch {
             throw .clientKeys(error)
         }
@@ -94,19 +100,24 @@ public final class GatewayStack: Sendable {
         }
         do {
             let store = authority.store
-            gateway = try Gateway(settings: settings, routes: authority.live, upstream: upstream, keys: keys, usageLedger: writer,
-                                  storeStatus: { store.status }, logger: logger)
+            gateway = try Gateway(
+                settings: settings, routes: authority.live, upstream: upstream, keys: keys, usageLedger: writer,
+                storeStatus: { store.status }, logger: logger)
         } catch {
             throw .clientKeys(error)
         }
         self.settings = settings
         let adminBoundPort = self.adminBoundPort
-        server = GatewayServer(gateway: gateway, alongside: [
-            AdminService(authority: authority, settings: settings, gateway: gateway, replicaName: replicaName,
-                         startedAt: now) { port in
-                adminBoundPort.port.withLock { $0 = port }
-            },
-        ])
+        server = GatewayServer(
+            gateway: gateway,
+            alongside: [
+                AdminService(
+                    authority: authority, settings: settings, gateway: gateway, replicaName: replicaName,
+                    startedAt: now
+                ) { port in
+                    adminBoundPort.port.withLock { $0 = port }
+                }
+            ])
         // Probes measure targets real traffic has not measured lately; their
         // results move the same breakers and latency estimates as traffic.
         probeTransport = CurlTransport()
@@ -201,27 +212,31 @@ extension GatewayStack {
             let keys = gateway.keys
             let interval = accounting.keyRefresh
             let logger = gateway.logger
-            tasks.append(Task {
-                var seen = try? store.changeCount()
-                var failing = false
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: interval)
-                    do throws(KeyStoreError) {
-                        let count = try store.changeCount()
-                        if count != seen {
-                            keys.reload(stored: try store.keys())
-                            seen = count
+            tasks.append(
+                Task {
+                    var seen = try? store.changeCount()
+                    var failing = false
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: interval)
+                        do throws(KeyStoreError) {
+                            let count = try store.changeCount()
+                            if count != seen {
+                                keys.reload(stored: try store.keys())
+                                seen = count
+                            }
+                            if failing { logger.info("client keys readable again") }
+                            failing = false
+                        } catch {
+                            // The keys loaded last stay in force; said once, not every look.
+                            if !failing {
+                                logger.error(
+                                    "cannot read the client keys; the last ones read stay in force",
+                                    metadata: ["error": "\(error)"])
+                            }
+                            failing = true
                         }
-                        if failing { logger.info("client keys readable again") }
-                        failing = false
-                    } catch {
-                        // The keys loaded last stay in force; said once, not every look.
-                        if !failing { logger.error("cannot read the client keys; the last ones read stay in force",
-                                                   metadata: ["error": "\(error)"]) }
-                        failing = true
                     }
-                }
-            })
+                })
         }
         accountingTasks.withLock { $0 = tasks }
     }

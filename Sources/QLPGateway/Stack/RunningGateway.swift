@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A gateway running on this machine, as it announces itself in
@@ -84,8 +85,9 @@ public enum RunningGatewayDirectory {
         let folder = folder(stateDirectory: stateDirectory)
         let path = file(pid: gateway.pid, stateDirectory: stateDirectory)
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                atPath: folder, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
         } catch {
             throw Failure(path: folder, reason: error.localizedDescription)
         }
@@ -121,11 +123,15 @@ public enum RunningGatewayDirectory {
     }
 
     /// Reads every file in the folder; an absent folder is an empty scan.
-    public static func scan(stateDirectory: String,
-                            isRunning: (Int32) -> Bool = RunningGatewayDirectory.isRunning) -> Scan {
+    public static func scan(
+        stateDirectory: String,
+        isRunning: (Int32) -> Bool = RunningGatewayDirectory.isRunning
+    ) -> Scan {
         let folder = folder(stateDirectory: stateDirectory)
         var scan = Scan()
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter {
+            $0.hasSuffix(".json") && !$0.hasPrefix(".")
+        }
         for name in names.sorted() {
             let path = folder + "/" + name
             guard let data = FileManager.default.contents(atPath: path) else {

@@ -39,7 +39,7 @@ enum AnswerShape {
         guard let first else { return "answered 200 with a stream that ended before any event" }
         let view = first.readableBytesView
         let isBlank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
-        guard let start = view.firstIndex(where: { !isBlank($0) }) else { return nil }   // blank so far: judged no further
+        guard let start = view.firstIndex(where: { !isBlank($0) }) else { return nil }  // blank so far: judged no further
         let head = Array(view[start...].prefix(6))
         let openings: [[UInt8]] = ["data:", "event:", "id:", "retry:", ":", "{"].map { Array($0.utf8) }
         let plausible = openings.contains { head.starts(with: $0) || $0.starts(with: head) }

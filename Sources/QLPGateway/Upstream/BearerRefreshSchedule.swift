@@ -13,8 +13,10 @@ public struct BearerRefreshSchedule: Sendable, Equatable {
     /// Fetches failed in a row.
     public private(set) var failures = 0
 
-    public init(margin: Duration = .seconds(300),
-                retryDelays: [Duration] = [.seconds(1), .seconds(2), .seconds(5), .seconds(15), .seconds(30), .seconds(60)]) {
+    public init(
+        margin: Duration = .seconds(300),
+        retryDelays: [Duration] = [.seconds(1), .seconds(2), .seconds(5), .seconds(15), .seconds(30), .seconds(60)]
+    ) {
         self.margin = margin
         self.retryDelays = retryDelays.isEmpty ? [.seconds(30)] : retryDelays
     }

@@ -32,6 +32,7 @@ public enum GatewayInputParsing {
         if let batch = try? AdminRequestDecoding.decode(ChangesBody.self, from: bytes) {
             _ = batch.changes.map { $0.change(on: RouteTable(version: 0, targets: [], routes: [])) }
         }
-        _ = try? AdminRequestDecoding.actor(String(decoding: bytes, as: UTF8.self), identity: AdminIdentityView(name: "admin", role: .admin))
+        _ = try? AdminRequestDecoding.actor(
+            String(decoding: bytes, as: UTF8.self), identity: AdminIdentityView(name: "admin", role: .admin))
     }
 }

@@ -55,7 +55,8 @@ enum JSONBytes {
         default:
             var j = i
             while j < bytes.count, !isSpace(bytes[j]), bytes[j] != UInt8(ascii: ","), bytes[j] != UInt8(ascii: "}"),
-                  bytes[j] != UInt8(ascii: "]") { j += 1 }
+                bytes[j] != UInt8(ascii: "]")
+            { j += 1 }
             return j
         }
     }

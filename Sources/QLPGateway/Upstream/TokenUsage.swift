@@ -11,7 +11,8 @@ public enum TokenUsage {
     /// board adds these up for the life of the process.
     static func find(in bytes: [UInt8]) throws(ImplausibleCount) -> TokenCounts? {
         guard let range = JSONBytes.lastObject(named: "usage", in: bytes),
-              let object = try? JSONSerialization.jsonObject(with: Data(bytes[range])) as? [String: Any] else { return nil }
+            let object = try? JSONSerialization.jsonObject(with: Data(bytes[range])) as? [String: Any]
+        else { return nil }
         let input = try count(object["prompt_tokens"], field: "usage.prompt_tokens")
         let output = try count(object["completion_tokens"], field: "usage.completion_tokens")
         guard input != nil || output != nil else { return nil }
@@ -22,8 +23,9 @@ public enum TokenUsage {
     static func count(_ value: Any?, field: String) throws(ImplausibleCount) -> Int? {
         guard let number = value as? NSNumber else { return nil }
         guard let whole = OutsideCount.whole(number.doubleValue), whole >= 0,
-              // Beyond 2^53 a double has lost digits; the exact integer decides.
-              whole < 1 << 53 || number.int64Value == Int64(whole) else {
+            // Beyond 2^53 a double has lost digits; the exact integer decides.
+            whole < 1 << 53 || number.int64Value == Int64(whole)
+        else {
             throw ImplausibleCount(field: field, value: number.stringValue)
         }
         return whole

@@ -39,8 +39,10 @@ public final class UpstreamBearer: Sendable {
     private let schedule: BearerRefreshSchedule
     private let slot = Mutex(Slot())
 
-    public init(schedule: BearerRefreshSchedule = BearerRefreshSchedule(), now: @escaping @Sendable () -> Date = { Date() },
-                fetch: @escaping Fetch) {
+    public init(
+        schedule: BearerRefreshSchedule = BearerRefreshSchedule(), now: @escaping @Sendable () -> Date = { Date() },
+        fetch: @escaping Fetch
+    ) {
         self.fetch = fetch
         self.now = now
         self.schedule = schedule

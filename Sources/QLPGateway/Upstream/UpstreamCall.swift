@@ -10,14 +10,17 @@ import QLPRouting
 /// with the body's `model` replaced by the Ollama model name.
 enum UpstreamCall {
     /// - Parameter bearer: with Entra ID, the token for Azure OpenAI, sent in place of the key.
-    static func request(for client: ClientRequest, to target: RouteTarget, settings: UpstreamSettings,
-                        bearer: Secret? = nil) -> HTTPClientRequest {
+    static func request(
+        for client: ClientRequest, to target: RouteTarget, settings: UpstreamSettings,
+        bearer: Secret? = nil
+    ) -> HTTPClientRequest {
         var request: HTTPClientRequest
         var body = client.body
         let endpoint = settings.liveEndpoint(of: target)
         switch target.backend {
         case .azureOpenAI:
-            let url = "\(endpoint)/openai/deployments/\(target.upstreamModel)/\(client.operation.rawValue)"
+            let url =
+                "\(endpoint)/openai/deployments/\(target.upstreamModel)/\(client.operation.rawValue)"
                 + "?api-version=\(settings.azureAPIVersion)"
             request = HTTPClientRequest(url: url)
             if settings.azureBearer != nil {

@@ -19,11 +19,13 @@ public final class UpstreamClient: Sendable {
 
     public init(settings: UpstreamSettings) {
         self.settings = settings
-        var pool = HTTPClient.Configuration.ConnectionPool(idleTimeout: .seconds(60),
-                                                           concurrentHTTP1ConnectionsPerHostSoftLimit: settings.connectionsPerHost)
+        var pool = HTTPClient.Configuration.ConnectionPool(
+            idleTimeout: .seconds(60),
+            concurrentHTTP1ConnectionsPerHostSoftLimit: settings.connectionsPerHost)
         pool.retryConnectionEstablishment = false
-        let configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(2)),
-                                                     connectionPool: pool, decompression: .disabled)
+        let configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow, timeout: .init(connect: .seconds(2)),
+            connectionPool: pool, decompression: .disabled)
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
@@ -40,8 +42,10 @@ public final class UpstreamClient: Sendable {
             // Read from the refresher's slot; waits only before the first token was ever obtained.
             bearer = await source.token()
             guard bearer != nil else {
-                return .unreachable(.status(401), reason: "no Entra ID token for Azure OpenAI (azure_openai.auth: entra): "
-                                    + (source.lastError ?? "the credential gave none"))
+                return .unreachable(
+                    .status(401),
+                    reason: "no Entra ID token for Azure OpenAI (azure_openai.auth: entra): "
+                        + (source.lastError ?? "the credential gave none"))
             }
         }
         let request = UpstreamCall.request(for: client, to: target, settings: settings, bearer: bearer)
@@ -56,13 +60,17 @@ public final class UpstreamClient: Sendable {
                 if (300..<400).contains(status) {
                     // Not followed (see the type's comment); its body is read only to keep the connection usable.
                     _ = try? await response.body.collect(upTo: 64 << 10)
-                    return .unreachable(.status(status), reason: "answered \(status), a redirect, which the gateway does not follow "
-                                        + "(it would send the request and its key elsewhere)")
+                    return .unreachable(
+                        .status(status),
+                        reason: "answered \(status), a redirect, which the gateway does not follow "
+                            + "(it would send the request and its key elsewhere)")
                 }
                 if !(200..<300).contains(status) {
                     let body = try await response.body.collect(upTo: limit)
-                    return .refused(UpstreamRefusal(status: status, headers: response.headers, body: Array(buffer: body),
-                                                    seconds: MonotonicClock.now - started))
+                    return .refused(
+                        UpstreamRefusal(
+                            status: status, headers: response.headers, body: Array(buffer: body),
+                            seconds: MonotonicClock.now - started))
                 }
                 if stream {
                     var iterator = response.body.makeAsyncIterator()
@@ -70,20 +78,25 @@ public final class UpstreamClient: Sendable {
                     if let problem = AnswerShape.streamProblem(first: first, contentType: response.headers.first(name: "content-type")) {
                         return .unreachable(.status(502), reason: problem)
                     }
-                    return .answered(UpstreamAnswer(status: status, headers: response.headers,
-                                                    body: .stream(first: first, rest: StreamRemainder(iterator)),
-                                                    seconds: MonotonicClock.now - started))
+                    return .answered(
+                        UpstreamAnswer(
+                            status: status, headers: response.headers,
+                            body: .stream(first: first, rest: StreamRemainder(iterator)),
+                            seconds: MonotonicClock.now - started))
                 }
                 let body = try await response.body.collect(upTo: limit)
                 if let problem = AnswerShape.problem(in: body, contentType: response.headers.first(name: "content-type")) {
                     return .unreachable(.status(502), reason: problem)
                 }
-                return .answered(UpstreamAnswer(status: status, headers: response.headers, body: .complete(body),
-                                                seconds: MonotonicClock.now - started))
+                return .answered(
+                    UpstreamAnswer(
+                        status: status, headers: response.headers, body: .complete(body),
+                        seconds: MonotonicClock.now - started))
             }
         } catch {
             if error is UpstreamDeadline.Passed {
-                return .unreachable(.timeout, reason: String(format: "timed out: no whole answer within %.1f s", MonotonicClock.now - started))
+                return .unreachable(
+                    .timeout, reason: String(format: "timed out: no whole answer within %.1f s", MonotonicClock.now - started))
             }
             return .unreachable(Self.failure(for: error), reason: Self.describe(error))
         }

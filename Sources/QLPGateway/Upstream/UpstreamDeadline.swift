@@ -28,7 +28,8 @@ struct UpstreamDeadline: Sendable {
         let left = secondsLeft
         guard left > 0 else { throw Passed() }
         if drain?.streamsEnded == true { throw GatewayDrain.StreamEnded() }
-        let at = self.at, drain = self.drain
+        let at = self.at
+        let drain = self.drain
         return try await withThrowingTaskGroup(of: Raced<T>.self) { group in
             group.addTask { .finished(try await operation()) }
             group.addTask {

@@ -19,8 +19,10 @@ public struct UpstreamSettings: Sendable {
     /// routes do not change between runs; requests and probes go to the address.
     public var endpointStandIns: [String: String] = [:]
 
-    public init(azureAPIVersion: String = "2024-10-21", azureAPIKey: Secret? = nil, connectionsPerHost: Int = 64,
-                maxResponseBytes: Int = 64 << 20) {
+    public init(
+        azureAPIVersion: String = "2024-10-21", azureAPIKey: Secret? = nil, connectionsPerHost: Int = 64,
+        maxResponseBytes: Int = 64 << 20
+    ) {
         self.azureAPIVersion = azureAPIVersion
         self.azureAPIKey = azureAPIKey
         self.connectionsPerHost = connectionsPerHost

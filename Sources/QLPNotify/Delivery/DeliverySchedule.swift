@@ -24,8 +24,10 @@ public struct DeliverySchedule: Sendable, Equatable {
         public var maxAttempts: Int
         public var giveUpAfter: Duration
 
-        public init(firstRetry: Duration = .seconds(5), factor: Int = 3, longestWait: Duration = .seconds(600),
-                    maxAttempts: Int = 8, giveUpAfter: Duration = .seconds(24 * 3600)) {
+        public init(
+            firstRetry: Duration = .seconds(5), factor: Int = 3, longestWait: Duration = .seconds(600),
+            maxAttempts: Int = 8, giveUpAfter: Duration = .seconds(24 * 3600)
+        ) {
             self.firstRetry = firstRetry
             self.factor = factor
             self.longestWait = longestWait
@@ -105,8 +107,9 @@ public struct DeliverySchedule: Sendable, Equatable {
         if let asked { wait = max(min(asked, policy.longestWait), .seconds(1)) }
         let next = now.addingTimeInterval(Self.seconds(wait))
         if next.timeIntervalSince(queuedAt) > Self.seconds(policy.giveUpAfter) {
-            return .failed(reason: "gave up after \(attempts) attempts over \(DurationWords.of(now.timeIntervalSince(queuedAt))); "
-                + "the last: \(reason)")
+            return .failed(
+                reason: "gave up after \(attempts) attempts over \(DurationWords.of(now.timeIntervalSince(queuedAt))); "
+                    + "the last: \(reason)")
         }
         return .retry(at: next, reason: reason)
     }

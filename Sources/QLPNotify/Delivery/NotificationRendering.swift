@@ -20,8 +20,9 @@ public enum NotificationRendering {
             body = Array(message.body.utf8)
             headers.append(OutboxHeader(subjectHeader, message.subject))
         }
-        return OutboxDraft(sink: sink.name, identity: transition.identity, idempotencyKey: facts.idempotencyKey,
-                           alertKey: transition.alert.key, severity: transition.alert.severity,
-                           transitionKind: transition.kind, body: body, headers: headers)
+        return OutboxDraft(
+            sink: sink.name, identity: transition.identity, idempotencyKey: facts.idempotencyKey,
+            alertKey: transition.alert.key, severity: transition.alert.severity,
+            transitionKind: transition.kind, body: body, headers: headers)
     }
 }

@@ -42,10 +42,12 @@ public actor Notifier {
     private var wakePending = false
     private var lastPrune: Date?
 
-    public init(settings: NotificationSettings, outbox: NotificationOutbox, transport: any HTTPTransport,
-                mailer: (any AlertMailer)? = nil, clock: any NotifierClock = SystemNotifierClock(),
-                logger: Logger = Logger(label: "qlp.notify"), policy: DeliverySchedule.Policy = .standard,
-                options: Options = Options()) {
+    public init(
+        settings: NotificationSettings, outbox: NotificationOutbox, transport: any HTTPTransport,
+        mailer: (any AlertMailer)? = nil, clock: any NotifierClock = SystemNotifierClock(),
+        logger: Logger = Logger(label: "qlp.notify"), policy: DeliverySchedule.Policy = .standard,
+        options: Options = Options()
+    ) {
         self.settings = settings
         self.outbox = outbox
         self.sender = SinkSender(transport: transport, mailer: mailer, requestTimeout: options.requestTimeout)
@@ -68,7 +70,8 @@ public actor Notifier {
                 do {
                     if try outbox.enqueue(NotificationRendering.draft(transition, for: sink), at: now) { queued += 1 }
                 } catch {
-                    logger.error("cannot queue the \(transition.kind.name) of alert \(transition.alert.key) for sink '\(sink.name)': \(error)")
+                    logger.error(
+                        "cannot queue the \(transition.kind.name) of alert \(transition.alert.key) for sink '\(sink.name)': \(error)")
                 }
             }
         }

@@ -18,9 +18,11 @@ public struct SMTPAlertMailer: AlertMailer {
         guard case .email(let email) = sink.destination else {
             throw AlertMailerRefusal(reason: "sink '\(sink.name)' is not an email sink")
         }
-        let mail = SMTPMail(from: email.from, to: email.to, subject: subject, textBody: body, extraHeaders: [
-            .messageID("<\(idempotencyKey)@qlp.alerts>"), .idempotencyKey(idempotencyKey),
-        ])
+        let mail = SMTPMail(
+            from: email.from, to: email.to, subject: subject, textBody: body,
+            extraHeaders: [
+                .messageID("<\(idempotencyKey)@qlp.alerts>"), .idempotencyKey(idempotencyKey),
+            ])
         do {
             let receipt = try await transport.send(mail, via: Self.server(email, timeout: timeout))
             return "\(receipt.replyCode) \(receipt.reply)".trimmingCharacters(in: .whitespaces)
@@ -37,13 +39,15 @@ public struct SMTPAlertMailer: AlertMailer {
 
     /// The SMTP server an email sink names.
     static func server(_ email: EmailSinkSettings, timeout: Duration) -> SMTPServer {
-        let starttls: SMTPStartTLS = switch email.security {
-        case .implicitTLS: .required
-        case .startTLS(.required): .required
-        case .startTLS(.optional): .optional
-        case .startTLS(.never): .never
-        }
-        return SMTPServer(url: email.smtpURL, username: email.username, password: email.password.map { SMTPPassword($0.reveal()) },
-                          starttls: starttls, timeout: timeout)
+        let starttls: SMTPStartTLS =
+            switch email.security {
+            case .implicitTLS: .required
+            case .startTLS(.required): .required
+            case .startTLS(.optional): .optional
+            case .startTLS(.never): .never
+            }
+        return SMTPServer(
+            url: email.smtpURL, username: email.username, password: email.password.map { SMTPPassword($0.reveal()) },
+            starttls: starttls, timeout: timeout)
     }
 }

@@ -23,8 +23,9 @@ struct SinkSender: Sendable {
             guard let mailer else { return .impossible(reason: AlertMailerUnavailable.reason) }
             let subject = draft.headers.first { $0.name == NotificationRendering.subjectHeader }?.value ?? "[qlp] alert"
             do {
-                let answer = try await mailer.send(subject: subject, body: String(decoding: draft.body, as: UTF8.self),
-                                                   idempotencyKey: draft.idempotencyKey, sink: sink)
+                let answer = try await mailer.send(
+                    subject: subject, body: String(decoding: draft.body, as: UTF8.self),
+                    idempotencyKey: draft.idempotencyKey, sink: sink)
                 return .accepted(detail: scrub(AlertText.oneLine(answer, limit: 200), settings))
             } catch let refusal as AlertMailerRefusal {
                 return .impossible(reason: "the mail server refused it: " + scrub(AlertText.oneLine(refusal.reason, limit: 200), settings))
@@ -41,8 +42,9 @@ struct SinkSender: Sendable {
         headers.add(name: IdempotencyKey.header, value: draft.idempotencyKey)
         headers.add(name: "User-Agent", value: "qlp")
         for header in draft.headers { headers.replaceOrAdd(name: header.name, value: header.value) }
-        var request = HTTPRequest(method: .post, url: url, headers: headers, body: draft.body, timeout: requestTimeout,
-                                  connectTimeout: connectTimeout, maxResponseBytes: maxResponseBytes)
+        var request = HTTPRequest(
+            method: .post, url: url, headers: headers, body: draft.body, timeout: requestTimeout,
+            connectTimeout: connectTimeout, maxResponseBytes: maxResponseBytes)
         request.followRedirects = false
         do {
             let response = try await transport.send(request)

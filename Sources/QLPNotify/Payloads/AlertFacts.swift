@@ -68,7 +68,10 @@ public enum AlertTimestamp {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        func two(_ n: Int?) -> String { let v = n ?? 0; return v < 10 ? "0\(v)" : "\(v)" }
+        func two(_ n: Int?) -> String {
+            let v = n ?? 0
+            return v < 10 ? "0\(v)" : "\(v)"
+        }
         let year = String(c.year ?? 1970)
         return "\(year)-\(two(c.month))-\(two(c.day))T\(two(c.hour)):\(two(c.minute)):\(two(c.second))Z"
     }
@@ -79,9 +82,11 @@ enum AlertText {
     /// Line breaks and other control characters become spaces: a subject
     /// line with a CR LF in it would start a new mail header.
     static func oneLine(_ text: String, limit: Int = 150) -> String {
-        var out = String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
-            scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}" ? " " : scalar
-        }))
+        var out = String(
+            String.UnicodeScalarView(
+                text.unicodeScalars.map { scalar in
+                    scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}" ? " " : scalar
+                }))
         out = out.trimmingCharacters(in: .whitespaces)
         if out.count > limit { out = String(out.prefix(limit - 1)) + "…" }
         return out

@@ -5,7 +5,8 @@ import Foundation
 enum JSONBody {
     static func encode(_ object: [String: Any]) -> [UInt8] {
         // Only strings, numbers, booleans, NSNull, arrays and dictionaries go in, so this cannot throw.
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        let data =
+            (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
         return [UInt8](data)
     }
 }

@@ -12,7 +12,8 @@ public enum SlackMessage {
 
     public static func render(_ facts: AlertFacts) -> [UInt8] {
         let header = facts.test ? "qlp test message" : "\(icon(facts)) \(facts.severity.name.uppercased()) \(facts.transitionPhrase)"
-        let summary = facts.test
+        let summary =
+            facts.test
             ? "This is a test from qlp: the sink is set up and Slack accepted the message. No alert is open."
             : escape(AlertText.oneLine(facts.summary, limit: 300))
         var section = "*\(summary)*"

@@ -18,12 +18,16 @@ public enum TeamsMessage {
         default: color = "Accent"
         }
         var body: [[String: Any]] = [
-            ["type": "TextBlock", "text": AlertText.oneLine(facts.title), "weight": "Bolder", "size": "Medium",
-             "color": color, "wrap": true],
+            [
+                "type": "TextBlock", "text": AlertText.oneLine(facts.title), "weight": "Bolder", "size": "Medium",
+                "color": color, "wrap": true,
+            ]
         ]
         if facts.test {
-            body.append(["type": "TextBlock", "wrap": true,
-                         "text": "This is a test from qlp: the sink is set up and Teams accepted the message. No alert is open."])
+            body.append([
+                "type": "TextBlock", "wrap": true,
+                "text": "This is a test from qlp: the sink is set up and Teams accepted the message. No alert is open.",
+            ])
         } else if facts.details != facts.summary {
             body.append(["type": "TextBlock", "text": facts.details, "wrap": true])
         }

@@ -11,8 +11,10 @@ public struct SinkTest: Sendable {
     private let probe: ReachabilityProbe
     private let clock: any NotifierClock
 
-    public init(transport: any HTTPTransport, mailer: (any AlertMailer)? = nil, probe: ReachabilityProbe = ReachabilityProbe(),
-                clock: any NotifierClock = SystemNotifierClock()) {
+    public init(
+        transport: any HTTPTransport, mailer: (any AlertMailer)? = nil, probe: ReachabilityProbe = ReachabilityProbe(),
+        clock: any NotifierClock = SystemNotifierClock()
+    ) {
         sender = SinkSender(transport: transport, mailer: mailer)
         self.probe = probe
         self.clock = clock
@@ -21,8 +23,9 @@ public struct SinkTest: Sendable {
     /// The transition a test message is rendered from: an info alert whose
     /// key says it is a test, new on every call (so receivers do not drop it as a repeat).
     public static func testTransition(at now: Date) -> AlertTransition {
-        let alert = Alert(key: "qlp.test", severity: .info, source: .gateway,
-                          text: "This is a test message from qlp. No alert is open.", headline: "test message", at: now)
+        let alert = Alert(
+            key: "qlp.test", severity: .info, source: .gateway,
+            text: "This is a test message from qlp. No alert is open.", headline: "test message", at: now)
         return AlertTransition(kind: .raised, alert: alert, raisedAt: now, at: now)
     }
 
@@ -35,8 +38,9 @@ public struct SinkTest: Sendable {
         case .accepted(let detail):
             return SinkTestResult(sink: sink.name, address: address, outcome: .ok, detail: detail)
         case .answered(let status, _, let excerpt):
-            return SinkTestResult(sink: sink.name, address: address, outcome: (200..<300).contains(status) ? .ok : .refused,
-                                  status: status, detail: excerpt)
+            return SinkTestResult(
+                sink: sink.name, address: address, outcome: (200..<300).contains(status) ? .ok : .refused,
+                status: status, detail: excerpt)
         case .unreachable(let summary):
             return SinkTestResult(sink: sink.name, address: address, outcome: .unreachable, detail: summary)
         case .impossible(let reason):

@@ -11,8 +11,10 @@ public struct RedisURL: Sendable, Equatable, CustomStringConvertible {
     public var password: Secret?
     public var tls: Bool
 
-    public init(host: String, port: Int = RedisURL.defaultPort, database: Int = 0,
-                username: String? = nil, password: Secret? = nil, tls: Bool = false) {
+    public init(
+        host: String, port: Int = RedisURL.defaultPort, database: Int = 0,
+        username: String? = nil, password: Secret? = nil, tls: Bool = false
+    ) {
         self.host = host
         self.port = port
         self.database = database
@@ -138,7 +140,10 @@ public struct RedisURL: Sendable, Equatable, CustomStringConvertible {
         var bytes: [UInt8] = []
         var utf8 = text.utf8.makeIterator()
         while let byte = utf8.next() {
-            guard byte == UInt8(ascii: "%") else { bytes.append(byte); continue }
+            guard byte == UInt8(ascii: "%") else {
+                bytes.append(byte)
+                continue
+            }
             guard let high = utf8.next().flatMap(hexValue), let low = utf8.next().flatMap(hexValue) else { return nil }
             bytes.append(high << 4 | low)
         }
@@ -159,7 +164,9 @@ public struct RedisURL: Sendable, Equatable, CustomStringConvertible {
         var out = ""
         for byte in text.utf8 {
             let scalar = Unicode.Scalar(byte)
-            if byte < 0x80, scalar.properties.isAlphabetic || ("0"..."9").contains(Character(scalar)) || "-._~".unicodeScalars.contains(scalar) {
+            if byte < 0x80,
+                scalar.properties.isAlphabetic || ("0"..."9").contains(Character(scalar)) || "-._~".unicodeScalars.contains(scalar)
+            {
                 out.unicodeScalars.append(scalar)
             } else {
                 out += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)

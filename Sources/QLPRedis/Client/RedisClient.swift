@@ -19,12 +19,15 @@ public final class RedisClient: Sendable {
         case closed
     }
 
-    public init(url: RedisURL, connectTimeout: Duration = .seconds(2), commandTimeout: Duration = .seconds(2),
-                tls: RedisTLSSettings = RedisTLSSettings(), eventLoopGroup: (any EventLoopGroup)? = nil,
-                logger: Logger = Logger(label: "qlp.redis")) {
+    public init(
+        url: RedisURL, connectTimeout: Duration = .seconds(2), commandTimeout: Duration = .seconds(2),
+        tls: RedisTLSSettings = RedisTLSSettings(), eventLoopGroup: (any EventLoopGroup)? = nil,
+        logger: Logger = Logger(label: "qlp.redis")
+    ) {
         self.url = url
-        connector = RedisConnector(url: url, tlsSettings: tls, connectTimeout: connectTimeout, commandTimeout: commandTimeout,
-                                   group: eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton, logger: logger)
+        connector = RedisConnector(
+            url: url, tlsSettings: tls, connectTimeout: connectTimeout, commandTimeout: commandTimeout,
+            group: eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton, logger: logger)
     }
 
     deinit {
@@ -75,7 +78,10 @@ public final class RedisClient: Sendable {
     }
 
     private func readyChannel() async throws(RedisError) -> any Channel {
-        enum Next { case use(any Channel), wait(Task<any Channel, any Error>) }
+        enum Next {
+            case use(any Channel)
+            case wait(Task<any Channel, any Error>)
+        }
         let connector = self.connector
         let next: Next = connection.withLock { state in
             switch state {

@@ -12,7 +12,7 @@ public enum RedisError: Error, Sendable, Equatable, CustomStringConvertible {
     public var address: String {
         switch self {
         case .unreachable(let address, _), .connectionLost(let address, _), .timeout(let address, _),
-             .server(let address, _), .protocolViolation(let address, _):
+            .server(let address, _), .protocolViolation(let address, _):
             address
         }
     }

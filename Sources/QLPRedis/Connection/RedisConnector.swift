@@ -2,8 +2,9 @@ import Logging
 import NIOCore
 import NIOPosix
 import NIOSSL
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Opens connections to one server: TCP (and TLS for rediss://), then AUTH and SELECT, so what it hands
@@ -64,8 +65,10 @@ struct RedisConnector: Sendable {
             try await handshake.futureResult.get()
         } catch {
             channel.close(promise: nil)
-            throw .unreachable(address: address, detail: error is ConnectTimeout
-                ? "TLS handshake not finished within the connect timeout" : "TLS handshake failed: \(error)")
+            throw .unreachable(
+                address: address,
+                detail: error is ConnectTimeout
+                    ? "TLS handshake not finished within the connect timeout" : "TLS handshake failed: \(error)")
         }
 
         do throws(RedisError) {
@@ -86,8 +89,9 @@ struct RedisConnector: Sendable {
             let reply = try await request(arguments, on: channel)
             if case .error(let message) = reply {
                 let who = url.username.map { "user '\($0)'" } ?? "the default user"
-                throw .server(address: address,
-                              message: "AUTH as \(who) refused (check the user and password in the Redis URL): \(message)")
+                throw .server(
+                    address: address,
+                    message: "AUTH as \(who) refused (check the user and password in the Redis URL): \(message)")
             }
         }
         if url.database != 0 {
@@ -111,8 +115,9 @@ struct RedisConnector: Sendable {
             let command = RedisError.commandName(arguments)
             reply.fail(RedisError.timeout(address: address, command: command))
             // The commands queued behind it learn why the connection went.
-            channel.pipeline.fireErrorCaught(RedisError.connectionLost(
-                address: address, detail: "closed after \(command) got no reply within the command timeout"))
+            channel.pipeline.fireErrorCaught(
+                RedisError.connectionLost(
+                    address: address, detail: "closed after \(command) got no reply within the command timeout"))
         }
         reply.futureResult.whenComplete { _ in timeout.cancel() }
         channel.writeAndFlush(RedisOutboundCommand(arguments: arguments, reply: reply), promise: written)

@@ -51,11 +51,12 @@ final class RedisPipelineHandler: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        let redisError: RedisError = switch error {
-        case let error as RedisError: error
-        case let error as RESPDecodingError: .protocolViolation(address: address, detail: error.detail)
-        default: .connectionLost(address: address, detail: "\(error)")
-        }
+        let redisError: RedisError =
+            switch error {
+            case let error as RedisError: error
+            case let error as RESPDecodingError: .protocolViolation(address: address, detail: error.detail)
+            default: .connectionLost(address: address, detail: "\(error)")
+            }
         fail(context: context, with: redisError)
     }
 

@@ -26,19 +26,24 @@ public final class RedisSubscription: Sendable {
         var stopped = false
     }
 
-    public convenience init(url: RedisURL, channels: [String], tls: RedisTLSSettings = RedisTLSSettings(),
-                            logger: Logger = Logger(label: "qlp.redis.subscription")) {
+    public convenience init(
+        url: RedisURL, channels: [String], tls: RedisTLSSettings = RedisTLSSettings(),
+        logger: Logger = Logger(label: "qlp.redis.subscription")
+    ) {
         self.init(url: url, channels: channels, tls: tls, clock: ContinuousClock(), logger: logger)
     }
 
     /// `clock` paces the reconnects (tests pass one that does not wait).
-    init(url: RedisURL, channels: [String], tls: RedisTLSSettings, clock: any Clock<Duration>, logger: Logger,
-         connectTimeout: Duration = .seconds(2)) {
+    init(
+        url: RedisURL, channels: [String], tls: RedisTLSSettings, clock: any Clock<Duration>, logger: Logger,
+        connectTimeout: Duration = .seconds(2)
+    ) {
         self.url = url
         self.channels = channels
         self.clock = clock
-        connector = RedisConnector(url: url, tlsSettings: tls, connectTimeout: connectTimeout, commandTimeout: .seconds(2),
-                                   group: MultiThreadedEventLoopGroup.singleton, logger: logger)
+        connector = RedisConnector(
+            url: url, tlsSettings: tls, connectTimeout: connectTimeout, commandTimeout: .seconds(2),
+            group: MultiThreadedEventLoopGroup.singleton, logger: logger)
     }
 
     deinit {
@@ -78,9 +83,11 @@ public final class RedisSubscription: Sendable {
             guard !Task.isCancelled else { return }
             if backoff.failuresInARow == 0 { events.yield(.disconnected(error)) }
             let delay = backoff.failed()
-            connector.logger.info("Redis subscription lost; retrying", metadata: [
-                "redis": "\(url.address)", "error": "\(error)", "retry_in": "\(delay)",
-            ])
+            connector.logger.info(
+                "Redis subscription lost; retrying",
+                metadata: [
+                    "redis": "\(url.address)", "error": "\(error)", "retry_in": "\(delay)",
+                ])
             do { try await clock.sleep(for: delay) } catch { return }
         }
     }

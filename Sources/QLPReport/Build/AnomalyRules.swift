@@ -20,22 +20,30 @@ struct AnomalyRules {
                 let yesterday = spend.amount(on: day.adding(days: -1))
                 let before = DayRange(history.first, day.adding(days: -1)).map { spend.total(in: $0) } ?? 0
                 if today > threshold, before == 0 {
-                    found.append(Anomaly(kind: .newCost, dimension: dimension, name: name, day: day, amount: today,
-                                         detail: "no cost in the \(history.first.days(to: day)) days before"))
+                    found.append(
+                        Anomaly(
+                            kind: .newCost, dimension: dimension, name: name, day: day, amount: today,
+                            detail: "no cost in the \(history.first.days(to: day)) days before"))
                 } else if today == 0, yesterday > 0 {
-                    found.append(Anomaly(kind: .removedCost, dimension: dimension, name: name, day: day, amount: yesterday,
-                                         detail: "cost stopped (was \(yesterday.rounded(scale: 2)) the day before)"))
+                    found.append(
+                        Anomaly(
+                            kind: .removedCost, dimension: dimension, name: name, day: day, amount: yesterday,
+                            detail: "cost stopped (was \(yesterday.rounded(scale: 2)) the day before)"))
                 } else if yesterday > 0, today - yesterday > threshold, (today - yesterday) > yesterday * jumpFraction {
                     let percent = ((today - yesterday) * 100 / yesterday).rounded(scale: 0)
-                    found.append(Anomaly(kind: .jump, dimension: dimension, name: name, day: day, amount: today,
-                                         detail: "up \(percent)% on the day before"))
+                    found.append(
+                        Anomaly(
+                            kind: .jump, dimension: dimension, name: name, day: day, amount: today,
+                            detail: "up \(percent)% on the day before"))
                 }
             }
             // Steady growth: reported once, on the last day of the run.
             if let run = growthRun(spend, ending: days.last, history: history) {
-                found.append(Anomaly(kind: .steadyGrowth, dimension: dimension, name: name, day: days.last,
-                                     amount: spend.amount(on: days.last),
-                                     detail: "rose every day for \(run) days"))
+                found.append(
+                    Anomaly(
+                        kind: .steadyGrowth, dimension: dimension, name: name, day: days.last,
+                        amount: spend.amount(on: days.last),
+                        detail: "rose every day for \(run) days"))
             }
         }
         return found.sorted { ($0.day, $0.name, $0.kind.rawValue) < ($1.day, $1.name, $1.kind.rawValue) }

@@ -174,9 +174,11 @@ public struct DataQuality: Sendable, Equatable {
 
     public static func == (a: DataQuality, b: DataQuality) -> Bool {
         a.latestDataDay == b.latestDataDay && a.latestCompleteDay == b.latestCompleteDay && a.rowsRead == b.rowsRead
-            && a.skipped == b.skipped && a.skippedCount == b.skippedCount && a.otherProviders.map(\.provider) == b.otherProviders.map(\.provider)
+            && a.skipped == b.skipped && a.skippedCount == b.skippedCount
+            && a.otherProviders.map(\.provider) == b.otherProviders.map(\.provider)
             && a.otherProviders.map(\.amount) == b.otherProviders.map(\.amount) && a.creditsApplied == b.creditsApplied
-            && a.firstIncompleteDay == b.firstIncompleteDay && a.rowsAfterLastCompleteDay == b.rowsAfterLastCompleteDay && a.amountAfterLastCompleteDay == b.amountAfterLastCompleteDay
+            && a.firstIncompleteDay == b.firstIncompleteDay && a.rowsAfterLastCompleteDay == b.rowsAfterLastCompleteDay
+            && a.amountAfterLastCompleteDay == b.amountAfterLastCompleteDay
             && a.notes == b.notes && a.exchangeRates.map(\.rate) == b.exchangeRates.map(\.rate)
     }
 }

@@ -28,8 +28,9 @@ extension FinanceReportBuilder {
         guard let coverage else { return ["The source has no Azure cost rows before \(today): every figure is zero."] }
         var notes: [String] = []
         if coverage.first > previousDays.first {
-            notes.append("The source has no rows before \(coverage.first), so the previous days compared (from \(previousDays.first)) "
-                + "are incomplete: their changes overstate growth.")
+            notes.append(
+                "The source has no rows before \(coverage.first), so the previous days compared (from \(previousDays.first)) "
+                    + "are incomplete: their changes overstate growth.")
         }
         return notes
     }

@@ -56,9 +56,11 @@ extension FinanceReportBuilder {
                 unpriced.insert(rollup.route)
                 continue
             }
-            var line = lines[rollup.route] ?? RoutingSavings.Route(
-                route: rollup.route, baseline: baseline, requests: 0, unknownUsageRequests: 0, inputTokens: 0, outputTokens: 0,
-                actual: 0, counterfactual: 0)
+            var line =
+                lines[rollup.route]
+                ?? RoutingSavings.Route(
+                    route: rollup.route, baseline: baseline, requests: 0, unknownUsageRequests: 0, inputTokens: 0, outputTokens: 0,
+                    actual: 0, counterfactual: 0)
             line.requests += rollup.requests
             line.unknownUsageRequests += rollup.unknownUsage
             line.inputTokens += rollup.inputTokens
@@ -74,7 +76,8 @@ extension FinanceReportBuilder {
         let unknown = routes.reduce(0) { $0 + $1.unknownUsageRequests }
         let left = unpriced.sorted()
         let served = routes.map(\.route).joined(separator: ", ")
-        var method = "Counterfactual: each route's input tokens times its baseline target's input price plus its output tokens "
+        var method =
+            "Counterfactual: each route's input tokens times its baseline target's input price plus its output tokens "
             + "times its output price, divided by 1,000, at the prices per 1,000 tokens in routing.targets of the config (the "
             + "baseline is the route's most expensive target unless routing.savings_baseline names one); actual: the cost the "
             + "usage ledger recorded for the same requests, their tokens at the prices of the targets that answered; saving: "
@@ -118,14 +121,17 @@ extension FinanceReportBuilder {
         return a.name < b.name
     }
 
-    static func ledgerVersusInvoice(_ rollups: [UsageRollup], azureTargets: Set<String>, invoice: Decimal,
-                                    days: DayRange) -> LedgerVersusInvoice {
+    static func ledgerVersusInvoice(
+        _ rollups: [UsageRollup], azureTargets: Set<String>, invoice: Decimal,
+        days: DayRange
+    ) -> LedgerVersusInvoice {
         var azure: Decimal = 0
         var other: Decimal = 0
         for rollup in rollups {
             if azureTargets.contains(rollup.target) { azure += rollup.cost } else { other += rollup.cost }
         }
-        let explanation = "The ledger holds only requests through the qlp gateway, priced at routing.targets of the config; "
+        let explanation =
+            "The ledger holds only requests through the qlp gateway, priced at routing.targets of the config; "
             + "Cost Management bills every Azure OpenAI call (other clients' included) at the invoice's prices, which may differ, "
             + "and can revise a day's figures for up to 72 hours. Local models (Ollama) are not billed by Azure, so their "
             + "ledger cost is kept out of the comparison."

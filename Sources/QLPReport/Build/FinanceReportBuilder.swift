@@ -43,18 +43,23 @@ public struct FinanceReportBuilder: Sendable {
         let credits = overview.categories.map { creditLine(key: $0.category.key, position: $0.position, asOf: asOf) }
         let total = creditLine(key: "total", position: overview.credit, asOf: asOf)
         let daily = data.total
-        let monthly = monthlyStatus(daily, asOf: asOf, forecast: input.azureForecast,
-                                    note: input.forecastNote ?? "not available from \(input.source)")
+        let monthly = monthlyStatus(
+            daily, asOf: asOf, forecast: input.azureForecast,
+            note: input.forecastNote ?? "not available from \(input.source)")
 
         let previous = period.previous
         func compare(_ series: [String: DailySpend], keepLast: String? = nil) -> Comparison {
-            Comparison.build(current: ReportAggregates.sums(series, in: completeDays),
-                             previous: ReportAggregates.sums(series, in: previousDays), keepLast: keepLast)
+            Comparison.build(
+                current: ReportAggregates.sums(series, in: completeDays),
+                previous: ReportAggregates.sums(series, in: previousDays), keepLast: keepLast)
         }
         let services = compare(data.services)
         let groups = data.hasGroups ? compare(data.groups) : nil
-        let tags = compare(tagSeries(input, currency: rows.currencies.first, data: data).reduce(into: [:]) { $0[$1.key.isEmpty ? "Untagged" : $1.key] = $1.value },
-                           keepLast: "Untagged")
+        let tags = compare(
+            tagSeries(input, currency: rows.currencies.first, data: data).reduce(into: [:]) {
+                $0[$1.key.isEmpty ? "Untagged" : $1.key] = $1.value
+            },
+            keepLast: "Untagged")
 
         var anomalies: [Anomaly] = []
         let history = DayRange(completeDays.first.adding(days: -14), completeDays.last)!
@@ -64,17 +69,19 @@ public struct FinanceReportBuilder: Sendable {
             anomalies += rules.find(dimension: "resource group", series: data.groups, days: completeDays, history: history)
         }
         let after = data.after(lastComplete: today.adding(days: -1))
-        let usage = usageSections(input, days: completeDays, previousDays: previousDays,
-                                  invoice: data.openAISpend(in: completeDays))
+        let usage = usageSections(
+            input, days: completeDays, previousDays: previousDays,
+            invoice: data.openAISpend(in: completeDays))
 
         return FinanceReport(
             period: period, previousPeriod: previous, isInProgress: ReportWindow(period: period, today: today).isInProgress,
             comparedDays: completeDays, previousComparedDays: previousDays, generatedAt: generatedAt, asOf: asOf, currency: plan.currency,
             source: input.source, basis: input.basis, creditPeriod: plan.creditPeriod, credits: credits, creditTotal: total,
             unmapped: overview.unmapped.spent, unmappedServices: overview.unmapped.services.map(\.name),
-            atlas: AtlasStatus(allocation: plan.atlasCredits?.amount, use: input.atlas,
-                               note: input.atlas.map { "from the Atlas Admin API; converted at \($0.rate)" }
-                                   ?? input.atlasNote ?? "not read: set mongodb_atlas.admin_api in the config"),
+            atlas: AtlasStatus(
+                allocation: plan.atlasCredits?.amount, use: input.atlas,
+                note: input.atlas.map { "from the Atlas Admin API; converted at \($0.rate)" }
+                    ?? input.atlasNote ?? "not read: set mongodb_atlas.admin_api in the config"),
             monthly: monthly, services: services, resourceGroups: groups, tags: tags, tagKey: plan.reportTag,
             anomalies: anomalies, alertsFired: alertsFired(monthly, daily: daily),
             modelSpend: modelSpend(data, usage: usage.isRead),
@@ -85,7 +92,8 @@ public struct FinanceReportBuilder: Sendable {
                 rowsRead: input.rowsRead, skipped: input.skipped, skippedCount: input.skippedCount,
                 otherProviders: data.others.map { (provider: $0.key, rows: $0.value.rows, amount: $0.value.amount) }
                     .sorted { $0.provider < $1.provider },
-                creditsApplied: data.creditsApplied, firstIncompleteDay: today, rowsAfterLastCompleteDay: after.rows, amountAfterLastCompleteDay: after.amount,
+                creditsApplied: data.creditsApplied, firstIncompleteDay: today, rowsAfterLastCompleteDay: after.rows,
+                amountAfterLastCompleteDay: after.amount,
                 exchangeRates: Set(rows.currencies).subtracting([plan.currency.code]).sorted()
                     .compactMap { code in plan.exchangeRates[code].map { (code, $0) } },
                 notes: notes(input, currencies: rows.currencies, latest: data.latestDay)
@@ -106,9 +114,10 @@ public struct FinanceReportBuilder: Sendable {
         // Before the credit starts, the whole credit period is ahead.
         let daysLeft = max(asOf, plan.creditPeriod.first).days(to: plan.creditPeriod.last) + 1
         let required: Decimal? = daysLeft > 0 && position.remaining > 0 ? position.remaining / Decimal(daysLeft) : nil
-        return CreditLine(key: key, label: position.label, allocation: position.allocation, used: position.spent,
-                          remaining: position.remaining, burnRate: position.burnRate?.perDay, burnDays: position.burnRate?.days ?? 0,
-                          requiredRate: required, exhaustion: position.exhaustion)
+        return CreditLine(
+            key: key, label: position.label, allocation: position.allocation, used: position.spent,
+            remaining: position.remaining, burnRate: position.burnRate?.perDay, burnDays: position.burnRate?.days ?? 0,
+            requiredRate: required, exhaustion: position.exhaustion)
     }
 
     private func monthlyStatus(_ daily: DailySpend, asOf: CivilDate, forecast: Decimal?, note: String) -> MonthlyStatus {
@@ -120,8 +129,9 @@ public struct FinanceReportBuilder: Sendable {
         return MonthlyStatus(
             month: month, amount: plan.monthly.amount, spentToDate: spent,
             state: ThresholdState.evaluate(spent: spent, amount: plan.monthly.amount, thresholds: plan.monthly.alertThresholds),
-            crossings: ThresholdCrossing.find(in: spend, month: month, through: lastDay, amount: plan.monthly.amount,
-                                              thresholds: thresholds),
+            crossings: ThresholdCrossing.find(
+                in: spend, month: month, through: lastDay, amount: plan.monthly.amount,
+                thresholds: thresholds),
             linearProjection: MonthEndProjection.linear(spend, month: month, completeThrough: lastDay),
             azureForecast: forecast,
             forecastNote: forecast == nil ? note : MonthEndEstimate.azureForecast.name)
@@ -140,17 +150,23 @@ public struct FinanceReportBuilder: Sendable {
         var fired: [AlertFired] = []
         for crossing in monthly.crossings {
             guard let day = crossing.day, period.days.contains(day) else { continue }
-            fired.append(AlertFired(day: day, kind: "actual", threshold: crossing.threshold,
-                                    detail: "month-to-date spend reached \(crossing.threshold)% of the monthly budget"))
+            fired.append(
+                AlertFired(
+                    day: day, kind: "actual", threshold: crossing.threshold,
+                    detail: "month-to-date spend reached \(crossing.threshold)% of the monthly budget"))
         }
         let spend = Self.within(daily, monthly.month, monthly.month.lastOfMonth)
         if let days = DayRange(monthly.month, min(monthly.month.lastOfMonth, asOf.adding(days: -1))) {
             for day in days {
                 guard let projection = MonthEndProjection.linear(spend, month: monthly.month, completeThrough: day),
-                      projection.amount > plan.monthly.amount else { continue }
+                    projection.amount > plan.monthly.amount
+                else { continue }
                 if period.days.contains(day) {
-                    fired.append(AlertFired(day: day, kind: "forecast", threshold: 100,
-                                            detail: "the \(MonthEndEstimate.linearProjection.name) of the month-end total passed 100% of the monthly budget"))
+                    fired.append(
+                        AlertFired(
+                            day: day, kind: "forecast", threshold: 100,
+                            detail: "the \(MonthEndEstimate.linearProjection.name) of the month-end total passed 100% of the monthly budget"
+                        ))
                 }
                 break
             }
@@ -176,12 +192,16 @@ public struct FinanceReportBuilder: Sendable {
     /// Cost Management queried by service does not).
     private func modelSpend(_ data: ReportAggregates, usage: Bool) -> ModelSpend {
         let ollama = ModelSpend.Line(model: "Ollama (local models)", amount: 0)
-        let saving = usage ? "the saving from routing, from the gateway's token counts, is under Routing savings"
+        let saving =
+            usage
+            ? "the saving from routing, from the gateway's token counts, is under Routing savings"
             : "the saving from routing needs the gateway's usage ledger, which this report did not read (see Routing savings)"
         guard data.openAIRowsWithMeters > 0 else {
-            return ModelSpend(lines: [ollama], note: data.openAIRows == 0
-                ? "no Azure OpenAI spend in the period; " + saving
-                : "the source has no meter detail, so Azure OpenAI spend cannot be split by model; " + saving)
+            return ModelSpend(
+                lines: [ollama],
+                note: data.openAIRows == 0
+                    ? "no Azure OpenAI spend in the period; " + saving
+                    : "the source has no meter detail, so Azure OpenAI spend cannot be split by model; " + saving)
         }
         let order = ["GPT-4", "GPT-3.5", "Embeddings", "Other Azure OpenAI"]
         let lines = order.compactMap { name in data.models[name].map { ModelSpend.Line(model: name, amount: $0) } } + [ollama]
@@ -201,7 +221,8 @@ public struct FinanceReportBuilder: Sendable {
             "Costs are estimates until invoiced; Azure can revise a day's figures for up to 72 hours and closes the month after that.",
             "Basis: \(input.basis == .actual ? "actual (billed) cost" : "amortized cost (reservation purchases spread over their term)").",
             "Credit use is computed from usage: Cost Management's figures exclude credits.",
-            isRerun ? "Rerun as of \(today): figures as they stood then, leaving out every row dated \(today) or later."
+            isRerun
+                ? "Rerun as of \(today): figures as they stood then, leaving out every row dated \(today) or later."
                 : "Today (\(today)) is never counted as complete.",
         ]
         if let latest, latest < min(asOf.adding(days: -1), period.days.last) {
@@ -213,9 +234,6 @@ public struct FinanceReportBuilder: Sendable {
         }
         return notes
     }
-
-
-
 
     static func isAzure(_ provider: String) -> Bool {
         let p = provider.lowercased()

@@ -31,9 +31,11 @@ public struct ReportInput: Sendable {
     /// Why there is no usage ledger: "no usage ledger at PATH: the gateway has not run on this machine".
     public var usageNote: String?
 
-    public init(records: [CostRecord], source: String, basis: CostBasis, rowsRead: Int, skipped: [String] = [],
-                skippedCount: Int? = nil, tagSpend: [String: DailySpend]? = nil, azureForecast: Decimal? = nil,
-                forecastNote: String? = nil) {
+    public init(
+        records: [CostRecord], source: String, basis: CostBasis, rowsRead: Int, skipped: [String] = [],
+        skippedCount: Int? = nil, tagSpend: [String: DailySpend]? = nil, azureForecast: Decimal? = nil,
+        forecastNote: String? = nil
+    ) {
         self.records = records
         self.source = source
         self.basis = basis
@@ -65,7 +67,8 @@ public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
             (period.days.first == today
                 ? "\(Self.named(period)) has no complete day yet: it starts on \(today), which is not over"
                 : "\(Self.named(period)) has not started: the last complete day is \(today.adding(days: -1))")
-                + "; " + (data.map { "there is data from \($0.first) to \($0.last)" } ?? "the source has no Azure cost rows before \(today)")
+                + "; "
+                + (data.map { "there is data from \($0.first) to \($0.last)" } ?? "the source has no Azure cost rows before \(today)")
         case .noDataInPeriod(let period, let days, let data):
             "there is no data for \(Self.named(period))\(days == period.days ? "" : " up to \(days.last)"): "
                 + "there is data from \(data.first) to \(data.last)"

@@ -25,8 +25,10 @@ extension FinanceReportBuilder {
     /// Empty sums for this report's plan and period, to stream rows into and
     /// then `build(_:rows:)`.
     public func rows() -> ReportRows {
-        ReportRows(aggregates: ReportAggregates(budget: plan.currency, rates: plan.exchangeRates, plan: plan,
-                                                tagKey: plan.reportTag, modelDays: completeDays))
+        ReportRows(
+            aggregates: ReportAggregates(
+                budget: plan.currency, rates: plan.exchangeRates, plan: plan,
+                tagKey: plan.reportTag, modelDays: completeDays))
     }
 
     /// The period's days up to the last complete one (nil when none is).

@@ -48,8 +48,10 @@ public struct SavingsBaseline: Sendable, Equatable {
     ///   - routes: route name -> its target names in order (weights, then fallback).
     ///   - prices: target name -> its prices, as `routing.targets` of the config sets them.
     ///   - configured: `routing.savings_baseline`, route name -> target name.
-    public static func baselines(routes: [String: [String]], prices: [String: Prices],
-                                 configured: [String: String] = [:]) -> [String: SavingsBaseline] {
+    public static func baselines(
+        routes: [String: [String]], prices: [String: Prices],
+        configured: [String: String] = [:]
+    ) -> [String: SavingsBaseline] {
         var out: [String: SavingsBaseline] = [:]
         for (route, targets) in routes {
             if let name = configured[route] {

@@ -53,8 +53,10 @@ public struct UsageSpend: Sendable, Equatable {
     /// The same over the previous days compared.
     public var previousCost: Decimal
 
-    public init(name: String, requests: Int = 0, unknownUsageRequests: Int = 0, inputTokens: Int = 0, outputTokens: Int = 0,
-                cost: Decimal = 0, previousCost: Decimal = 0) {
+    public init(
+        name: String, requests: Int = 0, unknownUsageRequests: Int = 0, inputTokens: Int = 0, outputTokens: Int = 0,
+        cost: Decimal = 0, previousCost: Decimal = 0
+    ) {
         self.name = name
         self.requests = requests
         self.unknownUsageRequests = unknownUsageRequests

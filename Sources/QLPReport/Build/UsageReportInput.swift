@@ -27,7 +27,8 @@ public struct UsageReportInput: Sendable {
 
     /// Baselines and Azure targets from the config's routing section.
     public init(rollups: [UsageRollup], source: String, routing: RoutingSettings) {
-        self.init(rollups: rollups, source: source, baselines: SavingsBaseline.baselines(routing),
-                  azureTargets: Set(routing.targets.filter { $0.backend == .azureOpenAI }.map(\.name)))
+        self.init(
+            rollups: rollups, source: source, baselines: SavingsBaseline.baselines(routing),
+            azureTargets: Set(routing.targets.filter { $0.backend == .azureOpenAI }.map(\.name)))
     }
 }

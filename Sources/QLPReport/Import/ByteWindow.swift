@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The bytes of an input file as the importer scans them: a window that
@@ -68,8 +68,10 @@ final class ByteWindow {
     func advance(keepingFrom offset: Int, line: Int) throws(ImportProblem) {
         let kept = count - offset
         if kept >= Self.maxRecordBytes {
-            throw ImportProblem(file: file, line: line, message: "a record runs on for more than \(Self.maxRecordBytes >> 20) MiB "
-                + "(is a quote left open on this line?)")
+            throw ImportProblem(
+                file: file, line: line,
+                message: "a record runs on for more than \(Self.maxRecordBytes >> 20) MiB "
+                    + "(is a quote left open on this line?)")
         }
         if offset > 0 { memmove(storage, storage + offset, kept) }
         count = kept

@@ -120,8 +120,10 @@ enum CSVScanner {
 
     /// Scans one record starting at `position`; leaves `position` after its
     /// line end and `line` on the line after it.
-    static func scanRecord(_ buffer: UnsafeBufferPointer<UInt8>, _ position: inout Int, _ line: inout Int,
-                           _ fields: inout [CSVField]) -> Result {
+    static func scanRecord(
+        _ buffer: UnsafeBufferPointer<UInt8>, _ position: inout Int, _ line: inout Int,
+        _ fields: inout [CSVField]
+    ) -> Result {
         fields.removeAll(keepingCapacity: true)
         let count = buffer.count
         var pos = position
@@ -152,8 +154,9 @@ enum CSVScanner {
                 while true {
                     pos = skip(buffer, from: pos, stoppingAtComma: false)
                     guard pos < count else {
-                        return .malformed(line: openingLine, fieldIndex: fields.count,
-                                          message: "quoted field is never closed (its quote opens on line \(openingLine))")
+                        return .malformed(
+                            line: openingLine, fieldIndex: fields.count,
+                            message: "quoted field is never closed (its quote opens on line \(openingLine))")
                     }
                     let byte = buffer[pos]
                     if byte == quote {
@@ -172,7 +175,7 @@ enum CSVScanner {
                     pos += 1
                 }
                 fields.append(CSVField(start: start, end: pos, isQuoted: true, hasEscapedQuotes: escaped))
-                pos += 1   // the closing quote
+                pos += 1  // the closing quote
                 if pos >= count { return .record(startLine: startLine) }
                 let byte = buffer[pos]
                 if byte == comma {
@@ -183,14 +186,16 @@ enum CSVScanner {
                     endLine(buffer, &pos, &line)
                     return .record(startLine: startLine)
                 }
-                return .malformed(line: line, fieldIndex: fields.count - 1,
-                                  message: "unexpected \(describe(byte)) after a closing quote (a quote inside a quoted field must be doubled)")
+                return .malformed(
+                    line: line, fieldIndex: fields.count - 1,
+                    message: "unexpected \(describe(byte)) after a closing quote (a quote inside a quoted field must be doubled)")
             } else {
                 let start = pos
                 pos = skip(buffer, from: pos, stoppingAtComma: true)
                 if pos < count && buffer[pos] == quote {
-                    return .malformed(line: line, fieldIndex: fields.count,
-                                      message: "quote inside an unquoted field (quote the whole field and double the quote)")
+                    return .malformed(
+                        line: line, fieldIndex: fields.count,
+                        message: "quote inside an unquoted field (quote the whole field and double the quote)")
                 }
                 fields.append(CSVField(start: start, end: pos, isQuoted: false, hasEscapedQuotes: false))
                 if pos >= count { return .record(startLine: startLine) }
@@ -216,7 +221,8 @@ enum CSVScanner {
             let raw = UnsafeRawPointer(base)
             while pos + 8 <= count {
                 let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: pos, as: UInt64.self))
-                var flags = zeroBytes(word ^ 0x2222_2222_2222_2222) | zeroBytes(word ^ 0x0A0A_0A0A_0A0A_0A0A)
+                var flags =
+                    zeroBytes(word ^ 0x2222_2222_2222_2222) | zeroBytes(word ^ 0x0A0A_0A0A_0A0A_0A0A)
                     | zeroBytes(word ^ 0x0D0D_0D0D_0D0D_0D0D)
                 if stoppingAtComma { flags |= zeroBytes(word ^ 0x2C2C_2C2C_2C2C_2C2C) }
                 if flags != 0 { return pos + flags.trailingZeroBitCount >> 3 }

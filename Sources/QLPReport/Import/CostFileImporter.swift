@@ -20,8 +20,10 @@ public enum CostFileImporter {
     public static let keptProblems = 1_000
 
     /// Reads the file at `path`, handing each record to `each` as it is read.
-    public static func read(path: String, basis: CostBasis, skipBadRows: Bool,
-                            each: (CostRecord) -> Void) throws(ImportProblem) -> CostFileSummary {
+    public static func read(
+        path: String, basis: CostBasis, skipBadRows: Bool,
+        each: (CostRecord) -> Void
+    ) throws(ImportProblem) -> CostFileSummary {
         try read(ByteWindow(path: path), basis: basis, skipBadRows: skipBadRows, each: each)
     }
 
@@ -31,8 +33,10 @@ public enum CostFileImporter {
     }
 
     /// Imports bytes already in memory; `file` names them in problems and record sources.
-    public static func parse(_ bytes: [UInt8], file: String, basis: CostBasis,
-                             skipBadRows: Bool) throws(ImportProblem) -> CostFileImport {
+    public static func parse(
+        _ bytes: [UInt8], file: String, basis: CostBasis,
+        skipBadRows: Bool
+    ) throws(ImportProblem) -> CostFileImport {
         try collect(ByteWindow(bytes: bytes, file: file), basis: basis, skipBadRows: skipBadRows)
     }
 
@@ -42,8 +46,10 @@ public enum CostFileImporter {
         return CostFileImport(summary: summary, records: records)
     }
 
-    private static func read(_ window: ByteWindow, basis: CostBasis, skipBadRows: Bool,
-                             each: (CostRecord) -> Void) throws(ImportProblem) -> CostFileSummary {
+    private static func read(
+        _ window: ByteWindow, basis: CostBasis, skipBadRows: Bool,
+        each: (CostRecord) -> Void
+    ) throws(ImportProblem) -> CostFileSummary {
         var session = ImportSession(window: window, basis: basis, skipBadRows: skipBadRows)
         return try session.run(each)
     }
@@ -93,8 +99,10 @@ public enum CostFileImporter {
     ]
 
     /// Columns that first appear in FOCUS 1.1/1.2 (a header with any is read as 1.2).
-    static let focus12Markers = ["InvoiceId", "ServiceSubcategory", "CapacityReservationId", "CommitmentDiscountQuantity",
-                                 "CommitmentDiscountUnit", "SkuMeter", "SkuPriceDetails", "PricingCurrency"]
+    static let focus12Markers = [
+        "InvoiceId", "ServiceSubcategory", "CapacityReservationId", "CommitmentDiscountQuantity",
+        "CommitmentDiscountUnit", "SkuMeter", "SkuPriceDetails", "PricingCurrency",
+    ]
 
     static var expectedColumnsText: String {
         func list(_ columns: [ImportColumn]) -> String {
@@ -256,16 +264,19 @@ private struct ImportSession {
                 return CostFileSummary(file: file, format: format, rowCount: rowCount, skipped: skipped, skippedCount: skippedCount)
             case .malformed(let problemLine, let fieldIndex, let message):
                 // The rest of the file cannot be split reliably after a broken quote.
-                throw ImportProblem(file: file, line: problemLine, column: fieldIndex < header.count ? header[fieldIndex] : nil,
-                                    message: message)
+                throw ImportProblem(
+                    file: file, line: problemLine, column: fieldIndex < header.count ? header[fieldIndex] : nil,
+                    message: message)
             case .record(let startLine):
                 rowLine = startLine
             }
             rowCount += 1
             do throws(RowProblem) {
                 guard fields.count == header.count else {
-                    throw RowProblem(column: nil, message: "the row has \(fields.count) fields but the header has \(header.count)"
-                        + " (row starts \(rowExcerpt()))")
+                    throw RowProblem(
+                        column: nil,
+                        message: "the row has \(fields.count) fields but the header has \(header.count)"
+                            + " (row starts \(rowExcerpt()))")
                 }
                 var record: CostRecord
                 switch layout {
@@ -309,36 +320,43 @@ private struct ImportSession {
                 }
             }
             guard missing.isEmpty else {
-                throw ImportProblem(file: file, message: "this looks like \(format) but lacks the column"
-                    + (missing.count == 1 ? " " : "s ") + missing.joined(separator: ", "))
+                throw ImportProblem(
+                    file: file,
+                    message: "this looks like \(format) but lacks the column"
+                        + (missing.count == 1 ? " " : "s ") + missing.joined(separator: ", "))
             }
             return found
         }
 
         if has("ChargePeriodStart") || has("BilledCost") {
-            let version = has("ServiceProviderName") ? "1.3"
+            let version =
+                has("ServiceProviderName")
+                ? "1.3"
                 : CostFileImporter.focus12Markers.contains(where: has) ? "1.2" : "1.0"
             let c = try require(CostFileImporter.focusColumns, format: "a FOCUS \(version) file")
-            return .focus(FocusLayout(
-                version: version, day: c["day"]!, amount: c["amount"]!, currency: c["currency"]!,
-                service: c["service"]!, category: c["chargeCategory"]!,
-                provider: find(["ProviderName"]), serviceProvider: find(["ServiceProviderName"]),
-                resourceName: c["resourceName"], resourceId: c["resourceId"], resourceGroup: c["resourceGroup"],
-                tags: c["tags"], meterSubcategory: c["meterSubcategory"], meterName: find(["x_SkuMeterName"]),
-                skuMeter: find(["SkuMeter"]), description: c["chargeDescription"]))
+            return .focus(
+                FocusLayout(
+                    version: version, day: c["day"]!, amount: c["amount"]!, currency: c["currency"]!,
+                    service: c["service"]!, category: c["chargeCategory"]!,
+                    provider: find(["ProviderName"]), serviceProvider: find(["ServiceProviderName"]),
+                    resourceName: c["resourceName"], resourceId: c["resourceId"], resourceGroup: c["resourceGroup"],
+                    tags: c["tags"], meterSubcategory: c["meterSubcategory"], meterName: find(["x_SkuMeterName"]),
+                    skuMeter: find(["SkuMeter"]), description: c["chargeDescription"]))
         }
         if has("MeterCategory") || (has("Date") && (has("Cost") || has("CostInBillingCurrency"))) {
             let c = try require(CostFileImporter.azureExportColumns, format: "an Azure cost export")
-            return .azure(AzureLayout(
-                day: c["day"]!, amount: c["amount"]!, currency: c["currency"]!, service: c["service"]!,
-                chargeType: c["chargeCategory"]!, resourceGroup: c["resourceGroup"], resourceName: c["resourceName"],
-                resourceId: c["resourceId"], meterSubcategory: c["meterSubcategory"], meterName: c["meterName"],
-                tags: c["tags"]))
+            return .azure(
+                AzureLayout(
+                    day: c["day"]!, amount: c["amount"]!, currency: c["currency"]!, service: c["service"]!,
+                    chargeType: c["chargeCategory"]!, resourceGroup: c["resourceGroup"], resourceName: c["resourceName"],
+                    resourceId: c["resourceId"], meterSubcategory: c["meterSubcategory"], meterName: c["meterName"],
+                    tags: c["tags"]))
         }
         let shown = header.prefix(8).map { "'\(ImportSession.excerpt($0, limit: 30))'" }.joined(separator: ", ")
         let found = header.isEmpty || header == [""] ? "no columns" : "columns \(shown)\(header.count > 8 ? ", …" : "")"
-        throw ImportProblem(file: file,
-                            message: "not a known cost export: found \(found); \(CostFileImporter.expectedColumnsText)")
+        throw ImportProblem(
+            file: file,
+            message: "not a known cost export: found \(found); \(CostFileImporter.expectedColumnsText)")
     }
 
     // MARK: Rows
@@ -346,16 +364,18 @@ private struct ImportSession {
     private mutating func focusRecord(_ layout: FocusLayout) throws(RowProblem) -> CostRecord {
         let day = try required(layout.day) { (bytes) throws(RowProblem) -> CivilDate in
             guard let day = ImportValues.isoDay(bytes) else {
-                throw RowProblem(column: layout.day.name,
-                                 message: "\(quoted(layout.day)) is not a date-time (expected e.g. 2024-09-01T00:00:00Z)")
+                throw RowProblem(
+                    column: layout.day.name,
+                    message: "\(quoted(layout.day)) is not a date-time (expected e.g. 2024-09-01T00:00:00Z)")
             }
             return day
         }
         let amount = try amount(layout.amount)
         let currency = try currency(layout.currency)
         let service = try requiredString(layout.service)
-        let category = try chargeCategory(layout.category, table: Self.focusCategories,
-                                          expected: ChargeCategory.allCases.map(\.rawValue))
+        let category = try chargeCategory(
+            layout.category, table: Self.focusCategories,
+            expected: ChargeCategory.allCases.map(\.rawValue))
         guard let provider = string(layout.provider) ?? string(layout.serviceProvider) else {
             let column = layout.provider ?? layout.serviceProvider
             throw RowProblem(column: column?.name, message: column.map(missingMessage) ?? "no provider column")
@@ -372,16 +392,18 @@ private struct ImportSession {
     private mutating func azureRecord(_ layout: AzureLayout) throws(RowProblem) -> CostRecord {
         let day = try required(layout.day) { (bytes) throws(RowProblem) -> CivilDate in
             guard let day = ImportValues.exportDay(bytes) else {
-                throw RowProblem(column: layout.day.name,
-                                 message: "\(quoted(layout.day)) is not a date (expected MM/DD/YYYY or YYYY-MM-DD)")
+                throw RowProblem(
+                    column: layout.day.name,
+                    message: "\(quoted(layout.day)) is not a date (expected MM/DD/YYYY or YYYY-MM-DD)")
             }
             return day
         }
         let amount = try amount(layout.amount)
         let currency = try currency(layout.currency)
         let service = try requiredString(layout.service)
-        let category = try chargeCategory(layout.chargeType, table: Self.azureCategories,
-                                          expected: CostFileImporter.azureChargeTypes.map(\.chargeType))
+        let category = try chargeCategory(
+            layout.chargeType, table: Self.azureCategories,
+            expected: CostFileImporter.azureChargeTypes.map(\.chargeType))
         let resourceGroup = try resourceGroup(layout.resourceGroup, resourceId: layout.resourceId)
         var resourceName = string(layout.resourceName)
         if resourceName == nil {
@@ -421,8 +443,10 @@ private struct ImportSession {
     }
 
     /// The field's content bytes (doubled quotes undone), or nil when missing.
-    private func value<R>(_ column: Column?,
-                          _ body: (UnsafeBufferPointer<UInt8>) throws(RowProblem) -> R?) throws(RowProblem) -> R? {
+    private func value<R>(
+        _ column: Column?,
+        _ body: (UnsafeBufferPointer<UInt8>) throws(RowProblem) -> R?
+    ) throws(RowProblem) -> R? {
         guard let column else { return nil }
         let field = fields[column.index]
         if isMissing(field) { return nil }
@@ -432,8 +456,10 @@ private struct ImportSession {
         return try copy.withUnsafeBufferPointer { (bytes) throws(RowProblem) -> R? in try body(bytes) }
     }
 
-    private func required<R>(_ column: Column,
-                             _ body: (UnsafeBufferPointer<UInt8>) throws(RowProblem) -> R) throws(RowProblem) -> R {
+    private func required<R>(
+        _ column: Column,
+        _ body: (UnsafeBufferPointer<UInt8>) throws(RowProblem) -> R
+    ) throws(RowProblem) -> R {
         guard let result = try value(column, { (bytes) throws(RowProblem) -> R? in try body(bytes) }) else {
             throw RowProblem(column: column.name, message: missingMessage(column))
         }
@@ -474,12 +500,15 @@ private struct ImportSession {
         return currency
     }
 
-    private func chargeCategory(_ column: Column, table: [String: ChargeCategory],
-                                expected: [String]) throws(RowProblem) -> ChargeCategory {
+    private func chargeCategory(
+        _ column: Column, table: [String: ChargeCategory],
+        expected: [String]
+    ) throws(RowProblem) -> ChargeCategory {
         let text = try requiredString(column)
         guard let category = table[text] ?? table[text.lowercased()] else {
-            throw RowProblem(column: column.name,
-                             message: "\(quoted(column)) is not a known charge category (expected \(expected.joined(separator: ", ")))")
+            throw RowProblem(
+                column: column.name,
+                message: "\(quoted(column)) is not a known charge category (expected \(expected.joined(separator: ", ")))")
         }
         return category
     }
@@ -496,14 +525,16 @@ private struct ImportSession {
         if isMissing(field) { return [:] }
         let raw = UnsafeBufferPointer(rebasing: buffer[field.start..<field.end])
         if let cached = tagCache.tags(for: raw) { return cached }
-        let parsed = try value(column) { (bytes) throws(RowProblem) -> [String: String]? in
-            do throws(ImportValues.TagSyntaxError) {
-                return try ImportValues.tags(bytes)
-            } catch {
-                throw RowProblem(column: column.name,
-                                 message: "\(quoted(column)) is not a JSON object of tags (\(error.message))")
-            }
-        } ?? [:]
+        let parsed =
+            try value(column) { (bytes) throws(RowProblem) -> [String: String]? in
+                do throws(ImportValues.TagSyntaxError) {
+                    return try ImportValues.tags(bytes)
+                } catch {
+                    throw RowProblem(
+                        column: column.name,
+                        message: "\(quoted(column)) is not a JSON object of tags (\(error.message))")
+                }
+            } ?? [:]
         tagCache.insert(parsed, for: raw)
         return parsed
     }

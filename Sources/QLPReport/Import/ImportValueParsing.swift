@@ -104,17 +104,18 @@ enum ImportValues {
         while i < end && bytes[i] == space { i += 1 }
         while end > i && bytes[end - 1] == space { end -= 1 }
         guard end - i >= 10,
-              let year = number(bytes, i, 4), bytes[i + 4] == UInt8(ascii: "-"),
-              let month = number(bytes, i + 5, 2), bytes[i + 7] == UInt8(ascii: "-"),
-              let dayOfMonth = number(bytes, i + 8, 2),
-              let date = CivilDate(year: year, month: month, day: dayOfMonth)
+            let year = number(bytes, i, 4), bytes[i + 4] == UInt8(ascii: "-"),
+            let month = number(bytes, i + 5, 2), bytes[i + 7] == UInt8(ascii: "-"),
+            let dayOfMonth = number(bytes, i + 8, 2),
+            let date = CivilDate(year: year, month: month, day: dayOfMonth)
         else { return nil }
         i += 10
         if i == end { return date }
         guard bytes[i] == UInt8(ascii: "T") || bytes[i] == space else { return nil }
         i += 1
         guard end - i >= 5, let hour = number(bytes, i, 2), bytes[i + 2] == UInt8(ascii: ":"),
-              let minute = number(bytes, i + 3, 2), hour < 24, minute < 60 else { return nil }
+            let minute = number(bytes, i + 3, 2), hour < 24, minute < 60
+        else { return nil }
         i += 5
         if i < end && bytes[i] == UInt8(ascii: ":") {
             guard end - i >= 3, let second = number(bytes, i + 1, 2), second <= 60 else { return nil }
@@ -126,7 +127,7 @@ enum ImportValues {
                 guard i > fractionStart else { return nil }
             }
         }
-        if i == end { return date }   // no zone: UTC, as FOCUS says charge periods are
+        if i == end { return date }  // no zone: UTC, as FOCUS says charge periods are
         if bytes[i] == UInt8(ascii: "Z") || bytes[i] == UInt8(ascii: "z") {
             return i + 1 == end ? date : nil
         }
@@ -178,9 +179,11 @@ enum ImportValues {
             // "09/04/2023 00:00:00" or "9/4/2023 12:00:00 AM": the day is what counts.
             guard bytes[i] == space else { return nil }
             for byte in UnsafeBufferPointer(rebasing: bytes[i..<end]) {
-                guard (byte >= zero && byte <= nine) || byte == UInt8(ascii: ":") || byte == UInt8(ascii: ".")
+                guard
+                    (byte >= zero && byte <= nine) || byte == UInt8(ascii: ":") || byte == UInt8(ascii: ".")
                         || byte == space || byte == UInt8(ascii: "A") || byte == UInt8(ascii: "P")
-                        || byte == UInt8(ascii: "M") else { return nil }
+                        || byte == UInt8(ascii: "M")
+                else { return nil }
             }
         }
         return CivilDate(year: year, month: month, day: dayOfMonth)
@@ -344,7 +347,8 @@ enum ImportValues {
                 case UInt8(ascii: "u"):
                     var scalar = try hex4()
                     if (0xD800..<0xDC00).contains(scalar), i + 1 < bytes.count,
-                       bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") {
+                        bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u")
+                    {
                         i += 2
                         let low = try hex4()
                         if (0xDC00..<0xE000).contains(low) {
@@ -412,7 +416,8 @@ enum ImportValues {
             let start = i
             while i < bytes.count {
                 let c = bytes[i]
-                let isScalarByte = (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z"))
+                let isScalarByte =
+                    (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z"))
                     || c == UInt8(ascii: "-") || c == UInt8(ascii: "+") || c == UInt8(ascii: ".") || c == UInt8(ascii: "E")
                 guard isScalarByte else { break }
                 i += 1

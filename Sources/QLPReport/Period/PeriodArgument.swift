@@ -8,7 +8,8 @@ public enum PeriodArgument {
     public static func week(_ text: String, option: String = "--week") throws(PeriodArgumentError) -> ISOWeek {
         let compact = text.replacingOccurrences(of: "-", with: "")
         guard compact.count == 7, compact.dropFirst(4).first == "W" || compact.dropFirst(4).first == "w",
-              let year = digits(compact.prefix(4)), let number = digits(compact.suffix(2)) else {
+            let year = digits(compact.prefix(4)), let number = digits(compact.suffix(2))
+        else {
             throw .malformed(option: option, text: text, expected: "an ISO week such as 2026-W47")
         }
         guard let week = ISOWeek(year: year, week: number) else {
@@ -31,7 +32,8 @@ public enum PeriodArgument {
     public static func day(_ text: String, option: String) throws(PeriodArgumentError) -> CivilDate {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let year = digits(parts[0]), let month = digits(parts[1]), let day = digits(parts[2]) else {
+            let year = digits(parts[0]), let month = digits(parts[1]), let day = digits(parts[2])
+        else {
             throw .malformed(option: option, text: text, expected: "a day such as 2026-11-26")
         }
         guard (1...12).contains(month) else { throw .noSuchMonth(option: option, text: text, month: month) }
@@ -64,8 +66,10 @@ public enum PeriodArgumentError: Error, Sendable, Equatable, CustomStringConvert
     case noSuchDay(option: String, text: String, year: Int, month: Int, days: Int)
     case reversed(from: String, to: String)
 
-    static let monthNames = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-                             "October", "November", "December"]
+    static let monthNames = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September",
+        "October", "November", "December",
+    ]
 
     public var description: String {
         switch self {
@@ -74,7 +78,8 @@ public enum PeriodArgumentError: Error, Sendable, Equatable, CustomStringConvert
         case .noSuchMonth(let option, let text, let month):
             "\(option) '\(text)': there is no month \(month) (months run from 01 to 12)"
         case .noSuchWeek(let option, let text, let year, let week):
-            week < 1 ? "\(option) '\(text)': ISO weeks are numbered from 01"
+            week < 1
+                ? "\(option) '\(text)': ISO weeks are numbered from 01"
                 : "\(option) '\(text)': \(year) has \(ISOWeek.weeks(in: year)) ISO weeks, so there is no week \(week)"
         case .noSuchDay(let option, let text, let year, let month, let days):
             "\(option) '\(text)': \(Self.monthNames[month - 1]) \(year) has \(days) days"

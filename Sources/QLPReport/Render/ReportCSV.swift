@@ -16,15 +16,19 @@ enum ReportCSV {
         var rows: [[Cell]] = [["section", "item", "metric", "value", "unit"].map { Cell(value: $0) }]
         let code = r.currency.code
         func money(_ section: String, _ item: String, _ metric: String, _ value: Decimal?) {
-            rows.append([Cell(value: section), Cell(value: item), Cell(value: metric),
-                         Cell(value: value.map { plain($0) } ?? "", isNumber: true), Cell(value: value == nil ? "" : code)])
+            rows.append([
+                Cell(value: section), Cell(value: item), Cell(value: metric),
+                Cell(value: value.map { plain($0) } ?? "", isNumber: true), Cell(value: value == nil ? "" : code),
+            ])
         }
         func text(_ section: String, _ item: String, _ metric: String, _ value: String, _ unit: String = "") {
             rows.append([section, item, metric, value, unit].map { Cell(value: $0) })
         }
         func number(_ section: String, _ item: String, _ metric: String, _ value: String, _ unit: String) {
-            rows.append([Cell(value: section), Cell(value: item), Cell(value: metric), Cell(value: value, isNumber: true),
-                         Cell(value: unit)])
+            rows.append([
+                Cell(value: section), Cell(value: item), Cell(value: metric), Cell(value: value, isNumber: true),
+                Cell(value: unit),
+            ])
         }
         text("report", "period", r.period.kind, r.period.identifier)
         text("report", "period", "first_day", r.period.days.first.iso8601, "date")
@@ -52,13 +56,15 @@ enum ReportCSV {
             money("credits", "MongoDB Atlas", "used", use.used)
             money("credits", "MongoDB Atlas", "remaining", use.remaining)
             number("credits", "MongoDB Atlas", "used_usd", plain(use.usedUSD), "USD")
-            number("credits", "MongoDB Atlas", "usd_rate", NSDecimalNumber(decimal: use.rate.perUSD).stringValue, "\(r.currency.code) per USD")
+            number(
+                "credits", "MongoDB Atlas", "usd_rate", NSDecimalNumber(decimal: use.rate.perUSD).stringValue, "\(r.currency.code) per USD")
         }
         money("monthly", r.monthly.month.iso8601.prefix(7).description, "amount", r.monthly.amount)
         money("monthly", r.monthly.month.iso8601.prefix(7).description, "spent_to_date", r.monthly.spentToDate)
         for c in r.monthly.crossings {
-            text("monthly", "alert \(NSDecimalNumber(decimal: c.threshold).stringValue)%", "reached_on", c.day?.iso8601 ?? "not reached",
-                 c.day == nil ? "" : "date")
+            text(
+                "monthly", "alert \(NSDecimalNumber(decimal: c.threshold).stringValue)%", "reached_on", c.day?.iso8601 ?? "not reached",
+                c.day == nil ? "" : "date")
         }
         money("monthly", "projection", "linear", r.monthly.linearProjection?.amount)
         money("monthly", "projection", "azure_forecast", r.monthly.azureForecast)
@@ -74,7 +80,9 @@ enum ReportCSV {
         if let g = r.resourceGroups { comparison("resource_group", g) }
         if let t = r.tags { comparison("tag:\(r.tagKey)", t) }
         for a in r.anomalies { money("anomaly", "\(a.dimension): \(a.name)", "\(a.kind.rawValue) \(a.day.iso8601)", a.amount) }
-        for a in r.alertsFired { text("alert", "\(a.kind) \(NSDecimalNumber(decimal: a.threshold).stringValue)%", "fired_on", a.day.iso8601, "date") }
+        for a in r.alertsFired {
+            text("alert", "\(a.kind) \(NSDecimalNumber(decimal: a.threshold).stringValue)%", "fired_on", a.day.iso8601, "date")
+        }
         for m in r.modelSpend.lines { money("model", m.model, "spend", m.amount) }
         text("usage", "ledger", r.hasUsage ? "source" : "not_read", r.usageNote)
         if let s = r.routingSavings {

@@ -7,10 +7,14 @@ extension ReportDocument {
     static func usage(_ r: FinanceReport, _ t: ReportText) -> [Section] {
         guard r.hasUsage else {
             // Said, not shown as zeros: no ledger is not "routing saved nothing".
-            return [Section(title: "Routing savings", before: [
-                "Not computed: \(r.usageNote).",
-                "Spend by key and by route, and the ledger against the invoice, need the same ledger.",
-            ])]
+            return [
+                Section(
+                    title: "Routing savings",
+                    before: [
+                        "Not computed: \(r.usageNote).",
+                        "Spend by key and by route, and the ledger against the invoice, need the same ledger.",
+                    ])
+            ]
         }
         return [savings(r, t), keys(r, t), routes(r, t), ledger(r, t)].compactMap { $0 }
     }
@@ -22,22 +26,28 @@ extension ReportDocument {
             before = ["No requests on a route with a baseline in \(r.usageNote) over these days."]
         } else {
             let share = s.counterfactual != 0 ? " (\(t.percent(s.saving / s.counterfactual)) of the counterfactual)" : ""
-            before = ["Routing saved \(t.amount(s.saving))\(share): actual model cost \(t.amount(s.actual)) against "
-                + "\(t.amount(s.counterfactual)) had every request gone to its route's baseline target; "
-                + "\(t.count(s.requests)) request\(s.requests == 1 ? "" : "s") from \(r.usageNote)."]
+            before = [
+                "Routing saved \(t.amount(s.saving))\(share): actual model cost \(t.amount(s.actual)) against "
+                    + "\(t.amount(s.counterfactual)) had every request gone to its route's baseline target; "
+                    + "\(t.count(s.requests)) request\(s.requests == 1 ? "" : "s") from \(r.usageNote)."
+            ]
         }
         if s.unknownUsageRequests > 0 {
-            before.append("Left out: \(t.count(s.unknownUsageRequests)) request\(s.unknownUsageRequests == 1 ? "" : "s") "
-                + "answered without token counts.")
+            before.append(
+                "Left out: \(t.count(s.unknownUsageRequests)) request\(s.unknownUsageRequests == 1 ? "" : "s") "
+                    + "answered without token counts.")
         }
         var table: TextTable?
         if !s.routes.isEmpty {
-            var rows = TextTable(["Route", "Baseline", "Requests", "Actual", "Counterfactual", "Saving"],
-                                 [.left, .left, .right, .right, .right, .right])
+            var rows = TextTable(
+                ["Route", "Baseline", "Requests", "Actual", "Counterfactual", "Saving"],
+                [.left, .left, .right, .right, .right, .right])
             for line in s.routes {
                 let how = line.baseline.choice == .configured ? "configured" : "most expensive"
-                rows.add([line.route, "\(line.baseline.target) (\(how))", t.count(line.requests), t.amount(line.actual),
-                          t.amount(line.counterfactual), t.amount(line.saving)])
+                rows.add([
+                    line.route, "\(line.baseline.target) (\(how))", t.count(line.requests), t.amount(line.actual),
+                    t.amount(line.counterfactual), t.amount(line.saving),
+                ])
             }
             rows.add(["Total", "", t.count(s.requests), t.amount(s.actual), t.amount(s.counterfactual), t.amount(s.saving)])
             table = rows
@@ -48,11 +58,14 @@ extension ReportDocument {
     static func keys(_ r: FinanceReport, _ t: ReportText) -> Section? {
         guard let keys = r.keySpend else { return nil }
         guard !keys.isEmpty else { return Section(title: "Spend by key", before: ["No requests in \(r.usageNote) over these days."]) }
-        var table = TextTable(["Key", "Requests", "Tokens in", "Tokens out", "Cost", t.comparisonNames.previous],
-                              [.left, .right, .right, .right, .right, .right])
+        var table = TextTable(
+            ["Key", "Requests", "Tokens in", "Tokens out", "Cost", t.comparisonNames.previous],
+            [.left, .right, .right, .right, .right, .right])
         for k in keys {
-            table.add([k.name, t.count(k.requests), t.count(k.inputTokens), t.count(k.outputTokens), t.amount(k.cost),
-                       t.amount(k.previousCost)])
+            table.add([
+                k.name, t.count(k.requests), t.count(k.inputTokens), t.count(k.outputTokens), t.amount(k.cost),
+                t.amount(k.previousCost),
+            ])
         }
         return Section(title: "Spend by key", table: table, after: spendNotes(keys, t))
     }
@@ -60,11 +73,14 @@ extension ReportDocument {
     static func routes(_ r: FinanceReport, _ t: ReportText) -> Section? {
         guard let routes = r.routeSpend else { return nil }
         guard !routes.isEmpty else { return Section(title: "Spend by route", before: ["No requests in \(r.usageNote) over these days."]) }
-        var table = TextTable(["Route", "Target", "Requests", "Tokens in", "Tokens out", "Cost", t.comparisonNames.previous],
-                              [.left, .left, .right, .right, .right, .right, .right])
+        var table = TextTable(
+            ["Route", "Target", "Requests", "Tokens in", "Tokens out", "Cost", t.comparisonNames.previous],
+            [.left, .left, .right, .right, .right, .right, .right])
         func add(_ route: String, _ target: String, _ u: UsageSpend) {
-            table.add([route, target, t.count(u.requests), t.count(u.inputTokens), t.count(u.outputTokens), t.amount(u.cost),
-                       t.amount(u.previousCost)])
+            table.add([
+                route, target, t.count(u.requests), t.count(u.inputTokens), t.count(u.outputTokens), t.amount(u.cost),
+                t.amount(u.previousCost),
+            ])
         }
         for route in routes {
             add(route.total.name, "(all)", route.total)
@@ -77,8 +93,9 @@ extension ReportDocument {
         let unknown = lines.reduce(0) { $0 + $1.unknownUsageRequests }
         var notes = ["Cost is the usage ledger's: tokens at the prices in routing.targets of the config."]
         if unknown > 0 {
-            notes.append("\(t.count(unknown)) request\(unknown == 1 ? " was" : "s were") answered without token counts: "
-                + "counted in Requests, not in tokens or cost.")
+            notes.append(
+                "\(t.count(unknown)) request\(unknown == 1 ? " was" : "s were") answered without token counts: "
+                    + "counted in Requests, not in tokens or cost.")
         }
         return notes
     }

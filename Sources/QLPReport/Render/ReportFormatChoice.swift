@@ -7,7 +7,10 @@ extension ReportFormat {
     public init?(fileName: String) {
         guard let dot = fileName.lastIndex(of: "."), !fileName[dot...].contains("/") else { return nil }
         let ext = fileName[fileName.index(after: dot)...].lowercased()
-        if ext == "markdown" { self = .markdown; return }
+        if ext == "markdown" {
+            self = .markdown
+            return
+        }
         guard let format = Self.allCases.first(where: { $0.fileExtension == ext }) else { return nil }
         self = format
     }

@@ -9,12 +9,17 @@ extension ReportJSON {
             ("usage_ledger", .object([("status", .string(r.hasUsage ? "read" : "not_read")), ("note", .string(r.usageNote))])),
             ("routing_savings", r.routingSavings.map(savings) ?? .null),
             ("key_spend", r.keySpend.map { .array($0.map(spend)) } ?? .null),
-            ("route_spend", r.routeSpend.map { routes in
-                .array(routes.map { route in
-                    .object([("route", .string(route.total.name))] + members(spend(route.total)).dropFirst()
-                        + [("targets", .array(route.targets.map(spend)))])
-                })
-            } ?? .null),
+            (
+                "route_spend",
+                r.routeSpend.map { routes in
+                    .array(
+                        routes.map { route in
+                            .object(
+                                [("route", .string(route.total.name))] + members(spend(route.total)).dropFirst()
+                                    + [("targets", .array(route.targets.map(spend)))])
+                        })
+                } ?? .null
+            ),
             ("ledger_vs_invoice", r.ledgerVersusInvoice.map(ledger) ?? .null),
         ]
     }
@@ -29,23 +34,30 @@ extension ReportJSON {
             ("unknown_usage_requests", .number(s.unknownUsageRequests)),
             ("routes_without_baseline", .array(s.routesWithoutBaseline.map { .string($0) })),
             ("method", .string(s.method)),
-            ("routes", .array(s.routes.map { line in
-                .object([
-                    ("route", .string(line.route)),
-                    ("baseline", .object([
-                        ("target", .string(line.baseline.target)), ("choice", .string(line.baseline.choice.rawValue)),
-                        ("input_per_1k", .number(line.baseline.prices.inputPer1K)),
-                        ("output_per_1k", .number(line.baseline.prices.outputPer1K)),
-                    ])),
-                    ("requests", .number(line.requests)),
-                    ("unknown_usage_requests", .number(line.unknownUsageRequests)),
-                    ("input_tokens", .number(line.inputTokens)),
-                    ("output_tokens", .number(line.outputTokens)),
-                    ("actual", money(line.actual)),
-                    ("counterfactual", money(line.counterfactual)),
-                    ("saving", money(line.saving)),
-                ])
-            })),
+            (
+                "routes",
+                .array(
+                    s.routes.map { line in
+                        .object([
+                            ("route", .string(line.route)),
+                            (
+                                "baseline",
+                                .object([
+                                    ("target", .string(line.baseline.target)), ("choice", .string(line.baseline.choice.rawValue)),
+                                    ("input_per_1k", .number(line.baseline.prices.inputPer1K)),
+                                    ("output_per_1k", .number(line.baseline.prices.outputPer1K)),
+                                ])
+                            ),
+                            ("requests", .number(line.requests)),
+                            ("unknown_usage_requests", .number(line.unknownUsageRequests)),
+                            ("input_tokens", .number(line.inputTokens)),
+                            ("output_tokens", .number(line.outputTokens)),
+                            ("actual", money(line.actual)),
+                            ("counterfactual", money(line.counterfactual)),
+                            ("saving", money(line.saving)),
+                        ])
+                    })
+            ),
         ])
     }
 

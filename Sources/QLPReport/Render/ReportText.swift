@@ -13,8 +13,10 @@ struct ReportText {
     }
 
     static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-    static let longMonths = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-                             "October", "November", "December"]
+    static let longMonths = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September",
+        "October", "November", "December",
+    ]
 
     func date(_ d: CivilDate) -> String { "\(d.day) \(Self.months[d.month - 1]) \(d.year)" }
     func monthName(_ d: CivilDate) -> String { "\(Self.longMonths[d.month - 1]) \(d.year)" }
@@ -36,11 +38,12 @@ struct ReportText {
 
     var periodTitle: String {
         let days = report.period.days
-        let name = switch report.period {
-        case .week(let w): "week \(w) (\(date(days.first)) to \(date(days.last)))"
-        case .month: monthName(days.first)
-        case .custom: "\(date(days.first)) to \(date(days.last))"
-        }
+        let name =
+            switch report.period {
+            case .week(let w): "week \(w) (\(date(days.first)) to \(date(days.last)))"
+            case .month: monthName(days.first)
+            case .custom: "\(date(days.first)) to \(date(days.last))"
+            }
         return report.isInProgress ? name + ", in progress" : name
     }
 
@@ -52,12 +55,14 @@ struct ReportText {
         guard report.isInProgress else { return nil }
         let n = report.comparedDays.count
         let previous = report.previousPeriod
-        let previousName = switch previous {
-        case .week(let w): "week \(w)"
-        case .month: monthName(previous.days.first)
-        case .custom: "the previous \(previous.days.count) days"
-        }
-        return "The \(report.period.kind == "custom" ? "period" : report.period.kind) is in progress: \(n) of its \(report.period.days.count) days "
+        let previousName =
+            switch previous {
+            case .week(let w): "week \(w)"
+            case .month: monthName(previous.days.first)
+            case .custom: "the previous \(previous.days.count) days"
+            }
+        return
+            "The \(report.period.kind == "custom" ? "period" : report.period.kind) is in progress: \(n) of its \(report.period.days.count) days "
             + "are complete (\(span(report.comparedDays))), compared with the same \(n == 1 ? "day" : "\(n) days") of \(previousName) "
             + "(\(span(report.previousComparedDays))), not with the whole of it."
     }

@@ -1,3 +1,4 @@
+import Foundation
 import QLPCanvas
 
 /// A table of text cells, laid out as aligned columns (terminal) or as a
@@ -38,11 +39,11 @@ struct TextTable {
         func escape(_ cell: String) -> String {
             MarkdownText.escaped(cell.replacingOccurrences(of: "\n", with: " "))
         }
-        var out = ["| " + headers.map(escape).joined(separator: " | ") + " |",
-                   "|" + alignments.map { $0 == .right ? " ---: " : " --- " }.joined(separator: "|") + "|"]
+        var out = [
+            "| " + headers.map(escape).joined(separator: " | ") + " |",
+            "|" + alignments.map { $0 == .right ? " ---: " : " --- " }.joined(separator: "|") + "|",
+        ]
         out += rows.map { "| " + $0.map(escape).joined(separator: " | ") + " |" }
         return out.joined(separator: "\n")
     }
 }
-
-import Foundation

@@ -7,8 +7,10 @@ public enum BudgetRuleEvaluation {
     /// (spend not known yet) fires nothing: routing moves on evidence, not on
     /// its absence.
     /// - Parameter percentSpent: category key -> percent of its allocation spent (95 for 95%).
-    public static func active(_ rules: [BudgetRoutingRule], suspended: [String],
-                              percentSpent: [String: Decimal]) -> [BudgetRoutingRule] {
+    public static func active(
+        _ rules: [BudgetRoutingRule], suspended: [String],
+        percentSpent: [String: Decimal]
+    ) -> [BudgetRoutingRule] {
         rules.filter { rule in
             guard !suspended.contains(rule.name), let percent = percentSpent[rule.category] else { return false }
             return percent >= rule.atPercent

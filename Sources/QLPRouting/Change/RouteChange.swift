@@ -36,10 +36,13 @@ extension RouteChange {
         for (index, part) in parts.enumerated() {
             switch part {
             case .batch:
-                throw RouteChangeError(.invalid, "change \(index + 1) of \(parts.count) is itself a batch; list its changes in the outer one")
+                throw RouteChangeError(
+                    .invalid, "change \(index + 1) of \(parts.count) is itself a batch; list its changes in the outer one")
             case .restore:
-                throw RouteChangeError(.invalid, "change \(index + 1) of \(parts.count) is an undo (restore), which cannot be part of a batch; "
-                    + "undo on its own")
+                throw RouteChangeError(
+                    .invalid,
+                    "change \(index + 1) of \(parts.count) is an undo (restore), which cannot be part of a batch; "
+                        + "undo on its own")
             default:
                 continue
             }

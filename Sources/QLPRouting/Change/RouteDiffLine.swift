@@ -30,14 +30,16 @@ extension RouteChange {
         var routeNames = before.routes.map(\.name)
         routeNames += after.routes.map(\.name).filter { !routeNames.contains($0) }
         for routeName in routeNames {
-            let old = before.route(named: routeName), new = after.route(named: routeName)
+            let old = before.route(named: routeName)
+            let new = after.route(named: routeName)
             var targets = old?.targetNames ?? []
             targets += (new?.targetNames ?? []).filter { !targets.contains($0) }
             for target in targets {
-                let line = RouteDiffLine(route: routeName, target: target,
-                                         beforeWeight: old?.shares.first { $0.target == target }?.weight,
-                                         afterWeight: new?.shares.first { $0.target == target }?.weight,
-                                         beforeDrained: before.isDrained(target), afterDrained: after.isDrained(target))
+                let line = RouteDiffLine(
+                    route: routeName, target: target,
+                    beforeWeight: old?.shares.first { $0.target == target }?.weight,
+                    afterWeight: new?.shares.first { $0.target == target }?.weight,
+                    beforeDrained: before.isDrained(target), afterDrained: after.isDrained(target))
                 if line.beforeWeight != line.afterWeight || line.beforeDrained != line.afterDrained { lines.append(line) }
             }
         }

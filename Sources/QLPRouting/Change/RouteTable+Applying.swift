@@ -37,8 +37,10 @@ extension RouteTable {
             if policy == .weighted {
                 let sum = routes[index].shares.reduce(0) { $0 + $1.weight }
                 if sum != 100 {
-                    throw RouteChangeError(.invalid, "route '\(routeName)' cannot be weighted: its weights sum to \(sum), "
-                        + "not 100; set weights first")
+                    throw RouteChangeError(
+                        .invalid,
+                        "route '\(routeName)' cannot be weighted: its weights sum to \(sum), "
+                            + "not 100; set weights first")
                 }
             }
             next.routes[index].policy = policy
@@ -60,7 +62,8 @@ extension RouteTable {
                     next = try next.applying(part)
                 } catch {
                     // Alone, a part is refused in its own words; among several, which one it was matters.
-                    throw parts.count == 1 ? error
+                    throw parts.count == 1
+                        ? error
                         : RouteChangeError(error.kind, "change \(index + 1) of \(parts.count): \(error.message)")
                 }
             }
@@ -89,8 +92,10 @@ extension RouteTable {
                 throw RouteChangeError(.invalid, "weights of route '\(route)' list '\(share.target)' twice")
             }
             if !(0...100).contains(share.weight) {
-                throw RouteChangeError(.invalid, "weight of '\(share.target)' in route '\(route)' is \(share.weight); "
-                    + "a weight is 0 to 100 percentage points")
+                throw RouteChangeError(
+                    .invalid,
+                    "weight of '\(share.target)' in route '\(route)' is \(share.weight); "
+                        + "a weight is 0 to 100 percentage points")
             }
         }
         let sum = weights.reduce(0) { $0 + $1.weight }
@@ -102,7 +107,8 @@ extension RouteTable {
     /// A route must keep a target that is not drained, either weighted or as a
     /// fallback; otherwise every request to it would fail.
     private func requireLiveTarget(in route: Route) throws(RouteChangeError) {
-        let live = route.shares.contains { $0.weight > 0 && !isDrained($0.target) }
+        let live =
+            route.shares.contains { $0.weight > 0 && !isDrained($0.target) }
             || route.fallback.contains { !isDrained($0) }
         if !live { throw RouteChangeError(.invalid, "would leave route '\(route.name)' with no target") }
     }

@@ -26,7 +26,9 @@ public struct CircuitBreaker: Sendable, Equatable {
     }
 
     public enum State: Int, Sendable, Codable {
-        case closed = 0, halfOpen = 1, open = 2
+        case closed = 0
+        case halfOpen = 1
+        case open = 2
     }
 
     /// The window is cut into this many buckets, so memory is fixed and old
@@ -84,7 +86,8 @@ public struct CircuitBreaker: Sendable, Equatable {
             consecutiveFailures = success ? 0 : consecutiveFailures + 1
             guard !success else { return }
             let (requests, failures) = window.totals(now: now)
-            let ratioTripped = requests >= settings.minimumRequests
+            let ratioTripped =
+                requests >= settings.minimumRequests
                 && Double(failures) >= settings.failureRatio * Double(requests)
             if ratioTripped || consecutiveFailures >= max(settings.minimumRequests, 1) {
                 open(now: now)
@@ -94,11 +97,11 @@ public struct CircuitBreaker: Sendable, Equatable {
                 // The cool-down is over: this outcome is the trial's.
                 finishTrial(success: success, now: now)
             }
-            // Before that, an outcome is from a request admitted before the
-            // breaker opened. A failure must not extend the open time: slow
-            // requests failing one after another would otherwise keep pushing
-            // the trial away, and they say nothing the opening did not already.
-            // A success does not close it either: the trial decides.
+        // Before that, an outcome is from a request admitted before the
+        // breaker opened. A failure must not extend the open time: slow
+        // requests failing one after another would otherwise keep pushing
+        // the trial away, and they say nothing the opening did not already.
+        // A success does not close it either: the trial decides.
         case .halfOpen:
             finishTrial(success: success, now: now)
         }
@@ -177,8 +180,10 @@ private struct BucketWindow: Sendable, Equatable {
     func totals(now: Double) -> (requests: Int, failures: Int) {
         let current = epoch(now)
         var total = (requests: 0, failures: 0)
-        for slot in epochs.indices where epochs[slot] != Int.min
-            && epochs[slot] <= current && current - epochs[slot] < epochs.count {
+        for slot in epochs.indices
+        where epochs[slot] != Int.min
+            && epochs[slot] <= current && current - epochs[slot] < epochs.count
+        {
             total.requests += requests[slot]
             total.failures += failures[slot]
         }

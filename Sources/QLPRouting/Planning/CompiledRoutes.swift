@@ -77,8 +77,10 @@ public final class CompiledRoutes: Sendable {
     /// a request is then tried against a target that is probably down, rather
     /// than failed without trying, because a breaker's verdict is a guess and an
     /// error the client sees is certain.
-    public func plan(_ resolution: RouteResolution, tick: Int, maxAttempts: Int,
-                     health: (String) -> TargetHealth) -> [RouteTarget] {
+    public func plan(
+        _ resolution: RouteResolution, tick: Int, maxAttempts: Int,
+        health: (String) -> TargetHealth
+    ) -> [RouteTarget] {
         guard maxAttempts > 0, let routeIndex = routeIndex[resolution.route] else { return [] }
         let route = routes[routeIndex]
         return withUnsafeTemporaryAllocation(of: TargetHealth?.self, capacity: table.targets.count) { known in
@@ -93,8 +95,10 @@ public final class CompiledRoutes: Sendable {
     }
 
     /// The plan, with `healthOf` asking each target's health at most once.
-    private func plan(_ route: CompiledRoute, _ resolution: RouteResolution, tick: Int, maxAttempts: Int,
-                      healthOf: (Int) -> TargetHealth) -> [RouteTarget] {
+    private func plan(
+        _ route: CompiledRoute, _ resolution: RouteResolution, tick: Int, maxAttempts: Int,
+        healthOf: (Int) -> TargetHealth
+    ) -> [RouteTarget] {
         withUnsafeTemporaryAllocation(of: Int.self, capacity: route.candidates.count + route.fallback.count + 2) { buffer in
             var order = OrderedTargets(buffer: buffer)
             collect(route, resolution, tick: tick, into: &order, healthOf: healthOf)
@@ -111,12 +115,15 @@ public final class CompiledRoutes: Sendable {
     }
 
     /// Every candidate in plan order, each once, drained ones already left out.
-    private func collect(_ route: CompiledRoute, _ resolution: RouteResolution, tick: Int, into order: inout OrderedTargets,
-                         healthOf: (Int) -> TargetHealth) {
+    private func collect(
+        _ route: CompiledRoute, _ resolution: RouteResolution, tick: Int, into order: inout OrderedTargets,
+        healthOf: (Int) -> TargetHealth
+    ) {
         func add(_ index: Int) { order.add(index) }
         let pinned = resolution.pinnedTarget.flatMap { targetIndex[$0] }.flatMap { route.drained.contains($0) ? nil : $0 }
         if let rule = route.rule, let sendTo = rule.sendTo,
-           !(resolution.pinnedTarget.map { rule.exceptTargets.contains($0) } ?? false) {
+            !(resolution.pinnedTarget.map { rule.exceptTargets.contains($0) } ?? false)
+        {
             add(sendTo)
         }
         if let pinned { add(pinned) }
@@ -144,22 +151,24 @@ public final class CompiledRoutes: Sendable {
                 let meetsA = slo.map { limit in healthOf(a.element).latencyMilliseconds.map { $0 <= limit } ?? true } ?? true
                 let meetsB = slo.map { limit in healthOf(b.element).latencyMilliseconds.map { $0 <= limit } ?? true } ?? true
                 if meetsA != meetsB { return meetsA }
-                let costA = route.costs[a.offset], costB = route.costs[b.offset]
+                let costA = route.costs[a.offset]
+                let costB = route.costs[b.offset]
                 if costA != costB { return costA < costB }
                 return a.offset < b.offset
             }
-            ranked.forEach { add($0.element) }
+            for candidate in ranked { add(candidate.element) }
         case .latency:
             let ranked = route.candidates.enumerated().sorted { a, b in
-                let latencyA = healthOf(a.element).latencyMilliseconds, latencyB = healthOf(b.element).latencyMilliseconds
+                let latencyA = healthOf(a.element).latencyMilliseconds
+                let latencyB = healthOf(b.element).latencyMilliseconds
                 switch (latencyA, latencyB) {
                 case (nil, nil): return a.offset < b.offset
-                case (nil, _): return true          // unmeasured first: explore it
+                case (nil, _): return true  // unmeasured first: explore it
                 case (_, nil): return false
-                case let (x?, y?): return x != y ? x < y : a.offset < b.offset
+                case (let x?, let y?): return x != y ? x < y : a.offset < b.offset
                 }
             }
-            ranked.forEach { add($0.element) }
+            for candidate in ranked { add(candidate.element) }
         }
         route.fallback.forEach(add)
     }

@@ -21,8 +21,9 @@ public struct RetryPolicy: Sendable, Equatable {
     public static func blamesTarget(_ failure: UpstreamFailure) -> Bool {
         switch failure {
         case .connect, .timeout, .throttled: true
-        case .status(let code): code >= 500 || code == 429 || code == 408 || (300..<400).contains(code)
-            || code == 401 || code == 403 || code == 404
+        case .status(let code):
+            code >= 500 || code == 429 || code == 408 || (300..<400).contains(code)
+                || code == 401 || code == 403 || code == 404
         }
     }
 
@@ -36,8 +37,9 @@ public struct RetryPolicy: Sendable, Equatable {
         case .connect, .timeout:
             return mayAttemptAgain && targetsLeft > 0 ? .tryNext : .giveUp
         case .status(429):
-            return decide(after: .throttled(retryAfterSeconds: nil), attemptsMade: attemptsMade,
-                          targetsLeft: targetsLeft, secondsLeft: secondsLeft)
+            return decide(
+                after: .throttled(retryAfterSeconds: nil), attemptsMade: attemptsMade,
+                targetsLeft: targetsLeft, secondsLeft: secondsLeft)
         case .status where Self.blamesTarget(failure):
             return mayAttemptAgain && targetsLeft > 0 ? .tryNext : .giveUp
         case .status:

@@ -29,20 +29,23 @@ extension RouteTable {
                 endpoint = ollama?.endpoint ?? Self.defaultOllamaEndpoint
                 upstreamModel = target.model
             }
-            return RouteTarget(name: target.name, backend: RouteTarget.Backend(target.backend), endpoint: endpoint,
-                               upstreamModel: upstreamModel, modelNames: names,
-                               inputCostPer1K: target.inputCostPer1K, outputCostPer1K: target.outputCostPer1K,
-                               contextWindow: target.contextWindow ?? modelName.flatMap(ModelContextWindows.tokens(for:)) ?? 0,
-                               latencySLOMilliseconds: target.latencySLO.map(Self.milliseconds))
+            return RouteTarget(
+                name: target.name, backend: RouteTarget.Backend(target.backend), endpoint: endpoint,
+                upstreamModel: upstreamModel, modelNames: names,
+                inputCostPer1K: target.inputCostPer1K, outputCostPer1K: target.outputCostPer1K,
+                contextWindow: target.contextWindow ?? modelName.flatMap(ModelContextWindows.tokens(for:)) ?? 0,
+                latencySLOMilliseconds: target.latencySLO.map(Self.milliseconds))
         }
         let routes = settings.routes.map { route in
-            Route(name: route.name, policy: Route.Policy(route.policy),
-                  shares: route.weights.map { Route.Share(target: $0.target, weight: $0.weight) },
-                  fallback: route.fallback, latencySLOMilliseconds: route.latencySLO.map(Self.milliseconds))
+            Route(
+                name: route.name, policy: Route.Policy(route.policy),
+                shares: route.weights.map { Route.Share(target: $0.target, weight: $0.weight) },
+                fallback: route.fallback, latencySLOMilliseconds: route.latencySLO.map(Self.milliseconds))
         }
         let rules = settings.budgetRules.map { rule in
-            BudgetRoutingRule(name: rule.name, category: rule.category, atPercent: rule.atPercent, route: rule.route,
-                              sendTo: rule.sendTo, exceptTargets: rule.exceptModels)
+            BudgetRoutingRule(
+                name: rule.name, category: rule.category, atPercent: rule.atPercent, route: rule.route,
+                sendTo: rule.sendTo, exceptTargets: rule.exceptModels)
         }
         self.init(version: 1, targets: targets, routes: routes, budgetRules: rules)
     }

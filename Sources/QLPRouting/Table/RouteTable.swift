@@ -12,8 +12,10 @@ public struct RouteTable: Sendable, Equatable, Hashable, Codable {
     /// Names of budget rules an operator has suspended.
     public var suspendedRules: [String]
 
-    public init(version: Int, targets: [RouteTarget], routes: [Route], drained: [String] = [],
-                budgetRules: [BudgetRoutingRule] = [], suspendedRules: [String] = []) {
+    public init(
+        version: Int, targets: [RouteTarget], routes: [Route], drained: [String] = [],
+        budgetRules: [BudgetRoutingRule] = [], suspendedRules: [String] = []
+    ) {
         self.version = version
         self.targets = targets
         self.routes = routes

@@ -28,8 +28,10 @@ public struct RouteTarget: Sendable, Equatable, Hashable, Codable {
     /// otherwise) the model should keep to; nil when none is set.
     public var latencySLOMilliseconds: Int?
 
-    public init(name: String, backend: Backend, endpoint: String, upstreamModel: String, modelNames: [String] = [],
-                inputCostPer1K: Decimal, outputCostPer1K: Decimal, contextWindow: Int, latencySLOMilliseconds: Int? = nil) {
+    public init(
+        name: String, backend: Backend, endpoint: String, upstreamModel: String, modelNames: [String] = [],
+        inputCostPer1K: Decimal, outputCostPer1K: Decimal, contextWindow: Int, latencySLOMilliseconds: Int? = nil
+    ) {
         self.name = name
         self.backend = backend
         var base = endpoint

@@ -13,8 +13,10 @@ public struct AlertOccurrence: Sendable, Equatable {
     public var lastNotice: Date
     public var reminders: Int
 
-    public init(alert: Alert, raisedAt: Date, clearedAt: Date? = nil, acknowledgedBy: String? = nil, acknowledgedAt: Date? = nil,
-                lastNotice: Date, reminders: Int = 0) {
+    public init(
+        alert: Alert, raisedAt: Date, clearedAt: Date? = nil, acknowledgedBy: String? = nil, acknowledgedAt: Date? = nil,
+        lastNotice: Date, reminders: Int = 0
+    ) {
         self.alert = alert
         self.raisedAt = raisedAt
         self.clearedAt = clearedAt

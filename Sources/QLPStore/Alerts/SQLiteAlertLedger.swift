@@ -18,8 +18,9 @@ public final class SQLiteAlertLedger: Sendable {
         writer = try SQLiteFile.open(path, label: "qlp.alerts", migrator: Self.migrator, what: "the alert history")
         do {
             try writer.write { db in
-                try db.execute(sql: "DELETE FROM alert_occurrence WHERE cleared_at IS NOT NULL AND cleared_at < ?",
-                               arguments: [now.timeIntervalSince1970 - maxAge])
+                try db.execute(
+                    sql: "DELETE FROM alert_occurrence WHERE cleared_at IS NOT NULL AND cleared_at < ?",
+                    arguments: [now.timeIntervalSince1970 - maxAge])
             }
         } catch {
             throw StoreError(path: path, detail: "cannot prune the alert history: \(error)")
@@ -55,22 +56,29 @@ public final class SQLiteAlertLedger: Sendable {
         do {
             try writer.write { db in
                 for t in transitions {
-                    let key = t.alert.key, raised = t.raisedAt.timeIntervalSince1970
+                    let key = t.alert.key
+                    let raised = t.raisedAt.timeIntervalSince1970
                     switch t.kind {
                     case .raised:
-                        try db.execute(sql: """
-                            INSERT INTO alert_occurrence (key, raised_at, severity, source, text, headline, last_notice)
-                            VALUES (?, ?, ?, ?, ?, ?, ?)
-                            ON CONFLICT (key, raised_at) DO UPDATE SET text = excluded.text, headline = excluded.headline
-                            """, arguments: [key, raised, t.alert.severity.name, t.alert.source.name, t.alert.text, t.alert.headline,
-                                             t.at.timeIntervalSince1970])
+                        try db.execute(
+                            sql: """
+                                INSERT INTO alert_occurrence (key, raised_at, severity, source, text, headline, last_notice)
+                                VALUES (?, ?, ?, ?, ?, ?, ?)
+                                ON CONFLICT (key, raised_at) DO UPDATE SET text = excluded.text, headline = excluded.headline
+                                """,
+                            arguments: [
+                                key, raised, t.alert.severity.name, t.alert.source.name, t.alert.text, t.alert.headline,
+                                t.at.timeIntervalSince1970,
+                            ])
                     case .cleared:
-                        try db.execute(sql: "UPDATE alert_occurrence SET cleared_at = ?, text = ? WHERE key = ? AND raised_at = ?",
-                                       arguments: [(t.clearedAt ?? t.at).timeIntervalSince1970, t.alert.text, key, raised])
+                        try db.execute(
+                            sql: "UPDATE alert_occurrence SET cleared_at = ?, text = ? WHERE key = ? AND raised_at = ?",
+                            arguments: [(t.clearedAt ?? t.at).timeIntervalSince1970, t.alert.text, key, raised])
                     case .reminder:
-                        try db.execute(sql: """
-                            UPDATE alert_occurrence SET last_notice = ?, reminders = ?, text = ? WHERE key = ? AND raised_at = ?
-                            """, arguments: [t.at.timeIntervalSince1970, t.reminder, t.alert.text, key, raised])
+                        try db.execute(
+                            sql: """
+                                UPDATE alert_occurrence SET last_notice = ?, reminders = ?, text = ? WHERE key = ? AND raised_at = ?
+                                """, arguments: [t.at.timeIntervalSince1970, t.reminder, t.alert.text, key, raised])
                     }
                 }
             }
@@ -85,11 +93,12 @@ public final class SQLiteAlertLedger: Sendable {
     public func acknowledge(key: String, by who: String, at: Date) throws(StoreError) -> Bool {
         do {
             return try writer.write { db in
-                try db.execute(sql: """
-                    UPDATE alert_occurrence SET acknowledged_by = ?, acknowledged_at = ?
-                    WHERE key = ? AND acknowledged_at IS NULL
-                      AND raised_at = (SELECT MAX(raised_at) FROM alert_occurrence WHERE key = ?)
-                    """, arguments: [who, at.timeIntervalSince1970, key, key])
+                try db.execute(
+                    sql: """
+                        UPDATE alert_occurrence SET acknowledged_by = ?, acknowledged_at = ?
+                        WHERE key = ? AND acknowledged_at IS NULL
+                          AND raised_at = (SELECT MAX(raised_at) FROM alert_occurrence WHERE key = ?)
+                        """, arguments: [who, at.timeIntervalSince1970, key, key])
                 return db.changesCount > 0
             }
         } catch {
@@ -121,21 +130,26 @@ public final class SQLiteAlertLedger: Sendable {
     /// does not know is skipped rather than misread.
     static func occurrence(_ row: Row) -> AlertOccurrence? {
         guard let severity = AlertSeverity(name: row["severity"]), let source = AlertSource(name: row["source"]) else { return nil }
-        let alert = Alert(key: row["key"], severity: severity, source: source, text: row["text"], headline: row["headline"],
-                          at: Date(timeIntervalSince1970: row["raised_at"]))
-        let cleared: Double? = row["cleared_at"], acknowledged: Double? = row["acknowledged_at"]
-        return AlertOccurrence(alert: alert, raisedAt: Date(timeIntervalSince1970: row["raised_at"]),
-                               clearedAt: cleared.map(Date.init(timeIntervalSince1970:)), acknowledgedBy: row["acknowledged_by"],
-                               acknowledgedAt: acknowledged.map(Date.init(timeIntervalSince1970:)),
-                               lastNotice: Date(timeIntervalSince1970: row["last_notice"]), reminders: row["reminders"])
+        let alert = Alert(
+            key: row["key"], severity: severity, source: source, text: row["text"], headline: row["headline"],
+            at: Date(timeIntervalSince1970: row["raised_at"]))
+        let cleared: Double? = row["cleared_at"]
+        let acknowledged: Double? = row["acknowledged_at"]
+        return AlertOccurrence(
+            alert: alert, raisedAt: Date(timeIntervalSince1970: row["raised_at"]),
+            clearedAt: cleared.map(Date.init(timeIntervalSince1970:)), acknowledgedBy: row["acknowledged_by"],
+            acknowledgedAt: acknowledged.map(Date.init(timeIntervalSince1970:)),
+            lastNotice: Date(timeIntervalSince1970: row["last_notice"]), reminders: row["reminders"])
     }
 }
 
 extension AlertTracker {
     /// A tracker that picks up where a ledger's open occurrences left off.
     public init(reminderInterval: TimeInterval?, resuming open: [AlertOccurrence]) {
-        self.init(reminderInterval: reminderInterval, open: open.map {
-            AlertTracker.Open(alert: $0.alert, raisedAt: $0.raisedAt, lastNotice: $0.lastNotice, reminders: $0.reminders)
-        })
+        self.init(
+            reminderInterval: reminderInterval,
+            open: open.map {
+                AlertTracker.Open(alert: $0.alert, raisedAt: $0.raisedAt, lastNotice: $0.lastNotice, reminders: $0.reminders)
+            })
     }
 }

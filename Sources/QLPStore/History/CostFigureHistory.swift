@@ -34,13 +34,17 @@ extension SQLiteSeriesHistory {
         guard let writer else { return false }
         do {
             try writer.write { db in
-                try db.execute(sql: """
-                    INSERT INTO cost_figures (scope, at, month, month_to_date, credit_used, currency) VALUES (?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(scope, at) DO UPDATE SET month = excluded.month, month_to_date = excluded.month_to_date,
-                    credit_used = excluded.credit_used, currency = excluded.currency
-                    """, arguments: [figures.scope, figures.at.timeIntervalSince1970, figures.month.yyyymmdd,
-                                     NSDecimalNumber(decimal: figures.monthToDate).stringValue,
-                                     NSDecimalNumber(decimal: figures.creditUsed).stringValue, figures.currency.code])
+                try db.execute(
+                    sql: """
+                        INSERT INTO cost_figures (scope, at, month, month_to_date, credit_used, currency) VALUES (?, ?, ?, ?, ?, ?)
+                        ON CONFLICT(scope, at) DO UPDATE SET month = excluded.month, month_to_date = excluded.month_to_date,
+                        credit_used = excluded.credit_used, currency = excluded.currency
+                        """,
+                    arguments: [
+                        figures.scope, figures.at.timeIntervalSince1970, figures.month.yyyymmdd,
+                        NSDecimalNumber(decimal: figures.monthToDate).stringValue,
+                        NSDecimalNumber(decimal: figures.creditUsed).stringValue, figures.currency.code,
+                    ])
             }
         } catch {
             throw StoreError(path: path, detail: "cannot record cost figures: \(error)")
@@ -53,18 +57,22 @@ extension SQLiteSeriesHistory {
         guard let writer else { return [] }
         do {
             return try writer.read { db in
-                let rows = try Row.fetchAll(db, sql: """
-                    SELECT at, month, month_to_date, credit_used, currency FROM cost_figures WHERE scope = ? AND at >= ? ORDER BY at
-                    """, arguments: [scope, since.timeIntervalSince1970])
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT at, month, month_to_date, credit_used, currency FROM cost_figures WHERE scope = ? AND at >= ? ORDER BY at
+                        """, arguments: [scope, since.timeIntervalSince1970])
                 return try rows.map { row throws(StoreError) in
                     let posix = Locale(identifier: "en_US_POSIX")
                     guard let month = CivilDate(yyyymmdd: row["month"]),
-                          let monthToDate = Decimal(string: row["month_to_date"], locale: posix),
-                          let creditUsed = Decimal(string: row["credit_used"], locale: posix) else {
+                        let monthToDate = Decimal(string: row["month_to_date"], locale: posix),
+                        let creditUsed = Decimal(string: row["credit_used"], locale: posix)
+                    else {
                         throw StoreError(path: path, detail: "a stored cost figures row is corrupt (at \(row["at"] ?? "?"))")
                     }
-                    return CostFigures(scope: scope, at: Date(timeIntervalSince1970: row["at"]), month: month, monthToDate: monthToDate,
-                                       creditUsed: creditUsed, currency: Currency(code: row["currency"]))
+                    return CostFigures(
+                        scope: scope, at: Date(timeIntervalSince1970: row["at"]), month: month, monthToDate: monthToDate,
+                        creditUsed: creditUsed, currency: Currency(code: row["currency"]))
                 }
             }
         } catch let error as StoreError {

@@ -48,10 +48,12 @@ public final class SQLiteSeriesHistory: Sendable {
     }
 
     /// Opens (creating) the file; throws when it cannot be used.
-    public init(path: String, maxAge: TimeInterval = HistoryRetention.seriesMaxAge,
-                maxPointsPerSeries: Int = HistoryRetention.maxPointsPerSeries, sampleSpacing: TimeInterval = 0,
-                memoryPointsPerSeries: Int = HistoryRetention.memoryPointsPerSeries,
-                pruneInterval: TimeInterval = HistoryRetention.pruneInterval, now: Date = Date()) throws(StoreError) {
+    public init(
+        path: String, maxAge: TimeInterval = HistoryRetention.seriesMaxAge,
+        maxPointsPerSeries: Int = HistoryRetention.maxPointsPerSeries, sampleSpacing: TimeInterval = 0,
+        memoryPointsPerSeries: Int = HistoryRetention.memoryPointsPerSeries,
+        pruneInterval: TimeInterval = HistoryRetention.pruneInterval, now: Date = Date()
+    ) throws(StoreError) {
         self.path = path
         self.maxAge = maxAge
         self.maxPointsPerSeries = max(1, maxPointsPerSeries)
@@ -65,8 +67,10 @@ public final class SQLiteSeriesHistory: Sendable {
     }
 
     /// A history that keeps nothing on disk, because `problem`.
-    init(inMemoryBecause problem: StoreError, maxAge: TimeInterval, maxPointsPerSeries: Int, sampleSpacing: TimeInterval,
-         memoryPointsPerSeries: Int) {
+    init(
+        inMemoryBecause problem: StoreError, maxAge: TimeInterval, maxPointsPerSeries: Int, sampleSpacing: TimeInterval,
+        memoryPointsPerSeries: Int
+    ) {
         self.path = problem.path
         self.maxAge = maxAge
         self.maxPointsPerSeries = max(1, maxPointsPerSeries)
@@ -81,17 +85,21 @@ public final class SQLiteSeriesHistory: Sendable {
     /// The file's history, or (when the file cannot be used) one in memory
     /// whose `problem` names the file and the reason. Never fails: charts
     /// lose their past, never the dashboard.
-    public static func openOrKeepInMemory(path: String, maxAge: TimeInterval = HistoryRetention.seriesMaxAge,
-                                          maxPointsPerSeries: Int = HistoryRetention.maxPointsPerSeries,
-                                          sampleSpacing: TimeInterval = HistoryRetention.latencySampleSpacing,
-                                          memoryPointsPerSeries: Int = HistoryRetention.memoryPointsPerSeries,
-                                          now: Date = Date()) -> SQLiteSeriesHistory {
+    public static func openOrKeepInMemory(
+        path: String, maxAge: TimeInterval = HistoryRetention.seriesMaxAge,
+        maxPointsPerSeries: Int = HistoryRetention.maxPointsPerSeries,
+        sampleSpacing: TimeInterval = HistoryRetention.latencySampleSpacing,
+        memoryPointsPerSeries: Int = HistoryRetention.memoryPointsPerSeries,
+        now: Date = Date()
+    ) -> SQLiteSeriesHistory {
         do {
-            return try SQLiteSeriesHistory(path: path, maxAge: maxAge, maxPointsPerSeries: maxPointsPerSeries, sampleSpacing: sampleSpacing,
-                                           memoryPointsPerSeries: memoryPointsPerSeries, now: now)
+            return try SQLiteSeriesHistory(
+                path: path, maxAge: maxAge, maxPointsPerSeries: maxPointsPerSeries, sampleSpacing: sampleSpacing,
+                memoryPointsPerSeries: memoryPointsPerSeries, now: now)
         } catch {
-            return SQLiteSeriesHistory(inMemoryBecause: error, maxAge: maxAge, maxPointsPerSeries: maxPointsPerSeries,
-                                       sampleSpacing: sampleSpacing, memoryPointsPerSeries: memoryPointsPerSeries)
+            return SQLiteSeriesHistory(
+                inMemoryBecause: error, maxAge: maxAge, maxPointsPerSeries: maxPointsPerSeries,
+                sampleSpacing: sampleSpacing, memoryPointsPerSeries: memoryPointsPerSeries)
         }
     }
 
@@ -215,9 +223,11 @@ public final class SQLiteSeriesHistory: Sendable {
         guard let writer else { return [] }
         do {
             return try writer.read { db in
-                try Row.fetchAll(db, sql: "SELECT at, value FROM series_point WHERE series = ? AND at >= ? ORDER BY at",
-                                 arguments: [series, since.timeIntervalSince1970])
-                    .map { SeriesPoint(at: Date(timeIntervalSince1970: $0["at"]), value: $0["value"]) }
+                try Row.fetchAll(
+                    db, sql: "SELECT at, value FROM series_point WHERE series = ? AND at >= ? ORDER BY at",
+                    arguments: [series, since.timeIntervalSince1970]
+                )
+                .map { SeriesPoint(at: Date(timeIntervalSince1970: $0["at"]), value: $0["value"]) }
             }
         } catch {
             throw StoreError(path: path, detail: "cannot read series '\(series)': \(error)")
@@ -230,16 +240,18 @@ public final class SQLiteSeriesHistory: Sendable {
         guard let writer, !points.isEmpty || !units.isEmpty else { return }
         do {
             try writer.write { db in
-                let insert = try db.cachedStatement(sql: """
-                    INSERT INTO series_point (series, at, value) VALUES (?, ?, ?)
-                    ON CONFLICT(series, at) DO UPDATE SET value = excluded.value
-                    """)
+                let insert = try db.cachedStatement(
+                    sql: """
+                        INSERT INTO series_point (series, at, value) VALUES (?, ?, ?)
+                        ON CONFLICT(series, at) DO UPDATE SET value = excluded.value
+                        """)
                 for (series, point) in points {
                     try insert.execute(arguments: [series, point.at.timeIntervalSince1970, point.value])
                 }
                 for (series, unit) in units {
-                    try db.execute(sql: "INSERT INTO series_unit (series, unit) VALUES (?, ?) ON CONFLICT(series) DO UPDATE SET unit = excluded.unit",
-                                   arguments: [series, unit])
+                    try db.execute(
+                        sql: "INSERT INTO series_unit (series, unit) VALUES (?, ?) ON CONFLICT(series) DO UPDATE SET unit = excluded.unit",
+                        arguments: [series, unit])
                 }
             }
         } catch {
@@ -267,16 +279,19 @@ public final class SQLiteSeriesHistory: Sendable {
                 let counts = try Row.fetchAll(db, sql: "SELECT series, COUNT(*) AS n FROM series_point GROUP BY series")
                 for row in counts {
                     let series: String = row["series"]
-                    try db.execute(sql: "DELETE FROM series_point WHERE series = ? AND at < ?",
-                                   arguments: [series, now.timeIntervalSince1970 - maxAge])
+                    try db.execute(
+                        sql: "DELETE FROM series_point WHERE series = ? AND at < ?",
+                        arguments: [series, now.timeIntervalSince1970 - maxAge])
                     guard (row["n"] as Int) > maxPointsPerSeries else { continue }
-                    try db.execute(sql: """
-                        DELETE FROM series_point WHERE series = ? AND at <=
-                        (SELECT at FROM series_point WHERE series = ? ORDER BY at DESC LIMIT 1 OFFSET ?)
-                        """, arguments: [series, series, maxPointsPerSeries])
+                    try db.execute(
+                        sql: """
+                            DELETE FROM series_point WHERE series = ? AND at <=
+                            (SELECT at FROM series_point WHERE series = ? ORDER BY at DESC LIMIT 1 OFFSET ?)
+                            """, arguments: [series, series, maxPointsPerSeries])
                 }
-                try db.execute(sql: "DELETE FROM cost_figures WHERE at < ?",
-                               arguments: [now.timeIntervalSince1970 - HistoryRetention.costFiguresMaxAge])
+                try db.execute(
+                    sql: "DELETE FROM cost_figures WHERE at < ?",
+                    arguments: [now.timeIntervalSince1970 - HistoryRetention.costFiguresMaxAge])
             }
         } catch {
             throw StoreError(path: path, detail: "cannot prune the series history: \(error)")

@@ -49,13 +49,17 @@ public final class SQLiteKeyStore: KeyStore, Sendable {
         let routes = try routesText(key.limits.routes)
         try write("cannot add the key '\(key.name)'") { db in
             guard try Self.row(named: key.name, db) == nil else { throw KeyStoreError.duplicateName(key.name) }
-            try db.execute(sql: """
-                INSERT INTO virtual_key (name, digest, created_at, expires_at, revoked_at, rpm, tpm, budget_amount, budget_period, routes)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [key.name, key.digest.lowercased(), key.createdAt.timeIntervalSince1970,
-                                 key.expiresAt?.timeIntervalSince1970, key.revokedAt?.timeIntervalSince1970,
-                                 key.limits.requestsPerMinute, key.limits.tokensPerMinute,
-                                 key.limits.budget.map { Self.amountText($0.amount) }, key.limits.budget?.period.rawValue, routes])
+            try db.execute(
+                sql: """
+                    INSERT INTO virtual_key (name, digest, created_at, expires_at, revoked_at, rpm, tpm, budget_amount, budget_period, routes)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    key.name, key.digest.lowercased(), key.createdAt.timeIntervalSince1970,
+                    key.expiresAt?.timeIntervalSince1970, key.revokedAt?.timeIntervalSince1970,
+                    key.limits.requestsPerMinute, key.limits.tokensPerMinute,
+                    key.limits.budget.map { Self.amountText($0.amount) }, key.limits.budget?.period.rawValue, routes,
+                ])
         }
     }
 
@@ -130,11 +134,13 @@ public final class SQLiteKeyStore: KeyStore, Sendable {
             }
             routes = list
         }
-        let expires: Double? = row["expires_at"], revoked: Double? = row["revoked_at"]
-        return VirtualKey(name: name, digest: row["digest"], origin: .store, createdAt: Date(timeIntervalSince1970: row["created_at"]),
-                          expiresAt: expires.map(Date.init(timeIntervalSince1970:)),
-                          revokedAt: revoked.map(Date.init(timeIntervalSince1970:)),
-                          limits: KeyLimits(requestsPerMinute: row["rpm"], tokensPerMinute: row["tpm"], budget: budget, routes: routes))
+        let expires: Double? = row["expires_at"]
+        let revoked: Double? = row["revoked_at"]
+        return VirtualKey(
+            name: name, digest: row["digest"], origin: .store, createdAt: Date(timeIntervalSince1970: row["created_at"]),
+            expiresAt: expires.map(Date.init(timeIntervalSince1970:)),
+            revokedAt: revoked.map(Date.init(timeIntervalSince1970:)),
+            limits: KeyLimits(requestsPerMinute: row["rpm"], tokensPerMinute: row["tpm"], budget: budget, routes: routes))
     }
 
     /// The exact decimal, in the plain form `Money.parseAmount` reads back.

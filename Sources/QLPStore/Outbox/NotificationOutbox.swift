@@ -1,6 +1,6 @@
 import Foundation
-import QLPCore
 import GRDB
+import QLPCore
 
 /// Alert notifications waiting to be delivered, and the record of each
 /// delivery, in SQLite (WAL, synchronous=FULL, 0600). One row per sink and
@@ -55,14 +55,18 @@ public final class NotificationOutbox: Sendable {
         do {
             let headers = String(decoding: try JSONEncoder().encode(draft.headers), as: UTF8.self)
             return try pool.write { db in
-                try db.execute(sql: """
-                    INSERT INTO outbox (sink, identity, idempotency_key, alert_key, severity, transition_kind, body,
-                                        headers_json, state, attempts, next_attempt_at, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)
-                    ON CONFLICT(sink, identity) DO NOTHING
-                    """, arguments: [draft.sink, draft.identity, draft.idempotencyKey, draft.alertKey, draft.severity.name,
-                                     draft.transitionKind.name, Data(draft.body), headers, now.timeIntervalSince1970,
-                                     now.timeIntervalSince1970])
+                try db.execute(
+                    sql: """
+                        INSERT INTO outbox (sink, identity, idempotency_key, alert_key, severity, transition_kind, body,
+                                            headers_json, state, attempts, next_attempt_at, created_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)
+                        ON CONFLICT(sink, identity) DO NOTHING
+                        """,
+                    arguments: [
+                        draft.sink, draft.identity, draft.idempotencyKey, draft.alertKey, draft.severity.name,
+                        draft.transitionKind.name, Data(draft.body), headers, now.timeIntervalSince1970,
+                        now.timeIntervalSince1970,
+                    ])
                 return db.changesCount > 0
             }
         } catch {
@@ -76,19 +80,22 @@ public final class NotificationOutbox: Sendable {
             try pool.write { db in
                 switch outcome {
                 case .delivered:
-                    try db.execute(sql: """
-                        UPDATE outbox SET state = 'delivered', attempts = attempts + 1, delivered_at = ?, last_error = NULL
-                        WHERE id = ?
-                        """, arguments: [now.timeIntervalSince1970, id])
+                    try db.execute(
+                        sql: """
+                            UPDATE outbox SET state = 'delivered', attempts = attempts + 1, delivered_at = ?, last_error = NULL
+                            WHERE id = ?
+                            """, arguments: [now.timeIntervalSince1970, id])
                 case .retry(let at, let error):
-                    try db.execute(sql: """
-                        UPDATE outbox SET state = 'retrying', attempts = attempts + 1, next_attempt_at = ?, last_error = ?
-                        WHERE id = ?
-                        """, arguments: [at.timeIntervalSince1970, error, id])
+                    try db.execute(
+                        sql: """
+                            UPDATE outbox SET state = 'retrying', attempts = attempts + 1, next_attempt_at = ?, last_error = ?
+                            WHERE id = ?
+                            """, arguments: [at.timeIntervalSince1970, error, id])
                 case .failed(let reason):
-                    try db.execute(sql: """
-                        UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?
-                        """, arguments: [reason, id])
+                    try db.execute(
+                        sql: """
+                            UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?
+                            """, arguments: [reason, id])
                 }
             }
         } catch {
@@ -121,8 +128,9 @@ public final class NotificationOutbox: Sendable {
     public func prune(olderThanDays days: Int, now: Date) throws(StoreError) -> Int {
         do {
             return try pool.write { db in
-                try db.execute(sql: "DELETE FROM outbox WHERE state IN ('delivered', 'failed') AND created_at < ?",
-                               arguments: [now.timeIntervalSince1970 - Double(days) * 86400])
+                try db.execute(
+                    sql: "DELETE FROM outbox WHERE state IN ('delivered', 'failed') AND created_at < ?",
+                    arguments: [now.timeIntervalSince1970 - Double(days) * 86400])
                 return db.changesCount
             }
         } catch {
@@ -186,22 +194,26 @@ public final class NotificationOutbox: Sendable {
             return try pool.read { db in
                 // The latest row per (alert, sink): the highest id, as ids grow with queueing.
                 let filter = alertKey == nil ? "" : "WHERE alert_key = ?"
-                let rows = try Row.fetchAll(db, sql: """
-                    SELECT * FROM outbox WHERE id IN (SELECT MAX(id) FROM outbox \(filter) GROUP BY alert_key, sink)
-                    ORDER BY alert_key, sink
-                    """, arguments: StatementArguments(alertKey.map { [$0] } ?? []))
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT * FROM outbox WHERE id IN (SELECT MAX(id) FROM outbox \(filter) GROUP BY alert_key, sink)
+                        ORDER BY alert_key, sink
+                        """, arguments: StatementArguments(alertKey.map { [$0] } ?? []))
                 return try rows.map { row in
                     let message = try Self.message(row)
                     let status: SinkDelivery.Status
                     switch message.state {
                     case .pending: status = .pending
                     case .delivered: status = .sent(at: message.deliveredAt ?? message.createdAt)
-                    case .retrying: status = .retrying(attempt: message.attempts, nextAt: message.nextAttemptAt, lastError: message.lastError)
+                    case .retrying:
+                        status = .retrying(attempt: message.attempts, nextAt: message.nextAttemptAt, lastError: message.lastError)
                     case .failed: status = .failed(reason: message.lastError ?? "failed")
                     }
-                    return SinkDelivery(sink: message.draft.sink, alertKey: message.draft.alertKey,
-                                        transitionKind: message.draft.transitionKind, identity: message.draft.identity,
-                                        status: status, queuedAt: message.createdAt)
+                    return SinkDelivery(
+                        sink: message.draft.sink, alertKey: message.draft.alertKey,
+                        transitionKind: message.draft.transitionKind, identity: message.draft.identity,
+                        status: status, queuedAt: message.createdAt)
                 }
             }
         } catch {
@@ -210,10 +222,13 @@ public final class NotificationOutbox: Sendable {
     }
 
     private static func dueMessages(_ db: Database, now: Date, limit: Int) throws -> [OutboxMessage] {
-        try Row.fetchAll(db, sql: """
-            SELECT * FROM outbox WHERE state IN ('pending', 'retrying') AND next_attempt_at <= ?
-            ORDER BY next_attempt_at, id LIMIT ?
-            """, arguments: [now.timeIntervalSince1970, limit]).map { try message($0) }
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT * FROM outbox WHERE state IN ('pending', 'retrying') AND next_attempt_at <= ?
+                ORDER BY next_attempt_at, id LIMIT ?
+                """, arguments: [now.timeIntervalSince1970, limit]
+        ).map { try message($0) }
     }
 
     private struct CorruptRow: Error, CustomStringConvertible {
@@ -224,19 +239,22 @@ public final class NotificationOutbox: Sendable {
     private static func message(_ row: Row) throws -> OutboxMessage {
         let id: Int64 = row["id"]
         guard let state = OutboxState(rawValue: row["state"]),
-              let severity = AlertSeverity(name: row["severity"]),
-              let transitionKind = AlertTransition.Kind(name: row["transition_kind"]),
-              let headersText: String = row["headers_json"],
-              let headers = try? JSONDecoder().decode([OutboxHeader].self, from: Data(headersText.utf8)) else {
+            let severity = AlertSeverity(name: row["severity"]),
+            let transitionKind = AlertTransition.Kind(name: row["transition_kind"]),
+            let headersText: String = row["headers_json"],
+            let headers = try? JSONDecoder().decode([OutboxHeader].self, from: Data(headersText.utf8))
+        else {
             throw CorruptRow(id: id)
         }
         let body: Data = row["body"]
-        let draft = OutboxDraft(sink: row["sink"], identity: row["identity"], idempotencyKey: row["idempotency_key"],
-                                alertKey: row["alert_key"], severity: severity, transitionKind: transitionKind,
-                                body: [UInt8](body), headers: headers)
-        return OutboxMessage(id: id, draft: draft, state: state, attempts: row["attempts"],
-                             nextAttemptAt: Date(timeIntervalSince1970: row["next_attempt_at"]), lastError: row["last_error"],
-                             deliveredAt: (row["delivered_at"] as Double?).map { Date(timeIntervalSince1970: $0) },
-                             createdAt: Date(timeIntervalSince1970: row["created_at"]))
+        let draft = OutboxDraft(
+            sink: row["sink"], identity: row["identity"], idempotencyKey: row["idempotency_key"],
+            alertKey: row["alert_key"], severity: severity, transitionKind: transitionKind,
+            body: [UInt8](body), headers: headers)
+        return OutboxMessage(
+            id: id, draft: draft, state: state, attempts: row["attempts"],
+            nextAttemptAt: Date(timeIntervalSince1970: row["next_attempt_at"]), lastError: row["last_error"],
+            deliveredAt: (row["delivered_at"] as Double?).map { Date(timeIntervalSince1970: $0) },
+            createdAt: Date(timeIntervalSince1970: row["created_at"]))
     }
 }

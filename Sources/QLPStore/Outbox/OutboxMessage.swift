@@ -29,8 +29,10 @@ public struct OutboxDraft: Sendable, Equatable {
     /// Header fields to send with it, in order (for email: Subject).
     public var headers: [OutboxHeader]
 
-    public init(sink: String, identity: String, idempotencyKey: String, alertKey: String, severity: AlertSeverity,
-                transitionKind: AlertTransition.Kind, body: [UInt8], headers: [OutboxHeader] = []) {
+    public init(
+        sink: String, identity: String, idempotencyKey: String, alertKey: String, severity: AlertSeverity,
+        transitionKind: AlertTransition.Kind, body: [UInt8], headers: [OutboxHeader] = []
+    ) {
         self.sink = sink
         self.identity = identity
         self.idempotencyKey = idempotencyKey

@@ -42,16 +42,18 @@ enum ConfigEditMerge {
             routes.append(merged)
         }
         let ruleNames = Set(edited.budgetRules.map(\.name))
-        let table = RouteTable(version: live.version, targets: edited.targets, routes: routes,
-                               drained: live.drained.filter(targetNames.contains), budgetRules: edited.budgetRules,
-                               suspendedRules: live.suspendedRules.filter(ruleNames.contains))
+        let table = RouteTable(
+            version: live.version, targets: edited.targets, routes: routes,
+            drained: live.drained.filter(targetNames.contains), budgetRules: edited.budgetRules,
+            suspendedRules: live.suspendedRules.filter(ruleNames.contains))
         return Result(table: table, summary: describe(from: live, to: table))
     }
 
     /// "targets +mistral; chat weights gpt4 40→30, gpt35 40→50; routes -code", or "" if nothing differs.
     static func describe(from old: RouteTable, to new: RouteTable) -> String {
         var parts: [String] = []
-        let oldTargets = old.targets.map(\.name), newTargets = new.targets.map(\.name)
+        let oldTargets = old.targets.map(\.name)
+        let newTargets = new.targets.map(\.name)
         if let text = setDifference("targets", old: oldTargets, new: newTargets) { parts.append(text) }
         let redefined = new.targets.filter { target in old.target(named: target.name).map { $0 != target } ?? false }
         if !redefined.isEmpty { parts.append("targets redefined: " + redefined.map(\.name).joined(separator: ", ")) }
@@ -64,8 +66,9 @@ enum ConfigEditMerge {
                 parts.append("\(route.name) fallback [\(was.fallback.joined(separator: ", "))]→[\(route.fallback.joined(separator: ", "))]")
             }
             if route.latencySLOMilliseconds != was.latencySLOMilliseconds {
-                parts.append("\(route.name) latency SLO \(was.latencySLOMilliseconds.map { "\($0) ms" } ?? "none")→"
-                             + (route.latencySLOMilliseconds.map { "\($0) ms" } ?? "none"))
+                parts.append(
+                    "\(route.name) latency SLO \(was.latencySLOMilliseconds.map { "\($0) ms" } ?? "none")→"
+                        + (route.latencySLOMilliseconds.map { "\($0) ms" } ?? "none"))
             }
         }
         if let text = setDifference("drained", old: old.drained, new: new.drained) { parts.append(text) }
@@ -79,7 +82,8 @@ enum ConfigEditMerge {
     }
 
     private static func setDifference(_ label: String, old: [String], new: [String]) -> String? {
-        let added = new.filter { !old.contains($0) }, removed = old.filter { !new.contains($0) }
+        let added = new.filter { !old.contains($0) }
+        let removed = old.filter { !new.contains($0) }
         guard !added.isEmpty || !removed.isEmpty else { return nil }
         return label + " " + (added.map { "+" + $0 } + removed.map { "-" + $0 }).joined(separator: " ")
     }
@@ -88,7 +92,8 @@ enum ConfigEditMerge {
         var names = old.map(\.target)
         for share in new where !names.contains(share.target) { names.append(share.target) }
         return names.compactMap { name -> String? in
-            let was = old.first { $0.target == name }?.weight, now = new.first { $0.target == name }?.weight
+            let was = old.first { $0.target == name }?.weight
+            let now = new.first { $0.target == name }?.weight
             guard was != now else { return nil }
             return "\(name) \(was.map(String.init) ?? "–")→\(now.map(String.init) ?? "–")"
         }.joined(separator: ", ")

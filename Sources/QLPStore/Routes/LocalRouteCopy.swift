@@ -36,11 +36,12 @@ public final class LocalRouteCopy: Sendable {
             encoder.outputFormatting = [.sortedKeys]
             let json = String(decoding: try encoder.encode(table), as: UTF8.self)
             try pool.write { db in
-                try db.execute(sql: """
-                    INSERT INTO route_copy (id, version, table_json, at) VALUES (1, ?, ?, ?)
-                    ON CONFLICT(id) DO UPDATE SET version = excluded.version, table_json = excluded.table_json, at = excluded.at
-                    WHERE excluded.version > route_copy.version
-                    """, arguments: [table.version, json, now.timeIntervalSince1970])
+                try db.execute(
+                    sql: """
+                        INSERT INTO route_copy (id, version, table_json, at) VALUES (1, ?, ?, ?)
+                        ON CONFLICT(id) DO UPDATE SET version = excluded.version, table_json = excluded.table_json, at = excluded.at
+                        WHERE excluded.version > route_copy.version
+                        """, arguments: [table.version, json, now.timeIntervalSince1970])
             }
         } catch {
             throw StoreError(path: path, detail: "cannot keep route table version \(table.version): \(error)")

@@ -69,8 +69,10 @@ public struct RouteAuditEntry: Sendable, Equatable, Codable {
     /// Why it was refused, for a rejected entry.
     public var rejection: String?
 
-    public init(id: Int, at: Date, actor: String, action: Action, summary: String, fromVersion: Int, toVersion: Int?,
-                outcome: Outcome, reason: String?, rejection: String?) {
+    public init(
+        id: Int, at: Date, actor: String, action: Action, summary: String, fromVersion: Int, toVersion: Int?,
+        outcome: Outcome, reason: String?, rejection: String?
+    ) {
         self.id = id
         self.at = at
         self.actor = actor
@@ -95,8 +97,10 @@ public struct RouteAuditDraft: Sendable, Equatable {
     /// For a rejection: why it was refused.
     public var rejection: String?
 
-    public init(at: Date = Date(), actor: String, action: RouteAuditEntry.Action, summary: String, reason: String? = nil,
-                rejection: String? = nil) {
+    public init(
+        at: Date = Date(), actor: String, action: RouteAuditEntry.Action, summary: String, reason: String? = nil,
+        rejection: String? = nil
+    ) {
         self.at = at
         self.actor = actor
         self.action = action

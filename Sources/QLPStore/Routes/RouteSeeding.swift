@@ -27,22 +27,29 @@ public enum RouteSeeding: Equatable, Sendable {
     ///   - live: the newest stored table, nil before the first start.
     ///   - seed: what the last start remembered of the file; nil (a store from before seeds were kept)
     ///     counts as "file unchanged since": only what exists only in the file (targets, rules) is taken up.
-    public static func decide(live: RouteTable?, seed: Seed?, configTable: RouteTable, configDigest: String,
-                              at now: Date) -> RouteSeeding {
+    public static func decide(
+        live: RouteTable?, seed: Seed?, configTable: RouteTable, configDigest: String,
+        at now: Date
+    ) -> RouteSeeding {
         guard let live else {
             var first = configTable
             first.version = 1
-            return .first(first, RouteAuditDraft(
-                at: now, actor: "config", action: .seed,
-                summary: "seeded from the config file: routes \(first.routes.map(\.name).joined(separator: ", ")); "
-                    + "\(first.targets.count) targets"))
+            return .first(
+                first,
+                RouteAuditDraft(
+                    at: now, actor: "config", action: .seed,
+                    summary: "seeded from the config file: routes \(first.routes.map(\.name).joined(separator: ", ")); "
+                        + "\(first.targets.count) targets"))
         }
         if let seed, seed.digest == configDigest { return .keep(live) }
         let merged = ConfigEditMerge.merge(base: seed?.table ?? configTable, edited: configTable, live: live)
         guard !merged.summary.isEmpty else { return .keep(live) }
         var next = merged.table
         next.version = live.version + 1
-        return .edit(next, RouteAuditDraft(at: now, actor: "config", action: .configEdit, summary: "config file edited: " + merged.summary,
-                                           reason: "the config file's routing changed since the last start"))
+        return .edit(
+            next,
+            RouteAuditDraft(
+                at: now, actor: "config", action: .configEdit, summary: "config file edited: " + merged.summary,
+                reason: "the config file's routing changed since the last start"))
     }
 }

@@ -123,10 +123,11 @@ public final class SQLiteRouteStore: RouteStore {
                 let recorded = try Bool.fetchOne(db, sql: "SELECT fired FROM route_rule_state WHERE rule = ?", arguments: [rule])
                 // A rule never recorded counts as cleared: its first clearing is not news, its first firing is.
                 if recorded ?? false == fired { return nil }
-                try db.execute(sql: """
-                    INSERT INTO route_rule_state (rule, fired) VALUES (?, ?)
-                    ON CONFLICT(rule) DO UPDATE SET fired = excluded.fired
-                    """, arguments: [rule, fired])
+                try db.execute(
+                    sql: """
+                        INSERT INTO route_rule_state (rule, fired) VALUES (?, ?)
+                        ON CONFLICT(rule) DO UPDATE SET fired = excluded.fired
+                        """, arguments: [rule, fired])
                 let current = try Int.fetchOne(db, sql: "SELECT MAX(version) FROM route_table_version") ?? 0
                 return try Self.insertAudit(audit, from: current, to: nil, outcome: .automatic, db: db)
             }
@@ -158,10 +159,11 @@ public final class SQLiteRouteStore: RouteStore {
             return try pool.write { db in
                 let configJSON = try Self.encode(configTable)
                 func rememberSeed() throws {
-                    try db.execute(sql: """
-                        INSERT INTO route_config_seed (id, digest, table_json, at) VALUES (1, ?, ?, ?)
-                        ON CONFLICT(id) DO UPDATE SET digest = excluded.digest, table_json = excluded.table_json, at = excluded.at
-                        """, arguments: [configDigest, configJSON, now.timeIntervalSince1970])
+                    try db.execute(
+                        sql: """
+                            INSERT INTO route_config_seed (id, digest, table_json, at) VALUES (1, ?, ?, ?)
+                            ON CONFLICT(id) DO UPDATE SET digest = excluded.digest, table_json = excluded.table_json, at = excluded.at
+                            """, arguments: [configDigest, configJSON, now.timeIntervalSince1970])
                 }
                 let live = try Self.latest(db, path: path)
                 let seed = try Row.fetchOne(db, sql: "SELECT digest, table_json FROM route_config_seed WHERE id = 1").map { row throws in
@@ -236,20 +238,26 @@ public final class SQLiteRouteStore: RouteStore {
     private func auditEntries(where condition: String, limit: Int) throws(StoreError) -> [RouteAuditEntry] {
         do {
             return try pool.read { db in
-                let rows = try Row.fetchAll(db, sql: """
-                    SELECT id, at, actor, action, summary, from_version, to_version, outcome, reason, rejection
-                    FROM route_audit \(condition) ORDER BY id DESC LIMIT ?
-                    """, arguments: [max(0, limit)])
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT id, at, actor, action, summary, from_version, to_version, outcome, reason, rejection
+                        FROM route_audit \(condition) ORDER BY id DESC LIMIT ?
+                        """, arguments: [max(0, limit)])
                 return try rows.map { row throws -> RouteAuditEntry in
                     guard let action = RouteAuditEntry.Action(rawValue: row["action"]),
-                          let outcome = RouteAuditEntry.Outcome(rawValue: row["outcome"]) else {
-                        throw StoreError(path: path, detail: "audit entry \(row["id"] ?? "?") has an unknown action or outcome "
-                                         + "(\(row["action"] ?? "?"), \(row["outcome"] ?? "?")); written by a newer qlp?")
+                        let outcome = RouteAuditEntry.Outcome(rawValue: row["outcome"])
+                    else {
+                        throw StoreError(
+                            path: path,
+                            detail: "audit entry \(row["id"] ?? "?") has an unknown action or outcome "
+                                + "(\(row["action"] ?? "?"), \(row["outcome"] ?? "?")); written by a newer qlp?")
                     }
-                    return RouteAuditEntry(id: row["id"], at: Date(timeIntervalSince1970: row["at"]), actor: row["actor"],
-                                           action: action, summary: row["summary"], fromVersion: row["from_version"],
-                                           toVersion: row["to_version"], outcome: outcome, reason: row["reason"],
-                                           rejection: row["rejection"])
+                    return RouteAuditEntry(
+                        id: row["id"], at: Date(timeIntervalSince1970: row["at"]), actor: row["actor"],
+                        action: action, summary: row["summary"], fromVersion: row["from_version"],
+                        toVersion: row["to_version"], outcome: outcome, reason: row["reason"],
+                        rejection: row["rejection"])
                 }
             }
         } catch let error as StoreError {
@@ -280,22 +288,31 @@ public final class SQLiteRouteStore: RouteStore {
         guard table.version == current + 1 else {
             throw StoreError(path: path, detail: "route table version \(table.version) does not follow the stored version \(current)")
         }
-        try db.execute(sql: "INSERT INTO route_table_version (version, table_json, at) VALUES (?, ?, ?)",
-                       arguments: [table.version, try encode(table), audit.at.timeIntervalSince1970])
+        try db.execute(
+            sql: "INSERT INTO route_table_version (version, table_json, at) VALUES (?, ?, ?)",
+            arguments: [table.version, try encode(table), audit.at.timeIntervalSince1970])
         return try insertAudit(audit, from: current, to: table.version, outcome: .applied, db: db)
     }
 
-    private static func insertAudit(_ audit: RouteAuditDraft, from: Int, to: Int?, outcome: RouteAuditEntry.Outcome,
-                                    db: Database) throws -> RouteAuditEntry {
-        try db.execute(sql: """
-            INSERT INTO route_audit (at, actor, action, summary, from_version, to_version, outcome, reason, rejection)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [audit.at.timeIntervalSince1970, audit.actor, audit.action.rawValue, audit.summary, from, to,
-                             outcome.rawValue, audit.reason, audit.rejection])
+    private static func insertAudit(
+        _ audit: RouteAuditDraft, from: Int, to: Int?, outcome: RouteAuditEntry.Outcome,
+        db: Database
+    ) throws -> RouteAuditEntry {
+        try db.execute(
+            sql: """
+                INSERT INTO route_audit (at, actor, action, summary, from_version, to_version, outcome, reason, rejection)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                audit.at.timeIntervalSince1970, audit.actor, audit.action.rawValue, audit.summary, from, to,
+                outcome.rawValue, audit.reason, audit.rejection,
+            ])
         // The time as it reads back (seconds since 1970 as a double), so the entry returned equals the one stored.
-        return RouteAuditEntry(id: Int(db.lastInsertedRowID), at: Date(timeIntervalSince1970: audit.at.timeIntervalSince1970), actor: audit.actor, action: audit.action,
-                               summary: audit.summary, fromVersion: from, toVersion: to, outcome: outcome,
-                               reason: audit.reason, rejection: audit.rejection)
+        return RouteAuditEntry(
+            id: Int(db.lastInsertedRowID), at: Date(timeIntervalSince1970: audit.at.timeIntervalSince1970), actor: audit.actor,
+            action: audit.action,
+            summary: audit.summary, fromVersion: from, toVersion: to, outcome: outcome,
+            reason: audit.reason, rejection: audit.rejection)
     }
 
     private static func encode(_ table: RouteTable) throws -> String {

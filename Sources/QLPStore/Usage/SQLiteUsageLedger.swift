@@ -19,8 +19,10 @@ public final class SQLiteUsageLedger: UsageLedger, Sendable {
     public static let defaultRetention: TimeInterval = 30 * 86_400
     public static let defaultRollupRetention: TimeInterval = 400 * 86_400
 
-    public init(path: String, retention: TimeInterval = defaultRetention, rollupRetention: TimeInterval = defaultRollupRetention,
-                now: Date = Date()) throws(StoreError) {
+    public init(
+        path: String, retention: TimeInterval = defaultRetention, rollupRetention: TimeInterval = defaultRollupRetention,
+        now: Date = Date()
+    ) throws(StoreError) {
         self.path = path
         self.retention = retention
         self.rollupRetention = rollupRetention
@@ -68,29 +70,35 @@ public final class SQLiteUsageLedger: UsageLedger, Sendable {
         let rollups = UsageRollup.of(records)
         do {
             try writer.write { db in
-                let insert = try db.cachedStatement(sql: """
-                    INSERT INTO usage_request (time, key_name, route, target, model, input_tokens, output_tokens, cost_pico,
-                                               latency_ms, ttft_ms, status, attempts)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
+                let insert = try db.cachedStatement(
+                    sql: """
+                        INSERT INTO usage_request (time, key_name, route, target, model, input_tokens, output_tokens, cost_pico,
+                                                   latency_ms, ttft_ms, status, attempts)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """)
                 for r in records {
-                    try insert.execute(arguments: [r.time.timeIntervalSince1970, r.keyName, r.route, r.target, r.model,
-                                                   r.tokens?.input, r.tokens?.output, r.cost.map(Self.pico), r.latencyMilliseconds,
-                                                   r.firstTokenMilliseconds, r.status, r.attempts])
+                    try insert.execute(arguments: [
+                        r.time.timeIntervalSince1970, r.keyName, r.route, r.target, r.model,
+                        r.tokens?.input, r.tokens?.output, r.cost.map(Self.pico), r.latencyMilliseconds,
+                        r.firstTokenMilliseconds, r.status, r.attempts,
+                    ])
                 }
-                let upsert = try db.cachedStatement(sql: """
-                    INSERT INTO usage_hourly (hour, key_name, route, target, requests, succeeded, unknown_usage, input_tokens,
-                                              output_tokens, cost_pico)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (hour, key_name, route, target) DO UPDATE SET
-                        requests = requests + excluded.requests, succeeded = succeeded + excluded.succeeded,
-                        unknown_usage = unknown_usage + excluded.unknown_usage,
-                        input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens,
-                        cost_pico = cost_pico + excluded.cost_pico
-                    """)
+                let upsert = try db.cachedStatement(
+                    sql: """
+                        INSERT INTO usage_hourly (hour, key_name, route, target, requests, succeeded, unknown_usage, input_tokens,
+                                                  output_tokens, cost_pico)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (hour, key_name, route, target) DO UPDATE SET
+                            requests = requests + excluded.requests, succeeded = succeeded + excluded.succeeded,
+                            unknown_usage = unknown_usage + excluded.unknown_usage,
+                            input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens,
+                            cost_pico = cost_pico + excluded.cost_pico
+                        """)
                 for u in rollups {
-                    try upsert.execute(arguments: [u.hour.timeIntervalSince1970, u.keyName, u.route, u.target, u.requests, u.succeeded,
-                                                   u.unknownUsage, u.inputTokens, u.outputTokens, Self.pico(u.cost)])
+                    try upsert.execute(arguments: [
+                        u.hour.timeIntervalSince1970, u.keyName, u.route, u.target, u.requests, u.succeeded,
+                        u.unknownUsage, u.inputTokens, u.outputTokens, Self.pico(u.cost),
+                    ])
                 }
             }
         } catch {
@@ -101,18 +109,23 @@ public final class SQLiteUsageLedger: UsageLedger, Sendable {
     public func records(from: Date, to: Date) throws(StoreError) -> [UsageRecord] {
         do {
             return try writer.read { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT time, key_name, route, target, model, input_tokens, output_tokens, cost_pico, latency_ms, ttft_ms,
-                           status, attempts
-                    FROM usage_request WHERE time >= ? AND time < ? ORDER BY time, rowid
-                    """, arguments: [from.timeIntervalSince1970, to.timeIntervalSince1970]).map { row in
-                    let input: Int? = row["input_tokens"], output: Int? = row["output_tokens"]
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT time, key_name, route, target, model, input_tokens, output_tokens, cost_pico, latency_ms, ttft_ms,
+                               status, attempts
+                        FROM usage_request WHERE time >= ? AND time < ? ORDER BY time, rowid
+                        """, arguments: [from.timeIntervalSince1970, to.timeIntervalSince1970]
+                ).map { row in
+                    let input: Int? = row["input_tokens"]
+                    let output: Int? = row["output_tokens"]
                     let tokens = input == nil && output == nil ? nil : TokenCounts(input: input ?? 0, output: output ?? 0)
                     let cost: Int64? = row["cost_pico"]
-                    return UsageRecord(time: Date(timeIntervalSince1970: row["time"]), keyName: row["key_name"], route: row["route"],
-                                       target: row["target"], model: row["model"], tokens: tokens, cost: cost.map(Self.decimal),
-                                       latencyMilliseconds: row["latency_ms"], firstTokenMilliseconds: row["ttft_ms"],
-                                       status: row["status"], attempts: row["attempts"])
+                    return UsageRecord(
+                        time: Date(timeIntervalSince1970: row["time"]), keyName: row["key_name"], route: row["route"],
+                        target: row["target"], model: row["model"], tokens: tokens, cost: cost.map(Self.decimal),
+                        latencyMilliseconds: row["latency_ms"], firstTokenMilliseconds: row["ttft_ms"],
+                        status: row["status"], attempts: row["attempts"])
                 }
             }
         } catch {
@@ -123,14 +136,18 @@ public final class SQLiteUsageLedger: UsageLedger, Sendable {
     public func rollups(from: Date, to: Date) throws(StoreError) -> [UsageRollup] {
         do {
             return try writer.read { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT hour, key_name, route, target, requests, succeeded, unknown_usage, input_tokens, output_tokens, cost_pico
-                    FROM usage_hourly WHERE hour >= ? AND hour < ? ORDER BY hour, key_name, route, target
-                    """, arguments: [from.timeIntervalSince1970, to.timeIntervalSince1970]).map { row in
-                    UsageRollup(hour: Date(timeIntervalSince1970: row["hour"]), keyName: row["key_name"], route: row["route"],
-                                target: row["target"], requests: row["requests"], succeeded: row["succeeded"],
-                                unknownUsage: row["unknown_usage"], inputTokens: row["input_tokens"], outputTokens: row["output_tokens"],
-                                cost: Self.decimal(row["cost_pico"]))
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT hour, key_name, route, target, requests, succeeded, unknown_usage, input_tokens, output_tokens, cost_pico
+                        FROM usage_hourly WHERE hour >= ? AND hour < ? ORDER BY hour, key_name, route, target
+                        """, arguments: [from.timeIntervalSince1970, to.timeIntervalSince1970]
+                ).map { row in
+                    UsageRollup(
+                        hour: Date(timeIntervalSince1970: row["hour"]), keyName: row["key_name"], route: row["route"],
+                        target: row["target"], requests: row["requests"], succeeded: row["succeeded"],
+                        unknownUsage: row["unknown_usage"], inputTokens: row["input_tokens"], outputTokens: row["output_tokens"],
+                        cost: Self.decimal(row["cost_pico"]))
                 }
             }
         } catch {
@@ -142,8 +159,10 @@ public final class SQLiteUsageLedger: UsageLedger, Sendable {
         do {
             return try writer.read { db in
                 var spend: [String: Decimal] = [:]
-                for row in try Row.fetchAll(db, sql: "SELECT key_name, SUM(cost_pico) AS pico FROM usage_hourly WHERE hour >= ? GROUP BY key_name",
-                                            arguments: [since.timeIntervalSince1970]) {
+                for row in try Row.fetchAll(
+                    db, sql: "SELECT key_name, SUM(cost_pico) AS pico FROM usage_hourly WHERE hour >= ? GROUP BY key_name",
+                    arguments: [since.timeIntervalSince1970])
+                {
                     spend[row["key_name"]] = Self.decimal(row["pico"])
                 }
                 return spend

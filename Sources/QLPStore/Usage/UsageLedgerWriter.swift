@@ -1,10 +1,11 @@
+import Dispatch
 import Foundation
 import QLPCore
-import Dispatch
-#if canImport(Glibc)
-import Glibc
-#endif
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Takes the gateway's usage rows off the hot path: `record` appends to a
 /// bounded queue under a lock held only for that append (or for the drain's
@@ -44,8 +45,10 @@ public final class UsageLedgerWriter: Sendable {
     /// Serialises batches: the drain loop and an explicit flush never write at once (rows would land out of order).
     private let writing = Mutex(())
 
-    public init(ledger: any UsageLedger, capacity: Int = defaultCapacity, interval: Duration = defaultInterval,
-                onFailure: @escaping @Sendable (StoreError) -> Void = { _ in }) {
+    public init(
+        ledger: any UsageLedger, capacity: Int = defaultCapacity, interval: Duration = defaultInterval,
+        onFailure: @escaping @Sendable (StoreError) -> Void = { _ in }
+    ) {
         self.ledger = ledger
         self.capacity = max(1, capacity)
         self.interval = interval
@@ -72,7 +75,10 @@ public final class UsageLedgerWriter: Sendable {
     public func flush() {
         writing.withLock { _ in
             let batch = queue.withLock { q -> [UsageRecord] in
-                defer { q.rows = [] ; q.rows.reserveCapacity(min(capacity, 1024)) }
+                defer {
+                    q.rows = []
+                    q.rows.reserveCapacity(min(capacity, 1024))
+                }
                 return q.rows
             }
             guard !batch.isEmpty else { return }
@@ -119,8 +125,8 @@ public final class UsageLedgerWriter: Sendable {
     /// and the ledger catches up in their gaps: its queue has room for that.
     private static func yieldToRequests() {
         #if os(Linux)
-        // who 0 is the calling thread on Linux (nice is per thread under NPTL, see setpriority(2)).
-        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+            // who 0 is the calling thread on Linux (nice is per thread under NPTL, see setpriority(2)).
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
         #endif
     }
 

@@ -79,8 +79,10 @@ public enum ThemeFile {
         return StyleRole.allCases.first { "\($0)".lowercased() == key }
     }
 
-    static func parseStyle(_ words: [String], colorsAllowed: Bool,
-                           fail: (String) -> ThemeFileError) throws(ThemeFileError) -> TerminalStyle {
+    static func parseStyle(
+        _ words: [String], colorsAllowed: Bool,
+        fail: (String) -> ThemeFileError
+    ) throws(ThemeFileError) -> TerminalStyle {
         var style = TerminalStyle()
         var index = 0
         if colorsAllowed, let first = words.first, !isAttribute(first) {
@@ -136,8 +138,10 @@ public enum ThemeFile {
     }
 }
 
-private extension StringProtocol {
-    var trimmingSpaces: String {
-        String(drop(while: { $0 == " " || $0 == "\t" || $0 == "\r" }).reversed().drop(while: { $0 == " " || $0 == "\t" || $0 == "\r" }).reversed())
+extension StringProtocol {
+    fileprivate var trimmingSpaces: String {
+        String(
+            drop(while: { $0 == " " || $0 == "\t" || $0 == "\r" }).reversed().drop(while: { $0 == " " || $0 == "\t" || $0 == "\r" })
+                .reversed())
     }
 }

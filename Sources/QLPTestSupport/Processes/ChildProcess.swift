@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Starting a program beside a test. posix_spawn with an empty signal mask
@@ -16,8 +17,10 @@ public enum ChildProcess {
     ///   - stdin: a descriptor to read from; /dev/null when nil.
     ///   - environment: the child's whole environment; this process's when nil.
     /// - Returns: the child's pid, to be reaped by the caller.
-    public static func spawn(_ arguments: [String], output: String, appending: Bool = false, stdin: Int32? = nil,
-                             environment: [String: String]? = nil) throws(SpawnFailure) -> pid_t {
+    public static func spawn(
+        _ arguments: [String], output: String, appending: Bool = false, stdin: Int32? = nil,
+        environment: [String: String]? = nil
+    ) throws(SpawnFailure) -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -41,8 +44,8 @@ public enum ChildProcess {
         let argv = arguments.map { strdup($0) } + [nil]
         let envp = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+            for argument in argv { free(argument) }
+            for variable in envp { free(variable) }
         }
         var pid: pid_t = 0
         let status = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, envp)

@@ -1,7 +1,8 @@
 import Foundation
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A redis-server of a test's own on 127.0.0.1, with its data in a temporary directory (append-only file
@@ -32,8 +33,9 @@ public final class RedisServerFixture: Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var lastFailure: (any Error)?
         for _ in 0..<5 {
-            let fixture = RedisServerFixture(port: try freeLoopbackPort(), directory: directory,
-                                             extraArguments: arguments, tlsOnly: tlsPort)
+            let fixture = RedisServerFixture(
+                port: try freeLoopbackPort(), directory: directory,
+                extraArguments: arguments, tlsOnly: tlsPort)
             do {
                 try await fixture.start()
                 return fixture
@@ -63,10 +65,11 @@ public final class RedisServerFixture: Sendable {
     public func start() async throws {
         guard !isRunning else { return }
         let listen = tlsOnly ? ["--port", "0", "--tls-port", String(port)] : ["--port", String(port)]
-        let arguments = ["/usr/bin/redis-server"] + listen + [
-            "--bind", "127.0.0.1", "--dir", directory, "--save", "", "--appendonly", "yes",
-            "--appendfsync", "everysec", "--daemonize", "no", "--logfile", logPath,
-        ] + extraArguments
+        let arguments =
+            ["/usr/bin/redis-server"] + listen + [
+                "--bind", "127.0.0.1", "--dir", directory, "--save", "", "--appendonly", "yes",
+                "--appendfsync", "everysec", "--daemonize", "no", "--logfile", logPath,
+            ] + extraArguments
         // The log outlives restarts: only what this start writes says it is ready.
         let logStart = ((try? FileManager.default.attributesOfItem(atPath: logPath))?[.size] as? Int) ?? 0
         let pid = try spawn(arguments)
@@ -104,7 +107,12 @@ public final class RedisServerFixture: Sendable {
 
     /// A crash: SIGKILL, no shutdown, no goodbye to clients.
     public func kill9() {
-        guard let pid = process.withLock({ state -> pid_t? in defer { state = nil }; return state }) else { return }
+        guard
+            let pid = process.withLock({ state -> pid_t? in
+                defer { state = nil }
+                return state
+            })
+        else { return }
         kill(pid, SIGKILL)
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
@@ -174,9 +182,11 @@ public func freeLoopbackPort() throws -> Int {
     let bound = withUnsafePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
     }
-    let named = bound == 0 ? withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-    } : -1
+    let named =
+        bound == 0
+        ? withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        } : -1
     guard named == 0 else { throw RedisServerFixture.Failure(description: "bind() to 127.0.0.1:0 failed: errno \(errno)") }
     return Int(UInt16(bigEndian: address.sin_port))
 }

@@ -40,7 +40,8 @@ struct AlertsCommand: AsyncParsableCommand {
             if let name = sink {
                 guard let one = settings.notifications.sink(named: name) else {
                     let hint = CommandSuggestion.nearest(to: name, among: sinks.map(\.name)).map { "; did you mean '\($0)'?" } ?? ""
-                    throw CommandFailure.exit("no sink named '\(name)' in \(location.path)\(hint) (sinks: \(sinks.map(\.name).joined(separator: ", ")))")
+                    throw CommandFailure.exit(
+                        "no sink named '\(name)' in \(location.path)\(hint) (sinks: \(sinks.map(\.name).joined(separator: ", ")))")
                 }
                 chosen = [one]
             } else {
@@ -56,7 +57,8 @@ struct AlertsCommand: AsyncParsableCommand {
                 if !result.isOK { failed += 1 }
             }
             if failed > 0 {
-                throw CommandFailure.runtime("\(failed) of \(chosen.count) sink\(chosen.count == 1 ? "" : "s") did not take the test message")
+                throw CommandFailure.runtime(
+                    "\(failed) of \(chosen.count) sink\(chosen.count == 1 ? "" : "s") did not take the test message")
             }
         }
     }

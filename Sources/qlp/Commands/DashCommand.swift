@@ -5,9 +5,9 @@ import QLPAzure
 import QLPConfig
 import QLPCore
 import QLPDashboard
+import QLPFeed
 import QLPHTTP
 import QLPTerminal
-import QLPFeed
 
 /// `qlp` / `qlp dash`: the dashboard against real Azure.
 struct DashCommand: AsyncParsableCommand {
@@ -16,9 +16,11 @@ struct DashCommand: AsyncParsableCommand {
 
     @OptionGroup var options: DashboardOptions
 
-    @Option(name: .long, help: ArgumentHelp(
-        "Operate a running gateway through its admin API (http://host:port) instead of running one here; repeat for each replica. "
-            + "The admin token comes from $QLP_ADMIN_TOKEN, else dashboard.admin_token.", valueName: "url"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Operate a running gateway through its admin API (http://host:port) instead of running one here; repeat for each replica. "
+                + "The admin token comes from $QLP_ADMIN_TOKEN, else dashboard.admin_token.", valueName: "url"))
     var attach: [String] = []
 
     func run() async throws {
@@ -43,25 +45,30 @@ struct DashCommand: AsyncParsableCommand {
         defer { transport.shutdown() }
         let credential: any TokenSource
         do {
-            credential = try AzureCredentials.source(for: azure, environment: environment, transport: transport,
-                                                     timeout: config.dashboard.requestTimeout)
+            credential = try AzureCredentials.source(
+                for: azure, environment: environment, transport: transport,
+                timeout: config.dashboard.requestTimeout)
         } catch {
             throw CommandFailure.exit(error.description)
         }
         // keyvault:// values in the config become the secrets they name.
         let vault = KeyVaultClient(transport: transport, tokens: TokenCache(source: credential), timeout: config.dashboard.requestTimeout)
         let (resolved, outcomes) = await SecretReferences(client: vault, endpoints: azure.endpoints).resolve(config)
-        let fleet = attach.isEmpty ? nil : AttachedFleet(
-            urls: try Self.attachURLs(attach), token: try Self.attachToken(environment: environment, settings: resolved.dashboard),
-            actor: resolved.dashboard.operatorName, transport: transport)
+        let fleet =
+            attach.isEmpty
+            ? nil
+            : AttachedFleet(
+                urls: try Self.attachURLs(attach), token: try Self.attachToken(environment: environment, settings: resolved.dashboard),
+                actor: resolved.dashboard.operatorName, transport: transport)
         // A vault failure costs only what needs that secret: the dashboard still starts, and says why.
         var atlasUnavailable: PanelData<AtlasCreditUse>.Problem?
         for outcome in outcomes {
             guard let failure = outcome.failure else { continue }
             Logger(label: "qlp.dash").error("cannot resolve \(outcome.field) (\(outcome.reference)): \(failure.description)")
             if outcome.field.hasPrefix("mongodb_atlas.admin_api") {
-                atlasUnavailable = .init(summary: "Key Vault: \(outcome.reference) \(Self.briefly(failure))",
-                                         detail: failure.description, at: Date(), nextAttempt: nil)
+                atlasUnavailable = .init(
+                    summary: "Key Vault: \(outcome.reference) \(Self.briefly(failure))",
+                    detail: failure.description, at: Date(), nextAttempt: nil)
             }
         }
         let launcher = DashboardLauncher(
@@ -69,7 +76,8 @@ struct DashCommand: AsyncParsableCommand {
             historyPath: config.dashboard.stateDirectory + "/qlp.sqlite",
             colorsAllowed: DashboardLauncher.colorsAllowed(flag: options.noColor, settings: config.dashboard, environment: environment),
             atlas: atlasUnavailable == nil ? resolved.mongodbAtlas?.adminAPI : nil, atlasUnavailable: atlasUnavailable,
-            notifications: resolved.notifications, readOnlyFlag: options.readOnly, themeChoice: options.theme, blockGlyphsFlag: options.blockGlyphs,
+            notifications: resolved.notifications, readOnlyFlag: options.readOnly, themeChoice: options.theme,
+            blockGlyphsFlag: options.blockGlyphs,
             gateway: fleet == nil ? EmbeddedGateway.fromConfig(resolved, credential: credential) : nil, fleet: fleet)
         let exit: DashboardExit
         do {
@@ -84,9 +92,11 @@ struct DashCommand: AsyncParsableCommand {
     static func attachURLs(_ values: [String]) throws(ExitCode) -> [String] {
         try values.map { value throws(ExitCode) -> String in
             guard let url = URL(string: value), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
-                  let host = url.host, !host.isEmpty, url.path.isEmpty || url.path == "/", url.query == nil else {
-                throw CommandFailure.exit("--attach \(value): expected a gateway's admin endpoint, http://host:port "
-                                          + "(its gateway.admin_listen)")
+                let host = url.host, !host.isEmpty, url.path.isEmpty || url.path == "/", url.query == nil
+            else {
+                throw CommandFailure.exit(
+                    "--attach \(value): expected a gateway's admin endpoint, http://host:port "
+                        + "(its gateway.admin_listen)")
             }
             return value
         }
@@ -96,8 +106,9 @@ struct DashCommand: AsyncParsableCommand {
     static func attachToken(environment: [String: String], settings: DashboardSettings) throws(ExitCode) -> Secret {
         if let token = environment["QLP_ADMIN_TOKEN"], !token.isEmpty { return Secret(token) }
         if let token = settings.adminToken, !token.isEmpty { return token }
-        throw CommandFailure.exit("--attach needs the replicas' admin token: set QLP_ADMIN_TOKEN, or dashboard.admin_token "
-                                  + "in the config (admin_token: \"${QLP_ADMIN_TOKEN}\"), to their gateway.admin_token")
+        throw CommandFailure.exit(
+            "--attach needs the replicas' admin token: set QLP_ADMIN_TOKEN, or dashboard.admin_token "
+                + "in the config (admin_token: \"${QLP_ADMIN_TOKEN}\"), to their gateway.admin_token")
     }
 
     private static func briefly(_ failure: SecretReferences.Failure) -> String {

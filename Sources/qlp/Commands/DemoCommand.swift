@@ -26,7 +26,10 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Port for the embedded emulator (default: a free port).")
     var emulatorPort: Int = 0
 
-    @Option(name: .long, parsing: .singleValue, help: ArgumentHelp("Inject a fault, e.g. cost.query=status:500 (repeatable; see `qlp emulate --help`).", valueName: "endpoint=spec"))
+    @Option(
+        name: .long, parsing: .singleValue,
+        help: ArgumentHelp("Inject a fault, e.g. cost.query=status:500 (repeatable; see `qlp emulate --help`).", valueName: "endpoint=spec")
+    )
     var fault: [String] = []
 
     @Option(name: .long, help: "Seed for the emulated spending history.")
@@ -68,9 +71,10 @@ struct DemoCommand: AsyncParsableCommand {
             throw CommandFailure.exit("cannot open the log file \(config.dashboard.logFile): \(error.localizedDescription)")
         }
 
-        let world = try await DemoWorld.start(plan: config.budget, now: Date(), seed: seed, port: emulatorPort, faults: faults,
-                                              pageSize: pageSize, timeout: timeout, routing: config.routing,
-                                              azureOpenAI: config.azureOpenAI)
+        let world = try await DemoWorld.start(
+            plan: config.budget, now: Date(), seed: seed, port: emulatorPort, faults: faults,
+            pageSize: pageSize, timeout: timeout, routing: config.routing,
+            azureOpenAI: config.azureOpenAI)
         // The history the emulator bills, in the demo's ledger, and the keys its traffic uses.
         let clients: [DemoKeys.Client]
         do {
@@ -91,9 +95,11 @@ struct DemoCommand: AsyncParsableCommand {
             colorsAllowed: DashboardLauncher.colorsAllowed(flag: options.noColor, settings: dashboard, environment: environment),
             throttling: DemoWorld.throttling, atlas: world.atlasSettings, notifications: config.notifications,
             readOnlyFlag: options.readOnly,
-            themeChoice: options.theme, blockGlyphsFlag: options.blockGlyphs, gateway: world.gateway(for: config, port: gatewayPort, adminPort: adminPort,
-                                                                           adminToken: DemoWorld.newAdminToken(),
-                                                                           clients: clients))
+            themeChoice: options.theme, blockGlyphsFlag: options.blockGlyphs,
+            gateway: world.gateway(
+                for: config, port: gatewayPort, adminPort: adminPort,
+                adminToken: DemoWorld.newAdminToken(),
+                clients: clients))
         let result: Result<DashboardExit, any Error>
         do {
             result = .success(try await launcher.run(credential: world.credential, transport: world.transport))
@@ -115,7 +121,8 @@ struct DemoCommand: AsyncParsableCommand {
     /// otherwise the example compiled into the binary.
     private func loadConfig(environment: [String: String]) throws -> (QLPConfiguration, String) {
         let explicit = options.config != nil || !(environment["QLP_CONFIG"] ?? "").isEmpty
-        let location: ConfigLocation? = explicit
+        let location: ConfigLocation? =
+            explicit
             ? try located(environment: environment)
             : (try? ConfigLoader.locate(flag: nil, environment: environment))
         do {

@@ -24,8 +24,9 @@ struct DoctorCommand: AsyncParsableCommand {
         do {
             if demo, config == nil, (try? ConfigLoader.locate(flag: nil, environment: environment)) == nil {
                 location = ConfigLocation(path: ExampleConfiguration.name, origin: .workingDirectory)
-                configuration = try ConfigParser(environment: environment, requireAzure: false).parse(yaml: ExampleConfiguration.yaml,
-                                                                                                   file: ExampleConfiguration.name)
+                configuration = try ConfigParser(environment: environment, requireAzure: false).parse(
+                    yaml: ExampleConfiguration.yaml,
+                    file: ExampleConfiguration.name)
             } else {
                 location = try ConfigLoader.locate(flag: config, environment: environment)
                 configuration = try ConfigLoader.load(location, environment: environment, requireAzure: !demo)
@@ -48,8 +49,9 @@ struct DoctorCommand: AsyncParsableCommand {
             // With a workload identity's variables set, the emulator trusts that token file and the
             // credential chain runs against it, as it would on AKS; otherwise the demo's own service principal.
             let federatedTokenFile = environment["AZURE_FEDERATED_TOKEN_FILE"].flatMap { $0.isEmpty ? nil : $0 }
-            let world = try await DemoWorld.start(plan: configuration.budget, now: Date(), routing: configuration.routing,
-                                                  azureOpenAI: configuration.azureOpenAI, federatedTokenFile: federatedTokenFile)
+            let world = try await DemoWorld.start(
+                plan: configuration.budget, now: Date(), routing: configuration.routing,
+                azureOpenAI: configuration.azureOpenAI, federatedTokenFile: federatedTokenFile)
             var settings = world.azure
             settings.monitor = world.monitorSettings(discover: configuration.demoMonitorDiscovery)
             var demoConfiguration = configuration
@@ -62,22 +64,27 @@ struct DoctorCommand: AsyncParsableCommand {
             }
             // The demo's gateway reaches the emulator through the stand-in endpoint, the emulator's key or its Entra ID.
             let demoGateway = world.upstream(for: demoConfiguration).map { reached in
-                GatewayReadiness(settings: demoConfiguration.gateway, table: reached.table, upstream: reached.upstream,
-                                 transport: world.transport, configPath: location.path, demo: true)
+                GatewayReadiness(
+                    settings: demoConfiguration.gateway, table: reached.table, upstream: reached.upstream,
+                    transport: world.transport, configPath: location.path, demo: true)
             }
-            checks = await Doctor(configuration: demoConfiguration, configPath: location.path, azure: settings,
-                                  environment: doctorEnvironment,
-                                  transport: ThrottlingTransport(wrapping: world.transport, policy: DemoWorld.throttling),
-                                  credentialOverride: federatedTokenFile == nil ? world.credential : nil,
-                                  atlasSettings: world.atlasSettings,
-                                  demoGateway: demoGateway).run()
+            checks = await Doctor(
+                configuration: demoConfiguration, configPath: location.path, azure: settings,
+                environment: doctorEnvironment,
+                transport: ThrottlingTransport(wrapping: world.transport, policy: DemoWorld.throttling),
+                credentialOverride: federatedTokenFile == nil ? world.credential : nil,
+                atlasSettings: world.atlasSettings,
+                demoGateway: demoGateway
+            ).run()
             await world.stop()
         } else {
             guard let azure = configuration.azure else { throw CommandFailure.exit("the config has no azure section") }
             let transport = CurlTransport()
             defer { transport.shutdown() }
-            checks = await Doctor(configuration: configuration, configPath: location.path, azure: azure, environment: environment,
-                                  transport: ThrottlingTransport(wrapping: transport), credentialOverride: nil).run()
+            checks = await Doctor(
+                configuration: configuration, configPath: location.path, azure: azure, environment: environment,
+                transport: ThrottlingTransport(wrapping: transport), credentialOverride: nil
+            ).run()
         }
         Console.out(DoctorTable.render(checks), terminator: "")
         if checks.contains(where: { !$0.passed }) { throw ExitCode(ExitStatus.failure) }

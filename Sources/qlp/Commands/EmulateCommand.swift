@@ -52,13 +52,18 @@ struct EmulateCommand: AsyncParsableCommand {
     @Option(name: .long, parsing: .singleValue, help: ArgumentHelp("Inject a fault (repeatable).", valueName: "endpoint=spec"))
     var fault: [String] = []
 
-    @Option(name: .long, parsing: .singleValue,
-            help: ArgumentHelp("Report a service or budget under another name; NEW may hold \\e \\a \\xHH \\u{HEX} escapes (repeatable).",
-                               valueName: "old=new"))
+    @Option(
+        name: .long, parsing: .singleValue,
+        help: ArgumentHelp(
+            "Report a service or budget under another name; NEW may hold \\e \\a \\xHH \\u{HEX} escapes (repeatable).",
+            valueName: "old=new"))
     var resourceName: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Model response times: off, realistic, or a factor of realistic such as 0.1.",
-                                            valueName: "off|realistic|factor"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Model response times: off, realistic, or a factor of realistic such as 0.1.",
+            valueName: "off|realistic|factor"))
     var modelLatency: String = "realistic"
 
     @Option(name: .long, help: "Rows per Cost Management page.")
@@ -70,12 +75,18 @@ struct EmulateCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("First day of cost history, YYYY-MM-DD (default: the first of last month).", valueName: "date"))
     var historyStart: String?
 
-    @Option(name: .long, help: ArgumentHelp("Workload identity: accept a client assertion equal to this file's content at the time "
-                                            + "of the request (point AZURE_FEDERATED_TOKEN_FILE at the same file).", valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Workload identity: accept a client assertion equal to this file's content at the time "
+                + "of the request (point AZURE_FEDERATED_TOKEN_FILE at the same file).", valueName: "file"))
     var federatedTokenFile: String?
 
-    @Option(name: .long, help: ArgumentHelp("A certificate (PEM) registered on the emulated app: certificate credentials signed by "
-                                            + "its key are accepted.", valueName: "pem"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A certificate (PEM) registered on the emulated app: certificate credentials signed by "
+                + "its key are accepted.", valueName: "pem"))
     var clientCertificate: String?
 
     func validate() throws {
@@ -117,8 +128,9 @@ struct EmulateCommand: AsyncParsableCommand {
             }
             firstDay = day
         }
-        var configuration = EmulatorConfiguration(world: CostWorld(seed: seed, firstDay: firstDay), costPageSize: pageSize,
-                                                  tokenLifetime: .seconds(tokenLifetime))
+        var configuration = EmulatorConfiguration(
+            world: CostWorld(seed: seed, firstDay: firstDay), costPageSize: pageSize,
+            tokenLifetime: .seconds(tokenLifetime))
         configuration.modelLatency = ModelLatency(text: modelLatency) ?? .realistic
         configuration.federatedTokenFile = federatedTokenFile
         if let clientCertificate {
@@ -145,7 +157,9 @@ struct EmulateCommand: AsyncParsableCommand {
             throw CommandFailure.exit("\(error)")
         }
         // The old names only (the new ones may hold controls, which have no place on a console).
-        let renamed = configuration.resourceRenames.isEmpty ? ""
+        let renamed =
+            configuration.resourceRenames.isEmpty
+            ? ""
             : "\n  renamed:       \(configuration.resourceRenames.keys.sorted().map(ResourceRenameSpec.visible).joined(separator: ", ")) (reported under the names given)"
         let banner = """
             qlp emulator listening on \(base)

@@ -5,13 +5,13 @@ import QLPAzure
 import QLPConfig
 import QLPCore
 import QLPFleet
-import QLPGatewayFeed
 import QLPGateway
+import QLPGatewayFeed
 import QLPHTTP
 import QLPNotify
-import QLPStore
-import QLPRouting
 import QLPProcess
+import QLPRouting
+import QLPStore
 
 /// `qlp gateway`: the routing engine headless, an OpenAI-compatible endpoint
 /// for applications, with its admin API and the model probes.
@@ -39,29 +39,36 @@ struct GatewayCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("Config file (default lookup as for the dashboard).", valueName: "file"))
         var config: String?
 
-        @Option(help: ArgumentHelp("Log to standard error in this format (default: the log file on a terminal, text otherwise).",
-                                   valueName: "text|json"))
+        @Option(
+            help: ArgumentHelp(
+                "Log to standard error in this format (default: the log file on a terminal, text otherwise).",
+                valueName: "text|json"))
         var logFormat: LogFormat?
 
         /// azure_openai.auth: entra: tokens from the azure section's credential.
         /// `azure` is the section as read with Azure required (the gateway's
         /// own load skips it): its failure is the reason there is no token.
-        static func entraBearer(_ settings: QLPConfiguration, azure: Result<AzureSettings?, any Error>, path: String,
-                                environment: [String: String], transport: CurlTransport) throws -> UpstreamBearer? {
+        static func entraBearer(
+            _ settings: QLPConfiguration, azure: Result<AzureSettings?, any Error>, path: String,
+            environment: [String: String], transport: CurlTransport
+        ) throws -> UpstreamBearer? {
             let section: AzureSettings
             switch azure {
             case .success(let read?):
                 section = read
             case .success(nil):
-                throw CommandFailure.exit("\(path): azure_openai.auth: entra takes its Entra ID token from the azure section's "
-                                          + "credential: add an azure section (tenant_id, credential)")
+                throw CommandFailure.exit(
+                    "\(path): azure_openai.auth: entra takes its Entra ID token from the azure section's "
+                        + "credential: add an azure section (tenant_id, credential)")
             case .failure(let error):
-                throw CommandFailure.exit("\(path): azure_openai.auth: entra takes its Entra ID token from the azure section's "
-                                          + "credential, and that section cannot be used:\n\(error)")
+                throw CommandFailure.exit(
+                    "\(path): azure_openai.auth: entra takes its Entra ID token from the azure section's "
+                        + "credential, and that section cannot be used:\n\(error)")
             }
             do {
-                let credential = try AzureCredentials.source(for: section, environment: environment, transport: transport,
-                                                             timeout: settings.dashboard.requestTimeout)
+                let credential = try AzureCredentials.source(
+                    for: section, environment: environment, transport: transport,
+                    timeout: settings.dashboard.requestTimeout)
                 return AzureOpenAIBearer.make(for: settings.azureOpenAI, credential: credential)
             } catch {
                 throw CommandFailure.exit("\(path): azure_openai.auth: entra: \(error.description)")
@@ -106,8 +113,9 @@ struct GatewayCommand: AsyncParsableCommand {
                 try ConfigLoader.load(location, environment: environment, requireAzure: true, notify: { _ in }).azure
             }
             if settings.azureOpenAI?.auth == .entra {
-                upstream.azureBearer = try Self.entraBearer(settings, azure: azure, path: location.path, environment: environment,
-                                                            transport: credentialTransport)
+                upstream.azureBearer = try Self.entraBearer(
+                    settings, azure: azure, path: location.path, environment: environment,
+                    transport: credentialTransport)
                 // Fetched now, so the first request does not wait for it.
                 upstream.azureBearer?.start()
             }
@@ -126,11 +134,13 @@ struct GatewayCommand: AsyncParsableCommand {
             let stack: GatewayStack
             do throws(GatewayStack.OpenError) {
                 if let (authority, _) = fleetAuthority {
-                    stack = try GatewayStack(authority: authority, settings: settings.gateway, upstream: upstream, accounting: accounting,
-                                             logger: logger, replicaName: settings.fleet?.replicaName ?? AdminReplicaView.hostName)
+                    stack = try GatewayStack(
+                        authority: authority, settings: settings.gateway, upstream: upstream, accounting: accounting,
+                        logger: logger, replicaName: settings.fleet?.replicaName ?? AdminReplicaView.hostName)
                 } else {
-                    stack = try GatewayStack(configTable: configTable, databasePath: settings.dashboard.stateDirectory + "/routes.sqlite",
-                                             settings: settings.gateway, upstream: upstream, accounting: accounting, logger: logger)
+                    stack = try GatewayStack(
+                        configTable: configTable, databasePath: settings.dashboard.stateDirectory + "/routes.sqlite",
+                        settings: settings.gateway, upstream: upstream, accounting: accounting, logger: logger)
                 }
             } catch {
                 throw CommandFailure.exit("\(location.path): \(error.description)")
@@ -145,14 +155,19 @@ struct GatewayCommand: AsyncParsableCommand {
                 throw CommandFailure.exit(error.description)
             }
             let admin = await stack.adminBase()
-            logger.info("gateway listening", metadata: ["url": "\(base)", "routes": "\(table.routes.map { $0.name })",
-                                                        "version": "\(table.version)", "admin": "\(admin ?? "not listening")"])
+            logger.info(
+                "gateway listening",
+                metadata: [
+                    "url": "\(base)", "routes": "\(table.routes.map { $0.name })",
+                    "version": "\(table.version)", "admin": "\(admin ?? "not listening")",
+                ])
             // So that `qlp routes` with no flags finds this gateway; its token stays in the config and the environment.
             let stateDirectory = settings.dashboard.stateDirectory
             if let admin {
                 do {
-                    try RunningGatewayDirectory.write(RunningGateway(kind: .gateway, pid: getpid(), gateway: base, admin: admin),
-                                                      stateDirectory: stateDirectory)
+                    try RunningGatewayDirectory.write(
+                        RunningGateway(kind: .gateway, pid: getpid(), gateway: base, admin: admin),
+                        stateDirectory: stateDirectory)
                 } catch {
                     logger.warning("qlp routes will not find this gateway without --admin", metadata: ["error": "\(error)"])
                 }
@@ -174,27 +189,33 @@ struct GatewayCommand: AsyncParsableCommand {
             // Notifications: queued durably before anything is sent, so a kill loses none.
             let notifications: GatewayNotifications
             do throws(StoreError) {
-                notifications = try GatewayNotifications(settings.notifications, outboxPath: stateDirectory + "/gateway-outbox.sqlite",
-                                                         logger: Logger(label: "qlp.notify"))
+                notifications = try GatewayNotifications(
+                    settings.notifications, outboxPath: stateDirectory + "/gateway-outbox.sqlite",
+                    logger: Logger(label: "qlp.notify"))
             } catch {
                 await stack.stop()
                 throw CommandFailure.runtime("notifications are configured but cannot be queued: \(error)")
             }
             // Spend is read when budget rules fire from it or a sink is told about budget alerts.
-            let spendWanted: String? = rules ? "budget rules are configured"
+            let spendWanted: String? =
+                rules
+                ? "budget rules are configured"
                 : settings.notifications.wantsSpend ? "notifications take budget alerts" : nil
             let alertHistory = GatewayAlertHistory.open(stateDirectory: stateDirectory, logger: logger)
             let reminders = settings.notifications.reminderInterval.map { TimeInterval($0.components.seconds) }
-            let operations = GatewayOperations.start(settings, azure: azure, stack: stack, environment: environment, logger: logger,
-                                                     readSpend: spendWanted, tracker: alertHistory.tracker(reminderInterval: reminders)) {
+            let operations = GatewayOperations.start(
+                settings, azure: azure, stack: stack, environment: environment, logger: logger,
+                readSpend: spendWanted, tracker: alertHistory.tracker(reminderInterval: reminders)
+            ) {
                 transitions in
                 // Queued for sending before the history says they happened (see DashboardSession.alertWatch).
                 await notifications.submit(transitions)
                 alertHistory.record(transitions)
             }
             await notifications.start()
-            let reloader = GatewayConfigReloader(location: location, environment: environment, started: settings, stack: stack,
-                                                 notifications: notifications, readsSpend: spendWanted != nil, logger: logger)
+            let reloader = GatewayConfigReloader(
+                location: location, environment: environment, started: settings, stack: stack,
+                notifications: notifications, readsSpend: spendWanted != nil, logger: logger)
             var stopSignal: Int32 = SIGTERM
             for await number in signalsReceived.stream {
                 if number == SIGHUP {
@@ -205,20 +226,28 @@ struct GatewayCommand: AsyncParsableCommand {
                 stopSignal = number
                 break
             }
-            logger.info("gateway draining", metadata: [
-                "signal": "\(stopSignal == SIGINT ? "SIGINT" : "SIGTERM")", "drain_timeout": "\(stack.gateway.settings.drainTimeout)",
-                "streams_open": "\(stack.gateway.drain.openStreams)"])
+            logger.info(
+                "gateway draining",
+                metadata: [
+                    "signal": "\(stopSignal == SIGINT ? "SIGINT" : "SIGTERM")", "drain_timeout": "\(stack.gateway.settings.drainTimeout)",
+                    "streams_open": "\(stack.gateway.drain.openStreams)",
+                ])
             // First: a stopping gateway is not one for `qlp routes` to use.
             RunningGatewayDirectory.remove(pid: getpid(), stateDirectory: stateDirectory)
             await operations.stop()
             await notifications.stop()
             let drained = await stack.stop()
             if drained.streamsEnded > 0 {
-                logger.warning("streams still open at the drain deadline were ended",
-                               metadata: ["streams": "\(drained.streamsEnded)", "drain_timeout": "\(stack.gateway.settings.drainTimeout)"])
+                logger.warning(
+                    "streams still open at the drain deadline were ended",
+                    metadata: ["streams": "\(drained.streamsEnded)", "drain_timeout": "\(stack.gateway.settings.drainTimeout)"])
             }
-            logger.info("gateway stopped", metadata: ["drained_in": "\(String(format: "%.1f", drained.seconds))s",
-                                                      "streams_ended": "\(drained.streamsEnded)"])
+            logger.info(
+                "gateway stopped",
+                metadata: [
+                    "drained_in": "\(String(format: "%.1f", drained.seconds))s",
+                    "streams_ended": "\(drained.streamsEnded)",
+                ])
         }
     }
 

@@ -45,7 +45,9 @@ struct KeysCommand: ParsableCommand {
         @Argument(help: ArgumentHelp("The key's name: letters, digits, '.', '_' or '-', up to 64.", valueName: "name"))
         var name: String
         // .unconditional: "--budget -5" is a value to refuse by name, not a missing one and an unknown option.
-        @Option(parsing: .unconditional, help: ArgumentHelp("Spending limit per period, in the budget currency (e.g. 20 or 12.50).", valueName: "amount"))
+        @Option(
+            parsing: .unconditional,
+            help: ArgumentHelp("Spending limit per period, in the budget currency (e.g. 20 or 12.50).", valueName: "amount"))
         var budget: String?
         @Option(help: ArgumentHelp("The budget's period: day, week or month (default: month).", valueName: "period"))
         var period: String?
@@ -64,17 +66,19 @@ struct KeysCommand: ParsableCommand {
             let name = try KeysCommand.checked { () throws(KeyArguments.Problem) in try KeyArguments.name(self.name) }
             let context = try store.open()
             let limits = try KeysCommand.checked { () throws(KeyArguments.Problem) in
-                KeyLimits(requestsPerMinute: try KeyArguments.limit(rpm, option: "--rpm", unit: "requests per minute"),
-                          tokensPerMinute: try KeyArguments.limit(tpm, option: "--tpm", unit: "tokens per minute"),
-                          budget: try KeyArguments.budget(budget, period: period, currency: context.currency),
-                          routes: try KeyArguments.routes(routes, known: context.routeNames, file: context.configName))
+                KeyLimits(
+                    requestsPerMinute: try KeyArguments.limit(rpm, option: "--rpm", unit: "requests per minute"),
+                    tokensPerMinute: try KeyArguments.limit(tpm, option: "--tpm", unit: "tokens per minute"),
+                    budget: try KeyArguments.budget(budget, period: period, currency: context.currency),
+                    routes: try KeyArguments.routes(routes, known: context.routeNames, file: context.configName))
             }
             let expiresAt = try KeysCommand.checked { () throws(KeyArguments.Problem) in
                 try KeyArguments.expiry(expires, timeZone: context.timeZone, now: now)
             }
             let material = KeyMaterial.generate()
-            let key = VirtualKey(name: name, digest: ClientKeys.hexDigest(of: material), origin: .store, createdAt: now,
-                                 expiresAt: expiresAt, limits: limits)
+            let key = VirtualKey(
+                name: name, digest: ClientKeys.hexDigest(of: material), origin: .store, createdAt: now,
+                expiresAt: expiresAt, limits: limits)
             do throws(KeyStoreError) {
                 try context.store.create(key)
             } catch {
@@ -82,7 +86,8 @@ struct KeysCommand: ParsableCommand {
             }
             Console.out(material)
             let text = KeysCommand.text(context)
-            var notes = "qlp: created key '\(name)' (\(text.limitsSummary(key))). The key (standard output) is shown only this once: "
+            var notes =
+                "qlp: created key '\(name)' (\(text.limitsSummary(key))). The key (standard output) is shown only this once: "
                 + "only its SHA-256 is kept. Gateways using \(context.storePath) accept it within a second."
             if limits.routes != nil, context.configuration == nil {
                 notes += " No config was found, so the routes were not checked."
@@ -113,8 +118,9 @@ struct KeysCommand: ParsableCommand {
             if keys.isEmpty {
                 Console.error("qlp: no keys yet: qlp keys create NAME (store: \(context.storePath))")
             } else if format == "table", keys.contains(where: { $0.origin == .config }) {
-                Console.error("qlp: config-N keys are listed in gateway.client_key_sha256 of \(context.configName ?? "the config"); "
-                              + "remove one there to revoke it")
+                Console.error(
+                    "qlp: config-N keys are listed in gateway.client_key_sha256 of \(context.configName ?? "the config"); "
+                        + "remove one there to revoke it")
             }
         }
     }
@@ -129,8 +135,9 @@ struct KeysCommand: ParsableCommand {
             let now = Date()
             let context = try store.open()
             let key = try KeysCommand.find(name, in: context, now: now)
-            Console.out(KeysCommand.text(context).details(key, now: now, configName: context.configName, storePath: context.storePath),
-                        terminator: "")
+            Console.out(
+                KeysCommand.text(context).details(key, now: now, configName: context.configName, storePath: context.storePath),
+                terminator: "")
         }
     }
 
@@ -158,7 +165,8 @@ struct KeysCommand: ParsableCommand {
     struct Rotate: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Replace a key with a new one under the same name and limits, and print it (once).",
-            discussion: "The old key stops working at once (within a second on running gateways); the budget spent so far stays with the name.")
+            discussion:
+                "The old key stops working at once (within a second on running gateways); the budget spent so far stays with the name.")
         @OptionGroup var store: StoreOptions
         @Argument(help: ArgumentHelp("The key's name.", valueName: "name"))
         var name: String
@@ -172,14 +180,16 @@ struct KeysCommand: ParsableCommand {
             do throws(KeyStoreError) {
                 key = try context.store.rotate(named: name, digest: ClientKeys.hexDigest(of: material), at: now)
             } catch .alreadyRevoked {
-                throw CommandFailure.exit("the key '\(name)' is revoked, and a revoked key stays revoked; "
-                                          + "create a new one under another name (qlp keys create NAME)")
+                throw CommandFailure.exit(
+                    "the key '\(name)' is revoked, and a revoked key stays revoked; "
+                        + "create a new one under another name (qlp keys create NAME)")
             } catch {
                 throw KeyStoreContext.failure(error)
             }
             Console.out(material)
             let text = KeysCommand.text(context)
-            var notes = "qlp: rotated key '\(name)' (\(text.limitsSummary(key))). The key (standard output) is shown only this once: "
+            var notes =
+                "qlp: rotated key '\(name)' (\(text.limitsSummary(key))). The key (standard output) is shown only this once: "
                 + "only its SHA-256 is kept. The old key stops working on gateways using \(context.storePath) within a second."
             if KeysText.state(of: key, at: now) == .expired { notes += " The key is expired, so the new one is refused too." }
             Console.error(notes)
@@ -190,8 +200,9 @@ struct KeysCommand: ParsableCommand {
 
     static func text(_ context: KeyStoreContext) -> KeysText {
         let utf8 = LocaleCharset.isUTF8(environment: ProcessInfo.processInfo.environment)
-        return KeysText(billingTimeZone: context.timeZone, currency: context.currency,
-                        money: utf8 ? .standard : MoneyFormat(symbolOverride: "\(context.currency.code) "))
+        return KeysText(
+            billingTimeZone: context.timeZone, currency: context.currency,
+            money: utf8 ? .standard : MoneyFormat(symbolOverride: "\(context.currency.code) "))
     }
 
     /// A key by name, the config's included.
@@ -208,8 +219,9 @@ struct KeysCommand: ParsableCommand {
     /// The config's keys are the config's to change.
     static func refuseConfigKey(_ name: String, verb: String, in context: KeyStoreContext, now: Date) throws {
         guard try context.configKeys(now: now).contains(where: { $0.name == name }) else { return }
-        throw CommandFailure.exit("'\(name)' is listed in gateway.client_key_sha256 of \(context.configName ?? "the config"), "
-                                  + "so qlp keys cannot \(verb) it: remove (or replace) its digest there and restart the gateway")
+        throw CommandFailure.exit(
+            "'\(name)' is listed in gateway.client_key_sha256 of \(context.configName ?? "the config"), "
+                + "so qlp keys cannot \(verb) it: remove (or replace) its digest there and restart the gateway")
     }
 
     /// A command-line value's problem as a usage error (exit 2) naming it.

@@ -40,16 +40,22 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "table, markdown, csv or json (default: as the --output file's extension says, else table).")
     var format: ReportFormat?
 
-    @Option(help: ArgumentHelp("Write to this file instead of standard output (.txt, .md, .csv or .json choose the format).",
-                               valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Write to this file instead of standard output (.txt, .md, .csv or .json choose the format).",
+            valueName: "file"))
     var output: String?
 
-    @Option(name: .customLong("as-of"), help: ArgumentHelp(
-        "Rerun the report as it stood at the start of this day (a past report re-issued): rows dated on or after it are left out.",
-        valueName: "YYYY-MM-DD"))
+    @Option(
+        name: .customLong("as-of"),
+        help: ArgumentHelp(
+            "Rerun the report as it stood at the start of this day (a past report re-issued): rows dated on or after it are left out.",
+            valueName: "YYYY-MM-DD"))
     var asOf: String?
 
-    @Option(name: .customLong("from-file"), help: ArgumentHelp("Read a FOCUS or Azure cost export instead of Cost Management.", valueName: "file"))
+    @Option(
+        name: .customLong("from-file"),
+        help: ArgumentHelp("Read a FOCUS or Azure cost export instead of Cost Management.", valueName: "file"))
     var fromFile: String?
 
     @Option(help: "actual or amortized: which cost a --from-file export holds (FOCUS: BilledCost or EffectiveCost).")
@@ -67,9 +73,11 @@ struct ReportCommand: AsyncParsableCommand {
     @Flag(help: "Report over the embedded emulator (no Azure account needed).")
     var demo = false
 
-    @Option(name: .customLong("max-wait"), help: ArgumentHelp(
-        "Longest to wait in all when Cost Management asks qlp to wait (Retry-After) or qlp's own request budget is spent; "
-            + "past it the report fails, naming what it was waiting for.", valueName: "duration"))
+    @Option(
+        name: .customLong("max-wait"),
+        help: ArgumentHelp(
+            "Longest to wait in all when Cost Management asks qlp to wait (Retry-After) or qlp's own request budget is spent; "
+                + "past it the report fails, naming what it was waiting for.", valueName: "duration"))
     var maxWait: String = "5m"
 
     func validate() throws {
@@ -101,15 +109,20 @@ struct ReportCommand: AsyncParsableCommand {
                 // Streamed: each row is summed as it is read and not kept, so a file of any size fits in memory.
                 var rows = builder.rows()
                 let imported = try CostFileImporter.read(path: fromFile, basis: basis, skipBadRows: skipBadRows) { rows.add($0) }
-                var input = ReportInput(records: [], source: fromFile, basis: basis, rowsRead: imported.rowCount,
-                                        skipped: imported.skipped.map(\.description), skippedCount: imported.skippedCount)
-                ReportUsageSource.attach(to: &input, ledgerPath: AccountingFiles.usagePath(stateDirectory: configuration.dashboard.stateDirectory,
-                                                                                             demo: false),
-                                         retention: configuration.gateway.usageRetention, routing: configuration.routing, period: builder.period, plan: plan)
+                var input = ReportInput(
+                    records: [], source: fromFile, basis: basis, rowsRead: imported.rowCount,
+                    skipped: imported.skipped.map(\.description), skippedCount: imported.skippedCount)
+                ReportUsageSource.attach(
+                    to: &input,
+                    ledgerPath: AccountingFiles.usagePath(
+                        stateDirectory: configuration.dashboard.stateDirectory,
+                        demo: false),
+                    retention: configuration.gateway.usageRetention, routing: configuration.routing, period: builder.period, plan: plan)
                 report = try builder.build(input, rows: rows)
             } else if demo {
-                let emulated = try await DemoWorld.start(plan: plan, now: now, routing: configuration.routing,
-                                                         azureOpenAI: configuration.azureOpenAI)
+                let emulated = try await DemoWorld.start(
+                    plan: plan, now: now, routing: configuration.routing,
+                    azureOpenAI: configuration.azureOpenAI)
                 plan = emulated.plan
                 today = try reportDay(now, plan: plan, rerun: rerun)
                 // The emulator is stopped on every path out, an error's included:
@@ -119,13 +132,16 @@ struct ReportCommand: AsyncParsableCommand {
                 do {
                     builder = FinanceReportBuilder(plan: plan, period: try period(today: today), today: today, generatedAt: now)
                     input = try await emulated.source.input(plan: plan, builder: builder)
-                    (input.atlas, input.atlasNote) = await AtlasReportSource.read(emulated.atlasSettings, plan: plan, today: today,
-                                                                                  transport: emulated.transport, timeout: emulated.timeout)
+                    (input.atlas, input.atlasNote) = await AtlasReportSource.read(
+                        emulated.atlasSettings, plan: plan, today: today,
+                        transport: emulated.transport, timeout: emulated.timeout)
                     // The demo's ledger, brought up to now with the traffic the emulator billed, read as production's is.
                     if let routing = configuration.routing,
-                       let ledger = try emulated.fillUsageLedger(stateDirectory: configuration.dashboard.stateDirectory, now: now) {
-                        ReportUsageSource.attach(to: &input, ledger: ledger, source: "the demo's usage ledger at \(ledger.path)",
-                                                 routing: routing, period: builder.period, plan: plan)
+                        let ledger = try emulated.fillUsageLedger(stateDirectory: configuration.dashboard.stateDirectory, now: now)
+                    {
+                        ReportUsageSource.attach(
+                            to: &input, ledger: ledger, source: "the demo's usage ledger at \(ledger.path)",
+                            routing: routing, period: builder.period, plan: plan)
                     } else {
                         input.usageNote = "the config has no routing section, so the demo has no gateway traffic"
                     }
@@ -138,8 +154,9 @@ struct ReportCommand: AsyncParsableCommand {
                 input.source = "the embedded emulator (DEMO data)"
                 report = try builder.build(input)
             } else {
-                report = try await fromCostManagement(configuration, plan: plan, today: today, now: now, rerun: rerunInThePast,
-                                                      waitLimit: waitLimit, environment: environment)
+                report = try await fromCostManagement(
+                    configuration, plan: plan, today: today, now: now, rerun: rerunInThePast,
+                    waitLimit: waitLimit, environment: environment)
             }
         } catch let error as ImportProblem {
             throw CommandFailure.exit(error.description)
@@ -150,8 +167,9 @@ struct ReportCommand: AsyncParsableCommand {
         }
         if report.quality.skippedCount > 0 {
             let q = report.quality
-            Console.error("qlp: skipped \(q.skippedCount) of \(q.rowsRead) rows that could not be read"
-                + (q.skipped.first.map { " (the first: \($0))" } ?? "") + "; the report's Data quality section lists them")
+            Console.error(
+                "qlp: skipped \(q.skippedCount) of \(q.rowsRead) rows that could not be read"
+                    + (q.skipped.first.map { " (the first: \($0))" } ?? "") + "; the report's Data quality section lists them")
         }
 
         // A terminal without UTF-8 gets "GBP" rather than a broken "£".
@@ -202,8 +220,9 @@ struct ReportCommand: AsyncParsableCommand {
         let today = CivilDate(now, in: TimeZone(identifier: plan.billingTimeZone) ?? TimeZone(identifier: "UTC")!)
         guard let rerun else { return today }
         guard rerun <= today else {
-            throw CommandFailure.exit("--as-of \(rerun): that day has not come (today is \(today) in \(plan.billingTimeZone)); "
-                + "a report can be rerun as of today or an earlier day")
+            throw CommandFailure.exit(
+                "--as-of \(rerun): that day has not come (today is \(today) in \(plan.billingTimeZone)); "
+                    + "a report can be rerun as of today or an earlier day")
         }
         return rerun
     }
@@ -232,37 +251,45 @@ struct ReportCommand: AsyncParsableCommand {
         return ThrottleWaitLimit(limit: limit, name: "--max-wait \(DurationText.format(limit))")
     }
 
-    private func fromCostManagement(_ configuration: QLPConfiguration, plan: BudgetPlan, today: CivilDate, now: Date, rerun: Bool,
-                                    waitLimit: ThrottleWaitLimit, environment: [String: String]) async throws -> FinanceReport {
+    private func fromCostManagement(
+        _ configuration: QLPConfiguration, plan: BudgetPlan, today: CivilDate, now: Date, rerun: Bool,
+        waitLimit: ThrottleWaitLimit, environment: [String: String]
+    ) async throws -> FinanceReport {
         guard let azure = configuration.azure else {
             throw CommandFailure.exit("the config has no azure section; add one, or use --from-file or --demo")
         }
         let transport = CurlTransport()
         defer { transport.shutdown() }
-        let credential = try AzureCredentials.source(for: azure, environment: environment, transport: transport,
-                                                     timeout: configuration.dashboard.requestTimeout)
+        let credential = try AzureCredentials.source(
+            for: azure, environment: environment, transport: transport,
+            timeout: configuration.dashboard.requestTimeout)
         // The report waits out holds itself, with a line on stderr for each: qlp's
         // own budget is not waited out silently inside the transport.
         let throttled = ThrottlingTransport(wrapping: transport, policy: ThrottlingPolicy(maxBudgetWait: .zero))
         let waiting = ThrottleWaiting(limit: waitLimit, onWait: { hold in Console.error("qlp: " + hold.progressWords) })
-        let client = CostManagementClient(transport: throttled, tokens: TokenCache(source: credential),
-                                          management: azure.endpoints.management, tokenScope: azure.endpoints.managementScope,
-                                          apiVersion: azure.costManagementAPIVersion, timeout: configuration.dashboard.requestTimeout,
-                                          waiting: waiting)
+        let client = CostManagementClient(
+            transport: throttled, tokens: TokenCache(source: credential),
+            management: azure.endpoints.management, tokenScope: azure.endpoints.managementScope,
+            apiVersion: azure.costManagementAPIVersion, timeout: configuration.dashboard.requestTimeout,
+            waiting: waiting)
         let builder = FinanceReportBuilder(plan: plan, period: try period(today: today), today: today, generatedAt: now)
         var input = try await CostManagementReportSource(client: client, scope: azure.costScope).input(plan: plan, builder: builder)
         if rerun { forgetTodaysForecast(&input) }
-        ReportUsageSource.attach(to: &input, ledgerPath: AccountingFiles.usagePath(stateDirectory: configuration.dashboard.stateDirectory, demo: false),
-                                 retention: configuration.gateway.usageRetention, routing: configuration.routing, period: builder.period, plan: plan)
+        ReportUsageSource.attach(
+            to: &input, ledgerPath: AccountingFiles.usagePath(stateDirectory: configuration.dashboard.stateDirectory, demo: false),
+            retention: configuration.gateway.usageRetention, routing: configuration.routing, period: builder.period, plan: plan)
         // The Atlas private key may be a keyvault:// reference; a vault failure costs the Atlas line, not the report.
-        let vault = KeyVaultClient(transport: transport, tokens: TokenCache(source: credential), timeout: configuration.dashboard.requestTimeout)
+        let vault = KeyVaultClient(
+            transport: transport, tokens: TokenCache(source: credential), timeout: configuration.dashboard.requestTimeout)
         let (resolved, outcomes) = await SecretReferences(client: vault, endpoints: azure.endpoints).resolve(configuration)
         if let failed = outcomes.first(where: { $0.failure != nil && $0.field.hasPrefix("mongodb_atlas.admin_api") }),
-           let failure = failed.failure {
+            let failure = failed.failure
+        {
             input.atlasNote = "not read: \(failed.field) (\(failed.reference)): \(failure.description)"
         } else {
-            (input.atlas, input.atlasNote) = await AtlasReportSource.read(resolved.mongodbAtlas?.adminAPI, plan: plan, today: today,
-                                                                          transport: transport, timeout: configuration.dashboard.requestTimeout)
+            (input.atlas, input.atlasNote) = await AtlasReportSource.read(
+                resolved.mongodbAtlas?.adminAPI, plan: plan, today: today,
+                transport: transport, timeout: configuration.dashboard.requestTimeout)
         }
         return try builder.build(input)
     }

@@ -30,8 +30,10 @@ struct RoutesCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("Config file (default lookup as for the dashboard).", valueName: "file"))
         var config: String?
 
-        @Option(help: ArgumentHelp("The admin API's base URL (default: a running demo or gateway found in the state "
-                                   + "directory, else the config's gateway.admin_listen).", valueName: "url"))
+        @Option(
+            help: ArgumentHelp(
+                "The admin API's base URL (default: a running demo or gateway found in the state "
+                    + "directory, else the config's gateway.admin_listen).", valueName: "url"))
         var admin: String?
 
         func client() throws -> AdminAPIClient {
@@ -71,8 +73,9 @@ struct RoutesCommand: AsyncParsableCommand {
                 return client(found.admin, token)
             }
             if let configProblem { throw CommandFailure.exit(configProblem) }
-            return client(settings.map(AdminAPIClient.baseURL(for:)) ?? AdminAPIClient.baseURL(for: GatewaySettings()),
-                          envToken ?? settings?.adminToken)
+            return client(
+                settings.map(AdminAPIClient.baseURL(for:)) ?? AdminAPIClient.baseURL(for: GatewaySettings()),
+                envToken ?? settings?.adminToken)
         }
 
         /// The newest running demo or gateway that announced itself in
@@ -81,8 +84,9 @@ struct RoutesCommand: AsyncParsableCommand {
         static func discover(stateDirectory: String) -> RunningGateway? {
             let scan = RunningGatewayDirectory.scan(stateDirectory: stateDirectory)
             for (path, gateway) in scan.stale {
-                CommandFailure.say("ignoring \(path): pid \(gateway.pid) is not running (left by a \(gateway.kind.rawValue) "
-                                   + "that did not stop cleanly; removed)")
+                CommandFailure.say(
+                    "ignoring \(path): pid \(gateway.pid) is not running (left by a \(gateway.kind.rawValue) "
+                        + "that did not stop cleanly; removed)")
                 unlink(path)
             }
             for (path, reason) in scan.unreadable { CommandFailure.say("ignoring \(path): \(reason)") }
@@ -97,8 +101,10 @@ struct RoutesCommand: AsyncParsableCommand {
         @Option(help: "Why, for the audit log.")
         var reason: String?
 
-        @Option(help: ArgumentHelp("The table version this change is made against (default: the current one, read first).",
-                                   valueName: "n"))
+        @Option(
+            help: ArgumentHelp(
+                "The table version this change is made against (default: the current one, read first).",
+                valueName: "n"))
         var version: Int?
 
         func version(from client: AdminAPIClient) async throws -> Int {
@@ -133,8 +139,10 @@ struct RoutesCommand: AsyncParsableCommand {
         @OptionGroup var connection: Connection
         @OptionGroup var change: ChangeOptions
         @Argument(help: "The route, e.g. chat.") var route: String
-        @Argument(help: ArgumentHelp("Target weights in percentage points, summing to 100 for a weighted route.",
-                                     valueName: "target=weight")) var weights: [String]
+        @Argument(
+            help: ArgumentHelp(
+                "Target weights in percentage points, summing to 100 for a weighted route.",
+                valueName: "target=weight")) var weights: [String]
 
         func validate() throws {
             _ = try parsedWeights()
@@ -174,9 +182,10 @@ struct RoutesCommand: AsyncParsableCommand {
         func run() async throws {
             let client = try connection.client()
             let version = try await change.version(from: client)
-            RoutesCommand.report(try await RoutesCommand.run { () async throws(AdminAPIError) in
-                try await client.drain(target: target, version: version, reason: change.reason)
-            })
+            RoutesCommand.report(
+                try await RoutesCommand.run { () async throws(AdminAPIError) in
+                    try await client.drain(target: target, version: version, reason: change.reason)
+                })
         }
     }
 
@@ -189,9 +198,10 @@ struct RoutesCommand: AsyncParsableCommand {
         func run() async throws {
             let client = try connection.client()
             let version = try await change.version(from: client)
-            RoutesCommand.report(try await RoutesCommand.run { () async throws(AdminAPIError) in
-                try await client.undrain(target: target, version: version, reason: change.reason)
-            })
+            RoutesCommand.report(
+                try await RoutesCommand.run { () async throws(AdminAPIError) in
+                    try await client.undrain(target: target, version: version, reason: change.reason)
+                })
         }
     }
 
@@ -204,9 +214,10 @@ struct RoutesCommand: AsyncParsableCommand {
         func run() async throws {
             let client = try connection.client()
             // Without --version the undo applies to whatever the last change is; with it, only if that is still so.
-            RoutesCommand.report(try await RoutesCommand.run { () async throws(AdminAPIError) in
-                try await client.undo(version: change.version, reason: change.reason)
-            })
+            RoutesCommand.report(
+                try await RoutesCommand.run { () async throws(AdminAPIError) in
+                    try await client.undo(version: change.version, reason: change.reason)
+                })
         }
     }
 
@@ -220,9 +231,10 @@ struct RoutesCommand: AsyncParsableCommand {
         func run() async throws {
             let client = try connection.client()
             let version = try await change.version(from: client)
-            RoutesCommand.report(try await RoutesCommand.run { () async throws(AdminAPIError) in
-                try await client.suspendRule(rule, suspended: true, version: version, reason: change.reason)
-            })
+            RoutesCommand.report(
+                try await RoutesCommand.run { () async throws(AdminAPIError) in
+                    try await client.suspendRule(rule, suspended: true, version: version, reason: change.reason)
+                })
         }
     }
 
@@ -236,9 +248,10 @@ struct RoutesCommand: AsyncParsableCommand {
         func run() async throws {
             let client = try connection.client()
             let version = try await change.version(from: client)
-            RoutesCommand.report(try await RoutesCommand.run { () async throws(AdminAPIError) in
-                try await client.suspendRule(rule, suspended: false, version: version, reason: change.reason)
-            })
+            RoutesCommand.report(
+                try await RoutesCommand.run { () async throws(AdminAPIError) in
+                    try await client.suspendRule(rule, suspended: false, version: version, reason: change.reason)
+                })
         }
     }
 

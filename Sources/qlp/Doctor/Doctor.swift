@@ -3,13 +3,13 @@ import QLPAzure
 import QLPConfig
 import QLPCore
 import QLPDashboard
-import QLPHTTP
-import QLPNotify
-import QLPStore
 import QLPFeed
 import QLPGateway
 import QLPGatewayFeed
+import QLPHTTP
+import QLPNotify
 import QLPRouting
+import QLPStore
 
 /// What `qlp doctor` checks, in order: the config, each credential source,
 /// a token per scope, each endpoint, every configured metric name, what the
@@ -58,58 +58,73 @@ struct Doctor {
             checks.append(await token(tokens, scope: LogAnalyticsClient.scope, name: "token: Log Analytics"))
         }
 
-        let cost = CostManagementClient(transport: transport, tokens: tokens, management: azure.endpoints.management,
-                                        tokenScope: management, apiVersion: azure.costManagementAPIVersion, timeout: timeout)
+        let cost = CostManagementClient(
+            transport: transport, tokens: tokens, management: azure.endpoints.management,
+            tokenScope: management, apiVersion: azure.costManagementAPIVersion, timeout: timeout)
         let today = CivilDate(Date(), in: TimeZone(identifier: configuration.budget.billingTimeZone) ?? TimeZone(identifier: "UTC")!)
-        checks.append(await check("Cost Management query") {
-            let result = try await cost.dailyCostsByService(scope: azure.costScope, from: today.firstOfMonth, to: today)
-            let currencies = Set(result.costs.map(\.currency.code))
-            if let foreign = currencies.first(where: { $0 != configuration.budget.currency.code }) {
-                return .fail("costs are in \(foreign), the budget in \(configuration.budget.currency.code)",
-                             remedy: "set budget.currency to the billing currency")
-            }
-            return .ok("\(result.costs.count) rows this month in \(result.pages) page\(result.pages == 1 ? "" : "s")")
-        })
-        checks.append(await check("Cost Management forecast") {
-            let forecast = try await cost.forecast(scope: azure.costScope, from: today.firstOfMonth, to: today.lastOfMonth)
-            return .ok("month total \(MoneyFormat.standard.string(forecast.total, currency: forecast.currency ?? configuration.budget.currency))")
-        })
-        let budgets = BudgetsClient(transport: transport, tokens: tokens, management: azure.endpoints.management,
-                                    tokenScope: management, timeout: timeout)
-        checks.append(await check("Azure budgets") {
-            let list = try await budgets.list(scope: azure.costScope)
-            let skipped = list.flatMap(\.properties.skippedNotificationKeys)
-            return .ok("\(list.count) budget\(list.count == 1 ? "" : "s")" + (list.isEmpty ? " (none set: qlp's own thresholds still apply)" : "")
-                + (skipped.isEmpty ? "" : "; ignored malformed notification entries: \(skipped.joined(separator: ", "))"))
-        })
+        checks.append(
+            await check("Cost Management query") {
+                let result = try await cost.dailyCostsByService(scope: azure.costScope, from: today.firstOfMonth, to: today)
+                let currencies = Set(result.costs.map(\.currency.code))
+                if let foreign = currencies.first(where: { $0 != configuration.budget.currency.code }) {
+                    return .fail(
+                        "costs are in \(foreign), the budget in \(configuration.budget.currency.code)",
+                        remedy: "set budget.currency to the billing currency")
+                }
+                return .ok("\(result.costs.count) rows this month in \(result.pages) page\(result.pages == 1 ? "" : "s")")
+            })
+        checks.append(
+            await check("Cost Management forecast") {
+                let forecast = try await cost.forecast(scope: azure.costScope, from: today.firstOfMonth, to: today.lastOfMonth)
+                return .ok(
+                    "month total \(MoneyFormat.standard.string(forecast.total, currency: forecast.currency ?? configuration.budget.currency))"
+                )
+            })
+        let budgets = BudgetsClient(
+            transport: transport, tokens: tokens, management: azure.endpoints.management,
+            tokenScope: management, timeout: timeout)
+        checks.append(
+            await check("Azure budgets") {
+                let list = try await budgets.list(scope: azure.costScope)
+                let skipped = list.flatMap(\.properties.skippedNotificationKeys)
+                return .ok(
+                    "\(list.count) budget\(list.count == 1 ? "" : "s")"
+                        + (list.isEmpty ? " (none set: qlp's own thresholds still apply)" : "")
+                        + (skipped.isEmpty ? "" : "; ignored malformed notification entries: \(skipped.joined(separator: ", "))"))
+            })
 
         let monitor = MonitorMetricsClient(transport: transport, tokens: tokens, management: azure.endpoints.management, timeout: timeout)
         var monitored = azure.monitor.resources
         if azure.monitor.discover {
-            checks.append(await check("Monitor discovery") {
-                let listed = try await monitor.resources(subscriptionID: azure.subscriptionID, resourceGroup: azure.resourceGroup)
-                let discovered = MonitorDiscovery.plans(listed)
-                monitored = MonitorDiscovery.merged(configured: azure.monitor.resources, discovered: discovered)
-                guard !discovered.isEmpty else {
-                    return .fail("none of the \(listed.count) resources in \(azure.resourceGroup) is of a type qlp knows metrics for",
-                                 remedy: "list resources under azure.monitor.resources in \(configPath)")
-                }
-                return .ok("discovered \(discovered.count) resource\(discovered.count == 1 ? "" : "s") of \(listed.count) in \(azure.resourceGroup): "
-                    + discovered.map(\.name).joined(separator: ", "))
-            })
+            checks.append(
+                await check("Monitor discovery") {
+                    let listed = try await monitor.resources(subscriptionID: azure.subscriptionID, resourceGroup: azure.resourceGroup)
+                    let discovered = MonitorDiscovery.plans(listed)
+                    monitored = MonitorDiscovery.merged(configured: azure.monitor.resources, discovered: discovered)
+                    guard !discovered.isEmpty else {
+                        return .fail(
+                            "none of the \(listed.count) resources in \(azure.resourceGroup) is of a type qlp knows metrics for",
+                            remedy: "list resources under azure.monitor.resources in \(configPath)")
+                    }
+                    return .ok(
+                        "discovered \(discovered.count) resource\(discovered.count == 1 ? "" : "s") of \(listed.count) in \(azure.resourceGroup): "
+                            + discovered.map(\.name).joined(separator: ", "))
+                })
         }
         for resource in monitored {
-            checks.append(await check("metrics: \(resource.name)") {
-                let definitions = try await monitor.definitions(resourceID: resource.id, namespace: resource.namespace)
-                let known = Set(definitions.map { $0.name.value.lowercased() })
-                let unknown = resource.metrics.filter { !known.contains($0.lowercased()) }
-                guard unknown.isEmpty else {
-                    let available = definitions.map(\.name.value).sorted().prefix(12).joined(separator: ", ")
-                    return .fail("no metric named \(unknown.joined(separator: ", ")) on \(resource.name)",
-                                 remedy: "fix azure.monitor.resources in \(configPath); this resource has: \(available)")
-                }
-                return .ok("\(resource.metrics.count) metric\(resource.metrics.count == 1 ? "" : "s") found")
-            })
+            checks.append(
+                await check("metrics: \(resource.name)") {
+                    let definitions = try await monitor.definitions(resourceID: resource.id, namespace: resource.namespace)
+                    let known = Set(definitions.map { $0.name.value.lowercased() })
+                    let unknown = resource.metrics.filter { !known.contains($0.lowercased()) }
+                    guard unknown.isEmpty else {
+                        let available = definitions.map(\.name.value).sorted().prefix(12).joined(separator: ", ")
+                        return .fail(
+                            "no metric named \(unknown.joined(separator: ", ")) on \(resource.name)",
+                            remedy: "fix azure.monitor.resources in \(configPath); this resource has: \(available)")
+                    }
+                    return .ok("\(resource.metrics.count) metric\(resource.metrics.count == 1 ? "" : "s") found")
+                })
         }
         checks += await batches(monitor, resources: monitored)
         checks += await logMetrics(tokens, timeout: timeout)
@@ -117,16 +132,26 @@ struct Doctor {
         var resolvedConfiguration = configuration
         let references = SecretReferences.references(in: configuration)
         if !references.isEmpty {
-            let (resolved, outcomes) = await SecretReferences(client: KeyVaultClient(transport: transport, tokens: tokens, timeout: timeout),
-                                                                 endpoints: azure.endpoints).resolve(configuration)
+            let (resolved, outcomes) = await SecretReferences(
+                client: KeyVaultClient(transport: transport, tokens: tokens, timeout: timeout),
+                endpoints: azure.endpoints
+            ).resolve(configuration)
             for outcome in outcomes {
                 switch outcome.failure {
                 case .vault(let error):
-                    checks.append(DoctorCheck(name: "Key Vault: \(outcome.field)", outcome: .fail("\(outcome.reference): \(error.description)",
-                                                                                              remedy: vaultRemedy(error, field: outcome.field))))
+                    checks.append(
+                        DoctorCheck(
+                            name: "Key Vault: \(outcome.field)",
+                            outcome: .fail(
+                                "\(outcome.reference): \(error.description)",
+                                remedy: vaultRemedy(error, field: outcome.field))))
                 case .invalidReference(let error):
-                    checks.append(DoctorCheck(name: "Key Vault: \(outcome.field)", outcome: .fail(error.description,
-                                                                                              remedy: "fix \(outcome.field) in \(configPath)")))
+                    checks.append(
+                        DoctorCheck(
+                            name: "Key Vault: \(outcome.field)",
+                            outcome: .fail(
+                                error.description,
+                                remedy: "fix \(outcome.field) in \(configPath)")))
                 case nil:
                     checks.append(DoctorCheck(name: "Key Vault: \(outcome.field)", outcome: .ok("\(outcome.reference) resolved")))
                 }
@@ -134,19 +159,23 @@ struct Doctor {
             resolvedConfiguration = resolved
         }
         if let atlas = atlasSettings ?? resolvedConfiguration.mongodbAtlas?.adminAPI {
-            checks.append(await check("MongoDB Atlas billing") {
-                let client = AtlasBillingClient(transport: transport, baseURL: atlas.baseURL, orgID: atlas.orgID, publicKey: atlas.publicKey,
-                                                privateKey: atlas.privateKey, timeout: timeout)
-                let pending = try await client.pendingInvoice()
-                do {
-                    let use = try AtlasCreditUse.compute(closed: try await client.invoices().map(\.creditTotals), pending: pending.creditTotals,
-                                                         plan: configuration.budget, today: today)
-                    return .ok("credit used \(MoneyFormat.standard.string(use.used, currency: use.currency)) of "
-                        + "\(MoneyFormat.standard.string(use.grant.amount, currency: use.currency)) at \(use.rate)")
-                } catch let error as AtlasCreditError {
-                    return .fail(error.description, remedy: "set budget.exchange_rates.USD and budget.atlas_credits in \(configPath)")
-                }
-            })
+            checks.append(
+                await check("MongoDB Atlas billing") {
+                    let client = AtlasBillingClient(
+                        transport: transport, baseURL: atlas.baseURL, orgID: atlas.orgID, publicKey: atlas.publicKey,
+                        privateKey: atlas.privateKey, timeout: timeout)
+                    let pending = try await client.pendingInvoice()
+                    do {
+                        let use = try AtlasCreditUse.compute(
+                            closed: try await client.invoices().map(\.creditTotals), pending: pending.creditTotals,
+                            plan: configuration.budget, today: today)
+                        return .ok(
+                            "credit used \(MoneyFormat.standard.string(use.used, currency: use.currency)) of "
+                                + "\(MoneyFormat.standard.string(use.grant.amount, currency: use.currency)) at \(use.rate)")
+                    } catch let error as AtlasCreditError {
+                        return .fail(error.description, remedy: "set budget.exchange_rates.USD and budget.atlas_credits in \(configPath)")
+                    }
+                })
         } else {
             checks.append(DoctorCheck(name: "MongoDB Atlas billing", outcome: .skipped("mongodb_atlas.admin_api is not configured")))
         }
@@ -164,9 +193,10 @@ struct Doctor {
         }
         var upstream = UpstreamSettings(azureOpenAI: resolved.azureOpenAI)
         if let credential { upstream.azureBearer = AzureOpenAIBearer.make(for: resolved.azureOpenAI, credential: credential) }
-        let readiness = GatewayReadiness(settings: resolved.gateway,
-                                         table: RouteTable(settings: routing, azureOpenAI: resolved.azureOpenAI, ollama: resolved.ollama),
-                                         upstream: upstream, transport: transport, configPath: configPath, demo: false)
+        let readiness = GatewayReadiness(
+            settings: resolved.gateway,
+            table: RouteTable(settings: routing, azureOpenAI: resolved.azureOpenAI, ollama: resolved.ollama),
+            upstream: upstream, transport: transport, configPath: configPath, demo: false)
         return await readiness.run()
     }
 
@@ -182,13 +212,21 @@ struct Doctor {
             let name = "sink: \(sink.name)"
             switch result.outcome {
             case .ok:
-                checks.append(DoctorCheck(name: name, outcome: .ok("\(result.address) reachable; nothing sent "
-                                                                 + "(`qlp alerts test \(sink.name)` sends a test message)")))
+                checks.append(
+                    DoctorCheck(
+                        name: name,
+                        outcome: .ok(
+                            "\(result.address) reachable; nothing sent "
+                                + "(`qlp alerts test \(sink.name)` sends a test message)")))
             case .unavailable:
                 checks.append(DoctorCheck(name: name, outcome: .skipped(result.detail)))
             case .refused, .unreachable:
-                checks.append(DoctorCheck(name: name, outcome: .fail("\(result.address): \(result.detail)",
-                                                                   remedy: "check notifications.sinks '\(sink.name)' in \(configPath) and the network path to it")))
+                checks.append(
+                    DoctorCheck(
+                        name: name,
+                        outcome: .fail(
+                            "\(result.address): \(result.detail)",
+                            remedy: "check notifications.sinks '\(sink.name)' in \(configPath) and the network path to it")))
             }
         }
         return checks
@@ -203,10 +241,19 @@ struct Doctor {
             sources = AzureCredentials.chain(for: azure, environment: environment, transport: transport, timeout: timeout)
         default:
             do {
-                sources = [(azure.credential.name, try AzureCredentials.source(for: azure, environment: environment, transport: transport,
-                                                                               timeout: timeout))]
+                sources = [
+                    (
+                        azure.credential.name,
+                        try AzureCredentials.source(
+                            for: azure, environment: environment, transport: transport,
+                            timeout: timeout)
+                    )
+                ]
             } catch {
-                return ([DoctorCheck(name: "credential: \(azure.credential.name)", outcome: .fail(error.description, remedy: remedy(error)))], nil)
+                return (
+                    [DoctorCheck(name: "credential: \(azure.credential.name)", outcome: .fail(error.description, remedy: remedy(error)))],
+                    nil
+                )
             }
         }
         var checks: [DoctorCheck] = []
@@ -233,10 +280,14 @@ struct Doctor {
         }
         if let answered { checks.append(answered) }
         if working == nil, azure.credential == .auto {
-            checks.append(DoctorCheck(name: "credential", outcome: .fail(
-                "no credential source works",
-                remedy: "export AZURE_TENANT_ID=… AZURE_CLIENT_ID=… AZURE_CLIENT_SECRET=… (a service principal, or AZURE_CLIENT_CERTIFICATE_PATH=…), "
-                    + "run on AKS with workload identity or a machine with a managed identity, or run `az login`")))
+            checks.append(
+                DoctorCheck(
+                    name: "credential",
+                    outcome: .fail(
+                        "no credential source works",
+                        remedy:
+                            "export AZURE_TENANT_ID=… AZURE_CLIENT_ID=… AZURE_CLIENT_SECRET=… (a service principal, or AZURE_CLIENT_CERTIFICATE_PATH=…), "
+                            + "run on AKS with workload identity or a machine with a managed identity, or run `az login`")))
         }
         return (checks, working)
     }
@@ -251,19 +302,22 @@ struct Doctor {
             let names = members.map { resources[$0].name }
             // The type's last part keeps the name inside doctor's first column (containerGroups, uksouth).
             let type = namespace.split(separator: "/").last.map(String.init) ?? namespace
-            checks.append(await check("batch: \(type), \(region)") {
-                let answer = try await monitor.batch(endpoint: azure.endpoints.metricsBatchURL(region: region), subscriptionID: subscription,
-                                                     resourceIDs: members.map { resources[$0].id }, namespace: namespace,
-                                                     names: metrics, interval: MetricsPoller.grain,
-                                                     start: end.addingTimeInterval(-MetricsPoller.window), end: end)
-                let missing = members.filter { answer.result(for: resources[$0].id) == nil }
-                    .map { resources[$0].name }
-                guard missing.isEmpty else {
-                    return .fail("no answer for \(missing.joined(separator: ", "))",
-                                 remedy: "set region: on those resources in resources in \(configPath)")
-                }
-                return .ok("\(names.count) \(namespace) in one call: \(names.joined(separator: ", "))")
-            })
+            checks.append(
+                await check("batch: \(type), \(region)") {
+                    let answer = try await monitor.batch(
+                        endpoint: azure.endpoints.metricsBatchURL(region: region), subscriptionID: subscription,
+                        resourceIDs: members.map { resources[$0].id }, namespace: namespace,
+                        names: metrics, interval: MetricsPoller.grain,
+                        start: end.addingTimeInterval(-MetricsPoller.window), end: end)
+                    let missing = members.filter { answer.result(for: resources[$0].id) == nil }
+                        .map { resources[$0].name }
+                    guard missing.isEmpty else {
+                        return .fail(
+                            "no answer for \(missing.joined(separator: ", "))",
+                            remedy: "set region: on those resources in resources in \(configPath)")
+                    }
+                    return .ok("\(names.count) \(namespace) in one call: \(names.joined(separator: ", "))")
+                })
         }
         return checks
     }
@@ -274,7 +328,8 @@ struct Doctor {
         guard !azure.monitor.logMetrics.isEmpty else { return [] }
         let reader = LogMetricReader(
             appInsights: AppInsightsClient(transport: transport, tokens: tokens, endpoint: azure.endpoints.appInsights, timeout: timeout),
-            logAnalytics: LogAnalyticsClient(transport: transport, tokens: tokens, endpoint: azure.endpoints.logAnalytics, timeout: timeout))
+            logAnalytics: LogAnalyticsClient(transport: transport, tokens: tokens, endpoint: azure.endpoints.logAnalytics, timeout: timeout)
+        )
         let end = Date()
         var checks: [DoctorCheck] = []
         for metric in azure.monitor.logMetrics {
@@ -282,19 +337,28 @@ struct Doctor {
             switch await reader.read(metric, from: end.addingTimeInterval(-MetricsPoller.window), to: end) {
             case .series(let series):
                 let skipped = series.skippedRows == 0 ? "" : "; \(series.skippedRows) rows without a time or number left out"
-                checks.append(DoctorCheck(name: name, outcome: .ok(
-                    "\(series.points.count) points in 3 h (\(series.timeColumn), \(series.valueColumn))\(skipped)")))
+                checks.append(
+                    DoctorCheck(
+                        name: name,
+                        outcome: .ok(
+                            "\(series.points.count) points in 3 h (\(series.timeColumn), \(series.valueColumn))\(skipped)")))
             case .shape(let error):
-                checks.append(DoctorCheck(name: name, outcome: .fail(error.description,
-                                                                     remedy: "change its query in azure.monitor.log_metrics in \(configPath)")))
+                checks.append(
+                    DoctorCheck(
+                        name: name,
+                        outcome: .fail(
+                            error.description,
+                            remedy: "change its query in azure.monitor.log_metrics in \(configPath)")))
             case .service(let error):
-                let remedy: String = switch error {
-                case .http(_, _, 403, _, _, _):
-                    "give the identity Reader on the Application Insights resource, or Log Analytics Reader on the workspace"
-                case .http(_, _, 400, _, _, _): "fix the query (or the app or workspace ID) in azure.monitor.log_metrics in \(configPath)"
-                case .http(_, _, 404, _, _, _): "check the app ID or workspace ID in azure.monitor.log_metrics in \(configPath)"
-                default: self.remedy(error)
-                }
+                let remedy: String =
+                    switch error {
+                    case .http(_, _, 403, _, _, _):
+                        "give the identity Reader on the Application Insights resource, or Log Analytics Reader on the workspace"
+                    case .http(_, _, 400, _, _, _):
+                        "fix the query (or the app or workspace ID) in azure.monitor.log_metrics in \(configPath)"
+                    case .http(_, _, 404, _, _, _): "check the app ID or workspace ID in azure.monitor.log_metrics in \(configPath)"
+                    default: self.remedy(error)
+                    }
                 checks.append(DoctorCheck(name: name, outcome: .fail(error.description, remedy: remedy)))
             }
         }
@@ -347,11 +411,16 @@ struct Doctor {
         do {
             try OwnerOnlyFiles.makeDirectory(directory)
         } catch {
-            return DoctorCheck(name: name, outcome: .fail("cannot create \(directory): \(error.reason)",
-                                                          remedy: "set dashboard.log_file to a writable path"))
+            return DoctorCheck(
+                name: name,
+                outcome: .fail(
+                    "cannot create \(directory): \(error.reason)",
+                    remedy: "set dashboard.log_file to a writable path"))
         }
-        if FileManager.default.fileExists(atPath: path) ? FileManager.default.isWritableFile(atPath: path)
-            : FileManager.default.isWritableFile(atPath: directory) {
+        if FileManager.default.fileExists(atPath: path)
+            ? FileManager.default.isWritableFile(atPath: path)
+            : FileManager.default.isWritableFile(atPath: directory)
+        {
             return DoctorCheck(name: name, outcome: .ok(path))
         }
         return DoctorCheck(name: name, outcome: .fail("\(path) is not writable", remedy: "set dashboard.log_file to a writable path"))
@@ -363,7 +432,8 @@ struct Doctor {
             _ = try SQLiteCostHistory(path: path)
             return DoctorCheck(name: "history database", outcome: .ok(path))
         } catch {
-            return DoctorCheck(name: "history database", outcome: .fail(error.description, remedy: "set dashboard.state_dir to a writable directory"))
+            return DoctorCheck(
+                name: "history database", outcome: .fail(error.description, remedy: "set dashboard.state_dir to a writable directory"))
         }
     }
 }

@@ -24,11 +24,12 @@ enum DoctorTable {
         let nameW = min(34, checks.map { DisplayWidth.of($0.name) }.max() ?? 10)
         var lines = [DisplayWidth.pad("CHECK", to: nameW) + "  RESULT  DETAIL"]
         for check in checks {
-            let (word, detail, remedy): (String, String, String?) = switch check.outcome {
-            case .ok(let d): ("OK", d, nil)
-            case .fail(let d, let r): ("FAIL", d, r)
-            case .skipped(let d): ("SKIP", d, nil)
-            }
+            let (word, detail, remedy): (String, String, String?) =
+                switch check.outcome {
+                case .ok(let d): ("OK", d, nil)
+                case .fail(let d, let r): ("FAIL", d, r)
+                case .skipped(let d): ("SKIP", d, nil)
+                }
             let indent = String(repeating: " ", count: nameW + 10)
             let textWidth = max(30, width - nameW - 10)
             // URLs, paths and commands stay whole (past the width if need be): they are copied, not read.

@@ -3,8 +3,9 @@ import QLPCore
 import QLPGateway
 import QLPHTTP
 import QLPRouting
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What `qlp gateway` needs from the world beyond a valid config, checked
@@ -51,7 +52,8 @@ struct GatewayReadiness {
     /// characters. Only its length is ever said, never a character of it.
     static func tokenCheck(_ token: Secret?, key: String, required: Bool, configPath: String) -> DoctorCheck {
         let name = "gateway: \(key.replacingOccurrences(of: "gateway.", with: "").replacingOccurrences(of: "_", with: " "))"
-        let remedy = "set \(key) in \(configPath) from the environment (\"${QLP_ADMIN_TOKEN}\") to a random token of at least "
+        let remedy =
+            "set \(key) in \(configPath) from the environment (\"${QLP_ADMIN_TOKEN}\") to a random token of at least "
             + "\(minimumTokenLength) characters: export QLP_ADMIN_TOKEN=$(openssl rand -hex 24)"
         guard let token, !token.isEmpty else {
             return required
@@ -60,8 +62,11 @@ struct GatewayReadiness {
         }
         let length = token.reveal().count
         guard length >= minimumTokenLength else {
-            return DoctorCheck(name: name, outcome: .fail("\(key) is \(length) characters, fewer than \(minimumTokenLength)",
-                                                      remedy: remedy))
+            return DoctorCheck(
+                name: name,
+                outcome: .fail(
+                    "\(key) is \(length) characters, fewer than \(minimumTokenLength)",
+                    remedy: remedy))
         }
         return DoctorCheck(name: name, outcome: .ok("set, \(length) characters"))
     }
@@ -73,8 +78,11 @@ struct GatewayReadiness {
         let name = "gateway: \(key.replacingOccurrences(of: "gateway.", with: ""))"
         let shown = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
         if let problem = ListenerProbe.bindAndRelease(host: host, port: port) {
-            return DoctorCheck(name: name, outcome: .fail("\(shown): \(problem)",
-                                                      remedy: "stop what listens there (ss -ltnp 'sport = :\(port)') or change \(key) in \(configPath)"))
+            return DoctorCheck(
+                name: name,
+                outcome: .fail(
+                    "\(shown): \(problem)",
+                    remedy: "stop what listens there (ss -ltnp 'sport = :\(port)') or change \(key) in \(configPath)"))
         }
         return DoctorCheck(name: name, outcome: .ok("\(shown) is free"))
     }
@@ -85,8 +93,9 @@ struct GatewayReadiness {
         guard !table.targets.isEmpty else {
             return [DoctorCheck(name: "gateway: targets", outcome: .skipped("no routing section: no gateway targets"))]
         }
-        let prober = ModelProber(targets: { [] }, settings: ModelProber.Settings(gateway: settings, upstream: upstream),
-                                 transport: transport, onResult: { _ in })
+        let prober = ModelProber(
+            targets: { [] }, settings: ModelProber.Settings(gateway: settings, upstream: upstream),
+            transport: transport, onResult: { _ in })
         var ollamaServers: [String: OllamaModelStatus] = [:]
         var checks: [DoctorCheck] = []
         for var probe in ProbeTarget.all(in: table) {
@@ -97,12 +106,20 @@ struct GatewayReadiness {
             case .azureOpenAI:
                 let result = await prober.probe(probe)
                 if let failure = result.failure {
-                    checks.append(DoctorCheck(name: name, outcome: .fail(
-                        "deployment '\(target.upstreamModel)' did not answer \(Self.request(probe.kind)): \(failure.reason)",
-                        remedy: Self.azureRemedy(status: failure.status, deployment: target.upstreamModel, configPath: configPath))))
+                    checks.append(
+                        DoctorCheck(
+                            name: name,
+                            outcome: .fail(
+                                "deployment '\(target.upstreamModel)' did not answer \(Self.request(probe.kind)): \(failure.reason)",
+                                remedy: Self.azureRemedy(status: failure.status, deployment: target.upstreamModel, configPath: configPath)))
+                    )
                 } else {
-                    checks.append(DoctorCheck(name: name, outcome: .ok(
-                        "deployment '\(target.upstreamModel)' answered \(Self.request(probe.kind)) in \(Int(result.totalMilliseconds.rounded())) ms")))
+                    checks.append(
+                        DoctorCheck(
+                            name: name,
+                            outcome: .ok(
+                                "deployment '\(target.upstreamModel)' answered \(Self.request(probe.kind)) in \(Int(result.totalMilliseconds.rounded())) ms"
+                            )))
                 }
             case .ollama:
                 let endpoint = probe.target.endpoint
@@ -114,12 +131,19 @@ struct GatewayReadiness {
                     ollamaServers[endpoint] = status
                 }
                 if let failure = status.failure {
-                    checks.append(DoctorCheck(name: name, outcome: .fail("cannot list the Ollama server's models: \(failure)",
-                                                                       remedy: "check ollama.endpoint in \(configPath) and that ollama serve runs there")))
+                    checks.append(
+                        DoctorCheck(
+                            name: name,
+                            outcome: .fail(
+                                "cannot list the Ollama server's models: \(failure)",
+                                remedy: "check ollama.endpoint in \(configPath) and that ollama serve runs there")))
                 } else if status.state(of: target.upstreamModel) == .missing {
-                    checks.append(DoctorCheck(name: name, outcome: .fail(
-                        "model '\(target.upstreamModel)' is not pulled (/api/tags lists \(status.available.count) model\(status.available.count == 1 ? "" : "s"))",
-                        remedy: "run `ollama pull \(target.upstreamModel)` on the Ollama server")))
+                    checks.append(
+                        DoctorCheck(
+                            name: name,
+                            outcome: .fail(
+                                "model '\(target.upstreamModel)' is not pulled (/api/tags lists \(status.available.count) model\(status.available.count == 1 ? "" : "s"))",
+                                remedy: "run `ollama pull \(target.upstreamModel)` on the Ollama server")))
                 } else {
                     checks.append(DoctorCheck(name: name, outcome: .ok("model '\(target.upstreamModel)' is pulled")))
                 }

@@ -40,7 +40,9 @@ struct AccountingFiles: Sendable {
     /// cannot be opened stops the gateway with its path and why.
     func open() throws(StoreError) -> GatewayAccounting {
         let keyStore = try SQLiteKeyStore(path: keysPath)
-        let ledger = usageLedger ? try SQLiteUsageLedger(path: usagePath, retention: TimeInterval(usageRetention.components.seconds))
+        let ledger =
+            usageLedger
+            ? try SQLiteUsageLedger(path: usagePath, retention: TimeInterval(usageRetention.components.seconds))
             : nil
         return GatewayAccounting(keyStore: keyStore, ledger: ledger, timeZone: timeZone, currency: currency)
     }

@@ -10,14 +10,16 @@ enum CommandSuggestion {
         let scored = names.map { (name: $0, distance: distance(typed, $0.lowercased())) }
         if let prefix = names.first(where: { $0.hasPrefix(typed) && typed.count >= 3 }) { return prefix }
         guard let best = scored.min(by: { ($0.distance, $0.name) < ($1.distance, $1.name) }),
-              best.distance <= min(2, max(1, typed.count / 3)) else { return nil }
+            best.distance <= min(2, max(1, typed.count / 3))
+        else { return nil }
         return best.name
     }
 
     /// Edits between two words (insert, delete, substitute, swap two
     /// neighbours): the optimal string alignment distance.
     static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
         var d = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
         for i in 0...a.count { d[i][0] = i }

@@ -3,13 +3,13 @@ import Logging
 import QLPAzure
 import QLPCore
 import QLPDashboard
-import QLPHTTP
-import QLPNotify
-import QLPStore
-import QLPTerminal
 import QLPFeed
 import QLPGateway
+import QLPHTTP
+import QLPNotify
 import QLPProcess
+import QLPStore
+import QLPTerminal
 
 /// Builds the live dashboard from settings (shared by `qlp dash` and
 /// `qlp demo`, which differ only in where Azure is and what config says).
@@ -47,9 +47,10 @@ struct DashboardLauncher {
         let tokens = TokenCache(source: credential)
         // Every Azure call shares one set of per-host limits.
         let azureTransport = ThrottlingTransport(wrapping: transport, policy: throttling)
-        let client = CostManagementClient(transport: azureTransport, tokens: tokens, management: azure.endpoints.management,
-                                          tokenScope: azure.endpoints.managementScope,
-                                          apiVersion: azure.costManagementAPIVersion, timeout: dashboard.requestTimeout)
+        let client = CostManagementClient(
+            transport: azureTransport, tokens: tokens, management: azure.endpoints.management,
+            tokenScope: azure.endpoints.managementScope,
+            apiVersion: azure.costManagementAPIVersion, timeout: dashboard.requestTimeout)
         var history: (any CostHistory)?
         var historyProblem: StoreError?
         if let historyPath {
@@ -81,57 +82,72 @@ struct DashboardLauncher {
         var dispatch: AlertDispatch?
         var dispatchProblem: StoreError?
         do {
-            dispatch = try AlertDispatch.open(notifications, outboxPath: dashboard.stateDirectory + (isDemo ? "/demo-outbox.sqlite" : "/outbox.sqlite"),
-                                              logger: Logger(label: "qlp.notify"))
+            dispatch = try AlertDispatch.open(
+                notifications, outboxPath: dashboard.stateDirectory + (isDemo ? "/demo-outbox.sqlite" : "/outbox.sqlite"),
+                logger: Logger(label: "qlp.notify"))
         } catch {
             logger.error("notifications off: the outbox cannot be used", metadata: ["error": "\(error)"])
             dispatchProblem = error
         }
-        var identity = DashboardIdentity(subscriptionID: azure.subscriptionID, resourceGroup: azure.resourceGroup,
-                                         isDemo: isDemo, configPath: configPath, logFile: dashboard.logFile)
+        var identity = DashboardIdentity(
+            subscriptionID: azure.subscriptionID, resourceGroup: azure.resourceGroup,
+            isDemo: isDemo, configPath: configPath, logFile: dashboard.logFile)
         identity.attachedTo = fleet?.clients.map(\.baseURL) ?? []
         var initial = DashboardState(identity: identity, plan: plan, costRefresh: dashboard.costRefresh)
         initial.readOnly = readOnlyFlag || dashboard.readOnly
         // Attached with the viewer token, the replicas refuse every change (403): the keys are hidden, and say why.
         if let fleet, case .success(let identity) = await fleet.first({ client throws(AdminAPIError) in try await client.whoami() }),
-           identity.role == .viewer {
+            identity.role == .viewer
+        {
             initial.readOnly = true
             initial.readOnlyReason = "viewer token"
         }
         initial.operatorName = dashboard.operatorName
         if let dispatchProblem {
-            initial.notice = Notice(text: "\(dispatchProblem.path) unusable: alerts are not sent (the log says why)", isError: true, at: Date())
+            initial.notice = Notice(
+                text: "\(dispatchProblem.path) unusable: alerts are not sent (the log says why)", isError: true, at: Date())
         } else if let problem = seriesHistory.problem ?? historyProblem ?? alertLedgerProblem {
             // Said on screen once, naming the file; the charts work, they just start empty and are not kept.
-            initial.notice = Notice(text: "\(problem.path) unusable: history kept in memory only (the log says why)", isError: true, at: Date())
+            initial.notice = Notice(
+                text: "\(problem.path) unusable: history kept in memory only (the log says why)", isError: true, at: Date())
         }
         let store = DashboardStateStore(initial)
-        let poller = CostPoller(client: client, scope: azure.costScope, store: store, history: history,
-                                interval: dashboard.costRefresh, wake: WakeSignal())
-        let budgets = BudgetsClient(transport: azureTransport, tokens: tokens, management: azure.endpoints.management,
-                                    tokenScope: azure.endpoints.managementScope, timeout: dashboard.requestTimeout)
-        let budgetPoller = AzureBudgetPoller(budgets: budgets, costs: client, scope: azure.costScope, store: store,
-                                             interval: dashboard.costRefresh, wake: WakeSignal())
-        let monitor = MonitorMetricsClient(transport: azureTransport, tokens: tokens, management: azure.endpoints.management,
-                                           timeout: dashboard.requestTimeout)
+        let poller = CostPoller(
+            client: client, scope: azure.costScope, store: store, history: history,
+            interval: dashboard.costRefresh, wake: WakeSignal())
+        let budgets = BudgetsClient(
+            transport: azureTransport, tokens: tokens, management: azure.endpoints.management,
+            tokenScope: azure.endpoints.managementScope, timeout: dashboard.requestTimeout)
+        let budgetPoller = AzureBudgetPoller(
+            budgets: budgets, costs: client, scope: azure.costScope, store: store,
+            interval: dashboard.costRefresh, wake: WakeSignal())
+        let monitor = MonitorMetricsClient(
+            transport: azureTransport, tokens: tokens, management: azure.endpoints.management,
+            timeout: dashboard.requestTimeout)
         let logReader = LogMetricReader(
-            appInsights: AppInsightsClient(transport: azureTransport, tokens: tokens, endpoint: azure.endpoints.appInsights,
-                                           timeout: dashboard.requestTimeout),
-            logAnalytics: LogAnalyticsClient(transport: azureTransport, tokens: tokens, endpoint: azure.endpoints.logAnalytics,
-                                             timeout: dashboard.requestTimeout))
-        let metricsPoller = MetricsPoller(client: monitor, resources: azure.monitor.resources, region: azure.monitor.region,
-                                          endpoints: azure.endpoints, logMetrics: azure.monitor.logMetrics,
-                                          logReader: logReader, store: store, interval: azure.monitor.interval, wake: WakeSignal(),
-                                          history: seriesHistory,
-                                          discovery: azure.monitor.discover
-                                              ? MonitorDiscoveryScope(subscriptionID: azure.subscriptionID, resourceGroup: azure.resourceGroup)
-                                              : nil)
-        var pollers: [any FeedPoller] = [budgetPoller, metricsPoller,
-                                              CostFiguresRecorder(store: store, history: seriesHistory, scope: azure.costScope)]
+            appInsights: AppInsightsClient(
+                transport: azureTransport, tokens: tokens, endpoint: azure.endpoints.appInsights,
+                timeout: dashboard.requestTimeout),
+            logAnalytics: LogAnalyticsClient(
+                transport: azureTransport, tokens: tokens, endpoint: azure.endpoints.logAnalytics,
+                timeout: dashboard.requestTimeout))
+        let metricsPoller = MetricsPoller(
+            client: monitor, resources: azure.monitor.resources, region: azure.monitor.region,
+            endpoints: azure.endpoints, logMetrics: azure.monitor.logMetrics,
+            logReader: logReader, store: store, interval: azure.monitor.interval, wake: WakeSignal(),
+            history: seriesHistory,
+            discovery: azure.monitor.discover
+                ? MonitorDiscoveryScope(subscriptionID: azure.subscriptionID, resourceGroup: azure.resourceGroup)
+                : nil)
+        var pollers: [any FeedPoller] = [
+            budgetPoller, metricsPoller,
+            CostFiguresRecorder(store: store, history: seriesHistory, scope: azure.costScope),
+        ]
         if let atlas {
             // Atlas is its own host, with its own limits (100 requests a minute): the same transport keeps them apart.
-            let client = AtlasBillingClient(transport: azureTransport, baseURL: atlas.baseURL, orgID: atlas.orgID,
-                                            publicKey: atlas.publicKey, privateKey: atlas.privateKey, timeout: dashboard.requestTimeout)
+            let client = AtlasBillingClient(
+                transport: azureTransport, baseURL: atlas.baseURL, orgID: atlas.orgID,
+                publicKey: atlas.publicKey, privateKey: atlas.privateKey, timeout: dashboard.requestTimeout)
             pollers.append(AtlasPoller(client: client, store: store, interval: dashboard.costRefresh, wake: WakeSignal()))
             store.update { $0.atlasConfigured = true }
         } else if let atlasUnavailable {
@@ -140,10 +156,12 @@ struct DashboardLauncher {
                 $0.atlas.problem = atlasUnavailable
             }
         }
-        let options = TerminalOptions(colorsAllowed: colorsAllowed, theme: themes.initial, themes: themes.catalog,
-                                      blockGlyphs: blockGlyphsFlag || dashboard.blockGlyphs)
-        let writer = WeeklyReportWriter(source: CostManagementReportSource(client: client, scope: azure.costScope),
-                                        directory: dashboard.stateDirectory + "/reports")
+        let options = TerminalOptions(
+            colorsAllowed: colorsAllowed, theme: themes.initial, themes: themes.catalog,
+            blockGlyphs: blockGlyphsFlag || dashboard.blockGlyphs)
+        let writer = WeeklyReportWriter(
+            source: CostManagementReportSource(client: client, scope: azure.costScope),
+            directory: dashboard.stateDirectory + "/reports")
         logger.info("dashboard starting", metadata: ["demo": "\(isDemo)", "subscription": "\(azure.subscriptionID)"])
         var interaction = DashboardInteraction(readOnly: initial.readOnly, bellEnabled: dashboard.bell)
         if let reason = initial.readOnlyReason { interaction.readOnlyExplanation = "read-only: \(reason)" }
@@ -163,12 +181,13 @@ struct DashboardLauncher {
         let sending = dispatch.map { dispatch in Task { await dispatch.run() } }
         defer { sending?.cancel() }
         do {
-            var session = DashboardSession(store: store, costPoller: poller, pollers: pollers, reportWriter: writer,
-                                           terminalOptions: options, logger: logger,
-                                           routeControl: running?.routeControl ?? fleet.map(FleetRouteControl.init),
-                                           gatewayStats: running?.stats ?? fleet.map { FleetStatsSource(fleet: $0) },
-                                           keyActivity: running?.keyActivity,
-                                           interaction: interaction)
+            var session = DashboardSession(
+                store: store, costPoller: poller, pollers: pollers, reportWriter: writer,
+                terminalOptions: options, logger: logger,
+                routeControl: running?.routeControl ?? fleet.map(FleetRouteControl.init),
+                gatewayStats: running?.stats ?? fleet.map { FleetStatsSource(fleet: $0) },
+                keyActivity: running?.keyActivity,
+                interaction: interaction)
             session.startedSignals = signals
             session.fleetStatus = fleet.map(FleetReplicaStatus.init)
             // Model latency over time, so the Models view's sparklines survive a restart.

@@ -1,8 +1,8 @@
 import Foundation
 import QLPDashboard
+import QLPFeed
 import QLPHTTP
 import Synchronization
-import QLPFeed
 
 /// The demo's own clients: a few requests a second through the embedded
 /// gateway, spread over the routes, so the Routing view's observed shares and
@@ -78,11 +78,13 @@ struct DemoTraffic: FeedPoller {
         headers.add(name: "Content-Type", value: "application/json")
         if let key { headers.add(name: "Authorization", value: "Bearer \(key)") }
         let embeddings = route.contains("embed")
-        let body = embeddings
+        let body =
+            embeddings
             ? #"{"model":"\#(route)","input":"demo request \#(n)"}"#
             : #"{"model":"\#(route)","max_tokens":24,"messages":[{"role":"user","content":"Demo request \#(n): summarise today's deployments."}]}"#
-        return HTTPRequest(method: .post, url: base + (embeddings ? "/v1/embeddings" : "/v1/chat/completions"), headers: headers,
-                           body: Array(body.utf8), timeout: .seconds(30))
+        return HTTPRequest(
+            method: .post, url: base + (embeddings ? "/v1/embeddings" : "/v1/chat/completions"), headers: headers,
+            body: Array(body.utf8), timeout: .seconds(30))
     }
 }
 

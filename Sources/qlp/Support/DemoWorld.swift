@@ -5,9 +5,9 @@ import QLPDashboard
 import QLPEmulator
 import QLPGateway
 import QLPGatewayFeed
+import QLPHTTP
 import QLPRouting
 import QLPStore
-import QLPHTTP
 
 /// The embedded emulator with the real client stack pointed at it: what
 /// `qlp demo` and `qlp report --demo` run on.
@@ -25,8 +25,9 @@ struct DemoWorld {
     /// The emulator's MongoDB Atlas organisation and key.
     var atlasSettings: AtlasAdminAPISettings {
         let c = emulator.configuration
-        return AtlasAdminAPISettings(orgID: c.atlasOrgID, publicKey: c.atlasPublicKey, privateKey: Secret(c.atlasPrivateKey),
-                                     baseURL: azure.endpoints.management)
+        return AtlasAdminAPISettings(
+            orgID: c.atlasOrgID, publicKey: c.atlasPublicKey, privateKey: Secret(c.atlasPrivateKey),
+            baseURL: azure.endpoints.management)
     }
 
     /// The emulator has no Cost Management quota to protect; polling every few
@@ -38,10 +39,12 @@ struct DemoWorld {
     /// `routing`, Azure OpenAI's cost is that of the emulated gateway traffic
     /// at those routes' weights and targets' prices (`traffic`), from which the
     /// demo's usage ledger is filled; without, it is the synthetic series.
-    static func start(plan configured: BudgetPlan, now: Date, seed: UInt64 = 42, port: Int = 0,
-                      faults: [EmulatedEndpoint: EndpointFault] = [:], pageSize: Int = 1000,
-                      timeout: Duration = .seconds(10), routing: RoutingSettings? = nil,
-                      azureOpenAI: AzureOpenAISettings? = nil, federatedTokenFile: String? = nil) async throws -> DemoWorld {
+    static func start(
+        plan configured: BudgetPlan, now: Date, seed: UInt64 = 42, port: Int = 0,
+        faults: [EmulatedEndpoint: EndpointFault] = [:], pageSize: Int = 1000,
+        timeout: Duration = .seconds(10), routing: RoutingSettings? = nil,
+        azureOpenAI: AzureOpenAISettings? = nil, federatedTokenFile: String? = nil
+    ) async throws -> DemoWorld {
         let today = CivilDate(now, in: TimeZone(identifier: "UTC")!)
         let firstDay = today.firstOfMonth.adding(months: -1)
         var plan = configured
@@ -51,13 +54,15 @@ struct DemoWorld {
         // one of its own, and the screen prints it next to every Atlas figure.
         if plan.exchangeRates["USD"] == nil, plan.currency != .usd { plan.exchangeRates["USD"] = Self.demoUSDRate }
         if let atlas = plan.atlasCredits {
-            plan.atlasCredits = CreditGrant(amount: atlas.amount, period: DayRange(firstDay, firstDay.adding(days: atlas.period.count - 1))!)
+            plan.atlasCredits = CreditGrant(
+                amount: atlas.amount, period: DayRange(firstDay, firstDay.adding(days: atlas.period.count - 1))!)
         }
         // The demo's Azure budget is the config's monthly budget, as it would be set in Azure.
         let traffic = routing.map { TrafficWorld(seed: seed, firstDay: firstDay, routing: $0, azureOpenAI: azureOpenAI) }
-        let world = CostWorld(seed: seed, currency: plan.currency, firstDay: firstDay,
-                              budgets: [.quantumLayerMonthly(amount: plan.monthly.amount, thresholds: plan.monthly.alertThresholds)],
-                              traffic: traffic)
+        let world = CostWorld(
+            seed: seed, currency: plan.currency, firstDay: firstDay,
+            budgets: [.quantumLayerMonthly(amount: plan.monthly.amount, thresholds: plan.monthly.alertThresholds)],
+            traffic: traffic)
         var configuration = EmulatorConfiguration(world: world, costPageSize: pageSize)
         configuration.federatedTokenFile = federatedTokenFile
         let emulator = AzureEmulator(configuration: configuration, faults: FaultBoard(faults))
@@ -67,14 +72,17 @@ struct DemoWorld {
         } catch {
             throw CommandFailure.exit("\(error)")
         }
-        let azure = AzureSettings(tenantID: configuration.tenantID, subscriptionID: configuration.subscriptionID,
-                                  resourceGroup: "quantumlayer-prod",
-                                  credential: .clientSecret(clientID: configuration.clientID, secret: Secret(configuration.clientSecret)),
-                                  endpoints: AzureEndpoints(authority: base, management: base, keyVault: base, appInsights: base,
-                                                            logAnalytics: base, metricsBatch: base))
+        let azure = AzureSettings(
+            tenantID: configuration.tenantID, subscriptionID: configuration.subscriptionID,
+            resourceGroup: "quantumlayer-prod",
+            credential: .clientSecret(clientID: configuration.clientID, secret: Secret(configuration.clientSecret)),
+            endpoints: AzureEndpoints(
+                authority: base, management: base, keyVault: base, appInsights: base,
+                logAnalytics: base, metricsBatch: base))
         let transport = CurlTransport()
-        let credential = ClientSecretCredential(authority: base, tenantID: configuration.tenantID, clientID: configuration.clientID,
-                                                clientSecret: Secret(configuration.clientSecret), transport: transport, timeout: timeout)
+        let credential = ClientSecretCredential(
+            authority: base, tenantID: configuration.tenantID, clientID: configuration.clientID,
+            clientSecret: Secret(configuration.clientSecret), transport: transport, timeout: timeout)
         return DemoWorld(emulator: emulator, plan: plan, azure: azure, transport: transport, credential: credential, timeout: timeout)
     }
 
@@ -123,31 +131,37 @@ struct DemoWorld {
     /// listed: they come from the emulator's listing of the resource group.
     func monitorSettings(discover: Bool = false) -> MonitorSettings {
         let subscription = emulator.configuration.subscriptionID
-        let logMetrics = Self.logMetrics(appID: emulator.configuration.appInsightsAppID,
-                                         workspaceID: emulator.configuration.logAnalyticsWorkspaceID)
+        let logMetrics = Self.logMetrics(
+            appID: emulator.configuration.appInsightsAppID,
+            workspaceID: emulator.configuration.logAnalyticsWorkspaceID)
         if discover { return MonitorSettings(interval: .seconds(15), logMetrics: logMetrics, discover: true) }
-        return MonitorSettings(interval: .seconds(15), resources: emulator.configuration.resources.map { resource in
-            let names = resource.metrics.filter { $0.namespace == nil }.prefix(3).map(\.name)
-            return MonitorSettings.Resource(name: resource.name, id: resource.id(subscriptionID: subscription), metrics: Array(names),
-                                            region: resource.region)
-        }, logMetrics: logMetrics)
+        return MonitorSettings(
+            interval: .seconds(15),
+            resources: emulator.configuration.resources.map { resource in
+                let names = resource.metrics.filter { $0.namespace == nil }.prefix(3).map(\.name)
+                return MonitorSettings.Resource(
+                    name: resource.name, id: resource.id(subscriptionID: subscription), metrics: Array(names),
+                    region: resource.region)
+            }, logMetrics: logMetrics)
     }
 
     /// The seed's custom metrics, as an operator would write them in azure.monitor.log_metrics.
     static func logMetrics(appID: String, workspaceID: String) -> [MonitorSettings.LogMetric] {
         func custom(_ name: String, unit: String, _ aggregation: MonitorSettings.LogMetric.Aggregation) -> MonitorSettings.LogMetric {
             // The SDKs send custom metrics pre-aggregated per 15 minutes.
-            MonitorSettings.LogMetric(name: name, source: .appInsights(appID: appID),
-                                      query: "customMetrics | where name == '\(name)' | project timestamp, value", unit: unit,
-                                      aggregation: aggregation, grain: .seconds(900))
+            MonitorSettings.LogMetric(
+                name: name, source: .appInsights(appID: appID),
+                query: "customMetrics | where name == '\(name)' | project timestamp, value", unit: unit,
+                aggregation: aggregation, grain: .seconds(900))
         }
         return [
             custom("ai_model_response_time", unit: "MilliSeconds", .average),
             custom("deployment_success_rate", unit: "Percent", .average),
             custom("projects_created_total", unit: "Count", .sum),
-            MonitorSettings.LogMetric(name: "request duration", source: .logAnalytics(workspaceID: workspaceID),
-                                      query: "AppRequests | project TimeGenerated, DurationMs", unit: "MilliSeconds",
-                                      aggregation: .average, grain: .seconds(600)),
+            MonitorSettings.LogMetric(
+                name: "request duration", source: .logAnalytics(workspaceID: workspaceID),
+                query: "AppRequests | project TimeGenerated, DurationMs", unit: "MilliSeconds",
+                aggregation: .average, grain: .seconds(600)),
         ]
     }
 
@@ -162,17 +176,20 @@ struct DemoWorld {
     /// Ollama models, with demo traffic of its own; nil without a routing
     /// section. The admin API takes `adminToken`, the demo's own (never the
     /// config's, which may be a real gateway's secret: the demo shows its token).
-    func gateway(for config: QLPConfiguration, port: Int, adminPort: Int, adminToken: Secret,
-                 clients: [DemoKeys.Client] = []) -> EmbeddedGateway? {
+    func gateway(
+        for config: QLPConfiguration, port: Int, adminPort: Int, adminToken: Secret,
+        clients: [DemoKeys.Client] = []
+    ) -> EmbeddedGateway? {
         guard let reached = upstream(for: config) else { return nil }
         var settings = config.gateway
         settings.port = port
         settings.adminPort = adminPort
         settings.adminToken = adminToken
-        return EmbeddedGateway(configTable: reached.table,
-                               databasePath: config.dashboard.stateDirectory + "/demo-routes.sqlite", settings: settings,
-                               upstream: reached.upstream, demoClients: clients, kind: .demo,
-                               stateDirectory: config.dashboard.stateDirectory, accounting: AccountingFiles(config, demo: true))
+        return EmbeddedGateway(
+            configTable: reached.table,
+            databasePath: config.dashboard.stateDirectory + "/demo-routes.sqlite", settings: settings,
+            upstream: reached.upstream, demoClients: clients, kind: .demo,
+            stateDirectory: config.dashboard.stateDirectory, accounting: AccountingFiles(config, demo: true))
     }
 
     /// The demo gateway's targets and how it reaches them: the config's routes
@@ -202,9 +219,10 @@ struct DemoWorld {
 
     /// The report source over the emulator.
     var source: CostManagementReportSource {
-        let client = CostManagementClient(transport: ThrottlingTransport(wrapping: transport, policy: Self.throttling), tokens: TokenCache(source: credential),
-                                          management: azure.endpoints.management, tokenScope: azure.endpoints.managementScope,
-                                          apiVersion: azure.costManagementAPIVersion, timeout: timeout)
+        let client = CostManagementClient(
+            transport: ThrottlingTransport(wrapping: transport, policy: Self.throttling), tokens: TokenCache(source: credential),
+            management: azure.endpoints.management, tokenScope: azure.endpoints.managementScope,
+            apiVersion: azure.costManagementAPIVersion, timeout: timeout)
         return CostManagementReportSource(client: client, scope: azure.costScope)
     }
 

@@ -3,11 +3,11 @@ import Logging
 import QLPAzure
 import QLPCore
 import QLPDashboard
+import QLPFeed
 import QLPGateway
 import QLPGatewayFeed
 import QLPRouting
 import QLPStore
-import QLPFeed
 
 /// The gateway `qlp dash` and `qlp demo` run in their own process, so that
 /// the Routing view changes the routes applications are using right now.
@@ -53,14 +53,16 @@ struct EmbeddedGateway {
         guard let routing = configuration.routing else { return nil }
         var upstream = UpstreamSettings(azureOpenAI: configuration.azureOpenAI)
         upstream.azureBearer = AzureOpenAIBearer.make(for: configuration.azureOpenAI, credential: credential)
-        return EmbeddedGateway(configTable: RouteTable(settings: routing, azureOpenAI: configuration.azureOpenAI,
-                                                       ollama: configuration.ollama),
-                               databasePath: configuration.dashboard.stateDirectory + "/routes.sqlite",
-                               settings: configuration.gateway, upstream: upstream,
-                               unresolvedKeyReference: configuration.azureOpenAI?.apiKey.map { $0.reveal() }
-                                   .flatMap { KeyVaultReference.isReference($0) ? $0 : nil },
-                               stateDirectory: configuration.dashboard.stateDirectory,
-                               accounting: AccountingFiles(configuration, demo: false))
+        return EmbeddedGateway(
+            configTable: RouteTable(
+                settings: routing, azureOpenAI: configuration.azureOpenAI,
+                ollama: configuration.ollama),
+            databasePath: configuration.dashboard.stateDirectory + "/routes.sqlite",
+            settings: configuration.gateway, upstream: upstream,
+            unresolvedKeyReference: configuration.azureOpenAI?.apiKey.map { $0.reveal() }
+                .flatMap { KeyVaultReference.isReference($0) ? $0 : nil },
+            stateDirectory: configuration.dashboard.stateDirectory,
+            accounting: AccountingFiles(configuration, demo: false))
     }
 
     /// Opens and starts the stack. A gateway that cannot start (its port is
@@ -68,14 +70,16 @@ struct EmbeddedGateway {
     /// the dashboard: the screen says why and the rest works.
     func start(store: DashboardStateStore, operatorName: String, logger: Logger) async -> Running? {
         if let reference = unresolvedKeyReference {
-            report("gateway not started: azure_openai.api_key (\(reference)) could not be read from Key Vault (the log says why)",
-                   store: store, logger: logger)
+            report(
+                "gateway not started: azure_openai.api_key (\(reference)) could not be read from Key Vault (the log says why)",
+                store: store, logger: logger)
             return nil
         }
         let stack: GatewayStack
         do {
-            stack = try GatewayStack(configTable: configTable, databasePath: databasePath, settings: settings, upstream: upstream,
-                                     accounting: try accounting.open(), logger: Logger(label: "qlp.gateway"))
+            stack = try GatewayStack(
+                configTable: configTable, databasePath: databasePath, settings: settings, upstream: upstream,
+                accounting: try accounting.open(), logger: Logger(label: "qlp.gateway"))
         } catch let error as StoreError {
             report("gateway not started: cannot open the key store or the usage ledger: \(error.description)", store: store, logger: logger)
             return nil
@@ -113,17 +117,18 @@ struct EmbeddedGateway {
         var pollers: [any FeedPoller] = [
             GatewayAlertFeed(authority: stack.authority, gateway: stack.gateway, feed: store) { alerts in
                 store.update { $0.externalAlerts = alerts }
-            },
+            }
         ]
         if let demoClients {
             pollers.append(DemoTraffic(gatewayBase: base, routes: configTable.routes.map(\.name), clients: demoClients))
         }
         // The key gate's own figures: in memory, what it decides each request on.
         let keys = stack.gateway.keys
-        return Running(stack: stack,
-                       routeControl: GatewayRouteControl(authority: stack.authority, traffic: stack.traffic, actor: operatorName),
-                       stats: GatewayTargetStats(gateway: stack.gateway), pollers: pollers, stateDirectory: stateDirectory,
-                       keyActivity: { keys.activity(now: Date()) })
+        return Running(
+            stack: stack,
+            routeControl: GatewayRouteControl(authority: stack.authority, traffic: stack.traffic, actor: operatorName),
+            stats: GatewayTargetStats(gateway: stack.gateway), pollers: pollers, stateDirectory: stateDirectory,
+            keyActivity: { keys.activity(now: Date()) })
     }
 
     private func report(_ text: String, store: DashboardStateStore, logger: Logger) {

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import QLPStore
 import QLPCanvas
+import QLPStore
 import Synchronization
 
 /// Appends log lines to a file (or, for the headless commands, to standard
@@ -60,17 +60,22 @@ struct FileLogHandler: LogHandler {
     func log(event: LogEvent) {
         var all = metadata
         if let extra = event.metadata { all.merge(extra) { $1 } }
-        let stamp = ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(identifier: "UTC")!,
-                                                formatOptions: [.withInternetDateTime, .withFractionalSeconds])
+        let stamp = ISO8601DateFormatter.string(
+            from: Date(), timeZone: TimeZone(identifier: "UTC")!,
+            formatOptions: [.withInternetDateTime, .withFractionalSeconds])
         let message = "\(event.message)"
         switch format {
         case .stamped, .unstamped:
             let fields = all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-            sink.write(Self.line(stamp: format == .stamped ? stamp : nil, level: event.level, label: label, message: message,
-                                 fields: fields))
+            sink.write(
+                Self.line(
+                    stamp: format == .stamped ? stamp : nil, level: event.level, label: label, message: message,
+                    fields: fields))
         case .json:
-            sink.write(Self.jsonLine(stamp: stamp, level: event.level, label: label, message: message,
-                                     metadata: all.mapValues { "\($0)" }))
+            sink.write(
+                Self.jsonLine(
+                    stamp: stamp, level: event.level, label: label, message: message,
+                    metadata: all.mapValues { "\($0)" }))
         }
     }
 
@@ -96,11 +101,13 @@ struct FileLogHandler: LogHandler {
             var msg: String
             var metadata: [String: String]
         }
-        let entry = Entry(ts: stamp, level: level.rawValue, label: TerminalSafeText.printedLine(label),
-                          msg: TerminalSafeText.printedLine(message),
-                          metadata: Dictionary(uniqueKeysWithValues: metadata.map {
-                              (TerminalSafeText.printedLine($0.key), TerminalSafeText.printedLine($0.value))
-                          }))
+        let entry = Entry(
+            ts: stamp, level: level.rawValue, label: TerminalSafeText.printedLine(label),
+            msg: TerminalSafeText.printedLine(message),
+            metadata: Dictionary(
+                uniqueKeysWithValues: metadata.map {
+                    (TerminalSafeText.printedLine($0.key), TerminalSafeText.printedLine($0.value))
+                }))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Strings only: encoding cannot fail.

@@ -40,11 +40,12 @@ struct FleetAlertFeed: FeedPoller {
             if seen.insert(key).inserted { merged.append(alert) }
         }
         return merged.sorted { $0.at < $1.at }.map { alert in
-            let severity: AlertSeverity = switch alert.severity {
-            case .info: .info
-            case .warning: .warning
-            case .critical: .critical
-            }
+            let severity: AlertSeverity =
+                switch alert.severity {
+                case .info: .info
+                case .warning: .warning
+                case .critical: .critical
+                }
             return Alert(key: key(alert), severity: severity, source: .routing, text: alert.text, at: alert.at)
         }
     }

@@ -11,8 +11,9 @@ struct FleetReplicaStatus: FleetStatusSource {
         return zip(fleet.clients, answers).map { client, answer in
             switch answer {
             case .success(let replica):
-                ReplicaStatus(name: replica.name, address: client.baseURL,
-                              state: .up(version: replica.version, storeHealthy: replica.store.healthy))
+                ReplicaStatus(
+                    name: replica.name, address: client.baseURL,
+                    state: .up(version: replica.version, storeHealthy: replica.store.healthy))
             case .failure(let error):
                 ReplicaStatus(name: Self.shortName(client.baseURL), address: client.baseURL, state: .down(reason: error.description))
             }

@@ -60,8 +60,10 @@ struct FleetRouteControl: RouteControl {
     }
 
     /// The admin API call that makes `change`.
-    static func send(_ change: RouteChange, version: Int, reason: String,
-                     through client: AdminAPIClient) async throws(AdminAPIError) -> AdminChangeView {
+    static func send(
+        _ change: RouteChange, version: Int, reason: String,
+        through client: AdminAPIClient
+    ) async throws(AdminAPIError) -> AdminChangeView {
         switch change {
         case .setWeights(let route, let shares):
             var weights: [String: Int] = [:]
@@ -91,9 +93,10 @@ struct FleetRouteControl: RouteControl {
         case .success(let change):
             return .applied(version: change.version, summary: change.entry.summary)
         case .failure(.conflict(let current, _)):
-            return .rejected(message: "someone else changed the routes since you read them"
-                             + (current.map { " (the table is at v\($0) now)" } ?? "")
-                             + ": the fresh table is shown; review it and make the change again")
+            return .rejected(
+                message: "someone else changed the routes since you read them"
+                    + (current.map { " (the table is at v\($0) now)" } ?? "")
+                    + ": the fresh table is shown; review it and make the change again")
         case .failure(let error):
             return .rejected(message: error.description)
         }

@@ -26,8 +26,9 @@ struct GatewayConfigReloader {
         logger.info("config reload requested (SIGHUP)", metadata: ["file": "\(location.path)"])
         let loaded: QLPConfiguration
         do {
-            loaded = try ConfigLoader.load(location, environment: environment, requireAzure: false,
-                                           notify: { [logger] warning in logger.warning("config: \(warning)") })
+            loaded = try ConfigLoader.load(
+                location, environment: environment, requireAzure: false,
+                notify: { [logger] warning in logger.warning("config: \(warning)") })
         } catch {
             logger.error("config reload failed; the running config stays", metadata: ["errors": "\(error.description)"])
             return
@@ -40,8 +41,9 @@ struct GatewayConfigReloader {
             return
         }
         guard let routing = edited.routing else {
-            logger.error("config reload failed; the running config stays",
-                         metadata: ["errors": "\(location.path): the routing section is required to run the gateway"])
+            logger.error(
+                "config reload failed; the running config stays",
+                metadata: ["errors": "\(location.path): the routing section is required to run the gateway"])
             return
         }
         for key in ConfigReload.needingRestart(running: started, edited: edited) {
@@ -52,12 +54,16 @@ struct GatewayConfigReloader {
             let reloaded = try await stack.reload(configTable: table, settings: edited.gateway)
             var changed = reloaded.changedKeys
             if await reloadSinks(edited.notifications) { changed.append("notifications.sinks") }
-            logger.info("config reloaded", metadata: [
-                "routes_version": "\(reloaded.routesVersion.map(String.init) ?? "unchanged")",
-                "changed": "\(changed.isEmpty ? "none" : changed.joined(separator: ","))"])
+            logger.info(
+                "config reloaded",
+                metadata: [
+                    "routes_version": "\(reloaded.routesVersion.map(String.init) ?? "unchanged")",
+                    "changed": "\(changed.isEmpty ? "none" : changed.joined(separator: ","))",
+                ])
         } catch {
-            logger.error("config reload failed; the running config stays",
-                         metadata: ["errors": "\(location.path): \(error.description)"])
+            logger.error(
+                "config reload failed; the running config stays",
+                metadata: ["errors": "\(location.path): \(error.description)"])
         }
     }
 
@@ -67,16 +73,24 @@ struct GatewayConfigReloader {
         do throws(StoreError) {
             change = try await notifications.reload(edited)
         } catch {
-            logger.error("notification sinks not changed: the outbox cannot be opened; the running sinks stay",
-                         metadata: ["error": "\(error.description)"])
+            logger.error(
+                "notification sinks not changed: the outbox cannot be opened; the running sinks stay",
+                metadata: ["error": "\(error.description)"])
             return false
         }
         guard !change.isEmpty else { return false }
-        logger.info("notification sinks reloaded", metadata: [
-            "added": "\(change.added)", "removed": "\(change.removed)", "edited": "\(change.edited)"])
+        logger.info(
+            "notification sinks reloaded",
+            metadata: [
+                "added": "\(change.added)", "removed": "\(change.removed)", "edited": "\(change.edited)",
+            ])
         if edited.wantsSpend && !readsSpend {
-            logger.warning("config change needs a restart; the running value stays", metadata: [
-                "key": "notifications.sinks", "reason": "a sink takes budget alerts, and this gateway reads Azure spend only from a start"])
+            logger.warning(
+                "config change needs a restart; the running value stays",
+                metadata: [
+                    "key": "notifications.sinks",
+                    "reason": "a sink takes budget alerts, and this gateway reads Azure spend only from a start",
+                ])
         }
         return true
     }

@@ -19,8 +19,9 @@ struct GatewayRouteControl: RouteControl {
 
     func apply(_ change: RouteChange, expectedVersion: Int, reason: String?) async -> RouteControlOutcome {
         do {
-            let entry = try await authority.apply(change, expectedVersion: expectedVersion, actor: actor,
-                                                  reason: reason ?? "from the dashboard")
+            let entry = try await authority.apply(
+                change, expectedVersion: expectedVersion, actor: actor,
+                reason: reason ?? "from the dashboard")
             return .applied(version: entry.toVersion ?? expectedVersion, summary: entry.summary)
         } catch {
             return .rejected(message: error.description)
@@ -64,7 +65,8 @@ struct GatewayRouteControl: RouteControl {
 extension RouteAuditLine {
     /// An audit entry (from this process's store or a replica's /admin/audit) as the Audit view shows it.
     init(_ entry: RouteAuditEntry) {
-        self.init(at: entry.at, actor: entry.actor, summary: entry.summary, outcome: GatewayRouteControl.outcome(of: entry),
-                  fromVersion: entry.fromVersion, toVersion: entry.toVersion ?? entry.fromVersion)
+        self.init(
+            at: entry.at, actor: entry.actor, summary: entry.summary, outcome: GatewayRouteControl.outcome(of: entry),
+            fromVersion: entry.fromVersion, toVersion: entry.toVersion ?? entry.fromVersion)
     }
 }

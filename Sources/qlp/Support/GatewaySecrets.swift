@@ -18,8 +18,10 @@ enum GatewaySecrets {
     /// `configuration` with its azure_openai references replaced by the
     /// secrets they name. The azure section (read only when there is a
     /// reference) supplies the credential and the vault's endpoint.
-    static func resolve(_ configuration: QLPConfiguration, location: ConfigLocation,
-                        environment: [String: String]) async throws(Failure) -> QLPConfiguration {
+    static func resolve(
+        _ configuration: QLPConfiguration, location: ConfigLocation,
+        environment: [String: String]
+    ) async throws(Failure) -> QLPConfiguration {
         // Only what the gateway uses: an Atlas key the vault cannot give costs the gateway nothing.
         var needed = configuration
         needed.mongodbAtlas = nil
@@ -30,8 +32,9 @@ enum GatewaySecrets {
         do {
             loaded = try ConfigLoader.load(location, environment: environment, requireAzure: true)
         } catch {
-            throw Failure(description: "\(location.path): \(named), and reading it needs a usable azure section "
-                          + "(its credential and endpoints):\n\(error.description)")
+            throw Failure(
+                description: "\(location.path): \(named), and reading it needs a usable azure section "
+                    + "(its credential and endpoints):\n\(error.description)")
         }
         guard let azure = loaded.azure else {
             throw Failure(description: "\(location.path): \(named), and reading it needs the azure section")

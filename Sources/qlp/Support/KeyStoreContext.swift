@@ -34,13 +34,15 @@ struct KeyStoreContext {
             throw CommandFailure.runtime(error.description)
         }
         let zoneName = configuration?.budget.billingTimeZone ?? "Europe/London"
-        return KeyStoreContext(store: store, storePath: path, configName: name, configuration: configuration,
-                               timeZone: TimeZone(identifier: zoneName) ?? TimeZone(identifier: "UTC")!,
-                               currency: configuration?.budget.currency ?? .gbp)
+        return KeyStoreContext(
+            store: store, storePath: path, configName: name, configuration: configuration,
+            timeZone: TimeZone(identifier: zoneName) ?? TimeZone(identifier: "UTC")!,
+            currency: configuration?.budget.currency ?? .gbp)
     }
 
     private static func loadConfiguration(flag: String?, demo: Bool, environment: [String: String]) throws
-        -> (QLPConfiguration?, String?) {
+        -> (QLPConfiguration?, String?)
+    {
         let explicit = flag != nil || !(environment["QLP_CONFIG"] ?? "").isEmpty
         let location: ConfigLocation?
         do {

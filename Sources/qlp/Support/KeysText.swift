@@ -26,14 +26,18 @@ struct KeysText {
     /// key's CREATED is "(config)": it was never created here, and cannot be
     /// revoked here either.
     func table(_ keys: [VirtualKey], now: Date) -> String {
-        let rows = [Self.columns] + keys.map { key in
-            [key.name, Self.state(of: key, at: now).rawValue,
-             key.origin == .config ? "(config)" : CivilDate(key.createdAt, in: localTimeZone).iso8601,
-             key.expiresAt.map { lastDay(before: $0).iso8601 } ?? "-",
-             key.limits.requestsPerMinute.map(String.init) ?? "-", key.limits.tokensPerMinute.map(String.init) ?? "-",
-             key.limits.budget.map { budget($0, separator: "/") } ?? "-",
-             key.limits.routes.map { $0.joined(separator: ",") } ?? "all"]
-        }
+        let rows =
+            [Self.columns]
+            + keys.map { key in
+                [
+                    key.name, Self.state(of: key, at: now).rawValue,
+                    key.origin == .config ? "(config)" : CivilDate(key.createdAt, in: localTimeZone).iso8601,
+                    key.expiresAt.map { lastDay(before: $0).iso8601 } ?? "-",
+                    key.limits.requestsPerMinute.map(String.init) ?? "-", key.limits.tokensPerMinute.map(String.init) ?? "-",
+                    key.limits.budget.map { budget($0, separator: "/") } ?? "-",
+                    key.limits.routes.map { $0.joined(separator: ",") } ?? "all",
+                ]
+            }
         var widths = Array(repeating: 0, count: Self.columns.count)
         for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
         return rows.map { row in
@@ -67,8 +71,11 @@ struct KeysText {
 
         enum CodingKeys: String, CodingKey {
             case name, origin, state, budget, routes
-            case createdAt = "created_at", expiresAt = "expires_at", revokedAt = "revoked_at"
-            case requestsPerMinute = "requests_per_minute", tokensPerMinute = "tokens_per_minute"
+            case createdAt = "created_at"
+            case expiresAt = "expires_at"
+            case revokedAt = "revoked_at"
+            case requestsPerMinute = "requests_per_minute"
+            case tokensPerMinute = "tokens_per_minute"
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -88,14 +95,15 @@ struct KeysText {
 
     func json(_ keys: [VirtualKey], now: Date) throws -> String {
         let objects = keys.map { key in
-            JSONKey(name: key.name, origin: key.origin.rawValue, state: Self.state(of: key, at: now).rawValue,
-                    createdAt: key.origin == .config ? nil : Self.instant(key.createdAt),
-                    expiresAt: key.expiresAt.map(Self.instant), revokedAt: key.revokedAt.map(Self.instant),
-                    requestsPerMinute: key.limits.requestsPerMinute, tokensPerMinute: key.limits.tokensPerMinute,
-                    budget: key.limits.budget.map {
-                        JSONKey.Budget(amount: Self.plain($0.amount), currency: currency.code, period: $0.period.rawValue)
-                    },
-                    routes: key.limits.routes)
+            JSONKey(
+                name: key.name, origin: key.origin.rawValue, state: Self.state(of: key, at: now).rawValue,
+                createdAt: key.origin == .config ? nil : Self.instant(key.createdAt),
+                expiresAt: key.expiresAt.map(Self.instant), revokedAt: key.revokedAt.map(Self.instant),
+                requestsPerMinute: key.limits.requestsPerMinute, tokensPerMinute: key.limits.tokensPerMinute,
+                budget: key.limits.budget.map {
+                    JSONKey.Budget(amount: Self.plain($0.amount), currency: currency.code, period: $0.period.rawValue)
+                },
+                routes: key.limits.routes)
         }
         // The encoder's pretty form of no keys is "[\n\n]".
         guard !objects.isEmpty else { return "[]\n" }
@@ -111,22 +119,32 @@ struct KeysText {
         let limits = key.limits
         var lines: [(String, String)] = [
             ("name", key.name),
-            ("origin", key.origin == .config
-                ? "config: gateway.client_key_sha256 in \(configName ?? "the config") (remove it there to revoke it)"
-                : "qlp keys: \(storePath)"),
+            (
+                "origin",
+                key.origin == .config
+                    ? "config: gateway.client_key_sha256 in \(configName ?? "the config") (remove it there to revoke it)"
+                    : "qlp keys: \(storePath)"
+            ),
             ("state", Self.state(of: key, at: now).rawValue),
             ("fingerprint", "\(key.digest.prefix(8)) (the first 8 hex digits of the key's SHA-256)"),
         ]
         if key.origin == .store { lines.append(("created", time(key.createdAt))) }
-        lines.append(("expires", key.expiresAt.map {
-            "after \(lastDay(before: $0)) in \(billingTimeZone.identifier) (refused from \(time($0)))"
-        } ?? "never"))
+        lines.append(
+            (
+                "expires",
+                key.expiresAt.map {
+                    "after \(lastDay(before: $0)) in \(billingTimeZone.identifier) (refused from \(time($0)))"
+                } ?? "never"
+            ))
         if let revoked = key.revokedAt { lines.append(("revoked", time(revoked))) }
         lines += [
             ("requests/min", limits.requestsPerMinute.map(String.init) ?? "no limit"),
             ("tokens/min", limits.tokensPerMinute.map(String.init) ?? "no limit"),
-            ("budget", limits.budget.map { "\(budget($0, separator: " per ")) (\($0.period.rawValue)s in \(billingTimeZone.identifier))" }
-                ?? "no limit"),
+            (
+                "budget",
+                limits.budget.map { "\(budget($0, separator: " per ")) (\($0.period.rawValue)s in \(billingTimeZone.identifier))" }
+                    ?? "no limit"
+            ),
             ("routes", limits.routes.map { $0.joined(separator: ", ") } ?? "all"),
         ]
         let width = lines.map { $0.0.count }.max() ?? 0

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
 import Logging
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// How each log line is written.
@@ -42,8 +43,9 @@ enum LogDestination: Equatable {
 
     /// For this process: its stderr and its environment.
     static func choose(format: LogFormat?, logFile: String, environment: [String: String]) -> LogDestination {
-        choose(format: format, standardErrorIsTerminal: isatty(STDERR_FILENO) == 1,
-               underJournal: !(environment["JOURNAL_STREAM"] ?? "").isEmpty, logFile: logFile)
+        choose(
+            format: format, standardErrorIsTerminal: isatty(STDERR_FILENO) == 1,
+            underJournal: !(environment["JOURNAL_STREAM"] ?? "").isEmpty, logFile: logFile)
     }
 
     /// What the banner says about where the logs are.

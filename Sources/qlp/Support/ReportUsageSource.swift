@@ -10,8 +10,10 @@ import QLPStore
 /// routing to price it, the report is told why instead.
 enum ReportUsageSource {
     /// - Parameter retention: `gateway.usage_retention`: opening the ledger prunes by it, as the gateway does.
-    static func attach(to input: inout ReportInput, ledgerPath: String, retention: Duration, routing: RoutingSettings?,
-                       period: ReportPeriod, plan: BudgetPlan) {
+    static func attach(
+        to input: inout ReportInput, ledgerPath: String, retention: Duration, routing: RoutingSettings?,
+        period: ReportPeriod, plan: BudgetPlan
+    ) {
         guard let routing else {
             input.usageNote = "the config has no routing section, so there are no prices or routes to read the usage ledger with"
             return
@@ -28,8 +30,10 @@ enum ReportUsageSource {
         }
     }
 
-    static func attach(to input: inout ReportInput, ledger: any UsageLedger, source: String, routing: RoutingSettings,
-                       period: ReportPeriod, plan: BudgetPlan) {
+    static func attach(
+        to input: inout ReportInput, ledger: any UsageLedger, source: String, routing: RoutingSettings,
+        period: ReportPeriod, plan: BudgetPlan
+    ) {
         let zone = TimeZone(identifier: plan.billingTimeZone) ?? TimeZone(identifier: "UTC")!
         let from = period.previous.days.first.adding(days: -1).startInstant(in: zone)
         let to = period.days.last.adding(days: 2).startInstant(in: zone)

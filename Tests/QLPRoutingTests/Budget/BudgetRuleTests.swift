@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QLPRouting
 
 @Suite struct BudgetRuleTests {
@@ -25,8 +26,9 @@ import Testing
         #expect(routes.plan(gpt4, tick: 0, maxAttempts: 10) { _ in TargetHealth() }.first?.name == "gpt4")
         // Asking for gpt-3.5 is not: it moves, with its own target next.
         let gpt35 = try! #require(routes.resolve(model: "gpt-35-turbo"))
-        #expect(RoutingFixture.names(routes.plan(gpt35, tick: 0, maxAttempts: 3) { _ in TargetHealth() })
-            == ["llama3", "gpt35", "gpt4"])
+        #expect(
+            RoutingFixture.names(routes.plan(gpt35, tick: 0, maxAttempts: 3) { _ in TargetHealth() })
+                == ["llama3", "gpt35", "gpt4"])
         // Other routes are untouched.
         #expect(routes.plan(RouteResolution(route: "code"), tick: 0, maxAttempts: 1) { _ in TargetHealth() }.first?.name == "codellama")
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import QLPRouting
 
 @Suite struct CircuitBreakerTests {
@@ -28,7 +29,7 @@ import Testing
         var breaker = CircuitBreaker(settings: settings)
         breaker.record(success: true, now: 0)
         for time in [0.1, 0.2, 0.3] { breaker.record(success: false, now: time) }
-        #expect(breaker.state(now: 0.3) == .closed)   // 3 of 4 failed, but only 4 requests
+        #expect(breaker.state(now: 0.3) == .closed)  // 3 of 4 failed, but only 4 requests
     }
 
     @Test func oldOutcomesLeaveTheWindow() {
@@ -55,11 +56,11 @@ import Testing
         #expect(!admits(&breaker, now: 4.9))
         #expect(breaker.state(now: 5.1) == .halfOpen)
         #expect(admits(&breaker, now: 5.1))
-        #expect(!admits(&breaker, now: 5.2))            // one trial at a time
-        breaker.record(success: false, now: 5.5)     // the trial fails: open again for openFor
+        #expect(!admits(&breaker, now: 5.2))  // one trial at a time
+        breaker.record(success: false, now: 5.5)  // the trial fails: open again for openFor
         #expect(breaker.state(now: 10.4) == .open)
         #expect(admits(&breaker, now: 10.6))
-        breaker.record(success: true, now: 10.7)     // the trial succeeds: closed, window reset
+        breaker.record(success: true, now: 10.7)  // the trial succeeds: closed, window reset
         #expect(breaker.state(now: 10.7) == .closed)
         breaker.record(success: false, now: 10.8)
         #expect(breaker.state(now: 10.8) == .closed)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QLPRouting
 
 @Suite struct PlanTests {
@@ -54,8 +55,9 @@ import Testing
         let plan = routes.plan(pinned, tick: 0, maxAttempts: 10, health: healthy)
         #expect(RoutingFixture.names(plan) == ["gpt35", "gpt4", "llama3", "mistral"])
         let drainedPin = CompiledRoutes(table: RoutingFixture.table(drained: ["gpt35"]))
-        #expect(RoutingFixture.names(drainedPin.plan(pinned, tick: 0, maxAttempts: 10, health: healthy))
-            == ["gpt4", "llama3", "mistral"])
+        #expect(
+            RoutingFixture.names(drainedPin.plan(pinned, tick: 0, maxAttempts: 10, health: healthy))
+                == ["gpt4", "llama3", "mistral"])
     }
 
     /// Property: over many random tables, healths, ticks and bounds a plan never
@@ -74,17 +76,24 @@ import Testing
             let fallback = (0..<Int.random(in: 0...5, using: &random)).map { _ in names.randomElement(using: &random)! }
             let policy = Route.Policy.allCases.randomElement(using: &random)!
             let drained = names.filter { _ in Int.random(in: 0..<4, using: &random) == 0 }
-            let table = RouteTable(version: 1, targets: targets,
-                                   routes: [Route(name: "r", policy: policy, shares: shares, fallback: fallback,
-                                                  latencySLOMilliseconds: Bool.random(using: &random) ? 300 : nil)],
-                                   drained: drained)
+            let table = RouteTable(
+                version: 1, targets: targets,
+                routes: [
+                    Route(
+                        name: "r", policy: policy, shares: shares, fallback: fallback,
+                        latencySLOMilliseconds: Bool.random(using: &random) ? 300 : nil)
+                ],
+                drained: drained)
             let down = Set(names.filter { _ in Bool.random(using: &random) })
-            let latency = Dictionary(uniqueKeysWithValues: names.map { ($0, Bool.random(using: &random) ? Double.random(in: 10...900, using: &random) : nil) })
+            let latency = Dictionary(
+                uniqueKeysWithValues: names.map { ($0, Bool.random(using: &random) ? Double.random(in: 10...900, using: &random) : nil) })
             let routes = CompiledRoutes(table: table)
             let maxAttempts = Int.random(in: 1...6, using: &random)
             let pinned = Bool.random(using: &random) ? names.randomElement(using: &random) : nil
-            let plan = routes.plan(RouteResolution(route: "r", pinnedTarget: pinned), tick: Int.random(in: 0...1_000, using: &random),
-                                   maxAttempts: maxAttempts) { TargetHealth(available: !down.contains($0), latencyMilliseconds: latency[$0] ?? nil) }
+            let plan = routes.plan(
+                RouteResolution(route: "r", pinnedTarget: pinned), tick: Int.random(in: 0...1_000, using: &random),
+                maxAttempts: maxAttempts
+            ) { TargetHealth(available: !down.contains($0), latencyMilliseconds: latency[$0] ?? nil) }
             let planned = RoutingFixture.names(plan)
             #expect(Set(planned).count == planned.count, "repeat in \(planned)")
             #expect(planned.count <= maxAttempts)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import QLPRouting
 
 @Suite struct PolicyTests {
@@ -21,14 +22,18 @@ import Testing
     @Test func costTakesTheCheapestTargetMeetingTheSLO() {
         let chat = routes(.cost, slo: 800)
         // llama3 is free but too slow; gpt35 is the cheapest that meets 800 ms.
-        let health = ["llama3": TargetHealth(latencyMilliseconds: 1_500), "gpt35": TargetHealth(latencyMilliseconds: 400),
-                      "gpt4": TargetHealth(latencyMilliseconds: 700)]
+        let health = [
+            "llama3": TargetHealth(latencyMilliseconds: 1_500), "gpt35": TargetHealth(latencyMilliseconds: 400),
+            "gpt4": TargetHealth(latencyMilliseconds: 700),
+        ]
         #expect(plan(chat, health) == ["gpt35", "gpt4", "llama3", "mistral"])
         // Unmeasured counts as meeting the SLO.
         #expect(plan(chat, [:]).first == "llama3")
         // None meets it: the cheapest available.
-        let slow = ["llama3": TargetHealth(latencyMilliseconds: 1_500), "gpt35": TargetHealth(latencyMilliseconds: 900),
-                    "gpt4": TargetHealth(latencyMilliseconds: 2_000)]
+        let slow = [
+            "llama3": TargetHealth(latencyMilliseconds: 1_500), "gpt35": TargetHealth(latencyMilliseconds: 900),
+            "gpt4": TargetHealth(latencyMilliseconds: 2_000),
+        ]
         #expect(plan(chat, slow).first == "llama3")
         // The cheapest is down: the next cheapest that meets the SLO.
         var down = health
@@ -40,10 +45,13 @@ import Testing
 
     @Test func latencyExploresUnmeasuredTargetsThenTakesTheFastest() {
         let chat = routes(.latency)
-        #expect(plan(chat, ["gpt4": TargetHealth(latencyMilliseconds: 100), "gpt35": TargetHealth(latencyMilliseconds: 50)])
-            == ["llama3", "gpt35", "gpt4", "mistral"])
-        let measured = ["gpt4": TargetHealth(latencyMilliseconds: 100), "gpt35": TargetHealth(latencyMilliseconds: 250),
-                        "llama3": TargetHealth(latencyMilliseconds: 90)]
+        #expect(
+            plan(chat, ["gpt4": TargetHealth(latencyMilliseconds: 100), "gpt35": TargetHealth(latencyMilliseconds: 50)])
+                == ["llama3", "gpt35", "gpt4", "mistral"])
+        let measured = [
+            "gpt4": TargetHealth(latencyMilliseconds: 100), "gpt35": TargetHealth(latencyMilliseconds: 250),
+            "llama3": TargetHealth(latencyMilliseconds: 90),
+        ]
         #expect(plan(chat, measured) == ["llama3", "gpt4", "gpt35", "mistral"])
         var slowLlama = measured
         slowLlama["llama3"] = TargetHealth(available: false, latencyMilliseconds: 90)

@@ -1,10 +1,13 @@
 import Testing
+
 @testable import QLPRouting
 
 @Suite struct WeightedSplitTests {
     /// The first pick of each of `requests` consecutive ticks, by target name.
-    func primaries(_ routes: CompiledRoutes, from start: Int = 0, requests: Int,
-                   health: (String) -> TargetHealth = { _ in TargetHealth() }) -> [String] {
+    func primaries(
+        _ routes: CompiledRoutes, from start: Int = 0, requests: Int,
+        health: (String) -> TargetHealth = { _ in TargetHealth() }
+    ) -> [String] {
         (start..<(start + requests)).map { tick in
             routes.plan(RouteResolution(route: "r"), tick: tick, maxAttempts: 3, health: health).first?.name ?? "-"
         }
@@ -17,12 +20,14 @@ import Testing
         var worst = 0.0
         for start in 0...(picks.count - 100) {
             let window = picks[start..<(start + 100)]
-            let a = window.filter { $0 == "a" }.count, b = window.filter { $0 == "b" }.count
+            let a = window.filter { $0 == "a" }.count
+            let b = window.filter { $0 == "b" }.count
             #expect(window.allSatisfy { $0 != "c" })
             worst = max(worst, abs(Double(a) - 70), abs(Double(b) - 30))
         }
         #expect(worst <= 1)
-        let a = Double(picks.filter { $0 == "a" }.count) / 100, b = Double(picks.filter { $0 == "b" }.count) / 100
+        let a = Double(picks.filter { $0 == "a" }.count) / 100
+        let b = Double(picks.filter { $0 == "b" }.count) / 100
         #expect(abs(a - 70) <= 0.5)
         #expect(abs(b - 30) <= 0.5)
     }
@@ -32,7 +37,8 @@ import Testing
         let schedule = routes.schedule(route: "r")
         #expect(schedule.count == 100)
         // Smooth: never more than three of "a" in a row for 70/30 (7:3 spread evenly).
-        var run = 0, longest = 0
+        var run = 0
+        var longest = 0
         for name in schedule + schedule {
             run = name == "a" ? run + 1 : 0
             longest = max(longest, run)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QLPRouting
 
 /// The plan and the retry policy together, driven the way a gateway request
@@ -9,17 +10,22 @@ import Testing
 @Suite struct RequestLoopPropertyTests {
     @Test func attemptsAndTimeStayBoundedAndTargetsDistinct() {
         var random = SeededGenerator(seed: 0xA77E_4975)
-        let failures: [UpstreamFailure?] = [nil, .connect, .timeout, .status(500), .status(503), .status(400), .status(404),
-                                            .status(429), .throttled(retryAfterSeconds: 0.5), .throttled(retryAfterSeconds: 30),
-                                            .throttled(retryAfterSeconds: nil)]
+        let failures: [UpstreamFailure?] = [
+            nil, .connect, .timeout, .status(500), .status(503), .status(400), .status(404),
+            .status(429), .throttled(retryAfterSeconds: 0.5), .throttled(retryAfterSeconds: 30),
+            .throttled(retryAfterSeconds: nil),
+        ]
         let names = ["a", "b", "c", "d"]
         for _ in 0..<3_000 {
             let maxAttempts = Int.random(in: 1...5, using: &random)
             let policy = RetryPolicy(maxAttempts: maxAttempts, maxRetryAfterWait: Double.random(in: 0...2, using: &random))
-            let table = RoutingFixture.weighted([Int.random(in: 0...100, using: &random)].flatMap { [$0, 100 - $0] },
-                                                fallback: names.shuffled(using: &random), drained: Bool.random(using: &random) ? ["c"] : [])
-            let plan = CompiledRoutes(table: table).plan(RouteResolution(route: "r"), tick: Int.random(in: 0...99, using: &random),
-                                                          maxAttempts: maxAttempts) { _ in TargetHealth() }
+            let table = RoutingFixture.weighted(
+                [Int.random(in: 0...100, using: &random)].flatMap { [$0, 100 - $0] },
+                fallback: names.shuffled(using: &random), drained: Bool.random(using: &random) ? ["c"] : [])
+            let plan = CompiledRoutes(table: table).plan(
+                RouteResolution(route: "r"), tick: Int.random(in: 0...99, using: &random),
+                maxAttempts: maxAttempts
+            ) { _ in TargetHealth() }
             var secondsLeft = Double.random(in: 0.1...5, using: &random)
             var asked: [String] = []
             var index = 0
@@ -28,8 +34,10 @@ import Testing
                 asked.append(plan[index].name)
                 guard let failure = failures.randomElement(using: &random)! else { break loop }
                 secondsLeft -= 0.01
-                switch policy.decide(after: failure, attemptsMade: asked.count, targetsLeft: plan.count - index - 1,
-                                     secondsLeft: secondsLeft) {
+                switch policy.decide(
+                    after: failure, attemptsMade: asked.count, targetsLeft: plan.count - index - 1,
+                    secondsLeft: secondsLeft)
+                {
                 case .tryNext: index += 1
                 case .waitThenRetrySame(let seconds):
                     #expect(seconds <= secondsLeft && seconds <= policy.maxRetryAfterWait)

@@ -1,11 +1,13 @@
 import Testing
+
 @testable import QLPRouting
 
 @Suite struct RouteShiftingTests {
     func route(_ weights: [Int]) -> Route {
-        Route(name: "r", policy: .weighted,
-              shares: weights.enumerated().map { Route.Share(target: ["a", "b", "c", "d"][$0.offset], weight: $0.element) },
-              fallback: [])
+        Route(
+            name: "r", policy: .weighted,
+            shares: weights.enumerated().map { Route.Share(target: ["a", "b", "c", "d"][$0.offset], weight: $0.element) },
+            fallback: [])
     }
 
     func weights(_ route: Route) -> [Int] { route.shares.map(\.weight) }
@@ -28,8 +30,9 @@ import Testing
             var start = (0..<4).map { _ in Int.random(in: 0...40, using: &random) }
             start[0] = 100 - start[1...].reduce(0, +)
             guard start[0] >= 0 else { continue }
-            let shifted = route(start).shifting(target: ["a", "b", "c", "d"].randomElement(using: &random)!,
-                                                by: Int.random(in: -30...30, using: &random))
+            let shifted = route(start).shifting(
+                target: ["a", "b", "c", "d"].randomElement(using: &random)!,
+                by: Int.random(in: -30...30, using: &random))
             #expect(weights(shifted).reduce(0, +) == 100)
             #expect(weights(shifted).allSatisfy { (0...100).contains($0) })
         }
