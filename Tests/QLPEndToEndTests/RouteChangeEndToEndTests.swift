@@ -122,15 +122,29 @@ import Testing
                     "reason": "change \(i)",
                 ])
                 progress.sent.withLock { $0[version + 1] = Self.weights(i) }
-                guard let reply = try? await Self.send(client, .put, admin + "/routes/chat/weights", String(decoding: body, as: UTF8.self)),
-                    reply.status == 200, let next = Self.object(reply)["version"] as? Int
-                else { return }
+                let reply: HTTPResponse
+                do {
+                    reply = try await Self.send(client, .put, admin + "/routes/chat/weights", String(decoding: body, as: UTF8.self))
+                } catch {
+                    progress.stopped.withLock { $0 = "change \(i): \(error)" }
+                    return
+                }
+                guard reply.status == 200, let next = Self.object(reply)["version"] as? Int else {
+                    progress.stopped.withLock { $0 = "change \(i): HTTP \(reply.status) \(reply.bodyText)" }
+                    return
+                }
                 version = next
                 progress.acknowledged.withLock { $0 = (next, i + 1) }
             }
         }
-        while progress.acknowledged.withLock({ $0.changes }) < killAfter {
+        // Until the kill point, or until the sender stops on its own (then the kill would never come: say why).
+        while progress.acknowledged.withLock({ $0.changes }) < killAfter, progress.stopped.withLock({ $0 }) == nil {
             try await Task.sleep(for: .milliseconds(2))
+        }
+        if let early = progress.stopped.withLock({ $0 }) {
+            Self.kill9(gateway)
+            Issue.record("the changes stopped before the kill (after \(progress.acknowledged.withLock { $0.changes })): \(early)")
+            return
         }
         // The next change is in flight (or about to be): kill without warning.
         Self.kill9(gateway)
@@ -244,4 +258,6 @@ private final class ChangeProgress: Sendable {
     let sent = Mutex<[Int: [String: Int]]>([:])
     /// The last version a 200 reply gave, and how many changes were acknowledged.
     let acknowledged = Mutex<(version: Int, changes: Int)>((1, 0))
+    /// Why the sender stopped: set by the failure that ended it (before the kill, a defect; after it, the kill).
+    let stopped = Mutex<String?>(nil)
 }
