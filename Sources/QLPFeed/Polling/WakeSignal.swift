@@ -42,6 +42,11 @@ public final class WakeSignal: Sendable {
                                 s.pending = false
                                 return true
                             }
+                            // Cancelled before the waiter is stored, onCancel found nothing to resume and will
+                            // not run again: suspending now would never end (and the task group, waiting for
+                            // this child, neither). The flag is set before onCancel runs, and onCancel takes this
+                            // lock, so a cancellation either is seen here or finds the waiter stored.
+                            if Task.isCancelled { return true }
                             s.waiter = c
                             return false
                         }
