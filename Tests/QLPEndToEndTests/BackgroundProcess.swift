@@ -1,5 +1,6 @@
 import Foundation
 import QLPTestSupport
+import Testing
 
 #if canImport(Glibc)
     import Glibc
@@ -10,9 +11,11 @@ import QLPTestSupport
 final class BackgroundProcess: @unchecked Sendable {
     let pid: pid_t
     let outputPath: String
+    let arguments: [String]
 
     init(_ arguments: [String], outputPath: String) throws {
         self.outputPath = outputPath
+        self.arguments = arguments
         do {
             pid = try ChildProcess.spawn(arguments, output: outputPath, environment: nil)
         } catch {
@@ -30,10 +33,23 @@ final class BackgroundProcess: @unchecked Sendable {
         throw WaitFailure(description: "\(outputPath) never said '\(text)'")
     }
 
-    func stop() {
+    /// SIGTERM, then waits for it to exit. A program still running after
+    /// `limit` is killed and the test fails saying so: a shutdown that hangs
+    /// is a defect to see, and an unbounded wait here (on a thread of the
+    /// test process's small pool) used to hang the whole suite instead.
+    func stop(within limit: Duration = .seconds(40)) {
         kill(pid, SIGTERM)
+        let clock = ContinuousClock()
+        let deadline = clock.now + limit
         var status: Int32 = 0
+        while clock.now < deadline {
+            let reaped = waitpid(pid, &status, WNOHANG)
+            if reaped == pid || (reaped == -1 && errno != EINTR) { return }
+            usleep(10_000)
+        }
+        kill(pid, SIGKILL)
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        Issue.record("\(arguments.joined(separator: " ")) did not exit within \(limit) of SIGTERM: killed (its output: \(outputPath))")
     }
 }
 

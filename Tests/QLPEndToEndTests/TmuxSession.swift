@@ -79,5 +79,8 @@ struct ScratchDirectory {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 
-    func remove() { try? FileManager.default.removeItem(atPath: path) }
+    /// Removes the folder, unless QLP_KEEP_SCRATCH is set: then a failed run's logs and configs stay to be read.
+    func remove() {
+        if ProcessInfo.processInfo.environment["QLP_KEEP_SCRATCH"] == nil { try? FileManager.default.removeItem(atPath: path) }
+    }
 }
