@@ -346,8 +346,8 @@ import Testing
 
     @Test func noUpstreamAnsweringGetsA502NamingTheTargetsTried() async throws {
         // Two ports nothing listens on, held so that no parallel test's server takes them.
-        let gone1 = try ReservedClosedPort()
-        let gone2 = try ReservedClosedPort()
+        let gone1 = try ReservedLoopbackPort()
+        let gone2 = try ReservedLoopbackPort()
         let base1 = gone1.base
         let base2 = gone2.base
         defer { withExtendedLifetime((gone1, gone2)) {} }

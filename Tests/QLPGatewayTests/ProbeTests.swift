@@ -184,7 +184,7 @@ import Testing
             #expect(!"\(denied)".contains("not-the-key-0123456789"))
 
             // Nothing listening: a connect failure, not a crash.
-            let closed = try ReservedClosedPort()
+            let closed = try ReservedLoopbackPort()
             var gone = u.llama
             gone.endpoint = closed.base
             let unreachable = try #require(await u.prober([ProbeTarget(gone, kind: .chat)]).probeRound().first)

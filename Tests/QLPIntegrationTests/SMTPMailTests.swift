@@ -1,5 +1,6 @@
 import Foundation
 import QLPHTTP
+import QLPTestSupport
 import Testing
 
 /// CurlMailTransport against a real SMTP server: Support/smtp_receiver.py

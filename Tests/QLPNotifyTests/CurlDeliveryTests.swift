@@ -57,7 +57,7 @@ struct CurlDeliveryTests {
         #expect((slack["text"] as? String)?.hasPrefix("[qlp TEST]") == true)
 
         // Nothing listens there (a port held so that no test running beside this one takes it): both say so, with the host only.
-        let closed = try ReservedClosedPort()
+        let closed = try ReservedLoopbackPort()
         let moved = NotificationSink(
             name: "chat", destination: .slack(url: Secret(closed.base + "/services/T0000000/B0000000/SlackSecretToken123")))
         let gone = await tester.checkReachability(moved)

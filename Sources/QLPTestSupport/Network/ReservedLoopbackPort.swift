@@ -8,11 +8,11 @@
 /// in parallel). With `listening`, the socket listens but never accepts:
 /// connections complete in the kernel's backlog and then hear nothing, a
 /// server that hangs before its greeting.
-final class ReservedLoopbackPort {
-    let port: Int
+public final class ReservedLoopbackPort {
+    public let port: Int
     private let descriptor: Int32
 
-    init(listening: Bool = false) throws {
+    public init(listening: Bool = false) throws {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw Failure(description: "socket() failed: errno \(errno)") }
         var address = sockaddr_in()
@@ -36,9 +36,12 @@ final class ReservedLoopbackPort {
         port = Int(UInt16(bigEndian: address.sin_port))
     }
 
+    /// http://127.0.0.1:port, for a URL that must not answer.
+    public var base: String { "http://127.0.0.1:\(port)" }
+
     deinit { close(descriptor) }
 
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
     }
 }
