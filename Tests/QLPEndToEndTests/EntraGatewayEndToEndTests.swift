@@ -16,17 +16,6 @@ import Testing
             azureSection: GatewayKeyVaultEndToEndTests.azureSection(emulator: emulator))
     }
 
-    /// "gpt4" pins the Azure OpenAI target, which the emulator answers only with a token it issued.
-    static func askGPT4(_ base: String) async throws -> HTTPResponse {
-        let client = CurlTransport()
-        defer { client.shutdown() }
-        return try await client.send(
-            HTTPRequest(
-                method: .post, url: base + "/v1/chat/completions", headers: ["content-type": "application/json"],
-                body: Array(#"{"model":"gpt4","messages":[{"role":"user","content":"Say hello"}],"max_tokens":8}"#.utf8),
-                timeout: .seconds(30)))
-    }
-
     @Test func theHeadlessGatewaySendsAnEntraTokenFromTheAzureSection() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
@@ -38,7 +27,8 @@ import Testing
         let gateway = try await GatewayProcess.start(config: config, port: port, adminPort: adminPort, scratch: scratch)
         defer { gateway.stop() }
 
-        let response = try await Self.askGPT4(gateway.base)
+        // "gpt4" pins the Azure OpenAI target, which the emulator answers only with a token it issued.
+        let response = try await GatewayProcess.askGPT4(gateway.base)
         let body = String(decoding: response.body, as: UTF8.self)
         #expect(response.status == 200, "\(body)")
         #expect(response.headers["x-qlp-target"] == "gpt4")
@@ -79,10 +69,10 @@ import Testing
         let base = "http://127.0.0.1:\(port)"
         let clock = ContinuousClock()
         let deadline = clock.now + .seconds(30)
-        var response = try? await Self.askGPT4(base)
+        var response = try? await GatewayProcess.askGPT4(base)
         while response == nil, clock.now < deadline {
             try await Task.sleep(for: .milliseconds(200))
-            response = try? await Self.askGPT4(base)
+            response = try? await GatewayProcess.askGPT4(base)
         }
         let answered = try #require(response, "the embedded gateway did not answer on \(base)")
         #expect(answered.status == 200, "\(String(decoding: answered.body, as: UTF8.self))")

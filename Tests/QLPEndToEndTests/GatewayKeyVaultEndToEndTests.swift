@@ -46,14 +46,8 @@ import Testing
         let gateway = try await GatewayProcess.start(config: config, port: port, adminPort: adminPort, scratch: scratch)
         defer { gateway.stop() }
 
-        let client = CurlTransport()
-        defer { client.shutdown() }
         // "gpt4" pins the Azure OpenAI target, which the emulator answers only with the vault's key.
-        let response = try await client.send(
-            HTTPRequest(
-                method: .post, url: gateway.base + "/v1/chat/completions", headers: ["content-type": "application/json"],
-                body: Array(#"{"model":"gpt4","messages":[{"role":"user","content":"Say hello"}],"max_tokens":8}"#.utf8),
-                timeout: .seconds(30)))
+        let response = try await GatewayProcess.askGPT4(gateway.base)
         let body = String(decoding: response.body, as: UTF8.self)
         #expect(response.status == 200, "\(body)")
         #expect(response.headers["x-qlp-target"] == "gpt4")

@@ -140,3 +140,17 @@ struct GatewayProcess {
         while waitpid(process.pid, &status, 0) == -1 && errno == EINTR {}
     }
 }
+
+extension GatewayProcess {
+    /// One chat request for "gpt4", the Azure OpenAI target by its own name: tried first, and only a failure
+    /// there sends it along its route's fallback (x-qlp-target says which served it).
+    static func askGPT4(_ base: String) async throws -> HTTPResponse {
+        let client = CurlTransport()
+        defer { client.shutdown() }
+        return try await client.send(
+            HTTPRequest(
+                method: .post, url: base + "/v1/chat/completions", headers: ["content-type": "application/json"],
+                body: Array(#"{"model":"gpt4","messages":[{"role":"user","content":"Say hello"}],"max_tokens":8}"#.utf8),
+                timeout: .seconds(30)))
+    }
+}

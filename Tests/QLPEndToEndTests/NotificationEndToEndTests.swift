@@ -73,6 +73,20 @@ import Testing
 
     static func id(_ request: WebhookReceiver.Request) -> String { request.json["id"] as? String ?? "" }
 
+    /// A chat request for llama3 through `gateway` five times a second until cancelled (failures are the point).
+    static func llama3Traffic(_ client: CurlTransport, gateway: String) -> Task<Void, Never> {
+        let body = Array(#"{"model":"llama3","max_tokens":3,"messages":[{"role":"user","content":"hi"}]}"#.utf8)
+        return Task {
+            while !Task.isCancelled {
+                _ = try? await client.send(
+                    HTTPRequest(
+                        method: .post, url: gateway + "/v1/chat/completions",
+                        headers: ["Content-Type": "application/json"], body: body, timeout: .seconds(5)))
+                try? await Task.sleep(for: .milliseconds(200))
+            }
+        }
+    }
+
     @Test func aPassedBudgetThresholdReachesWebhookSlackAndTeamsAtTheConfiguredLevelOnly() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
@@ -162,16 +176,7 @@ import Testing
         // Traffic for llama3 throughout, five a second: what opens its breaker and, once it is back, closes it.
         let client = CurlTransport(maxConcurrentTransfers: 4)
         defer { client.shutdown() }
-        let body = Array(#"{"model":"llama3","max_tokens":3,"messages":[{"role":"user","content":"hi"}]}"#.utf8)
-        let traffic = Task {
-            while !Task.isCancelled {
-                _ = try? await client.send(
-                    HTTPRequest(
-                        method: .post, url: gateway.base + "/v1/chat/completions",
-                        headers: ["Content-Type": "application/json"], body: body, timeout: .seconds(5)))
-                try? await Task.sleep(for: .milliseconds(200))
-            }
-        }
+        let traffic = NotificationEndToEndTests.llama3Traffic(client, gateway: gateway.base)
         defer { traffic.cancel() }
         try await Task.sleep(for: .seconds(2))
         ollama.kill9()
