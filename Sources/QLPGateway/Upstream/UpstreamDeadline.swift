@@ -15,7 +15,10 @@ struct UpstreamDeadline: Sendable {
     static let drainLook = 0.1
 
     /// The same moment for AsyncHTTPClient (NIO's uptime clock is MonotonicClock's).
-    var nio: NIODeadline { .uptimeNanoseconds(UInt64(max(0, at) * 1e9)) }
+    var nio: NIODeadline { Self.nioDeadline(at) }
+
+    /// MonotonicClock seconds as NIO's deadline.
+    static func nioDeadline(_ seconds: Double) -> NIODeadline { .uptimeNanoseconds(UInt64(max(0, seconds) * 1e9)) }
 
     var secondsLeft: Double { at - MonotonicClock.now }
 
@@ -33,8 +36,9 @@ struct UpstreamDeadline: Sendable {
         return try await withThrowingTaskGroup(of: Raced<T>.self) { group in
             group.addTask { .finished(try await operation()) }
             group.addTask {
+                // Not Task.sleep, whose cancelled timers outlive the race (see UpstreamTimer).
                 guard let drain else {
-                    try await Task.sleep(nanoseconds: UInt64(left * 1e9))
+                    try await UpstreamTimer.sleep(until: Self.nioDeadline(at))
                     return .deadline
                 }
                 // In slices, so a drain that ends streams is noticed without a wake-up per stream.
@@ -42,7 +46,7 @@ struct UpstreamDeadline: Sendable {
                     let remaining = at - MonotonicClock.now
                     if remaining <= 0 { return .deadline }
                     if drain.streamsEnded { return .drained }
-                    try await Task.sleep(nanoseconds: UInt64(min(remaining, Self.drainLook) * 1e9))
+                    try await UpstreamTimer.sleep(until: Self.nioDeadline(MonotonicClock.now + min(remaining, Self.drainLook)))
                 }
             }
             defer { group.cancelAll() }
