@@ -113,6 +113,10 @@ struct GatewayProcess {
         return path
     }
 
+    /// The banner line `qlp gateway` prints once both listeners are up and its discovery file is written.
+    /// Not Hummingbird's "Server started and listening on", which each listener logs earlier, on its own.
+    static let started = "qlp gateway listening on"
+
     /// - Parameter output: the file its output goes to (a restarted gateway needs a new one to be seen starting).
     static func start(
         config: String, port: Int, adminPort: Int, scratch: ScratchDirectory,
@@ -120,7 +124,7 @@ struct GatewayProcess {
     ) async throws -> GatewayProcess {
         let process = try BackgroundProcess([QLPBinary.path, "gateway", "--config", config], outputPath: scratch.path + "/" + output)
         do {
-            try await process.waitForOutput("listening on")
+            try await process.waitForOutput(Self.started)
         } catch {
             let output = (try? String(contentsOfFile: scratch.path + "/" + output, encoding: .utf8)) ?? ""
             process.stop()

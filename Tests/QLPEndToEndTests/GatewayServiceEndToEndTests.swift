@@ -240,7 +240,7 @@ import Testing
         let process = try BackgroundProcess(
             [QLPBinary.path, "gateway", "--config", config, "--log-format", "json"], outputPath: outputPath)
         defer { process.stop() }
-        try await process.waitForOutput("listening on")
+        try await process.waitForOutput(GatewayProcess.started)
         let client = CurlTransport()
         defer { client.shutdown() }
         let base = "http://127.0.0.1:\(port)"

@@ -57,7 +57,7 @@ import Testing
         let output = scratch.path + "/gateway-\(run).out"
         let process = try BackgroundProcess([QLPBinary.path, "gateway", "--config", config], outputPath: output)
         do {
-            try await process.waitForOutput("listening on")
+            try await process.waitForOutput(GatewayProcess.started)
         } catch {
             process.stop()
             throw WaitFailure(description: "qlp gateway did not start: \((try? String(contentsOfFile: output, encoding: .utf8)) ?? "")")
