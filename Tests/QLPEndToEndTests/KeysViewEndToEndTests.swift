@@ -102,7 +102,10 @@ import Testing
 
         try tmux.send("/", "2")
         try tmux.send("Enter")
-        let filtered = try await tmux.waitFor("the filter") { $0.contains("filter: 2") }
+        // The filter's line can show before the list has been drawn again: wait for the list too.
+        let filtered = try await tmux.waitFor("the filter") {
+            $0.contains("filter: 2") && Self.row("config-1", in: $0) == nil && Self.row("config-2", in: $0) != nil
+        }
         #expect(Self.row("config-2", in: filtered) != nil, "\(filtered)")
         #expect(Self.row("config-1", in: filtered) == nil && Self.row("web-app", in: filtered) == nil, "\(filtered)")
         #expect(filtered.contains("config-2 (config: gateway.client_key_sha256) · active · never expires"), "\(filtered)")
