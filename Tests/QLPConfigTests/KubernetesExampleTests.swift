@@ -33,12 +33,13 @@ import Yams
             }, "no \(kind) \(name ?? "") in \(file)")
     }
 
-    /// What the pods' environment gives the config: the workload identity webhook's variables and the Deployment's.
+    /// What the pods' environment gives the config: the workload identity webhook's variables and the
+    /// Deployment's. Placeholder identifiers, and the two secrets made up for each run.
     static let podEnvironment = [
-        "AZURE_TENANT_ID": "72f988bf-86f1-41af-91ab-2d7cd011db47", "AZURE_SUBSCRIPTION_ID": "00000000-0000-0000-0000-000000000000",
-        "AZURE_CLIENT_ID": "11111111-1111-1111-1111-111111111111",
+        "AZURE_TENANT_ID": "00000000-0000-0000-0000-000000000001", "AZURE_SUBSCRIPTION_ID": "00000000-0000-0000-0000-000000000000",
+        "AZURE_CLIENT_ID": "00000000-0000-0000-0000-000000000002",
         "AZURE_FEDERATED_TOKEN_FILE": "/var/run/secrets/azure/tokens/azure-identity-token",
-        "QLP_ADMIN_TOKEN": "an-admin-token-of-thirty-two-chars!", "QLP_REDIS_PASSWORD": "redis-access-key",
+        "QLP_ADMIN_TOKEN": UUID().uuidString + UUID().uuidString, "QLP_REDIS_PASSWORD": UUID().uuidString,
         "QLP_REPLICA_NAME": "qlp-gateway-7d9f-abcde",
     ]
 
@@ -50,9 +51,7 @@ import Yams
     }
 
     static func container() throws -> [String: Any] {
-        let deployment = try document("deployment.yaml", kind: "Deployment")
-        let spec = try #require(((deployment["spec"] as? [String: Any])?["template"] as? [String: Any])?["spec"] as? [String: Any])
-        let containers = try #require(spec["containers"] as? [[String: Any]])
+        let containers = try #require(podSpec()["containers"] as? [[String: Any]])
         return try #require(containers.first)
     }
 
