@@ -60,9 +60,13 @@ enum UpstreamTimer {
                 }
                 return (state.continuation, state.timer)
             }
+            guard cancelled else {
+                continuation?.resume()
+                return
+            }
             // The timer leaves the loop's queue now, not at its deadline.
-            if cancelled { timer?.cancel() }
-            if cancelled { continuation?.resume(throwing: CancellationError()) } else { continuation?.resume() }
+            timer?.cancel()
+            continuation?.resume(throwing: CancellationError())
         }
     }
 }

@@ -11,7 +11,6 @@ import QLPStore
 public struct AlertDispatch: Sendable {
     public let notifier: Notifier
     public let outbox: NotificationOutbox
-    public let settings: NotificationSettings
     let transport: CurlTransport
 
     /// The dispatch for `settings`, or nil when no sink is configured.
@@ -22,7 +21,7 @@ public struct AlertDispatch: Sendable {
         let transport = CurlTransport(maxConcurrentTransfers: 8)
         let notifier = Notifier(settings: settings, outbox: outbox, transport: transport, mailer: SMTPAlertMailer(), logger: logger)
         logger.info("notifications on", metadata: ["sinks": "\(settings.sinks.map(\.name))", "outbox": "\(outboxPath)"])
-        return AlertDispatch(notifier: notifier, outbox: outbox, settings: settings, transport: transport)
+        return AlertDispatch(notifier: notifier, outbox: outbox, transport: transport)
     }
 
     public func submit(_ transitions: [AlertTransition]) async {
