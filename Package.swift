@@ -217,7 +217,7 @@ let package = Package(
         .target(name: "QLPTestSupport", swiftSettings: strictSettings),
 
         .testTarget(name: "QLPCoreTests", dependencies: ["QLPCore"], swiftSettings: strictSettings),
-        .testTarget(name: "QLPRoutingTests", dependencies: ["QLPRouting", "QLPCore"], swiftSettings: strictSettings),
+        .testTarget(name: "QLPRoutingTests", dependencies: ["QLPRouting", "QLPCore", "QLPTestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "QLPGatewayTests",
             dependencies: [

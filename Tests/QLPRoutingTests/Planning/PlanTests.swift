@@ -1,4 +1,5 @@
 import Foundation
+import QLPTestSupport
 import Testing
 
 @testable import QLPRouting

@@ -1,3 +1,4 @@
+import QLPTestSupport
 import Testing
 
 @testable import QLPRouting
