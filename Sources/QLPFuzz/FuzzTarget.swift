@@ -20,6 +20,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case azureJSON = "azure-json"
     /// Upstream answers the gateway reads: SSE streams and bodies for usage, probe readings.
     case sse
+    /// Client request bodies the gateway reads (chat completions and embeddings) before forwarding them.
+    case clientBody = "client-body"
     /// Keys: client key digests and bearer headers, keyvault:// references.
     case keys
     /// Admin API request bodies and the X-QLP-Actor header.
@@ -31,6 +33,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .costCSV: Self.costCSV(bytes)
         case .azureJSON: Self.azureJSON(bytes)
         case .sse: GatewayInputParsing.readUpstream(bytes)
+        case .clientBody: GatewayInputParsing.readClient(bytes)
         case .keys: Self.keys(bytes)
         case .adminBody: GatewayInputParsing.readAdmin(bytes)
         }

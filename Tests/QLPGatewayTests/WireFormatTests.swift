@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import QLPCore
+import QLPTestSupport
 import Testing
 
 @testable import QLPGateway
@@ -60,8 +61,28 @@ import Testing
         #expect(problem(.chatCompletions, "{\"model\":\"m\",\"messages\":[{\"content\":\"x\"}]}")?.param == "messages[0]")
         #expect(problem(.embeddings, "{\"model\":\"m\",\"input\":4}")?.param == "input")
         #expect(problem(.chatCompletions, "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"stream\":true}") == nil)
+        // Read in one pass without Foundation: a trailing comma (which Foundation on Linux took, and upstreams refuse),
+        // a number or string for a boolean, and a fraction for a count are each named.
+        let chat = #"{"model":"m","messages":[{"role":"user","content":"x"}]"#
+        #expect(problem(.chatCompletions, chat + #","stream":false,}"#)?.code == "invalid_json")
+        #expect(problem(.chatCompletions, chat + #","stream":1}"#)?.param == "stream")
+        #expect(problem(.chatCompletions, chat + #","stream":"true"}"#)?.param == "stream")
+        #expect(problem(.chatCompletions, chat + #","max_tokens":2.5}"#)?.code == "invalid_value")
+        #expect(problem(.chatCompletions, chat + #","max_tokens":4097}"#)?.message.contains("'max_tokens' is 4097, above") == true)
+        #expect(problem(.chatCompletions, chat + #","max_tokens":1e1}"#) == nil)
         let error = OpenAIErrorBody.invalidRequest("bad \"thing\"", param: "model", code: "x")
         #expect(error.json == #"{"error":{"message":"bad \"thing\"","type":"invalid_request_error","param":"model","code":"x"}}"#)
+    }
+
+    @Test func theOverheadHeaderWritesMillisecondsAsPercentPoint3fDoes() {
+        var random = SeededGenerator(seed: 7)
+        for _ in 0..<2000 {
+            let seconds = Double(random.next() % 5_000_000_000) / 1e12  // 0 to 5 ms, to the picosecond
+            #expect(RequestForwarder.millisecondsText(seconds: seconds) == String(format: "%.3f", seconds * 1000))
+        }
+        #expect(RequestForwarder.millisecondsText(seconds: 0) == "0.000")
+        #expect(RequestForwarder.millisecondsText(seconds: 1.5) == "1500.000")
+        #expect(RequestForwarder.millisecondsText(seconds: 0.000_012_3) == "0.012")
     }
 
     @Test func theStreamsEndIsFoundInTheLastBytesOfAChunk() {

@@ -128,6 +128,8 @@ struct GatewayResponder: HTTPResponder {
 
     /// 415 unless the media type is application/json (parameters such as charset allowed).
     static func notJSON(_ contentType: String?) -> OpenAIErrorBody? {
+        // What nearly every client sends, decided without Foundation's trimming and case folding.
+        if contentType == "application/json" { return nil }
         let mediaType = contentType?.split(separator: ";", maxSplits: 1).first?.trimmingCharacters(in: .whitespaces).lowercased()
         guard mediaType != "application/json" else { return nil }
         let found = contentType.map { "'\(ClientText.printable($0))'" } ?? "none"

@@ -180,8 +180,16 @@ struct RequestForwarder {
         headers[GatewayHeaders.attempts] = String(attempts)
         let overhead = max(0, MonotonicClock.now - started - upstreamSeconds)
         gateway.metrics.recordOverhead(seconds: overhead)
-        headers[GatewayHeaders.overhead] = String(format: "%.3f", overhead * 1000)
+        headers[GatewayHeaders.overhead] = Self.millisecondsText(seconds: overhead)
         return headers
+    }
+
+    /// Seconds as milliseconds with three decimals ("0.123"), as `%.3f` writes
+    /// them, without Foundation's formatter (this runs for every answer).
+    static func millisecondsText(seconds: Double) -> String {
+        let microseconds = Int((max(0, seconds) * 1_000_000).rounded())
+        let fraction = String(microseconds % 1000)
+        return "\(microseconds / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
     }
 
     private func deliver(

@@ -3,7 +3,8 @@ import QLPRouting
 
 /// The gateway's readers of bytes from outside, reachable from other modules
 /// so that the fuzz targets (QLPFuzz) drive the same code the gateway runs:
-/// upstream answers (bodies and SSE streams) and admin API request bodies.
+/// client request bodies, upstream answers (bodies and SSE streams) and admin
+/// API request bodies.
 public enum GatewayInputParsing {
     /// Everything the gateway reads in an upstream answer: the usage object
     /// of a body or stream tail, a probe's stream and embeddings readings, and
@@ -14,6 +15,19 @@ public enum GatewayInputParsing {
         _ = ProbeReading.embeddings(bytes)
         _ = JSONBytes.topLevelValues(named: "model", in: bytes)
         _ = JSONBytes.replacingTopLevelModel(in: bytes, with: "llama3:8b")
+    }
+
+    /// A client's request body as each endpoint reads it, with the limits
+    /// tight so their refusals run too.
+    public static func readClient(_ bytes: [UInt8]) {
+        var tight = ClientRequest.Limits()
+        tight.maxOutputTokens = 8
+        tight.maxChoices = 1
+        for operation in [ClientRequest.Operation.chatCompletions, .embeddings] {
+            for limits in [ClientRequest.Limits(), tight] {
+                _ = try? ClientRequest(operation: operation, body: bytes, limits: limits)
+            }
+        }
     }
 
     /// Every admin API body type, and the text checks applied to their fields.
