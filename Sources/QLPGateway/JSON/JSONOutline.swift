@@ -141,12 +141,8 @@ struct JSONOutline {
         case UInt8(ascii: "{"):
             kind = .object
             guard depth < Self.maxDepth else { throw reader.malformed("nested deeper than \(Self.maxDepth) levels") }
-            reader.at += 1
-            reader.skipSpace()
-            if reader.peek == UInt8(ascii: "}") {
-                reader.at += 1
-            } else {
-                while true {
+            if reader.opens(closedBy: UInt8(ascii: "}")) {
+                repeat {
                     guard reader.peek == Reader.quote else { throw reader.malformed("expected a member name in quotes") }
                     let (contents, escaped) = try reader.readString()
                     reader.skipSpace()
@@ -154,37 +150,15 @@ struct JSONOutline {
                     reader.at += 1
                     reader.skipSpace()
                     try parseValue(&reader, name: contents, nameHasEscapes: escaped, depth: depth + 1)
-                    reader.skipSpace()
-                    if reader.peek == UInt8(ascii: ",") {
-                        reader.at += 1
-                        reader.skipSpace()
-                        continue
-                    }
-                    guard reader.peek == UInt8(ascii: "}") else { throw reader.malformed("expected ',' or '}' in an object") }
-                    reader.at += 1
-                    break
-                }
+                } while try reader.continues(closedBy: UInt8(ascii: "}"))
             }
         case UInt8(ascii: "["):
             kind = .array
             guard depth < Self.maxDepth else { throw reader.malformed("nested deeper than \(Self.maxDepth) levels") }
-            reader.at += 1
-            reader.skipSpace()
-            if reader.peek == UInt8(ascii: "]") {
-                reader.at += 1
-            } else {
-                while true {
+            if reader.opens(closedBy: UInt8(ascii: "]")) {
+                repeat {
                     try parseValue(&reader, name: nil, nameHasEscapes: false, depth: depth + 1)
-                    reader.skipSpace()
-                    if reader.peek == UInt8(ascii: ",") {
-                        reader.at += 1
-                        reader.skipSpace()
-                        continue
-                    }
-                    guard reader.peek == UInt8(ascii: "]") else { throw reader.malformed("expected ',' or ']' in an array") }
-                    reader.at += 1
-                    break
-                }
+                } while try reader.continues(closedBy: UInt8(ascii: "]"))
             }
         case Reader.quote:
             kind = .string
@@ -228,6 +202,30 @@ struct JSONOutline {
                 default: return
                 }
             }
+        }
+
+        /// Steps into a container at its opening bracket: false when it closes at once (`{}`, `[]`).
+        mutating func opens(closedBy close: UInt8) -> Bool {
+            at += 1
+            skipSpace()
+            guard peek == close else { return true }
+            at += 1
+            return false
+        }
+
+        /// After a member or element: true when a comma says another follows, false past the container's close.
+        mutating func continues(closedBy close: UInt8) throws(Malformed) -> Bool {
+            skipSpace()
+            if peek == UInt8(ascii: ",") {
+                at += 1
+                skipSpace()
+                return true
+            }
+            guard peek == close else {
+                throw malformed(close == UInt8(ascii: "}") ? "expected ',' or '}' in an object" : "expected ',' or ']' in an array")
+            }
+            at += 1
+            return false
         }
 
         mutating func readLiteral(_ word: StaticString) throws(Malformed) {
