@@ -124,19 +124,21 @@ import Testing
 
     @Test func slowReplyTimesOutNamingOnlyTheCommandThenRecovers() async throws {
         try await withServer(["--enable-debug-command", "yes"]) { server in
-            let redis = try client(server, commandTimeout: .milliseconds(200))
+            let redis = try client(server, commandTimeout: .milliseconds(500))
             // Connected before the DEBUG: commands waiting for a first connection are written in no set order.
             #expect(try await redis.send("PING") == .simpleString("PONG"))
             let started = ContinuousClock.now
             let queued = Task {
-                // Written after the DEBUG (well after, on a loaded machine), so it waits behind it on the same connection.
-                try await Task.sleep(for: .milliseconds(100))
+                // Written after the DEBUG, so it waits behind it on the same connection. Its own timeout ends
+                // 300 ms after the DEBUG's: a timer that fires late on a loaded machine (100 ms was seen) still
+                // leaves the DEBUG's timeout to close the connection first.
+                try await Task.sleep(for: .milliseconds(300))
                 return try await redis.send("GET", "secret-key-name")
             }
             await #expect(throws: RedisError.timeout(address: "127.0.0.1:\(server.port)", command: "DEBUG")) {
-                try await redis.send("DEBUG", "SLEEP", "1")
+                try await redis.send("DEBUG", "SLEEP", "2")
             }
-            #expect(ContinuousClock.now - started < .milliseconds(900))
+            #expect(ContinuousClock.now - started < .milliseconds(1500))
             await #expect(
                 throws: RedisError.connectionLost(
                     address: "127.0.0.1:\(server.port)",
@@ -144,7 +146,8 @@ import Testing
             ) {
                 try await queued.value
             }
-            try await Task.sleep(for: .seconds(1))
+            // Redis answers nothing else until its DEBUG SLEEP is over.
+            try await Task.sleep(until: started + .seconds(2.2))
             #expect(try await redis.send("PING") == .simpleString("PONG"))
             await redis.close()
         }
