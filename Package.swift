@@ -242,7 +242,7 @@ let package = Package(
         .testTarget(name: "QLPCanvasTests", dependencies: ["QLPCanvas"], swiftSettings: strictSettings),
         .testTarget(name: "QLPTerminalTests", dependencies: ["QLPTerminal", "QLPCanvas", "CNcursesw"], swiftSettings: strictSettings),
         .testTarget(
-            name: "QLPAzureTests", dependencies: ["QLPAzure", "QLPCore"], exclude: ["Fixtures"],
+            name: "QLPAzureTests", dependencies: ["QLPAzure", "QLPCore", "QLPTestSupport"], exclude: ["Fixtures"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "QLPDashboardTests", dependencies: ["QLPDashboard", "QLPFeed", "QLPCanvas", "QLPCore", "QLPStore", "QLPAzure"],

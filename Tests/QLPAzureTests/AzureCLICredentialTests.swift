@@ -1,6 +1,7 @@
 import Foundation
 import QLPAzure
 import QLPCore
+import QLPTestSupport
 import Synchronization
 import Testing
 
@@ -15,8 +16,7 @@ import Testing
             directory = NSTemporaryDirectory() + "qlp-az-\(UUID().uuidString)"
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let path = directory + "/az"
-            try ("#!/bin/sh\n" + body + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+            try ExecutableScript.write(body, to: path)
         }
 
         var credential: AzureCLICredential {

@@ -1,4 +1,5 @@
 import Foundation
+import QLPTestSupport
 import Testing
 
 @testable import QLPAzure
@@ -19,8 +20,7 @@ import Testing
         init(_ body: String) throws {
             directory = NSTemporaryDirectory() + "qlp-process-\(UUID().uuidString)"
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            try ("#!/bin/sh\n" + body + "\n").write(toFile: directory + "/run", atomically: true, encoding: .utf8)
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory + "/run")
+            try ExecutableScript.write(body, to: directory + "/run")
         }
 
         /// The script under `timeout`; HOME is the directory, so a script writes its files to "$HOME/...".
