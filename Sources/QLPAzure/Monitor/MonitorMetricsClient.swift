@@ -119,7 +119,7 @@ public struct MonitorMetricsClient: Sendable {
                     ("filter", filter), ("top", top.map(String.init)),
                 ])
                 let body =
-                    Array(#"{"resourceids":["#.utf8) + Array(resources.map { Self.jsonString($0) }.joined(separator: ",").utf8)
+                    Array(#"{"resourceids":["#.utf8) + Array(resources.map(JSONText.quoted).joined(separator: ",").utf8)
                     + Array("]}".utf8)
                 calls.append((resources, body, "\(url)?\(query)"))
             }
@@ -187,18 +187,5 @@ public struct MonitorMetricsClient: Sendable {
 
     static func chunks<T>(_ items: [T], of size: Int) -> [[T]] {
         stride(from: 0, to: items.count, by: size).map { Array(items[$0..<min(items.count, $0 + size)]) }
-    }
-
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
     }
 }

@@ -27,6 +27,28 @@ public indirect enum JSONText: Sendable {
         return out
     }
 
+    /// `text` as a JSON string literal, quotes included: the one string
+    /// encoder for every JSON qlp writes by hand (the gateway's error bodies
+    /// and model list, Azure request bodies). Without Foundation's formatter,
+    /// since the gateway writes these per request.
+    public static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
     private func write(into out: inout String, indent: Int, pretty: Bool) {
         let newline = pretty ? "\n" + String(repeating: "  ", count: indent + 1) : ""
         let close = pretty ? "\n" + String(repeating: "  ", count: indent) : ""
@@ -48,23 +70,7 @@ public indirect enum JSONText: Sendable {
             }
             out += items.isEmpty ? "]" : close + "]"
         case .string(let s):
-            out += "\""
-            for scalar in s.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                default:
-                    if scalar.value < 0x20 {
-                        out += String(format: "\\u%04x", scalar.value)
-                    } else {
-                        out.unicodeScalars.append(scalar)
-                    }
-                }
-            }
-            out += "\""
+            out += Self.quoted(s)
         case .number(let literal):
             out += literal
         case .bool(let b):

@@ -1,3 +1,5 @@
+import QLPCore
+
 /// Byte-level reading of JSON the gateway has already validated, so that the
 /// hot path can find or replace one value without decoding and re-encoding a
 /// whole body. Every function assumes well-formed JSON and returns nil when
@@ -89,7 +91,7 @@ enum JSONBytes {
     /// string; nil when there is none written plainly (the caller re-encodes).
     static func replacingTopLevelModel(in bytes: [UInt8], with model: String) -> [UInt8]? {
         guard let ranges = topLevelValues(named: "model", in: bytes), !ranges.isEmpty else { return nil }
-        let replacement = Array(encodeString(model).utf8)
+        let replacement = Array(JSONText.quoted(model).utf8)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + replacement.count)
         var last = 0
@@ -119,24 +121,5 @@ enum JSONBytes {
             start -= 1
         }
         return nil
-    }
-
-    /// A Swift string as a JSON string literal, quotes included.
-    static func encodeString(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import QLPCore
 import QLPRouting
 
 /// GET /v1/models in OpenAI's list shape: every route, then every target and
@@ -19,7 +20,7 @@ enum ModelList {
 
     static func response(for table: RouteTable) -> Response {
         let data = ids(for: table).map { entry in
-            "{\"id\":\(JSONBytes.encodeString(entry.id)),\"object\":\"model\",\"created\":0,\"owned_by\":\(JSONBytes.encodeString(entry.ownedBy))}"
+            "{\"id\":\(JSONText.quoted(entry.id)),\"object\":\"model\",\"created\":0,\"owned_by\":\(JSONText.quoted(entry.ownedBy))}"
         }
         return GatewayResponder.json("{\"object\":\"list\",\"data\":[\(data.joined(separator: ","))]}", status: .ok)
     }

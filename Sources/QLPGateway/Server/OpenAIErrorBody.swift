@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import QLPCore
 
 /// An error answered in OpenAI's shape, which every OpenAI client parses:
 /// `{"error":{"message":...,"type":...,"param":...,"code":...}}`.
@@ -32,7 +33,7 @@ public struct OpenAIErrorBody: Error, Sendable, Equatable {
     }
 
     public var json: String {
-        func field(_ value: String?) -> String { value.map(JSONBytes.encodeString) ?? "null" }
+        func field(_ value: String?) -> String { value.map(JSONText.quoted) ?? "null" }
         return "{\"error\":{\"message\":\(field(message)),\"type\":\(field(type)),\"param\":\(field(param)),\"code\":\(field(code))}}"
     }
 
