@@ -1,5 +1,6 @@
 import QLPCore
 import QLPTestSupport
+import Synchronization
 import Testing
 
 @testable import QLPRedis
@@ -128,13 +129,16 @@ import Testing
             // Connected before the DEBUG: commands waiting for a first connection are written in no set order.
             #expect(try await redis.send("PING") == .simpleString("PONG"))
             let started = ContinuousClock.now
+            let debugSending = Mutex(false)
             let queued = Task {
-                // Written after the DEBUG, so it waits behind it on the same connection. Its own timeout ends
-                // 300 ms after the DEBUG's: a timer that fires late on a loaded machine (100 ms was seen) still
-                // leaves the DEBUG's timeout to close the connection first.
+                // Written after the DEBUG, so it waits behind it on the same connection: it starts 300 ms after the
+                // DEBUG is being sent, not after this task was made (on a loaded machine the test's own task was
+                // seen to run later than that, and the GET went first). Its own timeout then ends after the DEBUG's.
+                while !debugSending.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
                 try await Task.sleep(for: .milliseconds(300))
                 return try await redis.send("GET", "secret-key-name")
             }
+            debugSending.withLock { $0 = true }
             await #expect(throws: RedisError.timeout(address: "127.0.0.1:\(server.port)", command: "DEBUG")) {
                 try await redis.send("DEBUG", "SLEEP", "2")
             }
