@@ -26,7 +26,8 @@ import Testing
         func remove() { try? FileManager.default.removeItem(atPath: directory) }
     }
 
-    static let token = "eyJ0eXAiOiJKV1QiLCJub3QiOiJyZWFsIn0.fake-cli-token"
+    /// Made up per run, so no token-shaped literal sits in the repository.
+    static let token = "fake-cli-token-" + UUID().uuidString
 
     @Test func expiresOnIsReadAndTheResourceIsTheScopeWithoutDefault() async throws {
         // The script records its arguments, so the test sees what qlp asked for.
