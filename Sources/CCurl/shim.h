@@ -31,6 +31,11 @@ static inline CURLcode qlp_easy_setopt_xferinfo_function(CURL *h, curl_xferinfo_
 /// CURLAUTH_DIGEST is a cast-and-shift macro, which Swift does not import.
 static inline long qlp_curlauth_digest(void) { return (long)CURLAUTH_DIGEST; }
 
+/// A write callback's "keep these bytes, stop receiving" answer, and the call that starts receiving
+/// again; CURLPAUSE_CONT is an or of two macros, which Swift does not import.
+static inline size_t qlp_writefunc_pause(void) { return CURL_WRITEFUNC_PAUSE; }
+static inline CURLcode qlp_easy_unpause(CURL *h) { return curl_easy_pause(h, CURLPAUSE_CONT); }
+
 static inline CURLcode qlp_easy_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode qlp_easy_getinfo_off_t(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode qlp_easy_getinfo_pointer(CURL *h, CURLINFO i, void **v) { return curl_easy_getinfo(h, i, v); }

@@ -5,6 +5,8 @@ struct CurlLoopSharedState {
     var waiting = TransferQueue()
     /// Ids of in-flight transfers whose tasks were cancelled.
     var cancelledIDs: [UInt64] = []
+    /// Paused streamed transfers whose readers caught up.
+    var unpausedIDs: [UInt64] = []
     var isShutDown = false
     /// True while the loop is in (or about to enter) curl_multi_poll; only
     /// then is a curl_multi_wakeup worth its system call.

@@ -12,14 +12,14 @@ final class CurlMultiDriver {
     private var active: [UInt64: CurlTransfer] = [:]
     private var idleHandles: [CurlEasyHandle] = []
 
-    init(multi: UnsafeMutableRawPointer, maxConcurrentTransfers: Int, logger: Logger) {
+    init(multi: UnsafeMutableRawPointer, maxConcurrentTransfers: Int, maxConnectionsPerHost: Int, logger: Logger) {
         self.multi = multi
         self.maxConcurrentTransfers = maxConcurrentTransfers
         self.logger = logger
         // Never more connections than transfers: a transfer that has to wait
         // for a connection inside libcurl would have that wait in its timings.
         let cap = maxConcurrentTransfers
-        _ = qlp_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, cap)
+        _ = qlp_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, maxConnectionsPerHost)
         _ = qlp_multi_setopt_long(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, cap)
         _ = qlp_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, cap)
     }
@@ -64,6 +64,16 @@ final class CurlMultiDriver {
         guard let transfer = active.removeValue(forKey: id) else { return }
         detach(transfer)
         transfer.finish(.failure(.cancelled(endpoint: transfer.endpoint)))
+    }
+
+    /// Lets a paused transfer receive again; libcurl may hand over the held
+    /// bytes inside this call. Unknown ids have finished and are ignored.
+    func unpause(id: UInt64) {
+        guard let easy = active[id]?.easy else { return }
+        let code = qlp_easy_unpause(easy.raw)
+        if code != CURLE_OK {
+            logger.warning("curl_easy_pause(CONT) failed: \(String(cString: curl_easy_strerror(code)))")
+        }
     }
 
     /// Fails every in-flight transfer, e.g. on shutdown.

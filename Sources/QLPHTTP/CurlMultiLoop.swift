@@ -15,6 +15,7 @@ final class CurlMultiLoop: Sendable {
     private let shared = LockedState(CurlLoopSharedState())
     private let nextTransferID = Atomic<UInt64>(1)
     private let maxConcurrentTransfers: Int
+    private let maxConnectionsPerHost: Int
     private let logger: Logger
     /// Nil when libcurl could not be initialised; every request then fails.
     private let multi: MultiHandle?
@@ -29,8 +30,9 @@ final class CurlMultiLoop: Sendable {
         let raw: UnsafeMutableRawPointer
     }
 
-    init(maxConcurrentTransfers: Int, logger: Logger) {
+    init(maxConcurrentTransfers: Int, maxConnectionsPerHost: Int? = nil, logger: Logger) {
         self.maxConcurrentTransfers = max(1, maxConcurrentTransfers)
+        self.maxConnectionsPerHost = max(1, min(maxConnectionsPerHost ?? maxConcurrentTransfers, maxConcurrentTransfers))
         self.logger = logger
         if CurlGlobalInit.ensure(), let raw = curl_multi_init() {
             multi = MultiHandle(raw: raw)
@@ -46,7 +48,10 @@ final class CurlMultiLoop: Sendable {
         guard let multi else { return }
         let thread = Thread { [self] in
             Self.nameCurrentThread("qlp.http.curl")
-            runLoop(CurlMultiDriver(multi: multi.raw, maxConcurrentTransfers: maxConcurrentTransfers, logger: logger))
+            runLoop(
+                CurlMultiDriver(
+                    multi: multi.raw, maxConcurrentTransfers: maxConcurrentTransfers,
+                    maxConnectionsPerHost: maxConnectionsPerHost, logger: logger))
         }
         loopThread.withLock { $0 = ObjectIdentifier(thread) }
         thread.start()
@@ -108,6 +113,15 @@ final class CurlMultiLoop: Sendable {
         if let queued { queued.finish(.failure(.cancelled(endpoint: queued.endpoint))) }
     }
 
+    /// Lets a paused streamed transfer receive again, on the loop thread.
+    func unpause(transferID: UInt64) {
+        shared.withLock { state in
+            guard !state.isShutDown else { return }
+            state.unpausedIDs.append(transferID)
+            wakeIfPolling(&state)
+        }
+    }
+
     /// Fails queued transfers here, has the loop fail in-flight ones, and
     /// waits for the loop thread to clean up and exit. Idempotent.
     func shutdown() {
@@ -135,7 +149,7 @@ final class CurlMultiLoop: Sendable {
     }
 
     private enum LoopWork: Sendable {
-        case run(start: [CurlTransfer], cancel: [UInt64])
+        case run(start: [CurlTransfer], cancel: [UInt64], unpause: [UInt64])
         case stop
     }
 
@@ -149,19 +163,24 @@ final class CurlMultiLoop: Sendable {
                 while starting.count < free, let next = state.waiting.popFirst() { starting.append(next) }
                 let cancelling = state.cancelledIDs
                 state.cancelledIDs.removeAll(keepingCapacity: true)
-                return .run(start: starting, cancel: cancelling)
+                let unpausing = state.unpausedIDs
+                state.unpausedIDs.removeAll(keepingCapacity: true)
+                return .run(start: starting, cancel: cancelling, unpause: unpausing)
             }
-            guard case .run(let starting, let cancelling) = work else { break }
+            guard case .run(let starting, let cancelling, let unpausing) = work else { break }
             for transfer in starting { driver.start(transfer) }
             // After starting, so a cancel that raced with the start still finds its transfer.
             for id in cancelling { driver.cancel(id: id) }
+            for id in unpausing { driver.unpause(id: id) }
             driver.performAndCollect()
 
             let active = driver.activeCount
             let mayPoll: Bool = shared.withLock { state in
                 state.activeCount = active
                 let canStartMore = !state.waiting.isEmpty && active < maxConcurrentTransfers
-                if state.isShutDown || canStartMore || !state.cancelledIDs.isEmpty { return false }
+                if state.isShutDown || canStartMore || !state.cancelledIDs.isEmpty || !state.unpausedIDs.isEmpty {
+                    return false
+                }
                 state.loopIsPolling = true
                 return true
             }

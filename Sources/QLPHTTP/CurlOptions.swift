@@ -42,8 +42,12 @@ enum CurlOptions {
                 let length = size * count
                 guard let context else { return 0 }
                 let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+                switch transfer.appendBody(UnsafeRawBufferPointer(start: buffer, count: length)) {
+                case .taken: return length
                 // Returning less than `length` makes libcurl abort with CURLE_WRITE_ERROR.
-                return transfer.appendBody(UnsafeRawBufferPointer(start: buffer, count: length)) ? length : 0
+                case .refused: return 0
+                case .pause: return qlp_writefunc_pause()
+                }
             })
         options.pointer(CURLOPT_WRITEDATA, context)
         options.record(
@@ -63,12 +67,12 @@ enum CurlOptions {
             options.long(CURLOPT_NOBODY, 1)
         case .get where request.body.isEmpty:
             break  // a reset handle already does GET
-        case .delete where request.body.isEmpty:
-            options.string(CURLOPT_CUSTOMREQUEST, "DELETE")
+        case .delete where request.body.isEmpty, .options where request.body.isEmpty:
+            options.string(CURLOPT_CUSTOMREQUEST, request.method.rawValue)
         case .post:
             // Even an empty POST goes through POSTFIELDS so that it carries Content-Length: 0.
             setBody(&options, request.body)
-        case .get, .put, .patch, .delete:
+        case .get, .put, .patch, .delete, .options:
             // POSTFIELDS makes libcurl send a body; CUSTOMREQUEST renames the method.
             options.string(CURLOPT_CUSTOMREQUEST, request.method.rawValue)
             setBody(&options, request.body)

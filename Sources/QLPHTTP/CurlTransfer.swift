@@ -13,7 +13,23 @@ final class CurlTransfer: @unchecked Sendable {
     let request: HTTPRequest
     /// The request URL without query or user info, for logs and errors.
     let endpoint: String
-    private let continuation: CheckedContinuation<HTTPResponse, any Error>
+    private let delivery: Delivery
+
+    /// Where the response goes: all at once when the transfer ends, or head
+    /// first and then chunk by chunk.
+    enum Delivery {
+        case whole(CheckedContinuation<HTTPResponse, any Error>)
+        case streamed(StreamedDelivery)
+    }
+
+    /// What the write callback tells libcurl.
+    enum BodyAcceptance {
+        case taken
+        /// Over `maxResponseBytes`: libcurl aborts with CURLE_WRITE_ERROR.
+        case refused
+        /// Keep the bytes and stop reading until the reader catches up.
+        case pause
+    }
 
     /// Set while the transfer is attached to the multi handle.
     var easy: CurlEasyHandle?
@@ -21,32 +37,49 @@ final class CurlTransfer: @unchecked Sendable {
     var headerList: UnsafeMutablePointer<curl_slist>?
     private(set) var responseHeaders = HTTPHeaders()
     private(set) var responseBody: [UInt8] = []
+    /// The status of the response being received (from its status line), 0 before one.
+    private(set) var responseStatus = 0
+    /// Body bytes taken so far; a streamed body is not kept here, but its size still counts.
+    private var receivedBytes = 0
     /// Set when the write callback refused data, to tell a size abort apart
     /// from other CURLE_WRITE_ERRORs.
     private(set) var exceededResponseLimit = false
 
-    init(id: UInt64, request: HTTPRequest, continuation: CheckedContinuation<HTTPResponse, any Error>) {
+    init(id: UInt64, request: HTTPRequest, delivery: Delivery) {
         self.id = id
         self.request = request
         self.endpoint = RedactedEndpoint.of(request.url)
-        self.continuation = continuation
+        self.delivery = delivery
     }
 
-    /// Resumes the sending task. Called exactly once, by the transfer's
-    /// current owner, with no lock held (the task may be resumed inline).
+    /// Resumes the sending task (or, streamed, ends the body). Called exactly
+    /// once, by the transfer's current owner, with no lock held (the task may
+    /// be resumed inline).
     func finish(_ result: Result<HTTPResponse, HTTPTransportError>) {
-        continuation.resume(with: result.mapError { $0 as any Error })
+        switch delivery {
+        case .whole(let continuation):
+            continuation.resume(with: result.mapError { $0 as any Error })
+        case .streamed(let stream):
+            stream.finish(result.map { _ in () }, status: responseStatus, headers: responseHeaders)
+        }
     }
 
-    /// Write-callback body: false means "over the limit", and the caller
-    /// then makes libcurl abort the transfer.
-    func appendBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard responseBody.count + bytes.count <= request.maxResponseBytes else {
+    /// Write-callback body.
+    func appendBody(_ bytes: UnsafeRawBufferPointer) -> BodyAcceptance {
+        guard receivedBytes + bytes.count <= request.maxResponseBytes else {
             exceededResponseLimit = true
-            return false
+            return .refused
         }
-        responseBody.append(contentsOf: bytes)
-        return true
+        switch delivery {
+        case .whole:
+            responseBody.append(contentsOf: bytes)
+        case .streamed(let stream):
+            // The head was delivered at the blank line; a response without one (HTTP/0.9) gets it here.
+            stream.deliverHead(status: responseStatus, headers: responseHeaders)
+            if stream.accept(bytes) == .pause { return .pause }
+        }
+        receivedBytes += bytes.count
+        return .taken
     }
 
     /// Hands the body over without copying it.
@@ -60,22 +93,43 @@ final class CurlTransfer: @unchecked Sendable {
     func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) {
         var line = bytes[...]
         while let last = line.last, last == 0x0D || last == 0x0A { line = line.dropLast() }
-        guard !line.isEmpty else { return }
+        guard !line.isEmpty else {
+            // The end of a head: a final one (not 1xx) is what a streamed transfer's opener waits for.
+            if case .streamed(let stream) = delivery, responseStatus >= 200 {
+                stream.deliverHead(status: responseStatus, headers: responseHeaders)
+            }
+            return
+        }
         if line.starts(with: "HTTP/".utf8) {
             // A new response starts; only the final one's headers are kept.
             responseHeaders = HTTPHeaders()
             responseBody.removeAll(keepingCapacity: true)
+            receivedBytes = 0
+            responseStatus = Self.status(inStatusLine: line)
             return
         }
         guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return }
         let name = String(decoding: line[..<colon], as: UTF8.self)
         let value = String(decoding: trimmed(line[(colon + 1)...]), as: UTF8.self)
         responseHeaders.add(name: name, value: value)
-        if HTTPHeaders.namesMatch(name, "Content-Length"), let length = Int(value),
+        if case .whole = delivery, HTTPHeaders.namesMatch(name, "Content-Length"), let length = Int(value),
             length > 0, length <= request.maxResponseBytes
         {
             responseBody.reserveCapacity(length)
         }
+    }
+
+    /// "HTTP/1.1 200 OK" or "HTTP/2 200": the three digits after the first space; 0 when there are none.
+    static func status(inStatusLine line: Slice<UnsafeRawBufferPointer>) -> Int {
+        guard let space = line.firstIndex(of: 0x20) else { return 0 }
+        var status = 0
+        var digits = 0
+        for byte in line[(space + 1)...] {
+            guard byte >= 0x30, byte <= 0x39, digits < 3 else { break }
+            status = status * 10 + Int(byte - 0x30)
+            digits += 1
+        }
+        return digits == 3 ? status : 0
     }
 
     private func trimmed(_ bytes: Slice<UnsafeRawBufferPointer>) -> Slice<UnsafeRawBufferPointer> {

@@ -13,10 +13,18 @@ public final class CurlTransport: HTTPTransport {
     /// - Parameters:
     ///   - maxConcurrentTransfers: requests in flight at once, and the number
     ///     of connections kept; at least 1.
+    ///   - maxConnectionsPerHost: connections open to one host at once; nil
+    ///     for as many as `maxConcurrentTransfers`. A transfer over it waits
+    ///     inside libcurl for a connection, and that wait counts against its timeout.
     ///   - logger: gets one debug line per finished request (method, URL
     ///     without query, status, time); never header values or bodies.
-    public init(maxConcurrentTransfers: Int = 16, logger: Logger = Logger(label: "qlp.http")) {
-        loop = CurlMultiLoop(maxConcurrentTransfers: maxConcurrentTransfers, logger: logger)
+    public init(
+        maxConcurrentTransfers: Int = 16, maxConnectionsPerHost: Int? = nil,
+        logger: Logger = Logger(label: "qlp.http")
+    ) {
+        loop = CurlMultiLoop(
+            maxConcurrentTransfers: maxConcurrentTransfers, maxConnectionsPerHost: maxConnectionsPerHost,
+            logger: logger)
         loop.start()
     }
 
@@ -31,11 +39,41 @@ public final class CurlTransport: HTTPTransport {
         let id = loop.makeTransferID()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                loop.enqueue(CurlTransfer(id: id, request: request, continuation: continuation))
+                loop.enqueue(CurlTransfer(id: id, request: request, delivery: .whole(continuation)))
             }
         } onCancel: {
             loop.cancel(transferID: id)
         }
+    }
+
+    /// Sends `request` and returns as soon as the final response's head is
+    /// in; the body follows chunk by chunk through the response's
+    /// ``HTTPBodyStream``. The request's `timeout` covers the whole
+    /// transfer, body included. Redirects are never followed here.
+    /// Cancelling the calling task before the head abandons the transfer;
+    /// afterwards, dropping the body stream does.
+    ///
+    /// - Throws: ``HTTPTransportError`` only.
+    public func open(_ request: HTTPRequest) async throws -> HTTPStreamingResponse {
+        if let problem = RequestValidation.problem(in: request) {
+            throw HTTPTransportError.invalidRequest(detail: problem)
+        }
+        if request.followRedirects {
+            throw HTTPTransportError.invalidRequest(detail: "a streamed request does not follow redirects")
+        }
+        let id = loop.makeTransferID()
+        let loop = self.loop
+        let delivery = StreamedDelivery(unpause: { loop.unpause(transferID: id) })
+        let body = HTTPBodyStream(delivery: delivery, stop: { loop.cancel(transferID: id) })
+        let head = try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                delivery.expectHead(continuation)
+                loop.enqueue(CurlTransfer(id: id, request: request, delivery: .streamed(delivery)))
+            }
+        } onCancel: {
+            loop.cancel(transferID: id)
+        }
+        return HTTPStreamingResponse(status: head.status, headers: head.headers, body: body)
     }
 
     /// Fails queued and in-flight requests with ``HTTPTransportError/shutDown``,

@@ -6,4 +6,5 @@ public enum HTTPMethod: String, Sendable, CaseIterable {
     case patch = "PATCH"
     case delete = "DELETE"
     case head = "HEAD"
+    case options = "OPTIONS"
 }

@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+
+@testable import QLPHTTP
+
+/// libcurl's streamed transfers, which carry every streamed answer from an
+/// upstream to the gateway: the body arrives chunk by chunk, a reader that
+/// falls behind pauses the transfer instead of piling the body up in memory,
+/// and a stream given up stops its transfer.
+@Suite(.timeLimit(.minutes(1))) struct CurlStreamingTests {
+    private static func post(_ url: String, maxResponseBytes: Int = 64 << 20, timeout: Duration = .seconds(30)) -> HTTPRequest {
+        HTTPRequest(
+            method: .post, url: url, headers: HTTPHeaders([("content-type", "application/json")]), body: Array("{}".utf8),
+            timeout: timeout, connectTimeout: .seconds(5), maxResponseBytes: maxResponseBytes)
+    }
+
+    @Test func aReaderThatFallsBehindPausesTheTransferAndGetsEveryByte() async throws {
+        // 8 MiB, far more than the socket buffers hold, in a pattern that shows a lost or repeated chunk.
+        let size = 8 << 20
+        let body = String((0..<size).lazy.map { Character(UnicodeScalar(UInt8(97 + $0 % 26))) })
+        let upstream = StubUpstream { _, _ in .json(status: 200, body: body) }
+        let base = try await upstream.start()
+        let transport = CurlTransport()
+        defer {
+            transport.shutdown()
+            Task { await upstream.stop() }
+        }
+
+        let response = try await transport.open(Self.post(base + "/big"))
+        #expect(response.status == 200)
+        // The reader does nothing for a while: without the pause libcurl would read the whole body into memory.
+        try await Task.sleep(for: .milliseconds(500))
+        let waited = response.body.peakWaitingBytes
+        #expect(waited <= StreamedDelivery.pauseAbove + (64 << 10), "\(waited) bytes waited for the reader")
+        let received = try await response.collectBody()
+        #expect(received.count == size)
+        #expect(received == Array(body.utf8))
+    }
+
+    @Test func aBodyOverTheLimitFailsTheReadNamingTheLimit() async throws {
+        let chunk = String(repeating: "x", count: 4096)
+        let upstream = StubUpstream { _, _ in .stream(chunks: Array(repeating: chunk, count: 8), between: { _ in }) }
+        let base = try await upstream.start()
+        let transport = CurlTransport()
+        defer {
+            transport.shutdown()
+            Task { await upstream.stop() }
+        }
+
+        let response = try await transport.open(Self.post(base + "/stream", maxResponseBytes: 10_000))
+        await #expect(throws: HTTPTransportError.responseTooLarge(endpoint: base + "/stream", limit: 10_000)) {
+            _ = try await response.collectBody()
+        }
+    }
+
+    /// One transfer at a time: if dropping the stalled stream left its transfer running, the next
+    /// request would wait behind it until its 30 s timeout.
+    @Test func droppingAStreamStopsItsTransfer() async throws {
+        let stalling = StallingUpstream(script: StallingUpstream.streamHead(thenEvent: "data: {}\n\n"))
+        let stalled = try await stalling.start()
+        let upstream = StubUpstream { _, _ in .json(status: 200, body: StubUpstream.chat()) }
+        let base = try await upstream.start()
+        let transport = CurlTransport(maxConcurrentTransfers: 1)
+        defer {
+            transport.shutdown()
+            Task {
+                await stalling.stop()
+                await upstream.stop()
+            }
+        }
+
+        var response: HTTPStreamingResponse? = try await transport.open(Self.post(stalled + "/stall"))
+        #expect(try await response?.body.next() == Array("data: {}\n\n".utf8))
+        response = nil
+        let started = ContinuousClock.now
+        let next = try await transport.send(Self.post(base + "/chat", timeout: .seconds(10)))
+        #expect(next.status == 200)
+        #expect(ContinuousClock.now - started < .seconds(5))
+    }
+
+    @Test func aReadWaitingForAStalledUpstreamEndsWhenItsTaskIsCancelled() async throws {
+        let stalling = StallingUpstream(script: StallingUpstream.streamHead())
+        let stalled = try await stalling.start()
+        let transport = CurlTransport()
+        defer {
+            transport.shutdown()
+            Task { await stalling.stop() }
+        }
+
+        let response = try await transport.open(Self.post(stalled + "/stall"))
+        let reader = Task { try await response.body.next() }
+        try await Task.sleep(for: .milliseconds(100))
+        reader.cancel()
+        await #expect(throws: CancellationError.self) { _ = try await reader.value }
+    }
+
+    @Test func aFailureBeforeTheHeadIsThrownByOpen() async throws {
+        let transport = CurlTransport()
+        defer { transport.shutdown() }
+        // Port 9 (discard) is closed on loopback here, so the connection is refused at once.
+        await #expect {
+            _ = try await transport.open(Self.post("http://127.0.0.1:9/none"))
+        } throws: { error in
+            if case .connectionFailed = error as? HTTPTransportError { return true }
+            return false
+        }
+    }
+}
