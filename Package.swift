@@ -27,11 +27,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
-        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
-        // rediss:// (Azure Cache for Redis on 6380); already in the graph through async-http-client.
+        // rediss:// (Azure Cache for Redis on 6380).
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
         // The Azure CLI credential runs `az` with it (process group, deadline, output cap). Pinned: 1.x is
         // young and its teardown is what the deadline relies on. Default traits off: SubprocessFoundation
@@ -91,7 +90,7 @@ let package = Package(
         .target(
             name: "QLPStore", dependencies: ["QLPCore", "QLPRouting", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings),
-        // The OpenAI-compatible gateway and its admin API (Hummingbird in, async-http-client out).
+        // The OpenAI-compatible gateway and its admin API (Hummingbird in, libcurl out through QLPHTTP).
         .target(
             name: "QLPGateway",
             dependencies: [
@@ -99,9 +98,8 @@ let package = Package(
                 // TerminalSafeText: the admin API refuses what the printed-line sanitiser would change.
                 "QLPCanvas",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                // UpstreamTimer: deadlines on the singleton event loops AsyncHTTPClient already runs on.
+                // UpstreamTimer: deadlines on the singleton event loops Hummingbird already runs on.
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

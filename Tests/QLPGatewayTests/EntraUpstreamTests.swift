@@ -52,10 +52,10 @@ import Testing
         let token = try #require(bearer.current)
         let client = try ClientRequest(operation: .chatCompletions, body: Array(GatewayHarness.chatBody().utf8))
         let request = UpstreamCall.request(for: client, to: target, settings: upstream, bearer: token)
-        #expect(request.headers.first(name: "authorization") == "Bearer \(token.reveal())")
-        #expect(request.headers.first(name: "api-key") == nil)
-        #expect(request.headers.first(name: "x-ms-client-request-id")?.count == 36)
-        #expect(request.headers.first(name: "user-agent") == QLPVersion.userAgent)
+        #expect(request.headers["authorization"] == "Bearer \(token.reveal())")
+        #expect(request.headers["api-key"] == nil)
+        #expect(request.headers["x-ms-client-request-id"]?.count == 36)
+        #expect(request.headers["user-agent"] == QLPVersion.userAgent)
 
         let prober = ModelProber(
             targets: { [] }, settings: ModelProber.Settings(gateway: GatewaySettings(), upstream: upstream),

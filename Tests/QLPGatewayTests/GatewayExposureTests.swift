@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import NIOCore
 import QLPCore
@@ -86,17 +85,16 @@ import Testing
         #expect(upstream.count == 0)
 
         // The preflight a page's fetch() with JSON sends first: refused, with nothing granted.
-        // The process-wide client: nothing to shut down, so no test can leak one.
-        let client = HTTPClient.shared
-        var preflight = HTTPClientRequest(url: harness.base + "/v1/chat/completions")
-        preflight.method = .OPTIONS
-        preflight.headers.add(name: "Origin", value: "https://evil.example")
-        preflight.headers.add(name: "Access-Control-Request-Method", value: "POST")
-        preflight.headers.add(name: "Access-Control-Request-Headers", value: "content-type")
-        let answer = try await client.execute(preflight, timeout: .seconds(30))
-        #expect(answer.status.code == 403)
-        #expect(answer.headers.first(name: "Access-Control-Allow-Origin") == nil)
-        #expect(answer.headers.first(name: "Access-Control-Allow-Methods") == nil)
+        let answer = try await harness.transport.send(
+            HTTPRequest(
+                method: .options, url: harness.base + "/v1/chat/completions",
+                headers: HTTPHeaders([
+                    ("Origin", "https://evil.example"), ("Access-Control-Request-Method", "POST"),
+                    ("Access-Control-Request-Headers", "content-type"),
+                ])))
+        #expect(answer.status == 403)
+        #expect(answer.headers["Access-Control-Allow-Origin"] == nil)
+        #expect(answer.headers["Access-Control-Allow-Methods"] == nil)
     }
 
     @Test func finding07_aHostNameThatIsNotLoopbackGets421SoDNSRebindingCannotReachTheGateway() async throws {
@@ -220,16 +218,13 @@ import Testing
         #expect(page.headers["Access-Control-Allow-Origin"] == "https://app.example")
         #expect(page.headers["Vary"] == "Origin")
 
-        // The process-wide client: nothing to shut down, so no test can leak one.
-        let client = HTTPClient.shared
-        var preflight = HTTPClientRequest(url: harness.base + "/v1/chat/completions")
-        preflight.method = .OPTIONS
-        preflight.headers.add(name: "Origin", value: "https://app.example")
-        preflight.headers.add(name: "Access-Control-Request-Method", value: "POST")
-        let answer = try await client.execute(preflight, timeout: .seconds(30))
-        #expect(answer.status.code == 204)
-        #expect(answer.headers.first(name: "Access-Control-Allow-Origin") == "https://app.example")
-        #expect(answer.headers.first(name: "Access-Control-Allow-Headers")?.contains("content-type") == true)
+        let answer = try await harness.transport.send(
+            HTTPRequest(
+                method: .options, url: harness.base + "/v1/chat/completions",
+                headers: HTTPHeaders([("Origin", "https://app.example"), ("Access-Control-Request-Method", "POST")])))
+        #expect(answer.status == 204)
+        #expect(answer.headers["Access-Control-Allow-Origin"] == "https://app.example")
+        #expect(answer.headers["Access-Control-Allow-Headers"]?.contains("content-type") == true)
 
         let named = try await harness.post(
             "/v1/chat/completions", GatewayHarness.chatBody(), headers: [("Host", "gateway.internal.example")])

@@ -1,6 +1,5 @@
-import AsyncHTTPClient
 import Foundation
-import NIOCore
+import QLPHTTP
 import QLPRouting
 import Synchronization
 import Testing
@@ -60,28 +59,29 @@ import Testing
         let harness = try await GatewayHarness.start(
             targets: [ollamaTarget("llama3", try await upstream.start())],
             routes: [Route(name: "chat", policy: .weighted, shares: [.init(target: "llama3", weight: 100)], fallback: [])])
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
         defer {
             Task {
-                try? await client.shutdown()
                 await harness.stop()
                 await upstream.stop()
             }
         }
 
-        var request = HTTPClientRequest(url: harness.base + "/v1/chat/completions")
-        request.method = .POST
-        request.headers.add(name: "content-type", value: "application/json")
-        request.body = .bytes(ByteBuffer(string: askingForUsage ? Self.askingForUsage : GatewayHarness.chatBody(stream: true)))
-        let response = try await client.execute(request, timeout: .seconds(60))
-        #expect(response.status == .ok)
-        #expect(response.headers.first(name: "content-type")?.hasPrefix("text/event-stream") == true)
-        #expect(response.headers.first(name: "x-qlp-target") == "llama3")
+        // libcurl's streamed transfer, as the gateway's own upstream side reads: each event must reach this
+        // reader before the stub sends the next.
+        let body = askingForUsage ? Self.askingForUsage : GatewayHarness.chatBody(stream: true)
+        let response = try await harness.transport.open(
+            HTTPRequest(
+                method: .post, url: harness.base + "/v1/chat/completions",
+                headers: HTTPHeaders([("content-type", "application/json")]), body: Array(body.utf8),
+                timeout: .seconds(60)))
+        #expect(response.status == 200)
+        #expect(response.headers["content-type"]?.hasPrefix("text/event-stream") == true)
+        #expect(response.headers["x-qlp-target"] == "llama3")
         var text = ""
         var chunks = 0
-        for try await chunk in response.body {
+        while let chunk = try await response.body.next() {
             chunks += 1
-            text += String(buffer: chunk)
+            text += String(decoding: chunk, as: UTF8.self)
             progress.saw(text.components(separatedBy: "data: ").count - 1)
         }
         let expected = askingForUsage ? Self.events : Self.events.enumerated().filter { $0.offset != usageEvent }.map(\.element)

@@ -99,13 +99,3 @@ import Testing
         #expect(result.failure?.upstreamFailure == .status(307))
     }
 }
-
-/// The upstream client's settings that no request shows.
-@Suite struct UpstreamClientConfigurationTests {
-    /// A NoOpTracer still costs a span and its attributes per request; no tracer is bootstrapped, so none is used.
-    @Test func noTracingSpanIsMadeForUpstreamRequests() async throws {
-        let client = UpstreamClient(settings: UpstreamSettings())
-        #expect(client.http.tracer == nil)
-        try await client.shutdown()
-    }
-}

@@ -3,7 +3,6 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
-import NIOHTTP1
 import QLPCore
 import QLPRouting
 
@@ -199,7 +198,7 @@ struct RequestForwarder {
     ) -> Response {
         var headers = headers(route: route, target: target.name, attempts: attempts, upstreamSeconds: upstreamSeconds)
         headers[.contentType] =
-            answer.headers.first(name: "content-type")
+            answer.headers["content-type"]
             ?? (stream ? "text/event-stream" : "application/json")
         let status = HTTPResponse.Status(code: answer.status)
         let health = gateway.health
@@ -337,7 +336,7 @@ struct RequestForwarder {
         var headers = headers(route: route, target: target.name, attempts: attempts, upstreamSeconds: upstreamSeconds)
         headers[.contentType] = "application/json"
         for name in ["retry-after", "retry-after-ms", "x-ms-retry-after-ms"] {
-            if let value = refusal.headers.first(name: name), let field = HTTPField.Name(name) { headers[field] = value }
+            if let value = refusal.headers[name], let field = HTTPField.Name(name) { headers[field] = value }
         }
         let body: ByteBuffer
         if OpenAIErrorBody.isOpenAIShaped(refusal.body) {

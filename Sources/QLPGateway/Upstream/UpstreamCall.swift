@@ -1,8 +1,6 @@
-import AsyncHTTPClient
 import Foundation
-import NIOCore
-import NIOHTTP1
 import QLPCore
+import QLPHTTP
 import QLPRouting
 
 /// The request an adapter sends for a target: Azure OpenAI's deployment URL
@@ -13,32 +11,30 @@ enum UpstreamCall {
     static func request(
         for client: ClientRequest, to target: RouteTarget, settings: UpstreamSettings,
         bearer: Secret? = nil
-    ) -> HTTPClientRequest {
-        var request: HTTPClientRequest
+    ) -> HTTPRequest {
+        var headers = HTTPHeaders()
         var body = client.body
+        let url: String
         let endpoint = settings.liveEndpoint(of: target)
         switch target.backend {
         case .azureOpenAI:
-            let url =
+            url =
                 "\(endpoint)/openai/deployments/\(target.upstreamModel)/\(client.operation.rawValue)"
                 + "?api-version=\(settings.azureAPIVersion)"
-            request = HTTPClientRequest(url: url)
             if settings.azureBearer != nil {
-                if let bearer { request.headers.add(name: "authorization", value: "Bearer \(bearer.reveal())") }
+                if let bearer { headers.add(name: "authorization", value: "Bearer \(bearer.reveal())") }
             } else if let key = settings.azureAPIKey {
-                request.headers.add(name: "api-key", value: key.reveal())
+                headers.add(name: "api-key", value: key.reveal())
             }
-            request.headers.add(name: "x-ms-client-request-id", value: UUID().uuidString.lowercased())
+            headers.add(name: "x-ms-client-request-id", value: UUID().uuidString.lowercased())
         case .ollama:
-            request = HTTPClientRequest(url: "\(endpoint)/v1/\(client.operation.rawValue)")
+            url = "\(endpoint)/v1/\(client.operation.rawValue)"
             body = rewritingModel(body, to: target.upstreamModel)
         }
-        request.method = .POST
-        request.headers.add(name: "user-agent", value: QLPVersion.userAgent)
-        request.headers.add(name: "content-type", value: "application/json")
-        request.headers.add(name: "accept", value: client.stream ? "text/event-stream" : "application/json")
-        request.body = .bytes(ByteBuffer(bytes: body))
-        return request
+        headers.add(name: "user-agent", value: QLPVersion.userAgent)
+        headers.add(name: "content-type", value: "application/json")
+        headers.add(name: "accept", value: client.stream ? "text/event-stream" : "application/json")
+        return HTTPRequest(method: .post, url: url, headers: headers, body: body)
     }
 
     /// Replaces the top-level `model` in place when it is written plainly (the

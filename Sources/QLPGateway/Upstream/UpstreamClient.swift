@@ -1,44 +1,43 @@
-import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOCore
-import NIOHTTP1
 import QLPCore
+import QLPHTTP
 import QLPRouting
 
-/// One shared AsyncHTTPClient for every upstream: a pool of keep-alive
-/// connections per host on NIO's singleton event loops, no decompression (the
-/// body is passed on as it came), no tracing spans, no connection-establishment retries, so
-/// a dead upstream fails at once and the request moves to another target,
-/// and no redirects followed: AsyncHTTPClient strips only Authorization and
-/// Cookie when it follows one, so Azure OpenAI's `api-key` would go wherever
-/// an upstream (or whoever answers in its place) points.
+/// One shared libcurl multi transport for every upstream: keep-alive
+/// connections reused per host (at most `connectionsPerHost` to one host),
+/// no decompression (the body is passed on as it came), no redirects followed
+/// (libcurl would keep sending Azure OpenAI's `api-key` wherever an upstream,
+/// or whoever answers in its place, points), and a connect timeout of 2 s so
+/// that a dead upstream fails fast and the request moves to another target.
+///
+/// libcurl rather than AsyncHTTPClient: on the same benchmark run it served
+/// 26% more requests per second at 16 connections, added 44% less latency at
+/// one, and cost 24% less CPU per request (README, "Upstream client").
 public final class UpstreamClient: Sendable {
     public let settings: UpstreamSettings
-    let http: HTTPClient
+    let transport: CurlTransport
 
     public init(settings: UpstreamSettings) {
         self.settings = settings
-        var pool = HTTPClient.Configuration.ConnectionPool(
-            idleTimeout: .seconds(60),
-            concurrentHTTP1ConnectionsPerHostSoftLimit: settings.connectionsPerHost)
-        pool.retryConnectionEstablishment = false
-        var configuration = HTTPClient.Configuration(
-            redirectConfiguration: .disallow, timeout: .init(connect: .seconds(2)),
-            connectionPool: pool, decompression: .disabled)
-        // No tracer is bootstrapped, but the default one (NoOpTracer) still costs a span and its attributes,
-        // the URL taken apart again among them, for every request: about 2% of the gateway's CPU under load.
-        configuration.tracing.tracer = nil
-        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        // Transfers beyond a host's connections wait inside libcurl, where that wait counts against
+        // their deadline; the total is only a guard against an unbounded number of handles.
+        transport = CurlTransport(
+            maxConcurrentTransfers: max(1024, settings.connectionsPerHost),
+            maxConnectionsPerHost: settings.connectionsPerHost, logger: Logger(label: "qlp.gateway.upstream"))
     }
 
-    public func shutdown() async throws { try await http.shutdown() }
+    public func shutdown() async throws { transport.shutdown() }
+
+    /// The longest a connection may take to open.
+    static let connectTimeout = 2.0
 
     /// Sends one attempt and waits for what decides it: the response head, plus
     /// the whole body when not streaming or when the upstream refused, plus the
     /// first chunk when streaming. Until then nothing has reached the client,
     /// so any failure can still go to another target. All of it happens before
-    /// `deadline`, the body included (AsyncHTTPClient's own deadline ends at the head).
+    /// `deadline`: the transfer's own timeout is the time left to it.
     func send(_ client: ClientRequest, to target: RouteTarget, deadline: UpstreamDeadline) async -> UpstreamOutcome {
         var bearer: Secret?
         if target.backend == .azureOpenAI, let source = settings.azureBearer {
@@ -51,87 +50,84 @@ public final class UpstreamClient: Sendable {
                         + (source.lastError ?? "the credential gave none"))
             }
         }
-        let request = UpstreamCall.request(for: client, to: target, settings: settings, bearer: bearer)
         let started = MonotonicClock.now
-        let http = self.http
-        let limit = settings.maxResponseBytes
-        let stream = client.stream
+        let left = deadline.secondsLeft
+        guard left > 0 else { return Self.timedOut(since: started) }
+        var request = UpstreamCall.request(for: client, to: target, settings: settings, bearer: bearer)
+        request.timeout = .seconds(left)
+        request.connectTimeout = .seconds(min(left, Self.connectTimeout))
+        request.maxResponseBytes = settings.maxResponseBytes
         do {
-            return try await deadline.race { () async throws -> UpstreamOutcome in
-                let response = try await http.execute(request, deadline: deadline.nio)
-                let status = Int(response.status.code)
-                if (300..<400).contains(status) {
-                    // Not followed (see the type's comment); its body is read only to keep the connection usable.
-                    _ = try? await response.body.collect(upTo: 64 << 10)
-                    return .unreachable(
-                        .status(status),
-                        reason: "answered \(status), a redirect, which the gateway does not follow "
-                            + "(it would send the request and its key elsewhere)")
-                }
-                if !(200..<300).contains(status) {
-                    let body = try await response.body.collect(upTo: limit)
-                    return .refused(
-                        UpstreamRefusal(
-                            status: status, headers: response.headers, body: Array(buffer: body),
-                            seconds: MonotonicClock.now - started))
-                }
-                if stream {
-                    var iterator = response.body.makeAsyncIterator()
-                    let first = try await iterator.next()
-                    if let problem = AnswerShape.streamProblem(first: first, contentType: response.headers.first(name: "content-type")) {
-                        return .unreachable(.status(502), reason: problem)
-                    }
-                    return .answered(
-                        UpstreamAnswer(
-                            status: status, headers: response.headers,
-                            body: .stream(first: first, rest: StreamRemainder(iterator)),
-                            seconds: MonotonicClock.now - started))
-                }
-                let body = try await response.body.collect(upTo: limit)
-                if let problem = AnswerShape.problem(in: body, contentType: response.headers.first(name: "content-type")) {
-                    return .unreachable(.status(502), reason: problem)
-                }
-                return .answered(
-                    UpstreamAnswer(
-                        status: status, headers: response.headers, body: .complete(body),
-                        seconds: MonotonicClock.now - started))
+            if client.stream {
+                return try await openStream(request, started: started)
             }
-        } catch {
-            if error is UpstreamDeadline.Passed {
-                return .unreachable(
-                    .timeout, reason: String(format: "timed out: no whole answer within %.1f s", MonotonicClock.now - started))
+            let response = try await transport.send(request)
+            if let redirect = Self.redirect(status: response.status) { return redirect }
+            let seconds = MonotonicClock.now - started
+            guard response.isSuccess else {
+                return .refused(
+                    UpstreamRefusal(status: response.status, headers: response.headers, body: response.body, seconds: seconds))
             }
+            let body = ByteBuffer(bytes: response.body)
+            if let problem = AnswerShape.problem(in: body, contentType: response.headers["content-type"]) {
+                return .unreachable(.status(502), reason: problem)
+            }
+            return .answered(
+                UpstreamAnswer(status: response.status, headers: response.headers, body: .complete(body), seconds: seconds))
+        } catch let error as HTTPTransportError {
+            if case .timedOut = error { return Self.timedOut(since: started) }
             return .unreachable(Self.failure(for: error), reason: Self.describe(error))
+        } catch {
+            return .unreachable(.connect, reason: Self.describe(error))
         }
     }
 
-    static func failure(for error: any Error) -> UpstreamFailure {
-        if let error = error as? HTTPClientError {
-            switch error {
-            case .connectTimeout, .deadlineExceeded, .readTimeout, .writeTimeout, .getConnectionFromPoolTimeout:
-                return .timeout
-            default: return .connect
-            }
+    /// A streamed attempt: the head, then the first chunk, which decides it.
+    private func openStream(_ request: HTTPRequest, started: Double) async throws -> UpstreamOutcome {
+        let response = try await transport.open(request)
+        // Dropping `response` before the end stops the transfer and closes its connection.
+        if let redirect = Self.redirect(status: response.status) { return redirect }
+        guard response.isSuccess else {
+            let body = try await response.collectBody()
+            return .refused(
+                UpstreamRefusal(
+                    status: response.status, headers: response.headers, body: body, seconds: MonotonicClock.now - started))
         }
+        let first = try await response.body.next().map { ByteBuffer(bytes: $0) }
+        if let problem = AnswerShape.streamProblem(first: first, contentType: response.headers["content-type"]) {
+            return .unreachable(.status(502), reason: problem)
+        }
+        return .answered(
+            UpstreamAnswer(
+                status: response.status, headers: response.headers,
+                body: .stream(first: first, rest: StreamRemainder(response.body)),
+                seconds: MonotonicClock.now - started))
+    }
+
+    /// A 3xx, never followed (see the type's comment).
+    private static func redirect(status: Int) -> UpstreamOutcome? {
+        guard (300..<400).contains(status) else { return nil }
+        return .unreachable(
+            .status(status),
+            reason: "answered \(status), a redirect, which the gateway does not follow "
+                + "(it would send the request and its key elsewhere)")
+    }
+
+    private static func timedOut(since started: Double) -> UpstreamOutcome {
+        .unreachable(.timeout, reason: String(format: "timed out: no whole answer within %.1f s", MonotonicClock.now - started))
+    }
+
+    static func failure(for error: HTTPTransportError) -> UpstreamFailure {
+        if case .timedOut = error { return .timeout }
         return .connect
     }
 
     /// A short reason for the error body and the logs (no URL, no headers).
     static func describe(_ error: any Error) -> String {
-        if let error = error as? HTTPClientError {
-            switch error {
-            case .connectTimeout: return "connect timed out"
-            case .deadlineExceeded, .readTimeout, .writeTimeout: return "timed out"
-            case .getConnectionFromPoolTimeout: return "no connection free in time"
-            case .remoteConnectionClosed: return "closed the connection before answering"
-            case .cancelled: return "cancelled"
-            default: return "\(error)"
-            }
-        }
+        if let error = error as? HTTPTransportError { return TransportFailureText.brief(error) }
         if error is CancellationError { return "cancelled" }
-        let text = "\(error)"
-        if text.localizedCaseInsensitiveContains("refused") { return "connection refused" }
-        return text
+        if error is UpstreamDeadline.Passed { return "timed out" }
+        return "\(error)"
     }
 }
 
@@ -154,7 +150,7 @@ struct UpstreamAnswer: Sendable {
     }
 
     var status: Int
-    var headers: HTTPHeaders
+    var headers: QLPHTTP.HTTPHeaders
     var body: Body
     /// From sending until the head and the whole body (or, streaming, the first chunk) were in.
     var seconds: Double
@@ -162,7 +158,7 @@ struct UpstreamAnswer: Sendable {
 
 struct UpstreamRefusal: Sendable {
     var status: Int
-    var headers: HTTPHeaders
+    var headers: QLPHTTP.HTTPHeaders
     var body: [UInt8]
     var seconds: Double
 
@@ -170,22 +166,29 @@ struct UpstreamRefusal: Sendable {
     /// decides whether it counts against the target.
     func failure(now: Date = Date()) -> UpstreamFailure {
         if status == 429 {
-            return .throttled(retryAfterSeconds: RetryAfter.seconds(header: { headers.first(name: $0) }, now: now))
+            return .throttled(retryAfterSeconds: RetryAfter.seconds(header: { headers[$0] }, now: now))
         }
         return .status(status)
     }
 }
 
-/// The rest of an upstream stream after its first chunk. The iterator is used
-/// by one task at a time: first the attempt, then the response writer (each
-/// read in a child task of its own, raced against the deadline).
-final class StreamRemainder: @unchecked Sendable {
-    private var iterator: HTTPClientResponse.Body.AsyncIterator
+/// The rest of an upstream stream after its first chunk, read by one task
+/// at a time: first the attempt, then the response writer.
+struct StreamRemainder: Sendable {
+    let body: HTTPBodyStream
 
-    init(_ iterator: HTTPClientResponse.Body.AsyncIterator) { self.iterator = iterator }
+    init(_ body: HTTPBodyStream) { self.body = body }
 
-    /// The next chunk, nil at the end; `UpstreamDeadline.Passed` when none came before `deadline`.
+    /// The next chunk, nil at the end; `UpstreamDeadline.Passed` when none
+    /// came before `deadline` (the transfer's own timeout, set to the same
+    /// moment, says so too), `GatewayDrain.StreamEnded` when a stopping
+    /// gateway's drain deadline passed first.
     func next(before deadline: UpstreamDeadline) async throws -> ByteBuffer? {
-        try await deadline.race { try await self.iterator.next() }
+        let body = self.body
+        do {
+            return try await deadline.race { try await body.next() }.map { ByteBuffer(bytes: $0) }
+        } catch HTTPTransportError.timedOut {
+            throw UpstreamDeadline.Passed()
+        }
     }
 }

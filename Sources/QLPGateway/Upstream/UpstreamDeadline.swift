@@ -1,10 +1,11 @@
 import NIOCore
 
 /// The moment (on MonotonicClock) by which an upstream must have delivered
-/// what the gateway is waiting for. AsyncHTTPClient's own deadline stops at
-/// the response head, so every later read (a body, a stream's next chunk) is
-/// raced against this one: an upstream that sends its headers and then
-/// nothing cannot hold a request past gateway.request_timeout.
+/// what the gateway is waiting for. Each attempt's transfer gets the time
+/// left to it as its libcurl timeout; a stream's later reads are also raced
+/// against this moment, and against a stopping gateway's drain, so that an
+/// upstream that sends its headers and then nothing cannot hold a request
+/// past gateway.request_timeout.
 struct UpstreamDeadline: Sendable {
     /// MonotonicClock seconds.
     var at: Double
@@ -14,10 +15,7 @@ struct UpstreamDeadline: Sendable {
     /// How often a read that may be ended by the drain looks whether it has been (seconds).
     static let drainLook = 0.1
 
-    /// The same moment for AsyncHTTPClient (NIO's uptime clock is MonotonicClock's).
-    var nio: NIODeadline { Self.nioDeadline(at) }
-
-    /// MonotonicClock seconds as NIO's deadline.
+    /// MonotonicClock seconds as NIO's deadline (NIO's uptime clock is MonotonicClock's).
     static func nioDeadline(_ seconds: Double) -> NIODeadline { .uptimeNanoseconds(UInt64(max(0, seconds) * 1e9)) }
 
     var secondsLeft: Double { at - MonotonicClock.now }

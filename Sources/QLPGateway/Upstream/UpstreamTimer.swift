@@ -2,9 +2,8 @@ import NIOCore
 import NIOPosix
 import Synchronization
 
-/// Waits for a moment on NIO's singleton event loops (the ones AsyncHTTPClient
-/// runs on), for the deadlines raced against every upstream request and every
-/// stream read.
+/// Waits for a moment on NIO's singleton event loops (the ones Hummingbird
+/// runs on), for the deadlines raced against every upstream stream read.
 ///
 /// Not `Task.sleep`: a cancelled `Task.sleep` returns at once, but the
 /// runtime keeps its timer, and the sleeping task with it, until the original
