@@ -11,6 +11,7 @@ final class CurlMultiDriver {
     /// unretained callback context pointers valid.
     private var active: [UInt64: CurlTransfer] = [:]
     private var idleHandles: [CurlEasyHandle] = []
+    private let headsToHandOver = HeadsToHandOver()
 
     init(multi: UnsafeMutableRawPointer, maxConcurrentTransfers: Int, maxConnectionsPerHost: Int, logger: Logger) {
         self.multi = multi
@@ -55,6 +56,7 @@ final class CurlMultiDriver {
             return
         }
         transfer.easy = easy
+        transfer.headsToHandOver = headsToHandOver
         active[transfer.id] = transfer
     }
 
@@ -93,6 +95,7 @@ final class CurlMultiDriver {
         if performed != CURLM_OK {
             logger.warning("curl_multi_perform failed: \(String(cString: curl_multi_strerror(performed)))")
         }
+        headsToHandOver.handOver()
         var messagesLeft: Int32 = 0
         while let message = curl_multi_info_read(multi, &messagesLeft) {
             guard qlp_msg_kind(message) == CURLMSG_DONE, let easy = qlp_msg_easy(message) else { continue }
@@ -167,6 +170,7 @@ final class CurlMultiDriver {
 
     private func recycle(_ easy: CurlEasyHandle, from transfer: CurlTransfer) {
         transfer.easy = nil
+        transfer.headsToHandOver = nil
         transfer.releaseHeaderList()
         easy.reset()
         if idleHandles.count < maxConcurrentTransfers { idleHandles.append(easy) }

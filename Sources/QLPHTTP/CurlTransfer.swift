@@ -41,6 +41,9 @@ final class CurlTransfer: @unchecked Sendable {
     private(set) var responseStatus = 0
     /// Body bytes taken so far; a streamed body is not kept here, but its size still counts.
     private var receivedBytes = 0
+    private var headHandedOver = false
+    /// The driver's list of streamed transfers whose head is complete; set while attached.
+    var headsToHandOver: HeadsToHandOver?
     /// Set when the write callback refused data, to tell a size abort apart
     /// from other CURLE_WRITE_ERRORs.
     private(set) var exceededResponseLimit = false
@@ -74,12 +77,21 @@ final class CurlTransfer: @unchecked Sendable {
         case .whole:
             responseBody.append(contentsOf: bytes)
         case .streamed(let stream):
-            // The head was delivered at the blank line; a response without one (HTTP/0.9) gets it here.
-            stream.deliverHead(status: responseStatus, headers: responseHeaders)
-            if stream.accept(bytes) == .pause { return .pause }
+            let acceptance = stream.accept(bytes)
+            // After the chunk, so the opener, once resumed, finds it waiting instead of waiting for it.
+            handOverHead()
+            if acceptance == .pause { return .pause }
         }
         receivedBytes += bytes.count
         return .taken
+    }
+
+    /// Gives a streamed transfer's opener the head, once (later calls do
+    /// nothing); a response without a blank line (HTTP/0.9) gets it with its body.
+    func handOverHead() {
+        guard case .streamed(let stream) = delivery, !headHandedOver else { return }
+        headHandedOver = true
+        stream.deliverHead(status: responseStatus, headers: responseHeaders)
     }
 
     /// Hands the body over without copying it.
@@ -94,9 +106,10 @@ final class CurlTransfer: @unchecked Sendable {
         var line = bytes[...]
         while let last = line.last, last == 0x0D || last == 0x0A { line = line.dropLast() }
         guard !line.isEmpty else {
-            // The end of a head: a final one (not 1xx) is what a streamed transfer's opener waits for.
-            if case .streamed(let stream) = delivery, responseStatus >= 200 {
-                stream.deliverHead(status: responseStatus, headers: responseHeaders)
+            // The end of a head: a final one (not 1xx) is what a streamed transfer's opener waits for. It
+            // goes with the first body bytes or, when none came in the same read, at the end of the pass.
+            if case .streamed = delivery, responseStatus >= 200 {
+                headsToHandOver?.transfers.append(self)
             }
             return
         }
@@ -147,5 +160,19 @@ final class CurlTransfer: @unchecked Sendable {
 
     deinit {
         curl_slist_free_all(headerList)
+    }
+}
+
+/// Streamed transfers whose head was read in the current multi pass. Each
+/// head is handed over with the transfer's first body bytes when they came
+/// in the same read (one wake-up of the opening task instead of two), and
+/// otherwise at the end of the pass. Used only on the multi loop thread.
+final class HeadsToHandOver {
+    var transfers: [CurlTransfer] = []
+
+    func handOver() {
+        guard !transfers.isEmpty else { return }
+        for transfer in transfers { transfer.handOverHead() }
+        transfers.removeAll(keepingCapacity: true)
     }
 }
