@@ -12,9 +12,10 @@ import QLPRouting
 /// or whoever answers in its place, points), and a connect timeout of 2 s so
 /// that a dead upstream fails fast and the request moves to another target.
 ///
-/// libcurl rather than AsyncHTTPClient: on the same benchmark run it served
-/// 26% more requests per second at 16 connections, added 44% less latency at
-/// one, and cost 24% less CPU per request (README, "Upstream client").
+/// libcurl rather than AsyncHTTPClient: in alternating runs of the gateway
+/// benchmark it served about a quarter more requests per second at 16
+/// connections for about a quarter less CPU per request, and added less
+/// latency at one connection (README, "Upstream client").
 public final class UpstreamClient: Sendable {
     public let settings: UpstreamSettings
     let transport: CurlTransport
