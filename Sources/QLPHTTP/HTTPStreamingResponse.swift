@@ -62,6 +62,11 @@ public final class HTTPBodyStream: Sendable {
         }
     }
 
+    /// Stops the transfer now: a read waiting for a chunk, and every read
+    /// after, throws ``HTTPTransportError/cancelled(endpoint:)`` (a chunk
+    /// already waiting is still read first). Safe from any thread, more than once.
+    public func cancel() { stop() }
+
     /// The most bytes that ever waited here for the reader.
     var peakWaitingBytes: Int { delivery.peakWaitingBytes }
 

@@ -94,6 +94,30 @@ import Testing
         await #expect(throws: CancellationError.self) { _ = try await reader.value }
     }
 
+    /// What a stopping gateway's drain does to the streams still open when its deadline passes.
+    @Test func cancellingTheStreamEndsAWaitingReadAtOnce() async throws {
+        let stalling = StallingUpstream(script: StallingUpstream.streamHead())
+        let stalled = try await stalling.start()
+        let transport = CurlTransport()
+        defer {
+            transport.shutdown()
+            Task { await stalling.stop() }
+        }
+
+        let response = try await transport.open(Self.post(stalled + "/stall"))
+        let reader = Task { try await response.body.next() }
+        try await Task.sleep(for: .milliseconds(100))
+        let started = ContinuousClock.now
+        response.body.cancel()
+        await #expect {
+            _ = try await reader.value
+        } throws: { error in
+            if case .cancelled = error as? HTTPTransportError { return true }
+            return false
+        }
+        #expect(ContinuousClock.now - started < .seconds(5))
+    }
+
     @Test func aFailureBeforeTheHeadIsThrownByOpen() async throws {
         let transport = CurlTransport()
         defer { transport.shutdown() }

@@ -230,8 +230,8 @@ struct RequestForwarder {
                 status: status, headers: headers,
                 body: ResponseBody { writer in
                     // Counted while relayed, so a drain knows how many streams its deadline ends.
-                    drain.streamOpened()
-                    defer { drain.streamClosed() }
+                    let registration = drain.streamOpened(stop: { rest.stop() })
+                    defer { drain.streamClosed(registration) }
                     // Chunk by chunk as the upstream sends them; only a small tail is kept, for the usage chunk,
                     // which the client sees only if it asked for it.
                     var tail = StreamTail()

@@ -180,16 +180,22 @@ struct StreamRemainder: Sendable {
 
     init(_ body: HTTPBodyStream) { self.body = body }
 
-    /// The next chunk, nil at the end; `UpstreamDeadline.Passed` when none
-    /// came before `deadline` (the transfer's own timeout, set to the same
-    /// moment, says so too), `GatewayDrain.StreamEnded` when a stopping
-    /// gateway's drain deadline passed first.
+    /// The next chunk, nil at the end. No timer is raced against it: the
+    /// transfer's own timeout is the request's deadline, which ends a stalled
+    /// stream with `UpstreamDeadline.Passed`, and a drain that passes its
+    /// deadline stops the transfer (`stop`), which ends the read with
+    /// `GatewayDrain.StreamEnded`.
     func next(before deadline: UpstreamDeadline) async throws -> ByteBuffer? {
-        let body = self.body
+        if deadline.drain?.streamsEnded == true { throw GatewayDrain.StreamEnded() }
         do {
-            return try await deadline.race { try await body.next() }.map { ByteBuffer(bytes: $0) }
+            return try await body.next().map { ByteBuffer(bytes: $0) }
         } catch HTTPTransportError.timedOut {
             throw UpstreamDeadline.Passed()
+        } catch HTTPTransportError.cancelled where deadline.drain?.streamsEnded == true {
+            throw GatewayDrain.StreamEnded()
         }
     }
+
+    /// Stops the upstream transfer; a read waiting on it ends at once.
+    func stop() { body.cancel() }
 }
