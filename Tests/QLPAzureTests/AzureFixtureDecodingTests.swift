@@ -104,7 +104,7 @@ enum ExampleResponse {
             #expect(!error.codes.isEmpty)
         } else {
             let token = try AzureWireDecoding.accessToken(body, receivedAt: received)
-            #expect(token.token.reveal().hasPrefix("eyJ0eXAi"))
+            #expect(token.token.reveal() == "sample-access-token-elided")
             #expect(token.expiresOn > received)
             #expect(token.expiresOn.timeIntervalSince(received) < 7200)
         }

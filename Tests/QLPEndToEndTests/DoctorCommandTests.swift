@@ -133,7 +133,7 @@ import Testing
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let tokenFile = scratch.path + "/azure-identity-token"
-        try "eyJhbGciOiJSUzI1NiJ9.projected-service-account-token.sig".write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        try "made-up-projected-service-account-token".write(toFile: tokenFile, atomically: true, encoding: .utf8)
         let path = try config(port: 1, secret: "", scratch: scratch)
         let result = try await Subprocess.run(
             [QLPBinary.path, "doctor", "--demo", "--config", path],

@@ -44,7 +44,7 @@ import Testing
     @Test func workloadIdentitySendsTheTokenFileAndReadsItAgainAfterRotation() async throws {
         let file = NSTemporaryDirectory() + "qlp-federated-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: file) }
-        try "eyJhbGciOiJSUzI1NiJ9.first-projected-token.sig\n".write(toFile: file, atomically: true, encoding: .utf8)
+        try "made-up-first-projected-token\n".write(toFile: file, atomically: true, encoding: .utf8)
         let trustingTheFile: (inout EmulatorConfiguration, String) throws -> Void = { c, _ in c.federatedTokenFile = file }
         try await withEmulator(trustingTheFile) { emulator, base, transport, _ in
             // Named alone in the config: only workload identity is tried.
@@ -60,7 +60,7 @@ import Testing
             #expect(first.token.reveal().hasPrefix("emu."))
 
             // kubelet rotates the file in place: the emulator now trusts only the new token, so a kept copy would be refused.
-            try "eyJhbGciOiJSUzI1NiJ9.rotated-projected-token.sig".write(toFile: file, atomically: true, encoding: .utf8)
+            try "made-up-rotated-projected-token".write(toFile: file, atomically: true, encoding: .utf8)
             let second = try await credential.fetchToken(scope: Self.scope)
             #expect(second.token != first.token)
             #expect(emulator.statistics.responses(from: .token, status: 200) == 2)
