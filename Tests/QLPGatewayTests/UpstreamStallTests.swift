@@ -60,6 +60,37 @@ import Testing
         #expect(harness.gateway.health.state(of: "stuck").errors == 1)
     }
 
+    /// The share of the time an attempt gets bounds its head and first chunk only: a stream that started
+    /// goes on until the request's own deadline. Here the share is 1.5 s (two targets, 3 s) and the
+    /// stream takes about 2.4 s.
+    @Test func aStreamThatStartedMayOutlastItsAttemptsShare() async throws {
+        let chunks = [Self.roleEvent] + Array(repeating: Self.roleEvent, count: 8) + ["data: [DONE]\n\n"]
+        let slow = StubUpstream { _, _ in
+            .stream(chunks: chunks, between: { _ in try? await Task.sleep(for: .milliseconds(300)) })
+        }
+        let spare = StubUpstream { _, _ in .stream(chunks: [Self.roleEvent, "data: [DONE]\n\n"], between: { _ in }) }
+        let slowBase = try await slow.start()
+        let spareBase = try await spare.start()
+        let harness = try await GatewayHarness.start(
+            targets: [ollamaTarget("slow", slowBase), ollamaTarget("spare", spareBase)],
+            routes: [Route(name: "chat", policy: .priority, shares: [.init(target: "slow", weight: 100)], fallback: ["spare"])],
+            settings: GatewaySettings(requestTimeout: .seconds(3)))
+        defer {
+            Task {
+                await harness.stop()
+                await slow.stop()
+                await spare.stop()
+            }
+        }
+
+        let response = try await post(harness, stream: true)
+        let text = String(decoding: response.body, as: UTF8.self)
+        #expect(response.status == 200)
+        #expect(response.headers["x-qlp-target"] == "slow")
+        #expect(text == chunks.joined(), "\(text.suffix(300))")
+        #expect(spare.count == 0)
+    }
+
     @Test func finding02_aStallMidStreamEndsTheStreamWithAnErrorEvent() async throws {
         let stuck = StallingUpstream(script: StallingUpstream.streamHead(thenEvent: Self.roleEvent))
         let good = StubUpstream { _, _ in .stream(chunks: [Self.roleEvent, "data: [DONE]\n\n"], between: { _ in }) }

@@ -85,7 +85,8 @@ struct RequestForwarder {
             let share = AttemptDeadline.seconds(
                 left: deadline - MonotonicClock.now,
                 attemptsPossible: min(settings.maxAttempts - attempts + 1, plan.count - index))
-            let outcome = await gateway.upstream.send(client, to: target, deadline: UpstreamDeadline(at: MonotonicClock.now + share))
+            let outcome = await gateway.upstream.send(
+                client, to: target, deadline: UpstreamDeadline(at: MonotonicClock.now + share, streamEnds: deadline))
             let failure: UpstreamFailure
             switch outcome {
             case .answered(let answer):
@@ -98,7 +99,7 @@ struct RequestForwarder {
                 return deliver(
                     answer, from: target, route: resolution.route, attempts: attempts, upstreamSeconds: upstreamSeconds,
                     afterFallback: index > 0, stream: client.stream, hideUsage: client.usageRequestedForAccounting,
-                    deadline: UpstreamDeadline(at: deadline), account: account)
+                    account: account)
             case .refused(let refusal):
                 upstreamSeconds += refusal.seconds
                 if refusal.status == 429 { gateway.traffic.recordThrottled(target: target.name) }
@@ -193,7 +194,7 @@ struct RequestForwarder {
 
     private func deliver(
         _ answer: UpstreamAnswer, from target: RouteTarget, route: String, attempts: Int, upstreamSeconds: Double,
-        afterFallback: Bool, stream: Bool, hideUsage: Bool, deadline: UpstreamDeadline,
+        afterFallback: Bool, stream: Bool, hideUsage: Bool,
         account: RequestAccount
     ) -> Response {
         var headers = headers(route: route, target: target.name, attempts: attempts, upstreamSeconds: upstreamSeconds)
@@ -224,8 +225,6 @@ struct RequestForwarder {
             let logger = gateway.logger
             let limit = gateway.settings.requestTimeout
             let drain = gateway.drain
-            // The stream's reads also end when a stopping gateway's drain deadline passes.
-            let streamDeadline = UpstreamDeadline(at: deadline.at, drain: drain)
             return Response(
                 status: status, headers: headers,
                 body: ResponseBody { writer in
@@ -276,7 +275,7 @@ struct RequestForwarder {
                         while true {
                             let chunk: ByteBuffer?
                             do {
-                                chunk = try await rest.next(before: streamDeadline)
+                                chunk = try await rest.next(endedBy: drain)
                             } catch is GatewayDrain.StreamEnded {
                                 // The gateway is stopping and its drain deadline passed: a clean end the client can read.
                                 let event = OpenAIErrorBody(

@@ -38,7 +38,9 @@ public final class UpstreamClient: Sendable {
     /// the whole body when not streaming or when the upstream refused, plus the
     /// first chunk when streaming. Until then nothing has reached the client,
     /// so any failure can still go to another target. All of it happens before
-    /// `deadline`: the transfer's own timeout is the time left to it.
+    /// `deadline.at`: a whole answer's transfer has the time left as its own
+    /// timeout; a stream's transfer has until `deadline.streamEnds`, and its
+    /// head and first chunk are raced against `deadline.at`.
     func send(_ client: ClientRequest, to target: RouteTarget, deadline: UpstreamDeadline) async -> UpstreamOutcome {
         var bearer: Secret?
         if target.backend == .azureOpenAI, let source = settings.azureBearer {
@@ -55,12 +57,13 @@ public final class UpstreamClient: Sendable {
         let left = deadline.secondsLeft
         guard left > 0 else { return Self.timedOut(since: started) }
         var request = UpstreamCall.request(for: client, to: target, settings: settings, bearer: bearer)
-        request.timeout = .seconds(left)
+        request.timeout = .seconds(client.stream ? deadline.streamEnds - MonotonicClock.now : left)
         request.connectTimeout = .seconds(min(left, Self.connectTimeout))
         request.maxResponseBytes = settings.maxResponseBytes
         do {
             if client.stream {
-                return try await openStream(request, started: started)
+                let (transport, streamed) = (self.transport, request)
+                return try await deadline.race { try await Self.openStream(streamed, on: transport, started: started) }
             }
             let response = try await transport.send(request)
             if let redirect = Self.redirect(status: response.status) { return redirect }
@@ -75,6 +78,8 @@ public final class UpstreamClient: Sendable {
             }
             return .answered(
                 UpstreamAnswer(status: response.status, headers: response.headers, body: .complete(body), seconds: seconds))
+        } catch is UpstreamDeadline.Passed {
+            return Self.timedOut(since: started)
         } catch let error as HTTPTransportError {
             if case .timedOut = error { return Self.timedOut(since: started) }
             return .unreachable(Self.failure(for: error), reason: Self.describe(error))
@@ -84,7 +89,9 @@ public final class UpstreamClient: Sendable {
     }
 
     /// A streamed attempt: the head, then the first chunk, which decides it.
-    private func openStream(_ request: HTTPRequest, started: Double) async throws -> UpstreamOutcome {
+    private static func openStream(
+        _ request: HTTPRequest, on transport: CurlTransport, started: Double
+    ) async throws -> UpstreamOutcome {
         let response = try await transport.open(request)
         // Dropping `response` before the end stops the transfer and closes its connection.
         if let redirect = Self.redirect(status: response.status) { return redirect }
@@ -181,17 +188,17 @@ struct StreamRemainder: Sendable {
     init(_ body: HTTPBodyStream) { self.body = body }
 
     /// The next chunk, nil at the end. No timer is raced against it: the
-    /// transfer's own timeout is the request's deadline, which ends a stalled
-    /// stream with `UpstreamDeadline.Passed`, and a drain that passes its
-    /// deadline stops the transfer (`stop`), which ends the read with
-    /// `GatewayDrain.StreamEnded`.
-    func next(before deadline: UpstreamDeadline) async throws -> ByteBuffer? {
-        if deadline.drain?.streamsEnded == true { throw GatewayDrain.StreamEnded() }
+    /// transfer's own timeout is the request's deadline (`streamEnds`), which
+    /// ends a stalled stream with `UpstreamDeadline.Passed`, and a drain that
+    /// passes its deadline stops the transfer (`stop`), which ends the read
+    /// with `GatewayDrain.StreamEnded`.
+    func next(endedBy drain: GatewayDrain) async throws -> ByteBuffer? {
+        if drain.streamsEnded { throw GatewayDrain.StreamEnded() }
         do {
             return try await body.next().map { ByteBuffer(bytes: $0) }
         } catch HTTPTransportError.timedOut {
             throw UpstreamDeadline.Passed()
-        } catch HTTPTransportError.cancelled where deadline.drain?.streamsEnded == true {
+        } catch HTTPTransportError.cancelled where drain.streamsEnded {
             throw GatewayDrain.StreamEnded()
         }
     }
