@@ -35,7 +35,15 @@ final class StreamedDelivery: Sendable {
         /// A cancellation that came before its read stored a continuation.
         var readCancelled = false
 
-        mutating func popChunk() -> [UInt8]? {
+        /// The oldest waiting chunk, and whether a paused transfer may now go on.
+        mutating func takeChunk() -> (chunk: [UInt8], unpause: Bool)? {
+            guard let chunk = popChunk() else { return nil }
+            let unpause = paused && waitingBytes <= StreamedDelivery.resumeBelow
+            if unpause { paused = false }
+            return (chunk, unpause)
+        }
+
+        private mutating func popChunk() -> [UInt8]? {
             guard firstChunk < chunks.count else { return nil }
             let chunk = chunks[firstChunk]
             chunks[firstChunk] = []
@@ -132,9 +140,8 @@ final class StreamedDelivery: Sendable {
     func takeReady() throws -> Ready? {
         var resume = false
         let ready: Result<Ready, HTTPTransportError>? = state.withLock { state in
-            if let chunk = state.popChunk() {
-                resume = state.paused && state.waitingBytes <= Self.resumeBelow
-                if resume { state.paused = false }
+            if let (chunk, unpause) = state.takeChunk() {
+                resume = unpause
                 return .success(Ready(chunk: chunk))
             }
             switch state.end {
@@ -160,11 +167,7 @@ final class StreamedDelivery: Sendable {
                 state.readCancelled = false
                 return .cancelled
             }
-            if let chunk = state.popChunk() {
-                let resume = state.paused && state.waitingBytes <= Self.resumeBelow
-                if resume { state.paused = false }
-                return .chunk(chunk, unpause: resume)
-            }
+            if let (chunk, unpause) = state.takeChunk() { return .chunk(chunk, unpause: unpause) }
             if let end = state.end { return .end(end) }
             // Nothing queued, so the transfer is not paused (the reader unpaused it on the way down).
             state.reader = continuation
