@@ -22,25 +22,65 @@ enum RequestValidation {
         return nil
     }
 
+    /// What is wrong with a URL, found without building any string: this runs
+    /// for every upstream request, and the message (with the endpoint
+    /// redacted) is made only for a URL that is refused.
+    enum URLDefect: Equatable {
+        case notAbsolute
+        case unsupportedScheme(String)
+        case spacesOrControls
+        case noHost
+    }
+
+    static func urlDefect(_ url: String) -> URLDefect? {
+        var url = url
+        return url.withUTF8 { bytes -> URLDefect? in
+            guard let separator = schemeSeparator(in: bytes) else { return .notAbsolute }
+            let scheme = UnsafeBufferPointer(rebasing: bytes[..<separator])
+            guard isHTTPScheme(scheme) else {
+                return .unsupportedScheme(String(decoding: scheme, as: UTF8.self).lowercased())
+            }
+            if bytes.contains(where: { $0 <= 0x20 || $0 == 0x7F }) { return .spacesOrControls }
+            // The authority runs to the first "/", "?" or "#"; its host follows the last "@" (user info).
+            var hostStart = separator + 3
+            var end = hostStart
+            while end < bytes.count, bytes[end] != UInt8(ascii: "/"), bytes[end] != UInt8(ascii: "?"), bytes[end] != UInt8(ascii: "#") {
+                if bytes[end] == UInt8(ascii: "@") { hostStart = end + 1 }
+                end += 1
+            }
+            if hostStart == end || bytes[hostStart] == UInt8(ascii: ":") { return .noHost }
+            return nil
+        }
+    }
+
     private static func urlProblem(_ url: String) -> String? {
+        guard let defect = urlDefect(url) else { return nil }
         let endpoint = RedactedEndpoint.of(url)
-        guard let separator = url.firstRange(of: "://") else {
-            return "URL \(endpoint) is not absolute (expected http:// or https://)"
+        switch defect {
+        case .notAbsolute: return "URL \(endpoint) is not absolute (expected http:// or https://)"
+        case .unsupportedScheme(let scheme): return "URL scheme \"\(scheme)\" is not supported (only http and https)"
+        case .spacesOrControls: return "URL \(endpoint) contains spaces or control characters"
+        case .noHost: return "URL \(endpoint) has no host"
         }
-        let scheme = url[..<separator.lowerBound].lowercased()
-        guard scheme == "http" || scheme == "https" else {
-            return "URL scheme \"\(scheme)\" is not supported (only http and https)"
-        }
-        if url.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F }) {
-            return "URL \(endpoint) contains spaces or control characters"
-        }
-        let afterScheme = url[separator.upperBound...]
-        let authority = afterScheme.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        let host = authority.split(separator: "@", omittingEmptySubsequences: false).last ?? ""
-        if host.isEmpty || host.hasPrefix(":") {
-            return "URL \(endpoint) has no host"
+    }
+
+    /// Where the first "://" starts.
+    private static func schemeSeparator(in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard bytes.count >= 3 else { return nil }
+        for index in 0...(bytes.count - 3)
+        where bytes[index] == UInt8(ascii: ":") && bytes[index + 1] == UInt8(ascii: "/") && bytes[index + 2] == UInt8(ascii: "/") {
+            return index
         }
         return nil
+    }
+
+    /// "http" or "https" in any case.
+    private static func isHTTPScheme(_ scheme: UnsafeBufferPointer<UInt8>) -> Bool {
+        // ORing 0x20 lower-cases a letter and turns no other byte into one of these.
+        guard scheme.count == 4 || scheme.count == 5, scheme[0] | 0x20 == UInt8(ascii: "h"), scheme[1] | 0x20 == UInt8(ascii: "t"),
+            scheme[2] | 0x20 == UInt8(ascii: "t"), scheme[3] | 0x20 == UInt8(ascii: "p")
+        else { return false }
+        return scheme.count == 4 || scheme[4] | 0x20 == UInt8(ascii: "s")
     }
 
     /// RFC 9110 `tchar`.

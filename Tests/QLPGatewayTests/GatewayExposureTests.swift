@@ -251,6 +251,19 @@ import Testing
         #expect(loopback.check(authority: "10.1.2.3", extraHosts: 0, origin: nil) == .hostNotAllowed(host: "10.1.2.3"))
         #expect(loopback.check(authority: "localhost", extraHosts: 1, origin: nil) == .duplicateHost)
         #expect(loopback.check(authority: nil, extraHosts: 0, origin: nil) == .missingHost)
+    }
 
+    @Test func theHostIsTheAuthorityWithoutItsPort() {
+        let cases: [(authority: String, host: String)] = [
+            ("127.0.0.1:8088", "127.0.0.1"), ("LocalHost", "localhost"), ("[::1]:8088", "::1"), ("[::1]", "::1"),
+            ("GW.Example:443", "gw.example"), ("gw.example:", "gw.example"),
+            // Not a port: kept whole, so it matches no allowed name.
+            ("gw.example:80a", "gw.example:80a"), ("gw.example:\u{FF18}\u{FF10}", "gw.example:\u{FF18}\u{FF10}"),
+            // Two colons without brackets: an IPv6 literal, kept whole.
+            ("::1", "::1"), ("fe80::1:8088", "fe80::1:8088"),
+        ]
+        for (authority, host) in cases {
+            #expect(HostAndOriginPolicy.hostName(authority) == host, "\(authority)")
+        }
     }
 }

@@ -4,6 +4,8 @@
 /// a DNS lookup could answer differently tomorrow counts.
 public enum LoopbackHost {
     public static func contains(_ host: String) -> Bool {
+        // The spellings nearly every Host header on the gateway carries, answered before any parsing.
+        if host == "127.0.0.1" || host == "localhost" || host == "::1" { return true }
         var name = host.lowercased()
         if name.hasPrefix("["), name.hasSuffix("]") { name = String(name.dropFirst().dropLast()) }
         if name.hasSuffix("."), name.count > 1 { name.removeLast() }

@@ -97,11 +97,13 @@ public struct HostAndOriginPolicy: Sendable, Equatable {
     /// "Host:8088" -> "host", "[::1]:8088" -> "::1", lower-cased.
     static func hostName(_ authority: String) -> String {
         let text = authority.lowercased()
-        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
-            return String(text[text.index(after: text.startIndex)..<close])
+        let bytes = text.utf8
+        // Byte searches (the delimiters are ASCII, so every index found is a character boundary): this runs per request.
+        if bytes.first == UInt8(ascii: "["), let close = bytes.firstIndex(of: UInt8(ascii: "]")) {
+            return String(text[bytes.index(after: bytes.startIndex)..<close])
         }
-        if let colon = text.lastIndex(of: ":"), text.firstIndex(of: ":") == colon,
-            text[text.index(after: colon)...].allSatisfy(\.isNumber)
+        if let colon = bytes.lastIndex(of: UInt8(ascii: ":")), bytes.firstIndex(of: UInt8(ascii: ":")) == colon,
+            bytes[bytes.index(after: colon)...].allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
         {
             return String(text[..<colon])
         }
