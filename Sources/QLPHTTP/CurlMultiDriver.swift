@@ -12,6 +12,10 @@ final class CurlMultiDriver {
     private var active: [UInt64: CurlTransfer] = [:]
     private var idleHandles: [CurlEasyHandle] = []
     private let headsToHandOver = HeadsToHandOver()
+    /// Streamed transfers still waiting for their first chunk, with the
+    /// deadline for it (`HTTPRequest.firstChunkTimeout`). Entries whose
+    /// transfer got its chunk or ended are dropped at the next check.
+    private var firstChunkDeadlines: [UInt64: ContinuousClock.Instant] = [:]
 
     init(multi: UnsafeMutableRawPointer, maxConcurrentTransfers: Int, maxConnectionsPerHost: Int, logger: Logger) {
         self.multi = multi
@@ -58,6 +62,33 @@ final class CurlMultiDriver {
         transfer.easy = easy
         transfer.headsToHandOver = headsToHandOver
         active[transfer.id] = transfer
+        if let deadline = transfer.firstChunkDeadline { firstChunkDeadlines[transfer.id] = deadline }
+    }
+
+    /// Fails the streamed transfers whose first chunk did not come by its
+    /// deadline, and says how long until the next such deadline (nil: none),
+    /// which the loop's sleep must not outlast. The deadline is kept here,
+    /// on the thread that sees the bytes arrive, rather than raced against a
+    /// timer by the caller: a race costs the caller's task two more thread
+    /// hand-offs on the way to the first token.
+    func expireFirstChunkDeadlines(now: ContinuousClock.Instant = .now) -> Duration? {
+        guard !firstChunkDeadlines.isEmpty else { return nil }
+        var next: Duration?
+        for (id, deadline) in firstChunkDeadlines {
+            guard let transfer = active[id], !transfer.firstChunkArrived else {
+                firstChunkDeadlines[id] = nil
+                continue
+            }
+            guard deadline <= now else {
+                next = min(next ?? (deadline - now), deadline - now)
+                continue
+            }
+            firstChunkDeadlines[id] = nil
+            active[id] = nil
+            detach(transfer)
+            transfer.finish(.failure(.timedOut(endpoint: transfer.endpoint, after: transfer.request.firstChunkTimeout ?? .zero)))
+        }
+        return next
     }
 
     /// Stops an in-flight transfer of a cancelled task; unknown ids have
@@ -122,6 +153,7 @@ final class CurlMultiDriver {
     /// Frees every handle; the multi handle last, after all easy handles left it.
     func cleanUp() {
         failAll(.shutDown)
+        firstChunkDeadlines.removeAll()
         idleHandles.removeAll()
         curl_multi_cleanup(multi)
     }

@@ -148,6 +148,14 @@ final class CurlMultiLoop: Sendable {
         _ = curl_multi_wakeup(multi.raw)
     }
 
+    /// The loop's sleep: a second at most (libcurl's own timers wake it
+    /// sooner), and no later than the next first-chunk deadline (rounded up,
+    /// so it wakes at or after the deadline, not just before it).
+    static func pollMilliseconds(until deadline: Duration?) -> Int32 {
+        guard let deadline else { return 1000 }
+        return Int32(min(1000, max(0, CurlOptions.milliseconds(deadline))))
+    }
+
     private enum LoopWork: Sendable {
         case run(start: [CurlTransfer], cancel: [UInt64], unpause: [UInt64])
         case stop
@@ -173,6 +181,7 @@ final class CurlMultiLoop: Sendable {
             for id in cancelling { driver.cancel(id: id) }
             for id in unpausing { driver.unpause(id: id) }
             driver.performAndCollect()
+            let nextDeadline = driver.expireFirstChunkDeadlines()
 
             let active = driver.activeCount
             let mayPoll: Bool = shared.withLock { state in
@@ -184,7 +193,7 @@ final class CurlMultiLoop: Sendable {
                 state.loopIsPolling = true
                 return true
             }
-            if mayPoll { driver.poll(timeoutMilliseconds: 1000) }
+            if mayPoll { driver.poll(timeoutMilliseconds: Self.pollMilliseconds(until: nextDeadline)) }
         }
         driver.cleanUp()
         logger.debug("HTTP transport loop stopped")

@@ -43,6 +43,10 @@ final class CurlTransfer: @unchecked Sendable {
     /// Body bytes taken so far; a streamed body is not kept here, but its size still counts.
     private var receivedBytes = 0
     private var headHandedOver = false
+    /// Whether a streamed body has had any bytes (its first chunk).
+    private(set) var firstChunkArrived = false
+    /// When a streamed transfer with a `firstChunkTimeout` must have had its first chunk.
+    let firstChunkDeadline: ContinuousClock.Instant?
     /// The driver's list of streamed transfers whose head is complete; set while attached.
     var headsToHandOver: HeadsToHandOver?
     /// Set when the write callback refused data, to tell a size abort apart
@@ -53,6 +57,11 @@ final class CurlTransfer: @unchecked Sendable {
         self.id = id
         self.request = request
         self.delivery = delivery
+        if case .streamed = delivery, let limit = request.firstChunkTimeout {
+            firstChunkDeadline = .now + limit
+        } else {
+            firstChunkDeadline = nil
+        }
     }
 
     /// Resumes the sending task (or, streamed, ends the body). Called exactly
@@ -77,6 +86,7 @@ final class CurlTransfer: @unchecked Sendable {
         case .whole:
             responseBody.append(contentsOf: bytes)
         case .streamed(let stream):
+            firstChunkArrived = true
             let acceptance = stream.accept(bytes)
             // After the chunk, so the opener, once resumed, finds it waiting instead of waiting for it.
             handOverHead()

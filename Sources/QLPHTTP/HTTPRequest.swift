@@ -15,6 +15,11 @@ public struct HTTPRequest: Sendable {
     public var connectTimeout: Duration
     /// Larger response bodies fail with ``HTTPTransportError/responseTooLarge(endpoint:limit:)``.
     public var maxResponseBytes: Int
+    /// For a streamed transfer (``CurlTransport/open(_:)``): the limit on the
+    /// response head and the first body bytes (or the end of an empty body),
+    /// counted from the call. Fails with ``HTTPTransportError/timedOut(endpoint:after:)``;
+    /// `timeout` still bounds the whole transfer. Nil: only `timeout`.
+    public var firstChunkTimeout: Duration? = nil
     /// Whether 3xx redirects are followed (at most 10, http and https only). Off by default.
     public var followRedirects: Bool = false
     /// Credentials libcurl answers the server's authentication challenge with;

@@ -14,6 +14,52 @@ import Testing
             timeout: timeout, connectTimeout: .seconds(5), maxResponseBytes: maxResponseBytes)
     }
 
+    /// The gateway holds a streamed attempt's head and first chunk to its share of the time
+    /// (`firstChunkTimeout`): an upstream that sends its head and then nothing fails in about that
+    /// long, well inside the transfer's own timeout, so the next target still has time.
+    @Test func aHeadWithoutAFirstChunkTimesOutAtTheFirstChunkTimeout() async throws {
+        let stalling = StallingUpstream(script: StallingUpstream.streamHead())
+        let stalled = try await stalling.start()
+        let transport = CurlTransport()
+        defer {
+            transport.shutdown()
+            Task { await stalling.stop() }
+        }
+
+        var request = Self.post(stalled + "/stall")
+        request.firstChunkTimeout = .milliseconds(300)
+        let started = ContinuousClock.now
+        do {
+            let response = try await transport.open(request)
+            _ = try await response.body.next()
+            Issue.record("a stream with no first chunk was not failed")
+        } catch let error as HTTPTransportError {
+            #expect(error == .timedOut(endpoint: stalled + "/stall", after: .milliseconds(300)))
+        }
+        let took = ContinuousClock.now - started
+        #expect(took >= .milliseconds(300) && took < .seconds(10), "failed after \(took)")
+    }
+
+    /// Once the first chunk came, the first-chunk limit no longer applies: a stream may pause longer.
+    @Test func aStreamThatStartedIsNotCutAtTheFirstChunkTimeout() async throws {
+        let chunks = ["data: {\"n\":1}\n\n", "data: {\"n\":2}\n\n", "data: [DONE]\n\n"]
+        let upstream = StubUpstream { _, _ in
+            .stream(chunks: chunks, between: { index in if index == 1 { try? await Task.sleep(for: .milliseconds(700)) } })
+        }
+        let base = try await upstream.start()
+        let transport = CurlTransport()
+        defer {
+            transport.shutdown()
+            Task { await upstream.stop() }
+        }
+
+        var request = Self.post(base + "/stream")
+        request.firstChunkTimeout = .milliseconds(300)
+        let response = try await transport.open(request)
+        let body = try await response.collectBody()
+        #expect(String(decoding: body, as: UTF8.self) == chunks.joined())
+    }
+
     @Test func aReaderThatFallsBehindPausesTheTransferAndGetsEveryByte() async throws {
         // 8 MiB, far more than the socket buffers hold, in a pattern that shows a lost or repeated chunk.
         let size = 8 << 20

@@ -40,7 +40,8 @@ public final class UpstreamClient: Sendable {
     /// so any failure can still go to another target. All of it happens before
     /// `deadline.at`: a whole answer's transfer has the time left as its own
     /// timeout; a stream's transfer has until `deadline.streamEnds`, and its
-    /// head and first chunk are raced against `deadline.at`.
+    /// head and first chunk must come by `deadline.at` (libcurl's loop
+    /// enforces both).
     func send(_ client: ClientRequest, to target: RouteTarget, deadline: UpstreamDeadline) async -> UpstreamOutcome {
         var bearer: Secret?
         if target.backend == .azureOpenAI, let source = settings.azureBearer {
@@ -62,8 +63,9 @@ public final class UpstreamClient: Sendable {
         request.maxResponseBytes = settings.maxResponseBytes
         do {
             if client.stream {
-                let (transport, streamed) = (self.transport, request)
-                return try await deadline.race { try await Self.openStream(streamed, on: transport, started: started) }
+                // The head and first chunk by the attempt's share; the rest of the stream by the request's deadline.
+                request.firstChunkTimeout = .seconds(left)
+                return try await Self.openStream(request, on: transport, started: started)
             }
             let response = try await transport.send(request)
             if let redirect = Self.redirect(status: response.status) { return redirect }
