@@ -14,10 +14,9 @@ import Testing
             timeout: timeout, connectTimeout: .seconds(5), maxResponseBytes: maxResponseBytes)
     }
 
-    /// The gateway holds a streamed attempt's head and first chunk to its share of the time
-    /// (`firstChunkTimeout`): an upstream that sends its head and then nothing fails in about that
-    /// long, well inside the transfer's own timeout, so the next target still has time.
-    @Test func aHeadWithoutAFirstChunkTimesOutAtTheFirstChunkTimeout() async throws {
+    /// Runs `body` with a transport and the URL of an upstream that sends a stream's head and then
+    /// nothing; both are stopped after.
+    private static func withStalledStream(_ body: (CurlTransport, String) async throws -> Void) async throws {
         let stalling = StallingUpstream(script: StallingUpstream.streamHead())
         let stalled = try await stalling.start()
         let transport = CurlTransport()
@@ -25,19 +24,34 @@ import Testing
             transport.shutdown()
             Task { await stalling.stop() }
         }
+        try await body(transport, stalled + "/stall")
+    }
 
-        var request = Self.post(stalled + "/stall")
-        request.firstChunkTimeout = .milliseconds(300)
-        let started = ContinuousClock.now
-        do {
-            let response = try await transport.open(request)
-            _ = try await response.body.next()
-            Issue.record("a stream with no first chunk was not failed")
-        } catch let error as HTTPTransportError {
-            #expect(error == .timedOut(endpoint: stalled + "/stall", after: .milliseconds(300)))
+    private static let firstChunkLimit: Duration = .milliseconds(300)
+
+    /// A streamed POST whose head and first chunk must come within `firstChunkLimit`.
+    private static func firstChunkLimited(_ url: String) -> HTTPRequest {
+        var request = post(url)
+        request.firstChunkTimeout = firstChunkLimit
+        return request
+    }
+
+    /// The gateway holds a streamed attempt's head and first chunk to its share of the time
+    /// (`firstChunkTimeout`): an upstream that sends its head and then nothing fails in about that
+    /// long, well inside the transfer's own timeout, so the next target still has time.
+    @Test func aHeadWithoutAFirstChunkTimesOutAtTheFirstChunkTimeout() async throws {
+        try await Self.withStalledStream { transport, url in
+            let started = ContinuousClock.now
+            do {
+                let response = try await transport.open(Self.firstChunkLimited(url))
+                _ = try await response.body.next()
+                Issue.record("a stream with no first chunk was not failed")
+            } catch let error as HTTPTransportError {
+                #expect(error == .timedOut(endpoint: url, after: Self.firstChunkLimit))
+            }
+            let took = ContinuousClock.now - started
+            #expect(took >= Self.firstChunkLimit && took < .seconds(10), "failed after \(took)")
         }
-        let took = ContinuousClock.now - started
-        #expect(took >= .milliseconds(300) && took < .seconds(10), "failed after \(took)")
     }
 
     /// Once the first chunk came, the first-chunk limit no longer applies: a stream may pause longer.
@@ -53,10 +67,7 @@ import Testing
             Task { await upstream.stop() }
         }
 
-        var request = Self.post(base + "/stream")
-        request.firstChunkTimeout = .milliseconds(300)
-        let response = try await transport.open(request)
-        let body = try await response.collectBody()
+        let body = try await transport.open(Self.firstChunkLimited(base + "/stream")).collectBody()
         #expect(String(decoding: body, as: UTF8.self) == chunks.joined())
     }
 
@@ -125,43 +136,31 @@ import Testing
     }
 
     @Test func aReadWaitingForAStalledUpstreamEndsWhenItsTaskIsCancelled() async throws {
-        let stalling = StallingUpstream(script: StallingUpstream.streamHead())
-        let stalled = try await stalling.start()
-        let transport = CurlTransport()
-        defer {
-            transport.shutdown()
-            Task { await stalling.stop() }
+        try await Self.withStalledStream { transport, url in
+            let response = try await transport.open(Self.post(url))
+            let reader = Task { try await response.body.next() }
+            try await Task.sleep(for: .milliseconds(100))
+            reader.cancel()
+            await #expect(throws: CancellationError.self) { _ = try await reader.value }
         }
-
-        let response = try await transport.open(Self.post(stalled + "/stall"))
-        let reader = Task { try await response.body.next() }
-        try await Task.sleep(for: .milliseconds(100))
-        reader.cancel()
-        await #expect(throws: CancellationError.self) { _ = try await reader.value }
     }
 
     /// What a stopping gateway's drain does to the streams still open when its deadline passes.
     @Test func cancellingTheStreamEndsAWaitingReadAtOnce() async throws {
-        let stalling = StallingUpstream(script: StallingUpstream.streamHead())
-        let stalled = try await stalling.start()
-        let transport = CurlTransport()
-        defer {
-            transport.shutdown()
-            Task { await stalling.stop() }
+        try await Self.withStalledStream { transport, url in
+            let response = try await transport.open(Self.post(url))
+            let reader = Task { try await response.body.next() }
+            try await Task.sleep(for: .milliseconds(100))
+            let started = ContinuousClock.now
+            response.body.cancel()
+            await #expect {
+                _ = try await reader.value
+            } throws: { error in
+                if case .cancelled = error as? HTTPTransportError { return true }
+                return false
+            }
+            #expect(ContinuousClock.now - started < .seconds(5))
         }
-
-        let response = try await transport.open(Self.post(stalled + "/stall"))
-        let reader = Task { try await response.body.next() }
-        try await Task.sleep(for: .milliseconds(100))
-        let started = ContinuousClock.now
-        response.body.cancel()
-        await #expect {
-            _ = try await reader.value
-        } throws: { error in
-            if case .cancelled = error as? HTTPTransportError { return true }
-            return false
-        }
-        #expect(ContinuousClock.now - started < .seconds(5))
     }
 
     @Test func aFailureBeforeTheHeadIsThrownByOpen() async throws {
