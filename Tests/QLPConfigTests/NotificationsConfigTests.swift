@@ -28,7 +28,7 @@ private func errors(_ lines: [String], environment: [String: String] = [:]) -> [
     return []
 }
 
-private let slackURL = "https://hooks.slack.com/services/T000/B000/XXXXSECRETXXXX"
+private let slackURL = "https://hooks.slack.com/services/EXAMPLE/EXAMPLE/XXXXSECRETXXXX"
 
 @Suite("Config: notifications")
 struct NotificationsConfigTests {
@@ -182,7 +182,7 @@ struct NotificationsConfigTests {
 
     @Test func aSecretURLIsNeverEchoedInAnError() {
         // A Slack URL is a credential: an error about it shows its scheme and host only.
-        let secretPath = "/services/T000/B000/XXXXSECRETXXXX"
+        let secretPath = "/services/EXAMPLE/EXAMPLE/XXXXSECRETXXXX"
         for url in ["http://hooks.slack.com\(secretPath)", "ftp://hooks.slack.com\(secretPath)", "hooks.slack.com\(secretPath)"] {
             let found = errors(["  sinks:", "    - {name: s, kind: slack, url: \"\(url)\"}"])
             #expect(found.count == 1 && found.first?.key == "notifications.sinks.[0].url")

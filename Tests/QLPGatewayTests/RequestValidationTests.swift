@@ -10,7 +10,7 @@ import Testing
         "http://127.0.0.1:8080/v1/chat/completions",
         "https://example.openai.azure.com/openai/deployments/gpt4/chat/completions?api-version=2024-06-01",
         "HTTPS://Example.com",
-        "http://user:pass@host:1/x",
+        "http://user@host:1/x",
         "http://[::1]:8080/",
         "http://host?q=1",
         "http://host#frag",
