@@ -70,11 +70,7 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence {
         let left = lhs.utf8
         let right = rhs.utf8
         guard left.count == right.count else { return false }
-        return zip(left, right).allSatisfy { asciiLowercased($0) == asciiLowercased($1) }
-    }
-
-    private static func asciiLowercased(_ byte: UInt8) -> UInt8 {
-        (byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte
+        return zip(left, right).allSatisfy { ASCIICase.lowercased($0) == ASCIICase.lowercased($1) }
     }
 }
 

@@ -76,11 +76,9 @@ enum RequestValidation {
 
     /// "http" or "https" in any case.
     private static func isHTTPScheme(_ scheme: UnsafeBufferPointer<UInt8>) -> Bool {
-        // ORing 0x20 lower-cases a letter and turns no other byte into one of these.
-        guard scheme.count == 4 || scheme.count == 5, scheme[0] | 0x20 == UInt8(ascii: "h"), scheme[1] | 0x20 == UInt8(ascii: "t"),
-            scheme[2] | 0x20 == UInt8(ascii: "t"), scheme[3] | 0x20 == UInt8(ascii: "p")
-        else { return false }
-        return scheme.count == 4 || scheme[4] | 0x20 == UInt8(ascii: "s")
+        let https = "https".utf8
+        guard scheme.count == 4 || scheme.count == 5 else { return false }
+        return zip(scheme, https).allSatisfy { ASCIICase.lowercased($0) == $1 }
     }
 
     /// RFC 9110 `tchar`.
