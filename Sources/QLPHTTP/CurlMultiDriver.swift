@@ -12,10 +12,9 @@ final class CurlMultiDriver {
     private var active: [UInt64: CurlTransfer] = [:]
     private var idleHandles: [CurlEasyHandle] = []
     private let headsToHandOver = HeadsToHandOver()
-    /// Streamed transfers still waiting for their first chunk, with the
-    /// deadline for it (`HTTPRequest.firstChunkTimeout`). Entries whose
-    /// transfer got its chunk or ended are dropped at the next check.
-    private var firstChunkDeadlines: [UInt64: ContinuousClock.Instant] = [:]
+    /// Streamed transfers with a first-chunk deadline (`HTTPRequest.firstChunkTimeout`)
+    /// still to check. Ids whose transfer got its chunk or ended are dropped at the next check.
+    private var awaitingFirstChunk: Set<UInt64> = []
 
     init(multi: UnsafeMutableRawPointer, maxConcurrentTransfers: Int, maxConnectionsPerHost: Int, logger: Logger) {
         self.multi = multi
@@ -62,7 +61,7 @@ final class CurlMultiDriver {
         transfer.easy = easy
         transfer.headsToHandOver = headsToHandOver
         active[transfer.id] = transfer
-        if let deadline = transfer.firstChunkDeadline { firstChunkDeadlines[transfer.id] = deadline }
+        if transfer.firstChunkDeadline != nil { awaitingFirstChunk.insert(transfer.id) }
     }
 
     /// Fails the streamed transfers whose first chunk did not come by its
@@ -72,18 +71,18 @@ final class CurlMultiDriver {
     /// timer by the caller: a race costs the caller's task two more thread
     /// hand-offs on the way to the first token.
     func expireFirstChunkDeadlines(now: ContinuousClock.Instant = .now) -> Duration? {
-        guard !firstChunkDeadlines.isEmpty else { return nil }
+        guard !awaitingFirstChunk.isEmpty else { return nil }
         var next: Duration?
-        for (id, deadline) in firstChunkDeadlines {
-            guard let transfer = active[id], !transfer.firstChunkArrived else {
-                firstChunkDeadlines[id] = nil
+        for id in awaitingFirstChunk {
+            guard let transfer = active[id], !transfer.firstChunkArrived, let deadline = transfer.firstChunkDeadline else {
+                awaitingFirstChunk.remove(id)
                 continue
             }
             guard deadline <= now else {
                 next = min(next ?? (deadline - now), deadline - now)
                 continue
             }
-            firstChunkDeadlines[id] = nil
+            awaitingFirstChunk.remove(id)
             active[id] = nil
             detach(transfer)
             transfer.finish(.failure(.timedOut(endpoint: transfer.endpoint, after: transfer.request.firstChunkTimeout ?? .zero)))
@@ -153,7 +152,7 @@ final class CurlMultiDriver {
     /// Frees every handle; the multi handle last, after all easy handles left it.
     func cleanUp() {
         failAll(.shutDown)
-        firstChunkDeadlines.removeAll()
+        awaitingFirstChunk.removeAll()
         idleHandles.removeAll()
         curl_multi_cleanup(multi)
     }

@@ -153,7 +153,7 @@ final class CurlMultiLoop: Sendable {
     /// so it wakes at or after the deadline, not just before it).
     static func pollMilliseconds(until deadline: Duration?) -> Int32 {
         guard let deadline else { return 1000 }
-        return Int32(min(1000, max(0, CurlOptions.milliseconds(deadline))))
+        return Int32(min(1000, CurlOptions.milliseconds(deadline)))
     }
 
     private enum LoopWork: Sendable {

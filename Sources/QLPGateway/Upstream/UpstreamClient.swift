@@ -65,7 +65,7 @@ public final class UpstreamClient: Sendable {
             if client.stream {
                 // The head and first chunk by the attempt's share; the rest of the stream by the request's deadline.
                 request.firstChunkTimeout = .seconds(left)
-                return try await Self.openStream(request, on: transport, started: started)
+                return try await openStream(request, started: started)
             }
             let response = try await transport.send(request)
             if let redirect = Self.redirect(status: response.status) { return redirect }
@@ -91,9 +91,7 @@ public final class UpstreamClient: Sendable {
     }
 
     /// A streamed attempt: the head, then the first chunk, which decides it.
-    private static func openStream(
-        _ request: HTTPRequest, on transport: CurlTransport, started: Double
-    ) async throws -> UpstreamOutcome {
+    private func openStream(_ request: HTTPRequest, started: Double) async throws -> UpstreamOutcome {
         let response = try await transport.open(request)
         // Dropping `response` before the end stops the transfer and closes its connection.
         if let redirect = Self.redirect(status: response.status) { return redirect }
