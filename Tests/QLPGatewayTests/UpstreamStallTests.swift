@@ -27,6 +27,37 @@ import Testing
                 timeout: Self.clientTimeout))
     }
 
+    /// An upstream a test starts on loopback and stops after.
+    protocol LoopbackUpstream: Sendable {
+        func start() async throws -> String
+        func stop() async
+    }
+
+    /// Runs `body` against a gateway whose route `chat` tries `first`, then `fallback`, each a target
+    /// of its own name, with requests limited to `requestTimeout`; the gateway and both upstreams are
+    /// started here and stopped after.
+    static func withFallbackRoute(
+        first: (upstream: any LoopbackUpstream, name: String), fallback: (upstream: any LoopbackUpstream, name: String),
+        requestTimeout: Duration, _ body: (GatewayHarness) async throws -> Void
+    ) async throws {
+        let firstBase = try await first.upstream.start()
+        let fallbackBase = try await fallback.upstream.start()
+        let harness = try await GatewayHarness.start(
+            targets: [ollamaTarget(first.name, firstBase), ollamaTarget(fallback.name, fallbackBase)],
+            routes: [
+                Route(name: "chat", policy: .priority, shares: [.init(target: first.name, weight: 100)], fallback: [fallback.name])
+            ],
+            settings: GatewaySettings(requestTimeout: requestTimeout))
+        defer {
+            Task {
+                await harness.stop()
+                await first.upstream.stop()
+                await fallback.upstream.stop()
+            }
+        }
+        try await body(harness)
+    }
+
     @Test(arguments: [true, false])
     func finding02_headersThenSilenceFallsBackToTheNextTarget(stream: Bool) async throws {
         let stuck = StallingUpstream(
@@ -38,26 +69,14 @@ import Testing
                 ? .stream(chunks: [Self.roleEvent, "data: [DONE]\n\n"], between: { _ in })
                 : .json(status: 200, body: StubUpstream.chat())
         }
-        let stuckBase = try await stuck.start()
-        let goodBase = try await good.start()
-        let harness = try await GatewayHarness.start(
-            targets: [ollamaTarget("stuck", stuckBase), ollamaTarget("good", goodBase)],
-            routes: [Route(name: "chat", policy: .priority, shares: [.init(target: "stuck", weight: 100)], fallback: ["good"])],
-            settings: GatewaySettings(requestTimeout: .seconds(4)))
-        defer {
-            Task {
-                await harness.stop()
-                await stuck.stop()
-                await good.stop()
-            }
+        try await Self.withFallbackRoute(first: (stuck, "stuck"), fallback: (good, "good"), requestTimeout: .seconds(4)) { harness in
+            let response = try await post(harness, stream: stream)
+            #expect(response.status == 200, "\(String(decoding: response.body, as: UTF8.self))")
+            #expect(response.headers["x-qlp-target"] == "good")
+            #expect(response.headers["x-qlp-attempts"] == "2")
+            #expect(stuck.requests == 1 && good.count == 1)
+            #expect(harness.gateway.health.state(of: "stuck").errors == 1)
         }
-
-        let response = try await post(harness, stream: stream)
-        #expect(response.status == 200, "\(String(decoding: response.body, as: UTF8.self))")
-        #expect(response.headers["x-qlp-target"] == "good")
-        #expect(response.headers["x-qlp-attempts"] == "2")
-        #expect(stuck.requests == 1 && good.count == 1)
-        #expect(harness.gateway.health.state(of: "stuck").errors == 1)
     }
 
     /// The share of the time an attempt gets bounds its head and first chunk only: a stream that started
@@ -69,59 +88,35 @@ import Testing
             .stream(chunks: chunks, between: { _ in try? await Task.sleep(for: .milliseconds(300)) })
         }
         let spare = StubUpstream { _, _ in .stream(chunks: [Self.roleEvent, "data: [DONE]\n\n"], between: { _ in }) }
-        let slowBase = try await slow.start()
-        let spareBase = try await spare.start()
-        let harness = try await GatewayHarness.start(
-            targets: [ollamaTarget("slow", slowBase), ollamaTarget("spare", spareBase)],
-            routes: [Route(name: "chat", policy: .priority, shares: [.init(target: "slow", weight: 100)], fallback: ["spare"])],
-            settings: GatewaySettings(requestTimeout: .seconds(3)))
-        defer {
-            Task {
-                await harness.stop()
-                await slow.stop()
-                await spare.stop()
-            }
+        try await Self.withFallbackRoute(first: (slow, "slow"), fallback: (spare, "spare"), requestTimeout: .seconds(3)) { harness in
+            let response = try await post(harness, stream: true)
+            let text = String(decoding: response.body, as: UTF8.self)
+            #expect(response.status == 200)
+            #expect(response.headers["x-qlp-target"] == "slow")
+            #expect(text == chunks.joined(), "\(text.suffix(300))")
+            #expect(spare.count == 0)
         }
-
-        let response = try await post(harness, stream: true)
-        let text = String(decoding: response.body, as: UTF8.self)
-        #expect(response.status == 200)
-        #expect(response.headers["x-qlp-target"] == "slow")
-        #expect(text == chunks.joined(), "\(text.suffix(300))")
-        #expect(spare.count == 0)
     }
 
     @Test func finding02_aStallMidStreamEndsTheStreamWithAnErrorEvent() async throws {
         let stuck = StallingUpstream(script: StallingUpstream.streamHead(thenEvent: Self.roleEvent))
         let good = StubUpstream { _, _ in .stream(chunks: [Self.roleEvent, "data: [DONE]\n\n"], between: { _ in }) }
-        let stuckBase = try await stuck.start()
-        let goodBase = try await good.start()
-        let harness = try await GatewayHarness.start(
-            targets: [ollamaTarget("stuck", stuckBase), ollamaTarget("good", goodBase)],
-            routes: [Route(name: "chat", policy: .priority, shares: [.init(target: "stuck", weight: 100)], fallback: ["good"])],
-            settings: GatewaySettings(requestTimeout: .seconds(2)))
-        defer {
-            Task {
-                await harness.stop()
-                await stuck.stop()
-                await good.stop()
-            }
+        try await Self.withFallbackRoute(first: (stuck, "stuck"), fallback: (good, "good"), requestTimeout: .seconds(2)) { harness in
+            // The transfer completes cleanly (a cut connection would throw here), within the client's limit.
+            let response = try await post(harness, stream: true)
+            let text = String(decoding: response.body, as: UTF8.self)
+            #expect(response.status == 200)
+            #expect(response.headers["x-qlp-target"] == "stuck")
+            #expect(text.hasPrefix(Self.roleEvent), "\(text)")
+            let events = text.components(separatedBy: "\n\n").filter { !$0.isEmpty }
+            #expect(events.count == 2, "\(text)")
+            let last = try #require(events.last)
+            #expect(last.hasPrefix("data: {\"error\":"), "\(text)")
+            #expect(last.contains("upstream_timeout") && last.contains("stuck"), "\(text)")
+            // Too late to try another target: the client already has the first event.
+            #expect(good.count == 0)
+            #expect(harness.gateway.health.state(of: "stuck").errors == 1)
         }
-
-        // The transfer completes cleanly (a cut connection would throw here), within the client's limit.
-        let response = try await post(harness, stream: true)
-        let text = String(decoding: response.body, as: UTF8.self)
-        #expect(response.status == 200)
-        #expect(response.headers["x-qlp-target"] == "stuck")
-        #expect(text.hasPrefix(Self.roleEvent), "\(text)")
-        let events = text.components(separatedBy: "\n\n").filter { !$0.isEmpty }
-        #expect(events.count == 2, "\(text)")
-        let last = try #require(events.last)
-        #expect(last.hasPrefix("data: {\"error\":"), "\(text)")
-        #expect(last.contains("upstream_timeout") && last.contains("stuck"), "\(text)")
-        // Too late to try another target: the client already has the first event.
-        #expect(good.count == 0)
-        #expect(harness.gateway.health.state(of: "stuck").errors == 1)
     }
 
     @Test func finding02_eachAttemptGetsItsShareOfTheTimeLeft() {
@@ -134,3 +129,6 @@ import Testing
         #expect(AttemptDeadline.seconds(left: -1, attemptsPossible: 2) == 0)
     }
 }
+
+extension StubUpstream: UpstreamStallTests.LoopbackUpstream {}
+extension StallingUpstream: UpstreamStallTests.LoopbackUpstream {}
