@@ -51,7 +51,10 @@ import Testing
         let stages = try Self.stages()
         #expect(stages.count == 2, "\(stages.count) stages")
         let build = stages.first?.joined(separator: "\n") ?? ""
-        #expect(build.contains("swift build -c release --static-swift-stdlib --product qlp"))
+        #expect(build.contains(". scripts/release-flags"))
+        #expect(build.contains(#"swift build -c release "${RELEASE_BUILD_FLAGS[@]}" --product qlp"#))
+        let flags = try Self.text("scripts/release-flags")
+        #expect(flags.contains("RELEASE_BUILD_FLAGS=(--static-swift-stdlib"), "the image's binary carries the Swift runtime")
         #expect(build.contains("strip"))
         let run = stages.last ?? []
         #expect(run.contains { $0.hasPrefix("COPY --from=build") && $0.contains("/qlp") })
