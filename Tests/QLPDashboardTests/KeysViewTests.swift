@@ -269,10 +269,10 @@ import Testing
         var (i, state) = Self.interaction("/i\n")
         // "i" matches ci-pipeline, batch-nightly, config-1 and old-intern.
         for _ in 0..<10 { _ = i.handle(.character("j"), state: state) }
-        #expect(i.selected(in: .keys) == 3)
+        #expect(i.selected(in: .keys, state: state) == 3)
         _ = i.handle(.character("/"), state: state)
         _ = i.handle(.character("n"), state: state)
-        #expect(i.selected(in: .keys) == 0, "a new filter starts at the top")
+        #expect(i.selected(in: .keys, state: state) == 0, "a new filter starts at the top")
     }
 
     @Test func eightOrColonKeysOpensTheView() throws {

@@ -59,8 +59,16 @@ public struct DashboardInteraction: Sendable {
     var helpPage = HelpOverlay.Page.keys
     /// Rows scrolled in views that scroll (Monitor, Audit).
     public var scroll = 0
-    /// The highlighted row of views that select (Routing, Models, Alerts, Keys).
+    /// The highlighted row of Models and Keys: a place in the sorted, filtered list.
     public var selection: [DashboardView: Int] = [:]
+    /// The highlighted alert, by key, not by place: new alerts arrive on top,
+    /// and `a` must acknowledge the alert the operator is looking at, not the
+    /// one that slid under the cursor since.
+    var selectedAlert: String?
+    /// The highlighted Routing row, by route and target: a route change from
+    /// another operator can add or remove rows above it, and `+`, `d` and `f`
+    /// must stage the change on the target the operator chose.
+    var selectedTarget: RoutingView.Row?
     public var modelSort = ModelsView.SortColumn.target
     public var modelFilter = ""
     public var auditFilter = ""
@@ -85,12 +93,28 @@ public struct DashboardInteraction: Sendable {
         self.themeNames = themeNames
     }
 
-    public func selected(in view: DashboardView) -> Int { selection[view] ?? 0 }
+    /// Where the highlighted row of `view` is in the rows it shows now.
+    public func selected(in view: DashboardView, state: DashboardState) -> Int {
+        switch view {
+        case .alerts: alerts.entries.firstIndex { $0.alert.key == selectedAlert } ?? 0
+        case .routing: routingRows(state).firstIndex { $0 == selectedTarget } ?? 0
+        default: selection[view] ?? 0
+        }
+    }
+
+    func routingRows(_ state: DashboardState) -> [RoutingView.Row] {
+        RoutingView.rows(draft?.table ?? state.routing.value?.table)
+    }
 
     /// Feeds this frame's alerts into the book. True when the bell should ring:
-    /// a critical alert is new and the bell is on.
+    /// a critical alert is new and the bell is on. The highlight stays on the
+    /// alert it was on (the newest, until the operator moves it).
     public mutating func observe(_ state: DashboardState, now: Date) -> Bool {
+        let place = selected(in: .alerts, state: state)
+        let highlighted = alerts.entries.indices.contains(place) ? alerts.entries[place].alert.key : nil
         let fresh = alerts.update(with: AlertRules.evaluate(state, now: now), now: now)
+        if let highlighted { selectedAlert = highlighted }
+        if selectedTarget == nil { selectedTarget = routingRows(state).first }
         return bellEnabled && fresh.contains { $0.severity == .critical }
     }
 
@@ -148,7 +172,7 @@ public struct DashboardInteraction: Sendable {
                 modelSort = all[((all.firstIndex(of: modelSort) ?? 0) + 1) % all.count]
             }
         case .acknowledge:
-            if let key = alerts.acknowledge(at: selected(in: .alerts)) { return [.acknowledgeAlerts([key])] }
+            if let key = alerts.acknowledge(at: selected(in: .alerts, state: state)) { return [.acknowledgeAlerts([key])] }
         case .acknowledgeAll:
             let keys = alerts.acknowledgeAll()
             if !keys.isEmpty { return [.acknowledgeAlerts(keys)] }
@@ -198,15 +222,17 @@ public struct DashboardInteraction: Sendable {
     }
 
     mutating func moveSelection(_ by: Int, state: DashboardState) {
-        let count: Int
+        func moved(_ count: Int) -> Int { max(0, min(count - 1, selected(in: view, state: state) + by)) }
         switch view {
-        case .routing: count = RoutingView.rows(draft?.table ?? state.routing.value?.table).count
-        case .models: count = ModelsView.rows(state.models.value ?? [], sort: modelSort, filter: modelFilter).count
-        case .alerts: count = alerts.entries.count
-        case .keys: count = KeysView.rows(state.keys.value ?? [], sort: keySort, filter: keyFilter).count
-        default: count = 0
+        case .routing:
+            let rows = routingRows(state)
+            if !rows.isEmpty { selectedTarget = rows[moved(rows.count)] }
+        case .alerts:
+            if !alerts.entries.isEmpty { selectedAlert = alerts.entries[moved(alerts.entries.count)].alert.key }
+        case .models: selection[view] = moved(ModelsView.rows(state.models.value ?? [], sort: modelSort, filter: modelFilter).count)
+        case .keys: selection[view] = moved(KeysView.rows(state.keys.value ?? [], sort: keySort, filter: keyFilter).count)
+        default: return
         }
-        selection[view] = max(0, min(count - 1, selected(in: view) + by))
     }
 
     mutating func editDraft(_ action: DashboardAction, state: DashboardState) {
@@ -216,8 +242,9 @@ public struct DashboardInteraction: Sendable {
         }
         var working = draft ?? RouteDraft(base: live)
         let rows = RoutingView.rows(working.table)
-        guard rows.indices.contains(selected(in: .routing)) else { return }
-        let row = rows[selected(in: .routing)]
+        let place = selected(in: .routing, state: state)
+        guard rows.indices.contains(place) else { return }
+        let row = rows[place]
         switch action {
         case .shiftWeight(let points): working.shift(route: row.route, target: row.target, by: points)
         case .toggleDrain: working.toggleDrain(target: row.target)

@@ -42,21 +42,21 @@ public struct DashboardScreen {
         case .overview: OverviewView(state: state).render(into: &canvas, area: body, context: context)
         case .budget: BudgetView(state: state).render(into: &canvas, area: body, context: context)
         case .models:
-            ModelsView(state: state, sort: i.modelSort, filter: i.modelFilter, selected: i.selected(in: .models))
+            ModelsView(state: state, sort: i.modelSort, filter: i.modelFilter, selected: i.selected(in: .models, state: state))
                 .render(into: &canvas, area: body, context: context)
         case .routing:
-            RoutingView(state: state, draft: i.draft, selected: i.selected(in: .routing)).render(
+            RoutingView(state: state, draft: i.draft, selected: i.selected(in: .routing, state: state)).render(
                 into: &canvas, area: body, context: context)
         case .monitor: MonitorView(state: state, scroll: i.scroll).render(into: &canvas, area: body, context: context)
         case .alerts:
             AlertsView(
-                book: i.alerts, selected: i.selected(in: .alerts), bellEnabled: i.bellEnabled,
+                book: i.alerts, selected: i.selected(in: .alerts, state: state), bellEnabled: i.bellEnabled,
                 deliveries: state.notificationsConfigured ? state.alertDeliveries : nil
             )
             .render(into: &canvas, area: body, context: context)
         case .audit: AuditView(state: state, filter: i.auditFilter, scroll: i.scroll).render(into: &canvas, area: body, context: context)
         case .keys:
-            KeysView(state: state, sort: i.keySort, filter: i.keyFilter, selected: i.selected(in: .keys))
+            KeysView(state: state, sort: i.keySort, filter: i.keyFilter, selected: i.selected(in: .keys, state: state))
                 .render(into: &canvas, area: body, context: context)
         }
         bottomRow(into: &canvas, context: context)
