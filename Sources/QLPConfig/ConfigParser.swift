@@ -22,7 +22,11 @@ public struct ConfigParser: Sendable {
     public func parse(yaml: String, file: String) throws(ConfigErrors) -> QLPConfiguration {
         let root: Node
         do {
-            guard let node = try Yams.compose(yaml: yaml) else {
+            // The basic resolver tags nothing: ConfigReader types every scalar
+            // itself, and Yams' default resolver would compile its tag
+            // patterns with NSRegularExpression, loading ICU's code and data
+            // (about 3 MB resident) into a process that has no other use for them.
+            guard let node = try Yams.compose(yaml: yaml, .basic) else {
                 throw ConfigErrors([ConfigError(file: file, message: "the file is empty; start from config/qlp.yaml in the qlp repository")]
                 )
             }

@@ -78,7 +78,7 @@ public final class SQLiteCostHistory: CostHistory {
                     arguments: [scope])
                 while let row = try rows.next() {
                     guard let day = CivilDate(yyyymmdd: row["day"]),
-                        let amount = Decimal(string: row["amount"], locale: Locale(identifier: "en_US_POSIX"))
+                        let amount = Decimal(string: row["amount"])
                     else {
                         throw StoreError(
                             path: self.path,

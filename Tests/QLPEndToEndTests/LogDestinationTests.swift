@@ -33,6 +33,12 @@ import Testing
         #expect(stamped == "2026-01-05T10:00:00.000Z info qlp.gateway: m\n")
     }
 
+    @Test func theStampIsUTCWithMilliseconds() {
+        // 2026-01-05T10:00:00Z and 250 ms; whatever the process's time zone.
+        #expect(FileLogHandler.stamp(Date(timeIntervalSince1970: 1_767_607_200.25)) == "2026-01-05T10:00:00.250Z")
+        #expect(FileLogHandler.stamp(Date(timeIntervalSince1970: 1_767_607_200)) == "2026-01-05T10:00:00.000Z")
+    }
+
     @Test func aJSONLineIsOneObjectWithItsFieldsAndNothingThatActsOnATerminal() throws {
         let hostile = "name\u{1B}[2J\u{9B}6n\r\nFORGED\u{202E}"
         let line = FileLogHandler.jsonLine(

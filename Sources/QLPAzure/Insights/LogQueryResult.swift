@@ -80,7 +80,7 @@ public enum LogQueryCell: Sendable, Equatable, Decodable {
             // Decimal(string:) would read the "12" of "12abc"; Double() checks the whole text first.
             Double(s.trimmingCharacters(in: .whitespaces)) == nil
                 ? nil
-                : Decimal(string: s.trimmingCharacters(in: .whitespaces), locale: Locale(identifier: "en_US_POSIX"))
+                : Decimal(string: s.trimmingCharacters(in: .whitespaces))
         default: nil
         }
     }

@@ -20,7 +20,9 @@ public struct Money: Hashable, Sendable, CustomStringConvertible {
         guard unsigned.contains(where: { $0.isASCII && $0.isNumber }),
             unsigned.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
             unsigned.filter({ $0 == "." }).count <= 1,
-            let value = Decimal(string: trimmed, locale: Locale(identifier: "en_US_POSIX"))
+            // No locale: "." is the point, and asking a locale for its
+            // separator would load ICU.
+            let value = Decimal(string: trimmed)
         else { return nil }
         return value
     }

@@ -8,7 +8,6 @@ enum ImportValues {
     private static let nine = UInt8(ascii: "9")
     private static let space = UInt8(ascii: " ")
     private static let tab = UInt8(ascii: "\t")
-    private static let posix = Locale(identifier: "en_US_POSIX")
 
     // MARK: Money
 
@@ -85,7 +84,7 @@ enum ImportValues {
             // More than 19 significant digits: valid syntax (checked above),
             // so let Foundation read it; Decimal holds 38 digits exactly.
             let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[textStart..<end]), as: UTF8.self)
-            return Decimal(string: text, locale: posix)
+            return Decimal(string: text)
         }
         if mantissa == 0 { return 0 }
         exponent += pendingZeros

@@ -63,10 +63,9 @@ extension SQLiteSeriesHistory {
                         SELECT at, month, month_to_date, credit_used, currency FROM cost_figures WHERE scope = ? AND at >= ? ORDER BY at
                         """, arguments: [scope, since.timeIntervalSince1970])
                 return try rows.map { row throws(StoreError) in
-                    let posix = Locale(identifier: "en_US_POSIX")
                     guard let month = CivilDate(yyyymmdd: row["month"]),
-                        let monthToDate = Decimal(string: row["month_to_date"], locale: posix),
-                        let creditUsed = Decimal(string: row["credit_used"], locale: posix)
+                        let monthToDate = Decimal(string: row["month_to_date"]),
+                        let creditUsed = Decimal(string: row["credit_used"])
                     else {
                         throw StoreError(path: path, detail: "a stored cost figures row is corrupt (at \(row["at"] ?? "?"))")
                     }

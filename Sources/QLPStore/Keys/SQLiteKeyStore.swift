@@ -145,7 +145,7 @@ public final class SQLiteKeyStore: KeyStore, Sendable {
 
     /// The exact decimal, in the plain form `Money.parseAmount` reads back.
     static func amountText(_ amount: Decimal) -> String {
-        NSDecimalNumber(decimal: amount).description(withLocale: Locale(identifier: "en_US_POSIX"))
+        amount.description
     }
 
     private func routesText(_ routes: [String]?) throws(KeyStoreError) -> String? {

@@ -60,9 +60,7 @@ struct FileLogHandler: LogHandler {
     func log(event: LogEvent) {
         var all = metadata
         if let extra = event.metadata { all.merge(extra) { $1 } }
-        let stamp = ISO8601DateFormatter.string(
-            from: Date(), timeZone: TimeZone(identifier: "UTC")!,
-            formatOptions: [.withInternetDateTime, .withFractionalSeconds])
+        let stamp = Self.stamp(Date())
         let message = "\(event.message)"
         switch format {
         case .stamped, .unstamped:
@@ -85,6 +83,12 @@ struct FileLogHandler: LogHandler {
     /// whoever reads the log with `cat` or `tail -f`. The whole line goes
     /// through the sanitiser every printed line does, so it stays one line.
     /// - Parameter stamp: nil under journald, which stamps each line itself.
+    /// "2026-01-05T10:00:00.000Z". The format style is FoundationEssentials'
+    /// own code; ISO8601DateFormatter would load ICU into every process that logs.
+    static func stamp(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+
     static func line(stamp: String?, level: Logger.Level, label: String, message: String, fields: String) -> String {
         TerminalSafeText.printedLine("\(stamp.map { $0 + " " } ?? "")\(level) \(label): \(message)\(fields.isEmpty ? "" : " " + fields)")
             + "\n"

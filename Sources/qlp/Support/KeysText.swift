@@ -194,6 +194,6 @@ struct KeysText {
     }
 
     static func plain(_ amount: Decimal) -> String {
-        NSDecimalNumber(decimal: amount).description(withLocale: Locale(identifier: "en_US_POSIX"))
+        amount.description
     }
 }
