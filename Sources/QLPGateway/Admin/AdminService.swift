@@ -54,6 +54,7 @@ public struct AdminService: Service {
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "qlp-admin"),
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
-        try await app.runService()
+        // A service of the gateway's group (see GatewayService.run): stopped by its drain, not by SIGTERM directly.
+        try await app.run()
     }
 }

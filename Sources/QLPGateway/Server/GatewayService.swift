@@ -13,10 +13,12 @@ public struct GatewayService: Service {
     public let gateway: Gateway
     public let host: String
     public let port: Int
-    private let onListening: @Sendable (Int) -> Void
+    private let onListening: @Sendable (any Channel) -> Void
 
-    /// `port` 0 picks a free port; `onListening` is told the port once bound.
-    public init(gateway: Gateway, host: String? = nil, port: Int? = nil, onListening: @escaping @Sendable (Int) -> Void = { _ in }) {
+    /// `port` 0 picks a free port; `onListening` is given the listening channel once bound.
+    public init(
+        gateway: Gateway, host: String? = nil, port: Int? = nil, onListening: @escaping @Sendable (any Channel) -> Void = { _ in }
+    ) {
         self.gateway = gateway
         self.host = host ?? gateway.settings.host
         self.port = port ?? gateway.settings.port
@@ -34,10 +36,12 @@ public struct GatewayService: Service {
             // hold sockets until the process runs out of descriptors (responses in progress, long streams too, are not cut).
             server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(gateway.settings.idleTimeout.seconds * 1e9)))),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "qlp-gateway", backlog: 1024),
-            onServerRunning: { channel in onListening(channel.localAddress?.port ?? 0) },
+            onServerRunning: { channel in onListening(channel) },
             logger: gateway.logger)
         do {
-            try await app.runService()
+            // Run as a service of the caller's group, not `runService()`, whose own group would close the
+            // listener on SIGTERM at once: `GatewayServer.stop` decides when (after the accept queue).
+            try await app.run()
         } catch {
             await gateway.shutdown()
             throw error
@@ -53,6 +57,8 @@ public final class GatewayServer: Sendable {
     public let gateway: Gateway
     private let alongside: [any Service]
     private let running = Mutex<(group: ServiceGroup?, task: Task<Void, Never>?)>((nil, nil))
+    /// The listening socket, for the length of its accept queue when draining.
+    private let listener = Mutex<(any Channel)?>(nil)
 
     public init(gateway: Gateway, alongside: [any Service] = []) {
         self.gateway = gateway
@@ -83,8 +89,9 @@ public final class GatewayServer: Sendable {
             throw .openBeyondLoopback(host: host)
         }
         let bound = AsyncStream<Int>.makeStream()
-        let service = GatewayService(gateway: gateway, host: host, port: port) { port in
-            bound.continuation.yield(port)
+        let service = GatewayService(gateway: gateway, host: host, port: port) { [self] channel in
+            listener.withLock { $0 = channel }
+            bound.continuation.yield(channel.localAddress?.port ?? 0)
             bound.continuation.finish()
         }
         let logger = gateway.logger
@@ -124,11 +131,14 @@ public final class GatewayServer: Sendable {
         public var seconds: Double
     }
 
-    /// Drains and stops: /readyz says "draining", the listeners stop accepting
-    /// (Hummingbird's graceful shutdown: idle connections close, each busy one
-    /// closes after its response), requests and streams in flight get until
-    /// `gateway.drain_timeout` to finish, streams still open then are ended,
-    /// and the upstream connections close.
+    /// Drains and stops: /readyz says "draining"; the connections already
+    /// waiting in the listener's accept queue are taken and served (closing
+    /// the listener would reset them: their clients sent requests before the
+    /// signal), for at most a quarter of `gateway.drain_timeout`; then the
+    /// listeners stop accepting (Hummingbird's graceful shutdown: idle
+    /// connections close, each busy one closes after its response), requests
+    /// and streams in flight get until `gateway.drain_timeout` to finish,
+    /// streams still open then are ended, and the upstream connections close.
     @discardableResult
     public func stop() async -> DrainOutcome {
         let (group, task) = running.withLock { current in
@@ -138,14 +148,23 @@ public final class GatewayServer: Sendable {
         let started = ContinuousClock.now
         let drain = gateway.drain
         drain.begin()
+        let timeout = gateway.settings.drainTimeout
+        if task != nil, let listening = listener.withLock({ $0 }) {
+            let queue = await Self.serveAcceptQueue(of: listening, within: min(timeout / 4, Self.acceptQueueLimit))
+            if case .deadline(let queued) = queue {
+                gateway.logger.warning(
+                    "connections still arriving while draining; the rest are refused",
+                    metadata: ["queued": "\(queued)", "waited": "\(min(timeout / 4, Self.acceptQueueLimit))"])
+            }
+        }
         await group?.triggerGracefulShutdown()
         guard let task else { return DrainOutcome(streamsEnded: 0, seconds: 0) }
-        let timeout = gateway.settings.drainTimeout
+        let remaining = timeout - (ContinuousClock.now - started)
         // The deadline on its own task: the group's task is awaited whole, and when the deadline
         // comes first the streams it ends let it finish.
         let deadline = Task { () -> Int? in
             do {
-                try await Task.sleep(for: timeout)
+                try await Task.sleep(for: remaining)
             } catch {
                 return nil
             }
@@ -157,5 +176,28 @@ public final class GatewayServer: Sendable {
         let elapsed = ContinuousClock.now - started
         return DrainOutcome(
             streamsEnded: ended, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+
+    /// The most a drain waits for the accept queue to empty.
+    static let acceptQueueLimit: Duration = .seconds(5)
+
+    /// Keeps the listener open while the kernel's accept queue holds
+    /// connections (see `AcceptQueueDrain`); the event loops go on accepting
+    /// and serving them meanwhile.
+    static func serveAcceptQueue(of listener: any Channel, within limit: Duration) async -> AcceptQueueDrain.Reason {
+        #if os(Linux)
+            guard let socket = listener as? any SocketOptionProvider else { return .unknown }
+            var drain = AcceptQueueDrain(now: .now, deadline: limit)
+            while true {
+                // On a listening socket Linux reports the accept queue's length as tcpi_unacked.
+                guard let info = try? await socket.getTCPInfo().get() else { return .unknown }
+                switch drain.next(queued: Int(info.tcpi_unacked), now: .now) {
+                case .look(let after): try? await Task.sleep(for: after)
+                case .stop(let reason): return reason
+                }
+            }
+        #else
+            return .unknown
+        #endif
     }
 }
