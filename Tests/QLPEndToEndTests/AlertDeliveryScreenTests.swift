@@ -53,7 +53,7 @@ import Testing
                 "HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC",
             ])
         defer { tmux.kill() }
-        try await tmux.waitFor("the Overview") { $0.contains("AZURE CREDITS") }
+        try await tmux.waitFor("the Overview", timeout: TmuxSession.firstScreenTimeout) { $0.contains("AZURE CREDITS") }
         try tmux.send("6")
         let screen = try await Self.highlightUntil(
             "every sink's state", row: "monthly budget exceeded", in: tmux

@@ -46,7 +46,9 @@ import Testing
         }
         let tmux = try Self.startDemo(scratch)
         defer { tmux.kill() }
-        try await tmux.waitFor("the Overview") { $0.contains("DEMO") && $0.contains("MONTHLY BUDGET") }
+        try await tmux.waitFor("the Overview", timeout: TmuxSession.firstScreenTimeout) {
+            $0.contains("DEMO") && $0.contains("MONTHLY BUDGET")
+        }
         try tmux.send("7")
         let audit = try await tmux.waitFor("the seed in the Audit view") { $0.contains("seeded from the config file") }
         let edits = audit.components(separatedBy: "\n").filter { $0.contains("config file edited") }
@@ -63,7 +65,9 @@ import Testing
         let running = scratch.path + "/state/qlp/running"
         let tmux = try Self.startDemo(scratch)
         defer { tmux.kill() }
-        try await tmux.waitFor("the Overview") { $0.contains("DEMO") && $0.contains("MONTHLY BUDGET") }
+        try await tmux.waitFor("the Overview", timeout: TmuxSession.firstScreenTimeout) {
+            $0.contains("DEMO") && $0.contains("MONTHLY BUDGET")
+        }
 
         let files = try FileManager.default.contentsOfDirectory(atPath: running).filter { $0.hasSuffix(".json") }
         #expect(files.count == 1, "expected one discovery file in \(running), found \(files)")

@@ -65,7 +65,7 @@ import Testing
             command: "\(QLPBinary.path) dash --config \(config)", width: 100, height: 30,
             environment: ["HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC"])
         defer { tmux.kill() }
-        try await tmux.waitFor("the Overview") { $0.contains("MONTHLY BUDGET") }
+        try await tmux.waitFor("the Overview", timeout: TmuxSession.firstScreenTimeout) { $0.contains("MONTHLY BUDGET") }
         let base = "http://127.0.0.1:\(port)"
         let clock = ContinuousClock()
         let deadline = clock.now + .seconds(30)

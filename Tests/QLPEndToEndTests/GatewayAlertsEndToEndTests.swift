@@ -44,7 +44,7 @@ import Testing
             command: "\(QLPBinary.path) demo --config \(try config(in: scratch)) --emulator-port \(port)",
             width: 120, height: 30, environment: environment(scratch))
         defer { tmux.kill() }
-        try await tmux.waitFor("the Overview") { $0.contains("MONTHLY BUDGET") }
+        try await tmux.waitFor("the Overview", timeout: TmuxSession.firstScreenTimeout) { $0.contains("MONTHLY BUDGET") }
         try tmux.send("6")
         // The demo's chat models take hundreds of milliseconds: the 100 ms SLO is breached.
         try await tmux.waitFor("the latency SLO breach") { $0.contains("chat: p95 ") && $0.contains(" ms over its 100 ms SLO") }

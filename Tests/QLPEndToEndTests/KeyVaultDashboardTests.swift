@@ -32,7 +32,7 @@ import Testing
                 "DOCTOR_TEST_SECRET": "qlp-emulator-demo-credential",
             ])
         defer { tmux.kill() }
-        try await tmux.waitFor("the Overview") { $0.contains("MONTHLY BUDGET") }
+        try await tmux.waitFor("the Overview", timeout: TmuxSession.firstScreenTimeout) { $0.contains("MONTHLY BUDGET") }
         try tmux.send("2")
         let screen = try await tmux.waitFor("the Budget view's Atlas line", ready)
         try tmux.send("q")

@@ -30,7 +30,7 @@ import Testing
             command: "\(QLPBinary.path) demo --emulator-port \(try freeLoopbackPort())", width: 80, height: 24,
             environment: environment(scratch))
         defer { tmux.kill() }
-        try await tmux.waitFor("the Overview") { $0.contains("AZURE CREDITS") }
+        try await tmux.waitFor("the Overview", timeout: TmuxSession.firstScreenTimeout) { $0.contains("AZURE CREDITS") }
         try tmux.send("8")
         let screen = try await tmux.waitFor("the demo's three keys") {
             $0.contains("3 keys") && Self.row("web-app", in: $0) != nil && Self.row("batch-jobs", in: $0) != nil
@@ -79,7 +79,7 @@ import Testing
                 + "--gateway-port \(gatewayPort)",
             width: 80, height: 24, environment: environment(scratch))
         defer { tmux.kill() }
-        try await tmux.waitFor("the Overview") { $0.contains("AZURE CREDITS") }
+        try await tmux.waitFor("the Overview", timeout: TmuxSession.firstScreenTimeout) { $0.contains("AZURE CREDITS") }
         try tmux.send("8")
         let listed = try await tmux.waitFor("the config's keys beside the demo's") {
             $0.contains("5 keys") && Self.row("config-1", in: $0) != nil && Self.row("config-2", in: $0) != nil

@@ -65,7 +65,7 @@ import Testing
                 "DOCTOR_TEST_SECRET": "qlp-emulator-demo-credential",
             ])
         defer { tmux.kill() }
-        try await tmux.waitFor("the Overview") { $0.contains("MONTHLY BUDGET") }
+        try await tmux.waitFor("the Overview", timeout: TmuxSession.firstScreenTimeout) { $0.contains("MONTHLY BUDGET") }
         try tmux.send("3")
         let refused = "cannot connect to 127.0.0.1 port \(models)"
         // The first round fails at start (degraded), the second, one interval on, makes them down.
@@ -122,7 +122,7 @@ import Testing
             command: "\(QLPBinary.path) demo --config \(GatewayAlertsEndToEndTests.repoConfig) --emulator-port \(port)",
             width: 120, height: 30, environment: GatewayAlertsEndToEndTests().environment(scratch))
         defer { tmux.kill() }
-        try await tmux.waitFor("the Overview") { $0.contains("MONTHLY BUDGET") }
+        try await tmux.waitFor("the Overview", timeout: TmuxSession.firstScreenTimeout) { $0.contains("MONTHLY BUDGET") }
         try tmux.send("3")
         try await tmux.waitFor("gpt4 answering within its SLO") { $0.contains("gpt4") && $0.contains(" ok ") }
         let transport = CurlTransport()

@@ -56,7 +56,7 @@ import Testing
             command: "sh -c '\(QLPBinary.path) demo --config \(path) --emulator-port \(try freeLoopbackPort()); echo $? > \(status)'",
             width: 120, height: 50, environment: Self.environment(scratch))
         defer { tmux.kill() }
-        try await tmux.waitFor("the Overview") { $0.contains("AZURE CREDITS") }
+        try await tmux.waitFor("the Overview", timeout: TmuxSession.firstScreenTimeout) { $0.contains("AZURE CREDITS") }
         try tmux.send("5")
         // The resource is named on its first metric's row only.
         func row(_ resource: String, _ metric: String, in screen: String) -> Substring? {

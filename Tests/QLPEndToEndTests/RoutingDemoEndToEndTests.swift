@@ -101,7 +101,9 @@ import Testing
         let after = ["gpt4": 30, "gpt35": 46, "llama3": 24]
 
         // 1. Routing: the chat route as configured, with observed shares from the demo's own traffic; gpt4 selected.
-        try await tmux.waitFor("the Overview") { $0.contains("DEMO") && $0.contains("MONTHLY BUDGET") }
+        try await tmux.waitFor("the Overview", timeout: TmuxSession.firstScreenTimeout) {
+            $0.contains("DEMO") && $0.contains("MONTHLY BUDGET")
+        }
         try tmux.send("4")
         let routing = try await tmux.waitFor("the chat route's rows with observed shares") {
             $0.contains("table v1") && Self.showsWeights($0, before) && Self.observed($0, "gpt4") != nil

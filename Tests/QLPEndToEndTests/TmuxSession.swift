@@ -30,6 +30,11 @@ final class TmuxSession: @unchecked Sendable {
 
     func send(_ keys: String...) throws { try run(["send-keys", "-t", "t"] + keys) }
 
+    /// How long a test waits for a dashboard's first screen: `qlp demo` starts
+    /// an emulator and a gateway first, and in a whole-suite run on two cores
+    /// (a debug build, beside load tests) that once took more than 30 s.
+    static let firstScreenTimeout: Duration = .seconds(90)
+
     /// Polls the screen until `condition` holds; returns the last screen.
     @discardableResult
     func waitFor(_ what: String, timeout: Duration = .seconds(30), _ condition: (String) -> Bool) async throws -> String {
