@@ -36,6 +36,16 @@ import Testing
         return (process, port)
     }
 
+    /// `qlp gateway` in front of `upstreamPort` with a 20 s drain, for the tests that signal it.
+    static func gatewayToDrain(upstreamPort: Int, scratch: ScratchDirectory) async throws -> GatewayProcess {
+        let port = try freeLoopbackPort()
+        let adminPort = try freeLoopbackPort()
+        let config = try GatewayProcess.config(
+            azure: upstreamPort, ollama: upstreamPort, port: port, adminPort: adminPort,
+            scratch: scratch, breaker: "  drain_timeout: 20s")
+        return try await GatewayProcess.start(config: config, port: port, adminPort: adminPort, scratch: scratch)
+    }
+
     static func exitStatus(of pid: pid_t, within seconds: Double) async -> Int32? {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         var status: Int32 = 0
@@ -105,12 +115,7 @@ import Testing
         defer { scratch.remove() }
         let (emulator, upstreamPort) = try await Self.slowEmulator(scratch)
         defer { emulator.stop() }
-        let port = try freeLoopbackPort()
-        let adminPort = try freeLoopbackPort()
-        let config = try GatewayProcess.config(
-            azure: upstreamPort, ollama: upstreamPort, port: port, adminPort: adminPort,
-            scratch: scratch, breaker: "  drain_timeout: 20s")
-        let gateway = try await GatewayProcess.start(config: config, port: port, adminPort: adminPort, scratch: scratch)
+        let gateway = try await Self.gatewayToDrain(upstreamPort: upstreamPort, scratch: scratch)
         var exited = false
         defer { if !exited { gateway.stop() } }
         // More transfers than workers: a request never waits in the client for a connection, so each one
@@ -179,12 +184,7 @@ import Testing
         defer { scratch.remove() }
         let (emulator, upstreamPort) = try await Self.slowEmulator(scratch)
         defer { emulator.stop() }
-        let port = try freeLoopbackPort()
-        let adminPort = try freeLoopbackPort()
-        let config = try GatewayProcess.config(
-            azure: upstreamPort, ollama: upstreamPort, port: port, adminPort: adminPort,
-            scratch: scratch, breaker: "  drain_timeout: 20s")
-        let gateway = try await GatewayProcess.start(config: config, port: port, adminPort: adminPort, scratch: scratch)
+        let gateway = try await Self.gatewayToDrain(upstreamPort: upstreamPort, scratch: scratch)
         var exited = false
         defer {
             if !exited {
@@ -211,7 +211,7 @@ import Testing
             }
         }
         // The kernel completes each connection and takes its request while the gateway is stopped.
-        let queued = try await Self.waitForAcceptQueue(port: port, toHold: count, within: .seconds(10))
+        let queued = try await Self.waitForAcceptQueue(port: gateway.port, toHold: count, within: .seconds(10))
         kill(gateway.process.pid, SIGTERM)
         kill(gateway.process.pid, SIGCONT)
         var answers: [String] = []
