@@ -98,7 +98,7 @@ public struct EmulatorConfiguration: Sendable {
     public static let demoClientSecret = "qlp-emulator-demo-credential"
     public static let demoSubscriptionID = "00000000-0000-4000-8000-0000000000de"
     /// Not secrets: values only the emulator's vault hands out.
-    public static let demoSecrets = ["azure-openai-api-key": demoOpenAIKey, "mongodb-atlas-private-key": "emu-atlas-key-93b2d1c7"]
+    public static let demoSecrets = ["azure-openai-api-key": demoOpenAIKey, "mongodb-atlas-private-key": demoAtlasPrivateKey]
     public static let demoAppInsightsAppID = "5b6c7d8e-0000-4000-8000-00000000a11a"
     public static let demoLogAnalyticsWorkspaceID = "6c7d8e9f-0000-4000-8000-00000000109a"
     /// Not a secret: the emulated App Service's IDENTITY_HEADER.

@@ -1,4 +1,5 @@
 import Foundation
+import QLPEmulator
 import Testing
 
 /// `qlp doctor` against a running emulator, as an operator would run it.
@@ -122,7 +123,7 @@ import Testing
         #expect(missing.output.contains("404"), "\(missing.output)")
         #expect(missing.output.contains("fix: no such secret or version in that vault"), "\(missing.output)")
         let log = (try? String(contentsOfFile: scratch.path + "/qlp.log", encoding: .utf8)) ?? ""
-        for value in ["emu-aoai-key-4c1f9e0b7d2a46e8", "emu-atlas-key-93b2d1c7"] {
+        for value in [EmulatorConfiguration.demoOpenAIKey, EmulatorConfiguration.demoAtlasPrivateKey] {
             #expect(!good.output.contains(value) && !missing.output.contains(value) && !log.contains(value))
         }
     }

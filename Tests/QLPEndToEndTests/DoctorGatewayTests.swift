@@ -1,4 +1,5 @@
 import Foundation
+import QLPEmulator
 import QLPTestSupport
 import Testing
 
@@ -83,7 +84,7 @@ import Testing
         let path = try DoctorCommandTests().config(
             port: emulator.port, secret: "", scratch: scratch,
             extra: Self.gatewaySections(
-                port: emulator.port, apiKey: "emu-aoai-key-4c1f9e0b7d2a46e8", listen: held.port,
+                port: emulator.port, apiKey: EmulatorConfiguration.demoOpenAIKey, listen: held.port,
                 adminListen: try freeLoopbackPort(), adminToken: shortToken))
         let result = try await DoctorCommandTests().doctor(config: path, secret: "qlp-emulator-demo-credential", scratch: scratch)
         let output = Self.flat(result.output)

@@ -1,4 +1,5 @@
 import Foundation
+import QLPEmulator
 import QLPHTTP
 
 #if canImport(Glibc)
@@ -64,7 +65,7 @@ struct GatewayProcess {
     static func config(
         azure: Int, ollama: Int, port: Int, adminPort: Int, scratch: ScratchDirectory,
         clientKeyHash: String? = nil, weights: String = "{gpt4: 40, gpt35: 40, llama3: 20}",
-        breaker: String = "", azureOpenAIAuth: String = "api_key: \"emu-aoai-key-4c1f9e0b7d2a46e8\"",
+        breaker: String = "", azureOpenAIAuth: String = "api_key: \"\(EmulatorConfiguration.demoOpenAIKey)\"",
         azureSection: String = ""
     ) throws -> String {
         let repo = try String(contentsOfFile: ReportCommandTests.repoConfig, encoding: .utf8)

@@ -1,4 +1,5 @@
 import Foundation
+import QLPEmulator
 import QLPHTTP
 import QLPTestSupport
 import Testing
@@ -21,7 +22,7 @@ import Testing
                 azure_openai:
                   endpoint: "http://127.0.0.1:\(models)/"
                   api_version: "2024-10-21"
-                  api_key: "emu-aoai-key-4c1f9e0b7d2a46e8"
+                  api_key: "\(EmulatorConfiguration.demoOpenAIKey)"
                   models: {gpt4_turbo: "gpt-4-turbo-preview", gpt35_turbo: "gpt-35-turbo", embeddings: "text-embedding-ada-002"}
                   deployment_names: {gpt4: "gpt4-deployment", gpt35: "gpt35-deployment", embeddings: "embeddings-deployment"}
                 ollama:

@@ -45,7 +45,7 @@ import Testing
             #expect(String(decoding: unknown.body, as: UTF8.self).contains("keyvault"))
             _ = try await h.transport.send(HTTPRequest(method: .delete, url: "\(h.base)/_emulator/faults"))
             let secret = try await vault.secret(name: "azure-openai-api-key", vaultURL: h.base)
-            #expect(secret.value == Secret("emu-aoai-key-4c1f9e0b7d2a46e8"))
+            #expect(secret.value == Secret(EmulatorConfiguration.demoOpenAIKey))
         }
     }
 
