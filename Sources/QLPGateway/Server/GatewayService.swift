@@ -150,11 +150,11 @@ public final class GatewayServer: Sendable {
         drain.begin()
         let timeout = gateway.settings.drainTimeout
         if task != nil, let listening = listener.withLock({ $0 }) {
-            let queue = await Self.serveAcceptQueue(of: listening, within: min(timeout / 4, Self.acceptQueueLimit))
-            if case .deadline(let queued) = queue {
+            let limit = min(timeout / 4, Self.acceptQueueLimit)
+            if case .deadline(let queued) = await Self.serveAcceptQueue(of: listening, within: limit) {
                 gateway.logger.warning(
                     "connections still arriving while draining; the rest are refused",
-                    metadata: ["queued": "\(queued)", "waited": "\(min(timeout / 4, Self.acceptQueueLimit))"])
+                    metadata: ["queued": "\(queued)", "waited": "\(limit)"])
             }
         }
         await group?.triggerGracefulShutdown()

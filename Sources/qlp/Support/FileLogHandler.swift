@@ -77,18 +77,18 @@ struct FileLogHandler: LogHandler {
         }
     }
 
-    /// One log line. Messages and metadata quote outside text (names,
-    /// upstream error bodies, request headers): a line break in one must not
-    /// forge a second entry, nor an escape sequence act on the terminal of
-    /// whoever reads the log with `cat` or `tail -f`. The whole line goes
-    /// through the sanitiser every printed line does, so it stays one line.
-    /// - Parameter stamp: nil under journald, which stamps each line itself.
     /// "2026-01-05T10:00:00.000Z". The format style is FoundationEssentials'
     /// own code; ISO8601DateFormatter would load ICU into every process that logs.
     static func stamp(_ date: Date) -> String {
         date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 
+    /// One log line. Messages and metadata quote outside text (names,
+    /// upstream error bodies, request headers): a line break in one must not
+    /// forge a second entry, nor an escape sequence act on the terminal of
+    /// whoever reads the log with `cat` or `tail -f`. The whole line goes
+    /// through the sanitiser every printed line does, so it stays one line.
+    /// - Parameter stamp: nil under journald, which stamps each line itself.
     static func line(stamp: String?, level: Logger.Level, label: String, message: String, fields: String) -> String {
         TerminalSafeText.printedLine("\(stamp.map { $0 + " " } ?? "")\(level) \(label): \(message)\(fields.isEmpty ? "" : " " + fields)")
             + "\n"
