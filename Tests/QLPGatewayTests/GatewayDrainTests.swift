@@ -2,6 +2,7 @@ import Foundation
 import QLPCore
 import QLPHTTP
 import QLPRouting
+import Synchronization
 import Testing
 
 @testable import QLPGateway
@@ -56,5 +57,19 @@ import Testing
         #expect(harness.gateway.drain.openStreams == 0)
         await harness.stop()
         await stuck.stop()
+    }
+
+    /// The count endStreams reports is the streams it ended, even when one
+    /// closes while being stopped (a transfer that ends at once): it read the
+    /// open count after stopping them, and aStreamStillOpen… above saw 0 for 1
+    /// in a run on 2026-12-07.
+    @Test func endingStreamsCountsThoseThatCloseWhileBeingStopped() {
+        let drain = GatewayDrain()
+        let registration = Mutex<UInt64>(0)
+        let id = drain.streamOpened { drain.streamClosed(registration.withLock { $0 }) }
+        registration.withLock { $0 = id }
+        #expect(drain.openStreams == 1)
+        #expect(drain.endStreams() == 1)
+        #expect(drain.openStreams == 0)
     }
 }

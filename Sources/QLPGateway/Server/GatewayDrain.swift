@@ -28,13 +28,14 @@ public final class GatewayDrain: Sendable {
 
     /// Ends every stream still open: each one's upstream transfer is stopped,
     /// so a read waiting for the next chunk ends at once; returns how many
-    /// were open, for the log.
+    /// were open, for the log (counted before stopping them: a stopped stream
+    /// may close before this returns).
     @discardableResult
     public func endStreams() -> Int {
         ended.store(true, ordering: .releasing)
         let stopping = stops.withLock { Array($0.byID.values) }
         for stop in stopping { stop() }
-        return openStreams
+        return stopping.count
     }
 
     var streamsEnded: Bool { ended.load(ordering: .acquiring) }
