@@ -50,7 +50,7 @@ public struct AdminService: Service {
                 authority: authority, replica: replica, authorization: authorization, logger: logger,
                 callers: callers),
             // As the data plane's listener: idle connections close after gateway.idle_timeout.
-            server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(idleTimeout.seconds * 1e9)))),
+            server: .gatewayHTTP1(idleTimeout: idleTimeout.seconds),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "qlp-admin"),
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? 0) },
             logger: logger)

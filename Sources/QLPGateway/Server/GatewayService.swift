@@ -34,7 +34,7 @@ public struct GatewayService: Service {
                     listenHost: host, allowedHosts: gateway.settings.allowedHosts, allowedOrigins: gateway.settings.allowedOrigins)),
             // Connections with no request in progress close after gateway.idle_timeout, so slow or silent clients cannot
             // hold sockets until the process runs out of descriptors (responses in progress, long streams too, are not cut).
-            server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(gateway.settings.idleTimeout.seconds * 1e9)))),
+            server: .gatewayHTTP1(idleTimeout: gateway.settings.idleTimeout.seconds),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "qlp-gateway", backlog: 1024),
             onServerRunning: { channel in onListening(channel) },
             logger: gateway.logger)
