@@ -1,4 +1,5 @@
 import Foundation
+import QLPEmulator
 import QLPHTTP
 import QLPTestSupport
 import Testing
@@ -50,7 +51,7 @@ import Testing
             environment: [
                 "HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC", "USER": "dana",
                 "QLP_ADMIN_TOKEN": Routes.token,
-                "DOCTOR_TEST_SECRET": "qlp-emulator-demo-credential",
+                "DOCTOR_TEST_SECRET": EmulatorConfiguration.demoClientSecret,
             ])
         defer { tmux.kill() }
         try await tmux.waitFor("the dashboard") { $0.contains("attached: 2 replicas") }
@@ -124,7 +125,7 @@ import Testing
             width: 80, height: 24,
             environment: [
                 "HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC", "QLP_ADMIN_TOKEN": viewer,
-                "DOCTOR_TEST_SECRET": "qlp-emulator-demo-credential",
+                "DOCTOR_TEST_SECRET": EmulatorConfiguration.demoClientSecret,
             ])
         defer { tmux.kill() }
         try await tmux.waitFor("the dashboard") { $0.contains("attached: 1 replica") }

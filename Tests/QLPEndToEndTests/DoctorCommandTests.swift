@@ -62,7 +62,7 @@ import Testing
         let port = emulator.port
         let path = try config(port: port, secret: "", scratch: scratch)
 
-        let good = try await doctor(config: path, secret: "qlp-emulator-demo-credential", scratch: scratch)
+        let good = try await doctor(config: path, secret: EmulatorConfiguration.demoClientSecret, scratch: scratch)
         #expect(good.status == 0, "\(good.output)\(good.error)")
         #expect(good.output.contains("All "))
         #expect(good.output.contains("metrics: AKS"))
@@ -77,7 +77,7 @@ import Testing
         #expect(!bad.output.contains(wrong) && !bad.error.contains(wrong))
         let log = (try? String(contentsOfFile: scratch.path + "/qlp.log", encoding: .utf8)) ?? ""
         #expect(!log.contains(wrong), "the secret is in the log")
-        #expect(!log.contains("qlp-emulator-demo-credential"))
+        #expect(!log.contains(EmulatorConfiguration.demoClientSecret))
     }
 
     /// Secrets named as keyvault:// references come out of the (emulated)
@@ -107,7 +107,7 @@ import Testing
             config: try config(
                 port: port, secret: "", scratch: scratch,
                 extra: sections(openAIKey: "keyvault://qlp-vault/azure-openai-api-key")),
-            secret: "qlp-emulator-demo-credential", scratch: scratch)
+            secret: EmulatorConfiguration.demoClientSecret, scratch: scratch)
         #expect(good.status == 0, "\(good.output)\(good.error)")
         #expect(good.output.contains("keyvault://qlp-vault/mongodb-atlas-private-key resolved"), "\(good.output)")
         #expect(good.output.contains("keyvault://qlp-vault/azure-openai-api-key resolved"), "\(good.output)")
@@ -117,7 +117,7 @@ import Testing
             config: try config(
                 port: port, secret: "", scratch: scratch,
                 extra: sections(openAIKey: "keyvault://qlp-vault/no-such-secret")),
-            secret: "qlp-emulator-demo-credential", scratch: scratch)
+            secret: EmulatorConfiguration.demoClientSecret, scratch: scratch)
         #expect(missing.status == 1)
         #expect(missing.output.contains("keyvault://qlp-vault/no-such-secret"), "\(missing.output)")
         #expect(missing.output.contains("404"), "\(missing.output)")

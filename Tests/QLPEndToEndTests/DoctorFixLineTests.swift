@@ -1,4 +1,5 @@
 import Foundation
+import QLPEmulator
 import Testing
 
 /// Issue 17: doctor's fix lines say what to do, and never cut a URL in two.
@@ -30,7 +31,7 @@ import Testing
         let text = try String(contentsOfFile: path, encoding: .utf8)
             .replacingOccurrences(of: "managedClusters/qlp-aks", with: "managedClusters/qlp-aks-that-was-deleted-last-week")
         try text.write(toFile: path, atomically: true, encoding: .utf8)
-        let result = try await base.doctor(config: path, secret: "qlp-emulator-demo-credential", scratch: scratch)
+        let result = try await base.doctor(config: path, secret: EmulatorConfiguration.demoClientSecret, scratch: scratch)
         #expect(result.status == 1)
         let lines = result.output.split(separator: "\n").map { String($0).trimmingCharacters(in: .whitespaces) }
         // The two URLs this failure carries, whole: the endpoint that answered 404 and the link in ARM's message.

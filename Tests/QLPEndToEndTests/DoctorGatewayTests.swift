@@ -86,7 +86,7 @@ import Testing
             extra: Self.gatewaySections(
                 port: emulator.port, apiKey: EmulatorConfiguration.demoOpenAIKey, listen: held.port,
                 adminListen: try freeLoopbackPort(), adminToken: shortToken))
-        let result = try await DoctorCommandTests().doctor(config: path, secret: "qlp-emulator-demo-credential", scratch: scratch)
+        let result = try await DoctorCommandTests().doctor(config: path, secret: EmulatorConfiguration.demoClientSecret, scratch: scratch)
         let output = Self.flat(result.output)
         #expect(result.status == 1, "\(result.output)\(result.error)")
         #expect(output.contains("gateway.admin_token is \(shortToken.count) characters, fewer than 24"), "\(result.output)")
@@ -111,7 +111,7 @@ import Testing
             extra: Self.gatewaySections(
                 port: emulator.port, apiKey: wrongKey, listen: try freeLoopbackPort(),
                 adminListen: try freeLoopbackPort(), adminToken: String(repeating: "k", count: 32)))
-        let result = try await DoctorCommandTests().doctor(config: path, secret: "qlp-emulator-demo-credential", scratch: scratch)
+        let result = try await DoctorCommandTests().doctor(config: path, secret: EmulatorConfiguration.demoClientSecret, scratch: scratch)
         let output = Self.flat(result.output)
         #expect(result.status == 1, "\(result.output)\(result.error)")
         #expect(output.contains("deployment 'gpt4-deployment' did not answer a chat request: HTTP 401"), "\(result.output)")

@@ -1,4 +1,5 @@
 import Foundation
+import QLPEmulator
 import QLPHTTP
 import QLPTestSupport
 import Testing
@@ -33,7 +34,7 @@ import Testing
         #expect(response.status == 200, "\(body)")
         #expect(response.headers["x-qlp-target"] == "gpt4")
         let output = (try? String(contentsOfFile: gateway.logPath, encoding: .utf8)) ?? ""
-        #expect(!output.contains("qlp-emulator-demo-credential"), "the client secret was written out")
+        #expect(!output.contains(EmulatorConfiguration.demoClientSecret), "the client secret was written out")
     }
 
     @Test func anUnusableAzureSectionIsNamedWhenEntraNeedsIt() async throws {

@@ -1,4 +1,5 @@
 import Foundation
+import QLPEmulator
 import QLPHTTP
 import QLPTestSupport
 import Testing
@@ -28,7 +29,7 @@ import Testing
               resource_group: quantumlayer-prod
               credential: client_secret
               client_id: \(DoctorCommandTests.demoClient)
-              client_secret: qlp-emulator-demo-credential
+              client_secret: \(EmulatorConfiguration.demoClientSecret)
               endpoints:
                 authority: http://127.0.0.1:\(emulator.port)
                 management: http://127.0.0.1:\(emulator.port)

@@ -1,4 +1,5 @@
 import Foundation
+import QLPEmulator
 import QLPHTTP
 import QLPTestSupport
 import Testing
@@ -24,7 +25,7 @@ import Testing
           resource_group: quantumlayer-prod
           credential: client_secret
           client_id: \(DoctorCommandTests.demoClient)
-          client_secret: "qlp-emulator-demo-credential"
+          client_secret: "\(EmulatorConfiguration.demoClientSecret)"
           endpoints:
             authority: http://127.0.0.1:\(emulator)
             management: http://127.0.0.1:\(emulator)

@@ -1,4 +1,5 @@
 import Foundation
+import QLPEmulator
 import QLPTestSupport
 import Testing
 
@@ -41,7 +42,7 @@ import Testing
         try await emulator.waitForOutput("listening on")
         let config = try DoctorCommandTests().config(port: port, secret: "", scratch: scratch)
         var environment = TerminalDisciplineTests.environment(scratch)
-        environment["DOCTOR_TEST_SECRET"] = "qlp-emulator-demo-credential"
+        environment["DOCTOR_TEST_SECRET"] = EmulatorConfiguration.demoClientSecret
         let run = PtyRun(arguments: [QLPBinary.path, "dash", "--config", config], environment: environment, columns: 100, rows: 30)
         return try await run.run(
             [

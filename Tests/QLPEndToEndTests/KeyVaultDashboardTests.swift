@@ -1,4 +1,5 @@
 import Foundation
+import QLPEmulator
 import Testing
 
 /// `qlp dash` with its Atlas private key in (emulated) Key Vault: resolved, the
@@ -29,7 +30,7 @@ import Testing
             command: "\(QLPBinary.path) dash --config \(config)", width: 100, height: 40,
             environment: [
                 "HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC",
-                "DOCTOR_TEST_SECRET": "qlp-emulator-demo-credential",
+                "DOCTOR_TEST_SECRET": EmulatorConfiguration.demoClientSecret,
             ])
         defer { tmux.kill() }
         try await tmux.waitFor("the Overview", timeout: TmuxSession.firstScreenTimeout) { $0.contains("MONTHLY BUDGET") }

@@ -63,7 +63,7 @@ import Testing
             command: "\(QLPBinary.path) dash --config \(config)", width: 120, height: 30,
             environment: [
                 "HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC",
-                "DOCTOR_TEST_SECRET": "qlp-emulator-demo-credential",
+                "DOCTOR_TEST_SECRET": EmulatorConfiguration.demoClientSecret,
             ])
         defer { tmux.kill() }
         try await tmux.waitFor("the Overview", timeout: TmuxSession.firstScreenTimeout) { $0.contains("MONTHLY BUDGET") }

@@ -39,7 +39,7 @@ import Testing
           resource_group: quantumlayer-prod
           credential: client_secret
           client_id: \(DoctorCommandTests.demoClient)
-          client_secret: qlp-emulator-demo-credential
+          client_secret: \(EmulatorConfiguration.demoClientSecret)
           endpoints:
             authority: http://127.0.0.1:\(port)
             management: http://127.0.0.1:\(port)

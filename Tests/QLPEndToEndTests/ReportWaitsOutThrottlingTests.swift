@@ -1,4 +1,5 @@
 import Foundation
+import QLPEmulator
 import QLPTestSupport
 import Testing
 
@@ -27,7 +28,7 @@ import Testing
             [QLPBinary.path, "report", "--config", config] + arguments,
             environment: [
                 "HOME": scratch.path, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "TZ": "UTC",
-                "DOCTOR_TEST_SECRET": "qlp-emulator-demo-credential",
+                "DOCTOR_TEST_SECRET": EmulatorConfiguration.demoClientSecret,
             ])
     }
 

@@ -82,7 +82,7 @@ import Testing
             let credential = ClientSecretCredential(
                 authority: h.base, tenantID: h.emulator.configuration.tenantID,
                 clientID: h.emulator.configuration.clientID,
-                clientSecret: Secret("qlp-emulator-demo-credential"), transport: h.transport)
+                clientSecret: Secret(EmulatorConfiguration.demoClientSecret), transport: h.transport)
             h.emulator.faults.set(EndpointFault(status: 429, retryAfterSeconds: 1, remaining: 2), for: .token)
             let token = try await credential.fetchToken(scope: AzureEndpoints.publicCloud.managementScope)
             #expect(!token.token.reveal().isEmpty)
