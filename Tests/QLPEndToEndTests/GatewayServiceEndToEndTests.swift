@@ -46,6 +46,29 @@ import Testing
         return try await GatewayProcess.start(config: config, port: port, adminPort: adminPort, scratch: scratch)
     }
 
+    /// A drain test's setting: the machine to itself, a slow emulator, and a gateway in front of it.
+    /// `body` sets `exited` once the gateway has exited; until then, if `body` ends or throws, the gateway
+    /// is continued, in case the test stopped it, and stopped.
+    static func withGatewayToDrain(
+        _ body: (GatewayProcess, ScratchDirectory, _ exited: inout Bool) async throws -> Void
+    ) async throws {
+        await MachineTurns.shared.take()
+        defer { MachineTurns.shared.give() }
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let (emulator, upstreamPort) = try await Self.slowEmulator(scratch)
+        defer { emulator.stop() }
+        let gateway = try await Self.gatewayToDrain(upstreamPort: upstreamPort, scratch: scratch)
+        var exited = false
+        defer {
+            if !exited {
+                kill(gateway.process.pid, SIGCONT)
+                gateway.stop()
+            }
+        }
+        try await body(gateway, scratch, &exited)
+    }
+
     static func exitStatus(of pid: pid_t, within seconds: Double) async -> Int32? {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         var status: Int32 = 0
@@ -109,67 +132,61 @@ import Testing
     }
 
     @Test func sigtermUnderLoadDrainsEveryRequestAndStreamAndExitsZero() async throws {
-        await MachineTurns.shared.take()
-        defer { MachineTurns.shared.give() }
-        let scratch = try ScratchDirectory()
-        defer { scratch.remove() }
-        let (emulator, upstreamPort) = try await Self.slowEmulator(scratch)
-        defer { emulator.stop() }
-        let gateway = try await Self.gatewayToDrain(upstreamPort: upstreamPort, scratch: scratch)
-        var exited = false
-        defer { if !exited { gateway.stop() } }
-        // More transfers than workers: a request never waits in the client for a connection, so each one
-        // counted as started before the signal was on the wire before it.
-        let client = CurlTransport(maxConcurrentTransfers: 256)
-        defer { client.shutdown() }
+        try await Self.withGatewayToDrain { gateway, scratch, exited in
+            // More transfers than workers: a request never waits in the client for a connection, so each one
+            // counted as started before the signal was on the wire before it.
+            let client = CurlTransport(maxConcurrentTransfers: 256)
+            defer { client.shutdown() }
 
-        // 200 requests/s for 3 s; each takes about half a second upstream, so about a hundred are in flight at the signal.
-        let outcomes = Outcomes()
-        let loadStarted = ContinuousClock.now
-        let load = Self.load(
-            client, url: gateway.base + "/v1/chat/completions", rate: 200, until: 3, workers: 200,
-            outcomes: outcomes)
-        // No request starts in the last 0.1 s before the signal: one that starts after it would be refused, not drained.
-        try await Task.sleep(for: .milliseconds(3100))
-        kill(gateway.process.pid, SIGTERM)
-        let signalled = ContinuousClock.now
-        await load.value
-        let status = await Self.exitStatus(of: gateway.process.pid, within: 30)
-        exited = status != nil
-        let tookToExit = ContinuousClock.now - signalled
+            // 200 requests/s for 3 s; each takes about half a second upstream, so about a hundred are in flight at the signal.
+            let outcomes = Outcomes()
+            let loadStarted = ContinuousClock.now
+            let load = Self.load(
+                client, url: gateway.base + "/v1/chat/completions", rate: 200, until: 3, workers: 200,
+                outcomes: outcomes)
+            // No request starts in the last 0.1 s before the signal: one that starts after it would be refused, not drained.
+            try await Task.sleep(for: .milliseconds(3100))
+            kill(gateway.process.pid, SIGTERM)
+            let signalled = ContinuousClock.now
+            await load.value
+            let status = await Self.exitStatus(of: gateway.process.pid, within: 30)
+            exited = status != nil
+            let tookToExit = ContinuousClock.now - signalled
 
-        let all = outcomes.list.withLock { $0 }
-        let failures = all.filter { $0.status != 200 }
-        // Every request was sent before the signal (none starts in its last 0.1 s); those answered after it
-        // were in flight when it came, which is what the drain is about.
-        let signalAt = (signalled - loadStarted).components
-        let inFlight = all.filter { $0.done > Double(signalAt.seconds) + Double(signalAt.attoseconds) / 1e18 }
-        let output = (try? String(contentsOfFile: scratch.path + "/gateway.out", encoding: .utf8)) ?? ""
-        print(
-            "gateway drain test: \(all.count) requests (\(all.filter { $0.target == "stream" }.count) streamed), "
-                + "\(inFlight.count) in flight at SIGTERM (\(inFlight.filter { $0.target == "stream" }.count) streamed), "
-                + "\(failures.count) failed; exited \(status.map(String.init) ?? "never") \(tookToExit) after SIGTERM")
-        // Paced at 200/s, each request half a second upstream: about a hundred in flight at the signal. On a
-        // shared 2-core machine the client falls behind (315 of 600 sent in a whole-suite run on 2026-12-07), so
-        // the floor is on what the test is about, not on how many were sent.
-        #expect(inFlight.count >= 20, "only \(inFlight.count) requests in flight at SIGTERM")
-        #expect(inFlight.contains { $0.target == "stream" }, "no stream in flight at SIGTERM")
-        #expect(
-            failures.isEmpty,
-            "\(failures.count) client-visible errors, e.g. \(failures.prefix(3).map { "\($0.status) \($0.problem ?? "")" })")
-        #expect(status == 0, "qlp gateway exited with status \(status.map(String.init) ?? "none (still running)")")
-        // The logs are on stderr (a file here, not a terminal): start, drain with streams open, and stop.
-        let lines = output.split(separator: "\n")
-        #expect(lines.contains { $0.contains(" info qlp.gateway: gateway listening") }, "\(output.suffix(2000))")
-        let draining = try #require(lines.first { $0.contains("qlp.gateway: gateway draining") }, "\(output.suffix(2000))")
-        let open = draining.split(separator: " ").first { $0.hasPrefix("streams_open=") }.flatMap { Int($0.dropFirst(13)) } ?? 0
-        #expect(open > 0, "no stream was in flight at SIGTERM: \(draining)")
-        #expect(lines.contains { $0.contains("qlp.gateway: gateway stopped") && $0.contains("streams_ended=0") }, "\(output.suffix(2000))")
-        // ISO-8601 UTC stamps outside journald.
-        #expect(draining.first?.isNumber == true && draining.contains("Z info "), "\(draining)")
-        #expect(
-            !FileManager.default.fileExists(atPath: scratch.path + "/gateway.log"),
-            "logged to dashboard.log_file although stderr is not a terminal")
+            let all = outcomes.list.withLock { $0 }
+            let failures = all.filter { $0.status != 200 }
+            // Every request was sent before the signal (none starts in its last 0.1 s); those answered after it
+            // were in flight when it came, which is what the drain is about.
+            let signalAt = (signalled - loadStarted).components
+            let inFlight = all.filter { $0.done > Double(signalAt.seconds) + Double(signalAt.attoseconds) / 1e18 }
+            let output = (try? String(contentsOfFile: scratch.path + "/gateway.out", encoding: .utf8)) ?? ""
+            print(
+                "gateway drain test: \(all.count) requests (\(all.filter { $0.target == "stream" }.count) streamed), "
+                    + "\(inFlight.count) in flight at SIGTERM (\(inFlight.filter { $0.target == "stream" }.count) streamed), "
+                    + "\(failures.count) failed; exited \(status.map(String.init) ?? "never") \(tookToExit) after SIGTERM")
+            // Paced at 200/s, each request half a second upstream: about a hundred in flight at the signal. On a
+            // shared 2-core machine the client falls behind (315 of 600 sent in a whole-suite run on 2026-12-07), so
+            // the floor is on what the test is about, not on how many were sent.
+            #expect(inFlight.count >= 20, "only \(inFlight.count) requests in flight at SIGTERM")
+            #expect(inFlight.contains { $0.target == "stream" }, "no stream in flight at SIGTERM")
+            #expect(
+                failures.isEmpty,
+                "\(failures.count) client-visible errors, e.g. \(failures.prefix(3).map { "\($0.status) \($0.problem ?? "")" })")
+            #expect(status == 0, "qlp gateway exited with status \(status.map(String.init) ?? "none (still running)")")
+            // The logs are on stderr (a file here, not a terminal): start, drain with streams open, and stop.
+            let lines = output.split(separator: "\n")
+            #expect(lines.contains { $0.contains(" info qlp.gateway: gateway listening") }, "\(output.suffix(2000))")
+            let draining = try #require(lines.first { $0.contains("qlp.gateway: gateway draining") }, "\(output.suffix(2000))")
+            let open = draining.split(separator: " ").first { $0.hasPrefix("streams_open=") }.flatMap { Int($0.dropFirst(13)) } ?? 0
+            #expect(open > 0, "no stream was in flight at SIGTERM: \(draining)")
+            #expect(
+                lines.contains { $0.contains("qlp.gateway: gateway stopped") && $0.contains("streams_ended=0") }, "\(output.suffix(2000))")
+            // ISO-8601 UTC stamps outside journald.
+            #expect(draining.first?.isNumber == true && draining.contains("Z info "), "\(draining)")
+            #expect(
+                !FileManager.default.fileExists(atPath: scratch.path + "/gateway.log"),
+                "logged to dashboard.log_file although stderr is not a terminal")
+        }
     }
 
     /// Connections the kernel accepted for the gateway before SIGTERM, their requests sent, wait in the
@@ -178,53 +195,41 @@ import Testing
     /// a whole-suite run of the drain test above, where a loaded machine left them queued). The gateway is
     /// stopped (SIGSTOP) while they queue, so every one is still waiting when SIGTERM and SIGCONT come.
     @Test func connectionsWaitingToBeAcceptedAtSIGTERMAreServed() async throws {
-        await MachineTurns.shared.take()
-        defer { MachineTurns.shared.give() }
-        let scratch = try ScratchDirectory()
-        defer { scratch.remove() }
-        let (emulator, upstreamPort) = try await Self.slowEmulator(scratch)
-        defer { emulator.stop() }
-        let gateway = try await Self.gatewayToDrain(upstreamPort: upstreamPort, scratch: scratch)
-        var exited = false
-        defer {
-            if !exited {
-                kill(gateway.process.pid, SIGCONT)
-                gateway.stop()
-            }
-        }
-        let client = CurlTransport(maxConcurrentTransfers: 64)
-        defer { client.shutdown() }
+        try await Self.withGatewayToDrain { gateway, _, exited in
+            let client = CurlTransport(maxConcurrentTransfers: 64)
+            defer { client.shutdown() }
 
-        kill(gateway.process.pid, SIGSTOP)
-        let count = 40
-        let sent = (0..<count).map { _ in
-            Task { () -> String in
-                do {
-                    let response = try await client.send(
-                        HTTPRequest(
-                            method: .post, url: gateway.base + "/v1/chat/completions",
-                            headers: ["content-type": "application/json"], body: Self.chat, timeout: .seconds(30)))
-                    return response.status == 200 ? "200" : "\(response.status) \(response.bodyText.prefix(200))"
-                } catch {
-                    return "\(error)"
+            kill(gateway.process.pid, SIGSTOP)
+            let count = 40
+            let sent = (0..<count).map { _ in
+                Task { () -> String in
+                    do {
+                        let response = try await client.send(
+                            HTTPRequest(
+                                method: .post, url: gateway.base + "/v1/chat/completions",
+                                headers: ["content-type": "application/json"], body: Self.chat, timeout: .seconds(30)))
+                        return response.status == 200 ? "200" : "\(response.status) \(response.bodyText.prefix(200))"
+                    } catch {
+                        return "\(error)"
+                    }
                 }
             }
+            // The kernel completes each connection and takes its request while the gateway is stopped.
+            // On a loaded machine a client can be slow to connect (39 of 40 in 10 s once): the test needs a full
+            // queue to mean something, not every one of them.
+            let queued = try await Self.waitForAcceptQueue(port: gateway.port, toHold: count, within: .seconds(30))
+            kill(gateway.process.pid, SIGTERM)
+            kill(gateway.process.pid, SIGCONT)
+            var answers: [String] = []
+            for request in sent { answers.append(await request.value) }
+            let status = await Self.exitStatus(of: gateway.process.pid, within: 30)
+            exited = status != nil
+            let failed = answers.filter { $0 != "200" }
+            print("accept queue drain test: \(queued) connections queued at SIGTERM, \(failed.count) of \(count) failed")
+            #expect(queued >= count / 2, "only \(queued) of \(count) connections reached the accept queue")
+            #expect(failed.isEmpty, "\(failed.count) of \(count) requests failed, e.g. \(failed.prefix(3))")
+            #expect(status == 0, "qlp gateway exited with status \(status.map(String.init) ?? "none (still running)")")
         }
-        // The kernel completes each connection and takes its request while the gateway is stopped.
-        // On a loaded machine a client can be slow to connect (39 of 40 in 10 s once): the test needs a full
-        // queue to mean something, not every one of them.
-        let queued = try await Self.waitForAcceptQueue(port: gateway.port, toHold: count, within: .seconds(30))
-        kill(gateway.process.pid, SIGTERM)
-        kill(gateway.process.pid, SIGCONT)
-        var answers: [String] = []
-        for request in sent { answers.append(await request.value) }
-        let status = await Self.exitStatus(of: gateway.process.pid, within: 30)
-        exited = status != nil
-        let failed = answers.filter { $0 != "200" }
-        print("accept queue drain test: \(queued) connections queued at SIGTERM, \(failed.count) of \(count) failed")
-        #expect(queued >= count / 2, "only \(queued) of \(count) connections reached the accept queue")
-        #expect(failed.isEmpty, "\(failed.count) of \(count) requests failed, e.g. \(failed.prefix(3))")
-        #expect(status == 0, "qlp gateway exited with status \(status.map(String.init) ?? "none (still running)")")
     }
 
     /// How many connections wait in the accept queue of the IPv4 listener on
