@@ -1,4 +1,4 @@
-import QLPConfig
+import QLPCore
 import Testing
 
 @Suite("Durations in config")

@@ -11,8 +11,8 @@ import Testing
     typealias F = DashboardFixtures
 
     /// The fixture's November at a given daily spend (the plan's month is £1,000).
-    static func state(daily: String, categories: Bool = true) -> DashboardState {
-        var state = DashboardState(identity: F.identity, plan: F.plan, costRefresh: .seconds(60))
+    static func state(daily: String, categories: Bool = true, costRefresh: Duration = .seconds(60)) -> DashboardState {
+        var state = DashboardState(identity: F.identity, plan: F.plan, costRefresh: costRefresh)
         var rows: [DailyCost] = []
         for day in DayRange(CivilDate(year: 2026, month: 11, day: 1)!, F.today)! {
             rows.append(DailyCost(day: day, service: "Bandwidth", amount: F.d(daily), currency: .gbp))
@@ -56,6 +56,16 @@ import Testing
         let stale = AlertRules.evaluate(state, now: F.now.addingTimeInterval(200)).first { $0.key == "cost.stale" }
         #expect(stale?.severity == .warning)
         #expect(stale?.source == .costData)
+    }
+
+    /// The demo refreshes every 15 s: whole minutes called that "refresh every 0m".
+    @Test func theStaleAlertNamesTheRefreshIntervalAsConfigured() {
+        let demo = Self.state(daily: "10", costRefresh: .seconds(15))
+        let stale = AlertRules.evaluate(demo, now: F.now.addingTimeInterval(100)).first { $0.key == "cost.stale" }
+        #expect(stale?.text == "cost data 1m old (refresh every 15s)")
+        let hourly = Self.state(daily: "10", costRefresh: .seconds(3600))
+        let late = AlertRules.evaluate(hourly, now: F.now.addingTimeInterval(3 * 3600)).first { $0.key == "cost.stale" }
+        #expect(late?.text == "cost data 180m old (refresh every 1h)")
     }
 
     @Test func externalAlertsPassThroughWithTheirSeverity() {

@@ -111,7 +111,7 @@ public enum AlertRules {
         guard age > limit else { return nil }
         return Alert(
             key: "cost.stale", severity: .warning, source: .costData,
-            text: "cost data \(Int(age / 60))m old (refresh every \(Int(limit / 120))m)", at: updated)
+            text: "cost data \(Int(age / 60))m old (refresh every \(DurationText.format(state.costRefresh)))", at: updated)
     }
 
     static func whole(_ value: Decimal) -> String {
