@@ -45,7 +45,7 @@ import Testing
         ).replacingOccurrences(of: "    amount: 1000.00\n", with: "    amount: 0.01\n")
         let path = scratch.path + "/qlp.yaml"
         try config.write(toFile: path, atomically: true, encoding: .utf8)
-        let tmux = try TmuxSession(
+        let tmux = try await TmuxSession.start(
             command: "\(QLPBinary.path) demo --config \(path) --emulator-port \(try freeLoopbackPort())",
             width: 80, height: 24,
             environment: [
@@ -54,7 +54,7 @@ import Testing
             ])
         defer { tmux.kill() }
         try await tmux.waitFor("the Overview", timeout: TmuxSession.firstScreenTimeout) { $0.contains("AZURE CREDITS") }
-        try tmux.send("6")
+        try await tmux.send("6")
         let screen = try await Self.highlightUntil(
             "every sink's state", row: "monthly budget exceeded", in: tmux
         ) {
@@ -82,11 +82,12 @@ import Testing
         let deadline = ContinuousClock.now + timeout
         var screen = ""
         while ContinuousClock.now < deadline {
-            screen = tmux.screen()
+            screen = await tmux.screen()
             if condition(screen) { return screen }
             let (rows, detail) = tableAndDetail(screen)
             if let place = rows.firstIndex(where: { $0.contains(row) }), !detail.contains(where: { $0.contains(row) }) {
-                try tmux.run(["send-keys", "-t", "t"] + Array(repeating: "k", count: rows.count) + Array(repeating: "j", count: place))
+                try await tmux.command(
+                    ["send-keys", "-t", "t"] + Array(repeating: "k", count: rows.count) + Array(repeating: "j", count: place))
                 try await Task.sleep(for: .seconds(1))
             } else {
                 try await Task.sleep(for: .milliseconds(200))

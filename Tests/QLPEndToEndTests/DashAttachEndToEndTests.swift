@@ -9,7 +9,7 @@ import Testing
 /// view shows both replicas' versions, `-` `-` Enter y changes the fleet
 /// through the admin API, and a change made meanwhile with `qlp routes` shows
 /// within 2 s.
-@Suite(.serialized, .timeLimit(.minutes(3))) struct DashAttachEndToEndTests {
+@Suite(.serialized, .timeLimit(.minutes(4))) struct DashAttachEndToEndTests {
     typealias Routes = RouteChangeEndToEndTests
 
     /// Two gateway configs on one state directory (so one routes.sqlite), each with its own ports.
@@ -46,7 +46,7 @@ import Testing
         let base = try #require(try await Self.version(client, admin: replicas[0].admin))
         let dashConfig = try DoctorCommandTests().config(port: azure.port, secret: "", scratch: scratch)
         let attach = replicas.map { "--attach http://127.0.0.1:\($0.admin)" }.joined(separator: " ")
-        let tmux = try TmuxSession(
+        let tmux = try await TmuxSession.start(
             command: "\(QLPBinary.path) dash --config \(dashConfig) \(attach)", width: 80, height: 24,
             environment: [
                 "HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC", "USER": "dana",
@@ -54,8 +54,8 @@ import Testing
                 "DOCTOR_TEST_SECRET": EmulatorConfiguration.demoClientSecret,
             ])
         defer { tmux.kill() }
-        try await tmux.waitFor("the dashboard") { $0.contains("attached: 2 replicas") }
-        try tmux.send("4")
+        try await tmux.waitFor("the dashboard", timeout: TmuxSession.firstScreenTimeout) { $0.contains("attached: 2 replicas") }
+        try await tmux.send("4")
         // Both replicas are named after this host (no fleet.replica_name here): two "v<base> ok".
         func fleetLine(_ screen: String) -> String { screen.split(separator: "\n").first { $0.contains("fleet: ") }.map(String.init) ?? "" }
         func serving(_ version: Int, _ screen: String) -> Bool {
@@ -66,12 +66,12 @@ import Testing
         }
 
         // gpt4 is the first row: two presses of - move 10 points to the others; Enter reviews, y applies.
-        try tmux.send("-")
-        try tmux.send("-")
+        try await tmux.send("-")
+        try await tmux.send("-")
         try await tmux.waitFor("the draft") { $0.contains("DRAFT") }
-        try tmux.send("Enter")
+        try await tmux.send("Enter")
         try await Task.sleep(for: .milliseconds(500))
-        try tmux.send("y")
+        try await tmux.send("y")
         let applied = try await tmux.waitFor("the change on both replicas", timeout: .seconds(10)) {
             serving(base + 1, $0) && $0.contains("table v\(base + 1)")
         }
@@ -98,9 +98,9 @@ import Testing
         #expect(audit.bodyText.contains(#""actor":"admin\/dana""#), "\(audit.bodyText)")
 
         // A replica going away shows as down; the other still answers.
-        gateways[1].stop()
+        await gateways[1].terminate()
         try await tmux.waitFor("one replica down", timeout: .seconds(10)) { fleetLine($0).contains(" down") && !serving(base + 2, $0) }
-        try tmux.send("q")
+        try await tmux.send("q")
     }
 
     /// With the viewer token the change keys are hidden and say why, and the
@@ -120,7 +120,7 @@ import Testing
         let gateway = try await Routes.startGateway(config: replica.config, scratch: scratch, run: 0)
         defer { gateway.stop() }
         let dashConfig = try DoctorCommandTests().config(port: azure.port, secret: "", scratch: scratch)
-        let tmux = try TmuxSession(
+        let tmux = try await TmuxSession.start(
             command: "\(QLPBinary.path) dash --config \(dashConfig) --attach http://127.0.0.1:\(replica.admin)",
             width: 80, height: 24,
             environment: [
@@ -128,11 +128,11 @@ import Testing
                 "DOCTOR_TEST_SECRET": EmulatorConfiguration.demoClientSecret,
             ])
         defer { tmux.kill() }
-        try await tmux.waitFor("the dashboard") { $0.contains("attached: 1 replica") }
-        try tmux.send("4")
+        try await tmux.waitFor("the dashboard", timeout: TmuxSession.firstScreenTimeout) { $0.contains("attached: 1 replica") }
+        try await tmux.send("4")
         let routing = try await tmux.waitFor("the read-only Routing view") { $0.contains("read-only: viewer token") && $0.contains("gpt4") }
         #expect(!routing.contains("+/- weight") && !routing.contains("d drain"), "\(routing)")
-        try tmux.send("-")
+        try await tmux.send("-")
         let refused = try await tmux.waitFor("the refusal") {
             $0.split(separator: "\n").contains { $0.contains("read-only: viewer token") && !$0.contains("ROUTES") }
         }
@@ -149,6 +149,6 @@ import Testing
                 headers: headers, body: Array(#"{"version":1}"#.utf8),
                 timeout: .seconds(10), connectTimeout: .seconds(2)))
         #expect(forced.status == 403, "\(forced.bodyText)")
-        try tmux.send("q")
+        try await tmux.send("q")
     }
 }

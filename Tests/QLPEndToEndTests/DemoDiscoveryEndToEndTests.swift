@@ -5,7 +5,7 @@ import Testing
 /// Issue 17, items 6 and 8: a running `qlp demo` can be found (its addresses
 /// and its own admin token on the `?` screen, `qlp routes` with no flags finds
 /// it), and restarting it is not a config edit.
-@Suite(.serialized, .timeLimit(.minutes(3))) struct DemoDiscoveryEndToEndTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct DemoDiscoveryEndToEndTests {
     /// No QLP_ADMIN_TOKEN: the demo's own token is all there is.
     static func environment(_ scratch: ScratchDirectory) -> [String: String] {
         [
@@ -14,24 +14,17 @@ import Testing
         ]
     }
 
-    /// `qlp demo` in tmux until `q`; its exit status lands in `scratch/exit-status`.
-    static func startDemo(_ scratch: ScratchDirectory) throws -> TmuxSession {
-        let status = scratch.path + "/exit-status"
-        try? FileManager.default.removeItem(atPath: status)
-        return try TmuxSession(
-            command: "sh -c '\(QLPBinary.path) demo; echo $? > \(status)'", width: 100, height: 30,
+    /// `qlp demo` in tmux until `q`, its exit status recorded in `status`.
+    static func startDemo(_ scratch: ScratchDirectory, status: ExitStatusFile) async throws -> TmuxSession {
+        try await TmuxSession.start(
+            command: "sh -c '\(status.recording("\(QLPBinary.path) demo"))'", width: 100, height: 30,
             environment: environment(scratch))
     }
 
     /// Presses `q` and waits for the demo's exit status.
-    static func quit(_ tmux: TmuxSession, _ scratch: ScratchDirectory) async throws -> String {
-        try tmux.send("q")
-        let status = scratch.path + "/exit-status"
-        let deadline = ContinuousClock.now + .seconds(15)
-        while !FileManager.default.fileExists(atPath: status), ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return (try? String(contentsOfFile: status, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "none"
+    static func quit(_ tmux: TmuxSession, _ status: ExitStatusFile) async throws -> String {
+        try await tmux.send("q")
+        return try await status.wait() ?? "none"
     }
 
     /// Acceptance 6: the emulator listens on a new port each run; that is not an edit of the config's routes.
@@ -39,21 +32,25 @@ import Testing
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         for run in 1...5 {
-            let tmux = try Self.startDemo(scratch)
+            let status = ExitStatusFile(scratch)
+            let tmux = try await Self.startDemo(scratch, status: status)
             defer { tmux.kill() }
-            try await tmux.waitFor("the Overview (run \(run))") { $0.contains("DEMO") && $0.contains("MONTHLY BUDGET") }
-            #expect(try await Self.quit(tmux, scratch) == "0", "run \(run) did not exit 0")
+            try await tmux.waitFor("the Overview (run \(run))", timeout: TmuxSession.firstScreenTimeout) {
+                $0.contains("DEMO") && $0.contains("MONTHLY BUDGET")
+            }
+            #expect(try await Self.quit(tmux, status) == "0", "run \(run) did not exit 0")
         }
-        let tmux = try Self.startDemo(scratch)
+        let status = ExitStatusFile(scratch)
+        let tmux = try await Self.startDemo(scratch, status: status)
         defer { tmux.kill() }
         try await tmux.waitFor("the Overview", timeout: TmuxSession.firstScreenTimeout) {
             $0.contains("DEMO") && $0.contains("MONTHLY BUDGET")
         }
-        try tmux.send("7")
+        try await tmux.send("7")
         let audit = try await tmux.waitFor("the seed in the Audit view") { $0.contains("seeded from the config file") }
         let edits = audit.components(separatedBy: "\n").filter { $0.contains("config file edited") }
         #expect(edits.isEmpty, "restarts were audited as config edits:\n\(audit)")
-        _ = try await Self.quit(tmux, scratch)
+        _ = try await Self.quit(tmux, status)
     }
 
     /// Acceptance 5 and item 6: `qlp routes show` beside a running demo, with no flags and no token in the
@@ -63,7 +60,8 @@ import Testing
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let running = scratch.path + "/state/qlp/running"
-        let tmux = try Self.startDemo(scratch)
+        let status = ExitStatusFile(scratch)
+        let tmux = try await Self.startDemo(scratch, status: status)
         defer { tmux.kill() }
         try await tmux.waitFor("the Overview", timeout: TmuxSession.firstScreenTimeout) {
             $0.contains("DEMO") && $0.contains("MONTHLY BUDGET")
@@ -88,12 +86,12 @@ import Testing
 
         // The ? screen names the admin address `qlp routes` used, and the demo's own token.
         let admin = try #require(Self.adminAddress(in: said), "no admin address in: \(said)")
-        try tmux.send("?")
+        try await tmux.send("?")
         let help = try await tmux.waitFor("the help with the demo's addresses") { $0.contains(admin) }
         #expect(help.contains("token"), "the demo's admin token is not on the ? screen:\n\(help)")
-        try tmux.send("Escape")
+        try await tmux.send("Escape")
 
-        #expect(try await Self.quit(tmux, scratch) == "0")
+        #expect(try await Self.quit(tmux, status) == "0")
         let left = (try? FileManager.default.contentsOfDirectory(atPath: running)) ?? []
         #expect(left.filter { $0.hasSuffix(".json") }.isEmpty, "the discovery file outlived the demo: \(left)")
     }
@@ -134,7 +132,7 @@ import Testing
             shown.error.contains(
                 "qlp: using the gateway at http://127.0.0.1:\(port) (admin http://127.0.0.1:\(adminPort), pid \(gateway.process.pid))"),
             "\(shown.error)")
-        gateway.stop()
+        await gateway.terminate()
         stopped = true
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: running)) ?? []).filter { $0.hasSuffix(".json") }.isEmpty)
     }

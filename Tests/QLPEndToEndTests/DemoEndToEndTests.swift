@@ -18,12 +18,14 @@ import Testing
         #expect(FileManager.default.isExecutableFile(atPath: QLPBinary.path), "build qlp first: \(QLPBinary.path)")
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let status = scratch.path + "/exit-status"
-        let tmux = try TmuxSession(
-            command: "sh -c '\(QLPBinary.path) demo; echo $? > \(status)'", width: 80, height: 24,
+        let status = ExitStatusFile(scratch)
+        let tmux = try await TmuxSession.start(
+            command: "sh -c '\(status.recording("\(QLPBinary.path) demo"))'", width: 80, height: 24,
             environment: environment(scratch))
         defer { tmux.kill() }
-        let screen = try await tmux.waitFor("the Overview with cost data") { $0.contains("old (fetched") && $0.contains("MONTHLY BUDGET") }
+        let screen = try await tmux.waitFor("the Overview with cost data", timeout: TmuxSession.firstScreenTimeout) {
+            $0.contains("old (fetched") && $0.contains("MONTHLY BUDGET")
+        }
         for text in [
             "DEMO", "AZURE CREDITS", "of £5,000.00", "Compute (AKS)", "£2,000.00", "Azure OpenAI", "£1,500.00",
             "Databases & Storage", "£800.00", "Networking & Security", "£400.00", "Monitoring & DevOps", "£300.00",
@@ -32,22 +34,18 @@ import Testing
             #expect(screen.contains(text), "missing '\(text)' in:\n\(screen)")
         }
         #expect(!screen.contains("…"), "something was cut:\n\(screen)")
-        try tmux.send("q")
-        let deadline = ContinuousClock.now + .seconds(10)
-        while !FileManager.default.fileExists(atPath: status), ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        let code = try String(contentsOfFile: status, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(code == "0")
+        try await tmux.send("q")
+        #expect(try await status.wait() == "0")
         // The alternate screen is gone: the shell's screen is back, no dashboard left on it.
-        #expect(!tmux.screen().contains("MONTHLY BUDGET"))
+        let shell = await tmux.screen()
+        #expect(!shell.contains("MONTHLY BUDGET"))
     }
 
     @Test func failingCostEndpointShowsStaleWithTheReasonAndRecovers() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let port = try freeLoopbackPort()
-        let tmux = try TmuxSession(
+        let tmux = try await TmuxSession.start(
             command: "\(QLPBinary.path) demo --emulator-port \(port) --cost-refresh 1s --request-timeout 1s", width: 100, height: 30,
             environment: environment(scratch))
         defer { tmux.kill() }
@@ -72,7 +70,7 @@ import Testing
         #expect(hung.contains("of £5,000.00"), "the last good figures stay on screen")
         _ = try await transport.send(HTTPRequest(method: .delete, url: "http://127.0.0.1:\(port)/_emulator/faults"))
         try await tmux.waitFor("recovery") { !$0.contains("STALE") && ($0.contains("cost data 0s old") || $0.contains("cost data 1s old")) }
-        try tmux.send("q")
+        try await tmux.send("q")
     }
 
     @Test func anInvalidConfigExitsNonZeroNamingFileLineAndKey() async throws {

@@ -9,7 +9,7 @@ import Testing
 /// section an Entra ID token comes from: it refused to start ("add an azure
 /// section") with the section right there. `qlp dash`'s embedded gateway sent
 /// neither a key nor a token, so every Azure OpenAI request answered 401.
-@Suite(.serialized, .timeLimit(.minutes(3))) struct EntraGatewayEndToEndTests {
+@Suite(.serialized, .timeLimit(.minutes(4))) struct EntraGatewayEndToEndTests {
     static func config(emulator: Int, port: Int, adminPort: Int, scratch: ScratchDirectory) throws -> String {
         try GatewayProcess.config(
             azure: emulator, ollama: emulator, port: port, adminPort: adminPort, scratch: scratch,
@@ -20,7 +20,7 @@ import Testing
     @Test func theHeadlessGatewaySendsAnEntraTokenFromTheAzureSection() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let emulator = try await EmulatorProcess(port: try freeLoopbackPort(), scratch: scratch)
+        let emulator = try await EmulatorProcess(scratch: scratch)
         defer { emulator.stop() }
         let port = try freeLoopbackPort()
         let adminPort = try freeLoopbackPort()
@@ -57,12 +57,12 @@ import Testing
     @Test func theDashboardsEmbeddedGatewaySendsAnEntraToken() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let emulator = try await EmulatorProcess(port: try freeLoopbackPort(), scratch: scratch)
+        let emulator = try await EmulatorProcess(scratch: scratch)
         defer { emulator.stop() }
         let port = try freeLoopbackPort()
         let adminPort = try freeLoopbackPort()
         let config = try Self.config(emulator: emulator.port, port: port, adminPort: adminPort, scratch: scratch)
-        let tmux = try TmuxSession(
+        let tmux = try await TmuxSession.start(
             command: "\(QLPBinary.path) dash --config \(config)", width: 100, height: 30,
             environment: ["HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC"])
         defer { tmux.kill() }
@@ -78,6 +78,6 @@ import Testing
         let answered = try #require(response, "the embedded gateway did not answer on \(base)")
         #expect(answered.status == 200, "\(String(decoding: answered.body, as: UTF8.self))")
         #expect(answered.headers["x-qlp-target"] == "gpt4")
-        try tmux.send("q")
+        try await tmux.send("q")
     }
 }

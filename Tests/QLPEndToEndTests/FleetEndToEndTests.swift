@@ -25,7 +25,7 @@ import Testing
             let redis = try await RedisServerFixture.start()
             let emulator: EmulatorProcess
             do {
-                emulator = try await EmulatorProcess(port: try freeLoopbackPort(), scratch: scratch)
+                emulator = try await EmulatorProcess(scratch: scratch)
             } catch {
                 await redis.remove()
                 throw error
@@ -71,8 +71,8 @@ import Testing
         }
 
         func stop() async {
-            for replica in replicas { replica.stop() }
-            emulator.stop()
+            for replica in replicas { await replica.terminate() }
+            await emulator.terminate()
             await redis.remove()
             scratch.remove()
         }

@@ -40,12 +40,12 @@ import Testing
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let port = try freeLoopbackPort()
-        let tmux = try TmuxSession(
+        let tmux = try await TmuxSession.start(
             command: "\(QLPBinary.path) demo --config \(try config(in: scratch)) --emulator-port \(port)",
             width: 120, height: 30, environment: environment(scratch))
         defer { tmux.kill() }
         try await tmux.waitFor("the Overview", timeout: TmuxSession.firstScreenTimeout) { $0.contains("MONTHLY BUDGET") }
-        try tmux.send("6")
+        try await tmux.send("6")
         // The demo's chat models take hundreds of milliseconds: the 100 ms SLO is breached.
         try await tmux.waitFor("the latency SLO breach") { $0.contains("chat: p95 ") && $0.contains(" ms over its 100 ms SLO") }
 
@@ -73,6 +73,6 @@ import Testing
             return !throttled.isEmpty && !storm.isEmpty && (throttled + storm).allSatisfy { $0.contains("cleared") }
                 && lines.contains { $0.contains("over its 100 ms SLO") && $0.contains("OPEN") }
         }
-        try tmux.send("q")
+        try await tmux.send("q")
     }
 }

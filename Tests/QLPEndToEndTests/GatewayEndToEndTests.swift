@@ -25,7 +25,7 @@ import Testing
             """)
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let upstream = try await EmulatorProcess(port: try freeLoopbackPort(), scratch: scratch)
+        let upstream = try await EmulatorProcess(scratch: scratch)
         defer { upstream.stop() }
         let key = "sk-qlp-e2e-" + UUID().uuidString
         let hash = try await Subprocess.run(["/bin/sh", "-c", "printf %s '\(key)' | '\(QLPBinary.path)' gateway hash-key"])
@@ -83,9 +83,9 @@ import Testing
     @Test func killingAnUpstreamUnderLoadCostsNoClientAnError() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let azure = try await EmulatorProcess(port: try freeLoopbackPort(), scratch: scratch)
+        let azure = try await EmulatorProcess(scratch: scratch)
         defer { azure.stop() }
-        let ollama = try await EmulatorProcess(port: try freeLoopbackPort(), scratch: scratch)
+        let ollama = try await EmulatorProcess(scratch: scratch)
         defer { ollama.stop() }
         let port = try freeLoopbackPort()
         let adminPort = try freeLoopbackPort()
@@ -202,7 +202,7 @@ import Testing
     @Test func sigtermStopsTheGatewayCleanlyAndKeysStayOutOfTheLog() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let upstream = try await EmulatorProcess(port: try freeLoopbackPort(), scratch: scratch)
+        let upstream = try await EmulatorProcess(scratch: scratch)
         defer { upstream.stop() }
         let key = "sk-qlp-e2e-" + UUID().uuidString
         let port = try freeLoopbackPort()
@@ -226,9 +226,8 @@ import Testing
                 body: Array(#"{"model":"chat","messages":[{"role":"user","content":"hi"}]}"#.utf8)))
         #expect(served.status == 200)
         kill(gateway.process.pid, SIGTERM)
-        var status: Int32 = 0
-        while waitpid(gateway.process.pid, &status, 0) == -1 && errno == EINTR {}
-        #expect(status == 0, "qlp gateway exited with status \(status)")
+        let status = await gateway.process.exitStatus(within: .seconds(40))
+        #expect(status == 0, "qlp gateway exited with status \(status.map(String.init) ?? "none (still running)")")
         let log = (try? String(contentsOfFile: gateway.logPath, encoding: .utf8)) ?? ""
         #expect(log.contains("gateway stopped"))
         #expect(!log.contains(key))

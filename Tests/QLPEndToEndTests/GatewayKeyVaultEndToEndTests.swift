@@ -37,7 +37,7 @@ import Testing
     @Test func finding01_gatewayResolvesKeyVaultReferences() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let emulator = try await EmulatorProcess(port: try freeLoopbackPort(), scratch: scratch)
+        let emulator = try await EmulatorProcess(scratch: scratch)
         defer { emulator.stop() }
         let port = try freeLoopbackPort()
         let adminPort = try freeLoopbackPort()
@@ -60,7 +60,7 @@ import Testing
     @Test func finding01_anUnresolvableReferenceStopsTheGatewayAtStart() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let emulator = try await EmulatorProcess(port: try freeLoopbackPort(), scratch: scratch)
+        let emulator = try await EmulatorProcess(scratch: scratch)
         defer { emulator.stop() }
         let port = try freeLoopbackPort()
         let adminPort = try freeLoopbackPort()

@@ -6,7 +6,7 @@ import QLPHTTP
     import Glibc
 #endif
 
-/// `qlp emulate --model-latency off` on a chosen loopback port, which can be
+/// `qlp emulate --model-latency off` on a loopback port, which can be
 /// killed with SIGKILL and started again on the same port.
 final class EmulatorProcess: @unchecked Sendable {
     let port: Int
@@ -14,6 +14,16 @@ final class EmulatorProcess: @unchecked Sendable {
     private(set) var process: BackgroundProcess
     private var generation = 0
 
+    /// On a port the emulator chooses (see `RunningEmulator.start`).
+    init(scratch: ScratchDirectory) async throws {
+        let running = try await RunningEmulator.start(
+            in: scratch, arguments: ["--model-latency", "off"], logName: "emulator-\(UUID().uuidString).log")
+        port = running.port
+        self.scratch = scratch
+        process = running.process
+    }
+
+    /// On `port`: where one stood before, to come back.
     init(port: Int, scratch: ScratchDirectory) async throws {
         self.port = port
         self.scratch = scratch
@@ -36,11 +46,7 @@ final class EmulatorProcess: @unchecked Sendable {
     }
 
     /// kill -9: no goodbye, connections reset.
-    func kill9() {
-        kill(process.pid, SIGKILL)
-        var status: Int32 = 0
-        while waitpid(process.pid, &status, 0) == -1 && errno == EINTR {}
-    }
+    func kill9() { process.kill9() }
 
     func restart() async throws {
         generation += 1
@@ -48,6 +54,9 @@ final class EmulatorProcess: @unchecked Sendable {
     }
 
     func stop() { process.stop() }
+
+    /// `stop()` for where a test can suspend (see `BackgroundProcess.terminate`).
+    func terminate() async { await process.terminate() }
 }
 
 /// The real `qlp gateway` with a config that routes chat over an Azure OpenAI
@@ -138,12 +147,11 @@ struct GatewayProcess {
 
     func stop() { process.stop() }
 
+    /// `stop()` for where a test can suspend (see `BackgroundProcess.terminate`).
+    func terminate() async { await process.terminate() }
+
     /// kill -9: no goodbye, nothing flushed.
-    func kill9() {
-        kill(process.pid, SIGKILL)
-        var status: Int32 = 0
-        while waitpid(process.pid, &status, 0) == -1 && errno == EINTR {}
-    }
+    func kill9() { process.kill9() }
 }
 
 extension GatewayProcess {

@@ -23,17 +23,8 @@ import Testing
     /// An emulator whose models answer at a quarter of their realistic pace (about half a second for 40 tokens), so
     /// requests and streams are in flight whenever a signal comes.
     static func slowEmulator(_ scratch: ScratchDirectory) async throws -> (BackgroundProcess, Int) {
-        let port = try freeLoopbackPort()
-        let process = try BackgroundProcess(
-            [QLPBinary.path, "emulate", "--port", String(port), "--model-latency", "0.25"],
-            outputPath: scratch.path + "/emulator-slow.log")
-        do {
-            try await process.waitForOutput("listening on")
-        } catch {
-            process.stop()
-            throw error
-        }
-        return (process, port)
+        let emulator = try await RunningEmulator.start(in: scratch, arguments: ["--model-latency", "0.25"], logName: "emulator-slow.log")
+        return (emulator.process, emulator.port)
     }
 
     /// `qlp gateway` in front of `upstreamPort` with a 20 s drain, for the tests that signal it.
@@ -67,17 +58,6 @@ import Testing
             }
         }
         try await body(gateway, scratch, &exited)
-    }
-
-    static func exitStatus(of pid: pid_t, within seconds: Double) async -> Int32? {
-        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-        var status: Int32 = 0
-        while ContinuousClock.now < deadline {
-            let reaped = waitpid(pid, &status, WNOHANG)
-            if reaped == pid { return status }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        return nil
     }
 
     /// Paced load (about `rate` requests/s, one in four streamed) until `until` seconds, from `workers` tasks.
@@ -149,7 +129,7 @@ import Testing
             kill(gateway.process.pid, SIGTERM)
             let signalled = ContinuousClock.now
             await load.value
-            let status = await Self.exitStatus(of: gateway.process.pid, within: 30)
+            let status = await gateway.process.exitStatus(within: .seconds(30))
             exited = status != nil
             let tookToExit = ContinuousClock.now - signalled
 
@@ -207,7 +187,7 @@ import Testing
                         let response = try await client.send(
                             HTTPRequest(
                                 method: .post, url: gateway.base + "/v1/chat/completions",
-                                headers: ["content-type": "application/json"], body: Self.chat, timeout: .seconds(30)))
+                                headers: ["content-type": "application/json"], body: Self.chat, timeout: Self.queuedRequestTimeout))
                         return response.status == 200 ? "200" : "\(response.status) \(response.bodyText.prefix(200))"
                     } catch {
                         return "\(error)"
@@ -217,12 +197,12 @@ import Testing
             // The kernel completes each connection and takes its request while the gateway is stopped.
             // On a loaded machine a client can be slow to connect (39 of 40 in 10 s once): the test needs a full
             // queue to mean something, not every one of them.
-            let queued = try await Self.waitForAcceptQueue(port: gateway.port, toHold: count, within: .seconds(30))
+            let queued = try await Self.waitForAcceptQueue(port: gateway.port, toHold: count, within: Self.queueFillTimeout)
             kill(gateway.process.pid, SIGTERM)
             kill(gateway.process.pid, SIGCONT)
             var answers: [String] = []
             for request in sent { answers.append(await request.value) }
-            let status = await Self.exitStatus(of: gateway.process.pid, within: 30)
+            let status = await gateway.process.exitStatus(within: .seconds(30))
             exited = status != nil
             let failed = answers.filter { $0 != "200" }
             print("accept queue drain test: \(queued) connections queued at SIGTERM, \(failed.count) of \(count) failed")
@@ -231,6 +211,12 @@ import Testing
             #expect(status == 0, "qlp gateway exited with status \(status.map(String.init) ?? "none (still running)")")
         }
     }
+
+    /// How long the accept-queue test waits for its connections to queue, and how long each of their
+    /// requests may take from its send: the queueing, then the drain. With both at 30 s, a queue one short
+    /// of full on a loaded machine (39 of 40 once) left every request timed out before the gateway resumed.
+    static let queueFillTimeout: Duration = .seconds(20)
+    static let queuedRequestTimeout: Duration = queueFillTimeout + .seconds(40)
 
     /// How many connections wait in the accept queue of the IPv4 listener on
     /// `port` (for a listening socket, /proc/net/tcp's rx_queue is that queue's
@@ -258,7 +244,7 @@ import Testing
         defer { MachineTurns.shared.give() }
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let upstream = try await EmulatorProcess(port: try freeLoopbackPort(), scratch: scratch)
+        let upstream = try await EmulatorProcess(scratch: scratch)
         defer { upstream.stop() }
         let port = try freeLoopbackPort()
         let adminPort = try freeLoopbackPort()
@@ -329,7 +315,7 @@ import Testing
     @Test func aBrokenConfigOnSighupIsLoggedWithItsLineAndServingGoesOn() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let upstream = try await EmulatorProcess(port: try freeLoopbackPort(), scratch: scratch)
+        let upstream = try await EmulatorProcess(scratch: scratch)
         defer { upstream.stop() }
         let port = try freeLoopbackPort()
         let adminPort = try freeLoopbackPort()

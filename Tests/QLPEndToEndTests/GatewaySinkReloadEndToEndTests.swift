@@ -16,9 +16,9 @@ import Testing
         defer { first.stop() }
         let second = try await WebhookReceiver.start(in: scratch, name: "second")
         defer { second.stop() }
-        let azure = try await EmulatorProcess(port: try freeLoopbackPort(), scratch: scratch)
+        let azure = try await EmulatorProcess(scratch: scratch)
         defer { azure.stop() }
-        let ollama = try await EmulatorProcess(port: try freeLoopbackPort(), scratch: scratch)
+        let ollama = try await EmulatorProcess(scratch: scratch)
         defer { ollama.stop() }
         let port = try freeLoopbackPort()
         let adminPort = try freeLoopbackPort()

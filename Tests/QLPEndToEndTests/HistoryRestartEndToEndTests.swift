@@ -14,18 +14,14 @@ import Testing
 
     /// Runs `qlp demo ARGS` until `q`, returning once it has exited.
     func run(_ arguments: String, scratch: ScratchDirectory, _ body: (TmuxSession) async throws -> Void) async throws {
-        let status = scratch.path + "/exit-status-\(UUID().uuidString)"
-        let tmux = try TmuxSession(
-            command: "sh -c '\(QLPBinary.path) demo \(arguments); echo $? > \(status)'", width: 100, height: 30,
+        let status = ExitStatusFile(scratch)
+        let tmux = try await TmuxSession.start(
+            command: "sh -c '\(status.recording("\(QLPBinary.path) demo \(arguments)"))'", width: 100, height: 30,
             environment: environment(scratch))
         defer { tmux.kill() }
         try await body(tmux)
-        try tmux.send("q")
-        let deadline = ContinuousClock.now + .seconds(10)
-        while !FileManager.default.fileExists(atPath: status), ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        #expect((try? String(contentsOfFile: status, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        try await tmux.send("q")
+        #expect(try await status.wait() == "0")
     }
 
     static func sparkRows(_ screen: String) -> Int {
@@ -36,14 +32,14 @@ import Testing
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         try await run("", scratch: scratch) { tmux in
-            try tmux.send("5")
+            try await tmux.send("5")
             try await tmux.waitFor("Monitor sparklines") {
                 $0.contains("fetched") && $0.contains("LAST 3 HOURS") && Self.sparkRows($0) >= 10
             }
         }
         let faults = ["metrics", "metrics.batch", "appinsights", "loganalytics"].map { "--fault \($0)=status:503" }.joined(separator: " ")
         try await run(faults, scratch: scratch) { tmux in
-            try tmux.send("5")
+            try await tmux.send("5")
             let screen = try await tmux.waitFor("kept points under the failure") {
                 $0.contains("STALE: HTTP 503") && $0.contains("failed: qlp-aks")
             }
@@ -61,7 +57,7 @@ import Testing
         try Data(repeating: 0x5A, count: 8192).write(to: URL(fileURLWithPath: directory + "/demo-series.sqlite"))
         try await run("", scratch: scratch) { tmux in
             try await tmux.waitFor("the notice naming the file") { $0.contains("demo-series.sqlite unusable") }
-            try tmux.send("5")
+            try await tmux.send("5")
             try await tmux.waitFor("Monitor sparklines all the same") { $0.contains("LAST 3 HOURS") && Self.sparkRows($0) >= 10 }
         }
     }

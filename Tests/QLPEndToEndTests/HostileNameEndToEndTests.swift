@@ -34,13 +34,9 @@ import Testing
     static func dashboard(renames: [String], budgetName: String) async throws -> PtyRun.Outcome {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let port = try freeLoopbackPort()
-        let emulator = try BackgroundProcess(
-            [QLPBinary.path, "emulate", "--port", String(port)] + renames.flatMap { ["--resource-name", $0] },
-            outputPath: scratch.path + "/emulator.log")
+        let emulator = try await RunningEmulator.start(in: scratch, arguments: renames.flatMap { ["--resource-name", $0] })
         defer { emulator.stop() }
-        try await emulator.waitForOutput("listening on")
-        let config = try DoctorCommandTests().config(port: port, secret: "", scratch: scratch)
+        let config = try DoctorCommandTests().config(port: emulator.port, secret: "", scratch: scratch)
         var environment = TerminalDisciplineTests.environment(scratch)
         environment["DOCTOR_TEST_SECRET"] = EmulatorConfiguration.demoClientSecret
         let run = PtyRun(arguments: [QLPBinary.path, "dash", "--config", config], environment: environment, columns: 100, rows: 30)
@@ -49,7 +45,7 @@ import Testing
                 .waitForOutput("not in any bucket: Event", timeoutSeconds: 30), .wait(seconds: 1),
                 .send("2"), .waitForOutput(budgetName, timeoutSeconds: 20), .wait(seconds: 1),
                 .send("q"),
-            ], timeoutSeconds: 60)
+            ], exitWithinSeconds: 30)
     }
 
     static func count(_ needle: String, in bytes: [UInt8]) -> Int {

@@ -26,7 +26,7 @@ import Testing
         let config = try DoctorCommandTests().config(
             port: port, secret: "", scratch: scratch,
             extra: atlasSection(port: port, secretName: secretName))
-        let tmux = try TmuxSession(
+        let tmux = try await TmuxSession.start(
             command: "\(QLPBinary.path) dash --config \(config)", width: 100, height: 40,
             environment: [
                 "HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC",
@@ -34,9 +34,9 @@ import Testing
             ])
         defer { tmux.kill() }
         try await tmux.waitFor("the Overview", timeout: TmuxSession.firstScreenTimeout) { $0.contains("MONTHLY BUDGET") }
-        try tmux.send("2")
+        try await tmux.send("2")
         let screen = try await tmux.waitFor("the Budget view's Atlas line", ready)
-        try tmux.send("q")
+        try await tmux.send("q")
         return screen
     }
 

@@ -26,12 +26,12 @@ import Testing
     @Test func theDemosKeysShowWithSpendAndLimitsAndSlashFilters() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let tmux = try TmuxSession(
+        let tmux = try await TmuxSession.start(
             command: "\(QLPBinary.path) demo --emulator-port \(try freeLoopbackPort())", width: 80, height: 24,
             environment: environment(scratch))
         defer { tmux.kill() }
         try await tmux.waitFor("the Overview", timeout: TmuxSession.firstScreenTimeout) { $0.contains("AZURE CREDITS") }
-        try tmux.send("8")
+        try await tmux.send("8")
         let screen = try await tmux.waitFor("the demo's three keys") {
             $0.contains("3 keys") && Self.row("web-app", in: $0) != nil && Self.row("batch-jobs", in: $0) != nil
         }
@@ -50,16 +50,16 @@ import Testing
         #expect(!screen.contains("…"), "nothing is cut:\n\(screen)")
         #expect(screen.split(separator: "\n").allSatisfy { $0.count <= 80 })
 
-        try tmux.send("/", "c", "o", "d", "e")
-        try tmux.send("Enter")
+        try await tmux.send("/", "c", "o", "d", "e")
+        try await tmux.send("Enter")
         let filtered = try await tmux.waitFor("the filter") { $0.contains("filter: code") }
         #expect(Self.row("code-assistant", in: filtered) != nil, "\(filtered)")
         #expect(Self.row("web-app", in: filtered) == nil && Self.row("batch-jobs", in: filtered) == nil, "\(filtered)")
         #expect(filtered.contains("code-assistant (key store) · active"), "its detail under the table:\n\(filtered)")
         #expect(filtered.contains("routes allowed: code"), "\(filtered)")
-        try tmux.send("/", "x", "y", "z", "Enter")
+        try await tmux.send("/", "x", "y", "z", "Enter")
         try await tmux.waitFor("nothing matching") { $0.contains("no key matches 'codexyz'") }
-        try tmux.send("q")
+        try await tmux.send("q")
     }
 
     /// Keys listed in the config join the store's, and a request made with one is counted.
@@ -74,13 +74,13 @@ import Testing
         try original.replacingOccurrences(of: "  client_key_sha256: []\n", with: "  client_key_sha256: [\"\(one)\", \"\(two)\"]\n")
             .write(toFile: path, atomically: true, encoding: .utf8)
         let gatewayPort = try freeLoopbackPort()
-        let tmux = try TmuxSession(
+        let tmux = try await TmuxSession.start(
             command: "\(QLPBinary.path) demo --config \(path) --emulator-port \(try freeLoopbackPort()) "
                 + "--gateway-port \(gatewayPort)",
             width: 80, height: 24, environment: environment(scratch))
         defer { tmux.kill() }
         try await tmux.waitFor("the Overview", timeout: TmuxSession.firstScreenTimeout) { $0.contains("AZURE CREDITS") }
-        try tmux.send("8")
+        try await tmux.send("8")
         let listed = try await tmux.waitFor("the config's keys beside the demo's") {
             $0.contains("5 keys") && Self.row("config-1", in: $0) != nil && Self.row("config-2", in: $0) != nil
         }
@@ -100,8 +100,8 @@ import Testing
         let counted = try await tmux.waitFor("config-2's request") { Self.row("config-2", in: $0)?.contains("1/-") == true }
         #expect(Self.row("config-1", in: counted)?.contains("0/-") == true, "\(counted)")
 
-        try tmux.send("/", "2")
-        try tmux.send("Enter")
+        try await tmux.send("/", "2")
+        try await tmux.send("Enter")
         // The filter's line can show before the list has been drawn again: wait for the list too.
         let filtered = try await tmux.waitFor("the filter") {
             $0.contains("filter: 2") && Self.row("config-1", in: $0) == nil && Self.row("config-2", in: $0) != nil
@@ -109,6 +109,6 @@ import Testing
         #expect(Self.row("config-2", in: filtered) != nil, "\(filtered)")
         #expect(Self.row("config-1", in: filtered) == nil && Self.row("web-app", in: filtered) == nil, "\(filtered)")
         #expect(filtered.contains("config-2 (config: gateway.client_key_sha256) · active · never expires"), "\(filtered)")
-        try tmux.send("q")
+        try await tmux.send("q")
     }
 }

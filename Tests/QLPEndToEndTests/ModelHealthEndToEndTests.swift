@@ -59,7 +59,7 @@ import Testing
         defer { azure.stop() }
         let models = try freeLoopbackPort()
         let config = try config(azure: azure.port, models: models, probeInterval: "5s", scratch: scratch)
-        let tmux = try TmuxSession(
+        let tmux = try await TmuxSession.start(
             command: "\(QLPBinary.path) dash --config \(config)", width: 120, height: 30,
             environment: [
                 "HOME": scratch.path, "LANG": "C.UTF-8", "TZ": "UTC",
@@ -67,7 +67,7 @@ import Testing
             ])
         defer { tmux.kill() }
         try await tmux.waitFor("the Overview", timeout: TmuxSession.firstScreenTimeout) { $0.contains("MONTHLY BUDGET") }
-        try tmux.send("3")
+        try await tmux.send("3")
         let refused = "cannot connect to 127.0.0.1 port \(models)"
         // The first round fails at start (degraded), the second, one interval on, makes them down.
         let down = try await tmux.waitFor("every target down with the reason", timeout: .seconds(20)) { screen in
@@ -77,7 +77,7 @@ import Testing
         }
         #expect(!down.contains(" ok "), "\(down)")
 
-        try tmux.send("6")
+        try await tmux.send("6")
         func routeAlerts(_ screen: String) -> [Substring] {
             screen.split(separator: "\n").filter { $0.contains("no healthy target") }
         }
@@ -90,10 +90,10 @@ import Testing
         #expect(!raised.contains("traffic goes to other targets"), "\(raised)")
 
         try await Task.sleep(for: .seconds(40))
-        let held = tmux.screen()
+        let held = await tmux.screen()
         #expect(routeAlerts(held).count == 2, "\(held)")
         #expect(routeAlerts(held).allSatisfy { $0.contains("OPEN") && !$0.contains("cleared") }, "still raised:\n\(held)")
-        try tmux.send("3")
+        try await tmux.send("3")
         let stillDown = try await tmux.waitFor("the Models view") { $0.contains("MODELS") }
         for target in Self.targets {
             #expect(stillDown.contains("\(target) down since "), "\(target) after 40 s:\n\(stillDown)")
@@ -105,12 +105,12 @@ import Testing
         try await tmux.waitFor("every target back", timeout: .seconds(60)) { screen in
             !screen.contains(" down since ") && !screen.contains(" degraded since ")
         }
-        try tmux.send("6")
+        try await tmux.send("6")
         try await tmux.waitFor("the route alerts cleared", timeout: .seconds(30)) { screen in
             let lines = routeAlerts(screen)
             return lines.count == 2 && lines.allSatisfy { $0.contains("cleared") }
         }
-        try tmux.send("q")
+        try await tmux.send("q")
     }
 
     /// Acceptance 2: 6 s added to every GPT-4 answer in `qlp demo` with the
@@ -119,12 +119,12 @@ import Testing
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let port = try freeLoopbackPort()
-        let tmux = try TmuxSession(
+        let tmux = try await TmuxSession.start(
             command: "\(QLPBinary.path) demo --config \(GatewayAlertsEndToEndTests.repoConfig) --emulator-port \(port)",
             width: 120, height: 30, environment: GatewayAlertsEndToEndTests().environment(scratch))
         defer { tmux.kill() }
         try await tmux.waitFor("the Overview", timeout: TmuxSession.firstScreenTimeout) { $0.contains("MONTHLY BUDGET") }
-        try tmux.send("3")
+        try await tmux.send("3")
         try await tmux.waitFor("gpt4 answering within its SLO") { $0.contains("gpt4") && $0.contains(" ok ") }
         let transport = CurlTransport()
         defer { transport.shutdown() }
@@ -138,10 +138,10 @@ import Testing
             screen.split(separator: "\n").contains { $0.contains("gpt4 slow since ") && $0.contains(" over the 4 s SLO") }
         }
         #expect(slow.contains("P95 ms"), "\(slow)")
-        try tmux.send("6")
+        try await tmux.send("6")
         try await tmux.waitFor("the latency alert") { screen in
             screen.split(separator: "\n").contains { $0.contains("gpt4 slow: p95 ") && $0.contains(" over its 4 s SLO") }
         }
-        try tmux.send("q")
+        try await tmux.send("q")
     }
 }

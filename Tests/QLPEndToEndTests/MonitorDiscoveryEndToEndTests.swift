@@ -6,7 +6,7 @@ import Testing
 /// resources listed, `qlp doctor --demo` names what the emulator's resource
 /// group listing gave, and `qlp demo`'s Monitor view is filled from it, each
 /// resource with its type's default metrics.
-@Suite(.serialized, .timeLimit(.minutes(3))) struct MonitorDiscoveryEndToEndTests {
+@Suite(.serialized, .timeLimit(.minutes(4))) struct MonitorDiscoveryEndToEndTests {
     static let repoConfig = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../config/qlp.yaml").standardized.path
 
@@ -51,13 +51,13 @@ import Testing
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let path = try Self.discoveringConfig(scratch)
-        let status = scratch.path + "/exit-status"
-        let tmux = try TmuxSession(
-            command: "sh -c '\(QLPBinary.path) demo --config \(path) --emulator-port \(try freeLoopbackPort()); echo $? > \(status)'",
+        let status = ExitStatusFile(scratch)
+        let tmux = try await TmuxSession.start(
+            command: "sh -c '\(status.recording("\(QLPBinary.path) demo --config \(path) --emulator-port \(try freeLoopbackPort())"))'",
             width: 120, height: 50, environment: Self.environment(scratch))
         defer { tmux.kill() }
         try await tmux.waitFor("the Overview", timeout: TmuxSession.firstScreenTimeout) { $0.contains("AZURE CREDITS") }
-        try tmux.send("5")
+        try await tmux.send("5")
         // The resource is named on its first metric's row only.
         func row(_ resource: String, _ metric: String, in screen: String) -> Substring? {
             screen.split(separator: "\n").first { $0.contains(resource) && $0.contains(" \(metric) ") }
@@ -87,11 +87,7 @@ import Testing
         // Not the demo's hand-picked list: Redis's default pair, not its first three metrics.
         #expect(!screen.contains("serverLoad"), "\(screen)")
         #expect(!screen.contains("failed:"), "\(screen)")
-        try tmux.send("q")
-        let deadline = ContinuousClock.now + .seconds(15)
-        while !FileManager.default.fileExists(atPath: status), ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        #expect((try? String(contentsOfFile: status, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        try await tmux.send("q")
+        #expect(try await status.wait() == "0")
     }
 }

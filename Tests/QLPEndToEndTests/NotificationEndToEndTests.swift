@@ -157,9 +157,9 @@ import Testing
         defer { scratch.remove() }
         let receiver = try await WebhookReceiver.start(in: scratch)
         defer { receiver.stop() }
-        let azure = try await EmulatorProcess(port: try freeLoopbackPort(), scratch: scratch)
+        let azure = try await EmulatorProcess(scratch: scratch)
         defer { azure.stop() }
-        let ollama = try await EmulatorProcess(port: try freeLoopbackPort(), scratch: scratch)
+        let ollama = try await EmulatorProcess(scratch: scratch)
         defer { ollama.stop() }
         let port = try freeLoopbackPort()
         let adminPort = try freeLoopbackPort()

@@ -18,7 +18,7 @@ import Testing
         let promtool = try #require(Self.promtool(), "promtool is missing: scripts/install-deps installs it (Debian package prometheus)")
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let azure = try await EmulatorProcess(port: try freeLoopbackPort(), scratch: scratch)
+        let azure = try await EmulatorProcess(scratch: scratch)
         defer { azure.stop() }
         // Nothing listens where Ollama should be: llama3's breaker opens.
         let port = try freeLoopbackPort()

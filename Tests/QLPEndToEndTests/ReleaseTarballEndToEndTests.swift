@@ -78,19 +78,17 @@ struct ReleaseTarballEndToEndTests {
         #expect(zsh.hasPrefix("#compdef qlp"), "zsh completion starts: \(zsh.prefix(40))")
 
         // The dashboard itself, briefly, in a terminal, then q.
-        let status = scratch.path + "/exit-status"
+        let status = ExitStatusFile(scratch)
         let command = Self.bare(["TERM=screen", "./qlp", "demo"], home: scratch.path).map(TmuxSession.quote).joined(separator: " ")
-        let tmux = try TmuxSession(
-            command: "sh -c \(TmuxSession.quote("cd '\(root)' && \(command); echo $? > \(status)"))",
+        let tmux = try await TmuxSession.start(
+            command: "sh -c \(TmuxSession.quote(status.recording("cd '\(root)' && \(command)")))",
             width: 80, height: 24, environment: [:])
         defer { tmux.kill() }
-        try await tmux.waitFor("the demo's Overview") { $0.contains("DEMO") && $0.contains("MONTHLY BUDGET") }
-        try tmux.send("q")
-        let deadline = ContinuousClock.now + .seconds(10)
-        while !FileManager.default.fileExists(atPath: status), ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(100))
+        try await tmux.waitFor("the demo's Overview", timeout: TmuxSession.firstScreenTimeout) {
+            $0.contains("DEMO") && $0.contains("MONTHLY BUDGET")
         }
-        let code = (try? String(contentsOfFile: status, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        try await tmux.send("q")
+        let code = try await status.wait()
         #expect(code == "0", "qlp demo exited \(code ?? "(not at all)")")
     }
 }

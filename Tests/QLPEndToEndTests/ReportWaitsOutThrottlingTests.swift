@@ -7,19 +7,11 @@ import Testing
 /// (and its own budget) with a line on stderr for each wait, and fails only
 /// when a wait would go past --max-wait, naming the limit and whose wait it was.
 @Suite(.serialized) struct ReportWaitsOutThrottlingTests {
-    /// `qlp emulate` with faults, on a free loopback port; stopped by the caller.
+    /// `qlp emulate` with faults; stopped by the caller.
     func emulator(faults: [String], in scratch: ScratchDirectory) async throws -> (BackgroundProcess, Int) {
-        let port = try freeLoopbackPort()
-        let process = try BackgroundProcess(
-            [QLPBinary.path, "emulate", "--port", String(port)] + faults.flatMap { ["--fault", $0] },
-            outputPath: scratch.path + "/emulator-\(port).log")
-        do {
-            try await process.waitForOutput("listening on")
-        } catch {
-            process.stop()
-            throw error
-        }
-        return (process, port)
+        let emulator = try await RunningEmulator.start(
+            in: scratch, arguments: faults.flatMap { ["--fault", $0] }, logName: "emulator-\(UUID().uuidString).log")
+        return (emulator.process, emulator.port)
     }
 
     func report(port: Int, arguments: [String], scratch: ScratchDirectory) async throws -> Subprocess.Result {
@@ -45,7 +37,7 @@ import Testing
             twice.stop()
             throw error
         }
-        twice.stop()
+        await twice.terminate()
         #expect(waited.status == 0, "stderr: \(waited.error)")
         #expect(waited.error.contains("qlp: Cost Management asked qlp to wait ("), "\(waited.error)")
         #expect(waited.error.contains("waiting 2 s (retry 1, page 1)"), "\(waited.error)")
@@ -64,7 +56,7 @@ import Testing
             always.stop()
             throw error
         }
-        always.stop()
+        await always.terminate()
         // 0s: never wait, and the message still names the cap that said so.
         #expect(never.status == 1, "\(never.error)")
         #expect(never.error.contains("past --max-wait 0s"), "\(never.error)")

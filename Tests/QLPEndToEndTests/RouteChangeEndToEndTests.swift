@@ -65,11 +65,7 @@ import Testing
         return process
     }
 
-    static func kill9(_ process: BackgroundProcess) {
-        kill(process.pid, SIGKILL)
-        var status: Int32 = 0
-        while waitpid(process.pid, &status, 0) == -1 && errno == EINTR {}
-    }
+    static func kill9(_ process: BackgroundProcess) { process.kill9() }
 
     static func send(_ client: CurlTransport, _ method: HTTPMethod, _ url: String, _ body: String? = nil) async throws -> HTTPResponse {
         var headers = HTTPHeaders([("Authorization", "Bearer \(token)"), ("X-QLP-Actor", "e2e")])

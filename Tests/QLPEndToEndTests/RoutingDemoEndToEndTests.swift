@@ -6,7 +6,7 @@ import Testing
 /// GPT-3.5 in `qlp demo`'s Routing view by keys, confirms, sees the observed
 /// share follow, finds the change under their name in the Audit view and in
 /// `qlp routes show` from another process, then undoes it the same way.
-@Suite(.serialized, .timeLimit(.minutes(2))) struct RoutingDemoEndToEndTests {
+@Suite(.serialized, .timeLimit(.minutes(4))) struct RoutingDemoEndToEndTests {
     /// A test token, made per run; never printed.
     static let token = "adm-e2e-" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
     /// The operator's name, as $USER gives it to `qlp demo`.
@@ -90,10 +90,10 @@ import Testing
         defer { scratch.remove() }
         let adminPort = try freeLoopbackPort()
         let gatewayPort = try freeLoopbackPort()
-        let status = scratch.path + "/exit-status"
+        let status = ExitStatusFile(scratch)
         let started = ContinuousClock.now
-        let tmux = try TmuxSession(
-            command: "sh -c '\(QLPBinary.path) demo --admin-port \(adminPort) --gateway-port \(gatewayPort); echo $? > \(status)'",
+        let tmux = try await TmuxSession.start(
+            command: "sh -c '\(status.recording("\(QLPBinary.path) demo --admin-port \(adminPort) --gateway-port \(gatewayPort)"))'",
             width: 100, height: 30, environment: Self.environment(scratch))
         // kill-server hangs up on qlp (it exits on SIGHUP), whatever failed before.
         defer { tmux.kill() }
@@ -104,7 +104,7 @@ import Testing
         try await tmux.waitFor("the Overview", timeout: TmuxSession.firstScreenTimeout) {
             $0.contains("DEMO") && $0.contains("MONTHLY BUDGET")
         }
-        try tmux.send("4")
+        try await tmux.send("4")
         let routing = try await tmux.waitFor("the chat route's rows with observed shares") {
             $0.contains("table v1") && Self.showsWeights($0, before) && Self.observed($0, "gpt4") != nil
         }
@@ -121,23 +121,23 @@ import Testing
         var sharesBefore: [Int] = []
         let readFrom = ContinuousClock.now
         while ContinuousClock.now - readFrom < .seconds(3) {
-            if let share = Self.observed(tmux.screen(), "gpt4") { sharesBefore.append(share) }
+            if let share = Self.observed(await tmux.screen(), "gpt4") { sharesBefore.append(share) }
             try await Task.sleep(for: .milliseconds(250))
         }
         let lowestBefore = try #require(sharesBefore.min(), "no observed share for gpt4 before the change")
 
         // 2. Two steps of -5 on gpt4, staged as a draft; the others rebalance in proportion.
-        try tmux.send("-")
-        try tmux.send("-")
+        try await tmux.send("-")
+        try await tmux.send("-")
         let draft = try await tmux.waitFor("the draft 30/46/24") { Self.showsWeights($0, after) && $0.contains("DRAFT: 1 change") }
         #expect(draft.contains("table v1"), "nothing is applied before confirming:\n\(draft)")
-        try tmux.send("Enter")
+        try await tmux.send("Enter")
         let popup = try await tmux.waitFor("the diff popup") { $0.contains("Apply route change") && $0.contains("Apply? y yes / n no") }
         let popupWords = popup.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "│" }).joined(separator: " ")
         for line in ["chat gpt4 40 -> 30", "chat gpt35 40 -> 46", "chat llama3 20 -> 24", "as \(Self.operatorName), on table v1"] {
             #expect(popupWords.contains(line), "missing '\(line)' in the popup:\n\(popup)")
         }
-        try tmux.send("y")
+        try await tmux.send("y")
         let pressed = ContinuousClock.now
         let applied = try await tmux.waitFor("table v2", timeout: .seconds(10)) { $0.contains("table v2") }
         let appliedAfter = ContinuousClock.now - pressed
@@ -155,7 +155,7 @@ import Testing
         var readings: [(Duration, Int)] = []
         var movedAfter: Duration?
         while ContinuousClock.now - pressed < .seconds(15) {
-            if let share = Self.observed(tmux.screen(), "gpt4") {
+            if let share = Self.observed(await tmux.screen(), "gpt4") {
                 let at = ContinuousClock.now - pressed
                 if readings.last?.1 != share { readings.append((at, share)) }
                 if share <= threshold {
@@ -177,7 +177,7 @@ import Testing
         #expect(moved <= .seconds(6), "gpt4's observed share reached \(threshold)% only \(Self.seconds(moved)) after y: \(trace)")
 
         // 4. The Audit view has the change, under the operator's name.
-        try tmux.send("7")
+        try await tmux.send("7")
         // Waits for the table row itself (it names the operator): the bottom row's notice "applied v2: chat weights: …"
         // holds the same words, and a capture taken while the view is half drawn can show it before the table.
         let audit = try await tmux.waitFor("the change in the Audit view") { screen in
@@ -195,12 +195,12 @@ import Testing
         #expect(Self.printedChatWeights(shownAfterChange.output) == after, "\(shownAfterChange.output)")
 
         // 6. Undo from the Routing view: it asks first, then the table is 40/40/20 again as v3.
-        try tmux.send("4")
+        try await tmux.send("4")
         try await tmux.waitFor("the Routing view") { $0.contains("table v2") }
-        try tmux.send("u")
+        try await tmux.send("u")
         let undoPopup = try await tmux.waitFor("the undo popup") { $0.contains("Undo it? y yes / n no") }
         #expect(undoPopup.contains("undo: chat weights: gpt4 40→30"), "\(undoPopup)")
-        try tmux.send("y")
+        try await tmux.send("y")
         let undone = try await tmux.waitFor("table v3", timeout: .seconds(10)) { $0.contains("table v3") }
         #expect(Self.showsWeights(undone, before), "the live table is not 40/40/20 again:\n\(undone)")
         #expect(undone.contains("undone, now v3"), "\(undone)")
@@ -208,7 +208,7 @@ import Testing
         #expect(shownAfterUndo.status == 0, "\(shownAfterUndo.error)")
         #expect(shownAfterUndo.output.contains("Route table version 3"), "\(shownAfterUndo.output)")
         #expect(Self.printedChatWeights(shownAfterUndo.output) == before, "\(shownAfterUndo.output)")
-        try tmux.send("7")
+        try await tmux.send("7")
         let undoAudit = try await tmux.waitFor("the undo in the Audit view") { screen in
             screen.contains("ROUTE AUDIT") && Self.auditLine(screen, "undo of #2") != nil
         }
@@ -217,13 +217,9 @@ import Testing
         #expect(!(shownAfterChange.output + shownAfterChange.error + shownAfterUndo.output + shownAfterUndo.error).contains(Self.token))
 
         // 7. q quits with status 0.
-        try tmux.send("q")
-        let deadline = ContinuousClock.now + .seconds(15)
-        while !FileManager.default.fileExists(atPath: status), ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        let code = (try? String(contentsOfFile: status, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(code == "0", "qlp demo's exit status: \(code ?? "none within 15 s")")
+        try await tmux.send("q")
+        let code = try await status.wait()
+        #expect(code == "0", "qlp demo's exit status: \(code ?? "none within \(ExitStatusFile.quitTimeout)")")
         print("Routing demo end to end: \(Self.seconds(ContinuousClock.now - started)) in all")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import QLPTestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -17,20 +18,14 @@ enum Subprocess {
         var error: String
     }
 
-    /// Runs the program to its end on a thread of its own. Async tests share
-    /// a pool of one thread per core; a child that runs for seconds, waited
-    /// for on one of those, stalls every other test's timers and I/O (on a
-    /// 2-core CI machine that made two unrelated tests miss their waits).
+    /// Runs the program to its end on a thread of its own (see `onOwnThread`): a
+    /// child waited for on one of the async pool's threads stalls every other test.
     static func run(_ arguments: [String], environment: [String: String]? = nil, capture: Bool = true) async throws -> Result {
-        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Result, any Error>) in
-            Thread {
-                done.resume(with: Swift.Result { try runBlocking(arguments, environment: environment, capture: capture) })
-            }.start()
-        }
+        try await onOwnThread { try runBlocking(arguments, environment: environment, capture: capture) }
     }
 
-    /// Runs the program to its end on the calling thread: only for commands
-    /// that finish in milliseconds (tmux's own control commands).
+    /// Runs the program to its end on the calling thread: only where the caller
+    /// cannot suspend (a test's `defer`, an initializer) and the command is short.
     /// - Parameters:
     ///   - capture: read stdout and stderr (off for programs that leave a
     ///     daemon holding them, such as `tmux new-session`).

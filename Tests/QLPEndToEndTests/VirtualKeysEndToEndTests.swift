@@ -18,7 +18,7 @@ import Testing
     @Test func keysMadeWithQlpKeysAreEnforcedByARunningGateway() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let upstream = try await EmulatorProcess(port: try freeLoopbackPort(), scratch: scratch)
+        let upstream = try await EmulatorProcess(scratch: scratch)
         defer { upstream.stop() }
         let port = try freeLoopbackPort()
         let adminPort = try freeLoopbackPort()

@@ -82,7 +82,9 @@ public final class RedisServerFixture: Sendable {
                 let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
                 throw Failure(description: "redis-server on port \(port) exited at start: \(log.suffix(600))")
             }
-            if tlsOnly ? logSaysReady(after: logStart) : answersPing() { return }
+            // The ping blocks for up to a second: on a thread of its own, not the async pool's.
+            let port = self.port
+            if tlsOnly ? logSaysReady(after: logStart) : await onOwnThread({ Self.answersPing(port: port) }) { return }
             try await Task.sleep(for: .milliseconds(50))
         }
         kill9()
@@ -135,7 +137,7 @@ public final class RedisServerFixture: Sendable {
     }
 
     /// One PING on a fresh socket. -NOAUTH counts: a server with requirepass is up too.
-    private func answersPing() -> Bool {
+    private static func answersPing(port: Int) -> Bool {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
