@@ -165,30 +165,3 @@ public final class RedisServerFixture: Sendable {
         }
     }
 }
-
-private func loopbackAddress(port: Int) -> sockaddr_in {
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    return address
-}
-
-/// A loopback port nothing listens on right now (the kernel's pick for port 0, released again).
-public func freeLoopbackPort() throws -> Int {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard descriptor >= 0 else { throw RedisServerFixture.Failure(description: "socket() failed: errno \(errno)") }
-    defer { close(descriptor) }
-    var address = loopbackAddress(port: 0)
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
-    }
-    let named =
-        bound == 0
-        ? withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-        } : -1
-    guard named == 0 else { throw RedisServerFixture.Failure(description: "bind() to 127.0.0.1:0 failed: errno \(errno)") }
-    return Int(UInt16(bigEndian: address.sin_port))
-}
