@@ -25,6 +25,14 @@ private func kernelsPickOfALoopbackPort() throws -> Int {
     let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard descriptor >= 0 else { throw RedisServerFixture.Failure(description: "socket() failed: errno \(errno)") }
     defer { close(descriptor) }
+    guard let port = bindToKernelsPickOfALoopbackPort(descriptor) else {
+        throw RedisServerFixture.Failure(description: "bind() to 127.0.0.1:0 failed: errno \(errno)")
+    }
+    return port
+}
+
+/// Binds `descriptor` to 127.0.0.1 and a port the kernel picks; that port, or nil (errno says why).
+func bindToKernelsPickOfALoopbackPort(_ descriptor: Int32) -> Int? {
     var address = loopbackAddress(port: 0)
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
     let bound = withUnsafePointer(to: &address) {
@@ -35,8 +43,7 @@ private func kernelsPickOfALoopbackPort() throws -> Int {
         ? withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
         } : -1
-    guard named == 0 else { throw RedisServerFixture.Failure(description: "bind() to 127.0.0.1:0 failed: errno \(errno)") }
-    return Int(UInt16(bigEndian: address.sin_port))
+    return named == 0 ? Int(UInt16(bigEndian: address.sin_port)) : nil
 }
 
 /// 127.0.0.1:`port`.

@@ -15,25 +15,12 @@ public final class ReservedLoopbackPort {
     public init(listening: Bool = false) throws {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw Failure(description: "socket() failed: errno \(errno)") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
-        }
-        let named =
-            bound == 0
-            ? withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-            } : -1
-        guard named == 0, !listening || listen(descriptor, 8) == 0 else {
+        guard let port = bindToKernelsPickOfALoopbackPort(descriptor), !listening || listen(descriptor, 8) == 0 else {
             close(descriptor)
             throw Failure(description: "bind(), getsockname() or listen() failed: errno \(errno)")
         }
         self.descriptor = descriptor
-        port = Int(UInt16(bigEndian: address.sin_port))
+        self.port = port
     }
 
     /// http://127.0.0.1:port, for a URL that must not answer.
