@@ -56,8 +56,17 @@ let package = Package(
         // The finance report: periods, cost export import, the report model and its renderers.
         .target(name: "QLPReport", dependencies: ["QLPCore", "QLPCanvas"], swiftSettings: strictSettings),
         // Outbound HTTP on libcurl's multi interface.
+        // and HTTP/1.1 on SwiftNIO's event loops (the gateway's upstream calls, on the client connection's loop).
         .target(
-            name: "QLPHTTP", dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")],
+            name: "QLPHTTP",
+            dependencies: [
+                "CCurl", .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             swiftSettings: strictSettings),
         // Azure wire formats and clients (Entra ID tokens, Cost Management).
         // Crypto and _CryptoExtras: a certificate credential signs its client assertion (RS256, SHA-1 thumbprint).

@@ -1,7 +1,7 @@
-/// Where a streamed transfer's two sides meet: the multi loop thread puts the
-/// response head and then each body chunk in as libcurl hands them over; one
-/// reading task takes them out (``HTTPBodyStream``). Every continuation is
-/// resumed after the lock is released.
+/// Where a streamed transfer's two sides meet: the transport's thread
+/// (libcurl's multi loop, or an event loop) puts the response head and then
+/// each body chunk in as they arrive; one reading task takes them out
+/// (``HTTPBodyStream``). Every continuation is resumed after the lock is released.
 final class StreamedDelivery: Sendable {
     /// Bytes waiting for the reader beyond which the transfer pauses.
     static let pauseAbove = 1 << 20
@@ -109,6 +109,28 @@ final class StreamedDelivery: Sendable {
         }
         reader?.resume(returning: chunk)
         return acceptance
+    }
+
+    /// Takes a chunk that the transport cannot hand back (an event loop has
+    /// already read it off the socket), and says whether the transport should
+    /// stop reading until `unpause` is called: true once about
+    /// ``pauseAbove`` bytes wait for the reader.
+    func keep(_ chunk: [UInt8]) -> Bool {
+        var reader: CheckedContinuation<[UInt8]?, any Error>?
+        let hold: Bool = state.withLock { state in
+            if let waiting = state.reader {
+                state.reader = nil
+                reader = waiting
+                return false
+            }
+            state.chunks.append(chunk)
+            state.waitingBytes += chunk.count
+            state.peakWaitingBytes = max(state.peakWaitingBytes, state.waitingBytes)
+            if state.waitingBytes >= Self.pauseAbove { state.paused = true }
+            return state.paused
+        }
+        reader?.resume(returning: chunk)
+        return hold
     }
 
     /// The transfer is over: the head (if it never came, from `status` and

@@ -10,10 +10,33 @@ import Synchronization
 final class StallingUpstream: Sendable {
     /// What is written after a request: its head (and any bytes after it), then silence.
     let script: String
+    /// What a request after the first on one connection gets.
+    enum LaterRequests: Sendable {
+        /// Nothing: the connection stays open and silent.
+        case ignored
+        /// The connection is closed without an answer: a keep-alive connection the server dropped
+        /// while the client's pool held it.
+        case closeTheConnection
+        /// Each gets the script too: a keep-alive server.
+        case answered
+    }
+
+    let laterRequests: LaterRequests
     private let channels = Mutex<(server: (any Channel)?, accepted: [any Channel])>((nil, []))
     private let requestCount = Atomic<Int>(0)
 
-    init(script: String) { self.script = script }
+    init(script: String, laterRequests: LaterRequests = .ignored) {
+        self.script = script
+        self.laterRequests = laterRequests
+    }
+
+    /// A whole 200 answer with a JSON body.
+    static func wholeAnswer(_ json: String) -> String {
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: \(json.utf8.count)\r\n\r\n" + json
+    }
+
+    /// Connections accepted since the start, closed or not.
+    var acceptedConnections: Int { channels.withLock { $0.accepted.count } }
 
     /// A 200 for a stream: the head of a chunked text/event-stream answer, then, when given, one SSE event.
     static func streamHead(thenEvent event: String? = nil) -> String {
@@ -27,8 +50,12 @@ final class StallingUpstream: Sendable {
 
     var requests: Int { requestCount.load(ordering: .relaxed) }
 
+    /// Connections accepted and not yet closed by either side.
+    var openConnections: Int { channels.withLock { $0.accepted.filter(\.isActive).count } }
+
     func start() async throws -> String {
         let script = ByteBuffer(string: self.script)
+        let laterRequests = self.laterRequests
         let counter = self
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 16)
@@ -38,7 +65,7 @@ final class StallingUpstream: Sendable {
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
                         ScriptedReply(
-                            script: script,
+                            script: script, laterRequests: laterRequests,
                             onRequest: {
                                 counter.requestCount.add(1, ordering: .relaxed)
                             }))
@@ -58,26 +85,35 @@ final class StallingUpstream: Sendable {
         try? await server?.close()
     }
 
-    /// Waits for a whole request (head and Content-Length body), answers with the script once, then ignores the rest.
+    /// Waits for a whole request (head and Content-Length body), answers with the script once, then
+    /// ignores the rest or closes the connection when more comes (`laterRequests`).
     private final class ScriptedReply: ChannelInboundHandler, Sendable {
         typealias InboundIn = ByteBuffer
         typealias OutboundOut = ByteBuffer
         let script: ByteBuffer
+        let laterRequests: LaterRequests
         let onRequest: @Sendable () -> Void
         private let received = Mutex<(bytes: [UInt8], answered: Bool)>(([], false))
 
-        init(script: ByteBuffer, onRequest: @escaping @Sendable () -> Void) {
+        init(script: ByteBuffer, laterRequests: LaterRequests, onRequest: @escaping @Sendable () -> Void) {
             self.script = script
+            self.laterRequests = laterRequests
             self.onRequest = onRequest
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             let chunk = unwrapInboundIn(data)
+            if case .closeTheConnection = laterRequests, received.withLock({ $0.answered }) {
+                context.close(promise: nil)
+                return
+            }
+            let answerEach = if case .answered = laterRequests { true } else { false }
             let complete = received.withLock { state -> Bool in
-                guard !state.answered else { return false }
+                guard !state.answered || answerEach else { return false }
                 state.bytes += chunk.readableBytesView
                 guard Self.isComplete(state.bytes) else { return false }
                 state.answered = true
+                state.bytes = []
                 return true
             }
             guard complete else { return }
