@@ -9,7 +9,7 @@ enum GatewaySectionParser {
         "listen", "admin_listen", "admin_token", "admin_token_name", "viewer_token", "viewer_token_name",
         "client_key_sha256", "max_request_bytes",
         "request_timeout", "max_attempts", "max_retry_after_wait", "breaker", "probe_interval", "idle_timeout",
-        "usage_ledger", "usage_retention", "drain_timeout",
+        "usage_ledger", "usage_retention", "drain_timeout", "upstream_client",
     ]
 
     static func parse(_ section: ConfigValue?, _ r: ConfigReader) -> GatewaySettings? {
@@ -60,6 +60,13 @@ enum GatewaySectionParser {
         if let value = r.optional(map, "drain_timeout"), let d = r.duration(value) {
             // Zero ends streams at once; past 10 minutes no service manager waits (systemd's TimeoutStopSec, Kubernetes' grace).
             if d > .seconds(600) { r.fail(value, "must be between 0s and 10m") } else { settings.drainTimeout = d }
+        }
+        if let value = r.optional(map, "upstream_client"), let text = r.string(value) {
+            if let kind = UpstreamClientKind(rawValue: text) {
+                settings.upstreamClient = kind
+            } else {
+                r.fail(value, "must be one of \(UpstreamClientKind.allCases.map(\.rawValue).joined(separator: ", ")), found \"\(text)\"")
+            }
         }
         if let value = r.optional(map, "usage_ledger"), let on = r.bool(value) { settings.usageLedger = on }
         if let value = r.optional(map, "usage_retention"), let d = r.duration(value) {

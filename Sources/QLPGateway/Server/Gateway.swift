@@ -46,7 +46,7 @@ public final class Gateway: Sendable {
         self.routes = routes
         self.health = health ?? TargetHealthBoard(settings: settings)
         self.metrics = metrics
-        self.upstream = UpstreamClient(settings: upstream)
+        self.upstream = UpstreamClient(settings: upstream, kind: settings.upstreamClient)
         if let keys {
             self.keys = keys
         } else {

@@ -1,12 +1,19 @@
 import Hummingbird
 import HummingbirdCore
+import Logging
+import NIOCore
 
 extension HTTPServerBuilder {
     /// HTTP/1.1 for the gateway's listeners, the data plane and the admin API (see
-    /// `HTTP1Channel.Configuration.gateway`).
-    static func gatewayHTTP1(idleTimeout: Double) -> HTTPServerBuilder {
+    /// `HTTP1Channel.Configuration.gateway`); with `onTheConnectionsLoop`, each
+    /// connection's requests run on its event loop (`GatewayHTTP1Channel`).
+    static func gatewayHTTP1(idleTimeout: Double, onTheConnectionsLoop: Bool = false) -> HTTPServerBuilder {
         let configuration = HTTP1Channel.Configuration.gateway(idleTimeout: idleTimeout)
-        return HTTPServerBuilder { responder in HTTP1Channel(responder: responder, configuration: configuration) }
+        return HTTPServerBuilder { responder in
+            GatewayHTTP1Channel(
+                connection: HTTP1Channel(responder: responder, configuration: configuration),
+                onTheConnectionsLoop: onTheConnectionsLoop)
+        }
     }
 }
 
@@ -15,5 +22,35 @@ extension HTTP1Channel.Configuration {
     /// the event loop has read what its client had already sent (`QuiesceAfterPendingInput`).
     static func gateway(idleTimeout: Double) -> Self {
         .init(additionalChannelHandlers: [QuiesceAfterPendingInput()], idleTimeout: .nanoseconds(Int64(idleTimeout * 1e9)))
+    }
+}
+
+/// Hummingbird's HTTP/1.1 connection with the bytes read from its socket
+/// counted (`InputByteCount`, for `QuiesceAfterPendingInput`), and, with
+/// `onTheConnectionsLoop`, its task (reading requests, running the responder,
+/// writing responses) on the connection's own event loop rather than the
+/// cooperative pool (README, "Where request tasks run").
+struct GatewayHTTP1Channel: ServerChildChannel {
+    typealias Value = HTTP1Channel.Value
+    let connection: HTTP1Channel
+    let onTheConnectionsLoop: Bool
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        do {
+            try channel.pipeline.syncOperations.addHandler(InputByteCount(), position: .first)
+        } catch {
+            return channel.eventLoop.makeFailedFuture(error)
+        }
+        return connection.setup(channel: channel, logger: logger)
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        guard onTheConnectionsLoop else {
+            await connection.handle(value: value, logger: logger)
+            return
+        }
+        await withTaskExecutorPreference(EventLoopTaskExecutor(value.channel.eventLoop)) {
+            await connection.handle(value: value, logger: logger)
+        }
     }
 }

@@ -6,14 +6,14 @@ import NIOCore
 /// Routes each client request: the OpenAI-compatible endpoints (client key
 /// required when configured), /metrics and /healthz.
 struct GatewayResponder: HTTPResponder {
-    typealias Context = BasicRequestContext
+    typealias Context = GatewayRequestContext
 
     let gateway: Gateway
     /// Host names and browser origins this listener answers (DNS rebinding, web pages).
     let callers: HostAndOriginPolicy
 
-    func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
-        let response = try await answer(request)
+    func respond(to request: Request, context: GatewayRequestContext) async throws -> Response {
+        let response = try await answer(request, loop: context.eventLoop)
         if request.uri.path.hasPrefix("/v1/") {
             // Only a route in the table names the series (the header is the gateway's own; a client cannot set it).
             let route = response.headers[GatewayHeaders.route].flatMap { gateway.routes.snapshot.table.route(named: $0)?.name } ?? "none"
@@ -22,7 +22,7 @@ struct GatewayResponder: HTTPResponder {
         return response
     }
 
-    private func answer(_ request: Request) async throws -> Response {
+    private func answer(_ request: Request, loop: any EventLoop) async throws -> Response {
         let origin = request.headers[.origin]
         if let refusal = callers.check(
             authority: request.head.authority, extraHosts: request.headers[values: Self.hostField].count,
@@ -30,7 +30,7 @@ struct GatewayResponder: HTTPResponder {
         {
             return Self.error(.invalidRequest(refusal.message, code: refusal.code, status: refusal.status))
         }
-        var response = try await route(request)
+        var response = try await route(request, loop: loop)
         if let origin {
             // Only a listed origin gets here: let its page read the answer and the gateway's headers.
             response.headers[.accessControlAllowOrigin] = origin
@@ -42,15 +42,15 @@ struct GatewayResponder: HTTPResponder {
 
     static let hostField = HTTPField.Name("host")!
 
-    private func route(_ request: Request) async throws -> Response {
+    private func route(_ request: Request, loop: any EventLoop) async throws -> Response {
         let started = MonotonicClock.now
         var path = Substring(request.uri.path)
         while path.count > 1, path.hasSuffix("/") { path.removeLast() }
         switch (request.method, path) {
         case (.post, "/v1/chat/completions"):
-            return await proxy(request, operation: .chatCompletions, started: started)
+            return await proxy(request, operation: .chatCompletions, started: started, loop: loop)
         case (.post, "/v1/embeddings"):
-            return await proxy(request, operation: .embeddings, started: started)
+            return await proxy(request, operation: .embeddings, started: started, loop: loop)
         case (.get, "/v1/models"):
             guard gateway.keys.identify(authorization: request.headers[.authorization], now: Date()) != nil else {
                 return Self.error(Self.unauthorized)
@@ -93,7 +93,9 @@ struct GatewayResponder: HTTPResponder {
         }
     }
 
-    private func proxy(_ request: Request, operation: ClientRequest.Operation, started: Double) async -> Response {
+    private func proxy(
+        _ request: Request, operation: ClientRequest.Operation, started: Double, loop: any EventLoop
+    ) async -> Response {
         guard let caller = gateway.keys.identify(authorization: request.headers[.authorization], now: Date()) else {
             gateway.metrics.recordUnauthorized()
             return Self.error(Self.unauthorized)
@@ -118,7 +120,7 @@ struct GatewayResponder: HTTPResponder {
         } catch {
             return Self.error(error)
         }
-        return await RequestForwarder(gateway: gateway, started: started).forward(client, caller: caller)
+        return await RequestForwarder(gateway: gateway, started: started, loop: loop).forward(client, caller: caller)
     }
 
     static let unauthorized = OpenAIErrorBody(

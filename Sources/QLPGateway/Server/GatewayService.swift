@@ -34,7 +34,10 @@ public struct GatewayService: Service {
                     listenHost: host, allowedHosts: gateway.settings.allowedHosts, allowedOrigins: gateway.settings.allowedOrigins)),
             // Connections with no request in progress close after gateway.idle_timeout, so slow or silent clients cannot
             // hold sockets until the process runs out of descriptors (responses in progress, long streams too, are not cut).
-            server: .gatewayHTTP1(idleTimeout: gateway.settings.idleTimeout.seconds),
+            // With the event loop upstream client, a request runs start to end on its connection's loop.
+            server: .gatewayHTTP1(
+                idleTimeout: gateway.settings.idleTimeout.seconds,
+                onTheConnectionsLoop: gateway.settings.upstreamClient == .eventLoop),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "qlp-gateway", backlog: 1024),
             onServerRunning: { channel in onListening(channel) },
             logger: gateway.logger)

@@ -2,21 +2,21 @@ import NIOCore
 import NIOHTTPTypes
 
 /// Holds a graceful shutdown's "quiesce" back from Hummingbird's connection
-/// state handler until the event loop has, as a rule, polled its sockets once
-/// more.
+/// state handler until the event loop has read what the client had already
+/// sent.
 ///
 /// On that event Hummingbird closes a connection with no request in progress
 /// at once. A request its client has already sent may be waiting unread in
-/// the socket: the loop reads sockets only between runs of its task queue.
-/// Closing a socket with unread input sends a reset, so that request fails
-/// although it arrived before the drain began. After one more poll such a
-/// request has been read and counts as in progress: Hummingbird answers it
-/// and closes after the response.
+/// the socket: the loop reads sockets only between runs of its task queue,
+/// and with request tasks on the loop that queue can be long. Closing a
+/// socket with unread input sends a reset, so that request would fail
+/// although it arrived before the drain began. Once read, it counts as in
+/// progress: Hummingbird answers it and closes after the response.
 ///
-/// Not exact: a loop still running queued tasks 1 ms later (tasks arriving
-/// from other threads as fast as it runs them) runs the held event before it
-/// polls. Exact would be comparing the bytes read with the socket's
-/// `tcpi_bytes_received`, which glibc's `tcp_info` does not carry.
+/// Exact where the kernel says how many bytes the connection received
+/// (`KernelReceivedBytes`): the event waits, one poll at a time, until the
+/// bytes read (`InputByteCount`) have caught up, for at most `mostPolls`.
+/// Elsewhere it waits one poll, which is a rule and not a guarantee.
 final class QuiesceAfterPendingInput: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -24,6 +24,8 @@ final class QuiesceAfterPendingInput: ChannelInboundHandler, RemovableChannelHan
     /// A delay rather than the next task: the loop runs every task queued while it runs its queue before it
     /// polls again, so an immediate task would run before the poll, and a delayed one, as a rule, after it.
     static let onePoll: TimeAmount = .milliseconds(1)
+    /// A client that keeps sending cannot hold the drain: after this many polls the event goes on.
+    static let mostPolls = 1000
 
     private var held: Scheduled<Void>?
 
@@ -33,10 +35,23 @@ final class QuiesceAfterPendingInput: ChannelInboundHandler, RemovableChannelHan
             return
         }
         guard held == nil else { return }  // one is on its way already
+        holdForInput(context: context, event: event, polls: 0)
+    }
+
+    private func holdForInput(context: ChannelHandlerContext, event: Any, polls: Int) {
         context.read()
-        held = context.eventLoop.assumeIsolated().scheduleTask(in: Self.onePoll) {
-            self.held = nil
-            context.fireUserInboundEventTriggered(event)
+        let loop = context.eventLoop.assumeIsolated()
+        held = loop.scheduleTask(in: Self.onePoll) {
+            let counted = try? context.pipeline.syncOperations.handler(type: InputByteCount.self).bytesRead
+            KernelReceivedBytes.of(context.channel).assumeIsolated().whenComplete { result in
+                let received = (try? result.get()) ?? nil
+                if let received, let counted, received > counted, polls < Self.mostPolls {
+                    self.holdForInput(context: context, event: event, polls: polls + 1)
+                } else {
+                    self.held = nil
+                    context.fireUserInboundEventTriggered(event)
+                }
+            }
         }
     }
 

@@ -15,6 +15,8 @@ struct RequestForwarder {
     let gateway: Gateway
     /// Monotonic seconds when the request arrived.
     let started: Double
+    /// The client connection's event loop: the upstream connection is kept on it.
+    let loop: (any EventLoop)?
 
     /// One target tried and what came of it, for the error body.
     private struct Tried {
@@ -86,7 +88,7 @@ struct RequestForwarder {
                 left: deadline - MonotonicClock.now,
                 attemptsPossible: min(settings.maxAttempts - attempts + 1, plan.count - index))
             let outcome = await gateway.upstream.send(
-                client, to: target, deadline: UpstreamDeadline(at: MonotonicClock.now + share, streamEnds: deadline))
+                client, to: target, deadline: UpstreamDeadline(at: MonotonicClock.now + share, streamEnds: deadline), near: loop)
             let failure: UpstreamFailure
             switch outcome {
             case .answered(let answer):

@@ -5,31 +5,37 @@ import QLPCore
 import QLPHTTP
 import QLPRouting
 
-/// One shared libcurl multi transport for every upstream: keep-alive
-/// connections reused per host (at most `connectionsPerHost` to one host),
-/// no decompression (the body is passed on as it came), no redirects followed
-/// (libcurl would keep sending Azure OpenAI's `api-key` wherever an upstream,
-/// or whoever answers in its place, points), and a connect timeout of 2 s so
-/// that a dead upstream fails fast and the request moves to another target.
+/// The gateway's calls to its upstreams, on the client chosen by
+/// `gateway.upstream_client`: keep-alive connections reused per host (at most
+/// `connectionsPerHost` to one host), no decompression (the body is passed on
+/// as it came), no redirects followed (a client would keep sending Azure
+/// OpenAI's `api-key` wherever an upstream, or whoever answers in its place,
+/// points), and a connect timeout of 2 s so that a dead upstream fails fast
+/// and the request moves to another target.
 ///
-/// libcurl rather than AsyncHTTPClient: in alternating runs of the gateway
-/// benchmark it served about a quarter more requests per second at 16
-/// connections for about a quarter less CPU per request, and added less
-/// latency at one connection (README, "Upstream client").
+/// The event loop client by default: it reads the upstream on the loop that
+/// writes to the client, where libcurl's thread adds two thread crossings
+/// per request (README, "Upstream client", has both measured).
 public final class UpstreamClient: Sendable {
     public let settings: UpstreamSettings
-    let transport: CurlTransport
+    let transport: any UpstreamHTTPTransport
 
-    public init(settings: UpstreamSettings) {
+    public init(settings: UpstreamSettings, kind: UpstreamClientKind = .eventLoop) {
         self.settings = settings
-        // Transfers beyond a host's connections wait inside libcurl, where that wait counts against
-        // their deadline; the total is only a guard against an unbounded number of handles.
-        transport = CurlTransport(
-            maxConcurrentTransfers: max(1024, settings.connectionsPerHost),
-            maxConnectionsPerHost: settings.connectionsPerHost, logger: Logger(label: "qlp.gateway.upstream"))
+        let logger = Logger(label: "qlp.gateway.upstream")
+        switch kind {
+        case .eventLoop:
+            transport = EventLoopHTTPTransport(maxConnectionsPerHost: settings.connectionsPerHost, logger: logger)
+        case .libcurl:
+            // Transfers beyond a host's connections wait inside libcurl, where that wait counts against
+            // their deadline; the total is only a guard against an unbounded number of handles.
+            transport = CurlTransport(
+                maxConcurrentTransfers: max(1024, settings.connectionsPerHost),
+                maxConnectionsPerHost: settings.connectionsPerHost, logger: logger)
+        }
     }
 
-    public func shutdown() async throws { transport.shutdown() }
+    public func shutdown() async throws { await transport.shutdown() }
 
     /// The longest a connection may take to open.
     static let connectTimeout = 2.0
@@ -42,7 +48,10 @@ public final class UpstreamClient: Sendable {
     /// timeout; a stream's transfer has until `deadline.streamEnds`, and its
     /// head and first chunk must come by `deadline.at` (libcurl's loop
     /// enforces both).
-    func send(_ client: ClientRequest, to target: RouteTarget, deadline: UpstreamDeadline) async -> UpstreamOutcome {
+    /// `loop`: the event loop of the client's connection, where the upstream connection is kept.
+    func send(
+        _ client: ClientRequest, to target: RouteTarget, deadline: UpstreamDeadline, near loop: (any EventLoop)? = nil
+    ) async -> UpstreamOutcome {
         var bearer: Secret?
         if target.backend == .azureOpenAI, let source = settings.azureBearer {
             // Read from the refresher's slot; waits only before the first token was ever obtained.
@@ -65,9 +74,9 @@ public final class UpstreamClient: Sendable {
             if client.stream {
                 // The head and first chunk by the attempt's share; the rest of the stream by the request's deadline.
                 request.firstChunkTimeout = .seconds(left)
-                return try await openStream(request, started: started)
+                return try await openStream(request, started: started, near: loop)
             }
-            let response = try await transport.send(request)
+            let response = try await transport.send(request, near: loop)
             if let redirect = Self.redirect(status: response.status) { return redirect }
             let seconds = MonotonicClock.now - started
             guard response.isSuccess else {
@@ -91,8 +100,8 @@ public final class UpstreamClient: Sendable {
     }
 
     /// A streamed attempt: the head, then the first chunk, which decides it.
-    private func openStream(_ request: HTTPRequest, started: Double) async throws -> UpstreamOutcome {
-        let response = try await transport.open(request)
+    private func openStream(_ request: HTTPRequest, started: Double, near loop: (any EventLoop)?) async throws -> UpstreamOutcome {
+        let response = try await transport.open(request, near: loop)
         // Dropping `response` before the end stops the transfer and closes its connection.
         if let redirect = Self.redirect(status: response.status) { return redirect }
         guard response.isSuccess else {

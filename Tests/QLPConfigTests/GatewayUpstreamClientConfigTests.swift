@@ -1,0 +1,30 @@
+import QLPConfig
+import QLPCore
+import Testing
+
+/// gateway.upstream_client: which HTTP client carries the calls to the upstreams.
+@Suite("Config: gateway.upstream_client")
+struct GatewayUpstreamClientConfigTests {
+    func parse(_ value: String) throws(ConfigErrors) -> QLPConfiguration {
+        try ConfigParser(environment: [:], requireAzure: false)
+            .parse(yaml: ConfigFixture.budget + "gateway:\n  upstream_client: \(value)\n", file: "gw.yaml")
+    }
+
+    @Test func eitherClientIsReadAndTheEventLoopOneIsTheDefault() throws {
+        #expect(GatewaySettings().upstreamClient == .eventLoop)
+        #expect(try parse("libcurl").gateway.upstreamClient == .libcurl)
+        #expect(try parse("event_loop").gateway.upstreamClient == .eventLoop)
+    }
+
+    @Test(arguments: ["curl", "nio", "EVENT_LOOP", "3"])
+    func anUnknownClientIsNamedWithTheChoices(value: String) throws {
+        do {
+            _ = try parse(value)
+            Issue.record("upstream_client: \(value) was accepted")
+        } catch {
+            let named = error.errors.first { $0.key == "gateway.upstream_client" }
+            #expect(named != nil, "\(error.description)")
+            #expect(error.description.contains("event_loop, libcurl"), "\(error.description)")
+        }
+    }
+}
