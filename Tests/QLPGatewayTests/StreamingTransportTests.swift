@@ -20,16 +20,9 @@ import Testing
     private static func withStalledStream(
         _ kind: TransportUnderTest, _ body: (any UpstreamHTTPTransport, String) async throws -> Void
     ) async throws {
-        let stalling = StallingUpstream(script: StallingUpstream.streamHead())
-        let stalled = try await stalling.start()
-        let transport = kind.make()
-        defer {
-            Task {
-                await transport.shutdown()
-                await stalling.stop()
-            }
+        try await kind.run(against: StallingUpstream(script: StallingUpstream.streamHead())) { transport, stalled in
+            try await body(transport, stalled + "/stall")
         }
-        try await body(transport, stalled + "/stall")
     }
 
     /// 8 MiB of a-z repeated, made once: built a Character at a time it took seconds of a pool
@@ -77,17 +70,10 @@ import Testing
         let upstream = StubUpstream { _, _ in
             .stream(chunks: chunks, between: { index in if index == 1 { try? await Task.sleep(for: .milliseconds(700)) } })
         }
-        let base = try await upstream.start()
-        let transport = kind.make()
-        defer {
-            Task {
-                await transport.shutdown()
-                await upstream.stop()
-            }
+        try await kind.run(against: upstream) { transport, base in
+            let body = try await transport.open(Self.firstChunkLimited(base + "/stream")).collectBody()
+            #expect(String(decoding: body, as: UTF8.self) == chunks.joined())
         }
-
-        let body = try await transport.open(Self.firstChunkLimited(base + "/stream")).collectBody()
-        #expect(String(decoding: body, as: UTF8.self) == chunks.joined())
     }
 
     @Test(arguments: TransportUnderTest.allCases)
@@ -96,43 +82,29 @@ import Testing
         let size = 8 << 20
         let body = Self.alphabetPattern
         let upstream = StubUpstream { _, _ in .json(status: 200, body: body) }
-        let base = try await upstream.start()
-        let transport = kind.make()
-        defer {
-            Task {
-                await transport.shutdown()
-                await upstream.stop()
-            }
+        try await kind.run(against: upstream) { transport, base in
+            let response = try await transport.open(Self.post(base + "/big"))
+            #expect(response.status == 200)
+            // The reader does nothing for a while: without the pause libcurl would read the whole body into memory.
+            try await Task.sleep(for: .milliseconds(500))
+            let waited = response.body.peakWaitingBytes
+            // Past the pause, what one socket read already had in hand (libcurl: 64 KiB; NIO: up to four reads).
+            #expect(waited <= StreamedDelivery.pauseAbove + (256 << 10), "\(waited) bytes waited for the reader")
+            let received = try await response.collectBody()
+            #expect(received.count == size)
+            #expect(received == Array(body.utf8))
         }
-
-        let response = try await transport.open(Self.post(base + "/big"))
-        #expect(response.status == 200)
-        // The reader does nothing for a while: without the pause libcurl would read the whole body into memory.
-        try await Task.sleep(for: .milliseconds(500))
-        let waited = response.body.peakWaitingBytes
-        // Past the pause, what one socket read already had in hand (libcurl: 64 KiB; NIO: up to four reads).
-        #expect(waited <= StreamedDelivery.pauseAbove + (256 << 10), "\(waited) bytes waited for the reader")
-        let received = try await response.collectBody()
-        #expect(received.count == size)
-        #expect(received == Array(body.utf8))
     }
 
     @Test(arguments: TransportUnderTest.allCases)
     func aBodyOverTheLimitFailsTheReadNamingTheLimit(_ kind: TransportUnderTest) async throws {
         let chunk = String(repeating: "x", count: 4096)
         let upstream = StubUpstream { _, _ in .stream(chunks: Array(repeating: chunk, count: 8), between: { _ in }) }
-        let base = try await upstream.start()
-        let transport = kind.make()
-        defer {
-            Task {
-                await transport.shutdown()
-                await upstream.stop()
+        try await kind.run(against: upstream) { transport, base in
+            let response = try await transport.open(Self.post(base + "/stream", maxResponseBytes: 10_000))
+            await #expect(throws: HTTPTransportError.responseTooLarge(endpoint: base + "/stream", limit: 10_000)) {
+                _ = try await response.collectBody()
             }
-        }
-
-        let response = try await transport.open(Self.post(base + "/stream", maxResponseBytes: 10_000))
-        await #expect(throws: HTTPTransportError.responseTooLarge(endpoint: base + "/stream", limit: 10_000)) {
-            _ = try await response.collectBody()
         }
     }
 
@@ -141,24 +113,17 @@ import Testing
     @Test(arguments: TransportUnderTest.allCases)
     func droppingAStreamClosesItsConnection(_ kind: TransportUnderTest) async throws {
         let stalling = StallingUpstream(script: StallingUpstream.streamHead(thenEvent: "data: {}\n\n"))
-        let stalled = try await stalling.start()
-        let transport = kind.make()
-        defer {
-            Task {
-                await transport.shutdown()
-                await stalling.stop()
+        try await kind.run(against: stalling) { transport, stalled in
+            var response: HTTPStreamingResponse? = try await transport.open(Self.post(stalled + "/stall"))
+            #expect(try await response?.body.next() == Array("data: {}\n\n".utf8))
+            #expect(stalling.openConnections == 1)
+            response = nil
+            let started = ContinuousClock.now
+            while stalling.openConnections > 0, ContinuousClock.now - started < .seconds(5) {
+                try await Task.sleep(for: .milliseconds(20))
             }
+            #expect(stalling.openConnections == 0, "the dropped stream's connection is still open after 5 s")
         }
-
-        var response: HTTPStreamingResponse? = try await transport.open(Self.post(stalled + "/stall"))
-        #expect(try await response?.body.next() == Array("data: {}\n\n".utf8))
-        #expect(stalling.openConnections == 1)
-        response = nil
-        let started = ContinuousClock.now
-        while stalling.openConnections > 0, ContinuousClock.now - started < .seconds(5) {
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        #expect(stalling.openConnections == 0, "the dropped stream's connection is still open after 5 s")
     }
 
     @Test(arguments: TransportUnderTest.allCases)

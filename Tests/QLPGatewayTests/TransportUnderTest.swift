@@ -15,3 +15,33 @@ enum TransportUnderTest: String, CaseIterable, CustomTestStringConvertible, Send
         }
     }
 }
+
+/// An upstream a test starts on loopback and stops after.
+protocol LoopbackUpstream: Sendable {
+    /// Starts listening and returns the base URL.
+    func start() async throws -> String
+    func stop() async
+}
+
+extension StallingUpstream: LoopbackUpstream {}
+extension StubUpstream: LoopbackUpstream {}
+
+extension TransportUnderTest {
+    /// Runs `body` with a new transport and the base URL of `upstream`, started for it; both are
+    /// stopped after, whether `body` passed or threw.
+    func run(
+        against upstream: some LoopbackUpstream, _ body: (any UpstreamHTTPTransport, String) async throws -> Void
+    ) async throws {
+        let base = try await upstream.start()
+        let transport = make()
+        do {
+            try await body(transport, base)
+        } catch {
+            await transport.shutdown()
+            await upstream.stop()
+            throw error
+        }
+        await transport.shutdown()
+        await upstream.stop()
+    }
+}

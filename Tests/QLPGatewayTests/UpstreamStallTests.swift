@@ -27,12 +27,6 @@ import Testing
                 timeout: Self.clientTimeout))
     }
 
-    /// An upstream a test starts on loopback and stops after.
-    protocol LoopbackUpstream: Sendable {
-        func start() async throws -> String
-        func stop() async
-    }
-
     /// Runs `body` against a gateway whose route `chat` tries `first`, then `fallback`, each a target
     /// of its own name, with requests limited to `requestTimeout`; the gateway and both upstreams are
     /// started here and stopped after.
@@ -130,6 +124,3 @@ import Testing
         #expect(AttemptDeadline.seconds(left: -1, attemptsPossible: 2) == 0)
     }
 }
-
-extension StubUpstream: UpstreamStallTests.LoopbackUpstream {}
-extension StallingUpstream: UpstreamStallTests.LoopbackUpstream {}

@@ -22,23 +22,16 @@ import Testing
     @Test(arguments: TransportUnderTest.allCases)
     func requestsOneAfterAnotherShareOneConnection(_ kind: TransportUnderTest) async throws {
         let upstream = StallingUpstream(script: StallingUpstream.wholeAnswer(Self.json), laterRequests: .answered)
-        let base = try await upstream.start()
-        let transport = kind.make()
-        defer {
-            Task {
-                await transport.shutdown()
-                await upstream.stop()
+        try await kind.run(against: upstream) { transport, base in
+            for _ in 0..<3 {
+                let response = try await transport.send(Self.post(base + "/v1/chat"), near: nil)
+                #expect(response.status == 200)
+                #expect(response.bodyText == Self.json)
+                #expect(response.headers["content-type"] == "application/json")
             }
+            #expect(upstream.requests == 3)
+            #expect(upstream.acceptedConnections == 1)
         }
-
-        for _ in 0..<3 {
-            let response = try await transport.send(Self.post(base + "/v1/chat"), near: nil)
-            #expect(response.status == 200)
-            #expect(response.bodyText == Self.json)
-            #expect(response.headers["content-type"] == "application/json")
-        }
-        #expect(upstream.requests == 3)
-        #expect(upstream.acceptedConnections == 1)
     }
 
     /// The event loop client keeps a pool per loop: a request made near a loop goes on that loop's
@@ -68,19 +61,14 @@ import Testing
     @Test(arguments: TransportUnderTest.allCases)
     func aPooledConnectionTheServerDroppedIsReplacedNotFailed(_ kind: TransportUnderTest) async throws {
         let upstream = StallingUpstream(script: StallingUpstream.wholeAnswer(Self.json), laterRequests: .closeTheConnection)
-        let base = try await upstream.start()
-        let transport = kind.make()
-        defer {
-            Task {
-                await transport.shutdown()
-                await upstream.stop()
+        try await kind.run(against: upstream) { transport, base in
+            for _ in 0..<2 {
+                let response = try await transport.send(Self.post(base + "/v1/chat"), near: nil)
+                #expect(response.status == 200)
             }
+            #expect(upstream.requests == 2)
+            #expect(upstream.acceptedConnections == 2)
         }
-
-        #expect(try await transport.send(Self.post(base + "/v1/chat"), near: nil).status == 200)
-        #expect(try await transport.send(Self.post(base + "/v1/chat"), near: nil).status == 200)
-        #expect(upstream.requests == 2)
-        #expect(upstream.acceptedConnections == 2)
     }
 
     @Test(arguments: TransportUnderTest.allCases)
@@ -107,44 +95,30 @@ import Testing
     @Test(arguments: TransportUnderTest.allCases)
     func aTLSHandshakeThatNeverCompletesFailsAtTheConnectTimeout(_ kind: TransportUnderTest) async throws {
         let upstream = StallingUpstream(script: StallingUpstream.wholeAnswer(Self.json))
-        let base = try await upstream.start()
-        let transport = kind.make()
-        defer {
-            Task {
-                await transport.shutdown()
-                await upstream.stop()
+        try await kind.run(against: upstream) { transport, base in
+            let url = base.replacingOccurrences(of: "http://", with: "https://") + "/v1/chat"
+            let limit = Duration.milliseconds(500)
+            let started = ContinuousClock.now
+            await #expect(throws: HTTPTransportError.timedOut(endpoint: url, after: limit)) {
+                _ = try await transport.send(Self.post(url, connectTimeout: limit), near: nil)
             }
+            let took = ContinuousClock.now - started
+            #expect(took >= limit && took < .seconds(5), "failed after \(took)")
         }
-
-        let url = base.replacingOccurrences(of: "http://", with: "https://") + "/v1/chat"
-        let limit = Duration.milliseconds(500)
-        let started = ContinuousClock.now
-        await #expect(throws: HTTPTransportError.timedOut(endpoint: url, after: limit)) {
-            _ = try await transport.send(Self.post(url, connectTimeout: limit), near: nil)
-        }
-        let took = ContinuousClock.now - started
-        #expect(took >= limit && took < .seconds(5), "failed after \(took)")
     }
 
     @Test(arguments: TransportUnderTest.allCases)
     func anAnswerThatStopsComingTimesOutAtTheRequestsTimeout(_ kind: TransportUnderTest) async throws {
         let upstream = StallingUpstream(script: StallingUpstream.jsonHeadThenPartOfTheBody)
-        let base = try await upstream.start()
-        let transport = kind.make()
-        defer {
-            Task {
-                await transport.shutdown()
-                await upstream.stop()
+        try await kind.run(against: upstream) { transport, base in
+            let limit = Duration.milliseconds(400)
+            let started = ContinuousClock.now
+            await #expect(throws: HTTPTransportError.timedOut(endpoint: base + "/v1/chat", after: limit)) {
+                _ = try await transport.send(Self.post(base + "/v1/chat", timeout: limit), near: nil)
             }
+            let took = ContinuousClock.now - started
+            #expect(took >= limit && took < .seconds(5), "failed after \(took)")
         }
-
-        let limit = Duration.milliseconds(400)
-        let started = ContinuousClock.now
-        await #expect(throws: HTTPTransportError.timedOut(endpoint: base + "/v1/chat", after: limit)) {
-            _ = try await transport.send(Self.post(base + "/v1/chat", timeout: limit), near: nil)
-        }
-        let took = ContinuousClock.now - started
-        #expect(took >= limit && took < .seconds(5), "failed after \(took)")
     }
 
     @Test(arguments: TransportUnderTest.allCases)
@@ -168,17 +142,10 @@ import Testing
     func aWholeAnswerOverTheLimitFailsNamingTheLimit(_ kind: TransportUnderTest) async throws {
         let big = "{\"pad\":\"" + String(repeating: "x", count: 20_000) + "\"}"
         let upstream = StallingUpstream(script: StallingUpstream.wholeAnswer(big), laterRequests: .answered)
-        let base = try await upstream.start()
-        let transport = kind.make()
-        defer {
-            Task {
-                await transport.shutdown()
-                await upstream.stop()
+        try await kind.run(against: upstream) { transport, base in
+            await #expect(throws: HTTPTransportError.responseTooLarge(endpoint: base + "/v1/chat", limit: 10_000)) {
+                _ = try await transport.send(Self.post(base + "/v1/chat", maxResponseBytes: 10_000), near: nil)
             }
-        }
-
-        await #expect(throws: HTTPTransportError.responseTooLarge(endpoint: base + "/v1/chat", limit: 10_000)) {
-            _ = try await transport.send(Self.post(base + "/v1/chat", maxResponseBytes: 10_000), near: nil)
         }
     }
 
