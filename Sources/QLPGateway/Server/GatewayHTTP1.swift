@@ -26,31 +26,49 @@ extension HTTP1Channel.Configuration {
 }
 
 /// Hummingbird's HTTP/1.1 connection with the bytes read from its socket
-/// counted (`InputByteCount`, for `QuiesceAfterPendingInput`), and, with
+/// counted (`InputByteCount`, for `QuiesceAfterPendingInput`), its work
+/// cancelled when the client goes (`ClientDeparture`), and, with
 /// `onTheConnectionsLoop`, its task (reading requests, running the responder,
 /// writing responses) on the connection's own event loop rather than the
 /// cooperative pool (README, "Where request tasks run").
 struct GatewayHTTP1Channel: ServerChildChannel {
-    typealias Value = HTTP1Channel.Value
+    struct Value: ServerChildChannelValue {
+        let connection: HTTP1Channel.Value
+        let departure: ClientDeparture
+        var channel: any Channel { connection.channel }
+    }
+
     let connection: HTTP1Channel
     let onTheConnectionsLoop: Bool
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        let departure = ClientDeparture()
         do {
-            try channel.pipeline.syncOperations.addHandler(InputByteCount(), position: .first)
+            try channel.pipeline.syncOperations.addHandlers([InputByteCount(), ClientDepartureWatch(departure)], position: .first)
         } catch {
             return channel.eventLoop.makeFailedFuture(error)
         }
-        return connection.setup(channel: channel, logger: logger)
+        return connection.setup(channel: channel, logger: logger).map { Value(connection: $0, departure: departure) }
     }
 
+    /// Serves the connection on a task of its own, cancelled when the client goes: a client that
+    /// leaves while its request waits for an upstream stops that upstream call at once (the handler
+    /// would otherwise learn of it only when it writes), so the upstream stops working for nobody
+    /// and a draining gateway does not wait for it.
     func handle(value: Value, logger: Logger) async {
-        guard onTheConnectionsLoop else {
-            await connection.handle(value: value, logger: logger)
-            return
-        }
-        await withTaskExecutorPreference(EventLoopTaskExecutor(value.channel.eventLoop)) {
-            await connection.handle(value: value, logger: logger)
+        let connection = self.connection
+        let served = value.connection
+        let serving =
+            onTheConnectionsLoop
+            ? Task(executorPreference: EventLoopTaskExecutor(value.channel.eventLoop)) {
+                await connection.handle(value: served, logger: logger)
+            }
+            : Task { await connection.handle(value: served, logger: logger) }
+        value.departure.whenGone { serving.cancel() }
+        await withTaskCancellationHandler {
+            await serving.value
+        } onCancel: {
+            serving.cancel()
         }
     }
 }
