@@ -10,8 +10,8 @@ struct GatewayUpstreamClientConfigTests {
             .parse(yaml: ConfigFixture.budget + "gateway:\n  upstream_client: \(value)\n", file: "gw.yaml")
     }
 
-    @Test func eitherClientIsReadAndTheEventLoopOneIsTheDefault() throws {
-        #expect(GatewaySettings().upstreamClient == .eventLoop)
+    @Test func eitherClientIsReadAndLibcurlIsTheDefault() throws {
+        #expect(GatewaySettings().upstreamClient == .libcurl)
         #expect(try parse("libcurl").gateway.upstreamClient == .libcurl)
         #expect(try parse("event_loop").gateway.upstreamClient == .eventLoop)
     }

@@ -13,14 +13,15 @@ import QLPRouting
 /// points), and a connect timeout of 2 s so that a dead upstream fails fast
 /// and the request moves to another target.
 ///
-/// The event loop client by default: it reads the upstream on the loop that
-/// writes to the client, where libcurl's thread adds two thread crossings
-/// per request (README, "Upstream client", has both measured).
+/// libcurl by default. The event loop client reads the upstream on the loop
+/// that writes to the client, without libcurl's two thread crossings per
+/// request, but with request tasks on the loops, accepts starve when the CPU
+/// is contended (README, "Upstream client", has both measured).
 public final class UpstreamClient: Sendable {
     public let settings: UpstreamSettings
     let transport: any UpstreamHTTPTransport
 
-    public init(settings: UpstreamSettings, kind: UpstreamClientKind = .eventLoop) {
+    public init(settings: UpstreamSettings, kind: UpstreamClientKind = .libcurl) {
         self.settings = settings
         let logger = Logger(label: "qlp.gateway.upstream")
         switch kind {
