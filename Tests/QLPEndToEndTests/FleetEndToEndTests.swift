@@ -10,7 +10,7 @@ import Testing
 /// Issue 11: three real `qlp gateway` replicas on one redis-server of the
 /// test's own, in front of `qlp emulate`, changed through their admin APIs.
 @Suite(.serialized, .timeLimit(.minutes(4))) struct FleetEndToEndTests {
-    static let token = "fleet-e2e-admin-token-5d2c8a01"
+    static let token = "fleet-e2e-admin-" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
 
     /// The emulator, a Redis, and three replicas with their own state directories.
     struct Fleet {

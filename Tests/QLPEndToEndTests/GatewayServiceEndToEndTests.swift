@@ -15,7 +15,7 @@ import Testing
 /// without a client seeing an error; a broken config on SIGHUP is logged with
 /// its file:line and the gateway goes on serving.
 @Suite(.serialized, .timeLimit(.minutes(5))) struct GatewayServiceEndToEndTests {
-    static let token = "e2e-service-admin-token-5b1d"
+    static let token = "e2e-service-admin-" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
     static let chat = Array(#"{"model":"chat","messages":[{"role":"user","content":"Tell me a story"}],"max_tokens":40}"#.utf8)
     static let streamed = Array(
         #"{"model":"chat","messages":[{"role":"user","content":"Tell me a story"}],"max_tokens":40,"stream":true}"#.utf8)

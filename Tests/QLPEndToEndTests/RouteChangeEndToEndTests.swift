@@ -11,7 +11,7 @@ import Testing
 /// The real `qlp gateway` with its admin API and route database, changed by
 /// the admin API and by `qlp routes`, and killed with SIGKILL mid-change.
 @Suite(.serialized, .timeLimit(.minutes(5))) struct RouteChangeEndToEndTests {
-    static let token = "adm-e2e-5b0d8c2f9a71e364"
+    static let token = "adm-e2e-" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
 
     /// A config whose upstreams are closed ports (no traffic is sent), with the admin token.
     static func config(scratch: ScratchDirectory, port: Int, adminPort: Int) throws -> String {

@@ -10,7 +10,7 @@ import Testing
 /// a change through one is what the next request through the other gets.
 @Suite("Admin API and the data plane", .serialized)
 struct AdminDataPlaneTests {
-    static let token = "adm-dataplane-61c0e2b9"
+    static let token = "adm-dataplane-" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
 
     /// Acceptance 3 through the gateway itself: requests split 50/50; a weight
     /// change sends the very next requests by the new weights, no restart; a

@@ -48,9 +48,9 @@ private struct CapturingHandler: LogHandler {
 /// A route authority over a store in a temporary directory, its admin API on
 /// a free loopback port, and a client for it.
 struct AdminHarness {
-    static let token = "adm-7f3c9e0d41b2a8c6e5f4"
+    static let token = "adm-" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
     /// The read-only token, when a test configures one.
-    static let viewerToken = "view-2b8e61d0c3a94f57"
+    static let viewerToken = "view-" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
 
     let authority: RouteAuthority
     let directory: String
