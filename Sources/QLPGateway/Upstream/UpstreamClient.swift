@@ -13,7 +13,8 @@ import QLPRouting
 /// points), and a connect timeout of 2 s so that a dead upstream fails fast
 /// and the request moves to another target.
 ///
-/// libcurl by default. The event loop client reads the upstream on the loop
+/// `kind` is `gateway.upstream_client`, whose default (libcurl) lives in
+/// `GatewaySettings`. The event loop client reads the upstream on the loop
 /// that writes to the client, without libcurl's two thread crossings per
 /// request, but with request tasks on the loops, accepts starve when the CPU
 /// is contended (README, "Upstream client", has both measured).
@@ -21,7 +22,7 @@ public final class UpstreamClient: Sendable {
     public let settings: UpstreamSettings
     let transport: any UpstreamHTTPTransport
 
-    public init(settings: UpstreamSettings, kind: UpstreamClientKind = .libcurl) {
+    public init(settings: UpstreamSettings, kind: UpstreamClientKind) {
         self.settings = settings
         let logger = Logger(label: "qlp.gateway.upstream")
         switch kind {
