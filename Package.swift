@@ -234,6 +234,8 @@ let package = Package(
                 // The listener's connection pipeline, driven without sockets.
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+                // A listener on an event loop of its own, held by the test (ListenerAcceptBatchTests).
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ], swiftSettings: strictSettings),
         .testTarget(

@@ -197,7 +197,7 @@ import Testing
             // The kernel completes each connection and takes its request while the gateway is stopped.
             // On a loaded machine a client can be slow to connect (39 of 40 in 10 s once): the test needs a full
             // queue to mean something, not every one of them.
-            let queued = try await Self.waitForAcceptQueue(port: gateway.port, toHold: count, within: Self.queueFillTimeout)
+            let queued = try await ListenerAcceptQueue.wait(port: gateway.port, toHold: count, within: Self.queueFillTimeout)
             kill(gateway.process.pid, SIGTERM)
             kill(gateway.process.pid, SIGCONT)
             var answers: [String] = []
@@ -217,27 +217,6 @@ import Testing
     /// of full on a loaded machine (39 of 40 once) left every request timed out before the gateway resumed.
     static let queueFillTimeout: Duration = .seconds(20)
     static let queuedRequestTimeout: Duration = queueFillTimeout + .seconds(40)
-
-    /// How many connections wait in the accept queue of the IPv4 listener on
-    /// `port` (for a listening socket, /proc/net/tcp's rx_queue is that queue's
-    /// length), once it holds `count` or the time is up.
-    static func waitForAcceptQueue(port: Int, toHold count: Int, within limit: Duration) async throws -> Int {
-        let deadline = ContinuousClock.now + limit
-        let local = ":" + String(format: "%04X", port)
-        var queued = 0
-        while ContinuousClock.now < deadline {
-            let table = try String(contentsOfFile: "/proc/net/tcp", encoding: .utf8)
-            queued =
-                table.split(separator: "\n").compactMap { line -> Int? in
-                    let fields = line.split(separator: " ")
-                    guard fields.count > 4, fields[1].hasSuffix(local), fields[3] == "0A" else { return nil }
-                    return fields[4].split(separator: ":").last.flatMap { Int($0, radix: 16) }
-                }.max() ?? 0
-            if queued >= count { return queued }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return queued
-    }
 
     @Test func sighupTakesUpAnEditedWeightUnderLoadWithoutAClientError() async throws {
         await MachineTurns.shared.take()

@@ -52,7 +52,10 @@ public struct AdminService: Service {
             // As the data plane's listener: idle connections close after gateway.idle_timeout.
             server: .gatewayHTTP1(idleTimeout: idleTimeout.seconds),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "qlp-admin"),
-            onServerRunning: { channel in onListening(channel.localAddress?.port ?? 0) },
+            onServerRunning: { channel in
+                await ListenerAcceptBatch.apply(to: channel)
+                onListening(channel.localAddress?.port ?? 0)
+            },
             logger: logger)
         // A service of the gateway's group (see GatewayService.run): stopped by its drain, not by SIGTERM directly.
         try await app.run()

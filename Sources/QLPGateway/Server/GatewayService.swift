@@ -13,15 +13,19 @@ public struct GatewayService: Service {
     public let gateway: Gateway
     public let host: String
     public let port: Int
+    private let eventLoopGroup: (any EventLoopGroup)?
     private let onListening: @Sendable (any Channel) -> Void
 
-    /// `port` 0 picks a free port; `onListening` is given the listening channel once bound.
+    /// `port` 0 picks a free port; `onListening` is given the listening channel once bound. The
+    /// listener and its connections run on `eventLoopGroup` (NIO's shared group unless a test needs its own).
     public init(
-        gateway: Gateway, host: String? = nil, port: Int? = nil, onListening: @escaping @Sendable (any Channel) -> Void = { _ in }
+        gateway: Gateway, host: String? = nil, port: Int? = nil, eventLoopGroup: (any EventLoopGroup)? = nil,
+        onListening: @escaping @Sendable (any Channel) -> Void = { _ in }
     ) {
         self.gateway = gateway
         self.host = host ?? gateway.settings.host
         self.port = port ?? gateway.settings.port
+        self.eventLoopGroup = eventLoopGroup
         self.onListening = onListening
     }
 
@@ -39,7 +43,11 @@ public struct GatewayService: Service {
                 idleTimeout: gateway.settings.idleTimeout.seconds,
                 onTheConnectionsLoop: gateway.settings.upstreamClient == .eventLoop),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "qlp-gateway", backlog: 1024),
-            onServerRunning: { channel in onListening(channel) },
+            onServerRunning: { channel in
+                await ListenerAcceptBatch.apply(to: channel)
+                onListening(channel)
+            },
+            eventLoopGroupProvider: eventLoopGroup.map { .shared($0) } ?? .singleton,
             logger: gateway.logger)
         do {
             // Run as a service of the caller's group, not `runService()`, whose own group would close the
