@@ -236,6 +236,8 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 // A listener on an event loop of its own, held by the test (ListenerAcceptBatchTests).
                 .product(name: "NIOPosix", package: "swift-nio"),
+                // An https stub upstream for the event loop client's TLS (UpstreamTLSTests).
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ], swiftSettings: strictSettings),
         .testTarget(

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// A loopback upstream that reads each request, writes the bytes the test
@@ -22,12 +23,15 @@ final class StallingUpstream: Sendable {
     }
 
     let laterRequests: LaterRequests
+    /// When set, connections speak TLS with this server context (`start` then returns an https URL).
+    let tls: NIOSSLContext?
     private let channels = Mutex<(server: (any Channel)?, accepted: [any Channel])>((nil, []))
     private let requestCount = Atomic<Int>(0)
 
-    init(script: String, laterRequests: LaterRequests = .ignored) {
+    init(script: String, laterRequests: LaterRequests = .ignored, tls: NIOSSLContext? = nil) {
         self.script = script
         self.laterRequests = laterRequests
+        self.tls = tls
     }
 
     /// A whole 200 answer with a JSON body.
@@ -57,12 +61,14 @@ final class StallingUpstream: Sendable {
         let script = ByteBuffer(string: self.script)
         let laterRequests = self.laterRequests
         let counter = self
+        let tls = self.tls
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 16)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 counter.channels.withLock { $0.accepted.append(channel) }
                 return channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try channel.pipeline.syncOperations.addHandler(
                         ScriptedReply(
                             script: script, laterRequests: laterRequests,
@@ -73,7 +79,7 @@ final class StallingUpstream: Sendable {
             }
             .bind(host: "127.0.0.1", port: 0).get()
         channels.withLock { $0.server = server }
-        return "http://127.0.0.1:\(server.localAddress?.port ?? 0)"
+        return (tls == nil ? "http" : "https") + "://127.0.0.1:\(server.localAddress?.port ?? 0)"
     }
 
     func stop() async {

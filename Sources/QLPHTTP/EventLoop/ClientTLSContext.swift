@@ -6,13 +6,21 @@ import NIOSSL
 /// (Ollama in the cluster, the benchmark) never needs. Read only when a
 /// connection opens, not per request.
 final class ClientTLSContext: Sendable {
+    /// PEM files of certificate authorities trusted besides the system's (a private CA).
+    private let additionalTrustRootFiles: [String]
     private let made = LockedState<Result<NIOSSLContext, any Error>?>(nil)
 
-    /// The context, or why it could not be made (no trust roots, a broken OpenSSL configuration).
+    init(additionalTrustRootFiles: [String] = []) {
+        self.additionalTrustRootFiles = additionalTrustRootFiles
+    }
+
+    /// The context, or why it could not be made (no trust roots, an unreadable CA file, a broken OpenSSL configuration).
     func context() -> Result<NIOSSLContext, any Error> {
         made.withLock { made in
             if let made { return made }
-            let result = Result<NIOSSLContext, any Error> { try NIOSSLContext(configuration: .makeClientConfiguration()) }
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            configuration.additionalTrustRoots = additionalTrustRootFiles.map { .file($0) }
+            let result = Result<NIOSSLContext, any Error> { try NIOSSLContext(configuration: configuration) }
             made = result
             return result
         }

@@ -27,15 +27,17 @@ public final class EventLoopHTTPTransport: HTTPTransport {
     ///   - maxConnectionsPerHost: connections open to one origin at once, shared out among the loops
     ///     (at least one each); a request beyond waits for one, and that wait counts against its timeout.
     ///   - idleClose: how long a pooled connection may sit unused before it is closed.
+    ///   - additionalTrustRootFiles: PEM files of certificate authorities trusted for https besides
+    ///     the system's (an upstream behind a private CA; the tests' own CA).
     public init(
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, maxConnectionsPerHost: Int = 64,
-        idleClose: Duration = .seconds(60), logger: Logger = Logger(label: "qlp.http")
+        idleClose: Duration = .seconds(60), additionalTrustRootFiles: [String] = [], logger: Logger = Logger(label: "qlp.http")
     ) {
         self.group = group
         self.logger = logger
         let loops = Array(group.makeIterator())
         let perLoop = max(1, (maxConnectionsPerHost + loops.count - 1) / max(1, loops.count))
-        let tls = ClientTLSContext()
+        let tls = ClientTLSContext(additionalTrustRootFiles: additionalTrustRootFiles)
         let made = loops.map { LoopConnectionPool(loop: $0, maxPerOrigin: perLoop, tls: tls, idleClose: TimeAmount(idleClose)) }
         pools = Dictionary(uniqueKeysWithValues: made.map { (ObjectIdentifier($0.loop), $0) })
         home = made[0]
