@@ -16,6 +16,6 @@ enum ListenerAcceptBatch {
 
     /// Sets the batch on a bound listener; a listener that has already closed keeps NIO's default.
     static func apply(to listener: any Channel) async {
-        try? await listener.setOption(ChannelOptions.maxMessagesPerRead, value: connections)
+        try? await listener.setOption(ChannelOptions.maxMessagesPerRead, value: connections).get()
     }
 }
