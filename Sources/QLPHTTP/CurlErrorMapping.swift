@@ -27,9 +27,23 @@ enum CurlErrorMapping {
         case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
             return .invalidRequest(detail: "\(endpoint): \(detail(code, curlMessage, url: request.url))")
         default:
+            let text = detail(code, curlMessage, url: request.url)
             return .transferFailed(
-                endpoint: endpoint, curlCode: Int(code.rawValue),
-                detail: detail(code, curlMessage, url: request.url))
+                endpoint: endpoint, breakage: breakage(code, detail: text), detail: "curl error \(code.rawValue): \(text)")
+        }
+    }
+
+    /// What a broken transfer's CURLcode says happened.
+    static func breakage(_ code: CURLcode, detail: String) -> TransferBreakage {
+        switch code {
+        case CURLE_PARTIAL_FILE: .cutShort  // fewer bytes than Content-Length
+        case CURLE_GOT_NOTHING: .emptyReply  // closed before any response
+        case CURLE_SEND_ERROR: .sendFailed
+        case CURLE_RECV_ERROR where detail.lowercased().contains("reset"): .connectionReset
+        case CURLE_RECV_ERROR: .receiveFailed
+        case CURLE_WEIRD_SERVER_REPLY: .malformedAnswer
+        case CURLE_HTTP2_STREAM, CURLE_HTTP2: .http2StreamBroken
+        default: .other(curlCode: Int(code.rawValue))
         }
     }
 

@@ -36,7 +36,7 @@ final class CurlMultiDriver {
             transfer.finish(
                 .failure(
                     .transferFailed(
-                        endpoint: transfer.endpoint, curlCode: Int(CURLE_FAILED_INIT.rawValue),
+                        endpoint: transfer.endpoint, breakage: .other(curlCode: Int(CURLE_FAILED_INIT.rawValue)),
                         detail: "libcurl could not create a handle")))
             return
         }
@@ -54,7 +54,7 @@ final class CurlMultiDriver {
             transfer.finish(
                 .failure(
                     .transferFailed(
-                        endpoint: transfer.endpoint, curlCode: Int(CURLE_FAILED_INIT.rawValue),
+                        endpoint: transfer.endpoint, breakage: .other(curlCode: Int(CURLE_FAILED_INIT.rawValue)),
                         detail: "libcurl refused the transfer: \(text)")))
             return
         }

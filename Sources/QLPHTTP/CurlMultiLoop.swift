@@ -81,7 +81,7 @@ final class CurlMultiLoop: Sendable {
             transfer.finish(
                 .failure(
                     .transferFailed(
-                        endpoint: transfer.endpoint, curlCode: Int(CURLE_FAILED_INIT.rawValue),
+                        endpoint: transfer.endpoint, breakage: .other(curlCode: Int(CURLE_FAILED_INIT.rawValue)),
                         detail: "libcurl could not be initialised")))
             return
         }

@@ -12,8 +12,9 @@ public enum HTTPTransportError: Error, Sendable, Equatable, CustomStringConverti
     case responseTooLarge(endpoint: String, limit: Int)
     /// The request was rejected before anything was sent.
     case invalidRequest(detail: String)
-    /// The transfer broke after the connection was made; `curlCode` is libcurl's `CURLcode`.
-    case transferFailed(endpoint: String, curlCode: Int, detail: String)
+    /// The transfer broke after the connection was made; `detail` is the client's own words
+    /// (libcurl's prefixed with its code: "curl error 56: Recv failure: ...").
+    case transferFailed(endpoint: String, breakage: TransferBreakage, detail: String)
     /// The calling task was cancelled.
     case cancelled(endpoint: String)
     /// The transport was shut down before the request finished.
@@ -27,23 +28,9 @@ public enum HTTPTransportError: Error, Sendable, Equatable, CustomStringConverti
         case .connectionFailed: "cannot connect"
         case .responseTooLarge: "answer too large"
         case .invalidRequest: "invalid request"
-        case .transferFailed(_, let curlCode, let detail): Self.breakage(curlCode: curlCode, detail: detail)
+        case .transferFailed(_, let breakage, _): breakage.summary
         case .cancelled: "cancelled"
         case .shutDown: "shut down"
-        }
-    }
-
-    /// What a broken transfer's CURLcode says happened, in words an operator
-    /// tells apart: a proxy cutting an answer is not a peer resetting.
-    static func breakage(curlCode: Int, detail: String) -> String {
-        switch curlCode {
-        case 18: "answer cut short"  // CURLE_PARTIAL_FILE: fewer bytes than Content-Length
-        case 52: "empty reply"  // CURLE_GOT_NOTHING: closed before any response
-        case 55: "send failed"  // CURLE_SEND_ERROR
-        case 56 where detail.lowercased().contains("reset"): "connection reset"
-        case 56: "receive failed"  // CURLE_RECV_ERROR
-        case 92: "HTTP/2 stream broken"  // CURLE_HTTP2_STREAM
-        default: "network error"
         }
     }
 
@@ -58,8 +45,8 @@ public enum HTTPTransportError: Error, Sendable, Equatable, CustomStringConverti
             "response from \(endpoint) is larger than the limit of \(limit) bytes"
         case .invalidRequest(let detail):
             "invalid HTTP request: \(detail)"
-        case .transferFailed(let endpoint, let curlCode, let detail):
-            "request to \(endpoint) failed (curl error \(curlCode)): \(detail)"
+        case .transferFailed(let endpoint, let breakage, let detail):
+            "request to \(endpoint) failed (\(breakage.summary)): \(detail)"
         case .cancelled(let endpoint):
             "request to \(endpoint) was cancelled"
         case .shutDown:

@@ -69,7 +69,8 @@ public struct ManagedIdentityCredential: TokenSource {
                     throw .transport(service: Self.service, error)
                 }
             } catch {
-                throw .transport(service: Self.service, .transferFailed(endpoint: request.endpoint, curlCode: -1, detail: "\(error)"))
+                throw .transport(
+                    service: Self.service, .transferFailed(endpoint: request.endpoint, breakage: .other(curlCode: nil), detail: "\(error)"))
             }
             let requestedAt = clock()
             if response.status == 200 {

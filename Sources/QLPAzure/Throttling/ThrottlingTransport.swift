@@ -87,7 +87,7 @@ public final class ThrottlingTransport: HTTPTransport {
     static func isRetryable(_ error: any Error) -> Bool {
         switch error as? HTTPTransportError {
         case .timedOut, .connectionFailed: true
-        case .transferFailed(_, let code, _): code == 52 || code == 55 || code == 56  // empty reply, send/recv failures
+        case .transferFailed(_, let breakage, _): breakage.isConnectionLoss
         default: false
         }
     }

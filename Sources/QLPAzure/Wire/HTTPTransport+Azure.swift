@@ -15,7 +15,8 @@ extension HTTPTransport {
         } catch is CancellationError {
             throw .transport(service: service, .cancelled(endpoint: request.endpoint))
         } catch {
-            throw .transport(service: service, .transferFailed(endpoint: request.endpoint, curlCode: -1, detail: "\(error)"))
+            throw .transport(
+                service: service, .transferFailed(endpoint: request.endpoint, breakage: .other(curlCode: nil), detail: "\(error)"))
         }
     }
 }

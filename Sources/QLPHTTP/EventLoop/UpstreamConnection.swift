@@ -159,7 +159,7 @@ final class UpstreamConnection: ChannelDuplexHandler, @unchecked Sendable {
                 fail(
                     exchange,
                     .transferFailed(
-                        endpoint: exchange.endpoint, curlCode: 18, detail: "transfer closed with the answer unfinished"))
+                        endpoint: exchange.endpoint, breakage: .cutShort, detail: "transfer closed with the answer unfinished"))
             } else {
                 brokeBeforeAnswer(detail: "Empty reply from server")
             }
@@ -199,26 +199,30 @@ final class UpstreamConnection: ChannelDuplexHandler, @unchecked Sendable {
             exchange.detach()
             pool.startOnFreshConnection(exchange)
         } else {
-            exchange.fail(.transferFailed(endpoint: exchange.endpoint, curlCode: 52, detail: detail))
+            exchange.fail(.transferFailed(endpoint: exchange.endpoint, breakage: .emptyReply, detail: detail))
         }
     }
 
-    /// A failure after part of the answer came, in libcurl's codes so that
-    /// summaries read the same whichever client carried the request.
+    /// A failure after part of the answer came.
     static func breakage(_ error: any Error, endpoint: String) -> HTTPTransportError {
         if let io = error as? IOError {
-            let code: Int = io.errnoCode == EPIPE ? 55 : 56
-            let prefix = code == 55 ? "Send failure: " : "Recv failure: "
-            return .transferFailed(endpoint: endpoint, curlCode: code, detail: prefix + text(of: io))
+            let breakage: TransferBreakage =
+                switch io.errnoCode {
+                case EPIPE: .sendFailed
+                case ECONNRESET: .connectionReset
+                default: .receiveFailed
+                }
+            let prefix = breakage == .sendFailed ? "Send failure: " : "Recv failure: "
+            return .transferFailed(endpoint: endpoint, breakage: breakage, detail: prefix + text(of: io))
         }
         if let parser = error as? HTTPParserError, parser == .invalidEOFState {
             // The connection closed before the body its head announced was whole.
-            return .transferFailed(endpoint: endpoint, curlCode: 18, detail: "transfer closed with the answer unfinished")
+            return .transferFailed(endpoint: endpoint, breakage: .cutShort, detail: "transfer closed with the answer unfinished")
         }
         if error is HTTPParserError {
-            return .transferFailed(endpoint: endpoint, curlCode: 8, detail: "malformed HTTP answer (\(error))")
+            return .transferFailed(endpoint: endpoint, breakage: .malformedAnswer, detail: "malformed HTTP answer (\(error))")
         }
-        return .transferFailed(endpoint: endpoint, curlCode: 56, detail: "\(error)")
+        return .transferFailed(endpoint: endpoint, breakage: .receiveFailed, detail: "\(error)")
     }
 
     /// "Connection reset by peer": the system's words for the errno.
