@@ -10,8 +10,10 @@ struct GatewayUpstreamClientConfigTests {
             .parse(yaml: ConfigFixture.budget + "gateway:\n  upstream_client: \(value)\n", file: "gw.yaml")
     }
 
-    @Test func eitherClientIsReadAndLibcurlIsTheDefault() throws {
-        #expect(GatewaySettings().upstreamClient == .libcurl)
+    @Test func eitherClientIsReadAndTheEventLoopIsTheDefault() throws {
+        #expect(GatewaySettings().upstreamClient == .eventLoop)
+        let unset = try ConfigParser(environment: [:], requireAzure: false).parse(yaml: ConfigFixture.budget, file: "gw.yaml")
+        #expect(unset.gateway.upstreamClient == .eventLoop)
         #expect(try parse("libcurl").gateway.upstreamClient == .libcurl)
         #expect(try parse("event_loop").gateway.upstreamClient == .eventLoop)
     }
@@ -26,5 +28,14 @@ struct GatewayUpstreamClientConfigTests {
             #expect(named != nil, "\(error.description)")
             #expect(error.description.contains("event_loop, libcurl"), "\(error.description)")
         }
+    }
+
+    /// libcurl follows the proxy its environment names; the event loop client goes direct, so a gateway
+    /// started with one set says so instead of bypassing it unannounced.
+    @Test func theProxyVariablesTheEventLoopClientDoesNotFollowAreNamed() {
+        let environment = ["HTTPS_PROXY": "http://proxy.internal:3128", "http_proxy": "", "NO_PROXY": "localhost", "PATH": "/usr/bin"]
+        #expect(UpstreamClientKind.eventLoop.ignoredProxyVariables(in: environment) == ["HTTPS_PROXY"])
+        #expect(UpstreamClientKind.libcurl.ignoredProxyVariables(in: environment) == [])
+        #expect(UpstreamClientKind.eventLoop.ignoredProxyVariables(in: ["PATH": "/usr/bin"]) == [])
     }
 }

@@ -14,11 +14,12 @@ final class BackgroundProcess: @unchecked Sendable {
     let outputPath: String
     let arguments: [String]
 
-    init(_ arguments: [String], outputPath: String) throws {
+    /// - Parameter environment: the program's whole environment; nil: this process's.
+    init(_ arguments: [String], outputPath: String, environment: [String: String]? = nil) throws {
         self.outputPath = outputPath
         self.arguments = arguments
         do {
-            pid = try ChildProcess.spawn(arguments, output: outputPath, environment: nil)
+            pid = try ChildProcess.spawn(arguments, output: outputPath, environment: environment)
         } catch {
             throw Subprocess.SpawnError(description: error.description)
         }

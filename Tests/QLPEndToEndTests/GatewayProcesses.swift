@@ -128,11 +128,13 @@ struct GatewayProcess {
     static let started = "qlp gateway listening on"
 
     /// - Parameter output: the file its output goes to (a restarted gateway needs a new one to be seen starting).
+    /// - Parameter environment: the gateway's whole environment; nil: the test's.
     static func start(
         config: String, port: Int, adminPort: Int, scratch: ScratchDirectory,
-        output: String = "gateway.out"
+        output: String = "gateway.out", environment: [String: String]? = nil
     ) async throws -> GatewayProcess {
-        let process = try BackgroundProcess([QLPBinary.path, "gateway", "--config", config], outputPath: scratch.path + "/" + output)
+        let process = try BackgroundProcess(
+            [QLPBinary.path, "gateway", "--config", config], outputPath: scratch.path + "/" + output, environment: environment)
         do {
             try await process.waitForOutput(Self.started)
         } catch {

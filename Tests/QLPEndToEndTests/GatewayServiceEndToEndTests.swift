@@ -291,6 +291,31 @@ import Testing
         #expect(gateway.process.isRunning)
     }
 
+    /// The event loop upstream client (the default) connects to the upstreams directly. A gateway
+    /// started where HTTPS_PROXY is set, which libcurl would have followed, says so in its log and banner.
+    @Test func aProxyInTheEnvironmentThatTheUpstreamClientWillNotUseIsNamed() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let (port, adminPort) = (try freeLoopbackPort(), try freeLoopbackPort())
+        let nobody = try freeLoopbackPort()
+        let config = try GatewayProcess.config(
+            azure: nobody, ollama: nobody, port: port, adminPort: adminPort, scratch: scratch, breaker: "")
+        var environment = ProcessInfo.processInfo.environment
+        for name in ["https_proxy", "http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"] { environment[name] = nil }
+        environment["HTTPS_PROXY"] = "http://127.0.0.1:\(nobody)"
+        let gateway = try await GatewayProcess.start(
+            config: config, port: port, adminPort: adminPort, scratch: scratch, environment: environment)
+        defer { gateway.stop() }
+        let output = try String(contentsOfFile: gateway.logPath, encoding: .utf8)
+        let warning = try #require(
+            output.split(separator: "\n").first { $0.contains("warning") && $0.contains("gateway.upstream_client is event_loop") },
+            "\(output.suffix(2000))")
+        #expect(warning.contains("variables=HTTPS_PROXY") && warning.contains("libcurl"), "\(warning)")
+        #expect(
+            output.contains("client: event_loop (gateway.upstream_client) (not through the proxy in HTTPS_PROXY)"), "\(output.suffix(2000))"
+        )
+    }
+
     @Test func aBrokenConfigOnSighupIsLoggedWithItsLineAndServingGoesOn() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }

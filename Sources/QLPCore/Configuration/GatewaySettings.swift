@@ -62,9 +62,9 @@ public struct GatewaySettings: Sendable, Equatable {
     /// How long the ledger keeps single requests; the hourly rollups per key ×
     /// route × target are kept for 400 days (a credit period and more).
     public var usageRetention: Duration = .seconds(30 * 86_400)
-    /// The HTTP client of the calls to the upstreams; read at start. libcurl until the event loop
-    /// client's accept starvation under CPU contention is solved (README, "Upstream client").
-    public var upstreamClient: UpstreamClientKind = .libcurl
+    /// The HTTP client of the calls to the upstreams; read at start. The event loop client: a request
+    /// stays on its connection's loop (README, "Upstream client", has both measured).
+    public var upstreamClient: UpstreamClientKind = .eventLoop
 
     public init(
         host: String = "127.0.0.1", port: Int = 8088, adminHost: String = "127.0.0.1", adminPort: Int = 8089,

@@ -13,11 +13,11 @@ import QLPRouting
 /// points), and a connect timeout of 2 s so that a dead upstream fails fast
 /// and the request moves to another target.
 ///
-/// `kind` is `gateway.upstream_client`, whose default (libcurl) lives in
+/// `kind` is `gateway.upstream_client`, whose default (event_loop) lives in
 /// `GatewaySettings`. The event loop client reads the upstream on the loop
 /// that writes to the client, without libcurl's two thread crossings per
-/// request, but with request tasks on the loops, accepts starve when the CPU
-/// is contended (README, "Upstream client", has both measured).
+/// request; libcurl brings its proxy support (README, "Upstream client", has
+/// both measured).
 public final class UpstreamClient: Sendable {
     public let settings: UpstreamSettings
     let transport: any UpstreamHTTPTransport

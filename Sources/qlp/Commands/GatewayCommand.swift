@@ -155,6 +155,13 @@ struct GatewayCommand: AsyncParsableCommand {
                 throw CommandFailure.exit(error.description)
             }
             let admin = await stack.adminBase()
+            let client = settings.gateway.upstreamClient
+            let bypassed = client.ignoredProxyVariables(in: environment)
+            if !bypassed.isEmpty {
+                logger.warning(
+                    "gateway.upstream_client is event_loop, which connects to the upstreams directly, not through the proxy the environment names; set gateway.upstream_client: libcurl to use it",
+                    metadata: ["variables": "\(bypassed.joined(separator: ","))"])
+            }
             logger.info(
                 "gateway listening",
                 metadata: [
@@ -178,6 +185,7 @@ struct GatewayCommand: AsyncParsableCommand {
                   fleet:  \(Self.fleetLine(fleetStore))
                   admin:  \(admin ?? "not listening (the log says why)")\(settings.gateway.adminToken == nil ? " (no admin_token: changes refused)" : "")
                   probes: \(interval == .zero ? "off" : "every \(interval)")
+                  client: \(client.rawValue) (gateway.upstream_client)\(bypassed.isEmpty ? "" : " (not through the proxy in \(bypassed.joined(separator: ", ")))")
                   usage:  \(settings.gateway.usageLedger ? accountingFiles.usagePath : "not recorded (gateway.usage_ledger: false)")
                   logs:   \(logDestination.description)
                 Stop with Ctrl-C.
