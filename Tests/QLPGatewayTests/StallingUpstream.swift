@@ -25,13 +25,16 @@ final class StallingUpstream: Sendable {
     let laterRequests: LaterRequests
     /// When set, connections speak TLS with this server context (`start` then returns an https URL).
     let tls: NIOSSLContext?
+    /// Instead of the script, a whole request gets a TCP reset (SO_LINGER 0, then close).
+    let resets: Bool
     private let channels = Mutex<(server: (any Channel)?, accepted: [any Channel])>((nil, []))
     private let requestCount = Atomic<Int>(0)
 
-    init(script: String, laterRequests: LaterRequests = .ignored, tls: NIOSSLContext? = nil) {
+    init(script: String, laterRequests: LaterRequests = .ignored, tls: NIOSSLContext? = nil, resets: Bool = false) {
         self.script = script
         self.laterRequests = laterRequests
         self.tls = tls
+        self.resets = resets
     }
 
     /// A whole 200 answer with a JSON body.
@@ -60,6 +63,7 @@ final class StallingUpstream: Sendable {
     func start() async throws -> String {
         let script = ByteBuffer(string: self.script)
         let laterRequests = self.laterRequests
+        let resets = self.resets
         let counter = self
         let tls = self.tls
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -71,7 +75,7 @@ final class StallingUpstream: Sendable {
                     if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try channel.pipeline.syncOperations.addHandler(
                         ScriptedReply(
-                            script: script, laterRequests: laterRequests,
+                            script: script, laterRequests: laterRequests, resets: resets,
                             onRequest: {
                                 counter.requestCount.add(1, ordering: .relaxed)
                             }))
@@ -98,12 +102,14 @@ final class StallingUpstream: Sendable {
         typealias OutboundOut = ByteBuffer
         let script: ByteBuffer
         let laterRequests: LaterRequests
+        let resets: Bool
         let onRequest: @Sendable () -> Void
         private let received = Mutex<(bytes: [UInt8], answered: Bool)>(([], false))
 
-        init(script: ByteBuffer, laterRequests: LaterRequests, onRequest: @escaping @Sendable () -> Void) {
+        init(script: ByteBuffer, laterRequests: LaterRequests, resets: Bool, onRequest: @escaping @Sendable () -> Void) {
             self.script = script
             self.laterRequests = laterRequests
+            self.resets = resets
             self.onRequest = onRequest
         }
 
@@ -124,6 +130,15 @@ final class StallingUpstream: Sendable {
             }
             guard complete else { return }
             onRequest()
+            if resets {
+                let channel = context.channel
+                guard let socket = channel as? any SocketOptionProvider else {
+                    channel.close(promise: nil)
+                    return
+                }
+                socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in channel.close(promise: nil) }
+                return
+            }
             context.writeAndFlush(wrapOutboundOut(script), promise: nil)
         }
 

@@ -142,6 +142,20 @@ import Testing
         }
     }
 
+    /// A reset before any answer reads as one from either client (the event loop client called it "empty reply").
+    @Test(arguments: TransportUnderTest.allCases)
+    func aResetBeforeTheAnswerIsNamedAsOne(_ kind: TransportUnderTest) async throws {
+        let upstream = StallingUpstream(script: "", resets: true)
+        try await kind.run(against: upstream) { transport, base in
+            await #expect {
+                _ = try await transport.send(Self.post(base + "/v1/chat"), near: nil)
+            } throws: { error in
+                (error as? HTTPTransportError)?.summary == "connection reset" && "\(error)".contains("(connection reset)")
+            }
+            #expect(upstream.requests == 1)
+        }
+    }
+
     @Test(arguments: TransportUnderTest.allCases)
     func aWholeAnswerOverTheLimitFailsNamingTheLimit(_ kind: TransportUnderTest) async throws {
         let big = "{\"pad\":\"" + String(repeating: "x", count: 20_000) + "\"}"

@@ -60,7 +60,7 @@ final class UpstreamConnection: ChannelDuplexHandler, @unchecked Sendable {
         readsHeld = false
         if ready { exchange.connected() }
         guard let context else {
-            brokeBeforeAnswer(detail: "the connection closed before the request was sent")
+            brokeBeforeAnswer(.sendFailed, detail: "the connection closed before the request was sent")
             return
         }
         let request = exchange.request
@@ -161,7 +161,7 @@ final class UpstreamConnection: ChannelDuplexHandler, @unchecked Sendable {
                     .transferFailed(
                         endpoint: exchange.endpoint, breakage: .cutShort, detail: "transfer closed with the answer unfinished"))
             } else {
-                brokeBeforeAnswer(detail: "Empty reply from server")
+                brokeBeforeAnswer(.emptyReply, detail: "Empty reply from server")
             }
         }
         pool.closed(self)
@@ -173,7 +173,7 @@ final class UpstreamConnection: ChannelDuplexHandler, @unchecked Sendable {
             if !ready {
                 fail(exchange, .connectionFailed(endpoint: exchange.endpoint, detail: "TLS handshake failed: \(error)"))
             } else if let io = error as? IOError, !exchange.sawResponseBytes {
-                brokeBeforeAnswer(detail: Self.text(of: io))
+                brokeBeforeAnswer(Self.breakage(of: io), detail: Self.text(of: io))
             } else {
                 fail(exchange, Self.breakage(error, endpoint: exchange.endpoint))
             }
@@ -190,7 +190,7 @@ final class UpstreamConnection: ChannelDuplexHandler, @unchecked Sendable {
     /// Nothing of the answer came. On a connection that had waited in the pool,
     /// the server most likely closed it meanwhile: the request goes once more on
     /// a new connection, as libcurl does. Otherwise the exchange fails.
-    private func brokeBeforeAnswer(detail: String) {
+    private func brokeBeforeAnswer(_ breakage: TransferBreakage, detail: String) {
         guard let exchange else { return }
         self.exchange = nil
         keepAlive = false
@@ -199,19 +199,14 @@ final class UpstreamConnection: ChannelDuplexHandler, @unchecked Sendable {
             exchange.detach()
             pool.startOnFreshConnection(exchange)
         } else {
-            exchange.fail(.transferFailed(endpoint: exchange.endpoint, breakage: .emptyReply, detail: detail))
+            exchange.fail(.transferFailed(endpoint: exchange.endpoint, breakage: breakage, detail: detail))
         }
     }
 
     /// A failure after part of the answer came.
     static func breakage(_ error: any Error, endpoint: String) -> HTTPTransportError {
         if let io = error as? IOError {
-            let breakage: TransferBreakage =
-                switch io.errnoCode {
-                case EPIPE: .sendFailed
-                case ECONNRESET: .connectionReset
-                default: .receiveFailed
-                }
+            let breakage = breakage(of: io)
             let prefix = breakage == .sendFailed ? "Send failure: " : "Recv failure: "
             return .transferFailed(endpoint: endpoint, breakage: breakage, detail: prefix + text(of: io))
         }
@@ -223,6 +218,15 @@ final class UpstreamConnection: ChannelDuplexHandler, @unchecked Sendable {
             return .transferFailed(endpoint: endpoint, breakage: .malformedAnswer, detail: "malformed HTTP answer (\(error))")
         }
         return .transferFailed(endpoint: endpoint, breakage: .receiveFailed, detail: "\(error)")
+    }
+
+    /// A socket error, before or after part of the answer came.
+    static func breakage(of error: IOError) -> TransferBreakage {
+        switch error.errnoCode {
+        case EPIPE: .sendFailed
+        case ECONNRESET: .connectionReset
+        default: .receiveFailed
+        }
     }
 
     /// "Connection reset by peer": the system's words for the errno.
