@@ -231,6 +231,8 @@ let package = Package(
             dependencies: [
                 "QLPGateway", "QLPGatewayFeed", "QLPFeed", "QLPRouting", "QLPStore", "QLPEmulator", "QLPHTTP", "QLPCore", "QLPConfig",
                 "QLPAzure", "QLPTestSupport",
+                // StartupCodeRelease, which `qlp gateway` calls once it listens.
+                "QLPProcess",
                 // The listener's connection pipeline, driven without sockets.
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -168,6 +168,9 @@ struct GatewayCommand: AsyncParsableCommand {
                     "url": "\(base)", "routes": "\(table.routes.map { $0.name })",
                     "version": "\(table.version)", "admin": "\(admin ?? "not listening")",
                 ])
+            // Start-up is over: its code need not stay mapped (StartupCodeRelease).
+            let released = StartupCodeRelease.release()
+            logger.debug("startup code unmapped", metadata: ["outcome": "\(released)"])
             // So that `qlp routes` with no flags finds this gateway; its token stays in the config and the environment.
             let stateDirectory = settings.dashboard.stateDirectory
             if let admin {
