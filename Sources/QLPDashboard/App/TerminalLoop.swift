@@ -1,5 +1,6 @@
 import Foundation
 import QLPCanvas
+import QLPProcess
 import QLPTerminal
 
 #if canImport(Glibc)
@@ -81,6 +82,7 @@ final class TerminalLoop: @unchecked Sendable {
         var lastSecond = -1
         var lastSize = terminal.size
         var dirty = true
+        var startupCodeReleased = false
         while true {
             if let number = signals.signalReceived { return .signal(number) }
             if signals.takeSuspendRequest() {
@@ -122,6 +124,11 @@ final class TerminalLoop: @unchecked Sendable {
                 lastSecond = second
                 lastSize = terminal.size
                 dirty = false
+                // The first frame is up: start-up's code need not stay mapped (StartupCodeRelease).
+                if !startupCodeReleased {
+                    StartupCodeRelease.release()
+                    startupCodeReleased = true
+                }
             }
         }
     }
