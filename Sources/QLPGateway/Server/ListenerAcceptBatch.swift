@@ -11,7 +11,7 @@ import NIOCore
 /// when a drain's wait ended were reset.
 enum ListenerAcceptBatch {
     /// The kernel's accept queue is what this drains, so it is sized like one
-    /// (the gateway's listen backlog is 1024; Debian's somaxconn caps it lower).
+    /// (the gateway asks for a backlog of 1024, which somaxconn may lower).
     static let connections: UInt = 256
 
     /// Sets the batch on a bound listener; a listener that has already closed keeps NIO's default.
