@@ -102,14 +102,14 @@ public struct EmulatorConfiguration: Sendable {
     public static let demoAppInsightsAppID = "5b6c7d8e-0000-4000-8000-00000000a11a"
     public static let demoLogAnalyticsWorkspaceID = "6c7d8e9f-0000-4000-8000-00000000109a"
     /// Not a secret: the emulated App Service's IDENTITY_HEADER.
-    public static let demoIdentityHeader = "emu-identity-header-5e2a90c4"
+    public static let demoIdentityHeader = "emu-identity-header-for-the-emulator-only"
     public static let demoManagedIdentityClientID = "7d8e9fa0-0000-4000-8000-0000000000f1"
     /// Demo only, not secrets: an Atlas organisation and API key that exist only in
     /// the emulator. The private key is the one the emulated vault hands out as
     /// mongodb-atlas-private-key.
     public static let demoAtlasOrgID = "6530f0a1e0b2c3d4e5f60718"
     public static let demoAtlasPublicKey = "qlpdemok"
-    public static let demoAtlasPrivateKey = "emu-atlas-key-93b2d1c7"
+    public static let demoAtlasPrivateKey = "emu-atlas-key-for-the-emulator-only"
     /// Demo only, not a secret: the Azure OpenAI key of the emulated resource.
-    public static let demoOpenAIKey = "emu-aoai-key-4c1f9e0b7d2a46e8"
+    public static let demoOpenAIKey = "emu-aoai-key-for-the-emulator-only"
 }
