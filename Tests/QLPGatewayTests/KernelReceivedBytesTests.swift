@@ -10,7 +10,7 @@ import Testing
 /// unread in the socket (`QuiesceAfterPendingInput`).
 @Suite(.timeLimit(.minutes(1))) struct KernelReceivedBytesTests {
     private static func bytesRead(_ channel: any Channel) async throws -> UInt64 {
-        try await channel.eventLoop.submit { try channel.pipeline.syncOperations.handler(type: InputByteCount.self).bytesRead }.get()
+        try await channel.eventLoop.submit { try channel.pipeline.syncOperations.handler(type: ClientInputWatch.self).bytesRead }.get()
     }
 
     @Test func bytesWaitingUnreadAreCountedByTheKernelAndNotYetByThePipeline() async throws {
@@ -20,7 +20,7 @@ import Testing
             .childChannelOption(.autoRead, value: false)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(InputByteCount())
+                    try channel.pipeline.syncOperations.addHandler(ClientInputWatch())
                     accepted.withLock { $0 = channel }
                 }
             }

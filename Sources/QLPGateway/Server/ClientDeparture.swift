@@ -4,7 +4,7 @@ import Synchronization
 /// Whether the client of a connection has left: it closed its side (a FIN,
 /// which Hummingbird's half-closure setting turns into an event rather than a
 /// close) or the connection closed. Set on the connection's event loop by
-/// `ClientDepartureWatch`; the connection's task asks to be told
+/// `ClientInputWatch`; the connection's task asks to be told
 /// (`whenGone`) and cancels itself, which stops a call waiting on an upstream.
 ///
 /// A client that closes its side while it still waits for the answer (a
@@ -30,26 +30,5 @@ final class ClientDeparture: Sendable {
             return state.action
         }
         action?()
-    }
-}
-
-/// First in a client connection's pipeline: tells its `ClientDeparture` when
-/// the client's side closes or the connection does.
-final class ClientDepartureWatch: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = ByteBuffer
-    typealias InboundOut = ByteBuffer
-
-    let departure: ClientDeparture
-
-    init(_ departure: ClientDeparture) { self.departure = departure }
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if case .inputClosed = event as? ChannelEvent { departure.markGone() }
-        context.fireUserInboundEventTriggered(event)
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        departure.markGone()
-        context.fireChannelInactive()
     }
 }

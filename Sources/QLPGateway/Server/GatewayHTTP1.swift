@@ -26,7 +26,7 @@ extension HTTP1Channel.Configuration {
 }
 
 /// Hummingbird's HTTP/1.1 connection with the bytes read from its socket
-/// counted (`InputByteCount`, for `QuiesceAfterPendingInput`), its work
+/// counted (`ClientInputWatch`, for `QuiesceAfterPendingInput`), its work
 /// cancelled when the client goes (`ClientDeparture`), and, with
 /// `onTheConnectionsLoop`, its task (reading requests, running the responder,
 /// writing responses) on the connection's own event loop rather than the
@@ -44,7 +44,7 @@ struct GatewayHTTP1Channel: ServerChildChannel {
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         let departure = ClientDeparture()
         do {
-            try channel.pipeline.syncOperations.addHandlers([InputByteCount(), ClientDepartureWatch(departure)], position: .first)
+            try channel.pipeline.syncOperations.addHandler(ClientInputWatch(departure: departure), position: .first)
         } catch {
             return channel.eventLoop.makeFailedFuture(error)
         }

@@ -15,7 +15,7 @@ import NIOHTTPTypes
 ///
 /// Exact where the kernel says how many bytes the connection received
 /// (`KernelReceivedBytes`): the event waits, one poll at a time, until the
-/// bytes read (`InputByteCount`) have caught up, for at most `mostPolls`.
+/// bytes read (`ClientInputWatch`) have caught up, for at most `mostPolls`.
 /// Elsewhere it waits one poll, which is a rule and not a guarantee.
 final class QuiesceAfterPendingInput: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
@@ -42,7 +42,7 @@ final class QuiesceAfterPendingInput: ChannelInboundHandler, RemovableChannelHan
         context.read()
         let loop = context.eventLoop.assumeIsolated()
         held = loop.scheduleTask(in: Self.onePoll) {
-            let counted = try? context.pipeline.syncOperations.handler(type: InputByteCount.self).bytesRead
+            let counted = try? context.pipeline.syncOperations.handler(type: ClientInputWatch.self).bytesRead
             KernelReceivedBytes.of(context.channel).assumeIsolated().whenComplete { result in
                 let received = (try? result.get()) ?? nil
                 if let received, let counted, received > counted, polls < Self.mostPolls {

@@ -4,19 +4,35 @@ import NIOCore
     import Glibc
 #endif
 
-/// Counts the bytes the event loop has read from a client connection's
-/// socket: first in the pipeline, it sees them before any decoding. Compared
-/// with the kernel's count of bytes received (`KernelReceivedBytes`), it
-/// tells whether input is still waiting unread in the socket.
-final class InputByteCount: ChannelInboundHandler, RemovableChannelHandler {
+/// First in a client connection's pipeline, so it sees every read before any
+/// decoding: counts the bytes the event loop has read from the socket
+/// (compared with the kernel's count of bytes received, `KernelReceivedBytes`,
+/// it tells whether input is still waiting unread), and tells the
+/// connection's `ClientDeparture`, when it has one, that the client's side
+/// closed or the connection did. One handler for both: each is a hop every
+/// read and event of every connection passes through.
+final class ClientInputWatch: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
 
     private(set) var bytesRead: UInt64 = 0
+    private let departure: ClientDeparture?
+
+    init(departure: ClientDeparture? = nil) { self.departure = departure }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         bytesRead &+= UInt64(unwrapInboundIn(data).readableBytes)
         context.fireChannelRead(data)
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .inputClosed = event as? ChannelEvent { departure?.markGone() }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        departure?.markGone()
+        context.fireChannelInactive()
     }
 }
 
